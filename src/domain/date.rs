@@ -1,0 +1,108 @@
+//! Dates: parsing what people type, and the one clock for "today".
+
+use chrono::{Datelike, NaiveDate};
+
+/// The environment variable that fixes today's date, like `--today`.
+pub const TODAY_ENV: &str = "ARDESK_TODAY";
+
+/// Parses an ISO date ("2026-03-01") and explains what is wrong otherwise:
+/// "2026-02-30" is refused because February 2026 has 28 days.
+pub fn parse_date(input: &str) -> Result<NaiveDate, String> {
+    let s = input.trim();
+    if s.is_empty() {
+        return Err("enter a date as YYYY-MM-DD".into());
+    }
+    let parts: Vec<&str> = s.split('-').collect();
+    let numeric = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit());
+    if parts.len() != 3 || parts[0].len() != 4 || !parts.iter().all(|p| numeric(p)) {
+        return Err(format!("\"{s}\" is not a date: use YYYY-MM-DD"));
+    }
+    let (y, m, d): (i32, u32, u32) = (
+        parts[0].parse().map_err(|_| format!("\"{s}\": bad year"))?,
+        parts[1].parse().map_err(|_| format!("\"{s}\": bad month"))?,
+        parts[2].parse().map_err(|_| format!("\"{s}\": bad day"))?,
+    );
+    if !(1..=12).contains(&m) {
+        return Err(format!("\"{s}\": there is no month {m}"));
+    }
+    NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| {
+        let days = days_in_month(y, m);
+        format!("\"{s}\": {} {y} has {days} days", month_name(m))
+    })
+}
+
+pub fn days_in_month(y: i32, m: u32) -> u32 {
+    let first = NaiveDate::from_ymd_opt(y, m, 1);
+    let next = if m == 12 {
+        NaiveDate::from_ymd_opt(y + 1, 1, 1)
+    } else {
+        NaiveDate::from_ymd_opt(y, m + 1, 1)
+    };
+    match (first, next) {
+        (Some(a), Some(b)) => (b - a).num_days() as u32,
+        _ => 31,
+    }
+}
+
+fn month_name(m: u32) -> &'static str {
+    const NAMES: [&str; 12] = [
+        "January", "February", "March", "April", "May", "June", "July", "August", "September",
+        "October", "November", "December",
+    ];
+    NAMES[(m.clamp(1, 12) - 1) as usize]
+}
+
+/// The date in storage form (what SQLite holds).
+pub fn iso(d: NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
+}
+
+/// Reads a stored ISO date; storage CHECKs guarantee the form.
+pub fn from_iso(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap_or_default()
+}
+
+/// Adds months, clamping the day to the end of a shorter month.
+pub fn add_months(d: NaiveDate, months: u32) -> NaiveDate {
+    let total = d.month0() + months;
+    let y = d.year() + (total / 12) as i32;
+    let m = total % 12 + 1;
+    let day = d.day().min(days_in_month(y, m));
+    NaiveDate::from_ymd_opt(y, m, day).unwrap_or(d)
+}
+
+/// Decides today's date: `--today`, else `ARDESK_TODAY`, else the local date.
+pub fn resolve_today(flag: Option<NaiveDate>) -> Result<NaiveDate, String> {
+    if let Some(d) = flag {
+        return Ok(d);
+    }
+    match std::env::var(TODAY_ENV) {
+        Ok(v) if !v.trim().is_empty() => {
+            parse_date(&v).map_err(|e| format!("{TODAY_ENV}: {e}"))
+        }
+        _ => Ok(chrono::Local::now().date_naive()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_and_explains() {
+        assert_eq!(parse_date("2026-03-01"), Ok(NaiveDate::from_ymd_opt(2026, 3, 1).unwrap()));
+        assert_eq!(parse_date("2026-02-30").unwrap_err(), "\"2026-02-30\": February 2026 has 28 days");
+        assert_eq!(parse_date("2028-02-29").map(|d| d.day()), Ok(29));
+        assert_eq!(parse_date("2026-13-01").unwrap_err(), "\"2026-13-01\": there is no month 13");
+        assert!(parse_date("01/02/2026").unwrap_err().contains("YYYY-MM-DD"));
+        assert!(parse_date("").is_err());
+        assert!(parse_date("2026-1-1x").is_err());
+    }
+
+    #[test]
+    fn month_arithmetic_clamps() {
+        let d = NaiveDate::from_ymd_opt(2026, 1, 31).unwrap();
+        assert_eq!(iso(add_months(d, 1)), "2026-02-28");
+        assert_eq!(iso(add_months(d, 12)), "2027-01-31");
+    }
+}

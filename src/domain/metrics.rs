@@ -1,0 +1,206 @@
+//! The metric formulas of design §3, in one place. The store supplies sums
+//! (`MetricParts`, from summaries or recomputed from raw rows); everything a
+//! card shows is derived here, so the two sources can be compared exactly.
+
+use super::money::{Currency, Money};
+use chrono::NaiveDate;
+use rust_decimal::{Decimal, RoundingStrategy};
+
+/// Payments dated within this many days, today included, count towards
+/// Avg. Days to Collect.
+pub const COLLECT_WINDOW_DAYS: i64 = 365;
+
+/// The first payment date inside the Avg. Days to Collect window.
+pub fn collect_window_start(today: NaiveDate) -> NaiveDate {
+    today - chrono::Duration::days(COLLECT_WINDOW_DAYS - 1)
+}
+
+/// Raw sums for one customer in one currency, as of one day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct MetricParts {
+    pub invoice_count: i64,
+    pub payment_count: i64,
+    /// Σ total of issued invoices (open, paid, uncollectible).
+    pub billed_minor: i64,
+    /// Σ applications to issued invoices.
+    pub billed_applied_minor: i64,
+    /// Σ open balance of open invoices.
+    pub outstanding_minor: i64,
+    /// Σ open balance of open invoices due before today.
+    pub overdue_minor: i64,
+    /// Σ unapplied remainder of succeeded payments, refunds subtracted.
+    pub unapplied_minor: i64,
+    /// Σ unapplied remainder of credit granted.
+    pub credit_open_minor: i64,
+    /// Σ succeeded payments, refunds subtracted.
+    pub collected_minor: i64,
+    /// Succeeded payments (a partly refunded one still counts).
+    pub collected_count: i64,
+    /// Σ applied amount of payments in the window.
+    pub window_applied_minor: i64,
+    /// Σ applied amount × days from invoice issue to payment, same window.
+    pub window_weighted_minor: i64,
+    /// Open balance by bucket: Current, 1–30, 31–60, 61–90, 90+ days past due.
+    pub aging_minor: [i64; 5],
+}
+
+/// Conversation counts (not money, so not per currency).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Conversations {
+    pub auto_resolved: i64,
+    pub total: i64,
+}
+
+/// The six cards and the aging strip, in the customer's currency.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Metrics {
+    pub currency: Currency,
+    pub total_billed: Money,
+    pub billed_collected: Money,
+    /// Whole percent of Total Billed that is collected, 0–100.
+    pub collected_percent: u8,
+    pub outstanding: Money,
+    pub overdue: Money,
+    pub credit_balance: Money,
+    pub conversations: Conversations,
+    pub avg_days_to_collect: Option<Decimal>,
+    pub total_collected: Money,
+    pub collected_count: i64,
+    pub aging: [Money; 5],
+}
+
+pub const AGING_LABELS: [&str; 5] = ["Current", "1–30", "31–60", "61–90", "90+"];
+
+impl Metrics {
+    pub fn from_parts(currency: Currency, p: &MetricParts, conversations: Conversations) -> Self {
+        let m = |minor| Money::new(minor, currency);
+        Metrics {
+            currency,
+            total_billed: m(p.billed_minor),
+            billed_collected: m(p.billed_applied_minor),
+            collected_percent: percent(p.billed_applied_minor, p.billed_minor),
+            outstanding: m(p.outstanding_minor),
+            overdue: m(p.overdue_minor),
+            credit_balance: m(p.unapplied_minor + p.credit_open_minor),
+            conversations,
+            avg_days_to_collect: avg_days(p.window_weighted_minor, p.window_applied_minor),
+            total_collected: m(p.collected_minor),
+            collected_count: p.collected_count,
+            aging: p.aging_minor.map(m),
+        }
+    }
+}
+
+/// Whole percent, rounded down so 99.9% never shows as 100%.
+pub fn percent(part: i64, whole: i64) -> u8 {
+    if whole <= 0 || part <= 0 {
+        return 0;
+    }
+    let p = i128::from(part) * 100 / i128::from(whole);
+    p.clamp(0, 100) as u8
+}
+
+/// Payment-weighted days to collect: Σ(applied × days) ÷ Σ applied, to two
+/// decimals (half away from zero). `None` when nothing was collected.
+pub fn avg_days(weighted: i64, applied: i64) -> Option<Decimal> {
+    if applied <= 0 {
+        return None;
+    }
+    let v = Decimal::from(weighted) / Decimal::from(applied);
+    Some(v.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero))
+}
+
+/// Which aging bucket an open balance due on `due` falls in, as of `as_of`.
+pub fn aging_bucket(due: NaiveDate, as_of: NaiveDate) -> usize {
+    match (as_of - due).num_days() {
+        i64::MIN..=0 => 0,
+        1..=30 => 1,
+        31..=60 => 2,
+        61..=90 => 3,
+        _ => 4,
+    }
+}
+
+/// The due-date boundaries of the buckets, for range queries: bucket `i`
+/// holds due dates in `(bounds[i+1], bounds[i]]`, newest first; bucket 0 is
+/// everything due on or after `as_of`.
+pub fn aging_bounds(as_of: NaiveDate) -> [NaiveDate; 4] {
+    let d = |n| as_of - chrono::Duration::days(n);
+    [d(0), d(30), d(60), d(90)]
+}
+
+pub const FORMULAS: &[(&str, &str)] = &[
+    (
+        "Billed & Collected",
+        "Σ applied to issued invoices (open, paid, uncollectible) / Σ their totals.",
+    ),
+    (
+        "Outstanding",
+        "Σ (total − applied) of open invoices; uncollectible excluded. Overdue: the part due before today.",
+    ),
+    (
+        "Credit Balance",
+        "Unapplied remainder of succeeded payments (refunds subtracted) + credit granted and not applied.",
+    ),
+    (
+        "Auto-Resolved",
+        "Collections conversations resolved by the AI agent, of all the customer's conversations.",
+    ),
+    (
+        "Avg. Days to Collect",
+        "Σ(applied × (payment date − invoice issue date)) ÷ Σ applied, over payment applications dated in the 365 days to today; credit left out.",
+    ),
+    (
+        "Total Collected",
+        "Σ succeeded payments received, refunds subtracted, applied or not.",
+    ),
+    (
+        "Aging",
+        "Open balances by days past due as of today: Current, 1–30, 31–60, 61–90, 90+.",
+    ),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn weighted_days_round_to_two_places() {
+        // 100 paid after 10 days, 200 after 41 days: (1000 + 8200) / 300 = 30.666…
+        assert_eq!(avg_days(9200, 300), Some(Decimal::new(3067, 2)));
+        assert_eq!(avg_days(0, 0), None);
+    }
+
+    #[test]
+    fn percent_rounds_down_and_clamps() {
+        assert_eq!(percent(999, 1000), 99);
+        assert_eq!(percent(1000, 1000), 100);
+        assert_eq!(percent(5, 0), 0);
+    }
+
+    #[test]
+    fn buckets_by_days_past_due() {
+        let today = d("2026-03-31");
+        assert_eq!(aging_bucket(d("2026-04-10"), today), 0);
+        assert_eq!(aging_bucket(d("2026-03-31"), today), 0);
+        assert_eq!(aging_bucket(d("2026-03-30"), today), 1);
+        assert_eq!(aging_bucket(d("2026-03-01"), today), 1);
+        assert_eq!(aging_bucket(d("2026-02-28"), today), 2);
+        assert_eq!(aging_bucket(d("2026-01-01"), today), 3);
+        assert_eq!(aging_bucket(d("2025-12-31"), today), 4);
+        // The range bounds agree with the bucket function.
+        let b = aging_bounds(today);
+        assert_eq!(aging_bucket(b[1], today), 1);
+        assert_eq!(aging_bucket(b[1] - chrono::Duration::days(1), today), 2);
+        assert_eq!(aging_bucket(b[3], today), 3);
+    }
+
+    #[test]
+    fn window_covers_365_days_including_today() {
+        assert_eq!(collect_window_start(d("2026-12-31")), d("2026-01-01"));
+    }
+}

@@ -1,0 +1,11 @@
+//! Pure types and rules: money, dates, statuses, metric formulas. No I/O.
+
+pub mod columns;
+pub mod date;
+pub mod metrics;
+pub mod model;
+pub mod money;
+pub mod status;
+pub mod text;
+
+pub use money::{Currency, Money};

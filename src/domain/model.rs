@@ -1,0 +1,172 @@
+//! The records the store returns and the screens show.
+
+use super::money::{Currency, Money};
+use super::status::*;
+use chrono::NaiveDate;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Organization {
+    pub name: String,
+    pub default_currency: Currency,
+    pub show_credit_balance: bool,
+    pub invoice_prefix: String,
+    pub invoice_next_seq: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Customer {
+    pub id: i64,
+    pub name: String,
+    pub legal_name: String,
+    pub billing_email: String,
+    pub currency: Currency,
+    pub import_source: Option<ImportSource>,
+    pub external_id: Option<String>,
+    pub external_url: Option<String>,
+    pub invoices_paused: bool,
+    pub portal: bool,
+    pub version: i64,
+}
+
+/// One line of the customers list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CustomerListRow {
+    pub id: i64,
+    pub name: String,
+    pub legal_name: String,
+    pub import_source: Option<ImportSource>,
+    pub currency: Currency,
+    pub outstanding: Money,
+    pub overdue: Money,
+    pub invoices_paused: bool,
+    pub portal: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvoiceRow {
+    pub id: i64,
+    pub number: String,
+    pub total: Money,
+    pub applied_minor: i64,
+    pub issue_date: NaiveDate,
+    pub due_date: NaiveDate,
+    pub status: InvoiceStatus,
+    pub contract_name: Option<String>,
+    pub period: Option<(NaiveDate, NaiveDate)>,
+}
+
+impl InvoiceRow {
+    pub fn display_status(&self, today: NaiveDate) -> DisplayStatus {
+        DisplayStatus::derive(self.status, self.total.minor, self.applied_minor, self.due_date, today)
+    }
+
+    pub fn open_balance(&self) -> Money {
+        let owed = match self.status {
+            InvoiceStatus::Draft | InvoiceStatus::Cancelled => 0,
+            _ => self.total.minor - self.applied_minor,
+        };
+        Money::new(owed, self.total.currency)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContractRow {
+    pub id: i64,
+    pub name: String,
+    pub kind: ContractKind,
+    pub status: ContractStatus,
+    pub period_start: NaiveDate,
+    pub period_end: Option<NaiveDate>,
+    pub value: Money,
+    pub payment_terms_days: i64,
+    pub billing_frequency: Option<BillingFrequency>,
+    pub version: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PaymentRow {
+    pub id: i64,
+    pub received_on: NaiveDate,
+    pub amount: Money,
+    pub refunded_minor: i64,
+    pub applied_minor: i64,
+    pub reference: String,
+    pub status: PaymentStatus,
+    pub method: PaymentMethod,
+    /// Invoice numbers this payment is applied to, comma separated.
+    pub applied_to: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContactRow {
+    pub id: i64,
+    pub name: String,
+    pub email: String,
+    pub phone: String,
+    pub role: String,
+    pub primary: bool,
+    pub version: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocumentRow {
+    pub id: i64,
+    pub name: String,
+    pub uploaded_at: String,
+    pub kind: DocumentKind,
+    pub format: String,
+    pub contract_name: Option<String>,
+    pub size_bytes: i64,
+    pub sha256: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActivityRow {
+    pub id: i64,
+    pub at: String,
+    pub who: String,
+    pub summary: String,
+}
+
+/// Human payment terms: "Due on receipt", "Net 30", "Net 17".
+pub fn terms_label(days: i64) -> String {
+    if days == 0 {
+        "Due on receipt".into()
+    } else {
+        format!("Net {days}")
+    }
+}
+
+/// Sizes as people read them: "512 B", "14.2 KiB", "1.0 GiB".
+pub fn size_label(bytes: i64) -> String {
+    const UNITS: [&str; 4] = ["KiB", "MiB", "GiB", "TiB"];
+    if bytes < 1024 {
+        return format!("{bytes} B");
+    }
+    // Tenths of a unit with integer arithmetic.
+    let mut unit = 0;
+    let mut scaled = bytes as u128 * 10 / 1024;
+    while scaled >= 10_240 && unit < UNITS.len() - 1 {
+        scaled /= 1024;
+        unit += 1;
+    }
+    format!("{}.{} {}", scaled / 10, scaled % 10, UNITS[unit])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes() {
+        assert_eq!(size_label(512), "512 B");
+        assert_eq!(size_label(14_540), "14.1 KiB");
+        assert_eq!(size_label(1 << 30), "1.0 GiB");
+    }
+
+    #[test]
+    fn terms() {
+        assert_eq!(terms_label(0), "Due on receipt");
+        assert_eq!(terms_label(30), "Net 30");
+    }
+}

@@ -1,0 +1,172 @@
+//! Stored enums and the statuses derived from them. Each stored enum has the
+//! same spelling as the CHECK constraint in `schema.sql`.
+
+use chrono::NaiveDate;
+
+macro_rules! stored_enum {
+    ($(#[$m:meta])* $name:ident { $($variant:ident => $db:literal, $label:literal;)+ }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The spelling stored in SQLite.
+            pub fn as_db(self) -> &'static str {
+                match self { $($name::$variant => $db),+ }
+            }
+
+            /// The words shown to people.
+            pub fn label(self) -> &'static str {
+                match self { $($name::$variant => $label),+ }
+            }
+
+            pub fn from_db(s: &str) -> Option<Self> {
+                match s { $($db => Some($name::$variant),)+ _ => None }
+            }
+        }
+    };
+}
+
+stored_enum!(InvoiceStatus {
+    Draft => "draft", "Draft";
+    Open => "open", "Open";
+    Paid => "paid", "Paid";
+    Cancelled => "cancelled", "Cancelled";
+    Uncollectible => "uncollectible", "Uncollectible";
+});
+
+impl InvoiceStatus {
+    /// Issued invoices count towards Total Billed.
+    pub fn is_issued(self) -> bool {
+        matches!(self, InvoiceStatus::Open | InvoiceStatus::Paid | InvoiceStatus::Uncollectible)
+    }
+}
+
+stored_enum!(PaymentStatus {
+    Succeeded => "succeeded", "Succeeded";
+    Pending => "pending", "Pending";
+    Failed => "failed", "Failed";
+    Refunded => "refunded", "Refunded";
+});
+
+stored_enum!(PaymentMethod {
+    Manual => "manual", "Manual";
+    Automatic => "automatic", "Automatic";
+});
+
+stored_enum!(ContractKind {
+    Recurring => "recurring", "Recurring";
+    OneTime => "one_time", "One-time";
+});
+
+stored_enum!(ContractStatus {
+    Draft => "draft", "Draft";
+    Active => "active", "Active";
+    Ended => "ended", "Ended";
+    Cancelled => "cancelled", "Cancelled";
+});
+
+stored_enum!(BillingFrequency {
+    Monthly => "monthly", "Monthly";
+    Quarterly => "quarterly", "Quarterly";
+    Semiannual => "semiannual", "Semi-annual";
+    Annual => "annual", "Annual";
+});
+
+stored_enum!(DocumentKind {
+    Contract => "contract", "Contract";
+    Invoice => "invoice", "Invoice";
+    Other => "other", "Other";
+});
+
+stored_enum!(ImportSource {
+    Stripe => "stripe", "Stripe";
+    QuickBooks => "quickbooks", "QuickBooks";
+    HubSpot => "hubspot", "HubSpot";
+    Salesforce => "salesforce", "Salesforce";
+});
+
+/// What an invoice's row shows: the stored status refined by its balance and
+/// due date. Never stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DisplayStatus {
+    Draft,
+    Open,
+    PartiallyPaid,
+    Overdue,
+    OverduePartial,
+    Paid,
+    Cancelled,
+    Uncollectible,
+}
+
+impl DisplayStatus {
+    pub fn derive(
+        status: InvoiceStatus,
+        total_minor: i64,
+        applied_minor: i64,
+        due: NaiveDate,
+        today: NaiveDate,
+    ) -> Self {
+        match status {
+            InvoiceStatus::Draft => DisplayStatus::Draft,
+            InvoiceStatus::Paid => DisplayStatus::Paid,
+            InvoiceStatus::Cancelled => DisplayStatus::Cancelled,
+            InvoiceStatus::Uncollectible => DisplayStatus::Uncollectible,
+            InvoiceStatus::Open => {
+                let partial = applied_minor > 0 && applied_minor < total_minor;
+                let overdue = total_minor > applied_minor && due < today;
+                match (overdue, partial) {
+                    (true, true) => DisplayStatus::OverduePartial,
+                    (true, false) => DisplayStatus::Overdue,
+                    (false, true) => DisplayStatus::PartiallyPaid,
+                    (false, false) => DisplayStatus::Open,
+                }
+            }
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            DisplayStatus::Draft => "Draft",
+            DisplayStatus::Open => "Open",
+            DisplayStatus::PartiallyPaid => "Partially paid",
+            DisplayStatus::Overdue => "Overdue",
+            DisplayStatus::OverduePartial => "Overdue, part paid",
+            DisplayStatus::Paid => "Paid",
+            DisplayStatus::Cancelled => "Cancelled",
+            DisplayStatus::Uncollectible => "Uncollectible",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips_every_stored_spelling() {
+        for s in InvoiceStatus::ALL {
+            assert_eq!(InvoiceStatus::from_db(s.as_db()), Some(*s));
+        }
+        for s in ImportSource::ALL {
+            assert_eq!(ImportSource::from_db(s.as_db()), Some(*s));
+        }
+        assert_eq!(InvoiceStatus::from_db("void"), None);
+    }
+
+    #[test]
+    fn derives_partial_and_overdue() {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let today = d("2026-03-01");
+        let open = InvoiceStatus::Open;
+        assert_eq!(DisplayStatus::derive(open, 100, 0, d("2026-03-01"), today), DisplayStatus::Open);
+        assert_eq!(DisplayStatus::derive(open, 100, 0, d("2026-02-28"), today), DisplayStatus::Overdue);
+        assert_eq!(DisplayStatus::derive(open, 100, 40, d("2026-03-05"), today), DisplayStatus::PartiallyPaid);
+        assert_eq!(DisplayStatus::derive(open, 100, 40, d("2026-02-01"), today), DisplayStatus::OverduePartial);
+        let paid = InvoiceStatus::Paid;
+        assert_eq!(DisplayStatus::derive(paid, 100, 100, d("2026-02-01"), today), DisplayStatus::Paid);
+    }
+}

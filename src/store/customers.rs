@@ -1,0 +1,116 @@
+//! Customers and the organization.
+
+use super::tabs::currency;
+use super::{Result, Store, StoreError};
+use crate::domain::date::iso;
+use crate::domain::model::{Customer, CustomerListRow, Organization};
+use crate::domain::status::ImportSource;
+use crate::domain::Money;
+use chrono::NaiveDate;
+use rusqlite::{OptionalExtension, Row};
+
+const CUSTOMER_COLS: &str = "id, name, coalesce(legal_name, ''), coalesce(billing_email, ''), currency, \
+     import_source, external_id, external_url, invoices_paused, portal, version";
+
+fn map_customer(r: &Row<'_>) -> rusqlite::Result<Customer> {
+    Ok(Customer {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        legal_name: r.get(2)?,
+        billing_email: r.get(3)?,
+        currency: currency(r, 4)?,
+        import_source: r.get::<_, Option<String>>(5)?.and_then(|s| ImportSource::from_db(&s)),
+        external_id: r.get(6)?,
+        external_url: r.get(7)?,
+        invoices_paused: r.get(8)?,
+        portal: r.get(9)?,
+        version: r.get(10)?,
+    })
+}
+
+impl Store {
+    pub fn organization(&self) -> Result<Organization> {
+        Ok(self.conn().query_row(
+            "SELECT name, default_currency, show_credit_balance, invoice_prefix, invoice_next_seq FROM organization",
+            [],
+            |r| {
+                Ok(Organization {
+                    name: r.get(0)?,
+                    default_currency: currency(r, 1)?,
+                    show_credit_balance: r.get(2)?,
+                    invoice_prefix: r.get(3)?,
+                    invoice_next_seq: r.get(4)?,
+                })
+            },
+        )?)
+    }
+
+    /// Every customer with outstanding and overdue in their own currency,
+    /// read from the summaries (one index range per customer).
+    pub fn customer_list(&self, today: NaiveDate) -> Result<Vec<CustomerListRow>> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT c.id, c.name, coalesce(c.legal_name, ''), c.import_source, c.currency, c.invoices_paused, c.portal,
+                    coalesce((SELECT outstanding_minor FROM customer_summary s
+                              WHERE s.customer_id = c.id AND s.currency = c.currency), 0),
+                    coalesce((SELECT sum(open_minor) FROM customer_due_summary d
+                              WHERE d.customer_id = c.id AND d.currency = c.currency AND d.due_date < ?1), 0)
+             FROM customers c ORDER BY c.name COLLATE NOCASE, c.id",
+        )?;
+        let rows = stmt
+            .query_map([iso(today)], |r| {
+                let cur = currency(r, 4)?;
+                Ok(CustomerListRow {
+                    id: r.get(0)?,
+                    name: r.get(1)?,
+                    legal_name: r.get(2)?,
+                    import_source: r.get::<_, Option<String>>(3)?.and_then(|s| ImportSource::from_db(&s)),
+                    currency: cur,
+                    invoices_paused: r.get(5)?,
+                    portal: r.get(6)?,
+                    outstanding: Money::new(r.get(7)?, cur),
+                    overdue: Money::new(r.get(8)?, cur),
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
+    pub fn customer(&self, id: i64) -> Result<Customer> {
+        self.conn()
+            .query_row(&format!("SELECT {CUSTOMER_COLS} FROM customers WHERE id = ?1"), [id], map_customer)
+            .optional()?
+            .ok_or_else(|| StoreError::NotFound(format!("customer {id}")))
+    }
+
+    /// Finds a customer by ardesk id ("42") or by `SOURCE:EXTERNAL_ID`
+    /// ("stripe:cus_123").
+    pub fn resolve_customer(&self, spec: &str) -> Result<i64> {
+        let spec = spec.trim();
+        if let Ok(id) = spec.parse::<i64>() {
+            return self.customer(id).map(|c| c.id);
+        }
+        let Some((source, ext)) = spec.split_once(':') else {
+            return Err(StoreError::Invalid(format!(
+                "\"{spec}\" is neither a customer id nor SOURCE:EXTERNAL_ID (e.g. stripe:cus_123)"
+            )));
+        };
+        let source = ImportSource::from_db(&source.to_ascii_lowercase()).ok_or_else(|| {
+            StoreError::Invalid(format!("\"{source}\" is not a source: use stripe, quickbooks, hubspot or salesforce"))
+        })?;
+        self.conn()
+            .query_row(
+                "SELECT id FROM customers WHERE import_source = ?1 AND external_id = ?2",
+                (source.as_db(), ext),
+                |r| r.get(0),
+            )
+            .optional()?
+            .ok_or_else(|| StoreError::NotFound(format!("customer {spec}")))
+    }
+
+    /// Ids of all customers, for `ardesk check`.
+    pub fn customer_ids(&self) -> Result<Vec<i64>> {
+        let mut stmt = self.conn().prepare("SELECT id FROM customers ORDER BY id")?;
+        let ids = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+        Ok(ids)
+    }
+}

@@ -1,0 +1,135 @@
+//! The customer page's figures, read from the summaries that the triggers
+//! keep: a handful of index lookups however many invoices there are.
+
+use super::tabs::currency;
+use super::{Result, Store};
+use crate::domain::columns::Tab;
+use crate::domain::date::iso;
+use crate::domain::metrics::{aging_bounds, collect_window_start, Conversations, MetricParts, Metrics};
+use crate::domain::model::Customer;
+use crate::domain::Currency;
+use chrono::NaiveDate;
+use std::collections::BTreeMap;
+
+/// Everything the page shows above the tables.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CustomerFigures {
+    /// The cards, in the customer's currency.
+    pub metrics: Metrics,
+    /// Other currencies with invoices or payments, shown apart.
+    pub others: Vec<(Currency, MetricParts)>,
+    /// Rows per tab, in `Tab::ALL` order.
+    pub counts: [i64; 6],
+}
+
+pub(crate) type PartsByCurrency = BTreeMap<Currency, MetricParts>;
+
+/// SQL that sums open balances into the five aging buckets; `?2`..`?5` are
+/// `aging_bounds`, `{bal}` the balance expression and `{due}` the due date.
+pub(crate) fn aging_sums(bal: &str, due: &str) -> String {
+    format!(
+        "coalesce(sum(CASE WHEN {due} >= ?2 THEN {bal} END), 0),
+         coalesce(sum(CASE WHEN {due} < ?2 AND {due} >= ?3 THEN {bal} END), 0),
+         coalesce(sum(CASE WHEN {due} < ?3 AND {due} >= ?4 THEN {bal} END), 0),
+         coalesce(sum(CASE WHEN {due} < ?4 AND {due} >= ?5 THEN {bal} END), 0),
+         coalesce(sum(CASE WHEN {due} < ?5 THEN {bal} END), 0)"
+    )
+}
+
+pub(crate) fn bounds_params(today: NaiveDate) -> [String; 4] {
+    aging_bounds(today).map(iso)
+}
+
+impl Store {
+    /// Raw sums per currency from the summary tables.
+    pub fn metric_parts(&self, customer_id: i64, today: NaiveDate) -> Result<PartsByCurrency> {
+        let mut out = PartsByCurrency::new();
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT currency, invoice_count, billed_minor, billed_applied_minor, outstanding_minor, payment_count,
+                    collected_count, collected_minor, unapplied_minor, credit_open_minor
+             FROM customer_summary WHERE customer_id = ?1",
+        )?;
+        let mut rows = stmt.query([customer_id])?;
+        while let Some(r) = rows.next()? {
+            let p = out.entry(currency(r, 0)?).or_default();
+            p.invoice_count = r.get(1)?;
+            p.billed_minor = r.get(2)?;
+            p.billed_applied_minor = r.get(3)?;
+            p.outstanding_minor = r.get(4)?;
+            p.payment_count = r.get(5)?;
+            p.collected_count = r.get(6)?;
+            p.collected_minor = r.get(7)?;
+            p.unapplied_minor = r.get(8)?;
+            p.credit_open_minor = r.get(9)?;
+        }
+        let b = bounds_params(today);
+        let sql = format!(
+            "SELECT currency, {} FROM customer_due_summary WHERE customer_id = ?1 GROUP BY currency",
+            aging_sums("open_minor", "due_date")
+        );
+        let mut stmt = self.conn().prepare_cached(&sql)?;
+        let mut rows = stmt.query((customer_id, &b[0], &b[1], &b[2], &b[3]))?;
+        while let Some(r) = rows.next()? {
+            let p = out.entry(currency(r, 0)?).or_default();
+            for i in 0..5 {
+                p.aging_minor[i] = r.get(i + 1)?;
+            }
+            p.overdue_minor = p.aging_minor[1..].iter().sum();
+        }
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT currency, sum(applied_minor), sum(weighted_minor) FROM customer_collect_summary
+             WHERE customer_id = ?1 AND received_on BETWEEN ?2 AND ?3 GROUP BY currency",
+        )?;
+        let mut rows = stmt.query((customer_id, iso(collect_window_start(today)), iso(today)))?;
+        while let Some(r) = rows.next()? {
+            let p = out.entry(currency(r, 0)?).or_default();
+            p.window_applied_minor = r.get(1)?;
+            p.window_weighted_minor = r.get(2)?;
+        }
+        Ok(out)
+    }
+
+    pub fn conversations(&self, customer_id: i64) -> Result<Conversations> {
+        Ok(self.conn().query_row(
+            "SELECT count(*) FILTER (WHERE status = 'resolved' AND resolved_by = 'agent'), count(*)
+             FROM conversations WHERE customer_id = ?1",
+            [customer_id],
+            |r| Ok(Conversations { auto_resolved: r.get(0)?, total: r.get(1)? }),
+        )?)
+    }
+
+    /// The whole page's figures: metrics, other currencies and tab counts.
+    pub fn figures(&self, customer: &Customer, today: NaiveDate) -> Result<CustomerFigures> {
+        let parts = self.metric_parts(customer.id, today)?;
+        Ok(self.figures_from(customer, parts, today)?)
+    }
+
+    pub(crate) fn figures_from(
+        &self,
+        customer: &Customer,
+        mut parts: PartsByCurrency,
+        _today: NaiveDate,
+    ) -> Result<CustomerFigures> {
+        let invoices: i64 = parts.values().map(|p| p.invoice_count).sum();
+        let payments: i64 = parts.values().map(|p| p.payment_count).sum();
+        let own = parts.remove(&customer.currency).unwrap_or_default();
+        let others = parts.into_iter().filter(|(_, p)| *p != MetricParts::default()).collect();
+        let metrics = Metrics::from_parts(customer.currency, &own, self.conversations(customer.id)?);
+        let small = self.conn().query_row(
+            "SELECT (SELECT count(*) FROM contracts WHERE customer_id = ?1),
+                    (SELECT count(*) FROM contacts WHERE customer_id = ?1),
+                    (SELECT count(*) FROM documents WHERE customer_id = ?1),
+                    (SELECT count(*) FROM audit_log WHERE customer_id = ?1)",
+            [customer.id],
+            |r| Ok([r.get::<_, i64>(0)?, r.get(1)?, r.get(2)?, r.get(3)?]),
+        )?;
+        let mut counts = [0; 6];
+        counts[Tab::Invoices.index()] = invoices;
+        counts[Tab::Contracts.index()] = small[0];
+        counts[Tab::Payments.index()] = payments;
+        counts[Tab::Contacts.index()] = small[1];
+        counts[Tab::Documents.index()] = small[2];
+        counts[Tab::Activity.index()] = small[3];
+        Ok(CustomerFigures { metrics, others, counts })
+    }
+}

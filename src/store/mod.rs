@@ -1,0 +1,169 @@
+//! The only place with SQL. Opens and migrates the database and returns
+//! domain types. Every write is one transaction with an audit row.
+
+mod audit;
+pub mod check;
+mod customers;
+pub mod seed;
+mod metrics;
+mod migrate;
+mod oracle;
+mod tabs;
+mod window;
+
+pub use audit::Audit;
+pub use metrics::CustomerFigures;
+pub use migrate::SCHEMA_VERSION;
+pub use window::TabRows;
+
+use rusqlite::{Connection, OpenFlags};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// How long a writer waits for another process's transaction before it
+/// gives up and explains.
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("{path}: cannot open the database: {reason}")]
+    Open { path: PathBuf, reason: String },
+    #[error("{path} does not exist (run `ardesk demo --db {path}` for a demo, or leave out --no-create to start empty)")]
+    Missing { path: PathBuf },
+    #[error("{path} is not an ardesk database ({reason}); it was left untouched")]
+    NotArdesk { path: PathBuf, reason: String },
+    #[error(
+        "{path} was written by a newer ardesk (schema version {found}; this ardesk knows up to {known}); it was left untouched"
+    )]
+    Newer { path: PathBuf, found: i64, known: i64 },
+    #[error("the database is busy: another ardesk kept it locked for more than {}s; try again", BUSY_TIMEOUT.as_secs())]
+    Busy,
+    #[error("changed elsewhere — reload: {0}")]
+    Conflict(String),
+    #[error("{0}")]
+    Invalid(String),
+    #[error("not found: {0}")]
+    NotFound(String),
+    #[error("database error: {0}")]
+    Sql(rusqlite::Error),
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        use rusqlite::ErrorCode;
+        match &e {
+            rusqlite::Error::SqliteFailure(f, msg) => match f.code {
+                ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked => StoreError::Busy,
+                // RAISE(ABORT, '…') in a trigger: the message is for people.
+                ErrorCode::ConstraintViolation if msg.as_deref().is_some_and(|m| !m.contains("constraint failed")) => {
+                    StoreError::Invalid(msg.clone().unwrap_or_default())
+                }
+                _ => StoreError::Sql(e),
+            },
+            _ => StoreError::Sql(e),
+        }
+    }
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OpenMode {
+    /// Create the file (and schema) when it does not exist.
+    Create,
+    /// Refuse a missing file.
+    MustExist,
+}
+
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+    who: String,
+}
+
+impl Store {
+    /// Opens (and if allowed creates) an ardesk database, refusing files that
+    /// are not ardesk's or that a newer ardesk wrote, before changing a byte.
+    pub fn open(path: &Path, mode: OpenMode) -> Result<Store> {
+        let exists = path.exists();
+        if !exists && mode == OpenMode::MustExist {
+            return Err(StoreError::Missing { path: path.to_path_buf() });
+        }
+        if path.is_dir() {
+            return Err(StoreError::Open { path: path.to_path_buf(), reason: "it is a directory".into() });
+        }
+        if !exists && let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| StoreError::Open {
+                path: path.to_path_buf(),
+                reason: format!("cannot create {}: {e}", dir.display()),
+            })?;
+        }
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX
+            | OpenFlags::SQLITE_OPEN_URI;
+        let conn = Connection::open_with_flags(path, flags)
+            .map_err(|e| StoreError::Open { path: path.to_path_buf(), reason: e.to_string() })?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        let store = Store { conn, path: path.to_path_buf(), who: current_user() };
+        migrate::migrate(&store.conn, path)?;
+        store.conn.execute_batch(
+            "PRAGMA foreign_keys = ON;
+             PRAGMA synchronous = FULL;
+             PRAGMA cache_size = -8192;
+             PRAGMA temp_store = MEMORY;",
+        )?;
+        Ok(store)
+    }
+
+    /// An in-memory database with the schema, for tests.
+    pub fn open_in_memory() -> Result<Store> {
+        let conn = Connection::open_in_memory()?;
+        migrate::migrate(&conn, Path::new(":memory:"))?;
+        conn.execute_batch("PRAGMA foreign_keys = ON;")?;
+        Ok(Store { conn, path: PathBuf::from(":memory:"), who: current_user() })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Who writes: `$USER`, recorded in the audit log.
+    pub fn who(&self) -> &str {
+        &self.who
+    }
+
+    pub fn set_who(&mut self, who: &str) {
+        self.who = who.to_string();
+    }
+
+    /// Changes whenever another connection commits (PRAGMA data_version).
+    pub fn data_version(&self) -> Result<i64> {
+        Ok(self.conn.query_row("PRAGMA data_version", [], |r| r.get(0))?)
+    }
+
+    /// Runs `f` in one IMMEDIATE transaction: all of it lands or none.
+    pub(crate) fn write<T>(&mut self, f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T>) -> Result<T> {
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let out = f(&tx)?;
+        tx.commit()?;
+        Ok(out)
+    }
+
+    pub(crate) fn conn(&self) -> &Connection {
+        &self.conn
+    }
+}
+
+fn current_user() -> String {
+    std::env::var("USER")
+        .or_else(|_| std::env::var("USERNAME"))
+        .ok()
+        .filter(|u| !u.trim().is_empty())
+        .unwrap_or_else(|| "unknown".into())
+}
+
+/// Current UTC time for `created_at` and the audit log.
+pub(crate) fn now_utc() -> String {
+    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}

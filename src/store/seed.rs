@@ -1,0 +1,325 @@
+//! Plain inserts in one transaction, for demo data, benchmarks and test
+//! fixtures. The triggers keep every summary right; the CHECK constraints
+//! refuse impossible rows. Interactive edits use the validated write paths.
+
+use super::audit::Audit;
+use super::{now_utc, Result, Store};
+use crate::domain::date::iso;
+use crate::domain::status::*;
+use crate::domain::Currency;
+use chrono::NaiveDate;
+use rusqlite::{params, Transaction};
+
+#[derive(Debug, Clone)]
+pub struct NewCustomer<'a> {
+    pub name: &'a str,
+    pub legal_name: &'a str,
+    pub billing_email: &'a str,
+    pub currency: Currency,
+    pub import: Option<(ImportSource, &'a str, Option<&'a str>)>,
+    pub invoices_paused: bool,
+    pub portal: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewContract<'a> {
+    pub customer_id: i64,
+    pub name: &'a str,
+    pub kind: ContractKind,
+    pub status: ContractStatus,
+    pub period_start: NaiveDate,
+    pub period_end: Option<NaiveDate>,
+    pub value_minor: i64,
+    pub currency: Currency,
+    pub payment_terms_days: i64,
+    pub billing_frequency: Option<BillingFrequency>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewInvoice<'a> {
+    pub customer_id: i64,
+    pub contract_id: Option<i64>,
+    pub number: &'a str,
+    pub issue_date: NaiveDate,
+    pub due_date: NaiveDate,
+    pub period: Option<(NaiveDate, NaiveDate)>,
+    pub currency: Currency,
+    pub total_minor: i64,
+    pub status: InvoiceStatus,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewPayment<'a> {
+    pub customer_id: i64,
+    pub received_on: NaiveDate,
+    pub amount_minor: i64,
+    pub refunded_minor: i64,
+    pub currency: Currency,
+    pub reference: &'a str,
+    pub status: PaymentStatus,
+    pub method: PaymentMethod,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub enum AppliedFrom {
+    Payment(i64),
+    Credit(i64),
+}
+
+#[derive(Debug, Clone)]
+pub struct NewContact<'a> {
+    pub customer_id: i64,
+    pub name: &'a str,
+    pub email: &'a str,
+    pub phone: &'a str,
+    pub role: &'a str,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewDocument<'a> {
+    pub customer_id: i64,
+    pub contract_id: Option<i64>,
+    pub name: &'a str,
+    pub kind: DocumentKind,
+    pub format: &'a str,
+    pub content: &'a [u8],
+    pub uploaded_at: &'a str,
+}
+
+pub struct Seeder<'c> {
+    tx: Transaction<'c>,
+    who: String,
+    now: String,
+}
+
+impl Store {
+    /// Starts a seeding transaction; nothing lands until `commit`.
+    pub fn seeder(&mut self) -> Result<Seeder<'_>> {
+        let who = self.who().to_string();
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        Ok(Seeder { tx, who, now: now_utc() })
+    }
+}
+
+impl Seeder<'_> {
+    pub fn commit(self) -> Result<()> {
+        self.tx.commit()?;
+        Ok(())
+    }
+
+    pub fn organization(
+        &self,
+        name: &str,
+        currency: Currency,
+        show_credit_balance: bool,
+        invoice_prefix: &str,
+        hubspot_portal_id: Option<&str>,
+        salesforce_domain: Option<&str>,
+    ) -> Result<()> {
+        self.tx.execute(
+            "UPDATE organization SET name = ?1, default_currency = ?2, show_credit_balance = ?3,
+                    invoice_prefix = ?4, hubspot_portal_id = ?5, salesforce_domain = ?6, version = version + 1",
+            params![name, currency.code(), show_credit_balance, invoice_prefix, hubspot_portal_id, salesforce_domain],
+        )?;
+        Ok(())
+    }
+
+    pub fn set_invoice_next_seq(&self, next: i64) -> Result<()> {
+        self.tx.execute("UPDATE organization SET invoice_next_seq = ?1", [next])?;
+        Ok(())
+    }
+
+    pub fn customer(&self, c: &NewCustomer<'_>) -> Result<i64> {
+        let (source, ext, url) = match c.import {
+            Some((s, e, u)) => (Some(s.as_db()), Some(e), u),
+            None => (None, None, None),
+        };
+        self.tx
+            .prepare_cached(
+                "INSERT INTO customers(name, legal_name, billing_email, currency, import_source, external_id,
+                                       external_url, invoices_paused, portal, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            )?
+            .execute(params![
+                c.name,
+                c.legal_name,
+                c.billing_email,
+                c.currency.code(),
+                source,
+                ext,
+                url,
+                c.invoices_paused,
+                c.portal,
+                self.now
+            ])?;
+        Ok(self.tx.last_insert_rowid())
+    }
+
+    pub fn contract(&self, c: &NewContract<'_>) -> Result<i64> {
+        self.tx
+            .prepare_cached(
+                "INSERT INTO contracts(customer_id, name, kind, status, period_start, period_end, value_minor,
+                                       currency, payment_terms_days, billing_frequency, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            )?
+            .execute(params![
+                c.customer_id,
+                c.name,
+                c.kind.as_db(),
+                c.status.as_db(),
+                iso(c.period_start),
+                c.period_end.map(iso),
+                c.value_minor,
+                c.currency.code(),
+                c.payment_terms_days,
+                c.billing_frequency.map(|f| f.as_db()),
+                self.now
+            ])?;
+        Ok(self.tx.last_insert_rowid())
+    }
+
+    pub fn invoice(&self, i: &NewInvoice<'_>) -> Result<i64> {
+        self.tx
+            .prepare_cached(
+                "INSERT INTO invoices(customer_id, contract_id, number, issue_date, due_date, period_start,
+                                      period_end, currency, total_minor, status, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            )?
+            .execute(params![
+                i.customer_id,
+                i.contract_id,
+                i.number,
+                iso(i.issue_date),
+                iso(i.due_date),
+                i.period.map(|p| iso(p.0)),
+                i.period.map(|p| iso(p.1)),
+                i.currency.code(),
+                i.total_minor,
+                i.status.as_db(),
+                self.now
+            ])?;
+        Ok(self.tx.last_insert_rowid())
+    }
+
+    pub fn set_invoice_status(&self, invoice_id: i64, status: InvoiceStatus) -> Result<()> {
+        self.tx
+            .prepare_cached("UPDATE invoices SET status = ?2, version = version + 1 WHERE id = ?1")?
+            .execute(params![invoice_id, status.as_db()])?;
+        Ok(())
+    }
+
+    pub fn payment(&self, p: &NewPayment<'_>) -> Result<i64> {
+        self.tx
+            .prepare_cached(
+                "INSERT INTO payments(customer_id, received_on, amount_minor, refunded_minor, currency, reference,
+                                      status, method, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            )?
+            .execute(params![
+                p.customer_id,
+                iso(p.received_on),
+                p.amount_minor,
+                p.refunded_minor,
+                p.currency.code(),
+                p.reference,
+                p.status.as_db(),
+                p.method.as_db(),
+                self.now
+            ])?;
+        Ok(self.tx.last_insert_rowid())
+    }
+
+    pub fn credit(&self, customer_id: i64, granted_on: NaiveDate, amount_minor: i64, currency: Currency, reason: &str) -> Result<i64> {
+        self.tx
+            .prepare_cached(
+                "INSERT INTO credits(customer_id, granted_on, amount_minor, currency, reason, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?
+            .execute(params![customer_id, iso(granted_on), amount_minor, currency.code(), reason, self.now])?;
+        Ok(self.tx.last_insert_rowid())
+    }
+
+    /// Applies money to an invoice; the triggers update every balance.
+    pub fn apply(&self, invoice_id: i64, from: AppliedFrom, amount_minor: i64, on: NaiveDate) -> Result<()> {
+        let (payment, credit) = match from {
+            AppliedFrom::Payment(p) => (Some(p), None),
+            AppliedFrom::Credit(c) => (None, Some(c)),
+        };
+        self.tx
+            .prepare_cached(
+                "INSERT INTO applications(invoice_id, payment_id, credit_id, amount_minor, applied_on, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?
+            .execute(params![invoice_id, payment, credit, amount_minor, iso(on), self.now])?;
+        Ok(())
+    }
+
+    pub fn contact(&self, c: &NewContact<'_>) -> Result<i64> {
+        self.tx
+            .prepare_cached(
+                "INSERT INTO contacts(customer_id, name, email, phone, role, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?
+            .execute(params![c.customer_id, c.name, c.email, c.phone, c.role, self.now])?;
+        Ok(self.tx.last_insert_rowid())
+    }
+
+    pub fn make_primary(&self, customer_id: i64, contact_id: i64) -> Result<()> {
+        self.tx.execute(
+            "UPDATE customers SET primary_contact_id = ?2 WHERE id = ?1",
+            params![customer_id, contact_id],
+        )?;
+        Ok(())
+    }
+
+    /// Stores a small document from memory (demo assets); uploads of real
+    /// files stream instead.
+    pub fn document(&self, d: &NewDocument<'_>) -> Result<i64> {
+        use sha2::{Digest, Sha256};
+        let sha = Sha256::digest(d.content);
+        let hex: String = sha.iter().map(|b| format!("{b:02x}")).collect();
+        self.tx.execute(
+            "INSERT INTO documents(customer_id, contract_id, name, kind, format, size_bytes, sha256, uploaded_at, uploaded_by)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            params![
+                d.customer_id,
+                d.contract_id,
+                d.name,
+                d.kind.as_db(),
+                d.format,
+                d.content.len() as i64,
+                hex,
+                d.uploaded_at,
+                self.who
+            ],
+        )?;
+        let id = self.tx.last_insert_rowid();
+        self.tx.execute("INSERT INTO document_content(document_id, content) VALUES (?1, ?2)", params![id, d.content])?;
+        Ok(id)
+    }
+
+    pub fn conversation(
+        &self,
+        customer_id: i64,
+        subject: &str,
+        opened_on: NaiveDate,
+        resolved: Option<(NaiveDate, bool)>,
+    ) -> Result<i64> {
+        let (status, on, by) = match resolved {
+            Some((d, by_agent)) => ("resolved", Some(iso(d)), Some(if by_agent { "agent" } else { "person" })),
+            None => ("open", None, None),
+        };
+        self.tx
+            .prepare_cached(
+                "INSERT INTO conversations(customer_id, subject, opened_on, status, resolved_on, resolved_by)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?
+            .execute(params![customer_id, subject, iso(opened_on), status, on, by])?;
+        Ok(self.tx.last_insert_rowid())
+    }
+
+    /// An audit entry with an explicit time and author (demo history).
+    pub fn audit(&self, entry: &Audit<'_>, at: &str, who: &str) -> Result<()> {
+        entry.write_at(&self.tx, who, at)?;
+        Ok(())
+    }
+}
