@@ -1,5 +1,10 @@
 //! ardesk: an accounts-receivable desk for the terminal.
 
+pub mod app;
+pub mod cli;
+pub mod commands;
+pub mod demo;
 pub mod domain;
 pub mod store;
-pub mod demo;
+pub mod tui;
+pub mod ui;

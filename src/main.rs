@@ -1,3 +1,72 @@
-fn main() {
-    println!("Hello, world!");
+//! Start-up: error reporting, CLI, the store, then the TUI or a subcommand.
+
+use ardesk::cli::{Cli, Command};
+use ardesk::commands;
+use ardesk::domain::date::resolve_today;
+use ardesk::store::{OpenMode, Store};
+use clap::Parser;
+use color_eyre::eyre::{eyre, Result};
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    if let Err(e) = color_eyre::install() {
+        eprintln!("ardesk: {e}");
+    }
+    match run() {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("ardesk: {e}");
+            for cause in e.chain().skip(1) {
+                eprintln!("  caused by: {cause}");
+            }
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run() -> Result<ExitCode> {
+    let cli = Cli::parse();
+    let today = resolve_today(cli.global.today).map_err(|e| eyre!(e))?;
+    let mut out = std::io::stdout().lock();
+    if let Some(Command::Demo { invoices, force }) = &cli.command {
+        let path = cli.global.db.clone().unwrap_or_else(commands::demo_db_path);
+        commands::demo(&path, *invoices, *force, today, &mut out)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let path = match (&cli.global.db, cli.demo) {
+        (Some(p), _) => p.clone(),
+        (None, true) => commands::demo_db_path(),
+        (None, false) => commands::default_db_path(),
+    };
+    if cli.demo && !path.exists() {
+        commands::demo(&path, None, false, today, &mut out)?;
+    }
+    let mode = if cli.global.no_create { OpenMode::MustExist } else { OpenMode::Create };
+    let created = !path.exists();
+    let store = Store::open(&path, mode)?;
+    if created {
+        eprintln!("ardesk: created a new, empty database at {}", path.display());
+    }
+    match cli.command {
+        Some(Command::Customers { json }) => commands::customers(&store, today, json, &mut out)?,
+        Some(Command::Customer { id, json }) => commands::customer(&store, &id, today, json, &mut out)?,
+        Some(Command::Check) => {
+            if !commands::check(&store, today, &mut out)? {
+                return Ok(ExitCode::from(1));
+            }
+        }
+        Some(Command::Demo { .. }) => {}
+        None => {
+            ardesk::tui::check_terminal()?;
+            drop(out);
+            let size = ratatui::layout::Rect::default();
+            let mut app = ardesk::app::App::new(store, today, size)?;
+            if let Some(spec) = &cli.customer {
+                let id = app.store.resolve_customer(spec)?;
+                app.open_customer(id);
+            }
+            ardesk::tui::run(&mut app)?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }

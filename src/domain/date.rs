@@ -106,3 +106,42 @@ mod tests {
         assert_eq!(iso(add_months(d, 12)), "2027-01-31");
     }
 }
+
+/// A billing period as people say it: "Mar 2026", "2026-Q1", "2026",
+/// else "2026-03-15 → 04-14".
+pub fn period_label(start: NaiveDate, end: NaiveDate) -> String {
+    let first_of_month = start.day() == 1;
+    let last_of_month = end.day() == days_in_month(end.year(), end.month());
+    if first_of_month && last_of_month && start.year() == end.year() {
+        let months = end.month() - start.month() + 1;
+        if months == 1 {
+            return start.format("%b %Y").to_string();
+        }
+        if months == 3 && (start.month() - 1) % 3 == 0 {
+            return format!("{}-Q{}", start.year(), (start.month() - 1) / 3 + 1);
+        }
+        if months == 12 {
+            return start.year().to_string();
+        }
+    }
+    if start.year() == end.year() {
+        format!("{} → {}", iso(start), end.format("%m-%d"))
+    } else {
+        format!("{} → {}", iso(start), iso(end))
+    }
+}
+
+#[cfg(test)]
+mod period_tests {
+    use super::*;
+
+    #[test]
+    fn periods_read_naturally() {
+        let d = |s| parse_date(s).unwrap();
+        assert_eq!(period_label(d("2026-03-01"), d("2026-03-31")), "Mar 2026");
+        assert_eq!(period_label(d("2026-04-01"), d("2026-06-30")), "2026-Q2");
+        assert_eq!(period_label(d("2026-01-01"), d("2026-12-31")), "2026");
+        assert_eq!(period_label(d("2026-03-15"), d("2026-04-14")), "2026-03-15 → 04-14");
+        assert_eq!(period_label(d("2025-12-15"), d("2026-01-14")), "2025-12-15 → 2026-01-14");
+    }
+}

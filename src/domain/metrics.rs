@@ -106,8 +106,10 @@ pub fn avg_days(weighted: i64, applied: i64) -> Option<Decimal> {
     if applied <= 0 {
         return None;
     }
-    let v = Decimal::from(weighted) / Decimal::from(applied);
-    Some(v.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero))
+    let mut v = (Decimal::from(weighted) / Decimal::from(applied))
+        .round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
+    v.rescale(2);
+    Some(v)
 }
 
 /// Which aging bucket an open balance due on `due` falls in, as of `as_of`.
@@ -173,6 +175,7 @@ mod tests {
         // 100 paid after 10 days, 200 after 41 days: (1000 + 8200) / 300 = 30.666…
         assert_eq!(avg_days(9200, 300), Some(Decimal::new(3067, 2)));
         assert_eq!(avg_days(0, 0), None);
+        assert_eq!(avg_days(345, 10).unwrap().to_string(), "34.50");
     }
 
     #[test]
@@ -191,7 +194,8 @@ mod tests {
         assert_eq!(aging_bucket(d("2026-03-01"), today), 1);
         assert_eq!(aging_bucket(d("2026-02-28"), today), 2);
         assert_eq!(aging_bucket(d("2026-01-01"), today), 3);
-        assert_eq!(aging_bucket(d("2025-12-31"), today), 4);
+        assert_eq!(aging_bucket(d("2025-12-31"), today), 3); // 90 days
+        assert_eq!(aging_bucket(d("2025-12-30"), today), 4); // 91 days
         // The range bounds agree with the bucket function.
         let b = aging_bounds(today);
         assert_eq!(aging_bucket(b[1], today), 1);

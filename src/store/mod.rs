@@ -9,7 +9,7 @@ mod metrics;
 mod migrate;
 mod oracle;
 mod tabs;
-mod window;
+pub mod window;
 
 pub use audit::Audit;
 pub use metrics::CustomerFigures;
@@ -148,6 +148,12 @@ impl Store {
         let out = f(&tx)?;
         tx.commit()?;
         Ok(out)
+    }
+
+    /// Moves everything from the WAL into the main file.
+    pub fn checkpoint(&self) -> Result<()> {
+        self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        Ok(())
     }
 
     pub(crate) fn conn(&self) -> &Connection {

@@ -1,0 +1,374 @@
+//! One table component for every tab: absolute selection and scroll offset,
+//! and a window of rows read by keyset from the store. The component never
+//! holds a connection; it says which rows it needs (`need`) and the app
+//! fetches them (`fill`).
+
+use crate::domain::columns::{RowKey, Seek, Sort};
+use crate::store::window::Keyed;
+
+/// Selection and scrolling over `total` rows, `height` of them visible.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Scroll {
+    pub selected: usize,
+    pub offset: usize,
+    pub height: usize,
+    pub total: usize,
+}
+
+impl Scroll {
+    pub fn move_by(&mut self, delta: isize) {
+        if self.total == 0 {
+            return;
+        }
+        let last = self.total - 1;
+        self.selected = self.selected.saturating_add_signed(delta).min(last);
+        self.follow();
+    }
+
+    pub fn page(&mut self, down: bool) {
+        let step = self.height.max(1) as isize;
+        // Paging moves the view and the selection together.
+        let max_offset = self.total.saturating_sub(self.height) as isize;
+        let delta = if down { step } else { -step };
+        self.offset = (self.offset as isize + delta).clamp(0, max_offset.max(0)) as usize;
+        self.move_by(delta);
+    }
+
+    pub fn home(&mut self) {
+        self.selected = 0;
+        self.offset = 0;
+    }
+
+    pub fn end(&mut self) {
+        self.selected = self.total.saturating_sub(1);
+        self.offset = self.total.saturating_sub(self.height);
+    }
+
+    pub fn set_height(&mut self, height: usize) {
+        self.height = height;
+        self.follow();
+    }
+
+    pub fn set_total(&mut self, total: usize) {
+        self.total = total;
+        self.selected = self.selected.min(total.saturating_sub(1));
+        self.follow();
+    }
+
+    /// Keeps the selected row on screen and the screen full when it can be.
+    fn follow(&mut self) {
+        if self.selected < self.offset {
+            self.offset = self.selected;
+        } else if self.height > 0 && self.selected >= self.offset + self.height {
+            self.offset = self.selected + 1 - self.height;
+        }
+        let max_offset = self.total.saturating_sub(self.height.max(1));
+        self.offset = self.offset.min(max_offset);
+    }
+
+    /// The visible absolute range.
+    pub fn visible(&self) -> std::ops::Range<usize> {
+        self.offset..(self.offset + self.height).min(self.total)
+    }
+}
+
+/// A request for rows, answered with `DataTable::fill`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fetch {
+    pub seek: Seek,
+    pub limit: usize,
+    place: Place,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Place {
+    At(usize),
+    AtEnd,
+    Append,
+    Prepend,
+}
+
+#[derive(Debug, Clone)]
+pub struct DataTable<R> {
+    pub sort: Sort,
+    pub scroll: Scroll,
+    rows: Vec<Keyed<R>>,
+    /// Absolute index of `rows[0]`.
+    start: usize,
+    /// After a reload: the key of the first visible row, to read from.
+    anchor: Option<RowKey>,
+}
+
+impl<R> DataTable<R> {
+    pub fn new(sort: Sort) -> Self {
+        DataTable { sort, scroll: Scroll::default(), rows: Vec::new(), start: 0, anchor: None }
+    }
+
+    /// Extra rows read beyond the screen, so small moves need no query.
+    fn margin(&self) -> usize {
+        self.scroll.height.max(16)
+    }
+
+    /// The visible rows that are loaded, with their absolute indices.
+    pub fn visible(&self) -> impl Iterator<Item = (usize, &Keyed<R>)> {
+        let range = self.scroll.visible();
+        let start = self.start;
+        self.rows
+            .iter()
+            .enumerate()
+            .map(move |(i, r)| (start + i, r))
+            .filter(move |(i, _)| range.contains(i))
+    }
+
+    pub fn selected(&self) -> Option<&R> {
+        self.row_at(self.scroll.selected).map(|k| &k.row)
+    }
+
+    fn row_at(&self, abs: usize) -> Option<&Keyed<R>> {
+        abs.checked_sub(self.start).and_then(|i| self.rows.get(i))
+    }
+
+    /// Forget the loaded rows but remember where the view was, so the next
+    /// read starts from the same row (data changed, or the sort did).
+    pub fn invalidate(&mut self, total: usize) {
+        self.anchor = self.row_at(self.scroll.offset).map(|k| k.key.clone());
+        self.rows.clear();
+        self.scroll.set_total(total);
+    }
+
+    /// Forget everything and go back to the top (a new sort or filter).
+    pub fn reset(&mut self, total: usize) {
+        self.rows.clear();
+        self.anchor = None;
+        self.scroll = Scroll { height: self.scroll.height, total, ..Scroll::default() };
+    }
+
+    /// What must be read to show the visible range; `None` when loaded.
+    pub fn need(&self) -> Option<Fetch> {
+        let want = self.scroll.visible();
+        if want.is_empty() {
+            return None;
+        }
+        let have = self.start..self.start + self.rows.len();
+        if !self.rows.is_empty() && have.start <= want.start && want.end <= have.end {
+            return None;
+        }
+        let margin = self.margin();
+        let span = want.len() + margin;
+        let total = self.scroll.total;
+        let (Some(first), Some(last)) = (self.rows.first(), self.rows.last()) else {
+            return Some(match &self.anchor {
+                Some(a) if want.start > 0 => Fetch { seek: Seek::From(a.clone()), limit: span, place: Place::At(want.start) },
+                _ if want.start == 0 => Fetch { seek: Seek::First, limit: span, place: Place::At(0) },
+                _ if want.end == total => Fetch { seek: Seek::Last, limit: span, place: Place::AtEnd },
+                _ => Fetch { seek: Seek::First, limit: span, place: Place::At(0) },
+            });
+        };
+        Some(if want.end > have.end {
+            if want.start > have.end + margin && want.end == total {
+                Fetch { seek: Seek::Last, limit: span, place: Place::AtEnd }
+            } else {
+                Fetch { seek: Seek::After(last.key.clone()), limit: want.end - have.end + margin, place: Place::Append }
+            }
+        } else if want.end + margin < have.start && want.start == 0 {
+            Fetch { seek: Seek::First, limit: span, place: Place::At(0) }
+        } else {
+            Fetch { seek: Seek::Before(first.key.clone()), limit: have.start - want.start + margin, place: Place::Prepend }
+        })
+    }
+
+    /// Takes the rows a `Fetch` asked for.
+    pub fn fill(&mut self, fetch: Fetch, mut rows: Vec<Keyed<R>>) {
+        let short = rows.len() < fetch.limit;
+        match fetch.place {
+            Place::At(s) => {
+                self.rows = rows;
+                self.start = s;
+                if short && matches!(fetch.seek, Seek::From(_)) {
+                    // Rows vanished after the remembered one: what came back
+                    // is the end of the table.
+                    self.start = self.scroll.total.saturating_sub(self.rows.len());
+                } else if short {
+                    // The data ends here: fewer rows exist than we believed.
+                    self.set_total_from_data(s + self.rows.len());
+                }
+            }
+            Place::AtEnd => {
+                if short {
+                    self.start = 0;
+                    self.rows = rows;
+                    self.set_total_from_data(self.rows.len());
+                } else {
+                    self.start = self.scroll.total - rows.len();
+                    self.rows = rows;
+                }
+            }
+            Place::Append => {
+                self.rows.append(&mut rows);
+                if short {
+                    self.set_total_from_data(self.start + self.rows.len());
+                }
+            }
+            Place::Prepend => {
+                let n = rows.len();
+                if short && self.start != n {
+                    // Everything before the first loaded row is here, so it
+                    // starts at 0: shift our absolute positions to match.
+                    let shift = self.start as isize - n as isize;
+                    self.scroll.selected = self.scroll.selected.saturating_add_signed(-shift);
+                    self.scroll.offset = self.scroll.offset.saturating_add_signed(-shift);
+                    self.start = n;
+                }
+                rows.append(&mut self.rows);
+                self.rows = rows;
+                self.start -= n;
+            }
+        }
+        self.anchor = None;
+        self.trim();
+    }
+
+    fn set_total_from_data(&mut self, total: usize) {
+        if total < self.scroll.total || self.rows.is_empty() {
+            self.scroll.set_total(total);
+        }
+    }
+
+    /// Keeps the window to a few screens around the visible rows.
+    fn trim(&mut self) {
+        let keep = 3 * (self.scroll.height + self.margin());
+        if self.rows.len() <= keep {
+            return;
+        }
+        let want = self.scroll.visible();
+        let lo = want.start.saturating_sub(self.margin()).max(self.start);
+        let drop_front = lo - self.start;
+        self.rows.drain(..drop_front.min(self.rows.len()));
+        self.start += drop_front;
+        self.rows.truncate(keep);
+    }
+
+    /// How many rows are loaded (for tests and the benchmark).
+    pub fn loaded(&self) -> usize {
+        self.rows.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::columns::{Col, SortValue};
+
+    /// A fake store: rows 0..n sorted by value = id.
+    fn serve(n: i64, f: &Fetch) -> Vec<Keyed<i64>> {
+        let all: Vec<i64> = (0..n).collect();
+        let pick: Vec<i64> = match &f.seek {
+            Seek::First => all.iter().copied().take(f.limit).collect(),
+            Seek::Last => all.iter().rev().copied().take(f.limit).collect::<Vec<_>>().into_iter().rev().collect(),
+            Seek::After(k) => all.iter().copied().filter(|i| *i > k.id).take(f.limit).collect(),
+            Seek::From(k) => all.iter().copied().filter(|i| *i >= k.id).take(f.limit).collect(),
+            Seek::Before(k) => {
+                let v: Vec<i64> = all.iter().rev().copied().filter(|i| *i < k.id).take(f.limit).collect();
+                v.into_iter().rev().collect()
+            }
+        };
+        pick.into_iter().map(|i| Keyed { key: RowKey { value: SortValue::Int(i), id: i }, row: i }).collect()
+    }
+
+    fn settle(t: &mut DataTable<i64>, n: i64) -> usize {
+        let mut queries = 0;
+        while let Some(f) = t.need() {
+            let rows = serve(n, &f);
+            t.fill(f, rows);
+            queries += 1;
+            assert!(queries < 5, "no progress");
+        }
+        queries
+    }
+
+    fn table(n: usize, height: usize) -> DataTable<i64> {
+        let mut t = DataTable::new(Sort { col: Col::InvDate, desc: false });
+        t.scroll.set_height(height);
+        t.scroll.set_total(n);
+        t
+    }
+
+    fn shown(t: &DataTable<i64>) -> Vec<i64> {
+        t.visible().map(|(_, k)| k.row).collect()
+    }
+
+    #[test]
+    fn walks_a_million_rows_by_keyset() {
+        let n = 1_000_000;
+        let mut t = table(n, 10);
+        settle(&mut t, n as i64);
+        assert_eq!(shown(&t), (0..10).collect::<Vec<_>>());
+        t.scroll.end();
+        assert_eq!(settle(&mut t, n as i64), 1);
+        assert_eq!(shown(&t), (999_990..1_000_000).collect::<Vec<_>>());
+        assert_eq!(t.selected(), Some(&999_999));
+        t.scroll.page(false);
+        settle(&mut t, n as i64);
+        assert_eq!(t.selected(), Some(&999_989));
+        for _ in 0..50 {
+            t.scroll.move_by(-1);
+            settle(&mut t, n as i64);
+        }
+        assert_eq!(t.selected(), Some(&999_939));
+        assert_eq!(shown(&t).first(), Some(&999_939));
+        assert!(t.loaded() <= 3 * (10 + 16));
+        t.scroll.home();
+        settle(&mut t, n as i64);
+        assert_eq!(shown(&t), (0..10).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn scrolling_down_row_by_row_reads_rarely() {
+        let mut t = table(1000, 10);
+        settle(&mut t, 1000);
+        let mut queries = 0;
+        for _ in 0..200 {
+            t.scroll.move_by(1);
+            queries += settle(&mut t, 1000);
+            assert_eq!(t.selected(), Some(&(t.scroll.selected as i64)));
+        }
+        assert!(queries <= 200 / 16 + 1, "{queries} queries");
+    }
+
+    #[test]
+    fn shrinking_data_under_the_selection_is_survived() {
+        let mut t = table(100, 10);
+        settle(&mut t, 100);
+        t.scroll.end();
+        settle(&mut t, 100);
+        // Forty rows vanish elsewhere; the summary says 60 now.
+        t.invalidate(60);
+        settle(&mut t, 60);
+        assert_eq!(t.scroll.selected, 59);
+        assert_eq!(t.selected(), Some(&59));
+        // The count did not know yet: the reads still land on the last row.
+        t.invalidate(60);
+        settle(&mut t, 30);
+        assert_eq!(t.selected(), Some(&29));
+    }
+
+    #[test]
+    fn empty_table_needs_nothing() {
+        let t = table(0, 10);
+        assert_eq!(t.need(), None);
+        assert_eq!(t.selected(), None);
+    }
+
+    #[test]
+    fn paging_keeps_selection_on_screen() {
+        let mut s = Scroll { height: 5, total: 12, ..Scroll::default() };
+        s.page(true);
+        assert_eq!((s.selected, s.offset), (5, 5));
+        s.page(true);
+        assert_eq!((s.selected, s.offset), (10, 7));
+        s.page(true);
+        assert_eq!((s.selected, s.offset), (11, 7));
+        s.set_height(3);
+        assert!(s.visible().contains(&s.selected));
+    }
+}

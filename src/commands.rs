@@ -1,0 +1,220 @@
+//! The non-interactive subcommands: their output for people and scripts.
+
+use crate::domain::metrics::AGING_LABELS;
+use crate::domain::model::{Customer, CustomerListRow};
+use crate::domain::text::clean;
+use crate::store::{CustomerFigures, OpenMode, Store};
+use chrono::NaiveDate;
+use color_eyre::eyre::{bail, Result, WrapErr};
+use serde_json::{json, Value};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// The default database: `ardesk.db` in the user's data directory.
+pub fn default_db_path() -> PathBuf {
+    data_dir().join("ardesk.db")
+}
+
+/// Where `--demo` keeps its database.
+pub fn demo_db_path() -> PathBuf {
+    data_dir().join("demo.db")
+}
+
+pub fn data_dir() -> PathBuf {
+    directories::ProjectDirs::from("", "", "ardesk")
+        .map(|d| d.data_dir().to_path_buf())
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+fn customer_base_json(c: &Customer) -> serde_json::Map<String, Value> {
+    let v = json!({
+        "id": c.id,
+        "name": c.name,
+        "legal_name": c.legal_name,
+        "currency": c.currency,
+        "import_source": c.import_source.map(|s| s.as_db()),
+        "external_id": c.external_id,
+        "external_url": c.external_url,
+        "invoices_paused": c.invoices_paused,
+        "portal": c.portal,
+    });
+    match v {
+        Value::Object(m) => m,
+        _ => serde_json::Map::new(),
+    }
+}
+
+/// One customer with its metrics, in the keys scripts rely on.
+pub fn customer_json(c: &Customer, f: &CustomerFigures) -> Value {
+    let m = &f.metrics;
+    let mut obj = customer_base_json(c);
+    obj.insert(
+        "metrics".into(),
+        json!({
+            "total_billed": m.total_billed.plain(),
+            "billed_collected": m.billed_collected.plain(),
+            "outstanding": m.outstanding.plain(),
+            "overdue": m.overdue.plain(),
+            "credit_balance": m.credit_balance.plain(),
+            "auto_resolved": {"resolved": m.conversations.auto_resolved, "total": m.conversations.total},
+            "avg_days_to_collect": m.avg_days_to_collect,
+            "total_collected": m.total_collected.plain(),
+            "payments_collected": m.collected_count,
+        }),
+    );
+    let aging: serde_json::Map<String, Value> =
+        AGING_LABELS.iter().zip(m.aging).map(|(l, a)| ((*l).to_string(), Value::from(a.plain()))).collect();
+    obj.insert("aging".into(), Value::Object(aging));
+    let others: Vec<Value> = f
+        .others
+        .iter()
+        .map(|(cur, p)| {
+            let money = |minor| crate::domain::Money::new(minor, *cur).plain();
+            json!({
+                "currency": cur,
+                "total_billed": money(p.billed_minor),
+                "outstanding": money(p.outstanding_minor),
+                "overdue": money(p.overdue_minor),
+                "total_collected": money(p.collected_minor),
+            })
+        })
+        .collect();
+    obj.insert("other_currencies".into(), Value::Array(others));
+    let counts: serde_json::Map<String, Value> = crate::domain::columns::Tab::ALL
+        .iter()
+        .map(|t| (t.title().to_lowercase(), Value::from(f.counts[t.index()])))
+        .collect();
+    obj.insert("counts".into(), Value::Object(counts));
+    Value::Object(obj)
+}
+
+fn list_row_json(r: &CustomerListRow, c: &Customer) -> Value {
+    let mut obj = customer_base_json(c);
+    obj.insert("outstanding".into(), Value::from(r.outstanding.plain()));
+    obj.insert("overdue".into(), Value::from(r.overdue.plain()));
+    Value::Object(obj)
+}
+
+pub fn customers(store: &Store, today: NaiveDate, json_out: bool, out: &mut impl Write) -> Result<()> {
+    let rows = store.customer_list(today)?;
+    if json_out {
+        let list: Vec<Value> = rows
+            .iter()
+            .map(|r| Ok(list_row_json(r, &store.customer(r.id)?)))
+            .collect::<Result<_>>()?;
+        serde_json::to_writer_pretty(&mut *out, &list)?;
+        writeln!(out)?;
+        return Ok(());
+    }
+    writeln!(out, "{:>5}  {:<32} {:<11} {:<4} {:>16} {:>16}", "ID", "NAME", "SOURCE", "CUR", "OUTSTANDING", "OVERDUE")?;
+    for r in rows {
+        let name: String = clean(&r.name).chars().take(32).collect();
+        writeln!(
+            out,
+            "{:>5}  {:<32} {:<11} {:<4} {:>16} {:>16}",
+            r.id,
+            name,
+            r.import_source.map_or("", |s| s.label()),
+            r.currency,
+            r.outstanding.display(),
+            r.overdue.display()
+        )?;
+    }
+    Ok(())
+}
+
+pub fn customer(store: &Store, spec: &str, today: NaiveDate, json_out: bool, out: &mut impl Write) -> Result<()> {
+    let id = store.resolve_customer(spec)?;
+    let c = store.customer(id)?;
+    let f = store.figures(&c, today)?;
+    if json_out {
+        serde_json::to_writer_pretty(&mut *out, &customer_json(&c, &f))?;
+        writeln!(out)?;
+        return Ok(());
+    }
+    let m = &f.metrics;
+    writeln!(out, "{} (#{})", clean(&c.name), c.id)?;
+    if !c.legal_name.is_empty() {
+        writeln!(out, "{}", clean(&c.legal_name))?;
+    }
+    let avg = m.avg_days_to_collect.map_or("—".to_string(), |d| format!("{d} days"));
+    for (label, value) in [
+        ("Billed & Collected", format!("{} / {} ({}%)", m.billed_collected.display(), m.total_billed.display(), m.collected_percent)),
+        ("Outstanding", format!("{} ({} overdue)", m.outstanding.display(), m.overdue.display())),
+        ("Credit Balance", m.credit_balance.display()),
+        ("Auto-Resolved", format!("{} of {} conversations", m.conversations.auto_resolved, m.conversations.total)),
+        ("Avg. Days to Collect", avg),
+        ("Total Collected", format!("{} ({} payments)", m.total_collected.display(), m.collected_count)),
+    ] {
+        writeln!(out, "  {label:<22}{value}")?;
+    }
+    Ok(())
+}
+
+/// Prints every problem; returns whether the database is consistent.
+pub fn check(store: &Store, today: NaiveDate, out: &mut impl Write) -> Result<bool> {
+    let problems = store.check(today)?;
+    if problems.is_empty() {
+        writeln!(out, "ok: {} is consistent", store.path().display())?;
+        return Ok(true);
+    }
+    for p in &problems {
+        writeln!(out, "problem: {}", clean(p))?;
+    }
+    writeln!(out, "{} problem(s) in {}", problems.len(), store.path().display())?;
+    Ok(false)
+}
+
+/// Generates a demo database at `path` through a temporary file and an
+/// atomic rename, so a crash never leaves half a demo behind.
+pub fn demo(path: &Path, invoices: Option<u64>, force: bool, today: NaiveDate, out: &mut impl Write) -> Result<()> {
+    if path.exists() && !force {
+        bail!("{} already exists; pass --force to replace it, or --db to choose another file", path.display());
+    }
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).wrap_err_with(|| format!("cannot create {}", dir.display()))?;
+    let tmp = dir.join(format!(
+        ".{}.tmp-{}",
+        path.file_name().and_then(|n| n.to_str()).unwrap_or("demo.db"),
+        std::process::id()
+    ));
+    remove_db_files(&tmp);
+    let started = std::time::Instant::now();
+    let result = (|| -> Result<crate::demo::DemoReport> {
+        let mut store = Store::open(&tmp, OpenMode::Create)?;
+        let report = crate::demo::generate(&mut store, &crate::demo::DemoOptions { today, big_invoices: invoices })?;
+        store.checkpoint()?;
+        Ok(report)
+    })();
+    let report = match result {
+        Ok(r) => r,
+        Err(e) => {
+            remove_db_files(&tmp);
+            return Err(e);
+        }
+    };
+    remove_db_files(path);
+    std::fs::rename(&tmp, path).wrap_err_with(|| format!("cannot move the demo into {}", path.display()))?;
+    remove_db_files(&tmp);
+    writeln!(
+        out,
+        "demo database {}: {} customers, {} invoices, {} payments in {:.1?}",
+        path.display(),
+        report.customers,
+        report.invoices,
+        report.payments,
+        started.elapsed()
+    )?;
+    if let Some(id) = report.big_customer_id {
+        writeln!(out, "the customer with {} invoices is #{id}: ardesk --db {} --customer {id}", invoices.unwrap_or(0), path.display())?;
+    }
+    Ok(())
+}
+
+fn remove_db_files(path: &Path) {
+    for suffix in ["", "-wal", "-shm", "-journal"] {
+        let mut p = path.as_os_str().to_owned();
+        p.push(suffix);
+        let _ = std::fs::remove_file(PathBuf::from(p));
+    }
+}

@@ -1,0 +1,123 @@
+//! One table renderer for every tab: columns with titles, widths and
+//! alignment, a sort arrow on the sorted column, a marker on the selected
+//! row, an explicit empty state. Only the visible rows are built.
+
+use super::theme::Theme;
+use crate::domain::columns::Col;
+use crate::domain::text::clean;
+use ratatui::layout::{Alignment, Constraint, Rect};
+use ratatui::text::{Line, Span, Text};
+use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
+use ratatui::Frame;
+
+/// A column: its title, how wide, which side, how a row shows in it, and
+/// how soon it is dropped on narrow screens (higher drops first).
+pub struct Column<R, K = Col> {
+    /// What the column is, to mark it when the table is sorted by it.
+    pub key: K,
+    pub title: &'static str,
+    pub width: u16,
+    /// Takes the room left over (at least `width`).
+    pub fill: bool,
+    pub right: bool,
+    pub drop_order: u8,
+    pub cell: fn(&R, &CellCtx) -> CellText,
+}
+
+pub struct CellCtx {
+    pub today: chrono::NaiveDate,
+}
+
+/// A cell's text and whether it should draw attention (overdue).
+pub struct CellText {
+    pub text: String,
+    pub alert: bool,
+}
+
+impl From<String> for CellText {
+    fn from(text: String) -> Self {
+        CellText { text, alert: false }
+    }
+}
+
+impl From<&str> for CellText {
+    fn from(text: &str) -> Self {
+        CellText { text: text.to_string(), alert: false }
+    }
+}
+
+/// Which columns fit in `width`, in their original order.
+pub fn fitting<R, K>(columns: &[Column<R, K>], width: u16) -> Vec<&Column<R, K>> {
+    let mut keep: Vec<&Column<R, K>> = columns.iter().collect();
+    let marker = 2;
+    let need = |cols: &[&Column<R, K>]| cols.iter().map(|c| c.width + 1).sum::<u16>() + marker;
+    while keep.len() > 1 && need(&keep) > width {
+        let worst = keep.iter().enumerate().max_by_key(|(_, c)| c.drop_order).map(|(i, _)| i).unwrap_or(0);
+        keep.remove(worst);
+    }
+    keep
+}
+
+pub struct Grid<'a, R, K = Col> {
+    pub columns: &'a [Column<R, K>],
+    /// The sorted column and whether it is descending.
+    pub sort: Option<(K, bool)>,
+    /// The visible rows with their absolute indices.
+    pub rows: Vec<(usize, &'a R)>,
+    pub selected: usize,
+    pub empty: &'a str,
+}
+
+pub fn draw<R, K: PartialEq + Copy>(frame: &mut Frame, area: Rect, grid: Grid<'_, R, K>, ctx: &CellCtx, theme: &Theme) {
+    if area.height == 0 || area.width == 0 {
+        return;
+    }
+    let cols = fitting(grid.columns, area.width);
+    let header = Row::new(cols.iter().map(|c| {
+        let sorted = grid.sort.filter(|s| s.0 == c.key);
+        let title = match sorted {
+            Some((_, desc)) => format!("{} {}", c.title, if desc { "↓" } else { "↑" }),
+            None => c.title.to_string(),
+        };
+        let style = if sorted.is_some() { theme.sorted_header } else { theme.table_header };
+        let line = Line::styled(title, style);
+        Cell::from(if c.right { line.alignment(Alignment::Right) } else { line })
+    }));
+    if grid.rows.is_empty() {
+        frame.render_widget(Table::new(Vec::<Row>::new(), widths(&cols)).header(header), area);
+        if area.height > 2 {
+            let msg = Rect { y: area.y + 2, height: 1, ..area };
+            frame.render_widget(Paragraph::new(Span::styled(grid.empty, theme.muted)).centered(), msg);
+        }
+        return;
+    }
+    let mut state = TableState::default();
+    let rows: Vec<Row> = grid
+        .rows
+        .iter()
+        .enumerate()
+        .map(|(i, (abs, r))| {
+            if *abs == grid.selected {
+                state.select(Some(i));
+            }
+            Row::new(cols.iter().map(|c| {
+                let t = (c.cell)(r, ctx);
+                let text = clean(&t.text).into_owned();
+                let style = if t.alert { theme.overdue } else { ratatui::style::Style::new() };
+                let line = Line::styled(text, style);
+                Cell::from(Text::from(if c.right { line.alignment(Alignment::Right) } else { line }))
+            }))
+        })
+        .collect();
+    let table = Table::new(rows, widths(&cols))
+        .header(header)
+        .row_highlight_style(theme.selected)
+        .highlight_symbol("▶ ")
+        .highlight_spacing(ratatui::widgets::HighlightSpacing::Always)
+        .column_spacing(1);
+    frame.render_stateful_widget(table, area, &mut state);
+}
+
+fn widths<R, K>(cols: &[&Column<R, K>]) -> Vec<Constraint> {
+    cols.iter().map(|c| if c.fill { Constraint::Min(c.width) } else { Constraint::Length(c.width) }).collect()
+}

@@ -1,0 +1,137 @@
+//! Where things go on screen. Pure geometry: the app asks it how many table
+//! rows fit (for paging), and drawing uses the same answer.
+
+use ratatui::layout::Rect;
+
+/// The customer page's regions. Regions that do not fit are `None`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageLayout {
+    pub header: Rect,
+    pub cards: Vec<Rect>,
+    pub aging: Option<Rect>,
+    pub tabs: Rect,
+    /// The table including its header row.
+    pub table: Rect,
+    pub status: Rect,
+    pub footer: Rect,
+}
+
+pub const CARD_HEIGHT: u16 = 4;
+
+/// Lays out the customer page. Cards get as many per row as fit at
+/// `card_min_width` (never cut mid-number); they are dropped before the
+/// table would shrink below a few rows.
+pub fn customer_page(area: Rect, n_cards: usize, card_min_width: u16) -> PageLayout {
+    let mut y = area.y;
+    let bottom = area.y + area.height;
+    let line = |y: &mut u16| {
+        let r = Rect { x: area.x, y: (*y).min(bottom), width: area.width, height: u16::from(*y < bottom) };
+        *y = (*y + 1).min(bottom);
+        r
+    };
+    // Fixed lines: name, tabs, table header, status, footer (+ legal name).
+    let legal = area.height >= 10;
+    let header = Rect { height: if legal { 2 } else { 1 }.min(area.height), ..line(&mut y) };
+    y = area.y + header.height;
+    let per_row = (area.width / card_min_width.max(1)).clamp(1, n_cards.max(1) as u16) as usize;
+    let card_rows = n_cards.div_ceil(per_row) as u16;
+    let fixed_below = 4; // tabs, table header, status, footer
+    let min_table_rows = 5;
+    let room = bottom.saturating_sub(y);
+    let show_cards = n_cards > 0 && room >= card_rows * CARD_HEIGHT + fixed_below + min_table_rows;
+    let mut cards = Vec::new();
+    if show_cards {
+        for row in 0..card_rows {
+            let in_row = (n_cards - row as usize * per_row).min(per_row);
+            let w = area.width / in_row as u16;
+            for i in 0..in_row {
+                let x = area.x + i as u16 * w;
+                let width = if i + 1 == in_row { area.x + area.width - x } else { w };
+                cards.push(Rect { x, y: y + row * CARD_HEIGHT, width, height: CARD_HEIGHT });
+            }
+        }
+        y += card_rows * CARD_HEIGHT;
+    }
+    let room = bottom.saturating_sub(y);
+    let aging = (show_cards && room >= 1 + fixed_below + min_table_rows).then(|| line(&mut y));
+    let tabs = line(&mut y);
+    let footer_y = bottom.saturating_sub(1).max(y);
+    let status_y = bottom.saturating_sub(2).max(y);
+    let table = Rect { x: area.x, y, width: area.width, height: status_y.saturating_sub(y) };
+    let status = Rect { x: area.x, y: status_y, width: area.width, height: u16::from(status_y < footer_y) };
+    let footer = Rect { x: area.x, y: footer_y, width: area.width, height: u16::from(footer_y < bottom) };
+    PageLayout { header, cards, aging, tabs, table, status, footer }
+}
+
+/// The customers list: title, table, status line (search or message), footer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListLayout {
+    pub title: Rect,
+    pub table: Rect,
+    pub status: Rect,
+    pub footer: Rect,
+}
+
+pub fn customers(area: Rect) -> ListLayout {
+    let bottom = area.y + area.height;
+    let row = |y: u16| Rect { x: area.x, y: y.min(bottom), width: area.width, height: u16::from(y < bottom) };
+    let title = row(area.y);
+    let top = (area.y + 1).min(bottom);
+    let footer_y = bottom.saturating_sub(1).max(top);
+    let status_y = bottom.saturating_sub(2).max(top);
+    ListLayout {
+        title,
+        table: Rect { x: area.x, y: top, width: area.width, height: status_y.saturating_sub(top) },
+        status: Rect { height: u16::from(status_y < footer_y), ..row(status_y) },
+        footer: Rect { height: u16::from(footer_y < bottom && footer_y > area.y), ..row(footer_y) },
+    }
+}
+
+/// Rows of data a table area holds (one line is its header).
+pub fn body_rows(table: Rect) -> usize {
+    table.height.saturating_sub(1) as usize
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn inside(outer: Rect, r: Rect) -> bool {
+        r.height == 0 || (r.x >= outer.x && r.y >= outer.y && r.right() <= outer.right() && r.bottom() <= outer.bottom())
+    }
+
+    #[test]
+    fn wide_screen_puts_six_cards_in_one_row() {
+        let l = customer_page(Rect::new(0, 0, 200, 60), 6, 24);
+        assert_eq!(l.cards.len(), 6);
+        assert!(l.cards.iter().all(|c| c.y == 2));
+        assert!(l.aging.is_some());
+        assert!(body_rows(l.table) > 40);
+    }
+
+    #[test]
+    fn eighty_columns_reflow_cards_to_two_rows() {
+        let l = customer_page(Rect::new(0, 0, 80, 24), 6, 24);
+        assert_eq!(l.cards.len(), 6);
+        assert_eq!(l.cards[3].y, l.cards[0].y + CARD_HEIGHT);
+        assert!(l.cards.iter().all(|c| c.width >= 24));
+        assert!(body_rows(l.table) >= 5);
+    }
+
+    #[test]
+    fn every_size_stays_inside_the_screen() {
+        for w in 0..90 {
+            for h in 0..40 {
+                let area = Rect::new(0, 0, w, h);
+                let l = customer_page(area, 6, 22);
+                for r in [l.header, l.tabs, l.table, l.status, l.footer].iter().chain(l.cards.iter()) {
+                    assert!(inside(area, *r), "{w}x{h}: {r:?}");
+                }
+                let c = customers(area);
+                for r in [c.title, c.table, c.status, c.footer] {
+                    assert!(inside(area, r), "{w}x{h}: {r:?}");
+                }
+            }
+        }
+    }
+}

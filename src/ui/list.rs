@@ -1,0 +1,89 @@
+//! The customers list.
+
+use super::grid::{self, CellCtx, CellText, Column, Grid};
+use super::layout;
+use super::theme::Theme;
+use crate::app::customers::{CustomerCol, CustomersScreen};
+use crate::app::App;
+use crate::domain::model::CustomerListRow;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+
+fn columns() -> Vec<Column<CustomerListRow, Option<CustomerCol>>> {
+    let c = |key, title, width, drop_order, cell: fn(&CustomerListRow, &CellCtx) -> CellText| Column {
+        key,
+        title,
+        width,
+        fill: false,
+        right: false,
+        drop_order,
+        cell,
+    };
+    vec![
+        Column { fill: true, ..c(Some(CustomerCol::Name), "Name", 22, 0, |r, _| r.name.as_str().into()) },
+        c(None, "Legal name", 26, 3, |r, _| r.legal_name.as_str().into()),
+        c(Some(CustomerCol::Source), "Source", 10, 2, |r, _| r.import_source.map_or("", |s| s.label()).into()),
+        c(Some(CustomerCol::Currency), "Cur", 3, 4, |r, _| r.currency.code().into()),
+        Column { right: true, ..c(Some(CustomerCol::Outstanding), "Outstanding", 15, 0, |r, _| r.outstanding.display().into()) },
+        Column {
+            right: true,
+            ..c(Some(CustomerCol::Overdue), "Overdue", 14, 1, |r, _| CellText { text: r.overdue.display(), alert: r.overdue.minor > 0 })
+        },
+        c(None, "Badges", 14, 5, |r, _| {
+            let mut b = Vec::new();
+            if r.invoices_paused {
+                b.push("Paused");
+            }
+            if r.portal {
+                b.push("Portal");
+            }
+            b.join(" ").into()
+        }),
+    ]
+}
+
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App, s: &CustomersScreen, theme: &Theme) {
+    let l = layout::customers(area);
+    let title = Line::from(vec![
+        Span::styled(format!(" {} ", crate::domain::text::clean(&app.org.name)), theme.title),
+        Span::styled(format!("· Customers ({})", s.all.len()), theme.subtitle),
+    ]);
+    frame.render_widget(Paragraph::new(title), l.title);
+    let cols = columns();
+    let rows: Vec<(usize, &CustomerListRow)> = s.scroll.visible().map(|i| (i, &s.all[s.shown[i]])).collect();
+    let empty = if s.all.is_empty() {
+        "No customers yet. For a demo database run: ardesk --demo"
+    } else {
+        "No customer matches the search. Esc clears it."
+    };
+    let grid = Grid { columns: &cols, sort: Some((Some(s.sort), s.desc)), rows, selected: s.scroll.selected, empty };
+    grid::draw(frame, l.table, grid, &CellCtx { today: app.today }, theme);
+    match &s.input {
+        Some(input) => {
+            let [label, field] = ratatui::layout::Layout::horizontal([
+                ratatui::layout::Constraint::Length(9),
+                ratatui::layout::Constraint::Fill(1),
+            ])
+            .areas(l.status);
+            frame.render_widget(Span::styled(" Search: ", theme.key), label);
+            frame.render_widget(input, field);
+        }
+        None => {
+            let mut spans = vec![Span::styled(
+                format!(" {} of {} · sorted by {} {}", s.shown.len(), s.all.len(), s.sort.title(), if s.desc { "↓" } else { "↑" }),
+                theme.status,
+            )];
+            if !s.query.is_empty() {
+                spans.push(Span::styled(format!(" · search \"{}\"", crate::domain::text::clean(&s.query)), theme.key));
+            }
+            if let Some(m) = &app.message {
+                spans.push(Span::styled(format!("  {}", crate::domain::text::clean(m)), theme.error));
+            }
+            frame.render_widget(Paragraph::new(Line::from(spans)), l.status);
+        }
+    }
+    super::footer::draw(frame, l.footer, app.context(), theme);
+}

@@ -1,0 +1,183 @@
+//! The customer page: header with badges, metric cards, aging strip, tabs,
+//! the current tab's table, status line and footer.
+
+use super::grid::{self, CellCtx, Column, Grid};
+use super::theme::Theme;
+use super::{cards, layout, tabs};
+use crate::app::customer::CustomerPage;
+use crate::app::table::DataTable;
+use crate::app::App;
+use crate::domain::columns::Tab;
+use crate::domain::metrics::AGING_LABELS;
+use crate::domain::text::clean;
+use crate::domain::Money;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+use unicode_width::UnicodeWidthStr;
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App, p: &CustomerPage, theme: &Theme) {
+    let show_credit = app.org.show_credit_balance;
+    let (n, w) = cards::dimensions(&p.figures, show_credit);
+    let l = layout::customer_page(area, n, w);
+    header(frame, l.header, p, theme);
+    cards::draw(frame, &l.cards, &p.figures, show_credit, theme);
+    if let Some(a) = l.aging {
+        aging(frame, a, &p.figures.metrics.aging, theme);
+    }
+    tab_bar(frame, l.tabs, p, theme);
+    let ctx = CellCtx { today: app.today };
+    match p.tab {
+        Tab::Invoices => table(frame, l.table, &p.invoices, &tabs::invoices(), "No invoices yet.", &ctx, theme),
+        Tab::Contracts => table(frame, l.table, &p.contracts, &tabs::contracts(), "No contracts yet.", &ctx, theme),
+        Tab::Payments => table(frame, l.table, &p.payments, &tabs::payments(), "No payments yet.", &ctx, theme),
+        Tab::Contacts => table(frame, l.table, &p.contacts, &tabs::contacts(), "No contacts yet.", &ctx, theme),
+        Tab::Documents => table(frame, l.table, &p.documents, &tabs::documents(), "No documents yet.", &ctx, theme),
+        Tab::Activity => table(frame, l.table, &p.activity, &tabs::activity(), "No activity recorded yet.", &ctx, theme),
+    }
+    status(frame, l.status, app, p, theme);
+    super::footer::draw(frame, l.footer, app.context(), theme);
+}
+
+fn header(frame: &mut Frame, area: Rect, p: &CustomerPage, theme: &Theme) {
+    if area.height == 0 {
+        return;
+    }
+    let c = &p.customer;
+    let mut left = vec![Span::styled(format!(" {} ✎", clean(&c.name)), theme.title)];
+    let badge = |text: &str, style| [Span::raw("  "), Span::styled(format!(" {text} "), style)];
+    if let Some(src) = c.import_source {
+        left.extend(badge(src.label(), theme.badge_source));
+    }
+    if c.invoices_paused {
+        left.extend(badge("Invoices Paused", theme.badge_paused));
+    }
+    if c.portal {
+        left.extend(badge("Portal", theme.badge_portal));
+    }
+    let actions = vec![
+        Span::styled("c", theme.key),
+        Span::raw(" Create Contract  "),
+        Span::styled("i", theme.key),
+        Span::raw(" Create Invoice "),
+    ];
+    let line_area = Rect { height: 1, ..area };
+    let used: usize = left.iter().map(|s| s.content.width()).sum();
+    let act_w: usize = actions.iter().map(|s| s.content.width()).sum();
+    frame.render_widget(Paragraph::new(Line::from(left)), line_area);
+    if used + act_w + 2 <= area.width as usize {
+        frame.render_widget(Paragraph::new(Line::from(actions)).right_aligned(), line_area);
+    }
+    if area.height > 1 {
+        let sub = Rect { y: area.y + 1, height: 1, ..area };
+        let legal = if c.legal_name.is_empty() { String::new() } else { format!(" {}", clean(&c.legal_name)) };
+        frame.render_widget(Paragraph::new(Span::styled(legal, theme.subtitle)), sub);
+        if !p.figures.others.is_empty() {
+            let others: Vec<String> = p
+                .figures
+                .others
+                .iter()
+                .map(|(cur, parts)| format!("{} outstanding", Money::new(parts.outstanding_minor, *cur).display()))
+                .collect();
+            let text = format!("also in other currencies: {} ", others.join(", "));
+            frame.render_widget(Paragraph::new(Span::styled(text, theme.muted)).right_aligned(), sub);
+        }
+    }
+}
+
+fn aging(frame: &mut Frame, area: Rect, buckets: &[Money; 5], theme: &Theme) {
+    let max = buckets.iter().map(|m| m.minor).max().unwrap_or(0).max(1);
+    let render = |whole: bool, bars: bool| {
+        let mut spans = vec![Span::styled(" Aging ", theme.card_title)];
+        for (i, (label, m)) in AGING_LABELS.iter().zip(buckets).enumerate() {
+            if i > 0 {
+                spans.push(Span::styled(" · ", theme.muted));
+            }
+            spans.push(Span::styled(format!("{label} "), theme.muted));
+            let style = if i > 0 && m.minor > 0 { theme.overdue } else { theme.figure };
+            spans.push(Span::styled(if whole { m.display_whole() } else { m.display() }, style));
+            if bars {
+                let cells = (m.minor.max(0) * 6 + max - 1) / max;
+                let cells = cells as usize;
+                spans.push(Span::raw(" "));
+                spans.push(Span::styled("▇".repeat(cells), style));
+                spans.push(Span::raw(" ".repeat(6 - cells.min(6))));
+            }
+        }
+        spans
+    };
+    let fits = |spans: &Vec<Span>| spans.iter().map(|s| s.content.width()).sum::<usize>() <= area.width as usize;
+    let line = [(false, true), (false, false), (true, false)]
+        .into_iter()
+        .map(|(whole, bars)| render(whole, bars))
+        .find(fits)
+        .unwrap_or_else(|| render(true, false));
+    frame.render_widget(Paragraph::new(Line::from(line)), area);
+}
+
+fn tab_bar(frame: &mut Frame, area: Rect, p: &CustomerPage, theme: &Theme) {
+    let render = |short: bool| {
+        let mut spans = vec![Span::raw(" ")];
+        for (i, tab) in Tab::ALL.iter().enumerate() {
+            let count = p.count(*tab);
+            let title = if short && *tab != p.tab { &tab.title()[..3] } else { tab.title() };
+            let text = format!("{} {title} ({})", i + 1, group(count));
+            let style = if *tab == p.tab { theme.tab_active } else { theme.tab };
+            spans.push(Span::styled(text, style));
+            spans.push(Span::raw("  "));
+        }
+        spans
+    };
+    let long = render(false);
+    let width: usize = long.iter().map(|s| s.content.width()).sum();
+    let spans = if width <= area.width as usize { long } else { render(true) };
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// 1204 → "1,204".
+pub fn group(n: usize) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn table<R>(
+    frame: &mut Frame,
+    area: Rect,
+    t: &DataTable<R>,
+    columns: &[Column<R>],
+    empty: &str,
+    ctx: &CellCtx,
+    theme: &Theme,
+) {
+    let grid = Grid {
+        columns,
+        sort: Some((t.sort.col, t.sort.desc)),
+        rows: t.visible().map(|(i, k)| (i, &k.row)).collect(),
+        selected: t.scroll.selected,
+        empty,
+    };
+    grid::draw(frame, area, grid, ctx, theme);
+}
+
+fn status(frame: &mut Frame, area: Rect, app: &App, p: &CustomerPage, theme: &Theme) {
+    let scroll = p.scroll();
+    let range = scroll.visible();
+    let shown = if scroll.total == 0 {
+        format!(" {}: none", p.tab.title())
+    } else {
+        format!(" {} {}–{} of {}", p.tab.title(), group(range.start + 1), group(range.end), group(scroll.total))
+    };
+    let mut spans = vec![Span::styled(shown, theme.status)];
+    if let Some(m) = &app.message {
+        spans.push(Span::styled(format!("  {}", clean(m)), theme.error));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
