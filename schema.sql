@@ -92,6 +92,8 @@ CREATE INDEX invoices_by_due    ON invoices(customer_id, due_date, id);
 CREATE INDEX invoices_by_total  ON invoices(customer_id, total_minor, id);
 CREATE INDEX invoices_by_number ON invoices(customer_id, number, id);
 CREATE INDEX invoices_by_status ON invoices(customer_id, status, id);
+-- Oldest-first payment allocation and overdue filters walk only open invoices.
+CREATE INDEX invoices_open_by_due ON invoices(customer_id, due_date, id) WHERE status = 'open';
 CREATE INDEX invoices_by_contract ON invoices(contract_id) WHERE contract_id IS NOT NULL;
 CREATE UNIQUE INDEX invoices_external ON invoices(import_source, external_id) WHERE import_source IS NOT NULL;
 

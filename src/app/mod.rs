@@ -2,6 +2,7 @@
 //! drawing here; the store is only reached through `Store` methods.
 
 pub mod action;
+pub mod complete;
 pub mod customer;
 pub mod customers;
 pub mod keymap;

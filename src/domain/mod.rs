@@ -2,6 +2,8 @@
 
 pub mod columns;
 pub mod date;
+pub mod edit;
+pub mod filetype;
 pub mod metrics;
 pub mod model;
 pub mod money;

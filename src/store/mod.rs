@@ -4,12 +4,14 @@
 mod audit;
 pub mod check;
 mod customers;
+pub mod documents;
 pub mod seed;
 mod metrics;
 mod migrate;
 mod oracle;
 mod tabs;
 pub mod window;
+pub mod writes;
 
 pub use audit::Audit;
 pub use metrics::CustomerFigures;

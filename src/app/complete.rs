@@ -1,0 +1,1 @@
+//! Path completion for file inputs (being written).

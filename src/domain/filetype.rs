@@ -1,0 +1,1 @@
+//! Document formats detected from content and extension (being written).

@@ -1,0 +1,1 @@
+//! Streaming document upload and download (being written).

@@ -1,0 +1,1 @@
+//! Validated write paths (being written).

@@ -1,0 +1,51 @@
+//! The real binary in a pseudo-terminal: open a customer, read the header
+//! and a metric back, survive a resize to 20×5, quit cleanly.
+
+mod support;
+
+use ardesk::domain::money::{parse_amount, Currency, Money};
+use support::{demo_db, run, Tui, TODAY};
+
+#[test]
+fn opens_a_customer_and_shows_its_metrics() {
+    let db = demo_db().to_str().unwrap().to_string();
+    let (code, json, err) = run(&["customer", "1", "--json", "--db", &db, "--today", TODAY]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let name = v["name"].as_str().unwrap().to_string();
+    let legal = v["legal_name"].as_str().unwrap().to_string();
+    let cur: Currency = v["currency"].as_str().unwrap().parse().unwrap();
+    let outstanding = v["metrics"]["outstanding"].as_str().unwrap();
+    let shown_outstanding = Money::new(parse_amount(outstanding, cur).unwrap(), cur).display();
+
+    let mut tui = Tui::start(&["--db", &db, "--today", TODAY], 120, 40);
+    tui.wait_for("Customers (");
+    // Search for the customer by name and open it.
+    tui.send("/");
+    tui.wait_for("Search:");
+    tui.send(&name);
+    tui.send("\r");
+    tui.wait(&format!("{name} as the only match"), |s| s.contains(" 1 of "));
+    tui.send("\r");
+    let screen = tui.wait_for("Billed & Collected");
+    assert!(screen.contains(&format!("{name} ✎")), "header shows the name:\n{screen}");
+    assert!(screen.contains(&legal), "header shows the legal name:\n{screen}");
+    assert!(screen.contains(&shown_outstanding), "Outstanding {shown_outstanding} on screen:\n{screen}");
+    assert!(screen.contains("1 Invoices ("), "tabs with counts:\n{screen}");
+
+    // Shrink to 20×5 and back: still running and readable.
+    tui.resize(20, 5);
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    tui.resize(120, 40);
+    let screen = tui.wait_for("Billed & Collected");
+    assert!(screen.contains(&shown_outstanding));
+
+    // Back to the list, then quit: exit 0 and the alternate screen is left.
+    tui.send("q");
+    tui.wait_for("Customers (");
+    tui.send("q");
+    assert_eq!(tui.wait_exit(), 0);
+    let raw = tui.raw.lock().unwrap().clone();
+    let raw = String::from_utf8_lossy(&raw);
+    assert!(raw.contains("\x1b[?1049l"), "alternate screen left");
+}
