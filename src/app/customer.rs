@@ -16,6 +16,8 @@ pub struct CustomerPage {
     pub contacts: DataTable<ContactRow>,
     pub documents: DataTable<DocumentRow>,
     pub activity: DataTable<ActivityRow>,
+    /// Ticked invoices and their totals (kept across tabs and reloads).
+    pub selection: std::collections::BTreeMap<i64, crate::domain::Money>,
 }
 
 /// Calls `$body` with the current tab's table, whatever its row type.
@@ -47,6 +49,7 @@ impl CustomerPage {
             contacts: DataTable::new(Sort::default_for(Tab::Contacts)),
             documents: DataTable::new(Sort::default_for(Tab::Documents)),
             activity: DataTable::new(Sort::default_for(Tab::Activity)),
+            selection: Default::default(),
         };
         for tab in Tab::ALL {
             let total = page.count(tab);
@@ -83,6 +86,15 @@ impl CustomerPage {
             }
         });
         Ok(())
+    }
+
+    /// How many invoices are ticked and their total per currency.
+    pub fn selection_summary(&self) -> (usize, Vec<crate::domain::Money>) {
+        let mut per: std::collections::BTreeMap<crate::domain::Currency, i64> = Default::default();
+        for m in self.selection.values() {
+            *per.entry(m.currency).or_default() += m.minor;
+        }
+        (self.selection.len(), per.into_iter().map(|(c, v)| crate::domain::Money::new(v, c)).collect())
     }
 
     /// The current tab's selection and scroll.

@@ -49,6 +49,8 @@ impl Tab {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Col {
     // Invoices
+    /// The checkbox column; not sortable.
+    InvSelect,
     InvNumber,
     InvTotal,
     InvDate,

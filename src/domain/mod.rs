@@ -4,6 +4,7 @@ pub mod columns;
 pub mod date;
 pub mod edit;
 pub mod filetype;
+pub mod filter;
 pub mod metrics;
 pub mod model;
 pub mod money;

@@ -9,6 +9,7 @@ pub mod seed;
 mod metrics;
 mod migrate;
 mod oracle;
+mod selection;
 mod tabs;
 pub mod window;
 pub mod writes;

@@ -21,11 +21,13 @@ pub struct Column<R, K = Col> {
     pub fill: bool,
     pub right: bool,
     pub drop_order: u8,
-    pub cell: fn(&R, &CellCtx) -> CellText,
+    pub cell: fn(&R, &CellCtx<'_>) -> CellText,
 }
 
-pub struct CellCtx {
+pub struct CellCtx<'a> {
     pub today: chrono::NaiveDate,
+    /// Ticked invoices (the invoices tab's checkbox column).
+    pub selection: Option<&'a std::collections::BTreeMap<i64, crate::domain::Money>>,
 }
 
 /// A cell's text and whether it should draw attention (overdue).
@@ -68,7 +70,7 @@ pub struct Grid<'a, R, K = Col> {
     pub empty: &'a str,
 }
 
-pub fn draw<R, K: PartialEq + Copy>(frame: &mut Frame, area: Rect, grid: Grid<'_, R, K>, ctx: &CellCtx, theme: &Theme) {
+pub fn draw<R, K: PartialEq + Copy>(frame: &mut Frame, area: Rect, grid: Grid<'_, R, K>, ctx: &CellCtx<'_>, theme: &Theme) {
     if area.height == 0 || area.width == 0 {
         return;
     }

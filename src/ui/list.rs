@@ -12,7 +12,7 @@ use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 fn columns() -> Vec<Column<CustomerListRow, Option<CustomerCol>>> {
-    let c = |key, title, width, drop_order, cell: fn(&CustomerListRow, &CellCtx) -> CellText| Column {
+    let c = |key, title, width, drop_order, cell: fn(&CustomerListRow, &CellCtx<'_>) -> CellText| Column {
         key,
         title,
         width,
@@ -60,7 +60,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, s: &CustomersScreen, theme
         "No customer matches the search. Esc clears it."
     };
     let grid = Grid { columns: &cols, sort: Some((Some(s.sort), s.desc)), rows, selected: s.scroll.selected, empty };
-    grid::draw(frame, l.table, grid, &CellCtx { today: app.today }, theme);
+    grid::draw(frame, l.table, grid, &CellCtx { today: app.today, selection: None }, theme);
     match &s.input {
         Some(input) => {
             let [label, field] = ratatui::layout::Layout::horizontal([

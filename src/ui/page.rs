@@ -27,7 +27,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, p: &CustomerPage, theme: &
         aging(frame, a, &p.figures.metrics.aging, theme);
     }
     tab_bar(frame, l.tabs, p, theme);
-    let ctx = CellCtx { today: app.today };
+    let ctx = CellCtx { today: app.today, selection: Some(&p.selection) };
     match p.tab {
         Tab::Invoices => table(frame, l.table, &p.invoices, &tabs::invoices(), "No invoices yet.", &ctx, theme),
         Tab::Contracts => table(frame, l.table, &p.contracts, &tabs::contracts(), "No contracts yet.", &ctx, theme),
@@ -154,7 +154,7 @@ fn table<R>(
     t: &DataTable<R>,
     columns: &[Column<R>],
     empty: &str,
-    ctx: &CellCtx,
+    ctx: &CellCtx<'_>,
     theme: &Theme,
 ) {
     let grid = Grid {
@@ -176,6 +176,11 @@ fn status(frame: &mut Frame, area: Rect, app: &App, p: &CustomerPage, theme: &Th
         format!(" {} {}–{} of {}", p.tab.title(), group(range.start + 1), group(range.end), group(scroll.total))
     };
     let mut spans = vec![Span::styled(shown, theme.status)];
+    let (n, totals) = p.selection_summary();
+    if n > 0 {
+        let sums: Vec<String> = totals.iter().map(|m| m.display()).collect();
+        spans.push(Span::styled(format!(" · {n} selected, {}", sums.join(" + ")), theme.key));
+    }
     if let Some(m) = &app.message {
         spans.push(Span::styled(format!("  {}", clean(m)), theme.error));
     }

@@ -6,7 +6,7 @@ use crate::domain::date::{iso, period_label};
 use crate::domain::model::*;
 use crate::domain::status::DisplayStatus;
 
-fn col<R>(key: Col, title: &'static str, width: u16, drop_order: u8, cell: fn(&R, &CellCtx) -> CellText) -> Column<R> {
+fn col<R>(key: Col, title: &'static str, width: u16, drop_order: u8, cell: fn(&R, &CellCtx<'_>) -> CellText) -> Column<R> {
     Column { key, title, width, fill: false, right: false, drop_order, cell }
 }
 
@@ -20,6 +20,10 @@ fn fill<R>(c: Column<R>) -> Column<R> {
 
 pub fn invoices() -> Vec<Column<InvoiceRow>> {
     vec![
+        col(Col::InvSelect, "☐", 1, 0, |r, ctx| {
+            let ticked = ctx.selection.is_some_and(|s| s.contains_key(&r.id));
+            if ticked { "☑" } else { "☐" }.into()
+        }),
         col(Col::InvNumber, "Number", 12, 0, |r, _| r.number.as_str().into()),
         right(col(Col::InvTotal, "Total", 13, 0, |r, _| r.total.display().into())),
         col(Col::InvDate, "Date", 10, 2, |r, _| iso(r.issue_date).into()),

@@ -1,0 +1,53 @@
+//! The dialog stack's entries: drawn bottom to top, the top one gets keys.
+
+use super::effect::Effect;
+use super::form::Form;
+use super::forms::Purpose;
+use super::keymap::Context;
+
+pub enum Dialog {
+    /// The keys of the contexts below and the metric definitions.
+    Help { contexts: Vec<Context>, scroll: u16 },
+    /// Something went wrong, or something to know. `reload` offers `r` to
+    /// reload (after a conflict with another process).
+    Message { title: String, text: String, reload: bool },
+    Form(Box<FormDialog>),
+    Confirm(Confirm),
+    Menu(Menu),
+}
+
+pub struct FormDialog {
+    pub form: Form,
+    pub purpose: Purpose,
+    /// Completion candidates to show under a path field.
+    pub candidates: Vec<String>,
+}
+
+/// A question whose "yes" runs something.
+pub struct Confirm {
+    pub title: String,
+    pub lines: Vec<String>,
+    pub on_yes: OnYes,
+}
+
+pub enum OnYes {
+    Run(Effect),
+    /// Close the form below without saving.
+    DiscardForm,
+}
+
+/// A row's actions (the web's three-dot menu).
+pub struct Menu {
+    pub title: String,
+    pub items: Vec<(String, MenuItem)>,
+    pub selected: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MenuItem {
+    EditContract(i64),
+    InvoiceFromContract(i64),
+    EndContract(i64),
+    CancelContract(i64),
+    DeleteContract(i64),
+}

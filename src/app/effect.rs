@@ -1,0 +1,127 @@
+//! Writes the app asks the store for. Components and forms only describe
+//! them; `App::run_effect` is the one place that performs them.
+
+use crate::domain::edit::*;
+use crate::domain::status::DocumentKind;
+use crate::domain::Money;
+use crate::store::{Store, StoreError};
+use chrono::NaiveDate;
+use std::path::PathBuf;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    UpdateCustomer { id: i64, version: i64, edit: CustomerEdit },
+    CreateInvoice { customer_id: i64, draft: InvoiceDraft },
+    CreateContract { customer_id: i64, draft: ContractDraft },
+    UpdateContract { id: i64, version: i64, draft: ContractDraft },
+    EndContract { id: i64, version: i64, end: NaiveDate },
+    CancelContract { id: i64, version: i64 },
+    DeleteContract { id: i64, version: i64 },
+    CancelInvoices { customer_id: i64, ids: Vec<i64> },
+    RecordPayment { customer_id: i64, draft: PaymentDraft },
+    CreateContact { customer_id: i64, draft: ContactDraft },
+    UpdateContact { id: i64, version: i64, draft: ContactDraft },
+    DeleteContact { id: i64, version: i64 },
+    MakePrimary { customer_id: i64, contact_id: i64 },
+    Upload { customer_id: i64, paths: Vec<PathBuf>, name: Option<String>, kind: DocumentKind, contract_id: Option<i64> },
+    Download { id: i64, dir: PathBuf, overwrite: bool },
+    DeleteDocument { id: i64, version: i64 },
+}
+
+/// Performs one effect; returns what to tell the user.
+pub fn perform(store: &mut Store, effect: &Effect) -> Result<String, StoreError> {
+    Ok(match effect {
+        Effect::UpdateCustomer { id, version, edit } => {
+            store.update_customer(*id, *version, edit)?;
+            format!("Saved {}", edit.name)
+        }
+        Effect::CreateInvoice { customer_id, draft } => {
+            store.create_invoice(*customer_id, draft)?;
+            format!(
+                "Created invoice {} for {}",
+                draft.number,
+                Money::new(draft.total_minor, draft.currency).display()
+            )
+        }
+        Effect::CreateContract { customer_id, draft } => {
+            store.create_contract(*customer_id, draft)?;
+            format!("Created contract {}", draft.name)
+        }
+        Effect::UpdateContract { id, version, draft } => {
+            store.update_contract(*id, *version, draft)?;
+            format!("Saved contract {}", draft.name)
+        }
+        Effect::EndContract { id, version, end } => {
+            store.end_contract(*id, *version, *end)?;
+            format!("Contract ended on {end}")
+        }
+        Effect::CancelContract { id, version } => {
+            store.cancel_contract(*id, *version)?;
+            "Contract cancelled".into()
+        }
+        Effect::DeleteContract { id, version } => {
+            store.delete_contract(*id, *version)?;
+            "Contract deleted".into()
+        }
+        Effect::CancelInvoices { customer_id, ids } => {
+            let done = store.cancel_invoices(*customer_id, ids)?;
+            let mut msg = format!("Cancelled {} invoice{}", done.cancel.len(), if done.cancel.len() == 1 { "" } else { "s" });
+            if !done.refused.is_empty() {
+                msg.push_str(&format!("; {} left as they were", done.refused.len()));
+            }
+            msg
+        }
+        Effect::RecordPayment { customer_id, draft } => {
+            let out = store.record_payment(*customer_id, draft)?;
+            let amount = Money::new(draft.amount_minor, draft.currency).display();
+            let mut msg = format!("Recorded {amount} applied to {} invoice(s)", out.applied.len());
+            if out.unapplied_minor > 0 {
+                msg.push_str(&format!(", {} kept as credit", Money::new(out.unapplied_minor, draft.currency).display()));
+            }
+            msg
+        }
+        Effect::CreateContact { customer_id, draft } => {
+            store.create_contact(*customer_id, draft)?;
+            format!("Added contact {}", draft.name)
+        }
+        Effect::UpdateContact { id, version, draft } => {
+            store.update_contact(*id, *version, draft)?;
+            format!("Saved contact {}", draft.name)
+        }
+        Effect::DeleteContact { id, version } => {
+            store.delete_contact(*id, *version)?;
+            "Contact deleted".into()
+        }
+        Effect::MakePrimary { customer_id, contact_id } => {
+            store.make_primary(*customer_id, *contact_id)?;
+            "Primary contact changed".into()
+        }
+        Effect::Upload { customer_id, paths, name, kind, contract_id } => {
+            let mut done = Vec::new();
+            for path in paths {
+                let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                let name = name.clone().filter(|_| paths.len() == 1).unwrap_or(file_name);
+                match store.upload_document(*customer_id, path, &name, *kind, *contract_id) {
+                    Ok(_) => done.push(name),
+                    Err(e) if done.is_empty() => return Err(e),
+                    Err(e) => {
+                        return Err(StoreError::Invalid(format!(
+                            "uploaded {} but stopped at {}: {e}",
+                            done.join(", "),
+                            path.display()
+                        )));
+                    }
+                }
+            }
+            format!("Uploaded {}", done.join(", "))
+        }
+        Effect::Download { id, dir, overwrite } => {
+            let path = store.download_document(*id, dir, *overwrite)?;
+            format!("Saved {} (checksum verified)", path.display())
+        }
+        Effect::DeleteDocument { id, version } => {
+            store.delete_document(*id, *version)?;
+            "Document deleted".into()
+        }
+    })
+}

@@ -1,0 +1,371 @@
+//! A modal form: text fields (ratatui-textarea), choices, toggles and
+//! checklists; Tab/Shift-Tab between fields, Ctrl-S or Enter on the last
+//! field to save, Esc to cancel. Errors sit next to their field.
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
+#[cfg(test)]
+use ratatui::crossterm::event::KeyModifiers;
+use ratatui_textarea::{CursorMove, TextArea};
+
+pub enum FieldKind {
+    Text(TextArea<'static>),
+    /// One of several options; ←/→ or Space change it.
+    Choice { options: Vec<String>, selected: usize },
+    Toggle(bool),
+    /// Items to tick (id, label); ↑/↓ move, Space ticks.
+    Checklist { items: Vec<(i64, String)>, checked: Vec<bool>, cursor: usize },
+}
+
+pub struct Field {
+    pub label: &'static str,
+    pub kind: FieldKind,
+    pub error: Option<String>,
+    /// Shown under the field when there is no error.
+    pub hint: Option<String>,
+    pub enabled: bool,
+    /// Tab completes paths here instead of moving on.
+    pub completes_paths: bool,
+    /// The user changed it (so defaults derived from other fields stop
+    /// overwriting it).
+    pub touched: bool,
+}
+
+impl Field {
+    pub fn text(label: &'static str, value: &str) -> Field {
+        let mut ta = TextArea::new(vec![value.to_string()]);
+        ta.move_cursor(CursorMove::End);
+        Field::new(label, FieldKind::Text(ta))
+    }
+
+    pub fn choice(label: &'static str, options: Vec<String>, selected: usize) -> Field {
+        let selected = selected.min(options.len().saturating_sub(1));
+        Field::new(label, FieldKind::Choice { options, selected })
+    }
+
+    pub fn toggle(label: &'static str, on: bool) -> Field {
+        Field::new(label, FieldKind::Toggle(on))
+    }
+
+    pub fn checklist(label: &'static str, items: Vec<(i64, String)>) -> Field {
+        let checked = vec![false; items.len()];
+        Field::new(label, FieldKind::Checklist { items, checked, cursor: 0 })
+    }
+
+    fn new(label: &'static str, kind: FieldKind) -> Field {
+        Field { label, kind, error: None, hint: None, enabled: true, completes_paths: false, touched: false }
+    }
+
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Field {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    pub fn disabled(mut self, why: impl Into<String>) -> Field {
+        self.enabled = false;
+        self.hint = Some(why.into());
+        self
+    }
+
+    /// The field's value as text (the chosen option, "yes"/"no", ticked ids).
+    pub fn value(&self) -> String {
+        match &self.kind {
+            FieldKind::Text(t) => t.lines().join(""),
+            FieldKind::Choice { options, selected } => options.get(*selected).cloned().unwrap_or_default(),
+            FieldKind::Toggle(on) => if *on { "yes" } else { "no" }.into(),
+            FieldKind::Checklist { items, checked, .. } => items
+                .iter()
+                .zip(checked)
+                .filter(|(_, c)| **c)
+                .map(|((id, _), _)| id.to_string())
+                .collect::<Vec<_>>()
+                .join(","),
+        }
+    }
+
+    pub fn set_text(&mut self, value: &str) {
+        if let FieldKind::Text(t) = &mut self.kind {
+            *t = TextArea::new(vec![value.to_string()]);
+            t.move_cursor(CursorMove::End);
+        }
+    }
+
+    pub fn selected(&self) -> usize {
+        match &self.kind {
+            FieldKind::Choice { selected, .. } => *selected,
+            _ => 0,
+        }
+    }
+
+    pub fn on(&self) -> bool {
+        matches!(self.kind, FieldKind::Toggle(true))
+    }
+
+    pub fn checked_ids(&self) -> Vec<i64> {
+        match &self.kind {
+            FieldKind::Checklist { items, checked, .. } => {
+                items.iter().zip(checked).filter(|(_, c)| **c).map(|((id, _), _)| *id).collect()
+            }
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// What a key did to the form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FormEvent {
+    None,
+    /// A field's value changed (defaults may follow).
+    Changed(usize),
+    Submit,
+    Cancel,
+}
+
+pub struct Form {
+    pub title: String,
+    pub fields: Vec<Field>,
+    pub focus: usize,
+    /// An error about the whole form (e.g. the store refused it).
+    pub banner: Option<String>,
+    initial: Vec<String>,
+}
+
+impl Form {
+    pub fn new(title: impl Into<String>, fields: Vec<Field>) -> Form {
+        let initial = fields.iter().map(Field::value).collect();
+        let focus = fields.iter().position(|f| f.enabled).unwrap_or(0);
+        Form { title: title.into(), fields, focus, banner: None, initial }
+    }
+
+    /// Something was typed or chosen since the form opened.
+    pub fn dirty(&self) -> bool {
+        self.fields.iter().map(Field::value).ne(self.initial.iter().cloned())
+    }
+
+    pub fn field(&self, label: &str) -> &Field {
+        self.fields.iter().find(|f| f.label == label).unwrap_or_else(|| unreachable!("no field {label}"))
+    }
+
+    pub fn field_mut(&mut self, label: &str) -> &mut Field {
+        self.fields.iter_mut().find(|f| f.label == label).unwrap_or_else(|| unreachable!("no field {label}"))
+    }
+
+    pub fn text(&self, label: &str) -> String {
+        self.field(label).value().trim().to_string()
+    }
+
+    pub fn clear_errors(&mut self) {
+        self.banner = None;
+        for f in &mut self.fields {
+            f.error = None;
+        }
+    }
+
+    pub fn set_error(&mut self, label: &str, msg: impl Into<String>) {
+        self.field_mut(label).error = Some(msg.into());
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.fields.iter().any(|f| f.error.is_some())
+    }
+
+    fn step(&mut self, forward: bool) {
+        let n = self.fields.len();
+        for i in 1..=n {
+            let next = if forward { (self.focus + i) % n } else { (self.focus + n - i) % n };
+            if self.fields[next].enabled {
+                self.focus = next;
+                return;
+            }
+        }
+    }
+
+    fn is_last(&self) -> bool {
+        !self.fields.iter().skip(self.focus + 1).any(|f| f.enabled)
+    }
+
+    /// Moves to the next (or previous) enabled field.
+    pub fn next(&mut self, forward: bool) {
+        self.step(forward);
+    }
+
+    /// Enter: the next field, or save on the last one.
+    pub fn enter(&mut self) -> FormEvent {
+        if self.is_last() {
+            return FormEvent::Submit;
+        }
+        self.step(true);
+        FormEvent::None
+    }
+
+    /// A key that is not a form key (Tab, Enter, Ctrl-S, Esc are taken by
+    /// the keymap first) goes to the focused field, so typing "q" in a name
+    /// types a q.
+    pub fn input(&mut self, key: KeyEvent) -> FormEvent {
+        let focus = self.focus;
+        let field = &mut self.fields[focus];
+        if !field.enabled {
+            return FormEvent::None;
+        }
+        let mut step = None;
+        let changed = match &mut field.kind {
+            FieldKind::Text(t) => match key.code {
+                KeyCode::Up => {
+                    step = Some(false);
+                    false
+                }
+                KeyCode::Down => {
+                    step = Some(true);
+                    false
+                }
+                _ => t.input(key),
+            },
+            FieldKind::Choice { options, selected } => match key.code {
+                KeyCode::Left => {
+                    *selected = (*selected + options.len() - 1) % options.len().max(1);
+                    true
+                }
+                KeyCode::Right | KeyCode::Char(' ') => {
+                    *selected = (*selected + 1) % options.len().max(1);
+                    true
+                }
+                KeyCode::Up => {
+                    step = Some(false);
+                    false
+                }
+                KeyCode::Down => {
+                    step = Some(true);
+                    false
+                }
+                _ => false,
+            },
+            FieldKind::Toggle(on) => match key.code {
+                KeyCode::Char(' ') | KeyCode::Left | KeyCode::Right => {
+                    *on = !*on;
+                    true
+                }
+                KeyCode::Char('y') => {
+                    *on = true;
+                    true
+                }
+                KeyCode::Char('n') => {
+                    *on = false;
+                    true
+                }
+                KeyCode::Up => {
+                    step = Some(false);
+                    false
+                }
+                KeyCode::Down => {
+                    step = Some(true);
+                    false
+                }
+                _ => false,
+            },
+            FieldKind::Checklist { items, checked, cursor } => match key.code {
+                KeyCode::Up if *cursor > 0 => {
+                    *cursor -= 1;
+                    false
+                }
+                KeyCode::Down if *cursor + 1 < items.len() => {
+                    *cursor += 1;
+                    false
+                }
+                KeyCode::Up => {
+                    step = Some(false);
+                    false
+                }
+                KeyCode::Down => {
+                    step = Some(true);
+                    false
+                }
+                KeyCode::Char(' ') if !items.is_empty() => {
+                    checked[*cursor] = !checked[*cursor];
+                    true
+                }
+                _ => false,
+            },
+        };
+        if let Some(forward) = step {
+            self.step(forward);
+        }
+        if changed {
+            let f = &mut self.fields[focus];
+            f.touched = true;
+            f.error = None;
+            FormEvent::Changed(focus)
+        } else {
+            FormEvent::None
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn press(form: &mut Form, keys: &str) {
+        for c in keys.chars() {
+            form.input(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+        }
+    }
+
+    /// What the app does with the form keys the keymap takes first.
+    fn code(form: &mut Form, code: KeyCode) -> FormEvent {
+        match code {
+            KeyCode::Tab => {
+                form.next(true);
+                FormEvent::None
+            }
+            KeyCode::BackTab => {
+                form.next(false);
+                FormEvent::None
+            }
+            KeyCode::Enter => form.enter(),
+            KeyCode::Esc => FormEvent::Cancel,
+            _ => form.input(KeyEvent::new(code, KeyModifiers::NONE)),
+        }
+    }
+
+    #[test]
+    fn typing_goes_to_the_focused_field_and_q_is_just_a_letter() {
+        let mut f = Form::new("t", vec![Field::text("Name", ""), Field::toggle("Paused", false)]);
+        press(&mut f, "quit");
+        assert_eq!(f.text("Name"), "quit");
+        assert!(f.dirty());
+        assert_eq!(code(&mut f, KeyCode::Tab), FormEvent::None);
+        press(&mut f, " ");
+        assert!(f.field("Paused").on());
+        assert_eq!(code(&mut f, KeyCode::Enter), FormEvent::Submit);
+        assert_eq!(code(&mut f, KeyCode::Esc), FormEvent::Cancel);
+    }
+
+    #[test]
+    fn disabled_fields_are_skipped() {
+        let mut f = Form::new(
+            "t",
+            vec![Field::text("A", "x"), Field::text("B", "").disabled("no"), Field::text("C", "")],
+        );
+        code(&mut f, KeyCode::Tab);
+        assert_eq!(f.fields[f.focus].label, "C");
+        code(&mut f, KeyCode::BackTab);
+        assert_eq!(f.fields[f.focus].label, "A");
+        assert!(!f.dirty());
+    }
+
+    #[test]
+    fn choices_cycle_and_checklists_tick() {
+        let mut f = Form::new(
+            "t",
+            vec![
+                Field::choice("Status", vec!["Draft".into(), "Open".into()], 0),
+                Field::checklist("Invoices", vec![(7, "INV-7".into()), (9, "INV-9".into())]),
+            ],
+        );
+        code(&mut f, KeyCode::Right);
+        assert_eq!(f.text("Status"), "Open");
+        code(&mut f, KeyCode::Tab);
+        code(&mut f, KeyCode::Down);
+        press(&mut f, " ");
+        assert_eq!(f.field("Invoices").checked_ids(), vec![9]);
+    }
+}

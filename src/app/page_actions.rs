@@ -1,0 +1,249 @@
+//! What the customer page's keys do: open forms, menus and confirmations.
+
+use super::dialog::{Confirm, Dialog, FormDialog, Menu, MenuItem, OnYes};
+use super::effect::Effect;
+use super::form::Form;
+use super::forms::{self, Purpose};
+use super::{App, Screen};
+use crate::app::action::Action;
+use crate::domain::columns::Tab;
+use crate::domain::status::ContractStatus;
+use crate::domain::Money;
+use std::collections::BTreeMap;
+
+impl App {
+    fn page_mut(&mut self) -> Option<&mut super::customer::CustomerPage> {
+        match self.screens.last_mut() {
+            Some(Screen::Customer(p)) => Some(p),
+            _ => None,
+        }
+    }
+
+    fn open_form(&mut self, (form, purpose): (Form, Purpose)) {
+        self.dialogs.push(Dialog::Form(Box::new(FormDialog { form, purpose, candidates: Vec::new() })));
+    }
+
+    pub(super) fn page_action(&mut self, action: Action, ch: Option<char>) {
+        let Some(p) = self.page() else { return };
+        let customer = p.customer.clone();
+        let today = self.today;
+        match action {
+            Action::NextTab | Action::PrevTab | Action::GoTab => {
+                if let Some(p) = self.page_mut() {
+                    p.tab = match (action, ch.and_then(|c| c.to_digit(10))) {
+                        (Action::NextTab, _) => p.tab.next(),
+                        (Action::PrevTab, _) => p.tab.prev(),
+                        (_, Some(n)) => Tab::ALL[(n as usize).clamp(1, Tab::ALL.len()) - 1],
+                        _ => p.tab,
+                    };
+                }
+            }
+            Action::EditCustomer => {
+                let f = &p.figures;
+                let locked = f.metrics.total_billed.minor != 0
+                    || f.metrics.total_collected.minor != 0
+                    || f.counts[Tab::Payments.index()] > 0
+                    || !f.others.is_empty();
+                self.open_form(forms::edit_customer(&customer, locked));
+            }
+            Action::NewInvoice => self.new_invoice(None),
+            Action::NewContract => {
+                let form = forms::contract_form("Create contract", None, customer.currency, today);
+                self.open_form((form, Purpose::NewContract { customer_id: customer.id, currency: customer.currency }));
+            }
+            Action::ToggleSelect => {
+                if let Some(p) = self.page_mut()
+                    && let Some(inv) = p.invoices.selected().cloned()
+                {
+                    if p.selection.remove(&inv.id).is_none() {
+                        p.selection.insert(inv.id, inv.total);
+                    }
+                    p.invoices.scroll.move_by(1);
+                }
+            }
+            Action::SelectAll => self.select_all(),
+            Action::CancelSelected => self.confirm_cancel(),
+            Action::ContractMenu => {
+                if let Some(k) = p.contracts.selected() {
+                    let id = k.id;
+                    let mut items = vec![
+                        ("Edit".to_string(), MenuItem::EditContract(id)),
+                        ("Create invoice from this contract".to_string(), MenuItem::InvoiceFromContract(id)),
+                    ];
+                    if matches!(k.status, ContractStatus::Active | ContractStatus::Draft) {
+                        items.push(("End (set the end date)".into(), MenuItem::EndContract(id)));
+                        items.push(("Cancel".into(), MenuItem::CancelContract(id)));
+                    }
+                    items.push(("Delete".into(), MenuItem::DeleteContract(id)));
+                    self.dialogs.push(Dialog::Menu(Menu { title: k.name.clone(), items, selected: 0 }));
+                }
+            }
+            Action::RecordPayment => match self.store.open_invoices(customer.id, customer.currency, 500) {
+                Ok(open) => self.open_form(forms::payment(&customer, open, today)),
+                Err(e) => self.error("Cannot record a payment", &e.to_string()),
+            },
+            Action::NewContact => self.open_form(forms::contact(customer.id, None)),
+            Action::EditContact => {
+                if let Some(c) = p.contacts.selected().cloned() {
+                    self.open_form(forms::contact(customer.id, Some(&c)));
+                }
+            }
+            Action::MakePrimary => {
+                if let Some(c) = p.contacts.selected().filter(|c| !c.primary) {
+                    let effect = Effect::MakePrimary { customer_id: customer.id, contact_id: c.id };
+                    self.run_effect(effect);
+                }
+            }
+            Action::DeleteContact => {
+                if let Some(c) = p.contacts.selected() {
+                    let lines = if c.primary {
+                        vec!["This is the primary contact; make another contact primary first if there are others.".into()]
+                    } else {
+                        vec![format!("{} <{}> will be removed.", c.name, c.email)]
+                    };
+                    let effect = Effect::DeleteContact { id: c.id, version: c.version };
+                    self.confirm(format!("Delete contact {}?", c.name), lines, effect);
+                }
+            }
+            Action::Upload => match self.store.contracts_for(customer.id) {
+                Ok(contracts) => self.open_form(forms::upload(customer.id, contracts)),
+                Err(e) => self.error("Cannot upload", &e.to_string()),
+            },
+            Action::Download => {
+                if let Some(d) = p.documents.selected() {
+                    let cwd = std::env::current_dir().map(|c| c.display().to_string()).unwrap_or_else(|_| ".".into());
+                    self.open_form(forms::download(d.id, &d.name, &cwd));
+                }
+            }
+            Action::DeleteDocument => {
+                if let Some(d) = p.documents.selected() {
+                    let (id, name) = (d.id, d.name.clone());
+                    match self.store.document_version(id) {
+                        Ok(version) => self.confirm(
+                            format!("Delete document {name}?"),
+                            vec!["The file stored in ardesk is removed for good.".into()],
+                            Effect::DeleteDocument { id, version },
+                        ),
+                        Err(e) => self.error("Cannot delete", &e.to_string()),
+                    }
+                }
+            }
+            _ => self.tab_move(action),
+        }
+    }
+
+    fn confirm(&mut self, title: String, lines: Vec<String>, effect: Effect) {
+        self.dialogs.push(Dialog::Confirm(Confirm { title, lines, on_yes: OnYes::Run(effect) }));
+    }
+
+    fn new_invoice(&mut self, contract_id: Option<i64>) {
+        let Some(p) = self.page() else { return };
+        let customer = p.customer.clone();
+        let opened = self
+            .store
+            .contracts_for(customer.id)
+            .and_then(|contracts| Ok((contracts, self.store.next_invoice_number()?)));
+        match opened {
+            Ok((contracts, number)) => {
+                self.open_form(forms::new_invoice(&customer, contracts, &number, self.today, contract_id))
+            }
+            Err(e) => self.error("Cannot create an invoice", &e.to_string()),
+        }
+    }
+
+    /// `a`: select every invoice, or clear the selection when there is one.
+    fn select_all(&mut self) {
+        let Some(p) = self.page() else { return };
+        if !p.selection.is_empty() {
+            if let Some(p) = self.page_mut() {
+                p.selection.clear();
+            }
+            return;
+        }
+        let id = p.customer.id;
+        match self.store.invoice_totals(id) {
+            Ok(all) => {
+                if let Some(p) = self.page_mut() {
+                    p.selection = all.into_iter().collect::<BTreeMap<_, _>>();
+                }
+            }
+            Err(e) => self.error("Cannot select", &e.to_string()),
+        }
+    }
+
+    /// `x`: asks "Cancel N invoices totalling X?", listing what cannot be
+    /// cancelled and why. Without a selection, the highlighted invoice.
+    fn confirm_cancel(&mut self) {
+        let Some(p) = self.page() else { return };
+        let customer_id = p.customer.id;
+        let ids: Vec<i64> = if p.selection.is_empty() {
+            p.invoices.selected().map(|i| i.id).into_iter().collect()
+        } else {
+            p.selection.keys().copied().collect()
+        };
+        if ids.is_empty() {
+            return;
+        }
+        let preview = match self.store.cancel_preview(customer_id, &ids) {
+            Ok(pr) => pr,
+            Err(e) => return self.error("Cannot cancel", &e.to_string()),
+        };
+        let mut lines: Vec<String> = preview
+            .refused
+            .iter()
+            .take(8)
+            .map(|(number, reason)| format!("  {number}: not cancelled, {reason}"))
+            .collect();
+        if preview.refused.len() > 8 {
+            lines.push(format!("  … and {} more not cancelled", preview.refused.len() - 8));
+        }
+        if preview.cancel.is_empty() {
+            lines.insert(0, "None of the selected invoices can be cancelled:".into());
+            self.error("Nothing to cancel", &lines.join("\n"));
+            return;
+        }
+        let totals: Vec<String> = preview.currency_totals.iter().map(|(c, m)| Money::new(*m, *c).display()).collect();
+        let n = preview.cancel.len();
+        let title = format!("Cancel {n} invoice{} totalling {}?", if n == 1 { "" } else { "s" }, totals.join(" + "));
+        if !preview.refused.is_empty() {
+            lines.insert(0, format!("{} of the selected invoices stay as they are:", preview.refused.len()));
+            lines.push(format!("Only the other {n} will be cancelled."));
+        }
+        let ids = preview.cancel.iter().map(|c| c.0).collect();
+        self.confirm(title, lines, Effect::CancelInvoices { customer_id, ids });
+    }
+
+    pub(super) fn menu_pick(&mut self, item: MenuItem) {
+        let Some(p) = self.page() else { return };
+        let currency = p.customer.currency;
+        let id = match item {
+            MenuItem::EditContract(id)
+            | MenuItem::InvoiceFromContract(id)
+            | MenuItem::EndContract(id)
+            | MenuItem::CancelContract(id)
+            | MenuItem::DeleteContract(id) => id,
+        };
+        let k = match self.store.contract(id) {
+            Ok(k) => k,
+            Err(e) => return self.error("Cannot open the contract", &e.to_string()),
+        };
+        match item {
+            MenuItem::EditContract(_) => {
+                let form = forms::contract_form("Edit contract", Some(&k), currency, self.today);
+                self.open_form((form, Purpose::EditContract { id, version: k.version, currency }));
+            }
+            MenuItem::InvoiceFromContract(_) => self.new_invoice(Some(id)),
+            MenuItem::EndContract(_) => self.open_form(forms::end_contract(&k, self.today)),
+            MenuItem::CancelContract(_) => self.confirm(
+                format!("Cancel contract {}?", k.name),
+                vec!["Its invoices stay as they are; no new invoices are expected.".into()],
+                Effect::CancelContract { id, version: k.version },
+            ),
+            MenuItem::DeleteContract(_) => self.confirm(
+                format!("Delete contract {}?", k.name),
+                vec!["Only a contract without invoices or documents can be deleted.".into()],
+                Effect::DeleteContract { id, version: k.version },
+            ),
+        }
+    }
+}

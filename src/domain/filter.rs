@@ -1,0 +1,399 @@
+//! The filter bar's language, parsed into typed terms per tab:
+//!
+//! ```text
+//! status:overdue total>1000 due<2026-01-01 contract:"Annual plan" period:2025-Q3 acme
+//! ```
+//!
+//! `field:value` matches (text contains, dates within the day, month,
+//! quarter or year given, statuses from a comma list), `field>v`, `>=`, `<`,
+//! `<=`, `=` compare, and bare words match the tab's main text columns. The
+//! store turns terms into SQL on whitelisted columns.
+
+use super::columns::{Col, Tab};
+use super::date::{days_in_month, parse_date};
+use super::money::{parse_amount, Currency};
+use chrono::NaiveDate;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Op {
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    Eq,
+}
+
+/// A typed value to compare with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Value {
+    Money(i64),
+    Int(i64),
+    Date(NaiveDate),
+    Text(String),
+}
+
+/// Invoice statuses as people filter them (derived ones included).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusWord {
+    Draft,
+    Open,
+    Overdue,
+    Partial,
+    Paid,
+    Cancelled,
+    Uncollectible,
+    // Payments
+    Succeeded,
+    Pending,
+    Failed,
+    Refunded,
+    // Contracts
+    Active,
+    Ended,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Cond {
+    /// Case-insensitive substring.
+    Contains(String),
+    Cmp(Op, Value),
+    /// Inclusive date range (a day, month, quarter or year).
+    Within(NaiveDate, NaiveDate),
+    /// Any of these statuses.
+    Status(Vec<StatusWord>),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Term {
+    /// A bare word: matches the tab's text columns.
+    Text(String),
+    Field(Col, Cond),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Filter {
+    pub terms: Vec<Term>,
+    /// The text it was parsed from, for the status line.
+    pub source: String,
+}
+
+impl Filter {
+    pub fn is_empty(&self) -> bool {
+        self.terms.is_empty()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Text,
+    Money,
+    Int,
+    Date,
+    Status,
+    /// Text, but `period:2025-Q3` style ranges on a date column.
+    Period,
+}
+
+/// The fields a tab's filter knows: name, column, kind.
+fn fields(tab: Tab) -> &'static [(&'static str, Col, Kind)] {
+    use Col::*;
+    use Kind::*;
+    match tab {
+        Tab::Invoices => &[
+            ("number", InvNumber, Text),
+            ("total", InvTotal, Money),
+            ("date", InvDate, Date),
+            ("issued", InvDate, Date),
+            ("due", InvDue, Date),
+            ("status", InvStatus, Status),
+            ("contract", InvContract, Text),
+            ("period", InvPeriod, Period),
+        ],
+        Tab::Contracts => &[
+            ("name", ConName, Text),
+            ("start", ConPeriod, Date),
+            ("period", ConPeriod, Period),
+            ("type", ConKind, Text),
+            ("status", ConStatus, Status),
+            ("value", ConValue, Money),
+            ("terms", ConTerms, Int),
+        ],
+        Tab::Payments => &[
+            ("date", PayDate, Date),
+            ("amount", PayAmount, Money),
+            ("reference", PayReference, Text),
+            ("ref", PayReference, Text),
+            ("status", PayStatus, Status),
+            ("method", PayMethod, Text),
+        ],
+        Tab::Contacts => &[
+            ("name", CtName, Text),
+            ("email", CtEmail, Text),
+            ("phone", CtPhone, Text),
+            ("role", CtRole, Text),
+        ],
+        Tab::Documents => &[
+            ("name", DocName, Text),
+            ("uploaded", DocUploaded, Date),
+            ("type", DocKind, Text),
+            ("contract", DocContract, Text),
+            ("size", DocSize, Int),
+        ],
+        Tab::Activity => &[("when", ActWhen, Date), ("who", ActWho, Text), ("what", ActWhat, Text)],
+    }
+}
+
+/// The field names a tab accepts, for help and error messages.
+pub fn field_names(tab: Tab) -> Vec<&'static str> {
+    fields(tab).iter().map(|f| f.0).collect()
+}
+
+/// Splits on spaces outside double quotes; quotes are removed.
+fn tokens(input: &str) -> Result<Vec<String>, String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut quoted = false;
+    let mut any = false;
+    for c in input.chars() {
+        match c {
+            '"' => {
+                quoted = !quoted;
+                any = true;
+            }
+            c if c.is_whitespace() && !quoted => {
+                if any {
+                    out.push(std::mem::take(&mut cur));
+                    any = false;
+                }
+            }
+            c => {
+                cur.push(c);
+                any = true;
+            }
+        }
+    }
+    if quoted {
+        return Err("a quote \" is not closed".into());
+    }
+    if any {
+        out.push(cur);
+    }
+    Ok(out)
+}
+
+fn split_term(tok: &str) -> Option<(&str, &str, &str)> {
+    let name_end = tok.find(|c: char| !(c.is_ascii_alphabetic() || c == '_'))?;
+    if name_end == 0 {
+        return None;
+    }
+    let rest = &tok[name_end..];
+    for op in [">=", "<=", ":", ">", "<", "="] {
+        if let Some(v) = rest.strip_prefix(op) {
+            return Some((&tok[..name_end], op, v));
+        }
+    }
+    None
+}
+
+/// Parses a filter for `tab`; amounts are in `currency`. Errors name the
+/// term and say what would work.
+pub fn parse(input: &str, tab: Tab, currency: Currency) -> Result<Filter, String> {
+    let mut terms = Vec::new();
+    for tok in tokens(input)? {
+        let Some((name, op, value)) = split_term(&tok) else {
+            terms.push(Term::Text(tok.to_lowercase()));
+            continue;
+        };
+        let Some(&(_, col, kind)) = fields(tab).iter().find(|f| f.0.eq_ignore_ascii_case(name)) else {
+            return Err(format!("{tok}: {} has no field \"{name}\" (use {})", tab.title(), field_names(tab).join(", ")));
+        };
+        if value.is_empty() {
+            return Err(format!("{tok}: give a value after {op}"));
+        }
+        let err = |e: String| format!("{tok}: {e}");
+        let cond = match (kind, op) {
+            (Kind::Status, ":" | "=") => Cond::Status(statuses(tab, value).map_err(err)?),
+            (Kind::Status, _) => return Err(format!("{tok}: statuses take \":\", e.g. status:overdue")),
+            (Kind::Text, ":") => Cond::Contains(value.to_lowercase()),
+            (Kind::Text, "=") => Cond::Cmp(Op::Eq, Value::Text(value.to_string())),
+            (Kind::Text, _) => return Err(format!("{tok}: text fields take \":\" (contains) or \"=\"")),
+            (Kind::Money, _) => Cond::Cmp(cmp_op(op), Value::Money(parse_amount(value, currency).map_err(|e| err(e.to_string()))?)),
+            (Kind::Int, _) => Cond::Cmp(
+                cmp_op(op),
+                Value::Int(value.parse().map_err(|_| err(format!("\"{value}\" is not a whole number")))?),
+            ),
+            (Kind::Date | Kind::Period, ":") => {
+                let (lo, hi) = date_range(value).map_err(err)?;
+                Cond::Within(lo, hi)
+            }
+            (Kind::Date | Kind::Period, _) => {
+                let (lo, hi) = date_range(value).map_err(err)?;
+                // `due<2026-Q1` means before the quarter starts; `>` after it ends.
+                let d = match op {
+                    "<" | ">=" => lo,
+                    _ => hi,
+                };
+                Cond::Cmp(cmp_op(op), Value::Date(d))
+            }
+        };
+        terms.push(Term::Field(col, cond));
+    }
+    Ok(Filter { terms, source: input.trim().to_string() })
+}
+
+fn cmp_op(op: &str) -> Op {
+    match op {
+        "<" => Op::Lt,
+        "<=" => Op::Le,
+        ">" => Op::Gt,
+        ">=" => Op::Ge,
+        _ => Op::Eq,
+    }
+}
+
+fn statuses(tab: Tab, value: &str) -> Result<Vec<StatusWord>, String> {
+    use StatusWord::*;
+    let known: &[(&str, StatusWord)] = match tab {
+        Tab::Invoices => &[
+            ("draft", Draft),
+            ("open", Open),
+            ("overdue", Overdue),
+            ("partial", Partial),
+            ("partially_paid", Partial),
+            ("paid", Paid),
+            ("cancelled", Cancelled),
+            ("canceled", Cancelled),
+            ("void", Cancelled),
+            ("uncollectible", Uncollectible),
+        ],
+        Tab::Payments => &[("succeeded", Succeeded), ("pending", Pending), ("failed", Failed), ("refunded", Refunded)],
+        Tab::Contracts => &[("draft", Draft), ("active", Active), ("ended", Ended), ("cancelled", Cancelled)],
+        _ => &[],
+    };
+    value
+        .split(',')
+        .map(|w| {
+            let w = w.trim().to_lowercase();
+            known.iter().find(|k| k.0 == w).map(|k| k.1).ok_or_else(|| {
+                let names: Vec<&str> = known.iter().map(|k| k.0).collect();
+                format!("\"{w}\" is not a status here (use {})", names.join(", "))
+            })
+        })
+        .collect()
+}
+
+/// "2026-03-01" (a day), "2026-03" (a month), "2026-Q1" (a quarter),
+/// "2026" (a year) as an inclusive range.
+pub fn date_range(value: &str) -> Result<(NaiveDate, NaiveDate), String> {
+    let v = value.trim();
+    let ymd = |y: i32, m: u32, d: u32| NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| format!("\"{v}\" is not a date"));
+    if v.len() == 4 && v.bytes().all(|b| b.is_ascii_digit()) {
+        let y: i32 = v.parse().map_err(|_| format!("\"{v}\" is not a year"))?;
+        return Ok((ymd(y, 1, 1)?, ymd(y, 12, 31)?));
+    }
+    if let Some((y, q)) = v.split_once("-Q").or_else(|| v.split_once("-q")) {
+        let y: i32 = y.parse().map_err(|_| format!("\"{v}\": use a quarter like 2025-Q3"))?;
+        let q: u32 = q.parse().ok().filter(|q| (1..=4).contains(q)).ok_or(format!("\"{v}\": quarters are Q1 to Q4"))?;
+        let m = (q - 1) * 3 + 1;
+        return Ok((ymd(y, m, 1)?, ymd(y, m + 2, days_in_month(y, m + 2))?));
+    }
+    if v.len() == 7 && v.as_bytes()[4] == b'-' {
+        let (y, m) = (v[..4].parse::<i32>(), v[5..].parse::<u32>());
+        if let (Ok(y), Ok(m)) = (y, m)
+            && (1..=12).contains(&m)
+        {
+            return Ok((ymd(y, m, 1)?, ymd(y, m, days_in_month(y, m))?));
+        }
+        return Err(format!("\"{v}\": use a month like 2026-03"));
+    }
+    let d = parse_date(v)?;
+    Ok((d, d))
+}
+
+/// The help text for the filter bar.
+pub const SYNTAX: &str = "Words match the main text columns. field:value matches (text contains; a date, \
+month 2026-03, quarter 2026-Q1 or year 2026; statuses as a list open,overdue). field>v, >=, <, <=, = compare. \
+Quote values with spaces: contract:\"Annual plan\".";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn inv(s: &str) -> Result<Filter, String> {
+        parse(s, Tab::Invoices, Currency::USD)
+    }
+
+    fn d(s: &str) -> NaiveDate {
+        parse_date(s).unwrap()
+    }
+
+    #[test]
+    fn parses_the_issue_example() {
+        let f = inv(r#"status:overdue total>1000 due<2026-01-01 contract:"Annual plan" period:2025-Q3 acme"#).unwrap();
+        assert_eq!(
+            f.terms,
+            vec![
+                Term::Field(Col::InvStatus, Cond::Status(vec![StatusWord::Overdue])),
+                Term::Field(Col::InvTotal, Cond::Cmp(Op::Gt, Value::Money(100_000))),
+                Term::Field(Col::InvDue, Cond::Cmp(Op::Lt, Value::Date(d("2026-01-01")))),
+                Term::Field(Col::InvContract, Cond::Contains("annual plan".into())),
+                Term::Field(Col::InvPeriod, Cond::Within(d("2025-07-01"), d("2025-09-30"))),
+                Term::Text("acme".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn every_invoice_field_parses() {
+        for (s, col) in [
+            ("number:INV-1", Col::InvNumber),
+            ("total>=10.50", Col::InvTotal),
+            ("date:2026-03", Col::InvDate),
+            ("issued<2026", Col::InvDate),
+            ("due>2026-02-28", Col::InvDue),
+            ("status:open,partial", Col::InvStatus),
+            ("contract=Support", Col::InvContract),
+            ("period:2026", Col::InvPeriod),
+        ] {
+            let f = inv(s).unwrap_or_else(|e| panic!("{s}: {e}"));
+            assert!(matches!(&f.terms[0], Term::Field(c, _) if *c == col), "{s}");
+        }
+    }
+
+    #[test]
+    fn ranges_compare_at_the_right_end() {
+        let f = inv("due<2026-Q1 due>2026-Q1 date<=2026-03").unwrap();
+        assert_eq!(f.terms[0], Term::Field(Col::InvDue, Cond::Cmp(Op::Lt, Value::Date(d("2026-01-01")))));
+        assert_eq!(f.terms[1], Term::Field(Col::InvDue, Cond::Cmp(Op::Gt, Value::Date(d("2026-03-31")))));
+        assert_eq!(f.terms[2], Term::Field(Col::InvDate, Cond::Cmp(Op::Le, Value::Date(d("2026-03-31")))));
+    }
+
+    #[test]
+    fn bad_terms_say_what_is_wrong() {
+        assert!(inv("colour:red").unwrap_err().contains("no field \"colour\""));
+        assert!(inv("total>12,34.5").unwrap_err().contains("commas must group thousands"));
+        assert!(inv("due<2026-02-30").unwrap_err().contains("February 2026 has 28 days"));
+        assert!(inv("status:lost").unwrap_err().contains("not a status"));
+        assert!(inv("status>open").unwrap_err().contains("statuses take"));
+        assert!(inv("period:2025-Q5").unwrap_err().contains("Q1 to Q4"));
+        assert!(inv("contract:\"Annual").unwrap_err().contains("not closed"));
+        assert!(inv("total>").unwrap_err().contains("give a value"));
+        assert!(inv("number>5").unwrap_err().contains("text fields take"));
+    }
+
+    #[test]
+    fn other_tabs_have_their_fields() {
+        let f = parse("amount>=5 ref:WIRE status:failed", Tab::Payments, Currency::USD).unwrap();
+        assert_eq!(f.terms.len(), 3);
+        assert!(parse("email:acme.com", Tab::Contacts, Currency::USD).is_ok());
+        assert!(parse("size>1000 type:contract", Tab::Documents, Currency::USD).is_ok());
+        assert!(parse("who:maria when:2026-03", Tab::Activity, Currency::USD).is_ok());
+        assert!(parse("status:active value>100 terms<=30", Tab::Contracts, Currency::USD).is_ok());
+        assert!(parse("total>5", Tab::Payments, Currency::USD).is_err());
+    }
+
+    #[test]
+    fn empty_input_is_no_filter() {
+        assert!(inv("   ").unwrap().is_empty());
+    }
+}

@@ -1,0 +1,140 @@
+//! Drawing a form: labels on the left, fields on the right, each field's
+//! error (or hint) under it, the store's refusal as a banner on top.
+
+use super::theme::Theme;
+use crate::app::dialog::FormDialog;
+use crate::app::form::{Field, FieldKind};
+use crate::app::keymap::{footer, Context};
+use crate::domain::text::clean;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Wrap};
+use ratatui::Frame;
+
+const LABEL_W: u16 = 19;
+const CHECKLIST_ROWS: usize = 6;
+
+fn field_height(f: &Field) -> u16 {
+    let body = match &f.kind {
+        FieldKind::Checklist { items, .. } => items.len().clamp(1, CHECKLIST_ROWS) as u16,
+        _ => 1,
+    };
+    body + u16::from(f.error.is_some() || f.hint.is_some())
+}
+
+pub fn draw(frame: &mut Frame, area: Rect, fd: &FormDialog, theme: &Theme) {
+    let form = &fd.form;
+    let banner = u16::from(form.banner.is_some());
+    let cands = fd.candidates.len().min(5) as u16;
+    let body: u16 = form.fields.iter().map(field_height).sum::<u16>() + banner + cands + 2;
+    let width = 80.min(area.width);
+    let height = (body + 2).min(area.height);
+    let rect = super::popup::centered(area, width, height);
+    let block = Block::bordered()
+        .border_type(BorderType::Rounded)
+        .border_style(theme.popup_border)
+        .title(format!(" {} ", clean(&form.title)));
+    let inner = block.inner(rect);
+    frame.render_widget(Clear, rect);
+    frame.render_widget(block, rect);
+    let mut y = inner.y;
+    let bottom = inner.y + inner.height;
+    let mut line_at = |y: u16, h: u16| Rect { x: inner.x, y, width: inner.width, height: h.min(bottom.saturating_sub(y)) };
+    if let Some(b) = &form.banner {
+        frame.render_widget(Paragraph::new(Span::styled(clean(b).into_owned(), theme.error)), line_at(y, 1));
+        y += 1;
+    }
+    // Keep the focused field visible when the form is taller than the screen.
+    let heights: Vec<u16> = form.fields.iter().map(field_height).collect();
+    let before: u16 = heights[..form.focus].iter().sum();
+    let room = bottom.saturating_sub(y).saturating_sub(1);
+    let skip_h = (before + heights[form.focus]).saturating_sub(room);
+    let mut skipped = 0;
+    for (i, f) in form.fields.iter().enumerate() {
+        if skipped < skip_h {
+            skipped += heights[i];
+            continue;
+        }
+        if y >= bottom.saturating_sub(1) {
+            break;
+        }
+        let focused = i == form.focus;
+        let label_style = if !f.enabled {
+            theme.muted
+        } else if focused {
+            theme.key
+        } else {
+            theme.card_title
+        };
+        let marker = if focused { "› " } else { "  " };
+        let label = Rect { width: LABEL_W.min(inner.width), ..line_at(y, 1) };
+        frame.render_widget(Paragraph::new(Span::styled(format!("{marker}{}", f.label), label_style)), label);
+        let value = Rect { x: inner.x + LABEL_W, width: inner.width.saturating_sub(LABEL_W), ..line_at(y, 1) };
+        let rows = field(frame, value, f, focused, theme);
+        y += rows;
+        if let Some(msg) = f.error.as_ref().map(|e| (e, theme.error)).or(f.hint.as_ref().map(|h| (h, theme.muted))) {
+            let r = Rect { x: inner.x + LABEL_W, width: inner.width.saturating_sub(LABEL_W), ..line_at(y, 1) };
+            frame.render_widget(Paragraph::new(Span::styled(clean(msg.0).into_owned(), msg.1)), r);
+            y += 1;
+        }
+        if focused && f.completes_paths {
+            for c in fd.candidates.iter().take(5) {
+                let r = Rect { x: inner.x + LABEL_W, width: inner.width.saturating_sub(LABEL_W), ..line_at(y, 1) };
+                frame.render_widget(Paragraph::new(Span::styled(format!("  {}", clean(c)), theme.muted)), r);
+                y += 1;
+            }
+        }
+    }
+    let keys: Vec<Span> = footer(&[Context::Form])
+        .into_iter()
+        .flat_map(|(k, h)| [Span::styled(format!(" {k}"), theme.key), Span::styled(format!(" {h} "), theme.muted)])
+        .collect();
+    let last = Rect { y: bottom.saturating_sub(1), ..line_at(bottom.saturating_sub(1), 1) };
+    frame.render_widget(Paragraph::new(Line::from(keys)).wrap(Wrap { trim: true }), last);
+}
+
+/// Draws one field's value; returns the rows it used.
+fn field(frame: &mut Frame, area: Rect, f: &Field, focused: bool, theme: &Theme) -> u16 {
+    match &f.kind {
+        FieldKind::Text(t) if focused => {
+            frame.render_widget(t, area);
+            1
+        }
+        FieldKind::Text(_) => {
+            let style = if f.enabled { ratatui::style::Style::new() } else { theme.muted };
+            frame.render_widget(Paragraph::new(Span::styled(clean(&f.value()).into_owned(), style)), area);
+            1
+        }
+        FieldKind::Choice { options, selected } => {
+            let text = options.get(*selected).map(|o| clean(o).into_owned()).unwrap_or_default();
+            let style = if focused { theme.selected } else { ratatui::style::Style::new() };
+            let more = if options.len() > 1 { "  ‹ ›" } else { "" };
+            frame.render_widget(
+                Paragraph::new(Line::from(vec![Span::styled(format!(" {text} "), style), Span::styled(more, theme.muted)])),
+                area,
+            );
+            1
+        }
+        FieldKind::Toggle(on) => {
+            let style = if focused { theme.selected } else { ratatui::style::Style::new() };
+            let text = if *on { "[x] yes" } else { "[ ] no" };
+            frame.render_widget(Paragraph::new(Span::styled(text, style)), area);
+            1
+        }
+        FieldKind::Checklist { items, checked, cursor } => {
+            if items.is_empty() {
+                frame.render_widget(Paragraph::new(Span::styled("(no open invoices)", theme.muted)), area);
+                return 1;
+            }
+            let rows = items.len().min(CHECKLIST_ROWS);
+            let first = cursor.saturating_sub(rows - 1);
+            for (n, i) in (first..first + rows).enumerate() {
+                let r = Rect { y: area.y + n as u16, ..area };
+                let mark = if checked[i] { "[x]" } else { "[ ]" };
+                let style = if focused && f.enabled && i == *cursor { theme.selected } else if f.enabled { ratatui::style::Style::new() } else { theme.muted };
+                frame.render_widget(Paragraph::new(Span::styled(format!("{mark} {}", clean(&items[i].1)), style)), r);
+            }
+            rows as u16
+        }
+    }
+}
