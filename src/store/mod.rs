@@ -4,6 +4,7 @@
 mod audit;
 pub mod check;
 mod customers;
+pub mod import;
 pub mod documents;
 pub mod seed;
 mod metrics;

@@ -1,0 +1,1 @@
+//! Importers for Stripe, QuickBooks, HubSpot and Salesforce exports (being written).

@@ -1,0 +1,1 @@
+//! Import upserts keyed on (source, external id) (being written).
