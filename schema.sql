@@ -228,10 +228,12 @@ CREATE TABLE customer_summary (
     customer_id          INTEGER NOT NULL REFERENCES customers(id),
     currency             TEXT    NOT NULL,
     invoice_count        INTEGER NOT NULL DEFAULT 0, -- every invoice row
+    invoice_total_minor  INTEGER NOT NULL DEFAULT 0, -- Σ total, every invoice row (the tab's sum)
     billed_minor         INTEGER NOT NULL DEFAULT 0, -- Σ total, issued (open, paid, uncollectible)
     billed_applied_minor INTEGER NOT NULL DEFAULT 0, -- Σ applied, issued
     outstanding_minor    INTEGER NOT NULL DEFAULT 0, -- Σ total − applied, open
     payment_count        INTEGER NOT NULL DEFAULT 0, -- every payment row
+    payment_total_minor  INTEGER NOT NULL DEFAULT 0, -- Σ amount, every payment row (the tab's sum)
     collected_count      INTEGER NOT NULL DEFAULT 0, -- succeeded payments
     collected_minor      INTEGER NOT NULL DEFAULT 0, -- Σ amount − refunded, succeeded or refunded
     unapplied_minor      INTEGER NOT NULL DEFAULT 0, -- Σ amount − refunded − applied, succeeded
@@ -264,6 +266,7 @@ CREATE TRIGGER invoices_summary_insert AFTER INSERT ON invoices BEGIN
     INSERT OR IGNORE INTO customer_summary(customer_id, currency) VALUES (NEW.customer_id, NEW.currency);
     UPDATE customer_summary SET
         invoice_count = invoice_count + 1,
+        invoice_total_minor = invoice_total_minor + NEW.total_minor,
         billed_minor = billed_minor + CASE WHEN NEW.status IN ('open', 'paid', 'uncollectible') THEN NEW.total_minor ELSE 0 END,
         billed_applied_minor = billed_applied_minor + CASE WHEN NEW.status IN ('open', 'paid', 'uncollectible') THEN NEW.applied_minor ELSE 0 END,
         outstanding_minor = outstanding_minor + CASE WHEN NEW.status = 'open' THEN NEW.total_minor - NEW.applied_minor ELSE 0 END
@@ -277,6 +280,7 @@ END;
 CREATE TRIGGER invoices_summary_delete AFTER DELETE ON invoices BEGIN
     UPDATE customer_summary SET
         invoice_count = invoice_count - 1,
+        invoice_total_minor = invoice_total_minor - OLD.total_minor,
         billed_minor = billed_minor - CASE WHEN OLD.status IN ('open', 'paid', 'uncollectible') THEN OLD.total_minor ELSE 0 END,
         billed_applied_minor = billed_applied_minor - CASE WHEN OLD.status IN ('open', 'paid', 'uncollectible') THEN OLD.applied_minor ELSE 0 END,
         outstanding_minor = outstanding_minor - CASE WHEN OLD.status = 'open' THEN OLD.total_minor - OLD.applied_minor ELSE 0 END
@@ -289,6 +293,7 @@ CREATE TRIGGER invoices_summary_update
 AFTER UPDATE OF customer_id, currency, status, total_minor, applied_minor, due_date ON invoices BEGIN
     UPDATE customer_summary SET
         invoice_count = invoice_count - 1,
+        invoice_total_minor = invoice_total_minor - OLD.total_minor,
         billed_minor = billed_minor - CASE WHEN OLD.status IN ('open', 'paid', 'uncollectible') THEN OLD.total_minor ELSE 0 END,
         billed_applied_minor = billed_applied_minor - CASE WHEN OLD.status IN ('open', 'paid', 'uncollectible') THEN OLD.applied_minor ELSE 0 END,
         outstanding_minor = outstanding_minor - CASE WHEN OLD.status = 'open' THEN OLD.total_minor - OLD.applied_minor ELSE 0 END
@@ -298,6 +303,7 @@ AFTER UPDATE OF customer_id, currency, status, total_minor, applied_minor, due_d
     INSERT OR IGNORE INTO customer_summary(customer_id, currency) VALUES (NEW.customer_id, NEW.currency);
     UPDATE customer_summary SET
         invoice_count = invoice_count + 1,
+        invoice_total_minor = invoice_total_minor + NEW.total_minor,
         billed_minor = billed_minor + CASE WHEN NEW.status IN ('open', 'paid', 'uncollectible') THEN NEW.total_minor ELSE 0 END,
         billed_applied_minor = billed_applied_minor + CASE WHEN NEW.status IN ('open', 'paid', 'uncollectible') THEN NEW.applied_minor ELSE 0 END,
         outstanding_minor = outstanding_minor + CASE WHEN NEW.status = 'open' THEN NEW.total_minor - NEW.applied_minor ELSE 0 END
@@ -321,6 +327,7 @@ CREATE TRIGGER payments_summary_insert AFTER INSERT ON payments BEGIN
     INSERT OR IGNORE INTO customer_summary(customer_id, currency) VALUES (NEW.customer_id, NEW.currency);
     UPDATE customer_summary SET
         payment_count = payment_count + 1,
+        payment_total_minor = payment_total_minor + NEW.amount_minor,
         collected_count = collected_count + (NEW.status = 'succeeded'),
         collected_minor = collected_minor + CASE WHEN NEW.status IN ('succeeded', 'refunded') THEN NEW.amount_minor - NEW.refunded_minor ELSE 0 END,
         unapplied_minor = unapplied_minor + CASE WHEN NEW.status = 'succeeded' THEN NEW.amount_minor - NEW.refunded_minor - NEW.applied_minor ELSE 0 END
@@ -330,6 +337,7 @@ END;
 CREATE TRIGGER payments_summary_delete AFTER DELETE ON payments BEGIN
     UPDATE customer_summary SET
         payment_count = payment_count - 1,
+        payment_total_minor = payment_total_minor - OLD.amount_minor,
         collected_count = collected_count - (OLD.status = 'succeeded'),
         collected_minor = collected_minor - CASE WHEN OLD.status IN ('succeeded', 'refunded') THEN OLD.amount_minor - OLD.refunded_minor ELSE 0 END,
         unapplied_minor = unapplied_minor - CASE WHEN OLD.status = 'succeeded' THEN OLD.amount_minor - OLD.refunded_minor - OLD.applied_minor ELSE 0 END
@@ -340,6 +348,7 @@ CREATE TRIGGER payments_summary_update
 AFTER UPDATE OF customer_id, currency, status, amount_minor, refunded_minor, applied_minor ON payments BEGIN
     UPDATE customer_summary SET
         payment_count = payment_count - 1,
+        payment_total_minor = payment_total_minor - OLD.amount_minor,
         collected_count = collected_count - (OLD.status = 'succeeded'),
         collected_minor = collected_minor - CASE WHEN OLD.status IN ('succeeded', 'refunded') THEN OLD.amount_minor - OLD.refunded_minor ELSE 0 END,
         unapplied_minor = unapplied_minor - CASE WHEN OLD.status = 'succeeded' THEN OLD.amount_minor - OLD.refunded_minor - OLD.applied_minor ELSE 0 END
@@ -347,6 +356,7 @@ AFTER UPDATE OF customer_id, currency, status, amount_minor, refunded_minor, app
     INSERT OR IGNORE INTO customer_summary(customer_id, currency) VALUES (NEW.customer_id, NEW.currency);
     UPDATE customer_summary SET
         payment_count = payment_count + 1,
+        payment_total_minor = payment_total_minor + NEW.amount_minor,
         collected_count = collected_count + (NEW.status = 'succeeded'),
         collected_minor = collected_minor + CASE WHEN NEW.status IN ('succeeded', 'refunded') THEN NEW.amount_minor - NEW.refunded_minor ELSE 0 END,
         unapplied_minor = unapplied_minor + CASE WHEN NEW.status = 'succeeded' THEN NEW.amount_minor - NEW.refunded_minor - NEW.applied_minor ELSE 0 END

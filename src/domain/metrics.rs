@@ -19,7 +19,11 @@ pub fn collect_window_start(today: NaiveDate) -> NaiveDate {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct MetricParts {
     pub invoice_count: i64,
+    /// Σ total of every invoice row (the Invoices tab's sum).
+    pub invoice_total_minor: i64,
     pub payment_count: i64,
+    /// Σ amount of every payment row (the Payments tab's sum).
+    pub payment_total_minor: i64,
     /// Σ total of issued invoices (open, paid, uncollectible).
     pub billed_minor: i64,
     /// Σ applications to issued invoices.

@@ -46,7 +46,8 @@ impl Store {
         let mut out = PartsByCurrency::new();
         let mut stmt = self.conn().prepare_cached(
             "SELECT currency, invoice_count, billed_minor, billed_applied_minor, outstanding_minor, payment_count,
-                    collected_count, collected_minor, unapplied_minor, credit_open_minor
+                    collected_count, collected_minor, unapplied_minor, credit_open_minor,
+                    invoice_total_minor, payment_total_minor
              FROM customer_summary WHERE customer_id = ?1",
         )?;
         let mut rows = stmt.query([customer_id])?;
@@ -61,6 +62,8 @@ impl Store {
             p.collected_minor = r.get(7)?;
             p.unapplied_minor = r.get(8)?;
             p.credit_open_minor = r.get(9)?;
+            p.invoice_total_minor = r.get(10)?;
+            p.payment_total_minor = r.get(11)?;
         }
         let b = bounds_params(today);
         let sql = format!(

@@ -6,6 +6,7 @@ pub mod check;
 mod customers;
 pub mod import;
 pub mod documents;
+mod filter_sql;
 pub mod seed;
 mod metrics;
 mod migrate;

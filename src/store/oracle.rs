@@ -21,7 +21,7 @@ impl Store {
         let b = bounds_params(today);
         let open_bal = format!("CASE WHEN i.status = 'open' THEN i.total_minor - {APPLIED} END");
         let sql = format!(
-            "SELECT i.currency, count(*),
+            "SELECT i.currency, count(*), coalesce(sum(i.total_minor), 0),
                     coalesce(sum(CASE WHEN i.status IN ('open', 'paid', 'uncollectible') THEN i.total_minor END), 0),
                     coalesce(sum(CASE WHEN i.status IN ('open', 'paid', 'uncollectible') THEN {APPLIED} END), 0),
                     coalesce(sum({open_bal}), 0),
@@ -34,16 +34,17 @@ impl Store {
         while let Some(r) = rows.next()? {
             let p = out.entry(currency(r, 0)?).or_default();
             p.invoice_count = r.get(1)?;
-            p.billed_minor = r.get(2)?;
-            p.billed_applied_minor = r.get(3)?;
-            p.outstanding_minor = r.get(4)?;
+            p.invoice_total_minor = r.get(2)?;
+            p.billed_minor = r.get(3)?;
+            p.billed_applied_minor = r.get(4)?;
+            p.outstanding_minor = r.get(5)?;
             for k in 0..5 {
-                p.aging_minor[k] = r.get(5 + k)?;
+                p.aging_minor[k] = r.get(6 + k)?;
             }
             p.overdue_minor = p.aging_minor[1..].iter().sum();
         }
         let mut stmt = self.conn().prepare(
-            "SELECT p.currency, count(*), count(*) FILTER (WHERE p.status = 'succeeded'),
+            "SELECT p.currency, count(*), coalesce(sum(p.amount_minor), 0), count(*) FILTER (WHERE p.status = 'succeeded'),
                     coalesce(sum(CASE WHEN p.status IN ('succeeded', 'refunded') THEN p.amount_minor - p.refunded_minor END), 0),
                     coalesce(sum(CASE WHEN p.status = 'succeeded' THEN p.amount_minor - p.refunded_minor
                         - (SELECT coalesce(sum(a.amount_minor), 0) FROM applications a WHERE a.payment_id = p.id) END), 0)
@@ -53,9 +54,10 @@ impl Store {
         while let Some(r) = rows.next()? {
             let p = out.entry(currency(r, 0)?).or_default();
             p.payment_count = r.get(1)?;
-            p.collected_count = r.get(2)?;
-            p.collected_minor = r.get(3)?;
-            p.unapplied_minor = r.get(4)?;
+            p.payment_total_minor = r.get(2)?;
+            p.collected_count = r.get(3)?;
+            p.collected_minor = r.get(4)?;
+            p.unapplied_minor = r.get(5)?;
         }
         let mut stmt = self.conn().prepare(
             "SELECT c.currency, coalesce(sum(c.amount_minor

@@ -1,7 +1,9 @@
 //! What each tab of the customer page reads: columns, joins and the
 //! whitelisted sort expression of every column.
 
+use super::filter_sql::{contract_status, invoice_status, payment_status, StatusSql};
 use super::window::TabRow;
+use crate::domain::filter::StatusWord;
 use crate::domain::columns::{Col, Tab};
 use crate::domain::date::from_iso;
 use crate::domain::model::*;
@@ -40,6 +42,20 @@ impl TabRow for InvoiceRow {
     const FROM: &'static str = "invoices i LEFT JOIN contracts c ON c.id = i.contract_id";
     const WHERE: &'static str = "i.customer_id = ?1";
     const ID: &'static str = "i.id";
+    const TEXT_COLS: &'static [&'static str] = &["i.number", "c.name"];
+    const SUM: Option<&'static str> = Some("i.total_minor");
+
+    fn filter_expr(col: Col) -> Option<&'static str> {
+        match col {
+            Col::InvPeriod => Some("i.period_start"),
+            Col::InvContract => Some("c.name"),
+            _ => Self::sort_expr(col),
+        }
+    }
+
+    fn status_sql(_col: Col, w: StatusWord) -> Option<StatusSql> {
+        invoice_status(w)
+    }
 
     fn sort_expr(col: Col) -> Option<&'static str> {
         Some(match col {
@@ -80,6 +96,18 @@ impl TabRow for ContractRow {
     const FROM: &'static str = "contracts";
     const WHERE: &'static str = "customer_id = ?1";
     const ID: &'static str = "id";
+    const TEXT_COLS: &'static [&'static str] = &["name"];
+
+    fn filter_expr(col: Col) -> Option<&'static str> {
+        match col {
+            Col::ConName => Some("name"),
+            _ => Self::sort_expr(col),
+        }
+    }
+
+    fn status_sql(_col: Col, w: StatusWord) -> Option<StatusSql> {
+        contract_status(w)
+    }
 
     fn sort_expr(col: Col) -> Option<&'static str> {
         Some(match col {
@@ -119,6 +147,12 @@ impl TabRow for PaymentRow {
     const FROM: &'static str = "payments p";
     const WHERE: &'static str = "p.customer_id = ?1";
     const ID: &'static str = "p.id";
+    const TEXT_COLS: &'static [&'static str] = &["p.reference"];
+    const SUM: Option<&'static str> = Some("p.amount_minor");
+
+    fn status_sql(_col: Col, w: StatusWord) -> Option<StatusSql> {
+        payment_status(w)
+    }
 
     fn sort_expr(col: Col) -> Option<&'static str> {
         Some(match col {
@@ -160,6 +194,7 @@ impl TabRow for ContactRow {
     const FROM: &'static str = "contacts ct JOIN customers cu ON cu.id = ct.customer_id";
     const WHERE: &'static str = "ct.customer_id = ?1";
     const ID: &'static str = "ct.id";
+    const TEXT_COLS: &'static [&'static str] = &["ct.name", "ct.email", "ct.phone", "ct.role"];
 
     fn sort_expr(col: Col) -> Option<&'static str> {
         Some(match col {
@@ -191,6 +226,14 @@ impl TabRow for DocumentRow {
     const FROM: &'static str = "documents d LEFT JOIN contracts c ON c.id = d.contract_id";
     const WHERE: &'static str = "d.customer_id = ?1";
     const ID: &'static str = "d.id";
+    const TEXT_COLS: &'static [&'static str] = &["d.name", "c.name"];
+
+    fn filter_expr(col: Col) -> Option<&'static str> {
+        match col {
+            Col::DocUploaded => Some("substr(d.uploaded_at, 1, 10)"),
+            _ => Self::sort_expr(col),
+        }
+    }
 
     fn sort_expr(col: Col) -> Option<&'static str> {
         Some(match col {
@@ -223,6 +266,14 @@ impl TabRow for ActivityRow {
     const FROM: &'static str = "audit_log a";
     const WHERE: &'static str = "a.customer_id = ?1";
     const ID: &'static str = "a.id";
+    const TEXT_COLS: &'static [&'static str] = &["a.who", "a.summary"];
+
+    fn filter_expr(col: Col) -> Option<&'static str> {
+        match col {
+            Col::ActWhen => Some("substr(a.at, 1, 10)"),
+            _ => Self::sort_expr(col),
+        }
+    }
 
     fn sort_expr(col: Col) -> Option<&'static str> {
         Some(match col {

@@ -3,6 +3,7 @@
 
 use super::{Result, Store};
 use crate::domain::columns::{Col, RowKey, Seek, Sort, SortValue, Tab};
+use crate::domain::filter::Filter;
 use rusqlite::types::{ToSqlOutput, Value};
 use rusqlite::{Row, ToSql};
 
@@ -27,6 +28,19 @@ pub trait TabRow: Sized {
     /// other tabs.
     fn sort_expr(col: Col) -> Option<&'static str>;
     fn map(row: &Row<'_>) -> rusqlite::Result<Self>;
+    /// Columns a bare word in the filter bar searches.
+    const TEXT_COLS: &'static [&'static str];
+    /// The expression a filter term on `col` compares; the sort expression
+    /// unless the column sorts by something else than it filters by.
+    fn filter_expr(col: Col) -> Option<&'static str> {
+        Self::sort_expr(col)
+    }
+    /// SQL for a status word on this tab.
+    fn status_sql(_col: Col, _word: crate::domain::filter::StatusWord) -> Option<super::filter_sql::StatusSql> {
+        None
+    }
+    /// The money column summed in the status line, if the tab has one.
+    const SUM: Option<&'static str> = None;
 }
 
 /// The rows of any tab, for code that handles all tabs alike.
@@ -49,6 +63,13 @@ impl ToSql for SortValue {
     }
 }
 
+fn sort_value(v: SortValue) -> rusqlite::types::Value {
+    match v {
+        SortValue::Int(i) => i.into(),
+        SortValue::Text(t) => t.into(),
+    }
+}
+
 fn read_sort_value(row: &Row<'_>, idx: usize) -> rusqlite::Result<SortValue> {
     use rusqlite::types::ValueRef;
     Ok(match row.get_ref(idx)? {
@@ -60,7 +81,7 @@ fn read_sort_value(row: &Row<'_>, idx: usize) -> rusqlite::Result<SortValue> {
 
 /// Builds the SQL of one window query. Public to the crate for tests and
 /// the benchmark's query plans.
-pub(crate) fn window_sql<R: TabRow>(sort: Sort, seek: &Seek) -> Option<String> {
+pub(crate) fn window_sql<R: TabRow>(sort: Sort, seek: &Seek, filter_sql: &str) -> Option<String> {
     let expr = R::sort_expr(sort.col)?;
     // Walking backwards (Last, Before) reads in the opposite order and the
     // caller reverses the rows.
@@ -76,7 +97,7 @@ pub(crate) fn window_sql<R: TabRow>(sort: Sort, seek: &Seek) -> Option<String> {
     };
     let seek_clause = cmp.map_or(String::new(), |c| format!(" AND ({expr}, {id}) {c} (?2, ?3)", id = R::ID));
     Some(format!(
-        "SELECT {sel}, {expr}, {id} FROM {from} WHERE {wh}{seek_clause} ORDER BY {expr} {dir}, {id} {dir} LIMIT ?4",
+        "SELECT {sel}, {expr}, {id} FROM {from} WHERE {wh}{filter_sql}{seek_clause} ORDER BY {expr} {dir}, {id} {dir} LIMIT ?4",
         sel = R::SELECT,
         id = R::ID,
         from = R::FROM,
@@ -84,11 +105,40 @@ pub(crate) fn window_sql<R: TabRow>(sort: Sort, seek: &Seek) -> Option<String> {
     ))
 }
 
+/// What a table shows: its order and its filter, as of a day (overdue).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct View {
+    pub sort: Sort,
+    pub filter: Filter,
+    pub today: chrono::NaiveDate,
+}
+
 impl Store {
     /// Reads up to `limit` rows of a tab from `seek` on, in sort order.
     pub fn window<R: TabRow>(&self, customer_id: i64, sort: Sort, seek: &Seek, limit: usize) -> Result<Vec<Keyed<R>>> {
-        let sort = if R::sort_expr(sort.col).is_some() { sort } else { Sort::default_for(R::TAB) };
-        let Some(sql) = window_sql::<R>(sort, seek) else {
+        let view = View { sort, filter: Filter::default(), today: chrono::NaiveDate::default() };
+        self.window_view(customer_id, &view, seek, limit)
+    }
+
+    /// Rows matching `view.filter` and their sum (of the tab's money
+    /// column): a scan of the customer's rows, so off the keystroke path
+    /// on big tables.
+    pub fn view_totals<R: TabRow>(&self, customer_id: i64, view: &View) -> Result<(i64, Option<i64>)> {
+        let (filter_sql, filter_params) = super::filter_sql::where_clause::<R>(&view.filter, view.today, 2);
+        let sum = R::SUM.map_or("NULL".to_string(), |c| format!("coalesce(sum({c}), 0)"));
+        let sql = format!("SELECT count(*), {sum} FROM {} WHERE {}{filter_sql}", R::FROM, R::WHERE);
+        let mut stmt = self.conn().prepare_cached(&sql)?;
+        let mut params: Vec<rusqlite::types::Value> = vec![customer_id.into()];
+        params.extend(filter_params);
+        Ok(stmt.query_row(rusqlite::params_from_iter(params), |r| Ok((r.get(0)?, r.get(1)?)))?)
+    }
+
+    /// Reads up to `limit` rows of a tab matching the view's filter, from
+    /// `seek` on, in the view's order.
+    pub fn window_view<R: TabRow>(&self, customer_id: i64, view: &View, seek: &Seek, limit: usize) -> Result<Vec<Keyed<R>>> {
+        let sort = if R::sort_expr(view.sort.col).is_some() { view.sort } else { Sort::default_for(R::TAB) };
+        let (filter_sql, filter_params) = super::filter_sql::where_clause::<R>(&view.filter, view.today, 5);
+        let Some(sql) = window_sql::<R>(sort, seek, &filter_sql) else {
             return Ok(Vec::new());
         };
         let mut stmt = self.conn().prepare_cached(&sql)?;
@@ -98,8 +148,10 @@ impl Store {
             Seek::First | Seek::Last => (SortValue::Int(0), 0),
         };
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let mut params: Vec<rusqlite::types::Value> = vec![customer_id.into(), sort_value(value), id.into(), limit.into()];
+        params.extend(filter_params);
         let mut rows: Vec<Keyed<R>> = stmt
-            .query_map(rusqlite::params![customer_id, value, id, limit], |r| {
+            .query_map(rusqlite::params_from_iter(params), |r| {
                 Ok(Keyed {
                     key: RowKey { value: read_sort_value(r, ncols - 2)?, id: r.get(ncols - 1)? },
                     row: R::map(r)?,
