@@ -108,8 +108,7 @@ impl App {
         match self.screens.last_mut() {
             Some(Screen::Customers(s)) => s.scroll.set_height(layout::body_rows(layout::customers(size).table)),
             Some(Screen::Customer(p)) => {
-                let (n, w) = crate::ui::cards::dimensions(&p.figures, show_credit);
-                let l = layout::customer_page(size, n, w);
+                let l = layout::customer_page(size, &crate::ui::cards::min_widths(&p.figures, show_credit));
                 p.set_table_height(layout::body_rows(l.table));
             }
             None => {}

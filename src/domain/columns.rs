@@ -32,6 +32,18 @@ impl Tab {
         }
     }
 
+    /// For narrow screens: distinct three-letter forms.
+    pub fn short_title(self) -> &'static str {
+        match self {
+            Tab::Invoices => "Inv",
+            Tab::Contracts => "Ctr",
+            Tab::Payments => "Pay",
+            Tab::Contacts => "Cts",
+            Tab::Documents => "Doc",
+            Tab::Activity => "Act",
+        }
+    }
+
     pub fn index(self) -> usize {
         Tab::ALL.iter().position(|t| *t == self).unwrap_or(0)
     }

@@ -134,7 +134,7 @@ impl DisplayStatus {
             DisplayStatus::Open => "Open",
             DisplayStatus::PartiallyPaid => "Partially paid",
             DisplayStatus::Overdue => "Overdue",
-            DisplayStatus::OverduePartial => "Overdue, part paid",
+            DisplayStatus::OverduePartial => "Overdue, partial",
             DisplayStatus::Paid => "Paid",
             DisplayStatus::Cancelled => "Cancelled",
             DisplayStatus::Uncollectible => "Uncollectible",

@@ -58,19 +58,17 @@ pub fn cards(m: &Metrics, show_credit: bool) -> Vec<Card> {
 /// The gauge line is this wide plus " 100%".
 const GAUGE_CELLS: usize = 10;
 
-/// How many cards and the width each needs so no number is cut.
-pub fn dimensions(f: &CustomerFigures, show_credit: bool) -> (usize, u16) {
-    let cs = cards(&f.metrics, show_credit);
-    let inner = cs
+/// The width each card needs so no number is cut: its title between the
+/// corners, or its lines with borders and a space each side.
+pub fn min_widths(f: &CustomerFigures, show_credit: bool) -> Vec<u16> {
+    cards(&f.metrics, show_credit)
         .iter()
         .map(|c| {
             let gauge = if c.gauge.is_some() { GAUGE_CELLS + 5 } else { 0 };
-            (c.title.width() + 2).max(c.value.width()).max(c.detail.width()).max(gauge)
+            let body = c.value.width().max(c.detail.width()).max(gauge) + 4;
+            (c.title.width() + 2).max(body) as u16
         })
-        .max()
-        .unwrap_or(10);
-    // Borders and one space each side.
-    (cs.len(), inner as u16 + 4)
+        .collect()
 }
 
 pub fn draw(frame: &mut Frame, areas: &[Rect], f: &CustomerFigures, show_credit: bool, theme: &Theme) {

@@ -18,10 +18,51 @@ pub struct PageLayout {
 
 pub const CARD_HEIGHT: u16 = 4;
 
-/// Lays out the customer page. Cards get as many per row as fit at
-/// `card_min_width` (never cut mid-number); they are dropped before the
-/// table would shrink below a few rows.
-pub fn customer_page(area: Rect, n_cards: usize, card_min_width: u16) -> PageLayout {
+/// Packs cards of these minimum widths into rows of `width`, each row
+/// stretched to the full width in proportion; `None` if one is too wide.
+fn card_rows(width: u16, mins: &[u16]) -> Option<Vec<Vec<(u16, u16)>>> {
+    let mut rows: Vec<Vec<u16>> = Vec::new();
+    let mut used = 0u16;
+    for &m in mins {
+        if m > width {
+            return None;
+        }
+        match rows.last_mut() {
+            Some(row) if used + m <= width => {
+                row.push(m);
+                used += m;
+            }
+            _ => {
+                rows.push(vec![m]);
+                used = m;
+            }
+        }
+    }
+    Some(
+        rows.into_iter()
+            .map(|row| {
+                let sum: u32 = row.iter().map(|&m| u32::from(m)).sum();
+                let extra = u32::from(width) - sum;
+                let mut x = 0u16;
+                let n = row.len();
+                row.iter()
+                    .enumerate()
+                    .map(|(i, &m)| {
+                        let w = if i + 1 == n { width - x } else { m + (extra * u32::from(m) / sum.max(1)) as u16 };
+                        let cell = (x, w);
+                        x += w;
+                        cell
+                    })
+                    .collect()
+            })
+            .collect(),
+    )
+}
+
+/// Lays out the customer page. Cards are packed into as few rows as fit
+/// at their minimum widths (never cut mid-number); they are dropped before
+/// the table would shrink below a few rows.
+pub fn customer_page(area: Rect, card_min_widths: &[u16]) -> PageLayout {
     let mut y = area.y;
     let bottom = area.y + area.height;
     let line = |y: &mut u16| {
@@ -33,24 +74,20 @@ pub fn customer_page(area: Rect, n_cards: usize, card_min_width: u16) -> PageLay
     let legal = area.height >= 10;
     let header = Rect { height: if legal { 2 } else { 1 }.min(area.height), ..line(&mut y) };
     y = area.y + header.height;
-    let per_row = (area.width / card_min_width.max(1)).clamp(1, n_cards.max(1) as u16) as usize;
-    let card_rows = n_cards.div_ceil(per_row) as u16;
+    let packed = card_rows(area.width, card_min_widths).filter(|r| !r.is_empty());
+    let n_rows = packed.as_ref().map_or(0, |r| r.len() as u16);
     let fixed_below = 4; // tabs, table header, status, footer
     let min_table_rows = 5;
     let room = bottom.saturating_sub(y);
-    let show_cards = n_cards > 0 && room >= card_rows * CARD_HEIGHT + fixed_below + min_table_rows;
+    let show_cards = n_rows > 0 && room >= n_rows * CARD_HEIGHT + fixed_below + min_table_rows;
     let mut cards = Vec::new();
-    if show_cards {
-        for row in 0..card_rows {
-            let in_row = (n_cards - row as usize * per_row).min(per_row);
-            let w = area.width / in_row as u16;
-            for i in 0..in_row {
-                let x = area.x + i as u16 * w;
-                let width = if i + 1 == in_row { area.x + area.width - x } else { w };
-                cards.push(Rect { x, y: y + row * CARD_HEIGHT, width, height: CARD_HEIGHT });
+    if let (true, Some(rows)) = (show_cards, packed) {
+        for (r, row) in rows.iter().enumerate() {
+            for &(x, width) in row {
+                cards.push(Rect { x: area.x + x, y: y + r as u16 * CARD_HEIGHT, width, height: CARD_HEIGHT });
             }
         }
-        y += card_rows * CARD_HEIGHT;
+        y += n_rows * CARD_HEIGHT;
     }
     let room = bottom.saturating_sub(y);
     let aging = (show_cards && room >= 1 + fixed_below + min_table_rows).then(|| line(&mut y));
@@ -102,7 +139,7 @@ mod tests {
 
     #[test]
     fn wide_screen_puts_six_cards_in_one_row() {
-        let l = customer_page(Rect::new(0, 0, 200, 60), 6, 24);
+        let l = customer_page(Rect::new(0, 0, 200, 60), &[24; 6]);
         assert_eq!(l.cards.len(), 6);
         assert!(l.cards.iter().all(|c| c.y == 2));
         assert!(l.aging.is_some());
@@ -111,10 +148,11 @@ mod tests {
 
     #[test]
     fn eighty_columns_reflow_cards_to_two_rows() {
-        let l = customer_page(Rect::new(0, 0, 80, 24), 6, 24);
+        let l = customer_page(Rect::new(0, 0, 80, 24), &[24; 6]);
         assert_eq!(l.cards.len(), 6);
         assert_eq!(l.cards[3].y, l.cards[0].y + CARD_HEIGHT);
         assert!(l.cards.iter().all(|c| c.width >= 24));
+        assert_eq!(l.cards[2].x + l.cards[2].width, 80, "rows are stretched to the full width");
         assert!(body_rows(l.table) >= 5);
     }
 
@@ -123,7 +161,7 @@ mod tests {
         for w in 0..90 {
             for h in 0..40 {
                 let area = Rect::new(0, 0, w, h);
-                let l = customer_page(area, 6, 22);
+                let l = customer_page(area, &[22, 21, 16, 17, 22, 17]);
                 for r in [l.header, l.tabs, l.table, l.status, l.footer].iter().chain(l.cards.iter()) {
                     assert!(inside(area, *r), "{w}x{h}: {r:?}");
                 }

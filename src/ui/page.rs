@@ -19,8 +19,7 @@ use unicode_width::UnicodeWidthStr;
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, p: &CustomerPage, theme: &Theme) {
     let show_credit = app.org.show_credit_balance;
-    let (n, w) = cards::dimensions(&p.figures, show_credit);
-    let l = layout::customer_page(area, n, w);
+    let l = layout::customer_page(area, &cards::min_widths(&p.figures, show_credit));
     header(frame, l.header, p, theme);
     cards::draw(frame, &l.cards, &p.figures, show_credit, theme);
     if let Some(a) = l.aging {
@@ -121,7 +120,7 @@ fn tab_bar(frame: &mut Frame, area: Rect, p: &CustomerPage, theme: &Theme) {
         let mut spans = vec![Span::raw(" ")];
         for (i, tab) in Tab::ALL.iter().enumerate() {
             let count = p.count(*tab);
-            let title = if short && *tab != p.tab { &tab.title()[..3] } else { tab.title() };
+            let title = if short && *tab != p.tab { tab.short_title() } else { tab.title() };
             let text = format!("{} {title} ({})", i + 1, group(count));
             let style = if *tab == p.tab { theme.tab_active } else { theme.tab };
             spans.push(Span::styled(text, style));

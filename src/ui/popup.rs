@@ -28,6 +28,10 @@ pub fn help(frame: &mut Frame, area: Rect, ctx: Context, scroll: u16, theme: &Th
         }
     }
     let rect = centered(area, 90, lines.len() as u16 + 2);
+    // Never scroll past the end of the text.
+    let inner_w = rect.width.saturating_sub(2).max(1) as usize;
+    let wrapped: usize = lines.iter().map(|l| l.width().div_ceil(inner_w).max(1)).sum();
+    let scroll = scroll.min(wrapped.saturating_sub(rect.height.saturating_sub(2) as usize) as u16);
     let block = Block::bordered()
         .border_type(BorderType::Rounded)
         .border_style(theme.popup_border)

@@ -24,11 +24,11 @@ pub fn invoices() -> Vec<Column<InvoiceRow>> {
             let ticked = ctx.selection.is_some_and(|s| s.contains_key(&r.id));
             if ticked { "☑" } else { "☐" }.into()
         }),
-        col(Col::InvNumber, "Number", 12, 0, |r, _| r.number.as_str().into()),
+        col(Col::InvNumber, "Number", 11, 0, |r, _| r.number.as_str().into()),
         right(col(Col::InvTotal, "Total", 13, 0, |r, _| r.total.display().into())),
         col(Col::InvDate, "Date", 10, 2, |r, _| iso(r.issue_date).into()),
         col(Col::InvDue, "Due", 10, 1, |r, _| iso(r.due_date).into()),
-        col(Col::InvStatus, "Status", 14, 0, |r, ctx| {
+        col(Col::InvStatus, "Status", 16, 0, |r, ctx| {
             let s = r.display_status(ctx.today);
             CellText {
                 text: s.label().to_string(),
