@@ -90,7 +90,7 @@ stored_enum!(ImportSource {
 
 /// What an invoice's row shows: the stored status refined by its balance and
 /// due date. Never stored.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum DisplayStatus {
     Draft,
     Open,
