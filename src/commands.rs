@@ -5,8 +5,8 @@ use crate::domain::model::{Customer, CustomerListRow};
 use crate::domain::text::clean;
 use crate::store::{CustomerFigures, OpenMode, Store};
 use chrono::NaiveDate;
-use color_eyre::eyre::{bail, Result, WrapErr};
-use serde_json::{json, Value};
+use color_eyre::eyre::{Result, WrapErr, bail};
+use serde_json::{Value, json};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -98,10 +98,8 @@ fn list_row_json(r: &CustomerListRow, c: &Customer) -> Value {
 pub fn customers(store: &Store, today: NaiveDate, json_out: bool, out: &mut impl Write) -> Result<()> {
     let rows = store.customer_list(today)?;
     if json_out {
-        let list: Vec<Value> = rows
-            .iter()
-            .map(|r| Ok(list_row_json(r, &store.customer(r.id)?)))
-            .collect::<Result<_>>()?;
+        let list: Vec<Value> =
+            rows.iter().map(|r| Ok(list_row_json(r, &store.customer(r.id)?))).collect::<Result<_>>()?;
         serde_json::to_writer_pretty(&mut *out, &list)?;
         writeln!(out)?;
         return Ok(());
@@ -139,7 +137,10 @@ pub fn customer(store: &Store, spec: &str, today: NaiveDate, json_out: bool, out
     }
     let avg = m.avg_days_to_collect.map_or("—".to_string(), |d| format!("{d} days"));
     for (label, value) in [
-        ("Billed & Collected", format!("{} / {} ({}%)", m.billed_collected.display(), m.total_billed.display(), m.collected_percent)),
+        (
+            "Billed & Collected",
+            format!("{} / {} ({}%)", m.billed_collected.display(), m.total_billed.display(), m.collected_percent),
+        ),
         ("Outstanding", format!("{} ({} overdue)", m.outstanding.display(), m.overdue.display())),
         ("Credit Balance", m.credit_balance.display()),
         ("Auto-Resolved", format!("{} of {} conversations", m.conversations.auto_resolved, m.conversations.total)),
@@ -206,7 +207,12 @@ pub fn demo(path: &Path, invoices: Option<u64>, force: bool, today: NaiveDate, o
         started.elapsed()
     )?;
     if let Some(id) = report.big_customer_id {
-        writeln!(out, "the customer with {} invoices is #{id}: ardesk --db {} --customer {id}", invoices.unwrap_or(0), path.display())?;
+        writeln!(
+            out,
+            "the customer with {} invoices is #{id}: ardesk --db {} --customer {id}",
+            invoices.unwrap_or(0),
+            path.display()
+        )?;
     }
     Ok(())
 }

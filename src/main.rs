@@ -5,7 +5,7 @@ use ardesk::commands;
 use ardesk::domain::date::resolve_today;
 use ardesk::store::{OpenMode, Store};
 use clap::Parser;
-use color_eyre::eyre::{eyre, Result};
+use color_eyre::eyre::{Result, eyre};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {

@@ -3,7 +3,7 @@
 //! way out, panics included.
 
 use crate::app::App;
-use color_eyre::eyre::{bail, Result};
+use color_eyre::eyre::{Result, bail};
 use ratatui::crossterm::event::{self, Event};
 use std::io::IsTerminal;
 use std::time::Duration;
@@ -14,7 +14,9 @@ const LIVE_POLL: Duration = Duration::from_millis(500);
 /// Refuses terminals that cannot show the interface, with a reason.
 pub fn check_terminal() -> Result<()> {
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
-        bail!("ardesk needs an interactive terminal; for scripts use the subcommands (ardesk customers --json, ardesk customer ID --json)");
+        bail!(
+            "ardesk needs an interactive terminal; for scripts use the subcommands (ardesk customers --json, ardesk customer ID --json)"
+        );
     }
     if std::env::var("TERM").is_ok_and(|t| t == "dumb") {
         bail!("TERM=dumb cannot show ardesk's screens; set TERM (e.g. xterm-256color) or use the subcommands");

@@ -3,8 +3,8 @@
 
 mod support;
 
-use ardesk::domain::money::{parse_amount, Currency, Money};
-use support::{demo_db, run, Tui, TODAY};
+use ardesk::domain::money::{Currency, Money, parse_amount};
+use support::{TODAY, Tui, demo_db, run};
 
 #[test]
 fn opens_a_customer_and_shows_its_metrics() {

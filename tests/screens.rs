@@ -28,7 +28,11 @@ fn fixture() -> Store {
             legal_name: "Acme Corporation Ltd.",
             billing_email: "ap@acme.example",
             currency: Currency::USD,
-            import: Some((ImportSource::Stripe, "cus_Acme123", Some("https://dashboard.stripe.com/customers/cus_Acme123"))),
+            import: Some((
+                ImportSource::Stripe,
+                "cus_Acme123",
+                Some("https://dashboard.stripe.com/customers/cus_Acme123"),
+            )),
             invoices_paused: true,
             portal: true,
         })
@@ -91,8 +95,22 @@ fn fixture() -> Store {
     s.apply(paid, AppliedFrom::Payment(pay), 1_000_000, d("2026-01-10")).unwrap();
     s.set_invoice_status(paid, InvoiceStatus::Paid).unwrap();
     s.apply(partial, AppliedFrom::Payment(pay), 400_000, d("2026-01-10")).unwrap();
-    s.contact(&NewContact { customer_id: acme, name: "Jane Doe", email: "jane@acme.example", phone: "+1 415 555 0100", role: "Accounts Payable" }).unwrap();
-    s.contact(&NewContact { customer_id: acme, name: "Sam Lee", email: "sam@acme.example", phone: "", role: "Controller" }).unwrap();
+    s.contact(&NewContact {
+        customer_id: acme,
+        name: "Jane Doe",
+        email: "jane@acme.example",
+        phone: "+1 415 555 0100",
+        role: "Accounts Payable",
+    })
+    .unwrap();
+    s.contact(&NewContact {
+        customer_id: acme,
+        name: "Sam Lee",
+        email: "sam@acme.example",
+        phone: "",
+        role: "Controller",
+    })
+    .unwrap();
     s.conversation(acme, "Invoice INV-000002 reminder", d("2026-02-01"), Some((d("2026-02-03"), true))).unwrap();
     s.conversation(acme, "Dispute", d("2026-02-10"), None).unwrap();
     s.commit().unwrap();

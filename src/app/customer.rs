@@ -25,12 +25,30 @@ pub struct CustomerPage {
 macro_rules! with_table {
     ($page:expr, $tab:expr, |$t:ident| $body:expr) => {
         match $tab {
-            $crate::domain::columns::Tab::Invoices => { let $t = &mut $page.invoices; $body }
-            $crate::domain::columns::Tab::Contracts => { let $t = &mut $page.contracts; $body }
-            $crate::domain::columns::Tab::Payments => { let $t = &mut $page.payments; $body }
-            $crate::domain::columns::Tab::Contacts => { let $t = &mut $page.contacts; $body }
-            $crate::domain::columns::Tab::Documents => { let $t = &mut $page.documents; $body }
-            $crate::domain::columns::Tab::Activity => { let $t = &mut $page.activity; $body }
+            $crate::domain::columns::Tab::Invoices => {
+                let $t = &mut $page.invoices;
+                $body
+            }
+            $crate::domain::columns::Tab::Contracts => {
+                let $t = &mut $page.contracts;
+                $body
+            }
+            $crate::domain::columns::Tab::Payments => {
+                let $t = &mut $page.payments;
+                $body
+            }
+            $crate::domain::columns::Tab::Contacts => {
+                let $t = &mut $page.contacts;
+                $body
+            }
+            $crate::domain::columns::Tab::Documents => {
+                let $t = &mut $page.documents;
+                $body
+            }
+            $crate::domain::columns::Tab::Activity => {
+                let $t = &mut $page.activity;
+                $body
+            }
         }
     };
 }

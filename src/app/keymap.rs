@@ -109,11 +109,7 @@ pub fn footer(ctx: Context) -> Vec<(&'static str, &'static str)> {
 
 /// Every binding that works in `ctx`, for the help overlay.
 pub fn help(ctx: Context) -> Vec<(&'static str, &'static str)> {
-    BINDINGS
-        .iter()
-        .filter(|b| b.ctx == ctx || b.ctx == Global)
-        .map(|b| (b.label, b.hint))
-        .collect()
+    BINDINGS.iter().filter(|b| b.ctx == ctx || b.ctx == Global).map(|b| (b.label, b.hint)).collect()
 }
 
 #[cfg(test)]

@@ -17,7 +17,7 @@ use action::Action;
 use chrono::NaiveDate;
 use customer::CustomerPage;
 use customers::CustomersScreen;
-use keymap::{lookup, Context};
+use keymap::{Context, lookup};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use ratatui::layout::Rect;
 use ratatui_textarea::TextArea;
@@ -170,7 +170,8 @@ impl App {
             self.input_key(key);
             return;
         }
-        let found = lookup(ctx, &key).or_else(|| if ctx == Context::Help { None } else { lookup(Context::Global, &key) });
+        let found =
+            lookup(ctx, &key).or_else(|| if ctx == Context::Help { None } else { lookup(Context::Global, &key) });
         if let Some((action, ch)) = found {
             self.update(action, ch);
         }

@@ -113,11 +113,7 @@ impl<R> DataTable<R> {
     pub fn visible(&self) -> impl Iterator<Item = (usize, &Keyed<R>)> {
         let range = self.scroll.visible();
         let start = self.start;
-        self.rows
-            .iter()
-            .enumerate()
-            .map(move |(i, r)| (start + i, r))
-            .filter(move |(i, _)| range.contains(i))
+        self.rows.iter().enumerate().map(move |(i, r)| (start + i, r)).filter(move |(i, _)| range.contains(i))
     }
 
     pub fn selected(&self) -> Option<&R> {
@@ -158,7 +154,9 @@ impl<R> DataTable<R> {
         let total = self.scroll.total;
         let (Some(first), Some(last)) = (self.rows.first(), self.rows.last()) else {
             return Some(match &self.anchor {
-                Some(a) if want.start > 0 => Fetch { seek: Seek::From(a.clone()), limit: span, place: Place::At(want.start) },
+                Some(a) if want.start > 0 => {
+                    Fetch { seek: Seek::From(a.clone()), limit: span, place: Place::At(want.start) }
+                }
                 _ if want.start == 0 => Fetch { seek: Seek::First, limit: span, place: Place::At(0) },
                 _ if want.end == total => Fetch { seek: Seek::Last, limit: span, place: Place::AtEnd },
                 _ => Fetch { seek: Seek::First, limit: span, place: Place::At(0) },
@@ -173,7 +171,11 @@ impl<R> DataTable<R> {
         } else if want.end + margin < have.start && want.start == 0 {
             Fetch { seek: Seek::First, limit: span, place: Place::At(0) }
         } else {
-            Fetch { seek: Seek::Before(first.key.clone()), limit: have.start - want.start + margin, place: Place::Prepend }
+            Fetch {
+                seek: Seek::Before(first.key.clone()),
+                limit: have.start - want.start + margin,
+                place: Place::Prepend,
+            }
         })
     }
 

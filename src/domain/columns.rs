@@ -12,14 +12,8 @@ pub enum Tab {
 }
 
 impl Tab {
-    pub const ALL: [Tab; 6] = [
-        Tab::Invoices,
-        Tab::Contracts,
-        Tab::Payments,
-        Tab::Contacts,
-        Tab::Documents,
-        Tab::Activity,
-    ];
+    pub const ALL: [Tab; 6] =
+        [Tab::Invoices, Tab::Contracts, Tab::Payments, Tab::Contacts, Tab::Documents, Tab::Activity];
 
     pub fn title(self) -> &'static str {
         match self {

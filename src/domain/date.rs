@@ -33,11 +33,7 @@ pub fn parse_date(input: &str) -> Result<NaiveDate, String> {
 
 pub fn days_in_month(y: i32, m: u32) -> u32 {
     let first = NaiveDate::from_ymd_opt(y, m, 1);
-    let next = if m == 12 {
-        NaiveDate::from_ymd_opt(y + 1, 1, 1)
-    } else {
-        NaiveDate::from_ymd_opt(y, m + 1, 1)
-    };
+    let next = if m == 12 { NaiveDate::from_ymd_opt(y + 1, 1, 1) } else { NaiveDate::from_ymd_opt(y, m + 1, 1) };
     match (first, next) {
         (Some(a), Some(b)) => (b - a).num_days() as u32,
         _ => 31,
@@ -46,8 +42,18 @@ pub fn days_in_month(y: i32, m: u32) -> u32 {
 
 fn month_name(m: u32) -> &'static str {
     const NAMES: [&str; 12] = [
-        "January", "February", "March", "April", "May", "June", "July", "August", "September",
-        "October", "November", "December",
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
     ];
     NAMES[(m.clamp(1, 12) - 1) as usize]
 }
@@ -77,9 +83,7 @@ pub fn resolve_today(flag: Option<NaiveDate>) -> Result<NaiveDate, String> {
         return Ok(d);
     }
     match std::env::var(TODAY_ENV) {
-        Ok(v) if !v.trim().is_empty() => {
-            parse_date(&v).map_err(|e| format!("{TODAY_ENV}: {e}"))
-        }
+        Ok(v) if !v.trim().is_empty() => parse_date(&v).map_err(|e| format!("{TODAY_ENV}: {e}")),
         _ => Ok(chrono::Local::now().date_naive()),
     }
 }

@@ -110,9 +110,10 @@ pub fn check_phone(input: &str) -> Result<(), String> {
         Some((m, e)) => (m.to_string(), Some(e.trim().to_string())),
         None => (s.to_string(), None),
     };
-    let allowed = main.chars().enumerate().all(|(i, c)| {
-        c.is_ascii_digit() || matches!(c, ' ' | '-' | '.' | '(' | ')') || (c == '+' && i == 0)
-    });
+    let allowed = main
+        .chars()
+        .enumerate()
+        .all(|(i, c)| c.is_ascii_digit() || matches!(c, ' ' | '-' | '.' | '(' | ')') || (c == '+' && i == 0));
     let digits = main.chars().filter(char::is_ascii_digit).count();
     let ext_ok = ext.is_none_or(|e| !e.is_empty() && e.chars().all(|c| c.is_ascii_digit()));
     if allowed && (7..=15).contains(&digits) && ext_ok {

@@ -11,7 +11,7 @@
 
 use super::columns::{Col, Tab};
 use super::date::{days_in_month, parse_date};
-use super::money::{parse_amount, Currency};
+use super::money::{Currency, parse_amount};
 use chrono::NaiveDate;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -126,12 +126,9 @@ fn fields(tab: Tab) -> &'static [(&'static str, Col, Kind)] {
             ("status", PayStatus, Status),
             ("method", PayMethod, Text),
         ],
-        Tab::Contacts => &[
-            ("name", CtName, Text),
-            ("email", CtEmail, Text),
-            ("phone", CtPhone, Text),
-            ("role", CtRole, Text),
-        ],
+        Tab::Contacts => {
+            &[("name", CtName, Text), ("email", CtEmail, Text), ("phone", CtPhone, Text), ("role", CtRole, Text)]
+        }
         Tab::Documents => &[
             ("name", DocName, Text),
             ("uploaded", DocUploaded, Date),
@@ -205,7 +202,11 @@ pub fn parse(input: &str, tab: Tab, currency: Currency) -> Result<Filter, String
             continue;
         };
         let Some(&(_, col, kind)) = fields(tab).iter().find(|f| f.0.eq_ignore_ascii_case(name)) else {
-            return Err(format!("{tok}: {} has no field \"{name}\" (use {})", tab.title(), field_names(tab).join(", ")));
+            return Err(format!(
+                "{tok}: {} has no field \"{name}\" (use {})",
+                tab.title(),
+                field_names(tab).join(", ")
+            ));
         };
         if value.is_empty() {
             return Err(format!("{tok}: give a value after {op}"));
@@ -217,7 +218,9 @@ pub fn parse(input: &str, tab: Tab, currency: Currency) -> Result<Filter, String
             (Kind::Text, ":") => Cond::Contains(value.to_lowercase()),
             (Kind::Text, "=") => Cond::Cmp(Op::Eq, Value::Text(value.to_string())),
             (Kind::Text, _) => return Err(format!("{tok}: text fields take \":\" (contains) or \"=\"")),
-            (Kind::Money, _) => Cond::Cmp(cmp_op(op), Value::Money(parse_amount(value, currency).map_err(|e| err(e.to_string()))?)),
+            (Kind::Money, _) => {
+                Cond::Cmp(cmp_op(op), Value::Money(parse_amount(value, currency).map_err(|e| err(e.to_string()))?))
+            }
             (Kind::Int, _) => Cond::Cmp(
                 cmp_op(op),
                 Value::Int(value.parse().map_err(|_| err(format!("\"{value}\" is not a whole number")))?),

@@ -136,10 +136,7 @@ pub fn aging_bounds(as_of: NaiveDate) -> [NaiveDate; 4] {
 }
 
 pub const FORMULAS: &[(&str, &str)] = &[
-    (
-        "Billed & Collected",
-        "Σ applied to issued invoices (open, paid, uncollectible) / Σ their totals.",
-    ),
+    ("Billed & Collected", "Σ applied to issued invoices (open, paid, uncollectible) / Σ their totals."),
     (
         "Outstanding",
         "Σ (total − applied) of open invoices; uncollectible excluded. Overdue: the part due before today.",
@@ -148,22 +145,13 @@ pub const FORMULAS: &[(&str, &str)] = &[
         "Credit Balance",
         "Unapplied remainder of succeeded payments (refunds subtracted) + credit granted and not applied.",
     ),
-    (
-        "Auto-Resolved",
-        "Collections conversations resolved by the AI agent, of all the customer's conversations.",
-    ),
+    ("Auto-Resolved", "Collections conversations resolved by the AI agent, of all the customer's conversations."),
     (
         "Avg. Days to Collect",
         "Σ(applied × (payment date − invoice issue date)) ÷ Σ applied, over payment applications dated in the 365 days to today; credit left out.",
     ),
-    (
-        "Total Collected",
-        "Σ succeeded payments received, refunds subtracted, applied or not.",
-    ),
-    (
-        "Aging",
-        "Open balances by days past due as of today: Current, 1–30, 31–60, 61–90, 90+.",
-    ),
+    ("Total Collected", "Σ succeeded payments received, refunds subtracted, applied or not."),
+    ("Aging", "Open balances by days past due as of today: Current, 1–30, 31–60, 61–90, 90+."),
 ];
 
 #[cfg(test)]

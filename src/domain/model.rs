@@ -130,11 +130,7 @@ pub struct ActivityRow {
 
 /// Human payment terms: "Due on receipt", "Net 30", "Net 17".
 pub fn terms_label(days: i64) -> String {
-    if days == 0 {
-        "Due on receipt".into()
-    } else {
-        format!("Net {days}")
-    }
+    if days == 0 { "Due on receipt".into() } else { format!("Net {days}") }
 }
 
 /// Sizes as people read them: "512 B", "14.2 KiB", "1.0 GiB".

@@ -23,8 +23,8 @@ impl Currency {
     /// Digits after the decimal point (ISO 4217 minor unit).
     pub fn exponent(&self) -> u32 {
         match self.code() {
-            "BIF" | "CLP" | "DJF" | "GNF" | "ISK" | "JPY" | "KMF" | "KRW" | "PYG" | "RWF" | "UGX"
-            | "UYI" | "VND" | "VUV" | "XAF" | "XOF" | "XPF" => 0,
+            "BIF" | "CLP" | "DJF" | "GNF" | "ISK" | "JPY" | "KMF" | "KRW" | "PYG" | "RWF" | "UGX" | "UYI" | "VND"
+            | "VUV" | "XAF" | "XOF" | "XPF" => 0,
             "BHD" | "IQD" | "JOD" | "KWD" | "LYD" | "OMR" | "TND" => 3,
             _ => 2,
         }
@@ -81,11 +81,7 @@ pub enum MoneyError {
     #[error("\"{0}\": commas must group thousands, e.g. 12,345.50")]
     Grouping(String),
     #[error("\"{input}\": {currency} has {digits} decimal places")]
-    TooPrecise {
-        input: String,
-        currency: Currency,
-        digits: u32,
-    },
+    TooPrecise { input: String, currency: Currency, digits: u32 },
     #[error("\"{0}\": the amount must not be negative")]
     Negative(String),
     #[error("\"{0}\": the amount is too large")]
@@ -211,27 +207,16 @@ pub fn parse_amount(input: &str, currency: Currency) -> Result<i64, MoneyError> 
     let exp = currency.exponent();
     let frac_trimmed = frac.trim_end_matches('0');
     if frac_trimmed.len() > exp as usize {
-        return Err(MoneyError::TooPrecise {
-            input: input.to_string(),
-            currency,
-            digits: exp,
-        });
+        return Err(MoneyError::TooPrecise { input: input.to_string(), currency, digits: exp });
     }
     let overflow = || MoneyError::Overflow(input.to_string());
-    let units: i64 = if int_digits.is_empty() {
-        0
-    } else {
-        int_digits.parse().map_err(|_| overflow())?
-    };
+    let units: i64 = if int_digits.is_empty() { 0 } else { int_digits.parse().map_err(|_| overflow())? };
     let mut frac_minor: i64 = 0;
     for i in 0..exp as usize {
         let d = frac_trimmed.as_bytes().get(i).map_or(0, |b| i64::from(b - b'0'));
         frac_minor = frac_minor * 10 + d;
     }
-    units
-        .checked_mul(10i64.pow(exp))
-        .and_then(|v| v.checked_add(frac_minor))
-        .ok_or_else(overflow)
+    units.checked_mul(10i64.pow(exp)).and_then(|v| v.checked_add(frac_minor)).ok_or_else(overflow)
 }
 
 #[cfg(test)]
@@ -292,9 +277,6 @@ mod tests {
         assert!(matches!(parse_amount("1.2.3", c), Err(MoneyError::Syntax(_))));
         assert!(matches!(parse_amount(".", c), Err(MoneyError::Syntax(_))));
         assert!(matches!(parse_amount("99999999999999999999", c), Err(MoneyError::Overflow(_))));
-        assert_eq!(
-            parse_amount("1.234", c).unwrap_err().to_string(),
-            "\"1.234\": USD has 2 decimal places"
-        );
+        assert_eq!(parse_amount("1.234", c).unwrap_err().to_string(), "\"1.234\": USD has 2 decimal places");
     }
 }

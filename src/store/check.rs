@@ -109,7 +109,14 @@ impl Store {
         }
         let mut stmt = self.conn().prepare("PRAGMA foreign_key_check")?;
         let fk: Vec<String> = stmt
-            .query_map([], |r| Ok(format!("foreign key: {} row {:?} → {}", r.get::<_, String>(0)?, r.get::<_, Option<i64>>(1)?, r.get::<_, String>(2)?)))?
+            .query_map([], |r| {
+                Ok(format!(
+                    "foreign key: {} row {:?} → {}",
+                    r.get::<_, String>(0)?,
+                    r.get::<_, Option<i64>>(1)?,
+                    r.get::<_, String>(2)?
+                ))
+            })?
             .collect::<rusqlite::Result<_>>()?;
         problems.extend(fk);
         for (what, sql) in INVARIANTS {

@@ -2,10 +2,10 @@
 
 use super::tabs::currency;
 use super::{Result, Store, StoreError};
+use crate::domain::Money;
 use crate::domain::date::iso;
 use crate::domain::model::{Customer, CustomerListRow, Organization};
 use crate::domain::status::ImportSource;
-use crate::domain::Money;
 use chrono::NaiveDate;
 use rusqlite::{OptionalExtension, Row};
 

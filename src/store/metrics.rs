@@ -3,11 +3,11 @@
 
 use super::tabs::currency;
 use super::{Result, Store};
+use crate::domain::Currency;
 use crate::domain::columns::Tab;
 use crate::domain::date::iso;
-use crate::domain::metrics::{aging_bounds, collect_window_start, Conversations, MetricParts, Metrics};
+use crate::domain::metrics::{Conversations, MetricParts, Metrics, aging_bounds, collect_window_start};
 use crate::domain::model::Customer;
-use crate::domain::Currency;
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
 

@@ -46,10 +46,7 @@ pub fn migrate(conn: &Connection, path: &Path) -> Result<()> {
     for (from, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
         let tx = conn.unchecked_transaction()?;
         tx.execute_batch(sql)?;
-        tx.execute_batch(&format!(
-            "PRAGMA user_version = {}; PRAGMA application_id = {APPLICATION_ID};",
-            from + 1
-        ))?;
+        tx.execute_batch(&format!("PRAGMA user_version = {}; PRAGMA application_id = {APPLICATION_ID};", from + 1))?;
         tx.commit()?;
     }
     Ok(())

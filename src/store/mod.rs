@@ -4,13 +4,13 @@
 mod audit;
 pub mod check;
 mod customers;
-pub mod import;
 pub mod documents;
 mod filter_sql;
-pub mod seed;
+pub mod import;
 mod metrics;
 mod migrate;
 mod oracle;
+pub mod seed;
 mod selection;
 mod tabs;
 pub mod window;
@@ -33,7 +33,9 @@ pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 pub enum StoreError {
     #[error("{path}: cannot open the database: {reason}")]
     Open { path: PathBuf, reason: String },
-    #[error("{path} does not exist (run `ardesk demo --db {path}` for a demo, or leave out --no-create to start empty)")]
+    #[error(
+        "{path} does not exist (run `ardesk demo --db {path}` for a demo, or leave out --no-create to start empty)"
+    )]
     Missing { path: PathBuf },
     #[error("{path} is not an ardesk database ({reason}); it was left untouched")]
     NotArdesk { path: PathBuf, reason: String },

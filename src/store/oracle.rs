@@ -3,7 +3,7 @@
 //! million invoices, and that is the point: it is the oracle that `ardesk
 //! check` and the tests compare the summaries against.
 
-use super::metrics::{aging_sums, bounds_params, PartsByCurrency};
+use super::metrics::{PartsByCurrency, aging_sums, bounds_params};
 use super::tabs::currency;
 use super::{Result, Store};
 use crate::domain::date::iso;

@@ -3,12 +3,12 @@
 //! refuse impossible rows. Interactive edits use the validated write paths.
 
 use super::audit::Audit;
-use super::{now_utc, Result, Store};
+use super::{Result, Store, now_utc};
+use crate::domain::Currency;
 use crate::domain::date::iso;
 use crate::domain::status::*;
-use crate::domain::Currency;
 use chrono::NaiveDate;
-use rusqlite::{params, Transaction};
+use rusqlite::{Transaction, params};
 
 #[derive(Debug, Clone)]
 pub struct NewCustomer<'a> {
@@ -229,7 +229,14 @@ impl Seeder<'_> {
         Ok(self.tx.last_insert_rowid())
     }
 
-    pub fn credit(&self, customer_id: i64, granted_on: NaiveDate, amount_minor: i64, currency: Currency, reason: &str) -> Result<i64> {
+    pub fn credit(
+        &self,
+        customer_id: i64,
+        granted_on: NaiveDate,
+        amount_minor: i64,
+        currency: Currency,
+        reason: &str,
+    ) -> Result<i64> {
         self.tx
             .prepare_cached(
                 "INSERT INTO credits(customer_id, granted_on, amount_minor, currency, reason, created_at)
@@ -264,10 +271,8 @@ impl Seeder<'_> {
     }
 
     pub fn make_primary(&self, customer_id: i64, contact_id: i64) -> Result<()> {
-        self.tx.execute(
-            "UPDATE customers SET primary_contact_id = ?2 WHERE id = ?1",
-            params![customer_id, contact_id],
-        )?;
+        self.tx
+            .execute("UPDATE customers SET primary_contact_id = ?2 WHERE id = ?1", params![customer_id, contact_id])?;
         Ok(())
     }
 
@@ -293,7 +298,8 @@ impl Seeder<'_> {
             ],
         )?;
         let id = self.tx.last_insert_rowid();
-        self.tx.execute("INSERT INTO document_content(document_id, content) VALUES (?1, ?2)", params![id, d.content])?;
+        self.tx
+            .execute("INSERT INTO document_content(document_id, content) VALUES (?1, ?2)", params![id, d.content])?;
         Ok(id)
     }
 

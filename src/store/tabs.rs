@@ -1,11 +1,11 @@
 //! What each tab of the customer page reads: columns, joins and the
 //! whitelisted sort expression of every column.
 
-use super::filter_sql::{contract_status, invoice_status, payment_status, StatusSql};
+use super::filter_sql::{StatusSql, contract_status, invoice_status, payment_status};
 use super::window::TabRow;
-use crate::domain::filter::StatusWord;
 use crate::domain::columns::{Col, Tab};
 use crate::domain::date::from_iso;
+use crate::domain::filter::StatusWord;
 use crate::domain::model::*;
 use crate::domain::status::*;
 use crate::domain::{Currency, Money};

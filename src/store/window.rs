@@ -135,7 +135,13 @@ impl Store {
 
     /// Reads up to `limit` rows of a tab matching the view's filter, from
     /// `seek` on, in the view's order.
-    pub fn window_view<R: TabRow>(&self, customer_id: i64, view: &View, seek: &Seek, limit: usize) -> Result<Vec<Keyed<R>>> {
+    pub fn window_view<R: TabRow>(
+        &self,
+        customer_id: i64,
+        view: &View,
+        seek: &Seek,
+        limit: usize,
+    ) -> Result<Vec<Keyed<R>>> {
         let sort = if R::sort_expr(view.sort.col).is_some() { view.sort } else { Sort::default_for(R::TAB) };
         let (filter_sql, filter_params) = super::filter_sql::where_clause::<R>(&view.filter, view.today, 5);
         let Some(sql) = window_sql::<R>(sort, seek, &filter_sql) else {
@@ -148,7 +154,8 @@ impl Store {
             Seek::First | Seek::Last => (SortValue::Int(0), 0),
         };
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-        let mut params: Vec<rusqlite::types::Value> = vec![customer_id.into(), sort_value(value), id.into(), limit.into()];
+        let mut params: Vec<rusqlite::types::Value> =
+            vec![customer_id.into(), sort_value(value), id.into(), limit.into()];
         params.extend(filter_params);
         let mut rows: Vec<Keyed<R>> = stmt
             .query_map(rusqlite::params_from_iter(params), |r| {

@@ -3,10 +3,10 @@
 use super::theme::Theme;
 use crate::domain::metrics::Metrics;
 use crate::store::CustomerFigures;
+use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Paragraph};
-use ratatui::Frame;
 use unicode_width::UnicodeWidthStr;
 
 /// What one card says.

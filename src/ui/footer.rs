@@ -1,11 +1,11 @@
 //! The footer: the keys that work here, from the key table.
 
 use super::theme::Theme;
-use crate::app::keymap::{footer, Context};
+use crate::app::keymap::{Context, footer};
+use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
-use ratatui::Frame;
 
 pub fn draw(frame: &mut Frame, area: Rect, ctx: Context, theme: &Theme) {
     let mut spans = Vec::new();

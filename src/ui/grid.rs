@@ -5,10 +5,10 @@
 use super::theme::Theme;
 use crate::domain::columns::Col;
 use crate::domain::text::clean;
+use ratatui::Frame;
 use ratatui::layout::{Alignment, Constraint, Rect};
 use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
-use ratatui::Frame;
 
 /// A column: its title, how wide, which side, how a row shows in it, and
 /// how soon it is dropped on narrow screens (higher drops first).
@@ -70,7 +70,13 @@ pub struct Grid<'a, R, K = Col> {
     pub empty: &'a str,
 }
 
-pub fn draw<R, K: PartialEq + Copy>(frame: &mut Frame, area: Rect, grid: Grid<'_, R, K>, ctx: &CellCtx<'_>, theme: &Theme) {
+pub fn draw<R, K: PartialEq + Copy>(
+    frame: &mut Frame,
+    area: Rect,
+    grid: Grid<'_, R, K>,
+    ctx: &CellCtx<'_>,
+    theme: &Theme,
+) {
     if area.height == 0 || area.width == 0 {
         return;
     }

@@ -134,7 +134,8 @@ mod tests {
     use super::*;
 
     fn inside(outer: Rect, r: Rect) -> bool {
-        r.height == 0 || (r.x >= outer.x && r.y >= outer.y && r.right() <= outer.right() && r.bottom() <= outer.bottom())
+        r.height == 0
+            || (r.x >= outer.x && r.y >= outer.y && r.right() <= outer.right() && r.bottom() <= outer.bottom())
     }
 
     #[test]

@@ -3,13 +3,13 @@
 use super::grid::{self, CellCtx, CellText, Column, Grid};
 use super::layout;
 use super::theme::Theme;
-use crate::app::customers::{CustomerCol, CustomersScreen};
 use crate::app::App;
+use crate::app::customers::{CustomerCol, CustomersScreen};
 use crate::domain::model::CustomerListRow;
+use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
-use ratatui::Frame;
 
 fn columns() -> Vec<Column<CustomerListRow, Option<CustomerCol>>> {
     let c = |key, title, width, drop_order, cell: fn(&CustomerListRow, &CellCtx<'_>) -> CellText| Column {
@@ -26,10 +26,16 @@ fn columns() -> Vec<Column<CustomerListRow, Option<CustomerCol>>> {
         c(None, "Legal name", 26, 3, |r, _| r.legal_name.as_str().into()),
         c(Some(CustomerCol::Source), "Source", 10, 2, |r, _| r.import_source.map_or("", |s| s.label()).into()),
         c(Some(CustomerCol::Currency), "Cur", 3, 4, |r, _| r.currency.code().into()),
-        Column { right: true, ..c(Some(CustomerCol::Outstanding), "Outstanding", 15, 0, |r, _| r.outstanding.display().into()) },
         Column {
             right: true,
-            ..c(Some(CustomerCol::Overdue), "Overdue", 14, 1, |r, _| CellText { text: r.overdue.display(), alert: r.overdue.minor > 0 })
+            ..c(Some(CustomerCol::Outstanding), "Outstanding", 15, 0, |r, _| r.outstanding.display().into())
+        },
+        Column {
+            right: true,
+            ..c(Some(CustomerCol::Overdue), "Overdue", 14, 1, |r, _| CellText {
+                text: r.overdue.display(),
+                alert: r.overdue.minor > 0,
+            })
         },
         c(None, "Badges", 14, 5, |r, _| {
             let mut b = Vec::new();
@@ -43,7 +49,6 @@ fn columns() -> Vec<Column<CustomerListRow, Option<CustomerCol>>> {
         }),
     ]
 }
-
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, s: &CustomersScreen, theme: &Theme) {
     let l = layout::customers(area);
@@ -73,7 +78,13 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, s: &CustomersScreen, theme
         }
         None => {
             let mut spans = vec![Span::styled(
-                format!(" {} of {} · sorted by {} {}", s.shown.len(), s.all.len(), s.sort.title(), if s.desc { "↓" } else { "↑" }),
+                format!(
+                    " {} of {} · sorted by {} {}",
+                    s.shown.len(),
+                    s.all.len(),
+                    s.sort.title(),
+                    if s.desc { "↓" } else { "↑" }
+                ),
                 theme.status,
             )];
             if !s.query.is_empty() {

@@ -4,17 +4,17 @@
 use super::grid::{self, CellCtx, Column, Grid};
 use super::theme::Theme;
 use super::{cards, layout, tabs};
+use crate::app::App;
 use crate::app::customer::CustomerPage;
 use crate::app::table::DataTable;
-use crate::app::App;
+use crate::domain::Money;
 use crate::domain::columns::Tab;
 use crate::domain::metrics::AGING_LABELS;
 use crate::domain::text::clean;
-use crate::domain::Money;
+use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
-use ratatui::Frame;
 use unicode_width::UnicodeWidthStr;
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, p: &CustomerPage, theme: &Theme) {
@@ -33,7 +33,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, p: &CustomerPage, theme: &
         Tab::Payments => table(frame, l.table, &p.payments, &tabs::payments(), "No payments yet.", &ctx, theme),
         Tab::Contacts => table(frame, l.table, &p.contacts, &tabs::contacts(), "No contacts yet.", &ctx, theme),
         Tab::Documents => table(frame, l.table, &p.documents, &tabs::documents(), "No documents yet.", &ctx, theme),
-        Tab::Activity => table(frame, l.table, &p.activity, &tabs::activity(), "No activity recorded yet.", &ctx, theme),
+        Tab::Activity => {
+            table(frame, l.table, &p.activity, &tabs::activity(), "No activity recorded yet.", &ctx, theme)
+        }
     }
     status(frame, l.status, app, p, theme);
     super::footer::draw(frame, l.footer, app.context(), theme);

@@ -4,10 +4,10 @@ use super::theme::Theme;
 use crate::app::keymap::{self, Context};
 use crate::domain::metrics::FORMULAS;
 use crate::domain::text::clean;
+use ratatui::Frame;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Wrap};
-use ratatui::Frame;
 
 fn centered(area: Rect, width: u16, height: u16) -> Rect {
     let [v] = Layout::vertical([Constraint::Length(height.min(area.height))]).flex(Flex::Center).areas(area);
@@ -42,7 +42,8 @@ pub fn help(frame: &mut Frame, area: Rect, ctx: Context, scroll: u16, theme: &Th
 
 pub fn message(frame: &mut Frame, area: Rect, title: &str, text: &str, theme: &Theme) {
     let width = 60.min(area.width);
-    let lines = vec![Line::raw(clean(text).into_owned()), Line::raw(""), Line::styled("Enter or Esc to close", theme.muted)];
+    let lines =
+        vec![Line::raw(clean(text).into_owned()), Line::raw(""), Line::styled("Enter or Esc to close", theme.muted)];
     let height = (text.len() as u16 / width.saturating_sub(4).max(1)) + 6;
     let rect = centered(area, width, height);
     let block = Block::bordered()

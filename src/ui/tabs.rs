@@ -6,7 +6,13 @@ use crate::domain::date::{iso, period_label};
 use crate::domain::model::*;
 use crate::domain::status::DisplayStatus;
 
-fn col<R>(key: Col, title: &'static str, width: u16, drop_order: u8, cell: fn(&R, &CellCtx<'_>) -> CellText) -> Column<R> {
+fn col<R>(
+    key: Col,
+    title: &'static str,
+    width: u16,
+    drop_order: u8,
+    cell: fn(&R, &CellCtx<'_>) -> CellText,
+) -> Column<R> {
     Column { key, title, width, fill: false, right: false, drop_order, cell }
 }
 
@@ -109,7 +115,9 @@ pub fn contacts() -> Vec<Column<ContactRow>> {
 pub fn documents() -> Vec<Column<DocumentRow>> {
     vec![
         fill(col(Col::DocName, "Name", 20, 0, |r, _| r.name.as_str().into())),
-        col(Col::DocUploaded, "Uploaded", 16, 1, |r, _| r.uploaded_at.replace('T', " ").chars().take(16).collect::<String>().into()),
+        col(Col::DocUploaded, "Uploaded", 16, 1, |r, _| {
+            r.uploaded_at.replace('T', " ").chars().take(16).collect::<String>().into()
+        }),
         col(Col::DocKind, "Type", 8, 0, |r, _| format!("{}", r.kind.label()).into()),
         col(Col::DocContract, "Contract", 16, 2, |r, _| r.contract_name.clone().unwrap_or_default().into()),
         right(col(Col::DocSize, "Size", 9, 0, |r, _| size_label(r.size_bytes).into())),

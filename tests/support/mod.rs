@@ -58,9 +58,8 @@ pub struct Tui {
 impl Tui {
     pub fn start(args: &[&str], cols: u16, rows: u16) -> Tui {
         use portable_pty::{CommandBuilder, PtySize, native_pty_system};
-        let pair = native_pty_system()
-            .openpty(PtySize { rows, cols, pixel_width: 0, pixel_height: 0 })
-            .expect("openpty");
+        let pair =
+            native_pty_system().openpty(PtySize { rows, cols, pixel_width: 0, pixel_height: 0 }).expect("openpty");
         let mut cmd = CommandBuilder::new(bin());
         cmd.args(args);
         cmd.env("TERM", "xterm-256color");
@@ -116,9 +115,7 @@ impl Tui {
 
     pub fn resize(&mut self, cols: u16, rows: u16) {
         self.parser.lock().unwrap().screen_mut().set_size(nz(rows), nz(cols));
-        self.master
-            .resize(portable_pty::PtySize { rows, cols, pixel_width: 0, pixel_height: 0 })
-            .unwrap();
+        self.master.resize(portable_pty::PtySize { rows, cols, pixel_width: 0, pixel_height: 0 }).unwrap();
     }
 
     /// Waits for the process to end and returns its exit code.
