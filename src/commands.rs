@@ -1,6 +1,7 @@
 //! The non-interactive subcommands: their output for people and scripts.
 
-use crate::domain::metrics::AGING_LABELS;
+/// The aging buckets' keys in JSON, in bucket order.
+const AGING_KEYS: [&str; 5] = ["current", "days_1_30", "days_31_60", "days_61_90", "days_90_plus"];
 use crate::domain::model::{Customer, CustomerListRow};
 use crate::domain::text::clean;
 use crate::store::{CustomerFigures, OpenMode, Store};
@@ -57,13 +58,13 @@ pub fn customer_json(c: &Customer, f: &CustomerFigures) -> Value {
             "overdue": m.overdue.plain(),
             "credit_balance": m.credit_balance.plain(),
             "auto_resolved": {"resolved": m.conversations.auto_resolved, "total": m.conversations.total},
-            "avg_days_to_collect": m.avg_days_to_collect,
+            "avg_days_to_collect": m.avg_days_to_collect.and_then(|d| d.to_string().parse::<serde_json::Number>().ok()),
             "total_collected": m.total_collected.plain(),
             "payments_collected": m.collected_count,
         }),
     );
     let aging: serde_json::Map<String, Value> =
-        AGING_LABELS.iter().zip(m.aging).map(|(l, a)| ((*l).to_string(), Value::from(a.plain()))).collect();
+        AGING_KEYS.iter().zip(m.aging).map(|(k, a)| ((*k).to_string(), Value::from(a.plain()))).collect();
     obj.insert("aging".into(), Value::Object(aging));
     let others: Vec<Value> = f
         .others

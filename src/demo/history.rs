@@ -191,7 +191,15 @@ pub fn generate(
         let pay_on = inv.due + Duration::days(lateness + ctx.rng.range(-10, 20));
         let pay_on = pay_on.max(inv.issue + Duration::days(1));
         let age = (today - inv.due).num_days();
-        if pay_on <= today && ctx.rng.chance(reliability) {
+        // The first customer always shows overdue and partly paid invoices.
+        let showcase = index == 0 && (1..=75).contains(&age);
+        if showcase && inv.id % 2 == 0 {
+            let part = inv.total * 40 / 100;
+            ctx.pay(inv.due + Duration::days(3), part, inv.currency, &[(inv.id, part)])?;
+            still_open.push((inv.id, inv.total - part));
+        } else if showcase {
+            still_open.push((inv.id, inv.total));
+        } else if pay_on <= today && ctx.rng.chance(reliability) {
             ctx.pay(pay_on, inv.total, inv.currency, &[(inv.id, inv.total)])?;
             s.set_invoice_status(inv.id, InvoiceStatus::Paid)?;
         } else if age > 120 && ctx.rng.chance(35) {

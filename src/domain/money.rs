@@ -155,7 +155,8 @@ impl Money {
     }
 }
 
-fn group_thousands(n: u64) -> String {
+/// 1204 → "1,204".
+pub fn group_thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {

@@ -50,7 +50,11 @@ pub fn cards(m: &Metrics, show_credit: bool) -> Vec<Card> {
     out.push(card(
         "Total Collected",
         m.total_collected.display(),
-        format!("{} payment{}", m.collected_count, if m.collected_count == 1 { "" } else { "s" }),
+        format!(
+            "{} payment{}",
+            crate::domain::money::group_thousands(m.collected_count.unsigned_abs()),
+            if m.collected_count == 1 { "" } else { "s" }
+        ),
     ));
     out
 }

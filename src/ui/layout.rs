@@ -38,6 +38,16 @@ fn card_rows(width: u16, mins: &[u16]) -> Option<Vec<Vec<(u16, u16)>>> {
             }
         }
     }
+    // Greedy packing can leave one card alone on the last row; spread the
+    // cards evenly over the same number of rows when that fits.
+    let n_rows = rows.len();
+    if n_rows > 1 {
+        let per = mins.len().div_ceil(n_rows);
+        let even: Vec<Vec<u16>> = mins.chunks(per).map(<[u16]>::to_vec).collect();
+        if even.len() == n_rows && even.iter().all(|r| r.iter().sum::<u16>() <= width) {
+            rows = even;
+        }
+    }
     Some(
         rows.into_iter()
             .map(|row| {

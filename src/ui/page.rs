@@ -136,17 +136,8 @@ fn tab_bar(frame: &mut Frame, area: Rect, p: &CustomerPage, theme: &Theme) {
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
-/// 1204 → "1,204".
-pub fn group(n: usize) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+fn group(n: usize) -> String {
+    crate::domain::money::group_thousands(n as u64)
 }
 
 fn table<R>(
@@ -173,6 +164,8 @@ fn status(frame: &mut Frame, area: Rect, app: &App, p: &CustomerPage, theme: &Th
     let range = scroll.visible();
     let shown = if scroll.total == 0 {
         format!(" {}: none", p.tab.title())
+    } else if range.is_empty() {
+        format!(" {}: {}", p.tab.title(), group(scroll.total))
     } else {
         format!(" {} {}–{} of {}", p.tab.title(), group(range.start + 1), group(range.end), group(scroll.total))
     };

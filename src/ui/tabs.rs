@@ -82,7 +82,7 @@ pub fn payments() -> Vec<Column<PaymentRow>> {
             s.into()
         })),
         col(Col::PayReference, "Reference", 16, 2, |r, _| r.reference.as_str().into()),
-        col(Col::PayStatus, "Status", 9, 0, |r, _| {
+        col(Col::PayStatus, "Status", 11, 0, |r, _| {
             let partly = r.refunded_minor > 0 && r.refunded_minor < r.amount.minor;
             CellText {
                 text: if partly { "Part refund".to_string() } else { r.status.label().to_string() },
