@@ -1,1 +1,50 @@
-//! Validated write paths (being written).
+//! Validated write paths: one IMMEDIATE transaction each, the input checked
+//! again here (the store is the last line), optimistic concurrency on
+//! `version`, and an audit row with the values before and after.
+
+mod contacts;
+mod contracts;
+mod customer;
+mod invoices;
+mod payments;
+
+pub use invoices::CancelPreview;
+pub use payments::PaymentOutcome;
+
+use super::{Result, StoreError};
+use rusqlite::{OptionalExtension, Transaction};
+
+/// Runs an `UPDATE … WHERE id = ?1 AND version = ?2` (which must also set
+/// `version = version + 1`) and turns "no row changed" into a conflict
+/// (someone else saved first) or not-found.
+pub(crate) fn versioned(
+    tx: &Transaction<'_>,
+    sql: &str,
+    params: &[&dyn rusqlite::ToSql],
+    table: &str,
+    id: i64,
+    what: &str,
+) -> Result<()> {
+    let changed = tx.execute(sql, params)?;
+    if changed == 1 {
+        return Ok(());
+    }
+    let exists: Option<i64> =
+        tx.query_row(&format!("SELECT 1 FROM {table} WHERE id = ?1"), [id], |r| r.get(0)).optional()?;
+    Err(match exists {
+        Some(_) => StoreError::Conflict(format!("{what} was changed by someone else since you opened it")),
+        None => StoreError::NotFound(format!("{what} (it was deleted elsewhere)")),
+    })
+}
+
+/// The customer's currency, or NotFound.
+pub(crate) fn customer_currency(tx: &Transaction<'_>, customer_id: i64) -> Result<crate::domain::Currency> {
+    let cur: Option<String> =
+        tx.query_row("SELECT currency FROM customers WHERE id = ?1", [customer_id], |r| r.get(0)).optional()?;
+    let cur = cur.ok_or_else(|| StoreError::NotFound(format!("customer {customer_id}")))?;
+    cur.parse().map_err(|_| StoreError::Invalid(format!("customer {customer_id} has a bad currency {cur}")))
+}
+
+fn invalid(msg: impl Into<String>) -> StoreError {
+    StoreError::Invalid(msg.into())
+}

@@ -1,0 +1,263 @@
+//! Contracts: create, edit, end, cancel, delete.
+
+use super::{customer_currency, invalid, versioned};
+use crate::domain::date::iso;
+use crate::domain::edit::{ContractDraft, check_required};
+use crate::domain::model::ContractRow;
+use crate::domain::status::{ContractKind, ContractStatus};
+use crate::domain::{Currency, Money};
+use crate::store::window::TabRow;
+use crate::store::{Audit, Result, Store, StoreError, now_utc};
+use chrono::NaiveDate;
+use rusqlite::{OptionalExtension, Transaction};
+use serde_json::{Value, json};
+
+fn check(d: &ContractDraft) -> Result<()> {
+    check_required("Name", &d.name).map_err(invalid)?;
+    if let Some(end) = d.period_end
+        && end < d.period_start
+    {
+        return Err(invalid(format!("the period ends ({end}) before it starts ({})", d.period_start)));
+    }
+    if d.kind == ContractKind::OneTime && d.period_end.is_none() {
+        return Err(invalid("a one-time contract needs an end date"));
+    }
+    if d.kind == ContractKind::OneTime && d.billing_frequency.is_some() {
+        return Err(invalid("one-time contracts have no billing frequency"));
+    }
+    if d.kind == ContractKind::Recurring && d.billing_frequency.is_none() {
+        return Err(invalid("a recurring contract needs a billing frequency"));
+    }
+    if d.value_minor < 0 {
+        return Err(invalid("the value must not be negative"));
+    }
+    if !(0..=3650).contains(&d.payment_terms_days) {
+        return Err(invalid("payment terms are 0 to 3650 days"));
+    }
+    Ok(())
+}
+
+fn draft_json(d: &ContractDraft) -> Value {
+    json!({"name": d.name.trim(), "kind": d.kind.as_db(), "status": d.status.as_db(),
+        "period_start": iso(d.period_start), "period_end": d.period_end.map(iso),
+        "value": Money::new(d.value_minor, d.currency).plain(), "payment_terms_days": d.payment_terms_days,
+        "billing_frequency": d.billing_frequency.map(|f| f.as_db())})
+}
+
+fn load(tx: &rusqlite::Connection, id: i64) -> Result<(i64, ContractRow)> {
+    let customer: Option<i64> =
+        tx.query_row("SELECT customer_id FROM contracts WHERE id = ?1", [id], |r| r.get(0)).optional()?;
+    let customer = customer.ok_or_else(|| StoreError::NotFound(format!("contract {id}")))?;
+    let row =
+        tx.query_row(&format!("SELECT {} FROM contracts WHERE id = ?1", ContractRow::SELECT), [id], ContractRow::map)?;
+    Ok((customer, row))
+}
+
+fn audit(
+    tx: &Transaction<'_>,
+    who: &str,
+    customer_id: i64,
+    id: i64,
+    action: &str,
+    summary: String,
+    before: Option<Value>,
+    after: Option<Value>,
+) -> Result<()> {
+    Audit { customer_id: Some(customer_id), entity: "contract", entity_id: Some(id), action, summary, before, after }
+        .write(tx, who)?;
+    Ok(())
+}
+
+impl Store {
+    pub fn contract(&self, id: i64) -> Result<ContractRow> {
+        Ok(load(self.conn(), id)?.1)
+    }
+
+    /// The customer's contracts for pickers: active first, then the newest.
+    pub fn contracts_for(&self, customer_id: i64) -> Result<Vec<ContractRow>> {
+        let mut stmt = self.conn().prepare_cached(&format!(
+            "SELECT {} FROM contracts WHERE customer_id = ?1
+             ORDER BY status <> 'active', period_start DESC, id DESC",
+            ContractRow::SELECT
+        ))?;
+        let rows = stmt.query_map([customer_id], ContractRow::map)?.collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
+    pub fn create_contract(&mut self, customer_id: i64, d: &ContractDraft) -> Result<i64> {
+        check(d)?;
+        let who = self.who().to_string();
+        self.write(|tx| {
+            let currency: Currency = customer_currency(tx, customer_id)?;
+            if currency != d.currency {
+                return Err(invalid(format!("contracts of this customer are in {currency}")));
+            }
+            tx.execute(
+                "INSERT INTO contracts(customer_id, name, kind, status, period_start, period_end, value_minor, currency,
+                                       payment_terms_days, billing_frequency, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                rusqlite::params![
+                    customer_id,
+                    d.name.trim(),
+                    d.kind.as_db(),
+                    d.status.as_db(),
+                    iso(d.period_start),
+                    d.period_end.map(iso),
+                    d.value_minor,
+                    d.currency.code(),
+                    d.payment_terms_days,
+                    d.billing_frequency.map(|f| f.as_db()),
+                    now_utc()
+                ],
+            )?;
+            let id = tx.last_insert_rowid();
+            let summary = format!("created contract {} ({})", d.name.trim(), d.kind.label());
+            audit(tx, &who, customer_id, id, "create", summary, None, Some(draft_json(d)))?;
+            Ok(id)
+        })
+    }
+
+    pub fn update_contract(&mut self, id: i64, version: i64, d: &ContractDraft) -> Result<()> {
+        check(d)?;
+        let who = self.who().to_string();
+        self.write(|tx| {
+            let (customer_id, old) = load(tx, id)?;
+            versioned(
+                tx,
+                "UPDATE contracts SET name = ?3, kind = ?4, status = ?5, period_start = ?6, period_end = ?7,
+                        value_minor = ?8, payment_terms_days = ?9, billing_frequency = ?10, version = version + 1
+                 WHERE id = ?1 AND version = ?2",
+                &[
+                    &id,
+                    &version,
+                    &d.name.trim(),
+                    &d.kind.as_db(),
+                    &d.status.as_db(),
+                    &iso(d.period_start),
+                    &d.period_end.map(iso),
+                    &d.value_minor,
+                    &d.payment_terms_days,
+                    &d.billing_frequency.map(|f| f.as_db()),
+                ],
+                "contracts",
+                id,
+                &format!("contract {}", old.name),
+            )?;
+            let before = json!({"name": old.name, "status": old.status.as_db(), "period_start": iso(old.period_start),
+                "period_end": old.period_end.map(iso), "value": old.value.plain(),
+                "payment_terms_days": old.payment_terms_days});
+            audit(
+                tx,
+                &who,
+                customer_id,
+                id,
+                "update",
+                format!("edited contract {}", d.name.trim()),
+                Some(before),
+                Some(draft_json(d)),
+            )
+        })
+    }
+
+    /// Ends a contract on `end` (status Ended).
+    pub fn end_contract(&mut self, id: i64, version: i64, end: NaiveDate) -> Result<()> {
+        let who = self.who().to_string();
+        self.write(|tx| {
+            let (customer_id, old) = load(tx, id)?;
+            if end < old.period_start {
+                return Err(invalid(format!("{end} is before the contract starts ({})", old.period_start)));
+            }
+            versioned(
+                tx,
+                "UPDATE contracts SET period_end = ?3, status = 'ended', version = version + 1 WHERE id = ?1 AND version = ?2",
+                &[&id, &version, &iso(end)],
+                "contracts",
+                id,
+                &format!("contract {}", old.name),
+            )?;
+            audit(
+                tx,
+                &who,
+                customer_id,
+                id,
+                "end",
+                format!("ended contract {} on {end}", old.name),
+                Some(json!({"status": old.status.as_db(), "period_end": old.period_end.map(iso)})),
+                Some(json!({"status": "ended", "period_end": iso(end)})),
+            )
+        })
+    }
+
+    pub fn cancel_contract(&mut self, id: i64, version: i64) -> Result<()> {
+        let who = self.who().to_string();
+        self.write(|tx| {
+            let (customer_id, old) = load(tx, id)?;
+            if old.status == ContractStatus::Cancelled {
+                return Err(invalid(format!("contract {} is already cancelled", old.name)));
+            }
+            versioned(
+                tx,
+                "UPDATE contracts SET status = 'cancelled', version = version + 1 WHERE id = ?1 AND version = ?2",
+                &[&id, &version],
+                "contracts",
+                id,
+                &format!("contract {}", old.name),
+            )?;
+            audit(
+                tx,
+                &who,
+                customer_id,
+                id,
+                "cancel",
+                format!("cancelled contract {}", old.name),
+                Some(json!({"status": old.status.as_db()})),
+                Some(json!({"status": "cancelled"})),
+            )
+        })
+    }
+
+    /// Deletes a contract that has no invoices and no documents.
+    pub fn delete_contract(&mut self, id: i64, version: i64) -> Result<()> {
+        let who = self.who().to_string();
+        self.write(|tx| {
+            let (customer_id, old) = load(tx, id)?;
+            let (invoices, docs): (i64, i64) = tx.query_row(
+                "SELECT (SELECT count(*) FROM invoices WHERE contract_id = ?1),
+                        (SELECT count(*) FROM documents WHERE contract_id = ?1)",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?;
+            if invoices > 0 {
+                return Err(invalid(format!(
+                    "contract {} has {invoices} invoice{}; cancel or end it instead",
+                    old.name,
+                    if invoices == 1 { "" } else { "s" }
+                )));
+            }
+            if docs > 0 {
+                return Err(invalid(format!(
+                    "contract {} has {docs} linked document(s); unlink or delete them first",
+                    old.name
+                )));
+            }
+            versioned(
+                tx,
+                "DELETE FROM contracts WHERE id = ?1 AND version = ?2",
+                &[&id, &version],
+                "contracts",
+                id,
+                &format!("contract {}", old.name),
+            )?;
+            audit(
+                tx,
+                &who,
+                customer_id,
+                id,
+                "delete",
+                format!("deleted contract {}", old.name),
+                Some(json!({"name": old.name, "status": old.status.as_db()})),
+                None,
+            )
+        })
+    }
+}

@@ -1,0 +1,94 @@
+//! Editing a customer.
+
+use super::{invalid, versioned};
+use crate::domain::edit::{CustomerEdit, check_email, check_required};
+use crate::store::{Audit, Result, Store};
+use serde_json::json;
+
+impl Store {
+    /// Saves the customer's fields; the currency may change only while
+    /// nothing has been billed or paid in it.
+    pub fn update_customer(&mut self, id: i64, version: i64, e: &CustomerEdit) -> Result<()> {
+        check_required("Name", &e.name).map_err(invalid)?;
+        check_email(&e.billing_email).map_err(invalid)?;
+        let who = self.who().to_string();
+        self.write(|tx| {
+            let before = tx.query_row(
+                "SELECT name, coalesce(legal_name, ''), coalesce(billing_email, ''), currency, invoices_paused, portal
+                 FROM customers WHERE id = ?1",
+                [id],
+                |r| {
+                    Ok(json!({"name": r.get::<_, String>(0)?, "legal_name": r.get::<_, String>(1)?,
+                        "billing_email": r.get::<_, String>(2)?, "currency": r.get::<_, String>(3)?,
+                        "invoices_paused": r.get::<_, bool>(4)?, "portal": r.get::<_, bool>(5)?}))
+                },
+            );
+            let before = match before {
+                Ok(b) => b,
+                Err(rusqlite::Error::QueryReturnedNoRows) => {
+                    return Err(crate::store::StoreError::NotFound(format!("customer {id}")));
+                }
+                Err(e) => return Err(e.into()),
+            };
+            if before["currency"] != e.currency.code() {
+                let used: i64 = tx.query_row(
+                    "SELECT (SELECT count(*) FROM invoices WHERE customer_id = ?1 AND status IN ('open', 'paid', 'uncollectible'))
+                          + (SELECT count(*) FROM payments WHERE customer_id = ?1)
+                          + (SELECT count(*) FROM credits WHERE customer_id = ?1)",
+                    [id],
+                    |r| r.get(0),
+                )?;
+                if used > 0 {
+                    return Err(invalid("the currency cannot change: the customer has issued invoices or payments"));
+                }
+                tx.execute("UPDATE invoices SET currency = ?2 WHERE customer_id = ?1", (id, e.currency.code()))?;
+                tx.execute("UPDATE contracts SET currency = ?2 WHERE customer_id = ?1", (id, e.currency.code()))?;
+            }
+            versioned(
+                tx,
+                "UPDATE customers SET name = ?3, legal_name = ?4, billing_email = ?5, currency = ?6,
+                        invoices_paused = ?7, portal = ?8, version = version + 1
+                 WHERE id = ?1 AND version = ?2",
+                &[
+                    &id,
+                    &version,
+                    &e.name.trim(),
+                    &e.legal_name.trim(),
+                    &e.billing_email.trim(),
+                    &e.currency.code(),
+                    &e.invoices_paused,
+                    &e.portal,
+                ],
+                "customers",
+                id,
+                "this customer",
+            )?;
+            let after = json!({"name": e.name.trim(), "legal_name": e.legal_name.trim(),
+                "billing_email": e.billing_email.trim(), "currency": e.currency.code(),
+                "invoices_paused": e.invoices_paused, "portal": e.portal});
+            let changes: Vec<String> = after
+                .as_object()
+                .into_iter()
+                .flatten()
+                .filter(|(k, v)| before.get(k.as_str()) != Some(v))
+                .map(|(k, v)| format!("{k} {} → {}", before[k.as_str()], v))
+                .collect();
+            let summary = if changes.is_empty() {
+                "saved customer (no changes)".to_string()
+            } else {
+                format!("edited customer: {}", changes.join(", "))
+            };
+            Audit {
+                customer_id: Some(id),
+                entity: "customer",
+                entity_id: Some(id),
+                action: "update",
+                summary,
+                before: Some(before),
+                after: Some(after),
+            }
+            .write(tx, &who)?;
+            Ok(())
+        })
+    }
+}

@@ -1,0 +1,200 @@
+//! Creating invoices and cancelling them in bulk.
+
+use super::{customer_currency, invalid};
+use crate::domain::date::iso;
+use crate::domain::edit::InvoiceDraft;
+use crate::domain::status::InvoiceStatus;
+use crate::domain::{Currency, Money};
+use crate::store::{Audit, Result, Store, StoreError, now_utc};
+use rusqlite::{OptionalExtension, Transaction};
+use serde_json::json;
+use std::collections::BTreeMap;
+
+/// What a bulk cancel will do (or did): the invoices it cancels and those it
+/// leaves, with the reason.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CancelPreview {
+    /// (id, number, total) of the invoices that are cancelled.
+    pub cancel: Vec<(i64, String, i64)>,
+    /// (number, reason) of those that stay as they are.
+    pub refused: Vec<(String, String)>,
+    /// Σ total of the cancelled invoices per currency.
+    pub currency_totals: Vec<(Currency, i64)>,
+}
+
+fn format_number(prefix: &str, seq: i64) -> String {
+    format!("{prefix}{seq:06}")
+}
+
+/// The organization's next free number and its sequence value.
+fn next_number(tx: &rusqlite::Connection) -> Result<(String, i64)> {
+    let (prefix, mut seq): (String, i64) =
+        tx.query_row("SELECT invoice_prefix, invoice_next_seq FROM organization", [], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    let mut taken = tx.prepare_cached("SELECT 1 FROM invoices WHERE number = ?1")?;
+    while taken.exists([format_number(&prefix, seq)])? {
+        seq += 1;
+    }
+    Ok((format_number(&prefix, seq), seq))
+}
+
+/// Decides, inside the transaction, which of `ids` can be cancelled.
+fn classify(tx: &rusqlite::Connection, customer_id: i64, ids: &[i64]) -> Result<CancelPreview> {
+    let mut out = CancelPreview::default();
+    let mut totals: BTreeMap<Currency, i64> = BTreeMap::new();
+    let mut stmt = tx.prepare_cached(
+        "SELECT number, status, total_minor, applied_minor, currency FROM invoices WHERE id = ?1 AND customer_id = ?2",
+    )?;
+    for &id in ids {
+        let row: Option<(String, String, i64, i64, String)> = stmt
+            .query_row((id, customer_id), |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
+            .optional()?;
+        let Some((number, status, total, applied, cur)) = row else {
+            out.refused.push((format!("#{id}"), "not an invoice of this customer (deleted elsewhere?)".into()));
+            continue;
+        };
+        let currency: Currency = cur.parse().map_err(|_| invalid(format!("{number} has a bad currency")))?;
+        let reason = match InvoiceStatus::from_db(&status) {
+            Some(InvoiceStatus::Paid) => Some("paid".to_string()),
+            Some(InvoiceStatus::Cancelled) => Some("already cancelled".to_string()),
+            _ if applied > 0 => Some(format!("partially paid: {} applied", Money::new(applied, currency).display())),
+            _ => None,
+        };
+        match reason {
+            Some(r) => out.refused.push((number, r)),
+            None => {
+                *totals.entry(currency).or_default() += total;
+                out.cancel.push((id, number, total));
+            }
+        }
+    }
+    out.currency_totals = totals.into_iter().collect();
+    Ok(out)
+}
+
+impl Store {
+    /// The next invoice number from the organization's sequence, skipping
+    /// numbers already in use.
+    pub fn next_invoice_number(&self) -> Result<String> {
+        Ok(next_number(self.conn())?.0)
+    }
+
+    pub fn create_invoice(&mut self, customer_id: i64, d: &InvoiceDraft) -> Result<i64> {
+        let number = d.number.trim().to_string();
+        if number.is_empty() {
+            return Err(invalid("the invoice number is required"));
+        }
+        if !matches!(d.status, InvoiceStatus::Draft | InvoiceStatus::Open) {
+            return Err(invalid("a new invoice is a draft or open"));
+        }
+        if d.due_date < d.issue_date {
+            return Err(invalid(format!("the due date {} is before the issue date {}", d.due_date, d.issue_date)));
+        }
+        if let Some((a, b)) = d.period
+            && b < a
+        {
+            return Err(invalid(format!("the period ends ({b}) before it starts ({a})")));
+        }
+        if d.total_minor <= 0 {
+            return Err(invalid("the total must be more than zero"));
+        }
+        let who = self.who().to_string();
+        self.write(|tx| {
+            let currency = customer_currency(tx, customer_id)?;
+            if currency != d.currency {
+                return Err(invalid(format!("invoices of this customer are in {currency}, not {}", d.currency)));
+            }
+            if let Some(k) = d.contract_id {
+                let owner: Option<i64> =
+                    tx.query_row("SELECT customer_id FROM contracts WHERE id = ?1", [k], |r| r.get(0)).optional()?;
+                if owner != Some(customer_id) {
+                    return Err(invalid("the contract belongs to another customer"));
+                }
+            }
+            if tx.prepare_cached("SELECT 1 FROM invoices WHERE number = ?1")?.exists([&number])? {
+                return Err(invalid(format!("invoice number {number} is already used")));
+            }
+            tx.execute(
+                "INSERT INTO invoices(customer_id, contract_id, number, issue_date, due_date, period_start, period_end,
+                                      currency, total_minor, status, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                rusqlite::params![
+                    customer_id,
+                    d.contract_id,
+                    number,
+                    iso(d.issue_date),
+                    iso(d.due_date),
+                    d.period.map(|p| iso(p.0)),
+                    d.period.map(|p| iso(p.1)),
+                    d.currency.code(),
+                    d.total_minor,
+                    d.status.as_db(),
+                    now_utc()
+                ],
+            )?;
+            let id = tx.last_insert_rowid();
+            advance_sequence(tx, &number)?;
+            let total = Money::new(d.total_minor, d.currency).display();
+            Audit {
+                customer_id: Some(customer_id),
+                entity: "invoice",
+                entity_id: Some(id),
+                action: "create",
+                summary: format!("created {} invoice {number} for {total}", d.status.label().to_lowercase()),
+                before: None,
+                after: Some(json!({"number": number, "issue_date": iso(d.issue_date), "due_date": iso(d.due_date),
+                    "total": Money::new(d.total_minor, d.currency).plain(), "currency": d.currency.code(),
+                    "status": d.status.as_db(), "contract_id": d.contract_id})),
+            }
+            .write(tx, &who)?;
+            Ok(id)
+        })
+    }
+
+    /// What cancelling these invoices would do; writes nothing.
+    pub fn cancel_preview(&self, customer_id: i64, ids: &[i64]) -> Result<CancelPreview> {
+        classify(self.conn(), customer_id, ids)
+    }
+
+    /// Cancels the invoices that can be (decided again inside the
+    /// transaction), in one transaction with an audit row each.
+    pub fn cancel_invoices(&mut self, customer_id: i64, ids: &[i64]) -> Result<CancelPreview> {
+        let who = self.who().to_string();
+        self.write(|tx| {
+            let plan = classify(tx, customer_id, ids)?;
+            let mut update = tx.prepare_cached(
+                "UPDATE invoices SET status = 'cancelled', version = version + 1
+                 WHERE id = ?1 AND status IN ('draft', 'open', 'uncollectible') AND applied_minor = 0",
+            )?;
+            let at = now_utc();
+            for (id, number, total) in &plan.cancel {
+                if update.execute([id])? != 1 {
+                    return Err(StoreError::Conflict(format!("invoice {number} changed while cancelling")));
+                }
+                Audit {
+                    customer_id: Some(customer_id),
+                    entity: "invoice",
+                    entity_id: Some(*id),
+                    action: "cancel",
+                    summary: format!("cancelled invoice {number}"),
+                    before: Some(json!({"status": "open or draft", "total_minor": total})),
+                    after: Some(json!({"status": "cancelled"})),
+                }
+                .write_at(tx, &who, &at)?;
+            }
+            Ok(plan)
+        })
+    }
+}
+
+/// When a new invoice takes the organization's next number, the sequence
+/// moves past it.
+fn advance_sequence(tx: &Transaction<'_>, number: &str) -> Result<()> {
+    let (prefix, seq): (String, i64) =
+        tx.query_row("SELECT invoice_prefix, invoice_next_seq FROM organization", [], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    if let Some(n) = number.strip_prefix(&prefix).and_then(|rest| rest.parse::<i64>().ok())
+        && n >= seq
+    {
+        tx.execute("UPDATE organization SET invoice_next_seq = ?1", [n + 1])?;
+    }
+    Ok(())
+}

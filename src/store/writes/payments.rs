@@ -1,0 +1,135 @@
+//! Recording a manual payment and applying it to open invoices.
+
+use super::{customer_currency, invalid};
+use crate::domain::Currency;
+use crate::domain::Money;
+use crate::domain::date::iso;
+use crate::domain::edit::{Allocation, PaymentDraft};
+use crate::domain::model::InvoiceRow;
+use crate::store::window::TabRow;
+use crate::store::{Audit, Result, Store, now_utc};
+use rusqlite::OptionalExtension;
+use serde_json::json;
+
+/// What recording a payment did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PaymentOutcome {
+    pub payment_id: i64,
+    /// (invoice number, amount applied).
+    pub applied: Vec<(String, i64)>,
+    /// Left on the payment as customer credit.
+    pub unapplied_minor: i64,
+}
+
+impl Store {
+    /// Open invoices in `currency`, oldest due date first.
+    pub fn open_invoices(&self, customer_id: i64, currency: Currency, limit: usize) -> Result<Vec<InvoiceRow>> {
+        let sql = format!(
+            "SELECT {} FROM {} WHERE i.customer_id = ?1 AND i.status = 'open' AND i.currency = ?2
+             ORDER BY i.due_date, i.id LIMIT ?3",
+            InvoiceRow::SELECT,
+            InvoiceRow::FROM
+        );
+        let mut stmt = self.conn().prepare_cached(&sql)?;
+        let rows = stmt
+            .query_map((customer_id, currency.code(), i64::try_from(limit).unwrap_or(i64::MAX)), InvoiceRow::map)?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
+    /// Records a succeeded manual payment and applies it: oldest due first,
+    /// or to the chosen invoices in order, each up to its open balance. Fully
+    /// paid invoices become paid; the rest of the money stays as credit.
+    pub fn record_payment(&mut self, customer_id: i64, d: &PaymentDraft) -> Result<PaymentOutcome> {
+        if d.amount_minor <= 0 {
+            return Err(invalid("the amount must be more than zero"));
+        }
+        let who = self.who().to_string();
+        self.write(|tx| {
+            let currency = customer_currency(tx, customer_id)?;
+            if currency != d.currency {
+                return Err(invalid(format!("payments of this customer are in {currency}, not {}", d.currency)));
+            }
+            // Which invoices, in which order.
+            let targets: Vec<(i64, String, i64)> = match &d.allocation {
+                Allocation::OldestFirst => {
+                    let mut stmt = tx.prepare_cached(
+                        "SELECT id, number, total_minor - applied_minor FROM invoices
+                         WHERE customer_id = ?1 AND status = 'open' AND currency = ?2 ORDER BY due_date, id",
+                    )?;
+                    stmt.query_map((customer_id, currency.code()), |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+                        .collect::<rusqlite::Result<_>>()?
+                }
+                Allocation::Invoices(ids) => {
+                    let mut stmt = tx.prepare_cached(
+                        "SELECT number, status, currency, customer_id, total_minor - applied_minor FROM invoices WHERE id = ?1",
+                    )?;
+                    let mut out = Vec::new();
+                    for id in ids {
+                        let row: Option<(String, String, String, i64, i64)> = stmt
+                            .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
+                            .optional()?;
+                        let Some((number, status, cur, owner, balance)) = row else {
+                            return Err(invalid(format!("invoice #{id} no longer exists")));
+                        };
+                        if owner != customer_id || cur != currency.code() || status != "open" {
+                            return Err(invalid(format!("{number} is not an open {currency} invoice of this customer")));
+                        }
+                        out.push((*id, number, balance));
+                    }
+                    out
+                }
+            };
+            tx.execute(
+                "INSERT INTO payments(customer_id, received_on, amount_minor, currency, reference, status, method, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, 'succeeded', 'manual', ?6)",
+                (customer_id, iso(d.received_on), d.amount_minor, currency.code(), d.reference.trim(), now_utc()),
+            )?;
+            let payment_id = tx.last_insert_rowid();
+            let mut apply = tx.prepare_cached(
+                "INSERT INTO applications(invoice_id, payment_id, amount_minor, applied_on, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?;
+            let mut mark_paid = tx.prepare_cached(
+                "UPDATE invoices SET status = 'paid', version = version + 1 WHERE id = ?1 AND applied_minor = total_minor",
+            )?;
+            let mut left = d.amount_minor;
+            let mut applied = Vec::new();
+            for (id, number, balance) in targets {
+                if left == 0 {
+                    break;
+                }
+                let part = balance.min(left);
+                if part <= 0 {
+                    continue;
+                }
+                apply.execute((id, payment_id, part, iso(d.received_on), now_utc()))?;
+                mark_paid.execute([id])?;
+                left -= part;
+                applied.push((number, part));
+            }
+            let money = |m| Money::new(m, currency).display();
+            let spread: Vec<String> = applied.iter().map(|(n, m)| format!("{n} {}", money(*m))).collect();
+            let reference = if d.reference.trim().is_empty() { String::new() } else { format!(" {}", d.reference.trim()) };
+            Audit {
+                customer_id: Some(customer_id),
+                entity: "payment",
+                entity_id: Some(payment_id),
+                action: "record",
+                summary: format!(
+                    "recorded payment{reference} of {}: {}{} unapplied",
+                    money(d.amount_minor),
+                    if spread.is_empty() { String::new() } else { format!("{}, ", spread.join(", ")) },
+                    money(left)
+                ),
+                before: None,
+                after: Some(json!({"received_on": iso(d.received_on), "amount": Money::new(d.amount_minor, currency).plain(),
+                    "reference": d.reference.trim(),
+                    "applied": applied.iter().map(|(n, m)| json!({"invoice": n, "amount": Money::new(*m, currency).plain()})).collect::<Vec<_>>(),
+                    "unapplied": Money::new(left, currency).plain()})),
+            }
+            .write(tx, &who)?;
+            Ok(PaymentOutcome { payment_id, applied, unapplied_minor: left })
+        })
+    }
+}
