@@ -189,11 +189,15 @@ CREATE TABLE documents (
 );
 CREATE INDEX documents_customer ON documents(customer_id, uploaded_at, id);
 
--- Content apart from the metadata, so listing documents never reads a blob.
+-- Content apart from the metadata, so listing documents never reads a blob;
+-- in chunks, so files of any size stream in and out (one SQLite value is
+-- limited to about 1 GB) without holding a whole file in memory.
 CREATE TABLE document_content (
-    document_id INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
-    content     BLOB    NOT NULL
-);
+    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    seq         INTEGER NOT NULL CHECK (seq >= 0),
+    content     BLOB    NOT NULL,
+    PRIMARY KEY (document_id, seq)
+) WITHOUT ROWID;
 
 CREATE TABLE conversations (
     id          INTEGER PRIMARY KEY,

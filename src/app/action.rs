@@ -21,4 +21,36 @@ pub enum Action {
     GoTab,
     InputAccept,
     InputCancel,
+    // Customer page
+    EditCustomer,
+    NewInvoice,
+    NewContract,
+    // Invoices tab
+    ToggleSelect,
+    SelectAll,
+    CancelSelected,
+    // Contracts tab
+    ContractMenu,
+    // Payments tab
+    RecordPayment,
+    // Contacts tab
+    NewContact,
+    EditContact,
+    MakePrimary,
+    DeleteContact,
+    // Documents tab
+    Upload,
+    Download,
+    DeleteDocument,
+    // Forms
+    FormNext,
+    FormPrev,
+    FormEnter,
+    FormSave,
+    FormCancel,
+    // Confirmations, menus, messages
+    Yes,
+    No,
+    Pick,
+    Close,
 }

@@ -7,10 +7,17 @@ use super::keymap::Context;
 
 pub enum Dialog {
     /// The keys of the contexts below and the metric definitions.
-    Help { contexts: Vec<Context>, scroll: u16 },
+    Help {
+        contexts: Vec<Context>,
+        scroll: u16,
+    },
     /// Something went wrong, or something to know. `reload` offers `r` to
     /// reload (after a conflict with another process).
-    Message { title: String, text: String, reload: bool },
+    Message {
+        title: String,
+        text: String,
+        reload: bool,
+    },
     Form(Box<FormDialog>),
     Confirm(Confirm),
     Menu(Menu),

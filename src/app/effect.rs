@@ -1,9 +1,9 @@
 //! Writes the app asks the store for. Components and forms only describe
 //! them; `App::run_effect` is the one place that performs them.
 
+use crate::domain::Money;
 use crate::domain::edit::*;
 use crate::domain::status::DocumentKind;
-use crate::domain::Money;
 use crate::store::{Store, StoreError};
 use chrono::NaiveDate;
 use std::path::PathBuf;
@@ -37,11 +37,7 @@ pub fn perform(store: &mut Store, effect: &Effect) -> Result<String, StoreError>
         }
         Effect::CreateInvoice { customer_id, draft } => {
             store.create_invoice(*customer_id, draft)?;
-            format!(
-                "Created invoice {} for {}",
-                draft.number,
-                Money::new(draft.total_minor, draft.currency).display()
-            )
+            format!("Created invoice {} for {}", draft.number, Money::new(draft.total_minor, draft.currency).display())
         }
         Effect::CreateContract { customer_id, draft } => {
             store.create_contract(*customer_id, draft)?;
@@ -65,7 +61,8 @@ pub fn perform(store: &mut Store, effect: &Effect) -> Result<String, StoreError>
         }
         Effect::CancelInvoices { customer_id, ids } => {
             let done = store.cancel_invoices(*customer_id, ids)?;
-            let mut msg = format!("Cancelled {} invoice{}", done.cancel.len(), if done.cancel.len() == 1 { "" } else { "s" });
+            let mut msg =
+                format!("Cancelled {} invoice{}", done.cancel.len(), if done.cancel.len() == 1 { "" } else { "s" });
             if !done.refused.is_empty() {
                 msg.push_str(&format!("; {} left as they were", done.refused.len()));
             }
@@ -76,7 +73,10 @@ pub fn perform(store: &mut Store, effect: &Effect) -> Result<String, StoreError>
             let amount = Money::new(draft.amount_minor, draft.currency).display();
             let mut msg = format!("Recorded {amount} applied to {} invoice(s)", out.applied.len());
             if out.unapplied_minor > 0 {
-                msg.push_str(&format!(", {} kept as credit", Money::new(out.unapplied_minor, draft.currency).display()));
+                msg.push_str(&format!(
+                    ", {} kept as credit",
+                    Money::new(out.unapplied_minor, draft.currency).display()
+                ));
             }
             msg
         }

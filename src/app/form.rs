@@ -2,18 +2,25 @@
 //! checklists; Tab/Shift-Tab between fields, Ctrl-S or Enter on the last
 //! field to save, Esc to cancel. Errors sit next to their field.
 
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
 #[cfg(test)]
 use ratatui::crossterm::event::KeyModifiers;
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui_textarea::{CursorMove, TextArea};
 
 pub enum FieldKind {
-    Text(TextArea<'static>),
+    Text(Box<TextArea<'static>>),
     /// One of several options; ←/→ or Space change it.
-    Choice { options: Vec<String>, selected: usize },
+    Choice {
+        options: Vec<String>,
+        selected: usize,
+    },
     Toggle(bool),
     /// Items to tick (id, label); ↑/↓ move, Space ticks.
-    Checklist { items: Vec<(i64, String)>, checked: Vec<bool>, cursor: usize },
+    Checklist {
+        items: Vec<(i64, String)>,
+        checked: Vec<bool>,
+        cursor: usize,
+    },
 }
 
 pub struct Field {
@@ -34,7 +41,7 @@ impl Field {
     pub fn text(label: &'static str, value: &str) -> Field {
         let mut ta = TextArea::new(vec![value.to_string()]);
         ta.move_cursor(CursorMove::End);
-        Field::new(label, FieldKind::Text(ta))
+        Field::new(label, FieldKind::Text(Box::new(ta)))
     }
 
     pub fn choice(label: &'static str, options: Vec<String>, selected: usize) -> Field {
@@ -84,7 +91,7 @@ impl Field {
 
     pub fn set_text(&mut self, value: &str) {
         if let FieldKind::Text(t) = &mut self.kind {
-            *t = TextArea::new(vec![value.to_string()]);
+            **t = TextArea::new(vec![value.to_string()]);
             t.move_cursor(CursorMove::End);
         }
     }
@@ -341,10 +348,8 @@ mod tests {
 
     #[test]
     fn disabled_fields_are_skipped() {
-        let mut f = Form::new(
-            "t",
-            vec![Field::text("A", "x"), Field::text("B", "").disabled("no"), Field::text("C", "")],
-        );
+        let mut f =
+            Form::new("t", vec![Field::text("A", "x"), Field::text("B", "").disabled("no"), Field::text("C", "")]);
         code(&mut f, KeyCode::Tab);
         assert_eq!(f.fields[f.focus].label, "C");
         code(&mut f, KeyCode::BackTab);

@@ -7,7 +7,7 @@ use super::form::{Field, Form};
 use crate::domain::date::{add_months, iso, parse_date};
 use crate::domain::edit::*;
 use crate::domain::model::{ContractRow, Customer, InvoiceRow};
-use crate::domain::money::{parse_amount, Currency, Money};
+use crate::domain::money::{Currency, Money, parse_amount};
 use crate::domain::status::*;
 use chrono::NaiveDate;
 use std::path::PathBuf;
@@ -85,17 +85,16 @@ pub fn contract_form(title: &str, k: Option<&ContractRow>, currency: Currency, t
     let kinds = labels(ContractKind::ALL, ContractKind::label);
     let statuses = labels(ContractStatus::ALL, ContractStatus::label);
     let freqs = labels(BillingFrequency::ALL, BillingFrequency::label);
-    let pos = |all: &[_], v| all.iter().position(|x| *x == v).unwrap_or(0);
     let (name, kind, status, start, end, value, terms, freq) = match k {
         Some(k) => (
             k.name.clone(),
-            pos(ContractKind::ALL, k.kind),
-            pos(ContractStatus::ALL, k.status),
+            position(ContractKind::ALL, k.kind),
+            position(ContractStatus::ALL, k.status),
             iso(k.period_start),
             k.period_end.map(iso).unwrap_or_default(),
             Money::new(k.value.minor, k.value.currency).plain(),
             terms_label(k.payment_terms_days),
-            k.billing_frequency.map_or(0, |f| pos(BillingFrequency::ALL, f)),
+            k.billing_frequency.map_or(0, |f| position(BillingFrequency::ALL, f)),
         ),
         None => (String::new(), 0, 1, iso(today), String::new(), String::new(), "Net 30".into(), 0),
     };
@@ -118,9 +117,14 @@ pub fn contract_form(title: &str, k: Option<&ContractRow>, currency: Currency, t
 
 use crate::domain::model::terms_label;
 
+fn position<T: PartialEq>(all: &[T], v: T) -> usize {
+    all.iter().position(|x| *x == v).unwrap_or(0)
+}
+
 pub fn end_contract(k: &ContractRow, today: NaiveDate) -> (Form, Purpose) {
     let end = k.period_end.unwrap_or(today).max(k.period_start);
-    let form = Form::new(format!("End {}", k.name), vec![Field::text("End date", &iso(end.min(today.max(k.period_start))))]);
+    let form =
+        Form::new(format!("End {}", k.name), vec![Field::text("End date", &iso(end.min(today.max(k.period_start))))]);
     (form, Purpose::EndContract { id: k.id, version: k.version })
 }
 
@@ -144,9 +148,8 @@ pub fn payment(c: &Customer, open: Vec<InvoiceRow>, today: NaiveDate) -> (Form, 
 }
 
 pub fn contact(customer_id: i64, existing: Option<&crate::domain::model::ContactRow>) -> (Form, Purpose) {
-    let (name, email, phone, role) = existing.map_or_else(Default::default, |c| {
-        (c.name.clone(), c.email.clone(), c.phone.clone(), c.role.clone())
-    });
+    let (name, email, phone, role) =
+        existing.map_or_else(Default::default, |c| (c.name.clone(), c.email.clone(), c.phone.clone(), c.role.clone()));
     let form = Form::new(
         if existing.is_some() { "Edit contact" } else { "New contact" },
         vec![
@@ -253,10 +256,11 @@ pub fn contract_period(k: &ContractRow, on: NaiveDate) -> Option<(NaiveDate, Nai
 pub fn validate(form: &mut Form, purpose: &Purpose) -> Option<Effect> {
     form.clear_errors();
     let effect = match purpose {
-        Purpose::EditCustomer { id, version } => customer_edit(form).map(|edit| Effect::UpdateCustomer { id: *id, version: *version, edit }),
-        Purpose::NewInvoice { customer_id, currency, contracts } => {
-            invoice_draft(form, *currency, contracts).map(|draft| Effect::CreateInvoice { customer_id: *customer_id, draft })
+        Purpose::EditCustomer { id, version } => {
+            customer_edit(form).map(|edit| Effect::UpdateCustomer { id: *id, version: *version, edit })
         }
+        Purpose::NewInvoice { customer_id, currency, contracts } => invoice_draft(form, *currency, contracts)
+            .map(|draft| Effect::CreateInvoice { customer_id: *customer_id, draft }),
         Purpose::NewContract { customer_id, currency } => {
             contract_draft(form, *currency).map(|draft| Effect::CreateContract { customer_id: *customer_id, draft })
         }
@@ -269,8 +273,12 @@ pub fn validate(form: &mut Form, purpose: &Purpose) -> Option<Effect> {
         Purpose::Payment { customer_id, currency, .. } => {
             payment_draft(form, *currency).map(|draft| Effect::RecordPayment { customer_id: *customer_id, draft })
         }
-        Purpose::NewContact { customer_id } => contact_draft(form).map(|draft| Effect::CreateContact { customer_id: *customer_id, draft }),
-        Purpose::EditContact { id, version } => contact_draft(form).map(|draft| Effect::UpdateContact { id: *id, version: *version, draft }),
+        Purpose::NewContact { customer_id } => {
+            contact_draft(form).map(|draft| Effect::CreateContact { customer_id: *customer_id, draft })
+        }
+        Purpose::EditContact { id, version } => {
+            contact_draft(form).map(|draft| Effect::UpdateContact { id: *id, version: *version, draft })
+        }
         Purpose::Upload { customer_id, contracts } => upload_effect(form, *customer_id, contracts),
         Purpose::Download { id } => {
             let dir = expand_home(&form.text("Directory"));
@@ -331,11 +339,25 @@ fn invoice_draft(form: &mut Form, currency: Currency, contracts: &[ContractRow])
     let total = amount_field(form, "Total", currency, true);
     let contract_id = form.field("Contract").selected().checked_sub(1).and_then(|i| contracts.get(i)).map(|k| k.id);
     let status = if form.field("Status").selected() == 0 { InvoiceStatus::Draft } else { InvoiceStatus::Open };
-    Some(InvoiceDraft { contract_id, number, issue_date: issue?, due_date: due?, period: period?, total_minor: total?, currency, status })
+    Some(InvoiceDraft {
+        contract_id,
+        number,
+        issue_date: issue?,
+        due_date: due?,
+        period: period?,
+        total_minor: total?,
+        currency,
+        status,
+    })
 }
 
 /// Two date fields that are both empty (None) or both dates in order.
-fn optional_period(form: &mut Form, start: &str, end: &str, both_or_neither: bool) -> Option<Option<(NaiveDate, NaiveDate)>> {
+fn optional_period(
+    form: &mut Form,
+    start: &str,
+    end: &str,
+    both_or_neither: bool,
+) -> Option<Option<(NaiveDate, NaiveDate)>> {
     let (s, e) = (form.text(start), form.text(end));
     if s.is_empty() && e.is_empty() {
         return Some(None);
@@ -383,7 +405,8 @@ fn contract_draft(form: &mut Form, currency: Currency) -> Option<ContractDraft> 
     let value = amount_field(form, "Value", currency, false);
     let terms = form.text("Payment terms");
     let terms = check(form, "Payment terms", parse_terms(&terms));
-    let billing_frequency = (kind == ContractKind::Recurring).then(|| BillingFrequency::ALL[form.field("Billing frequency").selected()]);
+    let billing_frequency =
+        (kind == ContractKind::Recurring).then(|| BillingFrequency::ALL[form.field("Billing frequency").selected()]);
     Some(ContractDraft {
         name,
         kind,
@@ -409,11 +432,22 @@ fn payment_draft(form: &mut Form, currency: Currency) -> Option<PaymentDraft> {
     } else {
         Allocation::OldestFirst
     };
-    Some(PaymentDraft { received_on: date?, amount_minor: amount?, currency, reference: form.text("Reference"), allocation })
+    Some(PaymentDraft {
+        received_on: date?,
+        amount_minor: amount?,
+        currency,
+        reference: form.text("Reference"),
+        allocation,
+    })
 }
 
 fn contact_draft(form: &mut Form) -> Option<ContactDraft> {
-    let d = ContactDraft { name: form.text("Name"), email: form.text("Email"), phone: form.text("Phone"), role: form.text("Role") };
+    let d = ContactDraft {
+        name: form.text("Name"),
+        email: form.text("Email"),
+        phone: form.text("Phone"),
+        role: form.text("Role"),
+    };
     check(form, "Name", check_required("Name", &d.name));
     check(form, "Email", check_email(&d.email));
     check(form, "Phone", check_phone(&d.phone));
@@ -429,7 +463,8 @@ pub fn expand_home(path: &str) -> PathBuf {
 }
 
 fn upload_effect(form: &mut Form, customer_id: i64, contracts: &[ContractRow]) -> Option<Effect> {
-    let paths: Vec<PathBuf> = super::complete::split_paths(&form.text("Files")).iter().map(|p| expand_home(p)).collect();
+    let paths: Vec<PathBuf> =
+        super::complete::split_paths(&form.text("Files")).iter().map(|p| expand_home(p)).collect();
     if paths.is_empty() {
         form.set_error("Files", "type the path of at least one file");
         return None;

@@ -4,18 +4,29 @@
 use super::action::Action;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-/// Where a key is pressed.
+/// Where a key is pressed. Lookups fall through from the most specific
+/// context to `Global` (see `App::contexts`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Context {
-    /// Anywhere, after everything else had its chance.
+    /// Anywhere without a dialog, after everything else had its chance.
     Global,
     Customers,
+    /// The customer page, whatever the tab.
     Customer,
+    Invoices,
+    Contracts,
+    Payments,
+    Contacts,
+    Documents,
     /// The help overlay.
     Help,
-    /// A one-line text input (search): only these keys are taken, every
-    /// other key is typed.
+    /// The search field: only these keys are taken, every other is typed.
     Input,
+    /// A form: only these keys are taken, every other goes to the field.
+    Form,
+    Confirm,
+    Menu,
+    Message,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,58 +69,100 @@ const fn b(
 }
 
 use Context::*;
+use KeyCode::{BackTab, Down, End as EndKey, Enter, Esc, Home as HomeKey, PageDown, PageUp, Tab, Up};
 
 pub static BINDINGS: &[Binding] = &[
-    // Text input: taken before the field sees the key.
-    b(Input, &[code(KeyCode::Enter)], "Enter", Action::InputAccept, "keep", true),
-    b(Input, &[code(KeyCode::Esc)], "Esc", Action::InputCancel, "clear", true),
+    // Search field.
+    b(Input, &[code(Enter)], "Enter", Action::InputAccept, "keep search", true),
+    b(Input, &[code(Esc)], "Esc", Action::InputCancel, "clear search", true),
+    // Forms.
+    b(Form, &[code(Tab)], "Tab", Action::FormNext, "next field (completes paths)", true),
+    b(Form, &[code(BackTab)], "S-Tab", Action::FormPrev, "previous field", false),
+    b(Form, &[code(Enter)], "Enter", Action::FormEnter, "next / save on last", false),
+    b(Form, &[ctrl('s')], "Ctrl-S", Action::FormSave, "save", true),
+    b(Form, &[code(Esc)], "Esc", Action::FormCancel, "cancel", true),
+    // Confirmations and messages.
+    b(Confirm, &[k('y'), code(Enter)], "y/Enter", Action::Yes, "yes", true),
+    b(Confirm, &[k('n'), code(Esc)], "n/Esc", Action::No, "no", true),
+    b(Message, &[code(Enter), code(Esc), k('q')], "Enter/Esc", Action::Close, "close", true),
+    b(Message, &[k('r')], "r", Action::Yes, "reload (after a conflict)", false),
+    // Menus.
+    b(Menu, &[code(Down), k('j')], "↑↓", Action::Down, "move", true),
+    b(Menu, &[code(Up), k('k')], "↑", Action::Up, "move up", false),
+    b(Menu, &[code(Enter)], "Enter", Action::Pick, "choose", true),
+    b(Menu, &[code(Esc), k('q')], "Esc", Action::Close, "close", true),
     // Help overlay.
-    b(Help, &[code(KeyCode::Esc), k('q'), k('?')], "Esc", Action::Back, "close help", true),
-    b(Help, &[code(KeyCode::Down), k('j')], "↓/j", Action::Down, "scroll", false),
-    b(Help, &[code(KeyCode::Up), k('k')], "↑/k", Action::Up, "scroll", false),
+    b(Help, &[code(Esc), k('q'), k('?')], "Esc", Action::Back, "close help", true),
+    b(Help, &[code(Down), k('j')], "↓/j", Action::Down, "scroll", false),
+    b(Help, &[code(Up), k('k')], "↑/k", Action::Up, "scroll", false),
     // Customers list.
-    b(Customers, &[code(KeyCode::Enter)], "Enter", Action::Open, "open customer", true),
+    b(Customers, &[code(Enter)], "Enter", Action::Open, "open customer", true),
     b(Customers, &[k('/')], "/", Action::Search, "search", true),
     b(Customers, &[k('s')], "s", Action::SortNext, "sort by next column", true),
     b(Customers, &[k('S')], "S", Action::SortReverse, "reverse sort", false),
-    // Customer page.
-    b(Customer, &[code(KeyCode::Tab)], "Tab", Action::NextTab, "next tab", false),
-    b(Customer, &[code(KeyCode::BackTab)], "S-Tab", Action::PrevTab, "previous tab", false),
-    b(Customer, &[k('1'), k('2'), k('3'), k('4'), k('5'), k('6')], "1–6", Action::GoTab, "tab", true),
+    // Invoices tab.
+    b(Invoices, &[k(' ')], "Space", Action::ToggleSelect, "select", true),
+    b(Invoices, &[k('a')], "a", Action::SelectAll, "select all / none", true),
+    b(Invoices, &[k('x')], "x", Action::CancelSelected, "cancel selected", true),
+    // Contracts tab.
+    b(Contracts, &[k('m'), code(Enter)], "m/Enter", Action::ContractMenu, "actions", true),
+    // Payments tab.
+    b(Payments, &[k('p')], "p", Action::RecordPayment, "record payment", true),
+    // Contacts tab.
+    b(Contacts, &[k('n')], "n", Action::NewContact, "new contact", true),
+    b(Contacts, &[code(Enter)], "Enter", Action::EditContact, "edit", true),
+    b(Contacts, &[k('P')], "P", Action::MakePrimary, "make primary", true),
+    b(Contacts, &[k('D')], "D", Action::DeleteContact, "delete", true),
+    // Documents tab.
+    b(Documents, &[k('u')], "u", Action::Upload, "upload", true),
+    b(Documents, &[k('d')], "d", Action::Download, "download", true),
+    b(Documents, &[k('D')], "D", Action::DeleteDocument, "delete", true),
+    // Customer page, any tab.
+    b(Customer, &[k('e')], "e", Action::EditCustomer, "edit customer", true),
+    b(Customer, &[k('i')], "i", Action::NewInvoice, "create invoice", false),
+    b(Customer, &[k('c')], "c", Action::NewContract, "create contract", false),
+    b(Customer, &[code(Tab)], "Tab", Action::NextTab, "next tab", false),
+    b(Customer, &[code(BackTab)], "S-Tab", Action::PrevTab, "previous tab", false),
+    b(Customer, &[k('1'), k('2'), k('3'), k('4'), k('5'), k('6')], "1–6", Action::GoTab, "tab", false),
     // Movement, shared by the lists.
-    b(Global, &[code(KeyCode::Down), k('j')], "↑↓/jk", Action::Down, "move", true),
-    b(Global, &[code(KeyCode::Up), k('k')], "↑/k", Action::Up, "move up", false),
-    b(Global, &[code(KeyCode::PageDown), ctrl('d')], "PgDn", Action::PageDown, "page down", false),
-    b(Global, &[code(KeyCode::PageUp), ctrl('u')], "PgUp", Action::PageUp, "page up", false),
-    b(Global, &[code(KeyCode::Home), k('g')], "Home/g", Action::Home, "first row", false),
-    b(Global, &[code(KeyCode::End), k('G')], "End/G", Action::End, "last row", false),
+    b(Global, &[code(Down), k('j')], "↑↓/jk", Action::Down, "move", false),
+    b(Global, &[code(Up), k('k')], "↑/k", Action::Up, "move up", false),
+    b(Global, &[code(PageDown), ctrl('d')], "PgDn", Action::PageDown, "page down", false),
+    b(Global, &[code(PageUp), ctrl('u')], "PgUp", Action::PageUp, "page up", false),
+    b(Global, &[code(HomeKey), k('g')], "Home/g", Action::Home, "first row", false),
+    b(Global, &[code(EndKey), k('G')], "End/G", Action::End, "last row", false),
     b(Global, &[k('?')], "?", Action::Help, "help", true),
-    b(Global, &[code(KeyCode::Esc), k('q')], "q/Esc", Action::Back, "back", true),
+    b(Global, &[code(Esc), k('q')], "q", Action::Back, "back", true),
     b(Global, &[ctrl('c')], "Ctrl-C", Action::Quit, "quit", false),
 ];
 
-/// The action bound to `key` in `ctx` (not falling back to Global).
-pub fn lookup(ctx: Context, key: &KeyEvent) -> Option<(Action, Option<char>)> {
-    // Shift is part of the character for letters and BackTab; ignore it.
+/// The action bound to `key` in the first of `contexts` that binds it, and
+/// the character pressed (for the tab digits).
+pub fn lookup(contexts: &[Context], key: &KeyEvent) -> Option<(Action, Option<char>)> {
+    // Shift is part of the character for letters and of BackTab; ignore it.
     let mods = key.modifiers - KeyModifiers::SHIFT;
-    BINDINGS.iter().filter(|b| b.ctx == ctx).find_map(|b| {
-        b.keys
-            .iter()
-            .find(|k| k.code == key.code && k.mods == mods)
-            .map(|k| (b.action, if let KeyCode::Char(c) = k.code { Some(c) } else { None }))
+    contexts.iter().find_map(|ctx| {
+        BINDINGS.iter().filter(|b| b.ctx == *ctx).find_map(|b| {
+            b.keys
+                .iter()
+                .find(|k| k.code == key.code && k.mods == mods)
+                .map(|k| (b.action, if let KeyCode::Char(c) = k.code { Some(c) } else { None }))
+        })
     })
 }
 
-/// Footer hints for a screen: its own keys, then the global ones.
-pub fn footer(ctx: Context) -> Vec<(&'static str, &'static str)> {
-    let own = BINDINGS.iter().filter(|b| b.ctx == ctx && b.footer);
-    let global = BINDINGS.iter().filter(|b| b.ctx == Global && b.footer && !matches!(ctx, Input | Help));
-    own.chain(global).map(|b| (b.label, b.hint)).collect()
+/// Footer hints: the footer keys of each context, most specific first.
+pub fn footer(contexts: &[Context]) -> Vec<(&'static str, &'static str)> {
+    contexts
+        .iter()
+        .flat_map(|ctx| BINDINGS.iter().filter(move |b| b.ctx == *ctx && b.footer))
+        .map(|b| (b.label, b.hint))
+        .collect()
 }
 
-/// Every binding that works in `ctx`, for the help overlay.
-pub fn help(ctx: Context) -> Vec<(&'static str, &'static str)> {
-    BINDINGS.iter().filter(|b| b.ctx == ctx || b.ctx == Global).map(|b| (b.label, b.hint)).collect()
+/// Every binding of the contexts, for the help overlay.
+pub fn help(contexts: &[Context]) -> Vec<(&'static str, &'static str)> {
+    contexts.iter().flat_map(|ctx| BINDINGS.iter().filter(move |b| b.ctx == *ctx)).map(|b| (b.label, b.hint)).collect()
 }
 
 #[cfg(test)]
@@ -121,25 +174,26 @@ mod tests {
     }
 
     #[test]
-    fn looks_up_per_context() {
-        let enter = key(KeyCode::Enter, KeyModifiers::NONE);
-        assert_eq!(lookup(Customers, &enter).map(|a| a.0), Some(Action::Open));
-        assert_eq!(lookup(Customer, &enter), None);
+    fn looks_up_from_specific_to_global() {
+        let enter = key(Enter, KeyModifiers::NONE);
+        assert_eq!(lookup(&[Customers, Global], &enter).map(|a| a.0), Some(Action::Open));
+        assert_eq!(lookup(&[Invoices, Customer, Global], &enter), None);
+        assert_eq!(lookup(&[Contracts, Customer, Global], &enter).map(|a| a.0), Some(Action::ContractMenu));
         let three = key(KeyCode::Char('3'), KeyModifiers::NONE);
-        assert_eq!(lookup(Customer, &three), Some((Action::GoTab, Some('3'))));
-        let big_g = key(KeyCode::Char('G'), KeyModifiers::SHIFT);
-        assert_eq!(lookup(Global, &big_g).map(|a| a.0), Some(Action::End));
+        assert_eq!(lookup(&[Invoices, Customer, Global], &three), Some((Action::GoTab, Some('3'))));
+        let big_d = key(KeyCode::Char('D'), KeyModifiers::SHIFT);
+        assert_eq!(lookup(&[Documents, Customer, Global], &big_d).map(|a| a.0), Some(Action::DeleteDocument));
         let ctrl_c = key(KeyCode::Char('c'), KeyModifiers::CONTROL);
-        assert_eq!(lookup(Global, &ctrl_c).map(|a| a.0), Some(Action::Quit));
-        assert_eq!(lookup(Global, &key(KeyCode::Char('c'), KeyModifiers::NONE)), None);
+        assert_eq!(lookup(&[Global], &ctrl_c).map(|a| a.0), Some(Action::Quit));
+        assert_eq!(lookup(&[Form], &key(KeyCode::Char('q'), KeyModifiers::NONE)), None, "q is typed in forms");
     }
 
     #[test]
     fn footer_comes_from_the_table() {
-        let f = footer(Customers);
+        let f = footer(&[Customers, Global]);
         assert_eq!(f[0], ("Enter", "open customer"));
         assert!(f.contains(&("?", "help")));
-        assert!(!footer(Input).contains(&("?", "help")));
+        assert!(!footer(&[Input]).contains(&("?", "help")));
     }
 
     #[test]

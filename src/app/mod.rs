@@ -5,33 +5,34 @@ pub mod action;
 pub mod complete;
 pub mod customer;
 pub mod customers;
+pub mod dialog;
+pub mod effect;
+pub mod form;
+pub mod forms;
 pub mod keymap;
+pub mod page_actions;
 pub mod table;
 
 use crate::domain::columns::Tab;
 use crate::domain::model::Organization;
-use crate::store::Store;
+use crate::store::{Store, StoreError};
 use crate::ui::layout;
 use crate::with_table;
 use action::Action;
 use chrono::NaiveDate;
 use customer::CustomerPage;
 use customers::CustomersScreen;
+use dialog::{Dialog, OnYes};
+use effect::Effect;
+use form::FormEvent;
 use keymap::{Context, lookup};
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use ratatui::crossterm::event::{KeyEvent, KeyEventKind};
 use ratatui::layout::Rect;
 use ratatui_textarea::TextArea;
 
 pub enum Screen {
-    Customers(CustomersScreen),
+    Customers(Box<CustomersScreen>),
     Customer(Box<CustomerPage>),
-}
-
-pub enum Dialog {
-    /// The keys of `ctx` and the metric definitions.
-    Help { ctx: Context, scroll: u16 },
-    /// Something went wrong, or something to know.
-    Message { title: String, text: String },
 }
 
 pub struct App {
@@ -58,7 +59,7 @@ impl App {
             store,
             today,
             org,
-            screens: vec![Screen::Customers(list)],
+            screens: vec![Screen::Customers(Box::new(list))],
             dialogs: Vec::new(),
             size,
             plain: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
@@ -82,7 +83,7 @@ impl App {
     }
 
     pub fn error(&mut self, title: &str, text: &str) {
-        self.dialogs.push(Dialog::Message { title: title.into(), text: text.into() });
+        self.dialogs.push(Dialog::Message { title: title.into(), text: text.into(), reload: false });
     }
 
     pub fn screen(&self) -> &Screen {
@@ -90,15 +91,37 @@ impl App {
         self.screens.last().unwrap_or_else(|| unreachable!("screen stack is never empty"))
     }
 
-    /// The key context of what has focus now.
-    pub fn context(&self) -> Context {
-        if let Some(Dialog::Help { .. }) = self.dialogs.last() {
-            return Context::Help;
+    pub fn page(&self) -> Option<&CustomerPage> {
+        match self.screens.last() {
+            Some(Screen::Customer(p)) => Some(p),
+            _ => None,
+        }
+    }
+
+    /// The key contexts that apply now, most specific first.
+    pub fn contexts(&self) -> Vec<Context> {
+        match self.dialogs.last() {
+            Some(Dialog::Help { .. }) => return vec![Context::Help],
+            Some(Dialog::Message { .. }) => return vec![Context::Message],
+            Some(Dialog::Confirm(_)) => return vec![Context::Confirm],
+            Some(Dialog::Menu(_)) => return vec![Context::Menu],
+            Some(Dialog::Form(_)) => return vec![Context::Form],
+            None => {}
         }
         match self.screens.last() {
-            Some(Screen::Customers(s)) if s.input.is_some() => Context::Input,
-            Some(Screen::Customer(_)) => Context::Customer,
-            _ => Context::Customers,
+            Some(Screen::Customers(s)) if s.input.is_some() => vec![Context::Input],
+            Some(Screen::Customer(p)) => {
+                let tab = match p.tab {
+                    Tab::Invoices => Context::Invoices,
+                    Tab::Contracts => Context::Contracts,
+                    Tab::Payments => Context::Payments,
+                    Tab::Contacts => Context::Contacts,
+                    Tab::Documents => Context::Documents,
+                    Tab::Activity => Context::Customer,
+                };
+                vec![tab, Context::Customer, Context::Global]
+            }
+            _ => vec![Context::Customers, Context::Global],
         }
     }
 
@@ -126,7 +149,8 @@ impl App {
     }
 
     /// Called when no key came for a while: picks up other processes'
-    /// commits (PRAGMA data_version) and reloads what is shown.
+    /// commits (PRAGMA data_version) and reloads what is shown. An open
+    /// form is left alone; its save meets the version check.
     pub fn tick(&mut self) -> bool {
         let Ok(v) = self.store.data_version() else { return false };
         if v == self.data_version {
@@ -154,64 +178,49 @@ impl App {
         if key.kind == KeyEventKind::Release {
             return;
         }
-        if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
+        if lookup(&[Context::Global], &key).is_some_and(|(a, _)| a == Action::Quit) {
             self.quit = true;
             return;
         }
-        let ctx = self.context();
-        // A message dialog takes any key to close.
-        if let Some(Dialog::Message { .. }) = self.dialogs.last() {
-            if matches!(key.code, KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q') | KeyCode::Char(' ')) {
-                self.dialogs.pop();
-            }
-            return;
-        }
-        if ctx == Context::Input {
-            self.input_key(key);
-            return;
-        }
-        let found =
-            lookup(ctx, &key).or_else(|| if ctx == Context::Help { None } else { lookup(Context::Global, &key) });
-        if let Some((action, ch)) = found {
-            self.update(action, ch);
+        let contexts = self.contexts();
+        let found = lookup(&contexts, &key);
+        match (contexts[0], found) {
+            (Context::Input, None) => self.search_input(key),
+            (Context::Form, None) => self.form_input(key),
+            (_, Some((action, ch))) => self.update(action, ch),
+            _ => {}
         }
     }
 
-    fn input_key(&mut self, key: KeyEvent) {
-        let Some(Screen::Customers(s)) = self.screens.last_mut() else { return };
-        match lookup(Context::Input, &key).map(|a| a.0) {
-            Some(Action::InputAccept) => s.input = None,
-            Some(Action::InputCancel) => {
-                s.input = None;
-                s.set_query("");
-            }
-            _ => {
-                if let Some(input) = s.input.as_mut() {
-                    input.input(key);
-                    let q = input.lines().first().cloned().unwrap_or_default();
-                    s.set_query(&q);
-                }
-            }
+    fn search_input(&mut self, key: KeyEvent) {
+        if let Some(Screen::Customers(s)) = self.screens.last_mut()
+            && let Some(input) = s.input.as_mut()
+        {
+            input.input(key);
+            let q = input.lines().first().cloned().unwrap_or_default();
+            s.set_query(&q);
+        }
+    }
+
+    fn form_input(&mut self, key: KeyEvent) {
+        if let Some(Dialog::Form(fd)) = self.dialogs.last_mut()
+            && let FormEvent::Changed(_) = fd.form.input(key)
+        {
+            fd.candidates.clear();
+            forms::on_change(&mut fd.form, &fd.purpose);
         }
     }
 
     pub fn update(&mut self, action: Action, ch: Option<char>) {
-        if let Some(Dialog::Help { scroll, .. }) = self.dialogs.last_mut() {
-            match action {
-                Action::Down => *scroll = scroll.saturating_add(1),
-                Action::Up => *scroll = scroll.saturating_sub(1),
-                Action::Back => {
-                    self.dialogs.pop();
-                }
-                _ => {}
-            }
+        if !self.dialogs.is_empty() {
+            self.dialog_action(action);
             return;
         }
         match action {
             Action::Quit => self.quit = true,
             Action::Help => {
-                let ctx = self.context();
-                self.dialogs.push(Dialog::Help { ctx, scroll: 0 });
+                let contexts = self.contexts();
+                self.dialogs.push(Dialog::Help { contexts, scroll: 0 });
             }
             Action::Back => {
                 if self.screens.len() > 1 {
@@ -221,18 +230,158 @@ impl App {
                     self.quit = true;
                 }
             }
-            _ => {
-                match self.screens.last_mut() {
-                    Some(Screen::Customers(s)) => {
-                        if let Some(id) = customers_action(s, action) {
-                            self.open_customer(id);
-                        }
+            Action::InputAccept | Action::InputCancel => {
+                if let Some(Screen::Customers(s)) = self.screens.last_mut() {
+                    s.input = None;
+                    if action == Action::InputCancel {
+                        s.set_query("");
                     }
-                    Some(Screen::Customer(p)) => customer_action(p, action, ch),
-                    None => {}
+                }
+            }
+            _ => {
+                if matches!(self.screens.last(), Some(Screen::Customer(_))) {
+                    self.page_action(action, ch);
+                } else if let Some(Screen::Customers(s)) = self.screens.last_mut()
+                    && let Some(id) = customers_action(s, action)
+                {
+                    self.open_customer(id);
                 }
                 self.sync();
             }
+        }
+    }
+
+    fn dialog_action(&mut self, action: Action) {
+        let Some(top) = self.dialogs.last_mut() else { return };
+        match top {
+            Dialog::Help { scroll, .. } => match action {
+                Action::Down => *scroll = scroll.saturating_add(1),
+                Action::Up => *scroll = scroll.saturating_sub(1),
+                Action::Back => {
+                    self.dialogs.pop();
+                }
+                _ => {}
+            },
+            Dialog::Message { reload, .. } => {
+                let reload = *reload && action == Action::Yes;
+                self.dialogs.pop();
+                if reload {
+                    // Drop the stale form under the message too.
+                    while matches!(self.dialogs.last(), Some(Dialog::Form(_))) {
+                        self.dialogs.pop();
+                    }
+                    self.reload();
+                }
+            }
+            Dialog::Menu(menu) => match action {
+                Action::Down => menu.selected = (menu.selected + 1).min(menu.items.len().saturating_sub(1)),
+                Action::Up => menu.selected = menu.selected.saturating_sub(1),
+                Action::Close => {
+                    self.dialogs.pop();
+                }
+                Action::Pick => {
+                    let item = menu.items.get(menu.selected).map(|i| i.1);
+                    self.dialogs.pop();
+                    if let Some(item) = item {
+                        self.menu_pick(item);
+                    }
+                }
+                _ => {}
+            },
+            Dialog::Confirm(_) => {
+                let Some(Dialog::Confirm(c)) = self.dialogs.pop() else { return };
+                if action == Action::Yes {
+                    match c.on_yes {
+                        OnYes::Run(effect) => self.run_effect(effect),
+                        OnYes::DiscardForm => {
+                            self.dialogs.pop();
+                        }
+                    }
+                }
+            }
+            Dialog::Form(fd) => match action {
+                Action::FormNext if fd.form.fields[fd.form.focus].completes_paths => self.complete_path(),
+                Action::FormNext => fd.form.next(true),
+                Action::FormPrev => fd.form.next(false),
+                Action::FormEnter if fd.form.enter() == FormEvent::Submit => self.submit_form(),
+                Action::FormSave => self.submit_form(),
+                Action::FormCancel => {
+                    if fd.form.dirty() {
+                        self.dialogs.push(Dialog::Confirm(dialog::Confirm {
+                            title: "Discard changes?".into(),
+                            lines: vec!["What you typed in this form will be lost.".into()],
+                            on_yes: OnYes::DiscardForm,
+                        }));
+                    } else {
+                        self.dialogs.pop();
+                    }
+                }
+                _ => {}
+            },
+        }
+    }
+
+    fn complete_path(&mut self) {
+        let Some(Dialog::Form(fd)) = self.dialogs.last_mut() else { return };
+        let cwd = std::env::current_dir().unwrap_or_default();
+        let field = &mut fd.form.fields[fd.form.focus];
+        let c = complete::complete(&field.value(), &cwd);
+        field.set_text(&c.text);
+        field.touched = true;
+        fd.candidates = c.candidates;
+    }
+
+    fn submit_form(&mut self) {
+        let Some(Dialog::Form(fd)) = self.dialogs.last_mut() else { return };
+        if let Some(effect) = forms::validate(&mut fd.form, &fd.purpose) {
+            self.run_effect(effect);
+        }
+    }
+
+    /// Performs a write. On success the form or confirmation on top closes
+    /// and the page reloads; on failure the reason is shown where the user
+    /// is (next to the form, or in a message).
+    pub fn run_effect(&mut self, effect: Effect) {
+        match effect::perform(&mut self.store, &effect) {
+            Ok(msg) => {
+                if matches!(self.dialogs.last(), Some(Dialog::Form(_))) {
+                    self.dialogs.pop();
+                }
+                if let Effect::CancelInvoices { .. } = effect
+                    && let Some(Screen::Customer(p)) = self.screens.last_mut()
+                {
+                    p.selection.clear();
+                }
+                self.message = Some(msg);
+                self.reload();
+                self.data_version = self.store.data_version().unwrap_or(self.data_version);
+            }
+            Err(StoreError::Conflict(text)) => {
+                self.dialogs.push(Dialog::Message {
+                    title: "Changed elsewhere — reload".into(),
+                    text: format!("{text}. Nothing was saved. Press r to reload and see the current values."),
+                    reload: true,
+                });
+            }
+            Err(StoreError::Invalid(text)) if text.ends_with("already exists") => {
+                if let Effect::Download { id, dir, .. } = effect {
+                    self.dialogs.push(Dialog::Confirm(dialog::Confirm {
+                        title: "Replace the existing file?".into(),
+                        lines: vec![text],
+                        on_yes: OnYes::Run(Effect::Download { id, dir, overwrite: true }),
+                    }));
+                } else {
+                    self.show_failure(text);
+                }
+            }
+            Err(e) => self.show_failure(e.to_string()),
+        }
+    }
+
+    fn show_failure(&mut self, text: String) {
+        match self.dialogs.last_mut() {
+            Some(Dialog::Form(fd)) => fd.form.banner = Some(text),
+            _ => self.error("Not saved", &text),
         }
     }
 }
@@ -253,22 +402,6 @@ fn customers_action(s: &mut CustomersScreen, action: Action) -> Option<i64> {
     None
 }
 
-fn customer_action(p: &mut CustomerPage, action: Action, ch: Option<char>) {
-    match action {
-        Action::NextTab => p.tab = p.tab.next(),
-        Action::PrevTab => p.tab = p.tab.prev(),
-        Action::GoTab => {
-            if let Some(n) = ch.and_then(|c| c.to_digit(10)) {
-                p.tab = Tab::ALL[(n as usize).clamp(1, Tab::ALL.len()) - 1];
-            }
-        }
-        _ => {
-            let tab = p.tab;
-            with_table!(p, tab, |t| move_scroll(&mut t.scroll, action));
-        }
-    }
-}
-
 fn move_scroll(s: &mut table::Scroll, action: Action) {
     match action {
         Action::Down => s.move_by(1),
@@ -278,5 +411,14 @@ fn move_scroll(s: &mut table::Scroll, action: Action) {
         Action::Home => s.home(),
         Action::End => s.end(),
         _ => {}
+    }
+}
+
+impl App {
+    fn tab_move(&mut self, action: Action) {
+        if let Some(Screen::Customer(p)) = self.screens.last_mut() {
+            let tab = p.tab;
+            with_table!(p, tab, |t| move_scroll(&mut t.scroll, action));
+        }
     }
 }

@@ -6,9 +6,9 @@ use super::form::Form;
 use super::forms::{self, Purpose};
 use super::{App, Screen};
 use crate::app::action::Action;
+use crate::domain::Money;
 use crate::domain::columns::Tab;
 use crate::domain::status::ContractStatus;
-use crate::domain::Money;
 use std::collections::BTreeMap;
 
 impl App {
@@ -97,7 +97,10 @@ impl App {
             Action::DeleteContact => {
                 if let Some(c) = p.contacts.selected() {
                     let lines = if c.primary {
-                        vec!["This is the primary contact; make another contact primary first if there are others.".into()]
+                        vec![
+                            "This is the primary contact; make another contact primary first if there are others."
+                                .into(),
+                        ]
                     } else {
                         vec![format!("{} <{}> will be removed.", c.name, c.email)]
                     };

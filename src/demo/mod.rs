@@ -218,7 +218,7 @@ fn customer(s: &Seeder<'_>, rng: &mut Rng, c: &Company<'_>, today: NaiveDate) ->
                     ..Audit::default()
                 },
                 &format!("{at}T14:00:00Z"),
-                *rng.pick(people::STAFF),
+                rng.pick::<&str>(people::STAFF),
             )?;
         }
     }
@@ -226,7 +226,7 @@ fn customer(s: &Seeder<'_>, rng: &mut Rng, c: &Company<'_>, today: NaiveDate) ->
         let opened = today - chrono::Duration::days(rng.range(1, 360));
         let resolved = rng.chance(70).then(|| (opened + chrono::Duration::days(rng.range(0, 9)), rng.chance(60)));
         let resolved = resolved.filter(|(d, _)| *d <= today);
-        s.conversation(id, *rng.pick(people::SUBJECTS), opened, resolved)?;
+        s.conversation(id, rng.pick::<&str>(people::SUBJECTS), opened, resolved)?;
     }
     Ok(id)
 }

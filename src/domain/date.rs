@@ -121,7 +121,7 @@ pub fn period_label(start: NaiveDate, end: NaiveDate) -> String {
         if months == 1 {
             return start.format("%b %Y").to_string();
         }
-        if months == 3 && (start.month() - 1) % 3 == 0 {
+        if months == 3 && (start.month() - 1).is_multiple_of(3) {
             return format!("{}-Q{}", start.year(), (start.month() - 1) / 3 + 1);
         }
         if months == 12 {

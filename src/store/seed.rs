@@ -298,8 +298,10 @@ impl Seeder<'_> {
             ],
         )?;
         let id = self.tx.last_insert_rowid();
-        self.tx
-            .execute("INSERT INTO document_content(document_id, content) VALUES (?1, ?2)", params![id, d.content])?;
+        self.tx.execute(
+            "INSERT INTO document_content(document_id, seq, content) VALUES (?1, 0, ?2)",
+            params![id, d.content],
+        )?;
         Ok(id)
     }
 

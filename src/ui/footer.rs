@@ -7,9 +7,9 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-pub fn draw(frame: &mut Frame, area: Rect, ctx: Context, theme: &Theme) {
+pub fn draw(frame: &mut Frame, area: Rect, contexts: &[Context], theme: &Theme) {
     let mut spans = Vec::new();
-    for (keys, hint) in footer(ctx) {
+    for (keys, hint) in footer(contexts) {
         spans.push(Span::raw(" "));
         spans.push(Span::styled(keys, theme.key));
         spans.push(Span::styled(format!(" {hint} "), theme.muted));

@@ -4,12 +4,12 @@
 use super::theme::Theme;
 use crate::app::dialog::FormDialog;
 use crate::app::form::{Field, FieldKind};
-use crate::app::keymap::{footer, Context};
+use crate::app::keymap::{Context, footer};
 use crate::domain::text::clean;
+use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Wrap};
-use ratatui::Frame;
 
 const LABEL_W: u16 = 19;
 const CHECKLIST_ROWS: usize = 6;
@@ -39,7 +39,7 @@ pub fn draw(frame: &mut Frame, area: Rect, fd: &FormDialog, theme: &Theme) {
     frame.render_widget(block, rect);
     let mut y = inner.y;
     let bottom = inner.y + inner.height;
-    let mut line_at = |y: u16, h: u16| Rect { x: inner.x, y, width: inner.width, height: h.min(bottom.saturating_sub(y)) };
+    let line_at = |y: u16, h: u16| Rect { x: inner.x, y, width: inner.width, height: h.min(bottom.saturating_sub(y)) };
     if let Some(b) = &form.banner {
         frame.render_widget(Paragraph::new(Span::styled(clean(b).into_owned(), theme.error)), line_at(y, 1));
         y += 1;
@@ -97,7 +97,7 @@ pub fn draw(frame: &mut Frame, area: Rect, fd: &FormDialog, theme: &Theme) {
 fn field(frame: &mut Frame, area: Rect, f: &Field, focused: bool, theme: &Theme) -> u16 {
     match &f.kind {
         FieldKind::Text(t) if focused => {
-            frame.render_widget(t, area);
+            frame.render_widget(&**t, area);
             1
         }
         FieldKind::Text(_) => {
@@ -110,7 +110,10 @@ fn field(frame: &mut Frame, area: Rect, f: &Field, focused: bool, theme: &Theme)
             let style = if focused { theme.selected } else { ratatui::style::Style::new() };
             let more = if options.len() > 1 { "  ‹ ›" } else { "" };
             frame.render_widget(
-                Paragraph::new(Line::from(vec![Span::styled(format!(" {text} "), style), Span::styled(more, theme.muted)])),
+                Paragraph::new(Line::from(vec![
+                    Span::styled(format!(" {text} "), style),
+                    Span::styled(more, theme.muted),
+                ])),
                 area,
             );
             1
@@ -131,7 +134,13 @@ fn field(frame: &mut Frame, area: Rect, f: &Field, focused: bool, theme: &Theme)
             for (n, i) in (first..first + rows).enumerate() {
                 let r = Rect { y: area.y + n as u16, ..area };
                 let mark = if checked[i] { "[x]" } else { "[ ]" };
-                let style = if focused && f.enabled && i == *cursor { theme.selected } else if f.enabled { ratatui::style::Style::new() } else { theme.muted };
+                let style = if focused && f.enabled && i == *cursor {
+                    theme.selected
+                } else if f.enabled {
+                    ratatui::style::Style::new()
+                } else {
+                    theme.muted
+                };
                 frame.render_widget(Paragraph::new(Span::styled(format!("{mark} {}", clean(&items[i].1)), style)), r);
             }
             rows as u16

@@ -96,5 +96,5 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, s: &CustomersScreen, theme
             frame.render_widget(Paragraph::new(Line::from(spans)), l.status);
         }
     }
-    super::footer::draw(frame, l.footer, app.context(), theme);
+    super::footer::draw(frame, l.footer, &app.contexts(), theme);
 }

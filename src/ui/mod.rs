@@ -2,6 +2,7 @@
 
 pub mod cards;
 mod footer;
+mod form;
 mod grid;
 pub mod layout;
 mod list;
@@ -10,7 +11,8 @@ mod popup;
 mod tabs;
 pub mod theme;
 
-use crate::app::{App, Dialog, Screen};
+use crate::app::dialog::Dialog;
+use crate::app::{App, Screen};
 use theme::Theme;
 
 pub fn draw(app: &App, frame: &mut ratatui::Frame) {
@@ -22,8 +24,11 @@ pub fn draw(app: &App, frame: &mut ratatui::Frame) {
     }
     for d in &app.dialogs {
         match d {
-            Dialog::Help { ctx, scroll } => popup::help(frame, area, *ctx, *scroll, &theme),
-            Dialog::Message { title, text } => popup::message(frame, area, title, text, &theme),
+            Dialog::Help { contexts, scroll } => popup::help(frame, area, contexts, *scroll, &theme),
+            Dialog::Message { title, text, reload } => popup::message(frame, area, title, text, *reload, &theme),
+            Dialog::Form(fd) => form::draw(frame, area, fd, &theme),
+            Dialog::Confirm(c) => popup::confirm(frame, area, c, &theme),
+            Dialog::Menu(m) => popup::menu(frame, area, m, &theme),
         }
     }
 }

@@ -38,7 +38,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, p: &CustomerPage, theme: &
         }
     }
     status(frame, l.status, app, p, theme);
-    super::footer::draw(frame, l.footer, app.context(), theme);
+    super::footer::draw(frame, l.footer, &app.contexts(), theme);
 }
 
 fn header(frame: &mut Frame, area: Rect, p: &CustomerPage, theme: &Theme) {

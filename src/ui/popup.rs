@@ -1,6 +1,7 @@
-//! Overlays: help and messages, centred over the page.
+//! Overlays: help, messages, confirmations and menus, centred over the page.
 
 use super::theme::Theme;
+use crate::app::dialog::{Confirm, Menu};
 use crate::app::keymap::{self, Context};
 use crate::domain::metrics::FORMULAS;
 use crate::domain::text::clean;
@@ -9,18 +10,38 @@ use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Wrap};
 
-fn centered(area: Rect, width: u16, height: u16) -> Rect {
+pub(super) fn centered(area: Rect, width: u16, height: u16) -> Rect {
     let [v] = Layout::vertical([Constraint::Length(height.min(area.height))]).flex(Flex::Center).areas(area);
     let [h] = Layout::horizontal([Constraint::Length(width.min(area.width))]).flex(Flex::Center).areas(v);
     h
 }
 
-pub fn help(frame: &mut Frame, area: Rect, ctx: Context, scroll: u16, theme: &Theme) {
+fn keys_line(ctx: Context, theme: &Theme) -> Line<'static> {
+    Line::from(
+        keymap::footer(&[ctx])
+            .into_iter()
+            .flat_map(|(k, h)| [Span::styled(k.to_string(), theme.key), Span::styled(format!(" {h}   "), theme.muted)])
+            .collect::<Vec<_>>(),
+    )
+}
+
+fn boxed(frame: &mut Frame, area: Rect, title: &str, lines: Vec<Line<'_>>, style: ratatui::style::Style) {
+    let width = 72.min(area.width);
+    let inner_w = width.saturating_sub(2).max(1) as usize;
+    let height: usize = lines.iter().map(|l| l.width().div_ceil(inner_w).max(1)).sum::<usize>() + 2;
+    let rect = centered(area, width, height as u16);
+    let block =
+        Block::bordered().border_type(BorderType::Rounded).border_style(style).title(format!(" {} ", clean(title)));
+    frame.render_widget(Clear, rect);
+    frame.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: false }), rect);
+}
+
+pub fn help(frame: &mut Frame, area: Rect, contexts: &[Context], scroll: u16, theme: &Theme) {
     let mut lines = vec![Line::styled("Keys", theme.title)];
-    for (keys, hint) in keymap::help(ctx) {
+    for (keys, hint) in keymap::help(contexts) {
         lines.push(Line::from(vec![Span::styled(format!("  {keys:<10}"), theme.key), Span::raw(hint)]));
     }
-    if ctx == Context::Customer {
+    if contexts.contains(&Context::Customer) {
         lines.push(Line::raw(""));
         lines.push(Line::styled("How the figures are computed", theme.title));
         for (name, formula) in FORMULAS {
@@ -35,21 +56,48 @@ pub fn help(frame: &mut Frame, area: Rect, ctx: Context, scroll: u16, theme: &Th
     let block = Block::bordered()
         .border_type(BorderType::Rounded)
         .border_style(theme.popup_border)
-        .title(" Help — Esc closes ");
+        .title(" Help — Esc closes, ↑↓ scroll ");
     frame.render_widget(Clear, rect);
     frame.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: false }).scroll((scroll, 0)), rect);
 }
 
-pub fn message(frame: &mut Frame, area: Rect, title: &str, text: &str, theme: &Theme) {
-    let width = 60.min(area.width);
-    let lines =
-        vec![Line::raw(clean(text).into_owned()), Line::raw(""), Line::styled("Enter or Esc to close", theme.muted)];
-    let height = (text.len() as u16 / width.saturating_sub(4).max(1)) + 6;
-    let rect = centered(area, width, height);
-    let block = Block::bordered()
-        .border_type(BorderType::Rounded)
-        .border_style(theme.error)
-        .title(format!(" {} ", clean(title)));
-    frame.render_widget(Clear, rect);
-    frame.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: false }), rect);
+pub fn message(frame: &mut Frame, area: Rect, title: &str, text: &str, reload: bool, theme: &Theme) {
+    let mut lines: Vec<Line> = text.lines().map(|l| Line::raw(clean(l).into_owned())).collect();
+    lines.push(Line::raw(""));
+    lines.push(if reload {
+        Line::from(vec![
+            Span::styled("r", theme.key),
+            Span::styled(" reload   ", theme.muted),
+            Span::styled("Esc", theme.key),
+            Span::styled(" close", theme.muted),
+        ])
+    } else {
+        keys_line(Context::Message, theme)
+    });
+    boxed(frame, area, title, lines, theme.error);
+}
+
+pub fn confirm(frame: &mut Frame, area: Rect, c: &Confirm, theme: &Theme) {
+    let mut lines: Vec<Line> = c.lines.iter().map(|l| Line::raw(clean(l).into_owned())).collect();
+    lines.push(Line::raw(""));
+    lines.push(keys_line(Context::Confirm, theme));
+    boxed(frame, area, &c.title, lines, theme.popup_border);
+}
+
+pub fn menu(frame: &mut Frame, area: Rect, m: &Menu, theme: &Theme) {
+    let mut lines: Vec<Line> = m
+        .items
+        .iter()
+        .enumerate()
+        .map(|(i, (label, _))| {
+            if i == m.selected {
+                Line::styled(format!("▶ {label}"), theme.selected)
+            } else {
+                Line::raw(format!("  {label}"))
+            }
+        })
+        .collect();
+    lines.push(Line::raw(""));
+    lines.push(keys_line(Context::Menu, theme));
+    boxed(frame, area, &m.title, lines, theme.popup_border);
 }

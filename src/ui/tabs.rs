@@ -118,7 +118,7 @@ pub fn documents() -> Vec<Column<DocumentRow>> {
         col(Col::DocUploaded, "Uploaded", 16, 1, |r, _| {
             r.uploaded_at.replace('T', " ").chars().take(16).collect::<String>().into()
         }),
-        col(Col::DocKind, "Type", 8, 0, |r, _| format!("{}", r.kind.label()).into()),
+        col(Col::DocKind, "Type", 8, 0, |r, _| r.kind.label().into()),
         col(Col::DocContract, "Contract", 16, 2, |r, _| r.contract_name.clone().unwrap_or_default().into()),
         right(col(Col::DocSize, "Size", 9, 0, |r, _| size_label(r.size_bytes).into())),
     ]

@@ -53,6 +53,7 @@ fn load(tx: &rusqlite::Connection, id: i64) -> Result<(i64, ContractRow)> {
     Ok((customer, row))
 }
 
+#[allow(clippy::too_many_arguments)]
 fn audit(
     tx: &Transaction<'_>,
     who: &str,

@@ -37,6 +37,11 @@ pub(crate) fn versioned(
     })
 }
 
+/// Deletes a row of `table` at the version the user saw.
+pub(crate) fn versioned_delete(tx: &Transaction<'_>, table: &str, id: i64, version: i64, what: &str) -> Result<()> {
+    versioned(tx, &format!("DELETE FROM {table} WHERE id = ?1 AND version = ?2"), &[&id, &version], table, id, what)
+}
+
 /// The customer's currency, or NotFound.
 pub(crate) fn customer_currency(tx: &Transaction<'_>, customer_id: i64) -> Result<crate::domain::Currency> {
     let cur: Option<String> =
