@@ -76,7 +76,7 @@ pub static BINDINGS: &[Binding] = &[
     b(Input, &[code(Enter)], "Enter", Action::InputAccept, "keep search", true),
     b(Input, &[code(Esc)], "Esc", Action::InputCancel, "clear search", true),
     // Forms.
-    b(Form, &[code(Tab)], "Tab", Action::FormNext, "next field (completes paths)", true),
+    b(Form, &[code(Tab)], "Tab", Action::FormNext, "next field", true),
     b(Form, &[code(BackTab)], "S-Tab", Action::FormPrev, "previous field", false),
     b(Form, &[code(Enter)], "Enter", Action::FormEnter, "next / save on last", false),
     b(Form, &[ctrl('s')], "Ctrl-S", Action::FormSave, "save", true),

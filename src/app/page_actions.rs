@@ -96,14 +96,13 @@ impl App {
             }
             Action::DeleteContact => {
                 if let Some(c) = p.contacts.selected() {
-                    let lines = if c.primary {
-                        vec![
-                            "This is the primary contact; make another contact primary first if there are others."
-                                .into(),
-                        ]
-                    } else {
-                        vec![format!("{} <{}> will be removed.", c.name, c.email)]
-                    };
+                    if c.primary && p.count(Tab::Contacts) > 1 {
+                        let text =
+                            format!("{} is the primary contact. Make another contact primary first (P).", c.name);
+                        self.error("Cannot delete the primary contact", &text);
+                        return;
+                    }
+                    let lines = vec![format!("{} <{}> will be removed.", c.name, c.email)];
                     let effect = Effect::DeleteContact { id: c.id, version: c.version };
                     self.confirm(format!("Delete contact {}?", c.name), lines, effect);
                 }

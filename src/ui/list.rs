@@ -91,7 +91,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, s: &CustomersScreen, theme
                 spans.push(Span::styled(format!(" · search \"{}\"", crate::domain::text::clean(&s.query)), theme.key));
             }
             if let Some(m) = &app.message {
-                spans.push(Span::styled(format!("  {}", crate::domain::text::clean(m)), theme.error));
+                spans.push(Span::styled(format!("  {}", crate::domain::text::clean(m)), theme.notice));
             }
             frame.render_widget(Paragraph::new(Line::from(spans)), l.status);
         }

@@ -118,7 +118,7 @@ pub fn documents() -> Vec<Column<DocumentRow>> {
         col(Col::DocUploaded, "Uploaded", 16, 1, |r, _| {
             r.uploaded_at.replace('T', " ").chars().take(16).collect::<String>().into()
         }),
-        col(Col::DocKind, "Type", 8, 0, |r, _| r.kind.label().into()),
+        col(Col::DocKind, "Type", 22, 1, |r, _| format!("{} · {}", r.kind.label(), r.format).into()),
         col(Col::DocContract, "Contract", 16, 2, |r, _| r.contract_name.clone().unwrap_or_default().into()),
         right(col(Col::DocSize, "Size", 9, 0, |r, _| size_label(r.size_bytes).into())),
     ]
@@ -126,7 +126,9 @@ pub fn documents() -> Vec<Column<DocumentRow>> {
 
 pub fn activity() -> Vec<Column<ActivityRow>> {
     vec![
-        col(Col::ActWhen, "When", 16, 0, |r, _| r.at.replace('T', " ").chars().take(16).collect::<String>().into()),
+        col(Col::ActWhen, "When (UTC)", 16, 0, |r, _| {
+            r.at.replace('T', " ").chars().take(16).collect::<String>().into()
+        }),
         col(Col::ActWho, "Who", 10, 1, |r, _| r.who.as_str().into()),
         fill(col(Col::ActWhat, "What", 20, 0, |r, _| r.summary.as_str().into())),
     ]

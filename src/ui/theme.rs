@@ -25,6 +25,8 @@ pub struct Theme {
     pub tab: Style,
     pub status: Style,
     pub error: Style,
+    /// What just happened ("Saved …").
+    pub notice: Style,
     pub popup_border: Style,
 }
 
@@ -54,6 +56,7 @@ impl Theme {
             tab: c(Color::Gray),
             status: c(Color::Gray),
             error: c(Color::Red).add_modifier(bold),
+            notice: c(Color::Green),
             popup_border: c(Color::Cyan),
         }
     }
