@@ -49,3 +49,41 @@ fn opens_a_customer_and_shows_its_metrics() {
     let raw = String::from_utf8_lossy(&raw);
     assert!(raw.contains("\x1b[?1049l"), "alternate screen left");
 }
+
+/// The Outstanding card's amount on screen.
+fn outstanding(screen: &str) -> String {
+    let line = screen.lines().find(|l| l.contains("Outstanding")).expect("Outstanding card");
+    let col = line.find("Outstanding").unwrap();
+    let below = screen.lines().skip_while(|l| !l.contains("Outstanding")).nth(1).unwrap();
+    below.chars().skip(line[..col].chars().count()).take(20).collect::<String>().trim().trim_matches('│').trim().to_string()
+}
+
+#[test]
+fn create_an_invoice_then_cancel_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.db");
+    std::fs::copy(demo_db(), &db).unwrap();
+    let db = db.to_str().unwrap();
+    let mut tui = Tui::start(&["--db", db, "--today", TODAY, "--customer", "1"], 120, 40);
+    let screen = tui.wait_for("Billed & Collected");
+    let before = outstanding(&screen);
+    tui.send("i");
+    tui.wait_for("Create invoice");
+    for _ in 0..6 {
+        tui.send("\t");
+    }
+    tui.send("1000");
+    tui.send("\x13"); // Ctrl-S
+    let screen = tui.wait_for("Created invoice");
+    let with_invoice = outstanding(&screen);
+    assert_ne!(with_invoice, before, "Outstanding grew:\n{screen}");
+    tui.send(" ");
+    tui.wait_for("1 selected, $1,000.00");
+    tui.send("x");
+    tui.wait_for("Cancel 1 invoice totalling $1,000.00?");
+    tui.send("y");
+    let screen = tui.wait_for("Cancelled 1 invoice");
+    assert_eq!(outstanding(&screen), before, "Outstanding is back:\n{screen}");
+    let (code, out, _) = run(&["check", "--db", db, "--today", TODAY]);
+    assert_eq!(code, 0, "{out}");
+}

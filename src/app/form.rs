@@ -2,9 +2,7 @@
 //! checklists; Tab/Shift-Tab between fields, Ctrl-S or Enter on the last
 //! field to save, Esc to cancel. Errors sit next to their field.
 
-#[cfg(test)]
-use ratatui::crossterm::event::KeyModifiers;
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui_textarea::{CursorMove, TextArea};
 
 pub enum FieldKind {
@@ -224,6 +222,11 @@ impl Form {
                     step = Some(true);
                     false
                 }
+                // Readline's Ctrl-U: delete back to the start of the field.
+                KeyCode::Char('u') if key.modifiers.contains(KeyModifiers::CONTROL) => t.delete_line_by_head(),
+                // One-line fields: no key may insert a line break.
+                KeyCode::Char('j' | 'm') if key.modifiers.contains(KeyModifiers::CONTROL) => false,
+                KeyCode::Enter => false,
                 _ => t.input(key),
             },
             FieldKind::Choice { options, selected } => match key.code {

@@ -2,6 +2,9 @@
 //! test binary, and the real binary driven in a pseudo-terminal.
 #![allow(dead_code)]
 
+pub mod fixture;
+pub mod keys;
+
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};

@@ -1,0 +1,129 @@
+//! Forms typed through the real key handling: bad input is refused next to
+//! the field and nothing is written; good input lands in one transaction.
+
+mod support;
+
+use ardesk::app::App;
+use ardesk::domain::columns::{Seek, Sort, Tab};
+use ardesk::domain::model::{ActivityRow, ContactRow, InvoiceRow};
+use ratatui::layout::Rect;
+use support::fixture::{d, fixture};
+use support::keys::{press, render};
+
+fn app() -> App {
+    App::new(fixture(), d("2026-03-01"), Rect::new(0, 0, 100, 40)).unwrap()
+}
+
+fn invoice_count(app: &App) -> i64 {
+    app.page().unwrap().figures.counts[Tab::Invoices.index()]
+}
+
+#[test]
+fn create_invoice_refuses_bad_fields_then_saves() {
+    let mut app = app();
+    press(&mut app, &["Enter", "i"]);
+    let before = invoice_count(&app);
+    // Number, issue date, due date, period, total.
+    press(
+        &mut app,
+        &["Tab", "C-u", "type:INV-000001", "Tab", "C-u", "type:2026-02-30", "Tab", "C-u", "type:2026-01-01"],
+    );
+    press(&mut app, &["Tab", "type:2026-03-01", "Tab", "Tab", "type:12,34.5", "C-s"]);
+    let s = render(&app, 100, 40);
+    assert!(s.contains("\"2026-02-30\": February 2026 has 28 days"), "{s}");
+    assert!(s.contains("enter both dates or neither"), "{s}");
+    assert!(s.contains("commas must group thousands"), "{s}");
+    assert_eq!(invoice_count(&app), before, "nothing written");
+    // Fix the fields; the duplicate number is refused by the store.
+    press(&mut app, &["S-Tab", "S-Tab", "S-Tab", "S-Tab", "C-u", "type:2026-02-20", "Tab", "C-u", "type:2026-03-22"]);
+    press(&mut app, &["Tab", "C-u", "Tab", "Tab", "C-u", "type:1,234.50", "C-s"]);
+    let s = render(&app, 100, 40);
+    assert!(s.contains("invoice number INV-000001 is already used"), "{s}");
+    press(&mut app, &["S-Tab", "S-Tab", "S-Tab", "S-Tab", "S-Tab", "C-u", "type:INV-000100", "C-s"]);
+    let s = render(&app, 100, 40);
+    assert!(s.contains("Created invoice INV-000100 for $1,234.50"), "{s}");
+    assert_eq!(invoice_count(&app), before + 1);
+    let rows = app.store.window::<InvoiceRow>(1, Sort::default_for(Tab::Invoices), &Seek::First, 50).unwrap();
+    let inv = rows.iter().find(|r| r.row.number == "INV-000100").unwrap();
+    assert_eq!((inv.row.total.minor, inv.row.due_date), (123_450, d("2026-03-22")));
+}
+
+#[test]
+fn amounts_and_dates_are_refused_with_reasons() {
+    let mut app = app();
+    press(&mut app, &["Enter", "3", "p", "Tab", "type:-0", "C-s"]);
+    assert!(render(&app, 100, 40).contains("the amount must not be negative"));
+    press(&mut app, &["C-u", "type:10.123", "C-s"]);
+    assert!(render(&app, 100, 40).contains("USD has 2 decimal places"));
+    press(&mut app, &["Esc"]);
+    assert!(render(&app, 100, 40).contains("Discard changes?"), "asks before discarding typed input");
+    press(&mut app, &["y"]);
+    assert!(!render(&app, 100, 40).contains("Record payment"));
+}
+
+#[test]
+fn contact_validation_and_save() {
+    let mut app = app();
+    press(&mut app, &["Enter", "4", "n", "Tab", "type:bob@", "Tab", "type:12ab", "C-s"]);
+    let s = render(&app, 100, 40);
+    assert!(s.contains("Name is required"), "{s}");
+    assert!(s.contains("\"bob@\" is not an email address"), "{s}");
+    assert!(s.contains("\"12ab\" is not a phone number"), "{s}");
+    press(
+        &mut app,
+        &[
+            "S-Tab",
+            "S-Tab",
+            "type:Quinn Avery",
+            "Tab",
+            "type:example.com",
+            "Tab",
+            "C-u",
+            "type:+44 20 7946 0000",
+            "C-s",
+        ],
+    );
+    let rows = app.store.window::<ContactRow>(1, Sort::default_for(Tab::Contacts), &Seek::First, 10).unwrap();
+    let q = rows.iter().find(|r| r.row.name == "Quinn Avery").expect("saved");
+    assert_eq!(q.row.email, "bob@example.com");
+    let log = app.store.window::<ActivityRow>(1, Sort::default_for(Tab::Activity), &Seek::First, 1).unwrap();
+    assert!(log[0].row.summary.contains("added contact Quinn Avery"));
+}
+
+#[test]
+fn typing_q_in_a_form_types_it() {
+    let mut app = app();
+    press(&mut app, &["Enter", "e", "C-u", "type:quick q", "Enter"]);
+    assert!(!app.quit);
+    assert!(render(&app, 100, 40).contains("quick q"));
+}
+
+#[test]
+fn edit_customer_updates_badges_at_once() {
+    let mut app = app();
+    press(&mut app, &["Enter"]);
+    assert!(render(&app, 100, 40).contains("Invoices Paused"));
+    // Name, legal, email, currency (locked), paused, portal.
+    press(&mut app, &["e", "Tab", "Tab", "Tab", "Space", "C-s"]);
+    let s = render(&app, 100, 40);
+    assert!(!s.contains("Invoices Paused"), "{s}");
+    assert!(s.contains("Portal"));
+}
+
+#[test]
+fn cancel_selected_from_the_keyboard() {
+    let mut app = app();
+    press(&mut app, &["Enter"]);
+    let before = app.page().unwrap().figures.metrics.outstanding;
+    // Select the first three rows (draft, cancelled, open), then cancel.
+    press(&mut app, &["Space", "Space", "Space"]);
+    assert!(render(&app, 100, 40).contains("3 selected, $17,500.00"));
+    press(&mut app, &["x"]);
+    let s = render(&app, 100, 40);
+    assert!(s.contains("Cancel 2 invoices totalling $15,000.00?"), "{s}");
+    assert!(s.contains("INV-000004: not cancelled, already cancelled"), "{s}");
+    press(&mut app, &["y"]);
+    let after = app.page().unwrap().figures.metrics.outstanding;
+    assert_eq!(before.minor - after.minor, 1_000_000, "the open $10,000 invoice left Outstanding");
+    assert!(render(&app, 100, 40).contains("Cancelled 2 invoices"));
+}

@@ -1,0 +1,53 @@
+//! Driving the app as a user does: keys through the real keymap, the
+//! screen drawn into a TestBackend after each step.
+
+use ardesk::app::App;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+pub fn render(app: &App, w: u16, h: u16) -> String {
+    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+    t.draw(|f| ardesk::ui::draw(app, f)).unwrap();
+    let buf = t.backend().buffer().clone();
+    let mut out = String::new();
+    for y in 0..h {
+        let mut line = String::new();
+        for x in 0..w {
+            line.push_str(buf[(x, y)].symbol());
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+/// Presses keys written as in the footer: "j", "Enter", "Esc", "Tab",
+/// "S-Tab", "C-s", "Space"; longer text is typed character by character
+/// when prefixed with "type:".
+pub fn press(app: &mut App, keys: &[&str]) {
+    for k in keys {
+        if let Some(text) = k.strip_prefix("type:") {
+            for c in text.chars() {
+                app.handle_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+            }
+            continue;
+        }
+        let (code, mods) = match *k {
+            "Enter" => (KeyCode::Enter, KeyModifiers::NONE),
+            "Esc" => (KeyCode::Esc, KeyModifiers::NONE),
+            "Tab" => (KeyCode::Tab, KeyModifiers::NONE),
+            "S-Tab" => (KeyCode::BackTab, KeyModifiers::SHIFT),
+            "Down" => (KeyCode::Down, KeyModifiers::NONE),
+            "Up" => (KeyCode::Up, KeyModifiers::NONE),
+            "Right" => (KeyCode::Right, KeyModifiers::NONE),
+            "End" => (KeyCode::End, KeyModifiers::NONE),
+            "Space" => (KeyCode::Char(' '), KeyModifiers::NONE),
+            "Backspace" => (KeyCode::Backspace, KeyModifiers::NONE),
+            "C-s" => (KeyCode::Char('s'), KeyModifiers::CONTROL),
+            "C-u" => (KeyCode::Char('u'), KeyModifiers::CONTROL),
+            s => (KeyCode::Char(s.chars().next().unwrap()), KeyModifiers::NONE),
+        };
+        app.handle_key(KeyEvent::new(code, mods));
+    }
+}
