@@ -184,7 +184,10 @@ pub fn demo(path: &Path, invoices: Option<u64>, force: bool, today: NaiveDate, o
     let started = std::time::Instant::now();
     let result = (|| -> Result<crate::demo::DemoReport> {
         let mut store = Store::open(&tmp, OpenMode::Create)?;
+        // A temporary file renamed only when complete: it needs no journal.
+        store.scratch_mode()?;
         let report = crate::demo::generate(&mut store, &crate::demo::DemoOptions { today, big_invoices: invoices })?;
+        store.normal_mode()?;
         store.checkpoint()?;
         Ok(report)
     })();

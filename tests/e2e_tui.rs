@@ -55,7 +55,15 @@ fn outstanding(screen: &str) -> String {
     let line = screen.lines().find(|l| l.contains("Outstanding")).expect("Outstanding card");
     let col = line.find("Outstanding").unwrap();
     let below = screen.lines().skip_while(|l| !l.contains("Outstanding")).nth(1).unwrap();
-    below.chars().skip(line[..col].chars().count()).take(20).collect::<String>().trim().trim_matches('│').trim().to_string()
+    below
+        .chars()
+        .skip(line[..col].chars().count())
+        .take(20)
+        .collect::<String>()
+        .trim()
+        .trim_matches('│')
+        .trim()
+        .to_string()
 }
 
 #[test]

@@ -12,6 +12,7 @@ mod migrate;
 mod oracle;
 pub mod seed;
 mod selection;
+pub mod summaries;
 mod tabs;
 pub mod window;
 pub mod writes;
@@ -155,6 +156,22 @@ impl Store {
         let out = f(&tx)?;
         tx.commit()?;
         Ok(out)
+    }
+
+    /// For building a fresh database in a temporary file that is renamed
+    /// into place only when complete (the demo): no journal, no syncs and a
+    /// large cache. Never use it on a database people work in.
+    pub fn scratch_mode(&self) -> Result<()> {
+        let _: String = self.conn.query_row("PRAGMA journal_mode = OFF", [], |r| r.get(0))?;
+        self.conn.execute_batch("PRAGMA synchronous = OFF; PRAGMA cache_size = -262144;")?;
+        Ok(())
+    }
+
+    /// Back to the normal, crash-safe settings after `scratch_mode`.
+    pub fn normal_mode(&self) -> Result<()> {
+        let _: String = self.conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+        self.conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA cache_size = -8192;")?;
+        Ok(())
     }
 
     /// Moves everything from the WAL into the main file.

@@ -102,6 +102,18 @@ impl Store {
 }
 
 impl Seeder<'_> {
+    /// Lifts the summary triggers for a bulk load; `rebuild_summaries` must
+    /// follow before `commit`.
+    pub fn suspend_summaries(&self) -> Result<super::summaries::Suspended> {
+        super::summaries::suspend(&self.tx)
+    }
+
+    /// Recomputes the loaded customers' caches and summaries and restores
+    /// the triggers.
+    pub fn rebuild_summaries(&self, customers: &[i64], suspended: super::summaries::Suspended) -> Result<()> {
+        super::summaries::rebuild(&self.tx, customers, suspended)
+    }
+
     pub fn commit(self) -> Result<()> {
         self.tx.commit()?;
         Ok(())
