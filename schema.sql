@@ -66,6 +66,9 @@ CREATE TABLE invoices (
     id             INTEGER PRIMARY KEY,
     customer_id    INTEGER NOT NULL REFERENCES customers(id),
     contract_id    INTEGER REFERENCES contracts(id),
+    -- The contract's name, kept by the writers and the rename trigger, so
+    -- the Invoices tab sorts and filters by it on an index.
+    contract_name  TEXT    NOT NULL DEFAULT '',
     number         TEXT    NOT NULL UNIQUE CHECK (length(trim(number)) > 0),
     issue_date     TEXT    NOT NULL CHECK (date(issue_date) IS issue_date),
     due_date       TEXT    NOT NULL CHECK (date(due_date) IS due_date AND due_date >= issue_date),
@@ -92,6 +95,8 @@ CREATE INDEX invoices_by_due    ON invoices(customer_id, due_date, id);
 CREATE INDEX invoices_by_total  ON invoices(customer_id, total_minor, id);
 CREATE INDEX invoices_by_number ON invoices(customer_id, number, id);
 CREATE INDEX invoices_by_status ON invoices(customer_id, status, id);
+CREATE INDEX invoices_by_contract_name ON invoices(customer_id, contract_name, id);
+CREATE INDEX invoices_by_period ON invoices(customer_id, coalesce(period_start, ''), id);
 -- Oldest-first payment allocation and overdue filters walk only open invoices.
 CREATE INDEX invoices_open_by_due ON invoices(customer_id, due_date, id) WHERE status = 'open';
 CREATE INDEX invoices_by_contract ON invoices(contract_id) WHERE contract_id IS NOT NULL;
@@ -438,6 +443,12 @@ CREATE TRIGGER applications_delete AFTER DELETE ON applications BEGIN
     UPDATE invoices SET applied_minor = applied_minor - OLD.amount_minor WHERE id = OLD.invoice_id;
     UPDATE payments SET applied_minor = applied_minor - OLD.amount_minor WHERE id = OLD.payment_id;
     UPDATE credits  SET applied_minor = applied_minor - OLD.amount_minor WHERE id = OLD.credit_id;
+END;
+
+-- Contracts -------------------------------------------------------------------
+
+CREATE TRIGGER contracts_rename AFTER UPDATE OF name ON contracts WHEN NEW.name <> OLD.name BEGIN
+    UPDATE invoices SET contract_name = NEW.name WHERE contract_id = NEW.id;
 END;
 
 -- Contacts: exactly one primary per customer that has contacts --------------

@@ -7,6 +7,10 @@ use crate::store::{CustomerFigures, Result, Store};
 use chrono::NaiveDate;
 
 pub struct CustomerPage {
+    pub today: NaiveDate,
+    /// The filter bar while it has focus, and the last refusal of it.
+    pub filter_input: Option<ratatui_textarea::TextArea<'static>>,
+    pub filter_error: Option<String>,
     pub customer: Customer,
     pub figures: CustomerFigures,
     pub tab: Tab,
@@ -58,6 +62,9 @@ impl CustomerPage {
         let customer = store.customer(id)?;
         let figures = store.figures(&customer, today)?;
         let mut page = CustomerPage {
+            today,
+            filter_input: None,
+            filter_error: None,
             customer,
             figures,
             tab: Tab::Invoices,
@@ -96,10 +103,12 @@ impl CustomerPage {
     pub fn sync(&mut self, store: &Store) -> Result<()> {
         let id = self.customer.id;
         let tab = self.tab;
+        let today = self.today;
         with_table!(self, tab, |t| {
+            let view = t.view(today);
             for _ in 0..4 {
                 let Some(f) = t.need() else { break };
-                let rows = store.window(id, t.sort, &f.seek, f.limit)?;
+                let rows = store.window_view(id, &view, &f.seek, f.limit)?;
                 t.fill(f, rows);
             }
         });

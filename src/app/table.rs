@@ -4,7 +4,8 @@
 //! fetches them (`fill`).
 
 use crate::domain::columns::{RowKey, Seek, Sort};
-use crate::store::window::Keyed;
+use crate::domain::filter::Filter;
+use crate::store::window::{Keyed, View};
 
 /// Selection and scrolling over `total` rows, `height` of them visible.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -91,6 +92,15 @@ enum Place {
 #[derive(Debug, Clone)]
 pub struct DataTable<R> {
     pub sort: Sort,
+    pub filter: Filter,
+    /// Whether `scroll.total` is the exact number of rows (a new filter's
+    /// count arrives from the worker; until then the total grows as rows
+    /// are read).
+    pub exact: bool,
+    /// Σ of the view's money column per currency, when known.
+    pub sum: Option<Vec<crate::domain::Money>>,
+    /// Bumped on every new view; a count for an older one is ignored.
+    pub generation: u64,
     pub scroll: Scroll,
     rows: Vec<Keyed<R>>,
     /// Absolute index of `rows[0]`.
@@ -101,7 +111,17 @@ pub struct DataTable<R> {
 
 impl<R> DataTable<R> {
     pub fn new(sort: Sort) -> Self {
-        DataTable { sort, scroll: Scroll::default(), rows: Vec::new(), start: 0, anchor: None }
+        DataTable {
+            sort,
+            filter: Filter::default(),
+            exact: true,
+            sum: None,
+            generation: 0,
+            scroll: Scroll::default(),
+            rows: Vec::new(),
+            start: 0,
+            anchor: None,
+        }
     }
 
     /// Extra rows read beyond the screen, so small moves need no query.
@@ -136,7 +156,30 @@ impl<R> DataTable<R> {
     pub fn reset(&mut self, total: usize) {
         self.rows.clear();
         self.anchor = None;
+        self.exact = true;
         self.scroll = Scroll { height: self.scroll.height, total, ..Scroll::default() };
+    }
+
+    /// Back to the top of a view whose size is not known yet: the first
+    /// read tells whether it fits on a screen; the count comes later.
+    pub fn reset_unknown(&mut self) {
+        let guess = self.scroll.height + self.margin();
+        self.reset(guess);
+        self.exact = false;
+        self.sum = None;
+        self.generation += 1;
+    }
+
+    /// The exact count (and sum) of the view arrived.
+    pub fn set_exact(&mut self, total: usize, sum: Option<Vec<crate::domain::Money>>) {
+        self.exact = true;
+        self.sum = sum;
+        self.scroll.set_total(total);
+    }
+
+    /// What the store needs to read this table.
+    pub fn view(&self, today: chrono::NaiveDate) -> View {
+        View { sort: self.sort, filter: self.filter.clone(), today }
     }
 
     /// What must be read to show the visible range; `None` when loaded.
@@ -227,12 +270,27 @@ impl<R> DataTable<R> {
             }
         }
         self.anchor = None;
+        if !short {
+            self.extend_unknown();
+        }
         self.trim();
     }
 
     fn set_total_from_data(&mut self, total: usize) {
-        if total < self.scroll.total || self.rows.is_empty() {
+        if total < self.scroll.total || self.rows.is_empty() || !self.exact {
             self.scroll.set_total(total);
+            self.exact = true;
+        }
+    }
+
+    /// While the count is unknown there is always one more row to move to
+    /// after the last one read, until a read comes back short.
+    fn extend_unknown(&mut self) {
+        if !self.exact {
+            let seen = self.start + self.rows.len();
+            if seen >= self.scroll.total {
+                self.scroll.total = seen + 1;
+            }
         }
     }
 

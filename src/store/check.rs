@@ -26,6 +26,11 @@ const INVARIANTS: &[(&str, &str)] = &[
                FROM credits c) c WHERE c.applied_minor <> c.s",
     ),
     (
+        "invoice's contract name differs from its contract",
+        "SELECT i.number FROM invoices i LEFT JOIN contracts c ON c.id = i.contract_id
+         WHERE i.contract_name <> coalesce(c.name, '')",
+    ),
+    (
         "negative open balance",
         "SELECT i.number FROM invoices i
          WHERE i.total_minor < (SELECT coalesce(sum(amount_minor), 0) FROM applications a WHERE a.invoice_id = i.id)",

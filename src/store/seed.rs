@@ -194,8 +194,9 @@ impl Seeder<'_> {
         self.tx
             .prepare_cached(
                 "INSERT INTO invoices(customer_id, contract_id, number, issue_date, due_date, period_start,
-                                      period_end, currency, total_minor, status, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                                      period_end, currency, total_minor, status, created_at, contract_name)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,
+                         coalesce((SELECT name FROM contracts WHERE id = ?2), ''))",
             )?
             .execute(params![
                 i.customer_id,

@@ -38,17 +38,16 @@ pub(crate) fn stored<T: Copy>(row: &Row<'_>, idx: usize, parse: fn(&str) -> Opti
 impl TabRow for InvoiceRow {
     const TAB: Tab = Tab::Invoices;
     const SELECT: &'static str = "i.id, i.number, i.total_minor, i.currency, i.applied_minor, i.issue_date, \
-         i.due_date, i.status, c.name, i.period_start, i.period_end";
-    const FROM: &'static str = "invoices i LEFT JOIN contracts c ON c.id = i.contract_id";
+         i.due_date, i.status, nullif(i.contract_name, ''), i.period_start, i.period_end";
+    const FROM: &'static str = "invoices i";
     const WHERE: &'static str = "i.customer_id = ?1";
     const ID: &'static str = "i.id";
-    const TEXT_COLS: &'static [&'static str] = &["i.number", "c.name"];
-    const SUM: Option<&'static str> = Some("i.total_minor");
+    const TEXT_COLS: &'static [&'static str] = &["i.number", "i.contract_name"];
+    const SUM: Option<(&'static str, &'static str)> = Some(("i.total_minor", "i.currency"));
 
     fn filter_expr(col: Col) -> Option<&'static str> {
         match col {
             Col::InvPeriod => Some("i.period_start"),
-            Col::InvContract => Some("c.name"),
             _ => Self::sort_expr(col),
         }
     }
@@ -64,7 +63,7 @@ impl TabRow for InvoiceRow {
             Col::InvDate => "i.issue_date",
             Col::InvDue => "i.due_date",
             Col::InvStatus => "i.status",
-            Col::InvContract => "coalesce(c.name, '')",
+            Col::InvContract => "i.contract_name",
             Col::InvPeriod => "coalesce(i.period_start, '')",
             _ => return None,
         })
@@ -148,7 +147,7 @@ impl TabRow for PaymentRow {
     const WHERE: &'static str = "p.customer_id = ?1";
     const ID: &'static str = "p.id";
     const TEXT_COLS: &'static [&'static str] = &["p.reference"];
-    const SUM: Option<&'static str> = Some("p.amount_minor");
+    const SUM: Option<(&'static str, &'static str)> = Some(("p.amount_minor", "p.currency"));
 
     fn status_sql(_col: Col, w: StatusWord) -> Option<StatusSql> {
         payment_status(w)

@@ -39,8 +39,9 @@ pub trait TabRow: Sized {
     fn status_sql(_col: Col, _word: crate::domain::filter::StatusWord) -> Option<super::filter_sql::StatusSql> {
         None
     }
-    /// The money column summed in the status line, if the tab has one.
-    const SUM: Option<&'static str> = None;
+    /// The money column summed in the status line and its currency
+    /// column, if the tab has one.
+    const SUM: Option<(&'static str, &'static str)> = None;
 }
 
 /// The rows of any tab, for code that handles all tabs alike.
@@ -123,14 +124,26 @@ impl Store {
     /// Rows matching `view.filter` and their sum (of the tab's money
     /// column): a scan of the customer's rows, so off the keystroke path
     /// on big tables.
-    pub fn view_totals<R: TabRow>(&self, customer_id: i64, view: &View) -> Result<(i64, Option<i64>)> {
+    pub fn view_totals<R: TabRow>(&self, customer_id: i64, view: &View) -> Result<(i64, Option<Vec<crate::domain::Money>>)> {
         let (filter_sql, filter_params) = super::filter_sql::where_clause::<R>(&view.filter, view.today, 2);
-        let sum = R::SUM.map_or("NULL".to_string(), |c| format!("coalesce(sum({c}), 0)"));
-        let sql = format!("SELECT count(*), {sum} FROM {} WHERE {}{filter_sql}", R::FROM, R::WHERE);
+        let (sum, cur) = R::SUM.map_or(("0", "'XXX'"), |(s, c)| (s, c));
+        let sql = format!(
+            "SELECT {cur}, count(*), coalesce(sum({sum}), 0) FROM {} WHERE {}{filter_sql} GROUP BY 1",
+            R::FROM,
+            R::WHERE
+        );
         let mut stmt = self.conn().prepare_cached(&sql)?;
         let mut params: Vec<rusqlite::types::Value> = vec![customer_id.into()];
         params.extend(filter_params);
-        Ok(stmt.query_row(rusqlite::params_from_iter(params), |r| Ok((r.get(0)?, r.get(1)?)))?)
+        let mut rows = stmt.query(rusqlite::params_from_iter(params))?;
+        let (mut count, mut sums) = (0i64, Vec::new());
+        while let Some(r) = rows.next()? {
+            count += r.get::<_, i64>(1)?;
+            if R::SUM.is_some() {
+                sums.push(crate::domain::Money::new(r.get(2)?, super::tabs::currency(r, 0)?));
+            }
+        }
+        Ok((count, R::SUM.map(|_| sums)))
     }
 
     /// Reads up to `limit` rows of a tab matching the view's filter, from
