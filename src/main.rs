@@ -61,6 +61,7 @@ fn run() -> Result<ExitCode> {
             drop(out);
             let size = ratatui::layout::Rect::default();
             let mut app = ardesk::app::App::new(store, today, size)?;
+            app.start_worker();
             if let Some(spec) = &cli.customer {
                 let id = app.store.resolve_customer(spec)?;
                 app.open_customer(id);

@@ -6,10 +6,6 @@ use crate::app::App;
 use color_eyre::eyre::{Result, bail};
 use ratatui::crossterm::event::{self, Event};
 use std::io::IsTerminal;
-use std::time::Duration;
-
-/// How often an idle page looks for changes made by other processes.
-const LIVE_POLL: Duration = Duration::from_millis(500);
 
 /// Refuses terminals that cannot show the interface, with a reason.
 pub fn check_terminal() -> Result<()> {
@@ -41,7 +37,7 @@ fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> Result<
             terminal.draw(|f| crate::ui::draw(app, f))?;
             dirty = false;
         }
-        if event::poll(LIVE_POLL)? {
+        if event::poll(app.poll_interval())? {
             match event::read()? {
                 Event::Key(key) => {
                     app.handle_key(key);

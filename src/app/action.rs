@@ -14,7 +14,12 @@ pub enum Action {
     Open,
     Search,
     SortNext,
+    SortPrev,
     SortReverse,
+    /// The filter bar of the current tab.
+    Filter,
+    /// Write the rows shown to a CSV file.
+    Export,
     NextTab,
     PrevTab,
     /// Go to the tab whose number was pressed.

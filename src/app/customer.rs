@@ -77,8 +77,11 @@ impl CustomerPage {
             selection: Default::default(),
         };
         for tab in Tab::ALL {
-            let total = page.count(tab);
-            with_table!(page, tab, |t| t.reset(total));
+            let (total, sum) = page.summary_totals(tab);
+            with_table!(page, tab, |t| {
+                t.reset(total);
+                t.sum = sum;
+            });
         }
         Ok(page)
     }
@@ -93,10 +96,52 @@ impl CustomerPage {
         self.customer = store.customer(self.customer.id)?;
         self.figures = store.figures(&self.customer, today)?;
         for tab in Tab::ALL {
-            let total = self.count(tab);
-            with_table!(self, tab, |t| t.invalidate(total));
+            let (total, sum) = self.summary_totals(tab);
+            with_table!(self, tab, |t| {
+                if t.filter.is_empty() {
+                    t.invalidate(total);
+                    t.sum = sum;
+                } else {
+                    // Recounted by the worker; keep the place meanwhile.
+                    let shown = t.scroll.total;
+                    t.invalidate(shown);
+                    t.generation += 1;
+                }
+            });
         }
         Ok(())
+    }
+
+    /// Rows and sums of an unfiltered tab, from the summaries.
+    pub fn summary_totals(&self, tab: Tab) -> (usize, Option<Vec<crate::domain::Money>>) {
+        use crate::domain::Money;
+        let f = &self.figures;
+        let sums = |own: i64, other: fn(&crate::domain::metrics::MetricParts) -> i64| {
+            let mut v = vec![Money::new(own, self.customer.currency)];
+            v.extend(f.others.iter().map(|(c, p)| Money::new(other(p), *c)));
+            v
+        };
+        let sum = match tab {
+            Tab::Invoices => Some(sums(f.own.invoice_total_minor, |p| p.invoice_total_minor)),
+            Tab::Payments => Some(sums(f.own.payment_total_minor, |p| p.payment_total_minor)),
+            _ => None,
+        };
+        (self.count(tab), sum)
+    }
+
+    /// Tabs whose filtered count must be asked for again.
+    pub fn filtered_tabs(&self) -> Vec<Tab> {
+        Tab::ALL
+            .into_iter()
+            .filter(|t| match t {
+                Tab::Invoices => !self.invoices.filter.is_empty(),
+                Tab::Contracts => !self.contracts.filter.is_empty(),
+                Tab::Payments => !self.payments.filter.is_empty(),
+                Tab::Contacts => !self.contacts.filter.is_empty(),
+                Tab::Documents => !self.documents.filter.is_empty(),
+                Tab::Activity => !self.activity.filter.is_empty(),
+            })
+            .collect()
     }
 
     /// Reads whatever rows the current tab's view is missing.
@@ -122,6 +167,21 @@ impl CustomerPage {
             *per.entry(m.currency).or_default() += m.minor;
         }
         (self.selection.len(), per.into_iter().map(|(c, v)| crate::domain::Money::new(v, c)).collect())
+    }
+
+    /// The current tab's filter text, whether its count is exact, and its sums.
+    pub fn view_state(&self) -> (String, bool, Option<Vec<crate::domain::Money>>) {
+        fn parts<R>(t: &DataTable<R>) -> (String, bool, Option<Vec<crate::domain::Money>>) {
+            (t.filter.source.clone(), t.exact, t.sum.clone())
+        }
+        match self.tab {
+            Tab::Invoices => parts(&self.invoices),
+            Tab::Contracts => parts(&self.contracts),
+            Tab::Payments => parts(&self.payments),
+            Tab::Contacts => parts(&self.contacts),
+            Tab::Documents => parts(&self.documents),
+            Tab::Activity => parts(&self.activity),
+        }
     }
 
     /// The current tab's selection and scroll.

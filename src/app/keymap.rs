@@ -73,8 +73,8 @@ use KeyCode::{BackTab, Down, End as EndKey, Enter, Esc, Home as HomeKey, PageDow
 
 pub static BINDINGS: &[Binding] = &[
     // Search field.
-    b(Input, &[code(Enter)], "Enter", Action::InputAccept, "keep search", true),
-    b(Input, &[code(Esc)], "Esc", Action::InputCancel, "clear search", true),
+    b(Input, &[code(Enter)], "Enter", Action::InputAccept, "apply", true),
+    b(Input, &[code(Esc)], "Esc", Action::InputCancel, "cancel", true),
     // Forms.
     b(Form, &[code(Tab)], "Tab", Action::FormNext, "next field", true),
     b(Form, &[code(BackTab)], "S-Tab", Action::FormPrev, "previous field", false),
@@ -98,11 +98,11 @@ pub static BINDINGS: &[Binding] = &[
     // Customers list.
     b(Customers, &[code(Enter)], "Enter", Action::Open, "open customer", true),
     b(Customers, &[k('/')], "/", Action::Search, "search", true),
-    b(Customers, &[k('s')], "s", Action::SortNext, "sort by next column", true),
+    b(Customers, &[k('s')], "s", Action::SortNext, "sort", true),
     b(Customers, &[k('S')], "S", Action::SortReverse, "reverse sort", false),
     // Invoices tab.
     b(Invoices, &[k(' ')], "Space", Action::ToggleSelect, "select", true),
-    b(Invoices, &[k('a')], "a", Action::SelectAll, "select all / none", true),
+    b(Invoices, &[k('a')], "a", Action::SelectAll, "select all", true),
     b(Invoices, &[k('x')], "x", Action::CancelSelected, "cancel selected", true),
     // Contracts tab.
     b(Contracts, &[k('m'), code(Enter)], "m/Enter", Action::ContractMenu, "actions", true),
@@ -118,6 +118,11 @@ pub static BINDINGS: &[Binding] = &[
     b(Documents, &[k('d')], "d", Action::Download, "download", true),
     b(Documents, &[k('D')], "D", Action::DeleteDocument, "delete", true),
     // Customer page, any tab.
+    b(Customer, &[k('/')], "/", Action::Filter, "filter", true),
+    b(Customer, &[k('s'), k('>')], "s/>", Action::SortNext, "sort", true),
+    b(Customer, &[k('<')], "<", Action::SortPrev, "sort by previous column", false),
+    b(Customer, &[k('S')], "S", Action::SortReverse, "reverse sort", false),
+    b(Customer, &[k('E')], "E", Action::Export, "export CSV", false),
     b(Customer, &[k('e')], "e", Action::EditCustomer, "edit customer", true),
     b(Customer, &[k('i')], "i", Action::NewInvoice, "create invoice", false),
     b(Customer, &[k('c')], "c", Action::NewContract, "create contract", false),

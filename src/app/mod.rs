@@ -12,6 +12,7 @@ pub mod forms;
 pub mod keymap;
 pub mod page_actions;
 pub mod table;
+pub mod worker;
 
 use crate::domain::columns::Tab;
 use crate::domain::model::Organization;
@@ -48,6 +49,9 @@ pub struct App {
     /// The last thing to tell the user, shown in the status line.
     pub message: Option<String>,
     data_version: i64,
+    /// Counts filtered views off the keystroke path (none in tests: then
+    /// they are counted in line).
+    worker: Option<worker::Worker>,
 }
 
 impl App {
@@ -66,6 +70,7 @@ impl App {
             quit: false,
             message: None,
             data_version,
+            worker: None,
         };
         app.resize(size);
         Ok(app)
@@ -80,6 +85,56 @@ impl App {
             }
             Err(e) => self.error("Cannot open the customer", &e.to_string()),
         }
+    }
+
+    /// Counts filtered views on a thread of their own from now on.
+    pub fn start_worker(&mut self) {
+        self.worker = worker::Worker::start(self.store.path());
+    }
+
+    /// How long the event loop may wait for a key: briefly while a count
+    /// is on its way, else long enough to stay idle.
+    pub fn poll_interval(&self) -> std::time::Duration {
+        let waiting = self.worker.as_ref().is_some_and(|w| w.pending > 0);
+        std::time::Duration::from_millis(if waiting { 25 } else { 500 })
+    }
+
+    /// Asks for the exact count and sums of a tab's filtered view.
+    fn request_totals(&mut self, tab: Tab) {
+        let today = self.today;
+        let Some(Screen::Customer(p)) = self.screens.last_mut() else { return };
+        let customer_id = p.customer.id;
+        let job =
+            with_table!(p, tab, |t| worker::Job { generation: t.generation, customer_id, tab, view: t.view(today) });
+        match &mut self.worker {
+            Some(w) => w.ask(job),
+            None => {
+                let done = worker::totals(&self.store, &job);
+                self.apply_totals(done);
+            }
+        }
+    }
+
+    fn apply_totals(&mut self, done: worker::Done) -> bool {
+        let Some(Screen::Customer(p)) = self.screens.last_mut() else { return false };
+        if p.customer.id != done.customer_id {
+            return false;
+        }
+        let applied = with_table!(p, done.tab, |t| {
+            if t.generation != done.generation {
+                false
+            } else {
+                match done.result {
+                    Ok((n, sum)) => t.set_exact(n, sum),
+                    Err(e) => self.message = Some(format!("could not count: {e}")),
+                }
+                true
+            }
+        });
+        if applied {
+            self.sync();
+        }
+        applied
     }
 
     pub fn error(&mut self, title: &str, text: &str) {
@@ -110,6 +165,7 @@ impl App {
         }
         match self.screens.last() {
             Some(Screen::Customers(s)) if s.input.is_some() => vec![Context::Input],
+            Some(Screen::Customer(p)) if p.filter_input.is_some() => vec![Context::Input],
             Some(Screen::Customer(p)) => {
                 let tab = match p.tab {
                     Tab::Invoices => Context::Invoices,
@@ -152,9 +208,14 @@ impl App {
     /// commits (PRAGMA data_version) and reloads what is shown. An open
     /// form is left alone; its save meets the version check.
     pub fn tick(&mut self) -> bool {
-        let Ok(v) = self.store.data_version() else { return false };
+        let answers = self.worker.as_mut().map(|w| w.answers()).unwrap_or_default();
+        let mut changed = false;
+        for done in answers {
+            changed |= self.apply_totals(done);
+        }
+        let Ok(v) = self.store.data_version() else { return changed };
         if v == self.data_version {
-            return false;
+            return changed;
         }
         self.data_version = v;
         self.reload();
@@ -170,6 +231,11 @@ impl App {
         };
         if let Err(e) = result {
             self.message = Some(format!("could not reload: {e}"));
+        }
+        if let Some(p) = self.page() {
+            for tab in p.filtered_tabs() {
+                self.request_totals(tab);
+            }
         }
         self.resize(self.size);
     }
@@ -193,12 +259,52 @@ impl App {
     }
 
     fn search_input(&mut self, key: KeyEvent) {
-        if let Some(Screen::Customers(s)) = self.screens.last_mut()
-            && let Some(input) = s.input.as_mut()
-        {
-            input.input(key);
-            let q = input.lines().first().cloned().unwrap_or_default();
-            s.set_query(&q);
+        match self.screens.last_mut() {
+            Some(Screen::Customers(s)) => {
+                if let Some(input) = s.input.as_mut() {
+                    input.input(key);
+                    let q = input.lines().first().cloned().unwrap_or_default();
+                    s.set_query(&q);
+                }
+            }
+            Some(Screen::Customer(p)) => {
+                if let Some(input) = p.filter_input.as_mut() {
+                    input.input(key);
+                    p.filter_error = None;
+                }
+            }
+            None => {}
+        }
+    }
+
+    /// Enter in the filter bar: a good filter replaces the tab's filter; a
+    /// bad one is explained in the bar and the last good one stays.
+    fn apply_filter(&mut self) {
+        let Some(Screen::Customer(p)) = self.screens.last_mut() else { return };
+        let text = p.filter_input.as_ref().map(|i| i.lines().join(" ")).unwrap_or_default();
+        let (tab, currency) = (p.tab, p.customer.currency);
+        match crate::domain::filter::parse(&text, tab, currency) {
+            Err(e) => p.filter_error = Some(e),
+            Ok(f) => {
+                p.filter_input = None;
+                p.filter_error = None;
+                let empty = f.is_empty();
+                let (total, sum) = p.summary_totals(tab);
+                with_table!(p, tab, |t| {
+                    t.filter = f;
+                    if empty {
+                        t.reset(total);
+                        t.sum = sum;
+                        t.generation += 1;
+                    } else {
+                        t.reset_unknown();
+                    }
+                });
+                if !empty {
+                    self.request_totals(tab);
+                }
+                self.sync();
+            }
         }
     }
 
@@ -230,14 +336,20 @@ impl App {
                     self.quit = true;
                 }
             }
-            Action::InputAccept | Action::InputCancel => {
-                if let Some(Screen::Customers(s)) = self.screens.last_mut() {
+            Action::InputAccept | Action::InputCancel => match self.screens.last_mut() {
+                Some(Screen::Customers(s)) => {
                     s.input = None;
                     if action == Action::InputCancel {
                         s.set_query("");
                     }
                 }
-            }
+                Some(Screen::Customer(p)) if action == Action::InputCancel => {
+                    p.filter_input = None;
+                    p.filter_error = None;
+                }
+                Some(Screen::Customer(_)) => self.apply_filter(),
+                None => {}
+            },
             _ => {
                 if matches!(self.screens.last(), Some(Screen::Customer(_))) {
                     self.page_action(action, ch);

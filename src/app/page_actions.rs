@@ -38,6 +38,30 @@ impl App {
                     };
                 }
             }
+            Action::Filter => {
+                if let Some(p) = self.page_mut() {
+                    let current = crate::with_table!(p, p.tab, |t| t.filter.source.clone());
+                    let mut input = ratatui_textarea::TextArea::new(vec![current]);
+                    input.move_cursor(ratatui_textarea::CursorMove::End);
+                    p.filter_input = Some(input);
+                    p.filter_error = None;
+                }
+            }
+            Action::SortNext | Action::SortPrev | Action::SortReverse => {
+                if let Some(p) = self.page_mut() {
+                    let tab = p.tab;
+                    crate::with_table!(p, tab, |t| {
+                        let cols = crate::domain::columns::Col::for_tab(tab);
+                        let i = cols.iter().position(|c| *c == t.sort.col).unwrap_or(0);
+                        match action {
+                            Action::SortReverse => t.sort.desc = !t.sort.desc,
+                            Action::SortNext => t.sort.col = cols[(i + 1) % cols.len()],
+                            _ => t.sort.col = cols[(i + cols.len() - 1) % cols.len()],
+                        }
+                        t.resort();
+                    });
+                }
+            }
             Action::EditCustomer => {
                 let f = &p.figures;
                 let locked = f.metrics.total_billed.minor != 0

@@ -160,6 +160,13 @@ impl<R> DataTable<R> {
         self.scroll = Scroll { height: self.scroll.height, total, ..Scroll::default() };
     }
 
+    /// A new order: back to the top; the count and sums stay.
+    pub fn resort(&mut self) {
+        self.rows.clear();
+        self.anchor = None;
+        self.scroll.home();
+    }
+
     /// Back to the top of a view whose size is not known yet: the first
     /// read tells whether it fits on a screen; the count comes later.
     pub fn reset_unknown(&mut self) {

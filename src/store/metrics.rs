@@ -20,6 +20,8 @@ pub struct CustomerFigures {
     pub others: Vec<(Currency, MetricParts)>,
     /// Rows per tab, in `Tab::ALL` order.
     pub counts: [i64; 6],
+    /// The raw sums in the customer's currency.
+    pub own: MetricParts,
 }
 
 pub(crate) type PartsByCurrency = BTreeMap<Currency, MetricParts>;
@@ -133,6 +135,6 @@ impl Store {
         counts[Tab::Contacts.index()] = small[1];
         counts[Tab::Documents.index()] = small[2];
         counts[Tab::Activity.index()] = small[3];
-        Ok(CustomerFigures { metrics, others, counts })
+        Ok(CustomerFigures { metrics, others, counts, own })
     }
 }

@@ -124,7 +124,11 @@ impl Store {
     /// Rows matching `view.filter` and their sum (of the tab's money
     /// column): a scan of the customer's rows, so off the keystroke path
     /// on big tables.
-    pub fn view_totals<R: TabRow>(&self, customer_id: i64, view: &View) -> Result<(i64, Option<Vec<crate::domain::Money>>)> {
+    pub fn view_totals<R: TabRow>(
+        &self,
+        customer_id: i64,
+        view: &View,
+    ) -> Result<(i64, Option<Vec<crate::domain::Money>>)> {
         let (filter_sql, filter_params) = super::filter_sql::where_clause::<R>(&view.filter, view.today, 2);
         let (sum, cur) = R::SUM.map_or(("0", "'XXX'"), |(s, c)| (s, c));
         let sql = format!(

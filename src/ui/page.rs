@@ -160,16 +160,39 @@ fn table<R>(
 }
 
 fn status(frame: &mut Frame, area: Rect, app: &App, p: &CustomerPage, theme: &Theme) {
+    if let Some(input) = &p.filter_input {
+        let [label, field] = ratatui::layout::Layout::horizontal([
+            ratatui::layout::Constraint::Length(9),
+            ratatui::layout::Constraint::Fill(1),
+        ])
+        .areas(area);
+        frame.render_widget(Span::styled(" Filter: ", theme.key), label);
+        match &p.filter_error {
+            Some(e) => frame.render_widget(Span::styled(clean(e).into_owned(), theme.error), field),
+            None => frame.render_widget(input, field),
+        }
+        return;
+    }
+    let (filter, exact, sum) = p.view_state();
     let scroll = p.scroll();
     let range = scroll.visible();
+    let of =
+        if exact { group(scroll.total) } else { format!("{}+ (counting…)", group(scroll.total.saturating_sub(1))) };
     let shown = if scroll.total == 0 {
         format!(" {}: none", p.tab.title())
     } else if range.is_empty() {
-        format!(" {}: {}", p.tab.title(), group(scroll.total))
+        format!(" {}: {of}", p.tab.title())
     } else {
-        format!(" {} {}–{} of {}", p.tab.title(), group(range.start + 1), group(range.end), group(scroll.total))
+        format!(" {} {}–{} of {of}", p.tab.title(), group(range.start + 1), group(range.end))
     };
     let mut spans = vec![Span::styled(shown, theme.status)];
+    if let Some(sums) = sum.filter(|s| !s.is_empty()) {
+        let text: Vec<String> = sums.iter().map(|m| m.display()).collect();
+        spans.push(Span::styled(format!(" · Σ {}", text.join(" + ")), theme.status));
+    }
+    if !filter.is_empty() {
+        spans.push(Span::styled(format!(" · filter: {}", clean(&filter)), theme.key));
+    }
     let (n, totals) = p.selection_summary();
     if n > 0 {
         let sums: Vec<String> = totals.iter().map(|m| m.display()).collect();
