@@ -61,9 +61,42 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// A customer's invoices, as CSV or JSON (filter and sort as in the TUI).
+    Invoices(TabArgs),
+    /// A customer's contracts.
+    Contracts(TabArgs),
+    /// A customer's payments.
+    Payments(TabArgs),
+    /// A customer's contacts.
+    Contacts(TabArgs),
+    /// A customer's documents (metadata).
+    Documents(TabArgs),
+    /// A customer's activity log.
+    Activity(TabArgs),
     /// Check the database: SQLite integrity, foreign keys, money invariants
     /// and every summary against a recomputation. Exits 1 on any problem.
     Check,
+}
+
+#[derive(Debug, Args)]
+pub struct TabArgs {
+    /// ardesk id, or SOURCE:EXTERNAL_ID.
+    #[arg(long, value_name = "ID")]
+    pub customer: String,
+    /// The filter bar's language, e.g. 'status:overdue total>1000'.
+    #[arg(long, value_name = "EXPR", default_value = "")]
+    pub filter: String,
+    /// A column (the filter's field names); due:desc or --sort=-due for descending.
+    #[arg(long, value_name = "COL", allow_hyphen_values = true)]
+    pub sort: Option<String>,
+    #[arg(long, value_enum, default_value = "csv")]
+    pub format: OutFormat,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum OutFormat {
+    Csv,
+    Json,
 }
 
 fn parse_date_arg(s: &str) -> Result<NaiveDate, String> {

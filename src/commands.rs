@@ -153,6 +153,34 @@ pub fn customer(store: &Store, spec: &str, today: NaiveDate, json_out: bool, out
     Ok(())
 }
 
+/// Streams one tab's rows for scripts: the TUI's filter language and sort.
+pub fn tab_rows(
+    store: &Store,
+    tab: crate::domain::columns::Tab,
+    a: &crate::cli::TabArgs,
+    today: NaiveDate,
+    out: &mut impl Write,
+) -> Result<()> {
+    use crate::domain::columns::Sort;
+    let id = store.resolve_customer(&a.customer)?;
+    let customer = store.customer(id)?;
+    let filter = crate::domain::filter::parse(&a.filter, tab, customer.currency)
+        .map_err(|e| color_eyre::eyre::eyre!("--filter: {e}"))?;
+    let sort = match &a.sort {
+        Some(s) => crate::export::parse_sort(tab, s).map_err(|e| color_eyre::eyre::eyre!("--sort: {e}"))?,
+        None => Sort::default_for(tab),
+    };
+    let view = crate::store::window::View { sort, filter, today };
+    let format = match a.format {
+        crate::cli::OutFormat::Csv => crate::export::Format::Csv,
+        crate::cli::OutFormat::Json => crate::export::Format::Json,
+    };
+    let mut w = std::io::BufWriter::new(out);
+    crate::export::write_tab(store, id, tab, &view, format, &mut w)?;
+    w.flush()?;
+    Ok(())
+}
+
 /// Prints every problem; returns whether the database is consistent.
 pub fn check(store: &Store, today: NaiveDate, out: &mut impl Write) -> Result<bool> {
     let problems = store.check(today)?;

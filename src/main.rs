@@ -2,6 +2,7 @@
 
 use ardesk::cli::{Cli, Command};
 use ardesk::commands;
+use ardesk::domain::columns::Tab;
 use ardesk::domain::date::resolve_today;
 use ardesk::store::{OpenMode, Store};
 use clap::Parser;
@@ -50,6 +51,12 @@ fn run() -> Result<ExitCode> {
     match cli.command {
         Some(Command::Customers { json }) => commands::customers(&store, today, json, &mut out)?,
         Some(Command::Customer { id, json }) => commands::customer(&store, &id, today, json, &mut out)?,
+        Some(Command::Invoices(a)) => commands::tab_rows(&store, Tab::Invoices, &a, today, &mut out)?,
+        Some(Command::Contracts(a)) => commands::tab_rows(&store, Tab::Contracts, &a, today, &mut out)?,
+        Some(Command::Payments(a)) => commands::tab_rows(&store, Tab::Payments, &a, today, &mut out)?,
+        Some(Command::Contacts(a)) => commands::tab_rows(&store, Tab::Contacts, &a, today, &mut out)?,
+        Some(Command::Documents(a)) => commands::tab_rows(&store, Tab::Documents, &a, today, &mut out)?,
+        Some(Command::Activity(a)) => commands::tab_rows(&store, Tab::Activity, &a, today, &mut out)?,
         Some(Command::Check) => {
             if !commands::check(&store, today, &mut out)? {
                 return Ok(ExitCode::from(1));

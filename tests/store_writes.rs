@@ -426,7 +426,7 @@ fn customer_edit_and_currency_rule() {
     assert_eq!((c2.name.as_str(), c2.invoices_paused, c2.portal, c2.version), ("Acme Corp", true, true, c.version + 1));
     assert!(
         activity(&store)[0].contains(
-            "edited customer: invoices_paused false → true, name \"Acme\" → \"Acme Corp\", portal false → true"
+            "edited customer: name \"Acme\" → \"Acme Corp\", invoices_paused false → true, portal false → true"
         ),
         "{:?}",
         activity(&store)

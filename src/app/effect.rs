@@ -10,22 +10,85 @@ use std::path::PathBuf;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
-    UpdateCustomer { id: i64, version: i64, edit: CustomerEdit },
-    CreateInvoice { customer_id: i64, draft: InvoiceDraft },
-    CreateContract { customer_id: i64, draft: ContractDraft },
-    UpdateContract { id: i64, version: i64, draft: ContractDraft },
-    EndContract { id: i64, version: i64, end: NaiveDate },
-    CancelContract { id: i64, version: i64 },
-    DeleteContract { id: i64, version: i64 },
-    CancelInvoices { customer_id: i64, ids: Vec<i64> },
-    RecordPayment { customer_id: i64, draft: PaymentDraft },
-    CreateContact { customer_id: i64, draft: ContactDraft },
-    UpdateContact { id: i64, version: i64, draft: ContactDraft },
-    DeleteContact { id: i64, version: i64 },
-    MakePrimary { customer_id: i64, contact_id: i64 },
-    Upload { customer_id: i64, paths: Vec<PathBuf>, name: Option<String>, kind: DocumentKind, contract_id: Option<i64> },
-    Download { id: i64, dir: PathBuf, overwrite: bool },
-    DeleteDocument { id: i64, version: i64 },
+    UpdateCustomer {
+        id: i64,
+        version: i64,
+        edit: CustomerEdit,
+    },
+    CreateInvoice {
+        customer_id: i64,
+        draft: InvoiceDraft,
+    },
+    CreateContract {
+        customer_id: i64,
+        draft: ContractDraft,
+    },
+    UpdateContract {
+        id: i64,
+        version: i64,
+        draft: ContractDraft,
+    },
+    EndContract {
+        id: i64,
+        version: i64,
+        end: NaiveDate,
+    },
+    CancelContract {
+        id: i64,
+        version: i64,
+    },
+    DeleteContract {
+        id: i64,
+        version: i64,
+    },
+    CancelInvoices {
+        customer_id: i64,
+        ids: Vec<i64>,
+    },
+    RecordPayment {
+        customer_id: i64,
+        draft: PaymentDraft,
+    },
+    CreateContact {
+        customer_id: i64,
+        draft: ContactDraft,
+    },
+    UpdateContact {
+        id: i64,
+        version: i64,
+        draft: ContactDraft,
+    },
+    DeleteContact {
+        id: i64,
+        version: i64,
+    },
+    MakePrimary {
+        customer_id: i64,
+        contact_id: i64,
+    },
+    Upload {
+        customer_id: i64,
+        paths: Vec<PathBuf>,
+        name: Option<String>,
+        kind: DocumentKind,
+        contract_id: Option<i64>,
+    },
+    Download {
+        id: i64,
+        dir: PathBuf,
+        overwrite: bool,
+    },
+    DeleteDocument {
+        id: i64,
+        version: i64,
+    },
+    Export {
+        customer_id: i64,
+        tab: crate::domain::columns::Tab,
+        view: crate::store::window::View,
+        path: PathBuf,
+        overwrite: bool,
+    },
 }
 
 /// Performs one effect; returns what to tell the user.
@@ -122,6 +185,10 @@ pub fn perform(store: &mut Store, effect: &Effect) -> Result<String, StoreError>
         Effect::DeleteDocument { id, version } => {
             store.delete_document(*id, *version)?;
             "Document deleted".into()
+        }
+        Effect::Export { customer_id, tab, view, path, overwrite } => {
+            let n = crate::export::to_file(store, *customer_id, *tab, view, path, *overwrite)?;
+            format!("Exported {n} row{} to {}", if n == 1 { "" } else { "s" }, path.display())
         }
     })
 }

@@ -25,6 +25,7 @@ pub enum Purpose {
     EditContact { id: i64, version: i64 },
     Upload { customer_id: i64, contracts: Vec<ContractRow> },
     Download { id: i64 },
+    Export { customer_id: i64, tab: crate::domain::columns::Tab, view: crate::store::window::View },
 }
 
 fn labels<T: Copy>(all: &[T], label: fn(T) -> &'static str) -> Vec<String> {
@@ -189,6 +190,19 @@ pub fn download(id: i64, name: &str, cwd: &str) -> (Form, Purpose) {
     (Form::new(format!("Download {name}"), vec![dir]), Purpose::Download { id })
 }
 
+pub fn export(
+    customer_id: i64,
+    tab: crate::domain::columns::Tab,
+    view: crate::store::window::View,
+    default: &str,
+) -> (Form, Purpose) {
+    let mut path =
+        Field::text("File", default).with_hint("CSV; Tab completes; an existing file is not replaced without asking");
+    path.completes_paths = true;
+    let title = format!("Export {} to CSV", tab.title().to_lowercase());
+    (Form::new(title, vec![path]), Purpose::Export { customer_id, tab, view })
+}
+
 /// After a field changed: defaults that depend on it follow, unless the
 /// user already typed in them.
 pub fn on_change(form: &mut Form, purpose: &Purpose) {
@@ -280,6 +294,19 @@ pub fn validate(form: &mut Form, purpose: &Purpose) -> Option<Effect> {
             contact_draft(form).map(|draft| Effect::UpdateContact { id: *id, version: *version, draft })
         }
         Purpose::Upload { customer_id, contracts } => upload_effect(form, *customer_id, contracts),
+        Purpose::Export { customer_id, tab, view } => {
+            let path = expand_home(&form.text("File"));
+            let dir =
+                path.parent().filter(|d| !d.as_os_str().is_empty()).map_or_else(|| PathBuf::from("."), PathBuf::from);
+            if form.text("File").is_empty() {
+                form.set_error("File", "type a file name");
+            } else if !dir.is_dir() {
+                form.set_error("File", format!("{} is not a directory", dir.display()));
+            } else if path.is_dir() {
+                form.set_error("File", format!("{} is a directory", path.display()));
+            }
+            Some(Effect::Export { customer_id: *customer_id, tab: *tab, view: view.clone(), path, overwrite: false })
+        }
         Purpose::Download { id } => {
             let dir = expand_home(&form.text("Directory"));
             if !dir.is_dir() {

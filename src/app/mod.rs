@@ -476,14 +476,20 @@ impl App {
                 });
             }
             Err(StoreError::Invalid(text)) if text.ends_with("already exists") => {
-                if let Effect::Download { id, dir, .. } = effect {
-                    self.dialogs.push(Dialog::Confirm(dialog::Confirm {
+                let again = match effect {
+                    Effect::Download { id, dir, .. } => Some(Effect::Download { id, dir, overwrite: true }),
+                    Effect::Export { customer_id, tab, view, path, .. } => {
+                        Some(Effect::Export { customer_id, tab, view, path, overwrite: true })
+                    }
+                    _ => None,
+                };
+                match again {
+                    Some(effect) => self.dialogs.push(Dialog::Confirm(dialog::Confirm {
                         title: "Replace the existing file?".into(),
                         lines: vec![text],
-                        on_yes: OnYes::Run(Effect::Download { id, dir, overwrite: true }),
-                    }));
-                } else {
-                    self.show_failure(text);
+                        on_yes: OnYes::Run(effect),
+                    })),
+                    None => self.show_failure(text),
                 }
             }
             Err(e) => self.show_failure(e.to_string()),

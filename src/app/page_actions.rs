@@ -62,6 +62,23 @@ impl App {
                     });
                 }
             }
+            Action::Export => {
+                let (tab, id) = (p.tab, customer.id);
+                let Some(page) = self.page_mut() else { return };
+                let view = crate::with_table!(page, tab, |t| t.view(today));
+                let slug: String = customer
+                    .name
+                    .chars()
+                    .map(|c| if c.is_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
+                    .collect::<String>()
+                    .split('-')
+                    .filter(|w| !w.is_empty())
+                    .collect::<Vec<_>>()
+                    .join("-");
+                let cwd = std::env::current_dir().unwrap_or_default();
+                let file = cwd.join(format!("{slug}-{}-{today}.csv", tab.title().to_lowercase()));
+                self.open_form(forms::export(id, tab, view, &file.display().to_string()));
+            }
             Action::EditCustomer => {
                 let f = &p.figures;
                 let locked = f.metrics.total_billed.minor != 0

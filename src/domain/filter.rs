@@ -140,6 +140,11 @@ fn fields(tab: Tab) -> &'static [(&'static str, Col, Kind)] {
     }
 }
 
+/// The column a field name refers to ("due" → the Due column).
+pub fn field_col(tab: Tab, name: &str) -> Option<Col> {
+    fields(tab).iter().find(|f| f.0.eq_ignore_ascii_case(name)).map(|f| f.1)
+}
+
 /// The field names a tab accepts, for help and error messages.
 pub fn field_names(tab: Tab) -> Vec<&'static str> {
     fields(tab).iter().map(|f| f.0).collect()
