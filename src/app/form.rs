@@ -115,6 +115,19 @@ impl Field {
     }
 }
 
+/// A key in a one-line text input (form fields, search and filter bars):
+/// Ctrl-U deletes back to the start as in a shell, and no key may insert a
+/// line break. Returns whether the text changed.
+pub fn line_input(t: &mut TextArea<'static>, key: KeyEvent) -> bool {
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    match key.code {
+        KeyCode::Char('u') if ctrl => t.delete_line_by_head(),
+        KeyCode::Char('j' | 'm') if ctrl => false,
+        KeyCode::Enter => false,
+        _ => t.input(key),
+    }
+}
+
 /// What a key did to the form.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FormEvent {
@@ -222,12 +235,7 @@ impl Form {
                     step = Some(true);
                     false
                 }
-                // Readline's Ctrl-U: delete back to the start of the field.
-                KeyCode::Char('u') if key.modifiers.contains(KeyModifiers::CONTROL) => t.delete_line_by_head(),
-                // One-line fields: no key may insert a line break.
-                KeyCode::Char('j' | 'm') if key.modifiers.contains(KeyModifiers::CONTROL) => false,
-                KeyCode::Enter => false,
-                _ => t.input(key),
+                _ => line_input(t, key),
             },
             FieldKind::Choice { options, selected } => match key.code {
                 KeyCode::Left => {

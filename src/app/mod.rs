@@ -262,14 +262,14 @@ impl App {
         match self.screens.last_mut() {
             Some(Screen::Customers(s)) => {
                 if let Some(input) = s.input.as_mut() {
-                    input.input(key);
+                    form::line_input(input, key);
                     let q = input.lines().first().cloned().unwrap_or_default();
                     s.set_query(&q);
                 }
             }
             Some(Screen::Customer(p)) => {
                 if let Some(input) = p.filter_input.as_mut() {
-                    input.input(key);
+                    form::line_input(input, key);
                     p.filter_error = None;
                 }
             }

@@ -174,6 +174,14 @@ impl Store {
         Ok(())
     }
 
+    /// Writes a consistent copy of the whole database to a new file.
+    pub fn backup_to(&self, path: &Path) -> Result<()> {
+        let target =
+            path.to_str().ok_or_else(|| StoreError::Invalid(format!("{}: not a UTF-8 path", path.display())))?;
+        self.conn.execute("VACUUM INTO ?1", [target])?;
+        Ok(())
+    }
+
     /// Moves everything from the WAL into the main file.
     pub fn checkpoint(&self) -> Result<()> {
         self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
