@@ -3,8 +3,12 @@
 use super::table::DataTable;
 use crate::domain::columns::{Sort, Tab};
 use crate::domain::model::*;
+use crate::store::window::{Keyed, TabRows};
 use crate::store::{CustomerFigures, Result, Store};
 use chrono::NaiveDate;
+
+/// How long a filtered read may run on the keystroke path.
+pub const KEY_BUDGET: std::time::Duration = std::time::Duration::from_millis(40);
 
 pub struct CustomerPage {
     pub today: NaiveDate,
@@ -144,8 +148,10 @@ impl CustomerPage {
             .collect()
     }
 
-    /// Reads whatever rows the current tab's view is missing.
-    pub fn sync(&mut self, store: &Store) -> Result<()> {
+    /// Reads whatever rows the current tab's view is missing. A filtered
+    /// read that cannot finish within `KEY_BUDGET` is stopped and returned
+    /// as a job for the worker, so the screen never waits for it.
+    pub fn sync(&mut self, store: &Store) -> Result<Option<super::worker::Job>> {
         let id = self.customer.id;
         let tab = self.tab;
         let today = self.today;
@@ -153,11 +159,62 @@ impl CustomerPage {
             let view = t.view(today);
             for _ in 0..4 {
                 let Some(f) = t.need() else { break };
-                let rows = store.window_view(id, &view, &f.seek, f.limit)?;
-                t.fill(f, rows);
+                if view.filter.is_empty() {
+                    let rows = store.window_view(id, &view, &f.seek, f.limit)?;
+                    t.fill(f, rows);
+                    continue;
+                }
+                match store.within(KEY_BUDGET, |s| s.window_view(id, &view, &f.seek, f.limit))? {
+                    Some(rows) => t.fill(f, rows),
+                    None => {
+                        t.pending = Some(f.clone());
+                        let kind = super::worker::Kind::Window(f);
+                        return Ok(Some(super::worker::Job {
+                            generation: t.generation,
+                            customer_id: id,
+                            tab,
+                            view,
+                            kind,
+                        }));
+                    }
+                }
             }
-        });
-        Ok(())
+            Ok(None)
+        })
+    }
+
+    /// Takes rows the worker read for a table, if they are for its
+    /// current view.
+    pub fn fill_from_worker(&mut self, tab: Tab, generation: u64, fetch: super::table::Fetch, rows: TabRows) -> bool {
+        fn take<R>(t: &mut DataTable<R>, generation: u64, fetch: super::table::Fetch, rows: Vec<Keyed<R>>) -> bool {
+            if t.generation != generation || t.pending.as_ref() != Some(&fetch) {
+                return false;
+            }
+            t.pending = None;
+            t.fill(fetch, rows);
+            true
+        }
+        match (tab, rows) {
+            (Tab::Invoices, TabRows::Invoices(r)) => take(&mut self.invoices, generation, fetch, r),
+            (Tab::Contracts, TabRows::Contracts(r)) => take(&mut self.contracts, generation, fetch, r),
+            (Tab::Payments, TabRows::Payments(r)) => take(&mut self.payments, generation, fetch, r),
+            (Tab::Contacts, TabRows::Contacts(r)) => take(&mut self.contacts, generation, fetch, r),
+            (Tab::Documents, TabRows::Documents(r)) => take(&mut self.documents, generation, fetch, r),
+            (Tab::Activity, TabRows::Activity(r)) => take(&mut self.activity, generation, fetch, r),
+            _ => false,
+        }
+    }
+
+    /// Whether the current tab waits for rows from the worker.
+    pub fn searching(&self) -> bool {
+        match self.tab {
+            Tab::Invoices => self.invoices.pending.is_some(),
+            Tab::Contracts => self.contracts.pending.is_some(),
+            Tab::Payments => self.payments.pending.is_some(),
+            Tab::Contacts => self.contacts.pending.is_some(),
+            Tab::Documents => self.documents.pending.is_some(),
+            Tab::Activity => self.activity.pending.is_some(),
+        }
     }
 
     /// How many invoices are ticked and their total per currency.

@@ -95,7 +95,7 @@ impl App {
     /// How long the event loop may wait for a key: briefly while a count
     /// is on its way, else long enough to stay idle.
     pub fn poll_interval(&self) -> std::time::Duration {
-        let waiting = self.worker.as_ref().is_some_and(|w| w.pending > 0);
+        let waiting = self.worker.as_ref().is_some_and(worker::Worker::busy);
         std::time::Duration::from_millis(if waiting { 25 } else { 500 })
     }
 
@@ -104,12 +104,22 @@ impl App {
         let today = self.today;
         let Some(Screen::Customer(p)) = self.screens.last_mut() else { return };
         let customer_id = p.customer.id;
-        let job =
-            with_table!(p, tab, |t| worker::Job { generation: t.generation, customer_id, tab, view: t.view(today) });
+        let job = with_table!(p, tab, |t| worker::Job {
+            generation: t.generation,
+            customer_id,
+            tab,
+            view: t.view(today),
+            kind: worker::Kind::Totals
+        });
+        self.ask(job);
+    }
+
+    /// Hands a slow read to the worker, or runs it here without one.
+    fn ask(&mut self, job: worker::Job) {
         match &mut self.worker {
             Some(w) => w.ask(job),
             None => {
-                let done = worker::totals(&self.store, &job);
+                let done = worker::run(&self.store, &job);
                 self.apply_totals(done);
             }
         }
@@ -120,17 +130,21 @@ impl App {
         if p.customer.id != done.customer_id {
             return false;
         }
-        let applied = with_table!(p, done.tab, |t| {
-            if t.generation != done.generation {
-                false
-            } else {
-                match done.result {
-                    Ok((n, sum)) => t.set_exact(n, sum),
-                    Err(e) => self.message = Some(format!("could not count: {e}")),
-                }
+        let applied = match done.result {
+            Err(e) => {
+                with_table!(p, done.tab, |t| t.pending = None);
+                self.message = Some(format!("could not read: {e}"));
                 true
             }
-        });
+            Ok(worker::Answer::Totals(n, sum)) => with_table!(p, done.tab, |t| {
+                let current = t.generation == done.generation;
+                if current {
+                    t.set_exact(n, sum);
+                }
+                current
+            }),
+            Ok(worker::Answer::Window(fetch, rows)) => p.fill_from_worker(done.tab, done.generation, fetch, rows),
+        };
         if applied {
             self.sync();
         }
@@ -197,10 +211,11 @@ impl App {
 
     /// Reads the rows the current view is missing.
     fn sync(&mut self) {
-        if let Some(Screen::Customer(p)) = self.screens.last_mut()
-            && let Err(e) = p.sync(&self.store)
-        {
-            self.message = Some(format!("could not read rows: {e}"));
+        let Some(Screen::Customer(p)) = self.screens.last_mut() else { return };
+        match p.sync(&self.store) {
+            Ok(Some(job)) => self.ask(job),
+            Ok(None) => {}
+            Err(e) => self.message = Some(format!("could not read rows: {e}")),
         }
     }
 

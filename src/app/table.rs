@@ -101,6 +101,8 @@ pub struct DataTable<R> {
     pub sum: Option<Vec<crate::domain::Money>>,
     /// Bumped on every new view; a count for an older one is ignored.
     pub generation: u64,
+    /// A read that was too slow for the keystroke and went to the worker.
+    pub pending: Option<Fetch>,
     pub scroll: Scroll,
     rows: Vec<Keyed<R>>,
     /// Absolute index of `rows[0]`.
@@ -117,6 +119,7 @@ impl<R> DataTable<R> {
             exact: true,
             sum: None,
             generation: 0,
+            pending: None,
             scroll: Scroll::default(),
             rows: Vec::new(),
             start: 0,
@@ -149,6 +152,7 @@ impl<R> DataTable<R> {
     pub fn invalidate(&mut self, total: usize) {
         self.anchor = self.row_at(self.scroll.offset).map(|k| k.key.clone());
         self.rows.clear();
+        self.pending = None;
         self.scroll.set_total(total);
     }
 
@@ -156,6 +160,7 @@ impl<R> DataTable<R> {
     pub fn reset(&mut self, total: usize) {
         self.rows.clear();
         self.anchor = None;
+        self.pending = None;
         self.exact = true;
         self.scroll = Scroll { height: self.scroll.height, total, ..Scroll::default() };
     }
@@ -164,6 +169,8 @@ impl<R> DataTable<R> {
     pub fn resort(&mut self) {
         self.rows.clear();
         self.anchor = None;
+        self.pending = None;
+        self.generation += 1;
         self.scroll.home();
     }
 
@@ -191,6 +198,9 @@ impl<R> DataTable<R> {
 
     /// What must be read to show the visible range; `None` when loaded.
     pub fn need(&self) -> Option<Fetch> {
+        if self.pending.is_some() {
+            return None;
+        }
         let want = self.scroll.visible();
         if want.is_empty() {
             return None;

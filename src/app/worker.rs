@@ -1,14 +1,22 @@
-//! Counting and summing a filtered view off the keystroke path: one thread
-//! with its own connection; for each tab the newest request wins.
+//! Slow reads off the keystroke path: counting and summing a filtered view,
+//! and a filtered window that took too long to read in line. One thread
+//! with its own connection; per tab and kind the newest request wins.
 
+use super::table::Fetch;
 use crate::domain::Money;
 use crate::domain::columns::Tab;
 use crate::domain::model::*;
-use crate::store::window::View;
+use crate::store::window::{TabRows, View};
 use crate::store::{OpenMode, Store};
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::mpsc::{Receiver, Sender, channel};
+
+#[derive(Debug, Clone)]
+pub enum Kind {
+    Totals,
+    Window(Fetch),
+}
 
 #[derive(Debug, Clone)]
 pub struct Job {
@@ -16,6 +24,13 @@ pub struct Job {
     pub customer_id: i64,
     pub tab: Tab,
     pub view: View,
+    pub kind: Kind,
+}
+
+#[derive(Debug, Clone)]
+pub enum Answer {
+    Totals(usize, Option<Vec<Money>>),
+    Window(Fetch, TabRows),
 }
 
 #[derive(Debug, Clone)]
@@ -23,73 +38,94 @@ pub struct Done {
     pub generation: u64,
     pub customer_id: i64,
     pub tab: Tab,
-    pub result: Result<(usize, Option<Vec<Money>>), String>,
+    pub result: Result<Answer, String>,
 }
 
-/// Count and sums of a view (the same function the worker runs).
-pub fn totals(store: &Store, job: &Job) -> Done {
+/// Runs a job (the worker does this; so does the app when it has none).
+pub fn run(store: &Store, job: &Job) -> Done {
     let (id, v) = (job.customer_id, &job.view);
-    let result = match job.tab {
-        Tab::Invoices => store.view_totals::<InvoiceRow>(id, v),
-        Tab::Contracts => store.view_totals::<ContractRow>(id, v),
-        Tab::Payments => store.view_totals::<PaymentRow>(id, v),
-        Tab::Contacts => store.view_totals::<ContactRow>(id, v),
-        Tab::Documents => store.view_totals::<DocumentRow>(id, v),
-        Tab::Activity => store.view_totals::<ActivityRow>(id, v),
+    let result = match &job.kind {
+        Kind::Totals => {
+            let r = match job.tab {
+                Tab::Invoices => store.view_totals::<InvoiceRow>(id, v),
+                Tab::Contracts => store.view_totals::<ContractRow>(id, v),
+                Tab::Payments => store.view_totals::<PaymentRow>(id, v),
+                Tab::Contacts => store.view_totals::<ContactRow>(id, v),
+                Tab::Documents => store.view_totals::<DocumentRow>(id, v),
+                Tab::Activity => store.view_totals::<ActivityRow>(id, v),
+            };
+            r.map(|(n, s)| Answer::Totals(usize::try_from(n).unwrap_or(0), s))
+        }
+        Kind::Window(f) => {
+            let (seek, limit) = (&f.seek, f.limit);
+            let r = match job.tab {
+                Tab::Invoices => store.window_view(id, v, seek, limit).map(TabRows::Invoices),
+                Tab::Contracts => store.window_view(id, v, seek, limit).map(TabRows::Contracts),
+                Tab::Payments => store.window_view(id, v, seek, limit).map(TabRows::Payments),
+                Tab::Contacts => store.window_view(id, v, seek, limit).map(TabRows::Contacts),
+                Tab::Documents => store.window_view(id, v, seek, limit).map(TabRows::Documents),
+                Tab::Activity => store.window_view(id, v, seek, limit).map(TabRows::Activity),
+            };
+            r.map(|rows| Answer::Window(f.clone(), rows))
+        }
     };
-    Done {
-        generation: job.generation,
-        customer_id: job.customer_id,
-        tab: job.tab,
-        result: result.map(|(n, s)| (usize::try_from(n).unwrap_or(0), s)).map_err(|e| e.to_string()),
-    }
+    Done { generation: job.generation, customer_id: id, tab: job.tab, result: result.map_err(|e| e.to_string()) }
 }
 
 pub struct Worker {
     jobs: Sender<Job>,
     done: Receiver<Done>,
-    /// Jobs sent and not yet answered.
-    pub pending: usize,
+    /// (tab, is a count) of the jobs not yet answered; a newer job of the
+    /// same key replaces an older one, so one answer settles the key.
+    waiting: std::collections::HashSet<(Tab, bool)>,
 }
 
 impl Worker {
     /// Starts the worker on its own connection to `path`; `None` when it
-    /// cannot open one (then the app counts in line).
+    /// cannot open one (then the app runs jobs in line).
     pub fn start(path: &Path) -> Option<Worker> {
         let store = Store::open(path, OpenMode::MustExist).ok()?;
         let (jobs, inbox) = channel::<Job>();
         let (outbox, done) = channel::<Done>();
         std::thread::Builder::new()
-            .name("ardesk-totals".into())
+            .name("ardesk-reads".into())
             .spawn(move || {
                 while let Ok(first) = inbox.recv() {
-                    let mut latest: HashMap<Tab, Job> = HashMap::from([(first.tab, first)]);
+                    let key = |j: &Job| (j.tab, matches!(j.kind, Kind::Totals));
+                    let mut latest: HashMap<(Tab, bool), Job> = HashMap::from([(key(&first), first)]);
                     while let Ok(job) = inbox.try_recv() {
-                        latest.insert(job.tab, job);
+                        latest.insert(key(&job), job);
                     }
                     for job in latest.values() {
-                        if outbox.send(totals(&store, job)).is_err() {
+                        if outbox.send(run(&store, job)).is_err() {
                             return;
                         }
                     }
                 }
             })
             .ok()?;
-        Some(Worker { jobs, done, pending: 0 })
+        Some(Worker { jobs, done, waiting: Default::default() })
     }
 
     pub fn ask(&mut self, job: Job) {
+        let key = (job.tab, matches!(job.kind, Kind::Totals));
         if self.jobs.send(job).is_ok() {
-            self.pending += 1;
+            self.waiting.insert(key);
         }
     }
 
-    /// Answers that arrived; superseded jobs are answered only once, so
-    /// `pending` is a hint for how soon to look again.
+    pub fn busy(&self) -> bool {
+        !self.waiting.is_empty()
+    }
+
     pub fn answers(&mut self) -> Vec<Done> {
         let got: Vec<Done> = self.done.try_iter().collect();
-        if !got.is_empty() {
-            self.pending = 0;
+        for d in &got {
+            let is_count = matches!(d.result, Ok(Answer::Totals(..)) | Err(_));
+            self.waiting.remove(&(d.tab, is_count));
+            if d.result.is_err() {
+                self.waiting.remove(&(d.tab, false));
+            }
         }
         got
     }

@@ -21,7 +21,7 @@ pub(crate) fn where_clause<R: TabRow>(filter: &Filter, today: NaiveDate, first: 
             Term::Text(w) => {
                 let p = param(Sql::Text(like_pattern(w)), &mut params);
                 let ors: Vec<String> =
-                    R::TEXT_COLS.iter().map(|c| format!("lower(coalesce({c}, '')) LIKE {p} ESCAPE '\\'")).collect();
+                    R::TEXT_COLS.iter().map(|c| format!("coalesce({c}, '') LIKE {p} ESCAPE '\\'")).collect();
                 format!("({})", ors.join(" OR "))
             }
             Term::Field(col, cond) => {
@@ -29,7 +29,7 @@ pub(crate) fn where_clause<R: TabRow>(filter: &Filter, today: NaiveDate, first: 
                 match cond {
                     Cond::Contains(s) => {
                         let p = param(Sql::Text(like_pattern(s)), &mut params);
-                        format!("lower(coalesce({expr}, '')) LIKE {p} ESCAPE '\\'")
+                        format!("coalesce({expr}, '') LIKE {p} ESCAPE '\\'")
                     }
                     Cond::Cmp(op, Value::Text(t)) => {
                         let p = param(Sql::Text(t.to_lowercase()), &mut params);

@@ -24,7 +24,9 @@ pub use window::TabRows;
 
 use rusqlite::{Connection, OpenFlags};
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 
 /// How long a writer waits for another process's transaction before it
 /// gives up and explains.
@@ -52,6 +54,8 @@ pub enum StoreError {
     Invalid(String),
     #[error("not found: {0}")]
     NotFound(String),
+    #[error("the query took too long and was stopped")]
+    Interrupted,
     #[error("database error: {0}")]
     Sql(rusqlite::Error),
 }
@@ -62,6 +66,7 @@ impl From<rusqlite::Error> for StoreError {
         match &e {
             rusqlite::Error::SqliteFailure(f, msg) => match f.code {
                 ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked => StoreError::Busy,
+                ErrorCode::OperationInterrupted => StoreError::Interrupted,
                 // RAISE(ABORT, '…') in a trigger: the message is for people.
                 ErrorCode::ConstraintViolation if msg.as_deref().is_some_and(|m| !m.contains("constraint failed")) => {
                     StoreError::Invalid(msg.clone().unwrap_or_default())
@@ -87,6 +92,25 @@ pub struct Store {
     conn: Connection,
     path: PathBuf,
     who: String,
+    /// When set (nanoseconds since `epoch`), statements running past it
+    /// are interrupted: see `within`.
+    deadline: Arc<AtomicU64>,
+    epoch: Instant,
+}
+
+/// SQLite VM steps between deadline checks.
+const PROGRESS_STEPS: i32 = 10_000;
+
+fn watch(conn: &mut Connection, deadline: &Arc<AtomicU64>, epoch: Instant) -> Result<()> {
+    let d = deadline.clone();
+    conn.progress_handler(
+        PROGRESS_STEPS,
+        Some(move || {
+            let limit = d.load(Ordering::Relaxed);
+            limit != 0 && epoch.elapsed().as_nanos() as u64 > limit
+        }),
+    )?;
+    Ok(())
 }
 
 impl Store {
@@ -110,10 +134,12 @@ impl Store {
             | OpenFlags::SQLITE_OPEN_CREATE
             | OpenFlags::SQLITE_OPEN_NO_MUTEX
             | OpenFlags::SQLITE_OPEN_URI;
-        let conn = Connection::open_with_flags(path, flags)
+        let mut conn = Connection::open_with_flags(path, flags)
             .map_err(|e| StoreError::Open { path: path.to_path_buf(), reason: e.to_string() })?;
         conn.busy_timeout(BUSY_TIMEOUT)?;
-        let store = Store { conn, path: path.to_path_buf(), who: current_user() };
+        let (deadline, epoch) = (Arc::new(AtomicU64::new(0)), Instant::now());
+        watch(&mut conn, &deadline, epoch)?;
+        let store = Store { conn, path: path.to_path_buf(), who: current_user(), deadline, epoch };
         migrate::migrate(&store.conn, path)?;
         store.conn.execute_batch(
             "PRAGMA foreign_keys = ON;
@@ -126,10 +152,12 @@ impl Store {
 
     /// An in-memory database with the schema, for tests.
     pub fn open_in_memory() -> Result<Store> {
-        let conn = Connection::open_in_memory()?;
+        let mut conn = Connection::open_in_memory()?;
         migrate::migrate(&conn, Path::new(":memory:"))?;
         conn.execute_batch("PRAGMA foreign_keys = ON;")?;
-        Ok(Store { conn, path: PathBuf::from(":memory:"), who: current_user() })
+        let (deadline, epoch) = (Arc::new(AtomicU64::new(0)), Instant::now());
+        watch(&mut conn, &deadline, epoch)?;
+        Ok(Store { conn, path: PathBuf::from(":memory:"), who: current_user(), deadline, epoch })
     }
 
     pub fn path(&self) -> &Path {
@@ -148,6 +176,20 @@ impl Store {
     /// Changes whenever another connection commits (PRAGMA data_version).
     pub fn data_version(&self) -> Result<i64> {
         Ok(self.conn.query_row("PRAGMA data_version", [], |r| r.get(0))?)
+    }
+
+    /// Runs a read that must not hold up the keyboard: `None` when it did
+    /// not finish within `budget` (it was interrupted, nothing changed).
+    pub fn within<T>(&self, budget: Duration, f: impl FnOnce(&Store) -> Result<T>) -> Result<Option<T>> {
+        let limit = (self.epoch.elapsed() + budget).as_nanos() as u64;
+        self.deadline.store(limit.max(1), Ordering::Relaxed);
+        let out = f(self);
+        self.deadline.store(0, Ordering::Relaxed);
+        match out {
+            Ok(v) => Ok(Some(v)),
+            Err(StoreError::Interrupted) => Ok(None),
+            Err(e) => Err(e),
+        }
     }
 
     /// Runs `f` in one IMMEDIATE transaction: all of it lands or none.

@@ -27,14 +27,28 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, p: &CustomerPage, theme: &
     }
     tab_bar(frame, l.tabs, p, theme);
     let ctx = CellCtx { today: app.today, selection: Some(&p.selection) };
+    let (filter, _, _) = p.view_state();
+    let empty = |none: &'static str| {
+        if p.searching() {
+            "Searching…"
+        } else if !filter.is_empty() {
+            "Nothing matches the filter (/ to change it)."
+        } else {
+            none
+        }
+    };
     match p.tab {
-        Tab::Invoices => table(frame, l.table, &p.invoices, &tabs::invoices(), "No invoices yet.", &ctx, theme),
-        Tab::Contracts => table(frame, l.table, &p.contracts, &tabs::contracts(), "No contracts yet.", &ctx, theme),
-        Tab::Payments => table(frame, l.table, &p.payments, &tabs::payments(), "No payments yet.", &ctx, theme),
-        Tab::Contacts => table(frame, l.table, &p.contacts, &tabs::contacts(), "No contacts yet.", &ctx, theme),
-        Tab::Documents => table(frame, l.table, &p.documents, &tabs::documents(), "No documents yet.", &ctx, theme),
+        Tab::Invoices => table(frame, l.table, &p.invoices, &tabs::invoices(), empty("No invoices yet."), &ctx, theme),
+        Tab::Contracts => {
+            table(frame, l.table, &p.contracts, &tabs::contracts(), empty("No contracts yet."), &ctx, theme)
+        }
+        Tab::Payments => table(frame, l.table, &p.payments, &tabs::payments(), empty("No payments yet."), &ctx, theme),
+        Tab::Contacts => table(frame, l.table, &p.contacts, &tabs::contacts(), empty("No contacts yet."), &ctx, theme),
+        Tab::Documents => {
+            table(frame, l.table, &p.documents, &tabs::documents(), empty("No documents yet."), &ctx, theme)
+        }
         Tab::Activity => {
-            table(frame, l.table, &p.activity, &tabs::activity(), "No activity recorded yet.", &ctx, theme)
+            table(frame, l.table, &p.activity, &tabs::activity(), empty("No activity recorded yet."), &ctx, theme)
         }
     }
     status(frame, l.status, app, p, theme);

@@ -1,0 +1,215 @@
+//! The customer page with a million invoices, measured against design §4:
+//! launch to a full frame, navigation keys, sort and filter changes, peak
+//! memory, and SQLite computing the same metrics from the raw rows.
+//!
+//!     cargo bench --bench page            (ARDESK_BENCH_RUNS, ARDESK_BENCH_DB to tune)
+//!
+//! The app is driven without a terminal: each step is the real key
+//! handling plus a full draw into ratatui's TestBackend at 120×40.
+
+use ardesk::app::App;
+use ardesk::store::{OpenMode, Store};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::layout::Rect;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+const TODAY: &str = "2026-03-01";
+const N_INVOICES: u64 = 1_000_000;
+
+struct Stats(Vec<Duration>);
+
+impl Stats {
+    fn row(&self, what: &str, target: &str) -> String {
+        let mut v = self.0.clone();
+        v.sort();
+        let ms = |d: Duration| format!("{:.2}", d.as_secs_f64() * 1e3);
+        format!(
+            "| {what} | {} | {} | {} | {} | {target} |",
+            v.len(),
+            ms(v[v.len() / 2]),
+            ms(v[v.len() * 95 / 100]),
+            ms(v[v.len() - 1])
+        )
+    }
+}
+
+fn database() -> PathBuf {
+    let path = std::env::var_os("ARDESK_BENCH_DB")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench/1m.db"));
+    if !path.exists() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        eprintln!("generating {} with {N_INVOICES} invoices …", path.display());
+        let t = Instant::now();
+        let status = std::process::Command::new(env!("CARGO_BIN_EXE_ardesk"))
+            .args(["demo", "--today", TODAY, "--invoices", &N_INVOICES.to_string(), "--db"])
+            .arg(&path)
+            .status()
+            .unwrap();
+        assert!(status.success());
+        eprintln!("generated in {:.1?}", t.elapsed());
+    }
+    path
+}
+
+fn key(app: &mut App, code: KeyCode) {
+    app.handle_key(KeyEvent::new(code, KeyModifiers::NONE));
+}
+
+fn draw(app: &App, term: &mut Terminal<TestBackend>) {
+    term.draw(|f| ardesk::ui::draw(app, f)).unwrap();
+}
+
+fn peak_rss_mib() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let kb: f64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.split_whitespace().next()?.parse().ok())
+        .unwrap_or(0.0);
+    kb / 1024.0
+}
+
+fn open(path: &Path, id: i64, today: chrono::NaiveDate) -> (App, Terminal<TestBackend>) {
+    let store = Store::open(path, OpenMode::MustExist).unwrap();
+    let mut app = App::new(store, today, Rect::new(0, 0, 120, 40)).unwrap();
+    app.open_customer(id);
+    let mut term = Terminal::new(TestBackend::new(120, 40)).unwrap();
+    draw(&app, &mut term);
+    (app, term)
+}
+
+fn main() {
+    let runs: usize = std::env::var("ARDESK_BENCH_RUNS").ok().and_then(|v| v.parse().ok()).unwrap_or(30);
+    let path = database();
+    let today = ardesk::domain::date::parse_date(TODAY).unwrap();
+    let probe = Store::open(&path, OpenMode::MustExist).unwrap();
+    let id = probe
+        .customer_list(today)
+        .unwrap()
+        .into_iter()
+        .find(|c| c.name == "Globex Megastore")
+        .expect("big customer")
+        .id;
+    let mut rows = Vec::new();
+
+    // Launch: open the database, the app, the customer, first full frame.
+    let mut launch = Vec::new();
+    for _ in 0..runs {
+        let t = Instant::now();
+        let (app, _term) = open(&path, id, today);
+        launch.push(t.elapsed());
+        assert!(app.page().is_some());
+    }
+    rows.push(Stats(launch).row("launch to full page (warm cache)", "median ≤ 20, worst ≤ 100"));
+
+    // Navigation keys, each followed by a full draw.
+    let (mut app, mut term) = open(&path, id, today);
+    app.start_worker();
+    let step = |app: &mut App, term: &mut Terminal<TestBackend>, codes: &[KeyCode]| {
+        let mut out = Vec::new();
+        for c in codes {
+            let t = Instant::now();
+            key(app, *c);
+            draw(app, term);
+            out.push(t.elapsed());
+        }
+        Stats(out)
+    };
+    let downs = vec![KeyCode::Down; 300];
+    rows.push(step(&mut app, &mut term, &downs).row("move down one row", "median ≤ 5, worst ≤ 16"));
+    let pages = vec![KeyCode::PageDown; 100];
+    rows.push(step(&mut app, &mut term, &pages).row("page down", "median ≤ 5, worst ≤ 16"));
+    let ends: Vec<KeyCode> = (0..runs).flat_map(|_| [KeyCode::End, KeyCode::Home]).collect();
+    rows.push(step(&mut app, &mut term, &ends).row("jump to either end (End/Home)", "median ≤ 5, worst ≤ 16"));
+    let ups: Vec<KeyCode> = std::iter::once(KeyCode::End).chain(std::iter::repeat_n(KeyCode::PageUp, 100)).collect();
+    rows.push(step(&mut app, &mut term, &ups).row("page up from the end", "median ≤ 5, worst ≤ 16"));
+    let tabs: Vec<KeyCode> = (0..runs).flat_map(|_| "234561".chars().map(KeyCode::Char).collect::<Vec<_>>()).collect();
+    rows.push(step(&mut app, &mut term, &tabs).row("switch tab", "median ≤ 5, worst ≤ 16"));
+
+    // Sort changes on the invoices tab: every column, both directions.
+    key(&mut app, KeyCode::Char('1'));
+    let sorts: Vec<KeyCode> =
+        (0..runs.max(14)).map(|i| if i % 8 == 7 { KeyCode::Char('S') } else { KeyCode::Char('s') }).collect();
+    rows.push(step(&mut app, &mut term, &sorts).row("sort change (1M invoices)", "median ≤ 8, worst ≤ 16"));
+
+    // Filter changes: time to the first frame of the new view (the count
+    // and sums arrive from the worker afterwards).
+    let filters = [
+        "status:overdue",
+        "total>1000",
+        "due<2020-01-01",
+        "status:paid total<500 date:2024",
+        "INV-99",
+        "contract:none-such",
+        "number:zzz",
+    ];
+    let mut filter_times = Vec::new();
+    let mut count_times = Vec::new();
+    for f in filters.iter().cycle().take(filters.len() * 3) {
+        key(&mut app, KeyCode::Char('/'));
+        app.handle_key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
+        for c in f.chars() {
+            key(&mut app, KeyCode::Char(c));
+        }
+        let t = Instant::now();
+        key(&mut app, KeyCode::Enter);
+        draw(&app, &mut term);
+        filter_times.push(t.elapsed());
+        let t = Instant::now();
+        while app.page().is_some_and(|p| !p.view_state().1 || p.searching()) && t.elapsed() < Duration::from_secs(30) {
+            app.tick();
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        count_times.push(t.elapsed());
+    }
+    rows.push(Stats(filter_times).row("filter change, first frame", "worst ≤ 100"));
+    rows.push(Stats(count_times).row("… then rows, count and sum complete (worker)", "—"));
+    let rss = peak_rss_mib();
+
+    // SQLite computing the page's metrics from the raw tables.
+    let mut oracle = Vec::new();
+    for _ in 0..3 {
+        let t = Instant::now();
+        probe.metric_parts_oracle(id, today).unwrap();
+        oracle.push(t.elapsed());
+    }
+    let mut page = Vec::new();
+    for _ in 0..runs {
+        let t = Instant::now();
+        let c = probe.customer(id).unwrap();
+        probe.figures(&c, today).unwrap();
+        page.push(t.elapsed());
+    }
+    let (o, p) = (Stats(oracle), Stats(page));
+    let med = |s: &Stats| {
+        let mut v = s.0.clone();
+        v.sort();
+        v[v.len() / 2].as_secs_f64()
+    };
+    rows.push(p.row("page figures from the summaries", "≪ 1"));
+    rows.push(o.row("same figures computed from the raw rows (SQLite)", "—"));
+
+    println!("\n| step | runs | median ms | p95 ms | worst ms | target ms |\n|---|---|---|---|---|---|");
+    for r in &rows {
+        println!("{r}");
+    }
+    println!("\nsummaries vs raw-row SQL: {:.0}× faster", med(&o) / med(&p));
+    println!("peak RSS of this process with the 1M-invoice customer open: {rss:.1} MiB (target ≤ 32)");
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|c| {
+            c.lines()
+                .find(|l| l.starts_with("model name"))
+                .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string())
+        })
+        .unwrap_or_default();
+    println!(
+        "machine: {cpu}, {} cores; database {}",
+        std::thread::available_parallelism().map_or(0, |n| n.get()),
+        path.display()
+    );
+}
