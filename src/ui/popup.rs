@@ -43,6 +43,17 @@ pub fn help(frame: &mut Frame, area: Rect, contexts: &[Context], scroll: u16, th
     }
     if contexts.contains(&Context::Customer) {
         lines.push(Line::raw(""));
+        lines.push(Line::styled("Filter (/)", theme.title));
+        lines.push(Line::raw(format!("  {}", crate::domain::filter::SYNTAX)));
+        for tab in crate::domain::columns::Tab::ALL {
+            let names = crate::domain::filter::field_names(tab).join(" ");
+            lines.push(Line::from(vec![
+                Span::styled(format!("  {}: ", tab.title()), theme.card_title),
+                Span::raw(names),
+            ]));
+        }
+        lines.push(Line::raw("  Invoice statuses: draft open overdue partial paid cancelled uncollectible."));
+        lines.push(Line::raw(""));
         lines.push(Line::styled("How the figures are computed", theme.title));
         for (name, formula) in FORMULAS {
             lines.push(Line::from(vec![Span::styled(format!("  {name}: "), theme.card_title), Span::raw(*formula)]));
