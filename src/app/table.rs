@@ -109,6 +109,8 @@ pub struct DataTable<R> {
     start: usize,
     /// After a reload: the key of the first visible row, to read from.
     anchor: Option<RowKey>,
+    /// After a reload: the selected row, to select again where it now is.
+    keep: Option<i64>,
 }
 
 impl<R> DataTable<R> {
@@ -124,6 +126,7 @@ impl<R> DataTable<R> {
             rows: Vec::new(),
             start: 0,
             anchor: None,
+            keep: None,
         }
     }
 
@@ -151,6 +154,7 @@ impl<R> DataTable<R> {
     /// read starts from the same row (data changed, or the sort did).
     pub fn invalidate(&mut self, total: usize) {
         self.anchor = self.row_at(self.scroll.offset).map(|k| k.key.clone());
+        self.keep = self.row_at(self.scroll.selected).map(|k| k.key.id);
         self.rows.clear();
         self.pending = None;
         self.scroll.set_total(total);
@@ -160,6 +164,7 @@ impl<R> DataTable<R> {
     pub fn reset(&mut self, total: usize) {
         self.rows.clear();
         self.anchor = None;
+        self.keep = None;
         self.pending = None;
         self.exact = true;
         self.scroll = Scroll { height: self.scroll.height, total, ..Scroll::default() };
@@ -289,6 +294,12 @@ impl<R> DataTable<R> {
         self.anchor = None;
         if !short {
             self.extend_unknown();
+        }
+        if let Some(id) = self.keep.take()
+            && let Some(i) = self.rows.iter().position(|r| r.key.id == id)
+        {
+            self.scroll.selected = self.start + i;
+            self.scroll.move_by(0);
         }
         self.trim();
     }
