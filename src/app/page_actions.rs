@@ -194,7 +194,8 @@ impl App {
         }
     }
 
-    /// `a`: select every invoice, or clear the selection when there is one.
+    /// `a`: select every invoice shown (the filter applied), or clear the
+    /// selection when there is one.
     fn select_all(&mut self) {
         let Some(p) = self.page() else { return };
         if !p.selection.is_empty() {
@@ -204,7 +205,8 @@ impl App {
             return;
         }
         let id = p.customer.id;
-        match self.store.invoice_totals(id) {
+        let view = p.invoices.view(self.today);
+        match self.store.invoice_totals(id, &view) {
             Ok(all) => {
                 if let Some(p) = self.page_mut() {
                     p.selection = all.into_iter().collect::<BTreeMap<_, _>>();
