@@ -6,6 +6,8 @@ use crate::app::App;
 use color_eyre::eyre::{Result, bail};
 use ratatui::crossterm::event::{self, Event};
 use std::io::IsTerminal;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Refuses terminals that cannot show the interface, with a reason.
 pub fn check_terminal() -> Result<()> {
@@ -21,23 +23,35 @@ pub fn check_terminal() -> Result<()> {
 }
 
 pub fn run(app: &mut App) -> Result<()> {
+    // SIGTERM (kill), SIGHUP (the SSH connection dropped) and SIGQUIT end
+    // the loop like `q` does, so the terminal is restored on the way out.
+    let stop = Arc::new(AtomicBool::new(false));
+    for sig in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGHUP, signal_hook::consts::SIGQUIT] {
+        signal_hook::flag::register(sig, stop.clone())?;
+    }
     // ratatui::init installs a panic hook that restores the terminal first.
     let mut terminal = ratatui::init();
-    let result = event_loop(&mut terminal, app);
+    let result = event_loop(&mut terminal, app, &stop);
     ratatui::restore();
     result
 }
 
-fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> Result<()> {
+fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App, stop: &AtomicBool) -> Result<()> {
     let size = terminal.size()?;
     app.resize(ratatui::layout::Rect::new(0, 0, size.width, size.height));
     let mut dirty = true;
-    while !app.quit {
+    while !app.quit && !stop.load(Ordering::Relaxed) {
         if dirty {
             terminal.draw(|f| crate::ui::draw(app, f))?;
             dirty = false;
         }
-        if event::poll(app.poll_interval())? {
+        let ready = match event::poll(app.poll_interval()) {
+            Ok(r) => r,
+            // A signal (see `run`) interrupted the wait: look at the flag.
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e.into()),
+        };
+        if ready {
             match event::read()? {
                 Event::Key(key) => {
                     app.handle_key(key);

@@ -85,6 +85,9 @@ fn create_an_invoice_then_cancel_it() {
     let screen = tui.wait_for("Created invoice");
     let with_invoice = outstanding(&screen);
     assert_ne!(with_invoice, before, "Outstanding grew:\n{screen}");
+    // The newest invoice is the first row; the cursor stayed on its row.
+    tui.send("g");
+    tui.wait_for("▶ ☐ INV-");
     tui.send(" ");
     tui.wait_for("1 selected, $1,000.00");
     tui.send("x");
@@ -94,4 +97,27 @@ fn create_an_invoice_then_cancel_it() {
     assert_eq!(outstanding(&screen), before, "Outstanding is back:\n{screen}");
     let (code, out, _) = run(&["check", "--db", db, "--today", TODAY]);
     assert_eq!(code, 0, "{out}");
+}
+
+#[test]
+fn sigterm_and_sighup_restore_the_terminal() {
+    for sig in ["TERM", "HUP"] {
+        let db = demo_db().to_str().unwrap().to_string();
+        let mut tui = Tui::start(&["--db", &db, "--today", TODAY], 80, 24);
+        tui.wait_for("Customers (");
+        tui.signal(sig);
+        assert_eq!(tui.wait_exit(), 0, "SIG{sig} ends ardesk cleanly");
+        let raw = String::from_utf8_lossy(&tui.raw.lock().unwrap()).into_owned();
+        assert!(raw.contains("\x1b[?1049l"), "SIG{sig}: the alternate screen is left");
+    }
+}
+
+#[test]
+fn no_terminal_or_dumb_terminal_gets_a_clear_message() {
+    let db = demo_db().to_str().unwrap().to_string();
+    let (code, _, err) = run(&["--db", &db]);
+    assert_eq!(code, 2);
+    assert!(err.contains("needs an interactive terminal"), "{err}");
+    let out = std::process::Command::new(support::bin()).args(["--db", &db]).env("TERM", "dumb").output().unwrap();
+    assert_ne!(out.status.code(), Some(0));
 }

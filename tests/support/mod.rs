@@ -121,6 +121,13 @@ impl Tui {
         self.master.resize(portable_pty::PtySize { rows, cols, pixel_width: 0, pixel_height: 0 }).unwrap();
     }
 
+    /// Sends a signal (by name, e.g. "TERM") to the process.
+    pub fn signal(&self, name: &str) {
+        let pid = self.child.process_id().expect("pid").to_string();
+        let ok = std::process::Command::new("kill").args([&format!("-{name}"), &pid]).status().unwrap();
+        assert!(ok.success());
+    }
+
     /// Waits for the process to end and returns its exit code.
     pub fn wait_exit(&mut self) -> u32 {
         let deadline = Instant::now() + Duration::from_secs(10);
