@@ -1,0 +1,133 @@
+//! Crash safety: a child process writes as fast as it can (invoices, bulk
+//! cancels, payments, a document upload of a few MiB) and is killed with
+//! SIGKILL at random moments, hundreds of times. After every kill the
+//! database passes `integrity_check`, `foreign_key_check` and every money
+//! invariant and summary check, and holds no partial document.
+
+use ardesk::domain::Currency;
+use ardesk::domain::edit::*;
+use ardesk::domain::status::{DocumentKind, InvoiceStatus};
+use ardesk::store::seed::NewCustomer;
+use ardesk::store::{OpenMode, Store};
+use chrono::{Duration, NaiveDate};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+const CHILD: &str = "ARDESK_CRASH_CHILD";
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 3, 1).unwrap()
+}
+
+/// The child: writes forever until it is killed.
+fn writer(db: &Path, upload: &Path, seed: u64) -> ! {
+    let mut store = Store::open(db, OpenMode::MustExist).unwrap();
+    let mut x = seed | 1;
+    let mut rnd = move |n: u64| {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x % n.max(1)
+    };
+    loop {
+        let n = rnd(1 << 40);
+        let _ = match rnd(5) {
+            0 | 1 => store
+                .create_invoice(
+                    1,
+                    &InvoiceDraft {
+                        contract_id: None,
+                        number: format!("K-{seed}-{n}"),
+                        issue_date: today() - Duration::days(rnd(300) as i64),
+                        due_date: today(),
+                        period: None,
+                        total_minor: 1 + rnd(100_000) as i64,
+                        currency: Currency::USD,
+                        status: InvoiceStatus::Open,
+                    },
+                )
+                .map(|_| ()),
+            2 => store
+                .record_payment(
+                    1,
+                    &PaymentDraft {
+                        received_on: today(),
+                        amount_minor: 1 + rnd(150_000) as i64,
+                        currency: Currency::USD,
+                        reference: format!("W-{n}"),
+                        allocation: Allocation::OldestFirst,
+                    },
+                )
+                .map(|_| ()),
+            3 => {
+                let ids: Vec<i64> = (0..20).map(|_| 1 + rnd(400) as i64).collect();
+                store.cancel_invoices(1, &ids).map(|_| ())
+            }
+            _ => store.upload_document(1, upload, "scan.bin", DocumentKind::Other, None).and_then(|id| {
+                // Keep the file small: drop the previous upload.
+                match store.document_version(id - 1) {
+                    Ok(v) => store.delete_document(id - 1, v),
+                    Err(_) => Ok(()),
+                }
+            }),
+        };
+    }
+}
+
+fn setup(dir: &Path) -> (PathBuf, PathBuf) {
+    let db = dir.join("crash.db");
+    let mut store = Store::open(&db, OpenMode::Create).unwrap();
+    let s = store.seeder().unwrap();
+    s.customer(&NewCustomer {
+        name: "Crash",
+        legal_name: "",
+        billing_email: "",
+        currency: Currency::USD,
+        import: None,
+        invoices_paused: false,
+        portal: false,
+    })
+    .unwrap();
+    s.commit().unwrap();
+    let upload = dir.join("scan.bin");
+    let bytes: Vec<u8> = (0..3 * 1024 * 1024u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 11) as u8).collect();
+    std::fs::write(&upload, bytes).unwrap();
+    (db, upload)
+}
+
+#[test]
+fn sigkill_at_random_moments_never_breaks_the_books() {
+    if let (Ok(db), Ok(up), Ok(seed)) =
+        (std::env::var(CHILD), std::env::var("ARDESK_CRASH_UPLOAD"), std::env::var("ARDESK_CRASH_SEED"))
+    {
+        writer(Path::new(&db), Path::new(&up), seed.parse().unwrap());
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (db, upload) = setup(dir.path());
+    let exe = std::env::current_exe().unwrap();
+    let kills: u64 = std::env::var("ARDESK_CRASH_KILLS").ok().and_then(|v| v.parse().ok()).unwrap_or(300);
+    let started = Instant::now();
+    let mut seen_docs = 0;
+    for k in 0..kills {
+        let mut child = std::process::Command::new(&exe)
+            .args(["--exact", "sigkill_at_random_moments_never_breaks_the_books", "--nocapture", "--test-threads=1"])
+            .env(CHILD, &db)
+            .env("ARDESK_CRASH_UPLOAD", &upload)
+            .env("ARDESK_CRASH_SEED", (k * 7919 + 13).to_string())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        // Let it get into its writes, then SIGKILL at a varying moment.
+        std::thread::sleep(std::time::Duration::from_millis(15 + (k * 37) % 60));
+        child.kill().unwrap();
+        child.wait().unwrap();
+        let store = Store::open(&db, OpenMode::MustExist).unwrap();
+        let problems = store.check(today()).unwrap();
+        assert!(problems.is_empty(), "after kill {k}: {problems:?}");
+        let c = store.customer(1).unwrap();
+        assert_eq!(store.figures(&c, today()).unwrap(), store.figures_oracle(&c, today()).unwrap());
+        seen_docs = store.figures(&c, today()).unwrap().counts[4];
+    }
+    eprintln!("{kills} kills in {:.1?}; {seen_docs} whole documents stored", started.elapsed());
+}
