@@ -44,6 +44,11 @@ fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App, stop: &Ato
         if dirty {
             terminal.draw(|f| crate::ui::draw(app, f))?;
             dirty = false;
+            // Test builds only: prove the terminal is restored after a panic.
+            #[cfg(debug_assertions)]
+            if std::env::var_os("ARDESK_FORCE_PANIC").is_some() {
+                panic!("forced panic (ARDESK_FORCE_PANIC) to test terminal restore");
+            }
         }
         let ready = match event::poll(app.poll_interval()) {
             Ok(r) => r,

@@ -121,3 +121,56 @@ fn no_terminal_or_dumb_terminal_gets_a_clear_message() {
     let out = std::process::Command::new(support::bin()).args(["--db", &db]).env("TERM", "dumb").output().unwrap();
     assert_ne!(out.status.code(), Some(0));
 }
+
+#[test]
+fn a_panic_restores_the_terminal_and_says_what_happened() {
+    let db = demo_db().to_str().unwrap().to_string();
+    let mut tui = Tui::start_env(&["--db", &db, "--today", TODAY], &[("ARDESK_FORCE_PANIC", "1")], 80, 24);
+    assert_ne!(tui.wait_exit(), 0);
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    let raw = String::from_utf8_lossy(&tui.raw.lock().unwrap()).into_owned();
+    let left = raw.rfind("\x1b[?1049l").expect("alternate screen left");
+    let said = raw.rfind("forced panic").expect("the panic is reported");
+    assert!(left < said, "the report is printed on the restored terminal");
+}
+
+#[test]
+fn resize_storm_and_tiny_sizes_keep_it_running() {
+    let db = demo_db().to_str().unwrap().to_string();
+    let mut tui = Tui::start(&["--db", &db, "--today", TODAY, "--customer", "1"], 100, 30);
+    tui.wait_for("Billed & Collected");
+    for i in 0..60u16 {
+        tui.resize(1 + (i * 7) % 130, 1 + (i * 5) % 45);
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    tui.resize(100, 30);
+    tui.wait_for("Billed & Collected");
+    tui.send("q");
+    tui.send("q");
+    assert_eq!(tui.wait_exit(), 0);
+}
+
+#[test]
+fn damaged_databases_get_one_clear_message() {
+    let dir = tempfile::tempdir().unwrap();
+    // A demo database cut in half.
+    let cut = dir.path().join("cut.db");
+    let full = std::fs::read(demo_db()).unwrap();
+    std::fs::write(&cut, &full[..full.len() / 2]).unwrap();
+    let (code, _, err) = run(&["check", "--db", cut.to_str().unwrap(), "--today", TODAY]);
+    assert_ne!(code, 0);
+    assert!(err.starts_with("ardesk: ") && !err.contains("panicked"), "{err}");
+    // A header overwritten with garbage.
+    let bad = dir.path().join("bad.db");
+    let mut bytes = full.clone();
+    bytes[..100].fill(0x41);
+    std::fs::write(&bad, &bytes).unwrap();
+    let (code, _, err) = run(&["customers", "--db", bad.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(err.contains("is not an ardesk database (the file is not an SQLite database)"), "{err}");
+    assert_eq!(std::fs::read(&bad).unwrap(), bytes, "left untouched");
+    // Missing with --no-create.
+    let (code, _, err) = run(&["customers", "--no-create", "--db", dir.path().join("none.db").to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(err.contains("does not exist"), "{err}");
+}

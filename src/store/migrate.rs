@@ -29,7 +29,7 @@ pub fn migrate(conn: &Connection, path: &Path) -> Result<()> {
                 not_ardesk("the file is not an SQLite database".into())
             }
             rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::DatabaseCorrupt => {
-                not_ardesk("the database file is corrupt".into())
+                StoreError::Corrupt { path: path.to_path_buf() }
             }
             other => StoreError::Open { path: path.to_path_buf(), reason: other.to_string() },
         })?;

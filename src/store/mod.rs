@@ -42,6 +42,8 @@ pub enum StoreError {
     Missing { path: PathBuf },
     #[error("{path} is not an ardesk database ({reason}); it was left untouched")]
     NotArdesk { path: PathBuf, reason: String },
+    #[error("{path} is damaged (SQLite reports it corrupt): restore it from a backup; it was left untouched")]
+    Corrupt { path: PathBuf },
     #[error(
         "{path} was written by a newer ardesk (schema version {found}; this ardesk knows up to {known}); it was left untouched"
     )]

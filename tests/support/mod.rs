@@ -60,6 +60,10 @@ pub struct Tui {
 
 impl Tui {
     pub fn start(args: &[&str], cols: u16, rows: u16) -> Tui {
+        Tui::start_env(args, &[], cols, rows)
+    }
+
+    pub fn start_env(args: &[&str], env: &[(&str, &str)], cols: u16, rows: u16) -> Tui {
         use portable_pty::{CommandBuilder, PtySize, native_pty_system};
         let pair =
             native_pty_system().openpty(PtySize { rows, cols, pixel_width: 0, pixel_height: 0 }).expect("openpty");
@@ -67,6 +71,9 @@ impl Tui {
         cmd.args(args);
         cmd.env("TERM", "xterm-256color");
         cmd.env_remove("NO_COLOR");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
         let child = pair.slave.spawn_command(cmd).expect("spawn ardesk");
         drop(pair.slave);
         let parser = Arc::new(Mutex::new(vt100::Parser::new(nz(rows), nz(cols), 0)));
