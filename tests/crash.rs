@@ -19,9 +19,16 @@ fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 3, 1).unwrap()
 }
 
-/// The child: writes forever until it is killed.
+/// The child: writes until it is killed, or for `ARDESK_CRASH_FOR_MS` and
+/// then exits with the number of writes refused as busy (the busy timeout
+/// should make that zero).
 fn writer(db: &Path, upload: &Path, seed: u64) -> ! {
     let mut store = Store::open(db, OpenMode::MustExist).unwrap();
+    let until = std::env::var("ARDESK_CRASH_FOR_MS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .map(|ms| Instant::now() + std::time::Duration::from_millis(ms));
+    let mut busy = 0;
     let mut x = seed | 1;
     let mut rnd = move |n: u64| {
         x ^= x << 13;
@@ -30,8 +37,11 @@ fn writer(db: &Path, upload: &Path, seed: u64) -> ! {
         x % n.max(1)
     };
     loop {
+        if until.is_some_and(|t| Instant::now() > t) {
+            std::process::exit(busy.min(100));
+        }
         let n = rnd(1 << 40);
-        let _ = match rnd(5) {
+        let result = match rnd(5) {
             0 | 1 => store
                 .create_invoice(
                     1,
@@ -71,6 +81,9 @@ fn writer(db: &Path, upload: &Path, seed: u64) -> ! {
                 }
             }),
         };
+        if let Err(ardesk::store::StoreError::Busy) = result {
+            busy += 1;
+        }
     }
 }
 
@@ -95,29 +108,64 @@ fn setup(dir: &Path) -> (PathBuf, PathBuf) {
     (db, upload)
 }
 
-#[test]
-fn sigkill_at_random_moments_never_breaks_the_books() {
+/// In a child process started by one of the tests below: be the writer.
+fn child_mode() {
     if let (Ok(db), Ok(up), Ok(seed)) =
         (std::env::var(CHILD), std::env::var("ARDESK_CRASH_UPLOAD"), std::env::var("ARDESK_CRASH_SEED"))
     {
         writer(Path::new(&db), Path::new(&up), seed.parse().unwrap());
     }
+}
+
+fn spawn(test: &str, db: &Path, upload: &Path, seed: u64, for_ms: Option<u64>) -> std::process::Child {
+    let mut cmd = std::process::Command::new(std::env::current_exe().unwrap());
+    cmd.args(["--exact", test, "--nocapture", "--test-threads=1"])
+        .env(CHILD, db)
+        .env("ARDESK_CRASH_UPLOAD", upload)
+        .env("ARDESK_CRASH_SEED", seed.to_string())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null());
+    if let Some(ms) = for_ms {
+        cmd.env("ARDESK_CRASH_FOR_MS", ms.to_string());
+    }
+    cmd.spawn().unwrap()
+}
+
+#[test]
+fn two_writers_and_a_reader_at_once() {
+    child_mode();
     let dir = tempfile::tempdir().unwrap();
     let (db, upload) = setup(dir.path());
-    let exe = std::env::current_exe().unwrap();
+    let test = "two_writers_and_a_reader_at_once";
+    let mut a = spawn(test, &db, &upload, 1, Some(2_500));
+    let mut b = spawn(test, &db, &upload, 2, Some(2_500));
+    // Readers keep reading while writers write (WAL): no read waits long.
+    let reader = Store::open(&db, OpenMode::MustExist).unwrap();
+    let started = Instant::now();
+    let mut slowest = std::time::Duration::ZERO;
+    while started.elapsed() < std::time::Duration::from_millis(2_000) {
+        let t = Instant::now();
+        let c = reader.customer(1).unwrap();
+        reader.figures(&c, today()).unwrap();
+        slowest = slowest.max(t.elapsed());
+    }
+    assert_eq!(a.wait().unwrap().code(), Some(0), "writer A never gave up as busy");
+    assert_eq!(b.wait().unwrap().code(), Some(0), "writer B never gave up as busy");
+    assert!(slowest < std::time::Duration::from_millis(500), "a read waited {slowest:?}");
+    let store = Store::open(&db, OpenMode::MustExist).unwrap();
+    assert_eq!(store.check(today()).unwrap(), Vec::<String>::new());
+}
+
+#[test]
+fn sigkill_at_random_moments_never_breaks_the_books() {
+    child_mode();
+    let dir = tempfile::tempdir().unwrap();
+    let (db, upload) = setup(dir.path());
     let kills: u64 = std::env::var("ARDESK_CRASH_KILLS").ok().and_then(|v| v.parse().ok()).unwrap_or(250);
     let started = Instant::now();
     let mut seen_docs = 0;
     for k in 0..kills {
-        let mut child = std::process::Command::new(&exe)
-            .args(["--exact", "sigkill_at_random_moments_never_breaks_the_books", "--nocapture", "--test-threads=1"])
-            .env(CHILD, &db)
-            .env("ARDESK_CRASH_UPLOAD", &upload)
-            .env("ARDESK_CRASH_SEED", (k * 7919 + 13).to_string())
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap();
+        let mut child = spawn("sigkill_at_random_moments_never_breaks_the_books", &db, &upload, k * 7919 + 13, None);
         // Let it get into its writes, then SIGKILL at a varying moment.
         std::thread::sleep(std::time::Duration::from_millis(15 + (k * 37) % 150));
         child.kill().unwrap();
