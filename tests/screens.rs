@@ -82,3 +82,19 @@ fn help_lists_keys_and_formulas() {
     assert!(s.contains("Avg. Days to Collect:"), "{s}");
     assert!(s.contains("payment date − invoice issue date"), "{s}");
 }
+
+#[test]
+fn no_color_draws_without_colours() {
+    let mut app = app(120, 40);
+    app.plain = true;
+    press(&mut app, &["Enter"]);
+    let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 40)).unwrap();
+    t.draw(|f| ardesk::ui::draw(&app, f)).unwrap();
+    let buf = t.backend().buffer();
+    for cell in buf.content() {
+        assert_eq!(cell.fg, ratatui::style::Color::Reset, "a colour under NO_COLOR at {:?}", cell.symbol());
+        assert_eq!(cell.bg, ratatui::style::Color::Reset);
+    }
+    // Selection and headers stay visible through modifiers alone.
+    assert!(buf.content().iter().any(|c| c.modifier.contains(ratatui::style::Modifier::REVERSED)));
+}

@@ -30,6 +30,21 @@ pub struct Theme {
     pub popup_border: Style,
 }
 
+/// Orange where the terminal has more than 16 colours; yellow, the
+/// nearest of the 16, elsewhere (a 16-colour terminal shows an RGB
+/// colour as something else or not at all).
+fn orange() -> Color {
+    let term = std::env::var("TERM").unwrap_or_default();
+    let colorterm = std::env::var("COLORTERM").unwrap_or_default();
+    if colorterm.contains("truecolor") || colorterm.contains("24bit") {
+        Color::Rgb(255, 165, 0)
+    } else if term.contains("256color") {
+        Color::Indexed(214)
+    } else {
+        Color::Yellow
+    }
+}
+
 impl Theme {
     pub fn new(plain: bool) -> Theme {
         let c = |color: Color| if plain { Style::new() } else { Style::new().fg(color) };
@@ -41,7 +56,7 @@ impl Theme {
             muted: c(Color::DarkGray),
             key: c(Color::Cyan).add_modifier(bold),
             badge_source: bg(Color::Black, Color::Magenta).add_modifier(bold),
-            badge_paused: bg(Color::Black, Color::Rgb(255, 165, 0)).add_modifier(bold),
+            badge_paused: bg(Color::Black, orange()).add_modifier(bold),
             badge_portal: bg(Color::White, Color::Blue).add_modifier(bold),
             card_border: c(Color::DarkGray),
             card_title: c(Color::Gray).add_modifier(bold),
