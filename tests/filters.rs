@@ -92,6 +92,10 @@ fn bad_terms_keep_the_last_good_filter() {
     press(&mut app, &["a"]);
     assert!(render(&app, 120, 40).contains("2 selected, $20,000.00"));
     press(&mut app, &["a"]);
+    // Leaving the customer and coming back keeps the filter and sort.
+    press(&mut app, &["q", "Enter"]);
+    let s = render(&app, 120, 40);
+    assert!(s.contains("filter: status:open") && s.contains("Due ↓"), "kept across leaving the customer: {s}");
     // Clearing the filter brings every row back with the summaries' total.
     filter(&mut app, "");
     assert!(render(&app, 120, 40).contains("Invoices 1–5 of 5 · Σ $37,500.00"));

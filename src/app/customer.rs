@@ -7,6 +7,15 @@ use crate::store::window::{Keyed, TabRows};
 use crate::store::{CustomerFigures, Result, Store};
 use chrono::NaiveDate;
 
+/// What a customer page keeps when you leave it and come back: each tab's
+/// sort and filter, the tab, and the ticked invoices.
+#[derive(Debug, Clone)]
+pub struct SavedView {
+    tab: Tab,
+    views: Vec<(crate::domain::columns::Sort, crate::domain::filter::Filter)>,
+    selection: std::collections::BTreeMap<i64, crate::domain::Money>,
+}
+
 /// How long a filtered read may run on the keystroke path.
 pub const KEY_BUDGET: std::time::Duration = std::time::Duration::from_millis(40);
 
@@ -114,6 +123,46 @@ impl CustomerPage {
             });
         }
         Ok(())
+    }
+
+    pub fn save_view(&self) -> SavedView {
+        fn v<R>(t: &DataTable<R>) -> (crate::domain::columns::Sort, crate::domain::filter::Filter) {
+            (t.sort, t.filter.clone())
+        }
+        SavedView {
+            tab: self.tab,
+            views: vec![
+                v(&self.invoices),
+                v(&self.contracts),
+                v(&self.payments),
+                v(&self.contacts),
+                v(&self.documents),
+                v(&self.activity),
+            ],
+            selection: self.selection.clone(),
+        }
+    }
+
+    /// Puts back what `save_view` kept; returns the tabs whose filtered
+    /// count must be asked for.
+    pub fn restore_view(&mut self, saved: SavedView) -> Vec<Tab> {
+        self.tab = saved.tab;
+        self.selection = saved.selection;
+        let mut recount = Vec::new();
+        for (tab, (sort, filter)) in Tab::ALL.into_iter().zip(saved.views) {
+            let filtered = !filter.is_empty();
+            with_table!(self, tab, |t| {
+                t.sort = sort;
+                t.filter = filter;
+                if filtered {
+                    t.reset_unknown();
+                }
+            });
+            if filtered {
+                recount.push(tab);
+            }
+        }
+        recount
     }
 
     /// Rows and sums of an unfiltered tab, from the summaries.

@@ -52,6 +52,8 @@ pub struct App {
     /// Counts filtered views off the keystroke path (none in tests: then
     /// they are counted in line).
     worker: Option<worker::Worker>,
+    /// Filters, sorts and selections of customer pages left, by customer.
+    saved_views: std::collections::HashMap<i64, customer::SavedView>,
 }
 
 impl App {
@@ -71,6 +73,7 @@ impl App {
             message: None,
             data_version,
             worker: None,
+            saved_views: Default::default(),
         };
         app.resize(size);
         Ok(app)
@@ -79,8 +82,12 @@ impl App {
     /// Opens a customer's page on top of the list.
     pub fn open_customer(&mut self, id: i64) {
         match CustomerPage::load(&self.store, id, self.today) {
-            Ok(page) => {
+            Ok(mut page) => {
+                let recount = self.saved_views.remove(&id).map(|v| page.restore_view(v)).unwrap_or_default();
                 self.screens.push(Screen::Customer(Box::new(page)));
+                for tab in recount {
+                    self.request_totals(tab);
+                }
                 self.resize(self.size);
             }
             Err(e) => self.error("Cannot open the customer", &e.to_string()),
@@ -345,7 +352,9 @@ impl App {
             }
             Action::Back => {
                 if self.screens.len() > 1 {
-                    self.screens.pop();
+                    if let Some(Screen::Customer(p)) = self.screens.pop() {
+                        self.saved_views.insert(p.customer.id, p.save_view());
+                    }
                     self.reload();
                 } else {
                     self.quit = true;
