@@ -91,6 +91,17 @@ fn contact_validation_and_save() {
 }
 
 #[test]
+fn a_form_opened_with_defaults_closes_without_asking() {
+    let mut app = app();
+    // From a contract: due date and period are filled in from it.
+    press(&mut app, &["Enter", "2", "m", "Down", "Enter"]);
+    assert!(render(&app, 100, 40).contains("Create invoice"));
+    press(&mut app, &["Esc"]);
+    let s = render(&app, 100, 40);
+    assert!(!s.contains("Discard changes?") && !s.contains("Create invoice"), "{s}");
+}
+
+#[test]
 fn typing_q_in_a_form_types_it() {
     let mut app = app();
     press(&mut app, &["Enter", "e", "C-u", "type:quick q", "Enter"]);

@@ -154,6 +154,12 @@ impl Form {
         Form { title: title.into(), fields, focus, banner: None, initial }
     }
 
+    /// The current values become the ones "Esc" compares against (after
+    /// defaults were filled in as the form opened).
+    pub fn mark_clean(&mut self) {
+        self.initial = self.fields.iter().map(Field::value).collect();
+    }
+
     /// Something was typed or chosen since the form opened.
     pub fn dirty(&self) -> bool {
         self.fields.iter().map(Field::value).ne(self.initial.iter().cloned())

@@ -79,6 +79,7 @@ pub fn new_invoice(
     let purpose = Purpose::NewInvoice { customer_id: c.id, currency: c.currency, contracts };
     let mut form = form;
     follow_defaults(&mut form, &purpose);
+    form.mark_clean();
     (form, purpose)
 }
 

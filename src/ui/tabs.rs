@@ -58,7 +58,7 @@ pub fn contracts() -> Vec<Column<ContractRow>> {
             }
             .into()
         }),
-        col(Col::ConKind, "Type", 9, 2, |r, _| {
+        col(Col::ConKind, "Type", 21, 2, |r, _| {
             match r.billing_frequency {
                 Some(f) => format!("{} ({})", r.kind.label(), f.label()),
                 None => r.kind.label().to_string(),
