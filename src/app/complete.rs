@@ -12,42 +12,11 @@ pub struct Completion {
     pub candidates: Vec<String>,
 }
 
-/// The paths typed, quotes and escapes resolved.
+/// The paths typed, quotes and escapes resolved (an unclosed quote runs to
+/// the end of the input).
 pub fn split_paths(input: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    let (mut quoted, mut escaped, mut any) = (false, false, false);
-    for c in input.chars() {
-        if escaped {
-            cur.push(c);
-            escaped = false;
-            continue;
-        }
-        match c {
-            '\\' if !quoted => {
-                escaped = true;
-                any = true;
-            }
-            '"' => {
-                quoted = !quoted;
-                any = true;
-            }
-            c if c.is_whitespace() && !quoted => {
-                if any {
-                    out.push(std::mem::take(&mut cur));
-                    any = false;
-                }
-            }
-            c => {
-                cur.push(c);
-                any = true;
-            }
-        }
-    }
-    if any {
-        out.push(cur);
-    }
-    out
+    crate::domain::text::split_words(input)
+        .unwrap_or_else(|_| crate::domain::text::split_words(&format!("{input}\"")).unwrap_or_default())
 }
 
 /// Where the last path starts in `input` (after the last unquoted,

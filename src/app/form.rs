@@ -230,19 +230,22 @@ impl Form {
         if !field.enabled {
             return FormEvent::None;
         }
-        let mut step = None;
-        let changed = match &mut field.kind {
-            FieldKind::Text(t) => match key.code {
-                KeyCode::Up => {
-                    step = Some(false);
-                    false
-                }
-                KeyCode::Down => {
-                    step = Some(true);
-                    false
-                }
-                _ => line_input(t, key),
+        // Up and Down move between fields, except inside a checklist that
+        // has rows left in that direction.
+        let in_list = match &field.kind {
+            FieldKind::Checklist { items, cursor, .. } => match key.code {
+                KeyCode::Up => *cursor > 0,
+                KeyCode::Down => *cursor + 1 < items.len(),
+                _ => false,
             },
+            _ => false,
+        };
+        if matches!(key.code, KeyCode::Up | KeyCode::Down) && !in_list {
+            self.step(key.code == KeyCode::Down);
+            return FormEvent::None;
+        }
+        let changed = match &mut field.kind {
+            FieldKind::Text(t) => line_input(t, key),
             FieldKind::Choice { options, selected } => match key.code {
                 KeyCode::Left => {
                     *selected = (*selected + options.len() - 1) % options.len().max(1);
@@ -252,54 +255,25 @@ impl Form {
                     *selected = (*selected + 1) % options.len().max(1);
                     true
                 }
-                KeyCode::Up => {
-                    step = Some(false);
-                    false
-                }
-                KeyCode::Down => {
-                    step = Some(true);
-                    false
-                }
                 _ => false,
             },
-            FieldKind::Toggle(on) => match key.code {
-                KeyCode::Char(' ') | KeyCode::Left | KeyCode::Right => {
-                    *on = !*on;
-                    true
+            FieldKind::Toggle(on) => {
+                let before = *on;
+                match key.code {
+                    KeyCode::Char(' ') | KeyCode::Left | KeyCode::Right => *on = !*on,
+                    KeyCode::Char('y') => *on = true,
+                    KeyCode::Char('n') => *on = false,
+                    _ => {}
                 }
-                KeyCode::Char('y') => {
-                    *on = true;
-                    true
-                }
-                KeyCode::Char('n') => {
-                    *on = false;
-                    true
-                }
-                KeyCode::Up => {
-                    step = Some(false);
-                    false
-                }
-                KeyCode::Down => {
-                    step = Some(true);
-                    false
-                }
-                _ => false,
-            },
+                *on != before
+            }
             FieldKind::Checklist { items, checked, cursor } => match key.code {
-                KeyCode::Up if *cursor > 0 => {
+                KeyCode::Up => {
                     *cursor -= 1;
                     false
                 }
-                KeyCode::Down if *cursor + 1 < items.len() => {
-                    *cursor += 1;
-                    false
-                }
-                KeyCode::Up => {
-                    step = Some(false);
-                    false
-                }
                 KeyCode::Down => {
-                    step = Some(true);
+                    *cursor += 1;
                     false
                 }
                 KeyCode::Char(' ') if !items.is_empty() => {
@@ -309,9 +283,6 @@ impl Form {
                 _ => false,
             },
         };
-        if let Some(forward) = step {
-            self.step(forward);
-        }
         if changed {
             let f = &mut self.fields[focus];
             f.touched = true;

@@ -150,39 +150,6 @@ pub fn field_names(tab: Tab) -> Vec<&'static str> {
     fields(tab).iter().map(|f| f.0).collect()
 }
 
-/// Splits on spaces outside double quotes; quotes are removed.
-fn tokens(input: &str) -> Result<Vec<String>, String> {
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    let mut quoted = false;
-    let mut any = false;
-    for c in input.chars() {
-        match c {
-            '"' => {
-                quoted = !quoted;
-                any = true;
-            }
-            c if c.is_whitespace() && !quoted => {
-                if any {
-                    out.push(std::mem::take(&mut cur));
-                    any = false;
-                }
-            }
-            c => {
-                cur.push(c);
-                any = true;
-            }
-        }
-    }
-    if quoted {
-        return Err("a quote \" is not closed".into());
-    }
-    if any {
-        out.push(cur);
-    }
-    Ok(out)
-}
-
 fn split_term(tok: &str) -> Option<(&str, &str, &str)> {
     let name_end = tok.find(|c: char| !(c.is_ascii_alphabetic() || c == '_'))?;
     if name_end == 0 {
@@ -201,7 +168,7 @@ fn split_term(tok: &str) -> Option<(&str, &str, &str)> {
 /// term and say what would work.
 pub fn parse(input: &str, tab: Tab, currency: Currency) -> Result<Filter, String> {
     let mut terms = Vec::new();
-    for tok in tokens(input)? {
+    for tok in super::text::split_words(input)? {
         let Some((name, op, value)) = split_term(&tok) else {
             terms.push(Term::Text(tok.to_lowercase()));
             continue;
