@@ -45,8 +45,7 @@ fn opens_a_customer_and_shows_its_metrics() {
     tui.wait_for("Customers (");
     tui.send("q");
     assert_eq!(tui.wait_exit(), 0);
-    let raw = tui.raw.lock().unwrap().clone();
-    let raw = String::from_utf8_lossy(&raw);
+    let raw = tui.wait_raw("\x1b[?1049l");
     assert!(raw.contains("\x1b[?1049l"), "alternate screen left");
 }
 
@@ -107,7 +106,7 @@ fn sigterm_and_sighup_restore_the_terminal() {
         tui.wait_for("Customers (");
         tui.signal(sig);
         assert_eq!(tui.wait_exit(), 0, "SIG{sig} ends ardesk cleanly");
-        let raw = String::from_utf8_lossy(&tui.raw.lock().unwrap()).into_owned();
+        let raw = tui.wait_raw("\x1b[?1049l");
         assert!(raw.contains("\x1b[?1049l"), "SIG{sig}: the alternate screen is left");
     }
 }
@@ -127,8 +126,7 @@ fn a_panic_restores_the_terminal_and_says_what_happened() {
     let db = demo_db().to_str().unwrap().to_string();
     let mut tui = Tui::start_env(&["--db", &db, "--today", TODAY], &[("ARDESK_FORCE_PANIC", "1")], 80, 24);
     assert_ne!(tui.wait_exit(), 0);
-    std::thread::sleep(std::time::Duration::from_millis(200));
-    let raw = String::from_utf8_lossy(&tui.raw.lock().unwrap()).into_owned();
+    let raw = tui.wait_raw("forced panic");
     let left = raw.rfind("\x1b[?1049l").expect("alternate screen left");
     let said = raw.rfind("forced panic").expect("the panic is reported");
     assert!(left < said, "the report is printed on the restored terminal");

@@ -81,3 +81,44 @@ fn reopening_keeps_the_data() {
     let s = Store::open(&p, OpenMode::MustExist).unwrap();
     assert_eq!(s.customer(1).unwrap().name, "Kept");
 }
+
+#[test]
+fn a_read_only_file_opens_read_only_and_refuses_writes() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("ro.db");
+    {
+        let mut s = Store::open(&p, OpenMode::Create).unwrap();
+        let seed = s.seeder().unwrap();
+        seed.customer(&ardesk::store::seed::NewCustomer {
+            name: "Frozen",
+            legal_name: "",
+            billing_email: "",
+            currency: ardesk::domain::Currency::USD,
+            import: None,
+            invoices_paused: false,
+            portal: false,
+        })
+        .unwrap();
+        seed.commit().unwrap();
+        s.checkpoint().unwrap();
+    }
+    std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o444)).unwrap();
+    let before = bytes(&p);
+    let mut s = Store::open(&p, OpenMode::MustExist).unwrap();
+    assert!(s.read_only().unwrap().contains("is read-only"));
+    assert_eq!(s.customer(1).unwrap().name, "Frozen", "reads work");
+    let c = s.customer(1).unwrap();
+    let edit = ardesk::domain::edit::CustomerEdit {
+        name: "Thawed".into(),
+        legal_name: String::new(),
+        billing_email: String::new(),
+        currency: c.currency,
+        invoices_paused: false,
+        portal: false,
+    };
+    let err = s.update_customer(1, c.version, &edit).unwrap_err();
+    assert!(err.to_string().contains("open read-only"), "{err}");
+    drop(s);
+    assert_eq!(bytes(&p), before, "not a byte changed");
+}

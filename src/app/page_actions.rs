@@ -24,6 +24,28 @@ impl App {
     }
 
     pub(super) fn page_action(&mut self, action: Action, ch: Option<char>) {
+        let writes = matches!(
+            action,
+            Action::EditCustomer
+                | Action::NewInvoice
+                | Action::NewContract
+                | Action::CancelSelected
+                | Action::ContractMenu
+                | Action::RecordPayment
+                | Action::NewContact
+                | Action::EditContact
+                | Action::MakePrimary
+                | Action::DeleteContact
+                | Action::Upload
+                | Action::DeleteDocument
+        );
+        if let Some(why) = self.store.read_only().filter(|_| writes) {
+            let text = format!(
+                "The database is open read-only: {why}. Viewing, filtering, downloading and exporting still work."
+            );
+            self.error("Read-only", &text);
+            return;
+        }
         let Some(p) = self.page() else { return };
         let customer = p.customer.clone();
         let today = self.today;

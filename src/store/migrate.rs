@@ -12,9 +12,21 @@ const MIGRATIONS: &[&str] = &[include_str!("../../schema.sql")];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
-/// Checks the file is ardesk's and not newer, then brings it up to date.
-/// Nothing is written before the checks pass.
-pub fn migrate(conn: &Connection, path: &Path) -> Result<()> {
+/// For a read-only file: the same checks as `migrate`, and it must already
+/// be at this ardesk's version (it cannot be upgraded).
+pub fn check_readable(conn: &Connection, path: &Path) -> Result<()> {
+    let version = header(conn, path)?;
+    if version < SCHEMA_VERSION {
+        return Err(StoreError::Open {
+            path: path.to_path_buf(),
+            reason: format!("it needs an upgrade to schema version {SCHEMA_VERSION} but is read-only"),
+        });
+    }
+    Ok(())
+}
+
+/// Reads and checks the header; returns the schema version.
+fn header(conn: &Connection, path: &Path) -> Result<i64> {
     let not_ardesk = |reason: String| StoreError::NotArdesk { path: path.to_path_buf(), reason };
     let (app_id, version, tables): (i64, i64, i64) = conn
         .query_row(
@@ -42,6 +54,13 @@ pub fn migrate(conn: &Connection, path: &Path) -> Result<()> {
     if version > 0 && app_id != APPLICATION_ID {
         return Err(not_ardesk(format!("its application id is {app_id:#x}")));
     }
+    Ok(version)
+}
+
+/// Checks the file is ardesk's and not newer, then brings it up to date.
+/// Nothing is written before the checks pass.
+pub fn migrate(conn: &Connection, path: &Path) -> Result<()> {
+    let version = header(conn, path)?;
     let _mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
     for (from, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
         let tx = conn.unchecked_transaction()?;

@@ -98,6 +98,21 @@ pub struct Store {
     /// are interrupted: see `within`.
     deadline: Arc<AtomicU64>,
     epoch: Instant,
+    /// Why the database is open read-only, if it is.
+    read_only: Option<String>,
+}
+
+/// Why a file can only be read: its permission bits, or its directory's
+/// (SQLite must create the WAL and shared-memory files beside it).
+fn read_only_reason(path: &Path) -> Option<String> {
+    use std::os::unix::fs::PermissionsExt;
+    let file = std::fs::metadata(path).ok()?;
+    if file.permissions().mode() & 0o222 == 0 {
+        return Some(format!("{} is read-only", path.display()));
+    }
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let d = std::fs::metadata(dir).ok()?;
+    (d.permissions().mode() & 0o222 == 0).then(|| format!("its directory {} is read-only", dir.display()))
 }
 
 /// SQLite VM steps between deadline checks.
@@ -132,17 +147,25 @@ impl Store {
                 reason: format!("cannot create {}: {e}", dir.display()),
             })?;
         }
-        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
-            | OpenFlags::SQLITE_OPEN_CREATE
-            | OpenFlags::SQLITE_OPEN_NO_MUTEX
-            | OpenFlags::SQLITE_OPEN_URI;
+        let read_only = exists.then(|| read_only_reason(path)).flatten();
+        let flags = if read_only.is_some() {
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI
+        } else {
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_CREATE
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX
+                | OpenFlags::SQLITE_OPEN_URI
+        };
         let mut conn = Connection::open_with_flags(path, flags)
             .map_err(|e| StoreError::Open { path: path.to_path_buf(), reason: e.to_string() })?;
         conn.busy_timeout(BUSY_TIMEOUT)?;
         let (deadline, epoch) = (Arc::new(AtomicU64::new(0)), Instant::now());
         watch(&mut conn, &deadline, epoch)?;
-        let store = Store { conn, path: path.to_path_buf(), who: current_user(), deadline, epoch };
-        migrate::migrate(&store.conn, path)?;
+        let store = Store { conn, path: path.to_path_buf(), who: current_user(), deadline, epoch, read_only };
+        match &store.read_only {
+            Some(_) => migrate::check_readable(&store.conn, path)?,
+            None => migrate::migrate(&store.conn, path)?,
+        }
         store.conn.execute_batch(
             "PRAGMA foreign_keys = ON;
              PRAGMA synchronous = FULL;
@@ -159,7 +182,12 @@ impl Store {
         conn.execute_batch("PRAGMA foreign_keys = ON;")?;
         let (deadline, epoch) = (Arc::new(AtomicU64::new(0)), Instant::now());
         watch(&mut conn, &deadline, epoch)?;
-        Ok(Store { conn, path: PathBuf::from(":memory:"), who: current_user(), deadline, epoch })
+        Ok(Store { conn, path: PathBuf::from(":memory:"), who: current_user(), deadline, epoch, read_only: None })
+    }
+
+    /// Why nothing can be written, when the database is open read-only.
+    pub fn read_only(&self) -> Option<&str> {
+        self.read_only.as_deref()
     }
 
     pub fn path(&self) -> &Path {
@@ -196,6 +224,9 @@ impl Store {
 
     /// Runs `f` in one IMMEDIATE transaction: all of it lands or none.
     pub(crate) fn write<T>(&mut self, f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T>) -> Result<T> {
+        if let Some(why) = &self.read_only {
+            return Err(StoreError::Invalid(format!("the database is open read-only ({why}); nothing can be changed")));
+        }
         let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let out = f(&tx)?;
         tx.commit()?;

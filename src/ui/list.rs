@@ -55,6 +55,13 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, s: &CustomersScreen, theme
     let title = Line::from(vec![
         Span::styled(format!(" {} ", crate::domain::text::clean(&app.org.name)), theme.title),
         Span::styled(format!("· Customers ({})", s.all.len()), theme.subtitle),
+        Span::styled(
+            app.store
+                .read_only()
+                .map(|why| format!("  read-only: {}", crate::domain::text::clean(why)))
+                .unwrap_or_default(),
+            theme.error,
+        ),
     ]);
     frame.render_widget(Paragraph::new(title), l.title);
     let cols = columns();

@@ -20,7 +20,7 @@ use unicode_width::UnicodeWidthStr;
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, p: &CustomerPage, theme: &Theme) {
     let show_credit = app.org.show_credit_balance;
     let l = layout::customer_page(area, &cards::min_widths(&p.figures, show_credit));
-    header(frame, l.header, p, theme);
+    header(frame, l.header, p, app.store.read_only().is_some(), theme);
     cards::draw(frame, &l.cards, &p.figures, show_credit, theme);
     if let Some(a) = l.aging {
         aging(frame, a, &p.figures.metrics.aging, theme);
@@ -55,7 +55,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, p: &CustomerPage, theme: &
     super::footer::draw(frame, l.footer, &app.contexts(), theme);
 }
 
-fn header(frame: &mut Frame, area: Rect, p: &CustomerPage, theme: &Theme) {
+fn header(frame: &mut Frame, area: Rect, p: &CustomerPage, read_only: bool, theme: &Theme) {
     if area.height == 0 {
         return;
     }
@@ -70,6 +70,9 @@ fn header(frame: &mut Frame, area: Rect, p: &CustomerPage, theme: &Theme) {
     }
     if c.portal {
         left.extend(badge("Portal", theme.badge_portal));
+    }
+    if read_only {
+        left.extend(badge("Read-only", theme.error));
     }
     let actions = vec![
         Span::styled("c", theme.key),

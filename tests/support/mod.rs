@@ -128,6 +128,19 @@ impl Tui {
         self.master.resize(portable_pty::PtySize { rows, cols, pixel_width: 0, pixel_height: 0 }).unwrap();
     }
 
+    /// Waits until everything the process wrote contains `needle` (the
+    /// reader thread may lag behind the exit); returns it all.
+    pub fn wait_raw(&self, needle: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let raw = String::from_utf8_lossy(&self.raw.lock().unwrap()).into_owned();
+            if raw.contains(needle) || Instant::now() > deadline {
+                return raw;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
     /// Sends a signal (by name, e.g. "TERM") to the process.
     pub fn signal(&self, name: &str) {
         let pid = self.child.process_id().expect("pid").to_string();
