@@ -9,6 +9,39 @@ use std::io::IsTerminal;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+/// Copies `url` with OSC 52 and turns the link dialog's label into an
+/// OSC 8 hyperlink. `url` passed `safe_url`: printable ASCII only.
+fn hyperlink(terminal: &mut ratatui::DefaultTerminal, app: &App, url: &str) -> Result<()> {
+    use std::io::Write;
+    let Some(crate::app::dialog::Dialog::Link { label, .. }) = app.dialogs.last() else { return Ok(()) };
+    let size = terminal.size()?;
+    let at = crate::ui::popup::link_label_area(ratatui::layout::Rect::new(0, 0, size.width, size.height), label);
+    let text: String = label.chars().take(at.width as usize).collect();
+    let out = terminal.backend_mut();
+    write!(out, "\x1b]52;c;{}\x07", base64(url.as_bytes()))?;
+    write!(out, "\x1b[{};{}H\x1b]8;;{url}\x1b\\{text}\x1b]8;;\x1b\\", at.y + 1, at.x + 1)?;
+    out.flush()?;
+    Ok(())
+}
+
+/// Standard base64, for OSC 52.
+fn base64(bytes: &[u8]) -> String {
+    const ABC: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(ABC[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
 /// Refuses terminals that cannot show the interface, with a reason.
 pub fn check_terminal() -> Result<()> {
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
@@ -44,6 +77,9 @@ fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App, stop: &Ato
         if dirty {
             terminal.draw(|f| crate::ui::draw(app, f))?;
             dirty = false;
+            if let Some(url) = app.osc_link.take() {
+                hyperlink(terminal, app, &url)?;
+            }
             // Test builds only: prove the terminal is restored after a panic.
             #[cfg(debug_assertions)]
             if std::env::var_os("ARDESK_FORCE_PANIC").is_some() {
@@ -73,4 +109,14 @@ fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App, stop: &Ato
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn base64_matches_the_standard() {
+        assert_eq!(super::base64(b"https://x"), "aHR0cHM6Ly94");
+        assert_eq!(super::base64(b"ab"), "YWI=");
+        assert_eq!(super::base64(b"a"), "YQ==");
+    }
 }

@@ -172,3 +172,19 @@ fn damaged_databases_get_one_clear_message() {
     assert_eq!(code, 2);
     assert!(err.contains("does not exist"), "{err}");
 }
+
+#[test]
+fn o_shows_the_source_link_as_a_hyperlink_and_copies_it() {
+    let db = demo_db().to_str().unwrap().to_string();
+    let (_, json, _) = run(&["customer", "1", "--json", "--db", &db, "--today", TODAY]);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let url = v["external_url"].as_str().unwrap().to_string();
+    let mut tui = Tui::start(&["--db", &db, "--today", TODAY, "--customer", "1"], 120, 40);
+    tui.wait_for("Billed & Collected");
+    tui.send("o");
+    let screen = tui.wait_for("View in Stripe");
+    assert!(screen.contains(&url), "{screen}");
+    let raw = tui.wait_raw(&format!("\x1b]8;;{url}\x1b\\View in Stripe\x1b]8;;\x1b\\"));
+    assert!(raw.contains(&format!("\x1b]8;;{url}\x1b\\View in Stripe")), "OSC 8 hyperlink written");
+    assert!(raw.contains("\x1b]52;c;"), "OSC 52 copy written");
+}

@@ -20,6 +20,8 @@ pub enum Action {
     Filter,
     /// Write the rows shown to a CSV file.
     Export,
+    /// Show the customer's link in its source system and copy it.
+    OpenLink,
     NextTab,
     PrevTab,
     /// Go to the tab whose number was pressed.

@@ -19,6 +19,11 @@ pub enum Dialog {
         reload: bool,
     },
     Form(Box<FormDialog>),
+    /// The customer's page in its source system, shown as a hyperlink.
+    Link {
+        label: String,
+        url: String,
+    },
     Confirm(Confirm),
     Menu(Menu),
 }

@@ -124,6 +124,7 @@ pub static BINDINGS: &[Binding] = &[
     b(Customer, &[k('S')], "S", Action::SortReverse, "reverse sort", false),
     b(Customer, &[k('E')], "E", Action::Export, "export CSV", false),
     b(Customer, &[k('e')], "e", Action::EditCustomer, "edit customer", true),
+    b(Customer, &[k('o')], "o", Action::OpenLink, "link in source (copies it)", false),
     b(Customer, &[k('i')], "i", Action::NewInvoice, "create invoice", false),
     b(Customer, &[k('c')], "c", Action::NewContract, "create contract", false),
     b(Customer, &[code(Tab)], "Tab", Action::NextTab, "next tab", false),

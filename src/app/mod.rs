@@ -52,6 +52,8 @@ pub struct App {
     /// Counts filtered views off the keystroke path (none in tests: then
     /// they are counted in line).
     worker: Option<worker::Worker>,
+    /// A link to copy (OSC 52) and underline (OSC 8) after the next draw.
+    pub osc_link: Option<String>,
     /// Filters, sorts and selections of customer pages left, by customer.
     saved_views: std::collections::HashMap<i64, customer::SavedView>,
 }
@@ -74,6 +76,7 @@ impl App {
             data_version,
             worker: None,
             saved_views: Default::default(),
+            osc_link: None,
         };
         app.resize(size);
         Ok(app)
@@ -178,7 +181,7 @@ impl App {
     pub fn contexts(&self) -> Vec<Context> {
         match self.dialogs.last() {
             Some(Dialog::Help { .. }) => return vec![Context::Help],
-            Some(Dialog::Message { .. }) => return vec![Context::Message],
+            Some(Dialog::Message { .. } | Dialog::Link { .. }) => return vec![Context::Message],
             Some(Dialog::Confirm(_)) => return vec![Context::Confirm],
             Some(Dialog::Menu(_)) => return vec![Context::Menu],
             Some(Dialog::Form(_)) => return vec![Context::Form],
@@ -398,6 +401,9 @@ impl App {
                 }
                 _ => {}
             },
+            Dialog::Link { .. } => {
+                self.dialogs.pop();
+            }
             Dialog::Message { reload, .. } => {
                 let reload = *reload && action == Action::Yes;
                 self.dialogs.pop();

@@ -84,6 +84,22 @@ impl App {
                     });
                 }
             }
+            Action::OpenLink => {
+                let label = customer.import_source.map_or("View".to_string(), |s| format!("View in {}", s.label()));
+                match customer.external_url.as_deref().filter(|u| safe_url(u)) {
+                    Some(url) => {
+                        self.osc_link = Some(url.to_string());
+                        self.dialogs.push(Dialog::Link { label, url: url.to_string() });
+                    }
+                    None if customer.external_url.is_some() => {
+                        self.error("No usable link", "The stored link is not a plain https:// address, so it is not shown.");
+                    }
+                    None => self.error(
+                        "No link",
+                        "This customer was not imported from Stripe, QuickBooks, HubSpot or Salesforce, or its source gave no link.",
+                    ),
+                }
+            }
             Action::Export => {
                 let (tab, id) = (p.tab, customer.id);
                 let Some(page) = self.page_mut() else { return };
@@ -313,4 +329,10 @@ impl App {
             ),
         }
     }
+}
+
+/// Only plain https addresses go to the terminal as hyperlinks: printable
+/// ASCII, no spaces or escapes.
+pub fn safe_url(url: &str) -> bool {
+    url.starts_with("https://") && url.len() < 2048 && url.bytes().all(|b| (0x21..0x7f).contains(&b))
 }

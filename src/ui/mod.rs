@@ -7,7 +7,7 @@ mod grid;
 pub mod layout;
 mod list;
 mod page;
-mod popup;
+pub mod popup;
 mod tabs;
 pub mod theme;
 
@@ -29,6 +29,7 @@ pub fn draw(app: &App, frame: &mut ratatui::Frame) {
             Dialog::Form(fd) => form::draw(frame, area, fd, &theme),
             Dialog::Confirm(c) => popup::confirm(frame, area, c, &theme),
             Dialog::Menu(m) => popup::menu(frame, area, m, &theme),
+            Dialog::Link { label, url } => popup::link(frame, area, label, url, &theme),
         }
     }
 }

@@ -112,3 +112,29 @@ pub fn menu(frame: &mut Frame, area: Rect, m: &Menu, theme: &Theme) {
     lines.push(keys_line(Context::Menu, theme));
     boxed(frame, area, &m.title, lines, theme.popup_border);
 }
+
+/// Where `link` draws its label: the place the terminal loop underlines
+/// with an OSC 8 hyperlink after the frame is drawn.
+pub fn link_label_area(area: Rect, label: &str) -> Rect {
+    let rect = centered(area, 72.min(area.width), 7);
+    Rect {
+        x: rect.x + 1,
+        y: rect.y + 1,
+        width: (label.chars().count() as u16).min(rect.width.saturating_sub(2)),
+        height: 1,
+    }
+}
+
+pub fn link(frame: &mut Frame, area: Rect, label: &str, url: &str, theme: &Theme) {
+    let rect = centered(area, 72.min(area.width), 7);
+    let lines = vec![
+        Line::styled(label.to_string(), theme.key.add_modifier(ratatui::style::Modifier::UNDERLINED)),
+        Line::raw(clean(url).into_owned()),
+        Line::styled("Copied to the clipboard (OSC 52; works over SSH where the terminal allows it).", theme.muted),
+        Line::raw(""),
+        keys_line(Context::Message, theme),
+    ];
+    let block = Block::bordered().border_type(BorderType::Rounded).border_style(theme.popup_border).title(" Link ");
+    frame.render_widget(Clear, rect);
+    frame.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: false }), rect);
+}
