@@ -61,6 +61,40 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Import exports of Stripe, QuickBooks, HubSpot or Salesforce, or an
+    /// ardesk JSON export: all files in one transaction, with a report.
+    Import {
+        /// Read every file as this source's export (else detected from its header).
+        #[arg(long, value_name = "SOURCE")]
+        source: Option<String>,
+        /// Read every file as this kind of export: customers, invoices, payments, contacts, companies.
+        #[arg(long, value_name = "OBJECT")]
+        object: Option<String>,
+        /// Do everything and print the report, but write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Import Stripe test-mode rows instead of refusing them.
+        #[arg(long)]
+        allow_test_mode: bool,
+        /// Import the good rows even when some are refused.
+        #[arg(long)]
+        skip_bad_rows: bool,
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+    },
+    /// Write one customer's complete record as JSON (for `ardesk import`
+    /// into another database).
+    Export {
+        /// ardesk id, or SOURCE:EXTERNAL_ID.
+        #[arg(long, value_name = "ID")]
+        customer: String,
+        /// The only format: json.
+        #[arg(long, default_value = "json", value_parser = ["json"])]
+        format: String,
+        /// Write here instead of to standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
     /// A customer's invoices, as CSV or JSON (filter and sort as in the TUI).
     Invoices(TabArgs),
     /// A customer's contracts.

@@ -181,6 +181,71 @@ pub fn tab_rows(
     Ok(())
 }
 
+/// `ardesk import`: the report on stdout; exit 1 when rows were refused
+/// (nothing written), 2 for other errors.
+#[allow(clippy::too_many_arguments)]
+pub fn import(
+    store: &mut Store,
+    source: Option<String>,
+    object: Option<String>,
+    dry_run: bool,
+    allow_test_mode: bool,
+    skip_bad_rows: bool,
+    files: &[PathBuf],
+    out: &mut impl Write,
+) -> Result<std::process::ExitCode> {
+    use crate::import::{ImportError, ImportOptions, ObjectKind};
+    let source = match source {
+        Some(s) => {
+            Some(crate::domain::status::ImportSource::from_db(&s.to_ascii_lowercase()).ok_or_else(|| {
+                color_eyre::eyre::eyre!("--source {s}: use stripe, quickbooks, hubspot or salesforce")
+            })?)
+        }
+        None => None,
+    };
+    let object = match object {
+        Some(o) => Some(ObjectKind::parse(&o).ok_or_else(|| {
+            color_eyre::eyre::eyre!("--object {o}: use customers, invoices, payments, contacts or companies")
+        })?),
+        None => None,
+    };
+    let opts = ImportOptions { source, object, dry_run, allow_test_mode, skip_bad_rows };
+    match crate::import::run_import(store, files, &opts, true) {
+        Ok(report) => {
+            write!(out, "{report}")?;
+            Ok(std::process::ExitCode::SUCCESS)
+        }
+        Err(ImportError::Refused { report }) => {
+            write!(out, "{report}")?;
+            eprintln!(
+                "ardesk: {} row(s) refused, so nothing was written: fix them, or pass --skip-bad-rows to import the rest",
+                report.refused()
+            );
+            Ok(std::process::ExitCode::from(1))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// `ardesk export --customer ID --format json`.
+pub fn export_json(store: &Store, spec: &str, file: Option<&Path>, out: &mut impl Write) -> Result<()> {
+    let id = store.resolve_customer(spec)?;
+    match file {
+        Some(path) => {
+            if path.exists() {
+                bail!("{} already exists; choose another file", path.display());
+            }
+            let mut w = std::io::BufWriter::new(
+                std::fs::File::create(path).wrap_err_with(|| format!("cannot create {}", path.display()))?,
+            );
+            crate::import::export_customer_json(store, id, &mut w)?;
+            w.flush()?;
+        }
+        None => crate::import::export_customer_json(store, id, out)?,
+    }
+    Ok(())
+}
+
 /// Prints every problem; returns whether the database is consistent.
 pub fn check(store: &Store, today: NaiveDate, out: &mut impl Write) -> Result<bool> {
     let problems = store.check(today)?;

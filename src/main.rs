@@ -44,7 +44,7 @@ fn run() -> Result<ExitCode> {
     }
     let mode = if cli.global.no_create { OpenMode::MustExist } else { OpenMode::Create };
     let created = !path.exists();
-    let store = Store::open(&path, mode)?;
+    let mut store = Store::open(&path, mode)?;
     if created {
         eprintln!("ardesk: created a new, empty database at {}", path.display());
     }
@@ -57,6 +57,21 @@ fn run() -> Result<ExitCode> {
         Some(Command::Contacts(a)) => commands::tab_rows(&store, Tab::Contacts, &a, today, &mut out)?,
         Some(Command::Documents(a)) => commands::tab_rows(&store, Tab::Documents, &a, today, &mut out)?,
         Some(Command::Activity(a)) => commands::tab_rows(&store, Tab::Activity, &a, today, &mut out)?,
+        Some(Command::Import { source, object, dry_run, allow_test_mode, skip_bad_rows, files }) => {
+            return commands::import(
+                &mut store,
+                source,
+                object,
+                dry_run,
+                allow_test_mode,
+                skip_bad_rows,
+                &files,
+                &mut out,
+            );
+        }
+        Some(Command::Export { customer, out: file, .. }) => {
+            commands::export_json(&store, &customer, file.as_deref(), &mut out)?
+        }
         Some(Command::Check) => {
             if !commands::check(&store, today, &mut out)? {
                 return Ok(ExitCode::from(1));

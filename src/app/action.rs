@@ -22,6 +22,8 @@ pub enum Action {
     Export,
     /// Show the customer's link in its source system and copy it.
     OpenLink,
+    /// Import export files (customers list).
+    Import,
     NextTab,
     PrevTab,
     /// Go to the tab whose number was pressed.

@@ -89,6 +89,11 @@ pub enum Effect {
         path: PathBuf,
         overwrite: bool,
     },
+    /// Import files: first as a dry run that shows what would change.
+    Import {
+        files: Vec<PathBuf>,
+        dry_run: bool,
+    },
 }
 
 /// Performs one effect; returns what to tell the user.
@@ -185,6 +190,18 @@ pub fn perform(store: &mut Store, effect: &Effect) -> Result<String, StoreError>
         Effect::DeleteDocument { id, version } => {
             store.delete_document(*id, *version)?;
             "Document deleted".into()
+        }
+        Effect::Import { files, dry_run } => {
+            let opts = crate::import::ImportOptions { dry_run: *dry_run, ..Default::default() };
+            let report = crate::import::run_import(store, files, &opts, false)
+                .map_err(|e| StoreError::Invalid(e.to_string()))?;
+            let count = |w| report.count(w);
+            let (c, u) =
+                [crate::import::Counted::Customers, crate::import::Counted::Invoices, crate::import::Counted::Payments]
+                    .into_iter()
+                    .map(count)
+                    .fold((0, 0), |(c, u), n| (c + n.created, u + n.updated));
+            format!("Imported {} file(s): {c} created, {u} updated", files.len())
         }
         Effect::Export { customer_id, tab, view, path, overwrite } => {
             let n = crate::export::to_file(store, *customer_id, *tab, view, path, *overwrite)?;

@@ -26,6 +26,7 @@ pub enum Purpose {
     Upload { customer_id: i64, contracts: Vec<ContractRow> },
     Download { id: i64 },
     Export { customer_id: i64, tab: crate::domain::columns::Tab, view: crate::store::window::View },
+    Import,
 }
 
 fn labels<T: Copy>(all: &[T], label: fn(T) -> &'static str) -> Vec<String> {
@@ -204,6 +205,14 @@ pub fn export(
     (Form::new(title, vec![path]), Purpose::Export { customer_id, tab, view })
 }
 
+pub fn import() -> (Form, Purpose) {
+    let mut files = Field::text("Files", "").with_hint(
+        "Stripe, QuickBooks, HubSpot or Salesforce exports, or ardesk JSON; Tab completes; several separated by spaces",
+    );
+    files.completes_paths = true;
+    (Form::new("Import", vec![files]), Purpose::Import)
+}
+
 /// After a field changed: defaults that depend on it follow, unless the
 /// user already typed in them.
 pub fn on_change(form: &mut Form, purpose: &Purpose) {
@@ -307,6 +316,16 @@ pub fn validate(form: &mut Form, purpose: &Purpose) -> Option<Effect> {
                 form.set_error("File", format!("{} is a directory", path.display()));
             }
             Some(Effect::Export { customer_id: *customer_id, tab: *tab, view: view.clone(), path, overwrite: false })
+        }
+        Purpose::Import => {
+            let files: Vec<PathBuf> =
+                super::complete::split_paths(&form.text("Files")).iter().map(|p| expand_home(p)).collect();
+            match files.iter().find(|p| !p.is_file()) {
+                _ if files.is_empty() => form.set_error("Files", "type the path of at least one export file"),
+                Some(p) => form.set_error("Files", format!("{} is not a file", p.display())),
+                None => {}
+            }
+            Some(Effect::Import { files, dry_run: true })
         }
         Purpose::Download { id } => {
             let dir = expand_home(&form.text("Directory"));

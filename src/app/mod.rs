@@ -380,6 +380,13 @@ impl App {
             _ => {
                 if matches!(self.screens.last(), Some(Screen::Customer(_))) {
                     self.page_action(action, ch);
+                } else if action == Action::Import {
+                    let (form, purpose) = forms::import();
+                    self.dialogs.push(Dialog::Form(Box::new(dialog::FormDialog {
+                        form,
+                        purpose,
+                        candidates: Vec::new(),
+                    })));
                 } else if let Some(Screen::Customers(s)) = self.screens.last_mut()
                     && let Some(id) = customers_action(s, action)
                 {
@@ -484,6 +491,9 @@ impl App {
     /// and the page reloads; on failure the reason is shown where the user
     /// is (next to the form, or in a message).
     pub fn run_effect(&mut self, effect: Effect) {
+        if let Effect::Import { files, dry_run: true } = &effect {
+            return self.preview_import(files.clone());
+        }
         match effect::perform(&mut self.store, &effect) {
             Ok(msg) => {
                 if matches!(self.dialogs.last(), Some(Dialog::Form(_))) {
@@ -526,6 +536,35 @@ impl App {
         }
     }
 
+    /// Runs an import as a dry run and asks whether to do it for real,
+    /// showing what would change.
+    fn preview_import(&mut self, files: Vec<std::path::PathBuf>) {
+        let opts = crate::import::ImportOptions { dry_run: true, ..Default::default() };
+        match crate::import::run_import(&mut self.store, &files, &opts, false) {
+            Ok(report) => {
+                if matches!(self.dialogs.last(), Some(Dialog::Form(_))) {
+                    self.dialogs.pop();
+                }
+                let mut lines: Vec<String> = report.to_string().lines().map(str::to_string).collect();
+                // Keep the question on screen: the counts and the first rows
+                // skipped; `ardesk import --dry-run` prints them all.
+                const SHOWN: usize = 16;
+                if lines.len() > SHOWN {
+                    let more = lines.len() - SHOWN;
+                    lines.truncate(SHOWN);
+                    lines.push(format!("… {more} more line(s): ardesk import --dry-run FILE… prints them all"));
+                }
+                lines.push("Nothing has been written yet.".into());
+                self.dialogs.push(Dialog::Confirm(dialog::Confirm {
+                    title: "Import these files?".into(),
+                    lines,
+                    on_yes: OnYes::Run(Effect::Import { files, dry_run: false }),
+                }));
+            }
+            Err(e) => self.show_failure(e.to_string()),
+        }
+    }
+
     fn show_failure(&mut self, text: String) {
         match self.dialogs.last_mut() {
             Some(Dialog::Form(fd)) => fd.form.banner = Some(text),
@@ -545,6 +584,7 @@ fn customers_action(s: &mut CustomersScreen, action: Action) -> Option<i64> {
         }
         Action::SortNext => s.next_sort(),
         Action::SortReverse => s.reverse(),
+
         _ => move_scroll(&mut s.scroll, action),
     }
     None

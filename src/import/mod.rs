@@ -1,1 +1,193 @@
-//! Importers for Stripe, QuickBooks, HubSpot and Salesforce exports (being written).
+//! `ardesk import`: exports of Stripe (and, by the same framework,
+//! QuickBooks, HubSpot and Salesforce) and ardesk's own JSON, into one
+//! database, in one transaction per run.
+//!
+//! How a run goes:
+//! 1. Every file is opened and recognized (`detect`): source and object
+//!    from its header row or JSON shape; `--source`/`--object` win. A file
+//!    that cannot be read or recognized stops the run before anything is
+//!    written.
+//! 2. Each source's parser (`Source`) turns rows into normalized records
+//!    (`record`), or into skipped/refused rows with their line.
+//! 3. Records land in phase order — customers, contacts, invoices,
+//!    payments — keyed on (source, external id) (`apply`, `customers`, `invoices`, `payments`, `settle`).
+//!    Local edits win over the file and are reported as conflicts.
+//! 4. Any refused row fails the whole run (nothing written) unless
+//!    `skip_bad_rows`; `dry_run` does everything and rolls back.
+
+pub mod amount;
+mod apply;
+pub mod ardesk_json;
+pub mod csv_input;
+mod customers;
+mod detect;
+pub mod fields;
+mod invoices;
+mod payments;
+pub mod record;
+pub mod report;
+pub mod rows;
+mod settle;
+mod sinks;
+pub mod stripe;
+mod stripe_api;
+
+pub use ardesk_json::export_customer_json;
+pub use record::*;
+pub use report::{Conflict, Counted, Counts, FileReport, ImportReport, RowIssue};
+
+use crate::domain::status::ImportSource;
+use crate::store::{Store, StoreError};
+use apply::Run;
+use csv_input::CsvInput;
+use detect::Plan;
+use serde_json::Value;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// What `ardesk import` was asked to do.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ImportOptions {
+    /// `--source`: read every file as this source's export.
+    pub source: Option<ImportSource>,
+    /// `--object`: read every file as this kind of export.
+    pub object: Option<ObjectKind>,
+    /// `--dry-run`: do everything, report, write nothing.
+    pub dry_run: bool,
+    /// `--allow-test-mode`: import Stripe test-mode rows instead of refusing them.
+    pub allow_test_mode: bool,
+    /// `--skip-bad-rows`: import the good rows even when some are refused.
+    pub skip_bad_rows: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("{}: {reason}", path.display())]
+    File { path: PathBuf, reason: String },
+    #[error("{}: unknown format: {detail}", path.display())]
+    UnknownFormat { path: PathBuf, detail: String },
+    #[error("{}: {what}", path.display())]
+    NotSupported { path: PathBuf, what: String },
+    #[error(
+        "{report}{} row(s) refused, so nothing was written: fix them, or pass --skip-bad-rows to import the rest",
+        report.refused()
+    )]
+    Refused { report: Box<ImportReport> },
+    #[error("no files to import")]
+    NoFiles,
+    #[error("customer {0} does not exist")]
+    NoCustomer(i64),
+    #[error("{0}")]
+    Store(#[from] StoreError),
+    #[error("cannot write: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+impl ImportError {
+    /// Names the file in errors raised where it was not known.
+    pub(crate) fn at(self, file: &Path) -> Self {
+        match self {
+            ImportError::File { path, reason } if path.as_os_str().is_empty() => {
+                ImportError::File { path: file.to_path_buf(), reason }
+            }
+            ImportError::NotSupported { path, what } if path.as_os_str().is_empty() => {
+                ImportError::NotSupported { path: file.to_path_buf(), what }
+            }
+            e => e,
+        }
+    }
+}
+
+/// One source's exports. Parsers are pure: rows in, records out; matching
+/// and writing are shared.
+pub trait Source: Sync {
+    fn id(&self) -> ImportSource;
+    /// The object a CSV header row belongs to, if it is this source's.
+    fn detect_csv(&self, header: &[String]) -> Option<ObjectKind>;
+    /// The object a JSON document holds, if it is this source's.
+    fn detect_json(&self, doc: &Value) -> Option<ObjectKind>;
+    fn parse_csv(&self, object: ObjectKind, input: &mut CsvInput, sink: &mut dyn Sink) -> Result<(), ImportError>;
+    fn parse_json(&self, object: ObjectKind, doc: Value, sink: &mut dyn Sink) -> Result<(), ImportError>;
+}
+
+/// The sources with a module. QuickBooks, HubSpot and Salesforce files are
+/// recognized by `detect` and refused as not supported yet.
+pub fn sources() -> &'static [&'static dyn Source] {
+    &[&stripe::Stripe]
+}
+
+/// Invoice CSV bytes from which a run lifts the summary triggers and
+/// rebuilds the summaries once at the end (about 20,000 rows).
+pub const BULK_BYTES: u64 = 4 << 20;
+
+/// Imports `files` in one transaction and returns what happened. Refused
+/// rows fail the run (`ImportError::Refused`, nothing written) unless
+/// `opts.skip_bad_rows`; `opts.dry_run` rolls everything back.
+pub fn run_import(
+    store: &mut Store,
+    files: &[PathBuf],
+    opts: &ImportOptions,
+    progress: bool,
+) -> Result<ImportReport, ImportError> {
+    run_import_tuned(store, files, opts, progress, BULK_BYTES)
+}
+
+/// `run_import` with the invoice CSV size from which the run loads in bulk
+/// mode (summary triggers lifted, summaries rebuilt once), for tests and
+/// tuning.
+pub fn run_import_tuned(
+    store: &mut Store,
+    files: &[PathBuf],
+    opts: &ImportOptions,
+    progress: bool,
+    bulk_bytes: u64,
+) -> Result<ImportReport, ImportError> {
+    if files.is_empty() {
+        return Err(ImportError::NoFiles);
+    }
+    let started = Instant::now();
+    let mut plans: Vec<Plan> = files.iter().map(|f| detect::plan(f, opts)).collect::<Result<_, _>>()?;
+    plans.sort_by_key(|p| p.object().phase());
+    let total_bytes: u64 = plans.iter().map(|p| file_size(p.path())).sum();
+    let invoice_bytes: u64 = plans
+        .iter()
+        .filter(|p| matches!(p, Plan::Csv { object: ObjectKind::Invoices, .. }))
+        .map(|p| file_size(p.path()))
+        .sum();
+    let bar = (progress && std::io::stderr().is_terminal()).then(|| progress_bar(total_bytes));
+    let mut report = store.import_session(|itx| {
+        let mut run = Run::new(itx, opts.clone(), bar.clone())?;
+        if invoice_bytes >= bulk_bytes {
+            run.itx.begin_bulk()?;
+        }
+        run.run(plans)?;
+        let report = run.finish()?;
+        let commit = !opts.dry_run && (report.refused() == 0 || opts.skip_bad_rows);
+        Ok::<_, ImportError>((report, commit))
+    })?;
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    report.elapsed = started.elapsed();
+    report.dry_run = opts.dry_run;
+    report.written = !opts.dry_run && (report.refused() == 0 || opts.skip_bad_rows);
+    if report.refused() > 0 && !opts.skip_bad_rows {
+        return Err(ImportError::Refused { report: Box::new(report) });
+    }
+    Ok(report)
+}
+
+fn file_size(p: &Path) -> u64 {
+    std::fs::metadata(p).map(|m| m.len()).unwrap_or(0)
+}
+
+fn progress_bar(total: u64) -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::with_draw_target(Some(total), indicatif::ProgressDrawTarget::stderr());
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "importing {bar:40.cyan/blue} {bytes}/{total_bytes} {bytes_per_sec} eta {eta} {msg}",
+    ) {
+        bar.set_style(style);
+    }
+    bar
+}

@@ -79,24 +79,35 @@ const INVARIANTS: &[(&str, &str)] = &[
     ),
     (
         "open balance by due date differs from the invoices",
-        "SELECT customer_id || ' ' || currency || ' ' || due_date FROM (
-            SELECT customer_id, currency, due_date, sum(open_minor) AS v FROM customer_due_summary GROUP BY 1, 2, 3
-            HAVING v <> 0
-            EXCEPT
-            SELECT i.customer_id, i.currency, i.due_date,
-                   sum(i.total_minor - (SELECT coalesce(sum(amount_minor), 0) FROM applications a WHERE a.invoice_id = i.id))
-            FROM invoices i WHERE i.status = 'open' GROUP BY 1, 2, 3)",
+        // Both ways round: a summary row the invoices do not back, and
+        // invoices whose summary row is missing or different.
+        "WITH s AS (SELECT customer_id, currency, due_date, sum(open_minor) AS v FROM customer_due_summary
+                    GROUP BY 1, 2, 3 HAVING v <> 0),
+              r AS (SELECT i.customer_id, i.currency, i.due_date,
+                           sum(i.total_minor - (SELECT coalesce(sum(amount_minor), 0) FROM applications a
+                                                WHERE a.invoice_id = i.id)) AS v
+                    FROM invoices i WHERE i.status = 'open' GROUP BY 1, 2, 3 HAVING v <> 0)
+         SELECT DISTINCT customer_id || ' ' || currency || ' ' || due_date FROM (
+            SELECT * FROM (SELECT * FROM s EXCEPT SELECT * FROM r)
+            UNION ALL
+            SELECT * FROM (SELECT * FROM r EXCEPT SELECT * FROM s))
+         ORDER BY 1",
     ),
     (
         "collections by payment date differ from the applications",
-        "SELECT customer_id || ' ' || currency || ' ' || received_on FROM (
-            SELECT customer_id, currency, received_on, applied_minor, weighted_minor FROM customer_collect_summary
-            WHERE applied_minor <> 0 OR weighted_minor <> 0
-            EXCEPT
-            SELECT p.customer_id, p.currency, p.received_on, sum(a.amount_minor),
-                   sum(a.amount_minor * CAST(julianday(p.received_on) - julianday(i.issue_date) AS INTEGER))
-            FROM applications a JOIN payments p ON p.id = a.payment_id JOIN invoices i ON i.id = a.invoice_id
-            GROUP BY 1, 2, 3)",
+        // Both ways round, like the due dates: a missing row for a payment
+        // date outside today's 365-day window changes no figure today.
+        "WITH s AS (SELECT customer_id, currency, received_on, applied_minor, weighted_minor
+                    FROM customer_collect_summary WHERE applied_minor <> 0 OR weighted_minor <> 0),
+              r AS (SELECT p.customer_id, p.currency, p.received_on, sum(a.amount_minor),
+                           sum(a.amount_minor * CAST(julianday(p.received_on) - julianday(i.issue_date) AS INTEGER))
+                    FROM applications a JOIN payments p ON p.id = a.payment_id JOIN invoices i ON i.id = a.invoice_id
+                    GROUP BY 1, 2, 3)
+         SELECT DISTINCT customer_id || ' ' || currency || ' ' || received_on FROM (
+            SELECT * FROM (SELECT * FROM s EXCEPT SELECT * FROM r)
+            UNION ALL
+            SELECT * FROM (SELECT * FROM r EXCEPT SELECT * FROM s))
+         ORDER BY 1",
     ),
 ];
 

@@ -115,6 +115,17 @@ fn read_only_reason(path: &Path) -> Option<String> {
     (d.permissions().mode() & 0o222 == 0).then(|| format!("its directory {} is read-only", dir.display()))
 }
 
+/// A refused file keeps its write-ahead log as it found it: closing the
+/// last connection would otherwise checkpoint the log — the latest changes
+/// of a newer ardesk or another program — into the main file. An empty or
+/// missing log is left to SQLite, which removes what it created for reading.
+fn leave_wal_alone(conn: &Connection, path: &Path) {
+    let wal = PathBuf::from(format!("{}-wal", path.display()));
+    if std::fs::metadata(wal).is_ok_and(|m| m.len() > 0) {
+        let _ = conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true);
+    }
+}
+
 /// SQLite VM steps between deadline checks.
 const PROGRESS_STEPS: i32 = 10_000;
 
@@ -162,9 +173,13 @@ impl Store {
         let (deadline, epoch) = (Arc::new(AtomicU64::new(0)), Instant::now());
         watch(&mut conn, &deadline, epoch)?;
         let store = Store { conn, path: path.to_path_buf(), who: current_user(), deadline, epoch, read_only };
-        match &store.read_only {
-            Some(_) => migrate::check_readable(&store.conn, path)?,
-            None => migrate::migrate(&store.conn, path)?,
+        let checked = match &store.read_only {
+            Some(_) => migrate::check_readable(&store.conn, path),
+            None => migrate::migrate(&store.conn, path),
+        };
+        if let Err(e) = checked {
+            leave_wal_alone(&store.conn, path);
+            return Err(e);
         }
         store.conn.execute_batch(
             "PRAGMA foreign_keys = ON;

@@ -26,7 +26,8 @@ fn keys_line(ctx: Context, theme: &Theme) -> Line<'static> {
 }
 
 fn boxed(frame: &mut Frame, area: Rect, title: &str, lines: Vec<Line<'_>>, style: ratatui::style::Style) {
-    let width = 72.min(area.width);
+    let longest = lines.iter().map(Line::width).max().unwrap_or(0) as u16 + 4;
+    let width = longest.clamp(72, 110).min(area.width);
     let inner_w = width.saturating_sub(2).max(1) as usize;
     let height: usize = lines.iter().map(|l| l.width().div_ceil(inner_w).max(1)).sum::<usize>() + 2;
     let rect = centered(area, width, height as u16);

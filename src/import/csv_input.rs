@@ -1,0 +1,452 @@
+//! Reading CSV exports as they arrive: with or without a byte-order mark,
+//! UTF-8 or UTF-16 or Windows-1252 (a spreadsheet's "CSV"), `,` or `;` or
+//! tab between fields (sniffed), LF or CRLF, title lines above the header
+//! (report exports) and total or footer lines below the data. Rows stream
+//! through one reused `ByteRecord`, so a million-row file costs no more
+//! memory than one row.
+
+use super::ImportError;
+use encoding_rs::{UTF_16BE, UTF_16LE, WINDOWS_1252};
+use serde_json::{Map, Value};
+use std::borrow::Cow;
+use std::collections::VecDeque;
+use std::fs::File;
+use std::io::{BufReader, Cursor, Read};
+use std::path::{Path, PathBuf};
+
+/// How the bytes were decoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextEncoding {
+    Utf8,
+    Utf16,
+    /// The whole file was not UTF-8: decoded as Windows-1252.
+    Windows1252,
+}
+
+/// Rows above the header that are looked at before giving up on a file.
+const MAX_PREAMBLE: usize = 30;
+/// Bytes sniffed for the encoding and the delimiter.
+const SAMPLE: usize = 64 * 1024;
+
+type Reader = csv::Reader<LineCounter>;
+
+/// Where the line breaks are in the bytes the CSV reader has taken, so a
+/// record's line can be told from its byte offset (the reader's own line
+/// numbers drift on CRLF and blank lines).
+#[derive(Default)]
+struct Breaks {
+    /// Offsets of `\r` and `\n` bytes not yet passed, and whether `\n`.
+    pending: VecDeque<(u64, bool)>,
+    /// `\n` bytes passed.
+    passed: usize,
+    offset: u64,
+}
+
+/// The source, noting line breaks as the CSV reader pulls bytes through.
+struct LineCounter {
+    inner: Box<dyn Read + Send>,
+    breaks: std::sync::Arc<std::sync::Mutex<Breaks>>,
+}
+
+impl Read for LineCounter {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if let Ok(mut b) = self.breaks.lock() {
+            let base = b.offset;
+            for (i, byte) in buf[..n].iter().enumerate() {
+                if *byte == b'\n' || *byte == b'\r' {
+                    b.pending.push_back((base + i as u64, *byte == b'\n'));
+                }
+            }
+            b.offset += n as u64;
+        }
+        Ok(n)
+    }
+}
+
+impl Breaks {
+    /// The line of a record whose parse began at byte `pos`: at its first
+    /// byte, or on a line break before it.
+    fn line_at(&mut self, pos: u64) -> usize {
+        while self.pending.front().is_some_and(|(o, _)| *o < pos) {
+            if let Some((_, nl)) = self.pending.pop_front() {
+                self.passed += usize::from(nl);
+            }
+        }
+        let mut at = pos;
+        while self.pending.front().is_some_and(|(o, _)| *o == at) {
+            if let Some((_, nl)) = self.pending.pop_front() {
+                self.passed += usize::from(nl);
+            }
+            at += 1;
+        }
+        self.passed + 1
+    }
+}
+
+/// One data row's place in the file and, when its shape is wrong, why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Line {
+    pub line: usize,
+    pub problem: Option<String>,
+}
+
+pub struct CsvInput {
+    pub path: PathBuf,
+    pub delimiter: u8,
+    pub encoding: TextEncoding,
+    /// Header cells, trimmed; repeated names get " (2)", " (3)".
+    pub header: Vec<String>,
+    pub header_line: usize,
+    /// Title rows skipped above the header.
+    pub preamble_rows: usize,
+    /// Blank, total and footer rows skipped below it.
+    pub trailer_rows: usize,
+    pub size: u64,
+    reader: Reader,
+    record: csv::ByteRecord,
+    line: usize,
+    pending: VecDeque<(csv::ByteRecord, usize)>,
+    key_column: Option<usize>,
+    breaks: std::sync::Arc<std::sync::Mutex<Breaks>>,
+}
+
+fn line_of(breaks: &std::sync::Mutex<Breaks>, rec: &csv::ByteRecord) -> usize {
+    let pos = rec.position().map_or(0, |p| p.byte());
+    breaks.lock().map_or(0, |mut b| b.line_at(pos))
+}
+
+fn file_err(path: &Path, reason: impl Into<String>) -> ImportError {
+    ImportError::File { path: path.to_path_buf(), reason: reason.into() }
+}
+
+impl CsvInput {
+    /// Opens a CSV file and finds its header: the first of the top rows that
+    /// `is_header` accepts, or, when `fallback` is set, the first widest row.
+    pub fn open(path: &Path, is_header: &dyn Fn(&[String]) -> bool, fallback: bool) -> Result<CsvInput, ImportError> {
+        let mut file = File::open(path).map_err(|e| file_err(path, e.to_string()))?;
+        let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+        let mut sample = Vec::with_capacity(SAMPLE.min(size as usize + 1));
+        (&mut file).take(SAMPLE as u64).read_to_end(&mut sample).map_err(|e| file_err(path, e.to_string()))?;
+        let (encoding, source): (TextEncoding, Box<dyn Read + Send>) =
+            if sample.starts_with(&[0xFF, 0xFE]) || sample.starts_with(&[0xFE, 0xFF]) {
+                let mut all = sample.clone();
+                file.read_to_end(&mut all).map_err(|e| file_err(path, e.to_string()))?;
+                let enc = if sample[0] == 0xFF { UTF_16LE } else { UTF_16BE };
+                let (text, _) = enc.decode_with_bom_removal(&all);
+                (TextEncoding::Utf16, Box::new(Cursor::new(text.into_owned().into_bytes())))
+            } else if sample.contains(&0) {
+                return Err(file_err(path, "it is not a text file (it contains NUL bytes)"));
+            } else if utf8_prefix_ok(&sample, sample.len() < SAMPLE) {
+                let body: Box<dyn Read + Send> =
+                    Box::new(Cursor::new(strip_bom(sample.clone())).chain(BufReader::with_capacity(1 << 16, file)));
+                (TextEncoding::Utf8, body)
+            } else {
+                let mut all = sample.clone();
+                file.read_to_end(&mut all).map_err(|e| file_err(path, e.to_string()))?;
+                let (text, _) = WINDOWS_1252.decode_without_bom_handling(&all);
+                (TextEncoding::Windows1252, Box::new(Cursor::new(text.into_owned().into_bytes())))
+            };
+        let text_sample = String::from_utf8_lossy(&sample);
+        let (delimiter, sep_line) = sniff_delimiter(&text_sample);
+        let breaks = std::sync::Arc::new(std::sync::Mutex::new(Breaks::default()));
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .delimiter(delimiter)
+            .buffer_capacity(1 << 16)
+            .from_reader(LineCounter { inner: source, breaks: breaks.clone() });
+        let mut scanned: Vec<(csv::ByteRecord, usize)> = Vec::new();
+        let mut found = None;
+        for _ in 0..MAX_PREAMBLE + usize::from(sep_line) {
+            let mut rec = csv::ByteRecord::new();
+            let more = reader.read_byte_record(&mut rec).map_err(|e| file_err(path, e.to_string()))?;
+            if !more {
+                break;
+            }
+            let line = line_of(&breaks, &rec);
+            if sep_line && scanned.is_empty() && line == 1 {
+                scanned.push((csv::ByteRecord::new(), line));
+                continue;
+            }
+            let cells: Vec<String> = rec.iter().map(|c| decode(c).trim().to_string()).collect();
+            scanned.push((rec, line));
+            if is_header(&cells) {
+                found = Some(scanned.len() - 1);
+                break;
+            }
+        }
+        let header_at = match found {
+            Some(i) => i,
+            None if fallback => widest(&scanned).ok_or_else(|| file_err(path, "the file is empty"))?,
+            None => {
+                let first = scanned.iter().find(|(r, _)| r.iter().any(|c| !c.is_empty()));
+                let shown: String = first
+                    .map(|(r, _)| r.iter().take(6).map(|c| decode(c).trim().to_string()).collect::<Vec<_>>())
+                    .map(|v| v.join(", "))
+                    .unwrap_or_else(|| "(the file is empty)".into());
+                return Err(ImportError::UnknownFormat {
+                    path: path.to_path_buf(),
+                    detail: format!("no known header in its first rows; the first row starts: {shown}"),
+                });
+            }
+        };
+        let (head, head_line) = scanned[header_at].clone();
+        let header = dedup(head.iter().map(|c| decode(c).trim().to_string()).collect());
+        let preamble_rows = scanned[..header_at].iter().filter(|(r, _)| r.iter().any(|c| !c.is_empty())).count();
+        let pending = scanned.split_off(header_at + 1).into();
+        Ok(CsvInput {
+            path: path.to_path_buf(),
+            delimiter,
+            encoding,
+            header,
+            header_line: head_line,
+            preamble_rows,
+            trailer_rows: 0,
+            size,
+            reader,
+            record: csv::ByteRecord::new(),
+            line: 0,
+            pending,
+            key_column: None,
+            breaks,
+        })
+    }
+
+    /// The column a data row always fills (an id); rows with it empty that
+    /// look like totals or footers are skipped as trailer rows.
+    pub fn set_key_column(&mut self, col: Option<usize>) {
+        self.key_column = col;
+    }
+
+    pub fn column(&self, name: &str) -> Option<usize> {
+        self.header.iter().position(|h| h.eq_ignore_ascii_case(name))
+    }
+
+    /// Moves to the next data row; `None` at the end.
+    pub fn next_row(&mut self) -> Result<Option<Line>, ImportError> {
+        loop {
+            if let Some((rec, line)) = self.pending.pop_front() {
+                self.record = rec;
+                self.line = line;
+            } else {
+                let more = self
+                    .reader
+                    .read_byte_record(&mut self.record)
+                    .map_err(|e| file_err(&self.path, format!("line {}: {e}", self.line + 1)))?;
+                if !more {
+                    return Ok(None);
+                }
+                self.line = line_of(&self.breaks, &self.record);
+            }
+            if self.record.iter().all(|c| c.iter().all(u8::is_ascii_whitespace)) {
+                self.trailer_rows += 1;
+                continue;
+            }
+            if self.is_trailer() {
+                self.trailer_rows += 1;
+                continue;
+            }
+            let width = self.header.len();
+            let problem = (self.record.len() > width && self.record.iter().skip(width).any(|c| !c.is_empty()))
+                .then(|| format!("the row has {} fields, the header {width}", self.record.len()));
+            return Ok(Some(Line { line: self.line, problem }));
+        }
+    }
+
+    /// A total line ("Total", "Grand Totals" first, the key column empty)
+    /// or a footer sentence alone on its line ("Confidential Information -
+    /// Do Not Distribute", "Generated by …").
+    fn is_trailer(&self) -> bool {
+        let filled: Vec<Cow<'_, str>> =
+            (0..self.record.len()).map(|i| self.cell(i)).filter(|c| !c.is_empty()).collect();
+        if filled.len() == 1 && self.header.len() >= 3 && filled[0].contains(' ') {
+            return true;
+        }
+        if self.key_column.is_some_and(|k| self.record.get(k).is_some_and(|c| !c.trim_ascii().is_empty())) {
+            return false;
+        }
+        let first = filled.first().map(|c| c.to_ascii_lowercase()).unwrap_or_default();
+        first.starts_with("total") || first.starts_with("grand total")
+    }
+
+    /// The trimmed text of a cell of the current row ("" when missing).
+    pub fn cell(&self, idx: usize) -> Cow<'_, str> {
+        match self.record.get(idx) {
+            Some(bytes) => match decode(bytes) {
+                Cow::Borrowed(s) => Cow::Borrowed(s.trim()),
+                Cow::Owned(s) => Cow::Owned(s.trim().to_string()),
+            },
+            None => Cow::Borrowed(""),
+        }
+    }
+
+    /// A cell by optional column.
+    pub fn get(&self, col: Option<usize>) -> Cow<'_, str> {
+        col.map_or(Cow::Borrowed(""), |c| self.cell(c))
+    }
+
+    /// The current row as a JSON object of its non-empty cells, keyed by
+    /// header: what `source_raw` keeps.
+    pub fn raw(&self) -> Value {
+        let mut m = Map::with_capacity(self.header.len());
+        for (i, h) in self.header.iter().enumerate() {
+            let c = self.cell(i);
+            if !c.is_empty() {
+                m.insert(h.clone(), Value::String(c.into_owned()));
+            }
+        }
+        Value::Object(m)
+    }
+
+    pub fn line(&self) -> usize {
+        self.line
+    }
+
+    /// Bytes consumed so far, for progress.
+    pub fn bytes_read(&self) -> u64 {
+        self.reader.position().byte()
+    }
+}
+
+/// Whether `sample` is UTF-8, allowing a sequence cut at its end unless
+/// the sample is the whole file.
+fn utf8_prefix_ok(sample: &[u8], whole: bool) -> bool {
+    match std::str::from_utf8(sample) {
+        Ok(_) => true,
+        Err(e) => !whole && e.error_len().is_none(),
+    }
+}
+
+fn strip_bom(mut sample: Vec<u8>) -> Vec<u8> {
+    if sample.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        sample.drain(..3);
+    }
+    sample
+}
+
+/// A cell's text; a stray non-UTF-8 cell in a UTF-8 file is read as
+/// Windows-1252 rather than refused.
+fn decode(bytes: &[u8]) -> Cow<'_, str> {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Cow::Borrowed(s),
+        Err(_) => WINDOWS_1252.decode_without_bom_handling(bytes).0,
+    }
+}
+
+fn dedup(cells: Vec<String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(cells.len());
+    for c in cells {
+        let mut name = c.clone();
+        let mut n = 1;
+        while out.iter().any(|o| o.eq_ignore_ascii_case(&name)) {
+            n += 1;
+            name = format!("{c} ({n})");
+        }
+        out.push(name);
+    }
+    out
+}
+
+fn widest(rows: &[(csv::ByteRecord, usize)]) -> Option<usize> {
+    let filled = |r: &csv::ByteRecord| r.iter().filter(|c| !c.is_empty()).count();
+    let max = rows.iter().map(|(r, _)| filled(r)).max().filter(|m| *m > 0)?;
+    rows.iter().position(|(r, _)| filled(r) == max)
+}
+
+/// Picks the delimiter that splits the first lines most consistently; an
+/// Excel `sep=;` first line decides it outright (and is skipped).
+fn sniff_delimiter(sample: &str) -> (u8, bool) {
+    let first = sample.trim_start_matches('\u{feff}').lines().next().unwrap_or("");
+    if let Some(sep) = first.trim().strip_prefix("sep=")
+        && let Some(&b) = sep.as_bytes().first()
+    {
+        return (b, true);
+    }
+    let lines: Vec<&str> = sample.lines().filter(|l| !l.trim().is_empty()).take(20).collect();
+    let mut best = (b',', 0usize, 0usize);
+    for cand in [b',', b';', b'\t', b'|'] {
+        let counts: Vec<usize> = lines.iter().map(|l| count_outside_quotes(l, cand)).collect();
+        let Some(&mode) = counts.iter().filter(|c| **c > 0).max_by_key(|c| counts.iter().filter(|x| x == c).count())
+        else {
+            continue;
+        };
+        let agree = counts.iter().filter(|c| **c == mode).count();
+        if (agree, mode) > (best.1, best.2) {
+            best = (cand, agree, mode);
+        }
+    }
+    (best.0, false)
+}
+
+fn count_outside_quotes(line: &str, delim: u8) -> usize {
+    let mut quoted = false;
+    let mut n = 0;
+    for b in line.bytes() {
+        if b == b'"' {
+            quoted = !quoted;
+        } else if b == delim && !quoted {
+            n += 1;
+        }
+    }
+    n
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn write(bytes: &[u8]) -> tempfile::NamedTempFile {
+        let mut f = tempfile::NamedTempFile::new().unwrap();
+        f.write_all(bytes).unwrap();
+        f
+    }
+
+    fn has_id(cells: &[String]) -> bool {
+        cells.first().is_some_and(|c| c == "id")
+    }
+
+    #[test]
+    fn bom_semicolons_crlf_and_windows_1252() {
+        let f = write(b"\xEF\xBB\xBFid;Name;Amount\r\n1;Caf\xC3\xA9;399,00\r\n2;\"A;B\";1\r\n");
+        let mut c = CsvInput::open(f.path(), &has_id, false).unwrap();
+        assert_eq!((c.delimiter, c.encoding), (b';', TextEncoding::Utf8));
+        assert_eq!(c.header, ["id", "Name", "Amount"]);
+        assert_eq!(c.next_row().unwrap().unwrap().line, 2);
+        assert_eq!((c.cell(1), c.cell(2)), ("Café".into(), "399,00".into()));
+        c.next_row().unwrap();
+        assert_eq!(c.cell(1), "A;B");
+        assert!(c.next_row().unwrap().is_none());
+        let f = write(b"id,Name\n1,Caf\xE9\n");
+        let mut c = CsvInput::open(f.path(), &has_id, false).unwrap();
+        assert_eq!(c.encoding, TextEncoding::Windows1252);
+        c.next_row().unwrap();
+        assert_eq!(c.cell(1), "Café");
+    }
+
+    #[test]
+    fn preamble_totals_and_footers_are_skipped() {
+        let f = write(b"Acme Inc\nCustomer list\n\nid,Name,Balance\n1,A,10\n2,B,5\n,Total,15\n\nConfidential Information - Do Not Distribute\n");
+        let mut c = CsvInput::open(f.path(), &has_id, false).unwrap();
+        c.set_key_column(Some(0));
+        assert_eq!((c.header_line, c.preamble_rows), (4, 2));
+        assert_eq!(c.next_row().unwrap().unwrap().line, 5);
+        assert_eq!(c.next_row().unwrap().unwrap().line, 6);
+        assert_eq!(c.raw(), serde_json::json!({"id": "2", "Name": "B", "Balance": "5"}));
+        let extra = c.next_row().unwrap();
+        assert!(extra.is_none(), "{extra:?} {:?}", c.raw());
+        assert_eq!(c.trailer_rows, 2);
+    }
+
+    #[test]
+    fn unknown_headers_binary_files_and_wide_rows() {
+        let f = write(b"foo,bar\n1,2\n");
+        assert!(matches!(CsvInput::open(f.path(), &has_id, false), Err(ImportError::UnknownFormat { .. })));
+        let f = write(b"id,\x00\x01\x02");
+        assert!(matches!(CsvInput::open(f.path(), &has_id, false), Err(ImportError::File { .. })));
+        let f = write(b"id,a\n1,2,3\n");
+        let mut c = CsvInput::open(f.path(), &has_id, false).unwrap();
+        assert!(c.next_row().unwrap().unwrap().problem.unwrap().contains("3 fields"));
+    }
+}

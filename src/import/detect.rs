@@ -1,0 +1,205 @@
+//! Which source and object a file is, from its header row (CSV) or its
+//! shape (JSON). Sources with a module say so themselves (`Source::detect_*`);
+//! the exports of sources without one yet are recognized here so that the
+//! user hears "not supported yet" rather than "unknown format".
+
+use super::csv_input::CsvInput;
+use super::record::ObjectKind;
+use super::{ImportError, ImportOptions, Source, sources};
+use crate::domain::status::ImportSource;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+/// A file, understood and opened.
+pub(crate) enum Plan {
+    Csv { source: &'static dyn Source, object: ObjectKind, input: Box<CsvInput> },
+    Json { source: &'static dyn Source, object: ObjectKind, doc: Value, path: PathBuf },
+    Ardesk { doc: Value, path: PathBuf },
+}
+
+impl Plan {
+    pub fn path(&self) -> &Path {
+        match self {
+            Plan::Csv { input, .. } => &input.path,
+            Plan::Json { path, .. } | Plan::Ardesk { path, .. } => path,
+        }
+    }
+
+    pub fn object(&self) -> ObjectKind {
+        match self {
+            Plan::Csv { object, .. } | Plan::Json { object, .. } => *object,
+            Plan::Ardesk { .. } => ObjectKind::Customers,
+        }
+    }
+
+    pub fn source_label(&self) -> String {
+        match self {
+            Plan::Csv { source, .. } | Plan::Json { source, .. } => source.id().label().to_string(),
+            Plan::Ardesk { .. } => "ardesk".into(),
+        }
+    }
+}
+
+pub(crate) fn has(header: &[String], name: &str) -> bool {
+    header.iter().any(|h| h.eq_ignore_ascii_case(name))
+}
+
+/// Exports of sources that have no module yet: (source, object, test).
+type Signature = (ImportSource, Option<ObjectKind>, fn(&[String]) -> bool);
+
+const UNSUPPORTED_CSV: &[Signature] = &[
+    (ImportSource::HubSpot, Some(ObjectKind::Contacts), |h| {
+        has(h, "Record ID") && (has(h, "First Name") || has(h, "Last Name") || has(h, "Email"))
+    }),
+    (ImportSource::HubSpot, Some(ObjectKind::Companies), |h| {
+        has(h, "Record ID") && (has(h, "Company name") || has(h, "Company Domain Name"))
+    }),
+    (ImportSource::Salesforce, Some(ObjectKind::Companies), |h| {
+        (has(h, "ID") && has(h, "ISDELETED") && has(h, "BILLINGCITY")) || has(h, "Account ID") || has(h, "Account Name")
+    }),
+    (ImportSource::Salesforce, None, |h| {
+        (has(h, "ID") && (has(h, "ISDELETED") || has(h, "SYSTEMMODSTAMP"))) || has(h, "Opportunity Name")
+    }),
+    (ImportSource::QuickBooks, None, |h| {
+        has(h, "Customer full name")
+            || has(h, "Transaction type")
+            || has(h, "Open balance")
+            || (has(h, "Num") && has(h, "Date"))
+            || has(h, "Invoice No.")
+    }),
+];
+
+fn unsupported_csv(header: &[String]) -> Option<(ImportSource, Option<ObjectKind>)> {
+    UNSUPPORTED_CSV.iter().find(|(_, _, test)| test(header)).map(|(s, o, _)| (*s, *o))
+}
+
+fn unsupported_json(doc: &Value) -> Option<(ImportSource, &'static str)> {
+    let o = doc.as_object()?;
+    let qbo = ["Customer", "Invoice", "Payment", "QueryResponse", "CompanyInfo"];
+    if qbo.iter().any(|k| o.contains_key(*k)) {
+        return Some((ImportSource::QuickBooks, "QuickBooks API responses"));
+    }
+    let records = o.get("records").and_then(Value::as_array);
+    if records.is_some_and(|r| r.iter().any(|x| x.get("attributes").is_some())) {
+        return Some((ImportSource::Salesforce, "Salesforce record exports"));
+    }
+    let results = o.get("results").and_then(Value::as_array);
+    if results.is_some_and(|r| r.iter().any(|x| x.get("properties").is_some())) {
+        return Some((ImportSource::HubSpot, "HubSpot API exports"));
+    }
+    None
+}
+
+fn not_supported(path: &Path, source: ImportSource, what: &str) -> ImportError {
+    ImportError::NotSupported {
+        path: path.to_path_buf(),
+        what: format!(
+            "this looks like a {} export ({what}); importing from {} is not supported yet",
+            source.label(),
+            source.label()
+        ),
+    }
+}
+
+fn module(source: ImportSource) -> Option<&'static dyn Source> {
+    sources().iter().copied().find(|s| s.id() == source)
+}
+
+/// Opens and recognizes one file. `--source` and `--object` win over what
+/// the file looks like.
+pub(crate) fn plan(path: &Path, opts: &ImportOptions) -> Result<Plan, ImportError> {
+    let forced = opts.source.map(|s| module(s).ok_or_else(|| not_supported(path, s, "chosen with --source")));
+    let forced = forced.transpose()?;
+    if looks_like_json(path)? {
+        return plan_json(path, opts, forced);
+    }
+    let recognizes = |header: &[String]| match forced {
+        Some(src) => src.detect_csv(header).is_some(),
+        None => sources().iter().any(|s| s.detect_csv(header).is_some()) || unsupported_csv(header).is_some(),
+    };
+    let fallback = forced.is_some() && opts.object.is_some();
+    let input = CsvInput::open(path, &recognizes, fallback)?;
+    let found = match forced {
+        Some(src) => src.detect_csv(&input.header).map(|o| (src, o)),
+        None => sources().iter().find_map(|s| s.detect_csv(&input.header).map(|o| (*s, o))),
+    };
+    match (found, forced, opts.object) {
+        (_, Some(src), Some(obj)) => Ok(Plan::Csv { source: src, object: obj, input: Box::new(input) }),
+        (Some((src, obj)), _, forced_obj) => {
+            Ok(Plan::Csv { source: src, object: forced_obj.unwrap_or(obj), input: Box::new(input) })
+        }
+        (None, _, _) => match unsupported_csv(&input.header) {
+            Some((src, obj)) => {
+                let what = obj.map_or_else(|| "a report".to_string(), |o| format!("{} export", o.label()));
+                Err(not_supported(path, src, &what))
+            }
+            None => Err(ImportError::UnknownFormat {
+                path: path.to_path_buf(),
+                detail: format!("the header ({}) matches no export ardesk knows", preview(&input.header)),
+            }),
+        },
+    }
+}
+
+fn preview(header: &[String]) -> String {
+    let shown: Vec<&str> = header.iter().take(6).map(String::as_str).collect();
+    let more = if header.len() > 6 { ", …" } else { "" };
+    format!("{}{more}", shown.join(", "))
+}
+
+/// JSON when the name says so or the first non-blank byte opens an object
+/// or an array.
+fn looks_like_json(path: &Path) -> Result<bool, ImportError> {
+    let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+    if ext.as_deref() == Some("json") {
+        return Ok(true);
+    }
+    if ext.as_deref() == Some("csv") {
+        return Ok(false);
+    }
+    use std::io::Read;
+    let mut head = [0u8; 512];
+    let n = std::fs::File::open(path)
+        .and_then(|mut f| f.read(&mut head))
+        .map_err(|e| ImportError::File { path: path.to_path_buf(), reason: e.to_string() })?;
+    let first = head[..n].iter().copied().find(|b| !b.is_ascii_whitespace() && *b != 0xEF && *b != 0xBB && *b != 0xBF);
+    Ok(matches!(first, Some(b'{') | Some(b'[')))
+}
+
+fn plan_json(path: &Path, opts: &ImportOptions, forced: Option<&'static dyn Source>) -> Result<Plan, ImportError> {
+    let bytes =
+        std::fs::read(path).map_err(|e| ImportError::File { path: path.to_path_buf(), reason: e.to_string() })?;
+    let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    let doc: Value = serde_json::from_slice(text)
+        .map_err(|e| ImportError::File { path: path.to_path_buf(), reason: format!("not valid JSON: {e}") })?;
+    if doc.get("ardesk_export").is_some() {
+        return match doc.get("ardesk_export").and_then(Value::as_i64) {
+            Some(1) => Ok(Plan::Ardesk { doc, path: path.to_path_buf() }),
+            _ => Err(ImportError::NotSupported {
+                path: path.to_path_buf(),
+                what: format!("ardesk export version {}", doc["ardesk_export"]),
+            }),
+        };
+    }
+    let found = match forced {
+        Some(src) => src.detect_json(&doc).map(|o| (src, o)),
+        None => sources().iter().find_map(|s| s.detect_json(&doc).map(|o| (*s, o))),
+    };
+    match (found, forced) {
+        (Some((source, object)), _) => {
+            Ok(Plan::Json { source, object: opts.object.unwrap_or(object), doc, path: path.to_path_buf() })
+        }
+        (None, Some(source)) if opts.object.is_some() => {
+            Ok(Plan::Json { source, object: opts.object.unwrap_or(ObjectKind::Mixed), doc, path: path.to_path_buf() })
+        }
+        (None, _) => match unsupported_json(&doc) {
+            Some((src, what)) => Err(not_supported(path, src, what)),
+            None => Err(ImportError::UnknownFormat {
+                path: path.to_path_buf(),
+                detail:
+                    "a JSON document ardesk does not know (expected a Stripe API object or list, or an ardesk export)"
+                        .into(),
+            }),
+        },
+    }
+}

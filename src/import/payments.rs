@@ -1,0 +1,149 @@
+//! Payments: keyed on (source, external id, or another id of the same
+//! payment), merged field by field; a payment that names an invoice queues
+//! that invoice to be settled.
+
+use super::ImportError;
+use super::apply::{Fields, Outcome, Run, baseline, last, number_key};
+use super::invoices::payment_key;
+use super::record::*;
+use super::report::Counted;
+use crate::domain::date::from_iso;
+use crate::domain::status::*;
+use crate::store::import::{AppsOf, PaymentWrite, iso};
+
+impl Run<'_, '_> {
+    pub fn apply_payment(&mut self, src: ImportSource, p: &ImportedPayment) -> Result<(), ImportError> {
+        let (what, line, ext) = (Counted::Payments, p.line, p.external_id.as_str());
+        if p.customer.external_id.is_empty() {
+            self.skip(line, what, "no customer (a guest payment): ardesk files payments under a customer".into());
+            return Ok(());
+        }
+        let Some(_) = self.resolve_customer(src, &p.customer, p.currency, "payment")? else {
+            let reason = format!(
+                "unknown customer {}: import the customers export in the same run or before",
+                p.customer.external_id
+            );
+            self.skip(line, what, reason);
+            return Ok(());
+        };
+        let cust = self.adopt_currency(src, &p.customer.external_id, p.currency)?;
+        let (inv_ext, inv_num) = match &p.invoice {
+            Some(InvoiceRef::External(x)) => (Some(x.as_str()), None),
+            Some(InvoiceRef::Number(n)) => (None, Some(n.as_str())),
+            None => (None, None),
+        };
+        let mut f = Fields::new();
+        f.str("received_on", &iso(p.received_on))
+            .str("amount", &p.amount_minor.to_string())
+            .str("refunded", &p.refunded_minor.to_string())
+            .str("currency", p.currency.code())
+            .str("status", p.status.as_db())
+            .str("reference", &p.reference)
+            .opt("invoice", inv_ext)
+            .opt("invoice_number", inv_num)
+            .str("customer", &p.customer.external_id)
+            .str("aliases", &p.aliases.join(","));
+        let raw = f.finish(&p.raw);
+        let mut existing = self.itx.find_payment(src, ext)?;
+        for a in &p.aliases {
+            if existing.is_none() {
+                existing = self.itx.find_payment(src, a)?;
+            }
+        }
+        let mut w = PaymentWrite {
+            customer_id: cust.id,
+            received_on: p.received_on,
+            amount_minor: p.amount_minor,
+            refunded_minor: p.refunded_minor,
+            currency: p.currency,
+            reference: &p.reference,
+            status: p.status,
+            method: p.method,
+            source_raw: Some(&raw),
+        };
+        let id = match existing {
+            None => {
+                let id = self.itx.insert_payment(Some((src, ext)), &w)?;
+                self.count(cust.id, what, Outcome::Created, src.label());
+                id
+            }
+            Some(db) if db.source_raw.as_deref() == Some(raw.as_str()) => {
+                self.count(db.customer_id, what, Outcome::Unchanged, src.label());
+                return Ok(());
+            }
+            Some(db) => {
+                let base = baseline(db.source_raw.as_deref());
+                let cid = db.customer_id;
+                let m = |run: &mut Self, f: &str, d: &str, n: &str| {
+                    run.merge(cid, line, what, ext, f, d, last(&base, f), n)
+                };
+                let on = m(self, "received_on", &iso(db.received_on), &iso(p.received_on));
+                let amount = m(self, "amount", &db.amount_minor.to_string(), &p.amount_minor.to_string());
+                let refunded = m(self, "refunded", &db.refunded_minor.to_string(), &p.refunded_minor.to_string());
+                let status = m(self, "status", db.status.as_db(), p.status.as_db());
+                let reference = m(self, "reference", &db.reference, &p.reference);
+                w.customer_id = cid;
+                w.received_on = from_iso(&on);
+                w.amount_minor = amount.parse().unwrap_or(db.amount_minor);
+                w.refunded_minor = refunded.parse().unwrap_or(db.refunded_minor);
+                w.status = PaymentStatus::from_db(&status).unwrap_or(db.status);
+                w.currency = db.currency;
+                w.reference = &reference;
+                if w.status != PaymentStatus::Refunded && w.status != PaymentStatus::Succeeded {
+                    w.refunded_minor = 0;
+                }
+                if w.refunded_minor > w.amount_minor || w.amount_minor <= 0 {
+                    self.refuse(line, what, format!("payment {ext}: the merged amounts do not add up; kept as it was"));
+                    return Ok(());
+                }
+                let keeps = w.amount_minor - w.refunded_minor;
+                let moved = w.received_on != db.received_on || w.status != PaymentStatus::Succeeded;
+                if db.applied_minor > 0 && (moved || keeps < db.applied_minor) {
+                    for a in self.itx.applications(db.id, AppsOf::Payment)? {
+                        self.itx.delete_application(a.id)?;
+                        self.money.pending.insert(a.invoice_id, src);
+                    }
+                }
+                let changed = w.received_on != db.received_on
+                    || w.amount_minor != db.amount_minor
+                    || w.refunded_minor != db.refunded_minor
+                    || w.status != db.status
+                    || w.reference != db.reference;
+                self.itx.update_payment(db.id, &w)?;
+                self.count(cid, what, if changed { Outcome::Updated } else { Outcome::Unchanged }, src.label());
+                db.id
+            }
+        };
+        self.link_payment(src, id, p)
+    }
+
+    /// Records which invoice a payment names and queues that invoice.
+    fn link_payment(&mut self, src: ImportSource, payment_id: i64, p: &ImportedPayment) -> Result<(), ImportError> {
+        let invoice = match &p.invoice {
+            Some(InvoiceRef::External(x)) => Some((x.clone(), self.itx.find_invoice(src, x)?)),
+            Some(InvoiceRef::Number(n)) => Some((number_key(n), self.itx.invoice_by_number(n)?)),
+            None => None,
+        };
+        self.db_links(src)?;
+        let links = self.money.db_links.entry(src).or_default();
+        for alias in &p.aliases {
+            let ids = links.entry(payment_key(alias)).or_default();
+            if !ids.contains(&payment_id) {
+                ids.push(payment_id);
+            }
+        }
+        if let Some((key, found)) = invoice {
+            let ids = self.money.db_links.entry(src).or_default().entry(key).or_default();
+            if !ids.contains(&payment_id) {
+                ids.push(payment_id);
+            }
+            match found {
+                Some(inv) => {
+                    self.money.pending.insert(inv.id, src);
+                }
+                None => self.money.unlinked += 1,
+            }
+        }
+        Ok(())
+    }
+}

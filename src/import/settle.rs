@@ -1,0 +1,248 @@
+//! Settling an invoice: its applications made to match its source.
+//!
+//! An invoice carries what the source says was paid on it (`amount_paid`)
+//! and what credit it used (`credit_applied`). Settling an invoice makes
+//! its applications match: payments that name it (a payments export's
+//! `Invoice ID` or `Invoice Number`, or the invoice's own `charge`) are
+//! applied first, as far as the money they kept and the invoice's balance
+//! allow (even beyond an older export's `amount_paid`); of the paid amount
+//! still not covered, what those payments' refunds took back becomes a
+//! refund credit (the source still counts the invoice paid) and the rest a
+//! payment made for the invoice ("<invoice id>#paid"), replaced as soon as
+//! a payments export links the real one. An invoice is `paid` only when
+//! fully applied. Applications made in ardesk by people are never touched
+//! and count towards what was paid.
+
+use super::ImportError;
+use super::apply::{Outcome, Run, baseline, last, number_key};
+use super::invoices::payment_key;
+use super::report::Counted;
+use crate::domain::date::from_iso;
+use crate::domain::status::*;
+use crate::store::import::{AppsOf, InvoiceWrite, PaymentWrite};
+use chrono::NaiveDate;
+use serde_json::{Map, Value};
+use std::collections::HashMap;
+
+fn int(base: &Map<String, Value>, k: &str) -> i64 {
+    last(base, k).and_then(|s| s.parse().ok()).unwrap_or(0)
+}
+
+impl Run<'_, '_> {
+    pub(crate) fn left_open(&mut self, number: &str, covered: i64, total: i64) {
+        self.money.left_open.push(format!(
+            "invoice {number} is paid in the source but only {covered} of {total} (minor units) is accounted for: left open"
+        ));
+    }
+
+    /// Removes the import's own applications from an invoice (before it
+    /// becomes a draft or cancelled); false when people's remain.
+    pub(crate) fn release_own(&mut self, src: ImportSource, invoice_id: i64) -> Result<bool, ImportError> {
+        let mut people = false;
+        for a in self.itx.applications(invoice_id, AppsOf::Invoice)? {
+            if a.from_source == Some(src) {
+                self.itx.delete_application(a.id)?;
+            } else {
+                people = true;
+            }
+        }
+        Ok(!people)
+    }
+
+    /// Makes the import's own payment or credit for an invoice (`key`) hold
+    /// `amount` applied on `on`: created, replaced or removed as needed.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn own_row(
+        &mut self,
+        src: ImportSource,
+        customer_id: i64,
+        invoice_id: i64,
+        w: &InvoiceWrite<'_>,
+        key: &str,
+        credit: bool,
+        amount: i64,
+        on: NaiveDate,
+        existing: Option<(i64, i64, NaiveDate)>,
+    ) -> Result<(), ImportError> {
+        let what = if credit { Counted::Credits } else { Counted::Payments };
+        if existing.is_some_and(|(_, a, d)| a == amount && d == on) {
+            return Ok(());
+        }
+        if let Some((id, ..)) = existing {
+            if credit {
+                self.itx.delete_credit(id)?
+            } else {
+                self.itx.delete_payment(id)?
+            }
+            if amount == 0 {
+                self.count(customer_id, what, Outcome::Updated, src.label());
+                if !credit {
+                    self.money.replaced_payments += 1;
+                }
+            }
+        }
+        if amount == 0 {
+            return Ok(());
+        }
+        let label = src.label();
+        let id = if credit {
+            let reason = if key.ends_with("#refund") {
+                self.money.refund_credits += 1;
+                format!("refund on {label} invoice {}", w.number)
+            } else {
+                format!("{label} credit applied to invoice {}", w.number)
+            };
+            self.itx.insert_credit(Some((src, key)), customer_id, on, amount, w.currency, &reason)?
+        } else {
+            let raw = format!("{{\"imported\":{{\"made_for\":{}}}}}", Value::from(key.trim_end_matches("#paid")));
+            let reference = format!("{label} payment for {}", w.number);
+            self.money.made_payments += u64::from(existing.is_none());
+            self.itx.insert_payment(
+                Some((src, key)),
+                &PaymentWrite {
+                    customer_id,
+                    received_on: on,
+                    amount_minor: amount,
+                    refunded_minor: 0,
+                    currency: w.currency,
+                    reference: &reference,
+                    status: PaymentStatus::Succeeded,
+                    method: PaymentMethod::Automatic,
+                    source_raw: Some(&raw),
+                },
+            )?
+        };
+        self.itx.apply(invoice_id, id, credit, amount, on)?;
+        let outcome = if existing.is_some() { Outcome::Updated } else { Outcome::Created };
+        self.count(customer_id, what, outcome, label);
+        Ok(())
+    }
+
+    pub fn settle_pending(&mut self) -> Result<(), ImportError> {
+        for (id, src) in std::mem::take(&mut self.money.pending) {
+            self.settle(src, id)?;
+        }
+        Ok(())
+    }
+
+    /// Makes an invoice's applications match what its source says was paid.
+    pub fn settle(&mut self, src: ImportSource, invoice_id: i64) -> Result<(), ImportError> {
+        let inv = self.itx.invoice(invoice_id)?;
+        let Some(ext) = inv.external_id.clone() else { return Ok(()) };
+        let base = baseline(inv.source_raw.as_deref());
+        if !inv.status.is_issued() {
+            return Ok(());
+        }
+        let total = inv.total_minor;
+        let target_paid = int(&base, "amount_paid").clamp(0, total);
+        let target_credit = int(&base, "credit_applied").clamp(0, total - target_paid);
+        let (k_paid, k_refund, k_credit) = (format!("{ext}#paid"), format!("{ext}#refund"), format!("{ext}#credit"));
+        let mut own: HashMap<String, (i64, i64, NaiveDate)> = HashMap::new();
+        let (mut real, mut people) = (0i64, 0i64);
+        let mut linked: Vec<i64> = Vec::new();
+        for a in self.itx.applications(invoice_id, AppsOf::Invoice)? {
+            let ext_of = a.from_external_id.clone().unwrap_or_default();
+            if a.from_source == Some(src) && [&k_paid, &k_refund, &k_credit].contains(&&ext_of) {
+                own.insert(ext_of, (a.payment_id.or(a.credit_id).unwrap_or(0), a.amount_minor, a.applied_on));
+            } else if a.from_source == Some(src) && a.payment_id.is_some() {
+                real += a.amount_minor;
+                linked.extend(a.payment_id);
+            } else {
+                people += a.amount_minor;
+            }
+        }
+        let mut candidates: Vec<i64> = Vec::new();
+        for key in [ext.clone(), number_key(&inv.number)] {
+            candidates.extend(self.db_links(src)?.get(&key).into_iter().flatten().copied());
+        }
+        for r in last(&base, "payment_refs").unwrap_or("").split(',').filter(|r| !r.is_empty()) {
+            candidates.extend(self.itx.find_payment(src, r)?.map(|p| p.id));
+            candidates.extend(self.db_links(src)?.get(&payment_key(r)).into_iter().flatten().copied());
+        }
+        candidates.sort_unstable();
+        candidates.dedup();
+        candidates.retain(|c| !linked.contains(c));
+        let (mut refunded, mut latest, mut fresh) = (0i64, None::<NaiveDate>, Vec::new());
+        for (pid, new) in linked.iter().map(|p| (*p, false)).chain(candidates.iter().map(|p| (*p, true))) {
+            let p = self.itx.payment(pid)?;
+            if p.external_id.as_deref().is_some_and(|e| e.contains('#')) {
+                continue;
+            }
+            if p.customer_id != inv.customer_id || p.currency != inv.currency {
+                let pe = p.external_id.clone().unwrap_or_default();
+                self.money.mismatched.push(format!(
+                    "payment {pe} names invoice {} of another customer or currency: not applied",
+                    inv.number
+                ));
+                continue;
+            }
+            refunded += p.refunded_minor;
+            latest = latest.max(Some(p.received_on));
+            let available = p.amount_minor - p.refunded_minor - p.applied_minor;
+            if new && p.status == PaymentStatus::Succeeded && available > 0 {
+                fresh.push((pid, available, p.received_on));
+            }
+        }
+        if !fresh.is_empty() && !own.is_empty() {
+            // Real payments come in: the import's own rows make way and are
+            // made again below for whatever is still missing.
+            for (key, (id, ..)) in own.drain() {
+                let credit = !key.ends_with("#paid");
+                if credit {
+                    self.itx.delete_credit(id)?
+                } else {
+                    self.itx.delete_payment(id)?
+                }
+                let what = if credit { Counted::Credits } else { Counted::Payments };
+                self.count(inv.customer_id, what, Outcome::Updated, src.label());
+                self.money.replaced_payments += u64::from(!credit);
+            }
+        }
+        for (pid, available, on) in fresh {
+            // A payment that names the invoice paid it, whatever an older
+            // invoices export says; only the invoice's room limits it.
+            let amount = (total - real - people).min(available);
+            if amount > 0 {
+                self.itx.apply(invoice_id, pid, false, amount, on)?;
+                self.touched.insert(inv.customer_id);
+                real += amount;
+            }
+        }
+        let rest = (target_paid - real - people).max(0);
+        let refund = rest.min(refunded);
+        let made = rest - refund;
+        let room = (total - real - people - rest).max(0);
+        let credit = target_credit.min(room);
+        let on = last(&base, "paid_on").filter(|s| !s.is_empty()).map(from_iso).or(latest).unwrap_or(inv.issue_date);
+        let w = InvoiceWrite {
+            customer_id: inv.customer_id,
+            contract_id: None,
+            number: &inv.number,
+            issue_date: inv.issue_date,
+            due_date: inv.due_date,
+            period: inv.period,
+            currency: inv.currency,
+            total_minor: total,
+            status: inv.status,
+            source_raw: "",
+        };
+        let cid = inv.customer_id;
+        self.own_row(src, cid, invoice_id, &w, &k_paid, false, made, on, own.get(&k_paid).copied())?;
+        self.own_row(src, cid, invoice_id, &w, &k_refund, true, refund, on, own.get(&k_refund).copied())?;
+        self.own_row(src, cid, invoice_id, &w, &k_credit, true, credit, inv.issue_date, own.get(&k_credit).copied())?;
+        let applied = real + people + made + refund + credit;
+        let status = match inv.status {
+            InvoiceStatus::Uncollectible => InvoiceStatus::Uncollectible,
+            _ if applied >= total => InvoiceStatus::Paid,
+            _ => InvoiceStatus::Open,
+        };
+        if last(&base, "status") == Some("paid") && status == InvoiceStatus::Open {
+            self.left_open(&inv.number, applied, total);
+        }
+        if status != inv.status {
+            self.itx.set_invoice_status(invoice_id, status)?;
+            self.touched.insert(cid);
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,126 @@
+//! Where parsers send records. CSV files are applied as they are read
+//! (invoices in sorted batches), so a file of any size costs the memory of
+//! one batch; JSON documents (read whole anyway) are collected and applied
+//! phase by phase; payments files are read once beforehand for the
+//! invoices they name (`Links`).
+
+use super::ImportError;
+use super::apply::{BATCH, Run};
+use super::record::*;
+use super::report::Counted;
+use crate::domain::status::ImportSource;
+
+/// Refuses test-mode rows unless allowed; counts the row for its file.
+fn admit(run: &mut Run<'_, '_>, file: usize, source: ImportSource, record: &Record) -> bool {
+    run.report.files[file].rows += 1;
+    if record.test_mode() && !run.opts.allow_test_mode {
+        let reason = format!("{} test-mode data: pass --allow-test-mode to import it", source.label());
+        run.report.issue(file, record.line(), IssueKind::Refused, Counted::of(record.kind()), reason);
+        return false;
+    }
+    true
+}
+
+fn issue(run: &mut Run<'_, '_>, file: usize, line: usize, kind: IssueKind, object: ObjectKind, reason: String) {
+    run.report.files[file].rows += 1;
+    run.report.issue(file, line, kind, Counted::of(object), reason);
+}
+
+/// Collects a document's records into the run's buckets.
+pub(crate) struct Collector<'a, 'r, 'c> {
+    pub run: &'a mut Run<'r, 'c>,
+    pub file: usize,
+    pub source: ImportSource,
+}
+
+impl Sink for Collector<'_, '_, '_> {
+    fn record(&mut self, record: Record) -> Result<(), ImportError> {
+        if !admit(self.run, self.file, self.source, &record) {
+            return Ok(());
+        }
+        let (f, s, b) = (self.file, self.source, &mut self.run.buckets);
+        match record {
+            Record::Customer(c) => b.customers.push((f, s, c)),
+            Record::Contact(c) => b.contacts.push((f, s, c)),
+            Record::Invoice(i) => b.invoices.push((f, s, i)),
+            Record::Payment(p) => b.payments.push((f, s, p)),
+        }
+        Ok(())
+    }
+
+    fn issue(&mut self, line: usize, kind: IssueKind, object: ObjectKind, reason: String) {
+        issue(self.run, self.file, line, kind, object, reason);
+    }
+
+    fn progress(&mut self, bytes: u64) {
+        self.run.progress_at(bytes);
+    }
+
+    fn note(&mut self, text: String) {
+        self.run.report.notes.push(text);
+    }
+}
+
+/// Applies a file's records as they are read; invoices batch by batch.
+pub(crate) struct Stream<'a, 'r, 'c> {
+    pub run: &'a mut Run<'r, 'c>,
+    pub file: usize,
+    pub source: ImportSource,
+    pub batch: Vec<(usize, ImportSource, ImportedInvoice)>,
+}
+
+impl Stream<'_, '_, '_> {
+    pub fn flush(&mut self) -> Result<(), ImportError> {
+        let batch = std::mem::take(&mut self.batch);
+        self.run.apply_invoices(batch)
+    }
+}
+
+impl Sink for Stream<'_, '_, '_> {
+    fn record(&mut self, record: Record) -> Result<(), ImportError> {
+        if !admit(self.run, self.file, self.source, &record) {
+            return Ok(());
+        }
+        self.run.file = self.file;
+        match record {
+            Record::Customer(c) => self.run.apply_customer(self.source, &c)?,
+            Record::Contact(c) => self.run.apply_contact(self.source, &c)?,
+            Record::Payment(p) => self.run.apply_payment(self.source, &p)?,
+            Record::Invoice(i) => {
+                self.batch.push((self.file, self.source, i));
+                if self.batch.len() >= BATCH {
+                    self.flush()?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn issue(&mut self, line: usize, kind: IssueKind, object: ObjectKind, reason: String) {
+        issue(self.run, self.file, line, kind, object, reason);
+    }
+
+    fn progress(&mut self, bytes: u64) {
+        self.run.progress_at(bytes);
+    }
+
+    fn note(&mut self, text: String) {
+        self.run.report.notes.push(text);
+    }
+}
+
+/// The first read of a payments file: only which invoices its rows name.
+pub(crate) struct Links<'a, 'r, 'c> {
+    pub run: &'a mut Run<'r, 'c>,
+}
+
+impl Sink for Links<'_, '_, '_> {
+    fn record(&mut self, record: Record) -> Result<(), ImportError> {
+        if let Record::Payment(p) = record {
+            self.run.money.note_link(&p);
+        }
+        Ok(())
+    }
+
+    fn issue(&mut self, _line: usize, _kind: IssueKind, _object: ObjectKind, _reason: String) {}
+}

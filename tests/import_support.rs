@@ -1,0 +1,98 @@
+//! Helpers shared by the import tests (`#[path]`-included by each).
+#![allow(dead_code)]
+
+use ardesk::domain::columns::{Seek, Sort};
+use ardesk::domain::model::*;
+use ardesk::domain::{Currency, Money};
+use ardesk::import::{ImportOptions, ImportReport, run_import};
+use ardesk::store::window::TabRow;
+use ardesk::store::{CustomerFigures, Store};
+use chrono::NaiveDate;
+use std::path::PathBuf;
+
+pub fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/import/stripe").join(name)
+}
+
+pub fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 3, 1).unwrap()
+}
+
+pub fn d(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+pub fn store() -> Store {
+    let mut s = Store::open_in_memory().unwrap();
+    s.set_who("tester");
+    s
+}
+
+pub fn import(store: &mut Store, names: &[&str]) -> ImportReport {
+    import_with(store, names, &ImportOptions::default())
+}
+
+pub fn import_with(store: &mut Store, names: &[&str], opts: &ImportOptions) -> ImportReport {
+    let files: Vec<PathBuf> = names.iter().map(|n| fixture(n)).collect();
+    match run_import(store, &files, opts, false) {
+        Ok(r) => r,
+        Err(e) => panic!("import failed: {e}"),
+    }
+}
+
+/// The Stripe customers + invoices + payments fixtures.
+pub const FULL_SET: [&str; 3] =
+    ["customers_all_columns_2025.csv", "invoices_default_2023.csv", "payments_default_2023.csv"];
+
+pub fn usd(minor: i64) -> Money {
+    Money::new(minor, Currency::USD)
+}
+
+pub fn customer(store: &Store, spec: &str) -> Customer {
+    store.customer(store.resolve_customer(spec).unwrap()).unwrap()
+}
+
+pub fn figures(store: &Store, spec: &str) -> CustomerFigures {
+    let c = customer(store, spec);
+    store.figures(&c, today()).unwrap()
+}
+
+pub fn rows<R: TabRow>(store: &Store, customer_id: i64) -> Vec<R> {
+    let tab = R::TAB;
+    store
+        .window::<R>(customer_id, Sort::default_for(tab), &Seek::First, 10_000)
+        .unwrap()
+        .into_iter()
+        .map(|k| k.row)
+        .collect()
+}
+
+pub fn invoice(store: &Store, spec: &str, number: &str) -> InvoiceRow {
+    let c = customer(store, spec);
+    rows::<InvoiceRow>(store, c.id).into_iter().find(|r| r.number == number).unwrap_or_else(|| panic!("no {number}"))
+}
+
+pub fn payments(store: &Store, spec: &str) -> Vec<PaymentRow> {
+    let c = customer(store, spec);
+    let mut p = rows::<PaymentRow>(store, c.id);
+    p.sort_by(|a, b| a.reference.cmp(&b.reference));
+    p
+}
+
+pub fn activity(store: &Store, spec: &str) -> Vec<String> {
+    let c = customer(store, spec);
+    rows::<ActivityRow>(store, c.id).into_iter().map(|r| r.summary).collect()
+}
+
+pub fn assert_consistent(store: &Store) {
+    let problems = store.check(today()).unwrap();
+    assert!(problems.is_empty(), "{problems:#?}");
+}
+
+/// Writes a variant of a fixture into a temporary directory.
+pub fn variant(dir: &tempfile::TempDir, name: &str, edit: impl Fn(String) -> String) -> PathBuf {
+    let text = std::fs::read_to_string(fixture(name)).unwrap();
+    let path = dir.path().join(name);
+    std::fs::write(&path, edit(text)).unwrap();
+    path
+}
