@@ -107,6 +107,21 @@ pub enum Command {
     Documents(TabArgs),
     /// A customer's activity log.
     Activity(TabArgs),
+    /// Show or change the organization's settings: `ardesk config` lists
+    /// them, `ardesk config KEY` prints one, `ardesk config KEY VALUE` sets it.
+    Config {
+        /// name, default-currency, show-credit-balance, invoice-prefix,
+        /// hubspot-portal-id (for HubSpot links) or salesforce-domain (My Domain, for Salesforce links).
+        key: Option<String>,
+        /// The new value.
+        value: Option<String>,
+        /// Clear the setting (hubspot-portal-id, salesforce-domain, invoice-prefix).
+        #[arg(long, conflicts_with = "value", requires = "key")]
+        unset: bool,
+        /// Print the settings as JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Check the database: SQLite integrity, foreign keys, money invariants
     /// and every summary against a recomputation. Exits 1 on any problem.
     Check,

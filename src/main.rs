@@ -72,6 +72,9 @@ fn run() -> Result<ExitCode> {
         Some(Command::Export { customer, out: file, .. }) => {
             commands::export_json(&store, &customer, file.as_deref(), &mut out)?
         }
+        Some(Command::Config { key, value, unset, json }) => {
+            commands::config(&mut store, key.as_deref(), value.as_deref(), unset, json, &mut out)?
+        }
         Some(Command::Check) => {
             if !commands::check(&store, today, &mut out)? {
                 return Ok(ExitCode::from(1));

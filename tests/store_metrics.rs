@@ -308,7 +308,7 @@ fn no_paid_invoice_shows_a_dash() {
     };
     assert_eq!(f.metrics, expected);
     assert_eq!(f.counts, [1, 0, 1, 0, 0, 0]);
-    let json = ardesk::commands::customer_json(&c, &f);
+    let json = ardesk::commands::customer_json(&c, &f, &store.organization().unwrap());
     assert!(json["metrics"]["avg_days_to_collect"].is_null());
     assert_eq!(json["metrics"]["outstanding"], "123.00");
 

@@ -24,6 +24,10 @@ pub enum Action {
     OpenLink,
     /// Import export files (customers list).
     Import,
+    /// Create a customer by hand (customers list).
+    NewCustomer,
+    /// The organization's settings (customers list).
+    Settings,
     NextTab,
     PrevTab,
     /// Go to the tab whose number was pressed.

@@ -10,6 +10,14 @@ use std::path::PathBuf;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
+    /// A customer typed in by hand; the app opens its page.
+    CreateCustomer {
+        edit: CustomerEdit,
+    },
+    UpdateOrganization {
+        version: i64,
+        edit: OrgEdit,
+    },
     UpdateCustomer {
         id: i64,
         version: i64,
@@ -99,6 +107,14 @@ pub enum Effect {
 /// Performs one effect; returns what to tell the user.
 pub fn perform(store: &mut Store, effect: &Effect) -> Result<String, StoreError> {
     Ok(match effect {
+        Effect::CreateCustomer { edit } => {
+            store.create_customer(edit)?;
+            format!("Created {}", edit.name.trim())
+        }
+        Effect::UpdateOrganization { version, edit } => {
+            store.update_organization(*version, edit)?;
+            "Saved the organization's settings".into()
+        }
         Effect::UpdateCustomer { id, version, edit } => {
             store.update_customer(*id, *version, edit)?;
             format!("Saved {}", edit.name)

@@ -15,6 +15,8 @@ use std::path::PathBuf;
 /// What a form is for, with what its validation needs to know.
 #[derive(Debug, Clone)]
 pub enum Purpose {
+    NewCustomer,
+    Settings { version: i64 },
     EditCustomer { id: i64, version: i64 },
     NewInvoice { customer_id: i64, currency: Currency, contracts: Vec<ContractRow> },
     NewContract { customer_id: i64, currency: Currency },
@@ -31,6 +33,23 @@ pub enum Purpose {
 
 fn labels<T: Copy>(all: &[T], label: fn(T) -> &'static str) -> Vec<String> {
     all.iter().map(|v| label(*v).to_string()).collect()
+}
+
+/// A customer typed in by hand, in the organization's default currency.
+pub fn new_customer(currency: Currency) -> (Form, Purpose) {
+    let mut form = Form::new(
+        "New customer",
+        vec![
+            Field::text("Name", ""),
+            Field::text("Legal name", ""),
+            Field::text("Billing email", ""),
+            Field::text("Currency", currency.code()).with_hint("three letters, e.g. USD"),
+            Field::toggle("Invoices paused", false),
+            Field::toggle("Portal delivery", false),
+        ],
+    );
+    form.mark_clean();
+    (form, Purpose::NewCustomer)
 }
 
 pub fn edit_customer(c: &Customer, currency_locked: bool) -> (Form, Purpose) {
@@ -280,6 +299,10 @@ pub fn contract_period(k: &ContractRow, on: NaiveDate) -> Option<(NaiveDate, Nai
 pub fn validate(form: &mut Form, purpose: &Purpose) -> Option<Effect> {
     form.clear_errors();
     let effect = match purpose {
+        Purpose::NewCustomer => customer_edit(form).map(|edit| Effect::CreateCustomer { edit }),
+        Purpose::Settings { version } => {
+            super::settings::org_edit(form).map(|edit| Effect::UpdateOrganization { version: *version, edit })
+        }
         Purpose::EditCustomer { id, version } => {
             customer_edit(form).map(|edit| Effect::UpdateCustomer { id: *id, version: *version, edit })
         }

@@ -99,7 +99,9 @@ pub static BINDINGS: &[Binding] = &[
     b(Customers, &[code(Enter)], "Enter", Action::Open, "open customer", true),
     b(Customers, &[k('/')], "/", Action::Search, "search", true),
     b(Customers, &[k('s')], "s", Action::SortNext, "sort", true),
+    b(Customers, &[k('n')], "n", Action::NewCustomer, "new customer", true),
     b(Customers, &[k('I')], "I", Action::Import, "import files", true),
+    b(Customers, &[k('O')], "O", Action::Settings, "settings", true),
     b(Customers, &[k('S')], "S", Action::SortReverse, "reverse sort", false),
     // Invoices tab.
     b(Invoices, &[k(' ')], "Space", Action::ToggleSelect, "select", true),

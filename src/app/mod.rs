@@ -10,7 +10,9 @@ pub mod effect;
 pub mod form;
 pub mod forms;
 pub mod keymap;
+pub mod list_actions;
 pub mod page_actions;
+pub mod settings;
 pub mod table;
 pub mod worker;
 
@@ -249,6 +251,10 @@ impl App {
 
     pub fn reload(&mut self) {
         let today = self.today;
+        match self.store.organization() {
+            Ok(org) => self.org = org,
+            Err(e) => self.message = Some(format!("could not read the settings: {e}")),
+        }
         let result = match self.screens.last_mut() {
             Some(Screen::Customers(s)) => self.store.customer_list(today).map(|rows| s.set_rows(rows)),
             Some(Screen::Customer(p)) => p.reload(&self.store, today),
@@ -380,13 +386,8 @@ impl App {
             _ => {
                 if matches!(self.screens.last(), Some(Screen::Customer(_))) {
                     self.page_action(action, ch);
-                } else if action == Action::Import {
-                    let (form, purpose) = forms::import();
-                    self.dialogs.push(Dialog::Form(Box::new(dialog::FormDialog {
-                        form,
-                        purpose,
-                        candidates: Vec::new(),
-                    })));
+                } else if matches!(action, Action::Import | Action::NewCustomer | Action::Settings) {
+                    self.list_action(action);
                 } else if let Some(Screen::Customers(s)) = self.screens.last_mut()
                     && let Some(id) = customers_action(s, action)
                 {
@@ -493,6 +494,9 @@ impl App {
     pub fn run_effect(&mut self, effect: Effect) {
         if let Effect::Import { files, dry_run: true } = &effect {
             return self.preview_import(files.clone());
+        }
+        if let Effect::CreateCustomer { edit } = &effect {
+            return self.create_customer(edit);
         }
         match effect::perform(&mut self.store, &effect) {
             Ok(msg) => {

@@ -86,18 +86,18 @@ impl App {
             }
             Action::OpenLink => {
                 let label = customer.import_source.map_or("View".to_string(), |s| format!("View in {}", s.label()));
-                match customer.external_url.as_deref().filter(|u| safe_url(u)) {
-                    Some(url) => {
-                        self.osc_link = Some(url.to_string());
-                        self.dialogs.push(Dialog::Link { label, url: url.to_string() });
+                match crate::domain::links::customer_link(&customer, &self.org) {
+                    Some(url) if safe_url(&url) => {
+                        self.osc_link = Some(url.clone());
+                        self.dialogs.push(Dialog::Link { label, url });
                     }
-                    None if customer.external_url.is_some() => {
-                        self.error("No usable link", "The stored link is not a plain https:// address, so it is not shown.");
+                    Some(_) => {
+                        self.error(
+                            "No usable link",
+                            "The stored link is not a plain https:// address, so it is not shown.",
+                        );
                     }
-                    None => self.error(
-                        "No link",
-                        "This customer was not imported from Stripe, QuickBooks, HubSpot or Salesforce, or its source gave no link.",
-                    ),
+                    None => self.error("No link", &crate::domain::links::missing_link_reason(&customer)),
                 }
             }
             Action::Export => {

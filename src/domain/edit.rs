@@ -67,6 +67,27 @@ pub struct ContactDraft {
     pub role: String,
 }
 
+/// The organization's settings, as a person edits them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrgEdit {
+    pub name: String,
+    /// For new customers and for imported customers whose source names none.
+    pub default_currency: Currency,
+    pub show_credit_balance: bool,
+    pub invoice_prefix: String,
+    pub hubspot_portal_id: Option<String>,
+    pub salesforce_domain: Option<String>,
+}
+
+/// An invoice number prefix: up to 12 letters, digits, `-`, `_`, `/` or
+/// `.`; empty is allowed (plain numbers).
+pub fn check_invoice_prefix(input: &str) -> Result<(), String> {
+    let s = input.trim();
+    let ok =
+        s.chars().count() <= 12 && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '/' | '.'));
+    if ok { Ok(()) } else { Err(format!("\"{s}\": a prefix is up to 12 letters, digits, - _ / or ., e.g. INV-")) }
+}
+
 /// Payment terms as typed: "Net 30", "30", "due on receipt", "0".
 pub fn parse_terms(input: &str) -> Result<i64, String> {
     let s = input.trim().to_lowercase();
@@ -154,6 +175,16 @@ mod tests {
         assert!(check_phone("12ab").unwrap_err().contains("not a phone number"));
         assert!(check_phone("123").is_err());
         assert!(check_phone("1+2345678").is_err());
+    }
+
+    #[test]
+    fn invoice_prefixes() {
+        assert!(check_invoice_prefix("INV-").is_ok());
+        assert!(check_invoice_prefix("").is_ok());
+        assert!(check_invoice_prefix("AR/2026.").is_ok());
+        assert!(check_invoice_prefix("INV ").is_ok(), "trimmed");
+        assert!(check_invoice_prefix("IN V").unwrap_err().contains("prefix"));
+        assert!(check_invoice_prefix("ABCDEFGHIJKLM").is_err());
     }
 
     #[test]

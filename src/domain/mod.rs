@@ -5,6 +5,7 @@ pub mod date;
 pub mod edit;
 pub mod filetype;
 pub mod filter;
+pub mod links;
 pub mod metrics;
 pub mod model;
 pub mod money;

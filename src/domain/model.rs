@@ -11,6 +11,11 @@ pub struct Organization {
     pub show_credit_balance: bool,
     pub invoice_prefix: String,
     pub invoice_next_seq: i64,
+    /// HubSpot's portal (hub) id, for links to HubSpot records.
+    pub hubspot_portal_id: Option<String>,
+    /// Salesforce My Domain (the part before `.my.salesforce.com`), for links.
+    pub salesforce_domain: Option<String>,
+    pub version: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

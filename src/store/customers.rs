@@ -31,7 +31,9 @@ fn map_customer(r: &Row<'_>) -> rusqlite::Result<Customer> {
 impl Store {
     pub fn organization(&self) -> Result<Organization> {
         Ok(self.conn().query_row(
-            "SELECT name, default_currency, show_credit_balance, invoice_prefix, invoice_next_seq FROM organization",
+            "SELECT name, default_currency, show_credit_balance, invoice_prefix, invoice_next_seq,
+                    hubspot_portal_id, salesforce_domain, version
+             FROM organization",
             [],
             |r| {
                 Ok(Organization {
@@ -40,6 +42,9 @@ impl Store {
                     show_credit_balance: r.get(2)?,
                     invoice_prefix: r.get(3)?,
                     invoice_next_seq: r.get(4)?,
+                    hubspot_portal_id: r.get(5)?,
+                    salesforce_domain: r.get(6)?,
+                    version: r.get(7)?,
                 })
             },
         )?)

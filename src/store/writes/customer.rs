@@ -1,4 +1,4 @@
-//! Editing a customer.
+//! Creating and editing a customer.
 
 use super::{invalid, versioned};
 use crate::domain::edit::{CustomerEdit, check_email, check_required};
@@ -6,6 +6,44 @@ use crate::store::{Audit, Result, Store};
 use serde_json::json;
 
 impl Store {
+    /// Creates a customer typed in by a person (not imported) and returns
+    /// its id.
+    pub fn create_customer(&mut self, e: &CustomerEdit) -> Result<i64> {
+        check_required("Name", &e.name).map_err(invalid)?;
+        check_email(&e.billing_email).map_err(invalid)?;
+        let who = self.who().to_string();
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO customers(name, legal_name, billing_email, currency, invoices_paused, portal, created_at)
+                 VALUES (?1, nullif(?2, ''), nullif(?3, ''), ?4, ?5, ?6, ?7)",
+                rusqlite::params![
+                    e.name.trim(),
+                    e.legal_name.trim(),
+                    e.billing_email.trim(),
+                    e.currency.code(),
+                    e.invoices_paused,
+                    e.portal,
+                    crate::store::now_utc()
+                ],
+            )?;
+            let id = tx.last_insert_rowid();
+            let after = json!({"name": e.name.trim(), "legal_name": e.legal_name.trim(),
+                "billing_email": e.billing_email.trim(), "currency": e.currency.code(),
+                "invoices_paused": e.invoices_paused, "portal": e.portal});
+            Audit {
+                customer_id: Some(id),
+                entity: "customer",
+                entity_id: Some(id),
+                action: "create",
+                summary: format!("created customer {}", e.name.trim()),
+                before: None,
+                after: Some(after),
+            }
+            .write(tx, &who)?;
+            Ok(id)
+        })
+    }
+
     /// Saves the customer's fields; the currency may change only while
     /// nothing has been billed or paid in it.
     pub fn update_customer(&mut self, id: i64, version: i64, e: &CustomerEdit) -> Result<()> {

@@ -6,6 +6,7 @@ mod contacts;
 mod contracts;
 mod customer;
 mod invoices;
+mod organization;
 mod payments;
 
 pub use invoices::CancelPreview;

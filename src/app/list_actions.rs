@@ -1,0 +1,45 @@
+//! What the customers list's keys do beyond moving and searching: import
+//! files, create a customer, edit the organization's settings.
+
+use super::dialog::{Dialog, FormDialog};
+use super::forms::{self, Purpose};
+use super::{App, action::Action};
+use crate::domain::edit::CustomerEdit;
+
+impl App {
+    pub(super) fn list_action(&mut self, action: Action) {
+        if let Some(why) = self.store.read_only() {
+            let text = format!("The database is open read-only: {why}. Viewing and exporting still work.");
+            self.error("Read-only", &text);
+            return;
+        }
+        let (form, purpose) = match action {
+            Action::Import => forms::import(),
+            Action::NewCustomer => forms::new_customer(self.org.default_currency),
+            Action::Settings => {
+                (super::settings::settings_form(&self.org), Purpose::Settings { version: self.org.version })
+            }
+            _ => return,
+        };
+        self.dialogs.push(Dialog::Form(Box::new(FormDialog { form, purpose, candidates: Vec::new() })));
+    }
+
+    /// Creates the customer and opens its page.
+    pub(super) fn create_customer(&mut self, edit: &CustomerEdit) {
+        match self.store.create_customer(edit) {
+            Ok(id) => {
+                if matches!(self.dialogs.last(), Some(Dialog::Form(_))) {
+                    self.dialogs.pop();
+                }
+                self.message = Some(format!("Created {}", edit.name.trim()));
+                self.reload();
+                self.data_version = self.store.data_version().unwrap_or(self.data_version);
+                self.open_customer(id);
+            }
+            Err(e) => match self.dialogs.last_mut() {
+                Some(Dialog::Form(fd)) => fd.form.banner = Some(e.to_string()),
+                _ => self.error("Not saved", &e.to_string()),
+            },
+        }
+    }
+}

@@ -1,0 +1,199 @@
+//! The organization's settings (the `O` form, `ardesk config`) and customers
+//! created by hand (`n`): validated, versioned, audited writes, and the
+//! HubSpot and Salesforce links the settings make possible.
+
+mod support;
+
+use ardesk::app::App;
+use ardesk::domain::Currency;
+use ardesk::domain::edit::{CustomerEdit, OrgEdit};
+use ardesk::domain::status::ImportSource;
+use ardesk::store::seed::NewCustomer;
+use ardesk::store::{Store, StoreError};
+use ratatui::layout::Rect;
+use support::fixture::{d, fixture};
+use support::keys::{press, render};
+
+fn app(store: Store) -> App {
+    App::new(store, d("2026-03-01"), Rect::new(0, 0, 110, 40)).unwrap()
+}
+
+fn edit_of(store: &Store) -> OrgEdit {
+    let o = store.organization().unwrap();
+    OrgEdit {
+        name: o.name,
+        default_currency: o.default_currency,
+        show_credit_balance: o.show_credit_balance,
+        invoice_prefix: o.invoice_prefix,
+        hubspot_portal_id: o.hubspot_portal_id,
+        salesforce_domain: o.salesforce_domain,
+    }
+}
+
+fn audit_rows(store: &Store) -> Vec<(Option<i64>, String, String)> {
+    let conn = rusqlite::Connection::open(store.path()).unwrap();
+    let mut stmt = conn.prepare("SELECT customer_id, entity, summary FROM audit_log ORDER BY id").unwrap();
+    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).unwrap().map(Result::unwrap).collect()
+}
+
+fn file_store(dir: &tempfile::TempDir) -> Store {
+    let mut s = Store::open(&dir.path().join("a.db"), ardesk::store::OpenMode::Create).unwrap();
+    s.set_who("tester");
+    s
+}
+
+#[test]
+fn settings_save_normalized_audited_and_versioned() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = file_store(&dir);
+    let v = s.organization().unwrap().version;
+    let mut e = edit_of(&s);
+    e.hubspot_portal_id = Some(" 7654321 ".into());
+    e.salesforce_domain = Some("https://Acme--UAT.sandbox.my.salesforce.com/".into());
+    e.invoice_prefix = "AR-".into();
+    s.update_organization(v, &e).unwrap();
+    let o = s.organization().unwrap();
+    assert_eq!(o.hubspot_portal_id.as_deref(), Some("7654321"));
+    assert_eq!(o.salesforce_domain.as_deref(), Some("acme--uat.sandbox"));
+    assert_eq!((o.invoice_prefix.as_str(), o.version), ("AR-", v + 1));
+    assert_eq!(s.next_invoice_number().unwrap(), "AR-000001");
+    let audit = audit_rows(&s);
+    let (cust, entity, summary) = audit.last().unwrap();
+    assert_eq!((cust, entity.as_str()), (&None, "organization"));
+    assert!(summary.contains("hubspot_portal_id null → \"7654321\""), "{summary}");
+
+    // A save against the version read before is refused and changes nothing.
+    e.name = "Someone else's idea".into();
+    let err = s.update_organization(v, &e).unwrap_err();
+    assert!(matches!(err, StoreError::Conflict(_)), "{err}");
+    assert_ne!(s.organization().unwrap().name, "Someone else's idea");
+
+    // Bad input is refused by the store too, whatever the caller checked.
+    for bad in [
+        OrgEdit { hubspot_portal_id: Some("12ab".into()), ..edit_of(&s) },
+        OrgEdit { salesforce_domain: Some("acme corp".into()), ..edit_of(&s) },
+        OrgEdit { invoice_prefix: "IN V".into(), ..edit_of(&s) },
+        OrgEdit { name: "  ".into(), ..edit_of(&s) },
+    ] {
+        let v = s.organization().unwrap().version;
+        assert!(matches!(s.update_organization(v, &bad), Err(StoreError::Invalid(_))), "{bad:?}");
+    }
+    assert_eq!(audit_rows(&s).len(), audit.len(), "refused saves write no audit row");
+}
+
+#[test]
+fn the_settings_form_saves_and_links_follow() {
+    let mut store = fixture();
+    let hubspot = {
+        let s = store.seeder().unwrap();
+        let id = s
+            .customer(&NewCustomer {
+                name: "Hub Co",
+                legal_name: "",
+                billing_email: "",
+                currency: Currency::USD,
+                import: Some((ImportSource::HubSpot, "9988776655", None)),
+                invoices_paused: false,
+                portal: false,
+            })
+            .unwrap();
+        s.commit().unwrap();
+        id
+    };
+    let mut app = app(store);
+    // Without a portal id, `o` says which setting would give the link.
+    app.open_customer(hubspot);
+    press(&mut app, &["o"]);
+    let screen = render(&app, 110, 40);
+    assert!(screen.contains("HubSpot portal id"), "{screen}");
+    press(&mut app, &["Enter", "q"]);
+
+    press(&mut app, &["O"]);
+    let screen = render(&app, 110, 40);
+    assert!(screen.contains("Organization settings"), "{screen}");
+    // Name, currency, toggle, prefix, then the portal id: a bad one first.
+    press(&mut app, &["Tab", "Tab", "Tab", "Tab", "type:12ab", "C-s"]);
+    let screen = render(&app, 110, 40);
+    assert!(screen.contains("is not a HubSpot portal id"), "{screen}");
+    assert_eq!(app.store.organization().unwrap().hubspot_portal_id, None, "nothing written");
+    press(&mut app, &["C-u", "type:1234567", "C-s"]);
+    assert_eq!(app.store.organization().unwrap().hubspot_portal_id.as_deref(), Some("1234567"));
+    assert_eq!(app.org.hubspot_portal_id.as_deref(), Some("1234567"), "the app holds the saved settings");
+
+    app.open_customer(hubspot);
+    press(&mut app, &["o"]);
+    let screen = render(&app, 110, 40);
+    assert!(screen.contains("https://app.hubspot.com/contacts/1234567/company/9988776655"), "{screen}");
+    assert_eq!(app.osc_link.as_deref(), Some("https://app.hubspot.com/contacts/1234567/company/9988776655"));
+}
+
+#[test]
+fn n_creates_a_customer_and_opens_it() {
+    let mut app = app(fixture());
+    let before = app.store.customer_list(d("2026-03-01")).unwrap().len();
+    press(&mut app, &["n"]);
+    let screen = render(&app, 110, 40);
+    assert!(screen.contains("New customer"), "{screen}");
+    // No name and a bad email: refused next to the fields.
+    press(&mut app, &["Tab", "Tab", "type:ap@", "C-s"]);
+    let screen = render(&app, 110, 40);
+    assert!(screen.contains("Name is required"), "{screen}");
+    assert!(screen.contains("is not an email address"), "{screen}");
+    assert_eq!(app.store.customer_list(d("2026-03-01")).unwrap().len(), before);
+    press(&mut app, &["S-Tab", "S-Tab", "type:Zephyr Logistics", "Tab", "type:Zephyr Logistics GmbH", "Tab"]);
+    press(&mut app, &["C-u", "type:ap@zephyr.example", "Tab", "C-u", "type:EUR", "C-s"]);
+    let page = app.page().expect("the new customer's page is open");
+    assert_eq!(page.customer.name, "Zephyr Logistics");
+    assert_eq!((page.customer.currency, page.customer.import_source), (Currency::EUR, None));
+    assert_eq!(app.store.customer_list(d("2026-03-01")).unwrap().len(), before + 1);
+    let screen = render(&app, 110, 40);
+    assert!(screen.contains("Zephyr Logistics GmbH"), "{screen}");
+}
+
+#[test]
+fn create_customer_is_validated_and_audited() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = file_store(&dir);
+    let e = CustomerEdit {
+        name: " Umbra ".into(),
+        legal_name: "Umbra SA".into(),
+        billing_email: "billing@umbra.example".into(),
+        currency: Currency::GBP,
+        invoices_paused: false,
+        portal: true,
+    };
+    let id = s.create_customer(&e).unwrap();
+    let c = s.customer(id).unwrap();
+    assert_eq!((c.name.as_str(), c.currency, c.portal), ("Umbra", Currency::GBP, true));
+    let audit = audit_rows(&s);
+    assert_eq!(audit.last().unwrap(), &(Some(id), "customer".to_string(), "created customer Umbra".to_string()));
+    let bad = CustomerEdit { billing_email: "not an email".into(), ..e };
+    assert!(matches!(s.create_customer(&bad), Err(StoreError::Invalid(_))));
+    assert_eq!(s.customer_list(d("2026-03-01")).unwrap().len(), 1);
+}
+
+#[test]
+fn ardesk_config_lists_sets_and_refuses() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("c.db");
+    let db = db.to_str().unwrap();
+    let (code, out, _) = support::run(&["--db", db, "config"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("hubspot-portal-id    (not set)"), "{out}");
+    let (code, out, _) = support::run(&["--db", db, "config", "salesforce-domain", "acme.my.salesforce.com"]);
+    assert_eq!((code, out.trim()), (0, "salesforce-domain = acme (was not set)"));
+    let (code, _, err) = support::run(&["--db", db, "config", "hubspot-portal-id", "portal"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("is not a HubSpot portal id"), "{err}");
+    let (code, _, err) = support::run(&["--db", db, "config", "colour", "blue"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("there is no setting \"colour\""), "{err}");
+    let (_, out, _) = support::run(&["--db", db, "config", "salesforce-domain"]);
+    assert_eq!(out.trim(), "acme");
+    let (code, out, _) = support::run(&["--db", db, "config", "salesforce-domain", "--unset"]);
+    assert_eq!((code, out.trim()), (0, "salesforce-domain = not set (was acme)"));
+    let (_, out, _) = support::run(&["--db", db, "config", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["salesforce-domain"], serde_json::Value::Null);
+    assert_eq!(v["show-credit-balance"], true);
+}
