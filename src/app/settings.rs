@@ -14,13 +14,13 @@ pub fn settings_form(org: &Organization) -> Form {
         vec![
             Field::text("Name", &org.name),
             Field::text("Default currency", org.default_currency.code())
-                .with_hint("new customers, and imported ones whose source names none"),
+                .with_hint("for new customers and imports that name none"),
             Field::toggle("Show credit balance", org.show_credit_balance).with_hint("the Credit Balance card"),
             Field::text("Invoice prefix", &org.invoice_prefix).with_hint("e.g. INV-; numbers follow it"),
             Field::text("HubSpot portal id", org.hubspot_portal_id.as_deref().unwrap_or(""))
-                .with_hint("the number in your HubSpot URLs, for links to HubSpot companies"),
+                .with_hint("the number in HubSpot URLs, for links"),
             Field::text("Salesforce My Domain", org.salesforce_domain.as_deref().unwrap_or(""))
-                .with_hint("e.g. acme (acme.my.salesforce.com), for links to Salesforce accounts"),
+                .with_hint("e.g. acme for acme.my.salesforce.com, for links"),
         ],
     );
     form.mark_clean();

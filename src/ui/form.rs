@@ -11,23 +11,61 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Wrap};
 
+/// The narrowest label column; longer labels widen it (up to `LABEL_MAX`).
 const LABEL_W: u16 = 19;
+const LABEL_MAX: u16 = 26;
 const CHECKLIST_ROWS: usize = 6;
 
-fn field_height(f: &Field) -> u16 {
+/// The error under a field, else its hint.
+fn message(f: &Field) -> Option<&str> {
+    f.error.as_deref().or(f.hint.as_deref())
+}
+
+/// Rows a field takes: its value, then its message wrapped to `msg_w`
+/// columns (at most three rows).
+fn field_height(f: &Field, msg_w: u16) -> u16 {
     let body = match &f.kind {
         FieldKind::Checklist { items, .. } => items.len().clamp(1, CHECKLIST_ROWS) as u16,
         _ => 1,
     };
-    body + u16::from(f.error.is_some() || f.hint.is_some())
+    let msg = message(f).map_or(0, |m| wrapped_rows(&clean(m), msg_w).clamp(1, 3));
+    body + msg
+}
+
+/// Rows `text` takes when wrapped at word boundaries to `width` columns,
+/// as `Paragraph` with `Wrap` lays it out (a word longer than the line is
+/// broken).
+fn wrapped_rows(text: &str, width: u16) -> u16 {
+    use unicode_width::UnicodeWidthStr;
+    let width = usize::from(width.max(1));
+    let (mut rows, mut used) = (1usize, 0usize);
+    for word in text.split_whitespace() {
+        let w = word.width();
+        let need = if used == 0 { w } else { used + 1 + w };
+        if need <= width {
+            used = need;
+        } else {
+            rows += usize::from(used > 0);
+            rows += w.saturating_sub(1) / width;
+            used = w % width;
+            if used == 0 && w > 0 {
+                used = width;
+            }
+        }
+    }
+    rows.min(usize::from(u16::MAX)) as u16
 }
 
 pub fn draw(frame: &mut Frame, area: Rect, fd: &FormDialog, theme: &Theme) {
     let form = &fd.form;
     let banner = u16::from(form.banner.is_some());
     let cands = fd.candidates.len().min(5) as u16;
-    let body: u16 = form.fields.iter().map(field_height).sum::<u16>() + banner + cands + 2;
     let width = 80.min(area.width);
+    let longest = form.fields.iter().map(|f| f.label.chars().count() as u16 + 3).max().unwrap_or(0);
+    let label_w = longest.clamp(LABEL_W, LABEL_MAX);
+    // The value and message column: the popup less its borders and labels.
+    let msg_w = width.saturating_sub(2 + label_w);
+    let body: u16 = form.fields.iter().map(|f| field_height(f, msg_w)).sum::<u16>() + banner + cands + 2;
     let height = (body + 2).min(area.height);
     let rect = super::popup::centered(area, width, height);
     let block = Block::bordered()
@@ -45,7 +83,7 @@ pub fn draw(frame: &mut Frame, area: Rect, fd: &FormDialog, theme: &Theme) {
         y += 1;
     }
     // Keep the focused field visible when the form is taller than the screen.
-    let heights: Vec<u16> = form.fields.iter().map(field_height).collect();
+    let heights: Vec<u16> = form.fields.iter().map(|f| field_height(f, msg_w)).collect();
     let before: u16 = heights[..form.focus].iter().sum();
     let room = bottom.saturating_sub(y).saturating_sub(1);
     let skip_h = (before + heights[form.focus]).saturating_sub(room);
@@ -67,19 +105,22 @@ pub fn draw(frame: &mut Frame, area: Rect, fd: &FormDialog, theme: &Theme) {
             theme.card_title
         };
         let marker = if focused { "› " } else { "  " };
-        let label = Rect { width: LABEL_W.min(inner.width), ..line_at(y, 1) };
+        let label = Rect { width: label_w.min(inner.width), ..line_at(y, 1) };
         frame.render_widget(Paragraph::new(Span::styled(format!("{marker}{}", f.label), label_style)), label);
-        let value = Rect { x: inner.x + LABEL_W, width: inner.width.saturating_sub(LABEL_W), ..line_at(y, 1) };
+        let value = Rect { x: inner.x + label_w, width: inner.width.saturating_sub(label_w), ..line_at(y, 1) };
         let rows = field(frame, value, f, focused, theme);
         y += rows;
-        if let Some(msg) = f.error.as_ref().map(|e| (e, theme.error)).or(f.hint.as_ref().map(|h| (h, theme.muted))) {
-            let r = Rect { x: inner.x + LABEL_W, width: inner.width.saturating_sub(LABEL_W), ..line_at(y, 1) };
-            frame.render_widget(Paragraph::new(Span::styled(clean(msg.0).into_owned(), msg.1)), r);
-            y += 1;
+        if let Some(msg) = message(f) {
+            let style = if f.error.is_some() { theme.error } else { theme.muted };
+            let rows = heights[i].saturating_sub(rows).max(1);
+            let r = Rect { x: inner.x + label_w, width: inner.width.saturating_sub(label_w), ..line_at(y, rows) };
+            let text = Paragraph::new(Span::styled(clean(msg).into_owned(), style)).wrap(Wrap { trim: true });
+            frame.render_widget(text, r);
+            y += rows;
         }
         if focused && f.completes_paths {
             for c in fd.candidates.iter().take(5) {
-                let r = Rect { x: inner.x + LABEL_W, width: inner.width.saturating_sub(LABEL_W), ..line_at(y, 1) };
+                let r = Rect { x: inner.x + label_w, width: inner.width.saturating_sub(label_w), ..line_at(y, 1) };
                 frame.render_widget(Paragraph::new(Span::styled(format!("  {}", clean(c)), theme.muted)), r);
                 y += 1;
             }
@@ -145,5 +186,22 @@ fn field(frame: &mut Frame, area: Rect, f: &Field, focused: bool, theme: &Theme)
             }
             rows as u16
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wrapped_rows;
+
+    #[test]
+    fn messages_wrap_at_words_like_the_paragraph_does() {
+        assert_eq!(wrapped_rows("", 10), 1);
+        assert_eq!(wrapped_rows("short", 10), 1);
+        assert_eq!(wrapped_rows("exactly ten", 11), 1);
+        // "is not a" fits, "portal" would make 15 > 12.
+        assert_eq!(wrapped_rows("is not a portal id", 12), 2);
+        // A word longer than the line is broken over rows.
+        assert_eq!(wrapped_rows("app.hubspot.com/contacts/1234567", 10), 4);
+        assert_eq!(wrapped_rows("a app.hubspot.com", 10), 3);
     }
 }
