@@ -199,7 +199,7 @@ fn a_newer_export_updates_what_changed_and_a_local_edit_is_a_conflict() {
     // Ada's title changes in HubSpot.
     let newer =
         variant(dir.path(), "contacts_all_properties_en.csv", |t| t.replace("\"CFO\"", "\"Chief Financial Officer\""));
-    let r = run(&mut s, &[fixture("companies_en.csv"), newer.clone()]).unwrap();
+    let r = run(&mut s, &[fixture("companies_en.csv"), newer]).unwrap();
     assert_eq!((r.count(Counted::Contacts).updated, r.changes()), (1, 1), "{r}");
     assert_eq!(contacts(&s, "hubspot:9001000001")[0].role, "Chief Financial Officer");
     let acme = customer(&s, "hubspot:9001000001");
@@ -217,7 +217,7 @@ fn a_newer_export_updates_what_changed_and_a_local_edit_is_a_conflict() {
     let newest = variant(dir.path(), "contacts_all_properties_en.csv", |t| {
         t.replace("\"CFO\"", "\"Chief Financial Officer\"").replace("+1 555 0202", "+1 555 0222")
     });
-    let r = run(&mut s, &[newest.clone()]).unwrap();
+    let r = run(&mut s, std::slice::from_ref(&newest)).unwrap();
     assert_eq!(r.conflicts.len(), 1, "{r}");
     let c = &r.conflicts[0];
     assert_eq!((c.line, c.external_id.as_str(), c.field.as_str()), (3, "51000000002", "phone"));

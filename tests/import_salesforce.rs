@@ -159,6 +159,8 @@ fn report_exports_with_15_character_ids_and_a_footer() {
     assert!(r.issues[0].reason.contains("003Tx00000PrivTIAR"), "the 15-character id shown in 18: {r}");
     assert_eq!(r.files[0].rows, 4);
     assert_eq!(customer(&s, UMBRELLA).name, "Umbrella KK");
+    // The 15-character id the Salesforce UI shows finds the customer too.
+    assert_eq!(s.resolve_customer("salesforce:001Tx00000UmbrZ").unwrap(), customer(&s, UMBRELLA).id);
     let globex = contacts(&s, GLOBEX);
     assert_eq!(
         (globex[0].name.as_str(), globex[0].phone.as_str(), globex[0].role.as_str()),

@@ -151,9 +151,11 @@ pub(crate) const LANGUAGES: &[Labels] = &[
     },
 ];
 
-/// Association columns: the first company's id and name. "(Primary)"
-/// forms (newer exports name the primary association) come first.
+/// Association columns: the first company's id and name. The primary
+/// association's columns (the contact property "Primary Associated Company
+/// ID", newer exports' "(Primary)" columns) come first.
 pub(crate) const COMPANY_IDS: &[&str] = &[
+    "Primary Associated Company ID",
     "Associated Company IDs (Primary)",
     "Associated Company IDs",
     "Associated Company ID",
