@@ -63,7 +63,7 @@ const ACCOUNT_API: &[&str] = &[
     "IsPersonAccount",
 ];
 const CONTACT_API: &[&str] =
-    &["MailingStreet", "MailingCity", "MailingPostalCode", "MailingCountry", "ReportsToId", "Birthdate", "Title"];
+    &["MailingStreet", "MailingCity", "MailingPostalCode", "MailingCountry", "ReportsToId", "Birthdate"];
 
 fn any(h: &[String], names: &[&str]) -> bool {
     names.iter().any(|n| has(h, n))
@@ -109,7 +109,8 @@ fn api_object(h: &[String]) -> Option<ObjectKind> {
     if has(h, "AccountId") && (person || has(h, "Email")) || (has(h, "LastName") && any(h, CONTACT_API)) {
         return Some(ObjectKind::Contacts);
     }
-    (has(h, "Name") && !has(h, "AccountId") && (any(h, ACCOUNT_API) || !person)).then_some(ObjectKind::Companies)
+    let marked = any(h, ACCOUNT_API) || (any(h, SYSTEM) && !person);
+    (has(h, "Name") && !has(h, "AccountId") && marked).then_some(ObjectKind::Companies)
 }
 
 /// A report export: field labels, an id or name column of its object.
@@ -390,6 +391,10 @@ mod tests {
         let why = sf.refuse_csv(&h(&["Account Name", "Billing City", "Type"])).unwrap();
         assert!(why.contains("without the Account ID column"), "{why}");
         assert_eq!(sf.refuse_csv(&h(&["id", "Email", "Created (UTC)"])), None);
+        assert_eq!(
+            (sf.detect_csv(&h(&["Id", "Name", "Title"])), sf.refuse_csv(&h(&["Id", "Name", "Title"]))),
+            (None, None)
+        );
         assert_eq!(sf.detect_csv(&h(&["Record ID", "First Name", "Account Name"])), None);
     }
 }
