@@ -167,15 +167,15 @@ fn files_that_cannot_be_imported_stop_the_run_before_anything_is_written() {
     std::fs::write(&unknown, "foo,bar\n1,2\n").unwrap();
     let binary = dir.path().join("binary.csv");
     std::fs::write(&binary, b"id,\x00\x01\x02\x03").unwrap();
-    let hubspot = dir.path().join("contacts.csv");
-    std::fs::write(&hubspot, "\"Record ID\",\"First Name\",\"Last Name\",\"Email\"\n\"1\",\"A\",\"B\",\"a@b.test\"\n")
+    let hubspot = dir.path().join("deals.csv");
+    std::fs::write(&hubspot, "\"Record ID\",\"Deal Name\",\"Deal Stage\",\"Amount\"\n\"1\",\"Big\",\"won\",\"10\"\n")
         .unwrap();
     let broken = dir.path().join("broken.json");
     std::fs::write(&broken, "{\"object\": \"list\", \"data\": [").unwrap();
     for (file, want) in [
         (&unknown, "unknown format"),
         (&binary, "not a text file"),
-        (&hubspot, "HubSpot is not supported yet"),
+        (&hubspot, "HubSpot deals export; importing it is not supported yet"),
         (&broken, "not valid JSON"),
         (&dir.path().join("missing.csv"), "missing.csv"),
     ] {

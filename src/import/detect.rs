@@ -1,7 +1,8 @@
 //! Which source and object a file is, from its header row (CSV) or its
-//! shape (JSON). Sources with a module say so themselves (`Source::detect_*`);
-//! the exports of sources without one yet are recognized here so that the
-//! user hears "not supported yet" rather than "unknown format".
+//! shape (JSON). Sources with a module say so themselves (`Source::detect_*`),
+//! and name what of theirs they do not import (`Source::refuse_*`); the
+//! exports of sources without one yet (QuickBooks) are recognized here so
+//! that the user hears "not supported yet" rather than "unknown format".
 
 use super::csv_input::CsvInput;
 use super::record::ObjectKind;
@@ -47,27 +48,13 @@ pub(crate) fn has(header: &[String], name: &str) -> bool {
 /// Exports of sources that have no module yet: (source, object, test).
 type Signature = (ImportSource, Option<ObjectKind>, fn(&[String]) -> bool);
 
-const UNSUPPORTED_CSV: &[Signature] = &[
-    (ImportSource::HubSpot, Some(ObjectKind::Contacts), |h| {
-        has(h, "Record ID") && (has(h, "First Name") || has(h, "Last Name") || has(h, "Email"))
-    }),
-    (ImportSource::HubSpot, Some(ObjectKind::Companies), |h| {
-        has(h, "Record ID") && (has(h, "Company name") || has(h, "Company Domain Name"))
-    }),
-    (ImportSource::Salesforce, Some(ObjectKind::Companies), |h| {
-        (has(h, "ID") && has(h, "ISDELETED") && has(h, "BILLINGCITY")) || has(h, "Account ID") || has(h, "Account Name")
-    }),
-    (ImportSource::Salesforce, None, |h| {
-        (has(h, "ID") && (has(h, "ISDELETED") || has(h, "SYSTEMMODSTAMP"))) || has(h, "Opportunity Name")
-    }),
-    (ImportSource::QuickBooks, None, |h| {
-        has(h, "Customer full name")
-            || has(h, "Transaction type")
-            || has(h, "Open balance")
-            || (has(h, "Num") && has(h, "Date"))
-            || has(h, "Invoice No.")
-    }),
-];
+const UNSUPPORTED_CSV: &[Signature] = &[(ImportSource::QuickBooks, None, |h| {
+    has(h, "Customer full name")
+        || has(h, "Transaction type")
+        || has(h, "Open balance")
+        || (has(h, "Num") && has(h, "Date"))
+        || has(h, "Invoice No.")
+})];
 
 fn unsupported_csv(header: &[String]) -> Option<(ImportSource, Option<ObjectKind>)> {
     UNSUPPORTED_CSV.iter().find(|(_, _, test)| test(header)).map(|(s, o, _)| (*s, *o))
@@ -78,14 +65,6 @@ fn unsupported_json(doc: &Value) -> Option<(ImportSource, &'static str)> {
     let qbo = ["Customer", "Invoice", "Payment", "QueryResponse", "CompanyInfo"];
     if qbo.iter().any(|k| o.contains_key(*k)) {
         return Some((ImportSource::QuickBooks, "QuickBooks API responses"));
-    }
-    let records = o.get("records").and_then(Value::as_array);
-    if records.is_some_and(|r| r.iter().any(|x| x.get("attributes").is_some())) {
-        return Some((ImportSource::Salesforce, "Salesforce record exports"));
-    }
-    let results = o.get("results").and_then(Value::as_array);
-    if results.is_some_and(|r| r.iter().any(|x| x.get("properties").is_some())) {
-        return Some((ImportSource::HubSpot, "HubSpot API exports"));
     }
     None
 }
@@ -114,8 +93,11 @@ pub(crate) fn plan(path: &Path, opts: &ImportOptions) -> Result<Plan, ImportErro
         return plan_json(path, opts, forced);
     }
     let recognizes = |header: &[String]| match forced {
-        Some(src) => src.detect_csv(header).is_some(),
-        None => sources().iter().any(|s| s.detect_csv(header).is_some()) || unsupported_csv(header).is_some(),
+        Some(src) => src.detect_csv(header).is_some() || src.refuse_csv(header).is_some(),
+        None => {
+            sources().iter().any(|s| s.detect_csv(header).is_some() || s.refuse_csv(header).is_some())
+                || unsupported_csv(header).is_some()
+        }
     };
     let fallback = forced.is_some() && opts.object.is_some();
     let input = CsvInput::open(path, &recognizes, fallback)?;
@@ -128,16 +110,31 @@ pub(crate) fn plan(path: &Path, opts: &ImportOptions) -> Result<Plan, ImportErro
         (Some((src, obj)), _, forced_obj) => {
             Ok(Plan::Csv { source: src, object: forced_obj.unwrap_or(obj), input: Box::new(input) })
         }
-        (None, _, _) => match unsupported_csv(&input.header) {
-            Some((src, obj)) => {
-                let what = obj.map_or_else(|| "a report".to_string(), |o| format!("{} export", o.label()));
-                Err(not_supported(path, src, &what))
-            }
-            None => Err(ImportError::UnknownFormat {
-                path: path.to_path_buf(),
-                detail: format!("the header ({}) matches no export ardesk knows", preview(&input.header)),
-            }),
+        (None, forced, _) => match refusal(forced, |s| s.refuse_csv(&input.header)) {
+            Some(what) => Err(ImportError::NotSupported { path: path.to_path_buf(), what }),
+            None => unsupported_plan(path, &input.header),
         },
+    }
+}
+
+/// Why the chosen source, or any source, refuses the file.
+fn refusal(forced: Option<&'static dyn Source>, why: impl Fn(&dyn Source) -> Option<String>) -> Option<String> {
+    match forced {
+        Some(src) => why(src),
+        None => sources().iter().find_map(|s| why(*s)),
+    }
+}
+
+fn unsupported_plan(path: &Path, header: &[String]) -> Result<Plan, ImportError> {
+    match unsupported_csv(header) {
+        Some((src, obj)) => {
+            let what = obj.map_or_else(|| "a report".to_string(), |o| format!("{} export", o.label()));
+            Err(not_supported(path, src, &what))
+        }
+        None => Err(ImportError::UnknownFormat {
+            path: path.to_path_buf(),
+            detail: format!("the header ({}) matches no export ardesk knows", preview(header)),
+        }),
     }
 }
 
@@ -192,12 +189,15 @@ fn plan_json(path: &Path, opts: &ImportOptions, forced: Option<&'static dyn Sour
         (None, Some(source)) if opts.object.is_some() => {
             Ok(Plan::Json { source, object: opts.object.unwrap_or(ObjectKind::Mixed), doc, path: path.to_path_buf() })
         }
-        (None, _) => match unsupported_json(&doc) {
-            Some((src, what)) => Err(not_supported(path, src, what)),
+        (None, forced) => match refusal(forced, |s| s.refuse_json(&doc)).map(|w| (None, w)).or_else(|| {
+            unsupported_json(&doc).map(|(src, what)| (Some(src), what.to_string()))
+        }) {
+            Some((None, what)) => Err(ImportError::NotSupported { path: path.to_path_buf(), what }),
+            Some((Some(src), what)) => Err(not_supported(path, src, &what)),
             None => Err(ImportError::UnknownFormat {
                 path: path.to_path_buf(),
                 detail:
-                    "a JSON document ardesk does not know (expected a Stripe API object or list, or an ardesk export)"
+                    "a JSON document ardesk does not know (expected a Stripe API object or list, Salesforce or HubSpot records, or an ardesk export)"
                         .into(),
             }),
         },

@@ -50,8 +50,8 @@ impl MoneyState {
     pub fn notes(&self, notes: &mut Vec<String>) {
         if self.customers_from_rows > 0 {
             notes.push(format!(
-                "{} customer(s) were created from invoice or payment rows (name or email on the row); \
-                 a customers export imported later fills in the rest",
+                "{} customer(s) were created from invoice, payment or contact rows (name or email on the row); \
+                 a customers or companies export imported later fills in the rest",
                 self.customers_from_rows
             ));
         }

@@ -1,5 +1,5 @@
-//! `ardesk import`: exports of Stripe (and, by the same framework,
-//! QuickBooks, HubSpot and Salesforce) and ardesk's own JSON, into one
+//! `ardesk import`: exports of Stripe, HubSpot and Salesforce (and, by
+//! the same framework, QuickBooks) and ardesk's own JSON, into one
 //! database, in one transaction per run.
 //!
 //! How a run goes:
@@ -22,11 +22,16 @@ pub mod csv_input;
 mod customers;
 mod detect;
 pub mod fields;
+pub mod hubspot;
+mod hubspot_labels;
 mod invoices;
 mod payments;
 pub mod record;
 pub mod report;
 pub mod rows;
+pub mod salesforce;
+pub mod salesforce_id;
+mod salesforce_json;
 mod settle;
 mod sinks;
 pub mod stripe;
@@ -109,12 +114,22 @@ pub trait Source: Sync {
     fn detect_json(&self, doc: &Value) -> Option<ObjectKind>;
     fn parse_csv(&self, object: ObjectKind, input: &mut CsvInput, sink: &mut dyn Sink) -> Result<(), ImportError>;
     fn parse_json(&self, object: ObjectKind, doc: Value, sink: &mut dyn Sink) -> Result<(), ImportError>;
+    /// Why a CSV header row of this source's, of something it does not
+    /// import (another object, an error file), is refused: the whole file
+    /// is refused with this reason instead of "unknown format".
+    fn refuse_csv(&self, _header: &[String]) -> Option<String> {
+        None
+    }
+    /// The same for a JSON document.
+    fn refuse_json(&self, _doc: &Value) -> Option<String> {
+        None
+    }
 }
 
-/// The sources with a module. QuickBooks, HubSpot and Salesforce files are
-/// recognized by `detect` and refused as not supported yet.
+/// The sources with a module. QuickBooks files are recognized by `detect`
+/// and refused as not supported yet.
 pub fn sources() -> &'static [&'static dyn Source] {
-    &[&stripe::Stripe]
+    &[&stripe::Stripe, &hubspot::HubSpot, &salesforce::Salesforce]
 }
 
 /// Invoice CSV bytes from which a run lifts the summary triggers and

@@ -102,10 +102,15 @@ impl Store {
         let source = ImportSource::from_db(&source.to_ascii_lowercase()).ok_or_else(|| {
             StoreError::Invalid(format!("\"{source}\" is not a source: use stripe, quickbooks, hubspot or salesforce"))
         })?;
+        // Salesforce ids are stored in their 18-character form; the UI shows 15.
+        let ext = match source {
+            ImportSource::Salesforce => crate::import::salesforce_id::to_18(ext).unwrap_or_else(|_| ext.to_string()),
+            _ => ext.to_string(),
+        };
         self.conn()
             .query_row(
                 "SELECT id FROM customers WHERE import_source = ?1 AND external_id = ?2",
-                (source.as_db(), ext),
+                (source.as_db(), &ext),
                 |r| r.get(0),
             )
             .optional()?

@@ -1,0 +1,338 @@
+//! HubSpot: the CRM's CSV exports of companies and contacts ("Export" on
+//! an object's index page, current view or all properties), in any of the
+//! languages in `hubspot_labels`; the record-id column comes first.
+//!
+//! Companies become customers keyed on their Record ID. Contacts become
+//! contacts of their associated company's customer; "Associated Company
+//! IDs" may list several companies separated by `;`: the contact goes to
+//! the first (HubSpot writes the primary association first, and a
+//! "(Primary)" column wins when the export has one). A company that is not
+//! imported is created from the contact's "Associated Company" name; a
+//! contact with no company is skipped. HubSpot exports say nothing about
+//! a primary contact, so none is set.
+//!
+//! Spreadsheets turn the long numeric ids into scientific notation
+//! (`2.01235E+11`): such an id is read only when its mantissa still holds
+//! every digit (`2.01234567891E+11`); otherwise the row is refused, since
+//! the real id cannot be recovered.
+
+use super::amount::parse_currency;
+use super::csv_input::CsvInput;
+use super::hubspot_labels::{self as hl, Labels};
+use super::record::*;
+use super::{ImportError, Source};
+use crate::domain::status::ImportSource;
+use serde_json::Value;
+
+pub struct HubSpot;
+
+fn is_contacts(h: &[String]) -> bool {
+    let l = hl::language(h);
+    [hl::labels(l, |x| x.first_name), hl::labels(l, |x| x.last_name), hl::labels(l, |x| x.email)]
+        .iter()
+        .any(|names| hl::any(h, names))
+}
+
+fn is_companies(h: &[String]) -> bool {
+    let l = hl::language(h);
+    hl::any(h, &hl::labels(l, |x| x.company_name)) || hl::any(h, &hl::labels(l, |x| x.company_domain))
+}
+
+/// A record-id label first, or an old export's "Contact ID"/"Company ID"
+/// first beside HubSpot's own columns.
+pub(crate) fn is_hubspot(h: &[String]) -> bool {
+    let legacy = h.first().is_some_and(|f| hl::LEGACY_IDS.iter().any(|l| f.eq_ignore_ascii_case(l)));
+    hl::language(h).is_some()
+        || (legacy && (hl::any(h, hl::COMPANY_IDS) || hl::any(h, &["Lifecycle Stage", "Create Date", "HubSpot Score"])))
+}
+
+impl Source for HubSpot {
+    fn id(&self) -> ImportSource {
+        ImportSource::HubSpot
+    }
+
+    fn detect_csv(&self, h: &[String]) -> Option<ObjectKind> {
+        if !is_hubspot(h) {
+            return None;
+        }
+        if is_contacts(h) {
+            Some(ObjectKind::Contacts)
+        } else if is_companies(h) {
+            Some(ObjectKind::Companies)
+        } else {
+            None
+        }
+    }
+
+    fn refuse_csv(&self, h: &[String]) -> Option<String> {
+        if !is_hubspot(h) || self.detect_csv(h).is_some() {
+            return None;
+        }
+        let l = hl::language(h);
+        let what = if hl::any(h, &hl::labels(l, |x| x.deal_name)) {
+            "a HubSpot deals export"
+        } else if hl::any(h, &hl::labels(l, |x| x.ticket_name)) {
+            "a HubSpot tickets export"
+        } else {
+            "a HubSpot export of neither companies nor contacts"
+        };
+        Some(format!(
+            "{what}; importing it is not supported yet: ardesk imports HubSpot companies (as customers) and \
+             contacts (with --object companies or contacts when the columns are renamed)"
+        ))
+    }
+
+    fn detect_json(&self, _doc: &Value) -> Option<ObjectKind> {
+        None
+    }
+
+    fn refuse_json(&self, doc: &Value) -> Option<String> {
+        let results = doc.get("results").and_then(Value::as_array)?;
+        results.iter().any(|x| x.get("properties").is_some()).then(|| {
+            "HubSpot API responses are not supported yet: export companies and contacts as CSV from HubSpot \
+             (Export on the Companies or Contacts page) and import those"
+                .to_string()
+        })
+    }
+
+    fn parse_csv(&self, object: ObjectKind, input: &mut CsvInput, sink: &mut dyn Sink) -> Result<(), ImportError> {
+        let cols = Cols::new(input);
+        let parse: fn(&CsvInput, &Cols) -> Row = match object {
+            ObjectKind::Companies | ObjectKind::Customers => company_row,
+            ObjectKind::Contacts => contact_row,
+            _ => {
+                return Err(ImportError::NotSupported {
+                    path: input.path.clone(),
+                    what: format!("ardesk imports HubSpot companies and contacts, not {}", object.label()),
+                });
+            }
+        };
+        if cols.id.is_none() {
+            return Err(ImportError::File {
+                path: input.path.clone(),
+                reason: "no Record ID column: export from HubSpot again with the Record ID (it is what \
+                         re-imports match on)"
+                    .into(),
+            });
+        }
+        input.set_key_column(cols.id);
+        while let Some(line) = input.next_row()? {
+            if let Some(problem) = line.problem {
+                sink.issue(line.line, IssueKind::Refused, object, problem);
+                continue;
+            }
+            match parse(input, &cols) {
+                Row::Record(r) => sink.record(*r)?,
+                Row::Skip(why) => sink.issue(line.line, IssueKind::Skipped, object, why),
+                Row::Refuse(why) => sink.issue(line.line, IssueKind::Refused, object, why),
+            }
+        }
+        sink.progress(input.bytes_read());
+        Ok(())
+    }
+
+    fn parse_json(&self, object: ObjectKind, _doc: Value, _sink: &mut dyn Sink) -> Result<(), ImportError> {
+        Err(ImportError::NotSupported {
+            path: Default::default(),
+            what: format!("HubSpot {} JSON is not supported yet: export CSV from HubSpot", object.label()),
+        })
+    }
+}
+
+enum Row {
+    Record(Box<Record>),
+    Skip(String),
+    Refuse(String),
+}
+
+struct Cols {
+    lang: Option<&'static Labels>,
+    id: Option<usize>,
+    first: Option<usize>,
+    last: Option<usize>,
+    email: Option<usize>,
+    phone: Option<usize>,
+    mobile: Option<usize>,
+    title: Option<usize>,
+    company: Option<usize>,
+    domain: Option<usize>,
+    currency: Option<usize>,
+    company_ids: Option<usize>,
+    company_names: Option<usize>,
+}
+
+impl Cols {
+    fn new(input: &CsvInput) -> Cols {
+        let lang = hl::language(&input.header);
+        let c =
+            |pick: fn(&Labels) -> &'static [&'static str]| hl::labels(lang, pick).iter().find_map(|n| input.column(n));
+        let list = |names: &[&str]| names.iter().find_map(|n| input.column(n));
+        Cols {
+            lang,
+            id: c(|l| l.record_id).or_else(|| list(hl::LEGACY_IDS)),
+            first: c(|l| l.first_name),
+            last: c(|l| l.last_name),
+            email: c(|l| l.email),
+            phone: c(|l| l.phone),
+            mobile: c(|l| l.mobile),
+            title: c(|l| l.job_title),
+            company: c(|l| l.company_name),
+            domain: c(|l| l.company_domain),
+            currency: c(|l| l.currency),
+            company_ids: list(hl::COMPANY_IDS),
+            company_names: list(hl::COMPANY_NAMES),
+        }
+    }
+}
+
+/// A HubSpot id as written, or as a spreadsheet rewrote it: plain digits,
+/// digits with ".0", or scientific notation whose mantissa holds every
+/// digit. Anything else is refused with what to do.
+pub fn parse_id(input: &str) -> Result<String, String> {
+    let s = input.trim();
+    let plain = s.strip_suffix(".0").unwrap_or(s);
+    if !plain.is_empty() && plain.bytes().all(|b| b.is_ascii_digit()) {
+        return Ok(plain.to_string());
+    }
+    let Some((mantissa, exp)) = s.split_once(['E', 'e']) else {
+        return Err(format!("\"{s}\" is not a HubSpot id (ids are whole numbers)"));
+    };
+    let exp: usize =
+        exp.strip_prefix('+').unwrap_or(exp).parse().map_err(|_| format!("\"{s}\" is not a HubSpot id"))?;
+    let (int, frac) = mantissa.split_once(['.', ',']).unwrap_or((mantissa, ""));
+    let digits = |p: &str| p.bytes().all(|b| b.is_ascii_digit());
+    if int.is_empty() || !digits(int) || !digits(frac) || frac.len() > exp {
+        return Err(format!("\"{s}\" is not a HubSpot id (ids are whole numbers)"));
+    }
+    if frac.len() < exp {
+        return Err(format!(
+            "the id \"{s}\" was turned into scientific notation by a spreadsheet and its last {} digit(s) are lost, \
+             so it cannot be matched: export from HubSpot again and import that file as it is (or open it in the \
+             spreadsheet with the id columns as Text)",
+            exp - frac.len()
+        ));
+    }
+    Ok(format!("{int}{frac}"))
+}
+
+macro_rules! tri {
+    ($e:expr) => {
+        match $e {
+            Ok(v) => v,
+            Err(why) => return Row::Refuse(why),
+        }
+    };
+}
+
+fn text(input: &CsvInput, col: Option<usize>) -> Option<String> {
+    super::fields::text(&input.get(col))
+}
+
+fn company_row(input: &CsvInput, cols: &Cols) -> Row {
+    let id = tri!(parse_id(&input.get(cols.id)).map_err(|e| format!("Record ID: {e}")));
+    let currency = match text(input, cols.currency) {
+        Some(c) => Some(tri!(parse_currency(&c))),
+        None => None,
+    };
+    let name = text(input, cols.company)
+        .or_else(|| text(input, cols.domain))
+        .unwrap_or_else(|| format!("HubSpot company {id}"));
+    Row::Record(Box::new(Record::Customer(ImportedCustomer {
+        line: input.line(),
+        external_id: id,
+        name,
+        legal_name: None,
+        email: None,
+        currency,
+        credit_minor: 0,
+        external_url: None,
+        test_mode: false,
+        raw: input.raw(),
+    })))
+}
+
+/// The first of a `;`-separated list.
+fn first_of(cell: &str) -> Option<&str> {
+    cell.split(';').map(str::trim).find(|p| !p.is_empty())
+}
+
+fn contact_row(input: &CsvInput, cols: &Cols) -> Row {
+    let id = tri!(parse_id(&input.get(cols.id)).map_err(|e| format!("Record ID: {e}")));
+    let (first, last) = (text(input, cols.first), text(input, cols.last));
+    let email = text(input, cols.email).unwrap_or_default();
+    let phone = text(input, cols.phone).or_else(|| text(input, cols.mobile)).unwrap_or_default();
+    // Japanese names read family name first.
+    let parts = if cols.lang.is_some_and(|l| l.lang == "ja") { [last, first] } else { [first, last] };
+    let name = parts.into_iter().flatten().collect::<Vec<_>>().join(" ");
+    let name = [name, email.clone(), phone.clone()]
+        .into_iter()
+        .find(|n| !n.is_empty())
+        .unwrap_or_else(|| format!("HubSpot contact {id}"));
+    let ids = input.get(cols.company_ids);
+    let Some(company) = first_of(&ids) else {
+        return Row::Skip(format!(
+            "contact {id} ({name}) is associated with no company in HubSpot: associate it with one and export \
+             again, or add it by hand to its customer"
+        ));
+    };
+    let company = tri!(parse_id(company).map_err(|e| format!("Associated Company IDs: {e}")));
+    let names = input.get(cols.company_names);
+    let several = ids.split(';').filter(|p| !p.trim().is_empty()).count() > 1;
+    let company_name = if several { first_of(&names).map(str::to_string) } else { super::fields::text(&names) };
+    Row::Record(Box::new(Record::Contact(ImportedContact {
+        line: input.line(),
+        external_id: id,
+        customer: CustomerRef { external_id: company, name: company_name, email: None },
+        name,
+        email,
+        phone,
+        role: text(input, cols.title).unwrap_or_default(),
+        primary: false,
+        test_mode: false,
+        raw: input.raw(),
+    })))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn h(cols: &[&str]) -> Vec<String> {
+        cols.iter().map(|c| c.to_string()).collect()
+    }
+
+    #[test]
+    fn ids_and_what_spreadsheets_do_to_them() {
+        assert_eq!(parse_id("201234567891").as_deref(), Ok("201234567891"));
+        assert_eq!(parse_id("201234567891.0").as_deref(), Ok("201234567891"));
+        assert_eq!(parse_id("2.01234567891E+11").as_deref(), Ok("201234567891"));
+        assert_eq!(parse_id("2,01234567891E+11").as_deref(), Ok("201234567891"));
+        let lost = parse_id("2.01235E+11").unwrap_err();
+        assert!(lost.contains("scientific notation") && lost.contains("6 digit(s) are lost"), "{lost}");
+        assert!(parse_id("2E+11").unwrap_err().contains("export from HubSpot again"));
+        assert!(parse_id("1.5").unwrap_err().contains("whole numbers"));
+        assert!(parse_id("abc").is_err());
+        assert!(parse_id("").is_err());
+    }
+
+    #[test]
+    fn detects_objects_across_languages() {
+        let en = h(&["Record ID", "First Name", "Last Name", "Email", "Company Name", "Associated Company IDs"]);
+        assert_eq!(HubSpot.detect_csv(&en), Some(ObjectKind::Contacts));
+        let en = h(&["Record ID", "Company name", "Company Domain Name", "Phone Number"]);
+        assert_eq!(HubSpot.detect_csv(&en), Some(ObjectKind::Companies));
+        let de = h(&["Datensatz-ID", "Vorname", "Nachname", "E-Mail", "Associated Company IDs"]);
+        assert_eq!(HubSpot.detect_csv(&de), Some(ObjectKind::Contacts));
+        let fr = h(&["ID de fiche d'informations", "Nom de l'entreprise", "Nom de domaine de l'entreprise"]);
+        assert_eq!(HubSpot.detect_csv(&fr), Some(ObjectKind::Companies));
+        let es = h(&["ID de registro", "Nombre de la empresa", "Ciudad"]);
+        assert_eq!(HubSpot.detect_csv(&es), Some(ObjectKind::Companies));
+        let ja = h(&["レコードID", "名", "姓", "Eメール"]);
+        assert_eq!(HubSpot.detect_csv(&ja), Some(ObjectKind::Contacts));
+        let deals = h(&["Record ID", "Deal Name", "Deal Stage", "Amount"]);
+        assert_eq!(HubSpot.detect_csv(&deals), None);
+        assert!(HubSpot.refuse_csv(&deals).unwrap().contains("deals export"));
+        assert_eq!(HubSpot.detect_csv(&h(&["id", "Email", "Name"])), None);
+        assert_eq!(HubSpot.refuse_csv(&h(&["id", "Email", "Name"])), None);
+    }
+}
