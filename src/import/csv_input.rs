@@ -108,6 +108,7 @@ pub struct CsvInput {
     line: usize,
     pending: VecDeque<(csv::ByteRecord, usize)>,
     key_column: Option<usize>,
+    footer: Option<fn(&str) -> bool>,
     breaks: std::sync::Arc<std::sync::Mutex<Breaks>>,
 }
 
@@ -209,6 +210,7 @@ impl CsvInput {
             line: 0,
             pending,
             key_column: None,
+            footer: None,
             breaks,
         })
     }
@@ -217,6 +219,13 @@ impl CsvInput {
     /// look like totals or footers are skipped as trailer rows.
     pub fn set_key_column(&mut self, col: Option<usize>) {
         self.key_column = col;
+    }
+
+    /// How a source tells its footer line from a data row that fills one
+    /// cell (a report's customer with only a name): once set, a row with
+    /// one cell is a footer only when `test` says so.
+    pub fn set_footer_test(&mut self, test: fn(&str) -> bool) {
+        self.footer = Some(test);
     }
 
     pub fn column(&self, name: &str) -> Option<usize> {
@@ -260,7 +269,11 @@ impl CsvInput {
     fn is_trailer(&self) -> bool {
         let filled: Vec<Cow<'_, str>> =
             (0..self.record.len()).map(|i| self.cell(i)).filter(|c| !c.is_empty()).collect();
-        if filled.len() == 1 && self.header.len() >= 3 && filled[0].contains(' ') {
+        if filled.len() == 1
+            && self.header.len() >= 3
+            && filled[0].contains(' ')
+            && self.footer.is_none_or(|footer| footer(&filled[0]))
+        {
             return true;
         }
         if self.key_column.is_some_and(|k| self.record.get(k).is_some_and(|c| !c.trim_ascii().is_empty())) {

@@ -1,7 +1,8 @@
 //! Which source and object a file is, from its header row (CSV) or its
 //! shape (JSON). Sources with a module say so themselves (`Source::detect_*`);
-//! the exports of sources without one yet are recognized here so that the
-//! user hears "not supported yet" rather than "unknown format".
+//! the exports of sources without one yet, and the reports of sources with
+//! one that it does not read, are recognized here so that the user hears
+//! "not supported" and what to use rather than "unknown format".
 
 use super::csv_input::CsvInput;
 use super::record::ObjectKind;
@@ -60,25 +61,33 @@ const UNSUPPORTED_CSV: &[Signature] = &[
     (ImportSource::Salesforce, None, |h| {
         (has(h, "ID") && (has(h, "ISDELETED") || has(h, "SYSTEMMODSTAMP"))) || has(h, "Opportunity Name")
     }),
-    (ImportSource::QuickBooks, None, |h| {
-        has(h, "Customer full name")
-            || has(h, "Transaction type")
-            || has(h, "Open balance")
-            || (has(h, "Num") && has(h, "Date"))
-            || has(h, "Invoice No.")
-    }),
 ];
 
 fn unsupported_csv(header: &[String]) -> Option<(ImportSource, Option<ObjectKind>)> {
     UNSUPPORTED_CSV.iter().find(|(_, _, test)| test(header)).map(|(s, o, _)| (*s, *o))
 }
 
+/// Reports of sources that have a module, which that module does not
+/// read: (source, what to import instead, test).
+type OtherReport = (ImportSource, &'static str, fn(&[String]) -> bool);
+
+const OTHER_REPORTS: &[OtherReport] = &[(
+    ImportSource::QuickBooks,
+    "import the Customer Contact List report, or the API's JSON for customers, invoices and payments",
+    |h| {
+        has(h, "Transaction type")
+            || has(h, "Open balance")
+            || (has(h, "Num") && has(h, "Date"))
+            || has(h, "Invoice No.")
+    },
+)];
+
+fn other_report(header: &[String]) -> Option<(ImportSource, &'static str)> {
+    OTHER_REPORTS.iter().find(|(_, _, test)| test(header)).map(|(s, hint, _)| (*s, *hint))
+}
+
 fn unsupported_json(doc: &Value) -> Option<(ImportSource, &'static str)> {
     let o = doc.as_object()?;
-    let qbo = ["Customer", "Invoice", "Payment", "QueryResponse", "CompanyInfo"];
-    if qbo.iter().any(|k| o.contains_key(*k)) {
-        return Some((ImportSource::QuickBooks, "QuickBooks API responses"));
-    }
     let records = o.get("records").and_then(Value::as_array);
     if records.is_some_and(|r| r.iter().any(|x| x.get("attributes").is_some())) {
         return Some((ImportSource::Salesforce, "Salesforce record exports"));
@@ -115,7 +124,11 @@ pub(crate) fn plan(path: &Path, opts: &ImportOptions) -> Result<Plan, ImportErro
     }
     let recognizes = |header: &[String]| match forced {
         Some(src) => src.detect_csv(header).is_some(),
-        None => sources().iter().any(|s| s.detect_csv(header).is_some()) || unsupported_csv(header).is_some(),
+        None => {
+            sources().iter().any(|s| s.detect_csv(header).is_some())
+                || unsupported_csv(header).is_some()
+                || other_report(header).is_some()
+        }
     };
     let fallback = forced.is_some() && opts.object.is_some();
     let input = CsvInput::open(path, &recognizes, fallback)?;
@@ -128,6 +141,10 @@ pub(crate) fn plan(path: &Path, opts: &ImportOptions) -> Result<Plan, ImportErro
         (Some((src, obj)), _, forced_obj) => {
             Ok(Plan::Csv { source: src, object: forced_obj.unwrap_or(obj), input: Box::new(input) })
         }
+        (None, _, _) if let Some((src, hint)) = other_report(&input.header) => Err(ImportError::NotSupported {
+            path: path.to_path_buf(),
+            what: format!("this looks like a {} report that ardesk does not import: {hint}", src.label()),
+        }),
         (None, _, _) => match unsupported_csv(&input.header) {
             Some((src, obj)) => {
                 let what = obj.map_or_else(|| "a report".to_string(), |o| format!("{} export", o.label()));

@@ -1,5 +1,5 @@
-//! `ardesk import`: exports of Stripe (and, by the same framework,
-//! QuickBooks, HubSpot and Salesforce) and ardesk's own JSON, into one
+//! `ardesk import`: exports of Stripe and QuickBooks Online (and, by the
+//! same framework, HubSpot and Salesforce) and ardesk's own JSON, into one
 //! database, in one transaction per run.
 //!
 //! How a run goes:
@@ -10,8 +10,10 @@
 //! 2. Each source's parser (`Source`) turns rows into normalized records
 //!    (`record`), or into skipped/refused rows with their line.
 //! 3. Records land in phase order — customers, contacts, invoices,
-//!    payments — keyed on (source, external id) (`apply`, `customers`, `invoices`, `payments`, `settle`).
-//!    Local edits win over the file and are reported as conflicts.
+//!    payments — keyed on (source, external id) (`apply`, `customers`, `invoices`, `payments`, `settle`);
+//!    a customer from a report without ids is keyed on its name until its
+//!    id arrives (`name_keys`). Local edits win over the file and are
+//!    reported as conflicts.
 //! 4. Any refused row fails the whole run (nothing written) unless
 //!    `skip_bad_rows`; `dry_run` does everything and rolls back.
 
@@ -23,7 +25,10 @@ mod customers;
 mod detect;
 pub mod fields;
 mod invoices;
+mod name_keys;
 mod payments;
+pub mod quickbooks;
+mod quickbooks_api;
 pub mod record;
 pub mod report;
 pub mod rows;
@@ -111,10 +116,19 @@ pub trait Source: Sync {
     fn parse_json(&self, object: ObjectKind, doc: Value, sink: &mut dyn Sink) -> Result<(), ImportError>;
 }
 
-/// The sources with a module. QuickBooks, HubSpot and Salesforce files are
-/// recognized by `detect` and refused as not supported yet.
+/// The sources with a module. HubSpot and Salesforce files are recognized
+/// by `detect` and refused as not supported yet.
 pub fn sources() -> &'static [&'static dyn Source] {
-    &[&stripe::Stripe]
+    &[&stripe::Stripe, &quickbooks::QuickBooks]
+}
+
+/// The link to a customer in its source ("View in Stripe"), from its id.
+pub fn customer_url(src: ImportSource, id: &str) -> Option<String> {
+    match src {
+        ImportSource::Stripe => stripe::customer_url(src, id, false),
+        ImportSource::QuickBooks => quickbooks::customer_url(id),
+        _ => None,
+    }
 }
 
 /// Invoice CSV bytes from which a run lifts the summary triggers and

@@ -16,6 +16,7 @@
 use super::ImportError;
 use super::apply::{Outcome, Run, baseline, last, number_key};
 use super::invoices::payment_key;
+use super::payments::share_of;
 use super::report::Counted;
 use crate::domain::date::from_iso;
 use crate::domain::status::*;
@@ -176,9 +177,14 @@ impl Run<'_, '_> {
                 ));
                 continue;
             }
+            // A payment of several invoices gives this one its share only.
+            let share = share_of(p.source_raw.as_deref(), &[ext.clone(), number_key(&inv.number)]);
+            if share == Some(0) {
+                continue;
+            }
             refunded += p.refunded_minor;
             latest = latest.max(Some(p.received_on));
-            let available = p.amount_minor - p.refunded_minor - p.applied_minor;
+            let available = (p.amount_minor - p.refunded_minor - p.applied_minor).min(share.unwrap_or(i64::MAX));
             if new && p.status == PaymentStatus::Succeeded && available > 0 {
                 fresh.push((pid, available, p.received_on));
             }
