@@ -71,6 +71,9 @@ fn list(v: &Value) -> Vec<&Value> {
 
 pub fn detect(doc: &Value) -> Option<ObjectKind> {
     let o = doc.as_object()?;
+    if o.get("Fault").is_some_and(|f| f.get("Error").is_some()) {
+        return Some(ObjectKind::Mixed);
+    }
     let b = body(doc)?;
     let kinds: Vec<ObjectKind> = KINDS.iter().filter(|(k, _)| b.contains_key(*k)).map(|(_, o)| *o).collect();
     let entity_like = KINDS
@@ -85,7 +88,23 @@ pub fn detect(doc: &Value) -> Option<ObjectKind> {
     }
 }
 
+/// What a QuickBooks error response (`{"Fault": {"Error": [...]}}`) says.
+fn fault(doc: &Value) -> Option<String> {
+    let errors = doc.get("Fault")?.get("Error")?.as_array()?;
+    let said: Vec<String> = errors
+        .iter()
+        .map(|e| [s(e, "Message"), s(e, "Detail")].into_iter().flatten().collect::<Vec<_>>().join(": "))
+        .collect();
+    Some(said.join("; "))
+}
+
 pub fn parse(object: ObjectKind, doc: Value, sink: &mut dyn Sink) -> Result<(), ImportError> {
+    if let Some(said) = fault(&doc) {
+        return Err(ImportError::File {
+            path: Default::default(),
+            reason: format!("a QuickBooks error response, not data ({said}): export the data again"),
+        });
+    }
     let mut entities: Vec<(ObjectKind, &Value)> = Vec::new();
     if let Value::Array(items) = &doc {
         entities.extend(items.iter().map(|v| (object, v)));
@@ -408,6 +427,10 @@ mod tests {
         assert_eq!(detect(&json!({"QueryResponse": {}, "time": "x"})), Some(ObjectKind::Mixed));
         assert_eq!(detect(&json!({"object": "list", "data": []})), None);
         assert_eq!(detect(&json!({"Customer": "not an entity"})), None);
+        let err = json!({"Fault": {"Error": [{"Message": "message=AuthenticationFailed", "Detail": "Token expired",
+            "code": "3200"}], "type": "AUTHENTICATION"}, "time": "x"});
+        assert_eq!(detect(&err), Some(ObjectKind::Mixed));
+        assert_eq!(fault(&err).as_deref(), Some("message=AuthenticationFailed: Token expired"));
     }
 
     #[test]

@@ -178,12 +178,16 @@ impl ImportTx<'_> {
     /// name each was last imported under, and its external id.
     pub fn customer_names(&self, source: ImportSource) -> Result<Vec<(String, String)>> {
         let mut stmt = self.tx.prepare(
-            "SELECT json_extract(source_raw, '$.imported.name'), external_id FROM customers
-             WHERE import_source = ?1 AND substr(external_id, 1, 5) <> 'name:' AND json_valid(source_raw)
-               AND json_type(source_raw, '$.imported.name') = 'text'",
+            "SELECT CASE WHEN json_type(source_raw, '$.imported.name') = 'text'
+                         THEN json_extract(source_raw, '$.imported.name') END, external_id
+             FROM customers
+             WHERE import_source = ?1 AND substr(external_id, 1, length(?2)) <> ?2 AND json_valid(source_raw)",
         )?;
-        let rows = stmt.query_map([source.as_db()], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let rows = stmt.query_map([source.as_db(), crate::import::record::NAME_KEY], |r| {
+            Ok((r.get::<_, Option<String>>(0)?, r.get(1)?))
+        })?;
+        let rows: Vec<(Option<String>, String)> = rows.collect::<rusqlite::Result<_>>()?;
+        Ok(rows.into_iter().filter_map(|(name, ext)| Some((name?, ext))).collect())
     }
 
     /// A customer created by an ardesk export import from `origin`, if any.
