@@ -1,6 +1,6 @@
 //! Payments: keyed on (source, external id, or another id of the same
-//! payment), merged field by field; a payment that names an invoice queues
-//! that invoice to be settled.
+//! payment), merged field by field; a payment that names an invoice (or
+//! several, each with its share: `splits`) queues them to be settled.
 
 use super::ImportError;
 use super::apply::{Fields, Outcome, Run, baseline, last, link_key};
@@ -24,6 +24,10 @@ fn splits_value(p: &ImportedPayment) -> Value {
 /// What a payment with splits may apply to the invoice with these link
 /// keys: `None` when it has no splits (then as much as the invoice takes).
 pub(crate) fn share_of(source_raw: Option<&str>, keys: &[String]) -> Option<i64> {
+    // Most payments name one invoice: no need to parse their JSON.
+    if !source_raw?.contains("\"splits\"") {
+        return None;
+    }
     let base = baseline(source_raw);
     let splits = base.get("splits")?.as_array()?;
     let named = splits.iter().filter(|s| s.get(0).and_then(Value::as_str).is_some_and(|k| keys.iter().any(|x| x == k)));

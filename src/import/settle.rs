@@ -4,8 +4,9 @@
 //! and what credit it used (`credit_applied`). Settling an invoice makes
 //! its applications match: payments that name it (a payments export's
 //! `Invoice ID` or `Invoice Number`, or the invoice's own `charge`) are
-//! applied first, as far as the money they kept and the invoice's balance
-//! allow (even beyond an older export's `amount_paid`); of the paid amount
+//! applied first, as far as the money they kept, their share for this
+//! invoice (a payment of several invoices) and the invoice's balance allow
+//! (even beyond an older export's `amount_paid`); of the paid amount
 //! still not covered, what those payments' refunds took back becomes a
 //! refund credit (the source still counts the invoice paid) and the rest a
 //! payment made for the invoice ("<invoice id>#paid"), replaced as soon as
