@@ -72,6 +72,7 @@ pub(crate) struct Run<'r, 'c> {
     pub touched: BTreeSet<i64>,
     pub buckets: Buckets,
     pub money: super::invoices::MoneyState,
+    pub keys: super::name_keys::NameKeys,
     progress: Option<indicatif::ProgressBar>,
     progress_base: u64,
 }
@@ -175,6 +176,7 @@ impl<'r, 'c> Run<'r, 'c> {
             touched: BTreeSet::new(),
             buckets: Buckets::default(),
             money: Default::default(),
+            keys: Default::default(),
             progress,
             progress_base: 0,
         })
@@ -327,6 +329,7 @@ impl<'r, 'c> Run<'r, 'c> {
         let touched: Vec<i64> = self.touched.iter().copied().collect();
         self.itx.end_bulk(&touched)?;
         self.money.notes(&mut self.report.notes);
+        self.keys.notes(&mut self.report.notes);
         self.report.rows = self.report.files.iter().map(|f| f.rows).sum();
         self.report.issues.sort_by_key(|i| (i.file, i.line));
         self.report.conflicts.sort_by_key(|c| (c.file, c.line));
@@ -438,6 +441,20 @@ impl<'r, 'c> Run<'r, 'c> {
             self.cache_customer(src, &r.external_id, c);
             return Ok(Some(c));
         }
+        if let Some(name) = r.name.as_deref()
+            && let Some(db) = self.adopt_id(src, name, &r.external_id)?
+        {
+            let base = baseline(db.source_raw.as_deref());
+            let defaulted = matches!(base.get("currency"), Some(Value::Null) | None);
+            let c = Cust { id: db.id, currency: db.currency, defaulted, has_money: None };
+            self.cache_customer(src, &r.external_id, c);
+            let url = super::customer_url(src, &r.external_id);
+            if url.is_some() && db.external_url.is_none() {
+                self.itx.set_customer_url(db.id, url.as_deref())?;
+            }
+            self.count(db.id, Counted::Customers, Outcome::Updated, src.label());
+            return Ok(Some(c));
+        }
         let Some(name) = r.name.clone().or_else(|| r.email.clone()) else { return Ok(None) };
         let mut imported = Map::new();
         put(&mut imported, "name", name.as_str());
@@ -445,7 +462,7 @@ impl<'r, 'c> Run<'r, 'c> {
         put(&mut imported, "billing_email", r.email.clone().unwrap_or_default());
         put(&mut imported, "currency", Value::Null);
         let raw = raw_text(&imported, &serde_json::json!({"from": from}));
-        let url = super::stripe::customer_url(src, &r.external_id, false);
+        let url = super::customer_url(src, &r.external_id);
         let id = self.itx.insert_customer(
             Some((src, &r.external_id)),
             &CustomerWrite {
@@ -459,6 +476,7 @@ impl<'r, 'c> Run<'r, 'c> {
         )?;
         let c = Cust { id, currency, defaulted: true, has_money: Some(false) };
         self.cache_customer(src, &r.external_id, c);
+        self.keys.inserted(src, &name, &r.external_id);
         self.count(id, Counted::Customers, Outcome::Created, src.label());
         self.money.customers_from_rows += 1;
         Ok(Some(c))
@@ -488,6 +506,14 @@ impl<'r, 'c> Run<'r, 'c> {
 /// Link keys for invoices: the external id, or "#number:" and the number.
 pub(crate) fn number_key(number: &str) -> String {
     format!("#number:{number}")
+}
+
+/// The link key of the invoice a payment names.
+pub(crate) fn link_key(r: &InvoiceRef) -> String {
+    match r {
+        InvoiceRef::External(x) => x.clone(),
+        InvoiceRef::Number(n) => number_key(n),
+    }
 }
 
 pub(crate) type LinkSet = HashSet<String>;

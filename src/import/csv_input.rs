@@ -111,6 +111,7 @@ pub struct CsvInput {
     /// A report's footer was passed: one-cell rows below it (an
     /// organization's name under the copyright line) are footers too.
     after_footer: bool,
+    footer: Option<fn(&str) -> bool>,
     breaks: std::sync::Arc<std::sync::Mutex<Breaks>>,
 }
 
@@ -213,6 +214,7 @@ impl CsvInput {
             pending,
             key_column: None,
             after_footer: false,
+            footer: None,
             breaks,
         })
     }
@@ -221,6 +223,13 @@ impl CsvInput {
     /// look like totals or footers are skipped as trailer rows.
     pub fn set_key_column(&mut self, col: Option<usize>) {
         self.key_column = col;
+    }
+
+    /// How a source tells its footer line from a data row that fills one
+    /// cell (a report's customer with only a name): once set, a row with
+    /// one cell is a footer only when `test` says so.
+    pub fn set_footer_test(&mut self, test: fn(&str) -> bool) {
+        self.footer = Some(test);
     }
 
     pub fn column(&self, name: &str) -> Option<usize> {
@@ -266,7 +275,10 @@ impl CsvInput {
     fn is_trailer(&self) -> bool {
         let filled: Vec<Cow<'_, str>> =
             (0..self.record.len()).map(|i| self.cell(i)).filter(|c| !c.is_empty()).collect();
-        if filled.len() == 1 && self.header.len() >= 3 && (filled[0].contains(' ') || self.after_footer) {
+        if filled.len() == 1
+            && self.header.len() >= 3
+            && (self.after_footer || (filled[0].contains(' ') && self.footer.is_none_or(|footer| footer(&filled[0]))))
+        {
             return true;
         }
         if self.key_column.is_some_and(|k| self.record.get(k).is_some_and(|c| !c.trim_ascii().is_empty())) {

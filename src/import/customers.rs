@@ -3,6 +3,7 @@
 
 use super::ImportError;
 use super::apply::{Cust, Outcome, Run, baseline, last, put, raw_text};
+use super::name_keys::Found;
 use super::record::{ImportedContact, ImportedCustomer};
 use super::report::Counted;
 use crate::domain::Currency;
@@ -21,8 +22,17 @@ impl Run<'_, '_> {
         put(&mut imported, "credit", c.credit_minor.to_string());
         let raw = raw_text(&imported, &c.raw);
         let (legal, email) = (c.legal_name.as_deref().unwrap_or(""), c.email.as_deref().unwrap_or(""));
-        let (id, currency) = match self.itx.find_customer(src, ext)? {
-            None => {
+        let (id, currency) = match self.find_customer_row(src, ext, &c.name)? {
+            Found::ById(db) => {
+                // A report row of a customer imported with its id: the
+                // customer stays as that import left it.
+                let base = baseline(db.source_raw.as_deref());
+                let defaulted = matches!(base.get("currency"), Some(Value::Null) | None);
+                self.cache_customer(src, ext, Cust { id: db.id, currency: db.currency, defaulted, has_money: None });
+                self.count(db.id, what, Outcome::Unchanged, src.label());
+                return Ok(());
+            }
+            Found::None => {
                 let currency = c.currency.unwrap_or(self.default_currency);
                 let w = CustomerWrite {
                     name: &c.name,
@@ -33,6 +43,7 @@ impl Run<'_, '_> {
                     source_raw: &raw,
                 };
                 let id = self.itx.insert_customer(Some((src, ext)), &w)?;
+                self.keys.inserted(src, &c.name, ext);
                 self.cache_customer(
                     src,
                     ext,
@@ -41,11 +52,12 @@ impl Run<'_, '_> {
                 self.count(id, what, Outcome::Created, src.label());
                 (id, currency)
             }
-            Some(db) => {
+            Found::Keyed(db, rekeyed) => {
                 let base = baseline(db.source_raw.as_deref());
-                let defaulted = c.currency.is_none() && matches!(base.get("currency"), Some(Value::Null) | None);
+                let never_said = matches!(base.get("currency"), Some(Value::Null) | None);
+                let defaulted = c.currency.is_none() && never_said;
                 self.cache_customer(src, ext, Cust { id: db.id, currency: db.currency, defaulted, has_money: None });
-                if db.source_raw.as_deref() == Some(raw.as_str()) {
+                if !rekeyed && db.source_raw.as_deref() == Some(raw.as_str()) {
                     self.count(db.id, what, Outcome::Unchanged, src.label());
                     return self.apply_balance_credit(src, c, db.id, db.currency);
                 }
@@ -65,16 +77,11 @@ impl Run<'_, '_> {
                 );
                 let mut currency = db.currency;
                 if let Some(cur) = c.currency {
-                    let want = self.merge(
-                        id,
-                        line,
-                        what,
-                        ext,
-                        "currency",
-                        db.currency.code(),
-                        last(&base, "currency"),
-                        cur.code(),
-                    );
+                    // A currency the source never gave was the default, not
+                    // a choice: the first one the source gives replaces it.
+                    let last_currency = if never_said { Some(db.currency.code()) } else { last(&base, "currency") };
+                    let want =
+                        self.merge(id, line, what, ext, "currency", db.currency.code(), last_currency, cur.code());
                     if want != db.currency.code() {
                         if self.itx.customer_has_money(id)? {
                             self.conflict(
@@ -92,8 +99,11 @@ impl Run<'_, '_> {
                     }
                 }
                 let url = c.external_url.clone().or(db.external_url.clone());
-                let changed =
-                    name != db.name || legal != db.legal_name || email != db.billing_email || currency != db.currency;
+                let changed = rekeyed
+                    || name != db.name
+                    || legal != db.legal_name
+                    || email != db.billing_email
+                    || currency != db.currency;
                 if changed || url != db.external_url {
                     let w = CustomerWrite {
                         name: &name,

@@ -1,8 +1,8 @@
 //! Which source and object a file is, from its header row (CSV) or its
-//! shape (JSON). Sources with a module say so themselves (`Source::detect_*`),
-//! and name what of theirs they do not import (`Source::refuse_*`); the
-//! exports of sources without one yet (QuickBooks) are recognized here so
-//! that the user hears "not supported yet" rather than "unknown format".
+//! shape (JSON). Each source says so itself (`Source::detect_*`), and names
+//! what of its own it does not import (`Source::refuse_*`), so that the user
+//! hears what the file is and what to import instead rather than "unknown
+//! format".
 
 use super::csv_input::CsvInput;
 use super::record::ObjectKind;
@@ -45,30 +45,6 @@ pub(crate) fn has(header: &[String], name: &str) -> bool {
     header.iter().any(|h| h.eq_ignore_ascii_case(name))
 }
 
-/// Exports of sources that have no module yet: (source, object, test).
-type Signature = (ImportSource, Option<ObjectKind>, fn(&[String]) -> bool);
-
-const UNSUPPORTED_CSV: &[Signature] = &[(ImportSource::QuickBooks, None, |h| {
-    has(h, "Customer full name")
-        || has(h, "Transaction type")
-        || has(h, "Open balance")
-        || (has(h, "Num") && has(h, "Date"))
-        || has(h, "Invoice No.")
-})];
-
-fn unsupported_csv(header: &[String]) -> Option<(ImportSource, Option<ObjectKind>)> {
-    UNSUPPORTED_CSV.iter().find(|(_, _, test)| test(header)).map(|(s, o, _)| (*s, *o))
-}
-
-fn unsupported_json(doc: &Value) -> Option<(ImportSource, &'static str)> {
-    let o = doc.as_object()?;
-    let qbo = ["Customer", "Invoice", "Payment", "QueryResponse", "CompanyInfo"];
-    if qbo.iter().any(|k| o.contains_key(*k)) {
-        return Some((ImportSource::QuickBooks, "QuickBooks API responses"));
-    }
-    None
-}
-
 fn not_supported(path: &Path, source: ImportSource, what: &str) -> ImportError {
     ImportError::NotSupported {
         path: path.to_path_buf(),
@@ -94,10 +70,7 @@ pub(crate) fn plan(path: &Path, opts: &ImportOptions) -> Result<Plan, ImportErro
     }
     let recognizes = |header: &[String]| match forced {
         Some(src) => src.detect_csv(header).is_some() || src.refuse_csv(header).is_some(),
-        None => {
-            sources().iter().any(|s| s.detect_csv(header).is_some() || s.refuse_csv(header).is_some())
-                || unsupported_csv(header).is_some()
-        }
+        None => sources().iter().any(|s| s.detect_csv(header).is_some() || s.refuse_csv(header).is_some()),
     };
     let fallback = forced.is_some() && opts.object.is_some();
     let input = CsvInput::open(path, &recognizes, fallback)?;
@@ -112,7 +85,10 @@ pub(crate) fn plan(path: &Path, opts: &ImportOptions) -> Result<Plan, ImportErro
         }
         (None, forced, _) => match refusal(forced, |s| s.refuse_csv(&input.header)) {
             Some(what) => Err(ImportError::NotSupported { path: path.to_path_buf(), what }),
-            None => unsupported_plan(path, &input.header),
+            None => Err(ImportError::UnknownFormat {
+                path: path.to_path_buf(),
+                detail: format!("the header ({}) matches no export ardesk knows", preview(&input.header)),
+            }),
         },
     }
 }
@@ -122,19 +98,6 @@ fn refusal(forced: Option<&'static dyn Source>, why: impl Fn(&dyn Source) -> Opt
     match forced {
         Some(src) => why(src),
         None => sources().iter().find_map(|s| why(*s)),
-    }
-}
-
-fn unsupported_plan(path: &Path, header: &[String]) -> Result<Plan, ImportError> {
-    match unsupported_csv(header) {
-        Some((src, obj)) => {
-            let what = obj.map_or_else(|| "a report".to_string(), |o| format!("{} export", o.label()));
-            Err(not_supported(path, src, &what))
-        }
-        None => Err(ImportError::UnknownFormat {
-            path: path.to_path_buf(),
-            detail: format!("the header ({}) matches no export ardesk knows", preview(header)),
-        }),
     }
 }
 
@@ -189,16 +152,13 @@ fn plan_json(path: &Path, opts: &ImportOptions, forced: Option<&'static dyn Sour
         (None, Some(source)) if opts.object.is_some() => {
             Ok(Plan::Json { source, object: opts.object.unwrap_or(ObjectKind::Mixed), doc, path: path.to_path_buf() })
         }
-        (None, forced) => match refusal(forced, |s| s.refuse_json(&doc)).map(|w| (None, w)).or_else(|| {
-            unsupported_json(&doc).map(|(src, what)| (Some(src), what.to_string()))
-        }) {
-            Some((None, what)) => Err(ImportError::NotSupported { path: path.to_path_buf(), what }),
-            Some((Some(src), what)) => Err(not_supported(path, src, &what)),
+        (None, forced) => match refusal(forced, |s| s.refuse_json(&doc)) {
+            Some(what) => Err(ImportError::NotSupported { path: path.to_path_buf(), what }),
             None => Err(ImportError::UnknownFormat {
                 path: path.to_path_buf(),
-                detail:
-                    "a JSON document ardesk does not know (expected a Stripe API object or list, Salesforce or HubSpot records, or an ardesk export)"
-                        .into(),
+                detail: "a JSON document ardesk does not know (expected a Stripe or QuickBooks API response, \
+                         Salesforce or HubSpot records, or an ardesk export)"
+                    .into(),
             }),
         },
     }

@@ -38,11 +38,9 @@ impl MoneyState {
     /// Remembers which invoice a payment of this run names, so that
     /// invoice is settled after the payments land.
     pub fn note_link(&mut self, p: &ImportedPayment) {
-        match &p.invoice {
-            Some(InvoiceRef::External(x)) => self.run_links.insert(x.clone()),
-            Some(InvoiceRef::Number(n)) => self.run_links.insert(number_key(n)),
-            None => false,
-        };
+        for r in p.invoice.iter().chain(p.splits.iter().map(|(r, _)| r)) {
+            self.run_links.insert(super::apply::link_key(r));
+        }
         self.run_payment_ids.insert(p.external_id.clone());
         self.run_payment_ids.extend(p.aliases.iter().cloned());
     }

@@ -1,5 +1,5 @@
-//! `ardesk import`: exports of Stripe, HubSpot and Salesforce (and, by
-//! the same framework, QuickBooks) and ardesk's own JSON, into one
+//! `ardesk import`: exports of Stripe, QuickBooks Online, HubSpot and
+//! Salesforce, and ardesk's own JSON, into one
 //! database, in one transaction per run.
 //!
 //! How a run goes:
@@ -10,8 +10,10 @@
 //! 2. Each source's parser (`Source`) turns rows into normalized records
 //!    (`record`), or into skipped/refused rows with their line.
 //! 3. Records land in phase order — customers, contacts, invoices,
-//!    payments — keyed on (source, external id) (`apply`, `customers`, `invoices`, `payments`, `settle`).
-//!    Local edits win over the file and are reported as conflicts.
+//!    payments — keyed on (source, external id) (`apply`, `customers`, `invoices`, `payments`, `settle`);
+//!    a customer from a report without ids is keyed on its name until its
+//!    id arrives (`name_keys`). Local edits win over the file and are
+//!    reported as conflicts.
 //! 4. Any refused row fails the whole run (nothing written) unless
 //!    `skip_bad_rows`; `dry_run` does everything and rolls back.
 
@@ -25,7 +27,10 @@ pub mod fields;
 pub mod hubspot;
 mod hubspot_labels;
 mod invoices;
+mod name_keys;
 mod payments;
+pub mod quickbooks;
+mod quickbooks_api;
 pub mod record;
 pub mod report;
 pub mod rows;
@@ -126,10 +131,20 @@ pub trait Source: Sync {
     }
 }
 
-/// The sources with a module. QuickBooks files are recognized by `detect`
-/// and refused as not supported yet.
+/// The sources ardesk imports from.
 pub fn sources() -> &'static [&'static dyn Source] {
-    &[&stripe::Stripe, &hubspot::HubSpot, &salesforce::Salesforce]
+    &[&stripe::Stripe, &quickbooks::QuickBooks, &hubspot::HubSpot, &salesforce::Salesforce]
+}
+
+/// The link to a customer in its source ("View in Stripe"), from its id.
+/// HubSpot and Salesforce links need the organization's settings, so they
+/// are made when shown (`domain::links`).
+pub fn customer_url(src: ImportSource, id: &str) -> Option<String> {
+    match src {
+        ImportSource::Stripe => stripe::customer_url(src, id, false),
+        ImportSource::QuickBooks => quickbooks::customer_url(id),
+        _ => None,
+    }
 }
 
 /// Invoice CSV bytes from which a run lifts the summary triggers and

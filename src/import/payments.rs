@@ -1,15 +1,38 @@
 //! Payments: keyed on (source, external id, or another id of the same
-//! payment), merged field by field; a payment that names an invoice queues
-//! that invoice to be settled.
+//! payment), merged field by field; a payment that names an invoice (or
+//! several, each with its share: `splits`) queues them to be settled.
 
 use super::ImportError;
-use super::apply::{Fields, Outcome, Run, baseline, last, number_key};
+use super::apply::{Fields, Outcome, Run, baseline, last, link_key};
 use super::invoices::payment_key;
 use super::record::*;
 use super::report::Counted;
 use crate::domain::date::from_iso;
 use crate::domain::status::*;
 use crate::store::import::{AppsOf, PaymentWrite, iso};
+use serde_json::Value;
+
+/// A payment's `splits` as `source_raw` keeps them: `[[invoice link key,
+/// minor units], ...]`, or null when it has none.
+fn splits_value(p: &ImportedPayment) -> Value {
+    if p.splits.is_empty() {
+        return Value::Null;
+    }
+    p.splits.iter().map(|(r, amount)| Value::from(vec![Value::from(link_key(r)), Value::from(*amount)])).collect()
+}
+
+/// What a payment with splits may apply to the invoice with these link
+/// keys: `None` when it has no splits (then as much as the invoice takes).
+pub(crate) fn share_of(source_raw: Option<&str>, keys: &[String]) -> Option<i64> {
+    // Most payments name one invoice: no need to parse their JSON.
+    if !source_raw?.contains("\"splits\"") {
+        return None;
+    }
+    let base = baseline(source_raw);
+    let splits = base.get("splits")?.as_array()?;
+    let named = splits.iter().filter(|s| s.get(0).and_then(Value::as_str).is_some_and(|k| keys.iter().any(|x| x == k)));
+    Some(named.filter_map(|s| s.get(1).and_then(Value::as_i64)).sum())
+}
 
 impl Run<'_, '_> {
     pub fn apply_payment(&mut self, src: ImportSource, p: &ImportedPayment) -> Result<(), ImportError> {
@@ -43,6 +66,10 @@ impl Run<'_, '_> {
             .opt("invoice_number", inv_num)
             .str("customer", &p.customer.external_id)
             .str("aliases", &p.aliases.join(","));
+        let splits = splits_value(p);
+        if !splits.is_null() {
+            f.value("splits", &splits);
+        }
         let raw = f.finish(&p.raw);
         let mut existing = self.itx.find_payment(src, ext)?;
         for a in &p.aliases {
@@ -97,7 +124,8 @@ impl Run<'_, '_> {
                     return Ok(());
                 }
                 let keeps = w.amount_minor - w.refunded_minor;
-                let moved = w.received_on != db.received_on || w.status != PaymentStatus::Succeeded;
+                let resplit = base.get("splits").unwrap_or(&Value::Null) != &splits;
+                let moved = w.received_on != db.received_on || w.status != PaymentStatus::Succeeded || resplit;
                 if db.applied_minor > 0 && (moved || keeps < db.applied_minor) {
                     for a in self.itx.applications(db.id, AppsOf::Payment)? {
                         self.itx.delete_application(a.id)?;
@@ -108,7 +136,8 @@ impl Run<'_, '_> {
                     || w.amount_minor != db.amount_minor
                     || w.refunded_minor != db.refunded_minor
                     || w.status != db.status
-                    || w.reference != db.reference;
+                    || w.reference != db.reference
+                    || resplit;
                 self.itx.update_payment(db.id, &w)?;
                 self.count(cid, what, if changed { Outcome::Updated } else { Outcome::Unchanged }, src.label());
                 db.id
@@ -119,11 +148,14 @@ impl Run<'_, '_> {
 
     /// Records which invoice a payment names and queues that invoice.
     fn link_payment(&mut self, src: ImportSource, payment_id: i64, p: &ImportedPayment) -> Result<(), ImportError> {
-        let invoice = match &p.invoice {
-            Some(InvoiceRef::External(x)) => Some((x.clone(), self.itx.find_invoice(src, x)?)),
-            Some(InvoiceRef::Number(n)) => Some((number_key(n), self.itx.invoice_by_number(n)?)),
-            None => None,
-        };
+        let mut named = Vec::new();
+        for r in p.invoice.iter().chain(p.splits.iter().map(|(r, _)| r)) {
+            let found = match r {
+                InvoiceRef::External(x) => self.itx.find_invoice(src, x)?,
+                InvoiceRef::Number(n) => self.itx.invoice_by_number(n)?,
+            };
+            named.push((link_key(r), found));
+        }
         self.db_links(src)?;
         let links = self.money.db_links.entry(src).or_default();
         for alias in &p.aliases {
@@ -132,7 +164,7 @@ impl Run<'_, '_> {
                 ids.push(payment_id);
             }
         }
-        if let Some((key, found)) = invoice {
+        for (key, found) in named {
             let ids = self.money.db_links.entry(src).or_default().entry(key).or_default();
             if !ids.contains(&payment_id) {
                 ids.push(payment_id);

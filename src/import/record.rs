@@ -64,6 +64,17 @@ pub struct CustomerRef {
     pub email: Option<String>,
 }
 
+/// The external id of a customer that an export names without an id (a
+/// report keyed on the customer's unique name): `name:` and the name. A
+/// customer that arrives later with its id and the same name is matched to
+/// it and takes the id (`Run::apply_customer`, `Run::resolve_customer`).
+pub fn name_key(name: &str) -> String {
+    format!("{NAME_KEY}{name}")
+}
+
+/// The prefix of `name_key`s.
+pub const NAME_KEY: &str = "name:";
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct ImportedCustomer {
     /// Line in the file (CSV) or position in the list (JSON), from 1.
@@ -130,6 +141,10 @@ pub struct ImportedPayment {
     pub method: PaymentMethod,
     pub reference: String,
     pub invoice: Option<InvoiceRef>,
+    /// What the payment applies to each invoice when the source says so (a
+    /// QuickBooks payment can pay several invoices), in minor units. When
+    /// not empty it replaces `invoice`: each invoice gets at most its share.
+    pub splits: Vec<(InvoiceRef, i64)>,
     pub test_mode: bool,
     pub raw: Value,
 }
@@ -204,4 +219,9 @@ pub trait Sink {
     fn progress(&mut self, _bytes: u64) {}
     /// Something about the whole file worth a line in the report.
     fn note(&mut self, _text: String) {}
+    /// The organization's default currency, for rows of a source that
+    /// leaves out its home currency (QuickBooks without multicurrency).
+    fn default_currency(&self) -> Currency {
+        Currency::USD
+    }
 }

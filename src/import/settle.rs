@@ -4,8 +4,9 @@
 //! and what credit it used (`credit_applied`). Settling an invoice makes
 //! its applications match: payments that name it (a payments export's
 //! `Invoice ID` or `Invoice Number`, or the invoice's own `charge`) are
-//! applied first, as far as the money they kept and the invoice's balance
-//! allow (even beyond an older export's `amount_paid`); of the paid amount
+//! applied first, as far as the money they kept, their share for this
+//! invoice (a payment of several invoices) and the invoice's balance allow
+//! (even beyond an older export's `amount_paid`); of the paid amount
 //! still not covered, what those payments' refunds took back becomes a
 //! refund credit (the source still counts the invoice paid) and the rest a
 //! payment made for the invoice ("<invoice id>#paid"), replaced as soon as
@@ -16,6 +17,7 @@
 use super::ImportError;
 use super::apply::{Outcome, Run, baseline, last, number_key};
 use super::invoices::payment_key;
+use super::payments::share_of;
 use super::report::Counted;
 use crate::domain::date::from_iso;
 use crate::domain::status::*;
@@ -176,9 +178,14 @@ impl Run<'_, '_> {
                 ));
                 continue;
             }
+            // A payment of several invoices gives this one its share only.
+            let share = share_of(p.source_raw.as_deref(), &[ext.clone(), number_key(&inv.number)]);
+            if share == Some(0) {
+                continue;
+            }
             refunded += p.refunded_minor;
             latest = latest.max(Some(p.received_on));
-            let available = p.amount_minor - p.refunded_minor - p.applied_minor;
+            let available = (p.amount_minor - p.refunded_minor - p.applied_minor).min(share.unwrap_or(i64::MAX));
             if new && p.status == PaymentStatus::Succeeded && available > 0 {
                 fresh.push((pid, available, p.received_on));
             }

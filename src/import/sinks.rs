@@ -59,6 +59,10 @@ impl Sink for Collector<'_, '_, '_> {
     fn note(&mut self, text: String) {
         self.run.report.notes.push(text);
     }
+
+    fn default_currency(&self) -> crate::domain::Currency {
+        self.run.default_currency
+    }
 }
 
 /// Applies a file's records as they are read; invoices batch by batch.
@@ -107,6 +111,10 @@ impl Sink for Stream<'_, '_, '_> {
     fn note(&mut self, text: String) {
         self.run.report.notes.push(text);
     }
+
+    fn default_currency(&self) -> crate::domain::Currency {
+        self.run.default_currency
+    }
 }
 
 /// The first read of a payments file: only which invoices its rows name.
@@ -123,4 +131,8 @@ impl Sink for Links<'_, '_, '_> {
     }
 
     fn issue(&mut self, _line: usize, _kind: IssueKind, _object: ObjectKind, _reason: String) {}
+
+    fn default_currency(&self) -> crate::domain::Currency {
+        self.run.default_currency
+    }
 }

@@ -400,6 +400,7 @@ fn payment_row(input: &CsvInput, cols: &Cols, amounts: &mut AmountParser) -> Row
         status,
         method: PaymentMethod::Automatic,
         invoice,
+        splits: Vec::new(),
         test_mode: test_mode(input, cols),
         raw: input.raw(),
     })))

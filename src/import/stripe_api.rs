@@ -255,6 +255,7 @@ fn charge(line: usize, v: &Value) -> Row {
         method: PaymentMethod::Automatic,
         reference: id.to_string(),
         invoice: id_of(v, "invoice").map(InvoiceRef::External),
+        splits: Vec::new(),
         test_mode: test(v),
         raw: v.clone(),
     })))
@@ -291,6 +292,7 @@ fn payment_intent(line: usize, v: &Value) -> Row {
         method: PaymentMethod::Automatic,
         reference: id.to_string(),
         invoice: id_of(v, "invoice").map(InvoiceRef::External),
+        splits: Vec::new(),
         test_mode: test(v),
         raw: v.clone(),
     })))

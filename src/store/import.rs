@@ -159,6 +159,37 @@ impl ImportTx<'_> {
             .optional()?)
     }
 
+    /// Gives a customer the external id its source now names it by (one
+    /// first imported from a report, keyed on its name).
+    pub fn set_customer_external_id(&self, id: i64, external_id: &str) -> Result<()> {
+        self.tx.execute(
+            "UPDATE customers SET external_id = ?2, version = version + 1 WHERE id = ?1",
+            params![id, external_id],
+        )?;
+        Ok(())
+    }
+
+    pub fn set_customer_url(&self, id: i64, url: Option<&str>) -> Result<()> {
+        self.tx.execute("UPDATE customers SET external_url = ?2 WHERE id = ?1", params![id, url])?;
+        Ok(())
+    }
+
+    /// The customers of `source` that have an id (not a `name:` key): the
+    /// name each was last imported under, and its external id.
+    pub fn customer_names(&self, source: ImportSource) -> Result<Vec<(String, String)>> {
+        let mut stmt = self.tx.prepare(
+            "SELECT CASE WHEN json_type(source_raw, '$.imported.name') = 'text'
+                         THEN json_extract(source_raw, '$.imported.name') END, external_id
+             FROM customers
+             WHERE import_source = ?1 AND substr(external_id, 1, length(?2)) <> ?2 AND json_valid(source_raw)",
+        )?;
+        let rows = stmt.query_map([source.as_db(), crate::import::record::NAME_KEY], |r| {
+            Ok((r.get::<_, Option<String>>(0)?, r.get(1)?))
+        })?;
+        let rows: Vec<(Option<String>, String)> = rows.collect::<rusqlite::Result<_>>()?;
+        Ok(rows.into_iter().filter_map(|(name, ext)| Some((name?, ext))).collect())
+    }
+
     /// A customer created by an ardesk export import from `origin`, if any.
     pub fn find_customer_by_origin(&self, origin: &str) -> Result<Option<i64>> {
         let mut stmt = self.tx.prepare_cached(
@@ -375,7 +406,7 @@ impl ImportTx<'_> {
     pub fn payment_links(&self, source: ImportSource) -> Result<Vec<(i64, String)>> {
         let mut stmt = self.tx.prepare(
             "SELECT id, json_extract(source_raw, '$.imported.invoice'), json_extract(source_raw, '$.imported.invoice_number'),
-                    json_extract(source_raw, '$.imported.aliases')
+                    json_extract(source_raw, '$.imported.aliases'), json_extract(source_raw, '$.imported.splits')
              FROM payments WHERE import_source = ?1 AND json_valid(source_raw)",
         )?;
         let mut out = Vec::new();
@@ -390,6 +421,13 @@ impl ImportTx<'_> {
             }
             for alias in r.get::<_, Option<String>>(3)?.unwrap_or_default().split(',').filter(|a| !a.is_empty()) {
                 out.push((id, format!("#payment:{alias}")));
+            }
+            // A payment of several invoices: [[invoice link key, amount], ...].
+            if let Some(splits) = r.get::<_, Option<String>>(4)? {
+                let parsed: serde_json::Value = serde_json::from_str(&splits).unwrap_or_default();
+                for key in parsed.as_array().into_iter().flatten().filter_map(|s| s.get(0)?.as_str()) {
+                    out.push((id, key.to_string()));
+                }
             }
         }
         Ok(out)

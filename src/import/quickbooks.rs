@@ -1,0 +1,286 @@
+//! QuickBooks Online: the Customer Contact List report as CSV, and the
+//! Accounting API's JSON for customers, invoices and payments
+//! (`quickbooks_api`).
+//!
+//! The report comes in two header generations: the older Title Case one
+//! (`Customer`, `Phone Numbers`, `Email`, `Full Name`, `Billing Address`,
+//! `Shipping Address`) and the newer sentence-case one (`Customer full
+//! name`, `Phone numbers`, `Email`, `Full name`, `Bill address`, `Ship
+//! address`), each with the columns a user may add (`Company name`, `Open
+//! balance`, `Currency`, ...). Title rows (the company, "Customer Contact
+//! List", "All Dates") sit above the header, a TOTAL row and the run's
+//! timestamp ("Wednesday, September 30, 2026 01:46 PM GMT-05:00") below it.
+//!
+//! The report has no ids: a customer is keyed on its full name, which
+//! QuickBooks keeps unique (`record::name_key`), and takes its API id when
+//! the API's customers are imported later. Sub-customers (jobs) are named
+//! "Parent:Child" in the report and in the API's `FullyQualifiedName`, and
+//! are customers of their own in ardesk. `Open balance` is checked but not
+//! imported: balances come from invoices, never from a free-floating
+//! figure, so the run says how much it left out.
+
+use super::amount::{AmountParser, parse_currency};
+use super::csv_input::CsvInput;
+use super::detect::has;
+use super::fields::text;
+use super::record::*;
+use super::stripe::Row;
+use super::{ImportError, Source};
+use crate::domain::status::ImportSource;
+use crate::domain::{Currency, Money};
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+pub struct QuickBooks;
+
+/// "View in QuickBooks": the customer's page, from its API id (report
+/// customers have none).
+pub fn customer_url(id: &str) -> Option<String> {
+    let ok = !id.is_empty() && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    ok.then(|| format!("https://app.qbo.intuit.com/app/customerdetail?nameId={id}"))
+}
+
+/// Columns of the Customer Contact List besides the customer's name.
+const CONTACT_LIST_COLUMNS: &[&str] = &[
+    "Phone numbers",
+    "Email",
+    "Full name",
+    "Bill address",
+    "Ship address",
+    "Billing Address",
+    "Shipping Address",
+    "Company name",
+    "Open balance",
+];
+
+impl Source for QuickBooks {
+    fn id(&self) -> ImportSource {
+        ImportSource::QuickBooks
+    }
+
+    fn detect_csv(&self, h: &[String]) -> Option<ObjectKind> {
+        let others = CONTACT_LIST_COLUMNS.iter().filter(|c| has(h, c)).count();
+        let transactions = has(h, "id") || has(h, "Date") || has(h, "Transaction type") || has(h, "Num");
+        let named = has(h, "Customer full name") || (has(h, "Customer") && others >= 2);
+        (named && others >= 1 && !transactions).then_some(ObjectKind::Customers)
+    }
+
+    fn detect_json(&self, doc: &Value) -> Option<ObjectKind> {
+        super::quickbooks_api::detect(doc)
+    }
+
+    /// QuickBooks' transaction and balance reports (Invoice List, Open
+    /// Invoices, Transaction List by Customer…): named, and what to import
+    /// instead.
+    fn refuse_csv(&self, h: &[String]) -> Option<String> {
+        let report = has(h, "Transaction type")
+            || has(h, "Open balance")
+            || (has(h, "Num") && has(h, "Date"))
+            || has(h, "Invoice No.");
+        report.then(|| {
+            "this looks like a QuickBooks report that ardesk does not import: import the Customer Contact List \
+             report, or the API's JSON for customers, invoices and payments"
+                .to_string()
+        })
+    }
+
+    fn parse_csv(&self, object: ObjectKind, input: &mut CsvInput, sink: &mut dyn Sink) -> Result<(), ImportError> {
+        if !matches!(object, ObjectKind::Customers | ObjectKind::Companies) {
+            return Err(ImportError::NotSupported {
+                path: input.path.clone(),
+                what: format!(
+                    "QuickBooks {} reports are not supported: import the Customer Contact List report, \
+                     or the API's JSON for invoices and payments",
+                    object.label()
+                ),
+            });
+        }
+        let cols = Cols::new(input);
+        if cols.name.is_none() {
+            return Err(ImportError::File {
+                path: input.path.clone(),
+                reason: "the report has no Customer or Customer full name column".into(),
+            });
+        }
+        input.set_key_column(cols.name);
+        input.set_footer_test(is_footer);
+        let mut amounts = AmountParser::new();
+        let mut open: BTreeMap<Currency, i64> = BTreeMap::new();
+        while let Some(line) = input.next_row()? {
+            if let Some(problem) = line.problem {
+                sink.issue(line.line, IssueKind::Refused, object, problem);
+                continue;
+            }
+            if is_total(&input.get(cols.name)) || split_footer(input) {
+                input.trailer_rows += 1;
+                continue;
+            }
+            match customer_row(input, &cols, &mut amounts, sink.default_currency(), &mut open) {
+                Row::Record(r) => sink.record(*r)?,
+                Row::Skip(why) => sink.issue(line.line, IssueKind::Skipped, object, why),
+                Row::Refuse(why) => sink.issue(line.line, IssueKind::Refused, object, why),
+            }
+        }
+        sink.progress(input.bytes_read());
+        let owed: Vec<String> =
+            open.iter().filter(|(_, m)| **m != 0).map(|(c, m)| Money::new(*m, *c).display()).collect();
+        if !owed.is_empty() {
+            sink.note(format!(
+                "{}: its Open balance column ({}) was not imported: ardesk derives balances from invoices, \
+                 so import the QuickBooks invoices (API JSON) to bring them in",
+                input.path.display(),
+                owed.join(", ")
+            ));
+        }
+        Ok(())
+    }
+
+    fn parse_json(&self, object: ObjectKind, doc: Value, sink: &mut dyn Sink) -> Result<(), ImportError> {
+        super::quickbooks_api::parse(object, doc, sink)
+    }
+}
+
+/// Column positions, by the names of both header generations.
+struct Cols {
+    name: Option<usize>,
+    email: Option<usize>,
+    company: Option<usize>,
+    open_balance: Option<usize>,
+    currency: Option<usize>,
+}
+
+impl Cols {
+    fn new(input: &CsvInput) -> Cols {
+        let c = |names: &[&str]| names.iter().find_map(|n| input.column(n));
+        Cols {
+            name: c(&["Customer full name", "Customer", "Customer name", "Display name"]),
+            email: c(&["Email", "Email address"]),
+            company: c(&["Company name", "Company"]),
+            open_balance: c(&["Open balance", "Balance"]),
+            currency: c(&["Currency"]),
+        }
+    }
+}
+
+/// The report's TOTAL row.
+fn is_total(name: &str) -> bool {
+    let n = name.trim().to_ascii_lowercase();
+    n == "total" || n == "grand total" || n.starts_with("total for ")
+}
+
+/// The line QuickBooks writes under a report: when it ran ("Wednesday,
+/// September 30, 2026 01:46 PM GMT-05:00"), maybe after the basis.
+pub(crate) fn is_footer(cell: &str) -> bool {
+    const DAYS: [&str; 7] = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
+    let lower = cell.trim().to_ascii_lowercase();
+    let rest = ["accrual basis", "cash basis"].iter().find_map(|b| lower.strip_prefix(b)).unwrap_or(&lower);
+    let rest = rest.trim_start_matches([' ', '-']);
+    if rest.is_empty() {
+        return true;
+    }
+    let Some(day) = DAYS.iter().find(|d| rest.starts_with(**d)) else { return false };
+    let Some(after) = rest[day.len()..].strip_prefix(',') else { return false };
+    let month = after.trim_start().get(..3).unwrap_or("");
+    MONTHS.contains(&month) && after.split(|c: char| !c.is_ascii_digit()).any(|n| n.len() == 4)
+}
+
+const MONTHS: [&str; 12] = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
+
+/// The footer written without quotes, so split at its commas.
+fn split_footer(input: &CsvInput) -> bool {
+    let cells: Vec<String> =
+        (0..input.header.len()).map(|i| input.cell(i).into_owned()).filter(|c| !c.is_empty()).collect();
+    cells.len() > 1 && is_footer(&cells.join(", "))
+}
+
+macro_rules! tri {
+    ($e:expr) => {
+        match $e {
+            Ok(v) => v,
+            Err(why) => return Row::Refuse(why),
+        }
+    };
+}
+
+/// A currency cell: "USD", or "USD - United States Dollar".
+fn currency_cell(cell: &str) -> Result<Currency, String> {
+    let code = cell.split([' ', '-', '(']).find(|p| !p.is_empty()).unwrap_or("");
+    parse_currency(code).map_err(|e| format!("Currency: {e}"))
+}
+
+fn customer_row(
+    input: &CsvInput,
+    cols: &Cols,
+    amounts: &mut AmountParser,
+    default: Currency,
+    open: &mut BTreeMap<Currency, i64>,
+) -> Row {
+    let Some(name) = text(&input.get(cols.name)) else {
+        return Row::Skip("the row names no customer".into());
+    };
+    let currency = match text(&input.get(cols.currency)) {
+        Some(c) => Some(tri!(currency_cell(&c))),
+        None => None,
+    };
+    if let Some(b) = text(&input.get(cols.open_balance)) {
+        let cur = currency.unwrap_or(default);
+        let minor = tri!(amounts.parse(&b, cur).map_err(|e| format!("Open balance: {e}")));
+        *open.entry(cur).or_default() += minor;
+    }
+    Row::Record(Box::new(Record::Customer(ImportedCustomer {
+        line: input.line(),
+        external_id: name_key(&name),
+        name,
+        legal_name: text(&input.get(cols.company)),
+        email: text(&input.get(cols.email)),
+        currency,
+        credit_minor: 0,
+        external_url: None,
+        test_mode: false,
+        raw: input.raw(),
+    })))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn h(cells: &[&str]) -> Vec<String> {
+        cells.iter().map(|c| c.to_string()).collect()
+    }
+
+    #[test]
+    fn both_header_generations_and_not_the_transaction_reports() {
+        let q = QuickBooks;
+        let old = h(&["Customer", "Phone Numbers", "Email", "Full Name", "Billing Address", "Shipping Address"]);
+        let new = h(&["Customer full name", "Phone numbers", "Email", "Full name", "Bill address", "Ship address"]);
+        assert_eq!(q.detect_csv(&old), Some(ObjectKind::Customers));
+        assert_eq!(q.detect_csv(&new), Some(ObjectKind::Customers));
+        let invoices = h(&["Date", "Transaction type", "Num", "Customer full name", "Amount", "Open balance"]);
+        assert_eq!(q.detect_csv(&invoices), None);
+        let stripe = h(&["id", "Customer", "Email", "Amount Due", "Currency"]);
+        assert_eq!(q.detect_csv(&stripe), None);
+    }
+
+    #[test]
+    fn footers_and_totals() {
+        assert!(is_footer(" Wednesday, September 30, 2026 01:46 PM GMT-05:00"));
+        assert!(is_footer("Friday, June 12, 2026 07:33 AM GMTZ"));
+        assert!(is_footer("Accrual Basis Monday, May 14, 2018 11:25:38 AM GMT-7"));
+        assert!(!is_footer("Monday Consulting Group"));
+        assert!(!is_footer("Sunday, Bloody Sunday Ltd"));
+        assert!(!is_footer("Amy's Bird Sanctuary"));
+        assert!(!is_footer("Monday, (555) 010-4004"));
+        assert!(is_total("TOTAL") && is_total("Total for Acme") && !is_total("Totally Fit Gym"));
+    }
+
+    #[test]
+    fn currency_cells_and_links() {
+        assert_eq!(currency_cell("USD - United States Dollar"), Ok(Currency::USD));
+        assert_eq!(currency_cell("eur"), Ok(Currency::EUR));
+        assert!(currency_cell("Dollars").is_err());
+        assert_eq!(customer_url("58").as_deref(), Some("https://app.qbo.intuit.com/app/customerdetail?nameId=58"));
+        assert_eq!(customer_url("name:Acme"), None);
+        assert_eq!(customer_url(""), None);
+    }
+}
