@@ -67,7 +67,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, s: &CustomersScreen, theme
     let cols = columns();
     let rows: Vec<(usize, &CustomerListRow)> = s.scroll.visible().map(|i| (i, &s.all[s.shown[i]])).collect();
     let empty = if s.all.is_empty() {
-        "No customers yet. Press n to create one, or I to import Stripe, QuickBooks, HubSpot or Salesforce exports (or try ardesk --demo)."
+        "No customers yet: n creates one, I imports Stripe, QuickBooks, HubSpot or Salesforce exports."
     } else {
         "No customer matches the search. Esc clears it."
     };
