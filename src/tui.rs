@@ -8,6 +8,7 @@ use ratatui::crossterm::event::{self, Event};
 use std::io::IsTerminal;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
 
 /// Copies `url` with OSC 52 and turns the link dialog's label into an
 /// OSC 8 hyperlink. `url` passed `safe_url`: printable ASCII only.
@@ -64,9 +65,60 @@ pub fn run(app: &mut App) -> Result<()> {
     }
     // ratatui::init installs a panic hook that restores the terminal first.
     let mut terminal = ratatui::init();
+    let done = Arc::new(AtomicBool::new(false));
+    watchdog(stop.clone(), done.clone());
     let result = event_loop(&mut terminal, app, &stop);
     ratatui::restore();
+    done.store(true, Ordering::SeqCst);
     result
+}
+
+/// How long the loop gets to end by itself once it should.
+const GRACE: Duration = Duration::from_millis(500);
+
+/// crossterm's event reader spins on a terminal that has gone away (`read`
+/// returns 0 forever: crossterm-rs/crossterm#793), so the loop never sees
+/// the signal flag, nor that the SSH connection dropped, and the orphan
+/// burns a core. This thread watches for both; when the loop has not ended
+/// `GRACE` later it restores the terminal if there still is one and exits.
+/// Nothing is lost: every write is one transaction, and one cut short is
+/// rolled back as after a kill (tests/crash.rs).
+fn watchdog(stop: Arc<AtomicBool>, done: Arc<AtomicBool>) {
+    std::thread::spawn(move || {
+        loop {
+            std::thread::sleep(Duration::from_millis(200));
+            if done.load(Ordering::SeqCst) {
+                return;
+            }
+            let hung_up = terminal_hung_up();
+            if hung_up {
+                stop.store(true, Ordering::SeqCst);
+            }
+            if !stop.load(Ordering::SeqCst) {
+                continue;
+            }
+            let deadline = Instant::now() + GRACE;
+            while Instant::now() < deadline {
+                if done.load(Ordering::SeqCst) {
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            if !hung_up {
+                ratatui::restore();
+            }
+            std::process::exit(if hung_up { 129 } else { 143 });
+        }
+    });
+}
+
+/// Whether the terminal on standard input has hung up (its other end, the
+/// SSH session or the terminal window, is gone).
+fn terminal_hung_up() -> bool {
+    let mut fd = libc::pollfd { fd: libc::STDIN_FILENO, events: libc::POLLIN, revents: 0 };
+    // SAFETY: one valid pollfd, a count of one, and no wait.
+    let n = unsafe { libc::poll(&mut fd, 1, 0) };
+    n > 0 && fd.revents & (libc::POLLHUP | libc::POLLNVAL) != 0
 }
 
 fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App, stop: &AtomicBool) -> Result<()> {

@@ -1,0 +1,112 @@
+//! The SSH connection drops (the terminal's other end closes): ardesk must
+//! end, not linger. crossterm's reader spins on a dead terminal (read
+//! returns 0 forever), so without the watchdog in src/tui.rs the orphan
+//! stayed alive burning a core, deaf to SIGHUP and SIGTERM alike.
+
+mod support;
+
+use std::io::Read;
+use std::time::{Duration, Instant};
+
+/// Whether process `pid` is alive (not gone, not a zombie).
+fn alive(pid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .is_ok_and(|s| s.rsplit_once(')').is_some_and(|(_, rest)| !rest.trim_start().starts_with('Z')))
+}
+
+/// The children of process `pid`.
+fn children(pid: u32) -> Vec<u32> {
+    let list = std::fs::read_to_string(format!("/proc/{pid}/task/{pid}/children")).unwrap_or_default();
+    list.split_whitespace().filter_map(|p| p.parse().ok()).collect()
+}
+
+/// ardesk started by a shell, as in an SSH session or a tmux window: the
+/// shell leads the session, so when the terminal goes the kernel's SIGHUP
+/// goes to the shell and ardesk only finds a terminal that reads as empty.
+#[test]
+fn a_dropped_terminal_ends_ardesk_started_by_a_shell() {
+    use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+    let pty = native_pty_system().openpty(PtySize { rows: 24, cols: 80, pixel_width: 0, pixel_height: 0 }).unwrap();
+    let mut cmd = CommandBuilder::new("sh");
+    let line = format!("'{}' --db '{}' --today {}; true", support::bin(), support::demo_db().display(), support::TODAY);
+    cmd.args(["-c", &line]);
+    cmd.env("TERM", "xterm-256color");
+    let mut shell = pty.slave.spawn_command(cmd).unwrap();
+    drop(pty.slave);
+    let mut reader = pty.master.try_clone_reader().unwrap();
+    let writer = pty.master.take_writer().unwrap();
+    let seen = std::thread::spawn(move || {
+        let (mut buf, mut all) = ([0u8; 4096], Vec::new());
+        while let Ok(n) = reader.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            all.extend_from_slice(&buf[..n]);
+            if String::from_utf8_lossy(&all).contains("Customers (") {
+                return true;
+            }
+        }
+        false
+    });
+    assert!(seen.join().unwrap(), "ardesk drew its first screen");
+    let shell_pid = shell.process_id().unwrap();
+    let ardesk = *children(shell_pid).first().expect("ardesk runs under the shell");
+    drop(writer);
+    drop(pty.master);
+    let start = Instant::now();
+    while alive(ardesk) {
+        if start.elapsed() > Duration::from_secs(10) {
+            // SAFETY: a plain kill(2) of the pid this test started.
+            unsafe { libc::kill(ardesk as i32, libc::SIGKILL) };
+            panic!("ardesk was still running 10 s after its terminal went away");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    eprintln!("ardesk ended {:?} after the terminal went away", start.elapsed());
+    let _ = shell.wait();
+}
+
+/// ardesk leading its own session: the kernel's SIGHUP reaches it.
+#[test]
+fn a_dropped_terminal_ends_ardesk_within_seconds() {
+    use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+    let pty = native_pty_system().openpty(PtySize { rows: 24, cols: 80, pixel_width: 0, pixel_height: 0 }).unwrap();
+    let mut cmd = CommandBuilder::new(support::bin());
+    cmd.args(["--db", support::demo_db().to_str().unwrap(), "--today", support::TODAY]);
+    cmd.env("TERM", "xterm-256color");
+    let mut child = pty.slave.spawn_command(cmd).unwrap();
+    drop(pty.slave);
+    // Read until the list is on screen, then let go of every handle on the
+    // terminal's other end.
+    let mut reader = pty.master.try_clone_reader().unwrap();
+    let writer = pty.master.take_writer().unwrap();
+    let seen = std::thread::spawn(move || {
+        let (mut buf, mut all) = ([0u8; 4096], Vec::new());
+        while let Ok(n) = reader.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            all.extend_from_slice(&buf[..n]);
+            if String::from_utf8_lossy(&all).contains("Customers (") {
+                return true;
+            }
+        }
+        false
+    });
+    assert!(seen.join().unwrap(), "ardesk drew its first screen");
+    drop(writer);
+    drop(pty.master);
+    let start = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            assert!(start.elapsed() < Duration::from_secs(3), "took {:?}", start.elapsed());
+            eprintln!("ended after {:?} with {status:?}", start.elapsed());
+            return;
+        }
+        if start.elapsed() > Duration::from_secs(10) {
+            let _ = child.kill();
+            panic!("ardesk was still running 10 s after its terminal went away");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
