@@ -24,6 +24,7 @@ mod detect;
 pub mod fields;
 mod invoices;
 mod payments;
+pub mod probe;
 pub mod record;
 pub mod report;
 pub mod rows;

@@ -227,9 +227,14 @@ impl Run<'_, '_> {
             source_raw: "",
         };
         let cid = inv.customer_id;
-        self.own_row(src, cid, invoice_id, &w, &k_paid, false, made, on, own.get(&k_paid).copied())?;
-        self.own_row(src, cid, invoice_id, &w, &k_refund, true, refund, on, own.get(&k_refund).copied())?;
-        self.own_row(src, cid, invoice_id, &w, &k_credit, true, credit, inv.issue_date, own.get(&k_credit).copied())?;
+        let mut rows =
+            [(&k_paid, false, made, on), (&k_refund, true, refund, on), (&k_credit, true, credit, inv.issue_date)];
+        // Rows that shrink first, so the invoice is never applied beyond its
+        // total on the way (a refund that became a payment, say).
+        rows.sort_by_key(|(key, _, amount, _)| *amount - own.get(*key).map_or(0, |o| o.1));
+        for (key, credit, amount, on) in rows {
+            self.own_row(src, cid, invoice_id, &w, key, credit, amount, on, own.get(key).copied())?;
+        }
         let applied = real + people + made + refund + credit;
         let status = match inv.status {
             InvoiceStatus::Uncollectible => InvoiceStatus::Uncollectible,
