@@ -1,12 +1,14 @@
 //! Crash safety: a child process writes as fast as it can (invoices, bulk
-//! cancels, payments, a document upload of a few MiB) and is killed with
+//! cancels, payments, refunds, a document upload of a few MiB) and is killed with
 //! SIGKILL at random moments, 250 times (ARDESK_CRASH_KILLS to change). After every kill the
 //! database passes `integrity_check`, `foreign_key_check` and every money
 //! invariant and summary check, and holds no partial document.
 
 use ardesk::domain::Currency;
+use ardesk::domain::columns::{Seek, Sort, Tab};
 use ardesk::domain::edit::*;
-use ardesk::domain::status::{DocumentKind, InvoiceStatus};
+use ardesk::domain::model::PaymentRow;
+use ardesk::domain::status::{DocumentKind, InvoiceStatus, PaymentStatus};
 use ardesk::store::seed::NewCustomer;
 use ardesk::store::{OpenMode, Store};
 use chrono::{Duration, NaiveDate};
@@ -41,7 +43,7 @@ fn writer(db: &Path, upload: &Path, seed: u64) -> ! {
             std::process::exit(busy.min(100));
         }
         let n = rnd(1 << 40);
-        let result = match rnd(5) {
+        let result = match rnd(6) {
             0 | 1 => store
                 .create_invoice(
                     1,
@@ -72,6 +74,23 @@ fn writer(db: &Path, upload: &Path, seed: u64) -> ! {
             3 => {
                 let ids: Vec<i64> = (0..20).map(|_| 1 + rnd(400) as i64).collect();
                 store.cancel_invoices(1, &ids).map(|_| ())
+            }
+            4 => {
+                // Part of the newest payment back: its credit, then invoices.
+                let sort = Sort::default_for(Tab::Payments);
+                match store.window::<PaymentRow>(1, sort, &Seek::First, 1).map(|w| w.into_iter().next()) {
+                    Ok(Some(k)) if k.row.status == PaymentStatus::Succeeded => {
+                        let left = k.row.amount.minor - k.row.refunded_minor;
+                        let draft = RefundDraft {
+                            refunded_on: today(),
+                            amount_minor: 1 + rnd(left as u64) as i64,
+                            reason: format!("R-{n}"),
+                        };
+                        store.refund_payment(k.row.id, k.row.version, &draft).map(|_| ())
+                    }
+                    Ok(_) => Ok(()),
+                    Err(e) => Err(e),
+                }
             }
             _ => store.upload_document(1, upload, "scan.bin", DocumentKind::Other, None).and_then(|id| {
                 // Keep the file small: drop the previous upload.
@@ -154,6 +173,10 @@ fn two_writers_and_a_reader_at_once() {
     assert!(slowest < std::time::Duration::from_millis(500), "a read waited {slowest:?}");
     let store = Store::open(&db, OpenMode::MustExist).unwrap();
     assert_eq!(store.check(today()).unwrap(), Vec::<String>::new());
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let refunded: i64 =
+        conn.query_row("SELECT count(*) FROM payments WHERE refunded_minor > 0", [], |r| r.get(0)).unwrap();
+    assert!(refunded > 0, "the write mix refunds payments");
 }
 
 #[test]

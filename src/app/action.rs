@@ -42,6 +42,7 @@ pub enum Action {
     ContractMenu,
     // Payments tab
     RecordPayment,
+    RefundPayment,
     // Contacts tab
     NewContact,
     EditContact,

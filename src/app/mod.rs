@@ -11,6 +11,7 @@ pub mod form;
 pub mod forms;
 pub mod keymap;
 pub mod page_actions;
+pub mod refund;
 pub mod table;
 pub mod worker;
 
@@ -493,6 +494,9 @@ impl App {
     pub fn run_effect(&mut self, effect: Effect) {
         if let Effect::Import { files, dry_run: true } = &effect {
             return self.preview_import(files.clone());
+        }
+        if let Effect::RefundPayment { confirmed: false, .. } = &effect {
+            return self.confirm_refund(effect);
         }
         match effect::perform(&mut self.store, &effect) {
             Ok(msg) => {

@@ -121,6 +121,7 @@ fn fields(tab: Tab) -> &'static [(&'static str, Col, Kind)] {
         Tab::Payments => &[
             ("date", PayDate, Date),
             ("amount", PayAmount, Money),
+            ("refunded", PayRefunded, Money),
             ("reference", PayReference, Text),
             ("ref", PayReference, Text),
             ("status", PayStatus, Status),

@@ -7,9 +7,11 @@ mod contracts;
 mod customer;
 mod invoices;
 mod payments;
+mod refunds;
 
 pub use invoices::CancelPreview;
 pub use payments::PaymentOutcome;
+pub use refunds::{RefundPlan, Reversal};
 
 use super::{Result, StoreError};
 use rusqlite::{OptionalExtension, Transaction};
