@@ -106,6 +106,83 @@ fn writer(db: &Path, upload: &Path, seed: u64) -> ! {
     }
 }
 
+/// Whole changes or none: every invoice, payment, cancel, refund and
+/// document the writer committed has its audit row, and no audit row lacks
+/// its change (each query counts violations).
+fn whole_changes(db: &Path) -> Vec<String> {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    let audited = |entity: &str, action: &str, id: &str| {
+        format!(
+            "EXISTS (SELECT 1 FROM audit_log a WHERE a.entity = '{entity}' AND a.action = '{action}' AND a.entity_id = {id})"
+        )
+    };
+    let last_refund = "(SELECT CAST(round(CAST(json_extract(a.after_json, '$.refunded') AS REAL) * 100) AS INTEGER)
+        FROM audit_log a WHERE a.entity = 'payment' AND a.action = 'refund' AND a.entity_id = p.id ORDER BY a.id DESC LIMIT 1)";
+    let checks = [
+        (
+            "invoice without its audit row",
+            format!("SELECT count(*) FROM invoices i WHERE NOT {}", audited("invoice", "create", "i.id")),
+        ),
+        (
+            "audited invoice that is not there",
+            "SELECT count(*) FROM audit_log a WHERE a.entity = 'invoice' AND a.action = 'create'
+            AND NOT EXISTS (SELECT 1 FROM invoices i WHERE i.id = a.entity_id)"
+                .to_string(),
+        ),
+        (
+            "payment without its audit row",
+            format!("SELECT count(*) FROM payments p WHERE NOT {}", audited("payment", "record", "p.id")),
+        ),
+        (
+            "audited payment that is not there",
+            "SELECT count(*) FROM audit_log a WHERE a.entity = 'payment' AND a.action = 'record'
+            AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.id = a.entity_id)"
+                .to_string(),
+        ),
+        (
+            "cancel without its audit row",
+            format!(
+                "SELECT count(*) FROM invoices i WHERE i.status = 'cancelled' AND NOT {}",
+                audited("invoice", "cancel", "i.id")
+            ),
+        ),
+        (
+            "audited cancel that did not land",
+            "SELECT count(*) FROM audit_log a WHERE a.action = 'cancel'
+            AND NOT EXISTS (SELECT 1 FROM invoices i WHERE i.id = a.entity_id AND i.status = 'cancelled')"
+                .to_string(),
+        ),
+        (
+            "refund that differs from its audit rows",
+            format!(
+                "SELECT count(*) FROM payments p
+            WHERE p.refunded_minor <> coalesce({last_refund}, 0)"
+            ),
+        ),
+        (
+            "document without its audit row",
+            format!("SELECT count(*) FROM documents d WHERE NOT {}", audited("document", "upload", "d.id")),
+        ),
+        (
+            "document gone without a delete audit row",
+            format!(
+                "SELECT count(*) FROM audit_log u WHERE u.entity = 'document'
+            AND u.action = 'upload' AND NOT EXISTS (SELECT 1 FROM documents d WHERE d.id = u.entity_id)
+            AND NOT {}",
+                audited("document", "delete", "u.entity_id")
+            ),
+        ),
+    ];
+    let mut wrong = Vec::new();
+    for (what, sql) in checks {
+        let n: i64 = conn.query_row(&sql, [], |r| r.get(0)).unwrap();
+        if n != 0 {
+            wrong.push(format!("{what}: {n}"));
+        }
+    }
+    wrong
+}
+
 fn setup(dir: &Path) -> (PathBuf, PathBuf) {
     let db = dir.join("crash.db");
     let mut store = Store::open(&db, OpenMode::Create).unwrap();
@@ -173,10 +250,6 @@ fn two_writers_and_a_reader_at_once() {
     assert!(slowest < std::time::Duration::from_millis(500), "a read waited {slowest:?}");
     let store = Store::open(&db, OpenMode::MustExist).unwrap();
     assert_eq!(store.check(today()).unwrap(), Vec::<String>::new());
-    let conn = rusqlite::Connection::open(&db).unwrap();
-    let refunded: i64 =
-        conn.query_row("SELECT count(*) FROM payments WHERE refunded_minor > 0", [], |r| r.get(0)).unwrap();
-    assert!(refunded > 0, "the write mix refunds payments");
 }
 
 #[test]
@@ -196,9 +269,17 @@ fn sigkill_at_random_moments_never_breaks_the_books() {
         let store = Store::open(&db, OpenMode::MustExist).unwrap();
         let problems = store.check(today()).unwrap();
         assert!(problems.is_empty(), "after kill {k}: {problems:?}");
+        let partial = whole_changes(&db);
+        assert!(partial.is_empty(), "after kill {k}, a change without its audit row or the reverse: {partial:?}");
         let c = store.customer(1).unwrap();
         assert_eq!(store.figures(&c, today()).unwrap(), store.figures_oracle(&c, today()).unwrap());
         seen_docs = store.figures(&c, today()).unwrap().counts[4];
     }
-    eprintln!("{kills} kills in {:.1?}; {seen_docs} whole documents stored", started.elapsed());
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let writes: i64 = conn.query_row("SELECT count(*) FROM audit_log", [], |r| r.get(0)).unwrap();
+    assert!(writes as u64 >= kills, "the writer got going between kills: {writes} writes in {kills} runs");
+    let refunds: i64 =
+        conn.query_row("SELECT count(*) FROM audit_log WHERE action = 'refund'", [], |r| r.get(0)).unwrap();
+    assert!(refunds > 0, "the write mix refunds payments");
+    eprintln!("{kills} kills in {:.1?}; {writes} writes; {seen_docs} whole documents stored", started.elapsed());
 }

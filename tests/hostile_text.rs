@@ -108,7 +108,9 @@ fn hostile_text_reaches_the_terminal_inert() {
     for i in 0..HOSTILE.len() + 1 {
         let mut keys: Vec<&str> = vec!["g"];
         keys.extend(std::iter::repeat_n("j", i));
-        keys.extend(["Enter", "1", "3", "4", "?", "Esc", "q"]);
+        // Every tab, the cancel confirmation, the refund refusal (the
+        // payment's reference is in it) and help.
+        keys.extend(["Enter", "1", "x", "n", "2", "3", "r", "Esc", "4", "5", "6", "?", "Esc", "q"]);
         bytes.extend(terminal_bytes(&mut app, &keys));
     }
     let text = String::from_utf8_lossy(&bytes);
