@@ -71,3 +71,51 @@ fn rows_after_lone_carriage_returns_have_their_own_lines() {
     }
     assert_eq!(lines, [vec![1, 2, 3, 5], vec![1, 2, 3, 5]]);
 }
+
+/// `import_run`: an invoices export that lists GLOB-0001 (paid, by a payment
+/// the import made for it) as void and then as paid again failed with
+/// "database error: UNIQUE constraint failed: payments.import_source,
+/// payments.external_id". Voiding released the made-up payment's
+/// application but kept the payment: $800 of credit nobody gave (Credit
+/// Balance $150 → $950, Total Collected unchanged), and paying again made
+/// the same payment a second time. The made-up rows go with the invoice's
+/// release now.
+#[test]
+fn voiding_an_imported_paid_invoice_takes_the_payment_made_for_it_along() {
+    use ardesk::import::{ImportOptions, run_import};
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
+    let mut store = ardesk::store::Store::open_in_memory().unwrap();
+    let files: Vec<_> = ["customers_all_columns_2025.csv", "invoices_default_2023.csv", "payments_default_2023.csv"]
+        .iter()
+        .map(|f| stripe(f))
+        .collect();
+    run_import(&mut store, &files, &ImportOptions::default(), false).unwrap();
+    let globex = store.resolve_customer("stripe:cus_T002Globex").unwrap();
+    let metrics =
+        |store: &ardesk::store::Store| store.figures(&store.customer(globex).unwrap(), today).unwrap().metrics;
+    let before = metrics(&store);
+    assert_eq!((before.credit_balance.minor, before.total_collected.minor), (15_000, 80_000));
+    let text = std::fs::read_to_string(stripe("invoices_default_2023.csv")).unwrap();
+    let header = text.lines().next().unwrap();
+    let row = |paid: &str, status: &str| {
+        format!(
+            "in_T0G1,800.00,send_invoice,true,usd,cus_T002Globex,2025-11-01 09:00,2025-12-01 09:00,GLOB-0001,true,,\
+             800.00,0.00,,,,800.00,{paid},{status}"
+        )
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let (void, both) = (dir.path().join("void.csv"), dir.path().join("both.csv"));
+    std::fs::write(&void, format!("{header}\n{}\n", row("0.00", "void"))).unwrap();
+    std::fs::write(&both, format!("{header}\n{}\n{}\n", row("0.00", "void"), row("800.00", "paid"))).unwrap();
+    // Void and paid again in one file: imports, and ends as it began.
+    let mut again = ardesk::store::Store::open_in_memory().unwrap();
+    run_import(&mut again, &files, &ImportOptions::default(), false).unwrap();
+    run_import(&mut again, &[both], &ImportOptions::default(), false).unwrap();
+    assert_eq!(metrics(&again), before);
+    assert_eq!(again.check(today).unwrap(), Vec::<String>::new());
+    // Void: nothing was collected on it any more, and no credit appears.
+    run_import(&mut store, &[void], &ImportOptions::default(), false).unwrap();
+    let after = metrics(&store);
+    assert_eq!((after.credit_balance.minor, after.total_collected.minor), (15_000, 0));
+    assert_eq!(store.check(today).unwrap(), Vec::<String>::new());
+}

@@ -36,14 +36,19 @@ impl Run<'_, '_> {
     }
 
     /// Removes the import's own applications from an invoice (before it
-    /// becomes a draft or cancelled); false when people's remain.
+    /// becomes a draft or cancelled); false when people's remain. The
+    /// payment and credits the import made for the invoice ("…#paid",
+    /// "…#refund", "…#credit") go with them: they stood for what the source
+    /// said was paid on it, and left behind they would be credit nobody gave.
     pub(crate) fn release_own(&mut self, src: ImportSource, invoice_id: i64) -> Result<bool, ImportError> {
         let mut people = false;
         for a in self.itx.applications(invoice_id, AppsOf::Invoice)? {
-            if a.from_source == Some(src) {
-                self.itx.delete_application(a.id)?;
-            } else {
-                people = true;
+            let made = a.from_external_id.as_deref().is_some_and(|e| e.contains('#'));
+            match (a.from_source == Some(src), made, a.payment_id, a.credit_id) {
+                (true, true, Some(p), _) => self.itx.delete_payment(p)?,
+                (true, true, None, Some(c)) => self.itx.delete_credit(c)?,
+                (true, ..) => self.itx.delete_application(a.id)?,
+                _ => people = true,
             }
         }
         Ok(!people)
