@@ -1,12 +1,14 @@
 //! Crash safety: a child process writes as fast as it can (invoices, bulk
-//! cancels, payments, a document upload of a few MiB) and is killed with
+//! cancels, payments, refunds, a document upload of a few MiB) and is killed with
 //! SIGKILL at random moments, 250 times (ARDESK_CRASH_KILLS to change). After every kill the
 //! database passes `integrity_check`, `foreign_key_check` and every money
 //! invariant and summary check, and holds no partial document.
 
 use ardesk::domain::Currency;
+use ardesk::domain::columns::{Seek, Sort, Tab};
 use ardesk::domain::edit::*;
-use ardesk::domain::status::{DocumentKind, InvoiceStatus};
+use ardesk::domain::model::PaymentRow;
+use ardesk::domain::status::{DocumentKind, InvoiceStatus, PaymentStatus};
 use ardesk::store::seed::NewCustomer;
 use ardesk::store::{OpenMode, Store};
 use chrono::{Duration, NaiveDate};
@@ -41,7 +43,7 @@ fn writer(db: &Path, upload: &Path, seed: u64) -> ! {
             std::process::exit(busy.min(100));
         }
         let n = rnd(1 << 40);
-        let result = match rnd(5) {
+        let result = match rnd(6) {
             0 | 1 => store
                 .create_invoice(
                     1,
@@ -73,6 +75,23 @@ fn writer(db: &Path, upload: &Path, seed: u64) -> ! {
                 let ids: Vec<i64> = (0..20).map(|_| 1 + rnd(400) as i64).collect();
                 store.cancel_invoices(1, &ids).map(|_| ())
             }
+            4 => {
+                // Part of the newest payment back: its credit, then invoices.
+                let sort = Sort::default_for(Tab::Payments);
+                match store.window::<PaymentRow>(1, sort, &Seek::First, 1).map(|w| w.into_iter().next()) {
+                    Ok(Some(k)) if k.row.status == PaymentStatus::Succeeded => {
+                        let left = k.row.amount.minor - k.row.refunded_minor;
+                        let draft = RefundDraft {
+                            refunded_on: today(),
+                            amount_minor: 1 + rnd(left as u64) as i64,
+                            reason: format!("R-{n}"),
+                        };
+                        store.refund_payment(k.row.id, k.row.version, &draft).map(|_| ())
+                    }
+                    Ok(_) => Ok(()),
+                    Err(e) => Err(e),
+                }
+            }
             _ => store.upload_document(1, upload, "scan.bin", DocumentKind::Other, None).and_then(|id| {
                 // Keep the file small: drop the previous upload.
                 match store.document_version(id - 1) {
@@ -85,6 +104,83 @@ fn writer(db: &Path, upload: &Path, seed: u64) -> ! {
             busy += 1;
         }
     }
+}
+
+/// Whole changes or none: every invoice, payment, cancel, refund and
+/// document the writer committed has its audit row, and no audit row lacks
+/// its change (each query counts violations).
+fn whole_changes(db: &Path) -> Vec<String> {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    let audited = |entity: &str, action: &str, id: &str| {
+        format!(
+            "EXISTS (SELECT 1 FROM audit_log a WHERE a.entity = '{entity}' AND a.action = '{action}' AND a.entity_id = {id})"
+        )
+    };
+    let last_refund = "(SELECT CAST(round(CAST(json_extract(a.after_json, '$.refunded') AS REAL) * 100) AS INTEGER)
+        FROM audit_log a WHERE a.entity = 'payment' AND a.action = 'refund' AND a.entity_id = p.id ORDER BY a.id DESC LIMIT 1)";
+    let checks = [
+        (
+            "invoice without its audit row",
+            format!("SELECT count(*) FROM invoices i WHERE NOT {}", audited("invoice", "create", "i.id")),
+        ),
+        (
+            "audited invoice that is not there",
+            "SELECT count(*) FROM audit_log a WHERE a.entity = 'invoice' AND a.action = 'create'
+            AND NOT EXISTS (SELECT 1 FROM invoices i WHERE i.id = a.entity_id)"
+                .to_string(),
+        ),
+        (
+            "payment without its audit row",
+            format!("SELECT count(*) FROM payments p WHERE NOT {}", audited("payment", "record", "p.id")),
+        ),
+        (
+            "audited payment that is not there",
+            "SELECT count(*) FROM audit_log a WHERE a.entity = 'payment' AND a.action = 'record'
+            AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.id = a.entity_id)"
+                .to_string(),
+        ),
+        (
+            "cancel without its audit row",
+            format!(
+                "SELECT count(*) FROM invoices i WHERE i.status = 'cancelled' AND NOT {}",
+                audited("invoice", "cancel", "i.id")
+            ),
+        ),
+        (
+            "audited cancel that did not land",
+            "SELECT count(*) FROM audit_log a WHERE a.action = 'cancel'
+            AND NOT EXISTS (SELECT 1 FROM invoices i WHERE i.id = a.entity_id AND i.status = 'cancelled')"
+                .to_string(),
+        ),
+        (
+            "refund that differs from its audit rows",
+            format!(
+                "SELECT count(*) FROM payments p
+            WHERE p.refunded_minor <> coalesce({last_refund}, 0)"
+            ),
+        ),
+        (
+            "document without its audit row",
+            format!("SELECT count(*) FROM documents d WHERE NOT {}", audited("document", "upload", "d.id")),
+        ),
+        (
+            "document gone without a delete audit row",
+            format!(
+                "SELECT count(*) FROM audit_log u WHERE u.entity = 'document'
+            AND u.action = 'upload' AND NOT EXISTS (SELECT 1 FROM documents d WHERE d.id = u.entity_id)
+            AND NOT {}",
+                audited("document", "delete", "u.entity_id")
+            ),
+        ),
+    ];
+    let mut wrong = Vec::new();
+    for (what, sql) in checks {
+        let n: i64 = conn.query_row(&sql, [], |r| r.get(0)).unwrap();
+        if n != 0 {
+            wrong.push(format!("{what}: {n}"));
+        }
+    }
+    wrong
 }
 
 fn setup(dir: &Path) -> (PathBuf, PathBuf) {
@@ -173,9 +269,17 @@ fn sigkill_at_random_moments_never_breaks_the_books() {
         let store = Store::open(&db, OpenMode::MustExist).unwrap();
         let problems = store.check(today()).unwrap();
         assert!(problems.is_empty(), "after kill {k}: {problems:?}");
+        let partial = whole_changes(&db);
+        assert!(partial.is_empty(), "after kill {k}, a change without its audit row or the reverse: {partial:?}");
         let c = store.customer(1).unwrap();
         assert_eq!(store.figures(&c, today()).unwrap(), store.figures_oracle(&c, today()).unwrap());
         seen_docs = store.figures(&c, today()).unwrap().counts[4];
     }
-    eprintln!("{kills} kills in {:.1?}; {seen_docs} whole documents stored", started.elapsed());
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let writes: i64 = conn.query_row("SELECT count(*) FROM audit_log", [], |r| r.get(0)).unwrap();
+    assert!(writes as u64 >= kills, "the writer got going between kills: {writes} writes in {kills} runs");
+    let refunds: i64 =
+        conn.query_row("SELECT count(*) FROM audit_log WHERE action = 'refund'", [], |r| r.get(0)).unwrap();
+    assert!(refunds > 0, "the write mix refunds payments");
+    eprintln!("{kills} kills in {:.1?}; {writes} writes; {seen_docs} whole documents stored", started.elapsed());
 }

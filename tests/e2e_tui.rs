@@ -100,7 +100,7 @@ fn create_an_invoice_then_cancel_it() {
 
 #[test]
 fn sigterm_and_sighup_restore_the_terminal() {
-    for sig in ["TERM", "HUP"] {
+    for sig in ["TERM", "HUP", "QUIT"] {
         let db = demo_db().to_str().unwrap().to_string();
         let mut tui = Tui::start(&["--db", &db, "--today", TODAY], 80, 24);
         tui.wait_for("Customers (");

@@ -16,7 +16,7 @@ use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 use ratatui::layout::Rect;
 use support::fixture::d;
-use support::keys::press;
+use support::keys::{press, render};
 
 const HOSTILE: &[&str] = &[
     "\x1b]52;c;ZWNobyBwd25lZA==\x07Evil Corp",
@@ -108,7 +108,9 @@ fn hostile_text_reaches_the_terminal_inert() {
     for i in 0..HOSTILE.len() + 1 {
         let mut keys: Vec<&str> = vec!["g"];
         keys.extend(std::iter::repeat_n("j", i));
-        keys.extend(["Enter", "1", "3", "4", "?", "Esc", "q"]);
+        // Every tab, the cancel confirmation, the refund refusal (the
+        // payment's reference is in it) and help.
+        keys.extend(["Enter", "1", "x", "n", "2", "3", "r", "Esc", "4", "5", "6", "?", "Esc", "q"]);
         bytes.extend(terminal_bytes(&mut app, &keys));
     }
     let text = String::from_utf8_lossy(&bytes);
@@ -145,4 +147,30 @@ fn hostile_text_is_stored_and_exported_exactly() {
     let mut r = csv::Reader::from_reader(out.as_slice());
     let row = r.records().next().unwrap().unwrap();
     assert_eq!(&row[0], HOSTILE[0], "exported exactly, quoted by CSV");
+}
+
+/// Cells of an import file come back in refusal reasons (the bad value is
+/// quoted): they reach the terminal inert too.
+#[test]
+fn hostile_cells_in_an_import_report_reach_the_terminal_inert() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("invoices.csv");
+    let header = "id,Amount Due,Billing,Closed,Currency,Customer,Date (UTC),Due Date (UTC),Number,Paid,Subscription,\
+                  Subtotal,Total Discount Amount,Applied Coupons,Tax,Tax Percent,Total,Amount Paid,Status";
+    let row = "in_X,\"\x1b]52;c;ZWNobw==\x07\",send_invoice,false,usd,cus_X,2026-01-05 09:00,2026-02-04 09:00,\
+               \"\x1b[2JX-1\",false,,1.00,0.00,,,,1.00,0.00,open";
+    std::fs::write(&file, format!("{header}\n{row}\n")).unwrap();
+    let mut app = App::new(store(), d("2026-03-01"), Rect::new(0, 0, 120, 40)).unwrap();
+    let typed = format!("type:{}", file.display());
+    let bytes = terminal_bytes(&mut app, &["I", &typed, "C-s"]);
+    let text = String::from_utf8_lossy(&bytes);
+    assert!(text.contains("refused"), "the refusal is shown: {text}");
+    for payload in ["\x1b]52", "\x1b[2J", "\x07"] {
+        assert!(!text.contains(payload), "{payload:?} reached the terminal");
+    }
+    assert!(text.contains("␛]52;c;ZWNobw==␇"), "the bad cell is quoted, inert");
+    // The whole report is shown, not cut to the form's one-line banner.
+    let screen = render(&app, 120, 40);
+    assert!(screen.contains("Import refused") && screen.contains("invoices.csv:2"), "{screen}");
+    assert!(screen.contains("is not an amount"), "{screen}");
 }

@@ -275,6 +275,7 @@ impl Probe for PaymentRow {
         match col {
             Col::PayDate => text(&iso(self.received_on)),
             Col::PayAmount => SortValue::Int(self.amount.minor),
+            Col::PayRefunded => SortValue::Int(self.refunded_minor),
             Col::PayReference => lower(&self.reference),
             Col::PayStatus => text(self.status.as_db()),
             Col::PayMethod => text(self.method.as_db()),

@@ -46,6 +46,7 @@ pub enum Action {
     ContractMenu,
     // Payments tab
     RecordPayment,
+    RefundPayment,
     // Contacts tab
     NewContact,
     EditContact,

@@ -57,6 +57,14 @@ pub enum Effect {
         customer_id: i64,
         draft: PaymentDraft,
     },
+    /// Refund a payment seen at `version`; unconfirmed, the app first asks
+    /// when invoices would take money back.
+    RefundPayment {
+        payment_id: i64,
+        version: i64,
+        draft: RefundDraft,
+        confirmed: bool,
+    },
     CreateContact {
         customer_id: i64,
         draft: ContactDraft,
@@ -161,6 +169,16 @@ pub fn perform(store: &mut Store, effect: &Effect) -> Result<String, StoreError>
                     ", {} kept as credit",
                     Money::new(out.unapplied_minor, draft.currency).display()
                 ));
+            }
+            msg
+        }
+        Effect::RefundPayment { payment_id, version, draft, .. } => {
+            let plan = store.refund_payment(*payment_id, *version, draft)?;
+            let money = |m| Money::new(m, plan.currency).display();
+            let mut msg = format!("Refunded {}", money(draft.amount_minor));
+            let reopened: Vec<&str> = plan.reversals.iter().map(|r| r.number.as_str()).collect();
+            if !reopened.is_empty() {
+                msg.push_str(&format!("; {} owe again", reopened.join(", ")));
             }
             msg
         }

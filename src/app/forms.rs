@@ -23,6 +23,7 @@ pub enum Purpose {
     EditContract { id: i64, version: i64, currency: Currency },
     EndContract { id: i64, version: i64 },
     Payment { customer_id: i64, currency: Currency, open: Vec<InvoiceRow> },
+    Refund(super::refund::Refunding),
     NewContact { customer_id: i64 },
     EditContact { id: i64, version: i64 },
     Upload { customer_id: i64, contracts: Vec<ContractRow> },
@@ -320,6 +321,7 @@ pub fn validate(form: &mut Form, purpose: &Purpose) -> Option<Effect> {
         Purpose::Payment { customer_id, currency, .. } => {
             payment_draft(form, *currency).map(|draft| Effect::RecordPayment { customer_id: *customer_id, draft })
         }
+        Purpose::Refund(r) => super::refund::validate(form, r),
         Purpose::NewContact { customer_id } => {
             contact_draft(form).map(|draft| Effect::CreateContact { customer_id: *customer_id, draft })
         }

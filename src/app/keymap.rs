@@ -111,6 +111,7 @@ pub static BINDINGS: &[Binding] = &[
     b(Contracts, &[k('m'), code(Enter)], "m/Enter", Action::ContractMenu, "actions", true),
     // Payments tab.
     b(Payments, &[k('p')], "p", Action::RecordPayment, "record payment", true),
+    b(Payments, &[k('r')], "r", Action::RefundPayment, "refund", true),
     // Contacts tab.
     b(Contacts, &[k('n')], "n", Action::NewContact, "new contact", true),
     b(Contacts, &[code(Enter)], "Enter", Action::EditContact, "edit", true),

@@ -12,6 +12,7 @@ pub mod forms;
 pub mod keymap;
 pub mod list_actions;
 pub mod page_actions;
+pub mod refund;
 pub mod settings;
 pub mod table;
 pub mod worker;
@@ -498,6 +499,9 @@ impl App {
         if let Effect::CreateCustomer { edit } = &effect {
             return self.create_customer(edit);
         }
+        if let Effect::RefundPayment { confirmed: false, .. } = &effect {
+            return self.confirm_refund(effect);
+        }
         match effect::perform(&mut self.store, &effect) {
             Ok(msg) => {
                 if matches!(self.dialogs.last(), Some(Dialog::Form(_))) {
@@ -549,21 +553,18 @@ impl App {
                 if matches!(self.dialogs.last(), Some(Dialog::Form(_))) {
                     self.dialogs.pop();
                 }
-                let mut lines: Vec<String> = report.to_string().lines().map(str::to_string).collect();
-                // Keep the question on screen: the counts and the first rows
-                // skipped; `ardesk import --dry-run` prints them all.
-                const SHOWN: usize = 16;
-                if lines.len() > SHOWN {
-                    let more = lines.len() - SHOWN;
-                    lines.truncate(SHOWN);
-                    lines.push(format!("… {more} more line(s): ardesk import --dry-run FILE… prints them all"));
-                }
+                let mut lines = report_lines(&report.to_string());
                 lines.push("Nothing has been written yet.".into());
                 self.dialogs.push(Dialog::Confirm(dialog::Confirm {
                     title: "Import these files?".into(),
                     lines,
                     on_yes: OnYes::Run(Effect::Import { files, dry_run: false }),
                 }));
+            }
+            // A refused run's report names the rows and why: more than the
+            // form's one-line banner holds.
+            Err(e) if e.to_string().contains('\n') => {
+                self.error("Import refused", &report_lines(&e.to_string()).join("\n"))
             }
             Err(e) => self.show_failure(e.to_string()),
         }
@@ -575,6 +576,19 @@ impl App {
             _ => self.error("Not saved", &text),
         }
     }
+}
+
+/// An import report that fits on screen: the counts and the first rows
+/// skipped or refused; `ardesk import --dry-run` prints them all.
+fn report_lines(report: &str) -> Vec<String> {
+    const SHOWN: usize = 16;
+    let mut lines: Vec<String> = report.lines().map(str::to_string).collect();
+    if lines.len() > SHOWN {
+        let more = lines.len() - SHOWN;
+        lines.truncate(SHOWN);
+        lines.push(format!("… {more} more line(s): ardesk import --dry-run FILE… prints them all"));
+    }
+    lines
 }
 
 /// Returns a customer id to open, if the action asks for one.

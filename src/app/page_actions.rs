@@ -32,6 +32,7 @@ impl App {
                 | Action::CancelSelected
                 | Action::ContractMenu
                 | Action::RecordPayment
+                | Action::RefundPayment
                 | Action::NewContact
                 | Action::EditContact
                 | Action::MakePrimary
@@ -161,6 +162,7 @@ impl App {
                 Ok(open) => self.open_form(forms::payment(&customer, open, today)),
                 Err(e) => self.error("Cannot record a payment", &e.to_string()),
             },
+            Action::RefundPayment => self.open_refund(),
             Action::NewContact => self.open_form(forms::contact(customer.id, None)),
             Action::EditContact => {
                 if let Some(c) = p.contacts.selected().cloned() {

@@ -74,6 +74,7 @@ pub enum Col {
     // Payments
     PayDate,
     PayAmount,
+    PayRefunded,
     PayReference,
     PayStatus,
     PayMethod,
@@ -102,7 +103,7 @@ impl Col {
         match tab {
             Tab::Invoices => &[InvNumber, InvTotal, InvDate, InvDue, InvStatus, InvContract, InvPeriod],
             Tab::Contracts => &[ConName, ConPeriod, ConKind, ConStatus, ConValue, ConTerms],
-            Tab::Payments => &[PayDate, PayAmount, PayReference, PayStatus, PayMethod, PayAppliedTo],
+            Tab::Payments => &[PayDate, PayAmount, PayRefunded, PayReference, PayStatus, PayMethod, PayAppliedTo],
             Tab::Contacts => &[CtName, CtEmail, CtPhone, CtRole, CtPrimary],
             Tab::Documents => &[DocName, DocUploaded, DocKind, DocContract, DocSize],
             Tab::Activity => &[ActWhen, ActWho, ActWhat],

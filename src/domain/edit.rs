@@ -59,6 +59,15 @@ pub struct PaymentDraft {
     pub allocation: Allocation,
 }
 
+/// Money given back on a succeeded payment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefundDraft {
+    pub refunded_on: NaiveDate,
+    pub amount_minor: i64,
+    /// Why, for the audit log ("duplicate charge", "goodwill").
+    pub reason: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ContactDraft {
     pub name: String,

@@ -121,6 +121,7 @@ fn fields(tab: Tab) -> &'static [(&'static str, Col, Kind)] {
         Tab::Payments => &[
             ("date", PayDate, Date),
             ("amount", PayAmount, Money),
+            ("refunded", PayRefunded, Money),
             ("reference", PayReference, Text),
             ("ref", PayReference, Text),
             ("status", PayStatus, Status),
@@ -266,15 +267,18 @@ pub fn date_range(value: &str) -> Result<(NaiveDate, NaiveDate), String> {
         let y: i32 = v.parse().map_err(|_| format!("\"{v}\" is not a year"))?;
         return Ok((ymd(y, 1, 1)?, ymd(y, 12, 31)?));
     }
+    // Four-digit years only: a date that SQLite stores and compares as text.
+    let year =
+        |y: &str| (y.len() == 4 && y.bytes().all(|b| b.is_ascii_digit())).then(|| y.parse::<i32>().ok()).flatten();
     if let Some((y, q)) = v.split_once("-Q").or_else(|| v.split_once("-q")) {
-        let y: i32 = y.parse().map_err(|_| format!("\"{v}\": use a quarter like 2025-Q3"))?;
+        let y = year(y).ok_or_else(|| format!("\"{v}\": use a quarter like 2025-Q3"))?;
         let q: u32 = q.parse().ok().filter(|q| (1..=4).contains(q)).ok_or(format!("\"{v}\": quarters are Q1 to Q4"))?;
         let m = (q - 1) * 3 + 1;
         return Ok((ymd(y, m, 1)?, ymd(y, m + 2, days_in_month(y, m + 2))?));
     }
     if v.len() == 7 && v.as_bytes()[4] == b'-' {
-        let (y, m) = (v[..4].parse::<i32>(), v[5..].parse::<u32>());
-        if let (Ok(y), Ok(m)) = (y, m)
+        let (y, m) = (year(&v[..4]), v[5..].parse::<u32>());
+        if let (Some(y), Ok(m)) = (y, m)
             && (1..=12).contains(&m)
         {
             return Ok((ymd(y, m, 1)?, ymd(y, m, days_in_month(y, m))?));

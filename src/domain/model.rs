@@ -100,6 +100,7 @@ pub struct PaymentRow {
     pub method: PaymentMethod,
     /// Invoice numbers this payment is applied to, comma separated.
     pub applied_to: String,
+    pub version: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -65,19 +65,25 @@ impl Read for LineCounter {
 }
 
 impl Breaks {
+    /// Passes the next line break: `\n`, or a `\r` not followed by `\n`
+    /// (old Mac line ends, which the CSV reader also ends records on). The
+    /// byte after a `\r` before a record's start has always been read.
+    fn pass(&mut self) {
+        if let Some((o, nl)) = self.pending.pop_front() {
+            let crlf = !nl && self.pending.front().is_some_and(|(n, is_nl)| *is_nl && *n == o + 1);
+            self.passed += usize::from(nl || !crlf);
+        }
+    }
+
     /// The line of a record whose parse began at byte `pos`: at its first
     /// byte, or on a line break before it.
     fn line_at(&mut self, pos: u64) -> usize {
         while self.pending.front().is_some_and(|(o, _)| *o < pos) {
-            if let Some((_, nl)) = self.pending.pop_front() {
-                self.passed += usize::from(nl);
-            }
+            self.pass();
         }
         let mut at = pos;
         while self.pending.front().is_some_and(|(o, _)| *o == at) {
-            if let Some((_, nl)) = self.pending.pop_front() {
-                self.passed += usize::from(nl);
-            }
+            self.pass();
             at += 1;
         }
         self.passed + 1

@@ -29,6 +29,7 @@ mod hubspot_labels;
 mod invoices;
 mod name_keys;
 mod payments;
+pub mod probe;
 pub mod quickbooks;
 mod quickbooks_api;
 pub mod record;

@@ -38,14 +38,19 @@ impl Run<'_, '_> {
     }
 
     /// Removes the import's own applications from an invoice (before it
-    /// becomes a draft or cancelled); false when people's remain.
+    /// becomes a draft or cancelled); false when people's remain. The
+    /// payment and credits the import made for the invoice ("…#paid",
+    /// "…#refund", "…#credit") go with them: they stood for what the source
+    /// said was paid on it, and left behind they would be credit nobody gave.
     pub(crate) fn release_own(&mut self, src: ImportSource, invoice_id: i64) -> Result<bool, ImportError> {
         let mut people = false;
         for a in self.itx.applications(invoice_id, AppsOf::Invoice)? {
-            if a.from_source == Some(src) {
-                self.itx.delete_application(a.id)?;
-            } else {
-                people = true;
+            let made = a.from_external_id.as_deref().is_some_and(|e| e.contains('#'));
+            match (a.from_source == Some(src), made, a.payment_id, a.credit_id) {
+                (true, true, Some(p), _) => self.itx.delete_payment(p)?,
+                (true, true, None, Some(c)) => self.itx.delete_credit(c)?,
+                (true, ..) => self.itx.delete_application(a.id)?,
+                _ => people = true,
             }
         }
         Ok(!people)
@@ -234,9 +239,14 @@ impl Run<'_, '_> {
             source_raw: "",
         };
         let cid = inv.customer_id;
-        self.own_row(src, cid, invoice_id, &w, &k_paid, false, made, on, own.get(&k_paid).copied())?;
-        self.own_row(src, cid, invoice_id, &w, &k_refund, true, refund, on, own.get(&k_refund).copied())?;
-        self.own_row(src, cid, invoice_id, &w, &k_credit, true, credit, inv.issue_date, own.get(&k_credit).copied())?;
+        let mut rows =
+            [(&k_paid, false, made, on), (&k_refund, true, refund, on), (&k_credit, true, credit, inv.issue_date)];
+        // Rows that shrink first, so the invoice is never applied beyond its
+        // total on the way (a refund that became a payment, say).
+        rows.sort_by_key(|(key, _, amount, _)| *amount - own.get(*key).map_or(0, |o| o.1));
+        for (key, credit, amount, on) in rows {
+            self.own_row(src, cid, invoice_id, &w, key, credit, amount, on, own.get(key).copied())?;
+        }
         let applied = real + people + made + refund + credit;
         let status = match inv.status {
             InvoiceStatus::Uncollectible => InvoiceStatus::Uncollectible,

@@ -142,7 +142,7 @@ impl TabRow for PaymentRow {
          p.applied_minor, p.reference, p.status, p.method, \
          (SELECT group_concat(number, ', ') FROM (SELECT i.number FROM applications a \
             JOIN invoices i ON i.id = a.invoice_id WHERE a.payment_id = p.id ORDER BY i.issue_date, i.id LIMIT 4)), \
-         (SELECT count(*) FROM applications a WHERE a.payment_id = p.id)";
+         (SELECT count(*) FROM applications a WHERE a.payment_id = p.id), p.version";
     const FROM: &'static str = "payments p";
     const WHERE: &'static str = "p.customer_id = ?1";
     const ID: &'static str = "p.id";
@@ -157,6 +157,7 @@ impl TabRow for PaymentRow {
         Some(match col {
             Col::PayDate => "p.received_on",
             Col::PayAmount => "p.amount_minor",
+            Col::PayRefunded => "p.refunded_minor",
             Col::PayReference => "lower(p.reference)",
             Col::PayStatus => "p.status",
             Col::PayMethod => "p.method",
@@ -182,6 +183,7 @@ impl TabRow for PaymentRow {
             status: stored(r, 7, PaymentStatus::from_db)?,
             method: stored(r, 8, PaymentMethod::from_db)?,
             applied_to,
+            version: r.get(11)?,
         })
     }
 }

@@ -74,12 +74,10 @@ pub fn contracts() -> Vec<Column<ContractRow>> {
 pub fn payments() -> Vec<Column<PaymentRow>> {
     vec![
         col(Col::PayDate, "Date", 10, 0, |r, _| iso(r.received_on).into()),
-        right(col(Col::PayAmount, "Amount", 13, 0, |r, _| {
-            let mut s = r.amount.display();
-            if r.refunded_minor > 0 && r.refunded_minor < r.amount.minor {
-                s = format!("{s}*");
-            }
-            s.into()
+        right(col(Col::PayAmount, "Amount", 13, 0, |r, _| r.amount.display().into())),
+        right(col(Col::PayRefunded, "Refunded", 12, 2, |r, _| {
+            let refunded = crate::domain::Money::new(r.refunded_minor, r.amount.currency);
+            if r.refunded_minor > 0 { refunded.display().into() } else { "".into() }
         })),
         col(Col::PayReference, "Reference", 16, 2, |r, _| r.reference.as_str().into()),
         col(Col::PayStatus, "Status", 11, 0, |r, _| {

@@ -8,9 +8,11 @@ mod customer;
 mod invoices;
 mod organization;
 mod payments;
+mod refunds;
 
 pub use invoices::CancelPreview;
 pub use payments::PaymentOutcome;
+pub use refunds::{RefundPlan, Reversal};
 
 use super::{Result, StoreError};
 use rusqlite::{OptionalExtension, Transaction};

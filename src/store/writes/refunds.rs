@@ -1,0 +1,280 @@
+//! Refunding a succeeded payment, as an accountant books it: the refund
+//! first takes the payment's unapplied remainder (customer credit), and only
+//! when it needs more does it take money back from the invoices the payment
+//! paid, newest application first; those invoices owe again (paid becomes
+//! open; partial and overdue follow from the balance). A payment refunded in
+//! full is `refunded`. Σ applied ≤ amount − refunded holds throughout.
+
+use super::{invalid, versioned};
+use crate::domain::Money;
+use crate::domain::date::iso;
+use crate::domain::edit::RefundDraft;
+use crate::domain::status::PaymentStatus;
+use crate::store::{Audit, Result, Store, StoreError, now_utc};
+use rusqlite::{Connection, OptionalExtension};
+use serde_json::json;
+
+/// Money taken back from one invoice.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reversal {
+    pub invoice_id: i64,
+    pub number: String,
+    pub amount_minor: i64,
+    /// The invoice was paid and owes again.
+    pub reopens: bool,
+}
+
+/// What a refund does (or did).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefundPlan {
+    pub payment_id: i64,
+    pub currency: crate::domain::Currency,
+    /// What could be refunded before: amount − refunded so far.
+    pub refundable_minor: i64,
+    /// Taken from the payment's unapplied remainder.
+    pub from_unapplied_minor: i64,
+    /// Taken back from invoices, newest application first.
+    pub reversals: Vec<Reversal>,
+    /// The payment's status after the refund.
+    pub status: PaymentStatus,
+}
+
+/// The payment as the refund finds it.
+struct Paid {
+    customer_id: i64,
+    reference: String,
+    amount: i64,
+    refunded: i64,
+    applied: i64,
+    status: String,
+    currency: crate::domain::Currency,
+    received_on: String,
+    version: i64,
+}
+
+fn load(conn: &Connection, payment_id: i64) -> Result<Paid> {
+    let row = conn
+        .query_row(
+            "SELECT customer_id, reference, amount_minor, refunded_minor, applied_minor, status, currency,
+                    received_on, version
+             FROM payments WHERE id = ?1",
+            [payment_id],
+            |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                    r.get::<_, String>(6)?,
+                    r.get(7)?,
+                    r.get(8)?,
+                ))
+            },
+        )
+        .optional()?;
+    let Some((customer_id, reference, amount, refunded, applied, status, cur, received_on, version)) = row else {
+        return Err(StoreError::NotFound(format!("payment #{payment_id} (it was deleted elsewhere)")));
+    };
+    let currency = cur.parse().map_err(|_| invalid(format!("payment #{payment_id} has a bad currency {cur}")))?;
+    Ok(Paid { customer_id, reference, amount, refunded, applied, status, currency, received_on, version })
+}
+
+fn label(p: &Paid, id: i64) -> String {
+    if p.reference.trim().is_empty() { format!("payment #{id}") } else { format!("payment {}", p.reference) }
+}
+
+/// Decides what refunding `amount_minor` of the payment takes from where;
+/// refuses what cannot be refunded. Reads only.
+fn plan(conn: &Connection, payment_id: i64, p: &Paid, amount_minor: i64) -> Result<RefundPlan> {
+    let money = |m| Money::new(m, p.currency).display();
+    if p.status == PaymentStatus::Refunded.as_db() {
+        return Err(invalid(format!("nothing is left to refund: {} was refunded in full", label(p, payment_id))));
+    }
+    if p.status != PaymentStatus::Succeeded.as_db() {
+        let status = PaymentStatus::from_db(&p.status).map_or(p.status.as_str(), |s| s.label());
+        return Err(invalid(format!(
+            "only a succeeded payment can be refunded; {} is {}",
+            label(p, payment_id),
+            status.to_lowercase()
+        )));
+    }
+    let refundable = p.amount - p.refunded;
+    if amount_minor <= 0 {
+        return Err(invalid("the refund must be more than zero"));
+    }
+    if amount_minor > refundable {
+        let already = if p.refunded > 0 { format!(", {} already refunded", money(p.refunded)) } else { String::new() };
+        return Err(invalid(format!(
+            "at most {} can be refunded ({} received{already})",
+            money(refundable),
+            money(p.amount)
+        )));
+    }
+    let unapplied = p.amount - p.refunded - p.applied;
+    let from_unapplied = amount_minor.min(unapplied);
+    let mut need = amount_minor - from_unapplied;
+    let mut reversals = Vec::new();
+    if need > 0 {
+        let mut stmt = conn.prepare_cached(
+            "SELECT i.id, i.number, a.amount_minor, i.status FROM applications a JOIN invoices i ON i.id = a.invoice_id
+             WHERE a.payment_id = ?1 ORDER BY a.applied_on DESC, a.id DESC",
+        )?;
+        let apps: Vec<(i64, String, i64, String)> = stmt
+            .query_map([payment_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        for (invoice_id, number, applied, status) in apps {
+            if need == 0 {
+                break;
+            }
+            let take = applied.min(need);
+            need -= take;
+            match reversals.iter_mut().find(|r: &&mut Reversal| r.invoice_id == invoice_id) {
+                Some(r) => r.amount_minor += take,
+                None => reversals.push(Reversal { invoice_id, number, amount_minor: take, reopens: status == "paid" }),
+            }
+        }
+    }
+    if need > 0 {
+        return Err(invalid(format!(
+            "{}'s applications add up to less than its applied amount: run ardesk check",
+            label(p, payment_id)
+        )));
+    }
+    let status = if amount_minor == refundable { PaymentStatus::Refunded } else { PaymentStatus::Succeeded };
+    Ok(RefundPlan {
+        payment_id,
+        currency: p.currency,
+        refundable_minor: refundable,
+        from_unapplied_minor: from_unapplied,
+        reversals,
+        status,
+    })
+}
+
+/// Takes `take` back from the payment's applications to one invoice, newest
+/// first: an application is deleted, and one that is only partly taken is
+/// made anew with the rest (applications never change).
+fn reverse(tx: &rusqlite::Transaction<'_>, payment_id: i64, invoice_id: i64, mut take: i64) -> Result<()> {
+    let apps: Vec<(i64, i64, String)> = tx
+        .prepare_cached(
+            "SELECT id, amount_minor, applied_on FROM applications WHERE payment_id = ?1 AND invoice_id = ?2
+             ORDER BY applied_on DESC, id DESC",
+        )?
+        .query_map((payment_id, invoice_id), |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (id, amount, applied_on) in apps {
+        if take == 0 {
+            break;
+        }
+        tx.execute("DELETE FROM applications WHERE id = ?1", [id])?;
+        let part = amount.min(take);
+        take -= part;
+        if part < amount {
+            tx.execute(
+                "INSERT INTO applications(invoice_id, payment_id, amount_minor, applied_on, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                (invoice_id, payment_id, amount - part, applied_on, now_utc()),
+            )?;
+        }
+    }
+    Ok(())
+}
+
+impl Store {
+    /// What refunding `amount_minor` of a payment would do; writes nothing.
+    pub fn refund_preview(&self, payment_id: i64, amount_minor: i64) -> Result<RefundPlan> {
+        let p = load(self.conn(), payment_id)?;
+        plan(self.conn(), payment_id, &p, amount_minor)
+    }
+
+    /// Refunds part or all of a succeeded payment seen at `version`, in one
+    /// transaction with an audit row for the payment and one for each
+    /// invoice that owes again.
+    pub fn refund_payment(&mut self, payment_id: i64, version: i64, d: &RefundDraft) -> Result<RefundPlan> {
+        let reason = d.reason.trim();
+        if reason.is_empty() {
+            return Err(invalid("say why the money is refunded"));
+        }
+        let who = self.who().to_string();
+        self.write(|tx| {
+            let p = load(tx, payment_id)?;
+            let what = label(&p, payment_id);
+            if p.version != version {
+                return Err(StoreError::Conflict(format!("{what} was changed by someone else since you opened it")));
+            }
+            if iso(d.refunded_on) < p.received_on {
+                return Err(invalid(format!(
+                    "the refund date {} is before the payment was received ({})",
+                    iso(d.refunded_on),
+                    p.received_on
+                )));
+            }
+            let plan = plan(tx, payment_id, &p, d.amount_minor)?;
+            let at = now_utc();
+            let money = |m| Money::new(m, p.currency);
+            let mut reopen = tx.prepare_cached(
+                "UPDATE invoices SET status = 'open', version = version + 1
+                 WHERE id = ?1 AND status = 'paid' AND applied_minor < total_minor",
+            )?;
+            for r in &plan.reversals {
+                reverse(tx, payment_id, r.invoice_id, r.amount_minor)?;
+                if r.reopens && reopen.execute([r.invoice_id])? == 1 {
+                    Audit {
+                        customer_id: Some(p.customer_id),
+                        entity: "invoice",
+                        entity_id: Some(r.invoice_id),
+                        action: "reopen",
+                        summary: format!(
+                            "invoice {} owes {} again: {what} was refunded",
+                            r.number,
+                            money(r.amount_minor).display()
+                        ),
+                        before: Some(json!({"status": "paid"})),
+                        after: Some(json!({"status": "open", "reversed": money(r.amount_minor).plain()})),
+                    }
+                    .write_at(tx, &who, &at)?;
+                }
+            }
+            versioned(
+                tx,
+                "UPDATE payments SET refunded_minor = refunded_minor + ?3, status = ?4, version = version + 1
+                 WHERE id = ?1 AND version = ?2",
+                &[&payment_id, &version, &d.amount_minor, &plan.status.as_db()],
+                "payments",
+                payment_id,
+                &what,
+            )?;
+            let spread: Vec<String> =
+                plan.reversals.iter().map(|r| format!("{} {}", r.number, money(r.amount_minor).display())).collect();
+            let from = match (plan.from_unapplied_minor, spread.is_empty()) {
+                (_, true) => "from its unapplied credit".to_string(),
+                (0, false) => format!("taken back from {}", spread.join(", ")),
+                (u, false) => format!("{} from its unapplied credit, then {}", money(u).display(), spread.join(", ")),
+            };
+            Audit {
+                customer_id: Some(p.customer_id),
+                entity: "payment",
+                entity_id: Some(payment_id),
+                action: "refund",
+                summary: format!(
+                    "refunded {} of {what} on {}, {from}: {reason}",
+                    money(d.amount_minor).display(),
+                    iso(d.refunded_on)
+                ),
+                before: Some(json!({"status": p.status, "refunded": money(p.refunded).plain(),
+                    "applied": money(p.applied).plain()})),
+                after: Some(
+                    json!({"status": plan.status.as_db(), "refunded": money(p.refunded + d.amount_minor).plain(),
+                    "applied": money(p.applied - (d.amount_minor - plan.from_unapplied_minor)).plain(),
+                    "refund": {"on": iso(d.refunded_on), "amount": money(d.amount_minor).plain(), "reason": reason},
+                    "reversed": plan.reversals.iter().map(|r| json!({"invoice": r.number,
+                        "amount": money(r.amount_minor).plain(), "reopened": r.reopens})).collect::<Vec<_>>()}),
+                ),
+            }
+            .write_at(tx, &who, &at)?;
+            Ok(plan)
+        })
+    }
+}

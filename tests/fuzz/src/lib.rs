@@ -1,0 +1,129 @@
+//! What the fuzz targets share: the input written to a scratch file (the
+//! importers read files), and the checks every parsed record must pass —
+//! the same rules `schema.sql` enforces, so a record that passes them can
+//! be written without a database error.
+
+use ardesk::domain::status::PaymentStatus;
+use ardesk::import::{ImportError, IssueKind, ObjectKind, Record, Sink};
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+/// Writes `bytes` to this process's scratch file named `name` and returns
+/// its path.
+pub fn scratch(name: &str, bytes: &[u8]) -> PathBuf {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    let dir = DIR.get_or_init(|| {
+        let d = std::env::temp_dir().join(format!("ardesk-fuzz-{}", std::process::id()));
+        std::fs::create_dir_all(&d).expect("scratch directory");
+        d
+    });
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).expect("scratch file");
+    path
+}
+
+/// The scratch file's name for a selector: no extension (sniffed), `.csv`
+/// or `.json`.
+pub fn scratch_name(sel: u8) -> &'static str {
+    ["input", "input.csv", "input.json"][sel as usize % 3]
+}
+
+/// Panics when a record breaks a rule the database would refuse it for.
+pub fn check_record(r: &Record) {
+    match r {
+        Record::Customer(c) => {
+            assert!(!c.external_id.trim().is_empty(), "customer without an id: {c:?}");
+            assert!(!c.name.trim().is_empty(), "customer without a name: {c:?}");
+            assert!(c.credit_minor >= 0, "negative credit: {c:?}");
+        }
+        Record::Invoice(i) => {
+            assert!(!i.external_id.trim().is_empty(), "invoice without an id: {i:?}");
+            assert!(!i.number.trim().is_empty(), "invoice without a number: {i:?}");
+            assert!(i.due_date >= i.issue_date, "due before issue: {i:?}");
+            if let Some((a, b)) = i.period {
+                assert!(b >= a, "period ends before it starts: {i:?}");
+            }
+            assert!(i.total_minor >= 0, "negative total: {i:?}");
+            assert!(i.amount_paid_minor >= 0 && i.credit_applied_minor >= 0, "negative paid or credit: {i:?}");
+        }
+        Record::Payment(p) => {
+            assert!(!p.external_id.trim().is_empty(), "payment without an id: {p:?}");
+            assert!(p.amount_minor > 0, "payment of nothing: {p:?}");
+            assert!((0..=p.amount_minor).contains(&p.refunded_minor), "refund out of range: {p:?}");
+            if p.status == PaymentStatus::Refunded {
+                assert_eq!(p.refunded_minor, p.amount_minor, "refunded status with a partial refund: {p:?}");
+            }
+            if !matches!(p.status, PaymentStatus::Succeeded | PaymentStatus::Refunded) {
+                assert_eq!(p.refunded_minor, 0, "refund on a payment that did not succeed: {p:?}");
+            }
+        }
+        Record::Contact(c) => {
+            assert!(!c.external_id.trim().is_empty(), "contact without an id: {c:?}");
+            assert!(!c.name.trim().is_empty(), "contact without a name: {c:?}");
+        }
+    }
+    assert!(r.line() >= 1, "a record without its line: {r:?}");
+}
+
+/// A sink that checks and counts what a parser sends.
+#[derive(Debug, Default)]
+pub struct Checker {
+    pub records: usize,
+    pub issues: usize,
+}
+
+impl Sink for Checker {
+    fn record(&mut self, record: Record) -> Result<(), ImportError> {
+        check_record(&record);
+        self.records += 1;
+        Ok(())
+    }
+
+    fn issue(&mut self, line: usize, _kind: IssueKind, _object: ObjectKind, reason: String) {
+        assert!(!reason.trim().is_empty(), "an issue without a reason at line {line}");
+        assert!(line >= 1, "an issue without its line: {reason}");
+        self.issues += 1;
+    }
+}
+
+/// An error must say something.
+pub fn check_error(e: &ImportError) {
+    assert!(!e.to_string().trim().is_empty(), "an error without a message: {e:?}");
+}
+
+/// Stripe's customers, invoices and payments fixtures imported into an
+/// in-memory database: something to filter and to merge imports into.
+pub fn books() -> ardesk::store::Store {
+    let mut store = ardesk::store::Store::open_in_memory().expect("in-memory database");
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures/import/stripe");
+    let files: Vec<PathBuf> =
+        ["customers_all_columns_2025.csv", "invoices_default_2023.csv", "payments_default_2023.csv"]
+            .iter()
+            .map(|f| dir.join(f))
+            .collect();
+    ardesk::import::run_import(&mut store, &files, &ardesk::import::ImportOptions::default(), false)
+        .expect("the fixtures import");
+    store
+}
+
+/// Import options from two selector bytes: `--source` one of the
+/// registered sources (`sources()`, so a new source is fuzzed as soon as it
+/// is registered) or none, `--object` one of the kinds or none, and the
+/// flags.
+pub fn options(a: u8, b: u8) -> ardesk::import::ImportOptions {
+    use ardesk::import::ObjectKind::*;
+    let sources = ardesk::import::sources();
+    let source = match (a as usize / 3) % (sources.len() + 1) {
+        0 => None,
+        i => Some(sources[i - 1].id()),
+    };
+    let object = [None, Some(Customers), Some(Companies), Some(Invoices), Some(Payments), Some(Contacts), Some(Mixed)]
+        [b as usize % 7];
+    ardesk::import::ImportOptions {
+        source,
+        object,
+        dry_run: true,
+        allow_test_mode: b & 0x40 != 0,
+        skip_bad_rows: b & 0x80 != 0,
+    }
+}

@@ -1,0 +1,254 @@
+//! Refunds: the unapplied remainder goes first, then applications newest
+//! first (their invoices owe again); one transaction with audit rows; a
+//! refused refund changes nothing; a stale version is a conflict.
+
+use ardesk::domain::Currency;
+use ardesk::domain::columns::{Seek, Sort, Tab};
+use ardesk::domain::date::parse_date;
+use ardesk::domain::edit::*;
+use ardesk::domain::model::*;
+use ardesk::domain::status::*;
+use ardesk::store::seed::*;
+use ardesk::store::writes::Reversal;
+use ardesk::store::{OpenMode, Store, StoreError};
+use chrono::NaiveDate;
+use std::path::Path;
+
+fn d(s: &str) -> NaiveDate {
+    parse_date(s).unwrap()
+}
+
+fn today() -> NaiveDate {
+    d("2026-03-01")
+}
+
+/// Acme (USD): A-1 $100 due 01-31 and A-2 $200 due 03-03, both paid by one
+/// $500 payment (A-1 first), $200 left unapplied; a failed $70 payment.
+fn fixture(path: &Path) -> Store {
+    let mut store = Store::open(path, OpenMode::Create).unwrap();
+    store.set_who("tester");
+    let s = store.seeder().unwrap();
+    let acme = s
+        .customer(&NewCustomer {
+            name: "Acme",
+            legal_name: "",
+            billing_email: "",
+            currency: Currency::USD,
+            import: None,
+            invoices_paused: false,
+            portal: false,
+        })
+        .unwrap();
+    for (n, issue, total) in [("A-1", "2026-01-01", 10_000), ("A-2", "2026-02-01", 20_000)] {
+        s.invoice(&NewInvoice {
+            customer_id: acme,
+            contract_id: None,
+            number: n,
+            issue_date: d(issue),
+            due_date: d(issue) + chrono::Duration::days(30),
+            period: None,
+            currency: Currency::USD,
+            total_minor: total,
+            status: InvoiceStatus::Open,
+        })
+        .unwrap();
+    }
+    s.payment(&NewPayment {
+        customer_id: acme,
+        received_on: d("2026-02-10"),
+        amount_minor: 7_000,
+        refunded_minor: 0,
+        currency: Currency::USD,
+        reference: "DECLINED",
+        status: PaymentStatus::Failed,
+        method: PaymentMethod::Automatic,
+    })
+    .unwrap();
+    s.commit().unwrap();
+    let pay = PaymentDraft {
+        received_on: d("2026-02-15"),
+        amount_minor: 50_000,
+        currency: Currency::USD,
+        reference: "WIRE-1".into(),
+        allocation: Allocation::OldestFirst,
+    };
+    let out = store.record_payment(acme, &pay).unwrap();
+    assert_eq!(out.unapplied_minor, 20_000);
+    store
+}
+
+fn payment(store: &Store, reference: &str) -> PaymentRow {
+    let rows = store.window::<PaymentRow>(1, Sort::default_for(Tab::Payments), &Seek::First, 50).unwrap();
+    rows.into_iter().map(|k| k.row).find(|p| p.reference == reference).unwrap()
+}
+
+fn invoice(store: &Store, number: &str) -> InvoiceRow {
+    let rows = store.window::<InvoiceRow>(1, Sort::default_for(Tab::Invoices), &Seek::First, 50).unwrap();
+    rows.into_iter().map(|k| k.row).find(|i| i.number == number).unwrap()
+}
+
+fn refund(amount_minor: i64, on: &str, reason: &str) -> RefundDraft {
+    RefundDraft { refunded_on: d(on), amount_minor, reason: reason.into() }
+}
+
+/// The audit rows about refunds, oldest first: (entity, action, summary, after).
+fn audit(path: &Path) -> Vec<(String, String, String, serde_json::Value)> {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    let mut stmt = conn
+        .prepare("SELECT entity, action, summary, after_json FROM audit_log WHERE action IN ('refund', 'reopen') ORDER BY id")
+        .unwrap();
+    stmt.query_map([], |r| {
+        let after: String = r.get(3)?;
+        Ok((r.get(0)?, r.get(1)?, r.get(2)?, serde_json::from_str(&after).unwrap()))
+    })
+    .unwrap()
+    .collect::<rusqlite::Result<_>>()
+    .unwrap()
+}
+
+fn consistent(store: &Store) {
+    assert_eq!(store.check(today()).unwrap(), Vec::<String>::new());
+    let c = store.customer(1).unwrap();
+    assert_eq!(store.figures(&c, today()).unwrap(), store.figures_oracle(&c, today()).unwrap());
+}
+
+#[test]
+fn the_unapplied_remainder_goes_first_then_the_newest_applications() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("r.db");
+    let mut store = fixture(&path);
+    let c = store.customer(1).unwrap();
+    let before = store.figures(&c, today()).unwrap().metrics;
+    assert_eq!((before.total_collected.minor, before.credit_balance.minor), (50_000, 20_000));
+
+    // $150 of the $200 unapplied: no invoice is touched.
+    let p = payment(&store, "WIRE-1");
+    let plan = store.refund_payment(p.id, p.version, &refund(15_000, "2026-02-20", "overpaid")).unwrap();
+    assert_eq!((plan.from_unapplied_minor, plan.reversals.len(), plan.status), (15_000, 0, PaymentStatus::Succeeded));
+    let p = payment(&store, "WIRE-1");
+    assert_eq!((p.refunded_minor, p.applied_minor, p.status), (15_000, 30_000, PaymentStatus::Succeeded));
+    assert_eq!(invoice(&store, "A-2").status, InvoiceStatus::Paid);
+    consistent(&store);
+
+    // $150 more: the last $50 of credit, then $100 back from A-2, the newer
+    // application, which owes again (partially paid, due in the future).
+    let preview = store.refund_preview(p.id, 15_000).unwrap();
+    let plan = store.refund_payment(p.id, p.version, &refund(15_000, "2026-02-21", "duplicate")).unwrap();
+    assert_eq!(plan, preview, "the preview says what the refund does");
+    assert_eq!(plan.from_unapplied_minor, 5_000);
+    assert_eq!(
+        plan.reversals,
+        vec![Reversal {
+            invoice_id: invoice(&store, "A-2").id,
+            number: "A-2".into(),
+            amount_minor: 10_000,
+            reopens: true
+        }]
+    );
+    let a2 = invoice(&store, "A-2");
+    assert_eq!((a2.status, a2.applied_minor), (InvoiceStatus::Open, 10_000));
+    assert_eq!(a2.display_status(today()), DisplayStatus::PartiallyPaid);
+    consistent(&store);
+
+    // The remaining $200: the rest of A-2, then A-1, now overdue; the
+    // payment is refunded and counts for nothing.
+    let p = payment(&store, "WIRE-1");
+    let plan = store.refund_payment(p.id, p.version, &refund(20_000, "2026-03-01", "contract cancelled")).unwrap();
+    assert_eq!(plan.status, PaymentStatus::Refunded);
+    assert_eq!(
+        plan.reversals.iter().map(|r| (r.number.as_str(), r.amount_minor)).collect::<Vec<_>>(),
+        [("A-2", 10_000), ("A-1", 10_000)]
+    );
+    let p = payment(&store, "WIRE-1");
+    assert_eq!((p.refunded_minor, p.applied_minor, p.status), (50_000, 0, PaymentStatus::Refunded));
+    assert_eq!(invoice(&store, "A-1").display_status(today()), DisplayStatus::Overdue);
+    let m = store.figures(&c, today()).unwrap().metrics;
+    assert_eq!((m.total_collected.minor, m.collected_count, m.credit_balance.minor), (0, 0, 0));
+    assert_eq!((m.outstanding.minor, m.billed_collected.minor), (30_000, 0));
+    consistent(&store);
+
+    let rows = audit(&path);
+    let summaries: Vec<&str> = rows.iter().map(|r| r.2.as_str()).collect();
+    assert_eq!(
+        summaries,
+        [
+            "refunded $150.00 of payment WIRE-1 on 2026-02-20, from its unapplied credit: overpaid",
+            "invoice A-2 owes $100.00 again: payment WIRE-1 was refunded",
+            "refunded $150.00 of payment WIRE-1 on 2026-02-21, $50.00 from its unapplied credit, then A-2 $100.00: duplicate",
+            "invoice A-1 owes $100.00 again: payment WIRE-1 was refunded",
+            "refunded $200.00 of payment WIRE-1 on 2026-03-01, taken back from A-2 $100.00, A-1 $100.00: contract cancelled",
+        ]
+    );
+    assert!(rows.iter().all(|r| r.0 == "payment" || r.0 == "invoice"));
+    let last = &rows[rows.len() - 1].3;
+    assert_eq!(last["status"], "refunded");
+    assert_eq!(last["refunded"], "500.00");
+    assert_eq!(
+        last["refund"],
+        serde_json::json!({"on": "2026-03-01", "amount": "200.00", "reason": "contract cancelled"})
+    );
+}
+
+#[test]
+fn a_refused_refund_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("r.db");
+    let mut store = fixture(&path);
+    let p = payment(&store, "WIRE-1");
+    let failed = payment(&store, "DECLINED");
+    let version = store.data_version().unwrap();
+    let cases: Vec<(i64, i64, RefundDraft, &str)> = vec![
+        (p.id, p.version, refund(0, "2026-02-20", "x"), "more than zero"),
+        (p.id, p.version, refund(50_001, "2026-02-20", "x"), "at most $500.00 can be refunded"),
+        (p.id, p.version, refund(100, "2026-02-20", "  "), "say why"),
+        (p.id, p.version, refund(100, "2026-02-14", "early"), "before the payment was received (2026-02-15)"),
+        (failed.id, failed.version, refund(100, "2026-02-20", "x"), "only a succeeded payment can be refunded"),
+        (9_999, 1, refund(100, "2026-02-20", "x"), "not found"),
+    ];
+    for (id, v, draft, why) in cases {
+        let e = store.refund_payment(id, v, &draft).unwrap_err();
+        assert!(e.to_string().contains(why), "{e} (expected {why})");
+    }
+    assert_eq!(payment(&store, "WIRE-1"), p);
+    assert_eq!(invoice(&store, "A-2").status, InvoiceStatus::Paid);
+    assert!(audit(&path).is_empty());
+    assert_eq!(store.data_version().unwrap(), version);
+    consistent(&store);
+
+    // Fully refunded, nothing is left to refund.
+    store.refund_payment(p.id, p.version, &refund(50_000, "2026-02-20", "all of it")).unwrap();
+    let p = payment(&store, "WIRE-1");
+    let e = store.refund_payment(p.id, p.version, &refund(1, "2026-02-20", "more")).unwrap_err();
+    assert!(e.to_string().contains("refunded"), "{e}");
+}
+
+#[test]
+fn a_refund_of_a_payment_changed_elsewhere_is_a_conflict() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("r.db");
+    let mut a = fixture(&path);
+    let mut b = Store::open(&path, OpenMode::MustExist).unwrap();
+    let seen = payment(&a, "WIRE-1");
+    b.refund_payment(seen.id, seen.version, &refund(10_000, "2026-02-20", "first")).unwrap();
+    let e = a.refund_payment(seen.id, seen.version, &refund(45_000, "2026-02-20", "second")).unwrap_err();
+    assert!(matches!(e, StoreError::Conflict(_)), "{e:?}");
+    assert!(e.to_string().starts_with("changed elsewhere — reload"), "{e}");
+    let now = payment(&a, "WIRE-1");
+    assert_eq!((now.refunded_minor, now.version), (10_000, seen.version + 1));
+    assert_eq!(audit(&path).len(), 1);
+    consistent(&a);
+}
+
+#[test]
+fn a_partial_application_is_made_anew_with_the_rest() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = fixture(&dir.path().join("r.db"));
+    let p = payment(&store, "WIRE-1");
+    // $200 of credit and $30 of A-2's $200.
+    store.refund_payment(p.id, p.version, &refund(23_000, "2026-02-20", "partial")).unwrap();
+    let a2 = invoice(&store, "A-2");
+    assert_eq!((a2.applied_minor, a2.status), (17_000, InvoiceStatus::Open));
+    let p = payment(&store, "WIRE-1");
+    assert_eq!((p.applied_minor, p.applied_to.as_str()), (27_000, "A-1, A-2"));
+    consistent(&store);
+}
