@@ -27,7 +27,8 @@ fn opens_a_customer_and_shows_its_metrics() {
     tui.send("\r");
     tui.wait(&format!("{name} as the only match"), |s| s.contains(" 1 of "));
     tui.send("\r");
-    let screen = tui.wait_for("Billed & Collected");
+    // The whole page, not a frame caught half drawn: the tab bar comes last.
+    let screen = tui.wait_page();
     assert!(screen.contains(&format!("{name} ✎")), "header shows the name:\n{screen}");
     assert!(screen.contains(&legal), "header shows the legal name:\n{screen}");
     assert!(screen.contains(&shown_outstanding), "Outstanding {shown_outstanding} on screen:\n{screen}");
@@ -37,7 +38,7 @@ fn opens_a_customer_and_shows_its_metrics() {
     tui.resize(20, 5);
     std::thread::sleep(std::time::Duration::from_millis(300));
     tui.resize(120, 40);
-    let screen = tui.wait_for("Billed & Collected");
+    let screen = tui.wait_page();
     assert!(screen.contains(&shown_outstanding));
 
     // Back to the list, then quit: exit 0 and the alternate screen is left.
@@ -72,7 +73,7 @@ fn create_an_invoice_then_cancel_it() {
     std::fs::copy(demo_db(), &db).unwrap();
     let db = db.to_str().unwrap();
     let mut tui = Tui::start(&["--db", db, "--today", TODAY, "--customer", "1"], 120, 40);
-    let screen = tui.wait_for("Billed & Collected");
+    let screen = tui.wait_page();
     let before = outstanding(&screen);
     tui.send("i");
     tui.wait_for("Create invoice");
@@ -136,13 +137,13 @@ fn a_panic_restores_the_terminal_and_says_what_happened() {
 fn resize_storm_and_tiny_sizes_keep_it_running() {
     let db = demo_db().to_str().unwrap().to_string();
     let mut tui = Tui::start(&["--db", &db, "--today", TODAY, "--customer", "1"], 100, 30);
-    tui.wait_for("Billed & Collected");
+    tui.wait_page();
     for i in 0..60u16 {
         tui.resize(1 + (i * 7) % 130, 1 + (i * 5) % 45);
         std::thread::sleep(std::time::Duration::from_millis(5));
     }
     tui.resize(100, 30);
-    tui.wait_for("Billed & Collected");
+    tui.wait_page();
     tui.send("q");
     tui.send("q");
     assert_eq!(tui.wait_exit(), 0);
@@ -180,7 +181,7 @@ fn o_shows_the_source_link_as_a_hyperlink_and_copies_it() {
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
     let url = v["external_url"].as_str().unwrap().to_string();
     let mut tui = Tui::start(&["--db", &db, "--today", TODAY, "--customer", "1"], 120, 40);
-    tui.wait_for("Billed & Collected");
+    tui.wait_page();
     tui.send("o");
     let screen = tui.wait_for("View in Stripe");
     assert!(screen.contains(&url), "{screen}");

@@ -114,6 +114,12 @@ impl Tui {
         }
     }
 
+    /// Waits for a whole customer page, not a frame caught half drawn: the
+    /// tab bar comes after the cards.
+    pub fn wait_page(&self) -> String {
+        self.wait("the customer page", |s| s.contains("Billed & Collected") && s.contains("1 Invoices ("))
+    }
+
     pub fn wait_for(&self, text: &str) -> String {
         self.wait(text, |s| s.contains(text))
     }
