@@ -229,13 +229,7 @@ pub fn perform(store: &mut Store, effect: &Effect) -> Result<String, StoreError>
             let opts = crate::import::ImportOptions { dry_run: *dry_run, ..Default::default() };
             let report = crate::import::run_import(store, files, &opts, false)
                 .map_err(|e| StoreError::Invalid(e.to_string()))?;
-            let count = |w| report.count(w);
-            let (c, u) =
-                [crate::import::Counted::Customers, crate::import::Counted::Invoices, crate::import::Counted::Payments]
-                    .into_iter()
-                    .map(count)
-                    .fold((0, 0), |(c, u), n| (c + n.created, u + n.updated));
-            format!("Imported {} file(s): {c} created, {u} updated", files.len())
+            format!("Imported {} file(s): {}", files.len(), report.summary())
         }
         Effect::Export { customer_id, tab, view, path, overwrite } => {
             let n = crate::export::to_file(store, *customer_id, *tab, view, path, *overwrite)?;

@@ -129,6 +129,31 @@ impl ImportReport {
         self.counts.values().map(|c| c.created + c.updated).sum()
     }
 
+    /// One line of what changed, for a status line: "4 customers and 4
+    /// contacts created, 1 invoice updated", or "nothing changed".
+    pub fn summary(&self) -> String {
+        let part = |pick: fn(&Counts) -> u64, verb: &str| {
+            let items: Vec<String> = self
+                .counts
+                .iter()
+                .filter(|(_, c)| pick(c) > 0)
+                .map(|(what, c)| {
+                    let n = pick(c);
+                    let label = what.label();
+                    format!("{n} {}", if n == 1 { label.trim_end_matches('s') } else { label })
+                })
+                .collect();
+            match items.as_slice() {
+                [] => None,
+                [one] => Some(format!("{one} {verb}")),
+                [init @ .., last] => Some(format!("{} and {last} {verb}", init.join(", "))),
+            }
+        };
+        let parts: Vec<String> =
+            [part(|c| c.created, "created"), part(|c| c.updated, "updated")].into_iter().flatten().collect();
+        if parts.is_empty() { "nothing changed".into() } else { parts.join("; ") }
+    }
+
     pub(crate) fn issue(&mut self, file: usize, line: usize, kind: IssueKind, object: Counted, reason: String) {
         let t = self.tally(object);
         match kind {
@@ -275,5 +300,23 @@ mod tests {
         assert!(text.contains("customers.csv:2 customer cus_1 name: yours \"Acme ␛[31m\", file \"ACME\""), "{text}");
         assert!(text.contains("(written)"));
         assert_eq!(r.count(Counted::Customers).skipped, 1);
+    }
+}
+
+#[cfg(test)]
+mod summary_tests {
+    use super::*;
+
+    #[test]
+    fn summary_names_every_kind_that_changed() {
+        let mut r = ImportReport::default();
+        assert_eq!(r.summary(), "nothing changed");
+        r.tally(Counted::Customers).created = 4;
+        r.tally(Counted::Contacts).created = 1;
+        r.tally(Counted::Invoices).updated = 2;
+        r.tally(Counted::Payments).unchanged = 9;
+        assert_eq!(r.summary(), "4 customers and 1 contact created; 2 invoices updated");
+        r.tally(Counted::Credits).created = 2;
+        assert_eq!(r.summary(), "4 customers, 1 contact and 2 credits created; 2 invoices updated");
     }
 }
