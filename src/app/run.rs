@@ -1,0 +1,110 @@
+//! Running the writes the app asks for (`Effect`s): where success, a
+//! conflict or a refusal is shown, and the import's dry-run preview.
+
+use super::dialog::{self, Dialog, OnYes};
+use super::effect::{self, Effect};
+use super::{App, Screen};
+use crate::store::StoreError;
+
+impl App {
+    /// Performs a write. On success the form or confirmation on top closes
+    /// and the page reloads; on failure the reason is shown where the user
+    /// is (next to the form, or in a message).
+    pub fn run_effect(&mut self, effect: Effect) {
+        if let Effect::Import { files, dry_run: true } = &effect {
+            return self.preview_import(files.clone());
+        }
+        if let Effect::CreateCustomer { edit } = &effect {
+            return self.create_customer(edit);
+        }
+        if let Effect::RefundPayment { confirmed: false, .. } = &effect {
+            return self.confirm_refund(effect);
+        }
+        match effect::perform(&mut self.store, &effect) {
+            Ok(msg) => {
+                if matches!(self.dialogs.last(), Some(Dialog::Form(_))) {
+                    self.dialogs.pop();
+                }
+                if let Effect::CancelInvoices { .. } = effect
+                    && let Some(Screen::Customer(p)) = self.screens.last_mut()
+                {
+                    p.selection.clear();
+                }
+                self.message = Some(msg);
+                self.reload();
+                self.data_version = self.store.data_version().unwrap_or(self.data_version);
+            }
+            Err(StoreError::Conflict(text)) => {
+                self.dialogs.push(Dialog::Message {
+                    title: "Changed elsewhere — reload".into(),
+                    text: format!("{text}. Nothing was saved. Press r to reload and see the current values."),
+                    reload: true,
+                });
+            }
+            Err(StoreError::Invalid(text)) if text.ends_with("already exists") => {
+                let again = match effect {
+                    Effect::Download { id, dir, .. } => Some(Effect::Download { id, dir, overwrite: true }),
+                    Effect::Export { customer_id, tab, view, path, .. } => {
+                        Some(Effect::Export { customer_id, tab, view, path, overwrite: true })
+                    }
+                    _ => None,
+                };
+                match again {
+                    Some(effect) => self.dialogs.push(Dialog::Confirm(dialog::Confirm {
+                        title: "Replace the existing file?".into(),
+                        lines: vec![text],
+                        on_yes: OnYes::Run(effect),
+                    })),
+                    None => self.show_failure(text),
+                }
+            }
+            Err(e) => self.show_failure(e.to_string()),
+        }
+    }
+
+    /// Runs an import as a dry run and asks whether to do it for real,
+    /// showing what would change.
+    fn preview_import(&mut self, files: Vec<std::path::PathBuf>) {
+        let opts = crate::import::ImportOptions { dry_run: true, ..Default::default() };
+        match crate::import::run_import(&mut self.store, &files, &opts, false) {
+            Ok(report) => {
+                if matches!(self.dialogs.last(), Some(Dialog::Form(_))) {
+                    self.dialogs.pop();
+                }
+                let mut lines = report_lines(&report.to_string());
+                lines.push("Nothing has been written yet.".into());
+                self.dialogs.push(Dialog::Confirm(dialog::Confirm {
+                    title: "Import these files?".into(),
+                    lines,
+                    on_yes: OnYes::Run(Effect::Import { files, dry_run: false }),
+                }));
+            }
+            // A refused run's report names the rows and why: more than the
+            // form's one-line banner holds.
+            Err(e) if e.to_string().contains('\n') => {
+                self.error("Import refused", &report_lines(&e.to_string()).join("\n"))
+            }
+            Err(e) => self.show_failure(e.to_string()),
+        }
+    }
+
+    pub(super) fn show_failure(&mut self, text: String) {
+        match self.dialogs.last_mut() {
+            Some(Dialog::Form(fd)) => fd.form.banner = Some(text),
+            _ => self.error("Not saved", &text),
+        }
+    }
+}
+
+/// An import report that fits on screen: the counts and the first rows
+/// skipped or refused; `ardesk import --dry-run` prints them all.
+fn report_lines(report: &str) -> Vec<String> {
+    const SHOWN: usize = 16;
+    let mut lines: Vec<String> = report.lines().map(str::to_string).collect();
+    if lines.len() > SHOWN {
+        let more = lines.len() - SHOWN;
+        lines.truncate(SHOWN);
+        lines.push(format!("… {more} more line(s): ardesk import --dry-run FILE… prints them all"));
+    }
+    lines
+}
