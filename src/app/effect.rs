@@ -178,7 +178,8 @@ pub fn perform(store: &mut Store, effect: &Effect) -> Result<String, StoreError>
             let mut msg = format!("Refunded {}", money(draft.amount_minor));
             let reopened: Vec<&str> = plan.reversals.iter().map(|r| r.number.as_str()).collect();
             if !reopened.is_empty() {
-                msg.push_str(&format!("; {} owe again", reopened.join(", ")));
+                let verb = if reopened.len() == 1 { "owes" } else { "owe" };
+                msg.push_str(&format!("; {} {verb} again", reopened.join(", ")));
             }
             msg
         }
