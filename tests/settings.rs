@@ -197,3 +197,21 @@ fn ardesk_config_lists_sets_and_refuses() {
     assert_eq!(v["salesforce-domain"], serde_json::Value::Null);
     assert_eq!(v["show-credit-balance"], true);
 }
+
+#[test]
+fn a_lock_held_past_the_busy_timeout_is_explained_not_a_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = file_store(&dir);
+    let other = rusqlite::Connection::open(dir.path().join("a.db")).unwrap();
+    other.execute_batch("BEGIN IMMEDIATE; UPDATE organization SET name = 'held';").unwrap();
+    let v = s.organization().unwrap().version;
+    let started = std::time::Instant::now();
+    let err = s.update_organization(v, &OrgEdit { name: "Mine".into(), ..edit_of(&s) }).unwrap_err();
+    assert!(started.elapsed() >= ardesk::store::BUSY_TIMEOUT, "it waited the busy timeout first");
+    assert!(matches!(err, StoreError::Busy), "{err:?}");
+    assert!(err.to_string().contains("another ardesk kept it locked for more than 5s; try again"), "{err}");
+    other.execute_batch("ROLLBACK").unwrap();
+    // Once the lock is gone the same save goes through.
+    s.update_organization(v, &OrgEdit { name: "Mine".into(), ..edit_of(&s) }).unwrap();
+    assert_eq!(s.organization().unwrap().name, "Mine");
+}
