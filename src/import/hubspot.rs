@@ -18,6 +18,7 @@
 
 use super::amount::parse_currency;
 use super::csv_input::CsvInput;
+use super::csv_rows::{Row, each_row};
 use super::hubspot_labels::{self as hl, Labels};
 use super::record::*;
 use super::{ImportError, Source};
@@ -116,19 +117,7 @@ impl Source for HubSpot {
             });
         }
         input.set_key_column(cols.id);
-        while let Some(line) = input.next_row()? {
-            if let Some(problem) = line.problem {
-                sink.issue(line.line, IssueKind::Refused, object, problem);
-                continue;
-            }
-            match parse(input, &cols) {
-                Row::Record(r) => sink.record(*r)?,
-                Row::Skip(why) => sink.issue(line.line, IssueKind::Skipped, object, why),
-                Row::Refuse(why) => sink.issue(line.line, IssueKind::Refused, object, why),
-            }
-        }
-        sink.progress(input.bytes_read());
-        Ok(())
+        each_row(input, object, sink, |input| parse(input, &cols))
     }
 
     fn parse_json(&self, object: ObjectKind, _doc: Value, _sink: &mut dyn Sink) -> Result<(), ImportError> {
@@ -137,12 +126,6 @@ impl Source for HubSpot {
             what: format!("HubSpot {} JSON is not supported yet: export CSV from HubSpot", object.label()),
         })
     }
-}
-
-enum Row {
-    Record(Box<Record>),
-    Skip(String),
-    Refuse(String),
 }
 
 struct Cols {

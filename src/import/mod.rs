@@ -21,6 +21,7 @@ pub mod amount;
 mod apply;
 pub mod ardesk_json;
 pub mod csv_input;
+mod csv_rows;
 mod customers;
 mod detect;
 pub mod fields;

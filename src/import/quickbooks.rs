@@ -21,10 +21,10 @@
 
 use super::amount::{AmountParser, parse_currency};
 use super::csv_input::CsvInput;
+use super::csv_rows::{Row, each_row};
 use super::detect::has;
 use super::fields::text;
 use super::record::*;
-use super::stripe::Row;
 use super::{ImportError, Source};
 use crate::domain::status::ImportSource;
 use crate::domain::{Currency, Money};
@@ -106,22 +106,13 @@ impl Source for QuickBooks {
         input.set_footer_test(is_footer);
         let mut amounts = AmountParser::new();
         let mut open: BTreeMap<Currency, i64> = BTreeMap::new();
-        while let Some(line) = input.next_row()? {
-            if let Some(problem) = line.problem {
-                sink.issue(line.line, IssueKind::Refused, object, problem);
-                continue;
-            }
+        let home = sink.default_currency();
+        each_row(input, object, sink, |input| {
             if is_total(&input.get(cols.name)) || split_footer(input) {
-                input.trailer_rows += 1;
-                continue;
+                return Row::NotData;
             }
-            match customer_row(input, &cols, &mut amounts, sink.default_currency(), &mut open) {
-                Row::Record(r) => sink.record(*r)?,
-                Row::Skip(why) => sink.issue(line.line, IssueKind::Skipped, object, why),
-                Row::Refuse(why) => sink.issue(line.line, IssueKind::Refused, object, why),
-            }
-        }
-        sink.progress(input.bytes_read());
+            customer_row(input, &cols, &mut amounts, home, &mut open)
+        })?;
         let owed: Vec<String> =
             open.iter().filter(|(_, m)| **m != 0).map(|(c, m)| Money::new(*m, *c).display()).collect();
         if !owed.is_empty() {

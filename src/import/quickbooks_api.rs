@@ -20,10 +20,10 @@
 
 use super::ImportError;
 use super::amount::parse_currency;
+use super::csv_rows::Row;
 use super::fields::parse_date;
 use super::quickbooks::customer_url;
 use super::record::*;
-use super::stripe::Row;
 use crate::domain::Currency;
 use crate::domain::status::{InvoiceStatus, PaymentMethod, PaymentStatus};
 use chrono::NaiveDate;
@@ -134,11 +134,7 @@ pub fn parse(object: ObjectKind, doc: Value, sink: &mut dyn Sink) -> Result<(), 
             ObjectKind::Payments => payment(line, v, home, &mut notes),
             other => Row::Skip(format!("QuickBooks has no {} objects", other.label())),
         };
-        match row {
-            Row::Record(r) => sink.record(*r)?,
-            Row::Skip(why) => sink.issue(line, IssueKind::Skipped, kind, why),
-            Row::Refuse(why) => sink.issue(line, IssueKind::Refused, kind, why),
-        }
+        row.send(line, kind, sink)?;
     }
     notes.send(sink);
     Ok(())

@@ -21,6 +21,7 @@
 
 use super::amount::parse_currency;
 use super::csv_input::CsvInput;
+use super::csv_rows::{Row, each_row};
 use super::detect::has;
 use super::fields::{parse_bool, text};
 use super::record::*;
@@ -222,30 +223,12 @@ impl Source for Salesforce {
             });
         }
         input.set_key_column(id);
-        while let Some(line) = input.next_row()? {
-            if let Some(problem) = line.problem {
-                sink.issue(line.line, IssueKind::Refused, object, problem);
-                continue;
-            }
-            match parse(input, &cols) {
-                Row::Record(r) => sink.record(*r)?,
-                Row::Skip(why) => sink.issue(line.line, IssueKind::Skipped, object, why),
-                Row::Refuse(why) => sink.issue(line.line, IssueKind::Refused, object, why),
-            }
-        }
-        sink.progress(input.bytes_read());
-        Ok(())
+        each_row(input, object, sink, |input| parse(input, &cols))
     }
 
     fn parse_json(&self, object: ObjectKind, doc: Value, sink: &mut dyn Sink) -> Result<(), ImportError> {
         super::salesforce_json::parse(object, doc, sink)
     }
-}
-
-pub(crate) enum Row {
-    Record(Box<Record>),
-    Skip(String),
-    Refuse(String),
 }
 
 /// Column positions by API name or report label.

@@ -12,8 +12,9 @@
 
 use super::ImportError;
 use super::amount::parse_currency;
+use super::csv_rows::Row;
 use super::record::*;
-use super::salesforce::{Row, contact_name};
+use super::salesforce::contact_name;
 use super::salesforce_id::to_18;
 use serde_json::{Map, Value};
 
@@ -115,11 +116,7 @@ pub fn parse(_object: ObjectKind, doc: Value, sink: &mut dyn Sink) -> Result<(),
                 Ok(id) => contact(line, id, r, parent),
             },
         };
-        match row {
-            Row::Record(rec) => sink.record(*rec)?,
-            Row::Skip(why) => sink.issue(line, IssueKind::Skipped, object, why),
-            Row::Refuse(why) => sink.issue(line, IssueKind::Refused, object, why),
-        }
+        row.send(line, object, sink)?;
     }
     Ok(())
 }

@@ -13,6 +13,7 @@
 
 use super::amount::{AmountParser, parse_currency};
 use super::csv_input::CsvInput;
+use super::csv_rows::{Row, each_row};
 use super::detect::has;
 use super::fields::{parse_bool, parse_date, parse_opt_date, text};
 use super::record::*;
@@ -81,35 +82,12 @@ impl Source for Stripe {
         }
         input.set_key_column(cols.id.or(cols.created));
         let mut amounts = AmountParser::new();
-        let mut n = 0u64;
-        while let Some(line) = input.next_row()? {
-            n += 1;
-            if n.is_multiple_of(4096) {
-                sink.progress(input.bytes_read());
-            }
-            if let Some(problem) = line.problem {
-                sink.issue(line.line, IssueKind::Refused, object, problem);
-                continue;
-            }
-            match parse(input, &cols, &mut amounts) {
-                Row::Record(r) => sink.record(*r)?,
-                Row::Skip(why) => sink.issue(line.line, IssueKind::Skipped, object, why),
-                Row::Refuse(why) => sink.issue(line.line, IssueKind::Refused, object, why),
-            }
-        }
-        sink.progress(input.bytes_read());
-        Ok(())
+        each_row(input, object, sink, |input| parse(input, &cols, &mut amounts))
     }
 
     fn parse_json(&self, object: ObjectKind, doc: Value, sink: &mut dyn Sink) -> Result<(), ImportError> {
         super::stripe_api::parse(object, doc, sink)
     }
-}
-
-pub(crate) enum Row {
-    Record(Box<Record>),
-    Skip(String),
-    Refuse(String),
 }
 
 /// Column positions, by the names of every header generation.

@@ -8,9 +8,10 @@
 
 use super::ImportError;
 use super::amount::{parse_currency, stripe_minor_to_ardesk};
+use super::csv_rows::Row;
 use super::fields::unix_date;
 use super::record::*;
-use super::stripe::{Row, customer_url, invoice_status};
+use super::stripe::{customer_url, invoice_status};
 use crate::domain::status::{ImportSource, PaymentMethod, PaymentStatus};
 use chrono::NaiveDate;
 use serde_json::Value;
@@ -78,11 +79,7 @@ pub fn parse(_object: ObjectKind, doc: Value, sink: &mut dyn Sink) -> Result<(),
             "payment_intent" => payment_intent(line, v),
             other => Row::Skip(format!("Stripe {other} objects are not supported yet")),
         };
-        match row {
-            Row::Record(r) => sink.record(*r)?,
-            Row::Skip(why) => sink.issue(line, IssueKind::Skipped, object, why),
-            Row::Refuse(why) => sink.issue(line, IssueKind::Refused, object, why),
-        }
+        row.send(line, object, sink)?;
     }
     Ok(())
 }
