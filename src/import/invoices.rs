@@ -162,6 +162,14 @@ impl Run<'_, '_> {
         // A source with no invoices here yet: insert straight away and let
         // the unique indexes catch what exists (two lookups fewer a row).
         let fresh = self.fresh(src)?;
+        if !fresh && let Some((id, customer_id)) = self.itx.invoice_if_unchanged(src, ext, &raw)? {
+            // What `update_invoice` does for an unchanged row, without reading it.
+            self.count(customer_id, what, Outcome::Unchanged, src.label());
+            if in_run {
+                self.money.pending.insert(id, src);
+            }
+            return Ok(());
+        }
         let existing = if fresh { None } else { self.itx.find_invoice(src, ext)? };
         if let Some(db) = existing {
             return self.update_invoice(src, inv, cust, db, raw, in_run);

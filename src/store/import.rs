@@ -311,6 +311,24 @@ impl ImportTx<'_> {
         Ok(self.tx.prepare_cached(&sql)?.query_row(params![source.as_db(), external_id], map_invoice).optional()?)
     }
 
+    /// The (id, customer) of the invoice of `source` with this external id
+    /// when its `source_raw` is `raw` (compared in SQLite: a re-import of
+    /// unchanged rows reads nothing else).
+    pub fn invoice_if_unchanged(
+        &self,
+        source: ImportSource,
+        external_id: &str,
+        raw: &str,
+    ) -> Result<Option<(i64, i64)>> {
+        Ok(self
+            .tx
+            .prepare_cached(
+                "SELECT id, customer_id FROM invoices WHERE import_source = ?1 AND external_id = ?2 AND source_raw = ?3",
+            )?
+            .query_row(params![source.as_db(), external_id, raw], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?)
+    }
+
     pub fn invoice(&self, id: i64) -> Result<InvoiceState> {
         let sql = format!("SELECT {INVOICE_COLS} FROM invoices WHERE id = ?1");
         Ok(self.tx.prepare_cached(&sql)?.query_row([id], map_invoice)?)

@@ -61,10 +61,35 @@ pub struct LoadInvoice<'a> {
     pub money: Vec<NewMoney>,
 }
 
-/// `INSERT INTO table(cols) VALUES (?, …), …` for `rows` rows.
-fn insert_sql(table: &str, cols: &[&str], rows: usize) -> String {
-    let one = format!("({})", vec!["?"; cols.len()].join(","));
-    format!("INSERT INTO {table}({}) VALUES {}", cols.join(","), vec![one; rows].join(","))
+/// `INSERT INTO table(cols) VALUES (?, …), …` for each of `SIZES`.
+struct Inserts([String; SIZES.len()]);
+
+impl Inserts {
+    fn new(table: &str, cols: &[&str]) -> Inserts {
+        let one = format!("({})", vec!["?"; cols.len()].join(","));
+        Inserts(SIZES.map(|rows| {
+            format!("INSERT INTO {table}({}) VALUES {}", cols.join(","), vec![one.as_str(); rows].join(","))
+        }))
+    }
+
+    /// The statement for `rows` rows (one of `SIZES`).
+    fn sql(&self, rows: usize) -> &str {
+        let i = SIZES.iter().position(|s| *s == rows).unwrap_or(SIZES.len() - 1);
+        &self.0[i]
+    }
+}
+
+/// The statements of each table, made once.
+fn inserts() -> &'static [Inserts; 4] {
+    static ALL: std::sync::OnceLock<[Inserts; 4]> = std::sync::OnceLock::new();
+    ALL.get_or_init(|| {
+        [
+            Inserts::new("invoices", INVOICE_COLS),
+            Inserts::new("payments", PAYMENT_COLS),
+            Inserts::new("credits", CREDIT_COLS),
+            Inserts::new("applications", APPLICATION_COLS),
+        ]
+    })
 }
 
 const INVOICE_COLS: &[&str] = &[
@@ -178,7 +203,7 @@ impl ImportTx<'_> {
 
     /// One statement of invoices, ids from `first`.
     fn insert_invoices(&self, rows: &[LoadInvoice<'_>], first: i64) -> rusqlite::Result<()> {
-        let mut stmt = self.tx.prepare_cached(&insert_sql("invoices", INVOICE_COLS, rows.len()))?;
+        let mut stmt = self.tx.prepare_cached(inserts()[0].sql(rows.len()))?;
         let mut b = Binder { stmt: &mut stmt, at: 0 };
         for (r, id) in rows.iter().zip(first..) {
             let i = &r.invoice;
@@ -212,7 +237,7 @@ impl ImportTx<'_> {
         let (first_payment, first_credit) = (next_id(&self.tx, "payments")?, next_id(&self.tx, "credits")?);
         let mut done = 0;
         for size in parts(payments.len()) {
-            let mut stmt = self.tx.prepare_cached(&insert_sql("payments", PAYMENT_COLS, size))?;
+            let mut stmt = self.tx.prepare_cached(inserts()[1].sql(size))?;
             let mut b = Binder { stmt: &mut stmt, at: 0 };
             for ((r, _, m), id) in payments[done..done + size].iter().copied().zip(first_payment + done as i64..) {
                 b.put(id)?;
@@ -234,7 +259,7 @@ impl ImportTx<'_> {
         }
         let mut done = 0;
         for size in parts(credits.len()) {
-            let mut stmt = self.tx.prepare_cached(&insert_sql("credits", CREDIT_COLS, size))?;
+            let mut stmt = self.tx.prepare_cached(inserts()[2].sql(size))?;
             let mut b = Binder { stmt: &mut stmt, at: 0 };
             for ((r, _, m), id) in credits[done..done + size].iter().copied().zip(first_credit + done as i64..) {
                 b.put(id)?;
@@ -261,7 +286,7 @@ impl ImportTx<'_> {
         }
         let mut done = 0;
         for size in parts(from.len()) {
-            let mut stmt = self.tx.prepare_cached(&insert_sql("applications", APPLICATION_COLS, size))?;
+            let mut stmt = self.tx.prepare_cached(inserts()[3].sql(size))?;
             let mut b = Binder { stmt: &mut stmt, at: 0 };
             for (invoice, credit, id, m) in &from[done..done + size] {
                 b.put(invoice)?;

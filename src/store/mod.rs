@@ -2,7 +2,7 @@
 //! domain types. Every write is one transaction with an audit row.
 
 mod audit;
-mod bulk;
+pub mod bulk;
 pub mod check;
 mod customers;
 pub mod documents;
