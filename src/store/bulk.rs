@@ -65,8 +65,14 @@ pub struct Deltas {
     sums: BTreeMap<(i64, Currency), Sums>,
     due: BTreeMap<(i64, Currency, NaiveDate), i64>,
     collect: BTreeMap<(i64, Currency, NaiveDate), (i64, i64)>,
+    /// Customers with sums here, now or written already (`apply`).
+    loaded: HashSet<i64>,
     slow: HashSet<i64>,
 }
+
+/// Summary rows gathered before they are written out (memory stays small
+/// whatever the size of the load).
+const HELD_ROWS: usize = 1 << 16;
 
 /// `customer_summary`'s columns, as additions.
 #[derive(Default, Clone, Copy)]
@@ -95,6 +101,7 @@ impl Deltas {
         status: InvoiceStatus,
         due: NaiveDate,
     ) {
+        self.loaded.insert(customer);
         let s = self.sums.entry((customer, cur)).or_default();
         s.invoice_count += 1;
         s.invoice_total += total;
@@ -110,6 +117,7 @@ impl Deltas {
 
     /// A new succeeded payment of `amount`, `applied` of it applied.
     pub fn payment(&mut self, customer: i64, cur: Currency, amount: i64, applied: i64) {
+        self.loaded.insert(customer);
         let s = self.sums.entry((customer, cur)).or_default();
         s.payment_count += 1;
         s.payment_total += amount;
@@ -120,11 +128,13 @@ impl Deltas {
 
     /// A new credit of `amount`, `applied` of it applied.
     pub fn credit(&mut self, customer: i64, cur: Currency, amount: i64, applied: i64) {
+        self.loaded.insert(customer);
         self.sums.entry((customer, cur)).or_default().credit_open += amount - applied;
     }
 
     /// A payment received on `on` applied to an invoice issued on `issued`.
     pub fn collected(&mut self, customer: i64, cur: Currency, on: NaiveDate, issued: NaiveDate, amount: i64) {
+        self.loaded.insert(customer);
         let c = self.collect.entry((customer, cur, on)).or_default();
         c.0 += amount;
         c.1 += amount * (on - issued).num_days();
@@ -135,13 +145,22 @@ impl Deltas {
         self.slow.insert(customer);
     }
 
-    /// The customers whose summaries are kept here.
+    /// The customers whose summaries are kept here (not rebuilt).
     pub fn kept(&self) -> HashSet<i64> {
-        self.sums.keys().map(|(c, _)| *c).filter(|c| !self.slow.contains(c)).collect()
+        self.loaded.difference(&self.slow).copied().collect()
     }
 
-    /// Adds the sums of the customers kept here to their summary rows.
-    pub fn apply(&self, tx: &Transaction<'_>) -> Result<()> {
+    /// `apply` when many summary rows are held.
+    pub fn apply_if_large(&mut self, tx: &Transaction<'_>) -> Result<()> {
+        if self.due.len() + self.collect.len() + self.sums.len() > HELD_ROWS {
+            self.apply(tx)?;
+        }
+        Ok(())
+    }
+
+    /// Adds the sums held for the customers kept here to their summary rows
+    /// and forgets them (a customer found slow later is rebuilt anyway).
+    pub fn apply(&mut self, tx: &Transaction<'_>) -> Result<()> {
         let kept = |c: &i64| !self.slow.contains(c);
         let mut ensure =
             tx.prepare_cached("INSERT OR IGNORE INTO customer_summary(customer_id, currency) VALUES (?1, ?2)")?;
@@ -190,6 +209,83 @@ impl Deltas {
         for ((c, cur, d), (applied, weighted)) in self.collect.iter().filter(|((c, ..), _)| kept(c)) {
             collect.execute(params![c, cur.code(), iso(*d), applied, weighted])?;
         }
+        self.sums.clear();
+        self.due.clear();
+        self.collect.clear();
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Store;
+
+    fn summaries(store: &Store) -> Vec<String> {
+        let sql = "SELECT 's ' || customer_id || currency || ' ' || invoice_count || ' ' || invoice_total_minor || ' ' ||
+                          billed_minor || ' ' || billed_applied_minor || ' ' || outstanding_minor || ' ' ||
+                          payment_count || ' ' || collected_minor || ' ' || unapplied_minor || ' ' || credit_open_minor
+                   FROM customer_summary
+                   UNION ALL SELECT 'd ' || customer_id || currency || due_date || ' ' || open_minor FROM customer_due_summary
+                   UNION ALL SELECT 'c ' || customer_id || currency || received_on || ' ' || applied_minor || ' ' ||
+                          weighted_minor FROM customer_collect_summary
+                   ORDER BY 1";
+        let mut stmt = store.conn().prepare(sql).unwrap();
+        stmt.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect()
+    }
+
+    fn day(d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 1, d).unwrap()
+    }
+
+    /// Sums written out part by part add up to the same rows as at once.
+    #[test]
+    fn sums_written_in_parts_add_up_to_the_whole() {
+        let record = |d: &mut Deltas, i: u32| {
+            let (c, cur) = (i64::from(1 + i % 2), Currency::USD);
+            let status = [InvoiceStatus::Paid, InvoiceStatus::Open, InvoiceStatus::Draft][i as usize % 3];
+            let applied =
+                if status == InvoiceStatus::Paid { 100 } else { 30 * i64::from(status == InvoiceStatus::Open) };
+            d.invoice(c, cur, 100, applied, status, day(1 + i % 5));
+            if applied > 0 {
+                d.payment(c, cur, applied, applied);
+                d.collected(c, cur, day(10 + i % 3), day(1), applied);
+            }
+            if i.is_multiple_of(4) {
+                d.credit(c, cur, 7, 0);
+            }
+        };
+        let mut results = Vec::new();
+        for parts in [1, 4] {
+            let mut store = Store::open_in_memory().unwrap();
+            let s = store.seeder().unwrap();
+            for name in ["One", "Two"] {
+                s.customer(&crate::store::seed::NewCustomer {
+                    name,
+                    legal_name: "",
+                    billing_email: "",
+                    currency: Currency::USD,
+                    import: None,
+                    invoices_paused: false,
+                    portal: false,
+                })
+                .unwrap();
+            }
+            s.commit().unwrap();
+            let tx = store.conn.transaction().unwrap();
+            let mut d = Deltas::default();
+            for i in 0..40 {
+                record(&mut d, i);
+                if (i + 1) % (40 / parts) == 0 {
+                    d.apply(&tx).unwrap();
+                }
+            }
+            d.apply(&tx).unwrap();
+            assert_eq!(d.kept(), HashSet::from([1, 2]));
+            tx.commit().unwrap();
+            results.push(summaries(&store));
+        }
+        assert!(!results[0].is_empty());
+        assert_eq!(results[0], results[1]);
     }
 }

@@ -185,7 +185,7 @@ impl ImportTx<'_> {
     pub fn end_bulk(&mut self, customers: &[i64]) -> Result<()> {
         self.restore_indexes()?;
         if let Some(s) = self.suspended.take() {
-            let deltas = self.deltas.take();
+            let mut deltas = self.deltas.take();
             deltas.apply(&self.tx)?;
             let kept = deltas.kept();
             let rebuild: Vec<i64> = customers.iter().copied().filter(|c| !kept.contains(c)).collect();

@@ -198,6 +198,7 @@ impl ImportTx<'_> {
                 }
             }
         }
+        d.apply_if_large(&self.tx)?;
         Ok(written)
     }
 
