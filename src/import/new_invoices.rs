@@ -79,13 +79,16 @@ impl Run<'_, '_> {
                 let (inv, ext) = (&q.inv, q.inv.external_id.as_str());
                 let mut money = Vec::new();
                 if p.paid > 0 {
+                    let key = format!("{ext}#paid");
+                    // As `own_row` writes it.
+                    let made_for = Value::from(key.trim_end_matches("#paid"));
                     money.push(NewMoney {
                         credit: false,
-                        key: format!("{ext}#paid"),
+                        raw: Some(format!("{{\"imported\":{{\"made_for\":{made_for}}}}}")),
+                        key,
                         amount_minor: p.paid,
                         on: inv.paid_on.unwrap_or(inv.issue_date),
                         text: format!("{} payment for {}", label(q.src), inv.number),
-                        raw: Some(format!("{{\"imported\":{{\"made_for\":{}}}}}", Value::from(ext))),
                     });
                 }
                 if p.credit > 0 {

@@ -1,6 +1,6 @@
 //! Where parsers send records. CSV files are applied as they are read
-//! (invoices in sorted batches), so a file of any size costs the memory of
-//! one batch; JSON documents (read whole anyway) are collected and applied
+//! (invoices in sorted batches; the parser on its own thread, `pipeline`),
+//! so a file of any size costs the memory of one batch; JSON documents (read whole anyway) are collected and applied
 //! phase by phase; payments files are read once beforehand for the
 //! invoices they name (`Links`).
 

@@ -3,8 +3,9 @@
 //! and updates that keep the imported values in `source_raw`, applications,
 //! the per-customer audit rows, and bulk mode for large files (summary
 //! triggers lifted, summaries rebuilt before commit, as the demo loader
-//! does). Applied amounts are always read from the applications
-//! themselves, so they are right in bulk mode too.
+//! does; new invoices through `store::load`, screen indexes dropped for
+//! the load by `store::bulk`). Applied amounts are always read from the
+//! applications themselves, so they are right in bulk mode too.
 
 use super::audit::Audit;
 use super::bulk::Deltas;
