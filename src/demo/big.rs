@@ -25,6 +25,7 @@ pub fn generate(
     today: NaiveDate,
 ) -> Result<u64> {
     let suspended = s.suspend_summaries()?;
+    let lifted = s.lift_indexes()?;
     let start = today - Duration::days(YEARS_DAYS);
     let mut payments = 0;
     let mut batch: Vec<(i64, i64, NaiveDate)> = Vec::with_capacity(BATCH);
@@ -105,6 +106,7 @@ pub fn generate(
         }
     }
     flush(&mut batch, rng, &mut payments)?;
+    s.restore_indexes(lifted)?;
     s.rebuild_summaries(&[customer_id], suspended)?;
     Ok(payments)
 }

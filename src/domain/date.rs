@@ -60,7 +60,12 @@ fn month_name(m: u32) -> &'static str {
 
 /// The date in storage form (what SQLite holds).
 pub fn iso(d: NaiveDate) -> String {
-    d.format("%Y-%m-%d").to_string()
+    // Without chrono's format parser: a bulk import writes millions.
+    use chrono::Datelike;
+    let mut s = String::with_capacity(10);
+    let (y, m, day) = (d.year(), d.month(), d.day());
+    let _ = std::fmt::Write::write_fmt(&mut s, format_args!("{y:04}-{m:02}-{day:02}"));
+    s
 }
 
 /// Reads a stored ISO date; storage CHECKs guarantee the form.

@@ -26,6 +26,21 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 /// the indexes are written in order.
 pub(crate) const BATCH: usize = 20_000;
 
+/// Bytes an invoice row takes at least in a CSV export, to reckon how many
+/// rows a file holds.
+const LOAD_ROW_BYTES: u64 = 200;
+
+/// A CSV file of the run: its file number, parser, object and input.
+type CsvPlan = (usize, &'static dyn super::Source, ObjectKind, Box<CsvInput>);
+
+/// An invoice record waiting in a batch, with its `source_raw` text.
+pub(crate) struct Queued {
+    pub file: usize,
+    pub src: ImportSource,
+    pub inv: ImportedInvoice,
+    pub raw: String,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Outcome {
     Created,
@@ -186,7 +201,7 @@ impl<'r, 'c> Run<'r, 'c> {
     /// contacts, invoices, payments (each file's own order kept), then the
     /// invoices that waited for payments.
     pub fn run(&mut self, plans: Vec<Plan>) -> Result<(), ImportError> {
-        let mut csv = Vec::new();
+        let mut csv: Vec<CsvPlan> = Vec::new();
         let mut native = Vec::new();
         for plan in plans {
             let file = self.report.files.len();
@@ -229,9 +244,13 @@ impl<'r, 'c> Run<'r, 'c> {
             self.advance(size);
         }
         for phase in 0..=ObjectKind::Payments.phase() {
+            if phase == ObjectKind::Invoices.phase() {
+                self.lift_indexes_for(&csv)?;
+            }
             for (file, source, object, input) in csv.iter_mut().filter(|c| c.2.phase() == phase) {
+                let home = self.default_currency;
                 let mut sink = Stream { run: self, file: *file, source: source.id(), batch: Vec::new() };
-                source.parse_csv(*object, input, &mut sink)?;
+                super::pipeline::parse_beside(*source, *object, input, home, |item| sink.take(item))?;
                 sink.flush()?;
                 self.advance(input.size);
             }
@@ -246,8 +265,11 @@ impl<'r, 'c> Run<'r, 'c> {
                     self.apply_contact(s, &c)
                 })?,
                 3 => {
-                    let invoices = std::mem::take(&mut b.invoices);
-                    self.apply_invoices(invoices)?
+                    let invoices = std::mem::take(&mut b.invoices).into_iter();
+                    let queued =
+                        invoices.map(|(file, src, inv)| Queued { file, src, raw: super::invoices::raw_of(&inv), inv });
+                    self.apply_invoices(queued.collect())?;
+                    self.itx.restore_indexes()?;
                 }
                 4 => std::mem::take(&mut b.payments).into_iter().try_for_each(|(f, s, p)| {
                     self.file = f;
@@ -257,6 +279,27 @@ impl<'r, 'c> Run<'r, 'c> {
             }
         }
         self.settle_pending()
+    }
+
+    /// A bulk run whose invoice files are all new to their sources and
+    /// large next to the invoices already here loads them with the screen
+    /// indexes dropped (`store::bulk`); they are built again once the
+    /// invoices are in.
+    fn lift_indexes_for(&mut self, csv: &[CsvPlan]) -> Result<(), ImportError> {
+        let invoices: Vec<&CsvPlan> = csv.iter().filter(|c| c.2 == ObjectKind::Invoices).collect();
+        if !self.itx.is_bulk() || invoices.is_empty() {
+            return Ok(());
+        }
+        for (_, source, ..) in &invoices {
+            if !self.fresh(source.id())? {
+                return Ok(());
+            }
+        }
+        let rows = invoices.iter().map(|c| c.3.size).sum::<u64>() / LOAD_ROW_BYTES;
+        if rows >= self.itx.invoice_rows_at_most()?.max(0) as u64 {
+            self.itx.lift_indexes()?;
+        }
+        Ok(())
     }
 
     fn advance(&mut self, bytes: u64) {
@@ -272,16 +315,11 @@ impl<'r, 'c> Run<'r, 'c> {
         }
     }
 
-    pub(crate) fn apply_invoices(
-        &mut self,
-        mut batch: Vec<(usize, ImportSource, ImportedInvoice)>,
-    ) -> Result<(), ImportError> {
-        batch.sort_by(|a, b| (&a.2.customer.external_id, &a.2.number).cmp(&(&b.2.customer.external_id, &b.2.number)));
-        for (file, src, inv) in batch {
-            self.file = file;
-            self.apply_invoice(src, &inv)?;
-        }
-        Ok(())
+    pub(crate) fn apply_invoices(&mut self, mut batch: Vec<Queued>) -> Result<(), ImportError> {
+        batch.sort_by(|a, b| {
+            (&a.inv.customer.external_id, &a.inv.number).cmp(&(&b.inv.customer.external_id, &b.inv.number))
+        });
+        self.apply_sorted(batch)
     }
 
     /// Writes the audit rows, rebuilds summaries after a bulk run, and

@@ -115,13 +115,24 @@ impl Run<'_, '_> {
         Ok(&self.money.db_links[&src])
     }
 
+    /// Whether `src` had no invoices here when its first invoice came.
+    pub(crate) fn fresh(&mut self, src: ImportSource) -> Result<bool, ImportError> {
+        if let Some(f) = self.money.fresh.get(&src) {
+            return Ok(*f);
+        }
+        let f = !self.itx.source_has_invoices(src)?;
+        self.money.fresh.insert(src, f);
+        Ok(f)
+    }
+
     /// Whether payments name this invoice: in this run, in the database.
-    fn links_of(&mut self, src: ImportSource, inv: &ImportedInvoice) -> Result<(bool, bool), ImportError> {
-        let keys = [inv.external_id.clone(), number_key(&inv.number)];
-        let in_run = keys.iter().any(|k| self.money.run_links.contains(k))
+    pub(crate) fn links_of(&mut self, src: ImportSource, inv: &ImportedInvoice) -> Result<(bool, bool), ImportError> {
+        let number = || number_key(&inv.number);
+        let runs = &self.money.run_links;
+        let in_run = (!runs.is_empty() && (runs.contains(inv.external_id.as_str()) || runs.contains(&number())))
             || inv.payment_refs.iter().any(|r| self.money.run_payment_ids.contains(r));
         let db = self.db_links(src)?;
-        let mut in_db = keys.iter().any(|k| db.contains_key(k))
+        let mut in_db = (!db.is_empty() && (db.contains_key(inv.external_id.as_str()) || db.contains_key(&number())))
             || inv.payment_refs.iter().any(|r| db.contains_key(&payment_key(r)));
         for r in &inv.payment_refs {
             in_db = in_db || self.itx.find_payment(src, r)?.is_some();
@@ -129,7 +140,8 @@ impl Run<'_, '_> {
         Ok((in_run, in_db))
     }
 
-    pub fn apply_invoice(&mut self, src: ImportSource, inv: &ImportedInvoice) -> Result<(), ImportError> {
+    /// Applies one invoice record; `raw` is its `source_raw` text (`raw_of`).
+    pub fn apply_invoice(&mut self, src: ImportSource, inv: &ImportedInvoice, raw: String) -> Result<(), ImportError> {
         let (what, line, ext) = (Counted::Invoices, inv.line, inv.external_id.as_str());
         if inv.customer.external_id.is_empty() {
             self.skip(line, what, "no customer on the invoice".into());
@@ -144,34 +156,18 @@ impl Run<'_, '_> {
             return Ok(());
         };
         let cust = self.adopt_currency(src, &inv.customer.external_id, inv.currency)?;
-        let (total, paid, credit) =
-            (inv.total_minor.to_string(), inv.amount_paid_minor.to_string(), inv.credit_applied_minor.to_string());
-        let mut f = Fields::new();
-        f.str("number", &inv.number)
-            .str("issue_date", &iso(inv.issue_date))
-            .str("due_date", &iso(inv.due_date))
-            .opt("period_start", inv.period.map(|p| iso(p.0)).as_deref())
-            .opt("period_end", inv.period.map(|p| iso(p.1)).as_deref())
-            .str("currency", inv.currency.code())
-            .str("total", &total)
-            .str("status", inv.status.as_db())
-            .str("amount_paid", &paid)
-            .str("credit_applied", &credit)
-            .opt("paid_on", inv.paid_on.map(iso).as_deref())
-            .str("customer", &inv.customer.external_id)
-            .str("payment_refs", &inv.payment_refs.join(","));
-        let raw = f.finish(&inv.raw);
         let (in_run, in_db) = self.links_of(src, inv)?;
         // A source with no invoices here yet: insert straight away and let
         // the unique indexes catch what exists (two lookups fewer a row).
-        let fresh = match self.money.fresh.get(&src) {
-            Some(f) => *f,
-            None => {
-                let f = !self.itx.source_has_invoices(src)?;
-                self.money.fresh.insert(src, f);
-                f
+        let fresh = self.fresh(src)?;
+        if !fresh && let Some((id, customer_id)) = self.itx.invoice_if_unchanged(src, ext, &raw)? {
+            // What `update_invoice` does for an unchanged row, without reading it.
+            self.count(customer_id, what, Outcome::Unchanged, src.label());
+            if in_run {
+                self.money.pending.insert(id, src);
             }
-        };
+            return Ok(());
+        }
         let existing = if fresh { None } else { self.itx.find_invoice(src, ext)? };
         if let Some(db) = existing {
             return self.update_invoice(src, inv, cust, db, raw, in_run);
@@ -340,8 +336,30 @@ impl Run<'_, '_> {
     }
 }
 
+/// An invoice's `source_raw` text: the values imported and the row. It
+/// depends on the record alone, so the parser thread renders it.
+pub(crate) fn raw_of(inv: &ImportedInvoice) -> String {
+    let (total, paid, credit) =
+        (inv.total_minor.to_string(), inv.amount_paid_minor.to_string(), inv.credit_applied_minor.to_string());
+    let mut f = Fields::new();
+    f.str("number", &inv.number)
+        .str("issue_date", &iso(inv.issue_date))
+        .str("due_date", &iso(inv.due_date))
+        .opt("period_start", inv.period.map(|p| iso(p.0)).as_deref())
+        .opt("period_end", inv.period.map(|p| iso(p.1)).as_deref())
+        .str("currency", inv.currency.code())
+        .str("total", &total)
+        .str("status", inv.status.as_db())
+        .str("amount_paid", &paid)
+        .str("credit_applied", &credit)
+        .opt("paid_on", inv.paid_on.map(iso).as_deref())
+        .str("customer", &inv.customer.external_id)
+        .str("payment_refs", &inv.payment_refs.join(","));
+    f.finish(&inv.raw)
+}
+
 /// Status and money of a new invoice that no payment names.
-fn plan_of(inv: &ImportedInvoice) -> (InvoiceStatus, i64, i64) {
+pub(crate) fn plan_of(inv: &ImportedInvoice) -> (InvoiceStatus, i64, i64) {
     if !inv.status.is_issued() {
         return (inv.status, 0, 0);
     }
@@ -360,7 +378,12 @@ pub(crate) fn payment_key(id: &str) -> String {
     format!("#payment:{id}")
 }
 
-fn write_of<'a>(cust: Cust, inv: &'a ImportedInvoice, status: InvoiceStatus, raw: &'a str) -> InvoiceWrite<'a> {
+pub(crate) fn write_of<'a>(
+    cust: Cust,
+    inv: &'a ImportedInvoice,
+    status: InvoiceStatus,
+    raw: &'a str,
+) -> InvoiceWrite<'a> {
     InvoiceWrite {
         customer_id: cust.id,
         contract_id: None,

@@ -16,6 +16,14 @@
 //!    reported as conflicts.
 //! 4. Any refused row fails the whole run (nothing written) unless
 //!    `skip_bad_rows`; `dry_run` does everything and rolls back.
+//!
+//! A CSV file's parser runs on a second thread beside the writer
+//! (`pipeline`). A run with large invoice files is a bulk run: summary
+//! triggers lifted and summaries rebuilt or added up once
+//! (`store::summaries`, `store::bulk`); invoices new to a source with none
+//! here yet go in many to a statement with their money (`new_invoices`,
+//! `store::load`), with the screen indexes dropped and built again when
+//! the file is large next to what is here.
 
 pub mod amount;
 mod apply;
@@ -29,7 +37,9 @@ pub mod hubspot;
 mod hubspot_labels;
 mod invoices;
 mod name_keys;
+mod new_invoices;
 mod payments;
+mod pipeline;
 pub mod probe;
 pub mod quickbooks;
 mod quickbooks_api;
@@ -149,8 +159,8 @@ pub fn customer_url(src: ImportSource, id: &str) -> Option<String> {
     }
 }
 
-/// Invoice CSV bytes from which a run lifts the summary triggers and
-/// rebuilds the summaries once at the end (about 20,000 rows).
+/// Invoice CSV bytes from which a run is a bulk run: summary triggers
+/// lifted, new invoices loaded many to a statement (about 20,000 rows).
 pub const BULK_BYTES: u64 = 4 << 20;
 
 /// Imports `files` in one transaction and returns what happened. Refused

@@ -221,7 +221,5 @@ pub trait Sink {
     fn note(&mut self, _text: String) {}
     /// The organization's default currency, for rows of a source that
     /// leaves out its home currency (QuickBooks without multicurrency).
-    fn default_currency(&self) -> Currency {
-        Currency::USD
-    }
+    fn default_currency(&self) -> Currency;
 }

@@ -1,11 +1,12 @@
 //! Where parsers send records. CSV files are applied as they are read
-//! (invoices in sorted batches), so a file of any size costs the memory of
-//! one batch; JSON documents (read whole anyway) are collected and applied
+//! (invoices in sorted batches; the parser on its own thread, `pipeline`),
+//! so a file of any size costs the memory of one batch; JSON documents (read whole anyway) are collected and applied
 //! phase by phase; payments files are read once beforehand for the
 //! invoices they name (`Links`).
 
 use super::ImportError;
-use super::apply::{BATCH, Run};
+use super::apply::{BATCH, Queued, Run};
+use super::pipeline::Item;
 use super::record::*;
 use super::report::Counted;
 use crate::domain::status::ImportSource;
@@ -70,7 +71,7 @@ pub(crate) struct Stream<'a, 'r, 'c> {
     pub run: &'a mut Run<'r, 'c>,
     pub file: usize,
     pub source: ImportSource,
-    pub batch: Vec<(usize, ImportSource, ImportedInvoice)>,
+    pub batch: Vec<Queued>,
 }
 
 impl Stream<'_, '_, '_> {
@@ -78,10 +79,20 @@ impl Stream<'_, '_, '_> {
         let batch = std::mem::take(&mut self.batch);
         self.run.apply_invoices(batch)
     }
-}
 
-impl Sink for Stream<'_, '_, '_> {
-    fn record(&mut self, record: Record) -> Result<(), ImportError> {
+    /// One call the parser made on its thread (`pipeline`).
+    pub fn take(&mut self, item: Item) -> Result<(), ImportError> {
+        match item {
+            Item::Record(record, raw) => self.apply(record, raw)?,
+            Item::Issue(line, kind, object, reason) => self.issue(line, kind, object, reason),
+            Item::Progress(bytes) => self.progress(bytes),
+            Item::Note(text) => self.note(text),
+        }
+        Ok(())
+    }
+
+    /// A record, with its invoice's `source_raw` text if already rendered.
+    fn apply(&mut self, record: Record, raw: Option<String>) -> Result<(), ImportError> {
         if !admit(self.run, self.file, self.source, &record) {
             return Ok(());
         }
@@ -90,14 +101,21 @@ impl Sink for Stream<'_, '_, '_> {
             Record::Customer(c) => self.run.apply_customer(self.source, &c)?,
             Record::Contact(c) => self.run.apply_contact(self.source, &c)?,
             Record::Payment(p) => self.run.apply_payment(self.source, &p)?,
-            Record::Invoice(i) => {
-                self.batch.push((self.file, self.source, i));
+            Record::Invoice(inv) => {
+                let raw = raw.unwrap_or_else(|| super::invoices::raw_of(&inv));
+                self.batch.push(Queued { file: self.file, src: self.source, inv, raw });
                 if self.batch.len() >= BATCH {
                     self.flush()?;
                 }
             }
         }
         Ok(())
+    }
+}
+
+impl Sink for Stream<'_, '_, '_> {
+    fn record(&mut self, record: Record) -> Result<(), ImportError> {
+        self.apply(record, None)
     }
 
     fn issue(&mut self, line: usize, kind: IssueKind, object: ObjectKind, reason: String) {

@@ -3,10 +3,12 @@
 //! and updates that keep the imported values in `source_raw`, applications,
 //! the per-customer audit rows, and bulk mode for large files (summary
 //! triggers lifted, summaries rebuilt before commit, as the demo loader
-//! does). Applied amounts are always read from the applications
-//! themselves, so they are right in bulk mode too.
+//! does; new invoices through `store::load`, screen indexes dropped for
+//! the load by `store::bulk`). Applied amounts are always read from the
+//! applications themselves, so they are right in bulk mode too.
 
 use super::audit::Audit;
+use super::bulk::Deltas;
 use super::summaries::{self, Suspended};
 use super::tabs::{currency, date, opt_date, stored};
 use super::{Result, Store, StoreError, now_utc};
@@ -15,6 +17,7 @@ use crate::domain::status::*;
 use chrono::NaiveDate;
 use rusqlite::types::Value;
 use rusqlite::{OptionalExtension, Transaction, params};
+use std::cell::RefCell;
 
 /// A date in storage form, without chrono's format parser (hot path).
 pub fn iso(d: NaiveDate) -> String {
@@ -29,10 +32,14 @@ pub use crate::import::rows::*;
 
 /// The open transaction of one import run.
 pub struct ImportTx<'c> {
-    tx: Transaction<'c>,
+    pub(super) tx: Transaction<'c>,
     who: String,
-    now: String,
-    suspended: Option<Suspended>,
+    pub(super) now: String,
+    pub(super) suspended: Option<Suspended>,
+    lifted: Option<super::bulk::Lifted>,
+    /// Bulk mode: the summaries of rows `load_invoices` wrote, and which
+    /// customers other writes touched (`touch`).
+    pub(super) deltas: RefCell<Deltas>,
 }
 
 fn source_of(s: Option<String>) -> Option<ImportSource> {
@@ -95,15 +102,18 @@ impl Store {
     ) -> std::result::Result<T, E> {
         let cache: i64 = self.conn.query_row("PRAGMA cache_size", [], |r| r.get(0)).map_err(StoreError::from)?;
         self.conn.execute_batch("PRAGMA cache_size = -262144").map_err(StoreError::from)?;
+        // The bulk loader's statements of several sizes stay prepared.
+        self.conn.set_prepared_statement_cache_capacity(64);
         let who = self.who().to_string();
         let result = (|| {
             let tx = self
                 .conn
                 .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
                 .map_err(StoreError::from)?;
-            let mut itx = ImportTx { tx, who, now: now_utc(), suspended: None };
+            let mut itx =
+                ImportTx { tx, who, now: now_utc(), suspended: None, lifted: None, deltas: Default::default() };
             let (value, commit) = f(&mut itx)?;
-            if itx.suspended.is_some() {
+            if itx.suspended.is_some() || itx.lifted.is_some() {
                 return Err(StoreError::Invalid("bulk mode was not ended before commit".into()).into());
             }
             if commit {
@@ -125,10 +135,62 @@ impl ImportTx<'_> {
         Ok(())
     }
 
+    /// In bulk mode, notes that a write other than `load_invoices` changed
+    /// money rows of `customer`: its summaries are rebuilt from its rows.
+    fn touch(&self, customer: i64) {
+        if self.suspended.is_some() {
+            self.deltas.borrow_mut().slow(customer);
+        }
+    }
+
+    /// `touch` for the customer of a row of `table` (invoices, payments, credits).
+    fn touch_row(&self, table: &str, id: i64) -> Result<()> {
+        if self.suspended.is_some() {
+            let sql = format!("SELECT customer_id FROM {table} WHERE id = ?1");
+            let found: Option<i64> = self.tx.prepare_cached(&sql)?.query_row([id], |r| r.get(0)).optional()?;
+            if let Some(c) = found {
+                self.touch(c);
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether the summary triggers are lifted (`begin_bulk`).
+    pub fn is_bulk(&self) -> bool {
+        self.suspended.is_some()
+    }
+
+    /// Drops the screen indexes for a load of many new rows (`store::bulk`);
+    /// `restore_indexes` (or `end_bulk`) must follow.
+    pub fn lift_indexes(&mut self) -> Result<()> {
+        if self.lifted.is_none() {
+            self.lifted = Some(super::bulk::lift(&self.tx)?);
+        }
+        Ok(())
+    }
+
+    /// Creates the indexes `lift_indexes` dropped.
+    pub fn restore_indexes(&mut self) -> Result<()> {
+        match self.lifted.take() {
+            Some(l) => super::bulk::restore(&self.tx, l),
+            None => Ok(()),
+        }
+    }
+
+    /// At least as many as the invoices there are (the largest id).
+    pub fn invoice_rows_at_most(&self) -> Result<i64> {
+        Ok(self.tx.query_row("SELECT coalesce(max(id), 0) FROM invoices", [], |r| r.get(0))?)
+    }
+
     /// Rebuilds the summaries of the customers a bulk run touched.
     pub fn end_bulk(&mut self, customers: &[i64]) -> Result<()> {
+        self.restore_indexes()?;
         if let Some(s) = self.suspended.take() {
-            summaries::rebuild(&self.tx, customers, s)?;
+            let mut deltas = self.deltas.take();
+            deltas.apply(&self.tx)?;
+            let kept = deltas.kept();
+            let rebuild: Vec<i64> = customers.iter().copied().filter(|c| !kept.contains(c)).collect();
+            summaries::rebuild(&self.tx, &rebuild, s)?;
         }
         Ok(())
     }
@@ -281,6 +343,24 @@ impl ImportTx<'_> {
         Ok(self.tx.prepare_cached(&sql)?.query_row(params![source.as_db(), external_id], map_invoice).optional()?)
     }
 
+    /// The (id, customer) of the invoice of `source` with this external id
+    /// when its `source_raw` is `raw` (compared in SQLite: a re-import of
+    /// unchanged rows reads nothing else).
+    pub fn invoice_if_unchanged(
+        &self,
+        source: ImportSource,
+        external_id: &str,
+        raw: &str,
+    ) -> Result<Option<(i64, i64)>> {
+        Ok(self
+            .tx
+            .prepare_cached(
+                "SELECT id, customer_id FROM invoices WHERE import_source = ?1 AND external_id = ?2 AND source_raw = ?3",
+            )?
+            .query_row(params![source.as_db(), external_id, raw], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?)
+    }
+
     pub fn invoice(&self, id: i64) -> Result<InvoiceState> {
         let sql = format!("SELECT {INVOICE_COLS} FROM invoices WHERE id = ?1");
         Ok(self.tx.prepare_cached(&sql)?.query_row([id], map_invoice)?)
@@ -302,6 +382,7 @@ impl ImportTx<'_> {
     }
 
     pub fn insert_invoice(&self, source: Option<(ImportSource, &str)>, i: &InvoiceWrite<'_>) -> Result<i64> {
+        self.touch(i.customer_id);
         self.tx
             .prepare_cached(
                 "INSERT INTO invoices(customer_id, number, issue_date, due_date, period_start, period_end, currency,
@@ -359,6 +440,7 @@ impl ImportTx<'_> {
     }
 
     pub fn update_invoice(&self, id: i64, i: &InvoiceWrite<'_>) -> Result<()> {
+        self.touch(i.customer_id);
         self.tx
             .prepare_cached(
                 "UPDATE invoices SET number = ?2, issue_date = ?3, due_date = ?4, period_start = ?5, period_end = ?6,
@@ -381,6 +463,7 @@ impl ImportTx<'_> {
     }
 
     pub fn set_invoice_status(&self, id: i64, status: InvoiceStatus) -> Result<()> {
+        self.touch_row("invoices", id)?;
         self.tx
             .prepare_cached("UPDATE invoices SET status = ?2, version = version + 1 WHERE id = ?1 AND status <> ?2")?
             .execute(params![id, status.as_db()])?;
@@ -434,6 +517,7 @@ impl ImportTx<'_> {
     }
 
     pub fn insert_payment(&self, source: Option<(ImportSource, &str)>, p: &PaymentWrite<'_>) -> Result<i64> {
+        self.touch(p.customer_id);
         self.tx
             .prepare_cached(
                 "INSERT INTO payments(customer_id, received_on, amount_minor, refunded_minor, currency, reference, status,
@@ -458,6 +542,7 @@ impl ImportTx<'_> {
     }
 
     pub fn update_payment(&self, id: i64, p: &PaymentWrite<'_>) -> Result<()> {
+        self.touch_row("payments", id)?;
         self.tx
             .prepare_cached(
                 "UPDATE payments SET received_on = ?2, amount_minor = ?3, refunded_minor = ?4, currency = ?5,
@@ -479,6 +564,7 @@ impl ImportTx<'_> {
 
     /// Deletes a payment and its applications.
     pub fn delete_payment(&self, id: i64) -> Result<()> {
+        self.touch_row("payments", id)?;
         for a in self.applications(id, AppsOf::Payment)? {
             self.delete_application(a.id)?;
         }
@@ -520,6 +606,7 @@ impl ImportTx<'_> {
         cur: Currency,
         reason: &str,
     ) -> Result<i64> {
+        self.touch(customer_id);
         self.tx
             .prepare_cached(
                 "INSERT INTO credits(customer_id, granted_on, amount_minor, currency, reason, import_source, external_id,
@@ -540,6 +627,7 @@ impl ImportTx<'_> {
     }
 
     pub fn update_credit_amount(&self, id: i64, amount_minor: i64) -> Result<()> {
+        self.touch_row("credits", id)?;
         self.tx.execute(
             "UPDATE credits SET amount_minor = ?2, version = version + 1 WHERE id = ?1",
             params![id, amount_minor],
@@ -549,6 +637,7 @@ impl ImportTx<'_> {
 
     /// Deletes a credit and its applications.
     pub fn delete_credit(&self, id: i64) -> Result<()> {
+        self.touch_row("credits", id)?;
         for a in self.applications(id, AppsOf::Credit)? {
             self.delete_application(a.id)?;
         }
@@ -560,6 +649,7 @@ impl ImportTx<'_> {
 
     /// Applies a payment (`credit` false) or a credit to an invoice.
     pub fn apply(&self, invoice_id: i64, from: i64, credit: bool, amount_minor: i64, on: NaiveDate) -> Result<()> {
+        self.touch_row("invoices", invoice_id)?;
         let (payment, credit) = if credit { (None, Some(from)) } else { (Some(from), None) };
         self.tx
             .prepare_cached(
@@ -578,6 +668,7 @@ impl ImportTx<'_> {
             .optional()?;
         self.tx.prepare_cached("DELETE FROM applications WHERE id = ?1")?.execute([id])?;
         if let (Some((invoice, payment, credit)), true) = (owners, self.suspended.is_some()) {
+            self.touch_row("invoices", invoice)?;
             self.refresh_applied(invoice, payment, credit)?;
         }
         Ok(())
@@ -746,6 +837,7 @@ impl ImportTx<'_> {
     /// Inserts a row of `table` from exported values (`cols` are checked
     /// against the table's whitelist).
     pub fn insert_native(&self, table: NativeTable, customer_id: i64, cols: &[(&str, Value)]) -> Result<i64> {
+        self.touch(customer_id);
         let (name, allowed) = table.columns();
         if let Some((bad, _)) = cols.iter().find(|(c, _)| !allowed.contains(c)) {
             return Err(StoreError::Invalid(format!("{name} has no column {bad}")));

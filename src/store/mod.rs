@@ -2,11 +2,13 @@
 //! domain types. Every write is one transaction with an audit row.
 
 mod audit;
+pub mod bulk;
 pub mod check;
 mod customers;
 pub mod documents;
 mod filter_sql;
 pub mod import;
+pub mod load;
 mod metrics;
 mod migrate;
 mod oracle;

@@ -114,6 +114,17 @@ impl Seeder<'_> {
         super::summaries::rebuild(&self.tx, customers, suspended)
     }
 
+    /// Drops the screen indexes for a load of many rows (`store::bulk`);
+    /// `restore_indexes` must follow before `commit`.
+    pub fn lift_indexes(&self) -> Result<super::bulk::Lifted> {
+        super::bulk::lift(&self.tx)
+    }
+
+    /// Creates the indexes `lift_indexes` dropped.
+    pub fn restore_indexes(&self, lifted: super::bulk::Lifted) -> Result<()> {
+        super::bulk::restore(&self.tx, lifted)
+    }
+
     pub fn commit(self) -> Result<()> {
         self.tx.commit()?;
         Ok(())

@@ -84,6 +84,10 @@ impl Sink for Checker {
         assert!(line >= 1, "an issue without its line: {reason}");
         self.issues += 1;
     }
+
+    fn default_currency(&self) -> ardesk::domain::Currency {
+        ardesk::domain::Currency::USD
+    }
 }
 
 /// An error must say something.

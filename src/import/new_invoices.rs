@@ -1,0 +1,132 @@
+//! The fast path for invoices that are new to ardesk, in a bulk run: a
+//! source with no invoices here yet, an invoice no payment names. Such an
+//! invoice needs no lookup and no merge: it lands with its status and the
+//! payment or credit made for what the source says was paid, sixty-four
+//! to a statement (`ImportTx::load_invoices`). Everything else, and any
+//! group a unique index refuses, takes the row-by-row path
+//! (`Run::apply_invoice`), which decides the same way: the outcome is the
+//! one that path would give, row for row.
+
+use super::ImportError;
+use super::apply::{Cust, Outcome, Queued, Run};
+use super::invoices::{plan_of, write_of};
+use super::record::ImportedInvoice;
+use super::report::Counted;
+use crate::domain::status::{ImportSource, InvoiceStatus};
+use crate::store::load::{LOAD_ROWS, LoadInvoice, NewMoney};
+use serde_json::Value;
+
+/// An invoice the fast path takes: its customer, status and money.
+pub(crate) struct Plan {
+    cust: Cust,
+    status: InvoiceStatus,
+    paid: i64,
+    credit: i64,
+}
+
+impl Run<'_, '_> {
+    /// Applies a sorted batch: runs of new invoices in groups, the others
+    /// one by one, in the batch's order.
+    pub(crate) fn apply_sorted(&mut self, batch: Vec<Queued>) -> Result<(), ImportError> {
+        let mut group: Vec<(Queued, Plan)> = Vec::with_capacity(LOAD_ROWS);
+        for q in batch {
+            self.file = q.file;
+            match self.plan_new(q.src, &q.inv)? {
+                Some(plan) => {
+                    group.push((q, plan));
+                    if group.len() == LOAD_ROWS {
+                        self.load_group(std::mem::take(&mut group))?;
+                    }
+                }
+                None => {
+                    self.load_group(std::mem::take(&mut group))?;
+                    self.apply_invoice(q.src, &q.inv, q.raw)?;
+                }
+            }
+        }
+        self.load_group(group)
+    }
+
+    /// The fast path's plan for an invoice, or `None` for the row path.
+    /// Only what the row path would do first anyway happens here (the
+    /// customer found, or made from the row, and its currency adopted).
+    fn plan_new(&mut self, src: ImportSource, inv: &ImportedInvoice) -> Result<Option<Plan>, ImportError> {
+        if !self.itx.is_bulk() || inv.customer.external_id.is_empty() || !self.fresh(src)? {
+            return Ok(None);
+        }
+        if self.resolve_customer(src, &inv.customer, inv.currency, "invoice")?.is_none() {
+            return Ok(None);
+        }
+        let cust = self.adopt_currency(src, &inv.customer.external_id, inv.currency)?;
+        let (in_run, in_db) = self.links_of(src, inv)?;
+        if in_run || in_db {
+            return Ok(None);
+        }
+        let (status, paid, credit) = plan_of(inv);
+        Ok(Some(Plan { cust, status, paid, credit }))
+    }
+
+    /// Writes a group of new invoices; from one a unique index refuses (a
+    /// number taken, an invoice repeated in the file) on, the row path.
+    fn load_group(&mut self, group: Vec<(Queued, Plan)>) -> Result<(), ImportError> {
+        if group.is_empty() {
+            return Ok(());
+        }
+        let label = |src: ImportSource| src.label();
+        let rows: Vec<LoadInvoice<'_>> = group
+            .iter()
+            .map(|(q, p)| {
+                let (inv, ext) = (&q.inv, q.inv.external_id.as_str());
+                let mut money = Vec::new();
+                if p.paid > 0 {
+                    let key = format!("{ext}#paid");
+                    // As `own_row` writes it.
+                    let made_for = Value::from(key.trim_end_matches("#paid"));
+                    money.push(NewMoney {
+                        credit: false,
+                        raw: Some(format!("{{\"imported\":{{\"made_for\":{made_for}}}}}")),
+                        key,
+                        amount_minor: p.paid,
+                        on: inv.paid_on.unwrap_or(inv.issue_date),
+                        text: format!("{} payment for {}", label(q.src), inv.number),
+                    });
+                }
+                if p.credit > 0 {
+                    money.push(NewMoney {
+                        credit: true,
+                        key: format!("{ext}#credit"),
+                        amount_minor: p.credit,
+                        on: inv.issue_date,
+                        text: format!("{} credit applied to invoice {}", label(q.src), inv.number),
+                        raw: None,
+                    });
+                }
+                LoadInvoice { source: q.src, external_id: ext, invoice: write_of(p.cust, inv, p.status, &q.raw), money }
+            })
+            .collect();
+        let written = self.itx.load_invoices(&rows)?;
+        drop(rows);
+        let mut rest = group;
+        let group: Vec<(Queued, Plan)> = rest.drain(..written).collect();
+        for (q, p) in &group {
+            let (inv, cid) = (&q.inv, p.cust.id);
+            self.count(cid, Counted::Invoices, Outcome::Created, q.src.label());
+            if inv.status == InvoiceStatus::Paid && p.status != InvoiceStatus::Paid {
+                self.left_open(&inv.number, p.paid + p.credit, inv.total_minor);
+            }
+            if p.paid > 0 {
+                self.money.made_payments += 1;
+                self.count(cid, Counted::Payments, Outcome::Created, q.src.label());
+            }
+            if p.credit > 0 {
+                self.count(cid, Counted::Credits, Outcome::Created, q.src.label());
+            }
+        }
+        // From the invoice a unique index refused on, row by row.
+        for (q, _) in rest {
+            self.file = q.file;
+            self.apply_invoice(q.src, &q.inv, q.raw)?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,296 @@
+//! Bulk loads. Two parts:
+//!
+//! - Loading many new rows into a table that holds few: its screen indexes
+//!   are dropped inside the transaction and created again before commit
+//!   (`lift`, `restore`); CREATE INDEX sorts and writes each index in
+//!   order. DDL is transactional in SQLite, so a rollback restores them.
+//!   The unique indexes stay (they decide what exists), and so does one
+//!   index on each table that starts with the customer (`customer_has_money`
+//!   and the like find a customer's rows through it while the load runs).
+//!   Measured here: a million invoices of 1,000 customers load about as
+//!   fast either way (batches sorted by customer keep index inserts close
+//!   together); a million of one customer (the demo) 13% faster lifted.
+//! - `Deltas`: the summaries of rows the fast path wrote, added up in
+//!   memory instead of recomputed from a million rows.
+
+use super::Result;
+use crate::domain::Currency;
+use crate::domain::date::iso;
+use crate::domain::status::InvoiceStatus;
+use chrono::NaiveDate;
+use rusqlite::{Transaction, params};
+use std::collections::{BTreeMap, HashSet};
+
+/// Indexes a load drops: those that only screens sort and filter on.
+const LIFTED: &[&str] = &[
+    "invoices_by_issue",
+    "invoices_by_due",
+    "invoices_by_total",
+    "invoices_by_number",
+    "invoices_by_contract_name",
+    "invoices_by_period",
+    "invoices_open_by_due",
+    "invoices_by_contract",
+    "payments_by_amount",
+];
+
+/// Indexes dropped by `lift`, to be created again by `restore`.
+#[must_use = "restore the indexes before committing"]
+pub struct Lifted(Vec<String>);
+
+/// Drops the screen indexes inside `tx`.
+pub fn lift(tx: &Transaction<'_>) -> Result<Lifted> {
+    let mut saved = Vec::new();
+    for name in LIFTED {
+        let sql: String =
+            tx.query_row("SELECT sql FROM sqlite_schema WHERE type = 'index' AND name = ?1", [name], |r| r.get(0))?;
+        tx.execute_batch(&format!("DROP INDEX {name}"))?;
+        saved.push(sql);
+    }
+    Ok(Lifted(saved))
+}
+
+/// Creates the dropped indexes again, sorting with a helper thread.
+pub fn restore(tx: &Transaction<'_>, lifted: Lifted) -> Result<()> {
+    let threads: i64 = tx.query_row("PRAGMA threads", [], |r| r.get(0))?;
+    tx.execute_batch("PRAGMA threads = 2")?;
+    let built = lifted.0.iter().try_for_each(|sql| tx.execute_batch(sql));
+    tx.execute_batch(&format!("PRAGMA threads = {threads}"))?;
+    Ok(built?)
+}
+
+/// What a bulk load added to the summaries of each customer it loaded
+/// rows for — the sums the summary triggers would have kept, gathered in
+/// memory and written once (`apply`), so a million new invoices need no
+/// second pass over them. A customer any other write touched is rebuilt
+/// from its rows instead (`Deltas::slow`).
+#[derive(Default)]
+pub struct Deltas {
+    // Ordered as the summary tables' keys, so they are written in order.
+    sums: BTreeMap<(i64, Currency), Sums>,
+    due: BTreeMap<(i64, Currency, NaiveDate), i64>,
+    collect: BTreeMap<(i64, Currency, NaiveDate), (i64, i64)>,
+    /// Customers with sums here, now or written already (`apply`).
+    loaded: HashSet<i64>,
+    slow: HashSet<i64>,
+}
+
+/// Summary rows gathered before they are written out (memory stays small
+/// whatever the size of the load).
+const HELD_ROWS: usize = 1 << 16;
+
+/// `customer_summary`'s columns, as additions.
+#[derive(Default, Clone, Copy)]
+struct Sums {
+    invoice_count: i64,
+    invoice_total: i64,
+    billed: i64,
+    billed_applied: i64,
+    outstanding: i64,
+    payment_count: i64,
+    payment_total: i64,
+    collected_count: i64,
+    collected: i64,
+    unapplied: i64,
+    credit_open: i64,
+}
+
+impl Deltas {
+    /// A new invoice with `applied` already applied to it.
+    pub fn invoice(
+        &mut self,
+        customer: i64,
+        cur: Currency,
+        total: i64,
+        applied: i64,
+        status: InvoiceStatus,
+        due: NaiveDate,
+    ) {
+        self.loaded.insert(customer);
+        let s = self.sums.entry((customer, cur)).or_default();
+        s.invoice_count += 1;
+        s.invoice_total += total;
+        if status.is_issued() {
+            s.billed += total;
+            s.billed_applied += applied;
+        }
+        if status == InvoiceStatus::Open {
+            s.outstanding += total - applied;
+            *self.due.entry((customer, cur, due)).or_default() += total - applied;
+        }
+    }
+
+    /// A new succeeded payment of `amount`, `applied` of it applied.
+    pub fn payment(&mut self, customer: i64, cur: Currency, amount: i64, applied: i64) {
+        self.loaded.insert(customer);
+        let s = self.sums.entry((customer, cur)).or_default();
+        s.payment_count += 1;
+        s.payment_total += amount;
+        s.collected_count += 1;
+        s.collected += amount;
+        s.unapplied += amount - applied;
+    }
+
+    /// A new credit of `amount`, `applied` of it applied.
+    pub fn credit(&mut self, customer: i64, cur: Currency, amount: i64, applied: i64) {
+        self.loaded.insert(customer);
+        self.sums.entry((customer, cur)).or_default().credit_open += amount - applied;
+    }
+
+    /// A payment received on `on` applied to an invoice issued on `issued`.
+    pub fn collected(&mut self, customer: i64, cur: Currency, on: NaiveDate, issued: NaiveDate, amount: i64) {
+        self.loaded.insert(customer);
+        let c = self.collect.entry((customer, cur, on)).or_default();
+        c.0 += amount;
+        c.1 += amount * (on - issued).num_days();
+    }
+
+    /// A customer whose rows changed otherwise: its summaries are rebuilt.
+    pub fn slow(&mut self, customer: i64) {
+        self.slow.insert(customer);
+    }
+
+    /// The customers whose summaries are kept here (not rebuilt).
+    pub fn kept(&self) -> HashSet<i64> {
+        self.loaded.difference(&self.slow).copied().collect()
+    }
+
+    /// `apply` when many summary rows are held.
+    pub fn apply_if_large(&mut self, tx: &Transaction<'_>) -> Result<()> {
+        if self.due.len() + self.collect.len() + self.sums.len() > HELD_ROWS {
+            self.apply(tx)?;
+        }
+        Ok(())
+    }
+
+    /// Adds the sums held for the customers kept here to their summary rows
+    /// and forgets them (a customer found slow later is rebuilt anyway).
+    pub fn apply(&mut self, tx: &Transaction<'_>) -> Result<()> {
+        let kept = |c: &i64| !self.slow.contains(c);
+        let mut ensure =
+            tx.prepare_cached("INSERT OR IGNORE INTO customer_summary(customer_id, currency) VALUES (?1, ?2)")?;
+        let mut add = tx.prepare_cached(
+            "UPDATE customer_summary SET
+                invoice_count = invoice_count + ?3, invoice_total_minor = invoice_total_minor + ?4,
+                billed_minor = billed_minor + ?5, billed_applied_minor = billed_applied_minor + ?6,
+                outstanding_minor = outstanding_minor + ?7, payment_count = payment_count + ?8,
+                payment_total_minor = payment_total_minor + ?9, collected_count = collected_count + ?10,
+                collected_minor = collected_minor + ?11, unapplied_minor = unapplied_minor + ?12,
+                credit_open_minor = credit_open_minor + ?13
+             WHERE customer_id = ?1 AND currency = ?2",
+        )?;
+        for ((c, cur), s) in self.sums.iter().filter(|((c, _), _)| kept(c)) {
+            ensure.execute(params![c, cur.code()])?;
+            add.execute(params![
+                c,
+                cur.code(),
+                s.invoice_count,
+                s.invoice_total,
+                s.billed,
+                s.billed_applied,
+                s.outstanding,
+                s.payment_count,
+                s.payment_total,
+                s.collected_count,
+                s.collected,
+                s.unapplied,
+                s.credit_open
+            ])?;
+        }
+        let mut due = tx.prepare_cached(
+            "INSERT INTO customer_due_summary(customer_id, currency, due_date, open_minor) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (customer_id, currency, due_date) DO UPDATE SET open_minor = open_minor + excluded.open_minor",
+        )?;
+        for ((c, cur, d), v) in self.due.iter().filter(|((c, ..), _)| kept(c)) {
+            due.execute(params![c, cur.code(), iso(*d), v])?;
+        }
+        let mut collect = tx.prepare_cached(
+            "INSERT INTO customer_collect_summary(customer_id, currency, received_on, applied_minor, weighted_minor)
+             VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (customer_id, currency, received_on) DO UPDATE SET
+                applied_minor = applied_minor + excluded.applied_minor,
+                weighted_minor = weighted_minor + excluded.weighted_minor",
+        )?;
+        for ((c, cur, d), (applied, weighted)) in self.collect.iter().filter(|((c, ..), _)| kept(c)) {
+            collect.execute(params![c, cur.code(), iso(*d), applied, weighted])?;
+        }
+        self.sums.clear();
+        self.due.clear();
+        self.collect.clear();
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Store;
+
+    fn summaries(store: &Store) -> Vec<String> {
+        let sql = "SELECT 's ' || customer_id || currency || ' ' || invoice_count || ' ' || invoice_total_minor || ' ' ||
+                          billed_minor || ' ' || billed_applied_minor || ' ' || outstanding_minor || ' ' ||
+                          payment_count || ' ' || collected_minor || ' ' || unapplied_minor || ' ' || credit_open_minor
+                   FROM customer_summary
+                   UNION ALL SELECT 'd ' || customer_id || currency || due_date || ' ' || open_minor FROM customer_due_summary
+                   UNION ALL SELECT 'c ' || customer_id || currency || received_on || ' ' || applied_minor || ' ' ||
+                          weighted_minor FROM customer_collect_summary
+                   ORDER BY 1";
+        let mut stmt = store.conn().prepare(sql).unwrap();
+        stmt.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect()
+    }
+
+    fn day(d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 1, d).unwrap()
+    }
+
+    /// Sums written out part by part add up to the same rows as at once.
+    #[test]
+    fn sums_written_in_parts_add_up_to_the_whole() {
+        let record = |d: &mut Deltas, i: u32| {
+            let (c, cur) = (i64::from(1 + i % 2), Currency::USD);
+            let status = [InvoiceStatus::Paid, InvoiceStatus::Open, InvoiceStatus::Draft][i as usize % 3];
+            let applied =
+                if status == InvoiceStatus::Paid { 100 } else { 30 * i64::from(status == InvoiceStatus::Open) };
+            d.invoice(c, cur, 100, applied, status, day(1 + i % 5));
+            if applied > 0 {
+                d.payment(c, cur, applied, applied);
+                d.collected(c, cur, day(10 + i % 3), day(1), applied);
+            }
+            if i.is_multiple_of(4) {
+                d.credit(c, cur, 7, 0);
+            }
+        };
+        let mut results = Vec::new();
+        for parts in [1, 4] {
+            let mut store = Store::open_in_memory().unwrap();
+            let s = store.seeder().unwrap();
+            for name in ["One", "Two"] {
+                s.customer(&crate::store::seed::NewCustomer {
+                    name,
+                    legal_name: "",
+                    billing_email: "",
+                    currency: Currency::USD,
+                    import: None,
+                    invoices_paused: false,
+                    portal: false,
+                })
+                .unwrap();
+            }
+            s.commit().unwrap();
+            let tx = store.conn.transaction().unwrap();
+            let mut d = Deltas::default();
+            for i in 0..40 {
+                record(&mut d, i);
+                if (i + 1) % (40 / parts) == 0 {
+                    d.apply(&tx).unwrap();
+                }
+            }
+            d.apply(&tx).unwrap();
+            assert_eq!(d.kept(), HashSet::from([1, 2]));
+            tx.commit().unwrap();
+            results.push(summaries(&store));
+        }
+        assert!(!results[0].is_empty());
+        assert_eq!(results[0], results[1]);
+    }
+}

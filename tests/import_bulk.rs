@@ -1,0 +1,249 @@
+//! The bulk path of a large import into a source with no invoices yet
+//! (screen indexes dropped and built again, new invoices written many to a
+//! statement with their money, summaries added up in memory) must leave
+//! exactly the database, report and figures that the row-by-row path
+//! leaves, and `ardesk check` clean.
+
+#[path = "import_support.rs"]
+mod support;
+
+use ardesk::import::{BULK_BYTES, Counted, ImportError, ImportOptions, ImportReport, run_import, run_import_tuned};
+use ardesk::store::{OpenMode, Store};
+use rusqlite::types::Value;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use support::{assert_consistent, today};
+
+const CUSTOMERS: &str = "id,Description,Email,Name,Created (UTC),Account Balance,Currency,Delinquent\n\
+cus_B1,,one@example.test,Bulk One,2025-01-01 10:00,0.00,usd,false\n\
+cus_B2,,two@example.test,Bulk Two,2025-01-02 10:00,-50.00,usd,false\n\
+cus_B3,,three@example.test,Bulk Three,2025-01-03 10:00,,,false\n\
+cus_B4,,four@example.test,Bulk Four,2025-01-04 10:00,0.00,eur,false\n";
+
+const INVOICE_HEADER: &str = "id,Amount Due,Amount Paid,Currency,Customer,Customer Name,Customer Email,Date (UTC),\
+Due Date (UTC),Number,Paid,Status,Total,Charge,Paid At (UTC)";
+
+/// Invoice rows of every kind the fast path and the row path share out
+/// between them, with a payments export that names some of them.
+fn files(dir: &Path) -> Vec<PathBuf> {
+    let mut inv = String::from(INVOICE_HEADER) + "\n";
+    let mut pay = String::from(
+        "id,Description,Created (UTC),Amount,Amount Refunded,Currency,Status,Customer ID,Captured,Invoice ID\n",
+    );
+    for i in 0..700 {
+        let (cust, cur) = match i % 9 {
+            0..3 => ("cus_B1", "usd"),
+            3 | 4 => ("cus_B2", "usd"),
+            5 => ("cus_B3", if i < 200 { "usd" } else { "gbp" }),
+            6 => ("cus_B4", "eur"),
+            7 => ("cus_NEW1", "usd"),
+            _ => ("cus_GHOST", "usd"),
+        };
+        let name = if cust == "cus_NEW1" { "Made From Row" } else { "" };
+        let day = 1 + i % 28;
+        let (issue, due) = (format!("2025-03-{day:02} 10:00"), format!("2025-04-{day:02} 10:00"));
+        // Amount due, amount paid, paid flag, status, total, paid at.
+        let (due_amt, paid, flag, status, total) = match i % 11 {
+            0..5 => ("100.00", "100.00", "true", "paid", "100.00"),
+            5 => ("60.00", "60.00", "true", "paid", "100.00"),
+            6 => ("100.00", "30.00", "false", "open", "100.00"),
+            7 => ("100.00", "40.00", "true", "paid", "100.00"),
+            8 => ("100.00", "0.00", "false", "void", "100.00"),
+            9 => ("100.00", "0.00", "false", "draft", "100.00"),
+            _ => ("100.00", "25.00", "false", "uncollectible", "100.00"),
+        };
+        let charge = if i % 50 == 3 { format!("ch_B{i}") } else { String::new() };
+        let due = if i % 97 == 5 { "2025-02-01 10:00".to_string() } else { due };
+        let paid_at = if status == "paid" { format!("2025-04-{day:02} 09:00") } else { String::new() };
+        let _ = writeln!(
+            inv,
+            "in_B{i:04},{due_amt},{paid},{cur},{cust},{name},,{issue},{due},BULK-{i:04},{flag},{status},{total},{charge},{paid_at}"
+        );
+        if !charge.is_empty() {
+            let _ = writeln!(pay, "{charge},,2025-04-02 10:00,100.00,0.00,{cur},Paid,{cust},true,in_B{i:04}");
+        }
+        if i % 70 == 11 {
+            // A payment that names the invoice by id only.
+            let _ = writeln!(pay, "ch_N{i},,2025-04-03 10:00,20.00,0.00,{cur},Paid,{cust},true,in_B{i:04}");
+        }
+    }
+    // The same invoice again, now paid; another invoice with a taken number.
+    let _ = writeln!(
+        inv,
+        "in_B0006,100.00,100.00,usd,cus_B1,,,2025-03-07 10:00,2025-04-07 10:00,BULK-0006,true,paid,100.00,,"
+    );
+    let _ = writeln!(
+        inv,
+        "in_BX01,100.00,0.00,usd,cus_B1,,,2025-03-07 10:00,2025-04-07 10:00,BULK-0010,false,open,100.00,,"
+    );
+    let paths = [("customers.csv", CUSTOMERS.to_string()), ("invoices.csv", inv), ("payments.csv", pay)];
+    paths
+        .into_iter()
+        .map(|(name, text)| {
+            let p = dir.join(name);
+            std::fs::write(&p, text).unwrap();
+            p
+        })
+        .collect()
+}
+
+/// Every table's rows, timestamps left out, and the schema.
+fn dump(db: &Path) -> Vec<(String, Vec<Vec<Value>>)> {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    let tables: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    let mut out = Vec::new();
+    for t in tables {
+        let cols: Vec<String> = conn
+            .prepare(&format!("SELECT name FROM pragma_table_info('{t}')"))
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .filter(|c: &String| c != "created_at" && c != "at")
+            .collect();
+        let sql = format!(
+            "SELECT {} FROM {t} ORDER BY {}",
+            cols.join(", "),
+            (1..=cols.len().min(3)).map(|i| i.to_string()).collect::<Vec<_>>().join(", ")
+        );
+        let mut stmt = conn.prepare(&sql).unwrap();
+        let rows = stmt
+            .query_map([], |r| (0..cols.len()).map(|i| r.get::<_, Value>(i)).collect::<Result<Vec<_>, _>>())
+            .unwrap()
+            .map(Result::unwrap)
+            // Summary rows that add nothing (a due date whose invoices were
+            // paid) may or may not be left behind; they mean the same.
+            .filter(|row: &Vec<Value>| {
+                !t.starts_with("customer_") || row[2..].iter().any(|v| !matches!(v, Value::Integer(0) | Value::Text(_)))
+            })
+            .collect();
+        out.push((t, rows));
+    }
+    let schema = conn
+        .prepare("SELECT type, name, sql FROM sqlite_schema ORDER BY type, name")
+        .unwrap()
+        .query_map([], |r| Ok(vec![r.get(0)?, r.get(1)?, r.get(2)?]))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    out.push(("sqlite_schema".into(), schema));
+    out
+}
+
+/// Asserts two dumps are equal, showing the first row that differs.
+fn same(a: &[(String, Vec<Vec<Value>>)], b: &[(String, Vec<Vec<Value>>)]) {
+    assert_eq!(a.iter().map(|t| &t.0).collect::<Vec<_>>(), b.iter().map(|t| &t.0).collect::<Vec<_>>());
+    for ((table, x), (_, y)) in a.iter().zip(b) {
+        if let Some(i) = (0..x.len().max(y.len())).find(|i| x.get(*i) != y.get(*i)) {
+            panic!(
+                "{table}: {} and {} rows; first difference at {i}:\n{:?}\n{:?}",
+                x.len(),
+                y.len(),
+                x.get(i),
+                y.get(i)
+            );
+        }
+    }
+}
+
+fn open(db: &Path) -> Store {
+    let mut s = Store::open(db, OpenMode::Create).unwrap();
+    s.set_who("tester");
+    s
+}
+
+fn comparable(mut r: ImportReport) -> ImportReport {
+    r.elapsed = Default::default();
+    r
+}
+
+#[test]
+fn a_bulk_load_writes_what_row_by_row_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = files(dir.path());
+    let opts = ImportOptions { skip_bad_rows: true, ..Default::default() };
+    let (bulk_db, rows_db) = (dir.path().join("bulk.db"), dir.path().join("rows.db"));
+    let bulk = run_import_tuned(&mut open(&bulk_db), &files, &opts, false, 0).unwrap();
+    let rows = run_import_tuned(&mut open(&rows_db), &files, &opts, false, u64::MAX).unwrap();
+    let c = bulk.count(Counted::Invoices);
+    assert!(c.created > 500 && c.updated == 1 && c.refused == 1 && c.skipped > 50, "{bulk}");
+    assert!(bulk.count(Counted::Credits).created > 50, "{bulk}");
+    assert_eq!(comparable(bulk), comparable(rows));
+    same(&dump(&bulk_db), &dump(&rows_db));
+    assert_consistent(&open(&bulk_db));
+}
+
+/// Importing the files again (a repeated row flips back and forth, as it
+/// does row by row) gives the same outcome after either path.
+#[test]
+fn after_a_bulk_load_the_same_files_do_what_they_do_row_by_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = files(dir.path());
+    let opts = ImportOptions { skip_bad_rows: true, ..Default::default() };
+    let (bulk_db, rows_db) = (dir.path().join("bulk.db"), dir.path().join("rows.db"));
+    run_import_tuned(&mut open(&bulk_db), &files, &opts, false, 0).unwrap();
+    run_import_tuned(&mut open(&rows_db), &files, &opts, false, u64::MAX).unwrap();
+    let bulk = run_import_tuned(&mut open(&bulk_db), &files, &opts, false, 0).unwrap();
+    let rows = run_import_tuned(&mut open(&rows_db), &files, &opts, false, u64::MAX).unwrap();
+    assert_eq!(comparable(bulk), comparable(rows));
+    same(&dump(&bulk_db), &dump(&rows_db));
+    assert_consistent(&open(&bulk_db));
+}
+
+/// A file without repeated rows changes nothing the second time.
+#[test]
+fn after_a_bulk_load_the_same_files_change_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut files = files(dir.path());
+    let text = std::fs::read_to_string(&files[1]).unwrap();
+    let once: Vec<&str> = text.lines().filter(|l| !l.starts_with("in_B0006,100.00,100.00")).collect();
+    files[1] = dir.path().join("once.csv");
+    std::fs::write(&files[1], once.join("\n") + "\n").unwrap();
+    let opts = ImportOptions { skip_bad_rows: true, ..Default::default() };
+    let db = dir.path().join("bulk.db");
+    run_import_tuned(&mut open(&db), &files, &opts, false, 0).unwrap();
+    let before: Vec<_> = dump(&db).into_iter().filter(|(t, _)| t != "audit_log").collect();
+    let again = run_import_tuned(&mut open(&db), &files, &opts, false, 0).unwrap();
+    assert_eq!(again.changes(), 0, "{again}");
+    let after: Vec<_> = dump(&db).into_iter().filter(|(t, _)| t != "audit_log").collect();
+    same(&after, &before);
+    assert_consistent(&open(&db));
+}
+
+#[test]
+fn a_bulk_dry_run_or_refused_run_leaves_the_database_as_it_was() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = files(dir.path());
+    let db = dir.path().join("bulk.db");
+    drop(open(&db));
+    let empty = dump(&db);
+    let dry = ImportOptions { dry_run: true, skip_bad_rows: true, ..Default::default() };
+    let r = run_import_tuned(&mut open(&db), &files, &dry, false, 0).unwrap();
+    assert!(r.count(Counted::Invoices).created > 500 && !r.written, "{r}");
+    assert_eq!(dump(&db), empty);
+    // The taken number is refused: without --skip-bad-rows nothing lands.
+    let refused = run_import_tuned(&mut open(&db), &files, &ImportOptions::default(), false, 0);
+    assert!(matches!(refused, Err(ImportError::Refused { .. })), "{refused:?}");
+    assert_eq!(dump(&db), empty);
+}
+
+#[test]
+fn the_default_threshold_keeps_small_files_row_by_row() {
+    // A few invoices stay below BULK_BYTES and take the trigger path.
+    let dir = tempfile::tempdir().unwrap();
+    let files = files(dir.path());
+    assert!(std::fs::metadata(&files[1]).unwrap().len() < BULK_BYTES);
+    let db = dir.path().join("small.db");
+    let opts = ImportOptions { skip_bad_rows: true, ..Default::default() };
+    let r = run_import(&mut open(&db), &files, &opts, false).unwrap();
+    assert!(r.count(Counted::Invoices).created > 500, "{r}");
+    let s = open(&db);
+    assert_consistent(&s);
+    assert!(s.check(today()).unwrap().is_empty());
+}
