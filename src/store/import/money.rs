@@ -1,0 +1,392 @@
+//! The money rows an import writes: invoices, payments, credits and the
+//! applications between them.
+
+use super::*;
+
+impl ImportTx<'_> {
+    // Invoices -------------------------------------------------------------
+
+    pub fn find_invoice(&self, source: ImportSource, external_id: &str) -> Result<Option<InvoiceState>> {
+        let sql = format!("SELECT {INVOICE_COLS} FROM invoices WHERE import_source = ?1 AND external_id = ?2");
+        Ok(self.tx.prepare_cached(&sql)?.query_row(params![source.as_db(), external_id], map_invoice).optional()?)
+    }
+
+    /// The (id, customer) of the invoice of `source` with this external id
+    /// when its `source_raw` is `raw` (compared in SQLite: a re-import of
+    /// unchanged rows reads nothing else).
+    pub fn invoice_if_unchanged(
+        &self,
+        source: ImportSource,
+        external_id: &str,
+        raw: &str,
+    ) -> Result<Option<(i64, i64)>> {
+        Ok(self
+            .tx
+            .prepare_cached(
+                "SELECT id, customer_id FROM invoices WHERE import_source = ?1 AND external_id = ?2 AND source_raw = ?3",
+            )?
+            .query_row(params![source.as_db(), external_id, raw], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?)
+    }
+
+    pub fn invoice(&self, id: i64) -> Result<InvoiceState> {
+        let sql = format!("SELECT {INVOICE_COLS} FROM invoices WHERE id = ?1");
+        Ok(self.tx.prepare_cached(&sql)?.query_row([id], map_invoice)?)
+    }
+
+    /// The invoice that has this number, any customer.
+    pub fn invoice_by_number(&self, number: &str) -> Result<Option<InvoiceState>> {
+        let sql = format!("SELECT {INVOICE_COLS} FROM invoices WHERE number = ?1");
+        Ok(self.tx.prepare_cached(&sql)?.query_row([number], map_invoice).optional()?)
+    }
+
+    /// The id of the invoice with this number, if any (cheap: the unique index).
+    pub fn invoice_number_taken(&self, number: &str) -> Result<Option<i64>> {
+        Ok(self
+            .tx
+            .prepare_cached("SELECT id FROM invoices WHERE number = ?1")?
+            .query_row([number], |r| r.get(0))
+            .optional()?)
+    }
+
+    pub fn insert_invoice(&self, source: Option<(ImportSource, &str)>, i: &InvoiceWrite<'_>) -> Result<i64> {
+        self.touch(i.customer_id);
+        self.tx
+            .prepare_cached(
+                "INSERT INTO invoices(customer_id, number, issue_date, due_date, period_start, period_end, currency,
+                                      total_minor, status, import_source, external_id, source_raw, created_at,
+                                      contract_id, contract_name)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, nullif(?12, ''), ?13,
+                         ?14, coalesce((SELECT name FROM contracts WHERE id = ?14), ''))",
+            )?
+            .execute(params![
+                i.customer_id,
+                i.number,
+                iso(i.issue_date),
+                iso(i.due_date),
+                i.period.map(|p| iso(p.0)),
+                i.period.map(|p| iso(p.1)),
+                i.currency.code(),
+                i.total_minor,
+                i.status.as_db(),
+                source.map(|s| s.0.as_db()),
+                source.map(|s| s.1),
+                i.source_raw,
+                self.now,
+                i.contract_id
+            ])?;
+        Ok(self.tx.last_insert_rowid())
+    }
+
+    /// Inserts an invoice unless its (source, external id) or its number
+    /// exists already, which is reported instead of raised.
+    pub fn try_insert_invoice(&self, source: Option<(ImportSource, &str)>, i: &InvoiceWrite<'_>) -> Result<Inserted> {
+        match self.insert_invoice(source, i) {
+            Ok(id) => Ok(Inserted::New(id)),
+            Err(StoreError::Sql(rusqlite::Error::SqliteFailure(e, Some(msg))))
+                if e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE =>
+            {
+                if msg.contains("invoices.number") {
+                    Ok(Inserted::NumberTaken)
+                } else if msg.contains("invoices.external_id") {
+                    Ok(Inserted::Exists)
+                } else {
+                    Err(StoreError::Invalid(msg))
+                }
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Whether any invoice came from `source`.
+    pub fn source_has_invoices(&self, source: ImportSource) -> Result<bool> {
+        Ok(self.tx.query_row(
+            "SELECT EXISTS (SELECT 1 FROM invoices WHERE import_source = ?1)",
+            [source.as_db()],
+            |r| r.get(0),
+        )?)
+    }
+
+    pub fn update_invoice(&self, id: i64, i: &InvoiceWrite<'_>) -> Result<()> {
+        self.touch(i.customer_id);
+        self.tx
+            .prepare_cached(
+                "UPDATE invoices SET number = ?2, issue_date = ?3, due_date = ?4, period_start = ?5, period_end = ?6,
+                        currency = ?7, total_minor = ?8, status = ?9, source_raw = ?10, version = version + 1
+                 WHERE id = ?1",
+            )?
+            .execute(params![
+                id,
+                i.number,
+                iso(i.issue_date),
+                iso(i.due_date),
+                i.period.map(|p| iso(p.0)),
+                i.period.map(|p| iso(p.1)),
+                i.currency.code(),
+                i.total_minor,
+                i.status.as_db(),
+                i.source_raw
+            ])?;
+        Ok(())
+    }
+
+    pub fn set_invoice_status(&self, id: i64, status: InvoiceStatus) -> Result<()> {
+        self.touch_row("invoices", id)?;
+        self.tx
+            .prepare_cached("UPDATE invoices SET status = ?2, version = version + 1 WHERE id = ?1 AND status <> ?2")?
+            .execute(params![id, status.as_db()])?;
+        Ok(())
+    }
+
+    // Payments -------------------------------------------------------------
+
+    pub fn find_payment(&self, source: ImportSource, external_id: &str) -> Result<Option<PaymentState>> {
+        let sql = format!("SELECT {PAYMENT_COLS} FROM payments WHERE import_source = ?1 AND external_id = ?2");
+        Ok(self.tx.prepare_cached(&sql)?.query_row(params![source.as_db(), external_id], map_payment).optional()?)
+    }
+
+    pub fn payment(&self, id: i64) -> Result<PaymentState> {
+        let sql = format!("SELECT {PAYMENT_COLS} FROM payments WHERE id = ?1");
+        Ok(self.tx.prepare_cached(&sql)?.query_row([id], map_payment)?)
+    }
+
+    /// Payments of `source` and the keys that find them: (payment id, key),
+    /// the key being the external id of the invoice it names, "#number:"
+    /// and the invoice's number, or "#payment:" and another id of the
+    /// payment (a PaymentIntent beside its charge).
+    pub fn payment_links(&self, source: ImportSource) -> Result<Vec<(i64, String)>> {
+        let mut stmt = self.tx.prepare(
+            "SELECT id, json_extract(source_raw, '$.imported.invoice'), json_extract(source_raw, '$.imported.invoice_number'),
+                    json_extract(source_raw, '$.imported.aliases'), json_extract(source_raw, '$.imported.splits')
+             FROM payments WHERE import_source = ?1 AND json_valid(source_raw)",
+        )?;
+        let mut out = Vec::new();
+        let mut rows = stmt.query([source.as_db()])?;
+        while let Some(r) = rows.next()? {
+            let id: i64 = r.get(0)?;
+            if let Some(ext) = r.get::<_, Option<String>>(1)? {
+                out.push((id, ext));
+            }
+            if let Some(num) = r.get::<_, Option<String>>(2)? {
+                out.push((id, format!("#number:{num}")));
+            }
+            for alias in r.get::<_, Option<String>>(3)?.unwrap_or_default().split(',').filter(|a| !a.is_empty()) {
+                out.push((id, format!("#payment:{alias}")));
+            }
+            // A payment of several invoices: [[invoice link key, amount], ...].
+            if let Some(splits) = r.get::<_, Option<String>>(4)? {
+                let parsed: serde_json::Value = serde_json::from_str(&splits).unwrap_or_default();
+                for key in parsed.as_array().into_iter().flatten().filter_map(|s| s.get(0)?.as_str()) {
+                    out.push((id, key.to_string()));
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    pub fn insert_payment(&self, source: Option<(ImportSource, &str)>, p: &PaymentWrite<'_>) -> Result<i64> {
+        self.touch(p.customer_id);
+        self.tx
+            .prepare_cached(
+                "INSERT INTO payments(customer_id, received_on, amount_minor, refunded_minor, currency, reference, status,
+                                      method, import_source, external_id, source_raw, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+            )?
+            .execute(params![
+                p.customer_id,
+                iso(p.received_on),
+                p.amount_minor,
+                p.refunded_minor,
+                p.currency.code(),
+                p.reference,
+                p.status.as_db(),
+                p.method.as_db(),
+                source.map(|s| s.0.as_db()),
+                source.map(|s| s.1),
+                p.source_raw,
+                self.now
+            ])?;
+        Ok(self.tx.last_insert_rowid())
+    }
+
+    pub fn update_payment(&self, id: i64, p: &PaymentWrite<'_>) -> Result<()> {
+        self.touch_row("payments", id)?;
+        self.tx
+            .prepare_cached(
+                "UPDATE payments SET received_on = ?2, amount_minor = ?3, refunded_minor = ?4, currency = ?5,
+                        reference = ?6, status = ?7, method = ?8, source_raw = ?9, version = version + 1 WHERE id = ?1",
+            )?
+            .execute(params![
+                id,
+                iso(p.received_on),
+                p.amount_minor,
+                p.refunded_minor,
+                p.currency.code(),
+                p.reference,
+                p.status.as_db(),
+                p.method.as_db(),
+                p.source_raw
+            ])?;
+        Ok(())
+    }
+
+    /// Deletes a payment and its applications.
+    pub fn delete_payment(&self, id: i64) -> Result<()> {
+        self.touch_row("payments", id)?;
+        for a in self.applications(id, AppsOf::Payment)? {
+            self.delete_application(a.id)?;
+        }
+        self.tx.prepare_cached("DELETE FROM payments WHERE id = ?1")?.execute([id])?;
+        Ok(())
+    }
+
+    // Credits --------------------------------------------------------------
+
+    pub fn find_credit(&self, source: ImportSource, external_id: &str) -> Result<Option<CreditState>> {
+        let mut stmt = self.tx.prepare_cached(
+            "SELECT id, customer_id, granted_on, amount_minor,
+                    (SELECT coalesce(sum(amount_minor), 0) FROM applications a WHERE a.credit_id = credits.id),
+                    currency, reason
+             FROM credits WHERE import_source = ?1 AND external_id = ?2",
+        )?;
+        Ok(stmt
+            .query_row(params![source.as_db(), external_id], |r| {
+                Ok(CreditState {
+                    id: r.get(0)?,
+                    customer_id: r.get(1)?,
+                    granted_on: date(r, 2)?,
+                    amount_minor: r.get(3)?,
+                    applied_minor: r.get(4)?,
+                    currency: currency(r, 5)?,
+                    reason: r.get(6)?,
+                })
+            })
+            .optional()?)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub fn insert_credit(
+        &self,
+        source: Option<(ImportSource, &str)>,
+        customer_id: i64,
+        granted_on: NaiveDate,
+        amount_minor: i64,
+        cur: Currency,
+        reason: &str,
+    ) -> Result<i64> {
+        self.touch(customer_id);
+        self.tx
+            .prepare_cached(
+                "INSERT INTO credits(customer_id, granted_on, amount_minor, currency, reason, import_source, external_id,
+                                     created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            )?
+            .execute(params![
+                customer_id,
+                iso(granted_on),
+                amount_minor,
+                cur.code(),
+                reason,
+                source.map(|s| s.0.as_db()),
+                source.map(|s| s.1),
+                self.now
+            ])?;
+        Ok(self.tx.last_insert_rowid())
+    }
+
+    pub fn update_credit_amount(&self, id: i64, amount_minor: i64) -> Result<()> {
+        self.touch_row("credits", id)?;
+        self.tx.execute(
+            "UPDATE credits SET amount_minor = ?2, version = version + 1 WHERE id = ?1",
+            params![id, amount_minor],
+        )?;
+        Ok(())
+    }
+
+    /// Deletes a credit and its applications.
+    pub fn delete_credit(&self, id: i64) -> Result<()> {
+        self.touch_row("credits", id)?;
+        for a in self.applications(id, AppsOf::Credit)? {
+            self.delete_application(a.id)?;
+        }
+        self.tx.prepare_cached("DELETE FROM credits WHERE id = ?1")?.execute([id])?;
+        Ok(())
+    }
+
+    // Applications ---------------------------------------------------------
+
+    /// Applies a payment (`credit` false) or a credit to an invoice.
+    pub fn apply(&self, invoice_id: i64, from: i64, credit: bool, amount_minor: i64, on: NaiveDate) -> Result<()> {
+        self.touch_row("invoices", invoice_id)?;
+        let (payment, credit) = if credit { (None, Some(from)) } else { (Some(from), None) };
+        self.tx
+            .prepare_cached(
+                "INSERT INTO applications(invoice_id, payment_id, credit_id, amount_minor, applied_on, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?
+            .execute(params![invoice_id, payment, credit, amount_minor, iso(on), self.now])?;
+        Ok(())
+    }
+
+    pub fn delete_application(&self, id: i64) -> Result<()> {
+        let owners: Option<(i64, Option<i64>, Option<i64>)> = self
+            .tx
+            .prepare_cached("SELECT invoice_id, payment_id, credit_id FROM applications WHERE id = ?1")?
+            .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .optional()?;
+        self.tx.prepare_cached("DELETE FROM applications WHERE id = ?1")?.execute([id])?;
+        if let (Some((invoice, payment, credit)), true) = (owners, self.suspended.is_some()) {
+            self.touch_row("invoices", invoice)?;
+            self.refresh_applied(invoice, payment, credit)?;
+        }
+        Ok(())
+    }
+
+    /// In bulk mode the triggers that keep `applied_minor` are lifted; a
+    /// row about to lose money must show it before its status changes.
+    fn refresh_applied(&self, invoice: i64, payment: Option<i64>, credit: Option<i64>) -> Result<()> {
+        for (table, col, id) in [
+            ("invoices", "invoice_id", Some(invoice)),
+            ("payments", "payment_id", payment),
+            ("credits", "credit_id", credit),
+        ] {
+            if let Some(id) = id {
+                let sql = format!(
+                    "UPDATE {table} SET applied_minor =
+                         (SELECT coalesce(sum(amount_minor), 0) FROM applications WHERE {col} = ?1) WHERE id = ?1"
+                );
+                self.tx.prepare_cached(&sql)?.execute([id])?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Applications to an invoice, or of a payment or a credit.
+    pub fn applications(&self, id: i64, of: AppsOf) -> Result<Vec<ApplicationState>> {
+        let sql = format!(
+            "SELECT a.id, a.invoice_id, a.payment_id, a.credit_id, a.amount_minor, a.applied_on,
+                    coalesce(p.import_source, c.import_source), coalesce(p.external_id, c.external_id)
+             FROM applications a LEFT JOIN payments p ON p.id = a.payment_id LEFT JOIN credits c ON c.id = a.credit_id
+             WHERE a.{} = ?1 ORDER BY a.id",
+            match of {
+                AppsOf::Invoice => "invoice_id",
+                AppsOf::Payment => "payment_id",
+                AppsOf::Credit => "credit_id",
+            }
+        );
+        let mut stmt = self.tx.prepare_cached(&sql)?;
+        let rows = stmt.query_map([id], |r| {
+            Ok(ApplicationState {
+                id: r.get(0)?,
+                invoice_id: r.get(1)?,
+                payment_id: r.get(2)?,
+                credit_id: r.get(3)?,
+                amount_minor: r.get(4)?,
+                applied_on: date(r, 5)?,
+                from_source: source_of(r.get(6)?),
+                from_external_id: r.get(7)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
