@@ -40,3 +40,37 @@ impl Audit<'_> {
         Ok(())
     }
 }
+
+/// The audit summary of an edit: "edited {what}: field old → new, …" for
+/// each field of `after` whose value differs in `before`, or "saved {what}
+/// (no changes)".
+pub(crate) fn edit_summary(what: &str, before: &serde_json::Value, after: &serde_json::Value) -> String {
+    let changes: Vec<String> = after
+        .as_object()
+        .into_iter()
+        .flatten()
+        .filter(|(k, v)| before.get(k.as_str()) != Some(v))
+        .map(|(k, v)| format!("{k} {} → {v}", before.get(k.as_str()).unwrap_or(&serde_json::Value::Null)))
+        .collect();
+    if changes.is_empty() {
+        format!("saved {what} (no changes)")
+    } else {
+        format!("edited {what}: {}", changes.join(", "))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    #[test]
+    fn edit_summaries_name_what_changed() {
+        let before = json!({"name": "Acme", "portal": false});
+        assert_eq!(super::edit_summary("customer", &before, &before), "saved customer (no changes)");
+        let after = json!({"name": "Acme Corp", "portal": false, "new": 1});
+        assert_eq!(
+            super::edit_summary("customer", &before, &after),
+            "edited customer: name \"Acme\" → \"Acme Corp\", new null → 1"
+        );
+    }
+}

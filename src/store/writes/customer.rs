@@ -104,18 +104,7 @@ impl Store {
             let after = json!({"name": e.name.trim(), "legal_name": e.legal_name.trim(),
                 "billing_email": e.billing_email.trim(), "currency": e.currency.code(),
                 "invoices_paused": e.invoices_paused, "portal": e.portal});
-            let changes: Vec<String> = after
-                .as_object()
-                .into_iter()
-                .flatten()
-                .filter(|(k, v)| before.get(k.as_str()) != Some(v))
-                .map(|(k, v)| format!("{k} {} → {}", before[k.as_str()], v))
-                .collect();
-            let summary = if changes.is_empty() {
-                "saved customer (no changes)".to_string()
-            } else {
-                format!("edited customer: {}", changes.join(", "))
-            };
+            let summary = crate::store::audit::edit_summary("customer", &before, &after);
             Audit {
                 customer_id: Some(id),
                 entity: "customer",

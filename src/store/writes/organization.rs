@@ -55,18 +55,7 @@ impl Store {
                 salesforce_domain: before.salesforce_domain.clone(),
             });
             let after = as_json(&e);
-            let changes: Vec<String> = after
-                .as_object()
-                .into_iter()
-                .flatten()
-                .filter(|(k, v)| before.get(k.as_str()) != Some(v))
-                .map(|(k, v)| format!("{k} {} → {v}", before[k.as_str()]))
-                .collect();
-            let summary = if changes.is_empty() {
-                "saved settings (no changes)".to_string()
-            } else {
-                format!("edited settings: {}", changes.join(", "))
-            };
+            let summary = crate::store::audit::edit_summary("settings", &before, &after);
             Audit {
                 customer_id: None,
                 entity: "organization",
