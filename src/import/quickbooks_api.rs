@@ -3,7 +3,7 @@
 //! "time": ...}`), their bare payload (`{"Invoice": [...], ...}`), single
 //! reads (`{"Payment": {...}, "time": ...}`), or, with `--object`, an array
 //! of one kind. Amounts are JSON numbers in major units, read from their
-//! exact text (never through f64) into the currency's minor units; a
+//! exact text (never through binary floating point) into the currency's minor units; a
 //! transaction without `CurrencyRef` is in the home currency (the
 //! organization's default).
 //!
@@ -406,7 +406,7 @@ mod tests {
         assert!(major_to_minor("5.5", jpy).unwrap_err().contains("0 decimal places"));
         assert!(major_to_minor("0.001", Currency::USD).is_err());
         assert!(major_to_minor("abc", Currency::USD).is_err());
-        // Digits beyond what f64 holds stay exact.
+        // Digits beyond what a binary float holds stay exact.
         assert_eq!(major_to_minor("90071992547409.93", Currency::USD), Ok(9_007_199_254_740_993));
         let doc: Value = serde_json::from_str(r#"{"TotalAmt": 0.1}"#).unwrap();
         assert_eq!(money(&doc, "TotalAmt", Currency::USD), Ok(Some(10)));
