@@ -8,6 +8,41 @@ mod support;
 use std::io::Read;
 use std::time::{Duration, Instant};
 
+/// The terminal's other end; dropping it is the SSH connection going away.
+struct Terminal {
+    _master: Box<dyn portable_pty::MasterPty + Send>,
+    _writer: Box<dyn std::io::Write + Send>,
+}
+
+/// Starts `cmd` in a fresh 80×24 terminal and waits for the customers list;
+/// the reader lets go of its handle once the list is on screen.
+fn start_and_wait_for_first_screen(
+    mut cmd: portable_pty::CommandBuilder,
+) -> (Box<dyn portable_pty::Child + Send + Sync>, Terminal) {
+    use portable_pty::{PtySize, native_pty_system};
+    let pty = native_pty_system().openpty(PtySize { rows: 24, cols: 80, pixel_width: 0, pixel_height: 0 }).unwrap();
+    cmd.env("TERM", "xterm-256color");
+    let child = pty.slave.spawn_command(cmd).unwrap();
+    drop(pty.slave);
+    let mut reader = pty.master.try_clone_reader().unwrap();
+    let writer = pty.master.take_writer().unwrap();
+    let seen = std::thread::spawn(move || {
+        let (mut buf, mut all) = ([0u8; 4096], Vec::new());
+        while let Ok(n) = reader.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            all.extend_from_slice(&buf[..n]);
+            if String::from_utf8_lossy(&all).contains("Customers (") {
+                return true;
+            }
+        }
+        false
+    });
+    assert!(seen.join().unwrap(), "ardesk drew its first screen");
+    (child, Terminal { _master: pty.master, _writer: writer })
+}
+
 /// Whether process `pid` is alive (not gone, not a zombie).
 fn alive(pid: u32) -> bool {
     std::fs::read_to_string(format!("/proc/{pid}/stat"))
@@ -25,34 +60,12 @@ fn children(pid: u32) -> Vec<u32> {
 /// goes to the shell and ardesk only finds a terminal that reads as empty.
 #[test]
 fn a_dropped_terminal_ends_ardesk_started_by_a_shell() {
-    use portable_pty::{CommandBuilder, PtySize, native_pty_system};
-    let pty = native_pty_system().openpty(PtySize { rows: 24, cols: 80, pixel_width: 0, pixel_height: 0 }).unwrap();
-    let mut cmd = CommandBuilder::new("sh");
     let line = format!("'{}' --db '{}' --today {}; true", support::bin(), support::demo_db().display(), support::TODAY);
+    let mut cmd = portable_pty::CommandBuilder::new("sh");
     cmd.args(["-c", &line]);
-    cmd.env("TERM", "xterm-256color");
-    let mut shell = pty.slave.spawn_command(cmd).unwrap();
-    drop(pty.slave);
-    let mut reader = pty.master.try_clone_reader().unwrap();
-    let writer = pty.master.take_writer().unwrap();
-    let seen = std::thread::spawn(move || {
-        let (mut buf, mut all) = ([0u8; 4096], Vec::new());
-        while let Ok(n) = reader.read(&mut buf) {
-            if n == 0 {
-                break;
-            }
-            all.extend_from_slice(&buf[..n]);
-            if String::from_utf8_lossy(&all).contains("Customers (") {
-                return true;
-            }
-        }
-        false
-    });
-    assert!(seen.join().unwrap(), "ardesk drew its first screen");
-    let shell_pid = shell.process_id().unwrap();
-    let ardesk = *children(shell_pid).first().expect("ardesk runs under the shell");
-    drop(writer);
-    drop(pty.master);
+    let (mut shell, terminal) = start_and_wait_for_first_screen(cmd);
+    let ardesk = *children(shell.process_id().unwrap()).first().expect("ardesk runs under the shell");
+    drop(terminal);
     let start = Instant::now();
     while alive(ardesk) {
         if start.elapsed() > Duration::from_secs(10) {
@@ -69,33 +82,10 @@ fn a_dropped_terminal_ends_ardesk_started_by_a_shell() {
 /// ardesk leading its own session: the kernel's SIGHUP reaches it.
 #[test]
 fn a_dropped_terminal_ends_ardesk_within_seconds() {
-    use portable_pty::{CommandBuilder, PtySize, native_pty_system};
-    let pty = native_pty_system().openpty(PtySize { rows: 24, cols: 80, pixel_width: 0, pixel_height: 0 }).unwrap();
-    let mut cmd = CommandBuilder::new(support::bin());
+    let mut cmd = portable_pty::CommandBuilder::new(support::bin());
     cmd.args(["--db", support::demo_db().to_str().unwrap(), "--today", support::TODAY]);
-    cmd.env("TERM", "xterm-256color");
-    let mut child = pty.slave.spawn_command(cmd).unwrap();
-    drop(pty.slave);
-    // Read until the list is on screen, then let go of every handle on the
-    // terminal's other end.
-    let mut reader = pty.master.try_clone_reader().unwrap();
-    let writer = pty.master.take_writer().unwrap();
-    let seen = std::thread::spawn(move || {
-        let (mut buf, mut all) = ([0u8; 4096], Vec::new());
-        while let Ok(n) = reader.read(&mut buf) {
-            if n == 0 {
-                break;
-            }
-            all.extend_from_slice(&buf[..n]);
-            if String::from_utf8_lossy(&all).contains("Customers (") {
-                return true;
-            }
-        }
-        false
-    });
-    assert!(seen.join().unwrap(), "ardesk drew its first screen");
-    drop(writer);
-    drop(pty.master);
+    let (mut child, terminal) = start_and_wait_for_first_screen(cmd);
+    drop(terminal);
     let start = Instant::now();
     loop {
         if let Some(status) = child.try_wait().unwrap() {
