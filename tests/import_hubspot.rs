@@ -3,28 +3,23 @@
 //! mangled; contacts with several companies; re-imports, newer exports,
 //! local edits, all or nothing; and every real sample.
 
+use ardesk::domain::Currency;
 use ardesk::domain::edit::ContactDraft;
-use ardesk::domain::model::{ActivityRow, ContactRow, Customer};
+use ardesk::domain::model::ActivityRow;
 use ardesk::domain::status::ImportSource;
-use ardesk::domain::{Currency, columns::Seek, columns::Sort};
 use ardesk::import::{Counted, ImportError, ImportOptions, ImportReport, run_import};
-use ardesk::store::window::TabRow;
 use ardesk::store::{OpenMode, Store};
-use chrono::NaiveDate;
 use std::path::{Path, PathBuf};
 
+#[path = "import_support.rs"]
+mod support;
+
+use support::*;
+
+const SOURCE: &str = "hubspot";
+
 fn fixture(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/import/hubspot").join(name)
-}
-
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 3, 1).unwrap()
-}
-
-fn store() -> Store {
-    let mut s = Store::open_in_memory().unwrap();
-    s.set_who("tester");
-    s
+    fixture_in(SOURCE, name)
 }
 
 fn run(store: &mut Store, files: &[PathBuf]) -> Result<ImportReport, ImportError> {
@@ -32,45 +27,11 @@ fn run(store: &mut Store, files: &[PathBuf]) -> Result<ImportReport, ImportError
 }
 
 fn import(store: &mut Store, names: &[&str]) -> ImportReport {
-    let files: Vec<PathBuf> = names.iter().map(|n| fixture(n)).collect();
-    run(store, &files).unwrap_or_else(|e| panic!("import failed: {e}"))
+    import_in(store, SOURCE, names)
 }
 
-fn customer(store: &Store, spec: &str) -> Customer {
-    store.customer(store.resolve_customer(spec).unwrap()).unwrap()
-}
-
-fn rows<R: TabRow>(store: &Store, customer_id: i64) -> Vec<R> {
-    let w = store.window::<R>(customer_id, Sort::default_for(R::TAB), &Seek::First, 10_000).unwrap();
-    w.into_iter().map(|k| k.row).collect()
-}
-
-fn contacts(store: &Store, spec: &str) -> Vec<ContactRow> {
-    let mut c = rows::<ContactRow>(store, customer(store, spec).id);
-    c.sort_by(|a, b| a.name.cmp(&b.name));
-    c
-}
-
-/// The real samples of a source: `../shared` beside the checkout (CI, the
-/// main tree) or two levels up (a worktree under `wt/`).
-fn samples(source: &str) -> Option<std::fs::ReadDir> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    ["../shared", "../../shared"]
-        .iter()
-        .find_map(|s| std::fs::read_dir(root.join(s).join("samples/imports").join(source)).ok())
-}
-
-fn assert_consistent(store: &Store) {
-    let problems = store.check(today()).unwrap();
-    assert!(problems.is_empty(), "{problems:#?}");
-}
-
-/// A copy of a fixture with `edit` applied, in `dir`.
 fn variant(dir: &Path, name: &str, edit: impl Fn(String) -> String) -> PathBuf {
-    let text = std::fs::read_to_string(fixture(name)).unwrap();
-    let path = dir.join(name);
-    std::fs::write(&path, edit(text)).unwrap();
-    path
+    variant_in(dir, SOURCE, name, edit)
 }
 
 const SET: [&str; 2] = ["companies_en.csv", "contacts_all_properties_en.csv"];

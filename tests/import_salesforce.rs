@@ -4,28 +4,23 @@
 //! `sf data export tree` JSON; re-imports, newer exports, local edits, all
 //! or nothing; and every real sample.
 
+use ardesk::domain::Currency;
 use ardesk::domain::edit::CustomerEdit;
-use ardesk::domain::model::{ActivityRow, ContactRow, Customer};
+use ardesk::domain::model::ActivityRow;
 use ardesk::domain::status::ImportSource;
-use ardesk::domain::{Currency, columns::Seek, columns::Sort};
 use ardesk::import::{Counted, ImportError, ImportOptions, ImportReport, run_import};
-use ardesk::store::window::TabRow;
 use ardesk::store::{OpenMode, Store};
-use chrono::NaiveDate;
 use std::path::{Path, PathBuf};
 
+#[path = "import_support.rs"]
+mod support;
+
+use support::*;
+
+const SOURCE: &str = "salesforce";
+
 fn fixture(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/import/salesforce").join(name)
-}
-
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 3, 1).unwrap()
-}
-
-fn store() -> Store {
-    let mut s = Store::open_in_memory().unwrap();
-    s.set_who("tester");
-    s
+    fixture_in(SOURCE, name)
 }
 
 fn run(store: &mut Store, files: &[PathBuf]) -> Result<ImportReport, ImportError> {
@@ -33,44 +28,11 @@ fn run(store: &mut Store, files: &[PathBuf]) -> Result<ImportReport, ImportError
 }
 
 fn import(store: &mut Store, names: &[&str]) -> ImportReport {
-    let files: Vec<PathBuf> = names.iter().map(|n| fixture(n)).collect();
-    run(store, &files).unwrap_or_else(|e| panic!("import failed: {e}"))
-}
-
-fn customer(store: &Store, spec: &str) -> Customer {
-    store.customer(store.resolve_customer(spec).unwrap()).unwrap()
-}
-
-fn rows<R: TabRow>(store: &Store, customer_id: i64) -> Vec<R> {
-    let w = store.window::<R>(customer_id, Sort::default_for(R::TAB), &Seek::First, 10_000).unwrap();
-    w.into_iter().map(|k| k.row).collect()
-}
-
-fn contacts(store: &Store, spec: &str) -> Vec<ContactRow> {
-    let mut c = rows::<ContactRow>(store, customer(store, spec).id);
-    c.sort_by(|a, b| a.name.cmp(&b.name));
-    c
-}
-
-/// The real samples of a source: `../shared` beside the checkout (CI, the
-/// main tree) or two levels up (a worktree under `wt/`).
-fn samples(source: &str) -> Option<std::fs::ReadDir> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    ["../shared", "../../shared"]
-        .iter()
-        .find_map(|s| std::fs::read_dir(root.join(s).join("samples/imports").join(source)).ok())
-}
-
-fn assert_consistent(store: &Store) {
-    let problems = store.check(today()).unwrap();
-    assert!(problems.is_empty(), "{problems:#?}");
+    import_in(store, SOURCE, names)
 }
 
 fn variant(dir: &Path, name: &str, edit: impl Fn(String) -> String) -> PathBuf {
-    let text = std::fs::read_to_string(fixture(name)).unwrap();
-    let path = dir.join(name.rsplit('/').next().unwrap_or(name));
-    std::fs::write(&path, edit(text)).unwrap();
-    path
+    variant_in(dir, SOURCE, name, edit)
 }
 
 // The synthetic ids: 15 characters and their 18-character forms.

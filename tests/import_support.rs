@@ -11,7 +11,42 @@ use chrono::NaiveDate;
 use std::path::PathBuf;
 
 pub fn fixture(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/import/stripe").join(name)
+    fixture_in("stripe", name)
+}
+
+/// A fixture of one source: `tests/fixtures/import/<source>/<name>`.
+pub fn fixture_in(source: &str, name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/import").join(source).join(name)
+}
+
+/// Imports fixtures of `source`; panics with the error when the run fails.
+pub fn import_in(store: &mut Store, source: &str, names: &[&str]) -> ImportReport {
+    let files: Vec<PathBuf> = names.iter().map(|n| fixture_in(source, n)).collect();
+    run_import(store, &files, &ImportOptions::default(), false).unwrap_or_else(|e| panic!("import failed: {e}"))
+}
+
+/// The customer's contacts, by name.
+pub fn contacts(store: &Store, spec: &str) -> Vec<ContactRow> {
+    let mut c = rows::<ContactRow>(store, customer(store, spec).id);
+    c.sort_by(|a, b| a.name.cmp(&b.name));
+    c
+}
+
+/// The real samples of a source: `../shared` beside the checkout (CI, the
+/// main tree) or two levels up (a worktree under `wt/`).
+pub fn samples(source: &str) -> Option<std::fs::ReadDir> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    ["../shared", "../../shared"]
+        .iter()
+        .find_map(|s| std::fs::read_dir(root.join(s).join("samples/imports").join(source)).ok())
+}
+
+/// A copy of a fixture of `source` with `edit` applied, in `dir`.
+pub fn variant_in(dir: &std::path::Path, source: &str, name: &str, edit: impl Fn(String) -> String) -> PathBuf {
+    let text = std::fs::read_to_string(fixture_in(source, name)).unwrap();
+    let path = dir.join(name.rsplit('/').next().unwrap_or(name));
+    std::fs::write(&path, edit(text)).unwrap();
+    path
 }
 
 pub fn today() -> NaiveDate {
