@@ -24,7 +24,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// Invoice rows applied together, sorted by customer and number so that
 /// the indexes are written in order.
-pub(crate) const BATCH: usize = 20_000;
+pub const BATCH: usize = 20_000;
 
 /// Bytes an invoice row takes at least in a CSV export, to reckon how many
 /// rows a file holds.
@@ -283,8 +283,10 @@ impl<'r, 'c> Run<'r, 'c> {
 
     /// A bulk run whose invoice files are all new to their sources and
     /// large next to the invoices already here loads them with the screen
-    /// indexes dropped (`store::bulk`); they are built again once the
-    /// invoices are in.
+    /// indexes dropped (`store::bulk`), and the external-id ones too when
+    /// those sources have no payments here either; they are built again
+    /// once the invoices are in (the external-id ones sooner, as soon as
+    /// a row is looked up by its id).
     fn lift_indexes_for(&mut self, csv: &[CsvPlan]) -> Result<(), ImportError> {
         let invoices: Vec<&CsvPlan> = csv.iter().filter(|c| c.2 == ObjectKind::Invoices).collect();
         if !self.itx.is_bulk() || invoices.is_empty() {
@@ -297,7 +299,11 @@ impl<'r, 'c> Run<'r, 'c> {
         }
         let rows = invoices.iter().map(|c| c.3.size).sum::<u64>() / LOAD_ROW_BYTES;
         if rows >= self.itx.invoice_rows_at_most()?.max(0) as u64 {
-            self.itx.lift_indexes()?;
+            let mut external = true;
+            for (_, source, ..) in &invoices {
+                external = external && !self.itx.source_has_payments(source.id())?;
+            }
+            self.itx.lift_indexes(external)?;
         }
         Ok(())
     }

@@ -159,6 +159,8 @@ pub fn customer_url(src: ImportSource, id: &str) -> Option<String> {
     }
 }
 
+pub use apply::BATCH;
+
 /// Invoice CSV bytes from which a run is a bulk run: summary triggers
 /// lifted, new invoices loaded many to a statement (about 20,000 rows).
 pub const BULK_BYTES: u64 = 4 << 20;

@@ -11,7 +11,7 @@
 //! (`bulk::Deltas`).
 
 use super::Result;
-use super::import::{ImportTx, InvoiceWrite};
+use super::import::{ExternalKeys, ImportTx, InvoiceWrite};
 use crate::domain::date::iso;
 use crate::domain::status::*;
 use chrono::NaiveDate;
@@ -165,12 +165,21 @@ impl ImportTx<'_> {
     /// Inserts new invoices (at most `LOAD_ROWS`) with their money, in a few
     /// statements, and returns how many of them, from the first, were
     /// written: fewer than all when a unique index refused one (its number
-    /// or its external id exists, perhaps earlier in `rows`); that one and
-    /// those after it were not written. Bulk mode only.
+    /// or its external id exists, perhaps earlier in `rows`), or, with the
+    /// external-id index lifted, when its key was loaded before; that one
+    /// and those after it were not written. Bulk mode only.
     pub fn load_invoices(&self, rows: &[LoadInvoice<'_>]) -> Result<usize> {
         if self.suspended.is_none() || rows.len() > LOAD_ROWS || rows.iter().any(|r| r.invoice.contract_id.is_some()) {
             return Err(super::StoreError::Invalid("load_invoices: bulk mode, up to LOAD_ROWS uncontracted".into()));
         }
+        let keys: Vec<u64> = match &*self.unique.borrow() {
+            Some(_) => rows.iter().map(|r| ExternalKeys::key(r.source, r.external_id)).collect(),
+            None => Vec::new(),
+        };
+        let rows = match &*self.unique.borrow() {
+            Some(u) => &rows[..u.new_prefix(&keys)],
+            None => rows,
+        };
         let first = next_id(&self.tx, "invoices")?;
         let mut written = 0;
         for size in parts(rows.len()) {
@@ -182,6 +191,9 @@ impl ImportTx<'_> {
             }
         }
         let rows = &rows[..written];
+        if let Some(u) = &mut *self.unique.borrow_mut() {
+            u.loaded(&keys[..written]);
+        }
         let ids: Vec<i64> = (first..).take(written).collect();
         self.load_money(rows, &ids)?;
         let mut d = self.deltas.borrow_mut();

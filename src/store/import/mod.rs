@@ -21,6 +21,7 @@ use chrono::NaiveDate;
 use rusqlite::types::Value;
 use rusqlite::{OptionalExtension, Transaction, params};
 use std::cell::RefCell;
+use std::collections::HashSet;
 
 /// A date in storage form, without chrono's format parser (hot path).
 pub fn iso(d: NaiveDate) -> String {
@@ -33,6 +34,35 @@ pub fn iso(d: NaiveDate) -> String {
 
 pub use crate::import::rows::*;
 
+/// While the external-id indexes are lifted: the indexes, and a hash of
+/// every (source, external id) `load_invoices` wrote. A key seen before
+/// goes the row-by-row way, which creates the indexes again first; a hash
+/// that collides only costs that, never a wrong row.
+pub(super) struct ExternalKeys {
+    lifted: super::bulk::Lifted,
+    loaded: HashSet<u64>,
+}
+
+impl ExternalKeys {
+    pub(super) fn key(source: ImportSource, external_id: &str) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        (source.as_db(), external_id).hash(&mut h);
+        h.finish()
+    }
+
+    /// How many of `keys`, from the first, are new (none seen before, none
+    /// twice).
+    pub(super) fn new_prefix(&self, keys: &[u64]) -> usize {
+        let mut here = HashSet::with_capacity(keys.len());
+        keys.iter().take_while(|k| !self.loaded.contains(k) && here.insert(**k)).count()
+    }
+
+    pub(super) fn loaded(&mut self, keys: &[u64]) {
+        self.loaded.extend(keys);
+    }
+}
+
 /// The open transaction of one import run.
 pub struct ImportTx<'c> {
     pub(super) tx: Transaction<'c>,
@@ -40,6 +70,9 @@ pub struct ImportTx<'c> {
     pub(super) now: String,
     pub(super) suspended: Option<Suspended>,
     lifted: Option<super::bulk::Lifted>,
+    /// A source's first invoices: the external-id indexes lifted too, and
+    /// the keys `load_invoices` wrote meanwhile (`ExternalKeys`).
+    pub(super) unique: RefCell<Option<ExternalKeys>>,
     /// Bulk mode: the summaries of rows `load_invoices` wrote, and which
     /// customers other writes touched (`touch`).
     pub(super) deltas: RefCell<Deltas>,
@@ -113,10 +146,17 @@ impl Store {
                 .conn
                 .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
                 .map_err(StoreError::from)?;
-            let mut itx =
-                ImportTx { tx, who, now: now_utc(), suspended: None, lifted: None, deltas: Default::default() };
+            let mut itx = ImportTx {
+                tx,
+                who,
+                now: now_utc(),
+                suspended: None,
+                lifted: None,
+                unique: RefCell::new(None),
+                deltas: Default::default(),
+            };
             let (value, commit) = f(&mut itx)?;
-            if itx.suspended.is_some() || itx.lifted.is_some() {
+            if itx.suspended.is_some() || itx.lifted.is_some() || itx.unique.borrow().is_some() {
                 return Err(StoreError::Invalid("bulk mode was not ended before commit".into()).into());
             }
             if commit {
@@ -163,21 +203,44 @@ impl ImportTx<'_> {
         self.suspended.is_some()
     }
 
-    /// Drops the screen indexes for a load of many new rows (`store::bulk`);
-    /// `restore_indexes` (or `end_bulk`) must follow.
-    pub fn lift_indexes(&mut self) -> Result<()> {
+    /// Drops the screen indexes for a load of many new rows (`store::bulk`),
+    /// and with `external` the external-id indexes too (a load of sources
+    /// with no invoices or payments here yet); `restore_indexes` (or
+    /// `end_bulk`) must follow.
+    pub fn lift_indexes(&mut self, external: bool) -> Result<()> {
         if self.lifted.is_none() {
             self.lifted = Some(super::bulk::lift(&self.tx)?);
+        }
+        if external && self.unique.borrow().is_none() {
+            let lifted = super::bulk::lift_these(&self.tx, super::bulk::UNIQUE_LIFTED)?;
+            *self.unique.borrow_mut() = Some(ExternalKeys { lifted, loaded: HashSet::new() });
         }
         Ok(())
     }
 
     /// Creates the indexes `lift_indexes` dropped.
     pub fn restore_indexes(&mut self) -> Result<()> {
+        self.external_indexes()?;
         match self.lifted.take() {
             Some(l) => super::bulk::restore(&self.tx, l),
             None => Ok(()),
         }
+    }
+
+    /// Creates the external-id indexes again if they are lifted: called
+    /// first by everything that finds or writes invoices or payments by
+    /// their external id, other than `load_invoices`.
+    pub(super) fn external_indexes(&self) -> Result<()> {
+        let taken = self.unique.borrow_mut().take();
+        match taken {
+            Some(keys) => super::bulk::restore(&self.tx, keys.lifted),
+            None => Ok(()),
+        }
+    }
+
+    /// Whether the external-id indexes are lifted.
+    pub fn external_lifted(&self) -> bool {
+        self.unique.borrow().is_some()
     }
 
     /// At least as many as the invoices there are (the largest id).

@@ -7,6 +7,7 @@ impl ImportTx<'_> {
     // Invoices -------------------------------------------------------------
 
     pub fn find_invoice(&self, source: ImportSource, external_id: &str) -> Result<Option<InvoiceState>> {
+        self.external_indexes()?;
         let sql = format!("SELECT {INVOICE_COLS} FROM invoices WHERE import_source = ?1 AND external_id = ?2");
         Ok(self.tx.prepare_cached(&sql)?.query_row(params![source.as_db(), external_id], map_invoice).optional()?)
     }
@@ -20,6 +21,7 @@ impl ImportTx<'_> {
         external_id: &str,
         raw: &str,
     ) -> Result<Option<(i64, i64)>> {
+        self.external_indexes()?;
         Ok(self
             .tx
             .prepare_cached(
@@ -50,6 +52,7 @@ impl ImportTx<'_> {
     }
 
     pub fn insert_invoice(&self, source: Option<(ImportSource, &str)>, i: &InvoiceWrite<'_>) -> Result<i64> {
+        self.external_indexes()?;
         self.touch(i.customer_id);
         self.tx
             .prepare_cached(
@@ -98,8 +101,19 @@ impl ImportTx<'_> {
         }
     }
 
+    /// Whether any payment came from `source`.
+    pub fn source_has_payments(&self, source: ImportSource) -> Result<bool> {
+        self.external_indexes()?;
+        Ok(self.tx.query_row(
+            "SELECT EXISTS (SELECT 1 FROM payments WHERE import_source = ?1)",
+            [source.as_db()],
+            |r| r.get(0),
+        )?)
+    }
+
     /// Whether any invoice came from `source`.
     pub fn source_has_invoices(&self, source: ImportSource) -> Result<bool> {
+        self.external_indexes()?;
         Ok(self.tx.query_row(
             "SELECT EXISTS (SELECT 1 FROM invoices WHERE import_source = ?1)",
             [source.as_db()],
@@ -141,6 +155,7 @@ impl ImportTx<'_> {
     // Payments -------------------------------------------------------------
 
     pub fn find_payment(&self, source: ImportSource, external_id: &str) -> Result<Option<PaymentState>> {
+        self.external_indexes()?;
         let sql = format!("SELECT {PAYMENT_COLS} FROM payments WHERE import_source = ?1 AND external_id = ?2");
         Ok(self.tx.prepare_cached(&sql)?.query_row(params![source.as_db(), external_id], map_payment).optional()?)
     }
@@ -185,6 +200,7 @@ impl ImportTx<'_> {
     }
 
     pub fn insert_payment(&self, source: Option<(ImportSource, &str)>, p: &PaymentWrite<'_>) -> Result<i64> {
+        self.external_indexes()?;
         self.touch(p.customer_id);
         self.tx
             .prepare_cached(
