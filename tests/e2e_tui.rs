@@ -105,11 +105,27 @@ fn sigterm_and_sighup_restore_the_terminal() {
         let db = demo_db().to_str().unwrap().to_string();
         let mut tui = Tui::start(&["--db", &db, "--today", TODAY], 80, 24);
         tui.wait_for("Customers (");
+        assert!(!tui.line_mode(), "ardesk runs in raw mode");
         tui.signal(sig);
         assert_eq!(tui.wait_exit(), 0, "SIG{sig} ends ardesk cleanly");
         let raw = tui.wait_raw("\x1b[?1049l");
         assert!(raw.contains("\x1b[?1049l"), "SIG{sig}: the alternate screen is left");
+        assert!(tui.line_mode(), "SIG{sig}: raw mode is switched off");
     }
+}
+
+#[test]
+fn quitting_gives_the_shell_its_terminal_back() {
+    let db = demo_db().to_str().unwrap().to_string();
+    let mut tui = Tui::start(&["--db", &db, "--today", TODAY], 80, 24);
+    tui.wait_for("Customers (");
+    assert!(!tui.line_mode(), "ardesk runs in raw mode");
+    tui.send("q");
+    assert_eq!(tui.wait_exit(), 0);
+    let raw = tui.wait_raw("\x1b[?1049l");
+    assert!(raw.contains("\x1b[?1049l"), "the alternate screen is left");
+    assert!(raw.rfind("\x1b[?25h") > raw.rfind("\x1b[?25l"), "the cursor is shown again");
+    assert!(tui.line_mode(), "canonical input and echo are back on");
 }
 
 #[test]
@@ -131,6 +147,7 @@ fn a_panic_restores_the_terminal_and_says_what_happened() {
     let left = raw.rfind("\x1b[?1049l").expect("alternate screen left");
     let said = raw.rfind("forced panic").expect("the panic is reported");
     assert!(left < said, "the report is printed on the restored terminal");
+    assert!(tui.line_mode(), "raw mode is switched off before the report");
 }
 
 #[test]

@@ -147,6 +147,17 @@ impl Tui {
         }
     }
 
+    /// Whether the terminal is in line mode (canonical input, echo on), as
+    /// a shell needs it; raw mode turns both off.
+    pub fn line_mode(&self) -> bool {
+        let fd = self.master.as_raw_fd().expect("pty fd");
+        // SAFETY: tcgetattr fills a termios it is given; fd stays open while
+        // `self.master` lives.
+        let mut t: libc::termios = unsafe { std::mem::zeroed() };
+        assert_eq!(unsafe { libc::tcgetattr(fd, &mut t) }, 0, "tcgetattr on the pty");
+        t.c_lflag & libc::ICANON != 0 && t.c_lflag & libc::ECHO != 0
+    }
+
     /// Sends a signal (by name, e.g. "TERM") to the process.
     pub fn signal(&self, name: &str) {
         let pid = self.child.process_id().expect("pid").to_string();
