@@ -330,3 +330,22 @@ fn a_local_cancellation_against_a_newer_paid_status_is_a_conflict() {
     assert_eq!((a2.status, a2.applied_minor), (InvoiceStatus::Cancelled, 0));
     assert_consistent(&s);
 }
+
+/// A watched run (the TUI's) that is cancelled stops and writes nothing.
+#[test]
+fn a_cancelled_run_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("c.db");
+    let mut store = ardesk::store::Store::open(&db, ardesk::store::OpenMode::Create).unwrap();
+    let fixtures = format!("{}/tests/fixtures/import/hubspot", env!("CARGO_MANIFEST_DIR"));
+    let files = [std::path::PathBuf::from(format!("{fixtures}/companies_en.csv"))];
+    let watch = ardesk::import::Watch::default();
+    watch.cancel();
+    let r = ardesk::import::run_import_watched(&mut store, &files, &Default::default(), &watch);
+    assert!(matches!(r, Err(ardesk::import::ImportError::Cancelled)), "{r:?}");
+    assert_eq!(r.unwrap_err().to_string(), "the import was cancelled; nothing was written");
+    assert!(store.customer_list(chrono::NaiveDate::from_ymd_opt(2026, 3, 1).unwrap()).unwrap().is_empty());
+    // Not cancelled, the same run imports.
+    let r = ardesk::import::run_import_watched(&mut store, &files, &Default::default(), &Default::default());
+    assert!(r.unwrap().count(ardesk::import::Counted::Customers).created > 0);
+}

@@ -35,3 +35,79 @@ fn import_previews_then_writes_on_yes() {
     let screen = render(&app, 120, 40);
     assert!(screen.contains("Imported 2 file(s): nothing changed"), "{screen}");
 }
+
+/// Ticks the app until `pred` holds of its screen (the import runs on a
+/// thread of its own when the database is a file).
+fn tick_until(app: &mut App, what: &str, pred: impl Fn(&str) -> bool) -> String {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        app.tick();
+        let screen = render(app, 120, 40);
+        if pred(&screen) {
+            return screen;
+        }
+        assert!(std::time::Instant::now() < deadline, "timed out waiting for {what}:\n{screen}");
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+}
+
+/// On a database file the preview and the import run beside the screen:
+/// a progress popup while they run, then the same confirmation and result.
+#[test]
+fn on_a_database_file_the_import_runs_beside_the_screen() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("t.db");
+    let store = Store::open(&db, ardesk::store::OpenMode::Create).unwrap();
+    let mut app = App::new(store, d("2026-03-01"), Rect::new(0, 0, 120, 40)).unwrap();
+    let dir = format!("{}/tests/fixtures/import/hubspot", env!("CARGO_MANIFEST_DIR"));
+    let typed = format!("type:{dir}/companies_en.csv {dir}/contacts_all_properties_en.csv");
+    press(&mut app, &["I", &typed, "C-s"]);
+    assert!(app.import.is_some(), "the preview runs on its own thread");
+    let screen = render(&app, 120, 40);
+    assert!(screen.contains("Checking what the import would change"), "{screen}");
+    assert!(screen.contains("Esc cancel"), "{screen}");
+    let screen = tick_until(&mut app, "the preview", |s| s.contains("Import these files?"));
+    assert!(screen.contains("Nothing has been written yet."), "{screen}");
+    assert!(app.store.customer_list(d("2026-03-01")).unwrap().is_empty(), "the preview wrote nothing");
+
+    press(&mut app, &["y"]);
+    let screen = tick_until(&mut app, "the import", |s| s.contains("Imported 2 file(s)"));
+    assert!(screen.contains("Imported 2 file(s): 4 customers and 4 contacts created"), "{screen}");
+    assert!(screen.contains("Acme Corp"), "the list is reloaded:\n{screen}");
+    assert!(app.import.is_none());
+    // The import's own connection wrote as this app's user: the audit says who.
+    let who = app.store.who().to_string();
+    let c = rusqlite::Connection::open(&db).unwrap();
+    let by: Vec<String> = c
+        .prepare("SELECT who FROM audit_log WHERE summary LIKE 'imported from HubSpot%'")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(by.len(), 4, "one audit row a customer");
+    assert!(by.iter().all(|w| *w == who), "{by:?}");
+}
+
+/// The real binary in a terminal: `I`, the paths, Ctrl-S, the preview, `y`,
+/// and the customers arrive in the list.
+#[test]
+fn import_end_to_end_in_a_terminal() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("e2e.db");
+    let dir = format!("{}/tests/fixtures/import/hubspot", env!("CARGO_MANIFEST_DIR"));
+    let mut tui = support::Tui::start(&["--db", db.to_str().unwrap(), "--today", "2026-03-01"], 120, 40);
+    tui.wait_for("Customers (");
+    tui.send("I");
+    tui.wait_for("Tab completes");
+    tui.send(&format!("{dir}/companies_en.csv {dir}/contacts_all_properties_en.csv"));
+    tui.send("\x13"); // Ctrl-S
+    let screen = tui.wait_for("Import these files?");
+    assert!(screen.contains("Nothing has been written yet."), "{screen}");
+    tui.send("y");
+    let screen = tui.wait_for("Imported 2 file(s)");
+    assert!(screen.contains("4 customers and 4 contacts created"), "{screen}");
+    assert!(screen.contains("Acme Corp") && screen.contains("HubSpot"), "{screen}");
+    tui.send("q");
+    assert_eq!(tui.wait_exit(), 0);
+}

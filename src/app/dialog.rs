@@ -26,6 +26,8 @@ pub enum Dialog {
     },
     Confirm(Confirm),
     Menu(Menu),
+    /// An import running on its own thread (`App::import`): its progress.
+    Importing,
 }
 
 pub struct FormDialog {

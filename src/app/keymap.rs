@@ -27,6 +27,8 @@ pub enum Context {
     Confirm,
     Menu,
     Message,
+    /// An import's progress popup.
+    Importing,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -86,6 +88,7 @@ pub static BINDINGS: &[Binding] = &[
     b(Confirm, &[k('n'), code(Esc)], "n/Esc", Action::No, "no", true),
     b(Message, &[code(Enter), code(Esc), k('q')], "Enter/Esc", Action::Close, "close", true),
     b(Message, &[k('r')], "r", Action::Yes, "reload (after a conflict)", false),
+    b(Importing, &[code(Esc)], "Esc", Action::Close, "cancel", true),
     // Menus.
     b(Menu, &[code(Down), k('j')], "↑↓", Action::Down, "move", true),
     b(Menu, &[code(Up), k('k')], "↑", Action::Up, "move up", false),

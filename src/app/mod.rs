@@ -9,6 +9,7 @@ pub mod dialog;
 pub mod effect;
 pub mod form;
 pub mod forms;
+pub mod import_job;
 pub mod keymap;
 pub mod list_actions;
 pub mod page_actions;
@@ -57,6 +58,8 @@ pub struct App {
     worker: Option<worker::Worker>,
     /// A link to copy (OSC 52) and underline (OSC 8) after the next draw.
     pub osc_link: Option<String>,
+    /// The import running on its own thread, if any (`Dialog::Importing`).
+    pub import: Option<import_job::ImportJob>,
     /// Filters, sorts and selections of customer pages left, by customer.
     saved_views: std::collections::HashMap<i64, customer::SavedView>,
 }
@@ -80,6 +83,7 @@ impl App {
             worker: None,
             saved_views: Default::default(),
             osc_link: None,
+            import: None,
         };
         app.resize(size);
         Ok(app)
@@ -109,7 +113,14 @@ impl App {
     /// is on its way, else long enough to stay idle.
     pub fn poll_interval(&self) -> std::time::Duration {
         let waiting = self.worker.as_ref().is_some_and(worker::Worker::busy);
-        std::time::Duration::from_millis(if waiting { 25 } else { 500 })
+        let importing = self.import.is_some();
+        std::time::Duration::from_millis(if waiting {
+            25
+        } else if importing {
+            100
+        } else {
+            500
+        })
     }
 
     /// Asks for the exact count and sums of a tab's filtered view.
@@ -188,6 +199,7 @@ impl App {
             Some(Dialog::Confirm(_)) => return vec![Context::Confirm],
             Some(Dialog::Menu(_)) => return vec![Context::Menu],
             Some(Dialog::Form(_)) => return vec![Context::Form],
+            Some(Dialog::Importing) => return vec![Context::Importing],
             None => {}
         }
         match self.screens.last() {
@@ -241,6 +253,9 @@ impl App {
         for done in answers {
             changed |= self.apply_totals(done);
         }
+        // A running import redraws its progress on every tick.
+        changed |= self.import.is_some();
+        changed |= self.poll_import();
         let Ok(v) = self.store.data_version() else { return changed };
         if v == self.data_version {
             return changed;
@@ -412,6 +427,12 @@ impl App {
             },
             Dialog::Link { .. } => {
                 self.dialogs.pop();
+            }
+            // The popup stays until the run ends; it says it is cancelling.
+            Dialog::Importing => {
+                if let (Action::Close, Some(job)) = (action, &self.import) {
+                    job.cancel();
+                }
             }
             Dialog::Message { reload, .. } => {
                 let reload = *reload && action == Action::Yes;

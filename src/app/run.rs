@@ -3,6 +3,7 @@
 
 use super::dialog::{self, Dialog, OnYes};
 use super::effect::{self, Effect};
+use super::import_job::ImportJob;
 use super::{App, Screen};
 use crate::store::StoreError;
 
@@ -11,8 +12,8 @@ impl App {
     /// and the page reloads; on failure the reason is shown where the user
     /// is (next to the form, or in a message).
     pub fn run_effect(&mut self, effect: Effect) {
-        if let Effect::Import { files, dry_run: true } = &effect {
-            return self.preview_import(files.clone());
+        if let Effect::Import { files, dry_run } = &effect {
+            return self.start_import(files.clone(), *dry_run);
         }
         if let Effect::CreateCustomer { edit } = &effect {
             return self.create_customer(edit);
@@ -62,12 +63,48 @@ impl App {
         }
     }
 
-    /// Runs an import as a dry run and asks whether to do it for real,
-    /// showing what would change.
-    fn preview_import(&mut self, files: Vec<std::path::PathBuf>) {
-        let opts = crate::import::ImportOptions { dry_run: true, ..Default::default() };
-        match crate::import::run_import(&mut self.store, &files, &opts, false) {
-            Ok(report) => {
+    /// Starts an import, the dry-run preview or the real one, on a thread of
+    /// its own with a progress popup (in line when the database is in
+    /// memory).
+    fn start_import(&mut self, files: Vec<std::path::PathBuf>, dry_run: bool) {
+        match ImportJob::start(self.store.path(), self.store.who(), files.clone(), dry_run) {
+            Some(job) => {
+                self.import = Some(job);
+                self.dialogs.push(Dialog::Importing);
+            }
+            None => {
+                let opts = crate::import::ImportOptions { dry_run, ..Default::default() };
+                let result = crate::import::run_import(&mut self.store, &files, &opts, false);
+                self.import_finished(files, dry_run, result);
+            }
+        }
+    }
+
+    /// Picks up a finished import: true when there was one.
+    pub(super) fn poll_import(&mut self) -> bool {
+        if !self.import.as_ref().is_some_and(ImportJob::finished) {
+            return false;
+        }
+        let Some(job) = self.import.take() else { return false };
+        let (files, dry_run) = (job.files.clone(), job.dry_run);
+        let result = job.join();
+        if matches!(self.dialogs.last(), Some(Dialog::Importing)) {
+            self.dialogs.pop();
+        }
+        self.import_finished(files, dry_run, result);
+        true
+    }
+
+    /// After a preview, asks whether to import for real, showing what would
+    /// change; after the real run, says what it did.
+    fn import_finished(
+        &mut self,
+        files: Vec<std::path::PathBuf>,
+        dry_run: bool,
+        result: Result<crate::import::ImportReport, crate::import::ImportError>,
+    ) {
+        match result {
+            Ok(report) if dry_run => {
                 if matches!(self.dialogs.last(), Some(Dialog::Form(_))) {
                     self.dialogs.pop();
                 }
@@ -78,6 +115,17 @@ impl App {
                     lines,
                     on_yes: OnYes::Run(Effect::Import { files, dry_run: false }),
                 }));
+            }
+            Ok(report) => {
+                if matches!(self.dialogs.last(), Some(Dialog::Form(_))) {
+                    self.dialogs.pop();
+                }
+                self.message = Some(format!("Imported {} file(s): {}", files.len(), report.summary()));
+                self.reload();
+                self.data_version = self.store.data_version().unwrap_or(self.data_version);
+            }
+            Err(crate::import::ImportError::Cancelled) => {
+                self.message = Some("Import cancelled; nothing was written".into());
             }
             // A refused run's report names the rows and why: more than the
             // form's one-line banner holds.

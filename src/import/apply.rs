@@ -89,6 +89,8 @@ pub(crate) struct Run<'r, 'c> {
     pub money: super::invoices::MoneyState,
     pub keys: super::name_keys::NameKeys,
     progress: Option<indicatif::ProgressBar>,
+    /// Set when another thread watches the run and may cancel it.
+    watch: Option<super::Watch>,
     progress_base: u64,
 }
 
@@ -176,7 +178,7 @@ impl<'r, 'c> Run<'r, 'c> {
     pub fn new(
         itx: &'r mut ImportTx<'c>,
         opts: ImportOptions,
-        progress: Option<indicatif::ProgressBar>,
+        watch: Option<super::Watch>,
     ) -> Result<Self, ImportError> {
         let default_currency = itx.default_currency()?;
         Ok(Run {
@@ -192,7 +194,8 @@ impl<'r, 'c> Run<'r, 'c> {
             buckets: Buckets::default(),
             money: Default::default(),
             keys: Default::default(),
-            progress,
+            progress: watch.as_ref().map(|w| w.bar.clone()),
+            watch,
             progress_base: 0,
         })
     }
@@ -244,6 +247,7 @@ impl<'r, 'c> Run<'r, 'c> {
             self.advance(size);
         }
         for phase in 0..=ObjectKind::Payments.phase() {
+            self.check_cancelled()?;
             if phase == ObjectKind::Invoices.phase() {
                 self.lift_indexes_for(&csv)?;
             }
@@ -269,7 +273,13 @@ impl<'r, 'c> Run<'r, 'c> {
                     let queued =
                         invoices.map(|(file, src, inv)| Queued { file, src, raw: super::invoices::raw_of(&inv), inv });
                     self.apply_invoices(queued.collect())?;
-                    self.itx.restore_indexes()?;
+                    if self.itx.indexes_lifted() {
+                        self.stage("building the indexes of the new rows");
+                        self.itx.restore_indexes()?;
+                        if let Some(b) = &self.progress {
+                            super::reading(b);
+                        }
+                    }
                 }
                 4 => std::mem::take(&mut b.payments).into_iter().try_for_each(|(f, s, p)| {
                     self.file = f;
@@ -312,6 +322,21 @@ impl<'r, 'c> Run<'r, 'c> {
         self.progress_base += bytes;
         if let Some(b) = &self.progress {
             b.set_position(self.progress_base);
+        }
+    }
+
+    /// `ImportError::Cancelled` once whoever watches the run cancelled it.
+    pub fn check_cancelled(&self) -> Result<(), ImportError> {
+        match &self.watch {
+            Some(w) if w.cancelled() => Err(ImportError::Cancelled),
+            _ => Ok(()),
+        }
+    }
+
+    /// Says on the progress bar what the run does now that no file is read.
+    fn stage(&self, what: &str) {
+        if let Some(b) = &self.progress {
+            super::stage(b, what);
         }
     }
 
@@ -371,6 +396,9 @@ impl<'r, 'c> Run<'r, 'c> {
             )?;
         }
         let touched: Vec<i64> = self.touched.iter().copied().collect();
+        if self.itx.is_bulk() {
+            self.stage("adding up the customers' figures");
+        }
         self.itx.end_bulk(&touched)?;
         self.money.notes(&mut self.report.notes);
         self.keys.notes(&mut self.report.notes);

@@ -66,6 +66,8 @@ use detect::Plan;
 use serde_json::Value;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 /// What `ardesk import` was asked to do.
@@ -98,6 +100,8 @@ pub enum ImportError {
     Refused { report: Box<ImportReport> },
     #[error("no files to import")]
     NoFiles,
+    #[error("the import was cancelled; nothing was written")]
+    Cancelled,
     #[error("customer {0} does not exist")]
     NoCustomer(i64),
     #[error("{0}")]
@@ -177,6 +181,42 @@ pub fn run_import(
     run_import_tuned(store, files, opts, progress, BULK_BYTES)
 }
 
+/// A run watched from another thread (the TUI's import runs on a thread of
+/// its own): the bar it moves, never drawn, and a flag that cancels it.
+#[derive(Clone)]
+pub struct Watch {
+    pub bar: indicatif::ProgressBar,
+    cancel: Arc<AtomicBool>,
+}
+
+impl Default for Watch {
+    fn default() -> Self {
+        Watch { bar: indicatif::ProgressBar::hidden(), cancel: Arc::default() }
+    }
+}
+
+impl Watch {
+    /// Asks the run to stop at its next row; it then rolls back and returns
+    /// `ImportError::Cancelled`. The last steps (indexes, commit) finish.
+    pub fn cancel(&self) {
+        self.cancel.store(true, Ordering::Relaxed);
+    }
+
+    pub fn cancelled(&self) -> bool {
+        self.cancel.load(Ordering::Relaxed)
+    }
+}
+
+/// `run_import` reporting to `watch` instead of a terminal.
+pub fn run_import_watched(
+    store: &mut Store,
+    files: &[PathBuf],
+    opts: &ImportOptions,
+    watch: &Watch,
+) -> Result<ImportReport, ImportError> {
+    run_inner(store, files, opts, Some(watch.clone()), BULK_BYTES)
+}
+
 /// `run_import` with the invoice CSV size from which the run loads in bulk
 /// mode (summary triggers lifted, summaries rebuilt once), for tests and
 /// tuning.
@@ -185,6 +225,20 @@ pub fn run_import_tuned(
     files: &[PathBuf],
     opts: &ImportOptions,
     progress: bool,
+    bulk_bytes: u64,
+) -> Result<ImportReport, ImportError> {
+    let watch = (progress && std::io::stderr().is_terminal()).then(|| Watch {
+        bar: indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr()),
+        cancel: Arc::default(),
+    });
+    run_inner(store, files, opts, watch, bulk_bytes)
+}
+
+fn run_inner(
+    store: &mut Store,
+    files: &[PathBuf],
+    opts: &ImportOptions,
+    watch: Option<Watch>,
     bulk_bytes: u64,
 ) -> Result<ImportReport, ImportError> {
     if files.is_empty() {
@@ -199,15 +253,22 @@ pub fn run_import_tuned(
         .filter(|p| matches!(p, Plan::Csv { object: ObjectKind::Invoices, .. }))
         .map(|p| file_size(p.path()))
         .sum();
-    let bar = (progress && std::io::stderr().is_terminal()).then(|| progress_bar(total_bytes));
+    if let Some(w) = &watch {
+        w.bar.set_length(total_bytes);
+        reading(&w.bar);
+    }
+    let bar = watch.as_ref().map(|w| w.bar.clone());
     let mut report = store.import_session(|itx| {
-        let mut run = Run::new(itx, opts.clone(), bar.clone())?;
+        let mut run = Run::new(itx, opts.clone(), watch.clone())?;
         if invoice_bytes >= bulk_bytes {
             run.itx.begin_bulk()?;
         }
         run.run(plans)?;
         let report = run.finish()?;
         let commit = !opts.dry_run && (report.refused() == 0 || opts.skip_bad_rows);
+        if commit && let Some(b) = &bar {
+            stage(b, "writing it to disk");
+        }
         Ok::<_, ImportError>((report, commit))
     })?;
     if let Some(b) = bar {
@@ -226,12 +287,23 @@ fn file_size(p: &Path) -> u64 {
     std::fs::metadata(p).map(|m| m.len()).unwrap_or(0)
 }
 
-fn progress_bar(total: u64) -> indicatif::ProgressBar {
-    let bar = indicatif::ProgressBar::with_draw_target(Some(total), indicatif::ProgressDrawTarget::stderr());
+/// After the files are read, the bar becomes a spinner that says what the
+/// run is doing: on a million rows each of these takes seconds.
+pub(crate) fn stage(bar: &indicatif::ProgressBar, what: &str) {
+    if let Ok(style) = indicatif::ProgressStyle::with_template("importing: {spinner} {msg} ({elapsed})") {
+        bar.set_style(style);
+    }
+    bar.set_message(what.to_string());
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+}
+
+/// Back to the bar of bytes read, for the files still to read.
+pub(crate) fn reading(bar: &indicatif::ProgressBar) {
+    bar.disable_steady_tick();
+    bar.set_message("");
     if let Ok(style) = indicatif::ProgressStyle::with_template(
         "importing {bar:40.cyan/blue} {bytes}/{total_bytes} {bytes_per_sec} eta {eta} {msg}",
     ) {
         bar.set_style(style);
     }
-    bar
 }

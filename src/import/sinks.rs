@@ -82,6 +82,7 @@ impl Stream<'_, '_, '_> {
 
     /// One call the parser made on its thread (`pipeline`).
     pub fn take(&mut self, item: Item) -> Result<(), ImportError> {
+        self.run.check_cancelled()?;
         match item {
             Item::Record(record, raw) => self.apply(record, raw)?,
             Item::Issue(line, kind, object, reason) => self.issue(line, kind, object, reason),

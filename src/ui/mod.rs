@@ -30,6 +30,11 @@ pub fn draw(app: &App, frame: &mut ratatui::Frame) {
             Dialog::Confirm(c) => popup::confirm(frame, area, c, &theme),
             Dialog::Menu(m) => popup::menu(frame, area, m, &theme),
             Dialog::Link { label, url } => popup::link(frame, area, label, url, &theme),
+            Dialog::Importing => {
+                if let Some(status) = app.import.as_ref().map(|j| j.status()) {
+                    popup::importing(frame, area, &status, &theme)
+                }
+            }
         }
     }
 }

@@ -2,6 +2,7 @@
 
 use super::theme::Theme;
 use crate::app::dialog::{Confirm, Menu};
+use crate::app::import_job::ImportStatus;
 use crate::app::keymap::{self, Context};
 use crate::domain::metrics::FORMULAS;
 use crate::domain::text::clean;
@@ -138,4 +139,48 @@ pub fn link(frame: &mut Frame, area: Rect, label: &str, url: &str, theme: &Theme
     let block = Block::bordered().border_type(BorderType::Rounded).border_style(theme.popup_border).title(" Link ");
     frame.render_widget(Clear, rect);
     frame.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: false }), rect);
+}
+
+/// An import's progress: bytes read with a bar, then what it is doing.
+pub fn importing(frame: &mut Frame, area: Rect, st: &ImportStatus, theme: &Theme) {
+    let title = if st.dry_run { "Checking what the import would change" } else { "Importing" };
+    let mib = |b: u64| b as f64 / (1024.0 * 1024.0);
+    let mut lines = Vec::new();
+    if st.stage.is_empty() {
+        let share = if st.total == 0 { 0.0 } else { (st.done as f64 / st.total as f64).clamp(0.0, 1.0) };
+        let filled = (share * 40.0).round() as usize;
+        lines.push(Line::raw(format!(
+            "Reading {} file(s): {:.1} of {:.1} MiB ({:.0}%)",
+            st.files,
+            mib(st.done),
+            mib(st.total),
+            share * 100.0
+        )));
+        lines.push(Line::from(vec![
+            Span::styled("█".repeat(filled), theme.key),
+            Span::styled("░".repeat(40 - filled), theme.muted),
+        ]));
+    } else {
+        let mut stage = clean(&st.stage).into_owned();
+        if let Some(first) = stage.get(..1) {
+            stage = first.to_uppercase() + &stage[1..];
+        }
+        lines.push(Line::raw(format!("Files read; {stage}…")));
+    }
+    lines.push(Line::styled(format!("{} s", st.elapsed.as_secs()), theme.muted));
+    lines.push(Line::styled(
+        if st.dry_run {
+            "Nothing is written until you confirm what it shows."
+        } else {
+            "All or nothing: cancelled, it writes nothing."
+        },
+        theme.muted,
+    ));
+    lines.push(Line::raw(""));
+    lines.push(if st.cancelling {
+        Line::styled("Cancelling at the next row…", theme.muted)
+    } else {
+        keys_line(Context::Importing, theme)
+    });
+    boxed(frame, area, title, lines, theme.popup_border);
 }

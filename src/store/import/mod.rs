@@ -238,6 +238,11 @@ impl ImportTx<'_> {
         }
     }
 
+    /// Whether any index is lifted.
+    pub fn indexes_lifted(&self) -> bool {
+        self.lifted.is_some() || self.external_lifted()
+    }
+
     /// Whether the external-id indexes are lifted.
     pub fn external_lifted(&self) -> bool {
         self.unique.borrow().is_some()
