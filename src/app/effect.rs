@@ -226,11 +226,10 @@ pub fn perform(store: &mut Store, effect: &Effect) -> Result<String, StoreError>
             store.delete_document(*id, *version)?;
             "Document deleted".into()
         }
-        Effect::Import { files, dry_run } => {
-            let opts = crate::import::ImportOptions { dry_run: *dry_run, ..Default::default() };
-            let report = crate::import::run_import(store, files, &opts, false)
-                .map_err(|e| StoreError::Invalid(e.to_string()))?;
-            format!("Imported {} file(s): {}", files.len(), report.summary())
+        // `App::run_effect` runs imports itself (`run.rs`): beside the
+        // screen, with a preview first.
+        Effect::Import { .. } => {
+            return Err(StoreError::Invalid("imports run through the import dialog".into()));
         }
         Effect::Export { customer_id, tab, view, path, overwrite } => {
             let n = crate::export::to_file(store, *customer_id, *tab, view, path, *overwrite)?;
