@@ -246,6 +246,7 @@ impl<'r, 'c> Run<'r, 'c> {
             super::ardesk_json::import(self, &doc).map_err(|e| e.at(&path))?;
             self.advance(size);
         }
+        let payments_later = csv.iter().any(|c| c.2.phase() > ObjectKind::Invoices.phase());
         for phase in 0..=ObjectKind::Payments.phase() {
             self.check_cancelled()?;
             if phase == ObjectKind::Invoices.phase() {
@@ -273,7 +274,10 @@ impl<'r, 'c> Run<'r, 'c> {
                     let queued =
                         invoices.map(|(file, src, inv)| Queued { file, src, raw: super::invoices::raw_of(&inv), inv });
                     self.apply_invoices(queued.collect())?;
-                    if self.itx.indexes_lifted() {
+                    // A dry run rolls back, which puts the indexes back as
+                    // they were: built again only for what comes after.
+                    let later = payments_later || !self.buckets.payments.is_empty();
+                    if self.itx.indexes_lifted() && (!self.opts.dry_run || later) {
                         self.stage("building the indexes of the new rows");
                         self.itx.restore_indexes()?;
                         if let Some(b) = &self.progress {
@@ -396,10 +400,15 @@ impl<'r, 'c> Run<'r, 'c> {
             )?;
         }
         let touched: Vec<i64> = self.touched.iter().copied().collect();
-        if self.itx.is_bulk() {
-            self.stage("adding up the customers' figures");
+        // A run that will not commit (a dry run, refused rows) rolls its
+        // bulk mode back with everything else.
+        let commits = !self.opts.dry_run && (self.report.refused() == 0 || self.opts.skip_bad_rows);
+        if commits {
+            if self.itx.is_bulk() {
+                self.stage("adding up the customers' figures");
+            }
+            self.itx.end_bulk(&touched)?;
         }
-        self.itx.end_bulk(&touched)?;
         self.money.notes(&mut self.report.notes);
         self.keys.notes(&mut self.report.notes);
         self.report.rows = self.report.files.iter().map(|f| f.rows).sum();

@@ -156,7 +156,9 @@ impl Store {
                 deltas: Default::default(),
             };
             let (value, commit) = f(&mut itx)?;
-            if itx.suspended.is_some() || itx.lifted.is_some() || itx.unique.borrow().is_some() {
+            // Without a commit the rollback ends bulk mode: DDL is transactional.
+            let bulk = itx.suspended.is_some() || itx.lifted.is_some() || itx.unique.borrow().is_some();
+            if commit && bulk {
                 return Err(StoreError::Invalid("bulk mode was not ended before commit".into()).into());
             }
             if commit {
