@@ -18,6 +18,7 @@
 //! statement instead, as the importer does.
 
 use ardesk::store::bulk::{LIFTED, UNIQUE_LIFTED};
+use ardesk::store::summaries::KEEPERS as TRIGGERS;
 use ardesk::store::{OpenMode, Store};
 use rusqlite::Connection;
 use rusqlite::types::Value;
@@ -33,22 +34,6 @@ fn remove_db(db: &Path) {
         let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
     }
 }
-
-/// The triggers `store::summaries::suspend` lifts.
-const TRIGGERS: &[&str] = &[
-    "applications_check",
-    "invoices_summary_insert",
-    "invoices_summary_delete",
-    "invoices_summary_update",
-    "payments_summary_insert",
-    "payments_summary_delete",
-    "payments_summary_update",
-    "credits_summary_insert",
-    "credits_summary_delete",
-    "credits_summary_update",
-    "applications_insert",
-    "applications_delete",
-];
 
 /// Secondary indexes the bulk import keeps in place while it loads.
 const KEPT: &[&str] =

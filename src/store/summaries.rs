@@ -10,7 +10,7 @@ use rusqlite::Transaction;
 /// The triggers that keep caches and summaries, and the per-row check of
 /// applications (the bulk loader's own rules and `rebuild` stand in for it;
 /// the CHECK constraints stay in force).
-const KEEPERS: &[&str] = &[
+pub const KEEPERS: &[&str] = &[
     "applications_check",
     "invoices_summary_insert",
     "invoices_summary_delete",

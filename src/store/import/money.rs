@@ -103,22 +103,18 @@ impl ImportTx<'_> {
 
     /// Whether any payment came from `source`.
     pub fn source_has_payments(&self, source: ImportSource) -> Result<bool> {
-        self.external_indexes()?;
-        Ok(self.tx.query_row(
-            "SELECT EXISTS (SELECT 1 FROM payments WHERE import_source = ?1)",
-            [source.as_db()],
-            |r| r.get(0),
-        )?)
+        self.source_has("payments", source)
     }
 
     /// Whether any invoice came from `source`.
     pub fn source_has_invoices(&self, source: ImportSource) -> Result<bool> {
+        self.source_has("invoices", source)
+    }
+
+    fn source_has(&self, table: &str, source: ImportSource) -> Result<bool> {
         self.external_indexes()?;
-        Ok(self.tx.query_row(
-            "SELECT EXISTS (SELECT 1 FROM invoices WHERE import_source = ?1)",
-            [source.as_db()],
-            |r| r.get(0),
-        )?)
+        let sql = format!("SELECT EXISTS (SELECT 1 FROM {table} WHERE import_source = ?1)");
+        Ok(self.tx.query_row(&sql, [source.as_db()], |r| r.get(0))?)
     }
 
     pub fn update_invoice(&self, id: i64, i: &InvoiceWrite<'_>) -> Result<()> {
