@@ -144,17 +144,21 @@ pub fn link(frame: &mut Frame, area: Rect, label: &str, url: &str, theme: &Theme
 /// An import's progress: bytes read with a bar, then what it is doing.
 pub fn importing(frame: &mut Frame, area: Rect, st: &ImportStatus, theme: &Theme) {
     let title = if st.dry_run { "Checking what the import would change" } else { "Importing" };
-    let mib = |b: u64| b as f64 / (1024.0 * 1024.0);
+    // Tenths of a MiB, and shares, in whole numbers.
+    let mib = |b: u64| {
+        let tenths = b * 10 / (1024 * 1024);
+        format!("{}.{}", tenths / 10, tenths % 10)
+    };
     let mut lines = Vec::new();
     if st.stage.is_empty() {
-        let share = if st.total == 0 { 0.0 } else { (st.done as f64 / st.total as f64).clamp(0.0, 1.0) };
-        let filled = (share * 40.0).round() as usize;
+        let share = |of: u64| (st.done.min(st.total) * of).checked_div(st.total).unwrap_or(0) as usize;
+        let filled = share(40);
         lines.push(Line::raw(format!(
-            "Reading {} file(s): {:.1} of {:.1} MiB ({:.0}%)",
+            "Reading {} file(s): {} of {} MiB ({}%)",
             st.files,
             mib(st.done),
             mib(st.total),
-            share * 100.0
+            share(100)
         )));
         lines.push(Line::from(vec![
             Span::styled("█".repeat(filled), theme.key),
@@ -183,4 +187,53 @@ pub fn importing(frame: &mut Frame, area: Rect, st: &ImportStatus, theme: &Theme
         keys_line(Context::Importing, theme)
     });
     boxed(frame, area, title, lines, theme.popup_border);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    use std::time::Duration;
+
+    fn draw(st: &ImportStatus) -> String {
+        let mut t = Terminal::new(TestBackend::new(90, 14)).unwrap();
+        t.draw(|f| importing(f, f.area(), st, &Theme::new(true))).unwrap();
+        let buf = t.backend().buffer();
+        (0..buf.area.height)
+            .map(|y| (0..buf.area.width).map(|x| buf[(x, y)].symbol()).collect::<String>().trim_end().to_string())
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    fn status() -> ImportStatus {
+        ImportStatus {
+            dry_run: false,
+            files: 2,
+            done: 50 << 20,
+            total: 200 << 20,
+            stage: String::new(),
+            elapsed: Duration::from_secs(7),
+            cancelling: false,
+        }
+    }
+
+    #[test]
+    fn the_import_popup_shows_bytes_read_then_the_stage() {
+        let s = draw(&status());
+        assert!(s.contains("╭ Importing "), "{s}");
+        assert!(s.contains("Reading 2 file(s): 50.0 of 200.0 MiB (25%)"), "{s}");
+        assert!(s.contains(&format!("{}{}", "█".repeat(10), "░".repeat(30))), "a quarter of the bar:\n{s}");
+        assert!(s.contains("7 s") && s.contains("All or nothing") && s.contains("Esc cancel"), "{s}");
+
+        let s = draw(&ImportStatus { stage: "building the indexes of the new rows".into(), dry_run: true, ..status() });
+        assert!(s.contains("Checking what the import would change"), "{s}");
+        assert!(s.contains("Files read; Building the indexes of the new rows…"), "{s}");
+        assert!(s.contains("Nothing is written until you confirm"), "{s}");
+        assert!(!s.contains("Reading"), "{s}");
+
+        let s = draw(&ImportStatus { cancelling: true, total: 0, ..status() });
+        assert!(s.contains("Cancelling at the next row…") && !s.contains("Esc cancel"), "{s}");
+        assert!(s.contains("(0%)"), "an unknown total reads as nothing yet:\n{s}");
+    }
 }
