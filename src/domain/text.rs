@@ -31,6 +31,29 @@ fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
+/// `s` cut to `width` terminal columns, ending in `…` when it was cut, so
+/// that a clipped value never passes for a whole one.
+pub fn ellipsize(s: &str, width: usize) -> Cow<'_, str> {
+    use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+    if s.width() <= width {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w + 1 > width {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    if width > 0 {
+        out.push('…');
+    }
+    Cow::Owned(out)
+}
+
 /// Splits on spaces outside double quotes; quotes are removed and a
 /// backslash takes the next character literally (`my\ file.pdf`). Errors
 /// when a quote is left open.
@@ -77,6 +100,17 @@ pub fn split_words(input: &str) -> Result<Vec<String>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ellipsize_cuts_to_the_width_and_says_so() {
+        assert_eq!(ellipsize("INV-0042", 11), "INV-0042");
+        assert_eq!(ellipsize("3C512330-00001", 14), "3C512330-00001");
+        assert_eq!(ellipsize("3C512330-000012", 14), "3C512330-0000…");
+        // Wide characters take two columns: never more than the width.
+        assert_eq!(ellipsize("請求書番号一二三", 7), "請求書…");
+        assert_eq!(ellipsize("abc", 1), "…");
+        assert_eq!(ellipsize("abc", 0), "");
+    }
 
     #[test]
     fn plain_text_is_borrowed() {

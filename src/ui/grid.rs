@@ -4,7 +4,7 @@
 
 use super::theme::Theme;
 use crate::domain::columns::Col;
-use crate::domain::text::clean;
+use crate::domain::text::{clean, ellipsize};
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Constraint, Rect};
 use ratatui::text::{Line, Span, Text};
@@ -110,7 +110,10 @@ pub fn draw<R, K: PartialEq + Copy>(
             }
             Row::new(cols.iter().map(|c| {
                 let t = (c.cell)(r, ctx);
-                let text = clean(&t.text).into_owned();
+                // A fixed-width column shows that it cut a value; a filling
+                // one has at least its width, and the table clips it.
+                let text = clean(&t.text);
+                let text = if c.fill { text.into_owned() } else { ellipsize(&text, c.width as usize).into_owned() };
                 let style = if t.alert { theme.overdue } else { ratatui::style::Style::new() };
                 let line = Line::styled(text, style);
                 Cell::from(Text::from(if c.right { line.alignment(Alignment::Right) } else { line }))

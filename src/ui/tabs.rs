@@ -30,7 +30,8 @@ pub fn invoices() -> Vec<Column<InvoiceRow>> {
             let ticked = ctx.selection.is_some_and(|s| s.contains_key(&r.id));
             if ticked { "☑" } else { "☐" }.into()
         }),
-        col(Col::InvNumber, "Number", 11, 0, |r, _| r.number.as_str().into()),
+        // Stripe's numbers ("3C512330-0001") and most others fit whole.
+        col(Col::InvNumber, "Number", 14, 0, |r, _| r.number.as_str().into()),
         right(col(Col::InvTotal, "Total", 13, 0, |r, _| r.total.display().into())),
         col(Col::InvDate, "Date", 10, 2, |r, _| iso(r.issue_date).into()),
         col(Col::InvDue, "Due", 10, 1, |r, _| iso(r.due_date).into()),
