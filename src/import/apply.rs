@@ -402,8 +402,7 @@ impl<'r, 'c> Run<'r, 'c> {
         let touched: Vec<i64> = self.touched.iter().copied().collect();
         // A run that will not commit (a dry run, refused rows) rolls its
         // bulk mode back with everything else.
-        let commits = !self.opts.dry_run && (self.report.refused() == 0 || self.opts.skip_bad_rows);
-        if commits {
+        if self.opts.commits(&self.report) {
             if self.itx.is_bulk() {
                 self.stage("adding up the customers' figures");
             }

@@ -85,6 +85,14 @@ pub struct ImportOptions {
     pub skip_bad_rows: bool,
 }
 
+impl ImportOptions {
+    /// Whether a run that ended with `report` is written: not a dry run,
+    /// and no row refused unless `--skip-bad-rows`.
+    pub fn commits(&self, report: &ImportReport) -> bool {
+        !self.dry_run && (report.refused() == 0 || self.skip_bad_rows)
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
     #[error("{}: {reason}", path.display())]
@@ -265,7 +273,7 @@ fn run_inner(
         }
         run.run(plans)?;
         let report = run.finish()?;
-        let commit = !opts.dry_run && (report.refused() == 0 || opts.skip_bad_rows);
+        let commit = opts.commits(&report);
         if commit && let Some(b) = &bar {
             stage(b, "writing it to disk");
         }
@@ -276,7 +284,7 @@ fn run_inner(
     }
     report.elapsed = started.elapsed();
     report.dry_run = opts.dry_run;
-    report.written = !opts.dry_run && (report.refused() == 0 || opts.skip_bad_rows);
+    report.written = opts.commits(&report);
     if report.refused() > 0 && !opts.skip_bad_rows {
         return Err(ImportError::Refused { report: Box::new(report) });
     }
