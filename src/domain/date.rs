@@ -25,10 +25,14 @@ pub fn parse_date(input: &str) -> Result<NaiveDate, String> {
     if !(1..=12).contains(&m) {
         return Err(format!("\"{s}\": there is no month {m}"));
     }
-    NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| {
+    let date = NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| {
         let days = days_in_month(y, m);
         format!("\"{s}\": {} {y} has {days} days", month_name(m))
-    })
+    })?;
+    match super::bounds::date_error(date) {
+        Some(e) => Err(e),
+        None => Ok(date),
+    }
 }
 
 pub fn days_in_month(y: i32, m: u32) -> u32 {
@@ -106,6 +110,14 @@ mod tests {
         assert!(parse_date("01/02/2026").unwrap_err().contains("YYYY-MM-DD"));
         assert!(parse_date("").is_err());
         assert!(parse_date("2026-1-1x").is_err());
+        // Outside the stored range: a typo'd century is refused, not kept.
+        assert_eq!(
+            parse_date("0100-01-01").unwrap_err(),
+            "0100-01-01: dates must fall between 1900-01-01 and 2199-12-31"
+        );
+        assert!(parse_date("2200-01-01").is_err());
+        assert!(parse_date("1900-01-01").is_ok());
+        assert!(parse_date("2199-12-31").is_ok());
     }
 
     #[test]

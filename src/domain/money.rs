@@ -84,8 +84,8 @@ pub enum MoneyError {
     TooPrecise { input: String, currency: Currency, digits: u32 },
     #[error("\"{0}\": the amount must not be negative")]
     Negative(String),
-    #[error("\"{0}\": the amount is too large")]
-    Overflow(String),
+    #[error("\"{input}\": the amount is too large: at most {max}")]
+    Overflow { input: String, max: String },
     #[error("\"{0}\" is not a currency code (three letters, e.g. USD)")]
     Currency(String),
 }
@@ -210,14 +210,18 @@ pub fn parse_amount(input: &str, currency: Currency) -> Result<i64, MoneyError> 
     if frac_trimmed.len() > exp as usize {
         return Err(MoneyError::TooPrecise { input: input.to_string(), currency, digits: exp });
     }
-    let overflow = || MoneyError::Overflow(input.to_string());
+    let overflow = || MoneyError::Overflow { input: input.to_string(), max: super::bounds::largest(currency) };
     let units: i64 = if int_digits.is_empty() { 0 } else { int_digits.parse().map_err(|_| overflow())? };
     let mut frac_minor: i64 = 0;
     for i in 0..exp as usize {
         let d = frac_trimmed.as_bytes().get(i).map_or(0, |b| i64::from(b - b'0'));
         frac_minor = frac_minor * 10 + d;
     }
-    units.checked_mul(10i64.pow(exp)).and_then(|v| v.checked_add(frac_minor)).ok_or_else(overflow)
+    units
+        .checked_mul(10i64.pow(exp))
+        .and_then(|v| v.checked_add(frac_minor))
+        .filter(|v| *v <= super::bounds::MAX_AMOUNT_MINOR)
+        .ok_or_else(overflow)
 }
 
 #[cfg(test)]
@@ -277,7 +281,17 @@ mod tests {
         assert!(matches!(parse_amount("12ab", c), Err(MoneyError::Syntax(_))));
         assert!(matches!(parse_amount("1.2.3", c), Err(MoneyError::Syntax(_))));
         assert!(matches!(parse_amount(".", c), Err(MoneyError::Syntax(_))));
-        assert!(matches!(parse_amount("99999999999999999999", c), Err(MoneyError::Overflow(_))));
+        assert!(matches!(parse_amount("99999999999999999999", c), Err(MoneyError::Overflow { .. })));
+        // The hostile amounts: past the bound, and past i64.
+        assert_eq!(
+            parse_amount("92233720368547758.07", c).unwrap_err().to_string(),
+            "\"92233720368547758.07\": the amount is too large: at most $100,000,000,000.00"
+        );
+        assert!(matches!(parse_amount("922337203685477.58", c), Err(MoneyError::Overflow { .. })));
+        assert_eq!(parse_amount("100,000,000,000.00", c), Ok(10_000_000_000_000));
+        assert!(matches!(parse_amount("100,000,000,000.01", c), Err(MoneyError::Overflow { .. })));
+        assert_eq!(parse_amount("10000000000000", Currency::JPY), Ok(10_000_000_000_000));
+        assert!(parse_amount("10000000000001", Currency::JPY).is_err());
         assert_eq!(parse_amount("1.234", c).unwrap_err().to_string(), "\"1.234\": USD has 2 decimal places");
     }
 }
