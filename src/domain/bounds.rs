@@ -59,7 +59,7 @@ pub const MAX_DAY_SPAN: i64 = 109_572;
 
 /// Why an amount or a date is out of range, for people.
 pub fn amount_error(minor: i64, currency: Currency) -> Option<String> {
-    if minor > MAX_AMOUNT_MINOR || minor < -MAX_AMOUNT_MINOR {
+    if !(-MAX_AMOUNT_MINOR..=MAX_AMOUNT_MINOR).contains(&minor) {
         Some(format!("the amount is too large: at most {} in {currency}", largest(currency)))
     } else {
         None
