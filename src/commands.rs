@@ -251,16 +251,27 @@ pub fn export_json(store: &Store, spec: &str, file: Option<&Path>, out: &mut imp
 }
 
 /// Prints every problem; returns whether the database is consistent.
-pub fn check(store: &Store, today: NaiveDate, out: &mut impl Write) -> Result<bool> {
-    let problems = store.check(today)?;
+/// `ardesk check PATH`: the database as it is (never created, upgraded or
+/// written). Returns whether it is consistent; a file that opens as
+/// damaged, or as not an ardesk database, is a problem found, listed like
+/// the others. An error means it could not be checked at all.
+pub fn check(path: &Path, today: NaiveDate, out: &mut impl Write) -> Result<bool> {
+    use crate::store::StoreError;
+    let problems = match Store::inspect(path) {
+        Ok(store) => store.check(today)?,
+        Err(e @ (StoreError::Corrupt { .. } | StoreError::Damaged { .. } | StoreError::NotArdesk { .. })) => {
+            vec![e.to_string()]
+        }
+        Err(e) => return Err(e.into()),
+    };
     if problems.is_empty() {
-        writeln!(out, "ok: {} is consistent", store.path().display())?;
+        writeln!(out, "ok: {} is consistent", clean(&path.display().to_string()))?;
         return Ok(true);
     }
     for p in &problems {
         writeln!(out, "problem: {}", clean(p))?;
     }
-    writeln!(out, "{} problem(s) in {}", problems.len(), store.path().display())?;
+    writeln!(out, "{} problem(s) in {}", problems.len(), clean(&path.display().to_string()))?;
     Ok(false)
 }
 

@@ -42,6 +42,11 @@ fn run() -> Result<ExitCode> {
     if cli.demo && !path.exists() {
         commands::demo(&path, None, false, today, &mut out)?;
     }
+    if let Some(Command::Check) = &cli.command {
+        // As the file is: never created, upgraded or written.
+        let ok = commands::check(&path, today, &mut out)?;
+        return Ok(if ok { ExitCode::SUCCESS } else { ExitCode::from(1) });
+    }
     let mode = if cli.global.no_create { OpenMode::MustExist } else { OpenMode::Create };
     let created = !path.exists();
     let mut store = Store::open(&path, mode)?;
@@ -75,12 +80,7 @@ fn run() -> Result<ExitCode> {
         Some(Command::Config { key, value, unset, json }) => {
             commands::config(&mut store, key.as_deref(), value.as_deref(), unset, json, &mut out)?
         }
-        Some(Command::Check) => {
-            if !commands::check(&store, today, &mut out)? {
-                return Ok(ExitCode::from(1));
-            }
-        }
-        Some(Command::Demo { .. }) => {}
+        Some(Command::Check | Command::Demo { .. }) => {}
         None => {
             ardesk::tui::check_terminal()?;
             drop(out);

@@ -173,9 +173,12 @@ fn damaged_databases_get_one_clear_message() {
     let cut = dir.path().join("cut.db");
     let full = std::fs::read(demo_db()).unwrap();
     std::fs::write(&cut, &full[..full.len() / 2]).unwrap();
-    let (code, _, err) = run(&["check", "--db", cut.to_str().unwrap(), "--today", TODAY]);
-    assert_ne!(code, 0);
-    assert!(err.starts_with("ardesk: ") && !err.contains("panicked"), "{err}");
+    // `check` found a problem: it lists it (exit 1); 2 is for a file it
+    // could not check at all.
+    let (code, out, err) = run(&["check", "--db", cut.to_str().unwrap(), "--today", TODAY]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(out.starts_with("problem: ") && out.contains("is damaged"), "{out}");
+    assert!(!err.contains("panicked"), "{err}");
     // A header overwritten with garbage.
     let bad = dir.path().join("bad.db");
     let mut bytes = full.clone();

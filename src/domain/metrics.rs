@@ -42,8 +42,9 @@ pub struct MetricParts {
     pub collected_count: i64,
     /// Σ applied amount of payments in the window.
     pub window_applied_minor: i64,
-    /// Σ applied amount × days from invoice issue to payment, same window.
-    pub window_weighted_minor: i64,
+    /// Σ applied amount × days from invoice issue to payment, same window
+    /// (wider than `i64` can hold for one customer: see `bounds`).
+    pub window_weighted_minor: i128,
     /// Open balance by bucket: Current, 1–30, 31–60, 61–90, 90+ days past due.
     pub aging_minor: [i64; 5],
 }
@@ -106,12 +107,13 @@ pub fn percent(part: i64, whole: i64) -> u8 {
 
 /// Payment-weighted days to collect: Σ(applied × days) ÷ Σ applied, to two
 /// decimals (half away from zero). `None` when nothing was collected.
-pub fn avg_days(weighted: i64, applied: i64) -> Option<Decimal> {
+pub fn avg_days(weighted: i128, applied: i64) -> Option<Decimal> {
     if applied <= 0 {
         return None;
     }
-    let mut v = (Decimal::from(weighted) / Decimal::from(applied))
-        .round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
+    // |weighted| ≤ 10^17 × 109,572 (bounds.rs): within Decimal's 96 bits.
+    let weighted = Decimal::from_i128_with_scale(weighted, 0);
+    let mut v = (weighted / Decimal::from(applied)).round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
     v.rescale(2);
     Some(v)
 }
@@ -168,6 +170,10 @@ mod tests {
         assert_eq!(avg_days(9200, 300), Some(Decimal::new(3067, 2)));
         assert_eq!(avg_days(0, 0), None);
         assert_eq!(avg_days(345, 10).unwrap().to_string(), "34.50");
+        // The largest weighted sum the bounds allow: a customer's whole
+        // 10^17 collected 109,572 days after issue.
+        let max = i128::from(super::super::bounds::MAX_CUSTOMER_TOTAL_MINOR) * 109_572;
+        assert_eq!(avg_days(max, super::super::bounds::MAX_CUSTOMER_TOTAL_MINOR).unwrap().to_string(), "109572.00");
     }
 
     #[test]

@@ -80,8 +80,8 @@ pub fn restore(tx: &Transaction<'_>, lifted: Lifted) -> Result<()> {
 pub struct Deltas {
     // Ordered as the summary tables' keys, so they are written in order.
     sums: BTreeMap<(i64, Currency), Sums>,
-    due: BTreeMap<(i64, Currency, NaiveDate), i64>,
-    collect: BTreeMap<(i64, Currency, NaiveDate), (i64, i64)>,
+    due: BTreeMap<(i64, Currency, NaiveDate), i128>,
+    collect: BTreeMap<(i64, Currency, NaiveDate), (i64, i128)>,
     /// Customers with sums here, now or written already (`apply`).
     loaded: HashSet<i64>,
     slow: HashSet<i64>,
@@ -91,20 +91,39 @@ pub struct Deltas {
 /// whatever the size of the load).
 const HELD_ROWS: usize = 1 << 16;
 
-/// `customer_summary`'s columns, as additions.
+/// `customer_summary`'s columns, as additions. Wide: a load of a million
+/// rows at the bound of one amount passes `i64` (bounds.rs); what does not
+/// fit the summary is refused when written (`apply`).
 #[derive(Default, Clone, Copy)]
 struct Sums {
     invoice_count: i64,
-    invoice_total: i64,
-    billed: i64,
-    billed_applied: i64,
-    outstanding: i64,
+    invoice_total: i128,
+    billed: i128,
+    billed_applied: i128,
+    outstanding: i128,
     payment_count: i64,
-    payment_total: i64,
+    payment_total: i128,
     collected_count: i64,
-    collected: i64,
-    unapplied: i64,
-    credit_open: i64,
+    collected: i128,
+    unapplied: i128,
+    credit_open: i128,
+}
+
+/// The customer's sum as the summary stores it, or the refusal the
+/// summary's CHECK would give, had the sum fitted in an integer at all.
+fn fit(v: i128, customer: i64) -> Result<i64> {
+    i64::try_from(v).map_err(|_| {
+        super::StoreError::OutOfRange(format!(
+            "customer {customer}: its amounts of one kind in one currency would total more than 10^17 minor units \
+             (1,000,000,000,000,000.00 in a currency with cents), the most ardesk holds"
+        ))
+    })
+}
+
+/// A weighted-days sum as the collect summary stores it: `hi × 10^6 + lo`.
+fn split_weighted(v: i128, customer: i64) -> Result<(i64, i64)> {
+    let split = i128::from(crate::domain::bounds::WEIGHT_SPLIT);
+    Ok((fit(v / split, customer)?, fit(v % split, customer)?))
 }
 
 impl Deltas {
@@ -120,6 +139,7 @@ impl Deltas {
     ) {
         self.loaded.insert(customer);
         let s = self.sums.entry((customer, cur)).or_default();
+        let (total, applied) = (i128::from(total), i128::from(applied));
         s.invoice_count += 1;
         s.invoice_total += total;
         if status.is_issued() {
@@ -136,6 +156,7 @@ impl Deltas {
     pub fn payment(&mut self, customer: i64, cur: Currency, amount: i64, applied: i64) {
         self.loaded.insert(customer);
         let s = self.sums.entry((customer, cur)).or_default();
+        let (amount, applied) = (i128::from(amount), i128::from(applied));
         s.payment_count += 1;
         s.payment_total += amount;
         s.collected_count += 1;
@@ -146,7 +167,7 @@ impl Deltas {
     /// A new credit of `amount`, `applied` of it applied.
     pub fn credit(&mut self, customer: i64, cur: Currency, amount: i64, applied: i64) {
         self.loaded.insert(customer);
-        self.sums.entry((customer, cur)).or_default().credit_open += amount - applied;
+        self.sums.entry((customer, cur)).or_default().credit_open += i128::from(amount) - i128::from(applied);
     }
 
     /// A payment received on `on` applied to an invoice issued on `issued`.
@@ -154,7 +175,7 @@ impl Deltas {
         self.loaded.insert(customer);
         let c = self.collect.entry((customer, cur, on)).or_default();
         c.0 += amount;
-        c.1 += amount * (on - issued).num_days();
+        c.1 += i128::from(amount) * i128::from((on - issued).num_days());
     }
 
     /// A customer whose rows changed otherwise: its summaries are rebuilt.
@@ -193,38 +214,46 @@ impl Deltas {
         )?;
         for ((c, cur), s) in self.sums.iter().filter(|((c, _), _)| kept(c)) {
             ensure.execute(params![c, cur.code()])?;
+            let named = |e: rusqlite::Error| match super::StoreError::from(e) {
+                super::StoreError::OutOfRange(why) => super::StoreError::OutOfRange(format!("customer {c}: {why}")),
+                other => other,
+            };
             add.execute(params![
                 c,
                 cur.code(),
                 s.invoice_count,
-                s.invoice_total,
-                s.billed,
-                s.billed_applied,
-                s.outstanding,
+                fit(s.invoice_total, *c)?,
+                fit(s.billed, *c)?,
+                fit(s.billed_applied, *c)?,
+                fit(s.outstanding, *c)?,
                 s.payment_count,
-                s.payment_total,
+                fit(s.payment_total, *c)?,
                 s.collected_count,
-                s.collected,
-                s.unapplied,
-                s.credit_open
-            ])?;
+                fit(s.collected, *c)?,
+                fit(s.unapplied, *c)?,
+                fit(s.credit_open, *c)?
+            ])
+            .map_err(named)?;
         }
         let mut due = tx.prepare_cached(
             "INSERT INTO customer_due_summary(customer_id, currency, due_date, open_minor) VALUES (?1, ?2, ?3, ?4)
              ON CONFLICT (customer_id, currency, due_date) DO UPDATE SET open_minor = open_minor + excluded.open_minor",
         )?;
         for ((c, cur, d), v) in self.due.iter().filter(|((c, ..), _)| kept(c)) {
-            due.execute(params![c, cur.code(), iso(*d), v])?;
+            due.execute(params![c, cur.code(), iso(*d), fit(*v, *c)?])?;
         }
         let mut collect = tx.prepare_cached(
-            "INSERT INTO customer_collect_summary(customer_id, currency, received_on, applied_minor, weighted_minor)
-             VALUES (?1, ?2, ?3, ?4, ?5)
+            "INSERT INTO customer_collect_summary(customer_id, currency, received_on, applied_minor, weighted_hi,
+                    weighted_lo)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
              ON CONFLICT (customer_id, currency, received_on) DO UPDATE SET
                 applied_minor = applied_minor + excluded.applied_minor,
-                weighted_minor = weighted_minor + excluded.weighted_minor",
+                weighted_hi = weighted_hi + excluded.weighted_hi + (weighted_lo + excluded.weighted_lo) / 1000000,
+                weighted_lo = (weighted_lo + excluded.weighted_lo) % 1000000",
         )?;
         for ((c, cur, d), (applied, weighted)) in self.collect.iter().filter(|((c, ..), _)| kept(c)) {
-            collect.execute(params![c, cur.code(), iso(*d), applied, weighted])?;
+            let (hi, lo) = split_weighted(*weighted, *c)?;
+            collect.execute(params![c, cur.code(), iso(*d), applied, hi, lo])?;
         }
         self.sums.clear();
         self.due.clear();
@@ -245,7 +274,7 @@ mod tests {
                    FROM customer_summary
                    UNION ALL SELECT 'd ' || customer_id || currency || due_date || ' ' || open_minor FROM customer_due_summary
                    UNION ALL SELECT 'c ' || customer_id || currency || received_on || ' ' || applied_minor || ' ' ||
-                          weighted_minor FROM customer_collect_summary
+                          (weighted_hi * 1000000 + weighted_lo) FROM customer_collect_summary
                    ORDER BY 1";
         let mut stmt = store.conn().prepare(sql).unwrap();
         stmt.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect()

@@ -1,9 +1,9 @@
 //! The customer page's figures, read from the summaries that the triggers
 //! keep: a handful of index lookups however many invoices there are.
 
-use super::tabs::currency;
-use super::{Result, Store};
+use super::{Result, Store, StoreError};
 use crate::domain::Currency;
+use crate::domain::bounds::weighted;
 use crate::domain::columns::Tab;
 use crate::domain::date::iso;
 use crate::domain::metrics::{Conversations, MetricParts, Metrics, aging_bounds, collect_window_start};
@@ -42,54 +42,100 @@ pub(crate) fn bounds_params(today: NaiveDate) -> [String; 4] {
     aging_bounds(today).map(iso)
 }
 
+/// Raw sums keyed by customer and currency as stored (text, so a damaged
+/// code is reported by `check` rather than stopping it).
+pub(crate) type AllParts = BTreeMap<(i64, String), MetricParts>;
+
+/// Which customers a query covers: one (`?1`), or every one at once.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Scope {
+    One,
+    All,
+}
+
+impl Scope {
+    /// The `WHERE` condition on `{col}` for this scope.
+    pub(crate) fn filter(self, col: &str) -> String {
+        match self {
+            Scope::One => format!("{col} = ?1"),
+            Scope::All => format!("?1 IS NULL AND {col} IS NOT NULL"),
+        }
+    }
+}
+
+/// Turns the text currency keys of one customer's sums into currencies.
+pub(crate) fn by_currency(parts: AllParts) -> Result<PartsByCurrency> {
+    let mut out = PartsByCurrency::new();
+    for ((_, code), p) in parts {
+        let cur = code.parse().map_err(|_| StoreError::Invalid(format!("bad currency {code}")))?;
+        out.insert(cur, p);
+    }
+    Ok(out)
+}
+
 impl Store {
     /// Raw sums per currency from the summary tables.
     pub fn metric_parts(&self, customer_id: i64, today: NaiveDate) -> Result<PartsByCurrency> {
-        let mut out = PartsByCurrency::new();
-        let mut stmt = self.conn().prepare_cached(
-            "SELECT currency, invoice_count, billed_minor, billed_applied_minor, outstanding_minor, payment_count,
-                    collected_count, collected_minor, unapplied_minor, credit_open_minor,
+        by_currency(self.parts(Scope::One, Some(customer_id), today)?)
+    }
+
+    /// Every customer's raw sums from the summary tables, for `check`.
+    pub(crate) fn all_parts(&self, today: NaiveDate) -> Result<AllParts> {
+        self.parts(Scope::All, None, today)
+    }
+
+    fn parts(&self, scope: Scope, customer_id: Option<i64>, today: NaiveDate) -> Result<AllParts> {
+        let mut out = AllParts::new();
+        let mut stmt = self.conn().prepare_cached(&format!(
+            "SELECT customer_id, currency, invoice_count, billed_minor, billed_applied_minor, outstanding_minor,
+                    payment_count, collected_count, collected_minor, unapplied_minor, credit_open_minor,
                     invoice_total_minor, payment_total_minor
-             FROM customer_summary WHERE customer_id = ?1",
-        )?;
+             FROM customer_summary WHERE {}",
+            scope.filter("customer_id")
+        ))?;
         let mut rows = stmt.query([customer_id])?;
         while let Some(r) = rows.next()? {
-            let p = out.entry(currency(r, 0)?).or_default();
-            p.invoice_count = r.get(1)?;
-            p.billed_minor = r.get(2)?;
-            p.billed_applied_minor = r.get(3)?;
-            p.outstanding_minor = r.get(4)?;
-            p.payment_count = r.get(5)?;
-            p.collected_count = r.get(6)?;
-            p.collected_minor = r.get(7)?;
-            p.unapplied_minor = r.get(8)?;
-            p.credit_open_minor = r.get(9)?;
-            p.invoice_total_minor = r.get(10)?;
-            p.payment_total_minor = r.get(11)?;
+            let p = out.entry((r.get(0)?, r.get(1)?)).or_default();
+            p.invoice_count = r.get(2)?;
+            p.billed_minor = r.get(3)?;
+            p.billed_applied_minor = r.get(4)?;
+            p.outstanding_minor = r.get(5)?;
+            p.payment_count = r.get(6)?;
+            p.collected_count = r.get(7)?;
+            p.collected_minor = r.get(8)?;
+            p.unapplied_minor = r.get(9)?;
+            p.credit_open_minor = r.get(10)?;
+            p.invoice_total_minor = r.get(11)?;
+            p.payment_total_minor = r.get(12)?;
         }
         let b = bounds_params(today);
         let sql = format!(
-            "SELECT currency, {} FROM customer_due_summary WHERE customer_id = ?1 GROUP BY currency",
-            aging_sums("open_minor", "due_date")
+            "SELECT customer_id, currency, {} FROM customer_due_summary WHERE {} GROUP BY customer_id, currency",
+            aging_sums("open_minor", "due_date"),
+            scope.filter("customer_id")
         );
         let mut stmt = self.conn().prepare_cached(&sql)?;
         let mut rows = stmt.query((customer_id, &b[0], &b[1], &b[2], &b[3]))?;
         while let Some(r) = rows.next()? {
-            let p = out.entry(currency(r, 0)?).or_default();
+            let p = out.entry((r.get(0)?, r.get(1)?)).or_default();
             for i in 0..5 {
-                p.aging_minor[i] = r.get(i + 1)?;
+                p.aging_minor[i] = r.get(i + 2)?;
             }
             p.overdue_minor = p.aging_minor[1..].iter().sum();
         }
-        let mut stmt = self.conn().prepare_cached(
-            "SELECT currency, sum(applied_minor), sum(weighted_minor) FROM customer_collect_summary
-             WHERE customer_id = ?1 AND received_on BETWEEN ?2 AND ?3 GROUP BY currency",
-        )?;
+        // At most 365 rows a customer and currency: Σ applied ≤ 10^17,
+        // Σ hi ≤ 1.1 × 10^16, Σ lo < 365 × 10^6, each safe in SQLite's
+        // i64; joined in i128 (bounds.rs).
+        let mut stmt = self.conn().prepare_cached(&format!(
+            "SELECT customer_id, currency, sum(applied_minor), sum(weighted_hi), sum(weighted_lo)
+             FROM customer_collect_summary WHERE {} AND received_on BETWEEN ?2 AND ?3 GROUP BY customer_id, currency",
+            scope.filter("customer_id")
+        ))?;
         let mut rows = stmt.query((customer_id, iso(collect_window_start(today)), iso(today)))?;
         while let Some(r) = rows.next()? {
-            let p = out.entry(currency(r, 0)?).or_default();
-            p.window_applied_minor = r.get(1)?;
-            p.window_weighted_minor = r.get(2)?;
+            let p = out.entry((r.get(0)?, r.get(1)?)).or_default();
+            p.window_applied_minor = r.get(2)?;
+            p.window_weighted_minor = weighted(r.get(3)?, r.get(4)?);
         }
         Ok(out)
     }

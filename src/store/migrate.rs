@@ -1,6 +1,19 @@
 //! Schema versions, kept in `PRAGMA user_version`; forward-only migrations.
+//!
+//! `schema.sql` is version 1 and stays so; each later change is a numbered
+//! file in `migrations/`, applied in order, each inside one transaction, so
+//! a database is always at one version or the next, never between. Before
+//! anything is written the file is checked: ardesk's application id, not
+//! newer than this ardesk, its schema exactly what its version's migrations
+//! made, and its rows within the bounds the next versions enforce.
+//!
+//! Adding a migration: write `migrations/NNNN_what.sql`, add it to
+//! `MIGRATIONS`, add the adapter that lets the previous version be read
+//! (`schema::ADAPTERS`), and a row check in `refusals` if the new
+//! constraints could refuse rows an older version accepted. The tests in
+//! `tests/migrations.rs` upgrade a database of every earlier version.
 
-use super::{Result, StoreError};
+use super::{Result, StoreError, schema};
 use rusqlite::Connection;
 use std::path::Path;
 
@@ -8,24 +21,35 @@ use std::path::Path;
 const APPLICATION_ID: i64 = 0x4152_4453;
 
 /// Migration `i` takes a database from version `i` to `i + 1`.
-const MIGRATIONS: &[&str] = &[include_str!("../../schema.sql")];
+pub(crate) const MIGRATIONS: &[&str] =
+    &[include_str!("../../schema.sql"), include_str!("migrations/0002_strict_bounds.sql")];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
-/// For a read-only file: the same checks as `migrate`, and it must already
-/// be at this ardesk's version (it cannot be upgraded).
-pub fn check_readable(conn: &Connection, path: &Path) -> Result<()> {
-    let version = header(conn, path)?;
-    if version < SCHEMA_VERSION {
-        return Err(StoreError::Open {
-            path: path.to_path_buf(),
-            reason: format!("it needs an upgrade to schema version {SCHEMA_VERSION} but is read-only"),
-        });
+/// Runs one migration's SQL in a transaction with foreign keys off (tables
+/// are rebuilt), checking them before commit.
+pub(crate) fn apply(conn: &Connection, sql: &str) -> Result<()> {
+    conn.execute_batch("PRAGMA foreign_keys = OFF")?;
+    let tx = conn.unchecked_transaction()?;
+    tx.execute_batch(sql)?;
+    let broken: i64 = tx.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0))?;
+    if broken > 0 {
+        return Err(StoreError::Invalid(format!("the upgrade would leave {broken} broken reference(s)")));
     }
+    let version: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    tx.execute_batch(&format!("PRAGMA user_version = {}; PRAGMA application_id = {APPLICATION_ID};", version + 1))?;
+    tx.commit()?;
     Ok(())
 }
 
-/// Reads and checks the header; returns the schema version.
+/// What opening found, before anything was written.
+pub(crate) struct Found {
+    pub version: i64,
+    /// Why the database can only be read, though the file is writable.
+    pub read_only: Option<String>,
+}
+
+/// Reads and checks the header and schema; returns the schema version.
 fn header(conn: &Connection, path: &Path) -> Result<i64> {
     let not_ardesk = |reason: String| StoreError::NotArdesk { path: path.to_path_buf(), reason };
     let (app_id, version, tables): (i64, i64, i64) = conn
@@ -54,19 +78,132 @@ fn header(conn: &Connection, path: &Path) -> Result<i64> {
     if version > 0 && app_id != APPLICATION_ID {
         return Err(not_ardesk(format!("its application id is {app_id:#x}")));
     }
+    if version < 0 {
+        return Err(not_ardesk(format!("its schema version is {version}")));
+    }
     Ok(version)
 }
 
-/// Checks the file is ardesk's and not newer, then brings it up to date.
-/// Nothing is written before the checks pass.
-pub fn migrate(conn: &Connection, path: &Path) -> Result<()> {
+/// Checks the file and its schema without writing anything. A file that is
+/// ardesk's but whose schema has drifted, or whose rows the upgrade would
+/// refuse, is opened for reading only, with the reason.
+pub(crate) fn inspect(conn: &Connection, path: &Path) -> Result<Found> {
     let version = header(conn, path)?;
+    if version == 0 {
+        return Ok(Found { version, read_only: None });
+    }
+    let live = schema::live(conn).map_err(|_| StoreError::Corrupt { path: path.to_path_buf() })?;
+    let missing: Vec<&str> = schema::CORE_TABLES.iter().copied().filter(|t| !live.contains_key(*t)).collect();
+    if !missing.is_empty() {
+        return Err(StoreError::Damaged {
+            path: path.to_path_buf(),
+            reason: format!(
+                "it is marked as an ardesk database (schema version {version}) but lacks the table(s) {}",
+                missing.join(", ")
+            ),
+        });
+    }
+    if !schema::matches(&live, version) {
+        let diff = schema::differences(conn, &live, schema::expected(version)?);
+        if !diff.is_empty() {
+            return Ok(Found { version, read_only: Some(drifted(&diff)) });
+        }
+    }
+    if version < SCHEMA_VERSION {
+        let refused = refusals(conn)?;
+        if !refused.is_empty() {
+            return Ok(Found { version, read_only: Some(out_of_range(version, &refused)) });
+        }
+    }
+    Ok(Found { version, read_only: None })
+}
+
+/// How many differences a message names before "and N more".
+const NAMED: usize = 4;
+
+fn drifted(diff: &[String]) -> String {
+    let mut s =
+        format!("its schema differs from what this ardesk expects: {}", diff[..diff.len().min(NAMED)].join("; "));
+    if diff.len() > NAMED {
+        s.push_str(&format!("; and {} more (`ardesk check` lists them)", diff.len() - NAMED));
+    }
+    s
+}
+
+fn out_of_range(version: i64, rows: &[String]) -> String {
+    let mut s = format!(
+        "it cannot be upgraded from schema version {version} to {SCHEMA_VERSION}: {} row(s) lie outside the ranges \
+         ardesk now keeps (amounts up to 10^13 minor units, dates 1900-01-01 to 2199-12-31, one customer's rows of \
+         a kind up to 10^17 in one currency): {}",
+        rows.len(),
+        rows[..rows.len().min(NAMED)].join("; ")
+    );
+    if rows.len() > NAMED {
+        s.push_str(&format!("; and {} more (`ardesk check` lists them)", rows.len() - NAMED));
+    }
+    s
+}
+
+/// Rows the current version's constraints would refuse: found before an
+/// upgrade so that it is refused whole, naming them, instead of failing on
+/// the first, and listed by `check`. Each query returns one text column.
+pub(crate) const OUT_OF_RANGE: &[&str] = &[
+    "SELECT 'invoice ' || number || ': total ' || total_minor || ' minor units' FROM invoices
+     WHERE typeof(total_minor) <> 'integer' OR total_minor NOT BETWEEN 0 AND 10000000000000",
+    "SELECT 'invoice ' || number || ': a date outside 1900-01-01..2199-12-31 ('
+            || issue_date || ', due ' || due_date || ')' FROM invoices
+     WHERE issue_date NOT BETWEEN '1900-01-01' AND '2199-12-31' OR due_date NOT BETWEEN '1900-01-01' AND '2199-12-31'
+        OR coalesce(period_start, '2000-01-01') NOT BETWEEN '1900-01-01' AND '2199-12-31'
+        OR coalesce(period_end, '2000-01-01') NOT BETWEEN '1900-01-01' AND '2199-12-31'",
+    "SELECT 'payment ' || id || ': amount ' || amount_minor || ' minor units' FROM payments
+     WHERE typeof(amount_minor) <> 'integer' OR amount_minor NOT BETWEEN 1 AND 10000000000000",
+    "SELECT 'payment ' || id || ': received ' || received_on FROM payments
+     WHERE received_on NOT BETWEEN '1900-01-01' AND '2199-12-31'",
+    "SELECT 'credit ' || id || ': amount ' || amount_minor || ' minor units on ' || granted_on FROM credits
+     WHERE typeof(amount_minor) <> 'integer' OR amount_minor NOT BETWEEN 1 AND 10000000000000
+        OR granted_on NOT BETWEEN '1900-01-01' AND '2199-12-31'",
+    "SELECT 'application ' || id || ': ' || amount_minor || ' minor units on ' || applied_on FROM applications
+     WHERE typeof(amount_minor) <> 'integer' OR amount_minor NOT BETWEEN 1 AND 10000000000000
+        OR applied_on NOT BETWEEN '1900-01-01' AND '2199-12-31'",
+    "SELECT 'contract ' || name || ': value ' || value_minor || ', from ' || period_start || ' to '
+            || coalesce(period_end, '…') FROM contracts
+     WHERE typeof(value_minor) <> 'integer' OR value_minor NOT BETWEEN 0 AND 10000000000000
+        OR period_start NOT BETWEEN '1900-01-01' AND '2199-12-31'
+        OR coalesce(period_end, '2000-01-01') NOT BETWEEN '1900-01-01' AND '2199-12-31'",
+    "SELECT 'conversation ' || id || ': opened ' || opened_on FROM conversations
+     WHERE opened_on NOT BETWEEN '1900-01-01' AND '2199-12-31'
+        OR coalesce(resolved_on, '2000-01-01') NOT BETWEEN '1900-01-01' AND '2199-12-31'",
+    // total() adds in floating point, so the test itself cannot overflow;
+    // it is exact far below the bound, and the CHECK is exact at it.
+    "SELECT 'customer ' || customer_id || ': invoices in ' || currency || ' total more than 10^17 minor units'
+     FROM invoices GROUP BY customer_id, currency HAVING total(total_minor) > 1e17",
+    "SELECT 'customer ' || customer_id || ': payments in ' || currency || ' total more than 10^17 minor units'
+     FROM payments GROUP BY customer_id, currency HAVING total(amount_minor) > 1e17",
+    "SELECT 'customer ' || customer_id || ': credit in ' || currency || ' totals more than 10^17 minor units'
+     FROM credits GROUP BY customer_id, currency HAVING total(amount_minor) > 1e17",
+];
+
+/// Every row listed by `OUT_OF_RANGE`.
+pub(crate) fn refusals(conn: &Connection) -> Result<Vec<String>> {
+    let mut out = Vec::new();
+    for sql in OUT_OF_RANGE {
+        let mut stmt = conn.prepare(sql)?;
+        let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+        out.extend(rows.collect::<rusqlite::Result<Vec<_>>>()?);
+    }
+    Ok(out)
+}
+
+/// Brings a database that `inspect` passed up to date (and into WAL mode,
+/// which a file made by another tool may not be in).
+/// WAL comes first: switching to it after a migration that renamed tables
+/// in rollback-journal mode leaves the connection answering "database
+/// table is locked" to its next checkpoint (SQLite 3.54). A database ardesk
+/// made is in WAL mode already, so a failed upgrade changes nothing.
+pub(crate) fn upgrade(conn: &Connection, version: i64) -> Result<()> {
     let _mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
-    for (from, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
-        let tx = conn.unchecked_transaction()?;
-        tx.execute_batch(sql)?;
-        tx.execute_batch(&format!("PRAGMA user_version = {}; PRAGMA application_id = {APPLICATION_ID};", from + 1))?;
-        tx.commit()?;
+    for sql in MIGRATIONS.iter().skip(version as usize) {
+        apply(conn, sql)?;
     }
     Ok(())
 }

@@ -12,6 +12,7 @@ pub mod load;
 mod metrics;
 mod migrate;
 mod oracle;
+mod schema;
 pub mod seed;
 mod selection;
 pub mod summaries;
@@ -46,6 +47,10 @@ pub enum StoreError {
     NotArdesk { path: PathBuf, reason: String },
     #[error("{path} is damaged (SQLite reports it corrupt): restore it from a backup; it was left untouched")]
     Corrupt { path: PathBuf },
+    #[error("{path} is damaged: {reason}; restore it from a backup; it was left untouched")]
+    Damaged { path: PathBuf, reason: String },
+    #[error("{path} is not a regular file ({kind}); ardesk keeps its data in a regular file")]
+    NotAFile { path: PathBuf, kind: &'static str },
     #[error(
         "{path} was written by a newer ardesk (schema version {found}; this ardesk knows up to {known}); it was left untouched"
     )]
@@ -56,6 +61,9 @@ pub enum StoreError {
     Conflict(String),
     #[error("{0}")]
     Invalid(String),
+    /// A CHECK constraint on a bound refused the write: see `domain::bounds`.
+    #[error("{0}; nothing was saved")]
+    OutOfRange(String),
     #[error("not found: {0}")]
     NotFound(String),
     #[error("the query took too long and was stopped")]
@@ -73,8 +81,15 @@ impl From<rusqlite::Error> for StoreError {
                 ErrorCode::OperationInterrupted => StoreError::Interrupted,
                 // RAISE(ABORT, '…') in a trigger: the message is for people.
                 ErrorCode::ConstraintViolation if msg.as_deref().is_some_and(|m| !m.contains("constraint failed")) => {
-                    StoreError::Invalid(msg.clone().unwrap_or_default())
+                    match msg.as_deref().and_then(bound_refused) {
+                        Some(why) => StoreError::OutOfRange(why),
+                        None => StoreError::Invalid(msg.clone().unwrap_or_default()),
+                    }
                 }
+                ErrorCode::ConstraintViolation => match msg.as_deref().and_then(bound_refused) {
+                    Some(why) => StoreError::OutOfRange(why),
+                    None => StoreError::Sql(e),
+                },
                 _ => StoreError::Sql(e),
             },
             _ => StoreError::Sql(e),
@@ -83,6 +98,35 @@ impl From<rusqlite::Error> for StoreError {
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// The bound a constraint failure names, in words; `None` for other
+/// failures. The names are those of the CHECKs in `migrations/0002`.
+fn bound_refused(msg: &str) -> Option<String> {
+    let amount = "at most 10,000,000,000,000 minor units (100,000,000,000.00 in a currency with cents)";
+    let total = "at most 10^17 minor units (1,000,000,000,000,000.00 in a currency with cents)";
+    let dates = "dates must fall between 1900-01-01 and 2199-12-31";
+    if msg.starts_with("cannot store") {
+        // A STRICT table refused a value of the wrong type: an integer sum
+        // that overflowed into a REAL, or text where a number belongs.
+        return Some(format!("a value could not be stored exactly ({msg})"));
+    }
+    let name = msg.strip_prefix("CHECK constraint failed: ")?.trim();
+    Some(match name {
+        "invoice_total_in_range" => format!("an invoice total must be {amount}"),
+        "payment_amount_in_range" => format!("a payment must be more than zero and {amount}"),
+        "credit_amount_in_range" => format!("a credit must be more than zero and {amount}"),
+        "application_amount_in_range" => format!("an amount applied must be more than zero and {amount}"),
+        "contract_value_in_range" => format!("a contract value must be {amount}"),
+        "customer_invoice_total_in_range" => format!("one customer's invoices in one currency may total {total}"),
+        "customer_payment_total_in_range" => format!("one customer's payments in one currency may total {total}"),
+        "customer_credit_in_range" => format!("one customer's open credit in one currency may total {total}"),
+        n if n.ends_with("_in_range") && (n.contains("date") || n.contains("start") || n.contains("end")) => {
+            dates.to_string()
+        }
+        n if n.ends_with("_in_range") => format!("{n}: {dates}"),
+        _ => return None,
+    })
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OpenMode {
@@ -104,17 +148,74 @@ pub struct Store {
     read_only: Option<String>,
 }
 
-/// Why a file can only be read: its permission bits, or its directory's
-/// (SQLite must create the WAL and shared-memory files beside it).
+/// Why a file can only be read: its permission bits, its directory's
+/// (SQLite must create the WAL and shared-memory files beside it), or a
+/// WAL or shared-memory file this user cannot write (left by another
+/// account, say root): SQLite would open such a database for writing and
+/// fail at the first save with "attempt to write a readonly database".
 fn read_only_reason(path: &Path) -> Option<String> {
     use std::os::unix::fs::PermissionsExt;
     let file = std::fs::metadata(path).ok()?;
-    if file.permissions().mode() & 0o222 == 0 {
+    if file.permissions().mode() & 0o222 == 0 || !writable(path) {
         return Some(format!("{} is read-only", path.display()));
     }
     let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let d = std::fs::metadata(dir).ok()?;
-    (d.permissions().mode() & 0o222 == 0).then(|| format!("its directory {} is read-only", dir.display()))
+    if d.permissions().mode() & 0o222 == 0 || !writable(dir) {
+        return Some(format!("its directory {} is read-only", dir.display()));
+    }
+    for suffix in ["-wal", "-shm"] {
+        let side = PathBuf::from(format!("{}{suffix}", path.display()));
+        if side.exists() && !writable(&side) {
+            return Some(format!("{} is not writable by you (another account made it)", side.display()));
+        }
+    }
+    None
+}
+
+/// Whether this process may write `path`, as the kernel decides (access(2)
+/// with the real ids, which for a root process ignores permission bits).
+fn writable(path: &Path) -> bool {
+    use std::os::unix::ffi::OsStrExt;
+    let Ok(c) = std::ffi::CString::new(path.as_os_str().as_bytes()) else { return false };
+    // SAFETY: `c` is a valid NUL-terminated string that outlives the call.
+    unsafe { libc::access(c.as_ptr(), libc::W_OK) == 0 }
+}
+
+/// Refuses anything at `path` that is not a regular file (or nothing),
+/// before SQLite opens it or creates a journal beside it: a character
+/// device reads forever, a FIFO blocks, a socket cannot be a database.
+fn regular_or_absent(path: &Path) -> Result<bool> {
+    use std::os::unix::fs::FileTypeExt;
+    let meta = match std::fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            // A dangling symbolic link is not "nothing": SQLite would create
+            // the file where it points.
+            if std::fs::symlink_metadata(path).is_ok() {
+                return Err(StoreError::NotAFile { path: path.to_path_buf(), kind: "a broken symbolic link" });
+            }
+            return Ok(false);
+        }
+        Err(e) => return Err(StoreError::Open { path: path.to_path_buf(), reason: e.to_string() }),
+    };
+    let t = meta.file_type();
+    let kind = if t.is_file() {
+        return Ok(true);
+    } else if t.is_dir() {
+        "a directory"
+    } else if t.is_char_device() {
+        "a character device"
+    } else if t.is_block_device() {
+        "a block device"
+    } else if t.is_fifo() {
+        "a named pipe"
+    } else if t.is_socket() {
+        "a socket"
+    } else {
+        "not a file"
+    };
+    Err(StoreError::NotAFile { path: path.to_path_buf(), kind })
 }
 
 /// A refused file keeps its write-ahead log as it found it: closing the
@@ -146,13 +247,23 @@ fn watch(conn: &mut Connection, deadline: &Arc<AtomicU64>, epoch: Instant) -> Re
 impl Store {
     /// Opens (and if allowed creates) an ardesk database, refusing files that
     /// are not ardesk's or that a newer ardesk wrote, before changing a byte.
+    /// A database whose schema drifted, or whose rows an upgrade would
+    /// refuse, opens for reading only with the reason.
     pub fn open(path: &Path, mode: OpenMode) -> Result<Store> {
-        let exists = path.exists();
+        Self::open_as(path, mode, false)
+    }
+
+    /// Opens a database to look at it as it is (`ardesk check`): never
+    /// created, upgraded or written, an older version read through the
+    /// adapters.
+    pub fn inspect(path: &Path) -> Result<Store> {
+        Self::open_as(path, OpenMode::MustExist, true)
+    }
+
+    fn open_as(path: &Path, mode: OpenMode, inspect: bool) -> Result<Store> {
+        let exists = regular_or_absent(path)?;
         if !exists && mode == OpenMode::MustExist {
             return Err(StoreError::Missing { path: path.to_path_buf() });
-        }
-        if path.is_dir() {
-            return Err(StoreError::Open { path: path.to_path_buf(), reason: "it is a directory".into() });
         }
         if !exists && let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| StoreError::Open {
@@ -160,7 +271,7 @@ impl Store {
                 reason: format!("cannot create {}: {e}", dir.display()),
             })?;
         }
-        let read_only = exists.then(|| read_only_reason(path)).flatten();
+        let mut read_only = exists.then(|| read_only_reason(path)).flatten();
         let flags = if read_only.is_some() {
             OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI
         } else {
@@ -169,25 +280,67 @@ impl Store {
                 | OpenFlags::SQLITE_OPEN_NO_MUTEX
                 | OpenFlags::SQLITE_OPEN_URI
         };
-        let mut conn = Connection::open_with_flags(path, flags)
-            .map_err(|e| StoreError::Open { path: path.to_path_buf(), reason: e.to_string() })?;
-        conn.busy_timeout(BUSY_TIMEOUT)?;
         let (deadline, epoch) = (Arc::new(AtomicU64::new(0)), Instant::now());
-        watch(&mut conn, &deadline, epoch)?;
-        let store = Store { conn, path: path.to_path_buf(), who: current_user(), deadline, epoch, read_only };
-        let checked = match &store.read_only {
-            Some(_) => migrate::check_readable(&store.conn, path),
-            None => migrate::migrate(&store.conn, path),
+        let connect = || -> Result<Connection> {
+            let mut conn = Connection::open_with_flags(path, flags)
+                .map_err(|e| StoreError::Open { path: path.to_path_buf(), reason: e.to_string() })?;
+            conn.busy_timeout(BUSY_TIMEOUT)?;
+            // Before the adapters: changing temp_store drops temporary views.
+            conn.execute_batch("PRAGMA temp_store = MEMORY;")?;
+            watch(&mut conn, &deadline, epoch)?;
+            Ok(conn)
         };
-        if let Err(e) = checked {
-            leave_wal_alone(&store.conn, path);
+        let mut conn = connect()?;
+        let found = match migrate::inspect(&conn, path) {
+            Ok(f) => f,
+            Err(e) => {
+                leave_wal_alone(&conn, path);
+                return Err(e);
+            }
+        };
+        let current = found.version == SCHEMA_VERSION;
+        read_only = read_only.or(found.read_only);
+        if inspect && read_only.is_none() {
+            read_only = Some("it is being checked".into());
+        }
+        let settled = match &read_only {
+            Some(_) if found.version == 0 => Err(StoreError::Open {
+                path: path.to_path_buf(),
+                reason: "it is empty and cannot be written, so there is nothing to open".into(),
+            }),
+            Some(_) if !current => schema::adapt(&conn, found.version),
+            Some(_) => Ok(()),
+            None => match migrate::upgrade(&conn, found.version) {
+                // Each migration is one transaction: a failed one left the
+                // file at its version, which can still be read.
+                Err(e) if found.version > 0 => {
+                    read_only = Some(format!(
+                        "its upgrade from schema version {} to {SCHEMA_VERSION} failed ({e}); it was left as it was",
+                        found.version
+                    ));
+                    let now: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+                    schema::adapt(&conn, now)
+                }
+                other => other,
+            },
+        };
+        if let Err(e) = settled {
+            leave_wal_alone(&conn, path);
             return Err(e);
         }
+        if read_only.is_none() && !current {
+            // A connection that has just renamed tables answers "database
+            // table is locked" to the next checkpoint after a journal mode
+            // change (SQLite 3.54; `tests/migrations.rs`): work goes on in
+            // a fresh one.
+            drop(conn);
+            conn = connect()?;
+        }
+        let store = Store { conn, path: path.to_path_buf(), who: current_user(), deadline, epoch, read_only };
         store.conn.execute_batch(
             "PRAGMA foreign_keys = ON;
              PRAGMA synchronous = FULL;
-             PRAGMA cache_size = -8192;
-             PRAGMA temp_store = MEMORY;",
+             PRAGMA cache_size = -8192;",
         )?;
         Ok(store)
     }
@@ -195,7 +348,7 @@ impl Store {
     /// An in-memory database with the schema, for tests.
     pub fn open_in_memory() -> Result<Store> {
         let mut conn = Connection::open_in_memory()?;
-        migrate::migrate(&conn, Path::new(":memory:"))?;
+        migrate::upgrade(&conn, 0)?;
         conn.execute_batch("PRAGMA foreign_keys = ON;")?;
         let (deadline, epoch) = (Arc::new(AtomicU64::new(0)), Instant::now());
         watch(&mut conn, &deadline, epoch)?;

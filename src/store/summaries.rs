@@ -98,11 +98,17 @@ pub fn rebuild(tx: &Transaction<'_>, customers: &[i64], suspended: Suspended) ->
             [c],
         )?;
         tx.execute(
-            "INSERT INTO customer_collect_summary(customer_id, currency, received_on, applied_minor, weighted_minor)
-             SELECT ?1, p.currency, p.received_on, sum(a.amount_minor),
-                    sum(a.amount_minor * CAST(julianday(p.received_on) - julianday(i.issue_date) AS INTEGER))
-             FROM applications a JOIN payments p ON p.id = a.payment_id JOIN invoices i ON i.id = a.invoice_id
-             WHERE p.customer_id = ?1 GROUP BY p.currency, p.received_on",
+            // Split as the triggers keep it (bounds.rs): Σ t / 10^6 and
+            // Σ t % 10^6 each fit i64 for any number of rows SQLite can hold.
+            "INSERT INTO customer_collect_summary(customer_id, currency, received_on, applied_minor, weighted_hi,
+                    weighted_lo)
+             SELECT ?1, currency, received_on, sum(amount_minor),
+                    sum(t / 1000000) + sum(t % 1000000) / 1000000, sum(t % 1000000) % 1000000
+             FROM (SELECT p.currency, p.received_on, a.amount_minor,
+                          a.amount_minor * CAST(julianday(p.received_on) - julianday(i.issue_date) AS INTEGER) AS t
+                   FROM applications a JOIN payments p ON p.id = a.payment_id JOIN invoices i ON i.id = a.invoice_id
+                   WHERE p.customer_id = ?1)
+             GROUP BY currency, received_on",
             [c],
         )?;
     }

@@ -1,0 +1,239 @@
+//! What the schema of each version looks like, and how a live database
+//! differs from it. A database whose triggers, indexes, columns or CHECKs
+//! are not what this ardesk wrote cannot be trusted to keep its figures (a
+//! dropped summary trigger leaves a customer at $0.00 outstanding whatever
+//! is imported), so opening compares it and `check` lists the difference.
+//!
+//! The expected schema is not a copy kept by hand: it is what the
+//! migrations produce in an empty in-memory database. Building it takes
+//! about 25 ms (each table rename re-reads the whole schema), too long for
+//! every start, so opening compares a SHA-256 of the live schema with the
+//! fingerprint of each version kept in `FINGERPRINTS` (a test rebuilds
+//! them and fails, printing the right value, when a migration changes);
+//! only a database that does not match pays for building the expected
+//! schema to say how it differs.
+
+use super::migrate::MIGRATIONS;
+use super::{Result, StoreError};
+use rusqlite::Connection;
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+/// One object of `sqlite_schema`: its kind, the table it belongs to, and
+/// its SQL with runs of white space made one space.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Object {
+    pub kind: String,
+    pub table: String,
+    pub sql: Option<String>,
+}
+
+pub(crate) type Schema = BTreeMap<String, Object>;
+
+/// The tables every version has; a database lacking any of them is not a
+/// drifted ardesk database but a damaged one (or not one at all).
+pub(crate) const CORE_TABLES: &[&str] =
+    &["organization", "customers", "invoices", "payments", "applications", "customer_summary"];
+
+/// Reads a database's schema, leaving out SQLite's own tables
+/// (`sqlite_stat1` and the like appear after ANALYZE and mean nothing).
+pub(crate) fn live(conn: &Connection) -> Result<Schema> {
+    let mut stmt = conn.prepare(
+        "SELECT type, name, tbl_name, sql FROM main.sqlite_schema
+         WHERE NOT (type = 'table' AND name LIKE 'sqlite\\_%' ESCAPE '\\')",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        let sql: Option<String> = r.get(3)?;
+        Ok((r.get::<_, String>(1)?, Object { kind: r.get(0)?, table: r.get(2)?, sql: sql.map(|s| normalise(&s)) }))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+fn normalise(sql: &str) -> String {
+    sql.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// SHA-256 of each version's schema (index 0 is version 1), in the form
+/// `fingerprint` gives.
+const FINGERPRINTS: &[&str] = &[
+    "3b6e5a742ca2f06ad69b0696dd1cfbc43add48cb8a565cbf5eb0508c6c94ae95",
+    "6b8398e097bc892e0c61fa8b07bedcd69c8b87f81cd04e192d5a9449f259be63",
+];
+
+/// A digest of a schema: every object's kind, name, table and SQL, in name
+/// order.
+pub(crate) fn fingerprint(schema: &Schema) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    for (name, o) in schema {
+        for part in [o.kind.as_str(), name, o.table.as_str(), o.sql.as_deref().unwrap_or("")] {
+            h.update(part.as_bytes());
+            h.update([0]);
+        }
+    }
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Whether `live` is exactly `version`'s schema, without building it.
+pub(crate) fn matches(live: &Schema, version: i64) -> bool {
+    usize::try_from(version - 1).ok().and_then(|i| FINGERPRINTS.get(i)).is_some_and(|f| *f == fingerprint(live))
+}
+
+/// The schema that `version`'s migrations produce.
+pub(crate) fn expected(version: i64) -> Result<&'static Schema> {
+    static CACHE: OnceLock<Vec<Schema>> = OnceLock::new();
+    if let Some(all) = CACHE.get() {
+        return all.get(version as usize).ok_or_else(|| StoreError::Invalid(format!("no schema version {version}")));
+    }
+    let mut all = vec![Schema::new()];
+    let conn = Connection::open_in_memory()?;
+    for sql in MIGRATIONS {
+        super::migrate::apply(&conn, sql)?;
+        all.push(live(&conn)?);
+    }
+    let all = CACHE.get_or_init(|| all);
+    all.get(version as usize).ok_or_else(|| StoreError::Invalid(format!("no schema version {version}")))
+}
+
+/// How `live` differs from `expected`, one line per object, in words.
+pub(crate) fn differences(conn: &Connection, live: &Schema, expected: &Schema) -> Vec<String> {
+    let mut out = Vec::new();
+    for (name, want) in expected {
+        match live.get(name) {
+            None => out.push(format!("{} {name} is missing", want.kind)),
+            Some(got) if got.kind != want.kind => {
+                out.push(format!("{name} is a {} where this ardesk has a {}", got.kind, want.kind))
+            }
+            Some(got) if got.sql != want.sql || got.table != want.table => out.push(changed(conn, name, want)),
+            Some(_) => {}
+        }
+    }
+    for (name, got) in live {
+        if !expected.contains_key(name) {
+            out.push(format!("{} {name} is not one of ardesk's", got.kind));
+        }
+    }
+    out
+}
+
+/// What changed in one object: for a table, its columns when they differ,
+/// else its constraints.
+fn changed(conn: &Connection, name: &str, want: &Object) -> String {
+    if want.kind != "table" {
+        return format!("{} {name} differs from this version's definition", want.kind);
+    }
+    let columns = |c: &Connection| -> Vec<String> {
+        let Ok(mut stmt) = c.prepare("SELECT name FROM pragma_table_info(?1)") else { return Vec::new() };
+        stmt.query_map([name], |r| r.get(0)).map(|rows| rows.filter_map(|r| r.ok()).collect()).unwrap_or_default()
+    };
+    let got = columns(conn);
+    let want_cols = expected_columns(name);
+    let added: Vec<&String> = got.iter().filter(|c| !want_cols.contains(c)).collect();
+    let missing: Vec<&String> = want_cols.iter().filter(|c| !got.contains(c)).collect();
+    let mut parts = Vec::new();
+    if !added.is_empty() {
+        parts.push(format!("has column(s) {} that ardesk does not", join(&added)));
+    }
+    if !missing.is_empty() {
+        parts.push(format!("lacks column(s) {}", join(&missing)));
+    }
+    if parts.is_empty() {
+        parts.push("its types, constraints or CHECKs differ from this version's".into());
+    }
+    format!("table {name} {}", parts.join(" and "))
+}
+
+fn join(v: &[&String]) -> String {
+    v.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
+}
+
+/// The columns the current version gives a table.
+fn expected_columns(table: &str) -> Vec<String> {
+    let Ok(conn) = Connection::open_in_memory() else { return Vec::new() };
+    if MIGRATIONS.iter().try_for_each(|sql| super::migrate::apply(&conn, sql)).is_err() {
+        return Vec::new();
+    }
+    let Ok(mut stmt) = conn.prepare("SELECT name FROM pragma_table_info(?1)") else { return Vec::new() };
+    stmt.query_map([table], |r| r.get(0)).map(|rows| rows.filter_map(|r| r.ok()).collect()).unwrap_or_default()
+}
+
+/// Temporary views that make a database of an older version read like the
+/// current one, for reading it without upgrading it (a read-only file, or
+/// one whose upgrade was refused). Temporary objects live in the
+/// connection's own memory; the file is not touched. Index `v` adapts
+/// version `v + 1` to the next.
+const ADAPTERS: &[&str] = &[
+    // 1 → 2: the weighted-days sum was one column.
+    "CREATE TEMP VIEW customer_collect_summary AS
+     SELECT customer_id, currency, received_on, applied_minor,
+            CAST(weighted_minor AS INTEGER) / 1000000 AS weighted_hi,
+            CAST(weighted_minor AS INTEGER) % 1000000 AS weighted_lo
+     FROM main.customer_collect_summary;",
+];
+
+/// Installs the adapters that take `version` to the current one.
+pub(crate) fn adapt(conn: &Connection, version: i64) -> Result<()> {
+    for sql in ADAPTERS.iter().skip((version - 1).max(0) as usize) {
+        conn.execute_batch(sql)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_version_has_an_expected_schema_and_adapters_reach_the_last() {
+        let last = MIGRATIONS.len() as i64;
+        assert_eq!(ADAPTERS.len() as i64, last - 1, "one adapter per upgrade");
+        for v in 1..=last {
+            let s = expected(v).unwrap();
+            for t in CORE_TABLES {
+                assert!(s.contains_key(*t), "version {v} has {t}");
+            }
+        }
+    }
+
+    #[test]
+    fn fingerprints_are_those_of_the_migrations() {
+        let got: Vec<String> = (1..=MIGRATIONS.len() as i64).map(|v| fingerprint(expected(v).unwrap())).collect();
+        assert_eq!(FINGERPRINTS, got, "a migration changed the schema: put these in schema::FINGERPRINTS");
+    }
+
+    #[test]
+    fn a_fresh_database_has_no_differences() {
+        let conn = Connection::open_in_memory().unwrap();
+        for sql in MIGRATIONS {
+            super::super::migrate::apply(&conn, sql).unwrap();
+        }
+        let last = MIGRATIONS.len() as i64;
+        assert_eq!(differences(&conn, &live(&conn).unwrap(), expected(last).unwrap()), Vec::<String>::new());
+    }
+
+    #[test]
+    fn drift_is_named() {
+        let conn = Connection::open_in_memory().unwrap();
+        for sql in MIGRATIONS {
+            super::super::migrate::apply(&conn, sql).unwrap();
+        }
+        conn.execute_batch(
+            "DROP TRIGGER invoices_summary_insert;
+             DROP INDEX invoices_by_due;
+             ALTER TABLE invoices ADD COLUMN note TEXT;
+             CREATE INDEX mine ON customers(name);",
+        )
+        .unwrap();
+        let last = MIGRATIONS.len() as i64;
+        let d = differences(&conn, &live(&conn).unwrap(), expected(last).unwrap());
+        assert_eq!(
+            d,
+            vec![
+                "table invoices has column(s) note that ardesk does not",
+                "index invoices_by_due is missing",
+                "trigger invoices_summary_insert is missing",
+                "index mine is not one of ardesk's",
+            ]
+        );
+    }
+}

@@ -1,0 +1,300 @@
+//! Upgrades: a database of every earlier schema version opens, is brought
+//! up to date in one transaction, and holds the same rows and figures as
+//! one made by this version; one that cannot be upgraded (rows outside the
+//! bounds, a read-only file) still opens, read-only, saying why, and is
+//! not changed by a byte.
+
+mod common;
+
+use ardesk::store::{OpenMode, SCHEMA_VERSION, Store};
+use common::*;
+use rusqlite::Connection;
+use std::path::Path;
+
+/// Version 1's schema, as ardesk 2026-11 created it.
+const V1: &str = include_str!("../schema.sql");
+
+/// The demo database, made by this version.
+fn demo(p: &Path) -> Store {
+    let mut s = Store::open(p, OpenMode::Create).unwrap();
+    ardesk::demo::generate(&mut s, &ardesk::demo::DemoOptions { today: d("2026-12-05"), big_invoices: None }).unwrap();
+    s.checkpoint().unwrap();
+    s
+}
+
+/// The rows of `src` in a version-1 database at `dst`, written through
+/// version 1's own triggers (so its summaries are what version 1 kept):
+/// cached applied amounts start at zero and the applications bring them up.
+fn as_version_1(src: &Path, dst: &Path) {
+    let c = Connection::open(dst).unwrap();
+    c.execute_batch(V1).unwrap();
+    c.execute_batch(&format!("ATTACH '{}' AS n;", src.display())).unwrap();
+    c.execute_batch(
+        "DELETE FROM organization;
+         INSERT INTO organization SELECT * FROM n.organization;
+         INSERT INTO customers SELECT id, name, legal_name, billing_email, currency, import_source, external_id,
+                external_url, source_raw, invoices_paused, portal, NULL, created_at, version FROM n.customers;
+         INSERT INTO contacts SELECT * FROM n.contacts;
+         UPDATE customers SET primary_contact_id = (SELECT primary_contact_id FROM n.customers c WHERE c.id = customers.id);
+         INSERT INTO contracts SELECT * FROM n.contracts;
+         INSERT INTO invoices SELECT id, customer_id, contract_id, contract_name, number, issue_date, due_date,
+                period_start, period_end, currency, total_minor, 0, status, import_source, external_id, source_raw,
+                created_at, version FROM n.invoices;
+         INSERT INTO payments SELECT id, customer_id, received_on, amount_minor, refunded_minor, 0, currency,
+                reference, status, method, import_source, external_id, source_raw, created_at, version FROM n.payments;
+         INSERT INTO credits SELECT id, customer_id, granted_on, amount_minor, 0, currency, reason, import_source,
+                external_id, created_at, version FROM n.credits;
+         INSERT INTO applications SELECT * FROM n.applications;
+         INSERT INTO documents SELECT * FROM n.documents;
+         INSERT INTO document_content SELECT * FROM n.document_content;
+         INSERT INTO conversations SELECT * FROM n.conversations;
+         INSERT INTO audit_log SELECT * FROM n.audit_log;
+         DETACH n;
+         PRAGMA user_version = 1;
+         PRAGMA application_id = 1095910483;
+         PRAGMA journal_mode = WAL;",
+    )
+    .unwrap();
+    c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).unwrap();
+}
+
+fn version(p: &Path) -> i64 {
+    Connection::open(p).unwrap().query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap()
+}
+
+/// Every row of every table, as text, for comparing two databases. The
+/// weighted-days sum is compared as the number it stands for (it may be
+/// split two ways).
+fn rows(p: &Path) -> Vec<String> {
+    let c = Connection::open(p).unwrap();
+    let tables: Vec<String> = c
+        .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite%' ORDER BY name")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    let mut out = Vec::new();
+    for t in tables {
+        let sql = if t == "customer_collect_summary" {
+            "SELECT customer_id, currency, received_on, applied_minor,
+                    CAST(weighted_hi AS TEXT) || '×10^6+' || weighted_lo FROM customer_collect_summary
+             WHERE applied_minor <> 0 ORDER BY 1, 2, 3"
+                .to_string()
+        } else if t == "customer_due_summary" {
+            // Triggers leave a zero row where an invoice was paid; a
+            // recomputation makes none. Both mean nothing is open there.
+            "SELECT * FROM customer_due_summary WHERE open_minor <> 0 ORDER BY 1, 2, 3".to_string()
+        } else if t.ends_with("summary") {
+            format!("SELECT * FROM {t} ORDER BY 1, 2, 3")
+        } else {
+            format!("SELECT * FROM {t} ORDER BY 1, 2")
+        };
+        let mut stmt = c.prepare(&sql).unwrap();
+        let n = stmt.column_count();
+        let mut q = stmt.query([]).unwrap();
+        while let Some(r) = q.next().unwrap() {
+            let cells: Vec<String> = (0..n)
+                .map(|i| match r.get_ref(i).unwrap() {
+                    rusqlite::types::ValueRef::Text(t) => format!("'{}'", String::from_utf8_lossy(t)),
+                    v => format!("{v:?}"),
+                })
+                .collect();
+            out.push(format!("{t}: {}", cells.join(" | ")));
+        }
+    }
+    out
+}
+
+/// The weighted sums as numbers, whichever way they are split.
+fn collect_sums(p: &Path) -> Vec<(i64, String, String, i64, i128)> {
+    let c = Connection::open(p).unwrap();
+    let v1 = version(p) == 1;
+    let sql = if v1 {
+        "SELECT customer_id, currency, received_on, applied_minor, weighted_minor, 0 FROM customer_collect_summary"
+    } else {
+        "SELECT customer_id, currency, received_on, applied_minor, weighted_hi, weighted_lo FROM customer_collect_summary"
+    };
+    let mut stmt = c.prepare(&format!("{sql} WHERE applied_minor <> 0 ORDER BY 1, 2, 3")).unwrap();
+    stmt.query_map([], |r| {
+        let (hi, lo): (i64, i64) = (r.get(4)?, r.get(5)?);
+        let w = if v1 { i128::from(hi) } else { ardesk::domain::bounds::weighted(hi, lo) };
+        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, w))
+    })
+    .unwrap()
+    .map(Result::unwrap)
+    .collect()
+}
+
+/// Equal row lists, or the first few rows that differ.
+#[track_caller]
+fn same_rows(a: Vec<String>, b: Vec<String>) {
+    let only_a: Vec<&String> = a.iter().filter(|r| !b.contains(r)).take(5).collect();
+    let only_b: Vec<&String> = b.iter().filter(|r| !a.contains(r)).take(5).collect();
+    assert!(
+        only_a.is_empty() && only_b.is_empty() && a.len() == b.len(),
+        "upgraded only: {only_a:#?}\nmade only: {only_b:#?}"
+    );
+}
+
+#[test]
+fn a_version_1_database_upgrades_to_the_same_rows_and_figures() {
+    let dir = tempfile::tempdir().unwrap();
+    let (made, old) = (dir.path().join("made.db"), dir.path().join("old.db"));
+    let today = d("2026-12-05");
+    let fresh = demo(&made);
+    as_version_1(&made, &old);
+    assert_eq!(version(&old), 1);
+    let weighted_before = collect_sums(&old);
+    assert!(weighted_before.len() > 100, "the demo collects on many days");
+
+    let upgraded = Store::open(&old, OpenMode::MustExist).unwrap();
+    assert_eq!(upgraded.read_only(), None);
+    assert_eq!(version(&old), SCHEMA_VERSION);
+    assert_eq!(upgraded.check(today).unwrap(), Vec::<String>::new());
+    for id in fresh.customer_ids().unwrap() {
+        let c = fresh.customer(id).unwrap();
+        assert_eq!(upgraded.figures(&c, today).unwrap(), fresh.figures(&c, today).unwrap(), "customer {id}");
+    }
+    drop((fresh, upgraded));
+    // Row for row what this version writes, summaries included, and the
+    // weighted sums what version 1 kept.
+    let strip = |v: Vec<String>| -> Vec<String> {
+        v.into_iter().filter(|r| !r.starts_with("customer_collect_summary")).collect()
+    };
+    same_rows(strip(rows(&old)), strip(rows(&made)));
+    assert_eq!(collect_sums(&old), weighted_before);
+    assert_eq!(collect_sums(&old), collect_sums(&made));
+    // The same schema, object for object, as a database created new.
+    let schema = |p: &Path| -> Vec<(String, String)> {
+        let c = Connection::open(p).unwrap();
+        c.prepare("SELECT name, sql FROM sqlite_schema WHERE sql IS NOT NULL ORDER BY name")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    };
+    assert_eq!(schema(&old), schema(&made));
+}
+
+#[test]
+fn the_upgraded_database_keeps_working() {
+    let dir = tempfile::tempdir().unwrap();
+    let (made, old) = (dir.path().join("made.db"), dir.path().join("old.db"));
+    drop(demo(&made));
+    as_version_1(&made, &old);
+    let mut s = Store::open(&old, OpenMode::MustExist).unwrap();
+    // The connection that upgraded is not the one that works on: the
+    // journal mode can change and a checkpoint run straight away.
+    s.scratch_mode().unwrap();
+    s.normal_mode().unwrap();
+    s.checkpoint().unwrap();
+    // A write through the new triggers, then the figures still agree.
+    let seed = s.seeder().unwrap();
+    let mut b = Books::new(&seed, "After the upgrade", USD);
+    let i = b.invoice("2026-11-01", "2026-12-01", 10_000, USD);
+    let p = b.payment("2026-11-20", 10_000, USD);
+    b.apply(i, p, 10_000, "2026-11-20");
+    b.paid(i);
+    let id = b.customer;
+    seed.commit().unwrap();
+    let c = s.customer(id).unwrap();
+    let f = consistent_figures(&s, &c, d("2026-12-05"));
+    assert_eq!(f.metrics.avg_days_to_collect, Some(days("19.00")));
+    assert_eq!(s.check(d("2026-12-05")).unwrap(), Vec::<String>::new());
+}
+
+#[test]
+fn a_read_only_version_1_database_opens_read_only_and_reads() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let (made, old) = (dir.path().join("made.db"), dir.path().join("old.db"));
+    let fresh = demo(&made);
+    as_version_1(&made, &old);
+    std::fs::set_permissions(&old, std::fs::Permissions::from_mode(0o444)).unwrap();
+    let before = std::fs::read(&old).unwrap();
+    let s = Store::open(&old, OpenMode::MustExist).unwrap();
+    assert!(s.read_only().unwrap().contains("is read-only"), "{:?}", s.read_only());
+    let today = d("2026-12-05");
+    for id in fresh.customer_ids().unwrap() {
+        let c = fresh.customer(id).unwrap();
+        assert_eq!(s.figures(&c, today).unwrap(), fresh.figures(&c, today).unwrap(), "customer {id}");
+    }
+    assert_eq!(s.check(today).unwrap(), Vec::<String>::new(), "a version-1 database checks as version 1");
+    drop(s);
+    assert!(std::fs::read(&old).unwrap() == before, "not a byte changed");
+    assert_eq!(version(&old), 1);
+}
+
+/// A version-1 database holding what version 1 let in and version 2 does
+/// not: the upgrade is refused whole, the rows are named, the file is left
+/// as it was, and the data can still be read.
+#[test]
+fn rows_outside_the_bounds_keep_a_database_at_its_version_read_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let (made, old) = (dir.path().join("made.db"), dir.path().join("old.db"));
+    drop(demo(&made));
+    as_version_1(&made, &old);
+    {
+        let c = Connection::open(&old).unwrap();
+        c.execute_batch(
+            "INSERT INTO invoices(customer_id, number, issue_date, due_date, currency, total_minor, status, created_at)
+             VALUES (1, 'HUGE-1', '2026-01-01', '2026-02-01', 'USD', 92233720368547758, 'open', 'x'),
+                    (1, 'OLD-1', '0100-01-01', '0100-02-01', 'USD', 100, 'open', 'x');",
+        )
+        .unwrap();
+        c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).unwrap();
+    }
+    let before = std::fs::read(&old).unwrap();
+    let mut s = Store::open(&old, OpenMode::MustExist).unwrap();
+    let why = s.read_only().unwrap().to_string();
+    assert!(why.contains("cannot be upgraded from schema version 1 to 2: 2 row(s)"), "{why}");
+    assert!(why.contains("invoice HUGE-1: total 92233720368547758 minor units"), "{why}");
+    assert!(why.contains("invoice OLD-1: a date outside 1900-01-01..2199-12-31 (0100-01-01"), "{why}");
+    // Reads work; writes say why they cannot.
+    assert_eq!(s.customer(1).unwrap().name, "Acme Corp");
+    let c = s.customer(2).unwrap();
+    let edit = ardesk::domain::edit::CustomerEdit {
+        name: "Renamed".into(),
+        legal_name: String::new(),
+        billing_email: String::new(),
+        currency: c.currency,
+        invoices_paused: false,
+        portal: false,
+    };
+    let err = s.update_customer(2, c.version, &edit).unwrap_err().to_string();
+    assert!(err.contains("open read-only") && err.contains("cannot be upgraded"), "{err}");
+    // `check` lists the rows.
+    let problems = s.check(d("2026-12-05")).unwrap();
+    assert!(problems.iter().any(|p| p.contains("HUGE-1")), "{problems:?}");
+    drop(s);
+    assert!(std::fs::read(&old).unwrap() == before, "not a byte changed");
+    assert_eq!(version(&old), 1);
+}
+
+/// An upgrade that fails part way (here: a value version 1 stored in a
+/// column of the wrong type, which a STRICT table refuses) is rolled back
+/// whole: the file stays at version 1, readable.
+#[test]
+fn a_failed_upgrade_leaves_the_database_at_its_version() {
+    let dir = tempfile::tempdir().unwrap();
+    let (made, old) = (dir.path().join("made.db"), dir.path().join("old.db"));
+    drop(demo(&made));
+    as_version_1(&made, &old);
+    {
+        let c = Connection::open(&old).unwrap();
+        c.execute_batch("UPDATE contacts SET role = x'00ff' WHERE id = 1;").unwrap();
+        c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).unwrap();
+    }
+    let s = Store::open(&old, OpenMode::MustExist).unwrap();
+    let why = s.read_only().unwrap().to_string();
+    assert!(why.contains("upgrade from schema version 1 to 2 failed"), "{why}");
+    assert!(why.contains("it was left as it was"), "{why}");
+    assert_eq!(s.customer(1).unwrap().name, "Acme Corp");
+    drop(s);
+    assert_eq!(version(&old), 1);
+    let c = Connection::open(&old).unwrap();
+    let ok: String = c.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
+    assert_eq!(ok, "ok");
+}
