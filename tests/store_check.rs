@@ -252,7 +252,7 @@ fn corrupt_collections_by_payment_date_are_reported() {
     // Inside the 365-day window: the metric itself differs.
     let problems = problems_after(|ids| {
         format!(
-            "UPDATE customer_collect_summary SET weighted_minor = weighted_minor + 7
+            "UPDATE customer_collect_summary SET weighted_lo = weighted_lo + 7
              WHERE customer_id = {} AND received_on = '2026-02-10'",
             ids.acme
         )

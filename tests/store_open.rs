@@ -235,8 +235,8 @@ fn damaged_database_is_refused_untouched() {
 fn a_directory_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let err = Store::open(dir.path(), OpenMode::Create).err().unwrap();
-    assert!(matches!(err, StoreError::Open { .. }), "{err:?}");
-    assert!(err.to_string().contains("cannot open the database: it is a directory"), "{err}");
+    assert!(matches!(err, StoreError::NotAFile { kind: "a directory", .. }), "{err:?}");
+    assert!(err.to_string().contains("is not a regular file (a directory)"), "{err}");
     assert!(listing(dir.path()).is_empty());
 }
 
@@ -315,4 +315,110 @@ fn a_read_only_file_opens_read_only_and_refuses_writes() {
     assert!(err.to_string().contains("open read-only"), "{err}");
     drop(s);
     assert!(bytes(&p) == before, "not a byte changed");
+}
+
+/// A file that claims to be ardesk's (its application id and schema
+/// version) but has none of its tables: refused before anything is
+/// written (it used to be switched to WAL and then fail with "no such
+/// table: customers").
+#[test]
+fn ardesks_marks_without_its_tables_are_refused_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("hollow.db");
+    {
+        let c = Connection::open(&p).unwrap();
+        c.execute_batch("PRAGMA application_id = 1095910483; PRAGMA user_version = 1; CREATE TABLE other(x);").unwrap();
+    }
+    for mode in [OpenMode::Create, OpenMode::MustExist] {
+        let err = refused(&p, mode);
+        assert!(matches!(err, StoreError::Damaged { .. }), "{err:?}");
+        let msg = err.to_string();
+        assert!(
+            msg.contains(
+                "marked as an ardesk database (schema version 1) but lacks the table(s) organization, customers"
+            ),
+            "{msg}"
+        );
+        assert!(msg.contains("left untouched"), "{msg}");
+    }
+}
+
+/// Opens `p` on a thread, so that a file that blocks (a FIFO) fails the
+/// test instead of hanging it.
+fn open_within(p: &Path, secs: u64) -> StoreError {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let q = p.to_path_buf();
+    std::thread::spawn(move || {
+        let _ = tx.send(Store::open(&q, OpenMode::Create).map(|_| ()));
+    });
+    match rx.recv_timeout(std::time::Duration::from_secs(secs)) {
+        Ok(Ok(())) => panic!("{} was opened", p.display()),
+        Ok(Err(e)) => e,
+        Err(_) => panic!("opening {} hung", p.display()),
+    }
+}
+
+/// Anything that is not a regular file is refused before SQLite opens it or
+/// creates a journal beside it: a character device (a stray `NAME-journal`
+/// appeared beside /dev/zero), a FIFO (hung), a socket, a broken link.
+#[test]
+fn special_files_are_refused_before_sqlite_touches_them() {
+    let err = open_within(Path::new("/dev/zero"), 10);
+    assert!(matches!(err, StoreError::NotAFile { kind: "a character device", .. }), "{err:?}");
+    assert_eq!(
+        err.to_string(),
+        "/dev/zero is not a regular file (a character device); ardesk keeps its data in a regular file"
+    );
+    assert!(!Path::new("/dev/zero-journal").exists() && !Path::new("/dev/zero-wal").exists());
+
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("pipe.db");
+    let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    let err = open_within(&fifo, 10);
+    assert!(matches!(err, StoreError::NotAFile { kind: "a named pipe", .. }), "{err:?}");
+
+    let sock = dir.path().join("sock.db");
+    let _listener = std::os::unix::net::UnixListener::bind(&sock).unwrap();
+    let err = open_within(&sock, 10);
+    assert!(matches!(err, StoreError::NotAFile { kind: "a socket", .. }), "{err:?}");
+
+    let link = dir.path().join("link.db");
+    std::os::unix::fs::symlink(dir.path().join("nowhere").join("x.db"), &link).unwrap();
+    let err = open_within(&link, 10);
+    assert!(matches!(err, StoreError::NotAFile { kind: "a broken symbolic link", .. }), "{err:?}");
+    assert_eq!(listing(dir.path()), ["link.db", "pipe.db", "sock.db"], "nothing created beside them");
+}
+
+/// A write-ahead log this user cannot write (left by root, say) beside a
+/// database the user can: opened read-only with the reason, not writable
+/// until the first save fails with "attempt to write a readonly database".
+/// Run as `nobody` when the tests run as root (root may write anything).
+#[test]
+fn a_wal_owned_by_another_account_opens_read_only() {
+    use std::os::unix::fs::{PermissionsExt, chown};
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("shared.db");
+    ardesk_db(&p);
+    let root = unsafe { libc::geteuid() } == 0;
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o777)).unwrap();
+    std::fs::write(wal(&p), b"").unwrap();
+    std::fs::set_permissions(wal(&p), std::fs::Permissions::from_mode(0o644)).unwrap();
+    if root {
+        chown(&p, Some(65534), Some(65534)).unwrap();
+    } else {
+        std::fs::set_permissions(wal(&p), std::fs::Permissions::from_mode(0o444)).unwrap();
+    }
+    let mut cmd = if root {
+        let mut c = std::process::Command::new("setpriv");
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups", env!("CARGO_BIN_EXE_ardesk")]);
+        c
+    } else {
+        std::process::Command::new(env!("CARGO_BIN_EXE_ardesk"))
+    };
+    let out = cmd.args(["config", "name", "Renamed", "--db"]).arg(&p).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("open read-only") && err.contains("-wal is not writable by you"), "{err}");
+    assert!(!err.contains("attempt to write a readonly database"), "{err}");
 }

@@ -334,4 +334,47 @@ mod tests {
         assert!(!results[0].is_empty());
         assert_eq!(results[0], results[1]);
     }
+
+    /// A load whose sums pass `i64`: the weighted-days sum is split as the
+    /// triggers keep it; a customer total past the bound is refused with the
+    /// customer named, not wrapped or stored as a REAL.
+    #[test]
+    fn sums_past_i64_split_or_are_refused_by_customer() {
+        use crate::domain::bounds::{MAX_AMOUNT_MINOR, weighted};
+        let mut store = Store::open_in_memory().unwrap();
+        let s = store.seeder().unwrap();
+        s.customer(&crate::store::seed::NewCustomer {
+            name: "Whale",
+            legal_name: "",
+            billing_email: "",
+            currency: Currency::USD,
+            import: None,
+            invoices_paused: false,
+            portal: false,
+        })
+        .unwrap();
+        s.commit().unwrap();
+        let (first, last) =
+            (NaiveDate::from_ymd_opt(1900, 1, 1).unwrap(), NaiveDate::from_ymd_opt(2199, 12, 31).unwrap());
+        let tx = store.conn.transaction().unwrap();
+        let mut d = Deltas::default();
+        for _ in 0..2_000 {
+            d.collected(1, Currency::USD, last, first, MAX_AMOUNT_MINOR);
+        }
+        d.apply(&tx).unwrap();
+        let (hi, lo): (i64, i64) = tx
+            .query_row("SELECT weighted_hi, weighted_lo FROM customer_collect_summary", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .unwrap();
+        assert_eq!(weighted(hi, lo), 2_000 * i128::from(MAX_AMOUNT_MINOR) * 109_572);
+        for _ in 0..10_001 {
+            d.invoice(1, Currency::USD, MAX_AMOUNT_MINOR, 0, InvoiceStatus::Open, first);
+        }
+        let err = d.apply(&tx).unwrap_err().to_string();
+        assert!(
+            err.starts_with("customer 1: one customer's invoices in one currency may total at most 10^17"),
+            "{err}"
+        );
+    }
 }

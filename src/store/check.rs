@@ -168,13 +168,15 @@ impl Store {
                 let shown: Vec<&str> = found.iter().take(EXAMPLES).map(String::as_str).collect();
                 problems.push(format!("{what}: {} ({} in all)", shown.join("; "), found.len()));
             }
-            Err(e) => problems.push(format!("could not check {}: {e}", if what.is_empty() { sql } else { what })),
+            Err(e) => {
+                problems.push(format!("could not check {}: {e}", if what.is_empty() { "foreign keys" } else { what }))
+            }
         };
         match self.texts("PRAGMA integrity_check(100)") {
             Ok(rows) => {
                 problems.extend(rows.into_iter().filter(|r| r != "ok").map(|r| format!("integrity_check: {r}")))
             }
-            Err(e) => problems.push(format!("integrity_check could not run: {e}")),
+            Err(e) => problems.push(format!("integrity_check could not run: {e} (restore the file from a backup)")),
         }
         list(
             "",
@@ -232,7 +234,7 @@ impl Store {
             .filter(|k| fast.get(*k) != slow.get(*k))
             .map(|(id, cur)| {
                 let (f, s) = (fast.get(&(*id, cur.clone())), slow.get(&(*id, cur.clone())));
-                format!("customer {id} ({cur}): summaries {f:?} differ from recomputation {s:?}")
+                format!("customer {id}: summaries in {cur} {f:?} differ from recomputation {s:?}")
             })
             .collect();
         let more = differing.len().saturating_sub(CUSTOMERS_LISTED);

@@ -1,6 +1,6 @@
 //! Contracts: create, edit, end, cancel, delete.
 
-use super::{customer_currency, invalid, versioned};
+use super::{amount_in_bounds, customer_currency, dates_in_bounds, invalid, versioned};
 use crate::domain::date::iso;
 use crate::domain::edit::{ContractDraft, check_required};
 use crate::domain::model::ContractRow;
@@ -31,6 +31,8 @@ fn check(d: &ContractDraft) -> Result<()> {
     if d.value_minor < 0 {
         return Err(invalid("the value must not be negative"));
     }
+    amount_in_bounds("value", d.value_minor, d.currency)?;
+    dates_in_bounds(&[("start", Some(d.period_start)), ("end", d.period_end)])?;
     if !(0..=3650).contains(&d.payment_terms_days) {
         return Err(invalid("payment terms are 0 to 3650 days"));
     }

@@ -1,6 +1,6 @@
 //! Creating invoices and cancelling them in bulk.
 
-use super::{customer_currency, invalid};
+use super::{amount_in_bounds, customer_currency, dates_in_bounds, invalid};
 use crate::domain::date::iso;
 use crate::domain::edit::InvoiceDraft;
 use crate::domain::status::InvoiceStatus;
@@ -97,6 +97,13 @@ impl Store {
         if d.total_minor <= 0 {
             return Err(invalid("the total must be more than zero"));
         }
+        amount_in_bounds("total", d.total_minor, d.currency)?;
+        dates_in_bounds(&[
+            ("issue date", Some(d.issue_date)),
+            ("due date", Some(d.due_date)),
+            ("period start", d.period.map(|p| p.0)),
+            ("period end", d.period.map(|p| p.1)),
+        ])?;
         let who = self.who().to_string();
         self.write(|tx| {
             let currency = customer_currency(tx, customer_id)?;

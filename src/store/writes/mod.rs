@@ -56,3 +56,21 @@ pub(crate) fn customer_currency(tx: &Transaction<'_>, customer_id: i64) -> Resul
 fn invalid(msg: impl Into<String>) -> StoreError {
     StoreError::Invalid(msg.into())
 }
+
+/// Refuses an amount past `bounds::MAX_AMOUNT_MINOR`, naming the field.
+fn amount_in_bounds(what: &str, minor: i64, currency: crate::domain::Currency) -> Result<()> {
+    match crate::domain::bounds::amount_error(minor, currency) {
+        Some(e) => Err(StoreError::OutOfRange(format!("{what}: {e}"))),
+        None => Ok(()),
+    }
+}
+
+/// Refuses dates outside `bounds::MIN_DATE ..= MAX_DATE`, naming the field.
+fn dates_in_bounds(dates: &[(&str, Option<chrono::NaiveDate>)]) -> Result<()> {
+    for (what, d) in dates {
+        if let Some(e) = d.and_then(crate::domain::bounds::date_error) {
+            return Err(StoreError::OutOfRange(format!("{what}: {e}")));
+        }
+    }
+    Ok(())
+}

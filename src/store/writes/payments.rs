@@ -1,6 +1,6 @@
 //! Recording a manual payment and applying it to open invoices.
 
-use super::{customer_currency, invalid};
+use super::{amount_in_bounds, customer_currency, dates_in_bounds, invalid};
 use crate::domain::Currency;
 use crate::domain::Money;
 use crate::domain::date::iso;
@@ -44,6 +44,8 @@ impl Store {
         if d.amount_minor <= 0 {
             return Err(invalid("the amount must be more than zero"));
         }
+        amount_in_bounds("amount", d.amount_minor, d.currency)?;
+        dates_in_bounds(&[("date received", Some(d.received_on))])?;
         let who = self.who().to_string();
         self.write(|tx| {
             let currency = customer_currency(tx, customer_id)?;

@@ -5,7 +5,7 @@
 //! open; partial and overdue follow from the balance). A payment refunded in
 //! full is `refunded`. Σ applied ≤ amount − refunded holds throughout.
 
-use super::{invalid, versioned};
+use super::{dates_in_bounds, invalid, versioned};
 use crate::domain::Money;
 use crate::domain::date::iso;
 use crate::domain::edit::RefundDraft;
@@ -197,6 +197,7 @@ impl Store {
         if reason.is_empty() {
             return Err(invalid("say why the money is refunded"));
         }
+        dates_in_bounds(&[("refund date", Some(d.refunded_on))])?;
         let who = self.who().to_string();
         self.write(|tx| {
             let p = load(tx, payment_id)?;
