@@ -122,9 +122,21 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Check the database: SQLite integrity, foreign keys, money invariants
-    /// and every summary against a recomputation. Exits 1 on any problem.
+    /// Check the database as it is (never upgraded or written): SQLite
+    /// integrity, the schema against this version's, bounds, money invariants
+    /// and every summary against a recomputation. Exits 1 listing every
+    /// problem, 2 only when the file could not be checked at all.
     Check,
+    /// Upgrade the database to this ardesk's schema (opening it for work does
+    /// so too) and say what happened.
+    Upgrade {
+        /// Take out first the rows an older ardesk accepted that this one
+        /// cannot keep (amounts past 10^13 minor units, dates outside
+        /// 1900–2199), each kept whole in its customer's activity, with the
+        /// money applied from or to them; then upgrade the rest.
+        #[arg(long)]
+        set_aside: bool,
+    },
 }
 
 #[derive(Debug, Args)]

@@ -264,6 +264,11 @@ pub fn check(path: &Path, today: NaiveDate, out: &mut impl Write) -> Result<bool
         }
         Err(e) => return Err(e.into()),
     };
+    if let Ok(store) = Store::inspect(path) {
+        for note in store.check_notes().unwrap_or_default() {
+            writeln!(out, "note: {}", clean(&note))?;
+        }
+    }
     if problems.is_empty() {
         writeln!(out, "ok: {} is consistent", clean(&path.display().to_string()))?;
         return Ok(true);
@@ -273,6 +278,27 @@ pub fn check(path: &Path, today: NaiveDate, out: &mut impl Write) -> Result<bool
     }
     writeln!(out, "{} problem(s) in {}", problems.len(), clean(&path.display().to_string()))?;
     Ok(false)
+}
+
+/// `ardesk upgrade [--set-aside]`: brings the database to this version's
+/// schema and says what was done; false when it could not be upgraded
+/// (the reason is printed).
+pub fn upgrade(path: &Path, set_aside: bool, out: &mut impl Write) -> Result<bool> {
+    let shown = clean(&path.display().to_string()).into_owned();
+    let (store, moved) = if set_aside {
+        Store::open_setting_aside(path)?
+    } else {
+        (Store::open(path, OpenMode::MustExist)?, Vec::new())
+    };
+    for m in &moved {
+        writeln!(out, "{}", clean(m))?;
+    }
+    if let Some(why) = store.read_only() {
+        writeln!(out, "not upgraded: {shown}: {}", clean(why))?;
+        return Ok(false);
+    }
+    writeln!(out, "ok: {shown} is at schema version {}", crate::store::SCHEMA_VERSION)?;
+    Ok(true)
 }
 
 /// Generates a demo database at `path` through a temporary file and an

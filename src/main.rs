@@ -47,6 +47,10 @@ fn run() -> Result<ExitCode> {
         let ok = commands::check(&path, today, &mut out)?;
         return Ok(if ok { ExitCode::SUCCESS } else { ExitCode::from(1) });
     }
+    if let Some(Command::Upgrade { set_aside }) = &cli.command {
+        let ok = commands::upgrade(&path, *set_aside, &mut out)?;
+        return Ok(if ok { ExitCode::SUCCESS } else { ExitCode::from(1) });
+    }
     let mode = if cli.global.no_create { OpenMode::MustExist } else { OpenMode::Create };
     let created = !path.exists();
     let mut store = Store::open(&path, mode)?;
@@ -80,7 +84,7 @@ fn run() -> Result<ExitCode> {
         Some(Command::Config { key, value, unset, json }) => {
             commands::config(&mut store, key.as_deref(), value.as_deref(), unset, json, &mut out)?
         }
-        Some(Command::Check | Command::Demo { .. }) => {}
+        Some(Command::Check | Command::Demo { .. } | Command::Upgrade { .. }) => {}
         None => {
             ardesk::tui::check_terminal()?;
             drop(out);

@@ -55,6 +55,14 @@ fn amounts_and_dates_are_refused_with_reasons() {
     assert!(render(&app, 100, 40).contains("the amount must not be negative"));
     press(&mut app, &["C-u", "type:10.123", "C-s"]);
     assert!(render(&app, 100, 40).contains("USD has 2 decimal places"));
+    // The payment that broke every figure of the customer: refused
+    // next to the field, with the most ardesk keeps; nothing written.
+    let payments = app.page().unwrap().figures.counts[Tab::Payments.index()];
+    press(&mut app, &["C-u", "type:92233720368547758.07", "C-s"]);
+    let s = render(&app, 100, 40);
+    assert!(s.contains("the amount is too large: at most"), "{s}");
+    assert!(s.contains("$100,000,000,000.00"), "{s}");
+    assert_eq!(app.page().unwrap().figures.counts[Tab::Payments.index()], payments);
     press(&mut app, &["Esc"]);
     assert!(render(&app, 100, 40).contains("Discard changes?"), "asks before discarding typed input");
     press(&mut app, &["y"]);

@@ -13,7 +13,7 @@
 //! constraints could refuse rows an older version accepted. The tests in
 //! `tests/migrations.rs` upgrade a database of every earlier version.
 
-use super::{Result, StoreError, schema};
+use super::{Result, StoreError, schema, set_aside};
 use rusqlite::Connection;
 use std::path::Path;
 
@@ -29,8 +29,18 @@ pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 /// Runs one migration's SQL in a transaction with foreign keys off (tables
 /// are rebuilt), checking them before commit.
 pub(crate) fn apply(conn: &Connection, sql: &str) -> Result<()> {
+    apply_after(conn, sql, |_| Ok(()))
+}
+
+/// `apply`, with `first` run in the same transaction before the SQL.
+fn apply_after(
+    conn: &Connection,
+    sql: &str,
+    first: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<()>,
+) -> Result<()> {
     conn.execute_batch("PRAGMA foreign_keys = OFF")?;
     let tx = conn.unchecked_transaction()?;
+    first(&tx)?;
     tx.execute_batch(sql)?;
     let broken: i64 = tx.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0))?;
     if broken > 0 {
@@ -47,6 +57,9 @@ pub(crate) struct Found {
     pub version: i64,
     /// Why the database can only be read, though the file is writable.
     pub read_only: Option<String>,
+    /// Only rows past the bounds stand in the way of the upgrade, and
+    /// `ardesk upgrade --set-aside` may take them out.
+    pub can_set_aside: bool,
 }
 
 /// Reads and checks the header and schema; returns the schema version.
@@ -90,7 +103,7 @@ fn header(conn: &Connection, path: &Path) -> Result<i64> {
 pub(crate) fn inspect(conn: &Connection, path: &Path) -> Result<Found> {
     let version = header(conn, path)?;
     if version == 0 {
-        return Ok(Found { version, read_only: None });
+        return Ok(Found { version, read_only: None, can_set_aside: false });
     }
     let live = schema::live(conn).map_err(|_| StoreError::Corrupt { path: path.to_path_buf() })?;
     let missing: Vec<&str> = schema::CORE_TABLES.iter().copied().filter(|t| !live.contains_key(*t)).collect();
@@ -106,16 +119,17 @@ pub(crate) fn inspect(conn: &Connection, path: &Path) -> Result<Found> {
     if !schema::matches(&live, version) {
         let diff = schema::differences(conn, &live, schema::expected(version)?);
         if !diff.is_empty() {
-            return Ok(Found { version, read_only: Some(drifted(&diff)) });
+            return Ok(Found { version, read_only: Some(drifted(&diff)), can_set_aside: false });
         }
     }
     if version < SCHEMA_VERSION {
-        let refused = refusals(conn)?;
-        if !refused.is_empty() {
-            return Ok(Found { version, read_only: Some(out_of_range(version, &refused)) });
+        let rows = set_aside::find(conn)?;
+        if !rows.is_empty() {
+            let can = set_aside::totals(conn)?.is_empty();
+            return Ok(Found { version, read_only: Some(out_of_range(version, &rows, can)), can_set_aside: can });
         }
     }
-    Ok(Found { version, read_only: None })
+    Ok(Found { version, read_only: None, can_set_aside: false })
 }
 
 /// How many differences a message names before "and N more".
@@ -130,7 +144,7 @@ fn drifted(diff: &[String]) -> String {
     s
 }
 
-fn out_of_range(version: i64, rows: &[String]) -> String {
+fn out_of_range(version: i64, rows: &[String], can_set_aside: bool) -> String {
     let mut s = format!(
         "it cannot be upgraded from schema version {version} to {SCHEMA_VERSION}: {} row(s) lie outside the ranges \
          ardesk now keeps (amounts up to 10^13 minor units, dates 1900-01-01 to 2199-12-31, one customer's rows of \
@@ -141,69 +155,34 @@ fn out_of_range(version: i64, rows: &[String]) -> String {
     if rows.len() > NAMED {
         s.push_str(&format!("; and {} more (`ardesk check` lists them)", rows.len() - NAMED));
     }
+    if can_set_aside {
+        s.push_str(
+            "; `ardesk upgrade --set-aside` takes them out (each kept whole in the customer's activity) and \
+             upgrades the rest",
+        );
+    }
     s
 }
 
-/// Rows the current version's constraints would refuse: found before an
-/// upgrade so that it is refused whole, naming them, instead of failing on
-/// the first, and listed by `check`. Each query returns one text column.
-pub(crate) const OUT_OF_RANGE: &[&str] = &[
-    "SELECT 'invoice ' || number || ': total ' || total_minor || ' minor units' FROM invoices
-     WHERE typeof(total_minor) <> 'integer' OR total_minor NOT BETWEEN 0 AND 10000000000000",
-    "SELECT 'invoice ' || number || ': a date outside 1900-01-01..2199-12-31 ('
-            || issue_date || ', due ' || due_date || ')' FROM invoices
-     WHERE issue_date NOT BETWEEN '1900-01-01' AND '2199-12-31' OR due_date NOT BETWEEN '1900-01-01' AND '2199-12-31'
-        OR coalesce(period_start, '2000-01-01') NOT BETWEEN '1900-01-01' AND '2199-12-31'
-        OR coalesce(period_end, '2000-01-01') NOT BETWEEN '1900-01-01' AND '2199-12-31'",
-    "SELECT 'payment ' || id || ': amount ' || amount_minor || ' minor units' FROM payments
-     WHERE typeof(amount_minor) <> 'integer' OR amount_minor NOT BETWEEN 1 AND 10000000000000",
-    "SELECT 'payment ' || id || ': received ' || received_on FROM payments
-     WHERE received_on NOT BETWEEN '1900-01-01' AND '2199-12-31'",
-    "SELECT 'credit ' || id || ': amount ' || amount_minor || ' minor units on ' || granted_on FROM credits
-     WHERE typeof(amount_minor) <> 'integer' OR amount_minor NOT BETWEEN 1 AND 10000000000000
-        OR granted_on NOT BETWEEN '1900-01-01' AND '2199-12-31'",
-    "SELECT 'application ' || id || ': ' || amount_minor || ' minor units on ' || applied_on FROM applications
-     WHERE typeof(amount_minor) <> 'integer' OR amount_minor NOT BETWEEN 1 AND 10000000000000
-        OR applied_on NOT BETWEEN '1900-01-01' AND '2199-12-31'",
-    "SELECT 'contract ' || name || ': value ' || value_minor || ', from ' || period_start || ' to '
-            || coalesce(period_end, '…') FROM contracts
-     WHERE typeof(value_minor) <> 'integer' OR value_minor NOT BETWEEN 0 AND 10000000000000
-        OR period_start NOT BETWEEN '1900-01-01' AND '2199-12-31'
-        OR coalesce(period_end, '2000-01-01') NOT BETWEEN '1900-01-01' AND '2199-12-31'",
-    "SELECT 'conversation ' || id || ': opened ' || opened_on FROM conversations
-     WHERE opened_on NOT BETWEEN '1900-01-01' AND '2199-12-31'
-        OR coalesce(resolved_on, '2000-01-01') NOT BETWEEN '1900-01-01' AND '2199-12-31'",
-    // total() adds in floating point, so the test itself cannot overflow;
-    // it is exact far below the bound, and the CHECK is exact at it.
-    "SELECT 'customer ' || customer_id || ': invoices in ' || currency || ' total more than 10^17 minor units'
-     FROM invoices GROUP BY customer_id, currency HAVING total(total_minor) > 1e17",
-    "SELECT 'customer ' || customer_id || ': payments in ' || currency || ' total more than 10^17 minor units'
-     FROM payments GROUP BY customer_id, currency HAVING total(amount_minor) > 1e17",
-    "SELECT 'customer ' || customer_id || ': credit in ' || currency || ' totals more than 10^17 minor units'
-     FROM credits GROUP BY customer_id, currency HAVING total(amount_minor) > 1e17",
-];
-
-/// Every row listed by `OUT_OF_RANGE`.
-pub(crate) fn refusals(conn: &Connection) -> Result<Vec<String>> {
-    let mut out = Vec::new();
-    for sql in OUT_OF_RANGE {
-        let mut stmt = conn.prepare(sql)?;
-        let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
-        out.extend(rows.collect::<rusqlite::Result<Vec<_>>>()?);
-    }
-    Ok(out)
-}
-
-/// Brings a database that `inspect` passed up to date (and into WAL mode,
-/// which a file made by another tool may not be in).
 /// WAL comes first: switching to it after a migration that renamed tables
 /// in rollback-journal mode leaves the connection answering "database
 /// table is locked" to its next checkpoint (SQLite 3.54). A database ardesk
 /// made is in WAL mode already, so a failed upgrade changes nothing.
-pub(crate) fn upgrade(conn: &Connection, version: i64) -> Result<()> {
+///
+/// With `set_aside_as` (the user who asked), rows past the bounds are taken
+/// out in the transaction of the upgrade to version 2 (`set_aside`); what
+/// was set aside is returned.
+pub(crate) fn upgrade(conn: &Connection, version: i64, set_aside_as: Option<&str>) -> Result<Vec<String>> {
     let _mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
-    for sql in MIGRATIONS.iter().skip(version as usize) {
-        apply(conn, sql)?;
+    let mut moved = Vec::new();
+    for (from, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+        match set_aside_as {
+            Some(who) if from == 1 => apply_after(conn, sql, |tx| {
+                moved = set_aside::set_aside(tx, who)?;
+                Ok(())
+            })?,
+            _ => apply(conn, sql)?,
+        }
     }
-    Ok(())
+    Ok(moved)
 }

@@ -15,6 +15,7 @@ mod oracle;
 mod schema;
 pub mod seed;
 mod selection;
+mod set_aside;
 pub mod summaries;
 mod tabs;
 pub mod window;
@@ -126,6 +127,17 @@ fn bound_refused(msg: &str) -> Option<String> {
         n if n.ends_with("_in_range") => format!("{n}: {dates}"),
         _ => return None,
     })
+}
+
+/// What a database is opened for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum How {
+    /// Work: upgraded when it can be, else read-only with the reason.
+    Work,
+    /// `check`: as it is, never written.
+    Inspect,
+    /// `upgrade --set-aside`: upgraded, rows past the bounds taken out.
+    SetAside,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -250,17 +262,25 @@ impl Store {
     /// A database whose schema drifted, or whose rows an upgrade would
     /// refuse, opens for reading only with the reason.
     pub fn open(path: &Path, mode: OpenMode) -> Result<Store> {
-        Self::open_as(path, mode, false)
+        Ok(Self::open_as(path, mode, How::Work)?.0)
     }
 
     /// Opens a database to look at it as it is (`ardesk check`): never
     /// created, upgraded or written, an older version read through the
     /// adapters.
     pub fn inspect(path: &Path) -> Result<Store> {
-        Self::open_as(path, OpenMode::MustExist, true)
+        Ok(Self::open_as(path, OpenMode::MustExist, How::Inspect)?.0)
     }
 
-    fn open_as(path: &Path, mode: OpenMode, inspect: bool) -> Result<Store> {
+    /// Opens and upgrades a database whose upgrade only rows past the bounds
+    /// stood in the way of, taking those rows out first in the same
+    /// transaction (`set_aside`): `ardesk upgrade --set-aside`, the user's
+    /// explicit choice. Returns what was set aside.
+    pub fn open_setting_aside(path: &Path) -> Result<(Store, Vec<String>)> {
+        Self::open_as(path, OpenMode::MustExist, How::SetAside)
+    }
+
+    fn open_as(path: &Path, mode: OpenMode, how: How) -> Result<(Store, Vec<String>)> {
         let exists = regular_or_absent(path)?;
         if !exists && mode == OpenMode::MustExist {
             return Err(StoreError::Missing { path: path.to_path_buf() });
@@ -299,10 +319,15 @@ impl Store {
             }
         };
         let current = found.version == SCHEMA_VERSION;
-        read_only = read_only.or(found.read_only);
-        if inspect && read_only.is_none() {
+        let setting_aside = how == How::SetAside && found.can_set_aside && read_only.is_none();
+        if !setting_aside {
+            read_only = read_only.or(found.read_only);
+        }
+        if how == How::Inspect && read_only.is_none() {
             read_only = Some("it is being checked".into());
         }
+        let who = current_user();
+        let mut moved = Vec::new();
         let settled = match &read_only {
             Some(_) if found.version == 0 => Err(StoreError::Open {
                 path: path.to_path_buf(),
@@ -310,7 +335,7 @@ impl Store {
             }),
             Some(_) if !current => schema::adapt(&conn, found.version),
             Some(_) => Ok(()),
-            None => match migrate::upgrade(&conn, found.version) {
+            None => match migrate::upgrade(&conn, found.version, setting_aside.then_some(who.as_str())) {
                 // Each migration is one transaction: a failed one left the
                 // file at its version, which can still be read.
                 Err(e) if found.version > 0 => {
@@ -321,7 +346,11 @@ impl Store {
                     let now: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
                     schema::adapt(&conn, now)
                 }
-                other => other,
+                Err(e) => Err(e),
+                Ok(m) => {
+                    moved = m;
+                    Ok(())
+                }
             },
         };
         if let Err(e) = settled {
@@ -336,19 +365,19 @@ impl Store {
             drop(conn);
             conn = connect()?;
         }
-        let store = Store { conn, path: path.to_path_buf(), who: current_user(), deadline, epoch, read_only };
+        let store = Store { conn, path: path.to_path_buf(), who, deadline, epoch, read_only };
         store.conn.execute_batch(
             "PRAGMA foreign_keys = ON;
              PRAGMA synchronous = FULL;
              PRAGMA cache_size = -8192;",
         )?;
-        Ok(store)
+        Ok((store, moved))
     }
 
     /// An in-memory database with the schema, for tests.
     pub fn open_in_memory() -> Result<Store> {
         let mut conn = Connection::open_in_memory()?;
-        migrate::upgrade(&conn, 0)?;
+        migrate::upgrade(&conn, 0, None)?;
         conn.execute_batch("PRAGMA foreign_keys = ON;")?;
         let (deadline, epoch) = (Arc::new(AtomicU64::new(0)), Instant::now());
         watch(&mut conn, &deadline, epoch)?;
