@@ -57,10 +57,12 @@ pub fn check_terminal() -> Result<()> {
 }
 
 pub fn run(app: &mut App) -> Result<()> {
-    // SIGTERM (kill), SIGHUP (the SSH connection dropped) and SIGQUIT end
-    // the loop like `q` does, so the terminal is restored on the way out.
+    // SIGTERM (kill), SIGHUP (the SSH connection dropped), SIGQUIT and
+    // SIGINT (`kill -INT`; Ctrl-C is a key in raw mode) end the loop like
+    // `q` does, so the terminal is restored on the way out.
     let stop = Arc::new(AtomicBool::new(false));
-    for sig in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGHUP, signal_hook::consts::SIGQUIT] {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM};
+    for sig in [SIGTERM, SIGHUP, SIGQUIT, SIGINT] {
         signal_hook::flag::register(sig, stop.clone())?;
     }
     // ratatui::init installs a panic hook that restores the terminal first.
