@@ -28,11 +28,15 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, p: &CustomerPage, theme: &
     tab_bar(frame, l.tabs, p, theme);
     let ctx = CellCtx { today: app.today, selection: Some(&p.selection) };
     let (filter, _, _) = p.view_state();
-    let empty = |none: &'static str| {
+    let no_match = format!(
+        "Nothing matches the filter ({} to change it).",
+        crate::app::keymap::label(crate::app::keymap::Context::Customer, crate::app::action::Action::Filter)
+    );
+    let empty = |none: &'static str| -> &str {
         if p.searching() {
             "Searching…"
         } else if !filter.is_empty() {
-            "Nothing matches the filter (/ to change it)."
+            &no_match
         } else {
             none
         }
