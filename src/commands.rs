@@ -6,7 +6,7 @@ use crate::domain::edit::OrgEdit;
 use crate::domain::links::customer_link;
 use crate::domain::links::{parse_portal_id, parse_salesforce_domain};
 use crate::domain::model::{Customer, CustomerListRow, Organization};
-use crate::domain::text::clean;
+use crate::domain::text::{clean, pad};
 use crate::store::{CustomerFigures, OpenMode, Store};
 use chrono::NaiveDate;
 use color_eyre::eyre::{Result, WrapErr, bail};
@@ -111,12 +111,13 @@ pub fn customers(store: &Store, today: NaiveDate, json_out: bool, out: &mut impl
     }
     writeln!(out, "{:>5}  {:<32} {:<11} {:<4} {:>16} {:>16}", "ID", "NAME", "SOURCE", "CUR", "OUTSTANDING", "OVERDUE")?;
     for r in rows {
-        let name: String = clean(&r.name).chars().take(32).collect();
+        // Padded by display width (a CJK character takes two columns, a
+        // combining mark none): `{:<32}` counts characters.
         writeln!(
             out,
-            "{:>5}  {:<32} {:<11} {:<4} {:>16} {:>16}",
+            "{:>5}  {} {:<11} {:<4} {:>16} {:>16}",
             r.id,
-            name,
+            pad(&clean(&r.name), 32, false),
             r.import_source.map_or("", |s| s.label()),
             r.currency,
             r.outstanding.display(),

@@ -17,7 +17,9 @@ fn hyperlink(terminal: &mut ratatui::DefaultTerminal, app: &App, url: &str) -> R
     let Some(crate::app::dialog::Dialog::Link { label, .. }) = app.dialogs.last() else { return Ok(()) };
     let size = terminal.size()?;
     let at = crate::ui::popup::link_label_area(ratatui::layout::Rect::new(0, 0, size.width, size.height), label);
-    let text: String = label.chars().take(at.width as usize).collect();
+    // Written past ratatui, so cleaned and cut here as a cell would be.
+    let label = crate::domain::text::clean(label);
+    let text = crate::domain::text::ellipsize(&label, at.width as usize);
     let out = terminal.backend_mut();
     write!(out, "\x1b]52;c;{}\x07", base64(url.as_bytes()))?;
     write!(out, "\x1b[{};{}H\x1b]8;;{url}\x1b\\{text}\x1b]8;;\x1b\\", at.y + 1, at.x + 1)?;
