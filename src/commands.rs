@@ -1,5 +1,7 @@
 //! The non-interactive subcommands: their output for people and scripts.
 
+pub mod out;
+
 /// The aging buckets' keys in JSON, in bucket order.
 const AGING_KEYS: [&str; 5] = ["current", "days_1_30", "days_31_60", "days_61_90", "days_90_plus"];
 use crate::domain::edit::OrgEdit;
@@ -222,10 +224,11 @@ pub fn import(
         }
         Err(ImportError::Refused { report }) => {
             write!(out, "{report}")?;
-            eprintln!(
-                "ardesk: {} row(s) refused, so nothing was written: fix them, or pass --skip-bad-rows to import the rest",
+            out.flush()?;
+            out::say(&format!(
+                "{} row(s) refused, so nothing was written: fix them, or pass --skip-bad-rows to import the rest",
                 report.refused()
-            );
+            ));
             Ok(std::process::ExitCode::from(1))
         }
         Err(e) => Err(e.into()),

@@ -22,6 +22,11 @@ pub fn clean(s: &str) -> Cow<'_, str> {
     clean_keeping(s, false)
 }
 
+/// `clean`, but line breaks stay line breaks: for messages of several lines.
+pub fn clean_lines(s: &str) -> Cow<'_, str> {
+    clean_keeping(s, true)
+}
+
 fn clean_keeping(s: &str, newlines: bool) -> Cow<'_, str> {
     let keep = |c: char| newlines && c == '\n';
     let ascii = |b: &u8| b.is_ascii_graphic() || *b == b' ' || (newlines && *b == b'\n');
@@ -193,6 +198,13 @@ mod tests {
         let hostile = "\u{1b}]0;👍🏽\u{7}";
         assert_eq!(clean(hostile), "␛]0;👍␇");
         assert!(matches!(clean("e\u{301} 株式会社 कि"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn clean_lines_keeps_line_breaks_only() {
+        assert_eq!(clean_lines("a\nb\r\x1b[2J"), "a\nb␍␛[2J");
+        assert_eq!(clean("a\nb"), "a␊b");
+        assert!(matches!(clean_lines("one\ntwo"), Cow::Borrowed(_)));
     }
 
     #[test]
