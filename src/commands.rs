@@ -161,11 +161,14 @@ pub fn customer(store: &Store, spec: &str, today: NaiveDate, json_out: bool, out
 }
 
 /// Streams one tab's rows for scripts: the TUI's filter language and sort.
+/// Text goes out exactly as stored, unless `terminal`: then its control
+/// characters are shown as the screen shows them.
 pub fn tab_rows(
     store: &Store,
     tab: crate::domain::columns::Tab,
     a: &crate::cli::TabArgs,
     today: NaiveDate,
+    terminal: bool,
     out: &mut impl Write,
 ) -> Result<()> {
     use crate::domain::columns::Sort;
@@ -183,7 +186,8 @@ pub fn tab_rows(
         crate::cli::OutFormat::Json => crate::export::Format::Json,
     };
     let mut w = std::io::BufWriter::new(out);
-    crate::export::write_tab(store, id, tab, &view, format, &mut w)?;
+    let text = if terminal { crate::export::Text::Shown } else { crate::export::Text::Exact };
+    crate::export::write_tab(store, id, tab, &view, format, text, &mut w)?;
     w.flush()?;
     Ok(())
 }

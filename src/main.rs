@@ -12,7 +12,7 @@ use ardesk::store::{OpenMode, Store};
 use chrono::NaiveDate;
 use clap::Parser;
 use color_eyre::eyre::{Result, eyre};
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -29,8 +29,8 @@ fn main() -> ExitCode {
 }
 
 /// Whether the command prints data for programs (JSON, CSV), which goes
-/// out exactly as stored; everything else is text for people, always
-/// cleaned.
+/// out exactly as stored to a file or a pipe; everything else is text for
+/// people, always cleaned.
 fn prints_data(command: &Option<Command>) -> bool {
     match command {
         Some(Command::Customers { json } | Command::Customer { json, .. } | Command::Config { json, .. }) => *json,
@@ -53,11 +53,12 @@ fn run() -> Result<ExitCode> {
         Err(e) => return Ok(out::usage(&e)),
     };
     let today = resolve_today(cli.global.today).map_err(|e| eyre!(e))?;
+    let tty = std::io::stdout().is_terminal();
     let next = {
         let stdout = std::io::BufWriter::new(std::io::stdout().lock());
         let mut out: Box<dyn Write> =
-            if prints_data(&cli.command) { Box::new(stdout) } else { Box::new(out::Shown::new(stdout)) };
-        let next = command(&cli, today, &mut out)?;
+            if prints_data(&cli.command) && !tty { Box::new(stdout) } else { Box::new(out::Shown::new(stdout)) };
+        let next = command(&cli, today, tty, &mut out)?;
         out.flush()?;
         next
         // Standard output is unlocked here: the TUI (and its watchdog
@@ -86,7 +87,7 @@ enum Next {
     Tui(Box<Store>),
 }
 
-fn command(cli: &Cli, today: NaiveDate, mut out: &mut dyn Write) -> Result<Next> {
+fn command(cli: &Cli, today: NaiveDate, tty: bool, mut out: &mut dyn Write) -> Result<Next> {
     if let Some(Command::Demo { invoices, force }) = &cli.command {
         let path = cli.global.db.clone().unwrap_or_else(commands::demo_db_path);
         commands::demo(&path, *invoices, *force, today, &mut out)?;
@@ -109,12 +110,12 @@ fn command(cli: &Cli, today: NaiveDate, mut out: &mut dyn Write) -> Result<Next>
     match &cli.command {
         Some(Command::Customers { json }) => commands::customers(&store, today, *json, &mut out)?,
         Some(Command::Customer { id, json }) => commands::customer(&store, id, today, *json, &mut out)?,
-        Some(Command::Invoices(a)) => commands::tab_rows(&store, Tab::Invoices, a, today, &mut out)?,
-        Some(Command::Contracts(a)) => commands::tab_rows(&store, Tab::Contracts, a, today, &mut out)?,
-        Some(Command::Payments(a)) => commands::tab_rows(&store, Tab::Payments, a, today, &mut out)?,
-        Some(Command::Contacts(a)) => commands::tab_rows(&store, Tab::Contacts, a, today, &mut out)?,
-        Some(Command::Documents(a)) => commands::tab_rows(&store, Tab::Documents, a, today, &mut out)?,
-        Some(Command::Activity(a)) => commands::tab_rows(&store, Tab::Activity, a, today, &mut out)?,
+        Some(Command::Invoices(a)) => commands::tab_rows(&store, Tab::Invoices, a, today, tty, &mut out)?,
+        Some(Command::Contracts(a)) => commands::tab_rows(&store, Tab::Contracts, a, today, tty, &mut out)?,
+        Some(Command::Payments(a)) => commands::tab_rows(&store, Tab::Payments, a, today, tty, &mut out)?,
+        Some(Command::Contacts(a)) => commands::tab_rows(&store, Tab::Contacts, a, today, tty, &mut out)?,
+        Some(Command::Documents(a)) => commands::tab_rows(&store, Tab::Documents, a, today, tty, &mut out)?,
+        Some(Command::Activity(a)) => commands::tab_rows(&store, Tab::Activity, a, today, tty, &mut out)?,
         Some(Command::Import { source, object, dry_run, allow_test_mode, skip_bad_rows, files }) => {
             return Ok(Next::Exit(commands::import(
                 &mut store,

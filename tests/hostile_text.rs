@@ -155,7 +155,16 @@ fn hostile_text_is_stored_and_exported_exactly() {
         filter: Default::default(),
         today: d("2026-03-01"),
     };
-    ardesk::export::write_tab(&store, 1, Tab::Contacts, &view, ardesk::export::Format::Csv, &mut out).unwrap();
+    ardesk::export::write_tab(
+        &store,
+        1,
+        Tab::Contacts,
+        &view,
+        ardesk::export::Format::Csv,
+        ardesk::export::Text::Exact,
+        &mut out,
+    )
+    .unwrap();
     let mut r = csv::Reader::from_reader(out.as_slice());
     let row = r.records().next().unwrap().unwrap();
     assert_eq!(&row[0], HOSTILE[0], "exported exactly, quoted by CSV");
@@ -204,6 +213,10 @@ fn assert_inert(what: &str, bytes: &[u8]) {
 fn ardesk(args: &[&std::ffi::OsStr]) -> (i32, Vec<u8>, Vec<u8>) {
     let out = std::process::Command::new(support::bin()).args(args).output().unwrap();
     (out.status.code().unwrap_or(-1), out.stdout, out.stderr)
+}
+
+fn os(s: &str) -> &std::ffi::OsStr {
+    std::ffi::OsStr::new(s)
 }
 
 /// Every message that quotes a file name, a cell, an id or a value — from
@@ -308,4 +321,54 @@ fn messages_that_quote_hostile_text_are_inert() {
     a.push(file.into());
     check("import report".into(), a, true);
     assert!(seen > 30);
+}
+
+/// `ardesk invoices … --format csv` (and JSON) to a terminal shows stored
+/// escapes as the screen does; to a pipe it writes them exactly. The CSV
+/// used to clear the screen and write the clipboard.
+#[test]
+fn csv_and_json_to_a_terminal_show_controls_and_to_a_pipe_keep_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = hostile_db(dir.path());
+    for (id, cmd, format) in [
+        ("1", "invoices", "csv"),
+        ("2", "contacts", "csv"),
+        ("3", "payments", "csv"),
+        ("4", "contacts", "json"),
+        ("5", "invoices", "json"),
+    ] {
+        let args = ["--db", &db, "--today", "2026-03-01", cmd, "--customer", id, "--format", format];
+        let mut tui = support::Tui::start(&args, 200, 50);
+        assert_eq!(tui.wait_exit(), 0, "{cmd} {id}");
+        let raw = tui.wait_raw("\n");
+        // The terminal turns \n into \r\n; nothing else may act on it.
+        assert_inert(
+            &format!("{cmd} --customer {id} --format {format} on a terminal"),
+            raw.replace('\r', "").as_bytes(),
+        );
+        let name = HOSTILE[id.parse::<usize>().unwrap() - 1];
+        let shown = ardesk::domain::text::clean(name);
+        if format == "csv" {
+            assert!(raw.contains(shown.as_ref()), "{cmd} {id}: {shown:?} is shown in {raw:?}");
+        }
+        let (code, out, err) = ardesk(&args.map(os));
+        assert_eq!(code, 0, "{}", String::from_utf8_lossy(&err));
+        let text = String::from_utf8(out).unwrap();
+        let exact = match format {
+            "csv" => csv::Reader::from_reader(text.as_bytes())
+                .records()
+                .map(|r| r.unwrap().iter().map(str::to_string).collect::<Vec<_>>())
+                .any(|r| r.iter().any(|v| v == name || v.starts_with(name))),
+            _ => {
+                let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+                v.as_array().unwrap().iter().any(|o| {
+                    o.as_object()
+                        .unwrap()
+                        .values()
+                        .any(|v| v.as_str().is_some_and(|s| s == name || s.starts_with(name)))
+                })
+            }
+        };
+        assert!(exact, "{cmd} {id} {format}: to a pipe the stored text goes out exactly:\n{text}");
+    }
 }
