@@ -16,6 +16,7 @@ use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    out::end_quietly_on_closed_pipe();
     if let Err(e) = color_eyre::install() {
         out::say(&e.to_string());
     }

@@ -35,6 +35,20 @@ pub fn usage(e: &clap::Error) -> std::process::ExitCode {
     std::process::ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2))
 }
 
+/// Like other Unix tools, ends quietly (killed by SIGPIPE, status 141 in a
+/// shell) when the reader of standard output goes away, as `head` does,
+/// instead of failing with "Broken pipe". Rust ignores SIGPIPE by default,
+/// so every write would otherwise have to tell a closed pipe from a real
+/// error. Every write ardesk makes to its database is one transaction, so
+/// ending mid-command leaves it whole.
+pub fn end_quietly_on_closed_pipe() {
+    // SAFETY: setting a signal's disposition to the default, before any
+    // other thread exists.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
 /// A writer that cleans what passes through it line by line, keeping line
 /// breaks: for people's text, and for data shown on a terminal.
 pub struct Shown<W: Write> {
