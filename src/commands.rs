@@ -1,14 +1,17 @@
 //! The non-interactive subcommands: their output for people and scripts.
 
+mod list;
 pub mod out;
+
+pub use list::customers;
 
 /// The aging buckets' keys in JSON, in bucket order.
 const AGING_KEYS: [&str; 5] = ["current", "days_1_30", "days_31_60", "days_61_90", "days_90_plus"];
 use crate::domain::edit::OrgEdit;
 use crate::domain::links::customer_link;
 use crate::domain::links::{parse_portal_id, parse_salesforce_domain};
-use crate::domain::model::{Customer, CustomerListRow, Organization};
-use crate::domain::text::{clean, pad};
+use crate::domain::model::{Customer, Organization};
+use crate::domain::text::clean;
 use crate::store::{CustomerFigures, OpenMode, Store};
 use chrono::NaiveDate;
 use color_eyre::eyre::{Result, WrapErr, bail};
@@ -92,41 +95,6 @@ pub fn customer_json(c: &Customer, f: &CustomerFigures, org: &Organization) -> V
         .collect();
     obj.insert("counts".into(), Value::Object(counts));
     Value::Object(obj)
-}
-
-fn list_row_json(r: &CustomerListRow, c: &Customer, org: &Organization) -> Value {
-    let mut obj = customer_base_json(c, org);
-    obj.insert("outstanding".into(), Value::from(r.outstanding.plain()));
-    obj.insert("overdue".into(), Value::from(r.overdue.plain()));
-    Value::Object(obj)
-}
-
-pub fn customers(store: &Store, today: NaiveDate, json_out: bool, out: &mut impl Write) -> Result<()> {
-    let rows = store.customer_list(today)?;
-    if json_out {
-        let org = store.organization()?;
-        let list: Vec<Value> =
-            rows.iter().map(|r| Ok(list_row_json(r, &store.customer(r.id)?, &org))).collect::<Result<_>>()?;
-        serde_json::to_writer_pretty(&mut *out, &list)?;
-        writeln!(out)?;
-        return Ok(());
-    }
-    writeln!(out, "{:>5}  {:<32} {:<11} {:<4} {:>16} {:>16}", "ID", "NAME", "SOURCE", "CUR", "OUTSTANDING", "OVERDUE")?;
-    for r in rows {
-        // Padded by display width (a CJK character takes two columns, a
-        // combining mark none): `{:<32}` counts characters.
-        writeln!(
-            out,
-            "{:>5}  {} {:<11} {:<4} {:>16} {:>16}",
-            r.id,
-            pad(&clean(&r.name), 32, false),
-            r.import_source.map_or("", |s| s.label()),
-            r.currency,
-            r.outstanding.display(),
-            r.overdue.display()
-        )?;
-    }
-    Ok(())
 }
 
 pub fn customer(store: &Store, spec: &str, today: NaiveDate, json_out: bool, out: &mut impl Write) -> Result<()> {
