@@ -51,6 +51,8 @@ pub enum Command {
     },
     /// List customers.
     Customers {
+        /// Print JSON: text exactly as stored to a file or a pipe; on a
+        /// terminal, control characters are shown as on the screen (␛).
         #[arg(long)]
         json: bool,
     },
@@ -58,6 +60,8 @@ pub enum Command {
     Customer {
         /// ardesk id, or SOURCE:EXTERNAL_ID (e.g. stripe:cus_123).
         id: String,
+        /// Print JSON: text exactly as stored to a file or a pipe; on a
+        /// terminal, control characters are shown as on the screen (␛).
         #[arg(long)]
         json: bool,
     },
@@ -91,7 +95,8 @@ pub enum Command {
         /// The only format: json.
         #[arg(long, default_value = "json", value_parser = ["json"])]
         format: String,
-        /// Write here instead of to standard output.
+        /// Write here instead of to standard output. Text is written exactly as
+        /// stored, except to a terminal, where control characters are shown (␛).
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
     },
@@ -150,6 +155,9 @@ pub struct TabArgs {
     /// A column (the filter's field names); due:desc or --sort=-due for descending.
     #[arg(long, value_name = "COL", allow_hyphen_values = true)]
     pub sort: Option<String>,
+    /// Text is written exactly as stored to a file or a pipe; to a terminal,
+    /// control characters and escape sequences are shown as on the screen
+    /// (ESC as ␛), so stored text cannot act on the terminal.
     #[arg(long, value_enum, default_value = "csv")]
     pub format: OutFormat,
 }

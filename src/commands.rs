@@ -1,11 +1,16 @@
 //! The non-interactive subcommands: their output for people and scripts.
 
+mod list;
+pub mod out;
+
+pub use list::customers;
+
 /// The aging buckets' keys in JSON, in bucket order.
 const AGING_KEYS: [&str; 5] = ["current", "days_1_30", "days_31_60", "days_61_90", "days_90_plus"];
 use crate::domain::edit::OrgEdit;
 use crate::domain::links::customer_link;
 use crate::domain::links::{parse_portal_id, parse_salesforce_domain};
-use crate::domain::model::{Customer, CustomerListRow, Organization};
+use crate::domain::model::{Customer, Organization};
 use crate::domain::text::clean;
 use crate::store::{CustomerFigures, OpenMode, Store};
 use chrono::NaiveDate;
@@ -92,40 +97,6 @@ pub fn customer_json(c: &Customer, f: &CustomerFigures, org: &Organization) -> V
     Value::Object(obj)
 }
 
-fn list_row_json(r: &CustomerListRow, c: &Customer, org: &Organization) -> Value {
-    let mut obj = customer_base_json(c, org);
-    obj.insert("outstanding".into(), Value::from(r.outstanding.plain()));
-    obj.insert("overdue".into(), Value::from(r.overdue.plain()));
-    Value::Object(obj)
-}
-
-pub fn customers(store: &Store, today: NaiveDate, json_out: bool, out: &mut impl Write) -> Result<()> {
-    let rows = store.customer_list(today)?;
-    if json_out {
-        let org = store.organization()?;
-        let list: Vec<Value> =
-            rows.iter().map(|r| Ok(list_row_json(r, &store.customer(r.id)?, &org))).collect::<Result<_>>()?;
-        serde_json::to_writer_pretty(&mut *out, &list)?;
-        writeln!(out)?;
-        return Ok(());
-    }
-    writeln!(out, "{:>5}  {:<32} {:<11} {:<4} {:>16} {:>16}", "ID", "NAME", "SOURCE", "CUR", "OUTSTANDING", "OVERDUE")?;
-    for r in rows {
-        let name: String = clean(&r.name).chars().take(32).collect();
-        writeln!(
-            out,
-            "{:>5}  {:<32} {:<11} {:<4} {:>16} {:>16}",
-            r.id,
-            name,
-            r.import_source.map_or("", |s| s.label()),
-            r.currency,
-            r.outstanding.display(),
-            r.overdue.display()
-        )?;
-    }
-    Ok(())
-}
-
 pub fn customer(store: &Store, spec: &str, today: NaiveDate, json_out: bool, out: &mut impl Write) -> Result<()> {
     let id = store.resolve_customer(spec)?;
     let c = store.customer(id)?;
@@ -158,11 +129,14 @@ pub fn customer(store: &Store, spec: &str, today: NaiveDate, json_out: bool, out
 }
 
 /// Streams one tab's rows for scripts: the TUI's filter language and sort.
+/// Text goes out exactly as stored, unless `terminal`: then its control
+/// characters are shown as the screen shows them.
 pub fn tab_rows(
     store: &Store,
     tab: crate::domain::columns::Tab,
     a: &crate::cli::TabArgs,
     today: NaiveDate,
+    terminal: bool,
     out: &mut impl Write,
 ) -> Result<()> {
     use crate::domain::columns::Sort;
@@ -180,7 +154,8 @@ pub fn tab_rows(
         crate::cli::OutFormat::Json => crate::export::Format::Json,
     };
     let mut w = std::io::BufWriter::new(out);
-    crate::export::write_tab(store, id, tab, &view, format, &mut w)?;
+    let text = if terminal { crate::export::Text::Shown } else { crate::export::Text::Exact };
+    crate::export::write_tab(store, id, tab, &view, format, text, &mut w)?;
     w.flush()?;
     Ok(())
 }
@@ -221,10 +196,11 @@ pub fn import(
         }
         Err(ImportError::Refused { report }) => {
             write!(out, "{report}")?;
-            eprintln!(
-                "ardesk: {} row(s) refused, so nothing was written: fix them, or pass --skip-bad-rows to import the rest",
+            out.flush()?;
+            out::say(&format!(
+                "{} row(s) refused, so nothing was written: fix them, or pass --skip-bad-rows to import the rest",
                 report.refused()
-            );
+            ));
             Ok(std::process::ExitCode::from(1))
         }
         Err(e) => Err(e.into()),

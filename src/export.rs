@@ -2,7 +2,8 @@
 //! `E` in the TUI and `ardesk invoices …` on the command line. Rows are
 //! read window by window, so a million of them stream in constant memory.
 //! Values are written exactly as stored: amounts as exact decimals, dates in
-//! ISO form, text untouched (CSV quotes what needs quoting).
+//! ISO form, text untouched (CSV quotes what needs quoting) — except on
+//! a terminal, where text is shown as the screen shows it (`Text::Shown`).
 
 use crate::domain::Money;
 use crate::domain::columns::{RowKey, Seek, Sort, Tab};
@@ -17,6 +18,16 @@ use std::path::{Path, PathBuf};
 pub enum Format {
     Csv,
     Json,
+}
+
+/// How text values are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Text {
+    /// Exactly as stored: for files and pipes.
+    Exact,
+    /// Control characters made visible (`␛`), as on the screen: for a
+    /// terminal, which would act on them.
+    Shown,
 }
 
 /// A row as export columns.
@@ -147,6 +158,7 @@ fn write_rows<R: ExportRow>(
     customer_id: i64,
     view: &View,
     format: Format,
+    text: Text,
     out: &mut dyn Write,
 ) -> Result<usize> {
     let io = |e: std::io::Error| StoreError::Invalid(format!("cannot write: {e}"));
@@ -167,7 +179,10 @@ fn write_rows<R: ExportRow>(
     loop {
         let rows: Vec<Keyed<R>> = store.window_view(customer_id, view, &seek, BATCH)?;
         for k in &rows {
-            let values = k.row.values();
+            let mut values = k.row.values();
+            if text == Text::Shown {
+                values = values.iter().map(|v| crate::domain::text::clean(v).into_owned()).collect();
+            }
             match &mut sink {
                 Sink::Csv(w) => w.write_record(&values).map_err(csv_err)?,
                 Sink::Json(w) => {
@@ -201,15 +216,16 @@ pub fn write_tab(
     tab: Tab,
     view: &View,
     format: Format,
+    text: Text,
     out: &mut dyn Write,
 ) -> Result<usize> {
     match tab {
-        Tab::Invoices => write_rows::<InvoiceRow>(store, customer_id, view, format, out),
-        Tab::Contracts => write_rows::<ContractRow>(store, customer_id, view, format, out),
-        Tab::Payments => write_rows::<PaymentRow>(store, customer_id, view, format, out),
-        Tab::Contacts => write_rows::<ContactRow>(store, customer_id, view, format, out),
-        Tab::Documents => write_rows::<DocumentRow>(store, customer_id, view, format, out),
-        Tab::Activity => write_rows::<ActivityRow>(store, customer_id, view, format, out),
+        Tab::Invoices => write_rows::<InvoiceRow>(store, customer_id, view, format, text, out),
+        Tab::Contracts => write_rows::<ContractRow>(store, customer_id, view, format, text, out),
+        Tab::Payments => write_rows::<PaymentRow>(store, customer_id, view, format, text, out),
+        Tab::Contacts => write_rows::<ContactRow>(store, customer_id, view, format, text, out),
+        Tab::Documents => write_rows::<DocumentRow>(store, customer_id, view, format, text, out),
+        Tab::Activity => write_rows::<ActivityRow>(store, customer_id, view, format, text, out),
     }
 }
 
@@ -224,7 +240,7 @@ pub fn to_file(store: &Store, customer_id: i64, tab: Tab, view: &View, path: &Pa
     let result = (|| {
         let file = std::fs::File::create(&tmp).map_err(|e| StoreError::Invalid(format!("{}: {e}", dir.display())))?;
         let mut w = std::io::BufWriter::new(file);
-        let n = write_tab(store, customer_id, tab, view, Format::Csv, &mut w)?;
+        let n = write_tab(store, customer_id, tab, view, Format::Csv, Text::Exact, &mut w)?;
         let file = w.into_inner().map_err(|e| StoreError::Invalid(format!("cannot write: {e}")))?;
         file.sync_all().map_err(|e| StoreError::Invalid(format!("cannot write: {e}")))?;
         std::fs::rename(&tmp, path).map_err(|e| StoreError::Invalid(format!("{}: {e}", path.display())))?;

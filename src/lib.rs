@@ -1,4 +1,7 @@
 //! ardesk: an accounts-receivable desk for the terminal.
+// Text leaves for the terminal only through the edges that clean it
+// (`commands::out`, and the screen's `ui::draw`).
+#![cfg_attr(not(test), warn(clippy::print_stdout, clippy::print_stderr))]
 
 pub mod app;
 pub mod cli;

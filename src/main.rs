@@ -1,38 +1,98 @@
 //! Start-up: error reporting, CLI, the store, then the TUI or a subcommand.
+// Messages go through `commands::out`, which cleans them.
+#![warn(clippy::print_stdout, clippy::print_stderr)]
 
 use ardesk::cli::{Cli, Command};
 use ardesk::commands;
+use ardesk::commands::out;
 use ardesk::domain::columns::Tab;
 use ardesk::domain::date::resolve_today;
+use ardesk::domain::text::clean;
 use ardesk::store::{OpenMode, Store};
+use chrono::NaiveDate;
 use clap::Parser;
 use color_eyre::eyre::{Result, eyre};
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    out::end_quietly_on_closed_pipe();
     if let Err(e) = color_eyre::install() {
-        eprintln!("ardesk: {e}");
+        out::say(&e.to_string());
     }
     match run() {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("ardesk: {e}");
-            for cause in e.chain().skip(1) {
-                eprintln!("  caused by: {cause}");
-            }
+            out::report(&e);
             ExitCode::from(2)
         }
     }
 }
 
+/// Whether the command prints data for programs (JSON, CSV), which goes
+/// out exactly as stored to a file or a pipe; everything else is text for
+/// people, always cleaned.
+fn prints_data(command: &Option<Command>) -> bool {
+    match command {
+        Some(Command::Customers { json } | Command::Customer { json, .. } | Command::Config { json, .. }) => *json,
+        Some(
+            Command::Invoices(_)
+            | Command::Contracts(_)
+            | Command::Payments(_)
+            | Command::Contacts(_)
+            | Command::Documents(_)
+            | Command::Activity(_)
+            | Command::Export { .. },
+        ) => true,
+        _ => false,
+    }
+}
+
 fn run() -> Result<ExitCode> {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return Ok(out::usage(&e)),
+    };
     let today = resolve_today(cli.global.today).map_err(|e| eyre!(e))?;
-    let mut out = std::io::stdout().lock();
+    let tty = std::io::stdout().is_terminal();
+    let next = {
+        let stdout = std::io::BufWriter::new(std::io::stdout().lock());
+        let mut out: Box<dyn Write> =
+            if prints_data(&cli.command) && !tty { Box::new(stdout) } else { Box::new(out::Shown::new(stdout)) };
+        let next = command(&cli, today, tty, &mut out)?;
+        out.flush()?;
+        next
+        // Standard output is unlocked here: the TUI (and its watchdog
+        // thread, on the way out) writes to it.
+    };
+    match next {
+        Next::Exit(code) => Ok(code),
+        Next::Tui(store) => {
+            ardesk::tui::check_terminal()?;
+            let size = ratatui::layout::Rect::default();
+            let mut app = ardesk::app::App::new(*store, today, size)?;
+            app.start_worker();
+            if let Some(spec) = &cli.customer {
+                let id = app.store.resolve_customer(spec)?;
+                app.open_customer(id);
+            }
+            ardesk::tui::run(&mut app)?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+enum Next {
+    Exit(ExitCode),
+    /// No subcommand: open the TUI on this store.
+    Tui(Box<Store>),
+}
+
+fn command(cli: &Cli, today: NaiveDate, tty: bool, mut out: &mut dyn Write) -> Result<Next> {
     if let Some(Command::Demo { invoices, force }) = &cli.command {
         let path = cli.global.db.clone().unwrap_or_else(commands::demo_db_path);
         commands::demo(&path, *invoices, *force, today, &mut out)?;
-        return Ok(ExitCode::SUCCESS);
+        return Ok(Next::Exit(ExitCode::SUCCESS));
     }
     let path = match (&cli.global.db, cli.demo) {
         (Some(p), _) => p.clone(),
@@ -45,58 +105,47 @@ fn run() -> Result<ExitCode> {
     if let Some(Command::Check) = &cli.command {
         // As the file is: never created, upgraded or written.
         let ok = commands::check(&path, today, &mut out)?;
-        return Ok(if ok { ExitCode::SUCCESS } else { ExitCode::from(1) });
+        return Ok(Next::Exit(if ok { ExitCode::SUCCESS } else { ExitCode::from(1) }));
     }
     if let Some(Command::Upgrade { set_aside }) = &cli.command {
         let ok = commands::upgrade(&path, *set_aside, &mut out)?;
-        return Ok(if ok { ExitCode::SUCCESS } else { ExitCode::from(1) });
+        return Ok(Next::Exit(if ok { ExitCode::SUCCESS } else { ExitCode::from(1) }));
     }
     let mode = if cli.global.no_create { OpenMode::MustExist } else { OpenMode::Create };
     let created = !path.exists();
     let mut store = Store::open(&path, mode)?;
     if created {
-        eprintln!("ardesk: created a new, empty database at {}", path.display());
+        out::say(&format!("created a new, empty database at {}", clean(&path.display().to_string())));
     }
-    match cli.command {
-        Some(Command::Customers { json }) => commands::customers(&store, today, json, &mut out)?,
-        Some(Command::Customer { id, json }) => commands::customer(&store, &id, today, json, &mut out)?,
-        Some(Command::Invoices(a)) => commands::tab_rows(&store, Tab::Invoices, &a, today, &mut out)?,
-        Some(Command::Contracts(a)) => commands::tab_rows(&store, Tab::Contracts, &a, today, &mut out)?,
-        Some(Command::Payments(a)) => commands::tab_rows(&store, Tab::Payments, &a, today, &mut out)?,
-        Some(Command::Contacts(a)) => commands::tab_rows(&store, Tab::Contacts, &a, today, &mut out)?,
-        Some(Command::Documents(a)) => commands::tab_rows(&store, Tab::Documents, &a, today, &mut out)?,
-        Some(Command::Activity(a)) => commands::tab_rows(&store, Tab::Activity, &a, today, &mut out)?,
+    match &cli.command {
+        Some(Command::Customers { json }) => commands::customers(&store, today, *json, &mut out)?,
+        Some(Command::Customer { id, json }) => commands::customer(&store, id, today, *json, &mut out)?,
+        Some(Command::Invoices(a)) => commands::tab_rows(&store, Tab::Invoices, a, today, tty, &mut out)?,
+        Some(Command::Contracts(a)) => commands::tab_rows(&store, Tab::Contracts, a, today, tty, &mut out)?,
+        Some(Command::Payments(a)) => commands::tab_rows(&store, Tab::Payments, a, today, tty, &mut out)?,
+        Some(Command::Contacts(a)) => commands::tab_rows(&store, Tab::Contacts, a, today, tty, &mut out)?,
+        Some(Command::Documents(a)) => commands::tab_rows(&store, Tab::Documents, a, today, tty, &mut out)?,
+        Some(Command::Activity(a)) => commands::tab_rows(&store, Tab::Activity, a, today, tty, &mut out)?,
         Some(Command::Import { source, object, dry_run, allow_test_mode, skip_bad_rows, files }) => {
-            return commands::import(
+            return Ok(Next::Exit(commands::import(
                 &mut store,
-                source,
-                object,
-                dry_run,
-                allow_test_mode,
-                skip_bad_rows,
-                &files,
+                source.clone(),
+                object.clone(),
+                *dry_run,
+                *allow_test_mode,
+                *skip_bad_rows,
+                files,
                 &mut out,
-            );
+            )?));
         }
         Some(Command::Export { customer, out: file, .. }) => {
-            commands::export_json(&store, &customer, file.as_deref(), &mut out)?
+            commands::export_json(&store, customer, file.as_deref(), &mut out)?
         }
         Some(Command::Config { key, value, unset, json }) => {
-            commands::config(&mut store, key.as_deref(), value.as_deref(), unset, json, &mut out)?
+            commands::config(&mut store, key.as_deref(), value.as_deref(), *unset, *json, &mut out)?
         }
         Some(Command::Check | Command::Demo { .. } | Command::Upgrade { .. }) => {}
-        None => {
-            ardesk::tui::check_terminal()?;
-            drop(out);
-            let size = ratatui::layout::Rect::default();
-            let mut app = ardesk::app::App::new(store, today, size)?;
-            app.start_worker();
-            if let Some(spec) = &cli.customer {
-                let id = app.store.resolve_customer(spec)?;
-                app.open_customer(id);
-            }
-            ardesk::tui::run(&mut app)?;
-        }
+        None => return Ok(Next::Tui(Box::new(store))),
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(Next::Exit(ExitCode::SUCCESS))
 }

@@ -17,7 +17,9 @@ fn hyperlink(terminal: &mut ratatui::DefaultTerminal, app: &App, url: &str) -> R
     let Some(crate::app::dialog::Dialog::Link { label, .. }) = app.dialogs.last() else { return Ok(()) };
     let size = terminal.size()?;
     let at = crate::ui::popup::link_label_area(ratatui::layout::Rect::new(0, 0, size.width, size.height), label);
-    let text: String = label.chars().take(at.width as usize).collect();
+    // Written past ratatui, so cleaned and cut here as a cell would be.
+    let label = crate::domain::text::clean(label);
+    let text = crate::domain::text::ellipsize(&label, at.width as usize);
     let out = terminal.backend_mut();
     write!(out, "\x1b]52;c;{}\x07", base64(url.as_bytes()))?;
     write!(out, "\x1b[{};{}H\x1b]8;;{url}\x1b\\{text}\x1b]8;;\x1b\\", at.y + 1, at.x + 1)?;
@@ -57,10 +59,12 @@ pub fn check_terminal() -> Result<()> {
 }
 
 pub fn run(app: &mut App) -> Result<()> {
-    // SIGTERM (kill), SIGHUP (the SSH connection dropped) and SIGQUIT end
-    // the loop like `q` does, so the terminal is restored on the way out.
+    // SIGTERM (kill), SIGHUP (the SSH connection dropped), SIGQUIT and
+    // SIGINT (`kill -INT`; Ctrl-C is a key in raw mode) end the loop like
+    // `q` does, so the terminal is restored on the way out.
     let stop = Arc::new(AtomicBool::new(false));
-    for sig in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGHUP, signal_hook::consts::SIGQUIT] {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM};
+    for sig in [SIGTERM, SIGHUP, SIGQUIT, SIGINT] {
         signal_hook::flag::register(sig, stop.clone())?;
     }
     // ratatui::init installs a panic hook that restores the terminal first.

@@ -9,8 +9,9 @@ use ardesk::domain::date::parse_date;
 use ardesk::domain::edit::{check_email, check_phone, parse_terms};
 use ardesk::domain::filter::{date_range, parse};
 use ardesk::domain::money::{Money, parse_amount};
-use ardesk::domain::text::clean;
+use ardesk::domain::text::{clean, is_plain, width};
 use proptest::prelude::*;
+use unicode_segmentation::UnicodeSegmentation;
 
 fn currencies() -> impl Strategy<Value = Currency> {
     prop::sample::select(vec![Currency::USD, Currency::JPY, "KWD".parse().unwrap(), Currency::EUR])
@@ -78,6 +79,26 @@ proptest! {
     fn cleaned_text_has_no_controls(s in any::<String>()) {
         let shown = clean(&s);
         prop_assert!(!shown.chars().any(|c| c.is_control()));
-        prop_assert_eq!(shown.chars().count(), s.chars().count(), "one visible stand-in per character");
+        // Every cluster is one every terminal draws as wide as ratatui
+        // measures it, cleaning twice changes nothing, and text without
+        // controls keeps its width.
+        prop_assert!(shown.graphemes(true).all(is_plain), "{:?}", shown);
+        prop_assert_eq!(clean(&shown), shown.clone());
+        let bidi = |c: char| matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+        if !s.chars().any(|c| c.is_control() || bidi(c)) {
+            prop_assert_eq!(width(&shown), width(&s), "{:?} → {:?}", s, shown);
+        }
+    }
+
+    #[test]
+    fn cleaned_emoji_sequences_keep_their_width(s in "[ae1\u{301}\u{200d}\u{fe0f}\u{20e3}\u{1f3fd}\u{1f1e6}-\u{1f1ff}\u{1f468}\u{1f469}\u{2764}\u{ff76}\u{ff9e}\u{ff9f}\u{682a}\u{e0067}\u{e007f}]{0,12}") {
+        let shown = clean(&s);
+        prop_assert!(shown.graphemes(true).all(is_plain), "{:?} → {:?}", s, shown);
+        prop_assert_eq!(width(&shown), width(&s), "{:?} → {:?}", s, shown);
+    }
+
+    #[test]
+    fn cleaned_controls_stand_in_one_for_one(s in "[ -~\u{0}-\u{1f}\u{7f}-\u{9f}]*") {
+        prop_assert_eq!(clean(&s).chars().count(), s.chars().count(), "one visible stand-in per character");
     }
 }

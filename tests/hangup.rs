@@ -100,3 +100,21 @@ fn a_dropped_terminal_ends_ardesk_within_seconds() {
         std::thread::sleep(Duration::from_millis(50));
     }
 }
+
+/// `kill -INT` (Ctrl-C is a key in raw mode, so SIGINT only comes from
+/// outside) restores the terminal as SIGTERM, SIGHUP and SIGQUIT do: it used
+/// to kill ardesk on the alternate screen with the cursor hidden and the tty
+/// left raw.
+#[test]
+fn sigint_restores_the_terminal() {
+    let db = support::demo_db().to_str().unwrap().to_string();
+    let mut tui = support::Tui::start(&["--db", &db, "--today", support::TODAY], 80, 24);
+    tui.wait_for("Customers (");
+    assert!(!tui.line_mode(), "ardesk runs in raw mode");
+    tui.signal("INT");
+    assert_eq!(tui.wait_exit(), 0, "SIGINT ends ardesk cleanly");
+    let raw = tui.wait_raw("\x1b[?1049l");
+    assert!(raw.contains("\x1b[?1049l"), "the alternate screen is left");
+    assert!(raw.rfind("\x1b[?25h") > raw.rfind("\x1b[?25l"), "the cursor is shown again");
+    assert!(tui.line_mode(), "canonical input and echo are back on");
+}

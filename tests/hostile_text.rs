@@ -29,6 +29,19 @@ const HOSTILE: &[&str] = &[
 
 fn store() -> Store {
     let mut store = Store::open_in_memory().unwrap();
+    seed(&mut store);
+    store
+}
+
+/// The same database in a file, for the real binary.
+fn hostile_db(dir: &std::path::Path) -> String {
+    let path = dir.join("hostile.db");
+    let mut store = Store::open(&path, ardesk::store::OpenMode::Create).unwrap();
+    seed(&mut store);
+    path.to_str().unwrap().to_string()
+}
+
+fn seed(store: &mut Store) {
     let s = store.seeder().unwrap();
     let long = "Long ".repeat(2_000);
     for (i, name) in HOSTILE.iter().chain(std::iter::once(&long.as_str())).enumerate() {
@@ -69,7 +82,6 @@ fn store() -> Store {
         .unwrap();
     }
     s.commit().unwrap();
-    store
 }
 
 /// A terminal that keeps every byte written to it.
@@ -143,7 +155,16 @@ fn hostile_text_is_stored_and_exported_exactly() {
         filter: Default::default(),
         today: d("2026-03-01"),
     };
-    ardesk::export::write_tab(&store, 1, Tab::Contacts, &view, ardesk::export::Format::Csv, &mut out).unwrap();
+    ardesk::export::write_tab(
+        &store,
+        1,
+        Tab::Contacts,
+        &view,
+        ardesk::export::Format::Csv,
+        ardesk::export::Text::Exact,
+        &mut out,
+    )
+    .unwrap();
     let mut r = csv::Reader::from_reader(out.as_slice());
     let row = r.records().next().unwrap().unwrap();
     assert_eq!(&row[0], HOSTILE[0], "exported exactly, quoted by CSV");
@@ -173,4 +194,181 @@ fn hostile_cells_in_an_import_report_reach_the_terminal_inert() {
     let screen = render(&app, 120, 40);
     assert!(screen.contains("Import refused") && screen.contains("invoices.csv:2"), "{screen}");
     assert!(screen.contains("is not an amount"), "{screen}");
+}
+
+/// What reaches a terminal from the command line: nothing that acts on it.
+/// Line breaks are the only control characters left; C1 controls and bidi
+/// controls are gone too.
+fn assert_inert(what: &str, bytes: &[u8]) {
+    let text = String::from_utf8_lossy(bytes);
+    for c in text.chars() {
+        let bidi =
+            matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+        let acts = bidi || (c.is_control() && c != '\n');
+        assert!(!acts, "{what}: {c:?} reached the terminal in {text:?}");
+    }
+}
+
+/// Runs the real binary; returns (exit code, stdout, stderr) as bytes.
+fn ardesk(args: &[&std::ffi::OsStr]) -> (i32, Vec<u8>, Vec<u8>) {
+    let out = std::process::Command::new(support::bin()).args(args).output().unwrap();
+    (out.status.code().unwrap_or(-1), out.stdout, out.stderr)
+}
+
+fn os(s: &str) -> &std::ffi::OsStr {
+    std::ffi::OsStr::new(s)
+}
+
+/// Every message that quotes a file name, a cell, an id or a value — from
+/// the importer, the store, the argument parser or ardesk itself, on
+/// standard error or in the report on standard output — shows the hostile
+/// strings inert (`␛`), never raw: they used to write the clipboard (OSC
+/// 52) and the window title (OSC 0).
+#[test]
+fn messages_that_quote_hostile_text_are_inert() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = hostile_db(dir.path());
+    let mut seen = 0;
+    let mut check = |what: String, args: Vec<std::ffi::OsString>, quoted: bool| {
+        let args: Vec<&std::ffi::OsStr> = args.iter().map(|a| a.as_os_str()).collect();
+        let (code, out, err) = ardesk(&args);
+        assert_ne!(code, -1, "{what}: killed");
+        assert_inert(&format!("{what} (stderr)"), &err);
+        // Data (CSV) to a pipe is exact, by design; people's output is not.
+        if !what.starts_with("--filter") {
+            assert_inert(&format!("{what} (stdout)"), &out);
+        }
+        if quoted {
+            let both = format!("{}{}", String::from_utf8_lossy(&out), String::from_utf8_lossy(&err));
+            assert!(both.contains('␛') || both.contains('\u{fffd}') || both.contains('␇'), "{what}: {both}");
+        }
+        seen += 1;
+    };
+    let base = |extra: &[&str]| -> Vec<std::ffi::OsString> {
+        let mut v: Vec<std::ffi::OsString> =
+            vec!["--db".into(), db.clone().into(), "--today".into(), "2026-03-01".into()];
+        v.extend(extra.iter().map(|s| s.into()));
+        v
+    };
+
+    // A file whose first row sets the clipboard and the window title:
+    // "unknown format … the first row starts: …".
+    let osc = dir.path().join("osc.csv");
+    std::fs::write(&osc, "\x1b]52;c;ZWNobyBwd25lZA==\x07,\x1b]0;pwned\x07,x\nr,s,t\n").unwrap();
+    let mut a = base(&["import"]);
+    a.push(osc.clone().into());
+    check("unknown format".into(), a, true);
+
+    // Every hostile string, in two groups so a file name stays under 255
+    // bytes (and one process run a path and group).
+    let groups = [HOSTILE[..3].join(" | "), HOSTILE[3..].join(" | ")];
+    for (i, h) in groups.iter().enumerate() {
+        let name: String = h.replace(['/', '\0'], "_");
+        // Arguments cannot hold NUL.
+        let arg = h.replace('\0', "_");
+        let h = arg.as_str();
+        // No such file.
+        let mut a = base(&["import"]);
+        a.push(dir.path().join(format!("{name}.csv")).into());
+        check(format!("missing file {i}"), a, true);
+        // A directory.
+        let sub = dir.path().join(format!("dir-{i}-{name}"));
+        std::fs::create_dir_all(&sub).unwrap();
+        let mut a = base(&["import"]);
+        a.push(sub.clone().into());
+        check(format!("directory {i}"), a, true);
+        // NUL bytes.
+        let nul = dir.path().join(format!("nul-{i}-{name}.csv"));
+        std::fs::write(&nul, b"id,Name\0\n1,x\n").unwrap();
+        let mut a = base(&["import"]);
+        a.push(nul.into());
+        check(format!("nul file {i}"), a, true);
+        // Not valid JSON, quoting the value it stumbled on.
+        let json = dir.path().join(format!("bad-{i}-{name}.json"));
+        std::fs::write(&json, format!("{{\"data\": [{h:?} {}]}}", h.replace('"', ""))).unwrap();
+        let mut a = base(&["import"]);
+        a.push(json.into());
+        check(format!("bad json {i}"), a, true);
+        // A database that does not exist, with --no-create.
+        let missing = dir.path().join(format!("none-{i}-{name}.db"));
+        let a = vec!["--no-create".into(), "--db".into(), missing.into_os_string(), "customers".into()];
+        check(format!("--no-create {i}"), a, true);
+        // Ids and values from the command line, echoed in refusals.
+        check(format!("customer stripe:… {i}"), base(&["customer", &format!("stripe:{h}")]), true);
+        check(format!("customer id {i}"), base(&["customer", h]), true);
+        check(format!("invoices --customer {i}"), base(&["invoices", "--customer", h]), true);
+        check(format!("--filter {i}"), base(&["invoices", "--customer", "1", "--filter", h]), false);
+        check(format!("config key {i}"), base(&["config", h]), true);
+        // clap quotes the bad value with escape sequences stripped.
+        check(format!("--today {i}"), base(&["customers", "--today", h]), false);
+        check(format!("export --out {i}"), base(&["export", "--customer", "1", "--out", &db]), false);
+        // People's output of the data itself.
+    }
+    for id in 1..=HOSTILE.len() {
+        // The last one has nothing to neutralise.
+        check(format!("customer {id}"), base(&["customer", &id.to_string()]), id < HOSTILE.len());
+    }
+    check("customers".into(), base(&["customers"]), true);
+    check("check".into(), base(&["check"]), false);
+    // The import report lists refused rows with the bad cell quoted.
+    let file = dir.path().join("invoices.csv");
+    let header = "id,Amount Due,Billing,Closed,Currency,Customer,Date (UTC),Due Date (UTC),Number,Paid,Subscription,\
+                  Subtotal,Total Discount Amount,Applied Coupons,Tax,Tax Percent,Total,Amount Paid,Status";
+    let row = "in_X,\"\x1b]52;c;ZWNobw==\x07\",send_invoice,false,usd,cus_X,2026-01-05 09:00,2026-02-04 09:00,\
+               \"\x1b[2JX-1\",false,,1.00,0.00,,,,1.00,0.00,open";
+    std::fs::write(&file, format!("{header}\n{row}\n")).unwrap();
+    let mut a = base(&["import", "--dry-run"]);
+    a.push(file.into());
+    check("import report".into(), a, true);
+    assert!(seen > 30);
+}
+
+/// `ardesk invoices … --format csv` (and JSON) to a terminal shows stored
+/// escapes as the screen does; to a pipe it writes them exactly. The CSV
+/// used to clear the screen and write the clipboard.
+#[test]
+fn csv_and_json_to_a_terminal_show_controls_and_to_a_pipe_keep_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = hostile_db(dir.path());
+    for (id, cmd, format) in [
+        ("1", "invoices", "csv"),
+        ("2", "contacts", "csv"),
+        ("3", "payments", "csv"),
+        ("4", "contacts", "json"),
+        ("5", "invoices", "json"),
+    ] {
+        let args = ["--db", &db, "--today", "2026-03-01", cmd, "--customer", id, "--format", format];
+        let mut tui = support::Tui::start(&args, 200, 50);
+        assert_eq!(tui.wait_exit(), 0, "{cmd} {id}");
+        let raw = tui.wait_raw("\n");
+        // The terminal turns \n into \r\n; nothing else may act on it.
+        assert_inert(
+            &format!("{cmd} --customer {id} --format {format} on a terminal"),
+            raw.replace('\r', "").as_bytes(),
+        );
+        let name = HOSTILE[id.parse::<usize>().unwrap() - 1];
+        let shown = ardesk::domain::text::clean(name);
+        if format == "csv" {
+            assert!(raw.contains(shown.as_ref()), "{cmd} {id}: {shown:?} is shown in {raw:?}");
+        }
+        let (code, out, err) = ardesk(&args.map(os));
+        assert_eq!(code, 0, "{}", String::from_utf8_lossy(&err));
+        let text = String::from_utf8(out).unwrap();
+        let exact = match format {
+            "csv" => csv::Reader::from_reader(text.as_bytes())
+                .records()
+                .map(|r| r.unwrap().iter().map(str::to_string).collect::<Vec<_>>())
+                .any(|r| r.iter().any(|v| v == name || v.starts_with(name))),
+            _ => {
+                let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+                v.as_array().unwrap().iter().any(|o| {
+                    o.as_object()
+                        .unwrap()
+                        .values()
+                        .any(|v| v.as_str().is_some_and(|s| s == name || s.starts_with(name)))
+                })
+            }
+        };
+        assert!(exact, "{cmd} {id} {format}: to a pipe the stored text goes out exactly:\n{text}");
+    }
 }

@@ -54,6 +54,31 @@ fn search_narrows_the_list() {
     assert!(s.contains("1 of 2"), "{s}");
 }
 
+/// The empty list's hint says Esc clears the search; Esc does, instead of
+/// quitting (it used to quit), both with the search field open and after
+/// Enter closed it; the hint's key comes from the key table.
+#[test]
+fn esc_clears_the_search_as_the_hint_says() {
+    let mut app = app(80, 24);
+    press(&mut app, &["/", "type:zzz"]);
+    let s = render(&app, 80, 24);
+    assert!(s.contains("No customer matches the search. Esc clears it."), "{s}");
+    press(&mut app, &["Esc"]);
+    let s = render(&app, 80, 24);
+    assert!(!app.quit && s.contains("Acme Corp") && s.contains("2 of 2"), "{s}");
+
+    press(&mut app, &["/", "type:zzz", "Enter"]);
+    let s = render(&app, 80, 24);
+    assert!(s.contains("No customer matches the search. Esc clears it."), "{s}");
+    assert!(s.contains("Esc clear search"), "the footer says so too:\n{s}");
+    press(&mut app, &["Esc"]);
+    let s = render(&app, 80, 24);
+    assert!(!app.quit, "Esc cleared the search instead of quitting:\n{s}");
+    assert!(s.contains("Acme Corp") && s.contains("2 of 2") && !s.contains("search \""), "{s}");
+    press(&mut app, &["Esc"]);
+    assert!(app.quit, "with no search, Esc goes back (quits the list) as before");
+}
+
 #[test]
 fn no_panic_at_any_size() {
     let mut app = app(80, 24);

@@ -11,6 +11,8 @@ pub enum Context {
     /// Anywhere without a dialog, after everything else had its chance.
     Global,
     Customers,
+    /// The customers list while a search is in force (its field closed).
+    Searched,
     /// The customer page, whatever the tab.
     Customer,
     Invoices,
@@ -99,6 +101,7 @@ pub static BINDINGS: &[Binding] = &[
     b(Help, &[code(Down), k('j')], "↓/j", Action::Down, "scroll", false),
     b(Help, &[code(Up), k('k')], "↑/k", Action::Up, "scroll", false),
     // Customers list.
+    b(Searched, &[code(Esc)], "Esc", Action::InputCancel, "clear search", true),
     b(Customers, &[code(Enter)], "Enter", Action::Open, "open customer", true),
     b(Customers, &[k('/')], "/", Action::Search, "search", true),
     b(Customers, &[k('s')], "s", Action::SortNext, "sort", true),
@@ -173,6 +176,12 @@ pub fn footer(contexts: &[Context]) -> Vec<(&'static str, &'static str)> {
         .collect()
 }
 
+/// How the key for `action` in `ctx` is written, for text that tells the
+/// user which key to press: from the table, so it cannot drift.
+pub fn label(ctx: Context, action: Action) -> &'static str {
+    BINDINGS.iter().find(|b| b.ctx == ctx && b.action == action).map_or("?", |b| b.label)
+}
+
 /// Every binding of the contexts, for the help overlay.
 pub fn help(contexts: &[Context]) -> Vec<(&'static str, &'static str)> {
     contexts.iter().flat_map(|ctx| BINDINGS.iter().filter(move |b| b.ctx == *ctx)).map(|b| (b.label, b.hint)).collect()
@@ -207,6 +216,14 @@ mod tests {
         assert_eq!(f[0], ("Enter", "open customer"));
         assert!(f.contains(&("?", "help")));
         assert!(!footer(&[Input]).contains(&("?", "help")));
+    }
+
+    #[test]
+    fn esc_clears_a_search_before_it_goes_back() {
+        let esc = key(Esc, KeyModifiers::NONE);
+        assert_eq!(lookup(&[Searched, Customers, Global], &esc).map(|a| a.0), Some(Action::InputCancel));
+        assert_eq!(lookup(&[Customers, Global], &esc).map(|a| a.0), Some(Action::Back));
+        assert_eq!(label(Searched, Action::InputCancel), "Esc");
     }
 
     #[test]

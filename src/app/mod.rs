@@ -205,6 +205,9 @@ impl App {
         match self.screens.last() {
             Some(Screen::Customers(s)) if s.input.is_some() => vec![Context::Input],
             Some(Screen::Customer(p)) if p.filter_input.is_some() => vec![Context::Input],
+            Some(Screen::Customers(s)) if !s.query.is_empty() => {
+                vec![Context::Searched, Context::Customers, Context::Global]
+            }
             Some(Screen::Customer(p)) => {
                 let tab = match p.tab {
                     Tab::Invoices => Context::Invoices,

@@ -2,10 +2,10 @@
 
 use super::tabs::currency;
 use super::{Result, Store, StoreError};
-use crate::domain::Money;
 use crate::domain::date::iso;
 use crate::domain::model::{Customer, CustomerListRow, Organization};
 use crate::domain::status::ImportSource;
+use crate::domain::{Currency, Money};
 use chrono::NaiveDate;
 use rusqlite::{OptionalExtension, Row};
 
@@ -53,31 +53,63 @@ impl Store {
     /// Every customer with outstanding and overdue in their own currency,
     /// read from the summaries (one index range per customer).
     pub fn customer_list(&self, today: NaiveDate) -> Result<Vec<CustomerListRow>> {
-        let mut stmt = self.conn().prepare_cached(
-            "SELECT c.id, c.name, coalesce(c.legal_name, ''), c.import_source, c.currency, c.invoices_paused, c.portal,
+        let mut rows = Vec::new();
+        self.each_customer(today, |c, outstanding, overdue| {
+            rows.push(CustomerListRow {
+                id: c.id,
+                name: c.name,
+                legal_name: c.legal_name,
+                import_source: c.import_source,
+                currency: c.currency,
+                invoices_paused: c.invoices_paused,
+                portal: c.portal,
+                outstanding,
+                overdue,
+            });
+            Ok::<_, StoreError>(())
+        })?;
+        Ok(rows)
+    }
+
+    /// Every customer in `customer_list`'s order, with its outstanding and
+    /// overdue, handed to `f` one at a time, so a list of any length is
+    /// written out in constant memory.
+    pub fn each_customer<E: From<StoreError>>(
+        &self,
+        today: NaiveDate,
+        mut f: impl FnMut(Customer, Money, Money) -> std::result::Result<(), E>,
+    ) -> std::result::Result<(), E> {
+        let sql = format!(
+            "SELECT {CUSTOMER_COLS},
                     coalesce((SELECT outstanding_minor FROM customer_summary s
                               WHERE s.customer_id = c.id AND s.currency = c.currency), 0),
                     coalesce((SELECT sum(open_minor) FROM customer_due_summary d
                               WHERE d.customer_id = c.id AND d.currency = c.currency AND d.due_date < ?1), 0)
-             FROM customers c ORDER BY c.name COLLATE NOCASE, c.id",
+             FROM customers c ORDER BY c.name COLLATE NOCASE, c.id"
+        );
+        let mut stmt = self.conn().prepare_cached(&sql).map_err(StoreError::from)?;
+        let mut rows = stmt.query([iso(today)]).map_err(StoreError::from)?;
+        while let Some(r) = rows.next().map_err(StoreError::from)? {
+            let c = map_customer(r).map_err(StoreError::from)?;
+            let outstanding = Money::new(r.get(11).map_err(StoreError::from)?, c.currency);
+            let overdue = Money::new(r.get(12).map_err(StoreError::from)?, c.currency);
+            f(c, outstanding, overdue)?;
+        }
+        Ok(())
+    }
+
+    /// The largest customer id and, per currency, the largest outstanding
+    /// balance of a customer in its own currency (overdue is a part of it):
+    /// what a table of every customer needs to size its columns before the
+    /// first row is written.
+    pub fn customer_list_extent(&self) -> Result<(i64, Vec<(Currency, i64)>)> {
+        let max_id: i64 = self.conn().query_row("SELECT coalesce(max(id), 0) FROM customers", [], |r| r.get(0))?;
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT s.currency, max(abs(s.outstanding_minor)) FROM customer_summary s
+             JOIN customers c ON c.id = s.customer_id AND c.currency = s.currency GROUP BY s.currency",
         )?;
-        let rows = stmt
-            .query_map([iso(today)], |r| {
-                let cur = currency(r, 4)?;
-                Ok(CustomerListRow {
-                    id: r.get(0)?,
-                    name: r.get(1)?,
-                    legal_name: r.get(2)?,
-                    import_source: r.get::<_, Option<String>>(3)?.and_then(|s| ImportSource::from_db(&s)),
-                    currency: cur,
-                    invoices_paused: r.get(5)?,
-                    portal: r.get(6)?,
-                    outstanding: Money::new(r.get(7)?, cur),
-                    overdue: Money::new(r.get(8)?, cur),
-                })
-            })?
-            .collect::<rusqlite::Result<_>>()?;
-        Ok(rows)
+        let most = stmt.query_map([], |r| Ok((currency(r, 0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+        Ok((max_id, most))
     }
 
     pub fn customer(&self, id: i64) -> Result<Customer> {

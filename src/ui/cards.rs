@@ -2,12 +2,12 @@
 
 use super::theme::Theme;
 use crate::domain::metrics::Metrics;
+use crate::domain::text::width;
 use crate::store::CustomerFigures;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Paragraph};
-use unicode_width::UnicodeWidthStr;
 
 /// What one card says.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -69,8 +69,8 @@ pub fn min_widths(f: &CustomerFigures, show_credit: bool) -> Vec<u16> {
         .iter()
         .map(|c| {
             let gauge = if c.gauge.is_some() { GAUGE_CELLS + 5 } else { 0 };
-            let body = c.value.width().max(c.detail.width()).max(gauge) + 4;
-            (c.title.width() + 2).max(body) as u16
+            let body = width(&c.value).max(width(&c.detail)).max(gauge) + 4;
+            (width(c.title) + 2).max(body) as u16
         })
         .collect()
 }

@@ -4,15 +4,15 @@
 
 use super::theme::Theme;
 use crate::app::keymap::{Context, footer};
+use crate::domain::text::width as cols;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
-use unicode_width::UnicodeWidthStr;
 
 pub fn draw(frame: &mut Frame, area: Rect, contexts: &[Context], theme: &Theme) {
     let items = footer(contexts);
-    let width = |(k, h): &(&str, &str)| k.width() + h.width() + 3;
+    let width = |(k, h): &(&str, &str)| cols(k) + cols(h) + 3;
     let help = items.iter().find(|(k, _)| *k == "?").copied();
     let mut room = (area.width as usize).saturating_sub(help.as_ref().map_or(0, width));
     let mut shown = Vec::new();

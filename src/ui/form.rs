@@ -36,11 +36,10 @@ fn field_height(f: &Field, msg_w: u16) -> u16 {
 /// as `Paragraph` with `Wrap` lays it out (a word longer than the line is
 /// broken).
 fn wrapped_rows(text: &str, width: u16) -> u16 {
-    use unicode_width::UnicodeWidthStr;
     let width = usize::from(width.max(1));
     let (mut rows, mut used) = (1usize, 0usize);
     for word in text.split_whitespace() {
-        let w = word.width();
+        let w = crate::domain::text::width(word);
         let need = if used == 0 { w } else { used + 1 + w };
         if need <= width {
             used = need;

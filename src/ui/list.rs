@@ -50,6 +50,23 @@ fn columns() -> Vec<Column<CustomerListRow, Option<CustomerCol>>> {
     ]
 }
 
+/// What an empty list says, with the keys from the key table.
+fn empty_text(s: &CustomersScreen) -> String {
+    use crate::app::action::Action;
+    use crate::app::keymap::{Context, label};
+    if s.all.is_empty() {
+        format!(
+            "No customers yet: {} creates one, {} imports Stripe, QuickBooks, HubSpot or Salesforce exports.",
+            label(Context::Customers, Action::NewCustomer),
+            label(Context::Customers, Action::Import)
+        )
+    } else if s.input.is_some() {
+        format!("No customer matches the search. {} clears it.", label(Context::Input, Action::InputCancel))
+    } else {
+        format!("No customer matches the search. {} clears it.", label(Context::Searched, Action::InputCancel))
+    }
+}
+
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, s: &CustomersScreen, theme: &Theme) {
     let l = layout::customers(area);
     let title = Line::from(vec![
@@ -66,12 +83,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, s: &CustomersScreen, theme
     frame.render_widget(Paragraph::new(title), l.title);
     let cols = columns();
     let rows: Vec<(usize, &CustomerListRow)> = s.scroll.visible().map(|i| (i, &s.all[s.shown[i]])).collect();
-    let empty = if s.all.is_empty() {
-        "No customers yet: n creates one, I imports Stripe, QuickBooks, HubSpot or Salesforce exports."
-    } else {
-        "No customer matches the search. Esc clears it."
-    };
-    let grid = Grid { columns: &cols, sort: Some((Some(s.sort), s.desc)), rows, selected: s.scroll.selected, empty };
+    let empty = empty_text(s);
+    let grid =
+        Grid { columns: &cols, sort: Some((Some(s.sort), s.desc)), rows, selected: s.scroll.selected, empty: &empty };
     grid::draw(frame, l.table, grid, &CellCtx { today: app.today, selection: None }, theme);
     match &s.input {
         Some(input) => {

@@ -4,6 +4,7 @@ pub mod cards;
 mod footer;
 mod form;
 mod grid;
+mod inert;
 pub mod layout;
 mod list;
 mod page;
@@ -37,4 +38,10 @@ pub fn draw(app: &App, frame: &mut ratatui::Frame) {
             }
         }
     }
+    inert::make_inert(frame.buffer_mut());
+}
+
+/// The columns a line takes, measured as everywhere else (by cluster).
+pub(crate) fn line_width(line: &ratatui::text::Line<'_>) -> usize {
+    line.spans.iter().map(|s| crate::domain::text::width(&s.content)).sum()
 }

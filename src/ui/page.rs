@@ -11,11 +11,11 @@ use crate::domain::Money;
 use crate::domain::columns::Tab;
 use crate::domain::metrics::AGING_LABELS;
 use crate::domain::text::clean;
+use crate::domain::text::width;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
-use unicode_width::UnicodeWidthStr;
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, p: &CustomerPage, theme: &Theme) {
     let show_credit = app.org.show_credit_balance;
@@ -28,11 +28,15 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, p: &CustomerPage, theme: &
     tab_bar(frame, l.tabs, p, theme);
     let ctx = CellCtx { today: app.today, selection: Some(&p.selection) };
     let (filter, _, _) = p.view_state();
-    let empty = |none: &'static str| {
+    let no_match = format!(
+        "Nothing matches the filter ({} to change it).",
+        crate::app::keymap::label(crate::app::keymap::Context::Customer, crate::app::action::Action::Filter)
+    );
+    let empty = |none: &'static str| -> &str {
         if p.searching() {
             "Searching…"
         } else if !filter.is_empty() {
-            "Nothing matches the filter (/ to change it)."
+            &no_match
         } else {
             none
         }
@@ -81,8 +85,8 @@ fn header(frame: &mut Frame, area: Rect, p: &CustomerPage, read_only: bool, them
         Span::raw(" Create Invoice "),
     ];
     let line_area = Rect { height: 1, ..area };
-    let used: usize = left.iter().map(|s| s.content.width()).sum();
-    let act_w: usize = actions.iter().map(|s| s.content.width()).sum();
+    let used: usize = left.iter().map(|s| width(&s.content)).sum();
+    let act_w: usize = actions.iter().map(|s| width(&s.content)).sum();
     frame.render_widget(Paragraph::new(Line::from(left)), line_area);
     if used + act_w + 2 <= area.width as usize {
         frame.render_widget(Paragraph::new(Line::from(actions)).right_aligned(), line_area);
@@ -125,7 +129,7 @@ fn aging(frame: &mut Frame, area: Rect, buckets: &[Money; 5], theme: &Theme) {
         }
         spans
     };
-    let fits = |spans: &Vec<Span>| spans.iter().map(|s| s.content.width()).sum::<usize>() <= area.width as usize;
+    let fits = |spans: &Vec<Span>| spans.iter().map(|s| width(&s.content)).sum::<usize>() <= area.width as usize;
     let line = [(false, true), (false, false), (true, false)]
         .into_iter()
         .map(|(whole, bars)| render(whole, bars))
@@ -148,8 +152,8 @@ fn tab_bar(frame: &mut Frame, area: Rect, p: &CustomerPage, theme: &Theme) {
         spans
     };
     let long = render(false);
-    let width: usize = long.iter().map(|s| s.content.width()).sum();
-    let spans = if width <= area.width as usize { long } else { render(true) };
+    let used: usize = long.iter().map(|s| width(&s.content)).sum();
+    let spans = if used <= area.width as usize { long } else { render(true) };
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 

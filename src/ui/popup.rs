@@ -27,10 +27,10 @@ fn keys_line(ctx: Context, theme: &Theme) -> Line<'static> {
 }
 
 fn boxed(frame: &mut Frame, area: Rect, title: &str, lines: Vec<Line<'_>>, style: ratatui::style::Style) {
-    let longest = lines.iter().map(Line::width).max().unwrap_or(0) as u16 + 4;
+    let longest = lines.iter().map(super::line_width).max().unwrap_or(0) as u16 + 4;
     let width = longest.clamp(72, 110).min(area.width);
     let inner_w = width.saturating_sub(2).max(1) as usize;
-    let height: usize = lines.iter().map(|l| l.width().div_ceil(inner_w).max(1)).sum::<usize>() + 2;
+    let height: usize = lines.iter().map(|l| super::line_width(l).div_ceil(inner_w).max(1)).sum::<usize>() + 2;
     let rect = centered(area, width, height as u16);
     let block =
         Block::bordered().border_type(BorderType::Rounded).border_style(style).title(format!(" {} ", clean(title)));
@@ -64,7 +64,7 @@ pub fn help(frame: &mut Frame, area: Rect, contexts: &[Context], scroll: u16, th
     let rect = centered(area, 90, lines.len() as u16 + 2);
     // Never scroll past the end of the text.
     let inner_w = rect.width.saturating_sub(2).max(1) as usize;
-    let wrapped: usize = lines.iter().map(|l| l.width().div_ceil(inner_w).max(1)).sum();
+    let wrapped: usize = lines.iter().map(|l| super::line_width(l).div_ceil(inner_w).max(1)).sum();
     let scroll = scroll.min(wrapped.saturating_sub(rect.height.saturating_sub(2) as usize) as u16);
     let block = Block::bordered()
         .border_type(BorderType::Rounded)
@@ -104,9 +104,9 @@ pub fn menu(frame: &mut Frame, area: Rect, m: &Menu, theme: &Theme) {
         .enumerate()
         .map(|(i, (label, _))| {
             if i == m.selected {
-                Line::styled(format!("▶ {label}"), theme.selected)
+                Line::styled(format!("▶ {}", clean(label)), theme.selected)
             } else {
-                Line::raw(format!("  {label}"))
+                Line::raw(format!("  {}", clean(label)))
             }
         })
         .collect();
@@ -122,7 +122,7 @@ pub fn link_label_area(area: Rect, label: &str) -> Rect {
     Rect {
         x: rect.x + 1,
         y: rect.y + 1,
-        width: (label.chars().count() as u16).min(rect.width.saturating_sub(2)),
+        width: (crate::domain::text::width(&clean(label)) as u16).min(rect.width.saturating_sub(2)),
         height: 1,
     }
 }
@@ -130,7 +130,7 @@ pub fn link_label_area(area: Rect, label: &str) -> Rect {
 pub fn link(frame: &mut Frame, area: Rect, label: &str, url: &str, theme: &Theme) {
     let rect = centered(area, 72.min(area.width), 7);
     let lines = vec![
-        Line::styled(label.to_string(), theme.key.add_modifier(ratatui::style::Modifier::UNDERLINED)),
+        Line::styled(clean(label).into_owned(), theme.key.add_modifier(ratatui::style::Modifier::UNDERLINED)),
         Line::raw(clean(url).into_owned()),
         Line::styled("Copied to the clipboard (OSC 52; works over SSH where the terminal allows it).", theme.muted),
         Line::raw(""),
