@@ -123,3 +123,15 @@ fn no_color_draws_without_colours() {
     // Selection and headers stay visible through modifiers alone.
     assert!(buf.content().iter().any(|c| c.modifier.contains(ratatui::style::Modifier::REVERSED)));
 }
+
+/// The Activity tab has no keys of its own: the footer lists the page's
+/// keys once (they were listed twice).
+#[test]
+fn the_activity_footer_lists_each_key_once() {
+    let mut app = app(200, 30);
+    press(&mut app, &["Enter", "6"]);
+    let screen = render(&app, 200, 30);
+    let footer = screen.lines().last().unwrap();
+    assert_eq!(footer.matches("filter").count(), 1, "{footer}");
+    assert_eq!(footer.matches("edit customer").count(), 1, "{footer}");
+}

@@ -147,6 +147,29 @@ fn a_drifted_schema_is_named_and_refused_for_writes() {
     }
 }
 
+/// The TUI says so first, in full: the header has room for only the start.
+#[test]
+fn the_tui_opens_a_drifted_database_with_the_reason_in_full() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("drift.db");
+    small_db(&p);
+    tamper(&p, "DROP TRIGGER invoices_summary_insert");
+    let s = Store::open(&p, OpenMode::MustExist).unwrap();
+    let app = ardesk::app::App::new(s, d("2026-12-05"), ratatui::layout::Rect::new(0, 0, 80, 24)).unwrap();
+    let mut term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24)).unwrap();
+    term.draw(|f| ardesk::ui::draw(&app, f)).unwrap();
+    let screen: String = term
+        .backend()
+        .buffer()
+        .content()
+        .chunks(80)
+        .map(|row| row.iter().map(|c| c.symbol()).collect::<String>() + "\n")
+        .collect();
+    assert!(screen.contains("Opened read-only"), "{screen}");
+    assert!(screen.contains("Its schema differs from what this ardesk expects: trigger"), "{screen}");
+    assert!(screen.contains("invoices_summary_insert is missing."), "{screen}");
+}
+
 /// Random bytes changed in the pages after the first (the header and
 /// schema page are covered by `store_open.rs`): `check` either finds the
 /// database consistent (the bytes were in free space) or lists what is

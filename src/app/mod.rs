@@ -86,6 +86,14 @@ impl App {
             import: None,
         };
         app.resize(size);
+        if let Some(why) = app.store.trouble() {
+            let mut chars = why.chars();
+            let why: String = chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default();
+            let text = format!(
+                "{why}.\n\nYou can look at everything; nothing can be changed. `ardesk check` lists every problem."
+            );
+            app.error("Opened read-only", &text);
+        }
         Ok(app)
     }
 
@@ -210,14 +218,15 @@ impl App {
             }
             Some(Screen::Customer(p)) => {
                 let tab = match p.tab {
-                    Tab::Invoices => Context::Invoices,
-                    Tab::Contracts => Context::Contracts,
-                    Tab::Payments => Context::Payments,
-                    Tab::Contacts => Context::Contacts,
-                    Tab::Documents => Context::Documents,
-                    Tab::Activity => Context::Customer,
+                    Tab::Invoices => Some(Context::Invoices),
+                    Tab::Contracts => Some(Context::Contracts),
+                    Tab::Payments => Some(Context::Payments),
+                    Tab::Contacts => Some(Context::Contacts),
+                    Tab::Documents => Some(Context::Documents),
+                    // Activity has no keys of its own: the page's, once.
+                    Tab::Activity => None,
                 };
-                vec![tab, Context::Customer, Context::Global]
+                tab.into_iter().chain([Context::Customer, Context::Global]).collect()
             }
             _ => vec![Context::Customers, Context::Global],
         }

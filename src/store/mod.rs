@@ -158,6 +158,9 @@ pub struct Store {
     epoch: Instant,
     /// Why the database is open read-only, if it is.
     read_only: Option<String>,
+    /// Whether that reason is something wrong with the database itself
+    /// (its schema, its rows, a failed upgrade) rather than permissions.
+    troubled: bool,
 }
 
 /// Why a file can only be read: its permission bits, its directory's
@@ -320,8 +323,10 @@ impl Store {
         };
         let current = found.version == SCHEMA_VERSION;
         let setting_aside = how == How::SetAside && found.can_set_aside && read_only.is_none();
-        if !setting_aside {
-            read_only = read_only.or(found.read_only);
+        let mut troubled = false;
+        if !setting_aside && read_only.is_none() && found.read_only.is_some() {
+            read_only = found.read_only;
+            troubled = true;
         }
         if how == How::Inspect && read_only.is_none() {
             read_only = Some("it is being checked".into());
@@ -339,6 +344,7 @@ impl Store {
                 // Each migration is one transaction: a failed one left the
                 // file at its version, which can still be read.
                 Err(e) if found.version > 0 => {
+                    troubled = true;
                     read_only = Some(format!(
                         "its upgrade from schema version {} to {SCHEMA_VERSION} failed ({e}); it was left as it was",
                         found.version
@@ -365,7 +371,7 @@ impl Store {
             drop(conn);
             conn = connect()?;
         }
-        let store = Store { conn, path: path.to_path_buf(), who, deadline, epoch, read_only };
+        let store = Store { conn, path: path.to_path_buf(), who, deadline, epoch, read_only, troubled };
         store.conn.execute_batch(
             "PRAGMA foreign_keys = ON;
              PRAGMA synchronous = FULL;
@@ -381,12 +387,27 @@ impl Store {
         conn.execute_batch("PRAGMA foreign_keys = ON;")?;
         let (deadline, epoch) = (Arc::new(AtomicU64::new(0)), Instant::now());
         watch(&mut conn, &deadline, epoch)?;
-        Ok(Store { conn, path: PathBuf::from(":memory:"), who: current_user(), deadline, epoch, read_only: None })
+        Ok(Store {
+            conn,
+            path: PathBuf::from(":memory:"),
+            who: current_user(),
+            deadline,
+            epoch,
+            read_only: None,
+            troubled: false,
+        })
     }
 
     /// Why nothing can be written, when the database is open read-only.
     pub fn read_only(&self) -> Option<&str> {
         self.read_only.as_deref()
+    }
+
+    /// The read-only reason when it is a problem of the database itself
+    /// (schema drift, rows past the bounds, a failed upgrade), which the
+    /// user should read in full before anything else.
+    pub fn trouble(&self) -> Option<&str> {
+        self.read_only.as_deref().filter(|_| self.troubled)
     }
 
     pub fn path(&self) -> &Path {
