@@ -422,3 +422,58 @@ fn a_wal_owned_by_another_account_opens_read_only() {
     assert!(err.contains("open read-only") && err.contains("-wal is not writable by you"), "{err}");
     assert!(!err.contains("attempt to write a readonly database"), "{err}");
 }
+
+/// `ardesk check` on each damaged or foreign file above: exit 1 with the
+/// problem listed, never exit 2 with a raw error; the file untouched.
+/// Exit 2 is for a file it could not check at all (missing, a directory).
+#[test]
+fn check_lists_every_damaged_database_as_a_problem() {
+    let dir = tempfile::tempdir().unwrap();
+    let check = |p: &Path| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_ardesk"))
+            .args(["check", "--today", "2026-03-01", "--db"])
+            .arg(p)
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let text = dir.path().join("notes.db");
+    std::fs::write(&text, b"this is a shopping list, not a database\n".repeat(200)).unwrap();
+    let other = dir.path().join("other.db");
+    Connection::open(&other).unwrap().execute_batch("CREATE TABLE recipes(name TEXT);").unwrap();
+    let scribbled = dir.path().join("damaged.db");
+    ardesk_db(&scribbled);
+    let mut b = bytes(&scribbled);
+    b[100..4096].fill(0xA5);
+    std::fs::write(&scribbled, &b).unwrap();
+    let hollow = dir.path().join("hollow.db");
+    Connection::open(&hollow)
+        .unwrap()
+        .execute_batch("PRAGMA application_id = 1095910483; PRAGMA user_version = 1; CREATE TABLE other(x);")
+        .unwrap();
+    let cut = dir.path().join("cut.db");
+    ardesk_db(&cut);
+    let whole = bytes(&cut);
+    std::fs::write(&cut, &whole[..whole.len() / 2]).unwrap();
+    for (p, says) in [
+        (&text, "is not an ardesk database (the file is not an SQLite database)"),
+        (&other, "is not an ardesk database (it holds another program's tables)"),
+        (&scribbled, "is damaged"),
+        (&hollow, "lacks the table(s)"),
+        (&cut, "problem: "),
+    ] {
+        let before = bytes(p);
+        let (code, out, err) = check(p);
+        assert_eq!(code, Some(1), "{}: {out}{err}", p.display());
+        assert!(out.starts_with("problem: ") && out.contains(says), "{}: {out}", p.display());
+        assert!(err.is_empty(), "{}: {err}", p.display());
+        assert!(bytes(p) == before, "{} untouched", p.display());
+    }
+    let (code, _, err) = check(&dir.path().join("missing.db"));
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("does not exist"), "{err}");
+}
