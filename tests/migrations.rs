@@ -58,6 +58,20 @@ fn as_version_1(src: &Path, dst: &Path) {
     c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).unwrap();
 }
 
+/// What version 1 let in and version 2 does not: an amount past the bound
+/// (the issue's 922,337,203,685,477.58) and a year 0100.
+const PAST_THE_BOUNDS: &str =
+    "INSERT INTO invoices(customer_id, number, issue_date, due_date, currency, total_minor, status, created_at)
+     VALUES (1, 'HUGE-1', '2026-01-01', '2026-02-01', 'USD', 92233720368547758, 'open', 'x'),
+            (1, 'OLD-1', '0100-01-01', '0100-02-01', 'USD', 100, 'open', 'x');";
+
+/// Runs `sql` on the file as another program would, and checkpoints.
+fn raw(p: &Path, sql: &str) {
+    let c = Connection::open(p).unwrap();
+    c.execute_batch(sql).unwrap();
+    c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).unwrap();
+}
+
 fn version(p: &Path) -> i64 {
     Connection::open(p).unwrap().query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap()
 }
@@ -236,16 +250,7 @@ fn rows_outside_the_bounds_keep_a_database_at_its_version_read_only() {
     let (made, old) = (dir.path().join("made.db"), dir.path().join("old.db"));
     drop(demo(&made));
     as_version_1(&made, &old);
-    {
-        let c = Connection::open(&old).unwrap();
-        c.execute_batch(
-            "INSERT INTO invoices(customer_id, number, issue_date, due_date, currency, total_minor, status, created_at)
-             VALUES (1, 'HUGE-1', '2026-01-01', '2026-02-01', 'USD', 92233720368547758, 'open', 'x'),
-                    (1, 'OLD-1', '0100-01-01', '0100-02-01', 'USD', 100, 'open', 'x');",
-        )
-        .unwrap();
-        c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).unwrap();
-    }
+    raw(&old, PAST_THE_BOUNDS);
     let before = std::fs::read(&old).unwrap();
     let mut s = Store::open(&old, OpenMode::MustExist).unwrap();
     let why = s.read_only().unwrap().to_string();
@@ -255,14 +260,7 @@ fn rows_outside_the_bounds_keep_a_database_at_its_version_read_only() {
     // Reads work; writes say why they cannot.
     assert_eq!(s.customer(1).unwrap().name, "Acme Corp");
     let c = s.customer(2).unwrap();
-    let edit = ardesk::domain::edit::CustomerEdit {
-        name: "Renamed".into(),
-        legal_name: String::new(),
-        billing_email: String::new(),
-        currency: c.currency,
-        invoices_paused: false,
-        portal: false,
-    };
+    let edit = renamed(&c, "Renamed");
     let err = s.update_customer(2, c.version, &edit).unwrap_err().to_string();
     assert!(err.contains("open read-only") && err.contains("cannot be upgraded"), "{err}");
     // `check` lists the rows.
@@ -282,11 +280,7 @@ fn a_failed_upgrade_leaves_the_database_at_its_version() {
     let (made, old) = (dir.path().join("made.db"), dir.path().join("old.db"));
     drop(demo(&made));
     as_version_1(&made, &old);
-    {
-        let c = Connection::open(&old).unwrap();
-        c.execute_batch("UPDATE contacts SET role = x'00ff' WHERE id = 1;").unwrap();
-        c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).unwrap();
-    }
+    raw(&old, "UPDATE contacts SET role = x'00ff' WHERE id = 1;");
     let s = Store::open(&old, OpenMode::MustExist).unwrap();
     let why = s.read_only().unwrap().to_string();
     assert!(why.contains("upgrade from schema version 1 to 2 failed"), "{why}");
@@ -310,13 +304,12 @@ fn upgrade_set_aside_takes_out_what_cannot_be_kept_and_loses_nothing() {
     let (made, old) = (dir.path().join("made.db"), dir.path().join("old.db"));
     drop(demo(&made));
     as_version_1(&made, &old);
+    raw(&old, PAST_THE_BOUNDS);
     {
         let c = Connection::open(&old).unwrap();
         c.execute_batch(
             "INSERT INTO invoices(customer_id, number, issue_date, due_date, currency, total_minor, status, created_at)
-             VALUES (1, 'HUGE-1', '2026-01-01', '2026-02-01', 'USD', 92233720368547758, 'open', 'x'),
-                    (1, 'OLD-1', '0100-01-01', '0100-02-01', 'USD', 100, 'open', 'x'),
-                    (1, 'NEW-1', '2026-01-01', '2026-02-01', 'USD', 5000, 'open', 'x');
+             VALUES (1, 'NEW-1', '2026-01-01', '2026-02-01', 'USD', 5000, 'open', 'x');
              INSERT INTO payments(customer_id, received_on, amount_minor, currency, status, method, reference, created_at)
              VALUES (1, '1899-12-30', 5000, 'USD', 'succeeded', 'manual', 'EXCEL-ZERO', 'x');
              INSERT INTO applications(invoice_id, payment_id, amount_minor, applied_on, created_at)

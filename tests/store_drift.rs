@@ -130,14 +130,7 @@ fn a_drifted_schema_is_named_and_refused_for_writes() {
         );
         assert_eq!(s.customer(1).unwrap().name, "Drift Ltd", "{what}: reads work");
         let c = s.customer(1).unwrap();
-        let edit = ardesk::domain::edit::CustomerEdit {
-            name: "Renamed".into(),
-            legal_name: String::new(),
-            billing_email: String::new(),
-            currency: c.currency,
-            invoices_paused: false,
-            portal: false,
-        };
+        let edit = renamed(&c, "Renamed");
         let err = s.update_customer(1, c.version, &edit).unwrap_err().to_string();
         assert!(err.contains("open read-only") && err.contains(named), "{what}: {err}");
         drop(s);

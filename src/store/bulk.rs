@@ -280,6 +280,26 @@ mod tests {
         stmt.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect()
     }
 
+    /// An in-memory store with these USD customers, ids from 1.
+    fn with_customers(names: &[&str]) -> Store {
+        let mut store = Store::open_in_memory().unwrap();
+        let s = store.seeder().unwrap();
+        for name in names {
+            s.customer(&crate::store::seed::NewCustomer {
+                name,
+                legal_name: "",
+                billing_email: "",
+                currency: Currency::USD,
+                import: None,
+                invoices_paused: false,
+                portal: false,
+            })
+            .unwrap();
+        }
+        s.commit().unwrap();
+        store
+    }
+
     fn day(d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 1, d).unwrap()
     }
@@ -303,21 +323,7 @@ mod tests {
         };
         let mut results = Vec::new();
         for parts in [1, 4] {
-            let mut store = Store::open_in_memory().unwrap();
-            let s = store.seeder().unwrap();
-            for name in ["One", "Two"] {
-                s.customer(&crate::store::seed::NewCustomer {
-                    name,
-                    legal_name: "",
-                    billing_email: "",
-                    currency: Currency::USD,
-                    import: None,
-                    invoices_paused: false,
-                    portal: false,
-                })
-                .unwrap();
-            }
-            s.commit().unwrap();
+            let mut store = with_customers(&["One", "Two"]);
             let tx = store.conn.transaction().unwrap();
             let mut d = Deltas::default();
             for i in 0..40 {
@@ -341,19 +347,7 @@ mod tests {
     #[test]
     fn sums_past_i64_split_or_are_refused_by_customer() {
         use crate::domain::bounds::{MAX_AMOUNT_MINOR, weighted};
-        let mut store = Store::open_in_memory().unwrap();
-        let s = store.seeder().unwrap();
-        s.customer(&crate::store::seed::NewCustomer {
-            name: "Whale",
-            legal_name: "",
-            billing_email: "",
-            currency: Currency::USD,
-            import: None,
-            invoices_paused: false,
-            portal: false,
-        })
-        .unwrap();
-        s.commit().unwrap();
+        let mut store = with_customers(&["Whale"]);
         let (first, last) =
             (NaiveDate::from_ymd_opt(1900, 1, 1).unwrap(), NaiveDate::from_ymd_opt(2199, 12, 31).unwrap());
         let tx = store.conn.transaction().unwrap();

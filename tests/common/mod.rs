@@ -128,6 +128,19 @@ impl<'s, 'c> Books<'s, 'c> {
     }
 }
 
+/// An edit of `c` that renames it: any save, to see whether saves go
+/// through.
+pub fn renamed(c: &Customer, name: &str) -> ardesk::domain::edit::CustomerEdit {
+    ardesk::domain::edit::CustomerEdit {
+        name: name.into(),
+        legal_name: String::new(),
+        billing_email: String::new(),
+        currency: c.currency,
+        invoices_paused: false,
+        portal: false,
+    }
+}
+
 /// Metrics with nothing in them, to be filled in with `..`.
 pub fn zero_metrics(currency: Currency) -> Metrics {
     let z = Money::zero(currency);
