@@ -1,9 +1,9 @@
 //! `ardesk check`: SQLite's own checks, the money-model invariants, and every
 //! summary recomputed from the raw rows.
 
-use super::oracle::AllParts;
+use super::metrics::AllParts;
 use super::{Result, Store};
-use crate::domain::metrics::MetricParts;
+use crate::domain::metrics::{Conversations, MetricParts, Metrics};
 use chrono::NaiveDate;
 
 /// Invariant queries: each returns one text column describing a violation.
@@ -240,10 +240,21 @@ impl Store {
         keys.dedup();
         let differing: Vec<String> = keys
             .into_iter()
-            .filter(|k| fast.get(*k) != slow.get(*k))
-            .map(|(id, cur)| {
-                let (f, s) = (fast.get(&(*id, cur.clone())), slow.get(&(*id, cur.clone())));
-                format!("customer {id}: summaries in {cur} {f:?} differ from recomputation {s:?}")
+            .filter_map(|k| {
+                let (id, cur) = k;
+                let (f, s) = (fast.get(k), slow.get(k));
+                if f != s {
+                    return Some(format!("customer {id}: summaries in {cur} {f:?} differ from recomputation {s:?}"));
+                }
+                // The same sums: the cards must follow from them the same
+                // way by the formulas and by the oracle's own arithmetic.
+                let (p, currency) = (f?, cur.parse().ok()?);
+                let none = Conversations::default();
+                let (formula, plain) =
+                    (Metrics::from_parts(currency, p, none), super::oracle::cards(currency, p, none));
+                (formula != plain).then(|| {
+                    format!("customer {id}: the cards in {cur} {formula:?} differ from the oracle's {plain:?}")
+                })
             })
             .collect();
         let more = differing.len().saturating_sub(CUSTOMERS_LISTED);

@@ -1,17 +1,57 @@
-//! The metrics computed the straightforward way, from the raw rows only
-//! (never the cached `applied_minor` columns or the summaries). Slow on a
-//! million invoices, and that is the point: it is the oracle that `ardesk
-//! check` and the tests compare the summaries against.
+//! The oracle: the page's figures computed the plain way, to compare the
+//! summaries and the metric formulas against. Everything here is written
+//! apart from `domain::metrics` on purpose, so that a mistake there shows
+//! as a difference here instead of being shared: it reads the raw rows only
+//! (never the cached `applied_minor` columns, never the summaries), sorts
+//! open balances into aging buckets by counting the days past due itself,
+//! draws the 365-day window itself, and derives every card (percent, days
+//! to collect and its rounding, credit, overdue) with its own arithmetic.
+//! Slow on a million invoices, and that is the point.
 
-pub(crate) use super::metrics::AllParts;
-use super::metrics::{PartsByCurrency, Scope, aging_sums, bounds_params, by_currency};
-use super::{Result, Store};
-use crate::domain::date::iso;
-use crate::domain::metrics::collect_window_start;
+use super::metrics::{AllParts, PartsByCurrency, Scope, by_currency};
+use super::{CustomerFigures, Result, Store};
+use crate::domain::Currency;
+use crate::domain::columns::Tab;
+use crate::domain::metrics::{Conversations, MetricParts, Metrics};
+use crate::domain::model::Customer;
+use crate::domain::money::Money;
 use chrono::NaiveDate;
+use rust_decimal::Decimal;
 
-/// Σ applications of invoice `i`, from the applications themselves.
-const APPLIED: &str = "(SELECT coalesce(sum(a.amount_minor), 0) FROM applications a WHERE a.invoice_id = i.id)";
+/// Σ applications of `{of}`, from the applications themselves.
+fn applied(column: &str, of: &str) -> String {
+    format!("(SELECT coalesce(sum(a.amount_minor), 0) FROM applications a WHERE a.{column} = {of})")
+}
+
+fn day(s: &str) -> rusqlite::Result<NaiveDate> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, format!("bad date {s}: {e}").into())
+    })
+}
+
+/// Which of Current, 1–30, 31–60, 61–90, 90+ an open balance due on `due`
+/// falls in on `today`, by its days past due.
+fn bucket_of(due: NaiveDate, today: NaiveDate) -> usize {
+    let late = today.signed_duration_since(due).num_days();
+    if late < 1 {
+        0
+    } else if late < 31 {
+        1
+    } else if late < 61 {
+        2
+    } else if late < 91 {
+        3
+    } else {
+        4
+    }
+}
+
+/// Whether a payment received on `on` counts towards Avg. Days to Collect on
+/// `today`: it is at most 364 days old (the window is 365 days, today
+/// included) and not in the future.
+fn in_window(on: NaiveDate, today: NaiveDate) -> bool {
+    (0..365).contains(&today.signed_duration_since(on).num_days())
+}
 
 impl Store {
     /// Raw sums per currency, recomputed from invoices, payments, credits
@@ -27,85 +67,193 @@ impl Store {
 
     fn parts_oracle(&self, scope: Scope, customer_id: Option<i64>, today: NaiveDate) -> Result<AllParts> {
         let mut out = AllParts::new();
-        let b = bounds_params(today);
-        let open_bal = format!("CASE WHEN i.status = 'open' THEN i.total_minor - {APPLIED} END");
         let sql = format!(
-            "SELECT i.customer_id, i.currency, count(*), coalesce(sum(i.total_minor), 0),
-                    coalesce(sum(CASE WHEN i.status IN ('open', 'paid', 'uncollectible') THEN i.total_minor END), 0),
-                    coalesce(sum(CASE WHEN i.status IN ('open', 'paid', 'uncollectible') THEN {APPLIED} END), 0),
-                    coalesce(sum({open_bal}), 0),
-                    {aging}
-             FROM invoices i WHERE {scope} GROUP BY i.customer_id, i.currency",
-            aging = aging_sums(&open_bal, "i.due_date"),
-            scope = scope.filter("i.customer_id"),
+            "SELECT i.customer_id, i.currency, i.status, i.total_minor, i.due_date, {}
+             FROM invoices i WHERE {}",
+            applied("invoice_id", "i.id"),
+            scope.filter("i.customer_id")
         );
         let mut stmt = self.conn().prepare(&sql)?;
-        let mut rows = stmt.query((customer_id, &b[0], &b[1], &b[2], &b[3]))?;
+        let mut rows = stmt.query([customer_id])?;
         while let Some(r) = rows.next()? {
             let p = out.entry((r.get(0)?, r.get(1)?)).or_default();
-            p.invoice_count = r.get(2)?;
-            p.invoice_total_minor = r.get(3)?;
-            p.billed_minor = r.get(4)?;
-            p.billed_applied_minor = r.get(5)?;
-            p.outstanding_minor = r.get(6)?;
-            for k in 0..5 {
-                p.aging_minor[k] = r.get(7 + k)?;
+            let (status, total, applied): (String, i64, i64) = (r.get(2)?, r.get(3)?, r.get(5)?);
+            p.invoice_count += 1;
+            p.invoice_total_minor += total;
+            if matches!(status.as_str(), "open" | "paid" | "uncollectible") {
+                p.billed_minor += total;
+                p.billed_applied_minor += applied;
             }
-            p.overdue_minor = p.aging_minor[1..].iter().sum();
+            if status == "open" {
+                let owed = total - applied;
+                p.outstanding_minor += owed;
+                let bucket = bucket_of(day(&r.get::<_, String>(4)?)?, today);
+                p.aging_minor[bucket] += owed;
+                if bucket > 0 {
+                    p.overdue_minor += owed;
+                }
+            }
         }
-        let mut stmt = self.conn().prepare(&format!(
-            "SELECT p.customer_id, p.currency, count(*), coalesce(sum(p.amount_minor), 0),
-                    count(*) FILTER (WHERE p.status = 'succeeded'),
-                    coalesce(sum(CASE WHEN p.status IN ('succeeded', 'refunded') THEN p.amount_minor - p.refunded_minor END), 0),
-                    coalesce(sum(CASE WHEN p.status = 'succeeded' THEN p.amount_minor - p.refunded_minor
-                        - (SELECT coalesce(sum(a.amount_minor), 0) FROM applications a WHERE a.payment_id = p.id) END), 0)
-             FROM payments p WHERE {} GROUP BY p.customer_id, p.currency",
+        let sql = format!(
+            "SELECT p.customer_id, p.currency, p.status, p.amount_minor, p.refunded_minor, {}
+             FROM payments p WHERE {}",
+            applied("payment_id", "p.id"),
             scope.filter("p.customer_id")
-        ))?;
+        );
+        let mut stmt = self.conn().prepare(&sql)?;
         let mut rows = stmt.query([customer_id])?;
         while let Some(r) = rows.next()? {
             let p = out.entry((r.get(0)?, r.get(1)?)).or_default();
-            p.payment_count = r.get(2)?;
-            p.payment_total_minor = r.get(3)?;
-            p.collected_count = r.get(4)?;
-            p.collected_minor = r.get(5)?;
-            p.unapplied_minor = r.get(6)?;
+            let (status, amount, refunded, applied): (String, i64, i64, i64) =
+                (r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?);
+            p.payment_count += 1;
+            p.payment_total_minor += amount;
+            if status == "succeeded" {
+                p.collected_count += 1;
+                p.unapplied_minor += amount - refunded - applied;
+            }
+            if status == "succeeded" || status == "refunded" {
+                p.collected_minor += amount - refunded;
+            }
         }
-        let mut stmt = self.conn().prepare(&format!(
-            "SELECT c.customer_id, c.currency, coalesce(sum(c.amount_minor
-                    - (SELECT coalesce(sum(a.amount_minor), 0) FROM applications a WHERE a.credit_id = c.id)), 0)
-             FROM credits c WHERE {} GROUP BY c.customer_id, c.currency",
+        let sql = format!(
+            "SELECT c.customer_id, c.currency, c.amount_minor, {} FROM credits c WHERE {}",
+            applied("credit_id", "c.id"),
             scope.filter("c.customer_id")
-        ))?;
+        );
+        let mut stmt = self.conn().prepare(&sql)?;
         let mut rows = stmt.query([customer_id])?;
         while let Some(r) = rows.next()? {
-            out.entry((r.get(0)?, r.get(1)?)).or_default().credit_open_minor = r.get(2)?;
+            let (amount, applied): (i64, i64) = (r.get(2)?, r.get(3)?);
+            out.entry((r.get(0)?, r.get(1)?)).or_default().credit_open_minor += amount - applied;
         }
-        // Row by row in i128: the weighted sum may pass i64 (bounds.rs).
-        let mut stmt = self.conn().prepare(&format!(
-            "SELECT p.customer_id, p.currency, a.amount_minor,
-                    CAST(julianday(p.received_on) - julianday(i.issue_date) AS INTEGER)
+        // Each application of a succeeded payment, weighted by its days in
+        // i128 (a customer's sum may pass i64: see bounds.rs).
+        let sql = format!(
+            "SELECT p.customer_id, p.currency, a.amount_minor, p.received_on, i.issue_date
              FROM applications a JOIN payments p ON p.id = a.payment_id JOIN invoices i ON i.id = a.invoice_id
-             WHERE {} AND p.status = 'succeeded' AND p.received_on BETWEEN ?2 AND ?3",
+             WHERE {} AND p.status = 'succeeded'",
             scope.filter("p.customer_id")
-        ))?;
-        let mut rows = stmt.query((customer_id, iso(collect_window_start(today)), iso(today)))?;
+        );
+        let mut stmt = self.conn().prepare(&sql)?;
+        let mut rows = stmt.query([customer_id])?;
         while let Some(r) = rows.next()? {
+            let received = day(&r.get::<_, String>(3)?)?;
+            if !in_window(received, today) {
+                continue;
+            }
+            let issued = day(&r.get::<_, String>(4)?)?;
+            let amount: i64 = r.get(2)?;
             let p = out.entry((r.get(0)?, r.get(1)?)).or_default();
-            let (amount, days): (i64, i64) = (r.get(2)?, r.get(3)?);
             p.window_applied_minor += amount;
-            p.window_weighted_minor += i128::from(amount) * i128::from(days);
+            p.window_weighted_minor +=
+                i128::from(amount) * i128::from(received.signed_duration_since(issued).num_days());
         }
         Ok(out)
     }
 
-    /// The page's figures from the oracle, for comparisons.
-    pub fn figures_oracle(
-        &self,
-        customer: &crate::domain::model::Customer,
-        today: NaiveDate,
-    ) -> Result<super::CustomerFigures> {
-        let parts = self.metric_parts_oracle(customer.id, today)?;
-        self.figures_from(customer, parts, today)
+    /// The page's figures from the raw rows and the oracle's own formulas,
+    /// for comparisons with `figures`.
+    pub fn figures_oracle(&self, customer: &Customer, today: NaiveDate) -> Result<CustomerFigures> {
+        let mut parts = self.metric_parts_oracle(customer.id, today)?;
+        let (invoices, payments) = parts.values().fold((0, 0), |(i, p), x| (i + x.invoice_count, p + x.payment_count));
+        let own = parts.remove(&customer.currency).unwrap_or_default();
+        let others: Vec<(Currency, MetricParts)> =
+            parts.into_iter().filter(|(_, p)| *p != MetricParts::default()).collect();
+        let conversations = self.conn().query_row(
+            "SELECT coalesce(sum(status = 'resolved' AND resolved_by = 'agent'), 0), count(*)
+             FROM conversations WHERE customer_id = ?1",
+            [customer.id],
+            |r| Ok(Conversations { auto_resolved: r.get(0)?, total: r.get(1)? }),
+        )?;
+        let count = |table: &str| -> Result<i64> {
+            Ok(self.conn().query_row(
+                &format!("SELECT count(*) FROM {table} WHERE customer_id = ?1"),
+                [customer.id],
+                |r| r.get(0),
+            )?)
+        };
+        let mut counts = [0; 6];
+        counts[Tab::Invoices.index()] = invoices;
+        counts[Tab::Contracts.index()] = count("contracts")?;
+        counts[Tab::Payments.index()] = payments;
+        counts[Tab::Contacts.index()] = count("contacts")?;
+        counts[Tab::Documents.index()] = count("documents")?;
+        counts[Tab::Activity.index()] = count("audit_log")?;
+        Ok(CustomerFigures { metrics: cards(customer.currency, &own, conversations), others, counts, own })
+    }
+}
+
+/// The cards from raw sums, by the definitions of design §3, with no call
+/// into `domain::metrics`.
+pub(crate) fn cards(currency: Currency, p: &MetricParts, conversations: Conversations) -> Metrics {
+    let money = |minor| Money::new(minor, currency);
+    // Whole percent collected, never rounded up to 100.
+    let collected_percent = if p.billed_minor > 0 && p.billed_applied_minor > 0 {
+        (i128::from(p.billed_applied_minor) * 100 / i128::from(p.billed_minor)).min(100) as u8
+    } else {
+        0
+    };
+    Metrics {
+        currency,
+        total_billed: money(p.billed_minor),
+        billed_collected: money(p.billed_applied_minor),
+        collected_percent,
+        outstanding: money(p.outstanding_minor),
+        overdue: money(p.aging_minor[1] + p.aging_minor[2] + p.aging_minor[3] + p.aging_minor[4]),
+        credit_balance: money(p.unapplied_minor + p.credit_open_minor),
+        conversations,
+        avg_days_to_collect: hundredths(p.window_weighted_minor, p.window_applied_minor),
+        total_collected: money(p.collected_minor),
+        collected_count: p.collected_count,
+        aging: p.aging_minor.map(money),
+    }
+}
+
+/// `weighted / applied` in hundredths, halves away from zero, by integer
+/// division: `None` when nothing was applied.
+fn hundredths(weighted: i128, applied: i64) -> Option<Decimal> {
+    if applied <= 0 {
+        return None;
+    }
+    let (n, d) = (weighted * 100, i128::from(applied));
+    let (mut q, r) = (n / d, n % d);
+    if 2 * r.abs() >= d {
+        q += n.signum();
+    }
+    Some(Decimal::from_i128_with_scale(q, 2))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn buckets_and_window_by_counting_days() {
+        let today = d("2026-03-31");
+        assert_eq!(bucket_of(d("2026-03-31"), today), 0);
+        assert_eq!(bucket_of(d("2026-03-30"), today), 1);
+        assert_eq!(bucket_of(d("2026-03-01"), today), 1);
+        assert_eq!(bucket_of(d("2026-02-28"), today), 2);
+        assert_eq!(bucket_of(d("2025-12-31"), today), 3);
+        assert_eq!(bucket_of(d("2025-12-30"), today), 4);
+        assert!(in_window(today, today));
+        assert!(in_window(d("2025-04-01"), today));
+        assert!(!in_window(d("2025-03-31"), today));
+        assert!(!in_window(d("2026-04-01"), today));
+    }
+
+    #[test]
+    fn hundredths_round_half_away_from_zero() {
+        assert_eq!(hundredths(9200, 300), Some(Decimal::new(3067, 2)));
+        assert_eq!(hundredths(345, 10).unwrap().to_string(), "34.50");
+        assert_eq!(hundredths(1, 200).unwrap().to_string(), "0.01");
+        assert_eq!(hundredths(-1, 200).unwrap().to_string(), "-0.01");
+        assert_eq!(hundredths(1, 201).unwrap().to_string(), "0.00");
+        assert_eq!(hundredths(0, 0), None);
     }
 }
