@@ -26,6 +26,11 @@ impl AmountParser {
 
     /// Parses a signed amount in major units into minor units of `currency`.
     pub fn parse(&mut self, input: &str, currency: Currency) -> Result<i64, String> {
+        let minor = self.unbounded(input, currency)?;
+        bounded(input.trim(), minor, currency)
+    }
+
+    fn unbounded(&mut self, input: &str, currency: Currency) -> Result<i64, String> {
         if let Some(v) = self.plain(input, currency) {
             return Ok(v);
         }
@@ -141,6 +146,15 @@ impl AmountParser {
             return Err(format!("\"{}\" is not an amount", input.trim()));
         }
         Ok((digits, frac.to_string(), learned))
+    }
+}
+
+/// `minor` when it is within `domain::bounds`, else why not, quoting the
+/// amount as it was written (`shown`).
+pub fn bounded(shown: &str, minor: i64, currency: Currency) -> Result<i64, String> {
+    match crate::domain::bounds::amount_error(minor, currency) {
+        None => Ok(minor),
+        Some(why) => Err(format!("\"{shown}\": {why}")),
     }
 }
 
@@ -260,15 +274,17 @@ pub fn stripe_minor_to_ardesk(amount: i64, currency: Currency) -> Result<i64, St
         2
     };
     let diff = currency.exponent() as i32 - stripe_exp;
-    if diff >= 0 {
-        amount.checked_mul(10i64.pow(diff as u32)).ok_or_else(|| format!("{amount}: the amount is too large"))
+    let shown = format!("{amount}");
+    let minor = if diff >= 0 {
+        amount.checked_mul(10i64.pow(diff as u32)).ok_or_else(|| format!("{amount}: the amount is too large"))?
     } else {
         let div = 10i64.pow((-diff) as u32);
         if amount % div != 0 {
             return Err(format!("{amount} {code}: Stripe amounts in {code} must be whole units"));
         }
-        Ok(amount / div)
-    }
+        amount / div
+    };
+    bounded(&shown, minor, currency)
 }
 
 /// Active ISO 4217 codes (and a few Stripe accepts).
@@ -352,5 +368,33 @@ mod tests {
         assert!(stripe_minor_to_ardesk(50_050, isk).is_err());
         let kwd = parse_currency("kwd").unwrap();
         assert_eq!(stripe_minor_to_ardesk(1_230, kwd), Ok(1_230));
+    }
+
+    #[test]
+    fn amounts_past_the_bound_are_refused_as_written() {
+        let max = crate::domain::bounds::MAX_AMOUNT_MINOR;
+        assert_eq!(p("100000000000.00"), Ok(max));
+        assert_eq!(p("-100000000000.00"), Ok(-max));
+        assert_eq!(
+            p("922337203685477.58").unwrap_err(),
+            "\"922337203685477.58\": the amount is too large: at most $100,000,000,000.00 in USD"
+        );
+        assert!(p("92233720368547758.07").unwrap_err().contains("too large"));
+        assert!(p("-100000000000.01").unwrap_err().contains("too large"));
+        assert!(p("100,000,000,000.01").unwrap_err().contains("too large"));
+        let vnd = parse_currency("vnd").unwrap();
+        assert!(
+            AmountParser::new()
+                .parse("20000000000000", vnd)
+                .unwrap_err()
+                .contains("at most VND 10,000,000,000,000 in VND")
+        );
+        assert_eq!(stripe_minor_to_ardesk(max, Currency::USD), Ok(max));
+        assert!(
+            stripe_minor_to_ardesk(max + 1, Currency::USD)
+                .unwrap_err()
+                .starts_with("\"10000000000001\": the amount is too large")
+        );
+        assert!(stripe_minor_to_ardesk(i64::MIN, Currency::USD).unwrap_err().contains("too large"));
     }
 }

@@ -88,6 +88,8 @@ pub(crate) struct Run<'r, 'c> {
     pub buckets: Buckets,
     pub money: super::invoices::MoneyState,
     pub keys: super::name_keys::NameKeys,
+    /// What the run brings each customer so far (`totals`).
+    pub totals: super::totals::RunTotals,
     progress: Option<indicatif::ProgressBar>,
     /// Set when another thread watches the run and may cancel it.
     watch: Option<super::Watch>,
@@ -194,6 +196,7 @@ impl<'r, 'c> Run<'r, 'c> {
             buckets: Buckets::default(),
             money: Default::default(),
             keys: Default::default(),
+            totals: Default::default(),
             progress: watch.as_ref().map(|w| w.bar.clone()),
             watch,
             progress_base: 0,

@@ -18,6 +18,7 @@ use super::amount::{AmountParser, parse_currency};
 use super::apply::{Outcome, Run, baseline, last};
 use super::fields::parse_date;
 use super::report::Counted;
+use super::totals::Kind;
 use crate::domain::status::*;
 use crate::domain::{Currency, Money};
 use crate::store::import::{AppsOf, CustomerWrite, ExportSection, InvoiceWrite, NativeTable, PaymentWrite};
@@ -275,6 +276,11 @@ struct Rows<'a, 'r, 'c> {
 }
 
 impl Rows<'_, '_, '_> {
+    /// Adds a new row's amount to what the run brings the customer.
+    fn add_up(&mut self, cur: Currency, kind: Kind, amount: i64) -> Result<(), String> {
+        self.run.totals.add(None, &format!("#{}", self.cid), cur, &[(kind, amount)])
+    }
+
     /// A row of the customer's with these identifying values; none for a
     /// customer this import created (two rows may share them).
     fn find(&self, table: NativeTable, key: &[Sql]) -> Result<Option<i64>, String> {
@@ -369,6 +375,7 @@ impl Rows<'_, '_, '_> {
             status,
             source_raw: &raw,
         };
+        self.add_up(cur, Kind::Invoices, w.total_minor)?;
         let key = keyed(v);
         let id = self.run.itx.insert_invoice(key.as_ref().map(|(s, x)| (*s, x.as_str())), &w).map_err(e)?;
         self.invoices.insert(old, id);
@@ -404,6 +411,9 @@ impl Rows<'_, '_, '_> {
                 self.find(table, &k)?
             }
         };
+        if found.is_none() {
+            self.add_up(cur, if credit { Kind::Credits } else { Kind::Payments }, amount)?;
+        }
         let (id, outcome) = match found {
             Some(id) => (id, Outcome::Unchanged),
             None if credit => {

@@ -53,6 +53,7 @@ mod settle;
 mod sinks;
 pub mod stripe;
 mod stripe_api;
+mod totals;
 
 pub use ardesk_json::export_customer_json;
 pub use record::*;

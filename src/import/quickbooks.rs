@@ -105,7 +105,9 @@ impl Source for QuickBooks {
         input.set_key_column(cols.name);
         input.set_footer_test(is_footer);
         let mut amounts = AmountParser::new();
-        let mut open: BTreeMap<Currency, i64> = BTreeMap::new();
+        // Summed wide: a file's balances may add up past i64 (each is
+        // bounded, their number is not).
+        let mut open: BTreeMap<Currency, i128> = BTreeMap::new();
         let home = sink.default_currency();
         each_row(input, object, sink, |input| {
             if is_total(&input.get(cols.name)) || split_footer(input) {
@@ -113,8 +115,7 @@ impl Source for QuickBooks {
             }
             customer_row(input, &cols, &mut amounts, home, &mut open)
         })?;
-        let owed: Vec<String> =
-            open.iter().filter(|(_, m)| **m != 0).map(|(c, m)| Money::new(*m, *c).display()).collect();
+        let owed: Vec<String> = open.iter().filter(|(_, m)| **m != 0).map(|(c, m)| shown(*m, *c)).collect();
         if !owed.is_empty() {
             sink.note(format!(
                 "{}: its Open balance column ({}) was not imported: ardesk derives balances from invoices, \
@@ -128,6 +129,17 @@ impl Source for QuickBooks {
 
     fn parse_json(&self, object: ObjectKind, doc: Value, sink: &mut dyn Sink) -> Result<(), ImportError> {
         super::quickbooks_api::parse(object, doc, sink)
+    }
+}
+
+/// A sum of balances as people read it, however large.
+fn shown(minor: i128, cur: Currency) -> String {
+    match i64::try_from(minor) {
+        Ok(m) => Money::new(m, cur).display(),
+        Err(_) => match rust_decimal::Decimal::try_from_i128_with_scale(minor, cur.exponent()) {
+            Ok(d) => format!("{d} {}", cur.code()),
+            Err(_) => format!("{minor} minor units of {}", cur.code()),
+        },
     }
 }
 
@@ -204,7 +216,7 @@ fn customer_row(
     cols: &Cols,
     amounts: &mut AmountParser,
     default: Currency,
-    open: &mut BTreeMap<Currency, i64>,
+    open: &mut BTreeMap<Currency, i128>,
 ) -> Row {
     let Some(name) = text(&input.get(cols.name)) else {
         return Row::Skip("the row names no customer".into());
@@ -216,7 +228,7 @@ fn customer_row(
     if let Some(b) = text(&input.get(cols.open_balance)) {
         let cur = currency.unwrap_or(default);
         let minor = tri!(amounts.parse(&b, cur).map_err(|e| format!("Open balance: {e}")));
-        *open.entry(cur).or_default() += minor;
+        *open.entry(cur).or_default() += i128::from(minor);
     }
     Row::Record(Box::new(Record::Customer(ImportedCustomer {
         line: input.line(),

@@ -97,12 +97,26 @@ fn id_of(v: &Value, k: &str) -> Option<String> {
     }
 }
 
-fn int(v: &Value, k: &str) -> Option<i64> {
-    v.get(k).and_then(Value::as_i64)
+/// An integer field (amounts in minor units, timestamps): `None` when
+/// absent or null, and what is wrong with the value when it is something
+/// else, quoted as written (a float, a string, a number past i64).
+fn int(v: &Value, k: &str) -> Result<Option<i64>, String> {
+    match v.get(k) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Number(n)) => match n.as_i64() {
+            Some(i) => Ok(Some(i)),
+            None if n.to_string().contains(['.', 'e', 'E']) => Err(format!(
+                "{k}: {n} is not a whole number (Stripe writes amounts in minor units and times in seconds)"
+            )),
+            None => Err(format!("{k}: {n} is too large")),
+        },
+        Some(Value::String(t)) => Err(format!("{k}: \"{t}\" is text, not a number")),
+        Some(other) => Err(format!("{k}: {other} is not a number")),
+    }
 }
 
 fn date(v: &Value, k: &str) -> Result<Option<NaiveDate>, String> {
-    match int(v, k) {
+    match int(v, k)? {
         Some(t) => unix_date(t).map(Some).map_err(|e| format!("{k}: {e}")),
         None => Ok(None),
     }
@@ -122,7 +136,7 @@ macro_rules! tri {
 }
 
 fn money(v: &Value, k: &str, cur: crate::domain::Currency) -> Result<Option<i64>, String> {
-    int(v, k).map(|a| stripe_minor_to_ardesk(a, cur).map_err(|e| format!("{k}: {e}"))).transpose()
+    int(v, k)?.map(|a| stripe_minor_to_ardesk(a, cur).map_err(|e| format!("{k}: {e}"))).transpose()
 }
 
 fn customer(line: usize, v: &Value) -> Row {
