@@ -57,7 +57,16 @@ fn run() -> Result<ExitCode> {
         Some(Command::Contacts(a)) => commands::tab_rows(&store, Tab::Contacts, &a, today, &mut out)?,
         Some(Command::Documents(a)) => commands::tab_rows(&store, Tab::Documents, &a, today, &mut out)?,
         Some(Command::Activity(a)) => commands::tab_rows(&store, Tab::Activity, &a, today, &mut out)?,
-        Some(Command::Import { source, object, dry_run, allow_test_mode, skip_bad_rows, files }) => {
+        Some(Command::Import {
+            source,
+            object,
+            dry_run,
+            allow_test_mode,
+            skip_bad_rows,
+            decimal_comma,
+            decimal_point,
+            files,
+        }) => {
             return commands::import(
                 &mut store,
                 source,
@@ -65,6 +74,7 @@ fn run() -> Result<ExitCode> {
                 dry_run,
                 allow_test_mode,
                 skip_bad_rows,
+                (decimal_comma, decimal_point),
                 &files,
                 &mut out,
             );

@@ -231,14 +231,12 @@ impl<'r, 'c> Run<'r, 'c> {
             }
         }
         // Which invoices this run's payments name, before any invoice lands.
-        for (_, source, object, input) in &csv {
+        for (_, source, object, input) in &mut csv {
             if *object == ObjectKind::Payments {
-                let header = input.header.clone();
-                let same = move |h: &[String]| {
-                    h.len() == header.len() && h.iter().zip(&header).all(|(a, b)| b.starts_with(a.as_str()))
-                };
-                let mut again = CsvInput::open(&input.path, &same, false)?;
+                let mut again = input.reopen()?;
                 source.parse_csv(ObjectKind::Payments, &mut again, &mut Links { run: self })?;
+                // The file's decimal mark, decided on this pass, holds for the next.
+                input.amounts = again.amounts.take();
             }
         }
         for (_, _, p) in &self.buckets.payments {

@@ -17,6 +17,7 @@ use super::ImportError;
 use super::amount::{AmountParser, parse_currency};
 use super::apply::{Outcome, Run, baseline, last};
 use super::fields::parse_date;
+use super::marks::Mark;
 use super::report::Counted;
 use super::totals::Kind;
 use crate::domain::status::*;
@@ -145,10 +146,13 @@ fn raw_of(v: &Value) -> Option<String> {
     }
 }
 
+/// An amount of the export: written by `Money::plain`, so with a decimal
+/// point and no grouping ("1234.50").
 fn minor(v: &Value, k: &str, cur: Currency) -> Result<i64, String> {
+    let plain = AmountParser::settled(Mark::Point, "ardesk writes amounts with a decimal point");
     match v.get(k) {
-        Some(Value::String(s)) => AmountParser::new().parse(s, cur).map_err(|e| format!("{k}: {e}")),
-        Some(Value::Number(n)) => AmountParser::new().parse(&n.to_string(), cur).map_err(|e| format!("{k}: {e}")),
+        Some(Value::String(s)) => plain.parse(s, cur).map_err(|e| format!("{k}: {e}")),
+        Some(Value::Number(n)) => plain.parse(&n.to_string(), cur).map_err(|e| format!("{k}: {e}")),
         _ => Err(format!("{k} is missing")),
     }
 }

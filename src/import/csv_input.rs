@@ -6,6 +6,8 @@
 //! memory than one row.
 
 use super::ImportError;
+use super::amount::AmountParser;
+use super::marks::Mark;
 use encoding_rs::{UTF_16BE, UTF_16LE, WINDOWS_1252};
 use serde_json::{Map, Value};
 use std::borrow::Cow;
@@ -97,6 +99,15 @@ pub struct Line {
     pub problem: Option<String>,
 }
 
+/// How `CsvInput::open_at` finds the header row.
+#[derive(Clone, Copy)]
+enum Find<'a> {
+    /// The first top row this accepts; else, when set, the widest.
+    Header(&'a dyn Fn(&[String]) -> bool, bool),
+    /// The row found there before (`CsvInput::reopen`).
+    At(usize),
+}
+
 pub struct CsvInput {
     pub path: PathBuf,
     pub delimiter: u8,
@@ -104,6 +115,12 @@ pub struct CsvInput {
     /// Header cells, trimmed; repeated names get " (2)", " (3)".
     pub header: Vec<String>,
     pub header_line: usize,
+    /// The header's place among the rows read to find it.
+    header_at: usize,
+    /// `--decimal-point` / `--decimal-comma`.
+    pub forced_mark: Option<Mark>,
+    /// The file's amount parser once decided (`decimals::decide`).
+    pub amounts: Option<AmountParser>,
     /// Title rows skipped above the header.
     pub preamble_rows: usize,
     /// Blank, total and footer rows skipped below it.
@@ -134,6 +151,22 @@ impl CsvInput {
     /// Opens a CSV file and finds its header: the first of the top rows that
     /// `is_header` accepts, or, when `fallback` is set, the first widest row.
     pub fn open(path: &Path, is_header: &dyn Fn(&[String]) -> bool, fallback: bool) -> Result<CsvInput, ImportError> {
+        Self::open_at(path, Find::Header(is_header, fallback))
+    }
+
+    /// The same file opened again at its first data row, read the same way
+    /// (key column, footers, decimal mark): for a pass over the file ahead
+    /// of the one that imports it.
+    pub fn reopen(&self) -> Result<CsvInput, ImportError> {
+        let mut again = Self::open_at(&self.path, Find::At(self.header_at))?;
+        again.key_column = self.key_column;
+        again.footer = self.footer;
+        again.forced_mark = self.forced_mark;
+        again.amounts = self.amounts.clone();
+        Ok(again)
+    }
+
+    fn open_at(path: &Path, find: Find<'_>) -> Result<CsvInput, ImportError> {
         let mut file = File::open(path).map_err(|e| file_err(path, e.to_string()))?;
         let size = file.metadata().map(|m| m.len()).unwrap_or(0);
         let mut sample = Vec::with_capacity(SAMPLE.min(size as usize + 1));
@@ -179,16 +212,25 @@ impl CsvInput {
                 scanned.push((csv::ByteRecord::new(), line));
                 continue;
             }
-            let cells: Vec<String> = rec.iter().map(|c| decode(c).trim().to_string()).collect();
             scanned.push((rec, line));
-            if is_header(&cells) {
-                found = Some(scanned.len() - 1);
+            let here = scanned.len() - 1;
+            let is = match find {
+                Find::At(at) => here == at,
+                Find::Header(is_header, _) => {
+                    let cells: Vec<String> = scanned[here].0.iter().map(|c| decode(c).trim().to_string()).collect();
+                    is_header(&cells)
+                }
+            };
+            if is {
+                found = Some(here);
                 break;
             }
         }
         let header_at = match found {
             Some(i) => i,
-            None if fallback => widest(&scanned).ok_or_else(|| file_err(path, "the file is empty"))?,
+            None if matches!(find, Find::Header(_, true)) => {
+                widest(&scanned).ok_or_else(|| file_err(path, "the file is empty"))?
+            }
             None => {
                 let first = scanned.iter().find(|(r, _)| r.iter().any(|c| !c.is_empty()));
                 let shown: String = first
@@ -211,6 +253,9 @@ impl CsvInput {
             encoding,
             header,
             header_line: head_line,
+            header_at,
+            forced_mark: None,
+            amounts: None,
             preamble_rows,
             trailer_rows: 0,
             size,

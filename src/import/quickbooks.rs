@@ -22,6 +22,7 @@
 use super::amount::{AmountParser, parse_currency};
 use super::csv_input::CsvInput;
 use super::csv_rows::{Row, each_row};
+use super::decimals::decide;
 use super::detect::has;
 use super::fields::text;
 use super::record::*;
@@ -104,16 +105,20 @@ impl Source for QuickBooks {
         }
         input.set_key_column(cols.name);
         input.set_footer_test(is_footer);
-        let mut amounts = AmountParser::new();
+        let home = sink.default_currency();
+        let amounts = decide(input, &[cols.open_balance], &|i| {
+            let total = is_total(&i.get(cols.name)) || split_footer(i);
+            let cur = text(&i.get(cols.currency)).map_or(Ok(home), |c| currency_cell(&c));
+            if total { None } else { cur.ok() }
+        })?;
         // Summed wide: a file's balances may add up past i64 (each is
         // bounded, their number is not).
         let mut open: BTreeMap<Currency, i128> = BTreeMap::new();
-        let home = sink.default_currency();
         each_row(input, object, sink, |input| {
             if is_total(&input.get(cols.name)) || split_footer(input) {
                 return Row::NotData;
             }
-            customer_row(input, &cols, &mut amounts, home, &mut open)
+            customer_row(input, &cols, &amounts, home, &mut open)
         })?;
         let owed: Vec<String> = open.iter().filter(|(_, m)| **m != 0).map(|(c, m)| shown(*m, *c)).collect();
         if !owed.is_empty() {
@@ -214,7 +219,7 @@ fn currency_cell(cell: &str) -> Result<Currency, String> {
 fn customer_row(
     input: &CsvInput,
     cols: &Cols,
-    amounts: &mut AmountParser,
+    amounts: &AmountParser,
     default: Currency,
     open: &mut BTreeMap<Currency, i128>,
 ) -> Row {

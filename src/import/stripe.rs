@@ -14,6 +14,7 @@
 use super::amount::{AmountParser, parse_currency};
 use super::csv_input::CsvInput;
 use super::csv_rows::{Row, each_row};
+use super::decimals::decide;
 use super::detect::has;
 use super::fields::{parse_bool, parse_date, parse_opt_date, text};
 use super::record::*;
@@ -62,7 +63,7 @@ impl Source for Stripe {
 
     fn parse_csv(&self, object: ObjectKind, input: &mut CsvInput, sink: &mut dyn Sink) -> Result<(), ImportError> {
         let cols = Cols::new(input);
-        let parse: fn(&CsvInput, &Cols, &mut AmountParser) -> Row = match object {
+        let parse: fn(&CsvInput, &Cols, &AmountParser) -> Row = match object {
             ObjectKind::Customers | ObjectKind::Companies => customer_row,
             ObjectKind::Invoices => invoice_row,
             ObjectKind::Payments => payment_row,
@@ -81,8 +82,16 @@ impl Source for Stripe {
             ));
         }
         input.set_key_column(cols.id.or(cols.created));
-        let mut amounts = AmountParser::new();
-        each_row(input, object, sink, |input| parse(input, &cols, &mut amounts))
+        let amounts = match object {
+            ObjectKind::Invoices => decide(input, &[cols.total, cols.amount_due, cols.amount_paid], &|i| {
+                parse_currency(&i.get(cols.currency)).ok()
+            }),
+            ObjectKind::Payments => decide(input, &[cols.amount, cols.refunded, cols.disputed], &|i| {
+                parse_currency(&i.get(cols.currency)).ok()
+            }),
+            _ => decide(input, &[cols.balance], &|i| balance_currency(i, &cols).ok()),
+        }?;
+        each_row(input, object, sink, |input| parse(input, &cols, &amounts))
     }
 
     fn parse_json(&self, object: ObjectKind, doc: Value, sink: &mut dyn Sink) -> Result<(), ImportError> {
@@ -181,7 +190,12 @@ macro_rules! tri {
     };
 }
 
-fn customer_row(input: &CsvInput, cols: &Cols, amounts: &mut AmountParser) -> Row {
+/// The currency a customer's balance is in: its own, else dollars.
+fn balance_currency(input: &CsvInput, cols: &Cols) -> Result<Currency, String> {
+    text(&input.get(cols.currency)).map_or(Ok(Currency::USD), |c| parse_currency(&c))
+}
+
+fn customer_row(input: &CsvInput, cols: &Cols, amounts: &AmountParser) -> Row {
     let id = input.get(cols.id);
     let email = text(&input.get(cols.email));
     if id.is_empty() {
@@ -229,7 +243,7 @@ pub(crate) fn invoice_status(s: &str) -> Result<InvoiceStatus, String> {
     })
 }
 
-fn invoice_row(input: &CsvInput, cols: &Cols, amounts: &mut AmountParser) -> Row {
+fn invoice_row(input: &CsvInput, cols: &Cols, amounts: &AmountParser) -> Row {
     let id = input.get(cols.id);
     if id.is_empty() {
         return Row::Refuse("the invoice has no id".into());
@@ -240,7 +254,7 @@ fn invoice_row(input: &CsvInput, cols: &Cols, amounts: &mut AmountParser) -> Row
     }
     let status = tri!(invoice_status(&status_text));
     let currency = tri!(parse_currency(&input.get(cols.currency)));
-    let mut amount = |col: Option<usize>, what: &str| -> Result<Option<i64>, String> {
+    let amount = |col: Option<usize>, what: &str| -> Result<Option<i64>, String> {
         match text(&input.get(col)) {
             Some(v) => amounts.parse(&v, currency).map(Some).map_err(|e| format!("{what}: {e}")),
             None => Ok(None),
@@ -303,7 +317,7 @@ pub(crate) fn payment_status(s: &str) -> Result<Option<PaymentStatus>, String> {
     }))
 }
 
-fn payment_row(input: &CsvInput, cols: &Cols, amounts: &mut AmountParser) -> Row {
+fn payment_row(input: &CsvInput, cols: &Cols, amounts: &AmountParser) -> Row {
     let status_text = input.get(cols.status);
     let Some(mut status) = tri!(payment_status(&status_text)) else {
         let what = input.get(cols.payment_intent);

@@ -4,6 +4,7 @@
 //! be written without a database error.
 
 use ardesk::domain::status::PaymentStatus;
+use ardesk::import::marks::Mark;
 use ardesk::import::{ImportError, IssueKind, ObjectKind, Record, Sink};
 use std::path::PathBuf;
 use std::sync::OnceLock;
@@ -112,8 +113,8 @@ pub fn books() -> ardesk::store::Store {
 
 /// Import options from two selector bytes: `--source` one of the
 /// registered sources (`sources()`, so a new source is fuzzed as soon as it
-/// is registered) or none, `--object` one of the kinds or none, and the
-/// flags.
+/// is registered) or none, `--decimal-point`, `--decimal-comma` or
+/// neither, `--object` one of the kinds or none, and the flags.
 pub fn options(a: u8, b: u8) -> ardesk::import::ImportOptions {
     use ardesk::import::ObjectKind::*;
     let sources = ardesk::import::sources();
@@ -123,11 +124,13 @@ pub fn options(a: u8, b: u8) -> ardesk::import::ImportOptions {
     };
     let object = [None, Some(Customers), Some(Companies), Some(Invoices), Some(Payments), Some(Contacts), Some(Mixed)]
         [b as usize % 7];
+    let decimal = [None, Some(Mark::Point), Some(Mark::Comma)][(a as usize / 3 / (sources.len() + 1)) % 3];
     ardesk::import::ImportOptions {
         source,
         object,
         dry_run: true,
         allow_test_mode: b & 0x40 != 0,
         skip_bad_rows: b & 0x80 != 0,
+        decimal,
     }
 }
