@@ -16,7 +16,7 @@
 use super::ImportError;
 use super::amount::{AmountParser, parse_currency};
 use super::apply::{Outcome, Run, baseline, last};
-use super::fields::parse_date;
+use super::fields::{due_not_before, parse_date};
 use super::marks::Mark;
 use super::report::Counted;
 use super::totals::Kind;
@@ -367,12 +367,14 @@ impl Rows<'_, '_, '_> {
         let (start, end) = (opt_day(v, "period_start")?, opt_day(v, "period_end")?);
         let raw = raw_of(v).unwrap_or_default();
         let contract_id = v.get("contract_id").and_then(Value::as_i64).and_then(|k| self.contracts.get(&k).copied());
+        let (issue, due) = (day(v, "issue_date")?, day(v, "due_date")?);
+        due_not_before(issue, due, || (text(v, "issue_date"), text(v, "due_date")))?;
         let w = InvoiceWrite {
             customer_id: self.cid,
             contract_id,
             number: &number,
-            issue_date: day(v, "issue_date")?,
-            due_date: day(v, "due_date")?,
+            issue_date: issue,
+            due_date: due,
             period: start.zip(end),
             currency: cur,
             total_minor: minor(v, "total", cur)?,

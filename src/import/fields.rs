@@ -72,6 +72,26 @@ fn in_range(s: &str, date: NaiveDate) -> Result<NaiveDate, String> {
     }
 }
 
+/// An invoice's due date is never before its issue date: such a row is
+/// refused, not moved (which date is wrong is the source's to say).
+/// `written` gives both as the row wrote them, for the message.
+pub fn due_not_before(
+    issue: NaiveDate,
+    due: NaiveDate,
+    written: impl FnOnce() -> (String, String),
+) -> Result<(), String> {
+    if due >= issue {
+        return Ok(());
+    }
+    let (issue, due) = written();
+    Err(format!("the due date \"{}\" is before the issue date \"{}\"", due.trim(), issue.trim()))
+}
+
+/// Why an invoice with a negative total (`field` as written) is refused.
+pub fn negative_total(field: &str, written: &str) -> String {
+    format!("{field}: \"{written}\" is negative: a credit, not an invoice (credit notes are not imported)")
+}
+
 /// An optional date: empty cells are `None`.
 pub fn parse_opt_date(input: &str) -> Result<Option<NaiveDate>, String> {
     if input.trim().is_empty() { Ok(None) } else { parse_date(input).map(Some) }

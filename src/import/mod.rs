@@ -29,6 +29,7 @@ pub mod amount;
 mod apply;
 pub mod ardesk_json;
 pub mod csv_input;
+mod csv_lines;
 mod csv_rows;
 mod customers;
 mod decimals;

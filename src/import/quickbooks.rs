@@ -107,7 +107,7 @@ impl Source for QuickBooks {
         input.set_footer_test(is_footer);
         let home = sink.default_currency();
         let amounts = decide(input, &[cols.open_balance], &|i| {
-            let total = is_total(&i.get(cols.name)) || split_footer(i);
+            let total = is_total(&i.get(cols.name));
             let cur = text(&i.get(cols.currency)).map_or(Ok(home), |c| currency_cell(&c));
             if total { None } else { cur.ok() }
         })?;
@@ -115,7 +115,7 @@ impl Source for QuickBooks {
         // bounded, their number is not).
         let mut open: BTreeMap<Currency, i128> = BTreeMap::new();
         each_row(input, object, sink, |input| {
-            if is_total(&input.get(cols.name)) || split_footer(input) {
+            if is_total(&input.get(cols.name)) {
                 return Row::NotData;
             }
             customer_row(input, &cols, &amounts, home, &mut open)
@@ -193,13 +193,6 @@ pub(crate) fn is_footer(cell: &str) -> bool {
 }
 
 const MONTHS: [&str; 12] = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
-
-/// The footer written without quotes, so split at its commas.
-fn split_footer(input: &CsvInput) -> bool {
-    let cells: Vec<String> =
-        (0..input.header.len()).map(|i| input.cell(i).into_owned()).filter(|c| !c.is_empty()).collect();
-    cells.len() > 1 && is_footer(&cells.join(", "))
-}
 
 macro_rules! tri {
     ($e:expr) => {

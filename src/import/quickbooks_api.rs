@@ -21,7 +21,7 @@
 use super::ImportError;
 use super::amount::parse_currency;
 use super::csv_rows::Row;
-use super::fields::parse_date;
+use super::fields::{due_not_before, negative_total, parse_date};
 use super::quickbooks::customer_url;
 use super::record::*;
 use crate::domain::Currency;
@@ -286,11 +286,12 @@ fn invoice(line: usize, v: &Value, home: Currency) -> Row {
     let Some(id) = s(v, "Id") else { return Row::Refuse("the invoice has no Id".into()) };
     let cur = tri!(currency(v, home));
     let Some(issue) = tri!(date(v, "TxnDate")) else { return Row::Refuse("the invoice has no TxnDate".into()) };
-    let due = tri!(date(v, "DueDate")).unwrap_or(issue).max(issue);
+    let due = tri!(date(v, "DueDate")).unwrap_or(issue);
+    tri!(due_not_before(issue, due, || (s(v, "TxnDate").unwrap_or("").into(), s(v, "DueDate").unwrap_or("").into())));
     let Some(total) = tri!(money(v, "TotalAmt", cur)) else { return Row::Refuse("the invoice has no TotalAmt".into()) };
     let Some(balance) = tri!(money(v, "Balance", cur)) else { return Row::Refuse("the invoice has no Balance".into()) };
     if total < 0 {
-        return Row::Skip(format!("invoice {id} has a negative total, which is not an invoice"));
+        return Row::Refuse(negative_total("TotalAmt", &v["TotalAmt"].to_string()));
     }
     if !(0..=total).contains(&balance) {
         return Row::Refuse(format!("Balance {balance} is not between 0 and TotalAmt {total} (minor units)"));

@@ -16,7 +16,7 @@ use super::csv_input::CsvInput;
 use super::csv_rows::{Row, each_row};
 use super::decimals::decide;
 use super::detect::has;
-use super::fields::{parse_bool, parse_date, parse_opt_date, text};
+use super::fields::{due_not_before, negative_total, parse_bool, parse_date, parse_opt_date, text};
 use super::record::*;
 use super::{ImportError, Source};
 use crate::domain::Currency;
@@ -254,24 +254,32 @@ fn invoice_row(input: &CsvInput, cols: &Cols, amounts: &AmountParser) -> Row {
     }
     let status = tri!(invoice_status(&status_text));
     let currency = tri!(parse_currency(&input.get(cols.currency)));
-    let amount = |col: Option<usize>, what: &str| -> Result<Option<i64>, String> {
+    let amount = |col: Option<usize>, what: &str| -> Result<Option<(i64, String)>, String> {
         match text(&input.get(col)) {
-            Some(v) => amounts.parse(&v, currency).map(Some).map_err(|e| format!("{what}: {e}")),
+            Some(v) => amounts.parse(&v, currency).map(|m| Some((m, v))).map_err(|e| format!("{what}: {e}")),
             None => Ok(None),
         }
     };
-    let total = tri!(amount(cols.total, "Total"));
+    let total = tri!(amount(cols.total, "Total")).map(|t| ("Total", t));
     let due_amount = tri!(amount(cols.amount_due, "Amount Due"));
     let paid_amount = tri!(amount(cols.amount_paid, "Amount Paid"));
-    let Some(total) = total.or(due_amount) else { return Row::Refuse("no Total or Amount Due".into()) };
+    let Some((field, (total, written))) = total.or(due_amount.clone().map(|d| ("Amount Due", d))) else {
+        return Row::Refuse("no Total or Amount Due".into());
+    };
     if total < 0 {
-        return Row::Skip(format!("invoice {id} has a negative total (a credit), which is not an invoice"));
+        return Row::Refuse(negative_total(field, &written));
     }
-    let due_amount = due_amount.unwrap_or(total).clamp(0, total);
+    let due_amount = due_amount.map_or(total, |d| d.0).clamp(0, total);
+    if let Some((paid, written)) = &paid_amount
+        && *paid < 0
+    {
+        return Row::Refuse(format!("Amount Paid: \"{written}\" is negative"));
+    }
     let paid_flag = tri!(parse_bool(&input.get(cols.paid)).map_err(|e| format!("Paid: {e}")));
-    let amount_paid = paid_amount.unwrap_or(if paid_flag == Some(true) { due_amount } else { 0 });
+    let amount_paid = paid_amount.map(|p| p.0).unwrap_or(if paid_flag == Some(true) { due_amount } else { 0 });
     let issue = tri!(parse_date(&input.get(cols.date)).map_err(|e| format!("date: {e}")));
     let due = tri!(parse_opt_date(&input.get(cols.due)).map_err(|e| format!("due date: {e}"))).unwrap_or(issue);
+    tri!(due_not_before(issue, due, || (input.get(cols.date).into_owned(), input.get(cols.due).into_owned())));
     let start = tri!(parse_opt_date(&input.get(cols.period_start)).map_err(|e| format!("period start: {e}")));
     let end = tri!(parse_opt_date(&input.get(cols.period_end)).map_err(|e| format!("period end: {e}")));
     let period = match (start, end) {
@@ -290,12 +298,12 @@ fn invoice_row(input: &CsvInput, cols: &Cols, amounts: &AmountParser) -> Row {
         },
         number: text(&input.get(cols.number)).unwrap_or_else(|| id.to_string()),
         issue_date: issue,
-        due_date: due.max(issue),
+        due_date: due,
         period,
         currency,
         total_minor: total,
         status,
-        amount_paid_minor: amount_paid.max(0),
+        amount_paid_minor: amount_paid,
         credit_applied_minor: if status.is_issued() { total - due_amount } else { 0 },
         paid_on,
         payment_refs,

@@ -9,7 +9,7 @@
 use super::ImportError;
 use super::amount::{parse_currency, stripe_minor_to_ardesk};
 use super::csv_rows::Row;
-use super::fields::unix_date;
+use super::fields::{due_not_before, negative_total, unix_date};
 use super::record::*;
 use super::stripe::{customer_url, invoice_status};
 use crate::domain::status::{ImportSource, PaymentMethod, PaymentStatus};
@@ -174,14 +174,18 @@ fn invoice(line: usize, v: &Value) -> Row {
     let currency = tri!(parse_currency(s(v, "currency").unwrap_or("")));
     let Some(total) = tri!(money(v, "total", currency)) else { return Row::Refuse("the invoice has no total".into()) };
     if total < 0 {
-        return Row::Skip(format!("invoice {id} has a negative total (a credit), which is not an invoice"));
+        return Row::Refuse(negative_total("total", &v["total"].to_string()));
     }
     let due_amount = tri!(money(v, "amount_due", currency)).unwrap_or(total).clamp(0, total);
     let paid = tri!(money(v, "amount_paid", currency)).unwrap_or(0);
+    if paid < 0 {
+        return Row::Refuse(format!("amount_paid: {} is negative", v["amount_paid"]));
+    }
     let transitions = v.get("status_transitions").cloned().unwrap_or(Value::Null);
     let issue = tri!(date(v, "effective_at")).or(tri!(date(&transitions, "finalized_at"))).or(tri!(date(v, "created")));
     let Some(issue) = issue else { return Row::Refuse("the invoice has no date".into()) };
-    let due = tri!(date(v, "due_date")).unwrap_or(issue).max(issue);
+    let due = tri!(date(v, "due_date")).unwrap_or(issue);
+    tri!(due_not_before(issue, due, || (issue.to_string(), due.to_string())));
     let period = match (tri!(date(v, "period_start")), tri!(date(v, "period_end"))) {
         (Some(a), Some(b)) if b >= a => Some((a, b)),
         _ => None,
@@ -208,7 +212,7 @@ fn invoice(line: usize, v: &Value) -> Row {
         currency,
         total_minor: total,
         status,
-        amount_paid_minor: paid.max(0),
+        amount_paid_minor: paid,
         credit_applied_minor: if status.is_issued() { total - due_amount } else { 0 },
         paid_on: tri!(date(&transitions, "paid_at")),
         payment_refs: refs,
