@@ -30,11 +30,6 @@ struct Witness {
 }
 
 impl Witness {
-    fn new(input: &CsvInput, col: usize, cell: &str, currency: Currency, both: Both) -> Witness {
-        let column = input.header.get(col).cloned().unwrap_or_default();
-        Witness { line: input.line(), column, cell: cell.to_string(), currency, both }
-    }
-
     /// "line 4's Total \"2.500,00\"".
     fn place(&self) -> String {
         format!("line {}'s {} \"{}\"", self.line, self.column, self.cell)
@@ -57,7 +52,8 @@ struct Seen {
 }
 
 impl Seen {
-    fn note(&mut self, input: &CsvInput, col: usize, cell: &str, currency: Currency) {
+    /// Notes what one amount (`cell`, in `column` on `line`) shows.
+    fn note(&mut self, line: usize, column: &str, cell: &str, currency: Currency) {
         let Ok((_, body)) = sign_and_body(cell, currency) else { return };
         let both = Both::of(&body, currency.exponent());
         let slot = match both.says() {
@@ -66,8 +62,10 @@ impl Seen {
             Says::Ambiguous => &mut self.ambiguous,
             Says::Nothing => return,
         };
-        if slot.is_none() {
-            *slot = Some(Witness::new(input, col, cell, currency, both));
+        // The first of each kind by line, whatever order they came in, so
+        // the message too is the same for any row order.
+        if slot.as_ref().is_none_or(|w| line < w.line) {
+            *slot = Some(Witness { line, column: column.to_string(), cell: cell.to_string(), currency, both });
         }
     }
 
@@ -94,6 +92,20 @@ impl Seen {
             (None, None, None) => Ok(AmountParser::new()),
         }
     }
+}
+
+/// One amount of a file: its line, column, text as written and currency.
+pub type Cell<'a> = (usize, &'a str, &'a str, Currency);
+
+/// What `decide` settles on for a file whose amounts are `cells` (in any
+/// order), or why the file is refused: the decision alone, for tests and
+/// fuzzing.
+pub fn settle<'a>(cells: impl IntoIterator<Item = Cell<'a>>) -> Result<AmountParser, String> {
+    let mut seen = Seen::default();
+    for (line, column, cell, currency) in cells {
+        seen.note(line, column, cell, currency);
+    }
+    seen.decide()
 }
 
 /// The parser for a file's amounts in the columns `cols`: settled by
@@ -124,7 +136,8 @@ pub(crate) fn decide(
                 for &col in &cols {
                     let cell = scan.cell(col);
                     if !cell.is_empty() {
-                        seen.note(&scan, col, &cell, cur);
+                        let column = scan.header.get(col).map_or("", String::as_str);
+                        seen.note(line.line, column, &cell, cur);
                     }
                 }
             }
@@ -178,6 +191,15 @@ mod tests {
         );
         // Amounts that read alike either way settle nothing and need nothing.
         assert_eq!(parser("id,Total,Cur\n1,12,USD\n2,1500,JPY\n").unwrap().mark(), None);
+    }
+
+    #[test]
+    fn the_cell_named_is_the_first_by_line_in_any_order() {
+        let cells = [(9, "Total", "1.500", Currency::EUR), (4, "Total", "2.000", Currency::EUR)];
+        let e = settle(cells).unwrap_err();
+        let r = settle(cells.into_iter().rev()).unwrap_err();
+        assert_eq!(e, r);
+        assert!(e.contains("line 4's Total \"2.000\""), "{e}");
     }
 
     #[test]

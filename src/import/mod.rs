@@ -32,7 +32,7 @@ pub mod csv_input;
 mod csv_lines;
 mod csv_rows;
 mod customers;
-mod decimals;
+pub mod decimals;
 mod detect;
 pub mod fields;
 pub mod hubspot;
