@@ -181,14 +181,19 @@ fn json_totals_say_what_is_wrong_with_the_value() {
     );
 }
 
-/// ardesk's own export, edited to hold an amount past the bound, is
-/// refused for that row.
+/// ardesk's own export, edited to hold an amount or a date past the
+/// bounds, is refused for that row (a contract's end date was stored as
+/// written).
 #[test]
 fn an_ardesk_export_with_an_amount_past_the_bound_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let doc = serde_json::json!({
         "ardesk_export": 1, "origin": "elsewhere#1",
         "customer": {"name": "Native Co", "currency": "USD"},
+        "contracts": [
+            {"id": 1, "name": "Old", "kind": "recurring", "status": "active", "currency": "USD",
+             "period_start": "2026-01-01", "period_end": "0099-12-31", "value": "10.00"}
+        ],
         "invoices": [
             {"id": 1, "number": "N-1", "currency": "USD", "status": "open", "issue_date": "2026-01-05",
              "due_date": "2026-02-04", "total": "92233720368547758.07"},
@@ -207,6 +212,10 @@ fn an_ardesk_export_with_an_amount_past_the_bound_is_refused() {
     );
     assert!(
         text.contains("native.json#2 REFUSED (invoices): invoices: issue_date: \"0099-01-05\" is out of range"),
+        "{text}"
+    );
+    assert!(
+        text.contains("native.json#1 REFUSED (contracts): contracts: period_end: \"0099-12-31\" is out of range"),
         "{text}"
     );
 }

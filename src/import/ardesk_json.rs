@@ -324,7 +324,7 @@ impl Rows<'_, '_, '_> {
             ("kind", Sql::Text(text(k, "kind"))),
             ("status", Sql::Text(text(k, "status"))),
             ("period_start", Sql::Text(day(k, "period_start")?.to_string())),
-            ("period_end", t("period_end")),
+            ("period_end", opt_day(k, "period_end")?.map_or(Sql::Null, |d| Sql::Text(d.to_string()))),
             ("value_minor", Sql::Integer(minor(k, "value", cur)?)),
             ("currency", Sql::Text(cur.code().into())),
             ("payment_terms_days", Sql::Integer(k.get("payment_terms_days").and_then(Value::as_i64).unwrap_or(0))),
@@ -517,7 +517,7 @@ impl Rows<'_, '_, '_> {
             ("subject", Sql::Text(text(v, "subject"))),
             ("opened_on", key[1].clone()),
             ("status", Sql::Text(text(v, "status"))),
-            ("resolved_on", t("resolved_on")),
+            ("resolved_on", opt_day(v, "resolved_on")?.map_or(Sql::Null, |d| Sql::Text(d.to_string()))),
             ("resolved_by", t("resolved_by")),
         ];
         self.run.itx.insert_native(NativeTable::Conversations, self.cid, &cols).map_err(e)?;
