@@ -83,6 +83,14 @@ pub enum Command {
         /// Import the good rows even when some are refused.
         #[arg(long)]
         skip_bad_rows: bool,
+        /// Read every CSV amount with a decimal comma ("1.234,56"). Without
+        /// it, or --decimal-point, each file's mark is decided from all its
+        /// amounts, and a file whose amounts do not show it is refused.
+        #[arg(long, conflicts_with = "decimal_point")]
+        decimal_comma: bool,
+        /// Read every CSV amount with a decimal point ("1,234.56").
+        #[arg(long)]
+        decimal_point: bool,
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
     },

@@ -170,6 +170,7 @@ pub fn import(
     dry_run: bool,
     allow_test_mode: bool,
     skip_bad_rows: bool,
+    (decimal_comma, decimal_point): (bool, bool),
     files: &[PathBuf],
     out: &mut impl Write,
 ) -> Result<std::process::ExitCode> {
@@ -188,7 +189,13 @@ pub fn import(
         })?),
         None => None,
     };
-    let opts = ImportOptions { source, object, dry_run, allow_test_mode, skip_bad_rows };
+    use crate::import::marks::Mark;
+    let decimal = match (decimal_comma, decimal_point) {
+        (true, _) => Some(Mark::Comma),
+        (_, true) => Some(Mark::Point),
+        _ => None,
+    };
+    let opts = ImportOptions { source, object, dry_run, allow_test_mode, skip_bad_rows, decimal };
     match crate::import::run_import(store, files, &opts, true) {
         Ok(report) => {
             write!(out, "{report}")?;

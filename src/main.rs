@@ -126,7 +126,16 @@ fn command(cli: &Cli, today: NaiveDate, tty: bool, mut out: &mut dyn Write) -> R
         Some(Command::Contacts(a)) => commands::tab_rows(&store, Tab::Contacts, a, today, tty, &mut out)?,
         Some(Command::Documents(a)) => commands::tab_rows(&store, Tab::Documents, a, today, tty, &mut out)?,
         Some(Command::Activity(a)) => commands::tab_rows(&store, Tab::Activity, a, today, tty, &mut out)?,
-        Some(Command::Import { source, object, dry_run, allow_test_mode, skip_bad_rows, files }) => {
+        Some(Command::Import {
+            source,
+            object,
+            dry_run,
+            allow_test_mode,
+            skip_bad_rows,
+            decimal_comma,
+            decimal_point,
+            files,
+        }) => {
             return Ok(Next::Exit(commands::import(
                 &mut store,
                 source.clone(),
@@ -134,6 +143,7 @@ fn command(cli: &Cli, today: NaiveDate, tty: bool, mut out: &mut dyn Write) -> R
                 *dry_run,
                 *allow_test_mode,
                 *skip_bad_rows,
+                (*decimal_comma, *decimal_point),
                 files,
                 &mut out,
             )?));

@@ -172,7 +172,12 @@ fn a_bulk_load_writes_what_row_by_row_writes() {
     let bulk = run_import_tuned(&mut open(&bulk_db), &files, &opts, false, 0).unwrap();
     let rows = run_import_tuned(&mut open(&rows_db), &files, &opts, false, u64::MAX).unwrap();
     let c = bulk.count(Counted::Invoices);
-    assert!(c.created > 500 && c.updated == 1 && c.refused == 1 && c.skipped > 50, "{bulk}");
+    // Refused: cus_GHOST's invoices (no such customer), those due before
+    // they were issued, and the taken number; none skipped.
+    assert!(c.created > 500 && c.updated == 1 && c.refused > 50 && c.skipped == 0, "{bulk}");
+    for why in ["unknown customer cus_GHOST", "is before the issue date", "is already used"] {
+        assert!(bulk.issues.iter().any(|i| i.reason.contains(why)), "{why}: {bulk}");
+    }
     assert!(bulk.count(Counted::Credits).created > 50, "{bulk}");
     assert_eq!(comparable(bulk), comparable(rows));
     same(&dump(&bulk_db), &dump(&rows_db));
@@ -282,7 +287,7 @@ fn a_load_with_the_external_id_indexes_lifted_writes_what_row_by_row_writes() {
     let bulk = run_import_tuned(&mut open(&bulk_db), &files, &opts, false, 0).unwrap();
     let rows = run_import_tuned(&mut open(&rows_db), &files, &opts, false, u64::MAX).unwrap();
     let c = bulk.count(Counted::Invoices);
-    assert!(c.created > 20_500 && c.updated == 1 && c.refused == 1, "{bulk}");
+    assert!(c.created > 20_500 && c.updated == 1 && c.refused > 50, "{bulk}");
     assert_eq!(comparable(bulk), comparable(rows));
     same(&dump(&bulk_db), &dump(&rows_db));
     assert_consistent(&open(&bulk_db));

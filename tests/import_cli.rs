@@ -60,3 +60,34 @@ fn import_then_customer_json_shows_the_hand_computed_figures() {
     let (code, out, _) = support::run(&["--db", db, "check"]);
     assert_eq!(code, 0, "{out}");
 }
+
+/// `--decimal-comma` / `--decimal-point` say how to read a file whose
+/// amounts do not show it, which is refused without them (exit 2, the
+/// line named); the two together are refused by the command line.
+#[test]
+fn the_decimal_flags_read_a_file_that_does_not_show_its_mark() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("a.db");
+    let db = db.to_str().unwrap();
+    let csv = dir.path().join("eu.csv");
+    std::fs::write(
+        &csv,
+        "id;Amount Due;Currency;Customer;Customer Name;Date (UTC);Due Date (UTC);Number;Status;Total\n\
+         in_1;1.500;eur;cus_1;Eu Co;2026-01-05;2026-02-04;EU-1;open;1.500\n",
+    )
+    .unwrap();
+    let csv = csv.to_str().unwrap();
+    let (code, out, err) = support::run(&["--db", db, "import", csv]);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(
+        err.contains("line 2's Total \"1.500\" is €1.50 with a decimal point and €1,500.00 with a decimal comma"),
+        "{err}"
+    );
+    let (code, _, err) = support::run(&["--db", db, "import", "--decimal-comma", "--decimal-point", csv]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("cannot be used with"), "{err}");
+    let (code, out, err) = support::run(&["--db", db, "import", "--decimal-comma", csv]);
+    assert_eq!(code, 0, "{out}{err}");
+    let (_, out, _) = support::run(&["--db", db, "invoices", "--customer", "stripe:cus_1", "--format", "json"]);
+    assert!(out.contains("1500.00"), "{out}");
+}

@@ -1,153 +1,141 @@
 //! Amounts as exports write them: major units ("1600.00", "120000" for
 //! yen), signed, sometimes with a currency symbol, and after a spreadsheet
 //! has been at them in a locale's form ("1,000.00", "399,00", "1.234,56",
-//! "1 234,56"). A form that could mean two amounts is refused unless the
-//! same file has already shown which mark is its decimal point.
+//! "1 234,56"). Which mark is a file's decimal mark is decided from all of
+//! its amounts before any is read (`decimals`), or said with
+//! `--decimal-point` / `--decimal-comma`; every cell is then read that one
+//! way (`marks`). An amount alone is read only when it reads one way.
 
-use crate::domain::Currency;
+use super::marks::{Bad, Both, Mark, Read, Says};
+use crate::domain::{Currency, Money};
+use std::borrow::Cow;
 
-/// The decimal mark a file uses, learned from its unambiguous amounts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Mark {
-    Dot,
-    Comma,
+/// How a file's amounts are read, and why, for messages: the cell that
+/// showed it ("line 4's Total \"2.500,00\"") or the flag.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Settled {
+    mark: Mark,
+    why: String,
 }
 
-/// Parses one file's amounts; remembers the decimal mark it has seen.
-#[derive(Debug, Clone, Default)]
+/// Reads the amounts of one file, all the same way.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AmountParser {
-    mark: Option<Mark>,
+    settled: Option<Settled>,
 }
 
 impl AmountParser {
+    /// For amounts that come alone (or a file whose amounts read the same
+    /// either way): each is read only when it reads one way, or to the
+    /// same value both ways.
     pub fn new() -> Self {
         AmountParser::default()
     }
 
-    /// Parses a signed amount in major units into minor units of `currency`.
-    pub fn parse(&mut self, input: &str, currency: Currency) -> Result<i64, String> {
-        if let Some(v) = self.plain(input, currency) {
-            return Ok(v);
-        }
-        let (negative, body) = strip_sign_and_symbols(input, currency)?;
-        let (digits, frac, mark) = self.split(input, &body)?;
-        if let Some(m) = mark {
-            match self.mark {
-                Some(seen) if seen != m => {
-                    return Err(format!(
-                        "\"{input}\" uses {} as its decimal mark, but earlier amounts in this file use {}",
-                        mark_name(m),
-                        mark_name(seen)
-                    ));
-                }
-                _ => self.mark = Some(m),
-            }
-        }
-        let minor = to_minor(input, &digits, &frac, currency)?;
-        Ok(if negative { -minor } else { minor })
+    /// Reads every amount with `mark`; `why` says where that was decided.
+    pub fn settled(mark: Mark, why: impl Into<String>) -> Self {
+        AmountParser { settled: Some(Settled { mark, why: why.into() }) }
     }
 
-    /// The common export form without allocating: "-1234.50", "120000"
-    /// (digits, at most one point followed by up to the currency's decimals).
-    fn plain(&mut self, input: &str, currency: Currency) -> Option<i64> {
-        let b = input.as_bytes();
-        let (neg, b) = match b.first() {
-            Some(b'-') => (true, &b[1..]),
-            _ => (false, b),
-        };
-        let dot = b.iter().position(|c| *c == b'.');
-        let (int, frac) = match dot {
-            Some(i) => (&b[..i], &b[i + 1..]),
-            None => (b, &b[..0]),
-        };
-        let exp = currency.exponent() as usize;
-        let digits = |x: &[u8]| x.iter().all(u8::is_ascii_digit);
-        if int.is_empty() || int.len() > 15 || !digits(int) || !digits(frac) || frac.len() > exp {
-            return None;
-        }
-        if frac.len() == 3 && self.mark == Some(Mark::Comma) {
-            return None;
-        }
-        if !frac.is_empty() && frac.len() != 3 {
-            if self.mark == Some(Mark::Comma) {
-                return None;
+    /// The mark this parser reads with, when settled.
+    pub fn mark(&self) -> Option<Mark> {
+        self.settled.as_ref().map(|s| s.mark)
+    }
+
+    /// Parses a signed amount in major units into minor units of `currency`.
+    pub fn parse(&self, input: &str, currency: Currency) -> Result<i64, String> {
+        let shown = input.trim();
+        let (negative, body) = sign_and_body(input, currency)?;
+        let exp = currency.exponent();
+        let read = match &self.settled {
+            Some(s) => match super::marks::read(&body, s.mark, exp) {
+                Read::Bad(bad) => {
+                    let other = if s.mark == Mark::Point { Mark::Comma } else { Mark::Point };
+                    return Err(if super::marks::read(&body, other, exp).ok() {
+                        format!(
+                            "\"{shown}\" reads only {}, but this file's amounts are read {} ({})",
+                            other.with(),
+                            s.mark.with(),
+                            s.why
+                        )
+                    } else {
+                        why_bad(shown, bad, s.mark, currency)
+                    });
+                }
+                r => r,
+            },
+            None => {
+                let both = Both::of(&body, exp);
+                match both.says() {
+                    Says::Only(m) => both.get(m),
+                    Says::Ambiguous => return Err(ambiguous(shown, both, currency)),
+                    Says::Nothing => both.point,
+                }
             }
-            self.mark = Some(Mark::Dot);
-        }
-        let mut v: i64 = 0;
-        for c in int {
-            v = v * 10 + i64::from(c - b'0');
-        }
-        for i in 0..exp {
-            v = v * 10 + frac.get(i).map_or(0, |c| i64::from(c - b'0'));
-        }
-        Some(if neg { -v } else { v })
+        };
+        let minor = match read {
+            Read::Minor(v) => v,
+            Read::TooLarge => return bounded(shown, i64::MAX, currency),
+            Read::Bad(bad) => return Err(why_bad(shown, bad, Mark::Point, currency)),
+        };
+        bounded(shown, if negative { -minor } else { minor }, currency)
     }
 
     /// Parses an amount that must not be negative.
-    pub fn parse_unsigned(&mut self, input: &str, currency: Currency) -> Result<i64, String> {
+    pub fn parse_unsigned(&self, input: &str, currency: Currency) -> Result<i64, String> {
         let v = self.parse(input, currency)?;
         if v < 0 { Err(format!("\"{}\": the amount must not be negative", input.trim())) } else { Ok(v) }
     }
+}
 
-    /// Integer digits, fraction digits, and the decimal mark when the form
-    /// shows it unambiguously.
-    fn split(&self, input: &str, body: &str) -> Result<(String, String, Option<Mark>), String> {
-        let dots = body.matches('.').count();
-        let commas = body.matches(',').count();
-        let after = |c: char| body.rfind(c).map_or(0, |i| body.len() - i - 1);
-        let ambiguous = || {
-            format!(
-                "\"{}\" is ambiguous: is the comma a thousands separator or the decimal mark? (write 1000.00 or 1,000.00)",
-                input.trim()
-            )
-        };
-        // The decimal mark of this amount, and whether the form proves the file's.
-        let (decimal, learned) = match (dots, commas) {
-            (0, 0) => (None, None),
-            (1, 0) if after('.') == 3 && self.mark == Some(Mark::Comma) => (None, None),
-            (1, 0) if after('.') == 3 => (Some('.'), None),
-            (1, 0) => (Some('.'), Some(Mark::Dot)),
-            (_, 0) => (None, Some(Mark::Comma)),
-            (0, 1) if after(',') != 3 => (Some(','), Some(Mark::Comma)),
-            (0, 1) => match self.mark {
-                Some(Mark::Comma) => (Some(','), None),
-                Some(Mark::Dot) => (None, None),
-                None => return Err(ambiguous()),
-            },
-            (0, _) => (None, Some(Mark::Dot)),
-            _ if body.rfind('.') > body.rfind(',') => (Some('.'), Some(Mark::Dot)),
-            _ => (Some(','), Some(Mark::Comma)),
-        };
-        let (int_part, frac) = match decimal.and_then(|d| body.rsplit_once(d)) {
-            Some((i, f)) => (i, f),
-            None => (body, ""),
-        };
-        if decimal.is_some_and(|d| int_part.contains(d)) || !frac.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(format!("\"{}\" is not an amount", input.trim()));
+/// What `read` found wrong with `shown`, for people.
+fn why_bad(shown: &str, bad: Bad, mark: Mark, currency: Currency) -> String {
+    let exp = currency.exponent();
+    match bad {
+        Bad::NotAmount => format!("\"{shown}\" is not an amount"),
+        Bad::Groups => {
+            let e = if mark == Mark::Point { "12,345.50" } else { "12.345,50" };
+            format!("\"{shown}\": digit groups must be of three, e.g. {e}")
         }
-        let is_sep = |c: char| matches!(c, ',' | '.' | ' ' | '\u{a0}' | '\u{202f}' | '\'');
-        let digits = if int_part.contains(is_sep) {
-            let groups: Vec<&str> = int_part.split(is_sep).collect();
-            let ok = (1..=3).contains(&groups[0].len()) && groups[1..].iter().all(|g| g.len() == 3);
-            if !ok {
-                return Err(format!("\"{}\": digit groups must be of three, e.g. 12,345.50", input.trim()));
-            }
-            groups.concat()
-        } else {
-            int_part.to_string()
-        };
-        if !digits.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(format!("\"{}\" is not an amount", input.trim()));
-        }
-        Ok((digits, frac.to_string(), learned))
+        Bad::Places => format!("\"{shown}\": {currency} has {exp} decimal places"),
+        Bad::ZeroDecimal => format!(
+            "\"{shown}\": {currency} has no decimal places, so the three digits after the mark are not decimals"
+        ),
     }
 }
 
-fn mark_name(m: Mark) -> &'static str {
-    match m {
-        Mark::Dot => "a point",
-        Mark::Comma => "a comma",
+/// An amount that reads two ways.
+fn ambiguous(shown: &str, both: Both, currency: Currency) -> String {
+    let as_money = |r: Read| match r {
+        Read::Minor(v) => Money::new(v, currency).display(),
+        _ => "too large".into(),
+    };
+    format!(
+        "\"{shown}\" is ambiguous: {} {}, {} {}",
+        as_money(both.point),
+        Mark::Point.with(),
+        as_money(both.comma),
+        Mark::Comma.with()
+    )
+}
+
+/// The sign and the digits and marks of an amount, without symbols. The
+/// common export form ("-1234.50") is taken as it is.
+pub(crate) fn sign_and_body(input: &str, currency: Currency) -> Result<(bool, Cow<'_, str>), String> {
+    let plain = |b: &[u8]| !b.is_empty() && b.iter().all(|c| c.is_ascii_digit() || *c == b'.' || *c == b',');
+    match input.as_bytes() {
+        [b'-', rest @ ..] if plain(rest) => Ok((true, Cow::Borrowed(&input[1..]))),
+        b if plain(b) => Ok((false, Cow::Borrowed(input))),
+        _ => strip_sign_and_symbols(input, currency).map(|(n, s)| (n, Cow::Owned(s))),
+    }
+}
+
+/// `minor` when it is within `domain::bounds`, else why not, quoting the
+/// amount as it was written (`shown`).
+pub fn bounded(shown: &str, minor: i64, currency: Currency) -> Result<i64, String> {
+    match crate::domain::bounds::amount_error(minor, currency) {
+        None => Ok(minor),
+        Some(why) => Err(format!("\"{shown}\": {why}")),
     }
 }
 
@@ -197,25 +185,6 @@ fn strip_sign_and_symbols(input: &str, currency: Currency) -> Result<(bool, Stri
     Ok((negative, s))
 }
 
-fn to_minor(input: &str, digits: &str, frac: &str, currency: Currency) -> Result<i64, String> {
-    if digits.is_empty() && frac.is_empty() {
-        return Err(format!("\"{}\" is not an amount", input.trim()));
-    }
-    let exp = currency.exponent() as usize;
-    let frac_trimmed = frac.trim_end_matches('0');
-    if frac_trimmed.len() > exp {
-        return Err(format!("\"{}\": {currency} has {exp} decimal places", input.trim()));
-    }
-    let overflow = || format!("\"{}\": the amount is too large", input.trim());
-    let units: i64 = if digits.is_empty() { 0 } else { digits.parse().map_err(|_| overflow())? };
-    let mut minor_frac: i64 = 0;
-    for i in 0..exp {
-        let d = frac_trimmed.as_bytes().get(i).map_or(0, |b| i64::from(b - b'0'));
-        minor_frac = minor_frac * 10 + d;
-    }
-    units.checked_mul(10i64.pow(exp as u32)).and_then(|v| v.checked_add(minor_frac)).ok_or_else(overflow)
-}
-
 /// A currency code as exports write it ("usd"), checked against ISO 4217.
 pub fn parse_currency(input: &str) -> Result<Currency, String> {
     let t = input.trim();
@@ -260,15 +229,17 @@ pub fn stripe_minor_to_ardesk(amount: i64, currency: Currency) -> Result<i64, St
         2
     };
     let diff = currency.exponent() as i32 - stripe_exp;
-    if diff >= 0 {
-        amount.checked_mul(10i64.pow(diff as u32)).ok_or_else(|| format!("{amount}: the amount is too large"))
+    let shown = format!("{amount}");
+    let minor = if diff >= 0 {
+        amount.checked_mul(10i64.pow(diff as u32)).ok_or_else(|| format!("{amount}: the amount is too large"))?
     } else {
         let div = 10i64.pow((-diff) as u32);
         if amount % div != 0 {
             return Err(format!("{amount} {code}: Stripe amounts in {code} must be whole units"));
         }
-        Ok(amount / div)
-    }
+        amount / div
+    };
+    bounded(&shown, minor, currency)
 }
 
 /// Active ISO 4217 codes (and a few Stripe accepts).
@@ -302,32 +273,50 @@ mod tests {
         assert_eq!(p("(12.00)"), Ok(-1_200));
         assert_eq!(p("12.00 USD"), Ok(1_200));
         assert_eq!(p("1,000,000"), Ok(100_000_000));
-        assert_eq!(p("1.500"), Ok(150));
+        // Three decimals are too many for dollars: the point groups.
+        assert_eq!(p("1.234"), Ok(123_400));
         assert_eq!(AmountParser::new().parse("120000", Currency::JPY), Ok(120_000));
         assert_eq!(AmountParser::new().parse("1000.00", Currency::JPY), Ok(1_000));
     }
 
     #[test]
     fn refuses_what_could_mean_two_amounts_or_nothing() {
-        assert!(p("1,000").unwrap_err().contains("ambiguous"));
+        assert_eq!(
+            p("1,000").unwrap_err(),
+            "\"1,000\" is ambiguous: $1,000.00 with a decimal point, $1.00 with a decimal comma"
+        );
+        assert!(p("1.500").unwrap_err().contains("ambiguous"));
+        assert!(p("1.000").unwrap_err().contains("ambiguous"));
         assert!(p("12,34.5").is_err());
         assert!(p("abc").is_err());
         assert!(p("").is_err());
-        assert!(p("1.234").unwrap_err().contains("2 decimal places"));
+        assert!(p("1.2345").unwrap_err().contains("2 decimal places"));
         assert!(AmountParser::new().parse("5.5", Currency::JPY).is_err());
         assert!(p("--5").is_err());
         assert!(AmountParser::new().parse_unsigned("-1.00", Currency::USD).is_err());
     }
 
     #[test]
-    fn learns_the_files_decimal_mark() {
-        let mut a = AmountParser::new();
-        assert_eq!(a.parse("399,00", Currency::USD), Ok(39_900));
-        assert_eq!(a.parse("1,000", Currency::USD), Ok(100));
-        assert!(a.parse("5.00", Currency::USD).unwrap_err().contains("earlier amounts"));
-        let mut b = AmountParser::new();
-        assert_eq!(b.parse("15.00", Currency::USD), Ok(1_500));
-        assert_eq!(b.parse("1,000", Currency::USD), Ok(100_000));
+    fn a_settled_file_reads_every_amount_one_way() {
+        let comma = AmountParser::settled(Mark::Comma, "line 2's Total \"399,00\"");
+        assert_eq!(comma.parse("1,000", Currency::USD), Ok(100));
+        assert_eq!(comma.parse("1.500", Currency::USD), Ok(150_000));
+        assert_eq!(comma.parse("1.000", Currency::JPY), Ok(1_000));
+        assert_eq!(
+            comma.parse("5.00", Currency::USD).unwrap_err(),
+            "\"5.00\" reads only with a decimal point, but this file's amounts are read with a decimal comma \
+             (line 2's Total \"399,00\")"
+        );
+        let point = AmountParser::settled(Mark::Point, "--decimal-point");
+        assert_eq!(point.parse("1,000", Currency::USD), Ok(100_000));
+        assert_eq!(point.parse("1.500", Currency::USD), Ok(150));
+        // Never ¥1: yen have no decimals.
+        assert_eq!(
+            point.parse("1.000", Currency::JPY).unwrap_err(),
+            "\"1.000\" reads only with a decimal comma, but this file's amounts are read with a decimal point \
+             (--decimal-point)"
+        );
+        assert!(point.parse("12,34.5", Currency::USD).unwrap_err().contains("groups must be of three, e.g. 12,345.50"));
     }
 
     #[test]
@@ -352,5 +341,33 @@ mod tests {
         assert!(stripe_minor_to_ardesk(50_050, isk).is_err());
         let kwd = parse_currency("kwd").unwrap();
         assert_eq!(stripe_minor_to_ardesk(1_230, kwd), Ok(1_230));
+    }
+
+    #[test]
+    fn amounts_past_the_bound_are_refused_as_written() {
+        let max = crate::domain::bounds::MAX_AMOUNT_MINOR;
+        assert_eq!(p("100000000000.00"), Ok(max));
+        assert_eq!(p("-100000000000.00"), Ok(-max));
+        assert_eq!(
+            p("922337203685477.58").unwrap_err(),
+            "\"922337203685477.58\": the amount is too large: at most $100,000,000,000.00 in USD"
+        );
+        assert!(p("92233720368547758.07").unwrap_err().contains("too large"));
+        assert!(p("-100000000000.01").unwrap_err().contains("too large"));
+        assert!(p("100,000,000,000.01").unwrap_err().contains("too large"));
+        let vnd = parse_currency("vnd").unwrap();
+        assert!(
+            AmountParser::new()
+                .parse("20000000000000", vnd)
+                .unwrap_err()
+                .contains("at most VND 10,000,000,000,000 in VND")
+        );
+        assert_eq!(stripe_minor_to_ardesk(max, Currency::USD), Ok(max));
+        assert!(
+            stripe_minor_to_ardesk(max + 1, Currency::USD)
+                .unwrap_err()
+                .starts_with("\"10000000000001\": the amount is too large")
+        );
+        assert!(stripe_minor_to_ardesk(i64::MIN, Currency::USD).unwrap_err().contains("too large"));
     }
 }

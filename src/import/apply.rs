@@ -88,6 +88,8 @@ pub(crate) struct Run<'r, 'c> {
     pub buckets: Buckets,
     pub money: super::invoices::MoneyState,
     pub keys: super::name_keys::NameKeys,
+    /// What the run brings each customer so far (`totals`).
+    pub totals: super::totals::RunTotals,
     progress: Option<indicatif::ProgressBar>,
     /// Set when another thread watches the run and may cancel it.
     watch: Option<super::Watch>,
@@ -194,6 +196,7 @@ impl<'r, 'c> Run<'r, 'c> {
             buckets: Buckets::default(),
             money: Default::default(),
             keys: Default::default(),
+            totals: Default::default(),
             progress: watch.as_ref().map(|w| w.bar.clone()),
             watch,
             progress_base: 0,
@@ -228,14 +231,12 @@ impl<'r, 'c> Run<'r, 'c> {
             }
         }
         // Which invoices this run's payments name, before any invoice lands.
-        for (_, source, object, input) in &csv {
+        for (_, source, object, input) in &mut csv {
             if *object == ObjectKind::Payments {
-                let header = input.header.clone();
-                let same = move |h: &[String]| {
-                    h.len() == header.len() && h.iter().zip(&header).all(|(a, b)| b.starts_with(a.as_str()))
-                };
-                let mut again = CsvInput::open(&input.path, &same, false)?;
+                let mut again = input.reopen()?;
                 source.parse_csv(ObjectKind::Payments, &mut again, &mut Links { run: self })?;
+                // The file's decimal mark, decided on this pass, holds for the next.
+                input.amounts = again.amounts.take();
             }
         }
         for (_, _, p) in &self.buckets.payments {

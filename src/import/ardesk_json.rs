@@ -16,8 +16,10 @@
 use super::ImportError;
 use super::amount::{AmountParser, parse_currency};
 use super::apply::{Outcome, Run, baseline, last};
-use super::fields::parse_date;
+use super::fields::{due_not_before, parse_date};
+use super::marks::Mark;
 use super::report::Counted;
+use super::totals::Kind;
 use crate::domain::status::*;
 use crate::domain::{Currency, Money};
 use crate::store::import::{AppsOf, CustomerWrite, ExportSection, InvoiceWrite, NativeTable, PaymentWrite};
@@ -144,10 +146,13 @@ fn raw_of(v: &Value) -> Option<String> {
     }
 }
 
+/// An amount of the export: written by `Money::plain`, so with a decimal
+/// point and no grouping ("1234.50").
 fn minor(v: &Value, k: &str, cur: Currency) -> Result<i64, String> {
+    let plain = AmountParser::settled(Mark::Point, "ardesk writes amounts with a decimal point");
     match v.get(k) {
-        Some(Value::String(s)) => AmountParser::new().parse(s, cur).map_err(|e| format!("{k}: {e}")),
-        Some(Value::Number(n)) => AmountParser::new().parse(&n.to_string(), cur).map_err(|e| format!("{k}: {e}")),
+        Some(Value::String(s)) => plain.parse(s, cur).map_err(|e| format!("{k}: {e}")),
+        Some(Value::Number(n)) => plain.parse(&n.to_string(), cur).map_err(|e| format!("{k}: {e}")),
         _ => Err(format!("{k} is missing")),
     }
 }
@@ -275,6 +280,11 @@ struct Rows<'a, 'r, 'c> {
 }
 
 impl Rows<'_, '_, '_> {
+    /// Adds a new row's amount to what the run brings the customer.
+    fn add_up(&mut self, cur: Currency, kind: Kind, amount: i64) -> Result<(), String> {
+        self.run.totals.add(None, &format!("#{}", self.cid), cur, &[(kind, amount)])
+    }
+
     /// A row of the customer's with these identifying values; none for a
     /// customer this import created (two rows may share them).
     fn find(&self, table: NativeTable, key: &[Sql]) -> Result<Option<i64>, String> {
@@ -314,7 +324,7 @@ impl Rows<'_, '_, '_> {
             ("kind", Sql::Text(text(k, "kind"))),
             ("status", Sql::Text(text(k, "status"))),
             ("period_start", Sql::Text(day(k, "period_start")?.to_string())),
-            ("period_end", t("period_end")),
+            ("period_end", opt_day(k, "period_end")?.map_or(Sql::Null, |d| Sql::Text(d.to_string()))),
             ("value_minor", Sql::Integer(minor(k, "value", cur)?)),
             ("currency", Sql::Text(cur.code().into())),
             ("payment_terms_days", Sql::Integer(k.get("payment_terms_days").and_then(Value::as_i64).unwrap_or(0))),
@@ -357,18 +367,21 @@ impl Rows<'_, '_, '_> {
         let (start, end) = (opt_day(v, "period_start")?, opt_day(v, "period_end")?);
         let raw = raw_of(v).unwrap_or_default();
         let contract_id = v.get("contract_id").and_then(Value::as_i64).and_then(|k| self.contracts.get(&k).copied());
+        let (issue, due) = (day(v, "issue_date")?, day(v, "due_date")?);
+        due_not_before(issue, due, || (text(v, "issue_date"), text(v, "due_date")))?;
         let w = InvoiceWrite {
             customer_id: self.cid,
             contract_id,
             number: &number,
-            issue_date: day(v, "issue_date")?,
-            due_date: day(v, "due_date")?,
+            issue_date: issue,
+            due_date: due,
             period: start.zip(end),
             currency: cur,
             total_minor: minor(v, "total", cur)?,
             status,
             source_raw: &raw,
         };
+        self.add_up(cur, Kind::Invoices, w.total_minor)?;
         let key = keyed(v);
         let id = self.run.itx.insert_invoice(key.as_ref().map(|(s, x)| (*s, x.as_str())), &w).map_err(e)?;
         self.invoices.insert(old, id);
@@ -404,6 +417,9 @@ impl Rows<'_, '_, '_> {
                 self.find(table, &k)?
             }
         };
+        if found.is_none() {
+            self.add_up(cur, if credit { Kind::Credits } else { Kind::Payments }, amount)?;
+        }
         let (id, outcome) = match found {
             Some(id) => (id, Outcome::Unchanged),
             None if credit => {
@@ -501,7 +517,7 @@ impl Rows<'_, '_, '_> {
             ("subject", Sql::Text(text(v, "subject"))),
             ("opened_on", key[1].clone()),
             ("status", Sql::Text(text(v, "status"))),
-            ("resolved_on", t("resolved_on")),
+            ("resolved_on", opt_day(v, "resolved_on")?.map_or(Sql::Null, |d| Sql::Text(d.to_string()))),
             ("resolved_by", t("resolved_by")),
         ];
         self.run.itx.insert_native(NativeTable::Conversations, self.cid, &cols).map_err(e)?;

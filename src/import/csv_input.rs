@@ -6,6 +6,9 @@
 //! memory than one row.
 
 use super::ImportError;
+use super::amount::AmountParser;
+use super::csv_lines::{Breaks, LineCounter, line_of, unclosed};
+use super::marks::Mark;
 use encoding_rs::{UTF_16BE, UTF_16LE, WINDOWS_1252};
 use serde_json::{Map, Value};
 use std::borrow::Cow;
@@ -30,71 +33,20 @@ const SAMPLE: usize = 64 * 1024;
 
 type Reader = csv::Reader<LineCounter>;
 
-/// Where the line breaks are in the bytes the CSV reader has taken, so a
-/// record's line can be told from its byte offset (the reader's own line
-/// numbers drift on CRLF and blank lines).
-#[derive(Default)]
-struct Breaks {
-    /// Offsets of `\r` and `\n` bytes not yet passed, and whether `\n`.
-    pending: VecDeque<(u64, bool)>,
-    /// `\n` bytes passed.
-    passed: usize,
-    offset: u64,
-}
-
-/// The source, noting line breaks as the CSV reader pulls bytes through.
-struct LineCounter {
-    inner: Box<dyn Read + Send>,
-    breaks: std::sync::Arc<std::sync::Mutex<Breaks>>,
-}
-
-impl Read for LineCounter {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        if let Ok(mut b) = self.breaks.lock() {
-            let base = b.offset;
-            for (i, byte) in buf[..n].iter().enumerate() {
-                if *byte == b'\n' || *byte == b'\r' {
-                    b.pending.push_back((base + i as u64, *byte == b'\n'));
-                }
-            }
-            b.offset += n as u64;
-        }
-        Ok(n)
-    }
-}
-
-impl Breaks {
-    /// Passes the next line break: `\n`, or a `\r` not followed by `\n`
-    /// (old Mac line ends, which the CSV reader also ends records on). The
-    /// byte after a `\r` before a record's start has always been read.
-    fn pass(&mut self) {
-        if let Some((o, nl)) = self.pending.pop_front() {
-            let crlf = !nl && self.pending.front().is_some_and(|(n, is_nl)| *is_nl && *n == o + 1);
-            self.passed += usize::from(nl || !crlf);
-        }
-    }
-
-    /// The line of a record whose parse began at byte `pos`: at its first
-    /// byte, or on a line break before it.
-    fn line_at(&mut self, pos: u64) -> usize {
-        while self.pending.front().is_some_and(|(o, _)| *o < pos) {
-            self.pass();
-        }
-        let mut at = pos;
-        while self.pending.front().is_some_and(|(o, _)| *o == at) {
-            self.pass();
-            at += 1;
-        }
-        self.passed + 1
-    }
-}
-
 /// One data row's place in the file and, when its shape is wrong, why.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Line {
     pub line: usize,
     pub problem: Option<String>,
+}
+
+/// How `CsvInput::open_at` finds the header row.
+#[derive(Clone, Copy)]
+enum Find<'a> {
+    /// The first top row this accepts; else, when set, the widest.
+    Header(&'a dyn Fn(&[String]) -> bool, bool),
+    /// The row found there before (`CsvInput::reopen`).
+    At(usize),
 }
 
 pub struct CsvInput {
@@ -104,6 +56,12 @@ pub struct CsvInput {
     /// Header cells, trimmed; repeated names get " (2)", " (3)".
     pub header: Vec<String>,
     pub header_line: usize,
+    /// The header's place among the rows read to find it.
+    header_at: usize,
+    /// `--decimal-point` / `--decimal-comma`.
+    pub forced_mark: Option<Mark>,
+    /// The file's amount parser once decided (`decimals::decide`).
+    pub amounts: Option<AmountParser>,
     /// Title rows skipped above the header.
     pub preamble_rows: usize,
     /// Blank, total and footer rows skipped below it.
@@ -119,11 +77,9 @@ pub struct CsvInput {
     after_footer: bool,
     footer: Option<fn(&str) -> bool>,
     breaks: std::sync::Arc<std::sync::Mutex<Breaks>>,
-}
-
-fn line_of(breaks: &std::sync::Mutex<Breaks>, rec: &csv::ByteRecord) -> usize {
-    let pos = rec.position().map_or(0, |p| p.byte());
-    breaks.lock().map_or(0, |mut b| b.line_at(pos))
+    /// The line of a record read while looking for the header that ran to
+    /// the end of the file inside an unterminated quote.
+    unclosed_line: Option<usize>,
 }
 
 fn file_err(path: &Path, reason: impl Into<String>) -> ImportError {
@@ -134,6 +90,22 @@ impl CsvInput {
     /// Opens a CSV file and finds its header: the first of the top rows that
     /// `is_header` accepts, or, when `fallback` is set, the first widest row.
     pub fn open(path: &Path, is_header: &dyn Fn(&[String]) -> bool, fallback: bool) -> Result<CsvInput, ImportError> {
+        Self::open_at(path, Find::Header(is_header, fallback))
+    }
+
+    /// The same file opened again at its first data row, read the same way
+    /// (key column, footers, decimal mark): for a pass over the file ahead
+    /// of the one that imports it.
+    pub fn reopen(&self) -> Result<CsvInput, ImportError> {
+        let mut again = Self::open_at(&self.path, Find::At(self.header_at))?;
+        again.key_column = self.key_column;
+        again.footer = self.footer;
+        again.forced_mark = self.forced_mark;
+        again.amounts = self.amounts.clone();
+        Ok(again)
+    }
+
+    fn open_at(path: &Path, find: Find<'_>) -> Result<CsvInput, ImportError> {
         let mut file = File::open(path).map_err(|e| file_err(path, e.to_string()))?;
         let size = file.metadata().map(|m| m.len()).unwrap_or(0);
         let mut sample = Vec::with_capacity(SAMPLE.min(size as usize + 1));
@@ -159,13 +131,14 @@ impl CsvInput {
             };
         let text_sample = String::from_utf8_lossy(&sample);
         let (delimiter, sep_line) = sniff_delimiter(&text_sample);
-        let breaks = std::sync::Arc::new(std::sync::Mutex::new(Breaks::default()));
+        let (counter, breaks) = LineCounter::new(source, delimiter);
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
             .delimiter(delimiter)
             .buffer_capacity(1 << 16)
-            .from_reader(LineCounter { inner: source, breaks: breaks.clone() });
+            .from_reader(counter);
+        let mut unclosed_line = None;
         let mut scanned: Vec<(csv::ByteRecord, usize)> = Vec::new();
         let mut found = None;
         for _ in 0..MAX_PREAMBLE + usize::from(sep_line) {
@@ -175,20 +148,32 @@ impl CsvInput {
                 break;
             }
             let line = line_of(&breaks, &rec);
+            if unclosed(&breaks, reader.position().byte()) {
+                unclosed_line = Some(line);
+            }
             if sep_line && scanned.is_empty() && line == 1 {
                 scanned.push((csv::ByteRecord::new(), line));
                 continue;
             }
-            let cells: Vec<String> = rec.iter().map(|c| decode(c).trim().to_string()).collect();
             scanned.push((rec, line));
-            if is_header(&cells) {
-                found = Some(scanned.len() - 1);
+            let here = scanned.len() - 1;
+            let is = match find {
+                Find::At(at) => here == at,
+                Find::Header(is_header, _) => {
+                    let cells: Vec<String> = scanned[here].0.iter().map(|c| decode(c).trim().to_string()).collect();
+                    is_header(&cells)
+                }
+            };
+            if is {
+                found = Some(here);
                 break;
             }
         }
         let header_at = match found {
             Some(i) => i,
-            None if fallback => widest(&scanned).ok_or_else(|| file_err(path, "the file is empty"))?,
+            None if matches!(find, Find::Header(_, true)) => {
+                widest(&scanned).ok_or_else(|| file_err(path, "the file is empty"))?
+            }
             None => {
                 let first = scanned.iter().find(|(r, _)| r.iter().any(|c| !c.is_empty()));
                 let shown: String = first
@@ -211,6 +196,9 @@ impl CsvInput {
             encoding,
             header,
             header_line: head_line,
+            header_at,
+            forced_mark: None,
+            amounts: None,
             preamble_rows,
             trailer_rows: 0,
             size,
@@ -222,6 +210,7 @@ impl CsvInput {
             after_footer: false,
             footer: None,
             breaks,
+            unclosed_line,
         })
     }
 
@@ -257,6 +246,9 @@ impl CsvInput {
                     return Ok(None);
                 }
                 self.line = line_of(&self.breaks, &self.record);
+                if unclosed(&self.breaks, self.reader.position().byte()) {
+                    self.unclosed_line = Some(self.line);
+                }
             }
             if self.record.iter().all(|c| c.iter().all(u8::is_ascii_whitespace)) {
                 self.trailer_rows += 1;
@@ -267,11 +259,31 @@ impl CsvInput {
                 self.after_footer |= self.is_report_footer();
                 continue;
             }
-            let width = self.header.len();
-            let problem = (self.record.len() > width && self.record.iter().skip(width).any(|c| !c.is_empty()))
-                .then(|| format!("the row has {} fields, the header {width}", self.record.len()));
-            return Ok(Some(Line { line: self.line, problem }));
+            return Ok(Some(Line { line: self.line, problem: self.shape_problem() }));
         }
+    }
+
+    /// Why the current row cannot be read as the header says: it ran to
+    /// the end of the file inside an unterminated quote, or it has fewer
+    /// fields than the header (cut short, or a quote or a delimiter out of
+    /// place: read anyway, its cells would land in the wrong columns), or
+    /// more that are not empty. A row is never filled in or cut to fit.
+    fn shape_problem(&self) -> Option<String> {
+        let (n, width) = (self.record.len(), self.header.len());
+        if self.unclosed_line == Some(self.line) {
+            return Some(
+                "a quoted field on this line is never closed, so the rest of the file ran into it: close the quote"
+                    .into(),
+            );
+        }
+        if n < width {
+            return Some(format!(
+                "the row has {n} fields, the header {width}: it is cut short, or a quote or a \"{}\" is out of place",
+                char::from(self.delimiter).escape_default()
+            ));
+        }
+        (n > width && self.record.iter().skip(width).any(|c| !c.is_empty()))
+            .then(|| format!("the row has {n} fields, the header {width}"))
     }
 
     /// A total line ("Total", "Grand Totals" first, the key column empty)
@@ -279,18 +291,30 @@ impl CsvInput {
     /// Do Not Distribute", "Generated by …"), or below a report's footer any
     /// cell alone on its line.
     fn is_trailer(&self) -> bool {
-        let filled: Vec<Cow<'_, str>> =
-            (0..self.record.len()).map(|i| self.cell(i)).filter(|c| !c.is_empty()).collect();
-        if filled.len() == 1
-            && self.header.len() >= 3
-            && (self.after_footer || (filled[0].contains(' ') && self.footer.is_none_or(|footer| footer(&filled[0]))))
-        {
+        // Data rows, nearly all, are told apart without allocating.
+        let mut filled = (0..self.record.len()).map(|i| self.cell(i)).filter(|c| !c.is_empty());
+        let (first, more) = (filled.next().unwrap_or_default(), filled.next().is_some());
+        let wide = self.header.len() >= 3;
+        if !more && wide && (self.after_footer || (first.contains(' ') && self.footer.is_none_or(|f| f(&first)))) {
             return true;
+        }
+        // A footer sentence written without quotes, split at its commas
+        // ("Monday, March 02, 2026 10:00:00 AM GMT-8"): a footer, not a
+        // row of the wrong shape.
+        if more
+            && wide
+            && let Some(footer) = self.footer
+        {
+            let cells: Vec<Cow<'_, str>> =
+                (0..self.record.len()).map(|i| self.cell(i)).filter(|c| !c.is_empty()).collect();
+            if footer(&cells.join(", ")) {
+                return true;
+            }
         }
         if self.key_column.is_some_and(|k| self.record.get(k).is_some_and(|c| !c.trim_ascii().is_empty())) {
             return false;
         }
-        let first = filled.first().map(|c| c.to_ascii_lowercase()).unwrap_or_default();
+        let first = first.to_ascii_lowercase();
         first.starts_with("total") || first.starts_with("grand total")
     }
 
@@ -366,16 +390,39 @@ fn decode(bytes: &[u8]) -> Cow<'_, str> {
     }
 }
 
+/// Repeated header names get " (2)", " (3)", … (case-insensitively), in
+/// time linear in the number of columns: a hostile header of 100,000
+/// columns, all alike, must not take minutes.
 fn dedup(cells: Vec<String>) -> Vec<String> {
+    dedup_counting(cells, &mut 0)
+}
+
+/// `dedup`, adding the names it tried to `tries` (tests hold it to
+/// linear).
+fn dedup_counting(cells: Vec<String>, tries: &mut usize) -> Vec<String> {
+    use std::collections::{HashMap, HashSet};
+    let mut taken: HashSet<String> = HashSet::with_capacity(cells.len());
+    // Per name, the suffix to try next: repeats start where the last left
+    // off instead of at " (2)" again.
+    let mut next: HashMap<String, usize> = HashMap::new();
     let mut out: Vec<String> = Vec::with_capacity(cells.len());
     for c in cells {
-        let mut name = c.clone();
-        let mut n = 1;
-        while out.iter().any(|o| o.eq_ignore_ascii_case(&name)) {
-            n += 1;
-            name = format!("{c} ({n})");
+        let key = c.to_ascii_lowercase();
+        *tries += 1;
+        if taken.insert(key.clone()) {
+            out.push(c);
+            continue;
         }
-        out.push(name);
+        let n = next.entry(key).or_insert(2);
+        loop {
+            let name = format!("{c} ({n})");
+            *n += 1;
+            *tries += 1;
+            if taken.insert(name.to_ascii_lowercase()) {
+                out.push(name);
+                break;
+            }
+        }
     }
     out
 }
@@ -469,6 +516,21 @@ mod tests {
         let extra = c.next_row().unwrap();
         assert!(extra.is_none(), "{extra:?} {:?}", c.raw());
         assert_eq!(c.trailer_rows, 3);
+    }
+
+    #[test]
+    fn repeated_header_names_are_numbered_in_linear_time() {
+        let names = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(dedup(names(&["a", "A", "a (2)", "a", "b"])), ["a", "A (2)", "a (2) (2)", "a (3)", "b"]);
+        // 100,000 columns alike (an empty header row's cells, say): each
+        // name is tried once or twice, not once per column before it.
+        let mut tries = 0;
+        let out = dedup_counting(vec![String::new(); 100_000], &mut tries);
+        assert_eq!((out[0].as_str(), out[99_999].as_str()), ("", " (100000)"));
+        assert!(tries <= 2 * 100_000, "{tries} names tried for 100,000 columns");
+        let mut tries = 0;
+        dedup_counting((0..100_000).map(|i| format!("c{i}")).collect(), &mut tries);
+        assert_eq!(tries, 100_000);
     }
 
     #[test]

@@ -73,7 +73,8 @@ pub(crate) fn plan(path: &Path, opts: &ImportOptions) -> Result<Plan, ImportErro
         None => sources().iter().any(|s| s.detect_csv(header).is_some() || s.refuse_csv(header).is_some()),
     };
     let fallback = forced.is_some() && opts.object.is_some();
-    let input = CsvInput::open(path, &recognizes, fallback)?;
+    let mut input = CsvInput::open(path, &recognizes, fallback)?;
+    input.forced_mark = opts.decimal;
     let found = match forced {
         Some(src) => src.detect_csv(&input.header).map(|o| (src, o)),
         None => sources().iter().find_map(|s| s.detect_csv(&input.header).map(|o| (*s, o))),

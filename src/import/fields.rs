@@ -42,12 +42,54 @@ pub fn parse_date(input: &str) -> Result<NaiveDate, String> {
 }
 
 fn ymd(s: &str, y: &str, m: &str, d: &str) -> Result<NaiveDate, String> {
-    let num = |p: &str| -> Option<u32> { (!p.is_empty() && p.len() <= 4).then(|| p.parse().ok()).flatten() };
-    let (Some(y), Some(m), Some(d)) = (num(y), num(m), num(d)) else {
+    let num = |p: &str| -> Option<u32> {
+        (!p.is_empty() && p.len() <= 4 && p.bytes().all(|b| b.is_ascii_digit())).then(|| p.parse().ok()).flatten()
+    };
+    let (Some(year), Some(m), Some(d)) = (num(y), num(m), num(d)) else {
         return Err(format!("\"{s}\" is not a date (use YYYY-MM-DD)"));
     };
-    let y = if y < 100 { y + 2000 } else { y };
-    NaiveDate::from_ymd_opt(y as i32, m, d).ok_or_else(|| format!("\"{s}\" is not a calendar date"))
+    // A four-digit year is the year written: "0099" is the year 99 (out of
+    // range), never 2099. Only a two-digit year ("9/25/23") is this
+    // century's, as the reports that write them mean.
+    let year = match y.len() {
+        4 => year,
+        2 => 2000 + year,
+        _ => return Err(format!("\"{s}\" is not a date: write the year with four digits")),
+    };
+    let date = NaiveDate::from_ymd_opt(year as i32, m, d).ok_or_else(|| format!("\"{s}\" is not a calendar date"))?;
+    in_range(s, date)
+}
+
+/// A date ardesk can store (`domain::bounds`), or why not, quoting `s`.
+fn in_range(s: &str, date: NaiveDate) -> Result<NaiveDate, String> {
+    match crate::domain::bounds::date_error(date) {
+        None => Ok(date),
+        Some(_) => Err(format!(
+            "\"{s}\" is out of range: dates must fall between {} and {}",
+            crate::domain::bounds::MIN_DATE,
+            crate::domain::bounds::MAX_DATE
+        )),
+    }
+}
+
+/// An invoice's due date is never before its issue date: such a row is
+/// refused, not moved (which date is wrong is the source's to say).
+/// `written` gives both as the row wrote them, for the message.
+pub fn due_not_before(
+    issue: NaiveDate,
+    due: NaiveDate,
+    written: impl FnOnce() -> (String, String),
+) -> Result<(), String> {
+    if due >= issue {
+        return Ok(());
+    }
+    let (issue, due) = written();
+    Err(format!("the due date \"{}\" is before the issue date \"{}\"", due.trim(), issue.trim()))
+}
+
+/// Why an invoice with a negative total (`field` as written) is refused.
+pub fn negative_total(field: &str, written: &str) -> String {
+    format!("{field}: \"{written}\" is negative: a credit, not an invoice (credit notes are not imported)")
 }
 
 /// An optional date: empty cells are `None`.
@@ -57,7 +99,10 @@ pub fn parse_opt_date(input: &str) -> Result<Option<NaiveDate>, String> {
 
 /// The UTC date of a Unix timestamp in seconds (Stripe's API).
 pub fn unix_date(secs: i64) -> Result<NaiveDate, String> {
-    DateTime::from_timestamp(secs, 0).map(|t| t.date_naive()).ok_or_else(|| format!("{secs} is not a timestamp"))
+    let date = DateTime::from_timestamp(secs, 0)
+        .map(|t| t.date_naive())
+        .ok_or_else(|| format!("{secs} is not a timestamp"))?;
+    in_range(&format!("{secs}"), date).map_err(|e| format!("{e} (it is {date})"))
 }
 
 /// "true"/"false" in any case, "yes"/"no", "1"/"0"; empty is `None`.
@@ -96,6 +141,25 @@ mod tests {
         assert!(parse_date("2023-02-30").unwrap_err().contains("calendar"));
         assert!(parse_date("soon").is_err());
         assert_eq!(unix_date(1_234_567_890), Ok(d("2009-02-13")));
+    }
+
+    #[test]
+    fn four_digit_years_are_never_given_a_century() {
+        assert_eq!(
+            parse_date("0001-05-01").unwrap_err(),
+            "\"0001-05-01\" is out of range: dates must fall between 1900-01-01 and 2199-12-31"
+        );
+        assert!(parse_date("0099-05-01").unwrap_err().contains("out of range"));
+        assert!(parse_date("01.05.0099").unwrap_err().contains("out of range"));
+        assert!(parse_date("5/25/0001").unwrap_err().contains("out of range"));
+        assert!(parse_date("0100-01-01").unwrap_err().contains("out of range"));
+        assert!(parse_date("2200-01-01").unwrap_err().contains("out of range"));
+        assert!(parse_date("5/25/099").unwrap_err().contains("four digits"));
+        assert_eq!(parse_date("9/25/23"), Ok(d("2023-09-25")));
+        assert_eq!(parse_date("1900-01-01"), Ok(d("1900-01-01")));
+        assert_eq!(parse_date("2199-12-31"), Ok(d("2199-12-31")));
+        assert!(unix_date(-59_011_459_200).unwrap_err().contains("\"-59011459200\" is out of range"));
+        assert!(unix_date(7_258_118_400).unwrap_err().contains("2200-01-01"));
     }
 
     #[test]

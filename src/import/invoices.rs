@@ -31,6 +31,8 @@ pub(crate) struct MoneyState {
     pub left_open: Vec<String>,
     pub unlinked: u64,
     pub mismatched: Vec<String>,
+    /// Invoices paid beyond their total, and what became of the rest.
+    pub overpaid: Vec<String>,
     pub customers_from_rows: u64,
 }
 
@@ -77,7 +79,7 @@ impl MoneyState {
                 self.unlinked
             ));
         }
-        for n in self.left_open.iter().chain(&self.mismatched) {
+        for n in self.left_open.iter().chain(&self.mismatched).chain(&self.overpaid) {
             notes.push(n.clone());
         }
     }
@@ -148,8 +150,10 @@ impl Run<'_, '_> {
     /// Applies one invoice record; `raw` is its `source_raw` text (`raw_of`).
     pub fn apply_invoice(&mut self, src: ImportSource, inv: &ImportedInvoice, raw: String) -> Result<(), ImportError> {
         let (what, line, ext) = (Counted::Invoices, inv.line, inv.external_id.as_str());
+        // An invoice nobody owes would be lost: refused, so the run fails
+        // unless bad rows may be skipped, and listed either way.
         if inv.customer.external_id.is_empty() {
-            self.skip(line, what, "no customer on the invoice".into());
+            self.refuse(line, what, "no customer on the invoice".into());
             return Ok(());
         }
         let Some(_) = self.resolve_customer(src, &inv.customer, inv.currency, "invoice")? else {
@@ -157,7 +161,7 @@ impl Run<'_, '_> {
                 "unknown customer {}: import the customers export in the same run or before",
                 inv.customer.external_id
             );
-            self.skip(line, what, reason);
+            self.refuse(line, what, reason);
             return Ok(());
         };
         let cust = self.adopt_currency(src, &inv.customer.external_id, inv.currency)?;
@@ -214,8 +218,14 @@ impl Run<'_, '_> {
                 self.left_open(&inv.number, paid + credit, inv.total_minor);
             }
             let on = inv.paid_on.unwrap_or(inv.issue_date);
-            self.own_row(src, cust.id, id, &w, &format!("{ext}#paid"), false, paid, on, None)?;
-            self.own_row(src, cust.id, id, &w, &format!("{ext}#credit"), true, credit, inv.issue_date, None)?;
+            let extra = match inv.status.is_issued() {
+                true => self.overpaid(&inv.number, inv.currency, inv.amount_paid_minor, inv.total_minor, paid > 0),
+                false => 0,
+            };
+            let paid_row = format!("{ext}#paid");
+            self.own_row(src, cust.id, id, &w, &paid_row, false, (paid, extra), on, None)?;
+            let credit_row = format!("{ext}#credit");
+            self.own_row(src, cust.id, id, &w, &credit_row, true, (credit, 0), inv.issue_date, None)?;
         }
         Ok(())
     }
@@ -363,7 +373,9 @@ pub(crate) fn raw_of(inv: &ImportedInvoice) -> String {
     f.finish(&inv.raw)
 }
 
-/// Status and money of a new invoice that no payment names.
+/// Status and money of a new invoice that no payment names: what was paid
+/// on it as far as its total goes, and the credit applied to it. A paid
+/// amount past the total is the customer's (`Run::overpaid`).
 pub(crate) fn plan_of(inv: &ImportedInvoice) -> (InvoiceStatus, i64, i64) {
     if !inv.status.is_issued() {
         return (inv.status, 0, 0);

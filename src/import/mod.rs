@@ -29,13 +29,16 @@ pub mod amount;
 mod apply;
 pub mod ardesk_json;
 pub mod csv_input;
+mod csv_lines;
 mod csv_rows;
 mod customers;
+pub mod decimals;
 mod detect;
 pub mod fields;
 pub mod hubspot;
 mod hubspot_labels;
 mod invoices;
+pub mod marks;
 mod name_keys;
 mod new_invoices;
 mod payments;
@@ -53,6 +56,7 @@ mod settle;
 mod sinks;
 pub mod stripe;
 mod stripe_api;
+mod totals;
 
 pub use ardesk_json::export_customer_json;
 pub use record::*;
@@ -83,6 +87,9 @@ pub struct ImportOptions {
     pub allow_test_mode: bool,
     /// `--skip-bad-rows`: import the good rows even when some are refused.
     pub skip_bad_rows: bool,
+    /// `--decimal-point` / `--decimal-comma`: read every CSV amount with
+    /// this decimal mark instead of deciding it from each file's amounts.
+    pub decimal: Option<marks::Mark>,
 }
 
 impl ImportOptions {

@@ -59,7 +59,9 @@ impl Run<'_, '_> {
         }
         let cust = self.adopt_currency(src, &inv.customer.external_id, inv.currency)?;
         let (in_run, in_db) = self.links_of(src, inv)?;
-        if in_run || in_db {
+        // Paid beyond its total: the row path makes the payment with its
+        // unapplied rest and notes it.
+        if in_run || in_db || (inv.status.is_issued() && inv.amount_paid_minor > inv.total_minor) {
             return Ok(None);
         }
         let (status, paid, credit) = plan_of(inv);

@@ -46,7 +46,7 @@ impl Run<'_, '_> {
                 "unknown customer {}: import the customers export in the same run or before",
                 p.customer.external_id
             );
-            self.skip(line, what, reason);
+            self.refuse(line, what, reason);
             return Ok(());
         };
         let cust = self.adopt_currency(src, &p.customer.external_id, p.currency)?;

@@ -22,6 +22,7 @@
 use super::amount::{AmountParser, parse_currency};
 use super::csv_input::CsvInput;
 use super::csv_rows::{Row, each_row};
+use super::decimals::decide;
 use super::detect::has;
 use super::fields::text;
 use super::record::*;
@@ -104,17 +105,22 @@ impl Source for QuickBooks {
         }
         input.set_key_column(cols.name);
         input.set_footer_test(is_footer);
-        let mut amounts = AmountParser::new();
-        let mut open: BTreeMap<Currency, i64> = BTreeMap::new();
         let home = sink.default_currency();
+        let amounts = decide(input, &[cols.open_balance], &|i| {
+            let total = is_total(&i.get(cols.name));
+            let cur = text(&i.get(cols.currency)).map_or(Ok(home), |c| currency_cell(&c));
+            if total { None } else { cur.ok() }
+        })?;
+        // Summed wide: a file's balances may add up past i64 (each is
+        // bounded, their number is not).
+        let mut open: BTreeMap<Currency, i128> = BTreeMap::new();
         each_row(input, object, sink, |input| {
-            if is_total(&input.get(cols.name)) || split_footer(input) {
+            if is_total(&input.get(cols.name)) {
                 return Row::NotData;
             }
-            customer_row(input, &cols, &mut amounts, home, &mut open)
+            customer_row(input, &cols, &amounts, home, &mut open)
         })?;
-        let owed: Vec<String> =
-            open.iter().filter(|(_, m)| **m != 0).map(|(c, m)| Money::new(*m, *c).display()).collect();
+        let owed: Vec<String> = open.iter().filter(|(_, m)| **m != 0).map(|(c, m)| shown(*m, *c)).collect();
         if !owed.is_empty() {
             sink.note(format!(
                 "{}: its Open balance column ({}) was not imported: ardesk derives balances from invoices, \
@@ -128,6 +134,17 @@ impl Source for QuickBooks {
 
     fn parse_json(&self, object: ObjectKind, doc: Value, sink: &mut dyn Sink) -> Result<(), ImportError> {
         super::quickbooks_api::parse(object, doc, sink)
+    }
+}
+
+/// A sum of balances as people read it, however large.
+fn shown(minor: i128, cur: Currency) -> String {
+    match i64::try_from(minor) {
+        Ok(m) => Money::new(m, cur).display(),
+        Err(_) => match rust_decimal::Decimal::try_from_i128_with_scale(minor, cur.exponent()) {
+            Ok(d) => format!("{d} {}", cur.code()),
+            Err(_) => format!("{minor} minor units of {}", cur.code()),
+        },
     }
 }
 
@@ -177,13 +194,6 @@ pub(crate) fn is_footer(cell: &str) -> bool {
 
 const MONTHS: [&str; 12] = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
 
-/// The footer written without quotes, so split at its commas.
-fn split_footer(input: &CsvInput) -> bool {
-    let cells: Vec<String> =
-        (0..input.header.len()).map(|i| input.cell(i).into_owned()).filter(|c| !c.is_empty()).collect();
-    cells.len() > 1 && is_footer(&cells.join(", "))
-}
-
 macro_rules! tri {
     ($e:expr) => {
         match $e {
@@ -202,9 +212,9 @@ fn currency_cell(cell: &str) -> Result<Currency, String> {
 fn customer_row(
     input: &CsvInput,
     cols: &Cols,
-    amounts: &mut AmountParser,
+    amounts: &AmountParser,
     default: Currency,
-    open: &mut BTreeMap<Currency, i64>,
+    open: &mut BTreeMap<Currency, i128>,
 ) -> Row {
     let Some(name) = text(&input.get(cols.name)) else {
         return Row::Skip("the row names no customer".into());
@@ -216,7 +226,7 @@ fn customer_row(
     if let Some(b) = text(&input.get(cols.open_balance)) {
         let cur = currency.unwrap_or(default);
         let minor = tri!(amounts.parse(&b, cur).map_err(|e| format!("Open balance: {e}")));
-        *open.entry(cur).or_default() += minor;
+        *open.entry(cur).or_default() += i128::from(minor);
     }
     Row::Record(Box::new(Record::Customer(ImportedCustomer {
         line: input.line(),

@@ -21,7 +21,7 @@
 use super::ImportError;
 use super::amount::parse_currency;
 use super::csv_rows::Row;
-use super::fields::parse_date;
+use super::fields::{due_not_before, negative_total, parse_date};
 use super::quickbooks::customer_url;
 use super::record::*;
 use crate::domain::Currency;
@@ -188,13 +188,31 @@ fn ref_value<'a>(v: &'a Value, k: &str, field: &str) -> Option<&'a str> {
 pub(crate) fn major_to_minor(text: &str, cur: Currency) -> Result<i64, String> {
     let t = text.trim();
     let parsed = if t.contains(['e', 'E']) { Decimal::from_scientific(t) } else { Decimal::from_str_exact(t) };
-    let d = parsed.map_err(|_| format!("{t} is not an amount"))?;
+    let numeric = !t.is_empty() && t.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '+' | '-'));
+    let d = parsed.map_err(|_| {
+        if numeric {
+            format!("{t}: the amount is too large or has too many digits")
+        } else {
+            format!("{t} is not an amount")
+        }
+    })?;
     let exp = cur.exponent();
     let scaled = d.checked_mul(Decimal::from(10i64.pow(exp))).ok_or_else(|| format!("{t}: the amount is too large"))?;
     if !scaled.fract().is_zero() {
         return Err(format!("{t}: {cur} has {exp} decimal places"));
     }
-    scaled.to_i64().ok_or_else(|| format!("{t}: the amount is too large"))
+    let minor = scaled.to_i64().ok_or_else(|| format!("{t}: the amount is too large"))?;
+    super::amount::bounded(t, minor, cur)
+}
+
+/// Adds what one line applies to a payment's running sum, which must stay
+/// within the bound of one amount like any amount the payment holds.
+fn add_line(sum: i64, amount: i64, cur: Currency) -> Result<i64, String> {
+    use crate::domain::bounds::{amount_error, largest};
+    match sum.checked_add(amount).filter(|t| amount_error(*t, cur).is_none()) {
+        Some(t) => Ok(t),
+        None => Err(format!("its lines apply more than the largest amount, {}", largest(cur))),
+    }
 }
 
 fn money(v: &Value, k: &str, cur: Currency) -> Result<Option<i64>, String> {
@@ -268,11 +286,12 @@ fn invoice(line: usize, v: &Value, home: Currency) -> Row {
     let Some(id) = s(v, "Id") else { return Row::Refuse("the invoice has no Id".into()) };
     let cur = tri!(currency(v, home));
     let Some(issue) = tri!(date(v, "TxnDate")) else { return Row::Refuse("the invoice has no TxnDate".into()) };
-    let due = tri!(date(v, "DueDate")).unwrap_or(issue).max(issue);
+    let due = tri!(date(v, "DueDate")).unwrap_or(issue);
+    tri!(due_not_before(issue, due, || (s(v, "TxnDate").unwrap_or("").into(), s(v, "DueDate").unwrap_or("").into())));
     let Some(total) = tri!(money(v, "TotalAmt", cur)) else { return Row::Refuse("the invoice has no TotalAmt".into()) };
     let Some(balance) = tri!(money(v, "Balance", cur)) else { return Row::Refuse("the invoice has no Balance".into()) };
     if total < 0 {
-        return Row::Skip(format!("invoice {id} has a negative total, which is not an invoice"));
+        return Row::Refuse(negative_total("TotalAmt", &v["TotalAmt"].to_string()));
     }
     if !(0..=total).contains(&balance) {
         return Row::Refuse(format!("Balance {balance} is not between 0 and TotalAmt {total} (minor units)"));
@@ -330,7 +349,7 @@ fn splits(v: &Value, cur: Currency) -> Result<(Vec<(InvoiceRef, i64)>, bool), St
         }
         let key = InvoiceRef::External(invoice.to_string());
         match out.iter_mut().find(|(r, _)| *r == key) {
-            Some((_, a)) => *a += amount,
+            Some((_, a)) => *a = add_line(*a, amount, cur)?,
             None => out.push((key, amount)),
         }
     }
@@ -358,7 +377,7 @@ fn payment(line: usize, v: &Value, home: Currency, notes: &mut Notes) -> Row {
     if credit_memo {
         notes.credit_memos.push(id.to_string());
     }
-    let applied: i64 = splits.iter().map(|(_, a)| a).sum();
+    let applied = tri!(splits.iter().try_fold(0, |sum, (_, a)| add_line(sum, *a, cur)));
     if applied > amount && !credit_memo {
         return Row::Refuse(format!("its lines apply {applied}, more than TotalAmt {amount} (minor units)"));
     }
@@ -406,8 +425,16 @@ mod tests {
         assert!(major_to_minor("5.5", jpy).unwrap_err().contains("0 decimal places"));
         assert!(major_to_minor("0.001", Currency::USD).is_err());
         assert!(major_to_minor("abc", Currency::USD).is_err());
-        // Digits beyond what a binary float holds stay exact.
-        assert_eq!(major_to_minor("90071992547409.93", Currency::USD), Ok(9_007_199_254_740_993));
+        // Digits beyond what a binary float holds stay exact, and past the
+        // bound of one amount they are refused as written.
+        assert_eq!(major_to_minor("99999999999.99", Currency::USD), Ok(9_999_999_999_999));
+        assert_eq!(major_to_minor("100000000000.00", Currency::USD), Ok(10_000_000_000_000));
+        assert_eq!(
+            major_to_minor("90071992547409.93", Currency::USD).unwrap_err(),
+            "\"90071992547409.93\": the amount is too large: at most $100,000,000,000.00 in USD"
+        );
+        assert!(major_to_minor("1e40", Currency::USD).unwrap_err().contains("too large"));
+        assert!(major_to_minor("123456789012345678901234567890", Currency::USD).unwrap_err().contains("too large"));
         let doc: Value = serde_json::from_str(r#"{"TotalAmt": 0.1}"#).unwrap();
         assert_eq!(money(&doc, "TotalAmt", Currency::USD), Ok(Some(10)));
     }

@@ -100,7 +100,7 @@ pub struct ImportedInvoice {
     /// Sources without a number (drafts) get the external id.
     pub number: String,
     pub issue_date: NaiveDate,
-    /// Never before the issue date (sources are normalized to that).
+    /// Never before the issue date (a row that says so is refused).
     pub due_date: NaiveDate,
     pub period: Option<(NaiveDate, NaiveDate)>,
     pub currency: Currency,
@@ -108,7 +108,8 @@ pub struct ImportedInvoice {
     /// The source's status (Stripe `void` is `Cancelled`); `Paid` lands only
     /// when the invoice is fully applied.
     pub status: InvoiceStatus,
-    /// Money the source says was paid on it.
+    /// Money the source says was paid on it; more than the total when the
+    /// customer overpaid (the rest is the customer's credit).
     pub amount_paid_minor: i64,
     /// Credit (customer balance, credit notes) the source applied to it.
     pub credit_applied_minor: i64,

@@ -21,10 +21,21 @@ use super::payments::share_of;
 use super::report::Counted;
 use crate::domain::date::from_iso;
 use crate::domain::status::*;
+use crate::domain::{Currency, Money};
 use crate::store::import::{AppsOf, InvoiceWrite, PaymentWrite};
 use chrono::NaiveDate;
 use serde_json::{Map, Value};
 use std::collections::HashMap;
+
+/// A payment or credit the import made for an invoice, as it stands.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Own {
+    id: i64,
+    applied: i64,
+    on: NaiveDate,
+    /// The row's own amount (a payment's may be more than it applies).
+    amount: i64,
+}
 
 fn int(base: &Map<String, Value>, k: &str) -> i64 {
     last(base, k).and_then(|s| s.parse().ok()).unwrap_or(0)
@@ -56,8 +67,39 @@ impl Run<'_, '_> {
         Ok(!people)
     }
 
+    /// What was paid on an invoice beyond its total (issued, so owed): the
+    /// customer's credit, kept as the unapplied rest of the payment the
+    /// import makes for the invoice when it makes one (`made`), and in the
+    /// report either way. Returns that rest.
+    pub(crate) fn overpaid(&mut self, number: &str, cur: Currency, paid: i64, total: i64, made: bool) -> i64 {
+        let over = paid - total;
+        if over <= 0 {
+            return 0;
+        }
+        let m = |v: i64| Money::new(v, cur).display();
+        self.money.overpaid.push(if made {
+            format!(
+                "invoice {number}: {} was paid on a total of {}: the {} over is the customer's credit \
+                 (the unapplied rest of the payment made for it)",
+                m(paid),
+                m(total),
+                m(over)
+            )
+        } else {
+            format!(
+                "invoice {number}: {} was paid on a total of {}, by payments already in ardesk: the {} over is \
+                 the customer's credit only as far as those payments hold it",
+                m(paid),
+                m(total),
+                m(over)
+            )
+        });
+        if made { over } else { 0 }
+    }
+
     /// Makes the import's own payment or credit for an invoice (`key`) hold
-    /// `amount` applied on `on`: created, replaced or removed as needed.
+    /// `amount` applied on `on`, a payment `extra` more left unapplied:
+    /// created, replaced or removed as needed.
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn own_row(
         &mut self,
@@ -67,15 +109,15 @@ impl Run<'_, '_> {
         w: &InvoiceWrite<'_>,
         key: &str,
         credit: bool,
-        amount: i64,
+        (amount, extra): (i64, i64),
         on: NaiveDate,
-        existing: Option<(i64, i64, NaiveDate)>,
+        existing: Option<Own>,
     ) -> Result<(), ImportError> {
         let what = if credit { Counted::Credits } else { Counted::Payments };
-        if existing.is_some_and(|(_, a, d)| a == amount && d == on) {
+        if existing.is_some_and(|o| o.applied == amount && o.on == on && o.amount == amount + extra) {
             return Ok(());
         }
-        if let Some((id, ..)) = existing {
+        if let Some(Own { id, .. }) = existing {
             if credit {
                 self.itx.delete_credit(id)?
             } else {
@@ -109,7 +151,7 @@ impl Run<'_, '_> {
                 &PaymentWrite {
                     customer_id,
                     received_on: on,
-                    amount_minor: amount,
+                    amount_minor: amount + extra,
                     refunded_minor: 0,
                     currency: w.currency,
                     reference: &reference,
@@ -141,16 +183,24 @@ impl Run<'_, '_> {
             return Ok(());
         }
         let total = inv.total_minor;
-        let target_paid = int(&base, "amount_paid").clamp(0, total);
+        let paid_in_source = int(&base, "amount_paid").max(0);
+        let target_paid = paid_in_source.min(total);
         let target_credit = int(&base, "credit_applied").clamp(0, total - target_paid);
         let (k_paid, k_refund, k_credit) = (format!("{ext}#paid"), format!("{ext}#refund"), format!("{ext}#credit"));
-        let mut own: HashMap<String, (i64, i64, NaiveDate)> = HashMap::new();
+        let mut own: HashMap<String, Own> = HashMap::new();
         let (mut real, mut people) = (0i64, 0i64);
         let mut linked: Vec<i64> = Vec::new();
         for a in self.itx.applications(invoice_id, AppsOf::Invoice)? {
             let ext_of = a.from_external_id.clone().unwrap_or_default();
             if a.from_source == Some(src) && [&k_paid, &k_refund, &k_credit].contains(&&ext_of) {
-                own.insert(ext_of, (a.payment_id.or(a.credit_id).unwrap_or(0), a.amount_minor, a.applied_on));
+                let id = a.payment_id.or(a.credit_id).unwrap_or(0);
+                // The payment made for the invoice may hold more than it
+                // applies (an overpayment's rest).
+                let amount = match a.payment_id {
+                    Some(p) => self.itx.payment(p)?.amount_minor,
+                    None => a.amount_minor,
+                };
+                own.insert(ext_of, Own { id, applied: a.amount_minor, on: a.applied_on, amount });
             } else if a.from_source == Some(src) && a.payment_id.is_some() {
                 real += a.amount_minor;
                 linked.extend(a.payment_id);
@@ -198,7 +248,7 @@ impl Run<'_, '_> {
         if !fresh.is_empty() && !own.is_empty() {
             // Real payments come in: the import's own rows make way and are
             // made again below for whatever is still missing.
-            for (key, (id, ..)) in own.drain() {
+            for (key, Own { id, .. }) in own.drain() {
                 let credit = !key.ends_with("#paid");
                 if credit {
                     self.itx.delete_credit(id)?
@@ -239,11 +289,15 @@ impl Run<'_, '_> {
             source_raw: "",
         };
         let cid = inv.customer_id;
-        let mut rows =
-            [(&k_paid, false, made, on), (&k_refund, true, refund, on), (&k_credit, true, credit, inv.issue_date)];
+        let extra = self.overpaid(&inv.number, inv.currency, paid_in_source, total, made > 0);
+        let mut rows = [
+            (&k_paid, false, (made, extra), on),
+            (&k_refund, true, (refund, 0), on),
+            (&k_credit, true, (credit, 0), inv.issue_date),
+        ];
         // Rows that shrink first, so the invoice is never applied beyond its
         // total on the way (a refund that became a payment, say).
-        rows.sort_by_key(|(key, _, amount, _)| *amount - own.get(*key).map_or(0, |o| o.1));
+        rows.sort_by_key(|(key, _, (amount, _), _)| *amount - own.get(*key).map_or(0, |o| o.applied));
         for (key, credit, amount, on) in rows {
             self.own_row(src, cid, invoice_id, &w, key, credit, amount, on, own.get(key).copied())?;
         }

@@ -9,17 +9,51 @@ use super::apply::{BATCH, Queued, Run};
 use super::pipeline::Item;
 use super::record::*;
 use super::report::Counted;
+use super::totals::Kind;
 use crate::domain::status::ImportSource;
 
-/// Refuses test-mode rows unless allowed; counts the row for its file.
+/// Refuses test-mode rows unless allowed, and rows that would take what
+/// the run brings a customer past its bounds (`totals`); counts the row for
+/// its file.
 fn admit(run: &mut Run<'_, '_>, file: usize, source: ImportSource, record: &Record) -> bool {
     run.report.files[file].rows += 1;
-    if record.test_mode() && !run.opts.allow_test_mode {
-        let reason = format!("{} test-mode data: pass --allow-test-mode to import it", source.label());
-        run.report.issue(file, record.line(), IssueKind::Refused, Counted::of(record.kind()), reason);
-        return false;
+    let refused = if record.test_mode() && !run.opts.allow_test_mode {
+        Err(format!("{} test-mode data: pass --allow-test-mode to import it", source.label()))
+    } else {
+        add_up(run, source, record)
+    };
+    match refused {
+        Ok(()) => true,
+        Err(reason) => {
+            run.report.issue(file, record.line(), IssueKind::Refused, Counted::of(record.kind()), reason);
+            false
+        }
     }
-    true
+}
+
+/// Adds a record's money to its customer's run totals.
+fn add_up(run: &mut Run<'_, '_>, source: ImportSource, record: &Record) -> Result<(), String> {
+    let src = Some(source);
+    match record {
+        Record::Invoice(i) => run.totals.add(
+            src,
+            &i.customer.external_id,
+            i.currency,
+            &[
+                (Kind::Invoices, i.total_minor),
+                (Kind::Payments, i.amount_paid_minor),
+                (Kind::Credits, i.credit_applied_minor),
+            ],
+        ),
+        Record::Payment(p) => {
+            run.totals.add(src, &p.customer.external_id, p.currency, &[(Kind::Payments, p.amount_minor)])
+        }
+        Record::Customer(c) => {
+            let cur = c.currency.unwrap_or(run.default_currency);
+            run.totals.add(src, &c.external_id, cur, &[(Kind::Credits, c.credit_minor)])
+        }
+        Record::Contact(_) => Ok(()),
+    }
 }
 
 fn issue(run: &mut Run<'_, '_>, file: usize, line: usize, kind: IssueKind, object: ObjectKind, reason: String) {

@@ -14,8 +14,9 @@
 use super::amount::{AmountParser, parse_currency};
 use super::csv_input::CsvInput;
 use super::csv_rows::{Row, each_row};
+use super::decimals::decide;
 use super::detect::has;
-use super::fields::{parse_bool, parse_date, parse_opt_date, text};
+use super::fields::{due_not_before, negative_total, parse_bool, parse_date, parse_opt_date, text};
 use super::record::*;
 use super::{ImportError, Source};
 use crate::domain::Currency;
@@ -62,7 +63,7 @@ impl Source for Stripe {
 
     fn parse_csv(&self, object: ObjectKind, input: &mut CsvInput, sink: &mut dyn Sink) -> Result<(), ImportError> {
         let cols = Cols::new(input);
-        let parse: fn(&CsvInput, &Cols, &mut AmountParser) -> Row = match object {
+        let parse: fn(&CsvInput, &Cols, &AmountParser) -> Row = match object {
             ObjectKind::Customers | ObjectKind::Companies => customer_row,
             ObjectKind::Invoices => invoice_row,
             ObjectKind::Payments => payment_row,
@@ -81,8 +82,16 @@ impl Source for Stripe {
             ));
         }
         input.set_key_column(cols.id.or(cols.created));
-        let mut amounts = AmountParser::new();
-        each_row(input, object, sink, |input| parse(input, &cols, &mut amounts))
+        let amounts = match object {
+            ObjectKind::Invoices => decide(input, &[cols.total, cols.amount_due, cols.amount_paid], &|i| {
+                parse_currency(&i.get(cols.currency)).ok()
+            }),
+            ObjectKind::Payments => decide(input, &[cols.amount, cols.refunded, cols.disputed], &|i| {
+                parse_currency(&i.get(cols.currency)).ok()
+            }),
+            _ => decide(input, &[cols.balance], &|i| balance_currency(i, &cols).ok()),
+        }?;
+        each_row(input, object, sink, |input| parse(input, &cols, &amounts))
     }
 
     fn parse_json(&self, object: ObjectKind, doc: Value, sink: &mut dyn Sink) -> Result<(), ImportError> {
@@ -181,7 +190,12 @@ macro_rules! tri {
     };
 }
 
-fn customer_row(input: &CsvInput, cols: &Cols, amounts: &mut AmountParser) -> Row {
+/// The currency a customer's balance is in: its own, else dollars.
+fn balance_currency(input: &CsvInput, cols: &Cols) -> Result<Currency, String> {
+    text(&input.get(cols.currency)).map_or(Ok(Currency::USD), |c| parse_currency(&c))
+}
+
+fn customer_row(input: &CsvInput, cols: &Cols, amounts: &AmountParser) -> Row {
     let id = input.get(cols.id);
     let email = text(&input.get(cols.email));
     if id.is_empty() {
@@ -229,7 +243,7 @@ pub(crate) fn invoice_status(s: &str) -> Result<InvoiceStatus, String> {
     })
 }
 
-fn invoice_row(input: &CsvInput, cols: &Cols, amounts: &mut AmountParser) -> Row {
+fn invoice_row(input: &CsvInput, cols: &Cols, amounts: &AmountParser) -> Row {
     let id = input.get(cols.id);
     if id.is_empty() {
         return Row::Refuse("the invoice has no id".into());
@@ -240,24 +254,32 @@ fn invoice_row(input: &CsvInput, cols: &Cols, amounts: &mut AmountParser) -> Row
     }
     let status = tri!(invoice_status(&status_text));
     let currency = tri!(parse_currency(&input.get(cols.currency)));
-    let mut amount = |col: Option<usize>, what: &str| -> Result<Option<i64>, String> {
+    let amount = |col: Option<usize>, what: &str| -> Result<Option<(i64, String)>, String> {
         match text(&input.get(col)) {
-            Some(v) => amounts.parse(&v, currency).map(Some).map_err(|e| format!("{what}: {e}")),
+            Some(v) => amounts.parse(&v, currency).map(|m| Some((m, v))).map_err(|e| format!("{what}: {e}")),
             None => Ok(None),
         }
     };
-    let total = tri!(amount(cols.total, "Total"));
+    let total = tri!(amount(cols.total, "Total")).map(|t| ("Total", t));
     let due_amount = tri!(amount(cols.amount_due, "Amount Due"));
     let paid_amount = tri!(amount(cols.amount_paid, "Amount Paid"));
-    let Some(total) = total.or(due_amount) else { return Row::Refuse("no Total or Amount Due".into()) };
+    let Some((field, (total, written))) = total.or(due_amount.clone().map(|d| ("Amount Due", d))) else {
+        return Row::Refuse("no Total or Amount Due".into());
+    };
     if total < 0 {
-        return Row::Skip(format!("invoice {id} has a negative total (a credit), which is not an invoice"));
+        return Row::Refuse(negative_total(field, &written));
     }
-    let due_amount = due_amount.unwrap_or(total).clamp(0, total);
+    let due_amount = due_amount.map_or(total, |d| d.0).clamp(0, total);
+    if let Some((paid, written)) = &paid_amount
+        && *paid < 0
+    {
+        return Row::Refuse(format!("Amount Paid: \"{written}\" is negative"));
+    }
     let paid_flag = tri!(parse_bool(&input.get(cols.paid)).map_err(|e| format!("Paid: {e}")));
-    let amount_paid = paid_amount.unwrap_or(if paid_flag == Some(true) { due_amount } else { 0 });
+    let amount_paid = paid_amount.map(|p| p.0).unwrap_or(if paid_flag == Some(true) { due_amount } else { 0 });
     let issue = tri!(parse_date(&input.get(cols.date)).map_err(|e| format!("date: {e}")));
     let due = tri!(parse_opt_date(&input.get(cols.due)).map_err(|e| format!("due date: {e}"))).unwrap_or(issue);
+    tri!(due_not_before(issue, due, || (input.get(cols.date).into_owned(), input.get(cols.due).into_owned())));
     let start = tri!(parse_opt_date(&input.get(cols.period_start)).map_err(|e| format!("period start: {e}")));
     let end = tri!(parse_opt_date(&input.get(cols.period_end)).map_err(|e| format!("period end: {e}")));
     let period = match (start, end) {
@@ -276,12 +298,12 @@ fn invoice_row(input: &CsvInput, cols: &Cols, amounts: &mut AmountParser) -> Row
         },
         number: text(&input.get(cols.number)).unwrap_or_else(|| id.to_string()),
         issue_date: issue,
-        due_date: due.max(issue),
+        due_date: due,
         period,
         currency,
         total_minor: total,
         status,
-        amount_paid_minor: amount_paid.max(0),
+        amount_paid_minor: amount_paid,
         credit_applied_minor: if status.is_issued() { total - due_amount } else { 0 },
         paid_on,
         payment_refs,
@@ -303,7 +325,7 @@ pub(crate) fn payment_status(s: &str) -> Result<Option<PaymentStatus>, String> {
     }))
 }
 
-fn payment_row(input: &CsvInput, cols: &Cols, amounts: &mut AmountParser) -> Row {
+fn payment_row(input: &CsvInput, cols: &Cols, amounts: &AmountParser) -> Row {
     let status_text = input.get(cols.status);
     let Some(mut status) = tri!(payment_status(&status_text)) else {
         let what = input.get(cols.payment_intent);

@@ -9,7 +9,7 @@
 use super::ImportError;
 use super::amount::{parse_currency, stripe_minor_to_ardesk};
 use super::csv_rows::Row;
-use super::fields::unix_date;
+use super::fields::{due_not_before, negative_total, unix_date};
 use super::record::*;
 use super::stripe::{customer_url, invoice_status};
 use crate::domain::status::{ImportSource, PaymentMethod, PaymentStatus};
@@ -97,12 +97,26 @@ fn id_of(v: &Value, k: &str) -> Option<String> {
     }
 }
 
-fn int(v: &Value, k: &str) -> Option<i64> {
-    v.get(k).and_then(Value::as_i64)
+/// An integer field (amounts in minor units, timestamps): `None` when
+/// absent or null, and what is wrong with the value when it is something
+/// else, quoted as written (a float, a string, a number past i64).
+fn int(v: &Value, k: &str) -> Result<Option<i64>, String> {
+    match v.get(k) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Number(n)) => match n.as_i64() {
+            Some(i) => Ok(Some(i)),
+            None if n.to_string().contains(['.', 'e', 'E']) => Err(format!(
+                "{k}: {n} is not a whole number (Stripe writes amounts in minor units and times in seconds)"
+            )),
+            None => Err(format!("{k}: {n} is too large")),
+        },
+        Some(Value::String(t)) => Err(format!("{k}: \"{t}\" is text, not a number")),
+        Some(other) => Err(format!("{k}: {other} is not a number")),
+    }
 }
 
 fn date(v: &Value, k: &str) -> Result<Option<NaiveDate>, String> {
-    match int(v, k) {
+    match int(v, k)? {
         Some(t) => unix_date(t).map(Some).map_err(|e| format!("{k}: {e}")),
         None => Ok(None),
     }
@@ -122,7 +136,7 @@ macro_rules! tri {
 }
 
 fn money(v: &Value, k: &str, cur: crate::domain::Currency) -> Result<Option<i64>, String> {
-    int(v, k).map(|a| stripe_minor_to_ardesk(a, cur).map_err(|e| format!("{k}: {e}"))).transpose()
+    int(v, k)?.map(|a| stripe_minor_to_ardesk(a, cur).map_err(|e| format!("{k}: {e}"))).transpose()
 }
 
 fn customer(line: usize, v: &Value) -> Row {
@@ -160,14 +174,18 @@ fn invoice(line: usize, v: &Value) -> Row {
     let currency = tri!(parse_currency(s(v, "currency").unwrap_or("")));
     let Some(total) = tri!(money(v, "total", currency)) else { return Row::Refuse("the invoice has no total".into()) };
     if total < 0 {
-        return Row::Skip(format!("invoice {id} has a negative total (a credit), which is not an invoice"));
+        return Row::Refuse(negative_total("total", &v["total"].to_string()));
     }
     let due_amount = tri!(money(v, "amount_due", currency)).unwrap_or(total).clamp(0, total);
     let paid = tri!(money(v, "amount_paid", currency)).unwrap_or(0);
+    if paid < 0 {
+        return Row::Refuse(format!("amount_paid: {} is negative", v["amount_paid"]));
+    }
     let transitions = v.get("status_transitions").cloned().unwrap_or(Value::Null);
     let issue = tri!(date(v, "effective_at")).or(tri!(date(&transitions, "finalized_at"))).or(tri!(date(v, "created")));
     let Some(issue) = issue else { return Row::Refuse("the invoice has no date".into()) };
-    let due = tri!(date(v, "due_date")).unwrap_or(issue).max(issue);
+    let due = tri!(date(v, "due_date")).unwrap_or(issue);
+    tri!(due_not_before(issue, due, || (issue.to_string(), due.to_string())));
     let period = match (tri!(date(v, "period_start")), tri!(date(v, "period_end"))) {
         (Some(a), Some(b)) if b >= a => Some((a, b)),
         _ => None,
@@ -194,7 +212,7 @@ fn invoice(line: usize, v: &Value) -> Row {
         currency,
         total_minor: total,
         status,
-        amount_paid_minor: paid.max(0),
+        amount_paid_minor: paid,
         credit_applied_minor: if status.is_issued() { total - due_amount } else { 0 },
         paid_on: tri!(date(&transitions, "paid_at")),
         payment_refs: refs,

@@ -1,11 +1,14 @@
 //! Amounts: the form and filter parser (`parse_amount`) and the importers'
-//! (`AmountParser`, one file's cells in a row), currency codes and Stripe's
-//! minor units. Nothing panics; what parses formats and parses back.
+//! (`AmountParser`: an amount alone, or in a file settled on either
+//! decimal mark), currency codes and Stripe's minor units. Nothing panics;
+//! what parses is within the bounds, formats and parses back.
 #![no_main]
 
 use ardesk::domain::Currency;
+use ardesk::domain::bounds::MAX_AMOUNT_MINOR;
 use ardesk::domain::money::{Money, parse_amount};
 use ardesk::import::amount::{AmountParser, parse_currency, stripe_minor_to_ardesk};
+use ardesk::import::marks::Mark;
 use libfuzzer_sys::fuzz_target;
 
 const CURRENCIES: [&str; 6] = ["USD", "JPY", "KWD", "EUR", "ISK", "CHF"];
@@ -31,16 +34,26 @@ fuzz_target!(|data: &[u8]| {
         assert_eq!(parse_amount(&m.plain(), currency), Ok(minor), "{text:?} → {}", m.plain());
         shown(m);
     }
-    // The lines are one file's cells: the parser learns the decimal mark.
-    let mut file = AmountParser::new();
+    // Each line an amount alone, and as a file settled on either mark reads
+    // it (`amount_file` fuzzes the settling).
+    let point = AmountParser::settled(Mark::Point, "--decimal-point");
+    let comma = AmountParser::settled(Mark::Comma, "--decimal-comma");
     for cell in text.split('\n') {
-        match file.parse(cell, currency) {
-            Ok(minor) => {
-                let plain = Money::new(minor, currency).plain();
-                assert_eq!(AmountParser::new().parse(&plain, currency), Ok(minor), "{cell:?} → {plain}");
-                shown(Money::new(minor, currency));
+        let alone = AmountParser::new().parse(cell, currency);
+        let (p, c) = (point.parse(cell, currency), comma.parse(cell, currency));
+        if let Ok(v) = &alone {
+            assert!(p.as_ref() == Ok(v) || c.as_ref() == Ok(v), "{cell:?} alone is {v}, settled {p:?} / {c:?}");
+        }
+        for r in [alone, p, c] {
+            match r {
+                Ok(minor) => {
+                    assert!(minor.abs() <= MAX_AMOUNT_MINOR, "{cell:?} → {minor} past the bound");
+                    let plain = Money::new(minor, currency).plain();
+                    assert_eq!(point.parse(&plain, currency), Ok(minor), "{cell:?} → {plain}");
+                    shown(Money::new(minor, currency));
+                }
+                Err(e) => assert!(!e.is_empty()),
             }
-            Err(e) => assert!(!e.is_empty()),
         }
         if let Ok(v) = AmountParser::new().parse_unsigned(cell, currency) {
             assert!(v >= 0);

@@ -4,6 +4,7 @@
 //! be written without a database error.
 
 use ardesk::domain::status::PaymentStatus;
+use ardesk::import::marks::Mark;
 use ardesk::import::{ImportError, IssueKind, ObjectKind, Record, Sink};
 use std::path::PathBuf;
 use std::sync::OnceLock;
@@ -112,8 +113,8 @@ pub fn books() -> ardesk::store::Store {
 
 /// Import options from two selector bytes: `--source` one of the
 /// registered sources (`sources()`, so a new source is fuzzed as soon as it
-/// is registered) or none, `--object` one of the kinds or none, and the
-/// flags.
+/// is registered) or none, `--decimal-point`, `--decimal-comma` or
+/// neither, `--object` one of the kinds or none, and the flags.
 pub fn options(a: u8, b: u8) -> ardesk::import::ImportOptions {
     use ardesk::import::ObjectKind::*;
     let sources = ardesk::import::sources();
@@ -123,11 +124,63 @@ pub fn options(a: u8, b: u8) -> ardesk::import::ImportOptions {
     };
     let object = [None, Some(Customers), Some(Companies), Some(Invoices), Some(Payments), Some(Contacts), Some(Mixed)]
         [b as usize % 7];
+    let decimal = [None, Some(Mark::Point), Some(Mark::Comma)][(a as usize / 3 / (sources.len() + 1)) % 3];
     ardesk::import::ImportOptions {
         source,
         object,
         dry_run: true,
         allow_test_mode: b & 0x40 != 0,
         skip_bad_rows: b & 0x80 != 0,
+        decimal,
     }
+}
+
+/// The currencies amounts are fuzzed in: two decimals, none, three.
+pub const AMOUNT_CURRENCIES: [&str; 4] = ["USD", "EUR", "JPY", "KWD"];
+
+/// `minor` of a currency with `exp` decimals written the way a file with
+/// `mark` writes it, in a style `style` picks: grouped by the other mark, a
+/// space, a no-break space, an apostrophe or not at all; decimals trimmed,
+/// as many as the currency has or one more zero; a whole amount with or
+/// without its decimals. The forms that read two ways ("1.500",
+/// "2,000") are among them.
+pub fn write_amount(minor: u64, exp: u32, mark: Mark, style: u8) -> String {
+    let (dec, other) = if mark == Mark::Point { ('.', ',') } else { (',', '.') };
+    let scale = 10u64.pow(exp);
+    let (units, frac) = (minor / scale, minor % scale);
+    let digits = units.to_string();
+    let mut int = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            match style % 5 {
+                1 => int.push(other),
+                2 => int.push(' '),
+                3 => int.push('\u{a0}'),
+                4 => int.push('\''),
+                _ => {}
+            }
+        }
+        int.push(c);
+    }
+    let whole_decimals = style & 0x20 != 0;
+    if exp == 0 {
+        return if whole_decimals {
+            format!("{int}{dec}{}", "0".repeat(1 + usize::from(style & 0x40 != 0)))
+        } else {
+            int
+        };
+    }
+    if frac == 0 && !whole_decimals {
+        return int;
+    }
+    let mut f = format!("{frac:0width$}", width = exp as usize);
+    match (style / 5) % 3 {
+        0 => {
+            let kept = f.trim_end_matches('0').len().max(1);
+            f.truncate(kept);
+        }
+        1 => {}
+        _ => f.push('0'),
+    }
+    format!("{int}{dec}{f}")
 }
