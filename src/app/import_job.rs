@@ -30,6 +30,8 @@ pub struct ImportStatus {
     pub stage: String,
     pub elapsed: Duration,
     pub cancelling: bool,
+    /// Esc came while it was being written: it will finish.
+    pub too_late: bool,
 }
 
 impl ImportJob {
@@ -47,6 +49,7 @@ impl ImportJob {
             .spawn(move || {
                 let mut store = Store::open(&path, OpenMode::MustExist)?;
                 store.set_who(&who);
+                run_watch.attach(store.interrupt_handle());
                 let opts = ImportOptions { dry_run, ..Default::default() };
                 run_import_watched(&mut store, &run_files, &opts, &run_watch)
             })
@@ -66,8 +69,8 @@ impl ImportJob {
         }
     }
 
-    pub fn cancel(&self) {
-        self.watch.cancel();
+    pub fn cancel(&self) -> crate::import::Cancel {
+        self.watch.cancel()
     }
 
     pub fn status(&self) -> ImportStatus {
@@ -80,6 +83,7 @@ impl ImportJob {
             stage: bar.message(),
             elapsed: self.started.elapsed(),
             cancelling: self.watch.cancelled(),
+            too_late: self.watch.too_late(),
         }
     }
 }

@@ -340,8 +340,8 @@ impl<'r, 'c> Run<'r, 'c> {
 
     /// Says on the progress bar what the run does now that no file is read.
     fn stage(&self, what: &str) {
-        if let Some(b) = &self.progress {
-            super::stage(b, what);
+        if let Some(w) = &self.watch {
+            w.stage(what);
         }
     }
 
@@ -407,7 +407,10 @@ impl<'r, 'c> Run<'r, 'c> {
             if self.itx.is_bulk() {
                 self.stage("adding up the customers' figures");
             }
+            // Between steps the flag stops the run; within one, the interrupt.
+            self.check_cancelled()?;
             self.itx.end_bulk(&touched)?;
+            self.check_cancelled()?;
         }
         self.money.notes(&mut self.report.notes);
         self.keys.notes(&mut self.report.notes);

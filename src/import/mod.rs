@@ -57,10 +57,12 @@ mod sinks;
 pub mod stripe;
 mod stripe_api;
 mod totals;
+mod watch;
 
 pub use ardesk_json::export_customer_json;
 pub use record::*;
 pub use report::{Conflict, Counted, Counts, FileReport, ImportReport, RowIssue};
+pub use watch::{Cancel, StageHook, Watch};
 
 use crate::domain::status::ImportSource;
 use crate::store::{Store, StoreError};
@@ -70,8 +72,6 @@ use detect::Plan;
 use serde_json::Value;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 /// What `ardesk import` was asked to do.
@@ -196,32 +196,6 @@ pub fn run_import(
     run_import_tuned(store, files, opts, progress, BULK_BYTES)
 }
 
-/// A run watched from another thread (the TUI's import runs on a thread of
-/// its own): the bar it moves, never drawn, and a flag that cancels it.
-#[derive(Clone)]
-pub struct Watch {
-    pub bar: indicatif::ProgressBar,
-    cancel: Arc<AtomicBool>,
-}
-
-impl Default for Watch {
-    fn default() -> Self {
-        Watch { bar: indicatif::ProgressBar::hidden(), cancel: Arc::default() }
-    }
-}
-
-impl Watch {
-    /// Asks the run to stop at its next row; it then rolls back and returns
-    /// `ImportError::Cancelled`. The last steps (indexes, commit) finish.
-    pub fn cancel(&self) {
-        self.cancel.store(true, Ordering::Relaxed);
-    }
-
-    pub fn cancelled(&self) -> bool {
-        self.cancel.load(Ordering::Relaxed)
-    }
-}
-
 /// `run_import` reporting to `watch` instead of a terminal.
 pub fn run_import_watched(
     store: &mut Store,
@@ -230,6 +204,17 @@ pub fn run_import_watched(
     watch: &Watch,
 ) -> Result<ImportReport, ImportError> {
     run_inner(store, files, opts, Some(watch.clone()), BULK_BYTES)
+}
+
+/// `run_import_watched` with the bulk threshold of `run_import_tuned`.
+pub fn run_import_watched_tuned(
+    store: &mut Store,
+    files: &[PathBuf],
+    opts: &ImportOptions,
+    watch: &Watch,
+    bulk_bytes: u64,
+) -> Result<ImportReport, ImportError> {
+    run_inner(store, files, opts, Some(watch.clone()), bulk_bytes)
 }
 
 /// `run_import` with the invoice CSV size from which the run loads in bulk
@@ -242,9 +227,8 @@ pub fn run_import_tuned(
     progress: bool,
     bulk_bytes: u64,
 ) -> Result<ImportReport, ImportError> {
-    let watch = (progress && std::io::stderr().is_terminal()).then(|| Watch {
-        bar: indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr()),
-        cancel: Arc::default(),
+    let watch = (progress && std::io::stderr().is_terminal()).then(|| {
+        Watch::with_bar(indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr()))
     });
     run_inner(store, files, opts, watch, bulk_bytes)
 }
@@ -272,8 +256,7 @@ fn run_inner(
         w.bar.set_length(total_bytes);
         reading(&w.bar);
     }
-    let bar = watch.as_ref().map(|w| w.bar.clone());
-    let mut report = store.import_session(|itx| {
+    let session = store.import_session(|itx| {
         let mut run = Run::new(itx, opts.clone(), watch.clone())?;
         if invoice_bytes >= bulk_bytes {
             run.itx.begin_bulk()?;
@@ -281,14 +264,25 @@ fn run_inner(
         run.run(plans)?;
         let report = run.finish()?;
         let commit = opts.commits(&report);
-        if commit && let Some(b) = &bar {
-            stage(b, "writing it to disk");
+        if commit && let Some(w) = &watch {
+            w.stage("writing it to disk");
+            // The point of no return: cancelled before it, nothing is written.
+            if !w.begin_commit() {
+                return Err(ImportError::Cancelled);
+            }
+            w.reached("committing");
         }
         Ok::<_, ImportError>((report, commit))
-    })?;
-    if let Some(b) = bar {
-        b.finish_and_clear();
+    });
+    if let Some(w) = &watch {
+        w.bar.finish_and_clear();
     }
+    let mut report = match session {
+        // An interrupted statement, a refused row found while cancelling:
+        // whatever stopped a cancelled run, it was the cancel.
+        Err(_) if watch.as_ref().is_some_and(Watch::cancelled) => return Err(ImportError::Cancelled),
+        other => other?,
+    };
     report.elapsed = started.elapsed();
     report.dry_run = opts.dry_run;
     report.written = opts.commits(&report);

@@ -244,6 +244,17 @@ fn leave_wal_alone(conn: &Connection, path: &Path) {
     }
 }
 
+/// Stops whatever statement a store's connection is running, from any
+/// thread; the statement fails and its transaction rolls back (an import
+/// cancelled while it builds indexes or adds up figures).
+pub struct Interrupt(rusqlite::InterruptHandle);
+
+impl Interrupt {
+    pub fn interrupt(&self) {
+        self.0.interrupt();
+    }
+}
+
 /// SQLite VM steps between deadline checks.
 const PROGRESS_STEPS: i32 = 10_000;
 
@@ -396,6 +407,11 @@ impl Store {
             read_only: None,
             troubled: false,
         })
+    }
+
+    /// A handle that interrupts this store's connection from another thread.
+    pub fn interrupt_handle(&self) -> Interrupt {
+        Interrupt(self.conn.get_interrupt_handle())
     }
 
     /// Why nothing can be written, when the database is open read-only.

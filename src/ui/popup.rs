@@ -181,8 +181,10 @@ pub fn importing(frame: &mut Frame, area: Rect, st: &ImportStatus, theme: &Theme
         theme.muted,
     ));
     lines.push(Line::raw(""));
-    lines.push(if st.cancelling {
-        Line::styled("Cancelling at the next row…", theme.muted)
+    lines.push(if st.too_late {
+        Line::styled("Too late to cancel: it is being written to disk and will finish.", theme.muted)
+    } else if st.cancelling {
+        Line::styled("Cancelling: stopping and writing nothing…", theme.muted)
     } else {
         keys_line(Context::Importing, theme)
     });
@@ -215,6 +217,7 @@ mod tests {
             stage: String::new(),
             elapsed: Duration::from_secs(7),
             cancelling: false,
+            too_late: false,
         }
     }
 
@@ -233,7 +236,10 @@ mod tests {
         assert!(!s.contains("Reading"), "{s}");
 
         let s = draw(&ImportStatus { cancelling: true, total: 0, ..status() });
-        assert!(s.contains("Cancelling at the next row…") && !s.contains("Esc cancel"), "{s}");
+        assert!(s.contains("Cancelling: stopping and writing nothing…") && !s.contains("Esc cancel"), "{s}");
         assert!(s.contains("(0%)"), "an unknown total reads as nothing yet:\n{s}");
+        let s = draw(&ImportStatus { too_late: true, stage: "writing it to disk".into(), ..status() });
+        assert!(s.contains("Too late to cancel: it is being written to disk and will finish."), "{s}");
+        assert!(!s.contains("Esc cancel") && !s.contains("Cancelling"), "{s}");
     }
 }
