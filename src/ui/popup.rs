@@ -175,6 +175,8 @@ pub fn importing(frame: &mut Frame, area: Rect, st: &ImportStatus, theme: &Theme
     lines.push(Line::styled(
         if st.dry_run {
             "Nothing is written until you confirm what it shows."
+        } else if st.too_late {
+            "Past the point of no return: everything will be written."
         } else {
             "All or nothing: cancelled, it writes nothing."
         },
@@ -240,6 +242,6 @@ mod tests {
         assert!(s.contains("(0%)"), "an unknown total reads as nothing yet:\n{s}");
         let s = draw(&ImportStatus { too_late: true, stage: "writing it to disk".into(), ..status() });
         assert!(s.contains("Too late to cancel: it is being written to disk and will finish."), "{s}");
-        assert!(!s.contains("Esc cancel") && !s.contains("Cancelling"), "{s}");
+        assert!(!s.contains("Esc cancel") && !s.contains("Cancelling") && !s.contains("All or nothing"), "{s}");
     }
 }
