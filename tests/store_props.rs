@@ -1,45 +1,78 @@
 //! Property: after any sequence of writes through the store's write paths
-//! (invoices, payments, applications, cancellations and refunds, in the
-//! customer's currency and another, and Stripe imports with paid amounts
-//! and credit balances — new files, the same files again, and newer exports
-//! of the same invoices that now say they are paid, which meet local edits;
-//! row by row or in bulk), the metric cards equal a straightforward recomputation from
-//! the rows, the fast figures equal the oracle's in every currency, no open
-//! balance is negative, no payment is applied beyond what it kept, total
-//! applied never exceeds total paid, and `check` finds nothing.
+//! (invoices, payments, applications, cancellations and refunds, for several
+//! customers in currencies with 2, 0 and 3 decimals and in a second currency
+//! each, and Stripe imports with paid amounts and credit balances — new
+//! files, the same files again, and newer exports of the same invoices that
+//! now say they are paid, which meet local edits; row by row or in bulk),
+//! with amounts up to the largest ardesk keeps and past it, on days across
+//! three centuries and leap days:
+//! - every card of every customer, aging and Avg. Days to Collect included,
+//!   equals a recomputation here from the customer's raw rows as its export
+//!   gives them (never the cached applied amounts or the summaries), with
+//!   this file's own bucketing, window and rounding;
+//! - the fast figures equal the oracle's, in every currency; `check` finds
+//!   nothing;
+//! - a write that is refused (an amount past the bounds, `i64::MAX`, a stale
+//!   version, nothing to pay) changes no customer's books;
+//! - no open balance is negative, no payment is applied beyond what it kept.
+//!
+//! 256 cases by default; `PROPTEST_CASES` sets more.
 
-use ardesk::domain::Currency;
+use ardesk::domain::bounds::MAX_AMOUNT_MINOR;
 use ardesk::domain::columns::{Seek, Sort, Tab};
 use ardesk::domain::edit::*;
+use ardesk::domain::metrics::MetricParts;
 use ardesk::domain::model::{InvoiceRow, PaymentRow};
-use ardesk::domain::status::{InvoiceStatus, PaymentStatus};
-use ardesk::store::Store;
+use ardesk::domain::status::InvoiceStatus;
+use ardesk::domain::{Currency, Money};
+use ardesk::store::import::ExportSection;
 use ardesk::store::seed::NewCustomer;
+use ardesk::store::{CustomerFigures, Store, StoreError};
 use chrono::{Duration, NaiveDate};
 use proptest::prelude::*;
+use rust_decimal::{Decimal, RoundingStrategy};
+use std::collections::{BTreeMap, HashMap};
+
+/// The customers of every case: ids 1, 2, 3, each with its own currency
+/// and a second one it is also billed in. Only the first is a Stripe
+/// customer (the imports are its).
+const CUSTOMERS: [(&str, &str, &str); 3] = [("P", "USD", "EUR"), ("Yamada", "JPY", "USD"), ("Gulf", "KWD", "JPY")];
+
+fn currency(code: &str) -> Currency {
+    code.parse().unwrap()
+}
+
+/// The currency of customer `who` (0-based), or its second one.
+fn cur(who: usize, other: bool) -> Currency {
+    let (_, own, second) = CUSTOMERS[who % CUSTOMERS.len()];
+    currency(if other { second } else { own })
+}
 
 #[derive(Debug, Clone)]
 enum Op {
     Invoice {
+        who: usize,
         total: i64,
         days_ago: i64,
         terms: i64,
         draft: bool,
-        eur: bool,
+        other: bool,
     },
     PayOldest {
+        who: usize,
         amount: i64,
         days_ago: i64,
-        eur: bool,
+        other: bool,
     },
     PayChosen {
+        who: usize,
         amount: i64,
         picks: Vec<usize>,
     },
-    /// A Stripe export of the customer (with this account balance; below
-    /// zero is credit) and these invoices, or the last export once more
-    /// (`again` 1), or a newer one of the same invoices, all paid now and
-    /// half the balance (`again` 2); bulk or row by row.
+    /// A Stripe export of customer 1 (with this account balance; below zero
+    /// is credit) and these invoices, or the last export once more (`again`
+    /// 1), or a newer one of the same invoices, all paid now and half the
+    /// balance (`again` 2); bulk or row by row.
     Import {
         balance: i64,
         rows: Vec<ImportRow>,
@@ -47,11 +80,13 @@ enum Op {
         bulk: bool,
     },
     Cancel {
+        who: usize,
         picks: Vec<usize>,
     },
     /// Refund `amount` (or all that is left) of the `pick`th payment, `days`
     /// after it was received, at the version seen (or a stale one).
     Refund {
+        who: usize,
         pick: usize,
         amount: i64,
         all: bool,
@@ -73,6 +108,33 @@ struct ImportRow {
     status: &'static str,
 }
 
+/// An amount: mostly everyday ones, some up to the largest ardesk keeps,
+/// some past it (refused), and the edges of `i64`.
+fn amount(everyday: i64) -> impl Strategy<Value = i64> {
+    prop_oneof![
+        12 => 1..everyday,
+        2 => (MAX_AMOUNT_MINOR / 1000)..=MAX_AMOUNT_MINOR,
+        1 => Just(MAX_AMOUNT_MINOR),
+        1 => (MAX_AMOUNT_MINOR + 1)..i64::MAX,
+        1 => prop_oneof![Just(i64::MAX), Just(i64::MIN), Just(0), Just(-1)],
+    ]
+}
+
+/// Days past due of a new invoice: often on either side of an aging
+/// boundary, where a formula off by one day shows.
+fn days_late() -> impl Strategy<Value = i64> {
+    prop_oneof![
+        1 => prop::sample::select(vec![-1i64, 0, 1, 29, 30, 31, 59, 60, 61, 89, 90, 91, 92]),
+        1 => -60i64..440,
+    ]
+}
+
+/// Days since a payment was received: often at the edge of the 365-day
+/// window of Avg. Days to Collect.
+fn days_received() -> impl Strategy<Value = i64> {
+    prop_oneof![1 => prop::sample::select(vec![0i64, 1, 363, 364, 365, 366]), 2 => 0i64..400]
+}
+
 fn import_row() -> impl Strategy<Value = ImportRow> {
     (1i64..300_000, prop::bool::weighted(0.2), 0i64..400_000, 0i64..400, prop::bool::weighted(0.2), 0usize..5).prop_map(
         |(total, credited, paid, days_ago, eur, s)| {
@@ -90,105 +152,232 @@ fn import_row() -> impl Strategy<Value = ImportRow> {
 }
 
 fn op() -> impl Strategy<Value = Op> {
+    let who = 0usize..3;
     prop_oneof![
-        (1i64..500_000, 0i64..500, 0i64..60, any::<bool>(), prop::bool::weighted(0.2))
-            .prop_map(|(total, days_ago, terms, draft, eur)| Op::Invoice { total, days_ago, terms, draft, eur }),
-        (1i64..800_000, 0i64..400, prop::bool::weighted(0.2)).prop_map(|(amount, days_ago, eur)| Op::PayOldest {
-            amount,
-            days_ago,
-            eur
-        }),
+        (who.clone(), amount(500_000), days_late(), 0i64..60, prop::bool::weighted(0.2), prop::bool::weighted(0.2))
+            .prop_map(|(who, total, late, terms, draft, other)| Op::Invoice {
+                who,
+                total,
+                days_ago: late + terms,
+                terms,
+                draft,
+                other
+            }),
+        (who.clone(), amount(800_000), days_received(), prop::bool::weighted(0.2))
+            .prop_map(|(who, amount, days_ago, other)| Op::PayOldest { who, amount, days_ago, other }),
         (
             -50_000i64..20_000,
-            prop::collection::vec(import_row(), 0..8),
+            prop::collection::vec(import_row(), 0..6),
             prop_oneof![6 => Just(0u8), 2 => Just(1), 2 => Just(2)],
             any::<bool>()
         )
             .prop_map(|(balance, rows, again, bulk)| Op::Import { balance, rows, again, bulk }),
-        (1i64..800_000, prop::collection::vec(0usize..40, 1..4))
-            .prop_map(|(amount, picks)| Op::PayChosen { amount, picks }),
-        prop::collection::vec(0usize..40, 1..6).prop_map(|picks| Op::Cancel { picks }),
-        (0usize..20, 1i64..600_000, any::<bool>(), 0i64..30, prop::bool::weighted(0.1))
-            .prop_map(|(pick, amount, all, days, stale)| Op::Refund { pick, amount, all, days, stale }),
+        (who.clone(), amount(800_000), prop::collection::vec(0usize..40, 1..4))
+            .prop_map(|(who, amount, picks)| Op::PayChosen { who, amount, picks }),
+        (who.clone(), prop::collection::vec(0usize..40, 1..6)).prop_map(|(who, picks)| Op::Cancel { who, picks }),
+        (who, 0usize..20, amount(600_000), any::<bool>(), 0i64..30, prop::bool::weighted(0.1))
+            .prop_map(|(who, pick, amount, all, days, stale)| Op::Refund { who, pick, amount, all, days, stale }),
     ]
 }
 
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 3, 1).unwrap()
+/// "Today" of a case: now, leap days, the turns of two centuries, and the
+/// first and last years ardesk keeps (every generated date stays inside).
+fn today() -> impl Strategy<Value = NaiveDate> {
+    let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+    prop::sample::select(vec![
+        d("2026-03-01"),
+        d("2024-02-29"),
+        d("2028-02-29"),
+        d("2000-02-29"),
+        d("1999-12-31"),
+        d("2100-03-01"),
+        d("1901-06-01"),
+        d("2199-06-01"),
+    ])
 }
 
-fn invoices(store: &Store) -> Vec<InvoiceRow> {
+fn invoices(store: &Store, customer: i64) -> Vec<InvoiceRow> {
     store
-        .window::<InvoiceRow>(1, Sort::default_for(Tab::Invoices), &Seek::First, 10_000)
+        .window::<InvoiceRow>(customer, Sort::default_for(Tab::Invoices), &Seek::First, 10_000)
         .unwrap()
         .into_iter()
         .map(|k| k.row)
         .collect()
 }
 
-fn payments(store: &Store) -> Vec<PaymentRow> {
+fn payments(store: &Store, customer: i64) -> Vec<PaymentRow> {
     store
-        .window::<PaymentRow>(1, Sort::default_for(Tab::Payments), &Seek::First, 10_000)
+        .window::<PaymentRow>(customer, Sort::default_for(Tab::Payments), &Seek::First, 10_000)
         .unwrap()
         .into_iter()
         .map(|k| k.row)
         .collect()
 }
 
-/// The cards recomputed in plain Rust from the rows the tabs show.
-#[derive(Debug, PartialEq, Eq)]
-struct Cards {
+/// One customer's books in one currency, recomputed here.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+struct Books {
+    invoices: i64,
     billed: i64,
-    billed_collected: i64,
+    billed_applied: i64,
     outstanding: i64,
-    overdue: i64,
+    aging: [i64; 5],
     credit: i64,
     collected: i64,
     collected_count: i64,
+    window_applied: i64,
+    window_weighted: i128,
 }
 
-/// Credit granted (imported account balances, credit applied at the
-/// source) and not applied, in USD, from the rows of the customer's
-/// exported record (credits have no tab).
-fn open_credit(store: &Store) -> i64 {
-    let mut granted = std::collections::HashMap::<i64, (i64, i64)>::new();
-    store
-        .export_section::<ardesk::store::StoreError>(1, ardesk::store::import::ExportSection::Credits, |row| {
-            let int = |k: &str| row.get(k).and_then(|v| v.as_i64()).unwrap_or(0);
-            if row.get("currency").and_then(|v| v.as_str()) == Some("USD") {
-                let c = granted.entry(int("id")).or_default();
-                c.0 = int("amount_minor");
-                c.1 += int("app_amount_minor");
+/// A JSON field of an exported row.
+fn int(row: &serde_json::Map<String, serde_json::Value>, k: &str) -> i64 {
+    row.get(k).and_then(serde_json::Value::as_i64).unwrap_or(0)
+}
+
+fn text<'a>(row: &'a serde_json::Map<String, serde_json::Value>, k: &str) -> &'a str {
+    row.get(k).and_then(serde_json::Value::as_str).unwrap_or("")
+}
+
+fn date(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+/// Customer `customer`'s books by currency, from the rows of its export
+/// (invoices; payments and credits with their applications), as of `today`.
+fn ledger(store: &Store, customer: i64, today: NaiveDate) -> BTreeMap<String, Books> {
+    let section = |s: ExportSection| {
+        let mut rows = Vec::new();
+        store
+            .export_section::<StoreError>(customer, s, |r| {
+                rows.push(r);
+                Ok(())
+            })
+            .unwrap();
+        rows
+    };
+    let invoices = section(ExportSection::Invoices);
+    let mut applied: HashMap<i64, i64> = HashMap::new();
+    let mut books: BTreeMap<String, Books> = BTreeMap::new();
+    let issue: HashMap<i64, NaiveDate> = invoices.iter().map(|i| (int(i, "id"), date(text(i, "issue_date")))).collect();
+    // Payments: one row per application (or one with none).
+    let mut seen = std::collections::HashSet::new();
+    for p in section(ExportSection::Payments) {
+        let b = books.entry(text(&p, "currency").to_string()).or_default();
+        let (status, kept) = (text(&p, "status"), int(&p, "amount_minor") - int(&p, "refunded_minor"));
+        if seen.insert(int(&p, "id")) {
+            if status == "succeeded" {
+                b.collected_count += 1;
+                b.credit += kept;
             }
-            Ok(())
-        })
-        .unwrap();
-    granted.values().map(|(amount, applied)| amount - applied).sum()
+            if matches!(status, "succeeded" | "refunded") {
+                b.collected += kept;
+            }
+        }
+        let Some(inv) = p.get("app_invoice").and_then(serde_json::Value::as_i64) else { continue };
+        let a = int(&p, "app_amount_minor");
+        *applied.entry(inv).or_default() += a;
+        if status == "succeeded" {
+            b.credit -= a;
+        }
+        let received = date(text(&p, "received_on"));
+        let age = (today - received).num_days();
+        if status == "succeeded" && (0..365).contains(&age) {
+            b.window_applied += a;
+            b.window_weighted += i128::from(a) * i128::from((received - issue[&inv]).num_days());
+        }
+    }
+    let mut seen = std::collections::HashSet::new();
+    for c in section(ExportSection::Credits) {
+        let b = books.entry(text(&c, "currency").to_string()).or_default();
+        if seen.insert(int(&c, "id")) {
+            b.credit += int(&c, "amount_minor");
+        }
+        if let Some(inv) = c.get("app_invoice").and_then(serde_json::Value::as_i64) {
+            let a = int(&c, "app_amount_minor");
+            *applied.entry(inv).or_default() += a;
+            b.credit -= a;
+        }
+    }
+    for i in &invoices {
+        let b = books.entry(text(i, "currency").to_string()).or_default();
+        let (total, id) = (int(i, "total_minor"), int(i, "id"));
+        let paid = applied.get(&id).copied().unwrap_or(0);
+        b.invoices += 1;
+        match text(i, "status") {
+            "open" => {
+                b.billed += total;
+                b.billed_applied += paid;
+                b.outstanding += total - paid;
+                let late = (today - date(text(i, "due_date"))).num_days();
+                let bucket = [0, 30, 60, 90].iter().filter(|&&edge| late > edge).count();
+                b.aging[bucket] += total - paid;
+            }
+            "paid" | "uncollectible" => {
+                b.billed += total;
+                b.billed_applied += paid;
+            }
+            _ => {}
+        }
+    }
+    books
 }
 
-/// The cards are of the customer's currency (USD); the others are checked
-/// against the oracle.
-fn recompute(store: &Store) -> Cards {
-    let invoices: Vec<InvoiceRow> = invoices(store).into_iter().filter(|i| i.total.currency == Currency::USD).collect();
-    let payments: Vec<PaymentRow> =
-        payments(store).into_iter().filter(|p| p.amount.currency == Currency::USD).collect();
-    let issued = || invoices.iter().filter(|i| i.status.is_issued());
-    let open = || invoices.iter().filter(|i| i.status == InvoiceStatus::Open);
-    let kept = |p: &PaymentRow| p.amount.minor - p.refunded_minor;
-    let succeeded = || payments.iter().filter(|p| p.status == PaymentStatus::Succeeded);
-    Cards {
-        billed: issued().map(|i| i.total.minor).sum(),
-        billed_collected: issued().map(|i| i.applied_minor).sum(),
-        outstanding: open().map(|i| i.total.minor - i.applied_minor).sum(),
-        overdue: open().filter(|i| i.due_date < today()).map(|i| i.total.minor - i.applied_minor).sum(),
-        credit: succeeded().map(|p| kept(p) - p.applied_minor).sum::<i64>() + open_credit(store),
-        collected: payments
-            .iter()
-            .filter(|p| matches!(p.status, PaymentStatus::Succeeded | PaymentStatus::Refunded))
-            .map(kept)
-            .sum(),
-        collected_count: succeeded().count() as i64,
+/// What `figures` says, in the same terms: the customer's currency from the
+/// cards, the others from their sums.
+fn shown(f: &CustomerFigures) -> BTreeMap<String, Books> {
+    let from_parts = |p: &MetricParts| Books {
+        invoices: p.invoice_count,
+        billed: p.billed_minor,
+        billed_applied: p.billed_applied_minor,
+        outstanding: p.outstanding_minor,
+        aging: p.aging_minor,
+        credit: p.unapplied_minor + p.credit_open_minor,
+        collected: p.collected_minor,
+        collected_count: p.collected_count,
+        window_applied: p.window_applied_minor,
+        window_weighted: p.window_weighted_minor,
+    };
+    let m = &f.metrics;
+    let own = Books {
+        billed: m.total_billed.minor,
+        billed_applied: m.billed_collected.minor,
+        outstanding: m.outstanding.minor,
+        aging: m.aging.map(|a| a.minor),
+        credit: m.credit_balance.minor,
+        collected: m.total_collected.minor,
+        collected_count: m.collected_count,
+        ..from_parts(&f.own)
+    };
+    let mut out: BTreeMap<String, Books> =
+        f.others.iter().map(|(c, p)| (c.code().to_string(), from_parts(p))).collect();
+    if own != Books::default() {
+        out.insert(m.currency.code().to_string(), own);
     }
+    out
+}
+
+/// The cards derived here from the books: overdue, the percent, the days.
+fn check_cards(f: &CustomerFigures, b: &Books) -> Result<(), TestCaseError> {
+    let m = &f.metrics;
+    prop_assert_eq!(m.overdue.minor, b.aging[1..].iter().sum::<i64>());
+    let percent = if b.billed > 0 && b.billed_applied > 0 {
+        (i128::from(b.billed_applied) * 100 / i128::from(b.billed)).min(100) as u8
+    } else {
+        0
+    };
+    prop_assert_eq!(m.collected_percent, percent);
+    let days = (b.window_applied > 0).then(|| {
+        (Decimal::from_i128_with_scale(b.window_weighted, 0) / Decimal::from(b.window_applied))
+            .round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
+    });
+    prop_assert_eq!(m.avg_days_to_collect, days);
+    Ok(())
+}
+
+/// Every customer's books as `figures` shows them, to see that a refused
+/// write changed nothing.
+fn snapshot(store: &Store, today: NaiveDate) -> Vec<CustomerFigures> {
+    (1..=CUSTOMERS.len() as i64).map(|id| store.figures(&store.customer(id).unwrap(), today).unwrap()).collect()
 }
 
 /// Where a case's exports are written, and the last one (for `again`): its
@@ -202,7 +391,13 @@ struct Exports {
 
 /// Writes a Stripe customers and invoices export of customer `cus_P`, its
 /// invoices numbered from `first`.
-fn export(x: &mut Exports, balance: i64, first: usize, rows: &[ImportRow]) -> Vec<std::path::PathBuf> {
+fn export(
+    x: &mut Exports,
+    today: NaiveDate,
+    balance: i64,
+    first: usize,
+    rows: &[ImportRow],
+) -> Vec<std::path::PathBuf> {
     use std::fmt::Write as _;
     let money = |m: i64| format!("{}{}.{:02}", if m < 0 { "-" } else { "" }, m.abs() / 100, m.abs() % 100);
     let customers = format!(
@@ -214,7 +409,7 @@ fn export(x: &mut Exports, balance: i64, first: usize, rows: &[ImportRow]) -> Ve
         "id,Amount Due,Amount Paid,Currency,Customer,Date (UTC),Due Date (UTC),Number,Paid,Status,Total\n",
     );
     for (k, r) in (first..).zip(rows) {
-        let issue = today() - Duration::days(r.days_ago);
+        let issue = today - Duration::days(r.days_ago);
         let unpaid = matches!(r.status, "void" | "draft");
         let (credit, paid) = if unpaid { (0, 0) } else { (r.credit, r.paid) };
         let due = r.total - credit;
@@ -240,16 +435,15 @@ fn export(x: &mut Exports, balance: i64, first: usize, rows: &[ImportRow]) -> Ve
     files.to_vec()
 }
 
-fn apply(store: &mut Store, n: &mut u32, x: &mut Exports, op: &Op) {
-    let all = invoices(store);
-    let pick = |picks: &[usize]| -> Vec<i64> {
+/// Runs one write; returns whether the store accepted it.
+fn apply(store: &mut Store, today: NaiveDate, n: &mut u32, x: &mut Exports, op: &Op) -> bool {
+    let pick = |store: &Store, who: usize, picks: &[usize]| -> Vec<i64> {
+        let all = invoices(store, who as i64 + 1);
         let mut v: Vec<i64> = picks.iter().filter_map(|i| all.get(i % all.len().max(1)).map(|r| r.id)).collect();
         v.dedup();
         v
     };
-    // Refusals (nothing open, stale picks) are fine: the point is that
-    // nothing a write does, or refuses, breaks the books.
-    let _ = match op {
+    let done = match op {
         Op::Import { balance, rows, again, bulk } => {
             let (balance, first, rows) = match (x.last.clone(), again) {
                 (Some(last), 1) => last,
@@ -262,27 +456,20 @@ fn apply(store: &mut Store, n: &mut u32, x: &mut Exports, op: &Op) {
                     (*balance, x.imported + 1 - rows.len(), rows.clone())
                 }
             };
-            let files = export(x, balance, first, &rows);
+            let files = export(x, today, balance, first, &rows);
             x.last = Some((balance, first, rows));
             let opts = ardesk::import::ImportOptions { skip_bad_rows: true, ..Default::default() };
             let bulk_bytes = if *bulk { 0 } else { u64::MAX };
-            let before = (recompute(store), invoices(store), payments(store));
-            let done = ardesk::import::run_import_tuned(store, &files, &opts, false, bulk_bytes);
-            if let Err(e) = &done {
-                assert_eq!(
-                    before,
-                    (recompute(store), invoices(store), payments(store)),
-                    "a failed import changed rows: {e}"
-                );
-            }
-            Ok(())
+            ardesk::import::run_import_tuned(store, &files, &opts, false, bulk_bytes)
+                .map(|_| ())
+                .map_err(|e| e.to_string())
         }
-        Op::Invoice { total, days_ago, terms, draft, eur } => {
+        Op::Invoice { who, total, days_ago, terms, draft, other } => {
             *n += 1;
-            let issue = today() - Duration::days(*days_ago);
+            let issue = today - Duration::days(*days_ago);
             store
                 .create_invoice(
-                    1,
+                    *who as i64 + 1,
                     &InvoiceDraft {
                         contract_id: None,
                         number: format!("P-{n}"),
@@ -290,113 +477,162 @@ fn apply(store: &mut Store, n: &mut u32, x: &mut Exports, op: &Op) {
                         due_date: issue + Duration::days(*terms),
                         period: None,
                         total_minor: *total,
-                        currency: if *eur { Currency::EUR } else { Currency::USD },
+                        currency: cur(*who, *other),
                         status: if *draft { InvoiceStatus::Draft } else { InvoiceStatus::Open },
                     },
                 )
                 .map(|_| ())
+                .map_err(|e| e.to_string())
         }
-        Op::PayOldest { amount, days_ago, eur } => store
+        Op::PayOldest { who, amount, days_ago, other } => store
             .record_payment(
-                1,
+                *who as i64 + 1,
                 &PaymentDraft {
-                    received_on: today() - Duration::days(*days_ago),
+                    received_on: today - Duration::days(*days_ago),
                     amount_minor: *amount,
-                    currency: if *eur { Currency::EUR } else { Currency::USD },
+                    currency: cur(*who, *other),
                     reference: String::new(),
                     allocation: Allocation::OldestFirst,
                 },
             )
-            .map(|_| ()),
-        Op::PayChosen { amount, picks } => store
-            .record_payment(
-                1,
-                &PaymentDraft {
-                    received_on: today(),
-                    amount_minor: *amount,
-                    currency: Currency::USD,
-                    reference: String::new(),
-                    allocation: Allocation::Invoices(pick(picks)),
-                },
-            )
-            .map(|_| ()),
-        Op::Cancel { picks } => store.cancel_invoices(1, &pick(picks)).map(|_| ()),
-        Op::Refund { pick, amount, all, days, stale } => {
-            let paid = payments(store);
-            let Some(p) = paid.get(pick % paid.len().max(1)) else { return };
+            .map(|_| ())
+            .map_err(|e| e.to_string()),
+        Op::PayChosen { who, amount, picks } => {
+            let chosen = pick(store, *who, picks);
+            store
+                .record_payment(
+                    *who as i64 + 1,
+                    &PaymentDraft {
+                        received_on: today,
+                        amount_minor: *amount,
+                        currency: cur(*who, false),
+                        reference: String::new(),
+                        allocation: Allocation::Invoices(chosen),
+                    },
+                )
+                .map(|_| ())
+                .map_err(|e| e.to_string())
+        }
+        Op::Cancel { who, picks } => {
+            let chosen = pick(store, *who, picks);
+            store.cancel_invoices(*who as i64 + 1, &chosen).map(|_| ()).map_err(|e| e.to_string())
+        }
+        Op::Refund { who, pick, amount, all, days, stale } => {
+            let paid = payments(store, *who as i64 + 1);
+            let Some(p) = paid.get(pick % paid.len().max(1)) else { return false };
             let left = p.amount.minor - p.refunded_minor;
             let draft = RefundDraft {
                 refunded_on: p.received_on + Duration::days(*days),
                 amount_minor: if *all { left } else { *amount },
                 reason: "property".into(),
             };
-            let before = (recompute(store), invoices(store), payments(store));
             let version = if *stale { p.version - 1 } else { p.version };
             let done = store.refund_payment(p.id, version, &draft);
-            if done.is_err() {
-                assert_eq!(
-                    before,
-                    (recompute(store), invoices(store), payments(store)),
-                    "a refused refund changed rows"
-                );
-            }
-            if *stale {
-                assert!(done.is_err(), "a refund at a stale version went through");
-            }
-            done.map(|_| ())
+            assert!(!*stale || done.is_err(), "a refund at a stale version went through");
+            done.map(|_| ()).map_err(|e| e.to_string())
         }
     };
+    // An amount past the bounds is always refused, and says so.
+    let past = match op {
+        Op::Invoice { total: a, .. } | Op::PayOldest { amount: a, .. } | Op::PayChosen { amount: a, .. } => {
+            *a > MAX_AMOUNT_MINOR
+        }
+        _ => false,
+    };
+    if past {
+        let e = done.as_ref().err().map(String::as_str).unwrap_or("accepted");
+        assert!(e.contains("the amount is too large"), "{op:?}: {e}");
+    }
+    done.is_ok()
+}
+
+fn cases() -> u32 {
+    std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(256)
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig::with_cases(cases()))]
 
     #[test]
-    fn books_stay_consistent(ops in prop::collection::vec(op(), 1..40)) {
+    fn books_stay_consistent(today in today(), ops in prop::collection::vec(op(), 1..30)) {
         let mut store = Store::open_in_memory().unwrap();
         let s = store.seeder().unwrap();
-        s.customer(&NewCustomer {
-            name: "P",
-            legal_name: "",
-            billing_email: "",
-            currency: Currency::USD,
-            import: Some((ardesk::domain::status::ImportSource::Stripe, "cus_P", None)),
-            invoices_paused: false,
-            portal: false,
-        })
-        .unwrap();
+        for (k, (name, own, _)) in CUSTOMERS.iter().enumerate() {
+            s.customer(&NewCustomer {
+                name,
+                legal_name: "",
+                billing_email: "",
+                currency: currency(own),
+                import: (k == 0).then_some((ardesk::domain::status::ImportSource::Stripe, "cus_P", None)),
+                invoices_paused: false,
+                portal: false,
+            })
+            .unwrap();
+        }
         s.commit().unwrap();
         let mut n = 0;
         let mut x = Exports { dir: tempfile::tempdir().unwrap(), imported: 0, written: 0, last: None };
         for op in &ops {
-            apply(&mut store, &mut n, &mut x, op);
+            let before = snapshot(&store, today);
+            if !apply(&mut store, today, &mut n, &mut x, op) {
+                prop_assert!(snapshot(&store, today) == before, "a refused {:?} changed the books", op);
+            }
         }
-        prop_assert_eq!(store.check(today()).unwrap(), Vec::<String>::new());
+        prop_assert_eq!(store.check(today).unwrap(), Vec::<String>::new());
+        for id in 1..=CUSTOMERS.len() as i64 {
+            let c = store.customer(id).unwrap();
+            let fast = store.figures(&c, today).unwrap();
+            prop_assert_eq!(&fast, &store.figures_oracle(&c, today).unwrap());
+            let books = ledger(&store, id, today);
+            let nonzero: BTreeMap<String, Books> =
+                books.clone().into_iter().filter(|(_, b)| *b != Books::default()).collect();
+            prop_assert_eq!(shown(&fast), nonzero, "customer {}", id);
+            check_cards(&fast, &books.get(c.currency.code()).cloned().unwrap_or_default())?;
+            prop_assert_eq!(fast.metrics.outstanding, Money::new(books.get(c.currency.code()).map_or(0, |b| b.outstanding), c.currency));
+            // No open balance is negative; no payment is applied beyond what it kept.
+            prop_assert!(invoices(&store, id).iter().all(|i| i.open_balance().minor >= 0));
+            prop_assert!(payments(&store, id).iter().all(|p| p.applied_minor <= p.amount.minor - p.refunded_minor));
+        }
+    }
+}
+
+/// The property's shrunk failures, kept as plain tests (the generator's
+/// shape has changed since, so their seeds no longer replay them).
+mod found {
+    use super::*;
+
+    fn run(today: NaiveDate, ops: &[Op]) {
+        let mut store = Store::open_in_memory().unwrap();
+        let s = store.seeder().unwrap();
+        for (k, (name, own, _)) in CUSTOMERS.iter().enumerate() {
+            s.customer(&NewCustomer {
+                name,
+                legal_name: "",
+                billing_email: "",
+                currency: currency(own),
+                import: (k == 0).then_some((ardesk::domain::status::ImportSource::Stripe, "cus_P", None)),
+                invoices_paused: false,
+                portal: false,
+            })
+            .unwrap();
+        }
+        s.commit().unwrap();
+        let mut x = Exports { dir: tempfile::tempdir().unwrap(), imported: 0, written: 0, last: None };
+        for op in ops {
+            apply(&mut store, today, &mut 0, &mut x, op);
+        }
+        assert_eq!(store.check(today).unwrap(), Vec::<String>::new());
         let c = store.customer(1).unwrap();
-        let fast = store.figures(&c, today()).unwrap();
-        prop_assert_eq!(&fast, &store.figures_oracle(&c, today()).unwrap());
-        let m = &fast.metrics;
-        let cards = Cards {
-            billed: m.total_billed.minor,
-            billed_collected: m.billed_collected.minor,
-            outstanding: m.outstanding.minor,
-            overdue: m.overdue.minor,
-            credit: m.credit_balance.minor,
-            collected: m.total_collected.minor,
-            collected_count: m.collected_count,
-        };
-        prop_assert_eq!(cards, recompute(&store));
-        // No open balance is negative; no payment is applied beyond what it
-        // kept; total applied never exceeds total paid.
-        prop_assert!(invoices(&store).iter().all(|i| i.open_balance().minor >= 0));
-        let paid = payments(&store);
-        prop_assert!(paid.iter().all(|p| p.applied_minor <= p.amount.minor - p.refunded_minor));
-        // Without imports there is no credit, so every cent applied was
-        // collected (imported credit is checked by `check` and the oracle).
-        if !ops.iter().any(|o| matches!(o, Op::Import { .. })) {
-            let usd = invoices(&store).into_iter().filter(|i| i.total.currency == Currency::USD);
-            let applied: i64 = usd.map(|i| i.applied_minor).sum();
-            prop_assert!(applied <= m.total_collected.minor, "applied {} of {} collected", applied, m.total_collected.minor);
-        }
+        let fast = store.figures(&c, today).unwrap();
+        assert_eq!(fast, store.figures_oracle(&c, today).unwrap());
+        let books = ledger(&store, 1, today);
+        assert_eq!(shown(&fast), books);
+    }
+
+    /// A paid Stripe invoice that the export says was paid one cent of.
+    #[test]
+    fn a_paid_import_with_a_cent_paid() {
+        let row = ImportRow { total: 134_555, credit: 0, paid: 1, days_ago: 0, eur: false, status: "paid" };
+        run(date("2026-03-01"), &[Op::Import { balance: 0, rows: vec![row], again: 0, bulk: false }]);
     }
 }
