@@ -116,7 +116,9 @@ pub enum Command {
     /// them, `ardesk config KEY` prints one, `ardesk config KEY VALUE` sets it.
     Config {
         /// name, default-currency, show-credit-balance, invoice-prefix,
-        /// hubspot-portal-id (for HubSpot links) or salesforce-domain (My Domain, for Salesforce links).
+        /// hubspot-portal-id (for HubSpot links), salesforce-domain (My Domain, for Salesforce links)
+        /// or max-document-size (the largest upload: bytes or whole KiB, MiB, GiB, e.g. 500MiB;
+        /// 1 KiB to 1 TiB, default 2 GiB).
         key: Option<String>,
         /// The new value.
         value: Option<String>,

@@ -6,6 +6,7 @@ pub mod complete;
 pub mod customer;
 pub mod customers;
 pub mod dialog;
+pub mod document_forms;
 pub mod effect;
 pub mod form;
 pub mod forms;

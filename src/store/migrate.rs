@@ -21,8 +21,11 @@ use std::path::Path;
 const APPLICATION_ID: i64 = 0x4152_4453;
 
 /// Migration `i` takes a database from version `i` to `i + 1`.
-pub(crate) const MIGRATIONS: &[&str] =
-    &[include_str!("../../schema.sql"), include_str!("migrations/0002_strict_bounds.sql")];
+pub(crate) const MIGRATIONS: &[&str] = &[
+    include_str!("../../schema.sql"),
+    include_str!("migrations/0002_strict_bounds.sql"),
+    include_str!("migrations/0003_document_limit.sql"),
+];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
