@@ -134,6 +134,15 @@ pub enum Command {
     /// and every summary against a recomputation. Exits 1 listing every
     /// problem, 2 only when the file could not be checked at all.
     Check,
+    /// Give the space of deleted documents back to the disk. This rewrites
+    /// the whole database file (SQLite's VACUUM): it needs free disk space of
+    /// about twice the file's size while it runs (a copy in the temporary
+    /// directory, $TMPDIR or /tmp, and the write-ahead log beside the
+    /// database), takes a while on a large file, and waits for other ardesk
+    /// processes to finish writing. Afterwards deleting a document gives its
+    /// space back by itself (databases made by this ardesk do so from the
+    /// start). Refused on a read-only database.
+    Vacuum,
     /// Upgrade the database to this ardesk's schema (opening it for work does
     /// so too) and say what happened.
     Upgrade {

@@ -4,7 +4,7 @@ mod config;
 mod list;
 pub mod out;
 
-pub use config::config;
+pub use config::{config, vacuum};
 pub use list::customers;
 
 /// The aging buckets' keys in JSON, in bucket order.

@@ -273,3 +273,92 @@ fn cancelled_transfers_leave_nothing() {
     assert!(matches!(s.download_watched(id, &out, false, &progress), Err(StoreError::Cancelled)));
     assert_eq!(std::fs::read_dir(&out).unwrap().count(), 0, "no partial or temporary file");
 }
+
+/// The file, checkpointed, as the disk holds it.
+fn file_size(s: &Store) -> u64 {
+    s.checkpoint().unwrap();
+    std::fs::metadata(s.path()).unwrap().len()
+}
+
+/// Deleting a document gives its space back to the disk: a new database
+/// reclaims it as the delete is done.
+#[test]
+fn deleting_a_document_gives_its_space_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = store(dir.path());
+    let src = dir.path().join("scan.bin");
+    std::fs::write(&src, vec![5u8; 20 << 20]).unwrap();
+    let id = s.upload_document(1, &src, "scan.bin", DocumentKind::Other, None).unwrap();
+    let with = file_size(&s);
+    assert!(with > 20 << 20, "{with}");
+    s.delete_document(id, s.document_version(id).unwrap()).unwrap();
+    // On disk as the delete left it, the log included, before any checkpoint.
+    let on_disk = |suffix: &str| std::fs::metadata(format!("{}{suffix}", s.path().display())).map_or(0, |m| m.len());
+    let left = on_disk("") + on_disk("-wal");
+    assert!(
+        with.saturating_sub(left) >= 19 << 20,
+        "only {} of 20 MiB given back ({with} → {left})",
+        with.saturating_sub(left)
+    );
+    let without = file_size(&s);
+    let back = with.saturating_sub(without);
+    assert!(back >= 19 << 20, "only {back} of 20 MiB given back ({with} → {without})");
+    assert_eq!(s.space().unwrap().reclaimable(), 0);
+}
+
+/// A database made before ardesk reclaimed space keeps it after a delete
+/// (and says how much); `ardesk vacuum` gives it back and converts the file,
+/// so the next delete reclaims by itself. A read-only database is refused.
+#[test]
+fn ardesk_vacuum_reclaims_and_converts_an_older_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.db");
+    drop(store(dir.path()));
+    {
+        // As an older ardesk made it: no auto-vacuum.
+        let c = rusqlite::Connection::open(&db).unwrap();
+        c.execute_batch("PRAGMA auto_vacuum = NONE; VACUUM;").unwrap();
+    }
+    let mut s = Store::open(&db, OpenMode::MustExist).unwrap();
+    let src = dir.path().join("scan.bin");
+    std::fs::write(&src, vec![5u8; 20 << 20]).unwrap();
+    let id = s.upload_document(1, &src, "scan.bin", DocumentKind::Other, None).unwrap();
+    let with = file_size(&s);
+    s.delete_document(id, s.document_version(id).unwrap()).unwrap();
+    assert!(file_size(&s) >= with, "nothing given back without auto-vacuum");
+    let left = s.space().unwrap();
+    assert!(!left.incremental && left.reclaimable() >= 20 << 20, "{left:?}");
+    drop(s);
+
+    let bin = env!("CARGO_BIN_EXE_ardesk");
+    let run = |args: &[&str]| {
+        let o = std::process::Command::new(bin).args(args).arg("--db").arg(&db).output().unwrap();
+        (
+            o.status.code(),
+            String::from_utf8_lossy(&o.stdout).into_owned(),
+            String::from_utf8_lossy(&o.stderr).into_owned(),
+        )
+    };
+    let (code, out, err) = run(&["vacuum"]);
+    assert_eq!(code, Some(0), "{out}{err}");
+    assert!(out.contains("given back to the disk") && out.contains("from now on"), "{out}");
+    let after = std::fs::metadata(&db).unwrap().len();
+    assert!(with.saturating_sub(after) >= 19 << 20, "{with} → {after}");
+    let mut s = Store::open(&db, OpenMode::MustExist).unwrap();
+    assert!(s.space().unwrap().incremental, "converted");
+    let id = s.upload_document(1, &src, "scan.bin", DocumentKind::Other, None).unwrap();
+    let with = file_size(&s);
+    s.delete_document(id, s.document_version(id).unwrap()).unwrap();
+    assert!(with.saturating_sub(file_size(&s)) >= 19 << 20, "the next delete reclaims by itself");
+    drop(s);
+
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o444)).unwrap();
+    let before = std::fs::read(&db).unwrap();
+    let (code, _, err) = run(&["vacuum"]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("is read-only") && err.contains("cannot be vacuumed"), "{err}");
+    assert!(std::fs::read(&db).unwrap() == before, "not a byte changed");
+    let (_, help, _) = run(&["vacuum", "--help"]);
+    assert!(help.contains("rewrites the whole database file") && help.contains("twice the file's size"), "{help}");
+}

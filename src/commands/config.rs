@@ -1,8 +1,9 @@
-//! `ardesk config`: the organization's settings from the command line.
+//! `ardesk config`, the organization's settings from the command line, and
+//! `ardesk vacuum`, which gives the space of deleted documents back.
 
 use crate::domain::edit::{DEFAULT_MAX_DOCUMENT as DEFAULT_MAX, OrgEdit, parse_max_document_size, size_text};
 use crate::domain::links::{parse_portal_id, parse_salesforce_domain};
-use crate::domain::model::Organization;
+use crate::domain::model::{Organization, size_label};
 use crate::domain::text::clean;
 use crate::store::Store;
 use color_eyre::eyre::{Result, bail};
@@ -124,6 +125,26 @@ pub fn config(
         writeln!(out, "{key} is already {}", shown(&key, &after))?;
     } else {
         writeln!(out, "{key} = {} (was {})", shown(&key, &after), shown(&key, &before))?;
+    }
+    Ok(())
+}
+
+/// `ardesk vacuum`: rewrites the database without the space deleted
+/// documents left, and so that later deletes give theirs back by
+/// themselves; says how much it gave back.
+pub fn vacuum(store: &mut Store, out: &mut impl Write) -> Result<()> {
+    let shown = clean(&store.path().display().to_string()).into_owned();
+    let (before, after) = store.vacuum().map_err(|e| color_eyre::eyre::eyre!("not vacuumed: {shown}: {e}"))?;
+    let size = |b: u64| size_label(b as i64);
+    writeln!(
+        out,
+        "vacuumed {shown}: {} → {} ({} given back to the disk)",
+        size(before.file_bytes),
+        size(after.file_bytes),
+        size(before.file_bytes.saturating_sub(after.file_bytes))
+    )?;
+    if !before.incremental {
+        writeln!(out, "from now on, deleting a document gives its space back by itself")?;
     }
     Ok(())
 }

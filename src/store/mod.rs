@@ -19,12 +19,14 @@ mod selection;
 mod set_aside;
 pub mod summaries;
 mod tabs;
+mod vacuum;
 pub mod window;
 pub mod writes;
 
 pub use audit::Audit;
 pub use metrics::CustomerFigures;
 pub use migrate::SCHEMA_VERSION;
+pub use vacuum::Space;
 pub use window::TabRows;
 
 use rusqlite::{Connection, OpenFlags};
