@@ -124,7 +124,9 @@ pub enum Command {
     /// them, `ardesk config KEY` prints one, `ardesk config KEY VALUE` sets it.
     Config {
         /// name, default-currency, show-credit-balance, invoice-prefix,
-        /// hubspot-portal-id (for HubSpot links) or salesforce-domain (My Domain, for Salesforce links).
+        /// hubspot-portal-id (for HubSpot links), salesforce-domain (My Domain, for Salesforce links)
+        /// or max-document-size (the largest upload: bytes or whole KiB, MiB, GiB, e.g. 500MiB;
+        /// 1 KiB to 1 TiB, default 2 GiB).
         key: Option<String>,
         /// The new value.
         value: Option<String>,
@@ -140,6 +142,15 @@ pub enum Command {
     /// and every summary against a recomputation. Exits 1 listing every
     /// problem, 2 only when the file could not be checked at all.
     Check,
+    /// Give the space of deleted documents back to the disk. This rewrites
+    /// the whole database file (SQLite's VACUUM): it needs free disk space of
+    /// about twice the file's size while it runs (a copy in the temporary
+    /// directory, $TMPDIR or /tmp, and the write-ahead log beside the
+    /// database), takes a while on a large file, and waits for other ardesk
+    /// processes to finish writing. Afterwards deleting a document gives its
+    /// space back by itself (databases made by this ardesk do so from the
+    /// start). Refused on a read-only database.
+    Vacuum,
     /// Upgrade the database to this ardesk's schema (opening it for work does
     /// so too) and say what happened.
     Upgrade {

@@ -1,15 +1,15 @@
 //! The non-interactive subcommands: their output for people and scripts.
 
+mod config;
 mod list;
 pub mod out;
 
+pub use config::{config, vacuum};
 pub use list::customers;
 
 /// The aging buckets' keys in JSON, in bucket order.
 const AGING_KEYS: [&str; 5] = ["current", "days_1_30", "days_31_60", "days_61_90", "days_90_plus"];
-use crate::domain::edit::OrgEdit;
 use crate::domain::links::customer_link;
-use crate::domain::links::{parse_portal_id, parse_salesforce_domain};
 use crate::domain::model::{Customer, Organization};
 use crate::domain::text::clean;
 use crate::store::{CustomerFigures, OpenMode, Store};
@@ -344,105 +344,4 @@ fn remove_db_files(path: &Path) {
         p.push(suffix);
         let _ = std::fs::remove_file(PathBuf::from(p));
     }
-}
-
-/// The settings `ardesk config` knows, in the order it lists them.
-const CONFIG_KEYS: [&str; 6] =
-    ["name", "default-currency", "show-credit-balance", "invoice-prefix", "hubspot-portal-id", "salesforce-domain"];
-
-fn config_value(org: &Organization, key: &str) -> Value {
-    match key {
-        "name" => org.name.clone().into(),
-        "default-currency" => org.default_currency.code().into(),
-        "show-credit-balance" => org.show_credit_balance.into(),
-        "invoice-prefix" => org.invoice_prefix.clone().into(),
-        "hubspot-portal-id" => org.hubspot_portal_id.clone().into(),
-        _ => org.salesforce_domain.clone().into(),
-    }
-}
-
-fn shown(v: &Value) -> String {
-    match v {
-        Value::Null => "not set".into(),
-        Value::String(s) => clean(s).into_owned(),
-        other => other.to_string(),
-    }
-}
-
-/// `ardesk config [KEY [VALUE]] [--unset]`: lists, prints or changes the
-/// organization's settings (one versioned, audited write).
-pub fn config(
-    store: &mut Store,
-    key: Option<&str>,
-    value: Option<&str>,
-    unset: bool,
-    json_out: bool,
-    out: &mut impl Write,
-) -> Result<()> {
-    let org = store.organization()?;
-    let Some(key) = key else {
-        if json_out {
-            let m: serde_json::Map<String, Value> =
-                CONFIG_KEYS.iter().map(|k| ((*k).to_string(), config_value(&org, k))).collect();
-            serde_json::to_writer_pretty(&mut *out, &Value::Object(m))?;
-            writeln!(out)?;
-        } else {
-            for k in CONFIG_KEYS {
-                let v = config_value(&org, k);
-                let v = if v.is_null() { "(not set)".to_string() } else { shown(&v) };
-                writeln!(out, "{k:<20} {v}")?;
-            }
-        }
-        return Ok(());
-    };
-    let key = key.trim().to_ascii_lowercase().replace('_', "-");
-    if !CONFIG_KEYS.contains(&key.as_str()) {
-        bail!("there is no setting \"{key}\": the settings are {}", CONFIG_KEYS.join(", "));
-    }
-    let before = config_value(&org, &key);
-    let value = match (value, unset) {
-        (None, false) => {
-            match (&before, json_out) {
-                (_, true) => writeln!(out, "{before}")?,
-                (Value::Null, false) => {}
-                (v, false) => writeln!(out, "{}", shown(v))?,
-            }
-            return Ok(());
-        }
-        (_, true) => "",
-        (Some(v), false) => v,
-    };
-    let mut edit = OrgEdit {
-        name: org.name.clone(),
-        default_currency: org.default_currency,
-        show_credit_balance: org.show_credit_balance,
-        invoice_prefix: org.invoice_prefix.clone(),
-        hubspot_portal_id: org.hubspot_portal_id.clone(),
-        salesforce_domain: org.salesforce_domain.clone(),
-    };
-    let bad = |e: String| color_eyre::eyre::eyre!("{key}: {e}");
-    match key.as_str() {
-        "name" if unset => bail!("name cannot be unset: the organization needs a name"),
-        "default-currency" | "show-credit-balance" if unset => bail!("{key} cannot be unset; give a value"),
-        "name" => edit.name = value.to_string(),
-        "default-currency" => edit.default_currency = value.trim().parse().map_err(|e| bad(format!("{e}")))?,
-        "show-credit-balance" => {
-            edit.show_credit_balance = match value.trim().to_ascii_lowercase().as_str() {
-                "true" | "yes" | "on" | "1" => true,
-                "false" | "no" | "off" | "0" => false,
-                other => bail!("show-credit-balance: \"{other}\" is not on or off (true/false, yes/no)"),
-            }
-        }
-        "invoice-prefix" => edit.invoice_prefix = value.trim().to_string(),
-        "hubspot-portal-id" => edit.hubspot_portal_id = parse_portal_id(value).map_err(bad)?,
-        _ => edit.salesforce_domain = parse_salesforce_domain(value).map_err(bad)?,
-    }
-    store.update_organization(org.version, &edit).map_err(|e| bad(e.to_string()))?;
-    let after = config_value(&store.organization()?, &key);
-    if before == after {
-        writeln!(out, "{key} is already {}", shown(&after))?;
-    } else {
-        writeln!(out, "{key} = {} (was {})", shown(&after), shown(&before))?;
-    }
-    Ok(())
 }

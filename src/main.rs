@@ -111,6 +111,12 @@ fn command(cli: &Cli, today: NaiveDate, tty: bool, mut out: &mut dyn Write) -> R
         let ok = commands::upgrade(&path, *set_aside, &mut out)?;
         return Ok(Next::Exit(if ok { ExitCode::SUCCESS } else { ExitCode::from(1) }));
     }
+    if let Some(Command::Vacuum) = &cli.command {
+        // Never creates a database just to vacuum it.
+        let mut store = Store::open(&path, OpenMode::MustExist)?;
+        commands::vacuum(&mut store, &mut out)?;
+        return Ok(Next::Exit(ExitCode::SUCCESS));
+    }
     let mode = if cli.global.no_create { OpenMode::MustExist } else { OpenMode::Create };
     let created = !path.exists();
     let mut store = Store::open(&path, mode)?;
@@ -154,7 +160,7 @@ fn command(cli: &Cli, today: NaiveDate, tty: bool, mut out: &mut dyn Write) -> R
         Some(Command::Config { key, value, unset, json }) => {
             commands::config(&mut store, key.as_deref(), value.as_deref(), *unset, *json, &mut out)?
         }
-        Some(Command::Check | Command::Demo { .. } | Command::Upgrade { .. }) => {}
+        Some(Command::Check | Command::Demo { .. } | Command::Upgrade { .. } | Command::Vacuum) => {}
         None => return Ok(Next::Tui(Box::new(store))),
     }
     Ok(Next::Exit(ExitCode::SUCCESS))

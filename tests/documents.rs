@@ -77,7 +77,7 @@ fn bad_uploads_say_why_and_leave_nothing() {
     let err = s.upload_document(1, &missing, "nope.pdf", DocumentKind::Other, None).unwrap_err();
     assert!(err.to_string().ends_with("nope.pdf: no such file or directory"), "{err}");
     let err = s.upload_document(1, dir.path(), "dir", DocumentKind::Other, None).unwrap_err();
-    assert!(err.to_string().ends_with("is a directory"), "{err}");
+    assert!(err.to_string().ends_with("is a directory; only regular files can be uploaded"), "{err}");
     let src = dir.path().join("c.pdf");
     std::fs::File::create(&src).unwrap().write_all(&vec![7u8; 3 * 1024 * 1024]).unwrap();
     // A contract of another customer: refused after the content was read.
@@ -114,4 +114,251 @@ fn delete_checks_the_version_and_removes_content() {
     assert!(matches!(s.delete_document(id, 99), Err(StoreError::Conflict(_))));
     s.delete_document(id, s.document_version(id).unwrap()).unwrap();
     assert_eq!(count(dir.path(), "SELECT count(*) FROM document_content"), 0);
+}
+
+fn mkfifo(path: &std::path::Path) {
+    let c = std::ffi::CString::new(path.to_str().unwrap()).unwrap();
+    // SAFETY: a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0, "mkfifo {}", path.display());
+}
+
+/// Runs `f` on a thread and gives its answer, failing (not hanging) when it
+/// takes longer than a few seconds: a device streams forever, a named pipe
+/// blocks its reader until someone writes.
+fn within<T: Send + 'static>(what: &str, f: impl FnOnce() -> T + Send + 'static) -> T {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || tx.send(f()));
+    rx.recv_timeout(std::time::Duration::from_secs(5)).unwrap_or_else(|_| panic!("{what} did not return"))
+}
+
+/// Only regular files upload: a device, a named pipe, a socket, a directory
+/// and a link to a device are each refused at once, named for what they
+/// are, and nothing is written.
+#[test]
+fn only_regular_files_upload() {
+    let dir = tempfile::tempdir().unwrap();
+    drop(store(dir.path()));
+    let fifo = dir.path().join("pipe.pdf");
+    mkfifo(&fifo);
+    let sock = dir.path().join("sock.pdf");
+    let _listener = std::os::unix::net::UnixListener::bind(&sock).unwrap();
+    let link = dir.path().join("zero.pdf");
+    std::os::unix::fs::symlink("/dev/zero", &link).unwrap();
+    let sub = dir.path().join("folder");
+    std::fs::create_dir(&sub).unwrap();
+    let cases = [
+        (std::path::PathBuf::from("/dev/zero"), "/dev/zero is a character device; only regular files can be uploaded"),
+        (fifo.clone(), "pipe.pdf is a named pipe; only regular files can be uploaded"),
+        (sock, "sock.pdf is a socket; only regular files can be uploaded"),
+        (link, "zero.pdf links to a character device; only regular files can be uploaded"),
+        (sub, "folder is a directory; only regular files can be uploaded"),
+    ];
+    let db = dir.path().join("t.db");
+    for (path, want) in cases {
+        let db = db.clone();
+        let shown = path.display().to_string();
+        let err = within(&format!("uploading {shown}"), move || {
+            let mut s = Store::open(&db, OpenMode::MustExist).unwrap();
+            s.upload_document(1, &path, "x", DocumentKind::Other, None).map_err(|e| e.to_string())
+        })
+        .unwrap_err();
+        assert!(err.ends_with(want), "{shown}: {err}");
+    }
+    assert_eq!(count(dir.path(), "SELECT count(*) FROM documents"), 0);
+    assert!(std::fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo(), "the pipe is left as it was");
+}
+
+use std::os::unix::fs::FileTypeExt;
+
+/// A download never writes into a named pipe or a device, nor replaces one
+/// (or a symbolic link), even when told to replace what is there.
+#[test]
+fn downloads_never_write_into_special_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = store(dir.path());
+    let src = dir.path().join("a.txt");
+    std::fs::write(&src, b"hello").unwrap();
+    let id = s.upload_document(1, &src, "a.txt", DocumentKind::Other, None).unwrap();
+    let out = dir.path().join("out");
+    std::fs::create_dir(&out).unwrap();
+    mkfifo(&out.join("a.txt"));
+    for overwrite in [false, true] {
+        let err = s.download_document(id, &out, overwrite).unwrap_err().to_string();
+        assert!(
+            err.ends_with("a.txt is a named pipe; ardesk saves documents only as regular files, so it was left alone"),
+            "{err}"
+        );
+    }
+    assert!(std::fs::symlink_metadata(out.join("a.txt")).unwrap().file_type().is_fifo());
+    std::fs::remove_file(out.join("a.txt")).unwrap();
+    std::os::unix::fs::symlink("/dev/null", out.join("a.txt")).unwrap();
+    let err = s.download_document(id, &out, true).unwrap_err().to_string();
+    assert!(err.contains("a.txt is a symbolic link"), "{err}");
+    assert!(std::fs::symlink_metadata(out.join("a.txt")).unwrap().file_type().is_symlink());
+    // Nothing else was left in the directory.
+    assert_eq!(std::fs::read_dir(&out).unwrap().count(), 1);
+}
+
+/// Sets the organization's document size limit.
+fn set_limit(s: &mut Store, bytes: u64) {
+    let o = s.organization().unwrap();
+    let edit = ardesk::domain::edit::OrgEdit {
+        name: o.name,
+        default_currency: o.default_currency,
+        show_credit_balance: o.show_credit_balance,
+        invoice_prefix: o.invoice_prefix,
+        hubspot_portal_id: o.hubspot_portal_id,
+        salesforce_domain: o.salesforce_domain,
+        max_document_size: bytes,
+    };
+    s.update_organization(o.version, &edit).unwrap();
+}
+
+/// A file larger than the limit (2 GiB unless the organization says other)
+/// is refused before a byte of it is read, with its size and the limit.
+#[test]
+fn files_past_the_size_limit_are_refused_up_front() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = store(dir.path());
+    assert_eq!(s.max_document_size().unwrap(), 2 << 30);
+    // Sparse: 2.4 GiB of nothing, made in no time; reading it would take long.
+    let big = dir.path().join("report.pdf");
+    std::fs::File::create(&big).unwrap().set_len(2_576_980_378).unwrap();
+    let started = std::time::Instant::now();
+    let err = s.upload_document(1, &big, "report.pdf", DocumentKind::Other, None).unwrap_err().to_string();
+    assert_eq!(err, "report.pdf is 2.4 GiB; the most ardesk stores is 2 GiB (ardesk config max-document-size)");
+    assert!(started.elapsed() < std::time::Duration::from_secs(1), "refused before reading");
+    set_limit(&mut s, 1 << 20);
+    let at = dir.path().join("at.bin");
+    std::fs::write(&at, vec![1u8; 1 << 20]).unwrap();
+    s.upload_document(1, &at, "at.bin", DocumentKind::Other, None).unwrap();
+    std::fs::write(&at, vec![1u8; (1 << 20) + 1]).unwrap();
+    let err = s.upload_document(1, &at, "at.bin", DocumentKind::Other, None).unwrap_err().to_string();
+    assert!(err.starts_with("at.bin is 1048577 bytes; the most ardesk stores is 1048576 bytes (1 MiB)"), "{err}");
+    assert_eq!(count(dir.path(), "SELECT count(*) FROM documents"), 1);
+}
+
+/// A cancelled upload stores nothing; a cancelled download leaves nothing.
+#[test]
+fn cancelled_transfers_leave_nothing() {
+    use ardesk::store::documents::Progress;
+    use std::sync::Arc;
+    let dir = tempfile::tempdir().unwrap();
+    drop(store(dir.path()));
+    let db = dir.path().join("t.db");
+    let big = dir.path().join("big.bin");
+    std::fs::File::create(&big).unwrap().set_len(1 << 30).unwrap();
+    let progress = Arc::new(Progress::default());
+    let (p, d, b) = (progress.clone(), db.clone(), big.clone());
+    let run = std::thread::spawn(move || {
+        let mut s = Store::open(&d, OpenMode::MustExist).unwrap();
+        s.upload_watched(1, &b, "big.bin", DocumentKind::Other, None, &p)
+    });
+    while progress.bytes().0 == 0 {
+        std::thread::yield_now();
+    }
+    assert!(progress.cancel(), "it stops before it finishes");
+    assert!(matches!(run.join().unwrap(), Err(StoreError::Cancelled)));
+    assert_eq!(count(dir.path(), "SELECT count(*) FROM documents"), 0);
+    assert_eq!(count(dir.path(), "SELECT count(*) FROM document_content"), 0);
+
+    let mut s = Store::open(&db, OpenMode::MustExist).unwrap();
+    let src = dir.path().join("mid.bin");
+    std::fs::write(&src, vec![9u8; 40 << 20]).unwrap();
+    let id = s.upload_document(1, &src, "mid.bin", DocumentKind::Other, None).unwrap();
+    let out = dir.path().join("out");
+    std::fs::create_dir(&out).unwrap();
+    let progress = Progress::default();
+    progress.cancel();
+    assert!(matches!(s.download_watched(id, &out, false, &progress), Err(StoreError::Cancelled)));
+    assert_eq!(std::fs::read_dir(&out).unwrap().count(), 0, "no partial or temporary file");
+}
+
+/// The file, checkpointed, as the disk holds it.
+fn file_size(s: &Store) -> u64 {
+    s.checkpoint().unwrap();
+    std::fs::metadata(s.path()).unwrap().len()
+}
+
+/// Deleting a document gives its space back to the disk: a new database
+/// reclaims it as the delete is done.
+#[test]
+fn deleting_a_document_gives_its_space_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = store(dir.path());
+    let src = dir.path().join("scan.bin");
+    std::fs::write(&src, vec![5u8; 20 << 20]).unwrap();
+    let id = s.upload_document(1, &src, "scan.bin", DocumentKind::Other, None).unwrap();
+    let with = file_size(&s);
+    assert!(with > 20 << 20, "{with}");
+    s.delete_document(id, s.document_version(id).unwrap()).unwrap();
+    // On disk as the delete left it, the log included, before any checkpoint.
+    let on_disk = |suffix: &str| std::fs::metadata(format!("{}{suffix}", s.path().display())).map_or(0, |m| m.len());
+    let left = on_disk("") + on_disk("-wal");
+    assert!(
+        with.saturating_sub(left) >= 19 << 20,
+        "only {} of 20 MiB given back ({with} → {left})",
+        with.saturating_sub(left)
+    );
+    let without = file_size(&s);
+    let back = with.saturating_sub(without);
+    assert!(back >= 19 << 20, "only {back} of 20 MiB given back ({with} → {without})");
+    assert_eq!(s.space().unwrap().reclaimable(), 0);
+}
+
+/// A database made before ardesk reclaimed space keeps it after a delete
+/// (and says how much); `ardesk vacuum` gives it back and converts the file,
+/// so the next delete reclaims by itself. A read-only database is refused.
+#[test]
+fn ardesk_vacuum_reclaims_and_converts_an_older_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.db");
+    drop(store(dir.path()));
+    {
+        // As an older ardesk made it: no auto-vacuum.
+        let c = rusqlite::Connection::open(&db).unwrap();
+        c.execute_batch("PRAGMA auto_vacuum = NONE; VACUUM;").unwrap();
+    }
+    let mut s = Store::open(&db, OpenMode::MustExist).unwrap();
+    let src = dir.path().join("scan.bin");
+    std::fs::write(&src, vec![5u8; 20 << 20]).unwrap();
+    let id = s.upload_document(1, &src, "scan.bin", DocumentKind::Other, None).unwrap();
+    let with = file_size(&s);
+    s.delete_document(id, s.document_version(id).unwrap()).unwrap();
+    assert!(file_size(&s) >= with, "nothing given back without auto-vacuum");
+    let left = s.space().unwrap();
+    assert!(!left.incremental && left.reclaimable() >= 20 << 20, "{left:?}");
+    drop(s);
+
+    let bin = env!("CARGO_BIN_EXE_ardesk");
+    let run = |args: &[&str]| {
+        let o = std::process::Command::new(bin).args(args).arg("--db").arg(&db).output().unwrap();
+        (
+            o.status.code(),
+            String::from_utf8_lossy(&o.stdout).into_owned(),
+            String::from_utf8_lossy(&o.stderr).into_owned(),
+        )
+    };
+    let (code, out, err) = run(&["vacuum"]);
+    assert_eq!(code, Some(0), "{out}{err}");
+    assert!(out.contains("given back to the disk") && out.contains("from now on"), "{out}");
+    let after = std::fs::metadata(&db).unwrap().len();
+    assert!(with.saturating_sub(after) >= 19 << 20, "{with} → {after}");
+    let mut s = Store::open(&db, OpenMode::MustExist).unwrap();
+    assert!(s.space().unwrap().incremental, "converted");
+    let id = s.upload_document(1, &src, "scan.bin", DocumentKind::Other, None).unwrap();
+    let with = file_size(&s);
+    s.delete_document(id, s.document_version(id).unwrap()).unwrap();
+    assert!(with.saturating_sub(file_size(&s)) >= 19 << 20, "the next delete reclaims by itself");
+    drop(s);
+
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o444)).unwrap();
+    let before = std::fs::read(&db).unwrap();
+    let (code, _, err) = run(&["vacuum"]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("is read-only") && err.contains("cannot be vacuumed"), "{err}");
+    assert!(std::fs::read(&db).unwrap() == before, "not a byte changed");
+    let (_, help, _) = run(&["vacuum", "--help"]);
+    assert!(help.contains("rewrites the whole database file") && help.contains("twice the file's size"), "{help}");
 }

@@ -13,6 +13,11 @@ use std::path::Path;
 
 /// Version 1's schema, as ardesk 2026-11 created it.
 const V1: &str = include_str!("../schema.sql");
+/// What took version 1 to version 2, as ardesk 2026-12 ran it.
+const TO_V2: &str = include_str!("../src/store/migrations/0002_strict_bounds.sql");
+
+/// Every version before this one.
+const EARLIER: [i64; 2] = [1, 2];
 
 /// The demo database, made by this version.
 fn demo(p: &Path) -> Store {
@@ -31,7 +36,8 @@ fn as_version_1(src: &Path, dst: &Path) {
     c.execute_batch(&format!("ATTACH '{}' AS n;", src.display())).unwrap();
     c.execute_batch(
         "DELETE FROM organization;
-         INSERT INTO organization SELECT * FROM n.organization;
+         INSERT INTO organization SELECT id, name, default_currency, show_credit_balance, invoice_prefix,
+                invoice_next_seq, hubspot_portal_id, salesforce_domain, version FROM n.organization;
          INSERT INTO customers SELECT id, name, legal_name, billing_email, currency, import_source, external_id,
                 external_url, source_raw, invoices_paused, portal, NULL, created_at, version FROM n.customers;
          INSERT INTO contacts SELECT * FROM n.contacts;
@@ -70,6 +76,19 @@ fn raw(p: &Path, sql: &str) {
     let c = Connection::open(p).unwrap();
     c.execute_batch(sql).unwrap();
     c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).unwrap();
+}
+
+/// The rows of `src` in a database of schema `version` at `dst`: version 1
+/// as above, then the older migrations as those versions ran them.
+fn as_version(version: i64, src: &Path, dst: &Path) {
+    as_version_1(src, dst);
+    if version >= 2 {
+        let c = Connection::open(dst).unwrap();
+        c.execute_batch(&format!("PRAGMA foreign_keys = OFF; BEGIN; {TO_V2} PRAGMA user_version = 2; COMMIT;"))
+            .unwrap();
+        c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).unwrap();
+    }
+    assert_eq!(self::version(dst), version);
 }
 
 fn version(p: &Path) -> i64 {
@@ -152,44 +171,47 @@ fn same_rows(a: Vec<String>, b: Vec<String>) {
 }
 
 #[test]
-fn a_version_1_database_upgrades_to_the_same_rows_and_figures() {
+fn every_earlier_version_upgrades_to_the_same_rows_and_figures() {
     let dir = tempfile::tempdir().unwrap();
-    let (made, old) = (dir.path().join("made.db"), dir.path().join("old.db"));
+    let made = dir.path().join("made.db");
     let today = d("2026-12-05");
     let fresh = demo(&made);
-    as_version_1(&made, &old);
-    assert_eq!(version(&old), 1);
-    let weighted_before = collect_sums(&old);
-    assert!(weighted_before.len() > 100, "the demo collects on many days");
+    for v in EARLIER {
+        let old = dir.path().join(format!("v{v}.db"));
+        as_version(v, &made, &old);
+        let weighted_before = collect_sums(&old);
+        assert!(weighted_before.len() > 100, "the demo collects on many days");
 
-    let upgraded = Store::open(&old, OpenMode::MustExist).unwrap();
-    assert_eq!(upgraded.read_only(), None);
-    assert_eq!(version(&old), SCHEMA_VERSION);
-    assert_eq!(upgraded.check(today).unwrap(), Vec::<String>::new());
-    for id in fresh.customer_ids().unwrap() {
-        let c = fresh.customer(id).unwrap();
-        assert_eq!(upgraded.figures(&c, today).unwrap(), fresh.figures(&c, today).unwrap(), "customer {id}");
+        let upgraded = Store::open(&old, OpenMode::MustExist).unwrap();
+        assert_eq!(upgraded.read_only(), None, "version {v}");
+        assert_eq!(version(&old), SCHEMA_VERSION);
+        assert_eq!(upgraded.check(today).unwrap(), Vec::<String>::new(), "version {v}");
+        assert_eq!(upgraded.max_document_size().unwrap(), 2 << 30, "version {v}: the default limit");
+        for id in fresh.customer_ids().unwrap() {
+            let c = fresh.customer(id).unwrap();
+            assert_eq!(upgraded.figures(&c, today).unwrap(), fresh.figures(&c, today).unwrap(), "v{v}: customer {id}");
+        }
+        drop(upgraded);
+        // Row for row what this version writes, summaries included, and the
+        // weighted sums what the older version kept.
+        let strip = |v: Vec<String>| -> Vec<String> {
+            v.into_iter().filter(|r| !r.starts_with("customer_collect_summary")).collect()
+        };
+        same_rows(strip(rows(&old)), strip(rows(&made)));
+        assert_eq!(collect_sums(&old), weighted_before);
+        assert_eq!(collect_sums(&old), collect_sums(&made));
+        // The same schema, object for object, as a database created new.
+        let schema = |p: &Path| -> Vec<(String, String)> {
+            let c = Connection::open(p).unwrap();
+            c.prepare("SELECT name, sql FROM sqlite_schema WHERE sql IS NOT NULL ORDER BY name")
+                .unwrap()
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+                .unwrap()
+                .map(Result::unwrap)
+                .collect()
+        };
+        assert_eq!(schema(&old), schema(&made), "version {v}");
     }
-    drop((fresh, upgraded));
-    // Row for row what this version writes, summaries included, and the
-    // weighted sums what version 1 kept.
-    let strip = |v: Vec<String>| -> Vec<String> {
-        v.into_iter().filter(|r| !r.starts_with("customer_collect_summary")).collect()
-    };
-    same_rows(strip(rows(&old)), strip(rows(&made)));
-    assert_eq!(collect_sums(&old), weighted_before);
-    assert_eq!(collect_sums(&old), collect_sums(&made));
-    // The same schema, object for object, as a database created new.
-    let schema = |p: &Path| -> Vec<(String, String)> {
-        let c = Connection::open(p).unwrap();
-        c.prepare("SELECT name, sql FROM sqlite_schema WHERE sql IS NOT NULL ORDER BY name")
-            .unwrap()
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-            .unwrap()
-            .map(Result::unwrap)
-            .collect()
-    };
-    assert_eq!(schema(&old), schema(&made));
 }
 
 #[test]
@@ -220,25 +242,30 @@ fn the_upgraded_database_keeps_working() {
 }
 
 #[test]
-fn a_read_only_version_1_database_opens_read_only_and_reads() {
+fn a_read_only_database_of_every_earlier_version_opens_read_only_and_reads() {
     use std::os::unix::fs::PermissionsExt;
     let dir = tempfile::tempdir().unwrap();
-    let (made, old) = (dir.path().join("made.db"), dir.path().join("old.db"));
+    let made = dir.path().join("made.db");
     let fresh = demo(&made);
-    as_version_1(&made, &old);
-    std::fs::set_permissions(&old, std::fs::Permissions::from_mode(0o444)).unwrap();
-    let before = std::fs::read(&old).unwrap();
-    let s = Store::open(&old, OpenMode::MustExist).unwrap();
-    assert!(s.read_only().unwrap().contains("is read-only"), "{:?}", s.read_only());
-    let today = d("2026-12-05");
-    for id in fresh.customer_ids().unwrap() {
-        let c = fresh.customer(id).unwrap();
-        assert_eq!(s.figures(&c, today).unwrap(), fresh.figures(&c, today).unwrap(), "customer {id}");
+    for v in EARLIER {
+        let old = dir.path().join(format!("v{v}.db"));
+        as_version(v, &made, &old);
+        std::fs::set_permissions(&old, std::fs::Permissions::from_mode(0o444)).unwrap();
+        let before = std::fs::read(&old).unwrap();
+        let s = Store::open(&old, OpenMode::MustExist).unwrap();
+        assert!(s.read_only().unwrap().contains("is read-only"), "{:?}", s.read_only());
+        let today = d("2026-12-05");
+        for id in fresh.customer_ids().unwrap() {
+            let c = fresh.customer(id).unwrap();
+            assert_eq!(s.figures(&c, today).unwrap(), fresh.figures(&c, today).unwrap(), "v{v}: customer {id}");
+        }
+        assert_eq!(s.organization().unwrap(), fresh.organization().unwrap(), "version {v}");
+        assert_eq!(s.max_document_size().unwrap(), 2 << 30, "version {v} reads with the default limit");
+        assert_eq!(s.check(today).unwrap(), Vec::<String>::new(), "a version-{v} database checks as version {v}");
+        drop(s);
+        assert!(std::fs::read(&old).unwrap() == before, "version {v}: not a byte changed");
+        assert_eq!(version(&old), v);
     }
-    assert_eq!(s.check(today).unwrap(), Vec::<String>::new(), "a version-1 database checks as version 1");
-    drop(s);
-    assert!(std::fs::read(&old).unwrap() == before, "not a byte changed");
-    assert_eq!(version(&old), 1);
 }
 
 /// A version-1 database holding what version 1 let in and version 2 does
@@ -254,7 +281,7 @@ fn rows_outside_the_bounds_keep_a_database_at_its_version_read_only() {
     let before = std::fs::read(&old).unwrap();
     let mut s = Store::open(&old, OpenMode::MustExist).unwrap();
     let why = s.read_only().unwrap().to_string();
-    assert!(why.contains("cannot be upgraded from schema version 1 to 2: 2 row(s)"), "{why}");
+    assert!(why.contains(&format!("cannot be upgraded from schema version 1 to {SCHEMA_VERSION}: 2 row(s)")), "{why}");
     assert!(why.contains("invoice HUGE-1: total 92233720368547758 minor units"), "{why}");
     assert!(why.contains("invoice OLD-1: total 100 minor units, issued 0100-01-01"), "{why}");
     // Reads work; writes say why they cannot.
@@ -283,7 +310,7 @@ fn a_failed_upgrade_leaves_the_database_at_its_version() {
     raw(&old, "UPDATE contacts SET role = x'00ff' WHERE id = 1;");
     let s = Store::open(&old, OpenMode::MustExist).unwrap();
     let why = s.read_only().unwrap().to_string();
-    assert!(why.contains("upgrade from schema version 1 to 2 failed"), "{why}");
+    assert!(why.contains(&format!("upgrade from schema version 1 to {SCHEMA_VERSION} failed")), "{why}");
     assert!(why.contains("it was left as it was"), "{why}");
     assert_eq!(s.customer(1).unwrap().name, "Acme Corp");
     drop(s);

@@ -27,6 +27,7 @@ fn edit_of(store: &Store) -> OrgEdit {
         invoice_prefix: o.invoice_prefix,
         hubspot_portal_id: o.hubspot_portal_id,
         salesforce_domain: o.salesforce_domain,
+        max_document_size: store.max_document_size().unwrap(),
     }
 }
 
@@ -74,6 +75,8 @@ fn settings_save_normalized_audited_and_versioned() {
         OrgEdit { salesforce_domain: Some("acme corp".into()), ..edit_of(&s) },
         OrgEdit { invoice_prefix: "IN V".into(), ..edit_of(&s) },
         OrgEdit { name: "  ".into(), ..edit_of(&s) },
+        OrgEdit { max_document_size: 0, ..edit_of(&s) },
+        OrgEdit { max_document_size: 2 << 40, ..edit_of(&s) },
     ] {
         let v = s.organization().unwrap().version;
         assert!(matches!(s.update_organization(v, &bad), Err(StoreError::Invalid(_))), "{bad:?}");
@@ -214,4 +217,67 @@ fn a_lock_held_past_the_busy_timeout_is_explained_not_a_crash() {
     // Once the lock is gone the same save goes through.
     s.update_organization(v, &OrgEdit { name: "Mine".into(), ..edit_of(&s) }).unwrap();
     assert_eq!(s.organization().unwrap().name, "Mine");
+}
+
+/// `ardesk config max-document-size`: plain bytes or KiB/MiB/GiB, shown in
+/// whole units, audited; zero, negative, tiny and absurd sizes refused with
+/// the reason, and the CHECK refuses what a caller let through.
+#[test]
+fn the_document_size_limit_is_a_setting() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("c.db");
+    let db = db.to_str().unwrap();
+    let (code, out, _) = support::run(&["--db", db, "config", "max-document-size"]);
+    assert_eq!((code, out.trim()), (0, "2 GiB"), "the default");
+    let (code, out, _) = support::run(&["--db", db, "config", "max-document-size", "500MiB"]);
+    assert_eq!((code, out.trim()), (0, "max-document-size = 500 MiB (was 2 GiB)"));
+    let (code, out, _) = support::run(&["--db", db, "config", "max_document_size", "1048576"]);
+    assert_eq!((code, out.trim()), (0, "max-document-size = 1 MiB (was 500 MiB)"));
+    for (value, why) in [
+        ("0", "0 would refuse every document; the smallest limit is 1 KiB"),
+        ("-5MiB", "a size cannot be negative"),
+        ("500", "did you mean 500MiB?"),
+        ("4TiB", "4 TiB is more than the largest limit, 1 TiB"),
+        ("2GB", "say 2GiB: ardesk counts in 1024-based KiB, MiB and GiB"),
+        ("lots", "is not a size"),
+    ] {
+        let (code, _, err) = support::run(&["--db", db, "config", "max-document-size", "--", value]);
+        assert_eq!(code, 2, "{value}: {err}");
+        assert!(err.contains(why), "{value}: {err}");
+    }
+    let (code, _, err) = support::run(&["--db", db, "config", "max-document-size", "--unset"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("the default is 2 GiB"), "{err}");
+    let (_, out, _) = support::run(&["--db", db, "config", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["max-document-size"], 1 << 20, "JSON has the bytes");
+    let (_, out, _) = support::run(&["--db", db, "config"]);
+    assert!(out.contains("max-document-size    1 MiB"), "{out}");
+    let s = Store::open(std::path::Path::new(db), ardesk::store::OpenMode::MustExist).unwrap();
+    let audit = audit_rows(&s);
+    assert!(audit.last().unwrap().2.contains("max_document_size 524288000 → 1048576"), "{audit:?}");
+    // Past the store's own check, the table's CHECK still holds.
+    let c = rusqlite::Connection::open(db).unwrap();
+    let err = c.execute("UPDATE organization SET max_document_size = 0", []).unwrap_err().to_string();
+    assert!(err.contains("max_document_size_range"), "{err}");
+}
+
+/// The settings dialog (`O`) shows the limit and saves a new one; a bad one
+/// is refused next to the field.
+#[test]
+fn the_settings_dialog_edits_the_document_size_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(file_store(&dir));
+    press(&mut app, &["O"]);
+    let screen = render(&app, 110, 40);
+    assert!(screen.contains("Largest document") && screen.contains("2 GiB"), "{screen}");
+    press(&mut app, &["S-Tab", "C-u", "type:0", "C-s"]);
+    let screen = render(&app, 110, 40);
+    assert!(screen.contains("0 would refuse every document"), "{screen}");
+    assert_eq!(app.store.max_document_size().unwrap(), 2 << 30, "nothing written");
+    press(&mut app, &["C-u", "type:750MiB", "C-s"]);
+    assert_eq!(app.store.max_document_size().unwrap(), 750 << 20);
+    assert!(app.dialogs.is_empty(), "the form closed");
+    press(&mut app, &["O"]);
+    assert!(render(&app, 110, 40).contains("750 MiB"));
 }

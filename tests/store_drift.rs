@@ -136,7 +136,8 @@ fn a_drifted_schema_is_named_and_refused_for_writes() {
         drop(s);
         let (code, out, err) = check_cli(&p);
         assert_eq!(code, 1, "{what}: {out}{err}");
-        assert!(out.contains(&format!("problem: schema (version 2): {named}")), "{what}: {out}");
+        let version = ardesk::store::SCHEMA_VERSION;
+        assert!(out.contains(&format!("problem: schema (version {version}): {named}")), "{what}: {out}");
     }
 }
 

@@ -28,6 +28,9 @@ pub enum Dialog {
     Menu(Menu),
     /// An import running on its own thread (`App::import`): its progress.
     Importing,
+    /// A document upload, download or delete on its own thread
+    /// (`App::documents`): its progress.
+    Transferring,
 }
 
 pub struct FormDialog {

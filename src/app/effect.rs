@@ -199,32 +199,10 @@ pub fn perform(store: &mut Store, effect: &Effect) -> Result<String, StoreError>
             store.make_primary(*customer_id, *contact_id)?;
             "Primary contact changed".into()
         }
-        Effect::Upload { customer_id, paths, name, kind, contract_id } => {
-            let mut done = Vec::new();
-            for path in paths {
-                let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-                let name = name.clone().filter(|_| paths.len() == 1).unwrap_or(file_name);
-                match store.upload_document(*customer_id, path, &name, *kind, *contract_id) {
-                    Ok(_) => done.push(name),
-                    Err(e) if done.is_empty() => return Err(e),
-                    Err(e) => {
-                        return Err(StoreError::Invalid(format!(
-                            "uploaded {} but stopped at {}: {e}",
-                            done.join(", "),
-                            path.display()
-                        )));
-                    }
-                }
-            }
-            format!("Uploaded {}", done.join(", "))
-        }
-        Effect::Download { id, dir, overwrite } => {
-            let path = store.download_document(*id, dir, *overwrite)?;
-            format!("Saved {} (checksum verified)", path.display())
-        }
-        Effect::DeleteDocument { id, version } => {
-            store.delete_document(*id, *version)?;
-            "Document deleted".into()
+        // `App::run_effect` runs these beside the screen (`transfer.rs`),
+        // with a progress popup.
+        Effect::Upload { .. } | Effect::Download { .. } | Effect::DeleteDocument { .. } => {
+            return Err(StoreError::Invalid("documents are transferred through the progress popup".into()));
         }
         // `App::run_effect` runs imports itself (`run.rs`): beside the
         // screen, with a preview first.

@@ -26,13 +26,13 @@ pub enum Purpose {
     Refund(super::refund::Refunding),
     NewContact { customer_id: i64 },
     EditContact { id: i64, version: i64 },
-    Upload { customer_id: i64, contracts: Vec<ContractRow> },
+    Upload { customer_id: i64, contracts: Vec<ContractRow>, max_size: u64 },
     Download { id: i64 },
     Export { customer_id: i64, tab: crate::domain::columns::Tab, view: crate::store::window::View },
     Import,
 }
 
-fn labels<T: Copy>(all: &[T], label: fn(T) -> &'static str) -> Vec<String> {
+pub(super) fn labels<T: Copy>(all: &[T], label: fn(T) -> &'static str) -> Vec<String> {
     all.iter().map(|v| label(*v).to_string()).collect()
 }
 
@@ -189,29 +189,6 @@ pub fn contact(customer_id: i64, existing: Option<&crate::domain::model::Contact
     (form, purpose)
 }
 
-pub fn upload(customer_id: i64, contracts: Vec<ContractRow>) -> (Form, Purpose) {
-    let mut files = Field::text("Files", "").with_hint("Tab completes; several files separated by spaces");
-    files.completes_paths = true;
-    let mut options = vec!["None".to_string()];
-    options.extend(contracts.iter().map(|k| format!("{} ({})", k.name, k.status.label())));
-    let form = Form::new(
-        "Upload documents",
-        vec![
-            files,
-            Field::text("Name", "").with_hint("defaults to the file name"),
-            Field::choice("Type", labels(DocumentKind::ALL, DocumentKind::label), 2),
-            Field::choice("Contract", options, 0),
-        ],
-    );
-    (form, Purpose::Upload { customer_id, contracts })
-}
-
-pub fn download(id: i64, name: &str, cwd: &str) -> (Form, Purpose) {
-    let mut dir = Field::text("Directory", cwd).with_hint("Tab completes");
-    dir.completes_paths = true;
-    (Form::new(format!("Download {name}"), vec![dir]), Purpose::Download { id })
-}
-
 pub fn export(
     customer_id: i64,
     tab: crate::domain::columns::Tab,
@@ -328,7 +305,9 @@ pub fn validate(form: &mut Form, purpose: &Purpose) -> Option<Effect> {
         Purpose::EditContact { id, version } => {
             contact_draft(form).map(|draft| Effect::UpdateContact { id: *id, version: *version, draft })
         }
-        Purpose::Upload { customer_id, contracts } => upload_effect(form, *customer_id, contracts),
+        Purpose::Upload { customer_id, contracts, max_size } => {
+            super::document_forms::upload_effect(form, *customer_id, contracts, *max_size)
+        }
         Purpose::Export { customer_id, tab, view } => {
             let path = expand_home(&form.text("File"));
             let dir =
@@ -352,13 +331,7 @@ pub fn validate(form: &mut Form, purpose: &Purpose) -> Option<Effect> {
             }
             Some(Effect::Import { files, dry_run: true })
         }
-        Purpose::Download { id } => {
-            let dir = expand_home(&form.text("Directory"));
-            if !dir.is_dir() {
-                form.set_error("Directory", format!("{} is not a directory", dir.display()));
-            }
-            Some(Effect::Download { id: *id, dir, overwrite: false })
-        }
+        Purpose::Download { id } => super::document_forms::download_effect(form, *id),
     };
     if form.has_errors() { None } else { effect }
 }
@@ -532,33 +505,4 @@ pub fn expand_home(path: &str) -> PathBuf {
         _ if path == "~" => std::env::var_os("HOME").map_or_else(|| PathBuf::from(path), PathBuf::from),
         _ => PathBuf::from(path),
     }
-}
-
-fn upload_effect(form: &mut Form, customer_id: i64, contracts: &[ContractRow]) -> Option<Effect> {
-    let paths: Vec<PathBuf> =
-        super::complete::split_paths(&form.text("Files")).iter().map(|p| expand_home(p)).collect();
-    if paths.is_empty() {
-        form.set_error("Files", "type the path of at least one file");
-        return None;
-    }
-    for p in &paths {
-        let problem = match std::fs::metadata(p) {
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Some(format!("{}: no such file", p.display())),
-            Err(e) => Some(format!("{}: {e}", p.display())),
-            Ok(m) if m.is_dir() => Some(format!("{} is a directory", p.display())),
-            Ok(_) => None,
-        };
-        if let Some(msg) = problem {
-            form.set_error("Files", msg);
-            return None;
-        }
-    }
-    let name = form.text("Name");
-    if !name.is_empty() && paths.len() > 1 {
-        form.set_error("Name", "leave empty when uploading several files: each keeps its file name");
-        return None;
-    }
-    let kind = DocumentKind::ALL[form.field("Type").selected()];
-    let contract_id = form.field("Contract").selected().checked_sub(1).and_then(|i| contracts.get(i)).map(|k| k.id);
-    Some(Effect::Upload { customer_id, paths, name: (!name.is_empty()).then_some(name), kind, contract_id })
 }

@@ -31,6 +31,10 @@ pub enum Context {
     Message,
     /// An import's progress popup.
     Importing,
+    /// A document upload's or download's progress popup.
+    Transfer,
+    /// A popup that only waits (a document delete): no key does anything.
+    Waiting,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -91,6 +95,7 @@ pub static BINDINGS: &[Binding] = &[
     b(Message, &[code(Enter), code(Esc), k('q')], "Enter/Esc", Action::Close, "close", true),
     b(Message, &[k('r')], "r", Action::Yes, "reload (after a conflict)", false),
     b(Importing, &[code(Esc)], "Esc", Action::Close, "cancel", true),
+    b(Transfer, &[code(Esc)], "Esc", Action::Close, "cancel", true),
     // Menus.
     b(Menu, &[code(Down), k('j')], "↑↓", Action::Down, "move", true),
     b(Menu, &[code(Up), k('k')], "↑", Action::Up, "move up", false),

@@ -16,9 +16,12 @@ impl App {
         let (form, purpose) = match action {
             Action::Import => forms::import(),
             Action::NewCustomer => forms::new_customer(self.org.default_currency),
-            Action::Settings => {
-                (super::settings::settings_form(&self.org), Purpose::Settings { version: self.org.version })
-            }
+            Action::Settings => match self.store.max_document_size() {
+                Ok(limit) => {
+                    (super::settings::settings_form(&self.org, limit), Purpose::Settings { version: self.org.version })
+                }
+                Err(e) => return self.error("Cannot open the settings", &e.to_string()),
+            },
             _ => return,
         };
         self.dialogs.push(Dialog::Form(Box::new(FormDialog { form, purpose, candidates: Vec::new() })));

@@ -6,6 +6,8 @@ pub mod complete;
 pub mod customer;
 pub mod customers;
 pub mod dialog;
+pub mod document_forms;
+pub mod document_job;
 pub mod effect;
 pub mod form;
 pub mod forms;
@@ -17,6 +19,7 @@ pub mod refund;
 mod run;
 pub mod settings;
 pub mod table;
+mod transfer;
 pub mod worker;
 
 use crate::domain::columns::Tab;
@@ -60,6 +63,9 @@ pub struct App {
     pub osc_link: Option<String>,
     /// The import running on its own thread, if any (`Dialog::Importing`).
     pub import: Option<import_job::ImportJob>,
+    /// The document transfer running on its own thread, if any
+    /// (`Dialog::Transferring`).
+    pub documents: Option<document_job::DocumentJob>,
     /// Filters, sorts and selections of customer pages left, by customer.
     saved_views: std::collections::HashMap<i64, customer::SavedView>,
 }
@@ -84,6 +90,7 @@ impl App {
             saved_views: Default::default(),
             osc_link: None,
             import: None,
+            documents: None,
         };
         app.resize(size);
         if let Some(why) = app.store.trouble() {
@@ -121,7 +128,7 @@ impl App {
     /// is on its way, else long enough to stay idle.
     pub fn poll_interval(&self) -> std::time::Duration {
         let waiting = self.worker.as_ref().is_some_and(worker::Worker::busy);
-        let importing = self.import.is_some();
+        let importing = self.import.is_some() || self.documents.is_some();
         std::time::Duration::from_millis(if waiting {
             25
         } else if importing {
@@ -208,6 +215,10 @@ impl App {
             Some(Dialog::Menu(_)) => return vec![Context::Menu],
             Some(Dialog::Form(_)) => return vec![Context::Form],
             Some(Dialog::Importing) => return vec![Context::Importing],
+            Some(Dialog::Transferring) => {
+                let cancellable = self.documents.as_ref().is_some_and(|j| j.task.cancellable());
+                return vec![if cancellable { Context::Transfer } else { Context::Waiting }];
+            }
             None => {}
         }
         match self.screens.last() {
@@ -265,9 +276,10 @@ impl App {
         for done in answers {
             changed |= self.apply_totals(done);
         }
-        // A running import redraws its progress on every tick.
-        changed |= self.import.is_some();
+        // A running job redraws its progress on every tick.
+        changed |= self.import.is_some() || self.documents.is_some();
         changed |= self.poll_import();
+        changed |= self.poll_documents();
         let Ok(v) = self.store.data_version() else { return changed };
         if v == self.data_version {
             return changed;
@@ -443,6 +455,13 @@ impl App {
             // The popup stays until the run ends; it says it is cancelling.
             Dialog::Importing => {
                 if let (Action::Close, Some(job)) = (action, &self.import) {
+                    job.cancel();
+                }
+            }
+            // Likewise; every other key typed meanwhile is dropped here, so
+            // none lands on the page once the popup is gone.
+            Dialog::Transferring => {
+                if let (Action::Close, Some(job)) = (action, &self.documents) {
                     job.cancel();
                 }
             }

@@ -188,14 +188,18 @@ impl App {
                     self.confirm(format!("Delete contact {}?", c.name), lines, effect);
                 }
             }
-            Action::Upload => match self.store.contracts_for(customer.id) {
-                Ok(contracts) => self.open_form(forms::upload(customer.id, contracts)),
-                Err(e) => self.error("Cannot upload", &e.to_string()),
-            },
+            Action::Upload => {
+                match self.store.contracts_for(customer.id).and_then(|k| Ok((k, self.store.max_document_size()?))) {
+                    Ok((contracts, limit)) => {
+                        self.open_form(super::document_forms::upload(customer.id, contracts, limit))
+                    }
+                    Err(e) => self.error("Cannot upload", &e.to_string()),
+                }
+            }
             Action::Download => {
                 if let Some(d) = p.documents.selected() {
                     let cwd = std::env::current_dir().map(|c| c.display().to_string()).unwrap_or_else(|_| ".".into());
-                    self.open_form(forms::download(d.id, &d.name, &cwd));
+                    self.open_form(super::document_forms::download(d.id, &d.name, &cwd));
                 }
             }
             Action::DeleteDocument => {

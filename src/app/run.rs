@@ -21,6 +21,9 @@ impl App {
         if let Effect::RefundPayment { confirmed: false, .. } = &effect {
             return self.confirm_refund(effect);
         }
+        if matches!(effect, Effect::Upload { .. } | Effect::Download { .. } | Effect::DeleteDocument { .. }) {
+            return self.start_documents(effect);
+        }
         match effect::perform(&mut self.store, &effect) {
             Ok(msg) => {
                 if matches!(self.dialogs.last(), Some(Dialog::Form(_))) {
@@ -35,14 +38,23 @@ impl App {
                 self.reload();
                 self.data_version = self.store.data_version().unwrap_or(self.data_version);
             }
-            Err(StoreError::Conflict(text)) => {
+            Err(e) => self.refused(effect, e),
+        }
+    }
+
+    /// Shows why `effect` was not done: a conflict offers a reload, an
+    /// existing file offers to replace it, anything else is said where the
+    /// user is.
+    pub(super) fn refused(&mut self, effect: Effect, e: StoreError) {
+        match e {
+            StoreError::Conflict(text) => {
                 self.dialogs.push(Dialog::Message {
                     title: "Changed elsewhere — reload".into(),
                     text: format!("{text}. Nothing was saved. Press r to reload and see the current values."),
                     reload: true,
                 });
             }
-            Err(StoreError::Invalid(text)) if text.ends_with("already exists") => {
+            StoreError::Invalid(text) if text.ends_with("already exists") => {
                 let again = match effect {
                     Effect::Download { id, dir, .. } => Some(Effect::Download { id, dir, overwrite: true }),
                     Effect::Export { customer_id, tab, view, path, .. } => {
@@ -59,7 +71,7 @@ impl App {
                     None => self.show_failure(text),
                 }
             }
-            Err(e) => self.show_failure(e.to_string()),
+            e => self.show_failure(e.to_string()),
         }
     }
 

@@ -1,14 +1,16 @@
 //! The organization-settings form (`O` on the customers list): name,
-//! default currency, the credit balance card, the invoice number prefix and
-//! what HubSpot and Salesforce links need.
+//! default currency, the credit balance card, the invoice number prefix,
+//! what HubSpot and Salesforce links need, and the largest document.
 
 use super::form::{Field, Form};
-use crate::domain::edit::{OrgEdit, check_invoice_prefix, check_required};
+use crate::domain::edit::{OrgEdit, check_invoice_prefix, check_required, parse_max_document_size, size_text};
 use crate::domain::links::{parse_portal_id, parse_salesforce_domain};
 use crate::domain::model::Organization;
 use crate::domain::money::Currency;
 
-pub fn settings_form(org: &Organization) -> Form {
+/// The form, with the document size limit (`max_document` bytes), which is
+/// read apart from `Organization`.
+pub fn settings_form(org: &Organization, max_document: u64) -> Form {
     let mut form = Form::new(
         "Organization settings",
         vec![
@@ -21,6 +23,8 @@ pub fn settings_form(org: &Organization) -> Form {
                 .with_hint("the number in HubSpot URLs, for links"),
             Field::text("Salesforce My Domain", org.salesforce_domain.as_deref().unwrap_or(""))
                 .with_hint("e.g. acme for acme.my.salesforce.com, for links"),
+            Field::text("Largest document", &size_text(max_document))
+                .with_hint("uploads above it are refused; bytes, KiB, MiB or GiB, e.g. 500MiB"),
         ],
     );
     form.mark_clean();
@@ -43,6 +47,8 @@ pub fn org_edit(form: &mut Form) -> Option<OrgEdit> {
     let portal = parse_portal_id(&form.text("HubSpot portal id")).map_err(|e| form.set_error("HubSpot portal id", e));
     let domain = parse_salesforce_domain(&form.text("Salesforce My Domain"))
         .map_err(|e| form.set_error("Salesforce My Domain", e));
+    let limit =
+        parse_max_document_size(&form.text("Largest document")).map_err(|e| form.set_error("Largest document", e));
     if form.has_errors() {
         return None;
     }
@@ -53,6 +59,7 @@ pub fn org_edit(form: &mut Form) -> Option<OrgEdit> {
         invoice_prefix: prefix.trim().to_string(),
         hubspot_portal_id: portal.ok()?,
         salesforce_domain: domain.ok()?,
+        max_document_size: limit.ok()?,
     })
 }
 
@@ -75,18 +82,22 @@ mod tests {
 
     #[test]
     fn bad_settings_are_refused_field_by_field() {
-        let mut f = settings_form(&org());
+        let mut f = settings_form(&org(), 2 << 30);
         assert!(!f.dirty(), "opening the form typed nothing");
         f.field_mut("Default currency").set_text("dollars");
         f.field_mut("HubSpot portal id").set_text("12ab");
         f.field_mut("Salesforce My Domain").set_text("https://acme.my.salesforce.com/");
+        f.field_mut("Largest document").set_text("0");
         assert_eq!(org_edit(&mut f), None);
+        assert!(f.field("Largest document").error.as_deref().unwrap_or("").contains("refuse every document"));
         assert!(f.field("Default currency").error.is_some());
         assert!(f.field("HubSpot portal id").error.as_deref().unwrap_or("").contains("portal id"));
         assert_eq!(f.field("Salesforce My Domain").error, None);
         f.field_mut("Default currency").set_text("eur");
         f.field_mut("HubSpot portal id").set_text(" 1234567 ");
+        f.field_mut("Largest document").set_text("500 MiB");
         let e = org_edit(&mut f).unwrap();
+        assert_eq!(e.max_document_size, 500 << 20);
         assert_eq!(e.default_currency, Currency::EUR);
         assert_eq!(e.hubspot_portal_id.as_deref(), Some("1234567"));
         assert_eq!(e.salesforce_domain.as_deref(), Some("acme"));

@@ -86,6 +86,95 @@ pub struct OrgEdit {
     pub invoice_prefix: String,
     pub hubspot_portal_id: Option<String>,
     pub salesforce_domain: Option<String>,
+    /// The largest document ardesk stores, in bytes.
+    pub max_document_size: u64,
+}
+
+/// The largest document ardesk stores unless the organization says other.
+pub const DEFAULT_MAX_DOCUMENT: u64 = 2 << 30;
+/// The bounds of that setting (the CHECK of `migrations/0003`): below
+/// 1 KiB no real document fits, so it is a slip ("500" for 500 MiB);
+/// above 1 TiB it no longer limits anything a desk's disk would hold.
+pub const MAX_DOCUMENT_RANGE: (u64, u64) = (1 << 10, 1 << 40);
+
+/// Units as typed and shown: 1024-based.
+const UNITS: [(&str, u64); 4] = [("TiB", 1 << 40), ("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)];
+
+/// A size as typed: plain bytes ("1048576") or a whole number of KiB, MiB,
+/// GiB or TiB ("500MiB", "2 gib", "64K"). Decimal units (MB) are refused,
+/// not guessed at.
+pub fn parse_size(input: &str) -> Result<u64, String> {
+    let s: String = input.split_whitespace().collect();
+    let example = "give bytes or a whole number of KiB, MiB or GiB, e.g. 500MiB";
+    if s.starts_with('-') {
+        return Err(format!("\"{}\": a size cannot be negative", input.trim()));
+    }
+    let digits = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+    let (number, unit) = s.split_at(digits);
+    if number.is_empty() {
+        return Err(format!("\"{}\" is not a size: {example}", input.trim()));
+    }
+    if unit.starts_with(['.', ',']) {
+        return Err(format!("\"{}\": use a whole number of a smaller unit, e.g. 1536MiB for 1.5GiB", input.trim()));
+    }
+    let lower = unit.to_ascii_lowercase();
+    let scale = match lower.as_str() {
+        "" | "b" | "byte" | "bytes" => 1,
+        _ => match UNITS.iter().find(|(u, _)| u.to_ascii_lowercase() == lower || u[..1].eq_ignore_ascii_case(&lower)) {
+            Some((_, scale)) => *scale,
+            None if lower.ends_with('b') && lower.len() == 2 => {
+                let binary = format!("{}iB", lower[..1].to_ascii_uppercase());
+                return Err(format!(
+                    "\"{}\": say {number}{binary}: ardesk counts in 1024-based KiB, MiB and GiB",
+                    input.trim()
+                ));
+            }
+            None => return Err(format!("\"{}\" is not a size: {example}", input.trim())),
+        },
+    };
+    number
+        .parse::<u64>()
+        .ok()
+        .and_then(|n| n.checked_mul(scale))
+        .ok_or_else(|| format!("\"{}\" is far too large a size", input.trim()))
+}
+
+/// The document size limit as typed, within `MAX_DOCUMENT_RANGE`.
+pub fn parse_max_document_size(input: &str) -> Result<u64, String> {
+    let n = parse_size(input)?;
+    let (least, most) = MAX_DOCUMENT_RANGE;
+    if n == 0 {
+        Err(format!("0 would refuse every document; the smallest limit is {}", size_text(least)))
+    } else if n < least {
+        Err(format!(
+            "{n} bytes is smaller than any real document (did you mean {n}MiB?); the smallest limit is {}",
+            size_text(least)
+        ))
+    } else if n > most {
+        Err(format!("{} is more than the largest limit, {}", size_text(n), size_text(most)))
+    } else {
+        Ok(n)
+    }
+}
+
+/// A size in the largest unit it is a whole number of: "2 GiB",
+/// "1536 MiB", "1000 bytes". Typed back, it reads as the same size.
+pub fn size_text(bytes: u64) -> String {
+    match UNITS.iter().find(|(_, scale)| bytes >= *scale && bytes.is_multiple_of(*scale)) {
+        Some((unit, scale)) => format!("{} {unit}", bytes / scale),
+        None => format!("{bytes} bytes"),
+    }
+}
+
+/// Why a file is refused before it is read: its size and the limit, and
+/// where the limit is set.
+pub fn too_big(name: &str, size: u64, limit: u64) -> String {
+    let (mut shown, mut most) = (super::model::size_label(size as i64), size_text(limit));
+    // "2.0 GiB; the most is 2 GiB" reads as a contradiction: say the bytes.
+    if shown == super::model::size_label(limit as i64) {
+        (shown, most) = (format!("{size} bytes"), format!("{limit} bytes ({most})"));
+    }
+    format!("{name} is {shown}; the most ardesk stores is {most} (ardesk config max-document-size)")
 }
 
 /// An invoice number prefix: up to 12 letters, digits, `-`, `_`, `/` or
@@ -194,6 +283,50 @@ mod tests {
         assert!(check_invoice_prefix("INV ").is_ok(), "trimmed");
         assert!(check_invoice_prefix("IN V").unwrap_err().contains("prefix"));
         assert!(check_invoice_prefix("ABCDEFGHIJKLM").is_err());
+    }
+
+    #[test]
+    fn sizes_as_typed_and_shown() {
+        assert_eq!(parse_size("500MiB"), Ok(500 << 20));
+        assert_eq!(parse_size(" 2 gib "), Ok(2 << 30));
+        assert_eq!(parse_size("64K"), Ok(64 << 10));
+        assert_eq!(parse_size("1048576"), Ok(1 << 20));
+        assert_eq!(parse_size("1TiB"), Ok(1 << 40));
+        assert!(parse_size("500MB").unwrap_err().contains("say 500MiB"), "{:?}", parse_size("500MB"));
+        assert!(parse_size("1.5GiB").unwrap_err().contains("1536MiB"));
+        assert!(parse_size("-5MiB").unwrap_err().contains("cannot be negative"));
+        assert!(parse_size("lots").unwrap_err().contains("is not a size"));
+        assert!(parse_size("99999999999999999999").unwrap_err().contains("far too large"));
+        assert!(parse_size("20000000000GiB").unwrap_err().contains("far too large"));
+        assert_eq!(size_text(2 << 30), "2 GiB");
+        assert_eq!(size_text(1536 << 20), "1536 MiB");
+        assert_eq!(size_text(1000), "1000 bytes");
+        for n in [1024, 1536 << 20, 2 << 30, 1000, 1 << 40] {
+            assert_eq!(parse_size(&size_text(n)), Ok(n), "{n} reads back");
+        }
+    }
+
+    #[test]
+    fn the_document_limit_has_bounds_with_reasons() {
+        assert_eq!(parse_max_document_size("500MiB"), Ok(500 << 20));
+        assert!(parse_max_document_size("0").unwrap_err().contains("would refuse every document"));
+        assert!(parse_max_document_size("500").unwrap_err().contains("did you mean 500MiB?"));
+        assert!(parse_max_document_size("2TiB").unwrap_err().contains("more than the largest limit, 1 TiB"));
+        assert!(parse_max_document_size("-1").unwrap_err().contains("negative"));
+    }
+
+    #[test]
+    fn too_big_names_the_size_and_the_limit() {
+        let size = 2_576_980_378; // 2.4 GiB
+        assert_eq!(
+            too_big("report.pdf", size, 2 << 30),
+            "report.pdf is 2.4 GiB; the most ardesk stores is 2 GiB (ardesk config max-document-size)"
+        );
+        assert_eq!(
+            too_big("a.bin", (2 << 30) + 1, 2 << 30),
+            "a.bin is 2147483649 bytes; the most ardesk stores is 2147483648 bytes (2 GiB) (ardesk config \
+             max-document-size)"
+        );
     }
 
     #[test]

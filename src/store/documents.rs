@@ -2,7 +2,9 @@
 //! their SHA-256: one file is the whole backup, and no file is ever held in
 //! memory whole.
 
+use super::doc_files::{self, io_error};
 use super::{Audit, Result, Store, StoreError, now_utc};
+use crate::domain::edit::too_big;
 use crate::domain::filetype;
 use crate::domain::model::size_label;
 use crate::domain::status::DocumentKind;
@@ -12,19 +14,11 @@ use sha2::{Digest, Sha256};
 use std::fs::File;
 use std::io::{ErrorKind, Read, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Bytes per stored chunk (and per read or write).
 const CHUNK: usize = 1 << 20;
-
-fn io_error(path: &Path, e: &std::io::Error) -> StoreError {
-    let what = match e.kind() {
-        ErrorKind::NotFound => "no such file or directory".to_string(),
-        ErrorKind::PermissionDenied => "permission denied".to_string(),
-        ErrorKind::StorageFull => "the disk is full".to_string(),
-        _ => e.to_string(),
-    };
-    StoreError::Invalid(format!("{}: {what}", path.display()))
-}
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
@@ -53,7 +47,89 @@ pub fn safe_file_name(name: &str) -> String {
     if trimmed.is_empty() { "document".into() } else { trimmed }
 }
 
+/// How far a transfer has got, for a screen drawing it from another
+/// thread, and the user's wish to stop it. A transfer checks for that wish
+/// before each chunk and rolls back whole; once it is finishing (the commit,
+/// the rename) it is too late and it completes.
+#[derive(Debug, Default)]
+pub struct Progress {
+    done: AtomicU64,
+    total: AtomicU64,
+    /// (cancel asked for, finishing).
+    state: Mutex<(bool, bool)>,
+}
+
+impl Progress {
+    /// Asks the transfer to stop; true when the current one will roll back,
+    /// false when it is already finishing (later ones will not start).
+    pub fn cancel(&self) -> bool {
+        let mut s = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        s.0 = true;
+        !s.1
+    }
+
+    /// Whether a cancel was asked for.
+    pub fn cancelled(&self) -> bool {
+        self.state.lock().unwrap_or_else(|p| p.into_inner()).0
+    }
+
+    /// Whether the current transfer is past the point where it can stop.
+    pub fn finishing(&self) -> bool {
+        self.state.lock().unwrap_or_else(|p| p.into_inner()).1
+    }
+
+    /// Bytes done of the current transfer's total.
+    pub fn bytes(&self) -> (u64, u64) {
+        (self.done.load(Ordering::Relaxed), self.total.load(Ordering::Relaxed))
+    }
+
+    /// A new transfer of `total` bytes begins.
+    pub fn begin(&self, total: u64) {
+        self.state.lock().unwrap_or_else(|p| p.into_inner()).1 = false;
+        self.done.store(0, Ordering::Relaxed);
+        self.total.store(total, Ordering::Relaxed);
+    }
+
+    fn advance(&self, n: usize) {
+        self.done.fetch_add(n as u64, Ordering::Relaxed);
+    }
+
+    fn check(&self) -> Result<()> {
+        if self.cancelled() { Err(StoreError::Cancelled) } else { Ok(()) }
+    }
+
+    /// The point of no return: a cancel asked for before it still stops
+    /// the transfer, one asked for after it is too late.
+    fn finish(&self) -> Result<()> {
+        let mut s = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        if s.0 {
+            return Err(StoreError::Cancelled);
+        }
+        s.1 = true;
+        Ok(())
+    }
+}
+
+/// The name a refusal calls a file by: its file name, as the user knows it.
+fn file_label(path: &Path) -> String {
+    path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
+}
+
+/// A fresh temporary name in the target's directory for each download.
+fn temp_name(dir: &Path, name: &str) -> PathBuf {
+    static N: AtomicU64 = AtomicU64::new(0);
+    let short: String = safe_file_name(name).chars().take(80).collect();
+    let n = N.fetch_add(1, Ordering::Relaxed);
+    dir.join(format!(".{short}.ardesk-{}-{n}.part", std::process::id()))
+}
+
 impl Store {
+    /// The largest document the organization lets ardesk store, in bytes.
+    pub fn max_document_size(&self) -> Result<u64> {
+        let n: i64 = self.conn().query_row("SELECT max_document_size FROM organization", [], |r| r.get(0))?;
+        Ok(n.max(0) as u64)
+    }
+
     /// Streams a file into the database with its SHA-256, in one
     /// transaction: a crash or error leaves no trace of it.
     pub fn upload_document(
@@ -64,16 +140,31 @@ impl Store {
         kind: DocumentKind,
         contract_id: Option<i64>,
     ) -> Result<i64> {
+        self.upload_watched(customer_id, path, name, kind, contract_id, &Progress::default())
+    }
+
+    /// `upload_document`, reporting to `progress` and stopping (rolled
+    /// back, `StoreError::Cancelled`) when it is cancelled. Only a regular
+    /// file no larger than `max_document_size` is read.
+    pub fn upload_watched(
+        &mut self,
+        customer_id: i64,
+        path: &Path,
+        name: &str,
+        kind: DocumentKind,
+        contract_id: Option<i64>,
+        progress: &Progress,
+    ) -> Result<i64> {
         let name = name.trim();
         if name.is_empty() {
             return Err(StoreError::Invalid("the document needs a name".into()));
         }
-        let meta = std::fs::metadata(path).map_err(|e| io_error(path, &e))?;
-        if meta.is_dir() {
-            return Err(StoreError::Invalid(format!("{} is a directory", path.display())));
+        let (mut file, expected) = doc_files::open_upload(path)?;
+        let limit = self.max_document_size()?;
+        if expected > limit {
+            return Err(StoreError::Invalid(too_big(&file_label(path), expected, limit)));
         }
-        let mut file = File::open(path).map_err(|e| io_error(path, &e))?;
-        let expected = meta.len();
+        progress.begin(expected);
         let who = self.who().to_string();
         self.write(|tx| {
             let owner: Option<i64> = tx.query_row("SELECT id FROM customers WHERE id = ?1", [customer_id], |r| r.get(0)).optional()?;
@@ -99,17 +190,21 @@ impl Store {
             let mut insert = tx.prepare_cached("INSERT INTO document_content(document_id, seq, content) VALUES (?1, ?2, ?3)")?;
             let mut hasher = Sha256::new();
             let (mut total, mut seq, mut n) = (0u64, 0i64, first);
-            while n > 0 {
+            // A file that grows as it is read stops at once, not at its end.
+            while n > 0 && total <= expected {
+                progress.check()?;
                 hasher.update(&buf[..n]);
                 insert.execute(rusqlite::params![id, seq, &buf[..n]])?;
                 total += n as u64;
+                progress.advance(n);
                 seq += 1;
                 n = fill(&mut file, &mut buf, path)?;
             }
-            if total != expected {
+            if total != expected || n > 0 {
                 return Err(StoreError::Invalid(format!(
-                    "{} changed while it was read ({expected} bytes expected, {total} read); nothing was stored",
-                    path.display()
+                    "{} changed while it was read ({expected} bytes expected, {} read); nothing was stored",
+                    path.display(),
+                    total + n as u64
                 )));
             }
             let sha = hex(&hasher.finalize());
@@ -128,14 +223,22 @@ impl Store {
                     "contract_id": contract_id})),
             }
             .write(tx, &who)?;
+            progress.finish()?;
             Ok(id)
         })
     }
 
     /// Writes a document into `dir` under its name, through a temporary
     /// file that is checked against the stored SHA-256 before it takes the
-    /// name. An existing file is replaced only when `overwrite`.
+    /// name. An existing file is replaced only when `overwrite`, and only a
+    /// regular file: a download never writes into a device or a pipe.
     pub fn download_document(&self, id: i64, dir: &Path, overwrite: bool) -> Result<PathBuf> {
+        self.download_watched(id, dir, overwrite, &Progress::default())
+    }
+
+    /// `download_document`, reporting to `progress`; cancelled, it removes
+    /// its temporary file and leaves the directory as it was.
+    pub fn download_watched(&self, id: i64, dir: &Path, overwrite: bool, progress: &Progress) -> Result<PathBuf> {
         let (name, size, sha): (String, i64, String) = self
             .conn()
             .query_row("SELECT name, size_bytes, sha256 FROM documents WHERE id = ?1", [id], |r| {
@@ -147,25 +250,23 @@ impl Store {
             return Err(StoreError::Invalid(format!("{} is not a directory", dir.display())));
         }
         let target = dir.join(safe_file_name(&name));
-        if target.exists() && !overwrite {
-            return Err(StoreError::Invalid(format!("{} already exists", target.display())));
+        if doc_files::target_exists(&target)? && !overwrite {
+            return Err(doc_files::already_exists(&target));
         }
-        let temp = dir.join(format!(".{}.ardesk-{}.part", safe_file_name(&name), std::process::id()));
-        let result = self.stream_out(id, &temp, size, &sha);
-        match result {
-            Ok(()) => std::fs::rename(&temp, &target).map_err(|e| {
-                let _ = std::fs::remove_file(&temp);
-                io_error(&target, &e)
-            })?,
-            Err(e) => {
-                let _ = std::fs::remove_file(&temp);
-                return Err(e);
-            }
+        progress.begin(size.max(0) as u64);
+        let temp = temp_name(dir, &name);
+        let result = self
+            .stream_out(id, &temp, size, &sha, progress)
+            .and_then(|()| progress.finish())
+            .and_then(|()| doc_files::place(&temp, &target, overwrite));
+        if let Err(e) = result {
+            let _ = std::fs::remove_file(&temp);
+            return Err(e);
         }
         Ok(target)
     }
 
-    fn stream_out(&self, id: i64, temp: &Path, size: i64, sha: &str) -> Result<()> {
+    fn stream_out(&self, id: i64, temp: &Path, size: i64, sha: &str, progress: &Progress) -> Result<()> {
         let mut out =
             std::fs::OpenOptions::new().write(true).create_new(true).open(temp).map_err(|e| io_error(temp, &e))?;
         let mut stmt =
@@ -174,10 +275,12 @@ impl Store {
         let mut hasher = Sha256::new();
         let mut total = 0i64;
         while let Some(r) = rows.next()? {
+            progress.check()?;
             let chunk = r.get_ref(0)?.as_blob().map_err(rusqlite::Error::from)?;
             hasher.update(chunk);
             out.write_all(chunk).map_err(|e| io_error(temp, &e))?;
             total += chunk.len() as i64;
+            progress.advance(chunk.len());
         }
         out.sync_all().map_err(|e| io_error(temp, &e))?;
         let got = hex(&hasher.finalize());
@@ -189,6 +292,13 @@ impl Store {
         Ok(())
     }
 
+    pub fn document_name(&self, id: i64) -> Result<String> {
+        self.conn()
+            .query_row("SELECT name FROM documents WHERE id = ?1", [id], |r| r.get(0))
+            .optional()?
+            .ok_or_else(|| StoreError::NotFound(format!("document {id} (it was deleted elsewhere)")))
+    }
+
     pub fn document_version(&self, id: i64) -> Result<i64> {
         self.conn()
             .query_row("SELECT version FROM documents WHERE id = ?1", [id], |r| r.get(0))
@@ -196,6 +306,8 @@ impl Store {
             .ok_or_else(|| StoreError::NotFound(format!("document {id}")))
     }
 
+    /// Deletes a document (its chunks go with it), then gives their space
+    /// back to the file system where the database allows (`vacuum.rs`).
     pub fn delete_document(&mut self, id: i64, version: i64) -> Result<()> {
         let who = self.who().to_string();
         self.write(|tx| {
@@ -217,6 +329,11 @@ impl Store {
             }
             .write(tx, &who)?;
             Ok(())
-        })
+        })?;
+        // After the commit, as a transaction of its own: the delete stands
+        // whether or not this runs, and space left over is reclaimed by the
+        // next delete (or `ardesk vacuum`), so a failure here is no error.
+        let _ = self.reclaim();
+        Ok(())
     }
 }

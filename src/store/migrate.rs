@@ -21,8 +21,11 @@ use std::path::Path;
 const APPLICATION_ID: i64 = 0x4152_4453;
 
 /// Migration `i` takes a database from version `i` to `i + 1`.
-pub(crate) const MIGRATIONS: &[&str] =
-    &[include_str!("../../schema.sql"), include_str!("migrations/0002_strict_bounds.sql")];
+pub(crate) const MIGRATIONS: &[&str] = &[
+    include_str!("../../schema.sql"),
+    include_str!("migrations/0002_strict_bounds.sql"),
+    include_str!("migrations/0003_document_limit.sql"),
+];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
@@ -173,6 +176,12 @@ fn out_of_range(version: i64, rows: &[String], can_set_aside: bool) -> String {
 /// out in the transaction of the upgrade to version 2 (`set_aside`); what
 /// was set aside is returned.
 pub(crate) fn upgrade(conn: &Connection, version: i64, set_aside_as: Option<&str>) -> Result<Vec<String>> {
+    if version == 0 {
+        // Before the first table, the only time SQLite takes it without
+        // rewriting the file: deleted documents then give their space back
+        // (`vacuum.rs`).
+        conn.execute_batch("PRAGMA auto_vacuum = INCREMENTAL")?;
+    }
     let _mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
     let mut moved = Vec::new();
     for (from, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {

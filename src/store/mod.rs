@@ -5,6 +5,7 @@ mod audit;
 pub mod bulk;
 pub mod check;
 mod customers;
+pub mod doc_files;
 pub mod documents;
 mod filter_sql;
 pub mod import;
@@ -18,12 +19,14 @@ mod selection;
 mod set_aside;
 pub mod summaries;
 mod tabs;
+mod vacuum;
 pub mod window;
 pub mod writes;
 
 pub use audit::Audit;
 pub use metrics::CustomerFigures;
 pub use migrate::SCHEMA_VERSION;
+pub use vacuum::Space;
 pub use window::TabRows;
 
 use rusqlite::{Connection, OpenFlags};
@@ -69,6 +72,9 @@ pub enum StoreError {
     NotFound(String),
     #[error("the query took too long and was stopped")]
     Interrupted,
+    /// The user cancelled a document transfer; it rolled back whole.
+    #[error("cancelled; nothing was written")]
+    Cancelled,
     #[error("database error: {0}")]
     Sql(rusqlite::Error),
 }
@@ -201,7 +207,6 @@ fn writable(path: &Path) -> bool {
 /// before SQLite opens it or creates a journal beside it: a character
 /// device reads forever, a FIFO blocks, a socket cannot be a database.
 fn regular_or_absent(path: &Path) -> Result<bool> {
-    use std::os::unix::fs::FileTypeExt;
     let meta = match std::fs::metadata(path) {
         Ok(m) => m,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -214,9 +219,16 @@ fn regular_or_absent(path: &Path) -> Result<bool> {
         }
         Err(e) => return Err(StoreError::Open { path: path.to_path_buf(), reason: e.to_string() }),
     };
-    let t = meta.file_type();
-    let kind = if t.is_file() {
-        return Ok(true);
+    let Some(kind) = special_kind(&meta.file_type()) else { return Ok(true) };
+    Err(StoreError::NotAFile { path: path.to_path_buf(), kind })
+}
+
+/// What a file that is not a regular file is, in words; `None` for a
+/// regular file. Databases and documents alike are only regular files.
+pub(crate) fn special_kind(t: &std::fs::FileType) -> Option<&'static str> {
+    use std::os::unix::fs::FileTypeExt;
+    Some(if t.is_file() {
+        return None;
     } else if t.is_dir() {
         "a directory"
     } else if t.is_char_device() {
@@ -227,10 +239,11 @@ fn regular_or_absent(path: &Path) -> Result<bool> {
         "a named pipe"
     } else if t.is_socket() {
         "a socket"
+    } else if t.is_symlink() {
+        "a symbolic link"
     } else {
         "not a file"
-    };
-    Err(StoreError::NotAFile { path: path.to_path_buf(), kind })
+    })
 }
 
 /// A refused file keeps its write-ahead log as it found it: closing the

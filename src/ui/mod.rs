@@ -23,7 +23,12 @@ pub fn draw(app: &App, frame: &mut ratatui::Frame) {
         Screen::Customers(s) => list::draw(frame, area, app, s, &theme),
         Screen::Customer(p) => page::draw(frame, area, app, p, &theme),
     }
-    for d in &app.dialogs {
+    for (i, d) in app.dialogs.iter().enumerate() {
+        // A transfer's popup stands alone: the form it came from, still open
+        // below it for a retry, would show through around its edges.
+        if matches!(d, Dialog::Form(_)) && matches!(app.dialogs.get(i + 1), Some(Dialog::Transferring)) {
+            continue;
+        }
         match d {
             Dialog::Help { contexts, scroll } => popup::help(frame, area, contexts, *scroll, &theme),
             Dialog::Message { title, text, reload } => popup::message(frame, area, title, text, *reload, &theme),
@@ -34,6 +39,11 @@ pub fn draw(app: &App, frame: &mut ratatui::Frame) {
             Dialog::Importing => {
                 if let Some(status) = app.import.as_ref().map(|j| j.status()) {
                     popup::importing(frame, area, &status, &theme)
+                }
+            }
+            Dialog::Transferring => {
+                if let Some(status) = app.documents.as_ref().map(|j| j.status()) {
+                    popup::transfer(frame, area, &status, &theme)
                 }
             }
         }

@@ -2,6 +2,7 @@
 
 use super::theme::Theme;
 use crate::app::dialog::{Confirm, Menu};
+use crate::app::document_job::{JobStatus, Task};
 use crate::app::import_job::ImportStatus;
 use crate::app::keymap::{self, Context};
 use crate::domain::metrics::FORMULAS;
@@ -141,29 +142,36 @@ pub fn link(frame: &mut Frame, area: Rect, label: &str, url: &str, theme: &Theme
     frame.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: false }), rect);
 }
 
+/// Tenths of a MiB, in whole numbers.
+fn mib(b: u64) -> String {
+    let tenths = b * 10 / (1024 * 1024);
+    format!("{}.{}", tenths / 10, tenths % 10)
+}
+
+/// The share of `total` done, in percent, and a 40-cell bar of it.
+fn bar(done: u64, total: u64, theme: &Theme) -> (usize, Line<'static>) {
+    let share = |of: u64| (done.min(total) * of).checked_div(total).unwrap_or(0) as usize;
+    let filled = share(40);
+    let line = Line::from(vec![
+        Span::styled("█".repeat(filled), theme.key),
+        Span::styled("░".repeat(40 - filled), theme.muted),
+    ]);
+    (share(100), line)
+}
+
 /// An import's progress: bytes read with a bar, then what it is doing.
 pub fn importing(frame: &mut Frame, area: Rect, st: &ImportStatus, theme: &Theme) {
     let title = if st.dry_run { "Checking what the import would change" } else { "Importing" };
-    // Tenths of a MiB, and shares, in whole numbers.
-    let mib = |b: u64| {
-        let tenths = b * 10 / (1024 * 1024);
-        format!("{}.{}", tenths / 10, tenths % 10)
-    };
     let mut lines = Vec::new();
     if st.stage.is_empty() {
-        let share = |of: u64| (st.done.min(st.total) * of).checked_div(st.total).unwrap_or(0) as usize;
-        let filled = share(40);
+        let (percent, bar) = bar(st.done, st.total, theme);
         lines.push(Line::raw(format!(
-            "Reading {} file(s): {} of {} MiB ({}%)",
+            "Reading {} file(s): {} of {} MiB ({percent}%)",
             st.files,
             mib(st.done),
             mib(st.total),
-            share(100)
         )));
-        lines.push(Line::from(vec![
-            Span::styled("█".repeat(filled), theme.key),
-            Span::styled("░".repeat(40 - filled), theme.muted),
-        ]));
+        lines.push(bar);
     } else {
         let mut stage = clean(&st.stage).into_owned();
         if let Some(first) = stage.get(..1) {
@@ -193,6 +201,47 @@ pub fn importing(frame: &mut Frame, area: Rect, st: &ImportStatus, theme: &Theme
     boxed(frame, area, title, lines, theme.popup_border);
 }
 
+/// A document upload, download or delete: the file, bytes with a bar, the
+/// time taken, what a cancel does, and `Esc` (or where the cancel stands).
+pub fn transfer(frame: &mut Frame, area: Rect, st: &JobStatus, theme: &Theme) {
+    let (title, name, note) = match &st.task {
+        Task::Upload { files, .. } => (
+            match files.len() {
+                1 => "Uploading".to_string(),
+                n => format!("Uploading file {} of {n}", st.index + 1),
+            },
+            files.get(st.index).map_or(String::new(), |f| f.1.clone()),
+            match files.len() {
+                1 => "All or nothing: cancelled, nothing of it is stored.",
+                _ => "Each file all or nothing: cancelled, this one is not stored, nor any after it.",
+            },
+        ),
+        Task::Download { name, dir, .. } => {
+            ("Downloading".to_string(), format!("{name} to {}", dir.display()), "Cancelled, it leaves no file behind.")
+        }
+        Task::Delete { name, .. } => {
+            ("Deleting".to_string(), name.clone(), "One transaction, so it cannot be stopped part way.")
+        }
+    };
+    let mut lines = vec![Line::styled(clean(&name).into_owned(), theme.title)];
+    if !matches!(st.task, Task::Delete { .. }) {
+        let (percent, bar) = bar(st.done, st.total, theme);
+        lines.push(Line::raw(format!("{} of {} MiB ({percent}%)", mib(st.done), mib(st.total))));
+        lines.push(bar);
+    }
+    lines.push(Line::styled(format!("{} s", st.elapsed.as_secs()), theme.muted));
+    lines.push(Line::styled(note, theme.muted));
+    lines.push(Line::raw(""));
+    lines.push(match (&st.task, st.cancelling, st.finishing) {
+        (Task::Delete { .. }, _, _) => Line::styled("Please wait…", theme.muted),
+        (_, true, true) => Line::styled("Too late to cancel this file: it is being saved.", theme.muted),
+        (_, true, false) => Line::styled("Cancelling…", theme.muted),
+        (_, false, true) => Line::styled("Saving it to disk…", theme.muted),
+        _ => keys_line(Context::Transfer, theme),
+    });
+    boxed(frame, area, &title, lines, theme.popup_border);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -208,6 +257,66 @@ mod tests {
             .map(|y| (0..buf.area.width).map(|x| buf[(x, y)].symbol()).collect::<String>().trim_end().to_string())
             .collect::<Vec<_>>()
             .join("\n")
+    }
+
+    fn draw_transfer(st: &JobStatus, width: u16) -> String {
+        let mut t = Terminal::new(TestBackend::new(width, 14)).unwrap();
+        t.draw(|f| transfer(f, f.area(), st, &Theme::new(true))).unwrap();
+        let buf = t.backend().buffer();
+        (0..buf.area.height)
+            .map(|y| (0..buf.area.width).map(|x| buf[(x, y)].symbol()).collect::<String>().trim_end().to_string())
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    fn upload(files: &[&str], index: usize) -> JobStatus {
+        let files = files.iter().map(|f| (std::path::PathBuf::from(f), f.to_string())).collect();
+        let task =
+            Task::Upload { customer_id: 1, files, kind: crate::domain::status::DocumentKind::Other, contract_id: None };
+        JobStatus {
+            task,
+            index,
+            done: 512 << 20,
+            total: 2048 << 20,
+            elapsed: Duration::from_secs(7),
+            cancelling: false,
+            finishing: false,
+        }
+    }
+
+    #[test]
+    fn the_transfer_popup_shows_the_file_its_bytes_and_what_esc_does() {
+        let s = draw_transfer(&upload(&["report.pdf"], 0), 80);
+        assert!(s.contains("╭ Uploading ─"), "{s}");
+        assert!(s.contains("report.pdf") && s.contains("512.0 of 2048.0 MiB (25%)"), "{s}");
+        assert!(s.contains(&format!("{}{}", "█".repeat(10), "░".repeat(30))), "a quarter of the bar:\n{s}");
+        assert!(s.contains("7 s") && s.contains("All or nothing: cancelled, nothing of it is stored."), "{s}");
+        assert!(s.contains("Esc cancel"), "{s}");
+
+        let s = draw_transfer(&upload(&["a.pdf", "b.pdf", "c.pdf"], 1), 80);
+        assert!(s.contains("╭ Uploading file 2 of 3 ─") && s.contains("b.pdf"), "{s}");
+        assert!(s.contains("this one is not stored, nor any after it."), "{s}");
+        let s = draw_transfer(&JobStatus { cancelling: true, ..upload(&["a.pdf"], 0) }, 80);
+        assert!(s.contains("Cancelling…") && !s.contains("Esc cancel"), "{s}");
+        let s = draw_transfer(&JobStatus { cancelling: true, finishing: true, ..upload(&["a.pdf"], 0) }, 80);
+        assert!(s.contains("Too late to cancel this file: it is being saved."), "{s}");
+        let s = draw_transfer(&JobStatus { finishing: true, ..upload(&["a.pdf"], 0) }, 80);
+        assert!(s.contains("Saving it to disk…") && !s.contains("Esc cancel"), "{s}");
+
+        let task =
+            Task::Download { id: 1, name: "scan\x1b]52;c;x\x07.pdf".into(), dir: "/tmp/out".into(), overwrite: false };
+        let s = draw_transfer(&JobStatus { task, ..upload(&["a"], 0) }, 80);
+        assert!(s.contains("╭ Downloading ─") && s.contains("to /tmp/out"), "{s}");
+        assert!(s.contains("scan␛]52;c;x") && !s.contains('\x1b'), "the name is shown inert:\n{s}");
+        assert!(s.contains("Cancelled, it leaves no file behind."), "{s}");
+
+        let task = Task::Delete { id: 1, version: 1, name: "big.bin".into() };
+        let s = draw_transfer(&JobStatus { task, ..upload(&["a"], 0) }, 80);
+        assert!(s.contains("╭ Deleting ─") && s.contains("big.bin") && s.contains("Please wait…"), "{s}");
+        assert!(!s.contains("MiB") && !s.contains("Esc"), "{s}");
+        // A narrow terminal still shows the whole popup, cut to its width.
+        let s = draw_transfer(&upload(&["report.pdf"], 0), 40);
+        assert!(s.contains("report.pdf") && s.contains("Esc"), "{s}");
     }
 
     fn status() -> ImportStatus {

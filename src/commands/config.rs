@@ -1,0 +1,150 @@
+//! `ardesk config`, the organization's settings from the command line, and
+//! `ardesk vacuum`, which gives the space of deleted documents back.
+
+use crate::domain::edit::{DEFAULT_MAX_DOCUMENT as DEFAULT_MAX, OrgEdit, parse_max_document_size, size_text};
+use crate::domain::links::{parse_portal_id, parse_salesforce_domain};
+use crate::domain::model::{Organization, size_label};
+use crate::domain::text::clean;
+use crate::store::Store;
+use color_eyre::eyre::{Result, bail};
+use serde_json::Value;
+use std::io::Write;
+
+/// The settings `ardesk config` knows, in the order it lists them.
+const CONFIG_KEYS: [&str; 7] = [
+    "name",
+    "default-currency",
+    "show-credit-balance",
+    "invoice-prefix",
+    "hubspot-portal-id",
+    "salesforce-domain",
+    "max-document-size",
+];
+
+/// A setting's value: in JSON as stored (the size in bytes), else as
+/// people read it (`shown`).
+fn config_value(org: &Organization, max_document: u64, key: &str) -> Value {
+    match key {
+        "max-document-size" => max_document.into(),
+        "name" => org.name.clone().into(),
+        "default-currency" => org.default_currency.code().into(),
+        "show-credit-balance" => org.show_credit_balance.into(),
+        "invoice-prefix" => org.invoice_prefix.clone().into(),
+        "hubspot-portal-id" => org.hubspot_portal_id.clone().into(),
+        _ => org.salesforce_domain.clone().into(),
+    }
+}
+
+fn shown(key: &str, v: &Value) -> String {
+    match v {
+        Value::Number(n) if key == "max-document-size" => n.as_u64().map_or_else(|| n.to_string(), size_text),
+        Value::Null => "not set".into(),
+        Value::String(s) => clean(s).into_owned(),
+        other => other.to_string(),
+    }
+}
+
+/// `ardesk config [KEY [VALUE]] [--unset]`: lists, prints or changes the
+/// organization's settings (one versioned, audited write).
+pub fn config(
+    store: &mut Store,
+    key: Option<&str>,
+    value: Option<&str>,
+    unset: bool,
+    json_out: bool,
+    out: &mut impl Write,
+) -> Result<()> {
+    let org = store.organization()?;
+    let max_document = store.max_document_size()?;
+    let value_of = |org: &Organization, max_document: u64, k: &str| config_value(org, max_document, k);
+    let Some(key) = key else {
+        if json_out {
+            let m: serde_json::Map<String, Value> =
+                CONFIG_KEYS.iter().map(|k| ((*k).to_string(), value_of(&org, max_document, k))).collect();
+            serde_json::to_writer_pretty(&mut *out, &Value::Object(m))?;
+            writeln!(out)?;
+        } else {
+            for k in CONFIG_KEYS {
+                let v = value_of(&org, max_document, k);
+                let v = if v.is_null() { "(not set)".to_string() } else { shown(k, &v) };
+                writeln!(out, "{k:<20} {v}")?;
+            }
+        }
+        return Ok(());
+    };
+    let key = key.trim().to_ascii_lowercase().replace('_', "-");
+    if !CONFIG_KEYS.contains(&key.as_str()) {
+        bail!("there is no setting \"{key}\": the settings are {}", CONFIG_KEYS.join(", "));
+    }
+    let before = value_of(&org, max_document, &key);
+    let value = match (value, unset) {
+        (None, false) => {
+            match (&before, json_out) {
+                (_, true) => writeln!(out, "{before}")?,
+                (Value::Null, false) => {}
+                (v, false) => writeln!(out, "{}", shown(&key, v))?,
+            }
+            return Ok(());
+        }
+        (_, true) => "",
+        (Some(v), false) => v,
+    };
+    let mut edit = OrgEdit {
+        name: org.name.clone(),
+        default_currency: org.default_currency,
+        show_credit_balance: org.show_credit_balance,
+        invoice_prefix: org.invoice_prefix.clone(),
+        hubspot_portal_id: org.hubspot_portal_id.clone(),
+        salesforce_domain: org.salesforce_domain.clone(),
+        max_document_size: max_document,
+    };
+    let bad = |e: String| color_eyre::eyre::eyre!("{key}: {e}");
+    match key.as_str() {
+        "name" if unset => bail!("name cannot be unset: the organization needs a name"),
+        "default-currency" | "show-credit-balance" if unset => bail!("{key} cannot be unset; give a value"),
+        "max-document-size" if unset => {
+            bail!("max-document-size cannot be unset; give a size (the default is {})", size_text(DEFAULT_MAX))
+        }
+        "max-document-size" => edit.max_document_size = parse_max_document_size(value).map_err(bad)?,
+        "name" => edit.name = value.to_string(),
+        "default-currency" => edit.default_currency = value.trim().parse().map_err(|e| bad(format!("{e}")))?,
+        "show-credit-balance" => {
+            edit.show_credit_balance = match value.trim().to_ascii_lowercase().as_str() {
+                "true" | "yes" | "on" | "1" => true,
+                "false" | "no" | "off" | "0" => false,
+                other => bail!("show-credit-balance: \"{other}\" is not on or off (true/false, yes/no)"),
+            }
+        }
+        "invoice-prefix" => edit.invoice_prefix = value.trim().to_string(),
+        "hubspot-portal-id" => edit.hubspot_portal_id = parse_portal_id(value).map_err(bad)?,
+        _ => edit.salesforce_domain = parse_salesforce_domain(value).map_err(bad)?,
+    }
+    store.update_organization(org.version, &edit).map_err(|e| bad(e.to_string()))?;
+    let after = value_of(&store.organization()?, store.max_document_size()?, &key);
+    if before == after {
+        writeln!(out, "{key} is already {}", shown(&key, &after))?;
+    } else {
+        writeln!(out, "{key} = {} (was {})", shown(&key, &after), shown(&key, &before))?;
+    }
+    Ok(())
+}
+
+/// `ardesk vacuum`: rewrites the database without the space deleted
+/// documents left, and so that later deletes give theirs back by
+/// themselves; says how much it gave back.
+pub fn vacuum(store: &mut Store, out: &mut impl Write) -> Result<()> {
+    let shown = clean(&store.path().display().to_string()).into_owned();
+    let (before, after) = store.vacuum().map_err(|e| color_eyre::eyre::eyre!("not vacuumed: {shown}: {e}"))?;
+    let size = |b: u64| size_label(b as i64);
+    writeln!(
+        out,
+        "vacuumed {shown}: {} → {} ({} given back to the disk)",
+        size(before.file_bytes),
+        size(after.file_bytes),
+        size(before.file_bytes.saturating_sub(after.file_bytes))
+    )?;
+    if !before.incremental {
+        writeln!(out, "from now on, deleting a document gives its space back by itself")?;
+    }
+    Ok(())
+}
