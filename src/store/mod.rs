@@ -127,10 +127,16 @@ fn bound_refused(msg: &str) -> Option<String> {
         "customer_invoice_total_in_range" => format!("one customer's invoices in one currency may total {total}"),
         "customer_payment_total_in_range" => format!("one customer's payments in one currency may total {total}"),
         "customer_credit_in_range" => format!("one customer's open credit in one currency may total {total}"),
-        n if n.ends_with("_in_range") && (n.contains("date") || n.contains("start") || n.contains("end")) => {
-            dates.to_string()
-        }
-        n if n.ends_with("_in_range") => format!("{n}: {dates}"),
+        "contract_start_in_range"
+        | "contract_end_in_range"
+        | "invoice_issue_date_in_range"
+        | "invoice_due_date_in_range"
+        | "invoice_period_in_range"
+        | "payment_date_in_range"
+        | "credit_date_in_range"
+        | "application_date_in_range"
+        | "conversation_dates_in_range" => dates.to_string(),
+        "max_document_size_range" => "the largest document ardesk stores must be from 1 KiB to 1 TiB".to_string(),
         _ => return None,
     })
 }
