@@ -44,6 +44,10 @@ pub enum Screen {
 }
 
 pub struct App {
+    /// Counts filtered views off the keystroke path (none in tests: then
+    /// they are counted in line). First, so that it is dropped first: its
+    /// connection must close before `store`'s (see `Worker`'s `Drop`).
+    worker: Option<worker::Worker>,
     pub store: Store,
     pub today: NaiveDate,
     pub org: Organization,
@@ -56,9 +60,6 @@ pub struct App {
     /// The last thing to tell the user, shown in the status line.
     pub message: Option<String>,
     data_version: i64,
-    /// Counts filtered views off the keystroke path (none in tests: then
-    /// they are counted in line).
-    worker: Option<worker::Worker>,
     /// A link to copy (OSC 52) and underline (OSC 8) after the next draw.
     pub osc_link: Option<String>,
     /// The import running on its own thread, if any (`Dialog::Importing`).

@@ -73,8 +73,11 @@ pub fn run(store: &Store, job: &Job) -> Done {
 }
 
 pub struct Worker {
-    jobs: Sender<Job>,
+    /// Dropped to tell the thread to end.
+    jobs: Option<Sender<Job>>,
     done: Receiver<Done>,
+    thread: Option<std::thread::JoinHandle<()>>,
+    interrupt: crate::store::Interrupt,
     /// (tab, is a count) of the jobs not yet answered; a newer job of the
     /// same key replaces an older one, so one answer settles the key.
     waiting: std::collections::HashSet<(Tab, bool)>,
@@ -85,9 +88,10 @@ impl Worker {
     /// cannot open one (then the app runs jobs in line).
     pub fn start(path: &Path) -> Option<Worker> {
         let store = Store::open(path, OpenMode::MustExist).ok()?;
+        let interrupt = store.interrupt_handle();
         let (jobs, inbox) = channel::<Job>();
         let (outbox, done) = channel::<Done>();
-        std::thread::Builder::new()
+        let thread = std::thread::Builder::new()
             .name("ardesk-reads".into())
             .spawn(move || {
                 while let Ok(first) = inbox.recv() {
@@ -104,12 +108,12 @@ impl Worker {
                 }
             })
             .ok()?;
-        Some(Worker { jobs, done, waiting: Default::default() })
+        Some(Worker { jobs: Some(jobs), done, thread: Some(thread), interrupt, waiting: Default::default() })
     }
 
     pub fn ask(&mut self, job: Job) {
         let key = (job.tab, matches!(job.kind, Kind::Totals));
-        if self.jobs.send(job).is_ok() {
+        if self.jobs.as_ref().is_some_and(|j| j.send(job).is_ok()) {
             self.waiting.insert(key);
         }
     }
@@ -128,5 +132,18 @@ impl Worker {
             }
         }
         got
+    }
+}
+
+/// Ends the thread and closes its connection before the app's: the last
+/// connection to close checkpoints the write-ahead log and removes it, so a
+/// session that uploaded a gigabyte does not leave a gigabyte of `-wal`.
+impl Drop for Worker {
+    fn drop(&mut self) {
+        self.jobs = None;
+        self.interrupt.interrupt();
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
     }
 }

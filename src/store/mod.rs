@@ -405,7 +405,8 @@ impl Store {
         store.conn.execute_batch(
             "PRAGMA foreign_keys = ON;
              PRAGMA synchronous = FULL;
-             PRAGMA cache_size = -8192;",
+             PRAGMA cache_size = -8192;
+             PRAGMA journal_size_limit = 67108864;",
         )?;
         Ok((store, moved))
     }
