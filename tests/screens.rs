@@ -135,3 +135,12 @@ fn the_activity_footer_lists_each_key_once() {
     assert_eq!(footer.matches("filter").count(), 1, "{footer}");
     assert_eq!(footer.matches("edit customer").count(), 1, "{footer}");
 }
+
+/// A key name the test helper does not know fails the test naming it; it
+/// used to press its first letter ("Enterr" typed `E`, the export key).
+#[test]
+#[should_panic(expected = "unknown key name \"Enterr\"")]
+fn an_unknown_key_name_fails_loudly() {
+    let mut app = app(80, 24);
+    press(&mut app, &["Enterr"]);
+}
