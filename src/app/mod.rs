@@ -117,10 +117,16 @@ impl App {
         self.worker = worker::Worker::start(self.store.path());
     }
 
+    /// Whether a filtered view's count or sum is still on its way from the
+    /// worker thread (`tick` takes its answers).
+    pub fn counting(&self) -> bool {
+        self.worker.as_ref().is_some_and(worker::Worker::busy)
+    }
+
     /// How long the event loop may wait for a key: briefly while a count
     /// is on its way, else long enough to stay idle.
     pub fn poll_interval(&self) -> std::time::Duration {
-        let waiting = self.worker.as_ref().is_some_and(worker::Worker::busy);
+        let waiting = self.counting();
         let importing = self.import.is_some();
         std::time::Duration::from_millis(if waiting {
             25
