@@ -144,3 +144,20 @@ fn an_unknown_key_name_fails_loudly() {
     let mut app = app(80, 24);
     press(&mut app, &["Enterr"]);
 }
+
+/// A form field drawn narrow shows its text again once the terminal is wide:
+/// ratatui-textarea kept the offset that showed the cursor at 20 columns,
+/// so "Jane Doe" stayed scrolled out of its field. The cursor stays at the
+/// end: typing goes after the text.
+#[test]
+fn a_field_drawn_narrow_shows_its_text_again_when_wide() {
+    let mut app = app(80, 24);
+    press(&mut app, &["Enter", "4", "Enter"]);
+    for (w, h) in [(20, 8), (3, 3), (80, 24)] {
+        app.resize(Rect::new(0, 0, w, h));
+        render(&app, w, h);
+    }
+    assert!(render(&app, 80, 24).contains("› Name             Jane Doe"));
+    press(&mut app, &["type:x"]);
+    assert!(render(&app, 80, 24).contains("› Name             Jane Doex"));
+}

@@ -241,9 +241,19 @@ impl App {
     pub fn resize(&mut self, size: Rect) {
         self.size = size;
         let show_credit = self.org.show_credit_balance;
+        // Inputs drawn narrow keep the offset that showed their cursor.
+        for d in &mut self.dialogs {
+            if let Dialog::Form(f) = d {
+                f.form.unscroll();
+            }
+        }
         match self.screens.last_mut() {
-            Some(Screen::Customers(s)) => s.scroll.set_height(layout::body_rows(layout::customers(size).table)),
+            Some(Screen::Customers(s)) => {
+                s.input.iter_mut().for_each(form::unscroll);
+                s.scroll.set_height(layout::body_rows(layout::customers(size).table))
+            }
             Some(Screen::Customer(p)) => {
+                p.filter_input.iter_mut().for_each(form::unscroll);
                 let l = layout::customer_page(size, &crate::ui::cards::min_widths(&p.figures, show_credit));
                 p.set_table_height(layout::body_rows(l.table));
             }
