@@ -162,6 +162,16 @@ fn no_panic_at_any_size_in_every_form() {
     sweep(state("edit contact", &["Enter", "4", "Enter"], &["Jane Doe"]));
     sweep(state("upload", &["Enter", "5", "u"], &["Tab completes"]));
     sweep(state("edit contract", &["Enter", "2", "m", "Enter"], &["Annual platform"]));
+    sweep(state("end contract", &["Enter", "2", "m", "Down", "Down", "Enter"], &["End Annual platform", "End date"]));
+    sweep(state("invoice from a contract", &["Enter", "2", "m", "Down", "Enter"], &["Create invoice"]));
+    let mut download = app(80, 24);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("scan.pdf");
+    std::fs::write(&file, b"%PDF-1.4 scan").unwrap();
+    download.store.upload_document(1, &file, "scan.pdf", ardesk::domain::status::DocumentKind::Contract, None).unwrap();
+    download.reload();
+    press(&mut download, &["Enter", "5", "d"]);
+    sweep(State { name: "download", app: download, at_80x24: &["scan.pdf", "Ctrl-S save"] });
     let errors = ["n", "Tab", "Tab", "type:not-an-email", "C-s"];
     sweep(state("a form with errors", &errors, &["Name is required", "\"not-an-email\" is not an email address"]));
 }
