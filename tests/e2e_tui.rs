@@ -66,15 +66,26 @@ fn outstanding(screen: &str) -> String {
         .to_string()
 }
 
+/// Outstanding and overdue of customer 1 as `ardesk customer 1 --json` gives them.
+fn outstanding_json(db: &str) -> (String, String) {
+    let (code, json, err) = run(&["customer", "1", "--json", "--db", db, "--today", TODAY]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let m = &v["metrics"];
+    (m["outstanding"].as_str().unwrap().to_string(), m["overdue"].as_str().unwrap().to_string())
+}
+
 #[test]
 fn create_an_invoice_then_cancel_it() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("demo.db");
     std::fs::copy(demo_db(), &db).unwrap();
     let db = db.to_str().unwrap();
+    // The demo's Acme Corp as of 2026-03-01 owes $14,911.00, $14,561.00 of it overdue.
+    assert_eq!(outstanding_json(db), ("14911.00".into(), "14561.00".into()));
     let mut tui = Tui::start(&["--db", db, "--today", TODAY, "--customer", "1"], 120, 40);
     let screen = tui.wait_page();
-    let before = outstanding(&screen);
+    assert_eq!(outstanding(&screen), "$14,911.00", "{screen}");
     tui.send("i");
     tui.wait_for("Create invoice");
     for _ in 0..6 {
@@ -82,9 +93,11 @@ fn create_an_invoice_then_cancel_it() {
     }
     tui.send("1000");
     tui.send("\x13"); // Ctrl-S
+    // An open $1,000.00 invoice issued today, due in 30 days: Outstanding
+    // grows by exactly that, and none of it is overdue.
     let screen = tui.wait_for("Created invoice");
-    let with_invoice = outstanding(&screen);
-    assert_ne!(with_invoice, before, "Outstanding grew:\n{screen}");
+    assert_eq!(outstanding(&screen), "$15,911.00", "{screen}");
+    assert_eq!(outstanding_json(db), ("15911.00".into(), "14561.00".into()));
     // The newest invoice is the first row; the cursor stayed on its row.
     tui.send("g");
     tui.wait_for("▶ ☐ INV-");
@@ -94,7 +107,8 @@ fn create_an_invoice_then_cancel_it() {
     tui.wait_for("Cancel 1 invoice totalling $1,000.00?");
     tui.send("y");
     let screen = tui.wait_for("Cancelled 1 invoice");
-    assert_eq!(outstanding(&screen), before, "Outstanding is back:\n{screen}");
+    assert_eq!(outstanding(&screen), "$14,911.00", "Outstanding is back:\n{screen}");
+    assert_eq!(outstanding_json(db), ("14911.00".into(), "14561.00".into()));
     let (code, out, _) = run(&["check", "--db", db, "--today", TODAY]);
     assert_eq!(code, 0, "{out}");
 }
@@ -131,11 +145,22 @@ fn quitting_gives_the_shell_its_terminal_back() {
 #[test]
 fn no_terminal_or_dumb_terminal_gets_a_clear_message() {
     let db = demo_db().to_str().unwrap().to_string();
-    let (code, _, err) = run(&["--db", &db]);
-    assert_eq!(code, 2);
-    assert!(err.contains("needs an interactive terminal"), "{err}");
-    let out = std::process::Command::new(support::bin()).args(["--db", &db]).env("TERM", "dumb").output().unwrap();
-    assert_ne!(out.status.code(), Some(0));
+    let (code, out, err) = run(&["--db", &db]);
+    assert_eq!(code, 2, "{err}");
+    assert_eq!(
+        err.trim_end(),
+        "ardesk: ardesk needs an interactive terminal; for scripts use the subcommands \
+         (ardesk customers --json, ardesk customer ID --json)"
+    );
+    assert!(out.is_empty(), "{out}");
+    // TERM=dumb in a real terminal (without one, the check above speaks
+    // first): the message, exit 2, and the screen never switched.
+    let mut tui = Tui::start_env(&["--db", &db, "--today", TODAY], &[("TERM", "dumb")], 80, 24);
+    assert_eq!(tui.wait_exit(), 2);
+    let said = "TERM=dumb cannot show ardesk's screens; set TERM (e.g. xterm-256color) or use the subcommands";
+    let raw = tui.wait_raw(said);
+    assert!(raw.contains(&format!("ardesk: {said}")), "{raw:?}");
+    assert!(!raw.contains("\x1b[?1049h"), "no alternate screen on a dumb terminal: {raw:?}");
 }
 
 #[test]

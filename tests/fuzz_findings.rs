@@ -12,7 +12,40 @@ fn filter_ranges_take_four_digit_years_only() {
     for bad in ["066606-Q1", "-5-Q1", "+2026-Q1", "-123-05", "26-Q1"] {
         assert!(date_range(bad).is_err(), "{bad} was accepted as {:?}", date_range(bad));
     }
-    assert!(date_range("2026-Q1").is_ok() && date_range("2026-03").is_ok() && date_range("0999-Q4").is_ok());
+    let d = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+    assert_eq!(date_range("2026-Q1"), Ok((d("2026-01-01"), d("2026-03-31"))));
+    assert_eq!(date_range("2026-03"), Ok((d("2026-03-01"), d("2026-03-31"))));
+    assert_eq!(date_range("0999-Q4"), Ok((d("0999-10-01"), d("0999-12-31"))));
+    assert_eq!(date_range("9999"), Ok((d("9999-01-01"), d("9999-12-31"))));
+}
+
+/// The figures of one imported customer that these findings were about.
+fn figures(store: &ardesk::store::Store, spec: &str) -> ardesk::store::CustomerFigures {
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
+    let c = store.customer(store.resolve_customer(spec).unwrap()).unwrap();
+    let f = store.figures(&c, today).unwrap();
+    assert_eq!(f, store.figures_oracle(&c, today).unwrap(), "{spec}: the summaries equal the raw rows");
+    f
+}
+
+/// (outstanding, credit balance, total collected) in minor units, and the
+/// invoice and payment counts.
+fn money_and_counts(f: &ardesk::store::CustomerFigures) -> ([i64; 3], [i64; 2]) {
+    let m = &f.metrics;
+    ([m.outstanding, m.credit_balance, m.total_collected].map(|x| x.minor), [f.counts[0], f.counts[2]])
+}
+
+/// The customer's payments.
+fn payments(store: &ardesk::store::Store, spec: &str) -> Vec<ardesk::domain::model::PaymentRow> {
+    use ardesk::domain::columns::{Seek, Sort, Tab};
+    let id = store.resolve_customer(spec).unwrap();
+    let window = store.window(id, Sort::default_for(Tab::Payments), &Seek::First, 100).unwrap();
+    window.into_iter().map(|k| k.row).collect()
+}
+
+/// (total billed, billed and collected) in minor units.
+fn billed(f: &ardesk::store::CustomerFigures) -> (i64, i64) {
+    (f.metrics.total_billed.minor, f.metrics.billed_collected.minor)
 }
 
 fn stripe(name: &str) -> std::path::PathBuf {
@@ -34,6 +67,13 @@ fn a_refund_that_disappears_settles_without_a_database_error() {
         .map(|f| stripe(f))
         .collect();
     run_import(&mut store, &files, &ImportOptions::default(), false).unwrap();
+    // Before, by hand: INIT-0001 (€399.00) paid by €300.00 of ch_T0I1 and
+    // €99.00 of refund credit, so nothing owed and no credit left over;
+    // €399.00 − €99.00 refunded collected. (Billed & Collected is left out
+    // here: it counts the credit as collected, which design.md's rule of
+    // 2026-12-05 changes.)
+    let initech = "stripe:cus_T003Initech";
+    assert_eq!(money_and_counts(&figures(&store, initech)), ([0, 0, 30_000], [1, 1]));
     let dir = tempfile::tempdir().unwrap();
     let again = dir.path().join("payments.csv");
     let text = std::fs::read_to_string(stripe("payments_default_2023.csv")).unwrap();
@@ -45,6 +85,19 @@ fn a_refund_that_disappears_settles_without_a_database_error() {
     assert!(report.written, "{report}");
     let today = chrono::NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
     assert_eq!(store.check(today).unwrap(), Vec::<String>::new());
+    // After: the payment kept all €399.00 and paid the invoice with it; the
+    // refund credit is gone, so nothing is left over as credit.
+    let after = figures(&store, initech);
+    assert_eq!((after.metrics.outstanding.minor, after.counts[0]), (0, 1), "INIT-0001 still paid in full");
+    let ch = payments(&store, initech).into_iter().find(|p| p.reference == "ch_T0I1").expect("ch_T0I1");
+    assert_eq!((ch.amount.minor, ch.refunded_minor), (39_900, 0), "ch_T0I1 kept all €399.00");
+    // By hand, Stripe's books now say €399.00 collected and no credit. ardesk
+    // leaves ch_T0I1 applied €300.00 and makes a €99.00 payment for the
+    // invoice in place of the refund credit, so it shows €498.00 collected
+    // and €99.00 of credit (ch_T0I1's unapplied rest): a known importer bug
+    // (src/import/settle.rs tops up new payments only, not linked ones),
+    // pinned here so that its fix shows up as a change of these figures.
+    assert_eq!(money_and_counts(&after), ([0, 9_900, 49_800], [1, 2]), "see the comment above");
 }
 
 /// `csv_input`: with old Mac line ends (a lone CR, as Excel for Mac's
@@ -70,6 +123,15 @@ fn rows_after_lone_carriage_returns_have_their_own_lines() {
         lines.push(found);
     }
     assert_eq!(lines, [vec![1, 2, 3, 5], vec![1, 2, 3, 5]]);
+    // And the cells are the rows' own: the quoted line break stays in its cell.
+    let path = dir.path().join("mixed.csv");
+    let mut c = CsvInput::open(&path, &is_header, false).unwrap();
+    let mut cells = Vec::new();
+    while c.next_row().unwrap().is_some() {
+        cells.push((c.cell(0).into_owned(), c.cell(1).into_owned()));
+    }
+    let want = [("1", "A"), ("2", "B\r\nb"), ("3", "C")].map(|(a, b)| (a.to_string(), b.to_string()));
+    assert_eq!(cells, want);
 }
 
 /// `import_run`: an invoices export that lists GLOB-0001 (paid, by a payment
@@ -90,11 +152,15 @@ fn voiding_an_imported_paid_invoice_takes_the_payment_made_for_it_along() {
         .map(|f| stripe(f))
         .collect();
     run_import(&mut store, &files, &ImportOptions::default(), false).unwrap();
-    let globex = store.resolve_customer("stripe:cus_T002Globex").unwrap();
-    let metrics =
-        |store: &ardesk::store::Store| store.figures(&store.customer(globex).unwrap(), today).unwrap().metrics;
+    let globex = "stripe:cus_T002Globex";
+    let metrics = |store: &ardesk::store::Store| figures(store, globex).metrics;
     let before = metrics(&store);
-    assert_eq!((before.credit_balance.minor, before.total_collected.minor), (15_000, 80_000));
+    // By hand: GLOB-0001 $800.00 paid (by a payment the import made), GLOB-0002
+    // $600.00 open and due 2026-02-14 (15 days overdue), GLOB-0003 $250.00
+    // uncollectible; Stripe's balance of −$150.00 is the customer's credit.
+    assert_eq!(money_and_counts(&figures(&store, globex)), ([60_000, 15_000, 80_000], [3, 1]));
+    assert_eq!(billed(&figures(&store, globex)), (165_000, 80_000));
+    assert_eq!((before.overdue.minor, before.aging.map(|a| a.minor)), (60_000, [0, 60_000, 0, 0, 0]));
     let text = std::fs::read_to_string(stripe("invoices_default_2023.csv")).unwrap();
     let header = text.lines().next().unwrap();
     let row = |paid: &str, status: &str| {
@@ -117,5 +183,10 @@ fn voiding_an_imported_paid_invoice_takes_the_payment_made_for_it_along() {
     run_import(&mut store, &[void], &ImportOptions::default(), false).unwrap();
     let after = metrics(&store);
     assert_eq!((after.credit_balance.minor, after.total_collected.minor), (15_000, 0));
+    // The void leaves $600.00 + $250.00 billed, none of it collected, the
+    // made-up payment gone with the invoice, and GLOB-0002 still owed.
+    assert_eq!(money_and_counts(&figures(&store, globex)), ([60_000, 15_000, 0], [3, 0]));
+    assert_eq!(billed(&figures(&store, globex)), (85_000, 0));
+    assert_eq!((after.overdue.minor, after.aging.map(|a| a.minor)), (60_000, [0, 60_000, 0, 0, 0]));
     assert_eq!(store.check(today).unwrap(), Vec::<String>::new());
 }

@@ -205,10 +205,7 @@ fn other_hubspot_objects_are_refused_by_name() {
 
 #[test]
 fn every_hubspot_sample_imports_or_is_refused_clearly() {
-    let Some(entries) = samples("hubspot") else {
-        eprintln!("no HubSpot samples: skipped");
-        return;
-    };
+    let Some(entries) = samples("hubspot") else { return };
     for e in entries {
         let p = e.unwrap().path();
         if p.file_name().is_some_and(|n| n == "SOURCE.txt") {

@@ -4,38 +4,26 @@
 //! the store. Fixtures: tests/fixtures/import/quickbooks/ (today is
 //! 2026-03-01).
 
-use ardesk::domain::columns::{Seek, Sort};
 use ardesk::domain::edit::CustomerEdit;
 use ardesk::domain::model::*;
 use ardesk::domain::status::*;
 use ardesk::domain::{Currency, Money};
 use ardesk::import::marks::Mark;
 use ardesk::import::{Counted, ImportError, ImportOptions, ImportReport, run_import};
-use ardesk::store::window::TabRow;
-use ardesk::store::{CustomerFigures, Store};
-use chrono::NaiveDate;
+use ardesk::store::Store;
 use rust_decimal::Decimal;
 use std::path::{Path, PathBuf};
 
-// Helpers (the few of tests/import_support.rs this file needs, for the
-// QuickBooks fixtures).
+#[path = "import_support.rs"]
+mod support;
+
+use support::*;
+
+// Helpers of tests/import_support.rs made for the QuickBooks fixtures
+// (these shadow the Stripe ones of the same name).
 
 fn fixture(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/import/quickbooks").join(name)
-}
-
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 3, 1).unwrap()
-}
-
-fn d(s: &str) -> NaiveDate {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
-}
-
-fn store() -> Store {
-    let mut s = Store::open_in_memory().unwrap();
-    s.set_who("tester");
-    s
 }
 
 fn import_paths(store: &mut Store, files: &[PathBuf]) -> ImportReport {
@@ -49,41 +37,12 @@ fn import(store: &mut Store, names: &[&str]) -> ImportReport {
     import_paths(store, &names.iter().map(|n| fixture(n)).collect::<Vec<_>>())
 }
 
-fn usd(minor: i64) -> Money {
-    Money::new(minor, Currency::USD)
-}
-
 fn customer(store: &Store, spec: &str) -> Customer {
     store.customer(store.resolve_customer(spec).unwrap_or_else(|e| panic!("{spec}: {e}"))).unwrap()
 }
 
-fn figures(store: &Store, spec: &str) -> CustomerFigures {
-    store.figures(&customer(store, spec), today()).unwrap()
-}
-
-fn rows<R: TabRow>(store: &Store, customer_id: i64) -> Vec<R> {
-    let window = store.window::<R>(customer_id, Sort::default_for(R::TAB), &Seek::First, 10_000).unwrap();
-    window.into_iter().map(|k| k.row).collect()
-}
-
-fn invoice(store: &Store, spec: &str, number: &str) -> InvoiceRow {
-    let c = customer(store, spec);
-    rows::<InvoiceRow>(store, c.id).into_iter().find(|r| r.number == number).unwrap_or_else(|| panic!("no {number}"))
-}
-
-fn payments(store: &Store, spec: &str) -> Vec<PaymentRow> {
-    let mut p = rows::<PaymentRow>(store, customer(store, spec).id);
-    p.sort_by(|a, b| a.reference.cmp(&b.reference));
-    p
-}
-
 fn names(store: &Store) -> Vec<String> {
     store.customer_list(today()).unwrap().into_iter().map(|c| c.name).collect()
-}
-
-fn assert_consistent(store: &Store) {
-    let problems = store.check(today()).unwrap();
-    assert!(problems.is_empty(), "{problems:#?}");
 }
 
 /// Writes a variant of a fixture into a temporary directory.
@@ -501,19 +460,11 @@ fn a_transaction_report_is_refused_with_what_to_import_instead() {
     assert!(text.contains("Customer Contact List"), "{text}");
 }
 
-fn samples() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/samples/imports/quickbooks");
-    dir.is_dir().then_some(dir)
-}
-
-/// The real API responses in ../shared/samples (when present): every
-/// customer's outstanding balance comes out as QuickBooks' own `Balance`.
+/// The real API responses in ../shared/samples: every customer's
+/// outstanding balance comes out as QuickBooks' own `Balance`.
 #[test]
 fn the_real_api_samples_import_consistently() {
-    let Some(dir) = samples() else {
-        eprintln!("no samples folder: skipped");
-        return;
-    };
+    let Some(dir) = support::samples_dir("quickbooks") else { return };
     let files = [dir.join("api_customers_query.json"), dir.join("api_invoices_query.json")];
     let mut s = store();
     let r = import_paths(&mut s, &files);

@@ -32,13 +32,45 @@ pub fn contacts(store: &Store, spec: &str) -> Vec<ContactRow> {
     c
 }
 
-/// The real samples of a source: `../shared` beside the checkout (CI, the
-/// main tree) or two levels up (a worktree under `wt/`).
-pub fn samples(source: &str) -> Option<std::fs::ReadDir> {
+/// Where the real exports are looked for: `../shared/samples/imports`
+/// beside the checkout (CI's clone and the main tree have `shared/` beside
+/// them) or two levels up (a worktree under `wt/`).
+pub fn samples_candidates(sub: &str) -> Vec<PathBuf> {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let imports = |s: &str| root.join(s).join("samples/imports");
     ["../shared", "../../shared"]
         .iter()
-        .find_map(|s| std::fs::read_dir(root.join(s).join("samples/imports").join(source)).ok())
+        .map(|s| if sub.is_empty() { imports(s) } else { imports(s).join(sub) })
+        .collect()
+}
+
+/// Whether this run is CI's (`CI` set, as `.ci/run` is run there; not
+/// empty, "0" or "false").
+pub fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "0" && !v.eq_ignore_ascii_case("false"))
+}
+
+/// The folder of the real exports of `sub` (a source's folder, or "" for
+/// all of them). CI lays `shared/` beside its clone, so there a missing
+/// folder fails the test, naming where it looked; anywhere else the test
+/// says on standard error why it skips and gets `None`.
+pub fn samples_dir(sub: &str) -> Option<PathBuf> {
+    let looked = samples_candidates(sub);
+    if let Some(dir) = looked.iter().find(|d| d.is_dir()) {
+        return Some(dir.clone());
+    }
+    let places: Vec<String> = looked.iter().map(|d| d.display().to_string()).collect();
+    let places = places.join(" or ");
+    assert!(!in_ci(), "CI is set, and the real samples are not at {places}: CI must have shared/ beside its clone");
+    // Past the test harness's capture, so a skip shows in a plain `cargo test`.
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "skipped: the real samples are not at {places} (with CI set this fails)");
+    None
+}
+
+/// The files of the real samples of a source (see `samples_dir`).
+pub fn samples(source: &str) -> Option<std::fs::ReadDir> {
+    samples_dir(source).map(|dir| std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())))
 }
 
 /// A copy of a fixture of `source` with `edit` applied, in `dir`.

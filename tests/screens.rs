@@ -79,16 +79,129 @@ fn esc_clears_the_search_as_the_hint_says() {
     assert!(app.quit, "with no search, Esc goes back (quits the list) as before");
 }
 
+/// The sizes README's "no panic at any size from 1×1" is held to: every
+/// size below 20×8, and a grid up to 200×60.
+fn sweep_sizes() -> Vec<(u16, u16)> {
+    let mut sizes: Vec<(u16, u16)> = (1..=20).flat_map(|w| (1..=8).map(move |h| (w, h))).collect();
+    let widths = [1, 2, 3, 5, 8, 13, 20, 30, 50, 80, 120, 160, 200];
+    let heights = [1, 2, 3, 5, 8, 12, 24, 40, 60];
+    sizes.extend(widths.iter().flat_map(|&w| heights.iter().map(move |&h| (w, h))));
+    sizes.sort_unstable();
+    sizes.dedup();
+    sizes
+}
+
+/// One screen or dialog, reached by keys from the customers list.
+struct State {
+    name: &'static str,
+    app: App,
+    /// Text the 80×24 frame must hold.
+    at_80x24: &'static [&'static str],
+}
+
+fn state(name: &'static str, keys: &[&str], at_80x24: &'static [&'static str]) -> State {
+    let mut app = app(80, 24);
+    press(&mut app, keys);
+    State { name, app, at_80x24 }
+}
+
+/// Draws `st` at every size of the sweep (resized as a terminal would), then
+/// at 80×24 again, where it must show what it names: the selected row
+/// where there is one, the footer's keys, a dialog's title and fields.
+fn sweep(mut st: State) {
+    for (w, h) in sweep_sizes() {
+        st.app.resize(Rect::new(0, 0, w, h));
+        let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| render(&st.app, w, h)));
+        assert!(caught.is_ok(), "{}: panicked at {w}×{h}", st.name);
+    }
+    st.app.resize(Rect::new(0, 0, 80, 24));
+    let s = render(&st.app, 80, 24);
+    for want in st.at_80x24 {
+        assert!(s.contains(want), "{}: no {want:?} at 80×24:\n{s}", st.name);
+    }
+    assert!(!s.lines().last().unwrap_or_default().is_empty(), "{}: nothing on the last line at 80×24:\n{s}", st.name);
+}
+
 #[test]
-fn no_panic_at_any_size() {
+fn no_panic_at_any_size_on_every_screen() {
+    sweep(state("customers list", &[], &["▶ Acme Corp", "Customers (2)", "? help"]));
+    sweep(state("help", &["?"], &["Help — Esc closes"]));
+    sweep(state(
+        "invoices tab",
+        &["Enter"],
+        &["Acme Corp ✎", "▶ ☐ INV-", "1 Invoices (5)", "x cancel selected", "? help"],
+    ));
+    sweep(state("contracts tab", &["Enter", "2"], &["▶ Annual platform", "m/Enter actions", "? help"]));
+    sweep(state("payments tab", &["Enter", "3"], &["▶ 2026-01-10", "p record payment", "? help"]));
+    sweep(state("contacts tab", &["Enter", "4"], &["▶ Jane Doe", "n new contact", "? help"]));
+    sweep(state("documents tab", &["Enter", "5"], &["5 Documents (0)", "No documents yet.", "u upload", "? help"]));
+    sweep(state("activity tab", &["Enter", "6"], &["6 Activity (0)", "No activity recorded yet.", "? help"]));
+    sweep(state("help on the customer page", &["Enter", "?"], &["next tab", "Help — Esc closes"]));
+    let mut filtered = state(
+        "a filtered tab",
+        &["Enter", "/", "type:status:open", "Enter"],
+        &["▶ ☐ INV-000002", "filter: status:open", "? help"],
+    );
+    press(&mut filtered.app, &["Down"]);
+    assert!(render(&filtered.app, 80, 24).contains("▶ ☐ INV-000002"), "the second row is selected");
+    sweep(filtered);
+}
+
+#[test]
+fn no_panic_at_any_size_in_every_form() {
+    sweep(state("new customer", &["n"], &["New customer", "Name"]));
+    sweep(state("settings", &["O"], &["Northwind Billing"]));
+    sweep(state("import paths", &["I"], &["Tab completes"]));
+    sweep(state("edit customer", &["Enter", "e"], &["Edit Acme Corp"]));
+    sweep(state("new invoice", &["Enter", "i"], &["Create invoice"]));
+    sweep(state("new contract", &["Enter", "c"], &["Name"]));
+    sweep(state("export", &["Enter", "E"], &["Export"]));
+    sweep(state("record payment", &["Enter", "3", "p"], &["Amount"]));
+    sweep(state("refund", &["Enter", "3", "r"], &["Refund"]));
+    sweep(state("new contact", &["Enter", "4", "n"], &["Email"]));
+    sweep(state("edit contact", &["Enter", "4", "Enter"], &["Jane Doe"]));
+    sweep(state("upload", &["Enter", "5", "u"], &["Tab completes"]));
+    sweep(state("edit contract", &["Enter", "2", "m", "Enter"], &["Annual platform"]));
+    sweep(state("end contract", &["Enter", "2", "m", "Down", "Down", "Enter"], &["End Annual platform", "End date"]));
+    sweep(state("invoice from a contract", &["Enter", "2", "m", "Down", "Enter"], &["Create invoice"]));
+    let mut download = app(80, 24);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("scan.pdf");
+    std::fs::write(&file, b"%PDF-1.4 scan").unwrap();
+    download.store.upload_document(1, &file, "scan.pdf", ardesk::domain::status::DocumentKind::Contract, None).unwrap();
+    download.reload();
+    press(&mut download, &["Enter", "5", "d"]);
+    sweep(State { name: "download", app: download, at_80x24: &["scan.pdf", "Ctrl-S save"] });
+    let errors = ["n", "Tab", "Tab", "type:not-an-email", "C-s"];
+    sweep(state("a form with errors", &errors, &["Name is required", "\"not-an-email\" is not an email address"]));
+}
+
+#[test]
+fn no_panic_at_any_size_in_every_dialog() {
+    sweep(state("confirm", &["Enter", "x"], &["Cancel 1 invoice"]));
+    sweep(state("menu", &["Enter", "2", "m"], &["Annual platform"]));
+    sweep(state("link", &["Enter", "o"], &["View in Stripe"]));
+    let mut message = state("message", &["Enter"], &["Something to know"]);
+    message.app.error("Something to know", "A message long enough to wrap at narrow sizes, with a path /tmp/x.csv.");
+    sweep(message);
+    // The import popup: on a database file the preview runs on a thread,
+    // and the popup stays until a tick takes its result.
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.db");
+    fixture().backup_to(&db).unwrap();
+    let store = ardesk::store::Store::open(&db, ardesk::store::OpenMode::MustExist).unwrap();
+    let mut app = App::new(store, d("2026-03-01"), Rect::new(0, 0, 80, 24)).unwrap();
+    let csv = format!("{}/tests/fixtures/import/hubspot/companies_en.csv", env!("CARGO_MANIFEST_DIR"));
+    press(&mut app, &["I", &format!("type:{csv}"), "C-s"]);
+    assert!(app.import.is_some(), "the preview runs beside the screen");
+    sweep(State { name: "import popup", app, at_80x24: &["Checking what the import would change"] });
+}
+
+/// The customer's name stays readable on a tiny terminal.
+#[test]
+fn the_name_is_readable_at_20x5() {
     let mut app = app(80, 24);
     press(&mut app, &["Enter"]);
-    for w in 0..=60 {
-        for h in 0..=30 {
-            app.resize(Rect::new(0, 0, w, h));
-            render(&app, w.max(1), h.max(1));
-        }
-    }
     app.resize(Rect::new(0, 0, 20, 5));
     let s = render(&app, 20, 5);
     assert!(s.contains("Acme Corp"), "the name stays readable at 20×5:\n{s}");
@@ -134,4 +247,30 @@ fn the_activity_footer_lists_each_key_once() {
     let footer = screen.lines().last().unwrap();
     assert_eq!(footer.matches("filter").count(), 1, "{footer}");
     assert_eq!(footer.matches("edit customer").count(), 1, "{footer}");
+}
+
+/// A key name the test helper does not know fails the test naming it; it
+/// used to press its first letter ("Enterr" typed `E`, the export key).
+#[test]
+#[should_panic(expected = "unknown key name \"Enterr\"")]
+fn an_unknown_key_name_fails_loudly() {
+    let mut app = app(80, 24);
+    press(&mut app, &["Enterr"]);
+}
+
+/// A form field drawn narrow shows its text again once the terminal is wide:
+/// ratatui-textarea kept the offset that showed the cursor at 20 columns,
+/// so "Jane Doe" stayed scrolled out of its field. The cursor stays at the
+/// end: typing goes after the text.
+#[test]
+fn a_field_drawn_narrow_shows_its_text_again_when_wide() {
+    let mut app = app(80, 24);
+    press(&mut app, &["Enter", "4", "Enter"]);
+    for (w, h) in [(20, 8), (3, 3), (80, 24)] {
+        app.resize(Rect::new(0, 0, w, h));
+        render(&app, w, h);
+    }
+    assert!(render(&app, 80, 24).contains("› Name             Jane Doe"));
+    press(&mut app, &["type:x"]);
+    assert!(render(&app, 80, 24).contains("› Name             Jane Doex"));
 }

@@ -115,6 +115,18 @@ impl Field {
     }
 }
 
+/// Scrolls a one-line input back to its start, its cursor kept where it
+/// is. ratatui-textarea keeps the offset a narrow draw needed to show the
+/// cursor, so after the terminal was made small and large again a field's
+/// text stayed hidden left of it until the cursor moved.
+pub fn unscroll(t: &mut TextArea<'static>) {
+    let cursor = t.cursor();
+    let (row, col) = (cursor.0, cursor.1);
+    t.scroll((-i16::MAX, -i16::MAX));
+    let at = |n: usize| u16::try_from(n).unwrap_or(u16::MAX);
+    t.move_cursor(CursorMove::Jump(at(row), at(col)));
+}
+
 /// A key in a one-line text input (form fields, search and filter bars):
 /// Ctrl-U deletes back to the start as in a shell, and no key may insert a
 /// line break. Returns whether the text changed.
@@ -148,6 +160,15 @@ pub struct Form {
 }
 
 impl Form {
+    /// Every text field scrolled back to its start (see `unscroll`).
+    pub fn unscroll(&mut self) {
+        for f in &mut self.fields {
+            if let FieldKind::Text(t) = &mut f.kind {
+                unscroll(t);
+            }
+        }
+    }
+
     pub fn new(title: impl Into<String>, fields: Vec<Field>) -> Form {
         let initial = fields.iter().map(Field::value).collect();
         let focus = fields.iter().position(|f| f.enabled).unwrap_or(0);

@@ -125,10 +125,16 @@ impl App {
         self.worker = worker::Worker::start(self.store.path());
     }
 
+    /// Whether a filtered view's count or sum is still on its way from the
+    /// worker thread (`tick` takes its answers).
+    pub fn counting(&self) -> bool {
+        self.worker.as_ref().is_some_and(worker::Worker::busy)
+    }
+
     /// How long the event loop may wait for a key: briefly while a count
     /// is on its way, else long enough to stay idle.
     pub fn poll_interval(&self) -> std::time::Duration {
-        let waiting = self.worker.as_ref().is_some_and(worker::Worker::busy);
+        let waiting = self.counting();
         let importing = self.import.is_some() || self.documents.is_some();
         std::time::Duration::from_millis(if waiting {
             25
@@ -247,9 +253,19 @@ impl App {
     pub fn resize(&mut self, size: Rect) {
         self.size = size;
         let show_credit = self.org.show_credit_balance;
+        // Inputs drawn narrow keep the offset that showed their cursor.
+        for d in &mut self.dialogs {
+            if let Dialog::Form(f) = d {
+                f.form.unscroll();
+            }
+        }
         match self.screens.last_mut() {
-            Some(Screen::Customers(s)) => s.scroll.set_height(layout::body_rows(layout::customers(size).table)),
+            Some(Screen::Customers(s)) => {
+                s.input.iter_mut().for_each(form::unscroll);
+                s.scroll.set_height(layout::body_rows(layout::customers(size).table))
+            }
             Some(Screen::Customer(p)) => {
+                p.filter_input.iter_mut().for_each(form::unscroll);
                 let l = layout::customer_page(size, &crate::ui::cards::min_widths(&p.figures, show_credit));
                 p.set_table_height(layout::body_rows(l.table));
             }

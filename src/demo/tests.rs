@@ -65,14 +65,3 @@ fn demo_is_deterministic() {
     let c = a.customer(1).unwrap();
     assert_eq!(a.figures(&c, today()).unwrap(), b.figures(&c, today()).unwrap());
 }
-
-/// `cargo test --release --lib demo::tests::million -- --ignored --nocapture`
-#[test]
-#[ignore]
-fn million_invoices() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(&dir.path().join("big.db"), crate::store::OpenMode::Create).unwrap();
-    let t = std::time::Instant::now();
-    let r = generate(&mut store, &DemoOptions { today: today(), big_invoices: Some(1_000_000) }).unwrap();
-    println!("{} invoices, {} payments in {:?}", r.invoices, r.payments, t.elapsed());
-}

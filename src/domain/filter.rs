@@ -322,29 +322,72 @@ mod tests {
         );
     }
 
+    fn one(s: &str) -> Term {
+        let f = inv(s).unwrap_or_else(|e| panic!("{s}: {e}"));
+        assert_eq!(f.terms.len(), 1, "{s}: {:?}", f.terms);
+        f.terms[0].clone()
+    }
+
     #[test]
-    fn every_invoice_field_parses() {
-        for (s, col) in [
-            ("number:INV-1", Col::InvNumber),
-            ("total>=10.50", Col::InvTotal),
-            ("date:2026-03", Col::InvDate),
-            ("issued<2026", Col::InvDate),
-            ("due>2026-02-28", Col::InvDue),
-            ("status:open,partial", Col::InvStatus),
-            ("contract=Support", Col::InvContract),
-            ("period:2026", Col::InvPeriod),
+    fn every_invoice_field_parses_to_its_value() {
+        use Cond::*;
+        for (s, want) in [
+            ("number:INV-1", Term::Field(Col::InvNumber, Contains("inv-1".into()))),
+            ("total>=10.50", Term::Field(Col::InvTotal, Cmp(Op::Ge, Value::Money(1050)))),
+            ("date:2026-03", Term::Field(Col::InvDate, Within(d("2026-03-01"), d("2026-03-31")))),
+            ("issued<2026", Term::Field(Col::InvDate, Cmp(Op::Lt, Value::Date(d("2026-01-01"))))),
+            ("due>2026-02-28", Term::Field(Col::InvDue, Cmp(Op::Gt, Value::Date(d("2026-02-28"))))),
+            ("status:open,partial", Term::Field(Col::InvStatus, Status(vec![StatusWord::Open, StatusWord::Partial]))),
+            ("contract=Support", Term::Field(Col::InvContract, Cmp(Op::Eq, Value::Text("Support".into())))),
+            ("period:2026", Term::Field(Col::InvPeriod, Within(d("2026-01-01"), d("2026-12-31")))),
         ] {
-            let f = inv(s).unwrap_or_else(|e| panic!("{s}: {e}"));
-            assert!(matches!(&f.terms[0], Term::Field(c, _) if *c == col), "{s}");
+            assert_eq!(one(s), want, "{s}");
         }
     }
 
     #[test]
+    fn amounts_parse_to_minor_units_up_to_the_bound() {
+        let money = |s: &str| match one(s) {
+            Term::Field(Col::InvTotal, Cond::Cmp(_, Value::Money(m))) => m,
+            t => panic!("{s}: {t:?}"),
+        };
+        assert_eq!(money("total>=10.50"), 1050);
+        assert_eq!(money("total>.5"), 50);
+        assert_eq!(money("total=$1,234.56"), 123_456);
+        assert_eq!(money("total<100,000,000,000.00"), crate::domain::bounds::MAX_AMOUNT_MINOR);
+        assert!(inv("total<100000000000.01").unwrap_err().contains("too large"));
+        assert!(inv("total<92233720368547758.07").unwrap_err().contains("too large"), "i64::MAX minor units");
+        assert!(inv("total<99999999999999999999999").unwrap_err().contains("too large"));
+        assert!(inv("total>10.505").is_err(), "a cent has two digits");
+        let yen = parse("total>=1,000", Tab::Invoices, Currency::JPY).unwrap();
+        assert_eq!(yen.terms, [Term::Field(Col::InvTotal, Cond::Cmp(Op::Ge, Value::Money(1000)))]);
+    }
+
+    #[test]
+    fn months_quarters_and_years_are_their_first_and_last_days() {
+        let within = |s: &str| match one(s) {
+            Term::Field(_, Cond::Within(lo, hi)) => (lo, hi),
+            t => panic!("{s}: {t:?}"),
+        };
+        assert_eq!(within("period:2024-02"), (d("2024-02-01"), d("2024-02-29")), "leap year");
+        assert_eq!(within("period:2100-02"), (d("2100-02-01"), d("2100-02-28")), "2100 is no leap year");
+        assert_eq!(within("period:2000-02"), (d("2000-02-01"), d("2000-02-29")), "2000 is one");
+        assert_eq!(within("period:2025-Q1"), (d("2025-01-01"), d("2025-03-31")));
+        assert_eq!(within("period:2025-q2"), (d("2025-04-01"), d("2025-06-30")));
+        assert_eq!(within("period:2025-Q3"), (d("2025-07-01"), d("2025-09-30")));
+        assert_eq!(within("period:2025-Q4"), (d("2025-10-01"), d("2025-12-31")));
+        assert_eq!(within("date:1900"), (d("1900-01-01"), d("1900-12-31")));
+        assert_eq!(within("due:2199-12-31"), (d("2199-12-31"), d("2199-12-31")));
+        assert!(inv("due:2200-01-01").unwrap_err().contains("dates must fall between"));
+    }
+
+    #[test]
     fn ranges_compare_at_the_right_end() {
-        let f = inv("due<2026-Q1 due>2026-Q1 date<=2026-03").unwrap();
+        let f = inv("due<2026-Q1 due>2026-Q1 date<=2026-03 date>=2026-Q2").unwrap();
         assert_eq!(f.terms[0], Term::Field(Col::InvDue, Cond::Cmp(Op::Lt, Value::Date(d("2026-01-01")))));
         assert_eq!(f.terms[1], Term::Field(Col::InvDue, Cond::Cmp(Op::Gt, Value::Date(d("2026-03-31")))));
         assert_eq!(f.terms[2], Term::Field(Col::InvDate, Cond::Cmp(Op::Le, Value::Date(d("2026-03-31")))));
+        assert_eq!(f.terms[3], Term::Field(Col::InvDate, Cond::Cmp(Op::Ge, Value::Date(d("2026-04-01")))));
     }
 
     #[test]
@@ -362,12 +405,49 @@ mod tests {
 
     #[test]
     fn other_tabs_have_their_fields() {
-        let f = parse("amount>=5 ref:WIRE status:failed", Tab::Payments, Currency::USD).unwrap();
-        assert_eq!(f.terms.len(), 3);
-        assert!(parse("email:acme.com", Tab::Contacts, Currency::USD).is_ok());
-        assert!(parse("size>1000 type:contract", Tab::Documents, Currency::USD).is_ok());
-        assert!(parse("who:maria when:2026-03", Tab::Activity, Currency::USD).is_ok());
-        assert!(parse("status:active value>100 terms<=30", Tab::Contracts, Currency::USD).is_ok());
+        use Cond::*;
+        let terms = |s: &str, tab: Tab| parse(s, tab, Currency::USD).unwrap_or_else(|e| panic!("{s}: {e}")).terms;
+        assert_eq!(
+            terms("amount>=5 ref:WIRE status:failed refunded<0.01", Tab::Payments),
+            [
+                Term::Field(Col::PayAmount, Cmp(Op::Ge, Value::Money(500))),
+                Term::Field(Col::PayReference, Contains("wire".into())),
+                Term::Field(Col::PayStatus, Status(vec![StatusWord::Failed])),
+                Term::Field(Col::PayRefunded, Cmp(Op::Lt, Value::Money(1))),
+            ]
+        );
+        assert_eq!(terms("email:Acme.com", Tab::Contacts), [Term::Field(Col::CtEmail, Contains("acme.com".into()))]);
+        assert_eq!(
+            terms("size>1000 type:contract", Tab::Documents),
+            [
+                Term::Field(Col::DocSize, Cmp(Op::Gt, Value::Int(1000))),
+                Term::Field(Col::DocKind, Contains("contract".into()))
+            ]
+        );
+        assert_eq!(
+            terms("who:maria when:2026-03", Tab::Activity),
+            [
+                Term::Field(Col::ActWho, Contains("maria".into())),
+                Term::Field(Col::ActWhen, Within(d("2026-03-01"), d("2026-03-31")))
+            ]
+        );
+        assert_eq!(
+            terms("status:active value>100 terms<=30", Tab::Contracts),
+            [
+                Term::Field(Col::ConStatus, Status(vec![StatusWord::Active])),
+                Term::Field(Col::ConValue, Cmp(Op::Gt, Value::Money(10_000))),
+                Term::Field(Col::ConTerms, Cmp(Op::Le, Value::Int(30))),
+            ]
+        );
+        assert_eq!(
+            terms("size<=9223372036854775807", Tab::Documents),
+            [Term::Field(Col::DocSize, Cmp(Op::Le, Value::Int(i64::MAX)))]
+        );
+        assert!(
+            parse("size<=9223372036854775808", Tab::Documents, Currency::USD)
+                .unwrap_err()
+                .contains("not a whole number")
+        );
         assert!(parse("total>5", Tab::Payments, Currency::USD).is_err());
     }
 

@@ -24,7 +24,9 @@ pub fn render(app: &App, w: u16, h: u16) -> String {
 
 /// Presses keys written as in the footer: "j", "Enter", "Esc", "Tab",
 /// "S-Tab", "C-s", "Space"; longer text is typed character by character
-/// when prefixed with "type:".
+/// when prefixed with "type:". A name this table does not know ("Enterr",
+/// "PgDn") panics naming it: a typo must fail the test, not type its first
+/// letter.
 pub fn press(app: &mut App, keys: &[&str]) {
     for k in keys {
         if let Some(text) = k.strip_prefix("type:") {
@@ -41,13 +43,30 @@ pub fn press(app: &mut App, keys: &[&str]) {
             "Down" => (KeyCode::Down, KeyModifiers::NONE),
             "Up" => (KeyCode::Up, KeyModifiers::NONE),
             "Right" => (KeyCode::Right, KeyModifiers::NONE),
+            "Left" => (KeyCode::Left, KeyModifiers::NONE),
+            "Home" => (KeyCode::Home, KeyModifiers::NONE),
             "End" => (KeyCode::End, KeyModifiers::NONE),
+            "PageDown" => (KeyCode::PageDown, KeyModifiers::NONE),
+            "PageUp" => (KeyCode::PageUp, KeyModifiers::NONE),
             "Space" => (KeyCode::Char(' '), KeyModifiers::NONE),
             "Backspace" => (KeyCode::Backspace, KeyModifiers::NONE),
             "C-s" => (KeyCode::Char('s'), KeyModifiers::CONTROL),
             "C-u" => (KeyCode::Char('u'), KeyModifiers::CONTROL),
-            s => (KeyCode::Char(s.chars().next().unwrap()), KeyModifiers::NONE),
+            "C-c" => (KeyCode::Char('c'), KeyModifiers::CONTROL),
+            s => match single_char(s) {
+                Some(c) => (KeyCode::Char(c), KeyModifiers::NONE),
+                None => panic!(
+                    "press: unknown key name {s:?} (one character, a name in tests/support/keys.rs, \
+                     or \"type:\" before text)"
+                ),
+            },
         };
         app.handle_key(KeyEvent::new(code, mods));
     }
+}
+
+/// The character of a one-character key name ("j", "?", "é").
+fn single_char(name: &str) -> Option<char> {
+    let mut chars = name.chars();
+    chars.next().filter(|_| chars.next().is_none())
 }

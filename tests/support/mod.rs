@@ -12,6 +12,11 @@ use std::time::{Duration, Instant};
 
 pub const TODAY: &str = "2026-03-01";
 
+/// How long a wait on the screen or the process may take before the test
+/// gives up: a guard against hanging, never a measure of speed (a loaded
+/// 2-core machine running the whole suite is slow, not broken).
+pub const PATIENCE: Duration = Duration::from_secs(30);
+
 pub fn bin() -> &'static str {
     env!("CARGO_BIN_EXE_ardesk")
 }
@@ -99,9 +104,9 @@ impl Tui {
     }
 
     /// Waits until the screen satisfies `pred`; panics with the screen if
-    /// it does not within ten seconds.
+    /// it does not within `PATIENCE`.
     pub fn wait(&self, what: &str, pred: impl Fn(&str) -> bool) -> String {
-        let deadline = Instant::now() + Duration::from_secs(10);
+        let deadline = Instant::now() + PATIENCE;
         loop {
             let s = self.screen();
             if pred(&s) {
@@ -137,7 +142,7 @@ impl Tui {
     /// Waits until everything the process wrote contains `needle` (the
     /// reader thread may lag behind the exit); returns it all.
     pub fn wait_raw(&self, needle: &str) -> String {
-        let deadline = Instant::now() + Duration::from_secs(10);
+        let deadline = Instant::now() + PATIENCE;
         loop {
             let raw = String::from_utf8_lossy(&self.raw.lock().unwrap()).into_owned();
             if raw.contains(needle) || Instant::now() > deadline {
@@ -167,7 +172,7 @@ impl Tui {
 
     /// Waits for the process to end and returns its exit code.
     pub fn wait_exit(&mut self) -> u32 {
-        let deadline = Instant::now() + Duration::from_secs(10);
+        let deadline = Instant::now() + PATIENCE;
         loop {
             if let Some(status) = self.child.try_wait().unwrap() {
                 return status.exit_code();
