@@ -162,12 +162,13 @@ impl App {
 
     /// Hands a slow read to the worker, or runs it here without one.
     fn ask(&mut self, job: worker::Job) {
-        match &mut self.worker {
+        let back = match &mut self.worker {
             Some(w) => w.ask(job),
-            None => {
-                let done = worker::run(&self.store, &job);
-                self.apply_totals(done);
-            }
+            None => Some(job),
+        };
+        if let Some(job) = back {
+            let done = worker::run(&self.store, &job);
+            self.apply_totals(done);
         }
     }
 

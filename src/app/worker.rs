@@ -11,6 +11,7 @@ use crate::store::{OpenMode, Store};
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::mpsc::{Receiver, Sender, channel};
+use std::sync::{Arc, Mutex};
 
 #[derive(Debug, Clone)]
 pub enum Kind {
@@ -77,23 +78,30 @@ pub struct Worker {
     jobs: Option<Sender<Job>>,
     done: Receiver<Done>,
     thread: Option<std::thread::JoinHandle<()>>,
-    interrupt: crate::store::Interrupt,
+    /// The thread's connection, once it has opened it.
+    interrupt: Arc<Mutex<Option<crate::store::Interrupt>>>,
     /// (tab, is a count) of the jobs not yet answered; a newer job of the
     /// same key replaces an older one, so one answer settles the key.
     waiting: std::collections::HashSet<(Tab, bool)>,
 }
 
 impl Worker {
-    /// Starts the worker on its own connection to `path`; `None` when it
-    /// cannot open one (then the app runs jobs in line).
+    /// Starts the worker. It opens its own connection to `path` on its own
+    /// thread, off the way to the first frame; if it cannot, it ends, and
+    /// `ask` hands its jobs back to be run in line.
     pub fn start(path: &Path) -> Option<Worker> {
-        let store = Store::open(path, OpenMode::MustExist).ok()?;
-        let interrupt = store.interrupt_handle();
+        let path = path.to_path_buf();
         let (jobs, inbox) = channel::<Job>();
         let (outbox, done) = channel::<Done>();
+        let interrupt: Arc<Mutex<Option<crate::store::Interrupt>>> = Arc::default();
+        let handle = interrupt.clone();
         let thread = std::thread::Builder::new()
             .name("ardesk-reads".into())
             .spawn(move || {
+                let Ok(store) = Store::open(&path, OpenMode::MustExist) else { return };
+                if let Ok(mut h) = handle.lock() {
+                    *h = Some(store.interrupt_handle());
+                }
                 while let Ok(first) = inbox.recv() {
                     let key = |j: &Job| (j.tab, matches!(j.kind, Kind::Totals));
                     let mut latest: HashMap<(Tab, bool), Job> = HashMap::from([(key(&first), first)]);
@@ -111,10 +119,17 @@ impl Worker {
         Some(Worker { jobs: Some(jobs), done, thread: Some(thread), interrupt, waiting: Default::default() })
     }
 
-    pub fn ask(&mut self, job: Job) {
+    /// Sends a job to the thread; gives it back when the thread has ended
+    /// (it could not open the database), to be run in line.
+    pub fn ask(&mut self, job: Job) -> Option<Job> {
         let key = (job.tab, matches!(job.kind, Kind::Totals));
-        if self.jobs.as_ref().is_some_and(|j| j.send(job).is_ok()) {
-            self.waiting.insert(key);
+        let Some(jobs) = self.jobs.as_ref() else { return Some(job) };
+        match jobs.send(job) {
+            Ok(()) => {
+                self.waiting.insert(key);
+                None
+            }
+            Err(std::sync::mpsc::SendError(job)) => Some(job),
         }
     }
 
@@ -141,7 +156,11 @@ impl Worker {
 impl Drop for Worker {
     fn drop(&mut self) {
         self.jobs = None;
-        self.interrupt.interrupt();
+        if let Ok(h) = self.interrupt.lock()
+            && let Some(i) = h.as_ref()
+        {
+            i.interrupt();
+        }
         if let Some(t) = self.thread.take() {
             let _ = t.join();
         }

@@ -108,7 +108,14 @@ pub(crate) fn inspect(conn: &Connection, path: &Path) -> Result<Found> {
     if version == 0 {
         return Ok(Found { version, read_only: None, can_set_aside: false });
     }
-    let live = schema::live(conn).map_err(|_| StoreError::Corrupt { path: path.to_path_buf() })?;
+    let corrupt = |_| StoreError::Corrupt { path: path.to_path_buf() };
+    if schema::matches(conn, version).map_err(corrupt)? {
+        return match version < SCHEMA_VERSION {
+            true => below_the_bounds(conn, version),
+            false => Ok(Found { version, read_only: None, can_set_aside: false }),
+        };
+    }
+    let live = schema::live(conn).map_err(corrupt)?;
     let missing: Vec<&str> = schema::CORE_TABLES.iter().copied().filter(|t| !live.contains_key(*t)).collect();
     if !missing.is_empty() {
         return Err(StoreError::Damaged {
@@ -119,12 +126,16 @@ pub(crate) fn inspect(conn: &Connection, path: &Path) -> Result<Found> {
             ),
         });
     }
-    if !schema::matches(&live, version) {
-        let diff = schema::differences(conn, &live, schema::expected(version)?);
-        if !diff.is_empty() {
-            return Ok(Found { version, read_only: Some(drifted(&diff)), can_set_aside: false });
-        }
+    let diff = schema::differences(conn, &live, schema::expected(version)?);
+    if !diff.is_empty() {
+        return Ok(Found { version, read_only: Some(drifted(&diff)), can_set_aside: false });
     }
+    // The same objects, the same SQL but for white space: as written.
+    below_the_bounds(conn, version)
+}
+
+/// An older database's rows, against the bounds its upgrade will enforce.
+fn below_the_bounds(conn: &Connection, version: i64) -> Result<Found> {
     if version < SCHEMA_VERSION {
         let rows = set_aside::find(conn)?;
         if !rows.is_empty() {
