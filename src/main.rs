@@ -76,8 +76,10 @@ fn run() -> Result<ExitCode> {
                 let id = app.store.resolve_customer(spec)?;
                 app.open_customer(id);
             }
-            ardesk::tui::run(&mut app)?;
-            Ok(ExitCode::SUCCESS)
+            Ok(match ardesk::tui::run(&mut app)? {
+                ardesk::tui::Ended::Quit => ExitCode::SUCCESS,
+                ardesk::tui::Ended::HungUp => ExitCode::from(129),
+            })
         }
     }
 }

@@ -58,7 +58,18 @@ pub fn check_terminal() -> Result<()> {
     Ok(())
 }
 
-pub fn run(app: &mut App) -> Result<()> {
+/// How the TUI ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ended {
+    /// Quit, or ended by a signal, with the terminal restored.
+    Quit,
+    /// Its terminal went away (a dropped SSH connection, a closed window):
+    /// nothing can be shown or restored, so it ends quietly (status 129,
+    /// as after SIGHUP).
+    HungUp,
+}
+
+pub fn run(app: &mut App) -> Result<Ended> {
     // SIGTERM (kill), SIGHUP (the SSH connection dropped), SIGQUIT and
     // SIGINT (`kill -INT`; Ctrl-C is a key in raw mode) end the loop like
     // `q` does, so the terminal is restored on the way out.
@@ -72,9 +83,17 @@ pub fn run(app: &mut App) -> Result<()> {
     let done = Arc::new(AtomicBool::new(false));
     watchdog(stop.clone(), done.clone());
     let result = event_loop(&mut terminal, app, &stop);
-    ratatui::restore();
+    // ratatui::restore prints with eprintln!, which panics on a terminal
+    // that has gone away (EIO), and a panic there aborted the process.
+    let restored = ratatui::try_restore();
     done.store(true, Ordering::SeqCst);
-    result
+    if terminal_hung_up() {
+        return Ok(Ended::HungUp);
+    }
+    if let Err(e) = restored {
+        crate::commands::out::say(&format!("could not restore the terminal: {e}"));
+    }
+    result.map(|()| Ended::Quit)
 }
 
 /// How long the loop gets to end by itself once it should.

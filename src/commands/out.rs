@@ -4,7 +4,6 @@
 //! screen does (`domain::text::clean_lines`), so a message that quotes a
 //! file name, a cell or an id cannot drive the terminal, whoever wrote it.
 //! Data to a file or a pipe goes out exactly as stored.
-#![allow(clippy::print_stderr)]
 
 use crate::domain::text::clean_lines;
 use std::io::{self, Write};
@@ -12,14 +11,16 @@ use std::io::{self, Write};
 /// Prints `ardesk: MESSAGE` on standard error, cleaned. A message of
 /// several lines keeps its line breaks; nothing else acts on the terminal.
 pub fn say(message: &str) {
-    eprintln!("ardesk: {}", clean_lines(message));
+    // Never eprintln!: it panics when standard error is gone (a terminal
+    // that hung up), and there is nothing left to tell then.
+    let _ = writeln!(io::stderr(), "ardesk: {}", clean_lines(message));
 }
 
 /// The error that ended a command, with its causes, through `say`.
 pub fn report(e: &color_eyre::eyre::Report) {
     say(&e.to_string());
     for cause in e.chain().skip(1) {
-        eprintln!("  caused by: {}", clean_lines(&cause.to_string()));
+        let _ = writeln!(io::stderr(), "  caused by: {}", clean_lines(&cause.to_string()));
     }
 }
 
@@ -28,7 +29,7 @@ pub fn report(e: &color_eyre::eyre::Report) {
 pub fn usage(e: &clap::Error) -> std::process::ExitCode {
     let text = e.render().to_string();
     if e.use_stderr() {
-        eprint!("{}", clean_lines(&text));
+        let _ = write!(io::stderr(), "{}", clean_lines(&text));
     } else {
         let _ = io::stdout().write_all(clean_lines(&text).as_bytes());
     }
