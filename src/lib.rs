@@ -13,3 +13,4 @@ pub mod import;
 pub mod store;
 pub mod tui;
 pub mod ui;
+pub mod view;

@@ -73,7 +73,7 @@ fn run() -> Result<ExitCode> {
             let mut app = ardesk::app::App::new(*store, today, size)?;
             app.start_worker();
             if let Some(spec) = &cli.customer {
-                let id = app.store.resolve_customer(spec)?;
+                let id = app.store().resolve_customer(spec)?;
                 app.open_customer(id);
             }
             Ok(match ardesk::tui::run(&mut app)? {

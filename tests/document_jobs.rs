@@ -203,7 +203,7 @@ fn a_download_shows_its_progress_and_esc_leaves_no_file() {
     let bytes: Vec<u8> = (0..96u32 << 20).map(|i| (i.wrapping_mul(2654435761) >> 13) as u8).collect();
     std::fs::write(&src, &bytes).unwrap();
     let mut app = app_on_documents(dir.path());
-    app.store.upload_document(1, &src, "scan.bin", DocumentKind::Other, None).unwrap();
+    app.store_mut().upload_document(1, &src, "scan.bin", DocumentKind::Other, None).unwrap();
     app.reload();
     let out = dir.path().join("out");
     std::fs::create_dir(&out).unwrap();
@@ -251,7 +251,7 @@ fn deleting_from_an_older_database_says_how_to_reclaim_the_space() {
             let c = rusqlite::Connection::open(sub.join("t.db")).unwrap();
             c.execute_batch("PRAGMA auto_vacuum = NONE; VACUUM;").unwrap();
         }
-        app.store.upload_document(1, &src, "scan.bin", DocumentKind::Other, None).unwrap();
+        app.store_mut().upload_document(1, &src, "scan.bin", DocumentKind::Other, None).unwrap();
         app.reload();
         press(&mut app, &["D"]);
         assert!(render(&app, 120, 40).contains("Delete document scan.bin?"));

@@ -43,7 +43,7 @@ fn create_invoice_refuses_bad_fields_then_saves() {
     let s = render(&app, 100, 40);
     assert!(s.contains("Created invoice INV-000100 for $1,234.50"), "{s}");
     assert_eq!(invoice_count(&app), before + 1);
-    let rows = app.store.window::<InvoiceRow>(1, Sort::default_for(Tab::Invoices), &Seek::First, 50).unwrap();
+    let rows = app.store().window::<InvoiceRow>(1, Sort::default_for(Tab::Invoices), &Seek::First, 50).unwrap();
     let inv = rows.iter().find(|r| r.row.number == "INV-000100").unwrap();
     assert_eq!((inv.row.total.minor, inv.row.due_date), (123_450, d("2026-03-22")));
 }
@@ -91,10 +91,10 @@ fn contact_validation_and_save() {
             "C-s",
         ],
     );
-    let rows = app.store.window::<ContactRow>(1, Sort::default_for(Tab::Contacts), &Seek::First, 10).unwrap();
+    let rows = app.store().window::<ContactRow>(1, Sort::default_for(Tab::Contacts), &Seek::First, 10).unwrap();
     let q = rows.iter().find(|r| r.row.name == "Quinn Avery").expect("saved");
     assert_eq!(q.row.email, "bob@example.com");
-    let log = app.store.window::<ActivityRow>(1, Sort::default_for(Tab::Activity), &Seek::First, 1).unwrap();
+    let log = app.store().window::<ActivityRow>(1, Sort::default_for(Tab::Activity), &Seek::First, 1).unwrap();
     assert!(log[0].row.summary.contains("added contact Quinn Avery"));
 }
 

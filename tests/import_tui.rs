@@ -20,12 +20,12 @@ fn import_previews_then_writes_on_yes() {
     assert!(screen.contains("Import these files?"), "{screen}");
     assert!(screen.contains("Nothing has been written yet."), "{screen}");
     assert!(screen.contains("contacts_all_properties_en.csv:5 skipped"), "the skipped row and why:\n{screen}");
-    assert!(app.store.customer_list(d("2026-03-01")).unwrap().is_empty(), "the preview wrote nothing");
+    assert!(app.store().customer_list(d("2026-03-01")).unwrap().is_empty(), "the preview wrote nothing");
 
     press(&mut app, &["y"]);
     let screen = render(&app, 120, 40);
     assert!(screen.contains("Imported 2 file(s): 4 customers and 4 contacts created"), "{screen}");
-    let list = app.store.customer_list(d("2026-03-01")).unwrap();
+    let list = app.store().customer_list(d("2026-03-01")).unwrap();
     let names: Vec<&str> = list.iter().map(|c| c.name.as_str()).collect();
     assert_eq!(names, ["Acme Corp", "Globex", "initech.example.test", "Umbrella KK"]);
     assert!(screen.contains("HubSpot"), "the source column:\n{screen}");
@@ -68,7 +68,7 @@ fn on_a_database_file_the_import_runs_beside_the_screen() {
     assert!(screen.contains("Esc cancel"), "{screen}");
     let screen = tick_until(&mut app, "the preview", |s| s.contains("Import these files?"));
     assert!(screen.contains("Nothing has been written yet."), "{screen}");
-    assert!(app.store.customer_list(d("2026-03-01")).unwrap().is_empty(), "the preview wrote nothing");
+    assert!(app.store().customer_list(d("2026-03-01")).unwrap().is_empty(), "the preview wrote nothing");
 
     press(&mut app, &["y"]);
     let screen = tick_until(&mut app, "the import", |s| s.contains("Imported 2 file(s)"));
@@ -76,7 +76,7 @@ fn on_a_database_file_the_import_runs_beside_the_screen() {
     assert!(screen.contains("Acme Corp"), "the list is reloaded:\n{screen}");
     assert!(app.import.is_none());
     // The import's own connection wrote as this app's user: the audit says who.
-    let who = app.store.who().to_string();
+    let who = app.store().who().to_string();
     let c = rusqlite::Connection::open(&db).unwrap();
     let by: Vec<String> = c
         .prepare("SELECT who FROM audit_log WHERE summary LIKE 'imported from HubSpot%'")

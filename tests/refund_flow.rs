@@ -18,12 +18,12 @@ fn app(w: u16, h: u16) -> App {
 }
 
 fn wire(app: &App) -> PaymentRow {
-    let rows = app.store.window::<PaymentRow>(1, Sort::default_for(Tab::Payments), &Seek::First, 10).unwrap();
+    let rows = app.store().window::<PaymentRow>(1, Sort::default_for(Tab::Payments), &Seek::First, 10).unwrap();
     rows.into_iter().map(|k| k.row).find(|p| p.reference == "WIRE-7781").unwrap()
 }
 
 fn invoice(app: &App, number: &str) -> InvoiceRow {
-    let rows = app.store.window::<InvoiceRow>(1, Sort::default_for(Tab::Invoices), &Seek::First, 50).unwrap();
+    let rows = app.store().window::<InvoiceRow>(1, Sort::default_for(Tab::Invoices), &Seek::First, 50).unwrap();
     rows.into_iter().map(|k| k.row).find(|i| i.number == number).unwrap()
 }
 
@@ -74,7 +74,7 @@ fn a_refund_that_reopens_invoices_asks_first_and_lists_them() {
     assert_eq!(invoice(&app, "INV-000001").status, InvoiceStatus::Open, "paid → open");
     assert_eq!(invoice(&app, "INV-000002").applied_minor, 0);
     insta::assert_snapshot!("refund_done_payments_tab", render(&app, 100, 40));
-    assert_eq!(app.store.check(d("2026-03-01")).unwrap(), Vec::<String>::new());
+    assert_eq!(app.store().check(d("2026-03-01")).unwrap(), Vec::<String>::new());
     // The Activity tab tells what happened.
     press(&mut app, &["6"]);
     let s = render(&app, 100, 40);

@@ -168,7 +168,10 @@ fn no_panic_at_any_size_in_every_form() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("scan.pdf");
     std::fs::write(&file, b"%PDF-1.4 scan").unwrap();
-    download.store.upload_document(1, &file, "scan.pdf", ardesk::domain::status::DocumentKind::Contract, None).unwrap();
+    download
+        .store_mut()
+        .upload_document(1, &file, "scan.pdf", ardesk::domain::status::DocumentKind::Contract, None)
+        .unwrap();
     download.reload();
     press(&mut download, &["Enter", "5", "d"]);
     sweep(State { name: "download", app: download, at_80x24: &["scan.pdf", "Ctrl-S save"] });

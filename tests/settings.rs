@@ -118,9 +118,9 @@ fn the_settings_form_saves_and_links_follow() {
     press(&mut app, &["Tab", "Tab", "Tab", "Tab", "type:12ab", "C-s"]);
     let screen = render(&app, 110, 40);
     assert!(screen.contains("is not a HubSpot portal id"), "{screen}");
-    assert_eq!(app.store.organization().unwrap().hubspot_portal_id, None, "nothing written");
+    assert_eq!(app.store().organization().unwrap().hubspot_portal_id, None, "nothing written");
     press(&mut app, &["C-u", "type:1234567", "C-s"]);
-    assert_eq!(app.store.organization().unwrap().hubspot_portal_id.as_deref(), Some("1234567"));
+    assert_eq!(app.store().organization().unwrap().hubspot_portal_id.as_deref(), Some("1234567"));
     assert_eq!(app.org.hubspot_portal_id.as_deref(), Some("1234567"), "the app holds the saved settings");
 
     app.open_customer(hubspot);
@@ -133,7 +133,7 @@ fn the_settings_form_saves_and_links_follow() {
 #[test]
 fn n_creates_a_customer_and_opens_it() {
     let mut app = app(fixture());
-    let before = app.store.customer_list(d("2026-03-01")).unwrap().len();
+    let before = app.store().customer_list(d("2026-03-01")).unwrap().len();
     press(&mut app, &["n"]);
     let screen = render(&app, 110, 40);
     assert!(screen.contains("New customer"), "{screen}");
@@ -142,13 +142,13 @@ fn n_creates_a_customer_and_opens_it() {
     let screen = render(&app, 110, 40);
     assert!(screen.contains("Name is required"), "{screen}");
     assert!(screen.contains("is not an email address"), "{screen}");
-    assert_eq!(app.store.customer_list(d("2026-03-01")).unwrap().len(), before);
+    assert_eq!(app.store().customer_list(d("2026-03-01")).unwrap().len(), before);
     press(&mut app, &["S-Tab", "S-Tab", "type:Zephyr Logistics", "Tab", "type:Zephyr Logistics GmbH", "Tab"]);
     press(&mut app, &["C-u", "type:ap@zephyr.example", "Tab", "C-u", "type:EUR", "C-s"]);
     let page = app.page().expect("the new customer's page is open");
     assert_eq!(page.customer.name, "Zephyr Logistics");
     assert_eq!((page.customer.currency, page.customer.import_source), (Currency::EUR, None));
-    assert_eq!(app.store.customer_list(d("2026-03-01")).unwrap().len(), before + 1);
+    assert_eq!(app.store().customer_list(d("2026-03-01")).unwrap().len(), before + 1);
     let screen = render(&app, 110, 40);
     assert!(screen.contains("Zephyr Logistics GmbH"), "{screen}");
 }
@@ -274,9 +274,9 @@ fn the_settings_dialog_edits_the_document_size_limit() {
     press(&mut app, &["S-Tab", "C-u", "type:0", "C-s"]);
     let screen = render(&app, 110, 40);
     assert!(screen.contains("0 would refuse every document"), "{screen}");
-    assert_eq!(app.store.max_document_size().unwrap(), 2 << 30, "nothing written");
+    assert_eq!(app.store().max_document_size().unwrap(), 2 << 30, "nothing written");
     press(&mut app, &["C-u", "type:750MiB", "C-s"]);
-    assert_eq!(app.store.max_document_size().unwrap(), 750 << 20);
+    assert_eq!(app.store().max_document_size().unwrap(), 750 << 20);
     assert!(app.dialogs.is_empty(), "the form closed");
     press(&mut app, &["O"]);
     assert!(render(&app, 110, 40).contains("750 MiB"));

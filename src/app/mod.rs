@@ -25,7 +25,7 @@ pub mod worker;
 use crate::domain::columns::Tab;
 use crate::domain::model::Organization;
 use crate::store::Store;
-use crate::ui::layout;
+use crate::view::layout;
 use crate::with_table;
 use action::Action;
 use chrono::NaiveDate;
@@ -48,7 +48,9 @@ pub struct App {
     /// they are counted in line). First, so that it is dropped first: its
     /// connection must close before `store`'s (see `Worker`'s `Drop`).
     worker: Option<worker::Worker>,
-    pub store: Store,
+    /// The app's connection: only the app reads and writes through it
+    /// (drawing asks the app, e.g. `read_only`).
+    store: Store,
     pub today: NaiveDate,
     pub org: Organization,
     pub screens: Vec<Screen>,
@@ -103,6 +105,20 @@ impl App {
             app.error("Opened read-only", &text);
         }
         Ok(app)
+    }
+
+    /// The store, for the command line and tests; drawing never needs it.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn store_mut(&mut self) -> &mut Store {
+        &mut self.store
+    }
+
+    /// Why nothing can be saved, when the database is open read-only.
+    pub fn read_only(&self) -> Option<&str> {
+        self.store.read_only()
     }
 
     /// Opens a customer's page on top of the list.
@@ -267,7 +283,7 @@ impl App {
             }
             Some(Screen::Customer(p)) => {
                 p.filter_input.iter_mut().for_each(form::unscroll);
-                let l = layout::customer_page(size, &crate::ui::cards::min_widths(&p.figures, show_credit));
+                let l = layout::customer_page(size, &crate::view::cards::min_widths(&p.figures, show_credit));
                 p.set_table_height(layout::body_rows(l.table));
             }
             None => {}

@@ -74,6 +74,19 @@ pub struct Metrics {
     pub aging: [Money; 5],
 }
 
+/// Everything the page shows above the tables.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CustomerFigures {
+    /// The cards, in the customer's currency.
+    pub metrics: Metrics,
+    /// Other currencies with invoices or payments, shown apart.
+    pub others: Vec<(Currency, MetricParts)>,
+    /// Rows per tab, in `Tab::ALL` order.
+    pub counts: [i64; 6],
+    /// The raw sums in the customer's currency.
+    pub own: MetricParts,
+}
+
 pub const AGING_LABELS: [&str; 5] = ["Current", "1–30", "31–60", "61–90", "90+"];
 
 impl Metrics {

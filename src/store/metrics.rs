@@ -6,23 +6,11 @@ use crate::domain::Currency;
 use crate::domain::bounds::weighted;
 use crate::domain::columns::Tab;
 use crate::domain::date::iso;
+pub use crate::domain::metrics::CustomerFigures;
 use crate::domain::metrics::{Conversations, MetricParts, Metrics, aging_bounds, collect_window_start};
 use crate::domain::model::Customer;
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
-
-/// Everything the page shows above the tables.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CustomerFigures {
-    /// The cards, in the customer's currency.
-    pub metrics: Metrics,
-    /// Other currencies with invoices or payments, shown apart.
-    pub others: Vec<(Currency, MetricParts)>,
-    /// Rows per tab, in `Tab::ALL` order.
-    pub counts: [i64; 6],
-    /// The raw sums in the customer's currency.
-    pub own: MetricParts,
-}
 
 pub(crate) type PartsByCurrency = BTreeMap<Currency, MetricParts>;
 

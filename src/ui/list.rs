@@ -1,11 +1,11 @@
 //! The customers list.
 
 use super::grid::{self, CellCtx, CellText, Column, Grid};
-use super::layout;
 use super::theme::Theme;
 use crate::app::App;
 use crate::app::customers::{CustomerCol, CustomersScreen};
 use crate::domain::model::CustomerListRow;
+use crate::view::layout;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -73,10 +73,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, s: &CustomersScreen, theme
         Span::styled(format!(" {} ", crate::domain::text::clean(&app.org.name)), theme.title),
         Span::styled(format!("· Customers ({})", s.all.len()), theme.subtitle),
         Span::styled(
-            app.store
-                .read_only()
-                .map(|why| format!("  read-only: {}", crate::domain::text::clean(why)))
-                .unwrap_or_default(),
+            app.read_only().map(|why| format!("  read-only: {}", crate::domain::text::clean(why))).unwrap_or_default(),
             theme.error,
         ),
     ]);

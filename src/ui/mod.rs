@@ -5,7 +5,6 @@ mod footer;
 mod form;
 mod grid;
 mod inert;
-pub mod layout;
 mod list;
 mod page;
 pub mod popup;

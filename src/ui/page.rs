@@ -3,7 +3,7 @@
 
 use super::grid::{self, CellCtx, Column, Grid};
 use super::theme::Theme;
-use super::{cards, layout, tabs};
+use super::{cards, tabs};
 use crate::app::App;
 use crate::app::customer::CustomerPage;
 use crate::app::table::DataTable;
@@ -12,6 +12,7 @@ use crate::domain::columns::Tab;
 use crate::domain::metrics::AGING_LABELS;
 use crate::domain::text::clean;
 use crate::domain::text::width;
+use crate::view::layout;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -19,8 +20,8 @@ use ratatui::widgets::Paragraph;
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, p: &CustomerPage, theme: &Theme) {
     let show_credit = app.org.show_credit_balance;
-    let l = layout::customer_page(area, &cards::min_widths(&p.figures, show_credit));
-    header(frame, l.header, p, app.store.read_only().is_some(), theme);
+    let l = layout::customer_page(area, &crate::view::cards::min_widths(&p.figures, show_credit));
+    header(frame, l.header, p, app.read_only().is_some(), theme);
     cards::draw(frame, &l.cards, &p.figures, show_credit, theme);
     if let Some(a) = l.aging {
         aging(frame, a, &p.figures.metrics.aging, theme);
