@@ -125,7 +125,7 @@ fn sweep(mut st: State) {
 #[test]
 fn no_panic_at_any_size_on_every_screen() {
     sweep(state("customers list", &[], &["▶ Acme Corp", "Customers (2)", "? help"]));
-    sweep(state("help", &["?"], &["Help — Esc closes"]));
+    sweep(state("help", &["?"], &["Help — Esc/q/? closes"]));
     sweep(state(
         "invoices tab",
         &["Enter"],
@@ -136,7 +136,7 @@ fn no_panic_at_any_size_on_every_screen() {
     sweep(state("contacts tab", &["Enter", "4"], &["▶ Jane Doe", "n new contact", "? help"]));
     sweep(state("documents tab", &["Enter", "5"], &["5 Documents (0)", "No documents yet.", "u upload", "? help"]));
     sweep(state("activity tab", &["Enter", "6"], &["6 Activity (0)", "No activity recorded yet.", "? help"]));
-    sweep(state("help on the customer page", &["Enter", "?"], &["next tab", "Help — Esc closes"]));
+    sweep(state("help on the customer page", &["Enter", "?"], &["next tab", "Help — Esc/q/? closes"]));
     let mut filtered = state(
         "a filtered tab",
         &["Enter", "/", "type:status:open", "Enter"],

@@ -68,3 +68,31 @@ pub enum Action {
     Pick,
     Close,
 }
+
+impl Action {
+    /// Whether the action changes the database (so a read-only database
+    /// refuses it up front, saying why, instead of opening a form whose
+    /// save would fail). Viewing, filtering, exporting and downloading do
+    /// not.
+    pub const fn writes(self) -> bool {
+        matches!(
+            self,
+            Action::EditCustomer
+                | Action::NewInvoice
+                | Action::NewContract
+                | Action::CancelSelected
+                | Action::ContractMenu
+                | Action::RecordPayment
+                | Action::RefundPayment
+                | Action::NewContact
+                | Action::EditContact
+                | Action::MakePrimary
+                | Action::DeleteContact
+                | Action::Upload
+                | Action::DeleteDocument
+                | Action::NewCustomer
+                | Action::Import
+                | Action::Settings
+        )
+    }
+}

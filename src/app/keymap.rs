@@ -1,5 +1,29 @@
-//! Keys are data: this one table drives dispatch, the footer and the help
-//! overlay, so they cannot drift apart.
+//! Keys are data: this one table drives dispatch, the footer, the help
+//! overlay and every label that names a key (`label`), so they cannot drift
+//! apart: a label is rendered from the keys bound, never written beside
+//! them, and remapping a key changes every place it is shown.
+//!
+//! Lookups fall from the most specific context to the least (`App::contexts`
+//! gives the order), so a key bound in a tab hides the same key bound on the
+//! page: `no_binding_hides_another` lists the few that do on purpose.
+//!
+//! Keys taken, per context (letters free on the customer page, for the
+//! actions the next issues bring — detail, apply, unapply, write-off,
+//! credit note, as-of, statement, pause, log a call, promise…: `b f h l t v
+//! w y z A B C F H J K L M N Q R T U V W X Y Z` and the digits past the tabs;
+//! a letter taken in one tab is free in the others):
+//!
+//! | context | keys |
+//! |---|---|
+//! | Global (every list) | ↑↓ j k, PgUp PgDn Ctrl-U Ctrl-D, Home End g G, ?, Esc q, Ctrl-C |
+//! | Customers list | Enter, /, s S, n, I, O; while searched: Esc |
+//! | Customer page, any tab | /, s > < S, E, e, o, i, c, Tab S-Tab, 1–6 |
+//! | Invoices | Space, a, x |
+//! | Contracts | m Enter |
+//! | Payments | p, r |
+//! | Contacts | n, Enter, P, D |
+//! | Documents | u, d, D |
+//! | Forms, confirmations, menus, messages, help, popups | their own, below |
 
 use super::action::Action;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -56,8 +80,6 @@ const fn ctrl(c: char) -> Key {
 pub struct Binding {
     pub ctx: Context,
     pub keys: &'static [Key],
-    /// How the keys are written in the footer and help.
-    pub label: &'static str,
     pub action: Action,
     /// What it does, in a few words.
     pub hint: &'static str,
@@ -65,15 +87,46 @@ pub struct Binding {
     pub footer: bool,
 }
 
-const fn b(
-    ctx: Context,
-    keys: &'static [Key],
-    label: &'static str,
-    action: Action,
-    hint: &'static str,
-    footer: bool,
-) -> Binding {
-    Binding { ctx, keys, label, action, hint, footer }
+const fn b(ctx: Context, keys: &'static [Key], action: Action, hint: &'static str, footer: bool) -> Binding {
+    Binding { ctx, keys, action, hint, footer }
+}
+
+/// How one key is written: "Enter", "Ctrl-S", "Space", "x".
+fn key_name(k: &Key) -> String {
+    let base = match k.code {
+        KeyCode::Char(' ') => "Space".to_string(),
+        KeyCode::Char(c) if k.mods.contains(KeyModifiers::CONTROL) => c.to_ascii_uppercase().to_string(),
+        KeyCode::Char(c) => c.to_string(),
+        KeyCode::Enter => "Enter".into(),
+        KeyCode::Esc => "Esc".into(),
+        KeyCode::Tab => "Tab".into(),
+        KeyCode::BackTab => "S-Tab".into(),
+        KeyCode::Up => "↑".into(),
+        KeyCode::Down => "↓".into(),
+        KeyCode::PageUp => "PgUp".into(),
+        KeyCode::PageDown => "PgDn".into(),
+        KeyCode::Home => "Home".into(),
+        KeyCode::End => "End".into(),
+        other => format!("{other:?}"),
+    };
+    if k.mods.contains(KeyModifiers::CONTROL) { format!("Ctrl-{base}") } else { base }
+}
+
+/// How a binding's keys are written: each key's name, joined by "/"; a
+/// run of consecutive digits as a range ("1–6").
+pub fn keys_label(keys: &[Key]) -> String {
+    let digits: Vec<u32> = keys
+        .iter()
+        .filter_map(|k| match k.code {
+            KeyCode::Char(c) if k.mods.is_empty() => c.to_digit(10),
+            _ => None,
+        })
+        .collect();
+    let run = digits.len() == keys.len() && digits.len() > 2 && digits.windows(2).all(|w| w[1] == w[0] + 1);
+    if let (true, Some(first), Some(last)) = (run, digits.first(), digits.last()) {
+        return format!("{first}–{last}");
+    }
+    keys.iter().map(key_name).collect::<Vec<_>>().join("/")
 }
 
 use Context::*;
@@ -81,80 +134,80 @@ use KeyCode::{BackTab, Down, End as EndKey, Enter, Esc, Home as HomeKey, PageDow
 
 pub static BINDINGS: &[Binding] = &[
     // Search field.
-    b(Input, &[code(Enter)], "Enter", Action::InputAccept, "apply", true),
-    b(Input, &[code(Esc)], "Esc", Action::InputCancel, "cancel", true),
+    b(Input, &[code(Enter)], Action::InputAccept, "apply", true),
+    b(Input, &[code(Esc)], Action::InputCancel, "cancel", true),
     // Forms.
-    b(Form, &[code(Tab)], "Tab", Action::FormNext, "next field", true),
-    b(Form, &[code(BackTab)], "S-Tab", Action::FormPrev, "previous field", false),
-    b(Form, &[code(Enter)], "Enter", Action::FormEnter, "next / save on last", false),
-    b(Form, &[ctrl('s')], "Ctrl-S", Action::FormSave, "save", true),
-    b(Form, &[code(Esc)], "Esc", Action::FormCancel, "cancel", true),
+    b(Form, &[code(Tab)], Action::FormNext, "next field", true),
+    b(Form, &[code(BackTab)], Action::FormPrev, "previous field", false),
+    b(Form, &[code(Enter)], Action::FormEnter, "next / save on last", false),
+    b(Form, &[ctrl('s')], Action::FormSave, "save", true),
+    b(Form, &[code(Esc)], Action::FormCancel, "cancel", true),
     // Confirmations and messages.
-    b(Confirm, &[k('y'), code(Enter)], "y/Enter", Action::Yes, "yes", true),
-    b(Confirm, &[k('n'), code(Esc)], "n/Esc", Action::No, "no", true),
-    b(Message, &[code(Enter), code(Esc), k('q')], "Enter/Esc", Action::Close, "close", true),
-    b(Message, &[k('r')], "r", Action::Yes, "reload (after a conflict)", false),
-    b(Importing, &[code(Esc)], "Esc", Action::Close, "cancel", true),
-    b(Transfer, &[code(Esc)], "Esc", Action::Close, "cancel", true),
+    b(Confirm, &[k('y'), code(Enter)], Action::Yes, "yes", true),
+    b(Confirm, &[k('n'), code(Esc)], Action::No, "no", true),
+    b(Message, &[code(Enter), code(Esc), k('q')], Action::Close, "close", true),
+    b(Message, &[k('r')], Action::Yes, "reload (after a conflict)", false),
+    b(Importing, &[code(Esc)], Action::Close, "cancel", true),
+    b(Transfer, &[code(Esc)], Action::Close, "cancel", true),
     // Menus.
-    b(Menu, &[code(Down), k('j')], "↑↓", Action::Down, "move", true),
-    b(Menu, &[code(Up), k('k')], "↑", Action::Up, "move up", false),
-    b(Menu, &[code(Enter)], "Enter", Action::Pick, "choose", true),
-    b(Menu, &[code(Esc), k('q')], "Esc", Action::Close, "close", true),
+    b(Menu, &[code(Down), k('j')], Action::Down, "move", true),
+    b(Menu, &[code(Up), k('k')], Action::Up, "move up", false),
+    b(Menu, &[code(Enter)], Action::Pick, "choose", true),
+    b(Menu, &[code(Esc), k('q')], Action::Close, "close", true),
     // Help overlay.
-    b(Help, &[code(Esc), k('q'), k('?')], "Esc", Action::Back, "close help", true),
-    b(Help, &[code(Down), k('j')], "↓/j", Action::Down, "scroll", false),
-    b(Help, &[code(Up), k('k')], "↑/k", Action::Up, "scroll", false),
+    b(Help, &[code(Esc), k('q'), k('?')], Action::Back, "close help", true),
+    b(Help, &[code(Down), k('j')], Action::Down, "scroll", false),
+    b(Help, &[code(Up), k('k')], Action::Up, "scroll", false),
     // Customers list.
-    b(Searched, &[code(Esc)], "Esc", Action::InputCancel, "clear search", true),
-    b(Customers, &[code(Enter)], "Enter", Action::Open, "open customer", true),
-    b(Customers, &[k('/')], "/", Action::Search, "search", true),
-    b(Customers, &[k('s')], "s", Action::SortNext, "sort", true),
-    b(Customers, &[k('n')], "n", Action::NewCustomer, "new customer", true),
-    b(Customers, &[k('I')], "I", Action::Import, "import files", true),
-    b(Customers, &[k('O')], "O", Action::Settings, "settings", true),
-    b(Customers, &[k('S')], "S", Action::SortReverse, "reverse sort", false),
+    b(Searched, &[code(Esc)], Action::InputCancel, "clear search", true),
+    b(Customers, &[code(Enter)], Action::Open, "open customer", true),
+    b(Customers, &[k('/')], Action::Search, "search", true),
+    b(Customers, &[k('s')], Action::SortNext, "sort", true),
+    b(Customers, &[k('n')], Action::NewCustomer, "new customer", true),
+    b(Customers, &[k('I')], Action::Import, "import files", true),
+    b(Customers, &[k('O')], Action::Settings, "settings", true),
+    b(Customers, &[k('S')], Action::SortReverse, "reverse sort", false),
     // Invoices tab.
-    b(Invoices, &[k(' ')], "Space", Action::ToggleSelect, "select", true),
-    b(Invoices, &[k('a')], "a", Action::SelectAll, "select all", true),
-    b(Invoices, &[k('x')], "x", Action::CancelSelected, "cancel selected", true),
+    b(Invoices, &[k(' ')], Action::ToggleSelect, "select", true),
+    b(Invoices, &[k('a')], Action::SelectAll, "select all", true),
+    b(Invoices, &[k('x')], Action::CancelSelected, "cancel selected", true),
     // Contracts tab.
-    b(Contracts, &[k('m'), code(Enter)], "m/Enter", Action::ContractMenu, "actions", true),
+    b(Contracts, &[k('m'), code(Enter)], Action::ContractMenu, "actions", true),
     // Payments tab.
-    b(Payments, &[k('p')], "p", Action::RecordPayment, "record payment", true),
-    b(Payments, &[k('r')], "r", Action::RefundPayment, "refund", true),
+    b(Payments, &[k('p')], Action::RecordPayment, "record payment", true),
+    b(Payments, &[k('r')], Action::RefundPayment, "refund", true),
     // Contacts tab.
-    b(Contacts, &[k('n')], "n", Action::NewContact, "new contact", true),
-    b(Contacts, &[code(Enter)], "Enter", Action::EditContact, "edit", true),
-    b(Contacts, &[k('P')], "P", Action::MakePrimary, "make primary", true),
-    b(Contacts, &[k('D')], "D", Action::DeleteContact, "delete", true),
+    b(Contacts, &[k('n')], Action::NewContact, "new contact", true),
+    b(Contacts, &[code(Enter)], Action::EditContact, "edit", true),
+    b(Contacts, &[k('P')], Action::MakePrimary, "make primary", true),
+    b(Contacts, &[k('D')], Action::DeleteContact, "delete", true),
     // Documents tab.
-    b(Documents, &[k('u')], "u", Action::Upload, "upload", true),
-    b(Documents, &[k('d')], "d", Action::Download, "download", true),
-    b(Documents, &[k('D')], "D", Action::DeleteDocument, "delete", true),
+    b(Documents, &[k('u')], Action::Upload, "upload", true),
+    b(Documents, &[k('d')], Action::Download, "download", true),
+    b(Documents, &[k('D')], Action::DeleteDocument, "delete", true),
     // Customer page, any tab.
-    b(Customer, &[k('/')], "/", Action::Filter, "filter", true),
-    b(Customer, &[k('s'), k('>')], "s/>", Action::SortNext, "sort", true),
-    b(Customer, &[k('<')], "<", Action::SortPrev, "sort by previous column", false),
-    b(Customer, &[k('S')], "S", Action::SortReverse, "reverse sort", false),
-    b(Customer, &[k('E')], "E", Action::Export, "export CSV", false),
-    b(Customer, &[k('e')], "e", Action::EditCustomer, "edit customer", true),
-    b(Customer, &[k('o')], "o", Action::OpenLink, "link in source (copies it)", false),
-    b(Customer, &[k('i')], "i", Action::NewInvoice, "create invoice", false),
-    b(Customer, &[k('c')], "c", Action::NewContract, "create contract", false),
-    b(Customer, &[code(Tab)], "Tab", Action::NextTab, "next tab", false),
-    b(Customer, &[code(BackTab)], "S-Tab", Action::PrevTab, "previous tab", false),
-    b(Customer, &[k('1'), k('2'), k('3'), k('4'), k('5'), k('6')], "1–6", Action::GoTab, "tab", false),
+    b(Customer, &[k('/')], Action::Filter, "filter", true),
+    b(Customer, &[k('s'), k('>')], Action::SortNext, "sort", true),
+    b(Customer, &[k('<')], Action::SortPrev, "sort by previous column", false),
+    b(Customer, &[k('S')], Action::SortReverse, "reverse sort", false),
+    b(Customer, &[k('E')], Action::Export, "export CSV", false),
+    b(Customer, &[k('e')], Action::EditCustomer, "edit customer", true),
+    b(Customer, &[k('o')], Action::OpenLink, "link in source (copies it)", false),
+    b(Customer, &[k('i')], Action::NewInvoice, "create invoice", false),
+    b(Customer, &[k('c')], Action::NewContract, "create contract", false),
+    b(Customer, &[code(Tab)], Action::NextTab, "next tab", false),
+    b(Customer, &[code(BackTab)], Action::PrevTab, "previous tab", false),
+    b(Customer, &[k('1'), k('2'), k('3'), k('4'), k('5'), k('6')], Action::GoTab, "tab", false),
     // Movement, shared by the lists.
-    b(Global, &[code(Down), k('j')], "↑↓/jk", Action::Down, "move", false),
-    b(Global, &[code(Up), k('k')], "↑/k", Action::Up, "move up", false),
-    b(Global, &[code(PageDown), ctrl('d')], "PgDn", Action::PageDown, "page down", false),
-    b(Global, &[code(PageUp), ctrl('u')], "PgUp", Action::PageUp, "page up", false),
-    b(Global, &[code(HomeKey), k('g')], "Home/g", Action::Home, "first row", false),
-    b(Global, &[code(EndKey), k('G')], "End/G", Action::End, "last row", false),
-    b(Global, &[k('?')], "?", Action::Help, "help", true),
-    b(Global, &[code(Esc), k('q')], "q", Action::Back, "back", true),
-    b(Global, &[ctrl('c')], "Ctrl-C", Action::Quit, "quit", false),
+    b(Global, &[code(Down), k('j')], Action::Down, "move", false),
+    b(Global, &[code(Up), k('k')], Action::Up, "move up", false),
+    b(Global, &[code(PageDown), ctrl('d')], Action::PageDown, "page down", false),
+    b(Global, &[code(PageUp), ctrl('u')], Action::PageUp, "page up", false),
+    b(Global, &[code(HomeKey), k('g')], Action::Home, "first row", false),
+    b(Global, &[code(EndKey), k('G')], Action::End, "last row", false),
+    b(Global, &[k('?')], Action::Help, "help", true),
+    b(Global, &[code(Esc), k('q')], Action::Back, "back", true),
+    b(Global, &[ctrl('c')], Action::Quit, "quit", false),
 ];
 
 /// The action bound to `key` in the first of `contexts` that binds it, and
@@ -172,24 +225,33 @@ pub fn lookup(contexts: &[Context], key: &KeyEvent) -> Option<(Action, Option<ch
     })
 }
 
-/// Footer hints: the footer keys of each context, most specific first.
-pub fn footer(contexts: &[Context]) -> Vec<(&'static str, &'static str)> {
-    contexts
-        .iter()
-        .flat_map(|ctx| BINDINGS.iter().filter(move |b| b.ctx == *ctx && b.footer))
-        .map(|b| (b.label, b.hint))
-        .collect()
+/// A key hint: the keys as written, what they do, and the action (so a
+/// hint is found by what it does, never by its text).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hint {
+    pub keys: String,
+    pub hint: &'static str,
+    pub action: Action,
 }
 
-/// How the key for `action` in `ctx` is written, for text that tells the
+fn hint(b: &Binding) -> Hint {
+    Hint { keys: keys_label(b.keys), hint: b.hint, action: b.action }
+}
+
+/// Footer hints: the footer keys of each context, most specific first.
+pub fn footer(contexts: &[Context]) -> Vec<Hint> {
+    contexts.iter().flat_map(|ctx| BINDINGS.iter().filter(move |b| b.ctx == *ctx && b.footer)).map(hint).collect()
+}
+
+/// How the keys for `action` in `ctx` are written, for text that tells the
 /// user which key to press: from the table, so it cannot drift.
-pub fn label(ctx: Context, action: Action) -> &'static str {
-    BINDINGS.iter().find(|b| b.ctx == ctx && b.action == action).map_or("?", |b| b.label)
+pub fn label(ctx: Context, action: Action) -> String {
+    BINDINGS.iter().find(|b| b.ctx == ctx && b.action == action).map_or_else(|| "?".into(), |b| keys_label(b.keys))
 }
 
 /// Every binding of the contexts, for the help overlay.
-pub fn help(contexts: &[Context]) -> Vec<(&'static str, &'static str)> {
-    contexts.iter().flat_map(|ctx| BINDINGS.iter().filter(move |b| b.ctx == *ctx)).map(|b| (b.label, b.hint)).collect()
+pub fn help(contexts: &[Context]) -> Vec<Hint> {
+    contexts.iter().flat_map(|ctx| BINDINGS.iter().filter(move |b| b.ctx == *ctx)).map(hint).collect()
 }
 
 #[cfg(test)]
@@ -216,11 +278,19 @@ mod tests {
     }
 
     #[test]
-    fn footer_comes_from_the_table() {
+    fn footer_and_labels_come_from_the_bindings() {
         let f = footer(&[Customers, Global]);
-        assert_eq!(f[0], ("Enter", "open customer"));
-        assert!(f.contains(&("?", "help")));
-        assert!(!footer(&[Input]).contains(&("?", "help")));
+        assert_eq!((f[0].keys.as_str(), f[0].hint), ("Enter", "open customer"));
+        assert!(f.iter().any(|h| h.action == Action::Help && h.keys == "?"));
+        assert!(!footer(&[Input]).iter().any(|h| h.action == Action::Help));
+        // Every key bound is named: Esc and q both close a message, and
+        // both go back.
+        assert_eq!(label(Message, Action::Close), "Enter/Esc/q");
+        assert_eq!(label(Global, Action::Back), "Esc/q");
+        assert_eq!(label(Customer, Action::GoTab), "1–6");
+        assert_eq!(label(Form, Action::FormSave), "Ctrl-S");
+        assert_eq!(label(Invoices, Action::ToggleSelect), "Space");
+        assert_eq!(label(Customer, Action::NewInvoice), "i");
     }
 
     #[test]
@@ -240,6 +310,46 @@ mod tests {
                 }
                 for k in a.keys {
                     assert!(!b.keys.contains(k), "{:?} bound twice in {:?}", k, a.ctx);
+                }
+            }
+        }
+    }
+
+    /// The context stacks `App::contexts` looks keys up in, most specific
+    /// first.
+    const STACKS: &[&[Context]] = &[
+        &[Invoices, Customer, Global],
+        &[Contracts, Customer, Global],
+        &[Payments, Customer, Global],
+        &[Contacts, Customer, Global],
+        &[Documents, Customer, Global],
+        &[Customer, Global],
+        &[Searched, Customers, Global],
+        &[Customers, Global],
+    ];
+
+    /// Keys a more specific context takes on purpose from a less specific
+    /// one, and why; any other key bound twice in one stack is a binding
+    /// that silently never fires.
+    const MEANT: &[(Context, KeyCode, &str)] = &[(Searched, KeyCode::Esc, "Esc clears the search before it goes back")];
+
+    #[test]
+    fn no_binding_hides_another() {
+        for stack in STACKS {
+            for (i, ctx) in stack.iter().enumerate() {
+                for b in BINDINGS.iter().filter(|b| b.ctx == *ctx) {
+                    for key in b.keys {
+                        for lower in &stack[i + 1..] {
+                            let hidden = BINDINGS.iter().find(|o| o.ctx == *lower && o.keys.contains(key));
+                            let meant = MEANT.iter().any(|(c, k, _)| c == ctx && *k == key.code);
+                            assert!(
+                                hidden.is_none() || meant,
+                                "{} in {ctx:?} hides {:?} in {lower:?}",
+                                key_name(key),
+                                hidden.map(|o| o.action)
+                            );
+                        }
+                    }
                 }
             }
         }

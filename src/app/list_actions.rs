@@ -8,7 +8,7 @@ use crate::domain::edit::CustomerEdit;
 
 impl App {
     pub(super) fn list_action(&mut self, action: Action) {
-        if let Some(why) = self.store.read_only() {
+        if let Some(why) = self.store.read_only().filter(|_| action.writes()) {
             let text = format!("The database is open read-only: {why}. Viewing and exporting still work.");
             self.error("Read-only", &text);
             return;

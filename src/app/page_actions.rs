@@ -24,22 +24,7 @@ impl App {
     }
 
     pub(super) fn page_action(&mut self, action: Action, ch: Option<char>) {
-        let writes = matches!(
-            action,
-            Action::EditCustomer
-                | Action::NewInvoice
-                | Action::NewContract
-                | Action::CancelSelected
-                | Action::ContractMenu
-                | Action::RecordPayment
-                | Action::RefundPayment
-                | Action::NewContact
-                | Action::EditContact
-                | Action::MakePrimary
-                | Action::DeleteContact
-                | Action::Upload
-                | Action::DeleteDocument
-        );
+        let writes = action.writes();
         if let Some(why) = self.store.read_only().filter(|_| writes) {
             let text = format!(
                 "The database is open read-only: {why}. Viewing, filtering, downloading and exporting still work."

@@ -3,7 +3,8 @@
 //! all) always is.
 
 use super::theme::Theme;
-use crate::app::keymap::{Context, footer};
+use crate::app::action::Action;
+use crate::app::keymap::{Context, Hint, footer};
 use crate::domain::text::width as cols;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -12,23 +13,23 @@ use ratatui::widgets::Paragraph;
 
 pub fn draw(frame: &mut Frame, area: Rect, contexts: &[Context], theme: &Theme) {
     let items = footer(contexts);
-    let width = |(k, h): &(&str, &str)| cols(k) + cols(h) + 3;
-    let help = items.iter().find(|(k, _)| *k == "?").copied();
+    let width = |h: &Hint| cols(&h.keys) + cols(h.hint) + 3;
+    let help = items.iter().find(|h| h.action == Action::Help).cloned();
     let mut room = (area.width as usize).saturating_sub(help.as_ref().map_or(0, width));
     let mut shown = Vec::new();
-    for item in items.iter().filter(|(k, _)| *k != "?") {
+    for item in items.iter().filter(|h| h.action != Action::Help) {
         if width(item) > room {
             break;
         }
         room -= width(item);
-        shown.push(*item);
+        shown.push(item.clone());
     }
     shown.extend(help);
     let mut spans = Vec::new();
-    for (keys, hint) in shown {
+    for h in shown {
         spans.push(Span::raw(" "));
-        spans.push(Span::styled(keys, theme.key));
-        spans.push(Span::styled(format!(" {hint} "), theme.muted));
+        spans.push(Span::styled(h.keys, theme.key));
+        spans.push(Span::styled(format!(" {} ", h.hint), theme.muted));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }

@@ -127,7 +127,9 @@ pub fn draw(frame: &mut Frame, area: Rect, fd: &FormDialog, theme: &Theme) {
     }
     let keys: Vec<Span> = footer(&[Context::Form])
         .into_iter()
-        .flat_map(|(k, h)| [Span::styled(format!(" {k}"), theme.key), Span::styled(format!(" {h} "), theme.muted)])
+        .flat_map(|h| {
+            [Span::styled(format!(" {}", h.keys), theme.key), Span::styled(format!(" {} ", h.hint), theme.muted)]
+        })
         .collect();
     let last = Rect { y: bottom.saturating_sub(1), ..line_at(bottom.saturating_sub(1), 1) };
     frame.render_widget(Paragraph::new(Line::from(keys)).wrap(Wrap { trim: true }), last);

@@ -79,10 +79,12 @@ fn header(frame: &mut Frame, area: Rect, p: &CustomerPage, read_only: bool, them
     if read_only {
         left.extend(badge("Read-only", theme.error));
     }
+    // The page's two buttons, their keys from the key table.
+    let key = |a| crate::app::keymap::label(crate::app::keymap::Context::Customer, a);
     let actions = vec![
-        Span::styled("c", theme.key),
+        Span::styled(key(crate::app::action::Action::NewContract), theme.key),
         Span::raw(" Create Contract  "),
-        Span::styled("i", theme.key),
+        Span::styled(key(crate::app::action::Action::NewInvoice), theme.key),
         Span::raw(" Create Invoice "),
     ];
     let line_area = Rect { height: 1, ..area };

@@ -22,7 +22,7 @@ fn keys_line(ctx: Context, theme: &Theme) -> Line<'static> {
     Line::from(
         keymap::footer(&[ctx])
             .into_iter()
-            .flat_map(|(k, h)| [Span::styled(k.to_string(), theme.key), Span::styled(format!(" {h}   "), theme.muted)])
+            .flat_map(|h| [Span::styled(h.keys, theme.key), Span::styled(format!(" {}   ", h.hint), theme.muted)])
             .collect::<Vec<_>>(),
     )
 }
@@ -41,8 +41,8 @@ fn boxed(frame: &mut Frame, area: Rect, title: &str, lines: Vec<Line<'_>>, style
 
 pub fn help(frame: &mut Frame, area: Rect, contexts: &[Context], scroll: u16, theme: &Theme) {
     let mut lines = vec![Line::styled("Keys", theme.title)];
-    for (keys, hint) in keymap::help(contexts) {
-        lines.push(Line::from(vec![Span::styled(format!("  {keys:<10}"), theme.key), Span::raw(hint)]));
+    for h in keymap::help(contexts) {
+        lines.push(Line::from(vec![Span::styled(format!("  {:<10}", h.keys), theme.key), Span::raw(h.hint)]));
     }
     if contexts.contains(&Context::Customer) {
         lines.push(Line::raw(""));
@@ -67,10 +67,12 @@ pub fn help(frame: &mut Frame, area: Rect, contexts: &[Context], scroll: u16, th
     let inner_w = rect.width.saturating_sub(2).max(1) as usize;
     let wrapped: usize = lines.iter().map(|l| super::line_width(l).div_ceil(inner_w).max(1)).sum();
     let scroll = scroll.min(wrapped.saturating_sub(rect.height.saturating_sub(2) as usize) as u16);
-    let block = Block::bordered()
-        .border_type(BorderType::Rounded)
-        .border_style(theme.popup_border)
-        .title(" Help — Esc closes, ↑↓ scroll ");
+    let block = Block::bordered().border_type(BorderType::Rounded).border_style(theme.popup_border).title(format!(
+        " Help — {} closes, {} {} scroll ",
+        keymap::label(Context::Help, crate::app::action::Action::Back),
+        keymap::label(Context::Help, crate::app::action::Action::Up),
+        keymap::label(Context::Help, crate::app::action::Action::Down)
+    ));
     frame.render_widget(Clear, rect);
     frame.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: false }).scroll((scroll, 0)), rect);
 }
