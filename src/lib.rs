@@ -1,4 +1,5 @@
 //! ardesk: an accounts-receivable desk for the terminal.
+#![deny(clippy::unwrap_used, clippy::expect_used)]
 // Text leaves for the terminal only through the edges that clean it
 // (`commands::out`, and the screen's `ui::draw`).
 #![cfg_attr(not(test), warn(clippy::print_stdout, clippy::print_stderr))]

@@ -1,6 +1,7 @@
 //! Start-up: error reporting, CLI, the store, then the TUI or a subcommand.
 // Messages go through `commands::out`, which cleans them.
 #![warn(clippy::print_stdout, clippy::print_stderr)]
+#![deny(clippy::unwrap_used, clippy::expect_used)]
 
 use ardesk::cli::{Cli, Command};
 use ardesk::commands;
