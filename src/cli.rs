@@ -91,6 +91,8 @@ pub enum Command {
         /// Read every CSV amount with a decimal point ("1,234.56").
         #[arg(long)]
         decimal_point: bool,
+        /// The export files (CSV or JSON); their source and kind are
+        /// recognized from each file's header or shape.
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
     },
@@ -168,15 +170,16 @@ pub struct TabArgs {
     /// ardesk id, or SOURCE:EXTERNAL_ID.
     #[arg(long, value_name = "ID")]
     pub customer: String,
-    /// The filter bar's language, e.g. 'status:overdue total>1000'.
+    /// The filter bar's language: words and field terms, all of which must
+    /// match (this tab's fields and an example are below).
     #[arg(long, value_name = "EXPR", default_value = "")]
     pub filter: String,
     /// A column (the filter's field names); due:desc or --sort=-due for descending.
     #[arg(long, value_name = "COL", allow_hyphen_values = true)]
     pub sort: Option<String>,
-    /// Text is written exactly as stored to a file or a pipe; to a terminal,
-    /// control characters and escape sequences are shown as on the screen
-    /// (ESC as ␛), so stored text cannot act on the terminal.
+    /// csv or json. Text is written exactly as stored to a file or a pipe;
+    /// to a terminal, control characters and escape sequences are shown as
+    /// on the screen (ESC as ␛), so stored text cannot act on the terminal.
     #[arg(long, value_enum, default_value = "csv")]
     pub format: OutFormat,
 }
@@ -189,4 +192,28 @@ pub enum OutFormat {
 
 fn parse_date_arg(s: &str) -> Result<NaiveDate, String> {
     crate::domain::date::parse_date(s)
+}
+
+/// The command line as clap reads it, with each tab subcommand's own filter
+/// fields and example under its `--help`, taken from the filter grammar
+/// (`domain::filter`) so they cannot drift from what the filter accepts.
+pub fn command() -> clap::Command {
+    use crate::domain::columns::Tab;
+    use clap::CommandFactory;
+    let example = |tab: Tab| match tab {
+        Tab::Invoices => "ardesk invoices --customer 1 --filter 'status:overdue total>1000' --sort=-due",
+        Tab::Contracts => "ardesk contracts --customer 1 --filter 'status:active type:recurring' --sort=start",
+        Tab::Payments => "ardesk payments --customer 1 --filter 'status:succeeded amount>=500' --sort=-date",
+        Tab::Contacts => "ardesk contacts --customer 1 --filter 'role:billing' --format json",
+        Tab::Documents => "ardesk documents --customer 1 --filter 'type:contract' --sort=-uploaded",
+        Tab::Activity => "ardesk activity --customer 1 --filter 'what:cancelled' --sort=-when",
+    };
+    let mut cmd = Cli::command();
+    for tab in Tab::ALL {
+        let name = tab.title().to_ascii_lowercase();
+        let fields = crate::domain::filter::field_names(tab).join(" ");
+        let after = format!("Filter fields: {fields}\nExample: {}", example(tab));
+        cmd = cmd.mut_subcommand(name, |c| c.after_help(after));
+    }
+    cmd
 }

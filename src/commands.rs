@@ -16,7 +16,7 @@ use crate::store::{CustomerFigures, OpenMode, Store};
 use chrono::NaiveDate;
 use color_eyre::eyre::{Result, WrapErr, bail};
 use serde_json::{Value, json};
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 /// The default database: `ardesk.db` in the user's data directory.
@@ -121,7 +121,15 @@ pub fn customer(store: &Store, spec: &str, today: NaiveDate, json_out: bool, out
         ("Credit Balance", m.credit_balance.display()),
         ("Auto-Resolved", format!("{} of {} conversations", m.conversations.auto_resolved, m.conversations.total)),
         ("Avg. Days to Collect", avg),
-        ("Total Collected", format!("{} ({} payments)", m.total_collected.display(), m.collected_count)),
+        (
+            "Total Collected",
+            format!(
+                "{} ({} payment{})",
+                m.total_collected.display(),
+                crate::domain::money::group_thousands(m.collected_count.unsigned_abs()),
+                if m.collected_count == 1 { "" } else { "s" }
+            ),
+        ),
     ] {
         writeln!(out, "  {label:<22}{value}")?;
     }
@@ -241,7 +249,20 @@ pub fn export_json(store: &Store, spec: &str, file: Option<&Path>, out: &mut imp
 pub fn check(path: &Path, today: NaiveDate, out: &mut impl Write) -> Result<bool> {
     use crate::store::StoreError;
     let problems = match Store::inspect(path) {
-        Ok(store) => store.check(today)?,
+        Ok(store) => {
+            let on_terminal = std::io::stderr().is_terminal();
+            let mut say = |what: &str| {
+                if on_terminal {
+                    // One line, rewritten: \r to its start, ESC [K to clear it.
+                    let _ = write!(std::io::stderr(), "\rchecking {what}…\x1b[K");
+                }
+            };
+            let found = store.check_saying(today, &mut say)?;
+            if on_terminal {
+                let _ = write!(std::io::stderr(), "\r\x1b[K");
+            }
+            found
+        }
         Err(e @ (StoreError::Corrupt { .. } | StoreError::Damaged { .. } | StoreError::NotArdesk { .. })) => {
             vec![e.to_string()]
         }

@@ -11,7 +11,6 @@ use ardesk::domain::date::resolve_today;
 use ardesk::domain::text::clean;
 use ardesk::store::{OpenMode, Store};
 use chrono::NaiveDate;
-use clap::Parser;
 use color_eyre::eyre::{Result, eyre};
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
@@ -50,7 +49,9 @@ fn prints_data(command: &Option<Command>) -> bool {
 }
 
 fn run() -> Result<ExitCode> {
-    let cli = match Cli::try_parse() {
+    let parsed =
+        ardesk::cli::command().try_get_matches().and_then(|m| <Cli as clap::FromArgMatches>::from_arg_matches(&m));
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(e) => return Ok(out::usage(&e)),
     };
@@ -122,8 +123,17 @@ fn command(cli: &Cli, today: NaiveDate, tty: bool, mut out: &mut dyn Write) -> R
     }
     let mode = if cli.global.no_create { OpenMode::MustExist } else { OpenMode::Create };
     let created = !path.exists();
-    let mut store = Store::open(&path, mode)?;
-    if created {
+    // A dry run writes nothing, so it does not create the database either:
+    // it previews against an empty one in memory.
+    let preview_only = created && matches!(cli.command, Some(Command::Import { dry_run: true, .. }));
+    if preview_only {
+        out::say(&format!(
+            "{} does not exist: the dry run is against an empty database, and nothing is created",
+            clean(&path.display().to_string())
+        ));
+    }
+    let mut store = if preview_only { Store::open_in_memory()? } else { Store::open(&path, mode)? };
+    if created && !preview_only {
         out::say(&format!("created a new, empty database at {}", clean(&path.display().to_string())));
     }
     match &cli.command {

@@ -170,3 +170,51 @@ fn no_customers_is_an_empty_json_list() {
     let (code, out, err) = support::run(&["--db", &db, "customers", "--json"]);
     assert_eq!((code, out.as_str()), (0, "[]\n"), "{err}");
 }
+
+/// Each tab subcommand's `--help` lists its own filter fields and an
+/// example that runs (the invoice example used to show under contacts,
+/// where it fails: contacts have no status).
+#[test]
+fn every_tab_subcommand_shows_its_own_fields_and_a_working_example() {
+    let db = support::demo_db().to_str().unwrap().to_string();
+    for (tab, field) in [
+        ("invoices", "due"),
+        ("contracts", "terms"),
+        ("payments", "reference"),
+        ("contacts", "role"),
+        ("documents", "size"),
+        ("activity", "who"),
+    ] {
+        let (code, out, err) = support::run(&[tab, "--help"]);
+        assert_eq!(code, 0, "{err}");
+        let fields = out.lines().find(|l| l.starts_with("Filter fields: ")).unwrap_or_else(|| panic!("{tab}: {out}"));
+        assert!(fields.split(' ').any(|f| f == field), "{tab}: {fields}");
+        let example = out.lines().find_map(|l| l.strip_prefix("Example: ardesk ")).unwrap();
+        assert!(example.starts_with(tab), "{tab}: {example}");
+        // Run it as a shell would split it.
+        let words: Vec<String> = example
+            .split('\'')
+            .enumerate()
+            .flat_map(|(i, part)| {
+                if i % 2 == 1 { vec![part.to_string()] } else { part.split_whitespace().map(str::to_string).collect() }
+            })
+            .collect();
+        let mut args: Vec<&str> = words.iter().map(String::as_str).collect();
+        args.extend(["--db", &db, "--today", support::TODAY]);
+        let (code, _, err) = support::run(&args);
+        assert_eq!(code, 0, "{tab}: {example}: {err}");
+    }
+}
+
+/// A dry run writes nothing, so it does not create the database either.
+#[test]
+fn a_dry_run_does_not_create_the_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("none.db");
+    let file = format!("{}/tests/fixtures/import/hubspot/companies_en.csv", env!("CARGO_MANIFEST_DIR"));
+    let (code, out, err) = support::run(&["--db", db.to_str().unwrap(), "import", "--dry-run", &file]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("dry run: nothing was written"), "{out}");
+    assert!(err.contains("does not exist: the dry run is against an empty database, and nothing is created"), "{err}");
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "no file made");
+}

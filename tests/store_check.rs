@@ -623,3 +623,16 @@ fn a_write_that_fails_half_way_leaves_nothing_behind() {
     assert_eq!(figures(&fx.store, fx.ids.acme), before);
     assert_eq!(fx.store.check(d(TODAY)).unwrap(), Vec::<String>::new());
 }
+
+/// `check` says what it checks as it goes, from SQLite's own check to the
+/// figures, so a long one on a terminal shows a sign of life.
+#[test]
+fn check_says_each_step() {
+    let fx = fixture();
+    let mut steps = Vec::new();
+    let problems = fx.store.check_saying(d(TODAY), &mut |s| steps.push(s.to_string())).unwrap();
+    assert_eq!(problems, Vec::<String>::new());
+    assert_eq!(steps.first().map(String::as_str), Some("SQLite's integrity check"));
+    assert_eq!(steps.last().map(String::as_str), Some("every customer's figures against its rows"));
+    assert!(steps.iter().any(|s| s.starts_with("the money's rules (1 of ")), "{steps:?}");
+}

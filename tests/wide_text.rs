@@ -204,7 +204,7 @@ fn column_of(cell: impl Fn(u16) -> String, w: u16, needle: &str) -> Option<u16> 
 
 /// `ardesk customers`: the columns after the name start at one display
 /// column in every row, measured by cluster and as a per-code-point terminal
-/// (vt100) shows them; names wider than the column end in `…`.
+/// (vt100) shows them; the name column is as wide as the widest name.
 #[test]
 fn the_customers_table_lines_up_by_display_width() {
     let dir = tempfile::tempdir().unwrap();
@@ -235,7 +235,9 @@ fn the_customers_table_lines_up_by_display_width() {
     for l in &lines {
         assert_eq!(col(l), col(lines[0]), "{l:?} is out of line in\n{out}");
     }
-    assert!(out.contains("…"), "the long name is cut and says so:\n{out}");
+    // Issue 14: the name column is as wide as the widest name, so none is cut.
+    assert!(out.contains("株式会社 とても長い名前の会社 東京本社 営業部"), "the long name is whole:\n{out}");
+    assert!(!out.contains("…"), "nothing is cut:\n{out}");
     for l in &lines {
         for g in l.graphemes(true) {
             assert!(is_plain(g), "{g:?} in {l:?}");

@@ -49,15 +49,14 @@ fn json(store: &Store, today: NaiveDate, out: &mut impl Write) -> Result<()> {
     Ok(())
 }
 
-/// The columns' widths: ids and amounts as wide as the widest the database
-/// holds (asked of SQLite before the first row; overdue is part of
-/// outstanding, never negative), the name cut at 32 columns.
+/// The columns' widths: ids, names and amounts as wide as the widest the
+/// database holds (asked of SQLite before the first row; overdue is part of
+/// outstanding, never negative), so nothing is cut.
 struct Widths {
     id: usize,
+    name: usize,
     money: usize,
 }
-
-const NAME: usize = 32;
 
 fn widths(store: &Store) -> Result<Widths> {
     use crate::domain::text::width;
@@ -66,7 +65,9 @@ fn widths(store: &Store) -> Result<Widths> {
         .iter()
         .map(|(cur, minor): &(Currency, i64)| width(&Money::new(*minor, *cur).display()))
         .fold(16, usize::max);
-    Ok(Widths { id: max_id.to_string().len().max(5), money })
+    let mut name = width("NAME");
+    store.each_customer_name(|n| name = name.max(width(&clean(n))))?;
+    Ok(Widths { id: max_id.to_string().len().max(5), name, money })
 }
 
 fn table(store: &Store, today: NaiveDate, out: &mut impl Write) -> Result<()> {
@@ -75,7 +76,7 @@ fn table(store: &Store, today: NaiveDate, out: &mut impl Write) -> Result<()> {
         format!(
             "{}  {} {} {} {} {}",
             pad(id, w.id, true),
-            pad(name, NAME, false),
+            pad(name, w.name, false),
             pad(source, 11, false),
             pad(cur, 4, false),
             pad(outstanding, w.money, true),

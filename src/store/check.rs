@@ -160,6 +160,12 @@ impl Store {
     /// It never stops at a damaged row or table: a check that cannot run
     /// is itself listed, with SQLite's reason, and the others go on.
     pub fn check(&self, today: NaiveDate) -> Result<Vec<String>> {
+        self.check_saying(today, &mut |_| {})
+    }
+
+    /// `check`, telling `step` what it checks as it goes (14 s on 800,000
+    /// invoices: the command line shows it on a terminal).
+    pub fn check_saying(&self, today: NaiveDate, step: &mut dyn FnMut(&str)) -> Result<Vec<String>> {
         let mut problems = Vec::new();
         let list = |what: &str, sql: &str, problems: &mut Vec<String>| match self.texts(sql) {
             Ok(found) if found.is_empty() => {}
@@ -172,21 +178,25 @@ impl Store {
                 problems.push(format!("could not check {}: {e}", if what.is_empty() { "foreign keys" } else { what }))
             }
         };
+        step("SQLite's integrity check");
         match self.texts("PRAGMA integrity_check(100)") {
             Ok(rows) => {
                 problems.extend(rows.into_iter().filter(|r| r != "ok").map(|r| format!("integrity_check: {r}")))
             }
             Err(e) => problems.push(format!("integrity_check could not run: {e} (restore the file from a backup)")),
         }
+        step("references");
         list(
             "",
             "SELECT 'foreign key: ' || \"table\" || ' row ' || coalesce(rowid, '?') || ' → ' || parent FROM pragma_foreign_key_check",
             &mut problems,
         );
+        step("the schema");
         match self.schema_problems() {
             Ok(found) => problems.extend(found),
             Err(e) => problems.push(format!("could not read the schema: {e}")),
         }
+        step("amounts and dates");
         for b in super::set_aside::BOUNDS {
             list("out of range", &format!("SELECT {} FROM {} WHERE {}", b.describe, b.table, b.bad), &mut problems);
         }
@@ -194,9 +204,11 @@ impl Store {
             list("out of range", sql, &mut problems);
         }
         list("summary that is not an integer", SUMMARY_TYPES, &mut problems);
-        for (what, sql) in INVARIANTS {
+        for (n, (what, sql)) in INVARIANTS.iter().enumerate() {
+            step(&format!("the money's rules ({} of {})", n + 1, INVARIANTS.len()));
             list(what, sql, &mut problems);
         }
+        step("every customer's figures against its rows");
         match self.all_figures_compared(today) {
             Ok(found) => problems.extend(found),
             Err(e) => problems.push(format!("could not compare the summaries with the raw rows: {e}")),
