@@ -2,6 +2,7 @@
 
 pub mod bounds;
 pub mod columns;
+pub mod currency;
 pub mod date;
 pub mod edit;
 pub mod filetype;

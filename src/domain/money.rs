@@ -20,14 +20,28 @@ impl Currency {
         std::str::from_utf8(&self.0).unwrap_or("XXX")
     }
 
-    /// Digits after the decimal point (ISO 4217 minor unit).
+    /// Digits after the decimal point (ISO 4217 minor unit), from the one
+    /// table (`domain::currency`); a code the table lacks (stored by an
+    /// older ardesk, which took any three letters) reads with two.
     pub fn exponent(&self) -> u32 {
-        match self.code() {
-            "BIF" | "CLP" | "DJF" | "GNF" | "ISK" | "JPY" | "KMF" | "KRW" | "PYG" | "RWF" | "UGX" | "UYI" | "VND"
-            | "VUV" | "XAF" | "XOF" | "XPF" => 0,
-            "BHD" | "IQD" | "JOD" | "KWD" | "LYD" | "OMR" | "TND" => 3,
-            _ => 2,
+        u32::from(super::currency::minor_units(self.code()).unwrap_or(2))
+    }
+
+    /// A code as a person or an export gives it ("usd", " EUR "), which must
+    /// be a currency ISO 4217 knows (or one it withdrew that old exports
+    /// still carry): "XYZ" and "UDS" are refused. `FromStr` takes any three
+    /// letters, for codes already stored.
+    pub fn known(input: &str) -> Result<Currency, MoneyError> {
+        let c: Currency = input.parse()?;
+        match super::currency::minor_units(c.code()) {
+            Some(_) => Ok(c),
+            None => Err(MoneyError::UnknownCurrency(input.trim().to_string())),
         }
+    }
+
+    /// Whether the code is one ISO 4217 knows (see `known`).
+    pub fn is_known(&self) -> bool {
+        super::currency::minor_units(self.code()).is_some()
     }
 
     fn symbol(&self) -> Option<&'static str> {
@@ -88,6 +102,8 @@ pub enum MoneyError {
     Overflow { input: String, max: String },
     #[error("\"{0}\" is not a currency code (three letters, e.g. USD)")]
     Currency(String),
+    #[error("\"{0}\" is not a currency ISO 4217 knows (e.g. USD, EUR, JPY)")]
+    UnknownCurrency(String),
 }
 
 /// An amount in one currency, held as integer minor units.

@@ -204,6 +204,11 @@ impl Store {
             list("out of range", sql, &mut problems);
         }
         list("summary that is not an integer", SUMMARY_TYPES, &mut problems);
+        step("currencies");
+        match self.unknown_currencies() {
+            Ok(found) => problems.extend(found),
+            Err(e) => problems.push(format!("could not check the currencies: {e}")),
+        }
         for (n, (what, sql)) in INVARIANTS.iter().enumerate() {
             step(&format!("the money's rules ({} of {})", n + 1, INVARIANTS.len()));
             list(what, sql, &mut problems);
@@ -220,6 +225,29 @@ impl Store {
     /// aside at the user's request (kept whole in the audit log).
     pub fn check_notes(&self) -> Result<Vec<String>> {
         super::set_aside::listed(self.conn())
+    }
+
+    /// Currency codes stored that ISO 4217 does not know (an older ardesk
+    /// took any three letters): kept, and listed with where they are.
+    fn unknown_currencies(&self) -> Result<Vec<String>> {
+        let sql = "SELECT currency, 'customers', count(*) FROM customers GROUP BY 1
+                   UNION ALL SELECT currency, 'invoices', count(*) FROM invoices GROUP BY 1
+                   UNION ALL SELECT currency, 'payments', count(*) FROM payments GROUP BY 1
+                   UNION ALL SELECT currency, 'credits', count(*) FROM credits GROUP BY 1
+                   UNION ALL SELECT currency, 'contracts', count(*) FROM contracts GROUP BY 1
+                   UNION ALL SELECT default_currency, 'the organization''s default', 1 FROM organization";
+        let mut stmt = self.conn().prepare(sql)?;
+        let rows = stmt.query_map([], |r| Ok((lossy(r, 0)?, lossy(r, 1)?, r.get::<_, i64>(2)?)))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (code, table, n) = row?;
+            if crate::domain::currency::minor_units(&code).is_none() {
+                out.push(format!(
+                    "currency {code:?} is not one ISO 4217 knows: {n} row(s) of {table} (kept as they are)"
+                ));
+            }
+        }
+        Ok(out)
     }
 
     /// One text per row of `sql`.

@@ -11,6 +11,7 @@ impl Store {
     pub fn create_customer(&mut self, e: &CustomerEdit) -> Result<i64> {
         check_required("Name", &e.name).map_err(invalid)?;
         check_email(&e.billing_email).map_err(invalid)?;
+        known_currency(e.currency)?;
         let who = self.who().to_string();
         self.write(|tx| {
             tx.execute(
@@ -69,6 +70,7 @@ impl Store {
                 Err(e) => return Err(e.into()),
             };
             if before["currency"] != e.currency.code() {
+                known_currency(e.currency)?;
                 let used: i64 = tx.query_row(
                     "SELECT (SELECT count(*) FROM invoices WHERE customer_id = ?1 AND status IN ('open', 'paid', 'uncollectible'))
                           + (SELECT count(*) FROM payments WHERE customer_id = ?1)
@@ -117,5 +119,16 @@ impl Store {
             .write(tx, &who)?;
             Ok(())
         })
+    }
+}
+
+/// Refuses a currency ISO 4217 does not know (any three letters used to
+/// pass, and the cards then read "UDS 0.00"). Only where a currency is set:
+/// a code an older ardesk stored is kept and reported by `check`.
+pub(super) fn known_currency(c: crate::domain::Currency) -> Result<()> {
+    if c.is_known() {
+        Ok(())
+    } else {
+        Err(invalid(crate::domain::money::MoneyError::UnknownCurrency(c.code().to_string()).to_string()))
     }
 }

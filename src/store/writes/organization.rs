@@ -35,6 +35,9 @@ impl Store {
         let e = OrgEdit { hubspot_portal_id: portal, salesforce_domain: domain, ..e.clone() };
         let who = self.who().to_string();
         let before = self.organization()?;
+        if e.default_currency != before.default_currency {
+            super::customer::known_currency(e.default_currency)?;
+        }
         let before_limit = self.max_document_size()?;
         self.write(|tx| {
             versioned(
