@@ -1,15 +1,17 @@
 //! The customer page: header with badges, metric cards, aging strip, tabs,
 //! the current tab's table, status line and footer.
 
-use super::grid::{self, CellCtx, Column, Grid};
+use super::cards;
+use super::grid::{self, Grid};
 use super::theme::Theme;
-use super::{cards, tabs};
 use crate::app::App;
 use crate::app::customer::CustomerPage;
 use crate::app::table::DataTable;
 use crate::domain::Money;
 use crate::domain::columns::Tab;
 use crate::domain::metrics::AGING_LABELS;
+use crate::domain::model::*;
+use crate::domain::tabs::{CellCtx, Tabular};
 use crate::domain::text::clean;
 use crate::domain::text::width;
 use crate::view::layout;
@@ -43,18 +45,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, p: &CustomerPage, theme: &
         }
     };
     match p.tab {
-        Tab::Invoices => table(frame, l.table, &p.invoices, &tabs::invoices(), empty("No invoices yet."), &ctx, theme),
-        Tab::Contracts => {
-            table(frame, l.table, &p.contracts, &tabs::contracts(), empty("No contracts yet."), &ctx, theme)
-        }
-        Tab::Payments => table(frame, l.table, &p.payments, &tabs::payments(), empty("No payments yet."), &ctx, theme),
-        Tab::Contacts => table(frame, l.table, &p.contacts, &tabs::contacts(), empty("No contacts yet."), &ctx, theme),
-        Tab::Documents => {
-            table(frame, l.table, &p.documents, &tabs::documents(), empty("No documents yet."), &ctx, theme)
-        }
-        Tab::Activity => {
-            table(frame, l.table, &p.activity, &tabs::activity(), empty("No activity recorded yet."), &ctx, theme)
-        }
+        Tab::Invoices => table(frame, l.table, &p.invoices, empty(InvoiceRow::EMPTY), &ctx, theme),
+        Tab::Contracts => table(frame, l.table, &p.contracts, empty(ContractRow::EMPTY), &ctx, theme),
+        Tab::Payments => table(frame, l.table, &p.payments, empty(PaymentRow::EMPTY), &ctx, theme),
+        Tab::Contacts => table(frame, l.table, &p.contacts, empty(ContactRow::EMPTY), &ctx, theme),
+        Tab::Documents => table(frame, l.table, &p.documents, empty(DocumentRow::EMPTY), &ctx, theme),
+        Tab::Activity => table(frame, l.table, &p.activity, empty(ActivityRow::EMPTY), &ctx, theme),
     }
     status(frame, l.status, app, p, theme);
     super::footer::draw(frame, l.footer, &app.contexts(), theme);
@@ -162,17 +158,10 @@ fn group(n: usize) -> String {
     crate::domain::money::group_thousands(n as u64)
 }
 
-fn table<R>(
-    frame: &mut Frame,
-    area: Rect,
-    t: &DataTable<R>,
-    columns: &[Column<R>],
-    empty: &str,
-    ctx: &CellCtx<'_>,
-    theme: &Theme,
-) {
+/// The current tab's table, drawn as its columns say.
+fn table<R: Tabular>(frame: &mut Frame, area: Rect, t: &DataTable<R>, empty: &str, ctx: &CellCtx<'_>, theme: &Theme) {
     let grid = Grid {
-        columns,
+        columns: R::COLUMNS,
         sort: Some((t.sort.col, t.sort.desc)),
         rows: t.visible().map(|(i, k)| (i, &k.row)).collect(),
         selected: t.scroll.selected,
