@@ -37,7 +37,7 @@ enum Sink<'a> {
 }
 
 /// Each row as its columns export it (`domain::tabs::Column::export`).
-fn write_rows<R: TabRow + crate::domain::tabs::Tabular>(
+fn write_rows<R: TabRow>(
     store: &Store,
     customer_id: i64,
     view: &View,
