@@ -56,17 +56,6 @@ pub trait TabRow: Tabular {
     }
 }
 
-/// The rows of any tab, for code that handles all tabs alike.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum TabRows {
-    Invoices(Vec<Keyed<crate::domain::model::InvoiceRow>>),
-    Contracts(Vec<Keyed<crate::domain::model::ContractRow>>),
-    Payments(Vec<Keyed<crate::domain::model::PaymentRow>>),
-    Contacts(Vec<Keyed<crate::domain::model::ContactRow>>),
-    Documents(Vec<Keyed<crate::domain::model::DocumentRow>>),
-    Activity(Vec<Keyed<crate::domain::model::ActivityRow>>),
-}
-
 impl ToSql for SortValue {
     fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
         Ok(match self {

@@ -6,11 +6,9 @@ use super::grid::{self, Grid};
 use super::theme::Theme;
 use crate::app::App;
 use crate::app::customer::CustomerPage;
-use crate::app::table::DataTable;
 use crate::domain::Money;
 use crate::domain::columns::Tab;
 use crate::domain::metrics::AGING_LABELS;
-use crate::domain::model::*;
 use crate::domain::tabs::{CellCtx, Tabular};
 use crate::domain::text::clean;
 use crate::domain::text::width;
@@ -44,14 +42,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, p: &CustomerPage, theme: &
             none
         }
     };
-    match p.tab {
-        Tab::Invoices => table(frame, l.table, &p.invoices, empty(InvoiceRow::EMPTY), &ctx, theme),
-        Tab::Contracts => table(frame, l.table, &p.contracts, empty(ContractRow::EMPTY), &ctx, theme),
-        Tab::Payments => table(frame, l.table, &p.payments, empty(PaymentRow::EMPTY), &ctx, theme),
-        Tab::Contacts => table(frame, l.table, &p.contacts, empty(ContactRow::EMPTY), &ctx, theme),
-        Tab::Documents => table(frame, l.table, &p.documents, empty(DocumentRow::EMPTY), &ctx, theme),
-        Tab::Activity => table(frame, l.table, &p.activity, empty(ActivityRow::EMPTY), &ctx, theme),
-    }
+    crate::per_tab!(p.tab, |R| table::<R>(frame, l.table, p, empty(R::EMPTY), &ctx, theme));
     status(frame, l.status, app, p, theme);
     super::footer::draw(frame, l.footer, &app.contexts(), theme);
 }
@@ -158,8 +149,9 @@ fn group(n: usize) -> String {
     crate::domain::money::group_thousands(n as u64)
 }
 
-/// The current tab's table, drawn as its columns say.
-fn table<R: Tabular>(frame: &mut Frame, area: Rect, t: &DataTable<R>, empty: &str, ctx: &CellCtx<'_>, theme: &Theme) {
+/// The current tab's table: its rows of type `R`, drawn as its columns say.
+fn table<R: Tabular>(frame: &mut Frame, area: Rect, p: &CustomerPage, empty: &str, ctx: &CellCtx<'_>, theme: &Theme) {
+    let Some(t) = p.rows::<R>() else { return };
     let grid = Grid {
         columns: R::COLUMNS,
         sort: Some((t.sort.col, t.sort.desc)),
