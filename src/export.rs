@@ -5,10 +5,8 @@
 //! ISO form, text untouched (CSV quotes what needs quoting) — except on
 //! a terminal, where text is shown as the screen shows it (`Text::Shown`).
 
-use crate::domain::Money;
 use crate::domain::columns::{RowKey, Seek, Sort, Tab};
-use crate::domain::date::iso;
-use crate::domain::model::*;
+use crate::domain::tabs::export_fields;
 use crate::store::window::{Keyed, TabRow, View};
 use crate::store::{Result, Store, StoreError};
 use std::io::Write;
@@ -30,121 +28,6 @@ pub enum Text {
     Shown,
 }
 
-/// A row as export columns.
-pub trait ExportRow: TabRow {
-    const HEADERS: &'static [&'static str];
-    fn values(&self) -> Vec<String>;
-}
-
-fn opt_date(d: Option<chrono::NaiveDate>) -> String {
-    d.map(iso).unwrap_or_default()
-}
-
-impl ExportRow for InvoiceRow {
-    const HEADERS: &'static [&'static str] = &[
-        "number",
-        "total",
-        "currency",
-        "issue_date",
-        "due_date",
-        "status",
-        "open_balance",
-        "contract",
-        "period_start",
-        "period_end",
-    ];
-    fn values(&self) -> Vec<String> {
-        vec![
-            self.number.clone(),
-            self.total.plain(),
-            self.total.currency.to_string(),
-            iso(self.issue_date),
-            iso(self.due_date),
-            self.status.as_db().to_string(),
-            self.open_balance().plain(),
-            self.contract_name.clone().unwrap_or_default(),
-            opt_date(self.period.map(|p| p.0)),
-            opt_date(self.period.map(|p| p.1)),
-        ]
-    }
-}
-
-impl ExportRow for ContractRow {
-    const HEADERS: &'static [&'static str] = &[
-        "name",
-        "type",
-        "status",
-        "period_start",
-        "period_end",
-        "value",
-        "currency",
-        "payment_terms_days",
-        "billing_frequency",
-    ];
-    fn values(&self) -> Vec<String> {
-        vec![
-            self.name.clone(),
-            self.kind.as_db().to_string(),
-            self.status.as_db().to_string(),
-            iso(self.period_start),
-            opt_date(self.period_end),
-            self.value.plain(),
-            self.value.currency.to_string(),
-            self.payment_terms_days.to_string(),
-            self.billing_frequency.map(|f| f.as_db().to_string()).unwrap_or_default(),
-        ]
-    }
-}
-
-impl ExportRow for PaymentRow {
-    const HEADERS: &'static [&'static str] =
-        &["date", "amount", "refunded", "applied", "currency", "reference", "status", "method", "applied_to"];
-    fn values(&self) -> Vec<String> {
-        let m = |minor| Money::new(minor, self.amount.currency).plain();
-        vec![
-            iso(self.received_on),
-            self.amount.plain(),
-            m(self.refunded_minor),
-            m(self.applied_minor),
-            self.amount.currency.to_string(),
-            self.reference.clone(),
-            self.status.as_db().to_string(),
-            self.method.as_db().to_string(),
-            self.applied_to.clone(),
-        ]
-    }
-}
-
-impl ExportRow for ContactRow {
-    const HEADERS: &'static [&'static str] = &["name", "email", "phone", "role", "primary"];
-    fn values(&self) -> Vec<String> {
-        vec![self.name.clone(), self.email.clone(), self.phone.clone(), self.role.clone(), self.primary.to_string()]
-    }
-}
-
-impl ExportRow for DocumentRow {
-    const HEADERS: &'static [&'static str] =
-        &["name", "uploaded_at", "type", "format", "contract", "size_bytes", "sha256"];
-    fn values(&self) -> Vec<String> {
-        vec![
-            self.name.clone(),
-            self.uploaded_at.clone(),
-            self.kind.as_db().to_string(),
-            self.format.clone(),
-            self.contract_name.clone().unwrap_or_default(),
-            self.size_bytes.to_string(),
-            self.sha256.clone(),
-        ]
-    }
-}
-
-impl ExportRow for ActivityRow {
-    const HEADERS: &'static [&'static str] = &["at", "who", "what"];
-    fn values(&self) -> Vec<String> {
-        vec![self.at.clone(), self.who.clone(), self.summary.clone()]
-    }
-}
-
 /// Rows per read while exporting.
 const BATCH: usize = 2_000;
 
@@ -153,7 +36,8 @@ enum Sink<'a> {
     Json(&'a mut dyn Write),
 }
 
-fn write_rows<R: ExportRow>(
+/// Each row as its columns export it (`domain::tabs::Column::export`).
+fn write_rows<R: TabRow>(
     store: &Store,
     customer_id: i64,
     view: &View,
@@ -163,10 +47,12 @@ fn write_rows<R: ExportRow>(
 ) -> Result<usize> {
     let io = |e: std::io::Error| StoreError::Invalid(format!("cannot write: {e}"));
     let csv_err = |e: csv::Error| StoreError::Invalid(format!("cannot write: {e}"));
+    let fields = export_fields::<R>();
+    let headers: Vec<&str> = fields.iter().map(|f| f.0).collect();
     let mut sink = match format {
         Format::Csv => {
             let mut w = csv::Writer::from_writer(out);
-            w.write_record(R::HEADERS).map_err(csv_err)?;
+            w.write_record(&headers).map_err(csv_err)?;
             Sink::Csv(Box::new(w))
         }
         Format::Json => {
@@ -179,14 +65,14 @@ fn write_rows<R: ExportRow>(
     loop {
         let rows: Vec<Keyed<R>> = store.window_view(customer_id, view, &seek, BATCH)?;
         for k in &rows {
-            let mut values = k.row.values();
+            let mut values: Vec<String> = fields.iter().map(|f| (f.1)(&k.row)).collect();
             if text == Text::Shown {
                 values = values.iter().map(|v| crate::domain::text::clean(v).into_owned()).collect();
             }
             match &mut sink {
                 Sink::Csv(w) => w.write_record(&values).map_err(csv_err)?,
                 Sink::Json(w) => {
-                    let obj: serde_json::Map<String, serde_json::Value> = R::HEADERS
+                    let obj: serde_json::Map<String, serde_json::Value> = headers
                         .iter()
                         .zip(values)
                         .map(|(h, v)| ((*h).to_string(), serde_json::Value::String(v)))
@@ -219,14 +105,7 @@ pub fn write_tab(
     text: Text,
     out: &mut dyn Write,
 ) -> Result<usize> {
-    match tab {
-        Tab::Invoices => write_rows::<InvoiceRow>(store, customer_id, view, format, text, out),
-        Tab::Contracts => write_rows::<ContractRow>(store, customer_id, view, format, text, out),
-        Tab::Payments => write_rows::<PaymentRow>(store, customer_id, view, format, text, out),
-        Tab::Contacts => write_rows::<ContactRow>(store, customer_id, view, format, text, out),
-        Tab::Documents => write_rows::<DocumentRow>(store, customer_id, view, format, text, out),
-        Tab::Activity => write_rows::<ActivityRow>(store, customer_id, view, format, text, out),
-    }
+    crate::per_tab!(tab, |R| write_rows::<R>(store, customer_id, view, format, text, out))
 }
 
 /// Writes a CSV file through a temporary file renamed into place, never

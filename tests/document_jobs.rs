@@ -102,7 +102,8 @@ fn bytes_done(app: &App) -> u64 {
 }
 
 fn document_names(app: &App) -> Vec<String> {
-    app.page().unwrap().documents.visible().map(|(_, k)| k.row.name.clone()).collect()
+    let documents = app.page().unwrap().rows::<ardesk::domain::model::DocumentRow>().unwrap();
+    documents.visible().map(|(_, k)| k.row.name.clone()).collect()
 }
 
 fn on_documents_tab(app: &App) -> bool {

@@ -19,6 +19,7 @@ pub mod refund;
 mod run;
 pub mod settings;
 pub mod table;
+pub mod tabs;
 mod transfer;
 pub mod worker;
 
@@ -26,7 +27,6 @@ use crate::domain::columns::Tab;
 use crate::domain::model::Organization;
 use crate::store::Store;
 use crate::view::layout;
-use crate::with_table;
 use action::Action;
 use chrono::NaiveDate;
 use customer::CustomerPage;
@@ -166,13 +166,9 @@ impl App {
         let today = self.today;
         let Some(Screen::Customer(p)) = self.screens.last_mut() else { return };
         let customer_id = p.customer.id;
-        let job = with_table!(p, tab, |t| worker::Job {
-            generation: t.generation,
-            customer_id,
-            tab,
-            view: t.view(today),
-            kind: worker::Kind::Totals
-        });
+        let t = p.state(tab);
+        let job =
+            worker::Job { generation: t.generation, customer_id, tab, view: t.view(today), kind: worker::Kind::Totals };
         self.ask(job);
     }
 
@@ -195,17 +191,18 @@ impl App {
         }
         let applied = match done.result {
             Err(e) => {
-                with_table!(p, done.tab, |t| t.pending = None);
+                p.state_mut(done.tab).pending = None;
                 self.message = Some(format!("could not read: {e}"));
                 true
             }
-            Ok(worker::Answer::Totals(n, sum)) => with_table!(p, done.tab, |t| {
+            Ok(worker::Answer::Totals(n, sum)) => {
+                let t = p.state_mut(done.tab);
                 let current = t.generation == done.generation;
                 if current {
                     t.set_exact(n, sum);
                 }
                 current
-            }),
+            }
             Ok(worker::Answer::Window(fetch, rows)) => p.fill_from_worker(done.tab, done.generation, fetch, rows),
         };
         if applied {
@@ -393,19 +390,7 @@ impl App {
             Ok(f) => {
                 p.filter_input = None;
                 p.filter_error = None;
-                let empty = f.is_empty();
-                let (total, sum) = p.summary_totals(tab);
-                with_table!(p, tab, |t| {
-                    t.filter = f;
-                    if empty {
-                        t.reset(total);
-                        t.sum = sum;
-                        t.generation += 1;
-                    } else {
-                        t.reset_unknown();
-                    }
-                });
-                if !empty {
+                if p.set_filter(tab, f) {
                     self.request_totals(tab);
                 }
                 self.sync();
@@ -609,7 +594,7 @@ impl App {
     fn tab_move(&mut self, action: Action) {
         if let Some(Screen::Customer(p)) = self.screens.last_mut() {
             let tab = p.tab;
-            with_table!(p, tab, |t| move_scroll(&mut t.scroll, action));
+            move_scroll(&mut p.state_mut(tab).scroll, action);
         }
     }
 }

@@ -8,6 +8,7 @@ use super::{App, Screen};
 use crate::app::action::Action;
 use crate::domain::Money;
 use crate::domain::columns::Tab;
+use crate::domain::model::{ContactRow, ContractRow, DocumentRow, InvoiceRow};
 use crate::domain::status::ContractStatus;
 use std::collections::BTreeMap;
 
@@ -48,7 +49,7 @@ impl App {
             }
             Action::Filter => {
                 if let Some(p) = self.page_mut() {
-                    let current = crate::with_table!(p, p.tab, |t| t.filter.source.clone());
+                    let current = p.state(p.tab).filter.source.clone();
                     let mut input = ratatui_textarea::TextArea::new(vec![current]);
                     input.move_cursor(ratatui_textarea::CursorMove::End);
                     p.filter_input = Some(input);
@@ -57,17 +58,16 @@ impl App {
             }
             Action::SortNext | Action::SortPrev | Action::SortReverse => {
                 if let Some(p) = self.page_mut() {
-                    let tab = p.tab;
-                    crate::with_table!(p, tab, |t| {
-                        let cols = crate::domain::columns::Col::for_tab(tab);
-                        let i = cols.iter().position(|c| *c == t.sort.col).unwrap_or(0);
-                        match action {
-                            Action::SortReverse => t.sort.desc = !t.sort.desc,
-                            Action::SortNext => t.sort.col = cols[(i + 1) % cols.len()],
-                            _ => t.sort.col = cols[(i + cols.len() - 1) % cols.len()],
-                        }
-                        t.resort();
-                    });
+                    let cols = crate::domain::columns::Col::for_tab(p.tab);
+                    let t = p.table_mut(p.tab);
+                    let sort = &mut t.state_mut().sort;
+                    let i = cols.iter().position(|c| *c == sort.col).unwrap_or(0);
+                    match action {
+                        Action::SortReverse => sort.desc = !sort.desc,
+                        Action::SortNext => sort.col = cols[(i + 1) % cols.len()],
+                        _ => sort.col = cols[(i + cols.len() - 1) % cols.len()],
+                    }
+                    t.resort();
                 }
             }
             Action::OpenLink => {
@@ -89,7 +89,7 @@ impl App {
             Action::Export => {
                 let (tab, id) = (p.tab, customer.id);
                 let Some(page) = self.page_mut() else { return };
-                let view = crate::with_table!(page, tab, |t| t.view(today));
+                let view = page.state(tab).view(today);
                 let slug: String = customer
                     .name
                     .chars()
@@ -118,18 +118,18 @@ impl App {
             }
             Action::ToggleSelect => {
                 if let Some(p) = self.page_mut()
-                    && let Some(inv) = p.invoices.selected().cloned()
+                    && let Some(inv) = p.selected::<InvoiceRow>().cloned()
                 {
                     if p.selection.remove(&inv.id).is_none() {
                         p.selection.insert(inv.id, inv.total);
                     }
-                    p.invoices.scroll.move_by(1);
+                    p.state_mut(Tab::Invoices).scroll.move_by(1);
                 }
             }
             Action::SelectAll => self.select_all(),
             Action::CancelSelected => self.confirm_cancel(),
             Action::ContractMenu => {
-                if let Some(k) = p.contracts.selected() {
+                if let Some(k) = p.selected::<ContractRow>() {
                     let id = k.id;
                     let mut items = vec![
                         ("Edit".to_string(), MenuItem::EditContract(id)),
@@ -150,18 +150,18 @@ impl App {
             Action::RefundPayment => self.open_refund(),
             Action::NewContact => self.open_form(forms::contact(customer.id, None)),
             Action::EditContact => {
-                if let Some(c) = p.contacts.selected().cloned() {
+                if let Some(c) = p.selected::<ContactRow>().cloned() {
                     self.open_form(forms::contact(customer.id, Some(&c)));
                 }
             }
             Action::MakePrimary => {
-                if let Some(c) = p.contacts.selected().filter(|c| !c.primary) {
+                if let Some(c) = p.selected::<ContactRow>().filter(|c| !c.primary) {
                     let effect = Effect::MakePrimary { customer_id: customer.id, contact_id: c.id };
                     self.run_effect(effect);
                 }
             }
             Action::DeleteContact => {
-                if let Some(c) = p.contacts.selected() {
+                if let Some(c) = p.selected::<ContactRow>() {
                     if c.primary && p.count(Tab::Contacts) > 1 {
                         let text =
                             format!("{} is the primary contact. Make another contact primary first (P).", c.name);
@@ -182,13 +182,13 @@ impl App {
                 }
             }
             Action::Download => {
-                if let Some(d) = p.documents.selected() {
+                if let Some(d) = p.selected::<DocumentRow>() {
                     let cwd = std::env::current_dir().map(|c| c.display().to_string()).unwrap_or_else(|_| ".".into());
                     self.open_form(super::document_forms::download(d.id, &d.name, &cwd));
                 }
             }
             Action::DeleteDocument => {
-                if let Some(d) = p.documents.selected() {
+                if let Some(d) = p.selected::<DocumentRow>() {
                     let (id, name) = (d.id, d.name.clone());
                     match self.store.document_version(id) {
                         Ok(version) => self.confirm(
@@ -234,7 +234,7 @@ impl App {
             return;
         }
         let id = p.customer.id;
-        let view = p.invoices.view(self.today);
+        let view = p.state(Tab::Invoices).view(self.today);
         match self.store.invoice_totals(id, &view) {
             Ok(all) => {
                 if let Some(p) = self.page_mut() {
@@ -251,7 +251,7 @@ impl App {
         let Some(p) = self.page() else { return };
         let customer_id = p.customer.id;
         let ids: Vec<i64> = if p.selection.is_empty() {
-            p.invoices.selected().map(|i| i.id).into_iter().collect()
+            p.selected::<InvoiceRow>().map(|i| i.id).into_iter().collect()
         } else {
             p.selection.keys().copied().collect()
         };

@@ -102,7 +102,7 @@ pub fn validate(form: &mut Form, r: &Refunding) -> Option<Effect> {
 impl App {
     /// `r`: opens the refund form for the highlighted payment.
     pub(super) fn open_refund(&mut self) {
-        let Some(p) = self.page().and_then(|p| p.payments.selected().cloned()) else { return };
+        let Some(p) = self.page().and_then(|p| p.selected::<PaymentRow>().cloned()) else { return };
         match form(&p, self.today) {
             Ok((form, purpose)) => {
                 self.dialogs.push(Dialog::Form(Box::new(FormDialog { form, purpose, candidates: Vec::new() })))

@@ -1,7 +1,9 @@
 //! One table component for every tab: absolute selection and scroll offset,
 //! and a window of rows read by keyset from the store. The component never
 //! holds a connection; it says which rows it needs (`need`) and the app
-//! fetches them (`fill`).
+//! fetches them (`fill`). What does not depend on the rows' type — sort,
+//! filter, scroll, counts — is `TableState`, which code for every tab sees
+//! alike (`app::tabs`).
 
 use crate::domain::columns::{RowKey, Seek, Sort};
 use crate::domain::filter::Filter;
@@ -89,8 +91,9 @@ enum Place {
     Prepend,
 }
 
+/// What every tab's table has, whatever its rows.
 #[derive(Debug, Clone)]
-pub struct DataTable<R> {
+pub struct TableState {
     pub sort: Sort,
     pub filter: Filter,
     /// Whether `scroll.total` is the exact number of rows (a new filter's
@@ -104,6 +107,26 @@ pub struct DataTable<R> {
     /// A read that was too slow for the keystroke and went to the worker.
     pub pending: Option<Fetch>,
     pub scroll: Scroll,
+}
+
+impl TableState {
+    /// What the store needs to read this table.
+    pub fn view(&self, today: chrono::NaiveDate) -> View {
+        View { sort: self.sort, filter: self.filter.clone(), today }
+    }
+
+    /// The exact count (and sum) of the view arrived.
+    pub fn set_exact(&mut self, total: usize, sum: Option<Vec<crate::domain::Money>>) {
+        self.exact = true;
+        self.sum = sum;
+        self.scroll.set_total(total);
+    }
+}
+
+/// A table: its state and the window of rows it has read.
+#[derive(Debug, Clone)]
+pub struct DataTable<R> {
+    state: TableState,
     rows: Vec<Keyed<R>>,
     /// Absolute index of `rows[0]`.
     start: usize,
@@ -113,9 +136,23 @@ pub struct DataTable<R> {
     keep: Option<i64>,
 }
 
+/// A table is its state plus its rows: `t.scroll` reads the state.
+impl<R> std::ops::Deref for DataTable<R> {
+    type Target = TableState;
+    fn deref(&self) -> &TableState {
+        &self.state
+    }
+}
+
+impl<R> std::ops::DerefMut for DataTable<R> {
+    fn deref_mut(&mut self) -> &mut TableState {
+        &mut self.state
+    }
+}
+
 impl<R> DataTable<R> {
     pub fn new(sort: Sort) -> Self {
-        DataTable {
+        let state = TableState {
             sort,
             filter: Filter::default(),
             exact: true,
@@ -123,27 +160,24 @@ impl<R> DataTable<R> {
             generation: 0,
             pending: None,
             scroll: Scroll::default(),
-            rows: Vec::new(),
-            start: 0,
-            anchor: None,
-            keep: None,
-        }
+        };
+        DataTable { state, rows: Vec::new(), start: 0, anchor: None, keep: None }
     }
 
     /// Extra rows read beyond the screen, so small moves need no query.
     fn margin(&self) -> usize {
-        self.scroll.height.max(16)
+        self.state.scroll.height.max(16)
     }
 
     /// The visible rows that are loaded, with their absolute indices.
     pub fn visible(&self) -> impl Iterator<Item = (usize, &Keyed<R>)> {
-        let range = self.scroll.visible();
+        let range = self.state.scroll.visible();
         let start = self.start;
         self.rows.iter().enumerate().map(move |(i, r)| (start + i, r)).filter(move |(i, _)| range.contains(i))
     }
 
     pub fn selected(&self) -> Option<&R> {
-        self.row_at(self.scroll.selected).map(|k| &k.row)
+        self.row_at(self.state.scroll.selected).map(|k| &k.row)
     }
 
     fn row_at(&self, abs: usize) -> Option<&Keyed<R>> {
@@ -153,11 +187,11 @@ impl<R> DataTable<R> {
     /// Forget the loaded rows but remember where the view was, so the next
     /// read starts from the same row (data changed, or the sort did).
     pub fn invalidate(&mut self, total: usize) {
-        self.anchor = self.row_at(self.scroll.offset).map(|k| k.key.clone());
-        self.keep = self.row_at(self.scroll.selected).map(|k| k.key.id);
+        self.anchor = self.row_at(self.state.scroll.offset).map(|k| k.key.clone());
+        self.keep = self.row_at(self.state.scroll.selected).map(|k| k.key.id);
         self.rows.clear();
-        self.pending = None;
-        self.scroll.set_total(total);
+        self.state.pending = None;
+        self.state.scroll.set_total(total);
     }
 
     /// Forget everything and go back to the top (a new sort or filter).
@@ -165,48 +199,36 @@ impl<R> DataTable<R> {
         self.rows.clear();
         self.anchor = None;
         self.keep = None;
-        self.pending = None;
-        self.exact = true;
-        self.scroll = Scroll { height: self.scroll.height, total, ..Scroll::default() };
+        self.state.pending = None;
+        self.state.exact = true;
+        self.state.scroll = Scroll { height: self.state.scroll.height, total, ..Scroll::default() };
     }
 
     /// A new order: back to the top; the count and sums stay.
     pub fn resort(&mut self) {
         self.rows.clear();
         self.anchor = None;
-        self.pending = None;
-        self.generation += 1;
-        self.scroll.home();
+        self.state.pending = None;
+        self.state.generation += 1;
+        self.state.scroll.home();
     }
 
     /// Back to the top of a view whose size is not known yet: the first
     /// read tells whether it fits on a screen; the count comes later.
     pub fn reset_unknown(&mut self) {
-        let guess = self.scroll.height + self.margin();
+        let guess = self.state.scroll.height + self.margin();
         self.reset(guess);
-        self.exact = false;
-        self.sum = None;
-        self.generation += 1;
-    }
-
-    /// The exact count (and sum) of the view arrived.
-    pub fn set_exact(&mut self, total: usize, sum: Option<Vec<crate::domain::Money>>) {
-        self.exact = true;
-        self.sum = sum;
-        self.scroll.set_total(total);
-    }
-
-    /// What the store needs to read this table.
-    pub fn view(&self, today: chrono::NaiveDate) -> View {
-        View { sort: self.sort, filter: self.filter.clone(), today }
+        self.state.exact = false;
+        self.state.sum = None;
+        self.state.generation += 1;
     }
 
     /// What must be read to show the visible range; `None` when loaded.
     pub fn need(&self) -> Option<Fetch> {
-        if self.pending.is_some() {
+        if self.state.pending.is_some() {
             return None;
         }
-        let want = self.scroll.visible();
+        let want = self.state.scroll.visible();
         if want.is_empty() {
             return None;
         }
@@ -216,7 +238,7 @@ impl<R> DataTable<R> {
         }
         let margin = self.margin();
         let span = want.len() + margin;
-        let total = self.scroll.total;
+        let total = self.state.scroll.total;
         let (Some(first), Some(last)) = (self.rows.first(), self.rows.last()) else {
             return Some(match &self.anchor {
                 Some(a) if want.start > 0 => {
@@ -254,7 +276,7 @@ impl<R> DataTable<R> {
                 if short && matches!(fetch.seek, Seek::From(_)) {
                     // Rows vanished after the remembered one: what came back
                     // is the end of the table.
-                    self.start = self.scroll.total.saturating_sub(self.rows.len());
+                    self.start = self.state.scroll.total.saturating_sub(self.rows.len());
                 } else if short {
                     // The data ends here: fewer rows exist than we believed.
                     self.set_total_from_data(s + self.rows.len());
@@ -266,7 +288,7 @@ impl<R> DataTable<R> {
                     self.rows = rows;
                     self.set_total_from_data(self.rows.len());
                 } else {
-                    self.start = self.scroll.total - rows.len();
+                    self.start = self.state.scroll.total - rows.len();
                     self.rows = rows;
                 }
             }
@@ -282,8 +304,8 @@ impl<R> DataTable<R> {
                     // Everything before the first loaded row is here, so it
                     // starts at 0: shift our absolute positions to match.
                     let shift = self.start as isize - n as isize;
-                    self.scroll.selected = self.scroll.selected.saturating_add_signed(-shift);
-                    self.scroll.offset = self.scroll.offset.saturating_add_signed(-shift);
+                    self.state.scroll.selected = self.state.scroll.selected.saturating_add_signed(-shift);
+                    self.state.scroll.offset = self.state.scroll.offset.saturating_add_signed(-shift);
                     self.start = n;
                 }
                 rows.append(&mut self.rows);
@@ -298,37 +320,37 @@ impl<R> DataTable<R> {
         if let Some(id) = self.keep.take()
             && let Some(i) = self.rows.iter().position(|r| r.key.id == id)
         {
-            self.scroll.selected = self.start + i;
-            self.scroll.move_by(0);
+            self.state.scroll.selected = self.start + i;
+            self.state.scroll.move_by(0);
         }
         self.trim();
     }
 
     fn set_total_from_data(&mut self, total: usize) {
-        if total < self.scroll.total || self.rows.is_empty() || !self.exact {
-            self.scroll.set_total(total);
-            self.exact = true;
+        if total < self.state.scroll.total || self.rows.is_empty() || !self.state.exact {
+            self.state.scroll.set_total(total);
+            self.state.exact = true;
         }
     }
 
     /// While the count is unknown there is always one more row to move to
     /// after the last one read, until a read comes back short.
     fn extend_unknown(&mut self) {
-        if !self.exact {
+        if !self.state.exact {
             let seen = self.start + self.rows.len();
-            if seen >= self.scroll.total {
-                self.scroll.total = seen + 1;
+            if seen >= self.state.scroll.total {
+                self.state.scroll.total = seen + 1;
             }
         }
     }
 
     /// Keeps the window to a few screens around the visible rows.
     fn trim(&mut self) {
-        let keep = 3 * (self.scroll.height + self.margin());
+        let keep = 3 * (self.state.scroll.height + self.margin());
         if self.rows.len() <= keep {
             return;
         }
-        let want = self.scroll.visible();
+        let want = self.state.scroll.visible();
         let lo = want.start.saturating_sub(self.margin()).max(self.start);
         let drop_front = lo - self.start;
         self.rows.drain(..drop_front.min(self.rows.len()));

@@ -3,10 +3,10 @@
 //! with its own connection; per tab and kind the newest request wins.
 
 use super::table::Fetch;
+use super::tabs::TabRows;
 use crate::domain::Money;
 use crate::domain::columns::Tab;
-use crate::domain::model::*;
-use crate::store::window::{TabRows, View};
+use crate::store::window::View;
 use crate::store::{OpenMode, Store};
 use std::collections::HashMap;
 use std::path::Path;
@@ -28,13 +28,13 @@ pub struct Job {
     pub kind: Kind,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub enum Answer {
     Totals(usize, Option<Vec<Money>>),
     Window(Fetch, TabRows),
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Done {
     pub generation: u64,
     pub customer_id: i64,
@@ -45,30 +45,10 @@ pub struct Done {
 /// Runs a job (the worker does this; so does the app when it has none).
 pub fn run(store: &Store, job: &Job) -> Done {
     let (id, v) = (job.customer_id, &job.view);
+    let ops = super::tabs::ops(job.tab);
     let result = match &job.kind {
-        Kind::Totals => {
-            let r = match job.tab {
-                Tab::Invoices => store.view_totals::<InvoiceRow>(id, v),
-                Tab::Contracts => store.view_totals::<ContractRow>(id, v),
-                Tab::Payments => store.view_totals::<PaymentRow>(id, v),
-                Tab::Contacts => store.view_totals::<ContactRow>(id, v),
-                Tab::Documents => store.view_totals::<DocumentRow>(id, v),
-                Tab::Activity => store.view_totals::<ActivityRow>(id, v),
-            };
-            r.map(|(n, s)| Answer::Totals(usize::try_from(n).unwrap_or(0), s))
-        }
-        Kind::Window(f) => {
-            let (seek, limit) = (&f.seek, f.limit);
-            let r = match job.tab {
-                Tab::Invoices => store.window_view(id, v, seek, limit).map(TabRows::Invoices),
-                Tab::Contracts => store.window_view(id, v, seek, limit).map(TabRows::Contracts),
-                Tab::Payments => store.window_view(id, v, seek, limit).map(TabRows::Payments),
-                Tab::Contacts => store.window_view(id, v, seek, limit).map(TabRows::Contacts),
-                Tab::Documents => store.window_view(id, v, seek, limit).map(TabRows::Documents),
-                Tab::Activity => store.window_view(id, v, seek, limit).map(TabRows::Activity),
-            };
-            r.map(|rows| Answer::Window(f.clone(), rows))
-        }
+        Kind::Totals => ops.totals(store, id, v).map(|(n, s)| Answer::Totals(usize::try_from(n).unwrap_or(0), s)),
+        Kind::Window(f) => ops.read(store, id, v, &f.seek, f.limit).map(|rows| Answer::Window(f.clone(), rows)),
     };
     Done { generation: job.generation, customer_id: id, tab: job.tab, result: result.map_err(|e| e.to_string()) }
 }

@@ -1,6 +1,9 @@
-//! The tabs of the customer page and their columns. Titles and widths live
-//! in `ui`, SQL sort expressions in `store`; this is the shared vocabulary.
+//! The tabs of the customer page and the keys of their columns: the
+//! vocabulary every layer shares. What each column shows, sorts and filters
+//! by and exports is described once per tab in `domain::tabs`; the SQL a key
+//! stands for is in `store::tabs`.
 
+/// A tab of the customer page. The order is the tab bar's (`ALL`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Tab {
     Invoices,
@@ -11,43 +14,103 @@ pub enum Tab {
     Activity,
 }
 
+/// The registry of tabs: each tab and the type of its rows, the one place
+/// that turns a `Tab` into that type. `$body` is compiled once per tab with
+/// `$R` naming the tab's row type, so each layer calls its own generic code
+/// with its own bounds (`domain::tabs::Tabular` here, `store::window::TabRow`
+/// in the store and the app) — which a trait object could not offer below
+/// the layer that defines it. A new tab is one line here (and its variant
+/// above and in `ALL`).
+#[macro_export]
+macro_rules! per_tab {
+    ($tab:expr, |$R:ident| $body:expr) => {
+        match $tab {
+            $crate::domain::columns::Tab::Invoices => {
+                type $R = $crate::domain::model::InvoiceRow;
+                $body
+            }
+            $crate::domain::columns::Tab::Contracts => {
+                type $R = $crate::domain::model::ContractRow;
+                $body
+            }
+            $crate::domain::columns::Tab::Payments => {
+                type $R = $crate::domain::model::PaymentRow;
+                $body
+            }
+            $crate::domain::columns::Tab::Contacts => {
+                type $R = $crate::domain::model::ContactRow;
+                $body
+            }
+            $crate::domain::columns::Tab::Documents => {
+                type $R = $crate::domain::model::DocumentRow;
+                $body
+            }
+            $crate::domain::columns::Tab::Activity => {
+                type $R = $crate::domain::model::ActivityRow;
+                $body
+            }
+        }
+    };
+}
+
 impl Tab {
     pub const ALL: [Tab; 6] =
         [Tab::Invoices, Tab::Contracts, Tab::Payments, Tab::Contacts, Tab::Documents, Tab::Activity];
+    pub const COUNT: usize = Tab::ALL.len();
 
     pub fn title(self) -> &'static str {
-        match self {
-            Tab::Invoices => "Invoices",
-            Tab::Contracts => "Contracts",
-            Tab::Payments => "Payments",
-            Tab::Contacts => "Contacts",
-            Tab::Documents => "Documents",
-            Tab::Activity => "Activity",
-        }
+        crate::per_tab!(self, |R| <R as super::tabs::Tabular>::TITLE)
     }
 
     /// For narrow screens: distinct three-letter forms.
     pub fn short_title(self) -> &'static str {
-        match self {
-            Tab::Invoices => "Inv",
-            Tab::Contracts => "Ctr",
-            Tab::Payments => "Pay",
-            Tab::Contacts => "Cts",
-            Tab::Documents => "Doc",
-            Tab::Activity => "Act",
-        }
+        crate::per_tab!(self, |R| <R as super::tabs::Tabular>::SHORT_TITLE)
     }
 
+    /// The tab's place in `ALL` (the variants are declared in that order).
     pub fn index(self) -> usize {
-        Tab::ALL.iter().position(|t| *t == self).unwrap_or(0)
+        self as usize
     }
 
     pub fn next(self) -> Tab {
-        Tab::ALL[(self.index() + 1) % Tab::ALL.len()]
+        Tab::ALL[(self.index() + 1) % Tab::COUNT]
     }
 
     pub fn prev(self) -> Tab {
-        Tab::ALL[(self.index() + Tab::ALL.len() - 1) % Tab::ALL.len()]
+        Tab::ALL[(self.index() + Tab::COUNT - 1) % Tab::COUNT]
+    }
+}
+
+/// One value per tab, indexed by the tab: what every tab has, held once
+/// each, so code that handles all tabs alike loops instead of matching.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PerTab<T>([T; Tab::COUNT]);
+
+impl<T> PerTab<T> {
+    pub fn new(f: impl FnMut(Tab) -> T) -> Self {
+        PerTab(Tab::ALL.map(f))
+    }
+
+    /// Each tab with its value, in `Tab::ALL` order.
+    pub fn iter(&self) -> impl Iterator<Item = (Tab, &T)> {
+        Tab::ALL.into_iter().zip(self.0.iter())
+    }
+
+    pub fn iter_mut(&mut self) -> impl Iterator<Item = (Tab, &mut T)> {
+        Tab::ALL.into_iter().zip(self.0.iter_mut())
+    }
+}
+
+impl<T> std::ops::Index<Tab> for PerTab<T> {
+    type Output = T;
+    fn index(&self, tab: Tab) -> &T {
+        &self.0[tab.index()]
+    }
+}
+
+impl<T> std::ops::IndexMut<Tab> for PerTab<T> {
+    fn index_mut(&mut self, tab: Tab) -> &mut T {
+        &mut self.0[tab.index()]
     }
 }
 
@@ -55,8 +118,6 @@ impl Tab {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Col {
     // Invoices
-    /// The checkbox column; not sortable.
-    InvSelect,
     InvNumber,
     InvTotal,
     InvDate,
@@ -98,16 +159,12 @@ pub enum Col {
 }
 
 impl Col {
+    /// The columns a tab sorts by, in its order: the described columns
+    /// that have a key (`domain::tabs::Column::key`).
     pub fn for_tab(tab: Tab) -> &'static [Col] {
-        use Col::*;
-        match tab {
-            Tab::Invoices => &[InvNumber, InvTotal, InvDate, InvDue, InvStatus, InvContract, InvPeriod],
-            Tab::Contracts => &[ConName, ConPeriod, ConKind, ConStatus, ConValue, ConTerms],
-            Tab::Payments => &[PayDate, PayAmount, PayRefunded, PayReference, PayStatus, PayMethod, PayAppliedTo],
-            Tab::Contacts => &[CtName, CtEmail, CtPhone, CtRole, CtPrimary],
-            Tab::Documents => &[DocName, DocUploaded, DocKind, DocContract, DocSize],
-            Tab::Activity => &[ActWhen, ActWho, ActWhat],
-        }
+        static KEYS: std::sync::LazyLock<PerTab<Vec<Col>>> =
+            std::sync::LazyLock::new(|| PerTab::new(super::tabs::keys));
+        &KEYS[tab]
     }
 }
 
@@ -121,15 +178,7 @@ pub struct Sort {
 
 impl Sort {
     pub fn default_for(tab: Tab) -> Sort {
-        let (col, desc) = match tab {
-            Tab::Invoices => (Col::InvDate, true),
-            Tab::Contracts => (Col::ConPeriod, true),
-            Tab::Payments => (Col::PayDate, true),
-            Tab::Contacts => (Col::CtName, false),
-            Tab::Documents => (Col::DocUploaded, true),
-            Tab::Activity => (Col::ActWhen, true),
-        };
-        Sort { col, desc }
+        crate::per_tab!(tab, |R| <R as super::tabs::Tabular>::DEFAULT_SORT)
     }
 }
 

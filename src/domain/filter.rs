@@ -12,6 +12,7 @@
 use super::columns::{Col, Tab};
 use super::date::{days_in_month, parse_date};
 use super::money::{Currency, parse_amount};
+use super::tabs::{Field, FieldKind as Kind, filter_fields};
 use chrono::NaiveDate;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -83,72 +84,18 @@ impl Filter {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Kind {
-    Text,
-    Money,
-    Int,
-    Date,
-    Status,
-    /// Text, but `period:2025-Q3` style ranges on a date column.
-    Period,
-}
-
-/// The fields a tab's filter knows: name, column, kind.
-fn fields(tab: Tab) -> &'static [(&'static str, Col, Kind)] {
-    use Col::*;
-    use Kind::*;
-    match tab {
-        Tab::Invoices => &[
-            ("number", InvNumber, Text),
-            ("total", InvTotal, Money),
-            ("date", InvDate, Date),
-            ("issued", InvDate, Date),
-            ("due", InvDue, Date),
-            ("status", InvStatus, Status),
-            ("contract", InvContract, Text),
-            ("period", InvPeriod, Period),
-        ],
-        Tab::Contracts => &[
-            ("name", ConName, Text),
-            ("start", ConPeriod, Date),
-            ("period", ConPeriod, Period),
-            ("type", ConKind, Text),
-            ("status", ConStatus, Status),
-            ("value", ConValue, Money),
-            ("terms", ConTerms, Int),
-        ],
-        Tab::Payments => &[
-            ("date", PayDate, Date),
-            ("amount", PayAmount, Money),
-            ("refunded", PayRefunded, Money),
-            ("reference", PayReference, Text),
-            ("ref", PayReference, Text),
-            ("status", PayStatus, Status),
-            ("method", PayMethod, Text),
-        ],
-        Tab::Contacts => {
-            &[("name", CtName, Text), ("email", CtEmail, Text), ("phone", CtPhone, Text), ("role", CtRole, Text)]
-        }
-        Tab::Documents => &[
-            ("name", DocName, Text),
-            ("uploaded", DocUploaded, Date),
-            ("type", DocKind, Text),
-            ("contract", DocContract, Text),
-            ("size", DocSize, Int),
-        ],
-        Tab::Activity => &[("when", ActWhen, Date), ("who", ActWho, Text), ("what", ActWhat, Text)],
-    }
-}
-
 /// The column a field name refers to ("due" → the Due column).
 pub fn field_col(tab: Tab, name: &str) -> Option<Col> {
-    fields(tab).iter().find(|f| f.0.eq_ignore_ascii_case(name)).map(|f| f.1)
+    field(tab, name).map(|f| f.0)
 }
 
 /// The field names a tab accepts, for help and error messages.
 pub fn field_names(tab: Tab) -> Vec<&'static str> {
-    fields(tab).iter().map(|f| f.0).collect()
+    filter_fields(tab).iter().map(|f| f.1.name).collect()
+}
+
+fn field(tab: Tab, name: &str) -> Option<(Col, Field)> {
+    filter_fields(tab).into_iter().find(|f| f.1.name.eq_ignore_ascii_case(name))
 }
 
 fn split_term(tok: &str) -> Option<(&str, &str, &str)> {
@@ -174,7 +121,7 @@ pub fn parse(input: &str, tab: Tab, currency: Currency) -> Result<Filter, String
             terms.push(Term::Text(tok.to_lowercase()));
             continue;
         };
-        let Some(&(_, col, kind)) = fields(tab).iter().find(|f| f.0.eq_ignore_ascii_case(name)) else {
+        let Some((col, Field { kind, .. })) = field(tab, name) else {
             return Err(format!(
                 "{tok}: {} has no field \"{name}\" (use {})",
                 tab.title(),
@@ -186,8 +133,8 @@ pub fn parse(input: &str, tab: Tab, currency: Currency) -> Result<Filter, String
         }
         let err = |e: String| format!("{tok}: {e}");
         let cond = match (kind, op) {
-            (Kind::Status, ":" | "=") => Cond::Status(statuses(tab, value).map_err(err)?),
-            (Kind::Status, _) => return Err(format!("{tok}: statuses take \":\", e.g. status:overdue")),
+            (Kind::Status(known), ":" | "=") => Cond::Status(statuses(known, value).map_err(err)?),
+            (Kind::Status(_), _) => return Err(format!("{tok}: statuses take \":\", e.g. status:overdue")),
             (Kind::Text, ":") => Cond::Contains(value.to_lowercase()),
             (Kind::Text, "=") => Cond::Cmp(Op::Eq, Value::Text(value.to_string())),
             (Kind::Text, _) => return Err(format!("{tok}: text fields take \":\" (contains) or \"=\"")),
@@ -242,25 +189,7 @@ fn cmp_op(op: &str) -> Op {
     }
 }
 
-fn statuses(tab: Tab, value: &str) -> Result<Vec<StatusWord>, String> {
-    use StatusWord::*;
-    let known: &[(&str, StatusWord)] = match tab {
-        Tab::Invoices => &[
-            ("draft", Draft),
-            ("open", Open),
-            ("overdue", Overdue),
-            ("partial", Partial),
-            ("partially_paid", Partial),
-            ("paid", Paid),
-            ("cancelled", Cancelled),
-            ("canceled", Cancelled),
-            ("void", Cancelled),
-            ("uncollectible", Uncollectible),
-        ],
-        Tab::Payments => &[("succeeded", Succeeded), ("pending", Pending), ("failed", Failed), ("refunded", Refunded)],
-        Tab::Contracts => &[("draft", Draft), ("active", Active), ("ended", Ended), ("cancelled", Cancelled)],
-        _ => &[],
-    };
+fn statuses(known: &[(&str, StatusWord)], value: &str) -> Result<Vec<StatusWord>, String> {
     value
         .split(',')
         .map(|w| {

@@ -82,7 +82,7 @@ pub struct CustomerFigures {
     /// Other currencies with invoices or payments, shown apart.
     pub others: Vec<(Currency, MetricParts)>,
     /// Rows per tab, in `Tab::ALL` order.
-    pub counts: [i64; 6],
+    pub counts: [i64; super::columns::Tab::COUNT],
     /// The raw sums in the customer's currency.
     pub own: MetricParts,
 }

@@ -12,6 +12,7 @@ pub mod metrics;
 pub mod model;
 pub mod money;
 pub mod status;
+pub mod tabs;
 pub mod text;
 
 pub use money::{Currency, Money};

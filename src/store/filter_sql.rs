@@ -3,7 +3,7 @@
 
 use super::window::TabRow;
 use crate::domain::date::iso;
-use crate::domain::filter::{Cond, Filter, Op, StatusWord, Term, Value};
+use crate::domain::filter::{Cond, Filter, Op, Term, Value};
 use chrono::NaiveDate;
 use rusqlite::types::Value as Sql;
 
@@ -47,7 +47,7 @@ pub(crate) fn where_clause<R: TabRow>(filter: &Filter, today: NaiveDate, first: 
                     Cond::Status(words) => {
                         let ors: Vec<String> = words
                             .iter()
-                            .map(|w| match R::status_sql(*col, *w) {
+                            .map(|w| match R::status_sql(*w) {
                                 Some(StatusSql::Plain(s)) => s.to_string(),
                                 Some(StatusSql::BeforeToday(s)) => {
                                     let p = param(Sql::Text(iso(today)), &mut params);
@@ -103,41 +103,4 @@ fn like_pattern(s: &str) -> String {
     }
     out.push('%');
     out
-}
-
-/// Status words of the invoice tab.
-pub(crate) fn invoice_status(w: StatusWord) -> Option<StatusSql> {
-    use StatusWord::*;
-    Some(match w {
-        Draft => StatusSql::Plain("i.status = 'draft'"),
-        Open => StatusSql::Plain("i.status = 'open'"),
-        Overdue => StatusSql::BeforeToday("(i.status = 'open' AND i.due_date < ?today)"),
-        Partial => StatusSql::Plain("(i.status = 'open' AND i.applied_minor > 0)"),
-        Paid => StatusSql::Plain("i.status = 'paid'"),
-        Cancelled => StatusSql::Plain("i.status = 'cancelled'"),
-        Uncollectible => StatusSql::Plain("i.status = 'uncollectible'"),
-        _ => return None,
-    })
-}
-
-pub(crate) fn payment_status(w: StatusWord) -> Option<StatusSql> {
-    use StatusWord::*;
-    Some(StatusSql::Plain(match w {
-        Succeeded => "p.status = 'succeeded'",
-        Pending => "p.status = 'pending'",
-        Failed => "p.status = 'failed'",
-        Refunded => "(p.status = 'refunded' OR p.refunded_minor > 0)",
-        _ => return None,
-    }))
-}
-
-pub(crate) fn contract_status(w: StatusWord) -> Option<StatusSql> {
-    use StatusWord::*;
-    Some(StatusSql::Plain(match w {
-        Draft => "status = 'draft'",
-        Active => "status = 'active'",
-        Ended => "status = 'ended'",
-        Cancelled => "status = 'cancelled'",
-        _ => return None,
-    }))
 }

@@ -4,7 +4,6 @@
 use super::{Result, Store, StoreError};
 use crate::domain::Currency;
 use crate::domain::bounds::weighted;
-use crate::domain::columns::Tab;
 use crate::domain::date::iso;
 pub use crate::domain::metrics::CustomerFigures;
 use crate::domain::metrics::{Conversations, MetricParts, Metrics, aging_bounds, collect_window_start};
@@ -149,26 +148,10 @@ impl Store {
         mut parts: PartsByCurrency,
         _today: NaiveDate,
     ) -> Result<CustomerFigures> {
-        let invoices: i64 = parts.values().map(|p| p.invoice_count).sum();
-        let payments: i64 = parts.values().map(|p| p.payment_count).sum();
+        let counts = self.tab_counts(customer.id, &parts)?;
         let own = parts.remove(&customer.currency).unwrap_or_default();
         let others = parts.into_iter().filter(|(_, p)| *p != MetricParts::default()).collect();
         let metrics = Metrics::from_parts(customer.currency, &own, self.conversations(customer.id)?);
-        let small = self.conn().query_row(
-            "SELECT (SELECT count(*) FROM contracts WHERE customer_id = ?1),
-                    (SELECT count(*) FROM contacts WHERE customer_id = ?1),
-                    (SELECT count(*) FROM documents WHERE customer_id = ?1),
-                    (SELECT count(*) FROM audit_log WHERE customer_id = ?1)",
-            [customer.id],
-            |r| Ok([r.get::<_, i64>(0)?, r.get(1)?, r.get(2)?, r.get(3)?]),
-        )?;
-        let mut counts = [0; 6];
-        counts[Tab::Invoices.index()] = invoices;
-        counts[Tab::Contracts.index()] = small[0];
-        counts[Tab::Payments.index()] = payments;
-        counts[Tab::Contacts.index()] = small[1];
-        counts[Tab::Documents.index()] = small[2];
-        counts[Tab::Activity.index()] = small[3];
         Ok(CustomerFigures { metrics, others, counts, own })
     }
 }

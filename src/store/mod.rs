@@ -27,7 +27,6 @@ pub use audit::Audit;
 pub use metrics::CustomerFigures;
 pub use migrate::SCHEMA_VERSION;
 pub use vacuum::Space;
-pub use window::TabRows;
 
 use rusqlite::{Connection, OpenFlags};
 use std::path::{Path, PathBuf};

@@ -11,7 +11,6 @@
 use super::metrics::{AllParts, PartsByCurrency, Scope, by_currency};
 use super::{CustomerFigures, Result, Store};
 use crate::domain::Currency;
-use crate::domain::columns::Tab;
 use crate::domain::metrics::{Conversations, MetricParts, Metrics};
 use crate::domain::model::Customer;
 use crate::domain::money::Money;
@@ -156,7 +155,9 @@ impl Store {
     /// for comparisons with `figures`.
     pub fn figures_oracle(&self, customer: &Customer, today: NaiveDate) -> Result<CustomerFigures> {
         let mut parts = self.metric_parts_oracle(customer.id, today)?;
-        let (invoices, payments) = parts.values().fold((0, 0), |(i, p), x| (i + x.invoice_count, p + x.payment_count));
+        // The summary tabs' counts from the oracle's own parts; the others
+        // are a plain count(*) either way.
+        let counts = self.tab_counts(customer.id, &parts)?;
         let own = parts.remove(&customer.currency).unwrap_or_default();
         let others: Vec<(Currency, MetricParts)> =
             parts.into_iter().filter(|(_, p)| *p != MetricParts::default()).collect();
@@ -166,20 +167,6 @@ impl Store {
             [customer.id],
             |r| Ok(Conversations { auto_resolved: r.get(0)?, total: r.get(1)? }),
         )?;
-        let count = |table: &str| -> Result<i64> {
-            Ok(self.conn().query_row(
-                &format!("SELECT count(*) FROM {table} WHERE customer_id = ?1"),
-                [customer.id],
-                |r| r.get(0),
-            )?)
-        };
-        let mut counts = [0; 6];
-        counts[Tab::Invoices.index()] = invoices;
-        counts[Tab::Contracts.index()] = count("contracts")?;
-        counts[Tab::Payments.index()] = payments;
-        counts[Tab::Contacts.index()] = count("contacts")?;
-        counts[Tab::Documents.index()] = count("documents")?;
-        counts[Tab::Activity.index()] = count("audit_log")?;
         Ok(CustomerFigures { metrics: cards(customer.currency, &own, conversations), others, counts, own })
     }
 }

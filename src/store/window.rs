@@ -1,9 +1,11 @@
 //! Keyset windows: every tab reads only the rows it shows, walking an index
 //! that starts with the customer, `(sort, id) > (?, ?)`, never `OFFSET`.
 
+use super::filter_sql::StatusSql;
 use super::{Result, Store};
-use crate::domain::columns::{Col, RowKey, Seek, Sort, SortValue, Tab};
-use crate::domain::filter::Filter;
+use crate::domain::columns::{Col, RowKey, Seek, Sort, SortValue};
+use crate::domain::filter::{Filter, StatusWord};
+use crate::domain::tabs::Tabular;
 use rusqlite::types::{ToSqlOutput, Value};
 use rusqlite::{Row, ToSql};
 
@@ -14,9 +16,10 @@ pub struct Keyed<R> {
     pub row: R,
 }
 
-/// How one tab's rows are read. Implemented in `tabs.rs` for each row type.
-pub trait TabRow: Sized {
-    const TAB: Tab;
+/// How one tab's rows are read: its SQL, beside its description
+/// (`Tabular`, which names each column's key). Implemented in `tabs/`, one
+/// module per tab.
+pub trait TabRow: Tabular {
     /// Columns to select; the sort value and id are appended after them.
     const SELECT: &'static str;
     /// FROM clause; `?1` is the customer id in `WHERE`.
@@ -24,35 +27,33 @@ pub trait TabRow: Sized {
     const WHERE: &'static str;
     /// The row's id expression.
     const ID: &'static str;
-    /// A non-NULL SQL expression to sort `col` by; `None` for columns of
-    /// other tabs.
-    fn sort_expr(col: Col) -> Option<&'static str>;
-    fn map(row: &Row<'_>) -> rusqlite::Result<Self>;
+    /// The whitelist: the non-NULL SQL expression each column key of the
+    /// tab sorts by. A filter term on the key compares the same expression,
+    /// unless `FILTER` says otherwise.
+    const SORT: &'static [(Col, &'static str)];
+    /// Keys whose filter terms compare another expression than they sort
+    /// by (a name sorted case-folded, a day inside a timestamp).
+    const FILTER: &'static [(Col, &'static str)] = &[];
     /// Columns a bare word in the filter bar searches.
     const TEXT_COLS: &'static [&'static str];
-    /// The expression a filter term on `col` compares; the sort expression
-    /// unless the column sorts by something else than it filters by.
-    fn filter_expr(col: Col) -> Option<&'static str> {
-        Self::sort_expr(col)
-    }
-    /// SQL for a status word on this tab.
-    fn status_sql(_col: Col, _word: crate::domain::filter::StatusWord) -> Option<super::filter_sql::StatusSql> {
-        None
-    }
     /// The money column summed in the status line and its currency
     /// column, if the tab has one.
     const SUM: Option<(&'static str, &'static str)> = None;
-}
+    fn map(row: &Row<'_>) -> rusqlite::Result<Self>;
+    /// SQL for a status word on this tab.
+    fn status_sql(_word: StatusWord) -> Option<StatusSql> {
+        None
+    }
 
-/// The rows of any tab, for code that handles all tabs alike.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum TabRows {
-    Invoices(Vec<Keyed<crate::domain::model::InvoiceRow>>),
-    Contracts(Vec<Keyed<crate::domain::model::ContractRow>>),
-    Payments(Vec<Keyed<crate::domain::model::PaymentRow>>),
-    Contacts(Vec<Keyed<crate::domain::model::ContactRow>>),
-    Documents(Vec<Keyed<crate::domain::model::DocumentRow>>),
-    Activity(Vec<Keyed<crate::domain::model::ActivityRow>>),
+    /// What `col` sorts by; `None` for columns of other tabs.
+    fn sort_expr(col: Col) -> Option<&'static str> {
+        Self::SORT.iter().find(|(c, _)| *c == col).map(|(_, sql)| *sql)
+    }
+
+    /// What a filter term on `col` compares.
+    fn filter_expr(col: Col) -> Option<&'static str> {
+        Self::FILTER.iter().find(|(c, _)| *c == col).map(|(_, sql)| *sql).or_else(|| Self::sort_expr(col))
+    }
 }
 
 impl ToSql for SortValue {
@@ -159,7 +160,7 @@ impl Store {
         seek: &Seek,
         limit: usize,
     ) -> Result<Vec<Keyed<R>>> {
-        let sort = if R::sort_expr(view.sort.col).is_some() { view.sort } else { Sort::default_for(R::TAB) };
+        let sort = if R::sort_expr(view.sort.col).is_some() { view.sort } else { R::DEFAULT_SORT };
         let (filter_sql, filter_params) = super::filter_sql::where_clause::<R>(&view.filter, view.today, 5);
         let Some(sql) = window_sql::<R>(sort, seek, &filter_sql) else {
             return Ok(Vec::new());

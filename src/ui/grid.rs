@@ -1,66 +1,31 @@
-//! One table renderer for every tab: columns with titles, widths and
-//! alignment, a sort arrow on the sorted column, a marker on the selected
+//! One table renderer for every table: the columns as described in
+//! `domain::tabs` (title, width, alignment, priority at narrow widths, how a
+//! row shows), a sort arrow on the sorted column, a marker on the selected
 //! row, an explicit empty state. Only the visible rows are built.
 
 use super::theme::Theme;
 use crate::domain::columns::Col;
+use crate::domain::tabs::{CellCtx, Column};
 use crate::domain::text::{clean, ellipsize};
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Constraint, Rect};
 use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
 
-/// A column: its title, how wide, which side, how a row shows in it, and
-/// how soon it is dropped on narrow screens (higher drops first).
-pub struct Column<R, K = Col> {
-    /// What the column is, to mark it when the table is sorted by it.
-    pub key: K,
-    pub title: &'static str,
-    pub width: u16,
-    /// Takes the room left over (at least `width`).
-    pub fill: bool,
-    pub right: bool,
-    pub drop_order: u8,
-    pub cell: fn(&R, &CellCtx<'_>) -> CellText,
-}
-
-pub struct CellCtx<'a> {
-    pub today: chrono::NaiveDate,
-    /// Ticked invoices (the invoices tab's checkbox column).
-    pub selection: Option<&'a std::collections::BTreeMap<i64, crate::domain::Money>>,
-}
-
-/// A cell's text and whether it should draw attention (overdue).
-pub struct CellText {
-    pub text: String,
-    pub alert: bool,
-}
-
-impl From<String> for CellText {
-    fn from(text: String) -> Self {
-        CellText { text, alert: false }
-    }
-}
-
-impl From<&str> for CellText {
-    fn from(text: &str) -> Self {
-        CellText { text: text.to_string(), alert: false }
-    }
-}
-
-/// Which columns fit in `width`, in their original order.
-pub fn fitting<R, K>(columns: &[Column<R, K>], width: u16) -> Vec<&Column<R, K>> {
+/// Which columns fit in `width`, in their original order: while they do
+/// not, the one of highest `priority` number gives way (the last of equals).
+pub fn fitting<R: 'static, K: 'static>(columns: &[Column<R, K>], width: u16) -> Vec<&Column<R, K>> {
     let mut keep: Vec<&Column<R, K>> = columns.iter().collect();
     let marker = 2;
     let need = |cols: &[&Column<R, K>]| cols.iter().map(|c| c.width + 1).sum::<u16>() + marker;
     while keep.len() > 1 && need(&keep) > width {
-        let worst = keep.iter().enumerate().max_by_key(|(_, c)| c.drop_order).map(|(i, _)| i).unwrap_or(0);
+        let worst = keep.iter().enumerate().max_by_key(|(_, c)| c.priority).map(|(i, _)| i).unwrap_or(0);
         keep.remove(worst);
     }
     keep
 }
 
-pub struct Grid<'a, R, K = Col> {
+pub struct Grid<'a, R: 'static, K: 'static = Col> {
     pub columns: &'a [Column<R, K>],
     /// The sorted column and whether it is descending.
     pub sort: Option<(K, bool)>,
@@ -70,7 +35,7 @@ pub struct Grid<'a, R, K = Col> {
     pub empty: &'a str,
 }
 
-pub fn draw<R, K: PartialEq + Copy>(
+pub fn draw<R: 'static, K: PartialEq + Copy + 'static>(
     frame: &mut Frame,
     area: Rect,
     grid: Grid<'_, R, K>,
@@ -82,7 +47,7 @@ pub fn draw<R, K: PartialEq + Copy>(
     }
     let cols = fitting(grid.columns, area.width);
     let header = Row::new(cols.iter().map(|c| {
-        let sorted = grid.sort.filter(|s| s.0 == c.key);
+        let sorted = grid.sort.filter(|s| c.key == Some(s.0));
         let title = match sorted {
             Some((_, desc)) => format!("{} {}", c.title, if desc { "↓" } else { "↑" }),
             None => c.title.to_string(),
@@ -129,6 +94,6 @@ pub fn draw<R, K: PartialEq + Copy>(
     frame.render_stateful_widget(table, area, &mut state);
 }
 
-fn widths<R, K>(cols: &[&Column<R, K>]) -> Vec<Constraint> {
+fn widths<R: 'static, K: 'static>(cols: &[&Column<R, K>]) -> Vec<Constraint> {
     cols.iter().map(|c| if c.fill { Constraint::Min(c.width) } else { Constraint::Length(c.width) }).collect()
 }

@@ -1,54 +1,41 @@
 //! The customers list.
 
-use super::grid::{self, CellCtx, CellText, Column, Grid};
+use super::grid::{self, Grid};
 use super::theme::Theme;
 use crate::app::App;
 use crate::app::customers::{CustomerCol, CustomersScreen};
 use crate::domain::model::CustomerListRow;
+use crate::domain::tabs::{CellCtx, CellText, Column};
 use crate::view::layout;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-fn columns() -> Vec<Column<CustomerListRow, Option<CustomerCol>>> {
-    let c = |key, title, width, drop_order, cell: fn(&CustomerListRow, &CellCtx<'_>) -> CellText| Column {
-        key,
-        title,
-        width,
-        fill: false,
-        right: false,
-        drop_order,
-        cell,
-    };
-    vec![
-        Column { fill: true, ..c(Some(CustomerCol::Name), "Name", 22, 0, |r, _| r.name.as_str().into()) },
-        c(None, "Legal name", 26, 3, |r, _| r.legal_name.as_str().into()),
-        c(Some(CustomerCol::Source), "Source", 10, 2, |r, _| r.import_source.map_or("", |s| s.label()).into()),
-        c(Some(CustomerCol::Currency), "Cur", 3, 4, |r, _| r.currency.code().into()),
-        Column {
-            right: true,
-            ..c(Some(CustomerCol::Outstanding), "Outstanding", 15, 0, |r, _| r.outstanding.display().into())
-        },
-        Column {
-            right: true,
-            ..c(Some(CustomerCol::Overdue), "Overdue", 14, 1, |r, _| CellText {
-                text: r.overdue.display(),
-                alert: r.overdue.minor > 0,
-            })
-        },
-        c(None, "Badges", 14, 5, |r, _| {
-            let mut b = Vec::new();
-            if r.invoices_paused {
-                b.push("Paused");
-            }
-            if r.portal {
-                b.push("Portal");
-            }
-            b.join(" ").into()
-        }),
-    ]
-}
+type C = Column<CustomerListRow, CustomerCol>;
+
+const COLUMNS: &[C] = &[
+    C::new("Name", 22, |r, _| r.name.as_str().into()).fill().key(CustomerCol::Name),
+    C::new("Legal name", 26, |r, _| r.legal_name.as_str().into()).priority(3),
+    C::new("Source", 10, |r, _| r.import_source.map_or("", |s| s.label()).into()).priority(2).key(CustomerCol::Source),
+    C::new("Cur", 3, |r, _| r.currency.code().into()).priority(4).key(CustomerCol::Currency),
+    C::new("Outstanding", 15, |r, _| r.outstanding.display().into()).right().key(CustomerCol::Outstanding),
+    C::new("Overdue", 14, |r, _| CellText { text: r.overdue.display(), alert: r.overdue.minor > 0 })
+        .right()
+        .priority(1)
+        .key(CustomerCol::Overdue),
+    C::new("Badges", 14, |r, _| {
+        let mut b = Vec::new();
+        if r.invoices_paused {
+            b.push("Paused");
+        }
+        if r.portal {
+            b.push("Portal");
+        }
+        b.join(" ").into()
+    })
+    .priority(5),
+];
 
 /// What an empty list says, with the keys from the key table.
 fn empty_text(s: &CustomersScreen) -> String {
@@ -78,11 +65,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, s: &CustomersScreen, theme
         ),
     ]);
     frame.render_widget(Paragraph::new(title), l.title);
-    let cols = columns();
     let rows: Vec<(usize, &CustomerListRow)> = s.scroll.visible().map(|i| (i, &s.all[s.shown[i]])).collect();
     let empty = empty_text(s);
     let grid =
-        Grid { columns: &cols, sort: Some((Some(s.sort), s.desc)), rows, selected: s.scroll.selected, empty: &empty };
+        Grid { columns: COLUMNS, sort: Some((s.sort, s.desc)), rows, selected: s.scroll.selected, empty: &empty };
     grid::draw(frame, l.table, grid, &CellCtx { today: app.today, selection: None }, theme);
     match &s.input {
         Some(input) => {

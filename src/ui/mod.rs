@@ -8,7 +8,6 @@ mod inert;
 mod list;
 mod page;
 pub mod popup;
-mod tabs;
 pub mod theme;
 
 use crate::app::dialog::Dialog;

@@ -1,15 +1,15 @@
 //! The customer page: header with badges, metric cards, aging strip, tabs,
 //! the current tab's table, status line and footer.
 
-use super::grid::{self, CellCtx, Column, Grid};
+use super::cards;
+use super::grid::{self, Grid};
 use super::theme::Theme;
-use super::{cards, tabs};
 use crate::app::App;
 use crate::app::customer::CustomerPage;
-use crate::app::table::DataTable;
 use crate::domain::Money;
 use crate::domain::columns::Tab;
 use crate::domain::metrics::AGING_LABELS;
+use crate::domain::tabs::{CellCtx, Tabular};
 use crate::domain::text::clean;
 use crate::domain::text::width;
 use crate::view::layout;
@@ -42,20 +42,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, p: &CustomerPage, theme: &
             none
         }
     };
-    match p.tab {
-        Tab::Invoices => table(frame, l.table, &p.invoices, &tabs::invoices(), empty("No invoices yet."), &ctx, theme),
-        Tab::Contracts => {
-            table(frame, l.table, &p.contracts, &tabs::contracts(), empty("No contracts yet."), &ctx, theme)
-        }
-        Tab::Payments => table(frame, l.table, &p.payments, &tabs::payments(), empty("No payments yet."), &ctx, theme),
-        Tab::Contacts => table(frame, l.table, &p.contacts, &tabs::contacts(), empty("No contacts yet."), &ctx, theme),
-        Tab::Documents => {
-            table(frame, l.table, &p.documents, &tabs::documents(), empty("No documents yet."), &ctx, theme)
-        }
-        Tab::Activity => {
-            table(frame, l.table, &p.activity, &tabs::activity(), empty("No activity recorded yet."), &ctx, theme)
-        }
-    }
+    crate::per_tab!(p.tab, |R| table::<R>(frame, l.table, p, empty(R::EMPTY), &ctx, theme));
     status(frame, l.status, app, p, theme);
     super::footer::draw(frame, l.footer, &app.contexts(), theme);
 }
@@ -164,17 +151,11 @@ fn group(n: usize) -> String {
     crate::domain::money::group_thousands(n as u64)
 }
 
-fn table<R>(
-    frame: &mut Frame,
-    area: Rect,
-    t: &DataTable<R>,
-    columns: &[Column<R>],
-    empty: &str,
-    ctx: &CellCtx<'_>,
-    theme: &Theme,
-) {
+/// The current tab's table: its rows of type `R`, drawn as its columns say.
+fn table<R: Tabular>(frame: &mut Frame, area: Rect, p: &CustomerPage, empty: &str, ctx: &CellCtx<'_>, theme: &Theme) {
+    let Some(t) = p.rows::<R>() else { return };
     let grid = Grid {
-        columns,
+        columns: R::COLUMNS,
         sort: Some((t.sort.col, t.sort.desc)),
         rows: t.visible().map(|(i, k)| (i, &k.row)).collect(),
         selected: t.scroll.selected,

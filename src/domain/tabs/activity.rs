@@ -1,0 +1,32 @@
+//! The Activity tab: the customer's audit log.
+
+use super::FieldKind::{Date, Text};
+use super::{Column, Field, Tabular};
+use crate::domain::columns::{Col, Sort, Tab};
+use crate::domain::model::ActivityRow;
+
+type C = Column<ActivityRow>;
+
+impl Tabular for ActivityRow {
+    const TAB: Tab = Tab::Activity;
+    const TITLE: &'static str = "Activity";
+    const SHORT_TITLE: &'static str = "Act";
+    const EMPTY: &'static str = "No activity recorded yet.";
+    const DEFAULT_SORT: Sort = Sort { col: Col::ActWhen, desc: true };
+    const COLUMNS: &'static [C] = &[
+        C::new("When (UTC)", 16, |r, _| r.at.replace('T', " ").chars().take(16).collect::<String>().into())
+            .key(Col::ActWhen)
+            .filter(&[Field::new("when", Date)])
+            .export(&[("at", |r| r.at.clone())]),
+        C::new("Who", 10, |r, _| r.who.as_str().into())
+            .priority(1)
+            .key(Col::ActWho)
+            .filter(&[Field::new("who", Text)])
+            .export(&[("who", |r| r.who.clone())]),
+        C::new("What", 20, |r, _| r.summary.as_str().into())
+            .fill()
+            .key(Col::ActWhat)
+            .filter(&[Field::new("what", Text)])
+            .export(&[("what", |r| r.summary.clone())]),
+    ];
+}

@@ -1,0 +1,44 @@
+//! The Documents tab.
+
+use super::FieldKind::{Date, Int, Text};
+use super::{Column, Field, Tabular};
+use crate::domain::columns::{Col, Sort, Tab};
+use crate::domain::model::{DocumentRow, size_label};
+
+type C = Column<DocumentRow>;
+
+impl Tabular for DocumentRow {
+    const TAB: Tab = Tab::Documents;
+    const TITLE: &'static str = "Documents";
+    const SHORT_TITLE: &'static str = "Doc";
+    const EMPTY: &'static str = "No documents yet.";
+    const DEFAULT_SORT: Sort = Sort { col: Col::DocUploaded, desc: true };
+    const COLUMNS: &'static [C] = &[
+        C::new("Name", 20, |r, _| r.name.as_str().into())
+            .fill()
+            .key(Col::DocName)
+            .filter(&[Field::new("name", Text)])
+            .export(&[("name", |r| r.name.clone())]),
+        C::new("Uploaded", 16, |r, _| r.uploaded_at.replace('T', " ").chars().take(16).collect::<String>().into())
+            .priority(1)
+            .key(Col::DocUploaded)
+            .filter(&[Field::new("uploaded", Date)])
+            .export(&[("uploaded_at", |r| r.uploaded_at.clone())]),
+        C::new("Type", 22, |r, _| format!("{} · {}", r.kind.label(), r.format).into())
+            .priority(1)
+            .key(Col::DocKind)
+            .filter(&[Field::new("type", Text)])
+            .export(&[("type", |r| r.kind.as_db().to_string()), ("format", |r| r.format.clone())]),
+        C::new("Contract", 16, |r, _| r.contract_name.clone().unwrap_or_default().into())
+            .priority(2)
+            .key(Col::DocContract)
+            .filter(&[Field::new("contract", Text)])
+            .export(&[("contract", |r| r.contract_name.clone().unwrap_or_default())]),
+        // The stored bytes: how many, and their checksum.
+        C::new("Size", 9, |r, _| size_label(r.size_bytes).into())
+            .right()
+            .key(Col::DocSize)
+            .filter(&[Field::new("size", Int)])
+            .export(&[("size_bytes", |r| r.size_bytes.to_string()), ("sha256", |r| r.sha256.clone())]),
+    ];
+}

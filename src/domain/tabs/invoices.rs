@@ -1,0 +1,85 @@
+//! The Invoices tab.
+
+use super::FieldKind::{Date, Money, Period, Status, Text};
+use super::{CellText, Column, Field, Summary, Tabular};
+use crate::domain::columns::{Col, Sort, Tab};
+use crate::domain::date::{iso, period_label};
+use crate::domain::filter::StatusWord::{self, *};
+use crate::domain::model::InvoiceRow;
+use crate::domain::status::DisplayStatus;
+
+type C = Column<InvoiceRow>;
+
+/// `open` is every unpaid issued invoice, overdue ones included.
+const STATUSES: &[(&str, StatusWord)] = &[
+    ("draft", Draft),
+    ("open", Open),
+    ("overdue", Overdue),
+    ("partial", Partial),
+    ("partially_paid", Partial),
+    ("paid", Paid),
+    ("cancelled", Cancelled),
+    ("canceled", Cancelled),
+    ("void", Cancelled),
+    ("uncollectible", Uncollectible),
+];
+
+impl Tabular for InvoiceRow {
+    const TAB: Tab = Tab::Invoices;
+    const TITLE: &'static str = "Invoices";
+    const SHORT_TITLE: &'static str = "Inv";
+    const EMPTY: &'static str = "No invoices yet.";
+    const DEFAULT_SORT: Sort = Sort { col: Col::InvDate, desc: true };
+    const SUMMARY: Option<Summary> = Some(Summary { count: |p| p.invoice_count, sum: |p| p.invoice_total_minor });
+    const COLUMNS: &'static [C] = &[
+        C::new("☐", 1, |r, ctx| {
+            let ticked = ctx.selection.is_some_and(|s| s.contains_key(&r.id));
+            if ticked { "☑" } else { "☐" }.into()
+        }),
+        // Stripe's numbers ("3C512330-0001") and most others fit whole.
+        C::new("Number", 14, |r, _| r.number.as_str().into())
+            .key(Col::InvNumber)
+            .filter(&[Field::new("number", Text)])
+            .export(&[("number", |r| r.number.clone())]),
+        C::new("Total", 13, |r, _| r.total.display().into())
+            .right()
+            .key(Col::InvTotal)
+            .filter(&[Field::new("total", Money)])
+            .export(&[("total", |r| r.total.plain()), ("currency", |r| r.total.currency.to_string())]),
+        C::new("Date", 10, |r, _| iso(r.issue_date).into())
+            .priority(2)
+            .key(Col::InvDate)
+            .filter(&[Field::new("date", Date), Field::new("issued", Date)])
+            .export(&[("issue_date", |r| iso(r.issue_date))]),
+        C::new("Due", 10, |r, _| iso(r.due_date).into())
+            .priority(1)
+            .key(Col::InvDue)
+            .filter(&[Field::new("due", Date)])
+            .export(&[("due_date", |r| iso(r.due_date))]),
+        C::new("Status", 16, |r, ctx| {
+            let s = r.display_status(ctx.today);
+            CellText {
+                text: s.label().to_string(),
+                alert: matches!(s, DisplayStatus::Overdue | DisplayStatus::OverduePartial),
+            }
+        })
+        .key(Col::InvStatus)
+        .filter(&[Field::new("status", Status(STATUSES))])
+        // The balance is what the status is derived from.
+        .export(&[("status", |r| r.status.as_db().to_string()), ("open_balance", |r| r.open_balance().plain())]),
+        C::new("Contract", 10, |r, _| r.contract_name.clone().unwrap_or_default().into())
+            .fill()
+            .priority(3)
+            .key(Col::InvContract)
+            .filter(&[Field::new("contract", Text)])
+            .export(&[("contract", |r| r.contract_name.clone().unwrap_or_default())]),
+        C::new("Period", 18, |r, _| r.period.map(|(a, b)| period_label(a, b)).unwrap_or_default().into())
+            .priority(4)
+            .key(Col::InvPeriod)
+            .filter(&[Field::new("period", Period)])
+            .export(&[
+                ("period_start", |r| r.period.map(|p| iso(p.0)).unwrap_or_default()),
+                ("period_end", |r| r.period.map(|p| iso(p.1)).unwrap_or_default()),
+            ]),
+    ];
+}

@@ -1,0 +1,63 @@
+//! The Invoices tab's SQL.
+
+use super::{currency, date, opt_date, stored};
+use crate::domain::Money;
+use crate::domain::columns::Col;
+use crate::domain::filter::StatusWord;
+use crate::domain::model::InvoiceRow;
+use crate::domain::status::InvoiceStatus;
+use crate::store::filter_sql::StatusSql;
+use crate::store::window::TabRow;
+use rusqlite::Row;
+
+impl TabRow for InvoiceRow {
+    const SELECT: &'static str = "i.id, i.number, i.total_minor, i.currency, i.applied_minor, i.issue_date, \
+         i.due_date, i.status, nullif(i.contract_name, ''), i.period_start, i.period_end";
+    const FROM: &'static str = "invoices i";
+    const WHERE: &'static str = "i.customer_id = ?1";
+    const ID: &'static str = "i.id";
+    const SORT: &'static [(Col, &'static str)] = &[
+        (Col::InvNumber, "i.number"),
+        (Col::InvTotal, "i.total_minor"),
+        (Col::InvDate, "i.issue_date"),
+        (Col::InvDue, "i.due_date"),
+        (Col::InvStatus, "i.status"),
+        (Col::InvContract, "i.contract_name"),
+        (Col::InvPeriod, "coalesce(i.period_start, '')"),
+    ];
+    const FILTER: &'static [(Col, &'static str)] = &[(Col::InvPeriod, "i.period_start")];
+    const TEXT_COLS: &'static [&'static str] = &["i.number", "i.contract_name"];
+    const SUM: Option<(&'static str, &'static str)> = Some(("i.total_minor", "i.currency"));
+
+    fn status_sql(w: StatusWord) -> Option<StatusSql> {
+        use StatusWord::*;
+        Some(match w {
+            Draft => StatusSql::Plain("i.status = 'draft'"),
+            Open => StatusSql::Plain("i.status = 'open'"),
+            Overdue => StatusSql::BeforeToday("(i.status = 'open' AND i.due_date < ?today)"),
+            Partial => StatusSql::Plain("(i.status = 'open' AND i.applied_minor > 0)"),
+            Paid => StatusSql::Plain("i.status = 'paid'"),
+            Cancelled => StatusSql::Plain("i.status = 'cancelled'"),
+            Uncollectible => StatusSql::Plain("i.status = 'uncollectible'"),
+            _ => return None,
+        })
+    }
+
+    fn map(r: &Row<'_>) -> rusqlite::Result<Self> {
+        let period = match (opt_date(r, 9)?, opt_date(r, 10)?) {
+            (Some(a), Some(b)) => Some((a, b)),
+            _ => None,
+        };
+        Ok(InvoiceRow {
+            id: r.get(0)?,
+            number: r.get(1)?,
+            total: Money::new(r.get(2)?, currency(r, 3)?),
+            applied_minor: r.get(4)?,
+            issue_date: date(r, 5)?,
+            due_date: date(r, 6)?,
+            status: stored(r, 7, InvoiceStatus::from_db)?,
+            contract_name: r.get(8)?,
+            period,
+        })
+    }
+}
