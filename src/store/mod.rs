@@ -65,6 +65,10 @@ pub enum StoreError {
     Conflict(String),
     #[error("{0}")]
     Invalid(String),
+    /// A file the write would replace is there (a download's target, an
+    /// export's file): the app asks before writing again with overwrite.
+    #[error("{} already exists", .0.display())]
+    Exists(PathBuf),
     /// A CHECK constraint on a bound refused the write: see `domain::bounds`.
     #[error("{0}; nothing was saved")]
     OutOfRange(String),
