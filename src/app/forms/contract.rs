@@ -145,3 +145,33 @@ fn draft(form: &mut FormOf<'_, F>, currency: Currency) -> Option<ContractDraft> 
         billing_frequency,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{chosen, d, enabled, error, typed};
+    use super::*;
+
+    #[test]
+    fn a_one_time_contract_has_no_frequency_and_needs_an_end() {
+        let mut fd = new(7, Currency::USD, d("2026-03-01"));
+        typed(&mut fd, F::Name, "Setup");
+        typed(&mut fd, F::Value, "500");
+        chosen(&mut fd, F::Type, position(ContractKind::ALL, ContractKind::OneTime));
+        assert!(!enabled(&mut fd, F::BillingFrequency));
+        assert_eq!(fd.validate(), None);
+        assert_eq!(error(&mut fd, F::PeriodEnd).as_deref(), Some("a one-time contract needs an end date"));
+        typed(&mut fd, F::PeriodEnd, "2026-03-31");
+        let draft = ContractDraft {
+            name: "Setup".into(),
+            kind: ContractKind::OneTime,
+            status: ContractStatus::Active,
+            period_start: d("2026-03-01"),
+            period_end: Some(d("2026-03-31")),
+            value_minor: 50_000,
+            currency: Currency::USD,
+            payment_terms_days: 30,
+            billing_frequency: None,
+        };
+        assert_eq!(fd.validate(), Some(Effect::CreateContract { customer_id: 7, draft }));
+    }
+}

@@ -141,3 +141,64 @@ pub fn contract_period(k: &ContractRow, on: NaiveDate) -> Option<(NaiveDate, Nai
     Some((start, k.period_end.map_or(end, |e| e.min(end))))
 }
 
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{chosen, customer, d, error, text, typed};
+    use super::*;
+    use crate::domain::edit::InvoiceDraft;
+    use crate::domain::money::Money;
+    use crate::domain::status::ContractStatus;
+
+    fn setup_fee() -> ContractRow {
+        ContractRow {
+            id: 3,
+            name: "Setup".into(),
+            kind: ContractKind::OneTime,
+            status: ContractStatus::Active,
+            period_start: d("2026-01-01"),
+            period_end: Some(d("2026-01-31")),
+            value: Money::new(50_000, Currency::USD),
+            payment_terms_days: 15,
+            billing_frequency: None,
+            version: 1,
+        }
+    }
+
+    #[test]
+    fn a_one_time_contract_fills_in_due_date_period_and_total_until_typed_over() {
+        let mut fd = open(&customer(), vec![setup_fee()], "INV-9", d("2026-03-01"), None);
+        assert!(!fd.form.dirty());
+        chosen(&mut fd, F::Contract, 1);
+        assert_eq!(text(&mut fd, F::DueDate), "2026-03-16", "Net 15 from the issue date");
+        assert_eq!(
+            (text(&mut fd, F::PeriodStart), text(&mut fd, F::PeriodEnd)),
+            ("2026-01-01".into(), "2026-01-31".into())
+        );
+        assert_eq!(text(&mut fd, F::Total), "500.00");
+        typed(&mut fd, F::Total, "450");
+        typed(&mut fd, F::IssueDate, "2026-03-02");
+        assert_eq!(text(&mut fd, F::DueDate), "2026-03-17", "the due date still follows");
+        assert_eq!(text(&mut fd, F::Total), "450", "what was typed stays");
+        let draft = InvoiceDraft {
+            contract_id: Some(3),
+            number: "INV-9".into(),
+            issue_date: d("2026-03-02"),
+            due_date: d("2026-03-17"),
+            period: Some((d("2026-01-01"), d("2026-01-31"))),
+            total_minor: 45_000,
+            currency: Currency::USD,
+            status: InvoiceStatus::Open,
+        };
+        assert_eq!(fd.validate(), Some(Effect::CreateInvoice { customer_id: 7, draft }));
+    }
+
+    #[test]
+    fn half_a_period_is_refused_next_to_the_empty_date() {
+        let mut fd = open(&customer(), Vec::new(), "INV-9", d("2026-03-01"), None);
+        typed(&mut fd, F::PeriodStart, "2026-03-01");
+        typed(&mut fd, F::Total, "10");
+        assert_eq!(fd.validate(), None);
+        assert_eq!(error(&mut fd, F::PeriodEnd).as_deref(), Some("enter both dates or neither"));
+        assert_eq!(error(&mut fd, F::PeriodStart), None);
+    }
+}

@@ -196,7 +196,47 @@ mod testing {
         fd.changed();
     }
 
+    /// The user picks a choice's option.
+    pub fn chosen<F: FieldId>(fd: &mut FormDialog, f: F, option: usize) {
+        let mut form = FormOf::<F>::new(&mut fd.form);
+        let field = form.field_mut(f);
+        if let crate::app::form::FieldKind::Choice { selected, .. } = &mut field.kind {
+            *selected = option;
+        }
+        field.touched = true;
+        fd.changed();
+    }
+
+    pub fn text<F: FieldId>(fd: &mut FormDialog, f: F) -> String {
+        FormOf::<F>::new(&mut fd.form).text(f)
+    }
+
     pub fn error<F: FieldId>(fd: &mut FormDialog, f: F) -> Option<String> {
         FormOf::<F>::new(&mut fd.form).field(f).error.clone()
+    }
+
+    pub fn enabled<F: FieldId>(fd: &mut FormDialog, f: F) -> bool {
+        FormOf::<F>::new(&mut fd.form).field(f).enabled
+    }
+
+    pub fn d(s: &str) -> chrono::NaiveDate {
+        crate::domain::date::parse_date(s).unwrap()
+    }
+
+    /// Customer 7, in US dollars.
+    pub fn customer() -> crate::domain::model::Customer {
+        crate::domain::model::Customer {
+            id: 7,
+            name: "Acme".into(),
+            legal_name: String::new(),
+            billing_email: String::new(),
+            currency: crate::domain::money::Currency::USD,
+            import_source: None,
+            external_id: None,
+            external_url: None,
+            invoices_paused: false,
+            portal: false,
+            version: 1,
+        }
     }
 }

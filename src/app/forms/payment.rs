@@ -75,3 +75,30 @@ impl Spec for RecordPayment {
         Some(Effect::RecordPayment { customer_id: self.customer_id, draft })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{chosen, customer, d, enabled, error, typed};
+    use super::*;
+
+    #[test]
+    fn invoices_are_ticked_only_when_the_payment_goes_to_ticked_ones() {
+        let mut fd = open(&customer(), &[], d("2026-03-01"));
+        assert!(!enabled(&mut fd, F::Invoices));
+        typed(&mut fd, F::Amount, "25");
+        chosen(&mut fd, F::ApplyTo, PICKED);
+        assert!(enabled(&mut fd, F::Invoices));
+        assert_eq!(fd.validate(), None);
+        let why = error(&mut fd, F::Invoices);
+        assert_eq!(why.as_deref(), Some("tick at least one invoice, or apply to the oldest first"));
+        chosen(&mut fd, F::ApplyTo, 0);
+        let draft = PaymentDraft {
+            received_on: d("2026-03-01"),
+            amount_minor: 2_500,
+            currency: Currency::USD,
+            reference: String::new(),
+            allocation: Allocation::OldestFirst,
+        };
+        assert_eq!(fd.validate(), Some(Effect::RecordPayment { customer_id: 7, draft }));
+    }
+}
