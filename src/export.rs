@@ -112,7 +112,7 @@ pub fn write_tab(
 /// replacing an existing file unless `overwrite`.
 pub fn to_file(store: &Store, customer_id: i64, tab: Tab, view: &View, path: &Path, overwrite: bool) -> Result<usize> {
     if path.exists() && !overwrite {
-        return Err(StoreError::Invalid(format!("{} already exists", path.display())));
+        return Err(StoreError::Exists(path.to_path_buf()));
     }
     let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let tmp: PathBuf = dir.join(format!(".ardesk-export-{}.part", std::process::id()));

@@ -1,9 +1,9 @@
 //! The dialog stack's entries: drawn bottom to top, the top one gets keys.
 
 use super::effect::Effect;
-use super::form::Form;
-use super::forms::Purpose;
 use super::keymap::Context;
+
+pub use super::forms::FormDialog;
 
 pub enum Dialog {
     /// The keys of the contexts below and the metric definitions.
@@ -31,13 +31,6 @@ pub enum Dialog {
     /// A document upload, download or delete on its own thread
     /// (`App::documents`): its progress.
     Transferring,
-}
-
-pub struct FormDialog {
-    pub form: Form,
-    pub purpose: Purpose,
-    /// Completion candidates to show under a path field.
-    pub candidates: Vec<String>,
 }
 
 /// A question whose "yes" runs something.

@@ -1,6 +1,9 @@
 //! A modal form: text fields (ratatui-textarea), choices, toggles and
 //! checklists; Tab/Shift-Tab between fields, Ctrl-S or Enter on the last
 //! field to save, Esc to cancel. Errors sit next to their field.
+//! Untyped, so drawing and keys treat every form alike; a form's own code
+//! reads its fields by position through its field enum (`forms::FormOf`),
+//! never by label.
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui_textarea::{CursorMove, TextArea};
@@ -186,27 +189,11 @@ impl Form {
         self.fields.iter().map(Field::value).ne(self.initial.iter().cloned())
     }
 
-    pub fn field(&self, label: &str) -> &Field {
-        self.fields.iter().find(|f| f.label == label).unwrap_or_else(|| unreachable!("no field {label}"))
-    }
-
-    pub fn field_mut(&mut self, label: &str) -> &mut Field {
-        self.fields.iter_mut().find(|f| f.label == label).unwrap_or_else(|| unreachable!("no field {label}"))
-    }
-
-    pub fn text(&self, label: &str) -> String {
-        self.field(label).value().trim().to_string()
-    }
-
     pub fn clear_errors(&mut self) {
         self.banner = None;
         for f in &mut self.fields {
             f.error = None;
         }
-    }
-
-    pub fn set_error(&mut self, label: &str, msg: impl Into<String>) {
-        self.field_mut(label).error = Some(msg.into());
     }
 
     pub fn has_errors(&self) -> bool {
@@ -346,11 +333,11 @@ mod tests {
     fn typing_goes_to_the_focused_field_and_q_is_just_a_letter() {
         let mut f = Form::new("t", vec![Field::text("Name", ""), Field::toggle("Paused", false)]);
         press(&mut f, "quit");
-        assert_eq!(f.text("Name"), "quit");
+        assert_eq!(f.fields[0].value(), "quit");
         assert!(f.dirty());
         assert_eq!(code(&mut f, KeyCode::Tab), FormEvent::None);
         press(&mut f, " ");
-        assert!(f.field("Paused").on());
+        assert!(f.fields[1].on());
         assert_eq!(code(&mut f, KeyCode::Enter), FormEvent::Submit);
         assert_eq!(code(&mut f, KeyCode::Esc), FormEvent::Cancel);
     }
@@ -376,10 +363,10 @@ mod tests {
             ],
         );
         code(&mut f, KeyCode::Right);
-        assert_eq!(f.text("Status"), "Open");
+        assert_eq!(f.fields[0].value(), "Open");
         code(&mut f, KeyCode::Tab);
         code(&mut f, KeyCode::Down);
         press(&mut f, " ");
-        assert_eq!(f.field("Invoices").checked_ids(), vec![9]);
+        assert_eq!(f.fields[1].checked_ids(), vec![9]);
     }
 }

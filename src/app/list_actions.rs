@@ -1,8 +1,8 @@
 //! What the customers list's keys do beyond moving and searching: import
 //! files, create a customer, edit the organization's settings.
 
-use super::dialog::{Dialog, FormDialog};
-use super::forms::{self, Purpose};
+use super::dialog::Dialog;
+use super::forms;
 use super::{App, action::Action};
 use crate::domain::edit::CustomerEdit;
 
@@ -13,18 +13,16 @@ impl App {
             self.error("Read-only", &text);
             return;
         }
-        let (form, purpose) = match action {
-            Action::Import => forms::import(),
-            Action::NewCustomer => forms::new_customer(self.org.default_currency),
+        let form = match action {
+            Action::Import => forms::import::open(),
+            Action::NewCustomer => forms::customer::new(self.org.default_currency),
             Action::Settings => match self.store.max_document_size() {
-                Ok(limit) => {
-                    (super::settings::settings_form(&self.org, limit), Purpose::Settings { version: self.org.version })
-                }
+                Ok(limit) => forms::settings::open(&self.org, limit),
                 Err(e) => return self.error("Cannot open the settings", &e.to_string()),
             },
             _ => return,
         };
-        self.dialogs.push(Dialog::Form(Box::new(FormDialog { form, purpose, candidates: Vec::new() })));
+        self.dialogs.push(Dialog::Form(Box::new(form)));
     }
 
     /// Creates the customer and opens its page.

@@ -6,7 +6,6 @@ pub mod complete;
 pub mod customer;
 pub mod customers;
 pub mod dialog;
-pub mod document_forms;
 pub mod document_job;
 pub mod effect;
 pub mod form;
@@ -15,9 +14,7 @@ pub mod import_job;
 pub mod keymap;
 pub mod list_actions;
 pub mod page_actions;
-pub mod refund;
 mod run;
-pub mod settings;
 pub mod table;
 pub mod tabs;
 mod transfer;
@@ -403,7 +400,7 @@ impl App {
             && let FormEvent::Changed(_) = fd.form.input(key)
         {
             fd.candidates.clear();
-            forms::on_change(&mut fd.form, &fd.purpose);
+            fd.changed();
         }
     }
 
@@ -555,7 +552,7 @@ impl App {
 
     fn submit_form(&mut self) {
         let Some(Dialog::Form(fd)) = self.dialogs.last_mut() else { return };
-        if let Some(effect) = forms::validate(&mut fd.form, &fd.purpose) {
+        if let Some(effect) = fd.validate() {
             self.run_effect(effect);
         }
     }

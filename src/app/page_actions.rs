@@ -2,8 +2,7 @@
 
 use super::dialog::{Confirm, Dialog, FormDialog, Menu, MenuItem, OnYes};
 use super::effect::Effect;
-use super::form::Form;
-use super::forms::{self, Purpose};
+use super::forms;
 use super::{App, Screen};
 use crate::app::action::Action;
 use crate::domain::Money;
@@ -20,8 +19,8 @@ impl App {
         }
     }
 
-    fn open_form(&mut self, (form, purpose): (Form, Purpose)) {
-        self.dialogs.push(Dialog::Form(Box::new(FormDialog { form, purpose, candidates: Vec::new() })));
+    fn open_form(&mut self, form: FormDialog) {
+        self.dialogs.push(Dialog::Form(Box::new(form)));
     }
 
     pub(super) fn page_action(&mut self, action: Action, ch: Option<char>) {
@@ -101,7 +100,7 @@ impl App {
                     .join("-");
                 let cwd = std::env::current_dir().unwrap_or_default();
                 let file = cwd.join(format!("{slug}-{}-{today}.csv", tab.title().to_lowercase()));
-                self.open_form(forms::export(id, tab, view, &file.display().to_string()));
+                self.open_form(forms::export::open(id, tab, view, &file.display().to_string()));
             }
             Action::EditCustomer => {
                 let f = &p.figures;
@@ -109,13 +108,10 @@ impl App {
                     || f.metrics.total_collected.minor != 0
                     || f.counts[Tab::Payments.index()] > 0
                     || !f.others.is_empty();
-                self.open_form(forms::edit_customer(&customer, locked));
+                self.open_form(forms::customer::edit(&customer, locked));
             }
             Action::NewInvoice => self.new_invoice(None),
-            Action::NewContract => {
-                let form = forms::contract_form("Create contract", None, customer.currency, today);
-                self.open_form((form, Purpose::NewContract { customer_id: customer.id, currency: customer.currency }));
-            }
+            Action::NewContract => self.open_form(forms::contract::new(customer.id, customer.currency, today)),
             Action::ToggleSelect => {
                 if let Some(p) = self.page_mut()
                     && let Some(inv) = p.selected::<InvoiceRow>().cloned()
@@ -144,14 +140,14 @@ impl App {
                 }
             }
             Action::RecordPayment => match self.store.open_invoices(customer.id, customer.currency, 500) {
-                Ok(open) => self.open_form(forms::payment(&customer, open, today)),
+                Ok(open) => self.open_form(forms::payment::open(&customer, &open, today)),
                 Err(e) => self.error("Cannot record a payment", &e.to_string()),
             },
             Action::RefundPayment => self.open_refund(),
-            Action::NewContact => self.open_form(forms::contact(customer.id, None)),
+            Action::NewContact => self.open_form(forms::contact::new(customer.id)),
             Action::EditContact => {
                 if let Some(c) = p.selected::<ContactRow>().cloned() {
-                    self.open_form(forms::contact(customer.id, Some(&c)));
+                    self.open_form(forms::contact::edit(&c));
                 }
             }
             Action::MakePrimary => {
@@ -175,16 +171,14 @@ impl App {
             }
             Action::Upload => {
                 match self.store.contracts_for(customer.id).and_then(|k| Ok((k, self.store.max_document_size()?))) {
-                    Ok((contracts, limit)) => {
-                        self.open_form(super::document_forms::upload(customer.id, contracts, limit))
-                    }
+                    Ok((contracts, limit)) => self.open_form(forms::upload::open(customer.id, contracts, limit)),
                     Err(e) => self.error("Cannot upload", &e.to_string()),
                 }
             }
             Action::Download => {
                 if let Some(d) = p.selected::<DocumentRow>() {
                     let cwd = std::env::current_dir().map(|c| c.display().to_string()).unwrap_or_else(|_| ".".into());
-                    self.open_form(super::document_forms::download(d.id, &d.name, &cwd));
+                    self.open_form(forms::download::open(d.id, &d.name, &cwd));
                 }
             }
             Action::DeleteDocument => {
@@ -217,7 +211,7 @@ impl App {
             .and_then(|contracts| Ok((contracts, self.store.next_invoice_number()?)));
         match opened {
             Ok((contracts, number)) => {
-                self.open_form(forms::new_invoice(&customer, contracts, &number, self.today, contract_id))
+                self.open_form(forms::invoice::open(&customer, contracts, &number, self.today, contract_id))
             }
             Err(e) => self.error("Cannot create an invoice", &e.to_string()),
         }
@@ -302,12 +296,9 @@ impl App {
             Err(e) => return self.error("Cannot open the contract", &e.to_string()),
         };
         match item {
-            MenuItem::EditContract(_) => {
-                let form = forms::contract_form("Edit contract", Some(&k), currency, self.today);
-                self.open_form((form, Purpose::EditContract { id, version: k.version, currency }));
-            }
+            MenuItem::EditContract(_) => self.open_form(forms::contract::edit(&k, currency)),
             MenuItem::InvoiceFromContract(_) => self.new_invoice(Some(id)),
-            MenuItem::EndContract(_) => self.open_form(forms::end_contract(&k, self.today)),
+            MenuItem::EndContract(_) => self.open_form(forms::end_contract::open(&k, self.today)),
             MenuItem::CancelContract(_) => self.confirm(
                 format!("Cancel contract {}?", k.name),
                 vec!["Its invoices stay as they are; no new invoices are expected.".into()],

@@ -5,6 +5,7 @@ use super::dialog::{self, Dialog, OnYes};
 use super::effect::{self, Effect};
 use super::import_job::ImportJob;
 use super::{App, Screen};
+use crate::import::ImportError;
 use crate::store::StoreError;
 
 impl App {
@@ -54,7 +55,7 @@ impl App {
                     reload: true,
                 });
             }
-            StoreError::Invalid(text) if text.ends_with("already exists") => {
+            e @ StoreError::Exists(_) => {
                 let again = match effect {
                     Effect::Download { id, dir, .. } => Some(Effect::Download { id, dir, overwrite: true }),
                     Effect::Export { customer_id, tab, view, path, .. } => {
@@ -65,10 +66,10 @@ impl App {
                 match again {
                     Some(effect) => self.dialogs.push(Dialog::Confirm(dialog::Confirm {
                         title: "Replace the existing file?".into(),
-                        lines: vec![text],
+                        lines: vec![e.to_string()],
                         on_yes: OnYes::Run(effect),
                     })),
-                    None => self.show_failure(text),
+                    None => self.show_failure(e.to_string()),
                 }
             }
             e => self.show_failure(e.to_string()),
@@ -113,7 +114,7 @@ impl App {
         &mut self,
         files: Vec<std::path::PathBuf>,
         dry_run: bool,
-        result: Result<crate::import::ImportReport, crate::import::ImportError>,
+        result: Result<crate::import::ImportReport, ImportError>,
     ) {
         match result {
             Ok(report) if dry_run => {
@@ -136,12 +137,12 @@ impl App {
                 self.reload();
                 self.data_version = self.store.data_version().unwrap_or(self.data_version);
             }
-            Err(crate::import::ImportError::Cancelled) => {
+            Err(ImportError::Cancelled) => {
                 self.message = Some("Import cancelled; nothing was written".into());
             }
             // A refused run's report names the rows and why: more than the
             // form's one-line banner holds.
-            Err(e) if e.to_string().contains('\n') => {
+            Err(e @ ImportError::Refused { .. }) => {
                 self.error("Import refused", &report_lines(&e.to_string()).join("\n"))
             }
             Err(e) => self.show_failure(e.to_string()),

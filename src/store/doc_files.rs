@@ -114,7 +114,7 @@ pub(crate) fn place(temp: &Path, target: &Path, overwrite: bool) -> Result<()> {
 }
 
 pub(crate) fn already_exists(target: &Path) -> StoreError {
-    StoreError::Invalid(format!("{} already exists", target.display()))
+    StoreError::Exists(target.to_path_buf())
 }
 
 #[cfg(test)]

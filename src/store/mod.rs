@@ -64,6 +64,10 @@ pub enum StoreError {
     Conflict(String),
     #[error("{0}")]
     Invalid(String),
+    /// A file the write would replace is there (a download's target, an
+    /// export's file): the app asks before writing again with overwrite.
+    #[error("{} already exists", .0.display())]
+    Exists(PathBuf),
     /// A CHECK constraint on a bound refused the write: see `domain::bounds`.
     #[error("{0}; nothing was saved")]
     OutOfRange(String),
@@ -80,23 +84,23 @@ pub enum StoreError {
 
 impl From<rusqlite::Error> for StoreError {
     fn from(e: rusqlite::Error) -> Self {
-        use rusqlite::ErrorCode;
-        match &e {
-            rusqlite::Error::SqliteFailure(f, msg) => match f.code {
-                ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked => StoreError::Busy,
-                ErrorCode::OperationInterrupted => StoreError::Interrupted,
-                // RAISE(ABORT, '…') in a trigger: the message is for people.
-                ErrorCode::ConstraintViolation if msg.as_deref().is_some_and(|m| !m.contains("constraint failed")) => {
-                    match msg.as_deref().and_then(bound_refused) {
-                        Some(why) => StoreError::OutOfRange(why),
-                        None => StoreError::Invalid(msg.clone().unwrap_or_default()),
-                    }
-                }
-                ErrorCode::ConstraintViolation => match msg.as_deref().and_then(bound_refused) {
-                    Some(why) => StoreError::OutOfRange(why),
-                    None => StoreError::Sql(e),
-                },
-                _ => StoreError::Sql(e),
+        use rusqlite::{ErrorCode, ffi};
+        let rusqlite::Error::SqliteFailure(f, msg) = &e else { return StoreError::Sql(e) };
+        // Which constraint refused comes as SQLite's extended code; only the
+        // CHECK's name, and the words of a trigger, come as text.
+        match (f.code, f.extended_code, msg.as_deref()) {
+            (ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked, _, _) => StoreError::Busy,
+            (ErrorCode::OperationInterrupted, _, _) => StoreError::Interrupted,
+            // RAISE(ABORT, '…') in a trigger: the message is for people.
+            (_, ffi::SQLITE_CONSTRAINT_TRIGGER, Some(msg)) => StoreError::Invalid(msg.to_string()),
+            // A STRICT table refused a value of the wrong type: an integer sum
+            // that overflowed into a REAL, or text where a number belongs.
+            (_, ffi::SQLITE_CONSTRAINT_DATATYPE, Some(msg)) => {
+                StoreError::OutOfRange(format!("a value could not be stored exactly ({msg})"))
+            }
+            (_, ffi::SQLITE_CONSTRAINT_CHECK, Some(msg)) => match bound_refused(msg) {
+                Some(why) => StoreError::OutOfRange(why),
+                None => StoreError::Sql(e),
             },
             _ => StoreError::Sql(e),
         }
@@ -105,17 +109,12 @@ impl From<rusqlite::Error> for StoreError {
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
-/// The bound a constraint failure names, in words; `None` for other
-/// failures. The names are those of the CHECKs in `migrations/0002`.
+/// The bound a CHECK constraint's failure names, in words; `None` for
+/// other CHECKs. The names are those of the CHECKs in `migrations/0002`.
 fn bound_refused(msg: &str) -> Option<String> {
     let amount = "at most 10,000,000,000,000 minor units (100,000,000,000.00 in a currency with cents)";
     let total = "at most 10^17 minor units (1,000,000,000,000,000.00 in a currency with cents)";
     let dates = "dates must fall between 1900-01-01 and 2199-12-31";
-    if msg.starts_with("cannot store") {
-        // A STRICT table refused a value of the wrong type: an integer sum
-        // that overflowed into a REAL, or text where a number belongs.
-        return Some(format!("a value could not be stored exactly ({msg})"));
-    }
     let name = msg.strip_prefix("CHECK constraint failed: ")?.trim();
     Some(match name {
         "invoice_total_in_range" => format!("an invoice total must be {amount}"),

@@ -1,5 +1,7 @@
 //! Drawing a form: labels on the left, fields on the right, each field's
 //! error (or hint) under it, the store's refusal as a banner on top.
+//! Every form is drawn from its fields alone: adding a form (see
+//! `app::forms`) needs nothing here.
 
 use super::theme::Theme;
 use crate::app::dialog::FormDialog;

@@ -3,17 +3,22 @@
 //! needs more than the payment's unapplied credit, a confirmation lists the
 //! invoices that take money back and owe again, before anything is written.
 
-use super::App;
-use super::dialog::{Confirm, Dialog, FormDialog, OnYes};
-use super::effect::Effect;
-use super::form::{Field, Form};
-use super::forms::Purpose;
+use super::{FormDialog, FormOf, Spec, build};
+use crate::app::App;
+use crate::app::dialog::{Confirm, Dialog, OnYes};
+use crate::app::effect::Effect;
+use crate::app::form::Field;
 use crate::domain::date::{iso, parse_date};
 use crate::domain::edit::{RefundDraft, check_required};
 use crate::domain::model::PaymentRow;
 use crate::domain::money::{Money, parse_amount};
 use crate::domain::status::PaymentStatus;
 use chrono::NaiveDate;
+
+field_ids! {
+    pub enum RefundField { Amount, Date, Reason }
+}
+use RefundField as F;
 
 /// The payment a refund form is for, and what its checks need.
 #[derive(Debug, Clone)]
@@ -34,7 +39,7 @@ fn name(p: &PaymentRow) -> String {
 }
 
 /// The refund form for a payment, or why it cannot be refunded.
-pub fn form(p: &PaymentRow, today: NaiveDate) -> Result<(Form, Purpose), String> {
+pub fn open(p: &PaymentRow, today: NaiveDate) -> Result<FormDialog, String> {
     if p.status == PaymentStatus::Refunded {
         return Err(format!("Nothing is left to refund: {} was refunded in full.", name(p)));
     }
@@ -54,66 +59,66 @@ pub fn form(p: &PaymentRow, today: NaiveDate) -> Result<(Form, Purpose), String>
         u if u == refundable => format!("at most {}, all unapplied credit", money(refundable)),
         u => format!("at most {}; the unapplied {} goes first", money(refundable), money(u)),
     };
-    let form = Form::new(
-        format!("Refund {} ({})", name(p), p.amount.display()),
-        vec![
-            Field::text("Amount", &Money::new(refundable, currency).plain()).with_hint(hint),
-            Field::text("Date", &iso(today.max(p.received_on))),
-            Field::text("Reason", "").with_hint("e.g. duplicate charge, goodwill, cancelled order"),
-        ],
-    );
-    let purpose = Purpose::Refund(Refunding {
+    let spec = Refunding {
         payment_id: p.id,
         version: p.version,
         currency,
         refundable_minor: refundable,
         received_on: p.received_on,
         today,
-    });
-    Ok((form, purpose))
+    };
+    let title = format!("Refund {} ({})", name(p), p.amount.display());
+    Ok(build(title, spec, |f| match f {
+        F::Amount => Field::text("Amount", &Money::new(refundable, currency).plain()).with_hint(hint.clone()),
+        F::Date => Field::text("Date", &iso(today.max(p.received_on))),
+        F::Reason => Field::text("Reason", "").with_hint("e.g. duplicate charge, goodwill, cancelled order"),
+    }))
 }
 
-/// Checks the refund form; errors go next to the fields.
-pub fn validate(form: &mut Form, r: &Refunding) -> Option<Effect> {
-    let Refunding { payment_id, version, currency, refundable_minor, received_on, today } = r;
-    let amount = match parse_amount(&form.text("Amount"), *currency) {
-        Ok(0) => Err("the refund must be more than zero".to_string()),
-        Ok(v) if v > *refundable_minor => {
-            Err(format!("at most {} can be refunded", Money::new(*refundable_minor, *currency).display()))
+impl Spec for Refunding {
+    type Field = RefundField;
+
+    /// Errors go next to the fields; a valid refund is confirmed first
+    /// when it takes money back from invoices (`App::confirm_refund`).
+    fn validate(&self, form: &mut FormOf<'_, F>) -> Option<Effect> {
+        let Refunding { payment_id, version, currency, refundable_minor, received_on, today } = self;
+        let amount = match parse_amount(&form.text(F::Amount), *currency) {
+            Ok(0) => Err("the refund must be more than zero".to_string()),
+            Ok(v) if v > *refundable_minor => {
+                Err(format!("at most {} can be refunded", Money::new(*refundable_minor, *currency).display()))
+            }
+            Ok(v) => Ok(v),
+            Err(e) => Err(e.to_string()),
+        };
+        let amount = form.check(F::Amount, amount);
+        let date = match parse_date(&form.text(F::Date)) {
+            Ok(d) if d < *received_on => Err(format!("{d} is before the payment was received ({received_on})")),
+            Ok(d) if d > *today => Err(format!("{d} is in the future")),
+            other => other,
+        };
+        let date = form.check(F::Date, date);
+        let reason = form.text(F::Reason);
+        if check_required("Reason", &reason).is_err() {
+            form.set_error(F::Reason, "say why the money goes back (it is kept in the activity log)");
         }
-        Ok(v) => Ok(v),
-        Err(e) => Err(e.to_string()),
-    };
-    let amount = amount.map_err(|e| form.set_error("Amount", e)).ok();
-    let date = match parse_date(&form.text("Date")) {
-        Ok(d) if d < *received_on => Err(format!("{d} is before the payment was received ({received_on})")),
-        Ok(d) if d > *today => Err(format!("{d} is in the future")),
-        other => other,
-    };
-    let date = date.map_err(|e| form.set_error("Date", e)).ok();
-    let reason = form.text("Reason");
-    if check_required("Reason", &reason).is_err() {
-        form.set_error("Reason", "say why the money goes back (it is kept in the activity log)");
+        let draft = RefundDraft { refunded_on: date?, amount_minor: amount?, reason };
+        Some(Effect::RefundPayment { payment_id: *payment_id, version: *version, draft, confirmed: false })
     }
-    let draft = RefundDraft { refunded_on: date?, amount_minor: amount?, reason };
-    Some(Effect::RefundPayment { payment_id: *payment_id, version: *version, draft, confirmed: false })
 }
 
 impl App {
     /// `r`: opens the refund form for the highlighted payment.
-    pub(super) fn open_refund(&mut self) {
+    pub(in crate::app) fn open_refund(&mut self) {
         let Some(p) = self.page().and_then(|p| p.selected::<PaymentRow>().cloned()) else { return };
-        match form(&p, self.today) {
-            Ok((form, purpose)) => {
-                self.dialogs.push(Dialog::Form(Box::new(FormDialog { form, purpose, candidates: Vec::new() })))
-            }
+        match open(&p, self.today) {
+            Ok(form) => self.dialogs.push(Dialog::Form(Box::new(form))),
             Err(why) => self.error("Cannot refund", &why),
         }
     }
 
     /// A valid refund form: straight through when the unapplied credit
     /// covers it, else a confirmation that lists the invoices that reopen.
-    pub(super) fn confirm_refund(&mut self, effect: Effect) {
+    pub(in crate::app) fn confirm_refund(&mut self, effect: Effect) {
         let Effect::RefundPayment { payment_id, version, draft, .. } = effect else { return };
         let plan = match self.store.refund_preview(payment_id, draft.amount_minor) {
             Ok(plan) => plan,

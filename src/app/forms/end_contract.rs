@@ -1,0 +1,39 @@
+//! "End" in a contract's menu: the date the contract ends.
+
+use super::{FormDialog, FormOf, Spec, build};
+use crate::app::effect::Effect;
+use crate::app::form::Field;
+use crate::domain::date::iso;
+use crate::domain::model::ContractRow;
+use chrono::NaiveDate;
+
+field_ids! {
+    pub enum EndField { EndDate }
+}
+use EndField as F;
+
+/// The contract seen at `version`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EndContract {
+    pub id: i64,
+    pub version: i64,
+}
+
+/// Proposes today, or the contract's own end when that is sooner, never
+/// before its start.
+pub fn open(k: &ContractRow, today: NaiveDate) -> FormDialog {
+    let end = k.period_end.unwrap_or(today).max(k.period_start);
+    let proposed = iso(end.min(today.max(k.period_start)));
+    build(format!("End {}", k.name), EndContract { id: k.id, version: k.version }, |f| match f {
+        F::EndDate => Field::text("End date", &proposed),
+    })
+}
+
+impl Spec for EndContract {
+    type Field = EndField;
+
+    fn validate(&self, form: &mut FormOf<'_, F>) -> Option<Effect> {
+        let end = form.date(F::EndDate)?;
+        Some(Effect::EndContract { id: self.id, version: self.version, end })
+    }
+}

@@ -1,0 +1,204 @@
+//! `i` on the customer page (or "Create invoice from this contract"): an
+//! invoice typed in by hand. Due date, period and total follow the chosen
+//! contract and issue date until the user types in them.
+
+use super::{FormDialog, FormOf, Spec, build, chosen_contract, contract_options, labels};
+use crate::app::effect::Effect;
+use crate::app::form::Field;
+use crate::domain::date::{add_months, iso, parse_date};
+use crate::domain::edit::{InvoiceDraft, check_required, default_due};
+use crate::domain::model::{ContractRow, Customer};
+use crate::domain::money::Currency;
+use crate::domain::status::{BillingFrequency, ContractKind, InvoiceStatus};
+use chrono::NaiveDate;
+
+field_ids! {
+    pub enum InvoiceField { Contract, Number, IssueDate, DueDate, PeriodStart, PeriodEnd, Total, Status }
+}
+use InvoiceField as F;
+
+/// The statuses a new invoice may have, in the order offered.
+const STATUSES: [InvoiceStatus; 2] = [InvoiceStatus::Draft, InvoiceStatus::Open];
+
+/// The customer the invoice is for, and the contracts offered.
+#[derive(Debug, Clone)]
+pub struct NewInvoice {
+    pub customer_id: i64,
+    pub currency: Currency,
+    pub contracts: Vec<ContractRow>,
+}
+
+/// Numbered `number`, issued `today`, for the contract `contract_id` when
+/// it is one of `contracts`.
+pub fn open(
+    c: &Customer,
+    contracts: Vec<ContractRow>,
+    number: &str,
+    today: NaiveDate,
+    contract_id: Option<i64>,
+) -> FormDialog {
+    let options = contract_options(&contracts);
+    let selected = contract_id.and_then(|id| contracts.iter().position(|k| k.id == id)).map_or(0, |i| i + 1);
+    let spec = NewInvoice { customer_id: c.id, currency: c.currency, contracts };
+    build("Create invoice", spec, |f| match f {
+        F::Contract => Field::choice("Contract", options.clone(), selected).with_hint("←/→ choose"),
+        F::Number => Field::text("Number", number),
+        F::IssueDate => Field::text("Issue date", &iso(today)),
+        F::DueDate => Field::text("Due date", &iso(default_due(today, None))),
+        F::PeriodStart => Field::text("Period start", ""),
+        F::PeriodEnd => Field::text("Period end", "").with_hint("optional; both or neither"),
+        F::Total => Field::text("Total", "").with_hint(format!("in {}", c.currency)),
+        F::Status => Field::choice("Status", labels(&STATUSES, InvoiceStatus::label), 1),
+    })
+}
+
+impl Spec for NewInvoice {
+    type Field = InvoiceField;
+
+    /// Due date, period and total follow the chosen contract and issue date.
+    fn follow(&self, form: &mut FormOf<'_, F>) {
+        let contract = chosen_contract(&self.contracts, form.selected(F::Contract));
+        let Ok(issue) = parse_date(&form.text(F::IssueDate)) else { return };
+        form.set_default(F::DueDate, &iso(default_due(issue, contract.map(|k| k.payment_terms_days))));
+        let period = contract.and_then(|k| contract_period(k, issue));
+        form.set_default(F::PeriodStart, &period.map(|p| iso(p.0)).unwrap_or_default());
+        form.set_default(F::PeriodEnd, &period.map(|p| iso(p.1)).unwrap_or_default());
+        if let Some(k) = contract.filter(|k| k.kind == ContractKind::OneTime) {
+            form.set_default(F::Total, &k.value.plain());
+        }
+    }
+
+    fn validate(&self, form: &mut FormOf<'_, F>) -> Option<Effect> {
+        let number = form.text(F::Number);
+        form.check(F::Number, check_required("Number", &number));
+        let issue = form.date(F::IssueDate);
+        let due = form.date(F::DueDate);
+        if let (Some(i), Some(d)) = (issue, due)
+            && d < i
+        {
+            form.set_error(F::DueDate, format!("{d} is before the issue date {i}"));
+        }
+        let period = period(form);
+        let total = form.amount(F::Total, self.currency, true);
+        let contract_id = chosen_contract(&self.contracts, form.selected(F::Contract)).map(|k| k.id);
+        let status = if form.selected(F::Status) == 0 { InvoiceStatus::Draft } else { InvoiceStatus::Open };
+        let draft = InvoiceDraft {
+            contract_id,
+            number,
+            issue_date: issue?,
+            due_date: due?,
+            period: period?,
+            total_minor: total?,
+            currency: self.currency,
+            status,
+        };
+        Some(Effect::CreateInvoice { customer_id: self.customer_id, draft })
+    }
+}
+
+/// The period: both dates empty (none), or both dates in order.
+fn period(form: &mut FormOf<'_, F>) -> Option<Option<(NaiveDate, NaiveDate)>> {
+    let (s, e) = (form.text(F::PeriodStart), form.text(F::PeriodEnd));
+    if s.is_empty() && e.is_empty() {
+        return Some(None);
+    }
+    let date_or_both = |form: &mut FormOf<'_, F>, f: F, typed: &str| {
+        if typed.is_empty() {
+            form.set_error(f, "enter both dates or neither");
+            None
+        } else {
+            form.date(f)
+        }
+    };
+    let start = date_or_both(form, F::PeriodStart, &s);
+    let end = date_or_both(form, F::PeriodEnd, &e);
+    let (start, end) = (start?, end?);
+    if end < start {
+        form.set_error(F::PeriodEnd, format!("{end} is before the start {start}"));
+        return None;
+    }
+    Some(Some((start, end)))
+}
+
+/// The billing period of a contract that contains `on`: for recurring
+/// contracts the frequency's period counted from the start; for one-time
+/// contracts the whole contract.
+pub fn contract_period(k: &ContractRow, on: NaiveDate) -> Option<(NaiveDate, NaiveDate)> {
+    let months = match k.billing_frequency {
+        Some(BillingFrequency::Monthly) => 1,
+        Some(BillingFrequency::Quarterly) => 3,
+        Some(BillingFrequency::Semiannual) => 6,
+        Some(BillingFrequency::Annual) => 12,
+        None => return k.period_end.map(|e| (k.period_start, e)),
+    };
+    let mut start = k.period_start;
+    let mut n = 0;
+    while add_months(k.period_start, (n + 1) * months) <= on && n < 1200 {
+        n += 1;
+        start = add_months(k.period_start, n * months);
+    }
+    let end = add_months(k.period_start, (n + 1) * months) - chrono::Duration::days(1);
+    Some((start, k.period_end.map_or(end, |e| e.min(end))))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{chosen, customer, d, error, text, typed};
+    use super::*;
+    use crate::domain::edit::InvoiceDraft;
+    use crate::domain::money::Money;
+    use crate::domain::status::ContractStatus;
+
+    fn setup_fee() -> ContractRow {
+        ContractRow {
+            id: 3,
+            name: "Setup".into(),
+            kind: ContractKind::OneTime,
+            status: ContractStatus::Active,
+            period_start: d("2026-01-01"),
+            period_end: Some(d("2026-01-31")),
+            value: Money::new(50_000, Currency::USD),
+            payment_terms_days: 15,
+            billing_frequency: None,
+            version: 1,
+        }
+    }
+
+    #[test]
+    fn a_one_time_contract_fills_in_due_date_period_and_total_until_typed_over() {
+        let mut fd = open(&customer(), vec![setup_fee()], "INV-9", d("2026-03-01"), None);
+        assert!(!fd.form.dirty());
+        chosen(&mut fd, F::Contract, 1);
+        assert_eq!(text(&mut fd, F::DueDate), "2026-03-16", "Net 15 from the issue date");
+        assert_eq!(
+            (text(&mut fd, F::PeriodStart), text(&mut fd, F::PeriodEnd)),
+            ("2026-01-01".into(), "2026-01-31".into())
+        );
+        assert_eq!(text(&mut fd, F::Total), "500.00");
+        typed(&mut fd, F::Total, "450");
+        typed(&mut fd, F::IssueDate, "2026-03-02");
+        assert_eq!(text(&mut fd, F::DueDate), "2026-03-17", "the due date still follows");
+        assert_eq!(text(&mut fd, F::Total), "450", "what was typed stays");
+        let draft = InvoiceDraft {
+            contract_id: Some(3),
+            number: "INV-9".into(),
+            issue_date: d("2026-03-02"),
+            due_date: d("2026-03-17"),
+            period: Some((d("2026-01-01"), d("2026-01-31"))),
+            total_minor: 45_000,
+            currency: Currency::USD,
+            status: InvoiceStatus::Open,
+        };
+        assert_eq!(fd.validate(), Some(Effect::CreateInvoice { customer_id: 7, draft }));
+    }
+
+    #[test]
+    fn half_a_period_is_refused_next_to_the_empty_date() {
+        let mut fd = open(&customer(), Vec::new(), "INV-9", d("2026-03-01"), None);
+        typed(&mut fd, F::PeriodStart, "2026-03-01");
+        typed(&mut fd, F::Total, "10");
+        assert_eq!(fd.validate(), None);
+        assert_eq!(error(&mut fd, F::PeriodEnd).as_deref(), Some("enter both dates or neither"));
+        assert_eq!(error(&mut fd, F::PeriodStart), None);
+    }
+}
