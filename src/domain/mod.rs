@@ -4,6 +4,7 @@ pub mod bounds;
 pub mod columns;
 pub mod date;
 pub mod edit;
+pub mod external_id;
 pub mod filetype;
 pub mod filter;
 pub mod links;

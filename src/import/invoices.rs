@@ -7,9 +7,10 @@ use super::apply::{Cust, Fields, LinkSet, Outcome, Run, baseline, last, number_k
 use super::record::*;
 use super::report::Counted;
 use crate::domain::date::from_iso;
+use crate::domain::date::iso;
 use crate::domain::status::*;
 use crate::store::StoreError;
-use crate::store::import::{Inserted, InvoiceState, InvoiceWrite, iso};
+use crate::store::import::{Inserted, InvoiceState, InvoiceWrite};
 use chrono::NaiveDate;
 use std::collections::{BTreeMap, HashMap};
 

@@ -8,8 +8,9 @@ use super::invoices::payment_key;
 use super::record::*;
 use super::report::Counted;
 use crate::domain::date::from_iso;
+use crate::domain::date::iso;
 use crate::domain::status::*;
-use crate::store::import::{AppsOf, PaymentWrite, iso};
+use crate::store::import::{AppsOf, PaymentWrite};
 use serde_json::Value;
 
 /// A payment's `splits` as `source_raw` keeps them: `[[invoice link key,

@@ -64,16 +64,7 @@ pub struct CustomerRef {
     pub email: Option<String>,
 }
 
-/// The external id of a customer that an export names without an id (a
-/// report keyed on the customer's unique name): `name:` and the name. A
-/// customer that arrives later with its id and the same name is matched to
-/// it and takes the id (`Run::apply_customer`, `Run::resolve_customer`).
-pub fn name_key(name: &str) -> String {
-    format!("{NAME_KEY}{name}")
-}
-
-/// The prefix of `name_key`s.
-pub const NAME_KEY: &str = "name:";
+pub use crate::domain::external_id::{NAME_KEY, name_key};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ImportedCustomer {

@@ -25,8 +25,8 @@ use super::csv_rows::{Row, each_row};
 use super::detect::has;
 use super::fields::{parse_bool, text};
 use super::record::*;
-use super::salesforce_id::to_18;
 use super::{ImportError, Source};
+use crate::domain::external_id::to_18;
 use crate::domain::status::ImportSource;
 use serde_json::Value;
 

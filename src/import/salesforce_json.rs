@@ -15,7 +15,7 @@ use super::amount::parse_currency;
 use super::csv_rows::Row;
 use super::record::*;
 use super::salesforce::contact_name;
-use super::salesforce_id::to_18;
+use crate::domain::external_id::to_18;
 use serde_json::{Map, Value};
 
 const IMPORTED: [&str; 2] = ["Account", "Contact"];

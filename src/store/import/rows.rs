@@ -1,5 +1,6 @@
-//! The rows `ImportTx` (in `store::import`, where all import SQL lives)
-//! takes and returns: what is in the database, what an import writes.
+//! The rows `ImportTx` takes and returns: what is in the database, what an
+//! import writes. They belong to the store, below the importer: the
+//! importer's merge stage turns its records into these.
 
 use crate::domain::Currency;
 use crate::domain::status::*;

@@ -1,9 +1,27 @@
-//! Salesforce record ids. The UI and report exports show 15 characters,
-//! case-sensitive; the API, Data Loader and the Data Export show 18: the
-//! same 15 and a 3-character checksum that says which of them are upper
-//! case (one character per block of 5, a 5-bit mask into `A–Z0–5`).
-//! ardesk keys every Salesforce record on the 18-character form, so a
-//! report export and a Data Loader export of the same accounts match.
+//! How ardesk writes the external ids of imported records, so that the
+//! importer that keys records on them and the store that finds them by
+//! them agree.
+//!
+//! - A customer that an export names without an id (a report keyed on the
+//!   customer's unique name) is keyed `name:` and its name (`name_key`)
+//!   until its real id arrives.
+//! - Salesforce record ids: the UI and report exports show 15 characters,
+//!   case-sensitive; the API, Data Loader and the Data Export show 18: the
+//!   same 15 and a 3-character checksum that says which of them are upper
+//!   case (one character per block of 5, a 5-bit mask into `A–Z0–5`).
+//!   ardesk keys every Salesforce record on the 18-character form (`to_18`),
+//!   so a report export and a Data Loader export of the same accounts match.
+
+/// The external id of a customer that an export names without an id (a
+/// report keyed on the customer's unique name): `name:` and the name. A
+/// customer that arrives later with its id and the same name is matched to
+/// it and takes the id (the importer's `merge::customers`).
+pub fn name_key(name: &str) -> String {
+    format!("{NAME_KEY}{name}")
+}
+
+/// The prefix of `name_key`s.
+pub const NAME_KEY: &str = "name:";
 
 const ALPHABET: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ012345";
 
