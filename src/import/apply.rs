@@ -10,7 +10,7 @@
 //! the user's value stays and the run reports a conflict.
 
 use super::csv_input::CsvInput;
-use super::detect::Plan;
+use super::recognise::Plan;
 use super::record::*;
 use super::report::{Conflict, Counted, FileReport, ImportReport};
 use super::sinks::{Collector, Links, Stream};
@@ -532,7 +532,7 @@ impl<'r, 'c> Run<'r, 'c> {
             let defaulted = matches!(base.get("currency"), Some(Value::Null) | None);
             let c = Cust { id: db.id, currency: db.currency, defaulted, has_money: None };
             self.cache_customer(src, &r.external_id, c);
-            let url = super::customer_url(src, &r.external_id);
+            let url = crate::domain::links::stored_link(src, &r.external_id, false);
             if url.is_some() && db.external_url.is_none() {
                 self.itx.set_customer_url(db.id, url.as_deref())?;
             }
@@ -546,7 +546,7 @@ impl<'r, 'c> Run<'r, 'c> {
         put(&mut imported, "billing_email", r.email.clone().unwrap_or_default());
         put(&mut imported, "currency", Value::Null);
         let raw = raw_text(&imported, &serde_json::json!({"from": from}));
-        let url = super::customer_url(src, &r.external_id);
+        let url = crate::domain::links::stored_link(src, &r.external_id, false);
         let id = self.itx.insert_customer(
             Some((src, &r.external_id)),
             &CustomerWrite {

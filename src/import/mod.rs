@@ -3,12 +3,13 @@
 //! database, in one transaction per run.
 //!
 //! How a run goes:
-//! 1. Every file is opened and recognized (`detect`): source and object
+//! 1. Every file is opened and recognized (`recognise`): source and object
 //!    from its header row or JSON shape; `--source`/`--object` win. A file
 //!    that cannot be read or recognized stops the run before anything is
 //!    written.
-//! 2. Each source's parser (`Source`) turns rows into normalized records
-//!    (`record`), or into skipped/refused rows with their line.
+//! 2. Each source's parser (`parse::Source`, a folder per source) turns rows
+//!    (`read`) into normalized records (`parse::record`), or into
+//!    skipped/refused rows with their line.
 //! 3. Records land in phase order — customers, contacts, invoices,
 //!    payments — keyed on (source, external id) (`apply`, `customers`, `invoices`, `payments`, `settle`);
 //!    a customer from a report without ids is keyed on its name until its
@@ -25,49 +26,41 @@
 //! `store::load`), with the screen indexes dropped and built again when
 //! the file is large next to what is here.
 
-pub mod amount;
 mod apply;
 pub mod ardesk_json;
-pub mod csv_input;
-mod csv_lines;
-mod csv_rows;
 mod customers;
-pub mod decimals;
-mod detect;
-pub mod fields;
-pub mod hubspot;
-mod hubspot_labels;
 mod invoices;
-pub mod marks;
 mod name_keys;
 mod new_invoices;
+pub(crate) mod parse;
 mod payments;
 mod pipeline;
 pub mod probe;
-pub mod quickbooks;
-mod quickbooks_api;
-pub mod record;
+pub(crate) mod read;
+pub(crate) mod recognise;
 pub mod report;
-pub mod salesforce;
-mod salesforce_json;
 mod settle;
 mod sinks;
-pub mod stripe;
-mod stripe_api;
 mod totals;
 mod watch;
 
+pub mod hubspot;
+pub mod quickbooks;
+pub mod salesforce;
+pub mod stripe;
+
 pub use ardesk_json::export_customer_json;
-pub use record::*;
+pub use parse::record::{self, *};
+pub use parse::{Sink, Source};
+/// The readers by their old paths, which tests and the fuzz targets name.
+pub use read::{amount, csv_input, decimals, fields, marks};
 pub use report::{Conflict, Counted, Counts, FileReport, ImportReport, RowIssue};
 pub use watch::{Cancel, StageHook, Watch};
 
 use crate::domain::status::ImportSource;
 use crate::store::{Store, StoreError};
 use apply::Run;
-use csv_input::CsvInput;
-use detect::Plan;
-use serde_json::Value;
+use recognise::Plan;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -138,42 +131,9 @@ impl ImportError {
     }
 }
 
-/// One source's exports. Parsers are pure: rows in, records out; matching
-/// and writing are shared.
-pub trait Source: Sync {
-    fn id(&self) -> ImportSource;
-    /// The object a CSV header row belongs to, if it is this source's.
-    fn detect_csv(&self, header: &[String]) -> Option<ObjectKind>;
-    /// The object a JSON document holds, if it is this source's.
-    fn detect_json(&self, doc: &Value) -> Option<ObjectKind>;
-    fn parse_csv(&self, object: ObjectKind, input: &mut CsvInput, sink: &mut dyn Sink) -> Result<(), ImportError>;
-    fn parse_json(&self, object: ObjectKind, doc: Value, sink: &mut dyn Sink) -> Result<(), ImportError>;
-    /// Why a CSV header row of this source's, of something it does not
-    /// import (another object, an error file), is refused: the whole file
-    /// is refused with this reason instead of "unknown format".
-    fn refuse_csv(&self, _header: &[String]) -> Option<String> {
-        None
-    }
-    /// The same for a JSON document.
-    fn refuse_json(&self, _doc: &Value) -> Option<String> {
-        None
-    }
-}
-
 /// The sources ardesk imports from.
 pub fn sources() -> &'static [&'static dyn Source] {
     &[&stripe::Stripe, &quickbooks::QuickBooks, &hubspot::HubSpot, &salesforce::Salesforce]
-}
-
-/// The link to a customer in its source ("View in Stripe"), from its id.
-/// HubSpot and Salesforce links need the organization's settings, so they
-/// are made when shown (`domain::links`).
-pub fn customer_url(src: ImportSource, id: &str) -> Option<String> {
-    match src {
-        ImportSource::Stripe => stripe::customer_url(src, id, false),
-        ImportSource::QuickBooks => quickbooks::customer_url(id),
-        _ => None,
-    }
 }
 
 pub use apply::BATCH;
@@ -242,7 +202,7 @@ fn run_inner(
         return Err(ImportError::NoFiles);
     }
     let started = Instant::now();
-    let mut plans: Vec<Plan> = files.iter().map(|f| detect::plan(f, opts)).collect::<Result<_, _>>()?;
+    let mut plans: Vec<Plan> = files.iter().map(|f| recognise::plan(f, opts)).collect::<Result<_, _>>()?;
     plans.sort_by_key(|p| p.object().phase());
     let total_bytes: u64 = plans.iter().map(|p| file_size(p.path())).sum();
     let invoice_bytes: u64 = plans

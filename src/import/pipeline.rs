@@ -7,6 +7,7 @@
 
 use super::ImportError;
 use super::csv_input::CsvInput;
+use super::parse::Sink;
 use super::record::*;
 use super::{Source, invoices};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};

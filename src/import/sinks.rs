@@ -6,6 +6,7 @@
 
 use super::ImportError;
 use super::apply::{BATCH, Queued, Run};
+use super::parse::Sink;
 use super::pipeline::Item;
 use super::record::*;
 use super::report::Counted;

@@ -6,13 +6,14 @@
 //! on the invoice, nothing on the charge). Amounts are integers in Stripe's
 //! minor unit; `livemode: false` is test data.
 
-use super::ImportError;
-use super::amount::{parse_currency, stripe_minor_to_ardesk};
-use super::csv_rows::Row;
-use super::fields::{due_not_before, negative_total, unix_date};
-use super::record::*;
-use super::stripe::{customer_url, invoice_status};
-use crate::domain::status::{ImportSource, PaymentMethod, PaymentStatus};
+use super::invoice_status;
+use crate::domain::links::stripe_customer_url;
+use crate::domain::status::{PaymentMethod, PaymentStatus};
+use crate::import::ImportError;
+use crate::import::parse::record::*;
+use crate::import::parse::{Row, Sink, tri};
+use crate::import::read::amount::{parse_currency, stripe_minor_to_ardesk};
+use crate::import::read::fields::{due_not_before, negative_total, unix_date};
 use chrono::NaiveDate;
 use serde_json::Value;
 
@@ -40,7 +41,7 @@ fn is_stripe_object(v: &Value) -> bool {
     v.get("object").and_then(Value::as_str).is_some() && PREFIXES.iter().any(|p| id.starts_with(p))
 }
 
-pub fn detect(doc: &Value) -> Option<ObjectKind> {
+pub(super) fn detect(doc: &Value) -> Option<ObjectKind> {
     let items = items(doc)?;
     if items.is_empty() || !items.iter().all(|v| is_stripe_object(v)) {
         return None;
@@ -54,7 +55,7 @@ pub fn detect(doc: &Value) -> Option<ObjectKind> {
     })
 }
 
-pub fn parse(_object: ObjectKind, doc: Value, sink: &mut dyn Sink) -> Result<(), ImportError> {
+pub(super) fn parse(_object: ObjectKind, doc: Value, sink: &mut dyn Sink) -> Result<(), ImportError> {
     let items = items(&doc).unwrap_or_default();
     let unsupported: Vec<&str> =
         items.iter().filter_map(|v| v["object"].as_str()).filter(|k| !KNOWN.contains(k)).collect();
@@ -126,15 +127,6 @@ fn test(v: &Value) -> bool {
     v.get("livemode").and_then(Value::as_bool) == Some(false)
 }
 
-macro_rules! tri {
-    ($e:expr) => {
-        match $e {
-            Ok(v) => v,
-            Err(why) => return Row::Refuse(why),
-        }
-    };
-}
-
 fn money(v: &Value, k: &str, cur: crate::domain::Currency) -> Result<Option<i64>, String> {
     int(v, k)?.map(|a| stripe_minor_to_ardesk(a, cur).map_err(|e| format!("{k}: {e}"))).transpose()
 }
@@ -162,7 +154,7 @@ fn customer(line: usize, v: &Value) -> Row {
         email,
         currency,
         credit_minor: (-balance).max(0),
-        external_url: customer_url(ImportSource::Stripe, id, test(v)),
+        external_url: stripe_customer_url(id, test(v)),
         test_mode: test(v),
         raw: v.clone(),
     })))

@@ -14,11 +14,11 @@
 //! one convention read back to their value in any row order, or the file
 //! is refused: never another value.
 
-use super::ImportError;
 use super::amount::{AmountParser, sign_and_body};
 use super::csv_input::CsvInput;
 use super::marks::{Both, Mark, Read, Says};
 use crate::domain::{Currency, Money};
+use crate::import::ImportError;
 
 /// A cell that showed something about the file's mark.
 struct Witness {

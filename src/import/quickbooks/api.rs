@@ -18,14 +18,14 @@
 //! (the customer's credit). Voided payments and payments of no money (a
 //! credit memo applied to an invoice) are skipped with the reason.
 
-use super::ImportError;
-use super::amount::parse_currency;
-use super::csv_rows::Row;
-use super::fields::{due_not_before, negative_total, parse_date};
-use super::quickbooks::customer_url;
-use super::record::*;
 use crate::domain::Currency;
+use crate::domain::links::quickbooks_customer_url;
 use crate::domain::status::{InvoiceStatus, PaymentMethod, PaymentStatus};
+use crate::import::ImportError;
+use crate::import::parse::record::*;
+use crate::import::parse::{Row, Sink, tri};
+use crate::import::read::amount::{bounded, parse_currency};
+use crate::import::read::fields::{due_not_before, negative_total, parse_date};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
@@ -69,7 +69,7 @@ fn list(v: &Value) -> Vec<&Value> {
     }
 }
 
-pub fn detect(doc: &Value) -> Option<ObjectKind> {
+pub(super) fn detect(doc: &Value) -> Option<ObjectKind> {
     let o = doc.as_object()?;
     if o.get("Fault").is_some_and(|f| f.get("Error").is_some()) {
         return Some(ObjectKind::Mixed);
@@ -98,7 +98,7 @@ fn fault(doc: &Value) -> Option<String> {
     Some(said.join("; "))
 }
 
-pub fn parse(object: ObjectKind, doc: Value, sink: &mut dyn Sink) -> Result<(), ImportError> {
+pub(super) fn parse(object: ObjectKind, doc: Value, sink: &mut dyn Sink) -> Result<(), ImportError> {
     if let Some(said) = fault(&doc) {
         return Err(ImportError::File {
             path: Default::default(),
@@ -165,15 +165,6 @@ impl Notes {
     }
 }
 
-macro_rules! tri {
-    ($e:expr) => {
-        match $e {
-            Ok(v) => v,
-            Err(why) => return Row::Refuse(why),
-        }
-    };
-}
-
 fn s<'a>(v: &'a Value, k: &str) -> Option<&'a str> {
     v.get(k).and_then(Value::as_str).map(str::trim).filter(|s| !s.is_empty())
 }
@@ -185,7 +176,7 @@ fn ref_value<'a>(v: &'a Value, k: &str, field: &str) -> Option<&'a str> {
 
 /// An amount in major units (a JSON number, or a string of one) as minor
 /// units of `cur`, exactly.
-pub(crate) fn major_to_minor(text: &str, cur: Currency) -> Result<i64, String> {
+fn major_to_minor(text: &str, cur: Currency) -> Result<i64, String> {
     let t = text.trim();
     let parsed = if t.contains(['e', 'E']) { Decimal::from_scientific(t) } else { Decimal::from_str_exact(t) };
     let numeric = !t.is_empty() && t.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '+' | '-'));
@@ -202,7 +193,7 @@ pub(crate) fn major_to_minor(text: &str, cur: Currency) -> Result<i64, String> {
         return Err(format!("{t}: {cur} has {exp} decimal places"));
     }
     let minor = scaled.to_i64().ok_or_else(|| format!("{t}: the amount is too large"))?;
-    super::amount::bounded(t, minor, cur)
+    bounded(t, minor, cur)
 }
 
 /// Adds what one line applies to a payment's running sum, which must stay
@@ -276,7 +267,7 @@ fn customer(line: usize, v: &Value, notes: &mut Notes) -> Row {
         email: ref_value(v, "PrimaryEmailAddr", "Address").map(str::to_string),
         currency,
         credit_minor: 0,
-        external_url: customer_url(id),
+        external_url: quickbooks_customer_url(id),
         test_mode: false,
         raw: v.clone(),
     })))

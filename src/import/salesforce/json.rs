@@ -10,12 +10,12 @@
 //! `sf data import tree`, which creates new records. Such records are
 //! refused one by one with how to export them with their ids.
 
-use super::ImportError;
-use super::amount::parse_currency;
-use super::csv_rows::Row;
-use super::record::*;
-use super::salesforce::contact_name;
+use super::csv::contact_name;
 use crate::domain::external_id::to_18;
+use crate::import::ImportError;
+use crate::import::parse::record::*;
+use crate::import::parse::{Row, Sink};
+use crate::import::read::amount::parse_currency;
 use serde_json::{Map, Value};
 
 const IMPORTED: [&str; 2] = ["Account", "Contact"];
@@ -56,7 +56,7 @@ fn all(doc: &Value) -> Vec<(&Value, Option<&Value>)> {
     out
 }
 
-pub fn detect(doc: &Value) -> Option<ObjectKind> {
+pub(super) fn detect(doc: &Value) -> Option<ObjectKind> {
     let recs = all(doc);
     let kinds: std::collections::BTreeSet<&str> = recs.iter().filter_map(|(r, _)| kind(r)).collect();
     if recs.is_empty() || !kinds.iter().any(|k| IMPORTED.contains(k)) {
@@ -69,7 +69,7 @@ pub fn detect(doc: &Value) -> Option<ObjectKind> {
     })
 }
 
-pub fn refusal(doc: &Value) -> Option<String> {
+pub(super) fn refusal(doc: &Value) -> Option<String> {
     let recs = all(doc);
     let first = recs.first().and_then(|(r, _)| kind(r))?;
     Some(format!(
@@ -100,7 +100,7 @@ fn raw(r: &Value) -> Value {
     }
 }
 
-pub fn parse(_object: ObjectKind, doc: Value, sink: &mut dyn Sink) -> Result<(), ImportError> {
+pub(super) fn parse(_object: ObjectKind, doc: Value, sink: &mut dyn Sink) -> Result<(), ImportError> {
     for (i, (r, parent)) in all(&doc).into_iter().enumerate() {
         let line = i + 1;
         let kind = kind(r).unwrap_or("");

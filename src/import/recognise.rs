@@ -1,11 +1,16 @@
-//! Which source and object a file is, from its header row (CSV) or its
-//! shape (JSON). Each source says so itself (`Source::detect_*`), and names
-//! what of its own it does not import (`Source::refuse_*`), so that the user
-//! hears what the file is and what to import instead rather than "unknown
-//! format".
+//! Stage 2, recognise: which source and object a file is, from its header
+//! row (CSV) or its shape (JSON). Takes a path and the options
+//! (`--source`, `--object` win); gives a `Plan`: the file opened (stage 1,
+//! `read`) with the source that parses it, or why no source takes it.
+//!
+//! Each source says so itself (`Source::detect_*`), and names what of its
+//! own it does not import (`Source::refuse_*`), so that the user hears
+//! what the file is and what to import instead rather than "unknown
+//! format". Sources are asked in the order `sources()` lists them.
 
-use super::csv_input::CsvInput;
-use super::record::ObjectKind;
+use super::parse::record::ObjectKind;
+use super::read::csv_input::CsvInput;
+use super::read::json::{looks_like_json, read_json};
 use super::{ImportError, ImportOptions, Source, sources};
 use crate::domain::status::ImportSource;
 use serde_json::Value;
@@ -41,8 +46,11 @@ impl Plan {
     }
 }
 
-pub(crate) fn has(header: &[String], name: &str) -> bool {
-    header.iter().any(|h| h.eq_ignore_ascii_case(name))
+/// Whether a source other than `me` owns a CSV header row (it is written
+/// in that source's own labels, `Source::owns_csv`): a guess from labels
+/// alone (a Salesforce report's) leaves such a file to its owner.
+pub(crate) fn owned_by_another(me: ImportSource, header: &[String]) -> bool {
+    sources().iter().any(|s| s.id() != me && s.owns_csv(header))
 }
 
 fn not_supported(path: &Path, source: ImportSource, what: &str) -> ImportError {
@@ -108,31 +116,8 @@ fn preview(header: &[String]) -> String {
     format!("{}{more}", shown.join(", "))
 }
 
-/// JSON when the name says so or the first non-blank byte opens an object
-/// or an array.
-fn looks_like_json(path: &Path) -> Result<bool, ImportError> {
-    let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
-    if ext.as_deref() == Some("json") {
-        return Ok(true);
-    }
-    if ext.as_deref() == Some("csv") {
-        return Ok(false);
-    }
-    use std::io::Read;
-    let mut head = [0u8; 512];
-    let n = std::fs::File::open(path)
-        .and_then(|mut f| f.read(&mut head))
-        .map_err(|e| ImportError::File { path: path.to_path_buf(), reason: e.to_string() })?;
-    let first = head[..n].iter().copied().find(|b| !b.is_ascii_whitespace() && *b != 0xEF && *b != 0xBB && *b != 0xBF);
-    Ok(matches!(first, Some(b'{') | Some(b'[')))
-}
-
 fn plan_json(path: &Path, opts: &ImportOptions, forced: Option<&'static dyn Source>) -> Result<Plan, ImportError> {
-    let bytes =
-        std::fs::read(path).map_err(|e| ImportError::File { path: path.to_path_buf(), reason: e.to_string() })?;
-    let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
-    let doc: Value = serde_json::from_slice(text)
-        .map_err(|e| ImportError::File { path: path.to_path_buf(), reason: format!("not valid JSON: {e}") })?;
+    let doc = read_json(path)?;
     if doc.get("ardesk_export").is_some() {
         return match doc.get("ardesk_export").and_then(Value::as_i64) {
             Some(1) => Ok(Plan::Ardesk { doc, path: path.to_path_buf() }),

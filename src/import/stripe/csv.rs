@@ -1,102 +1,50 @@
-//! Stripe: the Dashboard's CSV exports of customers, invoices and payments
-//! (default and "all columns", the 2023 `Created (UTC)` and the later
-//! `Created date (UTC)` generations, `<key> (metadata)` columns, files a
-//! spreadsheet re-saved) and the API's JSON (`stripe_api`).
-//!
-//! Amounts are major units with lower-case currency codes. Customers
-//! without an id (guests) are skipped; a negative `Account Balance` is
-//! credit the customer holds. Invoices map `void` to cancelled and become
-//! `paid` only when fully applied. Payments: `Paid` is succeeded (a partial
-//! refund stays succeeded with its refunded amount), `Refunded` is refunded,
-//! `Failed` failed; PaymentIntent rows that moved no money are skipped.
-//! `Mode = Test` rows are test data (refused unless allowed).
+//! Stripe's Dashboard CSV exports of customers, invoices and payments:
+//! columns by the names of every header generation, one row at a time.
 
-use super::amount::{AmountParser, parse_currency};
-use super::csv_input::CsvInput;
-use super::csv_rows::{Row, each_row};
-use super::decimals::decide;
-use super::detect::has;
-use super::fields::{due_not_before, negative_total, parse_bool, parse_date, parse_opt_date, text};
-use super::record::*;
-use super::{ImportError, Source};
+use super::invoice_status;
 use crate::domain::Currency;
-use crate::domain::status::{ImportSource, InvoiceStatus, PaymentMethod, PaymentStatus};
-use serde_json::Value;
+use crate::domain::links::stripe_customer_url;
+use crate::domain::status::{PaymentMethod, PaymentStatus};
+use crate::import::ImportError;
+use crate::import::parse::record::*;
+use crate::import::parse::{Row, Sink, each_row, tri};
+use crate::import::read::amount::{AmountParser, parse_currency};
+use crate::import::read::csv_input::CsvInput;
+use crate::import::read::decimals::decide;
+use crate::import::read::fields::{due_not_before, negative_total, parse_bool, parse_date, parse_opt_date, text};
 use sha2::{Digest, Sha256};
 
-pub struct Stripe;
-
-/// "View in Stripe".
-pub fn customer_url(src: ImportSource, id: &str, test: bool) -> Option<String> {
-    let mode = if test { "test/" } else { "" };
-    (src == ImportSource::Stripe && !id.is_empty())
-        .then(|| format!("https://dashboard.stripe.com/{mode}customers/{id}"))
-}
-
-fn created(h: &[String]) -> bool {
-    has(h, "Created (UTC)") || has(h, "Created date (UTC)")
-}
-
-impl Source for Stripe {
-    fn id(&self) -> ImportSource {
-        ImportSource::Stripe
-    }
-
-    fn detect_csv(&self, h: &[String]) -> Option<ObjectKind> {
-        if has(h, "id") && has(h, "Amount Due") && (has(h, "Customer") || has(h, "Customer ID")) {
-            return Some(ObjectKind::Invoices);
+pub(super) fn parse(object: ObjectKind, input: &mut CsvInput, sink: &mut dyn Sink) -> Result<(), ImportError> {
+    let cols = Cols::new(input);
+    let row: fn(&CsvInput, &Cols, &AmountParser) -> Row = match object {
+        ObjectKind::Customers | ObjectKind::Companies => customer_row,
+        ObjectKind::Invoices => invoice_row,
+        ObjectKind::Payments => payment_row,
+        _ => {
+            return Err(ImportError::NotSupported {
+                path: input.path.clone(),
+                what: format!("Stripe has no {} export", object.label()),
+            });
         }
-        let money_cols = has(h, "Customer ID") || has(h, "Captured") || has(h, "Amount Refunded");
-        if has(h, "Amount") && has(h, "Currency") && has(h, "Status") && created(h) && money_cols {
-            return Some(ObjectKind::Payments);
+    };
+    if object == ObjectKind::Payments && cols.id.is_none() {
+        sink.note(format!(
+            "{}: the file has no id column (a spreadsheet re-save?): payments are keyed on date, amount, \
+             customer and invoice; importing the original export later would add them again",
+            input.path.display()
+        ));
+    }
+    input.set_key_column(cols.id.or(cols.created));
+    let amounts = match object {
+        ObjectKind::Invoices => decide(input, &[cols.total, cols.amount_due, cols.amount_paid], &|i| {
+            parse_currency(&i.get(cols.currency)).ok()
+        }),
+        ObjectKind::Payments => {
+            decide(input, &[cols.amount, cols.refunded, cols.disputed], &|i| parse_currency(&i.get(cols.currency)).ok())
         }
-        let customer_cols = ["Total Spend", "Delinquent", "Account Balance", "Card ID", "Payment Count"];
-        if has(h, "id") && has(h, "Email") && created(h) && customer_cols.iter().any(|c| has(h, c)) {
-            return Some(ObjectKind::Customers);
-        }
-        None
-    }
-
-    fn detect_json(&self, doc: &Value) -> Option<ObjectKind> {
-        super::stripe_api::detect(doc)
-    }
-
-    fn parse_csv(&self, object: ObjectKind, input: &mut CsvInput, sink: &mut dyn Sink) -> Result<(), ImportError> {
-        let cols = Cols::new(input);
-        let parse: fn(&CsvInput, &Cols, &AmountParser) -> Row = match object {
-            ObjectKind::Customers | ObjectKind::Companies => customer_row,
-            ObjectKind::Invoices => invoice_row,
-            ObjectKind::Payments => payment_row,
-            _ => {
-                return Err(ImportError::NotSupported {
-                    path: input.path.clone(),
-                    what: format!("Stripe has no {} export", object.label()),
-                });
-            }
-        };
-        if object == ObjectKind::Payments && cols.id.is_none() {
-            sink.note(format!(
-                "{}: the file has no id column (a spreadsheet re-save?): payments are keyed on date, amount, \
-                 customer and invoice; importing the original export later would add them again",
-                input.path.display()
-            ));
-        }
-        input.set_key_column(cols.id.or(cols.created));
-        let amounts = match object {
-            ObjectKind::Invoices => decide(input, &[cols.total, cols.amount_due, cols.amount_paid], &|i| {
-                parse_currency(&i.get(cols.currency)).ok()
-            }),
-            ObjectKind::Payments => decide(input, &[cols.amount, cols.refunded, cols.disputed], &|i| {
-                parse_currency(&i.get(cols.currency)).ok()
-            }),
-            _ => decide(input, &[cols.balance], &|i| balance_currency(i, &cols).ok()),
-        }?;
-        each_row(input, object, sink, |input| parse(input, &cols, &amounts))
-    }
-
-    fn parse_json(&self, object: ObjectKind, doc: Value, sink: &mut dyn Sink) -> Result<(), ImportError> {
-        super::stripe_api::parse(object, doc, sink)
-    }
+        _ => decide(input, &[cols.balance], &|i| balance_currency(i, &cols).ok()),
+    }?;
+    each_row(input, object, sink, |input| row(input, &cols, &amounts))
 }
 
 /// Column positions, by the names of every header generation.
@@ -181,15 +129,6 @@ fn test_mode(input: &CsvInput, cols: &Cols) -> bool {
     input.get(cols.mode).eq_ignore_ascii_case("test") || parse_bool(&input.get(cols.livemode)) == Ok(Some(false))
 }
 
-macro_rules! tri {
-    ($e:expr) => {
-        match $e {
-            Ok(v) => v,
-            Err(why) => return Row::Refuse(why),
-        }
-    };
-}
-
 /// The currency a customer's balance is in: its own, else dollars.
 fn balance_currency(input: &CsvInput, cols: &Cols) -> Result<Currency, String> {
     text(&input.get(cols.currency)).map_or(Ok(Currency::USD), |c| parse_currency(&c))
@@ -225,22 +164,10 @@ fn customer_row(input: &CsvInput, cols: &Cols, amounts: &AmountParser) -> Row {
         email,
         currency,
         credit_minor: (-balance).max(0),
-        external_url: customer_url(ImportSource::Stripe, &id, test),
+        external_url: stripe_customer_url(&id, test),
         test_mode: test,
         raw: input.raw(),
     })))
-}
-
-/// Stripe's invoice statuses: `void` is ardesk's cancelled.
-pub(crate) fn invoice_status(s: &str) -> Result<InvoiceStatus, String> {
-    Ok(match s.trim().to_ascii_lowercase().as_str() {
-        "draft" => InvoiceStatus::Draft,
-        "open" => InvoiceStatus::Open,
-        "paid" => InvoiceStatus::Paid,
-        "void" | "voided" => InvoiceStatus::Cancelled,
-        "uncollectible" => InvoiceStatus::Uncollectible,
-        other => return Err(format!("\"{other}\" is not a Stripe invoice status")),
-    })
 }
 
 fn invoice_row(input: &CsvInput, cols: &Cols, amounts: &AmountParser) -> Row {
@@ -313,7 +240,7 @@ fn invoice_row(input: &CsvInput, cols: &Cols, amounts: &AmountParser) -> Row {
 }
 
 /// Stripe payment statuses as ardesk's; `None` for those that moved no money.
-pub(crate) fn payment_status(s: &str) -> Result<Option<PaymentStatus>, String> {
+fn payment_status(s: &str) -> Result<Option<PaymentStatus>, String> {
     Ok(Some(match s.trim().to_ascii_lowercase().replace(' ', "_").as_str() {
         "paid" | "succeeded" | "partially_refunded" | "disputed" | "won" => PaymentStatus::Succeeded,
         "refunded" => PaymentStatus::Refunded,

@@ -1,7 +1,9 @@
-//! The normalized records every source produces. A source module turns its
-//! rows (CSV lines, JSON objects) into these; everything after that —
-//! matching on (source, external id), conflicts, applications, the report —
-//! is shared.
+//! The source-neutral records every source produces: what stage 3 (parse)
+//! gives and stage 4 (merge) takes. A source turns its rows (CSV lines,
+//! JSON objects) into these; everything after that — matching on (source,
+//! external id), conflicts, applications, the report — is shared. A new
+//! kind of record (a credit note, a refund) is a type here, a variant of
+//! `Record` and a step of its own in `merge`.
 
 use crate::domain::Currency;
 use crate::domain::status::{InvoiceStatus, PaymentMethod, PaymentStatus};
@@ -201,17 +203,4 @@ pub enum IssueKind {
     /// Bad data (an amount, a date, a currency): the run fails unless bad
     /// rows may be skipped.
     Refused,
-}
-
-/// Where a source's parser sends what it read.
-pub trait Sink {
-    fn record(&mut self, record: Record) -> Result<(), super::ImportError>;
-    fn issue(&mut self, line: usize, kind: IssueKind, object: ObjectKind, reason: String);
-    /// Bytes of the file read so far (for the progress bar).
-    fn progress(&mut self, _bytes: u64) {}
-    /// Something about the whole file worth a line in the report.
-    fn note(&mut self, _text: String) {}
-    /// The organization's default currency, for rows of a source that
-    /// leaves out its home currency (QuickBooks without multicurrency).
-    fn default_currency(&self) -> Currency;
 }
