@@ -2,7 +2,11 @@
 //! unchanged / skipped / refused / conflicts, then every row that was
 //! skipped or refused and every conflict, each with its file and line.
 
-use super::record::{IssueKind, ObjectKind};
+mod book;
+
+pub(crate) use book::{Book, Outcome};
+
+use super::parse::record::{IssueKind, ObjectKind};
 use crate::domain::text::clean;
 use std::collections::BTreeMap;
 use std::fmt;

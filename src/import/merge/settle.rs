@@ -14,14 +14,16 @@
 //! fully applied. Applications made in ardesk by people are never touched
 //! and count towards what was paid.
 
-use super::ImportError;
-use super::apply::{Outcome, Run, baseline, last, number_key};
-use super::invoices::payment_key;
+use super::Cx;
+use super::links::{number_key, payment_key};
 use super::payments::share_of;
-use super::report::Counted;
+use super::raw::{baseline, last};
+use super::receivables::Receivables;
 use crate::domain::date::from_iso;
 use crate::domain::status::*;
 use crate::domain::{Currency, Money};
+use crate::import::ImportError;
+use crate::import::report::{Counted, Outcome};
 use crate::store::import::{AppsOf, InvoiceWrite, PaymentWrite};
 use chrono::NaiveDate;
 use serde_json::{Map, Value};
@@ -29,7 +31,7 @@ use std::collections::HashMap;
 
 /// A payment or credit the import made for an invoice, as it stands.
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct Own {
+pub(super) struct Own {
     id: i64,
     applied: i64,
     on: NaiveDate,
@@ -41,9 +43,9 @@ fn int(base: &Map<String, Value>, k: &str) -> i64 {
     last(base, k).and_then(|s| s.parse().ok()).unwrap_or(0)
 }
 
-impl Run<'_, '_> {
-    pub(crate) fn left_open(&mut self, number: &str, covered: i64, total: i64) {
-        self.money.left_open.push(format!(
+impl Receivables {
+    pub fn left_open(&mut self, number: &str, covered: i64, total: i64) {
+        self.said.left_open.push(format!(
             "invoice {number} is paid in the source but only {covered} of {total} (minor units) is accounted for: left open"
         ));
     }
@@ -53,14 +55,19 @@ impl Run<'_, '_> {
     /// payment and credits the import made for the invoice ("…#paid",
     /// "…#refund", "…#credit") go with them: they stood for what the source
     /// said was paid on it, and left behind they would be credit nobody gave.
-    pub(crate) fn release_own(&mut self, src: ImportSource, invoice_id: i64) -> Result<bool, ImportError> {
+    pub fn release_own(
+        &mut self,
+        cx: &mut Cx<'_, '_>,
+        src: ImportSource,
+        invoice_id: i64,
+    ) -> Result<bool, ImportError> {
         let mut people = false;
-        for a in self.itx.applications(invoice_id, AppsOf::Invoice)? {
+        for a in cx.itx.applications(invoice_id, AppsOf::Invoice)? {
             let made = a.from_external_id.as_deref().is_some_and(|e| e.contains('#'));
             match (a.from_source == Some(src), made, a.payment_id, a.credit_id) {
-                (true, true, Some(p), _) => self.itx.delete_payment(p)?,
-                (true, true, None, Some(c)) => self.itx.delete_credit(c)?,
-                (true, ..) => self.itx.delete_application(a.id)?,
+                (true, true, Some(p), _) => cx.itx.delete_payment(p)?,
+                (true, true, None, Some(c)) => cx.itx.delete_credit(c)?,
+                (true, ..) => cx.itx.delete_application(a.id)?,
                 _ => people = true,
             }
         }
@@ -71,13 +78,13 @@ impl Run<'_, '_> {
     /// customer's credit, kept as the unapplied rest of the payment the
     /// import makes for the invoice when it makes one (`made`), and in the
     /// report either way. Returns that rest.
-    pub(crate) fn overpaid(&mut self, number: &str, cur: Currency, paid: i64, total: i64, made: bool) -> i64 {
+    pub fn overpaid(&mut self, number: &str, cur: Currency, paid: i64, total: i64, made: bool) -> i64 {
         let over = paid - total;
         if over <= 0 {
             return 0;
         }
         let m = |v: i64| Money::new(v, cur).display();
-        self.money.overpaid.push(if made {
+        self.said.overpaid.push(if made {
             format!(
                 "invoice {number}: {} was paid on a total of {}: the {} over is the customer's credit \
                  (the unapplied rest of the payment made for it)",
@@ -101,8 +108,9 @@ impl Run<'_, '_> {
     /// `amount` applied on `on`, a payment `extra` more left unapplied:
     /// created, replaced or removed as needed.
     #[allow(clippy::too_many_arguments)]
-    pub(crate) fn own_row(
+    pub fn own_row(
         &mut self,
+        cx: &mut Cx<'_, '_>,
         src: ImportSource,
         customer_id: i64,
         invoice_id: i64,
@@ -119,14 +127,14 @@ impl Run<'_, '_> {
         }
         if let Some(Own { id, .. }) = existing {
             if credit {
-                self.itx.delete_credit(id)?
+                cx.itx.delete_credit(id)?
             } else {
-                self.itx.delete_payment(id)?
+                cx.itx.delete_payment(id)?
             }
             if amount == 0 {
-                self.count(customer_id, what, Outcome::Updated, src.label());
+                cx.book.count(customer_id, what, Outcome::Updated, src.label());
                 if !credit {
-                    self.money.replaced_payments += 1;
+                    self.said.replaced_payments += 1;
                 }
             }
         }
@@ -136,17 +144,17 @@ impl Run<'_, '_> {
         let label = src.label();
         let id = if credit {
             let reason = if key.ends_with("#refund") {
-                self.money.refund_credits += 1;
+                self.said.refund_credits += 1;
                 format!("refund on {label} invoice {}", w.number)
             } else {
                 format!("{label} credit applied to invoice {}", w.number)
             };
-            self.itx.insert_credit(Some((src, key)), customer_id, on, amount, w.currency, &reason)?
+            cx.itx.insert_credit(Some((src, key)), customer_id, on, amount, w.currency, &reason)?
         } else {
             let raw = format!("{{\"imported\":{{\"made_for\":{}}}}}", Value::from(key.trim_end_matches("#paid")));
             let reference = format!("{label} payment for {}", w.number);
-            self.money.made_payments += u64::from(existing.is_none());
-            self.itx.insert_payment(
+            self.said.made_payments += u64::from(existing.is_none());
+            cx.itx.insert_payment(
                 Some((src, key)),
                 &PaymentWrite {
                     customer_id,
@@ -161,22 +169,22 @@ impl Run<'_, '_> {
                 },
             )?
         };
-        self.itx.apply(invoice_id, id, credit, amount, on)?;
+        cx.itx.apply(invoice_id, id, credit, amount, on)?;
         let outcome = if existing.is_some() { Outcome::Updated } else { Outcome::Created };
-        self.count(customer_id, what, outcome, label);
+        cx.book.count(customer_id, what, outcome, label);
         Ok(())
     }
 
-    pub fn settle_pending(&mut self) -> Result<(), ImportError> {
-        for (id, src) in std::mem::take(&mut self.money.pending) {
-            self.settle(src, id)?;
+    pub fn settle_pending(&mut self, cx: &mut Cx<'_, '_>) -> Result<(), ImportError> {
+        for (id, src) in std::mem::take(&mut self.pending) {
+            self.settle(cx, src, id)?;
         }
         Ok(())
     }
 
     /// Makes an invoice's applications match what its source says was paid.
-    pub fn settle(&mut self, src: ImportSource, invoice_id: i64) -> Result<(), ImportError> {
-        let inv = self.itx.invoice(invoice_id)?;
+    pub fn settle(&mut self, cx: &mut Cx<'_, '_>, src: ImportSource, invoice_id: i64) -> Result<(), ImportError> {
+        let inv = cx.itx.invoice(invoice_id)?;
         let Some(ext) = inv.external_id.clone() else { return Ok(()) };
         let base = baseline(inv.source_raw.as_deref());
         if !inv.status.is_issued() {
@@ -190,14 +198,14 @@ impl Run<'_, '_> {
         let mut own: HashMap<String, Own> = HashMap::new();
         let (mut real, mut people) = (0i64, 0i64);
         let mut linked: Vec<i64> = Vec::new();
-        for a in self.itx.applications(invoice_id, AppsOf::Invoice)? {
+        for a in cx.itx.applications(invoice_id, AppsOf::Invoice)? {
             let ext_of = a.from_external_id.clone().unwrap_or_default();
             if a.from_source == Some(src) && [&k_paid, &k_refund, &k_credit].contains(&&ext_of) {
                 let id = a.payment_id.or(a.credit_id).unwrap_or(0);
                 // The payment made for the invoice may hold more than it
                 // applies (an overpayment's rest).
                 let amount = match a.payment_id {
-                    Some(p) => self.itx.payment(p)?.amount_minor,
+                    Some(p) => cx.itx.payment(p)?.amount_minor,
                     None => a.amount_minor,
                 };
                 own.insert(ext_of, Own { id, applied: a.amount_minor, on: a.applied_on, amount });
@@ -210,24 +218,24 @@ impl Run<'_, '_> {
         }
         let mut candidates: Vec<i64> = Vec::new();
         for key in [ext.clone(), number_key(&inv.number)] {
-            candidates.extend(self.db_links(src)?.get(&key).into_iter().flatten().copied());
+            candidates.extend(self.links.in_db(cx.itx, src)?.get(&key).into_iter().flatten().copied());
         }
         for r in last(&base, "payment_refs").unwrap_or("").split(',').filter(|r| !r.is_empty()) {
-            candidates.extend(self.itx.find_payment(src, r)?.map(|p| p.id));
-            candidates.extend(self.db_links(src)?.get(&payment_key(r)).into_iter().flatten().copied());
+            candidates.extend(cx.itx.find_payment(src, r)?.map(|p| p.id));
+            candidates.extend(self.links.in_db(cx.itx, src)?.get(&payment_key(r)).into_iter().flatten().copied());
         }
         candidates.sort_unstable();
         candidates.dedup();
         candidates.retain(|c| !linked.contains(c));
         let (mut refunded, mut latest, mut fresh) = (0i64, None::<NaiveDate>, Vec::new());
         for (pid, new) in linked.iter().map(|p| (*p, false)).chain(candidates.iter().map(|p| (*p, true))) {
-            let p = self.itx.payment(pid)?;
+            let p = cx.itx.payment(pid)?;
             if p.external_id.as_deref().is_some_and(|e| e.contains('#')) {
                 continue;
             }
             if p.customer_id != inv.customer_id || p.currency != inv.currency {
                 let pe = p.external_id.clone().unwrap_or_default();
-                self.money.mismatched.push(format!(
+                self.said.mismatched.push(format!(
                     "payment {pe} names invoice {} of another customer or currency: not applied",
                     inv.number
                 ));
@@ -251,13 +259,13 @@ impl Run<'_, '_> {
             for (key, Own { id, .. }) in own.drain() {
                 let credit = !key.ends_with("#paid");
                 if credit {
-                    self.itx.delete_credit(id)?
+                    cx.itx.delete_credit(id)?
                 } else {
-                    self.itx.delete_payment(id)?
+                    cx.itx.delete_payment(id)?
                 }
                 let what = if credit { Counted::Credits } else { Counted::Payments };
-                self.count(inv.customer_id, what, Outcome::Updated, src.label());
-                self.money.replaced_payments += u64::from(!credit);
+                cx.book.count(inv.customer_id, what, Outcome::Updated, src.label());
+                self.said.replaced_payments += u64::from(!credit);
             }
         }
         for (pid, available, on) in fresh {
@@ -265,8 +273,8 @@ impl Run<'_, '_> {
             // invoices export says; only the invoice's room limits it.
             let amount = (total - real - people).min(available);
             if amount > 0 {
-                self.itx.apply(invoice_id, pid, false, amount, on)?;
-                self.touched.insert(inv.customer_id);
+                cx.itx.apply(invoice_id, pid, false, amount, on)?;
+                cx.book.touch(inv.customer_id);
                 real += amount;
             }
         }
@@ -299,7 +307,7 @@ impl Run<'_, '_> {
         // total on the way (a refund that became a payment, say).
         rows.sort_by_key(|(key, _, (amount, _), _)| *amount - own.get(*key).map_or(0, |o| o.applied));
         for (key, credit, amount, on) in rows {
-            self.own_row(src, cid, invoice_id, &w, key, credit, amount, on, own.get(key).copied())?;
+            self.own_row(cx, src, cid, invoice_id, &w, key, credit, amount, on, own.get(key).copied())?;
         }
         let applied = real + people + made + refund + credit;
         let status = match inv.status {
@@ -311,8 +319,8 @@ impl Run<'_, '_> {
             self.left_open(&inv.number, applied, total);
         }
         if status != inv.status {
-            self.itx.set_invoice_status(invoice_id, status)?;
-            self.touched.insert(cid);
+            cx.itx.set_invoice_status(invoice_id, status)?;
+            cx.book.touch(cid);
         }
         Ok(())
     }

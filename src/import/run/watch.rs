@@ -118,10 +118,31 @@ impl Watch {
 
     /// Says on the bar what the run does now that no file is read.
     pub(crate) fn stage(&self, what: &str) {
-        super::stage(&self.bar, what);
+        stage(&self.bar, what);
         if let Some(h) = &self.hook {
             h(what);
         }
+    }
+}
+
+/// After the files are read, the bar becomes a spinner that says what the
+/// run is doing: on a million rows each of these takes seconds.
+pub(crate) fn stage(bar: &indicatif::ProgressBar, what: &str) {
+    if let Ok(style) = indicatif::ProgressStyle::with_template("importing: {spinner} {msg} ({elapsed})") {
+        bar.set_style(style);
+    }
+    bar.set_message(what.to_string());
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+}
+
+/// Back to the bar of bytes read, for the files still to read.
+pub(crate) fn reading(bar: &indicatif::ProgressBar) {
+    bar.disable_steady_tick();
+    bar.set_message("");
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "importing {bar:40.cyan/blue} {bytes}/{total_bytes} {bytes_per_sec} eta {eta} {msg}",
+    ) {
+        bar.set_style(style);
     }
 }
 

@@ -1,27 +1,27 @@
 //! Customers an export names without an id. A report (QuickBooks' Customer
-//! Contact List) keys a customer on its unique name (`record::name_key`);
+//! Contact List) keys a customer on its unique name (`name_key`);
 //! the same customer arriving later with its id — from the API, or named
 //! on an invoice or payment row — is found by that name and takes the id,
 //! so importing the report first and the API later makes no duplicates. A
 //! report row whose customer is already known by its id is that customer.
 
-use super::ImportError;
-use super::apply::Run;
-use super::record::{NAME_KEY, name_key};
+use crate::domain::external_id::{NAME_KEY, name_key};
 use crate::domain::status::ImportSource;
-use crate::store::import::CustomerState;
+use crate::import::ImportError;
+use crate::store::import::{CustomerState, ImportTx};
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 
 /// What the run learned about name-keyed customers.
 #[derive(Debug, Default)]
-pub(crate) struct NameKeys {
+pub(super) struct NameKeys {
     /// Per source, loaded on first use: the name each id-keyed customer was
     /// last imported under → its external id.
     by_name: HashMap<ImportSource, HashMap<String, String>>,
     /// Name-keyed customers that took their id in this run.
-    pub rekeyed: u64,
+    rekeyed: u64,
     /// Name-keyed rows that were customers already known by id.
-    pub matched: u64,
+    matched: u64,
 }
 
 impl NameKeys {
@@ -53,7 +53,7 @@ impl NameKeys {
 }
 
 /// The customer an incoming customer row is.
-pub(crate) enum Found {
+pub(super) enum Found {
     /// Under the row's key; `true` when it was name-keyed and took the row's
     /// id just now.
     Keyed(CustomerState, bool),
@@ -62,38 +62,44 @@ pub(crate) enum Found {
     None,
 }
 
-impl Run<'_, '_> {
+impl NameKeys {
     /// Finds the customer of a row keyed `ext` named `name`: by its key;
     /// for a name-keyed row, the id-keyed customer last imported under that
     /// name; for a row with an id, the name-keyed customer of that name,
     /// which takes the id.
-    pub(crate) fn find_customer_row(&mut self, src: ImportSource, ext: &str, name: &str) -> Result<Found, ImportError> {
-        if let Some(db) = self.itx.find_customer(src, ext)? {
+    pub fn find_row(
+        &mut self,
+        itx: &ImportTx<'_>,
+        src: ImportSource,
+        ext: &str,
+        name: &str,
+    ) -> Result<Found, ImportError> {
+        if let Some(db) = itx.find_customer(src, ext)? {
             return Ok(Found::Keyed(db, false));
         }
         if let Some(plain) = ext.strip_prefix(NAME_KEY) {
-            if !self.keys.by_name.contains_key(&src) {
-                let names = self.itx.customer_names(src)?.into_iter().collect();
-                self.keys.by_name.insert(src, names);
+            if let Entry::Vacant(e) = self.by_name.entry(src) {
+                e.insert(itx.customer_names(src)?.into_iter().collect());
             }
-            let known = self.keys.by_name.get(&src).and_then(|m| m.get(plain)).cloned();
+            let known = self.by_name.get(&src).and_then(|m| m.get(plain)).cloned();
             if let Some(id_key) = known
-                && let Some(db) = self.itx.find_customer(src, &id_key)?
+                && let Some(db) = itx.find_customer(src, &id_key)?
             {
-                self.keys.matched += 1;
+                self.matched += 1;
                 return Ok(Found::ById(db));
             }
             return Ok(Found::None);
         }
-        Ok(match self.adopt_id(src, name, ext)? {
+        Ok(match self.adopt_id(itx, src, name, ext)? {
             Some(db) => Found::Keyed(db, true),
             None => Found::None,
         })
     }
 
     /// The name-keyed customer called `name`, if any, re-keyed to `ext`.
-    pub(crate) fn adopt_id(
+    pub fn adopt_id(
         &mut self,
+        itx: &ImportTx<'_>,
         src: ImportSource,
         name: &str,
         ext: &str,
@@ -101,10 +107,10 @@ impl Run<'_, '_> {
         if name.is_empty() || ext.starts_with(NAME_KEY) {
             return Ok(None);
         }
-        let Some(db) = self.itx.find_customer(src, &name_key(name))? else { return Ok(None) };
-        self.itx.set_customer_external_id(db.id, ext)?;
-        self.keys.rekeyed += 1;
-        self.keys.inserted(src, name, ext);
+        let Some(db) = itx.find_customer(src, &name_key(name))? else { return Ok(None) };
+        itx.set_customer_external_id(db.id, ext)?;
+        self.rekeyed += 1;
+        self.inserted(src, name, ext);
         Ok(Some(db))
     }
 }

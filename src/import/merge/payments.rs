@@ -2,14 +2,16 @@
 //! payment), merged field by field; a payment that names an invoice (or
 //! several, each with its share: `splits`) queues them to be settled.
 
-use super::ImportError;
-use super::apply::{Fields, Outcome, Run, baseline, last, link_key};
-use super::invoices::payment_key;
-use super::record::*;
-use super::report::Counted;
-use crate::domain::date::from_iso;
-use crate::domain::date::iso;
+use super::Cx;
+use super::customers::Customers;
+use super::links::{link_key, payment_key};
+use super::raw::{Fields, baseline, last};
+use super::receivables::Receivables;
+use crate::domain::date::{from_iso, iso};
 use crate::domain::status::*;
+use crate::import::ImportError;
+use crate::import::parse::record::*;
+use crate::import::report::{Book, Counted, Outcome};
 use crate::store::import::{AppsOf, PaymentWrite};
 use serde_json::Value;
 
@@ -24,7 +26,7 @@ fn splits_value(p: &ImportedPayment) -> Value {
 
 /// What a payment with splits may apply to the invoice with these link
 /// keys: `None` when it has no splits (then as much as the invoice takes).
-pub(crate) fn share_of(source_raw: Option<&str>, keys: &[String]) -> Option<i64> {
+pub(super) fn share_of(source_raw: Option<&str>, keys: &[String]) -> Option<i64> {
     // Most payments name one invoice: no need to parse their JSON.
     if !source_raw?.contains("\"splits\"") {
         return None;
@@ -35,22 +37,28 @@ pub(crate) fn share_of(source_raw: Option<&str>, keys: &[String]) -> Option<i64>
     Some(named.filter_map(|s| s.get(1).and_then(Value::as_i64)).sum())
 }
 
-impl Run<'_, '_> {
-    pub fn apply_payment(&mut self, src: ImportSource, p: &ImportedPayment) -> Result<(), ImportError> {
+impl Receivables {
+    pub fn apply_payment(
+        &mut self,
+        cx: &mut Cx<'_, '_>,
+        people: &mut Customers,
+        src: ImportSource,
+        p: &ImportedPayment,
+    ) -> Result<(), ImportError> {
         let (what, line, ext) = (Counted::Payments, p.line, p.external_id.as_str());
         if p.customer.external_id.is_empty() {
-            self.skip(line, what, "no customer (a guest payment): ardesk files payments under a customer".into());
+            cx.book.skip(line, what, "no customer (a guest payment): ardesk files payments under a customer".into());
             return Ok(());
         }
-        let Some(_) = self.resolve_customer(src, &p.customer, p.currency, "payment")? else {
+        let Some(_) = people.resolve(cx, src, &p.customer, p.currency, "payment")? else {
             let reason = format!(
                 "unknown customer {}: import the customers export in the same run or before",
                 p.customer.external_id
             );
-            self.refuse(line, what, reason);
+            cx.book.refuse(line, what, reason);
             return Ok(());
         };
-        let cust = self.adopt_currency(src, &p.customer.external_id, p.currency)?;
+        let cust = people.adopt_currency(cx, src, &p.customer.external_id, p.currency)?;
         let (inv_ext, inv_num) = match &p.invoice {
             Some(InvoiceRef::External(x)) => (Some(x.as_str()), None),
             Some(InvoiceRef::Number(n)) => (None, Some(n.as_str())),
@@ -72,10 +80,10 @@ impl Run<'_, '_> {
             f.value("splits", &splits);
         }
         let raw = f.finish(&p.raw);
-        let mut existing = self.itx.find_payment(src, ext)?;
+        let mut existing = cx.itx.find_payment(src, ext)?;
         for a in &p.aliases {
             if existing.is_none() {
-                existing = self.itx.find_payment(src, a)?;
+                existing = cx.itx.find_payment(src, a)?;
             }
         }
         let mut w = PaymentWrite {
@@ -91,25 +99,25 @@ impl Run<'_, '_> {
         };
         let id = match existing {
             None => {
-                let id = self.itx.insert_payment(Some((src, ext)), &w)?;
-                self.count(cust.id, what, Outcome::Created, src.label());
+                let id = cx.itx.insert_payment(Some((src, ext)), &w)?;
+                cx.book.count(cust.id, what, Outcome::Created, src.label());
                 id
             }
             Some(db) if db.source_raw.as_deref() == Some(raw.as_str()) => {
-                self.count(db.customer_id, what, Outcome::Unchanged, src.label());
+                cx.book.count(db.customer_id, what, Outcome::Unchanged, src.label());
                 return Ok(());
             }
             Some(db) => {
                 let base = baseline(db.source_raw.as_deref());
                 let cid = db.customer_id;
-                let m = |run: &mut Self, f: &str, d: &str, n: &str| {
-                    run.merge(cid, line, what, ext, f, d, last(&base, f), n)
+                let m = |book: &mut Book, f: &str, d: &str, n: &str| {
+                    book.merge(cid, line, what, ext, f, d, last(&base, f), n)
                 };
-                let on = m(self, "received_on", &iso(db.received_on), &iso(p.received_on));
-                let amount = m(self, "amount", &db.amount_minor.to_string(), &p.amount_minor.to_string());
-                let refunded = m(self, "refunded", &db.refunded_minor.to_string(), &p.refunded_minor.to_string());
-                let status = m(self, "status", db.status.as_db(), p.status.as_db());
-                let reference = m(self, "reference", &db.reference, &p.reference);
+                let on = m(cx.book, "received_on", &iso(db.received_on), &iso(p.received_on));
+                let amount = m(cx.book, "amount", &db.amount_minor.to_string(), &p.amount_minor.to_string());
+                let refunded = m(cx.book, "refunded", &db.refunded_minor.to_string(), &p.refunded_minor.to_string());
+                let status = m(cx.book, "status", db.status.as_db(), p.status.as_db());
+                let reference = m(cx.book, "reference", &db.reference, &p.reference);
                 w.customer_id = cid;
                 w.received_on = from_iso(&on);
                 w.amount_minor = amount.parse().unwrap_or(db.amount_minor);
@@ -121,16 +129,20 @@ impl Run<'_, '_> {
                     w.refunded_minor = 0;
                 }
                 if w.refunded_minor > w.amount_minor || w.amount_minor <= 0 {
-                    self.refuse(line, what, format!("payment {ext}: the merged amounts do not add up; kept as it was"));
+                    cx.book.refuse(
+                        line,
+                        what,
+                        format!("payment {ext}: the merged amounts do not add up; kept as it was"),
+                    );
                     return Ok(());
                 }
                 let keeps = w.amount_minor - w.refunded_minor;
                 let resplit = base.get("splits").unwrap_or(&Value::Null) != &splits;
                 let moved = w.received_on != db.received_on || w.status != PaymentStatus::Succeeded || resplit;
                 if db.applied_minor > 0 && (moved || keeps < db.applied_minor) {
-                    for a in self.itx.applications(db.id, AppsOf::Payment)? {
-                        self.itx.delete_application(a.id)?;
-                        self.money.pending.insert(a.invoice_id, src);
+                    for a in cx.itx.applications(db.id, AppsOf::Payment)? {
+                        cx.itx.delete_application(a.id)?;
+                        self.pending.insert(a.invoice_id, src);
                     }
                 }
                 let changed = w.received_on != db.received_on
@@ -139,42 +151,41 @@ impl Run<'_, '_> {
                     || w.status != db.status
                     || w.reference != db.reference
                     || resplit;
-                self.itx.update_payment(db.id, &w)?;
-                self.count(cid, what, if changed { Outcome::Updated } else { Outcome::Unchanged }, src.label());
+                cx.itx.update_payment(db.id, &w)?;
+                cx.book.count(cid, what, if changed { Outcome::Updated } else { Outcome::Unchanged }, src.label());
                 db.id
             }
         };
-        self.link_payment(src, id, p)
+        self.link_payment(cx, src, id, p)
     }
 
     /// Records which invoice a payment names and queues that invoice.
-    fn link_payment(&mut self, src: ImportSource, payment_id: i64, p: &ImportedPayment) -> Result<(), ImportError> {
+    fn link_payment(
+        &mut self,
+        cx: &mut Cx<'_, '_>,
+        src: ImportSource,
+        payment_id: i64,
+        p: &ImportedPayment,
+    ) -> Result<(), ImportError> {
         let mut named = Vec::new();
         for r in p.invoice.iter().chain(p.splits.iter().map(|(r, _)| r)) {
             let found = match r {
-                InvoiceRef::External(x) => self.itx.find_invoice(src, x)?,
-                InvoiceRef::Number(n) => self.itx.invoice_by_number(n)?,
+                InvoiceRef::External(x) => cx.itx.find_invoice(src, x)?,
+                InvoiceRef::Number(n) => cx.itx.invoice_by_number(n)?,
             };
             named.push((link_key(r), found));
         }
-        self.db_links(src)?;
-        let links = self.money.db_links.entry(src).or_default();
+        self.links.in_db(cx.itx, src)?;
         for alias in &p.aliases {
-            let ids = links.entry(payment_key(alias)).or_default();
-            if !ids.contains(&payment_id) {
-                ids.push(payment_id);
-            }
+            self.links.add(src, payment_key(alias), payment_id);
         }
         for (key, found) in named {
-            let ids = self.money.db_links.entry(src).or_default().entry(key).or_default();
-            if !ids.contains(&payment_id) {
-                ids.push(payment_id);
-            }
+            self.links.add(src, key, payment_id);
             match found {
                 Some(inv) => {
-                    self.money.pending.insert(inv.id, src);
+                    self.pending.insert(inv.id, src);
                 }
-                None => self.money.unlinked += 1,
+                None => self.said.unlinked += 1,
             }
         }
         Ok(())

@@ -1,134 +1,23 @@
-//! ardesk's own format: one customer's whole record as JSON — the
-//! customer, contracts, invoices, payments with their applications,
-//! credits with theirs, contacts (with the primary flag), documents'
-//! metadata (name, kind, size, SHA-256; never the content) and
-//! conversations. Amounts are exact decimal strings in the row's currency.
-//! `{"ardesk_export": 1, ...}` marks the file.
-//!
-//! Importing it recreates the customer in another database. A customer
-//! with an import source keeps it and its external ids, and when that
-//! (source, external id) exists already it is updated like any import;
-//! rows that exist already are left as they are. A native customer gets a
-//! new id; importing the same export again is refused for it (the
-//! customer remembers the export it came from) instead of duplicating it.
-//! Documents are not recreated: the export has no content.
+//! Importing ardesk's own format: the customer recreated, and its rows.
+//! Unlike a source's parser it merges as it reads (the rows name each
+//! other by the exported ids), so it works with the merge stage's
+//! transaction and book (`merge::Cx`) directly.
 
-use super::ImportError;
-use super::amount::{AmountParser, parse_currency};
-use super::apply::{Outcome, Run, baseline, last};
-use super::fields::{due_not_before, parse_date};
-use super::marks::Mark;
-use super::report::Counted;
-use super::totals::Kind;
+use crate::domain::Currency;
 use crate::domain::status::*;
-use crate::domain::{Currency, Money};
-use crate::store::import::{AppsOf, CustomerWrite, ExportSection, InvoiceWrite, NativeTable, PaymentWrite};
-use crate::store::{Store, StoreError};
+use crate::import::ImportError;
+use crate::import::merge::Cx;
+use crate::import::merge::raw::{baseline, last};
+use crate::import::merge::totals::{Kind, RunTotals};
+use crate::import::read::amount::{AmountParser, parse_currency};
+use crate::import::read::fields::{due_not_before, parse_date};
+use crate::import::read::marks::Mark;
+use crate::import::report::{Counted, Outcome};
+use crate::store::StoreError;
+use crate::store::import::{AppsOf, CustomerWrite, InvoiceWrite, NativeTable, PaymentWrite};
 use rusqlite::types::Value as Sql;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 use std::collections::HashMap;
-use std::io::Write;
-
-/// Writes one customer's complete record in ardesk's format.
-pub fn export_customer_json(store: &Store, customer_id: i64, out: &mut impl Write) -> Result<(), ImportError> {
-    let customer = store.customer(customer_id).map_err(|e| match e {
-        StoreError::NotFound(_) => ImportError::NoCustomer(customer_id),
-        e => e.into(),
-    })?;
-    let cur = customer.currency;
-    let now = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
-    // Where the customer came from, so that importing the same customer
-    // twice does not make two; an in-memory database has no lasting name.
-    let origin = match store.path().to_str() {
-        Some(":memory:") | None => format!(":memory:#{customer_id}@{now}"),
-        Some(p) => format!("{p}#{customer_id}"),
-    };
-    write!(out, "{{\n\"ardesk_export\": 1,\n\"exported_at\": {},\n\"origin\": {}", json!(now), json!(origin))?;
-    let mut head = Map::new();
-    store.export_section(customer_id, ExportSection::Customer, |m| {
-        head = m;
-        Ok::<_, ImportError>(())
-    })?;
-    unpack_raw(&mut head);
-    write!(out, ",\n\"customer\": {}", Value::Object(head))?;
-    for (name, section) in [
-        ("contracts", ExportSection::Contracts),
-        ("invoices", ExportSection::Invoices),
-        ("contacts", ExportSection::Contacts),
-        ("documents", ExportSection::Documents),
-        ("conversations", ExportSection::Conversations),
-    ] {
-        write!(out, ",\n\"{name}\": [")?;
-        let mut first = true;
-        store.export_section(customer_id, section, |mut m| {
-            amounts(&mut m, cur);
-            unpack_raw(&mut m);
-            if let Some(p) = m.remove("is_primary") {
-                m.insert("primary".into(), Value::Bool(p.as_i64() == Some(1)));
-            }
-            write!(out, "{}\n{}", if first { "" } else { "," }, Value::Object(m))?;
-            first = false;
-            Ok::<_, ImportError>(())
-        })?;
-        write!(out, "]")?;
-    }
-    for (name, section) in [("payments", ExportSection::Payments), ("credits", ExportSection::Credits)] {
-        write!(out, ",\n\"{name}\": [")?;
-        let mut current: Option<Map<String, Value>> = None;
-        let mut first = true;
-        let mut flush = |row: Option<Map<String, Value>>, out: &mut dyn Write| -> Result<(), ImportError> {
-            if let Some(r) = row {
-                write!(out, "{}\n{}", if first { "" } else { "," }, Value::Object(r))?;
-                first = false;
-            }
-            Ok(())
-        };
-        store.export_section(customer_id, section, |mut m| {
-            let app = (m.remove("app_invoice"), m.remove("app_amount_minor"), m.remove("app_applied_on"));
-            amounts(&mut m, cur);
-            unpack_raw(&mut m);
-            if current.as_ref().map(|c| &c["id"]) != Some(&m["id"]) {
-                flush(current.take(), out)?;
-                m.insert("applications".into(), Value::Array(Vec::new()));
-                current = Some(m);
-            }
-            if let (Some(Value::Number(inv)), Some(Value::Number(amount)), Some(on), Some(c)) =
-                (app.0, app.1, app.2, &mut current)
-            {
-                let row_cur = c.get("currency").and_then(Value::as_str).and_then(|s| s.parse().ok()).unwrap_or(cur);
-                let amount = Money::new(amount.as_i64().unwrap_or(0), row_cur).plain();
-                if let Some(Value::Array(a)) = c.get_mut("applications") {
-                    a.push(json!({"invoice": inv, "amount": amount, "applied_on": on}));
-                }
-            }
-            Ok::<_, ImportError>(())
-        })?;
-        flush(current.take(), out)?;
-        write!(out, "]")?;
-    }
-    writeln!(out, "\n}}")?;
-    Ok(())
-}
-
-/// `x_minor` integers become `x` exact decimal strings in the row's currency.
-fn amounts(m: &mut Map<String, Value>, default: Currency) {
-    let cur = m.get("currency").and_then(Value::as_str).and_then(|s| s.parse().ok()).unwrap_or(default);
-    let keys: Vec<String> = m.keys().filter(|k| k.ends_with("_minor")).cloned().collect();
-    for k in keys {
-        if let Some(v) = m.remove(&k).and_then(|v| v.as_i64()) {
-            m.insert(k.trim_end_matches("_minor").to_string(), Money::new(v, cur).plain().into());
-        }
-    }
-}
-
-/// `source_raw` is embedded as JSON when it is JSON.
-fn unpack_raw(m: &mut Map<String, Value>) {
-    if let Some(Value::String(s)) = m.get("source_raw")
-        && let Ok(v) = serde_json::from_str::<Value>(s)
-    {
-        m.insert("source_raw".into(), v);
-    }
-}
 
 fn text(v: &Value, k: &str) -> String {
     v.get(k).and_then(Value::as_str).unwrap_or("").to_string()
@@ -175,10 +64,10 @@ fn list<'a>(doc: &'a Value, k: &str) -> &'a [Value] {
 }
 
 /// Recreates the customer of an ardesk export inside the run.
-pub(crate) fn import(run: &mut Run<'_, '_>, doc: &Value) -> Result<(), ImportError> {
+pub(crate) fn import(cx: &mut Cx<'_, '_>, totals: &mut RunTotals, doc: &Value) -> Result<(), ImportError> {
     let sections = ["contracts", "invoices", "payments", "credits", "contacts", "documents", "conversations"];
     let items: usize = sections.iter().map(|k| list(doc, k).len()).sum();
-    run.report.files[run.file].rows += 1 + items as u64;
+    cx.book.rows_read(1 + items as u64);
     let c = &doc["customer"];
     let label = "ardesk";
     let bad = |why: String| ImportError::File { path: Default::default(), reason: why };
@@ -187,9 +76,9 @@ pub(crate) fn import(run: &mut Run<'_, '_>, doc: &Value) -> Result<(), ImportErr
     let (legal, email) = (text(c, "legal_name"), text(c, "billing_email"));
     let url = opt(c, "external_url");
     let raw = raw_of(c);
-    let before = run.report.count(Counted::Customers).created;
+    let before = cx.book.counts(Counted::Customers).created;
     let cid = match keyed(c) {
-        Some((src, ext)) => match run.itx.find_customer(src, &ext)? {
+        Some((src, ext)) => match cx.itx.find_customer(src, &ext)? {
             None => {
                 let w = CustomerWrite {
                     name: &name,
@@ -199,18 +88,27 @@ pub(crate) fn import(run: &mut Run<'_, '_>, doc: &Value) -> Result<(), ImportErr
                     external_url: url.as_deref(),
                     source_raw: raw.as_deref().unwrap_or(""),
                 };
-                let id = run.itx.insert_customer(Some((src, &ext)), &w)?;
-                run.count(id, Counted::Customers, Outcome::Created, label);
+                let id = cx.itx.insert_customer(Some((src, &ext)), &w)?;
+                cx.book.count(id, Counted::Customers, Outcome::Created, label);
                 id
             }
             Some(db) => {
                 let base = baseline(db.source_raw.as_deref());
                 let id = db.id;
                 let what = Counted::Customers;
-                let n = run.merge(id, 0, what, &ext, "name", &db.name, last(&base, "name").or(Some(&db.name)), &name);
-                let l = run.merge(id, 0, what, &ext, "legal_name", &db.legal_name, Some(&db.legal_name), &legal);
-                let e =
-                    run.merge(id, 0, what, &ext, "billing_email", &db.billing_email, Some(&db.billing_email), &email);
+                let n =
+                    cx.book.merge(id, 0, what, &ext, "name", &db.name, last(&base, "name").or(Some(&db.name)), &name);
+                let l = cx.book.merge(id, 0, what, &ext, "legal_name", &db.legal_name, Some(&db.legal_name), &legal);
+                let e = cx.book.merge(
+                    id,
+                    0,
+                    what,
+                    &ext,
+                    "billing_email",
+                    &db.billing_email,
+                    Some(&db.billing_email),
+                    &email,
+                );
                 let changed = n != db.name || l != db.legal_name || e != db.billing_email;
                 if changed {
                     let w = CustomerWrite {
@@ -221,18 +119,18 @@ pub(crate) fn import(run: &mut Run<'_, '_>, doc: &Value) -> Result<(), ImportErr
                         external_url: db.external_url.as_deref(),
                         source_raw: db.source_raw.as_deref().unwrap_or(""),
                     };
-                    run.itx.update_customer(id, &w)?;
+                    cx.itx.update_customer(id, &w)?;
                 }
-                run.count(id, what, if changed { Outcome::Updated } else { Outcome::Unchanged }, label);
+                cx.book.count(id, what, if changed { Outcome::Updated } else { Outcome::Unchanged }, label);
                 id
             }
         },
         None => {
             let origin = text(doc, "origin");
-            if let Some(id) = run.itx.find_customer_by_origin(&origin)? {
+            if let Some(id) = cx.itx.find_customer_by_origin(&origin)? {
                 let why =
                     format!("{name} was imported from this export before (customer #{id}); delete it to import again");
-                run.skip(0, Counted::Customers, why);
+                cx.book.skip(0, Counted::Customers, why);
                 return Ok(());
             }
             let marker = json!({"ardesk_origin": origin}).to_string();
@@ -244,15 +142,15 @@ pub(crate) fn import(run: &mut Run<'_, '_>, doc: &Value) -> Result<(), ImportErr
                 external_url: url.as_deref(),
                 source_raw: &marker,
             };
-            let id = run.itx.insert_customer(None, &w)?;
-            run.count(id, Counted::Customers, Outcome::Created, label);
+            let id = cx.itx.insert_customer(None, &w)?;
+            cx.book.count(id, Counted::Customers, Outcome::Created, label);
             id
         }
     };
     let flag = |k: &str| c.get(k).and_then(Value::as_i64) == Some(1) || c.get(k) == Some(&Value::Bool(true));
-    run.itx.set_customer_flags(cid, flag("invoices_paused"), flag("portal"))?;
-    let fresh = run.report.count(Counted::Customers).created > before;
-    let mut rows = Rows { run, cid, fresh, contracts: HashMap::new(), invoices: HashMap::new() };
+    cx.itx.set_customer_flags(cid, flag("invoices_paused"), flag("portal"))?;
+    let fresh = cx.book.counts(Counted::Customers).created > before;
+    let mut rows = Rows { cx, totals, cid, fresh, contracts: HashMap::new(), invoices: HashMap::new() };
     rows.contracts(doc)?;
     rows.invoices(doc)?;
     rows.money(doc, false)?;
@@ -264,13 +162,14 @@ pub(crate) fn import(run: &mut Run<'_, '_>, doc: &Value) -> Result<(), ImportErr
         let why = format!(
             "{docs} document(s): the export holds their metadata only (no content), so they were not recreated"
         );
-        rows.run.skip(0, Counted::Documents, why);
+        rows.cx.book.skip(0, Counted::Documents, why);
     }
     Ok(())
 }
 
-struct Rows<'a, 'r, 'c> {
-    run: &'a mut Run<'r, 'c>,
+struct Rows<'a, 'b, 'c> {
+    cx: &'a mut Cx<'b, 'c>,
+    totals: &'a mut RunTotals,
     cid: i64,
     /// The customer was created by this import: nothing to match rows with.
     fresh: bool,
@@ -282,7 +181,7 @@ struct Rows<'a, 'r, 'c> {
 impl Rows<'_, '_, '_> {
     /// Adds a new row's amount to what the run brings the customer.
     fn add_up(&mut self, cur: Currency, kind: Kind, amount: i64) -> Result<(), String> {
-        self.run.totals.add(None, &format!("#{}", self.cid), cur, &[(kind, amount)])
+        self.totals.add(None, &format!("#{}", self.cid), cur, &[(kind, amount)])
     }
 
     /// A row of the customer's with these identifying values; none for a
@@ -291,14 +190,14 @@ impl Rows<'_, '_, '_> {
         if self.fresh {
             return Ok(None);
         }
-        self.run.itx.find_native(table, self.cid, key).map_err(|e| e.to_string())
+        self.cx.itx.find_native(table, self.cid, key).map_err(|e| e.to_string())
     }
 
     fn outcome(&mut self, what: Counted, line: usize, r: Result<Option<Outcome>, String>) {
         match r {
-            Ok(Some(o)) => self.run.count(self.cid, what, o, "ardesk"),
+            Ok(Some(o)) => self.cx.book.count(self.cid, what, o, "ardesk"),
             Ok(None) => {}
-            Err(why) => self.run.refuse(line, what, format!("{}: {why}", what.label())),
+            Err(why) => self.cx.book.refuse(line, what, format!("{}: {why}", what.label())),
         }
     }
 
@@ -330,7 +229,7 @@ impl Rows<'_, '_, '_> {
             ("payment_terms_days", Sql::Integer(k.get("payment_terms_days").and_then(Value::as_i64).unwrap_or(0))),
             ("billing_frequency", t("billing_frequency")),
         ];
-        let id = self.run.itx.insert_native(NativeTable::Contracts, self.cid, &cols).map_err(|e| e.to_string())?;
+        let id = self.cx.itx.insert_native(NativeTable::Contracts, self.cid, &cols).map_err(|e| e.to_string())?;
         self.contracts.insert(old, id);
         Ok(Outcome::Created)
     }
@@ -349,12 +248,12 @@ impl Rows<'_, '_, '_> {
         let old = v.get("id").and_then(Value::as_i64).unwrap_or(0);
         let e = |e: StoreError| e.to_string();
         let existing = match keyed(v) {
-            Some((src, ext)) => self.run.itx.find_invoice(src, &ext).map_err(e)?,
+            Some((src, ext)) => self.cx.itx.find_invoice(src, &ext).map_err(e)?,
             None => None,
         };
         let existing = match existing {
             Some(x) => Some(x),
-            None => self.run.itx.invoice_by_number(&number).map_err(e)?,
+            None => self.cx.itx.invoice_by_number(&number).map_err(e)?,
         };
         if let Some(x) = existing {
             if x.customer_id != self.cid {
@@ -383,7 +282,7 @@ impl Rows<'_, '_, '_> {
         };
         self.add_up(cur, Kind::Invoices, w.total_minor)?;
         let key = keyed(v);
-        let id = self.run.itx.insert_invoice(key.as_ref().map(|(s, x)| (*s, x.as_str())), &w).map_err(e)?;
+        let id = self.cx.itx.insert_invoice(key.as_ref().map(|(s, x)| (*s, x.as_str())), &w).map_err(e)?;
         self.invoices.insert(old, id);
         Ok(Outcome::Created)
     }
@@ -408,8 +307,8 @@ impl Rows<'_, '_, '_> {
             if credit { ("granted_on", NativeTable::Credits) } else { ("received_on", NativeTable::Payments) };
         let on = day(v, date_key)?;
         let found = match (&key, credit) {
-            (Some((s, x)), false) => self.run.itx.find_payment(*s, x).map_err(e)?.map(|p| p.id),
-            (Some((s, x)), true) => self.run.itx.find_credit(*s, x).map_err(e)?.map(|c| c.id),
+            (Some((s, x)), false) => self.cx.itx.find_payment(*s, x).map_err(e)?.map(|p| p.id),
+            (Some((s, x)), true) => self.cx.itx.find_credit(*s, x).map_err(e)?.map(|c| c.id),
             (None, _) => {
                 let label = if credit { text(v, "reason") } else { text(v, "reference") };
                 let k =
@@ -424,7 +323,7 @@ impl Rows<'_, '_, '_> {
             Some(id) => (id, Outcome::Unchanged),
             None if credit => {
                 let id =
-                    self.run.itx.insert_credit(src_key, self.cid, on, amount, cur, &text(v, "reason")).map_err(e)?;
+                    self.cx.itx.insert_credit(src_key, self.cid, on, amount, cur, &text(v, "reason")).map_err(e)?;
                 (id, Outcome::Created)
             }
             None => {
@@ -440,11 +339,11 @@ impl Rows<'_, '_, '_> {
                     method: PaymentMethod::from_db(&text(v, "method")).ok_or("unknown method")?,
                     source_raw: raw.as_deref(),
                 };
-                (self.run.itx.insert_payment(src_key, &w).map_err(e)?, Outcome::Created)
+                (self.cx.itx.insert_payment(src_key, &w).map_err(e)?, Outcome::Created)
             }
         };
         let of = if credit { AppsOf::Credit } else { AppsOf::Payment };
-        let have = self.run.itx.applications(id, of).map_err(e)?;
+        let have = self.cx.itx.applications(id, of).map_err(e)?;
         for a in v.get("applications").and_then(Value::as_array).into_iter().flatten() {
             let old = a.get("invoice").and_then(Value::as_i64).unwrap_or(0);
             let Some(&invoice) = self.invoices.get(&old) else {
@@ -454,7 +353,7 @@ impl Rows<'_, '_, '_> {
             if have.iter().any(|h| h.invoice_id == invoice && h.amount_minor == amt && h.applied_on == on) {
                 continue;
             }
-            self.run.itx.apply(invoice, id, credit, amt, on).map_err(e)?;
+            self.cx.itx.apply(invoice, id, credit, amt, on).map_err(e)?;
         }
         Ok(outcome)
     }
@@ -472,7 +371,7 @@ impl Rows<'_, '_, '_> {
         let (name, email) = (text(v, "name"), text(v, "email"));
         let key = keyed(v);
         let found = match &key {
-            Some((s, x)) => self.run.itx.find_contact(*s, x).map_err(e)?.map(|c| c.id),
+            Some((s, x)) => self.cx.itx.find_contact(*s, x).map_err(e)?.map(|c| c.id),
             None => {
                 let k = [Sql::Text(name.clone()), Sql::Text(email.clone())];
                 self.find(NativeTable::Contacts, &k)?
@@ -485,7 +384,7 @@ impl Rows<'_, '_, '_> {
                 let raw = raw_of(v);
                 let (phone, role) = (text(v, "phone"), text(v, "role"));
                 let id = self
-                    .run
+                    .cx
                     .itx
                     .insert_contact(src, self.cid, &name, &email, &phone, &role, raw.as_deref())
                     .map_err(e)?;
@@ -493,7 +392,7 @@ impl Rows<'_, '_, '_> {
             }
         };
         if v.get("primary") == Some(&Value::Bool(true)) {
-            self.run.itx.make_primary(self.cid, id).map_err(e)?;
+            self.cx.itx.make_primary(self.cid, id).map_err(e)?;
         }
         Ok(outcome)
     }
@@ -520,7 +419,7 @@ impl Rows<'_, '_, '_> {
             ("resolved_on", opt_day(v, "resolved_on")?.map_or(Sql::Null, |d| Sql::Text(d.to_string()))),
             ("resolved_by", t("resolved_by")),
         ];
-        self.run.itx.insert_native(NativeTable::Conversations, self.cid, &cols).map_err(e)?;
+        self.cx.itx.insert_native(NativeTable::Conversations, self.cid, &cols).map_err(e)?;
         Ok(Outcome::Created)
     }
 }

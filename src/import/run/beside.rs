@@ -5,11 +5,12 @@
 //! on a `Sink`, in the same order. Invoice records arrive with their
 //! `source_raw` text already rendered (the parser thread has the time).
 
-use super::ImportError;
-use super::csv_input::CsvInput;
-use super::parse::Sink;
-use super::record::*;
-use super::{Source, invoices};
+use crate::domain::Currency;
+use crate::import::ImportError;
+use crate::import::merge::invoice_raw;
+use crate::import::parse::record::*;
+use crate::import::parse::{Sink, Source};
+use crate::import::read::csv_input::CsvInput;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
 /// Sink calls per chunk, and chunks in flight.
@@ -19,7 +20,7 @@ const IN_FLIGHT: usize = 8;
 /// One `Sink` call, carried across. Nearly every item is a record, so
 /// boxing it would only add an allocation a row.
 #[allow(clippy::large_enum_variant)]
-pub(crate) enum Item {
+pub(super) enum Item {
     /// A record and, for invoices, its `source_raw` text.
     Record(Record, Option<String>),
     Issue(usize, IssueKind, ObjectKind, String),
@@ -31,7 +32,7 @@ pub(crate) enum Item {
 struct Forward {
     tx: SyncSender<Vec<Item>>,
     chunk: Vec<Item>,
-    default_currency: crate::domain::Currency,
+    default_currency: Currency,
 }
 
 /// The writer went away (it failed); its error is the one reported.
@@ -61,7 +62,7 @@ impl Sink for Forward {
     fn record(&mut self, mut record: Record) -> Result<(), ImportError> {
         let raw = match &mut record {
             Record::Invoice(inv) => {
-                let raw = invoices::raw_of(inv);
+                let raw = invoice_raw(inv);
                 // The row lives on in the text; the writer needs no copy.
                 inv.raw = serde_json::Value::Null;
                 Some(raw)
@@ -84,7 +85,7 @@ impl Sink for Forward {
         let _ = self.push(Item::Note(text));
     }
 
-    fn default_currency(&self) -> crate::domain::Currency {
+    fn default_currency(&self) -> Currency {
         self.default_currency
     }
 }
@@ -92,11 +93,11 @@ impl Sink for Forward {
 /// Parses `input` with `source` on a second thread and gives every item to
 /// `take`, in order, on this one. The first error wins: the writer's (the
 /// parser then stops at its next record) or the parser's.
-pub(crate) fn parse_beside(
+pub(super) fn parse_beside(
     source: &'static dyn Source,
     object: ObjectKind,
     input: &mut CsvInput,
-    default_currency: crate::domain::Currency,
+    default_currency: Currency,
     mut take: impl FnMut(Item) -> Result<(), ImportError>,
 ) -> Result<(), ImportError> {
     let (tx, rx): (SyncSender<Vec<Item>>, Receiver<Vec<Item>>) = sync_channel(IN_FLIGHT);

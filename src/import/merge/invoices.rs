@@ -1,0 +1,287 @@
+//! Invoices: keyed on (source, external id), merged field by field; new
+//! ones that no payment names get their status and money at once, the rest
+//! are settled (`settle`) once the payments they wait for are in.
+
+use super::Cx;
+use super::customers::{Cust, Customers};
+use super::raw::{baseline, last};
+use super::receivables::Receivables;
+use crate::domain::date::{from_iso, iso};
+use crate::domain::status::*;
+use crate::import::ImportError;
+use crate::import::parse::record::ImportedInvoice;
+use crate::import::report::{Book, Counted, Outcome};
+use crate::store::StoreError;
+use crate::store::import::{Inserted, InvoiceState, InvoiceWrite};
+use chrono::NaiveDate;
+
+/// Draft, issued (open or paid: which one follows from the money),
+/// cancelled, uncollectible: what a person can change.
+pub(super) fn class(s: InvoiceStatus) -> &'static str {
+    match s {
+        InvoiceStatus::Draft => "draft",
+        InvoiceStatus::Open | InvoiceStatus::Paid => "issued",
+        InvoiceStatus::Cancelled => "cancelled",
+        InvoiceStatus::Uncollectible => "uncollectible",
+    }
+}
+
+fn from_class(c: &str) -> InvoiceStatus {
+    match c {
+        "draft" => InvoiceStatus::Draft,
+        "cancelled" => InvoiceStatus::Cancelled,
+        "uncollectible" => InvoiceStatus::Uncollectible,
+        _ => InvoiceStatus::Open,
+    }
+}
+
+impl Receivables {
+    /// Applies one invoice record; `raw` is its `source_raw` text (`invoice_raw`).
+    pub fn apply_invoice(
+        &mut self,
+        cx: &mut Cx<'_, '_>,
+        people: &mut Customers,
+        src: ImportSource,
+        inv: &ImportedInvoice,
+        raw: String,
+    ) -> Result<(), ImportError> {
+        let (what, line, ext) = (Counted::Invoices, inv.line, inv.external_id.as_str());
+        // An invoice nobody owes would be lost: refused, so the run fails
+        // unless bad rows may be skipped, and listed either way.
+        if inv.customer.external_id.is_empty() {
+            cx.book.refuse(line, what, "no customer on the invoice".into());
+            return Ok(());
+        }
+        let Some(_) = people.resolve(cx, src, &inv.customer, inv.currency, "invoice")? else {
+            let reason = format!(
+                "unknown customer {}: import the customers export in the same run or before",
+                inv.customer.external_id
+            );
+            cx.book.refuse(line, what, reason);
+            return Ok(());
+        };
+        let cust = people.adopt_currency(cx, src, &inv.customer.external_id, inv.currency)?;
+        let (in_run, in_db) = self.links.of(cx.itx, src, inv)?;
+        // A source with no invoices here yet: insert straight away and let
+        // the unique indexes catch what exists (two lookups fewer a row).
+        let fresh = self.fresh(cx.itx, src)?;
+        if !fresh && let Some((id, customer_id)) = cx.itx.invoice_if_unchanged(src, ext, &raw)? {
+            // What `update_invoice` does for an unchanged row, without reading it.
+            cx.book.count(customer_id, what, Outcome::Unchanged, src.label());
+            if in_run {
+                self.pending.insert(id, src);
+            }
+            return Ok(());
+        }
+        let existing = if fresh { None } else { cx.itx.find_invoice(src, ext)? };
+        if let Some(db) = existing {
+            return self.update_invoice(cx, src, inv, cust, db, raw, in_run);
+        }
+        let taken = |book: &mut Book, other: String| {
+            let reason = format!("invoice number {} is already used by another invoice ({other})", inv.number);
+            book.refuse(line, what, reason);
+        };
+        if !fresh && let Some(other) = cx.itx.invoice_number_taken(&inv.number)? {
+            taken(cx.book, format!("#{other}"));
+            return Ok(());
+        }
+        let provisional = in_run || in_db;
+        let (status, paid, credit) = if provisional {
+            (if inv.status == InvoiceStatus::Paid { InvoiceStatus::Open } else { inv.status }, 0, 0)
+        } else {
+            plan_of(inv)
+        };
+        let w = write_of(cust, inv, status, &raw);
+        let id = match cx.itx.try_insert_invoice(Some((src, ext)), &w)? {
+            Inserted::New(id) => id,
+            Inserted::NumberTaken => {
+                taken(cx.book, "not imported from this row".into());
+                return Ok(());
+            }
+            Inserted::Exists => {
+                let found = cx.itx.find_invoice(src, ext)?;
+                let db = found.ok_or_else(|| StoreError::NotFound(format!("invoice {ext}")))?;
+                return self.update_invoice(cx, src, inv, cust, db, raw, in_run);
+            }
+        };
+        cx.book.count(cust.id, what, Outcome::Created, src.label());
+        if in_run {
+            self.pending.insert(id, src);
+        } else if in_db {
+            self.settle(cx, src, id)?;
+        } else {
+            if inv.status == InvoiceStatus::Paid && status != InvoiceStatus::Paid {
+                self.left_open(&inv.number, paid + credit, inv.total_minor);
+            }
+            let on = inv.paid_on.unwrap_or(inv.issue_date);
+            let extra = match inv.status.is_issued() {
+                true => self.overpaid(&inv.number, inv.currency, inv.amount_paid_minor, inv.total_minor, paid > 0),
+                false => 0,
+            };
+            let paid_row = format!("{ext}#paid");
+            self.own_row(cx, src, cust.id, id, &w, &paid_row, false, (paid, extra), on, None)?;
+            let credit_row = format!("{ext}#credit");
+            self.own_row(cx, src, cust.id, id, &w, &credit_row, true, (credit, 0), inv.issue_date, None)?;
+        }
+        Ok(())
+    }
+
+    /// An invoice that exists: unchanged, or merged field by field.
+    #[allow(clippy::too_many_arguments)]
+    fn update_invoice(
+        &mut self,
+        cx: &mut Cx<'_, '_>,
+        src: ImportSource,
+        inv: &ImportedInvoice,
+        cust: Cust,
+        db: InvoiceState,
+        raw: String,
+        in_run: bool,
+    ) -> Result<(), ImportError> {
+        let (what, line, ext) = (Counted::Invoices, inv.line, inv.external_id.as_str());
+        if db.source_raw.as_deref() == Some(raw.as_str()) {
+            cx.book.count(db.customer_id, what, Outcome::Unchanged, src.label());
+            if in_run {
+                self.pending.insert(db.id, src);
+            }
+            return Ok(());
+        }
+        let base = baseline(db.source_raw.as_deref());
+        let cid = db.customer_id;
+        if cid != cust.id {
+            cx.book.conflict(
+                cid,
+                line,
+                what,
+                ext,
+                "customer",
+                "(the invoice's customer in ardesk)",
+                &inv.customer.external_id,
+            );
+        }
+        let m = |book: &mut Book, f: &str, d: &str, n: &str| book.merge(cid, line, what, ext, f, d, last(&base, f), n);
+        let number = m(cx.book, "number", &db.number, &inv.number);
+        let mut issue = m(cx.book, "issue_date", &iso(db.issue_date), &iso(inv.issue_date));
+        let due = m(cx.book, "due_date", &iso(db.due_date), &iso(inv.due_date));
+        let opt = |d: Option<NaiveDate>| d.map(iso).unwrap_or_default();
+        let p_start = m(cx.book, "period_start", &opt(db.period.map(|p| p.0)), &opt(inv.period.map(|p| p.0)));
+        let p_end = m(cx.book, "period_end", &opt(db.period.map(|p| p.1)), &opt(inv.period.map(|p| p.1)));
+        let mut cur = m(cx.book, "currency", db.currency.code(), inv.currency.code());
+        let mut total = m(cx.book, "total", &db.total_minor.to_string(), &inv.total_minor.to_string());
+        // Open and paid follow from the money, so a person's change is one of
+        // class (cancelled, say), while any change of the source's status is
+        // the file's.
+        let last_status = last(&base, "status").and_then(InvoiceStatus::from_db).unwrap_or(db.status);
+        let file_changed = last_status != inv.status;
+        let user_changed = class(db.status) != class(last_status);
+        let want_class = match (file_changed, user_changed) {
+            (true, false) => class(inv.status),
+            (true, true) if class(db.status) != class(inv.status) => {
+                cx.book.conflict(cid, line, what, ext, "status", db.status.as_db(), inv.status.as_db());
+                class(db.status)
+            }
+            _ => class(db.status),
+        };
+        let mut number = number;
+        if number != db.number && cx.itx.invoice_number_taken(&number)?.is_some() {
+            cx.book.conflict(cid, line, what, ext, "number (taken by another invoice)", &db.number, &number);
+            number = db.number.clone();
+        }
+        if db.applied_minor > 0 {
+            let keep = |book: &mut Book, field: &str, old: String, new: &mut String| {
+                if *new != old {
+                    book.conflict(cid, line, what, ext, &format!("{field} (payments are applied)"), &old, new);
+                    *new = old;
+                }
+            };
+            keep(cx.book, "issue_date", iso(db.issue_date), &mut issue);
+            keep(cx.book, "currency", db.currency.code().to_string(), &mut cur);
+            if total.parse::<i64>().unwrap_or(0) < db.applied_minor {
+                keep(cx.book, "total", db.total_minor.to_string(), &mut total);
+            }
+        }
+        let mut status = if want_class == class(db.status) { db.status } else { from_class(want_class) };
+        if !status.is_issued() && db.applied_minor > 0 && !self.release_own(cx, src, db.id)? {
+            cx.book.conflict(
+                cid,
+                line,
+                what,
+                ext,
+                "status (money applied in ardesk)",
+                db.status.as_db(),
+                inv.status.as_db(),
+            );
+            status = db.status;
+        }
+        let period = match (p_start.as_str(), p_end.as_str()) {
+            ("", _) | (_, "") => None,
+            (a, b) => Some((from_iso(a), from_iso(b))),
+        };
+        let w = InvoiceWrite {
+            customer_id: cid,
+            contract_id: None,
+            number: &number,
+            issue_date: from_iso(&issue),
+            due_date: from_iso(&due).max(from_iso(&issue)),
+            period,
+            currency: cur.parse().unwrap_or(db.currency),
+            total_minor: total.parse().unwrap_or(db.total_minor),
+            status,
+            source_raw: &raw,
+        };
+        let changed = w.number != db.number
+            || w.issue_date != db.issue_date
+            || w.due_date != db.due_date
+            || w.period != db.period
+            || w.currency != db.currency
+            || w.total_minor != db.total_minor
+            || class(w.status) != class(db.status)
+            || last(&base, "amount_paid") != Some(inv.amount_paid_minor.to_string().as_str())
+            || last(&base, "credit_applied") != Some(inv.credit_applied_minor.to_string().as_str());
+        cx.itx.update_invoice(db.id, &w)?;
+        cx.book.count(cid, what, if changed { Outcome::Updated } else { Outcome::Unchanged }, src.label());
+        if in_run {
+            self.pending.insert(db.id, src);
+        } else {
+            self.settle(cx, src, db.id)?;
+        }
+        Ok(())
+    }
+}
+
+/// Status and money of a new invoice that no payment names: what was paid
+/// on it as far as its total goes, and the credit applied to it. A paid
+/// amount past the total is the customer's (`Receivables::overpaid`).
+pub(super) fn plan_of(inv: &ImportedInvoice) -> (InvoiceStatus, i64, i64) {
+    if !inv.status.is_issued() {
+        return (inv.status, 0, 0);
+    }
+    let paid = inv.amount_paid_minor.clamp(0, inv.total_minor);
+    let credit = inv.credit_applied_minor.clamp(0, inv.total_minor - paid);
+    let status = match inv.status {
+        InvoiceStatus::Uncollectible => InvoiceStatus::Uncollectible,
+        _ if paid + credit >= inv.total_minor => InvoiceStatus::Paid,
+        _ => InvoiceStatus::Open,
+    };
+    (status, paid, credit)
+}
+
+pub(super) fn write_of<'a>(
+    cust: Cust,
+    inv: &'a ImportedInvoice,
+    status: InvoiceStatus,
+    raw: &'a str,
+) -> InvoiceWrite<'a> {
+    InvoiceWrite {
+        customer_id: cust.id,
+        contract_id: None,
+        number: &inv.number,
+        issue_date: inv.issue_date,
+        due_date: inv.due_date.max(inv.issue_date),
+        period: inv.period,
+        currency: inv.currency,
+        total_minor: inv.total_minor,
+        status,
+        source_raw: raw,
+    }
+}
