@@ -69,83 +69,14 @@ pub(crate) fn import(cx: &mut Cx<'_, '_>, totals: &mut RunTotals, doc: &Value) -
     let items: usize = sections.iter().map(|k| list(doc, k).len()).sum();
     cx.book.rows_read(1 + items as u64);
     let c = &doc["customer"];
-    let label = "ardesk";
-    let bad = |why: String| ImportError::File { path: Default::default(), reason: why };
-    let cur = parse_currency(&text(c, "currency")).map_err(|e| bad(format!("customer currency: {e}")))?;
-    let name = text(c, "name");
-    let (legal, email) = (text(c, "legal_name"), text(c, "billing_email"));
-    let url = opt(c, "external_url");
-    let raw = raw_of(c);
+    let head = Head::of(c)?;
     let before = cx.book.counts(Counted::Customers).created;
     let cid = match keyed(c) {
-        Some((src, ext)) => match cx.itx.find_customer(src, &ext)? {
-            None => {
-                let w = CustomerWrite {
-                    name: &name,
-                    legal_name: &legal,
-                    billing_email: &email,
-                    currency: cur,
-                    external_url: url.as_deref(),
-                    source_raw: raw.as_deref().unwrap_or(""),
-                };
-                let id = cx.itx.insert_customer(Some((src, &ext)), &w)?;
-                cx.book.count(id, Counted::Customers, Outcome::Created, label);
-                id
-            }
-            Some(db) => {
-                let base = baseline(db.source_raw.as_deref());
-                let id = db.id;
-                let what = Counted::Customers;
-                let n =
-                    cx.book.merge(id, 0, what, &ext, "name", &db.name, last(&base, "name").or(Some(&db.name)), &name);
-                let l = cx.book.merge(id, 0, what, &ext, "legal_name", &db.legal_name, Some(&db.legal_name), &legal);
-                let e = cx.book.merge(
-                    id,
-                    0,
-                    what,
-                    &ext,
-                    "billing_email",
-                    &db.billing_email,
-                    Some(&db.billing_email),
-                    &email,
-                );
-                let changed = n != db.name || l != db.legal_name || e != db.billing_email;
-                if changed {
-                    let w = CustomerWrite {
-                        name: &n,
-                        legal_name: &l,
-                        billing_email: &e,
-                        currency: db.currency,
-                        external_url: db.external_url.as_deref(),
-                        source_raw: db.source_raw.as_deref().unwrap_or(""),
-                    };
-                    cx.itx.update_customer(id, &w)?;
-                }
-                cx.book.count(id, what, if changed { Outcome::Updated } else { Outcome::Unchanged }, label);
-                id
-            }
+        Some((src, ext)) => keyed_customer(cx, src, &ext, &head)?,
+        None => match native_customer(cx, doc, &head)? {
+            Some(id) => id,
+            None => return Ok(()),
         },
-        None => {
-            let origin = text(doc, "origin");
-            if let Some(id) = cx.itx.find_customer_by_origin(&origin)? {
-                let why =
-                    format!("{name} was imported from this export before (customer #{id}); delete it to import again");
-                cx.book.skip(0, Counted::Customers, why);
-                return Ok(());
-            }
-            let marker = json!({"ardesk_origin": origin}).to_string();
-            let w = CustomerWrite {
-                name: &name,
-                legal_name: &legal,
-                billing_email: &email,
-                currency: cur,
-                external_url: url.as_deref(),
-                source_raw: &marker,
-            };
-            let id = cx.itx.insert_customer(None, &w)?;
-            cx.book.count(id, Counted::Customers, Outcome::Created, label);
-            id
-        }
     };
     let flag = |k: &str| c.get(k).and_then(Value::as_i64) == Some(1) || c.get(k) == Some(&Value::Bool(true));
     cx.itx.set_customer_flags(cid, flag("invoices_paused"), flag("portal"))?;
@@ -165,6 +96,85 @@ pub(crate) fn import(cx: &mut Cx<'_, '_>, totals: &mut RunTotals, doc: &Value) -
         rows.cx.book.skip(0, Counted::Documents, why);
     }
     Ok(())
+}
+
+const LABEL: &str = "ardesk";
+
+/// The exported customer's own fields.
+struct Head {
+    cur: Currency,
+    name: String,
+    legal: String,
+    email: String,
+    url: Option<String>,
+    raw: Option<String>,
+}
+
+impl Head {
+    fn of(c: &Value) -> Result<Head, ImportError> {
+        let bad = |why: String| ImportError::File { path: Default::default(), reason: why };
+        let cur = parse_currency(&text(c, "currency")).map_err(|e| bad(format!("customer currency: {e}")))?;
+        let (name, legal, email) = (text(c, "name"), text(c, "legal_name"), text(c, "billing_email"));
+        Ok(Head { cur, name, legal, email, url: opt(c, "external_url"), raw: raw_of(c) })
+    }
+
+    /// What a new customer is written as, with this `source_raw`.
+    fn write<'a>(&'a self, source_raw: &'a str) -> CustomerWrite<'a> {
+        CustomerWrite {
+            name: &self.name,
+            legal_name: &self.legal,
+            billing_email: &self.email,
+            currency: self.cur,
+            external_url: self.url.as_deref(),
+            source_raw,
+        }
+    }
+}
+
+/// A customer imported from a source: created with its (source, external
+/// id), or the one here merged with the export's fields.
+fn keyed_customer(cx: &mut Cx<'_, '_>, src: ImportSource, ext: &str, head: &Head) -> Result<i64, ImportError> {
+    let Some(db) = cx.itx.find_customer(src, ext)? else {
+        let id = cx.itx.insert_customer(Some((src, ext)), &head.write(head.raw.as_deref().unwrap_or("")))?;
+        cx.book.count(id, Counted::Customers, Outcome::Created, LABEL);
+        return Ok(id);
+    };
+    let base = baseline(db.source_raw.as_deref());
+    let (id, what) = (db.id, Counted::Customers);
+    let last_name = last(&base, "name").or(Some(&db.name));
+    let n = cx.book.merge(id, 0, what, ext, "name", &db.name, last_name, &head.name);
+    let l = cx.book.merge(id, 0, what, ext, "legal_name", &db.legal_name, Some(&db.legal_name), &head.legal);
+    let e = cx.book.merge(id, 0, what, ext, "billing_email", &db.billing_email, Some(&db.billing_email), &head.email);
+    let changed = n != db.name || l != db.legal_name || e != db.billing_email;
+    if changed {
+        let w = CustomerWrite {
+            name: &n,
+            legal_name: &l,
+            billing_email: &e,
+            currency: db.currency,
+            external_url: db.external_url.as_deref(),
+            source_raw: db.source_raw.as_deref().unwrap_or(""),
+        };
+        cx.itx.update_customer(id, &w)?;
+    }
+    cx.book.count(id, what, if changed { Outcome::Updated } else { Outcome::Unchanged }, LABEL);
+    Ok(id)
+}
+
+/// A customer made in ardesk: created anew, remembering the export it
+/// came from; `None` (the export skipped) when it was imported before.
+fn native_customer(cx: &mut Cx<'_, '_>, doc: &Value, head: &Head) -> Result<Option<i64>, ImportError> {
+    let origin = text(doc, "origin");
+    if let Some(id) = cx.itx.find_customer_by_origin(&origin)? {
+        let name = &head.name;
+        let why = format!("{name} was imported from this export before (customer #{id}); delete it to import again");
+        cx.book.skip(0, Counted::Customers, why);
+        return Ok(None);
+    }
+    let marker = json!({"ardesk_origin": origin}).to_string();
+    let id = cx.itx.insert_customer(None, &head.write(&marker))?;
+    cx.book.count(id, Counted::Customers, Outcome::Created, LABEL);
+    Ok(Some(id))
 }
 
 struct Rows<'a, 'b, 'c> {
@@ -195,7 +205,7 @@ impl Rows<'_, '_, '_> {
 
     fn outcome(&mut self, what: Counted, line: usize, r: Result<Option<Outcome>, String>) {
         match r {
-            Ok(Some(o)) => self.cx.book.count(self.cid, what, o, "ardesk"),
+            Ok(Some(o)) => self.cx.book.count(self.cid, what, o, LABEL),
             Ok(None) => {}
             Err(why) => self.cx.book.refuse(line, what, format!("{}: {why}", what.label())),
         }

@@ -9,6 +9,7 @@
 
 use super::customers::{Cust, Customers};
 use super::invoices::{plan_of, write_of};
+use super::own::{credit_text, made_for, payment_text};
 use super::receivables::Receivables;
 use super::{Cx, Queued};
 use crate::domain::status::{ImportSource, InvoiceStatus};
@@ -16,7 +17,6 @@ use crate::import::ImportError;
 use crate::import::parse::record::ImportedInvoice;
 use crate::import::report::{Counted, Outcome};
 use crate::store::load::{LOAD_ROWS, LoadInvoice, NewMoney};
-use serde_json::Value;
 
 /// An invoice the fast path takes: its customer, status and money.
 struct Plan {
@@ -92,38 +92,7 @@ impl Receivables {
         if group.is_empty() {
             return Ok(());
         }
-        let label = |src: ImportSource| src.label();
-        let rows: Vec<LoadInvoice<'_>> = group
-            .iter()
-            .map(|(q, p)| {
-                let (inv, ext) = (&q.inv, q.inv.external_id.as_str());
-                let mut money = Vec::new();
-                if p.paid > 0 {
-                    let key = format!("{ext}#paid");
-                    // As `own_row` writes it.
-                    let made_for = Value::from(key.trim_end_matches("#paid"));
-                    money.push(NewMoney {
-                        credit: false,
-                        raw: Some(format!("{{\"imported\":{{\"made_for\":{made_for}}}}}")),
-                        key,
-                        amount_minor: p.paid,
-                        on: inv.paid_on.unwrap_or(inv.issue_date),
-                        text: format!("{} payment for {}", label(q.src), inv.number),
-                    });
-                }
-                if p.credit > 0 {
-                    money.push(NewMoney {
-                        credit: true,
-                        key: format!("{ext}#credit"),
-                        amount_minor: p.credit,
-                        on: inv.issue_date,
-                        text: format!("{} credit applied to invoice {}", label(q.src), inv.number),
-                        raw: None,
-                    });
-                }
-                LoadInvoice { source: q.src, external_id: ext, invoice: write_of(p.cust, inv, p.status, &q.raw), money }
-            })
-            .collect();
+        let rows: Vec<LoadInvoice<'_>> = group.iter().map(|(q, p)| load_row(q, p)).collect();
         let written = cx.itx.load_invoices(&rows)?;
         drop(rows);
         let mut rest = group;
@@ -149,4 +118,33 @@ impl Receivables {
         }
         Ok(())
     }
+}
+
+/// What the bulk loader writes for a new invoice: the invoice, and the
+/// payment and credit made for it as `Receivables::own_row` would make them.
+fn load_row<'q>(q: &'q Queued, p: &Plan) -> LoadInvoice<'q> {
+    let (inv, ext, label) = (&q.inv, q.inv.external_id.as_str(), q.src.label());
+    let mut money = Vec::new();
+    if p.paid > 0 {
+        let key = format!("{ext}#paid");
+        money.push(NewMoney {
+            credit: false,
+            raw: Some(made_for(&key)),
+            key,
+            amount_minor: p.paid,
+            on: inv.paid_on.unwrap_or(inv.issue_date),
+            text: payment_text(label, &inv.number),
+        });
+    }
+    if p.credit > 0 {
+        money.push(NewMoney {
+            credit: true,
+            key: format!("{ext}#credit"),
+            amount_minor: p.credit,
+            on: inv.issue_date,
+            text: credit_text(label, &inv.number),
+            raw: None,
+        });
+    }
+    LoadInvoice { source: q.src, external_id: ext, invoice: write_of(p.cust, inv, p.status, &q.raw), money }
 }

@@ -13,7 +13,7 @@ use crate::import::ImportError;
 use crate::import::parse::record::{CustomerRef, ImportedCustomer};
 use crate::import::report::{Counted, Outcome};
 use crate::store::StoreError;
-use crate::store::import::CustomerWrite;
+use crate::store::import::{CustomerState, CustomerWrite};
 use chrono::NaiveDate;
 use serde_json::{Map, Value};
 use std::collections::HashMap;
@@ -67,15 +67,8 @@ impl Customers {
     }
 
     pub fn apply(&mut self, cx: &mut Cx<'_, '_>, src: ImportSource, c: &ImportedCustomer) -> Result<(), ImportError> {
-        let (ext, line, what) = (c.external_id.as_str(), c.line, Counted::Customers);
-        let mut imported = Map::new();
-        put(&mut imported, "name", c.name.as_str());
-        put(&mut imported, "legal_name", c.legal_name.clone().unwrap_or_default());
-        put(&mut imported, "billing_email", c.email.clone().unwrap_or_default());
-        put(&mut imported, "currency", c.currency.map_or(Value::Null, |x| x.code().into()));
-        put(&mut imported, "credit", c.credit_minor.to_string());
-        let raw = raw_text(&imported, &c.raw);
-        let (legal, email) = (c.legal_name.as_deref().unwrap_or(""), c.email.as_deref().unwrap_or(""));
+        let ext = c.external_id.as_str();
+        let raw = customer_raw(c);
         let (id, currency) = match self.keys.find_row(cx.itx, src, ext, &c.name)? {
             Found::ById(db) => {
                 // A report row of a customer imported with its id: the
@@ -83,99 +76,93 @@ impl Customers {
                 let base = baseline(db.source_raw.as_deref());
                 let defaulted = matches!(base.get("currency"), Some(Value::Null) | None);
                 self.cache(src, ext, Cust { id: db.id, currency: db.currency, defaulted, has_money: None });
-                cx.book.count(db.id, what, Outcome::Unchanged, src.label());
+                cx.book.count(db.id, Counted::Customers, Outcome::Unchanged, src.label());
                 return Ok(());
             }
-            Found::None => {
-                let currency = c.currency.unwrap_or(self.default_currency);
-                let w = CustomerWrite {
-                    name: &c.name,
-                    legal_name: legal,
-                    billing_email: email,
-                    currency,
-                    external_url: c.external_url.as_deref(),
-                    source_raw: &raw,
-                };
-                let id = cx.itx.insert_customer(Some((src, ext)), &w)?;
-                self.keys.inserted(src, &c.name, ext);
-                self.cache(src, ext, Cust { id, currency, defaulted: c.currency.is_none(), has_money: Some(false) });
-                cx.book.count(id, what, Outcome::Created, src.label());
-                (id, currency)
-            }
-            Found::Keyed(db, rekeyed) => {
-                let base = baseline(db.source_raw.as_deref());
-                let never_said = matches!(base.get("currency"), Some(Value::Null) | None);
-                let defaulted = c.currency.is_none() && never_said;
-                self.cache(src, ext, Cust { id: db.id, currency: db.currency, defaulted, has_money: None });
-                if !rekeyed && db.source_raw.as_deref() == Some(raw.as_str()) {
-                    cx.book.count(db.id, what, Outcome::Unchanged, src.label());
-                    return self.balance_credit(cx, src, c, db.id, db.currency);
-                }
-                let id = db.id;
-                let name = cx.book.merge(id, line, what, ext, "name", &db.name, last(&base, "name"), &c.name);
-                let legal =
-                    cx.book.merge(id, line, what, ext, "legal_name", &db.legal_name, last(&base, "legal_name"), legal);
-                let email = cx.book.merge(
-                    id,
-                    line,
-                    what,
-                    ext,
-                    "billing_email",
-                    &db.billing_email,
-                    last(&base, "billing_email"),
-                    email,
-                );
-                let mut currency = db.currency;
-                if let Some(cur) = c.currency {
-                    // A currency the source never gave was the default, not
-                    // a choice: the first one the source gives replaces it.
-                    let last_currency = if never_said { Some(db.currency.code()) } else { last(&base, "currency") };
-                    let want =
-                        cx.book.merge(id, line, what, ext, "currency", db.currency.code(), last_currency, cur.code());
-                    if want != db.currency.code() {
-                        if cx.itx.customer_has_money(id)? {
-                            cx.book.conflict(
-                                id,
-                                line,
-                                what,
-                                ext,
-                                "currency (it has invoices or payments)",
-                                db.currency.code(),
-                                cur.code(),
-                            );
-                        } else {
-                            currency = cur;
-                        }
-                    }
-                }
-                let url = c.external_url.clone().or(db.external_url.clone());
-                let changed = rekeyed
-                    || name != db.name
-                    || legal != db.legal_name
-                    || email != db.billing_email
-                    || currency != db.currency;
-                if changed || url != db.external_url {
-                    let w = CustomerWrite {
-                        name: &name,
-                        legal_name: &legal,
-                        billing_email: &email,
-                        currency,
-                        external_url: url.as_deref(),
-                        source_raw: &raw,
-                    };
-                    cx.itx.update_customer(id, &w)?;
-                } else {
-                    cx.itx.set_customer_raw(id, &raw)?;
-                }
-                let outcome = if changed { Outcome::Updated } else { Outcome::Unchanged };
-                cx.book.count(id, what, outcome, src.label());
-                if currency != db.currency {
-                    self.cache(src, ext, Cust { id, currency, defaulted, has_money: Some(false) });
-                }
-                (id, currency)
-            }
+            Found::None => self.insert(cx, src, c, &raw)?,
+            Found::Keyed(db, rekeyed) => self.update(cx, src, c, db, rekeyed, &raw)?,
         };
         self.balance_credit(cx, src, c, id, currency)
+    }
+
+    /// A customer new to ardesk; its id and currency.
+    fn insert(
+        &mut self,
+        cx: &mut Cx<'_, '_>,
+        src: ImportSource,
+        c: &ImportedCustomer,
+        raw: &str,
+    ) -> Result<(i64, Currency), ImportError> {
+        let ext = c.external_id.as_str();
+        let currency = c.currency.unwrap_or(self.default_currency);
+        let w = CustomerWrite {
+            name: &c.name,
+            legal_name: c.legal_name.as_deref().unwrap_or(""),
+            billing_email: c.email.as_deref().unwrap_or(""),
+            currency,
+            external_url: c.external_url.as_deref(),
+            source_raw: raw,
+        };
+        let id = cx.itx.insert_customer(Some((src, ext)), &w)?;
+        self.keys.inserted(src, &c.name, ext);
+        self.cache(src, ext, Cust { id, currency, defaulted: c.currency.is_none(), has_money: Some(false) });
+        cx.book.count(id, Counted::Customers, Outcome::Created, src.label());
+        Ok((id, currency))
+    }
+
+    /// A customer found under the row's key (`rekeyed`: it took the row's
+    /// id just now), merged field by field; its id and currency.
+    fn update(
+        &mut self,
+        cx: &mut Cx<'_, '_>,
+        src: ImportSource,
+        c: &ImportedCustomer,
+        db: CustomerState,
+        rekeyed: bool,
+        raw: &str,
+    ) -> Result<(i64, Currency), ImportError> {
+        let (ext, line, what, id) = (c.external_id.as_str(), c.line, Counted::Customers, db.id);
+        let base = baseline(db.source_raw.as_deref());
+        let never_said = matches!(base.get("currency"), Some(Value::Null) | None);
+        let defaulted = c.currency.is_none() && never_said;
+        self.cache(src, ext, Cust { id, currency: db.currency, defaulted, has_money: None });
+        if !rekeyed && db.source_raw.as_deref() == Some(raw) {
+            cx.book.count(id, what, Outcome::Unchanged, src.label());
+            return Ok((id, db.currency));
+        }
+        let (legal, email) = (c.legal_name.as_deref().unwrap_or(""), c.email.as_deref().unwrap_or(""));
+        let mut m = |f: &str, d: &str, n: &str| cx.book.merge(id, line, what, ext, f, d, last(&base, f), n);
+        let (name, legal, email) = (
+            m("name", &db.name, &c.name),
+            m("legal_name", &db.legal_name, legal),
+            m("billing_email", &db.billing_email, email),
+        );
+        let currency = merge_currency(cx, c, &db, &base, never_said)?;
+        let url = c.external_url.clone().or(db.external_url.clone());
+        let changed = rekeyed
+            || name != db.name
+            || legal != db.legal_name
+            || email != db.billing_email
+            || currency != db.currency;
+        if changed || url != db.external_url {
+            let w = CustomerWrite {
+                name: &name,
+                legal_name: &legal,
+                billing_email: &email,
+                currency,
+                external_url: url.as_deref(),
+                source_raw: raw,
+            };
+            cx.itx.update_customer(id, &w)?;
+        } else {
+            cx.itx.set_customer_raw(id, raw)?;
+        }
+        let outcome = if changed { Outcome::Updated } else { Outcome::Unchanged };
+        cx.book.count(id, what, outcome, src.label());
+        if currency != db.currency {
+            self.cache(src, ext, Cust { id, currency, defaulted, has_money: Some(false) });
+        }
+        Ok((id, currency))
     }
 
     /// A credit the source holds for the customer becomes (or updates) one
@@ -255,6 +242,19 @@ impl Customers {
             cx.book.count(db.id, Counted::Customers, Outcome::Updated, src.label());
             return Ok(Some(c));
         }
+        self.made_from_row(cx, src, r, currency, from)
+    }
+
+    /// A customer made from what a row says about it (`from`: "invoice",
+    /// "payment", "contact"): its name or email; `None` when it says neither.
+    fn made_from_row(
+        &mut self,
+        cx: &mut Cx<'_, '_>,
+        src: ImportSource,
+        r: &CustomerRef,
+        currency: Currency,
+        from: &str,
+    ) -> Result<Option<Cust>, ImportError> {
         let Some(name) = r.name.clone().or_else(|| r.email.clone()) else { return Ok(None) };
         let mut imported = Map::new();
         put(&mut imported, "name", name.as_str());
@@ -307,4 +307,40 @@ impl Customers {
         self.cache(src, ext, c);
         Ok(c)
     }
+}
+
+/// A customer's `source_raw` text: the values imported and the row.
+fn customer_raw(c: &ImportedCustomer) -> String {
+    let mut imported = Map::new();
+    put(&mut imported, "name", c.name.as_str());
+    put(&mut imported, "legal_name", c.legal_name.clone().unwrap_or_default());
+    put(&mut imported, "billing_email", c.email.clone().unwrap_or_default());
+    put(&mut imported, "currency", c.currency.map_or(Value::Null, |x| x.code().into()));
+    put(&mut imported, "credit", c.credit_minor.to_string());
+    raw_text(&imported, &c.raw)
+}
+
+/// The currency a customer keeps after the merge. A currency the source
+/// never gave (`never_said`) was the default, not a choice: the first one
+/// the source gives replaces it. A customer with money keeps its own.
+fn merge_currency(
+    cx: &mut Cx<'_, '_>,
+    c: &ImportedCustomer,
+    db: &CustomerState,
+    base: &Map<String, Value>,
+    never_said: bool,
+) -> Result<Currency, ImportError> {
+    let Some(cur) = c.currency else { return Ok(db.currency) };
+    let (ext, line, what, id) = (c.external_id.as_str(), c.line, Counted::Customers, db.id);
+    let last_currency = if never_said { Some(db.currency.code()) } else { last(base, "currency") };
+    let want = cx.book.merge(id, line, what, ext, "currency", db.currency.code(), last_currency, cur.code());
+    if want == db.currency.code() {
+        return Ok(db.currency);
+    }
+    if cx.itx.customer_has_money(id)? {
+        let field = "currency (it has invoices or payments)";
+        cx.book.conflict(id, line, what, ext, field, db.currency.code(), cur.code());
+        return Ok(db.currency);
+    }
+    Ok(cur)
 }

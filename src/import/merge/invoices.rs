@@ -4,6 +4,7 @@
 
 use super::Cx;
 use super::customers::{Cust, Customers};
+use super::own::OwnFor;
 use super::raw::{baseline, last};
 use super::receivables::Receivables;
 use crate::domain::date::{from_iso, iso};
@@ -14,6 +15,7 @@ use crate::import::report::{Book, Counted, Outcome};
 use crate::store::StoreError;
 use crate::store::import::{Inserted, InvoiceState, InvoiceWrite};
 use chrono::NaiveDate;
+use serde_json::{Map, Value};
 
 /// Draft, issued (open or paid: which one follows from the money),
 /// cancelled, uncollectible: what a person can change.
@@ -46,21 +48,7 @@ impl Receivables {
         raw: String,
     ) -> Result<(), ImportError> {
         let (what, line, ext) = (Counted::Invoices, inv.line, inv.external_id.as_str());
-        // An invoice nobody owes would be lost: refused, so the run fails
-        // unless bad rows may be skipped, and listed either way.
-        if inv.customer.external_id.is_empty() {
-            cx.book.refuse(line, what, "no customer on the invoice".into());
-            return Ok(());
-        }
-        let Some(_) = people.resolve(cx, src, &inv.customer, inv.currency, "invoice")? else {
-            let reason = format!(
-                "unknown customer {}: import the customers export in the same run or before",
-                inv.customer.external_id
-            );
-            cx.book.refuse(line, what, reason);
-            return Ok(());
-        };
-        let cust = people.adopt_currency(cx, src, &inv.customer.external_id, inv.currency)?;
+        let Some(cust) = owner(cx, people, src, inv)? else { return Ok(()) };
         let (in_run, in_db) = self.links.of(cx.itx, src, inv)?;
         // A source with no invoices here yet: insert straight away and let
         // the unique indexes catch what exists (two lookups fewer a row).
@@ -110,20 +98,33 @@ impl Receivables {
         } else if in_db {
             self.settle(cx, src, id)?;
         } else {
-            if inv.status == InvoiceStatus::Paid && status != InvoiceStatus::Paid {
-                self.left_open(&inv.number, paid + credit, inv.total_minor);
-            }
-            let on = inv.paid_on.unwrap_or(inv.issue_date);
-            let extra = match inv.status.is_issued() {
-                true => self.overpaid(&inv.number, inv.currency, inv.amount_paid_minor, inv.total_minor, paid > 0),
-                false => 0,
-            };
-            let paid_row = format!("{ext}#paid");
-            self.own_row(cx, src, cust.id, id, &w, &paid_row, false, (paid, extra), on, None)?;
-            let credit_row = format!("{ext}#credit");
-            self.own_row(cx, src, cust.id, id, &w, &credit_row, true, (credit, 0), inv.issue_date, None)?;
+            let of = OwnFor { src, customer_id: cust.id, invoice_id: id, number: &inv.number, currency: inv.currency };
+            self.own_money(cx, &of, inv, (status, paid, credit))?;
         }
         Ok(())
+    }
+
+    /// The money of a new invoice that no payment names, as its source
+    /// says: the payment and credit the import makes for it, and what was
+    /// paid beyond its total.
+    fn own_money(
+        &mut self,
+        cx: &mut Cx<'_, '_>,
+        of: &OwnFor<'_>,
+        inv: &ImportedInvoice,
+        (status, paid, credit): (InvoiceStatus, i64, i64),
+    ) -> Result<(), ImportError> {
+        if inv.status == InvoiceStatus::Paid && status != InvoiceStatus::Paid {
+            self.left_open(&inv.number, paid + credit, inv.total_minor);
+        }
+        let on = inv.paid_on.unwrap_or(inv.issue_date);
+        let extra = match inv.status.is_issued() {
+            true => self.overpaid(&inv.number, inv.currency, inv.amount_paid_minor, inv.total_minor, paid > 0),
+            false => 0,
+        };
+        let ext = &inv.external_id;
+        self.own_row(cx, of, &format!("{ext}#paid"), false, (paid, extra), on, None)?;
+        self.own_row(cx, of, &format!("{ext}#credit"), true, (credit, 0), inv.issue_date, None)
     }
 
     /// An invoice that exists: unchanged, or merged field by field.
@@ -149,86 +150,17 @@ impl Receivables {
         let base = baseline(db.source_raw.as_deref());
         let cid = db.customer_id;
         if cid != cust.id {
-            cx.book.conflict(
-                cid,
-                line,
-                what,
-                ext,
-                "customer",
-                "(the invoice's customer in ardesk)",
-                &inv.customer.external_id,
-            );
+            let ours = "(the invoice's customer in ardesk)";
+            cx.book.conflict(cid, line, what, ext, "customer", ours, &inv.customer.external_id);
         }
-        let m = |book: &mut Book, f: &str, d: &str, n: &str| book.merge(cid, line, what, ext, f, d, last(&base, f), n);
-        let number = m(cx.book, "number", &db.number, &inv.number);
-        let mut issue = m(cx.book, "issue_date", &iso(db.issue_date), &iso(inv.issue_date));
-        let due = m(cx.book, "due_date", &iso(db.due_date), &iso(inv.due_date));
-        let opt = |d: Option<NaiveDate>| d.map(iso).unwrap_or_default();
-        let p_start = m(cx.book, "period_start", &opt(db.period.map(|p| p.0)), &opt(inv.period.map(|p| p.0)));
-        let p_end = m(cx.book, "period_end", &opt(db.period.map(|p| p.1)), &opt(inv.period.map(|p| p.1)));
-        let mut cur = m(cx.book, "currency", db.currency.code(), inv.currency.code());
-        let mut total = m(cx.book, "total", &db.total_minor.to_string(), &inv.total_minor.to_string());
-        // Open and paid follow from the money, so a person's change is one of
-        // class (cancelled, say), while any change of the source's status is
-        // the file's.
-        let last_status = last(&base, "status").and_then(InvoiceStatus::from_db).unwrap_or(db.status);
-        let file_changed = last_status != inv.status;
-        let user_changed = class(db.status) != class(last_status);
-        let want_class = match (file_changed, user_changed) {
-            (true, false) => class(inv.status),
-            (true, true) if class(db.status) != class(inv.status) => {
-                cx.book.conflict(cid, line, what, ext, "status", db.status.as_db(), inv.status.as_db());
-                class(db.status)
-            }
-            _ => class(db.status),
-        };
-        let mut number = number;
-        if number != db.number && cx.itx.invoice_number_taken(&number)?.is_some() {
-            cx.book.conflict(cid, line, what, ext, "number (taken by another invoice)", &db.number, &number);
-            number = db.number.clone();
-        }
-        if db.applied_minor > 0 {
-            let keep = |book: &mut Book, field: &str, old: String, new: &mut String| {
-                if *new != old {
-                    book.conflict(cid, line, what, ext, &format!("{field} (payments are applied)"), &old, new);
-                    *new = old;
-                }
-            };
-            keep(cx.book, "issue_date", iso(db.issue_date), &mut issue);
-            keep(cx.book, "currency", db.currency.code().to_string(), &mut cur);
-            if total.parse::<i64>().unwrap_or(0) < db.applied_minor {
-                keep(cx.book, "total", db.total_minor.to_string(), &mut total);
-            }
-        }
-        let mut status = if want_class == class(db.status) { db.status } else { from_class(want_class) };
+        let f = merge_fields(cx, inv, &db, &base)?;
+        let mut status = if f.class == class(db.status) { db.status } else { from_class(f.class) };
         if !status.is_issued() && db.applied_minor > 0 && !self.release_own(cx, src, db.id)? {
-            cx.book.conflict(
-                cid,
-                line,
-                what,
-                ext,
-                "status (money applied in ardesk)",
-                db.status.as_db(),
-                inv.status.as_db(),
-            );
+            let field = "status (money applied in ardesk)";
+            cx.book.conflict(cid, line, what, ext, field, db.status.as_db(), inv.status.as_db());
             status = db.status;
         }
-        let period = match (p_start.as_str(), p_end.as_str()) {
-            ("", _) | (_, "") => None,
-            (a, b) => Some((from_iso(a), from_iso(b))),
-        };
-        let w = InvoiceWrite {
-            customer_id: cid,
-            contract_id: None,
-            number: &number,
-            issue_date: from_iso(&issue),
-            due_date: from_iso(&due).max(from_iso(&issue)),
-            period,
-            currency: cur.parse().unwrap_or(db.currency),
-            total_minor: total.parse().unwrap_or(db.total_minor),
-            status,
-            source_raw: &raw,
-        };
+        let w = f.write(&db, status, &raw);
         let changed = w.number != db.number
             || w.issue_date != db.issue_date
             || w.due_date != db.due_date
@@ -247,6 +179,125 @@ impl Receivables {
         }
         Ok(())
     }
+}
+
+/// The customer who owes an invoice, found or made from the row, with
+/// the invoice's currency if it had only the default; `None`, and the row
+/// refused, when the row names none.
+fn owner(
+    cx: &mut Cx<'_, '_>,
+    people: &mut Customers,
+    src: ImportSource,
+    inv: &ImportedInvoice,
+) -> Result<Option<Cust>, ImportError> {
+    let (what, line) = (Counted::Invoices, inv.line);
+    // An invoice nobody owes would be lost: refused, so the run fails
+    // unless bad rows may be skipped, and listed either way.
+    if inv.customer.external_id.is_empty() {
+        cx.book.refuse(line, what, "no customer on the invoice".into());
+        return Ok(None);
+    }
+    let Some(_) = people.resolve(cx, src, &inv.customer, inv.currency, "invoice")? else {
+        let reason = format!(
+            "unknown customer {}: import the customers export in the same run or before",
+            inv.customer.external_id
+        );
+        cx.book.refuse(line, what, reason);
+        return Ok(None);
+    };
+    Ok(Some(people.adopt_currency(cx, src, &inv.customer.external_id, inv.currency)?))
+}
+
+/// An invoice's fields after the three-way merge (`Book::merge`), as
+/// text, and the class of status wanted.
+struct Merged {
+    number: String,
+    issue: String,
+    due: String,
+    period: (String, String),
+    currency: String,
+    total: String,
+    class: &'static str,
+}
+
+impl Merged {
+    /// What the invoice is written as: the merged fields (what does not
+    /// read back as the stored form keeps the stored value), a due date
+    /// never before the issue date.
+    fn write<'a>(&'a self, db: &InvoiceState, status: InvoiceStatus, raw: &'a str) -> InvoiceWrite<'a> {
+        let period = match (self.period.0.as_str(), self.period.1.as_str()) {
+            ("", _) | (_, "") => None,
+            (a, b) => Some((from_iso(a), from_iso(b))),
+        };
+        InvoiceWrite {
+            customer_id: db.customer_id,
+            contract_id: None,
+            number: &self.number,
+            issue_date: from_iso(&self.issue),
+            due_date: from_iso(&self.due).max(from_iso(&self.issue)),
+            period,
+            currency: self.currency.parse().unwrap_or(db.currency),
+            total_minor: self.total.parse().unwrap_or(db.total_minor),
+            status,
+            source_raw: raw,
+        }
+    }
+}
+
+/// Merges a changed invoice's fields: the file's where only the file
+/// changed them, the user's otherwise (a conflict when both did), and the
+/// number, issue date, currency and total as they are where another
+/// invoice has the number or payments are applied.
+fn merge_fields(
+    cx: &mut Cx<'_, '_>,
+    inv: &ImportedInvoice,
+    db: &InvoiceState,
+    base: &Map<String, Value>,
+) -> Result<Merged, ImportError> {
+    let (what, line, ext) = (Counted::Invoices, inv.line, inv.external_id.as_str());
+    let (cid, itx, book) = (db.customer_id, cx.itx, &mut *cx.book);
+    let m = |book: &mut Book, f: &str, d: &str, n: &str| book.merge(cid, line, what, ext, f, d, last(base, f), n);
+    let number = m(book, "number", &db.number, &inv.number);
+    let mut issue = m(book, "issue_date", &iso(db.issue_date), &iso(inv.issue_date));
+    let due = m(book, "due_date", &iso(db.due_date), &iso(inv.due_date));
+    let opt = |d: Option<NaiveDate>| d.map(iso).unwrap_or_default();
+    let p_start = m(book, "period_start", &opt(db.period.map(|p| p.0)), &opt(inv.period.map(|p| p.0)));
+    let p_end = m(book, "period_end", &opt(db.period.map(|p| p.1)), &opt(inv.period.map(|p| p.1)));
+    let mut cur = m(book, "currency", db.currency.code(), inv.currency.code());
+    let mut total = m(book, "total", &db.total_minor.to_string(), &inv.total_minor.to_string());
+    // Open and paid follow from the money, so a person's change is one of
+    // class (cancelled, say), while any change of the source's status is
+    // the file's.
+    let last_status = last(base, "status").and_then(InvoiceStatus::from_db).unwrap_or(db.status);
+    let file_changed = last_status != inv.status;
+    let user_changed = class(db.status) != class(last_status);
+    let want_class = match (file_changed, user_changed) {
+        (true, false) => class(inv.status),
+        (true, true) if class(db.status) != class(inv.status) => {
+            book.conflict(cid, line, what, ext, "status", db.status.as_db(), inv.status.as_db());
+            class(db.status)
+        }
+        _ => class(db.status),
+    };
+    let mut number = number;
+    if number != db.number && itx.invoice_number_taken(&number)?.is_some() {
+        book.conflict(cid, line, what, ext, "number (taken by another invoice)", &db.number, &number);
+        number = db.number.clone();
+    }
+    if db.applied_minor > 0 {
+        let keep = |book: &mut Book, field: &str, old: String, new: &mut String| {
+            if *new != old {
+                book.conflict(cid, line, what, ext, &format!("{field} (payments are applied)"), &old, new);
+                *new = old;
+            }
+        };
+        keep(book, "issue_date", iso(db.issue_date), &mut issue);
+        keep(book, "currency", db.currency.code().to_string(), &mut cur);
+        if total.parse::<i64>().unwrap_or(0) < db.applied_minor {
+            keep(book, "total", db.total_minor.to_string(), &mut total);
+        }
+    }
+    Ok(Merged { number, issue, due, period: (p_start, p_end), currency: cur, total, class: want_class })
 }
 
 /// Status and money of a new invoice that no payment names: what was paid

@@ -26,6 +26,7 @@ mod customers;
 mod invoices;
 mod links;
 mod name_keys;
+mod own;
 mod payments;
 pub(crate) mod raw;
 mod receivables;
