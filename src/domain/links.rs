@@ -31,6 +31,31 @@ pub fn customer_link(c: &Customer, org: &Organization) -> Option<String> {
     }
 }
 
+/// The link the importer stores for a customer of `source` keyed `id`:
+/// Stripe's and QuickBooks' depend on the customer alone (test-mode
+/// Stripe customers have their own path); the others' are derived when
+/// shown (`customer_link`).
+pub fn stored_link(source: ImportSource, id: &str, test_mode: bool) -> Option<String> {
+    match source {
+        ImportSource::Stripe => stripe_customer_url(id, test_mode),
+        ImportSource::QuickBooks => quickbooks_customer_url(id),
+        _ => None,
+    }
+}
+
+/// "View in Stripe".
+pub fn stripe_customer_url(id: &str, test_mode: bool) -> Option<String> {
+    let mode = if test_mode { "test/" } else { "" };
+    (!id.is_empty()).then(|| format!("https://dashboard.stripe.com/{mode}customers/{id}"))
+}
+
+/// "View in QuickBooks": the customer's page, from its API id (customers
+/// of the Customer Contact List report have none).
+pub fn quickbooks_customer_url(id: &str) -> Option<String> {
+    let ok = !id.is_empty() && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    ok.then(|| format!("https://app.qbo.intuit.com/app/customerdetail?nameId={id}"))
+}
+
 /// What to tell the user when a customer has no link: which setting would
 /// give it one.
 pub fn missing_link_reason(c: &Customer) -> String {

@@ -5,6 +5,7 @@ pub mod columns;
 pub mod currency;
 pub mod date;
 pub mod edit;
+pub mod external_id;
 pub mod filetype;
 pub mod filter;
 pub mod links;

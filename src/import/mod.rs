@@ -1,78 +1,79 @@
 //! `ardesk import`: exports of Stripe, QuickBooks Online, HubSpot and
-//! Salesforce, and ardesk's own JSON, into one
-//! database, in one transaction per run.
+//! Salesforce, and ardesk's own JSON, into one database, in one
+//! transaction per run.
 //!
-//! How a run goes:
-//! 1. Every file is opened and recognized (`detect`): source and object
-//!    from its header row or JSON shape; `--source`/`--object` win. A file
-//!    that cannot be read or recognized stops the run before anything is
-//!    written.
-//! 2. Each source's parser (`Source`) turns rows into normalized records
-//!    (`record`), or into skipped/refused rows with their line.
-//! 3. Records land in phase order — customers, contacts, invoices,
-//!    payments — keyed on (source, external id) (`apply`, `customers`, `invoices`, `payments`, `settle`);
-//!    a customer from a report without ids is keyed on its name until its
-//!    id arrives (`name_keys`). Local edits win over the file and are
-//!    reported as conflicts.
-//! 4. Any refused row fails the whole run (nothing written) unless
-//!    `skip_bad_rows`; `dry_run` does everything and rolls back.
+//! # The stages
+//! A run is a pipeline; each stage is a module that takes one thing and
+//! gives the next, and knows nothing of the stages after it:
 //!
-//! A CSV file's parser runs on a second thread beside the writer
-//! (`pipeline`). A run with large invoice files is a bulk run: summary
-//! triggers lifted and summaries rebuilt or added up once
-//! (`store::summaries`, `store::bulk`); invoices new to a source with none
-//! here yet go in many to a statement with their money (`new_invoices`,
-//! `store::load`), with the screen indexes dropped and built again when
-//! the file is large next to what is here.
+//! | stage | module | takes | gives |
+//! |---|---|---|---|
+//! | 1 read | `read` | a path | rows of cells (`CsvInput`) or a JSON `Value`; cells read as amounts, dates, yes/no in the file's conventions |
+//! | 2 recognise | `recognise` | a path, `--source`/`--object` | a `Plan`: the file opened with the source that parses it, or why none does |
+//! | 3 parse | `parse` and a folder per source | a `Plan`'s rows | source-neutral records (`parse::record`) sent to a `Sink`, or rows skipped or refused with their line |
+//! | 4 match and merge | `merge` | records | changes against the database: matched on (source, external id), merged field by field, invoices settled against payments |
+//! | 5 write | `store::import` (`ImportTx`, `store::load`) | the rows the store writes (`store::import::rows`) | rows in the one transaction |
+//! | 6 report | `report` | every outcome, in the `Book` | the audit rows and the `ImportReport` |
+//!
+//! `run` is the loop around them: files in phase order (customers,
+//! contacts, ardesk's own, invoices, payments), a CSV file parsed on a
+//! second thread beside the merge, JSON documents parsed whole, progress,
+//! cancelling, bulk mode for large files, commit or roll back. Any refused
+//! row fails the whole run (nothing written) unless `skip_bad_rows`;
+//! `dry_run` does everything and rolls back. `ardesk` is ardesk's own
+//! format, which is not a source: it exports from the store and merges as
+//! it reads. `probe` is stages 2 and 3 alone, with no database.
+//!
+//! Only stage 5 has SQL, and it lives in the store: the store's rows are
+//! the store's types, so the store never imports from here
+//! (`tests/layers_import.rs`).
+//!
+//! # Adding a source
+//! 1. A folder `import/<source>/` with `mod.rs` holding one unit struct
+//!    that implements `parse::Source`: `id`, `detect_csv`/`detect_json` (the
+//!    object a header row or document is, if it is this source's), and
+//!    `parse_csv`/`parse_json` (rows into records, sent to the sink);
+//!    `refuse_*` to name what of its own it does not import. Its CSV and
+//!    JSON parsers go in `csv.rs` and `api.rs` (or `json.rs`) beside it;
+//!    they use `read` for cells and `parse` for the records, `Row`,
+//!    `each_row` and `tri!`, and nothing else of the importer.
+//! 2. Its `ImportSource` in `domain::status` (the database's name for it),
+//!    and, when its customers link to it, the link in `domain::links`.
+//! 3. One line in `sources()` below.
+//!
+//! A new kind of record (a credit note, a refund) is a type in
+//! `parse::record`, a variant of `Record`, and a step in `merge` (with the
+//! rows it writes in `store::import`).
 
-pub mod amount;
-mod apply;
-pub mod ardesk_json;
-pub mod csv_input;
-mod csv_lines;
-mod csv_rows;
-mod customers;
-pub mod decimals;
-mod detect;
-pub mod fields;
-pub mod hubspot;
-mod hubspot_labels;
-mod invoices;
-pub mod marks;
-mod name_keys;
-mod new_invoices;
-mod payments;
-mod pipeline;
+mod ardesk;
+mod error;
+mod merge;
+pub(crate) mod parse;
 pub mod probe;
-pub mod quickbooks;
-mod quickbooks_api;
-pub mod record;
+pub(crate) mod read;
+pub(crate) mod recognise;
 pub mod report;
-pub mod rows;
-pub mod salesforce;
-pub mod salesforce_id;
-mod salesforce_json;
-mod settle;
-mod sinks;
-pub mod stripe;
-mod stripe_api;
-mod totals;
-mod watch;
+mod run;
 
-pub use ardesk_json::export_customer_json;
-pub use record::*;
+pub mod hubspot;
+pub mod quickbooks;
+pub mod salesforce;
+pub mod stripe;
+
+pub use ardesk::export_customer_json;
+pub use error::ImportError;
+pub use parse::record::{self, *};
+pub use parse::{Sink, Source};
+/// The readers by their old paths, which tests and the fuzz targets name.
+pub use read::{amount, csv_input, decimals, fields, marks};
 pub use report::{Conflict, Counted, Counts, FileReport, ImportReport, RowIssue};
-pub use watch::{Cancel, StageHook, Watch};
+pub use run::BATCH;
+pub use run::watch::{Cancel, StageHook, Watch};
 
 use crate::domain::status::ImportSource;
-use crate::store::{Store, StoreError};
-use apply::Run;
-use csv_input::CsvInput;
-use detect::Plan;
-use serde_json::Value;
+use crate::store::Store;
 use std::io::IsTerminal;
-use std::path::{Path, PathBuf};
-use std::time::Instant;
+use std::path::PathBuf;
 
 /// What `ardesk import` was asked to do.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -100,85 +101,11 @@ impl ImportOptions {
     }
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum ImportError {
-    #[error("{}: {reason}", path.display())]
-    File { path: PathBuf, reason: String },
-    #[error("{}: unknown format: {detail}", path.display())]
-    UnknownFormat { path: PathBuf, detail: String },
-    #[error("{}: {what}", path.display())]
-    NotSupported { path: PathBuf, what: String },
-    #[error(
-        "{report}{} row(s) refused, so nothing was written: fix them, or pass --skip-bad-rows to import the rest",
-        report.refused()
-    )]
-    Refused { report: Box<ImportReport> },
-    #[error("no files to import")]
-    NoFiles,
-    #[error("the import was cancelled; nothing was written")]
-    Cancelled,
-    #[error("customer {0} does not exist")]
-    NoCustomer(i64),
-    #[error("{0}")]
-    Store(#[from] StoreError),
-    #[error("cannot write: {0}")]
-    Io(#[from] std::io::Error),
-}
-
-impl ImportError {
-    /// Names the file in errors raised where it was not known.
-    pub(crate) fn at(self, file: &Path) -> Self {
-        match self {
-            ImportError::File { path, reason } if path.as_os_str().is_empty() => {
-                ImportError::File { path: file.to_path_buf(), reason }
-            }
-            ImportError::NotSupported { path, what } if path.as_os_str().is_empty() => {
-                ImportError::NotSupported { path: file.to_path_buf(), what }
-            }
-            e => e,
-        }
-    }
-}
-
-/// One source's exports. Parsers are pure: rows in, records out; matching
-/// and writing are shared.
-pub trait Source: Sync {
-    fn id(&self) -> ImportSource;
-    /// The object a CSV header row belongs to, if it is this source's.
-    fn detect_csv(&self, header: &[String]) -> Option<ObjectKind>;
-    /// The object a JSON document holds, if it is this source's.
-    fn detect_json(&self, doc: &Value) -> Option<ObjectKind>;
-    fn parse_csv(&self, object: ObjectKind, input: &mut CsvInput, sink: &mut dyn Sink) -> Result<(), ImportError>;
-    fn parse_json(&self, object: ObjectKind, doc: Value, sink: &mut dyn Sink) -> Result<(), ImportError>;
-    /// Why a CSV header row of this source's, of something it does not
-    /// import (another object, an error file), is refused: the whole file
-    /// is refused with this reason instead of "unknown format".
-    fn refuse_csv(&self, _header: &[String]) -> Option<String> {
-        None
-    }
-    /// The same for a JSON document.
-    fn refuse_json(&self, _doc: &Value) -> Option<String> {
-        None
-    }
-}
-
-/// The sources ardesk imports from.
+/// The sources ardesk imports from, in the order they are asked to
+/// recognise a file.
 pub fn sources() -> &'static [&'static dyn Source] {
     &[&stripe::Stripe, &quickbooks::QuickBooks, &hubspot::HubSpot, &salesforce::Salesforce]
 }
-
-/// The link to a customer in its source ("View in Stripe"), from its id.
-/// HubSpot and Salesforce links need the organization's settings, so they
-/// are made when shown (`domain::links`).
-pub fn customer_url(src: ImportSource, id: &str) -> Option<String> {
-    match src {
-        ImportSource::Stripe => stripe::customer_url(src, id, false),
-        ImportSource::QuickBooks => quickbooks::customer_url(id),
-        _ => None,
-    }
-}
-
-pub use apply::BATCH;
 
 /// Invoice CSV bytes from which a run is a bulk run: summary triggers
 /// lifted, new invoices loaded many to a statement (about 20,000 rows).
@@ -203,7 +130,7 @@ pub fn run_import_watched(
     opts: &ImportOptions,
     watch: &Watch,
 ) -> Result<ImportReport, ImportError> {
-    run_inner(store, files, opts, Some(watch.clone()), BULK_BYTES)
+    run::run(store, files, opts, Some(watch.clone()), BULK_BYTES)
 }
 
 /// `run_import_watched` with the bulk threshold of `run_import_tuned`.
@@ -214,7 +141,7 @@ pub fn run_import_watched_tuned(
     watch: &Watch,
     bulk_bytes: u64,
 ) -> Result<ImportReport, ImportError> {
-    run_inner(store, files, opts, Some(watch.clone()), bulk_bytes)
+    run::run(store, files, opts, Some(watch.clone()), bulk_bytes)
 }
 
 /// `run_import` with the invoice CSV size from which the run loads in bulk
@@ -230,89 +157,5 @@ pub fn run_import_tuned(
     let watch = (progress && std::io::stderr().is_terminal()).then(|| {
         Watch::with_bar(indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr()))
     });
-    run_inner(store, files, opts, watch, bulk_bytes)
-}
-
-fn run_inner(
-    store: &mut Store,
-    files: &[PathBuf],
-    opts: &ImportOptions,
-    watch: Option<Watch>,
-    bulk_bytes: u64,
-) -> Result<ImportReport, ImportError> {
-    if files.is_empty() {
-        return Err(ImportError::NoFiles);
-    }
-    let started = Instant::now();
-    let mut plans: Vec<Plan> = files.iter().map(|f| detect::plan(f, opts)).collect::<Result<_, _>>()?;
-    plans.sort_by_key(|p| p.object().phase());
-    let total_bytes: u64 = plans.iter().map(|p| file_size(p.path())).sum();
-    let invoice_bytes: u64 = plans
-        .iter()
-        .filter(|p| matches!(p, Plan::Csv { object: ObjectKind::Invoices, .. }))
-        .map(|p| file_size(p.path()))
-        .sum();
-    if let Some(w) = &watch {
-        w.bar.set_length(total_bytes);
-        reading(&w.bar);
-    }
-    let session = store.import_session(|itx| {
-        let mut run = Run::new(itx, opts.clone(), watch.clone())?;
-        if invoice_bytes >= bulk_bytes {
-            run.itx.begin_bulk()?;
-        }
-        run.run(plans)?;
-        let report = run.finish()?;
-        let commit = opts.commits(&report);
-        if commit && let Some(w) = &watch {
-            w.stage("writing it to disk");
-            // The point of no return: cancelled before it, nothing is written.
-            if !w.begin_commit() {
-                return Err(ImportError::Cancelled);
-            }
-            w.reached("committing");
-        }
-        Ok::<_, ImportError>((report, commit))
-    });
-    if let Some(w) = &watch {
-        w.bar.finish_and_clear();
-    }
-    let mut report = match session {
-        // An interrupted statement, a refused row found while cancelling:
-        // whatever stopped a cancelled run, it was the cancel.
-        Err(_) if watch.as_ref().is_some_and(Watch::cancelled) => return Err(ImportError::Cancelled),
-        other => other?,
-    };
-    report.elapsed = started.elapsed();
-    report.dry_run = opts.dry_run;
-    report.written = opts.commits(&report);
-    if report.refused() > 0 && !opts.skip_bad_rows {
-        return Err(ImportError::Refused { report: Box::new(report) });
-    }
-    Ok(report)
-}
-
-fn file_size(p: &Path) -> u64 {
-    std::fs::metadata(p).map(|m| m.len()).unwrap_or(0)
-}
-
-/// After the files are read, the bar becomes a spinner that says what the
-/// run is doing: on a million rows each of these takes seconds.
-pub(crate) fn stage(bar: &indicatif::ProgressBar, what: &str) {
-    if let Ok(style) = indicatif::ProgressStyle::with_template("importing: {spinner} {msg} ({elapsed})") {
-        bar.set_style(style);
-    }
-    bar.set_message(what.to_string());
-    bar.enable_steady_tick(std::time::Duration::from_millis(120));
-}
-
-/// Back to the bar of bytes read, for the files still to read.
-pub(crate) fn reading(bar: &indicatif::ProgressBar) {
-    bar.disable_steady_tick();
-    bar.set_message("");
-    if let Ok(style) = indicatif::ProgressStyle::with_template(
-        "importing {bar:40.cyan/blue} {bytes}/{total_bytes} {bytes_per_sec} eta {eta} {msg}",
-    ) {
-        bar.set_style(style);
-    }
+    run::run(store, files, opts, watch, bulk_bytes)
 }

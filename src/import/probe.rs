@@ -3,8 +3,9 @@
 //! For fuzzing every registered source (`sources()`) and for tests. ardesk's
 //! own JSON writes as it reads, so it is recognized here but not parsed.
 
-use super::detect::{self, Plan};
-use super::record::{ObjectKind, Sink};
+use super::parse::Sink;
+use super::parse::record::ObjectKind;
+use super::recognise::{self, Plan};
 use super::{ImportError, ImportOptions};
 use std::path::Path;
 
@@ -21,7 +22,7 @@ pub struct Probed {
 /// Recognizes `path` (`opts.source` and `opts.object` win, as on the
 /// command line) and parses it into `sink`.
 pub fn probe(path: &Path, opts: &ImportOptions, sink: &mut dyn Sink) -> Result<Probed, ImportError> {
-    let plan = detect::plan(path, opts)?;
+    let plan = recognise::plan(path, opts)?;
     let probed =
         Probed { source: plan.source_label(), object: plan.object(), native: matches!(plan, Plan::Ardesk { .. }) };
     match plan {

@@ -148,7 +148,7 @@ impl Store {
         })?;
         // Salesforce ids are stored in their 18-character form; the UI shows 15.
         let ext = match source {
-            ImportSource::Salesforce => crate::import::salesforce_id::to_18(ext).unwrap_or_else(|_| ext.to_string()),
+            ImportSource::Salesforce => crate::domain::external_id::to_18(ext).unwrap_or_else(|_| ext.to_string()),
             _ => ext.to_string(),
         };
         self.conn()

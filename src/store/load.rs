@@ -4,7 +4,7 @@
 //! the row it writes (cursors on the table and every index opened and
 //! closed, the CHECK constraints' value lists built), so sixty-four rows a
 //! statement halve the cost of a million. Statements come in a few sizes
-//! (`SIZES`), so that they stay prepared. The rows are the same, with the
+//! (`inserts::SIZES`), so that they stay prepared. The rows are the same, with the
 //! same ids, as one statement per row would write; the CHECK constraints
 //! and unique indexes stay in force. Only in bulk mode: the applied
 //! amounts go in with the rows and the summaries are added up in memory
@@ -12,29 +12,14 @@
 
 use super::Result;
 use super::import::{ExternalKeys, ImportTx, InvoiceWrite};
+use super::inserts::{Binder, Inserts, NewInvoiceRow, SIZES, bind_invoice, invoice_sql, parts};
 use crate::domain::date::iso;
 use crate::domain::status::*;
 use chrono::NaiveDate;
-use rusqlite::{Statement, Transaction};
-
-/// Rows one statement writes, largest first; a group is written in as few
-/// statements of these sizes as add up to it.
-const SIZES: [usize; 3] = [64, 8, 1];
+use rusqlite::Transaction;
 
 /// Rows `load_invoices` takes at once.
 pub const LOAD_ROWS: usize = SIZES[0];
-
-/// `n` as a sum of `SIZES`, largest first.
-fn parts(mut n: usize) -> Vec<usize> {
-    let mut out = Vec::new();
-    for size in SIZES {
-        while n >= size {
-            out.push(size);
-            n -= size;
-        }
-    }
-    out
-}
 
 /// A payment (`credit` false) or credit made for a new invoice and applied
 /// to it in full.
@@ -61,30 +46,12 @@ pub struct LoadInvoice<'a> {
     pub money: Vec<NewMoney>,
 }
 
-/// `INSERT INTO table(cols) VALUES (?, …), …` for each of `SIZES`.
-struct Inserts([String; SIZES.len()]);
-
-impl Inserts {
-    fn new(table: &str, cols: &[&str]) -> Inserts {
-        let one = format!("({})", vec!["?"; cols.len()].join(","));
-        Inserts(SIZES.map(|rows| {
-            format!("INSERT INTO {table}({}) VALUES {}", cols.join(","), vec![one.as_str(); rows].join(","))
-        }))
-    }
-
-    /// The statement for `rows` rows (one of `SIZES`).
-    fn sql(&self, rows: usize) -> &str {
-        let i = SIZES.iter().position(|s| *s == rows).unwrap_or(SIZES.len() - 1);
-        &self.0[i]
-    }
-}
-
-/// The statements of each table, made once.
-fn inserts() -> &'static [Inserts; 4] {
-    static ALL: std::sync::OnceLock<[Inserts; 4]> = std::sync::OnceLock::new();
+/// The statements of the money tables, made once (invoices':
+/// `inserts::invoice_sql`).
+fn inserts() -> &'static [Inserts; 3] {
+    static ALL: std::sync::OnceLock<[Inserts; 3]> = std::sync::OnceLock::new();
     ALL.get_or_init(|| {
         [
-            Inserts::new("invoices", INVOICE_COLS),
             Inserts::new("payments", PAYMENT_COLS),
             Inserts::new("credits", CREDIT_COLS),
             Inserts::new("applications", APPLICATION_COLS),
@@ -92,23 +59,6 @@ fn inserts() -> &'static [Inserts; 4] {
     })
 }
 
-const INVOICE_COLS: &[&str] = &[
-    "id",
-    "customer_id",
-    "number",
-    "issue_date",
-    "due_date",
-    "period_start",
-    "period_end",
-    "currency",
-    "total_minor",
-    "applied_minor",
-    "status",
-    "import_source",
-    "external_id",
-    "source_raw",
-    "created_at",
-];
 const PAYMENT_COLS: &[&str] = &[
     "id",
     "customer_id",
@@ -138,19 +88,6 @@ const CREDIT_COLS: &[&str] = &[
 ];
 const APPLICATION_COLS: &[&str] =
     &["invoice_id", "payment_id", "credit_id", "amount_minor", "applied_on", "created_at"];
-
-/// Binds values one after another.
-struct Binder<'s, 'c> {
-    stmt: &'s mut Statement<'c>,
-    at: usize,
-}
-
-impl Binder<'_, '_> {
-    fn put<T: rusqlite::ToSql>(&mut self, v: T) -> rusqlite::Result<()> {
-        self.at += 1;
-        self.stmt.raw_bind_parameter(self.at, v)
-    }
-}
 
 fn next_id(tx: &Transaction<'_>, table: &str) -> Result<i64> {
     let sql = format!("SELECT coalesce(max(id), 0) + 1 FROM {table}");
@@ -216,26 +153,18 @@ impl ImportTx<'_> {
 
     /// One statement of invoices, ids from `first`.
     fn insert_invoices(&self, rows: &[LoadInvoice<'_>], first: i64) -> rusqlite::Result<()> {
-        let mut stmt = self.tx.prepare_cached(inserts()[0].sql(rows.len()))?;
-        let mut b = Binder { stmt: &mut stmt, at: 0 };
+        let mut stmt = self.tx.prepare_cached(invoice_sql(rows.len()))?;
+        let mut b = Binder::new(&mut stmt);
         for (r, id) in rows.iter().zip(first..) {
-            let i = &r.invoice;
-            let applied: i64 = r.money.iter().map(|m| m.amount_minor).sum();
-            b.put(id)?;
-            b.put(i.customer_id)?;
-            b.put(i.number)?;
-            b.put(iso(i.issue_date))?;
-            b.put(iso(i.due_date))?;
-            b.put(i.period.map(|p| iso(p.0)))?;
-            b.put(i.period.map(|p| iso(p.1)))?;
-            b.put(i.currency.code())?;
-            b.put(i.total_minor)?;
-            b.put(applied)?;
-            b.put(i.status.as_db())?;
-            b.put(r.source.as_db())?;
-            b.put(r.external_id)?;
-            b.put((!i.source_raw.is_empty()).then_some(i.source_raw))?;
-            b.put(&self.now)?;
+            let row = NewInvoiceRow {
+                id: Some(id),
+                invoice: &r.invoice,
+                contract_name: "",
+                applied_minor: r.money.iter().map(|m| m.amount_minor).sum(),
+                source: Some((r.source, r.external_id)),
+                created_at: &self.now,
+            };
+            bind_invoice(&mut b, &row)?;
         }
         stmt.raw_execute().map(drop)
     }
@@ -250,8 +179,8 @@ impl ImportTx<'_> {
         let (first_payment, first_credit) = (next_id(&self.tx, "payments")?, next_id(&self.tx, "credits")?);
         let mut done = 0;
         for size in parts(payments.len()) {
-            let mut stmt = self.tx.prepare_cached(inserts()[1].sql(size))?;
-            let mut b = Binder { stmt: &mut stmt, at: 0 };
+            let mut stmt = self.tx.prepare_cached(inserts()[0].sql(size))?;
+            let mut b = Binder::new(&mut stmt);
             for ((r, _, m), id) in payments[done..done + size].iter().copied().zip(first_payment + done as i64..) {
                 b.put(id)?;
                 b.put(r.invoice.customer_id)?;
@@ -272,8 +201,8 @@ impl ImportTx<'_> {
         }
         let mut done = 0;
         for size in parts(credits.len()) {
-            let mut stmt = self.tx.prepare_cached(inserts()[2].sql(size))?;
-            let mut b = Binder { stmt: &mut stmt, at: 0 };
+            let mut stmt = self.tx.prepare_cached(inserts()[1].sql(size))?;
+            let mut b = Binder::new(&mut stmt);
             for ((r, _, m), id) in credits[done..done + size].iter().copied().zip(first_credit + done as i64..) {
                 b.put(id)?;
                 b.put(r.invoice.customer_id)?;
@@ -299,8 +228,8 @@ impl ImportTx<'_> {
         }
         let mut done = 0;
         for size in parts(from.len()) {
-            let mut stmt = self.tx.prepare_cached(inserts()[3].sql(size))?;
-            let mut b = Binder { stmt: &mut stmt, at: 0 };
+            let mut stmt = self.tx.prepare_cached(inserts()[2].sql(size))?;
+            let mut b = Binder::new(&mut stmt);
             for (invoice, credit, id, m) in &from[done..done + size] {
                 b.put(invoice)?;
                 b.put((!credit).then_some(id))?;

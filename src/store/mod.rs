@@ -9,6 +9,7 @@ pub mod doc_files;
 pub mod documents;
 mod filter_sql;
 pub mod import;
+mod inserts;
 pub mod load;
 mod metrics;
 mod migrate;

@@ -3,6 +3,8 @@
 //! refuse impossible rows. Interactive edits use the validated write paths.
 
 use super::audit::Audit;
+use super::import::InvoiceWrite;
+use super::inserts::{self, NewInvoiceRow};
 use super::{Result, Store, now_utc};
 use crate::domain::Currency;
 use crate::domain::date::iso;
@@ -202,27 +204,28 @@ impl Seeder<'_> {
     }
 
     pub fn invoice(&self, i: &NewInvoice<'_>) -> Result<i64> {
-        self.tx
-            .prepare_cached(
-                "INSERT INTO invoices(customer_id, contract_id, number, issue_date, due_date, period_start,
-                                      period_end, currency, total_minor, status, created_at, contract_name)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,
-                         coalesce((SELECT name FROM contracts WHERE id = ?2), ''))",
-            )?
-            .execute(params![
-                i.customer_id,
-                i.contract_id,
-                i.number,
-                iso(i.issue_date),
-                iso(i.due_date),
-                i.period.map(|p| iso(p.0)),
-                i.period.map(|p| iso(p.1)),
-                i.currency.code(),
-                i.total_minor,
-                i.status.as_db(),
-                self.now
-            ])?;
-        Ok(self.tx.last_insert_rowid())
+        let invoice = InvoiceWrite {
+            customer_id: i.customer_id,
+            contract_id: i.contract_id,
+            number: i.number,
+            issue_date: i.issue_date,
+            due_date: i.due_date,
+            period: i.period,
+            currency: i.currency,
+            total_minor: i.total_minor,
+            status: i.status,
+            source_raw: "",
+        };
+        let contract_name = inserts::contract_name(&self.tx, i.contract_id)?;
+        let row = NewInvoiceRow {
+            id: None,
+            invoice: &invoice,
+            contract_name: &contract_name,
+            applied_minor: 0,
+            source: None,
+            created_at: &self.now,
+        };
+        Ok(inserts::insert_invoice(&self.tx, &row)?)
     }
 
     pub fn set_invoice_status(&self, invoice_id: i64, status: InvoiceStatus) -> Result<()> {

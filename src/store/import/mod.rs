@@ -16,6 +16,7 @@ use super::summaries::{self, Suspended};
 use super::tabs::{currency, date, opt_date, stored};
 use super::{Result, Store, StoreError, now_utc};
 use crate::domain::Currency;
+use crate::domain::date::iso;
 use crate::domain::status::*;
 use chrono::NaiveDate;
 use rusqlite::types::Value;
@@ -23,16 +24,9 @@ use rusqlite::{OptionalExtension, Transaction, params};
 use std::cell::RefCell;
 use std::collections::HashSet;
 
-/// A date in storage form, without chrono's format parser (hot path).
-pub fn iso(d: NaiveDate) -> String {
-    use chrono::Datelike;
-    let mut s = String::with_capacity(10);
-    let (y, m, day) = (d.year(), d.month(), d.day());
-    let _ = std::fmt::Write::write_fmt(&mut s, format_args!("{y:04}-{m:02}-{day:02}"));
-    s
-}
+mod rows;
 
-pub use crate::import::rows::*;
+pub use rows::*;
 
 /// While the external-id indexes are lifted: the indexes, and a hash of
 /// every (source, external id) `load_invoices` wrote. A key seen before
@@ -318,7 +312,7 @@ impl ImportTx<'_> {
              FROM customers
              WHERE import_source = ?1 AND substr(external_id, 1, length(?2)) <> ?2 AND json_valid(source_raw)",
         )?;
-        let rows = stmt.query_map([source.as_db(), crate::import::record::NAME_KEY], |r| {
+        let rows = stmt.query_map([source.as_db(), crate::domain::external_id::NAME_KEY], |r| {
             Ok((r.get::<_, Option<String>>(0)?, r.get(1)?))
         })?;
         let rows: Vec<(Option<String>, String)> = rows.collect::<rusqlite::Result<_>>()?;

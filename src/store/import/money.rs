@@ -2,6 +2,7 @@
 //! applications between them.
 
 use super::*;
+use crate::store::inserts;
 
 impl ImportTx<'_> {
     // Invoices -------------------------------------------------------------
@@ -54,31 +55,16 @@ impl ImportTx<'_> {
     pub fn insert_invoice(&self, source: Option<(ImportSource, &str)>, i: &InvoiceWrite<'_>) -> Result<i64> {
         self.external_indexes()?;
         self.touch(i.customer_id);
-        self.tx
-            .prepare_cached(
-                "INSERT INTO invoices(customer_id, number, issue_date, due_date, period_start, period_end, currency,
-                                      total_minor, status, import_source, external_id, source_raw, created_at,
-                                      contract_id, contract_name)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, nullif(?12, ''), ?13,
-                         ?14, coalesce((SELECT name FROM contracts WHERE id = ?14), ''))",
-            )?
-            .execute(params![
-                i.customer_id,
-                i.number,
-                iso(i.issue_date),
-                iso(i.due_date),
-                i.period.map(|p| iso(p.0)),
-                i.period.map(|p| iso(p.1)),
-                i.currency.code(),
-                i.total_minor,
-                i.status.as_db(),
-                source.map(|s| s.0.as_db()),
-                source.map(|s| s.1),
-                i.source_raw,
-                self.now,
-                i.contract_id
-            ])?;
-        Ok(self.tx.last_insert_rowid())
+        let contract_name = inserts::contract_name(&self.tx, i.contract_id)?;
+        let row = inserts::NewInvoiceRow {
+            id: None,
+            invoice: i,
+            contract_name: &contract_name,
+            applied_minor: 0,
+            source,
+            created_at: &self.now,
+        };
+        Ok(inserts::insert_invoice(&self.tx, &row)?)
     }
 
     /// Inserts an invoice unless its (source, external id) or its number

@@ -5,6 +5,8 @@ use crate::domain::date::iso;
 use crate::domain::edit::InvoiceDraft;
 use crate::domain::status::InvoiceStatus;
 use crate::domain::{Currency, Money};
+use crate::store::import::InvoiceWrite;
+use crate::store::inserts::{self, NewInvoiceRow};
 use crate::store::{Audit, Result, Store, StoreError, now_utc};
 use rusqlite::{OptionalExtension, Transaction};
 use serde_json::json;
@@ -120,26 +122,29 @@ impl Store {
             if tx.prepare_cached("SELECT 1 FROM invoices WHERE number = ?1")?.exists([&number])? {
                 return Err(invalid(format!("invoice number {number} is already used")));
             }
-            tx.execute(
-                "INSERT INTO invoices(customer_id, contract_id, number, issue_date, due_date, period_start, period_end,
-                                      currency, total_minor, status, created_at, contract_name)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,
-                         coalesce((SELECT name FROM contracts WHERE id = ?2), ''))",
-                rusqlite::params![
-                    customer_id,
-                    d.contract_id,
-                    number,
-                    iso(d.issue_date),
-                    iso(d.due_date),
-                    d.period.map(|p| iso(p.0)),
-                    d.period.map(|p| iso(p.1)),
-                    d.currency.code(),
-                    d.total_minor,
-                    d.status.as_db(),
-                    now_utc()
-                ],
-            )?;
-            let id = tx.last_insert_rowid();
+            let invoice = InvoiceWrite {
+                customer_id,
+                contract_id: d.contract_id,
+                number: &number,
+                issue_date: d.issue_date,
+                due_date: d.due_date,
+                period: d.period,
+                currency: d.currency,
+                total_minor: d.total_minor,
+                status: d.status,
+                source_raw: "",
+            };
+            let contract_name = inserts::contract_name(tx, d.contract_id)?;
+            let now = now_utc();
+            let row = NewInvoiceRow {
+                id: None,
+                invoice: &invoice,
+                contract_name: &contract_name,
+                applied_minor: 0,
+                source: None,
+                created_at: &now,
+            };
+            let id = inserts::insert_invoice(tx, &row)?;
             advance_sequence(tx, &number)?;
             let total = Money::new(d.total_minor, d.currency).display();
             Audit {

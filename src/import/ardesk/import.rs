@@ -1,0 +1,435 @@
+//! Importing ardesk's own format: the customer recreated, and its rows.
+//! Unlike a source's parser it merges as it reads (the rows name each
+//! other by the exported ids), so it works with the merge stage's
+//! transaction and book (`merge::Cx`) directly.
+
+use crate::domain::Currency;
+use crate::domain::status::*;
+use crate::import::ImportError;
+use crate::import::merge::Cx;
+use crate::import::merge::raw::{baseline, last};
+use crate::import::merge::totals::{Kind, RunTotals};
+use crate::import::read::amount::{AmountParser, parse_currency};
+use crate::import::read::fields::{due_not_before, parse_date};
+use crate::import::read::marks::Mark;
+use crate::import::report::{Counted, Outcome};
+use crate::store::StoreError;
+use crate::store::import::{AppsOf, CustomerWrite, InvoiceWrite, NativeTable, PaymentWrite};
+use rusqlite::types::Value as Sql;
+use serde_json::{Value, json};
+use std::collections::HashMap;
+
+fn text(v: &Value, k: &str) -> String {
+    v.get(k).and_then(Value::as_str).unwrap_or("").to_string()
+}
+
+fn opt(v: &Value, k: &str) -> Option<String> {
+    v.get(k).and_then(Value::as_str).filter(|s| !s.is_empty()).map(str::to_string)
+}
+
+fn raw_of(v: &Value) -> Option<String> {
+    match v.get("source_raw") {
+        Some(Value::String(s)) => Some(s.clone()),
+        Some(Value::Null) | None => None,
+        Some(other) => Some(other.to_string()),
+    }
+}
+
+/// An amount of the export: written by `Money::plain`, so with a decimal
+/// point and no grouping ("1234.50").
+fn minor(v: &Value, k: &str, cur: Currency) -> Result<i64, String> {
+    let plain = AmountParser::settled(Mark::Point, "ardesk writes amounts with a decimal point");
+    match v.get(k) {
+        Some(Value::String(s)) => plain.parse(s, cur).map_err(|e| format!("{k}: {e}")),
+        Some(Value::Number(n)) => plain.parse(&n.to_string(), cur).map_err(|e| format!("{k}: {e}")),
+        _ => Err(format!("{k} is missing")),
+    }
+}
+
+fn day(v: &Value, k: &str) -> Result<chrono::NaiveDate, String> {
+    parse_date(&text(v, k)).map_err(|e| format!("{k}: {e}"))
+}
+
+fn opt_day(v: &Value, k: &str) -> Result<Option<chrono::NaiveDate>, String> {
+    opt(v, k).map(|s| parse_date(&s).map_err(|e| format!("{k}: {e}"))).transpose()
+}
+
+fn keyed(v: &Value) -> Option<(ImportSource, String)> {
+    let src = v.get("import_source").and_then(Value::as_str).and_then(ImportSource::from_db)?;
+    Some((src, opt(v, "external_id")?))
+}
+
+fn list<'a>(doc: &'a Value, k: &str) -> &'a [Value] {
+    doc.get(k).and_then(Value::as_array).map_or(&[], Vec::as_slice)
+}
+
+/// Recreates the customer of an ardesk export inside the run.
+pub(crate) fn import(cx: &mut Cx<'_, '_>, totals: &mut RunTotals, doc: &Value) -> Result<(), ImportError> {
+    let sections = ["contracts", "invoices", "payments", "credits", "contacts", "documents", "conversations"];
+    let items: usize = sections.iter().map(|k| list(doc, k).len()).sum();
+    cx.book.rows_read(1 + items as u64);
+    let c = &doc["customer"];
+    let head = Head::of(c)?;
+    let before = cx.book.counts(Counted::Customers).created;
+    let cid = match keyed(c) {
+        Some((src, ext)) => keyed_customer(cx, src, &ext, &head)?,
+        None => match native_customer(cx, doc, &head)? {
+            Some(id) => id,
+            None => return Ok(()),
+        },
+    };
+    let flag = |k: &str| c.get(k).and_then(Value::as_i64) == Some(1) || c.get(k) == Some(&Value::Bool(true));
+    cx.itx.set_customer_flags(cid, flag("invoices_paused"), flag("portal"))?;
+    let fresh = cx.book.counts(Counted::Customers).created > before;
+    let mut rows = Rows { cx, totals, cid, fresh, contracts: HashMap::new(), invoices: HashMap::new() };
+    rows.contracts(doc)?;
+    rows.invoices(doc)?;
+    rows.money(doc, false)?;
+    rows.money(doc, true)?;
+    rows.contacts(doc)?;
+    rows.conversations(doc)?;
+    let docs = list(doc, "documents").len();
+    if docs > 0 {
+        let why = format!(
+            "{docs} document(s): the export holds their metadata only (no content), so they were not recreated"
+        );
+        rows.cx.book.skip(0, Counted::Documents, why);
+    }
+    Ok(())
+}
+
+const LABEL: &str = "ardesk";
+
+/// The exported customer's own fields.
+struct Head {
+    cur: Currency,
+    name: String,
+    legal: String,
+    email: String,
+    url: Option<String>,
+    raw: Option<String>,
+}
+
+impl Head {
+    fn of(c: &Value) -> Result<Head, ImportError> {
+        let bad = |why: String| ImportError::File { path: Default::default(), reason: why };
+        let cur = parse_currency(&text(c, "currency")).map_err(|e| bad(format!("customer currency: {e}")))?;
+        let (name, legal, email) = (text(c, "name"), text(c, "legal_name"), text(c, "billing_email"));
+        Ok(Head { cur, name, legal, email, url: opt(c, "external_url"), raw: raw_of(c) })
+    }
+
+    /// What a new customer is written as, with this `source_raw`.
+    fn write<'a>(&'a self, source_raw: &'a str) -> CustomerWrite<'a> {
+        CustomerWrite {
+            name: &self.name,
+            legal_name: &self.legal,
+            billing_email: &self.email,
+            currency: self.cur,
+            external_url: self.url.as_deref(),
+            source_raw,
+        }
+    }
+}
+
+/// A customer imported from a source: created with its (source, external
+/// id), or the one here merged with the export's fields.
+fn keyed_customer(cx: &mut Cx<'_, '_>, src: ImportSource, ext: &str, head: &Head) -> Result<i64, ImportError> {
+    let Some(db) = cx.itx.find_customer(src, ext)? else {
+        let id = cx.itx.insert_customer(Some((src, ext)), &head.write(head.raw.as_deref().unwrap_or("")))?;
+        cx.book.count(id, Counted::Customers, Outcome::Created, LABEL);
+        return Ok(id);
+    };
+    let base = baseline(db.source_raw.as_deref());
+    let (id, what) = (db.id, Counted::Customers);
+    let last_name = last(&base, "name").or(Some(&db.name));
+    let n = cx.book.merge(id, 0, what, ext, "name", &db.name, last_name, &head.name);
+    let l = cx.book.merge(id, 0, what, ext, "legal_name", &db.legal_name, Some(&db.legal_name), &head.legal);
+    let e = cx.book.merge(id, 0, what, ext, "billing_email", &db.billing_email, Some(&db.billing_email), &head.email);
+    let changed = n != db.name || l != db.legal_name || e != db.billing_email;
+    if changed {
+        let w = CustomerWrite {
+            name: &n,
+            legal_name: &l,
+            billing_email: &e,
+            currency: db.currency,
+            external_url: db.external_url.as_deref(),
+            source_raw: db.source_raw.as_deref().unwrap_or(""),
+        };
+        cx.itx.update_customer(id, &w)?;
+    }
+    cx.book.count(id, what, if changed { Outcome::Updated } else { Outcome::Unchanged }, LABEL);
+    Ok(id)
+}
+
+/// A customer made in ardesk: created anew, remembering the export it
+/// came from; `None` (the export skipped) when it was imported before.
+fn native_customer(cx: &mut Cx<'_, '_>, doc: &Value, head: &Head) -> Result<Option<i64>, ImportError> {
+    let origin = text(doc, "origin");
+    if let Some(id) = cx.itx.find_customer_by_origin(&origin)? {
+        let name = &head.name;
+        let why = format!("{name} was imported from this export before (customer #{id}); delete it to import again");
+        cx.book.skip(0, Counted::Customers, why);
+        return Ok(None);
+    }
+    let marker = json!({"ardesk_origin": origin}).to_string();
+    let id = cx.itx.insert_customer(None, &head.write(&marker))?;
+    cx.book.count(id, Counted::Customers, Outcome::Created, LABEL);
+    Ok(Some(id))
+}
+
+struct Rows<'a, 'b, 'c> {
+    cx: &'a mut Cx<'b, 'c>,
+    totals: &'a mut RunTotals,
+    cid: i64,
+    /// The customer was created by this import: nothing to match rows with.
+    fresh: bool,
+    /// Exported id → id here.
+    contracts: HashMap<i64, i64>,
+    invoices: HashMap<i64, i64>,
+}
+
+impl Rows<'_, '_, '_> {
+    /// Adds a new row's amount to what the run brings the customer.
+    fn add_up(&mut self, cur: Currency, kind: Kind, amount: i64) -> Result<(), String> {
+        self.totals.add(None, &format!("#{}", self.cid), cur, &[(kind, amount)])
+    }
+
+    /// A row of the customer's with these identifying values; none for a
+    /// customer this import created (two rows may share them).
+    fn find(&self, table: NativeTable, key: &[Sql]) -> Result<Option<i64>, String> {
+        if self.fresh {
+            return Ok(None);
+        }
+        self.cx.itx.find_native(table, self.cid, key).map_err(|e| e.to_string())
+    }
+
+    fn outcome(&mut self, what: Counted, line: usize, r: Result<Option<Outcome>, String>) {
+        match r {
+            Ok(Some(o)) => self.cx.book.count(self.cid, what, o, LABEL),
+            Ok(None) => {}
+            Err(why) => self.cx.book.refuse(line, what, format!("{}: {why}", what.label())),
+        }
+    }
+
+    fn contracts(&mut self, doc: &Value) -> Result<(), ImportError> {
+        for (i, k) in list(doc, "contracts").iter().enumerate() {
+            let r = self.contract(k);
+            self.outcome(Counted::Contracts, i + 1, r.map(Some));
+        }
+        Ok(())
+    }
+
+    fn contract(&mut self, k: &Value) -> Result<Outcome, String> {
+        let cur = parse_currency(&text(k, "currency"))?;
+        let key = [Sql::Text(text(k, "name")), Sql::Text(text(k, "period_start"))];
+        let old = k.get("id").and_then(Value::as_i64).unwrap_or(0);
+        if let Some(id) = self.find(NativeTable::Contracts, &key)? {
+            self.contracts.insert(old, id);
+            return Ok(Outcome::Unchanged);
+        }
+        let t = |f: &str| opt(k, f).map_or(Sql::Null, Sql::Text);
+        let cols = [
+            ("name", Sql::Text(text(k, "name"))),
+            ("kind", Sql::Text(text(k, "kind"))),
+            ("status", Sql::Text(text(k, "status"))),
+            ("period_start", Sql::Text(day(k, "period_start")?.to_string())),
+            ("period_end", opt_day(k, "period_end")?.map_or(Sql::Null, |d| Sql::Text(d.to_string()))),
+            ("value_minor", Sql::Integer(minor(k, "value", cur)?)),
+            ("currency", Sql::Text(cur.code().into())),
+            ("payment_terms_days", Sql::Integer(k.get("payment_terms_days").and_then(Value::as_i64).unwrap_or(0))),
+            ("billing_frequency", t("billing_frequency")),
+        ];
+        let id = self.cx.itx.insert_native(NativeTable::Contracts, self.cid, &cols).map_err(|e| e.to_string())?;
+        self.contracts.insert(old, id);
+        Ok(Outcome::Created)
+    }
+
+    fn invoices(&mut self, doc: &Value) -> Result<(), ImportError> {
+        for (i, inv) in list(doc, "invoices").iter().enumerate() {
+            let r = self.invoice(inv);
+            self.outcome(Counted::Invoices, i + 1, r.map(Some));
+        }
+        Ok(())
+    }
+
+    fn invoice(&mut self, v: &Value) -> Result<Outcome, String> {
+        let cur = parse_currency(&text(v, "currency"))?;
+        let number = text(v, "number");
+        let old = v.get("id").and_then(Value::as_i64).unwrap_or(0);
+        let e = |e: StoreError| e.to_string();
+        let existing = match keyed(v) {
+            Some((src, ext)) => self.cx.itx.find_invoice(src, &ext).map_err(e)?,
+            None => None,
+        };
+        let existing = match existing {
+            Some(x) => Some(x),
+            None => self.cx.itx.invoice_by_number(&number).map_err(e)?,
+        };
+        if let Some(x) = existing {
+            if x.customer_id != self.cid {
+                return Err(format!("number {number} is already used by an invoice of another customer"));
+            }
+            self.invoices.insert(old, x.id);
+            return Ok(Outcome::Unchanged);
+        }
+        let status = InvoiceStatus::from_db(&text(v, "status")).ok_or("unknown status")?;
+        let (start, end) = (opt_day(v, "period_start")?, opt_day(v, "period_end")?);
+        let raw = raw_of(v).unwrap_or_default();
+        let contract_id = v.get("contract_id").and_then(Value::as_i64).and_then(|k| self.contracts.get(&k).copied());
+        let (issue, due) = (day(v, "issue_date")?, day(v, "due_date")?);
+        due_not_before(issue, due, || (text(v, "issue_date"), text(v, "due_date")))?;
+        let w = InvoiceWrite {
+            customer_id: self.cid,
+            contract_id,
+            number: &number,
+            issue_date: issue,
+            due_date: due,
+            period: start.zip(end),
+            currency: cur,
+            total_minor: minor(v, "total", cur)?,
+            status,
+            source_raw: &raw,
+        };
+        self.add_up(cur, Kind::Invoices, w.total_minor)?;
+        let key = keyed(v);
+        let id = self.cx.itx.insert_invoice(key.as_ref().map(|(s, x)| (*s, x.as_str())), &w).map_err(e)?;
+        self.invoices.insert(old, id);
+        Ok(Outcome::Created)
+    }
+
+    /// Payments (or credits) and their applications.
+    fn money(&mut self, doc: &Value, credits: bool) -> Result<(), ImportError> {
+        let (section, what) = if credits { ("credits", Counted::Credits) } else { ("payments", Counted::Payments) };
+        for (i, p) in list(doc, section).iter().enumerate() {
+            let r = self.money_row(p, credits);
+            self.outcome(what, i + 1, r.map(Some));
+        }
+        Ok(())
+    }
+
+    fn money_row(&mut self, v: &Value, credit: bool) -> Result<Outcome, String> {
+        let e = |e: StoreError| e.to_string();
+        let cur = parse_currency(&text(v, "currency"))?;
+        let amount = minor(v, "amount", cur)?;
+        let key = keyed(v);
+        let src_key = key.as_ref().map(|(s, x)| (*s, x.as_str()));
+        let (date_key, table) =
+            if credit { ("granted_on", NativeTable::Credits) } else { ("received_on", NativeTable::Payments) };
+        let on = day(v, date_key)?;
+        let found = match (&key, credit) {
+            (Some((s, x)), false) => self.cx.itx.find_payment(*s, x).map_err(e)?.map(|p| p.id),
+            (Some((s, x)), true) => self.cx.itx.find_credit(*s, x).map_err(e)?.map(|c| c.id),
+            (None, _) => {
+                let label = if credit { text(v, "reason") } else { text(v, "reference") };
+                let k =
+                    [Sql::Text(on.to_string()), Sql::Integer(amount), Sql::Text(cur.code().into()), Sql::Text(label)];
+                self.find(table, &k)?
+            }
+        };
+        if found.is_none() {
+            self.add_up(cur, if credit { Kind::Credits } else { Kind::Payments }, amount)?;
+        }
+        let (id, outcome) = match found {
+            Some(id) => (id, Outcome::Unchanged),
+            None if credit => {
+                let id =
+                    self.cx.itx.insert_credit(src_key, self.cid, on, amount, cur, &text(v, "reason")).map_err(e)?;
+                (id, Outcome::Created)
+            }
+            None => {
+                let raw = raw_of(v);
+                let w = PaymentWrite {
+                    customer_id: self.cid,
+                    received_on: on,
+                    amount_minor: amount,
+                    refunded_minor: minor(v, "refunded", cur)?,
+                    currency: cur,
+                    reference: &text(v, "reference"),
+                    status: PaymentStatus::from_db(&text(v, "status")).ok_or("unknown status")?,
+                    method: PaymentMethod::from_db(&text(v, "method")).ok_or("unknown method")?,
+                    source_raw: raw.as_deref(),
+                };
+                (self.cx.itx.insert_payment(src_key, &w).map_err(e)?, Outcome::Created)
+            }
+        };
+        let of = if credit { AppsOf::Credit } else { AppsOf::Payment };
+        let have = self.cx.itx.applications(id, of).map_err(e)?;
+        for a in v.get("applications").and_then(Value::as_array).into_iter().flatten() {
+            let old = a.get("invoice").and_then(Value::as_i64).unwrap_or(0);
+            let Some(&invoice) = self.invoices.get(&old) else {
+                return Err(format!("an application names invoice {old}, which is not in the export"));
+            };
+            let (amt, on) = (minor(a, "amount", cur)?, day(a, "applied_on")?);
+            if have.iter().any(|h| h.invoice_id == invoice && h.amount_minor == amt && h.applied_on == on) {
+                continue;
+            }
+            self.cx.itx.apply(invoice, id, credit, amt, on).map_err(e)?;
+        }
+        Ok(outcome)
+    }
+
+    fn contacts(&mut self, doc: &Value) -> Result<(), ImportError> {
+        for (i, k) in list(doc, "contacts").iter().enumerate() {
+            let r = self.contact(k);
+            self.outcome(Counted::Contacts, i + 1, r.map(Some));
+        }
+        Ok(())
+    }
+
+    fn contact(&mut self, v: &Value) -> Result<Outcome, String> {
+        let e = |e: StoreError| e.to_string();
+        let (name, email) = (text(v, "name"), text(v, "email"));
+        let key = keyed(v);
+        let found = match &key {
+            Some((s, x)) => self.cx.itx.find_contact(*s, x).map_err(e)?.map(|c| c.id),
+            None => {
+                let k = [Sql::Text(name.clone()), Sql::Text(email.clone())];
+                self.find(NativeTable::Contacts, &k)?
+            }
+        };
+        let (id, outcome) = match found {
+            Some(id) => (id, Outcome::Unchanged),
+            None => {
+                let src = key.as_ref().map(|(s, x)| (*s, x.as_str()));
+                let raw = raw_of(v);
+                let (phone, role) = (text(v, "phone"), text(v, "role"));
+                let id = self
+                    .cx
+                    .itx
+                    .insert_contact(src, self.cid, &name, &email, &phone, &role, raw.as_deref())
+                    .map_err(e)?;
+                (id, Outcome::Created)
+            }
+        };
+        if v.get("primary") == Some(&Value::Bool(true)) {
+            self.cx.itx.make_primary(self.cid, id).map_err(e)?;
+        }
+        Ok(outcome)
+    }
+
+    fn conversations(&mut self, doc: &Value) -> Result<(), ImportError> {
+        for (i, k) in list(doc, "conversations").iter().enumerate() {
+            let r = self.conversation(k);
+            self.outcome(Counted::Conversations, i + 1, r.map(Some));
+        }
+        Ok(())
+    }
+
+    fn conversation(&mut self, v: &Value) -> Result<Outcome, String> {
+        let e = |e: StoreError| e.to_string();
+        let key = [Sql::Text(text(v, "subject")), Sql::Text(day(v, "opened_on")?.to_string())];
+        if self.find(NativeTable::Conversations, &key)?.is_some() {
+            return Ok(Outcome::Unchanged);
+        }
+        let t = |f: &str| opt(v, f).map_or(Sql::Null, Sql::Text);
+        let cols = [
+            ("subject", Sql::Text(text(v, "subject"))),
+            ("opened_on", key[1].clone()),
+            ("status", Sql::Text(text(v, "status"))),
+            ("resolved_on", opt_day(v, "resolved_on")?.map_or(Sql::Null, |d| Sql::Text(d.to_string()))),
+            ("resolved_by", t("resolved_by")),
+        ];
+        self.cx.itx.insert_native(NativeTable::Conversations, self.cid, &cols).map_err(e)?;
+        Ok(Outcome::Created)
+    }
+}

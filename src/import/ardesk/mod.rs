@@ -1,0 +1,22 @@
+//! ardesk's own format: one customer's whole record as JSON — the
+//! customer, contracts, invoices, payments with their applications,
+//! credits with theirs, contacts (with the primary flag), documents'
+//! metadata (name, kind, size, SHA-256; never the content) and
+//! conversations. Amounts are exact decimal strings in the row's currency.
+//! `{"ardesk_export": 1, ...}` marks the file.
+//!
+//! Importing it recreates the customer in another database. A customer
+//! with an import source keeps it and its external ids, and when that
+//! (source, external id) exists already it is updated like any import;
+//! rows that exist already are left as they are. A native customer gets a
+//! new id; importing the same export again is refused for it (the
+//! customer remembers the export it came from) instead of duplicating it.
+//! Documents are not recreated: the export has no content.
+//!
+//! It is not a `Source`: exporting reads the store, and importing merges as
+//! it reads (`import`); recognising it is stage 2's (`ardesk_export`).
+
+mod export;
+pub(crate) mod import;
+
+pub use export::export_customer_json;

@@ -1,0 +1,114 @@
+//! `source_raw`: what the merge keeps beside each record it writes, so the
+//! next import can tell who changed a field since.
+//!
+//! `source_raw` holds `{"imported": {field: value as last written}, "row":
+//! {the source's row}}`. A field changes on re-import only when the file
+//! changed it since the last import and the user did not; when both did,
+//! the user's value stays and the run reports a conflict (`Book::merge`).
+
+use crate::domain::date::iso;
+use crate::import::parse::record::ImportedInvoice;
+use serde_json::{Map, Value};
+
+/// `source_raw`'s text: the imported values and the row.
+pub(crate) fn raw_text(imported: &Map<String, Value>, row: &Value) -> String {
+    let mut f = Fields::new();
+    for (k, v) in imported {
+        f.value(k, v);
+    }
+    f.finish(row)
+}
+
+/// The imported values written straight into `source_raw`'s text, each a
+/// string or null (the hot path of a million invoices).
+pub(crate) struct Fields(Vec<u8>);
+
+impl Fields {
+    pub fn new() -> Self {
+        let mut b = Vec::with_capacity(640);
+        b.extend_from_slice(b"{\"imported\":{");
+        Fields(b)
+    }
+
+    fn key(&mut self, k: &str) {
+        if self.0.last() != Some(&b'{') {
+            self.0.push(b',');
+        }
+        let _ = serde_json::to_writer(&mut self.0, k);
+        self.0.push(b':');
+    }
+
+    pub fn str(&mut self, k: &str, v: &str) -> &mut Self {
+        self.key(k);
+        let _ = serde_json::to_writer(&mut self.0, v);
+        self
+    }
+
+    pub fn opt(&mut self, k: &str, v: Option<&str>) -> &mut Self {
+        match v {
+            Some(v) => self.str(k, v),
+            None => {
+                self.key(k);
+                self.0.extend_from_slice(b"null");
+                self
+            }
+        }
+    }
+
+    pub fn value(&mut self, k: &str, v: &Value) -> &mut Self {
+        self.key(k);
+        let _ = serde_json::to_writer(&mut self.0, v);
+        self
+    }
+
+    pub fn finish(mut self, row: &Value) -> String {
+        self.0.extend_from_slice(b"},\"row\":");
+        let _ = serde_json::to_writer(&mut self.0, row);
+        self.0.push(b'}');
+        String::from_utf8(self.0).unwrap_or_default()
+    }
+}
+
+/// The values last imported, from `source_raw`.
+pub(crate) fn baseline(source_raw: Option<&str>) -> Map<String, Value> {
+    source_raw
+        .and_then(|s| serde_json::from_str::<Value>(s).ok())
+        .and_then(|v| v.get("imported").and_then(Value::as_object).cloned())
+        .unwrap_or_default()
+}
+
+/// A baseline field as text; `None` when there is no baseline for it.
+pub(crate) fn last<'a>(base: &'a Map<String, Value>, field: &str) -> Option<&'a str> {
+    match base.get(field) {
+        Some(Value::String(s)) => Some(s),
+        Some(Value::Null) => Some(""),
+        _ => None,
+    }
+}
+
+pub(crate) fn put(m: &mut Map<String, Value>, k: &str, v: impl Into<Value>) {
+    m.insert(k.to_string(), v.into());
+}
+
+/// An invoice's `source_raw` text: the values imported and the row. It
+/// depends on the record alone, so the parser's thread renders it
+/// (`run::beside`).
+pub(crate) fn invoice_raw(inv: &ImportedInvoice) -> String {
+    let (total, paid, credit) =
+        (inv.total_minor.to_string(), inv.amount_paid_minor.to_string(), inv.credit_applied_minor.to_string());
+    let mut f = Fields::new();
+    f.str("number", &inv.number)
+        .str("issue_date", &iso(inv.issue_date))
+        .str("due_date", &iso(inv.due_date))
+        .opt("period_start", inv.period.map(|p| iso(p.0)).as_deref())
+        .opt("period_end", inv.period.map(|p| iso(p.1)).as_deref())
+        .str("currency", inv.currency.code())
+        .str("total", &total)
+        .str("status", inv.status.as_db())
+        .str("amount_paid", &paid)
+        .str("credit_applied", &credit)
+        .opt("paid_on", inv.paid_on.map(iso).as_deref())
+        .str("customer", &inv.customer.external_id)
+        .str("payment_refs", &inv.payment_refs.join(","));
+    f.finish(&inv.raw)
+}

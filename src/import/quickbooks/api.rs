@@ -1,0 +1,472 @@
+//! QuickBooks Online Accounting API (v3) JSON: query responses
+//! (`{"QueryResponse": {"Customer": [...], "startPosition": 1, ...},
+//! "time": ...}`), their bare payload (`{"Invoice": [...], ...}`), single
+//! reads (`{"Payment": {...}, "time": ...}`), or, with `--object`, an array
+//! of one kind. Amounts are JSON numbers in major units, read from their
+//! exact text (never through binary floating point) into the currency's minor units; a
+//! transaction without `CurrencyRef` is in the home currency (the
+//! organization's default).
+//!
+//! Customers: named by `FullyQualifiedName` ("Parent:Child" for a job),
+//! `CompanyName` the legal name; inactive ones (QuickBooks' "deleted")
+//! are imported, since their invoices may still be owed, and counted in a
+//! note. `Balance` is left out: balances come from invoices.
+//! Invoices: paid = `TotalAmt` − `Balance` (deposits included); a voided
+//! invoice (zeroed, "Voided" in `PrivateNote`) is cancelled; the payments
+//! its `LinkedTxn` names are its `payment_refs`. Payments: what each line
+//! applies to each invoice becomes a split; `UnappliedAmt` stays unapplied
+//! (the customer's credit). Voided payments and payments of no money (a
+//! credit memo applied to an invoice) are skipped with the reason.
+
+use crate::domain::Currency;
+use crate::domain::links::quickbooks_customer_url;
+use crate::domain::status::{InvoiceStatus, PaymentMethod, PaymentStatus};
+use crate::import::ImportError;
+use crate::import::parse::record::*;
+use crate::import::parse::{Row, Sink, tri};
+use crate::import::read::amount::{bounded, parse_currency};
+use crate::import::read::fields::{due_not_before, negative_total, parse_date};
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
+use serde_json::Value;
+
+/// The entities ardesk reads, in the order a mixed document is applied.
+const KINDS: [(&str, ObjectKind); 3] =
+    [("Customer", ObjectKind::Customers), ("Invoice", ObjectKind::Invoices), ("Payment", ObjectKind::Payments)];
+
+/// Entities a QuickBooks response may carry that ardesk does not read.
+const OTHER: &[&str] = &[
+    "CompanyInfo",
+    "CreditMemo",
+    "Estimate",
+    "SalesReceipt",
+    "RefundReceipt",
+    "Deposit",
+    "JournalEntry",
+    "Vendor",
+    "Bill",
+    "Item",
+    "Account",
+    "Employee",
+];
+
+/// The body that holds the entities: a query response's, or the document.
+fn body(doc: &Value) -> Option<&serde_json::Map<String, Value>> {
+    let o = doc.as_object()?;
+    match o.get("QueryResponse") {
+        Some(q) => q.as_object(),
+        None => Some(o),
+    }
+}
+
+/// An entity key's items: a list, or one object (a read).
+fn list(v: &Value) -> Vec<&Value> {
+    match v {
+        Value::Array(a) => a.iter().collect(),
+        Value::Object(_) => vec![v],
+        _ => Vec::new(),
+    }
+}
+
+pub(super) fn detect(doc: &Value) -> Option<ObjectKind> {
+    let o = doc.as_object()?;
+    if o.get("Fault").is_some_and(|f| f.get("Error").is_some()) {
+        return Some(ObjectKind::Mixed);
+    }
+    let b = body(doc)?;
+    let kinds: Vec<ObjectKind> = KINDS.iter().filter(|(k, _)| b.contains_key(*k)).map(|(_, o)| *o).collect();
+    let entity_like = KINDS
+        .iter()
+        .filter_map(|(k, _)| b.get(*k))
+        .all(|v| (v.is_array() || v.is_object()) && list(v).iter().all(|e| e.get("Id").is_some()));
+    match kinds.as_slice() {
+        [one] if entity_like => Some(*one),
+        [_, _, ..] if entity_like => Some(ObjectKind::Mixed),
+        [] if o.contains_key("QueryResponse") || OTHER.iter().any(|k| b.contains_key(*k)) => Some(ObjectKind::Mixed),
+        _ => None,
+    }
+}
+
+/// What a QuickBooks error response (`{"Fault": {"Error": [...]}}`) says.
+fn fault(doc: &Value) -> Option<String> {
+    let errors = doc.get("Fault")?.get("Error")?.as_array()?;
+    let said: Vec<String> = errors
+        .iter()
+        .map(|e| [s(e, "Message"), s(e, "Detail")].into_iter().flatten().collect::<Vec<_>>().join(": "))
+        .collect();
+    Some(said.join("; "))
+}
+
+pub(super) fn parse(object: ObjectKind, doc: Value, sink: &mut dyn Sink) -> Result<(), ImportError> {
+    if let Some(said) = fault(&doc) {
+        return Err(ImportError::File {
+            path: Default::default(),
+            reason: format!("a QuickBooks error response, not data ({said}): export the data again"),
+        });
+    }
+    let mut entities: Vec<(ObjectKind, &Value)> = Vec::new();
+    if let Value::Array(items) = &doc {
+        entities.extend(items.iter().map(|v| (object, v)));
+    } else if let Some(b) = body(&doc) {
+        for (key, kind) in KINDS {
+            entities.extend(b.get(key).map(list).unwrap_or_default().into_iter().map(|v| (kind, v)));
+        }
+        if entities.is_empty()
+            && let Some(other) = OTHER.iter().find(|k| b.contains_key(**k))
+        {
+            return Err(ImportError::NotSupported {
+                path: Default::default(),
+                what: format!("QuickBooks {other} objects are not supported: export customers, invoices or payments"),
+            });
+        }
+    }
+    if entities.is_empty() {
+        sink.note("a QuickBooks response with no customers, invoices or payments in it".into());
+    }
+    let home = sink.default_currency();
+    let mut notes = Notes::default();
+    for (i, (kind, v)) in entities.into_iter().enumerate() {
+        let line = i + 1;
+        let row = match kind {
+            ObjectKind::Customers | ObjectKind::Companies => customer(line, v, &mut notes),
+            ObjectKind::Invoices => invoice(line, v, home),
+            ObjectKind::Payments => payment(line, v, home, &mut notes),
+            other => Row::Skip(format!("QuickBooks has no {} objects", other.label())),
+        };
+        row.send(line, kind, sink)?;
+    }
+    notes.send(sink);
+    Ok(())
+}
+
+/// What a document has worth a line in the report.
+#[derive(Default)]
+struct Notes {
+    inactive: u64,
+    credit_memos: Vec<String>,
+}
+
+impl Notes {
+    fn send(self, sink: &mut dyn Sink) {
+        if self.inactive > 0 {
+            sink.note(format!(
+                "{} QuickBooks customer(s) are inactive (deleted in QuickBooks): imported, as their invoices may still be owed",
+                self.inactive
+            ));
+        }
+        if !self.credit_memos.is_empty() {
+            sink.note(format!(
+                "QuickBooks payment(s) {} also apply credit memos, which ardesk does not import: the credited part \
+                 of those invoices counts as paid by a payment made for it",
+                self.credit_memos.join(", ")
+            ));
+        }
+    }
+}
+
+fn s<'a>(v: &'a Value, k: &str) -> Option<&'a str> {
+    v.get(k).and_then(Value::as_str).map(str::trim).filter(|s| !s.is_empty())
+}
+
+/// A reference's id or a nested value: `{"value": "58", "name": ...}`.
+fn ref_value<'a>(v: &'a Value, k: &str, field: &str) -> Option<&'a str> {
+    v.get(k).and_then(|r| s(r, field))
+}
+
+/// An amount in major units (a JSON number, or a string of one) as minor
+/// units of `cur`, exactly.
+fn major_to_minor(text: &str, cur: Currency) -> Result<i64, String> {
+    let t = text.trim();
+    let parsed = if t.contains(['e', 'E']) { Decimal::from_scientific(t) } else { Decimal::from_str_exact(t) };
+    let numeric = !t.is_empty() && t.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '+' | '-'));
+    let d = parsed.map_err(|_| {
+        if numeric {
+            format!("{t}: the amount is too large or has too many digits")
+        } else {
+            format!("{t} is not an amount")
+        }
+    })?;
+    let exp = cur.exponent();
+    let scaled = d.checked_mul(Decimal::from(10i64.pow(exp))).ok_or_else(|| format!("{t}: the amount is too large"))?;
+    if !scaled.fract().is_zero() {
+        return Err(format!("{t}: {cur} has {exp} decimal places"));
+    }
+    let minor = scaled.to_i64().ok_or_else(|| format!("{t}: the amount is too large"))?;
+    bounded(t, minor, cur)
+}
+
+/// Adds what one line applies to a payment's running sum, which must stay
+/// within the bound of one amount like any amount the payment holds.
+fn add_line(sum: i64, amount: i64, cur: Currency) -> Result<i64, String> {
+    use crate::domain::bounds::{amount_error, largest};
+    match sum.checked_add(amount).filter(|t| amount_error(*t, cur).is_none()) {
+        Some(t) => Ok(t),
+        None => Err(format!("its lines apply more than the largest amount, {}", largest(cur))),
+    }
+}
+
+fn money(v: &Value, k: &str, cur: Currency) -> Result<Option<i64>, String> {
+    let text = match v.get(k) {
+        None | Some(Value::Null) => return Ok(None),
+        Some(Value::Number(n)) => n.to_string(),
+        Some(Value::String(t)) => t.clone(),
+        Some(other) => return Err(format!("{k}: {other} is not an amount")),
+    };
+    major_to_minor(&text, cur).map(Some).map_err(|e| format!("{k}: {e}"))
+}
+
+fn date(v: &Value, k: &str) -> Result<Option<NaiveDate>, String> {
+    s(v, k).map(|d| parse_date(d).map_err(|e| format!("{k}: {e}"))).transpose()
+}
+
+fn currency(v: &Value, home: Currency) -> Result<Currency, String> {
+    match ref_value(v, "CurrencyRef", "value") {
+        Some(c) => parse_currency(c).map_err(|e| format!("CurrencyRef: {e}")),
+        None => Ok(home),
+    }
+}
+
+/// Voided in QuickBooks: amounts zeroed, "Voided" put before the note.
+fn voided(v: &Value) -> bool {
+    let note = s(v, "PrivateNote").unwrap_or("");
+    let zero =
+        v.get("TotalAmt").and_then(Value::as_number).is_some_and(|n| n.to_string().trim_matches(['0', '.']).is_empty());
+    zero && note.get(..6).is_some_and(|p| p.eq_ignore_ascii_case("voided"))
+}
+
+fn customer_ref(v: &Value) -> CustomerRef {
+    CustomerRef {
+        external_id: ref_value(v, "CustomerRef", "value").unwrap_or("").to_string(),
+        name: ref_value(v, "CustomerRef", "name").map(str::to_string),
+        email: ref_value(v, "BillEmail", "Address").map(str::to_string),
+    }
+}
+
+fn customer(line: usize, v: &Value, notes: &mut Notes) -> Row {
+    let Some(id) = s(v, "Id") else { return Row::Refuse("the customer has no Id".into()) };
+    let person = [s(v, "GivenName"), s(v, "MiddleName"), s(v, "FamilyName")].into_iter().flatten().collect::<Vec<_>>();
+    let person = (!person.is_empty()).then(|| person.join(" "));
+    let name = [s(v, "FullyQualifiedName"), s(v, "DisplayName"), s(v, "CompanyName"), person.as_deref()]
+        .into_iter()
+        .flatten()
+        .next()
+        .map_or_else(|| format!("QuickBooks customer {id}"), str::to_string);
+    let currency = match ref_value(v, "CurrencyRef", "value") {
+        Some(c) => Some(tri!(parse_currency(c).map_err(|e| format!("CurrencyRef: {e}")))),
+        None => None,
+    };
+    if v.get("Active").and_then(Value::as_bool) == Some(false) {
+        notes.inactive += 1;
+    }
+    Row::Record(Box::new(Record::Customer(ImportedCustomer {
+        line,
+        external_id: id.to_string(),
+        name,
+        legal_name: s(v, "CompanyName").map(str::to_string),
+        email: ref_value(v, "PrimaryEmailAddr", "Address").map(str::to_string),
+        currency,
+        credit_minor: 0,
+        external_url: quickbooks_customer_url(id),
+        test_mode: false,
+        raw: v.clone(),
+    })))
+}
+
+fn invoice(line: usize, v: &Value, home: Currency) -> Row {
+    let Some(id) = s(v, "Id") else { return Row::Refuse("the invoice has no Id".into()) };
+    let cur = tri!(currency(v, home));
+    let Some(issue) = tri!(date(v, "TxnDate")) else { return Row::Refuse("the invoice has no TxnDate".into()) };
+    let due = tri!(date(v, "DueDate")).unwrap_or(issue);
+    tri!(due_not_before(issue, due, || (s(v, "TxnDate").unwrap_or("").into(), s(v, "DueDate").unwrap_or("").into())));
+    let Some(total) = tri!(money(v, "TotalAmt", cur)) else { return Row::Refuse("the invoice has no TotalAmt".into()) };
+    let Some(balance) = tri!(money(v, "Balance", cur)) else { return Row::Refuse("the invoice has no Balance".into()) };
+    if total < 0 {
+        return Row::Refuse(negative_total("TotalAmt", &v["TotalAmt"].to_string()));
+    }
+    if !(0..=total).contains(&balance) {
+        return Row::Refuse(format!("Balance {balance} is not between 0 and TotalAmt {total} (minor units)"));
+    }
+    let status = if voided(v) {
+        InvoiceStatus::Cancelled
+    } else if balance == 0 {
+        InvoiceStatus::Paid
+    } else {
+        InvoiceStatus::Open
+    };
+    let payment_refs = v
+        .get("LinkedTxn")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter(|t| s(t, "TxnType") == Some("Payment"))
+        .filter_map(|t| s(t, "TxnId").map(str::to_string))
+        .collect();
+    Row::Record(Box::new(Record::Invoice(ImportedInvoice {
+        line,
+        external_id: id.to_string(),
+        customer: customer_ref(v),
+        number: s(v, "DocNumber").map_or_else(|| format!("QBO-{id}"), str::to_string),
+        issue_date: issue,
+        due_date: due,
+        period: None,
+        currency: cur,
+        total_minor: total,
+        status,
+        amount_paid_minor: if status == InvoiceStatus::Cancelled { 0 } else { total - balance },
+        credit_applied_minor: 0,
+        paid_on: None,
+        payment_refs,
+        test_mode: false,
+        raw: v.clone(),
+    })))
+}
+
+/// What a payment's lines apply to each invoice, and whether a line also
+/// applies a credit memo.
+fn splits(v: &Value, cur: Currency) -> Result<(Vec<(InvoiceRef, i64)>, bool), String> {
+    let mut out: Vec<(InvoiceRef, i64)> = Vec::new();
+    let mut credit_memo = false;
+    for (n, l) in v.get("Line").and_then(Value::as_array).into_iter().flatten().enumerate() {
+        let links = l.get("LinkedTxn").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
+        credit_memo |= links.iter().any(|t| s(t, "TxnType") == Some("CreditMemo"));
+        let Some(invoice) = links.iter().filter(|t| s(t, "TxnType") == Some("Invoice")).find_map(|t| s(t, "TxnId"))
+        else {
+            continue;
+        };
+        let amount = money(l, "Amount", cur).map_err(|e| format!("Line {}: {e}", n + 1))?.unwrap_or(0);
+        if amount < 0 {
+            return Err(format!("Line {}: a negative amount applied to invoice {invoice}", n + 1));
+        }
+        let key = InvoiceRef::External(invoice.to_string());
+        match out.iter_mut().find(|(r, _)| *r == key) {
+            Some((_, a)) => *a = add_line(*a, amount, cur)?,
+            None => out.push((key, amount)),
+        }
+    }
+    out.retain(|(_, a)| *a > 0);
+    Ok((out, credit_memo))
+}
+
+fn payment(line: usize, v: &Value, home: Currency, notes: &mut Notes) -> Row {
+    let Some(id) = s(v, "Id") else { return Row::Refuse("the payment has no Id".into()) };
+    if voided(v) {
+        return Row::Skip(format!("payment {id} was voided in QuickBooks"));
+    }
+    let cur = tri!(currency(v, home));
+    let Some(amount) = tri!(money(v, "TotalAmt", cur)) else {
+        return Row::Refuse("the payment has no TotalAmt".into());
+    };
+    if amount < 0 {
+        return Row::Refuse(format!("TotalAmt is negative ({amount} minor units)"));
+    }
+    if amount == 0 {
+        return Row::Skip(format!("payment {id} moved no money (it applies credit to invoices)"));
+    }
+    let Some(received) = tri!(date(v, "TxnDate")) else { return Row::Refuse("the payment has no TxnDate".into()) };
+    let (splits, credit_memo) = tri!(splits(v, cur));
+    if credit_memo {
+        notes.credit_memos.push(id.to_string());
+    }
+    let applied = tri!(splits.iter().try_fold(0, |sum, (_, a)| add_line(sum, *a, cur)));
+    if applied > amount && !credit_memo {
+        return Row::Refuse(format!("its lines apply {applied}, more than TotalAmt {amount} (minor units)"));
+    }
+    let status = match s(v, "TxnStatus").map(str::to_ascii_lowercase).as_deref() {
+        Some("pending") => PaymentStatus::Pending,
+        Some("declined") => PaymentStatus::Failed,
+        _ => PaymentStatus::Succeeded,
+    };
+    let online = v.get("CreditCardPayment").is_some() || s(v, "TxnSource").is_some();
+    Row::Record(Box::new(Record::Payment(ImportedPayment {
+        line,
+        external_id: id.to_string(),
+        aliases: Vec::new(),
+        customer: customer_ref(v),
+        received_on: received,
+        currency: cur,
+        amount_minor: amount,
+        refunded_minor: 0,
+        status,
+        method: if online { PaymentMethod::Automatic } else { PaymentMethod::Manual },
+        reference: s(v, "PaymentRefNum").unwrap_or(id).to_string(),
+        invoice: None,
+        splits,
+        test_mode: false,
+        raw: v.clone(),
+    })))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn exact_amounts_in_minor_units() {
+        let jpy: Currency = "JPY".parse().unwrap();
+        let kwd: Currency = "KWD".parse().unwrap();
+        assert_eq!(major_to_minor("362.07", Currency::USD), Ok(36_207));
+        assert_eq!(major_to_minor("629.1", Currency::USD), Ok(62_910));
+        assert_eq!(major_to_minor("239", Currency::USD), Ok(23_900));
+        assert_eq!(major_to_minor("1E+2", Currency::USD), Ok(10_000));
+        assert_eq!(major_to_minor("120000", jpy), Ok(120_000));
+        assert_eq!(major_to_minor("1000.0", jpy), Ok(1_000));
+        assert_eq!(major_to_minor("1.235", kwd), Ok(1_235));
+        assert!(major_to_minor("5.5", jpy).unwrap_err().contains("0 decimal places"));
+        assert!(major_to_minor("0.001", Currency::USD).is_err());
+        assert!(major_to_minor("abc", Currency::USD).is_err());
+        // Digits beyond what a binary float holds stay exact, and past the
+        // bound of one amount they are refused as written.
+        assert_eq!(major_to_minor("99999999999.99", Currency::USD), Ok(9_999_999_999_999));
+        assert_eq!(major_to_minor("100000000000.00", Currency::USD), Ok(10_000_000_000_000));
+        assert_eq!(
+            major_to_minor("90071992547409.93", Currency::USD).unwrap_err(),
+            "\"90071992547409.93\": the amount is too large: at most $100,000,000,000.00 in USD"
+        );
+        assert!(major_to_minor("1e40", Currency::USD).unwrap_err().contains("too large"));
+        assert!(major_to_minor("123456789012345678901234567890", Currency::USD).unwrap_err().contains("too large"));
+        let doc: Value = serde_json::from_str(r#"{"TotalAmt": 0.1}"#).unwrap();
+        assert_eq!(money(&doc, "TotalAmt", Currency::USD), Ok(Some(10)));
+    }
+
+    #[test]
+    fn shapes_are_recognized() {
+        let q = json!({"QueryResponse": {"Customer": [{"Id": "1"}], "startPosition": 1}, "time": "x"});
+        assert_eq!(detect(&q), Some(ObjectKind::Customers));
+        assert_eq!(detect(&json!({"Invoice": [{"Id": "9"}], "maxResults": 1})), Some(ObjectKind::Invoices));
+        assert_eq!(detect(&json!({"Payment": {"Id": "5"}, "time": "x"})), Some(ObjectKind::Payments));
+        let mixed = json!({"QueryResponse": {"Invoice": [{"Id": "9"}], "Payment": [{"Id": "5"}]}});
+        assert_eq!(detect(&mixed), Some(ObjectKind::Mixed));
+        assert_eq!(detect(&json!({"QueryResponse": {}, "time": "x"})), Some(ObjectKind::Mixed));
+        assert_eq!(detect(&json!({"object": "list", "data": []})), None);
+        assert_eq!(detect(&json!({"Customer": "not an entity"})), None);
+        let err = json!({"Fault": {"Error": [{"Message": "message=AuthenticationFailed", "Detail": "Token expired",
+            "code": "3200"}], "type": "AUTHENTICATION"}, "time": "x"});
+        assert_eq!(detect(&err), Some(ObjectKind::Mixed));
+        assert_eq!(fault(&err).as_deref(), Some("message=AuthenticationFailed: Token expired"));
+    }
+
+    #[test]
+    fn voided_transactions() {
+        assert!(voided(&json!({"TotalAmt": 0, "PrivateNote": "Voided"})));
+        assert!(voided(&json!({"TotalAmt": 0.0, "PrivateNote": "Voided - wrong customer"})));
+        assert!(!voided(&json!({"TotalAmt": 10, "PrivateNote": "Voided"})));
+        assert!(!voided(&json!({"TotalAmt": 0})));
+    }
+
+    #[test]
+    fn a_payment_of_two_invoices_with_a_remainder() {
+        let p = json!({"Id": "7", "TxnDate": "2026-01-10", "TotalAmt": 300, "UnappliedAmt": 20,
+            "CustomerRef": {"value": "3"}, "CurrencyRef": {"value": "USD"}, "PaymentRefNum": "1044",
+            "Line": [{"Amount": 200, "LinkedTxn": [{"TxnId": "11", "TxnType": "Invoice"}]},
+                     {"Amount": 80.5, "LinkedTxn": [{"TxnId": "12", "TxnType": "Invoice"}]}]});
+        let Row::Record(r) = payment(1, &p, Currency::USD, &mut Notes::default()) else { panic!() };
+        let Record::Payment(p) = *r else { panic!() };
+        assert_eq!(p.amount_minor, 30_000);
+        assert_eq!(p.reference, "1044");
+        assert_eq!(p.method, PaymentMethod::Manual);
+        let ext = |s: &str| InvoiceRef::External(s.into());
+        assert_eq!(p.splits, vec![(ext("11"), 20_000), (ext("12"), 8_050)]);
+    }
+}

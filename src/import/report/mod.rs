@@ -1,0 +1,326 @@
+//! What an import run did: per kind of object created / updated /
+//! unchanged / skipped / refused / conflicts, then every row that was
+//! skipped or refused and every conflict, each with its file and line.
+
+mod book;
+
+pub(crate) use book::{Book, Outcome};
+
+use super::parse::record::{IssueKind, ObjectKind};
+use crate::domain::text::clean;
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// The kinds of rows a run counts, in the order the report lists them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Counted {
+    Customers,
+    Contacts,
+    Contracts,
+    Invoices,
+    Payments,
+    Credits,
+    Conversations,
+    Documents,
+}
+
+impl Counted {
+    pub fn label(self) -> &'static str {
+        match self {
+            Counted::Customers => "customers",
+            Counted::Contacts => "contacts",
+            Counted::Contracts => "contracts",
+            Counted::Invoices => "invoices",
+            Counted::Payments => "payments",
+            Counted::Credits => "credits",
+            Counted::Conversations => "conversations",
+            Counted::Documents => "documents",
+        }
+    }
+
+    pub fn of(kind: ObjectKind) -> Counted {
+        match kind {
+            ObjectKind::Customers | ObjectKind::Companies | ObjectKind::Mixed => Counted::Customers,
+            ObjectKind::Invoices => Counted::Invoices,
+            ObjectKind::Payments => Counted::Payments,
+            ObjectKind::Contacts => Counted::Contacts,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub created: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+    pub skipped: u64,
+    pub refused: u64,
+    /// Rows where a local edit was kept over the file's value.
+    pub conflicts: u64,
+}
+
+/// One input file as the run understood it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileReport {
+    pub path: PathBuf,
+    /// "Stripe", "ardesk", …
+    pub source: String,
+    pub object: ObjectKind,
+    /// JSON files count items, CSV files lines.
+    pub json: bool,
+    pub rows: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowIssue {
+    /// Index into `ImportReport::files`.
+    pub file: usize,
+    pub line: usize,
+    pub kind: IssueKind,
+    pub object: Counted,
+    pub reason: String,
+}
+
+/// A field the user changed in ardesk that the file changed too: the
+/// user's value was kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Conflict {
+    pub file: usize,
+    pub line: usize,
+    pub object: Counted,
+    pub external_id: String,
+    pub field: String,
+    /// The value in ardesk, which was kept.
+    pub local: String,
+    /// The value in the file, which was not applied.
+    pub incoming: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ImportReport {
+    pub files: Vec<FileReport>,
+    pub counts: BTreeMap<Counted, Counts>,
+    pub issues: Vec<RowIssue>,
+    pub conflicts: Vec<Conflict>,
+    /// Things done on the user's behalf worth knowing (a payment made for
+    /// an invoice's paid amount, an invoice left open).
+    pub notes: Vec<String>,
+    pub dry_run: bool,
+    /// Whether the run's transaction was committed.
+    pub written: bool,
+    /// Data rows read, all files.
+    pub rows: u64,
+    pub elapsed: Duration,
+}
+
+impl ImportReport {
+    pub fn count(&self, what: Counted) -> Counts {
+        self.counts.get(&what).copied().unwrap_or_default()
+    }
+
+    pub(crate) fn tally(&mut self, what: Counted) -> &mut Counts {
+        self.counts.entry(what).or_default()
+    }
+
+    pub fn refused(&self) -> usize {
+        self.issues.iter().filter(|i| i.kind == IssueKind::Refused).count()
+    }
+
+    /// Rows created or updated, all kinds.
+    pub fn changes(&self) -> u64 {
+        self.counts.values().map(|c| c.created + c.updated).sum()
+    }
+
+    /// One line of what changed, for a status line: "4 customers and 4
+    /// contacts created, 1 invoice updated", or "nothing changed".
+    pub fn summary(&self) -> String {
+        let part = |pick: fn(&Counts) -> u64, verb: &str| {
+            let items: Vec<String> = self
+                .counts
+                .iter()
+                .filter(|(_, c)| pick(c) > 0)
+                .map(|(what, c)| {
+                    let n = pick(c);
+                    let label = what.label();
+                    format!("{n} {}", if n == 1 { label.trim_end_matches('s') } else { label })
+                })
+                .collect();
+            match items.as_slice() {
+                [] => None,
+                [one] => Some(format!("{one} {verb}")),
+                [init @ .., last] => Some(format!("{} and {last} {verb}", init.join(", "))),
+            }
+        };
+        let parts: Vec<String> =
+            [part(|c| c.created, "created"), part(|c| c.updated, "updated")].into_iter().flatten().collect();
+        if parts.is_empty() { "nothing changed".into() } else { parts.join("; ") }
+    }
+
+    pub(crate) fn issue(&mut self, file: usize, line: usize, kind: IssueKind, object: Counted, reason: String) {
+        let t = self.tally(object);
+        match kind {
+            IssueKind::Skipped => t.skipped += 1,
+            IssueKind::Refused => t.refused += 1,
+        }
+        self.issues.push(RowIssue { file, line, kind, object, reason });
+    }
+
+    fn place(&self, file: usize, line: usize) -> String {
+        match self.files.get(file) {
+            Some(f) => {
+                let name =
+                    f.path.file_name().map_or_else(|| f.path.display().to_string(), |n| n.to_string_lossy().into());
+                if line == 0 {
+                    clean(&name).into_owned()
+                } else if f.json {
+                    format!("{}#{line}", clean(&name))
+                } else {
+                    format!("{}:{line}", clean(&name))
+                }
+            }
+            None => format!("line {line}"),
+        }
+    }
+}
+
+/// Values in conflicts are shown quoted and neutralised, cut to a sane length.
+fn shown(v: &str) -> String {
+    let c = clean(v);
+    if c.chars().count() > 60 {
+        format!("\"{}…\"", c.chars().take(60).collect::<String>())
+    } else {
+        format!("\"{c}\"")
+    }
+}
+
+impl fmt::Display for ImportReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let verdict = if self.dry_run {
+            "dry run: nothing was written"
+        } else if self.written {
+            "written"
+        } else {
+            "nothing was written"
+        };
+        let secs = self.elapsed.as_secs_f64();
+        writeln!(f, "Import of {} file(s), {} row(s) in {secs:.2}s ({verdict})", self.files.len(), self.rows)?;
+        for file in &self.files {
+            let unit = if file.json { "item(s)" } else { "row(s)" };
+            writeln!(
+                f,
+                "  {} {}: {} ({} {unit})",
+                file.source,
+                file.object.label(),
+                clean(&file.path.display().to_string()),
+                file.rows
+            )?;
+        }
+        writeln!(
+            f,
+            "  {:<14} {:>8} {:>8} {:>10} {:>8} {:>8} {:>10}",
+            "", "created", "updated", "unchanged", "skipped", "refused", "conflicts"
+        )?;
+        for (what, c) in &self.counts {
+            writeln!(
+                f,
+                "  {:<14} {:>8} {:>8} {:>10} {:>8} {:>8} {:>10}",
+                what.label(),
+                c.created,
+                c.updated,
+                c.unchanged,
+                c.skipped,
+                c.refused,
+                c.conflicts
+            )?;
+        }
+        if !self.issues.is_empty() {
+            writeln!(f, "Skipped or refused rows:")?;
+            for i in &self.issues {
+                let kind = match i.kind {
+                    IssueKind::Skipped => "skipped",
+                    IssueKind::Refused => "REFUSED",
+                };
+                writeln!(f, "  {} {kind} ({}): {}", self.place(i.file, i.line), i.object.label(), clean(&i.reason))?;
+            }
+        }
+        if !self.conflicts.is_empty() {
+            writeln!(f, "Conflicts (your edits in ardesk were kept):")?;
+            for c in &self.conflicts {
+                writeln!(
+                    f,
+                    "  {} {} {} {}: yours {}, file {}",
+                    self.place(c.file, c.line),
+                    c.object.label().trim_end_matches('s'),
+                    clean(&c.external_id),
+                    c.field,
+                    shown(&c.local),
+                    shown(&c.incoming)
+                )?;
+            }
+        }
+        if !self.notes.is_empty() {
+            writeln!(f, "Notes:")?;
+            for n in &self.notes {
+                writeln!(f, "  {}", clean(n))?;
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lists_counts_issues_and_conflicts_with_places() {
+        let mut r = ImportReport {
+            files: vec![FileReport {
+                path: PathBuf::from("/x/customers.csv"),
+                source: "Stripe".into(),
+                object: ObjectKind::Customers,
+                json: false,
+                rows: 3,
+            }],
+            rows: 3,
+            written: true,
+            ..Default::default()
+        };
+        r.tally(Counted::Customers).created = 2;
+        r.issue(0, 4, IssueKind::Skipped, Counted::Customers, "guest customer".into());
+        r.conflicts.push(Conflict {
+            file: 0,
+            line: 2,
+            object: Counted::Customers,
+            external_id: "cus_1".into(),
+            field: "name".into(),
+            local: "Acme \x1b[31m".into(),
+            incoming: "ACME".into(),
+        });
+        let text = r.to_string();
+        assert!(text.contains("customers.csv:4 skipped (customers): guest customer"), "{text}");
+        assert!(text.contains("customers.csv:2 customer cus_1 name: yours \"Acme ␛[31m\", file \"ACME\""), "{text}");
+        assert!(text.contains("(written)"));
+        assert_eq!(r.count(Counted::Customers).skipped, 1);
+    }
+}
+
+#[cfg(test)]
+mod summary_tests {
+    use super::*;
+
+    #[test]
+    fn summary_names_every_kind_that_changed() {
+        let mut r = ImportReport::default();
+        assert_eq!(r.summary(), "nothing changed");
+        r.tally(Counted::Customers).created = 4;
+        r.tally(Counted::Contacts).created = 1;
+        r.tally(Counted::Invoices).updated = 2;
+        r.tally(Counted::Payments).unchanged = 9;
+        assert_eq!(r.summary(), "4 customers and 1 contact created; 2 invoices updated");
+        r.tally(Counted::Credits).created = 2;
+        assert_eq!(r.summary(), "4 customers, 1 contact and 2 credits created; 2 invoices updated");
+    }
+}

@@ -1,0 +1,148 @@
+//! Where parsers send records. CSV files are merged as they are read
+//! (invoices in sorted batches; the parser on its own thread, `beside`),
+//! so a file of any size costs the memory of one batch; JSON documents
+//! (read whole anyway) are collected and merged phase by phase; payments
+//! files are read once beforehand for the invoices they name (`Links`).
+
+use super::Run;
+use super::beside::Item;
+use crate::domain::Currency;
+use crate::domain::status::ImportSource;
+use crate::import::ImportError;
+use crate::import::merge::{Queued, invoice_raw};
+use crate::import::parse::Sink;
+use crate::import::parse::record::*;
+
+/// Invoice rows applied together, sorted by customer and number so that
+/// the indexes are written in order.
+pub const BATCH: usize = 20_000;
+
+/// Collects a document's records into the run's buckets.
+pub(super) struct Collector<'a, 'r, 'c> {
+    pub run: &'a mut Run<'r, 'c>,
+    pub file: usize,
+    pub source: ImportSource,
+}
+
+impl Sink for Collector<'_, '_, '_> {
+    fn record(&mut self, record: Record) -> Result<(), ImportError> {
+        if !self.run.merger.admit(self.file, self.source, &record) {
+            return Ok(());
+        }
+        let (f, s, b) = (self.file, self.source, &mut self.run.buckets);
+        match record {
+            Record::Customer(c) => b.customers.push((f, s, c)),
+            Record::Contact(c) => b.contacts.push((f, s, c)),
+            Record::Invoice(i) => b.invoices.push((f, s, i)),
+            Record::Payment(p) => b.payments.push((f, s, p)),
+        }
+        Ok(())
+    }
+
+    fn issue(&mut self, line: usize, kind: IssueKind, object: ObjectKind, reason: String) {
+        self.run.merger.issue(self.file, line, kind, object, reason);
+    }
+
+    fn progress(&mut self, bytes: u64) {
+        self.run.progress_at(bytes);
+    }
+
+    fn note(&mut self, text: String) {
+        self.run.merger.note(text);
+    }
+
+    fn default_currency(&self) -> Currency {
+        self.run.merger.default_currency()
+    }
+}
+
+/// Merges a file's records as they are read; invoices batch by batch.
+pub(super) struct Stream<'a, 'r, 'c> {
+    pub run: &'a mut Run<'r, 'c>,
+    pub file: usize,
+    pub source: ImportSource,
+    pub batch: Vec<Queued>,
+}
+
+impl Stream<'_, '_, '_> {
+    pub fn flush(&mut self) -> Result<(), ImportError> {
+        let batch = std::mem::take(&mut self.batch);
+        self.run.merger.invoices(batch)
+    }
+
+    /// One call the parser made on its thread (`beside`).
+    pub fn take(&mut self, item: Item) -> Result<(), ImportError> {
+        self.run.check_cancelled()?;
+        match item {
+            Item::Record(record, raw) => self.apply(record, raw)?,
+            Item::Issue(line, kind, object, reason) => self.issue(line, kind, object, reason),
+            Item::Progress(bytes) => self.progress(bytes),
+            Item::Note(text) => self.note(text),
+        }
+        Ok(())
+    }
+
+    /// A record, with its invoice's `source_raw` text if already rendered.
+    fn apply(&mut self, record: Record, raw: Option<String>) -> Result<(), ImportError> {
+        let (file, src, merger) = (self.file, self.source, &mut self.run.merger);
+        if !merger.admit(file, src, &record) {
+            return Ok(());
+        }
+        merger.at_file(file);
+        match record {
+            Record::Customer(c) => merger.customer(file, src, &c)?,
+            Record::Contact(c) => merger.contact(file, src, &c)?,
+            Record::Payment(p) => merger.payment(file, src, &p)?,
+            Record::Invoice(inv) => {
+                let raw = raw.unwrap_or_else(|| invoice_raw(&inv));
+                self.batch.push(Queued { file, src, inv, raw });
+                if self.batch.len() >= BATCH {
+                    self.flush()?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Sink for Stream<'_, '_, '_> {
+    fn record(&mut self, record: Record) -> Result<(), ImportError> {
+        self.apply(record, None)
+    }
+
+    fn issue(&mut self, line: usize, kind: IssueKind, object: ObjectKind, reason: String) {
+        self.run.merger.issue(self.file, line, kind, object, reason);
+    }
+
+    fn progress(&mut self, bytes: u64) {
+        self.run.progress_at(bytes);
+    }
+
+    fn note(&mut self, text: String) {
+        self.run.merger.note(text);
+    }
+
+    fn default_currency(&self) -> Currency {
+        self.run.merger.default_currency()
+    }
+}
+
+/// The first read of a payments file: only which invoices its rows name.
+pub(super) struct Links<'a, 'r, 'c> {
+    pub run: &'a mut Run<'r, 'c>,
+}
+
+impl Sink for Links<'_, '_, '_> {
+    fn record(&mut self, record: Record) -> Result<(), ImportError> {
+        if let Record::Payment(p) = record {
+            self.run.merger.note_link(&p);
+        }
+        Ok(())
+    }
+
+    fn issue(&mut self, _line: usize, _kind: IssueKind, _object: ObjectKind, _reason: String) {}
+
+    fn default_currency(&self) -> Currency {
+        self.run.merger.default_currency()
+    }
+}

@@ -1,0 +1,306 @@
+//! Stripe API JSON: one object, an array of objects, or a list
+//! (`{"object": "list", "data": [...]}`, what `stripe customers list` and
+//! the API return) of customers, invoices, charges and payment intents.
+//! Both invoice shapes: before 2025-03-31 (`charge`, `payment_intent`,
+//! `paid` on the invoice; `invoice` on the charge) and after (`payments`
+//! on the invoice, nothing on the charge). Amounts are integers in Stripe's
+//! minor unit; `livemode: false` is test data.
+
+use super::invoice_status;
+use crate::domain::links::stripe_customer_url;
+use crate::domain::status::{PaymentMethod, PaymentStatus};
+use crate::import::ImportError;
+use crate::import::parse::record::*;
+use crate::import::parse::{Row, Sink, tri};
+use crate::import::read::amount::{parse_currency, stripe_minor_to_ardesk};
+use crate::import::read::fields::{due_not_before, negative_total, unix_date};
+use chrono::NaiveDate;
+use serde_json::Value;
+
+const KNOWN: &[&str] = &["customer", "invoice", "charge", "payment_intent"];
+const PREFIXES: &[&str] = &["cus_", "in_", "ch_", "py_", "pi_", "re_", "cn_", "sub_", "prod_", "price_", "txn_"];
+
+/// The objects of a document: a list's data, an array, or one object.
+fn items(doc: &Value) -> Option<Vec<&Value>> {
+    match doc {
+        Value::Array(a) => Some(a.iter().collect()),
+        Value::Object(o) => match o.get("data").and_then(Value::as_array) {
+            Some(data)
+                if o.get("object").and_then(Value::as_str).is_none_or(|k| k == "list" || k == "search_result") =>
+            {
+                Some(data.iter().collect())
+            }
+            _ => Some(vec![doc]),
+        },
+        _ => None,
+    }
+}
+
+fn is_stripe_object(v: &Value) -> bool {
+    let id = v.get("id").and_then(Value::as_str).unwrap_or("");
+    v.get("object").and_then(Value::as_str).is_some() && PREFIXES.iter().any(|p| id.starts_with(p))
+}
+
+pub(super) fn detect(doc: &Value) -> Option<ObjectKind> {
+    let items = items(doc)?;
+    if items.is_empty() || !items.iter().all(|v| is_stripe_object(v)) {
+        return None;
+    }
+    let kinds: std::collections::BTreeSet<&str> = items.iter().filter_map(|v| v["object"].as_str()).collect();
+    Some(match kinds.iter().copied().collect::<Vec<_>>().as_slice() {
+        ["customer"] => ObjectKind::Customers,
+        ["invoice"] => ObjectKind::Invoices,
+        ["charge"] | ["payment_intent"] | ["charge", "payment_intent"] => ObjectKind::Payments,
+        _ => ObjectKind::Mixed,
+    })
+}
+
+pub(super) fn parse(_object: ObjectKind, doc: Value, sink: &mut dyn Sink) -> Result<(), ImportError> {
+    let items = items(&doc).unwrap_or_default();
+    let unsupported: Vec<&str> =
+        items.iter().filter_map(|v| v["object"].as_str()).filter(|k| !KNOWN.contains(k)).collect();
+    if !items.is_empty() && unsupported.len() == items.len() {
+        return Err(ImportError::NotSupported {
+            path: Default::default(),
+            what: format!("Stripe {} objects are not supported yet", unsupported[0]),
+        });
+    }
+    for (i, v) in items.iter().enumerate() {
+        let line = i + 1;
+        let kind = v["object"].as_str().unwrap_or("");
+        let object = match kind {
+            "customer" => ObjectKind::Customers,
+            "invoice" => ObjectKind::Invoices,
+            _ => ObjectKind::Payments,
+        };
+        let row = match kind {
+            "customer" => customer(line, v),
+            "invoice" => invoice(line, v),
+            "charge" => charge(line, v),
+            "payment_intent" => payment_intent(line, v),
+            other => Row::Skip(format!("Stripe {other} objects are not supported yet")),
+        };
+        row.send(line, object, sink)?;
+    }
+    Ok(())
+}
+
+fn s<'a>(v: &'a Value, k: &str) -> Option<&'a str> {
+    v.get(k).and_then(Value::as_str).filter(|s| !s.is_empty())
+}
+
+/// An id field that may be expanded into an object.
+fn id_of(v: &Value, k: &str) -> Option<String> {
+    match v.get(k) {
+        Some(Value::String(s)) if !s.is_empty() => Some(s.clone()),
+        Some(Value::Object(o)) => o.get("id").and_then(Value::as_str).map(str::to_string),
+        _ => None,
+    }
+}
+
+/// An integer field (amounts in minor units, timestamps): `None` when
+/// absent or null, and what is wrong with the value when it is something
+/// else, quoted as written (a float, a string, a number past i64).
+fn int(v: &Value, k: &str) -> Result<Option<i64>, String> {
+    match v.get(k) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Number(n)) => match n.as_i64() {
+            Some(i) => Ok(Some(i)),
+            None if n.to_string().contains(['.', 'e', 'E']) => Err(format!(
+                "{k}: {n} is not a whole number (Stripe writes amounts in minor units and times in seconds)"
+            )),
+            None => Err(format!("{k}: {n} is too large")),
+        },
+        Some(Value::String(t)) => Err(format!("{k}: \"{t}\" is text, not a number")),
+        Some(other) => Err(format!("{k}: {other} is not a number")),
+    }
+}
+
+fn date(v: &Value, k: &str) -> Result<Option<NaiveDate>, String> {
+    match int(v, k)? {
+        Some(t) => unix_date(t).map(Some).map_err(|e| format!("{k}: {e}")),
+        None => Ok(None),
+    }
+}
+
+fn test(v: &Value) -> bool {
+    v.get("livemode").and_then(Value::as_bool) == Some(false)
+}
+
+fn money(v: &Value, k: &str, cur: crate::domain::Currency) -> Result<Option<i64>, String> {
+    int(v, k)?.map(|a| stripe_minor_to_ardesk(a, cur).map_err(|e| format!("{k}: {e}"))).transpose()
+}
+
+fn customer(line: usize, v: &Value) -> Row {
+    let Some(id) = s(v, "id") else { return Row::Refuse("the customer has no id".into()) };
+    if v.get("deleted").and_then(Value::as_bool) == Some(true) {
+        return Row::Skip(format!("customer {id} was deleted in Stripe"));
+    }
+    let currency = match s(v, "currency") {
+        Some(c) => Some(tri!(parse_currency(c))),
+        None => None,
+    };
+    let balance = match currency {
+        Some(c) => tri!(money(v, "balance", c)).unwrap_or(0),
+        None => 0,
+    };
+    let email = s(v, "email").map(str::to_string);
+    let name = [s(v, "name"), s(v, "description"), s(v, "email")].into_iter().flatten().next().unwrap_or(id);
+    Row::Record(Box::new(Record::Customer(ImportedCustomer {
+        line,
+        external_id: id.to_string(),
+        name: name.to_string(),
+        legal_name: None,
+        email,
+        currency,
+        credit_minor: (-balance).max(0),
+        external_url: stripe_customer_url(id, test(v)),
+        test_mode: test(v),
+        raw: v.clone(),
+    })))
+}
+
+fn invoice(line: usize, v: &Value) -> Row {
+    let Some(id) = s(v, "id") else { return Row::Refuse("the invoice has no id".into()) };
+    let status = tri!(invoice_status(s(v, "status").unwrap_or("")));
+    let currency = tri!(parse_currency(s(v, "currency").unwrap_or("")));
+    let Some(total) = tri!(money(v, "total", currency)) else { return Row::Refuse("the invoice has no total".into()) };
+    if total < 0 {
+        return Row::Refuse(negative_total("total", &v["total"].to_string()));
+    }
+    let due_amount = tri!(money(v, "amount_due", currency)).unwrap_or(total).clamp(0, total);
+    let paid = tri!(money(v, "amount_paid", currency)).unwrap_or(0);
+    if paid < 0 {
+        return Row::Refuse(format!("amount_paid: {} is negative", v["amount_paid"]));
+    }
+    let transitions = v.get("status_transitions").cloned().unwrap_or(Value::Null);
+    let issue = tri!(date(v, "effective_at")).or(tri!(date(&transitions, "finalized_at"))).or(tri!(date(v, "created")));
+    let Some(issue) = issue else { return Row::Refuse("the invoice has no date".into()) };
+    let due = tri!(date(v, "due_date")).unwrap_or(issue);
+    tri!(due_not_before(issue, due, || (issue.to_string(), due.to_string())));
+    let period = match (tri!(date(v, "period_start")), tri!(date(v, "period_end"))) {
+        (Some(a), Some(b)) if b >= a => Some((a, b)),
+        _ => None,
+    };
+    let mut refs: Vec<String> = ["charge", "payment_intent"].iter().filter_map(|k| id_of(v, k)).collect();
+    for p in v.pointer("/payments/data").and_then(Value::as_array).into_iter().flatten() {
+        for k in ["charge", "payment_intent"] {
+            refs.extend(p.get("payment").and_then(|x| id_of(x, k)));
+        }
+    }
+    let customer_id = id_of(v, "customer").unwrap_or_default();
+    Row::Record(Box::new(Record::Invoice(ImportedInvoice {
+        line,
+        external_id: id.to_string(),
+        customer: CustomerRef {
+            external_id: customer_id,
+            name: s(v, "customer_name").map(str::to_string),
+            email: s(v, "customer_email").map(str::to_string),
+        },
+        number: s(v, "number").unwrap_or(id).to_string(),
+        issue_date: issue,
+        due_date: due,
+        period,
+        currency,
+        total_minor: total,
+        status,
+        amount_paid_minor: paid,
+        credit_applied_minor: if status.is_issued() { total - due_amount } else { 0 },
+        paid_on: tri!(date(&transitions, "paid_at")),
+        payment_refs: refs,
+        test_mode: test(v),
+        raw: v.clone(),
+    })))
+}
+
+fn customer_ref(v: &Value) -> CustomerRef {
+    let expanded = v.get("customer").filter(|c| c.is_object());
+    CustomerRef {
+        external_id: id_of(v, "customer").unwrap_or_default(),
+        name: expanded.and_then(|c| s(c, "name")).map(str::to_string),
+        email: expanded.and_then(|c| s(c, "email")).or_else(|| s(v, "receipt_email")).map(str::to_string),
+    }
+}
+
+fn charge(line: usize, v: &Value) -> Row {
+    let Some(id) = s(v, "id") else { return Row::Refuse("the charge has no id".into()) };
+    let currency = tri!(parse_currency(s(v, "currency").unwrap_or("")));
+    let status = match s(v, "status").unwrap_or("") {
+        "succeeded" => PaymentStatus::Succeeded,
+        "pending" => PaymentStatus::Pending,
+        "failed" => PaymentStatus::Failed,
+        other => return Row::Refuse(format!("\"{other}\" is not a charge status")),
+    };
+    let captured = v.get("captured").and_then(Value::as_bool).unwrap_or(true);
+    if status == PaymentStatus::Succeeded && !captured {
+        return Row::Skip(format!("charge {id} was authorized but never captured: no money moved"));
+    }
+    let amount = tri!(money(v, "amount", currency)).unwrap_or(0);
+    let captured_amount = tri!(money(v, "amount_captured", currency)).filter(|a| *a > 0).unwrap_or(amount);
+    let amount = if status == PaymentStatus::Succeeded { captured_amount } else { amount };
+    if amount <= 0 {
+        return Row::Skip(format!("charge {id} has no amount"));
+    }
+    let refunded = if status == PaymentStatus::Succeeded {
+        tri!(money(v, "amount_refunded", currency)).unwrap_or(0).clamp(0, amount)
+    } else {
+        0
+    };
+    let status =
+        if status == PaymentStatus::Succeeded && refunded == amount { PaymentStatus::Refunded } else { status };
+    let Some(received) = tri!(date(v, "created")) else { return Row::Refuse("the charge has no date".into()) };
+    Row::Record(Box::new(Record::Payment(ImportedPayment {
+        line,
+        external_id: id.to_string(),
+        aliases: id_of(v, "payment_intent").into_iter().collect(),
+        customer: customer_ref(v),
+        received_on: received,
+        currency,
+        amount_minor: amount,
+        refunded_minor: refunded,
+        status,
+        method: PaymentMethod::Automatic,
+        reference: id.to_string(),
+        invoice: id_of(v, "invoice").map(InvoiceRef::External),
+        splits: Vec::new(),
+        test_mode: test(v),
+        raw: v.clone(),
+    })))
+}
+
+fn payment_intent(line: usize, v: &Value) -> Row {
+    let Some(id) = s(v, "id") else { return Row::Refuse("the payment intent has no id".into()) };
+    let st = s(v, "status").unwrap_or("");
+    let status = match st {
+        "succeeded" => PaymentStatus::Succeeded,
+        "processing" => PaymentStatus::Pending,
+        _ => return Row::Skip(format!("payment intent {id} moved no money (status {st})")),
+    };
+    let currency = tri!(parse_currency(s(v, "currency").unwrap_or("")));
+    let key = if status == PaymentStatus::Succeeded { "amount_received" } else { "amount" };
+    let amount = tri!(money(v, key, currency)).unwrap_or(0);
+    if amount <= 0 {
+        return Row::Skip(format!("payment intent {id} has no amount"));
+    }
+    let Some(received) = tri!(date(v, "created")) else { return Row::Refuse("the payment intent has no date".into()) };
+    // Keyed on its charge when it names one, so the charge and the intent
+    // are one payment.
+    let charge = id_of(v, "latest_charge");
+    Row::Record(Box::new(Record::Payment(ImportedPayment {
+        line,
+        external_id: charge.clone().unwrap_or_else(|| id.to_string()),
+        aliases: if charge.is_some() { vec![id.to_string()] } else { Vec::new() },
+        customer: customer_ref(v),
+        received_on: received,
+        currency,
+        amount_minor: amount,
+        refunded_minor: 0,
+        status,
+        method: PaymentMethod::Automatic,
+        reference: id.to_string(),
+        invoice: id_of(v, "invoice").map(InvoiceRef::External),
+        splits: Vec::new(),
+        test_mode: test(v),
+        raw: v.clone(),
+    })))
+}

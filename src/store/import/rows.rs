@@ -1,0 +1,169 @@
+//! The rows `ImportTx` takes and returns: what is in the database, what an
+//! import writes. They belong to the store, below the importer: the
+//! importer's merge stage turns its records into these.
+
+use crate::domain::Currency;
+use crate::domain::status::*;
+use chrono::NaiveDate;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CustomerState {
+    pub id: i64,
+    pub name: String,
+    pub legal_name: String,
+    pub billing_email: String,
+    pub currency: Currency,
+    pub external_url: Option<String>,
+    pub source_raw: Option<String>,
+}
+
+/// What `ImportTx::try_insert_invoice` did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Inserted {
+    New(i64),
+    /// The (source, external id) exists.
+    Exists,
+    /// Another invoice has the number.
+    NumberTaken,
+}
+
+/// What an import writes to a customer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CustomerWrite<'a> {
+    pub name: &'a str,
+    pub legal_name: &'a str,
+    pub billing_email: &'a str,
+    pub currency: Currency,
+    pub external_url: Option<&'a str>,
+    pub source_raw: &'a str,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvoiceState {
+    pub id: i64,
+    pub customer_id: i64,
+    pub number: String,
+    pub issue_date: NaiveDate,
+    pub due_date: NaiveDate,
+    pub period: Option<(NaiveDate, NaiveDate)>,
+    pub currency: Currency,
+    pub total_minor: i64,
+    /// Σ applications (not the cached column).
+    pub applied_minor: i64,
+    pub status: InvoiceStatus,
+    pub external_id: Option<String>,
+    pub source_raw: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvoiceWrite<'a> {
+    pub customer_id: i64,
+    pub contract_id: Option<i64>,
+    pub number: &'a str,
+    pub issue_date: NaiveDate,
+    pub due_date: NaiveDate,
+    pub period: Option<(NaiveDate, NaiveDate)>,
+    pub currency: Currency,
+    pub total_minor: i64,
+    pub status: InvoiceStatus,
+    pub source_raw: &'a str,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PaymentState {
+    pub id: i64,
+    pub customer_id: i64,
+    pub received_on: NaiveDate,
+    pub amount_minor: i64,
+    pub refunded_minor: i64,
+    /// Σ applications (not the cached column).
+    pub applied_minor: i64,
+    pub currency: Currency,
+    pub reference: String,
+    pub status: PaymentStatus,
+    pub method: PaymentMethod,
+    pub external_id: Option<String>,
+    pub source_raw: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PaymentWrite<'a> {
+    pub customer_id: i64,
+    pub received_on: NaiveDate,
+    pub amount_minor: i64,
+    pub refunded_minor: i64,
+    pub currency: Currency,
+    pub reference: &'a str,
+    pub status: PaymentStatus,
+    pub method: PaymentMethod,
+    pub source_raw: Option<&'a str>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CreditState {
+    pub id: i64,
+    pub customer_id: i64,
+    pub granted_on: NaiveDate,
+    pub amount_minor: i64,
+    pub applied_minor: i64,
+    pub currency: Currency,
+    pub reason: String,
+}
+
+/// Whose applications `ImportTx::applications` lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AppsOf {
+    Invoice,
+    Payment,
+    Credit,
+}
+
+/// One application of money to an invoice, with where the money came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApplicationState {
+    pub id: i64,
+    pub invoice_id: i64,
+    pub payment_id: Option<i64>,
+    pub credit_id: Option<i64>,
+    pub amount_minor: i64,
+    pub applied_on: NaiveDate,
+    /// The paying payment's or credit's import source and external id.
+    pub from_source: Option<ImportSource>,
+    pub from_external_id: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContactState {
+    pub id: i64,
+    pub customer_id: i64,
+    pub name: String,
+    pub email: String,
+    pub phone: String,
+    pub role: String,
+    pub source_raw: Option<String>,
+}
+
+/// Tables ardesk's own format recreates without an external id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NativeTable {
+    Contracts,
+    Payments,
+    Credits,
+    Contacts,
+    Conversations,
+}
+
+/// The parts of a customer's record that `export_section` reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportSection {
+    Customer,
+    Contracts,
+    Invoices,
+    /// One row per payment and application (`app_*` NULL without one).
+    Payments,
+    /// One row per credit and application.
+    Credits,
+    Contacts,
+    Documents,
+    Conversations,
+}
