@@ -635,4 +635,46 @@ mod found {
         let row = ImportRow { total: 134_555, credit: 0, paid: 1, days_ago: 0, eur: false, status: "paid" };
         run(date("2026-03-01"), &[Op::Import { balance: 0, rows: vec![row], again: 0, bulk: false }]);
     }
+    // Cases the generator shrank to while the metric code was mutated (an
+    // aging bound or the window moved by a day): each sits on a boundary.
+
+    /// A paid import paid one cent of, a year before today.
+    #[test]
+    fn a_cent_paid_a_year_ago() {
+        let row = ImportRow { total: 1, credit: 0, paid: 1, days_ago: 365, eur: false, status: "paid" };
+        run(date("2026-03-01"), &[Op::Import { balance: 0, rows: vec![row], again: 0, bulk: false }]);
+    }
+
+    /// A part-paid import, then a payment today against the oldest invoice.
+    #[test]
+    fn a_part_paid_import_then_a_payment_today() {
+        let row = ImportRow { total: 206_711, credit: 0, paid: 68_527, days_ago: 147, eur: false, status: "paid" };
+        run(
+            date("2026-03-01"),
+            &[
+                Op::Import { balance: 0, rows: vec![row], again: 0, bulk: false },
+                Op::PayOldest { who: 0, amount: 77_931, days_ago: 0, other: false },
+            ],
+        );
+    }
+
+    /// Invoices due tomorrow and 91 days ago: each side of the 90-day bucket.
+    #[test]
+    fn due_tomorrow_and_91_days_ago() {
+        let inv = |days_ago| Op::Invoice { who: 0, total: 1, days_ago, terms: 0, draft: false, other: false };
+        run(date("2026-03-01"), &[inv(-1), inv(91)]);
+    }
+
+    /// A payment 364 days ago: the last day inside the 365-day window.
+    #[test]
+    fn a_payment_on_the_windows_first_day() {
+        let row = ImportRow { total: 176_804, credit: 0, paid: 0, days_ago: 0, eur: false, status: "paid" };
+        run(
+            date("2026-03-01"),
+            &[
+                Op::Import { balance: 0, rows: vec![row], again: 0, bulk: false },
+                Op::PayOldest { who: 0, amount: 1, days_ago: 364, other: false },
+            ],
+        );
+    }
 }
