@@ -200,19 +200,11 @@ fn parse_date_arg(s: &str) -> Result<NaiveDate, String> {
 pub fn command() -> clap::Command {
     use crate::domain::columns::Tab;
     use clap::CommandFactory;
-    let example = |tab: Tab| match tab {
-        Tab::Invoices => "ardesk invoices --customer 1 --filter 'status:overdue total>1000' --sort=-due",
-        Tab::Contracts => "ardesk contracts --customer 1 --filter 'status:active type:recurring' --sort=start",
-        Tab::Payments => "ardesk payments --customer 1 --filter 'status:succeeded amount>=500' --sort=-date",
-        Tab::Contacts => "ardesk contacts --customer 1 --filter 'role:billing' --format json",
-        Tab::Documents => "ardesk documents --customer 1 --filter 'type:contract' --sort=-uploaded",
-        Tab::Activity => "ardesk activity --customer 1 --filter 'what:cancelled' --sort=-when",
-    };
     let mut cmd = Cli::command();
     for tab in Tab::ALL {
         let name = tab.title().to_ascii_lowercase();
         let fields = crate::domain::filter::field_names(tab).join(" ");
-        let after = format!("Filter fields: {fields}\nExample: {}", example(tab));
+        let after = format!("Filter fields: {fields}\nExample: {}", crate::domain::tabs::cli_example(tab));
         cmd = cmd.mut_subcommand(name, |c| c.after_help(after));
     }
     cmd

@@ -12,6 +12,7 @@ impl Tabular for ActivityRow {
     const TITLE: &'static str = "Activity";
     const SHORT_TITLE: &'static str = "Act";
     const EMPTY: &'static str = "No activity recorded yet.";
+    const EXAMPLE: &'static str = "--filter 'what:cancelled' --sort=-when";
     const DEFAULT_SORT: Sort = Sort { col: Col::ActWhen, desc: true };
     const COLUMNS: &'static [C] = &[
         C::new("When (UTC)", 16, |r, _| r.at.replace('T', " ").chars().take(16).collect::<String>().into())

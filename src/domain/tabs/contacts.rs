@@ -12,6 +12,7 @@ impl Tabular for ContactRow {
     const TITLE: &'static str = "Contacts";
     const SHORT_TITLE: &'static str = "Cts";
     const EMPTY: &'static str = "No contacts yet.";
+    const EXAMPLE: &'static str = "--filter 'role:billing' --format json";
     const DEFAULT_SORT: Sort = Sort { col: Col::CtName, desc: false };
     const COLUMNS: &'static [C] = &[
         C::new("Name", 20, |r, _| r.name.as_str().into())

@@ -17,6 +17,7 @@ impl Tabular for ContractRow {
     const TITLE: &'static str = "Contracts";
     const SHORT_TITLE: &'static str = "Ctr";
     const EMPTY: &'static str = "No contracts yet.";
+    const EXAMPLE: &'static str = "--filter 'status:active type:recurring' --sort=start";
     const DEFAULT_SORT: Sort = Sort { col: Col::ConPeriod, desc: true };
     const COLUMNS: &'static [C] = &[
         C::new("Name", 18, |r, _| r.name.as_str().into())

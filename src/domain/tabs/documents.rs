@@ -12,6 +12,7 @@ impl Tabular for DocumentRow {
     const TITLE: &'static str = "Documents";
     const SHORT_TITLE: &'static str = "Doc";
     const EMPTY: &'static str = "No documents yet.";
+    const EXAMPLE: &'static str = "--filter 'type:contract' --sort=-uploaded";
     const DEFAULT_SORT: Sort = Sort { col: Col::DocUploaded, desc: true };
     const COLUMNS: &'static [C] = &[
         C::new("Name", 20, |r, _| r.name.as_str().into())

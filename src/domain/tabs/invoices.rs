@@ -29,6 +29,7 @@ impl Tabular for InvoiceRow {
     const TITLE: &'static str = "Invoices";
     const SHORT_TITLE: &'static str = "Inv";
     const EMPTY: &'static str = "No invoices yet.";
+    const EXAMPLE: &'static str = "--filter 'status:overdue total>1000' --sort=-due";
     const DEFAULT_SORT: Sort = Sort { col: Col::InvDate, desc: true };
     const SUMMARY: Option<Summary> = Some(Summary { count: |p| p.invoice_count, sum: |p| p.invoice_total_minor });
     const COLUMNS: &'static [C] = &[

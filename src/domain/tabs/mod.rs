@@ -37,6 +37,9 @@ pub trait Tabular: Sized + 'static {
     const SHORT_TITLE: &'static str;
     /// What the table says when the customer has no rows at all.
     const EMPTY: &'static str;
+    /// The options of a command-line listing that shows off the tab's
+    /// filter (after `ardesk <tab> --customer 1`); a test runs it.
+    const EXAMPLE: &'static str;
     const DEFAULT_SORT: Sort;
     /// In screen order.
     const COLUMNS: &'static [Column<Self>];
@@ -187,6 +190,12 @@ pub fn filter_fields(tab: Tab) -> Vec<(Col, Field)> {
         let keyed = R::COLUMNS.iter().filter_map(|c| c.key.map(|k| (k, c.filter)));
         keyed.flat_map(|(k, fields)| fields.iter().map(move |f| (k, *f))).collect()
     })
+}
+
+/// A command line that lists the tab's rows with a filter, for `--help`.
+pub fn cli_example(tab: Tab) -> String {
+    let options = crate::per_tab!(tab, |R| R::EXAMPLE);
+    format!("ardesk {} --customer 1 {options}", tab.title().to_ascii_lowercase())
 }
 
 /// A tab's summary figures, if the summaries keep them.

@@ -33,6 +33,7 @@ impl Tabular for PaymentRow {
     const TITLE: &'static str = "Payments";
     const SHORT_TITLE: &'static str = "Pay";
     const EMPTY: &'static str = "No payments yet.";
+    const EXAMPLE: &'static str = "--filter 'status:succeeded amount>=500' --sort=-date";
     const DEFAULT_SORT: Sort = Sort { col: Col::PayDate, desc: true };
     const SUMMARY: Option<Summary> = Some(Summary { count: |p| p.payment_count, sum: |p| p.payment_total_minor });
     const COLUMNS: &'static [C] = &[
