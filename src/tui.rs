@@ -86,6 +86,13 @@ pub fn run(app: &mut App) -> Result<Ended> {
     // ratatui::restore prints with eprintln!, which panics on a terminal
     // that has gone away (EIO), and a panic there aborted the process.
     let restored = ratatui::try_restore();
+    // Terminal's Drop shows the cursor, and when that fails (the terminal
+    // is gone) says so with eprintln!, which panics on that same dead
+    // terminal; the panic hook's restore then panics again and the process
+    // aborts. Show it here, and forget the terminal when it cannot be.
+    if terminal.show_cursor().is_err() {
+        std::mem::forget(terminal);
+    }
     done.store(true, Ordering::SeqCst);
     if terminal_hung_up() {
         return Ok(Ended::HungUp);
@@ -127,8 +134,14 @@ fn watchdog(stop: Arc<AtomicBool>, done: Arc<AtomicBool>) {
                 }
                 std::thread::sleep(Duration::from_millis(20));
             }
+            // The terminal may have gone since the flag was seen (a SIGHUP
+            // comes before its hang-up shows on standard input): restoring
+            // it then fails with EIO, and `ratatui::restore` would say so
+            // with eprintln!, which panics on a dead terminal inside the
+            // panic hook and aborts. try_restore only reports.
+            let hung_up = hung_up || terminal_hung_up();
             if !hung_up {
-                ratatui::restore();
+                let _ = ratatui::try_restore();
             }
             std::process::exit(if hung_up { 129 } else { 143 });
         }
