@@ -252,6 +252,7 @@ impl Form {
             self.step(key.code == KeyCode::Down);
             return FormEvent::None;
         }
+        let tick = key.code == super::keymap::TICK.code;
         let changed = match &mut field.kind {
             FieldKind::Text(t) => line_input(t, key),
             FieldKind::Choice { options, selected } => match key.code {
@@ -259,7 +260,11 @@ impl Form {
                     *selected = (*selected + options.len() - 1) % options.len().max(1);
                     true
                 }
-                KeyCode::Right | KeyCode::Char(' ') => {
+                KeyCode::Right => {
+                    *selected = (*selected + 1) % options.len().max(1);
+                    true
+                }
+                _ if tick => {
                     *selected = (*selected + 1) % options.len().max(1);
                     true
                 }
@@ -268,7 +273,8 @@ impl Form {
             FieldKind::Toggle(on) => {
                 let before = *on;
                 match key.code {
-                    KeyCode::Char(' ') | KeyCode::Left | KeyCode::Right => *on = !*on,
+                    _ if tick => *on = !*on,
+                    KeyCode::Left | KeyCode::Right => *on = !*on,
                     KeyCode::Char('y') => *on = true,
                     KeyCode::Char('n') => *on = false,
                     _ => {}
@@ -284,7 +290,7 @@ impl Form {
                     *cursor += 1;
                     false
                 }
-                KeyCode::Char(' ') if !items.is_empty() => {
+                _ if tick && !items.is_empty() => {
                     checked[*cursor] = !checked[*cursor];
                     true
                 }

@@ -245,6 +245,16 @@ pub fn footer(contexts: &[Context]) -> Vec<Hint> {
 
 /// How the keys for `action` in `ctx` are written, for text that tells the
 /// user which key to press: from the table, so it cannot drift.
+/// The key that ticks a checklist row in a form and switches a toggle or a
+/// choice (in a text field it types itself). Form fields read it here, and
+/// their hints name it from here.
+pub const TICK: Key = k(' ');
+
+/// The name of one key as labels show it ("Space", "Tab", "Ctrl-S").
+pub fn name(key: Key) -> String {
+    key_name(&key)
+}
+
 pub fn label(ctx: Context, action: Action) -> String {
     BINDINGS.iter().find(|b| b.ctx == ctx && b.action == action).map_or_else(|| "?".into(), |b| keys_label(b.keys))
 }

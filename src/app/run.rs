@@ -51,7 +51,10 @@ impl App {
             StoreError::Conflict(text) => {
                 self.dialogs.push(Dialog::Message {
                     title: "Changed elsewhere — reload".into(),
-                    text: format!("{text}. Nothing was saved. Press r to reload and see the current values."),
+                    text: format!(
+                        "{text}. Nothing was saved. Press {} to reload and see the current values.",
+                        super::keymap::label(super::keymap::Context::Message, super::action::Action::Yes)
+                    ),
                     reload: true,
                 });
             }

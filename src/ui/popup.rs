@@ -1,6 +1,7 @@
 //! Overlays: help, messages, confirmations and menus, centred over the page.
 
 use super::theme::Theme;
+use crate::app::action::Action;
 use crate::app::dialog::{Confirm, Menu};
 use crate::app::document_job::{JobStatus, Task};
 use crate::app::import_job::ImportStatus;
@@ -69,9 +70,9 @@ pub fn help(frame: &mut Frame, area: Rect, contexts: &[Context], scroll: u16, th
     let scroll = scroll.min(wrapped.saturating_sub(rect.height.saturating_sub(2) as usize) as u16);
     let block = Block::bordered().border_type(BorderType::Rounded).border_style(theme.popup_border).title(format!(
         " Help — {} closes, {} {} scroll ",
-        keymap::label(Context::Help, crate::app::action::Action::Back),
-        keymap::label(Context::Help, crate::app::action::Action::Up),
-        keymap::label(Context::Help, crate::app::action::Action::Down)
+        keymap::label(Context::Help, Action::Back),
+        keymap::label(Context::Help, Action::Up),
+        keymap::label(Context::Help, Action::Down)
     ));
     frame.render_widget(Clear, rect);
     frame.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: false }).scroll((scroll, 0)), rect);
@@ -82,9 +83,9 @@ pub fn message(frame: &mut Frame, area: Rect, title: &str, text: &str, reload: b
     lines.push(Line::raw(""));
     lines.push(if reload {
         Line::from(vec![
-            Span::styled("r", theme.key),
+            Span::styled(keymap::label(Context::Message, Action::Yes), theme.key),
             Span::styled(" reload   ", theme.muted),
-            Span::styled("Esc", theme.key),
+            Span::styled(keymap::label(Context::Message, Action::Close), theme.key),
             Span::styled(" close", theme.muted),
         ])
     } else {

@@ -2,8 +2,10 @@
 //! saved into.
 
 use super::{FormDialog, FormOf, Spec, build, expand_home};
+use crate::app::action::Action;
 use crate::app::effect::Effect;
 use crate::app::form::Field;
+use crate::app::keymap::{Context, label};
 
 field_ids! {
     pub enum DownloadField { Directory }
@@ -20,7 +22,8 @@ pub struct Download {
 pub fn open(id: i64, name: &str, cwd: &str) -> FormDialog {
     build(format!("Download {name}"), Download { id }, |f| match f {
         F::Directory => {
-            let mut dir = Field::text("Directory", cwd).with_hint("Tab completes");
+            let mut dir = Field::text("Directory", cwd)
+                .with_hint(format!("{} completes", label(Context::Form, Action::FormNext)));
             dir.completes_paths = true;
             dir
         }

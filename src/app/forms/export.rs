@@ -1,8 +1,10 @@
 //! `E` on any tab: the file the rows shown go to, as CSV.
 
 use super::{FormDialog, FormOf, Spec, build, expand_home};
+use crate::app::action::Action;
 use crate::app::effect::Effect;
 use crate::app::form::Field;
+use crate::app::keymap::{Context, label};
 use crate::domain::columns::Tab;
 use crate::store::window::View;
 use std::path::PathBuf;
@@ -25,8 +27,10 @@ pub fn open(customer_id: i64, tab: Tab, view: View, default: &str) -> FormDialog
     let title = format!("Export {} to CSV", tab.title().to_lowercase());
     build(title, Export { customer_id, tab, view }, |f| match f {
         F::File => {
-            let mut path = Field::text("File", default)
-                .with_hint("CSV; Tab completes; an existing file is not replaced without asking");
+            let mut path = Field::text("File", default).with_hint(format!(
+                "CSV; {} completes; an existing file is not replaced without asking",
+                label(Context::Form, Action::FormNext)
+            ));
             path.completes_paths = true;
             path
         }

@@ -4,6 +4,7 @@
 use super::{FormDialog, FormOf, Spec, build};
 use crate::app::effect::Effect;
 use crate::app::form::Field;
+use crate::app::keymap;
 use crate::domain::date::iso;
 use crate::domain::edit::{Allocation, PaymentDraft};
 use crate::domain::model::{Customer, InvoiceRow};
@@ -38,9 +39,8 @@ pub fn open(c: &Customer, unpaid: &[InvoiceRow], today: NaiveDate) -> FormDialog
         F::Amount => Field::text("Amount", "").with_hint(format!("in {}", c.currency)),
         F::Reference => Field::text("Reference", "").with_hint("e.g. WIRE-2026-03-01 or check number"),
         F::ApplyTo => Field::choice("Apply to", apply_to.clone(), 0),
-        F::Invoices => {
-            Field::checklist("Invoices", items.clone()).with_hint("Space ticks; applied in the order listed")
-        }
+        F::Invoices => Field::checklist("Invoices", items.clone())
+            .with_hint(format!("{} ticks; applied in the order listed", keymap::name(keymap::TICK))),
     })
 }
 

@@ -2,8 +2,10 @@
 //! looked at before anything starts.
 
 use super::{FormDialog, FormOf, Spec, build, chosen_contract, contract_options, labels, paths};
+use crate::app::action::Action;
 use crate::app::effect::Effect;
 use crate::app::form::Field;
+use crate::app::keymap::{Context, label};
 use crate::domain::model::ContractRow;
 use crate::domain::status::DocumentKind;
 
@@ -26,7 +28,10 @@ pub fn open(customer_id: i64, contracts: Vec<ContractRow>, max_size: u64) -> For
     let options = contract_options(&contracts);
     build("Upload documents", Upload { customer_id, contracts, max_size }, |f| match f {
         F::Files => {
-            let mut files = Field::text("Files", "").with_hint("Tab completes; several files separated by spaces");
+            let mut files = Field::text("Files", "").with_hint(format!(
+                "{} completes; several files separated by spaces",
+                label(Context::Form, Action::FormNext)
+            ));
             files.completes_paths = true;
             files
         }
