@@ -228,7 +228,9 @@ fn o_shows_the_source_link_as_a_hyperlink_and_copies_it() {
     let mut tui = Tui::start(&["--db", &db, "--today", TODAY, "--customer", "1"], 120, 40);
     tui.wait_page();
     tui.send("o");
-    let screen = tui.wait_for("View in Stripe");
+    // Both, not the first line drawn: a frame caught half drawn under load
+    // can hold one without the other.
+    let screen = tui.wait("the menu with its link", |s| s.contains("View in Stripe") && s.contains(&url));
     assert!(screen.contains(&url), "{screen}");
     let raw = tui.wait_raw(&format!("\x1b]8;;{url}\x1b\\View in Stripe\x1b]8;;\x1b\\"));
     assert!(raw.contains(&format!("\x1b]8;;{url}\x1b\\View in Stripe")), "OSC 8 hyperlink written");

@@ -7,6 +7,7 @@ pub mod check;
 mod customers;
 pub mod doc_files;
 pub mod documents;
+mod files;
 mod filter_sql;
 pub mod import;
 mod inserts;
@@ -25,6 +26,8 @@ pub mod window;
 pub mod writes;
 
 pub use audit::Audit;
+pub(crate) use files::special_kind;
+use files::{leave_wal_alone, read_only_reason, regular_or_absent};
 pub use metrics::CustomerFigures;
 pub use migrate::SCHEMA_VERSION;
 pub use vacuum::Space;
@@ -172,94 +175,6 @@ pub struct Store {
     /// Whether that reason is something wrong with the database itself
     /// (its schema, its rows, a failed upgrade) rather than permissions.
     troubled: bool,
-}
-
-/// Why a file can only be read: its permission bits, its directory's
-/// (SQLite must create the WAL and shared-memory files beside it), or a
-/// WAL or shared-memory file this user cannot write (left by another
-/// account, say root): SQLite would open such a database for writing and
-/// fail at the first save with "attempt to write a readonly database".
-fn read_only_reason(path: &Path) -> Option<String> {
-    use std::os::unix::fs::PermissionsExt;
-    let file = std::fs::metadata(path).ok()?;
-    if file.permissions().mode() & 0o222 == 0 || !writable(path) {
-        return Some(format!("{} is read-only", path.display()));
-    }
-    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let d = std::fs::metadata(dir).ok()?;
-    if d.permissions().mode() & 0o222 == 0 || !writable(dir) {
-        return Some(format!("its directory {} is read-only", dir.display()));
-    }
-    for suffix in ["-wal", "-shm"] {
-        let side = PathBuf::from(format!("{}{suffix}", path.display()));
-        if side.exists() && !writable(&side) {
-            return Some(format!("{} is not writable by you (another account made it)", side.display()));
-        }
-    }
-    None
-}
-
-/// Whether this process may write `path`, as the kernel decides (access(2)
-/// with the real ids, which for a root process ignores permission bits).
-fn writable(path: &Path) -> bool {
-    use std::os::unix::ffi::OsStrExt;
-    let Ok(c) = std::ffi::CString::new(path.as_os_str().as_bytes()) else { return false };
-    // SAFETY: `c` is a valid NUL-terminated string that outlives the call.
-    unsafe { libc::access(c.as_ptr(), libc::W_OK) == 0 }
-}
-
-/// Refuses anything at `path` that is not a regular file (or nothing),
-/// before SQLite opens it or creates a journal beside it: a character
-/// device reads forever, a FIFO blocks, a socket cannot be a database.
-fn regular_or_absent(path: &Path) -> Result<bool> {
-    let meta = match std::fs::metadata(path) {
-        Ok(m) => m,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            // A dangling symbolic link is not "nothing": SQLite would create
-            // the file where it points.
-            if std::fs::symlink_metadata(path).is_ok() {
-                return Err(StoreError::NotAFile { path: path.to_path_buf(), kind: "a broken symbolic link" });
-            }
-            return Ok(false);
-        }
-        Err(e) => return Err(StoreError::Open { path: path.to_path_buf(), reason: e.to_string() }),
-    };
-    let Some(kind) = special_kind(&meta.file_type()) else { return Ok(true) };
-    Err(StoreError::NotAFile { path: path.to_path_buf(), kind })
-}
-
-/// What a file that is not a regular file is, in words; `None` for a
-/// regular file. Databases and documents alike are only regular files.
-pub(crate) fn special_kind(t: &std::fs::FileType) -> Option<&'static str> {
-    use std::os::unix::fs::FileTypeExt;
-    Some(if t.is_file() {
-        return None;
-    } else if t.is_dir() {
-        "a directory"
-    } else if t.is_char_device() {
-        "a character device"
-    } else if t.is_block_device() {
-        "a block device"
-    } else if t.is_fifo() {
-        "a named pipe"
-    } else if t.is_socket() {
-        "a socket"
-    } else if t.is_symlink() {
-        "a symbolic link"
-    } else {
-        "not a file"
-    })
-}
-
-/// A refused file keeps its write-ahead log as it found it: closing the
-/// last connection would otherwise checkpoint the log — the latest changes
-/// of a newer ardesk or another program — into the main file. An empty or
-/// missing log is left to SQLite, which removes what it created for reading.
-fn leave_wal_alone(conn: &Connection, path: &Path) {
-    let wal = PathBuf::from(format!("{}-wal", path.display()));
-    if std::fs::metadata(wal).is_ok_and(|m| m.len() > 0) {
-        let _ = conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true);
-    }
 }
 
 /// Stops whatever statement a store's connection is running, from any

@@ -1,0 +1,270 @@
+//! What each key does: a key event becomes an `Action` through the key
+//! table (`keymap`), for the innermost context that binds it, and the
+//! action is carried out on the screen, dialog or form in front.
+
+use super::action::Action;
+use super::customers::CustomersScreen;
+use super::dialog::{Dialog, OnYes};
+use super::form::FormEvent;
+use super::keymap::{Context, lookup};
+use super::{App, Screen, complete, dialog, form, table};
+use ratatui::crossterm::event::{KeyEvent, KeyEventKind};
+use ratatui_textarea::TextArea;
+
+impl App {
+    pub fn handle_key(&mut self, key: KeyEvent) {
+        if key.kind == KeyEventKind::Release {
+            return;
+        }
+        if lookup(&[Context::Global], &key).is_some_and(|(a, _)| a == Action::Quit) {
+            self.quit = true;
+            return;
+        }
+        let contexts = self.contexts();
+        let found = lookup(&contexts, &key);
+        match (contexts[0], found) {
+            (Context::Input, None) => self.search_input(key),
+            (Context::Form, None) => self.form_input(key),
+            (_, Some((action, ch))) => self.update(action, ch),
+            _ => {}
+        }
+    }
+
+    pub(super) fn search_input(&mut self, key: KeyEvent) {
+        match self.screens.last_mut() {
+            Some(Screen::Customers(s)) => {
+                if let Some(input) = s.input.as_mut() {
+                    form::line_input(input, key);
+                    let q = input.lines().first().cloned().unwrap_or_default();
+                    s.set_query(&q);
+                }
+            }
+            Some(Screen::Customer(p)) => {
+                if let Some(input) = p.filter_input.as_mut() {
+                    form::line_input(input, key);
+                    p.filter_error = None;
+                }
+            }
+            None => {}
+        }
+    }
+
+    /// Enter in the filter bar: a good filter replaces the tab's filter; a
+    /// bad one is explained in the bar and the last good one stays.
+    pub(super) fn apply_filter(&mut self) {
+        let Some(Screen::Customer(p)) = self.screens.last_mut() else { return };
+        let text = p.filter_input.as_ref().map(|i| i.lines().join(" ")).unwrap_or_default();
+        let (tab, currency) = (p.tab, p.customer.currency);
+        match crate::domain::filter::parse(&text, tab, currency) {
+            Err(e) => p.filter_error = Some(e),
+            Ok(f) => {
+                p.filter_input = None;
+                p.filter_error = None;
+                if p.set_filter(tab, f) {
+                    self.request_totals(tab);
+                }
+                self.sync();
+            }
+        }
+    }
+
+    pub(super) fn form_input(&mut self, key: KeyEvent) {
+        if let Some(Dialog::Form(fd)) = self.dialogs.last_mut()
+            && let FormEvent::Changed(_) = fd.form.input(key)
+        {
+            fd.candidates.clear();
+            fd.changed();
+        }
+    }
+
+    pub fn update(&mut self, action: Action, ch: Option<char>) {
+        if !self.dialogs.is_empty() {
+            self.dialog_action(action);
+            return;
+        }
+        match action {
+            Action::Quit => self.quit = true,
+            Action::Help => {
+                let contexts = self.contexts();
+                self.dialogs.push(Dialog::Help { contexts, scroll: 0 });
+            }
+            Action::Back => {
+                if self.screens.len() > 1 {
+                    if let Some(Screen::Customer(p)) = self.screens.pop() {
+                        self.saved_views.insert(p.customer.id, p.save_view());
+                    }
+                    self.reload();
+                } else {
+                    self.quit = true;
+                }
+            }
+            Action::InputAccept | Action::InputCancel => match self.screens.last_mut() {
+                Some(Screen::Customers(s)) => {
+                    s.input = None;
+                    if action == Action::InputCancel {
+                        s.set_query("");
+                    }
+                }
+                Some(Screen::Customer(p)) if action == Action::InputCancel => {
+                    p.filter_input = None;
+                    p.filter_error = None;
+                }
+                Some(Screen::Customer(_)) => self.apply_filter(),
+                None => {}
+            },
+            _ => {
+                if matches!(self.screens.last(), Some(Screen::Customer(_))) {
+                    self.page_action(action, ch);
+                } else if matches!(action, Action::Import | Action::NewCustomer | Action::Settings) {
+                    self.list_action(action);
+                } else if let Some(Screen::Customers(s)) = self.screens.last_mut()
+                    && let Some(id) = customers_action(s, action)
+                {
+                    self.open_customer(id);
+                }
+                self.sync();
+            }
+        }
+    }
+
+    pub(super) fn dialog_action(&mut self, action: Action) {
+        let Some(top) = self.dialogs.last_mut() else { return };
+        match top {
+            Dialog::Help { scroll, .. } => match action {
+                Action::Down => *scroll = scroll.saturating_add(1),
+                Action::Up => *scroll = scroll.saturating_sub(1),
+                Action::Back => {
+                    self.dialogs.pop();
+                }
+                _ => {}
+            },
+            Dialog::Link { .. } => {
+                self.dialogs.pop();
+            }
+            // The popup stays until the run ends; it says it is cancelling.
+            Dialog::Importing => {
+                if let (Action::Close, Some(job)) = (action, &self.import) {
+                    job.cancel();
+                }
+            }
+            // Likewise; every other key typed meanwhile is dropped here, so
+            // none lands on the page once the popup is gone.
+            Dialog::Transferring => {
+                if let (Action::Close, Some(job)) = (action, &self.documents) {
+                    job.cancel();
+                }
+            }
+            Dialog::Message { reload, .. } => {
+                let reload = *reload && action == Action::Yes;
+                self.dialogs.pop();
+                if reload {
+                    // Drop the stale form under the message too.
+                    while matches!(self.dialogs.last(), Some(Dialog::Form(_))) {
+                        self.dialogs.pop();
+                    }
+                    self.reload();
+                }
+            }
+            Dialog::Menu(menu) => match action {
+                Action::Down => menu.selected = (menu.selected + 1).min(menu.items.len().saturating_sub(1)),
+                Action::Up => menu.selected = menu.selected.saturating_sub(1),
+                Action::Close => {
+                    self.dialogs.pop();
+                }
+                Action::Pick => {
+                    let item = menu.items.get(menu.selected).map(|i| i.1);
+                    self.dialogs.pop();
+                    if let Some(item) = item {
+                        self.menu_pick(item);
+                    }
+                }
+                _ => {}
+            },
+            Dialog::Confirm(_) => {
+                let Some(Dialog::Confirm(c)) = self.dialogs.pop() else { return };
+                if action == Action::Yes {
+                    match c.on_yes {
+                        OnYes::Run(effect) => self.run_effect(effect),
+                        OnYes::DiscardForm => {
+                            self.dialogs.pop();
+                        }
+                    }
+                }
+            }
+            Dialog::Form(fd) => match action {
+                Action::FormNext if fd.form.fields[fd.form.focus].completes_paths => self.complete_path(),
+                Action::FormNext => fd.form.next(true),
+                Action::FormPrev => fd.form.next(false),
+                Action::FormEnter if fd.form.enter() == FormEvent::Submit => self.submit_form(),
+                Action::FormSave => self.submit_form(),
+                Action::FormCancel => {
+                    if fd.form.dirty() {
+                        self.dialogs.push(Dialog::Confirm(dialog::Confirm {
+                            title: "Discard changes?".into(),
+                            lines: vec!["What you typed in this form will be lost.".into()],
+                            on_yes: OnYes::DiscardForm,
+                        }));
+                    } else {
+                        self.dialogs.pop();
+                    }
+                }
+                _ => {}
+            },
+        }
+    }
+
+    pub(super) fn complete_path(&mut self) {
+        let Some(Dialog::Form(fd)) = self.dialogs.last_mut() else { return };
+        let cwd = std::env::current_dir().unwrap_or_default();
+        let field = &mut fd.form.fields[fd.form.focus];
+        let c = complete::complete(&field.value(), &cwd);
+        field.set_text(&c.text);
+        field.touched = true;
+        fd.candidates = c.candidates;
+    }
+
+    pub(super) fn submit_form(&mut self) {
+        let Some(Dialog::Form(fd)) = self.dialogs.last_mut() else { return };
+        if let Some(effect) = fd.validate() {
+            self.run_effect(effect);
+        }
+    }
+}
+
+/// Returns a customer id to open, if the action asks for one.
+fn customers_action(s: &mut CustomersScreen, action: Action) -> Option<i64> {
+    match action {
+        Action::Open => return s.selected().map(|r| r.id),
+        Action::Search => {
+            let mut input = TextArea::new(vec![s.query.clone()]);
+            input.move_cursor(ratatui_textarea::CursorMove::End);
+            s.input = Some(input);
+        }
+        Action::SortNext => s.next_sort(),
+        Action::SortReverse => s.reverse(),
+
+        _ => move_scroll(&mut s.scroll, action),
+    }
+    None
+}
+
+fn move_scroll(s: &mut table::Scroll, action: Action) {
+    match action {
+        Action::Down => s.move_by(1),
+        Action::Up => s.move_by(-1),
+        Action::PageDown => s.page(true),
+        Action::PageUp => s.page(false),
+        Action::Home => s.home(),
+        Action::End => s.end(),
+        _ => {}
+    }
+}
+
+impl App {
+    pub(super) fn tab_move(&mut self, action: Action) {
+        if let Some(Screen::Customer(p)) = self.screens.last_mut() {
+            let tab = p.tab;
+            move_scroll(&mut p.state_mut(tab).scroll, action);
+        }
+    }
+}
