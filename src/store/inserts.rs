@@ -1,18 +1,32 @@
-//! INSERT statements written once: the one INSERT of invoice rows, and
-//! the builder of the multi-row statements the bulk loader uses.
+//! INSERT statements written once: the one INSERT of each money table
+//! (invoices, payments, credits, applications), and the builder of the
+//! multi-row statements the bulk loader uses.
 //!
-//! Every writer of a new invoice goes through `insert_invoice` or
-//! `invoice_sql`: a person's new invoice (`writes::invoices`), the demo
-//! seeder (`seed`), the importer row by row (`import::money`) and the bulk
-//! loader (`load`, sixty-four rows to a statement). The columns and the
-//! order their values are bound in are said here only, so a column added
-//! to `invoices` is added in one place; the bulk path's speed comes from
+//! Every writer of a new money row goes through this module:
+//! - invoices (`insert_invoice`, `INVOICES`): a person's new invoice
+//!   (`writes::invoices`), the demo seeder (`seed`), the importer row by
+//!   row (`import::money`) and the bulk loader (`load`);
+//! - payments (`insert_payment`, `PAYMENTS`): a person's payment
+//!   (`writes::payments`), the seeder, the importer and the bulk loader;
+//! - credits (`insert_credit`, `CREDITS`): the seeder, the importer and the
+//!   bulk loader;
+//! - applications (`insert_application`, `APPLICATIONS`): a person's
+//!   payment and refund (`writes::payments`, `writes::refunds`), the
+//!   seeder, the importer and the bulk loader.
+//!
+//! The bulk loader writes sixty-four rows to a statement with the same
+//! columns and the same `bind_` functions. A table's columns and the order
+//! their values are bound in are said here only, so a column added to one
+//! of these tables is added in one place; the bulk path's speed comes from
 //! the rows per statement, not from a statement of its own.
 
 use super::Result;
-use super::import::InvoiceWrite;
+use super::import::{InvoiceWrite, PaymentWrite};
+use super::seed::AppliedFrom;
+use crate::domain::Currency;
 use crate::domain::date::iso;
 use crate::domain::status::ImportSource;
+use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, Statement};
 use std::sync::OnceLock;
 
@@ -34,20 +48,36 @@ pub(super) fn parts(mut n: usize) -> Vec<usize> {
 }
 
 /// `INSERT INTO table(cols) VALUES (?, …), …` for each of `SIZES`.
-pub(super) struct Inserts([String; SIZES.len()]);
+struct Inserts([String; SIZES.len()]);
 
 impl Inserts {
-    pub(super) fn new(table: &str, cols: &[&str]) -> Inserts {
+    fn new(table: &str, cols: &[&str]) -> Inserts {
         let one = format!("({})", vec!["?"; cols.len()].join(","));
         Inserts(SIZES.map(|rows| {
             format!("INSERT INTO {table}({}) VALUES {}", cols.join(","), vec![one.as_str(); rows].join(","))
         }))
     }
+}
 
-    /// The statement for `rows` rows (one of `SIZES`).
+/// A table's INSERT: the columns a new row is written with, in the order
+/// its `bind_` function binds them, and its statements, made when first
+/// asked for.
+pub(super) struct Table {
+    name: &'static str,
+    cols: &'static [&'static str],
+    sql: OnceLock<Inserts>,
+}
+
+impl Table {
+    const fn new(name: &'static str, cols: &'static [&'static str]) -> Table {
+        Table { name, cols, sql: OnceLock::new() }
+    }
+
+    /// The INSERT of `rows` rows (one of `SIZES`).
     pub(super) fn sql(&self, rows: usize) -> &str {
+        let all = self.sql.get_or_init(|| Inserts::new(self.name, self.cols));
         let i = SIZES.iter().position(|s| *s == rows).unwrap_or(SIZES.len() - 1);
-        &self.0[i]
+        &all.0[i]
     }
 }
 
@@ -68,6 +98,22 @@ impl<'s, 'c> Binder<'s, 'c> {
     }
 }
 
+/// Inserts one row of `table`, its values bound by `bind`, and returns its
+/// id. The error of a unique index is SQLite's, for callers that tell them
+/// apart.
+fn insert_row(
+    conn: &Connection,
+    table: &Table,
+    bind: impl FnOnce(&mut Binder<'_, '_>) -> rusqlite::Result<()>,
+) -> rusqlite::Result<i64> {
+    let mut stmt = conn.prepare_cached(table.sql(1))?;
+    bind(&mut Binder::new(&mut stmt))?;
+    stmt.raw_execute()?;
+    Ok(conn.last_insert_rowid())
+}
+
+// Invoices -----------------------------------------------------------------
+
 /// A new invoice row: what every writer gives (`invoice`), and what only
 /// some of them decide.
 #[derive(Debug, Clone, Copy)]
@@ -86,35 +132,32 @@ pub(super) struct NewInvoiceRow<'a> {
     pub created_at: &'a str,
 }
 
-/// The columns of a new invoice, in the order `bind_invoice` binds them.
-const INVOICE_COLS: &[&str] = &[
-    "id",
-    "customer_id",
-    "contract_id",
-    "contract_name",
-    "number",
-    "issue_date",
-    "due_date",
-    "period_start",
-    "period_end",
-    "currency",
-    "total_minor",
-    "applied_minor",
-    "status",
-    "import_source",
-    "external_id",
-    "source_raw",
-    "created_at",
-];
+/// The invoice INSERT, in the order `bind_invoice` binds.
+pub(super) static INVOICES: Table = Table::new(
+    "invoices",
+    &[
+        "id",
+        "customer_id",
+        "contract_id",
+        "contract_name",
+        "number",
+        "issue_date",
+        "due_date",
+        "period_start",
+        "period_end",
+        "currency",
+        "total_minor",
+        "applied_minor",
+        "status",
+        "import_source",
+        "external_id",
+        "source_raw",
+        "created_at",
+    ],
+);
 
-/// The invoice INSERT of `rows` rows (one of `SIZES`).
-pub(super) fn invoice_sql(rows: usize) -> &'static str {
-    static SQL: OnceLock<Inserts> = OnceLock::new();
-    SQL.get_or_init(|| Inserts::new("invoices", INVOICE_COLS)).sql(rows)
-}
-
-/// Binds one row's values, in `INVOICE_COLS`' order. An empty `source_raw`
-/// is stored as NULL.
+/// Binds one row's values, in `INVOICES`' order. An empty `source_raw` is
+/// stored as NULL.
 pub(super) fn bind_invoice(b: &mut Binder<'_, '_>, r: &NewInvoiceRow<'_>) -> rusqlite::Result<()> {
     let i = r.invoice;
     b.put(r.id)?;
@@ -139,10 +182,7 @@ pub(super) fn bind_invoice(b: &mut Binder<'_, '_>, r: &NewInvoiceRow<'_>) -> rus
 /// Inserts one invoice and returns its id. The error of a unique index
 /// (number, external id) is SQLite's, for callers that tell them apart.
 pub(super) fn insert_invoice(conn: &Connection, r: &NewInvoiceRow<'_>) -> rusqlite::Result<i64> {
-    let mut stmt = conn.prepare_cached(invoice_sql(1))?;
-    bind_invoice(&mut Binder::new(&mut stmt), r)?;
-    stmt.raw_execute()?;
-    Ok(conn.last_insert_rowid())
+    insert_row(conn, &INVOICES, |b| bind_invoice(b, r))
 }
 
 /// The name of the contract an invoice belongs to ("" without one).
@@ -150,6 +190,158 @@ pub(super) fn contract_name(conn: &Connection, contract_id: Option<i64>) -> Resu
     let Some(id) = contract_id else { return Ok(String::new()) };
     let found = conn.prepare_cached("SELECT name FROM contracts WHERE id = ?1")?.query_row([id], |r| r.get(0));
     Ok(found.optional()?.unwrap_or_default())
+}
+
+// Payments -----------------------------------------------------------------
+
+/// A new payment row: the payment (`payment`), and what only some writers
+/// decide.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct NewPaymentRow<'a> {
+    /// Chosen by the bulk loader; `None` lets SQLite give the next one.
+    pub id: Option<i64>,
+    pub payment: &'a PaymentWrite<'a>,
+    /// Σ applications: written by the bulk loader, whose triggers are
+    /// lifted; 0 otherwise (the triggers keep it).
+    pub applied_minor: i64,
+    pub source: Option<(ImportSource, &'a str)>,
+    pub created_at: &'a str,
+}
+
+/// The payment INSERT, in the order `bind_payment` binds.
+pub(super) static PAYMENTS: Table = Table::new(
+    "payments",
+    &[
+        "id",
+        "customer_id",
+        "received_on",
+        "amount_minor",
+        "refunded_minor",
+        "applied_minor",
+        "currency",
+        "reference",
+        "status",
+        "method",
+        "import_source",
+        "external_id",
+        "source_raw",
+        "created_at",
+    ],
+);
+
+/// Binds one row's values, in `PAYMENTS`' order; `source_raw` as given
+/// (an empty one stays empty).
+pub(super) fn bind_payment(b: &mut Binder<'_, '_>, r: &NewPaymentRow<'_>) -> rusqlite::Result<()> {
+    let p = r.payment;
+    b.put(r.id)?;
+    b.put(p.customer_id)?;
+    b.put(iso(p.received_on))?;
+    b.put(p.amount_minor)?;
+    b.put(p.refunded_minor)?;
+    b.put(r.applied_minor)?;
+    b.put(p.currency.code())?;
+    b.put(p.reference)?;
+    b.put(p.status.as_db())?;
+    b.put(p.method.as_db())?;
+    b.put(r.source.map(|s| s.0.as_db()))?;
+    b.put(r.source.map(|s| s.1))?;
+    b.put(p.source_raw)?;
+    b.put(r.created_at)
+}
+
+/// Inserts one payment and returns its id.
+pub(super) fn insert_payment(conn: &Connection, r: &NewPaymentRow<'_>) -> rusqlite::Result<i64> {
+    insert_row(conn, &PAYMENTS, |b| bind_payment(b, r))
+}
+
+// Credits ------------------------------------------------------------------
+
+/// A new credit row.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct NewCreditRow<'a> {
+    /// Chosen by the bulk loader; `None` lets SQLite give the next one.
+    pub id: Option<i64>,
+    pub customer_id: i64,
+    pub granted_on: NaiveDate,
+    pub amount_minor: i64,
+    /// Σ applications: written by the bulk loader, whose triggers are
+    /// lifted; 0 otherwise (the triggers keep it).
+    pub applied_minor: i64,
+    pub currency: Currency,
+    pub reason: &'a str,
+    pub source: Option<(ImportSource, &'a str)>,
+    pub created_at: &'a str,
+}
+
+/// The credit INSERT, in the order `bind_credit` binds.
+pub(super) static CREDITS: Table = Table::new(
+    "credits",
+    &[
+        "id",
+        "customer_id",
+        "granted_on",
+        "amount_minor",
+        "applied_minor",
+        "currency",
+        "reason",
+        "import_source",
+        "external_id",
+        "created_at",
+    ],
+);
+
+/// Binds one row's values, in `CREDITS`' order.
+pub(super) fn bind_credit(b: &mut Binder<'_, '_>, r: &NewCreditRow<'_>) -> rusqlite::Result<()> {
+    b.put(r.id)?;
+    b.put(r.customer_id)?;
+    b.put(iso(r.granted_on))?;
+    b.put(r.amount_minor)?;
+    b.put(r.applied_minor)?;
+    b.put(r.currency.code())?;
+    b.put(r.reason)?;
+    b.put(r.source.map(|s| s.0.as_db()))?;
+    b.put(r.source.map(|s| s.1))?;
+    b.put(r.created_at)
+}
+
+/// Inserts one credit and returns its id.
+pub(super) fn insert_credit(conn: &Connection, r: &NewCreditRow<'_>) -> rusqlite::Result<i64> {
+    insert_row(conn, &CREDITS, |b| bind_credit(b, r))
+}
+
+// Applications -------------------------------------------------------------
+
+/// A new application of a payment or a credit to an invoice.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct NewApplicationRow<'a> {
+    pub invoice_id: i64,
+    pub from: AppliedFrom,
+    pub amount_minor: i64,
+    pub applied_on: NaiveDate,
+    pub created_at: &'a str,
+}
+
+/// The application INSERT, in the order `bind_application` binds.
+pub(super) static APPLICATIONS: Table =
+    Table::new("applications", &["invoice_id", "payment_id", "credit_id", "amount_minor", "applied_on", "created_at"]);
+
+/// Binds one row's values, in `APPLICATIONS`' order.
+pub(super) fn bind_application(b: &mut Binder<'_, '_>, r: &NewApplicationRow<'_>) -> rusqlite::Result<()> {
+    let (payment, credit) = match r.from {
+        AppliedFrom::Payment(p) => (Some(p), None),
+        AppliedFrom::Credit(c) => (None, Some(c)),
+    };
+    b.put(r.invoice_id)?;
+    b.put(payment)?;
+    b.put(credit)?;
+    b.put(r.amount_minor)?;
+    b.put(iso(r.applied_on))?;
+    b.put(r.created_at)
+}
+
+/// Inserts one application.
+pub(super) fn insert_application(conn: &Connection, r: &NewApplicationRow<'_>) -> rusqlite::Result<()> {
+    insert_row(conn, &APPLICATIONS, |b| bind_application(b, r)).map(drop)
 }
 
 #[cfg(test)]
@@ -160,8 +352,10 @@ mod tests {
     fn groups_are_written_in_the_largest_sizes_first() {
         assert_eq!(parts(64 + 8 + 8 + 3), [64, 8, 8, 1, 1, 1]);
         assert!(parts(0).is_empty());
-        let sql = invoice_sql(8);
-        assert_eq!(sql.matches("),(").count(), 7, "{sql}");
-        assert_eq!(sql.matches('?').count(), 8 * INVOICE_COLS.len());
+        for table in [&INVOICES, &PAYMENTS, &CREDITS, &APPLICATIONS] {
+            let sql = table.sql(8);
+            assert_eq!(sql.matches("),(").count(), 7, "{sql}");
+            assert_eq!(sql.matches('?').count(), 8 * table.cols.len());
+        }
     }
 }

@@ -11,9 +11,12 @@
 //! (`bulk::Deltas`).
 
 use super::Result;
-use super::import::{ExternalKeys, ImportTx, InvoiceWrite};
-use super::inserts::{Binder, Inserts, NewInvoiceRow, SIZES, bind_invoice, invoice_sql, parts};
-use crate::domain::date::iso;
+use super::import::{ExternalKeys, ImportTx, InvoiceWrite, PaymentWrite};
+use super::inserts::{
+    APPLICATIONS, Binder, CREDITS, INVOICES, NewApplicationRow, NewCreditRow, NewInvoiceRow, NewPaymentRow, PAYMENTS,
+    SIZES, Table, bind_application, bind_credit, bind_invoice, bind_payment, parts,
+};
+use super::seed::AppliedFrom;
 use crate::domain::status::*;
 use chrono::NaiveDate;
 use rusqlite::Transaction;
@@ -45,49 +48,6 @@ pub struct LoadInvoice<'a> {
     pub invoice: InvoiceWrite<'a>,
     pub money: Vec<NewMoney>,
 }
-
-/// The statements of the money tables, made once (invoices':
-/// `inserts::invoice_sql`).
-fn inserts() -> &'static [Inserts; 3] {
-    static ALL: std::sync::OnceLock<[Inserts; 3]> = std::sync::OnceLock::new();
-    ALL.get_or_init(|| {
-        [
-            Inserts::new("payments", PAYMENT_COLS),
-            Inserts::new("credits", CREDIT_COLS),
-            Inserts::new("applications", APPLICATION_COLS),
-        ]
-    })
-}
-
-const PAYMENT_COLS: &[&str] = &[
-    "id",
-    "customer_id",
-    "received_on",
-    "amount_minor",
-    "applied_minor",
-    "currency",
-    "reference",
-    "status",
-    "method",
-    "import_source",
-    "external_id",
-    "source_raw",
-    "created_at",
-];
-const CREDIT_COLS: &[&str] = &[
-    "id",
-    "customer_id",
-    "granted_on",
-    "amount_minor",
-    "applied_minor",
-    "currency",
-    "reason",
-    "import_source",
-    "external_id",
-    "created_at",
-];
-const APPLICATION_COLS: &[&str] =
-    &["invoice_id", "payment_id", "credit_id", "amount_minor", "applied_on", "created_at"];
 
 fn next_id(tx: &Transaction<'_>, table: &str) -> Result<i64> {
     let sql = format!("SELECT coalesce(max(id), 0) + 1 FROM {table}");
@@ -153,7 +113,7 @@ impl ImportTx<'_> {
 
     /// One statement of invoices, ids from `first`.
     fn insert_invoices(&self, rows: &[LoadInvoice<'_>], first: i64) -> rusqlite::Result<()> {
-        let mut stmt = self.tx.prepare_cached(invoice_sql(rows.len()))?;
+        let mut stmt = self.tx.prepare_cached(INVOICES.sql(rows.len()))?;
         let mut b = Binder::new(&mut stmt);
         for (r, id) in rows.iter().zip(first..) {
             let row = NewInvoiceRow {
@@ -177,66 +137,76 @@ impl ImportTx<'_> {
         let payments: Vec<_> = money.iter().filter(|x| !x.2.credit).collect();
         let credits: Vec<_> = money.iter().filter(|x| x.2.credit).collect();
         let (first_payment, first_credit) = (next_id(&self.tx, "payments")?, next_id(&self.tx, "credits")?);
-        let mut done = 0;
-        for size in parts(payments.len()) {
-            let mut stmt = self.tx.prepare_cached(inserts()[0].sql(size))?;
-            let mut b = Binder::new(&mut stmt);
-            for ((r, _, m), id) in payments[done..done + size].iter().copied().zip(first_payment + done as i64..) {
-                b.put(id)?;
-                b.put(r.invoice.customer_id)?;
-                b.put(iso(m.on))?;
-                b.put(m.amount_minor)?;
-                b.put(m.amount_minor)?;
-                b.put(r.invoice.currency.code())?;
-                b.put(&m.text)?;
-                b.put(PaymentStatus::Succeeded.as_db())?;
-                b.put(PaymentMethod::Automatic.as_db())?;
-                b.put(r.source.as_db())?;
-                b.put(&m.key)?;
-                b.put(m.raw.as_deref())?;
-                b.put(&self.now)?;
-            }
-            stmt.raw_execute()?;
-            done += size;
-        }
-        let mut done = 0;
-        for size in parts(credits.len()) {
-            let mut stmt = self.tx.prepare_cached(inserts()[1].sql(size))?;
-            let mut b = Binder::new(&mut stmt);
-            for ((r, _, m), id) in credits[done..done + size].iter().copied().zip(first_credit + done as i64..) {
-                b.put(id)?;
-                b.put(r.invoice.customer_id)?;
-                b.put(iso(m.on))?;
-                b.put(m.amount_minor)?;
-                b.put(m.amount_minor)?;
-                b.put(r.invoice.currency.code())?;
-                b.put(&m.text)?;
-                b.put(r.source.as_db())?;
-                b.put(&m.key)?;
-                b.put(&self.now)?;
-            }
-            stmt.raw_execute()?;
-            done += size;
-        }
+        self.insert_parts(&PAYMENTS, &payments, |b, i, (r, _, m)| {
+            let payment = PaymentWrite {
+                customer_id: r.invoice.customer_id,
+                received_on: m.on,
+                amount_minor: m.amount_minor,
+                refunded_minor: 0,
+                currency: r.invoice.currency,
+                reference: &m.text,
+                status: PaymentStatus::Succeeded,
+                method: PaymentMethod::Automatic,
+                source_raw: m.raw.as_deref(),
+            };
+            let row = NewPaymentRow {
+                id: Some(first_payment + i as i64),
+                payment: &payment,
+                applied_minor: m.amount_minor,
+                source: Some((r.source, &m.key)),
+                created_at: &self.now,
+            };
+            bind_payment(b, &row)
+        })?;
+        self.insert_parts(&CREDITS, &credits, |b, i, (r, _, m)| {
+            let row = NewCreditRow {
+                id: Some(first_credit + i as i64),
+                customer_id: r.invoice.customer_id,
+                granted_on: m.on,
+                amount_minor: m.amount_minor,
+                applied_minor: m.amount_minor,
+                currency: r.invoice.currency,
+                reason: &m.text,
+                source: Some((r.source, &m.key)),
+                created_at: &self.now,
+            };
+            bind_credit(b, &row)
+        })?;
         // Applications in row order: each money row's own id.
         let (mut pid, mut cid) = (first_payment, first_credit);
-        let mut from = Vec::with_capacity(money.len());
-        for (_, invoice, m) in &money {
-            let id = if m.credit { &mut cid } else { &mut pid };
-            from.push((*invoice, m.credit, *id, *m));
-            *id += 1;
-        }
+        let applications: Vec<NewApplicationRow<'_>> = money
+            .iter()
+            .map(|(_, invoice_id, m)| {
+                let id = if m.credit { &mut cid } else { &mut pid };
+                let from = if m.credit { AppliedFrom::Credit(*id) } else { AppliedFrom::Payment(*id) };
+                *id += 1;
+                NewApplicationRow {
+                    invoice_id: *invoice_id,
+                    from,
+                    amount_minor: m.amount_minor,
+                    applied_on: m.on,
+                    created_at: &self.now,
+                }
+            })
+            .collect();
+        self.insert_parts(&APPLICATIONS, &applications, |b, _, row| bind_application(b, row))?;
+        Ok(())
+    }
+
+    /// Writes `rows` to `table`, in as few statements as `parts` says;
+    /// `bind` binds the values of a row and its index in `rows`.
+    fn insert_parts<T>(
+        &self,
+        table: &Table,
+        rows: &[T],
+        bind: impl Fn(&mut Binder<'_, '_>, usize, &T) -> rusqlite::Result<()>,
+    ) -> rusqlite::Result<()> {
         let mut done = 0;
-        for size in parts(from.len()) {
-            let mut stmt = self.tx.prepare_cached(inserts()[2].sql(size))?;
+        for size in parts(rows.len()) {
+            let mut stmt = self.tx.prepare_cached(table.sql(size))?;
             let mut b = Binder::new(&mut stmt);
-            for (invoice, credit, id, m) in &from[done..done + size] {
-                b.put(invoice)?;
-                b.put((!credit).then_some(id))?;
-                b.put(credit.then_some(id))?;
-                b.put(m.amount_minor)?;
-                b.put(iso(m.on))?;
-                b.put(&self.now)?;
+            for (i, row) in rows.iter().enumerate().skip(done).take(size) {
+                bind(&mut b, i, row)?;
             }
             stmt.raw_execute()?;
             done += size;

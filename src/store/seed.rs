@@ -3,8 +3,8 @@
 //! refuse impossible rows. Interactive edits use the validated write paths.
 
 use super::audit::Audit;
-use super::import::InvoiceWrite;
-use super::inserts::{self, NewInvoiceRow};
+use super::import::{InvoiceWrite, PaymentWrite};
+use super::inserts::{self, NewApplicationRow, NewCreditRow, NewInvoiceRow, NewPaymentRow};
 use super::{Result, Store, now_utc};
 use crate::domain::Currency;
 use crate::domain::date::iso;
@@ -236,24 +236,19 @@ impl Seeder<'_> {
     }
 
     pub fn payment(&self, p: &NewPayment<'_>) -> Result<i64> {
-        self.tx
-            .prepare_cached(
-                "INSERT INTO payments(customer_id, received_on, amount_minor, refunded_minor, currency, reference,
-                                      status, method, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            )?
-            .execute(params![
-                p.customer_id,
-                iso(p.received_on),
-                p.amount_minor,
-                p.refunded_minor,
-                p.currency.code(),
-                p.reference,
-                p.status.as_db(),
-                p.method.as_db(),
-                self.now
-            ])?;
-        Ok(self.tx.last_insert_rowid())
+        let payment = PaymentWrite {
+            customer_id: p.customer_id,
+            received_on: p.received_on,
+            amount_minor: p.amount_minor,
+            refunded_minor: p.refunded_minor,
+            currency: p.currency,
+            reference: p.reference,
+            status: p.status,
+            method: p.method,
+            source_raw: None,
+        };
+        let row = NewPaymentRow { id: None, payment: &payment, applied_minor: 0, source: None, created_at: &self.now };
+        Ok(inserts::insert_payment(&self.tx, &row)?)
     }
 
     pub fn credit(
@@ -264,28 +259,24 @@ impl Seeder<'_> {
         currency: Currency,
         reason: &str,
     ) -> Result<i64> {
-        self.tx
-            .prepare_cached(
-                "INSERT INTO credits(customer_id, granted_on, amount_minor, currency, reason, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            )?
-            .execute(params![customer_id, iso(granted_on), amount_minor, currency.code(), reason, self.now])?;
-        Ok(self.tx.last_insert_rowid())
+        let row = NewCreditRow {
+            id: None,
+            customer_id,
+            granted_on,
+            amount_minor,
+            applied_minor: 0,
+            currency,
+            reason,
+            source: None,
+            created_at: &self.now,
+        };
+        Ok(inserts::insert_credit(&self.tx, &row)?)
     }
 
     /// Applies money to an invoice; the triggers update every balance.
     pub fn apply(&self, invoice_id: i64, from: AppliedFrom, amount_minor: i64, on: NaiveDate) -> Result<()> {
-        let (payment, credit) = match from {
-            AppliedFrom::Payment(p) => (Some(p), None),
-            AppliedFrom::Credit(c) => (None, Some(c)),
-        };
-        self.tx
-            .prepare_cached(
-                "INSERT INTO applications(invoice_id, payment_id, credit_id, amount_minor, applied_on, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            )?
-            .execute(params![invoice_id, payment, credit, amount_minor, iso(on), self.now])?;
-        Ok(())
+        let row = NewApplicationRow { invoice_id, from, amount_minor, applied_on: on, created_at: &self.now };
+        Ok(inserts::insert_application(&self.tx, &row)?)
     }
 
     pub fn contact(&self, c: &NewContact<'_>) -> Result<i64> {

@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::store::inserts;
+use crate::store::seed::AppliedFrom;
 
 impl ImportTx<'_> {
     // Invoices -------------------------------------------------------------
@@ -184,27 +185,8 @@ impl ImportTx<'_> {
     pub fn insert_payment(&self, source: Option<(ImportSource, &str)>, p: &PaymentWrite<'_>) -> Result<i64> {
         self.external_indexes()?;
         self.touch(p.customer_id);
-        self.tx
-            .prepare_cached(
-                "INSERT INTO payments(customer_id, received_on, amount_minor, refunded_minor, currency, reference, status,
-                                      method, import_source, external_id, source_raw, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-            )?
-            .execute(params![
-                p.customer_id,
-                iso(p.received_on),
-                p.amount_minor,
-                p.refunded_minor,
-                p.currency.code(),
-                p.reference,
-                p.status.as_db(),
-                p.method.as_db(),
-                source.map(|s| s.0.as_db()),
-                source.map(|s| s.1),
-                p.source_raw,
-                self.now
-            ])?;
-        Ok(self.tx.last_insert_rowid())
+        let row = inserts::NewPaymentRow { id: None, payment: p, applied_minor: 0, source, created_at: &self.now };
+        Ok(inserts::insert_payment(&self.tx, &row)?)
     }
 
     pub fn update_payment(&self, id: i64, p: &PaymentWrite<'_>) -> Result<()> {
@@ -273,23 +255,18 @@ impl ImportTx<'_> {
         reason: &str,
     ) -> Result<i64> {
         self.touch(customer_id);
-        self.tx
-            .prepare_cached(
-                "INSERT INTO credits(customer_id, granted_on, amount_minor, currency, reason, import_source, external_id,
-                                     created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            )?
-            .execute(params![
-                customer_id,
-                iso(granted_on),
-                amount_minor,
-                cur.code(),
-                reason,
-                source.map(|s| s.0.as_db()),
-                source.map(|s| s.1),
-                self.now
-            ])?;
-        Ok(self.tx.last_insert_rowid())
+        let row = inserts::NewCreditRow {
+            id: None,
+            customer_id,
+            granted_on,
+            amount_minor,
+            applied_minor: 0,
+            currency: cur,
+            reason,
+            source,
+            created_at: &self.now,
+        };
+        Ok(inserts::insert_credit(&self.tx, &row)?)
     }
 
     pub fn update_credit_amount(&self, id: i64, amount_minor: i64) -> Result<()> {
@@ -316,14 +293,9 @@ impl ImportTx<'_> {
     /// Applies a payment (`credit` false) or a credit to an invoice.
     pub fn apply(&self, invoice_id: i64, from: i64, credit: bool, amount_minor: i64, on: NaiveDate) -> Result<()> {
         self.touch_row("invoices", invoice_id)?;
-        let (payment, credit) = if credit { (None, Some(from)) } else { (Some(from), None) };
-        self.tx
-            .prepare_cached(
-                "INSERT INTO applications(invoice_id, payment_id, credit_id, amount_minor, applied_on, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            )?
-            .execute(params![invoice_id, payment, credit, amount_minor, iso(on), self.now])?;
-        Ok(())
+        let from = if credit { AppliedFrom::Credit(from) } else { AppliedFrom::Payment(from) };
+        let row = inserts::NewApplicationRow { invoice_id, from, amount_minor, applied_on: on, created_at: &self.now };
+        Ok(inserts::insert_application(&self.tx, &row)?)
     }
 
     pub fn delete_application(&self, id: i64) -> Result<()> {

@@ -6,6 +6,10 @@ use crate::domain::Money;
 use crate::domain::date::iso;
 use crate::domain::edit::{Allocation, PaymentDraft};
 use crate::domain::model::InvoiceRow;
+use crate::domain::status::{PaymentMethod, PaymentStatus};
+use crate::store::import::PaymentWrite;
+use crate::store::inserts::{self, NewApplicationRow, NewPaymentRow};
+use crate::store::seed::AppliedFrom;
 use crate::store::window::TabRow;
 use crate::store::{Audit, Result, Store, now_utc};
 use rusqlite::OptionalExtension;
@@ -82,16 +86,19 @@ impl Store {
                     out
                 }
             };
-            tx.execute(
-                "INSERT INTO payments(customer_id, received_on, amount_minor, currency, reference, status, method, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, 'succeeded', 'manual', ?6)",
-                (customer_id, iso(d.received_on), d.amount_minor, currency.code(), d.reference.trim(), now_utc()),
-            )?;
-            let payment_id = tx.last_insert_rowid();
-            let mut apply = tx.prepare_cached(
-                "INSERT INTO applications(invoice_id, payment_id, amount_minor, applied_on, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
-            )?;
+            let payment = PaymentWrite {
+                customer_id,
+                received_on: d.received_on,
+                amount_minor: d.amount_minor,
+                refunded_minor: 0,
+                currency,
+                reference: d.reference.trim(),
+                status: PaymentStatus::Succeeded,
+                method: PaymentMethod::Manual,
+                source_raw: None,
+            };
+            let row = NewPaymentRow { id: None, payment: &payment, applied_minor: 0, source: None, created_at: &now_utc() };
+            let payment_id = inserts::insert_payment(tx, &row)?;
             let mut mark_paid = tx.prepare_cached(
                 "UPDATE invoices SET status = 'paid', version = version + 1 WHERE id = ?1 AND applied_minor = total_minor",
             )?;
@@ -105,7 +112,14 @@ impl Store {
                 if part <= 0 {
                     continue;
                 }
-                apply.execute((id, payment_id, part, iso(d.received_on), now_utc()))?;
+                let application = NewApplicationRow {
+                    invoice_id: id,
+                    from: AppliedFrom::Payment(payment_id),
+                    amount_minor: part,
+                    applied_on: d.received_on,
+                    created_at: &now_utc(),
+                };
+                inserts::insert_application(tx, &application)?;
                 mark_paid.execute([id])?;
                 left -= part;
                 applied.push((number, part));

@@ -10,7 +10,11 @@ use crate::domain::Money;
 use crate::domain::date::iso;
 use crate::domain::edit::RefundDraft;
 use crate::domain::status::PaymentStatus;
+use crate::store::inserts::{self, NewApplicationRow};
+use crate::store::seed::AppliedFrom;
+use crate::store::tabs::date;
 use crate::store::{Audit, Result, Store, StoreError, now_utc};
+use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension};
 use serde_json::json;
 
@@ -157,12 +161,12 @@ fn plan(conn: &Connection, payment_id: i64, p: &Paid, amount_minor: i64) -> Resu
 /// first: an application is deleted, and one that is only partly taken is
 /// made anew with the rest (applications never change).
 fn reverse(tx: &rusqlite::Transaction<'_>, payment_id: i64, invoice_id: i64, mut take: i64) -> Result<()> {
-    let apps: Vec<(i64, i64, String)> = tx
+    let apps: Vec<(i64, i64, NaiveDate)> = tx
         .prepare_cached(
             "SELECT id, amount_minor, applied_on FROM applications WHERE payment_id = ?1 AND invoice_id = ?2
              ORDER BY applied_on DESC, id DESC",
         )?
-        .query_map((payment_id, invoice_id), |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .query_map((payment_id, invoice_id), |r| Ok((r.get(0)?, r.get(1)?, date(r, 2)?)))?
         .collect::<rusqlite::Result<_>>()?;
     for (id, amount, applied_on) in apps {
         if take == 0 {
@@ -172,11 +176,14 @@ fn reverse(tx: &rusqlite::Transaction<'_>, payment_id: i64, invoice_id: i64, mut
         let part = amount.min(take);
         take -= part;
         if part < amount {
-            tx.execute(
-                "INSERT INTO applications(invoice_id, payment_id, amount_minor, applied_on, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
-                (invoice_id, payment_id, amount - part, applied_on, now_utc()),
-            )?;
+            let rest = NewApplicationRow {
+                invoice_id,
+                from: AppliedFrom::Payment(payment_id),
+                amount_minor: amount - part,
+                applied_on,
+                created_at: &now_utc(),
+            };
+            inserts::insert_application(tx, &rest)?;
         }
     }
     Ok(())
