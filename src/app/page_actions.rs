@@ -304,11 +304,16 @@ impl App {
                 vec!["Its invoices stay as they are; no new invoices are expected.".into()],
                 Effect::CancelContract { id, version: k.version },
             ),
-            MenuItem::DeleteContract(_) => self.confirm(
-                format!("Delete contract {}?", k.name),
-                vec!["Only a contract without invoices or documents can be deleted.".into()],
-                Effect::DeleteContract { id, version: k.version },
-            ),
+            // Said before asking, not after a "yes".
+            MenuItem::DeleteContract(_) => match self.store.contract_kept_by(id) {
+                Ok(Some(why)) => self.error("Cannot delete the contract", &why),
+                Ok(None) => self.confirm(
+                    format!("Delete contract {}?", k.name),
+                    vec!["It has no invoices or documents; its history stays in Activity.".into()],
+                    Effect::DeleteContract { id, version: k.version },
+                ),
+                Err(e) => self.error("Cannot delete the contract", &e.to_string()),
+            },
         }
     }
 }
