@@ -5,6 +5,7 @@
 use super::{FormDialog, FormOf, Spec, build, chosen_contract, contract_options, labels};
 use crate::app::effect::Effect;
 use crate::app::form::Field;
+use crate::app::keymap;
 use crate::domain::date::{add_months, iso, parse_date};
 use crate::domain::edit::{InvoiceDraft, check_required, default_due};
 use crate::domain::model::{ContractRow, Customer};
@@ -41,7 +42,11 @@ pub fn open(
     let selected = contract_id.and_then(|id| contracts.iter().position(|k| k.id == id)).map_or(0, |i| i + 1);
     let spec = NewInvoice { customer_id: c.id, currency: c.currency, contracts };
     build("Create invoice", spec, |f| match f {
-        F::Contract => Field::choice("Contract", options.clone(), selected).with_hint("←/→ choose"),
+        F::Contract => Field::choice("Contract", options.clone(), selected).with_hint(format!(
+            "{}/{} choose",
+            keymap::name(keymap::CHOICE_BACK),
+            keymap::name(keymap::CHOICE_ON)
+        )),
         F::Number => Field::text("Number", number),
         F::IssueDate => Field::text("Issue date", &iso(today)),
         F::DueDate => Field::text("Due date", &iso(default_due(today, None))),
