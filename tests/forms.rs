@@ -146,3 +146,17 @@ fn cancel_selected_from_the_keyboard() {
     assert_eq!(before.minor - after.minor, 1_000_000, "the open $10,000 invoice left Outstanding");
     assert!(render(&app, 100, 40).contains("Cancelled 2 invoices"));
 }
+
+/// Deleting a contract with invoices is refused before the question, not
+/// after a "yes" (issue 14 defect 7).
+#[test]
+fn deleting_a_contract_with_invoices_says_why_before_asking() {
+    let mut app = app();
+    press(&mut app, &["Enter", "2", "Enter", "Down", "Down", "Down", "Down"]);
+    assert!(render(&app, 100, 40).contains("▶ Delete"), "{}", render(&app, 100, 40));
+    press(&mut app, &["Enter"]);
+    let s = render(&app, 100, 40);
+    assert!(s.contains("Cannot delete the contract"), "{s}");
+    assert!(s.contains("contract Annual platform has 5 invoices; cancel or end it instead"), "{s}");
+    assert!(!s.contains("Delete contract Annual platform?"), "{s}");
+}

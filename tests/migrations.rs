@@ -15,9 +15,11 @@ use std::path::Path;
 const V1: &str = include_str!("../schema.sql");
 /// What took version 1 to version 2, as ardesk 2026-12 ran it.
 const TO_V2: &str = include_str!("../src/store/migrations/0002_strict_bounds.sql");
+/// What took version 2 to version 3.
+const TO_V3: &str = include_str!("../src/store/migrations/0003_document_limit.sql");
 
 /// Every version before this one.
-const EARLIER: [i64; 2] = [1, 2];
+const EARLIER: [i64; 3] = [1, 2, 3];
 
 /// The demo database, made by this version.
 fn demo(p: &Path) -> Store {
@@ -86,6 +88,11 @@ fn as_version(version: i64, src: &Path, dst: &Path) {
         let c = Connection::open(dst).unwrap();
         c.execute_batch(&format!("PRAGMA foreign_keys = OFF; BEGIN; {TO_V2} PRAGMA user_version = 2; COMMIT;"))
             .unwrap();
+        c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).unwrap();
+    }
+    if version >= 3 {
+        let c = Connection::open(dst).unwrap();
+        c.execute_batch(&format!("BEGIN; {TO_V3} PRAGMA user_version = 3; COMMIT;")).unwrap();
         c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).unwrap();
     }
     assert_eq!(self::version(dst), version);

@@ -370,6 +370,18 @@ fn contracts_edit_end_cancel_and_delete_rules() {
     store.end_contract(k.id, k.version, d("2026-06-30")).unwrap();
     let k2 = store.contract(k.id).unwrap();
     assert_eq!((k2.status, k2.period_end), (ContractStatus::Ended, Some(d("2026-06-30"))));
+    // An ended contract takes no new invoices (issue 14 defect 4); none is
+    // written.
+    let before = store.contract(k.id).unwrap();
+    let on_ended = InvoiceDraft { contract_id: Some(k.id), ..draft("E-1", 100) };
+    let err = store.create_invoice(1, &on_ended).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "contract Support has ended: no new invoices are made under it (choose no contract for a charge that is \
+         still owed)"
+    );
+    assert_eq!(store.contract(k.id).unwrap(), before);
+    store.create_invoice(1, &draft("E-1", 100)).unwrap();
     assert!(matches!(store.cancel_contract(k.id, k.version), Err(StoreError::Conflict(_))), "stale version");
     let id = store
         .create_contract(

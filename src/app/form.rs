@@ -5,12 +5,14 @@
 //! reads its fields by position through its field enum (`forms::FormOf`),
 //! never by label.
 
+use super::keymap;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui_textarea::{CursorMove, TextArea};
 
 pub enum FieldKind {
     Text(Box<TextArea<'static>>),
-    /// One of several options; ←/→ or Space change it.
+    /// One of several options; `keymap::CHOICE_BACK`/`CHOICE_ON` or
+    /// `TICK` change it.
     Choice {
         options: Vec<String>,
         selected: usize,
@@ -252,29 +254,24 @@ impl Form {
             self.step(key.code == KeyCode::Down);
             return FormEvent::None;
         }
-        let tick = key.code == super::keymap::TICK.code;
+        let tick = key.code == keymap::TICK.code;
         let changed = match &mut field.kind {
             FieldKind::Text(t) => line_input(t, key),
-            FieldKind::Choice { options, selected } => match key.code {
-                KeyCode::Left => {
+            FieldKind::Choice { options, selected } => {
+                if key.code == keymap::CHOICE_BACK.code {
                     *selected = (*selected + options.len() - 1) % options.len().max(1);
                     true
-                }
-                KeyCode::Right => {
+                } else if key.code == keymap::CHOICE_ON.code || tick {
                     *selected = (*selected + 1) % options.len().max(1);
                     true
+                } else {
+                    false
                 }
-                _ if tick => {
-                    *selected = (*selected + 1) % options.len().max(1);
-                    true
-                }
-                _ => false,
-            },
+            }
             FieldKind::Toggle(on) => {
                 let before = *on;
                 match key.code {
-                    _ if tick => *on = !*on,
-                    KeyCode::Left | KeyCode::Right => *on = !*on,
+                    c if tick || c == keymap::CHOICE_BACK.code || c == keymap::CHOICE_ON.code => *on = !*on,
                     KeyCode::Char('y') => *on = true,
                     KeyCode::Char('n') => *on = false,
                     _ => {}

@@ -103,6 +103,8 @@ fn key_name(k: &Key) -> String {
         KeyCode::BackTab => "S-Tab".into(),
         KeyCode::Up => "↑".into(),
         KeyCode::Down => "↓".into(),
+        KeyCode::Left => "←".into(),
+        KeyCode::Right => "→".into(),
         KeyCode::PageUp => "PgUp".into(),
         KeyCode::PageDown => "PgDn".into(),
         KeyCode::Home => "Home".into(),
@@ -249,6 +251,9 @@ pub fn footer(contexts: &[Context]) -> Vec<Hint> {
 /// choice (in a text field it types itself). Form fields read it here, and
 /// their hints name it from here.
 pub const TICK: Key = k(' ');
+/// The keys that step a choice in a form back and on (Space steps it on).
+pub const CHOICE_BACK: Key = code(KeyCode::Left);
+pub const CHOICE_ON: Key = code(KeyCode::Right);
 
 /// The name of one key as labels show it ("Space", "Tab", "Ctrl-S").
 pub fn name(key: Key) -> String {

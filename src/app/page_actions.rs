@@ -8,7 +8,6 @@ use crate::app::action::Action;
 use crate::domain::Money;
 use crate::domain::columns::Tab;
 use crate::domain::model::{ContactRow, ContractRow, DocumentRow, InvoiceRow};
-use crate::domain::status::ContractStatus;
 use std::collections::BTreeMap;
 
 impl App {
@@ -127,11 +126,10 @@ impl App {
             Action::ContractMenu => {
                 if let Some(k) = p.selected::<ContractRow>() {
                     let id = k.id;
-                    let mut items = vec![
-                        ("Edit".to_string(), MenuItem::EditContract(id)),
-                        ("Create invoice from this contract".to_string(), MenuItem::InvoiceFromContract(id)),
-                    ];
-                    if matches!(k.status, ContractStatus::Active | ContractStatus::Draft) {
+                    let mut items = vec![("Edit".to_string(), MenuItem::EditContract(id))];
+                    // A cancelled or ended contract takes no new invoices.
+                    if k.status.takes_invoices() {
+                        items.push(("Create invoice from this contract".into(), MenuItem::InvoiceFromContract(id)));
                         items.push(("End (set the end date)".into(), MenuItem::EndContract(id)));
                         items.push(("Cancel".into(), MenuItem::CancelContract(id)));
                     }
@@ -208,6 +206,7 @@ impl App {
         let opened = self
             .store
             .contracts_for(customer.id)
+            .map(|all| all.into_iter().filter(|k| k.status.takes_invoices()).collect::<Vec<_>>())
             .and_then(|contracts| Ok((contracts, self.store.next_invoice_number()?)));
         match opened {
             Ok((contracts, number)) => {
@@ -304,11 +303,16 @@ impl App {
                 vec!["Its invoices stay as they are; no new invoices are expected.".into()],
                 Effect::CancelContract { id, version: k.version },
             ),
-            MenuItem::DeleteContract(_) => self.confirm(
-                format!("Delete contract {}?", k.name),
-                vec!["Only a contract without invoices or documents can be deleted.".into()],
-                Effect::DeleteContract { id, version: k.version },
-            ),
+            // Said before asking, not after a "yes".
+            MenuItem::DeleteContract(_) => match self.store.contract_kept_by(id) {
+                Ok(Some(why)) => self.error("Cannot delete the contract", &why),
+                Ok(None) => self.confirm(
+                    format!("Delete contract {}?", k.name),
+                    vec!["It has no invoices or documents; its history stays in Activity.".into()],
+                    Effect::DeleteContract { id, version: k.version },
+                ),
+                Err(e) => self.error("Cannot delete the contract", &e.to_string()),
+            },
         }
     }
 }

@@ -68,6 +68,14 @@ stored_enum!(ContractStatus {
     Cancelled => "cancelled", "Cancelled";
 });
 
+impl ContractStatus {
+    /// Whether new invoices are made under a contract in this status: not
+    /// once it has ended or was cancelled ("no new invoices are expected").
+    pub fn takes_invoices(self) -> bool {
+        matches!(self, ContractStatus::Draft | ContractStatus::Active)
+    }
+}
+
 stored_enum!(BillingFrequency {
     Monthly => "monthly", "Monthly";
     Quarterly => "quarterly", "Quarterly";

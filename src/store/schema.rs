@@ -61,6 +61,7 @@ const FINGERPRINTS: &[&str] = &[
     "de310c9734cc66cffa73e6084f9a880a85ae2a2dd065755b73c73b48e9cf4411",
     "5ea6bbee8adabefbba824b6213a406a024264106736e53ed227389f4c6a08a72",
     "566477939424cfed114fc557b79637eeba5453fb73417901f90171cc03d48323",
+    "d848eecfb7975f226882aa6601a861a8e2eb2a1c343d4ebc17c49d43cc9809cb",
 ];
 
 /// A digest of a database's schema as stored: every object's kind, name,
@@ -185,6 +186,8 @@ const ADAPTERS: &[&str] = &[
     // 2 → 3: no document size limit yet; the default stands for it.
     "CREATE TEMP VIEW organization AS
      SELECT *, 2147483648 AS max_document_size FROM main.organization;",
+    // 3 → 4: an index only; reads need nothing.
+    "",
 ];
 
 /// Installs the adapters that take `version` to the current one.

@@ -5,10 +5,11 @@
 use super::{FormDialog, FormOf, Spec, build, chosen_contract, contract_options, labels};
 use crate::app::effect::Effect;
 use crate::app::form::Field;
+use crate::app::keymap;
 use crate::domain::date::{add_months, iso, parse_date};
 use crate::domain::edit::{InvoiceDraft, check_required, default_due};
 use crate::domain::model::{ContractRow, Customer};
-use crate::domain::money::Currency;
+use crate::domain::money::{Currency, Money};
 use crate::domain::status::{BillingFrequency, ContractKind, InvoiceStatus};
 use chrono::NaiveDate;
 
@@ -41,14 +42,26 @@ pub fn open(
     let selected = contract_id.and_then(|id| contracts.iter().position(|k| k.id == id)).map_or(0, |i| i + 1);
     let spec = NewInvoice { customer_id: c.id, currency: c.currency, contracts };
     build("Create invoice", spec, |f| match f {
-        F::Contract => Field::choice("Contract", options.clone(), selected).with_hint("←/→ choose"),
+        F::Contract => Field::choice("Contract", options.clone(), selected).with_hint(format!(
+            "{}/{} choose",
+            keymap::name(keymap::CHOICE_BACK),
+            keymap::name(keymap::CHOICE_ON)
+        )),
         F::Number => Field::text("Number", number),
         F::IssueDate => Field::text("Issue date", &iso(today)),
         F::DueDate => Field::text("Due date", &iso(default_due(today, None))),
         F::PeriodStart => Field::text("Period start", ""),
         F::PeriodEnd => Field::text("Period end", "").with_hint("optional; both or neither"),
         F::Total => Field::text("Total", "").with_hint(format!("in {}", c.currency)),
-        F::Status => Field::choice("Status", labels(&STATUSES, InvoiceStatus::label), 1),
+        F::Status => {
+            let status = Field::choice("Status", labels(&STATUSES, InvoiceStatus::label), 1);
+            // Creating is allowed; sending is what is paused.
+            if c.invoices_paused {
+                status.with_hint("invoices to this customer are paused: it is created, not sent until they resume")
+            } else {
+                status
+            }
+        }
     })
 }
 
@@ -63,8 +76,8 @@ impl Spec for NewInvoice {
         let period = contract.and_then(|k| contract_period(k, issue));
         form.set_default(F::PeriodStart, &period.map(|p| iso(p.0)).unwrap_or_default());
         form.set_default(F::PeriodEnd, &period.map(|p| iso(p.1)).unwrap_or_default());
-        if let Some(k) = contract.filter(|k| k.kind == ContractKind::OneTime) {
-            form.set_default(F::Total, &k.value.plain());
+        if let Some(amount) = contract.and_then(billed_each_time) {
+            form.set_default(F::Total, &amount.plain());
         }
     }
 
@@ -123,13 +136,34 @@ fn period(form: &mut FormOf<'_, F>) -> Option<Option<(NaiveDate, NaiveDate)>> {
 /// The billing period of a contract that contains `on`: for recurring
 /// contracts the frequency's period counted from the start; for one-time
 /// contracts the whole contract.
+/// What one invoice under a contract bills: a one-time contract's value,
+/// or a recurring one's (its value a year, as the demo and imports keep it)
+/// shared over its periods a year — $4,200.00 billed monthly is $350.00 —
+/// rounded half away from zero to the currency's minor unit.
+pub fn billed_each_time(k: &ContractRow) -> Option<Money> {
+    match (k.kind, k.billing_frequency.map(months_of)) {
+        (ContractKind::OneTime, _) => Some(k.value),
+        (ContractKind::Recurring, Some(months)) => {
+            let twelfths = i128::from(k.value.minor) * i128::from(months);
+            let each = (twelfths + 6 * twelfths.signum()) / 12;
+            i64::try_from(each).ok().map(|m| Money::new(m, k.value.currency))
+        }
+        (ContractKind::Recurring, None) => None,
+    }
+}
+
+fn months_of(f: BillingFrequency) -> u32 {
+    match f {
+        BillingFrequency::Monthly => 1,
+        BillingFrequency::Quarterly => 3,
+        BillingFrequency::Semiannual => 6,
+        BillingFrequency::Annual => 12,
+    }
+}
+
 pub fn contract_period(k: &ContractRow, on: NaiveDate) -> Option<(NaiveDate, NaiveDate)> {
-    let months = match k.billing_frequency {
-        Some(BillingFrequency::Monthly) => 1,
-        Some(BillingFrequency::Quarterly) => 3,
-        Some(BillingFrequency::Semiannual) => 6,
-        Some(BillingFrequency::Annual) => 12,
-        None => return k.period_end.map(|e| (k.period_start, e)),
+    let Some(months) = k.billing_frequency.map(months_of) else {
+        return k.period_end.map(|e| (k.period_start, e));
     };
     let mut start = k.period_start;
     let mut n = 0;
@@ -190,6 +224,51 @@ mod tests {
             status: InvoiceStatus::Open,
         };
         assert_eq!(fd.validate(), Some(Effect::CreateInvoice { customer_id: 7, draft }));
+    }
+
+    /// Issue 14 defect 13: an invoice from a recurring contract had no
+    /// amount; it is the year's value over the periods a year.
+    #[test]
+    fn a_recurring_contract_fills_in_one_periods_share_of_its_value() {
+        let licence = |minor, f| ContractRow {
+            kind: ContractKind::Recurring,
+            period_end: None,
+            value: Money::new(minor, Currency::USD),
+            billing_frequency: Some(f),
+            ..setup_fee()
+        };
+        let mut fd =
+            open(&customer(), vec![licence(420_000, BillingFrequency::Monthly)], "INV-9", d("2026-03-01"), None);
+        chosen(&mut fd, F::Contract, 1);
+        assert_eq!(text(&mut fd, F::Total), "350.00");
+        assert_eq!(
+            (text(&mut fd, F::PeriodStart), text(&mut fd, F::PeriodEnd)),
+            ("2026-03-01".into(), "2026-03-31".into())
+        );
+        let each = |minor, f| billed_each_time(&licence(minor, f)).map(|m| m.minor);
+        assert_eq!(each(5_640_000, BillingFrequency::Quarterly), Some(1_410_000));
+        assert_eq!(each(100_000, BillingFrequency::Monthly), Some(8_333), "8,333.33… rounds down");
+        assert_eq!(each(100_006, BillingFrequency::Monthly), Some(8_334), "8,333.83… rounds up");
+        assert_eq!(each(1, BillingFrequency::Annual), Some(1));
+        assert_eq!(
+            each(crate::domain::bounds::MAX_AMOUNT_MINOR, BillingFrequency::Annual),
+            Some(crate::domain::bounds::MAX_AMOUNT_MINOR)
+        );
+    }
+
+    /// Issue 14 defect 15: the form said nothing of paused invoices.
+    #[test]
+    fn a_customer_with_invoices_paused_is_told_in_the_form() {
+        let hint = |paused| {
+            let mut fd =
+                open(&Customer { invoices_paused: paused, ..customer() }, Vec::new(), "INV-9", d("2026-03-01"), None);
+            FormOf::<F>::new(&mut fd.form).field(F::Status).hint.clone()
+        };
+        assert_eq!(hint(false), None);
+        assert_eq!(
+            hint(true).as_deref(),
+            Some("invoices to this customer are paused: it is created, not sent until they resume")
+        );
     }
 
     #[test]

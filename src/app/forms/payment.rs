@@ -5,7 +5,7 @@ use super::{FormDialog, FormOf, Spec, build};
 use crate::app::effect::Effect;
 use crate::app::form::Field;
 use crate::app::keymap;
-use crate::domain::date::iso;
+use crate::domain::date::{iso, parse_date};
 use crate::domain::edit::{Allocation, PaymentDraft};
 use crate::domain::model::{Customer, InvoiceRow};
 use crate::domain::money::Currency;
@@ -24,6 +24,8 @@ const PICKED: usize = 1;
 pub struct RecordPayment {
     pub customer_id: i64,
     pub currency: Currency,
+    /// A payment is recorded when it has arrived: no later than today.
+    pub today: NaiveDate,
 }
 
 /// Received today; `unpaid` are the invoices offered to tick, in the
@@ -34,7 +36,7 @@ pub fn open(c: &Customer, unpaid: &[InvoiceRow], today: NaiveDate) -> FormDialog
         .map(|i| (i.id, format!("{}  due {}  open {}", i.number, iso(i.due_date), i.open_balance().display())))
         .collect();
     let apply_to = vec!["Oldest open invoices first".to_string(), "Invoices I tick".to_string()];
-    build("Record payment", RecordPayment { customer_id: c.id, currency: c.currency }, |f| match f {
+    build("Record payment", RecordPayment { customer_id: c.id, currency: c.currency, today }, |f| match f {
         F::Date => Field::text("Date", &iso(today)),
         F::Amount => Field::text("Amount", "").with_hint(format!("in {}", c.currency)),
         F::Reference => Field::text("Reference", "").with_hint("e.g. WIRE-2026-03-01 or check number"),
@@ -54,7 +56,11 @@ impl Spec for RecordPayment {
     }
 
     fn validate(&self, form: &mut FormOf<'_, F>) -> Option<Effect> {
-        let date = form.date(F::Date);
+        let date = match parse_date(&form.text(F::Date)) {
+            Ok(d) if d > self.today => Err(format!("{d} is in the future: record a payment once it has arrived")),
+            other => other,
+        };
+        let date = form.check(F::Date, date);
         let amount = form.amount(F::Amount, self.currency, true);
         let allocation = if form.selected(F::ApplyTo) == PICKED {
             let ids = form.field(F::Invoices).checked_ids();
@@ -100,5 +106,19 @@ mod tests {
             allocation: Allocation::OldestFirst,
         };
         assert_eq!(fd.validate(), Some(Effect::RecordPayment { customer_id: 7, draft }));
+    }
+
+    /// Issue 14 defect 8: a payment dated after today was saved and counted
+    /// in Total Collected.
+    #[test]
+    fn a_payment_dated_after_today_is_refused() {
+        let mut fd = open(&customer(), &[], d("2026-12-05"));
+        typed(&mut fd, F::Amount, "25");
+        typed(&mut fd, F::Date, "2027-06-01");
+        assert_eq!(fd.validate(), None);
+        let why = error(&mut fd, F::Date);
+        assert_eq!(why.as_deref(), Some("2027-06-01 is in the future: record a payment once it has arrived"));
+        typed(&mut fd, F::Date, "2026-12-05");
+        assert!(fd.validate().is_some(), "today is fine");
     }
 }

@@ -10,9 +10,11 @@ impl TabRow for ActivityRow {
     const FROM: &'static str = "audit_log a";
     const WHERE: &'static str = "a.customer_id = ?1";
     const ID: &'static str = "a.id";
-    /// Ids grow with time, and the log is never rewritten.
+    /// When, by the time written in the row (UTC, ISO 8601, so text order
+    /// is time order; ties by id): the order rows were written is not time
+    /// order for history the demo or an import writes.
     const SORT: &'static [(Col, &'static str)] =
-        &[(Col::ActWhen, "a.id"), (Col::ActWho, "lower(a.who)"), (Col::ActWhat, "lower(a.summary)")];
+        &[(Col::ActWhen, "a.at"), (Col::ActWho, "lower(a.who)"), (Col::ActWhat, "lower(a.summary)")];
     const FILTER: &'static [(Col, &'static str)] = &[(Col::ActWhen, "substr(a.at, 1, 10)")];
     const TEXT_COLS: &'static [&'static str] = &["a.who", "a.summary"];
 

@@ -220,28 +220,19 @@ impl Store {
     }
 
     /// Deletes a contract that has no invoices and no documents.
+    /// Why a contract cannot be deleted (its invoices or documents), if it
+    /// cannot: asked before the confirmation, checked again by the delete.
+    pub fn contract_kept_by(&self, id: i64) -> Result<Option<String>> {
+        let (_, k) = load(self.conn(), id)?;
+        kept_by(self.conn(), id, &k.name)
+    }
+
     pub fn delete_contract(&mut self, id: i64, version: i64) -> Result<()> {
         let who = self.who().to_string();
         self.write(|tx| {
             let (customer_id, old) = load(tx, id)?;
-            let (invoices, docs): (i64, i64) = tx.query_row(
-                "SELECT (SELECT count(*) FROM invoices WHERE contract_id = ?1),
-                        (SELECT count(*) FROM documents WHERE contract_id = ?1)",
-                [id],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )?;
-            if invoices > 0 {
-                return Err(invalid(format!(
-                    "contract {} has {invoices} invoice{}; cancel or end it instead",
-                    old.name,
-                    if invoices == 1 { "" } else { "s" }
-                )));
-            }
-            if docs > 0 {
-                return Err(invalid(format!(
-                    "contract {} has {docs} linked document(s); unlink or delete them first",
-                    old.name
-                )));
+            if let Some(why) = kept_by(tx, id, &old.name)? {
+                return Err(invalid(why));
             }
             versioned(
                 tx,
@@ -263,4 +254,24 @@ impl Store {
             )
         })
     }
+}
+
+/// What keeps a contract from being deleted, in words; `None` when nothing.
+fn kept_by(conn: &rusqlite::Connection, id: i64, name: &str) -> Result<Option<String>> {
+    let (invoices, docs): (i64, i64) = conn.query_row(
+        "SELECT (SELECT count(*) FROM invoices WHERE contract_id = ?1),
+                (SELECT count(*) FROM documents WHERE contract_id = ?1)",
+        [id],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    Ok(if invoices > 0 {
+        Some(format!(
+            "contract {name} has {invoices} invoice{}; cancel or end it instead",
+            if invoices == 1 { "" } else { "s" }
+        ))
+    } else if docs > 0 {
+        Some(format!("contract {name} has {docs} linked document(s); unlink or delete them first"))
+    } else {
+        None
+    })
 }

@@ -3,6 +3,7 @@
 use super::{amount_in_bounds, customer_currency, dates_in_bounds, invalid};
 use crate::domain::date::iso;
 use crate::domain::edit::InvoiceDraft;
+use crate::domain::status::ContractStatus;
 use crate::domain::status::InvoiceStatus;
 use crate::domain::{Currency, Money};
 use crate::store::import::InvoiceWrite;
@@ -113,10 +114,23 @@ impl Store {
                 return Err(invalid(format!("invoices of this customer are in {currency}, not {}", d.currency)));
             }
             if let Some(k) = d.contract_id {
-                let owner: Option<i64> =
-                    tx.query_row("SELECT customer_id FROM contracts WHERE id = ?1", [k], |r| r.get(0)).optional()?;
-                if owner != Some(customer_id) {
+                let found: Option<(i64, String, String)> = tx
+                    .query_row("SELECT customer_id, name, status FROM contracts WHERE id = ?1", [k], |r| {
+                        Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                    })
+                    .optional()?;
+                let Some((_, name, status)) = found.filter(|f| f.0 == customer_id) else {
                     return Err(invalid("the contract belongs to another customer"));
+                };
+                // What its cancellation promised ("no new invoices are
+                // expected"), and an ended one the same: nothing new is owed
+                // under it.
+                if let Some(closed) = ContractStatus::from_db(&status).filter(|s| !s.takes_invoices()) {
+                    let closed = if closed == ContractStatus::Cancelled { "was cancelled" } else { "has ended" };
+                    return Err(invalid(format!(
+                        "contract {name} {closed}: no new invoices are made under it (choose no contract for a \
+                         charge that is still owed)"
+                    )));
                 }
             }
             if tx.prepare_cached("SELECT 1 FROM invoices WHERE number = ?1")?.exists([&number])? {
