@@ -50,6 +50,23 @@ fn round_trip_keeps_every_byte() {
     assert_eq!(s.check(chrono::NaiveDate::from_ymd_opt(2026, 3, 1).unwrap()).unwrap(), Vec::<String>::new());
 }
 
+/// Issue 14 defect 12: a document named without its extension was saved
+/// without one, and did not open as the PDF it is.
+#[test]
+fn a_download_keeps_or_gains_the_files_extension() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = store(dir.path());
+    let out = dir.path().join("out");
+    std::fs::create_dir(&out).unwrap();
+    let src = dir.path().join("statement.pdf");
+    std::fs::write(&src, b"%PDF-1.7 statement").unwrap();
+    let id = s.upload_document(1, &src, "Big statement Q4", DocumentKind::Other, None).unwrap();
+    assert_eq!(s.download_document(id, &out, false).unwrap(), out.join("Big statement Q4.pdf"));
+    let id = s.upload_document(1, &src, "kept.PDF", DocumentKind::Other, None).unwrap();
+    assert_eq!(s.download_document(id, &out, false).unwrap(), out.join("kept.PDF"));
+    assert_eq!(std::fs::read(out.join("Big statement Q4.pdf")).unwrap(), b"%PDF-1.7 statement");
+}
+
 #[test]
 fn download_never_overwrites_silently() {
     let dir = tempfile::tempdir().unwrap();
