@@ -160,3 +160,20 @@ fn deleting_a_contract_with_invoices_says_why_before_asking() {
     assert!(s.contains("contract Annual platform has 5 invoices; cancel or end it instead"), "{s}");
     assert!(!s.contains("Delete contract Annual platform?"), "{s}");
 }
+
+/// Issue 14 defect 13: a status message stayed on screens that had nothing
+/// to do with it. It belongs to the screen that said it, and expires.
+#[test]
+fn a_message_stays_on_its_screen_and_expires() {
+    let mut app = app();
+    press(&mut app, &["Enter", "i", "Tab", "Tab", "Tab", "Tab", "Tab", "Tab", "type:100", "C-s"]);
+    assert!(render(&app, 100, 40).contains("Created invoice INV-"), "{}", render(&app, 100, 40));
+    press(&mut app, &["q"]);
+    let list = render(&app, 100, 40);
+    assert!(list.contains("Customers (") && !list.contains("Created invoice"), "{list}");
+    press(&mut app, &["Enter"]);
+    assert!(render(&app, 100, 40).contains("Created invoice INV-"), "back on its page, still there");
+    assert!(!app.expire_message(std::time::Instant::now()), "not yet");
+    assert!(app.expire_message(std::time::Instant::now() + ardesk::app::Message::FOR));
+    assert!(!render(&app, 100, 40).contains("Created invoice"));
+}

@@ -203,7 +203,7 @@ fn status(frame: &mut Frame, area: Rect, app: &App, p: &CustomerPage, theme: &Th
         let sums: Vec<String> = totals.iter().map(|m| m.display()).collect();
         spans.push(Span::styled(format!(" · {n} selected, {}", sums.join(" + ")), theme.key));
     }
-    if let Some(m) = &app.message {
+    if let Some(m) = app.message() {
         spans.push(Span::styled(format!("  {}", clean(m)), theme.notice));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
