@@ -177,3 +177,25 @@ fn a_message_stays_on_its_screen_and_expires() {
     assert!(app.expire_message(std::time::Instant::now() + ardesk::app::Message::FOR));
     assert!(!render(&app, 100, 40).contains("Created invoice"));
 }
+
+/// Issue 14 defect 6: Tab kept completing in the upload form's Files field
+/// though the footer says "Tab next field". With nothing left to complete
+/// it moves on.
+#[test]
+fn tab_moves_on_from_a_path_with_nothing_left_to_complete() {
+    use ardesk::app::dialog::Dialog;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("order-form.pdf"), b"%PDF-1.4").unwrap();
+    let focus = |app: &App| match app.dialogs.last() {
+        Some(Dialog::Form(fd)) => fd.form.focus,
+        _ => panic!("no form"),
+    };
+    let mut app = app();
+    press(&mut app, &["Enter", "5", "u"]);
+    let typed = format!("type:{}/order-f", dir.path().display());
+    press(&mut app, &[typed.as_str(), "Tab"]);
+    assert_eq!(focus(&app), 0, "the first Tab completes");
+    assert!(render(&app, 100, 40).contains("order-form.pdf"), "{}", render(&app, 100, 40));
+    press(&mut app, &["Tab"]);
+    assert_eq!(focus(&app), 1, "the next one moves to Name");
+}
