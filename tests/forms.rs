@@ -199,3 +199,24 @@ fn tab_moves_on_from_a_path_with_nothing_left_to_complete() {
     press(&mut app, &["Tab"]);
     assert_eq!(focus(&app), 1, "the next one moves to Name");
 }
+
+/// Issue 14 defect 1: a selection the filter hides was cancelled without
+/// being named. The status line says how many ticked invoices are not
+/// shown, and the confirmation names them.
+#[test]
+fn a_selection_hidden_by_the_filter_is_named_before_it_is_cancelled() {
+    let mut app = app();
+    press(&mut app, &["Enter", "/", "C-u", "type:number:000003", "Enter", " "]);
+    assert!(render(&app, 100, 40).contains("1 selected, $10,000.00"), "{}", render(&app, 100, 40));
+    press(&mut app, &["q", "Enter", "/", "C-u", "type:number:000002", "Enter"]);
+    let s = render(&app, 100, 40);
+    assert!(s.contains("1 selected, $10,000.00, 1 not shown"), "{s}");
+    assert!(s.contains("INV-000002") && !s.contains("INV-000003"), "{s}");
+    press(&mut app, &["x"]);
+    let s = render(&app, 100, 40);
+    assert!(s.contains("Cancel 1 invoice totalling $10,000.00?"), "{s}");
+    assert!(s.contains("INV-000003"), "the confirmation names it: {s}");
+    assert!(s.contains("1 selected invoice is not shown by the filter."), "{s}");
+    press(&mut app, &["n", "/", "C-u", "Enter"]);
+    assert!(!render(&app, 100, 40).contains("not shown"), "all shown again");
+}

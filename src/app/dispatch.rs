@@ -63,6 +63,9 @@ impl App {
                 if p.set_filter(tab, f) {
                     self.request_totals(tab);
                 }
+                if tab == crate::domain::columns::Tab::Invoices {
+                    self.count_hidden();
+                }
                 self.sync();
             }
         }

@@ -141,6 +141,7 @@ impl App {
                 for tab in recount {
                     self.request_totals(tab);
                 }
+                self.count_hidden();
                 self.resize(self.size);
             }
             Err(e) => self.error("Cannot open the customer", &e.to_string()),
@@ -374,6 +375,7 @@ impl App {
                 self.request_totals(tab);
             }
         }
+        self.count_hidden();
         self.resize(self.size);
     }
 }
