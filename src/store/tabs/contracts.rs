@@ -25,6 +25,8 @@ impl TabRow for ContractRow {
         (Col::ConTerms, "payment_terms_days"),
     ];
     const FILTER: &'static [(Col, &'static str)] = &[(Col::ConName, "name")];
+    const PERIODS: &'static [(Col, &'static str, &'static str)] =
+        &[(Col::ConPeriod, "period_start", "coalesce(period_end, '9999-12-31')")];
     const TEXT_COLS: &'static [&'static str] = &["name"];
 
     fn status_sql(w: StatusWord) -> Option<StatusSql> {
