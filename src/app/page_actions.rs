@@ -128,7 +128,7 @@ impl App {
                     let id = k.id;
                     let mut items = vec![("Edit".to_string(), MenuItem::EditContract(id))];
                     // A cancelled or ended contract takes no new invoices.
-                    if k.status.takes_invoices() {
+                    if k.shown_status(today).takes_invoices() {
                         items.push(("Create invoice from this contract".into(), MenuItem::InvoiceFromContract(id)));
                         items.push(("End (set the end date)".into(), MenuItem::EndContract(id)));
                         items.push(("Cancel".into(), MenuItem::CancelContract(id)));
@@ -206,7 +206,7 @@ impl App {
         let opened = self
             .store
             .contracts_for(customer.id)
-            .map(|all| all.into_iter().filter(|k| k.status.takes_invoices()).collect::<Vec<_>>())
+            .map(|all| all.into_iter().filter(|k| k.shown_status(self.today).takes_invoices()).collect::<Vec<_>>())
             .and_then(|contracts| Ok((contracts, self.store.next_invoice_number()?)));
         match opened {
             Ok((contracts, number)) => {

@@ -53,7 +53,7 @@ impl Tabular for ContractRow {
             ("type", |r| r.kind.as_db().to_string()),
             ("billing_frequency", |r| r.billing_frequency.map(|f| f.as_db().to_string()).unwrap_or_default()),
         ]),
-        C::new("Status", 9, |r, _| r.status.label().into())
+        C::new("Status", 9, |r, cx| r.shown_status(cx.today).label().into())
             .key(Col::ConStatus)
             .filter(&[Field::new("status", Status(STATUSES))])
             .export(&[("status", |r| r.status.as_db().to_string())]),

@@ -31,13 +31,15 @@ impl TabRow for ContractRow {
 
     fn status_sql(w: StatusWord) -> Option<StatusSql> {
         use StatusWord::*;
-        Some(StatusSql::Plain(match w {
-            Draft => "status = 'draft'",
-            Active => "status = 'active'",
-            Ended => "status = 'ended'",
-            Cancelled => "status = 'cancelled'",
+        // As shown (`ContractRow::shown_status`): an active contract whose
+        // end has passed is ended.
+        Some(match w {
+            Draft => StatusSql::Plain("status = 'draft'"),
+            Active => StatusSql::BeforeToday("(status = 'active' AND coalesce(period_end, '9999-12-31') >= ?today)"),
+            Ended => StatusSql::BeforeToday("(status = 'ended' OR (status = 'active' AND period_end < ?today))"),
+            Cancelled => StatusSql::Plain("status = 'cancelled'"),
             _ => return None,
-        }))
+        })
     }
 
     fn map(r: &Row<'_>) -> rusqlite::Result<Self> {
