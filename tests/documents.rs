@@ -50,6 +50,54 @@ fn round_trip_keeps_every_byte() {
     assert_eq!(s.check(chrono::NaiveDate::from_ymd_opt(2026, 3, 1).unwrap()).unwrap(), Vec::<String>::new());
 }
 
+/// Issue 14 defect 12: a document named without its extension was saved
+/// without one, and did not open as the PDF it is.
+#[test]
+fn a_download_keeps_or_gains_the_files_extension() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = store(dir.path());
+    let out = dir.path().join("out");
+    std::fs::create_dir(&out).unwrap();
+    let src = dir.path().join("statement.pdf");
+    std::fs::write(&src, b"%PDF-1.7 statement").unwrap();
+    let id = s.upload_document(1, &src, "Big statement Q4", DocumentKind::Other, None).unwrap();
+    assert_eq!(s.download_document(id, &out, false).unwrap(), out.join("Big statement Q4.pdf"));
+    let id = s.upload_document(1, &src, "kept.PDF", DocumentKind::Other, None).unwrap();
+    assert_eq!(s.download_document(id, &out, false).unwrap(), out.join("kept.PDF"));
+    assert_eq!(std::fs::read(out.join("Big statement Q4.pdf")).unwrap(), b"%PDF-1.7 statement");
+}
+
+/// Issue 14 defect 11: `type:pdf` found nothing while the column said
+/// "PDF", and `size` took bytes only.
+#[test]
+fn documents_filter_by_format_and_by_size_with_units() {
+    use ardesk::domain::columns::{Seek, Sort, Tab};
+    use ardesk::domain::model::DocumentRow;
+    use ardesk::store::window::View;
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = store(dir.path());
+    let pdf = dir.path().join("a.pdf");
+    std::fs::write(&pdf, [b"%PDF-1.7 ".as_slice(), &[b'x'; 3000]].concat()).unwrap();
+    let txt = dir.path().join("b.txt");
+    std::fs::write(&txt, b"notes").unwrap();
+    s.upload_document(1, &pdf, "a.pdf", DocumentKind::Contract, None).unwrap();
+    s.upload_document(1, &txt, "b.txt", DocumentKind::Other, None).unwrap();
+    let names = |f: &str| -> Vec<String> {
+        let filter = ardesk::domain::filter::parse(f, Tab::Documents, ardesk::domain::Currency::USD).unwrap();
+        let view = View { sort: Sort::default_for(Tab::Documents), filter, today: chrono::NaiveDate::MIN };
+        let mut v: Vec<String> =
+            s.window_view::<DocumentRow>(1, &view, &Seek::First, 50).unwrap().into_iter().map(|k| k.row.name).collect();
+        v.sort();
+        v
+    };
+    assert_eq!(names("type:pdf"), ["a.pdf"]);
+    assert_eq!(names("type:contract"), ["a.pdf"]);
+    assert_eq!(names("type:text"), ["b.txt"]);
+    assert_eq!(names("size>2KB"), ["a.pdf"]);
+    assert_eq!(names("size>3KiB"), Vec::<String>::new(), "3,009 bytes is under 3 KiB");
+    assert_eq!(names("size<1KiB"), ["b.txt"]);
+}
+
 #[test]
 fn download_never_overwrites_silently() {
     let dir = tempfile::tempdir().unwrap();

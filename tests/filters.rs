@@ -115,6 +115,26 @@ fn other_tabs_filter_by_their_columns() {
     assert!(k("value>120000").is_empty());
     assert_eq!(k("terms=30"), ["Annual platform"]);
     assert!(k("terms<30").is_empty());
+    // Issue 14 defect 11: terms as the column shows them; a period term
+    // finds the periods that overlap it (the contract runs from 2025 on).
+    assert_eq!(k("terms:\"net 30\""), ["Annual platform"]);
+    assert_eq!(k("period:2030"), ["Annual platform"], "open-ended: still running in 2030");
+    assert!(k("period:2024").is_empty(), "it started in 2025");
+    assert_eq!(k("start:2025"), ["Annual platform"]);
+    assert!(k("start:2030").is_empty(), "start is a date, not a period");
+}
+
+/// Issue 14 defect 11: `period:2025-Q3` missed an invoice for Jun–Aug 2025
+/// because it matched the period's start only.
+#[test]
+fn a_period_term_finds_periods_that_overlap_it() {
+    let s = fixture();
+    // INV-1's period is 2025-12-01 to 2025-12-28, INV-2's 2026-01-01 to -28.
+    assert_eq!(numbers(&s, "period:2025-12-15"), ["INV-000001"], "a day inside the period");
+    assert_eq!(numbers(&s, "period:2025-12"), ["INV-000001"]);
+    assert_eq!(numbers(&s, "period:2025-12-28"), ["INV-000001"], "its last day");
+    assert!(numbers(&s, "period:2025-12-29").is_empty(), "the day after");
+    assert_eq!(numbers(&s, "period<2026"), ["INV-000001"], "comparisons still go by the start");
 }
 
 /// Presses `/`, types a filter and applies it.

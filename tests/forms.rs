@@ -160,3 +160,63 @@ fn deleting_a_contract_with_invoices_says_why_before_asking() {
     assert!(s.contains("contract Annual platform has 5 invoices; cancel or end it instead"), "{s}");
     assert!(!s.contains("Delete contract Annual platform?"), "{s}");
 }
+
+/// Issue 14 defect 13: a status message stayed on screens that had nothing
+/// to do with it. It belongs to the screen that said it, and expires.
+#[test]
+fn a_message_stays_on_its_screen_and_expires() {
+    let mut app = app();
+    press(&mut app, &["Enter", "i", "Tab", "Tab", "Tab", "Tab", "Tab", "Tab", "type:100", "C-s"]);
+    assert!(render(&app, 100, 40).contains("Created invoice INV-"), "{}", render(&app, 100, 40));
+    press(&mut app, &["q"]);
+    let list = render(&app, 100, 40);
+    assert!(list.contains("Customers (") && !list.contains("Created invoice"), "{list}");
+    press(&mut app, &["Enter"]);
+    assert!(render(&app, 100, 40).contains("Created invoice INV-"), "back on its page, still there");
+    assert!(!app.expire_message(std::time::Instant::now()), "not yet");
+    assert!(app.expire_message(std::time::Instant::now() + ardesk::app::Message::FOR));
+    assert!(!render(&app, 100, 40).contains("Created invoice"));
+}
+
+/// Issue 14 defect 6: Tab kept completing in the upload form's Files field
+/// though the footer says "Tab next field". With nothing left to complete
+/// it moves on.
+#[test]
+fn tab_moves_on_from_a_path_with_nothing_left_to_complete() {
+    use ardesk::app::dialog::Dialog;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("order-form.pdf"), b"%PDF-1.4").unwrap();
+    let focus = |app: &App| match app.dialogs.last() {
+        Some(Dialog::Form(fd)) => fd.form.focus,
+        _ => panic!("no form"),
+    };
+    let mut app = app();
+    press(&mut app, &["Enter", "5", "u"]);
+    let typed = format!("type:{}/order-f", dir.path().display());
+    press(&mut app, &[typed.as_str(), "Tab"]);
+    assert_eq!(focus(&app), 0, "the first Tab completes");
+    assert!(render(&app, 100, 40).contains("order-form.pdf"), "{}", render(&app, 100, 40));
+    press(&mut app, &["Tab"]);
+    assert_eq!(focus(&app), 1, "the next one moves to Name");
+}
+
+/// Issue 14 defect 1: a selection the filter hides was cancelled without
+/// being named. The status line says how many ticked invoices are not
+/// shown, and the confirmation names them.
+#[test]
+fn a_selection_hidden_by_the_filter_is_named_before_it_is_cancelled() {
+    let mut app = app();
+    press(&mut app, &["Enter", "/", "C-u", "type:number:000003", "Enter", " "]);
+    assert!(render(&app, 100, 40).contains("1 selected, $10,000.00"), "{}", render(&app, 100, 40));
+    press(&mut app, &["q", "Enter", "/", "C-u", "type:number:000002", "Enter"]);
+    let s = render(&app, 100, 40);
+    assert!(s.contains("1 selected, $10,000.00, 1 not shown"), "{s}");
+    assert!(s.contains("INV-000002") && !s.contains("INV-000003"), "{s}");
+    press(&mut app, &["x"]);
+    let s = render(&app, 100, 40);
+    assert!(s.contains("Cancel 1 invoice totalling $10,000.00?"), "{s}");
+    assert!(s.contains("INV-000003"), "the confirmation names it: {s}");
+    assert!(s.contains("1 selected invoice is not shown by the filter."), "{s}");
+    press(&mut app, &["n", "/", "C-u", "Enter"]);
+    assert!(!render(&app, 100, 40).contains("not shown"), "all shown again");
+}

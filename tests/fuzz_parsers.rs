@@ -96,7 +96,7 @@ fn invoice_terms() -> impl Strategy<Value = (String, Option<Term>)> {
         let first = NaiveDate::from_ymd_opt(y, 3 * q - 2, 1).unwrap();
         let last = last_of_month(y, 3 * q);
         let cond = match o {
-            ":" => Cond::Within(first, last),
+            ":" => Cond::Overlaps(first, last),
             "<" | ">=" => Cond::Cmp(op(o), Value::Date(first)),
             _ => Cond::Cmp(op(o), Value::Date(last)),
         };

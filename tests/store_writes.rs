@@ -367,7 +367,27 @@ fn contracts_edit_end_cancel_and_delete_rules() {
     let k = store.contracts_for(1).unwrap()[0].clone();
     let err = store.delete_contract(k.id, k.version).unwrap_err();
     assert_eq!(err.to_string(), "contract Support has 3 invoices; cancel or end it instead");
-    store.end_contract(k.id, k.version, d("2026-06-30")).unwrap();
+    // Issue 14 defect 9: an end after today sets the date and leaves the
+    // contract active until then; shown ended once the day has passed.
+    store.end_contract(k.id, k.version, d("2026-06-30"), d("2026-03-01")).unwrap();
+    let k1 = store.contract(k.id).unwrap();
+    assert_eq!((k1.status, k1.period_end), (ContractStatus::Active, Some(d("2026-06-30"))));
+    assert_eq!(k1.shown_status(d("2026-06-30")), ContractStatus::Active, "its last day");
+    assert_eq!(k1.shown_status(d("2026-07-01")), ContractStatus::Ended);
+    let named = |filter: &str, today: &str| -> Vec<String> {
+        let view = ardesk::store::window::View {
+            sort: Sort::default_for(Tab::Contracts),
+            filter: ardesk::domain::filter::parse(filter, Tab::Contracts, Currency::USD).unwrap(),
+            today: d(today),
+        };
+        store.window_view::<ContractRow>(1, &view, &Seek::First, 50).unwrap().into_iter().map(|k| k.row.name).collect()
+    };
+    assert_eq!(named("status:active name:support", "2026-06-30"), ["Support"]);
+    assert!(named("status:ended name:support", "2026-06-30").is_empty());
+    assert_eq!(named("status:ended name:support", "2026-07-01"), ["Support"], "the filter reads as the screen");
+    assert!(named("status:active name:support", "2026-07-01").is_empty());
+    let k = k1;
+    store.end_contract(k.id, k.version, d("2026-06-30"), d("2026-06-30")).unwrap();
     let k2 = store.contract(k.id).unwrap();
     assert_eq!((k2.status, k2.period_end), (ContractStatus::Ended, Some(d("2026-06-30"))));
     // An ended contract takes no new invoices (issue 14 defect 4); none is

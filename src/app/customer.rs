@@ -36,6 +36,9 @@ pub struct CustomerPage {
     tables: PerTab<Box<dyn TabTable>>,
     /// Ticked invoices and their totals (kept across tabs and reloads).
     pub selection: BTreeMap<i64, Money>,
+    /// How many ticked invoices the Invoices filter hides (a selection made
+    /// under another filter); `App::count_hidden` keeps it.
+    pub hidden_selected: usize,
 }
 
 impl CustomerPage {
@@ -51,6 +54,7 @@ impl CustomerPage {
             tab: Tab::Invoices,
             tables: PerTab::new(|tab| ops(tab).new_table()),
             selection: Default::default(),
+            hidden_selected: 0,
         };
         for tab in Tab::ALL {
             let (total, sum) = page.summary_totals(tab);

@@ -63,6 +63,9 @@ impl App {
                 if p.set_filter(tab, f) {
                     self.request_totals(tab);
                 }
+                if tab == crate::domain::columns::Tab::Invoices {
+                    self.count_hidden();
+                }
                 self.sync();
             }
         }
@@ -218,6 +221,13 @@ impl App {
         let cwd = std::env::current_dir().unwrap_or_default();
         let field = &mut fd.form.fields[fd.form.focus];
         let c = complete::complete(&field.value(), &cwd);
+        // Nothing more to complete (the text stays and the candidates, if
+        // any, are already shown): Tab moves on, as the footer says.
+        if c.text == field.value() && c.candidates == fd.candidates {
+            fd.candidates.clear();
+            fd.form.next(true);
+            return;
+        }
         field.set_text(&c.text);
         field.touched = true;
         fd.candidates = c.candidates;

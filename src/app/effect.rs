@@ -40,6 +40,7 @@ pub enum Effect {
         id: i64,
         version: i64,
         end: NaiveDate,
+        today: NaiveDate,
     },
     CancelContract {
         id: i64,
@@ -139,9 +140,9 @@ pub fn perform(store: &mut Store, effect: &Effect) -> Result<String, StoreError>
             store.update_contract(*id, *version, draft)?;
             format!("Saved contract {}", draft.name)
         }
-        Effect::EndContract { id, version, end } => {
-            store.end_contract(*id, *version, *end)?;
-            format!("Contract ended on {end}")
+        Effect::EndContract { id, version, end, today } => {
+            store.end_contract(*id, *version, *end, *today)?;
+            if end > today { format!("Contract ends on {end}") } else { format!("Contract ended on {end}") }
         }
         Effect::CancelContract { id, version } => {
             store.cancel_contract(*id, *version)?;

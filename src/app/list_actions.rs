@@ -32,7 +32,7 @@ impl App {
                 if matches!(self.dialogs.last(), Some(Dialog::Form(_))) {
                     self.dialogs.pop();
                 }
-                self.message = Some(format!("Created {}", edit.name.trim()));
+                self.say(format!("Created {}", edit.name.trim()));
                 self.reload();
                 self.data_version = self.store.data_version().unwrap_or(self.data_version);
                 self.open_customer(id);

@@ -31,6 +31,22 @@ use customers::CustomersScreen;
 use dialog::Dialog;
 use keymap::Context;
 use ratatui::layout::Rect;
+use std::time::{Duration, Instant};
+
+/// Something to tell the user in the status line. It belongs to the
+/// screen that said it — an import's summary does not follow the user onto
+/// a customer's page — and goes after `Message::FOR`, or when the next one
+/// comes.
+pub struct Message {
+    text: String,
+    /// The screen's depth in the stack and, for a page, whose it is.
+    screen: (usize, Option<i64>),
+    until: Instant,
+}
+
+impl Message {
+    pub const FOR: Duration = Duration::from_secs(15);
+}
 
 pub enum Screen {
     Customers(Box<CustomersScreen>),
@@ -53,8 +69,9 @@ pub struct App {
     /// Colours off (NO_COLOR).
     pub plain: bool,
     pub quit: bool,
-    /// The last thing to tell the user, shown in the status line.
-    pub message: Option<String>,
+    /// The last thing to tell the user, shown in the status line of the
+    /// screen that said it (`say`, `message`).
+    message: Option<Message>,
     data_version: i64,
     /// A link to copy (OSC 52) and underline (OSC 8) after the next draw.
     pub osc_link: Option<String>,
@@ -124,6 +141,7 @@ impl App {
                 for tab in recount {
                     self.request_totals(tab);
                 }
+                self.count_hidden();
                 self.resize(self.size);
             }
             Err(e) => self.error("Cannot open the customer", &e.to_string()),
@@ -186,7 +204,7 @@ impl App {
         let applied = match done.result {
             Err(e) => {
                 p.state_mut(done.tab).pending = None;
-                self.message = Some(format!("could not read: {e}"));
+                self.say(format!("could not read: {e}"));
                 true
             }
             Ok(worker::Answer::Totals(n, sum)) => {
@@ -288,16 +306,40 @@ impl App {
         match p.sync(&self.store) {
             Ok(Some(job)) => self.ask(job),
             Ok(None) => {}
-            Err(e) => self.message = Some(format!("could not read rows: {e}")),
+            Err(e) => self.say(format!("could not read rows: {e}")),
         }
     }
 
     /// Called when no key came for a while: picks up other processes'
     /// commits (PRAGMA data_version) and reloads what is shown. An open
     /// form is left alone; its save meets the version check.
+    /// Tells the user `text` in the status line of this screen.
+    pub fn say(&mut self, text: impl Into<String>) {
+        let screen = self.here();
+        self.message = Some(Message { text: text.into(), screen, until: Instant::now() + Message::FOR });
+    }
+
+    /// What the status line of the screen in front says, if anything.
+    pub fn message(&self) -> Option<&str> {
+        self.message.as_ref().filter(|m| m.screen == self.here()).map(|m| m.text.as_str())
+    }
+
+    /// Forgets a message whose time is up at `now`; true when one went.
+    pub fn expire_message(&mut self, now: Instant) -> bool {
+        let gone = self.message.as_ref().is_some_and(|m| now >= m.until);
+        if gone {
+            self.message = None;
+        }
+        gone
+    }
+
+    fn here(&self) -> (usize, Option<i64>) {
+        (self.screens.len(), self.page().map(|p| p.customer.id))
+    }
+
     pub fn tick(&mut self) -> bool {
         let answers = self.worker.as_mut().map(|w| w.answers()).unwrap_or_default();
-        let mut changed = false;
+        let mut changed = self.expire_message(Instant::now());
         for done in answers {
             changed |= self.apply_totals(done);
         }
@@ -318,7 +360,7 @@ impl App {
         let today = self.today;
         match self.store.organization() {
             Ok(org) => self.org = org,
-            Err(e) => self.message = Some(format!("could not read the settings: {e}")),
+            Err(e) => self.say(format!("could not read the settings: {e}")),
         }
         let result = match self.screens.last_mut() {
             Some(Screen::Customers(s)) => self.store.customer_list(today).map(|rows| s.set_rows(rows)),
@@ -326,13 +368,14 @@ impl App {
             None => Ok(()),
         };
         if let Err(e) = result {
-            self.message = Some(format!("could not reload: {e}"));
+            self.say(format!("could not reload: {e}"));
         }
         if let Some(p) = self.page() {
             for tab in p.filtered_tabs() {
                 self.request_totals(tab);
             }
         }
+        self.count_hidden();
         self.resize(self.size);
     }
 }

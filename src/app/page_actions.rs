@@ -128,7 +128,7 @@ impl App {
                     let id = k.id;
                     let mut items = vec![("Edit".to_string(), MenuItem::EditContract(id))];
                     // A cancelled or ended contract takes no new invoices.
-                    if k.status.takes_invoices() {
+                    if k.shown_status(today).takes_invoices() {
                         items.push(("Create invoice from this contract".into(), MenuItem::InvoiceFromContract(id)));
                         items.push(("End (set the end date)".into(), MenuItem::EndContract(id)));
                         items.push(("Cancel".into(), MenuItem::CancelContract(id)));
@@ -206,7 +206,7 @@ impl App {
         let opened = self
             .store
             .contracts_for(customer.id)
-            .map(|all| all.into_iter().filter(|k| k.status.takes_invoices()).collect::<Vec<_>>())
+            .map(|all| all.into_iter().filter(|k| k.shown_status(self.today).takes_invoices()).collect::<Vec<_>>())
             .and_then(|contracts| Ok((contracts, self.store.next_invoice_number()?)));
         match opened {
             Ok((contracts, number)) => {
@@ -223,6 +223,7 @@ impl App {
         if !p.selection.is_empty() {
             if let Some(p) = self.page_mut() {
                 p.selection.clear();
+                p.hidden_selected = 0;
             }
             return;
         }
@@ -232,9 +233,36 @@ impl App {
             Ok(all) => {
                 if let Some(p) = self.page_mut() {
                     p.selection = all.into_iter().collect::<BTreeMap<_, _>>();
+                    p.hidden_selected = 0;
                 }
             }
             Err(e) => self.error("Cannot select", &e.to_string()),
+        }
+    }
+
+    /// Counts the ticked invoices the Invoices filter hides, for the status
+    /// line ("2 selected, 1 not shown"). Only a new filter, a reload or a
+    /// restored selection can change it: ticking works on rows shown.
+    /// Past `LIVE_HIDDEN_COUNT` ticked invoices the line does not count them
+    /// (it would hold up every filter change); the cancel confirmation
+    /// always does.
+    pub(super) fn count_hidden(&mut self) {
+        const LIVE_HIDDEN_COUNT: usize = 10_000;
+        let Some(p) = self.page() else { return };
+        if p.selection.len() > LIVE_HIDDEN_COUNT {
+            if let Some(p) = self.page_mut() {
+                p.hidden_selected = 0;
+            }
+            return;
+        }
+        let ids: Vec<i64> = p.selection.keys().copied().collect();
+        let view = p.state(Tab::Invoices).view(self.today);
+        let hidden = match self.store.invoices_shown(p.customer.id, &view, &ids) {
+            Ok(shown) => ids.len().saturating_sub(shown),
+            Err(_) => 0,
+        };
+        if let Some(p) = self.page_mut() {
+            p.hidden_selected = hidden;
         }
     }
 
@@ -275,6 +303,21 @@ impl App {
         if !preview.refused.is_empty() {
             lines.insert(0, format!("{} of the selected invoices stay as they are:", preview.refused.len()));
             lines.push(format!("Only the other {n} will be cancelled."));
+        }
+        // The invoices by number, so none goes unseen: a selection may hold
+        // invoices the filter hides.
+        lines.insert(0, named(preview.cancel.iter().map(|c| c.1.as_str()), n));
+        let view = p.state(Tab::Invoices).view(self.today);
+        let shown = self.store.invoices_shown(customer_id, &view, &ids).unwrap_or(ids.len());
+        if shown < ids.len() {
+            let hidden = ids.len() - shown;
+            lines.insert(
+                1,
+                match hidden {
+                    1 => "1 selected invoice is not shown by the filter.".to_string(),
+                    h => format!("{h} selected invoices are not shown by the filter."),
+                },
+            );
         }
         let ids = preview.cancel.iter().map(|c| c.0).collect();
         self.confirm(title, lines, Effect::CancelInvoices { customer_id, ids });
@@ -321,4 +364,14 @@ impl App {
 /// ASCII, no spaces or escapes.
 pub fn safe_url(url: &str) -> bool {
     url.starts_with("https://") && url.len() < 2048 && url.bytes().all(|b| (0x21..0x7f).contains(&b))
+}
+
+/// "INV-1, INV-2, INV-3 and 4 more": the first few of `n` numbers.
+fn named<'a>(numbers: impl Iterator<Item = &'a str>, n: usize) -> String {
+    const FEW: usize = 5;
+    let first: Vec<&str> = numbers.take(FEW).collect();
+    match n.saturating_sub(first.len()) {
+        0 => first.join(", "),
+        more => format!("{} and {more} more", first.join(", ")),
+    }
 }

@@ -35,7 +35,7 @@ impl App {
                 {
                     p.selection.clear();
                 }
-                self.message = Some(msg);
+                self.say(msg);
                 self.reload();
                 self.data_version = self.store.data_version().unwrap_or(self.data_version);
             }
@@ -136,12 +136,12 @@ impl App {
                 if matches!(self.dialogs.last(), Some(Dialog::Form(_))) {
                     self.dialogs.pop();
                 }
-                self.message = Some(format!("Imported {} file(s): {}", files.len(), report.summary()));
+                self.say(format!("Imported {} file(s): {}", files.len(), report.summary()));
                 self.reload();
                 self.data_version = self.store.data_version().unwrap_or(self.data_version);
             }
             Err(ImportError::Cancelled) => {
-                self.message = Some("Import cancelled; nothing was written".into());
+                self.say("Import cancelled; nothing was written");
             }
             // A refused run's report names the rows and why: more than the
             // form's one-line banner holds.

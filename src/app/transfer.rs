@@ -75,7 +75,7 @@ impl App {
         if matches!(self.dialogs.last(), Some(Dialog::Form(_))) {
             self.dialogs.pop();
         }
-        self.message = Some(message);
+        self.say(message);
         self.reload();
         self.data_version = self.store.data_version().unwrap_or(self.data_version);
     }

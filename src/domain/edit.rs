@@ -218,27 +218,39 @@ pub fn check_email(input: &str) -> Result<(), String> {
     if ok { Ok(()) } else { bad() }
 }
 
-/// A phone number: digits with optional leading +, spaces, dots, dashes,
-/// parentheses and an extension ("x123"); 7 to 15 digits. Empty allowed.
+/// A phone number: digits with optional leading +, spaces, dots, dashes
+/// and parentheses, 7 to 15 digits, and an extension of 1 to 6 digits
+/// written as people write one ("x12", " x 12", "ext. 12", "ext 12",
+/// "extension 12", "#12", ";ext=12"). Empty allowed.
 pub fn check_phone(input: &str) -> Result<(), String> {
     let s = input.trim();
     if s.is_empty() {
         return Ok(());
     }
-    let (main, ext) = match s.to_lowercase().split_once(" x") {
-        Some((m, e)) => (m.to_string(), Some(e.trim().to_string())),
-        None => (s.to_string(), None),
+    let lower = s.to_lowercase();
+    let cut = lower.find(|c: char| c.is_ascii_alphabetic() || c == '#' || c == ';');
+    let (main, ext) = match cut {
+        Some(i) => (&lower[..i], Some(&lower[i..])),
+        None => (lower.as_str(), None),
     };
     let allowed = main
         .chars()
         .enumerate()
         .all(|(i, c)| c.is_ascii_digit() || matches!(c, ' ' | '-' | '.' | '(' | ')') || (c == '+' && i == 0));
     let digits = main.chars().filter(char::is_ascii_digit).count();
-    let ext_ok = ext.is_none_or(|e| !e.is_empty() && e.chars().all(|c| c.is_ascii_digit()));
+    let ext_ok = ext.is_none_or(|e| {
+        let number = ["extension", "ext.", "ext", ";ext=", "x", "#"].iter().find_map(|m| e.strip_prefix(m));
+        number.is_some_and(|n| {
+            let n = n.trim_start_matches([' ', '.', ':', '=']).trim_end();
+            (1..=6).contains(&n.len()) && n.chars().all(|c| c.is_ascii_digit())
+        })
+    });
     if allowed && (7..=15).contains(&digits) && ext_ok {
         Ok(())
     } else {
-        Err(format!("\"{s}\" is not a phone number (digits, spaces, + - ( ), e.g. +1 415 555 0123)"))
+        Err(format!(
+            "\"{s}\" is not a phone number (digits, spaces, + - ( ) and an extension, e.g. +1 415 555 0123 ext. 12)"
+        ))
     }
 }
 
@@ -270,6 +282,29 @@ mod tests {
     fn phones() {
         assert!(check_phone("+1 415 555 0123").is_ok());
         assert!(check_phone("(415) 555-0123 x12").is_ok());
+        // Issue 14 defect 13: extensions as people write them.
+        for ok in [
+            "+1 555 0100 ext. 12",
+            "+1 555 0100 x12",
+            "555-0100x12",
+            "+1 555 0100 Ext 12",
+            "+1 555 0100 extension 123456",
+            "+1 555 0100 #12",
+            "+1-555-0100;ext=12",
+            "+1 555 0100 x 12",
+        ] {
+            assert!(check_phone(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "+1 555 0100 ext.",
+            "+1 555 0100 x1234567",
+            "+1 555 0100 ext 12a",
+            "+1 555 0100 call me",
+            "x12",
+            "+1 555 0100 x12 x13",
+        ] {
+            assert!(check_phone(bad).is_err(), "{bad}");
+        }
         assert!(check_phone("12ab").unwrap_err().contains("not a phone number"));
         assert!(check_phone("123").is_err());
         assert!(check_phone("1+2345678").is_err());

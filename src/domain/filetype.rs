@@ -53,6 +53,50 @@ pub fn detect(head: &[u8], file_name: &str) -> &'static str {
     }
 }
 
+/// The extensions a file of this kind (`detect`'s label) has, the usual
+/// one first; empty for a kind without one. `head` tells the Office
+/// formats' older binary files (`.xls`) from the zipped ones (`.xlsx`).
+pub fn extensions(label: &str, head: &[u8]) -> &'static [&'static str] {
+    let ole = head.starts_with(b"\xd0\xcf\x11\xe0");
+    match label {
+        "PDF" | "PDF (unreadable)" => &["pdf"],
+        "PNG image" => &["png"],
+        "JPEG image" => &["jpg", "jpeg"],
+        "GIF image" => &["gif"],
+        "WebP image" => &["webp"],
+        "TIFF image" => &["tiff", "tif"],
+        "Excel spreadsheet" if ole => &["xls"],
+        "Excel spreadsheet" => &["xlsx", "xlsm"],
+        "Word document" if ole => &["doc"],
+        "Word document" => &["docx"],
+        "PowerPoint presentation" if ole => &["ppt"],
+        "PowerPoint presentation" => &["pptx"],
+        "OpenDocument spreadsheet" => &["ods"],
+        "OpenDocument text" => &["odt"],
+        "ZIP archive" => &["zip"],
+        "CSV spreadsheet" => &["csv", "tsv"],
+        "JSON" => &["json"],
+        "XML" => &["xml"],
+        "HTML" => &["html", "htm"],
+        "Text" => &["txt", "text", "md", "log"],
+        _ => &[],
+    }
+}
+
+/// The name a document is saved under: its name, with the extension of its
+/// kind added when the name does not already end in one ("Big statement
+/// Q4" of a PDF is saved as "Big statement Q4.pdf"; "notes.txt" stays).
+pub fn file_name(name: &str, label: &str, head: &[u8]) -> String {
+    let wanted = extensions(label, head);
+    let has = name
+        .rsplit_once('.')
+        .is_some_and(|(stem, ext)| !stem.is_empty() && wanted.iter().any(|w| w.eq_ignore_ascii_case(ext)));
+    match wanted.first() {
+        Some(ext) if !has => format!("{name}.{ext}"),
+        _ => name.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -79,5 +123,18 @@ mod tests {
         assert_eq!(detect(b"hello", "notes.txt"), "Text");
         assert_eq!(detect(b"\0\x01\x02", "blob.bin"), "Other");
         assert_eq!(detect(b"", "empty"), "Other");
+    }
+
+    #[test]
+    fn a_downloaded_name_keeps_or_gains_its_kinds_extension() {
+        assert_eq!(file_name("Big statement Q4", "PDF", b"%PDF-1.7"), "Big statement Q4.pdf");
+        assert_eq!(file_name("scan.PDF", "PDF", b"%PDF-1.7"), "scan.PDF");
+        assert_eq!(file_name("statement 2026.12", "PDF", b"%PDF-1.7"), "statement 2026.12.pdf");
+        assert_eq!(file_name("photo.jpeg", "JPEG image", b"\xff\xd8\xff"), "photo.jpeg");
+        assert_eq!(file_name("ledger", "Excel spreadsheet", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"), "ledger.xls");
+        assert_eq!(file_name("ledger", "Excel spreadsheet", b"PK\x03\x04"), "ledger.xlsx");
+        assert_eq!(file_name(".pdf", "PDF", b"%PDF-"), ".pdf.pdf", "a dot file's name is all stem");
+        assert_eq!(file_name("blob", "Other", b"\0\x01"), "blob", "no extension is made up");
+        assert_eq!(file_name("notes.txt", "Text", b"hi"), "notes.txt");
     }
 }

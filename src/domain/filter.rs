@@ -60,6 +60,9 @@ pub enum Cond {
     Cmp(Op, Value),
     /// Inclusive date range (a day, month, quarter or year).
     Within(NaiveDate, NaiveDate),
+    /// A period (a start and an end) that overlaps this inclusive range:
+    /// `period:2025-Q3` finds June–August 2025.
+    Overlaps(NaiveDate, NaiveDate),
     /// Any of these statuses.
     Status(Vec<StatusWord>),
 }
@@ -145,9 +148,15 @@ pub fn parse(input: &str, tab: Tab, currency: Currency) -> Result<Filter, String
                 cmp_op(op),
                 Value::Int(value.parse().map_err(|_| err(format!("\"{value}\" is not a whole number")))?),
             ),
-            (Kind::Date | Kind::Period, ":") => {
+            (Kind::Days, _) => Cond::Cmp(cmp_op(op), Value::Int(days(value).map_err(err)?)),
+            (Kind::Bytes, _) => Cond::Cmp(cmp_op(op), Value::Int(bytes(value).map_err(err)?)),
+            (Kind::Date, ":") => {
                 let (lo, hi) = date_range(value).map_err(err)?;
                 Cond::Within(lo, hi)
+            }
+            (Kind::Period, ":") => {
+                let (lo, hi) = date_range(value).map_err(err)?;
+                Cond::Overlaps(lo, hi)
             }
             (Kind::Date | Kind::Period, _) => {
                 let (lo, hi) = date_range(value).map_err(err)?;
@@ -162,6 +171,48 @@ pub fn parse(input: &str, tab: Tab, currency: Currency) -> Result<Filter, String
         terms.push(Term::Field(col, cond));
     }
     Ok(Filter { terms, source: trim_unescaped(input).to_string() })
+}
+
+/// Payment terms as typed or shown: "30", "net 30", "Net30", "30 days",
+/// "due on receipt" (0 days).
+fn days(value: &str) -> Result<i64, String> {
+    let v = value.trim().to_lowercase();
+    if matches!(v.as_str(), "due on receipt" | "on receipt" | "receipt") {
+        return Ok(0);
+    }
+    let v = v.strip_prefix("net").unwrap_or(&v).trim_start_matches([' ', '-']);
+    let v = ["days", "day", "d"].iter().find_map(|u| v.strip_suffix(u)).unwrap_or(v).trim();
+    v.parse::<i64>()
+        .ok()
+        .filter(|d| *d >= 0)
+        .ok_or_else(|| format!("\"{value}\" is not payment terms (e.g. 30, \"net 30\", \"due on receipt\")"))
+}
+
+/// A size as typed: bytes, or a number (decimals allowed) with a unit:
+/// KB, MB, GB, TB (1000-based) or KiB, MiB, GiB, TiB and K, M, G, T
+/// (1024-based, as sizes are shown). Rounded up to a whole byte.
+fn bytes(value: &str) -> Result<i64, String> {
+    let v: String = value.split_whitespace().collect();
+    let bad = || format!("\"{value}\" is not a size (e.g. 2000, 500KB, 1.5MiB)");
+    let end = v.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(v.len());
+    let (number, unit) = v.split_at(end);
+    let n: rust_decimal::Decimal = number.parse().map_err(|_| bad())?;
+    let scale: u64 = match unit.to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "kb" => 1_000,
+        "mb" => 1_000_000,
+        "gb" => 1_000_000_000,
+        "tb" => 1_000_000_000_000,
+        "k" | "kib" => 1 << 10,
+        "m" | "mib" => 1 << 20,
+        "g" | "gib" => 1 << 30,
+        "t" | "tib" => 1 << 40,
+        _ => return Err(bad()),
+    };
+    n.checked_mul(scale.into())
+        .map(|b| b.ceil())
+        .and_then(|b| i64::try_from(b).ok())
+        .ok_or_else(|| format!("\"{value}\" is larger than any file"))
 }
 
 /// `input` without the white space around it, but for a space a backslash
@@ -260,7 +311,7 @@ mod tests {
                 Term::Field(Col::InvTotal, Cond::Cmp(Op::Gt, Value::Money(100_000))),
                 Term::Field(Col::InvDue, Cond::Cmp(Op::Lt, Value::Date(d("2026-01-01")))),
                 Term::Field(Col::InvContract, Cond::Contains("annual plan".into())),
-                Term::Field(Col::InvPeriod, Cond::Within(d("2025-07-01"), d("2025-09-30"))),
+                Term::Field(Col::InvPeriod, Cond::Overlaps(d("2025-07-01"), d("2025-09-30"))),
                 Term::Text("acme".into()),
             ]
         );
@@ -283,7 +334,7 @@ mod tests {
             ("due>2026-02-28", Term::Field(Col::InvDue, Cmp(Op::Gt, Value::Date(d("2026-02-28"))))),
             ("status:open,partial", Term::Field(Col::InvStatus, Status(vec![StatusWord::Open, StatusWord::Partial]))),
             ("contract=Support", Term::Field(Col::InvContract, Cmp(Op::Eq, Value::Text("Support".into())))),
-            ("period:2026", Term::Field(Col::InvPeriod, Within(d("2026-01-01"), d("2026-12-31")))),
+            ("period:2026", Term::Field(Col::InvPeriod, Overlaps(d("2026-01-01"), d("2026-12-31")))),
         ] {
             assert_eq!(one(s), want, "{s}");
         }
@@ -310,7 +361,7 @@ mod tests {
     #[test]
     fn months_quarters_and_years_are_their_first_and_last_days() {
         let within = |s: &str| match one(s) {
-            Term::Field(_, Cond::Within(lo, hi)) => (lo, hi),
+            Term::Field(_, Cond::Within(lo, hi) | Cond::Overlaps(lo, hi)) => (lo, hi),
             t => panic!("{s}: {t:?}"),
         };
         assert_eq!(within("period:2024-02"), (d("2024-02-01"), d("2024-02-29")), "leap year");
@@ -390,8 +441,38 @@ mod tests {
         assert!(
             parse("size<=9223372036854775808", Tab::Documents, Currency::USD)
                 .unwrap_err()
-                .contains("not a whole number")
+                .contains("larger than any file")
         );
+        // Issue 14 defect 11: terms as the column shows them, sizes with
+        // units.
+        let terms_of = |s: &str| terms(s, Tab::Contracts);
+        for (typed, days) in [
+            ("terms:\"net 15\"", 15),
+            ("terms:Net15", 15),
+            ("terms:\"15 days\"", 15),
+            ("terms:\"due on receipt\"", 0),
+            ("terms:net-30", 30),
+        ] {
+            assert_eq!(terms_of(typed), [Term::Field(Col::ConTerms, Cmp(Op::Eq, Value::Int(days)))], "{typed}");
+        }
+        assert!(
+            parse("terms:\"net fifteen\"", Tab::Contracts, Currency::USD).unwrap_err().contains("not payment terms")
+        );
+        let size = |s: &str| match terms(s, Tab::Documents).as_slice() {
+            [Term::Field(Col::DocSize, Cmp(_, Value::Int(b)))] => *b,
+            t => panic!("{s}: {t:?}"),
+        };
+        assert_eq!(size("size>2KB"), 2_000);
+        assert_eq!(size("size>2KiB"), 2_048);
+        assert_eq!(size("size>1.5MiB"), 1_572_864);
+        assert_eq!(size("size>1.5mb"), 1_500_000);
+        assert_eq!(size("size<3GB"), 3_000_000_000);
+        assert_eq!(size("size<1G"), 1 << 30);
+        assert_eq!(size("size>0.0001KB"), 1, "rounded up to a whole byte");
+        for bad in ["size>2XB", "size>1.2.3MB", "size>MB", "size>-5"] {
+            assert!(parse(bad, Tab::Documents, Currency::USD).unwrap_err().contains("not a size"), "{bad}");
+        }
+        assert!(parse("size<99999999999TB", Tab::Documents, Currency::USD).unwrap_err().contains("larger than any"));
         assert!(parse("total>5", Tab::Payments, Currency::USD).is_err());
     }
 

@@ -88,6 +88,18 @@ pub struct ContractRow {
     pub version: i64,
 }
 
+impl ContractRow {
+    /// The status as of `today`: an active contract whose end date has
+    /// passed reads Ended (an end set for a later day leaves it active
+    /// until then, and nothing runs on that day to change the row).
+    pub fn shown_status(&self, today: NaiveDate) -> ContractStatus {
+        match (self.status, self.period_end) {
+            (ContractStatus::Active, Some(end)) if end < today => ContractStatus::Ended,
+            (s, _) => s,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PaymentRow {
     pub id: i64,

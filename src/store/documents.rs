@@ -239,16 +239,28 @@ impl Store {
     /// `download_document`, reporting to `progress`; cancelled, it removes
     /// its temporary file and leaves the directory as it was.
     pub fn download_watched(&self, id: i64, dir: &Path, overwrite: bool, progress: &Progress) -> Result<PathBuf> {
-        let (name, size, sha): (String, i64, String) = self
+        let (name, format, size, sha): (String, String, i64, String) = self
             .conn()
-            .query_row("SELECT name, size_bytes, sha256 FROM documents WHERE id = ?1", [id], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            .query_row("SELECT name, format, size_bytes, sha256 FROM documents WHERE id = ?1", [id], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
             })
             .optional()?
             .ok_or_else(|| StoreError::NotFound(format!("document {id}")))?;
         if !dir.is_dir() {
             return Err(StoreError::Invalid(format!("{} is not a directory", dir.display())));
         }
+        // A document renamed without its extension ("Big statement Q4") is
+        // saved with its kind's, so the file opens as what it is.
+        let head: Vec<u8> = self
+            .conn()
+            .query_row(
+                "SELECT substr(content, 1, 16) FROM document_content WHERE document_id = ?1 ORDER BY seq LIMIT 1",
+                [id],
+                |r| r.get(0),
+            )
+            .optional()?
+            .unwrap_or_default();
+        let name = filetype::file_name(&name, &format, &head);
         let target = dir.join(safe_file_name(&name));
         if doc_files::target_exists(&target)? && !overwrite {
             return Err(doc_files::already_exists(&target));

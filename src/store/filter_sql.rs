@@ -44,6 +44,14 @@ pub(crate) fn where_clause<R: TabRow>(filter: &Filter, today: NaiveDate, first: 
                         let b = param(Sql::Text(iso(*hi)), &mut params);
                         format!("{expr} BETWEEN {a} AND {b}")
                     }
+                    Cond::Overlaps(lo, hi) => {
+                        let a = param(Sql::Text(iso(*lo)), &mut params);
+                        let b = param(Sql::Text(iso(*hi)), &mut params);
+                        match R::PERIODS.iter().find(|(c, ..)| c == col) {
+                            Some((_, start, end)) => format!("({start} <= {b} AND {end} >= {a})"),
+                            None => format!("{expr} BETWEEN {a} AND {b}"),
+                        }
+                    }
                     Cond::Status(words) => {
                         let ors: Vec<String> = words
                             .iter()

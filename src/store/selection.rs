@@ -24,4 +24,29 @@ impl Store {
             .collect::<rusqlite::Result<_>>()?;
         Ok(rows)
     }
+
+    /// How many of `ids` (invoices of the customer) the view's filter shows:
+    /// a selection made under another filter may hold invoices this one
+    /// hides. In batches, so any selection fits SQLite's parameter limit.
+    pub fn invoices_shown(&self, customer_id: i64, view: &View, ids: &[i64]) -> Result<usize> {
+        if view.filter.is_empty() {
+            return Ok(ids.len());
+        }
+        let (filter_sql, params) = super::filter_sql::where_clause::<InvoiceRow>(&view.filter, view.today, 2);
+        let mut shown = 0usize;
+        for batch in ids.chunks(500) {
+            let marks = vec!["?"; batch.len()].join(",");
+            let sql = format!(
+                "SELECT count(*) FROM {} WHERE {}{filter_sql} AND i.id IN ({marks})",
+                InvoiceRow::FROM,
+                InvoiceRow::WHERE
+            );
+            let mut all: Vec<rusqlite::types::Value> = vec![customer_id.into()];
+            all.extend(params.iter().cloned());
+            all.extend(batch.iter().map(|id| rusqlite::types::Value::from(*id)));
+            let n: i64 = self.conn().prepare_cached(&sql)?.query_row(rusqlite::params_from_iter(all), |r| r.get(0))?;
+            shown += usize::try_from(n).unwrap_or(0);
+        }
+        Ok(shown)
+    }
 }

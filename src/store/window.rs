@@ -34,6 +34,10 @@ pub trait TabRow: Tabular {
     /// Keys whose filter terms compare another expression than they sort
     /// by (a name sorted case-folded, a day inside a timestamp).
     const FILTER: &'static [(Col, &'static str)] = &[];
+    /// Keys that show a period (start and end): a range term on one
+    /// (`period:2025-Q3`) matches the periods that overlap the range, not
+    /// only those that start in it. An open end is written as a far date.
+    const PERIODS: &'static [(Col, &'static str, &'static str)] = &[];
     /// Columns a bare word in the filter bar searches.
     const TEXT_COLS: &'static [&'static str];
     /// The money column summed in the status line and its currency

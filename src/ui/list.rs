@@ -94,7 +94,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, s: &CustomersScreen, theme
             if !s.query.is_empty() {
                 spans.push(Span::styled(format!(" · search \"{}\"", crate::domain::text::clean(&s.query)), theme.key));
             }
-            if let Some(m) = &app.message {
+            if let Some(m) = app.message() {
                 spans.push(Span::styled(format!("  {}", crate::domain::text::clean(m)), theme.notice));
             }
             frame.render_widget(Paragraph::new(Line::from(spans)), l.status);

@@ -201,9 +201,13 @@ fn status(frame: &mut Frame, area: Rect, app: &App, p: &CustomerPage, theme: &Th
     let (n, totals) = p.selection_summary();
     if n > 0 {
         let sums: Vec<String> = totals.iter().map(|m| m.display()).collect();
-        spans.push(Span::styled(format!(" · {n} selected, {}", sums.join(" + ")), theme.key));
+        let hidden = match p.hidden_selected {
+            0 => String::new(),
+            h => format!(", {h} not shown"),
+        };
+        spans.push(Span::styled(format!(" · {n} selected, {}{hidden}", sums.join(" + ")), theme.key));
     }
-    if let Some(m) = &app.message {
+    if let Some(m) = app.message() {
         spans.push(Span::styled(format!("  {}", clean(m)), theme.notice));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);

@@ -17,6 +17,8 @@ use EndField as F;
 pub struct EndContract {
     pub id: i64,
     pub version: i64,
+    /// An end after today sets the date; the contract runs until then.
+    pub today: NaiveDate,
 }
 
 /// Proposes today, or the contract's own end when that is sooner, never
@@ -24,7 +26,7 @@ pub struct EndContract {
 pub fn open(k: &ContractRow, today: NaiveDate) -> FormDialog {
     let end = k.period_end.unwrap_or(today).max(k.period_start);
     let proposed = iso(end.min(today.max(k.period_start)));
-    build(format!("End {}", k.name), EndContract { id: k.id, version: k.version }, |f| match f {
+    build(format!("End {}", k.name), EndContract { id: k.id, version: k.version, today }, |f| match f {
         F::EndDate => Field::text("End date", &proposed),
     })
 }
@@ -34,6 +36,6 @@ impl Spec for EndContract {
 
     fn validate(&self, form: &mut FormOf<'_, F>) -> Option<Effect> {
         let end = form.date(F::EndDate)?;
-        Some(Effect::EndContract { id: self.id, version: self.version, end })
+        Some(Effect::EndContract { id: self.id, version: self.version, end, today: self.today })
     }
 }

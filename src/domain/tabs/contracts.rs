@@ -1,6 +1,6 @@
 //! The Contracts tab.
 
-use super::FieldKind::{Date, Int, Money, Period, Status, Text};
+use super::FieldKind::{Date, Days, Money, Period, Status, Text};
 use super::{Column, Field, Tabular};
 use crate::domain::columns::{Col, Sort, Tab};
 use crate::domain::date::iso;
@@ -53,7 +53,7 @@ impl Tabular for ContractRow {
             ("type", |r| r.kind.as_db().to_string()),
             ("billing_frequency", |r| r.billing_frequency.map(|f| f.as_db().to_string()).unwrap_or_default()),
         ]),
-        C::new("Status", 9, |r, _| r.status.label().into())
+        C::new("Status", 9, |r, cx| r.shown_status(cx.today).label().into())
             .key(Col::ConStatus)
             .filter(&[Field::new("status", Status(STATUSES))])
             .export(&[("status", |r| r.status.as_db().to_string())]),
@@ -65,7 +65,7 @@ impl Tabular for ContractRow {
         C::new("Terms", 14, |r, _| terms_label(r.payment_terms_days).into())
             .priority(3)
             .key(Col::ConTerms)
-            .filter(&[Field::new("terms", Int)])
+            .filter(&[Field::new("terms", Days)])
             .export(&[("payment_terms_days", |r| r.payment_terms_days.to_string())]),
     ];
     const EXPORT_ORDER: &'static [&'static str] = &[

@@ -1,6 +1,6 @@
 //! The Documents tab.
 
-use super::FieldKind::{Date, Int, Text};
+use super::FieldKind::{Bytes, Date, Text};
 use super::{Column, Field, Tabular};
 use crate::domain::columns::{Col, Sort, Tab};
 use crate::domain::model::{DocumentRow, size_label};
@@ -39,7 +39,7 @@ impl Tabular for DocumentRow {
         C::new("Size", 9, |r, _| size_label(r.size_bytes).into())
             .right()
             .key(Col::DocSize)
-            .filter(&[Field::new("size", Int)])
+            .filter(&[Field::new("size", Bytes)])
             .export(&[("size_bytes", |r| r.size_bytes.to_string()), ("sha256", |r| r.sha256.clone())]),
     ];
 }

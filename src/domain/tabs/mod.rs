@@ -140,6 +140,12 @@ pub enum FieldKind {
     /// In the customer's currency.
     Money,
     Int,
+    /// Payment terms in days, as typed or as the column shows them: "30",
+    /// "net 30", "30 days", "due on receipt" (0).
+    Days,
+    /// A size in bytes, or with a unit: KB, MB, GB (1000-based) or KiB,
+    /// MiB, GiB (1024-based, as the column shows sizes); "1.5MiB".
+    Bytes,
     Date,
     /// Text, but `period:2025-Q3` style ranges on a date column.
     Period,

@@ -25,17 +25,21 @@ impl TabRow for ContractRow {
         (Col::ConTerms, "payment_terms_days"),
     ];
     const FILTER: &'static [(Col, &'static str)] = &[(Col::ConName, "name")];
+    const PERIODS: &'static [(Col, &'static str, &'static str)] =
+        &[(Col::ConPeriod, "period_start", "coalesce(period_end, '9999-12-31')")];
     const TEXT_COLS: &'static [&'static str] = &["name"];
 
     fn status_sql(w: StatusWord) -> Option<StatusSql> {
         use StatusWord::*;
-        Some(StatusSql::Plain(match w {
-            Draft => "status = 'draft'",
-            Active => "status = 'active'",
-            Ended => "status = 'ended'",
-            Cancelled => "status = 'cancelled'",
+        // As shown (`ContractRow::shown_status`): an active contract whose
+        // end has passed is ended.
+        Some(match w {
+            Draft => StatusSql::Plain("status = 'draft'"),
+            Active => StatusSql::BeforeToday("(status = 'active' AND coalesce(period_end, '9999-12-31') >= ?today)"),
+            Ended => StatusSql::BeforeToday("(status = 'ended' OR (status = 'active' AND period_end < ?today))"),
+            Cancelled => StatusSql::Plain("status = 'cancelled'"),
             _ => return None,
-        }))
+        })
     }
 
     fn map(r: &Row<'_>) -> rusqlite::Result<Self> {

@@ -19,7 +19,10 @@ impl TabRow for DocumentRow {
         (Col::DocContract, "coalesce(c.name, '')"),
         (Col::DocSize, "d.size_bytes"),
     ];
-    const FILTER: &'static [(Col, &'static str)] = &[(Col::DocUploaded, "substr(d.uploaded_at, 1, 10)")];
+    /// Type matches what the column shows: the kind and the format
+    /// ("Contract · PDF"), so `type:pdf` finds PDFs.
+    const FILTER: &'static [(Col, &'static str)] =
+        &[(Col::DocUploaded, "substr(d.uploaded_at, 1, 10)"), (Col::DocKind, "d.kind || ' · ' || d.format")];
     const TEXT_COLS: &'static [&'static str] = &["d.name", "c.name"];
 
     fn map(r: &Row<'_>) -> rusqlite::Result<Self> {

@@ -26,6 +26,7 @@ impl TabRow for InvoiceRow {
         (Col::InvPeriod, "coalesce(i.period_start, '')"),
     ];
     const FILTER: &'static [(Col, &'static str)] = &[(Col::InvPeriod, "i.period_start")];
+    const PERIODS: &'static [(Col, &'static str, &'static str)] = &[(Col::InvPeriod, "i.period_start", "i.period_end")];
     const TEXT_COLS: &'static [&'static str] = &["i.number", "i.contract_name"];
     const SUM: Option<(&'static str, &'static str)> = Some(("i.total_minor", "i.currency"));
 

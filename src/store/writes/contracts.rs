@@ -163,30 +163,35 @@ impl Store {
     }
 
     /// Ends a contract on `end` (status Ended).
-    pub fn end_contract(&mut self, id: i64, version: i64, end: NaiveDate) -> Result<()> {
+    /// Ends a contract on `end`. On or before `today` it is ended now; a
+    /// later end only sets the date, and the contract stays as it is (shown
+    /// active) until then (`ContractRow::shown_status`).
+    pub fn end_contract(&mut self, id: i64, version: i64, end: NaiveDate, today: NaiveDate) -> Result<()> {
         let who = self.who().to_string();
         self.write(|tx| {
             let (customer_id, old) = load(tx, id)?;
             if end < old.period_start {
                 return Err(invalid(format!("{end} is before the contract starts ({})", old.period_start)));
             }
+            let status = if end <= today { ContractStatus::Ended } else { old.status };
             versioned(
                 tx,
-                "UPDATE contracts SET period_end = ?3, status = 'ended', version = version + 1 WHERE id = ?1 AND version = ?2",
-                &[&id, &version, &iso(end)],
+                "UPDATE contracts SET period_end = ?3, status = ?4, version = version + 1 WHERE id = ?1 AND version = ?2",
+                &[&id, &version, &iso(end), &status.as_db()],
                 "contracts",
                 id,
                 &format!("contract {}", old.name),
             )?;
+            let said = if end <= today { "ended contract" } else { "set the end of contract" };
             audit(
                 tx,
                 &who,
                 customer_id,
                 id,
                 "end",
-                format!("ended contract {} on {end}", old.name),
+                format!("{said} {} on {end}", old.name),
                 Some(json!({"status": old.status.as_db(), "period_end": old.period_end.map(iso)})),
-                Some(json!({"status": "ended", "period_end": iso(end)})),
+                Some(json!({"status": status.as_db(), "period_end": iso(end)})),
             )
         })
     }
