@@ -54,6 +54,17 @@ fn search_narrows_the_list() {
     assert!(s.contains("1 of 2"), "{s}");
 }
 
+/// Issue 14 (day one): a Stripe id, an email or a legal name found nothing.
+#[test]
+fn search_finds_a_customer_by_its_source_id_email_and_legal_name() {
+    for query in ["cus_acme123", "ap@acme", "corporation ltd"] {
+        let mut app = app(80, 24);
+        press(&mut app, &["/", &format!("type:{query}"), "Enter"]);
+        let s = render(&app, 80, 24);
+        assert!(s.contains("Acme Corp") && !s.contains("Borealis"), "{query}:\n{s}");
+    }
+}
+
 /// The empty list's hint says Esc clears the search; Esc does, instead of
 /// quitting (it used to quit), both with the search field open and after
 /// Enter closed it; the hint's key comes from the key table.
