@@ -218,3 +218,36 @@ fn a_dry_run_does_not_create_the_database() {
     assert!(err.contains("does not exist: the dry run is against an empty database, and nothing is created"), "{err}");
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "no file made");
 }
+
+/// Issue 14 (day one): `ardesk customer cus_…` was refused though the bare
+/// id names one customer; a bare id two sources share asks which.
+#[test]
+fn a_customer_is_found_by_its_bare_source_id_when_it_is_unambiguous() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = customers_db(dir.path(), 3);
+    let by_id = support::run(&["--db", &db, "customer", "2", "--json"]);
+    let bare = support::run(&["--db", &db, "customer", "cus_000001", "--json"]);
+    assert_eq!(by_id.0, 0, "{}", by_id.2);
+    assert_eq!(bare, by_id);
+    let (code, _, err) = support::run(&["--db", &db, "customer", "cus_999999"]);
+    assert_ne!(code, 0);
+    assert!(err.contains("\"cus_999999\" is neither a customer id nor a source's id of a customer"), "{err}");
+    // The same id in a second source: ambiguous.
+    let mut store = Store::open(std::path::Path::new(&db), OpenMode::MustExist).unwrap();
+    let s = store.seeder().unwrap();
+    s.customer(&NewCustomer {
+        name: "Twin",
+        legal_name: "",
+        billing_email: "",
+        currency: Currency::USD,
+        import: Some((ImportSource::HubSpot, "cus_000001", None)),
+        invoices_paused: false,
+        portal: false,
+    })
+    .unwrap();
+    s.commit().unwrap();
+    drop(store);
+    let (code, _, err) = support::run(&["--db", &db, "customer", "cus_000001"]);
+    assert_ne!(code, 0);
+    assert!(err.contains("several sources; say which: hubspot:cus_000001, stripe:cus_000001"), "{err}");
+}

@@ -68,7 +68,8 @@ fn a_refund_that_reopens_invoices_asks_first_and_lists_them() {
     assert!(render(&app, 100, 40).contains("duplicate wire"));
     press(&mut app, &["C-s", "y"]);
     let s = render(&app, 100, 40);
-    assert!(s.contains("Refunded $5,000.00; INV-000002, INV-000001 owe again"), "{s}");
+    // Issue 14 defect 14: INV-000002 was never paid, so it owes more, not again.
+    assert!(s.contains("Refunded $5,000.00; INV-000001 owes again; INV-000002 owes more"), "{s}");
     let p = wire(&app);
     assert_eq!((p.refunded_minor, p.applied_minor, p.status), (500_000, 900_000, PaymentStatus::Succeeded));
     assert_eq!(invoice(&app, "INV-000001").status, InvoiceStatus::Open, "paid → open");

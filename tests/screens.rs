@@ -54,6 +54,17 @@ fn search_narrows_the_list() {
     assert!(s.contains("1 of 2"), "{s}");
 }
 
+/// Issue 14 (day one): a Stripe id, an email or a legal name found nothing.
+#[test]
+fn search_finds_a_customer_by_its_source_id_email_and_legal_name() {
+    for query in ["cus_acme123", "ap@acme", "corporation ltd"] {
+        let mut app = app(80, 24);
+        press(&mut app, &["/", &format!("type:{query}"), "Enter"]);
+        let s = render(&app, 80, 24);
+        assert!(s.contains("Acme Corp") && !s.contains("Borealis"), "{query}:\n{s}");
+    }
+}
+
 /// The empty list's hint says Esc clears the search; Esc does, instead of
 /// quitting (it used to quit), both with the search field open and after
 /// Enter closed it; the hint's key comes from the key table.
@@ -222,6 +233,35 @@ fn help_lists_keys_and_formulas() {
     let s = render(&app, 120, 40);
     assert!(s.contains("Avg. Days to Collect:"), "{s}");
     assert!(s.contains("payment date − invoice issue date"), "{s}");
+}
+
+/// Issue 14 (help): scrolling stopped drawing at the end but kept counting,
+/// so after 100 Down presses Up seemed dead for 100 more; Home and g did
+/// nothing; the customers list's help did not say what its figures are.
+#[test]
+fn help_scrolls_within_its_text_and_jumps_to_either_end() {
+    let mut app = app(80, 24);
+    press(&mut app, &["Enter", "?"]);
+    let top = render(&app, 80, 24);
+    for _ in 0..100 {
+        press(&mut app, &["Down"]);
+    }
+    let bottom = render(&app, 80, 24);
+    assert!(bottom.contains("Aging:"), "the last line is reached:\n{bottom}");
+    press(&mut app, &["Up"]);
+    assert_ne!(render(&app, 80, 24), bottom, "one Up moves at once");
+    press(&mut app, &["g"]);
+    assert_eq!(render(&app, 80, 24), top, "g goes to the top");
+    press(&mut app, &["End"]);
+    assert_eq!(render(&app, 80, 24), bottom, "End to the bottom");
+    press(&mut app, &["Home"]);
+    assert_eq!(render(&app, 80, 24), top);
+    press(&mut app, &["Esc", "Esc", "?"]);
+    for _ in 0..20 {
+        press(&mut app, &["Down"]);
+    }
+    let list = render(&app, 80, 24);
+    assert!(list.contains("Outstanding:") && list.contains("Overdue: the part due before today"), "{list}");
 }
 
 #[test]

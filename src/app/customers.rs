@@ -92,17 +92,20 @@ impl CustomersScreen {
     }
 
     /// Filters by the query (every word must appear in the name, legal name,
-    /// source or currency, ignoring case) and sorts on typed values.
+    /// source, its id there, billing email or currency, ignoring case) and
+    /// sorts on typed values.
     pub fn refresh(&mut self) {
         let words: Vec<String> = self.query.split_whitespace().map(str::to_lowercase).collect();
         let mut shown: Vec<usize> = (0..self.all.len())
             .filter(|&i| {
                 let r = &self.all[i];
                 let hay = format!(
-                    "{} {} {} {}",
+                    "{} {} {} {} {} {}",
                     r.name,
                     r.legal_name,
                     r.import_source.map_or("", ImportSource::label),
+                    r.external_id.as_deref().unwrap_or(""),
+                    r.billing_email,
                     r.currency
                 )
                 .to_lowercase();

@@ -177,10 +177,16 @@ pub fn perform(store: &mut Store, effect: &Effect) -> Result<String, StoreError>
             let plan = store.refund_payment(*payment_id, *version, draft)?;
             let money = |m| Money::new(m, plan.currency).display();
             let mut msg = format!("Refunded {}", money(draft.amount_minor));
-            let reopened: Vec<&str> = plan.reversals.iter().map(|r| r.number.as_str()).collect();
-            if !reopened.is_empty() {
-                let verb = if reopened.len() == 1 { "owes" } else { "owe" };
-                msg.push_str(&format!("; {} {verb} again", reopened.join(", ")));
+            // "Again" only of an invoice that was paid: one that still owed
+            // something owes more, not again.
+            let numbers = |reopens: bool| -> Vec<&str> {
+                plan.reversals.iter().filter(|r| r.reopens == reopens).map(|r| r.number.as_str()).collect()
+            };
+            for (which, said) in [(numbers(true), "again"), (numbers(false), "more")] {
+                if !which.is_empty() {
+                    let verb = if which.len() == 1 { "owes" } else { "owe" };
+                    msg.push_str(&format!("; {} {verb} {said}", which.join(", ")));
+                }
             }
             msg
         }

@@ -159,7 +159,11 @@ pub static BINDINGS: &[Binding] = &[
     // Help overlay.
     b(Help, &[code(Esc), k('q'), k('?')], Action::Back, "close help", true),
     b(Help, &[code(Down), k('j')], Action::Down, "scroll", false),
-    b(Help, &[code(Up), k('k')], Action::Up, "scroll", false),
+    b(Help, &[code(Up), k('k')], Action::Up, "scroll up", false),
+    b(Help, &[code(PageDown), ctrl('d')], Action::PageDown, "page down", false),
+    b(Help, &[code(PageUp), ctrl('u')], Action::PageUp, "page up", false),
+    b(Help, &[code(HomeKey), k('g')], Action::Home, "top", false),
+    b(Help, &[code(EndKey), k('G')], Action::End, "end", false),
     // Customers list.
     b(Searched, &[code(Esc)], Action::InputCancel, "clear search", true),
     b(Customers, &[code(Enter)], Action::Open, "open customer", true),

@@ -11,6 +11,7 @@ pub mod document_job;
 pub mod effect;
 pub mod form;
 pub mod forms;
+pub mod help;
 pub mod import_job;
 pub mod keymap;
 pub mod list_actions;

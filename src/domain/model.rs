@@ -40,6 +40,10 @@ pub struct CustomerListRow {
     pub name: String,
     pub legal_name: String,
     pub import_source: Option<ImportSource>,
+    /// The id in its source (Stripe's cus_…), and where its bills go: what
+    /// people search a customer by besides its name.
+    pub external_id: Option<String>,
+    pub billing_email: String,
     pub currency: Currency,
     pub outstanding: Money,
     pub overdue: Money,

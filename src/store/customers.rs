@@ -60,6 +60,8 @@ impl Store {
                 name: c.name,
                 legal_name: c.legal_name,
                 import_source: c.import_source,
+                external_id: c.external_id,
+                billing_email: c.billing_email,
                 currency: c.currency,
                 invoices_paused: c.invoices_paused,
                 portal: c.portal,
@@ -139,9 +141,7 @@ impl Store {
             return self.customer(id).map(|c| c.id);
         }
         let Some((source, ext)) = spec.split_once(':') else {
-            return Err(StoreError::Invalid(format!(
-                "\"{spec}\" is neither a customer id nor SOURCE:EXTERNAL_ID (e.g. stripe:cus_123)"
-            )));
+            return self.by_bare_external_id(spec);
         };
         let source = ImportSource::from_db(&source.to_ascii_lowercase()).ok_or_else(|| {
             StoreError::Invalid(format!("\"{source}\" is not a source: use stripe, quickbooks, hubspot or salesforce"))
@@ -159,6 +159,41 @@ impl Store {
             )
             .optional()?
             .ok_or_else(|| StoreError::NotFound(format!("customer {spec}")))
+    }
+
+    /// A customer by its id in a source without naming the source
+    /// (`cus_Ob4nJ7IIclbPdJ`), when exactly one customer has it.
+    fn by_bare_external_id(&self, ext: &str) -> Result<i64> {
+        let mut candidates = vec![ext.to_string()];
+        if let Ok(long) = crate::domain::external_id::to_18(ext)
+            && long != ext
+        {
+            candidates.push(long);
+        }
+        // Every source named, so the (source, external id) index is used.
+        let sources: Vec<String> = ImportSource::ALL.iter().map(|s| format!("'{}'", s.as_db())).collect();
+        let sql = format!(
+            "SELECT id, import_source FROM customers WHERE import_source IN ({}) AND external_id = ?1",
+            sources.join(",")
+        );
+        let mut found: Vec<(i64, String)> = Vec::new();
+        for c in &candidates {
+            let mut stmt = self.conn().prepare_cached(&sql)?;
+            found.extend(stmt.query_map([c], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<Vec<_>>>()?);
+        }
+        match found.as_slice() {
+            [(id, _)] => Ok(*id),
+            [] => Err(StoreError::Invalid(format!(
+                "\"{ext}\" is neither a customer id nor a source's id of a customer (SOURCE:EXTERNAL_ID, e.g. stripe:cus_123)"
+            ))),
+            many => {
+                let named: Vec<String> = many.iter().map(|(_, s)| format!("{s}:{ext}")).collect();
+                Err(StoreError::Invalid(format!(
+                    "\"{ext}\" is the id of customers in several sources; say which: {}",
+                    named.join(", ")
+                )))
+            }
+        }
     }
 
     /// Ids of all customers, for `ardesk check`.

@@ -64,6 +64,12 @@ pub fn draw<R: 'static, K: PartialEq + Copy + 'static>(
         }
         return;
     }
+    // What a filling column gets of the width: the rest after the cursor
+    // mark, the fixed columns and the gaps, shared among the filling ones.
+    let fixed: u16 = cols.iter().filter(|c| !c.fill).map(|c| c.width).sum();
+    let fills = cols.iter().filter(|c| c.fill).count().max(1) as u16;
+    let gaps = cols.len().saturating_sub(1) as u16;
+    let fill_width = (area.width.saturating_sub(HIGHLIGHT_WIDTH + fixed + gaps) / fills).max(1) as usize;
     let mut state = TableState::default();
     let rows: Vec<Row> = grid
         .rows
@@ -75,10 +81,12 @@ pub fn draw<R: 'static, K: PartialEq + Copy + 'static>(
             }
             Row::new(cols.iter().map(|c| {
                 let t = (c.cell)(r, ctx);
-                // A fixed-width column shows that it cut a value; a filling
-                // one has at least its width, and the table clips it.
+                // A column shows that it cut a value, a filling one too: cut
+                // at the screen's edge, "INV-000001, INV-00000" would read
+                // as another invoice number.
                 let text = clean(&t.text);
-                let text = if c.fill { text.into_owned() } else { ellipsize(&text, c.width as usize).into_owned() };
+                let width = if c.fill { fill_width } else { c.width as usize };
+                let text = ellipsize(&text, width).into_owned();
                 let style = if t.alert { theme.overdue } else { ratatui::style::Style::new() };
                 let line = Line::styled(text, style);
                 Cell::from(Text::from(if c.right { line.alignment(Alignment::Right) } else { line }))
@@ -88,11 +96,16 @@ pub fn draw<R: 'static, K: PartialEq + Copy + 'static>(
     let table = Table::new(rows, widths(&cols))
         .header(header)
         .row_highlight_style(theme.selected)
-        .highlight_symbol("▶ ")
+        .highlight_symbol(HIGHLIGHT)
         .highlight_spacing(ratatui::widgets::HighlightSpacing::Always)
         .column_spacing(1);
     frame.render_stateful_widget(table, area, &mut state);
 }
+
+/// The cursor's mark before the row it is on; its width is kept on every
+/// row.
+const HIGHLIGHT: &str = "▶ ";
+const HIGHLIGHT_WIDTH: u16 = 2;
 
 fn widths<R: 'static, K: 'static>(cols: &[&Column<R, K>]) -> Vec<Constraint> {
     cols.iter().map(|c| if c.fill { Constraint::Min(c.width) } else { Constraint::Length(c.width) }).collect()

@@ -22,9 +22,12 @@ pub fn draw(app: &App, frame: &mut ratatui::Frame) {
         Screen::Customer(p) => page::draw(frame, area, app, p, &theme),
     }
     for (i, d) in app.dialogs.iter().enumerate() {
-        // A transfer's popup stands alone: the form it came from, still open
-        // below it for a retry, would show through around its edges.
-        if matches!(d, Dialog::Form(_)) && matches!(app.dialogs.get(i + 1), Some(Dialog::Transferring)) {
+        // A transfer's popup and a confirmation stand alone: the form they
+        // came from, still open below for a retry or a "no", would show
+        // through around their edges in fragments of its labels.
+        if matches!(d, Dialog::Form(_))
+            && matches!(app.dialogs.get(i + 1), Some(Dialog::Transferring | Dialog::Confirm(_)))
+        {
             continue;
         }
         match d {

@@ -6,18 +6,13 @@ use crate::app::dialog::{Confirm, Menu};
 use crate::app::document_job::{JobStatus, Task};
 use crate::app::import_job::ImportStatus;
 use crate::app::keymap::{self, Context};
-use crate::domain::metrics::FORMULAS;
 use crate::domain::text::clean;
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Wrap};
 
-pub(super) fn centered(area: Rect, width: u16, height: u16) -> Rect {
-    let [v] = Layout::vertical([Constraint::Length(height.min(area.height))]).flex(Flex::Center).areas(area);
-    let [h] = Layout::horizontal([Constraint::Length(width.min(area.width))]).flex(Flex::Center).areas(v);
-    h
-}
+pub(super) use crate::view::layout::centered;
 
 fn keys_line(ctx: Context, theme: &Theme) -> Line<'static> {
     Line::from(
@@ -41,33 +36,28 @@ fn boxed(frame: &mut Frame, area: Rect, title: &str, lines: Vec<Line<'_>>, style
 }
 
 pub fn help(frame: &mut Frame, area: Rect, contexts: &[Context], scroll: u16, theme: &Theme) {
-    let mut lines = vec![Line::styled("Keys", theme.title)];
-    for h in keymap::help(contexts) {
-        lines.push(Line::from(vec![Span::styled(format!("  {:<10}", h.keys), theme.key), Span::raw(h.hint)]));
-    }
-    if contexts.contains(&Context::Customer) {
-        lines.push(Line::raw(""));
-        lines.push(Line::styled("Filter (/)", theme.title));
-        lines.push(Line::raw(format!("  {}", crate::domain::filter::SYNTAX)));
-        for tab in crate::domain::columns::Tab::ALL {
-            let names = crate::domain::filter::field_names(tab).join(" ");
-            lines.push(Line::from(vec![
-                Span::styled(format!("  {}: ", tab.title()), theme.card_title),
-                Span::raw(names),
-            ]));
-        }
-        lines.push(Line::raw("  Invoice statuses: draft open overdue partial paid cancelled uncollectible."));
-        lines.push(Line::raw(""));
-        lines.push(Line::styled("How the figures are computed", theme.title));
-        for (name, formula) in FORMULAS {
-            lines.push(Line::from(vec![Span::styled(format!("  {name}: "), theme.card_title), Span::raw(*formula)]));
-        }
-    }
-    let rect = centered(area, 90, lines.len() as u16 + 2);
-    // Never scroll past the end of the text.
-    let inner_w = rect.width.saturating_sub(2).max(1) as usize;
-    let wrapped: usize = lines.iter().map(|l| super::line_width(l).div_ceil(inner_w).max(1)).sum();
-    let scroll = scroll.min(wrapped.saturating_sub(rect.height.saturating_sub(2) as usize) as u16);
+    use crate::app::help::{self, Look};
+    let text = help::lines(contexts);
+    let rect = help::area(area, &text);
+    let scroll = scroll.min(help::max_scroll(area, &text));
+    let lines: Vec<Line> = text
+        .into_iter()
+        .map(|l| {
+            Line::from(
+                l.0.into_iter()
+                    .map(|(look, t)| {
+                        let style = match look {
+                            Look::Title => theme.title,
+                            Look::Key => theme.key,
+                            Look::Name => theme.card_title,
+                            Look::Plain => ratatui::style::Style::new(),
+                        };
+                        Span::styled(t, style)
+                    })
+                    .collect::<Vec<_>>(),
+            )
+        })
+        .collect();
     let block = Block::bordered().border_type(BorderType::Rounded).border_style(theme.popup_border).title(format!(
         " Help — {} closes, {} {} scroll ",
         keymap::label(Context::Help, Action::Back),

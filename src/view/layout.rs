@@ -1,7 +1,14 @@
 //! Where things go on screen. Pure geometry: the app asks it how many table
 //! rows fit (for paging), and drawing uses the same answer.
 
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Flex, Layout, Rect};
+
+/// A box of at most `width` × `height` in the middle of `area`.
+pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let [v] = Layout::vertical([Constraint::Length(height.min(area.height))]).flex(Flex::Center).areas(area);
+    let [h] = Layout::horizontal([Constraint::Length(width.min(area.width))]).flex(Flex::Center).areas(v);
+    h
+}
 
 /// The customer page's regions. Regions that do not fit are `None`.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -13,6 +13,11 @@ use std::fmt;
 use std::path::PathBuf;
 use std::time::Duration;
 
+/// Counts as the screens write them: "9,526".
+fn g(n: u64) -> String {
+    crate::domain::money::group_thousands(n)
+}
+
 /// The kinds of rows a run counts, in the order the report lists them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Counted {
@@ -144,7 +149,7 @@ impl ImportReport {
                 .map(|(what, c)| {
                     let n = pick(c);
                     let label = what.label();
-                    format!("{n} {}", if n == 1 { label.trim_end_matches('s') } else { label })
+                    format!("{} {}", g(n), if n == 1 { label.trim_end_matches('s') } else { label })
                 })
                 .collect();
             match items.as_slice() {
@@ -205,7 +210,7 @@ impl fmt::Display for ImportReport {
             "nothing was written"
         };
         let secs = self.elapsed.as_secs_f64();
-        writeln!(f, "Import of {} file(s), {} row(s) in {secs:.2}s ({verdict})", self.files.len(), self.rows)?;
+        writeln!(f, "Import of {} file(s), {} row(s) in {secs:.2}s ({verdict})", self.files.len(), g(self.rows))?;
         for file in &self.files {
             let unit = if file.json { "item(s)" } else { "row(s)" };
             writeln!(
@@ -214,7 +219,7 @@ impl fmt::Display for ImportReport {
                 file.source,
                 file.object.label(),
                 clean(&file.path.display().to_string()),
-                file.rows
+                g(file.rows)
             )?;
         }
         writeln!(
@@ -227,12 +232,12 @@ impl fmt::Display for ImportReport {
                 f,
                 "  {:<14} {:>8} {:>8} {:>10} {:>8} {:>8} {:>10}",
                 what.label(),
-                c.created,
-                c.updated,
-                c.unchanged,
-                c.skipped,
-                c.refused,
-                c.conflicts
+                g(c.created),
+                g(c.updated),
+                g(c.unchanged),
+                g(c.skipped),
+                g(c.refused),
+                g(c.conflicts)
             )?;
         }
         if !self.issues.is_empty() {
@@ -322,5 +327,9 @@ mod summary_tests {
         assert_eq!(r.summary(), "4 customers and 1 contact created; 2 invoices updated");
         r.tally(Counted::Credits).created = 2;
         assert_eq!(r.summary(), "4 customers, 1 contact and 2 credits created; 2 invoices updated");
+        // Issue 14 (day one): counts read as on screen, "200,000", not "200000".
+        r.tally(Counted::Invoices).created = 200_000;
+        assert_eq!(r.summary(), "4 customers, 1 contact, 200,000 invoices and 2 credits created; 2 invoices updated");
+        assert!(r.to_string().contains("  invoices        200,000"), "{r}");
     }
 }
