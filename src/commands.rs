@@ -214,7 +214,7 @@ pub fn import(
             out.flush()?;
             out::say(&format!(
                 "{} row(s) refused, so nothing was written: fix them, or pass --skip-bad-rows to import the rest",
-                report.refused()
+                crate::domain::money::group_thousands(report.refused() as u64)
             ));
             Ok(std::process::ExitCode::from(1))
         }

@@ -15,7 +15,7 @@ pub enum ImportError {
     NotSupported { path: PathBuf, what: String },
     #[error(
         "{report}{} row(s) refused, so nothing was written: fix them, or pass --skip-bad-rows to import the rest",
-        report.refused()
+        crate::domain::money::group_thousands(report.refused() as u64)
     )]
     Refused { report: Box<ImportReport> },
     #[error("no files to import")]

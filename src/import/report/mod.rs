@@ -13,6 +13,16 @@ use std::fmt;
 use std::path::PathBuf;
 use std::time::Duration;
 
+/// Rows listed of a run of rows refused or skipped for one reason.
+const SAME_REASON_SHOWN: usize = 3;
+
+fn kind_word(kind: IssueKind) -> &'static str {
+    match kind {
+        IssueKind::Skipped => "skipped",
+        IssueKind::Refused => "REFUSED",
+    }
+}
+
 /// Counts as the screens write them: "9,526".
 fn g(n: u64) -> String {
     crate::domain::money::group_thousands(n)
@@ -242,12 +252,33 @@ impl fmt::Display for ImportReport {
         }
         if !self.issues.is_empty() {
             writeln!(f, "Skipped or refused rows:")?;
-            for i in &self.issues {
-                let kind = match i.kind {
-                    IssueKind::Skipped => "skipped",
-                    IssueKind::Refused => "REFUSED",
-                };
-                writeln!(f, "  {} {kind} ({}): {}", self.place(i.file, i.line), i.object.label(), clean(&i.reason))?;
+            // Rows one after another for the same reason (a file of 400,000
+            // invoices of a customer not imported) are listed by their first
+            // few and counted, so every distinct reason stays on screen.
+            let same = |a: &RowIssue, b: &RowIssue| {
+                (a.file, a.kind, a.object, &a.reason) == (b.file, b.kind, b.object, &b.reason)
+            };
+            for run in self.issues.chunk_by(same) {
+                for i in run.iter().take(SAME_REASON_SHOWN) {
+                    writeln!(
+                        f,
+                        "  {} {} ({}): {}",
+                        self.place(i.file, i.line),
+                        kind_word(i.kind),
+                        i.object.label(),
+                        clean(&i.reason)
+                    )?;
+                }
+                if let (Some(after), Some(last)) = (run.get(SAME_REASON_SHOWN), run.last()) {
+                    writeln!(
+                        f,
+                        "  … and {} more {} from {} to {} for the same reason",
+                        g((run.len() - SAME_REASON_SHOWN) as u64),
+                        kind_word(after.kind),
+                        self.place(after.file, after.line),
+                        self.place(last.file, last.line)
+                    )?;
+                }
             }
         }
         if !self.conflicts.is_empty() {
@@ -278,6 +309,40 @@ impl fmt::Display for ImportReport {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// 400,000 rows refused for one reason printed 400,000 lines and
+    /// scrolled every other reason away.
+    #[test]
+    fn rows_refused_for_one_reason_are_counted_after_the_first_few() {
+        let mut r = ImportReport {
+            files: vec![FileReport {
+                path: PathBuf::from("/x/invoices.csv"),
+                source: "Stripe".into(),
+                object: ObjectKind::Invoices,
+                json: false,
+                rows: 1_004,
+            }],
+            ..Default::default()
+        };
+        for line in 2..=1_001 {
+            r.issue(0, line, IssueKind::Refused, Counted::Invoices, "unknown customer cus_X".into());
+        }
+        r.issue(0, 1_002, IssueKind::Refused, Counted::Invoices, "bad date".into());
+        let text = r.to_string();
+        assert_eq!(text.matches("unknown customer cus_X").count(), 3, "{text}");
+        assert!(
+            text.contains("  … and 997 more REFUSED from invoices.csv:5 to invoices.csv:1001 for the same reason"),
+            "{text}"
+        );
+        assert!(text.contains("invoices.csv:1002 REFUSED (invoices): bad date"), "{text}");
+        let e = crate::import::ImportError::Refused { report: Box::new(r) }.to_string();
+        assert!(
+            e.ends_with(
+                "1,001 row(s) refused, so nothing was written: fix them, or pass --skip-bad-rows to import the rest"
+            ),
+            "{e}"
+        );
+    }
 
     #[test]
     fn lists_counts_issues_and_conflicts_with_places() {

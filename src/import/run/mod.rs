@@ -58,8 +58,10 @@ pub(super) fn run(
         .map(|p| file_size(p.path()))
         .sum();
     if let Some(w) = &watch {
-        w.bar.set_length(total_bytes);
+        // Styled first: setting the length draws, and in the default style
+        // that line ("░░░… 0/54400186") stayed above the bar.
         reading(&w.bar);
+        w.bar.set_length(total_bytes);
     }
     let session = store.import_session(|itx| {
         let mut run = Run::new(Merger::new(itx, opts.allow_test_mode)?, opts.clone(), watch.clone());

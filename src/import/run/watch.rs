@@ -128,7 +128,8 @@ impl Watch {
 /// After the files are read, the bar becomes a spinner that says what the
 /// run is doing: on a million rows each of these takes seconds.
 pub(crate) fn stage(bar: &indicatif::ProgressBar, what: &str) {
-    if let Ok(style) = indicatif::ProgressStyle::with_template("importing: {spinner} {msg} ({elapsed})") {
+    // wide_msg: cut to the terminal's width, never wrapped onto a new line.
+    if let Ok(style) = indicatif::ProgressStyle::with_template("importing: {spinner} ({elapsed}) {wide_msg}") {
         bar.set_style(style);
     }
     bar.set_message(what.to_string());
@@ -140,7 +141,9 @@ pub(crate) fn reading(bar: &indicatif::ProgressBar) {
     bar.disable_steady_tick();
     bar.set_message("");
     if let Ok(style) = indicatif::ProgressStyle::with_template(
-        "importing {bar:40.cyan/blue} {bytes}/{total_bytes} {bytes_per_sec} eta {eta} {msg}",
+        // The bar takes what the figures leave of the terminal's width, so
+        // the line fits 80 columns (a fixed 40-cell bar wrapped there).
+        "importing {wide_bar:.cyan/blue} {bytes}/{total_bytes} {bytes_per_sec} eta {eta}",
     ) {
         bar.set_style(style);
     }
