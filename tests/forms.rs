@@ -220,3 +220,31 @@ fn a_selection_hidden_by_the_filter_is_named_before_it_is_cancelled() {
     press(&mut app, &["n", "/", "C-u", "Enter"]);
     assert!(!render(&app, 100, 40).contains("not shown"), "all shown again");
 }
+
+/// Issue 14 (day one): a refused file's reason was one line cut at the
+/// form's edge, and path completion showed 5 of 11 candidates with no sign
+/// of more.
+#[test]
+fn a_forms_refusal_wraps_and_completion_says_how_many_more() {
+    use ardesk::app::dialog::Dialog;
+    let mut app = app();
+    let mut fd = ardesk::app::forms::download::open(1, "x.pdf", "/tmp");
+    let why = "/srv/exports/salesforce/2026-11/dataloader_success_Opportunity.csv: Salesforce Opportunity records are \
+               not imported; ardesk imports Accounts and Contacts (export those with Data Loader)";
+    fd.form.banner = Some(why.into());
+    app.dialogs.push(Dialog::Form(Box::new(fd)));
+    let s = render(&app, 80, 24);
+    assert!(s.contains("dataloader_success_Opportunity.csv") && s.contains("(export those with Data Loader)"), "{s}");
+    app.dialogs.clear();
+
+    let dir = tempfile::tempdir().unwrap();
+    for i in 0..11 {
+        std::fs::write(dir.path().join(format!("statement-{i:02}.pdf")), b"%PDF-").unwrap();
+    }
+    press(&mut app, &["Enter", "5", "u"]);
+    let typed = format!("type:{}/statement-", dir.path().display());
+    press(&mut app, &[typed.as_str(), "Tab"]);
+    let s = render(&app, 100, 40);
+    assert!(s.contains("statement-04.pdf") && !s.contains("statement-05.pdf"), "{s}");
+    assert!(s.contains("… and 6 more: type more of the name"), "{s}");
+}

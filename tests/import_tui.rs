@@ -30,6 +30,13 @@ fn import_previews_then_writes_on_yes() {
     assert_eq!(names, ["Acme Corp", "Globex", "initech.example.test", "Umbrella KK"]);
     assert!(screen.contains("HubSpot"), "the source column:\n{screen}");
 
+    // Issue 14 (day one): "no" on the preview goes back to the form with
+    // the paths as typed, not to an empty list.
+    press(&mut app, &["I", &typed, "C-s", "n"]);
+    let screen = render(&app, 120, 40);
+    assert!(screen.contains("contacts_all_properties_en.csv") && !screen.contains("Import these files?"), "{screen}");
+    press(&mut app, &["Esc", "y"]);
+
     // The same files again: the preview says nothing would change.
     press(&mut app, &["I", &typed, "C-s", "y"]);
     let screen = render(&app, 120, 40);

@@ -390,6 +390,11 @@ fn contracts_edit_end_cancel_and_delete_rules() {
     store.end_contract(k.id, k.version, d("2026-06-30"), d("2026-06-30")).unwrap();
     let k2 = store.contract(k.id).unwrap();
     assert_eq!((k2.status, k2.period_end), (ContractStatus::Ended, Some(d("2026-06-30"))));
+    // Ended, it is not told to end: it stays with its invoices.
+    assert_eq!(
+        store.contract_kept_by(k.id).unwrap().as_deref(),
+        Some("contract Support has 3 invoices; it stays with them")
+    );
     // An ended contract takes no new invoices (issue 14 defect 4); none is
     // written.
     let before = store.contract(k.id).unwrap();

@@ -120,10 +120,9 @@ impl App {
         result: Result<crate::import::ImportReport, ImportError>,
     ) {
         match result {
+            // The form stays under the question: "no" goes back to the
+            // paths as typed (three long paths to type again, otherwise).
             Ok(report) if dry_run => {
-                if matches!(self.dialogs.last(), Some(Dialog::Form(_))) {
-                    self.dialogs.pop();
-                }
                 let mut lines = report_lines(&report.to_string());
                 lines.push("Nothing has been written yet.".into());
                 self.dialogs.push(Dialog::Confirm(dialog::Confirm {

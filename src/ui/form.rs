@@ -7,7 +7,7 @@ use super::theme::Theme;
 use crate::app::dialog::FormDialog;
 use crate::app::form::{Field, FieldKind};
 use crate::app::keymap::{Context, footer};
-use crate::domain::text::clean;
+use crate::domain::text::{clean, ellipsize};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -57,11 +57,17 @@ fn wrapped_rows(text: &str, width: u16) -> u16 {
     rows.min(usize::from(u16::MAX)) as u16
 }
 
+/// Completion candidates listed under a path field.
+const CANDIDATES: usize = 5;
+
 pub fn draw(frame: &mut Frame, area: Rect, fd: &FormDialog, theme: &Theme) {
     let form = &fd.form;
-    let banner = u16::from(form.banner.is_some());
-    let cands = fd.candidates.len().min(5) as u16;
     let width = 80.min(area.width);
+    // The store's refusal, wrapped (a refused file's reason ran off the
+    // line), up to four rows.
+    let banner = form.banner.as_deref().map_or(0, |b| wrapped_rows(&clean(b), width.saturating_sub(2)).clamp(1, 4));
+    // Up to CANDIDATES, and a line saying how many more when there are.
+    let cands = (fd.candidates.len().min(CANDIDATES) + usize::from(fd.candidates.len() > CANDIDATES)) as u16;
     let longest = form.fields.iter().map(|f| f.label.chars().count() as u16 + 3).max().unwrap_or(0);
     let label_w = longest.clamp(LABEL_W, LABEL_MAX);
     // The value and message column: the popup less its borders and labels.
@@ -80,8 +86,9 @@ pub fn draw(frame: &mut Frame, area: Rect, fd: &FormDialog, theme: &Theme) {
     let bottom = inner.y + inner.height;
     let line_at = |y: u16, h: u16| Rect { x: inner.x, y, width: inner.width, height: h.min(bottom.saturating_sub(y)) };
     if let Some(b) = &form.banner {
-        frame.render_widget(Paragraph::new(Span::styled(clean(b).into_owned(), theme.error)), line_at(y, 1));
-        y += 1;
+        let text = Paragraph::new(Span::styled(clean(b).into_owned(), theme.error)).wrap(Wrap { trim: true });
+        frame.render_widget(text, line_at(y, banner));
+        y += banner;
     }
     // Keep the focused field visible when the form is taller than the screen.
     let heights: Vec<u16> = form.fields.iter().map(|f| field_height(f, msg_w)).collect();
@@ -120,9 +127,16 @@ pub fn draw(frame: &mut Frame, area: Rect, fd: &FormDialog, theme: &Theme) {
             y += rows;
         }
         if focused && f.completes_paths {
-            for c in fd.candidates.iter().take(5) {
-                let r = Rect { x: inner.x + label_w, width: inner.width.saturating_sub(label_w), ..line_at(y, 1) };
-                frame.render_widget(Paragraph::new(Span::styled(format!("  {}", clean(c)), theme.muted)), r);
+            let more = fd.candidates.len().saturating_sub(CANDIDATES);
+            let shown = fd.candidates.iter().take(CANDIDATES).map(|c| format!("  {}", clean(c)));
+            let more = (more > 0).then(|| format!("  … and {more} more: type more of the name"));
+            for line in shown.chain(more) {
+                let w = inner.width.saturating_sub(label_w);
+                let r = Rect { x: inner.x + label_w, width: w, ..line_at(y, 1) };
+                frame.render_widget(
+                    Paragraph::new(Span::styled(ellipsize(&line, w as usize).into_owned(), theme.muted)),
+                    r,
+                );
                 y += 1;
             }
         }

@@ -229,14 +229,14 @@ impl Store {
     /// cannot: asked before the confirmation, checked again by the delete.
     pub fn contract_kept_by(&self, id: i64) -> Result<Option<String>> {
         let (_, k) = load(self.conn(), id)?;
-        kept_by(self.conn(), id, &k.name)
+        kept_by(self.conn(), id, &k)
     }
 
     pub fn delete_contract(&mut self, id: i64, version: i64) -> Result<()> {
         let who = self.who().to_string();
         self.write(|tx| {
             let (customer_id, old) = load(tx, id)?;
-            if let Some(why) = kept_by(tx, id, &old.name)? {
+            if let Some(why) = kept_by(tx, id, &old)? {
                 return Err(invalid(why));
             }
             versioned(
@@ -262,7 +262,11 @@ impl Store {
 }
 
 /// What keeps a contract from being deleted, in words; `None` when nothing.
-fn kept_by(conn: &rusqlite::Connection, id: i64, name: &str) -> Result<Option<String>> {
+fn kept_by(conn: &rusqlite::Connection, id: i64, k: &ContractRow) -> Result<Option<String>> {
+    let name = &k.name;
+    // What to do instead: stop a running contract; one that has stopped
+    // already stays as the record its invoices point to.
+    let instead = if k.status.takes_invoices() { "cancel or end it instead" } else { "it stays with them" };
     let (invoices, docs): (i64, i64) = conn.query_row(
         "SELECT (SELECT count(*) FROM invoices WHERE contract_id = ?1),
                 (SELECT count(*) FROM documents WHERE contract_id = ?1)",
@@ -270,10 +274,7 @@ fn kept_by(conn: &rusqlite::Connection, id: i64, name: &str) -> Result<Option<St
         |r| Ok((r.get(0)?, r.get(1)?)),
     )?;
     Ok(if invoices > 0 {
-        Some(format!(
-            "contract {name} has {invoices} invoice{}; cancel or end it instead",
-            if invoices == 1 { "" } else { "s" }
-        ))
+        Some(format!("contract {name} has {invoices} invoice{}; {instead}", if invoices == 1 { "" } else { "s" }))
     } else if docs > 0 {
         Some(format!("contract {name} has {docs} linked document(s); unlink or delete them first"))
     } else {
