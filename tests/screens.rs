@@ -54,6 +54,47 @@ fn search_narrows_the_list() {
     assert!(s.contains("1 of 2"), "{s}");
 }
 
+/// Issue 14 (day one): the empty database's hint was cut at 80 columns
+/// ("…HubSpot or Salesf").
+#[test]
+fn the_empty_lists_hint_is_whole_at_80_columns() {
+    let app = App::new(
+        ardesk::store::Store::open_in_memory().unwrap(),
+        support::fixture::d("2026-03-01"),
+        Rect::new(0, 0, 80, 24),
+    )
+    .unwrap();
+    let s = render(&app, 80, 24);
+    let flat: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains("imports Stripe, QuickBooks, HubSpot or Salesforce exports."), "{s}");
+}
+
+/// Issue 14 (day one): customers that tie on the sorted column were in id
+/// order; they read in name order.
+#[test]
+fn customers_that_tie_are_listed_by_name() {
+    use ardesk::domain::model::CustomerListRow;
+    use ardesk::domain::{Currency, Money};
+    let row = |id: i64, name: &str| CustomerListRow {
+        id,
+        name: name.into(),
+        legal_name: String::new(),
+        import_source: None,
+        external_id: None,
+        billing_email: String::new(),
+        currency: Currency::USD,
+        outstanding: Money::new(0, Currency::USD),
+        overdue: Money::new(0, Currency::USD),
+        invoices_paused: false,
+        portal: false,
+    };
+    let mut s = ardesk::app::customers::CustomersScreen::new(vec![row(1, "Zeta"), row(2, "alpha"), row(3, "Mid")]);
+    s.sort = ardesk::app::customers::CustomerCol::Outstanding;
+    s.refresh();
+    let names: Vec<&str> = s.shown.iter().map(|&i| s.all[i].name.as_str()).collect();
+    assert_eq!(names, ["alpha", "Mid", "Zeta"]);
+}
+
 /// Issue 14 (day one): a Stripe id, an email or a legal name found nothing.
 #[test]
 fn search_finds_a_customer_by_its_source_id_email_and_legal_name() {

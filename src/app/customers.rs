@@ -127,7 +127,9 @@ impl CustomersScreen {
                 CustomerCol::Overdue => (x.currency, x.overdue.minor).cmp(&(y.currency, y.overdue.minor)),
             };
             let ord = if self.desc { ord.reverse() } else { ord };
-            ord.then(x.id.cmp(&y.id))
+            // Ties read in name order (then id, for names alike), whatever
+            // the direction: a person scans them by name.
+            ord.then_with(|| x.name.to_lowercase().cmp(&y.name.to_lowercase())).then(x.id.cmp(&y.id))
         });
         self.shown = shown;
         self.scroll.set_total(self.shown.len());

@@ -10,7 +10,7 @@ use crate::domain::text::{clean, ellipsize};
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Constraint, Rect};
 use ratatui::text::{Line, Span, Text};
-use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState};
+use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState, Wrap};
 
 /// Which columns fit in `width`, in their original order: while they do
 /// not, the one of highest `priority` number gives way (the last of equals).
@@ -59,8 +59,10 @@ pub fn draw<R: 'static, K: PartialEq + Copy + 'static>(
     if grid.rows.is_empty() {
         frame.render_widget(Table::new(Vec::<Row>::new(), widths(&cols)).header(header), area);
         if area.height > 2 {
-            let msg = Rect { y: area.y + 2, height: 1, ..area };
-            frame.render_widget(Paragraph::new(Span::styled(grid.empty, theme.muted)).centered(), msg);
+            // Wrapped, not cut: the empty list's hint names both ways in.
+            let msg = Rect { y: area.y + 2, height: area.height - 2, ..area };
+            let text = Paragraph::new(Span::styled(grid.empty, theme.muted)).centered().wrap(Wrap { trim: true });
+            frame.render_widget(text, msg);
         }
         return;
     }
