@@ -293,7 +293,7 @@ impl App {
             }
             Some(Screen::Customer(p)) => {
                 p.filter_input.iter_mut().for_each(form::unscroll);
-                let l = layout::customer_page(size, &crate::view::cards::min_widths(&p.figures, show_credit));
+                let l = layout::customer_page(size, &crate::view::cards::Needs::of(&p.figures, show_credit));
                 p.set_table_height(layout::body_rows(l.table));
             }
             None => {}

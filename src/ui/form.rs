@@ -37,7 +37,7 @@ fn field_height(f: &Field, msg_w: u16) -> u16 {
 /// Rows `text` takes when wrapped at word boundaries to `width` columns,
 /// as `Paragraph` with `Wrap` lays it out (a word longer than the line is
 /// broken).
-fn wrapped_rows(text: &str, width: u16) -> u16 {
+pub(super) fn wrapped_rows(text: &str, width: u16) -> u16 {
     let width = usize::from(width.max(1));
     let (mut rows, mut used) = (1usize, 0usize);
     for word in text.split_whitespace() {

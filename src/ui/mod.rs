@@ -7,6 +7,7 @@ mod grid;
 mod inert;
 mod list;
 mod page;
+mod status;
 pub mod popup;
 pub mod theme;
 
