@@ -19,6 +19,8 @@ pub enum Action {
     /// Shift the table's columns to show those to the left or right.
     PanLeft,
     PanRight,
+    /// Show the selected row with every column whole.
+    ViewRow,
     /// The filter bar of the current tab.
     Filter,
     /// Write the rows shown to a CSV file.

@@ -151,7 +151,7 @@ impl App {
                     _ => {}
                 }
             }
-            Dialog::Link { .. } => {
+            Dialog::Link { .. } | Dialog::Row { .. } => {
                 self.dialogs.pop();
             }
             // The popup stays until the run ends; it says it is cancelling.

@@ -9,7 +9,7 @@
 //!
 //! Keys taken, per context (letters free on the customer page, for the
 //! actions the next issues bring — detail, apply, unapply, write-off,
-//! credit note, as-of, statement, pause, log a call, promise…: `b f t v
+//! credit note, as-of, statement, pause, log a call, promise…: `b f t
 //! w y z A B C F H J K L M N Q R T U V W X Y Z` and the digits past the tabs;
 //! a letter taken in one tab is free in the others):
 //!
@@ -17,7 +17,7 @@
 //! |---|---|
 //! | Global (every list) | ↑↓ j k, ← → h l, PgUp PgDn Ctrl-U Ctrl-D, Home End g G, ?, Esc q, Ctrl-C |
 //! | Customers list | Enter, /, s S, n, I, O; while searched: Esc |
-//! | Customer page, any tab | /, s > < S, E, e, o, i, c, Tab S-Tab, 1–6 |
+//! | Customer page, any tab | /, s > < S, v, E, e, o, i, c, Tab S-Tab, 1–6 |
 //! | Invoices | Space, a, x |
 //! | Contracts | m Enter |
 //! | Payments | p, r |
@@ -206,6 +206,7 @@ pub static BINDINGS: &[Binding] = &[
     b(Documents, &[k('D')], Action::DeleteDocument, "delete", true),
     // Customer page, any tab.
     b(Customer, &[k('/')], Action::Filter, "filter", true).rank(2),
+    b(Customer, &[k('v')], Action::ViewRow, "the row whole", false),
     b(Customer, &[k('s'), k('>')], Action::SortNext, "sort", true).rank(4),
     b(Customer, &[k('<')], Action::SortPrev, "sort by previous column", false),
     b(Customer, &[k('S')], Action::SortReverse, "reverse sort", false),
@@ -218,7 +219,7 @@ pub static BINDINGS: &[Binding] = &[
     b(Customer, &[code(BackTab)], Action::PrevTab, "previous tab", false),
     b(Customer, &[k('1'), k('2'), k('3'), k('4'), k('5'), k('6')], Action::GoTab, "tab", false),
     // Movement, shared by the lists.
-    b(Global, &[code(Down), k('j')], Action::Down, "move", false),
+    b(Global, &[code(Down), k('j')], Action::Down, "move down", false),
     b(Global, &[code(Up), k('k')], Action::Up, "move up", false),
     b(Global, &[code(PageDown), ctrl('d')], Action::PageDown, "page down", false),
     b(Global, &[code(PageUp), ctrl('u')], Action::PageUp, "page up", false),

@@ -244,7 +244,7 @@ impl App {
     pub fn contexts(&self) -> Vec<Context> {
         match self.dialogs.last() {
             Some(Dialog::Help { .. }) => return vec![Context::Help],
-            Some(Dialog::Message { .. } | Dialog::Link { .. }) => return vec![Context::Message],
+            Some(Dialog::Message { .. } | Dialog::Link { .. } | Dialog::Row { .. }) => return vec![Context::Message],
             Some(Dialog::Confirm(_)) => return vec![Context::Confirm],
             Some(Dialog::Menu(_)) => return vec![Context::Menu],
             Some(Dialog::Form(_)) => return vec![Context::Form],

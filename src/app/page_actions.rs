@@ -79,6 +79,25 @@ impl App {
                     });
                 }
             }
+            Action::ViewRow => {
+                if let Some(p) = self.page() {
+                    let ctx = crate::domain::tabs::CellCtx { today, selection: None };
+                    let row = crate::per_tab!(p.tab, |R| p.selected::<R>().map(|r| {
+                        let cols = <R as crate::domain::tabs::Tabular>::COLUMNS;
+                        // The tick box says nothing about the row.
+                        let fields: Vec<(&'static str, String)> = cols
+                            .iter()
+                            .filter(|c| c.key.is_some())
+                            .map(|c| (c.title, (c.cell)(r, &ctx).text))
+                            .collect();
+                        let title = fields.first().map(|f| f.1.clone()).unwrap_or_default();
+                        (format!("{} · {title}", <R as crate::domain::tabs::Tabular>::TITLE), fields)
+                    }));
+                    if let Some((title, fields)) = row {
+                        self.dialogs.push(Dialog::Row { title, fields });
+                    }
+                }
+            }
             Action::PanLeft | Action::PanRight => {
                 if let Some(p) = self.page_mut() {
                     let tab = p.tab;

@@ -10,7 +10,14 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Paragraph};
 
-pub fn draw(frame: &mut Frame, areas: &[Rect], style: CardStyle, f: &CustomerFigures, show_credit: bool, theme: &Theme) {
+pub fn draw(
+    frame: &mut Frame,
+    areas: &[Rect],
+    style: CardStyle,
+    f: &CustomerFigures,
+    show_credit: bool,
+    theme: &Theme,
+) {
     if let CardStyle::Compact { brief } = style {
         return compact(frame, areas, brief, f, show_credit, theme);
     }
@@ -47,7 +54,8 @@ fn compact(frame: &mut Frame, areas: &[Rect], brief: bool, f: &CustomerFigures, 
             value.push(Span::raw(BRIEF_GAP));
             value.push(Span::styled(b.clone(), style));
         }
-        let text = vec![Line::from(vec![Span::raw(" "), Span::styled(card.title, theme.card_title)]), Line::from(value)];
+        let text =
+            vec![Line::from(vec![Span::raw(" "), Span::styled(card.title, theme.card_title)]), Line::from(value)];
         frame.render_widget(Paragraph::new(text), *area);
     }
 }

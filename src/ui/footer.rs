@@ -15,7 +15,8 @@ pub fn draw(frame: &mut Frame, area: Rect, contexts: &[Context], theme: &Theme) 
     let items = footer_ranked(contexts);
     let width = |h: &Hint| cols(&h.keys) + cols(h.hint) + 3;
     let is_help = |h: &Hint| h.action == Action::Help;
-    let mut room = (area.width as usize).saturating_sub(items.iter().find(|h| is_help(&h.0)).map_or(0, |h| width(&h.0)));
+    let mut room =
+        (area.width as usize).saturating_sub(items.iter().find(|h| is_help(&h.0)).map_or(0, |h| width(&h.0)));
     // Chosen by rank (then in order), shown in order: the most used keys
     // stay, and stay where they were.
     let mut by_rank: Vec<usize> = (0..items.len()).filter(|&i| !is_help(&items[i].0)).collect();

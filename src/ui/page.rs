@@ -51,7 +51,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, p: &CustomerPage, theme: &
 /// badges shorten, then the actions' words, down to their keys; the
 /// actions never vanish. Only a screen too narrow for the name and the
 /// keys together loses the badges.
-fn header_line(c: &crate::domain::model::Customer, read_only: bool, w: usize, theme: &Theme) -> (Vec<Span<'static>>, Vec<Span<'static>>) {
+fn header_line(
+    c: &crate::domain::model::Customer,
+    read_only: bool,
+    w: usize,
+    theme: &Theme,
+) -> (Vec<Span<'static>>, Vec<Span<'static>>) {
     use crate::app::action::Action;
     use crate::app::keymap::{Context, label};
     // 0: whole badges, 1: short, 2: none (a tiny screen keeps the name).

@@ -17,7 +17,14 @@ pub const MAX_WRAPPED: u16 = 4;
 /// Draws `line` in `status`, and `note` after it when both fit; else the
 /// note wraps on up to `MAX_WRAPPED` lines just above, over `above`'s
 /// bottom rows.
-pub fn draw(frame: &mut Frame, status: Rect, above: Rect, line: Vec<Span<'_>>, note: Option<(&str, Style)>, theme: &Theme) {
+pub fn draw(
+    frame: &mut Frame,
+    status: Rect,
+    above: Rect,
+    line: Vec<Span<'_>>,
+    note: Option<(&str, Style)>,
+    theme: &Theme,
+) {
     if status.height == 0 {
         return;
     }

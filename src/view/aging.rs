@@ -60,26 +60,27 @@ fn bucket_width(b: &Bucket) -> usize {
 /// Packs the buckets into lines of `w`, in order: `None` when more than
 /// `max` lines are needed.
 fn pack(buckets: &[Bucket], title: bool, w: usize, max: usize) -> Option<Vec<Vec<Bucket>>> {
-    let mut lines: Vec<Vec<Bucket>> = vec![Vec::new()];
+    let mut lines: Vec<Vec<Bucket>> = Vec::new();
+    let mut line: Vec<Bucket> = Vec::new();
     let mut used = if title { width(TITLE) } else { 1 };
     for b in buckets {
         let bw = bucket_width(b);
-        let line = lines.last_mut().expect("one line");
         let sep = if line.is_empty() { 0 } else { width(SEPARATOR) };
         if used + sep + bw <= w {
             used += sep + bw;
             line.push(b.clone());
         } else {
-            if line.is_empty() || lines.len() == max {
+            if line.is_empty() || lines.len() + 1 == max {
                 return None;
             }
-            lines.push(vec![b.clone()]);
+            lines.push(std::mem::replace(&mut line, vec![b.clone()]));
             used = 1 + bw;
             if used > w {
                 return None;
             }
         }
     }
+    lines.push(line);
     Some(lines)
 }
 
@@ -116,7 +117,7 @@ pub fn plan(amounts: &[Money; 5], w: u16) -> Plan {
     // Narrower than the strip can wrap into: one bucket a line, the ones
     // that fit whole.
     let fitting: Vec<Vec<Bucket>> =
-        buckets(true, false).into_iter().filter(|b| 1 + bucket_width(b) <= w).take(MAX_LINES).map(|b| vec![b]).collect();
+        buckets(true, false).into_iter().filter(|b| bucket_width(b) < w).take(MAX_LINES).map(|b| vec![b]).collect();
     Plan { title: false, lines: fitting }
 }
 

@@ -54,10 +54,7 @@ pub fn cards(m: &Metrics, show_credit: bool) -> Vec<Card> {
         m.avg_days_to_collect.map_or("—".into(), |d| format!("{d} days")),
         "last 12 months".into(),
     ));
-    out.push(Card {
-        brief: Some(payments.clone()),
-        ..card("Total Collected", m.total_collected.display(), payments)
-    });
+    out.push(Card { brief: Some(payments.clone()), ..card("Total Collected", m.total_collected.display(), payments) });
     out
 }
 
@@ -86,8 +83,7 @@ fn compact_widths(cards: &[Card], brief: bool) -> Vec<u16> {
     cards
         .iter()
         .map(|c| {
-            let value = width(&c.value)
-                + c.brief.as_ref().filter(|_| brief).map_or(0, |b| width(BRIEF_GAP) + width(b));
+            let value = width(&c.value) + c.brief.as_ref().filter(|_| brief).map_or(0, |b| width(BRIEF_GAP) + width(b));
             (width(c.title).max(value) + 2) as u16
         })
         .collect()

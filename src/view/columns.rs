@@ -69,9 +69,7 @@ pub fn fit<R: 'static, K: 'static>(cols: &[Column<R, K>], width: u16, pan: usize
     let (all_room, room) = room(cols, width, p);
     let mut pinned_shown: Vec<usize> = (0..p).collect();
     // Even the pinned columns do not fit: keep as many as do.
-    while pinned_shown.len() > 1
-        && u32::from(GUTTER) + need(cols, &pinned_shown) > u32::from(width)
-    {
+    while pinned_shown.len() > 1 && u32::from(GUTTER) + need(cols, &pinned_shown) > u32::from(width) {
         pinned_shown.pop();
     }
     if need(cols, &rest) <= all_room {
@@ -82,12 +80,7 @@ pub fn fit<R: 'static, K: 'static>(cols: &[Column<R, K>], width: u16, pan: usize
     let shown_rest: Vec<usize> = if pan == 0 {
         let mut keep = rest.clone();
         while !keep.is_empty() && need(cols, &keep) > room {
-            let worst = keep
-                .iter()
-                .enumerate()
-                .max_by_key(|(_, i)| cols[**i].priority)
-                .map(|(k, _)| k)
-                .unwrap_or(0);
+            let worst = keep.iter().enumerate().max_by_key(|(_, i)| cols[**i].priority).map(|(k, _)| k).unwrap_or(0);
             keep.remove(worst);
         }
         keep

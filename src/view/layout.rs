@@ -49,9 +49,12 @@ pub const GOOD_TABLE_ROWS: u16 = 12;
 /// Table rows below which the cards and aging give way entirely.
 pub const MIN_TABLE_ROWS: u16 = 5;
 
+/// Rows of cards, each card its x and width.
+type Rows = Vec<Vec<(u16, u16)>>;
+
 /// Packs cards of these minimum widths into rows of `width`, each row
 /// stretched to the full width in proportion; `None` if one is too wide.
-fn card_rows(width: u16, mins: &[u16]) -> Option<Vec<Vec<(u16, u16)>>> {
+fn card_rows(width: u16, mins: &[u16]) -> Option<Rows> {
     let mut rows: Vec<Vec<u16>> = Vec::new();
     let mut used = 0u16;
     for &m in mins {
@@ -125,7 +128,8 @@ pub fn customer_page(area: Rect, needs: &crate::view::cards::Needs) -> PageLayou
         (CardStyle::Compact { brief: true }, &needs.compact),
         (CardStyle::Compact { brief: false }, &needs.compact_bare),
     ];
-    let candidates: Vec<(CardStyle, Vec<Vec<(u16, u16)>>, u16)> = options
+    // Each style with its packed rows and the table rows it leaves.
+    let candidates: Vec<(CardStyle, Rows, u16)> = options
         .iter()
         .filter_map(|(style, widths)| {
             let rows = card_rows(area.width, widths).filter(|r| !r.is_empty())?;
@@ -247,7 +251,9 @@ mod tests {
                 let area = Rect::new(0, 0, w, h);
                 let l = customer_page(area, &needs(22, 30));
                 let aging = l.aging.as_ref().map(|a| a.0);
-                for r in [l.header, l.tabs, l.table, l.status, l.footer].iter().chain(l.cards.iter()).chain(aging.iter()) {
+                for r in
+                    [l.header, l.tabs, l.table, l.status, l.footer].iter().chain(l.cards.iter()).chain(aging.iter())
+                {
                     assert!(inside(area, *r), "{w}x{h}: {r:?}");
                 }
                 let c = customers(area);
