@@ -3,7 +3,7 @@
 //! needs more than the payment's unapplied credit, a confirmation lists the
 //! invoices that take money back and owe again, before anything is written.
 
-use super::{FormDialog, FormOf, Spec, build};
+use super::{FormDialog, FormOf, Fresh, Spec, build};
 use crate::app::App;
 use crate::app::dialog::{Confirm, Dialog, OnYes};
 use crate::app::effect::Effect;
@@ -68,10 +68,17 @@ pub fn open(p: &PaymentRow, today: NaiveDate) -> Result<FormDialog, String> {
         today,
     };
     let title = format!("Refund {} ({})", name(p), p.amount.display());
+    let id = p.id;
     Ok(build(title, spec, |f| match f {
         F::Amount => Field::text("Amount", &Money::new(refundable, currency).plain()).with_hint(hint.clone()),
         F::Date => Field::text("Date", &iso(today.max(p.received_on))),
         F::Reason => Field::text("Reason", "").with_hint("e.g. duplicate charge, goodwill, cancelled order"),
+    })
+    .rereads(move |s| {
+        Ok(match s.tab_row::<PaymentRow>(id)? {
+            None => Fresh::Gone("This payment was deleted elsewhere.".into()),
+            Some(p) => open(&p, today).map_or_else(Fresh::Gone, |f| Fresh::Form(Box::new(f))),
+        })
     }))
 }
 
