@@ -7,8 +7,8 @@
 mod support;
 
 use ardesk::app::App;
-use ardesk::domain::edit::{ContractDraft, CustomerEdit};
-use ardesk::domain::model::ContactRow;
+use ardesk::domain::edit::{ContractDraft, CustomerEdit, RefundDraft};
+use ardesk::domain::model::{ContactRow, PaymentRow};
 use ardesk::store::{OpenMode, Store};
 use ratatui::layout::Rect;
 use support::fixture::{d, fixture};
@@ -147,4 +147,47 @@ fn a_record_deleted_elsewhere_keeps_the_form_to_copy_from_and_refuses_to_save() 
     // Esc asks, as for any typed form, then closes it.
     press(&mut app, &["Esc", "y"]);
     assert!(!render(&app, 80, 24).contains("Edit contact"));
+}
+
+/// The refund form proposes what is refundable: refunded in part
+/// elsewhere, it proposes what is left, the reason typed kept.
+#[test]
+fn a_refund_meets_its_conflict_before_the_preview_and_proposes_what_is_left() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut app, mut other) = two_processes(&dir);
+    press(&mut app, &["Enter", "3", "r"]);
+    assert!(render(&app, 80, 24).contains("Refund WIRE-7781"));
+    let p = other.tab_row::<PaymentRow>(1).unwrap().unwrap();
+    let theirs = RefundDraft { refunded_on: d("2026-02-01"), amount_minor: 100_000, reason: "goodwill".into() };
+    other.refund_payment(p.id, p.version, &theirs).unwrap();
+
+    press(&mut app, &["Tab", "Tab", "type:duplicate charge", "C-s"]);
+    let form = prose(&form_box(&render(&app, 80, 24)));
+    assert!(form.contains("Amount 13000.00 changed elsewhere: was \"14000.00\""), "{form}");
+    assert!(form.contains("Reason duplicate charge"), "{form}");
+    assert!(form.contains("your edits are kept"), "{form}");
+
+    // Saved over the new version: it takes money back from invoices, so
+    // it asks first.
+    press(&mut app, &["C-s", "y"]);
+    let now = other.tab_row::<PaymentRow>(1).unwrap().unwrap();
+    assert_eq!(now.refunded_minor, 1_400_000, "both refunds: {now:?}");
+}
+
+#[test]
+fn a_payment_refunded_in_full_elsewhere_leaves_nothing_to_save() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut app, mut other) = two_processes(&dir);
+    press(&mut app, &["Enter", "3", "r"]);
+    let p = other.tab_row::<PaymentRow>(1).unwrap().unwrap();
+    let all = RefundDraft { refunded_on: d("2026-02-01"), amount_minor: 1_400_000, reason: "cancelled".into() };
+    other.refund_payment(p.id, p.version, &all).unwrap();
+
+    press(&mut app, &["Tab", "Tab", "type:duplicate charge", "C-s"]);
+    let form = prose(&form_box(&render(&app, 80, 24)));
+    assert!(form.contains("Nothing is left to refund: WIRE-7781 was refunded in full."), "{form}");
+    assert!(form.contains("Reason duplicate charge"), "{form}");
+    press(&mut app, &["C-s"]);
+    let form = prose(&form_box(&render(&app, 80, 24)));
+    assert!(form.contains("It cannot be saved; Esc closes the form."), "{form}");
 }

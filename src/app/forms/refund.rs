@@ -13,6 +13,7 @@ use crate::domain::edit::{RefundDraft, check_required};
 use crate::domain::model::PaymentRow;
 use crate::domain::money::{Money, parse_amount};
 use crate::domain::status::PaymentStatus;
+use crate::store::StoreError;
 use chrono::NaiveDate;
 
 field_ids! {
@@ -126,7 +127,19 @@ impl App {
     /// A valid refund form: straight through when the unapplied credit
     /// covers it, else a confirmation that lists the invoices that reopen.
     pub(in crate::app) fn confirm_refund(&mut self, effect: Effect) {
-        let Effect::RefundPayment { payment_id, version, draft, .. } = effect else { return };
+        let Effect::RefundPayment { payment_id, version, ref draft, .. } = effect else { return };
+        // A payment changed since the form opened meets its conflict here,
+        // before the preview: the form then shows what changed (a smaller
+        // refundable amount) rather than refusing the amount proposed.
+        match self.store.tab_row::<PaymentRow>(payment_id) {
+            Ok(Some(p)) if p.version != version => {
+                let why = format!("{} was changed by someone else since you opened it", name(&p));
+                return self.refused(effect, StoreError::Conflict(why));
+            }
+            Ok(None) => return self.refused(effect, StoreError::NotFound(format!("payment #{payment_id}"))),
+            _ => {}
+        }
+        let draft = draft.clone();
         let plan = match self.store.refund_preview(payment_id, draft.amount_minor) {
             Ok(plan) => plan,
             Err(e) => return self.show_failure(e.to_string()),
