@@ -5,6 +5,8 @@
 //! reads its fields by position through its field enum (`forms::FormOf`),
 //! never by label.
 
+mod rebase;
+
 use super::keymap;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui_textarea::{CursorMove, TextArea};
@@ -38,6 +40,9 @@ pub struct Field {
     /// The user changed it (so defaults derived from other fields stop
     /// overwriting it).
     pub touched: bool,
+    /// What changed in the stored record under this field while the form
+    /// was open (`Form::rebase`), shown under it.
+    pub elsewhere: Option<String>,
 }
 
 impl Field {
@@ -62,7 +67,16 @@ impl Field {
     }
 
     fn new(label: &'static str, kind: FieldKind) -> Field {
-        Field { label, kind, error: None, hint: None, enabled: true, completes_paths: false, touched: false }
+        Field {
+            label,
+            kind,
+            error: None,
+            hint: None,
+            enabled: true,
+            completes_paths: false,
+            touched: false,
+            elsewhere: None,
+        }
     }
 
     pub fn with_hint(mut self, hint: impl Into<String>) -> Field {
@@ -96,6 +110,42 @@ impl Field {
         if let FieldKind::Text(t) = &mut self.kind {
             **t = TextArea::new(vec![value.to_string()]);
             t.move_cursor(CursorMove::End);
+        }
+    }
+
+    /// Puts back a value `value()` gave (of a field of the same form):
+    /// false when this field cannot show it (an option it does not offer,
+    /// an item it does not list).
+    pub fn set_value(&mut self, value: &str) -> bool {
+        match &mut self.kind {
+            FieldKind::Text(_) => {
+                self.set_text(value);
+                true
+            }
+            FieldKind::Choice { options, selected } => match options.iter().position(|o| o == value) {
+                Some(i) => {
+                    *selected = i;
+                    true
+                }
+                None => false,
+            },
+            FieldKind::Toggle(on) => match value {
+                "yes" | "no" => {
+                    *on = value == "yes";
+                    true
+                }
+                _ => false,
+            },
+            FieldKind::Checklist { items, checked, .. } => {
+                let ids: Vec<&str> = value.split(',').filter(|id| !id.is_empty()).collect();
+                let listed = ids.iter().all(|id| items.iter().any(|(i, _)| i.to_string() == *id));
+                if listed {
+                    for ((id, _), c) in items.iter().zip(checked.iter_mut()) {
+                        *c = ids.contains(&id.to_string().as_str());
+                    }
+                }
+                listed
+            }
         }
     }
 
@@ -354,6 +404,27 @@ mod tests {
         code(&mut f, KeyCode::BackTab);
         assert_eq!(f.fields[f.focus].label, "A");
         assert!(!f.dirty());
+    }
+
+    #[test]
+    fn a_value_read_back_is_put_back_or_refused() {
+        let mut f = Form::new(
+            "t",
+            vec![
+                Field::text("Name", "a"),
+                Field::choice("Status", vec!["Draft".into(), "Open".into()], 0),
+                Field::toggle("Paused", false),
+                Field::checklist("Invoices", vec![(7, "INV-7".into()), (9, "INV-9".into())]),
+            ],
+        );
+        for (field, value) in f.fields.iter_mut().zip(["b", "Open", "yes", "9"]) {
+            assert!(field.set_value(value), "{}", field.label);
+            assert_eq!(field.value(), value);
+        }
+        for (field, value) in f.fields.iter_mut().skip(1).zip(["Paid", "maybe", "8"]) {
+            assert!(!field.set_value(value), "{} takes no {value}", field.label);
+        }
+        assert_eq!(f.fields[3].checked_ids(), vec![9], "a refused value changes nothing");
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 pub mod action;
 pub mod complete;
+mod conflict;
 pub mod customer;
 pub mod customers;
 pub mod dialog;

@@ -43,10 +43,14 @@ impl App {
         }
     }
 
-    /// Shows why `effect` was not done: a conflict offers a reload, an
-    /// existing file offers to replace it, anything else is said where the
-    /// user is.
+    /// Shows why `effect` was not done: an edit form meeting a conflict
+    /// keeps the user's edits over the record as it is now
+    /// (`reread_form`), any other conflict offers a reload, an existing
+    /// file offers to replace it, anything else is said where the user is.
     pub(super) fn refused(&mut self, effect: Effect, e: StoreError) {
+        if self.reread_form(&e) {
+            return;
+        }
         match e {
             StoreError::Conflict(text) => {
                 self.dialogs.push(Dialog::Message {

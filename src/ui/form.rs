@@ -1,5 +1,6 @@
 //! Drawing a form: labels on the left, fields on the right, each field's
-//! error (or hint) under it, the store's refusal as a banner on top.
+//! error (or hint) under it and, after a save met "changed elsewhere",
+//! what changed there; the store's refusal as a banner on top.
 //! Every form is drawn from its fields alone: adding a form (see
 //! `app::forms`) needs nothing here.
 
@@ -18,20 +19,40 @@ const LABEL_W: u16 = 19;
 const LABEL_MAX: u16 = 26;
 const CHECKLIST_ROWS: usize = 6;
 
-/// The error under a field, else its hint.
-fn message(f: &Field) -> Option<&str> {
-    f.error.as_deref().or(f.hint.as_deref())
+/// How a line under a field is drawn.
+#[derive(Clone, Copy)]
+enum Says {
+    Error,
+    Hint,
+    /// What changed in the stored record (`Field::elsewhere`).
+    Elsewhere,
 }
 
-/// Rows a field takes: its value, then its message wrapped to `msg_w`
-/// columns (at most three rows).
+/// The lines under a field: its error, else its hint (left out for a
+/// field marked changed elsewhere, to keep the form within the screen);
+/// then what changed elsewhere.
+fn messages(f: &Field) -> impl Iterator<Item = (&str, Says)> {
+    let first = match (&f.error, &f.elsewhere) {
+        (Some(e), _) => Some((e.as_str(), Says::Error)),
+        (None, None) => f.hint.as_deref().map(|h| (h, Says::Hint)),
+        (None, Some(_)) => None,
+    };
+    first.into_iter().chain(f.elsewhere.as_deref().map(|n| (n, Says::Elsewhere)))
+}
+
+/// Rows one message takes wrapped to `msg_w` columns (at most three).
+fn message_rows(text: &str, msg_w: u16) -> u16 {
+    wrapped_rows(&clean(text), msg_w).clamp(1, 3)
+}
+
+/// Rows a field takes: its value, then its messages wrapped to `msg_w`
+/// columns.
 fn field_height(f: &Field, msg_w: u16) -> u16 {
     let body = match &f.kind {
         FieldKind::Checklist { items, .. } => items.len().clamp(1, CHECKLIST_ROWS) as u16,
         _ => 1,
     };
-    let msg = message(f).map_or(0, |m| wrapped_rows(&clean(m), msg_w).clamp(1, 3));
-    body + msg
+    body + messages(f).map(|(m, _)| message_rows(m, msg_w)).sum::<u16>()
 }
 
 /// Rows `text` takes when wrapped at word boundaries to `width` columns,
@@ -118,9 +139,13 @@ pub fn draw(frame: &mut Frame, area: Rect, fd: &FormDialog, theme: &Theme) {
         let value = Rect { x: inner.x + label_w, width: inner.width.saturating_sub(label_w), ..line_at(y, 1) };
         let rows = field(frame, value, f, focused, theme);
         y += rows;
-        if let Some(msg) = message(f) {
-            let style = if f.error.is_some() { theme.error } else { theme.muted };
-            let rows = heights[i].saturating_sub(rows).max(1);
+        for (msg, says) in messages(f) {
+            let style = match says {
+                Says::Error => theme.error,
+                Says::Hint => theme.muted,
+                Says::Elsewhere => theme.elsewhere,
+            };
+            let rows = message_rows(msg, msg_w);
             let r = Rect { x: inner.x + label_w, width: inner.width.saturating_sub(label_w), ..line_at(y, rows) };
             let text = Paragraph::new(Span::styled(clean(msg).into_owned(), style)).wrap(Wrap { trim: true });
             frame.render_widget(text, r);

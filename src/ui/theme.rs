@@ -25,6 +25,9 @@ pub struct Theme {
     pub tab: Style,
     pub status: Style,
     pub error: Style,
+    /// Under a form's field: what changed in the stored record while the
+    /// form was open.
+    pub elsewhere: Style,
     /// What just happened ("Saved …").
     pub notice: Style,
     pub popup_border: Style,
@@ -71,6 +74,7 @@ impl Theme {
             tab: c(Color::Gray),
             status: c(Color::Gray),
             error: c(Color::Red).add_modifier(bold),
+            elsewhere: c(Color::DarkGray).add_modifier(Modifier::ITALIC),
             notice: c(Color::Green),
             popup_border: c(Color::Cyan),
         }

@@ -1,7 +1,7 @@
 //! `n` and `Enter` on the Contacts tab: a contact's name and how to reach
 //! them.
 
-use super::{FormDialog, FormOf, Spec, build};
+use super::{FormDialog, FormOf, Spec, build, reread, row_found};
 use crate::app::effect::Effect;
 use crate::app::form::Field;
 use crate::domain::edit::{ContactDraft, check_email, check_phone, check_required};
@@ -29,7 +29,11 @@ pub fn new(customer_id: i64) -> FormDialog {
 pub fn edit(c: &ContactRow) -> FormDialog {
     let shown =
         ContactDraft { name: c.name.clone(), email: c.email.clone(), phone: c.phone.clone(), role: c.role.clone() };
-    form("Edit contact", ContactForm::Edit { id: c.id, version: c.version }, &shown)
+    let id = c.id;
+    form("Edit contact", ContactForm::Edit { id, version: c.version }, &shown).rereads(move |s| {
+        let what = "This contact";
+        reread(row_found(s.tab_row::<ContactRow>(id), what), what, |c| edit(&c))
+    })
 }
 
 fn form(title: &str, spec: ContactForm, c: &ContactDraft) -> FormDialog {

@@ -1,7 +1,7 @@
 //! `c` on the customer page, and "Edit" in a contract's menu: a contract's
 //! terms. The billing frequency is asked only of recurring contracts.
 
-use super::{FormDialog, FormOf, Spec, build, labels, position};
+use super::{FormDialog, FormOf, Spec, build, labels, position, reread};
 use crate::app::effect::Effect;
 use crate::app::form::Field;
 use crate::domain::date::iso;
@@ -56,7 +56,9 @@ pub fn edit(k: &ContractRow, currency: Currency) -> FormDialog {
         terms: terms_label(k.payment_terms_days),
         frequency: k.billing_frequency.map_or(0, |f| position(BillingFrequency::ALL, f)),
     };
-    form("Edit contract", ContractForm { saves: Saves::Edit { id: k.id, version: k.version }, currency }, &shown)
+    let id = k.id;
+    form("Edit contract", ContractForm { saves: Saves::Edit { id, version: k.version }, currency }, &shown)
+        .rereads(move |s| reread(s.contract(id), "This contract", |k| edit(&k, currency)))
 }
 
 /// What the form shows as it opens (choices as positions).

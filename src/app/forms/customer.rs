@@ -1,7 +1,7 @@
 //! A customer typed in by hand (`n` on the customers list) or edited (`e`
 //! on its page).
 
-use super::{FormDialog, FormOf, Spec, build};
+use super::{FormDialog, FormOf, Spec, build, reread};
 use crate::app::effect::Effect;
 use crate::app::form::Field;
 use crate::domain::edit::{CustomerEdit, check_email, check_required};
@@ -35,6 +35,11 @@ pub fn new(currency: Currency) -> FormDialog {
 /// The customer as it is; its currency is fixed once it has issued
 /// invoices or payments (`currency_locked`).
 pub fn edit(c: &Customer, currency_locked: bool) -> FormDialog {
+    let id = c.id;
+    form(c, currency_locked).rereads(move |s| reread(s.customer(id), "This customer", |c| edit(&c, currency_locked)))
+}
+
+fn form(c: &Customer, currency_locked: bool) -> FormDialog {
     let spec = CustomerForm::Edit { id: c.id, version: c.version };
     build(format!("Edit {}", c.name), spec, |f| match f {
         F::Name => Field::text("Name", &c.name),

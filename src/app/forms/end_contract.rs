@@ -1,6 +1,6 @@
 //! "End" in a contract's menu: the date the contract ends.
 
-use super::{FormDialog, FormOf, Spec, build};
+use super::{FormDialog, FormOf, Spec, build, reread};
 use crate::app::effect::Effect;
 use crate::app::form::Field;
 use crate::domain::date::iso;
@@ -26,9 +26,11 @@ pub struct EndContract {
 pub fn open(k: &ContractRow, today: NaiveDate) -> FormDialog {
     let end = k.period_end.unwrap_or(today).max(k.period_start);
     let proposed = iso(end.min(today.max(k.period_start)));
-    build(format!("End {}", k.name), EndContract { id: k.id, version: k.version, today }, |f| match f {
+    let id = k.id;
+    build(format!("End {}", k.name), EndContract { id, version: k.version, today }, |f| match f {
         F::EndDate => Field::text("End date", &proposed),
     })
+    .rereads(move |s| reread(s.contract(id), "This contract", |k| open(&k, today)))
 }
 
 impl Spec for EndContract {

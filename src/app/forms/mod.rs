@@ -28,10 +28,16 @@
 //! Drawing, keys, "Discard changes?" and the save path need nothing. A form
 //! that writes something new also needs its `Effect` variant, its arm in
 //! `effect::perform` and the store method behind it.
+//!
+//! An edit form whose save is checked against the record's `version` also
+//! says how to read that record again (`FormDialog::rereads`): when the
+//! save meets "changed elsewhere", the form is rebased onto the record as
+//! it is now, the user's edits kept (`form::Form::rebase`).
 
 use super::effect::Effect;
 use super::form::{Field, Form};
 use crate::domain::model::ContractRow;
+use crate::store::{Store, StoreError};
 use std::path::PathBuf;
 
 /// A form's fields: an enum whose variants, in declaration order, are the
@@ -111,15 +117,59 @@ impl<S: Spec> Reads for S {
     }
 }
 
+/// An edit form's record read again: the same form filled from it as it
+/// is now, or why there is none to save to any more.
+pub enum Fresh {
+    Form(Box<FormDialog>),
+    /// A sentence saying why (e.g. "This contact was deleted elsewhere.").
+    Gone(String),
+}
+
+/// How an edit form reads its record again.
+type Reread = Box<dyn Fn(&Store) -> crate::store::Result<Fresh>>;
+
 /// A form on the dialog stack, with the spec that reads it.
 pub struct FormDialog {
     pub form: Form,
     /// Completion candidates to show under a path field.
     pub candidates: Vec<String>,
     spec: Box<dyn Reads>,
+    reread: Option<Reread>,
+    /// Why the record cannot be saved any more (deleted elsewhere).
+    gone: Option<String>,
 }
 
 impl FormDialog {
+    /// Says how to read the record this edit form was filled from again
+    /// (`Fresh::Form` being this same form filled from the record now).
+    pub fn rereads(mut self, reread: impl Fn(&Store) -> crate::store::Result<Fresh> + 'static) -> FormDialog {
+        self.reread = Some(Box::new(reread));
+        self
+    }
+
+    /// The record read again; `None` for a form that does not edit one.
+    pub fn reread(&self, store: &Store) -> Option<crate::store::Result<Fresh>> {
+        self.reread.as_ref().map(|r| r(store))
+    }
+
+    /// After "changed elsewhere": keeps the user's edits over `fresh` (this
+    /// form filled from the record as it is now), whose version later
+    /// saves check against. Returns how many fields changed elsewhere.
+    pub fn rebase(&mut self, fresh: FormDialog) -> usize {
+        let FormDialog { form, spec, reread, gone, .. } = fresh;
+        let changed = self.form.rebase(form);
+        (self.spec, self.reread, self.gone) = (spec, reread, gone);
+        self.candidates.clear();
+        self.changed();
+        changed
+    }
+
+    /// The record is gone (`why`): the form stays for the user to copy
+    /// from, and saving is refused with `why`.
+    pub fn mark_gone(&mut self, why: String) {
+        self.gone = Some(why);
+    }
+
     /// After a field changed: defaults that depend on it follow.
     pub fn changed(&mut self) {
         self.spec.follow(&mut self.form);
@@ -129,6 +179,10 @@ impl FormDialog {
     /// on the fields and `None` comes back. Nothing is written either way.
     pub fn validate(&mut self) -> Option<Effect> {
         self.form.clear_errors();
+        if let Some(why) = &self.gone {
+            self.form.banner = Some(format!("{why} It cannot be saved; Esc closes the form."));
+            return None;
+        }
         let effect = self.spec.validate(&mut self.form);
         if self.form.has_errors() { None } else { effect }
     }
@@ -141,7 +195,26 @@ pub fn build<S: Spec>(title: impl Into<String>, spec: S, field: impl FnMut(S::Fi
     let mut form = Form::new(title, S::Field::ALL.iter().copied().map(field).collect());
     Spec::follow(&spec, &mut FormOf::new(&mut form));
     form.mark_clean();
-    FormDialog { form, candidates: Vec::new(), spec: Box::new(spec) }
+    FormDialog { form, candidates: Vec::new(), spec: Box::new(spec), reread: None, gone: None }
+}
+
+/// A reread record as `Fresh`: `open` fills the form from it; a record not
+/// found is `Gone`, said as "{what} was deleted elsewhere.".
+fn reread<T>(
+    found: crate::store::Result<T>,
+    what: &str,
+    open: impl FnOnce(T) -> FormDialog,
+) -> crate::store::Result<Fresh> {
+    match found {
+        Ok(row) => Ok(Fresh::Form(Box::new(open(row)))),
+        Err(StoreError::NotFound(_)) => Ok(Fresh::Gone(format!("{what} was deleted elsewhere."))),
+        Err(e) => Err(e),
+    }
+}
+
+/// A row read with `Store::tab_row` as `reread` takes it.
+fn row_found<T>(row: crate::store::Result<Option<T>>, what: &str) -> crate::store::Result<T> {
+    row?.ok_or_else(|| StoreError::NotFound(what.to_string()))
 }
 
 /// Labels of a choice, in the order of `all`.

@@ -3,7 +3,7 @@
 //! needs more than the payment's unapplied credit, a confirmation lists the
 //! invoices that take money back and owe again, before anything is written.
 
-use super::{FormDialog, FormOf, Spec, build};
+use super::{FormDialog, FormOf, Fresh, Spec, build};
 use crate::app::App;
 use crate::app::dialog::{Confirm, Dialog, OnYes};
 use crate::app::effect::Effect;
@@ -13,6 +13,7 @@ use crate::domain::edit::{RefundDraft, check_required};
 use crate::domain::model::PaymentRow;
 use crate::domain::money::{Money, parse_amount};
 use crate::domain::status::PaymentStatus;
+use crate::store::StoreError;
 use chrono::NaiveDate;
 
 field_ids! {
@@ -68,10 +69,17 @@ pub fn open(p: &PaymentRow, today: NaiveDate) -> Result<FormDialog, String> {
         today,
     };
     let title = format!("Refund {} ({})", name(p), p.amount.display());
+    let id = p.id;
     Ok(build(title, spec, |f| match f {
         F::Amount => Field::text("Amount", &Money::new(refundable, currency).plain()).with_hint(hint.clone()),
         F::Date => Field::text("Date", &iso(today.max(p.received_on))),
         F::Reason => Field::text("Reason", "").with_hint("e.g. duplicate charge, goodwill, cancelled order"),
+    })
+    .rereads(move |s| {
+        Ok(match s.tab_row::<PaymentRow>(id)? {
+            None => Fresh::Gone("This payment was deleted elsewhere.".into()),
+            Some(p) => open(&p, today).map_or_else(Fresh::Gone, |f| Fresh::Form(Box::new(f))),
+        })
     }))
 }
 
@@ -119,7 +127,19 @@ impl App {
     /// A valid refund form: straight through when the unapplied credit
     /// covers it, else a confirmation that lists the invoices that reopen.
     pub(in crate::app) fn confirm_refund(&mut self, effect: Effect) {
-        let Effect::RefundPayment { payment_id, version, draft, .. } = effect else { return };
+        let Effect::RefundPayment { payment_id, version, ref draft, .. } = effect else { return };
+        // A payment changed since the form opened meets its conflict here,
+        // before the preview: the form then shows what changed (a smaller
+        // refundable amount) rather than refusing the amount proposed.
+        match self.store.tab_row::<PaymentRow>(payment_id) {
+            Ok(Some(p)) if p.version != version => {
+                let why = format!("{} was changed by someone else since you opened it", name(&p));
+                return self.refused(effect, StoreError::Conflict(why));
+            }
+            Ok(None) => return self.refused(effect, StoreError::NotFound(format!("payment #{payment_id}"))),
+            _ => {}
+        }
+        let draft = draft.clone();
         let plan = match self.store.refund_preview(payment_id, draft.amount_minor) {
             Ok(plan) => plan,
             Err(e) => return self.show_failure(e.to_string()),

@@ -2,7 +2,7 @@
 //! default currency, the credit balance card, the invoice number prefix,
 //! what HubSpot and Salesforce links need, and the largest document.
 
-use super::{FormDialog, FormOf, Spec, build};
+use super::{FormDialog, FormOf, Fresh, Spec, build};
 use crate::app::effect::Effect;
 use crate::app::form::Field;
 use crate::domain::edit::{OrgEdit, check_invoice_prefix, check_required, parse_max_document_size, size_text};
@@ -49,6 +49,7 @@ pub fn open(org: &Organization, max_document: u64) -> FormDialog {
         F::LargestDocument => Field::text("Largest document", &size_text(max_document))
             .with_hint("uploads above it are refused; bytes, KiB, MiB or GiB, e.g. 500MiB"),
     })
+    .rereads(|s| Ok(Fresh::Form(Box::new(open(&s.organization()?, s.max_document_size()?)))))
 }
 
 impl Spec for Settings {

@@ -16,7 +16,7 @@ use super::{Result, Store};
 use crate::domain::Currency;
 use crate::domain::columns::Tab;
 use crate::domain::date::from_iso;
-use rusqlite::Row;
+use rusqlite::{OptionalExtension, Row};
 
 pub(crate) fn currency(row: &Row<'_>, idx: usize) -> rusqlite::Result<Currency> {
     let s: String = row.get(idx)?;
@@ -51,6 +51,13 @@ impl Store {
             counts[tab.index()] = crate::per_tab!(tab, |R| self.tab_count::<R>(customer_id, parts))?;
         }
         Ok(counts)
+    }
+
+    /// One row of a tab by its id, as the tab shows it, or `None` when it
+    /// is gone (an edit form reads its record again after a conflict).
+    pub fn tab_row<R: TabRow>(&self, id: i64) -> Result<Option<R>> {
+        let sql = format!("SELECT {} FROM {} WHERE {} = ?1", R::SELECT, R::FROM, R::ID);
+        Ok(self.conn().prepare_cached(&sql)?.query_row([id], R::map).optional()?)
     }
 
     fn tab_count<R: TabRow>(&self, customer_id: i64, parts: &PartsByCurrency) -> Result<i64> {
