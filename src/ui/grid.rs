@@ -60,7 +60,7 @@ pub fn draw<R: 'static, K: PartialEq + Copy + 'static>(
     }
     // What a filling column gets of the width: the rest after the cursor
     // mark, the fixed columns and the gaps, shared among the filling ones.
-    let fixed: u16 = cols.iter().filter(|c| !c.fill).map(|c| c.width).sum();
+    let fixed: u16 = cols.iter().filter(|c| !c.fill).map(|c| columns::width(c)).sum();
     let fills = cols.iter().filter(|c| c.fill).count().max(1) as u16;
     let gaps = cols.len().saturating_sub(1) as u16;
     let marker = if fit.right { columns::MARKER } else { 0 };
@@ -80,7 +80,7 @@ pub fn draw<R: 'static, K: PartialEq + Copy + 'static>(
                 // at the screen's edge, "INV-000001, INV-00000" would read
                 // as another invoice number.
                 let text = clean(&t.text);
-                let width = if c.fill { fill_width } else { c.width as usize };
+                let width = if c.fill { fill_width } else { columns::width(c) as usize };
                 let text = ellipsize(&text, width).into_owned();
                 let style = if t.alert { theme.overdue } else { ratatui::style::Style::new() };
                 let line = Line::styled(text, style);
@@ -116,5 +116,7 @@ fn markers(frame: &mut Frame, area: Rect, fit: &columns::Fit, theme: &Theme) {
 const HIGHLIGHT: &str = "▶ ";
 
 fn widths<R: 'static, K: 'static>(cols: &[&Column<R, K>]) -> Vec<Constraint> {
-    cols.iter().map(|c| if c.fill { Constraint::Min(c.width) } else { Constraint::Length(c.width) }).collect()
+    cols.iter()
+        .map(|c| if c.fill { Constraint::Min(columns::width(c)) } else { Constraint::Length(columns::width(c)) })
+        .collect()
 }

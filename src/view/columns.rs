@@ -21,6 +21,13 @@ pub const MARKER: u16 = 2;
 pub const LEFT_MARK: &str = "«";
 pub const RIGHT_MARK: &str = "»";
 
+/// The width a column takes: its described width, and for a sortable
+/// column room for its title and the sort arrow ("Cur ↑" in a column of
+/// three showed no arrow).
+pub fn width<R: 'static, K: 'static>(c: &Column<R, K>) -> u16 {
+    if c.key.is_some() { c.width.max(crate::domain::text::width(c.title) as u16 + 2) } else { c.width }
+}
+
 /// What a table shows at a width and pan.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Fit {
@@ -41,7 +48,7 @@ pub fn pinned<R: 'static, K: 'static>(cols: &[Column<R, K>]) -> usize {
 }
 
 fn need<R: 'static, K: 'static>(cols: &[Column<R, K>], idx: &[usize]) -> u32 {
-    idx.iter().map(|&i| u32::from(cols[i].width) + 1).sum()
+    idx.iter().map(|&i| u32::from(width(&cols[i])) + 1).sum()
 }
 
 /// The largest pan worth making: past it the last column is already shown.
@@ -87,7 +94,7 @@ pub fn fit<R: 'static, K: 'static>(cols: &[Column<R, K>], width: u16, pan: usize
     } else {
         let mut keep = Vec::new();
         for &i in &rest[pan..] {
-            if need(cols, &keep) + u32::from(cols[i].width) + 1 > room {
+            if need(cols, &keep) + u32::from(self::width(&cols[i])) + 1 > room {
                 break;
             }
             keep.push(i);
@@ -136,7 +143,7 @@ mod tests {
         let mut seen = std::collections::BTreeSet::new();
         for pan in 0..=max_pan(cols, 80) {
             let f = fit(cols, 80, pan);
-            let used: u32 = f.shown.iter().map(|&i| u32::from(cols[i].width) + 1).sum();
+            let used: u32 = f.shown.iter().map(|&i| u32::from(width(&cols[i])) + 1).sum();
             assert!(used + u32::from(GUTTER + MARKER) <= 81, "pan {pan}: {used}");
             seen.extend(f.shown);
         }
@@ -144,6 +151,17 @@ mod tests {
         let last = fit(cols, 80, max_pan(cols, 80));
         assert!(last.left && !last.right);
         assert_eq!(titles::<InvoiceRow>(&last).last(), Some(&"Period"));
+    }
+
+    #[test]
+    fn a_sortable_column_has_room_for_its_arrow() {
+        let cur = crate::app::customers::COLUMNS.iter().find(|c| c.title == "Cur").unwrap();
+        assert_eq!(width(cur), 5, "\"Cur ↑\"");
+        for tab in crate::domain::columns::Tab::ALL {
+            crate::per_tab!(tab, |R| for c in <R as Tabular>::COLUMNS.iter().filter(|c| c.key.is_some()) {
+                assert!(usize::from(width(c)) >= crate::domain::text::width(c.title) + 2, "{}", c.title);
+            });
+        }
     }
 
     #[test]
