@@ -133,22 +133,12 @@ impl App {
     pub(super) fn dialog_action(&mut self, action: Action) {
         let Some(top) = self.dialogs.last_mut() else { return };
         match top {
-            // Bounded by the text: past its end a key would scroll nothing
-            // and the keys back would seem dead.
+            // Bounded by the text (`scroll::Pane`): past its end a key would
+            // scroll nothing and the keys back would seem dead.
             Dialog::Help { scroll, contexts } => {
-                let most = super::help::max_scroll(self.size, &super::help::lines(contexts));
-                let page = self.size.height.saturating_sub(4).max(1);
-                match action {
-                    Action::Down => *scroll = scroll.saturating_add(1).min(most),
-                    Action::Up => *scroll = scroll.saturating_sub(1),
-                    Action::PageDown => *scroll = scroll.saturating_add(page).min(most),
-                    Action::PageUp => *scroll = scroll.saturating_sub(page),
-                    Action::Home => *scroll = 0,
-                    Action::End => *scroll = most,
-                    Action::Back => {
-                        self.dialogs.pop();
-                    }
-                    _ => {}
+                let pane = super::help::pane(self.size, &super::help::lines(contexts));
+                if !pane.step(scroll, action) && action == Action::Back {
+                    self.dialogs.pop();
                 }
             }
             Dialog::Link { .. } => {

@@ -17,6 +17,7 @@ pub mod keymap;
 pub mod list_actions;
 pub mod page_actions;
 mod run;
+pub mod scroll;
 pub mod table;
 pub mod tabs;
 mod transfer;
@@ -243,7 +244,7 @@ impl App {
     /// The key contexts that apply now, most specific first.
     pub fn contexts(&self) -> Vec<Context> {
         match self.dialogs.last() {
-            Some(Dialog::Help { .. }) => return vec![Context::Help],
+            Some(Dialog::Help { .. }) => return vec![Context::Help, Context::Scroll],
             Some(Dialog::Message { .. } | Dialog::Link { .. }) => return vec![Context::Message],
             Some(Dialog::Confirm(_)) => return vec![Context::Confirm],
             Some(Dialog::Menu(_)) => return vec![Context::Menu],

@@ -6,8 +6,9 @@ use crate::app::dialog::{Confirm, Menu};
 use crate::app::document_job::{JobStatus, Task};
 use crate::app::import_job::ImportStatus;
 use crate::app::keymap::{self, Context};
+use crate::app::scroll::Look;
 use crate::domain::text::clean;
-use crate::domain::text::wrap;
+use crate::domain::text::{Row, wrap};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -62,37 +63,39 @@ fn boxed(frame: &mut Frame, area: Rect, title: &str, lines: Vec<Line<'_>>, last:
     frame.render_widget(Paragraph::new(last), keys);
 }
 
-pub fn help(frame: &mut Frame, area: Rect, contexts: &[Context], scroll: u16, theme: &Theme) {
-    use crate::app::help::{self, Look};
-    let text = help::lines(contexts);
-    let rect = help::area(area, &text);
-    let scroll = scroll.min(help::max_scroll(area, &text));
-    let lines: Vec<Line> = text
-        .into_iter()
-        .map(|l| {
+/// Rows of a `scroll::Pane` as lines, each piece in the theme's style for
+/// its look (its text made inert: help is built from the key table, a
+/// report from files).
+fn pane_lines(rows: &[Row<Look>], theme: &Theme) -> Vec<Line<'static>> {
+    rows.iter()
+        .map(|row| {
             Line::from(
-                l.0.into_iter()
+                row.iter()
                     .map(|(look, t)| {
                         let style = match look {
                             Look::Title => theme.title,
                             Look::Key => theme.key,
                             Look::Name => theme.card_title,
-                            Look::Plain => ratatui::style::Style::new(),
+                            Look::Plain => Style::new(),
                         };
-                        Span::styled(t, style)
+                        Span::styled(clean(t).into_owned(), style)
                     })
                     .collect::<Vec<_>>(),
             )
         })
-        .collect();
+        .collect()
+}
+
+pub fn help(frame: &mut Frame, area: Rect, contexts: &[Context], scroll: u16, theme: &Theme) {
+    let pane = crate::app::help::pane(area, &crate::app::help::lines(contexts));
     let block = Block::bordered().border_type(BorderType::Rounded).border_style(theme.popup_border).title(format!(
         " Help — {} closes, {} {} scroll ",
         keymap::label(Context::Help, Action::Back),
-        keymap::label(Context::Help, Action::Up),
-        keymap::label(Context::Help, Action::Down)
+        keymap::label(Context::Scroll, Action::Up),
+        keymap::label(Context::Scroll, Action::Down)
     ));
-    frame.render_widget(Clear, rect);
-    frame.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: false }).scroll((scroll, 0)), rect);
+    frame.render_widget(Clear, pane.rect);
+    frame.render_widget(Paragraph::new(pane_lines(pane.shown(scroll), theme)).block(block), pane.rect);
 }
 
 pub fn message(frame: &mut Frame, area: Rect, title: &str, text: &str, reload: bool, theme: &Theme) {
