@@ -141,6 +141,26 @@ impl App {
                     self.dialogs.pop();
                 }
             }
+            // Scrolled within the report; "yes" runs the import it
+            // previewed, "no" goes back to the form with the paths as typed.
+            Dialog::Report(r) => {
+                if r.pane(self.size).step(&mut r.scroll, action) {
+                    return;
+                }
+                match action {
+                    Action::Yes if r.on_yes.is_some() => {
+                        if let Some(Dialog::Report(r)) = self.dialogs.pop()
+                            && let Some(effect) = r.on_yes
+                        {
+                            self.run_effect(effect);
+                        }
+                    }
+                    Action::No | Action::Close => {
+                        self.dialogs.pop();
+                    }
+                    _ => {}
+                }
+            }
             Dialog::Link { .. } => {
                 self.dialogs.pop();
             }

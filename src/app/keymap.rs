@@ -351,6 +351,9 @@ mod tests {
         &[Searched, Customers, Global],
         &[Customers, Global],
         &[Help, Scroll],
+        // An import's report: its preview, and a report that only tells.
+        &[Scroll, Confirm],
+        &[Scroll, Message],
     ];
 
     /// Keys a more specific context takes on purpose from a less specific

@@ -13,6 +13,7 @@ pub mod form;
 pub mod forms;
 pub mod help;
 pub mod import_job;
+pub mod import_report;
 pub mod keymap;
 pub mod list_actions;
 pub mod page_actions;
@@ -249,6 +250,7 @@ impl App {
             Some(Dialog::Confirm(_)) => return vec![Context::Confirm],
             Some(Dialog::Menu(_)) => return vec![Context::Menu],
             Some(Dialog::Form(_)) => return vec![Context::Form],
+            Some(Dialog::Report(r)) => return r.contexts(),
             Some(Dialog::Importing) => return vec![Context::Importing],
             Some(Dialog::Transferring) => {
                 let cancellable = self.documents.as_ref().is_some_and(|j| j.task.cancellable());

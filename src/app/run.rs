@@ -1,7 +1,7 @@
 //! Running the writes the app asks for (`Effect`s): where success, a
 //! conflict or a refusal is shown, and the import's dry-run preview.
 
-use super::dialog::{self, Dialog, OnYes};
+use super::dialog::{self, Dialog, OnYes, ReportDialog};
 use super::effect::{self, Effect};
 use super::import_job::ImportJob;
 use super::{App, Screen};
@@ -123,14 +123,11 @@ impl App {
             // The form stays under the question: "no" goes back to the
             // paths as typed (three long paths to type again, otherwise).
             Ok(report) if dry_run => {
-                let mut lines = report_lines(&report.to_string());
-                lines.push("Nothing has been written yet.".into());
-                self.dialogs.push(Dialog::Confirm(dialog::Confirm {
-                    title: "Import these files?".into(),
-                    lines,
-                    on_yes: OnYes::Run(Effect::Import { files, dry_run: false }),
-                }));
+                let import = Effect::Import { files, dry_run: false };
+                self.dialogs.push(Dialog::Report(ReportDialog::preview(&report.to_string(), import)));
             }
+            // The report stays open over the reloaded list until closed:
+            // the status line holds one line of it, cut at the screen's edge.
             Ok(report) => {
                 if matches!(self.dialogs.last(), Some(Dialog::Form(_))) {
                     self.dialogs.pop();
@@ -138,14 +135,19 @@ impl App {
                 self.say(format!("Imported {} file(s): {}", files.len(), report.summary()));
                 self.reload();
                 self.data_version = self.store.data_version().unwrap_or(self.data_version);
+                self.dialogs.push(Dialog::Report(ReportDialog::done(files.len(), &report, &report.to_string())));
             }
             Err(ImportError::Cancelled) => {
                 self.say("Import cancelled; nothing was written");
             }
             // A refused run's report names the rows and why: more than the
-            // form's one-line banner holds.
-            Err(e @ ImportError::Refused { .. }) => {
-                self.error("Import refused", &report_lines(&e.to_string()).join("\n"))
+            // form's banner holds. Closed, it leaves the form as it was.
+            Err(ImportError::Refused { report }) => {
+                let why = format!(
+                    "{} row(s) refused, so nothing was written: fix them, or pass --skip-bad-rows to import the rest",
+                    crate::domain::money::group_thousands(report.refused() as u64)
+                );
+                self.dialogs.push(Dialog::Report(ReportDialog::refused(&report.to_string(), &why)));
             }
             Err(e) => self.show_failure(e.to_string()),
         }
@@ -157,17 +159,4 @@ impl App {
             _ => self.error("Not saved", &text),
         }
     }
-}
-
-/// An import report that fits on screen: the counts and the first rows
-/// skipped or refused; `ardesk import --dry-run` prints them all.
-fn report_lines(report: &str) -> Vec<String> {
-    const SHOWN: usize = 16;
-    let mut lines: Vec<String> = report.lines().map(str::to_string).collect();
-    if lines.len() > SHOWN {
-        let more = lines.len() - SHOWN;
-        lines.truncate(SHOWN);
-        lines.push(format!("… {more} more line(s): ardesk import --dry-run FILE… prints them all"));
-    }
-    lines
 }

@@ -2,7 +2,7 @@
 
 use super::theme::Theme;
 use crate::app::action::Action;
-use crate::app::dialog::{Confirm, Menu};
+use crate::app::dialog::{Confirm, Menu, ReportDialog};
 use crate::app::document_job::{JobStatus, Task};
 use crate::app::import_job::ImportStatus;
 use crate::app::keymap::{self, Context};
@@ -96,6 +96,63 @@ pub fn help(frame: &mut Frame, area: Rect, contexts: &[Context], scroll: u16, th
     ));
     frame.render_widget(Clear, pane.rect);
     frame.render_widget(Paragraph::new(pane_lines(pane.shown(scroll), theme)).block(block), pane.rect);
+}
+
+/// An import's report: its text scrolled in its pane, a row saying what
+/// is out of sight above and below (with the keys that bring it), and its
+/// keys pinned to the bottom.
+pub fn report(frame: &mut Frame, area: Rect, r: &ReportDialog, theme: &Theme) {
+    let pane = r.pane(area);
+    let block = Block::bordered()
+        .border_type(BorderType::Rounded)
+        .border_style(theme.popup_border)
+        .title(format!(" {} ", clean(&r.title)));
+    let inner = block.inner(pane.rect);
+    frame.render_widget(Clear, pane.rect);
+    frame.render_widget(block, pane.rect);
+    let text = Rect { height: inner.height.saturating_sub(2), ..inner };
+    frame.render_widget(Paragraph::new(pane_lines(pane.shown(r.scroll), theme)), text);
+    let row = |from_bottom: u16| {
+        (inner.height >= from_bottom).then(|| Rect { y: inner.bottom() - from_bottom, height: 1, ..inner })
+    };
+    if let Some(at) = row(2) {
+        frame.render_widget(Paragraph::new(Span::styled(out_of_sight(pane.hidden(r.scroll)), theme.muted)), at);
+    }
+    if let Some(at) = row(1) {
+        frame.render_widget(Paragraph::new(keys_line(r.keys(), theme)), at);
+    }
+}
+
+/// What a scrolled text has out of sight, and the keys that bring it:
+/// "↓ 12 more lines: ↓/j PgDn/Ctrl-D End/G"; "" when it all shows.
+fn out_of_sight((above, below): (usize, usize)) -> String {
+    let key = |a| keymap::label(Context::Scroll, a);
+    let n = |n: usize| crate::domain::money::group_thousands(n as u64);
+    let lines = |n: usize| if n == 1 { "line" } else { "lines" };
+    match (above, below) {
+        (0, 0) => String::new(),
+        (0, b) => format!(
+            "↓ {} more {}: {} {} {}",
+            n(b),
+            lines(b),
+            key(Action::Down),
+            key(Action::PageDown),
+            key(Action::End)
+        ),
+        (a, 0) => {
+            format!("↑ {} {} above: {} {} {}", n(a), lines(a), key(Action::Up), key(Action::PageUp), key(Action::Home))
+        }
+        (a, b) => format!(
+            "↑ {} above · ↓ {} more {}: {} {} {} {}",
+            n(a),
+            n(b),
+            lines(b),
+            key(Action::Down),
+            key(Action::Up),
+            key(Action::PageDown),
+            key(Action::End)
+        ),
+    }
 }
 
 pub fn message(frame: &mut Frame, area: Rect, title: &str, text: &str, reload: bool, theme: &Theme) {

@@ -168,9 +168,31 @@ impl ImportReport {
                 [init @ .., last] => Some(format!("{} and {last} {verb}", init.join(", "))),
             }
         };
-        let parts: Vec<String> =
+        let mut parts: Vec<String> =
             [part(|c| c.created, "created"), part(|c| c.updated, "updated")].into_iter().flatten().collect();
-        if parts.is_empty() { "nothing changed".into() } else { parts.join("; ") }
+        if parts.is_empty() {
+            parts.push("nothing changed".into());
+        }
+        parts.extend(self.kept());
+        parts.join("; ")
+    }
+
+    /// What the run left of the user's own edits, when the file changed
+    /// them too: "your edit to customer cus_1 name was kept ("Acme"; the
+    /// file has "ACME")", or how many were.
+    fn kept(&self) -> Option<String> {
+        match self.conflicts.as_slice() {
+            [] => None,
+            [c] => Some(format!(
+                "your edit to {} {} {} was kept ({}; the file has {})",
+                c.object.label().trim_end_matches('s'),
+                clean(&c.external_id),
+                clean(&c.field),
+                shown(&c.local),
+                shown(&c.incoming)
+            )),
+            all => Some(format!("your edits to {} fields were kept (listed under Conflicts)", g(all.len() as u64))),
+        }
     }
 
     pub(crate) fn issue(&mut self, file: usize, line: usize, kind: IssueKind, object: Counted, reason: String) {
@@ -396,5 +418,30 @@ mod summary_tests {
         r.tally(Counted::Invoices).created = 200_000;
         assert_eq!(r.summary(), "4 customers, 1 contact, 200,000 invoices and 2 credits created; 2 invoices updated");
         assert!(r.to_string().contains("  invoices        200,000"), "{r}");
+    }
+
+    /// Issue 14 (day one): after a run with a conflict the status line said
+    /// "1 customer updated" without saying the user's edit was kept.
+    #[test]
+    fn summary_says_which_of_the_users_edits_were_kept() {
+        let mut r = ImportReport::default();
+        r.tally(Counted::Customers).updated = 1;
+        let conflict = Conflict {
+            file: 0,
+            line: 2,
+            object: Counted::Customers,
+            external_id: "cus_T001Acme".into(),
+            field: "name".into(),
+            local: "Acme (our name)".into(),
+            incoming: "ACME \x1b[2J".into(),
+        };
+        r.conflicts.push(conflict.clone());
+        assert_eq!(
+            r.summary(),
+            "1 customer updated; your edit to customer cus_T001Acme name was kept (\"Acme (our name)\"; the file \
+             has \"ACME ␛[2J\")"
+        );
+        r.conflicts.push(Conflict { field: "email".into(), ..conflict });
+        assert_eq!(r.summary(), "1 customer updated; your edits to 2 fields were kept (listed under Conflicts)");
     }
 }
