@@ -100,7 +100,10 @@ mod tests {
         assert_eq!(r.lines.len(), SHOWN + 2);
         assert_eq!(r.lines[SHOWN].0[0].1, "… 500 more line(s): ardesk import --dry-run FILE… prints them all");
         assert_eq!(r.contexts(), [Context::Scroll, Context::Message]);
-        let p = ReportDialog::preview("Import of 1 file(s)\n\x1b[2J", Effect::Import { files: vec![], dry_run: false });
+        let p = ReportDialog::preview(
+            "Import of 1 file(s)\n\x1b[2J",
+            Effect::Import { files: vec![], opts: Default::default() },
+        );
         assert_eq!(p.lines[1].0[0].1, "␛[2J", "text from files is made inert");
         assert_eq!(p.contexts(), [Context::Scroll, Context::Confirm]);
     }

@@ -3,9 +3,10 @@
 
 use super::dialog::{self, Dialog, OnYes, ReportDialog};
 use super::effect::{self, Effect};
+use super::forms;
 use super::import_job::ImportJob;
 use super::{App, Screen};
-use crate::import::ImportError;
+use crate::import::{ImportError, ImportOptions};
 use crate::store::StoreError;
 
 impl App {
@@ -13,8 +14,8 @@ impl App {
     /// and the page reloads; on failure the reason is shown where the user
     /// is (next to the form, or in a message).
     pub fn run_effect(&mut self, effect: Effect) {
-        if let Effect::Import { files, dry_run } = &effect {
-            return self.start_import(files.clone(), *dry_run);
+        if let Effect::Import { files, opts } = &effect {
+            return self.start_import(files.clone(), opts.clone());
         }
         if let Effect::CreateCustomer { edit } = &effect {
             return self.create_customer(edit);
@@ -82,16 +83,15 @@ impl App {
     /// Starts an import, the dry-run preview or the real one, on a thread of
     /// its own with a progress popup (in line when the database is in
     /// memory).
-    fn start_import(&mut self, files: Vec<std::path::PathBuf>, dry_run: bool) {
-        match ImportJob::start(self.store.path(), self.store.who(), files.clone(), dry_run) {
+    fn start_import(&mut self, files: Vec<std::path::PathBuf>, opts: ImportOptions) {
+        match ImportJob::start(self.store.path(), self.store.who(), files.clone(), &opts) {
             Some(job) => {
                 self.import = Some(job);
                 self.dialogs.push(Dialog::Importing);
             }
             None => {
-                let opts = crate::import::ImportOptions { dry_run, ..Default::default() };
                 let result = crate::import::run_import(&mut self.store, &files, &opts, false);
-                self.import_finished(files, dry_run, result);
+                self.import_finished(files, opts, result);
             }
         }
     }
@@ -102,29 +102,31 @@ impl App {
             return false;
         }
         let Some(job) = self.import.take() else { return false };
-        let (files, dry_run) = (job.files.clone(), job.dry_run);
+        let (files, opts) = (job.files.clone(), job.opts.clone());
         let result = job.join();
         if matches!(self.dialogs.last(), Some(Dialog::Importing)) {
             self.dialogs.pop();
         }
-        self.import_finished(files, dry_run, result);
+        self.import_finished(files, opts, result);
         true
     }
 
     /// After a preview, asks whether to import for real, showing what would
-    /// change; after the real run, says what it did.
+    /// change; after the real run, says what it did. Its reports name the
+    /// import form's toggles where the command line's name its flags.
     fn import_finished(
         &mut self,
         files: Vec<std::path::PathBuf>,
-        dry_run: bool,
+        opts: ImportOptions,
         result: Result<crate::import::ImportReport, ImportError>,
     ) {
+        let how = forms::import::toggle;
         match result {
             // The form stays under the question: "no" goes back to the
             // paths as typed (three long paths to type again, otherwise).
-            Ok(report) if dry_run => {
-                let import = Effect::Import { files, dry_run: false };
-                self.dialogs.push(Dialog::Report(ReportDialog::preview(&report.to_string(), import)));
+            Ok(report) if opts.dry_run => {
+                let import = Effect::Import { files, opts: ImportOptions { dry_run: false, ..opts } };
+                self.dialogs.push(Dialog::Report(ReportDialog::preview(&report.worded(&how).to_string(), import)));
             }
             // The report stays open over the reloaded list until closed:
             // the status line holds one line of it, cut at the screen's edge.
@@ -135,19 +137,18 @@ impl App {
                 self.say(format!("Imported {} file(s): {}", files.len(), report.summary()));
                 self.reload();
                 self.data_version = self.store.data_version().unwrap_or(self.data_version);
-                self.dialogs.push(Dialog::Report(ReportDialog::done(files.len(), &report, &report.to_string())));
+                let text = report.worded(&how).to_string();
+                self.dialogs.push(Dialog::Report(ReportDialog::done(files.len(), &report, &text)));
             }
             Err(ImportError::Cancelled) => {
                 self.say("Import cancelled; nothing was written");
             }
             // A refused run's report names the rows and why: more than the
-            // form's banner holds. Closed, it leaves the form as it was.
+            // form's banner holds. Closed, it leaves the form as it was, to
+            // turn a toggle on and try again.
             Err(ImportError::Refused { report }) => {
-                let why = format!(
-                    "{} row(s) refused, so nothing was written: fix them, or pass --skip-bad-rows to import the rest",
-                    crate::domain::money::group_thousands(report.refused() as u64)
-                );
-                self.dialogs.push(Dialog::Report(ReportDialog::refused(&report.to_string(), &why)));
+                let text = report.worded(&how).to_string();
+                self.dialogs.push(Dialog::Report(ReportDialog::refused(&text, &report.refusal(&how))));
             }
             Err(e) => self.show_failure(e.to_string()),
         }
