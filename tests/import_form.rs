@@ -52,3 +52,33 @@ fn a_refused_files_reason_shows_whole_at_every_width() {
         assert!(s.contains("Ctrl-S save"), "{s}");
     }
 }
+/// Long export names in one directory: the list was 80 wide at 120×40 and
+/// cut them ("…2025-11.redac"); at 80 columns they fit too, listed from
+/// the form's left edge.
+#[test]
+fn completion_lists_whole_names_as_wide_as_the_screen_allows() {
+    let tmp = tempfile::tempdir().unwrap();
+    let names = [
+        "unified_customers_all-columns-with-metadata_2025-11.redacted.csv",
+        "unified_payments_all-columns_2024-09_failed-and-pi-rows.redacted.csv",
+        "unified_payments_all-columns_2024-06_fx.redacted.csv",
+    ];
+    for n in names {
+        std::fs::write(tmp.path().join(n), "id\n").unwrap();
+    }
+    let typed = format!("type:{}/unified_", tmp.path().display());
+    for (w, h) in [(120, 40), (80, 24)] {
+        let mut app = app(w, h);
+        press(&mut app, &["I", &typed, "Tab"]);
+        let s = render(&app, w, h);
+        for n in names {
+            assert!(s.contains(n), "{n} whole at {w}×{h}:\n{s}");
+        }
+        assert!(!s.contains('…'), "nothing cut at {w}×{h}:\n{s}");
+    }
+    // Where the screen is truly too narrow, a name is cut and says so.
+    let mut app = app(50, 24);
+    press(&mut app, &["I", &typed, "Tab"]);
+    let s = render(&app, 50, 24);
+    assert!(s.contains("unified_payments_all-columns_2024-09_fa") && s.contains('…'), "{s}");
+}

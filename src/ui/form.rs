@@ -7,7 +7,7 @@ use super::theme::Theme;
 use crate::app::dialog::FormDialog;
 use crate::app::form::{Field, FieldKind};
 use crate::app::keymap::{Context, footer};
-use crate::domain::text::{self, clean, ellipsize};
+use crate::domain::text::{self, clean};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -34,12 +34,14 @@ fn field_height(f: &Field, msg_w: u16) -> u16 {
     body + msg
 }
 
-/// Completion candidates listed under a path field.
-const CANDIDATES: usize = 5;
-
 pub fn draw(frame: &mut Frame, area: Rect, fd: &FormDialog, theme: &Theme) {
     let form = &fd.form;
-    let width = 80.min(area.width);
+    // Completion candidates under a path field: the form widens to show
+    // the longest whole, up to the screen's width.
+    let listed = super::candidates::lines(&fd.candidates);
+    let longest = form.fields.iter().map(|f| f.label.chars().count() as u16 + 3).max().unwrap_or(0);
+    let label_w = longest.clamp(LABEL_W, LABEL_MAX);
+    let width = (label_w + super::candidates::widest(&listed) + 2).max(80).min(area.width);
     // The store's refusal, wrapped, whole as far as the screen goes: it
     // leaves the borders, the keys and a row of the focused field (a
     // refused file's long path took the four rows it had, and the reason
@@ -48,10 +50,7 @@ pub fn draw(frame: &mut Frame, area: Rect, fd: &FormDialog, theme: &Theme) {
         super::popup::wrapped(&[Line::styled(clean(b).into_owned(), theme.error)], usize::from(width.saturating_sub(2)))
     });
     let banner = (banner_rows.len() as u16).min(area.height.saturating_sub(4).max(1));
-    // Up to CANDIDATES, and a line saying how many more when there are.
-    let cands = (fd.candidates.len().min(CANDIDATES) + usize::from(fd.candidates.len() > CANDIDATES)) as u16;
-    let longest = form.fields.iter().map(|f| f.label.chars().count() as u16 + 3).max().unwrap_or(0);
-    let label_w = longest.clamp(LABEL_W, LABEL_MAX);
+    let cands = listed.len() as u16;
     // The value and message column: the popup less its borders and labels.
     let msg_w = width.saturating_sub(2 + label_w);
     let body: u16 = form.fields.iter().map(|f| field_height(f, msg_w)).sum::<u16>() + banner + cands + 2;
@@ -108,18 +107,9 @@ pub fn draw(frame: &mut Frame, area: Rect, fd: &FormDialog, theme: &Theme) {
             y += rows;
         }
         if focused && f.completes_paths {
-            let more = fd.candidates.len().saturating_sub(CANDIDATES);
-            let shown = fd.candidates.iter().take(CANDIDATES).map(|c| format!("  {}", clean(c)));
-            let more = (more > 0).then(|| format!("  … and {more} more: type more of the name"));
-            for line in shown.chain(more) {
-                let w = inner.width.saturating_sub(label_w);
-                let r = Rect { x: inner.x + label_w, width: w, ..line_at(y, 1) };
-                frame.render_widget(
-                    Paragraph::new(Span::styled(ellipsize(&line, w as usize).into_owned(), theme.muted)),
-                    r,
-                );
-                y += 1;
-            }
+            // Above the keys row.
+            let above_keys = Rect { height: inner.height.saturating_sub(1), ..inner };
+            y += super::candidates::draw(frame, above_keys, y, label_w, &listed, theme);
         }
     }
     let keys: Vec<Span> = footer(&[Context::Form])

@@ -1,5 +1,6 @@
 //! Drawing only: `draw(&App, &mut Frame)`. No SQL and no state changes.
 
+mod candidates;
 pub mod cards;
 mod footer;
 mod form;
