@@ -212,10 +212,7 @@ pub fn import(
         Err(ImportError::Refused { report }) => {
             write!(out, "{report}")?;
             out.flush()?;
-            out::say(&format!(
-                "{} row(s) refused, so nothing was written: fix them, or pass --skip-bad-rows to import the rest",
-                crate::domain::money::group_thousands(report.refused() as u64)
-            ));
+            out::say(&report.refusal(&crate::import::report::cli));
             Ok(std::process::ExitCode::from(1))
         }
         Err(e) => Err(e.into()),

@@ -23,8 +23,17 @@ fn import_previews_then_writes_on_yes() {
     assert!(app.store().customer_list(d("2026-03-01")).unwrap().is_empty(), "the preview wrote nothing");
 
     press(&mut app, &["y"]);
+    // Issue 14 (day one): the report stays open after the run, saying what
+    // it did, until it is closed.
+    let screen = render(&app, 120, 40);
+    assert!(screen.contains("╭ Imported 2 file(s) ─"), "{screen}");
+    assert!(screen.contains("4 customers and 4 contacts created") && screen.contains("(written)"), "{screen}");
+    assert!(screen.contains("contacts_all_properties_en.csv:5 skipped"), "{screen}");
+    assert!(screen.contains("Enter/Esc/q close"), "{screen}");
+    press(&mut app, &["Esc"]);
     let screen = render(&app, 120, 40);
     assert!(screen.contains("Imported 2 file(s): 4 customers and 4 contacts created"), "{screen}");
+    assert!(!screen.contains("(written)"), "closed:\n{screen}");
     let list = app.store().customer_list(d("2026-03-01")).unwrap();
     let names: Vec<&str> = list.iter().map(|c| c.name.as_str()).collect();
     assert_eq!(names, ["Acme Corp", "Globex", "initech.example.test", "Umbrella KK"]);
@@ -40,7 +49,10 @@ fn import_previews_then_writes_on_yes() {
     // The same files again: the preview says nothing would change.
     press(&mut app, &["I", &typed, "C-s", "y"]);
     let screen = render(&app, 120, 40);
-    assert!(screen.contains("Imported 2 file(s): nothing changed"), "{screen}");
+    assert!(screen.contains("╭ Imported 2 file(s) ─") && screen.contains("│nothing changed"), "{screen}");
+    press(&mut app, &["Enter"]);
+    assert!(app.dialogs.is_empty());
+    assert!(render(&app, 120, 40).contains("Imported 2 file(s): nothing changed"));
 }
 
 /// Ticks the app until `pred` holds of its screen (the import runs on a
@@ -79,6 +91,9 @@ fn on_a_database_file_the_import_runs_beside_the_screen() {
 
     press(&mut app, &["y"]);
     let screen = tick_until(&mut app, "the import", |s| s.contains("Imported 2 file(s)"));
+    assert!(screen.contains("4 customers and 4 contacts created"), "{screen}");
+    press(&mut app, &["q"]);
+    let screen = render(&app, 120, 40);
     assert!(screen.contains("Imported 2 file(s): 4 customers and 4 contacts created"), "{screen}");
     assert!(screen.contains("Acme Corp"), "the list is reloaded:\n{screen}");
     assert!(app.import.is_none());
@@ -117,7 +132,10 @@ fn import_end_to_end_in_a_terminal() {
     // The whole line, not its start: a frame caught half drawn under load
     // held "Imported 2 file(s)" without the rest.
     let screen = tui.wait_for("4 customers and 4 contacts created");
-    assert!(screen.contains("Imported 2 file(s)"), "{screen}");
+    assert!(screen.contains("Imported 2 file(s)") && screen.contains("(written)"), "{screen}");
+    // The report stays open over the list until closed.
+    tui.send("q");
+    let screen = tui.wait("the report closed", |s| s.contains("Umbrella KK") && !s.contains("(written)"));
     assert!(screen.contains("Acme Corp") && screen.contains("HubSpot"), "{screen}");
     tui.send("q");
     assert_eq!(tui.wait_exit(), 0);

@@ -239,6 +239,10 @@ fn no_panic_at_any_size_in_every_dialog() {
     let mut message = state("message", &["Enter"], &["Something to know"]);
     message.app.error("Something to know", "A message long enough to wrap at narrow sizes, with a path /tmp/x.csv.");
     sweep(message);
+    // An import's report: the preview asking to go on, its keys in sight.
+    let csv = format!("{}/tests/fixtures/import/hubspot/companies_en.csv", env!("CARGO_MANIFEST_DIR"));
+    let typed = format!("type:{csv}");
+    sweep(state("import preview", &["I", &typed, "C-s"], &["Import these files?", "│y/Enter yes   n/Esc no"]));
     // The import popup: on a database file the preview runs on a thread,
     // and the popup stays until a tick takes its result.
     let dir = tempfile::tempdir().unwrap();

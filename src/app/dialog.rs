@@ -4,6 +4,7 @@ use super::effect::Effect;
 use super::keymap::Context;
 
 pub use super::forms::FormDialog;
+pub use super::import_report::ReportDialog;
 
 pub enum Dialog {
     /// The keys of the contexts below and the metric definitions.
@@ -34,6 +35,9 @@ pub enum Dialog {
     Menu(Menu),
     /// An import running on its own thread (`App::import`): its progress.
     Importing,
+    /// An import's report: its preview asking to go on, a refusal, or
+    /// what it did.
+    Report(ReportDialog),
     /// A document upload, download or delete on its own thread
     /// (`App::documents`): its progress.
     Transferring,

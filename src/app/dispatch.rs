@@ -133,19 +133,29 @@ impl App {
     pub(super) fn dialog_action(&mut self, action: Action) {
         let Some(top) = self.dialogs.last_mut() else { return };
         match top {
-            // Bounded by the text: past its end a key would scroll nothing
-            // and the keys back would seem dead.
+            // Bounded by the text (`scroll::Pane`): past its end a key would
+            // scroll nothing and the keys back would seem dead.
             Dialog::Help { scroll, contexts } => {
-                let most = super::help::max_scroll(self.size, &super::help::lines(contexts));
-                let page = self.size.height.saturating_sub(4).max(1);
+                let pane = super::help::pane(self.size, &super::help::lines(contexts));
+                if !pane.step(scroll, action) && action == Action::Back {
+                    self.dialogs.pop();
+                }
+            }
+            // Scrolled within the report; "yes" runs the import it
+            // previewed, "no" goes back to the form with the paths as typed.
+            Dialog::Report(r) => {
+                if r.pane(self.size).step(&mut r.scroll, action) {
+                    return;
+                }
                 match action {
-                    Action::Down => *scroll = scroll.saturating_add(1).min(most),
-                    Action::Up => *scroll = scroll.saturating_sub(1),
-                    Action::PageDown => *scroll = scroll.saturating_add(page).min(most),
-                    Action::PageUp => *scroll = scroll.saturating_sub(page),
-                    Action::Home => *scroll = 0,
-                    Action::End => *scroll = most,
-                    Action::Back => {
+                    Action::Yes if r.on_yes.is_some() => {
+                        if let Some(Dialog::Report(r)) = self.dialogs.pop()
+                            && let Some(effect) = r.on_yes
+                        {
+                            self.run_effect(effect);
+                        }
+                    }
+                    Action::No | Action::Close => {
                         self.dialogs.pop();
                     }
                     _ => {}

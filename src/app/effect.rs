@@ -106,10 +106,11 @@ pub enum Effect {
         path: PathBuf,
         overwrite: bool,
     },
-    /// Import files: first as a dry run that shows what would change.
+    /// Import files: first as a dry run that shows what would change
+    /// (`opts.dry_run`), with the choices the import form offers.
     Import {
         files: Vec<PathBuf>,
-        dry_run: bool,
+        opts: crate::import::ImportOptions,
     },
 }
 

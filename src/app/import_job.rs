@@ -12,7 +12,9 @@ use std::time::{Duration, Instant};
 
 pub struct ImportJob {
     pub files: Vec<PathBuf>,
-    pub dry_run: bool,
+    /// What it was asked to do: the preview or the real run, with the
+    /// choices the import form offers.
+    pub opts: ImportOptions,
     watch: Watch,
     started: Instant,
     handle: JoinHandle<Result<ImportReport, ImportError>>,
@@ -38,23 +40,23 @@ impl ImportJob {
     /// Starts the run on a new connection to the database at `path`, as
     /// `who`; `None` for a database only this connection can see (in
     /// memory, in tests): the caller runs it in line.
-    pub fn start(path: &Path, who: &str, files: Vec<PathBuf>, dry_run: bool) -> Option<ImportJob> {
+    pub fn start(path: &Path, who: &str, files: Vec<PathBuf>, opts: &ImportOptions) -> Option<ImportJob> {
         if path == Path::new(":memory:") {
             return None;
         }
         let watch = Watch::default();
         let (path, who, run_files, run_watch) = (path.to_path_buf(), who.to_string(), files.clone(), watch.clone());
+        let (opts, run_opts) = (opts.clone(), opts.clone());
         let handle = std::thread::Builder::new()
             .name("import".into())
             .spawn(move || {
                 let mut store = Store::open(&path, OpenMode::MustExist)?;
                 store.set_who(&who);
                 run_watch.attach(store.interrupt_handle());
-                let opts = ImportOptions { dry_run, ..Default::default() };
                 run_import_watched(&mut store, &run_files, &opts, &run_watch)
             })
             .ok()?;
-        Some(ImportJob { files, dry_run, watch, started: Instant::now(), handle })
+        Some(ImportJob { files, opts: run_opts, watch, started: Instant::now(), handle })
     }
 
     pub fn finished(&self) -> bool {
@@ -76,7 +78,7 @@ impl ImportJob {
     pub fn status(&self) -> ImportStatus {
         let bar = &self.watch.bar;
         ImportStatus {
-            dry_run: self.dry_run,
+            dry_run: self.opts.dry_run,
             files: self.files.len(),
             done: bar.position(),
             total: bar.length().unwrap_or(0),

@@ -24,6 +24,7 @@
 //! | Contacts | n, Enter, P, D |
 //! | Documents | u, d, D |
 //! | Forms, confirmations, menus, messages, help, popups | their own, below |
+//! | Help, an import's report (`Scroll`, under their own) | ↑↓ j k, PgUp PgDn Ctrl-U Ctrl-D, Home End g G |
 
 use super::action::Action;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -46,6 +47,9 @@ pub enum Context {
     Documents,
     /// The help overlay.
     Help,
+    /// A dialog whose text can run past its bottom (the help, an import's
+    /// report): the keys that scroll it, under the dialog's own.
+    Scroll,
     /// The search field: only these keys are taken, every other is typed.
     Input,
     /// A form: only these keys are taken, every other goes to the field.
@@ -171,12 +175,13 @@ pub static BINDINGS: &[Binding] = &[
     b(Menu, &[code(Esc), k('q')], Action::Close, "close", true),
     // Help overlay.
     b(Help, &[code(Esc), k('q'), k('?')], Action::Back, "close help", true),
-    b(Help, &[code(Down), k('j')], Action::Down, "scroll", false),
-    b(Help, &[code(Up), k('k')], Action::Up, "scroll up", false),
-    b(Help, &[code(PageDown), ctrl('d')], Action::PageDown, "page down", false),
-    b(Help, &[code(PageUp), ctrl('u')], Action::PageUp, "page up", false),
-    b(Help, &[code(HomeKey), k('g')], Action::Home, "top", false),
-    b(Help, &[code(EndKey), k('G')], Action::End, "end", false),
+    // Scrolling a dialog's text: the help, an import's report.
+    b(Scroll, &[code(Down), k('j')], Action::Down, "scroll", false),
+    b(Scroll, &[code(Up), k('k')], Action::Up, "scroll up", false),
+    b(Scroll, &[code(PageDown), ctrl('d')], Action::PageDown, "page down", false),
+    b(Scroll, &[code(PageUp), ctrl('u')], Action::PageUp, "page up", false),
+    b(Scroll, &[code(HomeKey), k('g')], Action::Home, "top", false),
+    b(Scroll, &[code(EndKey), k('G')], Action::End, "end", false),
     // Customers list.
     b(Searched, &[code(Esc)], Action::InputCancel, "clear search", true).rank(1),
     b(Customers, &[code(Enter)], Action::Open, "open customer", true).rank(1),
@@ -370,6 +375,10 @@ mod tests {
         &[Customer, Global],
         &[Searched, Customers, Global],
         &[Customers, Global],
+        &[Help, Scroll],
+        // An import's report: its preview, and a report that only tells.
+        &[Scroll, Confirm],
+        &[Scroll, Message],
     ];
 
     /// Keys a more specific context takes on purpose from a less specific

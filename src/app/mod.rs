@@ -14,10 +14,12 @@ pub mod form;
 pub mod forms;
 pub mod help;
 pub mod import_job;
+pub mod import_report;
 pub mod keymap;
 pub mod list_actions;
 pub mod page_actions;
 mod run;
+pub mod scroll;
 pub mod table;
 pub mod tabs;
 mod transfer;
@@ -244,11 +246,12 @@ impl App {
     /// The key contexts that apply now, most specific first.
     pub fn contexts(&self) -> Vec<Context> {
         match self.dialogs.last() {
-            Some(Dialog::Help { .. }) => return vec![Context::Help],
+            Some(Dialog::Help { .. }) => return vec![Context::Help, Context::Scroll],
             Some(Dialog::Message { .. } | Dialog::Link { .. } | Dialog::Row { .. }) => return vec![Context::Message],
             Some(Dialog::Confirm(_)) => return vec![Context::Confirm],
             Some(Dialog::Menu(_)) => return vec![Context::Menu],
             Some(Dialog::Form(_)) => return vec![Context::Form],
+            Some(Dialog::Report(r)) => return r.contexts(),
             Some(Dialog::Importing) => return vec![Context::Importing],
             Some(Dialog::Transferring) => {
                 let cancellable = self.documents.as_ref().is_some_and(|j| j.task.cancellable());

@@ -1,11 +1,12 @@
 //! Running the writes the app asks for (`Effect`s): where success, a
 //! conflict or a refusal is shown, and the import's dry-run preview.
 
-use super::dialog::{self, Dialog, OnYes};
+use super::dialog::{self, Dialog, OnYes, ReportDialog};
 use super::effect::{self, Effect};
+use super::forms;
 use super::import_job::ImportJob;
 use super::{App, Screen};
-use crate::import::ImportError;
+use crate::import::{ImportError, ImportOptions};
 use crate::store::StoreError;
 
 impl App {
@@ -13,8 +14,8 @@ impl App {
     /// and the page reloads; on failure the reason is shown where the user
     /// is (next to the form, or in a message).
     pub fn run_effect(&mut self, effect: Effect) {
-        if let Effect::Import { files, dry_run } = &effect {
-            return self.start_import(files.clone(), *dry_run);
+        if let Effect::Import { files, opts } = &effect {
+            return self.start_import(files.clone(), opts.clone());
         }
         if let Effect::CreateCustomer { edit } = &effect {
             return self.create_customer(edit);
@@ -86,16 +87,15 @@ impl App {
     /// Starts an import, the dry-run preview or the real one, on a thread of
     /// its own with a progress popup (in line when the database is in
     /// memory).
-    fn start_import(&mut self, files: Vec<std::path::PathBuf>, dry_run: bool) {
-        match ImportJob::start(self.store.path(), self.store.who(), files.clone(), dry_run) {
+    fn start_import(&mut self, files: Vec<std::path::PathBuf>, opts: ImportOptions) {
+        match ImportJob::start(self.store.path(), self.store.who(), files.clone(), &opts) {
             Some(job) => {
                 self.import = Some(job);
                 self.dialogs.push(Dialog::Importing);
             }
             None => {
-                let opts = crate::import::ImportOptions { dry_run, ..Default::default() };
                 let result = crate::import::run_import(&mut self.store, &files, &opts, false);
-                self.import_finished(files, dry_run, result);
+                self.import_finished(files, opts, result);
             }
         }
     }
@@ -106,35 +106,34 @@ impl App {
             return false;
         }
         let Some(job) = self.import.take() else { return false };
-        let (files, dry_run) = (job.files.clone(), job.dry_run);
+        let (files, opts) = (job.files.clone(), job.opts.clone());
         let result = job.join();
         if matches!(self.dialogs.last(), Some(Dialog::Importing)) {
             self.dialogs.pop();
         }
-        self.import_finished(files, dry_run, result);
+        self.import_finished(files, opts, result);
         true
     }
 
     /// After a preview, asks whether to import for real, showing what would
-    /// change; after the real run, says what it did.
+    /// change; after the real run, says what it did. Its reports name the
+    /// import form's toggles where the command line's name its flags.
     fn import_finished(
         &mut self,
         files: Vec<std::path::PathBuf>,
-        dry_run: bool,
+        opts: ImportOptions,
         result: Result<crate::import::ImportReport, ImportError>,
     ) {
+        let how = forms::import::toggle;
         match result {
             // The form stays under the question: "no" goes back to the
             // paths as typed (three long paths to type again, otherwise).
-            Ok(report) if dry_run => {
-                let mut lines = report_lines(&report.to_string());
-                lines.push("Nothing has been written yet.".into());
-                self.dialogs.push(Dialog::Confirm(dialog::Confirm {
-                    title: "Import these files?".into(),
-                    lines,
-                    on_yes: OnYes::Run(Effect::Import { files, dry_run: false }),
-                }));
+            Ok(report) if opts.dry_run => {
+                let import = Effect::Import { files, opts: ImportOptions { dry_run: false, ..opts } };
+                self.dialogs.push(Dialog::Report(ReportDialog::preview(&report.worded(&how).to_string(), import)));
             }
+            // The report stays open over the reloaded list until closed:
+            // the status line holds one line of it, cut at the screen's edge.
             Ok(report) => {
                 if matches!(self.dialogs.last(), Some(Dialog::Form(_))) {
                     self.dialogs.pop();
@@ -142,14 +141,18 @@ impl App {
                 self.say(format!("Imported {} file(s): {}", files.len(), report.summary()));
                 self.reload();
                 self.data_version = self.store.data_version().unwrap_or(self.data_version);
+                let text = report.worded(&how).to_string();
+                self.dialogs.push(Dialog::Report(ReportDialog::done(files.len(), &report, &text)));
             }
             Err(ImportError::Cancelled) => {
                 self.say("Import cancelled; nothing was written");
             }
             // A refused run's report names the rows and why: more than the
-            // form's one-line banner holds.
-            Err(e @ ImportError::Refused { .. }) => {
-                self.error("Import refused", &report_lines(&e.to_string()).join("\n"))
+            // form's banner holds. Closed, it leaves the form as it was, to
+            // turn a toggle on and try again.
+            Err(ImportError::Refused { report }) => {
+                let text = report.worded(&how).to_string();
+                self.dialogs.push(Dialog::Report(ReportDialog::refused(&text, &report.refusal(&how))));
             }
             Err(e) => self.show_failure(e.to_string()),
         }
@@ -161,17 +164,4 @@ impl App {
             _ => self.error("Not saved", &text),
         }
     }
-}
-
-/// An import report that fits on screen: the counts and the first rows
-/// skipped or refused; `ardesk import --dry-run` prints them all.
-fn report_lines(report: &str) -> Vec<String> {
-    const SHOWN: usize = 16;
-    let mut lines: Vec<String> = report.lines().map(str::to_string).collect();
-    if lines.len() > SHOWN {
-        let more = lines.len() - SHOWN;
-        lines.truncate(SHOWN);
-        lines.push(format!("… {more} more line(s): ardesk import --dry-run FILE… prints them all"));
-    }
-    lines
 }

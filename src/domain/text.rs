@@ -8,10 +8,12 @@
 //! what reaches the screen.
 
 mod cluster;
+mod wrap;
 
 pub use cluster::{cluster_width, is_plain};
 use std::borrow::Cow;
 use unicode_segmentation::UnicodeSegmentation;
+pub use wrap::{Row, rows, wrap};
 
 /// Returns `s` with every character that a terminal would act on replaced by
 /// a visible stand-in: C0 controls and DEL by their Unicode control pictures

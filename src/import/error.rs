@@ -13,10 +13,7 @@ pub enum ImportError {
     UnknownFormat { path: PathBuf, detail: String },
     #[error("{}: {what}", path.display())]
     NotSupported { path: PathBuf, what: String },
-    #[error(
-        "{report}{} row(s) refused, so nothing was written: fix them, or pass --skip-bad-rows to import the rest",
-        crate::domain::money::group_thousands(report.refused() as u64)
-    )]
+    #[error("{report}{}", report.refusal(&super::report::cli))]
     Refused { report: Box<ImportReport> },
     #[error("no files to import")]
     NoFiles,

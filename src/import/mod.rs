@@ -66,7 +66,7 @@ pub use parse::record::{self, *};
 pub use parse::{Sink, Source};
 /// The readers by their old paths, which tests and the fuzz targets name.
 pub use read::{amount, csv_input, decimals, fields, marks};
-pub use report::{Conflict, Counted, Counts, FileReport, ImportReport, RowIssue};
+pub use report::{Conflict, Counted, Counts, FileReport, ImportReport, RowIssue, Switch, Worded};
 pub use run::BATCH;
 pub use run::watch::{Cancel, StageHook, Watch};
 

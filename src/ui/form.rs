@@ -8,7 +8,7 @@ use super::theme::Theme;
 use crate::app::dialog::FormDialog;
 use crate::app::form::{Field, FieldKind};
 use crate::app::keymap::{Context, footer};
-use crate::domain::text::{clean, ellipsize};
+use crate::domain::text::{self, clean};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -42,7 +42,7 @@ fn messages(f: &Field) -> impl Iterator<Item = (&str, Says)> {
 
 /// Rows one message takes wrapped to `msg_w` columns (at most three).
 fn message_rows(text: &str, msg_w: u16) -> u16 {
-    wrapped_rows(&clean(text), msg_w).clamp(1, 3)
+    text::rows(&clean(text), usize::from(msg_w)).clamp(1, 3) as u16
 }
 
 /// Rows a field takes: its value, then its messages wrapped to `msg_w`
@@ -55,42 +55,23 @@ fn field_height(f: &Field, msg_w: u16) -> u16 {
     body + messages(f).map(|(m, _)| message_rows(m, msg_w)).sum::<u16>()
 }
 
-/// Rows `text` takes when wrapped at word boundaries to `width` columns,
-/// as `Paragraph` with `Wrap` lays it out (a word longer than the line is
-/// broken).
-pub(super) fn wrapped_rows(text: &str, width: u16) -> u16 {
-    let width = usize::from(width.max(1));
-    let (mut rows, mut used) = (1usize, 0usize);
-    for word in text.split_whitespace() {
-        let w = crate::domain::text::width(word);
-        let need = if used == 0 { w } else { used + 1 + w };
-        if need <= width {
-            used = need;
-        } else {
-            rows += usize::from(used > 0);
-            rows += w.saturating_sub(1) / width;
-            used = w % width;
-            if used == 0 && w > 0 {
-                used = width;
-            }
-        }
-    }
-    rows.min(usize::from(u16::MAX)) as u16
-}
-
-/// Completion candidates listed under a path field.
-const CANDIDATES: usize = 5;
-
 pub fn draw(frame: &mut Frame, area: Rect, fd: &FormDialog, theme: &Theme) {
     let form = &fd.form;
-    let width = 80.min(area.width);
-    // The store's refusal, wrapped (a refused file's reason ran off the
-    // line), up to four rows.
-    let banner = form.banner.as_deref().map_or(0, |b| wrapped_rows(&clean(b), width.saturating_sub(2)).clamp(1, 4));
-    // Up to CANDIDATES, and a line saying how many more when there are.
-    let cands = (fd.candidates.len().min(CANDIDATES) + usize::from(fd.candidates.len() > CANDIDATES)) as u16;
+    // Completion candidates under a path field: the form widens to show
+    // the longest whole, up to the screen's width.
+    let listed = super::candidates::lines(&fd.candidates);
     let longest = form.fields.iter().map(|f| f.label.chars().count() as u16 + 3).max().unwrap_or(0);
     let label_w = longest.clamp(LABEL_W, LABEL_MAX);
+    let width = (label_w + super::candidates::widest(&listed) + 2).max(80).min(area.width);
+    // The store's refusal, wrapped, whole as far as the screen goes: it
+    // leaves the borders, the keys and a row of the focused field (a
+    // refused file's long path took the four rows it had, and the reason
+    // never showed).
+    let banner_rows = form.banner.as_deref().map_or_else(Vec::new, |b| {
+        super::popup::wrapped(&[Line::styled(clean(b).into_owned(), theme.error)], usize::from(width.saturating_sub(2)))
+    });
+    let banner = (banner_rows.len() as u16).min(area.height.saturating_sub(4).max(1));
+    let cands = listed.len() as u16;
     // The value and message column: the popup less its borders and labels.
     let msg_w = width.saturating_sub(2 + label_w);
     let body: u16 = form.fields.iter().map(|f| field_height(f, msg_w)).sum::<u16>() + banner + cands + 2;
@@ -106,9 +87,8 @@ pub fn draw(frame: &mut Frame, area: Rect, fd: &FormDialog, theme: &Theme) {
     let mut y = inner.y;
     let bottom = inner.y + inner.height;
     let line_at = |y: u16, h: u16| Rect { x: inner.x, y, width: inner.width, height: h.min(bottom.saturating_sub(y)) };
-    if let Some(b) = &form.banner {
-        let text = Paragraph::new(Span::styled(clean(b).into_owned(), theme.error)).wrap(Wrap { trim: true });
-        frame.render_widget(text, line_at(y, banner));
+    if !banner_rows.is_empty() {
+        frame.render_widget(Paragraph::new(banner_rows), line_at(y, banner));
         y += banner;
     }
     // Keep the focused field visible when the form is taller than the screen.
@@ -147,23 +127,14 @@ pub fn draw(frame: &mut Frame, area: Rect, fd: &FormDialog, theme: &Theme) {
             };
             let rows = message_rows(msg, msg_w);
             let r = Rect { x: inner.x + label_w, width: inner.width.saturating_sub(label_w), ..line_at(y, rows) };
-            let text = Paragraph::new(Span::styled(clean(msg).into_owned(), style)).wrap(Wrap { trim: true });
-            frame.render_widget(text, r);
+            let text = super::popup::wrapped(&[Line::styled(clean(msg).into_owned(), style)], usize::from(r.width));
+            frame.render_widget(Paragraph::new(text), r);
             y += rows;
         }
         if focused && f.completes_paths {
-            let more = fd.candidates.len().saturating_sub(CANDIDATES);
-            let shown = fd.candidates.iter().take(CANDIDATES).map(|c| format!("  {}", clean(c)));
-            let more = (more > 0).then(|| format!("  … and {more} more: type more of the name"));
-            for line in shown.chain(more) {
-                let w = inner.width.saturating_sub(label_w);
-                let r = Rect { x: inner.x + label_w, width: w, ..line_at(y, 1) };
-                frame.render_widget(
-                    Paragraph::new(Span::styled(ellipsize(&line, w as usize).into_owned(), theme.muted)),
-                    r,
-                );
-                y += 1;
-            }
+            // Above the keys row.
+            let above_keys = Rect { height: inner.height.saturating_sub(1), ..inner };
+            y += super::candidates::draw(frame, above_keys, y, label_w, &listed, theme);
         }
     }
     let keys: Vec<Span> = footer(&[Context::Form])
@@ -228,22 +199,5 @@ fn field(frame: &mut Frame, area: Rect, f: &Field, focused: bool, theme: &Theme)
             }
             rows as u16
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::wrapped_rows;
-
-    #[test]
-    fn messages_wrap_at_words_like_the_paragraph_does() {
-        assert_eq!(wrapped_rows("", 10), 1);
-        assert_eq!(wrapped_rows("short", 10), 1);
-        assert_eq!(wrapped_rows("exactly ten", 11), 1);
-        // "is not a" fits, "portal" would make 15 > 12.
-        assert_eq!(wrapped_rows("is not a portal id", 12), 2);
-        // A word longer than the line is broken over rows.
-        assert_eq!(wrapped_rows("app.hubspot.com/contacts/1234567", 10), 4);
-        assert_eq!(wrapped_rows("a app.hubspot.com", 10), 3);
     }
 }

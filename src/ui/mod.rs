@@ -1,5 +1,6 @@
 //! Drawing only: `draw(&App, &mut Frame)`. No SQL and no state changes.
 
+mod candidates;
 pub mod cards;
 mod footer;
 mod form;
@@ -24,11 +25,12 @@ pub fn draw(app: &App, frame: &mut ratatui::Frame) {
         Screen::Customer(p) => page::draw(frame, area, app, p, &theme),
     }
     for (i, d) in app.dialogs.iter().enumerate() {
-        // A transfer's popup and a confirmation stand alone: the form they
-        // came from, still open below for a retry or a "no", would show
-        // through around their edges in fragments of its labels.
+        // A transfer's popup, a confirmation and an import's report stand
+        // alone: the form they came from, still open below for a retry or a
+        // "no", would show through around their edges in fragments of its
+        // labels.
         if matches!(d, Dialog::Form(_))
-            && matches!(app.dialogs.get(i + 1), Some(Dialog::Transferring | Dialog::Confirm(_)))
+            && matches!(app.dialogs.get(i + 1), Some(Dialog::Transferring | Dialog::Confirm(_) | Dialog::Report(_)))
         {
             continue;
         }
@@ -40,6 +42,7 @@ pub fn draw(app: &App, frame: &mut ratatui::Frame) {
             Dialog::Menu(m) => popup::menu(frame, area, m, &theme),
             Dialog::Link { label, url } => popup::link(frame, area, label, url, &theme),
             Dialog::Row { title, fields } => row::draw(frame, area, title, fields, &theme),
+            Dialog::Report(r) => popup::report(frame, area, r, &theme),
             Dialog::Importing => {
                 if let Some(status) = app.import.as_ref().map(|j| j.status()) {
                     popup::importing(frame, area, &status, &theme)

@@ -2,13 +2,16 @@
 
 use super::theme::Theme;
 use crate::app::action::Action;
-use crate::app::dialog::{Confirm, Menu};
+use crate::app::dialog::{Confirm, Menu, ReportDialog};
 use crate::app::document_job::{JobStatus, Task};
 use crate::app::import_job::ImportStatus;
 use crate::app::keymap::{self, Context};
+use crate::app::scroll::Look;
 use crate::domain::text::clean;
+use crate::domain::text::{Row, wrap};
 use ratatui::Frame;
 use ratatui::layout::Rect;
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Wrap};
 
@@ -23,55 +26,138 @@ fn keys_line(ctx: Context, theme: &Theme) -> Line<'static> {
     )
 }
 
-fn boxed(frame: &mut Frame, area: Rect, title: &str, lines: Vec<Line<'_>>, style: ratatui::style::Style) {
-    let longest = lines.iter().map(super::line_width).max().unwrap_or(0) as u16 + 4;
-    let width = longest.clamp(72, 110).min(area.width);
-    let inner_w = width.saturating_sub(2).max(1) as usize;
-    let height: usize = lines.iter().map(|l| super::line_width(l).div_ceil(inner_w).max(1)).sum::<usize>() + 2;
-    let rect = centered(area, width, height as u16);
-    let block =
-        Block::bordered().border_type(BorderType::Rounded).border_style(style).title(format!(" {} ", clean(title)));
-    frame.render_widget(Clear, rect);
-    frame.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: false }), rect);
+/// `lines` laid out in rows of `width` columns as `text::wrap` does, each
+/// piece in its style: what a popup counts is what it draws.
+pub(super) fn wrapped(lines: &[Line<'_>], width: usize) -> Vec<Line<'static>> {
+    lines
+        .iter()
+        .flat_map(|l| {
+            let pieces: Vec<(Style, &str)> = l.spans.iter().map(|s| (s.style, s.content.as_ref())).collect();
+            wrap(&pieces, width).into_iter().map(|row| {
+                Line::from(row.into_iter().map(|(st, t)| Span::styled(t, st)).collect::<Vec<_>>()).style(l.style)
+            })
+        })
+        .collect()
 }
 
-pub fn help(frame: &mut Frame, area: Rect, contexts: &[Context], scroll: u16, theme: &Theme) {
-    use crate::app::help::{self, Look};
-    let text = help::lines(contexts);
-    let rect = help::area(area, &text);
-    let scroll = scroll.min(help::max_scroll(area, &text));
-    let lines: Vec<Line> = text
-        .into_iter()
-        .map(|l| {
+/// A popup: `lines`, a blank row, then `last` (its keys, or what it is
+/// doing) pinned to the bottom: the popup is as tall as its rows wrapped
+/// to its width, and on a screen too short for them the text is cut, never
+/// the keys.
+fn boxed(frame: &mut Frame, area: Rect, title: &str, lines: Vec<Line<'_>>, last: Line<'_>, style: Style) {
+    let longest = lines.iter().chain([&last]).map(super::line_width).max().unwrap_or(0) as u16 + 4;
+    let width = longest.clamp(72, 110).min(area.width);
+    let inner_w = width.saturating_sub(2).max(1) as usize;
+    let (body, last) = (wrapped(&lines, inner_w), wrapped(&[last], inner_w));
+    let height = body.len() + 1 + last.len() + 2;
+    let rect = centered(area, width, u16::try_from(height).unwrap_or(u16::MAX));
+    let block =
+        Block::bordered().border_type(BorderType::Rounded).border_style(style).title(format!(" {} ", clean(title)));
+    let inner = block.inner(rect);
+    frame.render_widget(Clear, rect);
+    frame.render_widget(block, rect);
+    let keys_h = (last.len() as u16).min(inner.height);
+    let keys = Rect { y: inner.bottom() - keys_h, height: keys_h, ..inner };
+    let text = Rect { height: inner.height.saturating_sub(keys_h + 1), ..inner };
+    frame.render_widget(Paragraph::new(body), text);
+    frame.render_widget(Paragraph::new(last), keys);
+}
+
+/// Rows of a `scroll::Pane` as lines, each piece in the theme's style for
+/// its look (its text made inert: help is built from the key table, a
+/// report from files).
+fn pane_lines(rows: &[Row<Look>], theme: &Theme) -> Vec<Line<'static>> {
+    rows.iter()
+        .map(|row| {
             Line::from(
-                l.0.into_iter()
+                row.iter()
                     .map(|(look, t)| {
                         let style = match look {
                             Look::Title => theme.title,
                             Look::Key => theme.key,
                             Look::Name => theme.card_title,
-                            Look::Plain => ratatui::style::Style::new(),
+                            Look::Plain => Style::new(),
                         };
-                        Span::styled(t, style)
+                        Span::styled(clean(t).into_owned(), style)
                     })
                     .collect::<Vec<_>>(),
             )
         })
-        .collect();
+        .collect()
+}
+
+pub fn help(frame: &mut Frame, area: Rect, contexts: &[Context], scroll: u16, theme: &Theme) {
+    let pane = crate::app::help::pane(area, &crate::app::help::lines(contexts));
     let block = Block::bordered().border_type(BorderType::Rounded).border_style(theme.popup_border).title(format!(
         " Help — {} closes, {} {} scroll ",
         keymap::label(Context::Help, Action::Back),
-        keymap::label(Context::Help, Action::Up),
-        keymap::label(Context::Help, Action::Down)
+        keymap::label(Context::Scroll, Action::Up),
+        keymap::label(Context::Scroll, Action::Down)
     ));
-    frame.render_widget(Clear, rect);
-    frame.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: false }).scroll((scroll, 0)), rect);
+    frame.render_widget(Clear, pane.rect);
+    frame.render_widget(Paragraph::new(pane_lines(pane.shown(scroll), theme)).block(block), pane.rect);
+}
+
+/// An import's report: its text scrolled in its pane, a row saying what
+/// is out of sight above and below (with the keys that bring it), and its
+/// keys pinned to the bottom.
+pub fn report(frame: &mut Frame, area: Rect, r: &ReportDialog, theme: &Theme) {
+    let pane = r.pane(area);
+    let block = Block::bordered()
+        .border_type(BorderType::Rounded)
+        .border_style(theme.popup_border)
+        .title(format!(" {} ", clean(&r.title)));
+    let inner = block.inner(pane.rect);
+    frame.render_widget(Clear, pane.rect);
+    frame.render_widget(block, pane.rect);
+    let text = Rect { height: inner.height.saturating_sub(2), ..inner };
+    frame.render_widget(Paragraph::new(pane_lines(pane.shown(r.scroll), theme)), text);
+    let row = |from_bottom: u16| {
+        (inner.height >= from_bottom).then(|| Rect { y: inner.bottom() - from_bottom, height: 1, ..inner })
+    };
+    if let Some(at) = row(2) {
+        frame.render_widget(Paragraph::new(Span::styled(out_of_sight(pane.hidden(r.scroll)), theme.muted)), at);
+    }
+    if let Some(at) = row(1) {
+        frame.render_widget(Paragraph::new(keys_line(r.keys(), theme)), at);
+    }
+}
+
+/// What a scrolled text has out of sight, and the keys that bring it:
+/// "↓ 12 more lines: ↓/j PgDn/Ctrl-D End/G"; "" when it all shows.
+fn out_of_sight((above, below): (usize, usize)) -> String {
+    let key = |a| keymap::label(Context::Scroll, a);
+    let n = |n: usize| crate::domain::money::group_thousands(n as u64);
+    let lines = |n: usize| if n == 1 { "line" } else { "lines" };
+    match (above, below) {
+        (0, 0) => String::new(),
+        (0, b) => format!(
+            "↓ {} more {}: {} {} {}",
+            n(b),
+            lines(b),
+            key(Action::Down),
+            key(Action::PageDown),
+            key(Action::End)
+        ),
+        (a, 0) => {
+            format!("↑ {} {} above: {} {} {}", n(a), lines(a), key(Action::Up), key(Action::PageUp), key(Action::Home))
+        }
+        (a, b) => format!(
+            "↑ {} above · ↓ {} more {}: {} {} {} {}",
+            n(a),
+            n(b),
+            lines(b),
+            key(Action::Down),
+            key(Action::Up),
+            key(Action::PageDown),
+            key(Action::End)
+        ),
+    }
 }
 
 pub fn message(frame: &mut Frame, area: Rect, title: &str, text: &str, reload: bool, theme: &Theme) {
-    let mut lines: Vec<Line> = text.lines().map(|l| Line::raw(clean(l).into_owned())).collect();
-    lines.push(Line::raw(""));
-    lines.push(if reload {
+    let lines: Vec<Line> = text.lines().map(|l| Line::raw(clean(l).into_owned())).collect();
+    let keys = if reload {
         Line::from(vec![
             Span::styled(keymap::label(Context::Message, Action::Yes), theme.key),
             Span::styled(" reload   ", theme.muted),
@@ -80,19 +166,17 @@ pub fn message(frame: &mut Frame, area: Rect, title: &str, text: &str, reload: b
         ])
     } else {
         keys_line(Context::Message, theme)
-    });
-    boxed(frame, area, title, lines, theme.error);
+    };
+    boxed(frame, area, title, lines, keys, theme.error);
 }
 
 pub fn confirm(frame: &mut Frame, area: Rect, c: &Confirm, theme: &Theme) {
-    let mut lines: Vec<Line> = c.lines.iter().map(|l| Line::raw(clean(l).into_owned())).collect();
-    lines.push(Line::raw(""));
-    lines.push(keys_line(Context::Confirm, theme));
-    boxed(frame, area, &c.title, lines, theme.popup_border);
+    let lines: Vec<Line> = c.lines.iter().map(|l| Line::raw(clean(l).into_owned())).collect();
+    boxed(frame, area, &c.title, lines, keys_line(Context::Confirm, theme), theme.popup_border);
 }
 
 pub fn menu(frame: &mut Frame, area: Rect, m: &Menu, theme: &Theme) {
-    let mut lines: Vec<Line> = m
+    let lines: Vec<Line> = m
         .items
         .iter()
         .enumerate()
@@ -104,9 +188,7 @@ pub fn menu(frame: &mut Frame, area: Rect, m: &Menu, theme: &Theme) {
             }
         })
         .collect();
-    lines.push(Line::raw(""));
-    lines.push(keys_line(Context::Menu, theme));
-    boxed(frame, area, &m.title, lines, theme.popup_border);
+    boxed(frame, area, &m.title, lines, keys_line(Context::Menu, theme), theme.popup_border);
 }
 
 /// Where `link` draws its label: the place the terminal loop underlines
@@ -183,15 +265,14 @@ pub fn importing(frame: &mut Frame, area: Rect, st: &ImportStatus, theme: &Theme
         },
         theme.muted,
     ));
-    lines.push(Line::raw(""));
-    lines.push(if st.too_late {
+    let last = if st.too_late {
         Line::styled("Too late to cancel: it is being written to disk and will finish.", theme.muted)
     } else if st.cancelling {
         Line::styled("Cancelling: stopping and writing nothing…", theme.muted)
     } else {
         keys_line(Context::Importing, theme)
-    });
-    boxed(frame, area, title, lines, theme.popup_border);
+    };
+    boxed(frame, area, title, lines, last, theme.popup_border);
 }
 
 /// A document upload, download or delete: the file, bytes with a bar, the
@@ -224,15 +305,14 @@ pub fn transfer(frame: &mut Frame, area: Rect, st: &JobStatus, theme: &Theme) {
     }
     lines.push(Line::styled(format!("{} s", st.elapsed.as_secs()), theme.muted));
     lines.push(Line::styled(note, theme.muted));
-    lines.push(Line::raw(""));
-    lines.push(match (&st.task, st.cancelling, st.finishing) {
+    let last = match (&st.task, st.cancelling, st.finishing) {
         (Task::Delete { .. }, _, _) => Line::styled("Please wait…", theme.muted),
         (_, true, true) => Line::styled("Too late to cancel this file: it is being saved.", theme.muted),
         (_, true, false) => Line::styled("Cancelling…", theme.muted),
         (_, false, true) => Line::styled("Saving it to disk…", theme.muted),
         _ => keys_line(Context::Transfer, theme),
-    });
-    boxed(frame, area, &title, lines, theme.popup_border);
+    };
+    boxed(frame, area, &title, lines, last, theme.popup_border);
 }
 
 #[cfg(test)]
@@ -310,6 +390,41 @@ mod tests {
         // A narrow terminal still shows the whole popup, cut to its width.
         let s = draw_transfer(&upload(&["report.pdf"], 0), 40);
         assert!(s.contains("report.pdf") && s.contains("Esc"), "{s}");
+    }
+
+    fn draw_confirm(c: &Confirm, w: u16, h: u16) -> String {
+        let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+        t.draw(|f| confirm(f, f.area(), c, &Theme::new(true))).unwrap();
+        let buf = t.backend().buffer();
+        (0..buf.area.height)
+            .map(|y| (0..buf.area.width).map(|x| buf[(x, y)].symbol()).collect::<String>().trim_end().to_string())
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    /// Issue 14 (day one): the height was counted as width / columns, before
+    /// a long path wrapped at its spaces, so the popup was a row short and
+    /// its keys were the row cut off; on a short screen the keys go last.
+    #[test]
+    fn a_popup_counts_its_wrapped_rows_and_keeps_its_keys() {
+        let c = Confirm {
+            title: "Import these files?".into(),
+            lines: vec![
+                "Import of 1 file(s), 0 row(s) in 0.00s (dry run: nothing was written)".into(),
+                "  HubSpot contacts: /home/someone/Downloads/exports/hubspot/contacts_all-properties_2023-02_\
+                 HEADER-ONLY.csv (0 row(s))"
+                    .into(),
+                "Nothing has been written yet.".into(),
+            ],
+            on_yes: crate::app::dialog::OnYes::DiscardForm,
+        };
+        let s = draw_confirm(&c, 80, 24);
+        assert!(s.contains("HEADER-ONLY.csv (0 row(s))") && s.contains("Nothing has been written yet."), "{s}");
+        assert!(s.contains("y/Enter yes") && s.contains("n/Esc no"), "{s}");
+        let long = Confirm { lines: (1..=40).map(|i| format!("line {i}")).collect(), ..c };
+        let s = draw_confirm(&long, 80, 12);
+        assert!(s.contains("line 1") && !s.contains("line 40"), "{s}");
+        assert!(s.contains("y/Enter yes"), "the keys stay on a short screen:\n{s}");
     }
 
     fn status() -> ImportStatus {

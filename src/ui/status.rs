@@ -2,7 +2,6 @@
 //! too long for the line wraps upward over the last rows of the table
 //! (for the few seconds it is shown) instead of being cut.
 
-use super::form::wrapped_rows;
 use super::theme::Theme;
 use crate::domain::text::width;
 use ratatui::Frame;
@@ -46,7 +45,7 @@ pub fn draw(
 /// Draws `note` wrapped on the lines just above the status line.
 pub fn above_line(frame: &mut Frame, status: Rect, above: Rect, note: &str, style: Style, theme: &Theme) {
     let w = status.width.saturating_sub(2);
-    let rows = wrapped_rows(note, w).min(MAX_WRAPPED).min(above.height);
+    let rows = (crate::domain::text::rows(note, usize::from(w)) as u16).min(MAX_WRAPPED).min(above.height);
     if rows == 0 {
         return;
     }

@@ -155,8 +155,9 @@ mod tests {
 
     #[test]
     fn a_sortable_column_has_room_for_its_arrow() {
-        let cur = crate::app::customers::COLUMNS.iter().find(|c| c.title == "Cur").unwrap();
-        assert_eq!(width(cur), 5, "\"Cur ↑\"");
+        // As the customers list describes its currency column.
+        let cur: Column<(), u8> = Column::new("Cur", 3, |_, _| "".into()).key(0);
+        assert_eq!(width(&cur), 5, "\"Cur ↑\"");
         for tab in crate::domain::columns::Tab::ALL {
             crate::per_tab!(tab, |R| for c in <R as Tabular>::COLUMNS.iter().filter(|c| c.key.is_some()) {
                 assert!(usize::from(width(c)) >= crate::domain::text::width(c.title) + 2, "{}", c.title);

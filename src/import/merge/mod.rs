@@ -37,7 +37,7 @@ use crate::domain::Currency;
 use crate::domain::status::ImportSource;
 use crate::import::ImportError;
 use crate::import::parse::record::*;
-use crate::import::report::{Book, Counted, FileReport, ImportReport};
+use crate::import::report::{Book, Counted, FileReport, ImportReport, Switch};
 use crate::store::import::ImportTx;
 use customers::Customers;
 use receivables::Receivables;
@@ -113,15 +113,15 @@ impl<'r, 'c> Merger<'r, 'c> {
     pub fn admit(&mut self, file: usize, source: ImportSource, record: &Record) -> bool {
         self.book.row_of(file);
         let refused = if record.test_mode() && !self.allow_test_mode {
-            Err(format!("{} test-mode data: pass --allow-test-mode to import it", source.label()))
+            Err((format!("{} test-mode data", source.label()), Some(Switch::AllowTestMode)))
         } else {
-            self.add_up(source, record)
+            self.add_up(source, record).map_err(|reason| (reason, None))
         };
         match refused {
             Ok(()) => true,
-            Err(reason) => {
+            Err((reason, remedy)) => {
                 let what = Counted::of(record.kind());
-                self.book.issue(file, record.line(), IssueKind::Refused, what, reason);
+                self.book.issue_unless(file, record.line(), IssueKind::Refused, what, reason, remedy);
                 false
             }
         }

@@ -5,7 +5,7 @@
 //! conflicts (a field the user changed in ardesk that the file changed
 //! too) are listed with both values.
 
-use super::{Conflict, Counted, Counts, FileReport, ImportReport};
+use super::{Conflict, Counted, Counts, FileReport, ImportReport, Switch};
 use crate::import::ImportError;
 use crate::import::parse::record::IssueKind;
 use crate::store::import::ImportTx;
@@ -64,6 +64,19 @@ impl Book {
 
     pub fn issue(&mut self, file: usize, line: usize, kind: IssueKind, what: Counted, reason: String) {
         self.report.issue(file, line, kind, what, reason);
+    }
+
+    /// An issue that the choice `remedy` of the run would have avoided.
+    pub fn issue_unless(
+        &mut self,
+        file: usize,
+        line: usize,
+        kind: IssueKind,
+        what: Counted,
+        reason: String,
+        remedy: Option<Switch>,
+    ) {
+        self.report.issue_unless(file, line, kind, what, reason, remedy);
     }
 
     pub fn skip(&mut self, line: usize, what: Counted, reason: String) {

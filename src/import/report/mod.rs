@@ -23,6 +23,32 @@ fn kind_word(kind: IssueKind) -> &'static str {
     }
 }
 
+/// A choice of the run that a refusal points to. Each front end names it
+/// its own way: the command line by its flag (`cli`, what `Display`
+/// writes), the TUI by its import form's toggle (`ImportReport::worded`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Switch {
+    /// Import the good rows when some are refused.
+    SkipBadRows,
+    /// Import Stripe test-mode rows instead of refusing them.
+    AllowTestMode,
+}
+
+impl Switch {
+    /// Its command-line flag.
+    pub fn flag(self) -> &'static str {
+        match self {
+            Switch::SkipBadRows => "--skip-bad-rows",
+            Switch::AllowTestMode => "--allow-test-mode",
+        }
+    }
+}
+
+/// How the command line says to turn `s` on: "pass --skip-bad-rows".
+pub fn cli(s: Switch) -> String {
+    format!("pass {}", s.flag())
+}
+
 /// Counts as the screens write them: "9,526".
 fn g(n: u64) -> String {
     crate::domain::money::group_thousands(n)
@@ -96,6 +122,8 @@ pub struct RowIssue {
     pub kind: IssueKind,
     pub object: Counted,
     pub reason: String,
+    /// The choice of the run that would have imported the row.
+    pub remedy: Option<Switch>,
 }
 
 /// A field the user changed in ardesk that the file changed too: the
@@ -168,18 +196,69 @@ impl ImportReport {
                 [init @ .., last] => Some(format!("{} and {last} {verb}", init.join(", "))),
             }
         };
-        let parts: Vec<String> =
+        let mut parts: Vec<String> =
             [part(|c| c.created, "created"), part(|c| c.updated, "updated")].into_iter().flatten().collect();
-        if parts.is_empty() { "nothing changed".into() } else { parts.join("; ") }
+        if parts.is_empty() {
+            parts.push("nothing changed".into());
+        }
+        parts.extend(self.kept());
+        parts.join("; ")
+    }
+
+    /// What the run left of the user's own edits, when the file changed
+    /// them too: "your edit to customer cus_1 name was kept ("Acme"; the
+    /// file has "ACME")", or how many were.
+    fn kept(&self) -> Option<String> {
+        match self.conflicts.as_slice() {
+            [] => None,
+            [c] => Some(format!(
+                "your edit to {} {} {} was kept ({}; the file has {})",
+                c.object.label().trim_end_matches('s'),
+                clean(&c.external_id),
+                clean(&c.field),
+                shown(&c.local),
+                shown(&c.incoming)
+            )),
+            all => Some(format!("your edits to {} fields were kept (listed under Conflicts)", g(all.len() as u64))),
+        }
     }
 
     pub(crate) fn issue(&mut self, file: usize, line: usize, kind: IssueKind, object: Counted, reason: String) {
+        self.issue_unless(file, line, kind, object, reason, None);
+    }
+
+    /// An issue that the choice `remedy` of the run would have avoided.
+    pub(crate) fn issue_unless(
+        &mut self,
+        file: usize,
+        line: usize,
+        kind: IssueKind,
+        object: Counted,
+        reason: String,
+        remedy: Option<Switch>,
+    ) {
         let t = self.tally(object);
         match kind {
             IssueKind::Skipped => t.skipped += 1,
             IssueKind::Refused => t.refused += 1,
         }
-        self.issues.push(RowIssue { file, line, kind, object, reason });
+        self.issues.push(RowIssue { file, line, kind, object, reason, remedy });
+    }
+
+    /// The report with each choice of the run a refusal points to named by
+    /// `how` ("pass --allow-test-mode" on the command line).
+    pub fn worded<'a>(&'a self, how: &'a dyn Fn(Switch) -> String) -> Worded<'a> {
+        Worded { report: self, how }
+    }
+
+    /// What a run refused for its rows says after its report: how many
+    /// rows, and what to do about them, `how` naming the switch.
+    pub fn refusal(&self, how: &dyn Fn(Switch) -> String) -> String {
+        format!(
+            "{} row(s) refused, so nothing was written: fix them, or {} to import the rest",
+            g(self.refused() as u64),
+            how(Switch::SkipBadRows)
+        )
     }
 
     fn place(&self, file: usize, line: usize) -> String {
@@ -210,18 +289,32 @@ fn shown(v: &str) -> String {
     }
 }
 
+/// A report written with its switches named by a front end (`worded`).
+pub struct Worded<'a> {
+    report: &'a ImportReport,
+    how: &'a dyn Fn(Switch) -> String,
+}
+
+/// The command line's report: switches named by their flags.
 impl fmt::Display for ImportReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let verdict = if self.dry_run {
+        self.worded(&cli).fmt(f)
+    }
+}
+
+impl fmt::Display for Worded<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (this, how) = (self.report, self.how);
+        let verdict = if this.dry_run {
             "dry run: nothing was written"
-        } else if self.written {
+        } else if this.written {
             "written"
         } else {
             "nothing was written"
         };
-        let secs = self.elapsed.as_secs_f64();
-        writeln!(f, "Import of {} file(s), {} row(s) in {secs:.2}s ({verdict})", self.files.len(), g(self.rows))?;
-        for file in &self.files {
+        let secs = this.elapsed.as_secs_f64();
+        writeln!(f, "Import of {} file(s), {} row(s) in {secs:.2}s ({verdict})", this.files.len(), g(this.rows))?;
+        for file in &this.files {
             let unit = if file.json { "item(s)" } else { "row(s)" };
             writeln!(
                 f,
@@ -237,7 +330,7 @@ impl fmt::Display for ImportReport {
             "  {:<14} {:>8} {:>8} {:>10} {:>8} {:>8} {:>10}",
             "", "created", "updated", "unchanged", "skipped", "refused", "conflicts"
         )?;
-        for (what, c) in &self.counts {
+        for (what, c) in &this.counts {
             writeln!(
                 f,
                 "  {:<14} {:>8} {:>8} {:>10} {:>8} {:>8} {:>10}",
@@ -250,7 +343,7 @@ impl fmt::Display for ImportReport {
                 g(c.conflicts)
             )?;
         }
-        if !self.issues.is_empty() {
+        if !this.issues.is_empty() {
             writeln!(f, "Skipped or refused rows:")?;
             // Rows one after another for the same reason (a file of 400,000
             // invoices of a customer not imported) are listed by their first
@@ -258,12 +351,13 @@ impl fmt::Display for ImportReport {
             let same = |a: &RowIssue, b: &RowIssue| {
                 (a.file, a.kind, a.object, &a.reason) == (b.file, b.kind, b.object, &b.reason)
             };
-            for run in self.issues.chunk_by(same) {
+            for run in this.issues.chunk_by(same) {
                 for i in run.iter().take(SAME_REASON_SHOWN) {
+                    let remedy = i.remedy.map(|s| format!(": {} to import it", how(s))).unwrap_or_default();
                     writeln!(
                         f,
-                        "  {} {} ({}): {}",
-                        self.place(i.file, i.line),
+                        "  {} {} ({}): {}{remedy}",
+                        this.place(i.file, i.line),
                         kind_word(i.kind),
                         i.object.label(),
                         clean(&i.reason)
@@ -275,19 +369,19 @@ impl fmt::Display for ImportReport {
                         "  … and {} more {} from {} to {} for the same reason",
                         g((run.len() - SAME_REASON_SHOWN) as u64),
                         kind_word(after.kind),
-                        self.place(after.file, after.line),
-                        self.place(last.file, last.line)
+                        this.place(after.file, after.line),
+                        this.place(last.file, last.line)
                     )?;
                 }
             }
         }
-        if !self.conflicts.is_empty() {
+        if !this.conflicts.is_empty() {
             writeln!(f, "Conflicts (your edits in ardesk were kept):")?;
-            for c in &self.conflicts {
+            for c in &this.conflicts {
                 writeln!(
                     f,
                     "  {} {} {} {}: yours {}, file {}",
-                    self.place(c.file, c.line),
+                    this.place(c.file, c.line),
                     c.object.label().trim_end_matches('s'),
                     clean(&c.external_id),
                     c.field,
@@ -296,9 +390,9 @@ impl fmt::Display for ImportReport {
                 )?;
             }
         }
-        if !self.notes.is_empty() {
+        if !this.notes.is_empty() {
             writeln!(f, "Notes:")?;
-            for n in &self.notes {
+            for n in &this.notes {
                 writeln!(f, "  {}", clean(n))?;
             }
         }
@@ -342,6 +436,37 @@ mod tests {
             ),
             "{e}"
         );
+    }
+
+    /// The command line names its flags; the TUI names its form's toggles
+    /// (it told the user to "pass --allow-test-mode", which it does not have).
+    #[test]
+    fn a_refusal_names_the_switch_as_each_front_end_does() {
+        let mut r = ImportReport {
+            files: vec![FileReport {
+                path: PathBuf::from("/x/payments.csv"),
+                source: "Stripe".into(),
+                object: ObjectKind::Payments,
+                json: false,
+                rows: 1,
+            }],
+            ..Default::default()
+        };
+        let test_mode = Some(Switch::AllowTestMode);
+        r.issue_unless(0, 7, IssueKind::Refused, Counted::Payments, "Stripe test-mode data".into(), test_mode);
+        let cli_text = r.to_string();
+        assert!(
+            cli_text.contains(
+                "payments.csv:7 REFUSED (payments): Stripe test-mode data: pass --allow-test-mode to import it"
+            ),
+            "{cli_text}"
+        );
+        assert!(r.refusal(&cli).ends_with("fix them, or pass --skip-bad-rows to import the rest"));
+        let toggle = |s: Switch| format!("turn on {s:?}");
+        let tui = r.worded(&toggle).to_string();
+        assert!(tui.contains("Stripe test-mode data: turn on AllowTestMode to import it"), "{tui}");
+        assert!(!tui.contains("--"), "{tui}");
+        assert!(r.refusal(&toggle).ends_with("fix them, or turn on SkipBadRows to import the rest"));
     }
 
     #[test]
@@ -396,5 +521,30 @@ mod summary_tests {
         r.tally(Counted::Invoices).created = 200_000;
         assert_eq!(r.summary(), "4 customers, 1 contact, 200,000 invoices and 2 credits created; 2 invoices updated");
         assert!(r.to_string().contains("  invoices        200,000"), "{r}");
+    }
+
+    /// Issue 14 (day one): after a run with a conflict the status line said
+    /// "1 customer updated" without saying the user's edit was kept.
+    #[test]
+    fn summary_says_which_of_the_users_edits_were_kept() {
+        let mut r = ImportReport::default();
+        r.tally(Counted::Customers).updated = 1;
+        let conflict = Conflict {
+            file: 0,
+            line: 2,
+            object: Counted::Customers,
+            external_id: "cus_T001Acme".into(),
+            field: "name".into(),
+            local: "Acme (our name)".into(),
+            incoming: "ACME \x1b[2J".into(),
+        };
+        r.conflicts.push(conflict.clone());
+        assert_eq!(
+            r.summary(),
+            "1 customer updated; your edit to customer cus_T001Acme name was kept (\"Acme (our name)\"; the file \
+             has \"ACME ␛[2J\")"
+        );
+        r.conflicts.push(Conflict { field: "email".into(), ..conflict });
+        assert_eq!(r.summary(), "1 customer updated; your edits to 2 fields were kept (listed under Conflicts)");
     }
 }
