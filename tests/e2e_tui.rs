@@ -236,3 +236,42 @@ fn o_shows_the_source_link_as_a_hyperlink_and_copies_it() {
     assert!(raw.contains(&format!("\x1b]8;;{url}\x1b\\View in Stripe")), "OSC 8 hyperlink written");
     assert!(raw.contains("\x1b]52;c;"), "OSC 52 copy written");
 }
+
+/// At 80×24 in a real terminal: the page keeps twelve rows and more, the
+/// columns that do not fit are reached by panning (→ shows the contract
+/// period, ← comes back), sorting by a hidden column brings it into view
+/// with its arrow, and `v` shows the selected row whole.
+#[test]
+fn eighty_by_twenty_four_reaches_every_column() {
+    let db = demo_db().to_str().unwrap().to_string();
+    let mut tui = Tui::start(&["--db", &db, "--today", TODAY, "--customer", "1"], 80, 24);
+    let screen = tui.wait_page();
+    let header = |s: &str| s.lines().find(|l| l.contains("Number")).unwrap_or_default().to_string();
+    assert!(!header(&screen).contains("Period"), "Period does not fit at first:\n{screen}");
+    assert!(header(&screen).ends_with('»'), "a marker says more columns lie right:\n{screen}");
+    let rows = screen.lines().filter(|l| l.contains("☐ INV-")).count();
+    assert!(rows >= 12, "at least twelve invoice rows at 80×24, got {rows}:\n{screen}");
+    for _ in 0..6 {
+        tui.send("l");
+    }
+    let screen = tui.wait("Period panned into view", |s| header(s).contains("Period"));
+    assert!(header(&screen).starts_with('«'), "a marker says columns lie left:\n{screen}");
+    for _ in 0..6 {
+        tui.send("\x1b[D"); // ←
+    }
+    tui.wait("back at the first columns", |s| header(s).contains("Total"));
+    // Date ↓ is the default; s steps Due, Status, Contract, then Period.
+    tui.send("ssss");
+    let screen = tui.wait("sorted by Period", |s| header(s).contains("Period ↓") || header(s).contains("Period ↑"));
+    assert!(screen.contains("→") || screen.contains(" 20"), "period values on screen:\n{screen}");
+    tui.send("v");
+    let screen = tui.wait_for("Period  ");
+    assert!(screen.contains("Number"), "the row view lists the columns:\n{screen}");
+    tui.send("\x1b");
+    // Esc and q sent together would read as Alt-q.
+    tui.wait("the row view closed", |s| !s.contains("Enter/Esc/q close"));
+    tui.send("q");
+    tui.wait_for("Customers (");
+    tui.send("q");
+    assert_eq!(tui.wait_exit(), 0);
+}

@@ -16,6 +16,11 @@ pub enum Action {
     SortNext,
     SortPrev,
     SortReverse,
+    /// Shift the table's columns to show those to the left or right.
+    PanLeft,
+    PanRight,
+    /// Show the selected row with every column whole.
+    ViewRow,
     /// The filter bar of the current tab.
     Filter,
     /// Write the rows shown to a CSV file.

@@ -4,31 +4,64 @@
 use super::table::Scroll;
 use crate::domain::model::CustomerListRow;
 use crate::domain::status::ImportSource;
+use crate::domain::tabs::{CellText, Column};
 use ratatui_textarea::TextArea;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CustomerCol {
     Name,
+    LegalName,
     Source,
     Currency,
     Outstanding,
     Overdue,
+    Badges,
 }
 
 impl CustomerCol {
-    pub const ALL: [CustomerCol; 5] =
-        [CustomerCol::Name, CustomerCol::Source, CustomerCol::Currency, CustomerCol::Outstanding, CustomerCol::Overdue];
+    /// The sortable columns, in screen order (every column sorts).
+    pub fn all() -> impl Iterator<Item = CustomerCol> {
+        COLUMNS.iter().filter_map(|c| c.key)
+    }
 
     pub fn title(self) -> &'static str {
-        match self {
-            CustomerCol::Name => "Name",
-            CustomerCol::Source => "Source",
-            CustomerCol::Currency => "Cur",
-            CustomerCol::Outstanding => "Outstanding",
-            CustomerCol::Overdue => "Overdue",
-        }
+        COLUMNS.iter().find(|c| c.key == Some(self)).map_or("", |c| c.title)
+    }
+
+    /// The column's place in `COLUMNS`.
+    pub fn index(self) -> usize {
+        COLUMNS.iter().position(|c| c.key == Some(self)).unwrap_or(0)
     }
 }
+
+/// The badges a customer row shows, in a fixed order.
+pub fn badges(r: &CustomerListRow) -> String {
+    let mut b = Vec::new();
+    if r.invoices_paused {
+        b.push("Paused");
+    }
+    if r.portal {
+        b.push("Portal");
+    }
+    b.join(" ")
+}
+
+type C = Column<CustomerListRow, CustomerCol>;
+
+/// The list's columns, described once: drawing (`ui::list`), sorting and
+/// panning read them here.
+pub const COLUMNS: &[C] = &[
+    C::new("Name", 22, |r, _| r.name.as_str().into()).fill().key(CustomerCol::Name),
+    C::new("Legal name", 26, |r, _| r.legal_name.as_str().into()).priority(3).key(CustomerCol::LegalName),
+    C::new("Source", 10, |r, _| r.import_source.map_or("", |s| s.label()).into()).priority(2).key(CustomerCol::Source),
+    C::new("Cur", 3, |r, _| r.currency.code().into()).priority(4).key(CustomerCol::Currency),
+    C::new("Outstanding", 15, |r, _| r.outstanding.display().into()).right().key(CustomerCol::Outstanding),
+    C::new("Overdue", 14, |r, _| CellText { text: r.overdue.display(), alert: r.overdue.minor > 0 })
+        .right()
+        .priority(1)
+        .key(CustomerCol::Overdue),
+    C::new("Badges", 14, |r, _| badges(r).into()).priority(5).key(CustomerCol::Badges),
+];
 
 pub struct CustomersScreen {
     pub all: Vec<CustomerListRow>,
@@ -40,6 +73,8 @@ pub struct CustomersScreen {
     pub sort: CustomerCol,
     pub desc: bool,
     pub scroll: Scroll,
+    /// How far the columns are panned (`view::columns`).
+    pub pan: usize,
 }
 
 impl CustomersScreen {
@@ -52,6 +87,7 @@ impl CustomersScreen {
             sort: CustomerCol::Name,
             desc: false,
             scroll: Scroll::default(),
+            pan: 0,
         };
         s.refresh();
         s
@@ -78,9 +114,13 @@ impl CustomersScreen {
         self.refresh();
     }
 
-    pub fn next_sort(&mut self) {
-        let i = CustomerCol::ALL.iter().position(|c| *c == self.sort).unwrap_or(0);
-        self.sort = CustomerCol::ALL[(i + 1) % CustomerCol::ALL.len()];
+    /// Sorts by the next column, and pans so that it is on screen in a
+    /// table `width` wide.
+    pub fn next_sort(&mut self, width: u16) {
+        let all: Vec<CustomerCol> = CustomerCol::all().collect();
+        let i = all.iter().position(|c| *c == self.sort).unwrap_or(0);
+        self.sort = all[(i + 1) % all.len()];
+        self.pan = crate::view::columns::reveal(COLUMNS, width, self.pan, self.sort.index());
         // Money columns read best largest first.
         self.desc = matches!(self.sort, CustomerCol::Outstanding | CustomerCol::Overdue);
         self.refresh();
@@ -117,6 +157,8 @@ impl CustomersScreen {
             let (x, y) = (&all[a], &all[b]);
             let ord = match self.sort {
                 CustomerCol::Name => x.name.to_lowercase().cmp(&y.name.to_lowercase()),
+                CustomerCol::LegalName => x.legal_name.to_lowercase().cmp(&y.legal_name.to_lowercase()),
+                CustomerCol::Badges => badges(x).cmp(&badges(y)),
                 CustomerCol::Source => {
                     x.import_source.map(ImportSource::label).cmp(&y.import_source.map(ImportSource::label))
                 }

@@ -25,6 +25,12 @@ pub enum Dialog {
         label: String,
         url: String,
     },
+    /// One row of a tab, every column whole (`v`): what a narrow column
+    /// cut with "…" reads in full here.
+    Row {
+        title: String,
+        fields: Vec<(&'static str, String)>,
+    },
     Confirm(Confirm),
     Menu(Menu),
     /// An import running on its own thread (`App::import`): its progress.

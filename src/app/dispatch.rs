@@ -121,7 +121,7 @@ impl App {
                 } else if matches!(action, Action::Import | Action::NewCustomer | Action::Settings) {
                     self.list_action(action);
                 } else if let Some(Screen::Customers(s)) = self.screens.last_mut()
-                    && let Some(id) = customers_action(s, action)
+                    && let Some(id) = customers_action(s, action, self.size.width)
                 {
                     self.open_customer(id);
                 }
@@ -161,7 +161,7 @@ impl App {
                     _ => {}
                 }
             }
-            Dialog::Link { .. } => {
+            Dialog::Link { .. } | Dialog::Row { .. } => {
                 self.dialogs.pop();
             }
             // The popup stays until the run ends; it says it is cancelling.
@@ -262,7 +262,7 @@ impl App {
 }
 
 /// Returns a customer id to open, if the action asks for one.
-fn customers_action(s: &mut CustomersScreen, action: Action) -> Option<i64> {
+fn customers_action(s: &mut CustomersScreen, action: Action, width: u16) -> Option<i64> {
     match action {
         Action::Open => return s.selected().map(|r| r.id),
         Action::Search => {
@@ -270,12 +270,28 @@ fn customers_action(s: &mut CustomersScreen, action: Action) -> Option<i64> {
             input.move_cursor(ratatui_textarea::CursorMove::End);
             s.input = Some(input);
         }
-        Action::SortNext => s.next_sort(),
+        Action::SortNext => s.next_sort(width),
         Action::SortReverse => s.reverse(),
+        Action::PanLeft | Action::PanRight => {
+            s.pan = pan(crate::app::customers::COLUMNS, width, s.pan, action);
+        }
 
         _ => move_scroll(&mut s.scroll, action),
     }
     None
+}
+
+/// The pan one step left or right of `pan`, within what the columns allow
+/// at `width`.
+pub(super) fn pan<R: 'static, K: 'static>(
+    cols: &[crate::domain::tabs::Column<R, K>],
+    width: u16,
+    pan: usize,
+    action: Action,
+) -> usize {
+    let max = crate::view::columns::max_pan(cols, width);
+    let pan = pan.min(max);
+    if action == Action::PanLeft { pan.saturating_sub(1) } else { (pan + 1).min(max) }
 }
 
 fn move_scroll(s: &mut table::Scroll, action: Action) {

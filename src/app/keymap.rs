@@ -9,15 +9,15 @@
 //!
 //! Keys taken, per context (letters free on the customer page, for the
 //! actions the next issues bring — detail, apply, unapply, write-off,
-//! credit note, as-of, statement, pause, log a call, promise…: `b f h l t v
+//! credit note, as-of, statement, pause, log a call, promise…: `b f t
 //! w y z A B C F H J K L M N Q R T U V W X Y Z` and the digits past the tabs;
 //! a letter taken in one tab is free in the others):
 //!
 //! | context | keys |
 //! |---|---|
-//! | Global (every list) | ↑↓ j k, PgUp PgDn Ctrl-U Ctrl-D, Home End g G, ?, Esc q, Ctrl-C |
+//! | Global (every list) | ↑↓ j k, ← → h l, PgUp PgDn Ctrl-U Ctrl-D, Home End g G, ?, Esc q, Ctrl-C |
 //! | Customers list | Enter, /, s S, n, I, O; while searched: Esc |
-//! | Customer page, any tab | /, s > < S, E, e, o, i, c, Tab S-Tab, 1–6 |
+//! | Customer page, any tab | /, s > < S, v, E, e, o, i, c, Tab S-Tab, 1–6 |
 //! | Invoices | Space, a, x |
 //! | Contracts | m Enter |
 //! | Payments | p, r |
@@ -89,10 +89,23 @@ pub struct Binding {
     pub hint: &'static str,
     /// Shown in the footer (everything is shown in help).
     pub footer: bool,
+    /// Which footer keys stay when not all fit: the lowest ranks. Help
+    /// (`?`) always stays.
+    pub rank: u8,
 }
 
+/// The rank of a footer key unless its row says otherwise.
+const RANK: u8 = 5;
+
 const fn b(ctx: Context, keys: &'static [Key], action: Action, hint: &'static str, footer: bool) -> Binding {
-    Binding { ctx, keys, action, hint, footer }
+    Binding { ctx, keys, action, hint, footer, rank: RANK }
+}
+
+impl Binding {
+    /// A footer key that stays before those of higher rank.
+    const fn rank(self, rank: u8) -> Binding {
+        Binding { rank, ..self }
+    }
 }
 
 /// How one key is written: "Enter", "Ctrl-S", "Space", "x".
@@ -136,7 +149,7 @@ pub fn keys_label(keys: &[Key]) -> String {
 }
 
 use Context::*;
-use KeyCode::{BackTab, Down, End as EndKey, Enter, Esc, Home as HomeKey, PageDown, PageUp, Tab, Up};
+use KeyCode::{BackTab, Down, End as EndKey, Enter, Esc, Home as HomeKey, Left, PageDown, PageUp, Right, Tab, Up};
 
 pub static BINDINGS: &[Binding] = &[
     // Search field.
@@ -170,39 +183,40 @@ pub static BINDINGS: &[Binding] = &[
     b(Scroll, &[code(HomeKey), k('g')], Action::Home, "top", false),
     b(Scroll, &[code(EndKey), k('G')], Action::End, "end", false),
     // Customers list.
-    b(Searched, &[code(Esc)], Action::InputCancel, "clear search", true),
-    b(Customers, &[code(Enter)], Action::Open, "open customer", true),
-    b(Customers, &[k('/')], Action::Search, "search", true),
-    b(Customers, &[k('s')], Action::SortNext, "sort", true),
-    b(Customers, &[k('n')], Action::NewCustomer, "new customer", true),
-    b(Customers, &[k('I')], Action::Import, "import files", true),
-    b(Customers, &[k('O')], Action::Settings, "settings", true),
+    b(Searched, &[code(Esc)], Action::InputCancel, "clear search", true).rank(1),
+    b(Customers, &[code(Enter)], Action::Open, "open customer", true).rank(1),
+    b(Customers, &[k('/')], Action::Search, "search", true).rank(2),
+    b(Customers, &[k('s')], Action::SortNext, "sort", true).rank(4),
+    b(Customers, &[k('n')], Action::NewCustomer, "new customer", true).rank(3),
+    b(Customers, &[k('I')], Action::Import, "import files", true).rank(3),
+    b(Customers, &[k('O')], Action::Settings, "settings", true).rank(3),
     b(Customers, &[k('S')], Action::SortReverse, "reverse sort", false),
     // Invoices tab.
-    b(Invoices, &[k(' ')], Action::ToggleSelect, "select", true),
+    b(Invoices, &[k(' ')], Action::ToggleSelect, "select", true).rank(3),
     b(Invoices, &[k('a')], Action::SelectAll, "select all", true),
-    b(Invoices, &[k('x')], Action::CancelSelected, "cancel selected", true),
+    b(Invoices, &[k('x')], Action::CancelSelected, "cancel selected", true).rank(3),
     // Contracts tab.
-    b(Contracts, &[k('m'), code(Enter)], Action::ContractMenu, "actions", true),
+    b(Contracts, &[k('m'), code(Enter)], Action::ContractMenu, "actions", true).rank(2),
     // Payments tab.
-    b(Payments, &[k('p')], Action::RecordPayment, "record payment", true),
-    b(Payments, &[k('r')], Action::RefundPayment, "refund", true),
+    b(Payments, &[k('p')], Action::RecordPayment, "record payment", true).rank(2),
+    b(Payments, &[k('r')], Action::RefundPayment, "refund", true).rank(3),
     // Contacts tab.
-    b(Contacts, &[k('n')], Action::NewContact, "new contact", true),
-    b(Contacts, &[code(Enter)], Action::EditContact, "edit", true),
+    b(Contacts, &[k('n')], Action::NewContact, "new contact", true).rank(2),
+    b(Contacts, &[code(Enter)], Action::EditContact, "edit", true).rank(2),
     b(Contacts, &[k('P')], Action::MakePrimary, "make primary", true),
     b(Contacts, &[k('D')], Action::DeleteContact, "delete", true),
     // Documents tab.
-    b(Documents, &[k('u')], Action::Upload, "upload", true),
-    b(Documents, &[k('d')], Action::Download, "download", true),
+    b(Documents, &[k('u')], Action::Upload, "upload", true).rank(2),
+    b(Documents, &[k('d')], Action::Download, "download", true).rank(2),
     b(Documents, &[k('D')], Action::DeleteDocument, "delete", true),
     // Customer page, any tab.
-    b(Customer, &[k('/')], Action::Filter, "filter", true),
-    b(Customer, &[k('s'), k('>')], Action::SortNext, "sort", true),
+    b(Customer, &[k('/')], Action::Filter, "filter", true).rank(2),
+    b(Customer, &[k('v')], Action::ViewRow, "the row whole", false),
+    b(Customer, &[k('s'), k('>')], Action::SortNext, "sort", true).rank(4),
     b(Customer, &[k('<')], Action::SortPrev, "sort by previous column", false),
     b(Customer, &[k('S')], Action::SortReverse, "reverse sort", false),
     b(Customer, &[k('E')], Action::Export, "export CSV", false),
-    b(Customer, &[k('e')], Action::EditCustomer, "edit customer", true),
+    b(Customer, &[k('e')], Action::EditCustomer, "edit customer", true).rank(2),
     b(Customer, &[k('o')], Action::OpenLink, "link in source (copies it)", false),
     b(Customer, &[k('i')], Action::NewInvoice, "create invoice", false),
     b(Customer, &[k('c')], Action::NewContract, "create contract", false),
@@ -210,14 +224,16 @@ pub static BINDINGS: &[Binding] = &[
     b(Customer, &[code(BackTab)], Action::PrevTab, "previous tab", false),
     b(Customer, &[k('1'), k('2'), k('3'), k('4'), k('5'), k('6')], Action::GoTab, "tab", false),
     // Movement, shared by the lists.
-    b(Global, &[code(Down), k('j')], Action::Down, "move", false),
+    b(Global, &[code(Down), k('j')], Action::Down, "move down", false),
     b(Global, &[code(Up), k('k')], Action::Up, "move up", false),
     b(Global, &[code(PageDown), ctrl('d')], Action::PageDown, "page down", false),
     b(Global, &[code(PageUp), ctrl('u')], Action::PageUp, "page up", false),
     b(Global, &[code(HomeKey), k('g')], Action::Home, "first row", false),
     b(Global, &[code(EndKey), k('G')], Action::End, "last row", false),
+    b(Global, &[code(Left), k('h')], Action::PanLeft, "columns to the left", false),
+    b(Global, &[code(Right), k('l')], Action::PanRight, "columns to the right", false),
     b(Global, &[k('?')], Action::Help, "help", true),
-    b(Global, &[code(Esc), k('q')], Action::Back, "back", true),
+    b(Global, &[code(Esc), k('q')], Action::Back, "back", true).rank(1),
     b(Global, &[ctrl('c')], Action::Quit, "quit", false),
 ];
 
@@ -251,7 +267,16 @@ fn hint(b: &Binding) -> Hint {
 
 /// Footer hints: the footer keys of each context, most specific first.
 pub fn footer(contexts: &[Context]) -> Vec<Hint> {
-    contexts.iter().flat_map(|ctx| BINDINGS.iter().filter(move |b| b.ctx == *ctx && b.footer)).map(hint).collect()
+    footer_ranked(contexts).into_iter().map(|h| h.0).collect()
+}
+
+/// `footer` with each key's rank (lower stays longer when not all fit).
+pub fn footer_ranked(contexts: &[Context]) -> Vec<(Hint, u8)> {
+    contexts
+        .iter()
+        .flat_map(|ctx| BINDINGS.iter().filter(move |b| b.ctx == *ctx && b.footer))
+        .map(|b| (hint(b), b.rank))
+        .collect()
 }
 
 /// How the keys for `action` in `ctx` are written, for text that tells the

@@ -247,7 +247,7 @@ impl App {
     pub fn contexts(&self) -> Vec<Context> {
         match self.dialogs.last() {
             Some(Dialog::Help { .. }) => return vec![Context::Help, Context::Scroll],
-            Some(Dialog::Message { .. } | Dialog::Link { .. }) => return vec![Context::Message],
+            Some(Dialog::Message { .. } | Dialog::Link { .. } | Dialog::Row { .. }) => return vec![Context::Message],
             Some(Dialog::Confirm(_)) => return vec![Context::Confirm],
             Some(Dialog::Menu(_)) => return vec![Context::Menu],
             Some(Dialog::Form(_)) => return vec![Context::Form],
@@ -297,7 +297,7 @@ impl App {
             }
             Some(Screen::Customer(p)) => {
                 p.filter_input.iter_mut().for_each(form::unscroll);
-                let l = layout::customer_page(size, &crate::view::cards::min_widths(&p.figures, show_credit));
+                let l = layout::customer_page(size, &crate::view::cards::Needs::of(&p.figures, show_credit));
                 p.set_table_height(layout::body_rows(l.table));
             }
             None => {}

@@ -34,6 +34,8 @@ impl App {
         let Some(p) = self.page() else { return };
         let customer = p.customer.clone();
         let today = self.today;
+        // The tables span the screen's width.
+        let width = self.size.width;
         match action {
             Action::NextTab | Action::PrevTab | Action::GoTab => {
                 if let Some(p) = self.page_mut() {
@@ -65,7 +67,47 @@ impl App {
                         Action::SortNext => sort.col = cols[(i + 1) % cols.len()],
                         _ => sort.col = cols[(i + cols.len() - 1) % cols.len()],
                     }
+                    let col = sort.col;
                     t.resort();
+                    // The sorted column comes into view, its arrow with it.
+                    let tab = p.tab;
+                    let state = p.state_mut(tab);
+                    state.pan = crate::per_tab!(tab, |R| {
+                        let cols = <R as crate::domain::tabs::Tabular>::COLUMNS;
+                        let idx = cols.iter().position(|c| c.key == Some(col)).unwrap_or(0);
+                        crate::view::columns::reveal(cols, width, state.pan, idx)
+                    });
+                }
+            }
+            Action::ViewRow => {
+                if let Some(p) = self.page() {
+                    let ctx = crate::domain::tabs::CellCtx { today, selection: None };
+                    let row = crate::per_tab!(p.tab, |R| p.selected::<R>().map(|r| {
+                        let cols = <R as crate::domain::tabs::Tabular>::COLUMNS;
+                        // The tick box says nothing about the row.
+                        let fields: Vec<(&'static str, String)> = cols
+                            .iter()
+                            .filter(|c| c.key.is_some())
+                            .map(|c| (c.title, (c.cell)(r, &ctx).text))
+                            .collect();
+                        let title = fields.first().map(|f| f.1.clone()).unwrap_or_default();
+                        (format!("{} · {title}", <R as crate::domain::tabs::Tabular>::TITLE), fields)
+                    }));
+                    if let Some((title, fields)) = row {
+                        self.dialogs.push(Dialog::Row { title, fields });
+                    }
+                }
+            }
+            Action::PanLeft | Action::PanRight => {
+                if let Some(p) = self.page_mut() {
+                    let tab = p.tab;
+                    let state = p.state_mut(tab);
+                    state.pan = crate::per_tab!(tab, |R| super::dispatch::pan(
+                        <R as crate::domain::tabs::Tabular>::COLUMNS,
+                        width,
+                        state.pan,
+                        action
+                    ));
                 }
             }
             Action::OpenLink => {

@@ -107,6 +107,9 @@ pub struct TableState {
     /// A read that was too slow for the keystroke and went to the worker.
     pub pending: Option<Fetch>,
     pub scroll: Scroll,
+    /// How far the columns are panned (`view::columns`): kept per tab, and
+    /// across a resort or a new filter.
+    pub pan: usize,
 }
 
 impl TableState {
@@ -160,6 +163,7 @@ impl<R> DataTable<R> {
             generation: 0,
             pending: None,
             scroll: Scroll::default(),
+            pan: 0,
         };
         DataTable { state, rows: Vec::new(), start: 0, anchor: None, keep: None }
     }

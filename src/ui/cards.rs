@@ -2,13 +2,25 @@
 
 use super::theme::Theme;
 use crate::domain::metrics::CustomerFigures;
-use crate::view::cards::{GAUGE_CELLS, cards};
+use crate::domain::text::width;
+use crate::view::cards::{BRIEF_GAP, GAUGE_CELLS, cards};
+use crate::view::layout::CardStyle;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Paragraph};
 
-pub fn draw(frame: &mut Frame, areas: &[Rect], f: &CustomerFigures, show_credit: bool, theme: &Theme) {
+pub fn draw(
+    frame: &mut Frame,
+    areas: &[Rect],
+    style: CardStyle,
+    f: &CustomerFigures,
+    show_credit: bool,
+    theme: &Theme,
+) {
+    if let CardStyle::Compact { brief } = style {
+        return compact(frame, areas, brief, f, show_credit, theme);
+    }
     for (card, area) in cards(&f.metrics, show_credit).iter().zip(areas) {
         let block = Block::bordered()
             .border_type(BorderType::Rounded)
@@ -27,5 +39,23 @@ pub fn draw(frame: &mut Frame, areas: &[Rect], f: &CustomerFigures, show_credit:
         };
         let text = vec![Line::styled(card.value.clone(), theme.figure), detail];
         frame.render_widget(Paragraph::new(text).block(block.padding(ratatui::widgets::Padding::horizontal(1))), *area);
+    }
+}
+
+/// Two lines a card, no box: the title, then the value and (when laid out
+/// for it) the sub-figure that matters. A brief that does not fit whole is
+/// left out, never cut.
+fn compact(frame: &mut Frame, areas: &[Rect], brief: bool, f: &CustomerFigures, show_credit: bool, theme: &Theme) {
+    for (card, area) in cards(&f.metrics, show_credit).iter().zip(areas) {
+        let mut value = vec![Span::raw(" "), Span::styled(card.value.clone(), theme.figure)];
+        let room = usize::from(area.width).saturating_sub(1 + width(&card.value) + 1);
+        if let Some(b) = card.brief.as_ref().filter(|b| brief && width(BRIEF_GAP) + width(b) <= room) {
+            let style = if card.alert { theme.overdue } else { theme.muted };
+            value.push(Span::raw(BRIEF_GAP));
+            value.push(Span::styled(b.clone(), style));
+        }
+        let text =
+            vec![Line::from(vec![Span::raw(" "), Span::styled(card.title, theme.card_title)]), Line::from(value)];
+        frame.render_widget(Paragraph::new(text), *area);
     }
 }

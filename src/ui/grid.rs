@@ -7,23 +7,11 @@ use super::theme::Theme;
 use crate::domain::columns::Col;
 use crate::domain::tabs::{CellCtx, Column};
 use crate::domain::text::{clean, ellipsize};
+use crate::view::columns;
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Constraint, Rect};
 use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState, Wrap};
-
-/// Which columns fit in `width`, in their original order: while they do
-/// not, the one of highest `priority` number gives way (the last of equals).
-pub fn fitting<R: 'static, K: 'static>(columns: &[Column<R, K>], width: u16) -> Vec<&Column<R, K>> {
-    let mut keep: Vec<&Column<R, K>> = columns.iter().collect();
-    let marker = 2;
-    let need = |cols: &[&Column<R, K>]| cols.iter().map(|c| c.width + 1).sum::<u16>() + marker;
-    while keep.len() > 1 && need(&keep) > width {
-        let worst = keep.iter().enumerate().max_by_key(|(_, c)| c.priority).map(|(i, _)| i).unwrap_or(0);
-        keep.remove(worst);
-    }
-    keep
-}
 
 pub struct Grid<'a, R: 'static, K: 'static = Col> {
     pub columns: &'a [Column<R, K>],
@@ -33,6 +21,8 @@ pub struct Grid<'a, R: 'static, K: 'static = Col> {
     pub rows: Vec<(usize, &'a R)>,
     pub selected: usize,
     pub empty: &'a str,
+    /// How far the unpinned columns are panned (`view::columns`).
+    pub pan: usize,
 }
 
 pub fn draw<R: 'static, K: PartialEq + Copy + 'static>(
@@ -45,7 +35,8 @@ pub fn draw<R: 'static, K: PartialEq + Copy + 'static>(
     if area.height == 0 || area.width == 0 {
         return;
     }
-    let cols = fitting(grid.columns, area.width);
+    let fit = columns::fit(grid.columns, area.width, grid.pan);
+    let cols: Vec<&Column<R, K>> = fit.shown.iter().map(|&i| &grid.columns[i]).collect();
     let header = Row::new(cols.iter().map(|c| {
         let sorted = grid.sort.filter(|s| c.key == Some(s.0));
         let title = match sorted {
@@ -58,6 +49,7 @@ pub fn draw<R: 'static, K: PartialEq + Copy + 'static>(
     }));
     if grid.rows.is_empty() {
         frame.render_widget(Table::new(Vec::<Row>::new(), widths(&cols)).header(header), area);
+        markers(frame, area, &fit, theme);
         if area.height > 2 {
             // Wrapped, not cut: the empty list's hint names both ways in.
             let msg = Rect { y: area.y + 2, height: area.height - 2, ..area };
@@ -68,10 +60,11 @@ pub fn draw<R: 'static, K: PartialEq + Copy + 'static>(
     }
     // What a filling column gets of the width: the rest after the cursor
     // mark, the fixed columns and the gaps, shared among the filling ones.
-    let fixed: u16 = cols.iter().filter(|c| !c.fill).map(|c| c.width).sum();
+    let fixed: u16 = cols.iter().filter(|c| !c.fill).map(|c| columns::width(c)).sum();
     let fills = cols.iter().filter(|c| c.fill).count().max(1) as u16;
     let gaps = cols.len().saturating_sub(1) as u16;
-    let fill_width = (area.width.saturating_sub(HIGHLIGHT_WIDTH + fixed + gaps) / fills).max(1) as usize;
+    let marker = if fit.right { columns::MARKER } else { 0 };
+    let fill_width = (area.width.saturating_sub(columns::GUTTER + marker + fixed + gaps) / fills).max(1) as usize;
     let mut state = TableState::default();
     let rows: Vec<Row> = grid
         .rows
@@ -87,7 +80,7 @@ pub fn draw<R: 'static, K: PartialEq + Copy + 'static>(
                 // at the screen's edge, "INV-000001, INV-00000" would read
                 // as another invoice number.
                 let text = clean(&t.text);
-                let width = if c.fill { fill_width } else { c.width as usize };
+                let width = if c.fill { fill_width } else { columns::width(c) as usize };
                 let text = ellipsize(&text, width).into_owned();
                 let style = if t.alert { theme.overdue } else { ratatui::style::Style::new() };
                 let line = Line::styled(text, style);
@@ -101,14 +94,29 @@ pub fn draw<R: 'static, K: PartialEq + Copy + 'static>(
         .highlight_symbol(HIGHLIGHT)
         .highlight_spacing(ratatui::widgets::HighlightSpacing::Always)
         .column_spacing(1);
-    frame.render_stateful_widget(table, area, &mut state);
+    let table_area = Rect { width: area.width.saturating_sub(marker), ..area };
+    frame.render_stateful_widget(table, table_area, &mut state);
+    markers(frame, area, &fit, theme);
 }
 
-/// The cursor's mark before the row it is on; its width is kept on every
-/// row.
+/// "«" in the header's gutter when columns lie to the left, "»" at its end
+/// when more lie to the right.
+fn markers(frame: &mut Frame, area: Rect, fit: &columns::Fit, theme: &Theme) {
+    let at = |x: u16| Rect { x, y: area.y, width: 1, height: 1 };
+    if fit.left {
+        frame.render_widget(Span::styled(columns::LEFT_MARK, theme.key), at(area.x));
+    }
+    if fit.right && area.width > 0 {
+        frame.render_widget(Span::styled(columns::RIGHT_MARK, theme.key), at(area.right() - 1));
+    }
+}
+
+/// The cursor's mark before the row it is on; its width
+/// (`columns::GUTTER`) is kept on every row.
 const HIGHLIGHT: &str = "▶ ";
-const HIGHLIGHT_WIDTH: u16 = 2;
 
 fn widths<R: 'static, K: 'static>(cols: &[&Column<R, K>]) -> Vec<Constraint> {
-    cols.iter().map(|c| if c.fill { Constraint::Min(c.width) } else { Constraint::Length(c.width) }).collect()
+    cols.iter()
+        .map(|c| if c.fill { Constraint::Min(columns::width(c)) } else { Constraint::Length(columns::width(c)) })
+        .collect()
 }

@@ -3,39 +3,14 @@
 use super::grid::{self, Grid};
 use super::theme::Theme;
 use crate::app::App;
-use crate::app::customers::{CustomerCol, CustomersScreen};
+use crate::app::customers::{COLUMNS, CustomersScreen};
 use crate::domain::model::CustomerListRow;
-use crate::domain::tabs::{CellCtx, CellText, Column};
+use crate::domain::tabs::CellCtx;
 use crate::view::layout;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
-
-type C = Column<CustomerListRow, CustomerCol>;
-
-const COLUMNS: &[C] = &[
-    C::new("Name", 22, |r, _| r.name.as_str().into()).fill().key(CustomerCol::Name),
-    C::new("Legal name", 26, |r, _| r.legal_name.as_str().into()).priority(3),
-    C::new("Source", 10, |r, _| r.import_source.map_or("", |s| s.label()).into()).priority(2).key(CustomerCol::Source),
-    C::new("Cur", 3, |r, _| r.currency.code().into()).priority(4).key(CustomerCol::Currency),
-    C::new("Outstanding", 15, |r, _| r.outstanding.display().into()).right().key(CustomerCol::Outstanding),
-    C::new("Overdue", 14, |r, _| CellText { text: r.overdue.display(), alert: r.overdue.minor > 0 })
-        .right()
-        .priority(1)
-        .key(CustomerCol::Overdue),
-    C::new("Badges", 14, |r, _| {
-        let mut b = Vec::new();
-        if r.invoices_paused {
-            b.push("Paused");
-        }
-        if r.portal {
-            b.push("Portal");
-        }
-        b.join(" ").into()
-    })
-    .priority(5),
-];
 
 /// What an empty list says, with the keys from the key table.
 fn empty_text(s: &CustomersScreen) -> String {
@@ -67,8 +42,14 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, s: &CustomersScreen, theme
     frame.render_widget(Paragraph::new(title), l.title);
     let rows: Vec<(usize, &CustomerListRow)> = s.scroll.visible().map(|i| (i, &s.all[s.shown[i]])).collect();
     let empty = empty_text(s);
-    let grid =
-        Grid { columns: COLUMNS, sort: Some((s.sort, s.desc)), rows, selected: s.scroll.selected, empty: &empty };
+    let grid = Grid {
+        columns: COLUMNS,
+        sort: Some((s.sort, s.desc)),
+        rows,
+        selected: s.scroll.selected,
+        empty: &empty,
+        pan: s.pan,
+    };
     grid::draw(frame, l.table, grid, &CellCtx { today: app.today, selection: None }, theme);
     match &s.input {
         Some(input) => {
@@ -94,10 +75,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, s: &CustomersScreen, theme
             if !s.query.is_empty() {
                 spans.push(Span::styled(format!(" · search \"{}\"", crate::domain::text::clean(&s.query)), theme.key));
             }
-            if let Some(m) = app.message() {
-                spans.push(Span::styled(format!("  {}", crate::domain::text::clean(m)), theme.notice));
-            }
-            frame.render_widget(Paragraph::new(Line::from(spans)), l.status);
+            let message = app.message().map(crate::domain::text::clean);
+            let note = message.as_deref().map(|m| (m, theme.notice));
+            super::status::draw(frame, l.status, l.table, spans, note, theme);
         }
     }
     super::footer::draw(frame, l.footer, &app.contexts(), theme);

@@ -8,11 +8,9 @@ use crate::app::App;
 use crate::app::customer::CustomerPage;
 use crate::domain::Money;
 use crate::domain::columns::Tab;
-use crate::domain::metrics::AGING_LABELS;
 use crate::domain::tabs::{CellCtx, Tabular};
-use crate::domain::text::clean;
-use crate::domain::text::width;
-use crate::view::layout;
+use crate::domain::text::{clean, ellipsize, width};
+use crate::view::{aging, layout};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -20,11 +18,11 @@ use ratatui::widgets::Paragraph;
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, p: &CustomerPage, theme: &Theme) {
     let show_credit = app.org.show_credit_balance;
-    let l = layout::customer_page(area, &crate::view::cards::min_widths(&p.figures, show_credit));
+    let l = layout::customer_page(area, &crate::view::cards::Needs::of(&p.figures, show_credit));
     header(frame, l.header, p, app.read_only().is_some(), theme);
-    cards::draw(frame, &l.cards, &p.figures, show_credit, theme);
-    if let Some(a) = l.aging {
-        aging(frame, a, &p.figures.metrics.aging, theme);
+    cards::draw(frame, &l.cards, l.card_style, &p.figures, show_credit, theme);
+    if let Some((area, plan)) = &l.aging {
+        aging(frame, *area, plan, theme);
     }
     tab_bar(frame, l.tabs, p, theme);
     let ctx = CellCtx { today: app.today, selection: Some(&p.selection) };
@@ -43,8 +41,85 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, p: &CustomerPage, theme: &
         }
     };
     crate::per_tab!(p.tab, |R| table::<R>(frame, l.table, p, empty(R::EMPTY), &ctx, theme));
-    status(frame, l.status, app, p, theme);
+    status(frame, l.status, l.table, app, p, theme);
     super::footer::draw(frame, l.footer, &app.contexts(), theme);
+}
+
+/// How the header's first line reads at a width: the name, its badges and
+/// the page's two actions. When they do not fit the name is cut first
+/// (with "…"; the page is about it, so it keeps a few letters), then the
+/// badges shorten, then the actions' words, down to their keys; the
+/// actions never vanish. Only a screen too narrow for the name and the
+/// keys together loses the badges.
+fn header_line(
+    c: &crate::domain::model::Customer,
+    read_only: bool,
+    w: usize,
+    theme: &Theme,
+) -> (Vec<Span<'static>>, Vec<Span<'static>>) {
+    use crate::app::action::Action;
+    use crate::app::keymap::{Context, label};
+    // 0: whole badges, 1: short, 2: none (a tiny screen keeps the name).
+    let badges = |form: u8| {
+        let short = form > 0;
+        let mut out: Vec<(String, ratatui::style::Style)> = Vec::new();
+        if form > 1 {
+            return out;
+        }
+        if let Some(src) = c.import_source {
+            out.push((src.label().to_string(), theme.badge_source));
+        }
+        if c.invoices_paused {
+            out.push((if short { "Paused" } else { "Invoices Paused" }.to_string(), theme.badge_paused));
+        }
+        if c.portal {
+            out.push(("Portal".to_string(), theme.badge_portal));
+        }
+        if read_only {
+            out.push((if short { "RO" } else { "Read-only" }.to_string(), theme.error));
+        }
+        out
+    };
+    let actions = |words: usize| -> Vec<Span<'static>> {
+        let names = [("Create Contract", "Contract"), ("Create Invoice", "Invoice")];
+        [Action::NewContract, Action::NewInvoice]
+            .into_iter()
+            .zip(names)
+            .enumerate()
+            .flat_map(|(i, (a, (long, short)))| {
+                let after = if i == 0 { "  " } else { " " };
+                let word = match words {
+                    2 => format!(" {long}{after}"),
+                    1 => format!(" {short}{after}"),
+                    _ => " ".to_string(),
+                };
+                [Span::styled(label(Context::Customer, a), theme.key), Span::raw(word)]
+            })
+            .collect()
+    };
+    let name = clean(&c.name).into_owned();
+    let forms = [(0, 2), (1, 2), (1, 1), (1, 0), (2, 0)];
+    for (i, (short, words)) in forms.iter().enumerate() {
+        let b = badges(*short);
+        let acts = actions(*words);
+        let fixed: usize = b.iter().map(|(t, _)| width(t) + 4).sum::<usize>()
+            + acts.iter().map(|s| width(&s.content)).sum::<usize>()
+            + 1 // the space before the name
+            + 2 // " ✎"
+            + 1; // between the two sides
+        let room = w.saturating_sub(fixed);
+        // The name keeps a dozen letters before the badges shorten (the
+        // last form takes what is left).
+        let last = i + 1 == forms.len();
+        if room >= width(&name).min(12) || last {
+            let mut left = vec![Span::styled(format!(" {} ✎", ellipsize(&name, room.max(1))), theme.title)];
+            for (text, style) in b {
+                left.extend([Span::raw("  "), Span::styled(format!(" {text} "), style)]);
+            }
+            return (left, acts);
+        }
+    }
+    unreachable!("the last form always returns")
 }
 
 fn header(frame: &mut Frame, area: Rect, p: &CustomerPage, read_only: bool, theme: &Theme) {
@@ -52,35 +127,10 @@ fn header(frame: &mut Frame, area: Rect, p: &CustomerPage, read_only: bool, them
         return;
     }
     let c = &p.customer;
-    let mut left = vec![Span::styled(format!(" {} ✎", clean(&c.name)), theme.title)];
-    let badge = |text: &str, style| [Span::raw("  "), Span::styled(format!(" {text} "), style)];
-    if let Some(src) = c.import_source {
-        left.extend(badge(src.label(), theme.badge_source));
-    }
-    if c.invoices_paused {
-        left.extend(badge("Invoices Paused", theme.badge_paused));
-    }
-    if c.portal {
-        left.extend(badge("Portal", theme.badge_portal));
-    }
-    if read_only {
-        left.extend(badge("Read-only", theme.error));
-    }
-    // The page's two buttons, their keys from the key table.
-    let key = |a| crate::app::keymap::label(crate::app::keymap::Context::Customer, a);
-    let actions = vec![
-        Span::styled(key(crate::app::action::Action::NewContract), theme.key),
-        Span::raw(" Create Contract  "),
-        Span::styled(key(crate::app::action::Action::NewInvoice), theme.key),
-        Span::raw(" Create Invoice "),
-    ];
+    let (left, actions) = header_line(c, read_only, area.width as usize, theme);
     let line_area = Rect { height: 1, ..area };
-    let used: usize = left.iter().map(|s| width(&s.content)).sum();
-    let act_w: usize = actions.iter().map(|s| width(&s.content)).sum();
     frame.render_widget(Paragraph::new(Line::from(left)), line_area);
-    if used + act_w + 2 <= area.width as usize {
-        frame.render_widget(Paragraph::new(Line::from(actions)).right_aligned(), line_area);
-    }
+    frame.render_widget(Paragraph::new(Line::from(actions)).right_aligned(), line_area);
     if area.height > 1 {
         let sub = Rect { y: area.y + 1, height: 1, ..area };
         let legal = if c.legal_name.is_empty() { String::new() } else { format!(" {}", clean(&c.legal_name)) };
@@ -98,53 +148,81 @@ fn header(frame: &mut Frame, area: Rect, p: &CustomerPage, read_only: bool, them
     }
 }
 
-fn aging(frame: &mut Frame, area: Rect, buckets: &[Money; 5], theme: &Theme) {
-    let max = buckets.iter().map(|m| m.minor).max().unwrap_or(0).max(1);
-    let render = |whole: bool, bars: bool| {
-        let mut spans = vec![Span::styled(" Aging ", theme.card_title)];
-        for (i, (label, m)) in AGING_LABELS.iter().zip(buckets).enumerate() {
-            if i > 0 {
-                spans.push(Span::styled(" · ", theme.muted));
+/// The aging strip as planned for this width (`view::aging`): amounts
+/// whole, on one to three lines.
+fn aging(frame: &mut Frame, area: Rect, plan: &aging::Plan, theme: &Theme) {
+    let lines: Vec<Line> = plan
+        .lines
+        .iter()
+        .enumerate()
+        .map(|(i, buckets)| {
+            let mut spans = if i == 0 && plan.title {
+                vec![Span::styled(aging::TITLE, theme.card_title)]
+            } else {
+                vec![Span::raw(" ")]
+            };
+            for (j, b) in buckets.iter().enumerate() {
+                if j > 0 {
+                    spans.push(Span::styled(aging::SEPARATOR, theme.muted));
+                }
+                spans.push(Span::styled(format!("{} ", b.label), theme.muted));
+                let style = if b.amount_is_due() { theme.overdue } else { theme.figure };
+                spans.push(Span::styled(b.amount.clone(), style));
+                if let Some(cells) = b.bar {
+                    spans.push(Span::raw(" "));
+                    spans.push(Span::styled("▇".repeat(cells), style));
+                    spans.push(Span::raw(" ".repeat(aging::BAR_CELLS - cells.min(aging::BAR_CELLS))));
+                }
             }
-            spans.push(Span::styled(format!("{label} "), theme.muted));
-            let style = if i > 0 && m.minor > 0 { theme.overdue } else { theme.figure };
-            spans.push(Span::styled(if whole { m.display_whole() } else { m.display() }, style));
-            if bars {
-                let cells = (m.minor.max(0) * 6 + max - 1) / max;
-                let cells = cells as usize;
-                spans.push(Span::raw(" "));
-                spans.push(Span::styled("▇".repeat(cells), style));
-                spans.push(Span::raw(" ".repeat(6 - cells.min(6))));
-            }
-        }
-        spans
-    };
-    let fits = |spans: &Vec<Span>| spans.iter().map(|s| width(&s.content)).sum::<usize>() <= area.width as usize;
-    let line = [(false, true), (false, false), (true, false)]
-        .into_iter()
-        .map(|(whole, bars)| render(whole, bars))
-        .find(fits)
-        .unwrap_or_else(|| render(true, false));
-    frame.render_widget(Paragraph::new(Line::from(line)), area);
+            Line::from(spans)
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), area);
 }
 
+/// The tab bar: whole titles where they fit; then the selected tab in full
+/// and the others short (`Tabular::SHORT_TITLE`), then their counts
+/// rounded ("12k"), then without counts. The selected tab always reads in
+/// full with its exact count.
 fn tab_bar(frame: &mut Frame, area: Rect, p: &CustomerPage, theme: &Theme) {
-    let render = |short: bool| {
+    let render = |short: bool, counts: u8| {
         let mut spans = vec![Span::raw(" ")];
         for (i, tab) in Tab::ALL.iter().enumerate() {
             let count = p.count(*tab);
-            let title = if short && *tab != p.tab { tab.short_title() } else { tab.title() };
-            let text = format!("{} {title} ({})", i + 1, group(count));
-            let style = if *tab == p.tab { theme.tab_active } else { theme.tab };
+            let this = *tab == p.tab;
+            let title = if short && !this { tab.short_title() } else { tab.title() };
+            let text = match (this, counts) {
+                (true, _) | (false, 2) => format!("{} {title} ({})", i + 1, group(count)),
+                (false, 1) => format!("{} {title} ({})", i + 1, rounded(count)),
+                _ => format!("{} {title}", i + 1),
+            };
+            let style = if this { theme.tab_active } else { theme.tab };
             spans.push(Span::styled(text, style));
             spans.push(Span::raw("  "));
         }
         spans
     };
-    let long = render(false);
-    let used: usize = long.iter().map(|s| width(&s.content)).sum();
-    let spans = if used <= area.width as usize { long } else { render(true) };
+    let fits = |s: &Vec<Span>| s.iter().map(|s| width(&s.content)).sum::<usize>() <= area.width as usize + 2;
+    let spans = [(false, 2), (true, 2), (true, 1), (true, 0)]
+        .into_iter()
+        .map(|(short, counts)| render(short, counts))
+        .find(fits)
+        .unwrap_or_else(|| render(true, 0));
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// A count in at most four characters, rounded down so it never
+/// overstates: "999", "1.2k", "12k", "1.2M", "12M".
+fn rounded(n: usize) -> String {
+    let tenths = |unit: usize| match (n / unit, n / (unit / 10) % 10) {
+        (whole, 0) | (whole @ 10.., _) => whole.to_string(),
+        (whole, tenth) => format!("{whole}.{tenth}"),
+    };
+    match n {
+        0..=999 => n.to_string(),
+        1_000..=999_999 => format!("{}k", tenths(1_000)),
+        _ => format!("{}M", tenths(1_000_000)),
+    }
 }
 
 fn group(n: usize) -> String {
@@ -160,22 +238,24 @@ fn table<R: Tabular>(frame: &mut Frame, area: Rect, p: &CustomerPage, empty: &st
         rows: t.visible().map(|(i, k)| (i, &k.row)).collect(),
         selected: t.scroll.selected,
         empty,
+        pan: t.pan,
     };
     grid::draw(frame, area, grid, ctx, theme);
 }
 
-fn status(frame: &mut Frame, area: Rect, app: &App, p: &CustomerPage, theme: &Theme) {
+fn status(frame: &mut Frame, area: Rect, table: Rect, app: &App, p: &CustomerPage, theme: &Theme) {
     if let Some(input) = &p.filter_input {
+        // The refusal wraps above the field, which keeps what was typed.
+        if let Some(e) = &p.filter_error {
+            super::status::above_line(frame, area, table, &clean(e), theme.error, theme);
+        }
         let [label, field] = ratatui::layout::Layout::horizontal([
             ratatui::layout::Constraint::Length(9),
             ratatui::layout::Constraint::Fill(1),
         ])
         .areas(area);
         frame.render_widget(Span::styled(" Filter: ", theme.key), label);
-        match &p.filter_error {
-            Some(e) => frame.render_widget(Span::styled(clean(e).into_owned(), theme.error), field),
-            None => frame.render_widget(input, field),
-        }
+        frame.render_widget(input, field);
         return;
     }
     let (filter, exact, sum) = p.view_state();
@@ -207,8 +287,17 @@ fn status(frame: &mut Frame, area: Rect, app: &App, p: &CustomerPage, theme: &Th
         };
         spans.push(Span::styled(format!(" · {n} selected, {}{hidden}", sums.join(" + ")), theme.key));
     }
-    if let Some(m) = app.message() {
-        spans.push(Span::styled(format!("  {}", clean(m)), theme.notice));
+    let message = app.message().map(clean);
+    super::status::draw(frame, area, table, spans, message.as_deref().map(|m| (m, theme.notice)), theme);
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn rounded_counts_are_short_and_never_overstate() {
+        let cases = [(0, "0"), (999, "999"), (1_000, "1k"), (1_999, "1.9k"), (12_345, "12k"), (999_999, "999k")];
+        for (n, want) in cases.into_iter().chain([(1_000_000, "1M"), (1_250_000, "1.2M"), (25_000_000, "25M")]) {
+            assert_eq!(super::rounded(n), want, "{n}");
+        }
     }
-    frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }

@@ -14,12 +14,22 @@ pub struct Card {
     /// Collected percent for the gauge card.
     pub gauge: Option<u8>,
     pub alert: bool,
+    /// The sub-figure that matters, for compact cards (beside the value):
+    /// the overdue amount, the percentage collected, the payment count.
+    pub brief: Option<String>,
 }
 
 pub fn cards(m: &Metrics, show_credit: bool) -> Vec<Card> {
-    let card = |title, value: String, detail: String| Card { title, value, detail, gauge: None, alert: false };
+    let card =
+        |title, value: String, detail: String| Card { title, value, detail, gauge: None, alert: false, brief: None };
+    let payments = format!(
+        "{} payment{}",
+        crate::domain::money::group_thousands(m.collected_count.unsigned_abs()),
+        if m.collected_count == 1 { "" } else { "s" }
+    );
     let mut out = vec![Card {
         gauge: Some(m.collected_percent),
+        brief: Some(format!("{}%", m.collected_percent)),
         ..card(
             "Billed & Collected",
             format!("{} / {}", m.billed_collected.display_whole(), m.total_billed.display_whole()),
@@ -28,6 +38,7 @@ pub fn cards(m: &Metrics, show_credit: bool) -> Vec<Card> {
     }];
     out.push(Card {
         alert: m.overdue.minor > 0,
+        brief: Some(format!("{} overdue", m.overdue.display())),
         ..card("Outstanding", m.outstanding.display(), format!("{} overdue", m.overdue.display()))
     });
     if show_credit {
@@ -43,25 +54,17 @@ pub fn cards(m: &Metrics, show_credit: bool) -> Vec<Card> {
         m.avg_days_to_collect.map_or("—".into(), |d| format!("{d} days")),
         "last 12 months".into(),
     ));
-    out.push(card(
-        "Total Collected",
-        m.total_collected.display(),
-        format!(
-            "{} payment{}",
-            crate::domain::money::group_thousands(m.collected_count.unsigned_abs()),
-            if m.collected_count == 1 { "" } else { "s" }
-        ),
-    ));
+    out.push(Card { brief: Some(payments.clone()), ..card("Total Collected", m.total_collected.display(), payments) });
     out
 }
 
 /// The gauge line is this wide plus " 100%".
 pub const GAUGE_CELLS: usize = 10;
 
-/// The width each card needs so no number is cut: its title between the
-/// corners, or its lines with borders and a space each side.
-pub fn min_widths(f: &CustomerFigures, show_credit: bool) -> Vec<u16> {
-    cards(&f.metrics, show_credit)
+/// The width each boxed card needs so no number is cut: its title between
+/// the corners, or its lines with borders and a space each side.
+fn boxed_widths(cards: &[Card]) -> Vec<u16> {
+    cards
         .iter()
         .map(|c| {
             let gauge = if c.gauge.is_some() { GAUGE_CELLS + 5 } else { 0 };
@@ -69,4 +72,42 @@ pub fn min_widths(f: &CustomerFigures, show_credit: bool) -> Vec<u16> {
             (width(c.title) + 2).max(body) as u16
         })
         .collect()
+}
+
+/// Between a compact card's value and its brief.
+pub const BRIEF_GAP: &str = "  ";
+
+/// A compact card (no box, two lines: title, then value and brief) needs
+/// its title or its value line and a gap of two before the next card.
+fn compact_widths(cards: &[Card], brief: bool) -> Vec<u16> {
+    cards
+        .iter()
+        .map(|c| {
+            let value = width(&c.value) + c.brief.as_ref().filter(|_| brief).map_or(0, |b| width(BRIEF_GAP) + width(b));
+            (width(c.title).max(value) + 2) as u16
+        })
+        .collect()
+}
+
+/// What the customer page's regions need to show whole: the cards in each
+/// of their forms, and the aging amounts (`view::aging` plans their lines).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Needs {
+    pub boxed: Vec<u16>,
+    /// Compact cards with their briefs, and without.
+    pub compact: Vec<u16>,
+    pub compact_bare: Vec<u16>,
+    pub aging: [crate::domain::Money; 5],
+}
+
+impl Needs {
+    pub fn of(f: &CustomerFigures, show_credit: bool) -> Needs {
+        let c = cards(&f.metrics, show_credit);
+        Needs {
+            boxed: boxed_widths(&c),
+            compact: compact_widths(&c, true),
+            compact_bare: compact_widths(&c, false),
+            aging: f.metrics.aging,
+        }
+    }
 }

@@ -10,12 +10,33 @@ pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
     h
 }
 
+/// How the metric cards are drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CardStyle {
+    /// Boxed, four lines: title in the border, value, detail.
+    Boxed,
+    /// Two lines without a box: title, then value (and its brief when
+    /// `brief`), so that 80×24 keeps twelve table rows.
+    Compact { brief: bool },
+}
+
+impl CardStyle {
+    pub fn height(self) -> u16 {
+        match self {
+            CardStyle::Boxed => 4,
+            CardStyle::Compact { .. } => 2,
+        }
+    }
+}
+
 /// The customer page's regions. Regions that do not fit are `None`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PageLayout {
     pub header: Rect,
     pub cards: Vec<Rect>,
-    pub aging: Option<Rect>,
+    pub card_style: CardStyle,
+    /// The aging strip and how it reads at this width.
+    pub aging: Option<(Rect, crate::view::aging::Plan)>,
     pub tabs: Rect,
     /// The table including its header row.
     pub table: Rect,
@@ -23,11 +44,17 @@ pub struct PageLayout {
     pub footer: Rect,
 }
 
-pub const CARD_HEIGHT: u16 = 4;
+/// Table rows the page keeps before it shrinks the cards (80×24 has them).
+pub const GOOD_TABLE_ROWS: u16 = 12;
+/// Table rows below which the cards and aging give way entirely.
+pub const MIN_TABLE_ROWS: u16 = 5;
+
+/// Rows of cards, each card its x and width.
+type Rows = Vec<Vec<(u16, u16)>>;
 
 /// Packs cards of these minimum widths into rows of `width`, each row
 /// stretched to the full width in proportion; `None` if one is too wide.
-fn card_rows(width: u16, mins: &[u16]) -> Option<Vec<Vec<(u16, u16)>>> {
+fn card_rows(width: u16, mins: &[u16]) -> Option<Rows> {
     let mut rows: Vec<Vec<u16>> = Vec::new();
     let mut used = 0u16;
     for &m in mins {
@@ -76,10 +103,12 @@ fn card_rows(width: u16, mins: &[u16]) -> Option<Vec<Vec<(u16, u16)>>> {
     )
 }
 
-/// Lays out the customer page. Cards are packed into as few rows as fit
-/// at their minimum widths (never cut mid-number); they are dropped before
-/// the table would shrink below a few rows.
-pub fn customer_page(area: Rect, card_min_widths: &[u16]) -> PageLayout {
+/// Lays out the customer page. Cards keep their boxes while the table
+/// keeps `GOOD_TABLE_ROWS`; then they go compact (briefs kept while they
+/// fit in the same rows); below `MIN_TABLE_ROWS` they give way, the aging
+/// strip with them. No card or amount is ever cut: a card is laid out at
+/// its width or not at all.
+pub fn customer_page(area: Rect, needs: &crate::view::cards::Needs) -> PageLayout {
     let mut y = area.y;
     let bottom = area.y + area.height;
     let line = |y: &mut u16| {
@@ -91,30 +120,51 @@ pub fn customer_page(area: Rect, card_min_widths: &[u16]) -> PageLayout {
     let legal = area.height >= 10;
     let header = Rect { height: if legal { 2 } else { 1 }.min(area.height), ..line(&mut y) };
     y = area.y + header.height;
-    let packed = card_rows(area.width, card_min_widths).filter(|r| !r.is_empty());
-    let n_rows = packed.as_ref().map_or(0, |r| r.len() as u16);
     let fixed_below = 4; // tabs, table header, status, footer
-    let min_table_rows = 5;
     let room = bottom.saturating_sub(y);
-    let show_cards = n_rows > 0 && room >= n_rows * CARD_HEIGHT + fixed_below + min_table_rows;
+    let aging = crate::view::aging::plan(&needs.aging, area.width);
+    let options = [
+        (CardStyle::Boxed, &needs.boxed),
+        (CardStyle::Compact { brief: true }, &needs.compact),
+        (CardStyle::Compact { brief: false }, &needs.compact_bare),
+    ];
+    // Each style with its packed rows and the table rows it leaves.
+    let candidates: Vec<(CardStyle, Rows, u16)> = options
+        .iter()
+        .filter_map(|(style, widths)| {
+            let rows = card_rows(area.width, widths).filter(|r| !r.is_empty())?;
+            let used = rows.len() as u16 * style.height() + aging.height();
+            Some((*style, rows, room.saturating_sub(used + fixed_below)))
+        })
+        .collect();
+    let chosen = candidates
+        .iter()
+        .find(|c| c.2 >= GOOD_TABLE_ROWS)
+        .or_else(|| candidates.iter().find(|c| c.2 >= MIN_TABLE_ROWS));
     let mut cards = Vec::new();
-    if let (true, Some(rows)) = (show_cards, packed) {
+    let mut card_style = CardStyle::Boxed;
+    let mut aging_area = None;
+    if let Some((style, rows, _)) = chosen {
+        card_style = *style;
+        let h = style.height();
         for (r, row) in rows.iter().enumerate() {
             for &(x, width) in row {
-                cards.push(Rect { x: area.x + x, y: y + r as u16 * CARD_HEIGHT, width, height: CARD_HEIGHT });
+                cards.push(Rect { x: area.x + x, y: y + r as u16 * h, width, height: h });
             }
         }
-        y += n_rows * CARD_HEIGHT;
+        y += rows.len() as u16 * h;
+        if aging.height() > 0 {
+            aging_area = Some((Rect { x: area.x, y, width: area.width, height: aging.height() }, aging));
+            y += aging_area.as_ref().map_or(0, |a| a.0.height);
+        }
     }
-    let room = bottom.saturating_sub(y);
-    let aging = (show_cards && room >= 1 + fixed_below + min_table_rows).then(|| line(&mut y));
     let tabs = line(&mut y);
     let footer_y = bottom.saturating_sub(1).max(y);
     let status_y = bottom.saturating_sub(2).max(y);
     let table = Rect { x: area.x, y, width: area.width, height: status_y.saturating_sub(y) };
     let status = Rect { x: area.x, y: status_y, width: area.width, height: u16::from(status_y < footer_y) };
     let footer = Rect { x: area.x, y: footer_y, width: area.width, height: u16::from(footer_y < bottom) };
-    PageLayout { header, cards, aging, tabs, table, status, footer }
+    PageLayout { header, cards, card_style, aging: aging_area, tabs, table, status, footer }
 }
 
 /// The customers list: title, table, status line (search or message), footer.
@@ -149,29 +199,49 @@ pub fn body_rows(table: Rect) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::Money;
+    use crate::domain::money::Currency;
+    use crate::view::cards::Needs;
 
     fn inside(outer: Rect, r: Rect) -> bool {
         r.height == 0
             || (r.x >= outer.x && r.y >= outer.y && r.right() <= outer.right() && r.bottom() <= outer.bottom())
     }
 
+    fn needs(boxed: u16, compact: u16) -> Needs {
+        Needs {
+            boxed: vec![boxed; 6],
+            compact: vec![compact; 6],
+            compact_bare: vec![compact.saturating_sub(10).max(14); 6],
+            aging: [Money::new(100_000, Currency::USD); 5],
+        }
+    }
+
     #[test]
     fn wide_screen_puts_six_cards_in_one_row() {
-        let l = customer_page(Rect::new(0, 0, 200, 60), &[24; 6]);
+        let l = customer_page(Rect::new(0, 0, 200, 60), &needs(24, 26));
         assert_eq!(l.cards.len(), 6);
+        assert_eq!(l.card_style, CardStyle::Boxed);
         assert!(l.cards.iter().all(|c| c.y == 2));
         assert!(l.aging.is_some());
         assert!(body_rows(l.table) > 40);
     }
 
     #[test]
-    fn eighty_columns_reflow_cards_to_two_rows() {
-        let l = customer_page(Rect::new(0, 0, 80, 24), &[24; 6]);
+    fn eighty_by_twenty_four_keeps_twelve_rows_with_compact_cards() {
+        let l = customer_page(Rect::new(0, 0, 80, 24), &needs(24, 26));
         assert_eq!(l.cards.len(), 6);
-        assert_eq!(l.cards[3].y, l.cards[0].y + CARD_HEIGHT);
-        assert!(l.cards.iter().all(|c| c.width >= 24));
+        assert_eq!(l.card_style, CardStyle::Compact { brief: true });
+        assert_eq!(l.cards[3].y, l.cards[0].y + 2, "two rows of three");
         assert_eq!(l.cards[2].x + l.cards[2].width, 80, "rows are stretched to the full width");
-        assert!(body_rows(l.table) >= 5);
+        assert!(body_rows(l.table) >= usize::from(GOOD_TABLE_ROWS), "{}", body_rows(l.table));
+    }
+
+    #[test]
+    fn one_hundred_twenty_by_forty_keeps_the_boxes() {
+        let l = customer_page(Rect::new(0, 0, 120, 40), &needs(24, 26));
+        assert_eq!(l.card_style, CardStyle::Boxed);
+        assert!(body_rows(l.table) >= usize::from(GOOD_TABLE_ROWS));
     }
 
     #[test]
@@ -179,8 +249,11 @@ mod tests {
         for w in 0..90 {
             for h in 0..40 {
                 let area = Rect::new(0, 0, w, h);
-                let l = customer_page(area, &[22, 21, 16, 17, 22, 17]);
-                for r in [l.header, l.tabs, l.table, l.status, l.footer].iter().chain(l.cards.iter()) {
+                let l = customer_page(area, &needs(22, 30));
+                let aging = l.aging.as_ref().map(|a| a.0);
+                for r in
+                    [l.header, l.tabs, l.table, l.status, l.footer].iter().chain(l.cards.iter()).chain(aging.iter())
+                {
                     assert!(inside(area, *r), "{w}x{h}: {r:?}");
                 }
                 let c = customers(area);

@@ -3,5 +3,7 @@
 //! for paging) and `ui` (drawing) use it; it imports only `domain` and
 //! ratatui's geometry, never the store or the app.
 
+pub mod aging;
 pub mod cards;
+pub mod columns;
 pub mod layout;

@@ -10,7 +10,7 @@ type C = Column<ContactRow>;
 impl Tabular for ContactRow {
     const TAB: Tab = Tab::Contacts;
     const TITLE: &'static str = "Contacts";
-    const SHORT_TITLE: &'static str = "Cts";
+    const SHORT_TITLE: &'static str = "People";
     const EMPTY: &'static str = "No contacts yet.";
     const EXAMPLE: &'static str = "--filter 'role:billing' --format json";
     const DEFAULT_SORT: Sort = Sort { col: Col::CtName, desc: false };

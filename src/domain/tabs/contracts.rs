@@ -15,7 +15,7 @@ const STATUSES: &[(&str, StatusWord)] =
 impl Tabular for ContractRow {
     const TAB: Tab = Tab::Contracts;
     const TITLE: &'static str = "Contracts";
-    const SHORT_TITLE: &'static str = "Ctr";
+    const SHORT_TITLE: &'static str = "Contr";
     const EMPTY: &'static str = "No contracts yet.";
     const EXAMPLE: &'static str = "--filter 'status:active type:recurring' --sort=start";
     const DEFAULT_SORT: Sort = Sort { col: Col::ConPeriod, desc: true };

@@ -10,7 +10,7 @@ type C = Column<DocumentRow>;
 impl Tabular for DocumentRow {
     const TAB: Tab = Tab::Documents;
     const TITLE: &'static str = "Documents";
-    const SHORT_TITLE: &'static str = "Doc";
+    const SHORT_TITLE: &'static str = "Docs";
     const EMPTY: &'static str = "No documents yet.";
     const EXAMPLE: &'static str = "--filter 'type:contract' --sort=-uploaded";
     const DEFAULT_SORT: Sort = Sort { col: Col::DocUploaded, desc: true };

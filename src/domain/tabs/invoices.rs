@@ -74,7 +74,7 @@ impl Tabular for InvoiceRow {
             .key(Col::InvContract)
             .filter(&[Field::new("contract", Text)])
             .export(&[("contract", |r| r.contract_name.clone().unwrap_or_default())]),
-        C::new("Period", 18, |r, _| r.period.map(|(a, b)| period_label(a, b)).unwrap_or_default().into())
+        C::new("Period", 23, |r, _| r.period.map(|(a, b)| period_label(a, b)).unwrap_or_default().into())
             .priority(4)
             .key(Col::InvPeriod)
             .filter(&[Field::new("period", Period)])

@@ -54,6 +54,8 @@ impl Tabular for PaymentRow {
         .key(Col::PayRefunded)
         .filter(&[Field::new("refunded", Money)])
         .export(&[("refunded", |r| money(r, r.refunded_minor).plain())]),
+        // A processor's reference ("pi_" and 24 characters) is cut with
+        // "…" here; `v` shows the row whole.
         C::new("Reference", 16, |r, _| r.reference.as_str().into())
             .priority(2)
             .key(Col::PayReference)
