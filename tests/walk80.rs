@@ -11,9 +11,14 @@
 
 mod support;
 
+use ardesk::app::action::Action;
+use ardesk::app::keymap::{Context, label};
 use ardesk::app::{App, Screen};
+use ardesk::domain::Money;
 use ardesk::domain::columns::{Col, Tab};
+use ardesk::domain::money::{Currency, parse_amount};
 use ardesk::store::{OpenMode, Store};
+use chrono::NaiveDate;
 use ratatui::layout::Rect;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -57,6 +62,16 @@ fn demo_app(day: &str) -> App {
 
 fn page(app: &App) -> &ardesk::app::customer::CustomerPage {
     app.page().expect("a customer page is open")
+}
+
+/// The screen's lines, each as its cells (a wide glyph's second cell is
+/// its own entry, so an index is a column).
+fn lines(s: &str) -> Vec<Vec<char>> {
+    s.lines().map(|l| l.chars().collect()).collect()
+}
+
+fn text(cells: &[char]) -> String {
+    cells.iter().collect()
 }
 
 /// The line the table's header is drawn on: the customer page's table
@@ -354,4 +369,183 @@ fn every_column_of_the_customers_list_sorts_and_shows_at_80x24() {
         walk_pans(&mut app, &t, &mut f);
     }
     f.finish(KNOWN_LIST);
+}
+
+/// An amount of the JSON ("1976000", "-12.50") in the customer's currency.
+fn money(v: &serde_json::Value, currency: Currency) -> Money {
+    let s = v.as_str().unwrap_or_else(|| panic!("an amount is a string: {v}"));
+    let (neg, digits) = s.strip_prefix('-').map_or((false, s), |r| (true, r));
+    let minor = parse_amount(digits, currency).unwrap_or_else(|e| panic!("{s}: {e}"));
+    Money::new(if neg { -minor } else { minor }, currency)
+}
+
+/// `ardesk customer ID --json`'s output, from the function the command
+/// runs.
+fn customer_json(store: &Store, id: i64, today: NaiveDate) -> serde_json::Value {
+    let mut out = Vec::new();
+    ardesk::commands::customer(store, &id.to_string(), today, true, &mut out).unwrap();
+    serde_json::from_slice(&out).unwrap()
+}
+
+/// A card as drawn at 80×24 (compact: its title, and under it from the
+/// same column its value, then two spaces and its sub-figure): the value
+/// and the sub-figure, `None` when the title is not on screen.
+fn card(top: &[Vec<char>], title: &str) -> Option<(String, Option<String>)> {
+    let t: Vec<char> = title.chars().collect();
+    for (y, line) in top.iter().enumerate() {
+        let Some(x) = line.windows(t.len()).position(|w| w == t.as_slice()) else { continue };
+        let below = top.get(y + 1).map(|l| text(l.get(x..).unwrap_or_default())).unwrap_or_default();
+        let mut parts = below.splitn(2, "  ");
+        let value = parts.next().unwrap_or_default().trim_end().to_string();
+        let brief = parts.next().map(|b| b.split("  ").next().unwrap_or_default().trim().to_string());
+        return Some((value, brief.filter(|b| !b.is_empty())));
+    }
+    None
+}
+
+/// Each aging bucket as the strip draws it: its label (long or short) and
+/// its amount, read up to the separator.
+fn aging(top: &[Vec<char>]) -> Vec<(String, String)> {
+    use ardesk::domain::metrics::AGING_LABELS;
+    use ardesk::view::aging::SHORT_LABELS;
+    let mut out = Vec::new();
+    for line in top {
+        let line = text(line);
+        let body = line.trim_start().strip_prefix("Aging ").unwrap_or(line.trim_start());
+        for part in body.split(" · ") {
+            let part = part.trim();
+            let Some((label, rest)) = part.split_once(' ') else { continue };
+            if !(AGING_LABELS.contains(&label) || SHORT_LABELS.contains(&label)) {
+                continue;
+            }
+            // A bar may follow the amount at wide sizes; an amount without a
+            // symbol has a space in it ("CHF 1,000.00").
+            let amount = rest.trim_end_matches(['▇', ' ']).to_string();
+            out.push((label.to_string(), amount));
+        }
+    }
+    out
+}
+
+/// The amounts on one demo customer's 80×24 page against its JSON: each
+/// card's figure and sub-figure, each aging bucket, the other currencies'
+/// outstanding, and both header actions by their keys.
+fn check_customer(app: &mut App, store: &Store, id: i64, today: NaiveDate) {
+    let json = customer_json(store, id, today);
+    let cur: Currency = json["currency"].as_str().unwrap().parse().unwrap();
+    let m = &json["metrics"];
+    let amount = |k: &str| money(&m[k], cur);
+    app.open_customer(id);
+    let s = render(app, W, H);
+    let name = json["name"].as_str().unwrap();
+    let who = format!("customer {id} ({name}) on {today}");
+    let all = lines(&s);
+    // The cards and the strip lie above the tab bar.
+    let tabs_y =
+        all.iter().position(|l| text(l).starts_with(" 1 Inv")).unwrap_or_else(|| panic!("{who}: no tab bar:\n{s}"));
+    let top = &all[..tabs_y];
+
+    let (value, brief) = card(top, "Outstanding").unwrap_or_else(|| panic!("{who}: no Outstanding card:\n{s}"));
+    assert_eq!(value, amount("outstanding").display(), "{who}: Outstanding\n{s}");
+    assert_eq!(brief, Some(format!("{} overdue", amount("overdue").display())), "{who}: the overdue part\n{s}");
+
+    let (value, brief) = card(top, "Total Collected").unwrap_or_else(|| panic!("{who}: no Total Collected card:\n{s}"));
+    assert_eq!(value, amount("total_collected").display(), "{who}: Total Collected\n{s}");
+    let n = m["payments_collected"].as_i64().unwrap();
+    let payments = format!(
+        "{} payment{}",
+        ardesk::domain::money::group_thousands(n.unsigned_abs()),
+        if n == 1 { "" } else { "s" }
+    );
+    assert_eq!(brief, Some(payments), "{who}: the payments counted\n{s}");
+
+    let (value, _) = card(top, "Billed & Collected").unwrap_or_else(|| panic!("{who}: no Billed & Collected:\n{s}"));
+    let billed = format!("{} / {}", amount("billed_collected").display_whole(), amount("total_billed").display_whole());
+    assert_eq!(value, billed, "{who}: Billed & Collected (whole units)\n{s}");
+
+    // Shown when the organization's settings say so.
+    let credit = card(top, "Credit Balance");
+    assert_eq!(credit.is_some(), app.org.show_credit_balance, "{who}: the Credit Balance card\n{s}");
+    if let Some((value, _)) = credit {
+        assert_eq!(value, amount("credit_balance").display(), "{who}: Credit Balance\n{s}");
+    }
+    let (value, _) = card(top, "Auto-Resolved").unwrap_or_else(|| panic!("{who}: no Auto-Resolved:\n{s}"));
+    let ar = &m["auto_resolved"];
+    assert_eq!(value, format!("{} of {}", ar["resolved"], ar["total"]), "{who}: Auto-Resolved\n{s}");
+    let (value, _) = card(top, "Avg. Days to Collect").unwrap_or_else(|| panic!("{who}: no Avg. Days:\n{s}"));
+    let avg = m["avg_days_to_collect"].as_number().map_or("—".to_string(), |d| format!("{d} days"));
+    assert_eq!(value, avg, "{who}: Avg. Days to Collect\n{s}");
+
+    let buckets = aging(top);
+    let keys = ["current", "days_1_30", "days_31_60", "days_61_90", "days_90_plus"];
+    assert_eq!(buckets.len(), keys.len(), "{who}: every aging bucket is on screen, read as {buckets:?}\n{s}");
+    for (i, (k, (label, shown))) in keys.iter().zip(&buckets).enumerate() {
+        use ardesk::{domain::metrics::AGING_LABELS, view::aging::SHORT_LABELS};
+        assert!(label == AGING_LABELS[i] || label == SHORT_LABELS[i], "{who}: bucket {i} is {label:?}\n{s}");
+        assert_eq!(*shown, money(&json["aging"][k], cur).display(), "{who}: aging {label} ({k})\n{s}");
+    }
+
+    // Other currencies' outstanding, beside the legal name.
+    for other in json["other_currencies"].as_array().unwrap() {
+        let c: Currency = other["currency"].as_str().unwrap().parse().unwrap();
+        let want = format!("{} outstanding", money(&other["outstanding"], c).display());
+        assert!(text(&all[1]).contains(&want), "{who}: {want:?} beside the legal name\n{s}");
+    }
+
+    // Both actions by their keys (from the key table), after the name.
+    let header = text(&all[0]);
+    let words: Vec<&str> = header.split_whitespace().collect();
+    let key_c = label(Context::Customer, Action::NewContract);
+    let key_i = label(Context::Customer, Action::NewInvoice);
+    let at_c = words.iter().rposition(|w| *w == key_c);
+    let at_i = words.iter().rposition(|w| *w == key_i);
+    assert!(
+        matches!((at_c, at_i), (Some(c), Some(i)) if c < i && i + 3 >= words.len()),
+        "{who}: the header shows {key_c} and {key_i} at its end:\n{header}"
+    );
+    press(app, &["Esc"]);
+    assert!(matches!(app.screen(), Screen::Customers(_)), "{who}: Esc goes back to the list");
+}
+
+#[test]
+fn every_demo_customers_amounts_equal_the_json_at_80x24() {
+    for day in [support::TODAY, FILED] {
+        let today = d(day);
+        let mut app = demo_app(day);
+        let store = Store::open(demo_db(day), OpenMode::MustExist).unwrap();
+        let ids: Vec<i64> = store.customer_list(today).unwrap().iter().map(|c| c.id).collect();
+        assert_eq!(ids.len(), 40, "the demo has forty customers");
+        for id in ids {
+            check_customer(&mut app, &store, id, today);
+        }
+    }
+}
+
+/// 山田商事 (customer 39, yen) on the day the issue was filed: the strip
+/// read "… 61–90 ¥1,365,000 · 90+ ¥1" where the JSON said "1976000".
+#[test]
+fn the_yen_customers_90_plus_bucket_is_whole() {
+    let today = d(FILED);
+    let store = Store::open(demo_db(FILED), OpenMode::MustExist).unwrap();
+    let json = customer_json(&store, 39, today);
+    assert_eq!(json["name"], "山田商事");
+    // The command itself prints the same figures.
+    let db = demo_db(FILED).to_str().unwrap();
+    let (code, out, err) = support::run(&["--db", db, "--today", FILED, "customer", "39", "--json"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(serde_json::from_str::<serde_json::Value>(&out).unwrap(), json);
+    // The figures the issue quotes: this is its case.
+    assert_eq!(json["aging"]["days_61_90"], "1365000", "{json}");
+    assert_eq!(json["aging"]["days_90_plus"], "1976000", "{json}");
+    let yen = money(&json["aging"]["days_90_plus"], Currency::JPY);
+    let mut app = demo_app(FILED);
+    app.open_customer(39);
+    let s = render(&app, W, H);
+    let want = yen.display();
+    assert!(
+        aging(&lines(&s)).iter().any(|(label, amount)| label == "90+" && *amount == want),
+        "90+ reads {want} whole (it read ¥1):\n{s}"
+    );
+    press(&mut app, &["Esc"]);
+    check_customer(&mut app, &store, 39, today);
 }
