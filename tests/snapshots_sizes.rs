@@ -158,18 +158,46 @@ fn dialogs() {
 /// A demo customer's page, opened by id on the demo database (`ardesk demo
 /// --today 2026-03-01`): real volumes, long values and other currencies.
 fn demo_page(id: i64, keys: &[&str], w: u16, h: u16) -> App {
+    demo_page_on(support::demo_db(), support::TODAY, id, keys, w, h)
+}
+
+fn demo_page_on(db: &std::path::Path, today: &str, id: i64, keys: &[&str], w: u16, h: u16) -> App {
     fixed_cwd();
-    let store = ardesk::store::Store::open(support::demo_db(), ardesk::store::OpenMode::MustExist).unwrap();
-    let mut app = App::new(store, d(support::TODAY), Rect::new(0, 0, w, h)).unwrap();
+    let store = ardesk::store::Store::open(db, ardesk::store::OpenMode::MustExist).unwrap();
+    let mut app = App::new(store, d(today), Rect::new(0, 0, w, h)).unwrap();
     app.open_customer(id);
     press(&mut app, keys);
     app
 }
 
-/// 山田商事 (customer 39, yen): its 90+ bucket read "¥1" at 80 columns.
+/// The day issue 14 was filed, and a demo database made as of that day.
+const FILED: &str = "2026-12-05";
+
+fn demo_db_filed() -> &'static std::path::Path {
+    static DB: std::sync::OnceLock<(tempfile::TempDir, std::path::PathBuf)> = std::sync::OnceLock::new();
+    let (_, path) = DB.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("demo.db");
+        let (code, _, err) = support::run(&["demo", "--db", path.to_str().unwrap(), "--today", FILED]);
+        assert_eq!(code, 0, "{err}");
+        (dir, path)
+    });
+    path
+}
+
+/// 山田商事 (customer 39, yen): its 90+ bucket read "¥1" at 80 columns on
+/// the day the issue was filed (JSON: 1976000).
 #[test]
 fn demo_yen_customer() {
     snap_with("demo_39_yamada_invoices_tab", |w, h| demo_page(39, &[], w, h));
+    snap_with("demo_39_yamada_on_2026_12_05", |w, h| demo_page_on(demo_db_filed(), FILED, 39, &[], w, h));
+}
+
+/// A long name with a source and a badge: the header shortens the name
+/// and keeps both actions (they vanished on 10 demo customers).
+#[test]
+fn demo_long_name_header() {
+    snap_with("demo_6_cedar_pine_invoices_tab", |w, h| demo_page(6, &[], w, h));
 }
 
 /// Acme Corp on the demo: its payments apply to many invoices ("INV-000034
