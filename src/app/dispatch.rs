@@ -282,16 +282,29 @@ fn customers_action(s: &mut CustomersScreen, action: Action, width: u16) -> Opti
 }
 
 /// The pan one step left or right of `pan`, within what the columns allow
-/// at `width`.
+/// at `width`: a step that would show the same columns (pan 1 can match the
+/// home view) is taken past, so every press changes what is shown.
 pub(super) fn pan<R: 'static, K: 'static>(
     cols: &[crate::domain::tabs::Column<R, K>],
     width: u16,
     pan: usize,
     action: Action,
 ) -> usize {
-    let max = crate::view::columns::max_pan(cols, width);
-    let pan = pan.min(max);
-    if action == Action::PanLeft { pan.saturating_sub(1) } else { (pan + 1).min(max) }
+    use crate::view::columns::{fit, max_pan};
+    let max = max_pan(cols, width);
+    let from = pan.min(max);
+    let shown = fit(cols, width, from).shown;
+    let mut to = from;
+    loop {
+        let next = if action == Action::PanLeft { to.checked_sub(1) } else { (to < max).then_some(to + 1) };
+        // At either end, the end: home is pan 0 even where pan 1 shows the
+        // same columns.
+        let Some(next) = next else { return to };
+        to = next;
+        if fit(cols, width, to).shown != shown {
+            return to;
+        }
+    }
 }
 
 fn move_scroll(s: &mut table::Scroll, action: Action) {

@@ -14,8 +14,12 @@ const LIST_FIGURES: [&str; 1] = ["Outstanding"];
 
 pub fn lines(contexts: &[Context]) -> Vec<TextLine> {
     let mut lines = vec![TextLine::one(Look::Title, "Keys")];
-    for h in keymap::help(contexts) {
-        lines.push(TextLine(vec![(Look::Key, format!("  {:<10}", h.keys)), (Look::Plain, h.hint.to_string())]));
+    let hints = keymap::help(contexts);
+    // As wide as the widest keys ("PgDn/Ctrl-D" ran into "page down").
+    let keys_w = hints.iter().map(|h| crate::domain::text::width(&h.keys)).max().unwrap_or(0).max(9) + 1;
+    for h in hints {
+        let keys = crate::domain::text::pad(&h.keys, keys_w, false);
+        lines.push(TextLine(vec![(Look::Key, format!("  {keys}")), (Look::Plain, h.hint.to_string())]));
     }
     let formulas = |names: &dyn Fn(&str) -> bool, lines: &mut Vec<TextLine>| {
         lines.push(TextLine::one(Look::Plain, ""));
