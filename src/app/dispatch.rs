@@ -85,6 +85,9 @@ impl App {
             self.dialog_action(action);
             return;
         }
+        if self.figures_action(action) {
+            return;
+        }
         match action {
             Action::Quit => self.quit = true,
             Action::Help => {
@@ -320,6 +323,37 @@ fn move_scroll(s: &mut table::Scroll, action: Action) {
 }
 
 impl App {
+    /// The keys while the figures have them: move the highlight, open the
+    /// rows behind a figure as its tab's filter (shown in the bar, to see
+    /// and edit), or leave. False when the figures do not have the keys.
+    fn figures_action(&mut self, action: Action) -> bool {
+        let show_credit = self.org.show_credit_balance;
+        let Some(Screen::Customer(p)) = self.screens.last_mut() else { return false };
+        let Some(at) = p.figures_focus else { return false };
+        let targets = crate::view::figures::targets(show_credit);
+        let n = targets.len();
+        match action {
+            Action::Down => p.figures_focus = Some((at + 1) % n),
+            Action::Up => p.figures_focus = Some((at + n - 1) % n),
+            Action::Back => p.figures_focus = None,
+            Action::Open => match targets.get(at).map(|t| t.opens) {
+                Some(Ok((tab, filter))) => {
+                    p.figures_focus = None;
+                    p.tab = tab;
+                    let mut input = TextArea::new(vec![filter.to_string()]);
+                    input.move_cursor(ratatui_textarea::CursorMove::End);
+                    p.filter_input = Some(input);
+                    self.apply_filter();
+                }
+                Some(Err(why)) => self.say(why),
+                None => {}
+            },
+            // Help and quit as anywhere.
+            _ => return false,
+        }
+        true
+    }
+
     pub(super) fn tab_move(&mut self, action: Action) {
         if let Some(Screen::Customer(p)) = self.screens.last_mut() {
             let tab = p.tab;

@@ -4,6 +4,7 @@
 //! are. The app reads its `pane` to bound the scroll; `ui::popup` draws
 //! the same pane's rows.
 
+use super::action::Action;
 use super::keymap::{self, Context};
 use super::scroll::{Look, Pane, TextLine};
 use crate::domain::metrics::FORMULAS;
@@ -40,6 +41,21 @@ pub fn lines(contexts: &[Context]) -> Vec<TextLine> {
             Look::Plain,
             "  Invoice statuses: draft open overdue partial paid cancelled uncollectible.",
         ));
+        lines.push(TextLine::one(Look::Plain, ""));
+        lines.push(TextLine::one(
+            Look::Title,
+            format!(
+                "Figures ({}): the rows behind each, as a filter",
+                keymap::label(Context::Customer, Action::Figures)
+            ),
+        ));
+        for t in crate::view::figures::targets(true) {
+            let opens = match t.opens {
+                Ok((tab, filter)) => format!("{} {filter}", tab.title()),
+                Err(why) => why.split_once(": ").map_or(why, |w| w.1).to_string(),
+            };
+            lines.push(TextLine(vec![(Look::Name, format!("  {}: ", t.name)), (Look::Plain, opens)]));
+        }
         formulas(&|_| true, &mut lines);
     } else if contexts.contains(&Context::Customers) {
         // Outstanding's definition says what Overdue is too.
