@@ -174,6 +174,14 @@ pub const FORMULAS: &[(&str, &str)] = &[
     ),
     ("Total Collected", "Σ succeeded payments received, refunds subtracted, applied or not."),
     ("Aging", "Open balances by days past due as of today: Current, 1–30, 31–60, 61–90, 90+."),
+    (
+        "Balance",
+        "What an invoice still owes: total − applied; 0 for draft, paid and cancelled invoices. An uncollectible invoice shows the unpaid remainder that was written off (outside Outstanding and Aging).",
+    ),
+    (
+        "Status line Σ",
+        "Over the rows shown. Invoices: Σ total and Σ balance, cancelled invoices left out of both. Payments: Σ succeeded amounts, refunds subtracted (pending and failed ones left out).",
+    ),
 ];
 
 #[cfg(test)]
