@@ -30,6 +30,7 @@ pub const LIFTED: &[&str] = &[
     "invoices_by_issue",
     "invoices_by_due",
     "invoices_by_total",
+    "invoices_by_balance",
     "invoices_by_number",
     "invoices_by_contract_name",
     "invoices_by_period",
