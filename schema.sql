@@ -10,6 +10,15 @@
 --   invoices.applied_minor, payments.applied_minor, credits.applied_minor
 --   customer_summary, customer_due_summary, customer_collect_summary.
 -- `ardesk check` recomputes every one of them from the raw rows.
+--
+-- This file stays version 1: a database of every version upgrades through
+-- the same steps, and the schema a version expects is what its steps make
+-- (`src/store/schema.rs`). Later versions are the numbered files in
+-- `src/store/migrations/`: 2 bounds every amount and date (STRICT tables),
+-- 3 the document size limit, 4 the activity index by time, 5 each
+-- invoice's balance (`invoices.balance_minor`, kept by triggers and sorted
+-- on an index) and the Invoices tab's status-line sums in
+-- `customer_summary`.
 
 CREATE TABLE organization (
     id                  INTEGER PRIMARY KEY CHECK (id = 1),

@@ -53,9 +53,9 @@ struct Shape {
 const TABLES: [(&str, &str); 3] = [
     (
         "invoices(id, customer_id, number, issue_date, due_date, currency, total_minor, applied_minor, status, \
-         import_source, external_id, source_raw, created_at)",
+         import_source, external_id, source_raw, created_at, balance_minor)",
         "id, customer_id, number, issue_date, due_date, 'USD', total, paid, status, 'stripe', ext, raw, \
-         '2026-12-01T00:00:00Z' FROM temp.src",
+         '2026-12-01T00:00:00Z', CASE WHEN status = 'open' THEN total - paid ELSE 0 END FROM temp.src",
     ),
     (
         "payments(id, customer_id, received_on, amount_minor, applied_minor, currency, reference, status, method, \

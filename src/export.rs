@@ -65,7 +65,7 @@ fn write_rows<R: TabRow>(
     loop {
         let rows: Vec<Keyed<R>> = store.window_view(customer_id, view, &seek, BATCH)?;
         for k in &rows {
-            let mut values: Vec<String> = fields.iter().map(|f| (f.1)(&k.row)).collect();
+            let mut values: Vec<String> = fields.iter().map(|f| (f.1)(&k.row, view.today)).collect();
             if text == Text::Shown {
                 values = values.iter().map(|v| crate::domain::text::clean(v).into_owned()).collect();
             }

@@ -148,13 +148,13 @@ fn bad_terms_keep_the_last_good_filter() {
     press(&mut app, &["Enter"]);
     filter(&mut app, "status:open");
     let s = render(&app, 120, 40);
-    assert!(s.contains("Invoices 1–2 of 2 · Σ $20,000.00 · filter: status:open"), "{s}");
+    assert!(s.contains("Invoices 1–2 of 2 · Σ $20,000.00 · balance $16,000.00 · filter: status:open"), "{s}");
     filter(&mut app, "total>12,34");
     let s = render(&app, 120, 40);
     assert!(s.contains("commas must group thousands"), "the bar explains: {s}");
     press(&mut app, &["Esc"]);
     let s = render(&app, 120, 40);
-    assert!(s.contains("of 2 · Σ $20,000.00 · filter: status:open"), "last good filter kept: {s}");
+    assert!(s.contains("of 2 · Σ $20,000.00 · balance $16,000.00 · filter: status:open"), "last good filter kept: {s}");
     // Filters and sorts survive switching tabs and coming back.
     press(&mut app, &["s", "3", "1"]);
     let s = render(&app, 120, 40);
@@ -167,9 +167,10 @@ fn bad_terms_keep_the_last_good_filter() {
     press(&mut app, &["q", "Enter"]);
     let s = render(&app, 120, 40);
     assert!(s.contains("filter: status:open") && s.contains("Due ↓"), "kept across leaving the customer: {s}");
-    // Clearing the filter brings every row back with the summaries' total.
+    // Clearing the filter brings every row back with the summaries' sums
+    // (the cancelled $2,500 left out of Σ).
     filter(&mut app, "");
-    assert!(render(&app, 120, 40).contains("Invoices 1–5 of 5 · Σ $37,500.00"));
+    assert!(render(&app, 120, 40).contains("Invoices 1–5 of 5 · Σ $35,000.00 · balance $16,000.00"));
 }
 
 #[test]
@@ -190,7 +191,7 @@ fn exported_csv_has_the_rows_and_sum_the_screen_showed() {
     // outcome; the deadline only keeps a hung worker from hanging the test.
     assert!(app.counting(), "the filtered count is asked of the worker");
     let s = render(&app, 120, 40);
-    assert!(!s.contains("Σ $27,500.00"), "no sum before the worker answers: {s}");
+    assert!(!s.contains("Σ $25,000.00"), "no sum before the worker answers: {s}");
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
     while app.counting() {
         assert!(std::time::Instant::now() < deadline, "the worker never answered");
@@ -198,15 +199,22 @@ fn exported_csv_has_the_rows_and_sum_the_screen_showed() {
         app.tick();
     }
     let s = render(&app, 120, 40);
-    assert!(s.contains("Invoices 1–4 of 4 · Σ $27,500.00"), "{s}");
+    // Σ leaves the cancelled INV-000004 ($2,500) out.
+    assert!(s.contains("Invoices 1–4 of 4 · Σ $25,000.00 · balance $16,000.00"), "{s}");
     let out = dir.path().join("out.csv");
     press(&mut app, &["E", "C-u", &format!("type:{}", out.display()), "Enter"]);
     assert!(render(&app, 120, 40).contains("Exported 4 rows to"), "{}", render(&app, 120, 40));
     let mut csv = csv::Reader::from_path(&out).unwrap();
-    let totals: Vec<String> = csv.records().map(|r| r.unwrap()[1].to_string()).collect();
-    assert_eq!(totals.len(), 4);
-    let sum: rust_decimal::Decimal = totals.iter().map(|t| t.parse::<rust_decimal::Decimal>().unwrap()).sum();
-    assert_eq!(sum.to_string(), "27500.00");
+    let headers = csv.headers().unwrap().clone();
+    let at = |h: &str| headers.iter().position(|x| x == h).unwrap();
+    let rows: Vec<csv::StringRecord> = csv.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 4);
+    let amount = |r: &csv::StringRecord, h: &str| r[at(h)].parse::<rust_decimal::Decimal>().unwrap();
+    let shown = rows.iter().filter(|r| &r[at("status")] != "cancelled");
+    let sum: rust_decimal::Decimal = shown.map(|r| amount(r, "total")).sum();
+    assert_eq!(sum.to_string(), "25000.00");
+    let balance: rust_decimal::Decimal = rows.iter().map(|r| amount(r, "balance")).sum();
+    assert_eq!(balance.to_string(), "16000.00");
     // Exporting again asks before replacing the file.
     press(&mut app, &["E", "C-u", &format!("type:{}", out.display()), "Enter"]);
     assert!(render(&app, 120, 40).contains("Replace the existing file?"));

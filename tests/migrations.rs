@@ -6,6 +6,10 @@
 
 mod common;
 
+use ardesk::domain::columns::{Col, Seek, Sort, Tab};
+use ardesk::domain::filter::parse;
+use ardesk::domain::model::InvoiceRow;
+use ardesk::store::window::{Keyed, View};
 use ardesk::store::{OpenMode, SCHEMA_VERSION, Store};
 use common::*;
 use rusqlite::Connection;
@@ -17,9 +21,11 @@ const V1: &str = include_str!("../schema.sql");
 const TO_V2: &str = include_str!("../src/store/migrations/0002_strict_bounds.sql");
 /// What took version 2 to version 3.
 const TO_V3: &str = include_str!("../src/store/migrations/0003_document_limit.sql");
+/// What took version 3 to version 4.
+const TO_V4: &str = include_str!("../src/store/migrations/0004_activity_by_time.sql");
 
 /// Every version before this one.
-const EARLIER: [i64; 3] = [1, 2, 3];
+const EARLIER: [i64; 4] = [1, 2, 3, 4];
 
 /// The demo database, made by this version.
 fn demo(p: &Path) -> Store {
@@ -95,6 +101,11 @@ fn as_version(version: i64, src: &Path, dst: &Path) {
         c.execute_batch(&format!("BEGIN; {TO_V3} PRAGMA user_version = 3; COMMIT;")).unwrap();
         c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).unwrap();
     }
+    if version >= 4 {
+        let c = Connection::open(dst).unwrap();
+        c.execute_batch(&format!("BEGIN; {TO_V4} PRAGMA user_version = 4; COMMIT;")).unwrap();
+        c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).unwrap();
+    }
     assert_eq!(self::version(dst), version);
 }
 
@@ -166,6 +177,58 @@ fn collect_sums(p: &Path) -> Vec<(i64, String, String, i64, i128)> {
     .collect()
 }
 
+/// Each invoice's balance as version 5 defines it, from the raw rows of
+/// a database of any version: total less its applications while open or
+/// uncollectible, else 0.
+fn owed(p: &Path) -> Vec<(String, i64)> {
+    let c = Connection::open(p).unwrap();
+    c.prepare(
+        "SELECT number, CASE WHEN status IN ('open', 'uncollectible')
+                        THEN total_minor - (SELECT coalesce(sum(amount_minor), 0) FROM applications a
+                                            WHERE a.invoice_id = i.id)
+                        ELSE 0 END
+         FROM invoices i ORDER BY number",
+    )
+    .unwrap()
+    .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+    .unwrap()
+    .map(Result::unwrap)
+    .collect()
+}
+
+/// Each invoice's stored balance (version 5 on).
+fn balances(p: &Path) -> Vec<(String, i64)> {
+    let c = Connection::open(p).unwrap();
+    c.prepare("SELECT number, balance_minor FROM invoices ORDER BY number")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+}
+
+/// The status line's sums per customer and currency, as the summary keeps
+/// them (version 5 on) or recomputed from the raw rows (`raw`).
+fn tab_sums(p: &Path, raw: bool) -> Vec<(i64, String, i64, i64)> {
+    let c = Connection::open(p).unwrap();
+    let sql = if raw {
+        "SELECT customer_id, currency, sum(CASE WHEN status <> 'cancelled' THEN total_minor ELSE 0 END),
+                sum(CASE WHEN status IN ('open', 'uncollectible')
+                         THEN total_minor - (SELECT coalesce(sum(amount_minor), 0) FROM applications a
+                                             WHERE a.invoice_id = i.id) ELSE 0 END)
+         FROM invoices i GROUP BY 1, 2 ORDER BY 1, 2"
+    } else {
+        "SELECT customer_id, currency, invoice_shown_total_minor, invoice_balance_minor FROM customer_summary
+         WHERE invoice_count > 0 ORDER BY 1, 2"
+    };
+    c.prepare(sql)
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+}
+
 /// Equal row lists, or the first few rows that differ.
 #[track_caller]
 fn same_rows(a: Vec<String>, b: Vec<String>) {
@@ -188,12 +251,20 @@ fn every_earlier_version_upgrades_to_the_same_rows_and_figures() {
         as_version(v, &made, &old);
         let weighted_before = collect_sums(&old);
         assert!(weighted_before.len() > 100, "the demo collects on many days");
+        let owed_before = owed(&old);
+        let sums_before = tab_sums(&old, true);
+        let still_owed = owed_before.iter().filter(|o| o.1 > 0).count();
+        assert!(still_owed > 50, "the demo has open, partly paid and written-off invoices: {still_owed}");
 
         let upgraded = Store::open(&old, OpenMode::MustExist).unwrap();
         assert_eq!(upgraded.read_only(), None, "version {v}");
         assert_eq!(version(&old), SCHEMA_VERSION);
         assert_eq!(upgraded.check(today).unwrap(), Vec::<String>::new(), "version {v}");
         assert_eq!(upgraded.max_document_size().unwrap(), 2 << 30, "version {v}: the default limit");
+        // Version 5: every invoice's balance and the tab's sums, from the
+        // rows the older version had.
+        assert_eq!(balances(&old), owed_before, "version {v}: each invoice's balance");
+        assert_eq!(tab_sums(&old, false), sums_before, "version {v}: the status line's sums");
         for id in fresh.customer_ids().unwrap() {
             let c = fresh.customer(id).unwrap();
             assert_eq!(upgraded.figures(&c, today).unwrap(), fresh.figures(&c, today).unwrap(), "v{v}: customer {id}");
@@ -267,6 +338,19 @@ fn a_read_only_database_of_every_earlier_version_opens_read_only_and_reads() {
             assert_eq!(s.figures(&c, today).unwrap(), fresh.figures(&c, today).unwrap(), "v{v}: customer {id}");
         }
         assert_eq!(s.organization().unwrap(), fresh.organization().unwrap(), "version {v}");
+        // The Balance column sorts and filters, and the status line sums,
+        // through the adapter of version 4 → 5.
+        let by_balance = Sort { col: Col::InvBalance, desc: true };
+        let owing = View { sort: by_balance, filter: parse("balance>0", Tab::Invoices, USD).unwrap(), today };
+        for id in fresh.customer_ids().unwrap() {
+            let read = |st: &Store| -> Vec<(String, i64)> {
+                let rows: Vec<Keyed<InvoiceRow>> = st.window_view(id, &owing, &Seek::First, 500).unwrap();
+                rows.into_iter().map(|k| (k.row.number, k.row.balance_minor)).collect()
+            };
+            assert_eq!(read(&s), read(&fresh), "v{v}: customer {id}'s invoices by balance");
+            let totals = |st: &Store| st.view_totals::<InvoiceRow>(id, &owing).unwrap();
+            assert_eq!(totals(&s), totals(&fresh), "v{v}: customer {id}'s sums");
+        }
         assert_eq!(s.max_document_size().unwrap(), 2 << 30, "version {v} reads with the default limit");
         assert_eq!(s.check(today).unwrap(), Vec::<String>::new(), "a version-{v} database checks as version {v}");
         drop(s);

@@ -191,6 +191,8 @@ fn corrupt_customer_summary_is_reported() {
         "collected_minor",
         "unapplied_minor",
         "credit_open_minor",
+        "invoice_shown_total_minor",
+        "invoice_balance_minor",
     ] {
         let problems = problems_after(|ids| {
             format!(
@@ -305,6 +307,43 @@ fn corrupt_cached_applied_amounts_are_reported() {
     let problems =
         problems_after(|ids| format!("UPDATE invoices SET contract_name = 'Old name' WHERE id = {}", ids.inv_paid));
     assert_reported(&problems, "invoice's contract name differs from its contract: K-1");
+}
+
+/// An invoice's stored balance (schema 5), changed behind the triggers'
+/// back: the Balance column, its sort and its filter would show it, so
+/// `check` compares it with the total less what was applied.
+#[test]
+fn a_tampered_balance_is_reported() {
+    let rule = "invoice balance differs from its total less what was applied";
+    // Open, $200 with $60 applied: owes $140.
+    let problems =
+        problems_after(|ids| format!("UPDATE invoices SET balance_minor = 0 WHERE id = {}", ids.inv_partial));
+    assert_reported(&problems, &format!("{rule}: C1-1 (open): stored 0, total 20000 less 6000 applied"));
+    assert_eq!(problems.len(), 1, "only the balance: {problems:#?}");
+    // Paid, draft and cancelled invoices owe nothing.
+    for (which, number) in [("paid", "K-1 (paid)"), ("draft", "(draft)"), ("cancelled", "(cancelled)")] {
+        let problems = problems_after(|ids| {
+            let id = match which {
+                "paid" => ids.inv_paid,
+                "draft" => ids.inv_draft,
+                _ => ids.inv_cancelled,
+            };
+            format!("UPDATE invoices SET balance_minor = 1 WHERE id = {id}")
+        });
+        assert_reported(&problems, rule);
+        assert_reported(&problems, number);
+        assert_reported(&problems, "stored 1");
+    }
+    // The triggers keep it through every change of status, total or
+    // applied amount: the same writes done right leave nothing to report.
+    let problems = problems_after(|ids| {
+        format!(
+            "UPDATE invoices SET status = 'uncollectible' WHERE id = {0};
+             UPDATE invoices SET status = 'open' WHERE id = {0};",
+            ids.inv_partial
+        )
+    });
+    assert_eq!(problems, Vec::<String>::new());
 }
 
 #[test]

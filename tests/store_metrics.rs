@@ -251,6 +251,9 @@ fn another_currency_is_shown_apart_never_summed() {
     let eur = MetricParts {
         invoice_count: 1,
         invoice_total_minor: 20_000,
+        // The Invoices tab's status line: Σ total, Σ balance €200 − €50.
+        invoice_shown_total_minor: 20_000,
+        invoice_balance_minor: 15_000,
         payment_count: 1,
         payment_total_minor: 8_000,
         billed_minor: 20_000,
@@ -650,10 +653,20 @@ mod every_case_at_month_end {
         assert_eq!(f.metrics, expected);
         // A–J and the euro invoice = 11 invoices; 5 payments.
         assert_eq!(f.counts, [11, 0, 5, 0, 0, 0]);
+        // The status line's sums. Invoices: Σ total without the cancelled
+        // H = 3,900 issued + I 888 draft = 4,788; Σ balance = outstanding
+        // 1,370 + G's 700 written off = 2,070 (A, J paid, H, I owe nothing).
+        // Payments: what was kept, as Total Collected: 1,900.
+        let o = &f.own;
+        assert_eq!((o.invoice_shown_total_minor, o.invoice_balance_minor), (478_800, 207_000));
+        assert_eq!(o.invoice_total_minor, 478_800 + 99_900, "every row, the cancelled one too");
+        assert_eq!(o.collected_minor, 190_000);
         // The euro invoice is shown apart, never summed.
         let eur = MetricParts {
             invoice_count: 1,
             invoice_total_minor: 20_000,
+            invoice_shown_total_minor: 20_000,
+            invoice_balance_minor: 20_000,
             billed_minor: 20_000,
             outstanding_minor: 20_000,
             aging_minor: [20_000, 0, 0, 0, 0],

@@ -14,19 +14,24 @@
 //!   nothing;
 //! - a write that is refused (an amount past the bounds, `i64::MAX`, a stale
 //!   version, nothing to pay) changes no customer's books;
-//! - no open balance is negative, no payment is applied beyond what it kept.
+//! - no open balance is negative, no payment is applied beyond what it kept;
+//! - every invoice's stored balance (schema 5) is what its export's rows
+//!   say it owes, and the status line's sums — from the summaries, and from
+//!   a filtered view's count as the worker makes it — are those of the rows.
 //!
 //! 256 cases by default; `PROPTEST_CASES` sets more.
 
 use ardesk::domain::bounds::MAX_AMOUNT_MINOR;
 use ardesk::domain::columns::{Seek, Sort, Tab};
 use ardesk::domain::edit::*;
+use ardesk::domain::filter::parse;
 use ardesk::domain::metrics::MetricParts;
 use ardesk::domain::model::{InvoiceRow, PaymentRow};
 use ardesk::domain::status::InvoiceStatus;
 use ardesk::domain::{Currency, Money};
 use ardesk::store::import::ExportSection;
 use ardesk::store::seed::NewCustomer;
+use ardesk::store::window::View;
 use ardesk::store::{CustomerFigures, Store, StoreError};
 use chrono::{Duration, NaiveDate};
 use proptest::prelude::*;
@@ -227,6 +232,10 @@ struct Books {
     collected_count: i64,
     window_applied: i64,
     window_weighted: i128,
+    /// The status line's Σ total (cancelled invoices left out) and Σ
+    /// balance on the Invoices tab.
+    shown_total: i64,
+    balance: i64,
 }
 
 /// A JSON field of an exported row.
@@ -303,6 +312,10 @@ fn ledger(store: &Store, customer: i64, today: NaiveDate) -> BTreeMap<String, Bo
         let (total, id) = (int(i, "total_minor"), int(i, "id"));
         let paid = applied.get(&id).copied().unwrap_or(0);
         b.invoices += 1;
+        if text(i, "status") != "cancelled" {
+            b.shown_total += total;
+        }
+        b.balance += owed_by(i, paid);
         match text(i, "status") {
             "open" => {
                 b.billed += total;
@@ -322,6 +335,39 @@ fn ledger(store: &Store, customer: i64, today: NaiveDate) -> BTreeMap<String, Bo
     books
 }
 
+/// What an exported invoice row owes with `paid` applied to it: total less
+/// that while open or uncollectible (written off), else nothing.
+fn owed_by(invoice: &serde_json::Map<String, serde_json::Value>, paid: i64) -> i64 {
+    match text(invoice, "status") {
+        "open" | "uncollectible" => int(invoice, "total_minor") - paid,
+        _ => 0,
+    }
+}
+
+/// Each invoice's balance by id, from the customer's export alone.
+fn owed(store: &Store, customer: i64) -> BTreeMap<i64, i64> {
+    let section = |s: ExportSection| {
+        let mut rows = Vec::new();
+        store
+            .export_section::<StoreError>(customer, s, |r| {
+                rows.push(r);
+                Ok(())
+            })
+            .unwrap();
+        rows
+    };
+    let mut applied: HashMap<i64, i64> = HashMap::new();
+    for row in section(ExportSection::Payments).into_iter().chain(section(ExportSection::Credits)) {
+        if let Some(inv) = row.get("app_invoice").and_then(serde_json::Value::as_i64) {
+            *applied.entry(inv).or_default() += int(&row, "app_amount_minor");
+        }
+    }
+    section(ExportSection::Invoices)
+        .iter()
+        .map(|i| (int(i, "id"), owed_by(i, applied.get(&int(i, "id")).copied().unwrap_or(0))))
+        .collect()
+}
+
 /// What `figures` says, in the same terms: the customer's currency from the
 /// cards, the others from their sums.
 fn shown(f: &CustomerFigures) -> BTreeMap<String, Books> {
@@ -336,6 +382,8 @@ fn shown(f: &CustomerFigures) -> BTreeMap<String, Books> {
         collected_count: p.collected_count,
         window_applied: p.window_applied_minor,
         window_weighted: p.window_weighted_minor,
+        shown_total: p.invoice_shown_total_minor,
+        balance: p.invoice_balance_minor,
     };
     let m = &f.metrics;
     let own = Books {
@@ -592,6 +640,36 @@ proptest! {
             // No open balance is negative; no payment is applied beyond what it kept.
             prop_assert!(invoices(&store, id).iter().all(|i| i.open_balance().minor >= 0));
             prop_assert!(payments(&store, id).iter().all(|p| p.applied_minor <= p.amount.minor - p.refunded_minor));
+            // Each invoice's stored balance is what its rows say it owes.
+            let stored: BTreeMap<i64, i64> = invoices(&store, id).iter().map(|i| (i.id, i.balance_minor)).collect();
+            prop_assert_eq!(stored, owed(&store, id), "customer {}", id);
+            // The status line's sums: a filter every row passes, counted as
+            // the worker counts a filtered view, gives the summaries' sums.
+            let every = View { sort: Sort::default_for(Tab::Invoices), filter: parse("balance>=0", Tab::Invoices, c.currency).unwrap(), today };
+            let (n, sums) = store.view_totals::<InvoiceRow>(id, &every).unwrap();
+            let mut sums = sums.unwrap();
+            sums.sum.sort_by_key(|m| m.currency.code().to_string());
+            if let Some(b) = &mut sums.balance {
+                b.sort_by_key(|m| m.currency.code().to_string());
+            }
+            let mut parts: Vec<(Currency, MetricParts)> = fast.others.clone();
+            parts.push((c.currency, fast.own));
+            parts.retain(|(_, p)| p.invoice_count > 0);
+            parts.sort_by_key(|(cur, _)| cur.code().to_string());
+            prop_assert_eq!(n, parts.iter().map(|(_, p)| p.invoice_count).sum::<i64>());
+            let from = |get: fn(&MetricParts) -> i64| parts.iter().map(|(cur, p)| Money::new(get(p), *cur)).collect::<Vec<_>>();
+            prop_assert_eq!(&sums.sum, &from(|p| p.invoice_shown_total_minor));
+            prop_assert_eq!(sums.balance.as_ref(), Some(&from(|p| p.invoice_balance_minor)));
+            let every = View { sort: Sort::default_for(Tab::Payments), filter: parse("amount>=0", Tab::Payments, c.currency).unwrap(), today };
+            let (_, sums) = store.view_totals::<PaymentRow>(id, &every).unwrap();
+            let mut paid: Vec<(Currency, MetricParts)> = fast.others.clone();
+            paid.push((c.currency, fast.own));
+            paid.retain(|(_, p)| p.payment_count > 0);
+            paid.sort_by_key(|(cur, _)| cur.code().to_string());
+            let kept: Vec<Money> = paid.iter().map(|(cur, p)| Money::new(p.collected_minor, *cur)).collect();
+            let mut got = sums.unwrap().sum;
+            got.sort_by_key(|m| m.currency.code().to_string());
+            prop_assert_eq!(got, kept);
         }
     }
 }

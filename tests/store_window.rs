@@ -245,6 +245,7 @@ impl Probe for InvoiceRow {
         match col {
             Col::InvNumber => text(&self.number),
             Col::InvTotal => SortValue::Int(self.total.minor),
+            Col::InvBalance => SortValue::Int(self.status.balance_minor(self.total.minor, self.applied_minor)),
             Col::InvDate => text(&iso(self.issue_date)),
             Col::InvDue => text(&iso(self.due_date)),
             Col::InvStatus => text(self.status.as_db()),
@@ -593,6 +594,7 @@ proptest! {
             let value = match col {
                 Col::InvNumber => text(&number),
                 Col::InvTotal => SortValue::Int(v.total),
+                Col::InvBalance => SortValue::Int(v.status.balance_minor(v.total, 0)),
                 Col::InvDate => text(&iso(issue)),
                 Col::InvDue => text(&iso(due)),
                 Col::InvStatus => text(v.status.as_db()),

@@ -163,7 +163,8 @@ struct Table {
     sorted: SortOf,
     pan: Box<dyn Fn(&App) -> usize>,
     /// What `view::columns::fit` shows at a pan, at 80 columns.
-    fit: Box<dyn Fn(usize) -> ardesk::view::columns::Fit>,
+    /// (At pan 0 the sorted column stays: `fit_sorted`.)
+    fit: Box<dyn Fn(usize, Option<usize>) -> ardesk::view::columns::Fit>,
     /// Whether `<` sorts by the previous column (the page's tabs).
     prev: bool,
 }
@@ -186,8 +187,13 @@ fn tab_table(tab: Tab, who: &str) -> Table {
             let p = page(app);
             p.state(p.tab).pan
         }),
-        fit: Box::new(move |pan| {
-            ardesk::per_tab!(tab, |R| ardesk::view::columns::fit(<R as ardesk::domain::tabs::Tabular>::COLUMNS, W, pan))
+        fit: Box::new(move |pan, sorted| {
+            ardesk::per_tab!(tab, |R| ardesk::view::columns::fit_sorted(
+                <R as ardesk::domain::tabs::Tabular>::COLUMNS,
+                W,
+                pan,
+                sorted
+            ))
         }),
         prev: true,
     }
@@ -211,7 +217,7 @@ fn list_table(who: &str) -> Table {
             (COLUMNS.iter().position(|c| c.key == Some(l.sort)).expect("the sorted column is described"), l.desc)
         }),
         pan: Box::new(|app| list(app).pan),
-        fit: Box::new(|pan| ardesk::view::columns::fit(COLUMNS, W, pan)),
+        fit: Box::new(|pan, sorted| ardesk::view::columns::fit_sorted(COLUMNS, W, pan, sorted)),
         prev: false,
     }
 }
@@ -272,7 +278,8 @@ fn walk_pans(app: &mut App, t: &Table, f: &mut Findings) {
         let line = header_line(app);
         let at = (t.pan)(app);
         headers.push(line.clone());
-        for i in (t.fit)(at).shown {
+        let sorted = Some((t.sorted)(app).0);
+        for i in (t.fit)(at, sorted).shown {
             let title = t.titles[i];
             if title.is_empty() {
                 continue;
@@ -286,7 +293,7 @@ fn walk_pans(app: &mut App, t: &Table, f: &mut Findings) {
             }
         }
         // Pan 1 starts at the first unpinned column: nothing lies left.
-        let left = (t.fit)(at).left;
+        let left = (t.fit)(at, sorted).left;
         f.check(format!("{}: markers", t.who), line.starts_with('«') == left, || {
             format!("« shows exactly when columns lie left (pan {at}):\n{line}")
         });

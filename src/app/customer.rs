@@ -8,7 +8,7 @@ use crate::domain::Money;
 use crate::domain::columns::{PerTab, Sort, Tab};
 use crate::domain::filter::Filter;
 use crate::domain::model::*;
-use crate::domain::tabs::Tabular;
+use crate::domain::tabs::{Tabular, ViewSums};
 use crate::store::{CustomerFigures, Result, Store};
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
@@ -148,12 +148,15 @@ impl CustomerPage {
     }
 
     /// Rows and sums of an unfiltered tab, from the summaries.
-    pub fn summary_totals(&self, tab: Tab) -> (usize, Option<Vec<Money>>) {
+    pub fn summary_totals(&self, tab: Tab) -> (usize, Option<ViewSums>) {
         let f = &self.figures;
         let sum = crate::domain::tabs::summary(tab).map(|s| {
-            let mut v = vec![Money::new((s.sum)(&f.own), self.customer.currency)];
-            v.extend(f.others.iter().map(|(c, p)| Money::new((s.sum)(p), *c)));
-            v
+            let per = |get: fn(&crate::domain::metrics::MetricParts) -> i64| {
+                let mut v = vec![Money::new(get(&f.own), self.customer.currency)];
+                v.extend(f.others.iter().map(|(c, p)| Money::new(get(p), *c)));
+                v
+            };
+            ViewSums { sum: per(s.sum), balance: s.balance.map(per) }
         });
         (self.count(tab), sum)
     }
@@ -236,7 +239,7 @@ impl CustomerPage {
     }
 
     /// The current tab's filter text, whether its count is exact, and its sums.
-    pub fn view_state(&self) -> (String, bool, Option<Vec<Money>>) {
+    pub fn view_state(&self) -> (String, bool, Option<ViewSums>) {
         let t = self.state(self.tab);
         (t.filter.source.clone(), t.exact, t.sum.clone())
     }

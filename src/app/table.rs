@@ -100,8 +100,8 @@ pub struct TableState {
     /// count arrives from the worker; until then the total grows as rows
     /// are read).
     pub exact: bool,
-    /// Σ of the view's money column per currency, when known.
-    pub sum: Option<Vec<crate::domain::Money>>,
+    /// The status line's sums of the view per currency, when known.
+    pub sum: Option<crate::domain::tabs::ViewSums>,
     /// Bumped on every new view; a count for an older one is ignored.
     pub generation: u64,
     /// A read that was too slow for the keystroke and went to the worker.
@@ -119,7 +119,7 @@ impl TableState {
     }
 
     /// The exact count (and sum) of the view arrived.
-    pub fn set_exact(&mut self, total: usize, sum: Option<Vec<crate::domain::Money>>) {
+    pub fn set_exact(&mut self, total: usize, sum: Option<crate::domain::tabs::ViewSums>) {
         self.exact = true;
         self.sum = sum;
         self.scroll.set_total(total);

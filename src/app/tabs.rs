@@ -41,8 +41,8 @@
 //! to the row type and to the tab's `SELECT` and `map`.
 
 use super::table::{DataTable, Fetch, TableState};
-use crate::domain::Money;
 use crate::domain::columns::{Seek, Tab};
+use crate::domain::tabs::ViewSums;
 use crate::store::window::{Keyed, TabRow, View};
 use crate::store::{Result, Store};
 use std::any::Any;
@@ -127,7 +127,7 @@ pub trait TabOps: Sync {
     fn new_table(&self) -> Box<dyn TabTable>;
     fn read(&self, store: &Store, customer_id: i64, view: &View, seek: &Seek, limit: usize) -> Result<TabRows>;
     /// Rows of the view and their sums per currency (tabs with a money column).
-    fn totals(&self, store: &Store, customer_id: i64, view: &View) -> Result<(i64, Option<Vec<Money>>)>;
+    fn totals(&self, store: &Store, customer_id: i64, view: &View) -> Result<(i64, Option<ViewSums>)>;
 }
 
 struct Ops<R>(std::marker::PhantomData<fn() -> R>);
@@ -146,7 +146,7 @@ impl<R: TabRow + Send> TabOps for Ops<R> {
         Ok(TabRows(Box::new(rows)))
     }
 
-    fn totals(&self, store: &Store, customer_id: i64, view: &View) -> Result<(i64, Option<Vec<Money>>)> {
+    fn totals(&self, store: &Store, customer_id: i64, view: &View) -> Result<(i64, Option<ViewSums>)> {
         store.view_totals::<R>(customer_id, view)
     }
 }

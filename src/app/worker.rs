@@ -4,8 +4,8 @@
 
 use super::table::Fetch;
 use super::tabs::TabRows;
-use crate::domain::Money;
 use crate::domain::columns::Tab;
+use crate::domain::tabs::ViewSums;
 use crate::store::window::View;
 use crate::store::{OpenMode, Store};
 use std::collections::HashMap;
@@ -30,7 +30,7 @@ pub struct Job {
 
 #[derive(Debug)]
 pub enum Answer {
-    Totals(usize, Option<Vec<Money>>),
+    Totals(usize, Option<ViewSums>),
     Window(Fetch, TabRows),
 }
 

@@ -120,6 +120,7 @@ pub enum Col {
     // Invoices
     InvNumber,
     InvTotal,
+    InvBalance,
     InvDate,
     InvDue,
     InvStatus,

@@ -19,10 +19,16 @@ pub fn collect_window_start(today: NaiveDate) -> NaiveDate {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct MetricParts {
     pub invoice_count: i64,
-    /// Σ total of every invoice row (the Invoices tab's sum).
+    /// Σ total of every invoice row.
     pub invoice_total_minor: i64,
+    /// Σ total of every invoice but the cancelled ones (the Invoices tab's
+    /// Σ in the status line).
+    pub invoice_shown_total_minor: i64,
+    /// Σ balance of every invoice: total − applied of open and
+    /// uncollectible ones (the Invoices tab's balance in the status line).
+    pub invoice_balance_minor: i64,
     pub payment_count: i64,
-    /// Σ amount of every payment row (the Payments tab's sum).
+    /// Σ amount of every payment row.
     pub payment_total_minor: i64,
     /// Σ total of issued invoices (open, paid, uncollectible).
     pub billed_minor: i64,
@@ -36,7 +42,8 @@ pub struct MetricParts {
     pub unapplied_minor: i64,
     /// Σ unapplied remainder of credit granted.
     pub credit_open_minor: i64,
-    /// Σ succeeded payments, refunds subtracted.
+    /// Σ succeeded payments, refunds subtracted (also the Payments tab's Σ
+    /// in the status line).
     pub collected_minor: i64,
     /// Succeeded payments (a partly refunded one still counts).
     pub collected_count: i64,
@@ -187,6 +194,14 @@ pub const FORMULAS: &[(&str, &str)] = &[
     ),
     ("Total Collected", "Σ succeeded payments received, refunds subtracted, applied or not."),
     ("Aging", "Open balances by days past due as of today: Current, 1–30, 31–60, 61–90, 90+."),
+    (
+        "Balance",
+        "What an invoice still owes: total − applied; 0 for draft, paid and cancelled invoices. An uncollectible invoice shows the unpaid remainder that was written off (outside Outstanding and Aging).",
+    ),
+    (
+        "Status line Σ",
+        "Over the rows shown. Invoices: Σ total and Σ balance, cancelled invoices left out of both. Payments: Σ succeeded amounts, refunds subtracted (pending and failed ones left out).",
+    ),
 ];
 
 #[cfg(test)]

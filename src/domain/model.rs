@@ -57,6 +57,9 @@ pub struct InvoiceRow {
     pub number: String,
     pub total: Money,
     pub applied_minor: i64,
+    /// What it still owes, as stored (`InvoiceStatus::balance_minor`; the
+    /// tab sorts and filters by the stored value, which `check` verifies).
+    pub balance_minor: i64,
     pub issue_date: NaiveDate,
     pub due_date: NaiveDate,
     pub status: InvoiceStatus,
@@ -67,6 +70,12 @@ pub struct InvoiceRow {
 impl InvoiceRow {
     pub fn display_status(&self, today: NaiveDate) -> DisplayStatus {
         DisplayStatus::derive(self.status, self.total.minor, self.applied_minor, self.due_date, today)
+    }
+
+    /// The Balance column: total − applied, 0 for a draft, a paid and a
+    /// cancelled invoice; for an uncollectible one, what was written off.
+    pub fn balance(&self) -> Money {
+        Money::new(self.balance_minor, self.total.currency)
     }
 
     pub fn open_balance(&self) -> Money {

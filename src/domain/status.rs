@@ -42,6 +42,17 @@ impl InvoiceStatus {
     pub fn is_issued(self) -> bool {
         matches!(self, InvoiceStatus::Open | InvoiceStatus::Paid | InvoiceStatus::Uncollectible)
     }
+
+    /// An invoice's balance (design §3): total − applied while it is open,
+    /// and for an uncollectible one what was written off; a draft, a paid
+    /// and a cancelled invoice owe nothing. The same rule as the balance
+    /// triggers of schema version 5.
+    pub fn balance_minor(self, total_minor: i64, applied_minor: i64) -> i64 {
+        match self {
+            InvoiceStatus::Open | InvoiceStatus::Uncollectible => total_minor - applied_minor,
+            InvoiceStatus::Draft | InvoiceStatus::Paid | InvoiceStatus::Cancelled => 0,
+        }
+    }
 }
 
 stored_enum!(PaymentStatus {
@@ -134,6 +145,12 @@ impl DisplayStatus {
                 }
             }
         }
+    }
+
+    /// The label as exports write it (`overdue`, `partially paid`): what
+    /// the screen shows, in lower case.
+    pub fn export(self) -> String {
+        self.label().to_lowercase()
     }
 
     pub fn label(self) -> &'static str {

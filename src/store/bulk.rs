@@ -30,6 +30,7 @@ pub const LIFTED: &[&str] = &[
     "invoices_by_issue",
     "invoices_by_due",
     "invoices_by_total",
+    "invoices_by_balance",
     "invoices_by_number",
     "invoices_by_contract_name",
     "invoices_by_period",
@@ -107,6 +108,8 @@ struct Sums {
     collected: i128,
     unapplied: i128,
     credit_open: i128,
+    shown_total: i128,
+    balance: i128,
 }
 
 /// The customer's sum as the summary stores it, or the refusal the
@@ -149,6 +152,12 @@ impl Deltas {
         if status == InvoiceStatus::Open {
             s.outstanding += total - applied;
             *self.due.entry((customer, cur, due)).or_default() += total - applied;
+        }
+        if status != InvoiceStatus::Cancelled {
+            s.shown_total += total;
+        }
+        if matches!(status, InvoiceStatus::Open | InvoiceStatus::Uncollectible) {
+            s.balance += total - applied;
         }
     }
 
@@ -209,7 +218,9 @@ impl Deltas {
                 outstanding_minor = outstanding_minor + ?7, payment_count = payment_count + ?8,
                 payment_total_minor = payment_total_minor + ?9, collected_count = collected_count + ?10,
                 collected_minor = collected_minor + ?11, unapplied_minor = unapplied_minor + ?12,
-                credit_open_minor = credit_open_minor + ?13
+                credit_open_minor = credit_open_minor + ?13,
+                invoice_shown_total_minor = invoice_shown_total_minor + ?14,
+                invoice_balance_minor = invoice_balance_minor + ?15
              WHERE customer_id = ?1 AND currency = ?2",
         )?;
         for ((c, cur), s) in self.sums.iter().filter(|((c, _), _)| kept(c)) {
@@ -231,7 +242,9 @@ impl Deltas {
                 s.collected_count,
                 fit(s.collected, *c)?,
                 fit(s.unapplied, *c)?,
-                fit(s.credit_open, *c)?
+                fit(s.credit_open, *c)?,
+                fit(s.shown_total, *c)?,
+                fit(s.balance, *c)?
             ])
             .map_err(named)?;
         }
@@ -271,6 +284,7 @@ mod tests {
         let sql = "SELECT 's ' || customer_id || currency || ' ' || invoice_count || ' ' || invoice_total_minor || ' ' ||
                           billed_minor || ' ' || billed_applied_minor || ' ' || outstanding_minor || ' ' ||
                           payment_count || ' ' || collected_minor || ' ' || unapplied_minor || ' ' || credit_open_minor
+                          || ' ' || invoice_shown_total_minor || ' ' || invoice_balance_minor
                    FROM customer_summary
                    UNION ALL SELECT 'd ' || customer_id || currency || due_date || ' ' || open_minor FROM customer_due_summary
                    UNION ALL SELECT 'c ' || customer_id || currency || received_on || ' ' || applied_minor || ' ' ||

@@ -27,6 +27,16 @@ const INVARIANTS: &[(&str, &str)] = &[
                FROM credits c) c WHERE c.applied_minor <> c.s",
     ),
     (
+        // Compared with the cached applied amount, which the first rule
+        // compares with the applications: one pass, no second sum.
+        "invoice balance differs from its total less what was applied",
+        "SELECT number || ' (' || status || '): stored ' || balance_minor || ', total ' || total_minor
+                || ' less ' || applied_minor || ' applied'
+         FROM invoices
+         WHERE balance_minor IS NOT CASE WHEN status IN ('open', 'uncollectible') THEN total_minor - applied_minor
+                                         ELSE 0 END",
+    ),
+    (
         "invoice's contract name differs from its contract",
         "SELECT i.number FROM invoices i LEFT JOIN contracts c ON c.id = i.contract_id
          WHERE i.contract_name <> coalesce(c.name, '')",
@@ -126,13 +136,15 @@ const INVARIANTS: &[(&str, &str)] = &[
 const SUMMARY_TYPES: &str = "
     SELECT 'customer ' || customer_id || ' ' || currency || ': a summary holds a '
            || typeof(invoice_total_minor + billed_minor + billed_applied_minor + outstanding_minor + payment_total_minor
-                     + collected_minor + unapplied_minor + credit_open_minor + invoice_count + payment_count)
+                     + collected_minor + unapplied_minor + credit_open_minor + invoice_count + payment_count
+                     + invoice_shown_total_minor + invoice_balance_minor)
     FROM customer_summary
     WHERE typeof(invoice_total_minor) <> 'integer' OR typeof(billed_minor) <> 'integer'
        OR typeof(billed_applied_minor) <> 'integer' OR typeof(outstanding_minor) <> 'integer'
        OR typeof(payment_total_minor) <> 'integer' OR typeof(collected_minor) <> 'integer'
        OR typeof(unapplied_minor) <> 'integer' OR typeof(credit_open_minor) <> 'integer'
        OR typeof(invoice_count) <> 'integer' OR typeof(payment_count) <> 'integer'
+       OR typeof(invoice_shown_total_minor) <> 'integer' OR typeof(invoice_balance_minor) <> 'integer'
     UNION ALL
     SELECT 'customer ' || customer_id || ' ' || currency || ' due ' || due_date || ': open balance is a ' || typeof(open_minor)
     FROM customer_due_summary WHERE typeof(open_minor) <> 'integer'";

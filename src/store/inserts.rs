@@ -153,6 +153,7 @@ pub(super) static INVOICES: Table = Table::new(
         "external_id",
         "source_raw",
         "created_at",
+        "balance_minor",
     ],
 );
 
@@ -176,7 +177,10 @@ pub(super) fn bind_invoice(b: &mut Binder<'_, '_>, r: &NewInvoiceRow<'_>) -> rus
     b.put(r.source.map(|s| s.0.as_db()))?;
     b.put(r.source.map(|s| s.1))?;
     b.put((!i.source_raw.is_empty()).then_some(i.source_raw))?;
-    b.put(r.created_at)
+    b.put(r.created_at)?;
+    // What the balance triggers would make it, so they need not write the
+    // row a second time.
+    b.put(i.status.balance_minor(i.total_minor, r.applied_minor))
 }
 
 /// Inserts one invoice and returns its id. The error of a unique index

@@ -76,7 +76,7 @@ impl Store {
         let mut stmt = self.conn().prepare_cached(&format!(
             "SELECT customer_id, currency, invoice_count, billed_minor, billed_applied_minor, outstanding_minor,
                     payment_count, collected_count, collected_minor, unapplied_minor, credit_open_minor,
-                    invoice_total_minor, payment_total_minor
+                    invoice_total_minor, payment_total_minor, invoice_shown_total_minor, invoice_balance_minor
              FROM customer_summary WHERE {}",
             scope.filter("customer_id")
         ))?;
@@ -94,6 +94,8 @@ impl Store {
             p.credit_open_minor = r.get(10)?;
             p.invoice_total_minor = r.get(11)?;
             p.payment_total_minor = r.get(12)?;
+            p.invoice_shown_total_minor = r.get(13)?;
+            p.invoice_balance_minor = r.get(14)?;
         }
         let b = bounds_params(today);
         let sql = format!(

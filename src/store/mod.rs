@@ -114,7 +114,8 @@ impl From<rusqlite::Error> for StoreError {
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
 /// The bound a CHECK constraint's failure names, in words; `None` for
-/// other CHECKs. The names are those of the CHECKs in `migrations/0002`.
+/// other CHECKs. The names are those of the CHECKs in `migrations/0002`
+/// and `0005`.
 fn bound_refused(msg: &str) -> Option<String> {
     let amount = "at most 10,000,000,000,000 minor units (100,000,000,000.00 in a currency with cents)";
     let total = "at most 10^17 minor units (1,000,000,000,000,000.00 in a currency with cents)";
@@ -126,7 +127,10 @@ fn bound_refused(msg: &str) -> Option<String> {
         "credit_amount_in_range" => format!("a credit must be more than zero and {amount}"),
         "application_amount_in_range" => format!("an amount applied must be more than zero and {amount}"),
         "contract_value_in_range" => format!("a contract value must be {amount}"),
-        "customer_invoice_total_in_range" => format!("one customer's invoices in one currency may total {total}"),
+        "invoice_balance_in_range" => format!("an invoice balance must be {amount}"),
+        "customer_invoice_total_in_range" | "customer_shown_total_in_range" | "customer_balance_in_range" => {
+            format!("one customer's invoices in one currency may total {total}")
+        }
         "customer_payment_total_in_range" => format!("one customer's payments in one currency may total {total}"),
         "customer_credit_in_range" => format!("one customer's open credit in one currency may total {total}"),
         "contract_start_in_range"

@@ -79,6 +79,12 @@ impl Store {
             let (status, total, applied): (String, i64, i64) = (r.get(2)?, r.get(3)?, r.get(5)?);
             p.invoice_count += 1;
             p.invoice_total_minor += total;
+            if status != "cancelled" {
+                p.invoice_shown_total_minor += total;
+            }
+            if matches!(status.as_str(), "open" | "uncollectible") {
+                p.invoice_balance_minor += total - applied;
+            }
             if matches!(status.as_str(), "open" | "paid" | "uncollectible") {
                 p.billed_minor += total;
                 p.billed_applied_minor += applied;

@@ -62,6 +62,7 @@ const FINGERPRINTS: &[&str] = &[
     "5ea6bbee8adabefbba824b6213a406a024264106736e53ed227389f4c6a08a72",
     "566477939424cfed114fc557b79637eeba5453fb73417901f90171cc03d48323",
     "d848eecfb7975f226882aa6601a861a8e2eb2a1c343d4ebc17c49d43cc9809cb",
+    "627c5ca71c22f254e206ebb7e7ed54903eb2b36dab165f4d6b7c11dbf94e47ec",
 ];
 
 /// A digest of a database's schema as stored: every object's kind, name,
@@ -188,6 +189,21 @@ const ADAPTERS: &[&str] = &[
      SELECT *, 2147483648 AS max_document_size FROM main.organization;",
     // 3 → 4: an index only; reads need nothing.
     "",
+    // 4 → 5: each invoice's balance and the Invoices tab's sums, computed
+    // from the rows as the triggers of version 5 keep them.
+    "CREATE TEMP VIEW invoices AS
+     SELECT *, CASE WHEN status IN ('open', 'uncollectible') THEN total_minor - applied_minor ELSE 0 END
+                   AS balance_minor
+     FROM main.invoices;
+     CREATE TEMP VIEW customer_summary AS
+     SELECT s.*,
+            (SELECT coalesce(sum(i.total_minor), 0) FROM main.invoices i
+             WHERE i.customer_id = s.customer_id AND i.currency = s.currency AND i.status <> 'cancelled')
+                AS invoice_shown_total_minor,
+            (SELECT coalesce(sum(i.total_minor - i.applied_minor), 0) FROM main.invoices i
+             WHERE i.customer_id = s.customer_id AND i.currency = s.currency
+               AND i.status IN ('open', 'uncollectible')) AS invoice_balance_minor
+     FROM main.customer_summary s;",
 ];
 
 /// Installs the adapters that take `version` to the current one.

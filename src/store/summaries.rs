@@ -3,6 +3,9 @@
 //! summaries of the loaded customers are recomputed from the raw rows with
 //! set-based SQL — the same figures the triggers would have kept, at a
 //! fraction of the cost for a million rows. `ardesk check` verifies both.
+//! The invoice balance triggers stay (they write only a balance that is
+//! not already right), so each invoice's balance follows the applied
+//! amounts recomputed here.
 
 use super::Result;
 use rusqlite::Transaction;
@@ -70,23 +73,27 @@ pub fn rebuild(tx: &Transaction<'_>, customers: &[i64], suspended: Suspended) ->
         tx.execute(
             "INSERT INTO customer_summary(customer_id, currency, invoice_count, invoice_total_minor, billed_minor,
                     billed_applied_minor, outstanding_minor, payment_count, payment_total_minor, collected_count,
-                    collected_minor, unapplied_minor, credit_open_minor)
+                    collected_minor, unapplied_minor, credit_open_minor, invoice_shown_total_minor,
+                    invoice_balance_minor)
              SELECT ?1, currency, sum(ic), sum(it), sum(b), sum(ba), sum(o), sum(pc), sum(pt), sum(cc), sum(cm),
-                    sum(u), sum(cr)
+                    sum(u), sum(cr), sum(st), sum(bal)
              FROM (
                 SELECT currency, 1 AS ic, total_minor AS it,
                        CASE WHEN status IN ('open', 'paid', 'uncollectible') THEN total_minor ELSE 0 END AS b,
                        CASE WHEN status IN ('open', 'paid', 'uncollectible') THEN applied_minor ELSE 0 END AS ba,
                        CASE WHEN status = 'open' THEN total_minor - applied_minor ELSE 0 END AS o,
-                       0 AS pc, 0 AS pt, 0 AS cc, 0 AS cm, 0 AS u, 0 AS cr
+                       0 AS pc, 0 AS pt, 0 AS cc, 0 AS cm, 0 AS u, 0 AS cr,
+                       CASE WHEN status <> 'cancelled' THEN total_minor ELSE 0 END AS st,
+                       CASE WHEN status IN ('open', 'uncollectible') THEN total_minor - applied_minor ELSE 0 END AS bal
                 FROM invoices WHERE customer_id = ?1
                 UNION ALL
                 SELECT currency, 0, 0, 0, 0, 0, 1, amount_minor, status = 'succeeded',
                        CASE WHEN status IN ('succeeded', 'refunded') THEN amount_minor - refunded_minor ELSE 0 END,
-                       CASE WHEN status = 'succeeded' THEN amount_minor - refunded_minor - applied_minor ELSE 0 END, 0
+                       CASE WHEN status = 'succeeded' THEN amount_minor - refunded_minor - applied_minor ELSE 0 END, 0,
+                       0, 0
                 FROM payments WHERE customer_id = ?1
                 UNION ALL
-                SELECT currency, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, amount_minor - applied_minor
+                SELECT currency, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, amount_minor - applied_minor, 0, 0
                 FROM credits WHERE customer_id = ?1)
              GROUP BY currency",
             [c],

@@ -5,7 +5,7 @@ use super::filter_sql::StatusSql;
 use super::{Result, Store};
 use crate::domain::columns::{Col, RowKey, Seek, Sort, SortValue};
 use crate::domain::filter::{Filter, StatusWord};
-use crate::domain::tabs::Tabular;
+use crate::domain::tabs::{Tabular, ViewSums};
 use rusqlite::types::{ToSqlOutput, Value};
 use rusqlite::{Row, ToSql};
 
@@ -40,9 +40,12 @@ pub trait TabRow: Tabular {
     const PERIODS: &'static [(Col, &'static str, &'static str)] = &[];
     /// Columns a bare word in the filter bar searches.
     const TEXT_COLS: &'static [&'static str];
-    /// The money column summed in the status line and its currency
-    /// column, if the tab has one.
+    /// What the status line sums (an expression of the tab's money
+    /// column) and the currency column, if the tab has one; `Tabular::
+    /// SUMMARY` keeps the same sum for the unfiltered tab.
     const SUM: Option<(&'static str, &'static str)> = None;
+    /// The balance the status line sums beside it, if the tab shows one.
+    const BALANCE: Option<&'static str> = None;
     fn map(row: &Row<'_>) -> rusqlite::Result<Self>;
     /// SQL for a status word on this tab.
     fn status_sql(_word: StatusWord) -> Option<StatusSql> {
@@ -126,18 +129,16 @@ impl Store {
         self.window_view(customer_id, &view, seek, limit)
     }
 
-    /// Rows matching `view.filter` and their sum (of the tab's money
-    /// column): a scan of the customer's rows, so off the keystroke path
-    /// on big tables.
-    pub fn view_totals<R: TabRow>(
-        &self,
-        customer_id: i64,
-        view: &View,
-    ) -> Result<(i64, Option<Vec<crate::domain::Money>>)> {
+    /// Rows matching `view.filter` and their sums (`SUM`, `BALANCE`): a
+    /// scan of the customer's rows, so off the keystroke path on big
+    /// tables.
+    pub fn view_totals<R: TabRow>(&self, customer_id: i64, view: &View) -> Result<(i64, Option<ViewSums>)> {
         let (filter_sql, filter_params) = super::filter_sql::where_clause::<R>(&view.filter, view.today, 2);
         let (sum, cur) = R::SUM.map_or(("0", "'XXX'"), |(s, c)| (s, c));
+        let balance = R::BALANCE.unwrap_or("0");
         let sql = format!(
-            "SELECT {cur}, count(*), coalesce(sum({sum}), 0) FROM {} WHERE {}{filter_sql} GROUP BY 1",
+            "SELECT {cur}, count(*), coalesce(sum({sum}), 0), coalesce(sum({balance}), 0) FROM {} WHERE {}{filter_sql}
+             GROUP BY 1",
             R::FROM,
             R::WHERE
         );
@@ -145,11 +146,16 @@ impl Store {
         let mut params: Vec<rusqlite::types::Value> = vec![customer_id.into()];
         params.extend(filter_params);
         let mut rows = stmt.query(rusqlite::params_from_iter(params))?;
-        let (mut count, mut sums) = (0i64, Vec::new());
+        let mut count = 0i64;
+        let mut sums = ViewSums { sum: Vec::new(), balance: R::BALANCE.map(|_| Vec::new()) };
         while let Some(r) = rows.next()? {
             count += r.get::<_, i64>(1)?;
             if R::SUM.is_some() {
-                sums.push(crate::domain::Money::new(r.get(2)?, super::tabs::currency(r, 0)?));
+                let cur = super::tabs::currency(r, 0)?;
+                sums.sum.push(crate::domain::Money::new(r.get(2)?, cur));
+                if let Some(b) = &mut sums.balance {
+                    b.push(crate::domain::Money::new(r.get(3)?, cur));
+                }
             }
         }
         Ok((count, R::SUM.map(|_| sums)))

@@ -35,7 +35,8 @@ pub fn draw<R: 'static, K: PartialEq + Copy + 'static>(
     if area.height == 0 || area.width == 0 {
         return;
     }
-    let fit = columns::fit(grid.columns, area.width, grid.pan);
+    let sorted = grid.sort.and_then(|(key, _)| grid.columns.iter().position(|c| c.key == Some(key)));
+    let fit = columns::fit_sorted(grid.columns, area.width, grid.pan, sorted);
     let cols: Vec<&Column<R, K>> = fit.shown.iter().map(|&i| &grid.columns[i]).collect();
     let header = Row::new(cols.iter().map(|c| {
         let sorted = grid.sort.filter(|s| c.key == Some(s.0));

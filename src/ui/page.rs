@@ -277,22 +277,48 @@ fn status(frame: &mut Frame, area: Rect, table: Rect, app: &App, p: &CustomerPag
     } else {
         format!(" {} {}–{} of {of}", p.tab.title(), group(range.start + 1), group(range.end))
     };
-    let mut spans = vec![Span::styled(shown, theme.status)];
-    if let Some(sums) = sum.filter(|s| !s.is_empty()) {
-        let text: Vec<String> = sums.iter().map(|m| m.display()).collect();
-        spans.push(Span::styled(format!(" · Σ {}", text.join(" + ")), theme.status));
-    }
-    if !filter.is_empty() {
-        spans.push(Span::styled(format!(" · filter: {}", clean(&filter)), theme.key));
-    }
+    // Σ as the tab counts it (help's "Status line Σ" says how) and, on
+    // Invoices, Σ balance beside it.
+    let join = |v: &[Money]| v.iter().map(|m| m.display()).collect::<Vec<_>>().join(" + ");
+    let sums = |short: bool| {
+        sum.as_ref().filter(|s| !s.sum.is_empty()).map(|sums| {
+            let mut text = format!(" · Σ {}", join(&sums.sum));
+            if let Some(b) = &sums.balance {
+                text.push_str(&format!(" · {} {}", if short { "bal." } else { "balance" }, join(b)));
+            }
+            text
+        })
+    };
     let (n, totals) = p.selection_summary();
-    if n > 0 {
-        let sums: Vec<String> = totals.iter().map(|m| m.display()).collect();
+    let selected = (n > 0).then(|| {
         let hidden = match p.hidden_selected {
             0 => String::new(),
             h => format!(", {h} not shown"),
         };
-        spans.push(Span::styled(format!(" · {n} selected, {}{hidden}", sums.join(" + ")), theme.key));
+        format!(" · {n} selected, {}{hidden}", join(&totals))
+    });
+    let line = |short: bool, with_sums: bool| {
+        let mut spans = vec![Span::styled(shown.clone(), theme.status)];
+        if let Some(text) = sums(short).filter(|_| with_sums) {
+            spans.push(Span::styled(text, theme.status));
+        }
+        if !filter.is_empty() {
+            spans.push(Span::styled(format!(" · filter: {}", clean(&filter)), theme.key));
+        }
+        if let Some(text) = &selected {
+            spans.push(Span::styled(text.clone(), theme.key));
+        }
+        spans
+    };
+    // What does not fit gives way: "balance" shortens, then, with invoices
+    // ticked, the view's sums go (the ticked total is what an action takes).
+    let fits = |s: &[Span]| s.iter().map(|s| width(&s.content)).sum::<usize>() <= usize::from(area.width);
+    let mut spans = line(false, true);
+    if !fits(&spans) {
+        spans = line(true, true);
+    }
+    if !fits(&spans) && selected.is_some() {
+        spans = line(true, false);
     }
     let message = app.message().map(clean);
     super::status::draw(frame, area, table, spans, message.as_deref().map(|m| (m, theme.notice)), theme);

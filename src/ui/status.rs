@@ -27,6 +27,7 @@ pub fn draw(
     if status.height == 0 {
         return;
     }
+    let line = fit(line, usize::from(status.width));
     let used: usize = line.iter().map(|s| width(&s.content)).sum();
     let Some((note, style)) = note.filter(|(n, _)| !n.is_empty()) else {
         frame.render_widget(Paragraph::new(Line::from(line)), status);
@@ -40,6 +41,30 @@ pub fn draw(
     }
     frame.render_widget(Paragraph::new(Line::from(line)), status);
     above_line(frame, status, above, note, style, theme);
+}
+
+/// `line` cut to `w` columns, ending in "…" where it was cut (the filter at
+/// the end read "status:open,pai" at 80 columns); the whole filter reads in
+/// the bar (`/`).
+fn fit(line: Vec<Span<'_>>, w: usize) -> Vec<Span<'_>> {
+    let total: usize = line.iter().map(|s| width(&s.content)).sum();
+    if total <= w {
+        return line;
+    }
+    let mut out = Vec::new();
+    let mut used = 0;
+    for span in line {
+        let sw = width(&span.content);
+        if used + sw <= w {
+            used += sw;
+            out.push(span);
+            continue;
+        }
+        let cut = crate::domain::text::ellipsize(&span.content, w - used).into_owned();
+        out.push(Span::styled(cut, span.style));
+        break;
+    }
+    out
 }
 
 /// Draws `note` wrapped on the lines just above the status line.

@@ -73,6 +73,14 @@ fn room<R: 'static, K: 'static>(cols: &[Column<R, K>], width: u16, pinned: usize
 }
 
 pub fn fit<R: 'static, K: 'static>(cols: &[Column<R, K>], width: u16, pan: usize) -> Fit {
+    fit_sorted(cols, width, pan, None)
+}
+
+/// `fit`, keeping the `sorted` column (an index into `cols`) in the home
+/// view: at pan 0 it does not give way for its priority, so the arrow of
+/// the order the rows are in shows (Invoices' default, Date, gave way to
+/// Balance at 80 columns).
+pub fn fit_sorted<R: 'static, K: 'static>(cols: &[Column<R, K>], width: u16, pan: usize, sorted: Option<usize>) -> Fit {
     let p = pinned(cols);
     let rest: Vec<usize> = (p..cols.len()).collect();
     let (all_room, room) = room(cols, width, p);
@@ -89,7 +97,13 @@ pub fn fit<R: 'static, K: 'static>(cols: &[Column<R, K>], width: u16, pan: usize
     let shown_rest: Vec<usize> = if pan == 0 {
         let mut keep = rest.clone();
         while !keep.is_empty() && need(cols, &keep) > room {
-            let worst = keep.iter().enumerate().max_by_key(|(_, i)| cols[**i].priority).map(|(k, _)| k).unwrap_or(0);
+            let worst = keep
+                .iter()
+                .enumerate()
+                .filter(|(_, i)| Some(**i) != sorted || keep.len() == 1)
+                .max_by_key(|(_, i)| cols[**i].priority)
+                .map(|(k, _)| k)
+                .unwrap_or(0);
             keep.remove(worst);
         }
         keep
@@ -167,6 +181,15 @@ mod tests {
             crate::per_tab!(tab, |R| for c in <R as Tabular>::COLUMNS.iter().filter(|c| c.key.is_some()) {
                 assert!(usize::from(width(c)) >= crate::domain::text::width(c.title) + 2, "{}", c.title);
             });
+        }
+    }
+
+    #[test]
+    fn the_sorted_column_stays_in_the_home_view() {
+        let cols = InvoiceRow::COLUMNS;
+        for (i, c) in cols.iter().enumerate().filter(|(_, c)| c.key.is_some()) {
+            let f = fit_sorted(cols, 80, 0, Some(i));
+            assert!(f.shown.contains(&i), "sorted by {} at 80 columns: {:?}", c.title, titles::<InvoiceRow>(&f));
         }
     }
 

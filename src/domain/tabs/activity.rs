@@ -18,16 +18,16 @@ impl Tabular for ActivityRow {
         C::new("When (UTC)", 16, |r, _| r.at.replace('T', " ").chars().take(16).collect::<String>().into())
             .key(Col::ActWhen)
             .filter(&[Field::new("when", Date)])
-            .export(&[("at", |r| r.at.clone())]),
+            .export(&[("at", |r, _| r.at.clone())]),
         C::new("Who", 10, |r, _| r.who.as_str().into())
             .priority(1)
             .key(Col::ActWho)
             .filter(&[Field::new("who", Text)])
-            .export(&[("who", |r| r.who.clone())]),
+            .export(&[("who", |r, _| r.who.clone())]),
         C::new("What", 20, |r, _| r.summary.as_str().into())
             .fill()
             .key(Col::ActWhat)
             .filter(&[Field::new("what", Text)])
-            .export(&[("what", |r| r.summary.clone())]),
+            .export(&[("what", |r, _| r.summary.clone())]),
     ];
 }

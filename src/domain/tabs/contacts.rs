@@ -18,24 +18,24 @@ impl Tabular for ContactRow {
         C::new("Name", 20, |r, _| r.name.as_str().into())
             .key(Col::CtName)
             .filter(&[Field::new("name", Text)])
-            .export(&[("name", |r| r.name.clone())]),
+            .export(&[("name", |r, _| r.name.clone())]),
         C::new("Email", 24, |r, _| r.email.as_str().into())
             .fill()
             .key(Col::CtEmail)
             .filter(&[Field::new("email", Text)])
-            .export(&[("email", |r| r.email.clone())]),
+            .export(&[("email", |r, _| r.email.clone())]),
         C::new("Phone", 16, |r, _| r.phone.as_str().into())
             .priority(1)
             .key(Col::CtPhone)
             .filter(&[Field::new("phone", Text)])
-            .export(&[("phone", |r| r.phone.clone())]),
+            .export(&[("phone", |r, _| r.phone.clone())]),
         C::new("Role", 18, |r, _| r.role.as_str().into())
             .priority(2)
             .key(Col::CtRole)
             .filter(&[Field::new("role", Text)])
-            .export(&[("role", |r| r.role.clone())]),
+            .export(&[("role", |r, _| r.role.clone())]),
         C::new("Primary", 7, |r, _| if r.primary { "Primary" } else { "" }.into())
             .key(Col::CtPrimary)
-            .export(&[("primary", |r| r.primary.to_string())]),
+            .export(&[("primary", |r, _| r.primary.to_string())]),
     ];
 }

@@ -24,7 +24,7 @@ impl Tabular for ContractRow {
             .fill()
             .key(Col::ConName)
             .filter(&[Field::new("name", Text)])
-            .export(&[("name", |r| r.name.clone())]),
+            .export(&[("name", |r, _| r.name.clone())]),
         C::new("Period", 23, |r, _| {
             match r.period_end {
                 Some(e) => format!("{} – {}", iso(r.period_start), iso(e)),
@@ -36,8 +36,8 @@ impl Tabular for ContractRow {
         .key(Col::ConPeriod)
         .filter(&[Field::new("start", Date), Field::new("period", Period)])
         .export(&[
-            ("period_start", |r| iso(r.period_start)),
-            ("period_end", |r| r.period_end.map(iso).unwrap_or_default()),
+            ("period_start", |r, _| iso(r.period_start)),
+            ("period_end", |r, _| r.period_end.map(iso).unwrap_or_default()),
         ]),
         C::new("Type", 21, |r, _| {
             match r.billing_frequency {
@@ -50,23 +50,23 @@ impl Tabular for ContractRow {
         .key(Col::ConKind)
         .filter(&[Field::new("type", Text)])
         .export(&[
-            ("type", |r| r.kind.as_db().to_string()),
-            ("billing_frequency", |r| r.billing_frequency.map(|f| f.as_db().to_string()).unwrap_or_default()),
+            ("type", |r, _| r.kind.as_db().to_string()),
+            ("billing_frequency", |r, _| r.billing_frequency.map(|f| f.as_db().to_string()).unwrap_or_default()),
         ]),
         C::new("Status", 9, |r, cx| r.shown_status(cx.today).label().into())
             .key(Col::ConStatus)
             .filter(&[Field::new("status", Status(STATUSES))])
-            .export(&[("status", |r| r.status.as_db().to_string())]),
+            .export(&[("status", |r, _| r.status.as_db().to_string())]),
         C::new("Value", 14, |r, _| r.value.display().into())
             .right()
             .key(Col::ConValue)
             .filter(&[Field::new("value", Money)])
-            .export(&[("value", |r| r.value.plain()), ("currency", |r| r.value.currency.to_string())]),
+            .export(&[("value", |r, _| r.value.plain()), ("currency", |r, _| r.value.currency.to_string())]),
         C::new("Terms", 14, |r, _| terms_label(r.payment_terms_days).into())
             .priority(3)
             .key(Col::ConTerms)
             .filter(&[Field::new("terms", Days)])
-            .export(&[("payment_terms_days", |r| r.payment_terms_days.to_string())]),
+            .export(&[("payment_terms_days", |r, _| r.payment_terms_days.to_string())]),
     ];
     const EXPORT_ORDER: &'static [&'static str] = &[
         "name",

@@ -19,27 +19,27 @@ impl Tabular for DocumentRow {
             .fill()
             .key(Col::DocName)
             .filter(&[Field::new("name", Text)])
-            .export(&[("name", |r| r.name.clone())]),
+            .export(&[("name", |r, _| r.name.clone())]),
         C::new("Uploaded", 16, |r, _| r.uploaded_at.replace('T', " ").chars().take(16).collect::<String>().into())
             .priority(1)
             .key(Col::DocUploaded)
             .filter(&[Field::new("uploaded", Date)])
-            .export(&[("uploaded_at", |r| r.uploaded_at.clone())]),
+            .export(&[("uploaded_at", |r, _| r.uploaded_at.clone())]),
         C::new("Type", 22, |r, _| format!("{} · {}", r.kind.label(), r.format).into())
             .priority(1)
             .key(Col::DocKind)
             .filter(&[Field::new("type", Text)])
-            .export(&[("type", |r| r.kind.as_db().to_string()), ("format", |r| r.format.clone())]),
+            .export(&[("type", |r, _| r.kind.as_db().to_string()), ("format", |r, _| r.format.clone())]),
         C::new("Contract", 16, |r, _| r.contract_name.clone().unwrap_or_default().into())
             .priority(2)
             .key(Col::DocContract)
             .filter(&[Field::new("contract", Text)])
-            .export(&[("contract", |r| r.contract_name.clone().unwrap_or_default())]),
+            .export(&[("contract", |r, _| r.contract_name.clone().unwrap_or_default())]),
         // The stored bytes: how many, and their checksum.
         C::new("Size", 9, |r, _| size_label(r.size_bytes).into())
             .right()
             .key(Col::DocSize)
             .filter(&[Field::new("size", Bytes)])
-            .export(&[("size_bytes", |r| r.size_bytes.to_string()), ("sha256", |r| r.sha256.clone())]),
+            .export(&[("size_bytes", |r, _| r.size_bytes.to_string()), ("sha256", |r, _| r.sha256.clone())]),
     ];
 }

@@ -36,7 +36,13 @@ impl Tabular for InvoiceRow {
     const EMPTY: &'static str = "No invoices yet.";
     const EXAMPLE: &'static str = "--filter 'status:overdue total>1000' --sort=-due";
     const DEFAULT_SORT: Sort = Sort { col: Col::InvDate, desc: true };
-    const SUMMARY: Option<Summary> = Some(Summary { count: |p| p.invoice_count, sum: |p| p.invoice_total_minor });
+    /// Σ total and Σ balance leave cancelled invoices out (a cancelled
+    /// invoice's balance is 0 anyway; its total is no money anyone owes).
+    const SUMMARY: Option<Summary> = Some(Summary {
+        count: |p| p.invoice_count,
+        sum: |p| p.invoice_shown_total_minor,
+        balance: Some(|p| p.invoice_balance_minor),
+    });
     const COLUMNS: &'static [C] = &[
         C::new("☐", 1, |r, ctx| {
             let ticked = ctx.selection.is_some_and(|s| s.contains_key(&r.id));
@@ -46,22 +52,30 @@ impl Tabular for InvoiceRow {
         C::new("Number", 14, |r, _| r.number.as_str().into())
             .key(Col::InvNumber)
             .filter(&[Field::new("number", Text)])
-            .export(&[("number", |r| r.number.clone())]),
+            .export(&[("number", |r, _| r.number.clone())]),
         C::new("Total", 13, |r, _| r.total.display().into())
             .right()
             .key(Col::InvTotal)
             .filter(&[Field::new("total", Money)])
-            .export(&[("total", |r| r.total.plain()), ("currency", |r| r.total.currency.to_string())]),
+            .export(&[("total", |r, _| r.total.plain()), ("currency", |r, _| r.total.currency.to_string())]),
+        // What is still owed: after Total, so that at 80 columns the home
+        // view shows both and the issue date gives way first.
+        C::new("Balance", 13, |r, _| r.balance().display().into())
+            .right()
+            .priority(1)
+            .key(Col::InvBalance)
+            .filter(&[Field::new("balance", Money)])
+            .export(&[("balance", |r, _| r.balance().plain())]),
         C::new("Date", 10, |r, _| iso(r.issue_date).into())
             .priority(2)
             .key(Col::InvDate)
             .filter(&[Field::new("date", Date), Field::new("issued", Date)])
-            .export(&[("issue_date", |r| iso(r.issue_date))]),
+            .export(&[("issue_date", |r, _| iso(r.issue_date))]),
         C::new("Due", 10, |r, _| iso(r.due_date).into())
             .priority(1)
             .key(Col::InvDue)
             .filter(&[Field::new("due", Date), Field::new("aging", Status(AGING))])
-            .export(&[("due_date", |r| iso(r.due_date))]),
+            .export(&[("due_date", |r, _| iso(r.due_date))]),
         C::new("Status", 16, |r, ctx| {
             let s = r.display_status(ctx.today);
             CellText {
@@ -71,21 +85,27 @@ impl Tabular for InvoiceRow {
         })
         .key(Col::InvStatus)
         .filter(&[Field::new("status", Status(STATUSES))])
-        // The balance is what the status is derived from.
-        .export(&[("status", |r| r.status.as_db().to_string()), ("open_balance", |r| r.open_balance().plain())]),
+        // `status` is the stored status (what `ardesk import` reads back),
+        // `display_status` the one the screen shows as of the day; the
+        // balance is what the status is derived from.
+        .export(&[
+            ("status", |r, _| r.status.as_db().to_string()),
+            ("display_status", |r, today| r.display_status(today).export()),
+            ("open_balance", |r, _| r.open_balance().plain()),
+        ]),
         C::new("Contract", 10, |r, _| r.contract_name.clone().unwrap_or_default().into())
             .fill()
             .priority(3)
             .key(Col::InvContract)
             .filter(&[Field::new("contract", Text)])
-            .export(&[("contract", |r| r.contract_name.clone().unwrap_or_default())]),
+            .export(&[("contract", |r, _| r.contract_name.clone().unwrap_or_default())]),
         C::new("Period", 23, |r, _| r.period.map(|(a, b)| period_label(a, b)).unwrap_or_default().into())
             .priority(4)
             .key(Col::InvPeriod)
             .filter(&[Field::new("period", Period)])
             .export(&[
-                ("period_start", |r| r.period.map(|p| iso(p.0)).unwrap_or_default()),
-                ("period_end", |r| r.period.map(|p| iso(p.1)).unwrap_or_default()),
+                ("period_start", |r, _| r.period.map(|p| iso(p.0)).unwrap_or_default()),
+                ("period_end", |r, _| r.period.map(|p| iso(p.1)).unwrap_or_default()),
             ]),
     ];
 }

@@ -53,12 +53,25 @@ pub trait Tabular: Sized + 'static {
     const SUMMARY: Option<Summary> = None;
 }
 
-/// Where a tab's unfiltered count and sum are kept in the summaries.
+/// Where a tab's unfiltered count and sums are kept in the summaries.
 #[derive(Debug, Clone, Copy)]
 pub struct Summary {
     pub count: fn(&MetricParts) -> i64,
-    /// In minor units of the parts' currency.
+    /// The status line's Σ, in minor units of the parts' currency.
     pub sum: fn(&MetricParts) -> i64,
+    /// The status line's Σ balance, for tabs that show one.
+    pub balance: Option<fn(&MetricParts) -> i64>,
+}
+
+/// What the status line sums for the rows of a view, per currency: Σ of
+/// the tab's money column as the tab counts it (invoices: total, cancelled
+/// ones left out; payments: succeeded amounts net of refunds) and, on the
+/// Invoices tab, Σ balance.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ViewSums {
+    pub sum: Vec<super::Money>,
+    /// Beside `sum`, currency for currency.
+    pub balance: Option<Vec<super::Money>>,
 }
 
 /// A column of a table, described once. `K` is what the table sorts by:
@@ -83,9 +96,10 @@ pub struct Column<R: 'static, K: 'static = Col> {
     pub export: &'static [Export<R>],
 }
 
-/// An exported field: its header and its exact value (amounts as plain
-/// decimals, dates ISO, text as stored).
-pub type Export<R> = (&'static str, fn(&R) -> String);
+/// An exported field: its header and its exact value as of a day (amounts
+/// as plain decimals, dates ISO, text as stored; the day is for what the
+/// screen derives from it, such as an invoice's overdue status).
+pub type Export<R> = (&'static str, fn(&R, chrono::NaiveDate) -> String);
 
 // Not derived: a derive would ask `R: Copy`, and rows are not.
 impl<R, K: Copy> Clone for Column<R, K> {

@@ -35,17 +35,20 @@ impl Tabular for PaymentRow {
     const EMPTY: &'static str = "No payments yet.";
     const EXAMPLE: &'static str = "--filter 'status:succeeded amount>=500' --sort=-date";
     const DEFAULT_SORT: Sort = Sort { col: Col::PayDate, desc: true };
-    const SUMMARY: Option<Summary> = Some(Summary { count: |p| p.payment_count, sum: |p| p.payment_total_minor });
+    /// Σ is the money kept: succeeded payments net of refunds (a pending or
+    /// failed payment is no money; a refunded one nets to nothing).
+    const SUMMARY: Option<Summary> =
+        Some(Summary { count: |p| p.payment_count, sum: |p| p.collected_minor, balance: None });
     const COLUMNS: &'static [C] = &[
         C::new("Date", 10, |r, _| iso(r.received_on).into())
             .key(Col::PayDate)
             .filter(&[Field::new("date", Date)])
-            .export(&[("date", |r| iso(r.received_on))]),
+            .export(&[("date", |r, _| iso(r.received_on))]),
         C::new("Amount", 13, |r, _| r.amount.display().into())
             .right()
             .key(Col::PayAmount)
             .filter(&[Field::new("amount", Money)])
-            .export(&[("amount", |r| r.amount.plain()), ("currency", |r| r.amount.currency.to_string())]),
+            .export(&[("amount", |r, _| r.amount.plain()), ("currency", |r, _| r.amount.currency.to_string())]),
         C::new("Refunded", 12, |r, _| {
             if r.refunded_minor > 0 { money(r, r.refunded_minor).display() } else { String::new() }.into()
         })
@@ -53,14 +56,14 @@ impl Tabular for PaymentRow {
         .priority(2)
         .key(Col::PayRefunded)
         .filter(&[Field::new("refunded", Money)])
-        .export(&[("refunded", |r| money(r, r.refunded_minor).plain())]),
+        .export(&[("refunded", |r, _| money(r, r.refunded_minor).plain())]),
         // A processor's reference ("pi_" and 24 characters) is cut with
         // "…" here; `v` shows the row whole.
         C::new("Reference", 16, |r, _| r.reference.as_str().into())
             .priority(2)
             .key(Col::PayReference)
             .filter(&[Field::new("reference", Text), Field::new("ref", Text)])
-            .export(&[("reference", |r| r.reference.clone())]),
+            .export(&[("reference", |r, _| r.reference.clone())]),
         C::new("Status", 11, |r, _| {
             let partly = r.refunded_minor > 0 && r.refunded_minor < r.amount.minor;
             CellText {
@@ -70,18 +73,17 @@ impl Tabular for PaymentRow {
         })
         .key(Col::PayStatus)
         .filter(&[Field::new("status", Status(STATUSES))])
-        .export(&[("status", |r| r.status.as_db().to_string())]),
+        .export(&[("status", |r, _| r.status.as_db().to_string())]),
         C::new("Method", 9, |r, _| r.method.label().into())
             .priority(3)
             .key(Col::PayMethod)
             .filter(&[Field::new("method", Text)])
-            .export(&[("method", |r| r.method.as_db().to_string())]),
+            .export(&[("method", |r, _| r.method.as_db().to_string())]),
         // Sorted by the amount applied; shows where it went.
-        C::new("Applied to", 12, |r, _| applied_to(r))
-            .fill()
-            .priority(1)
-            .key(Col::PayAppliedTo)
-            .export(&[("applied", |r| money(r, r.applied_minor).plain()), ("applied_to", |r| r.applied_to.clone())]),
+        C::new("Applied to", 12, |r, _| applied_to(r)).fill().priority(1).key(Col::PayAppliedTo).export(&[
+            ("applied", |r, _| money(r, r.applied_minor).plain()),
+            ("applied_to", |r, _| r.applied_to.clone()),
+        ]),
     ];
     const EXPORT_ORDER: &'static [&'static str] =
         &["date", "amount", "refunded", "applied", "currency", "reference", "status", "method", "applied_to"];

@@ -12,13 +12,14 @@ use rusqlite::Row;
 
 impl TabRow for InvoiceRow {
     const SELECT: &'static str = "i.id, i.number, i.total_minor, i.currency, i.applied_minor, i.issue_date, \
-         i.due_date, i.status, nullif(i.contract_name, ''), i.period_start, i.period_end";
+         i.due_date, i.status, nullif(i.contract_name, ''), i.period_start, i.period_end, i.balance_minor";
     const FROM: &'static str = "invoices i";
     const WHERE: &'static str = "i.customer_id = ?1";
     const ID: &'static str = "i.id";
     const SORT: &'static [(Col, &'static str)] = &[
         (Col::InvNumber, "i.number"),
         (Col::InvTotal, "i.total_minor"),
+        (Col::InvBalance, "i.balance_minor"),
         (Col::InvDate, "i.issue_date"),
         (Col::InvDue, "i.due_date"),
         (Col::InvStatus, "i.status"),
@@ -28,7 +29,10 @@ impl TabRow for InvoiceRow {
     const FILTER: &'static [(Col, &'static str)] = &[(Col::InvPeriod, "i.period_start")];
     const PERIODS: &'static [(Col, &'static str, &'static str)] = &[(Col::InvPeriod, "i.period_start", "i.period_end")];
     const TEXT_COLS: &'static [&'static str] = &["i.number", "i.contract_name"];
-    const SUM: Option<(&'static str, &'static str)> = Some(("i.total_minor", "i.currency"));
+    // Cancelled invoices are left out of Σ total (their balance is 0).
+    const SUM: Option<(&'static str, &'static str)> =
+        Some(("CASE WHEN i.status <> 'cancelled' THEN i.total_minor ELSE 0 END", "i.currency"));
+    const BALANCE: Option<&'static str> = Some("i.balance_minor");
 
     fn status_sql(w: StatusWord) -> Option<StatusSql> {
         use StatusWord::*;
@@ -75,11 +79,43 @@ impl TabRow for InvoiceRow {
             number: r.get(1)?,
             total: Money::new(r.get(2)?, currency(r, 3)?),
             applied_minor: r.get(4)?,
+            balance_minor: r.get(11)?,
             issue_date: date(r, 5)?,
             due_date: date(r, 6)?,
             status: stored(r, 7, InvoiceStatus::from_db)?,
             contract_name: r.get(8)?,
             period,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::domain::Currency;
+    use crate::domain::columns::{Col, Seek, Sort, Tab};
+    use crate::domain::model::InvoiceRow;
+    use crate::store::Store;
+    use crate::store::window::window_sql;
+
+    /// The Balance column is read the way every other column is: a keyset
+    /// walk of its index in either direction, never a sort of the
+    /// customer's rows, and a `balance>…` term walks it too.
+    #[test]
+    fn balance_sorts_and_filters_on_its_index() {
+        let store = Store::open_in_memory().unwrap();
+        let filter = crate::domain::filter::parse("balance>0", Tab::Invoices, Currency::USD).unwrap();
+        let (filter_sql, _) = crate::store::filter_sql::where_clause::<InvoiceRow>(&filter, Default::default(), 5);
+        for (desc, filter_sql) in [(false, ""), (true, ""), (false, filter_sql.as_str())] {
+            let sql = window_sql::<InvoiceRow>(Sort { col: Col::InvBalance, desc }, &Seek::First, filter_sql).unwrap();
+            let mut stmt = store.conn().prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
+            let n = stmt.parameter_count();
+            let plan: Vec<String> = stmt
+                .query_map(rusqlite::params_from_iter(std::iter::repeat_n(1, n)), |r| r.get(3))
+                .unwrap()
+                .map(Result::unwrap)
+                .collect();
+            let plan = plan.join("; ");
+            assert!(plan.contains("invoices_by_balance") && !plan.contains("TEMP B-TREE"), "{sql}\n{plan}");
+        }
     }
 }

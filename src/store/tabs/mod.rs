@@ -84,6 +84,8 @@ mod tests {
             assert!(keys.contains(col), "{:?}: {col:?} filters but is no column of the tab", R::TAB);
         }
         assert_eq!(R::SUM.is_some(), R::SUMMARY.is_some(), "{:?}: a money column sums both ways", R::TAB);
+        let balance = R::SUMMARY.and_then(|s| s.balance);
+        assert_eq!(R::BALANCE.is_some(), balance.is_some(), "{:?}: a balance sums both ways", R::TAB);
     }
 
     #[test]

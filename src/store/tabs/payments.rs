@@ -29,7 +29,10 @@ impl TabRow for PaymentRow {
         (Col::PayAppliedTo, "p.applied_minor"),
     ];
     const TEXT_COLS: &'static [&'static str] = &["p.reference"];
-    const SUM: Option<(&'static str, &'static str)> = Some(("p.amount_minor", "p.currency"));
+    // The money kept: succeeded payments net of refunds (pending and
+    // failed ones are no money; a refunded one nets to nothing).
+    const SUM: Option<(&'static str, &'static str)> =
+        Some(("CASE WHEN p.status = 'succeeded' THEN p.amount_minor - p.refunded_minor ELSE 0 END", "p.currency"));
 
     fn status_sql(w: StatusWord) -> Option<StatusSql> {
         use StatusWord::*;
