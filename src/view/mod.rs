@@ -6,4 +6,5 @@
 pub mod aging;
 pub mod cards;
 pub mod columns;
+pub mod detail;
 pub mod layout;
