@@ -16,7 +16,7 @@ fn hyperlink(terminal: &mut ratatui::DefaultTerminal, app: &App, url: &str) -> R
     use std::io::Write;
     let Some(crate::app::dialog::Dialog::Link { label, .. }) = app.dialogs.last() else { return Ok(()) };
     let size = terminal.size()?;
-    let at = crate::ui::popup::link_label_area(ratatui::layout::Rect::new(0, 0, size.width, size.height), label);
+    let at = crate::ui::popup::link_label_area(ratatui::layout::Rect::new(0, 0, size.width, size.height), label, url);
     // Written past ratatui, so cleaned and cut here as a cell would be.
     let label = crate::domain::text::clean(label);
     let text = crate::domain::text::ellipsize(&label, at.width as usize);

@@ -7,20 +7,10 @@ use ardesk::app::App;
 use ardesk::store::Store;
 use ratatui::layout::Rect;
 use support::fixture::d;
-use support::keys::{press, render};
+use support::keys::{flat, press, render};
 
 fn app(w: u16, h: u16) -> App {
     App::new(Store::open_in_memory().unwrap(), d("2026-03-01"), Rect::new(0, 0, w, h)).unwrap()
-}
-
-/// The screen's text, rows joined: a sentence wrapped over rows reads whole.
-fn flat(screen: &str) -> String {
-    screen
-        .lines()
-        .map(|l| l.trim_matches(|c: char| c == '│' || c.is_whitespace()))
-        .filter(|l| !l.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 /// A Data Loader success file of Opportunity records (the header row of

@@ -10,7 +10,7 @@ use ardesk::store::Store;
 use ratatui::layout::Rect;
 use std::path::{Path, PathBuf};
 use support::fixture::d;
-use support::keys::{press, render};
+use support::keys::{flat, press, render};
 
 fn fixture(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/import/stripe").join(rel)
@@ -23,17 +23,6 @@ fn app() -> App {
 fn typed(names: &[&str]) -> String {
     let list: Vec<String> = names.iter().map(|n| fixture(n).display().to_string()).collect();
     format!("type:{}", list.join(" "))
-}
-
-/// The screen's text inside popups, rows joined: a sentence wrapped over
-/// rows reads whole.
-fn flat(screen: &str) -> String {
-    screen
-        .lines()
-        .map(|l| l.trim_matches(|c: char| c == '│' || c.is_whitespace()))
-        .filter(|l| !l.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 /// The whole report, scrolled through from its top to its end.

@@ -21,6 +21,8 @@ pub enum Action {
     PanRight,
     /// Show the selected row with every column whole.
     ViewRow,
+    /// Give the keys to the page's figures (cards and aging buckets).
+    Figures,
     /// The filter bar of the current tab.
     Filter,
     /// Write the rows shown to a CSV file.

@@ -39,6 +39,9 @@ pub struct CustomerPage {
     /// How many ticked invoices the Invoices filter hides (a selection made
     /// under another filter); `App::count_hidden` keeps it.
     pub hidden_selected: usize,
+    /// The highlighted figure while the figures have the keys (`f`): an
+    /// index into `view::figures::targets`.
+    pub figures_focus: Option<usize>,
 }
 
 impl CustomerPage {
@@ -55,6 +58,7 @@ impl CustomerPage {
             tables: PerTab::new(|tab| ops(tab).new_table()),
             selection: Default::default(),
             hidden_selected: 0,
+            figures_focus: None,
         };
         for tab in Tab::ALL {
             let (total, sum) = page.summary_totals(tab);

@@ -86,6 +86,9 @@ impl App {
             self.dialog_action(action);
             return;
         }
+        if self.figures_action(action) {
+            return;
+        }
         match action {
             Action::Quit => self.quit = true,
             Action::Help => {
@@ -285,16 +288,29 @@ fn customers_action(s: &mut CustomersScreen, action: Action, width: u16) -> Opti
 }
 
 /// The pan one step left or right of `pan`, within what the columns allow
-/// at `width`.
+/// at `width`: a step that would show the same columns (pan 1 can match the
+/// home view) is taken past, so every press changes what is shown.
 pub(super) fn pan<R: 'static, K: 'static>(
     cols: &[crate::domain::tabs::Column<R, K>],
     width: u16,
     pan: usize,
     action: Action,
 ) -> usize {
-    let max = crate::view::columns::max_pan(cols, width);
-    let pan = pan.min(max);
-    if action == Action::PanLeft { pan.saturating_sub(1) } else { (pan + 1).min(max) }
+    use crate::view::columns::{fit, max_pan};
+    let max = max_pan(cols, width);
+    let from = pan.min(max);
+    let shown = fit(cols, width, from).shown;
+    let mut to = from;
+    loop {
+        let next = if action == Action::PanLeft { to.checked_sub(1) } else { (to < max).then_some(to + 1) };
+        // At either end, the end: home is pan 0 even where pan 1 shows the
+        // same columns.
+        let Some(next) = next else { return to };
+        to = next;
+        if fit(cols, width, to).shown != shown {
+            return to;
+        }
+    }
 }
 
 pub(super) fn move_scroll(s: &mut table::Scroll, action: Action) {
@@ -310,6 +326,37 @@ pub(super) fn move_scroll(s: &mut table::Scroll, action: Action) {
 }
 
 impl App {
+    /// The keys while the figures have them: move the highlight, open the
+    /// rows behind a figure as its tab's filter (shown in the bar, to see
+    /// and edit), or leave. False when the figures do not have the keys.
+    fn figures_action(&mut self, action: Action) -> bool {
+        let show_credit = self.org.show_credit_balance;
+        let Some(Screen::Customer(p)) = self.screens.last_mut() else { return false };
+        let Some(at) = p.figures_focus else { return false };
+        let targets = crate::view::figures::targets(show_credit);
+        let n = targets.len();
+        match action {
+            Action::Down => p.figures_focus = Some((at + 1) % n),
+            Action::Up => p.figures_focus = Some((at + n - 1) % n),
+            Action::Back => p.figures_focus = None,
+            Action::Open => match targets.get(at).map(|t| t.opens) {
+                Some(Ok((tab, filter))) => {
+                    p.figures_focus = None;
+                    p.tab = tab;
+                    let mut input = TextArea::new(vec![filter.to_string()]);
+                    input.move_cursor(ratatui_textarea::CursorMove::End);
+                    p.filter_input = Some(input);
+                    self.apply_filter();
+                }
+                Some(Err(why)) => self.say(why),
+                None => {}
+            },
+            // Help and quit as anywhere.
+            _ => return false,
+        }
+        true
+    }
+
     pub(super) fn tab_move(&mut self, action: Action) {
         if let Some(Screen::Customer(p)) = self.screens.last_mut() {
             let tab = p.tab;

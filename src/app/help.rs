@@ -4,6 +4,7 @@
 //! are. The app reads its `pane` to bound the scroll; `ui::popup` draws
 //! the same pane's rows.
 
+use super::action::Action;
 use super::keymap::{self, Context};
 use super::scroll::{Look, Pane, TextLine};
 use crate::domain::metrics::FORMULAS;
@@ -14,8 +15,12 @@ const LIST_FIGURES: [&str; 1] = ["Outstanding"];
 
 pub fn lines(contexts: &[Context]) -> Vec<TextLine> {
     let mut lines = vec![TextLine::one(Look::Title, "Keys")];
-    for h in keymap::help(contexts) {
-        lines.push(TextLine(vec![(Look::Key, format!("  {:<10}", h.keys)), (Look::Plain, h.hint.to_string())]));
+    let hints = keymap::help(contexts);
+    // As wide as the widest keys ("PgDn/Ctrl-D" ran into "page down").
+    let keys_w = hints.iter().map(|h| crate::domain::text::width(&h.keys)).max().unwrap_or(0).max(9) + 1;
+    for h in hints {
+        let keys = crate::domain::text::pad(&h.keys, keys_w, false);
+        lines.push(TextLine(vec![(Look::Key, format!("  {keys}")), (Look::Plain, h.hint.to_string())]));
     }
     let formulas = |names: &dyn Fn(&str) -> bool, lines: &mut Vec<TextLine>| {
         lines.push(TextLine::one(Look::Plain, ""));
@@ -36,6 +41,21 @@ pub fn lines(contexts: &[Context]) -> Vec<TextLine> {
             Look::Plain,
             "  Invoice statuses: draft open overdue partial paid cancelled uncollectible.",
         ));
+        lines.push(TextLine::one(Look::Plain, ""));
+        lines.push(TextLine::one(
+            Look::Title,
+            format!(
+                "Figures ({}): the rows behind each, as a filter",
+                keymap::label(Context::Customer, Action::Figures)
+            ),
+        ));
+        for t in crate::view::figures::targets(true) {
+            let opens = match t.opens {
+                Ok((tab, filter)) => format!("{} {filter}", tab.title()),
+                Err(why) => why.split_once(": ").map_or(why, |w| w.1).to_string(),
+            };
+            lines.push(TextLine(vec![(Look::Name, format!("  {}: ", t.name)), (Look::Plain, opens)]));
+        }
         formulas(&|_| true, &mut lines);
     } else if contexts.contains(&Context::Customers) {
         // Outstanding's definition says what Overdue is too.

@@ -9,15 +9,16 @@
 //!
 //! Keys taken, per context (letters free on the customer page, for the
 //! actions the next issues bring — apply, unapply, write-off, credit note,
-//! as-of, statement, pause, log a call, promise…: `b f t w y z A B C F H J
-//! K L M N Q R T U V W X Y Z` and the digits past the tabs; a letter taken
-//! in one tab is free in the others):
+//! as-of, statement, pause, log a call, promise…: `b t w y z A B C F H J K
+//! L M N Q R T U V W X Y Z` and the digits past the tabs; a letter taken in
+//! one tab is free in the others):
 //!
 //! | context | keys |
 //! |---|---|
 //! | Global (every list, the details) | ↑↓ j k, ← → h l, PgUp PgDn Ctrl-U Ctrl-D, Home End g G, ?, Esc q, Ctrl-C |
 //! | Customers list | Enter, /, s S, n, I, O; while searched: Esc |
-//! | Customer page, any tab | /, s > < S, v, E, e, o, i, c, Tab S-Tab, 1–6 |
+//! | Customer page, any tab | /, s > < S, v, f, E, e, o, i, c, Tab S-Tab, 1–6 |
+//! | Figures (after `f`) | → l ↓ j Tab, ← h ↑ k S-Tab, Enter, Esc q f, ?, Ctrl-C |
 //! | Invoices | Enter, Space, a, x |
 //! | Contracts | m Enter |
 //! | Payments | Enter, p, r |
@@ -34,7 +35,8 @@
 //! this invoice, as `x` on the tab) and `r` (refund this payment, as `r` on
 //! the tab); `Esc`/`q` go back through `Global`. On a detail, ← → h l move
 //! nothing (its lists are never wider than the screen). Its figures focus
-//! (§4) takes no key yet. Left for the issues after it:
+//! (§4) takes `f` on the page and its own keys once entered (above). Left
+//! for the issues after it:
 //! - settling (apply a remainder or credit, unapply, write-off, credit
 //!   note): on the Invoices and Payments tabs the page's free letters above,
 //!   and on both details every letter but `x` and `r` (`a`, `u`, `w`, `C`
@@ -65,6 +67,8 @@ pub enum Context {
     Payments,
     Contacts,
     Documents,
+    /// The page's figures while they have the keys (`f`).
+    Figures,
     /// An invoice's detail (over the customer page).
     InvoiceDetail,
     /// A payment's detail.
@@ -246,6 +250,14 @@ pub static BINDINGS: &[Binding] = &[
     // Customer page, any tab.
     b(Customer, &[k('/')], Action::Filter, "filter", true).rank(2),
     b(Customer, &[k('v')], Action::ViewRow, "the row whole", false),
+    b(Customer, &[k('f')], Action::Figures, "figures: open the rows behind a card or bucket", false),
+    // The figures, while they have the keys: the arrows move between them.
+    b(Figures, &[code(Right), k('l'), code(Down), k('j'), code(Tab)], Action::Down, "next", true).rank(2),
+    b(Figures, &[code(Left), k('h'), code(Up), k('k'), code(BackTab)], Action::Up, "previous", true).rank(3),
+    b(Figures, &[code(Enter)], Action::Open, "open its rows", true).rank(1),
+    b(Figures, &[code(Esc), k('q'), k('f')], Action::Back, "leave", true).rank(1),
+    b(Figures, &[k('?')], Action::Help, "help", true),
+    b(Figures, &[ctrl('c')], Action::Quit, "quit", false),
     b(Customer, &[k('s'), k('>')], Action::SortNext, "sort", true).rank(4),
     b(Customer, &[k('<')], Action::SortPrev, "sort by previous column", false),
     b(Customer, &[k('S')], Action::SortReverse, "reverse sort", false),
@@ -415,6 +427,7 @@ mod tests {
         &[Contacts, Customer, Global],
         &[Documents, Customer, Global],
         &[Customer, Global],
+        &[Figures],
         &[InvoiceDetail, Global],
         &[PaymentDetail, Global],
         &[Searched, Customers, Global],

@@ -266,6 +266,7 @@ impl App {
         match self.screens.last() {
             Some(Screen::Customers(s)) if s.input.is_some() => vec![Context::Input],
             Some(Screen::Customer(p)) if p.filter_input.is_some() => vec![Context::Input],
+            Some(Screen::Customer(p)) if p.figures_focus.is_some() => vec![Context::Figures],
             Some(Screen::Customers(s)) if !s.query.is_empty() => {
                 vec![Context::Searched, Context::Customers, Context::Global]
             }

@@ -84,6 +84,11 @@ impl App {
                     });
                 }
             }
+            Action::Figures => {
+                if let Some(p) = self.page_mut() {
+                    p.figures_focus = Some(0);
+                }
+            }
             Action::ViewRow => {
                 if let Some(p) = self.page() {
                     let ctx = crate::domain::tabs::CellCtx { today, selection: None };

@@ -43,6 +43,8 @@ pub enum StatusWord {
     Paid,
     Cancelled,
     Uncollectible,
+    /// An open invoice's aging bucket as of today (`domain::metrics::aging_bucket`).
+    Aging(u8),
     // Payments
     Succeeded,
     Pending,

@@ -47,8 +47,17 @@ pub fn draw<R: 'static, K: PartialEq + Copy + 'static>(
         let line = Line::styled(title, style);
         Cell::from(if c.right { line.alignment(Alignment::Right) } else { line })
     }));
+    let marker = if fit.right { columns::MARKER } else { 0 };
+    // The header lies where it lies over rows: after the cursor's gutter,
+    // short of the marker's room.
+    let table_area = Rect { width: area.width.saturating_sub(marker), ..area };
     if grid.rows.is_empty() {
-        frame.render_widget(Table::new(Vec::<Row>::new(), widths(&cols)).header(header), area);
+        let table = Table::new(Vec::<Row>::new(), widths(&cols))
+            .header(header)
+            .highlight_symbol(HIGHLIGHT)
+            .highlight_spacing(ratatui::widgets::HighlightSpacing::Always)
+            .column_spacing(1);
+        frame.render_widget(table, table_area);
         markers(frame, area, &fit, theme);
         if area.height > 2 {
             // Wrapped, not cut: the empty list's hint names both ways in.
@@ -63,7 +72,6 @@ pub fn draw<R: 'static, K: PartialEq + Copy + 'static>(
     let fixed: u16 = cols.iter().filter(|c| !c.fill).map(|c| columns::width(c)).sum();
     let fills = cols.iter().filter(|c| c.fill).count().max(1) as u16;
     let gaps = cols.len().saturating_sub(1) as u16;
-    let marker = if fit.right { columns::MARKER } else { 0 };
     let fill_width = (area.width.saturating_sub(columns::GUTTER + marker + fixed + gaps) / fills).max(1) as usize;
     let mut state = TableState::default();
     let rows: Vec<Row> = grid
@@ -94,7 +102,6 @@ pub fn draw<R: 'static, K: PartialEq + Copy + 'static>(
         .highlight_symbol(HIGHLIGHT)
         .highlight_spacing(ratatui::widgets::HighlightSpacing::Always)
         .column_spacing(1);
-    let table_area = Rect { width: area.width.saturating_sub(marker), ..area };
     frame.render_stateful_widget(table, table_area, &mut state);
     markers(frame, area, &fit, theme);
 }

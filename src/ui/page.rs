@@ -20,9 +20,15 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, p: &CustomerPage, theme: &
     let show_credit = app.org.show_credit_balance;
     let l = layout::customer_page(area, &crate::view::cards::Needs::of(&p.figures, show_credit));
     header(frame, l.header, p, app.read_only().is_some(), theme);
-    cards::draw(frame, &l.cards, l.card_style, &p.figures, show_credit, theme);
+    let focus = p.figures_focus.and_then(|i| crate::view::figures::targets(show_credit).get(i).map(|t| t.place));
+    let c = cards::Cards { style: l.card_style, figures: &p.figures, show_credit, focus };
+    cards::draw(frame, &l.cards, c, theme);
     if let Some((area, plan)) = &l.aging {
-        aging(frame, *area, plan, theme);
+        let bucket = match focus {
+            Some(crate::view::figures::Place::Aging(b)) => Some(b),
+            _ => None,
+        };
+        aging(frame, *area, plan, bucket, theme);
     }
     tab_bar(frame, l.tabs, p, theme);
     let ctx = CellCtx { today: app.today, selection: Some(&p.selection) };
@@ -150,7 +156,7 @@ fn header(frame: &mut Frame, area: Rect, p: &CustomerPage, read_only: bool, them
 
 /// The aging strip as planned for this width (`view::aging`): amounts
 /// whole, on one to three lines.
-fn aging(frame: &mut Frame, area: Rect, plan: &aging::Plan, theme: &Theme) {
+fn aging(frame: &mut Frame, area: Rect, plan: &aging::Plan, focus: Option<usize>, theme: &Theme) {
     let lines: Vec<Line> = plan
         .lines
         .iter()
@@ -165,7 +171,8 @@ fn aging(frame: &mut Frame, area: Rect, plan: &aging::Plan, theme: &Theme) {
                 if j > 0 {
                     spans.push(Span::styled(aging::SEPARATOR, theme.muted));
                 }
-                spans.push(Span::styled(format!("{} ", b.label), theme.muted));
+                let label = if focus == Some(b.index) { theme.selected } else { theme.muted };
+                spans.push(Span::styled(format!("{} ", b.label), label));
                 let style = if b.amount_is_due() { theme.overdue } else { theme.figure };
                 spans.push(Span::styled(b.amount.clone(), style));
                 if let Some(cells) = b.bar {

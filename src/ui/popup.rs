@@ -193,8 +193,8 @@ pub fn menu(frame: &mut Frame, area: Rect, m: &Menu, theme: &Theme) {
 
 /// Where `link` draws its label: the place the terminal loop underlines
 /// with an OSC 8 hyperlink after the frame is drawn.
-pub fn link_label_area(area: Rect, label: &str) -> Rect {
-    let rect = centered(area, 72.min(area.width), 7);
+pub fn link_label_area(area: Rect, label: &str, url: &str) -> Rect {
+    let rect = link_rect(area, &link_lines(label, url, &Theme::new(true)));
     Rect {
         x: rect.x + 1,
         y: rect.y + 1,
@@ -203,15 +203,27 @@ pub fn link_label_area(area: Rect, label: &str) -> Rect {
     }
 }
 
-pub fn link(frame: &mut Frame, area: Rect, label: &str, url: &str, theme: &Theme) {
-    let rect = centered(area, 72.min(area.width), 7);
-    let lines = vec![
+fn link_lines(label: &str, url: &str, theme: &Theme) -> Vec<Line<'static>> {
+    vec![
         Line::styled(clean(label).into_owned(), theme.key.add_modifier(ratatui::style::Modifier::UNDERLINED)),
         Line::raw(clean(url).into_owned()),
         Line::styled("Copied to the clipboard (OSC 52; works over SSH where the terminal allows it).", theme.muted),
         Line::raw(""),
         keys_line(Context::Message, theme),
-    ];
+    ]
+}
+
+/// The link's box: as tall as its lines wrapped (the clipboard line wraps
+/// at 72 and pushed the keys out of a box of fixed height).
+fn link_rect(area: Rect, lines: &[Line<'_>]) -> Rect {
+    let width = 72.min(area.width);
+    let rows = wrapped(lines, usize::from(width.saturating_sub(2)).max(1)).len();
+    centered(area, width, u16::try_from(rows + 2).unwrap_or(u16::MAX))
+}
+
+pub fn link(frame: &mut Frame, area: Rect, label: &str, url: &str, theme: &Theme) {
+    let lines = link_lines(label, url, theme);
+    let rect = link_rect(area, &lines);
     let block = Block::bordered().border_type(BorderType::Rounded).border_style(theme.popup_border).title(" Link ");
     frame.render_widget(Clear, rect);
     frame.render_widget(Paragraph::new(lines).block(block).wrap(Wrap { trim: false }), rect);

@@ -7,8 +7,9 @@
 //! customer's name) and never scroll away. The others can be panned: at pan
 //! 0 the ones that fit are kept by priority (the highest `priority` number
 //! gives way first), the best view of the table at that width; at pan `n`
-//! the columns from the `n`th unpinned one on are shown in order, as many as
-//! fit. Every column can be reached by panning right.
+//! the columns from the `n`th unpinned one on (counting from 1) are shown in
+//! order, as many as fit. Every column can be reached by panning right, the
+//! first unpinned one too, which pan 0 may have given up for its priority.
 
 use crate::domain::tabs::Column;
 
@@ -59,8 +60,9 @@ pub fn max_pan<R: 'static, K: 'static>(cols: &[Column<R, K>], width: u16) -> usi
     if need(cols, &rest) <= room.0 {
         return 0;
     }
-    // The smallest start from which every remaining column fits.
-    (1..rest.len()).find(|&s| need(cols, &rest[s..]) <= room.1).unwrap_or(rest.len().saturating_sub(1))
+    // The smallest start from which every remaining column fits; pan is
+    // one more than the start.
+    (0..rest.len()).find(|&s| need(cols, &rest[s..]) <= room.1).unwrap_or(rest.len().saturating_sub(1)) + 1
 }
 
 /// The room for unpinned columns: without and with the right marker.
@@ -93,7 +95,7 @@ pub fn fit<R: 'static, K: 'static>(cols: &[Column<R, K>], width: u16, pan: usize
         keep
     } else {
         let mut keep = Vec::new();
-        for &i in &rest[pan..] {
+        for &i in &rest[pan - 1..] {
             if need(cols, &keep) + u32::from(self::width(&cols[i])) + 1 > room {
                 break;
             }
@@ -101,10 +103,10 @@ pub fn fit<R: 'static, K: 'static>(cols: &[Column<R, K>], width: u16, pan: usize
         }
         keep
     };
-    let last = shown_rest.last().copied();
-    let right = rest[pan..].iter().any(|i| !shown_rest.contains(i)) || last.is_none();
+    let start = pan.saturating_sub(1);
+    let right = rest[start..].iter().any(|i| !shown_rest.contains(i)) || shown_rest.is_empty();
     pinned_shown.extend(shown_rest);
-    Fit { shown: pinned_shown, left: pan > 0, right, pan }
+    Fit { shown: pinned_shown, left: start > 0, right, pan }
 }
 
 /// The pan nearest to `pan` at which column `idx` is on screen (`pan`
@@ -150,6 +152,9 @@ mod tests {
         assert_eq!(seen.len(), cols.len(), "every column is reachable");
         let last = fit(cols, 80, max_pan(cols, 80));
         assert!(last.left && !last.right);
+        let first = fit(cols, 80, 1);
+        assert!(!first.left, "pan 1 starts at the first unpinned column");
+        assert_eq!(titles::<InvoiceRow>(&first)[2], "Total");
         assert_eq!(titles::<InvoiceRow>(&last).last(), Some(&"Period"));
     }
 

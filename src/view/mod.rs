@@ -7,4 +7,5 @@ pub mod aging;
 pub mod cards;
 pub mod columns;
 pub mod detail;
+pub mod figures;
 pub mod layout;

@@ -70,3 +70,14 @@ fn single_char(name: &str) -> Option<char> {
     let mut chars = name.chars();
     chars.next().filter(|_| chars.next().is_none())
 }
+
+/// The screen's text inside popups, rows joined: a sentence wrapped over
+/// rows reads whole.
+pub fn flat(screen: &str) -> String {
+    screen
+        .lines()
+        .map(|l| l.trim_matches(|c: char| c == '│' || c.is_whitespace()))
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}

@@ -26,7 +26,7 @@ pub fn new(currency: Currency) -> FormDialog {
         F::Name => Field::text("Name", ""),
         F::LegalName => Field::text("Legal name", ""),
         F::BillingEmail => Field::text("Billing email", ""),
-        F::Currency => Field::text("Currency", currency.code()).with_hint("three letters, e.g. USD"),
+        F::Currency => Field::text("Currency", currency.code()).with_hint("ISO 4217 code, e.g. USD, EUR, JPY"),
         F::InvoicesPaused => Field::toggle("Invoices paused", false),
         F::PortalDelivery => Field::toggle("Portal delivery", false),
     })
@@ -48,7 +48,7 @@ fn form(c: &Customer, currency_locked: bool) -> FormDialog {
         F::Currency if currency_locked => {
             Field::text("Currency", c.currency.code()).disabled("fixed: the customer has issued invoices or payments")
         }
-        F::Currency => Field::text("Currency", c.currency.code()).with_hint("three letters, e.g. USD"),
+        F::Currency => Field::text("Currency", c.currency.code()).with_hint("ISO 4217 code, e.g. USD, EUR, JPY"),
         F::InvoicesPaused => Field::toggle("Invoices paused", c.invoices_paused),
         F::PortalDelivery => Field::toggle("Portal delivery", c.portal),
     })

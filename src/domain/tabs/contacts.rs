@@ -34,7 +34,7 @@ impl Tabular for ContactRow {
             .key(Col::CtRole)
             .filter(&[Field::new("role", Text)])
             .export(&[("role", |r| r.role.clone())]),
-        C::new("", 7, |r, _| if r.primary { "Primary" } else { "" }.into())
+        C::new("Primary", 7, |r, _| if r.primary { "Primary" } else { "" }.into())
             .key(Col::CtPrimary)
             .export(&[("primary", |r| r.primary.to_string())]),
     ];

@@ -24,6 +24,11 @@ const STATUSES: &[(&str, StatusWord)] = &[
     ("uncollectible", Uncollectible),
 ];
 
+/// The aging buckets by days past due, as the strip shows them: open
+/// invoices only, as the strip counts them.
+const AGING: &[(&str, StatusWord)] =
+    &[("current", Aging(0)), ("1-30", Aging(1)), ("31-60", Aging(2)), ("61-90", Aging(3)), ("90+", Aging(4))];
+
 impl Tabular for InvoiceRow {
     const TAB: Tab = Tab::Invoices;
     const TITLE: &'static str = "Invoices";
@@ -55,7 +60,7 @@ impl Tabular for InvoiceRow {
         C::new("Due", 10, |r, _| iso(r.due_date).into())
             .priority(1)
             .key(Col::InvDue)
-            .filter(&[Field::new("due", Date)])
+            .filter(&[Field::new("due", Date), Field::new("aging", Status(AGING))])
             .export(&[("due_date", |r| iso(r.due_date))]),
         C::new("Status", 16, |r, ctx| {
             let s = r.display_status(ctx.today);

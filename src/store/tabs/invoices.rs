@@ -40,6 +40,27 @@ impl TabRow for InvoiceRow {
             Paid => StatusSql::Plain("i.status = 'paid'"),
             Cancelled => StatusSql::Plain("i.status = 'cancelled'"),
             Uncollectible => StatusSql::Plain("i.status = 'uncollectible'"),
+            // The buckets of `domain::metrics::aging_bucket`: current is
+            // due today or later, then 1–30, 31–60, 61–90 and over 90 days
+            // past due; open invoices with a balance, as the strip sums.
+            Aging(0) => StatusSql::BeforeToday(
+                "(i.status = 'open' AND i.total_minor > i.applied_minor AND i.due_date >= ?today)",
+            ),
+            Aging(1) => StatusSql::BeforeToday(
+                "(i.status = 'open' AND i.total_minor > i.applied_minor AND i.due_date < ?today \
+                 AND i.due_date >= date(?today, '-30 days'))",
+            ),
+            Aging(2) => StatusSql::BeforeToday(
+                "(i.status = 'open' AND i.total_minor > i.applied_minor AND i.due_date < date(?today, '-30 days') \
+                 AND i.due_date >= date(?today, '-60 days'))",
+            ),
+            Aging(3) => StatusSql::BeforeToday(
+                "(i.status = 'open' AND i.total_minor > i.applied_minor AND i.due_date < date(?today, '-60 days') \
+                 AND i.due_date >= date(?today, '-90 days'))",
+            ),
+            Aging(_) => StatusSql::BeforeToday(
+                "(i.status = 'open' AND i.total_minor > i.applied_minor AND i.due_date < date(?today, '-90 days'))",
+            ),
             _ => return None,
         })
     }

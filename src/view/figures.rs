@@ -1,0 +1,115 @@
+//! The page's figures as places the keyboard can reach (`f`, then the
+//! arrows): each card, the overdue amount under Outstanding, and each aging
+//! bucket — and the rows behind each, as an ordinary tab filter the user
+//! sees in the filter bar and can edit. One list, so the highlight, the
+//! keys and what `Enter` opens cannot disagree.
+
+use crate::domain::columns::Tab;
+
+/// Where a figure is drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Place {
+    /// A card, by its index in `view::cards::cards`.
+    Card(usize),
+    /// The sub-figure of that card (the overdue amount under Outstanding).
+    Brief(usize),
+    /// An aging bucket (0 = current … 4 = 90+).
+    Aging(usize),
+}
+
+/// A figure and the rows behind it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    pub place: Place,
+    pub name: &'static str,
+    /// The tab and filter that list its rows; `Err` says why nothing
+    /// opens yet.
+    pub opens: Result<(Tab, &'static str), &'static str>,
+}
+
+/// Aging buckets as the filter names them, in order.
+pub const AGING_TERMS: [&str; 5] = ["aging:current", "aging:1-30", "aging:31-60", "aging:61-90", "aging:90+"];
+
+/// The figures in the order the arrows visit them: the cards left to
+/// right as `view::cards::cards` lists them, the overdue amount right after
+/// Outstanding, then the aging buckets.
+pub fn targets(show_credit: bool) -> Vec<Target> {
+    let mut out = Vec::new();
+    let mut card = 0;
+    let mut push = |out: &mut Vec<Target>, name, opens| {
+        out.push(Target { place: Place::Card(card), name, opens });
+        card += 1;
+        card - 1
+    };
+    push(&mut out, "Billed & Collected", Ok((Tab::Invoices, "status:open,paid,uncollectible")));
+    let outstanding = push(&mut out, "Outstanding", Ok((Tab::Invoices, "status:open")));
+    out.push(Target {
+        place: Place::Brief(outstanding),
+        name: "Overdue",
+        opens: Ok((Tab::Invoices, "status:overdue")),
+    });
+    if show_credit {
+        push(
+            &mut out,
+            "Credit Balance",
+            Err(
+                "Credit Balance opens nothing yet: its rows are payment remainders and granted credits, which the Payments tab lists once it shows credits.",
+            ),
+        );
+    }
+    push(
+        &mut out,
+        "Auto-Resolved",
+        Err("Auto-Resolved opens nothing yet: the collections conversations behind it get a view of their own."),
+    );
+    push(
+        &mut out,
+        "Avg. Days to Collect",
+        Err("Avg. Days to Collect opens nothing yet: the applications behind it get a view of their own."),
+    );
+    push(&mut out, "Total Collected", Ok((Tab::Payments, "status:succeeded")));
+    for (i, term) in AGING_TERMS.iter().enumerate() {
+        out.push(Target {
+            place: Place::Aging(i),
+            name: crate::domain::metrics::AGING_LABELS[i],
+            opens: Ok((Tab::Invoices, term)),
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_card_is_a_target_in_the_cards_order() {
+        for credit in [false, true] {
+            let m = crate::domain::metrics::Metrics::from_parts(
+                crate::domain::money::Currency::USD,
+                &Default::default(),
+                Default::default(),
+            );
+            let cards = crate::view::cards::cards(&m, credit);
+            let t = targets(credit);
+            let card_names: Vec<&str> =
+                t.iter().filter(|t| matches!(t.place, Place::Card(_))).map(|t| t.name).collect();
+            let titles: Vec<&str> = cards.iter().map(|c| c.title).collect();
+            assert_eq!(card_names, titles);
+            for (i, c) in t.iter().filter(|t| matches!(t.place, Place::Card(_))).enumerate() {
+                assert_eq!(c.place, Place::Card(i));
+            }
+            assert_eq!(t.iter().filter(|t| matches!(t.place, Place::Aging(_))).count(), 5);
+        }
+    }
+
+    #[test]
+    fn every_filter_a_figure_opens_parses() {
+        for t in targets(true) {
+            if let Ok((tab, filter)) = t.opens {
+                let f = crate::domain::filter::parse(filter, tab, crate::domain::money::Currency::USD);
+                assert!(f.is_ok(), "{}: {filter}: {f:?}", t.name);
+            }
+        }
+    }
+}

@@ -1,0 +1,107 @@
+//! Every figure opens its rows (`f`, the arrows, `Enter`): the tab and
+//! filter it opens are the ones `view::figures` names, shown in the filter
+//! bar, and the rows that filter lists add up to the figure in
+//! `ardesk customer ID --json`, for every demo customer.
+
+mod support;
+
+use ardesk::app::App;
+use ardesk::store::{OpenMode, Store};
+use ardesk::view::figures::{Place, targets};
+use ratatui::layout::Rect;
+use rust_decimal::Decimal;
+use support::keys::{press, render};
+use support::{TODAY, demo_db, run};
+
+fn json(args: &[&str]) -> serde_json::Value {
+    let (code, out, err) = run(args);
+    assert_eq!(code, 0, "{args:?}: {err}");
+    serde_json::from_str(&out).unwrap_or_else(|e| panic!("{args:?}: {e}: {out}"))
+}
+
+fn dec(v: &serde_json::Value) -> Decimal {
+    v.as_str().unwrap_or("0").parse().unwrap_or_else(|e| panic!("{v}: {e}"))
+}
+
+/// Σ of `field` over the rows `filter` lists with `command`, in `currency`
+/// (the cards are in the customer's currency; the rows of others are
+/// summed apart on the status line, "$… + €…").
+fn sum(
+    (db, id, currency): (&str, &str, &str),
+    command: &str,
+    filter: &str,
+    field: impl Fn(&serde_json::Value) -> Decimal,
+) -> Decimal {
+    let rows = json(&[command, "--customer", id, "--filter", filter, "--format", "json", "--db", db, "--today", TODAY]);
+    rows.as_array().unwrap().iter().filter(|r| r["currency"] == currency).map(field).sum()
+}
+
+#[test]
+fn the_rows_each_figure_opens_add_up_to_it() {
+    let db = demo_db().to_str().unwrap();
+    let customers = json(&["customers", "--json", "--db", db, "--today", TODAY]);
+    let ids: Vec<String> = customers.as_array().unwrap().iter().map(|c| c["id"].to_string()).collect();
+    assert!(ids.len() >= 40, "the demo's customers");
+    let buckets = ["current", "days_1_30", "days_31_60", "days_61_90", "days_90_plus"];
+    for id in &ids {
+        let c = json(&["customer", id, "--json", "--db", db, "--today", TODAY]);
+        let m = &c["metrics"];
+        let cur = c["currency"].as_str().unwrap().to_string();
+        let at = (db, id.as_str(), cur.as_str());
+        for t in targets(true) {
+            let Ok((_, filter)) = t.opens else { continue };
+            let balance = |r: &serde_json::Value| dec(&r["open_balance"]);
+            let (got, want) = match t.place {
+                Place::Card(0) => (sum(at, "invoices", filter, |r| dec(&r["total"])), dec(&m["total_billed"])),
+                Place::Card(1) => (sum(at, "invoices", filter, balance), dec(&m["outstanding"])),
+                Place::Brief(1) => (sum(at, "invoices", filter, balance), dec(&m["overdue"])),
+                Place::Aging(b) => (sum(at, "invoices", filter, balance), dec(&c["aging"][buckets[b]])),
+                Place::Card(_) if t.name == "Total Collected" => (
+                    sum(at, "payments", filter, |r| dec(&r["amount"]) - dec(&r["refunded"])),
+                    dec(&m["total_collected"]),
+                ),
+                other => panic!("{}: no check for {other:?}", t.name),
+            };
+            assert_eq!(got, want, "customer {id}: {} opens `{filter}`", t.name);
+        }
+    }
+}
+
+#[test]
+fn f_then_enter_opens_the_rows_as_a_filter_in_the_bar() {
+    let store = Store::open(demo_db(), OpenMode::MustExist).unwrap();
+    let mut app = App::new(store, support::fixture::d(TODAY), Rect::new(0, 0, 80, 24)).unwrap();
+    app.open_customer(1);
+    let all = targets(app.org.show_credit_balance);
+    for (i, t) in all.iter().enumerate() {
+        press(&mut app, &["f"]);
+        for _ in 0..i {
+            press(&mut app, &["Right"]);
+        }
+        assert_eq!(app.page().unwrap().figures_focus, Some(i), "{}", t.name);
+        let s = render(&app, 80, 24);
+        assert!(s.contains("Enter open its rows"), "the footer names the figures' keys:\n{s}");
+        press(&mut app, &["Enter"]);
+        let p = app.page().unwrap();
+        match t.opens {
+            Ok((tab, filter)) => {
+                assert_eq!((p.tab, p.figures_focus), (tab, None), "{}", t.name);
+                assert_eq!(p.state(tab).filter.source, filter, "{}", t.name);
+                let s = render(&app, 80, 24);
+                assert!(s.contains(&format!("filter: {filter}")), "{}: the filter is in the bar:\n{s}", t.name);
+                press(&mut app, &["/", "C-u", "Enter"]);
+            }
+            Err(why) => {
+                assert_eq!(p.figures_focus, Some(i), "{}: nothing opens, the focus stays", t.name);
+                let s = render(&app, 80, 24).replace('\n', " ");
+                let start: String = why.chars().take(20).collect();
+                assert!(s.contains(&start), "{}: says why:\n{s}", t.name);
+                press(&mut app, &["Esc"]);
+                assert_eq!(app.page().unwrap().figures_focus, None);
+            }
+        }
+    }
+    // Esc leaves the figures, and q then goes back as before.
+    press(&mut app, &["f", "Esc", "q"]);
+    assert!(app.page().is_none(), "back on the customers list");
+}
