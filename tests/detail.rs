@@ -219,6 +219,41 @@ fn x_cancels_the_invoice_shown_through_the_tabs_confirmation() {
     assert!(s.contains("Nothing to cancel") && s.contains("INV-000001: not cancelled, paid"), "{s}");
 }
 
+/// Scrolled down a long tab, the detail and back: the tab as it was, the
+/// same rows shown and the same one under the cursor (the demo's first
+/// customer, 41 invoices, at 80×24).
+#[test]
+fn back_from_a_detail_keeps_the_tabs_scroll() {
+    for tab in ["1", "3"] {
+        let mut app = app_on(Store::open(support::demo_db(), ardesk::store::OpenMode::MustExist).unwrap(), 80, 24);
+        app.open_customer(1);
+        press(&mut app, &[tab, "PageDown", "PageDown", "Up", "Up"]);
+        let before = render(&app, 80, 24);
+        let first = ["Invoices 1–", "Payments 1–"];
+        assert!(!first.iter().any(|f| before.contains(f)), "scrolled past the first rows:\n{before}");
+        press(&mut app, &["Enter"]);
+        assert!(matches!(app.screen(), ardesk::app::Screen::Detail(_)), "tab {tab}: a detail is open");
+        press(&mut app, &["Esc"]);
+        assert_eq!(render(&app, 80, 24), before, "tab {tab}");
+    }
+}
+
+/// `?` on a detail lists its keys and how its amounts are computed.
+#[test]
+fn help_on_a_detail_names_its_keys_and_amounts() {
+    let mut app = app_on(fixture(), 120, 40);
+    press(&mut app, &TO_INV2);
+    press(&mut app, &["Enter", "?"]);
+    let s = render(&app, 120, 40);
+    for want in ["open payment", "cancel this invoice", "How the amounts are computed", "Balance: total − paid"] {
+        assert!(s.contains(want), "{want}:\n{s}");
+    }
+    assert!(!s.contains("Filter (/)"), "a detail has no filter:\n{s}");
+    press(&mut app, &["Esc", "Enter", "?"]);
+    let s = render(&app, 120, 40);
+    assert!(s.contains("Unapplied: amount − refunded − applied") && s.contains("refund"), "{s}");
+}
+
 /// `r` on a payment's detail opens the refund form the tab's `r` opens.
 #[test]
 fn r_refunds_the_payment_shown() {

@@ -152,6 +152,28 @@ impl PaymentDetail {
     }
 }
 
+/// How an invoice's detail computes its amounts (the help shows these).
+pub const INVOICE_FORMULAS: &[(&str, &str)] = &[
+    ("Paid", "Σ of the payments applied to it."),
+    ("Credited", "Σ of the credit applied to it (credit notes, granted credit); never money collected."),
+    (
+        "Balance",
+        "total − paid − credited; nothing for a draft, paid or cancelled invoice. An uncollectible one shows what \
+         was written off instead (Written off), outside Outstanding.",
+    ),
+];
+
+/// How a payment's detail computes its amounts.
+pub const PAYMENT_FORMULAS: &[(&str, &str)] = &[
+    ("Applied", "Σ of it applied to invoices."),
+    (
+        "Refunded",
+        "Σ of its refunds. A refund made in ardesk shows its date and reason; one that came with an import, only \
+         its amount.",
+    ),
+    ("Unapplied", "amount − refunded − applied, for money received (nothing for a pending or failed payment)."),
+];
+
 /// "Overdue, partial · 29 days overdue": the status as the tab shows it,
 /// with how long it has been overdue.
 pub fn status_line(status: DisplayStatus, due: NaiveDate, today: NaiveDate) -> String {
