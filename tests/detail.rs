@@ -238,6 +238,33 @@ fn back_from_a_detail_keeps_the_tabs_scroll() {
     }
 }
 
+/// Credit applied to an invoice is listed beside the payments and counted
+/// apart from what was paid; Enter on it says what it is (credit has no
+/// detail of its own yet).
+#[test]
+fn credit_applied_shows_apart_from_payments() {
+    let mut store = fixture();
+    let s = store.seeder().unwrap();
+    let credit = s.credit(1, d("2026-02-10"), 150_000, Currency::USD, "goodwill: late delivery").unwrap();
+    s.apply(2, AppliedFrom::Credit(credit), 150_000, d("2026-02-10")).unwrap();
+    s.commit().unwrap();
+    let mut app = app_on(store, 80, 24);
+    press(&mut app, &TO_INV2);
+    press(&mut app, &["Enter"]);
+    let s = render(&app, 80, 24);
+    assert!(line_with(&s, "Paid").contains("$4,000.00"), "{s}");
+    assert!(line_with(&s, "Credited").contains("$1,500.00"), "{s}");
+    assert!(line_with(&s, "Balance").contains("$4,500.00"), "{s}");
+    assert!(s.contains("Applications (2) · Σ $5,500.00"), "{s}");
+    let row = line_with(&s, "goodwill");
+    assert!(row.contains("2026-02-10") && row.contains("Credit") && row.contains("$1,500.00"), "{row}");
+    press(&mut app, &["Down", "Enter"]);
+    let s = render(&app, 80, 24);
+    assert!(s.contains("Invoice INV-000002"), "still on the invoice:\n{s}");
+    let flat = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains("Credit (goodwill: late delivery): credit has no detail view yet"), "{s}");
+}
+
 /// `?` on a detail lists its keys and how its amounts are computed.
 #[test]
 fn help_on_a_detail_names_its_keys_and_amounts() {

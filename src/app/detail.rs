@@ -166,7 +166,7 @@ impl App {
                     Some(Target::Invoice(id)) => Some(DetailScreen::invoice(&self.store, customer, id)),
                     Some(Target::Credit(reason)) => {
                         let why = if reason.trim().is_empty() { String::new() } else { format!(" ({reason})") };
-                        self.say(format!("Credit granted to the customer{why}: credit has no detail view yet"));
+                        self.say(format!("Credit{why}: credit has no detail view yet"));
                         None
                     }
                     None => None,
