@@ -7,7 +7,7 @@ mod support;
 
 use ardesk::app::App;
 use ardesk::store::{OpenMode, Store};
-use ardesk::view::figures::{Place, targets};
+use ardesk::view::figures::{Opens, Place, targets};
 use ratatui::layout::Rect;
 use rust_decimal::Decimal;
 use support::keys::{press, render};
@@ -49,7 +49,7 @@ fn the_rows_each_figure_opens_add_up_to_it() {
         let cur = c["currency"].as_str().unwrap().to_string();
         let at = (db, id.as_str(), cur.as_str());
         for t in targets(true) {
-            let Ok((_, filter)) = t.opens else { continue };
+            let Opens::Rows(_, filter) = t.opens else { continue };
             let balance = |r: &serde_json::Value| dec(&r["open_balance"]);
             let (got, want) = match t.place {
                 Place::Card(0) => (sum(at, "invoices", filter, |r| dec(&r["total"])), dec(&m["total_billed"])),
@@ -84,14 +84,21 @@ fn f_then_enter_opens_the_rows_as_a_filter_in_the_bar() {
         press(&mut app, &["Enter"]);
         let p = app.page().unwrap();
         match t.opens {
-            Ok((tab, filter)) => {
+            Opens::Rows(tab, filter) => {
                 assert_eq!((p.tab, p.figures_focus), (tab, None), "{}", t.name);
                 assert_eq!(p.state(tab).filter.source, filter, "{}", t.name);
                 let s = render(&app, 80, 24);
                 assert!(s.contains(&format!("filter: {filter}")), "{}: the filter is in the bar:\n{s}", t.name);
                 press(&mut app, &["/", "C-u", "Enter"]);
             }
-            Err(why) => {
+            Opens::Collections => {
+                let s = render(&app, 80, 24);
+                assert!(s.contains("Avg. Days to Collect: "), "the collections open:\n{s}");
+                assert!(s.contains("Paid") && s.contains("Days"), "{s}");
+                press(&mut app, &["Esc"]);
+                assert_eq!(app.page().unwrap().figures_focus, None);
+            }
+            Opens::Nothing(why) => {
                 assert_eq!(p.figures_focus, Some(i), "{}: nothing opens, the focus stays", t.name);
                 let s = render(&app, 80, 24).replace('\n', " ");
                 let start: String = why.chars().take(20).collect();
@@ -104,4 +111,43 @@ fn f_then_enter_opens_the_rows_as_a_filter_in_the_bar() {
     // Esc leaves the figures, and q then goes back as before.
     press(&mut app, &["f", "Esc", "q"]);
     assert!(app.page().is_none(), "back on the customers list");
+}
+
+/// Avg. Days to Collect opens the applications it weighs; their weighted
+/// mean is the card, for every demo customer, and the view says so.
+#[test]
+fn the_collections_behind_avg_days_make_the_card() {
+    let store = Store::open(demo_db(), OpenMode::MustExist).unwrap();
+    let today = support::fixture::d(TODAY);
+    let db = demo_db().to_str().unwrap();
+    let customers = json(&["customers", "--json", "--db", db, "--today", TODAY]);
+    let mut seen = 0;
+    for c in customers.as_array().unwrap() {
+        let id = c["id"].as_i64().unwrap();
+        let full = json(&["customer", &id.to_string(), "--json", "--db", db, "--today", TODAY]);
+        let cur: ardesk::domain::money::Currency = full["currency"].as_str().unwrap().parse().unwrap();
+        let rows = store.collections(id, cur, today).unwrap();
+        let mean = ardesk::domain::metrics::collections_mean(&rows).map(|d| d.to_string());
+        let card = full["metrics"]["avg_days_to_collect"].as_f64().map(|f| format!("{f:.2}"));
+        assert_eq!(mean, card, "customer {id}");
+        seen += usize::from(!rows.is_empty());
+    }
+    assert!(seen > 10, "most demo customers collected something");
+    // On the page: the view's title is the card's figure.
+    let mut app =
+        App::new(Store::open(demo_db(), OpenMode::MustExist).unwrap(), today, Rect::new(0, 0, 80, 24)).unwrap();
+    app.open_customer(1);
+    let at = targets(app.org.show_credit_balance).iter().position(|t| t.opens == Opens::Collections).unwrap();
+    press(&mut app, &["f"]);
+    for _ in 0..at {
+        press(&mut app, &["Right"]);
+    }
+    press(&mut app, &["Enter"]);
+    let s = render(&app, 80, 24);
+    let full = json(&["customer", "1", "--json", "--db", db, "--today", TODAY]);
+    let card = format!("{:.2}", full["metrics"]["avg_days_to_collect"].as_f64().unwrap());
+    assert!(s.contains(&format!("Avg. Days to Collect: {card} days")), "{s}");
+    press(&mut app, &["End"]);
+    let s = support::keys::flat(&render(&app, 80, 24));
+    assert!(s.contains(&format!("= {card} days")), "the mean at the end:\n{s}");
 }

@@ -340,7 +340,7 @@ impl App {
             Action::Up => p.figures_focus = Some((at + n - 1) % n),
             Action::Back => p.figures_focus = None,
             Action::Open => match targets.get(at).map(|t| t.opens) {
-                Some(Ok((tab, filter))) => {
+                Some(crate::view::figures::Opens::Rows(tab, filter)) => {
                     p.figures_focus = None;
                     p.tab = tab;
                     let mut input = TextArea::new(vec![filter.to_string()]);
@@ -348,7 +348,15 @@ impl App {
                     p.filter_input = Some(input);
                     self.apply_filter();
                 }
-                Some(Err(why)) => self.say(why),
+                Some(crate::view::figures::Opens::Collections) => {
+                    p.figures_focus = None;
+                    let (id, currency, today) = (p.customer.id, p.customer.currency, self.today);
+                    match self.store.collections(id, currency, today) {
+                        Ok(rows) => self.dialogs.push(Dialog::Report(super::collections::dialog(&rows, today))),
+                        Err(e) => self.say(format!("could not read the collections: {e}")),
+                    }
+                }
+                Some(crate::view::figures::Opens::Nothing(why)) => self.say(why),
                 None => {}
             },
             // Help and quit as anywhere.

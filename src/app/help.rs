@@ -50,9 +50,11 @@ pub fn lines(contexts: &[Context]) -> Vec<TextLine> {
             ),
         ));
         for t in crate::view::figures::targets(true) {
+            use crate::view::figures::Opens;
             let opens = match t.opens {
-                Ok((tab, filter)) => format!("{} {filter}", tab.title()),
-                Err(why) => why.split_once(": ").map_or(why, |w| w.1).to_string(),
+                Opens::Rows(tab, filter) => format!("{} {filter}", tab.title()),
+                Opens::Collections => "the payment applications of the 365 days to today, with their days".into(),
+                Opens::Nothing(why) => why.split_once(": ").map_or(why, |w| w.1).to_string(),
             };
             lines.push(TextLine(vec![(Look::Name, format!("  {}: ", t.name)), (Look::Plain, opens)]));
         }

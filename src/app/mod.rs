@@ -2,6 +2,7 @@
 //! drawing here; the store is only reached through `Store` methods.
 
 pub mod action;
+pub mod collections;
 pub mod complete;
 mod conflict;
 pub mod customer;

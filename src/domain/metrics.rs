@@ -118,6 +118,26 @@ pub fn percent(part: i64, whole: i64) -> u8 {
     p.clamp(0, 100) as u8
 }
 
+/// One application of a payment to an invoice, as Avg. Days to Collect
+/// weighs it: the amount applied and the days from the invoice's issue to
+/// the payment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Collection {
+    pub received_on: NaiveDate,
+    pub reference: String,
+    pub invoice: String,
+    pub issue_date: NaiveDate,
+    pub amount: Money,
+    pub days: i64,
+}
+
+/// The card's figure from its rows: Σ(amount × days) ÷ Σ amount.
+pub fn collections_mean(rows: &[Collection]) -> Option<Decimal> {
+    let applied: i64 = rows.iter().map(|r| r.amount.minor).sum();
+    let weighted: i128 = rows.iter().map(|r| i128::from(r.amount.minor) * i128::from(r.days)).sum();
+    avg_days(weighted, applied)
+}
+
 /// Payment-weighted days to collect: Σ(applied × days) ÷ Σ applied, to two
 /// decimals (half away from zero). `None` when nothing was collected.
 pub fn avg_days(weighted: i128, applied: i64) -> Option<Decimal> {

@@ -127,6 +127,37 @@ impl Store {
         Ok(out)
     }
 
+    /// The applications Avg. Days to Collect weighs, newest payment first:
+    /// payments in `currency` received in the 365 days to `today`, applied
+    /// to invoices (credit left out), with the days from issue to payment
+    /// as the collect summary counts them.
+    pub fn collections(
+        &self,
+        customer_id: i64,
+        currency: crate::domain::money::Currency,
+        today: NaiveDate,
+    ) -> Result<Vec<crate::domain::metrics::Collection>> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT p.received_on, p.reference, i.number, i.issue_date, a.amount_minor,
+                    CAST(julianday(p.received_on) - julianday(i.issue_date) AS INTEGER)
+             FROM payments p JOIN applications a ON a.payment_id = p.id JOIN invoices i ON i.id = a.invoice_id
+             WHERE p.customer_id = ?1 AND p.currency = ?2 AND p.received_on BETWEEN ?3 AND ?4
+             ORDER BY p.received_on DESC, p.id DESC, i.number",
+        )?;
+        let rows =
+            stmt.query_map((customer_id, currency.code(), iso(collect_window_start(today)), iso(today)), |r| {
+                Ok(crate::domain::metrics::Collection {
+                    received_on: super::tabs::date(r, 0)?,
+                    reference: r.get(1)?,
+                    invoice: r.get(2)?,
+                    issue_date: super::tabs::date(r, 3)?,
+                    amount: crate::domain::Money::new(r.get(4)?, currency),
+                    days: r.get(5)?,
+                })
+            })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     pub fn conversations(&self, customer_id: i64) -> Result<Conversations> {
         Ok(self.conn().query_row(
             "SELECT count(*) FILTER (WHERE status = 'resolved' AND resolved_by = 'agent'), count(*)

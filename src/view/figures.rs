@@ -17,14 +17,24 @@ pub enum Place {
     Aging(usize),
 }
 
+/// What `Enter` on a figure opens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Opens {
+    /// A tab filtered to the figure's rows.
+    Rows(Tab, &'static str),
+    /// Avg. Days to Collect's applications with their days (a view of its
+    /// own: payment, invoice, amount, days, and the weighted mean).
+    Collections,
+    /// Nothing yet, and why.
+    Nothing(&'static str),
+}
+
 /// A figure and the rows behind it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Target {
     pub place: Place,
     pub name: &'static str,
-    /// The tab and filter that list its rows; `Err` says why nothing
-    /// opens yet.
-    pub opens: Result<(Tab, &'static str), &'static str>,
+    pub opens: Opens,
 }
 
 /// Aging buckets as the filter names them, in order.
@@ -41,18 +51,18 @@ pub fn targets(show_credit: bool) -> Vec<Target> {
         card += 1;
         card - 1
     };
-    push(&mut out, "Billed & Collected", Ok((Tab::Invoices, "status:open,paid,uncollectible")));
-    let outstanding = push(&mut out, "Outstanding", Ok((Tab::Invoices, "status:open")));
+    push(&mut out, "Billed & Collected", Opens::Rows(Tab::Invoices, "status:open,paid,uncollectible"));
+    let outstanding = push(&mut out, "Outstanding", Opens::Rows(Tab::Invoices, "status:open"));
     out.push(Target {
         place: Place::Brief(outstanding),
         name: "Overdue",
-        opens: Ok((Tab::Invoices, "status:overdue")),
+        opens: Opens::Rows(Tab::Invoices, "status:overdue"),
     });
     if show_credit {
         push(
             &mut out,
             "Credit Balance",
-            Err(
+            Opens::Nothing(
                 "Credit Balance opens nothing yet: its rows are payment remainders and granted credits, which the Payments tab lists once it shows credits.",
             ),
         );
@@ -60,19 +70,17 @@ pub fn targets(show_credit: bool) -> Vec<Target> {
     push(
         &mut out,
         "Auto-Resolved",
-        Err("Auto-Resolved opens nothing yet: the collections conversations behind it get a view of their own."),
+        Opens::Nothing(
+            "Auto-Resolved opens nothing yet: the collections conversations behind it get a view of their own.",
+        ),
     );
-    push(
-        &mut out,
-        "Avg. Days to Collect",
-        Err("Avg. Days to Collect opens nothing yet: the applications behind it get a view of their own."),
-    );
-    push(&mut out, "Total Collected", Ok((Tab::Payments, "status:succeeded")));
+    push(&mut out, "Avg. Days to Collect", Opens::Collections);
+    push(&mut out, "Total Collected", Opens::Rows(Tab::Payments, "status:succeeded"));
     for (i, term) in AGING_TERMS.iter().enumerate() {
         out.push(Target {
             place: Place::Aging(i),
             name: crate::domain::metrics::AGING_LABELS[i],
-            opens: Ok((Tab::Invoices, term)),
+            opens: Opens::Rows(Tab::Invoices, term),
         });
     }
     out
@@ -106,7 +114,7 @@ mod tests {
     #[test]
     fn every_filter_a_figure_opens_parses() {
         for t in targets(true) {
-            if let Ok((tab, filter)) = t.opens {
+            if let Opens::Rows(tab, filter) = t.opens {
                 let f = crate::domain::filter::parse(filter, tab, crate::domain::money::Currency::USD);
                 assert!(f.is_ok(), "{}: {filter}: {f:?}", t.name);
             }
