@@ -8,59 +8,15 @@ use super::theme::Theme;
 use crate::app::App;
 use crate::app::detail::{Detail, DetailScreen};
 use crate::domain::Money;
-use crate::domain::date::iso;
-use crate::domain::detail::{InvoiceApplication, PaymentApplication, Refund, Source};
 use crate::domain::model::ActivityRow;
 use crate::domain::money::group_thousands;
-use crate::domain::status::DisplayStatus;
-use crate::domain::tabs::{CellCtx, CellText, Column, Tabular};
+use crate::domain::tabs::{CellCtx, Column, Tabular};
 use crate::domain::text::{clean, ellipsize, pad, width};
 use crate::view::detail::{self as view, DetailLayout, Fact, Facts};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
-
-type Col<R> = Column<R, ()>;
-
-const INVOICE_APPLICATIONS: &[Col<InvoiceApplication>] = &[
-    Col::new("Date", 10, |a, _| iso(a.applied_on).into()),
-    Col::new("Amount", 13, |a: &InvoiceApplication, _| a.amount.display().into()).right(),
-    Col::new("From", 7, |a, _| match a.from {
-        Source::Payment { .. } => "Payment".into(),
-        Source::Credit { .. } => "Credit".into(),
-    }),
-    Col::new("Method", 9, |a, _| match a.from {
-        Source::Payment { method, .. } => method.label().into(),
-        Source::Credit { .. } => "—".into(),
-    }),
-    Col::new("Reference", 12, |a: &InvoiceApplication, _| match &a.from {
-        Source::Payment { reference, id, .. } if reference.trim().is_empty() => format!("#{id}").into(),
-        Source::Payment { reference, .. } => reference.as_str().into(),
-        Source::Credit { reason, .. } => reason.as_str().into(),
-    })
-    .fill(),
-];
-
-const PAYMENT_APPLICATIONS: &[Col<PaymentApplication>] = &[
-    Col::new("Invoice", 14, |a, _| a.invoice.number.as_str().into()),
-    Col::new("Applied on", 10, |a, _| iso(a.applied_on).into()),
-    Col::new("Amount", 13, |a: &PaymentApplication, _| a.amount.display().into()).right(),
-    Col::new("Invoice status", 16, |a: &PaymentApplication, ctx| {
-        let s = a.invoice.display_status(ctx.today);
-        CellText { text: s.label().into(), alert: matches!(s, DisplayStatus::Overdue | DisplayStatus::OverduePartial) }
-    })
-    .fill(),
-];
-
-const REFUNDS: &[Col<Refund>] = &[
-    Col::new("Date", 10, |r, _| r.on.map_or_else(|| "—".to_string(), iso).into()),
-    Col::new("Amount", 13, |r: &Refund, _| r.amount.display().into()).right(),
-    Col::new("Reason", 20, |r: &Refund, _| {
-        if r.recorded { r.reason.as_str().into() } else { "not recorded: refunded before it came to ardesk".into() }
-    })
-    .fill(),
-];
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, d: &DetailScreen, theme: &Theme) {
     let today = app.today;
@@ -75,7 +31,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, d: &DetailScreen, theme: &
             let title =
                 listed("Applications", &i.applications, |a| a.amount.minor, cur, "nothing paid or credited yet");
             section(frame, l.list_title, &title, theme);
-            chosen(frame, l.list, INVOICE_APPLICATIONS, &i.applications, d, &ctx, theme);
+            chosen(frame, l.list, view::INVOICE_APPLICATIONS, &i.applications, d, &ctx, theme);
             let shown = usize::from(l.more.height.saturating_sub(1));
             section(frame, l.more_title, &history_title(&i.history, i.more_history, shown), theme);
             let cols = <ActivityRow as Tabular>::COLUMNS;
@@ -85,10 +41,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, d: &DetailScreen, theme: &
             let cur = p.payment.amount.currency;
             let title = listed("Applied to", &p.applications, |a| a.amount.minor, cur, "no invoice yet");
             section(frame, l.list_title, &title, theme);
-            chosen(frame, l.list, PAYMENT_APPLICATIONS, &p.applications, d, &ctx, theme);
+            chosen(frame, l.list, view::PAYMENT_APPLICATIONS, &p.applications, d, &ctx, theme);
             let title = listed("Refunds", &p.refunds, |r| r.amount.minor, cur, "none");
             section(frame, l.more_title, &title, theme);
-            shown_only(frame, l.more, REFUNDS, &p.refunds, &ctx, theme);
+            shown_only(frame, l.more, view::REFUNDS, &p.refunds, &ctx, theme);
         }
     }
     status(frame, &l, app, d, theme);
@@ -202,7 +158,7 @@ fn section(frame: &mut Frame, area: Rect, title: &str, theme: &Theme) {
 fn chosen<R: 'static>(
     frame: &mut Frame,
     area: Rect,
-    columns: &[Col<R>],
+    columns: &[view::Col<R>],
     rows: &[R],
     d: &DetailScreen,
     ctx: &CellCtx<'_>,

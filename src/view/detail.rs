@@ -1,6 +1,7 @@
 //! The invoice and payment detail views apart from drawing them: the facts
-//! each shows (label and text) and where everything goes. The app asks how
-//! many rows of the list fit (for paging); drawing uses the same answer.
+//! each shows (label and text), the columns of its lists, and where
+//! everything goes. The app asks how many rows of the list fit (for
+//! paging); drawing uses the same answer.
 //!
 //! A detail reads top to bottom: a title line (what it is and its status)
 //! over the customer's name; the facts, in two columns where they fit; the
@@ -9,8 +10,11 @@
 
 use crate::domain::Money;
 use crate::domain::date::{iso, period_label};
-use crate::domain::detail::{InvoiceDetail, PaymentDetail, status_line};
+use crate::domain::detail::{
+    InvoiceApplication, InvoiceDetail, PaymentApplication, PaymentDetail, Refund, Source, status_line,
+};
 use crate::domain::status::DisplayStatus;
+use crate::domain::tabs::{CellText, Column};
 use chrono::NaiveDate;
 use ratatui::layout::Rect;
 
@@ -100,6 +104,51 @@ pub fn payment_facts(d: &PaymentDetail) -> Facts {
     ];
     Facts { left, right }
 }
+
+/// A column of a detail's lists (they sort by nothing).
+pub type Col<R> = Column<R, ()>;
+
+/// An invoice's applications.
+pub const INVOICE_APPLICATIONS: &[Col<InvoiceApplication>] = &[
+    Col::new("Date", 10, |a, _| iso(a.applied_on).into()),
+    Col::new("Amount", 13, |a: &InvoiceApplication, _| a.amount.display().into()).right(),
+    Col::new("From", 7, |a, _| match a.from {
+        Source::Payment { .. } => "Payment".into(),
+        Source::Credit { .. } => "Credit".into(),
+    }),
+    Col::new("Method", 9, |a, _| match a.from {
+        Source::Payment { method, .. } => method.label().into(),
+        Source::Credit { .. } => "—".into(),
+    }),
+    Col::new("Reference", 12, |a: &InvoiceApplication, _| match &a.from {
+        Source::Payment { reference, id, .. } if reference.trim().is_empty() => format!("#{id}").into(),
+        Source::Payment { reference, .. } => reference.as_str().into(),
+        Source::Credit { reason, .. } => reason.as_str().into(),
+    })
+    .fill(),
+];
+
+/// A payment's applications.
+pub const PAYMENT_APPLICATIONS: &[Col<PaymentApplication>] = &[
+    Col::new("Invoice", 14, |a, _| a.invoice.number.as_str().into()),
+    Col::new("Applied on", 10, |a, _| iso(a.applied_on).into()),
+    Col::new("Amount", 13, |a: &PaymentApplication, _| a.amount.display().into()).right(),
+    Col::new("Invoice status", 16, |a: &PaymentApplication, ctx| {
+        let s = a.invoice.display_status(ctx.today);
+        CellText { text: s.label().into(), alert: matches!(s, DisplayStatus::Overdue | DisplayStatus::OverduePartial) }
+    })
+    .fill(),
+];
+
+/// A payment's refunds.
+pub const REFUNDS: &[Col<Refund>] = &[
+    Col::new("Date", 10, |r, _| r.on.map_or_else(|| "—".to_string(), iso).into()),
+    Col::new("Amount", 13, |r: &Refund, _| r.amount.display().into()).right(),
+    Col::new("Reason", 20, |r: &Refund, _| {
+        if r.recorded { r.reason.as_str().into() } else { "not recorded: refunded before it came to ardesk".into() }
+    })
+    .fill(),
+];
 
 /// Where a detail's parts go. A list that has no rows shows only its title
 /// line ("Refunds: none"); a part that does not fit has no height.
