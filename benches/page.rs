@@ -136,6 +136,38 @@ fn main() {
         (0..runs.max(14)).map(|i| if i % 8 == 7 { KeyCode::Char('S') } else { KeyCode::Char('s') }).collect();
     rows.push(step(&mut app, &mut term, &sorts).row("sort change (1M invoices)", "median ≤ 8, worst ≤ 16"));
 
+    // Issue 15: an invoice's detail, Enter on the tab to its full frame,
+    // and Esc back to the tab (which re-reads the page's figures); a
+    // different invoice each time. Then a payment's, from the Payments tab.
+    let (mut open_invoice, mut back) = (Vec::new(), Vec::new());
+    for _ in 0..runs.max(20) {
+        key(&mut app, KeyCode::Down);
+        draw(&app, &mut term);
+        let t = Instant::now();
+        key(&mut app, KeyCode::Enter);
+        draw(&app, &mut term);
+        open_invoice.push(t.elapsed());
+        assert!(matches!(app.screen(), ardesk::app::Screen::Detail(_)), "Enter opened the invoice's detail");
+        let t = Instant::now();
+        key(&mut app, KeyCode::Esc);
+        draw(&app, &mut term);
+        back.push(t.elapsed());
+    }
+    rows.push(Stats(open_invoice).row("invoice detail: Enter to its full frame", "median ≤ 10"));
+    rows.push(Stats(back).row("… Esc back to the tab, same row", "median ≤ 5, worst ≤ 16"));
+    key(&mut app, KeyCode::Char('3'));
+    let mut open_payment = Vec::new();
+    for _ in 0..runs.max(20) {
+        key(&mut app, KeyCode::Down);
+        let t = Instant::now();
+        key(&mut app, KeyCode::Enter);
+        draw(&app, &mut term);
+        open_payment.push(t.elapsed());
+        key(&mut app, KeyCode::Esc);
+    }
+    rows.push(Stats(open_payment).row("payment detail: Enter to its full frame", "median ≤ 10"));
+    key(&mut app, KeyCode::Char('1'));
+
     // Filter changes: time to the first frame of the new view (the count
     // and sums arrive from the worker afterwards).
     let filters = [

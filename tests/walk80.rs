@@ -83,6 +83,7 @@ fn header_y(app: &App) -> usize {
             usize::from(ardesk::view::layout::customer_page(screen(), &needs).table.y)
         }
         Screen::Customers(_) => usize::from(ardesk::view::layout::customers(screen()).table.y),
+        Screen::Detail(_) => panic!("the walk never opens a detail"),
     }
 }
 
@@ -202,7 +203,7 @@ fn tab_table(tab: Tab, who: &str) -> Table {
 fn list(app: &App) -> &ardesk::app::customers::CustomersScreen {
     match app.screen() {
         Screen::Customers(s) => s,
-        Screen::Customer(_) => panic!("the customers list is not on top"),
+        Screen::Customer(_) | Screen::Detail(_) => panic!("the customers list is not on top"),
     }
 }
 

@@ -45,7 +45,8 @@ impl App {
                     p.filter_error = None;
                 }
             }
-            None => {}
+            // A detail has no text field.
+            Some(Screen::Detail(_)) | None => {}
         }
     }
 
@@ -116,11 +117,13 @@ impl App {
                     p.filter_error = None;
                 }
                 Some(Screen::Customer(_)) => self.apply_filter(),
-                None => {}
+                Some(Screen::Detail(_)) | None => {}
             },
             _ => {
                 if matches!(self.screens.last(), Some(Screen::Customer(_))) {
                     self.page_action(action, ch);
+                } else if matches!(self.screens.last(), Some(Screen::Detail(_))) {
+                    self.detail_action(action);
                 } else if matches!(action, Action::Import | Action::NewCustomer | Action::Settings) {
                     self.list_action(action);
                 } else if let Some(Screen::Customers(s)) = self.screens.last_mut()
@@ -310,7 +313,7 @@ pub(super) fn pan<R: 'static, K: 'static>(
     }
 }
 
-fn move_scroll(s: &mut table::Scroll, action: Action) {
+pub(super) fn move_scroll(s: &mut table::Scroll, action: Action) {
     match action {
         Action::Down => s.move_by(1),
         Action::Up => s.move_by(-1),

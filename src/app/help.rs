@@ -1,7 +1,7 @@
 //! The help overlay's text, as data: the keys of the contexts below it
 //! (from the key table), then on the customer page the filter language and
 //! how each figure is computed, on the customers list how its two figures
-//! are. The app reads its `pane` to bound the scroll; `ui::popup` draws
+//! are, on a detail how its amounts are. The app reads its `pane` to bound the scroll; `ui::popup` draws
 //! the same pane's rows.
 
 use super::action::Action;
@@ -62,6 +62,20 @@ pub fn lines(contexts: &[Context]) -> Vec<TextLine> {
     } else if contexts.contains(&Context::Customers) {
         // Outstanding's definition says what Overdue is too.
         formulas(&|n| LIST_FIGURES.contains(&n), &mut lines);
+    }
+    let detail = if contexts.contains(&Context::InvoiceDetail) {
+        Some(crate::domain::detail::INVOICE_FORMULAS)
+    } else if contexts.contains(&Context::PaymentDetail) {
+        Some(crate::domain::detail::PAYMENT_FORMULAS)
+    } else {
+        None
+    };
+    if let Some(detail) = detail {
+        lines.push(TextLine::one(Look::Plain, ""));
+        lines.push(TextLine::one(Look::Title, "How the amounts are computed"));
+        for (name, formula) in detail {
+            lines.push(TextLine(vec![(Look::Name, format!("  {name}: ")), (Look::Plain, formula.to_string())]));
+        }
     }
     lines
 }

@@ -8,24 +8,45 @@
 //! page: `no_binding_hides_another` lists the few that do on purpose.
 //!
 //! Keys taken, per context (letters free on the customer page, for the
-//! actions the next issues bring — detail, apply, unapply, write-off,
-//! credit note, as-of, statement, pause, log a call, promise…: `b t
-//! w y z A B C F H J K L M N Q R T U V W X Y Z` and the digits past the tabs;
-//! a letter taken in one tab is free in the others):
+//! actions the next issues bring — apply, unapply, write-off, credit note,
+//! as-of, statement, pause, log a call, promise…: `b t w y z A B C F H J K
+//! L M N Q R T U V W X Y Z` and the digits past the tabs; a letter taken in
+//! one tab is free in the others):
 //!
 //! | context | keys |
 //! |---|---|
-//! | Global (every list) | ↑↓ j k, ← → h l, PgUp PgDn Ctrl-U Ctrl-D, Home End g G, ?, Esc q, Ctrl-C |
+//! | Global (every list, the details) | ↑↓ j k, ← → h l, PgUp PgDn Ctrl-U Ctrl-D, Home End g G, ?, Esc q, Ctrl-C |
 //! | Customers list | Enter, /, s S, n, I, O; while searched: Esc |
 //! | Customer page, any tab | /, s > < S, v, f, E, e, o, i, c, Tab S-Tab, 1–6 |
 //! | Figures (after `f`) | → l ↓ j Tab, ← h ↑ k S-Tab, Enter, Esc q f, ?, Ctrl-C |
-//! | Invoices | Space, a, x |
+//! | Invoices | Enter, Space, a, x |
 //! | Contracts | m Enter |
-//! | Payments | p, r |
+//! | Payments | Enter, p, r |
 //! | Contacts | n, Enter, P, D |
 //! | Documents | u, d, D |
+//! | Invoice detail | Enter, x |
+//! | Payment detail | Enter, r |
 //! | Forms, confirmations, menus, messages, help, popups | their own, below |
 //! | Help, an import's report (`Scroll`, under their own) | ↑↓ j k, PgUp PgDn Ctrl-U Ctrl-D, Home End g G |
+//!
+//! Issue 15 (balances, details, figures that open their rows) takes `Enter`
+//! on Invoices and on Payments (the row's detail), and on the two details
+//! `Enter` (the highlighted application's payment or invoice), `x` (cancel
+//! this invoice, as `x` on the tab) and `r` (refund this payment, as `r` on
+//! the tab); `Esc`/`q` go back through `Global`. On a detail, ← → h l move
+//! nothing (its lists are never wider than the screen). Its figures focus
+//! (§4) takes `f` on the page and its own keys once entered (above). Left
+//! for the issues after it:
+//! - settling (apply a remainder or credit, unapply, write-off, credit
+//!   note): on the Invoices and Payments tabs the page's free letters above,
+//!   and on both details every letter but `x` and `r` (`a`, `u`, `w`, `C`
+//!   are free on both), so an action offered on a tab can keep its letter on
+//!   the detail;
+//! - statements and as-of: the page's free letters (`t`, `T`, `Y`…), none
+//!   taken on the details;
+//! - collections (log a call or email, promise to pay, pause invoices,
+//!   conversations): the page's free letters (`L`, `R`, `H`…); a
+//!   Conversations tab takes digit 7.
 
 use super::action::Action;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -48,6 +69,10 @@ pub enum Context {
     Documents,
     /// The page's figures while they have the keys (`f`).
     Figures,
+    /// An invoice's detail (over the customer page).
+    InvoiceDetail,
+    /// A payment's detail.
+    PaymentDetail,
     /// The help overlay.
     Help,
     /// A dialog whose text can run past its bottom (the help, an import's
@@ -198,11 +223,15 @@ pub static BINDINGS: &[Binding] = &[
     b(Invoices, &[k(' ')], Action::ToggleSelect, "select", true).rank(3),
     b(Invoices, &[k('a')], Action::SelectAll, "select all", true),
     b(Invoices, &[k('x')], Action::CancelSelected, "cancel selected", true).rank(3),
+    // After Space and x at 80 columns (by rank, then by place here); from
+    // about 94 columns on the footer has room for it too.
+    b(Invoices, &[code(Enter)], Action::Open, "detail", true).rank(3),
     // Contracts tab.
     b(Contracts, &[k('m'), code(Enter)], Action::ContractMenu, "actions", true).rank(2),
     // Payments tab.
     b(Payments, &[k('p')], Action::RecordPayment, "record payment", true).rank(2),
     b(Payments, &[k('r')], Action::RefundPayment, "refund", true).rank(3),
+    b(Payments, &[code(Enter)], Action::Open, "detail", true).rank(3),
     // Contacts tab.
     b(Contacts, &[k('n')], Action::NewContact, "new contact", true).rank(2),
     b(Contacts, &[code(Enter)], Action::EditContact, "edit", true).rank(2),
@@ -212,6 +241,12 @@ pub static BINDINGS: &[Binding] = &[
     b(Documents, &[k('u')], Action::Upload, "upload", true).rank(2),
     b(Documents, &[k('d')], Action::Download, "download", true).rank(2),
     b(Documents, &[k('D')], Action::DeleteDocument, "delete", true),
+    // An invoice's detail: the cursor is on its applications.
+    b(InvoiceDetail, &[code(Enter)], Action::Open, "open payment", true).rank(1),
+    b(InvoiceDetail, &[k('x')], Action::CancelSelected, "cancel this invoice", true).rank(2),
+    // A payment's detail: the cursor is on the invoices it paid.
+    b(PaymentDetail, &[code(Enter)], Action::Open, "open invoice", true).rank(1),
+    b(PaymentDetail, &[k('r')], Action::RefundPayment, "refund", true).rank(2),
     // Customer page, any tab.
     b(Customer, &[k('/')], Action::Filter, "filter", true).rank(2),
     b(Customer, &[k('v')], Action::ViewRow, "the row whole", false),
@@ -326,7 +361,15 @@ mod tests {
     fn looks_up_from_specific_to_global() {
         let enter = key(Enter, KeyModifiers::NONE);
         assert_eq!(lookup(&[Customers, Global], &enter).map(|a| a.0), Some(Action::Open));
-        assert_eq!(lookup(&[Invoices, Customer, Global], &enter), None);
+        assert_eq!(lookup(&[Invoices, Customer, Global], &enter).map(|a| a.0), Some(Action::Open));
+        assert_eq!(lookup(&[Payments, Customer, Global], &enter).map(|a| a.0), Some(Action::Open));
+        assert_eq!(lookup(&[Customer, Global], &enter), None, "Activity (the page's keys only): Enter opens nothing");
+        assert_eq!(lookup(&[InvoiceDetail, Global], &enter).map(|a| a.0), Some(Action::Open));
+        let x = key(KeyCode::Char('x'), KeyModifiers::NONE);
+        assert_eq!(lookup(&[InvoiceDetail, Global], &x).map(|a| a.0), Some(Action::CancelSelected));
+        assert_eq!(lookup(&[PaymentDetail, Global], &x), None, "a payment is not cancelled");
+        let esc = key(Esc, KeyModifiers::NONE);
+        assert_eq!(lookup(&[PaymentDetail, Global], &esc).map(|a| a.0), Some(Action::Back));
         assert_eq!(lookup(&[Contracts, Customer, Global], &enter).map(|a| a.0), Some(Action::ContractMenu));
         let three = key(KeyCode::Char('3'), KeyModifiers::NONE);
         assert_eq!(lookup(&[Invoices, Customer, Global], &three), Some((Action::GoTab, Some('3'))));
@@ -385,6 +428,8 @@ mod tests {
         &[Documents, Customer, Global],
         &[Customer, Global],
         &[Figures],
+        &[InvoiceDetail, Global],
+        &[PaymentDetail, Global],
         &[Searched, Customers, Global],
         &[Customers, Global],
         &[Help, Scroll],

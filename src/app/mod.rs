@@ -7,6 +7,7 @@ pub mod complete;
 mod conflict;
 pub mod customer;
 pub mod customers;
+pub mod detail;
 pub mod dialog;
 mod dispatch;
 pub mod document_job;
@@ -56,6 +57,9 @@ impl Message {
 pub enum Screen {
     Customers(Box<CustomersScreen>),
     Customer(Box<CustomerPage>),
+    /// An invoice's or a payment's detail, over the customer page (and
+    /// over each other, as the user follows an application).
+    Detail(Box<detail::DetailScreen>),
 }
 
 pub struct App {
@@ -279,6 +283,7 @@ impl App {
                 };
                 tab.into_iter().chain([Context::Customer, Context::Global]).collect()
             }
+            Some(Screen::Detail(d)) => vec![d.context(), Context::Global],
             _ => vec![Context::Customers, Context::Global],
         }
     }
@@ -302,6 +307,7 @@ impl App {
                 let l = layout::customer_page(size, &crate::view::cards::Needs::of(&p.figures, show_credit));
                 p.set_table_height(layout::body_rows(l.table));
             }
+            Some(Screen::Detail(_)) => self.resize_detail(),
             None => {}
         }
         self.sync();
@@ -372,6 +378,7 @@ impl App {
         let result = match self.screens.last_mut() {
             Some(Screen::Customers(s)) => self.store.customer_list(today).map(|rows| s.set_rows(rows)),
             Some(Screen::Customer(p)) => p.reload(&self.store, today),
+            Some(Screen::Detail(d)) => d.reload(&self.store),
             None => Ok(()),
         };
         if let Err(e) = result {

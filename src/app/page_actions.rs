@@ -22,13 +22,18 @@ impl App {
         self.dialogs.push(Dialog::Form(Box::new(form)));
     }
 
+    /// Refuses an action that writes while the database is open read-only,
+    /// saying why, before any form opens; true when it refused.
+    pub(super) fn refuse_read_only(&mut self, action: Action) -> bool {
+        let Some(why) = self.store.read_only().filter(|_| action.writes()) else { return false };
+        let text =
+            format!("The database is open read-only: {why}. Viewing, filtering, downloading and exporting still work.");
+        self.error("Read-only", &text);
+        true
+    }
+
     pub(super) fn page_action(&mut self, action: Action, ch: Option<char>) {
-        let writes = action.writes();
-        if let Some(why) = self.store.read_only().filter(|_| writes) {
-            let text = format!(
-                "The database is open read-only: {why}. Viewing, filtering, downloading and exporting still work."
-            );
-            self.error("Read-only", &text);
+        if self.refuse_read_only(action) {
             return;
         }
         let Some(p) = self.page() else { return };
@@ -168,6 +173,7 @@ impl App {
                     p.state_mut(Tab::Invoices).scroll.move_by(1);
                 }
             }
+            Action::Open => self.open_row_detail(),
             Action::SelectAll => self.select_all(),
             Action::CancelSelected => self.confirm_cancel(),
             Action::ContractMenu => {
@@ -323,6 +329,12 @@ impl App {
         } else {
             p.selection.keys().copied().collect()
         };
+        self.ask_cancel(customer_id, ids);
+    }
+
+    /// The cancel confirmation for `ids` (from the Invoices tab, or one
+    /// invoice's detail, where there is no filter to hide any).
+    pub(super) fn ask_cancel(&mut self, customer_id: i64, ids: Vec<i64>) {
         if ids.is_empty() {
             return;
         }
@@ -340,7 +352,8 @@ impl App {
             lines.push(format!("  … and {} more not cancelled", preview.refused.len() - 8));
         }
         if preview.cancel.is_empty() {
-            lines.insert(0, "None of the selected invoices can be cancelled:".into());
+            let which = if ids.len() == 1 { "This invoice cannot" } else { "None of the selected invoices can" };
+            lines.insert(0, format!("{which} be cancelled:"));
             self.error("Nothing to cancel", &lines.join("\n"));
             return;
         }
@@ -354,8 +367,8 @@ impl App {
         // The invoices by number, so none goes unseen: a selection may hold
         // invoices the filter hides.
         lines.insert(0, named(preview.cancel.iter().map(|c| c.1.as_str()), n));
-        let view = p.state(Tab::Invoices).view(self.today);
-        let shown = self.store.invoices_shown(customer_id, &view, &ids).unwrap_or(ids.len());
+        let view = self.page().map(|p| p.state(Tab::Invoices).view(self.today));
+        let shown = view.map_or(ids.len(), |v| self.store.invoices_shown(customer_id, &v, &ids).unwrap_or(ids.len()));
         if shown < ids.len() {
             let hidden = ids.len() - shown;
             lines.insert(

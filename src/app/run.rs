@@ -31,16 +31,31 @@ impl App {
                 if matches!(self.dialogs.last(), Some(Dialog::Form(_))) {
                     self.dialogs.pop();
                 }
-                if let Effect::CancelInvoices { .. } = effect
-                    && let Some(Screen::Customer(p)) = self.screens.last_mut()
-                {
-                    p.selection.clear();
+                if let Effect::CancelInvoices { ids, .. } = &effect {
+                    self.unselect_cancelled(ids);
                 }
                 self.say(msg);
                 self.reload();
                 self.data_version = self.store.data_version().unwrap_or(self.data_version);
             }
             Err(e) => self.refused(effect, e),
+        }
+    }
+
+    /// After a cancel: the page it was asked on lets go of its selection;
+    /// cancelled from a detail, the page below forgets only those invoices.
+    fn unselect_cancelled(&mut self, ids: &[i64]) {
+        let top = self.screens.len().saturating_sub(1);
+        for (i, s) in self.screens.iter_mut().enumerate() {
+            if let Screen::Customer(p) = s {
+                if i == top {
+                    p.selection.clear();
+                } else {
+                    for id in ids {
+                        p.selection.remove(id);
+                    }
+                }
+            }
         }
     }
 

@@ -4,6 +4,7 @@ pub mod bounds;
 pub mod columns;
 pub mod currency;
 pub mod date;
+pub mod detail;
 pub mod edit;
 pub mod external_id;
 pub mod filetype;

@@ -5,6 +5,7 @@ mod audit;
 pub mod bulk;
 pub mod check;
 mod customers;
+mod detail;
 pub mod doc_files;
 pub mod documents;
 mod files;

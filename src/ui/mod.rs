@@ -2,6 +2,7 @@
 
 mod candidates;
 pub mod cards;
+mod detail;
 mod footer;
 mod form;
 mod grid;
@@ -23,6 +24,7 @@ pub fn draw(app: &App, frame: &mut ratatui::Frame) {
     match app.screen() {
         Screen::Customers(s) => list::draw(frame, area, app, s, &theme),
         Screen::Customer(p) => page::draw(frame, area, app, p, &theme),
+        Screen::Detail(d) => detail::draw(frame, area, app, d, &theme),
     }
     for (i, d) in app.dialogs.iter().enumerate() {
         // A transfer's popup, a confirmation and an import's report stand

@@ -6,5 +6,6 @@
 pub mod aging;
 pub mod cards;
 pub mod columns;
+pub mod detail;
 pub mod figures;
 pub mod layout;

@@ -118,7 +118,13 @@ impl App {
     /// `r`: opens the refund form for the highlighted payment.
     pub(in crate::app) fn open_refund(&mut self) {
         let Some(p) = self.page().and_then(|p| p.selected::<PaymentRow>().cloned()) else { return };
-        match open(&p, self.today) {
+        self.open_refund_of(&p);
+    }
+
+    /// The refund form for one payment (the Payments tab's row, a payment's
+    /// detail).
+    pub(in crate::app) fn open_refund_of(&mut self, p: &PaymentRow) {
+        match open(p, self.today) {
             Ok(form) => self.dialogs.push(Dialog::Form(Box::new(form))),
             Err(why) => self.error("Cannot refund", &why),
         }

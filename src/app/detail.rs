@@ -1,0 +1,204 @@
+//! The invoice and payment detail screens (issue 15, §2–§3): pushed over
+//! the customer page by `Enter` on a row, and over each other by `Enter` on
+//! an application, so `Esc` walks back the way the user came; the page
+//! below keeps its row and scroll. The cursor moves in the applications;
+//! the second list (history, refunds) is read, not chosen from.
+
+use super::action::Action;
+use super::keymap::Context;
+use super::table::Scroll;
+use super::{App, Screen};
+use crate::domain::detail::{InvoiceDetail, PaymentDetail, Source};
+use crate::domain::model::{Customer, InvoiceRow, PaymentRow};
+use crate::store::{Result, Store};
+use crate::view::detail::{self as view, DetailLayout};
+use chrono::NaiveDate;
+use ratatui::layout::Rect;
+
+pub enum Detail {
+    Invoice(InvoiceDetail),
+    Payment(PaymentDetail),
+}
+
+/// What `Enter` on the highlighted application opens.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Target {
+    Invoice(i64),
+    Payment(i64),
+    /// Credit has no detail of its own yet: say what it is instead.
+    Credit(String),
+}
+
+pub struct DetailScreen {
+    /// Whose it is: the header names the customer.
+    pub customer: Customer,
+    pub detail: Detail,
+    /// Selection and scroll over the applications.
+    pub scroll: Scroll,
+}
+
+impl DetailScreen {
+    fn invoice(store: &Store, customer: Customer, id: i64) -> Result<Self> {
+        let d = store.invoice_detail(customer.id, id)?;
+        Ok(Self::new(customer, Detail::Invoice(d)))
+    }
+
+    fn payment(store: &Store, customer: Customer, id: i64) -> Result<Self> {
+        let d = store.payment_detail(customer.id, id)?;
+        Ok(Self::new(customer, Detail::Payment(d)))
+    }
+
+    fn new(customer: Customer, detail: Detail) -> Self {
+        let mut s = DetailScreen { customer, detail, scroll: Scroll::default() };
+        s.scroll.set_total(s.rows());
+        s
+    }
+
+    /// Reads the record again after a change, keeping the cursor's place.
+    pub fn reload(&mut self, store: &Store) -> Result<()> {
+        self.customer = store.customer(self.customer.id)?;
+        self.detail = match &self.detail {
+            Detail::Invoice(d) => Detail::Invoice(store.invoice_detail(d.customer_id, d.invoice.id)?),
+            Detail::Payment(d) => Detail::Payment(store.payment_detail(d.customer_id, d.payment.id)?),
+        };
+        self.scroll.set_total(self.rows());
+        Ok(())
+    }
+
+    /// Rows the cursor moves over: the applications.
+    pub fn rows(&self) -> usize {
+        match &self.detail {
+            Detail::Invoice(d) => d.applications.len(),
+            Detail::Payment(d) => d.applications.len(),
+        }
+    }
+
+    /// Rows of the second list: the invoice's history, the refunds.
+    pub fn more_rows(&self) -> usize {
+        match &self.detail {
+            Detail::Invoice(d) => d.history.len(),
+            Detail::Payment(d) => d.refunds.len(),
+        }
+    }
+
+    pub fn context(&self) -> Context {
+        match self.detail {
+            Detail::Invoice(_) => Context::InvoiceDetail,
+            Detail::Payment(_) => Context::PaymentDetail,
+        }
+    }
+
+    pub fn facts(&self, today: NaiveDate) -> view::Facts {
+        match &self.detail {
+            Detail::Invoice(d) => view::invoice_facts(d, today),
+            Detail::Payment(d) => view::payment_facts(d),
+        }
+    }
+
+    pub fn layout(&self, area: Rect, today: NaiveDate) -> DetailLayout {
+        view::layout(area, self.facts(today).height(area.width), self.rows(), self.more_rows())
+    }
+
+    fn target(&self) -> Option<Target> {
+        let i = self.scroll.selected;
+        match &self.detail {
+            Detail::Invoice(d) => d.applications.get(i).map(|a| match &a.from {
+                Source::Payment { id, .. } => Target::Payment(*id),
+                Source::Credit { reason, .. } => Target::Credit(reason.clone()),
+            }),
+            Detail::Payment(d) => d.applications.get(i).map(|a| Target::Invoice(a.invoice.id)),
+        }
+    }
+}
+
+impl App {
+    fn detail(&self) -> Option<&DetailScreen> {
+        match self.screens.last() {
+            Some(Screen::Detail(d)) => Some(d),
+            _ => None,
+        }
+    }
+
+    fn detail_mut(&mut self) -> Option<&mut DetailScreen> {
+        match self.screens.last_mut() {
+            Some(Screen::Detail(d)) => Some(d),
+            _ => None,
+        }
+    }
+
+    /// `Enter` on the Invoices or Payments tab: the highlighted row's detail.
+    pub(super) fn open_row_detail(&mut self) {
+        let Some(p) = self.page() else { return };
+        let customer = p.customer.clone();
+        let opened = match p.tab {
+            crate::domain::columns::Tab::Invoices => {
+                p.selected::<InvoiceRow>().map(|r| r.id).map(|id| DetailScreen::invoice(&self.store, customer, id))
+            }
+            crate::domain::columns::Tab::Payments => {
+                p.selected::<PaymentRow>().map(|r| r.id).map(|id| DetailScreen::payment(&self.store, customer, id))
+            }
+            _ => None,
+        };
+        self.push_detail(opened);
+    }
+
+    fn push_detail(&mut self, opened: Option<Result<DetailScreen>>) {
+        match opened {
+            Some(Ok(d)) => {
+                self.screens.push(Screen::Detail(Box::new(d)));
+                self.resize(self.size);
+            }
+            Some(Err(e)) => self.error("Cannot open the detail", &e.to_string()),
+            None => {}
+        }
+    }
+
+    pub(super) fn detail_action(&mut self, action: Action) {
+        if self.refuse_read_only(action) {
+            return;
+        }
+        let Some(d) = self.detail() else { return };
+        match action {
+            Action::Open => {
+                let customer = d.customer.clone();
+                let opened = match d.target() {
+                    Some(Target::Payment(id)) => Some(DetailScreen::payment(&self.store, customer, id)),
+                    Some(Target::Invoice(id)) => Some(DetailScreen::invoice(&self.store, customer, id)),
+                    Some(Target::Credit(reason)) => {
+                        let why = if reason.trim().is_empty() { String::new() } else { format!(" ({reason})") };
+                        self.say(format!("Credit{why}: credit has no detail view yet"));
+                        None
+                    }
+                    None => None,
+                };
+                self.push_detail(opened);
+            }
+            Action::CancelSelected => {
+                if let Detail::Invoice(i) = &d.detail {
+                    let (customer_id, id) = (i.customer_id, i.invoice.id);
+                    self.ask_cancel(customer_id, vec![id]);
+                }
+            }
+            Action::RefundPayment => {
+                if let Detail::Payment(p) = &d.detail {
+                    let payment = p.payment.clone();
+                    self.open_refund_of(&payment);
+                }
+            }
+            _ => {
+                if let Some(d) = self.detail_mut() {
+                    super::dispatch::move_scroll(&mut d.scroll, action);
+                }
+            }
+        }
+    }
+
+    /// Sets the list's height for the screen's size.
+    pub(super) fn resize_detail(&mut self) {
+        let (size, today) = (self.size, self.today);
+        if let Some(d) = self.detail_mut() {
+            let rows = view::list_rows(&d.layout(size, today));
+            d.scroll.set_height(rows);
+        }
+    }
+}

@@ -1,0 +1,245 @@
+//! What an invoice's and a payment's detail views show (issue 15, §2–§3):
+//! the record as its tab shows it, every application that moved money
+//! between them, the refunds of a payment and the invoice's own history.
+//! Plain data; the store fills it (`store::detail`), the app holds it and
+//! `ui::detail` draws it.
+
+use super::Money;
+use super::model::{ActivityRow, InvoiceRow, PaymentRow};
+use super::status::{DisplayStatus, InvoiceStatus, PaymentMethod, PaymentStatus};
+use chrono::NaiveDate;
+
+/// Where the money of an application came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    Payment {
+        id: i64,
+        reference: String,
+        method: PaymentMethod,
+        status: PaymentStatus,
+    },
+    /// Credit granted to the customer (a credit note, a goodwill credit):
+    /// it reduces what the invoice owes but is never money collected.
+    Credit {
+        id: i64,
+        reason: String,
+    },
+}
+
+/// An application to the invoice shown: what reduced what it owes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvoiceApplication {
+    pub id: i64,
+    pub applied_on: NaiveDate,
+    pub amount: Money,
+    pub from: Source,
+}
+
+/// The invoice an application of the payment shown went to, with what its
+/// status is derived from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppliedInvoice {
+    pub id: i64,
+    pub number: String,
+    pub status: InvoiceStatus,
+    pub total_minor: i64,
+    pub applied_minor: i64,
+    pub due_date: NaiveDate,
+}
+
+impl AppliedInvoice {
+    pub fn display_status(&self, today: NaiveDate) -> DisplayStatus {
+        DisplayStatus::derive(self.status, self.total_minor, self.applied_minor, self.due_date, today)
+    }
+}
+
+/// An application of the payment shown: where its money went.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PaymentApplication {
+    pub id: i64,
+    pub applied_on: NaiveDate,
+    pub amount: Money,
+    pub invoice: AppliedInvoice,
+}
+
+/// One refund of a payment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refund {
+    /// `None` when no record of it says when (`recorded` is false).
+    pub on: Option<NaiveDate>,
+    pub amount: Money,
+    pub reason: String,
+    /// False for money a payment came in with as refunded (an import):
+    /// the amount is known, its date and reason are not.
+    pub recorded: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvoiceDetail {
+    pub customer_id: i64,
+    pub invoice: InvoiceRow,
+    /// Oldest first.
+    pub applications: Vec<InvoiceApplication>,
+    /// The invoice's own audit rows, newest first, at most `HISTORY_ROWS`.
+    pub history: Vec<ActivityRow>,
+    /// More history rows exist than were read.
+    pub more_history: bool,
+}
+
+/// How many of an invoice's audit rows its detail reads.
+pub const HISTORY_ROWS: usize = 200;
+
+impl InvoiceDetail {
+    /// What it still owes: total − Σ applications; nothing for a draft, a
+    /// paid or a cancelled invoice; for an uncollectible one, what was
+    /// written off (`written_off`).
+    pub fn balance(&self) -> Money {
+        // As stored, the one definition the Balance column sorts by.
+        self.invoice.balance()
+    }
+
+    /// Whether the balance is what was written off rather than owed.
+    pub fn written_off(&self) -> bool {
+        self.invoice.status == InvoiceStatus::Uncollectible
+    }
+
+    /// Σ of the credit applied to it (the rest of what is applied is paid).
+    pub fn credited(&self) -> Money {
+        let minor =
+            self.applications.iter().filter(|a| matches!(a.from, Source::Credit { .. })).map(|a| a.amount.minor);
+        Money::new(minor.sum(), self.invoice.total.currency)
+    }
+
+    /// Σ of the payments applied to it.
+    pub fn paid(&self) -> Money {
+        Money::new(self.invoice.applied_minor - self.credited().minor, self.invoice.total.currency)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PaymentDetail {
+    pub customer_id: i64,
+    pub payment: PaymentRow,
+    /// Oldest first.
+    pub applications: Vec<PaymentApplication>,
+    /// Oldest first; money refunded without a record (imported) last.
+    pub refunds: Vec<Refund>,
+}
+
+impl PaymentDetail {
+    /// The money received and kept that no invoice took: amount − refunded
+    /// − applied, for a succeeded payment (a pending or failed one holds
+    /// no money yet).
+    pub fn unapplied(&self) -> Money {
+        let p = &self.payment;
+        let left = match p.status {
+            PaymentStatus::Succeeded | PaymentStatus::Refunded => p.amount.minor - p.refunded_minor - p.applied_minor,
+            PaymentStatus::Pending | PaymentStatus::Failed => 0,
+        };
+        Money::new(left, p.amount.currency)
+    }
+
+    pub fn refunded(&self) -> Money {
+        Money::new(self.payment.refunded_minor, self.payment.amount.currency)
+    }
+
+    pub fn applied(&self) -> Money {
+        Money::new(self.payment.applied_minor, self.payment.amount.currency)
+    }
+}
+
+/// How an invoice's detail computes its amounts (the help shows these).
+pub const INVOICE_FORMULAS: &[(&str, &str)] = &[
+    ("Paid", "Σ of the payments applied to it."),
+    ("Credited", "Σ of the credit applied to it (credit notes, granted credit); never money collected."),
+    (
+        "Balance",
+        "total − paid − credited; nothing for a draft, paid or cancelled invoice. An uncollectible one shows what \
+         was written off instead (Written off), outside Outstanding.",
+    ),
+];
+
+/// How a payment's detail computes its amounts.
+pub const PAYMENT_FORMULAS: &[(&str, &str)] = &[
+    ("Applied", "Σ of it applied to invoices."),
+    (
+        "Refunded",
+        "Σ of its refunds. A refund made in ardesk shows its date and reason; one that came with an import, only \
+         its amount.",
+    ),
+    ("Unapplied", "amount − refunded − applied, for money received (nothing for a pending or failed payment)."),
+];
+
+/// "Overdue, partial · 29 days overdue": the status as the tab shows it,
+/// with how long it has been overdue.
+pub fn status_line(status: DisplayStatus, due: NaiveDate, today: NaiveDate) -> String {
+    match status {
+        DisplayStatus::Overdue | DisplayStatus::OverduePartial => {
+            let days = (today - due).num_days();
+            format!("{} · {days} day{} overdue", status.label(), if days == 1 { "" } else { "s" })
+        }
+        s => s.label().to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Currency;
+    use crate::domain::date::parse_date;
+
+    fn d(s: &str) -> NaiveDate {
+        parse_date(s).unwrap()
+    }
+
+    fn invoice(status: InvoiceStatus, total: i64, applied: i64) -> InvoiceDetail {
+        InvoiceDetail {
+            customer_id: 1,
+            invoice: InvoiceRow {
+                id: 1,
+                number: "INV-1".into(),
+                total: Money::new(total, Currency::USD),
+                applied_minor: applied,
+                balance_minor: status.balance_minor(total, applied),
+                issue_date: d("2026-01-01"),
+                due_date: d("2026-01-31"),
+                status,
+                contract_name: None,
+                period: None,
+            },
+            applications: vec![InvoiceApplication {
+                id: 1,
+                applied_on: d("2026-01-10"),
+                amount: Money::new(applied.min(100), Currency::USD),
+                from: Source::Credit { id: 1, reason: "goodwill".into() },
+            }],
+            history: vec![],
+            more_history: false,
+        }
+    }
+
+    #[test]
+    fn the_balance_is_what_is_owed_or_written_off() {
+        assert_eq!(invoice(InvoiceStatus::Open, 1000, 400).balance().minor, 600);
+        assert_eq!(invoice(InvoiceStatus::Draft, 1000, 0).balance().minor, 0);
+        assert_eq!(invoice(InvoiceStatus::Cancelled, 1000, 0).balance().minor, 0);
+        // Marked paid a little short: owes nothing.
+        assert_eq!(invoice(InvoiceStatus::Paid, 1000, 990).balance().minor, 0);
+        let bad = invoice(InvoiceStatus::Uncollectible, 1000, 300);
+        assert_eq!((bad.balance().minor, bad.written_off()), (700, true));
+    }
+
+    #[test]
+    fn credit_is_apart_from_what_was_paid() {
+        let i = invoice(InvoiceStatus::Open, 1000, 400);
+        assert_eq!((i.credited().minor, i.paid().minor), (100, 300));
+    }
+
+    #[test]
+    fn the_status_says_how_long_it_is_overdue() {
+        let (due, today) = (d("2026-01-31"), d("2026-03-01"));
+        assert_eq!(status_line(DisplayStatus::OverduePartial, due, today), "Overdue, partial · 29 days overdue");
+        assert_eq!(status_line(DisplayStatus::Overdue, due, d("2026-02-01")), "Overdue · 1 day overdue");
+        assert_eq!(status_line(DisplayStatus::Paid, due, today), "Paid");
+    }
+}

@@ -1,0 +1,304 @@
+//! What the invoice and payment detail views read (issue 15, §2–§3): one
+//! record by its id as its tab shows it (`tab_row`), its applications on
+//! their indexes (`applications_invoice`, `applications_payment`), and from
+//! the audit log the invoice's own history and the payment's refunds.
+//!
+//! Indexes: the audit log has none by entity yet. The history and refund
+//! queries name the customer, so that today they walk only the customer's
+//! rows (`audit_customer_at`); an index on `(entity, entity_id, at, id)`
+//! makes each a direct range however long the customer's log grows, and the
+//! same queries take it unchanged (`the_history_query_takes_an_entity_index`).
+
+use super::tabs::{currency, date, stored};
+use super::{Result, Store, StoreError};
+use crate::domain::Money;
+use crate::domain::detail::*;
+use crate::domain::model::{ActivityRow, InvoiceRow, PaymentRow};
+use crate::domain::status::{InvoiceStatus, PaymentMethod, PaymentStatus};
+use rusqlite::Row;
+
+/// An entity's audit rows, newest first (the Activity tab's order).
+const HISTORY: &str = "SELECT id, at, who, summary FROM audit_log
+     WHERE customer_id = ?1 AND entity = ?2 AND entity_id = ?3
+     ORDER BY at DESC, id DESC LIMIT ?4";
+
+/// A payment's refunds as its refund audit rows record them, oldest first.
+const REFUND_ROWS: &str = "SELECT after_json FROM audit_log
+     WHERE customer_id = ?1 AND entity = 'payment' AND entity_id = ?2 AND action = 'refund'
+     ORDER BY at, id";
+
+fn invoice_application(r: &Row<'_>) -> rusqlite::Result<InvoiceApplication> {
+    let amount = Money::new(r.get(2)?, currency(r, 3)?);
+    let from = match r.get::<_, Option<i64>>(4)? {
+        Some(id) => Source::Payment {
+            id,
+            reference: r.get(5)?,
+            method: stored(r, 6, PaymentMethod::from_db)?,
+            status: stored(r, 7, PaymentStatus::from_db)?,
+        },
+        None => Source::Credit { id: r.get(8)?, reason: r.get(9)? },
+    };
+    Ok(InvoiceApplication { id: r.get(0)?, applied_on: date(r, 1)?, amount, from })
+}
+
+fn payment_application(r: &Row<'_>) -> rusqlite::Result<PaymentApplication> {
+    let invoice = AppliedInvoice {
+        id: r.get(4)?,
+        number: r.get(5)?,
+        status: stored(r, 6, InvoiceStatus::from_db)?,
+        total_minor: r.get(7)?,
+        applied_minor: r.get(8)?,
+        due_date: date(r, 9)?,
+    };
+    Ok(PaymentApplication {
+        id: r.get(0)?,
+        applied_on: date(r, 1)?,
+        amount: Money::new(r.get(2)?, currency(r, 3)?),
+        invoice,
+    })
+}
+
+impl Store {
+    /// An invoice of `customer_id` with its applications and history.
+    pub fn invoice_detail(&self, customer_id: i64, invoice_id: i64) -> Result<InvoiceDetail> {
+        let invoice = self
+            .tab_row::<InvoiceRow>(invoice_id)?
+            .ok_or_else(|| StoreError::NotFound(format!("invoice #{invoice_id} (deleted elsewhere?)")))?;
+        let applications = self
+            .conn()
+            .prepare_cached(
+                "SELECT a.id, a.applied_on, a.amount_minor, i.currency,
+                        a.payment_id, p.reference, p.method, p.status, a.credit_id, c.reason
+                 FROM applications a
+                 JOIN invoices i ON i.id = a.invoice_id
+                 LEFT JOIN payments p ON p.id = a.payment_id
+                 LEFT JOIN credits c ON c.id = a.credit_id
+                 WHERE a.invoice_id = ?1
+                 ORDER BY a.applied_on, a.id",
+            )?
+            .query_map([invoice_id], invoice_application)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let mut history = self.history(customer_id, "invoice", invoice_id, HISTORY_ROWS + 1)?;
+        let more_history = history.len() > HISTORY_ROWS;
+        history.truncate(HISTORY_ROWS);
+        Ok(InvoiceDetail { customer_id, invoice, applications, history, more_history })
+    }
+
+    /// A payment of `customer_id` with where its money went and its
+    /// refunds.
+    pub fn payment_detail(&self, customer_id: i64, payment_id: i64) -> Result<PaymentDetail> {
+        let payment = self
+            .tab_row::<PaymentRow>(payment_id)?
+            .ok_or_else(|| StoreError::NotFound(format!("payment #{payment_id} (deleted elsewhere?)")))?;
+        let applications = self
+            .conn()
+            .prepare_cached(
+                "SELECT a.id, a.applied_on, a.amount_minor, i.currency,
+                        i.id, i.number, i.status, i.total_minor, i.applied_minor, i.due_date
+                 FROM applications a JOIN invoices i ON i.id = a.invoice_id
+                 WHERE a.payment_id = ?1
+                 ORDER BY a.applied_on, a.id",
+            )?
+            .query_map([payment_id], payment_application)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let refunds = self.refunds_from_audit(customer_id, &payment)?;
+        Ok(PaymentDetail { customer_id, payment, applications, refunds })
+    }
+
+    /// An entity's audit rows, newest first, at most `limit`.
+    fn history(&self, customer_id: i64, entity: &str, id: i64, limit: usize) -> Result<Vec<ActivityRow>> {
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        Ok(self
+            .conn()
+            .prepare_cached(HISTORY)?
+            .query_map(rusqlite::params![customer_id, entity, id, limit], |r| {
+                Ok(ActivityRow { id: r.get(0)?, at: r.get(1)?, who: r.get(2)?, summary: r.get(3)? })
+            })?
+            .collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// A payment's refunds, until refunds have a table of their own: each
+    /// refund written by ardesk left an audit row (`writes::refunds`) with
+    /// its date, amount and reason; what the payment says was refunded
+    /// beyond those (an import's, which writes no such row) is one refund
+    /// without a date or reason. A refunds table replaces this function.
+    pub fn refunds_from_audit(&self, customer_id: i64, payment: &PaymentRow) -> Result<Vec<Refund>> {
+        let cur = payment.amount.currency;
+        let rows: Vec<Option<String>> = self
+            .conn()
+            .prepare_cached(REFUND_ROWS)?
+            .query_map((customer_id, payment.id), |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut refunds: Vec<Refund> = rows
+            .iter()
+            .filter_map(|json| {
+                let v: serde_json::Value = serde_json::from_str(json.as_deref()?).ok()?;
+                let r = v.get("refund")?;
+                let amount = crate::domain::money::parse_amount(r.get("amount")?.as_str()?, cur).ok()?;
+                let on = r.get("on").and_then(|d| d.as_str()).and_then(|d| crate::domain::date::parse_date(d).ok());
+                let reason = r.get("reason").and_then(|s| s.as_str()).unwrap_or_default().to_string();
+                Some(Refund { on, amount: Money::new(amount, cur), reason, recorded: true })
+            })
+            .collect();
+        let recorded: i64 = refunds.iter().map(|r| r.amount.minor).sum();
+        if payment.refunded_minor > recorded {
+            let rest = Money::new(payment.refunded_minor - recorded, cur);
+            refunds.push(Refund { on: None, amount: rest, reason: String::new(), recorded: false });
+        }
+        Ok(refunds)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::domain::Currency;
+    use crate::domain::date::parse_date;
+    use crate::domain::detail::Source;
+    use crate::domain::edit::RefundDraft;
+    use crate::domain::status::*;
+    use crate::store::Store;
+    use crate::store::seed::*;
+
+    fn d(s: &str) -> chrono::NaiveDate {
+        parse_date(s).unwrap()
+    }
+
+    /// One customer: an invoice paid in part by a payment and in part by
+    /// credit, and a payment that came in refunded (an import).
+    fn store() -> (Store, i64, i64, i64, i64) {
+        let mut store = Store::open_in_memory().unwrap();
+        let s = store.seeder().unwrap();
+        s.organization("Org", Currency::USD, true, "INV-", None, None).unwrap();
+        let c = s
+            .customer(&NewCustomer {
+                name: "Acme",
+                legal_name: "",
+                billing_email: "",
+                currency: Currency::USD,
+                import: None,
+                invoices_paused: false,
+                portal: false,
+            })
+            .unwrap();
+        let inv = s
+            .invoice(&NewInvoice {
+                customer_id: c,
+                contract_id: None,
+                number: "INV-1",
+                issue_date: d("2026-01-01"),
+                due_date: d("2026-01-31"),
+                period: None,
+                currency: Currency::USD,
+                total_minor: 100_000,
+                status: InvoiceStatus::Open,
+            })
+            .unwrap();
+        let pay = |amount, refunded, reference, status| {
+            s.payment(&NewPayment {
+                customer_id: c,
+                received_on: d("2026-01-10"),
+                amount_minor: amount,
+                refunded_minor: refunded,
+                currency: Currency::USD,
+                reference,
+                status,
+                method: PaymentMethod::Manual,
+            })
+            .unwrap()
+        };
+        let p = pay(50_000, 0, "WIRE-1", PaymentStatus::Succeeded);
+        let imported = pay(9_000, 4_000, "ch_1", PaymentStatus::Succeeded);
+        s.apply(inv, AppliedFrom::Payment(p), 30_000, d("2026-01-10")).unwrap();
+        let credit = s.credit(c, d("2026-01-12"), 5_000, Currency::USD, "goodwill").unwrap();
+        s.apply(inv, AppliedFrom::Credit(credit), 5_000, d("2026-01-12")).unwrap();
+        s.commit().unwrap();
+        (store, c, inv, p, imported)
+    }
+
+    #[test]
+    fn an_invoice_lists_payments_and_credit_applied() {
+        let (store, c, inv, p, _) = store();
+        let dt = store.invoice_detail(c, inv).unwrap();
+        assert_eq!(dt.invoice.number, "INV-1");
+        assert_eq!(dt.applications.len(), 2);
+        assert!(
+            matches!(&dt.applications[0].from, Source::Payment { id, reference, .. } if *id == p && reference == "WIRE-1")
+        );
+        assert!(matches!(&dt.applications[1].from, Source::Credit { reason, .. } if reason == "goodwill"));
+        assert_eq!((dt.paid().minor, dt.credited().minor, dt.balance().minor), (30_000, 5_000, 65_000));
+    }
+
+    #[test]
+    fn a_payment_lists_its_invoices_refunds_and_remainder() {
+        let (mut store, c, inv, p, imported) = store();
+        let draft = RefundDraft { amount_minor: 12_000, refunded_on: d("2026-02-01"), reason: "double charge".into() };
+        let version = store.tab_row::<crate::domain::model::PaymentRow>(p).unwrap().unwrap().version;
+        store.refund_payment(p, version, &draft).unwrap();
+        let dt = store.payment_detail(c, p).unwrap();
+        assert_eq!(dt.applications.len(), 1);
+        assert_eq!((dt.applications[0].invoice.id, dt.applications[0].amount.minor), (inv, 30_000));
+        assert_eq!(dt.refunds.len(), 1);
+        let r = &dt.refunds[0];
+        assert_eq!(
+            (r.on, r.amount.minor, r.reason.as_str(), r.recorded),
+            (Some(d("2026-02-01")), 12_000, "double charge", true)
+        );
+        // 50,000 − 12,000 refunded (from the remainder) − 30,000 applied.
+        assert_eq!(dt.unapplied().minor, 8_000);
+        let history = store.invoice_detail(c, inv).unwrap().history;
+        assert!(history.is_empty(), "a refund from the remainder leaves the invoice alone: {history:?}");
+
+        // Refunded on arrival, without an audit row: the amount, no date.
+        let dt = store.payment_detail(c, imported).unwrap();
+        assert_eq!(dt.refunds.len(), 1);
+        assert_eq!((dt.refunds[0].on, dt.refunds[0].amount.minor, dt.refunds[0].recorded), (None, 4_000, false));
+        assert_eq!(dt.unapplied().minor, 5_000);
+    }
+
+    #[test]
+    fn an_invoice_has_its_own_history_newest_first() {
+        let (mut store, c, inv, ..) = store();
+        let draft = crate::domain::edit::InvoiceDraft {
+            contract_id: None,
+            number: "INV-2".into(),
+            issue_date: d("2026-02-01"),
+            due_date: d("2026-03-01"),
+            period: None,
+            total_minor: 20_000,
+            currency: Currency::USD,
+            status: InvoiceStatus::Open,
+        };
+        let id = store.create_invoice(c, &draft).unwrap();
+        store.cancel_invoices(c, &[id]).unwrap();
+        let dt = store.invoice_detail(c, id).unwrap();
+        let what: Vec<&str> = dt.history.iter().map(|h| h.summary.as_str()).collect();
+        assert_eq!(what, ["cancelled invoice INV-2", "created open invoice INV-2 for $200.00"]);
+        assert!(!dt.more_history);
+        assert_eq!(dt.balance().minor, 0, "cancelled: owes nothing");
+        assert!(store.invoice_detail(c, inv).unwrap().history.is_empty(), "another invoice's rows stay apart");
+    }
+
+    #[test]
+    fn a_missing_record_is_not_found() {
+        let (store, c, ..) = store();
+        assert!(matches!(store.invoice_detail(c, 999), Err(crate::store::StoreError::NotFound(_))));
+        assert!(matches!(store.payment_detail(c, 999), Err(crate::store::StoreError::NotFound(_))));
+    }
+
+    /// The query plans: today the customer's rows; once the index the
+    /// report asks for exists, a direct range on it.
+    #[test]
+    fn the_history_query_takes_an_entity_index() {
+        let (store, ..) = store();
+        let plan = |store: &Store| -> String {
+            let sql = format!("EXPLAIN QUERY PLAN {}", super::HISTORY);
+            let mut stmt = store.conn().prepare(&sql).unwrap();
+            let rows = stmt.query_map(rusqlite::params![1, "invoice", 1, 10], |r| r.get::<_, String>(3)).unwrap();
+            rows.map(|r| r.unwrap()).collect::<Vec<_>>().join("; ")
+        };
+        assert!(plan(&store).contains("audit_customer"), "{}", plan(&store));
+        store.conn().execute_batch("CREATE INDEX audit_entity ON audit_log(entity, entity_id, at, id)").unwrap();
+        let p = plan(&store);
+        assert!(p.contains("audit_entity") && !p.contains("TEMP B-TREE"), "{p}");
+    }
+}

@@ -1,0 +1,248 @@
+//! The invoice and payment detail views apart from drawing them: the facts
+//! each shows (label and text), the columns of its lists, and where
+//! everything goes. The app asks how many rows of the list fit (for
+//! paging); drawing uses the same answer.
+//!
+//! A detail reads top to bottom: a title line (what it is and its status)
+//! over the customer's name; the facts, in two columns where they fit; the
+//! list the cursor moves in (the applications); a second list (the
+//! invoice's history, the payment's refunds); status line and footer.
+
+use crate::domain::Money;
+use crate::domain::date::{iso, period_label};
+use crate::domain::detail::{
+    InvoiceApplication, InvoiceDetail, PaymentApplication, PaymentDetail, Refund, Source, status_line,
+};
+use crate::domain::status::DisplayStatus;
+use crate::domain::tabs::{CellText, Column};
+use chrono::NaiveDate;
+use ratatui::layout::Rect;
+
+/// One fact: its label and its text (from data: drawing cleans it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fact {
+    pub label: &'static str,
+    pub value: String,
+    /// An amount: right-aligned, as in the tables.
+    pub amount: bool,
+    /// Owed and overdue: drawn as the tables draw overdue.
+    pub alert: bool,
+}
+
+fn fact(label: &'static str, value: impl Into<String>) -> Fact {
+    Fact { label, value: value.into(), amount: false, alert: false }
+}
+
+fn amount(label: &'static str, m: Money) -> Fact {
+    Fact { label, value: m.display(), amount: true, alert: false }
+}
+
+/// The facts of a detail: dates and names on the left, amounts on the right.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Facts {
+    pub left: Vec<Fact>,
+    pub right: Vec<Fact>,
+}
+
+/// From this width on the two columns of facts stand side by side.
+pub const SIDE_BY_SIDE: u16 = 60;
+
+impl Facts {
+    pub fn height(&self, width: u16) -> u16 {
+        let (l, r) = (self.left.len() as u16, self.right.len() as u16);
+        if width >= SIDE_BY_SIDE { l.max(r) } else { l + r }
+    }
+}
+
+/// The title line's status: "Overdue, partial · 29 days overdue", and
+/// whether it is overdue.
+pub fn invoice_status(d: &InvoiceDetail, today: NaiveDate) -> (String, bool) {
+    let s = d.invoice.display_status(today);
+    let overdue = matches!(s, DisplayStatus::Overdue | DisplayStatus::OverduePartial);
+    (status_line(s, d.invoice.due_date, today), overdue)
+}
+
+pub fn invoice_facts(d: &InvoiceDetail, today: NaiveDate) -> Facts {
+    let i = &d.invoice;
+    let left = vec![
+        fact("Issued", iso(i.issue_date)),
+        fact("Due", iso(i.due_date)),
+        fact("Contract", i.contract_name.clone().unwrap_or_else(|| "—".into())),
+        fact("Period", i.period.map_or_else(|| "—".into(), |(a, b)| period_label(a, b))),
+        fact("Currency", i.total.currency.code()),
+    ];
+    let mut right = vec![amount("Total", i.total), amount("Paid", d.paid())];
+    let credited = d.credited();
+    if credited.minor != 0 {
+        right.push(amount("Credited", credited));
+    }
+    let overdue = invoice_status(d, today).1;
+    let label = if d.written_off() { "Written off" } else { "Balance" };
+    right.push(Fact { alert: overdue, ..amount(label, d.balance()) });
+    Facts { left, right }
+}
+
+/// "WIRE-7781", or "#12" for a payment without a reference.
+pub fn payment_name(d: &PaymentDetail) -> String {
+    let r = d.payment.reference.trim();
+    if r.is_empty() { format!("#{}", d.payment.id) } else { r.to_string() }
+}
+
+pub fn payment_facts(d: &PaymentDetail) -> Facts {
+    let p = &d.payment;
+    let left = vec![
+        fact("Received", iso(p.received_on)),
+        fact("Method", p.method.label()),
+        fact("Reference", if p.reference.trim().is_empty() { "—".to_string() } else { p.reference.clone() }),
+        fact("Currency", p.amount.currency.code()),
+    ];
+    let right = vec![
+        amount("Amount", p.amount),
+        amount("Applied", d.applied()),
+        amount("Refunded", d.refunded()),
+        amount("Unapplied", d.unapplied()),
+    ];
+    Facts { left, right }
+}
+
+/// A column of a detail's lists (they sort by nothing).
+pub type Col<R> = Column<R, ()>;
+
+/// An invoice's applications.
+pub const INVOICE_APPLICATIONS: &[Col<InvoiceApplication>] = &[
+    Col::new("Date", 10, |a, _| iso(a.applied_on).into()),
+    Col::new("Amount", 13, |a: &InvoiceApplication, _| a.amount.display().into()).right(),
+    Col::new("From", 7, |a, _| match a.from {
+        Source::Payment { .. } => "Payment".into(),
+        Source::Credit { .. } => "Credit".into(),
+    }),
+    Col::new("Method", 9, |a, _| match a.from {
+        Source::Payment { method, .. } => method.label().into(),
+        Source::Credit { .. } => "—".into(),
+    }),
+    Col::new("Reference", 12, |a: &InvoiceApplication, _| match &a.from {
+        Source::Payment { reference, id, .. } if reference.trim().is_empty() => format!("#{id}").into(),
+        Source::Payment { reference, .. } => reference.as_str().into(),
+        Source::Credit { reason, .. } => reason.as_str().into(),
+    })
+    .fill(),
+];
+
+/// A payment's applications.
+pub const PAYMENT_APPLICATIONS: &[Col<PaymentApplication>] = &[
+    Col::new("Invoice", 14, |a, _| a.invoice.number.as_str().into()),
+    Col::new("Applied on", 10, |a, _| iso(a.applied_on).into()),
+    Col::new("Amount", 13, |a: &PaymentApplication, _| a.amount.display().into()).right(),
+    Col::new("Invoice status", 16, |a: &PaymentApplication, ctx| {
+        let s = a.invoice.display_status(ctx.today);
+        CellText { text: s.label().into(), alert: matches!(s, DisplayStatus::Overdue | DisplayStatus::OverduePartial) }
+    })
+    .fill(),
+];
+
+/// A payment's refunds.
+pub const REFUNDS: &[Col<Refund>] = &[
+    Col::new("Date", 10, |r, _| r.on.map_or_else(|| "—".to_string(), iso).into()),
+    Col::new("Amount", 13, |r: &Refund, _| r.amount.display().into()).right(),
+    Col::new("Reason", 20, |r: &Refund, _| {
+        if r.recorded { r.reason.as_str().into() } else { "not recorded: refunded before it came to ardesk".into() }
+    })
+    .fill(),
+];
+
+/// Where a detail's parts go. A list that has no rows shows only its title
+/// line ("Refunds: none"); a part that does not fit has no height.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DetailLayout {
+    /// Title line and the customer's name.
+    pub header: Rect,
+    pub facts: Rect,
+    pub list_title: Rect,
+    /// The list's header row and rows.
+    pub list: Rect,
+    pub more_title: Rect,
+    pub more: Rect,
+    pub status: Rect,
+    pub footer: Rect,
+}
+
+/// The second list keeps this many rows (when it has them) before the
+/// first takes the rest.
+const MORE_KEEPS: u16 = 3;
+
+/// Lays out a detail of `facts` lines, a list of `list` rows and a second
+/// one of `more` rows.
+pub fn layout(area: Rect, facts: u16, list: usize, more: usize) -> DetailLayout {
+    let bottom = area.bottom();
+    let footer_y = bottom.saturating_sub(1).max(area.y);
+    let status_y = bottom.saturating_sub(2).max(area.y);
+    let status = Rect { y: status_y, height: u16::from(status_y < footer_y), ..area };
+    let footer = Rect { y: footer_y, height: u16::from(footer_y < bottom && footer_y > area.y), ..area };
+    let end = status_y.max(area.y);
+    // A list's block: its title, then its header row and rows when it has any.
+    let block = |rows: usize| if rows == 0 { 1 } else { 2 + rows.min(usize::from(u16::MAX) - 2) as u16 };
+    let mut y = area.y;
+    let header = take(area, &mut y, end, 2);
+    take(area, &mut y, end, 1);
+    let facts = take(area, &mut y, end, facts);
+    take(area, &mut y, end, 1);
+    let room = end.saturating_sub(y);
+    let more_keeps = block(more).min(2 + MORE_KEEPS) + 1;
+    let list_h = block(list).min(room.saturating_sub(more_keeps).max(room.min(3)));
+    let list_title = take(area, &mut y, end, list_h.min(1));
+    let list = take(area, &mut y, end, list_h.saturating_sub(1));
+    take(area, &mut y, end, 1);
+    let more_title = take(area, &mut y, end, 1);
+    let more = take(area, &mut y, end, block(more) - 1);
+    DetailLayout { header, facts, list_title, list, more_title, more, status, footer }
+}
+
+/// The next `h` lines of `area` from `y`, no further than `end`.
+fn take(area: Rect, y: &mut u16, end: u16, h: u16) -> Rect {
+    let h = h.min(end.saturating_sub(*y));
+    let r = Rect { y: *y, height: h, ..area };
+    *y += h;
+    r
+}
+
+/// Rows of data a list area holds (one line is its header).
+pub fn list_rows(l: &DetailLayout) -> usize {
+    l.list.height.saturating_sub(1) as usize
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn inside(outer: Rect, r: Rect) -> bool {
+        r.height == 0 || (r.y >= outer.y && r.bottom() <= outer.bottom())
+    }
+
+    #[test]
+    fn the_list_takes_what_the_second_list_leaves() {
+        // 80×24, five lines of facts: 13 lines for the lists.
+        let l = layout(Rect::new(0, 0, 80, 24), 5, 40, 10);
+        assert_eq!((l.header.height, l.facts.y, l.facts.height, l.status.y, l.footer.y), (2, 3, 5, 22, 23));
+        assert_eq!(l.list_title.y, 9);
+        assert_eq!(list_rows(&l), 13 - 1 - 1 - 1 - 1 - (1 + MORE_KEEPS) as usize);
+        assert_eq!(l.more.height, 1 + MORE_KEEPS);
+        // Few rows: each list as long as it is, the rest left blank.
+        let l = layout(Rect::new(0, 0, 80, 24), 5, 2, 0);
+        assert_eq!((list_rows(&l), l.more_title.height, l.more.height), (2, 1, 0));
+        assert_eq!(l.more_title.y, l.list.bottom() + 1);
+    }
+
+    #[test]
+    fn every_part_stays_inside_down_to_tiny_screens() {
+        for h in 0..30 {
+            for (list, more) in [(0, 0), (1, 0), (50, 50), (0, 9)] {
+                let area = Rect::new(0, 0, 40, h);
+                let l = layout(area, 5, list, more);
+                for r in [l.header, l.facts, l.list_title, l.list, l.more_title, l.more, l.status, l.footer] {
+                    assert!(inside(area, r), "{h} {list} {more}: {r:?} outside {area:?}");
+                }
+                assert!(l.more.bottom() <= l.status.y.max(l.more.y), "{h}: lists overlap the status line");
+            }
+        }
+    }
+}
