@@ -251,19 +251,22 @@ fn date(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
 }
 
+/// The rows of one section of customer `customer`'s export.
+fn export_rows(store: &Store, customer: i64, s: ExportSection) -> Vec<serde_json::Map<String, serde_json::Value>> {
+    let mut rows = Vec::new();
+    store
+        .export_section::<StoreError>(customer, s, |r| {
+            rows.push(r);
+            Ok(())
+        })
+        .unwrap();
+    rows
+}
+
 /// Customer `customer`'s books by currency, from the rows of its export
 /// (invoices; payments and credits with their applications), as of `today`.
 fn ledger(store: &Store, customer: i64, today: NaiveDate) -> BTreeMap<String, Books> {
-    let section = |s: ExportSection| {
-        let mut rows = Vec::new();
-        store
-            .export_section::<StoreError>(customer, s, |r| {
-                rows.push(r);
-                Ok(())
-            })
-            .unwrap();
-        rows
-    };
+    let section = |s: ExportSection| export_rows(store, customer, s);
     let invoices = section(ExportSection::Invoices);
     let mut applied: HashMap<i64, i64> = HashMap::new();
     let mut books: BTreeMap<String, Books> = BTreeMap::new();
@@ -346,16 +349,7 @@ fn owed_by(invoice: &serde_json::Map<String, serde_json::Value>, paid: i64) -> i
 
 /// Each invoice's balance by id, from the customer's export alone.
 fn owed(store: &Store, customer: i64) -> BTreeMap<i64, i64> {
-    let section = |s: ExportSection| {
-        let mut rows = Vec::new();
-        store
-            .export_section::<StoreError>(customer, s, |r| {
-                rows.push(r);
-                Ok(())
-            })
-            .unwrap();
-        rows
-    };
+    let section = |s: ExportSection| export_rows(store, customer, s);
     let mut applied: HashMap<i64, i64> = HashMap::new();
     for row in section(ExportSection::Payments).into_iter().chain(section(ExportSection::Credits)) {
         if let Some(inv) = row.get("app_invoice").and_then(serde_json::Value::as_i64) {

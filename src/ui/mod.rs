@@ -10,7 +10,6 @@ mod inert;
 mod list;
 mod page;
 pub mod popup;
-mod row;
 mod status;
 pub mod theme;
 
@@ -43,7 +42,7 @@ pub fn draw(app: &App, frame: &mut ratatui::Frame) {
             Dialog::Confirm(c) => popup::confirm(frame, area, c, &theme),
             Dialog::Menu(m) => popup::menu(frame, area, m, &theme),
             Dialog::Link { label, url } => popup::link(frame, area, label, url, &theme),
-            Dialog::Row { title, fields } => row::draw(frame, area, title, fields, &theme),
+            Dialog::Row { title, fields } => popup::row(frame, area, title, fields, &theme),
             Dialog::Report(r) => popup::report(frame, area, r, &theme),
             Dialog::Importing => {
                 if let Some(status) = app.import.as_ref().map(|j| j.status()) {

@@ -63,6 +63,26 @@ fn boxed(frame: &mut Frame, area: Rect, title: &str, lines: Vec<Line<'_>>, last:
     frame.render_widget(Paragraph::new(last), keys);
 }
 
+/// One row of a tab with every column whole (`Dialog::Row`): the columns'
+/// titles in a column of their own, each value wrapped beside its title.
+pub fn row(frame: &mut Frame, area: Rect, title: &str, fields: &[(&'static str, String)], theme: &Theme) {
+    let label_w = fields.iter().map(|f| crate::domain::text::width(f.0)).max().unwrap_or(0);
+    let lines: Vec<Line> = fields
+        .iter()
+        .map(|(name, value)| {
+            Line::from(vec![
+                Span::styled(format!("{name:<label_w$}  "), theme.muted),
+                Span::styled(clean(value).into_owned(), theme.figure),
+            ])
+        })
+        .collect();
+    // The title is a value (an invoice number, a contact's name): cut with
+    // "…" to the narrowest the box can be.
+    let title =
+        crate::domain::text::ellipsize(&clean(title), usize::from(area.width.min(72)).saturating_sub(4)).into_owned();
+    boxed(frame, area, &title, lines, keys_line(Context::Message, theme), theme.popup_border);
+}
+
 /// Rows of a `scroll::Pane` as lines, each piece in the theme's style for
 /// its look (its text made inert: help is built from the key table, a
 /// report from files).
