@@ -18,7 +18,8 @@
 -- 3 the document size limit, 4 the activity index by time, 5 each
 -- invoice's balance (`invoices.balance_minor`, kept by triggers and sorted
 -- on an index) and the Invoices tab's status-line sums in
--- `customer_summary`.
+-- `customer_summary`, 6 invoice lines and memo, refunds as rows of their
+-- own, and the audit log indexed by entity.
 
 CREATE TABLE organization (
     id                  INTEGER PRIMARY KEY CHECK (id = 1),

@@ -17,6 +17,8 @@ use rusqlite::Connection;
 
 fn draft(total_minor: i64, issue: &str, due: &str, currency: Currency) -> InvoiceDraft {
     InvoiceDraft {
+        memo: String::new(),
+        lines: Vec::new(),
         contract_id: None,
         number: String::new(),
         issue_date: d(issue),

@@ -74,6 +74,8 @@ fn writer(db: &Path, upload: &Path, seed: u64) -> ! {
                 .create_invoice(
                     1,
                     &InvoiceDraft {
+                        memo: String::new(),
+                        lines: Vec::new(),
                         contract_id: None,
                         number: format!("K-{seed}-{n}"),
                         issue_date: today() - Duration::days(rnd(300) as i64),

@@ -621,6 +621,8 @@ fn a_write_that_fails_half_way_leaves_nothing_behind() {
         .create_invoice(
             fx.ids.acme,
             &InvoiceDraft {
+                memo: String::new(),
+                lines: Vec::new(),
                 contract_id: None,
                 number: "NEW-1".into(),
                 issue_date: d("2026-02-25"),

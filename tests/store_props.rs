@@ -513,6 +513,8 @@ fn apply(store: &mut Store, today: NaiveDate, n: &mut u32, x: &mut Exports, op: 
                 .create_invoice(
                     *who as i64 + 1,
                     &InvoiceDraft {
+                        memo: String::new(),
+                        lines: Vec::new(),
                         contract_id: None,
                         number: format!("P-{n}"),
                         issue_date: issue,

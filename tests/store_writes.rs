@@ -141,6 +141,8 @@ fn consistent(store: &Store) {
 
 fn draft(number: &str, total: i64) -> InvoiceDraft {
     InvoiceDraft {
+        memo: String::new(),
+        lines: Vec::new(),
         contract_id: None,
         number: number.into(),
         issue_date: d("2026-02-20"),

@@ -26,6 +26,11 @@ pub struct InvoiceDraft {
     pub currency: Currency,
     /// Draft or Open only.
     pub status: InvoiceStatus,
+    /// Free text for the invoice's detail; '' for none.
+    pub memo: String,
+    /// The lines billed; when there are any they add up to `total_minor`
+    /// (`domain::lines::entered_total`), else the total stands alone.
+    pub lines: Vec<crate::domain::lines::Line>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

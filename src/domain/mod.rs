@@ -9,6 +9,7 @@ pub mod edit;
 pub mod external_id;
 pub mod filetype;
 pub mod filter;
+pub mod lines;
 pub mod links;
 pub mod metrics;
 pub mod model;

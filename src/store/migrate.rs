@@ -27,6 +27,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0003_document_limit.sql"),
     include_str!("migrations/0004_activity_by_time.sql"),
     include_str!("migrations/0005_invoice_balance.sql"),
+    include_str!("migrations/0006_lines_memo_refunds.sql"),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

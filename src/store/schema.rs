@@ -63,6 +63,7 @@ const FINGERPRINTS: &[&str] = &[
     "566477939424cfed114fc557b79637eeba5453fb73417901f90171cc03d48323",
     "d848eecfb7975f226882aa6601a861a8e2eb2a1c343d4ebc17c49d43cc9809cb",
     "627c5ca71c22f254e206ebb7e7ed54903eb2b36dab165f4d6b7c11dbf94e47ec",
+    "a579ca4ffd643e8a3e4760ff3640308592d91fed8f7dc5665e3866be312d01b4",
 ];
 
 /// A digest of a database's schema as stored: every object's kind, name,
@@ -189,13 +190,10 @@ const ADAPTERS: &[&str] = &[
      SELECT *, 2147483648 AS max_document_size FROM main.organization;",
     // 3 → 4: an index only; reads need nothing.
     "",
-    // 4 → 5: each invoice's balance and the Invoices tab's sums, computed
-    // from the rows as the triggers of version 5 keep them.
-    "CREATE TEMP VIEW invoices AS
-     SELECT *, CASE WHEN status IN ('open', 'uncollectible') THEN total_minor - applied_minor ELSE 0 END
-                   AS balance_minor
-     FROM main.invoices;
-     CREATE TEMP VIEW customer_summary AS
+    // 4 → 5: the Invoices tab's sums, computed from the rows as the
+    // triggers of version 5 keep them (each invoice's balance is in
+    // `INVOICE_COLUMNS`).
+    "CREATE TEMP VIEW customer_summary AS
      SELECT s.*,
             (SELECT coalesce(sum(i.total_minor), 0) FROM main.invoices i
              WHERE i.customer_id = s.customer_id AND i.currency = s.currency AND i.status <> 'cancelled')
@@ -204,12 +202,38 @@ const ADAPTERS: &[&str] = &[
              WHERE i.customer_id = s.customer_id AND i.currency = s.currency
                AND i.status IN ('open', 'uncollectible')) AS invoice_balance_minor
      FROM main.customer_summary s;",
+    // 5 → 6: no lines and no memo yet; refunds were one sum on the payment,
+    // read as one refund on the payment's date (what the upgrade does with
+    // a refund no audit row dates).
+    "CREATE TEMP VIEW invoice_lines AS
+     SELECT 0 AS invoice_id, 0 AS seq, 'item' AS kind, '' AS description, NULL AS quantity,
+            NULL AS unit_price, 0 AS amount_minor, NULL AS tax_minor
+     WHERE 0;
+     CREATE TEMP VIEW refunds AS
+     SELECT id AS id, id AS payment_id, received_on AS refunded_on, refunded_minor AS amount_minor,
+            '' AS reason, 'payment' AS dated_from, created_at
+     FROM main.payments WHERE refunded_minor > 0;",
+];
+
+/// Columns the invoices table gained after version 1, each with the
+/// version that added it and how an older database computes it. One view
+/// adds those a version lacks (two adapters cannot both make `invoices`).
+const INVOICE_COLUMNS: &[(i64, &str)] = &[
+    (5, "CASE WHEN status IN ('open', 'uncollectible') THEN total_minor - applied_minor ELSE 0 END AS balance_minor"),
+    (6, "'' AS memo"),
 ];
 
 /// Installs the adapters that take `version` to the current one.
 pub(crate) fn adapt(conn: &Connection, version: i64) -> Result<()> {
     for sql in ADAPTERS.iter().skip((version - 1).max(0) as usize) {
         conn.execute_batch(sql)?;
+    }
+    let added: Vec<&str> = INVOICE_COLUMNS.iter().filter(|(v, _)| *v > version).map(|(_, c)| *c).collect();
+    if !added.is_empty() {
+        conn.execute_batch(&format!(
+            "CREATE TEMP VIEW invoices AS SELECT *, {} FROM main.invoices;",
+            added.join(", ")
+        ))?;
     }
     Ok(())
 }

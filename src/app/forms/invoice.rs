@@ -96,6 +96,8 @@ impl Spec for NewInvoice {
         let contract_id = chosen_contract(&self.contracts, form.selected(F::Contract)).map(|k| k.id);
         let status = if form.selected(F::Status) == 0 { InvoiceStatus::Draft } else { InvoiceStatus::Open };
         let draft = InvoiceDraft {
+            memo: String::new(),
+            lines: Vec::new(),
             contract_id,
             number,
             issue_date: issue?,
@@ -214,6 +216,8 @@ mod tests {
         assert_eq!(text(&mut fd, F::DueDate), "2026-03-17", "the due date still follows");
         assert_eq!(text(&mut fd, F::Total), "450", "what was typed stays");
         let draft = InvoiceDraft {
+            memo: String::new(),
+            lines: Vec::new(),
             contract_id: Some(3),
             number: "INV-9".into(),
             issue_date: d("2026-03-02"),

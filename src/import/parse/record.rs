@@ -109,6 +109,11 @@ pub struct ImportedInvoice {
     pub paid_on: Option<NaiveDate>,
     /// Payment ids the invoice itself names (Stripe `charge`, `payment_intent`).
     pub payment_refs: Vec<String>,
+    /// The lines the source carries, in its order (subtotals left out); the
+    /// total stays `total_minor` whether or not they add up to it.
+    pub lines: Vec<crate::domain::lines::Line>,
+    /// The source's note on the invoice; '' for none.
+    pub memo: String,
     pub test_mode: bool,
     pub raw: Value,
 }
@@ -131,6 +136,9 @@ pub struct ImportedPayment {
     pub currency: Currency,
     pub amount_minor: i64,
     pub refunded_minor: i64,
+    /// When the source says the refund was made; the payment's date stands
+    /// in when it does not.
+    pub refunded_on: Option<NaiveDate>,
     pub status: PaymentStatus,
     pub method: PaymentMethod,
     pub reference: String,

@@ -303,6 +303,8 @@ fn invoice(line: usize, v: &Value, home: Currency) -> Row {
         .filter_map(|t| s(t, "TxnId").map(str::to_string))
         .collect();
     Row::Record(Box::new(Record::Invoice(ImportedInvoice {
+        lines: Vec::new(),
+        memo: String::new(),
         line,
         external_id: id.to_string(),
         customer: customer_ref(v),
@@ -379,6 +381,7 @@ fn payment(line: usize, v: &Value, home: Currency, notes: &mut Notes) -> Row {
     };
     let online = v.get("CreditCardPayment").is_some() || s(v, "TxnSource").is_some();
     Row::Record(Box::new(Record::Payment(ImportedPayment {
+        refunded_on: None,
         line,
         external_id: id.to_string(),
         aliases: Vec::new(),

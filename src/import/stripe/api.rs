@@ -190,6 +190,8 @@ fn invoice(line: usize, v: &Value) -> Row {
     }
     let customer_id = id_of(v, "customer").unwrap_or_default();
     Row::Record(Box::new(Record::Invoice(ImportedInvoice {
+        lines: Vec::new(),
+        memo: String::new(),
         line,
         external_id: id.to_string(),
         customer: CustomerRef {
@@ -250,6 +252,7 @@ fn charge(line: usize, v: &Value) -> Row {
         if status == PaymentStatus::Succeeded && refunded == amount { PaymentStatus::Refunded } else { status };
     let Some(received) = tri!(date(v, "created")) else { return Row::Refuse("the charge has no date".into()) };
     Row::Record(Box::new(Record::Payment(ImportedPayment {
+        refunded_on: None,
         line,
         external_id: id.to_string(),
         aliases: id_of(v, "payment_intent").into_iter().collect(),
@@ -287,6 +290,7 @@ fn payment_intent(line: usize, v: &Value) -> Row {
     // are one payment.
     let charge = id_of(v, "latest_charge");
     Row::Record(Box::new(Record::Payment(ImportedPayment {
+        refunded_on: None,
         line,
         external_id: charge.clone().unwrap_or_else(|| id.to_string()),
         aliases: if charge.is_some() { vec![id.to_string()] } else { Vec::new() },

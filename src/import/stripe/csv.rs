@@ -216,6 +216,8 @@ fn invoice_row(input: &CsvInput, cols: &Cols, amounts: &AmountParser) -> Row {
     let paid_on = tri!(parse_opt_date(&input.get(cols.paid_at)).map_err(|e| format!("paid at: {e}")));
     let payment_refs = [cols.charge, cols.payment_intent].into_iter().filter_map(|c| text(&input.get(c))).collect();
     Row::Record(Box::new(Record::Invoice(ImportedInvoice {
+        lines: Vec::new(),
+        memo: String::new(),
         line: input.line(),
         external_id: id.to_string(),
         customer: CustomerRef {
@@ -311,6 +313,7 @@ fn payment_row(input: &CsvInput, cols: &Cols, amounts: &AmountParser) -> Row {
     };
     let aliases = text(&input.get(cols.payment_intent)).into_iter().collect();
     Row::Record(Box::new(Record::Payment(ImportedPayment {
+        refunded_on: None,
         line: input.line(),
         reference: id.clone(),
         external_id: id,

@@ -1,0 +1,183 @@
+//! An invoice's lines: what it bills, in order. One place for how a line's
+//! amount follows from its quantity and unit price, what a set of lines
+//! entered by a person may be, and whether imported lines add up.
+//!
+//! A line is an item (a product or service, with quantity and unit price
+//! when the source has them) or a discount (its amount ≤ 0). A subtotal is
+//! not a line. The invoice's total stays what was billed: lines a person
+//! enters must add up to it (`entered_total`); an imported invoice keeps its
+//! source's total and its detail says when the lines do not (`mismatch`).
+
+use super::bounds::MAX_AMOUNT_MINOR;
+use super::money::{Currency, Money};
+use rust_decimal::{Decimal, RoundingStrategy};
+
+/// The most lines one invoice holds (the schema's `seq` is 0..=999).
+pub const MAX_LINES: usize = 1000;
+
+/// The longest description kept, in characters (the schema's CHECK).
+pub const MAX_DESCRIPTION: usize = 1000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineKind {
+    Item,
+    Discount,
+}
+
+impl LineKind {
+    pub fn as_db(self) -> &'static str {
+        match self {
+            LineKind::Item => "item",
+            LineKind::Discount => "discount",
+        }
+    }
+
+    pub fn from_db(s: &str) -> Option<Self> {
+        match s {
+            "item" => Some(LineKind::Item),
+            "discount" => Some(LineKind::Discount),
+            _ => None,
+        }
+    }
+}
+
+/// One line as stored: `amount_minor` in the invoice's currency is what it
+/// adds to the total; quantity and unit price are as the source or the
+/// person gave them (a unit price may carry more places than the currency).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Line {
+    pub kind: LineKind,
+    pub description: String,
+    pub quantity: Option<Decimal>,
+    pub unit_price: Option<Decimal>,
+    pub amount_minor: i64,
+    pub tax_minor: Option<i64>,
+}
+
+/// quantity × unit price in minor units, rounded half away from zero to the
+/// currency's places (as invoicing systems round a line); `None` when the
+/// product is past the largest amount.
+pub fn amount_of(quantity: Decimal, unit_price: Decimal, currency: Currency) -> Option<i64> {
+    let product = quantity.checked_mul(unit_price)?;
+    let scaled = product.checked_mul(Decimal::from(10_i64.pow(currency.exponent())))?;
+    let minor = scaled.round_dp_with_strategy(0, RoundingStrategy::MidpointAwayFromZero);
+    let minor = i64::try_from(minor).ok()?;
+    (minor.abs() <= MAX_AMOUNT_MINOR).then_some(minor)
+}
+
+/// Σ of the lines' amounts, in `i128` (a thousand lines at the bound cannot
+/// overflow it).
+pub fn sum(lines: &[Line]) -> i128 {
+    lines.iter().map(|l| i128::from(l.amount_minor)).sum()
+}
+
+/// The total that lines entered by a person make, or why they cannot be an
+/// invoice's lines. No lines: `None` (the person enters the total).
+pub fn entered_total(lines: &[Line], currency: Currency) -> Result<Option<i64>, String> {
+    if lines.is_empty() {
+        return Ok(None);
+    }
+    if lines.len() > MAX_LINES {
+        return Err(format!("an invoice has at most {MAX_LINES} lines; this one has {}", lines.len()));
+    }
+    for (i, l) in lines.iter().enumerate() {
+        let n = i + 1;
+        if l.description.trim().is_empty() {
+            return Err(format!("line {n} needs a description"));
+        }
+        if l.description.chars().count() > MAX_DESCRIPTION {
+            return Err(format!("line {n}'s description is longer than {MAX_DESCRIPTION} characters"));
+        }
+        if l.amount_minor.abs() > MAX_AMOUNT_MINOR {
+            return Err(format!("line {n}'s amount is past the largest amount ardesk keeps"));
+        }
+        match l.kind {
+            LineKind::Discount if l.amount_minor > 0 => {
+                return Err(format!("line {n} is a discount: its amount must be negative"));
+            }
+            LineKind::Item if l.amount_minor < 0 => {
+                return Err(format!("line {n} is an item: its amount cannot be negative (make it a discount)"));
+            }
+            _ => {}
+        }
+        if let (Some(q), Some(p)) = (l.quantity, l.unit_price) {
+            if amount_of(q, p, currency) != Some(l.amount_minor) {
+                return Err(format!("line {n}'s amount is not its quantity × unit price"));
+            }
+        }
+    }
+    let total = sum(lines);
+    if total < 0 {
+        let t = Money::new(i64::try_from(total).unwrap_or(i64::MIN), currency);
+        return Err(format!("the lines add up to {}: an invoice's total cannot be negative", t.display()));
+    }
+    match i64::try_from(total) {
+        Ok(t) if t <= MAX_AMOUNT_MINOR => Ok(Some(t)),
+        _ => Err(format!(
+            "the lines add up to more than the largest invoice total ({})",
+            super::bounds::largest(currency)
+        )),
+    }
+}
+
+/// How far the lines of an invoice are from its total (Σ lines − total),
+/// when it has lines and they do not add up; said in the detail.
+pub fn mismatch(lines: &[Line], total_minor: i64) -> Option<i128> {
+    let diff = sum(lines) - i128::from(total_minor);
+    (!lines.is_empty() && diff != 0).then_some(diff)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    fn dec(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    fn item(desc: &str, amount: i64) -> Line {
+        Line {
+            kind: LineKind::Item,
+            description: desc.into(),
+            quantity: None,
+            unit_price: None,
+            amount_minor: amount,
+            tax_minor: None,
+        }
+    }
+
+    #[test]
+    fn amount_rounds_half_away_from_zero_to_the_currency() {
+        assert_eq!(amount_of(dec("3"), dec("0.125"), Currency::USD), Some(38)); // 0.375 → 0.38
+        assert_eq!(amount_of(dec("-1"), dec("0.005"), Currency::USD), Some(-1));
+        assert_eq!(amount_of(dec("2.5"), dec("101"), Currency::JPY), Some(253)); // 252.5 → 253
+        assert_eq!(amount_of(dec("1"), dec("100000000000.01"), Currency::USD), None);
+        assert_eq!(amount_of(dec("79228162514264337593543950335"), dec("10"), Currency::USD), None);
+    }
+
+    #[test]
+    fn entered_lines_make_the_total_or_say_why_not() {
+        assert_eq!(entered_total(&[], Currency::USD), Ok(None));
+        let disc = Line { kind: LineKind::Discount, ..item("Loyalty", -500) };
+        assert_eq!(entered_total(&[item("Seats", 10_000), disc.clone()], Currency::USD), Ok(Some(9_500)));
+        let e = entered_total(&[item("Seats", 100), Line { amount_minor: -500, ..disc.clone() }], Currency::USD);
+        assert!(e.unwrap_err().contains("cannot be negative"));
+        let e = entered_total(&[Line { amount_minor: 5, ..disc }], Currency::USD).unwrap_err();
+        assert!(e.contains("discount"), "{e}");
+        assert!(entered_total(&[item(" ", 1)], Currency::USD).unwrap_err().contains("description"));
+        let big = vec![item("x", MAX_AMOUNT_MINOR); 2];
+        assert!(entered_total(&big, Currency::USD).unwrap_err().contains("largest"));
+        let many = vec![item("x", 1); MAX_LINES + 1];
+        assert!(entered_total(&many, Currency::USD).unwrap_err().contains("at most"));
+        let wrong = Line { quantity: Some(dec("2")), unit_price: Some(dec("1.50")), ..item("x", 299) };
+        assert!(entered_total(&[wrong], Currency::USD).unwrap_err().contains("quantity × unit price"));
+    }
+
+    #[test]
+    fn mismatch_only_when_lines_exist_and_differ() {
+        assert_eq!(mismatch(&[], 100), None);
+        assert_eq!(mismatch(&[item("a", 100)], 100), None);
+        assert_eq!(mismatch(&[item("a", 90)], 100), Some(-10));
+    }
+}
