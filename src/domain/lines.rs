@@ -100,10 +100,10 @@ pub fn entered_total(lines: &[Line], currency: Currency) -> Result<Option<i64>, 
             }
             _ => {}
         }
-        if let (Some(q), Some(p)) = (l.quantity, l.unit_price) {
-            if amount_of(q, p, currency) != Some(l.amount_minor) {
-                return Err(format!("line {n}'s amount is not its quantity × unit price"));
-            }
+        if let (Some(q), Some(p)) = (l.quantity, l.unit_price)
+            && amount_of(q, p, currency) != Some(l.amount_minor)
+        {
+            return Err(format!("line {n}'s amount is not its quantity × unit price"));
         }
     }
     let total = sum(lines);
