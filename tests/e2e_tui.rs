@@ -91,7 +91,12 @@ fn create_an_invoice_then_cancel_it() {
     for _ in 0..6 {
         tui.send("\t");
     }
-    tui.send("1000");
+    // Two lines make the total: Enter adds a row, Enter on an empty one
+    // moves on.
+    tui.send("Seats; 4 x 200\r");
+    tui.send("Setup; 200\r");
+    tui.wait_for("2 lines · $1,000.00");
+    tui.send("\r");
     tui.send("\x13"); // Ctrl-S
     // An open $1,000.00 invoice issued today, due in 30 days: Outstanding
     // grows by exactly that, and none of it is overdue.

@@ -120,6 +120,27 @@ fn forms() {
     snap("form_end_contract", &["Enter", "2", "m", "Down", "Down", "Enter"]);
     snap("form_invoice_from_contract", &["Enter", "2", "m", "Down", "Enter"]);
     snap("form_with_errors", &["n", "Tab", "Tab", "type:not-an-email", "C-s"]);
+    // Three lines typed (one of them a discount) and a fourth that does not
+    // read: the sum stands in the total, the bad row is named on save.
+    let lines = [
+        "Enter",
+        "i",
+        "Tab",
+        "Tab",
+        "Tab",
+        "Tab",
+        "Tab",
+        "Tab",
+        "type:Seats; 12 x 45.50",
+        "Enter",
+        "type:Setup; 500",
+        "Enter",
+        "type:Loyalty; -46",
+        "Enter",
+        "type:Travel 120",
+        "C-s",
+    ];
+    snap("form_new_invoice_lines", &lines);
 }
 
 /// The download form needs a document to download (uploaded now: its time

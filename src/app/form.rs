@@ -26,6 +26,14 @@ pub enum FieldKind {
         checked: Vec<bool>,
         cursor: usize,
     },
+    /// Rows of text, one item each (an invoice's lines): ↑/↓ move between
+    /// rows, Enter on a row with text adds a row under it, Enter on an
+    /// empty row leaves the field (or saves on the last), Backspace on an
+    /// empty row removes it. Never empty: one row at least.
+    Rows {
+        rows: Vec<TextArea<'static>>,
+        cursor: usize,
+    },
 }
 
 pub struct Field {
@@ -61,6 +69,33 @@ impl Field {
         Field::new(label, FieldKind::Toggle(on))
     }
 
+    /// A field of rows (see `FieldKind::Rows`), starting with `rows`.
+    pub fn rows(label: &'static str, rows: &[String]) -> Field {
+        let mut f = Field::new(label, FieldKind::Rows { rows: Vec::new(), cursor: 0 });
+        f.set_rows(rows);
+        f
+    }
+
+    /// The rows that hold text, trimmed (`Rows` only).
+    pub fn row_texts(&self) -> Vec<String> {
+        match &self.kind {
+            FieldKind::Rows { rows, .. } => {
+                rows.iter().map(|t| t.lines().join("").trim().to_string()).filter(|t| !t.is_empty()).collect()
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    fn set_rows(&mut self, texts: &[String]) {
+        if let FieldKind::Rows { rows, cursor } = &mut self.kind {
+            *rows = texts.iter().map(|t| one_line(t)).collect();
+            if rows.is_empty() {
+                rows.push(one_line(""));
+            }
+            *cursor = 0;
+        }
+    }
+
     pub fn checklist(label: &'static str, items: Vec<(i64, String)>) -> Field {
         let checked = vec![false; items.len()];
         Field::new(label, FieldKind::Checklist { items, checked, cursor: 0 })
@@ -90,9 +125,11 @@ impl Field {
         self
     }
 
-    /// The field's value as text (the chosen option, "yes"/"no", ticked ids).
+    /// The field's value as text (the chosen option, "yes"/"no", ticked
+    /// ids, the rows with text one per line).
     pub fn value(&self) -> String {
         match &self.kind {
+            FieldKind::Rows { .. } => self.row_texts().join("\n"),
             FieldKind::Text(t) => t.lines().join(""),
             FieldKind::Choice { options, selected } => options.get(*selected).cloned().unwrap_or_default(),
             FieldKind::Toggle(on) => if *on { "yes" } else { "no" }.into(),
@@ -106,10 +143,19 @@ impl Field {
         }
     }
 
+    /// Replaces a text field's text, or a field of rows' rows (one per
+    /// line of `value`).
     pub fn set_text(&mut self, value: &str) {
-        if let FieldKind::Text(t) = &mut self.kind {
-            **t = TextArea::new(vec![value.to_string()]);
-            t.move_cursor(CursorMove::End);
+        match &mut self.kind {
+            FieldKind::Text(t) => {
+                **t = TextArea::new(vec![value.to_string()]);
+                t.move_cursor(CursorMove::End);
+            }
+            FieldKind::Rows { .. } => {
+                let texts: Vec<String> = value.lines().map(str::to_string).collect();
+                self.set_rows(&texts);
+            }
+            _ => {}
         }
     }
 
@@ -119,6 +165,10 @@ impl Field {
     pub fn set_value(&mut self, value: &str) -> bool {
         match &mut self.kind {
             FieldKind::Text(_) => {
+                self.set_text(value);
+                true
+            }
+            FieldKind::Rows { .. } => {
                 self.set_text(value);
                 true
             }
@@ -170,6 +220,13 @@ impl Field {
     }
 }
 
+/// A one-line input holding `value`, its cursor at the end.
+fn one_line(value: &str) -> TextArea<'static> {
+    let mut ta = TextArea::new(vec![value.to_string()]);
+    ta.move_cursor(CursorMove::End);
+    ta
+}
+
 /// Scrolls a one-line input back to its start, its cursor kept where it
 /// is. ratatui-textarea keeps the offset a narrow draw needed to show the
 /// cursor, so after the terminal was made small and large again a field's
@@ -218,8 +275,10 @@ impl Form {
     /// Every text field scrolled back to its start (see `unscroll`).
     pub fn unscroll(&mut self) {
         for f in &mut self.fields {
-            if let FieldKind::Text(t) = &mut f.kind {
-                unscroll(t);
+            match &mut f.kind {
+                FieldKind::Text(t) => unscroll(t),
+                FieldKind::Rows { rows, .. } => rows.iter_mut().for_each(unscroll),
+                _ => {}
             }
         }
     }
@@ -272,8 +331,23 @@ impl Form {
         self.step(forward);
     }
 
-    /// Enter: the next field, or save on the last one.
+    /// Enter: the next field, or save on the last one. In a field of rows,
+    /// a row with text gets a new row under it; an empty row (not the only
+    /// one) goes and the form moves on.
     pub fn enter(&mut self) -> FormEvent {
+        let focus = self.focus;
+        if let FieldKind::Rows { rows, cursor } = &mut self.fields[focus].kind {
+            let typed = !rows[*cursor].lines().join("").trim().is_empty();
+            if typed {
+                *cursor += 1;
+                rows.insert(*cursor, one_line(""));
+                return FormEvent::None;
+            }
+            if rows.len() > 1 {
+                rows.remove(*cursor);
+                *cursor = (*cursor).min(rows.len() - 1);
+            }
+        }
         if self.is_last() {
             return FormEvent::Submit;
         }
@@ -290,16 +364,18 @@ impl Form {
         if !field.enabled {
             return FormEvent::None;
         }
-        // Up and Down move between fields, except inside a checklist that
-        // has rows left in that direction.
-        let in_list = match &field.kind {
-            FieldKind::Checklist { items, cursor, .. } => match key.code {
-                KeyCode::Up => *cursor > 0,
-                KeyCode::Down => *cursor + 1 < items.len(),
-                _ => false,
-            },
-            _ => false,
+        // Up and Down move between fields, except inside a checklist or a
+        // field of rows that has rows left in that direction.
+        let list = match &field.kind {
+            FieldKind::Checklist { items, cursor, .. } => Some((*cursor, items.len())),
+            FieldKind::Rows { rows, cursor } => Some((*cursor, rows.len())),
+            _ => None,
         };
+        let in_list = list.is_some_and(|(cursor, len)| match key.code {
+            KeyCode::Up => cursor > 0,
+            KeyCode::Down => cursor + 1 < len,
+            _ => false,
+        });
         if matches!(key.code, KeyCode::Up | KeyCode::Down) && !in_list {
             self.step(key.code == KeyCode::Down);
             return FormEvent::None;
@@ -307,6 +383,22 @@ impl Form {
         let tick = key.code == keymap::TICK.code;
         let changed = match &mut field.kind {
             FieldKind::Text(t) => line_input(t, key),
+            FieldKind::Rows { rows, cursor } => match key.code {
+                KeyCode::Up => {
+                    *cursor -= 1;
+                    false
+                }
+                KeyCode::Down => {
+                    *cursor += 1;
+                    false
+                }
+                KeyCode::Backspace if rows.len() > 1 && rows[*cursor].lines().join("").is_empty() => {
+                    rows.remove(*cursor);
+                    *cursor = cursor.saturating_sub(1);
+                    true
+                }
+                _ => line_input(&mut rows[*cursor], key),
+            },
             FieldKind::Choice { options, selected } => {
                 if key.code == keymap::CHOICE_BACK.code {
                     *selected = (*selected + options.len() - 1) % options.len().max(1);
@@ -442,5 +534,32 @@ mod tests {
         code(&mut f, KeyCode::Down);
         press(&mut f, " ");
         assert_eq!(f.fields[1].checked_ids(), vec![9]);
+    }
+
+    #[test]
+    fn rows_grow_with_enter_shrink_with_backspace_and_enter_on_an_empty_row_moves_on() {
+        let mut f = Form::new("t", vec![Field::rows("Lines", &[]), Field::text("Memo", "")]);
+        press(&mut f, "a; 1");
+        assert_eq!(code(&mut f, KeyCode::Enter), FormEvent::None);
+        press(&mut f, "b; 2");
+        code(&mut f, KeyCode::Enter);
+        assert_eq!(f.fields[0].value(), "a; 1\nb; 2", "the empty third row is not a value");
+        assert!(matches!(&f.fields[0].kind, FieldKind::Rows { rows, cursor: 2 } if rows.len() == 3));
+        code(&mut f, KeyCode::Backspace);
+        assert!(matches!(&f.fields[0].kind, FieldKind::Rows { rows, cursor: 1 } if rows.len() == 2));
+        code(&mut f, KeyCode::Up);
+        press(&mut f, "0");
+        assert_eq!(f.fields[0].value(), "a; 10\nb; 2", "Up moved to the first row");
+        code(&mut f, KeyCode::Down);
+        code(&mut f, KeyCode::Enter);
+        assert_eq!(f.focus, 0, "a row with text gets a row under it");
+        assert_eq!(code(&mut f, KeyCode::Enter), FormEvent::None);
+        assert_eq!(f.focus, 1, "Enter on the empty row moves on, and the row goes");
+        assert!(matches!(&f.fields[0].kind, FieldKind::Rows { rows, .. } if rows.len() == 2));
+        code(&mut f, KeyCode::BackTab);
+        code(&mut f, KeyCode::Up);
+        assert_eq!(f.focus, 0, "Up inside the rows stays in the field");
+        code(&mut f, KeyCode::Up);
+        assert_eq!(f.focus, 1, "Up from the first row leaves it (and wraps to the last field)");
     }
 }

@@ -127,6 +127,112 @@ pub fn mismatch(lines: &[Line], total_minor: i64) -> Option<i128> {
     (!lines.is_empty() && diff != 0).then_some(diff)
 }
 
+/// How a person types one line in the invoice form, one line per row:
+/// `Setup fee; 500` (an item of 500.00), `Seats; 12 x 45.50` (12 × 45.50;
+/// `×` and `*` work too, and so does `Seats; 12; 45.50`), and
+/// `Loyalty discount; -50` (a discount: a negative amount or unit price).
+/// The description is everything before the last `;` that is followed by a
+/// number, so it may hold `;` itself.
+pub const ENTRY_HELP: &str = "per row: Setup fee; 500 · Seats; 12 x 45.50 · Promo; -50";
+
+/// Reads one row of the lines field (see `ENTRY_HELP`).
+pub fn parse_entered(row: &str, currency: Currency) -> Result<Line, String> {
+    let row = row.trim();
+    let parts: Vec<&str> = row.rsplitn(3, ';').collect();
+    let (description, quantity, price) = match parts.as_slice() {
+        [last, q, desc] if number(q, 6).is_ok() && number(last, 6).is_ok() => (*desc, Some(*q), *last),
+        [last, rest @ ..] if !rest.is_empty() => {
+            let desc = row[..row.len() - last.len() - 1].trim();
+            match split_product(last) {
+                Some((q, p)) => (desc, Some(q), p),
+                None => (desc, None, *last),
+            }
+        }
+        _ => return Err("write the description, a ';' and the amount (e.g. Setup fee; 500)".into()),
+    };
+    let description = description.trim().to_string();
+    if description.is_empty() {
+        return Err("the line needs a description before the ';'".into());
+    }
+    let (quantity, unit_price, amount_minor) = match quantity {
+        Some(q) => {
+            let q = number(q, 6).map_err(|e| format!("quantity {e}"))?;
+            let p = number(price, 6).map_err(|e| format!("unit price {e}"))?;
+            if q <= Decimal::ZERO {
+                return Err("the quantity must be more than zero (make the unit price negative for a discount)".into());
+            }
+            let amount = amount_of(q, p, currency).ok_or_else(|| {
+                format!("{q} × {p} is past the largest amount ({})", super::bounds::largest(currency))
+            })?;
+            (Some(q), Some(p), amount)
+        }
+        None => {
+            let t = price.trim();
+            let (negative, magnitude) = match t.strip_prefix('-') {
+                Some(m) => (true, m),
+                None => (false, t),
+            };
+            let m = super::money::parse_amount(magnitude, currency).map_err(|e| e.to_string())?;
+            (None, None, if negative { -m } else { m })
+        }
+    };
+    let kind = if amount_minor < 0 { LineKind::Discount } else { LineKind::Item };
+    Ok(Line { kind, description, quantity, unit_price, amount_minor, tax_minor: None })
+}
+
+/// How a line reads back in the lines field (`parse_entered` reads it again
+/// to the same line).
+pub fn entered_text(l: &Line, currency: Currency) -> String {
+    let desc = l.description.replace(['\n', '\r'], " ");
+    match (l.quantity, l.unit_price) {
+        (Some(q), Some(p)) => format!("{desc}; {} x {}", q.normalize(), p.normalize()),
+        _ => format!("{desc}; {}", Money::new(l.amount_minor, currency).plain()),
+    }
+}
+
+/// `12 x 45.50`, `12×45.50`, `12 * 45.50`: a number, the sign and
+/// anything (the unit price, read and refused with its own message).
+fn split_product(s: &str) -> Option<(&str, &str)> {
+    ['×', 'x', 'X', '*'].iter().find_map(|sep| {
+        let (q, p) = s.split_once(*sep)?;
+        (number(q, 6).is_ok() && !p.trim().is_empty()).then_some((q, p))
+    })
+}
+
+/// A quantity or unit price: an optional sign and currency symbol, digits
+/// with optional thousands grouping (as in an amount), and at most
+/// `places` decimals.
+fn number(input: &str, places: usize) -> Result<Decimal, String> {
+    let t = input.trim();
+    let (negative, t) = match t.strip_prefix('-') {
+        Some(rest) => (true, rest.trim_start()),
+        None => (false, t),
+    };
+    let t = t.trim_start_matches(['$', '€', '£', '¥']);
+    let (int_part, frac) = t.split_once('.').unwrap_or((t, ""));
+    if int_part.is_empty() && frac.is_empty() {
+        return Err(format!("\"{}\" is not a number", input.trim()));
+    }
+    // An amount in a currency without decimals checks digits and grouping.
+    let whole = if int_part.is_empty() {
+        0
+    } else {
+        super::money::parse_amount(int_part, Currency::JPY)
+            .map_err(|_| format!("\"{}\" is not a number (use digits, e.g. 1,234.5)", input.trim()))?
+    };
+    if !frac.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(format!("\"{}\" is not a number", input.trim()));
+    }
+    let frac = frac.trim_end_matches('0');
+    if frac.len() > places {
+        return Err(format!("\"{}\" has more than {places} decimal places", input.trim()));
+    }
+    let frac_value =
+        if frac.is_empty() { 0 } else { frac.parse::<i64>().map_err(|_| "too many digits".to_string())? };
+    let value = Decimal::from(whole) + Decimal::new(frac_value, frac.len() as u32);
+    Ok(if negative { -value } else { value })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -179,5 +285,53 @@ mod tests {
         assert_eq!(mismatch(&[], 100), None);
         assert_eq!(mismatch(&[item("a", 100)], 100), None);
         assert_eq!(mismatch(&[item("a", 90)], 100), Some(-10));
+    }
+
+    #[test]
+    fn typed_rows_read_as_lines_and_back() {
+        let usd = Currency::USD;
+        let l = parse_entered("Setup fee; 500", usd).unwrap();
+        assert_eq!(
+            (l.kind, l.description.as_str(), l.amount_minor, l.quantity),
+            (LineKind::Item, "Setup fee", 50_000, None)
+        );
+        let l = parse_entered("Seats; 12 x 45.50", usd).unwrap();
+        assert_eq!((l.quantity, l.unit_price, l.amount_minor), (Some(dec("12")), Some(dec("45.50")), 54_600));
+        assert_eq!(parse_entered("Seats; 12; 45.50", usd).unwrap(), l);
+        assert_eq!(parse_entered("Seats;12×45.5", usd).unwrap().amount_minor, 54_600);
+        let d = parse_entered("Loyalty discount; -50", usd).unwrap();
+        assert_eq!((d.kind, d.amount_minor), (LineKind::Discount, -5_000));
+        let d = parse_entered("Promo; 2 x -12.50", usd).unwrap();
+        assert_eq!((d.kind, d.amount_minor), (LineKind::Discount, -2_500));
+        let l = parse_entered("Hours; support; 1,250.5", usd).unwrap();
+        assert_eq!(
+            (l.description.as_str(), l.amount_minor),
+            ("Hours; support", 125_050),
+            "only the last ';' parts that are numbers count"
+        );
+    }
+
+    #[test]
+    fn typed_rows_that_are_not_lines_say_why() {
+        let usd = Currency::USD;
+        let err = |s: &str| parse_entered(s, usd).unwrap_err();
+        assert!(err("Setup fee").contains("';'"));
+        assert!(err("; 500").contains("description"));
+        assert!(err("Fee; 12,34").contains("thousands"), "{}", err("Fee; 12,34"));
+        assert!(err("Fee; 1.005").contains("decimal"));
+        assert!(err("Fee; abc").contains("not an amount"));
+        assert!(err("Seats; 0 x 5").contains("more than zero"));
+        assert!(err("Seats; 1 x 0.0000001").contains("decimal places"));
+        assert!(err("Big; 100000000000.01").contains("too large"));
+        assert!(err("Big; 10000000 x 10000000").contains("largest"));
+        assert!(err("Fee; -").contains("amount"));
+    }
+
+    #[test]
+    fn a_line_reads_back_to_itself() {
+        for row in ["Setup fee; 500", "Seats; 12 x 45.5", "Loyalty; -50", "A; b; 3 x 0.125"] {
+            let l = parse_entered(row, Currency::USD).unwrap();
+            assert_eq!(parse_entered(&entered_text(&l, Currency::USD), Currency::USD).unwrap(), l, "{row}");
+        }
     }
 }

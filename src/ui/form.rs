@@ -50,6 +50,7 @@ fn message_rows(text: &str, msg_w: u16) -> u16 {
 fn field_height(f: &Field, msg_w: u16) -> u16 {
     let body = match &f.kind {
         FieldKind::Checklist { items, .. } => items.len().clamp(1, CHECKLIST_ROWS) as u16,
+        FieldKind::Rows { rows, .. } => rows.len().clamp(1, CHECKLIST_ROWS) as u16,
         _ => 1,
     };
     body + messages(f).map(|(m, _)| message_rows(m, msg_w)).sum::<u16>()
@@ -150,6 +151,28 @@ pub fn draw(frame: &mut Frame, area: Rect, fd: &FormDialog, theme: &Theme) {
 /// Draws one field's value; returns the rows it used.
 fn field(frame: &mut Frame, area: Rect, f: &Field, focused: bool, theme: &Theme) -> u16 {
     match &f.kind {
+        FieldKind::Rows { rows, cursor } => {
+            let shown = rows.len().min(CHECKLIST_ROWS);
+            let first = cursor.saturating_sub(shown - 1);
+            // Each row numbered, as errors name them ("line 2: …").
+            let digits = rows.len().to_string().len() as u16;
+            for (n, i) in (first..first + shown).enumerate() {
+                let r = Rect { y: area.y + n as u16, ..area };
+                let num = Rect { width: (digits + 1).min(r.width), ..r };
+                frame.render_widget(
+                    Paragraph::new(Span::styled(format!("{:>w$} ", i + 1, w = usize::from(digits)), theme.muted)),
+                    num,
+                );
+                let text = Rect { x: r.x + num.width, width: r.width.saturating_sub(num.width), ..r };
+                if focused && i == *cursor {
+                    frame.render_widget(&rows[i], text);
+                } else {
+                    let t = clean(&rows[i].lines().join("")).into_owned();
+                    frame.render_widget(Paragraph::new(t), text);
+                }
+            }
+            shown as u16
+        }
         FieldKind::Text(t) if focused => {
             frame.render_widget(&**t, area);
             1

@@ -1,6 +1,8 @@
 //! `i` on the customer page (or "Create invoice from this contract"): an
 //! invoice typed in by hand. Due date, period and total follow the chosen
-//! contract and issue date until the user types in them.
+//! contract and issue date until the user types in them. Its lines are
+//! rows of text (`domain::lines::ENTRY_HELP`); with lines, the total is
+//! their sum and cannot be typed; without, the total stands alone.
 
 use super::{FormDialog, FormOf, Spec, build, chosen_contract, contract_options, labels};
 use crate::app::effect::Effect;
@@ -8,13 +10,14 @@ use crate::app::form::Field;
 use crate::app::keymap;
 use crate::domain::date::{add_months, iso, parse_date};
 use crate::domain::edit::{InvoiceDraft, check_required, default_due};
+use crate::domain::lines::{self, ENTRY_HELP, Line};
 use crate::domain::model::{ContractRow, Customer};
 use crate::domain::money::{Currency, Money};
 use crate::domain::status::{BillingFrequency, ContractKind, InvoiceStatus};
 use chrono::NaiveDate;
 
 field_ids! {
-    pub enum InvoiceField { Contract, Number, IssueDate, DueDate, PeriodStart, PeriodEnd, Total, Status }
+    pub enum InvoiceField { Contract, Number, IssueDate, DueDate, PeriodStart, PeriodEnd, Lines, Total, Memo, Status }
 }
 use InvoiceField as F;
 
@@ -52,7 +55,9 @@ pub fn open(
         F::DueDate => Field::text("Due date", &iso(default_due(today, None))),
         F::PeriodStart => Field::text("Period start", ""),
         F::PeriodEnd => Field::text("Period end", "").with_hint("optional; both or neither"),
-        F::Total => Field::text("Total", "").with_hint(format!("in {}", c.currency)),
+        F::Lines => Field::rows("Lines", &[]).with_hint(ENTRY_HELP),
+        F::Total => Field::text("Total", "").with_hint(total_hint(c.currency)),
+        F::Memo => Field::text("Memo", "").with_hint("optional; shown on the invoice's detail"),
         F::Status => {
             let status = Field::choice("Status", labels(&STATUSES, InvoiceStatus::label), 1);
             // Creating is allowed; sending is what is paused.
@@ -79,6 +84,7 @@ impl Spec for NewInvoice {
         if let Some(amount) = contract.and_then(billed_each_time) {
             form.set_default(F::Total, &amount.plain());
         }
+        self.follow_lines(form);
     }
 
     fn validate(&self, form: &mut FormOf<'_, F>) -> Option<Effect> {
@@ -92,12 +98,21 @@ impl Spec for NewInvoice {
             form.set_error(F::DueDate, format!("{d} is before the issue date {i}"));
         }
         let period = period(form);
-        let total = form.amount(F::Total, self.currency, true);
+        let lines = self.lines(form);
+        let total = if form.field(F::Lines).row_texts().is_empty() {
+            form.amount(F::Total, self.currency, true)
+        } else {
+            lines.as_deref().and_then(|l| self.lines_total(form, l))
+        };
+        let memo = form.text(F::Memo);
+        if memo.chars().count() > MAX_MEMO {
+            form.set_error(F::Memo, format!("at most {MAX_MEMO} characters ({} typed)", memo.chars().count()));
+        }
         let contract_id = chosen_contract(&self.contracts, form.selected(F::Contract)).map(|k| k.id);
         let status = if form.selected(F::Status) == 0 { InvoiceStatus::Draft } else { InvoiceStatus::Open };
         let draft = InvoiceDraft {
-            memo: String::new(),
-            lines: Vec::new(),
+            memo,
+            lines: lines?,
             contract_id,
             number,
             issue_date: issue?,
@@ -108,6 +123,78 @@ impl Spec for NewInvoice {
             status,
         };
         Some(Effect::CreateInvoice { customer_id: self.customer_id, draft })
+    }
+}
+
+/// The longest memo kept (the schema's CHECK).
+pub const MAX_MEMO: usize = 2000;
+
+fn total_hint(currency: Currency) -> String {
+    format!("in {currency}, or the sum of the lines above")
+}
+
+impl NewInvoice {
+    /// With lines that all read, the total is their sum and cannot be
+    /// typed; the lines' hint counts them.
+    fn follow_lines(&self, form: &mut FormOf<'_, F>) {
+        let rows = form.field(F::Lines).row_texts();
+        let read: Option<Vec<Line>> = rows.iter().map(|r| lines::parse_entered(r, self.currency).ok()).collect();
+        let sum = read.as_deref().and_then(|l| lines::entered_total(l, self.currency).ok().flatten());
+        match sum {
+            Some(sum) if !rows.is_empty() => {
+                let total = form.field_mut(F::Total);
+                total.set_text(&Money::new(sum, self.currency).plain());
+                total.enabled = false;
+                total.hint = Some("the sum of the lines".into());
+                let n = rows.len();
+                form.field_mut(F::Lines).hint = Some(format!(
+                    "{n} line{} · {}",
+                    if n == 1 { "" } else { "s" },
+                    Money::new(sum, self.currency).display()
+                ));
+            }
+            _ => {
+                let total = form.field_mut(F::Total);
+                if !total.enabled {
+                    total.enabled = true;
+                    total.set_text("");
+                }
+                total.hint = Some(total_hint(self.currency));
+                form.field_mut(F::Lines).hint = Some(ENTRY_HELP.into());
+            }
+        }
+    }
+
+    /// The lines typed, each read; the first that does not read is marked
+    /// with its row number.
+    fn lines(&self, form: &mut FormOf<'_, F>) -> Option<Vec<Line>> {
+        let rows = form.field(F::Lines).row_texts();
+        let mut out = Vec::with_capacity(rows.len());
+        for (i, row) in rows.iter().enumerate() {
+            match lines::parse_entered(row, self.currency) {
+                Ok(l) => out.push(l),
+                Err(e) => {
+                    form.set_error(F::Lines, format!("line {}: {e}", i + 1));
+                    return None;
+                }
+            }
+        }
+        Some(out)
+    }
+
+    /// The total the lines make, or why they cannot be an invoice's.
+    fn lines_total(&self, form: &mut FormOf<'_, F>, l: &[Line]) -> Option<i64> {
+        match lines::entered_total(l, self.currency) {
+            Ok(Some(t)) if t > 0 => Some(t),
+            Ok(_) => {
+                form.set_error(F::Lines, "the lines add up to nothing: an invoice must bill something");
+                None
+            }
+            Err(e) => {
+                form.set_error(F::Lines, e);
+                None
+            }
+        }
     }
 }
 
@@ -179,7 +266,7 @@ pub fn contract_period(k: &ContractRow, on: NaiveDate) -> Option<(NaiveDate, Nai
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{chosen, customer, d, error, text, typed};
+    use super::super::testing::{chosen, customer, d, enabled, error, text, typed};
     use super::*;
     use crate::domain::edit::InvoiceDraft;
     use crate::domain::money::Money;
@@ -283,5 +370,45 @@ mod tests {
         assert_eq!(fd.validate(), None);
         assert_eq!(error(&mut fd, F::PeriodEnd).as_deref(), Some("enter both dates or neither"));
         assert_eq!(error(&mut fd, F::PeriodStart), None);
+    }
+
+    #[test]
+    fn lines_make_the_total_and_a_bad_line_is_named() {
+        let mut fd = open(&customer(), Vec::new(), "INV-9", d("2026-03-01"), None);
+        typed(&mut fd, F::Total, "10");
+        typed(&mut fd, F::Lines, "Seats; 12 x 45.50\nSetup; 500\nLoyalty; -46");
+        assert_eq!(text(&mut fd, F::Total), "1000.00");
+        assert!(!enabled(&mut fd, F::Total), "the total is the lines' sum");
+        typed(&mut fd, F::Memo, "PO 4471");
+        let Some(Effect::CreateInvoice { draft, .. }) = fd.validate() else { panic!("{:?}", error(&mut fd, F::Lines)) };
+        assert_eq!((draft.total_minor, draft.lines.len(), draft.memo.as_str()), (100_000, 3, "PO 4471"));
+        assert_eq!(draft.lines[2].kind, crate::domain::lines::LineKind::Discount);
+
+        typed(&mut fd, F::Lines, "Seats; 12 x 45.50\nSetup fee 500");
+        assert_eq!(fd.validate(), None);
+        assert!(error(&mut fd, F::Lines).unwrap().starts_with("line 2: "), "{:?}", error(&mut fd, F::Lines));
+        assert_eq!(error(&mut fd, F::Total), None, "the total is not asked for while lines are typed");
+
+        typed(&mut fd, F::Lines, "Setup; 100\nCredit; -100");
+        assert_eq!(fd.validate(), None);
+        assert!(error(&mut fd, F::Lines).unwrap().contains("nothing"));
+        typed(&mut fd, F::Lines, "Setup; 100\nCredit; -200");
+        assert_eq!(fd.validate(), None);
+        assert!(error(&mut fd, F::Lines).unwrap().contains("cannot be negative"));
+
+        typed(&mut fd, F::Lines, "");
+        assert!(enabled(&mut fd, F::Total), "no lines: the total is typed again");
+        typed(&mut fd, F::Total, "25");
+        let Some(Effect::CreateInvoice { draft, .. }) = fd.validate() else { panic!() };
+        assert_eq!((draft.total_minor, draft.lines.len()), (2_500, 0));
+    }
+
+    #[test]
+    fn a_memo_past_the_limit_is_refused_beside_it() {
+        let mut fd = open(&customer(), Vec::new(), "INV-9", d("2026-03-01"), None);
+        typed(&mut fd, F::Total, "25");
+        typed(&mut fd, F::Memo, &"m".repeat(MAX_MEMO + 1));
+        assert_eq!(fd.validate(), None);
+        assert_eq!(error(&mut fd, F::Memo).as_deref(), Some("at most 2000 characters (2001 typed)"));
     }
 }
