@@ -56,6 +56,10 @@ fn the_rows_each_figure_opens_add_up_to_it() {
                 Place::Card(1) => (sum(at, "invoices", filter, balance), dec(&m["outstanding"])),
                 Place::Brief(1) => (sum(at, "invoices", filter, balance), dec(&m["overdue"])),
                 Place::Aging(b) => (sum(at, "invoices", filter, balance), dec(&c["aging"][buckets[b]])),
+                Place::Card(_) if t.name == "Credit Balance" => (
+                    sum(at, "payments", filter, |r| dec(&r["amount"]) - dec(&r["refunded"]) - dec(&r["applied"])),
+                    dec(&m["credit_balance"]),
+                ),
                 Place::Card(_) if t.name == "Total Collected" => (
                     sum(at, "payments", filter, |r| dec(&r["amount"]) - dec(&r["refunded"])),
                     dec(&m["total_collected"]),

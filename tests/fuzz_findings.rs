@@ -30,6 +30,8 @@ fn figures(store: &ardesk::store::Store, spec: &str) -> ardesk::store::CustomerF
 
 /// (outstanding, credit balance, total collected) in minor units, and the
 /// invoice and payment counts.
+/// Outstanding, credit and collected; the invoices and the rows of the
+/// Payments tab (payments and credits).
 fn money_and_counts(f: &ardesk::store::CustomerFigures) -> ([i64; 3], [i64; 2]) {
     let m = &f.metrics;
     ([m.outstanding, m.credit_balance, m.total_collected].map(|x| x.minor), [f.counts[0], f.counts[2]])
@@ -73,7 +75,8 @@ fn a_refund_that_disappears_settles_without_a_database_error() {
     // here: it counts the credit as collected, which design.md's rule of
     // 2026-12-05 changes.)
     let initech = "stripe:cus_T003Initech";
-    assert_eq!(money_and_counts(&figures(&store, initech)), ([0, 0, 30_000], [1, 1]));
+    // The Payments tab: ch_T0I1 and the refund credit.
+    assert_eq!(money_and_counts(&figures(&store, initech)), ([0, 0, 30_000], [1, 2]));
     let dir = tempfile::tempdir().unwrap();
     let again = dir.path().join("payments.csv");
     let text = std::fs::read_to_string(stripe("payments_default_2023.csv")).unwrap();
@@ -158,7 +161,8 @@ fn voiding_an_imported_paid_invoice_takes_the_payment_made_for_it_along() {
     // By hand: GLOB-0001 $800.00 paid (by a payment the import made), GLOB-0002
     // $600.00 open and due 2026-02-14 (15 days overdue), GLOB-0003 $250.00
     // uncollectible; Stripe's balance of −$150.00 is the customer's credit.
-    assert_eq!(money_and_counts(&figures(&store, globex)), ([60_000, 15_000, 80_000], [3, 1]));
+    // The Payments tab: the made-up payment and the $150.00 credit.
+    assert_eq!(money_and_counts(&figures(&store, globex)), ([60_000, 15_000, 80_000], [3, 2]));
     assert_eq!(billed(&figures(&store, globex)), (165_000, 80_000));
     assert_eq!((before.overdue.minor, before.aging.map(|a| a.minor)), (60_000, [0, 60_000, 0, 0, 0]));
     let text = std::fs::read_to_string(stripe("invoices_default_2023.csv")).unwrap();
@@ -185,7 +189,7 @@ fn voiding_an_imported_paid_invoice_takes_the_payment_made_for_it_along() {
     assert_eq!((after.credit_balance.minor, after.total_collected.minor), (15_000, 0));
     // The void leaves $600.00 + $250.00 billed, none of it collected, the
     // made-up payment gone with the invoice, and GLOB-0002 still owed.
-    assert_eq!(money_and_counts(&figures(&store, globex)), ([60_000, 15_000, 0], [3, 0]));
+    assert_eq!(money_and_counts(&figures(&store, globex)), ([60_000, 15_000, 0], [3, 1]), "the credit stays");
     assert_eq!(billed(&figures(&store, globex)), (85_000, 0));
     assert_eq!((after.overdue.minor, after.aging.map(|a| a.minor)), (60_000, [0, 60_000, 0, 0, 0]));
     assert_eq!(store.check(today).unwrap(), Vec::<String>::new());

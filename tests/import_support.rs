@@ -139,9 +139,12 @@ pub fn invoice(store: &Store, spec: &str, number: &str) -> InvoiceRow {
     rows::<InvoiceRow>(store, c.id).into_iter().find(|r| r.number == number).unwrap_or_else(|| panic!("no {number}"))
 }
 
+/// The customer's payments (the credits the Payments tab lists beside
+/// them left out), by reference.
 pub fn payments(store: &Store, spec: &str) -> Vec<PaymentRow> {
     let c = customer(store, spec);
     let mut p = rows::<PaymentRow>(store, c.id);
+    p.retain(|r| r.payment_id().is_some());
     p.sort_by(|a, b| a.reference.cmp(&b.reference));
     p
 }

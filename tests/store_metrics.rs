@@ -210,7 +210,8 @@ fn overpayment_and_credit_make_the_credit_balance() {
         ..zero_metrics(USD)
     };
     assert_eq!(f.metrics, expected);
-    assert_eq!(f.counts, [3, 0, 1, 0, 0, 0]);
+    // One payment and two credits on the Payments tab.
+    assert_eq!(f.counts, [3, 0, 3, 0, 0, 0]);
     assert_eq!((f.own.unapplied_minor, f.own.credit_open_minor), (20_000, 5_000));
 }
 
@@ -651,8 +652,9 @@ mod every_case_at_month_end {
             ..zero_metrics(USD)
         };
         assert_eq!(f.metrics, expected);
-        // A–J and the euro invoice = 11 invoices; 5 payments.
-        assert_eq!(f.counts, [11, 0, 5, 0, 0, 0]);
+        // A–J and the euro invoice = 11 invoices; 5 payments and the
+        // credit on the Payments tab.
+        assert_eq!(f.counts, [11, 0, 6, 0, 0, 0]);
         // The status line's sums. Invoices: Σ total without the cancelled
         // H = 3,900 issued + I 888 draft = 4,788; Σ balance = outstanding
         // 1,370 + G's 700 written off = 2,070 (A, J paid, H, I owe nothing).

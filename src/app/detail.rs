@@ -134,9 +134,12 @@ impl App {
             crate::domain::columns::Tab::Invoices => {
                 p.selected::<InvoiceRow>().map(|r| r.id).map(|id| DetailScreen::invoice(&self.store, customer, id))
             }
-            crate::domain::columns::Tab::Payments => {
-                p.selected::<PaymentRow>().map(|r| r.id).map(|id| DetailScreen::payment(&self.store, customer, id))
-            }
+            crate::domain::columns::Tab::Payments => match p.selected::<PaymentRow>().map(|r| r.payment_id()) {
+                Some(Some(id)) => Some(DetailScreen::payment(&self.store, customer, id)),
+                // A credit has no detail of its own: its row, whole.
+                Some(None) => return self.open_row_view(),
+                None => None,
+            },
             _ => None,
         };
         self.push_detail(opened);

@@ -89,25 +89,7 @@ impl App {
                     p.figures_focus = Some(0);
                 }
             }
-            Action::ViewRow => {
-                if let Some(p) = self.page() {
-                    let ctx = crate::domain::tabs::CellCtx { today, selection: None };
-                    let row = crate::per_tab!(p.tab, |R| p.selected::<R>().map(|r| {
-                        let cols = <R as crate::domain::tabs::Tabular>::COLUMNS;
-                        // The tick box says nothing about the row.
-                        let fields: Vec<(&'static str, String)> = cols
-                            .iter()
-                            .filter(|c| c.key.is_some())
-                            .map(|c| (c.title, (c.cell)(r, &ctx).text))
-                            .collect();
-                        let title = fields.first().map(|f| f.1.clone()).unwrap_or_default();
-                        (format!("{} · {title}", <R as crate::domain::tabs::Tabular>::TITLE), fields)
-                    }));
-                    if let Some((title, fields)) = row {
-                        self.dialogs.push(Dialog::Row { title, fields });
-                    }
-                }
-            }
+            Action::ViewRow => self.open_row_view(),
             Action::PanLeft | Action::PanRight => {
                 if let Some(p) = self.page_mut() {
                     let tab = p.tab;
@@ -433,5 +415,25 @@ fn named<'a>(numbers: impl Iterator<Item = &'a str>, n: usize) -> String {
     match n.saturating_sub(first.len()) {
         0 => first.join(", "),
         more => format!("{} and {more} more", first.join(", ")),
+    }
+}
+
+impl App {
+    /// `v` (and `Enter` on a row without a detail of its own, a credit):
+    /// the highlighted row with every column whole.
+    pub(super) fn open_row_view(&mut self) {
+        let Some(p) = self.page() else { return };
+        let ctx = crate::domain::tabs::CellCtx { today: self.today, selection: None };
+        let row = crate::per_tab!(p.tab, |R| p.selected::<R>().map(|r| {
+            let cols = <R as crate::domain::tabs::Tabular>::COLUMNS;
+            // The tick box says nothing about the row.
+            let fields: Vec<(&'static str, String)> =
+                cols.iter().filter(|c| c.key.is_some()).map(|c| (c.title, (c.cell)(r, &ctx).text)).collect();
+            let title = fields.first().map(|f| f.1.clone()).unwrap_or_default();
+            (format!("{} · {title}", <R as crate::domain::tabs::Tabular>::TITLE), fields)
+        }));
+        if let Some((title, fields)) = row {
+            self.dialogs.push(Dialog::Row { title, fields });
+        }
     }
 }

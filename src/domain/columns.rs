@@ -141,6 +141,7 @@ pub enum Col {
     PayStatus,
     PayMethod,
     PayAppliedTo,
+    PayKind,
     // Contacts
     CtName,
     CtEmail,

@@ -50,6 +50,9 @@ pub enum StatusWord {
     Pending,
     Failed,
     Refunded,
+    /// Payments with an unapplied remainder and credits not fully applied:
+    /// the rows of the Credit Balance.
+    Unapplied,
     // Contracts
     Active,
     Ended,

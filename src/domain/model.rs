@@ -115,7 +115,10 @@ impl ContractRow {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PaymentRow {
+    /// The payment's id; for a credit, minus the credit's id (the tab
+    /// lists both, and a row's id is its key).
     pub id: i64,
+    pub kind: crate::domain::status::PayKind,
     pub received_on: NaiveDate,
     pub amount: Money,
     pub refunded_minor: i64,
@@ -126,6 +129,27 @@ pub struct PaymentRow {
     /// Invoice numbers this payment is applied to, comma separated.
     pub applied_to: String,
     pub version: i64,
+}
+
+impl PaymentRow {
+    /// The payment's id, when the row is a payment (not a credit).
+    pub fn payment_id(&self) -> Option<i64> {
+        (self.kind == crate::domain::status::PayKind::Payment).then_some(self.id)
+    }
+
+    /// What of it is unapplied: a succeeded payment's amount less refunds
+    /// and applications, a credit's amount less applications; part of the
+    /// Credit Balance.
+    pub fn unapplied_minor(&self) -> i64 {
+        use crate::domain::status::{PayKind, PaymentStatus};
+        match (self.kind, self.status) {
+            (PayKind::Credit, _) => self.amount.minor - self.applied_minor,
+            (PayKind::Payment, PaymentStatus::Succeeded) => {
+                self.amount.minor - self.refunded_minor - self.applied_minor
+            }
+            _ => 0,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -62,6 +62,14 @@ stored_enum!(PaymentStatus {
     Refunded => "refunded", "Refunded";
 });
 
+stored_enum!(
+    /// What a row of the Payments tab is: money received, or credit
+    /// granted to the customer (a goodwill credit; credit notes later).
+    PayKind {
+    Payment => "payment", "Payment";
+    Credit => "credit", "Credit";
+});
+
 stored_enum!(PaymentMethod {
     Manual => "manual", "Manual";
     Automatic => "automatic", "Automatic";

@@ -46,6 +46,14 @@ pub trait TabRow: Tabular {
     const SUM: Option<(&'static str, &'static str)> = None;
     /// The balance the status line sums beside it, if the tab shows one.
     const BALANCE: Option<&'static str> = None;
+    /// A second kind of row listed with the first (credits beside
+    /// payments): its SELECT and FROM. It reads the same alias with the
+    /// same column names, so `WHERE`, filters, sorts and seeks are written
+    /// once; each kind walks its own index and the two are merged in order
+    /// (`MERGE (UNION ALL)`), so a window still reads only its rows. Its
+    /// ids must not meet the first kind's (credits' are negative). `tab_row`
+    /// reads the first kind only.
+    const ALSO: Option<(&'static str, &'static str)> = None;
     fn map(row: &Row<'_>) -> rusqlite::Result<Self>;
     /// SQL for a status word on this tab.
     fn status_sql(_word: StatusWord) -> Option<StatusSql> {
@@ -105,6 +113,20 @@ pub(crate) fn window_sql<R: TabRow>(sort: Sort, seek: &Seek, filter_sql: &str) -
         (_, true) => Some("<"),
     };
     let seek_clause = cmp.map_or(String::new(), |c| format!(" AND ({expr}, {id}) {c} (?2, ?3)", id = R::ID));
+    if let Some((also_select, also_from)) = R::ALSO {
+        let arm = |sel: &str, from: &str| {
+            format!(
+                "SELECT {sel}, {expr} AS sort_key, {id} AS row_key FROM {from} WHERE {wh}{filter_sql}{seek_clause}",
+                id = R::ID,
+                wh = R::WHERE
+            )
+        };
+        return Some(format!(
+            "{} UNION ALL {} ORDER BY sort_key {dir}, row_key {dir} LIMIT ?4",
+            arm(R::SELECT, R::FROM),
+            arm(also_select, also_from)
+        ));
+    }
     Some(format!(
         "SELECT {sel}, {expr}, {id} FROM {from} WHERE {wh}{filter_sql}{seek_clause} ORDER BY {expr} {dir}, {id} {dir} LIMIT ?4",
         sel = R::SELECT,
@@ -136,12 +158,21 @@ impl Store {
         let (filter_sql, filter_params) = super::filter_sql::where_clause::<R>(&view.filter, view.today, 2);
         let (sum, cur) = R::SUM.map_or(("0", "'XXX'"), |(s, c)| (s, c));
         let balance = R::BALANCE.unwrap_or("0");
-        let sql = format!(
-            "SELECT {cur}, count(*), coalesce(sum({sum}), 0), coalesce(sum({balance}), 0) FROM {} WHERE {}{filter_sql}
-             GROUP BY 1",
-            R::FROM,
-            R::WHERE
-        );
+        let arm = |from: &str| {
+            format!(
+                "SELECT {cur} AS cur, count(*) AS n, coalesce(sum({sum}), 0) AS s, coalesce(sum({balance}), 0) AS b
+                 FROM {from} WHERE {}{filter_sql} GROUP BY 1",
+                R::WHERE
+            )
+        };
+        let sql = match R::ALSO {
+            None => arm(R::FROM),
+            Some((_, also_from)) => format!(
+                "SELECT cur, sum(n), sum(s), sum(b) FROM ({} UNION ALL {}) GROUP BY cur",
+                arm(R::FROM),
+                arm(also_from)
+            ),
+        };
         let mut stmt = self.conn().prepare_cached(&sql)?;
         let mut params: Vec<rusqlite::types::Value> = vec![customer_id.into()];
         params.extend(filter_params);

@@ -284,7 +284,8 @@ fn status(frame: &mut Frame, area: Rect, table: Rect, app: &App, p: &CustomerPag
         sum.as_ref().filter(|s| !s.sum.is_empty()).map(|sums| {
             let mut text = format!(" · Σ {}", join(&sums.sum));
             if let Some(b) = &sums.balance {
-                text.push_str(&format!(" · {} {}", if short { "bal." } else { "balance" }, join(b)));
+                let (word, short_word) = crate::domain::tabs::balance_words(p.tab);
+                text.push_str(&format!(" · {} {}", if short { short_word } else { word }, join(b)));
             }
             text
         })

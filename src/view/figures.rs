@@ -59,13 +59,9 @@ pub fn targets(show_credit: bool) -> Vec<Target> {
         opens: Opens::Rows(Tab::Invoices, "status:overdue"),
     });
     if show_credit {
-        push(
-            &mut out,
-            "Credit Balance",
-            Opens::Nothing(
-                "Credit Balance opens nothing yet: its rows are payment remainders and granted credits, which the Payments tab lists once it shows credits.",
-            ),
-        );
+        // Payments with a remainder and credits not fully applied; the
+        // status line's "unapplied" is the card.
+        push(&mut out, "Credit Balance", Opens::Rows(Tab::Payments, "status:unapplied"));
     }
     push(
         &mut out,

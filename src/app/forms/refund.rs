@@ -41,6 +41,12 @@ fn name(p: &PaymentRow) -> String {
 
 /// The refund form for a payment, or why it cannot be refunded.
 pub fn open(p: &PaymentRow, today: NaiveDate) -> Result<FormDialog, String> {
+    if p.payment_id().is_none() {
+        return Err(format!(
+            "This row is a credit granted on {}, not money received: there is nothing to pay back.",
+            p.received_on
+        ));
+    }
     if p.status == PaymentStatus::Refunded {
         return Err(format!("Nothing is left to refund: {} was refunded in full.", name(p)));
     }

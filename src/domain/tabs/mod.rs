@@ -51,6 +51,9 @@ pub trait Tabular: Sized + 'static {
     /// For tabs whose count and money sum the customer's summary rows keep:
     /// read there instead of counted (design §4).
     const SUMMARY: Option<Summary> = None;
+    /// What the status line calls the Σ beside the tab's Σ (`Summary::
+    /// balance`), in full and short.
+    const BALANCE_WORDS: (&'static str, &'static str) = ("balance", "bal.");
 }
 
 /// Where a tab's unfiltered count and sums are kept in the summaries.
@@ -220,6 +223,11 @@ pub fn cli_example(tab: Tab) -> String {
 }
 
 /// A tab's summary figures, if the summaries keep them.
+/// What the status line calls the tab's second Σ (`Tabular::BALANCE_WORDS`).
+pub fn balance_words(tab: Tab) -> (&'static str, &'static str) {
+    crate::per_tab!(tab, |R| <R as Tabular>::BALANCE_WORDS)
+}
+
 pub fn summary(tab: Tab) -> Option<Summary> {
     crate::per_tab!(tab, |R| R::SUMMARY)
 }

@@ -6,22 +6,36 @@ use crate::domain::columns::{Col, Sort, Tab};
 use crate::domain::date::iso;
 use crate::domain::filter::StatusWord::{self, *};
 use crate::domain::model::PaymentRow;
-use crate::domain::status::PaymentStatus;
+use crate::domain::status::{PayKind, PaymentStatus};
 
 type C = Column<PaymentRow>;
 
-const STATUSES: &[(&str, StatusWord)] =
-    &[("succeeded", Succeeded), ("pending", Pending), ("failed", Failed), ("refunded", Refunded)];
+const STATUSES: &[(&str, StatusWord)] = &[
+    ("succeeded", Succeeded),
+    ("pending", Pending),
+    ("failed", Failed),
+    ("refunded", Refunded),
+    ("unapplied", Unapplied),
+];
 
 /// An amount of the payment's currency.
 fn money(r: &PaymentRow, minor: i64) -> crate::domain::Money {
     crate::domain::Money::new(minor, r.amount.currency)
 }
 
+/// A payment's stored word, or for a credit the word the store reads it
+/// with (`status:granted` and `method:credit` find credits).
+fn db_word(r: &PaymentRow, payment: &str, credit: &str) -> String {
+    match r.kind {
+        PayKind::Payment => payment.to_string(),
+        PayKind::Credit => credit.to_string(),
+    }
+}
+
 fn applied_to(r: &PaymentRow) -> CellText {
-    let unapplied = r.amount.minor - r.refunded_minor - r.applied_minor;
+    let unapplied = r.unapplied_minor();
     let mut s = r.applied_to.clone();
-    if r.status == PaymentStatus::Succeeded && unapplied > 0 {
+    if unapplied > 0 {
         let credit = money(r, unapplied).display();
         s = if s.is_empty() { format!("{credit} unapplied") } else { format!("{s} (+{credit} unapplied)") };
     }
@@ -37,8 +51,15 @@ impl Tabular for PaymentRow {
     const DEFAULT_SORT: Sort = Sort { col: Col::PayDate, desc: true };
     /// Σ is the money kept: succeeded payments net of refunds (a pending or
     /// failed payment is no money; a refunded one nets to nothing).
-    const SUMMARY: Option<Summary> =
-        Some(Summary { count: |p| p.payment_count, sum: |p| p.collected_minor, balance: None });
+    /// Beside it, what is unapplied: the Credit Balance (payments'
+    /// remainders and credit not yet applied). Credits are counted by
+    /// their index (`store::tabs`), the payments here.
+    const SUMMARY: Option<Summary> = Some(Summary {
+        count: |p| p.payment_count,
+        sum: |p| p.collected_minor,
+        balance: Some(|p| p.unapplied_minor + p.credit_open_minor),
+    });
+    const BALANCE_WORDS: (&'static str, &'static str) = ("unapplied", "unapp.");
     const COLUMNS: &'static [C] = &[
         C::new("Date", 10, |r, _| iso(r.received_on).into())
             .key(Col::PayDate)
@@ -49,6 +70,12 @@ impl Tabular for PaymentRow {
             .key(Col::PayAmount)
             .filter(&[Field::new("amount", Money)])
             .export(&[("amount", |r, _| r.amount.plain()), ("currency", |r, _| r.amount.currency.to_string())]),
+        // Money received, or credit granted (which collects nothing).
+        C::new("Kind", 7, |r, _| r.kind.label().into())
+            .priority(3)
+            .key(Col::PayKind)
+            .filter(&[Field::new("kind", Text)])
+            .export(&[("kind", |r, _| r.kind.as_db().to_string())]),
         C::new("Refunded", 12, |r, _| {
             if r.refunded_minor > 0 { money(r, r.refunded_minor).display() } else { String::new() }.into()
         })
@@ -66,19 +93,24 @@ impl Tabular for PaymentRow {
             .export(&[("reference", |r, _| r.reference.clone())]),
         C::new("Status", 11, |r, _| {
             let partly = r.refunded_minor > 0 && r.refunded_minor < r.amount.minor;
-            CellText {
-                text: if partly { "Part refund".to_string() } else { r.status.label().to_string() },
-                alert: r.status == PaymentStatus::Failed,
-            }
+            let text = match r.kind {
+                PayKind::Credit => "Granted",
+                PayKind::Payment if partly => "Part refund",
+                PayKind::Payment => r.status.label(),
+            };
+            CellText { text: text.to_string(), alert: r.status == PaymentStatus::Failed }
         })
         .key(Col::PayStatus)
         .filter(&[Field::new("status", Status(STATUSES))])
-        .export(&[("status", |r, _| r.status.as_db().to_string())]),
-        C::new("Method", 9, |r, _| r.method.label().into())
-            .priority(3)
-            .key(Col::PayMethod)
-            .filter(&[Field::new("method", Text)])
-            .export(&[("method", |r, _| r.method.as_db().to_string())]),
+        .export(&[("status", |r, _| db_word(r, r.status.as_db(), "granted"))]),
+        C::new("Method", 9, |r, _| match r.kind {
+            PayKind::Payment => r.method.label().into(),
+            PayKind::Credit => "".into(),
+        })
+        .priority(3)
+        .key(Col::PayMethod)
+        .filter(&[Field::new("method", Text)])
+        .export(&[("method", |r, _| db_word(r, r.method.as_db(), "credit"))]),
         // Sorted by the amount applied; shows where it went.
         C::new("Applied to", 12, |r, _| applied_to(r)).fill().priority(1).key(Col::PayAppliedTo).export(&[
             ("applied", |r, _| money(r, r.applied_minor).plain()),
@@ -86,5 +118,5 @@ impl Tabular for PaymentRow {
         ]),
     ];
     const EXPORT_ORDER: &'static [&'static str] =
-        &["date", "amount", "refunded", "applied", "currency", "reference", "status", "method", "applied_to"];
+        &["date", "amount", "refunded", "applied", "currency", "reference", "status", "method", "applied_to", "kind"];
 }

@@ -60,12 +60,22 @@ impl Store {
         Ok(self.conn().prepare_cached(&sql)?.query_row([id], R::map).optional()?)
     }
 
+    /// The unfiltered count: the first kind of row from the summaries
+    /// where the tab has them, the second kind (`ALSO`, a customer's few
+    /// credits) by its index.
     fn tab_count<R: TabRow>(&self, customer_id: i64, parts: &PartsByCurrency) -> Result<i64> {
-        if let Some(s) = R::SUMMARY {
-            return Ok(parts.values().map(s.count).sum());
+        let count = |from: &str| -> Result<i64> {
+            let sql = format!("SELECT count(*) FROM {from} WHERE {}", R::WHERE);
+            Ok(self.conn().prepare_cached(&sql)?.query_row([customer_id], |r| r.get(0))?)
+        };
+        let also = match R::ALSO {
+            Some((_, from)) => count(from)?,
+            None => 0,
+        };
+        match R::SUMMARY {
+            Some(s) => Ok(parts.values().map(s.count).sum::<i64>() + also),
+            None => Ok(count(R::FROM)? + also),
         }
-        let sql = format!("SELECT count(*) FROM {} WHERE {}", R::FROM, R::WHERE);
-        Ok(self.conn().prepare_cached(&sql)?.query_row([customer_id], |r| r.get(0))?)
     }
 }
 
