@@ -313,7 +313,7 @@ fn with_the_external_id_indexes_lifted_a_repeated_key_stops_a_load() {
     use ardesk::store::load::LoadInvoice;
     let mut s = Store::open_in_memory().unwrap();
     let day = chrono::NaiveDate::from_ymd_opt(2025, 3, 1).unwrap();
-    s.import_session(|itx| {
+    let cid = s.import_session(|itx| {
         itx.begin_bulk()?;
         let customer = CustomerWrite {
             name: "Lifted",
@@ -326,6 +326,14 @@ fn with_the_external_id_indexes_lifted_a_repeated_key_stops_a_load() {
         let cid = itx.insert_customer(Some((ImportSource::Stripe, "cus_L")), &customer)?;
         itx.lift_indexes(true)?;
         let numbers = ["L-1", "L-2", "L-3", "L-4"];
+        let lines = [ardesk::domain::lines::Line {
+            kind: ardesk::domain::lines::LineKind::Item,
+            description: "Seats".into(),
+            quantity: None,
+            unit_price: None,
+            amount_minor: 1000,
+            tax_minor: Some(0),
+        }];
         let row = |ext: &'static str, n: usize| LoadInvoice {
             source: ImportSource::Stripe,
             external_id: ext,
@@ -340,6 +348,8 @@ fn with_the_external_id_indexes_lifted_a_repeated_key_stops_a_load() {
                 total_minor: 1000,
                 status: InvoiceStatus::Open,
                 source_raw: "{}",
+                memo: "",
+                lines: &lines,
             },
             money: Vec::new(),
         };
@@ -354,8 +364,12 @@ fn with_the_external_id_indexes_lifted_a_repeated_key_stops_a_load() {
         itx.end_bulk(&[cid])?;
         assert_eq!(itx.invoice_rows_at_most()?, 4);
         assert!(itx.find_invoice(ImportSource::Stripe, "in_4")?.is_some());
-        Ok::<_, ardesk::store::StoreError>(((), true))
+        Ok::<_, ardesk::store::StoreError>((cid, true))
     })
     .unwrap();
+    // Each invoice written has its line; those refused left none behind.
+    for id in 1..=4 {
+        assert_eq!(s.invoice_detail(cid, id).unwrap().lines.len(), 1, "invoice #{id}");
+    }
     assert_consistent(&s);
 }
