@@ -313,49 +313,64 @@ fn with_the_external_id_indexes_lifted_a_repeated_key_stops_a_load() {
     use ardesk::store::load::LoadInvoice;
     let mut s = Store::open_in_memory().unwrap();
     let day = chrono::NaiveDate::from_ymd_opt(2025, 3, 1).unwrap();
-    s.import_session(|itx| {
-        itx.begin_bulk()?;
-        let customer = CustomerWrite {
-            name: "Lifted",
-            legal_name: "",
-            billing_email: "",
-            currency: Currency::USD,
-            external_url: None,
-            source_raw: "{}",
-        };
-        let cid = itx.insert_customer(Some((ImportSource::Stripe, "cus_L")), &customer)?;
-        itx.lift_indexes(true)?;
-        let numbers = ["L-1", "L-2", "L-3", "L-4"];
-        let row = |ext: &'static str, n: usize| LoadInvoice {
-            source: ImportSource::Stripe,
-            external_id: ext,
-            invoice: InvoiceWrite {
-                customer_id: cid,
-                contract_id: None,
-                number: numbers[n],
-                issue_date: day,
-                due_date: day,
-                period: None,
+    let cid = s
+        .import_session(|itx| {
+            itx.begin_bulk()?;
+            let customer = CustomerWrite {
+                name: "Lifted",
+                legal_name: "",
+                billing_email: "",
                 currency: Currency::USD,
-                total_minor: 1000,
-                status: InvoiceStatus::Open,
+                external_url: None,
                 source_raw: "{}",
-            },
-            money: Vec::new(),
-        };
-        assert_eq!(itx.load_invoices(&[row("in_1", 0), row("in_2", 1), row("in_1", 2)])?, 2);
-        assert_eq!(itx.load_invoices(&[row("in_3", 2), row("in_2", 3)])?, 1);
-        assert!(itx.external_lifted());
-        let found = itx.find_invoice(ImportSource::Stripe, "in_2")?.map(|i| i.number);
-        assert_eq!(found.as_deref(), Some("L-2"));
-        assert!(!itx.external_lifted());
-        // With the unique index back, a repeat is refused by it instead.
-        assert_eq!(itx.load_invoices(&[row("in_4", 3), row("in_3", 0)])?, 1);
-        itx.end_bulk(&[cid])?;
-        assert_eq!(itx.invoice_rows_at_most()?, 4);
-        assert!(itx.find_invoice(ImportSource::Stripe, "in_4")?.is_some());
-        Ok::<_, ardesk::store::StoreError>(((), true))
-    })
-    .unwrap();
+            };
+            let cid = itx.insert_customer(Some((ImportSource::Stripe, "cus_L")), &customer)?;
+            itx.lift_indexes(true)?;
+            let numbers = ["L-1", "L-2", "L-3", "L-4"];
+            let lines = [ardesk::domain::lines::Line {
+                kind: ardesk::domain::lines::LineKind::Item,
+                description: "Seats".into(),
+                quantity: None,
+                unit_price: None,
+                amount_minor: 1000,
+                tax_minor: Some(0),
+            }];
+            let row = |ext: &'static str, n: usize| LoadInvoice {
+                source: ImportSource::Stripe,
+                external_id: ext,
+                invoice: InvoiceWrite {
+                    customer_id: cid,
+                    contract_id: None,
+                    number: numbers[n],
+                    issue_date: day,
+                    due_date: day,
+                    period: None,
+                    currency: Currency::USD,
+                    total_minor: 1000,
+                    status: InvoiceStatus::Open,
+                    source_raw: "{}",
+                    memo: "",
+                    lines: &lines,
+                },
+                money: Vec::new(),
+            };
+            assert_eq!(itx.load_invoices(&[row("in_1", 0), row("in_2", 1), row("in_1", 2)])?, 2);
+            assert_eq!(itx.load_invoices(&[row("in_3", 2), row("in_2", 3)])?, 1);
+            assert!(itx.external_lifted());
+            let found = itx.find_invoice(ImportSource::Stripe, "in_2")?.map(|i| i.number);
+            assert_eq!(found.as_deref(), Some("L-2"));
+            assert!(!itx.external_lifted());
+            // With the unique index back, a repeat is refused by it instead.
+            assert_eq!(itx.load_invoices(&[row("in_4", 3), row("in_3", 0)])?, 1);
+            itx.end_bulk(&[cid])?;
+            assert_eq!(itx.invoice_rows_at_most()?, 4);
+            assert!(itx.find_invoice(ImportSource::Stripe, "in_4")?.is_some());
+            Ok::<_, ardesk::store::StoreError>((cid, true))
+        })
+        .unwrap();
+    // Each invoice written has its line; those refused left none behind.
+    for id in 1..=4 {
+        assert_eq!(s.invoice_detail(cid, id).unwrap().lines.len(), 1, "invoice #{id}");
+    }
     assert_consistent(&s);
 }

@@ -95,8 +95,17 @@ impl DetailScreen {
         }
     }
 
+    /// An invoice's memo and lines, between its facts and its applications.
+    pub fn extra(&self, area: Rect) -> view::Extra {
+        match &self.detail {
+            Detail::Invoice(d) => view::invoice_extra(d, area),
+            Detail::Payment(_) => view::Extra::default(),
+        }
+    }
+
     pub fn layout(&self, area: Rect, today: NaiveDate) -> DetailLayout {
-        view::layout(area, self.facts(today).height(area.width), self.rows(), self.more_rows())
+        let facts = self.facts(today).height(area.width);
+        view::layout(area, facts, self.extra(area), self.rows(), self.more_rows())
     }
 
     fn target(&self) -> Option<Target> {

@@ -5,6 +5,7 @@
 //! `ui::detail` draws it.
 
 use super::Money;
+use super::lines::Line;
 use super::model::{ActivityRow, InvoiceRow, PaymentRow};
 use super::status::{DisplayStatus, InvoiceStatus, PaymentMethod, PaymentStatus};
 use chrono::NaiveDate;
@@ -77,7 +78,15 @@ pub struct Refund {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InvoiceDetail {
     pub customer_id: i64,
+    /// The invoice as its tab shows it (its memo is `invoice.memo`).
     pub invoice: InvoiceRow,
+    /// The version an edit of it is made at (`Store::update_draft_invoice`,
+    /// `issue_invoice`, `set_invoice_memo`).
+    pub version: i64,
+    /// The contract it is billed under, for a draft's edit form.
+    pub contract_id: Option<i64>,
+    /// What it bills, in order (seq).
+    pub lines: Vec<Line>,
     /// Oldest first.
     pub applications: Vec<InvoiceApplication>,
     /// The invoice's own audit rows, newest first, at most `HISTORY_ROWS`.
@@ -206,7 +215,11 @@ mod tests {
                 status,
                 contract_name: None,
                 period: None,
+                memo: String::new(),
             },
+            version: 1,
+            contract_id: None,
+            lines: Vec::new(),
             applications: vec![InvoiceApplication {
                 id: 1,
                 applied_on: d("2026-01-10"),

@@ -121,10 +121,13 @@ pub fn entered_total(lines: &[Line], currency: Currency) -> Result<Option<i64>, 
 }
 
 /// How far the lines of an invoice are from its total (Σ lines − total),
-/// when it has lines and they do not add up; said in the detail.
+/// when it has lines and they do not add up; said in the detail. Lines
+/// whose tax the source gives apart (Stripe's tax-exclusive prices) add
+/// up when their amounts and taxes together make the total.
 pub fn mismatch(lines: &[Line], total_minor: i64) -> Option<i128> {
     let diff = sum(lines) - i128::from(total_minor);
-    (!lines.is_empty() && diff != 0).then_some(diff)
+    let tax: i128 = lines.iter().filter_map(|l| l.tax_minor).map(i128::from).sum();
+    (!lines.is_empty() && diff != 0 && diff + tax != 0).then_some(diff)
 }
 
 /// How a person types one line in the invoice form, one line per row:
@@ -285,6 +288,10 @@ mod tests {
         assert_eq!(mismatch(&[], 100), None);
         assert_eq!(mismatch(&[item("a", 100)], 100), None);
         assert_eq!(mismatch(&[item("a", 90)], 100), Some(-10));
+        let taxed = Line { tax_minor: Some(10), ..item("a", 90) };
+        assert_eq!(mismatch(std::slice::from_ref(&taxed), 100), None, "tax given apart");
+        assert_eq!(mismatch(&[taxed], 90), None, "tax included in the amount");
+        assert_eq!(mismatch(&[Line { tax_minor: Some(3), ..item("a", 90) }], 100), Some(-10));
     }
 
     #[test]

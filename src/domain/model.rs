@@ -65,6 +65,8 @@ pub struct InvoiceRow {
     pub status: InvoiceStatus,
     pub contract_name: Option<String>,
     pub period: Option<(NaiveDate, NaiveDate)>,
+    /// Its note ('' for none): exported, and shown on its detail.
+    pub memo: String,
 }
 
 impl InvoiceRow {

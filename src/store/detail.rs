@@ -81,7 +81,12 @@ impl Store {
         let mut history = self.history(customer_id, "invoice", invoice_id, HISTORY_ROWS + 1)?;
         let more_history = history.len() > HISTORY_ROWS;
         history.truncate(HISTORY_ROWS);
-        Ok(InvoiceDetail { customer_id, invoice, applications, history, more_history })
+        let (version, contract_id) = self
+            .conn()
+            .prepare_cached("SELECT version, contract_id FROM invoices WHERE id = ?1")?
+            .query_row([invoice_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        let lines = super::lines::invoice_lines(self.conn(), invoice_id)?;
+        Ok(InvoiceDetail { customer_id, invoice, version, contract_id, lines, applications, history, more_history })
     }
 
     /// A payment of `customer_id` with where its money went and its

@@ -12,7 +12,9 @@
 //!   bulk loader;
 //! - applications (`insert_application`, `APPLICATIONS`): a person's
 //!   payment and refund (`writes::payments`, `writes::refunds`), the
-//!   seeder, the importer and the bulk loader.
+//!   seeder, the importer and the bulk loader;
+//! - an invoice's lines (`insert_lines`, `LINES`): every writer of an
+//!   invoice that has lines, the bulk loader many invoices' at once.
 //!
 //! The bulk loader writes sixty-four rows to a statement with the same
 //! columns and the same `bind_` functions. A table's columns and the order
@@ -25,6 +27,7 @@ use super::import::{InvoiceWrite, PaymentWrite};
 use super::seed::AppliedFrom;
 use crate::domain::Currency;
 use crate::domain::date::iso;
+use crate::domain::lines::Line;
 use crate::domain::status::ImportSource;
 use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, Statement};
@@ -154,6 +157,7 @@ pub(super) static INVOICES: Table = Table::new(
         "source_raw",
         "created_at",
         "balance_minor",
+        "memo",
     ],
 );
 
@@ -180,13 +184,74 @@ pub(super) fn bind_invoice(b: &mut Binder<'_, '_>, r: &NewInvoiceRow<'_>) -> rus
     b.put(r.created_at)?;
     // What the balance triggers would make it, so they need not write the
     // row a second time.
-    b.put(i.status.balance_minor(i.total_minor, r.applied_minor))
+    b.put(i.status.balance_minor(i.total_minor, r.applied_minor))?;
+    b.put(i.memo)
 }
 
-/// Inserts one invoice and returns its id. The error of a unique index
-/// (number, external id) is SQLite's, for callers that tell them apart.
+/// Inserts one invoice and its lines and returns its id. The error of a
+/// unique index (number, external id) is SQLite's, for callers that tell
+/// them apart.
 pub(super) fn insert_invoice(conn: &Connection, r: &NewInvoiceRow<'_>) -> rusqlite::Result<i64> {
-    insert_row(conn, &INVOICES, |b| bind_invoice(b, r))
+    let id = insert_row(conn, &INVOICES, |b| bind_invoice(b, r))?;
+    insert_lines(conn, &lines_of(id, r.invoice.lines))?;
+    Ok(id)
+}
+
+// Invoice lines -------------------------------------------------------------
+
+/// One line of an invoice, at its place (`seq`, from 0).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct NewLineRow<'a> {
+    pub invoice_id: i64,
+    pub seq: usize,
+    pub line: &'a Line,
+}
+
+/// The line INSERT, in the order `bind_line` binds.
+pub(super) static LINES: Table = Table::new(
+    "invoice_lines",
+    &["invoice_id", "seq", "kind", "description", "quantity", "unit_price", "amount_minor", "tax_minor"],
+);
+
+/// Binds one line's values, in `LINES`' order: quantity and unit price as
+/// their decimal text.
+pub(super) fn bind_line(b: &mut Binder<'_, '_>, r: &NewLineRow<'_>) -> rusqlite::Result<()> {
+    let l = r.line;
+    b.put(r.invoice_id)?;
+    b.put(i64::try_from(r.seq).unwrap_or(i64::MAX))?;
+    b.put(l.kind.as_db())?;
+    b.put(l.description.as_str())?;
+    b.put(l.quantity.map(|q| q.to_string()))?;
+    b.put(l.unit_price.map(|p| p.to_string()))?;
+    b.put(l.amount_minor)?;
+    b.put(l.tax_minor)
+}
+
+/// The rows of an invoice's lines, numbered in order.
+pub(super) fn lines_of(invoice_id: i64, lines: &[Line]) -> Vec<NewLineRow<'_>> {
+    lines.iter().enumerate().map(|(seq, line)| NewLineRow { invoice_id, seq, line }).collect()
+}
+
+/// Inserts lines (of one invoice or of many), as few statements as
+/// `parts` says.
+pub(super) fn insert_lines(conn: &Connection, rows: &[NewLineRow<'_>]) -> rusqlite::Result<()> {
+    let mut done = 0;
+    for size in parts(rows.len()) {
+        let mut stmt = conn.prepare_cached(LINES.sql(size))?;
+        let mut b = Binder::new(&mut stmt);
+        for r in &rows[done..done + size] {
+            bind_line(&mut b, r)?;
+        }
+        stmt.raw_execute()?;
+        done += size;
+    }
+    Ok(())
+}
+
+/// An invoice's lines become `lines`: the ones it had are deleted first.
+pub(super) fn replace_lines(conn: &Connection, invoice_id: i64, lines: &[Line]) -> rusqlite::Result<()> {
+    conn.prepare_cached("DELETE FROM invoice_lines WHERE invoice_id = ?1")?.execute([invoice_id])?;
+    insert_lines(conn, &lines_of(invoice_id, lines))
 }
 
 /// The name of the contract an invoice belongs to ("" without one).
@@ -356,7 +421,7 @@ mod tests {
     fn groups_are_written_in_the_largest_sizes_first() {
         assert_eq!(parts(64 + 8 + 8 + 3), [64, 8, 8, 1, 1, 1]);
         assert!(parts(0).is_empty());
-        for table in [&INVOICES, &PAYMENTS, &CREDITS, &APPLICATIONS] {
+        for table in [&INVOICES, &PAYMENTS, &CREDITS, &APPLICATIONS, &LINES] {
             let sql = table.sql(8);
             assert_eq!(sql.matches("),(").count(), 7, "{sql}");
             assert_eq!(sql.matches('?').count(), 8 * table.cols.len());

@@ -13,8 +13,8 @@
 use super::Result;
 use super::import::{ExternalKeys, ImportTx, InvoiceWrite, PaymentWrite};
 use super::inserts::{
-    APPLICATIONS, Binder, CREDITS, INVOICES, NewApplicationRow, NewCreditRow, NewInvoiceRow, NewPaymentRow, PAYMENTS,
-    SIZES, Table, bind_application, bind_credit, bind_invoice, bind_payment, parts,
+    APPLICATIONS, Binder, CREDITS, INVOICES, NewApplicationRow, NewCreditRow, NewInvoiceRow, NewLineRow, NewPaymentRow,
+    PAYMENTS, SIZES, Table, bind_application, bind_credit, bind_invoice, bind_payment, insert_lines, lines_of, parts,
 };
 use super::seed::AppliedFrom;
 use crate::domain::status::*;
@@ -92,6 +92,9 @@ impl ImportTx<'_> {
             u.loaded(&keys[..written]);
         }
         let ids: Vec<i64> = (first..).take(written).collect();
+        let lines: Vec<NewLineRow<'_>> =
+            rows.iter().zip(&ids).flat_map(|(r, id)| lines_of(*id, r.invoice.lines)).collect();
+        insert_lines(&self.tx, &lines)?;
         self.load_money(rows, &ids)?;
         let mut d = self.deltas.borrow_mut();
         for r in rows {

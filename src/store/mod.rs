@@ -12,6 +12,7 @@ mod files;
 mod filter_sql;
 pub mod import;
 mod inserts;
+mod lines;
 pub mod load;
 mod metrics;
 mod migrate;

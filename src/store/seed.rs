@@ -215,6 +215,8 @@ impl Seeder<'_> {
             total_minor: i.total_minor,
             status: i.status,
             source_raw: "",
+            memo: "",
+            lines: &[],
         };
         let contract_name = inserts::contract_name(&self.tx, i.contract_id)?;
         let row = NewInvoiceRow {
@@ -226,6 +228,17 @@ impl Seeder<'_> {
             created_at: &self.now,
         };
         Ok(inserts::insert_invoice(&self.tx, &row)?)
+    }
+
+    /// Gives an invoice its lines (it has none yet).
+    pub fn invoice_lines(&self, invoice_id: i64, lines: &[crate::domain::lines::Line]) -> Result<()> {
+        Ok(inserts::insert_lines(&self.tx, &inserts::lines_of(invoice_id, lines))?)
+    }
+
+    /// Gives an invoice its memo.
+    pub fn invoice_memo(&self, invoice_id: i64, memo: &str) -> Result<()> {
+        self.tx.prepare_cached("UPDATE invoices SET memo = ?2 WHERE id = ?1")?.execute(params![invoice_id, memo])?;
+        Ok(())
     }
 
     pub fn set_invoice_status(&self, invoice_id: i64, status: InvoiceStatus) -> Result<()> {

@@ -1,6 +1,7 @@
 //! The invoice and payment detail screens, laid out by `view::detail`:
-//! title line and customer, facts, the applications the cursor moves in,
-//! then the invoice's history or the payment's refunds. Every text from
+//! title line and customer, facts, an invoice's memo and lines, the
+//! applications the cursor moves in, then the invoice's history or the
+//! payment's refunds. Every text from
 //! data is cleaned and cut with "…" here or by the grid.
 
 use super::grid::{self, Grid};
@@ -8,10 +9,11 @@ use super::theme::Theme;
 use crate::app::App;
 use crate::app::detail::{Detail, DetailScreen};
 use crate::domain::Money;
+use crate::domain::detail::InvoiceDetail;
 use crate::domain::model::ActivityRow;
 use crate::domain::money::group_thousands;
 use crate::domain::tabs::{CellCtx, Column, Tabular};
-use crate::domain::text::{clean, ellipsize, pad, width};
+use crate::domain::text::{self as text, clean, ellipsize, pad, width, wrap};
 use crate::view::detail::{self as view, DetailLayout, Fact, Facts};
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -21,12 +23,14 @@ use ratatui::widgets::Paragraph;
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, d: &DetailScreen, theme: &Theme) {
     let today = app.today;
     let facts = d.facts(today);
-    let l = view::layout(area, facts.height(area.width), d.rows(), d.more_rows());
+    let l = d.layout(area, today);
     header(frame, l.header, d, today, theme);
     draw_facts(frame, l.facts, &facts, theme);
     let ctx = CellCtx { today, selection: None };
     match &d.detail {
         Detail::Invoice(i) => {
+            memo(frame, l.memo, i, theme);
+            lines(frame, &l, i, &ctx, theme);
             let cur = i.invoice.total.currency;
             let title =
                 listed("Applications", &i.applications, |a| a.amount.minor, cur, "nothing paid or credited yet");
@@ -123,6 +127,71 @@ fn draw_facts(frame: &mut Frame, area: Rect, facts: &Facts, theme: &Theme) {
         let mut all = lines(&facts.left, area.width);
         all.extend(lines(&facts.right, area.width));
         frame.render_widget(Paragraph::new(all), area);
+    }
+}
+
+/// " Memo  PO 4471 · Net 30", wrapped to the rows it was given, the last
+/// one cut with "…".
+fn memo(frame: &mut Frame, area: Rect, d: &InvoiceDetail, theme: &Theme) {
+    let Some(text) = view::memo_text(d).filter(|_| area.height > 0) else { return };
+    let text = clean(&text);
+    let room = usize::from(area.width).saturating_sub(view::MEMO_LABEL).max(1);
+    let rows = wrap(&[((), text.as_ref())], room);
+    let shown = usize::from(area.height);
+    let lines: Vec<Line<'static>> = rows
+        .iter()
+        .take(shown)
+        .enumerate()
+        .map(|(i, r)| {
+            let row = |r: &text::Row<()>| r.iter().map(|(_, s)| s.as_str()).collect::<String>();
+            let mut t = row(r);
+            if i + 1 == shown
+                && let Some(next) = rows.get(shown)
+            {
+                // More follows: the last row shown says so.
+                t = ellipsize(&format!("{t} {}", row(next)), room).into_owned();
+            }
+            let label = if i == 0 {
+                format!(" {:<w$}", "Memo", w = view::MEMO_LABEL - 1)
+            } else {
+                " ".repeat(view::MEMO_LABEL)
+            };
+            Line::from(vec![Span::styled(label, theme.muted), Span::styled(t, theme.figure)])
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), area);
+}
+
+/// The lines: "Lines (3) · Σ $450.00", their table (as many rows as fit),
+/// and the line saying they do not add up to the total.
+fn lines(frame: &mut Frame, l: &DetailLayout, d: &InvoiceDetail, ctx: &CellCtx<'_>, theme: &Theme) {
+    if d.lines.is_empty() {
+        return;
+    }
+    let cur = d.invoice.total.currency;
+    let fit = usize::from(l.lines.height.saturating_sub(1));
+    let mut title = listed("Lines", &d.lines, |x| x.amount_minor, cur, "");
+    if fit < d.lines.len() {
+        title.push_str(&format!(" · first {} shown", group_thousands(fit as u64)));
+    }
+    section(frame, l.lines_title, &title, theme);
+    let rows: Vec<view::LineRow> =
+        d.lines.iter().take(fit).map(|line| view::LineRow { line: line.clone(), currency: cur }).collect();
+    if !rows.is_empty() && l.lines.height > 0 {
+        let shown = rows.iter().enumerate().collect();
+        let grid = Grid {
+            columns: view::line_columns(&d.lines),
+            sort: None,
+            rows: shown,
+            selected: usize::MAX,
+            empty: "",
+            pan: 0,
+        };
+        grid::draw(frame, l.lines, grid, ctx, theme);
+    }
+    if let Some(m) = view::mismatch_line(d).filter(|_| l.mismatch.height > 0) {
+        let text = ellipsize(&format!(" {m}"), usize::from(l.mismatch.width)).into_owned();
+        frame.render_widget(Span::styled(text, theme.overdue), l.mismatch);
     }
 }
 

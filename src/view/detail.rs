@@ -4,17 +4,20 @@
 //! paging); drawing uses the same answer.
 //!
 //! A detail reads top to bottom: a title line (what it is and its status)
-//! over the customer's name; the facts, in two columns where they fit; the
-//! list the cursor moves in (the applications); a second list (the
-//! invoice's history, the payment's refunds); status line and footer.
+//! over the customer's name; the facts, in two columns where they fit; an
+//! invoice's memo and its lines (with a line saying when they do not add
+//! up to its total); the list the cursor moves in (the applications); a
+//! second list (the invoice's history, the payment's refunds); status line
+//! and footer.
 
-use crate::domain::Money;
 use crate::domain::date::{iso, period_label};
 use crate::domain::detail::{
     InvoiceApplication, InvoiceDetail, PaymentApplication, PaymentDetail, Refund, Source, status_line,
 };
+use crate::domain::lines::{Line, LineKind, mismatch};
 use crate::domain::status::DisplayStatus;
 use crate::domain::tabs::{CellText, Column};
+use crate::domain::{Currency, Money};
 use chrono::NaiveDate;
 use ratatui::layout::Rect;
 
@@ -108,6 +111,116 @@ pub fn payment_facts(d: &PaymentDetail) -> Facts {
 /// A column of a detail's lists (they sort by nothing).
 pub type Col<R> = Column<R, ()>;
 
+/// One of an invoice's lines as its table shows it: the line and the
+/// invoice's currency.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineRow {
+    pub line: Line,
+    pub currency: Currency,
+}
+
+/// A line's description on one row: line breaks and tabs are spaces (the
+/// grid makes every other control character visible).
+fn one_row(s: &str) -> String {
+    s.replace(['\n', '\r', '\t'], " ")
+}
+
+/// A unit price with at least the currency's places: "45.00", "0.125".
+fn unit_price(p: rust_decimal::Decimal, currency: Currency) -> String {
+    let mut p = p;
+    if p.scale() < currency.exponent() {
+        p.rescale(currency.exponent());
+    }
+    p.to_string()
+}
+
+const LINE_DESCRIPTION: Col<LineRow> = Col::new("Description", 16, |r: &LineRow, _| {
+    let d = one_row(&r.line.description);
+    match (r.line.kind, d.trim().is_empty()) {
+        (LineKind::Discount, true) => "Discount".into(),
+        (_, true) => "—".into(),
+        _ => d.into(),
+    }
+})
+.fill()
+// Keyed, so pinned: the columns after it give way by priority.
+.key(());
+const LINE_QTY: Col<LineRow> =
+    Col::new("Qty", 7, |r: &LineRow, _| r.line.quantity.map(|q| q.to_string()).unwrap_or_default().into())
+        .right()
+        .priority(2);
+const LINE_PRICE: Col<LineRow> = Col::new("Unit price", 11, |r: &LineRow, _| {
+    r.line.unit_price.map(|p| unit_price(p, r.currency)).unwrap_or_default().into()
+})
+.right()
+.priority(3);
+const LINE_AMOUNT: Col<LineRow> =
+    Col::new("Amount", 13, |r: &LineRow, _| Money::new(r.line.amount_minor, r.currency).display().into()).right();
+const LINE_TAX: Col<LineRow> = Col::new("Tax", 11, |r: &LineRow, _| {
+    r.line.tax_minor.map(|t| Money::new(t, r.currency).display()).unwrap_or_default().into()
+})
+.right()
+.priority(1);
+
+/// An invoice's lines; at narrow widths the unit price goes first, then
+/// the quantity, then the tax: description and amount stay.
+pub const INVOICE_LINES: &[Col<LineRow>] = &[LINE_DESCRIPTION, LINE_QTY, LINE_PRICE, LINE_AMOUNT];
+
+/// The same with a tax column, for invoices where any line has a tax.
+pub const INVOICE_LINES_TAXED: &[Col<LineRow>] = &[LINE_DESCRIPTION, LINE_QTY, LINE_PRICE, LINE_AMOUNT, LINE_TAX];
+
+/// The columns an invoice's lines are shown in.
+pub fn line_columns(lines: &[Line]) -> &'static [Col<LineRow>] {
+    if lines.iter().any(|l| l.tax_minor.is_some()) { INVOICE_LINES_TAXED } else { INVOICE_LINES }
+}
+
+/// "Lines add up to $435.25, $26.82 less than the total (as the source
+/// gave it)", when an invoice's lines do not make its total.
+pub fn mismatch_line(d: &InvoiceDetail) -> Option<String> {
+    let total = d.invoice.total;
+    let diff = mismatch(&d.lines, total.minor)?;
+    let money = |m: i128| Money::new(i64::try_from(m).unwrap_or(i64::MAX), total.currency).display();
+    let sum = i128::from(total.minor) + diff;
+    let how = if diff < 0 { "less" } else { "more" };
+    Some(format!("Lines add up to {}, {} {how} than the total (as the source gave it)", money(sum), money(diff.abs())))
+}
+
+/// The memo on one row (its line breaks as " · "), or `None` without one.
+pub fn memo_text(d: &InvoiceDetail) -> Option<String> {
+    let m = d.invoice.memo.trim();
+    (!m.is_empty()).then(|| m.lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join(" · "))
+}
+
+/// What an invoice shows between its facts and its applications.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Extra {
+    /// Rows its memo takes (0 without one).
+    pub memo: u16,
+    /// Its lines (0: no lines section at all).
+    pub lines: usize,
+    /// A line saying the lines do not add up.
+    pub mismatch: bool,
+}
+
+/// The rows a memo is given: one, and up to three on a tall screen.
+pub fn memo_rows(memo: &str, area: Rect) -> u16 {
+    let cap = if area.height >= 30 { 3 } else { 1 };
+    let room = usize::from(area.width).saturating_sub(MEMO_LABEL);
+    (crate::domain::text::rows(memo, room.max(1)) as u16).min(cap)
+}
+
+/// The columns before a memo's text (" Memo  ").
+pub const MEMO_LABEL: usize = 7;
+
+/// What an invoice's detail shows between its facts and its applications.
+pub fn invoice_extra(d: &InvoiceDetail, area: Rect) -> Extra {
+    Extra {
+        memo: memo_text(d).map_or(0, |m| memo_rows(&m, area)),
+        lines: d.lines.len(),
+        mismatch: mismatch_line(d).is_some(),
+    }
+}
+
 /// An invoice's applications.
 pub const INVOICE_APPLICATIONS: &[Col<InvoiceApplication>] = &[
     Col::new("Date", 10, |a, _| iso(a.applied_on).into()),
@@ -157,6 +270,13 @@ pub struct DetailLayout {
     /// Title line and the customer's name.
     pub header: Rect,
     pub facts: Rect,
+    /// An invoice's memo, under the facts.
+    pub memo: Rect,
+    /// The lines' title, their header row and rows, and the line saying
+    /// they do not add up.
+    pub lines_title: Rect,
+    pub lines: Rect,
+    pub mismatch: Rect,
     pub list_title: Rect,
     /// The list's header row and rows.
     pub list: Rect,
@@ -170,9 +290,12 @@ pub struct DetailLayout {
 /// first takes the rest.
 const MORE_KEEPS: u16 = 3;
 
-/// Lays out a detail of `facts` lines, a list of `list` rows and a second
-/// one of `more` rows.
-pub fn layout(area: Rect, facts: u16, list: usize, more: usize) -> DetailLayout {
+/// Lays out a detail of `facts` lines, an invoice's memo and lines
+/// (`extra`), a list of `list` rows and a second one of `more` rows. The
+/// lines take half of what the facts leave, more when the lists are short,
+/// so that the applications keep room; their title and the mismatch line
+/// come first.
+pub fn layout(area: Rect, facts: u16, extra: Extra, list: usize, more: usize) -> DetailLayout {
     let bottom = area.bottom();
     let footer_y = bottom.saturating_sub(1).max(area.y);
     let status_y = bottom.saturating_sub(2).max(area.y);
@@ -185,16 +308,48 @@ pub fn layout(area: Rect, facts: u16, list: usize, more: usize) -> DetailLayout 
     let header = take(area, &mut y, end, 2);
     take(area, &mut y, end, 1);
     let facts = take(area, &mut y, end, facts);
+    let memo = take(area, &mut y, end, extra.memo);
     take(area, &mut y, end, 1);
-    let room = end.saturating_sub(y);
+    let none = Rect { height: 0, ..area };
+    let (mut lines_title, mut lines, mut mismatch) = (none, none, none);
     let more_keeps = block(more).min(2 + MORE_KEEPS) + 1;
+    if extra.lines > 0 {
+        let room = end.saturating_sub(y);
+        // Half the room, or what the two lists leave when they are short.
+        let lists = block(list).min(3) + 1 + more_keeps;
+        let cap = (room / 2).max(room.saturating_sub(lists));
+        let fixed = 1 + u16::from(extra.mismatch);
+        // Title and mismatch line first, then the header row and as many
+        // rows as the rest allows (the header only with a row under it),
+        // and a blank line.
+        let rows = cap.saturating_sub(fixed + 1 + 1);
+        let shown = extra.lines.min(usize::from(rows)) as u16;
+        lines_title = take(area, &mut y, end, 1);
+        lines = take(area, &mut y, end, if shown > 0 { shown + 1 } else { 0 });
+        mismatch = take(area, &mut y, end, u16::from(extra.mismatch));
+        take(area, &mut y, end, 1);
+    }
+    let room = end.saturating_sub(y);
     let list_h = block(list).min(room.saturating_sub(more_keeps).max(room.min(3)));
     let list_title = take(area, &mut y, end, list_h.min(1));
     let list = take(area, &mut y, end, list_h.saturating_sub(1));
     take(area, &mut y, end, 1);
     let more_title = take(area, &mut y, end, 1);
     let more = take(area, &mut y, end, block(more) - 1);
-    DetailLayout { header, facts, list_title, list, more_title, more, status, footer }
+    DetailLayout {
+        header,
+        facts,
+        memo,
+        lines_title,
+        lines,
+        mismatch,
+        list_title,
+        list,
+        more_title,
+        more,
+        status,
+        footer,
+    }
 }
 
 /// The next `h` lines of `area` from `y`, no further than `end`.
@@ -221,15 +376,37 @@ mod tests {
     #[test]
     fn the_list_takes_what_the_second_list_leaves() {
         // 80×24, five lines of facts: 13 lines for the lists.
-        let l = layout(Rect::new(0, 0, 80, 24), 5, 40, 10);
+        let l = layout(Rect::new(0, 0, 80, 24), 5, Extra::default(), 40, 10);
         assert_eq!((l.header.height, l.facts.y, l.facts.height, l.status.y, l.footer.y), (2, 3, 5, 22, 23));
         assert_eq!(l.list_title.y, 9);
         assert_eq!(list_rows(&l), 13 - 1 - 1 - 1 - 1 - (1 + MORE_KEEPS) as usize);
         assert_eq!(l.more.height, 1 + MORE_KEEPS);
         // Few rows: each list as long as it is, the rest left blank.
-        let l = layout(Rect::new(0, 0, 80, 24), 5, 2, 0);
+        let l = layout(Rect::new(0, 0, 80, 24), 5, Extra::default(), 2, 0);
         assert_eq!((list_rows(&l), l.more_title.height, l.more.height), (2, 1, 0));
         assert_eq!(l.more_title.y, l.list.bottom() + 1);
+    }
+
+    #[test]
+    fn lines_take_half_of_what_the_facts_leave_or_what_short_lists_leave() {
+        // 80×24: 13 lines under the facts; a memo, 8 lines that do not add
+        // up, applications and history longer than they keep.
+        let extra = Extra { memo: 1, lines: 8, mismatch: true };
+        let l = layout(Rect::new(0, 0, 80, 24), 5, extra, 4, 9);
+        assert_eq!((l.memo.y, l.memo.height), (8, 1));
+        assert_eq!(l.lines_title.y, 10);
+        // 12 lines left: half is 6 — title, header, 2 rows, the mismatch
+        // and a blank line.
+        assert_eq!((l.lines.y, l.lines.height), (11, 3));
+        assert_eq!((l.mismatch.y, l.mismatch.height), (14, 1));
+        assert_eq!(l.list_title.y, 16);
+        assert!(list_rows(&l) >= 1, "the applications keep a row: {l:?}");
+        // Nothing applied, no history: the lines take what is left.
+        let l = layout(Rect::new(0, 0, 80, 24), 5, extra, 0, 0);
+        assert_eq!((l.lines.height, l.list_title.height, l.more_title.height), (5, 1, 1));
+        // 120×40: every line shows.
+        let l = layout(Rect::new(0, 0, 120, 40), 5, extra, 4, 2);
+        assert_eq!(l.lines.height, 9);
     }
 
     #[test]
@@ -237,10 +414,15 @@ mod tests {
         for h in 0..30 {
             for (list, more) in [(0, 0), (1, 0), (50, 50), (0, 9)] {
                 let area = Rect::new(0, 0, 40, h);
-                let l = layout(area, 5, list, more);
-                for r in [l.header, l.facts, l.list_title, l.list, l.more_title, l.more, l.status, l.footer] {
-                    assert!(inside(area, r), "{h} {list} {more}: {r:?} outside {area:?}");
+                let extra = Extra { memo: 1, lines: list, mismatch: more > 0 };
+                for extra in [Extra::default(), extra] {
+                    let l = layout(area, 5, extra, list, more);
+                    let parts = [l.header, l.facts, l.memo, l.lines_title, l.lines, l.mismatch, l.list_title];
+                    for r in parts.into_iter().chain([l.list, l.more_title, l.more, l.status, l.footer]) {
+                        assert!(inside(area, r), "{h} {list} {more}: {r:?} outside {area:?}");
+                    }
                 }
+                let l = layout(area, 5, Extra::default(), list, more);
                 assert!(l.more.bottom() <= l.status.y.max(l.more.y), "{h}: lists overlap the status line");
             }
         }

@@ -106,6 +106,9 @@ impl Tabular for InvoiceRow {
             .export(&[
                 ("period_start", |r, _| r.period.map(|p| iso(p.0)).unwrap_or_default()),
                 ("period_end", |r, _| r.period.map(|p| iso(p.1)).unwrap_or_default()),
+                // Shown on no column: the invoice's note, last so that
+                // readers of the older columns find them where they were.
+                ("memo", |r, _| r.memo.clone()),
             ]),
     ];
 }

@@ -40,6 +40,7 @@ pub fn export_customer_json(store: &Store, customer_id: i64, out: &mut impl Writ
         write!(out, ",\n\"{name}\": [")?;
         let mut first = true;
         store.export_section(customer_id, section, |mut m| {
+            lines(&mut m, cur);
             amounts(&mut m, cur);
             unpack_raw(&mut m);
             if let Some(p) = m.remove("is_primary") {
@@ -98,6 +99,18 @@ fn amounts(m: &mut Map<String, Value>, default: Currency) {
             m.insert(k.trim_end_matches("_minor").to_string(), Money::new(v, cur).plain().into());
         }
     }
+}
+
+/// An invoice's `lines` (JSON text from the store, in order) become an
+/// array whose amounts are exact decimal strings like the invoice's.
+fn lines(m: &mut Map<String, Value>, default: Currency) {
+    let Some(Value::String(text)) = m.get("lines") else { return };
+    let cur = m.get("currency").and_then(Value::as_str).and_then(|s| s.parse().ok()).unwrap_or(default);
+    let mut list: Vec<Value> = serde_json::from_str(text).unwrap_or_default();
+    for l in list.iter_mut().filter_map(Value::as_object_mut) {
+        amounts(l, cur);
+    }
+    m.insert("lines".into(), Value::Array(list));
 }
 
 /// `source_raw` is embedded as JSON when it is JSON.

@@ -4,6 +4,7 @@
 //! transaction and book (`merge::Cx`) directly.
 
 use crate::domain::Currency;
+use crate::domain::lines::{Line, LineKind};
 use crate::domain::status::*;
 use crate::import::ImportError;
 use crate::import::merge::Cx;
@@ -16,8 +17,10 @@ use crate::import::report::{Counted, Outcome};
 use crate::store::StoreError;
 use crate::store::import::{AppsOf, CustomerWrite, InvoiceWrite, NativeTable, PaymentWrite};
 use rusqlite::types::Value as Sql;
+use rust_decimal::Decimal;
 use serde_json::{Value, json};
 use std::collections::HashMap;
+use std::str::FromStr;
 
 fn text(v: &Value, k: &str) -> String {
     v.get(k).and_then(Value::as_str).unwrap_or("").to_string()
@@ -44,6 +47,37 @@ fn minor(v: &Value, k: &str, cur: Currency) -> Result<i64, String> {
         Some(Value::Number(n)) => plain.parse(&n.to_string(), cur).map_err(|e| format!("{k}: {e}")),
         _ => Err(format!("{k} is missing")),
     }
+}
+
+/// An exported invoice's lines (`export::lines`): amounts as decimal
+/// text like the invoice's, quantity and unit price as their decimal text;
+/// bounded as a source's lines are (`read::lines`).
+fn invoice_lines(v: &Value, cur: Currency) -> Result<Vec<Line>, String> {
+    let mut out = Vec::new();
+    for (n, l) in v.get("lines").and_then(Value::as_array).into_iter().flatten().enumerate() {
+        let at = |e: String| format!("lines[{}]: {e}", n + 1);
+        let kind = LineKind::from_db(&text(l, "kind")).ok_or_else(|| at("kind is not item or discount".into()))?;
+        let dec = |k: &str| -> Result<Option<Decimal>, String> {
+            opt(l, k)
+                .map(|s| Decimal::from_str(&s).map_err(|_| at(format!("{k}: \"{s}\" is not a number"))))
+                .transpose()
+        };
+        let tax = match l.get("tax") {
+            None | Some(Value::Null) => None,
+            Some(_) => Some(minor(l, "tax", cur).map_err(at)?),
+        };
+        out.push(Line {
+            kind,
+            description: text(l, "description"),
+            quantity: dec("quantity")?,
+            unit_price: dec("unit_price")?,
+            amount_minor: minor(l, "amount", cur).map_err(at)?,
+            tax_minor: tax,
+        });
+    }
+    // ardesk's own export holds only what the store kept: nothing to cut.
+    crate::import::read::lines::bounded(&mut out, cur)?;
+    Ok(out)
 }
 
 fn day(v: &Value, k: &str) -> Result<chrono::NaiveDate, String> {
@@ -278,6 +312,10 @@ impl Rows<'_, '_, '_> {
         let contract_id = v.get("contract_id").and_then(Value::as_i64).and_then(|k| self.contracts.get(&k).copied());
         let (issue, due) = (day(v, "issue_date")?, day(v, "due_date")?);
         due_not_before(issue, due, || (text(v, "issue_date"), text(v, "due_date")))?;
+        let (lines, memo) = (invoice_lines(v, cur)?, text(v, "memo"));
+        if memo.chars().count() > crate::store::writes::MAX_MEMO {
+            return Err(format!("memo: longer than {} characters", crate::store::writes::MAX_MEMO));
+        }
         let w = InvoiceWrite {
             customer_id: self.cid,
             contract_id,
@@ -289,6 +327,8 @@ impl Rows<'_, '_, '_> {
             total_minor: minor(v, "total", cur)?,
             status,
             source_raw: &raw,
+            memo: &memo,
+            lines: &lines,
         };
         self.add_up(cur, Kind::Invoices, w.total_minor)?;
         let key = keyed(v);

@@ -1,5 +1,6 @@
 //! ardesk's own format: one customer's whole record as JSON — the
-//! customer, contracts, invoices, payments with their applications,
+//! customer, contracts, invoices (with their memo and lines, in order),
+//! payments with their applications,
 //! credits with theirs, contacts (with the primary flag), documents'
 //! metadata (name, kind, size, SHA-256; never the content) and
 //! conversations. Amounts are exact decimal strings in the row's currency.

@@ -8,6 +8,7 @@ use super::own::OwnFor;
 use super::raw::{baseline, last};
 use super::receivables::Receivables;
 use crate::domain::date::{from_iso, iso};
+use crate::domain::lines::Line;
 use crate::domain::status::*;
 use crate::import::ImportError;
 use crate::import::parse::record::ImportedInvoice;
@@ -160,8 +161,11 @@ impl Receivables {
             cx.book.conflict(cid, line, what, ext, field, db.status.as_db(), inv.status.as_db());
             status = db.status;
         }
-        let w = f.write(&db, status, &raw);
-        let changed = w.number != db.number
+        let w = f.write(&db, status, &raw, &inv.lines);
+        let lines_changed = cx.itx.update_invoice(db.id, &w)?;
+        let changed = lines_changed
+            || w.memo != db.memo
+            || w.number != db.number
             || w.issue_date != db.issue_date
             || w.due_date != db.due_date
             || w.period != db.period
@@ -170,7 +174,6 @@ impl Receivables {
             || class(w.status) != class(db.status)
             || last(&base, "amount_paid") != Some(inv.amount_paid_minor.to_string().as_str())
             || last(&base, "credit_applied") != Some(inv.credit_applied_minor.to_string().as_str());
-        cx.itx.update_invoice(db.id, &w)?;
         cx.book.count(cid, what, if changed { Outcome::Updated } else { Outcome::Unchanged }, src.label());
         if in_run {
             self.pending.insert(db.id, src);
@@ -217,14 +220,21 @@ struct Merged {
     period: (String, String),
     currency: String,
     total: String,
+    memo: String,
     class: &'static str,
 }
 
 impl Merged {
     /// What the invoice is written as: the merged fields (what does not
     /// read back as the stored form keeps the stored value), a due date
-    /// never before the issue date.
-    fn write<'a>(&'a self, db: &InvoiceState, status: InvoiceStatus, raw: &'a str) -> InvoiceWrite<'a> {
+    /// never before the issue date, and the source's lines.
+    fn write<'a>(
+        &'a self,
+        db: &InvoiceState,
+        status: InvoiceStatus,
+        raw: &'a str,
+        lines: &'a [Line],
+    ) -> InvoiceWrite<'a> {
         let period = match (self.period.0.as_str(), self.period.1.as_str()) {
             ("", _) | (_, "") => None,
             (a, b) => Some((from_iso(a), from_iso(b))),
@@ -240,6 +250,8 @@ impl Merged {
             total_minor: self.total.parse().unwrap_or(db.total_minor),
             status,
             source_raw: raw,
+            memo: &self.memo,
+            lines,
         }
     }
 }
@@ -265,6 +277,7 @@ fn merge_fields(
     let p_end = m(book, "period_end", &opt(db.period.map(|p| p.1)), &opt(inv.period.map(|p| p.1)));
     let mut cur = m(book, "currency", db.currency.code(), inv.currency.code());
     let mut total = m(book, "total", &db.total_minor.to_string(), &inv.total_minor.to_string());
+    let memo = m(book, "memo", &db.memo, &inv.memo);
     // Open and paid follow from the money, so a person's change is one of
     // class (cancelled, say), while any change of the source's status is
     // the file's.
@@ -297,7 +310,7 @@ fn merge_fields(
             keep(book, "total", db.total_minor.to_string(), &mut total);
         }
     }
-    Ok(Merged { number, issue, due, period: (p_start, p_end), currency: cur, total, class: want_class })
+    Ok(Merged { number, issue, due, period: (p_start, p_end), currency: cur, total, memo, class: want_class })
 }
 
 /// Status and money of a new invoice that no payment names: what was paid
@@ -334,5 +347,7 @@ pub(super) fn write_of<'a>(
         total_minor: inv.total_minor,
         status,
         source_raw: raw,
+        memo: &inv.memo,
+        lines: &inv.lines,
     }
 }

@@ -109,6 +109,7 @@ pub(crate) fn invoice_raw(inv: &ImportedInvoice) -> String {
         .str("credit_applied", &credit)
         .opt("paid_on", inv.paid_on.map(iso).as_deref())
         .str("customer", &inv.customer.external_id)
-        .str("payment_refs", &inv.payment_refs.join(","));
+        .str("payment_refs", &inv.payment_refs.join(","))
+        .str("memo", &inv.memo);
     f.finish(&inv.raw)
 }

@@ -13,12 +13,15 @@
 //! note. `Balance` is left out: balances come from invoices.
 //! Invoices: paid = `TotalAmt` − `Balance` (deposits included); a voided
 //! invoice (zeroed, "Voided" in `PrivateNote`) is cancelled; the payments
-//! its `LinkedTxn` names are its `payment_refs`. Payments: what each line
+//! its `LinkedTxn` names are its `payment_refs`; its lines are items and
+//! discounts (`invoice_lines`), its memo the customer's message and the
+//! private note (`memo`). Payments: what each line
 //! applies to each invoice becomes a split; `UnappliedAmt` stays unapplied
 //! (the customer's credit). Voided payments and payments of no money (a
 //! credit memo applied to an invoice) are skipped with the reason.
 
 use crate::domain::Currency;
+use crate::domain::lines::{Line, LineKind};
 use crate::domain::links::quickbooks_customer_url;
 use crate::domain::status::{InvoiceStatus, PaymentMethod, PaymentStatus};
 use crate::import::ImportError;
@@ -26,6 +29,7 @@ use crate::import::parse::record::*;
 use crate::import::parse::{Row, Sink, tri};
 use crate::import::read::amount::{bounded, parse_currency};
 use crate::import::read::fields::{due_not_before, negative_total, parse_date};
+use crate::import::read::lines::from_source;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
@@ -130,7 +134,7 @@ pub(super) fn parse(object: ObjectKind, doc: Value, sink: &mut dyn Sink) -> Resu
         let line = i + 1;
         let row = match kind {
             ObjectKind::Customers | ObjectKind::Companies => customer(line, v, &mut notes),
-            ObjectKind::Invoices => invoice(line, v, home),
+            ObjectKind::Invoices => invoice(line, v, home, &mut notes),
             ObjectKind::Payments => payment(line, v, home, &mut notes),
             other => Row::Skip(format!("QuickBooks has no {} objects", other.label())),
         };
@@ -145,10 +149,15 @@ pub(super) fn parse(object: ObjectKind, doc: Value, sink: &mut dyn Sink) -> Resu
 struct Notes {
     inactive: u64,
     credit_memos: Vec<String>,
+    /// Descriptions and memos cut to what ardesk keeps.
+    cut: Vec<String>,
 }
 
 impl Notes {
     fn send(self, sink: &mut dyn Sink) {
+        for c in self.cut {
+            sink.note(c);
+        }
         if self.inactive > 0 {
             sink.note(format!(
                 "{} QuickBooks customer(s) are inactive (deleted in QuickBooks): imported, as their invoices may still be owed",
@@ -273,7 +282,90 @@ fn customer(line: usize, v: &Value, notes: &mut Notes) -> Row {
     })))
 }
 
-fn invoice(line: usize, v: &Value, home: Currency) -> Row {
+/// A decimal field (a quantity, a unit price) exactly as written.
+fn decimal(v: &Value, k: &str) -> Result<Option<Decimal>, String> {
+    let text = match v.get(k) {
+        None | Some(Value::Null) => return Ok(None),
+        Some(Value::Number(n)) => n.to_string(),
+        Some(Value::String(t)) => t.trim().to_string(),
+        Some(other) => return Err(format!("{k}: {other} is not a number")),
+    };
+    let parsed =
+        if text.contains(['e', 'E']) { Decimal::from_scientific(&text) } else { Decimal::from_str_exact(&text) };
+    parsed.map(|d| Some(d.normalize())).map_err(|_| format!("{k}: {text} is not a number ardesk can keep"))
+}
+
+/// An invoice's `Line` list as ardesk's lines: a `SalesItemLineDetail`
+/// is an item (description, quantity, unit price, amount), a
+/// `DiscountLineDetail` a discount (QuickBooks writes its amount positive),
+/// a `GroupLineDetail` (a bundle) one item of its amount (its components
+/// are inside it: listing them too would count them twice). A subtotal is
+/// not a line; a `DescriptionOnly` line of no amount is a heading or a note
+/// and bills nothing, so it is left out (one with an amount is an item).
+/// Tax is the invoice's (`TxnTaxDetail`), not a line's.
+fn invoice_lines(v: &Value, cur: Currency) -> Result<Vec<Line>, String> {
+    let mut out = Vec::new();
+    for (n, l) in v.get("Line").and_then(Value::as_array).into_iter().flatten().enumerate() {
+        let at = |e: String| format!("Line {}: {e}", n + 1);
+        let amount = money(l, "Amount", cur).map_err(at)?.unwrap_or(0);
+        let description = s(l, "Description").map(str::to_string);
+        let kind = s(l, "DetailType").unwrap_or("");
+        let detail = l.get(kind).unwrap_or(&Value::Null);
+        let line = match kind {
+            "SubTotalLineDetail" => continue,
+            "DiscountLineDetail" => {
+                let percent = detail.get("DiscountPercent").filter(|_| detail["PercentBased"] == true);
+                let named = percent.map_or_else(|| "Discount".to_string(), |p| format!("Discount {p}%"));
+                Line {
+                    kind: LineKind::Discount,
+                    description: description.unwrap_or(named),
+                    quantity: None,
+                    unit_price: None,
+                    amount_minor: -amount.abs(),
+                    tax_minor: None,
+                }
+            }
+            "SalesItemLineDetail" | "GroupLineDetail" => {
+                let (qty, price) = if kind == "GroupLineDetail" {
+                    (decimal(detail, "Quantity").map_err(at)?, None)
+                } else {
+                    (decimal(detail, "Qty").map_err(at)?, decimal(detail, "UnitPrice").map_err(at)?)
+                };
+                let item = ["ItemRef", "GroupItemRef"].iter().find_map(|k| ref_value(detail, k, "name"));
+                Line {
+                    kind: LineKind::Item,
+                    description: description.or(item.map(str::to_string)).unwrap_or_default(),
+                    quantity: qty,
+                    unit_price: price,
+                    amount_minor: amount,
+                    tax_minor: None,
+                }
+            }
+            _ if amount == 0 => continue,
+            _ => Line {
+                kind: LineKind::Item,
+                description: description.unwrap_or_default(),
+                quantity: None,
+                unit_price: None,
+                amount_minor: amount,
+                tax_minor: None,
+            },
+        };
+        out.push(line);
+    }
+    Ok(out)
+}
+
+/// The invoice's memo: the message printed on it for the customer
+/// (`CustomerMemo`), then the note kept in QuickBooks (`PrivateNote`,
+/// what a person collecting it most wants to see), marked as such.
+fn memo(v: &Value) -> String {
+    let printed = ref_value(v, "CustomerMemo", "value");
+    let private = s(v, "PrivateNote").map(|p| format!("Private note: {p}"));
+    [printed.map(str::to_string), private].into_iter().flatten().collect::<Vec<_>>().join("\n")
+}
+
+fn invoice(line: usize, v: &Value, home: Currency, notes: &mut Notes) -> Row {
     let Some(id) = s(v, "Id") else { return Row::Refuse("the invoice has no Id".into()) };
     let cur = tri!(currency(v, home));
     let Some(issue) = tri!(date(v, "TxnDate")) else { return Row::Refuse("the invoice has no TxnDate".into()) };
@@ -294,6 +386,10 @@ fn invoice(line: usize, v: &Value, home: Currency) -> Row {
     } else {
         InvoiceStatus::Open
     };
+    let number = s(v, "DocNumber").map_or_else(|| format!("QBO-{id}"), str::to_string);
+    let mut lines = tri!(invoice_lines(v, cur));
+    let mut memo = memo(v);
+    notes.cut.extend(tri!(from_source(&number, &mut lines, &mut memo, cur)));
     let payment_refs = v
         .get("LinkedTxn")
         .and_then(Value::as_array)
@@ -303,12 +399,12 @@ fn invoice(line: usize, v: &Value, home: Currency) -> Row {
         .filter_map(|t| s(t, "TxnId").map(str::to_string))
         .collect();
     Row::Record(Box::new(Record::Invoice(ImportedInvoice {
-        lines: Vec::new(),
-        memo: String::new(),
+        lines,
+        memo,
         line,
         external_id: id.to_string(),
         customer: customer_ref(v),
-        number: s(v, "DocNumber").map_or_else(|| format!("QBO-{id}"), str::to_string),
+        number,
         issue_date: issue,
         due_date: due,
         period: None,

@@ -218,17 +218,8 @@ pub fn parse_currency(input: &str) -> Result<Currency, String> {
 /// Stripe API amounts are integers in Stripe's minor unit, which is not
 /// always ISO's: zero-decimal currencies have none, ISK is sent with two.
 pub fn stripe_minor_to_ardesk(amount: i64, currency: Currency) -> Result<i64, String> {
-    const ZERO: &str = "BIF CLP DJF GNF JPY KMF KRW MGA PYG RWF UGX VND VUV XAF XOF XPF";
-    const THREE: &str = "BHD JOD KWD OMR TND";
     let code = currency.code();
-    let stripe_exp: i32 = if ZERO.split(' ').any(|c| c == code) {
-        0
-    } else if THREE.split(' ').any(|c| c == code) {
-        3
-    } else {
-        2
-    };
-    let diff = currency.exponent() as i32 - stripe_exp;
+    let diff = currency.exponent() as i32 - stripe_exponent(currency) as i32;
     let shown = format!("{amount}");
     let minor = if diff >= 0 {
         amount.checked_mul(10i64.pow(diff as u32)).ok_or_else(|| format!("{amount}: the amount is too large"))?
@@ -240,6 +231,20 @@ pub fn stripe_minor_to_ardesk(amount: i64, currency: Currency) -> Result<i64, St
         amount / div
     };
     bounded(&shown, minor, currency)
+}
+
+/// The decimal places of Stripe's minor unit of `currency`.
+pub fn stripe_exponent(currency: Currency) -> u32 {
+    const ZERO: &str = "BIF CLP DJF GNF JPY KMF KRW MGA PYG RWF UGX VND VUV XAF XOF XPF";
+    const THREE: &str = "BHD JOD KWD OMR TND";
+    let code = currency.code();
+    if ZERO.split(' ').any(|c| c == code) {
+        0
+    } else if THREE.split(' ').any(|c| c == code) {
+        3
+    } else {
+        2
+    }
 }
 
 /// Active ISO 4217 codes (and a few Stripe accepts).

@@ -9,7 +9,8 @@
 //! - `amount`, `marks`, `decimals`: amounts as exports write them, in a
 //!   file's one decimal mark, decided from all its amounts before any row
 //!   is read;
-//! - `fields`: dates, times and yes/no values as exports write them.
+//! - `fields`: dates, times and yes/no values as exports write them;
+//! - `lines`: an invoice's lines and memo within what ardesk keeps.
 //!
 //! Takes a path; gives a `CsvInput` (rows of cells) or a JSON `Value`, and
 //! the readers a parser turns cells into values with. Knows no source.
@@ -20,5 +21,6 @@ mod csv_lines;
 pub mod decimals;
 pub mod fields;
 pub(crate) mod json;
+pub(crate) mod lines;
 pub mod marks;
 mod sniff;

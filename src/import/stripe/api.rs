@@ -4,17 +4,23 @@
 //! Both invoice shapes: before 2025-03-31 (`charge`, `payment_intent`,
 //! `paid` on the invoice; `invoice` on the charge) and after (`payments`
 //! on the invoice, nothing on the charge). Amounts are integers in Stripe's
-//! minor unit; `livemode: false` is test data.
+//! minor unit; `livemode: false` is test data. An invoice's `lines.data`
+//! are its lines, its discounts discount lines, its `description` (the
+//! Dashboard's "Memo") its memo.
 
 use super::invoice_status;
+use crate::domain::Currency;
+use crate::domain::lines::{Line, LineKind};
 use crate::domain::links::stripe_customer_url;
 use crate::domain::status::{PaymentMethod, PaymentStatus};
 use crate::import::ImportError;
 use crate::import::parse::record::*;
 use crate::import::parse::{Row, Sink, tri};
-use crate::import::read::amount::{parse_currency, stripe_minor_to_ardesk};
+use crate::import::read::amount::{parse_currency, stripe_exponent, stripe_minor_to_ardesk};
 use crate::import::read::fields::{due_not_before, negative_total, unix_date};
+use crate::import::read::lines::from_source;
 use chrono::NaiveDate;
+use rust_decimal::Decimal;
 use serde_json::Value;
 
 const KNOWN: &[&str] = &["customer", "invoice", "charge", "payment_intent"];
@@ -65,6 +71,7 @@ pub(super) fn parse(_object: ObjectKind, doc: Value, sink: &mut dyn Sink) -> Res
             what: format!("Stripe {} objects are not supported yet", unsupported[0]),
         });
     }
+    let mut notes = Vec::new();
     for (i, v) in items.iter().enumerate() {
         let line = i + 1;
         let kind = v["object"].as_str().unwrap_or("");
@@ -75,12 +82,15 @@ pub(super) fn parse(_object: ObjectKind, doc: Value, sink: &mut dyn Sink) -> Res
         };
         let row = match kind {
             "customer" => customer(line, v),
-            "invoice" => invoice(line, v),
+            "invoice" => invoice(line, v, &mut notes),
             "charge" => charge(line, v),
             "payment_intent" => payment_intent(line, v),
             other => Row::Skip(format!("Stripe {other} objects are not supported yet")),
         };
         row.send(line, object, sink)?;
+    }
+    for n in notes {
+        sink.note(n);
     }
     Ok(())
 }
@@ -160,7 +170,97 @@ fn customer(line: usize, v: &Value) -> Row {
     })))
 }
 
-fn invoice(line: usize, v: &Value) -> Row {
+/// A decimal Stripe writes as a string ("1000.5") or a number.
+fn decimal(v: &Value, k: &str) -> Result<Option<Decimal>, String> {
+    let text = match v.get(k) {
+        None | Some(Value::Null) => return Ok(None),
+        Some(Value::Number(n)) => n.to_string(),
+        Some(Value::String(t)) => t.trim().to_string(),
+        Some(other) => return Err(format!("{k}: {other} is not a number")),
+    };
+    Decimal::from_str_exact(&text).map(Some).map_err(|_| format!("{k}: \"{text}\" is not a number"))
+}
+
+/// A line's unit price in the currency's major units: Stripe gives it in
+/// its minor unit, as a decimal string (`unit_amount_excluding_tax`, a
+/// price's or the 2025 pricing's `unit_amount_decimal`) or an integer
+/// (`price.unit_amount`).
+fn unit_price(l: &Value, cur: Currency) -> Result<Option<Decimal>, String> {
+    let price = l.get("price").unwrap_or(&Value::Null);
+    let pricing = l.get("pricing").unwrap_or(&Value::Null);
+    let minor = [
+        decimal(l, "unit_amount_excluding_tax")?,
+        decimal(price, "unit_amount_decimal")?,
+        decimal(pricing, "unit_amount_decimal")?,
+        decimal(price, "unit_amount")?,
+    ]
+    .into_iter()
+    .flatten()
+    .next();
+    let scale = Decimal::from(10_i64.pow(stripe_exponent(cur)));
+    Ok(minor.and_then(|m| m.checked_div(scale)).map(|d| d.normalize()))
+}
+
+/// Σ of a list of `{amount}` in minor units, `None` when the list is
+/// absent or empty (the source says nothing).
+fn amounts_sum(v: &Value, k: &str, cur: Currency) -> Result<Option<i64>, String> {
+    let list = v.get(k).and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
+    if list.is_empty() {
+        return Ok(None);
+    }
+    let mut sum = 0_i64;
+    for a in list {
+        let m = money(a, "amount", cur).map_err(|e| format!("{k}: {e}"))?.unwrap_or(0);
+        sum = sum.checked_add(m).ok_or_else(|| format!("{k}: the amounts are too large"))?;
+    }
+    Ok(Some(sum))
+}
+
+/// An invoice's `lines.data` as ardesk's lines (description, quantity,
+/// unit price, amount, the tax of `tax_amounts` or the 2025 `taxes`), then
+/// one discount line for each of the invoice's `total_discount_amounts`
+/// (a line's `amount` is before discounts, so the discounts are lines of
+/// their own for the lines to add up to the total). Whether the list is
+/// cut short (`has_more`).
+fn invoice_lines(v: &Value, cur: Currency) -> Result<(Vec<Line>, bool), String> {
+    let list = v.get("lines").unwrap_or(&Value::Null);
+    let mut out = Vec::new();
+    for (n, l) in list.get("data").and_then(Value::as_array).into_iter().flatten().enumerate() {
+        let at = |e: String| format!("lines.data[{n}]: {e}");
+        let nickname = l.pointer("/price/nickname").and_then(Value::as_str);
+        let quantity = match decimal(l, "quantity_decimal").map_err(at)? {
+            Some(q) => Some(q.normalize()),
+            None => decimal(l, "quantity").map_err(at)?,
+        };
+        let tax = match amounts_sum(l, "tax_amounts", cur).map_err(at)? {
+            Some(t) => Some(t),
+            None => amounts_sum(l, "taxes", cur).map_err(at)?,
+        };
+        out.push(Line {
+            kind: LineKind::Item,
+            description: s(l, "description").or(nickname).unwrap_or("").to_string(),
+            quantity,
+            unit_price: unit_price(l, cur).map_err(at)?,
+            amount_minor: money(l, "amount", cur).map_err(at)?.unwrap_or(0),
+            tax_minor: tax,
+        });
+    }
+    for (n, d) in v.get("total_discount_amounts").and_then(Value::as_array).into_iter().flatten().enumerate() {
+        let amount = money(d, "amount", cur).map_err(|e| format!("total_discount_amounts[{n}]: {e}"))?.unwrap_or(0);
+        let coupon = d.pointer("/discount/coupon/name").and_then(Value::as_str).filter(|c| !c.is_empty());
+        out.push(Line {
+            kind: LineKind::Discount,
+            description: coupon.map_or_else(|| "Discount".to_string(), |c| format!("Discount: {c}")),
+            quantity: None,
+            unit_price: None,
+            amount_minor: -amount.abs(),
+            tax_minor: None,
+        });
+    }
+    Ok((out, list.get("has_more").and_then(Value::as_bool) == Some(true)))
+}
+
+fn invoice(line: usize, v: &Value, notes: &mut Vec<String>) -> Row {
     let Some(id) = s(v, "id") else { return Row::Refuse("the invoice has no id".into()) };
     let status = tri!(invoice_status(s(v, "status").unwrap_or("")));
     let currency = tri!(parse_currency(s(v, "currency").unwrap_or("")));
@@ -189,9 +289,20 @@ fn invoice(line: usize, v: &Value) -> Row {
         }
     }
     let customer_id = id_of(v, "customer").unwrap_or_default();
+    let number = s(v, "number").unwrap_or(id).to_string();
+    let (mut lines, more) = tri!(invoice_lines(v, currency));
+    let mut memo = s(v, "description").unwrap_or("").to_string();
+    notes.extend(tri!(from_source(&number, &mut lines, &mut memo, currency)));
+    if more {
+        notes.push(format!(
+            "invoice {number}: the export lists only the first {} of its lines (has_more): its detail says what \
+             they do not add up to",
+            lines.iter().filter(|l| l.kind == LineKind::Item).count()
+        ));
+    }
     Row::Record(Box::new(Record::Invoice(ImportedInvoice {
-        lines: Vec::new(),
-        memo: String::new(),
+        lines,
+        memo,
         line,
         external_id: id.to_string(),
         customer: CustomerRef {
@@ -199,7 +310,7 @@ fn invoice(line: usize, v: &Value) -> Row {
             name: s(v, "customer_name").map(str::to_string),
             email: s(v, "customer_email").map(str::to_string),
         },
-        number: s(v, "number").unwrap_or(id).to_string(),
+        number,
         issue_date: issue,
         due_date: due,
         period,

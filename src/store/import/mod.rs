@@ -79,7 +79,7 @@ fn source_of(s: Option<String>) -> Option<ImportSource> {
 
 const INVOICE_COLS: &str = "id, customer_id, number, issue_date, due_date, period_start, period_end, currency, \
      total_minor, (SELECT coalesce(sum(amount_minor), 0) FROM applications a WHERE a.invoice_id = invoices.id), \
-     status, external_id, source_raw";
+     status, external_id, source_raw, memo";
 
 fn map_invoice(r: &rusqlite::Row<'_>) -> rusqlite::Result<InvoiceState> {
     let period = match (opt_date(r, 5)?, opt_date(r, 6)?) {
@@ -99,6 +99,7 @@ fn map_invoice(r: &rusqlite::Row<'_>) -> rusqlite::Result<InvoiceState> {
         status: stored(r, 10, InvoiceStatus::from_db)?,
         external_id: r.get(11)?,
         source_raw: r.get(12)?,
+        memo: r.get(13)?,
     })
 }
 

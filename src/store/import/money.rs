@@ -104,12 +104,16 @@ impl ImportTx<'_> {
         Ok(self.tx.query_row(&sql, [source.as_db()], |r| r.get(0))?)
     }
 
-    pub fn update_invoice(&self, id: i64, i: &InvoiceWrite<'_>) -> Result<()> {
+    /// Writes an invoice's fields, its memo and, when they differ from the
+    /// ones it has, its lines (the source's replace them); returns whether
+    /// the lines changed.
+    pub fn update_invoice(&self, id: i64, i: &InvoiceWrite<'_>) -> Result<bool> {
         self.touch(i.customer_id);
         self.tx
             .prepare_cached(
                 "UPDATE invoices SET number = ?2, issue_date = ?3, due_date = ?4, period_start = ?5, period_end = ?6,
-                        currency = ?7, total_minor = ?8, status = ?9, source_raw = ?10, version = version + 1
+                        currency = ?7, total_minor = ?8, status = ?9, source_raw = ?10, memo = ?11,
+                        version = version + 1
                  WHERE id = ?1",
             )?
             .execute(params![
@@ -122,9 +126,14 @@ impl ImportTx<'_> {
                 i.currency.code(),
                 i.total_minor,
                 i.status.as_db(),
-                i.source_raw
+                i.source_raw,
+                i.memo
             ])?;
-        Ok(())
+        let changed = crate::store::lines::invoice_lines(&self.tx, id)? != i.lines;
+        if changed {
+            inserts::replace_lines(&self.tx, id, i.lines)?;
+        }
+        Ok(changed)
     }
 
     pub fn set_invoice_status(&self, id: i64, status: InvoiceStatus) -> Result<()> {

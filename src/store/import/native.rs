@@ -91,7 +91,12 @@ impl ExportSection {
             }
             ExportSection::Invoices => {
                 "SELECT id, contract_id, number, issue_date, due_date, period_start, period_end, currency, total_minor,
-                        status, import_source, external_id, source_raw FROM invoices WHERE customer_id = ?1 ORDER BY id"
+                        status, import_source, external_id, source_raw, memo,
+                        (SELECT json_group_array(json_object('kind', kind, 'description', description,
+                                    'quantity', quantity, 'unit_price', unit_price, 'amount_minor', amount_minor,
+                                    'tax_minor', tax_minor))
+                         FROM (SELECT * FROM invoice_lines l WHERE l.invoice_id = invoices.id ORDER BY l.seq)) AS lines
+                 FROM invoices WHERE customer_id = ?1 ORDER BY id"
             }
             ExportSection::Payments => {
                 "SELECT p.id, p.received_on, p.amount_minor, p.refunded_minor, p.currency, p.reference, p.status,

@@ -53,6 +53,7 @@ pub struct InvoiceState {
     pub status: InvoiceStatus,
     pub external_id: Option<String>,
     pub source_raw: Option<String>,
+    pub memo: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -67,6 +68,11 @@ pub struct InvoiceWrite<'a> {
     pub total_minor: i64,
     pub status: InvoiceStatus,
     pub source_raw: &'a str,
+    /// The invoice's note ('' for none).
+    pub memo: &'a str,
+    /// Its lines, in order: written with the invoice, and on an update
+    /// they replace the ones it had.
+    pub lines: &'a [crate::domain::lines::Line],
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,9 +1,9 @@
-//! Creating invoices and cancelling them in bulk.
+//! Creating invoices and cancelling them in bulk (editing a draft, issuing
+//! it and its memo: `invoice_edits`).
 
-use super::{amount_in_bounds, customer_currency, dates_in_bounds, invalid};
-use crate::domain::date::iso;
+use super::invalid;
+use super::invoice_checks::{check_draft, check_owner, checked_memo, draft_json, number_free};
 use crate::domain::edit::InvoiceDraft;
-use crate::domain::status::ContractStatus;
 use crate::domain::status::InvoiceStatus;
 use crate::domain::{Currency, Money};
 use crate::store::import::InvoiceWrite;
@@ -81,61 +81,15 @@ impl Store {
         Ok(next_number(self.conn())?.0)
     }
 
+    /// Creates an invoice with its lines and memo, in one transaction.
+    /// With lines, the total is what they add up to (`check_draft`).
     pub fn create_invoice(&mut self, customer_id: i64, d: &InvoiceDraft) -> Result<i64> {
-        let number = d.number.trim().to_string();
-        if number.is_empty() {
-            return Err(invalid("the invoice number is required"));
-        }
-        if !matches!(d.status, InvoiceStatus::Draft | InvoiceStatus::Open) {
-            return Err(invalid("a new invoice is a draft or open"));
-        }
-        if d.due_date < d.issue_date {
-            return Err(invalid(format!("the due date {} is before the issue date {}", d.due_date, d.issue_date)));
-        }
-        if let Some((a, b)) = d.period
-            && b < a
-        {
-            return Err(invalid(format!("the period ends ({b}) before it starts ({a})")));
-        }
-        if d.total_minor <= 0 {
-            return Err(invalid("the total must be more than zero"));
-        }
-        amount_in_bounds("total", d.total_minor, d.currency)?;
-        dates_in_bounds(&[
-            ("issue date", Some(d.issue_date)),
-            ("due date", Some(d.due_date)),
-            ("period start", d.period.map(|p| p.0)),
-            ("period end", d.period.map(|p| p.1)),
-        ])?;
+        let number = check_draft(d)?;
+        let memo = checked_memo(&d.memo)?;
         let who = self.who().to_string();
         self.write(|tx| {
-            let currency = customer_currency(tx, customer_id)?;
-            if currency != d.currency {
-                return Err(invalid(format!("invoices of this customer are in {currency}, not {}", d.currency)));
-            }
-            if let Some(k) = d.contract_id {
-                let found: Option<(i64, String, String)> = tx
-                    .query_row("SELECT customer_id, name, status FROM contracts WHERE id = ?1", [k], |r| {
-                        Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-                    })
-                    .optional()?;
-                let Some((_, name, status)) = found.filter(|f| f.0 == customer_id) else {
-                    return Err(invalid("the contract belongs to another customer"));
-                };
-                // What its cancellation promised ("no new invoices are
-                // expected"), and an ended one the same: nothing new is owed
-                // under it.
-                if let Some(closed) = ContractStatus::from_db(&status).filter(|s| !s.takes_invoices()) {
-                    let closed = if closed == ContractStatus::Cancelled { "was cancelled" } else { "has ended" };
-                    return Err(invalid(format!(
-                        "contract {name} {closed}: no new invoices are made under it (choose no contract for a \
-                         charge that is still owed)"
-                    )));
-                }
-            }
-            if tx.prepare_cached("SELECT 1 FROM invoices WHERE number = ?1")?.exists([&number])? {
-                return Err(invalid(format!("invoice number {number} is already used")));
-            }
+            check_owner(tx, customer_id, d)?;
+            number_free(tx, &number, None)?;
             let invoice = InvoiceWrite {
                 customer_id,
                 contract_id: d.contract_id,
@@ -147,6 +101,8 @@ impl Store {
                 total_minor: d.total_minor,
                 status: d.status,
                 source_raw: "",
+                memo,
+                lines: &d.lines,
             };
             let contract_name = inserts::contract_name(tx, d.contract_id)?;
             let now = now_utc();
@@ -168,9 +124,7 @@ impl Store {
                 action: "create",
                 summary: format!("created {} invoice {number} for {total}", d.status.label().to_lowercase()),
                 before: None,
-                after: Some(json!({"number": number, "issue_date": iso(d.issue_date), "due_date": iso(d.due_date),
-                    "total": Money::new(d.total_minor, d.currency).plain(), "currency": d.currency.code(),
-                    "status": d.status.as_db(), "contract_id": d.contract_id})),
+                after: Some(draft_json(&number, d)),
             }
             .write(tx, &who)?;
             Ok(id)
@@ -215,7 +169,7 @@ impl Store {
 
 /// When a new invoice takes the organization's next number, the sequence
 /// moves past it.
-fn advance_sequence(tx: &Transaction<'_>, number: &str) -> Result<()> {
+pub(super) fn advance_sequence(tx: &Transaction<'_>, number: &str) -> Result<()> {
     let (prefix, seq): (String, i64) =
         tx.query_row("SELECT invoice_prefix, invoice_next_seq FROM organization", [], |r| Ok((r.get(0)?, r.get(1)?)))?;
     if let Some(n) = number.strip_prefix(&prefix).and_then(|rest| rest.parse::<i64>().ok())

@@ -5,11 +5,14 @@
 mod contacts;
 mod contracts;
 mod customer;
+mod invoice_checks;
+mod invoice_edits;
 mod invoices;
 mod organization;
 mod payments;
 mod refunds;
 
+pub use invoice_checks::MAX_MEMO;
 pub use invoices::CancelPreview;
 pub use payments::PaymentOutcome;
 pub use refunds::{RefundPlan, Reversal};
