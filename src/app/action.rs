@@ -49,6 +49,10 @@ pub enum Action {
     ToggleSelect,
     SelectAll,
     CancelSelected,
+    // Invoice detail: a draft's fields, or an issued invoice's memo.
+    EditInvoice,
+    /// A draft becomes open, its number kept.
+    IssueInvoice,
     // Contracts tab
     ContractMenu,
     // Payments tab
@@ -88,6 +92,8 @@ impl Action {
                 | Action::NewInvoice
                 | Action::NewContract
                 | Action::CancelSelected
+                | Action::EditInvoice
+                | Action::IssueInvoice
                 | Action::ContractMenu
                 | Action::RecordPayment
                 | Action::RefundPayment

@@ -5,11 +5,13 @@
 //! the second list (history, refunds) is read, not chosen from.
 
 use super::action::Action;
+use super::effect::Effect;
 use super::keymap::Context;
 use super::table::Scroll;
 use super::{App, Screen};
 use crate::domain::detail::{InvoiceDetail, PaymentDetail, Source};
 use crate::domain::model::{Customer, InvoiceRow, PaymentRow};
+use crate::domain::status::InvoiceStatus;
 use crate::store::{Result, Store};
 use crate::view::detail::{self as view, DetailLayout};
 use chrono::NaiveDate;
@@ -191,6 +193,18 @@ impl App {
                     self.ask_cancel(customer_id, vec![id]);
                 }
             }
+            Action::EditInvoice => {
+                if let Detail::Invoice(i) = &d.detail {
+                    let (customer, i) = (d.customer.clone(), i.clone());
+                    self.edit_invoice(&customer, &i);
+                }
+            }
+            Action::IssueInvoice => {
+                if let Detail::Invoice(i) = &d.detail {
+                    let i = i.clone();
+                    self.ask_issue(&i);
+                }
+            }
             Action::RefundPayment => {
                 if let Detail::Payment(p) = &d.detail {
                     let payment = p.payment.clone();
@@ -203,6 +217,50 @@ impl App {
                 }
             }
         }
+    }
+
+    /// `e` on an invoice's detail: a draft's every field, or an issued
+    /// invoice's memo (what the customer was sent stays as sent).
+    fn edit_invoice(&mut self, customer: &Customer, i: &InvoiceDetail) {
+        if i.invoice.status != InvoiceStatus::Draft {
+            return self.open_form(super::forms::invoice_memo::open(i));
+        }
+        let today = self.today;
+        match self.store.contracts_for(customer.id) {
+            Ok(all) => {
+                let contracts = all
+                    .into_iter()
+                    .filter(|k| k.shown_status(today).takes_invoices() || Some(k.id) == i.contract_id)
+                    .collect();
+                self.open_form(super::forms::invoice::edit_draft(customer, contracts, i));
+            }
+            Err(e) => self.error("Cannot edit the invoice", &e.to_string()),
+        }
+    }
+
+    /// `I` on a draft's detail: asks before the draft becomes open (what is
+    /// issued is what the customer is sent, and keeps its fields).
+    fn ask_issue(&mut self, i: &InvoiceDetail) {
+        let inv = &i.invoice;
+        if inv.status != InvoiceStatus::Draft {
+            let status = inv.status.label().to_lowercase();
+            return self.say(format!("Invoice {} is {status}: only a draft is issued", inv.number));
+        }
+        let mut lines = vec![format!(
+            "It becomes open for {}, due {}; its fields are then kept as sent (its memo can still change).",
+            inv.total.display(),
+            inv.due_date
+        )];
+        if inv.due_date < self.today {
+            lines.push(format!("Its due date {} has passed: it will be overdue at once.", inv.due_date));
+        }
+        let effect = Effect::IssueInvoice {
+            customer_id: i.customer_id,
+            invoice_id: inv.id,
+            version: i.version,
+            number: inv.number.clone(),
+        };
+        self.confirm(format!("Issue invoice {}?", inv.number), lines, effect);
     }
 
     /// Sets the list's height for the screen's size.

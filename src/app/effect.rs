@@ -27,6 +27,29 @@ pub enum Effect {
         customer_id: i64,
         draft: InvoiceDraft,
     },
+    /// Every field of a draft invoice, at the version the form was
+    /// filled from.
+    UpdateDraftInvoice {
+        customer_id: i64,
+        invoice_id: i64,
+        version: i64,
+        draft: InvoiceDraft,
+    },
+    /// A draft becomes open.
+    IssueInvoice {
+        customer_id: i64,
+        invoice_id: i64,
+        version: i64,
+        number: String,
+    },
+    /// An issued invoice's memo.
+    SetInvoiceMemo {
+        customer_id: i64,
+        invoice_id: i64,
+        version: i64,
+        number: String,
+        memo: String,
+    },
     CreateContract {
         customer_id: i64,
         draft: ContractDraft,
@@ -132,6 +155,26 @@ pub fn perform(store: &mut Store, effect: &Effect) -> Result<String, StoreError>
         Effect::CreateInvoice { customer_id, draft } => {
             store.create_invoice(*customer_id, draft)?;
             format!("Created invoice {} for {}", draft.number, Money::new(draft.total_minor, draft.currency).display())
+        }
+        Effect::UpdateDraftInvoice { customer_id, invoice_id, version, draft } => {
+            store.update_draft_invoice(*customer_id, *invoice_id, *version, draft)?;
+            let total = Money::new(draft.total_minor, draft.currency).display();
+            match draft.status {
+                crate::domain::status::InvoiceStatus::Draft => format!("Saved draft {} for {total}", draft.number),
+                _ => format!("Saved and issued invoice {} for {total}", draft.number),
+            }
+        }
+        Effect::IssueInvoice { customer_id, invoice_id, version, number } => {
+            store.issue_invoice(*customer_id, *invoice_id, *version)?;
+            format!("Issued invoice {number}: it is open")
+        }
+        Effect::SetInvoiceMemo { customer_id, invoice_id, version, number, memo } => {
+            store.set_invoice_memo(*customer_id, *invoice_id, *version, memo)?;
+            if memo.trim().is_empty() {
+                format!("Cleared the memo of invoice {number}")
+            } else {
+                format!("Saved the memo of invoice {number}")
+            }
         }
         Effect::CreateContract { customer_id, draft } => {
             store.create_contract(*customer_id, draft)?;

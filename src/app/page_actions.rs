@@ -18,7 +18,7 @@ impl App {
         }
     }
 
-    fn open_form(&mut self, form: FormDialog) {
+    pub(super) fn open_form(&mut self, form: FormDialog) {
         self.dialogs.push(Dialog::Form(Box::new(form)));
     }
 
@@ -231,7 +231,7 @@ impl App {
         }
     }
 
-    fn confirm(&mut self, title: String, lines: Vec<String>, effect: Effect) {
+    pub(super) fn confirm(&mut self, title: String, lines: Vec<String>, effect: Effect) {
         self.dialogs.push(Dialog::Confirm(Confirm { title, lines, on_yes: OnYes::Run(effect) }));
     }
 

@@ -4,11 +4,12 @@
 //! rows of text (`domain::lines::ENTRY_HELP`); with lines, the total is
 //! their sum and cannot be typed; without, the total stands alone.
 
-use super::{FormDialog, FormOf, Spec, build, chosen_contract, contract_options, labels};
+use super::{FormDialog, FormOf, Spec, build, build_stored, chosen_contract, contract_options, labels};
 use crate::app::effect::Effect;
 use crate::app::form::Field;
 use crate::app::keymap;
 use crate::domain::date::{add_months, iso, parse_date};
+use crate::domain::detail::InvoiceDetail;
 use crate::domain::edit::{InvoiceDraft, check_required, default_due};
 use crate::domain::lines::{self, ENTRY_HELP, Line};
 use crate::domain::model::{ContractRow, Customer};
@@ -30,6 +31,9 @@ pub struct NewInvoice {
     pub customer_id: i64,
     pub currency: Currency,
     pub contracts: Vec<ContractRow>,
+    /// A draft being edited (its id and the version it was read at); a
+    /// new invoice otherwise.
+    pub draft_of: Option<(i64, i64)>,
 }
 
 /// Numbered `number`, issued `today`, for the contract `contract_id` when
@@ -43,7 +47,7 @@ pub fn open(
 ) -> FormDialog {
     let options = contract_options(&contracts);
     let selected = contract_id.and_then(|id| contracts.iter().position(|k| k.id == id)).map_or(0, |i| i + 1);
-    let spec = NewInvoice { customer_id: c.id, currency: c.currency, contracts };
+    let spec = NewInvoice { customer_id: c.id, currency: c.currency, contracts, draft_of: None };
     build("Create invoice", spec, |f| match f {
         F::Contract => Field::choice("Contract", options.clone(), selected).with_hint(format!(
             "{}/{} choose",
@@ -122,8 +126,46 @@ impl Spec for NewInvoice {
             currency: self.currency,
             status,
         };
-        Some(Effect::CreateInvoice { customer_id: self.customer_id, draft })
+        Some(match self.draft_of {
+            None => Effect::CreateInvoice { customer_id: self.customer_id, draft },
+            Some((invoice_id, version)) => {
+                Effect::UpdateDraftInvoice { customer_id: self.customer_id, invoice_id, version, draft }
+            }
+        })
     }
+}
+
+/// `e` on a draft invoice's detail: every field as stored, its lines as
+/// rows; saved as Open it is issued by the same save. `contracts` are those
+/// that take invoices, and the draft's own contract whatever its state.
+pub fn edit_draft(c: &Customer, contracts: Vec<ContractRow>, d: &InvoiceDetail) -> FormDialog {
+    let i = &d.invoice;
+    let selected = d.contract_id.and_then(|id| contracts.iter().position(|k| k.id == id)).map_or(0, |n| n + 1);
+    let options = contract_options(&contracts);
+    let rows: Vec<String> = d.lines.iter().map(|l| lines::entered_text(l, c.currency)).collect();
+    let spec = NewInvoice { customer_id: c.id, currency: c.currency, contracts, draft_of: Some((i.id, d.version)) };
+    let (customer_id, id) = (c.id, i.id);
+    let customer = c.clone();
+    build_stored(format!("Edit draft {}", i.number), spec, |f| match f {
+        F::Contract => Field::choice("Contract", options.clone(), selected),
+        F::Number => Field::text("Number", &i.number),
+        F::IssueDate => Field::text("Issue date", &iso(i.issue_date)),
+        F::DueDate => Field::text("Due date", &iso(i.due_date)),
+        F::PeriodStart => Field::text("Period start", &i.period.map(|p| iso(p.0)).unwrap_or_default()),
+        F::PeriodEnd => Field::text("Period end", &i.period.map(|p| iso(p.1)).unwrap_or_default())
+            .with_hint("optional; both or neither"),
+        F::Lines => Field::rows("Lines", &rows).with_hint(ENTRY_HELP),
+        F::Total => Field::text("Total", &i.total.plain()).with_hint(total_hint(c.currency)),
+        F::Memo => Field::text("Memo", &i.memo).with_hint("optional; shown on the invoice's detail"),
+        F::Status => Field::choice("Status", labels(&STATUSES, InvoiceStatus::label), 0)
+            .with_hint("Open issues it: its fields are then kept as sent"),
+    })
+    .rereads(move |s| {
+        super::reread(s.invoice_detail(customer_id, id), "This invoice", |d| {
+            let contracts = s.contracts_for(customer_id).unwrap_or_default();
+            edit_draft(&customer, contracts, &d)
+        })
+    })
 }
 
 /// The longest memo kept (the schema's CHECK).

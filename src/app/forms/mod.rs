@@ -78,6 +78,7 @@ pub mod end_contract;
 pub mod export;
 pub mod import;
 pub mod invoice;
+pub mod invoice_memo;
 pub mod payment;
 pub mod refund;
 pub mod settings;
@@ -193,6 +194,19 @@ impl FormDialog {
 /// in; and those values taken as the ones "Esc" compares against.
 pub fn build<S: Spec>(title: impl Into<String>, spec: S, field: impl FnMut(S::Field) -> Field) -> FormDialog {
     let mut form = Form::new(title, S::Field::ALL.iter().copied().map(field).collect());
+    Spec::follow(&spec, &mut FormOf::new(&mut form));
+    form.mark_clean();
+    FormDialog { form, candidates: Vec::new(), spec: Box::new(spec), reread: None, gone: None }
+}
+
+/// `build` for a form filled from a stored record: every field counts as
+/// typed, so no default that follows another field overwrites what was
+/// stored (a draft's own due date stays though its terms say otherwise).
+pub fn build_stored<S: Spec>(title: impl Into<String>, spec: S, field: impl FnMut(S::Field) -> Field) -> FormDialog {
+    let mut form = Form::new(title, S::Field::ALL.iter().copied().map(field).collect());
+    for f in &mut form.fields {
+        f.touched = true;
+    }
     Spec::follow(&spec, &mut FormOf::new(&mut form));
     form.mark_clean();
     FormDialog { form, candidates: Vec::new(), spec: Box::new(spec), reread: None, gone: None }
