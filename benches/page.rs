@@ -200,6 +200,36 @@ fn main() {
     }
     rows.push(Stats(filter_times).row("filter change, first frame", "worst ≤ 100"));
     rows.push(Stats(count_times).row("… then rows, count and sum complete (worker)", "—"));
+
+    // Issue 15 §4: each figure that opens rows, `Enter` on it (after `f`
+    // and the arrows to it) to the first frame of its rows as a filtered
+    // tab; the count and sums follow from the worker.
+    let clear = |app: &mut App| {
+        key(app, KeyCode::Char('/'));
+        app.handle_key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
+        key(app, KeyCode::Enter);
+        key(app, KeyCode::Char('1'));
+    };
+    clear(&mut app);
+    let targets = ardesk::view::figures::targets(app.org.show_credit_balance);
+    let mut drill = Vec::new();
+    for _ in 0..runs.div_ceil(10).max(3) {
+        for (i, target) in targets.iter().enumerate() {
+            if !matches!(target.opens, ardesk::view::figures::Opens::Rows(..)) {
+                continue;
+            }
+            key(&mut app, KeyCode::Char('f'));
+            for _ in 0..i {
+                key(&mut app, KeyCode::Right);
+            }
+            let t = Instant::now();
+            key(&mut app, KeyCode::Enter);
+            draw(&app, &mut term);
+            drill.push(t.elapsed());
+            clear(&mut app);
+        }
+    }
+    rows.push(Stats(drill).row("figure drill-down: Enter to the first frame of its rows", "median ≤ 50"));
     let rss = peak_rss_mib();
 
     // SQLite computing the page's metrics from the raw tables.

@@ -200,7 +200,15 @@ pub const FORMULAS: &[(&str, &str)] = &[
     ),
     (
         "Status line Σ",
-        "Over the rows shown. Invoices: Σ total and Σ balance, cancelled invoices left out of both. Payments: Σ succeeded amounts, refunds subtracted (pending and failed ones left out).",
+        "Over the rows shown. Invoices: Σ total and Σ balance, cancelled invoices left out of both. Payments: Σ succeeded amounts, refunds subtracted (pending and failed ones left out, and credits, which are no money), and Σ unapplied: what of the rows shown is not applied to invoices (the Credit Balance of those rows).",
+    ),
+    (
+        "Payments tab",
+        "Lists payments and the credit granted to the customer (Kind: Payment or Credit; a credit's status is Granted). status:unapplied lists the rows with something left to apply: the Credit Balance card opens it.",
+    ),
+    (
+        "Invoice lines",
+        "In the create and draft forms, one line per row: 'Setup fee; 500', 'Seats; 12 x 45.50' (quantity × unit price, rounded half away from zero to the currency), 'Promo; -50' (a discount). With lines, the total is their sum. An imported invoice keeps its source's total; its detail says when its lines do not add up to it.",
     ),
 ];
 
