@@ -11,7 +11,7 @@
 use crate::domain::Money;
 use crate::domain::date::{iso, period_label};
 use crate::domain::detail::{
-    InvoiceApplication, InvoiceDetail, PaymentApplication, PaymentDetail, Refund, Source, status_line,
+    InvoiceApplication, InvoiceDetail, PaymentApplication, PaymentDetail, Refund, RefundDate, Source, status_line,
 };
 use crate::domain::status::DisplayStatus;
 use crate::domain::tabs::{CellText, Column};
@@ -142,13 +142,20 @@ pub const PAYMENT_APPLICATIONS: &[Col<PaymentApplication>] = &[
 
 /// A payment's refunds.
 pub const REFUNDS: &[Col<Refund>] = &[
-    Col::new("Date", 10, |r, _| r.on.map_or_else(|| "—".to_string(), iso).into()),
+    Col::new("Date", 10, |r: &Refund, _| iso(r.on).into()),
     Col::new("Amount", 13, |r: &Refund, _| r.amount.display().into()).right(),
-    Col::new("Reason", 20, |r: &Refund, _| {
-        if r.recorded { r.reason.as_str().into() } else { "not recorded: refunded before it came to ardesk".into() }
-    })
-    .fill(),
+    Col::new("Reason", 20, |r: &Refund, _| refund_reason(r).into()).fill(),
 ];
+
+/// A refund's reason, or for one that came with an import where its date
+/// came from.
+pub fn refund_reason(r: &Refund) -> &str {
+    match r.dated_from {
+        RefundDate::Recorded => &r.reason,
+        RefundDate::Source => "imported: dated by its export, which gives no reason",
+        RefundDate::Payment => "dated on the payment: the export gave no refund date",
+    }
+}
 
 /// Where a detail's parts go. A list that has no rows shows only its title
 /// line ("Refunds: none"); a part that does not fit has no height.

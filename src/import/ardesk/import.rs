@@ -343,6 +343,7 @@ impl Rows<'_, '_, '_> {
                     received_on: on,
                     amount_minor: amount,
                     refunded_minor: minor(v, "refunded", cur)?,
+                    refunded_on: None,
                     currency: cur,
                     reference: &text(v, "reference"),
                     status: PaymentStatus::from_db(&text(v, "status")).ok_or("unknown status")?,

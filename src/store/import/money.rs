@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::store::inserts;
+use crate::store::refund_rows::{self, Refunded};
 use crate::store::seed::AppliedFrom;
 
 impl ImportTx<'_> {
@@ -207,7 +208,15 @@ impl ImportTx<'_> {
                 p.method.as_db(),
                 p.source_raw
             ])?;
-        Ok(())
+        // The refund rows follow the refunded amount: those recorded in
+        // ardesk stay, the imported ones give way to the source's.
+        let refunded = Refunded {
+            payment_id: id,
+            total_minor: p.refunded_minor,
+            received_on: p.received_on,
+            source_on: p.refunded_on,
+        };
+        refund_rows::settle(&self.tx, &refunded, &self.now)
     }
 
     /// Deletes a payment and its applications.

@@ -92,6 +92,9 @@ pub struct PaymentWrite<'a> {
     pub received_on: NaiveDate,
     pub amount_minor: i64,
     pub refunded_minor: i64,
+    /// When the source says the refund was made; without it a refund the
+    /// payment comes with is dated on `received_on` (`refunds.dated_from`).
+    pub refunded_on: Option<NaiveDate>,
     pub currency: Currency,
     pub reference: &'a str,
     pub status: PaymentStatus,
