@@ -1,6 +1,7 @@
 //! ardesk's own format: one customer's whole record as JSON — the
-//! customer, contracts, invoices, payments with their applications,
-//! credits with theirs, contacts (with the primary flag), documents'
+//! customer, contracts, invoices, payments with their applications and
+//! refunds (date, amount, reason, where the date came from), credits with
+//! their applications, contacts (with the primary flag), documents'
 //! metadata (name, kind, size, SHA-256; never the content) and
 //! conversations. Amounts are exact decimal strings in the row's currency.
 //! `{"ardesk_export": 1, ...}` marks the file.

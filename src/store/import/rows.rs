@@ -102,6 +102,15 @@ pub struct PaymentWrite<'a> {
     pub source_raw: Option<&'a str>,
 }
 
+/// A refund as ardesk's own export carries it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefundWrite {
+    pub refunded_on: NaiveDate,
+    pub amount_minor: i64,
+    pub reason: String,
+    pub dated_from: crate::domain::detail::RefundDate,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CreditState {
     pub id: i64,
@@ -164,6 +173,8 @@ pub enum ExportSection {
     Invoices,
     /// One row per payment and application (`app_*` NULL without one).
     Payments,
+    /// The customer's refunds, by payment and date.
+    Refunds,
     /// One row per credit and application.
     Credits,
     Contacts,
