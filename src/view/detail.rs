@@ -240,6 +240,16 @@ mod tests {
     }
 
     #[test]
+    fn a_refund_says_its_reason_or_where_its_date_came_from() {
+        let on = chrono::NaiveDate::from_ymd_opt(2026, 2, 3).unwrap();
+        let amount = Money::new(100, crate::domain::Currency::USD);
+        let r = |dated_from| Refund { on, amount, reason: "duplicate".into(), dated_from };
+        assert_eq!(refund_reason(&r(RefundDate::Recorded)), "duplicate");
+        assert_eq!(refund_reason(&r(RefundDate::Source)), "imported: dated by its export, which gives no reason");
+        assert_eq!(refund_reason(&r(RefundDate::Payment)), "dated on the payment: the export gave no refund date");
+    }
+
+    #[test]
     fn every_part_stays_inside_down_to_tiny_screens() {
         for h in 0..30 {
             for (list, more) in [(0, 0), (1, 0), (50, 50), (0, 9)] {
