@@ -96,6 +96,40 @@ fn a_reimport_replaces_the_imported_refunds_and_keeps_those_recorded_here() {
     assert_consistent(&s);
 }
 
+/// A Stripe charge from the API lists its refunds: the sum is dated on the
+/// latest of them.
+#[test]
+fn a_stripe_charge_dates_its_refunds_by_the_latest_listed() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("api")).unwrap();
+    let charges = variant(&dir, "api/charges_list_2024.json", |t| {
+        let mut doc: serde_json::Value = serde_json::from_str(&t).unwrap();
+        let ch = &mut doc["data"][0];
+        ch["amount_refunded"] = 50_000.into();
+        // Received 2026-01-20; refunded on the 22nd and the 27th.
+        ch["refunds"] = serde_json::json!({"object": "list", "has_more": false, "data": [
+            {"id": "re_2", "amount": 30_000, "created": 1_768_899_600 + 7 * 86_400},
+            {"id": "re_1", "amount": 20_000, "created": 1_768_899_600 + 2 * 86_400},
+        ]});
+        doc.to_string()
+    });
+    let mut s = store();
+    let files = vec![fixture("api/customers_list.json"), fixture("api/invoices_list_2024.json"), charges];
+    let opts = ImportOptions { allow_test_mode: true, ..Default::default() };
+    run_import(&mut s, &files, &opts, false).unwrap_or_else(|e| panic!("{e}"));
+    let c = customer(&s, "stripe:cus_TA01Hooli");
+    let p = payments(&s, "stripe:cus_TA01Hooli").into_iter().find(|p| p.reference == "ch_TA01").unwrap();
+    let got: Vec<(String, i64, RefundDate)> = s
+        .payment_detail(c.id, p.id)
+        .unwrap()
+        .refunds
+        .iter()
+        .map(|r| (r.on.to_string(), r.amount.minor, r.dated_from))
+        .collect();
+    assert_eq!(got, [("2026-01-27".into(), 50_000, RefundDate::Source)]);
+    assert_consistent(&s);
+}
+
 /// Export → import: each refund comes back with its date, amount, reason
 /// and where its date came from. An export from before refunds were rows
 /// (no `refunds` list) dates the sum on the payment; a list that does not
