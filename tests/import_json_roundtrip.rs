@@ -7,7 +7,8 @@ mod support;
 use ardesk::demo::{DemoOptions, generate};
 use ardesk::domain::columns::Tab;
 use ardesk::import::{Counted, ImportOptions, export_customer_json, run_import};
-use ardesk::store::Store;
+use ardesk::store::import::ExportSection;
+use ardesk::store::{Store, StoreError};
 use std::path::PathBuf;
 use support::*;
 
@@ -18,6 +19,13 @@ fn comparable(s: &Store, id: i64) -> impl PartialEq + std::fmt::Debug {
     let c = s.customer(id).unwrap();
     let f = s.figures(&c, today()).unwrap();
     let counts = [Tab::Invoices, Tab::Contracts, Tab::Payments, Tab::Contacts].map(|t| f.counts[t.index()]);
+    // Each refund's date, amount, reason and where its date came from.
+    let mut refunds = Vec::new();
+    s.export_section(id, ExportSection::Refunds, |m| {
+        refunds.push(["refunded_on", "amount_minor", "reason", "dated_from"].map(|k| m[k].clone()));
+        Ok::<_, StoreError>(())
+    })
+    .unwrap();
     (
         c.name,
         c.legal_name,
@@ -30,7 +38,7 @@ fn comparable(s: &Store, id: i64) -> impl PartialEq + std::fmt::Debug {
         f.metrics,
         f.own,
         f.others,
-        counts,
+        (counts, refunds),
     )
 }
 

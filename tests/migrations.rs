@@ -7,6 +7,7 @@
 mod common;
 
 use ardesk::domain::columns::{Col, Seek, Sort, Tab};
+use ardesk::domain::detail::RefundDate;
 use ardesk::domain::filter::parse;
 use ardesk::domain::model::InvoiceRow;
 use ardesk::store::window::{Keyed, View};
@@ -23,9 +24,11 @@ const TO_V2: &str = include_str!("../src/store/migrations/0002_strict_bounds.sql
 const TO_V3: &str = include_str!("../src/store/migrations/0003_document_limit.sql");
 /// What took version 3 to version 4.
 const TO_V4: &str = include_str!("../src/store/migrations/0004_activity_by_time.sql");
+/// What took version 4 to version 5.
+const TO_V5: &str = include_str!("../src/store/migrations/0005_invoice_balance.sql");
 
 /// Every version before this one.
-const EARLIER: [i64; 4] = [1, 2, 3, 4];
+const EARLIER: [i64; 5] = [1, 2, 3, 4, 5];
 
 /// The demo database, made by this version.
 fn demo(p: &Path) -> Store {
@@ -104,6 +107,12 @@ fn as_version(version: i64, src: &Path, dst: &Path) {
     if version >= 4 {
         let c = Connection::open(dst).unwrap();
         c.execute_batch(&format!("BEGIN; {TO_V4} PRAGMA user_version = 4; COMMIT;")).unwrap();
+        c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).unwrap();
+    }
+    if version >= 5 {
+        let c = Connection::open(dst).unwrap();
+        c.execute_batch(&format!("PRAGMA foreign_keys = OFF; BEGIN; {TO_V5} PRAGMA user_version = 5; COMMIT;"))
+            .unwrap();
         c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).unwrap();
     }
     assert_eq!(self::version(dst), version);
@@ -229,6 +238,35 @@ fn tab_sums(p: &Path, raw: bool) -> Vec<(i64, String, i64, i64)> {
         .collect()
 }
 
+/// Every refund row: (payment, date, amount, reason, dated_from, created_at),
+/// by payment and as written.
+fn refund_rows(p: &Path) -> Vec<(i64, String, i64, String, String, String)> {
+    let c = Connection::open(p).unwrap();
+    c.prepare(
+        "SELECT payment_id, refunded_on, amount_minor, reason, dated_from, created_at FROM refunds ORDER BY payment_id, id",
+    )
+    .unwrap()
+    .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))
+    .unwrap()
+    .map(Result::unwrap)
+    .collect()
+}
+
+/// Each refunded payment's sum as one refund on its own date, as the
+/// upgrade dates what no audit row accounts for.
+fn dated_on_the_payment(p: &Path) -> Vec<(i64, String, i64, String, String, String)> {
+    let c = Connection::open(p).unwrap();
+    c.prepare(
+        "SELECT id, received_on, refunded_minor, '', 'payment', created_at FROM payments
+         WHERE refunded_minor > 0 ORDER BY id",
+    )
+    .unwrap()
+    .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))
+    .unwrap()
+    .map(Result::unwrap)
+    .collect()
+}
+
 /// Equal row lists, or the first few rows that differ.
 #[track_caller]
 fn same_rows(a: Vec<String>, b: Vec<String>) {
@@ -273,9 +311,15 @@ fn every_earlier_version_upgrades_to_the_same_rows_and_figures() {
         // Row for row what this version writes, summaries included, and the
         // weighted sums what the older version kept.
         let strip = |v: Vec<String>| -> Vec<String> {
-            v.into_iter().filter(|r| !r.starts_with("customer_collect_summary")).collect()
+            v.into_iter().filter(|r| !r.starts_with("customer_collect_summary") && !r.starts_with("refunds:")).collect()
         };
         same_rows(strip(rows(&old)), strip(rows(&made)));
+        // The demo seeds its refunds as a source brings them, dated a few
+        // days after the money came; the older version kept only the sum,
+        // which the upgrade dates on the payment (it has no audit row).
+        let upgraded = refund_rows(&old);
+        assert!(upgraded.len() >= 2, "the demo refunds in part and in full: {upgraded:?}");
+        assert_eq!(upgraded, dated_on_the_payment(&made), "version {v}");
         assert_eq!(collect_sums(&old), weighted_before);
         assert_eq!(collect_sums(&old), collect_sums(&made));
         // The same schema, object for object, as a database created new.
@@ -352,6 +396,18 @@ fn a_read_only_database_of_every_earlier_version_opens_read_only_and_reads() {
             assert_eq!(totals(&s), totals(&fresh), "v{v}: customer {id}'s sums");
         }
         assert_eq!(s.max_document_size().unwrap(), 2 << 30, "version {v} reads with the default limit");
+        // Refunds were one sum on the payment: read through the adapter of
+        // version 5 → 6, each is one refund on the payment's date.
+        for (pid, on, amount, _, _, _) in dated_on_the_payment(&made) {
+            let customer: i64 = Connection::open(&made)
+                .unwrap()
+                .query_row("SELECT customer_id FROM payments WHERE id = ?1", [pid], |r| r.get(0))
+                .unwrap();
+            let refunds = s.payment_detail(customer, pid).unwrap().refunds;
+            let read: Vec<(String, i64, RefundDate)> =
+                refunds.iter().map(|r| (r.on.to_string(), r.amount.minor, r.dated_from)).collect();
+            assert_eq!(read, [(on, amount, RefundDate::Payment)], "v{v}: payment {pid}");
+        }
         assert_eq!(s.check(today).unwrap(), Vec::<String>::new(), "a version-{v} database checks as version {v}");
         drop(s);
         assert!(std::fs::read(&old).unwrap() == before, "version {v}: not a byte changed");
@@ -511,4 +567,103 @@ fn upgrade_set_aside_takes_out_what_cannot_be_kept_and_loses_nothing() {
     drop(s);
     let (code, out) = ardesk(&["upgrade", "--set-aside"]);
     assert_eq!((code, out.lines().count()), (Some(0), 1), "{out}");
+}
+
+/// Refunds recorded through the refund action before the upgrade (their
+/// dates and reasons only in the audit log), one that came with the
+/// payment, and the odd cases an older database may hold: the column
+/// saying more than the audit rows, the audit rows saying more (drift), an
+/// audit row that does not read, a reason longer than the table keeps.
+/// From every earlier version the upgrade makes them rows, never failing.
+#[test]
+fn refunds_of_every_earlier_version_become_rows() {
+    use ardesk::domain::edit::RefundDraft;
+    use ardesk::domain::model::PaymentRow;
+    let dir = tempfile::tempdir().unwrap();
+    let made = dir.path().join("made.db");
+    let mut s = Store::open(&made, OpenMode::Create).unwrap();
+    let seed = s.seeder().unwrap();
+    let b = Books::new(&seed, "Refunded", USD);
+    let a = b.payment("2026-02-15", 50_000, USD);
+    let imported = b.payment_as("2026-01-10", 9_000, 4_000, ardesk::domain::status::PaymentStatus::Succeeded, USD);
+    let more = b.payment("2026-03-01", 20_000, USD);
+    let drift = b.payment("2026-03-05", 20_000, USD);
+    let garbled = b.payment("2026-03-10", 20_000, USD);
+    let long = b.payment("2026-03-12", 20_000, USD);
+    seed.commit().unwrap();
+    for (id, on, amount, reason) in [
+        (a, "2026-02-20", 10_000, "overpaid"),
+        (a, "2026-02-16", 5_000, "duplicate"),
+        (more, "2026-03-02", 7_000, "partial"),
+        (drift, "2026-03-06", 6_000, "first"),
+        (drift, "2026-03-07", 8_000, "second"),
+        (garbled, "2026-03-11", 2_000, "garbled"),
+        (long, "2026-03-13", 1_000, "long"),
+    ] {
+        let version = s.tab_row::<PaymentRow>(id).unwrap().unwrap().version;
+        s.refund_payment(id, version, &RefundDraft { refunded_on: d(on), amount_minor: amount, reason: reason.into() })
+            .unwrap();
+    }
+    s.checkpoint().unwrap();
+    drop(s);
+    let long_reason = "x".repeat(1_200);
+    for v in EARLIER {
+        let old = dir.path().join(format!("refunds-v{v}.db"));
+        as_version(v, &made, &old);
+        raw(
+            &old,
+            &format!(
+                "UPDATE payments SET refunded_minor = 10000 WHERE id IN ({more}, {drift});
+                 UPDATE audit_log SET after_json = '{{\"refund\": ' WHERE action = 'refund' AND entity_id = {garbled};
+                 UPDATE audit_log SET after_json = json_set(after_json, '$.refund.reason', '{long_reason}')
+                 WHERE action = 'refund' AND entity_id = {long};"
+            ),
+        );
+        let at = |id: i64, reason: &str| -> String {
+            let c = Connection::open(&old).unwrap();
+            c.query_row(
+                "SELECT at FROM audit_log WHERE action = 'refund' AND entity_id = ?1 AND after_json LIKE ?2",
+                rusqlite::params![id, format!("%{reason}%")],
+                |r| r.get(0),
+            )
+            .unwrap()
+        };
+        let created = |id: i64| -> String {
+            let c = Connection::open(&old).unwrap();
+            c.query_row("SELECT created_at FROM payments WHERE id = ?1", [id], |r| r.get(0)).unwrap()
+        };
+        let recorded = |id: i64, on: &str, amount: i64, reason: &str| {
+            (id, on.to_string(), amount, reason.to_string(), "recorded".to_string(), at(id, reason))
+        };
+        let on_payment = |id: i64, on: &str, amount: i64| {
+            (id, on.to_string(), amount, String::new(), "payment".to_string(), created(id))
+        };
+        let mut cut = "x".repeat(999);
+        cut.push('…');
+        let want = vec![
+            // In the order they were recorded; the detail sorts by date.
+            recorded(a, "2026-02-20", 10_000, "overpaid"),
+            recorded(a, "2026-02-16", 5_000, "duplicate"),
+            on_payment(imported, "2026-01-10", 4_000),
+            // The column says $100.00, the audit rows $70.00: the rest is
+            // dated on the payment.
+            recorded(more, "2026-03-02", 7_000, "partial"),
+            on_payment(more, "2026-03-01", 3_000),
+            // The audit rows say $140.00, the column $100.00: the oldest
+            // kept, the last trimmed.
+            recorded(drift, "2026-03-06", 6_000, "first"),
+            recorded(drift, "2026-03-07", 4_000, "second"),
+            on_payment(garbled, "2026-03-10", 2_000),
+            (long, "2026-03-13".into(), 1_000, cut, "recorded".into(), at(long, "xxxx")),
+        ];
+
+        let store = Store::open(&old, OpenMode::MustExist).unwrap();
+        assert_eq!(store.read_only(), None, "version {v}");
+        assert_eq!(version(&old), SCHEMA_VERSION);
+        assert_eq!(refund_rows(&old), want, "version {v}");
+        assert_eq!(store.check(d("2026-12-05")).unwrap(), Vec::<String>::new(), "version {v}");
+        let shown = store.payment_detail(1, a).unwrap().refunds;
+        let shown: Vec<(String, &str)> = shown.iter().map(|r| (r.on.to_string(), r.reason.as_str())).collect();
+        assert_eq!(shown, [("2026-02-16".into(), "duplicate"), ("2026-02-20".into(), "overpaid")], "oldest first");
+    }
 }

@@ -394,6 +394,36 @@ fn broken_money_rules_are_reported() {
 }
 
 #[test]
+fn refunds_that_drift_from_the_refunded_amount_are_reported() {
+    let rule = "payment refunded amount differs from its refunds";
+    // p_refunded: $100.00 with $60.00 refunded, as one row.
+    let problems =
+        problems_after(|ids| format!("UPDATE refunds SET amount_minor = 5000 WHERE payment_id = {}", ids.p_refunded));
+    let fx = fixture();
+    let p = fx.ids.p_refunded;
+    assert_eq!(problems, [format!("{rule}: payment {p}: refunded 6000, refunds 5000 (1 in all)")]);
+    // The row gone: the payment names its reference when it has one.
+    let problems = problems_after(|ids| {
+        format!(
+            "UPDATE payments SET reference = 'ch_R' WHERE id = {0}; DELETE FROM refunds WHERE payment_id = {0}",
+            ids.p_refunded
+        )
+    });
+    assert_reported(&problems, &format!("{rule}: payment {p} (ch_R): refunded 6000, refunds 0"));
+    // A refund row on a payment that failed.
+    let problems = problems_after(|ids| {
+        format!(
+            "INSERT INTO refunds(payment_id, refunded_on, amount_minor, reason, dated_from, created_at)
+             VALUES ({}, '2026-02-22', 100, 'x', 'recorded', 'x')",
+            ids.p_failed
+        )
+    });
+    let f = fx.ids.p_failed;
+    assert_reported(&problems, &format!("refunds of a payment that did not succeed: payment {f} is failed"));
+    assert_reported(&problems, &format!("{rule}: payment {f}: refunded 0, refunds 100"));
+}
+
+#[test]
 fn broken_contacts_documents_and_keys_are_reported() {
     let problems = problems_after(|ids| {
         format!(

@@ -638,6 +638,15 @@ proptest! {
             // No open balance is negative; no payment is applied beyond what it kept.
             prop_assert!(invoices(&store, id).iter().all(|i| i.open_balance().minor >= 0));
             prop_assert!(payments(&store, id).iter().all(|p| p.applied_minor <= p.amount.minor - p.refunded_minor));
+            // Each payment's refund rows add up to what it says was refunded
+            // (`check` says so too; here from the rows the export reads).
+            let mut rows: BTreeMap<i64, i64> = BTreeMap::new();
+            for r in export_rows(&store, id, ExportSection::Refunds) {
+                *rows.entry(int(&r, "payment_id")).or_default() += int(&r, "amount_minor");
+            }
+            let said: BTreeMap<i64, i64> =
+                payments(&store, id).iter().filter(|p| p.refunded_minor > 0).map(|p| (p.id, p.refunded_minor)).collect();
+            prop_assert_eq!(rows, said, "customer {}: refund rows by payment", id);
             // Each invoice's stored balance is what its rows say it owes.
             let stored: BTreeMap<i64, i64> = invoices(&store, id).iter().map(|i| (i.id, i.balance_minor)).collect();
             prop_assert_eq!(stored, owed(&store, id), "customer {}", id);

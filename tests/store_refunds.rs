@@ -252,3 +252,89 @@ fn a_partial_application_is_made_anew_with_the_rest() {
     assert_eq!((p.applied_minor, p.applied_to.as_str()), (27_000, "A-1, A-2"));
     consistent(&store);
 }
+
+/// The refund rows, oldest first: (payment, date, amount, reason, dated_from).
+fn rows(path: &Path) -> Vec<(i64, String, i64, String, String)> {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    let mut stmt = conn
+        .prepare(
+            "SELECT payment_id, refunded_on, amount_minor, reason, dated_from FROM refunds ORDER BY refunded_on, id",
+        )
+        .unwrap();
+    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap()
+}
+
+#[test]
+fn each_refund_is_a_row_with_the_date_and_reason_entered() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("r.db");
+    let mut store = fixture(&path);
+    let p = payment(&store, "WIRE-1");
+    store.refund_payment(p.id, p.version, &refund(15_000, "2026-02-20", "overpaid")).unwrap();
+    let p = payment(&store, "WIRE-1");
+    store.refund_payment(p.id, p.version, &refund(5_000, "2026-02-15", "  duplicate  ")).unwrap();
+    let id = p.id;
+    assert_eq!(
+        rows(&path),
+        [
+            (id, "2026-02-15".into(), 5_000, "duplicate".into(), "recorded".into()),
+            (id, "2026-02-20".into(), 15_000, "overpaid".into(), "recorded".into()),
+        ],
+        "the day the money came is the earliest a refund may be"
+    );
+    let detail = store.payment_detail(1, id).unwrap();
+    let shown: Vec<(String, i64, &str, bool)> =
+        detail.refunds.iter().map(|r| (r.on.to_string(), r.amount.minor, r.reason.as_str(), r.recorded())).collect();
+    assert_eq!(
+        shown,
+        [("2026-02-15".into(), 5_000, "duplicate", true), ("2026-02-20".into(), 15_000, "overpaid", true)]
+    );
+    consistent(&store);
+}
+
+#[test]
+fn a_reason_is_kept_up_to_a_thousand_characters() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("r.db");
+    let mut store = fixture(&path);
+    let p = payment(&store, "WIRE-1");
+    // Characters, not bytes: 1,001 two-byte letters are refused whole.
+    let e = store.refund_payment(p.id, p.version, &refund(100, "2026-02-20", &"é".repeat(1_001))).unwrap_err();
+    assert!(matches!(e, StoreError::Invalid(_)), "{e:?}");
+    assert!(e.to_string().contains("the reason is 1001 characters long; a refund keeps at most 1000"), "{e}");
+    assert_eq!(payment(&store, "WIRE-1"), p, "nothing written");
+    assert!(rows(&path).is_empty() && audit(&path).is_empty());
+    store.refund_payment(p.id, p.version, &refund(100, "2026-02-20", &"é".repeat(1_000))).unwrap();
+    let kept = rows(&path);
+    assert_eq!((kept.len(), kept[0].3.chars().count()), (1, 1_000));
+    consistent(&store);
+}
+
+/// A refund gives back money that came: it cannot be dated before the
+/// payment, nor outside the dates ardesk keeps.
+#[test]
+fn a_refund_is_dated_within_the_bounds_and_not_before_its_payment() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("r.db");
+    let mut store = fixture(&path);
+    let p = payment(&store, "WIRE-1");
+    for (on, why) in [
+        ("2026-02-14", "the refund date 2026-02-14 is before the payment was received (2026-02-15)"),
+        ("1899-12-31", "refund date: 1899-12-31: dates must fall between 1900-01-01 and 2199-12-31"),
+        ("2200-01-01", "refund date: 2200-01-01: dates must fall between 1900-01-01 and 2199-12-31"),
+    ] {
+        // Past the bounds `parse_date` refuses to read it at all.
+        let on = NaiveDate::parse_from_str(on, "%Y-%m-%d").unwrap();
+        let draft = RefundDraft { refunded_on: on, amount_minor: 100, reason: "x".into() };
+        let e = store.refund_payment(p.id, p.version, &draft).unwrap_err();
+        assert!(e.to_string().contains(why), "{e} (expected {why})");
+    }
+    assert!(rows(&path).is_empty());
+    assert_eq!(payment(&store, "WIRE-1"), p);
+    store.refund_payment(p.id, p.version, &refund(100, "2199-12-31", "last day")).unwrap();
+    assert_eq!(rows(&path)[0].1, "2199-12-31");
+    consistent(&store);
+}

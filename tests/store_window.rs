@@ -283,9 +283,13 @@ impl Probe for PaymentRow {
             Col::PayAmount => SortValue::Int(self.amount.minor),
             Col::PayRefunded => SortValue::Int(self.refunded_minor),
             Col::PayReference => lower(&self.reference),
+            // A credit reads as status 'granted', method 'credit'.
+            Col::PayStatus if self.payment_id().is_none() => text("granted"),
+            Col::PayMethod if self.payment_id().is_none() => text("credit"),
             Col::PayStatus => text(self.status.as_db()),
             Col::PayMethod => text(self.method.as_db()),
             Col::PayAppliedTo => SortValue::Int(self.applied_minor),
+            Col::PayKind => text(self.kind.as_db()),
             _ => unreachable!("{col:?}"),
         }
     }

@@ -245,8 +245,8 @@ pub static BINDINGS: &[Binding] = &[
     // An invoice's detail: the cursor is on its applications.
     b(InvoiceDetail, &[code(Enter)], Action::Open, "open payment", true).rank(1),
     b(InvoiceDetail, &[k('x')], Action::CancelSelected, "cancel this invoice", true).rank(2),
-    b(InvoiceDetail, &[k('e')], Action::EditInvoice, "edit (a draft) or its memo", true).rank(2),
-    b(InvoiceDetail, &[k('I')], Action::IssueInvoice, "issue this draft", true).rank(3),
+    b(InvoiceDetail, &[k('e')], Action::EditInvoice, "edit", true).rank(2),
+    b(InvoiceDetail, &[k('I')], Action::IssueInvoice, "issue draft", true).rank(3),
     // A payment's detail: the cursor is on the invoices it paid.
     b(PaymentDetail, &[code(Enter)], Action::Open, "open invoice", true).rank(1),
     b(PaymentDetail, &[k('r')], Action::RefundPayment, "refund", true).rank(2),

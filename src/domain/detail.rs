@@ -63,16 +63,55 @@ pub struct PaymentApplication {
     pub invoice: AppliedInvoice,
 }
 
+/// The most characters a refund's reason keeps (`refunds.reason`).
+pub const REFUND_REASON_MAX: usize = 1000;
+
+/// Where a refund's date came from (`refunds.dated_from`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RefundDate {
+    /// Entered in ardesk with the refund, with its reason.
+    Recorded,
+    /// The import's own refund date.
+    Source,
+    /// Neither was known (an import whose export gives no refund date):
+    /// the payment's date stands in.
+    Payment,
+}
+
+impl RefundDate {
+    pub fn as_db(self) -> &'static str {
+        match self {
+            RefundDate::Recorded => "recorded",
+            RefundDate::Source => "source",
+            RefundDate::Payment => "payment",
+        }
+    }
+
+    pub fn from_db(s: &str) -> Option<RefundDate> {
+        match s {
+            "recorded" => Some(RefundDate::Recorded),
+            "source" => Some(RefundDate::Source),
+            "payment" => Some(RefundDate::Payment),
+            _ => None,
+        }
+    }
+}
+
 /// One refund of a payment.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Refund {
-    /// `None` when no record of it says when (`recorded` is false).
-    pub on: Option<NaiveDate>,
+    pub on: NaiveDate,
     pub amount: Money,
+    /// Why, as entered in ardesk; '' for an imported refund.
     pub reason: String,
-    /// False for money a payment came in with as refunded (an import):
-    /// the amount is known, its date and reason are not.
-    pub recorded: bool,
+    pub dated_from: RefundDate,
+}
+
+impl Refund {
+    /// Entered in ardesk (its date and reason are the user's).
+    pub fn recorded(&self) -> bool {
+        self.dated_from == RefundDate::Recorded
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -131,7 +170,7 @@ pub struct PaymentDetail {
     pub payment: PaymentRow,
     /// Oldest first.
     pub applications: Vec<PaymentApplication>,
-    /// Oldest first; money refunded without a record (imported) last.
+    /// Oldest first (by date, then as written).
     pub refunds: Vec<Refund>,
 }
 
@@ -173,8 +212,8 @@ pub const PAYMENT_FORMULAS: &[(&str, &str)] = &[
     ("Applied", "Σ of it applied to invoices."),
     (
         "Refunded",
-        "Σ of its refunds. A refund made in ardesk shows its date and reason; one that came with an import, only \
-         its amount.",
+        "Σ of its refunds. A refund made in ardesk shows its date and reason; one that came with an import, the \
+         date its export gave, or the payment's date when the export gave none.",
     ),
     ("Unapplied", "amount − refunded − applied, for money received (nothing for a pending or failed payment)."),
 ];

@@ -47,6 +47,20 @@ const INVARIANTS: &[(&str, &str)] = &[
          WHERE i.total_minor < (SELECT coalesce(sum(amount_minor), 0) FROM applications a WHERE a.invoice_id = i.id)",
     ),
     (
+        "payment refunded amount differs from its refunds",
+        "SELECT 'payment ' || p.id || CASE WHEN p.reference <> '' THEN ' (' || p.reference || ')' ELSE '' END
+                || ': refunded ' || p.refunded_minor || ', refunds ' || s
+         FROM (SELECT p.*, (SELECT coalesce(sum(amount_minor), 0) FROM refunds r WHERE r.payment_id = p.id) AS s
+               FROM payments p) p WHERE p.refunded_minor <> p.s",
+    ),
+    (
+        "refunds of a payment that did not succeed",
+        "SELECT 'payment ' || p.id || CASE WHEN p.reference <> '' THEN ' (' || p.reference || ')' ELSE '' END
+                || ' is ' || p.status
+         FROM payments p
+         WHERE p.status NOT IN ('succeeded', 'refunded') AND EXISTS (SELECT 1 FROM refunds r WHERE r.payment_id = p.id)",
+    ),
+    (
         "applications exceed their payment",
         "SELECT 'payment ' || p.id FROM payments p
          WHERE p.amount_minor - p.refunded_minor

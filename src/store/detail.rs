@@ -1,13 +1,8 @@
 //! What the invoice and payment detail views read (issue 15, §2–§3): one
 //! record by its id as its tab shows it (`tab_row`), its applications on
-//! their indexes (`applications_invoice`, `applications_payment`), and from
-//! the audit log the invoice's own history and the payment's refunds.
-//!
-//! Indexes: the audit log has none by entity yet. The history and refund
-//! queries name the customer, so that today they walk only the customer's
-//! rows (`audit_customer_at`); an index on `(entity, entity_id, at, id)`
-//! makes each a direct range however long the customer's log grows, and the
-//! same queries take it unchanged (`the_history_query_takes_an_entity_index`).
+//! their indexes (`applications_invoice`, `applications_payment`), the
+//! invoice's own history from the audit log (`audit_entity`, version 6),
+//! and the payment's refunds (`refund_rows`, on `refunds_payment`).
 
 use super::tabs::{currency, date, stored};
 use super::{Result, Store, StoreError};
@@ -21,11 +16,6 @@ use rusqlite::Row;
 const HISTORY: &str = "SELECT id, at, who, summary FROM audit_log
      WHERE customer_id = ?1 AND entity = ?2 AND entity_id = ?3
      ORDER BY at DESC, id DESC LIMIT ?4";
-
-/// A payment's refunds as its refund audit rows record them, oldest first.
-const REFUND_ROWS: &str = "SELECT after_json FROM audit_log
-     WHERE customer_id = ?1 AND entity = 'payment' AND entity_id = ?2 AND action = 'refund'
-     ORDER BY at, id";
 
 fn invoice_application(r: &Row<'_>) -> rusqlite::Result<InvoiceApplication> {
     let amount = Money::new(r.get(2)?, currency(r, 3)?);
@@ -106,7 +96,7 @@ impl Store {
             )?
             .query_map([payment_id], payment_application)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
-        let refunds = self.refunds_from_audit(customer_id, &payment)?;
+        let refunds = super::refund_rows::read(self.conn(), payment_id, payment.amount.currency)?;
         Ok(PaymentDetail { customer_id, payment, applications, refunds })
     }
 
@@ -121,44 +111,13 @@ impl Store {
             })?
             .collect::<rusqlite::Result<_>>()?)
     }
-
-    /// A payment's refunds, until refunds have a table of their own: each
-    /// refund written by ardesk left an audit row (`writes::refunds`) with
-    /// its date, amount and reason; what the payment says was refunded
-    /// beyond those (an import's, which writes no such row) is one refund
-    /// without a date or reason. A refunds table replaces this function.
-    pub fn refunds_from_audit(&self, customer_id: i64, payment: &PaymentRow) -> Result<Vec<Refund>> {
-        let cur = payment.amount.currency;
-        let rows: Vec<Option<String>> = self
-            .conn()
-            .prepare_cached(REFUND_ROWS)?
-            .query_map((customer_id, payment.id), |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
-        let mut refunds: Vec<Refund> = rows
-            .iter()
-            .filter_map(|json| {
-                let v: serde_json::Value = serde_json::from_str(json.as_deref()?).ok()?;
-                let r = v.get("refund")?;
-                let amount = crate::domain::money::parse_amount(r.get("amount")?.as_str()?, cur).ok()?;
-                let on = r.get("on").and_then(|d| d.as_str()).and_then(|d| crate::domain::date::parse_date(d).ok());
-                let reason = r.get("reason").and_then(|s| s.as_str()).unwrap_or_default().to_string();
-                Some(Refund { on, amount: Money::new(amount, cur), reason, recorded: true })
-            })
-            .collect();
-        let recorded: i64 = refunds.iter().map(|r| r.amount.minor).sum();
-        if payment.refunded_minor > recorded {
-            let rest = Money::new(payment.refunded_minor - recorded, cur);
-            refunds.push(Refund { on: None, amount: rest, reason: String::new(), recorded: false });
-        }
-        Ok(refunds)
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use crate::domain::Currency;
     use crate::domain::date::parse_date;
-    use crate::domain::detail::Source;
+    use crate::domain::detail::{RefundDate, Source};
     use crate::domain::edit::RefundDraft;
     use crate::domain::status::*;
     use crate::store::Store;
@@ -245,18 +204,23 @@ mod tests {
         assert_eq!(dt.refunds.len(), 1);
         let r = &dt.refunds[0];
         assert_eq!(
-            (r.on, r.amount.minor, r.reason.as_str(), r.recorded),
-            (Some(d("2026-02-01")), 12_000, "double charge", true)
+            (r.on, r.amount.minor, r.reason.as_str(), r.dated_from),
+            (d("2026-02-01"), 12_000, "double charge", RefundDate::Recorded)
         );
         // 50,000 − 12,000 refunded (from the remainder) − 30,000 applied.
         assert_eq!(dt.unapplied().minor, 8_000);
         let history = store.invoice_detail(c, inv).unwrap().history;
         assert!(history.is_empty(), "a refund from the remainder leaves the invoice alone: {history:?}");
 
-        // Refunded on arrival, without an audit row: the amount, no date.
+        // Refunded on arrival (seeded as a source would bring it): dated a
+        // few days after the money came, no reason.
         let dt = store.payment_detail(c, imported).unwrap();
         assert_eq!(dt.refunds.len(), 1);
-        assert_eq!((dt.refunds[0].on, dt.refunds[0].amount.minor, dt.refunds[0].recorded), (None, 4_000, false));
+        let r = &dt.refunds[0];
+        assert_eq!(
+            (r.on, r.amount.minor, r.reason.as_str(), r.dated_from),
+            (d("2026-01-13"), 4_000, "", RefundDate::Source)
+        );
         assert_eq!(dt.unapplied().minor, 5_000);
     }
 

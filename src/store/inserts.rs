@@ -15,6 +15,10 @@
 //!   seeder, the importer and the bulk loader;
 //! - an invoice's lines (`insert_lines`, `LINES`): every writer of an
 //!   invoice that has lines, the bulk loader many invoices' at once.
+//! - refunds (`insert_refund`, `REFUNDS`): a person's refund
+//!   (`writes::refunds`), and `insert_payment` for a payment that comes
+//!   refunded (the seeder, the importer); an import that changes what was
+//!   refunded settles the rows anew (`refund_rows`).
 //!
 //! The bulk loader writes sixty-four rows to a statement with the same
 //! columns and the same `bind_` functions. A table's columns and the order
@@ -27,6 +31,7 @@ use super::import::{InvoiceWrite, PaymentWrite};
 use super::seed::AppliedFrom;
 use crate::domain::Currency;
 use crate::domain::date::iso;
+use crate::domain::detail::RefundDate;
 use crate::domain::lines::Line;
 use crate::domain::status::ImportSource;
 use chrono::NaiveDate;
@@ -318,9 +323,35 @@ pub(super) fn bind_payment(b: &mut Binder<'_, '_>, r: &NewPaymentRow<'_>) -> rus
     b.put(r.created_at)
 }
 
-/// Inserts one payment and returns its id.
+/// Inserts one payment and returns its id. A payment that comes refunded
+/// gets its refund row in the same statement's transaction, dated as the
+/// source says or else on the payment (`refunded_minor` = Σ its refunds).
 pub(super) fn insert_payment(conn: &Connection, r: &NewPaymentRow<'_>) -> rusqlite::Result<i64> {
-    insert_row(conn, &PAYMENTS, |b| bind_payment(b, r))
+    let id = insert_row(conn, &PAYMENTS, |b| bind_payment(b, r))?;
+    let p = r.payment;
+    if p.refunded_minor > 0 {
+        let (on, dated_from) = imported_refund_date(p.received_on, p.refunded_on);
+        let refund = NewRefundRow {
+            payment_id: id,
+            refunded_on: on,
+            amount_minor: p.refunded_minor,
+            reason: "",
+            dated_from,
+            created_at: r.created_at,
+        };
+        insert_refund(conn, &refund)?;
+    }
+    Ok(id)
+}
+
+/// The date of a refund a payment came with: the source's, or the
+/// payment's when the source gives none (or one before the money came: a
+/// refund cannot precede what it returns).
+pub(super) fn imported_refund_date(received_on: NaiveDate, source: Option<NaiveDate>) -> (NaiveDate, RefundDate) {
+    match source {
+        Some(on) if on >= received_on => (on, RefundDate::Source),
+        _ => (received_on, RefundDate::Payment),
+    }
 }
 
 // Credits ------------------------------------------------------------------
@@ -413,6 +444,38 @@ pub(super) fn insert_application(conn: &Connection, r: &NewApplicationRow<'_>) -
     insert_row(conn, &APPLICATIONS, |b| bind_application(b, r)).map(drop)
 }
 
+// Refunds -------------------------------------------------------------------
+
+/// A new refund of a payment.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct NewRefundRow<'a> {
+    pub payment_id: i64,
+    pub refunded_on: NaiveDate,
+    pub amount_minor: i64,
+    pub reason: &'a str,
+    pub dated_from: RefundDate,
+    pub created_at: &'a str,
+}
+
+/// The refund INSERT, in the order `bind_refund` binds.
+pub(super) static REFUNDS: Table =
+    Table::new("refunds", &["payment_id", "refunded_on", "amount_minor", "reason", "dated_from", "created_at"]);
+
+/// Binds one row's values, in `REFUNDS`' order.
+pub(super) fn bind_refund(b: &mut Binder<'_, '_>, r: &NewRefundRow<'_>) -> rusqlite::Result<()> {
+    b.put(r.payment_id)?;
+    b.put(iso(r.refunded_on))?;
+    b.put(r.amount_minor)?;
+    b.put(r.reason)?;
+    b.put(r.dated_from.as_db())?;
+    b.put(r.created_at)
+}
+
+/// Inserts one refund row.
+pub(super) fn insert_refund(conn: &Connection, r: &NewRefundRow<'_>) -> rusqlite::Result<i64> {
+    insert_row(conn, &REFUNDS, |b| bind_refund(b, r))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -421,7 +484,7 @@ mod tests {
     fn groups_are_written_in_the_largest_sizes_first() {
         assert_eq!(parts(64 + 8 + 8 + 3), [64, 8, 8, 1, 1, 1]);
         assert!(parts(0).is_empty());
-        for table in [&INVOICES, &PAYMENTS, &CREDITS, &APPLICATIONS, &LINES] {
+        for table in [&INVOICES, &PAYMENTS, &CREDITS, &APPLICATIONS, &LINES, &REFUNDS] {
             let sql = table.sql(8);
             assert_eq!(sql.matches("),(").count(), 7, "{sql}");
             assert_eq!(sql.matches('?').count(), 8 * table.cols.len());

@@ -146,6 +146,7 @@ impl ImportTx<'_> {
                 received_on: m.on,
                 amount_minor: m.amount_minor,
                 refunded_minor: 0,
+                refunded_on: None,
                 currency: r.invoice.currency,
                 reference: &m.text,
                 status: PaymentStatus::Succeeded,

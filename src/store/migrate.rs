@@ -8,46 +8,63 @@
 //! made, and its rows within the bounds the next versions enforce.
 //!
 //! Adding a migration: write `migrations/NNNN_what.sql`, add it to
-//! `MIGRATIONS`, add the adapter that lets the previous version be read
-//! (`schema::ADAPTERS`), and a row check in `refusals` if the new
-//! constraints could refuse rows an older version accepted. The tests in
-//! `tests/migrations.rs` upgrade a database of every earlier version.
+//! `MIGRATIONS` (with a step in Rust, `after`, when rows must be moved in
+//! ways SQL says badly: it runs after the SQL, in the same transaction, on
+//! the new tables, and on an empty database too, where `schema::expected`
+//! replays the migrations, so it must leave the schema alone), add the
+//! adapter that lets the previous version be read (`schema::ADAPTERS`),
+//! and a row check in `refusals` if the new constraints could refuse rows
+//! an older version accepted. The tests in `tests/migrations.rs` upgrade a
+//! database of every earlier version.
+
+mod refunds;
 
 use super::{Result, StoreError, schema, set_aside};
-use rusqlite::Connection;
+use rusqlite::{Connection, Transaction};
 use std::path::Path;
 
 /// 'ARDS': marks a file as ardesk's in the SQLite header.
 const APPLICATION_ID: i64 = 0x4152_4453;
 
+/// One step from a version to the next: its SQL, then, when rows must move
+/// in ways SQL says badly, a step in Rust in the same transaction.
+pub(crate) struct Migration {
+    pub sql: &'static str,
+    pub after: Option<fn(&Transaction<'_>) -> Result<()>>,
+}
+
+const fn sql(sql: &'static str) -> Migration {
+    Migration { sql, after: None }
+}
+
 /// Migration `i` takes a database from version `i` to `i + 1`.
-pub(crate) const MIGRATIONS: &[&str] = &[
-    include_str!("../../schema.sql"),
-    include_str!("migrations/0002_strict_bounds.sql"),
-    include_str!("migrations/0003_document_limit.sql"),
-    include_str!("migrations/0004_activity_by_time.sql"),
-    include_str!("migrations/0005_invoice_balance.sql"),
-    include_str!("migrations/0006_lines_memo_refunds.sql"),
+pub(crate) const MIGRATIONS: &[Migration] = &[
+    sql(include_str!("../../schema.sql")),
+    sql(include_str!("migrations/0002_strict_bounds.sql")),
+    sql(include_str!("migrations/0003_document_limit.sql")),
+    sql(include_str!("migrations/0004_activity_by_time.sql")),
+    sql(include_str!("migrations/0005_invoice_balance.sql")),
+    // The refunds recorded in the audit log become rows of `refunds`.
+    Migration { sql: include_str!("migrations/0006_lines_memo_refunds.sql"), after: Some(refunds::from_audit) },
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
-/// Runs one migration's SQL in a transaction with foreign keys off (tables
-/// are rebuilt), checking them before commit.
-pub(crate) fn apply(conn: &Connection, sql: &str) -> Result<()> {
-    apply_after(conn, sql, |_| Ok(()))
+/// Runs one migration in a transaction with foreign keys off (tables are
+/// rebuilt), checking them before commit.
+pub(crate) fn apply(conn: &Connection, m: &Migration) -> Result<()> {
+    apply_after(conn, m, |_| Ok(()))
 }
 
 /// `apply`, with `first` run in the same transaction before the SQL.
-fn apply_after(
-    conn: &Connection,
-    sql: &str,
-    first: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<()>,
-) -> Result<()> {
+fn apply_after(conn: &Connection, m: &Migration, first: impl FnOnce(&Transaction<'_>) -> Result<()>) -> Result<()> {
     conn.execute_batch("PRAGMA foreign_keys = OFF")?;
     let tx = conn.unchecked_transaction()?;
     first(&tx)?;
-    tx.execute_batch(sql)?;
+    tx.execute_batch(m.sql)?;
+    if let Some(after) = m.after {
+        after(&tx)?;
+    }
     let broken: i64 = tx.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0))?;
     if broken > 0 {
         return Err(StoreError::Invalid(format!("the upgrade would leave {broken} broken reference(s)")));
@@ -198,13 +215,13 @@ pub(crate) fn upgrade(conn: &Connection, version: i64, set_aside_as: Option<&str
     }
     let _mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
     let mut moved = Vec::new();
-    for (from, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+    for (from, m) in MIGRATIONS.iter().enumerate().skip(version as usize) {
         match set_aside_as {
-            Some(who) if from == 1 => apply_after(conn, sql, |tx| {
+            Some(who) if from == 1 => apply_after(conn, m, |tx| {
                 moved = set_aside::set_aside(tx, who)?;
                 Ok(())
             })?,
-            _ => apply(conn, sql)?,
+            _ => apply(conn, m)?,
         }
     }
     Ok(moved)

@@ -17,6 +17,7 @@ pub mod load;
 mod metrics;
 mod migrate;
 mod oracle;
+mod refund_rows;
 mod schema;
 pub mod seed;
 mod selection;

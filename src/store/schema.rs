@@ -103,8 +103,8 @@ pub(crate) fn expected(version: i64) -> Result<&'static Schema> {
     }
     let mut all = vec![Schema::new()];
     let conn = Connection::open_in_memory()?;
-    for sql in MIGRATIONS {
-        super::migrate::apply(&conn, sql)?;
+    for m in MIGRATIONS {
+        super::migrate::apply(&conn, m)?;
         all.push(live(&conn)?);
     }
     let all = CACHE.get_or_init(|| all);
@@ -166,7 +166,7 @@ fn join(v: &[&String]) -> String {
 /// The columns the current version gives a table.
 fn expected_columns(table: &str) -> Vec<String> {
     let Ok(conn) = Connection::open_in_memory() else { return Vec::new() };
-    if MIGRATIONS.iter().try_for_each(|sql| super::migrate::apply(&conn, sql)).is_err() {
+    if MIGRATIONS.iter().try_for_each(|m| super::migrate::apply(&conn, m)).is_err() {
         return Vec::new();
     }
     let Ok(mut stmt) = conn.prepare("SELECT name FROM pragma_table_info(?1)") else { return Vec::new() };
@@ -258,8 +258,8 @@ mod tests {
     fn fingerprints_are_those_of_the_migrations() {
         let conn = Connection::open_in_memory().unwrap();
         let mut got = Vec::new();
-        for sql in MIGRATIONS {
-            super::super::migrate::apply(&conn, sql).unwrap();
+        for m in MIGRATIONS {
+            super::super::migrate::apply(&conn, m).unwrap();
             got.push(fingerprint(&conn).unwrap());
         }
         assert_eq!(FINGERPRINTS, got, "a migration changed the schema: put these in schema::FINGERPRINTS");
@@ -268,8 +268,8 @@ mod tests {
     #[test]
     fn a_fresh_database_has_no_differences() {
         let conn = Connection::open_in_memory().unwrap();
-        for sql in MIGRATIONS {
-            super::super::migrate::apply(&conn, sql).unwrap();
+        for m in MIGRATIONS {
+            super::super::migrate::apply(&conn, m).unwrap();
         }
         let last = MIGRATIONS.len() as i64;
         assert_eq!(differences(&conn, &live(&conn).unwrap(), expected(last).unwrap()), Vec::<String>::new());
@@ -278,8 +278,8 @@ mod tests {
     #[test]
     fn drift_is_named() {
         let conn = Connection::open_in_memory().unwrap();
-        for sql in MIGRATIONS {
-            super::super::migrate::apply(&conn, sql).unwrap();
+        for m in MIGRATIONS {
+            super::super::migrate::apply(&conn, m).unwrap();
         }
         conn.execute_batch(
             "DROP TRIGGER invoices_summary_insert;

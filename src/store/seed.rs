@@ -88,6 +88,13 @@ pub struct NewDocument<'a> {
     pub uploaded_at: &'a str,
 }
 
+/// A payment seeded refunded stands for one that came so from a source:
+/// its refund row is dated as a source would date it, a few days after the
+/// money came (within the bounds).
+fn seeded_refund_date(received_on: NaiveDate) -> NaiveDate {
+    (received_on + chrono::Duration::days(3)).min(crate::domain::bounds::MAX_DATE)
+}
+
 pub struct Seeder<'c> {
     tx: Transaction<'c>,
     who: String,
@@ -254,6 +261,7 @@ impl Seeder<'_> {
             received_on: p.received_on,
             amount_minor: p.amount_minor,
             refunded_minor: p.refunded_minor,
+            refunded_on: Some(seeded_refund_date(p.received_on)),
             currency: p.currency,
             reference: p.reference,
             status: p.status,

@@ -12,7 +12,7 @@
 
 use crate::domain::date::{iso, period_label};
 use crate::domain::detail::{
-    InvoiceApplication, InvoiceDetail, PaymentApplication, PaymentDetail, Refund, Source, status_line,
+    InvoiceApplication, InvoiceDetail, PaymentApplication, PaymentDetail, Refund, RefundDate, Source, status_line,
 };
 use crate::domain::lines::{Line, LineKind, mismatch};
 use crate::domain::status::DisplayStatus;
@@ -255,13 +255,20 @@ pub const PAYMENT_APPLICATIONS: &[Col<PaymentApplication>] = &[
 
 /// A payment's refunds.
 pub const REFUNDS: &[Col<Refund>] = &[
-    Col::new("Date", 10, |r, _| r.on.map_or_else(|| "—".to_string(), iso).into()),
+    Col::new("Date", 10, |r: &Refund, _| iso(r.on).into()),
     Col::new("Amount", 13, |r: &Refund, _| r.amount.display().into()).right(),
-    Col::new("Reason", 20, |r: &Refund, _| {
-        if r.recorded { r.reason.as_str().into() } else { "not recorded: refunded before it came to ardesk".into() }
-    })
-    .fill(),
+    Col::new("Reason", 20, |r: &Refund, _| refund_reason(r).into()).fill(),
 ];
+
+/// A refund's reason, or for one that came with an import where its date
+/// came from.
+pub fn refund_reason(r: &Refund) -> &str {
+    match r.dated_from {
+        RefundDate::Recorded => &r.reason,
+        RefundDate::Source => "imported: dated by its export, which gives no reason",
+        RefundDate::Payment => "dated on the payment: the export gave no refund date",
+    }
+}
 
 /// Where a detail's parts go. A list that has no rows shows only its title
 /// line ("Refunds: none"); a part that does not fit has no height.
@@ -407,6 +414,16 @@ mod tests {
         // 120×40: every line shows.
         let l = layout(Rect::new(0, 0, 120, 40), 5, extra, 4, 2);
         assert_eq!(l.lines.height, 9);
+    }
+
+    #[test]
+    fn a_refund_says_its_reason_or_where_its_date_came_from() {
+        let on = chrono::NaiveDate::from_ymd_opt(2026, 2, 3).unwrap();
+        let amount = Money::new(100, crate::domain::Currency::USD);
+        let r = |dated_from| Refund { on, amount, reason: "duplicate".into(), dated_from };
+        assert_eq!(refund_reason(&r(RefundDate::Recorded)), "duplicate");
+        assert_eq!(refund_reason(&r(RefundDate::Source)), "imported: dated by its export, which gives no reason");
+        assert_eq!(refund_reason(&r(RefundDate::Payment)), "dated on the payment: the export gave no refund date");
     }
 
     #[test]

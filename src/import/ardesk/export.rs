@@ -6,6 +6,7 @@ use crate::import::ImportError;
 use crate::store::import::ExportSection;
 use crate::store::{Store, StoreError};
 use serde_json::{Map, Value, json};
+use std::collections::HashMap;
 use std::io::Write;
 
 /// Writes one customer's complete record in ardesk's format.
@@ -52,6 +53,17 @@ pub fn export_customer_json(store: &Store, customer_id: i64, out: &mut impl Writ
         })?;
         write!(out, "]")?;
     }
+    // Each payment's refunds, oldest first, as `refunds` beside its
+    // applications (a payment without any has an empty list).
+    let mut refunds: HashMap<i64, Vec<Value>> = HashMap::new();
+    store.export_section(customer_id, ExportSection::Refunds, |mut m| {
+        let id = m.get("payment_id").and_then(Value::as_i64).unwrap_or(0);
+        m.remove("payment_id");
+        amounts(&mut m, cur);
+        m.remove("currency");
+        refunds.entry(id).or_default().push(Value::Object(m));
+        Ok::<_, ImportError>(())
+    })?;
     for (name, section) in [("payments", ExportSection::Payments), ("credits", ExportSection::Credits)] {
         write!(out, ",\n\"{name}\": [")?;
         let mut current: Option<Map<String, Value>> = None;
@@ -70,6 +82,10 @@ pub fn export_customer_json(store: &Store, customer_id: i64, out: &mut impl Writ
             if current.as_ref().map(|c| &c["id"]) != Some(&m["id"]) {
                 flush(current.take(), out)?;
                 m.insert("applications".into(), Value::Array(Vec::new()));
+                if section == ExportSection::Payments {
+                    let id = m.get("id").and_then(Value::as_i64).unwrap_or(0);
+                    m.insert("refunds".into(), Value::Array(refunds.remove(&id).unwrap_or_default()));
+                }
                 current = Some(m);
             }
             if let (Some(Value::Number(inv)), Some(Value::Number(amount)), Some(on), Some(c)) =

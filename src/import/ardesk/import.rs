@@ -4,6 +4,8 @@
 //! transaction and book (`merge::Cx`) directly.
 
 use crate::domain::Currency;
+use crate::domain::bounds::{MAX_AMOUNT_MINOR, date_error};
+use crate::domain::detail::{REFUND_REASON_MAX, RefundDate};
 use crate::domain::lines::{Line, LineKind};
 use crate::domain::status::*;
 use crate::import::ImportError;
@@ -15,7 +17,7 @@ use crate::import::read::fields::{due_not_before, parse_date};
 use crate::import::read::marks::Mark;
 use crate::import::report::{Counted, Outcome};
 use crate::store::StoreError;
-use crate::store::import::{AppsOf, CustomerWrite, InvoiceWrite, NativeTable, PaymentWrite};
+use crate::store::import::{AppsOf, CustomerWrite, InvoiceWrite, NativeTable, PaymentWrite, RefundWrite};
 use rusqlite::types::Value as Sql;
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
@@ -95,6 +97,50 @@ fn keyed(v: &Value) -> Option<(ImportSource, String)> {
 
 fn list<'a>(doc: &'a Value, k: &str) -> &'a [Value] {
     doc.get(k).and_then(Value::as_array).map_or(&[], Vec::as_slice)
+}
+
+/// A payment's refunds as the export lists them, checked as the refund
+/// action checks them; `None` for an export made before refunds were rows
+/// (the payment's refunded amount is then dated on the payment). They must
+/// add up to `refunded`.
+fn refunds(
+    v: &Value,
+    cur: Currency,
+    received: chrono::NaiveDate,
+    refunded: i64,
+) -> Result<Option<Vec<RefundWrite>>, String> {
+    let Some(list) = v.get("refunds") else { return Ok(None) };
+    let list = list.as_array().ok_or("refunds is not a list")?;
+    let mut out = Vec::with_capacity(list.len());
+    for (i, r) in list.iter().enumerate() {
+        let at = |e: String| format!("refund {}: {e}", i + 1);
+        let on = day(r, "refunded_on").map_err(at)?;
+        if let Some(e) = date_error(on) {
+            return Err(at(e));
+        }
+        if on < received {
+            return Err(at(format!("dated {on}, before the payment was received ({received})")));
+        }
+        let amount_minor = minor(r, "amount", cur).map_err(at)?;
+        if !(1..=MAX_AMOUNT_MINOR).contains(&amount_minor) {
+            return Err(at(format!("the amount must be more than zero and at most {MAX_AMOUNT_MINOR} minor units")));
+        }
+        let reason = text(r, "reason");
+        if reason.chars().count() > REFUND_REASON_MAX {
+            return Err(at(format!("the reason is longer than {REFUND_REASON_MAX} characters")));
+        }
+        let dated = text(r, "dated_from");
+        let dated_from = RefundDate::from_db(&dated).ok_or_else(|| at(format!("unknown dated_from {dated:?}")))?;
+        out.push(RefundWrite { refunded_on: on, amount_minor, reason, dated_from });
+    }
+    // Each at most 10^13: summed wide, a long list cannot overflow.
+    let sum: i128 = out.iter().map(|r| i128::from(r.amount_minor)).sum();
+    if sum != i128::from(refunded) {
+        let m = |x| crate::domain::Money::new(x, cur).plain();
+        let sum = i64::try_from(sum).map_or_else(|_| "more than any payment holds".into(), m);
+        return Err(format!("its refunds add up to {sum}, but it says {} was refunded", m(refunded)));
+    }
+    Ok(Some(out))
 }
 
 /// Recreates the customer of an ardesk export inside the run.
@@ -378,18 +424,25 @@ impl Rows<'_, '_, '_> {
             }
             None => {
                 let raw = raw_of(v);
+                let refunded_minor = minor(v, "refunded", cur)?;
+                let refunds = refunds(v, cur, on, refunded_minor)?;
                 let w = PaymentWrite {
                     customer_id: self.cid,
                     received_on: on,
                     amount_minor: amount,
-                    refunded_minor: minor(v, "refunded", cur)?,
+                    refunded_minor,
+                    refunded_on: None,
                     currency: cur,
                     reference: &text(v, "reference"),
                     status: PaymentStatus::from_db(&text(v, "status")).ok_or("unknown status")?,
                     method: PaymentMethod::from_db(&text(v, "method")).ok_or("unknown method")?,
                     source_raw: raw.as_deref(),
                 };
-                (self.cx.itx.insert_payment(src_key, &w).map_err(e)?, Outcome::Created)
+                let id = self.cx.itx.insert_payment(src_key, &w).map_err(e)?;
+                if let Some(refunds) = refunds {
+                    self.cx.itx.set_refunds(id, &refunds).map_err(e)?;
+                }
+                (id, Outcome::Created)
             }
         };
         let of = if credit { AppsOf::Credit } else { AppsOf::Payment };

@@ -1,7 +1,8 @@
 //! ardesk's own format: one customer's whole record as JSON — the
 //! customer, contracts, invoices (with their memo and lines, in order),
-//! payments with their applications,
-//! credits with theirs, contacts (with the primary flag), documents'
+//! payments with their applications and refunds (date, amount, reason,
+//! where the date came from), credits with their applications, contacts
+//! (with the primary flag), documents'
 //! metadata (name, kind, size, SHA-256; never the content) and
 //! conversations. Amounts are exact decimal strings in the row's currency.
 //! `{"ardesk_export": 1, ...}` marks the file.

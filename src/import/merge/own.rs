@@ -165,6 +165,7 @@ impl Receivables {
                     received_on: on,
                     amount_minor: amount + extra,
                     refunded_minor: 0,
+                    refunded_on: None,
                     currency,
                     reference: &reference,
                     status: PaymentStatus::Succeeded,

@@ -81,6 +81,11 @@ fn payment_raw(p: &ImportedPayment) -> (String, Value) {
         .opt("invoice_number", inv_num)
         .str("customer", &p.customer.external_id)
         .str("aliases", &p.aliases.join(","));
+    // Only when the source dates its refund: the rows of sources that do
+    // not read as they did.
+    if let Some(on) = p.refunded_on {
+        f.str("refunded_on", &iso(on));
+    }
     let splits = splits_value(p);
     if !splits.is_null() {
         f.value("splits", &splits);
@@ -110,6 +115,7 @@ impl Receivables {
             received_on: p.received_on,
             amount_minor: p.amount_minor,
             refunded_minor: p.refunded_minor,
+            refunded_on: p.refunded_on,
             currency: p.currency,
             reference: &p.reference,
             status: p.status,
@@ -187,6 +193,7 @@ impl Receivables {
             || w.refunded_minor != db.refunded_minor
             || w.status != db.status
             || w.reference != db.reference
+            || last(&base, "refunded_on") != p.refunded_on.map(iso).as_deref()
             || resplit;
         cx.itx.update_payment(db.id, &w)?;
         cx.book.count(cid, what, if changed { Outcome::Updated } else { Outcome::Unchanged }, src.label());

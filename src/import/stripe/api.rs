@@ -362,8 +362,18 @@ fn charge(line: usize, v: &Value) -> Row {
     let status =
         if status == PaymentStatus::Succeeded && refunded == amount { PaymentStatus::Refunded } else { status };
     let Some(received) = tri!(date(v, "created")) else { return Row::Refuse("the charge has no date".into()) };
+    // The charge's refunds as listed with it (`refunds.data[].created`): the
+    // sum is dated on the latest. A list cut short (`has_more`) still names
+    // the latest first, as Stripe lists newest first.
+    let mut refunded_on = None;
+    if refunded > 0 {
+        for r in v.pointer("/refunds/data").and_then(Value::as_array).into_iter().flatten() {
+            let on = tri!(date(r, "created").map_err(|e| format!("refund {e}")));
+            refunded_on = refunded_on.max(on);
+        }
+    }
     Row::Record(Box::new(Record::Payment(ImportedPayment {
-        refunded_on: None,
+        refunded_on,
         line,
         external_id: id.to_string(),
         aliases: id_of(v, "payment_intent").into_iter().collect(),

@@ -77,6 +77,7 @@ struct Cols {
     period_end: Option<usize>,
     amount: Option<usize>,
     refunded: Option<usize>,
+    refunded_at: Option<usize>,
     captured: Option<usize>,
     invoice_id: Option<usize>,
     invoice_number: Option<usize>,
@@ -116,6 +117,7 @@ impl Cols {
             period_end: c(&["Period End (UTC)", "Maximum Line Item Period End (UTC)"]),
             amount: c(&["Amount"]),
             refunded: c(&["Amount Refunded"]),
+            refunded_at: c(&["Refunded date (UTC)"]),
             captured: c(&["Captured"]),
             invoice_id: c(&["Invoice ID"]),
             invoice_number: c(&["Invoice Number"]),
@@ -295,6 +297,11 @@ fn payment_row(input: &CsvInput, cols: &Cols, amounts: &AmountParser) -> Row {
         refunded = 0;
     }
     let received = tri!(parse_date(&input.get(cols.created)).map_err(|e| format!("created: {e}")));
+    // The date of the refund, when the export has the column and a refund.
+    let refunded_on = match refunded > 0 {
+        true => tri!(parse_opt_date(&input.get(cols.refunded_at)).map_err(|e| format!("refunded date: {e}"))),
+        false => None,
+    };
     let customer = input.get(cols.customer).into_owned();
     let invoice = match (text(&input.get(cols.invoice_id)), text(&input.get(cols.invoice_number))) {
         (Some(id), _) => Some(InvoiceRef::External(id)),
@@ -313,7 +320,7 @@ fn payment_row(input: &CsvInput, cols: &Cols, amounts: &AmountParser) -> Row {
     };
     let aliases = text(&input.get(cols.payment_intent)).into_iter().collect();
     Row::Record(Box::new(Record::Payment(ImportedPayment {
-        refunded_on: None,
+        refunded_on,
         line: input.line(),
         reference: id.clone(),
         external_id: id,

@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::store::inserts;
+use crate::store::refund_rows::{self, Refunded};
 use crate::store::seed::AppliedFrom;
 
 impl ImportTx<'_> {
@@ -216,6 +217,40 @@ impl ImportTx<'_> {
                 p.method.as_db(),
                 p.source_raw
             ])?;
+        // The refund rows follow the refunded amount: those recorded in
+        // ardesk stay, the imported ones give way to the source's.
+        let refunded = Refunded {
+            payment_id: id,
+            total_minor: p.refunded_minor,
+            received_on: p.received_on,
+            source_on: p.refunded_on,
+        };
+        refund_rows::settle(&self.tx, &refunded, &self.now)
+    }
+
+    /// Makes a payment's refunds these rows (ardesk's own export, which
+    /// carries them); they must add up to what the payment says was
+    /// refunded.
+    pub fn set_refunds(&self, payment_id: i64, refunds: &[RefundWrite]) -> Result<()> {
+        let refunded: i64 = self.payment(payment_id)?.refunded_minor;
+        let sum: i128 = refunds.iter().map(|r| i128::from(r.amount_minor)).sum();
+        if sum != i128::from(refunded) {
+            return Err(StoreError::Invalid(format!(
+                "its refunds add up to {sum} minor units, but it says {refunded} were refunded"
+            )));
+        }
+        self.tx.prepare_cached("DELETE FROM refunds WHERE payment_id = ?1")?.execute([payment_id])?;
+        for r in refunds {
+            let row = inserts::NewRefundRow {
+                payment_id,
+                refunded_on: r.refunded_on,
+                amount_minor: r.amount_minor,
+                reason: &r.reason,
+                dated_from: r.dated_from,
+                created_at: &self.now,
+            };
+            inserts::insert_refund(&self.tx, &row)?;
+        }
         Ok(())
     }
 

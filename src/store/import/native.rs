@@ -105,6 +105,11 @@ impl ExportSection {
                  FROM payments p LEFT JOIN applications a ON a.payment_id = p.id
                  WHERE p.customer_id = ?1 ORDER BY p.id, a.id"
             }
+            ExportSection::Refunds => {
+                "SELECT r.payment_id, r.refunded_on, r.amount_minor, p.currency, r.reason, r.dated_from
+                 FROM payments p JOIN refunds r ON r.payment_id = p.id
+                 WHERE p.customer_id = ?1 ORDER BY p.id, r.refunded_on, r.id"
+            }
             ExportSection::Credits => {
                 "SELECT c.id, c.granted_on, c.amount_minor, c.currency, c.reason, c.import_source, c.external_id,
                         a.invoice_id AS app_invoice, a.amount_minor AS app_amount_minor, a.applied_on AS app_applied_on

@@ -98,11 +98,23 @@ pub struct PaymentWrite<'a> {
     pub received_on: NaiveDate,
     pub amount_minor: i64,
     pub refunded_minor: i64,
+    /// When the source says the refund was made; without it a refund the
+    /// payment comes with is dated on `received_on` (`refunds.dated_from`).
+    pub refunded_on: Option<NaiveDate>,
     pub currency: Currency,
     pub reference: &'a str,
     pub status: PaymentStatus,
     pub method: PaymentMethod,
     pub source_raw: Option<&'a str>,
+}
+
+/// A refund as ardesk's own export carries it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefundWrite {
+    pub refunded_on: NaiveDate,
+    pub amount_minor: i64,
+    pub reason: String,
+    pub dated_from: crate::domain::detail::RefundDate,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -167,6 +179,8 @@ pub enum ExportSection {
     Invoices,
     /// One row per payment and application (`app_*` NULL without one).
     Payments,
+    /// The customer's refunds, by payment and date.
+    Refunds,
     /// One row per credit and application.
     Credits,
     Contacts,

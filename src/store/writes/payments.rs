@@ -91,6 +91,7 @@ impl Store {
                 received_on: d.received_on,
                 amount_minor: d.amount_minor,
                 refunded_minor: 0,
+                refunded_on: None,
                 currency,
                 reference: d.reference.trim(),
                 status: PaymentStatus::Succeeded,

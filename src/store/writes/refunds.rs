@@ -4,13 +4,16 @@
 //! paid, newest application first; those invoices owe again (paid becomes
 //! open; partial and overdue follow from the balance). A payment refunded in
 //! full is `refunded`. Σ applied ≤ amount − refunded holds throughout.
+//! Each refund is a row of `refunds` (its date and reason, as entered),
+//! written with the sum on the payment and the audit row.
 
 use super::{dates_in_bounds, invalid, versioned};
 use crate::domain::Money;
 use crate::domain::date::iso;
+use crate::domain::detail::{REFUND_REASON_MAX, RefundDate};
 use crate::domain::edit::RefundDraft;
 use crate::domain::status::PaymentStatus;
-use crate::store::inserts::{self, NewApplicationRow};
+use crate::store::inserts::{self, NewApplicationRow, NewRefundRow};
 use crate::store::seed::AppliedFrom;
 use crate::store::tabs::date;
 use crate::store::{Audit, Result, Store, StoreError, now_utc};
@@ -204,6 +207,12 @@ impl Store {
         if reason.is_empty() {
             return Err(invalid("say why the money is refunded"));
         }
+        let long = reason.chars().count();
+        if long > REFUND_REASON_MAX {
+            return Err(invalid(format!(
+                "the reason is {long} characters long; a refund keeps at most {REFUND_REASON_MAX}"
+            )));
+        }
         dates_in_bounds(&[("refund date", Some(d.refunded_on))])?;
         let who = self.who().to_string();
         self.write(|tx| {
@@ -282,6 +291,15 @@ impl Store {
                 ),
             }
             .write_at(tx, &who, &at)?;
+            let row = NewRefundRow {
+                payment_id,
+                refunded_on: d.refunded_on,
+                amount_minor: d.amount_minor,
+                reason,
+                dated_from: RefundDate::Recorded,
+                created_at: &at,
+            };
+            inserts::insert_refund(tx, &row)?;
             Ok(plan)
         })
     }
