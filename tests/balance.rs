@@ -257,7 +257,8 @@ fn exports_carry_balance_and_display_status() {
             "open_balance",
             "contract",
             "period_start",
-            "period_end"
+            "period_end",
+            "memo"
         ]
     );
     let by_number: std::collections::BTreeMap<String, (String, String, String)> = r
