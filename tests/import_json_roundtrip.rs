@@ -42,6 +42,19 @@ fn comparable(s: &Store, id: i64) -> impl PartialEq + std::fmt::Debug {
     )
 }
 
+/// Each invoice's number, memo and lines, by number.
+fn billed(s: &Store, id: i64) -> Vec<(String, String, Vec<ardesk::domain::lines::Line>)> {
+    let mut out: Vec<_> = rows::<ardesk::domain::model::InvoiceRow>(s, id)
+        .into_iter()
+        .map(|r| {
+            let d = s.invoice_detail(id, r.id).unwrap();
+            (r.number, d.invoice.memo, d.lines)
+        })
+        .collect();
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
+}
+
 fn export_all(s: &Store, dir: &tempfile::TempDir) -> Vec<(i64, PathBuf)> {
     s.customer_list(today())
         .unwrap()
@@ -100,9 +113,16 @@ fn every_demo_customer_survives_the_trip() {
     // Native customers get new ids; the run creates them in file order.
     let mut mapped = to.customer_ids().unwrap();
     mapped.sort_unstable();
+    let (mut lined, mut memos) = (0, 0);
     for ((old, _), new) in files.iter().zip(mapped) {
         assert_eq!(comparable(&to, new), comparable(&from, *old), "customer {old}");
+        // Memo and lines, in order, come back as they were.
+        let there = billed(&from, *old);
+        assert_eq!(billed(&to, new), there, "customer {old}");
+        lined += there.iter().filter(|b| !b.2.is_empty()).count();
+        memos += there.iter().filter(|b| !b.1.is_empty()).count();
     }
+    assert!(lined > 100 && memos > 5, "the demo has lines ({lined}) and memos ({memos}) to carry");
     // Again: keyed customers are unchanged, native ones are not duplicated.
     let again = run_import(&mut to, &paths, &ImportOptions::default(), false).unwrap();
     assert_eq!(again.changes(), 0, "{again}");

@@ -284,6 +284,9 @@ fn every_earlier_version_upgrades_to_the_same_rows_and_figures() {
     let made = dir.path().join("made.db");
     let today = d("2026-12-05");
     let fresh = demo(&made);
+    // No earlier version holds an invoice's memo or lines (version 6):
+    // what this version made is compared without them.
+    raw(&made, "UPDATE invoices SET memo = ''; DELETE FROM invoice_lines;");
     for v in EARLIER {
         let old = dir.path().join(format!("v{v}.db"));
         as_version(v, &made, &old);

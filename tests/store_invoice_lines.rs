@@ -290,3 +290,33 @@ fn a_stale_version_is_refused_as_changed_elsewhere() {
     // Another customer's invoice is not found through this one.
     assert!(matches!(store.issue_invoice(c + 1, id, v + 1), Err(StoreError::NotFound(_))));
 }
+
+/// A draft an import made in the customer's second currency can be edited
+/// in that currency; another currency is refused.
+#[test]
+fn a_draft_in_a_second_currency_keeps_it() {
+    let (_dir, mut store, c) = store();
+    let s = store.seeder().unwrap();
+    let id = s
+        .invoice(&NewInvoice {
+            customer_id: c,
+            contract_id: None,
+            number: "EU-1",
+            issue_date: d("2026-03-01"),
+            due_date: d("2026-03-31"),
+            period: None,
+            currency: Currency::EUR,
+            total_minor: 1_000,
+            status: InvoiceStatus::Draft,
+        })
+        .unwrap();
+    s.commit().unwrap();
+    let v = store.invoice_detail(c, id).unwrap().version;
+    let mut edit = draft("EU-1", 2_000, vec![seats("2", "10", 2_000)]);
+    edit.currency = Currency::EUR;
+    store.update_draft_invoice(c, id, v, &edit).unwrap();
+    edit.currency = "GBP".parse().unwrap();
+    let e = invalid(store.update_draft_invoice(c, id, v + 1, &edit));
+    assert_eq!(e, "invoices of this customer are in USD, not GBP");
+    consistent(&store);
+}

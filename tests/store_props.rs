@@ -13,7 +13,9 @@
 //! - the fast figures equal the oracle's, in every currency; `check` finds
 //!   nothing;
 //! - a write that is refused (an amount past the bounds, `i64::MAX`, a stale
-//!   version, nothing to pay) changes no customer's books;
+//!   version, nothing to pay, an issued invoice's fields) changes no
+//!   customer's books; a draft's edit (with lines that make its total or
+//!   none), its issue and any invoice's memo keep them right;
 //! - no open balance is negative, no payment is applied beyond what it kept;
 //! - every invoice's stored balance (schema 5) is what its export's rows
 //!   say it owes, and the status line's sums — from the summaries, and from
@@ -98,6 +100,27 @@ enum Op {
         days: i64,
         stale: bool,
     },
+    /// Save the `pick`th invoice as a draft of `total` (with two lines
+    /// that make it, or none), at the version seen or a stale one.
+    EditDraft {
+        who: usize,
+        pick: usize,
+        total: i64,
+        lines: bool,
+        stale: bool,
+    },
+    /// Issue the `pick`th invoice (a draft or not).
+    Issue {
+        who: usize,
+        pick: usize,
+        stale: bool,
+    },
+    /// Set the memo of the `pick`th invoice, whatever its status.
+    Memo {
+        who: usize,
+        pick: usize,
+        stale: bool,
+    },
 }
 
 /// An invoice row of a generated Stripe export: Stripe's `Amount Due` is
@@ -180,8 +203,16 @@ fn op() -> impl Strategy<Value = Op> {
         (who.clone(), amount(800_000), prop::collection::vec(0usize..40, 1..4))
             .prop_map(|(who, amount, picks)| Op::PayChosen { who, amount, picks }),
         (who.clone(), prop::collection::vec(0usize..40, 1..6)).prop_map(|(who, picks)| Op::Cancel { who, picks }),
-        (who, 0usize..20, amount(600_000), any::<bool>(), 0i64..30, prop::bool::weighted(0.1))
+        (who.clone(), 0usize..20, amount(600_000), any::<bool>(), 0i64..30, prop::bool::weighted(0.1))
             .prop_map(|(who, pick, amount, all, days, stale)| Op::Refund { who, pick, amount, all, days, stale }),
+        (who.clone(), 0usize..40, amount(500_000), any::<bool>(), prop::bool::weighted(0.1))
+            .prop_map(|(who, pick, total, lines, stale)| Op::EditDraft { who, pick, total, lines, stale }),
+        (who.clone(), 0usize..40, prop::bool::weighted(0.1)).prop_map(|(who, pick, stale)| Op::Issue {
+            who,
+            pick,
+            stale
+        }),
+        (who, 0usize..40, prop::bool::weighted(0.1)).prop_map(|(who, pick, stale)| Op::Memo { who, pick, stale }),
     ]
 }
 
@@ -577,12 +608,69 @@ fn apply(store: &mut Store, today: NaiveDate, n: &mut u32, x: &mut Exports, op: 
             assert!(!*stale || done.is_err(), "a refund at a stale version went through");
             done.map(|_| ()).map_err(|e| e.to_string())
         }
+        Op::EditDraft { who, pick: i, total, lines, stale } => {
+            let c = *who as i64 + 1;
+            let Some(&id) = pick(store, *who, &[*i]).first() else { return false };
+            let d = store.invoice_detail(c, id).unwrap();
+            let line = |amount: i64| ardesk::domain::lines::Line {
+                kind: ardesk::domain::lines::LineKind::Item,
+                description: "part".into(),
+                quantity: None,
+                unit_price: None,
+                amount_minor: amount,
+                tax_minor: None,
+            };
+            let draft = InvoiceDraft {
+                memo: "edited".into(),
+                lines: if *lines { vec![line(total / 2), line(total - total / 2)] } else { Vec::new() },
+                contract_id: None,
+                number: d.invoice.number.clone(),
+                issue_date: d.invoice.issue_date,
+                due_date: d.invoice.due_date,
+                period: None,
+                total_minor: *total,
+                currency: d.invoice.total.currency,
+                status: InvoiceStatus::Draft,
+            };
+            let version = if *stale { d.version - 1 } else { d.version };
+            let done = store.update_draft_invoice(c, id, version, &draft);
+            let was_draft = d.invoice.status == InvoiceStatus::Draft;
+            assert!(done.is_err() || (was_draft && !*stale), "{op:?} on a {:?} went through", d.invoice.status);
+            if done.is_ok() {
+                let after = store.invoice_detail(c, id).unwrap();
+                assert_eq!((after.invoice.total.minor, after.lines.len()), (*total, draft.lines.len()));
+            }
+            done.map_err(|e| e.to_string())
+        }
+        Op::Issue { who, pick: i, stale } => {
+            let c = *who as i64 + 1;
+            let Some(&id) = pick(store, *who, &[*i]).first() else { return false };
+            let d = store.invoice_detail(c, id).unwrap();
+            let version = if *stale { d.version - 1 } else { d.version };
+            let done = store.issue_invoice(c, id, version);
+            assert!(done.is_err() || (d.invoice.status == InvoiceStatus::Draft && !*stale), "{op:?}");
+            if done.is_ok() {
+                let after = store.invoice_detail(c, id).unwrap();
+                assert_eq!((after.invoice.status, &after.invoice.number), (InvoiceStatus::Open, &d.invoice.number));
+            }
+            done.map_err(|e| e.to_string())
+        }
+        Op::Memo { who, pick: i, stale } => {
+            let c = *who as i64 + 1;
+            let Some(&id) = pick(store, *who, &[*i]).first() else { return false };
+            let d = store.invoice_detail(c, id).unwrap();
+            let version = if *stale { d.version - 1 } else { d.version };
+            let done = store.set_invoice_memo(c, id, version, &format!("memo {version}"));
+            assert_eq!(done.is_ok(), !*stale, "{op:?}");
+            done.map_err(|e| e.to_string())
+        }
     };
     // An amount past the bounds is always refused, and says so.
     let past = match op {
-        Op::Invoice { total: a, .. } | Op::PayOldest { amount: a, .. } | Op::PayChosen { amount: a, .. } => {
-            *a > MAX_AMOUNT_MINOR
-        }
+        Op::Invoice { total: a, .. }
+        | Op::PayOldest { amount: a, .. }
+        | Op::PayChosen { amount: a, .. }
+        | Op::EditDraft { total: a, .. } => *a > MAX_AMOUNT_MINOR,
         _ => false,
     };
     if past {

@@ -178,6 +178,11 @@ pub fn generate(
                 total_minor: total,
                 status,
             })?;
+            let (lines, memo) = super::lines::for_invoice(id, name, total, currency);
+            s.invoice_lines(id, &lines)?;
+            if !memo.is_empty() {
+                s.invoice_memo(id, memo)?;
+            }
             invoices += 1;
             if status == InvoiceStatus::Open {
                 open.push(Issued { id, total, issue, due, currency });

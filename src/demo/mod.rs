@@ -4,6 +4,7 @@
 
 mod big;
 mod history;
+mod lines;
 mod people;
 mod rng;
 

@@ -69,11 +69,18 @@ pub(super) fn check_draft(d: &InvoiceDraft) -> Result<String> {
     Ok(number)
 }
 
-/// Inside the transaction: the customer's currency is the draft's, and
-/// the contract (if any) is the customer's and still takes invoices.
-pub(super) fn check_owner(tx: &Transaction<'_>, customer_id: i64, d: &InvoiceDraft) -> Result<()> {
+/// Inside the transaction: the draft is in the customer's currency (or in
+/// `kept`, the one an existing invoice is in: an import may bill a
+/// customer in a second currency), and the contract (if any) is the
+/// customer's and still takes invoices.
+pub(super) fn check_owner(
+    tx: &Transaction<'_>,
+    customer_id: i64,
+    d: &InvoiceDraft,
+    kept: Option<Currency>,
+) -> Result<()> {
     let currency: Currency = customer_currency(tx, customer_id)?;
-    if currency != d.currency {
+    if currency != d.currency && kept != Some(d.currency) {
         return Err(invalid(format!("invoices of this customer are in {currency}, not {}", d.currency)));
     }
     let Some(k) = d.contract_id else { return Ok(()) };

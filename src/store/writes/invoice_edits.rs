@@ -6,9 +6,11 @@
 use super::invoice_checks::{check_draft, check_owner, checked_memo, draft_json, number_free};
 use super::invoices::advance_sequence;
 use super::{invalid, versioned};
+use crate::domain::Currency;
 use crate::domain::edit::InvoiceDraft;
 use crate::domain::status::InvoiceStatus;
 use crate::store::lines::{invoice_lines, line_json};
+use crate::store::tabs::currency;
 use crate::store::{Audit, Result, Store, StoreError, inserts};
 use rusqlite::{OptionalExtension, Transaction};
 use serde_json::json;
@@ -18,24 +20,27 @@ struct Current {
     number: String,
     status: InvoiceStatus,
     memo: String,
+    currency: Currency,
 }
 
 /// The invoice of `customer_id` at `version`: not found when it is gone or
 /// another customer's, a conflict when someone saved it since.
 fn current(tx: &Transaction<'_>, customer_id: i64, invoice_id: i64, version: i64) -> Result<Current> {
-    let found: Option<(i64, String, String, String, i64)> = tx
-        .query_row("SELECT customer_id, number, status, memo, version FROM invoices WHERE id = ?1", [invoice_id], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
-        })
+    let found: Option<(i64, String, String, String, i64, Currency)> = tx
+        .query_row(
+            "SELECT customer_id, number, status, memo, version, currency FROM invoices WHERE id = ?1",
+            [invoice_id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, currency(r, 5)?)),
+        )
         .optional()?;
-    let Some((_, number, status, memo, stored)) = found.filter(|f| f.0 == customer_id) else {
+    let Some((_, number, status, memo, stored, cur)) = found.filter(|f| f.0 == customer_id) else {
         return Err(StoreError::NotFound(format!("invoice #{invoice_id} (it was deleted elsewhere)")));
     };
     if stored != version {
         return Err(StoreError::Conflict(format!("invoice {number} was changed by someone else since you opened it")));
     }
     let status = InvoiceStatus::from_db(&status).ok_or_else(|| invalid(format!("{number} has a bad status")))?;
-    Ok(Current { number, status, memo })
+    Ok(Current { number, status, memo, currency: cur })
 }
 
 /// Why an invoice that is not a draft keeps its fields.
@@ -67,7 +72,7 @@ impl Store {
             if cur.status != InvoiceStatus::Draft {
                 return Err(not_a_draft(&cur));
             }
-            check_owner(tx, customer_id, d)?;
+            check_owner(tx, customer_id, d, Some(cur.currency))?;
             number_free(tx, &number, Some(invoice_id))?;
             let before = before_json(tx, invoice_id)?;
             let contract_name = inserts::contract_name(tx, d.contract_id)?;
@@ -195,7 +200,7 @@ fn before_json(tx: &Transaction<'_>, invoice_id: i64) -> Result<serde_json::Valu
          FROM invoices WHERE id = ?1",
         [invoice_id],
         |r| {
-            let currency = crate::store::tabs::currency(r, 6)?;
+            let currency = currency(r, 6)?;
             Ok(json!({"number": r.get::<_, String>(0)?, "issue_date": r.get::<_, String>(1)?,
                 "due_date": r.get::<_, String>(2)?, "period_start": r.get::<_, Option<String>>(3)?,
                 "period_end": r.get::<_, Option<String>>(4)?,

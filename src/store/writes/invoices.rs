@@ -88,7 +88,7 @@ impl Store {
         let memo = checked_memo(&d.memo)?;
         let who = self.who().to_string();
         self.write(|tx| {
-            check_owner(tx, customer_id, d)?;
+            check_owner(tx, customer_id, d, None)?;
             number_free(tx, &number, None)?;
             let invoice = InvoiceWrite {
                 customer_id,
