@@ -41,6 +41,14 @@ fn json(store: &Store, number: &str) -> serde_json::Value {
     rows.into_iter().find(|r| r["number"] == number).unwrap_or_else(|| panic!("no {number}"))
 }
 
+/// In the lines field: each row cleared (`Ctrl-U`) and removed
+/// (`Backspace` on an empty row), the last one left empty.
+fn clear_lines(app: &mut App) {
+    for _ in 0..5 {
+        press(app, &["C-u", "Backspace"]);
+    }
+}
+
 fn detail(store: &Store, number: &str) -> ardesk::domain::detail::InvoiceDetail {
     use ardesk::domain::columns::{Seek, Sort};
     use ardesk::domain::model::InvoiceRow;
@@ -64,6 +72,8 @@ fn a_draft_is_edited_then_issued_with_its_number_and_then_only_its_memo_changes(
     assert!(s.contains("Edit draft INV-000039"), "{s}");
     assert!(s.contains("2026-03-31") && s.contains("8550.00"), "the stored due date and total:\n{s}");
     press(&mut app, &["Tab", "Tab", "Tab", "Tab", "Tab", "Tab"]);
+    assert!(render(&app, 120, 40).contains("Platform subscription: users; 14 x 476.35"), "the demo's lines, as rows");
+    clear_lines(&mut app);
     press(&mut app, &["type:Platform, March–May; 3 x 2,750", "Enter", "type:Onboarding; 300", "Enter", "Enter"]);
     press(&mut app, &["type:PO 7741", "C-s"]);
     let s = render(&app, 120, 40);
@@ -105,7 +115,8 @@ fn a_draft_is_edited_then_issued_with_its_number_and_then_only_its_memo_changes(
 fn a_draft_changed_elsewhere_keeps_the_typed_edits_and_saves_over_the_new_version() {
     let dir = tempfile::tempdir().unwrap();
     let (mut app, mut other) = on_drafts(&dir);
-    press(&mut app, &["Enter", "e", "Tab", "Tab", "Tab", "Tab", "Tab", "Tab", "Tab", "Tab", "type:typed here"]);
+    // To the memo: past the lines, and past the total, which the lines make.
+    press(&mut app, &["Enter", "e", "Tab", "Tab", "Tab", "Tab", "Tab", "Tab", "Tab", "type:typed here"]);
     // Elsewhere, meanwhile: the memo of the same draft.
     let dt = detail(&other, "INV-000039");
     other.set_invoice_memo(1, dt.invoice.id, dt.version, "set elsewhere").unwrap();
@@ -124,6 +135,7 @@ fn a_bad_line_in_the_draft_form_is_named_and_nothing_is_written() {
     let (mut app, other) = on_drafts(&dir);
     let before = detail(&other, "INV-000039");
     press(&mut app, &["Enter", "e", "Tab", "Tab", "Tab", "Tab", "Tab", "Tab"]);
+    clear_lines(&mut app);
     press(&mut app, &["type:Platform; 8550", "Enter", "type:Refund; -9000", "C-s"]);
     let s = flat(&render(&app, 120, 40));
     assert!(s.contains("an invoice's total cannot be negative"), "{s}");
