@@ -82,6 +82,8 @@ fn a_draft_is_edited_then_issued_with_its_number_and_then_only_its_memo_changes(
         s.contains("PO 7741") && s.contains("Onboarding") && s.contains("$8,250.00"),
         "the detail shows them:\n{s}"
     );
+    assert!(s.contains("2,750.00"), "a unit price is grouped as amounts are:\n{s}");
+    assert!(s.contains(r#"lines "2 lines" → "2 lines, changed""#), "the history counts the lines:\n{s}");
     let dt = detail(&other, "INV-000039");
     assert_eq!((dt.invoice.memo.as_str(), dt.lines.len(), dt.invoice.status), ("PO 7741", 2, InvoiceStatus::Draft));
     assert_eq!(dt.lines.iter().map(|l| l.amount_minor).collect::<Vec<_>>(), vec![825_000, 30_000]);

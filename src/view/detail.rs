@@ -125,13 +125,21 @@ fn one_row(s: &str) -> String {
     s.replace(['\n', '\r', '\t'], " ")
 }
 
-/// A unit price with at least the currency's places: "45.00", "0.125".
+/// A unit price with at least the currency's places, its thousands
+/// grouped as amounts are: "45.00", "2,750.00", "0.125".
 fn unit_price(p: rust_decimal::Decimal, currency: Currency) -> String {
     let mut p = p;
     if p.scale() < currency.exponent() {
         p.rescale(currency.exponent());
     }
-    p.to_string()
+    let text = p.abs().to_string();
+    let (whole, frac) = text.split_once('.').map_or((text.as_str(), None), |(w, f)| (w, Some(f)));
+    let grouped = whole.parse::<u64>().map_or_else(|_| whole.to_string(), crate::domain::money::group_thousands);
+    let sign = if p.is_sign_negative() && !p.is_zero() { "-" } else { "" };
+    match frac {
+        Some(f) => format!("{sign}{grouped}.{f}"),
+        None => format!("{sign}{grouped}"),
+    }
 }
 
 const LINE_DESCRIPTION: Col<LineRow> = Col::new("Description", 16, |r: &LineRow, _| {
@@ -414,6 +422,16 @@ mod tests {
         // 120×40: every line shows.
         let l = layout(Rect::new(0, 0, 120, 40), 5, extra, 4, 2);
         assert_eq!(l.lines.height, 9);
+    }
+
+    #[test]
+    fn unit_prices_keep_their_places_and_group_thousands() {
+        let p = |s: &str, c| unit_price(s.parse().unwrap(), c);
+        assert_eq!(p("2750", Currency::USD), "2,750.00");
+        assert_eq!(p("0.125", Currency::USD), "0.125");
+        assert_eq!(p("-1234567.5", Currency::USD), "-1,234,567.50");
+        assert_eq!(p("1500", Currency::JPY), "1,500");
+        assert_eq!(p("0", Currency::USD), "0.00");
     }
 
     #[test]

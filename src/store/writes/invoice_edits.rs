@@ -105,7 +105,28 @@ impl Store {
                 advance_sequence(tx, &number)?;
             }
             let after = draft_json(&number, d);
-            let mut summary = crate::store::audit::edit_summary(&format!("draft invoice {number}"), &before, &after);
+            // The summary counts the lines ("2 lines → 3 lines", "2 lines →
+            // 2 lines, changed"); the rows before and after keep them whole.
+            let changed = before["lines"] != after["lines"];
+            let counted = |v: &serde_json::Value, after: bool| {
+                let mut v = v.clone();
+                let n = v["lines"].as_array().map_or(0, Vec::len);
+                let mut word = match n {
+                    0 => "none".to_string(),
+                    1 => "1 line".to_string(),
+                    n => format!("{n} lines"),
+                };
+                if after && changed && n == before["lines"].as_array().map_or(0, Vec::len) {
+                    word.push_str(", changed");
+                }
+                v["lines"] = word.into();
+                v
+            };
+            let mut summary = crate::store::audit::edit_summary(
+                &format!("draft invoice {number}"),
+                &counted(&before, false),
+                &counted(&after, true),
+            );
             if d.status == InvoiceStatus::Open {
                 summary = format!("{summary}; issued it");
             }
