@@ -210,3 +210,40 @@ fn snapshots() {
         insta::assert_snapshot!(format!("invoice_lines_mismatch_{w}x{h}"), open(w, h, &TO_QB));
     }
 }
+
+/// `L` on the detail: the memo and every line whole at 80×24, where the
+/// detail had room for the first few; the hostile description inert; the
+/// footer names the key; Esc back to the detail.
+#[test]
+fn l_shows_the_memo_and_every_line_whole() {
+    let mut store = store();
+    store.set_who("jane");
+    let mut app = App::new(store, d("2026-03-01"), Rect::new(0, 0, 80, 24)).unwrap();
+    press(&mut app, &TO_INV10);
+    assert!(render(&app, 80, 24).contains("first 3 shown (L all)"), "the detail shows the first lines and the key");
+    press(&mut app, &["L"]);
+    let s = render(&app, 80, 24);
+    assert!(s.contains("Invoice INV-000010 · 4 lines"), "{s}");
+    assert!(s.contains("PO 4471 ␛[2J") && s.contains("Ship to dock 3"), "the memo, each of its lines:\n{s}");
+    for part in [
+        "Seats (Team plan), March",
+        "Support plan",
+        "Setup",
+        "Loyalty discount",
+        "-$25.00",
+        "Σ lines $550.00 · total $550.00",
+    ] {
+        assert!(s.contains(part), "{part}:\n{s}");
+    }
+    assert!(!s.contains('\u{1b}') && !s.contains('\u{202e}'), "{s}");
+    press(&mut app, &["Esc"]);
+    assert!(render(&app, 80, 24).contains("Lines (4)"), "back on the detail");
+    // An imported invoice whose lines do not make its total says so there too.
+    let mut store = self::store();
+    store.set_who("jane");
+    let mut app = App::new(store, d("2026-03-01"), Rect::new(0, 0, 120, 40)).unwrap();
+    press(&mut app, &TO_QB);
+    press(&mut app, &["L"]);
+    let s = render(&app, 120, 40);
+    assert!(s.contains("Lines add up to $335.25, $26.82 less than the total"), "{s}");
+}

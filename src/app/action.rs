@@ -53,6 +53,8 @@ pub enum Action {
     EditInvoice,
     /// A draft becomes open, its number kept.
     IssueInvoice,
+    /// An invoice's memo and every line, whole, in a scrolling dialog.
+    ShowLines,
     // Contracts tab
     ContractMenu,
     // Payments tab

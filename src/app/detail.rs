@@ -199,6 +199,12 @@ impl App {
                     self.edit_invoice(&customer, &i);
                 }
             }
+            Action::ShowLines => {
+                if let Detail::Invoice(i) = &d.detail {
+                    let report = super::invoice_lines::dialog(i);
+                    self.dialogs.push(super::dialog::Dialog::Report(report));
+                }
+            }
             Action::IssueInvoice => {
                 if let Detail::Invoice(i) = &d.detail {
                     let i = i.clone();

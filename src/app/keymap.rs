@@ -24,7 +24,7 @@
 //! | Payments | Enter, p, r |
 //! | Contacts | n, Enter, P, D |
 //! | Documents | u, d, D |
-//! | Invoice detail | Enter, x, e, I |
+//! | Invoice detail | Enter, x, e, I, L |
 //! | Payment detail | Enter, r |
 //! | Forms, confirmations, menus, messages, help, popups | their own, below |
 //! | Help, an import's report (`Scroll`, under their own) | ↑↓ j k, PgUp PgDn Ctrl-U Ctrl-D, Home End g G |
@@ -33,14 +33,15 @@
 //! on Invoices and on Payments (the row's detail), and on the two details
 //! `Enter` (the highlighted application's payment or invoice), `x` (cancel
 //! this invoice, as `x` on the tab), `e` (edit a draft invoice, or an
-//! issued one's memo), `I` (issue a draft) and `r` (refund this payment, as
+//! issued one's memo), `I` (issue a draft), `L` (its memo and every line,
+//! whole) and `r` (refund this payment, as
 //! `r` on the tab); `Esc`/`q` go back through `Global`. On a detail, ← → h l move
 //! nothing (its lists are never wider than the screen). Its figures focus
 //! (§4) takes `f` on the page and its own keys once entered (above). Left
 //! for the issues after it:
 //! - settling (apply a remainder or credit, unapply, write-off, credit
 //!   note): on the Invoices and Payments tabs the page's free letters above,
-//!   and on both details every letter but `x`, `e`, `I` and `r` (`a`, `u`,
+//!   and on both details every letter but `x`, `e`, `I`, `L` and `r` (`a`, `u`,
 //!   `w`, `C` are free on both), so an action offered on a tab can keep its letter on
 //!   the detail;
 //! - statements and as-of: the page's free letters (`t`, `T`, `Y`…), none
@@ -247,6 +248,7 @@ pub static BINDINGS: &[Binding] = &[
     b(InvoiceDetail, &[k('x')], Action::CancelSelected, "cancel this invoice", true).rank(2),
     b(InvoiceDetail, &[k('e')], Action::EditInvoice, "edit", true).rank(2),
     b(InvoiceDetail, &[k('I')], Action::IssueInvoice, "issue draft", true).rank(3),
+    b(InvoiceDetail, &[k('L')], Action::ShowLines, "every line", true).rank(3),
     // A payment's detail: the cursor is on the invoices it paid.
     b(PaymentDetail, &[code(Enter)], Action::Open, "open invoice", true).rank(1),
     b(PaymentDetail, &[k('r')], Action::RefundPayment, "refund", true).rank(2),

@@ -17,6 +17,7 @@ pub mod forms;
 pub mod help;
 pub mod import_job;
 pub mod import_report;
+pub mod invoice_lines;
 pub mod keymap;
 pub mod list_actions;
 pub mod page_actions;

@@ -172,7 +172,12 @@ fn lines(frame: &mut Frame, l: &DetailLayout, d: &InvoiceDetail, ctx: &CellCtx<'
     let fit = usize::from(l.lines.height.saturating_sub(1));
     let mut title = listed("Lines", &d.lines, |x| x.amount_minor, cur, "");
     if fit < d.lines.len() {
-        title.push_str(&format!(" · first {} shown", group_thousands(fit as u64)));
+        // The key that shows the rest, from the key table.
+        let key = crate::app::keymap::label(
+            crate::app::keymap::Context::InvoiceDetail,
+            crate::app::action::Action::ShowLines,
+        );
+        title.push_str(&format!(" · first {} shown ({key} all)", group_thousands(fit as u64)));
     }
     section(frame, l.lines_title, &title, theme);
     let rows: Vec<view::LineRow> =

@@ -127,7 +127,7 @@ fn one_row(s: &str) -> String {
 
 /// A unit price with at least the currency's places, its thousands
 /// grouped as amounts are: "45.00", "2,750.00", "0.125".
-fn unit_price(p: rust_decimal::Decimal, currency: Currency) -> String {
+pub fn unit_price(p: rust_decimal::Decimal, currency: Currency) -> String {
     let mut p = p;
     if p.scale() < currency.exponent() {
         p.rescale(currency.exponent());
