@@ -54,6 +54,20 @@ pub struct Line {
     pub tax_minor: Option<i64>,
 }
 
+impl Line {
+    /// An item of `amount_minor` without quantity, price or tax.
+    pub fn item(description: &str, amount_minor: i64) -> Line {
+        Line {
+            kind: LineKind::Item,
+            description: description.into(),
+            quantity: None,
+            unit_price: None,
+            amount_minor,
+            tax_minor: None,
+        }
+    }
+}
+
 /// quantity × unit price in minor units, rounded half away from zero to the
 /// currency's places (as invoicing systems round a line); `None` when the
 /// product is past the largest amount.
@@ -246,14 +260,7 @@ mod tests {
     }
 
     fn item(desc: &str, amount: i64) -> Line {
-        Line {
-            kind: LineKind::Item,
-            description: desc.into(),
-            quantity: None,
-            unit_price: None,
-            amount_minor: amount,
-            tax_minor: None,
-        }
+        Line::item(desc, amount)
     }
 
     #[test]

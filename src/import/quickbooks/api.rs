@@ -29,6 +29,7 @@ use crate::import::parse::record::*;
 use crate::import::parse::{Row, Sink, tri};
 use crate::import::read::amount::{bounded, parse_currency};
 use crate::import::read::fields::{due_not_before, negative_total, parse_date};
+use crate::import::read::json::decimal;
 use crate::import::read::lines::from_source;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -280,19 +281,6 @@ fn customer(line: usize, v: &Value, notes: &mut Notes) -> Row {
         test_mode: false,
         raw: v.clone(),
     })))
-}
-
-/// A decimal field (a quantity, a unit price) exactly as written.
-fn decimal(v: &Value, k: &str) -> Result<Option<Decimal>, String> {
-    let text = match v.get(k) {
-        None | Some(Value::Null) => return Ok(None),
-        Some(Value::Number(n)) => n.to_string(),
-        Some(Value::String(t)) => t.trim().to_string(),
-        Some(other) => return Err(format!("{k}: {other} is not a number")),
-    };
-    let parsed =
-        if text.contains(['e', 'E']) { Decimal::from_scientific(&text) } else { Decimal::from_str_exact(&text) };
-    parsed.map(|d| Some(d.normalize())).map_err(|_| format!("{k}: {text} is not a number ardesk can keep"))
 }
 
 /// An invoice's `Line` list as ardesk's lines: a `SalesItemLineDetail`

@@ -31,3 +31,19 @@ pub(crate) fn read_json(path: &Path) -> Result<Value, ImportError> {
     serde_json::from_slice(text)
         .map_err(|e| ImportError::File { path: path.to_path_buf(), reason: format!("not valid JSON: {e}") })
 }
+
+/// A decimal field of a JSON export (a quantity, a unit price), written as
+/// a number or a string ("1000.5", "2.5e3"), read exactly; `None` when
+/// absent or null.
+pub fn decimal(v: &Value, k: &str) -> Result<Option<rust_decimal::Decimal>, String> {
+    use rust_decimal::Decimal;
+    let text = match v.get(k) {
+        None | Some(Value::Null) => return Ok(None),
+        Some(Value::Number(n)) => n.to_string(),
+        Some(Value::String(t)) => t.trim().to_string(),
+        Some(other) => return Err(format!("{k}: {other} is not a number")),
+    };
+    let parsed =
+        if text.contains(['e', 'E']) { Decimal::from_scientific(&text) } else { Decimal::from_str_exact(&text) };
+    parsed.map(|d| Some(d.normalize())).map_err(|_| format!("{k}: \"{text}\" is not a number ardesk can keep"))
+}

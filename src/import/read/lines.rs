@@ -102,14 +102,7 @@ mod tests {
     use super::*;
 
     fn item(desc: &str, amount: i64) -> Line {
-        Line {
-            kind: LineKind::Item,
-            description: desc.into(),
-            quantity: None,
-            unit_price: None,
-            amount_minor: amount,
-            tax_minor: None,
-        }
+        Line::item(desc, amount)
     }
 
     #[test]

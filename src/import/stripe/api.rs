@@ -18,6 +18,7 @@ use crate::import::parse::record::*;
 use crate::import::parse::{Row, Sink, tri};
 use crate::import::read::amount::{parse_currency, stripe_exponent, stripe_minor_to_ardesk};
 use crate::import::read::fields::{due_not_before, negative_total, unix_date};
+use crate::import::read::json::decimal;
 use crate::import::read::lines::from_source;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -168,17 +169,6 @@ fn customer(line: usize, v: &Value) -> Row {
         test_mode: test(v),
         raw: v.clone(),
     })))
-}
-
-/// A decimal Stripe writes as a string ("1000.5") or a number.
-fn decimal(v: &Value, k: &str) -> Result<Option<Decimal>, String> {
-    let text = match v.get(k) {
-        None | Some(Value::Null) => return Ok(None),
-        Some(Value::Number(n)) => n.to_string(),
-        Some(Value::String(t)) => t.trim().to_string(),
-        Some(other) => return Err(format!("{k}: {other} is not a number")),
-    };
-    Decimal::from_str_exact(&text).map(Some).map_err(|_| format!("{k}: \"{text}\" is not a number"))
 }
 
 /// A line's unit price in the currency's major units: Stripe gives it in
