@@ -121,7 +121,8 @@ enum Op {
         pick: usize,
         stale: bool,
     },
-    /// Unapply the `app`th live application of the `pick`th invoice,
+    /// Unapply the `app`th live application of the `pick`th invoice with
+    /// money or credit applied,
     /// `days` after it was applied (before it: refused), as its customer
     /// or as another one (`foreign`: refused), then once more (`again`:
     /// refused, it is removed already).
@@ -699,7 +700,9 @@ fn apply(store: &mut Store, today: NaiveDate, n: &mut u32, x: &mut Exports, op: 
         }
         Op::Unapply { who, pick: i, app, days, foreign, again } => {
             let c = *who as i64 + 1;
-            let Some(&id) = pick(store, *who, &[*i]).first() else { return false };
+            // Among the invoices with money or credit applied.
+            let applied: Vec<i64> = invoices(store, c).iter().filter(|r| r.applied_minor > 0).map(|r| r.id).collect();
+            let Some(&id) = applied.get(i % applied.len().max(1)) else { return false };
             let d = store.invoice_detail(c, id).unwrap();
             let Some(a) = d.applications.get(app % d.applications.len().max(1)) else { return false };
             let on = a.applied_on + Duration::days(*days);
