@@ -19,7 +19,9 @@
 -- invoice's balance (`invoices.balance_minor`, kept by triggers and sorted
 -- on an index) and the Invoices tab's status-line sums in
 -- `customer_summary`, 6 invoice lines and memo, refunds as rows of their
--- own, and the audit log indexed by entity.
+-- own, and the audit log indexed by entity, 7 applications reversed with
+-- the date they stopped counting (`applications.removed_on`) instead of
+-- deleted, and days to collect never negative.
 
 CREATE TABLE organization (
     id                  INTEGER PRIMARY KEY CHECK (id = 1),

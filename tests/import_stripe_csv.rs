@@ -207,3 +207,44 @@ fn a_spreadsheet_resave_with_semicolons_crlf_and_decimal_commas() {
     let again = import(&mut s, &files);
     assert_eq!(again.changes(), 0, "{again}");
 }
+
+/// A payment that moved in the source is settled again: the applications
+/// it had are reversed on the import's date (kept, removed), not deleted,
+/// and new ones made; a third run changes nothing.
+#[test]
+fn a_payment_that_moved_is_settled_again_and_its_old_application_reversed() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.db");
+    let mut s = ardesk::store::Store::open(&path, ardesk::store::OpenMode::Create).unwrap();
+    s.set_who("tester");
+    let r = import(&mut s, &FULL_SET);
+    assert!(r.written, "{r}");
+    let removed = |path: &std::path::Path| -> Vec<(i64, String, Option<String>)> {
+        let c = rusqlite::Connection::open(path).unwrap();
+        c.prepare(
+            "SELECT a.amount_minor, a.applied_on, a.removed_on FROM applications a
+             JOIN payments p ON p.id = a.payment_id WHERE p.external_id = 'ch_T0A1' ORDER BY a.id",
+        )
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+    };
+    assert_eq!(removed(&path), [(100_000, "2026-01-20".to_string(), None)]);
+    let moved = variant(&dir, "payments_default_2023.csv", |t| t.replace("2026-01-20 14:00", "2026-01-22 09:00"));
+    let files = [fixture("customers_all_columns_2025.csv"), fixture("invoices_default_2023.csv"), moved];
+    for _ in 0..2 {
+        let r = run_import(&mut s, &files, &ImportOptions::default(), false).unwrap();
+        assert!(r.refused() == 0, "{r}");
+        let rows = removed(&path);
+        assert_eq!(rows.len(), 2, "the old application stays, reversed: {rows:?}");
+        let on = rows[0].2.as_deref().expect("reversed");
+        assert!(rows[0].0 == 100_000 && on >= "2026-01-20", "{rows:?}");
+        assert_eq!((rows[1].0, rows[1].1.as_str(), rows[1].2.as_deref()), (100_000, "2026-01-22", None));
+        assert_consistent(&s);
+    }
+    // 1000 applied, paid 01-22 for an invoice of 01-05: 17.00 days.
+    let m = figures(&s, "stripe:cus_T001Acme").metrics;
+    assert_eq!(m.avg_days_to_collect, Some(Decimal::new(1700, 2)));
+}

@@ -26,9 +26,12 @@ const TO_V3: &str = include_str!("../src/store/migrations/0003_document_limit.sq
 const TO_V4: &str = include_str!("../src/store/migrations/0004_activity_by_time.sql");
 /// What took version 4 to version 5.
 const TO_V5: &str = include_str!("../src/store/migrations/0005_invoice_balance.sql");
+/// What took version 5 to version 6 (its step in Rust, the refunds from the
+/// audit log, stands here as the source's own refund rows: see `as_version`).
+const TO_V6: &str = include_str!("../src/store/migrations/0006_lines_memo_refunds.sql");
 
 /// Every version before this one.
-const EARLIER: [i64; 5] = [1, 2, 3, 4, 5];
+const EARLIER: [i64; 6] = [1, 2, 3, 4, 5, 6];
 
 /// The demo database, made by this version.
 fn demo(p: &Path) -> Store {
@@ -61,7 +64,8 @@ fn as_version_1(src: &Path, dst: &Path) {
                 reference, status, method, import_source, external_id, source_raw, created_at, version FROM n.payments;
          INSERT INTO credits SELECT id, customer_id, granted_on, amount_minor, 0, currency, reason, import_source,
                 external_id, created_at, version FROM n.credits;
-         INSERT INTO applications SELECT * FROM n.applications;
+         INSERT INTO applications SELECT id, invoice_id, payment_id, credit_id, amount_minor, applied_on, created_at
+                FROM n.applications WHERE removed_on IS NULL;
          INSERT INTO documents SELECT * FROM n.documents;
          INSERT INTO document_content SELECT * FROM n.document_content;
          INSERT INTO conversations SELECT * FROM n.conversations;
@@ -90,7 +94,9 @@ fn raw(p: &Path, sql: &str) {
 }
 
 /// The rows of `src` in a database of schema `version` at `dst`: version 1
-/// as above, then the older migrations as those versions ran them.
+/// as above, then the older migrations as those versions ran them. Version
+/// 6 takes `src`'s refund rows, lines and memos as they are (a version-6
+/// ardesk wrote them so).
 fn as_version(version: i64, src: &Path, dst: &Path) {
     as_version_1(src, dst);
     if version >= 2 {
@@ -113,6 +119,20 @@ fn as_version(version: i64, src: &Path, dst: &Path) {
         let c = Connection::open(dst).unwrap();
         c.execute_batch(&format!("PRAGMA foreign_keys = OFF; BEGIN; {TO_V5} PRAGMA user_version = 5; COMMIT;"))
             .unwrap();
+        c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).unwrap();
+    }
+    if version >= 6 {
+        let c = Connection::open(dst).unwrap();
+        c.execute_batch(&format!(
+            "ATTACH '{}' AS n;
+             BEGIN; {TO_V6}
+             INSERT INTO refunds SELECT * FROM n.refunds;
+             INSERT INTO invoice_lines SELECT * FROM n.invoice_lines;
+             UPDATE invoices SET memo = (SELECT memo FROM n.invoices i WHERE i.id = invoices.id);
+             PRAGMA user_version = 6; COMMIT; DETACH n;",
+            src.display()
+        ))
+        .unwrap();
         c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).unwrap();
     }
     assert_eq!(self::version(dst), version);
@@ -322,7 +342,8 @@ fn every_earlier_version_upgrades_to_the_same_rows_and_figures() {
         // which the upgrade dates on the payment (it has no audit row).
         let upgraded = refund_rows(&old);
         assert!(upgraded.len() >= 2, "the demo refunds in part and in full: {upgraded:?}");
-        assert_eq!(upgraded, dated_on_the_payment(&made), "version {v}");
+        let want = if v < 6 { dated_on_the_payment(&made) } else { refund_rows(&made) };
+        assert_eq!(upgraded, want, "version {v}");
         assert_eq!(collect_sums(&old), weighted_before);
         assert_eq!(collect_sums(&old), collect_sums(&made));
         // The same schema, object for object, as a database created new.
@@ -400,8 +421,9 @@ fn a_read_only_database_of_every_earlier_version_opens_read_only_and_reads() {
         }
         assert_eq!(s.max_document_size().unwrap(), 2 << 30, "version {v} reads with the default limit");
         // Refunds were one sum on the payment: read through the adapter of
-        // version 5 → 6, each is one refund on the payment's date.
-        for (pid, on, amount, _, _, _) in dated_on_the_payment(&made) {
+        // version 5 → 6, each is one refund on the payment's date (version
+        // 6 holds the rows).
+        for (pid, on, amount, _, _, _) in dated_on_the_payment(&made).into_iter().filter(|_| v < 6) {
             let customer: i64 = Connection::open(&made)
                 .unwrap()
                 .query_row("SELECT customer_id FROM payments WHERE id = ?1", [pid], |r| r.get(0))
@@ -610,7 +632,8 @@ fn refunds_of_every_earlier_version_become_rows() {
     s.checkpoint().unwrap();
     drop(s);
     let long_reason = "x".repeat(1_200);
-    for v in EARLIER {
+    // Version 6 holds refunds as rows already: the earlier ones move.
+    for v in EARLIER.into_iter().filter(|&v| v < 6) {
         let old = dir.path().join(format!("refunds-v{v}.db"));
         as_version(v, &made, &old);
         raw(
@@ -668,5 +691,57 @@ fn refunds_of_every_earlier_version_become_rows() {
         let shown = store.payment_detail(1, a).unwrap().refunds;
         let shown: Vec<(String, &str)> = shown.iter().map(|r| (r.on.to_string(), r.reason.as_str())).collect();
         assert_eq!(shown, [("2026-02-16".into(), "duplicate"), ("2026-02-20".into(), "overpaid")], "oldest first");
+    }
+}
+
+/// Before version 7 money received before its invoice was issued counted
+/// negative days; the upgrade computes the collect summary again, counting
+/// it 0 days, and a read-only version-6 file reads it so too.
+#[test]
+fn a_prepayment_counts_zero_days_after_the_upgrade() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let made = dir.path().join("made.db");
+    let mut s = Store::open(&made, OpenMode::Create).unwrap();
+    let seed = s.seeder().unwrap();
+    let mut b = Books::new(&seed, "Prepaid", USD);
+    // $100.00 paid 12 days before its invoice; $300.00 paid 10 days after
+    // its invoice: (100 × 0 + 300 × 10) ÷ 400 = 7.50 days (it was
+    // (100 × −12 + 300 × 10) ÷ 400 = 4.50).
+    let early = b.invoice("2026-11-01", "2026-12-01", 10_000, USD);
+    let pre = b.payment("2026-10-20", 10_000, USD);
+    b.apply(early, pre, 10_000, "2026-11-01");
+    b.paid(early);
+    let late = b.invoice("2026-11-02", "2026-12-02", 30_000, USD);
+    let p = b.payment("2026-11-12", 30_000, USD);
+    b.apply(late, p, 30_000, "2026-11-12");
+    b.paid(late);
+    let id = b.customer;
+    seed.commit().unwrap();
+    s.checkpoint().unwrap();
+    drop(s);
+    let today = d("2026-12-05");
+    for read_only in [false, true] {
+        let old = dir.path().join(format!("v6-{read_only}.db"));
+        as_version(6, &made, &old);
+        let weighted: Vec<i128> = collect_sums(&old).iter().map(|r| r.4).collect();
+        assert_eq!(weighted, [-120_000, 300_000], "version 6 counted the prepayment −12 days");
+        if read_only {
+            std::fs::set_permissions(&old, std::fs::Permissions::from_mode(0o444)).unwrap();
+        }
+        let s = Store::open(&old, OpenMode::MustExist).unwrap();
+        assert_eq!(s.read_only().is_some(), read_only);
+        let c = s.customer(id).unwrap();
+        let f = consistent_figures(&s, &c, today);
+        assert_eq!(f.metrics.avg_days_to_collect, Some(days("7.50")), "read-only: {read_only}");
+        assert_eq!(s.check(today).unwrap(), Vec::<String>::new());
+        drop(s);
+        if !read_only {
+            assert_eq!(version(&old), SCHEMA_VERSION);
+            let weighted: Vec<i128> = collect_sums(&old).iter().map(|r| r.4).collect();
+            assert_eq!(weighted, [0, 300_000], "recomputed: 0 days for the prepayment");
+        } else {
+            assert_eq!(version(&old), 6);
+        }
     }
 }

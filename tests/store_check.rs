@@ -348,9 +348,49 @@ fn a_tampered_balance_is_reported() {
 
 #[test]
 fn broken_money_rules_are_reported() {
-    // A paid invoice whose application was removed.
-    let problems = problems_after(|ids| format!("DELETE FROM applications WHERE invoice_id = {}", ids.inv_paid));
+    // A paid invoice whose application was reversed (the triggers take
+    // the money off; nothing reopened it).
+    let problems = problems_after(|ids| {
+        format!("UPDATE applications SET removed_on = '2026-03-01' WHERE invoice_id = {}", ids.inv_paid)
+    });
     assert_reported(&problems, "paid status does not match applications: K-1 is paid with 0 of 10000 applied");
+
+    // A tool that reverses an application but keeps counting it: the
+    // cached amounts and the collect summary still hold the removed money.
+    let problems = problems_after(|ids| {
+        format!(
+            "UPDATE applications SET removed_on = '2026-03-01' WHERE invoice_id = {0};
+             UPDATE invoices SET applied_minor = applied_minor + 10000 WHERE id = {0};
+             UPDATE payments SET applied_minor = applied_minor + 10000 WHERE id = {1};
+             UPDATE customer_collect_summary SET applied_minor = applied_minor + 10000,
+                    weighted_hi = 0, weighted_lo = weighted_lo + 190000
+             WHERE received_on = '2026-01-20';",
+            ids.inv_paid, ids.p1
+        )
+    });
+    assert_reported(
+        &problems,
+        "invoice applied amount differs from its applications: K-1: cached 10000, applications 0",
+    );
+    assert_reported(&problems, "payment applied amount differs from its applications");
+    assert_reported(&problems, "collections by payment date differ from the applications");
+
+    // Applications are never deleted, not even by a raw connection.
+    let fx = fixture();
+    let err = raw(&fx.path)
+        .execute_batch(&format!("DELETE FROM applications WHERE invoice_id = {}", fx.ids.inv_paid))
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("applications are never deleted, only reversed"), "{err}");
+    let err = raw(&fx.path)
+        .execute_batch(&format!(
+            "UPDATE applications SET amount_minor = 1, removed_on = '2026-03-01' WHERE invoice_id = {}",
+            fx.ids.inv_paid
+        ))
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("applications are never changed, only reversed once"), "{err}");
+    assert_eq!(fx.store.check(d(TODAY)).unwrap(), Vec::<String>::new());
 
     // With the CHECK constraints switched off (a foreign tool): more
     // applied than the invoice is for, than the payment holds, than the

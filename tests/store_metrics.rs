@@ -375,6 +375,42 @@ fn only_payments_of_the_last_365_days_count_towards_days_to_collect() {
     assert_eq!(f.metrics.avg_days_to_collect, None);
 }
 
+/// Money received before its invoice was issued (a prepayment, or
+/// unapplied cash put against a later invoice) counts 0 days, never
+/// negative days that would pull the average below what any payment took.
+#[test]
+fn money_received_before_the_invoice_counts_zero_days() {
+    let mut store = Store::open_in_memory().unwrap();
+    let s = store.seeder().unwrap();
+    let mut b = Books::new(&s, "Prepaid", USD);
+    // P1: $300 received 2026-01-10 for I1, issued 2026-01-25 (15 days
+    // later): 0 days, not −15.
+    let i1 = b.invoice("2026-01-25", "2026-02-24", 30_000, USD);
+    let p1 = b.payment("2026-01-10", 30_000, USD);
+    b.apply(i1, p1, 30_000, "2026-01-25");
+    b.paid(i1);
+    // P2: $100 received 2026-02-20 for I2, issued 2026-02-01: 19 days.
+    let i2 = b.invoice("2026-02-01", "2026-03-03", 10_000, USD);
+    let p2 = b.payment("2026-02-20", 10_000, USD);
+    b.apply(i2, p2, 10_000, "2026-02-20");
+    b.paid(i2);
+    // P3: $200 received on I3's issue day: 0 days.
+    let i3 = b.invoice("2026-02-10", "2026-03-12", 20_000, USD);
+    let p3 = b.payment("2026-02-10", 20_000, USD);
+    b.apply(i3, p3, 20_000, "2026-02-10");
+    b.paid(i3);
+    let id = b.customer;
+    s.commit().unwrap();
+    let c = store.customer(id).unwrap();
+    let f = consistent_figures(&store, &c, d(TODAY));
+    // (300 × 0 + 100 × 19 + 200 × 0) / 600 = 1,900 / 600 = 3.1666… → 3.17
+    // (with −15 days it would have been −2,600 / 600 = −4.33).
+    assert_eq!(f.metrics.avg_days_to_collect, Some(days("3.17")));
+    // The collections list behind the card says 0 days too.
+    let days_listed: Vec<i64> = store.collections(id, USD, d(TODAY)).unwrap().iter().map(|c| c.days).collect();
+    assert_eq!(days_listed, [19, 0, 0]);
+}
+
 #[test]
 fn aging_buckets_at_their_boundaries() {
     let mut store = Store::open_in_memory().unwrap();

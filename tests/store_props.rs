@@ -121,6 +121,18 @@ enum Op {
         pick: usize,
         stale: bool,
     },
+    /// Unapply the `app`th live application of the `pick`th invoice,
+    /// `days` after it was applied (before it: refused), as its customer
+    /// or as another one (`foreign`: refused), then once more (`again`:
+    /// refused, it is removed already).
+    Unapply {
+        who: usize,
+        pick: usize,
+        app: usize,
+        days: i64,
+        foreign: bool,
+        again: bool,
+    },
 }
 
 /// An invoice row of a generated Stripe export: Stripe's `Amount Due` is
@@ -212,7 +224,27 @@ fn op() -> impl Strategy<Value = Op> {
             pick,
             stale
         }),
-        (who, 0usize..40, prop::bool::weighted(0.1)).prop_map(|(who, pick, stale)| Op::Memo { who, pick, stale }),
+        (who.clone(), 0usize..40, prop::bool::weighted(0.1)).prop_map(|(who, pick, stale)| Op::Memo {
+            who,
+            pick,
+            stale
+        }),
+        (
+            who,
+            0usize..40,
+            0usize..4,
+            prop_oneof![1 => -3i64..0, 6 => 0i64..40],
+            prop::bool::weighted(0.1),
+            prop::bool::weighted(0.1)
+        )
+            .prop_map(|(who, pick, app, days, foreign, again)| Op::Unapply {
+                who,
+                pick,
+                app,
+                days,
+                foreign,
+                again
+            }),
     ]
 }
 
@@ -328,7 +360,8 @@ fn ledger(store: &Store, customer: i64, today: NaiveDate) -> BTreeMap<String, Bo
         let age = (today - received).num_days();
         if status == "succeeded" && (0..365).contains(&age) {
             b.window_applied += a;
-            b.window_weighted += i128::from(a) * i128::from((received - issue[&inv]).num_days());
+            // Money received before the invoice was issued counts 0 days.
+            b.window_weighted += i128::from(a) * i128::from((received - issue[&inv]).num_days().max(0));
         }
     }
     let mut seen = std::collections::HashSet::new();
@@ -663,6 +696,31 @@ fn apply(store: &mut Store, today: NaiveDate, n: &mut u32, x: &mut Exports, op: 
             let done = store.set_invoice_memo(c, id, version, &format!("memo {version}"));
             assert_eq!(done.is_ok(), !*stale, "{op:?}");
             done.map_err(|e| e.to_string())
+        }
+        Op::Unapply { who, pick: i, app, days, foreign, again } => {
+            let c = *who as i64 + 1;
+            let Some(&id) = pick(store, *who, &[*i]).first() else { return false };
+            let d = store.invoice_detail(c, id).unwrap();
+            let Some(a) = d.applications.get(app % d.applications.len().max(1)) else { return false };
+            let on = a.applied_on + Duration::days(*days);
+            let as_who = if *foreign { (c % 3) + 1 } else { c };
+            let done = store.unapply(as_who, a.id, on);
+            assert_eq!(done.is_ok(), !*foreign && *days >= 0, "{op:?}: {done:?}");
+            if let Ok(u) = &done {
+                assert_eq!((u.invoice_id, u.amount), (id, a.amount));
+                let after = store.invoice_detail(c, id).unwrap();
+                assert_eq!(after.invoice.applied_minor, d.invoice.applied_minor - a.amount.minor);
+                assert!(after.applications.iter().all(|b| b.id != a.id), "a removed application is not listed");
+                assert!(after.version > d.version, "the invoice's version moves");
+                if d.invoice.status == InvoiceStatus::Paid {
+                    assert_eq!(after.invoice.status, InvoiceStatus::Open, "a paid invoice owes again");
+                }
+                if *again {
+                    let e = store.unapply(c, a.id, on).unwrap_err().to_string();
+                    assert!(e.contains("was already unapplied on"), "{e}");
+                }
+            }
+            done.map(|_| ()).map_err(|e| e.to_string())
         }
     };
     // An amount past the bounds is always refused, and says so.

@@ -190,7 +190,7 @@ pub const FORMULAS: &[(&str, &str)] = &[
     ("Auto-Resolved", "Collections conversations resolved by the AI agent, of all the customer's conversations."),
     (
         "Avg. Days to Collect",
-        "Σ(applied × (payment date − invoice issue date)) ÷ Σ applied, over payment applications dated in the 365 days to today; credit left out.",
+        "Σ(applied × (payment date − invoice issue date)) ÷ Σ applied, over payment applications dated in the 365 days to today; credit left out; money received before the invoice's issue date counts 0 days.",
     ),
     ("Total Collected", "Σ succeeded payments received, refunds subtracted, applied or not."),
     ("Aging", "Open balances by days past due as of today: Current, 1–30, 31–60, 61–90, 90+."),

@@ -179,12 +179,13 @@ impl Deltas {
         self.sums.entry((customer, cur)).or_default().credit_open += i128::from(amount) - i128::from(applied);
     }
 
-    /// A payment received on `on` applied to an invoice issued on `issued`.
+    /// A payment received on `on` applied to an invoice issued on `issued`
+    /// (received before the issue date: 0 days).
     pub fn collected(&mut self, customer: i64, cur: Currency, on: NaiveDate, issued: NaiveDate, amount: i64) {
         self.loaded.insert(customer);
         let c = self.collect.entry((customer, cur, on)).or_default();
         c.0 += amount;
-        c.1 += i128::from(amount) * i128::from((on - issued).num_days());
+        c.1 += i128::from(amount) * i128::from((on - issued).num_days().max(0));
     }
 
     /// A customer whose rows changed otherwise: its summaries are rebuilt.

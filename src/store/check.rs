@@ -11,19 +11,19 @@ const INVARIANTS: &[(&str, &str)] = &[
     (
         "invoice applied amount differs from its applications",
         "SELECT i.number || ': cached ' || i.applied_minor || ', applications ' || s
-         FROM (SELECT i.*, (SELECT coalesce(sum(amount_minor), 0) FROM applications a WHERE a.invoice_id = i.id) AS s
+         FROM (SELECT i.*, (SELECT coalesce(sum(amount_minor), 0) FROM applications a WHERE a.removed_on IS NULL AND a.invoice_id = i.id) AS s
                FROM invoices i) i WHERE i.applied_minor <> i.s",
     ),
     (
         "payment applied amount differs from its applications",
         "SELECT 'payment ' || p.id || ': cached ' || p.applied_minor || ', applications ' || s
-         FROM (SELECT p.*, (SELECT coalesce(sum(amount_minor), 0) FROM applications a WHERE a.payment_id = p.id) AS s
+         FROM (SELECT p.*, (SELECT coalesce(sum(amount_minor), 0) FROM applications a WHERE a.removed_on IS NULL AND a.payment_id = p.id) AS s
                FROM payments p) p WHERE p.applied_minor <> p.s",
     ),
     (
         "credit applied amount differs from its applications",
         "SELECT 'credit ' || c.id || ': cached ' || c.applied_minor || ', applications ' || s
-         FROM (SELECT c.*, (SELECT coalesce(sum(amount_minor), 0) FROM applications a WHERE a.credit_id = c.id) AS s
+         FROM (SELECT c.*, (SELECT coalesce(sum(amount_minor), 0) FROM applications a WHERE a.removed_on IS NULL AND a.credit_id = c.id) AS s
                FROM credits c) c WHERE c.applied_minor <> c.s",
     ),
     (
@@ -44,7 +44,7 @@ const INVARIANTS: &[(&str, &str)] = &[
     (
         "negative open balance",
         "SELECT i.number FROM invoices i
-         WHERE i.total_minor < (SELECT coalesce(sum(amount_minor), 0) FROM applications a WHERE a.invoice_id = i.id)",
+         WHERE i.total_minor < (SELECT coalesce(sum(amount_minor), 0) FROM applications a WHERE a.removed_on IS NULL AND a.invoice_id = i.id)",
     ),
     (
         "payment refunded amount differs from its refunds",
@@ -64,22 +64,22 @@ const INVARIANTS: &[(&str, &str)] = &[
         "applications exceed their payment",
         "SELECT 'payment ' || p.id FROM payments p
          WHERE p.amount_minor - p.refunded_minor
-               < (SELECT coalesce(sum(amount_minor), 0) FROM applications a WHERE a.payment_id = p.id)",
+               < (SELECT coalesce(sum(amount_minor), 0) FROM applications a WHERE a.removed_on IS NULL AND a.payment_id = p.id)",
     ),
     (
         "applications exceed their credit",
         "SELECT 'credit ' || c.id FROM credits c
-         WHERE c.amount_minor < (SELECT coalesce(sum(amount_minor), 0) FROM applications a WHERE a.credit_id = c.id)",
+         WHERE c.amount_minor < (SELECT coalesce(sum(amount_minor), 0) FROM applications a WHERE a.removed_on IS NULL AND a.credit_id = c.id)",
     ),
     (
         "money applied from a payment that did not succeed",
         "SELECT 'payment ' || p.id || ' (' || p.status || ')' FROM payments p
-         WHERE p.status <> 'succeeded' AND EXISTS (SELECT 1 FROM applications a WHERE a.payment_id = p.id)",
+         WHERE p.status <> 'succeeded' AND EXISTS (SELECT 1 FROM applications a WHERE a.removed_on IS NULL AND a.payment_id = p.id)",
     ),
     (
         "paid status does not match applications",
         "SELECT i.number || ' is ' || i.status || ' with ' || s || ' of ' || i.total_minor || ' applied'
-         FROM (SELECT i.*, (SELECT coalesce(sum(amount_minor), 0) FROM applications a WHERE a.invoice_id = i.id) AS s
+         FROM (SELECT i.*, (SELECT coalesce(sum(amount_minor), 0) FROM applications a WHERE a.removed_on IS NULL AND a.invoice_id = i.id) AS s
                FROM invoices i) i
          WHERE (i.status = 'paid' AND s <> i.total_minor) OR (i.status = 'open' AND s >= i.total_minor)
             OR (i.status IN ('draft', 'cancelled') AND s <> 0)",
@@ -110,7 +110,7 @@ const INVARIANTS: &[(&str, &str)] = &[
                     GROUP BY 1, 2, 3 HAVING v <> 0),
               r AS (SELECT i.customer_id, i.currency, i.due_date,
                            sum(i.total_minor - (SELECT coalesce(sum(amount_minor), 0) FROM applications a
-                                                WHERE a.invoice_id = i.id)) AS v
+                                                WHERE a.invoice_id = i.id AND a.removed_on IS NULL)) AS v
                     FROM invoices i WHERE i.status = 'open' GROUP BY 1, 2, 3 HAVING v <> 0)
          SELECT DISTINCT customer_id || ' ' || currency || ' ' || due_date FROM (
             SELECT * FROM (SELECT * FROM s EXCEPT SELECT * FROM r)
@@ -127,9 +127,11 @@ const INVARIANTS: &[(&str, &str)] = &[
               r AS (SELECT customer_id, currency, received_on, sum(amount_minor) AS a,
                            sum(t / 1000000) AS h, sum(t % 1000000) AS l
                     FROM (SELECT p.customer_id, p.currency, p.received_on, a.amount_minor,
-                                 a.amount_minor * CAST(julianday(p.received_on) - julianday(i.issue_date) AS INTEGER) AS t
+                                 a.amount_minor
+                                     * max(0, CAST(julianday(p.received_on) - julianday(i.issue_date) AS INTEGER)) AS t
                           FROM applications a JOIN payments p ON p.id = a.payment_id
-                          JOIN invoices i ON i.id = a.invoice_id)
+                          JOIN invoices i ON i.id = a.invoice_id
+                          WHERE a.removed_on IS NULL)
                     GROUP BY 1, 2, 3),
               -- The same number may be split two ways (3, -5 or 2, 999995):
               -- compared in the form with 0 <= lo < 10^6.

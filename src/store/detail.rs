@@ -63,7 +63,7 @@ impl Store {
                  JOIN invoices i ON i.id = a.invoice_id
                  LEFT JOIN payments p ON p.id = a.payment_id
                  LEFT JOIN credits c ON c.id = a.credit_id
-                 WHERE a.invoice_id = ?1
+                 WHERE a.invoice_id = ?1 AND a.removed_on IS NULL
                  ORDER BY a.applied_on, a.id",
             )?
             .query_map([invoice_id], invoice_application)?
@@ -91,7 +91,7 @@ impl Store {
                 "SELECT a.id, a.applied_on, a.amount_minor, i.currency,
                         i.id, i.number, i.status, i.total_minor, i.applied_minor, i.due_date
                  FROM applications a JOIN invoices i ON i.id = a.invoice_id
-                 WHERE a.payment_id = ?1
+                 WHERE a.payment_id = ?1 AND a.removed_on IS NULL
                  ORDER BY a.applied_on, a.id",
             )?
             .query_map([payment_id], payment_application)?

@@ -131,8 +131,9 @@ impl Store {
 
     /// The applications Avg. Days to Collect weighs, newest payment first:
     /// payments in `currency` received in the 365 days to `today`, applied
-    /// to invoices (credit left out), with the days from issue to payment
-    /// as the collect summary counts them.
+    /// to invoices (credit left out, reversed applications left out), with
+    /// the days from issue to payment as the collect summary counts them (0
+    /// for money received before the invoice was issued).
     pub fn collections(
         &self,
         customer_id: i64,
@@ -141,8 +142,9 @@ impl Store {
     ) -> Result<Vec<crate::domain::metrics::Collection>> {
         let mut stmt = self.conn().prepare_cached(
             "SELECT p.received_on, p.reference, i.number, i.issue_date, a.amount_minor,
-                    CAST(julianday(p.received_on) - julianday(i.issue_date) AS INTEGER)
-             FROM payments p JOIN applications a ON a.payment_id = p.id JOIN invoices i ON i.id = a.invoice_id
+                    max(0, CAST(julianday(p.received_on) - julianday(i.issue_date) AS INTEGER))
+             FROM payments p JOIN applications a ON a.payment_id = p.id AND a.removed_on IS NULL
+             JOIN invoices i ON i.id = a.invoice_id
              WHERE p.customer_id = ?1 AND p.currency = ?2 AND p.received_on BETWEEN ?3 AND ?4
              ORDER BY p.received_on DESC, p.id DESC, i.number",
         )?;

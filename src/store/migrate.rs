@@ -46,6 +46,7 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
     sql(include_str!("migrations/0005_invoice_balance.sql")),
     // The refunds recorded in the audit log become rows of `refunds`.
     Migration { sql: include_str!("migrations/0006_lines_memo_refunds.sql"), after: Some(refunds::from_audit) },
+    sql(include_str!("migrations/0007_reversed_applications.sql")),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

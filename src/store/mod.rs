@@ -117,8 +117,8 @@ impl From<rusqlite::Error> for StoreError {
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
 /// The bound a CHECK constraint's failure names, in words; `None` for
-/// other CHECKs. The names are those of the CHECKs in `migrations/0002`
-/// and `0005`.
+/// other CHECKs. The names are those of the CHECKs in `migrations/0002`,
+/// `0005` and `0007`.
 fn bound_refused(msg: &str) -> Option<String> {
     let amount = "at most 10,000,000,000,000 minor units (100,000,000,000.00 in a currency with cents)";
     let total = "at most 10^17 minor units (1,000,000,000,000,000.00 in a currency with cents)";
@@ -144,7 +144,11 @@ fn bound_refused(msg: &str) -> Option<String> {
         | "payment_date_in_range"
         | "credit_date_in_range"
         | "application_date_in_range"
+        | "application_removed_in_range"
         | "conversation_dates_in_range" => dates.to_string(),
+        "application_removed_after_applied" => {
+            "an application cannot be reversed on a date before it was applied".to_string()
+        }
         "max_document_size_range" => "the largest document ardesk stores must be from 1 KiB to 1 TiB".to_string(),
         _ => return None,
     })

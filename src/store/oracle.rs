@@ -17,9 +17,11 @@ use crate::domain::money::Money;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-/// Σ applications of `{of}`, from the applications themselves.
+/// Σ live applications of `{of}`, from the applications themselves.
 fn applied(column: &str, of: &str) -> String {
-    format!("(SELECT coalesce(sum(a.amount_minor), 0) FROM applications a WHERE a.{column} = {of})")
+    format!(
+        "(SELECT coalesce(sum(a.amount_minor), 0) FROM applications a WHERE a.removed_on IS NULL AND a.{column} = {of})"
+    )
 }
 
 fn day(s: &str) -> rusqlite::Result<NaiveDate> {
@@ -132,12 +134,13 @@ impl Store {
             let (amount, applied): (i64, i64) = (r.get(2)?, r.get(3)?);
             out.entry((r.get(0)?, r.get(1)?)).or_default().credit_open_minor += amount - applied;
         }
-        // Each application of a succeeded payment, weighted by its days in
-        // i128 (a customer's sum may pass i64: see bounds.rs).
+        // Each live application of a succeeded payment, weighted by its
+        // days in i128 (a customer's sum may pass i64: see bounds.rs); money
+        // received before the invoice was issued counts 0 days.
         let sql = format!(
             "SELECT p.customer_id, p.currency, a.amount_minor, p.received_on, i.issue_date
              FROM applications a JOIN payments p ON p.id = a.payment_id JOIN invoices i ON i.id = a.invoice_id
-             WHERE {} AND p.status = 'succeeded'",
+             WHERE {} AND p.status = 'succeeded' AND a.removed_on IS NULL",
             scope.filter("p.customer_id")
         );
         let mut stmt = self.conn().prepare(&sql)?;
@@ -152,7 +155,7 @@ impl Store {
             let p = out.entry((r.get(0)?, r.get(1)?)).or_default();
             p.window_applied_minor += amount;
             p.window_weighted_minor +=
-                i128::from(amount) * i128::from(received.signed_duration_since(issued).num_days());
+                i128::from(amount) * i128::from(received.signed_duration_since(issued).num_days().max(0));
         }
         Ok(out)
     }

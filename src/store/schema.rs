@@ -64,6 +64,7 @@ const FINGERPRINTS: &[&str] = &[
     "d848eecfb7975f226882aa6601a861a8e2eb2a1c343d4ebc17c49d43cc9809cb",
     "627c5ca71c22f254e206ebb7e7ed54903eb2b36dab165f4d6b7c11dbf94e47ec",
     "a579ca4ffd643e8a3e4760ff3640308592d91fed8f7dc5665e3866be312d01b4",
+    "1abcc5df5a36309c0cb3fe81967f04fe58c395af1a65bce203ffa175bb3f5c4a",
 ];
 
 /// A digest of a database's schema as stored: every object's kind, name,
@@ -179,12 +180,9 @@ fn expected_columns(table: &str) -> Vec<String> {
 /// connection's own memory; the file is not touched. Index `v` adapts
 /// version `v + 1` to the next.
 const ADAPTERS: &[&str] = &[
-    // 1 → 2: the weighted-days sum was one column.
-    "CREATE TEMP VIEW customer_collect_summary AS
-     SELECT customer_id, currency, received_on, applied_minor,
-            CAST(weighted_minor AS INTEGER) / 1000000 AS weighted_hi,
-            CAST(weighted_minor AS INTEGER) % 1000000 AS weighted_lo
-     FROM main.customer_collect_summary;",
+    // 1 → 2: the weighted-days sum was one column; `COLLECT_VIEW` reads
+    // it from the rows (as for every version before 7).
+    "",
     // 2 → 3: no document size limit yet; the default stands for it.
     "CREATE TEMP VIEW organization AS
      SELECT *, 2147483648 AS max_document_size FROM main.organization;",
@@ -213,7 +211,24 @@ const ADAPTERS: &[&str] = &[
      SELECT id AS id, id AS payment_id, received_on AS refunded_on, refunded_minor AS amount_minor,
             '' AS reason, 'payment' AS dated_from, created_at
      FROM main.payments WHERE refunded_minor > 0;",
+    // 6 → 7: every application counted (none was reversed yet); the
+    // weighted days are `COLLECT_VIEW`'s.
+    "CREATE TEMP VIEW applications AS SELECT *, NULL AS removed_on FROM main.applications;",
 ];
+
+/// Avg. Days to Collect's sums as version 7 keeps them, from the rows:
+/// before it, a payment received before the invoice's issue date counted
+/// negative days (and version 1 kept the sum in one column), so a database
+/// older than 7 is read through this view instead of its summary.
+const COLLECT_VIEW: &str = "CREATE TEMP VIEW customer_collect_summary AS
+     SELECT customer_id, currency, received_on, sum(amount_minor) AS applied_minor,
+            sum(t / 1000000) + sum(t % 1000000) / 1000000 AS weighted_hi,
+            sum(t % 1000000) % 1000000 AS weighted_lo
+     FROM (SELECT p.customer_id, p.currency, p.received_on, a.amount_minor,
+                  a.amount_minor * max(0, CAST(julianday(p.received_on) - julianday(i.issue_date) AS INTEGER)) AS t
+           FROM main.applications a JOIN main.payments p ON p.id = a.payment_id
+           JOIN main.invoices i ON i.id = a.invoice_id)
+     GROUP BY customer_id, currency, received_on;";
 
 /// Columns the invoices table gained after version 1, each with the
 /// version that added it and how an older database computes it. One view
@@ -227,6 +242,9 @@ const INVOICE_COLUMNS: &[(i64, &str)] = &[
 pub(crate) fn adapt(conn: &Connection, version: i64) -> Result<()> {
     for sql in ADAPTERS.iter().skip((version - 1).max(0) as usize) {
         conn.execute_batch(sql)?;
+    }
+    if version < 7 {
+        conn.execute_batch(COLLECT_VIEW)?;
     }
     let added: Vec<&str> = INVOICE_COLUMNS.iter().filter(|(v, _)| *v > version).map(|(_, c)| *c).collect();
     if !added.is_empty() {

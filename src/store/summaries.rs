@@ -25,6 +25,7 @@ pub const KEEPERS: &[&str] = &[
     "credits_summary_delete",
     "credits_summary_update",
     "applications_insert",
+    "applications_remove",
     "applications_delete",
 ];
 
@@ -51,19 +52,22 @@ pub fn rebuild(tx: &Transaction<'_>, customers: &[i64], suspended: Suspended) ->
     for &c in customers {
         tx.execute(
             "UPDATE invoices SET applied_minor =
-                 (SELECT coalesce(sum(amount_minor), 0) FROM applications a WHERE a.invoice_id = invoices.id)
+                 (SELECT coalesce(sum(amount_minor), 0) FROM applications a
+                  WHERE a.invoice_id = invoices.id AND a.removed_on IS NULL)
              WHERE customer_id = ?1",
             [c],
         )?;
         tx.execute(
             "UPDATE payments SET applied_minor =
-                 (SELECT coalesce(sum(amount_minor), 0) FROM applications a WHERE a.payment_id = payments.id)
+                 (SELECT coalesce(sum(amount_minor), 0) FROM applications a
+                  WHERE a.payment_id = payments.id AND a.removed_on IS NULL)
              WHERE customer_id = ?1",
             [c],
         )?;
         tx.execute(
             "UPDATE credits SET applied_minor =
-                 (SELECT coalesce(sum(amount_minor), 0) FROM applications a WHERE a.credit_id = credits.id)
+                 (SELECT coalesce(sum(amount_minor), 0) FROM applications a
+                  WHERE a.credit_id = credits.id AND a.removed_on IS NULL)
              WHERE customer_id = ?1",
             [c],
         )?;
@@ -107,14 +111,17 @@ pub fn rebuild(tx: &Transaction<'_>, customers: &[i64], suspended: Suspended) ->
         tx.execute(
             // Split as the triggers keep it (bounds.rs): Σ t / 10^6 and
             // Σ t % 10^6 each fit i64 for any number of rows SQLite can hold.
+            // Live applications only; money received before the invoice was
+            // issued counts 0 days.
             "INSERT INTO customer_collect_summary(customer_id, currency, received_on, applied_minor, weighted_hi,
                     weighted_lo)
              SELECT ?1, currency, received_on, sum(amount_minor),
                     sum(t / 1000000) + sum(t % 1000000) / 1000000, sum(t % 1000000) % 1000000
              FROM (SELECT p.currency, p.received_on, a.amount_minor,
-                          a.amount_minor * CAST(julianday(p.received_on) - julianday(i.issue_date) AS INTEGER) AS t
+                          a.amount_minor
+                              * max(0, CAST(julianday(p.received_on) - julianday(i.issue_date) AS INTEGER)) AS t
                    FROM applications a JOIN payments p ON p.id = a.payment_id JOIN invoices i ON i.id = a.invoice_id
-                   WHERE p.customer_id = ?1)
+                   WHERE p.customer_id = ?1 AND a.removed_on IS NULL)
              GROUP BY currency, received_on",
             [c],
         )?;

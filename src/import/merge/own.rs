@@ -56,7 +56,7 @@ impl Receivables {
         ));
     }
 
-    /// Removes the import's own applications from an invoice (before it
+    /// Reverses the import's own applications to an invoice (before it
     /// becomes a draft or cancelled); false when people's remain. The
     /// payment and credits the import made for the invoice ("…#paid",
     /// "…#refund", "…#credit") go with them: they stood for what the source
@@ -73,7 +73,7 @@ impl Receivables {
             match (a.from_source == Some(src), made, a.payment_id, a.credit_id) {
                 (true, true, Some(p), _) => cx.itx.delete_payment(p)?,
                 (true, true, None, Some(c)) => cx.itx.delete_credit(c)?,
-                (true, ..) => cx.itx.delete_application(a.id)?,
+                (true, ..) => cx.itx.reverse_application(a.id)?,
                 _ => people = true,
             }
         }

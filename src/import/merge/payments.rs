@@ -184,7 +184,7 @@ impl Receivables {
         let moved = w.received_on != db.received_on || w.status != PaymentStatus::Succeeded || resplit;
         if db.applied_minor > 0 && (moved || keeps < db.applied_minor) {
             for a in cx.itx.applications(db.id, AppsOf::Payment)? {
-                cx.itx.delete_application(a.id)?;
+                cx.itx.reverse_application(a.id)?;
                 self.pending.insert(a.invoice_id, src);
             }
         }

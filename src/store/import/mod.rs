@@ -78,7 +78,7 @@ fn source_of(s: Option<String>) -> Option<ImportSource> {
 }
 
 const INVOICE_COLS: &str = "id, customer_id, number, issue_date, due_date, period_start, period_end, currency, \
-     total_minor, (SELECT coalesce(sum(amount_minor), 0) FROM applications a WHERE a.invoice_id = invoices.id), \
+     total_minor, (SELECT coalesce(sum(amount_minor), 0) FROM applications a WHERE a.removed_on IS NULL AND a.invoice_id = invoices.id), \
      status, external_id, source_raw, memo";
 
 fn map_invoice(r: &rusqlite::Row<'_>) -> rusqlite::Result<InvoiceState> {
@@ -104,7 +104,7 @@ fn map_invoice(r: &rusqlite::Row<'_>) -> rusqlite::Result<InvoiceState> {
 }
 
 const PAYMENT_COLS: &str = "id, customer_id, received_on, amount_minor, refunded_minor, \
-     (SELECT coalesce(sum(amount_minor), 0) FROM applications a WHERE a.payment_id = payments.id), \
+     (SELECT coalesce(sum(amount_minor), 0) FROM applications a WHERE a.removed_on IS NULL AND a.payment_id = payments.id), \
      currency, reference, status, method, external_id, source_raw";
 
 fn map_payment(r: &rusqlite::Row<'_>) -> rusqlite::Result<PaymentState> {

@@ -254,14 +254,15 @@ impl ImportTx<'_> {
         Ok(())
     }
 
-    /// Deletes a payment and its applications.
+    /// Deletes a payment the import made (a stand-in for what a source
+    /// said was paid, "…#paid"): its applications are reversed, then go
+    /// with it (`drop_with_reversed`).
     pub fn delete_payment(&self, id: i64) -> Result<()> {
         self.touch_row("payments", id)?;
         for a in self.applications(id, AppsOf::Payment)? {
-            self.delete_application(a.id)?;
+            self.reverse_application(a.id)?;
         }
-        self.tx.prepare_cached("DELETE FROM payments WHERE id = ?1")?.execute([id])?;
-        Ok(())
+        self.drop_with_reversed("payments", "payment_id", id)
     }
 
     // Credits --------------------------------------------------------------
@@ -269,7 +270,7 @@ impl ImportTx<'_> {
     pub fn find_credit(&self, source: ImportSource, external_id: &str) -> Result<Option<CreditState>> {
         let mut stmt = self.tx.prepare_cached(
             "SELECT id, customer_id, granted_on, amount_minor,
-                    (SELECT coalesce(sum(amount_minor), 0) FROM applications a WHERE a.credit_id = credits.id),
+                    (SELECT coalesce(sum(amount_minor), 0) FROM applications a WHERE a.removed_on IS NULL AND a.credit_id = credits.id),
                     currency, reason
              FROM credits WHERE import_source = ?1 AND external_id = ?2",
         )?;
@@ -322,13 +323,26 @@ impl ImportTx<'_> {
         Ok(())
     }
 
-    /// Deletes a credit and its applications.
+    /// Deletes a credit the import made (a stand-in for a source's credit,
+    /// or a credit balance the source no longer has): its applications are
+    /// reversed, then go with it (`drop_with_reversed`).
     pub fn delete_credit(&self, id: i64) -> Result<()> {
         self.touch_row("credits", id)?;
         for a in self.applications(id, AppsOf::Credit)? {
-            self.delete_application(a.id)?;
+            self.reverse_application(a.id)?;
         }
-        self.tx.prepare_cached("DELETE FROM credits WHERE id = ?1")?.execute([id])?;
+        self.drop_with_reversed("credits", "credit_id", id)
+    }
+
+    /// The one way an application leaves the database: reversed, with the
+    /// payment or credit it drew on, which the import made and now removes
+    /// (`applications_never_deleted` refuses any other). The row goes
+    /// first, its applications after; foreign keys are checked at commit,
+    /// when neither is left.
+    fn drop_with_reversed(&self, table: &str, column: &str, id: i64) -> Result<()> {
+        self.tx.execute_batch("PRAGMA defer_foreign_keys = ON")?;
+        self.tx.prepare_cached(&format!("DELETE FROM {table} WHERE id = ?1"))?.execute([id])?;
+        self.tx.prepare_cached(&format!("DELETE FROM applications WHERE {column} = ?1"))?.execute([id])?;
         Ok(())
     }
 
@@ -342,13 +356,20 @@ impl ImportTx<'_> {
         Ok(inserts::insert_application(&self.tx, &row)?)
     }
 
-    pub fn delete_application(&self, id: i64) -> Result<()> {
+    /// Reverses an application (re-settling an invoice): it stops counting
+    /// on the import's date, or on the day it was applied if that is later.
+    pub fn reverse_application(&self, id: i64) -> Result<()> {
         let owners: Option<(i64, Option<i64>, Option<i64>)> = self
             .tx
             .prepare_cached("SELECT invoice_id, payment_id, credit_id FROM applications WHERE id = ?1")?
             .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
             .optional()?;
-        self.tx.prepare_cached("DELETE FROM applications WHERE id = ?1")?.execute([id])?;
+        let today = self.now.get(..10).unwrap_or(&self.now);
+        self.tx
+            .prepare_cached(
+                "UPDATE applications SET removed_on = max(?2, applied_on) WHERE id = ?1 AND removed_on IS NULL",
+            )?
+            .execute(params![id, today])?;
         if let (Some((invoice, payment, credit)), true) = (owners, self.suspended.is_some()) {
             self.touch_row("invoices", invoice)?;
             self.refresh_applied(invoice, payment, credit)?;
@@ -367,7 +388,8 @@ impl ImportTx<'_> {
             if let Some(id) = id {
                 let sql = format!(
                     "UPDATE {table} SET applied_minor =
-                         (SELECT coalesce(sum(amount_minor), 0) FROM applications WHERE {col} = ?1) WHERE id = ?1"
+                         (SELECT coalesce(sum(amount_minor), 0) FROM applications
+                          WHERE {col} = ?1 AND removed_on IS NULL) WHERE id = ?1"
                 );
                 self.tx.prepare_cached(&sql)?.execute([id])?;
             }
@@ -375,13 +397,13 @@ impl ImportTx<'_> {
         Ok(())
     }
 
-    /// Applications to an invoice, or of a payment or a credit.
+    /// Live applications to an invoice, or of a payment or a credit.
     pub fn applications(&self, id: i64, of: AppsOf) -> Result<Vec<ApplicationState>> {
         let sql = format!(
             "SELECT a.id, a.invoice_id, a.payment_id, a.credit_id, a.amount_minor, a.applied_on,
                     coalesce(p.import_source, c.import_source), coalesce(p.external_id, c.external_id)
              FROM applications a LEFT JOIN payments p ON p.id = a.payment_id LEFT JOIN credits c ON c.id = a.credit_id
-             WHERE a.{} = ?1 ORDER BY a.id",
+             WHERE a.{} = ?1 AND a.removed_on IS NULL ORDER BY a.id",
             match of {
                 AppsOf::Invoice => "invoice_id",
                 AppsOf::Payment => "payment_id",

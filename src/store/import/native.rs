@@ -102,7 +102,7 @@ impl ExportSection {
                 "SELECT p.id, p.received_on, p.amount_minor, p.refunded_minor, p.currency, p.reference, p.status,
                         p.method, p.import_source, p.external_id, p.source_raw, a.invoice_id AS app_invoice,
                         a.amount_minor AS app_amount_minor, a.applied_on AS app_applied_on
-                 FROM payments p LEFT JOIN applications a ON a.payment_id = p.id
+                 FROM payments p LEFT JOIN applications a ON a.payment_id = p.id AND a.removed_on IS NULL
                  WHERE p.customer_id = ?1 ORDER BY p.id, a.id"
             }
             ExportSection::Refunds => {
@@ -113,7 +113,7 @@ impl ExportSection {
             ExportSection::Credits => {
                 "SELECT c.id, c.granted_on, c.amount_minor, c.currency, c.reason, c.import_source, c.external_id,
                         a.invoice_id AS app_invoice, a.amount_minor AS app_amount_minor, a.applied_on AS app_applied_on
-                 FROM credits c LEFT JOIN applications a ON a.credit_id = c.id
+                 FROM credits c LEFT JOIN applications a ON a.credit_id = c.id AND a.removed_on IS NULL
                  WHERE c.customer_id = ?1 ORDER BY c.id, a.id"
             }
             ExportSection::Contacts => {

@@ -31,8 +31,8 @@ impl TabRow for PaymentRow {
     const SELECT: &'static str = "p.id, p.received_on, p.amount_minor, p.currency, p.refunded_minor, \
          p.applied_minor, p.reference, p.status, p.method, \
          (SELECT group_concat(number, ', ') FROM (SELECT i.number FROM applications a \
-            JOIN invoices i ON i.id = a.invoice_id WHERE a.payment_id = p.id ORDER BY i.issue_date, i.id LIMIT 4)), \
-         (SELECT count(*) FROM applications a WHERE a.payment_id = p.id), p.version, p.kind";
+            JOIN invoices i ON i.id = a.invoice_id WHERE a.payment_id = p.id AND a.removed_on IS NULL ORDER BY i.issue_date, i.id LIMIT 4)), \
+         (SELECT count(*) FROM applications a WHERE a.payment_id = p.id AND a.removed_on IS NULL), p.version, p.kind";
     // `kind` beside the payment's own columns; flattened by SQLite, so the
     // payments' indexes serve as before.
     const FROM: &'static str = "(SELECT *, 'payment' AS kind FROM payments) p";
@@ -40,8 +40,8 @@ impl TabRow for PaymentRow {
         "p.id, p.received_on, p.amount_minor, p.currency, p.refunded_minor, \
          p.applied_minor, p.reference, p.status, p.method, \
          (SELECT group_concat(number, ', ') FROM (SELECT i.number FROM applications a \
-            JOIN invoices i ON i.id = a.invoice_id WHERE a.credit_id = -p.id ORDER BY i.issue_date, i.id LIMIT 4)), \
-         (SELECT count(*) FROM applications a WHERE a.credit_id = -p.id), p.version, p.kind",
+            JOIN invoices i ON i.id = a.invoice_id WHERE a.credit_id = -p.id AND a.removed_on IS NULL ORDER BY i.issue_date, i.id LIMIT 4)), \
+         (SELECT count(*) FROM applications a WHERE a.credit_id = -p.id AND a.removed_on IS NULL), p.version, p.kind",
         CREDITS,
     ));
     const WHERE: &'static str = "p.customer_id = ?1";

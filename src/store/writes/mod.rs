@@ -11,11 +11,13 @@ mod invoices;
 mod organization;
 mod payments;
 mod refunds;
+mod unapply;
 
 pub use invoice_checks::MAX_MEMO;
 pub use invoices::CancelPreview;
 pub use payments::PaymentOutcome;
 pub use refunds::{RefundPlan, Reversal};
+pub use unapply::{ReturnedTo, UnapplyDone};
 
 use super::{Result, StoreError};
 use rusqlite::{OptionalExtension, Transaction};

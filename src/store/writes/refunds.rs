@@ -126,7 +126,7 @@ fn plan(conn: &Connection, payment_id: i64, p: &Paid, amount_minor: i64) -> Resu
     if need > 0 {
         let mut stmt = conn.prepare_cached(
             "SELECT i.id, i.number, a.amount_minor, i.status FROM applications a JOIN invoices i ON i.id = a.invoice_id
-             WHERE a.payment_id = ?1 ORDER BY a.applied_on DESC, a.id DESC",
+             WHERE a.payment_id = ?1 AND a.removed_on IS NULL ORDER BY a.applied_on DESC, a.id DESC",
         )?;
         let apps: Vec<(i64, String, i64, String)> = stmt
             .query_map([payment_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
@@ -160,13 +160,22 @@ fn plan(conn: &Connection, payment_id: i64, p: &Paid, amount_minor: i64) -> Resu
     })
 }
 
-/// Takes `take` back from the payment's applications to one invoice, newest
-/// first: an application is deleted, and one that is only partly taken is
-/// made anew with the rest (applications never change).
-fn reverse(tx: &rusqlite::Transaction<'_>, payment_id: i64, invoice_id: i64, mut take: i64) -> Result<()> {
+/// Takes `take` back from the payment's live applications to one invoice,
+/// newest first: an application is reversed on the refund's date (on the
+/// day it was applied, if that is later: an application never stops
+/// counting before it began), and one that is only partly taken is made
+/// anew with the rest, as of its first date (applications never change).
+fn reverse(
+    tx: &rusqlite::Transaction<'_>,
+    payment_id: i64,
+    invoice_id: i64,
+    mut take: i64,
+    on: NaiveDate,
+) -> Result<()> {
     let apps: Vec<(i64, i64, NaiveDate)> = tx
         .prepare_cached(
-            "SELECT id, amount_minor, applied_on FROM applications WHERE payment_id = ?1 AND invoice_id = ?2
+            "SELECT id, amount_minor, applied_on FROM applications
+             WHERE payment_id = ?1 AND invoice_id = ?2 AND removed_on IS NULL
              ORDER BY applied_on DESC, id DESC",
         )?
         .query_map((payment_id, invoice_id), |r| Ok((r.get(0)?, r.get(1)?, date(r, 2)?)))?
@@ -175,7 +184,7 @@ fn reverse(tx: &rusqlite::Transaction<'_>, payment_id: i64, invoice_id: i64, mut
         if take == 0 {
             break;
         }
-        tx.execute("DELETE FROM applications WHERE id = ?1", [id])?;
+        tx.execute("UPDATE applications SET removed_on = ?2 WHERE id = ?1", (id, iso(on.max(applied_on))))?;
         let part = amount.min(take);
         take -= part;
         if part < amount {
@@ -190,6 +199,20 @@ fn reverse(tx: &rusqlite::Transaction<'_>, payment_id: i64, invoice_id: i64, mut
         }
     }
     Ok(())
+}
+
+/// A paid invoice that money was taken back from owes again: it is open
+/// (partial and overdue follow from its balance), and its version moves so
+/// an open edit form sees it changed. False when it was not paid or is
+/// still paid in full.
+pub(super) fn reopen_if_owing(tx: &rusqlite::Transaction<'_>, invoice_id: i64) -> Result<bool> {
+    let changed = tx
+        .prepare_cached(
+            "UPDATE invoices SET status = 'open', version = version + 1
+             WHERE id = ?1 AND status = 'paid' AND applied_minor < total_minor",
+        )?
+        .execute([invoice_id])?;
+    Ok(changed == 1)
 }
 
 impl Store {
@@ -231,13 +254,9 @@ impl Store {
             let plan = plan(tx, payment_id, &p, d.amount_minor)?;
             let at = now_utc();
             let money = |m| Money::new(m, p.currency);
-            let mut reopen = tx.prepare_cached(
-                "UPDATE invoices SET status = 'open', version = version + 1
-                 WHERE id = ?1 AND status = 'paid' AND applied_minor < total_minor",
-            )?;
             for r in &plan.reversals {
-                reverse(tx, payment_id, r.invoice_id, r.amount_minor)?;
-                if r.reopens && reopen.execute([r.invoice_id])? == 1 {
+                reverse(tx, payment_id, r.invoice_id, r.amount_minor, d.refunded_on)?;
+                if r.reopens && reopen_if_owing(tx, r.invoice_id)? {
                     Audit {
                         customer_id: Some(p.customer_id),
                         entity: "invoice",
