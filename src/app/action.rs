@@ -55,6 +55,8 @@ pub enum Action {
     IssueInvoice,
     /// An invoice's memo and every line, whole, in a scrolling dialog.
     ShowLines,
+    /// The highlighted application of a detail stops counting today.
+    Unapply,
     // Contracts tab
     ContractMenu,
     // Payments tab
@@ -96,6 +98,7 @@ impl Action {
                 | Action::CancelSelected
                 | Action::EditInvoice
                 | Action::IssueInvoice
+                | Action::Unapply
                 | Action::ContractMenu
                 | Action::RecordPayment
                 | Action::RefundPayment

@@ -39,7 +39,48 @@ pub struct DetailScreen {
     pub scroll: Scroll,
 }
 
+/// The highlighted application as `u` names it.
+pub struct UnapplyTarget {
+    customer_id: i64,
+    application_id: i64,
+    amount: crate::domain::Money,
+    /// The invoice's number.
+    number: String,
+    /// What the money came from: "payment WIRE-7001", "credit (goodwill)".
+    from: String,
+}
+
 impl DetailScreen {
+    /// The highlighted application, for `u`.
+    fn unapply_target(&self) -> Option<UnapplyTarget> {
+        let i = self.scroll.selected;
+        match &self.detail {
+            Detail::Invoice(d) => d.applications.get(i).map(|a| UnapplyTarget {
+                customer_id: d.customer_id,
+                application_id: a.id,
+                amount: a.amount,
+                number: d.invoice.number.clone(),
+                from: match &a.from {
+                    Source::Payment { reference, .. } if !reference.trim().is_empty() => format!("payment {reference}"),
+                    Source::Payment { .. } => "the payment".into(),
+                    Source::Credit { reason, .. } if !reason.trim().is_empty() => format!("the credit ({reason})"),
+                    Source::Credit { .. } => "the credit".into(),
+                },
+            }),
+            Detail::Payment(d) => d.applications.get(i).map(|a| UnapplyTarget {
+                customer_id: d.customer_id,
+                application_id: a.id,
+                amount: a.amount,
+                number: a.invoice.number.clone(),
+                from: if d.payment.reference.trim().is_empty() {
+                    "the payment".into()
+                } else {
+                    format!("payment {}", d.payment.reference)
+                },
+            }),
+        }
+    }
+
     fn invoice(store: &Store, customer: Customer, id: i64) -> Result<Self> {
         let d = store.invoice_detail(customer.id, id)?;
         Ok(Self::new(customer, Detail::Invoice(d)))
@@ -199,6 +240,10 @@ impl App {
                     self.edit_invoice(&customer, &i);
                 }
             }
+            Action::Unapply => {
+                let d = d.unapply_target();
+                self.ask_unapply(d);
+            }
             Action::ShowLines => {
                 if let Detail::Invoice(i) = &d.detail {
                     let report = super::invoice_lines::dialog(i);
@@ -267,6 +312,26 @@ impl App {
             number: inv.number.clone(),
         };
         self.confirm(format!("Issue invoice {}?", inv.number), lines, effect);
+    }
+
+    /// `u` on a detail: asks before the highlighted application stops
+    /// counting today, saying what owes again and where the money goes.
+    fn ask_unapply(&mut self, target: Option<UnapplyTarget>) {
+        let Some(t) = target else {
+            return self.say("Nothing is applied here to unapply");
+        };
+        let title = format!("Unapply {} of {} from {}?", t.amount.display(), t.from, t.number);
+        let lines = vec![
+            format!(
+                "{} owes {} more; the money goes back to {}, unapplied until it is applied again or refunded.",
+                t.number,
+                t.amount.display(),
+                t.from
+            ),
+            format!("The application stays in the records, marked removed on {}.", self.today),
+        ];
+        let effect = Effect::Unapply { customer_id: t.customer_id, application_id: t.application_id, on: self.today };
+        self.confirm(title, lines, effect);
     }
 
     /// Sets the list's height for the screen's size.

@@ -42,6 +42,12 @@ pub enum Effect {
         version: i64,
         number: String,
     },
+    /// An application stops counting on `on` (`Store::unapply`).
+    Unapply {
+        customer_id: i64,
+        application_id: i64,
+        on: NaiveDate,
+    },
     /// An issued invoice's memo.
     SetInvoiceMemo {
         customer_id: i64,
@@ -163,6 +169,20 @@ pub fn perform(store: &mut Store, effect: &Effect) -> Result<String, StoreError>
                 crate::domain::status::InvoiceStatus::Draft => format!("Saved draft {} for {total}", draft.number),
                 _ => format!("Saved and issued invoice {} for {total}", draft.number),
             }
+        }
+        Effect::Unapply { customer_id, application_id, on } => {
+            let done = store.unapply(*customer_id, *application_id, *on)?;
+            let back = match &done.returned_to {
+                crate::store::writes::ReturnedTo::Payment { reference, remainder, .. } => {
+                    let name = if reference.trim().is_empty() { "the payment".to_string() } else { reference.clone() };
+                    format!("back to {name}, {} unapplied", remainder.display())
+                }
+                crate::store::writes::ReturnedTo::Credit { open, .. } => {
+                    format!("back to the credit, {} unapplied", open.display())
+                }
+            };
+            let again = if done.reopened { "; it owes again" } else { "" };
+            format!("Unapplied {} from {}: {back}{again}", done.amount.display(), done.number)
         }
         Effect::IssueInvoice { customer_id, invoice_id, version, number } => {
             store.issue_invoice(*customer_id, *invoice_id, *version)?;

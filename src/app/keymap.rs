@@ -24,8 +24,8 @@
 //! | Payments | Enter, p, r |
 //! | Contacts | n, Enter, P, D |
 //! | Documents | u, d, D |
-//! | Invoice detail | Enter, x, e, I, L |
-//! | Payment detail | Enter, r |
+//! | Invoice detail | Enter, x, e, I, L, u |
+//! | Payment detail | Enter, r, u |
 //! | Forms, confirmations, menus, messages, help, popups | their own, below |
 //! | Help, an import's report (`Scroll`, under their own) | ↑↓ j k, PgUp PgDn Ctrl-U Ctrl-D, Home End g G |
 //!
@@ -41,7 +41,8 @@
 //! for the issues after it:
 //! - settling (apply a remainder or credit, unapply, write-off, credit
 //!   note): on the Invoices and Payments tabs the page's free letters above,
-//!   and on both details every letter but `x`, `e`, `I`, `L` and `r` (`a`, `u`,
+//!   and on both details every letter but `x`, `e`, `I`, `L`, `r` and `u` (issue 16
+//!   takes `u` on both details: unapply the highlighted application; `a`,
 //!   `w`, `C` are free on both), so an action offered on a tab can keep its letter on
 //!   the detail;
 //! - statements and as-of: the page's free letters (`t`, `T`, `Y`…), none
@@ -249,9 +250,11 @@ pub static BINDINGS: &[Binding] = &[
     b(InvoiceDetail, &[k('e')], Action::EditInvoice, "edit", true).rank(2),
     b(InvoiceDetail, &[k('I')], Action::IssueInvoice, "issue draft", true).rank(3),
     b(InvoiceDetail, &[k('L')], Action::ShowLines, "every line", true).rank(3),
+    b(InvoiceDetail, &[k('u')], Action::Unapply, "unapply", true).rank(2),
     // A payment's detail: the cursor is on the invoices it paid.
     b(PaymentDetail, &[code(Enter)], Action::Open, "open invoice", true).rank(1),
     b(PaymentDetail, &[k('r')], Action::RefundPayment, "refund", true).rank(2),
+    b(PaymentDetail, &[k('u')], Action::Unapply, "unapply", true).rank(2),
     // Customer page, any tab.
     b(Customer, &[k('/')], Action::Filter, "filter", true).rank(2),
     b(Customer, &[k('v')], Action::ViewRow, "the row whole", false),
