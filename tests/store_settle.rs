@@ -291,7 +291,7 @@ fn a_stale_version_is_a_conflict() {
     let before = figures(&store);
     let err = store.apply_credit(1, ids.credit, v, &plan, today()).unwrap_err();
     assert!(matches!(err, StoreError::Conflict(_)), "{err}");
-    assert_eq!(err.to_string().contains("changed by someone else"), true, "{err}");
+    assert!(err.to_string().contains("changed by someone else"), "{err}");
     assert_eq!(figures(&store), before);
 }
 

@@ -82,8 +82,11 @@ fn parse_currency(cur: &str, what: &str) -> Result<Currency> {
     cur.parse().map_err(|_| invalid(format!("{what} has a bad currency {cur}")))
 }
 
+/// A payment's columns as `load_payment` reads them.
+type PaymentCols = (i64, String, i64, i64, i64, String, String, i64, String);
+
 fn load_payment(conn: &Connection, id: i64) -> Result<Source> {
-    let row: Option<(i64, String, i64, i64, i64, String, String, i64, String)> = conn
+    let row: Option<PaymentCols> = conn
         .query_row(
             "SELECT customer_id, currency, amount_minor, refunded_minor, applied_minor, status, received_on,
                     version, reference
