@@ -1,5 +1,6 @@
 //! Property: after any sequence of writes through the store's write paths
-//! (invoices, payments, applications, cancellations and refunds, for several
+//! (invoices, payments, applications, cancellations and refunds, remainders
+//! and credit applied later, credit granted, for several
 //! customers in currencies with 2, 0 and 3 decimals and in a second currency
 //! each, and Stripe imports with paid amounts and credit balances — new
 //! files, the same files again, and newer exports of the same invoices that
@@ -134,6 +135,53 @@ enum Op {
         foreign: bool,
         again: bool,
     },
+    /// Apply the `pick`th payment's unapplied remainder today.
+    ApplyPayment(Settle),
+    /// Apply what is left of the `pick`th credit today.
+    ApplyCredit(Settle),
+    /// Grant credit `days_ago`, with a reason or (refused) none.
+    GrantCredit {
+        who: usize,
+        amount: i64,
+        days_ago: i64,
+        other: bool,
+        reason: bool,
+    },
+}
+
+/// Where a remainder goes: oldest first (all of it, or `amount`), or to
+/// the `picks`th invoices, each a percentage of what it owes (past 100 is
+/// refused); at the version seen or a stale one.
+#[derive(Debug, Clone)]
+struct Settle {
+    who: usize,
+    pick: usize,
+    oldest: bool,
+    all: bool,
+    amount: i64,
+    picks: Vec<(usize, i64)>,
+    stale: bool,
+}
+
+fn settle() -> impl Strategy<Value = Settle> {
+    (
+        0usize..3,
+        0usize..10,
+        any::<bool>(),
+        any::<bool>(),
+        amount(300_000),
+        prop::collection::vec((0usize..40, prop_oneof![3 => 1i64..=100, 1 => Just(100), 1 => 0i64..=130]), 1..4),
+        prop::bool::weighted(0.1),
+    )
+        .prop_map(|(who, pick, oldest, all, amount, picks, stale)| Settle {
+            who,
+            pick,
+            oldest,
+            all,
+            amount,
+            picks,
+            stale,
+        })
 }
 
 /// An invoice row of a generated Stripe export: Stripe's `Amount Due` is
@@ -231,7 +279,7 @@ fn op() -> impl Strategy<Value = Op> {
             stale
         }),
         (
-            who,
+            who.clone(),
             0usize..40,
             0usize..4,
             prop_oneof![1 => -3i64..0, 6 => 0i64..40],
@@ -246,6 +294,11 @@ fn op() -> impl Strategy<Value = Op> {
                 foreign,
                 again
             }),
+        settle().prop_map(Op::ApplyPayment),
+        settle().prop_map(Op::ApplyCredit),
+        (who, amount(200_000), days_received(), prop::bool::weighted(0.2), prop::bool::weighted(0.9)).prop_map(
+            |(who, amount, days_ago, other, reason)| Op::GrantCredit { who, amount, days_ago, other, reason }
+        ),
     ]
 }
 
@@ -725,6 +778,20 @@ fn apply(store: &mut Store, today: NaiveDate, n: &mut u32, x: &mut Exports, op: 
             }
             done.map(|_| ()).map_err(|e| e.to_string())
         }
+        Op::ApplyPayment(t) => apply_remainder(store, today, t, false),
+        Op::ApplyCredit(t) => apply_remainder(store, today, t, true),
+        Op::GrantCredit { who, amount, days_ago, other, reason } => store
+            .grant_credit(
+                *who as i64 + 1,
+                &CreditDraft {
+                    granted_on: today - Duration::days(*days_ago),
+                    amount_minor: *amount,
+                    currency: cur(*who, *other),
+                    reason: if *reason { "goodwill".into() } else { " ".into() },
+                },
+            )
+            .map(|_| ())
+            .map_err(|e| e.to_string()),
     };
     // An amount past the bounds is always refused, and says so.
     let past = match op {
@@ -732,6 +799,7 @@ fn apply(store: &mut Store, today: NaiveDate, n: &mut u32, x: &mut Exports, op: 
         | Op::PayOldest { amount: a, .. }
         | Op::PayChosen { amount: a, .. }
         | Op::EditDraft { total: a, .. } => *a > MAX_AMOUNT_MINOR,
+        Op::GrantCredit { amount: a, reason: true, .. } => *a > MAX_AMOUNT_MINOR,
         _ => false,
     };
     if past {
@@ -739,6 +807,56 @@ fn apply(store: &mut Store, today: NaiveDate, n: &mut u32, x: &mut Exports, op: 
         assert!(e.contains("the amount is too large"), "{op:?}: {e}");
     }
     done.is_ok()
+}
+
+/// Applies a payment's or a credit's remainder as `t` says; when it goes
+/// through, the remainder fell by what the outcome says was applied, and
+/// chosen amounts went where they were chosen.
+fn apply_remainder(store: &mut Store, today: NaiveDate, t: &Settle, credit: bool) -> Result<(), String> {
+    let c = t.who as i64 + 1;
+    let rows: Vec<PaymentRow> = store
+        .window::<PaymentRow>(c, Sort::default_for(Tab::Payments), &Seek::First, 10_000)
+        .unwrap()
+        .into_iter()
+        .map(|k| k.row)
+        .filter(|r| r.payment_id().is_none() == credit)
+        .collect();
+    let Some(row) = rows.get(t.pick % rows.len().max(1)).cloned() else { return Err("none to apply".into()) };
+    let plan = if t.oldest {
+        ApplyPlan::OldestFirst { amount_minor: if t.all { row.unapplied_minor() } else { t.amount } }
+    } else {
+        let all = invoices(store, c);
+        let mut pairs: Vec<(i64, i64)> = Vec::new();
+        for (i, pct) in &t.picks {
+            let Some(inv) = all.get(i % all.len().max(1)) else { continue };
+            if pairs.iter().all(|(id, _)| *id != inv.id) {
+                pairs.push((inv.id, inv.open_balance().minor * pct / 100));
+            }
+        }
+        ApplyPlan::Invoices(pairs)
+    };
+    let version = if t.stale { row.version - 1 } else { row.version };
+    let done = if credit {
+        store.apply_credit(c, -row.id, version, &plan, today)
+    } else {
+        store.apply_payment(c, row.id, version, &plan, today)
+    };
+    assert!(!t.stale || done.is_err(), "applying at a stale version went through: {t:?}");
+    let out = done.map_err(|e| e.to_string())?;
+    if let ApplyPlan::Invoices(pairs) = &plan {
+        let went: Vec<(i64, i64)> = out.parts.iter().map(|p| (p.invoice_id, p.amount_minor)).collect();
+        assert_eq!(&went, pairs, "{t:?}");
+    }
+    let sql_row: PaymentRow = store
+        .window::<PaymentRow>(c, Sort::default_for(Tab::Payments), &Seek::First, 10_000)
+        .unwrap()
+        .into_iter()
+        .map(|k| k.row)
+        .find(|r| r.id == row.id)
+        .unwrap();
+    assert_eq!(sql_row.unapplied_minor(), row.unapplied_minor() - out.applied_minor(), "{t:?}");
+    assert_eq!(sql_row.version, row.version + 1);
+    Ok(())
 }
 
 fn cases() -> u32 {
@@ -870,6 +988,65 @@ mod found {
         assert_eq!(fast, store.figures_oracle(&c, today).unwrap());
         let books = ledger(&store, 1, today);
         assert_eq!(shown(&fast), books);
+    }
+
+    /// The settling operations the generator makes do go through when they
+    /// fit (not only their refusals are exercised), and leave the books right.
+    #[test]
+    fn settling_goes_through_when_it_fits() {
+        let today = date("2026-03-01");
+        let mut store = Store::open_in_memory().unwrap();
+        let s = store.seeder().unwrap();
+        s.customer(&NewCustomer {
+            name: "P",
+            legal_name: "",
+            billing_email: "",
+            currency: Currency::USD,
+            import: None,
+            invoices_paused: false,
+            portal: false,
+        })
+        .unwrap();
+        s.commit().unwrap();
+        let mut x = Exports { dir: tempfile::tempdir().unwrap(), imported: 0, written: 0, last: None };
+        let inv = |total| Op::Invoice { who: 0, total, days_ago: 10, terms: 5, draft: false, other: false };
+        let settle = |oldest, all, picks: Vec<(usize, i64)>| Settle {
+            who: 0,
+            pick: 0,
+            oldest,
+            all,
+            amount: 700,
+            picks,
+            stale: false,
+        };
+        let ops = [
+            Op::PayOldest { who: 0, amount: 5_000, days_ago: 3, other: false },
+            inv(1_000),
+            inv(2_000),
+            Op::GrantCredit { who: 0, amount: 900, days_ago: 2, other: false, reason: true },
+            Op::ApplyPayment(settle(true, false, vec![])),
+            Op::ApplyPayment(settle(false, false, vec![(1, 50)])),
+            Op::ApplyCredit(settle(true, true, vec![])),
+        ];
+        let mut n = 0;
+        for op in &ops {
+            assert!(apply(&mut store, today, &mut n, &mut x, op), "{op:?} was refused");
+        }
+        let refused = [
+            Op::GrantCredit { who: 0, amount: 900, days_ago: 2, other: false, reason: false },
+            Op::ApplyPayment(Settle { stale: true, ..settle(true, true, vec![]) }),
+            Op::ApplyPayment(settle(false, false, vec![(1, 101)])),
+        ];
+        for op in &refused {
+            assert!(!apply(&mut store, today, &mut n, &mut x, op), "{op:?} went through");
+        }
+        assert_eq!(store.check(today).unwrap(), Vec::<String>::new());
+        let c = store.customer(1).unwrap();
+        let fast = store.figures(&c, today).unwrap();
+        assert_eq!(fast, store.figures_oracle(&c, today).unwrap());
+        assert_eq!(shown(&fast), ledger(&store, 1, today));
+        // 700 oldest first, half of what the second listed (P-1, 300 left) owes, all 900 of credit.
+        assert_eq!(fast.metrics.outstanding.minor, 3_000 - 700 - 150 - 900);
     }
 
     /// A paid Stripe invoice that the export says was paid one cent of.

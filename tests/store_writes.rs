@@ -308,7 +308,7 @@ fn payment_to_chosen_invoices_in_order_and_refusals() {
             },
         )
         .unwrap_err();
-    assert_eq!(err.to_string(), "A-0 is not an open USD invoice of this customer");
+    assert_eq!(err.to_string(), "A-0 is paid: money goes only to open invoices");
     consistent(&store);
 }
 

@@ -62,6 +62,10 @@ pub enum Action {
     // Payments tab
     RecordPayment,
     RefundPayment,
+    /// A payment's unapplied remainder or a credit to open invoices (the
+    /// tab's row, a payment's detail).
+    ApplyRemainder,
+    GrantCredit,
     // Contacts tab
     NewContact,
     EditContact,
@@ -102,6 +106,8 @@ impl Action {
                 | Action::ContractMenu
                 | Action::RecordPayment
                 | Action::RefundPayment
+                | Action::ApplyRemainder
+                | Action::GrantCredit
                 | Action::NewContact
                 | Action::EditContact
                 | Action::MakePrimary

@@ -262,6 +262,12 @@ impl App {
                     self.open_refund_of(&payment);
                 }
             }
+            Action::ApplyRemainder => {
+                if let Detail::Payment(p) = &d.detail {
+                    let (customer_id, payment) = (d.customer.id, p.payment.clone());
+                    self.open_apply_of(customer_id, &payment);
+                }
+            }
             _ => {
                 if let Some(d) = self.detail_mut() {
                     super::dispatch::move_scroll(&mut d.scroll, action);

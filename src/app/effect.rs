@@ -95,6 +95,21 @@ pub enum Effect {
         draft: RefundDraft,
         confirmed: bool,
     },
+    /// Put a payment's unapplied remainder or a credit's against open
+    /// invoices, dated `on`; unconfirmed, the app first shows what goes
+    /// where.
+    Apply {
+        customer_id: i64,
+        source: Remainder,
+        version: i64,
+        plan: ApplyPlan,
+        on: NaiveDate,
+        confirmed: bool,
+    },
+    GrantCredit {
+        customer_id: i64,
+        draft: CreditDraft,
+    },
     CreateContact {
         customer_id: i64,
         draft: ContactDraft,
@@ -141,6 +156,28 @@ pub enum Effect {
         files: Vec<PathBuf>,
         opts: crate::import::ImportOptions,
     },
+}
+
+/// What is applied: a payment's remainder or a credit (by their own ids).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Remainder {
+    Payment(i64),
+    Credit(i64),
+}
+
+impl Remainder {
+    /// What applying it would do; writes nothing.
+    pub fn preview(
+        self,
+        store: &Store,
+        customer_id: i64,
+        plan: &ApplyPlan,
+    ) -> Result<crate::store::writes::ApplyOutcome, StoreError> {
+        match self {
+            Remainder::Payment(id) => store.apply_payment_preview(customer_id, id, plan),
+            Remainder::Credit(id) => store.apply_credit_preview(customer_id, id, plan),
+        }
+    }
 }
 
 /// Performs one effect; returns what to tell the user.
@@ -253,6 +290,28 @@ pub fn perform(store: &mut Store, effect: &Effect) -> Result<String, StoreError>
                 }
             }
             msg
+        }
+        Effect::Apply { customer_id, source, version, plan, on, .. } => {
+            let out = match source {
+                Remainder::Payment(id) => store.apply_payment(*customer_id, *id, *version, plan, *on)?,
+                Remainder::Credit(id) => store.apply_credit(*customer_id, *id, *version, plan, *on)?,
+            };
+            let money = |m| Money::new(m, out.currency).display();
+            let n = out.parts.len();
+            let mut msg =
+                format!("Applied {} to {n} invoice{}", money(out.applied_minor()), if n == 1 { "" } else { "s" });
+            let paid = out.parts.iter().filter(|a| a.pays_off).count();
+            if paid > 0 {
+                msg.push_str(&format!(" ({paid} now paid)"));
+            }
+            if out.left_minor > 0 {
+                msg.push_str(&format!("; {} left unapplied", money(out.left_minor)));
+            }
+            msg
+        }
+        Effect::GrantCredit { customer_id, draft } => {
+            store.grant_credit(*customer_id, draft)?;
+            format!("Granted {} of credit", Money::new(draft.amount_minor, draft.currency).display())
         }
         Effect::CreateContact { customer_id, draft } => {
             store.create_contact(*customer_id, draft)?;

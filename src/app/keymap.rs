@@ -8,7 +8,7 @@
 //! page: `no_binding_hides_another` lists the few that do on purpose.
 //!
 //! Keys taken, per context (letters free on the customer page, for the
-//! actions the next issues bring — apply, unapply, write-off, credit note,
+//! actions the next issues bring — unapply, write-off, credit note,
 //! as-of, statement, pause, log a call, promise…: `b t w y z A B C F H J K
 //! L M N Q R T U V W X Y Z` and the digits past the tabs; a letter taken in
 //! one tab is free in the others):
@@ -21,11 +21,11 @@
 //! | Figures (after `f`) | → l ↓ j Tab, ← h ↑ k S-Tab, Enter, Esc q f, ?, Ctrl-C |
 //! | Invoices | Enter, Space, a, x |
 //! | Contracts | m Enter |
-//! | Payments | Enter, p, r |
+//! | Payments | Enter, p, r, a, C |
 //! | Contacts | n, Enter, P, D |
 //! | Documents | u, d, D |
 //! | Invoice detail | Enter, x, e, I, L, u |
-//! | Payment detail | Enter, r, u |
+//! | Payment detail | Enter, r, a, u |
 //! | Forms, confirmations, menus, messages, help, popups | their own, below |
 //! | Help, an import's report (`Scroll`, under their own) | ↑↓ j k, PgUp PgDn Ctrl-U Ctrl-D, Home End g G |
 //!
@@ -39,12 +39,15 @@
 //! nothing (its lists are never wider than the screen). Its figures focus
 //! (§4) takes `f` on the page and its own keys once entered (above). Left
 //! for the issues after it:
-//! - settling (apply a remainder or credit, unapply, write-off, credit
-//!   note): on the Invoices and Payments tabs the page's free letters above,
-//!   and on both details every letter but `x`, `e`, `I`, `L`, `r` and `u` (issue 16
-//!   takes `u` on both details: unapply the highlighted application; `a`,
-//!   `w`, `C` are free on both), so an action offered on a tab can keep its letter on
-//!   the detail;
+//! - settling: issue 16 takes `a` on the Payments tab and on a payment's
+//!   detail (apply the row's unapplied remainder or credit to open
+//!   invoices), `C` on the Payments tab (grant credit; not `G`, which is
+//!   the lists' "last row") and `u` on both details (unapply the
+//!   highlighted application). Left for the rest of settling (write-off,
+//!   credit note): on the Invoices and Payments tabs the page's free
+//!   letters above, and on both details every letter but `x`, `e`, `I`,
+//!   `L`, `r`, `a` and `u` (`w`, `C` are free on both), so an action
+//!   offered on a tab can keep its letter on the detail;
 //! - statements and as-of: the page's free letters (`t`, `T`, `Y`…), none
 //!   taken on the details;
 //! - collections (log a call or email, promise to pay, pause invoices,
@@ -235,6 +238,9 @@ pub static BINDINGS: &[Binding] = &[
     b(Payments, &[k('p')], Action::RecordPayment, "record payment", true).rank(2),
     b(Payments, &[k('r')], Action::RefundPayment, "refund", true).rank(3),
     b(Payments, &[code(Enter)], Action::Open, "detail", true).rank(3),
+    // After the detail when not all fit (from about 110 columns on, both).
+    b(Payments, &[k('a')], Action::ApplyRemainder, "apply to invoices", true).rank(4),
+    b(Payments, &[k('C')], Action::GrantCredit, "grant credit", true),
     // Contacts tab.
     b(Contacts, &[k('n')], Action::NewContact, "new contact", true).rank(2),
     b(Contacts, &[code(Enter)], Action::EditContact, "edit", true).rank(2),
@@ -255,6 +261,7 @@ pub static BINDINGS: &[Binding] = &[
     b(PaymentDetail, &[code(Enter)], Action::Open, "open invoice", true).rank(1),
     b(PaymentDetail, &[k('r')], Action::RefundPayment, "refund", true).rank(2),
     b(PaymentDetail, &[k('u')], Action::Unapply, "unapply", true).rank(2),
+    b(PaymentDetail, &[k('a')], Action::ApplyRemainder, "apply remainder", true).rank(2),
     // Customer page, any tab.
     b(Customer, &[k('/')], Action::Filter, "filter", true).rank(2),
     b(Customer, &[k('v')], Action::ViewRow, "the row whole", false),

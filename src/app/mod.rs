@@ -23,6 +23,7 @@ pub mod list_actions;
 pub mod page_actions;
 mod run;
 pub mod scroll;
+mod settle;
 pub mod table;
 pub mod tabs;
 mod transfer;

@@ -177,6 +177,8 @@ impl App {
                 Err(e) => self.error("Cannot record a payment", &e.to_string()),
             },
             Action::RefundPayment => self.open_refund(),
+            Action::ApplyRemainder => self.open_apply(),
+            Action::GrantCredit => self.open_grant_credit(),
             Action::NewContact => self.open_form(forms::contact::new(customer.id)),
             Action::EditContact => {
                 if let Some(c) = p.selected::<ContactRow>().cloned() {

@@ -23,6 +23,9 @@ impl App {
         if let Effect::RefundPayment { confirmed: false, .. } = &effect {
             return self.confirm_refund(effect);
         }
+        if let Effect::Apply { confirmed: false, .. } = &effect {
+            return self.confirm_apply(effect);
+        }
         if matches!(effect, Effect::Upload { .. } | Effect::Download { .. } | Effect::DeleteDocument { .. }) {
             return self.start_documents(effect);
         }

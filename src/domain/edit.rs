@@ -55,6 +55,40 @@ pub enum Allocation {
     Invoices(Vec<i64>),
 }
 
+/// Where money already received (a payment's unapplied remainder) or
+/// credit already granted goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ApplyPlan {
+    /// This much, to the open invoices oldest due first (ties by id), each
+    /// up to its open balance: the `Allocation::OldestFirst` of a payment.
+    OldestFirst { amount_minor: i64 },
+    /// These invoices, each with the amount it takes, in this order.
+    Invoices(Vec<(i64, i64)>),
+}
+
+impl ApplyPlan {
+    /// What the plan asks to apply in all.
+    pub fn total_minor(&self) -> i64 {
+        match self {
+            ApplyPlan::OldestFirst { amount_minor } => *amount_minor,
+            ApplyPlan::Invoices(pairs) => pairs.iter().fold(0i64, |s, (_, m)| s.saturating_add(*m)),
+        }
+    }
+}
+
+/// The longest reason a granted credit keeps (as a refund's).
+pub const CREDIT_REASON_MAX: usize = super::detail::REFUND_REASON_MAX;
+
+/// Credit granted to a customer directly (goodwill and the like).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CreditDraft {
+    pub granted_on: NaiveDate,
+    pub amount_minor: i64,
+    pub currency: Currency,
+    /// Why, for the Payments tab and the activity log.
+    pub reason: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PaymentDraft {
     pub received_on: NaiveDate,

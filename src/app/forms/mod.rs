@@ -70,12 +70,14 @@ macro_rules! field_ids {
 
 mod read;
 
+pub mod apply;
 pub mod contact;
 pub mod contract;
 pub mod customer;
 pub mod download;
 pub mod end_contract;
 pub mod export;
+pub mod grant_credit;
 pub mod import;
 pub mod invoice;
 pub mod invoice_memo;

@@ -2,6 +2,7 @@
 //! again here (the store is the last line), optimistic concurrency on
 //! `version`, and an audit row with the values before and after.
 
+mod allocate;
 mod contacts;
 mod contracts;
 mod customer;
@@ -11,12 +12,14 @@ mod invoices;
 mod organization;
 mod payments;
 mod refunds;
+mod settle;
 mod unapply;
 
 pub use invoice_checks::MAX_MEMO;
 pub use invoices::CancelPreview;
 pub use payments::PaymentOutcome;
 pub use refunds::{RefundPlan, Reversal};
+pub use settle::{Applied, ApplyOutcome};
 pub use unapply::{ReturnedTo, UnapplyDone};
 
 use super::{Result, StoreError};

@@ -1,18 +1,17 @@
 //! Recording a manual payment and applying it to open invoices.
 
-use super::{amount_in_bounds, customer_currency, dates_in_bounds, invalid};
+use super::{allocate, amount_in_bounds, customer_currency, dates_in_bounds, invalid};
 use crate::domain::Currency;
 use crate::domain::Money;
 use crate::domain::date::iso;
-use crate::domain::edit::{Allocation, PaymentDraft};
+use crate::domain::edit::PaymentDraft;
 use crate::domain::model::InvoiceRow;
 use crate::domain::status::{PaymentMethod, PaymentStatus};
 use crate::store::import::PaymentWrite;
-use crate::store::inserts::{self, NewApplicationRow, NewPaymentRow};
+use crate::store::inserts::{self, NewPaymentRow};
 use crate::store::seed::AppliedFrom;
 use crate::store::window::TabRow;
 use crate::store::{Audit, Result, Store, now_utc};
-use rusqlite::OptionalExtension;
 use serde_json::json;
 
 /// What recording a payment did.
@@ -56,36 +55,7 @@ impl Store {
             if currency != d.currency {
                 return Err(invalid(format!("payments of this customer are in {currency}, not {}", d.currency)));
             }
-            // Which invoices, in which order.
-            let targets: Vec<(i64, String, i64)> = match &d.allocation {
-                Allocation::OldestFirst => {
-                    let mut stmt = tx.prepare_cached(
-                        "SELECT id, number, total_minor - applied_minor FROM invoices
-                         WHERE customer_id = ?1 AND status = 'open' AND currency = ?2 ORDER BY due_date, id",
-                    )?;
-                    stmt.query_map((customer_id, currency.code()), |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-                        .collect::<rusqlite::Result<_>>()?
-                }
-                Allocation::Invoices(ids) => {
-                    let mut stmt = tx.prepare_cached(
-                        "SELECT number, status, currency, customer_id, total_minor - applied_minor FROM invoices WHERE id = ?1",
-                    )?;
-                    let mut out = Vec::new();
-                    for id in ids {
-                        let row: Option<(String, String, String, i64, i64)> = stmt
-                            .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
-                            .optional()?;
-                        let Some((number, status, cur, owner, balance)) = row else {
-                            return Err(invalid(format!("invoice #{id} no longer exists")));
-                        };
-                        if owner != customer_id || cur != currency.code() || status != "open" {
-                            return Err(invalid(format!("{number} is not an open {currency} invoice of this customer")));
-                        }
-                        out.push((*id, number, balance));
-                    }
-                    out
-                }
-            };
+            let targets = allocate::targets(tx, customer_id, currency, &d.allocation)?;
             let payment = PaymentWrite {
                 customer_id,
                 received_on: d.received_on,
@@ -100,31 +70,11 @@ impl Store {
             };
             let row = NewPaymentRow { id: None, payment: &payment, applied_minor: 0, source: None, created_at: &now_utc() };
             let payment_id = inserts::insert_payment(tx, &row)?;
-            let mut mark_paid = tx.prepare_cached(
-                "UPDATE invoices SET status = 'paid', version = version + 1 WHERE id = ?1 AND applied_minor = total_minor",
-            )?;
-            let mut left = d.amount_minor;
-            let mut applied = Vec::new();
-            for (id, number, balance) in targets {
-                if left == 0 {
-                    break;
-                }
-                let part = balance.min(left);
-                if part <= 0 {
-                    continue;
-                }
-                let application = NewApplicationRow {
-                    invoice_id: id,
-                    from: AppliedFrom::Payment(payment_id),
-                    amount_minor: part,
-                    applied_on: d.received_on,
-                    created_at: &now_utc(),
-                };
-                inserts::insert_application(tx, &application)?;
-                mark_paid.execute([id])?;
-                left -= part;
-                applied.push((number, part));
-            }
+            let parts = allocate::spread(targets, d.amount_minor);
+            let ids: Vec<(i64, i64)> = parts.iter().map(|(t, m)| (t.id, *m)).collect();
+            allocate::apply(tx, AppliedFrom::Payment(payment_id), &ids, d.received_on)?;
+            let applied: Vec<(String, i64)> = parts.into_iter().map(|(t, m)| (t.number, m)).collect();
+            let left = d.amount_minor - applied.iter().map(|(_, m)| m).sum::<i64>();
             let money = |m| Money::new(m, currency).display();
             let spread: Vec<String> = applied.iter().map(|(n, m)| format!("{n} {}", money(*m))).collect();
             let reference = if d.reference.trim().is_empty() { String::new() } else { format!(" {}", d.reference.trim()) };
