@@ -29,9 +29,11 @@ const TO_V5: &str = include_str!("../src/store/migrations/0005_invoice_balance.s
 /// What took version 5 to version 6 (its step in Rust, the refunds from the
 /// audit log, stands here as the source's own refund rows: see `as_version`).
 const TO_V6: &str = include_str!("../src/store/migrations/0006_lines_memo_refunds.sql");
+/// What took version 6 to version 7.
+const TO_V7: &str = include_str!("../src/store/migrations/0007_reversed_applications.sql");
 
 /// Every version before this one.
-const EARLIER: [i64; 6] = [1, 2, 3, 4, 5, 6];
+const EARLIER: [i64; 7] = [1, 2, 3, 4, 5, 6, 7];
 
 /// The demo database, made by this version.
 fn demo(p: &Path) -> Store {
@@ -133,6 +135,12 @@ fn as_version(version: i64, src: &Path, dst: &Path) {
             src.display()
         ))
         .unwrap();
+        c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).unwrap();
+    }
+    if version >= 7 {
+        let c = Connection::open(dst).unwrap();
+        c.execute_batch(&format!("PRAGMA foreign_keys = OFF; BEGIN; {TO_V7} PRAGMA user_version = 7; COMMIT;"))
+            .unwrap();
         c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).unwrap();
     }
     assert_eq!(self::version(dst), version);

@@ -135,6 +135,26 @@ enum Op {
         foreign: bool,
         again: bool,
     },
+    /// Write off the `picks`th invoices that owe, and the `stray`th of all
+    /// (paid, draft…), as bad debt `days_ago` (those not open with a
+    /// balance, or issued after the date, are left; none left: refused),
+    /// with a reason or (refused) none.
+    WriteOff {
+        who: usize,
+        picks: Vec<usize>,
+        stray: Option<usize>,
+        days_ago: i64,
+        reason: bool,
+    },
+    /// Reverse the write-off of the `pick`th uncollectible invoice `days`
+    /// after it was written off (before: refused), at the version seen or
+    /// a stale one.
+    ReverseWriteOff {
+        who: usize,
+        pick: usize,
+        days: i64,
+        stale: bool,
+    },
     /// Apply the `pick`th payment's unapplied remainder today.
     ApplyPayment(Settle),
     /// Apply what is left of the `pick`th credit today.
@@ -294,6 +314,22 @@ fn op() -> impl Strategy<Value = Op> {
                 foreign,
                 again
             }),
+        (
+            who.clone(),
+            prop::collection::vec(0usize..20, 1..3),
+            prop::option::weighted(0.3, 0usize..40),
+            0i64..40,
+            prop::bool::weighted(0.9)
+        )
+            .prop_map(|(who, picks, stray, days_ago, reason)| Op::WriteOff {
+                who,
+                picks,
+                stray,
+                days_ago,
+                reason
+            }),
+        (who.clone(), 0usize..10, prop_oneof![1 => -3i64..0, 6 => 0i64..40], prop::bool::weighted(0.1))
+            .prop_map(|(who, pick, days, stale)| Op::ReverseWriteOff { who, pick, days, stale }),
         settle().prop_map(Op::ApplyPayment),
         settle().prop_map(Op::ApplyCredit),
         (who, amount(200_000), days_received(), prop::bool::weighted(0.2), prop::bool::weighted(0.9)).prop_map(
@@ -775,6 +811,57 @@ fn apply(store: &mut Store, today: NaiveDate, n: &mut u32, x: &mut Exports, op: 
                     let e = store.unapply(c, a.id, on).unwrap_err().to_string();
                     assert!(e.contains("was already unapplied on"), "{e}");
                 }
+            }
+            done.map(|_| ()).map_err(|e| e.to_string())
+        }
+        Op::WriteOff { who, picks, stray, days_ago, reason } => {
+            let c = *who as i64 + 1;
+            let owing: Vec<i64> = invoices(store, c)
+                .iter()
+                .filter(|r| r.status == InvoiceStatus::Open && r.total.minor > r.applied_minor)
+                .map(|r| r.id)
+                .collect();
+            let mut chosen: Vec<i64> =
+                picks.iter().filter_map(|i| owing.get(i % owing.len().max(1)).copied()).collect();
+            chosen.extend(stray.map_or(Vec::new(), |i| pick(store, *who, &[i])));
+            let on = today - Duration::days(*days_ago);
+            let before: BTreeMap<i64, InvoiceRow> = invoices(store, c).into_iter().map(|r| (r.id, r)).collect();
+            let done = store.write_off(c, &chosen, on, if *reason { "bad debt" } else { "" });
+            let can = |id: &i64| {
+                before.get(id).is_some_and(|r| {
+                    r.status == InvoiceStatus::Open && r.total.minor > r.applied_minor && r.issue_date <= on
+                })
+            };
+            assert_eq!(done.is_ok(), *reason && chosen.iter().any(can), "{op:?}: {done:?}");
+            if let Ok(w) = &done {
+                let written: Vec<i64> = w.write_off.iter().map(|(id, _, _)| *id).collect();
+                let mut seen = std::collections::HashSet::new();
+                let want: Vec<i64> = chosen.iter().copied().filter(|id| can(id) && seen.insert(*id)).collect();
+                assert_eq!(written, want, "{op:?}");
+                for (id, _, balance) in &w.write_off {
+                    let after = store.invoice_detail(c, *id).unwrap();
+                    assert_eq!(after.invoice.status, InvoiceStatus::Uncollectible);
+                    assert_eq!(after.balance(), *balance, "the balance is what was written off");
+                    assert_eq!(after.write_off.as_ref().and_then(|x| x.on), Some(on));
+                }
+            }
+            done.map(|_| ()).map_err(|e| e.to_string())
+        }
+        Op::ReverseWriteOff { who, pick: i, days, stale } => {
+            let c = *who as i64 + 1;
+            let off: Vec<i64> =
+                invoices(store, c).iter().filter(|r| r.status == InvoiceStatus::Uncollectible).map(|r| r.id).collect();
+            let Some(&id) = off.get(i % off.len().max(1)) else { return false };
+            let d = store.invoice_detail(c, id).unwrap();
+            let since = d.write_off.as_ref().and_then(|w| w.on).unwrap_or(d.invoice.issue_date);
+            let on = since + Duration::days(*days);
+            let version = if *stale { d.version - 1 } else { d.version };
+            let done = store.reverse_write_off(c, id, version, on, "recovered");
+            assert_eq!(done.is_ok(), !*stale && *days >= 0, "{op:?}: {done:?}");
+            if done.is_ok() {
+                let after = store.invoice_detail(c, id).unwrap();
+                assert_eq!((after.invoice.status, after.balance()), (InvoiceStatus::Open, d.balance()));
+                assert!(after.write_off.is_none());
             }
             done.map(|_| ()).map_err(|e| e.to_string())
         }

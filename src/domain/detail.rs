@@ -132,6 +132,18 @@ pub struct InvoiceDetail {
     pub history: Vec<ActivityRow>,
     /// More history rows exist than were read.
     pub more_history: bool,
+    /// Its bad-debt write-off, while it is uncollectible.
+    pub write_off: Option<WriteOff>,
+}
+
+/// When and why an invoice's balance was written off as bad debt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WriteOff {
+    /// None for an invoice imported uncollectible, or written off before
+    /// ardesk kept the date: it is unknown.
+    pub on: Option<chrono::NaiveDate>,
+    /// '' when unknown.
+    pub reason: String,
 }
 
 /// How many of an invoice's audit rows its detail reads.
@@ -267,6 +279,7 @@ mod tests {
             }],
             history: vec![],
             more_history: false,
+            write_off: None,
         }
     }
 

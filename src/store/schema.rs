@@ -65,6 +65,7 @@ const FINGERPRINTS: &[&str] = &[
     "627c5ca71c22f254e206ebb7e7ed54903eb2b36dab165f4d6b7c11dbf94e47ec",
     "a579ca4ffd643e8a3e4760ff3640308592d91fed8f7dc5665e3866be312d01b4",
     "1abcc5df5a36309c0cb3fe81967f04fe58c395af1a65bce203ffa175bb3f5c4a",
+    "cdbb827048981a55c295e37150e333b6d57498e9c12220134866a991efc55ae8",
 ];
 
 /// A digest of a database's schema as stored: every object's kind, name,
@@ -214,6 +215,8 @@ const ADAPTERS: &[&str] = &[
     // 6 → 7: every application counted (none was reversed yet); the
     // weighted days are `COLLECT_VIEW`'s.
     "CREATE TEMP VIEW applications AS SELECT *, NULL AS removed_on FROM main.applications;",
+    // 7 → 8: no write-off dates or reasons yet (`INVOICE_COLUMNS`).
+    "",
 ];
 
 /// Avg. Days to Collect's sums as version 7 keeps them, from the rows:
@@ -236,6 +239,8 @@ const COLLECT_VIEW: &str = "CREATE TEMP VIEW customer_collect_summary AS
 const INVOICE_COLUMNS: &[(i64, &str)] = &[
     (5, "CASE WHEN status IN ('open', 'uncollectible') THEN total_minor - applied_minor ELSE 0 END AS balance_minor"),
     (6, "'' AS memo"),
+    (8, "NULL AS written_off_on"),
+    (8, "'' AS write_off_reason"),
 ];
 
 /// Installs the adapters that take `version` to the current one.
