@@ -217,6 +217,12 @@ pub const INVOICE_FORMULAS: &[(&str, &str)] = &[
         "total − paid − credited; nothing for a draft, paid or cancelled invoice. An uncollectible one shows what \
          was written off instead (Written off), outside Outstanding.",
     ),
+    (
+        "Written off",
+        "a bad-debt write-off makes an open invoice uncollectible on a date, for a reason: its balance leaves \
+         Outstanding and the aging, and it stays billed. Money goes only to open invoices: a payment that comes \
+         later is applied after the write-off is reversed, so nothing reopens silently.",
+    ),
 ];
 
 /// How a payment's detail computes its amounts.
