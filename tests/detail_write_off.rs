@@ -147,3 +147,25 @@ fn two_selected_invoices_are_written_off_from_the_tab_and_a_paid_one_is_named_an
     assert_eq!(after["billed_collected"], before["billed_collected"]);
     check(&db);
 }
+
+#[test]
+fn a_reason_from_the_data_reaches_the_terminal_cleaned() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = copy(&dir);
+    let mut store = Store::open(&db, OpenMode::MustExist).unwrap();
+    let open = invoice(&db, "INV-000001");
+    let id = if open.status == InvoiceStatus::Open && open.balance_minor > 0 {
+        open.id
+    } else {
+        let rows = store.window::<InvoiceRow>(1, Sort::default_for(Tab::Invoices), &Seek::First, 1000).unwrap();
+        rows.into_iter().map(|k| k.row).find(|r| r.status == InvoiceStatus::Open && r.balance_minor > 0).unwrap().id
+    };
+    store.write_off(1, &[id], d(TODAY), "gone\u{1b}]0;owned\u{7}\u{1b}[2J\nbust").unwrap();
+    let number = store.invoice_detail(1, id).unwrap().invoice.number;
+    let mut app = App::new(store, d(TODAY), Rect::new(0, 0, 80, 24)).unwrap();
+    app.open_customer(1);
+    press(&mut app, &["/", &format!("type:number:{number}"), "Enter", "Enter"]);
+    let s = render(&app, 80, 24);
+    assert!(s.contains("Written off") && s.contains("gone"), "{s}");
+    assert!(!s.contains('\u{1b}') && !s.contains('\u{7}'), "no escape reaches the terminal:\n{s}");
+}

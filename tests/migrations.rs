@@ -441,6 +441,16 @@ fn a_read_only_database_of_every_earlier_version_opens_read_only_and_reads() {
                 refunds.iter().map(|r| (r.on.to_string(), r.amount.minor, r.dated_from)).collect();
             assert_eq!(read, [(on, amount, RefundDate::Payment)], "v{v}: payment {pid}");
         }
+        // Version 8's write-off date and reason, read through its adapter:
+        // an uncollectible invoice's date is unknown, its reason empty.
+        let (customer, id): (i64, i64) = Connection::open(&made)
+            .unwrap()
+            .query_row("SELECT customer_id, id FROM invoices WHERE status = 'uncollectible' LIMIT 1", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .unwrap();
+        let w = s.invoice_detail(customer, id).unwrap().write_off;
+        assert_eq!(w.map(|w| (w.on, w.reason)), Some((None, String::new())), "version {v}");
         assert_eq!(s.check(today).unwrap(), Vec::<String>::new(), "a version-{v} database checks as version {v}");
         drop(s);
         assert!(std::fs::read(&old).unwrap() == before, "version {v}: not a byte changed");
