@@ -342,8 +342,14 @@ fn payments(store: &Store, customer: i64) -> Vec<PaymentRow> {
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 struct Books {
     invoices: i64,
+    /// Net billed: totals of issued invoices less the credit applied to
+    /// them (credit is not collection: design §3, rule of 2026-12-05).
     billed: i64,
+    /// Money only: payments applied to issued invoices.
     billed_applied: i64,
+    /// Credit applied to issued invoices (the summary's
+    /// `billed_credited_minor`).
+    billed_credited: i64,
     outstanding: i64,
     aging: [i64; 5],
     credit: i64,
@@ -388,6 +394,7 @@ fn ledger(store: &Store, customer: i64, today: NaiveDate) -> BTreeMap<String, Bo
     let section = |s: ExportSection| export_rows(store, customer, s);
     let invoices = section(ExportSection::Invoices);
     let mut applied: HashMap<i64, i64> = HashMap::new();
+    let mut credited: HashMap<i64, i64> = HashMap::new();
     let mut books: BTreeMap<String, Books> = BTreeMap::new();
     let issue: HashMap<i64, NaiveDate> = invoices.iter().map(|i| (int(i, "id"), date(text(i, "issue_date")))).collect();
     // Payments: one row per application (or one with none).
@@ -427,6 +434,7 @@ fn ledger(store: &Store, customer: i64, today: NaiveDate) -> BTreeMap<String, Bo
         if let Some(inv) = c.get("app_invoice").and_then(serde_json::Value::as_i64) {
             let a = int(&c, "app_amount_minor");
             *applied.entry(inv).or_default() += a;
+            *credited.entry(inv).or_default() += a;
             b.credit -= a;
         }
     }
@@ -434,6 +442,8 @@ fn ledger(store: &Store, customer: i64, today: NaiveDate) -> BTreeMap<String, Bo
         let b = books.entry(text(i, "currency").to_string()).or_default();
         let (total, id) = (int(i, "total_minor"), int(i, "id"));
         let paid = applied.get(&id).copied().unwrap_or(0);
+        // Of what is applied, credit is no money: it lowers what was billed.
+        let by_credit = credited.get(&id).copied().unwrap_or(0);
         b.invoices += 1;
         if text(i, "status") != "cancelled" {
             b.shown_total += total;
@@ -441,16 +451,18 @@ fn ledger(store: &Store, customer: i64, today: NaiveDate) -> BTreeMap<String, Bo
         b.balance += owed_by(i, paid);
         match text(i, "status") {
             "open" => {
-                b.billed += total;
-                b.billed_applied += paid;
+                b.billed += total - by_credit;
+                b.billed_applied += paid - by_credit;
+                b.billed_credited += by_credit;
                 b.outstanding += total - paid;
                 let late = (today - date(text(i, "due_date"))).num_days();
                 let bucket = [0, 30, 60, 90].iter().filter(|&&edge| late > edge).count();
                 b.aging[bucket] += total - paid;
             }
             "paid" | "uncollectible" => {
-                b.billed += total;
-                b.billed_applied += paid;
+                b.billed += total - by_credit;
+                b.billed_applied += paid - by_credit;
+                b.billed_credited += by_credit;
             }
             _ => {}
         }
@@ -487,8 +499,9 @@ fn owed(store: &Store, customer: i64) -> BTreeMap<i64, i64> {
 fn shown(f: &CustomerFigures) -> BTreeMap<String, Books> {
     let from_parts = |p: &MetricParts| Books {
         invoices: p.invoice_count,
-        billed: p.billed_minor,
-        billed_applied: p.billed_applied_minor,
+        billed: p.billed_minor - p.billed_credited_minor,
+        billed_applied: p.billed_applied_minor - p.billed_credited_minor,
+        billed_credited: p.billed_credited_minor,
         outstanding: p.outstanding_minor,
         aging: p.aging_minor,
         credit: p.unapplied_minor + p.credit_open_minor,
