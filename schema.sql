@@ -21,8 +21,11 @@
 -- `customer_summary`, 6 invoice lines and memo, refunds as rows of their
 -- own, and the audit log indexed by entity, 7 applications reversed with
 -- the date they stopped counting (`applications.removed_on`) instead of
--- deleted, and days to collect never negative, 8 the date and reason of
--- an invoice's bad-debt write-off (`invoices.written_off_on`,
+-- deleted, and days to collect never negative, 8 credit is not collection:
+-- each invoice's credited part (`invoices.credited_minor`) and its sum over
+-- issued invoices (`customer_summary.billed_credited_minor`), which Total
+-- Billed and Billed & Collected leave out, 9 the date and reason of an
+-- invoice's bad-debt write-off (`invoices.written_off_on`,
 -- `invoices.write_off_reason`).
 
 CREATE TABLE organization (

@@ -81,7 +81,8 @@ pub fn customer_json(c: &Customer, f: &CustomerFigures, org: &Organization) -> V
             let money = |minor| crate::domain::Money::new(minor, *cur).plain();
             json!({
                 "currency": cur,
-                "total_billed": money(p.billed_minor),
+                // Net of credit, as the cards' Total Billed (credit is not collection).
+                "total_billed": money(p.billed_minor - p.billed_credited_minor),
                 "outstanding": money(p.outstanding_minor),
                 "overdue": money(p.overdue_minor),
                 "total_collected": money(p.collected_minor),

@@ -258,7 +258,10 @@ fn exports_carry_balance_and_display_status() {
             "contract",
             "period_start",
             "period_end",
-            "memo"
+            "memo",
+            // Added at the end (credit is not collection: Total Billed is
+            // net of it), so scripts reading by position keep working.
+            "credited"
         ]
     );
     let by_number: std::collections::BTreeMap<String, (String, String, String)> = r

@@ -52,7 +52,12 @@ fn the_rows_each_figure_opens_add_up_to_it() {
             let Opens::Rows(_, filter) = t.opens else { continue };
             let balance = |r: &serde_json::Value| dec(&r["open_balance"]);
             let (got, want) = match t.place {
-                Place::Card(0) => (sum(at, "invoices", filter, |r| dec(&r["total"])), dec(&m["total_billed"])),
+                // Total Billed is net of the credit applied to the invoices
+                // (credit is not collection: design §3, rule of 2026-12-05),
+                // so each invoice counts its total less what credit settled.
+                Place::Card(0) => {
+                    (sum(at, "invoices", filter, |r| dec(&r["total"]) - dec(&r["credited"])), dec(&m["total_billed"]))
+                }
                 Place::Card(1) => (sum(at, "invoices", filter, balance), dec(&m["outstanding"])),
                 Place::Brief(1) => (sum(at, "invoices", filter, balance), dec(&m["overdue"])),
                 Place::Aging(b) => (sum(at, "invoices", filter, balance), dec(&c["aging"][buckets[b]])),

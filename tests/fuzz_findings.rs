@@ -71,12 +71,15 @@ fn a_refund_that_disappears_settles_without_a_database_error() {
     run_import(&mut store, &files, &ImportOptions::default(), false).unwrap();
     // Before, by hand: INIT-0001 (€399.00) paid by €300.00 of ch_T0I1 and
     // €99.00 of refund credit, so nothing owed and no credit left over;
-    // €399.00 − €99.00 refunded collected. (Billed & Collected is left out
-    // here: it counts the credit as collected, which design.md's rule of
-    // 2026-12-05 changes.)
+    // €399.00 − €99.00 refunded collected. Credit is not collection
+    // (design.md's rule of 2026-12-05; this test left Billed & Collected out
+    // while it counted the credit as collected): Total Billed is €399.00 less
+    // the €99.00 of credit = €300.00, and Billed & Collected the money only,
+    // €300.00.
     let initech = "stripe:cus_T003Initech";
     // The Payments tab: ch_T0I1 and the refund credit.
     assert_eq!(money_and_counts(&figures(&store, initech)), ([0, 0, 30_000], [1, 2]));
+    assert_eq!(billed(&figures(&store, initech)), (30_000, 30_000));
     let dir = tempfile::tempdir().unwrap();
     let again = dir.path().join("payments.csv");
     let text = std::fs::read_to_string(stripe("payments_default_2023.csv")).unwrap();
@@ -101,6 +104,9 @@ fn a_refund_that_disappears_settles_without_a_database_error() {
     // (src/import/settle.rs tops up new payments only, not linked ones),
     // pinned here so that its fix shows up as a change of these figures.
     assert_eq!(money_and_counts(&after), ([0, 9_900, 49_800], [1, 2]), "see the comment above");
+    // No credit is left on INIT-0001: all €399.00 of it is billed, and all
+    // of it was paid with money (€300.00 of ch_T0I1 and the €99.00 payment).
+    assert_eq!(billed(&after), (39_900, 39_900));
 }
 
 /// `csv_input`: with old Mac line ends (a lone CR, as Excel for Mac's

@@ -141,12 +141,15 @@ fn customers_invoices_and_payments_land_with_hand_computed_figures() {
 
     // Initech (EUR): INIT-0001 399 paid by ch_T0I1 399, of which 99 was
     // refunded: 300 applied from the payment, 99 from a refund credit.
-    //   Billed 399.00, collected 399.00, outstanding 0.
+    //   Billed 399.00 − 99.00 of credit = 300.00 net, collected 300.00 (the
+    //   money only), outstanding 0. (Credit is not collection, design §3,
+    //   rule of 2026-12-05: this was billed 399.00, collected 399.00, with
+    //   the credit counted as collected.)
     //   Total Collected = 399 - 99 = 300.00; credit 0 (all applied).
     //   Days: 300 applied, 02-05 for 02-01 = 4.00.
     let eur = |m| Money::new(m, Currency::EUR);
     let m = figures(&s, "stripe:cus_T003Initech").metrics;
-    assert_eq!((m.total_billed, m.billed_collected, m.outstanding), (eur(39_900), eur(39_900), eur(0)));
+    assert_eq!((m.total_billed, m.billed_collected, m.outstanding), (eur(30_000), eur(30_000), eur(0)));
     assert_eq!((m.total_collected, m.credit_balance), (eur(30_000), eur(0)));
     assert_eq!(m.avg_days_to_collect, Some(Decimal::new(400, 2)));
     let i1 = invoice(&s, "stripe:cus_T003Initech", "INIT-0001");

@@ -102,11 +102,13 @@ fn a_drifted_schema_is_named_and_refused_for_writes() {
         (
             "a bit flip in a trigger's text",
             &|p| {
+                // The payment's line: since schema 8 the invoice's spans
+                // two lines (it keeps `credited_minor` beside).
                 rewrite(
                     p,
                     "applications_insert",
-                    "NEW.amount_minor WHERE id = NEW.invoice_id",
-                    "NEW.ammunt_minor WHERE id = NEW.invoice_id",
+                    "NEW.amount_minor WHERE id = NEW.payment_id",
+                    "NEW.ammunt_minor WHERE id = NEW.payment_id",
                 )
             },
             "trigger applications_insert differs from this version's definition",

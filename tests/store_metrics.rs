@@ -189,12 +189,15 @@ fn overpayment_and_credit_make_the_credit_balance() {
 
     let f = consistent_figures(&store, &store.customer(id).unwrap(), d(TODAY));
     let expected = Metrics {
-        // Y 300 + Z 400 + W 50 = 750.
-        total_billed: usd(75_000),
-        // Y 300 (payment) + Z 100 (credit) + W 50 (credit) = 450.
-        billed_collected: usd(45_000),
-        // 450 / 750 = 60 %.
-        collected_percent: 60,
+        // Credit is not collection (design §3, rule of 2026-12-05; this
+        // test counted Z's and W's credit as collected before it): Total
+        // Billed is net of the credit applied, Y 300 + Z 400 + W 50 − Z's
+        // 100 − W's 50 of credit = 600.
+        total_billed: usd(60_000),
+        // Money only: Y 300 (payment) = 300.
+        billed_collected: usd(30_000),
+        // 300 / 600 = 50 %.
+        collected_percent: 50,
         // Z 400 − 100 = 300, due 03-12: current.
         outstanding: usd(30_000),
         overdue: usd(0),
@@ -213,6 +216,76 @@ fn overpayment_and_credit_make_the_credit_balance() {
     // One payment and two credits on the Payments tab.
     assert_eq!(f.counts, [3, 0, 3, 0, 0, 0]);
     assert_eq!((f.own.unapplied_minor, f.own.credit_open_minor), (20_000, 5_000));
+}
+
+/// Credit is not collection (design §3, rule of 2026-12-05): an invoice
+/// settled partly by credit and partly by money bills its total less the
+/// credit, and collects the money only; Outstanding is what it always was.
+#[test]
+fn credit_lowers_total_billed_and_is_not_collected() {
+    let mut store = Store::open_in_memory().unwrap();
+    let s = store.seeder().unwrap();
+    let mut b = Books::new(&s, "Part Credit", USD);
+    // I1: $1,000 issued 01-01, due 01-31 (29 days past due on 03-01): $300
+    // of credit (granted 01-20) and $500 of money (02-10) applied; $200 owed.
+    let i1 = b.invoice("2026-01-01", "2026-01-31", 100_000, USD);
+    let cr1 = b.credit("2026-01-20", 30_000, USD);
+    b.apply_credit(i1, cr1, 30_000, "2026-01-20");
+    let p1 = b.payment("2026-02-10", 50_000, USD);
+    b.apply(i1, p1, 50_000, "2026-02-10");
+    // I2: $400 issued 02-01, paid by $150 of credit and $250 of money (02-11).
+    let i2 = b.invoice("2026-02-01", "2026-03-03", 40_000, USD);
+    let cr2 = b.credit("2026-02-05", 15_000, USD);
+    b.apply_credit(i2, cr2, 15_000, "2026-02-05");
+    let p2 = b.payment("2026-02-11", 25_000, USD);
+    b.apply(i2, p2, 25_000, "2026-02-11");
+    b.paid(i2);
+    // I3: $200, $50 of credit applied, then written off: $150 written off.
+    let i3 = b.invoice("2025-12-01", "2025-12-31", 20_000, USD);
+    let cr3 = b.credit("2026-01-05", 5_000, USD);
+    b.apply_credit(i3, cr3, 5_000, "2026-01-05");
+    b.status(i3, InvoiceStatus::Uncollectible);
+    let id = b.customer;
+    s.commit().unwrap();
+
+    let f = consistent_figures(&store, &store.customer(id).unwrap(), d(TODAY));
+    let expected = Metrics {
+        // Issued 1,000 + 400 + 200 = 1,600, less the credit applied to them
+        // 300 + 150 + 50 = 500: net billed 1,100.
+        total_billed: usd(110_000),
+        // Money only: P1 500 + P2 250 = 750 (under the old rule it was
+        // 1,250, the credit counted as collected).
+        billed_collected: usd(75_000),
+        // 750 / 1,100 = 68.18 % → 68.
+        collected_percent: 68,
+        // I1 1,000 − 300 − 500 = 200; I2 paid; I3 written off. The same as
+        // before the rule: credit settles what is owed either way.
+        outstanding: usd(20_000),
+        overdue: usd(20_000),
+        // Every credit and payment fully applied.
+        credit_balance: usd(0),
+        // Credit never counts: I1 ← P1 500 × 40 days (01-01 → 02-10) = 20,000,
+        // I2 ← P2 250 × 10 days (02-01 → 02-11) = 2,500; 22,500 / 750 = 30.00.
+        avg_days_to_collect: Some(days("30.00")),
+        // The two payments; credit is no money.
+        total_collected: usd(75_000),
+        collected_count: 2,
+        aging: [usd(0), usd(20_000), usd(0), usd(0), usd(0)],
+        ..zero_metrics(USD)
+    };
+    assert_eq!(f.metrics, expected);
+    // Three invoices; two payments and three credits on the Payments tab.
+    assert_eq!(f.counts, [3, 0, 5, 0, 0, 0]);
+    assert_eq!(
+        (f.own.billed_minor, f.own.billed_applied_minor, f.own.billed_credited_minor),
+        (160_000, 125_000, 50_000)
+    );
+    // Total Billed − Billed & Collected − written-off remainder = Outstanding:
+    // 1,100 − 750 − 150 (I3's balance) = 200.
+    let written_off = f.own.invoice_balance_minor - f.own.outstanding_minor;
+    assert_eq!(written_off, 15_000);
+    let m = &f.metrics;
+    assert_eq!(m.total_billed.minor - m.billed_collected.minor - written_off, m.outstanding.minor);
 }
 
 #[test]
@@ -259,6 +332,8 @@ fn another_currency_is_shown_apart_never_summed() {
         payment_total_minor: 8_000,
         billed_minor: 20_000,
         billed_applied_minor: 5_000,
+        // No credit applied: all of it money.
+        billed_credited_minor: 0,
         // €200 − €50 = €150, due 29 days ago: overdue, 1–30.
         outstanding_minor: 15_000,
         overdue_minor: 15_000,
@@ -664,11 +739,16 @@ mod every_case_at_month_end {
         let (store, c, c2) = fixture();
         let f = consistent_figures(&store, &store.customer(c).unwrap(), d(MONTH_END));
         let expected = Metrics {
-            // Issued A 1000 + B 500 + C 300 + D 400 + E 250 + F 150 + G 700 + J 600 = 3,900.
-            total_billed: usd(390_000),
-            // A 1000 + B 200 + C 30 (credit) + J 600 = 1,830.
-            billed_collected: usd(183_000),
-            // 1,830 / 3,900 = 46.9 % → 46.
+            // Issued A 1000 + B 500 + C 300 + D 400 + E 250 + F 150 + G 700 + J 600 = 3,900,
+            // less C's 30 of credit: net billed 3,870. (Before design's rule
+            // of 2026-12-05 the credit counted as collected and Total Billed
+            // was 3,900; credit is not collection.)
+            total_billed: usd(387_000),
+            // Money only: A 1000 + B 200 + J 600 = 1,800 (C's 30 of credit is
+            // no collection; it was counted here before, 1,830).
+            billed_collected: usd(180_000),
+            // 1,800 / 3,870 = 46.5 % → 46. And 3,870 − 1,800 − G's 700
+            // written off = 1,370 = Outstanding.
             collected_percent: 46,
             // B 300 + C 270 + D 400 + E 250 + F 150 = 1,370 (G uncollectible excluded).
             outstanding: usd(137_000),

@@ -378,8 +378,14 @@ fn payments(store: &Store, customer: i64) -> Vec<PaymentRow> {
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 struct Books {
     invoices: i64,
+    /// Net billed: totals of issued invoices less the credit applied to
+    /// them (credit is not collection: design §3, rule of 2026-12-05).
     billed: i64,
+    /// Money only: payments applied to issued invoices.
     billed_applied: i64,
+    /// Credit applied to issued invoices (the summary's
+    /// `billed_credited_minor`).
+    billed_credited: i64,
     outstanding: i64,
     aging: [i64; 5],
     credit: i64,
@@ -424,6 +430,7 @@ fn ledger(store: &Store, customer: i64, today: NaiveDate) -> BTreeMap<String, Bo
     let section = |s: ExportSection| export_rows(store, customer, s);
     let invoices = section(ExportSection::Invoices);
     let mut applied: HashMap<i64, i64> = HashMap::new();
+    let mut credited: HashMap<i64, i64> = HashMap::new();
     let mut books: BTreeMap<String, Books> = BTreeMap::new();
     let issue: HashMap<i64, NaiveDate> = invoices.iter().map(|i| (int(i, "id"), date(text(i, "issue_date")))).collect();
     // Payments: one row per application (or one with none).
@@ -463,6 +470,7 @@ fn ledger(store: &Store, customer: i64, today: NaiveDate) -> BTreeMap<String, Bo
         if let Some(inv) = c.get("app_invoice").and_then(serde_json::Value::as_i64) {
             let a = int(&c, "app_amount_minor");
             *applied.entry(inv).or_default() += a;
+            *credited.entry(inv).or_default() += a;
             b.credit -= a;
         }
     }
@@ -470,6 +478,8 @@ fn ledger(store: &Store, customer: i64, today: NaiveDate) -> BTreeMap<String, Bo
         let b = books.entry(text(i, "currency").to_string()).or_default();
         let (total, id) = (int(i, "total_minor"), int(i, "id"));
         let paid = applied.get(&id).copied().unwrap_or(0);
+        // Of what is applied, credit is no money: it lowers what was billed.
+        let by_credit = credited.get(&id).copied().unwrap_or(0);
         b.invoices += 1;
         if text(i, "status") != "cancelled" {
             b.shown_total += total;
@@ -477,16 +487,18 @@ fn ledger(store: &Store, customer: i64, today: NaiveDate) -> BTreeMap<String, Bo
         b.balance += owed_by(i, paid);
         match text(i, "status") {
             "open" => {
-                b.billed += total;
-                b.billed_applied += paid;
+                b.billed += total - by_credit;
+                b.billed_applied += paid - by_credit;
+                b.billed_credited += by_credit;
                 b.outstanding += total - paid;
                 let late = (today - date(text(i, "due_date"))).num_days();
                 let bucket = [0, 30, 60, 90].iter().filter(|&&edge| late > edge).count();
                 b.aging[bucket] += total - paid;
             }
             "paid" | "uncollectible" => {
-                b.billed += total;
-                b.billed_applied += paid;
+                b.billed += total - by_credit;
+                b.billed_applied += paid - by_credit;
+                b.billed_credited += by_credit;
             }
             _ => {}
         }
@@ -523,8 +535,9 @@ fn owed(store: &Store, customer: i64) -> BTreeMap<i64, i64> {
 fn shown(f: &CustomerFigures) -> BTreeMap<String, Books> {
     let from_parts = |p: &MetricParts| Books {
         invoices: p.invoice_count,
-        billed: p.billed_minor,
-        billed_applied: p.billed_applied_minor,
+        billed: p.billed_minor - p.billed_credited_minor,
+        billed_applied: p.billed_applied_minor - p.billed_credited_minor,
+        billed_credited: p.billed_credited_minor,
         outstanding: p.outstanding_minor,
         aging: p.aging_minor,
         credit: p.unapplied_minor + p.credit_open_minor,
@@ -860,7 +873,9 @@ fn apply(store: &mut Store, today: NaiveDate, n: &mut u32, x: &mut Exports, op: 
             assert_eq!(done.is_ok(), !*stale && *days >= 0, "{op:?}: {done:?}");
             if done.is_ok() {
                 let after = store.invoice_detail(c, id).unwrap();
-                assert_eq!((after.invoice.status, after.balance()), (InvoiceStatus::Open, d.balance()));
+                // Money a newer import applied may have paid it meanwhile.
+                let status = if d.balance().minor > 0 { InvoiceStatus::Open } else { InvoiceStatus::Paid };
+                assert_eq!((after.invoice.status, after.balance()), (status, d.balance()));
                 assert!(after.write_off.is_none());
             }
             done.map(|_| ()).map_err(|e| e.to_string())
@@ -1134,6 +1149,22 @@ mod found {
         assert_eq!(shown(&fast), ledger(&store, 1, today));
         // 700 oldest first, half of what the second listed (P-1, 300 left) owes, all 900 of credit.
         assert_eq!(fast.metrics.outstanding.minor, 3_000 - 700 - 150 - 900);
+    }
+
+    /// A paid import with nothing paid is written off (it owes all), then a
+    /// newer export says it was paid in full, then the write-off is reversed.
+    #[test]
+    fn a_written_off_import_paid_later_then_reversed() {
+        let row = ImportRow { total: 122_400, credit: 0, paid: 0, days_ago: 18, eur: false, status: "paid" };
+        run(
+            date("2026-03-01"),
+            &[
+                Op::Import { balance: 0, rows: vec![row], again: 0, bulk: false },
+                Op::WriteOff { who: 0, picks: vec![0], stray: None, days_ago: 0, reason: true },
+                Op::Import { balance: 0, rows: vec![], again: 2, bulk: false },
+                Op::ReverseWriteOff { who: 0, pick: 0, days: 0, stale: false },
+            ],
+        );
     }
 
     /// A paid Stripe invoice that the export says was paid one cent of.

@@ -230,7 +230,7 @@ fn money_goes_to_a_written_off_invoice_only_after_the_write_off_is_reversed() {
     let e = fx.store.apply_payment(fx.acme, fx.wire, pay_v, &plan, today()).unwrap_err().to_string();
     assert_eq!(
         e,
-        "C1-1 was written off on 2026-02-20: reverse the write-off first (w on its detail), then apply the money"
+        "C1-1 was written off on 2026-02-20: reverse the write-off on its detail first, then apply the money"
     );
     let before = metrics(&fx);
     // Oldest first passes it over: only W-2 takes money.

@@ -346,7 +346,11 @@ pub fn perform(store: &mut Store, effect: &Effect) -> Result<String, StoreError>
         }
         Effect::ReverseWriteOff { customer_id, invoice_id, version, number, on, reason, .. } => {
             let owed = store.reverse_write_off(*customer_id, *invoice_id, *version, *on, reason)?;
-            format!("Reversed the write-off of {number}: it owes {} again", owed.display())
+            if owed.minor > 0 {
+                format!("Reversed the write-off of {number}: it owes {} again", owed.display())
+            } else {
+                format!("Reversed the write-off of {number}: it is paid")
+            }
         }
         Effect::CreateContact { customer_id, draft } => {
             store.create_contact(*customer_id, draft)?;

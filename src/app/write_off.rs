@@ -106,10 +106,18 @@ impl App {
                     Err(e) => return self.show_failure(e.to_string()),
                 };
                 let title = format!("Reverse the write-off of {number}?");
-                let lines = vec![
-                    format!("It is open again from {on} and owes {}:", owed.display()),
-                    format!("Outstanding and the aging rise by {}.", owed.display()),
-                ];
+                let lines = if owed.minor > 0 {
+                    vec![
+                        format!("It is open again from {on} and owes {}:", owed.display()),
+                        format!("Outstanding and the aging rise by {}.", owed.display()),
+                    ]
+                } else {
+                    // An import applied money to it since: the source says it was paid.
+                    vec![
+                        "Money applied since has paid it in full: it becomes paid.".to_string(),
+                        "Outstanding and the aging do not move.".to_string(),
+                    ]
+                };
                 let confirmed =
                     Effect::ReverseWriteOff { customer_id, invoice_id, version, number, on, reason, confirmed: true };
                 self.dialogs.push(Dialog::Confirm(Confirm { title, lines, on_yes: OnYes::Run(confirmed) }));

@@ -266,6 +266,8 @@ mod tests {
                 number: "INV-1".into(),
                 total: Money::new(total, Currency::USD),
                 applied_minor: applied,
+                // The one application below is of credit.
+                credited_minor: applied.min(100),
                 balance_minor: status.balance_minor(total, applied),
                 issue_date: d("2026-01-01"),
                 due_date: d("2026-01-31"),

@@ -30,10 +30,14 @@ pub struct MetricParts {
     pub payment_count: i64,
     /// Σ amount of every payment row.
     pub payment_total_minor: i64,
-    /// Σ total of issued invoices (open, paid, uncollectible).
+    /// Σ total of issued invoices (open, paid, uncollectible), gross.
     pub billed_minor: i64,
-    /// Σ applications to issued invoices.
+    /// Σ applications to issued invoices, of payments and of credit.
     pub billed_applied_minor: i64,
+    /// Σ applications of credit to issued invoices: the part of
+    /// `billed_applied_minor` that is no money. Total Billed is net of it
+    /// and Billed & Collected leaves it out (credit is not collection).
+    pub billed_credited_minor: i64,
     /// Σ open balance of open invoices.
     pub outstanding_minor: i64,
     /// Σ open balance of open invoices due before today.
@@ -99,11 +103,16 @@ pub const AGING_LABELS: [&str; 5] = ["Current", "1–30", "31–60", "61–90", 
 impl Metrics {
     pub fn from_parts(currency: Currency, p: &MetricParts, conversations: Conversations) -> Self {
         let m = |minor| Money::new(minor, currency);
+        // Credit is not collection (design §3): it nets Total Billed down
+        // and stays out of Billed & Collected, so that Total Billed −
+        // Billed & Collected − the written-off remainder = Outstanding.
+        let net_billed = p.billed_minor - p.billed_credited_minor;
+        let collected = p.billed_applied_minor - p.billed_credited_minor;
         Metrics {
             currency,
-            total_billed: m(p.billed_minor),
-            billed_collected: m(p.billed_applied_minor),
-            collected_percent: percent(p.billed_applied_minor, p.billed_minor),
+            total_billed: m(net_billed),
+            billed_collected: m(collected),
+            collected_percent: percent(collected, net_billed),
             outstanding: m(p.outstanding_minor),
             overdue: m(p.overdue_minor),
             credit_balance: m(p.unapplied_minor + p.credit_open_minor),
@@ -178,7 +187,14 @@ pub fn aging_bounds(as_of: NaiveDate) -> [NaiveDate; 4] {
 }
 
 pub const FORMULAS: &[(&str, &str)] = &[
-    ("Billed & Collected", "Σ applied to issued invoices (open, paid, uncollectible) / Σ their totals."),
+    (
+        "Total Billed",
+        "Σ totals of issued invoices (open, paid, uncollectible), less the credit applied to them (granted credit, credit notes): net billed.",
+    ),
+    (
+        "Billed & Collected",
+        "Σ payments applied to issued invoices / Total Billed. Money only: credit is not collection, it lowers Total Billed instead, so Total Billed − Billed & Collected − written-off remainder = Outstanding.",
+    ),
     (
         "Outstanding",
         "Σ (total − applied) of open invoices; uncollectible excluded. Overdue: the part due before today.",

@@ -57,6 +57,9 @@ pub struct InvoiceRow {
     pub number: String,
     pub total: Money,
     pub applied_minor: i64,
+    /// The part of `applied_minor` from credit (granted credit, credit
+    /// notes): Total Billed is net of it, Billed & Collected leaves it out.
+    pub credited_minor: i64,
     /// What it still owes, as stored (`InvoiceStatus::balance_minor`; the
     /// tab sorts and filters by the stored value, which `check` verifies).
     pub balance_minor: i64,

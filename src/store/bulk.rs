@@ -101,6 +101,7 @@ struct Sums {
     invoice_total: i128,
     billed: i128,
     billed_applied: i128,
+    billed_credited: i128,
     outstanding: i128,
     payment_count: i64,
     payment_total: i128,
@@ -130,13 +131,16 @@ fn split_weighted(v: i128, customer: i64) -> Result<(i64, i64)> {
 }
 
 impl Deltas {
-    /// A new invoice with `applied` already applied to it.
+    /// A new invoice with `applied` already applied to it, `credited` of
+    /// that from credit.
+    #[allow(clippy::too_many_arguments)]
     pub fn invoice(
         &mut self,
         customer: i64,
         cur: Currency,
         total: i64,
         applied: i64,
+        credited: i64,
         status: InvoiceStatus,
         due: NaiveDate,
     ) {
@@ -148,6 +152,7 @@ impl Deltas {
         if status.is_issued() {
             s.billed += total;
             s.billed_applied += applied;
+            s.billed_credited += i128::from(credited);
         }
         if status == InvoiceStatus::Open {
             s.outstanding += total - applied;
@@ -221,7 +226,8 @@ impl Deltas {
                 collected_minor = collected_minor + ?11, unapplied_minor = unapplied_minor + ?12,
                 credit_open_minor = credit_open_minor + ?13,
                 invoice_shown_total_minor = invoice_shown_total_minor + ?14,
-                invoice_balance_minor = invoice_balance_minor + ?15
+                invoice_balance_minor = invoice_balance_minor + ?15,
+                billed_credited_minor = billed_credited_minor + ?16
              WHERE customer_id = ?1 AND currency = ?2",
         )?;
         for ((c, cur), s) in self.sums.iter().filter(|((c, _), _)| kept(c)) {
@@ -245,7 +251,8 @@ impl Deltas {
                 fit(s.unapplied, *c)?,
                 fit(s.credit_open, *c)?,
                 fit(s.shown_total, *c)?,
-                fit(s.balance, *c)?
+                fit(s.balance, *c)?,
+                fit(s.billed_credited, *c)?
             ])
             .map_err(named)?;
         }
@@ -285,7 +292,8 @@ mod tests {
         let sql = "SELECT 's ' || customer_id || currency || ' ' || invoice_count || ' ' || invoice_total_minor || ' ' ||
                           billed_minor || ' ' || billed_applied_minor || ' ' || outstanding_minor || ' ' ||
                           payment_count || ' ' || collected_minor || ' ' || unapplied_minor || ' ' || credit_open_minor
-                          || ' ' || invoice_shown_total_minor || ' ' || invoice_balance_minor
+                          || ' ' || invoice_shown_total_minor || ' ' || invoice_balance_minor || ' ' ||
+                          billed_credited_minor
                    FROM customer_summary
                    UNION ALL SELECT 'd ' || customer_id || currency || due_date || ' ' || open_minor FROM customer_due_summary
                    UNION ALL SELECT 'c ' || customer_id || currency || received_on || ' ' || applied_minor || ' ' ||
@@ -327,10 +335,15 @@ mod tests {
             let status = [InvoiceStatus::Paid, InvoiceStatus::Open, InvoiceStatus::Draft][i as usize % 3];
             let applied =
                 if status == InvoiceStatus::Paid { 100 } else { 30 * i64::from(status == InvoiceStatus::Open) };
-            d.invoice(c, cur, 100, applied, status, day(1 + i % 5));
-            if applied > 0 {
+            // Every fourth invoice with something applied is settled by credit.
+            let credited = if i.is_multiple_of(4) { applied } else { 0 };
+            d.invoice(c, cur, 100, applied, credited, status, day(1 + i % 5));
+            if applied > 0 && credited == 0 {
                 d.payment(c, cur, applied, applied);
                 d.collected(c, cur, day(10 + i % 3), day(1), applied);
+            }
+            if credited > 0 {
+                d.credit(c, cur, credited, credited);
             }
             if i.is_multiple_of(4) {
                 d.credit(c, cur, 7, 0);
@@ -378,7 +391,7 @@ mod tests {
             .unwrap();
         assert_eq!(weighted(hi, lo), 2_000 * i128::from(MAX_AMOUNT_MINOR) * 109_572);
         for _ in 0..10_001 {
-            d.invoice(1, Currency::USD, MAX_AMOUNT_MINOR, 0, InvoiceStatus::Open, first);
+            d.invoice(1, Currency::USD, MAX_AMOUNT_MINOR, 0, 0, InvoiceStatus::Open, first);
         }
         let err = d.apply(&tx).unwrap_err().to_string();
         assert!(

@@ -27,6 +27,13 @@ const INVARIANTS: &[(&str, &str)] = &[
                FROM credits c) c WHERE c.applied_minor <> c.s",
     ),
     (
+        "invoice credited amount differs from its applications of credit",
+        "SELECT i.number || ': cached ' || i.credited_minor || ', applications of credit ' || s
+         FROM (SELECT i.*, (SELECT coalesce(sum(amount_minor), 0) FROM applications a
+                            WHERE a.removed_on IS NULL AND a.credit_id IS NOT NULL AND a.invoice_id = i.id) AS s
+               FROM invoices i) i WHERE i.credited_minor <> i.s",
+    ),
+    (
         // Compared with the cached applied amount, which the first rule
         // compares with the applications: one pass, no second sum.
         "invoice balance differs from its total less what was applied",
@@ -153,7 +160,7 @@ const SUMMARY_TYPES: &str = "
     SELECT 'customer ' || customer_id || ' ' || currency || ': a summary holds a '
            || typeof(invoice_total_minor + billed_minor + billed_applied_minor + outstanding_minor + payment_total_minor
                      + collected_minor + unapplied_minor + credit_open_minor + invoice_count + payment_count
-                     + invoice_shown_total_minor + invoice_balance_minor)
+                     + invoice_shown_total_minor + invoice_balance_minor + billed_credited_minor)
     FROM customer_summary
     WHERE typeof(invoice_total_minor) <> 'integer' OR typeof(billed_minor) <> 'integer'
        OR typeof(billed_applied_minor) <> 'integer' OR typeof(outstanding_minor) <> 'integer'
@@ -161,6 +168,7 @@ const SUMMARY_TYPES: &str = "
        OR typeof(unapplied_minor) <> 'integer' OR typeof(credit_open_minor) <> 'integer'
        OR typeof(invoice_count) <> 'integer' OR typeof(payment_count) <> 'integer'
        OR typeof(invoice_shown_total_minor) <> 'integer' OR typeof(invoice_balance_minor) <> 'integer'
+       OR typeof(billed_credited_minor) <> 'integer'
     UNION ALL
     SELECT 'customer ' || customer_id || ' ' || currency || ' due ' || due_date || ': open balance is a ' || typeof(open_minor)
     FROM customer_due_summary WHERE typeof(open_minor) <> 'integer'";

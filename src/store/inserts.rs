@@ -136,6 +136,8 @@ pub(super) struct NewInvoiceRow<'a> {
     /// Σ applications: written by the bulk loader, whose triggers are
     /// lifted; 0 otherwise (the triggers keep it).
     pub applied_minor: i64,
+    /// The part of `applied_minor` applied from credit, likewise.
+    pub credited_minor: i64,
     pub source: Option<(ImportSource, &'a str)>,
     pub created_at: &'a str,
 }
@@ -163,6 +165,7 @@ pub(super) static INVOICES: Table = Table::new(
         "created_at",
         "balance_minor",
         "memo",
+        "credited_minor",
     ],
 );
 
@@ -190,7 +193,8 @@ pub(super) fn bind_invoice(b: &mut Binder<'_, '_>, r: &NewInvoiceRow<'_>) -> rus
     // What the balance triggers would make it, so they need not write the
     // row a second time.
     b.put(i.status.balance_minor(i.total_minor, r.applied_minor))?;
-    b.put(i.memo)
+    b.put(i.memo)?;
+    b.put(r.credited_minor)
 }
 
 /// Inserts one invoice and its lines and returns its id. The error of a

@@ -100,7 +100,8 @@ impl ImportTx<'_> {
         for r in rows {
             let i = &r.invoice;
             let applied: i64 = r.money.iter().map(|m| m.amount_minor).sum();
-            d.invoice(i.customer_id, i.currency, i.total_minor, applied, i.status, i.due_date);
+            let credited: i64 = r.money.iter().filter(|m| m.credit).map(|m| m.amount_minor).sum();
+            d.invoice(i.customer_id, i.currency, i.total_minor, applied, credited, i.status, i.due_date);
             for m in &r.money {
                 if m.credit {
                     d.credit(i.customer_id, i.currency, m.amount_minor, m.amount_minor);
@@ -124,6 +125,7 @@ impl ImportTx<'_> {
                 invoice: &r.invoice,
                 contract_name: "",
                 applied_minor: r.money.iter().map(|m| m.amount_minor).sum(),
+                credited_minor: r.money.iter().filter(|m| m.credit).map(|m| m.amount_minor).sum(),
                 source: Some((r.source, r.external_id)),
                 created_at: &self.now,
             };

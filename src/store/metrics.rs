@@ -76,7 +76,8 @@ impl Store {
         let mut stmt = self.conn().prepare_cached(&format!(
             "SELECT customer_id, currency, invoice_count, billed_minor, billed_applied_minor, outstanding_minor,
                     payment_count, collected_count, collected_minor, unapplied_minor, credit_open_minor,
-                    invoice_total_minor, payment_total_minor, invoice_shown_total_minor, invoice_balance_minor
+                    invoice_total_minor, payment_total_minor, invoice_shown_total_minor, invoice_balance_minor,
+                    billed_credited_minor
              FROM customer_summary WHERE {}",
             scope.filter("customer_id")
         ))?;
@@ -96,6 +97,7 @@ impl Store {
             p.payment_total_minor = r.get(12)?;
             p.invoice_shown_total_minor = r.get(13)?;
             p.invoice_balance_minor = r.get(14)?;
+            p.billed_credited_minor = r.get(15)?;
         }
         let b = bounds_params(today);
         let sql = format!(

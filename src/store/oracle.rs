@@ -68,8 +68,11 @@ impl Store {
 
     fn parts_oracle(&self, scope: Scope, customer_id: Option<i64>, today: NaiveDate) -> Result<AllParts> {
         let mut out = AllParts::new();
+        // What each invoice has from credit: live applications of credits.
         let sql = format!(
-            "SELECT i.customer_id, i.currency, i.status, i.total_minor, i.due_date, {}
+            "SELECT i.customer_id, i.currency, i.status, i.total_minor, i.due_date, {},
+                    (SELECT coalesce(sum(a.amount_minor), 0) FROM applications a
+                     WHERE a.removed_on IS NULL AND a.invoice_id = i.id AND a.credit_id IS NOT NULL)
              FROM invoices i WHERE {}",
             applied("invoice_id", "i.id"),
             scope.filter("i.customer_id")
@@ -78,7 +81,8 @@ impl Store {
         let mut rows = stmt.query([customer_id])?;
         while let Some(r) = rows.next()? {
             let p = out.entry((r.get(0)?, r.get(1)?)).or_default();
-            let (status, total, applied): (String, i64, i64) = (r.get(2)?, r.get(3)?, r.get(5)?);
+            let (status, total, applied, credited): (String, i64, i64, i64) =
+                (r.get(2)?, r.get(3)?, r.get(5)?, r.get(6)?);
             p.invoice_count += 1;
             p.invoice_total_minor += total;
             if status != "cancelled" {
@@ -90,6 +94,7 @@ impl Store {
             if matches!(status.as_str(), "open" | "paid" | "uncollectible") {
                 p.billed_minor += total;
                 p.billed_applied_minor += applied;
+                p.billed_credited_minor += credited;
             }
             if status == "open" {
                 let owed = total - applied;
@@ -184,16 +189,16 @@ impl Store {
 /// into `domain::metrics`.
 pub(crate) fn cards(currency: Currency, p: &MetricParts, conversations: Conversations) -> Metrics {
     let money = |minor| Money::new(minor, currency);
+    // Credit is no money: what it settled is taken off what was billed and
+    // is not collected.
+    let (billed, paid) = (p.billed_minor - p.billed_credited_minor, p.billed_applied_minor - p.billed_credited_minor);
     // Whole percent collected, never rounded up to 100.
-    let collected_percent = if p.billed_minor > 0 && p.billed_applied_minor > 0 {
-        (i128::from(p.billed_applied_minor) * 100 / i128::from(p.billed_minor)).min(100) as u8
-    } else {
-        0
-    };
+    let collected_percent =
+        if billed > 0 && paid > 0 { (i128::from(paid) * 100 / i128::from(billed)).min(100) as u8 } else { 0 };
     Metrics {
         currency,
-        total_billed: money(p.billed_minor),
-        billed_collected: money(p.billed_applied_minor),
+        total_billed: money(billed),
+        billed_collected: money(paid),
         collected_percent,
         outstanding: money(p.outstanding_minor),
         overdue: money(p.aging_minor[1] + p.aging_minor[2] + p.aging_minor[3] + p.aging_minor[4]),

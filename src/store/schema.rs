@@ -65,7 +65,8 @@ const FINGERPRINTS: &[&str] = &[
     "627c5ca71c22f254e206ebb7e7ed54903eb2b36dab165f4d6b7c11dbf94e47ec",
     "a579ca4ffd643e8a3e4760ff3640308592d91fed8f7dc5665e3866be312d01b4",
     "1abcc5df5a36309c0cb3fe81967f04fe58c395af1a65bce203ffa175bb3f5c4a",
-    "cdbb827048981a55c295e37150e333b6d57498e9c12220134866a991efc55ae8",
+    "4dac518768c8adb3023b102e27f86b032bd6cde8d9382ef89ee763c695688e96",
+    "02537ad498507602338581c814d74290f48cecffaefba8fb3cee22f79bced2e1",
 ];
 
 /// A digest of a database's schema as stored: every object's kind, name,
@@ -190,17 +191,9 @@ const ADAPTERS: &[&str] = &[
     // 3 → 4: an index only; reads need nothing.
     "",
     // 4 → 5: the Invoices tab's sums, computed from the rows as the
-    // triggers of version 5 keep them (each invoice's balance is in
-    // `INVOICE_COLUMNS`).
-    "CREATE TEMP VIEW customer_summary AS
-     SELECT s.*,
-            (SELECT coalesce(sum(i.total_minor), 0) FROM main.invoices i
-             WHERE i.customer_id = s.customer_id AND i.currency = s.currency AND i.status <> 'cancelled')
-                AS invoice_shown_total_minor,
-            (SELECT coalesce(sum(i.total_minor - i.applied_minor), 0) FROM main.invoices i
-             WHERE i.customer_id = s.customer_id AND i.currency = s.currency
-               AND i.status IN ('open', 'uncollectible')) AS invoice_balance_minor
-     FROM main.customer_summary s;",
+    // triggers of version 5 keep them (`SUMMARY_COLUMNS`; each invoice's
+    // balance is in `INVOICE_COLUMNS`).
+    "",
     // 5 → 6: no lines and no memo yet; refunds were one sum on the payment,
     // read as one refund on the payment's date (what the upgrade does with
     // a refund no audit row dates).
@@ -215,7 +208,11 @@ const ADAPTERS: &[&str] = &[
     // 6 → 7: every application counted (none was reversed yet); the
     // weighted days are `COLLECT_VIEW`'s.
     "CREATE TEMP VIEW applications AS SELECT *, NULL AS removed_on FROM main.applications;",
-    // 7 → 8: no write-off dates or reasons yet (`INVOICE_COLUMNS`).
+    // 7 → 8: each invoice's credited part and its sum over issued invoices,
+    // from the live applications of credit (`INVOICE_COLUMNS`,
+    // `SUMMARY_COLUMNS`).
+    "",
+    // 8 → 9: no write-off dates or reasons yet (`INVOICE_COLUMNS`).
     "",
 ];
 
@@ -234,14 +231,57 @@ const COLLECT_VIEW: &str = "CREATE TEMP VIEW customer_collect_summary AS
      GROUP BY customer_id, currency, received_on;";
 
 /// Columns the invoices table gained after version 1, each with the
-/// version that added it and how an older database computes it. One view
-/// adds those a version lacks (two adapters cannot both make `invoices`).
+/// version that added it and how an older database computes it (the table
+/// is `i`; `applications` is the adapted one, live rows only). One view adds
+/// those a version lacks (two adapters cannot both make `invoices`).
 const INVOICE_COLUMNS: &[(i64, &str)] = &[
     (5, "CASE WHEN status IN ('open', 'uncollectible') THEN total_minor - applied_minor ELSE 0 END AS balance_minor"),
     (6, "'' AS memo"),
-    (8, "NULL AS written_off_on"),
-    (8, "'' AS write_off_reason"),
+    (
+        8,
+        "(SELECT coalesce(sum(a.amount_minor), 0) FROM applications a
+          WHERE a.invoice_id = i.id AND a.credit_id IS NOT NULL AND a.removed_on IS NULL) AS credited_minor",
+    ),
+    (9, "NULL AS written_off_on"),
+    (9, "'' AS write_off_reason"),
 ];
+
+/// Columns the customer summary gained, the same way: computed from the rows as the triggers of the
+/// version that added them keep them (the summary is `s`).
+const SUMMARY_COLUMNS: &[(i64, &str)] = &[
+    (
+        5,
+        "(SELECT coalesce(sum(i.total_minor), 0) FROM main.invoices i
+          WHERE i.customer_id = s.customer_id AND i.currency = s.currency AND i.status <> 'cancelled')
+            AS invoice_shown_total_minor",
+    ),
+    (
+        5,
+        "(SELECT coalesce(sum(i.total_minor - i.applied_minor), 0) FROM main.invoices i
+          WHERE i.customer_id = s.customer_id AND i.currency = s.currency
+            AND i.status IN ('open', 'uncollectible')) AS invoice_balance_minor",
+    ),
+    (
+        8,
+        "(SELECT coalesce(sum(a.amount_minor), 0) FROM applications a JOIN main.invoices i ON i.id = a.invoice_id
+          WHERE i.customer_id = s.customer_id AND i.currency = s.currency
+            AND i.status IN ('open', 'paid', 'uncollectible')
+            AND a.credit_id IS NOT NULL AND a.removed_on IS NULL) AS billed_credited_minor",
+    ),
+];
+
+/// `CREATE TEMP VIEW {name} AS SELECT {alias}.*, …` with the columns of
+/// `added` that `version` lacks; nothing when it has them all.
+fn added_columns(conn: &Connection, version: i64, name: &str, alias: &str, added: &[(i64, &str)]) -> Result<()> {
+    let cols: Vec<&str> = added.iter().filter(|(v, _)| *v > version).map(|(_, c)| *c).collect();
+    if !cols.is_empty() {
+        conn.execute_batch(&format!(
+            "CREATE TEMP VIEW {name} AS SELECT {alias}.*, {} FROM main.{name} {alias};",
+            cols.join(", ")
+        ))?;
+    }
+    Ok(())
+}
 
 /// Installs the adapters that take `version` to the current one.
 pub(crate) fn adapt(conn: &Connection, version: i64) -> Result<()> {
@@ -251,14 +291,8 @@ pub(crate) fn adapt(conn: &Connection, version: i64) -> Result<()> {
     if version < 7 {
         conn.execute_batch(COLLECT_VIEW)?;
     }
-    let added: Vec<&str> = INVOICE_COLUMNS.iter().filter(|(v, _)| *v > version).map(|(_, c)| *c).collect();
-    if !added.is_empty() {
-        conn.execute_batch(&format!(
-            "CREATE TEMP VIEW invoices AS SELECT *, {} FROM main.invoices;",
-            added.join(", ")
-        ))?;
-    }
-    Ok(())
+    added_columns(conn, version, "invoices", "i", INVOICE_COLUMNS)?;
+    added_columns(conn, version, "customer_summary", "s", SUMMARY_COLUMNS)
 }
 
 #[cfg(test)]

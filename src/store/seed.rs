@@ -231,6 +231,7 @@ impl Seeder<'_> {
             invoice: &invoice,
             contract_name: &contract_name,
             applied_minor: 0,
+            credited_minor: 0,
             source: None,
             created_at: &self.now,
         };

@@ -46,14 +46,14 @@ pub fn suspend(tx: &Transaction<'_>) -> Result<Suspended> {
     Ok(Suspended(saved))
 }
 
-/// Recomputes the cached applied amounts and every summary of these
+/// Recomputes the cached applied (and credited) amounts and every summary of these
 /// customers from their raw rows, then restores the triggers.
 pub fn rebuild(tx: &Transaction<'_>, customers: &[i64], suspended: Suspended) -> Result<()> {
     for &c in customers {
         tx.execute(
-            "UPDATE invoices SET applied_minor =
-                 (SELECT coalesce(sum(amount_minor), 0) FROM applications a
-                  WHERE a.invoice_id = invoices.id AND a.removed_on IS NULL)
+            "UPDATE invoices SET (applied_minor, credited_minor) =
+                 (SELECT coalesce(sum(amount_minor), 0), coalesce(sum(amount_minor) FILTER (WHERE credit_id IS NOT NULL), 0)
+                  FROM applications a WHERE a.invoice_id = invoices.id AND a.removed_on IS NULL)
              WHERE customer_id = ?1",
             [c],
         )?;
@@ -78,9 +78,9 @@ pub fn rebuild(tx: &Transaction<'_>, customers: &[i64], suspended: Suspended) ->
             "INSERT INTO customer_summary(customer_id, currency, invoice_count, invoice_total_minor, billed_minor,
                     billed_applied_minor, outstanding_minor, payment_count, payment_total_minor, collected_count,
                     collected_minor, unapplied_minor, credit_open_minor, invoice_shown_total_minor,
-                    invoice_balance_minor)
+                    invoice_balance_minor, billed_credited_minor)
              SELECT ?1, currency, sum(ic), sum(it), sum(b), sum(ba), sum(o), sum(pc), sum(pt), sum(cc), sum(cm),
-                    sum(u), sum(cr), sum(st), sum(bal)
+                    sum(u), sum(cr), sum(st), sum(bal), sum(bc)
              FROM (
                 SELECT currency, 1 AS ic, total_minor AS it,
                        CASE WHEN status IN ('open', 'paid', 'uncollectible') THEN total_minor ELSE 0 END AS b,
@@ -88,16 +88,17 @@ pub fn rebuild(tx: &Transaction<'_>, customers: &[i64], suspended: Suspended) ->
                        CASE WHEN status = 'open' THEN total_minor - applied_minor ELSE 0 END AS o,
                        0 AS pc, 0 AS pt, 0 AS cc, 0 AS cm, 0 AS u, 0 AS cr,
                        CASE WHEN status <> 'cancelled' THEN total_minor ELSE 0 END AS st,
-                       CASE WHEN status IN ('open', 'uncollectible') THEN total_minor - applied_minor ELSE 0 END AS bal
+                       CASE WHEN status IN ('open', 'uncollectible') THEN total_minor - applied_minor ELSE 0 END AS bal,
+                       CASE WHEN status IN ('open', 'paid', 'uncollectible') THEN credited_minor ELSE 0 END AS bc
                 FROM invoices WHERE customer_id = ?1
                 UNION ALL
                 SELECT currency, 0, 0, 0, 0, 0, 1, amount_minor, status = 'succeeded',
                        CASE WHEN status IN ('succeeded', 'refunded') THEN amount_minor - refunded_minor ELSE 0 END,
                        CASE WHEN status = 'succeeded' THEN amount_minor - refunded_minor - applied_minor ELSE 0 END, 0,
-                       0, 0
+                       0, 0, 0
                 FROM payments WHERE customer_id = ?1
                 UNION ALL
-                SELECT currency, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, amount_minor - applied_minor, 0, 0
+                SELECT currency, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, amount_minor - applied_minor, 0, 0, 0
                 FROM credits WHERE customer_id = ?1)
              GROUP BY currency",
             [c],

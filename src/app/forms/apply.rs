@@ -271,6 +271,7 @@ mod tests {
             number: number.into(),
             total: Money::new(total, Currency::USD),
             applied_minor: 0,
+            credited_minor: 0,
             balance_minor: total,
             issue_date: d("2026-01-01"),
             due_date: d("2026-01-31"),

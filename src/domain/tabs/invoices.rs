@@ -109,6 +109,10 @@ impl Tabular for InvoiceRow {
                 // Shown on no column: the invoice's note, last so that
                 // readers of the older columns find them where they were.
                 ("memo", |r, _| r.memo.clone()),
+                // What of the invoice credit settled (no money): Total
+                // Billed is Σ total − credited of issued invoices. After
+                // the memo, for the same reason.
+                ("credited", |r, _| crate::domain::Money::new(r.credited_minor, r.total.currency).plain()),
             ]),
     ];
 }

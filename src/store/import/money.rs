@@ -63,6 +63,7 @@ impl ImportTx<'_> {
             invoice: i,
             contract_name: &contract_name,
             applied_minor: 0,
+            credited_minor: 0,
             source,
             created_at: &self.now,
         };
@@ -388,10 +389,18 @@ impl ImportTx<'_> {
             ("credits", "credit_id", credit),
         ] {
             if let Some(id) = id {
+                // An invoice keeps its credited part beside (`credited_minor`).
+                let credited = match table {
+                    "invoices" => {
+                        ", credited_minor = (SELECT coalesce(sum(amount_minor), 0) FROM applications
+                                    WHERE invoice_id = ?1 AND credit_id IS NOT NULL AND removed_on IS NULL)"
+                    }
+                    _ => "",
+                };
                 let sql = format!(
                     "UPDATE {table} SET applied_minor =
                          (SELECT coalesce(sum(amount_minor), 0) FROM applications
-                          WHERE {col} = ?1 AND removed_on IS NULL) WHERE id = ?1"
+                          WHERE {col} = ?1 AND removed_on IS NULL){credited} WHERE id = ?1"
                 );
                 self.tx.prepare_cached(&sql)?.execute([id])?;
             }

@@ -12,7 +12,8 @@ use rusqlite::Row;
 
 impl TabRow for InvoiceRow {
     const SELECT: &'static str = "i.id, i.number, i.total_minor, i.currency, i.applied_minor, i.issue_date, \
-         i.due_date, i.status, nullif(i.contract_name, ''), i.period_start, i.period_end, i.balance_minor, i.memo";
+         i.due_date, i.status, nullif(i.contract_name, ''), i.period_start, i.period_end, i.balance_minor, i.memo, \
+         i.credited_minor";
     const FROM: &'static str = "invoices i";
     const WHERE: &'static str = "i.customer_id = ?1";
     const ID: &'static str = "i.id";
@@ -86,6 +87,7 @@ impl TabRow for InvoiceRow {
             contract_name: r.get(8)?,
             period,
             memo: r.get(12)?,
+            credited_minor: r.get(13)?,
         })
     }
 }

@@ -72,7 +72,7 @@ pub(super) fn targets(
         if status == InvoiceStatus::Uncollectible.as_db() {
             let when = written_off_on.map_or("(date unknown)".to_string(), |d| format!("on {d}"));
             return Err(invalid(format!(
-                "{number} was written off {when}: reverse the write-off first (w on its detail), then apply the money"
+                "{number} was written off {when}: reverse the write-off on its detail first, then apply the money"
             )));
         }
         if status != InvoiceStatus::Open.as_db() {

@@ -111,6 +111,7 @@ impl Store {
                 invoice: &invoice,
                 contract_name: &contract_name,
                 applied_minor: 0,
+                credited_minor: 0,
                 source: None,
                 created_at: &now,
             };

@@ -232,7 +232,10 @@ impl Store {
             let balance = Money::new(balance, currency);
             versioned(
                 tx,
-                "UPDATE invoices SET status = 'open', written_off_on = NULL, version = version + 1
+                // Open again, or paid when money an import applied since
+                // has covered it (the source said it was paid).
+                "UPDATE invoices SET status = CASE WHEN applied_minor >= total_minor THEN 'paid' ELSE 'open' END,
+                        written_off_on = NULL, version = version + 1
                  WHERE id = ?1 AND version = ?2 AND status = 'uncollectible'",
                 &[&invoice_id, &version],
                 "invoices",
@@ -244,13 +247,21 @@ impl Store {
                 entity: "invoice",
                 entity_id: Some(invoice_id),
                 action: "reverse_write_off",
-                summary: format!(
-                    "reversed the write-off of invoice {number} on {}: {} owed again: {reason}",
-                    iso(on),
-                    balance.display()
-                ),
+                summary: if balance.minor > 0 {
+                    format!(
+                        "reversed the write-off of invoice {number} on {}: {} owed again: {reason}",
+                        iso(on),
+                        balance.display()
+                    )
+                } else {
+                    format!("reversed the write-off of invoice {number} on {}: paid in full since: {reason}", iso(on))
+                },
                 before: Some(json!({"status": "uncollectible", "written_off_on": written_off_on})),
-                after: Some(json!({"status": "open", "reversed_on": iso(on), "reason": reason})),
+                after: Some(json!({
+                    "status": if balance.minor > 0 { "open" } else { "paid" },
+                    "reversed_on": iso(on),
+                    "reason": reason
+                })),
             }
             .write(tx, &who)?;
             Ok(balance)

@@ -1,4 +1,4 @@
--- Version 8: bad-debt write-offs carry a date and a reason.
+-- Version 9: bad-debt write-offs carry a date and a reason.
 --
 -- `invoices.written_off_on`: the date an open invoice's balance was written
 -- off as bad debt (its status 'uncollectible'); NULL on every other status.
