@@ -24,7 +24,9 @@
 -- deleted, and days to collect never negative, 8 credit is not collection:
 -- each invoice's credited part (`invoices.credited_minor`) and its sum over
 -- issued invoices (`customer_summary.billed_credited_minor`), which Total
--- Billed and Billed & Collected leave out.
+-- Billed and Billed & Collected leave out, 9 the date and reason of an
+-- invoice's bad-debt write-off (`invoices.written_off_on`,
+-- `invoices.write_off_reason`).
 
 CREATE TABLE organization (
     id                  INTEGER PRIMARY KEY CHECK (id = 1),

@@ -31,9 +31,11 @@ const TO_V5: &str = include_str!("../src/store/migrations/0005_invoice_balance.s
 const TO_V6: &str = include_str!("../src/store/migrations/0006_lines_memo_refunds.sql");
 /// What took version 6 to version 7.
 const TO_V7: &str = include_str!("../src/store/migrations/0007_reversed_applications.sql");
+/// What took version 7 to version 8.
+const TO_V8: &str = include_str!("../src/store/migrations/0008_credit_not_collected.sql");
 
 /// Every version before this one.
-const EARLIER: [i64; 7] = [1, 2, 3, 4, 5, 6, 7];
+const EARLIER: [i64; 8] = [1, 2, 3, 4, 5, 6, 7, 8];
 
 /// The demo database, made by this version.
 fn demo(p: &Path) -> Store {
@@ -140,6 +142,11 @@ fn as_version(version: i64, src: &Path, dst: &Path) {
     if version >= 7 {
         let c = Connection::open(dst).unwrap();
         c.execute_batch(&format!("BEGIN; {TO_V7} PRAGMA user_version = 7; COMMIT;")).unwrap();
+        c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).unwrap();
+    }
+    if version >= 8 {
+        let c = Connection::open(dst).unwrap();
+        c.execute_batch(&format!("BEGIN; {TO_V8} PRAGMA user_version = 8; COMMIT;")).unwrap();
         c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).unwrap();
     }
     assert_eq!(self::version(dst), version);
@@ -452,6 +459,16 @@ fn a_read_only_database_of_every_earlier_version_opens_read_only_and_reads() {
                 refunds.iter().map(|r| (r.on.to_string(), r.amount.minor, r.dated_from)).collect();
             assert_eq!(read, [(on, amount, RefundDate::Payment)], "v{v}: payment {pid}");
         }
+        // Version 9's write-off date and reason, read through its adapter:
+        // an uncollectible invoice's date is unknown, its reason empty.
+        let (customer, id): (i64, i64) = Connection::open(&made)
+            .unwrap()
+            .query_row("SELECT customer_id, id FROM invoices WHERE status = 'uncollectible' LIMIT 1", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .unwrap();
+        let w = s.invoice_detail(customer, id).unwrap().write_off;
+        assert_eq!(w.map(|w| (w.on, w.reason)), Some((None, String::new())), "version {v}");
         assert_eq!(s.check(today).unwrap(), Vec::<String>::new(), "a version-{v} database checks as version {v}");
         drop(s);
         assert!(std::fs::read(&old).unwrap() == before, "version {v}: not a byte changed");

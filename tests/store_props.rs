@@ -135,6 +135,26 @@ enum Op {
         foreign: bool,
         again: bool,
     },
+    /// Write off the `picks`th invoices that owe, and the `stray`th of all
+    /// (paid, draft…), as bad debt `days_ago` (those not open with a
+    /// balance, or issued after the date, are left; none left: refused),
+    /// with a reason or (refused) none.
+    WriteOff {
+        who: usize,
+        picks: Vec<usize>,
+        stray: Option<usize>,
+        days_ago: i64,
+        reason: bool,
+    },
+    /// Reverse the write-off of the `pick`th uncollectible invoice `days`
+    /// after it was written off (before: refused), at the version seen or
+    /// a stale one.
+    ReverseWriteOff {
+        who: usize,
+        pick: usize,
+        days: i64,
+        stale: bool,
+    },
     /// Apply the `pick`th payment's unapplied remainder today.
     ApplyPayment(Settle),
     /// Apply what is left of the `pick`th credit today.
@@ -294,6 +314,22 @@ fn op() -> impl Strategy<Value = Op> {
                 foreign,
                 again
             }),
+        (
+            who.clone(),
+            prop::collection::vec(0usize..20, 1..3),
+            prop::option::weighted(0.3, 0usize..40),
+            0i64..40,
+            prop::bool::weighted(0.9)
+        )
+            .prop_map(|(who, picks, stray, days_ago, reason)| Op::WriteOff {
+                who,
+                picks,
+                stray,
+                days_ago,
+                reason
+            }),
+        (who.clone(), 0usize..10, prop_oneof![1 => -3i64..0, 6 => 0i64..40], prop::bool::weighted(0.1))
+            .prop_map(|(who, pick, days, stale)| Op::ReverseWriteOff { who, pick, days, stale }),
         settle().prop_map(Op::ApplyPayment),
         settle().prop_map(Op::ApplyCredit),
         (who, amount(200_000), days_received(), prop::bool::weighted(0.2), prop::bool::weighted(0.9)).prop_map(
@@ -791,6 +827,59 @@ fn apply(store: &mut Store, today: NaiveDate, n: &mut u32, x: &mut Exports, op: 
             }
             done.map(|_| ()).map_err(|e| e.to_string())
         }
+        Op::WriteOff { who, picks, stray, days_ago, reason } => {
+            let c = *who as i64 + 1;
+            let owing: Vec<i64> = invoices(store, c)
+                .iter()
+                .filter(|r| r.status == InvoiceStatus::Open && r.total.minor > r.applied_minor)
+                .map(|r| r.id)
+                .collect();
+            let mut chosen: Vec<i64> =
+                picks.iter().filter_map(|i| owing.get(i % owing.len().max(1)).copied()).collect();
+            chosen.extend(stray.map_or(Vec::new(), |i| pick(store, *who, &[i])));
+            let on = today - Duration::days(*days_ago);
+            let before: BTreeMap<i64, InvoiceRow> = invoices(store, c).into_iter().map(|r| (r.id, r)).collect();
+            let done = store.write_off(c, &chosen, on, if *reason { "bad debt" } else { "" });
+            let can = |id: &i64| {
+                before.get(id).is_some_and(|r| {
+                    r.status == InvoiceStatus::Open && r.total.minor > r.applied_minor && r.issue_date <= on
+                })
+            };
+            assert_eq!(done.is_ok(), *reason && chosen.iter().any(can), "{op:?}: {done:?}");
+            if let Ok(w) = &done {
+                let written: Vec<i64> = w.write_off.iter().map(|(id, _, _)| *id).collect();
+                let mut seen = std::collections::HashSet::new();
+                let want: Vec<i64> = chosen.iter().copied().filter(|id| can(id) && seen.insert(*id)).collect();
+                assert_eq!(written, want, "{op:?}");
+                for (id, _, balance) in &w.write_off {
+                    let after = store.invoice_detail(c, *id).unwrap();
+                    assert_eq!(after.invoice.status, InvoiceStatus::Uncollectible);
+                    assert_eq!(after.balance(), *balance, "the balance is what was written off");
+                    assert_eq!(after.write_off.as_ref().and_then(|x| x.on), Some(on));
+                }
+            }
+            done.map(|_| ()).map_err(|e| e.to_string())
+        }
+        Op::ReverseWriteOff { who, pick: i, days, stale } => {
+            let c = *who as i64 + 1;
+            let off: Vec<i64> =
+                invoices(store, c).iter().filter(|r| r.status == InvoiceStatus::Uncollectible).map(|r| r.id).collect();
+            let Some(&id) = off.get(i % off.len().max(1)) else { return false };
+            let d = store.invoice_detail(c, id).unwrap();
+            let since = d.write_off.as_ref().and_then(|w| w.on).unwrap_or(d.invoice.issue_date);
+            let on = since + Duration::days(*days);
+            let version = if *stale { d.version - 1 } else { d.version };
+            let done = store.reverse_write_off(c, id, version, on, "recovered");
+            assert_eq!(done.is_ok(), !*stale && *days >= 0, "{op:?}: {done:?}");
+            if done.is_ok() {
+                let after = store.invoice_detail(c, id).unwrap();
+                // Money a newer import applied may have paid it meanwhile.
+                let status = if d.balance().minor > 0 { InvoiceStatus::Open } else { InvoiceStatus::Paid };
+                assert_eq!((after.invoice.status, after.balance()), (status, d.balance()));
+                assert!(after.write_off.is_none());
+            }
+            done.map(|_| ()).map_err(|e| e.to_string())
+        }
         Op::ApplyPayment(t) => apply_remainder(store, today, t, false),
         Op::ApplyCredit(t) => apply_remainder(store, today, t, true),
         Op::GrantCredit { who, amount, days_ago, other, reason } => store
@@ -1060,6 +1149,22 @@ mod found {
         assert_eq!(shown(&fast), ledger(&store, 1, today));
         // 700 oldest first, half of what the second listed (P-1, 300 left) owes, all 900 of credit.
         assert_eq!(fast.metrics.outstanding.minor, 3_000 - 700 - 150 - 900);
+    }
+
+    /// A paid import with nothing paid is written off (it owes all), then a
+    /// newer export says it was paid in full, then the write-off is reversed.
+    #[test]
+    fn a_written_off_import_paid_later_then_reversed() {
+        let row = ImportRow { total: 122_400, credit: 0, paid: 0, days_ago: 18, eur: false, status: "paid" };
+        run(
+            date("2026-03-01"),
+            &[
+                Op::Import { balance: 0, rows: vec![row], again: 0, bulk: false },
+                Op::WriteOff { who: 0, picks: vec![0], stray: None, days_ago: 0, reason: true },
+                Op::Import { balance: 0, rows: vec![], again: 2, bulk: false },
+                Op::ReverseWriteOff { who: 0, pick: 0, days: 0, stale: false },
+            ],
+        );
     }
 
     /// A paid Stripe invoice that the export says was paid one cent of.

@@ -57,6 +57,10 @@ pub enum Action {
     ShowLines,
     /// The highlighted application of a detail stops counting today.
     Unapply,
+    /// Write off the selected or highlighted invoices as bad debt (the
+    /// Invoices tab), or this invoice (its detail), or reverse this
+    /// invoice's write-off.
+    WriteOff,
     // Contracts tab
     ContractMenu,
     // Payments tab
@@ -103,6 +107,7 @@ impl Action {
                 | Action::EditInvoice
                 | Action::IssueInvoice
                 | Action::Unapply
+                | Action::WriteOff
                 | Action::ContractMenu
                 | Action::RecordPayment
                 | Action::RefundPayment

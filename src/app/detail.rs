@@ -240,6 +240,12 @@ impl App {
                     self.edit_invoice(&customer, &i);
                 }
             }
+            Action::WriteOff => {
+                if let Detail::Invoice(i) = &d.detail {
+                    let i = i.clone();
+                    self.write_off_detail(&i);
+                }
+            }
             Action::Unapply => {
                 let d = d.unapply_target();
                 self.ask_unapply(d);

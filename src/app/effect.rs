@@ -110,6 +110,26 @@ pub enum Effect {
         customer_id: i64,
         draft: CreditDraft,
     },
+    /// Write off the balances of these open invoices as bad debt on `on`;
+    /// unconfirmed, the app first names them and the money.
+    WriteOff {
+        customer_id: i64,
+        ids: Vec<i64>,
+        on: NaiveDate,
+        reason: String,
+        confirmed: bool,
+    },
+    /// An uncollectible invoice, seen at `version`, owes again from `on`;
+    /// unconfirmed, the app first says what owes again.
+    ReverseWriteOff {
+        customer_id: i64,
+        invoice_id: i64,
+        version: i64,
+        number: String,
+        on: NaiveDate,
+        reason: String,
+        confirmed: bool,
+    },
     CreateContact {
         customer_id: i64,
         draft: ContactDraft,
@@ -312,6 +332,25 @@ pub fn perform(store: &mut Store, effect: &Effect) -> Result<String, StoreError>
         Effect::GrantCredit { customer_id, draft } => {
             store.grant_credit(*customer_id, draft)?;
             format!("Granted {} of credit", Money::new(draft.amount_minor, draft.currency).display())
+        }
+        Effect::WriteOff { customer_id, ids, on, reason, .. } => {
+            let done = store.write_off(*customer_id, ids, *on, reason)?;
+            let n = done.write_off.len();
+            let totals: Vec<String> = done.currency_totals.iter().map(|(c, m)| Money::new(*m, *c).display()).collect();
+            let mut msg =
+                format!("Wrote off {} of {n} invoice{} on {on}", totals.join(" + "), if n == 1 { "" } else { "s" });
+            if !done.refused.is_empty() {
+                msg.push_str(&format!("; {} left as they were", done.refused.len()));
+            }
+            msg
+        }
+        Effect::ReverseWriteOff { customer_id, invoice_id, version, number, on, reason, .. } => {
+            let owed = store.reverse_write_off(*customer_id, *invoice_id, *version, *on, reason)?;
+            if owed.minor > 0 {
+                format!("Reversed the write-off of {number}: it owes {} again", owed.display())
+            } else {
+                format!("Reversed the write-off of {number}: it is paid")
+            }
         }
         Effect::CreateContact { customer_id, draft } => {
             store.create_contact(*customer_id, draft)?;

@@ -8,10 +8,10 @@
 //! page: `no_binding_hides_another` lists the few that do on purpose.
 //!
 //! Keys taken, per context (letters free on the customer page, for the
-//! actions the next issues bring — unapply, write-off, credit note,
-//! as-of, statement, pause, log a call, promise…: `b t w y z A B C F H J K
-//! L M N Q R T U V W X Y Z` and the digits past the tabs; a letter taken in
-//! one tab is free in the others):
+//! actions the next issues bring — credit note, as-of, statement, pause,
+//! log a call, promise…: `b t y z A B C F H J K L M N Q R T U V W X Y Z`
+//! and the digits past the tabs; a letter taken in one tab is free in the
+//! others):
 //!
 //! | context | keys |
 //! |---|---|
@@ -19,12 +19,12 @@
 //! | Customers list | Enter, /, s S, n, I, O; while searched: Esc |
 //! | Customer page, any tab | /, s > < S, v, f, E, e, o, i, c, Tab S-Tab, 1–6 |
 //! | Figures (after `f`) | → l ↓ j Tab, ← h ↑ k S-Tab, Enter, Esc q f, ?, Ctrl-C |
-//! | Invoices | Enter, Space, a, x |
+//! | Invoices | Enter, Space, a, x, w |
 //! | Contracts | m Enter |
 //! | Payments | Enter, p, r, a, C |
 //! | Contacts | n, Enter, P, D |
 //! | Documents | u, d, D |
-//! | Invoice detail | Enter, x, e, I, L, u |
+//! | Invoice detail | Enter, x, e, I, L, u, w |
 //! | Payment detail | Enter, r, a, u |
 //! | Forms, confirmations, menus, messages, help, popups | their own, below |
 //! | Help, an import's report (`Scroll`, under their own) | ↑↓ j k, PgUp PgDn Ctrl-U Ctrl-D, Home End g G |
@@ -47,7 +47,11 @@
 //!   credit note): on the Invoices and Payments tabs the page's free
 //!   letters above, and on both details every letter but `x`, `e`, `I`,
 //!   `L`, `r`, `a` and `u` (`w`, `C` are free on both), so an action
-//!   offered on a tab can keep its letter on the detail;
+//!   offered on a tab can keep its letter on the detail. The bad-debt
+//!   write-off takes `w` on the Invoices tab (the selection, or the
+//!   highlighted invoice) and on the invoice detail (this invoice; on an
+//!   uncollectible one, reverse its write-off); `w` stays free on the
+//!   Payments tab and the payment detail;
 //! - statements and as-of: the page's free letters (`t`, `T`, `Y`…), none
 //!   taken on the details;
 //! - collections (log a call or email, promise to pay, pause invoices,
@@ -229,6 +233,7 @@ pub static BINDINGS: &[Binding] = &[
     b(Invoices, &[k(' ')], Action::ToggleSelect, "select", true).rank(3),
     b(Invoices, &[k('a')], Action::SelectAll, "select all", true),
     b(Invoices, &[k('x')], Action::CancelSelected, "cancel selected", true).rank(3),
+    b(Invoices, &[k('w')], Action::WriteOff, "write off as bad debt", true),
     // After Space and x at 80 columns (by rank, then by place here); from
     // about 94 columns on the footer has room for it too.
     b(Invoices, &[code(Enter)], Action::Open, "detail", true).rank(3),
@@ -257,6 +262,7 @@ pub static BINDINGS: &[Binding] = &[
     b(InvoiceDetail, &[k('I')], Action::IssueInvoice, "issue draft", true).rank(3),
     b(InvoiceDetail, &[k('L')], Action::ShowLines, "every line", true).rank(3),
     b(InvoiceDetail, &[k('u')], Action::Unapply, "unapply", true).rank(2),
+    b(InvoiceDetail, &[k('w')], Action::WriteOff, "write off, or reverse the write-off", true),
     // A payment's detail: the cursor is on the invoices it paid.
     b(PaymentDetail, &[code(Enter)], Action::Open, "open invoice", true).rank(1),
     b(PaymentDetail, &[k('r')], Action::RefundPayment, "refund", true).rank(2),

@@ -28,6 +28,7 @@ pub mod table;
 pub mod tabs;
 mod transfer;
 pub mod worker;
+mod write_off;
 
 use crate::domain::columns::Tab;
 use crate::domain::model::Organization;

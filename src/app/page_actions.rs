@@ -158,6 +158,7 @@ impl App {
             Action::Open => self.open_row_detail(),
             Action::SelectAll => self.select_all(),
             Action::CancelSelected => self.confirm_cancel(),
+            Action::WriteOff => self.open_write_off(),
             Action::ContractMenu => {
                 if let Some(k) = p.selected::<ContractRow>() {
                     let id = k.id;

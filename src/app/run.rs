@@ -26,6 +26,9 @@ impl App {
         if let Effect::Apply { confirmed: false, .. } = &effect {
             return self.confirm_apply(effect);
         }
+        if let Effect::WriteOff { confirmed: false, .. } | Effect::ReverseWriteOff { confirmed: false, .. } = &effect {
+            return self.confirm_write_off(effect);
+        }
         if matches!(effect, Effect::Upload { .. } | Effect::Download { .. } | Effect::DeleteDocument { .. }) {
             return self.start_documents(effect);
         }
@@ -34,7 +37,7 @@ impl App {
                 if matches!(self.dialogs.last(), Some(Dialog::Form(_))) {
                     self.dialogs.pop();
                 }
-                if let Effect::CancelInvoices { ids, .. } = &effect {
+                if let Effect::CancelInvoices { ids, .. } | Effect::WriteOff { ids, .. } = &effect {
                     self.unselect_cancelled(ids);
                 }
                 self.say(msg);

@@ -132,6 +132,18 @@ pub struct InvoiceDetail {
     pub history: Vec<ActivityRow>,
     /// More history rows exist than were read.
     pub more_history: bool,
+    /// Its bad-debt write-off, while it is uncollectible.
+    pub write_off: Option<WriteOff>,
+}
+
+/// When and why an invoice's balance was written off as bad debt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WriteOff {
+    /// None for an invoice imported uncollectible, or written off before
+    /// ardesk kept the date: it is unknown.
+    pub on: Option<chrono::NaiveDate>,
+    /// '' when unknown.
+    pub reason: String,
 }
 
 /// How many of an invoice's audit rows its detail reads.
@@ -205,6 +217,12 @@ pub const INVOICE_FORMULAS: &[(&str, &str)] = &[
         "total − paid − credited; nothing for a draft, paid or cancelled invoice. An uncollectible one shows what \
          was written off instead (Written off), outside Outstanding.",
     ),
+    (
+        "Written off",
+        "a bad-debt write-off makes an open invoice uncollectible on a date, for a reason: its balance leaves \
+         Outstanding and the aging, and it stays billed. Money goes only to open invoices: a payment that comes \
+         later is applied after the write-off is reversed, so nothing reopens silently.",
+    ),
 ];
 
 /// How a payment's detail computes its amounts.
@@ -269,6 +287,7 @@ mod tests {
             }],
             history: vec![],
             more_history: false,
+            write_off: None,
         }
     }
 

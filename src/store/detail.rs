@@ -71,12 +71,26 @@ impl Store {
         let mut history = self.history(customer_id, "invoice", invoice_id, HISTORY_ROWS + 1)?;
         let more_history = history.len() > HISTORY_ROWS;
         history.truncate(HISTORY_ROWS);
-        let (version, contract_id) = self
+        let (version, contract_id, written_off_on, write_off_reason): (i64, Option<i64>, Option<String>, String) = self
             .conn()
-            .prepare_cached("SELECT version, contract_id FROM invoices WHERE id = ?1")?
-            .query_row([invoice_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            .prepare_cached(
+                "SELECT version, contract_id, written_off_on, write_off_reason FROM invoices WHERE id = ?1",
+            )?
+            .query_row([invoice_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+        let write_off = (invoice.status == InvoiceStatus::Uncollectible)
+            .then(|| WriteOff { on: written_off_on.and_then(|d| d.parse().ok()), reason: write_off_reason });
         let lines = super::lines::invoice_lines(self.conn(), invoice_id)?;
-        Ok(InvoiceDetail { customer_id, invoice, version, contract_id, lines, applications, history, more_history })
+        Ok(InvoiceDetail {
+            customer_id,
+            invoice,
+            version,
+            contract_id,
+            lines,
+            applications,
+            history,
+            more_history,
+            write_off,
+        })
     }
 
     /// A payment of `customer_id` with where its money went and its

@@ -48,6 +48,7 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
     Migration { sql: include_str!("migrations/0006_lines_memo_refunds.sql"), after: Some(refunds::from_audit) },
     sql(include_str!("migrations/0007_reversed_applications.sql")),
     sql(include_str!("migrations/0008_credit_not_collected.sql")),
+    sql(include_str!("migrations/0009_write_offs.sql")),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

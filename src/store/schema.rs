@@ -66,6 +66,7 @@ const FINGERPRINTS: &[&str] = &[
     "a579ca4ffd643e8a3e4760ff3640308592d91fed8f7dc5665e3866be312d01b4",
     "1abcc5df5a36309c0cb3fe81967f04fe58c395af1a65bce203ffa175bb3f5c4a",
     "4dac518768c8adb3023b102e27f86b032bd6cde8d9382ef89ee763c695688e96",
+    "02537ad498507602338581c814d74290f48cecffaefba8fb3cee22f79bced2e1",
 ];
 
 /// A digest of a database's schema as stored: every object's kind, name,
@@ -211,6 +212,8 @@ const ADAPTERS: &[&str] = &[
     // from the live applications of credit (`INVOICE_COLUMNS`,
     // `SUMMARY_COLUMNS`).
     "",
+    // 8 → 9: no write-off dates or reasons yet (`INVOICE_COLUMNS`).
+    "",
 ];
 
 /// Avg. Days to Collect's sums as version 7 keeps them, from the rows:
@@ -239,6 +242,8 @@ const INVOICE_COLUMNS: &[(i64, &str)] = &[
         "(SELECT coalesce(sum(a.amount_minor), 0) FROM applications a
           WHERE a.invoice_id = i.id AND a.credit_id IS NOT NULL AND a.removed_on IS NULL) AS credited_minor",
     ),
+    (9, "NULL AS written_off_on"),
+    (9, "'' AS write_off_reason"),
 ];
 
 /// Columns the customer summary gained, the same way: computed from the rows as the triggers of the

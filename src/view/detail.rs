@@ -67,13 +67,20 @@ pub fn invoice_status(d: &InvoiceDetail, today: NaiveDate) -> (String, bool) {
 
 pub fn invoice_facts(d: &InvoiceDetail, today: NaiveDate) -> Facts {
     let i = &d.invoice;
-    let left = vec![
+    let mut left = vec![
         fact("Issued", iso(i.issue_date)),
         fact("Due", iso(i.due_date)),
         fact("Contract", i.contract_name.clone().unwrap_or_else(|| "—".into())),
         fact("Period", i.period.map_or_else(|| "—".into(), |(a, b)| period_label(a, b))),
         fact("Currency", i.total.currency.code()),
     ];
+    // A bad-debt write-off: when and why (an invoice imported
+    // uncollectible, or written off before ardesk kept them, has neither).
+    if let Some(w) = &d.write_off {
+        left.push(fact("Written off", w.on.map_or_else(|| "date unknown".to_string(), iso)));
+        let reason = one_row(w.reason.trim());
+        left.push(fact("Reason", if reason.is_empty() { "—".to_string() } else { reason }));
+    }
     let mut right = vec![amount("Total", i.total), amount("Paid", d.paid())];
     let credited = d.credited();
     if credited.minor != 0 {

@@ -85,6 +85,7 @@ pub mod payment;
 pub mod refund;
 pub mod settings;
 pub mod upload;
+pub mod write_off;
 
 pub use read::FormOf;
 

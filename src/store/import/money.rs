@@ -115,6 +115,7 @@ impl ImportTx<'_> {
             .prepare_cached(
                 "UPDATE invoices SET number = ?2, issue_date = ?3, due_date = ?4, period_start = ?5, period_end = ?6,
                         currency = ?7, total_minor = ?8, status = ?9, source_raw = ?10, memo = ?11,
+                        written_off_on = CASE WHEN ?9 = 'uncollectible' THEN written_off_on END,
                         version = version + 1
                  WHERE id = ?1",
             )?
@@ -141,7 +142,8 @@ impl ImportTx<'_> {
     pub fn set_invoice_status(&self, id: i64, status: InvoiceStatus) -> Result<()> {
         self.touch_row("invoices", id)?;
         self.tx
-            .prepare_cached("UPDATE invoices SET status = ?2, version = version + 1 WHERE id = ?1 AND status <> ?2")?
+            .prepare_cached("UPDATE invoices SET status = ?2, written_off_on = CASE WHEN ?2 = 'uncollectible' THEN written_off_on END,
+                 version = version + 1 WHERE id = ?1 AND status <> ?2")?
             .execute(params![id, status.as_db()])?;
         Ok(())
     }

@@ -49,13 +49,15 @@ pub(super) fn targets(
         Allocation::Invoices(ids) => ids,
     };
     let mut stmt = conn.prepare_cached(
-        "SELECT number, status, currency, customer_id, total_minor - applied_minor FROM invoices WHERE id = ?1",
+        "SELECT number, status, currency, customer_id, total_minor - applied_minor, written_off_on
+         FROM invoices WHERE id = ?1",
     )?;
     let mut out: Vec<Target> = Vec::new();
     for &id in ids {
-        let row: Option<(String, String, String, i64, i64)> =
-            stmt.query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))).optional()?;
-        let Some((number, status, cur, owner, balance)) = row else {
+        let row: Option<(String, String, String, i64, i64, Option<String>)> = stmt
+            .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))
+            .optional()?;
+        let Some((number, status, cur, owner, balance, written_off_on)) = row else {
             return Err(invalid(format!("invoice #{id} no longer exists")));
         };
         if owner != customer_id {
@@ -63,6 +65,15 @@ pub(super) fn targets(
         }
         if cur != currency.code() {
             return Err(invalid(format!("{number} is billed in {cur}: only {currency} can go to it from here")));
+        }
+        // A written-off invoice takes no money until the write-off is
+        // reversed: a recovery is booked by reversing, then applying, so
+        // the written-off figures never change silently.
+        if status == InvoiceStatus::Uncollectible.as_db() {
+            let when = written_off_on.map_or("(date unknown)".to_string(), |d| format!("on {d}"));
+            return Err(invalid(format!(
+                "{number} was written off {when}: reverse the write-off on its detail first, then apply the money"
+            )));
         }
         if status != InvoiceStatus::Open.as_db() {
             let said = InvoiceStatus::from_db(&status).map_or(status.clone(), |s| s.label().to_lowercase());

@@ -144,7 +144,7 @@ impl Store {
         self.write(|tx| {
             let plan = classify(tx, customer_id, ids)?;
             let mut update = tx.prepare_cached(
-                "UPDATE invoices SET status = 'cancelled', version = version + 1
+                "UPDATE invoices SET status = 'cancelled', written_off_on = NULL, version = version + 1
                  WHERE id = ?1 AND status IN ('draft', 'open', 'uncollectible') AND applied_minor = 0",
             )?;
             let at = now_utc();

@@ -14,6 +14,7 @@ mod payments;
 mod refunds;
 mod settle;
 mod unapply;
+mod write_offs;
 
 pub use invoice_checks::MAX_MEMO;
 pub use invoices::CancelPreview;
@@ -21,6 +22,7 @@ pub use payments::PaymentOutcome;
 pub use refunds::{RefundPlan, Reversal};
 pub use settle::{Applied, ApplyOutcome};
 pub use unapply::{ReturnedTo, UnapplyDone};
+pub use write_offs::{MAX_WRITE_OFF_REASON, WriteOffPreview};
 
 use super::{Result, StoreError};
 use rusqlite::{OptionalExtension, Transaction};

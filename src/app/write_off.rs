@@ -1,0 +1,137 @@
+//! Bad-debt write-offs from the Invoices tab and an invoice's detail: `w`
+//! opens the form (`forms::write_off`: date, reason) for the selected or
+//! highlighted invoices, or for the detail's invoice, or, on an
+//! uncollectible one, the form that reverses its write-off; a valid form is
+//! shown as a confirmation naming the invoices and the money before the
+//! write.
+
+use super::App;
+use super::dialog::{Confirm, Dialog, OnYes};
+use super::effect::Effect;
+use super::forms;
+use crate::domain::Money;
+use crate::domain::detail::InvoiceDetail;
+use crate::domain::model::InvoiceRow;
+use crate::domain::status::InvoiceStatus;
+
+/// How many refused invoices a message lists before "… and N more".
+const LISTED: usize = 8;
+
+impl App {
+    /// `w` on the Invoices tab: the selection, or the highlighted invoice.
+    pub(super) fn open_write_off(&mut self) {
+        let Some(p) = self.page() else { return };
+        let customer_id = p.customer.id;
+        let ids: Vec<i64> = if p.selection.is_empty() {
+            p.selected::<InvoiceRow>().map(|i| i.id).into_iter().collect()
+        } else {
+            p.selection.keys().copied().collect()
+        };
+        self.open_write_off_of(customer_id, ids);
+    }
+
+    /// `w` on an invoice's detail: write it off, or reverse its write-off.
+    pub(super) fn write_off_detail(&mut self, i: &InvoiceDetail) {
+        if i.invoice.status == InvoiceStatus::Uncollectible {
+            let form = forms::write_off::reverse(i.customer_id, i.invoice.id, i.version, &i.invoice.number, self.today);
+            return self.open_form(form);
+        }
+        self.open_write_off_of(i.customer_id, vec![i.invoice.id]);
+    }
+
+    /// The write-off form for `ids`, or why none of them can be written off.
+    fn open_write_off_of(&mut self, customer_id: i64, ids: Vec<i64>) {
+        if ids.is_empty() {
+            return;
+        }
+        let preview = match self.store.write_off_preview(customer_id, &ids, None) {
+            Ok(p) => p,
+            Err(e) => return self.error("Cannot write off", &e.to_string()),
+        };
+        if preview.write_off.is_empty() {
+            let mut lines = vec![match ids.len() {
+                1 => "This invoice cannot be written off:".to_string(),
+                _ => "None of the selected invoices can be written off:".to_string(),
+            }];
+            lines.extend(refused(&preview.refused));
+            return self.error("Nothing to write off", &lines.join("\n"));
+        }
+        let what = match preview.write_off.as_slice() {
+            [(_, number, _)] if ids.len() == 1 => number.clone(),
+            _ => format!("{} invoices", ids.len()),
+        };
+        self.open_form(forms::write_off::open(customer_id, ids, &what, self.today));
+    }
+
+    /// A valid write-off or reversal form: what it does, asked before it
+    /// is written.
+    pub(super) fn confirm_write_off(&mut self, effect: Effect) {
+        match effect {
+            Effect::WriteOff { customer_id, ids, on, reason, .. } => {
+                let preview = match self.store.write_off_preview(customer_id, &ids, Some(on)) {
+                    Ok(p) => p,
+                    Err(e) => return self.show_failure(e.to_string()),
+                };
+                if preview.write_off.is_empty() {
+                    let mut lines = vec![format!("Nothing can be written off on {on}:")];
+                    lines.extend(refused(&preview.refused));
+                    return self.show_failure(lines.join("\n"));
+                }
+                let n = preview.write_off.len();
+                let totals: Vec<String> =
+                    preview.currency_totals.iter().map(|(c, m)| Money::new(*m, *c).display()).collect();
+                let total = totals.join(" + ");
+                let title = format!("Write off {total} of {n} invoice{} as bad debt?", if n == 1 { "" } else { "s" });
+                let mut lines = vec![format!("On {on}:")];
+                for (_, number, balance) in preview.write_off.iter().take(LISTED) {
+                    lines.push(format!("  {number}  {}", balance.display()));
+                }
+                if n > LISTED {
+                    lines.push(format!("  … and {} more", n - LISTED));
+                }
+                if !preview.refused.is_empty() {
+                    lines.push(format!("{} of the selected invoices stay as they are:", preview.refused.len()));
+                    lines.extend(refused(&preview.refused));
+                }
+                lines.push(format!(
+                    "They become uncollectible: Outstanding and the aging fall by {total}; they stay billed."
+                ));
+                let ids = preview.write_off.iter().map(|w| w.0).collect();
+                let confirmed = Effect::WriteOff { customer_id, ids, on, reason, confirmed: true };
+                self.dialogs.push(Dialog::Confirm(Confirm { title, lines, on_yes: OnYes::Run(confirmed) }));
+            }
+            Effect::ReverseWriteOff { customer_id, invoice_id, version, number, on, reason, .. } => {
+                let owed = match self.store.invoice_detail(customer_id, invoice_id) {
+                    Ok(d) => d.balance(),
+                    Err(e) => return self.show_failure(e.to_string()),
+                };
+                let title = format!("Reverse the write-off of {number}?");
+                let lines = if owed.minor > 0 {
+                    vec![
+                        format!("It is open again from {on} and owes {}:", owed.display()),
+                        format!("Outstanding and the aging rise by {}.", owed.display()),
+                    ]
+                } else {
+                    // An import applied money to it since: the source says it was paid.
+                    vec![
+                        "Money applied since has paid it in full: it becomes paid.".to_string(),
+                        "Outstanding and the aging do not move.".to_string(),
+                    ]
+                };
+                let confirmed =
+                    Effect::ReverseWriteOff { customer_id, invoice_id, version, number, on, reason, confirmed: true };
+                self.dialogs.push(Dialog::Confirm(Confirm { title, lines, on_yes: OnYes::Run(confirmed) }));
+            }
+            _ => {}
+        }
+    }
+}
+
+/// "  INV-000031 is paid: nothing is left to write off", the first few.
+fn refused(refused: &[(String, String)]) -> Vec<String> {
+    let mut lines: Vec<String> = refused.iter().take(LISTED).map(|(_, why)| format!("  {why}")).collect();
+    if refused.len() > LISTED {
+        lines.push(format!("  … and {} more", refused.len() - LISTED));
+    }
+    lines
+}
