@@ -159,6 +159,32 @@ enum Op {
     ApplyPayment(Settle),
     /// Apply what is left of the `pick`th credit today.
     ApplyCredit(Settle),
+    /// Issue a credit note of `amount` `days_ago` against the `pick`th
+    /// invoice (in its currency) or standalone, its excess kept as credit
+    /// or refunded (`refund`).
+    CreditNote {
+        who: usize,
+        pick: Option<usize>,
+        amount: i64,
+        days_ago: i64,
+        refund: bool,
+    },
+    /// Void the `pick`th credit (granted credit: refused) `days` after its
+    /// date (before: refused), at the version seen or a stale one.
+    VoidCredit {
+        who: usize,
+        pick: usize,
+        days: i64,
+        stale: bool,
+    },
+    /// Close the `picks`th invoices' small balances `days_ago`, over the
+    /// limit too when `over`.
+    SmallBalance {
+        who: usize,
+        picks: Vec<usize>,
+        days_ago: i64,
+        over: bool,
+    },
     /// Grant credit `days_ago`, with a reason or (refused) none.
     GrantCredit {
         who: usize,
@@ -330,6 +356,12 @@ fn op() -> impl Strategy<Value = Op> {
             }),
         (who.clone(), 0usize..10, prop_oneof![1 => -3i64..0, 6 => 0i64..40], prop::bool::weighted(0.1))
             .prop_map(|(who, pick, days, stale)| Op::ReverseWriteOff { who, pick, days, stale }),
+        (who.clone(), prop::option::weighted(0.8, 0usize..40), amount(100_000), 0i64..40, prop::bool::weighted(0.3))
+            .prop_map(|(who, pick, amount, days_ago, refund)| Op::CreditNote { who, pick, amount, days_ago, refund }),
+        (who.clone(), 0usize..10, prop_oneof![1 => -3i64..0, 6 => 0i64..40], prop::bool::weighted(0.1))
+            .prop_map(|(who, pick, days, stale)| Op::VoidCredit { who, pick, days, stale }),
+        (who.clone(), prop::collection::vec(0usize..40, 1..3), 0i64..40, prop::bool::weighted(0.5))
+            .prop_map(|(who, picks, days_ago, over)| Op::SmallBalance { who, picks, days_ago, over }),
         settle().prop_map(Op::ApplyPayment),
         settle().prop_map(Op::ApplyCredit),
         (who, amount(200_000), days_received(), prop::bool::weighted(0.2), prop::bool::weighted(0.9)).prop_map(
@@ -462,9 +494,17 @@ fn ledger(store: &Store, customer: i64, today: NaiveDate) -> BTreeMap<String, Bo
         }
     }
     let mut seen = std::collections::HashSet::new();
+    // A voided credit counts nowhere (its applications were reversed).
+    let voided: std::collections::HashSet<i64> = store
+        .window::<PaymentRow>(customer, Sort::default_for(Tab::Payments), &Seek::First, 10_000)
+        .unwrap()
+        .into_iter()
+        .filter(|k| k.row.payment_id().is_none() && k.row.status != ardesk::domain::status::PaymentStatus::Succeeded)
+        .map(|k| -k.row.id)
+        .collect();
     for c in section(ExportSection::Credits) {
         let b = books.entry(text(&c, "currency").to_string()).or_default();
-        if seen.insert(int(&c, "id")) {
+        if seen.insert(int(&c, "id")) && !voided.contains(&int(&c, "id")) {
             b.credit += int(&c, "amount_minor");
         }
         if let Some(inv) = c.get("app_invoice").and_then(serde_json::Value::as_i64) {
@@ -880,6 +920,58 @@ fn apply(store: &mut Store, today: NaiveDate, n: &mut u32, x: &mut Exports, op: 
             }
             done.map(|_| ()).map_err(|e| e.to_string())
         }
+        Op::CreditNote { who, pick: i, amount, days_ago, refund } => {
+            let c = *who as i64 + 1;
+            let invoice = i.and_then(|i| pick(store, *who, &[i]).first().copied());
+            let currency = match invoice {
+                Some(id) => store.invoice_detail(c, id).unwrap().invoice.total.currency,
+                None => cur(*who, false),
+            };
+            let draft = CreditNoteDraft {
+                issued_on: today - Duration::days(*days_ago),
+                amount_minor: *amount,
+                currency,
+                reason: "credit note".into(),
+                invoice_id: invoice,
+                refund_excess: *refund && invoice.is_some(),
+            };
+            let done = store.issue_credit_note(c, &draft);
+            if let Ok(p) = &done {
+                // What it applies plus what stays credit is the note.
+                assert_eq!(p.balance_falls_minor + p.to_credit_minor + p.refunded_minor(), *amount, "{op:?}");
+                if let Some((id, _)) = p.invoice {
+                    let after = store.invoice_detail(c, id).unwrap();
+                    assert_eq!(after.invoice.status == InvoiceStatus::Paid, p.closes, "{op:?}");
+                }
+            }
+            done.map(|_| ()).map_err(|e| e.to_string())
+        }
+        Op::VoidCredit { who, pick: i, days, stale } => {
+            let c = *who as i64 + 1;
+            let credits: Vec<PaymentRow> = store
+                .window::<PaymentRow>(c, Sort::default_for(Tab::Payments), &Seek::First, 10_000)
+                .unwrap()
+                .into_iter()
+                .map(|k| k.row)
+                .filter(|r| r.payment_id().is_none())
+                .collect();
+            let Some(row) = credits.get(i % credits.len().max(1)).cloned() else { return false };
+            let version = if *stale { row.version - 1 } else { row.version };
+            let done = store.void_credit(c, -row.id, version, row.received_on + Duration::days(*days));
+            assert!(done.is_err() || (!*stale && *days >= 0), "{op:?}: {done:?}");
+            done.map(|_| ()).map_err(|e| e.to_string())
+        }
+        Op::SmallBalance { who, picks, days_ago, over } => {
+            let c = *who as i64 + 1;
+            let chosen = pick(store, *who, picks);
+            let done = store.small_balance_write_off(c, &chosen, today - Duration::days(*days_ago), "rounding", *over);
+            if let Ok(p) = &done {
+                for (id, _, _) in &p.close {
+                    assert_eq!(store.invoice_detail(c, *id).unwrap().invoice.status, InvoiceStatus::Paid, "{op:?}");
+                }
+            }
+            done.map(|_| ()).map_err(|e| e.to_string())
+        }
         Op::ApplyPayment(t) => apply_remainder(store, today, t, false),
         Op::ApplyCredit(t) => apply_remainder(store, today, t, true),
         Op::GrantCredit { who, amount, days_ago, other, reason } => store
@@ -901,7 +993,7 @@ fn apply(store: &mut Store, today: NaiveDate, n: &mut u32, x: &mut Exports, op: 
         | Op::PayOldest { amount: a, .. }
         | Op::PayChosen { amount: a, .. }
         | Op::EditDraft { total: a, .. } => *a > MAX_AMOUNT_MINOR,
-        Op::GrantCredit { amount: a, reason: true, .. } => *a > MAX_AMOUNT_MINOR,
+        Op::GrantCredit { amount: a, reason: true, .. } | Op::CreditNote { amount: a, .. } => *a > MAX_AMOUNT_MINOR,
         _ => false,
     };
     if past {

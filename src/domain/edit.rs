@@ -89,6 +89,37 @@ pub struct CreditDraft {
     pub reason: String,
 }
 
+/// A credit note: against an invoice (its balance falls; what goes past it
+/// becomes customer credit, or is refunded from the money paid on the
+/// invoice when `refund_excess`) or standalone (all customer credit).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CreditNoteDraft {
+    pub issued_on: NaiveDate,
+    pub amount_minor: i64,
+    pub currency: Currency,
+    /// Why (required), for the Payments tab and the activity log.
+    pub reason: String,
+    pub invoice_id: Option<i64>,
+    /// Refund what goes past the invoice's balance instead of keeping it as
+    /// customer credit.
+    pub refund_excess: bool,
+}
+
+/// The organization's credit-note sequence and small-balance limit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CreditSettings {
+    /// Before a credit note's zero-padded number: `CN-` gives `CN-000001`.
+    pub credit_note_prefix: String,
+    pub credit_note_next_seq: i64,
+    /// The largest balance a small-balance write-off closes without being
+    /// told to, in minor units of the invoice's currency.
+    pub small_balance_limit_minor: i64,
+    pub version: i64,
+}
+
+/// The highest credit-note sequence number (the schema's CHECK).
+pub const MAX_CREDIT_NOTE_SEQ: i64 = 999_999_999_999;
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PaymentDraft {
     pub received_on: NaiveDate,

@@ -79,6 +79,26 @@ const INVARIANTS: &[(&str, &str)] = &[
          WHERE c.amount_minor < (SELECT coalesce(sum(amount_minor), 0) FROM applications a WHERE a.removed_on IS NULL AND a.credit_id = c.id)",
     ),
     (
+        "a voided credit is still applied",
+        "SELECT 'credit ' || c.id || coalesce(' (' || c.number || ')', '') FROM credits c
+         WHERE c.status = 'voided' AND EXISTS (SELECT 1 FROM applications a WHERE a.removed_on IS NULL AND a.credit_id = c.id)",
+    ),
+    (
+        "a credit note without a number, or a number on another kind of credit",
+        "SELECT 'credit ' || c.id FROM credits c WHERE (c.kind = 'credit_note') <> (c.number IS NOT NULL)",
+    ),
+    (
+        "an adjustment without its invoice, or applied elsewhere",
+        "SELECT 'credit ' || c.id FROM credits c WHERE c.kind = 'adjustment'
+           AND (c.invoice_id IS NULL OR EXISTS (SELECT 1 FROM applications a
+                WHERE a.credit_id = c.id AND a.invoice_id IS NOT c.invoice_id))",
+    ),
+    (
+        "a credit's invoice is another customer's or in another currency",
+        "SELECT 'credit ' || c.id FROM credits c JOIN invoices i ON i.id = c.invoice_id
+         WHERE i.customer_id <> c.customer_id OR i.currency <> c.currency",
+    ),
+    (
         "money applied from a payment that did not succeed",
         "SELECT 'payment ' || p.id || ' (' || p.status || ')' FROM payments p
          WHERE p.status <> 'succeeded' AND EXISTS (SELECT 1 FROM applications a WHERE a.removed_on IS NULL AND a.payment_id = p.id)",

@@ -94,6 +94,7 @@ impl Tabular for PaymentRow {
         C::new("Status", 11, |r, _| {
             let partly = r.refunded_minor > 0 && r.refunded_minor < r.amount.minor;
             let text = match r.kind {
+                PayKind::Credit if r.status != PaymentStatus::Succeeded => "Voided",
                 PayKind::Credit => "Granted",
                 PayKind::Payment if partly => "Part refund",
                 PayKind::Payment => r.status.label(),
@@ -102,7 +103,11 @@ impl Tabular for PaymentRow {
         })
         .key(Col::PayStatus)
         .filter(&[Field::new("status", Status(STATUSES))])
-        .export(&[("status", |r, _| db_word(r, r.status.as_db(), "granted"))]),
+        .export(&[("status", |r, _| {
+            // A voided credit reads as refunded (`store::tabs::payments`).
+            let credit = if r.status == PaymentStatus::Succeeded { "granted" } else { "voided" };
+            db_word(r, r.status.as_db(), credit)
+        })]),
         C::new("Method", 9, |r, _| match r.kind {
             PayKind::Payment => r.method.label().into(),
             PayKind::Credit => "".into(),

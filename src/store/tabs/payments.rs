@@ -14,8 +14,12 @@ use rusqlite::Row;
 /// a negative id, status 'granted' and method 'credit' (words no payment
 /// has), the reason as the reference. One index range per customer
 /// (`credits_customer`); a customer has few.
+/// A credit note's reference is its number; a voided credit (schema 10)
+/// reads status 'voided', so nothing of it is unapplied.
 const CREDITS: &str = "(SELECT -id AS id, customer_id, 'credit' AS kind, granted_on AS received_on, amount_minor, \
-     currency, 0 AS refunded_minor, applied_minor, reason AS reference, 'granted' AS status, 'credit' AS method, \
+     currency, 0 AS refunded_minor, applied_minor, \
+     CASE WHEN kind = 'credit_note' THEN number ELSE reason END AS reference, \
+     CASE WHEN status = 'voided' THEN 'voided' ELSE 'granted' END AS status, 'credit' AS method, \
      version FROM credits) p";
 
 /// A row's unapplied remainder: a succeeded payment's amount less
@@ -89,7 +93,13 @@ impl TabRow for PaymentRow {
         // money kept, applied by hand.
         let (status, method) = match kind {
             PayKind::Payment => (stored(r, 7, PaymentStatus::from_db)?, stored(r, 8, PaymentMethod::from_db)?),
-            PayKind::Credit => (PaymentStatus::Succeeded, PaymentMethod::Manual),
+            // A voided credit (schema 10) counts nowhere: it reads as
+            // `Refunded`, the status of money that no longer counts, and
+            // shows as Voided with nothing unapplied.
+            PayKind::Credit => match r.get_ref(7)?.as_str()? {
+                "voided" => (PaymentStatus::Refunded, PaymentMethod::Manual),
+                _ => (PaymentStatus::Succeeded, PaymentMethod::Manual),
+            },
         };
         Ok(PaymentRow {
             id: r.get(0)?,

@@ -5,6 +5,7 @@
 mod allocate;
 mod contacts;
 mod contracts;
+mod credit_notes;
 mod customer;
 mod invoice_checks;
 mod invoice_edits;
@@ -16,6 +17,7 @@ mod settle;
 mod unapply;
 mod write_offs;
 
+pub use credit_notes::{CreditNotePlan, NoteRefund, SmallBalancePreview, VoidPlan};
 pub use invoice_checks::MAX_MEMO;
 pub use invoices::CancelPreview;
 pub use payments::PaymentOutcome;

@@ -165,7 +165,7 @@ fn plan(conn: &Connection, payment_id: i64, p: &Paid, amount_minor: i64) -> Resu
 /// day it was applied, if that is later: an application never stops
 /// counting before it began), and one that is only partly taken is made
 /// anew with the rest, as of its first date (applications never change).
-fn reverse(
+pub(super) fn reverse(
     tx: &rusqlite::Transaction<'_>,
     payment_id: i64,
     invoice_id: i64,
@@ -238,88 +238,99 @@ impl Store {
         }
         dates_in_bounds(&[("refund date", Some(d.refunded_on))])?;
         let who = self.who().to_string();
-        self.write(|tx| {
-            let p = load(tx, payment_id)?;
-            let what = label(&p, payment_id);
-            if p.version != version {
-                return Err(StoreError::Conflict(format!("{what} was changed by someone else since you opened it")));
-            }
-            if iso(d.refunded_on) < p.received_on {
-                return Err(invalid(format!(
-                    "the refund date {} is before the payment was received ({})",
-                    iso(d.refunded_on),
-                    p.received_on
-                )));
-            }
-            let plan = plan(tx, payment_id, &p, d.amount_minor)?;
-            let at = now_utc();
-            let money = |m| Money::new(m, p.currency);
-            for r in &plan.reversals {
-                reverse(tx, payment_id, r.invoice_id, r.amount_minor, d.refunded_on)?;
-                if r.reopens && reopen_if_owing(tx, r.invoice_id)? {
-                    Audit {
-                        customer_id: Some(p.customer_id),
-                        entity: "invoice",
-                        entity_id: Some(r.invoice_id),
-                        action: "reopen",
-                        summary: format!(
-                            "invoice {} owes {} again: {what} was refunded",
-                            r.number,
-                            money(r.amount_minor).display()
-                        ),
-                        before: Some(json!({"status": "paid"})),
-                        after: Some(json!({"status": "open", "reversed": money(r.amount_minor).plain()})),
-                    }
-                    .write_at(tx, &who, &at)?;
-                }
-            }
-            versioned(
-                tx,
-                "UPDATE payments SET refunded_minor = refunded_minor + ?3, status = ?4, version = version + 1
-                 WHERE id = ?1 AND version = ?2",
-                &[&payment_id, &version, &d.amount_minor, &plan.status.as_db()],
-                "payments",
-                payment_id,
-                &what,
-            )?;
-            let spread: Vec<String> =
-                plan.reversals.iter().map(|r| format!("{} {}", r.number, money(r.amount_minor).display())).collect();
-            let from = match (plan.from_unapplied_minor, spread.is_empty()) {
-                (_, true) => "from its unapplied credit".to_string(),
-                (0, false) => format!("taken back from {}", spread.join(", ")),
-                (u, false) => format!("{} from its unapplied credit, then {}", money(u).display(), spread.join(", ")),
-            };
+        self.write(|tx| refund_in(tx, &who, payment_id, Some(version), d))
+    }
+}
+
+/// The refund itself, inside the caller's transaction: the payment at
+/// `version` (any version when `None`: a credit note refunding its excess
+/// reads the payment in the same transaction), its reason already checked.
+pub(super) fn refund_in(
+    tx: &rusqlite::Transaction<'_>,
+    who: &str,
+    payment_id: i64,
+    version: Option<i64>,
+    d: &RefundDraft,
+) -> Result<RefundPlan> {
+    let reason = d.reason.trim();
+    let p = load(tx, payment_id)?;
+    let what = label(&p, payment_id);
+    let version = version.unwrap_or(p.version);
+    if p.version != version {
+        return Err(StoreError::Conflict(format!("{what} was changed by someone else since you opened it")));
+    }
+    if iso(d.refunded_on) < p.received_on {
+        return Err(invalid(format!(
+            "the refund date {} is before the payment was received ({})",
+            iso(d.refunded_on),
+            p.received_on
+        )));
+    }
+    let plan = plan(tx, payment_id, &p, d.amount_minor)?;
+    let at = now_utc();
+    let money = |m| Money::new(m, p.currency);
+    for r in &plan.reversals {
+        reverse(tx, payment_id, r.invoice_id, r.amount_minor, d.refunded_on)?;
+        if r.reopens && reopen_if_owing(tx, r.invoice_id)? {
             Audit {
                 customer_id: Some(p.customer_id),
-                entity: "payment",
-                entity_id: Some(payment_id),
-                action: "refund",
+                entity: "invoice",
+                entity_id: Some(r.invoice_id),
+                action: "reopen",
                 summary: format!(
-                    "refunded {} of {what} on {}, {from}: {reason}",
-                    money(d.amount_minor).display(),
-                    iso(d.refunded_on)
+                    "invoice {} owes {} again: {what} was refunded",
+                    r.number,
+                    money(r.amount_minor).display()
                 ),
-                before: Some(json!({"status": p.status, "refunded": money(p.refunded).plain(),
-                    "applied": money(p.applied).plain()})),
-                after: Some(
-                    json!({"status": plan.status.as_db(), "refunded": money(p.refunded + d.amount_minor).plain(),
-                    "applied": money(p.applied - (d.amount_minor - plan.from_unapplied_minor)).plain(),
-                    "refund": {"on": iso(d.refunded_on), "amount": money(d.amount_minor).plain(), "reason": reason},
-                    "reversed": plan.reversals.iter().map(|r| json!({"invoice": r.number,
-                        "amount": money(r.amount_minor).plain(), "reopened": r.reopens})).collect::<Vec<_>>()}),
-                ),
+                before: Some(json!({"status": "paid"})),
+                after: Some(json!({"status": "open", "reversed": money(r.amount_minor).plain()})),
             }
-            .write_at(tx, &who, &at)?;
-            let row = NewRefundRow {
-                payment_id,
-                refunded_on: d.refunded_on,
-                amount_minor: d.amount_minor,
-                reason,
-                dated_from: RefundDate::Recorded,
-                created_at: &at,
-            };
-            inserts::insert_refund(tx, &row)?;
-            Ok(plan)
-        })
+            .write_at(tx, who, &at)?;
+        }
     }
+    versioned(
+        tx,
+        "UPDATE payments SET refunded_minor = refunded_minor + ?3, status = ?4, version = version + 1
+             WHERE id = ?1 AND version = ?2",
+        &[&payment_id, &version, &d.amount_minor, &plan.status.as_db()],
+        "payments",
+        payment_id,
+        &what,
+    )?;
+    let spread: Vec<String> =
+        plan.reversals.iter().map(|r| format!("{} {}", r.number, money(r.amount_minor).display())).collect();
+    let from = match (plan.from_unapplied_minor, spread.is_empty()) {
+        (_, true) => "from its unapplied credit".to_string(),
+        (0, false) => format!("taken back from {}", spread.join(", ")),
+        (u, false) => format!("{} from its unapplied credit, then {}", money(u).display(), spread.join(", ")),
+    };
+    Audit {
+        customer_id: Some(p.customer_id),
+        entity: "payment",
+        entity_id: Some(payment_id),
+        action: "refund",
+        summary: format!(
+            "refunded {} of {what} on {}, {from}: {reason}",
+            money(d.amount_minor).display(),
+            iso(d.refunded_on)
+        ),
+        before: Some(json!({"status": p.status, "refunded": money(p.refunded).plain(),
+                "applied": money(p.applied).plain()})),
+        after: Some(json!({"status": plan.status.as_db(), "refunded": money(p.refunded + d.amount_minor).plain(),
+                "applied": money(p.applied - (d.amount_minor - plan.from_unapplied_minor)).plain(),
+                "refund": {"on": iso(d.refunded_on), "amount": money(d.amount_minor).plain(), "reason": reason},
+                "reversed": plan.reversals.iter().map(|r| json!({"invoice": r.number,
+                    "amount": money(r.amount_minor).plain(), "reopened": r.reopens})).collect::<Vec<_>>()})),
+    }
+    .write_at(tx, who, &at)?;
+    let row = NewRefundRow {
+        payment_id,
+        refunded_on: d.refunded_on,
+        amount_minor: d.amount_minor,
+        reason,
+        dated_from: RefundDate::Recorded,
+        created_at: &at,
+    };
+    inserts::insert_refund(tx, &row)?;
+    Ok(plan)
 }

@@ -116,18 +116,26 @@ fn load_payment(conn: &Connection, id: i64) -> Result<Source> {
 }
 
 fn load_credit(conn: &Connection, id: i64) -> Result<Source> {
-    let row: Option<(i64, String, i64, i64, String, i64, String)> = conn
+    type Row = (i64, String, i64, i64, String, i64, String, Option<String>, Option<String>);
+    let row: Option<Row> = conn
         .query_row(
-            "SELECT customer_id, currency, amount_minor, applied_minor, granted_on, version, reason
+            "SELECT customer_id, currency, amount_minor, applied_minor, granted_on, version, reason,
+                    CASE WHEN kind = 'credit_note' THEN number END, voided_on
              FROM credits WHERE id = ?1",
             [id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?)),
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?, r.get(8)?)),
         )
         .optional()?;
-    let Some((customer_id, cur, amount, applied, dated, version, reason)) = row else {
+    let Some((customer_id, cur, amount, applied, dated, version, reason, number, voided_on)) = row else {
         return Err(StoreError::NotFound(format!("credit #{id} (it was deleted elsewhere)")));
     };
-    let label = if reason.trim().is_empty() { format!("credit #{id}") } else { format!("credit {}", reason.trim()) };
+    let label = match number {
+        Some(n) => format!("credit note {n}"),
+        None if reason.trim().is_empty() => format!("credit #{id}"),
+        None => format!("credit {}", reason.trim()),
+    };
+    // A voided credit counts nowhere: nothing of it can be applied.
+    let barred = voided_on.map(|on| format!("{label} was voided on {on}: nothing of it can be applied"));
     Ok(Source {
         from: AppliedFrom::Credit(id),
         customer_id,
@@ -135,7 +143,7 @@ fn load_credit(conn: &Connection, id: i64) -> Result<Source> {
         remainder: amount - applied,
         dated,
         version,
-        barred: None,
+        barred,
         label,
     })
 }

@@ -1,0 +1,810 @@
+//! Credit notes and small-balance adjustments: credit of a kind of its own
+//! (schema 10), never collection (it lowers Total Billed where applied,
+//! and is Credit Balance where not).
+//!
+//! A credit note against an invoice is applied to it up to its balance on
+//! its date; what goes past the balance is customer credit, or, when the
+//! user asks, refunded: that much of the money applied to the invoice is
+//! taken back (newest application first) and refunded on those payments
+//! through the refund path (`refunds::refund_in`: a `refunds` row each,
+//! Total Collected falls), and the credit note takes its place on the
+//! invoice, which ends settled by money and the credit note. A standalone
+//! credit note is customer credit.
+//!
+//! A small-balance write-off closes an open invoice left a little short:
+//! an `adjustment` credit of exactly its balance, applied to it, and the
+//! invoice is paid. Balances above the organization's limit are refused
+//! unless the user said so.
+//!
+//! A credit note or an adjustment can be voided on a date (not before its
+//! own): its live applications are reversed with that date (the invoices
+//! owe again; paid ones are open again) and what was unapplied leaves the
+//! Credit Balance; a void is final. A credit note that refunded money
+//! cannot be voided: the refund is money that left, and voiding the note
+//! would leave it refunding nothing; issue a new invoice for what is owed
+//! again instead. Granted credit is not voided (unapply it instead).
+
+use super::refunds::{refund_in, reopen_if_owing, reverse};
+use super::{allocate, amount_in_bounds, customer_currency, dates_in_bounds, invalid, versioned};
+use crate::domain::date::iso;
+use crate::domain::edit::check_invoice_prefix;
+use crate::domain::edit::{CREDIT_REASON_MAX, CreditNoteDraft, CreditSettings, MAX_CREDIT_NOTE_SEQ, RefundDraft};
+use crate::domain::status::InvoiceStatus;
+use crate::domain::{Currency, Money};
+use crate::store::inserts::{self, NewCreditRow};
+use crate::store::seed::AppliedFrom;
+use crate::store::tabs::date;
+use crate::store::{Audit, Result, Store, StoreError, now_utc};
+use chrono::NaiveDate;
+use rusqlite::{Connection, OptionalExtension, Transaction};
+use serde_json::json;
+use std::collections::BTreeMap;
+
+/// Money a credit note's excess refunds from one payment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NoteRefund {
+    pub payment_id: i64,
+    /// "payment WIRE-7" or "payment #12".
+    pub label: String,
+    pub amount_minor: i64,
+}
+
+/// What issuing a credit note does (or did).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CreditNotePlan {
+    /// Its number (the next of the sequence in a preview).
+    pub number: String,
+    /// Its id once issued (0 in a preview).
+    pub credit_id: i64,
+    pub currency: Currency,
+    pub amount_minor: i64,
+    /// (id, number) of the invoice it is issued against.
+    pub invoice: Option<(i64, String)>,
+    /// What the invoice's balance falls by.
+    pub balance_falls_minor: i64,
+    /// What stays unapplied on the note: customer credit.
+    pub to_credit_minor: i64,
+    /// The excess refunded, per payment.
+    pub refunds: Vec<NoteRefund>,
+    /// The invoice owes nothing after it (and is paid).
+    pub closes: bool,
+}
+
+impl CreditNotePlan {
+    pub fn refunded_minor(&self) -> i64 {
+        self.refunds.iter().map(|r| r.amount_minor).sum()
+    }
+}
+
+/// What voiding a credit note or an adjustment does (or did).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VoidPlan {
+    /// "credit note CN-000001" or "adjustment on INV-000004".
+    pub label: String,
+    pub currency: Currency,
+    /// (number, amount) taken off each invoice it was applied to.
+    pub unapplied: Vec<(String, i64)>,
+    /// What was unapplied on it and leaves the Credit Balance.
+    pub leaves_credit_minor: i64,
+}
+
+/// What a small-balance write-off will do (or did).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SmallBalancePreview {
+    /// (id, number, balance closed) of the invoices it closes.
+    pub close: Vec<(i64, String, Money)>,
+    /// (number, reason) of those it leaves.
+    pub refused: Vec<(String, String)>,
+    /// (id, number, balance) of those refused only for owing more than the
+    /// limit: the user may say to close them anyway.
+    pub over_limit: Vec<(i64, String, Money)>,
+    /// The organization's limit, in minor units of each invoice's currency.
+    pub limit_minor: i64,
+    /// Σ closed per currency.
+    pub currency_totals: Vec<(Currency, i64)>,
+}
+
+/// A reason as stored: trimmed, required, at most `CREDIT_REASON_MAX`
+/// characters. Kept as typed; what reaches a terminal is cleaned there.
+fn checked_reason<'a>(reason: &'a str, what: &str) -> Result<&'a str> {
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(invalid(format!("say why the {what} is issued")));
+    }
+    let long = reason.chars().count();
+    if long > CREDIT_REASON_MAX {
+        return Err(invalid(format!("the reason is {long} characters long; at most {CREDIT_REASON_MAX} are kept")));
+    }
+    Ok(reason)
+}
+
+fn parse_currency(cur: &str, what: &str) -> Result<Currency> {
+    cur.parse().map_err(|_| invalid(format!("{what} has a bad currency {cur}")))
+}
+
+/// The next credit-note number and its sequence number.
+fn next_number(conn: &Connection) -> Result<(String, i64)> {
+    let (prefix, seq): (String, i64) =
+        conn.query_row("SELECT credit_note_prefix, credit_note_next_seq FROM organization", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?;
+    Ok((format!("{prefix}{seq:06}"), seq))
+}
+
+/// Decides what issuing `d` does; refuses what cannot be issued. Reads only.
+fn plan(conn: &Connection, customer_id: i64, d: &CreditNoteDraft) -> Result<CreditNotePlan> {
+    let (number, _) = next_number(conn)?;
+    let mut p = CreditNotePlan {
+        number,
+        credit_id: 0,
+        currency: d.currency,
+        amount_minor: d.amount_minor,
+        invoice: None,
+        balance_falls_minor: 0,
+        to_credit_minor: d.amount_minor,
+        refunds: Vec::new(),
+        closes: false,
+    };
+    let Some(invoice_id) = d.invoice_id else {
+        let currency = customer_currency_of(conn, customer_id)?;
+        if currency != d.currency {
+            return Err(invalid(format!(
+                "this customer's credit is in {currency}, not {}: a credit note in another currency goes against \
+                 one of its invoices in that currency",
+                d.currency
+            )));
+        }
+        if d.refund_excess {
+            return Err(invalid("a standalone credit note has no payment to refund: it is all customer credit"));
+        }
+        return Ok(p);
+    };
+    let row: Option<(String, String, String, i64, i64, i64, NaiveDate)> = conn
+        .prepare_cached(
+            "SELECT number, status, currency, customer_id, total_minor, applied_minor, issue_date
+             FROM invoices WHERE id = ?1",
+        )?
+        .query_row([invoice_id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, date(r, 6)?))
+        })
+        .optional()?;
+    let Some((inv, status, cur, owner, total, applied, issued)) = row else {
+        return Err(StoreError::NotFound(format!("invoice #{invoice_id} (deleted elsewhere?)")));
+    };
+    if owner != customer_id {
+        return Err(invalid(format!("{inv} is another customer's invoice")));
+    }
+    match InvoiceStatus::from_db(&status) {
+        Some(InvoiceStatus::Open | InvoiceStatus::Paid) => {}
+        Some(InvoiceStatus::Draft) => {
+            return Err(invalid(format!("{inv} is a draft: it was never issued, so there is nothing to credit")));
+        }
+        Some(InvoiceStatus::Cancelled) => return Err(invalid(format!("{inv} is cancelled: nothing is owed"))),
+        Some(InvoiceStatus::Uncollectible) => {
+            return Err(invalid(format!(
+                "{inv} is written off: reverse the write-off on its detail first, then issue the credit note"
+            )));
+        }
+        None => return Err(invalid(format!("{inv} has an unknown status {status}"))),
+    }
+    let currency = parse_currency(&cur, &inv)?;
+    if currency != d.currency {
+        return Err(invalid(format!("{inv} is billed in {currency}: its credit note must be too, not {}", d.currency)));
+    }
+    if d.issued_on < issued {
+        return Err(invalid(format!(
+            "the credit note's date {} is before {inv} was issued ({})",
+            iso(d.issued_on),
+            iso(issued)
+        )));
+    }
+    let balance = (total - applied).max(0);
+    let falls = d.amount_minor.min(balance);
+    let excess = d.amount_minor - falls;
+    p.invoice = Some((invoice_id, inv.clone()));
+    p.balance_falls_minor = falls;
+    p.to_credit_minor = excess;
+    p.closes = falls == balance;
+    if d.refund_excess && excess > 0 {
+        // The money on the invoice, newest application first.
+        let apps: Vec<(i64, String, String, i64)> = conn
+            .prepare_cached(
+                "SELECT p.id, p.reference, p.received_on, a.amount_minor FROM applications a
+                 JOIN payments p ON p.id = a.payment_id
+                 WHERE a.invoice_id = ?1 AND a.removed_on IS NULL ORDER BY a.applied_on DESC, a.id DESC",
+            )?
+            .query_map([invoice_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let paid: i64 = apps.iter().map(|a| a.3).sum();
+        if excess > paid {
+            let money = |m| Money::new(m, currency).display();
+            return Err(invalid(format!(
+                "{} of the credit note goes past what {inv} owes, but only {} was paid on it in money: refund at most \
+                 that, or keep the excess as customer credit",
+                money(excess),
+                money(paid)
+            )));
+        }
+        let mut need = excess;
+        for (payment_id, reference, received_on, amount) in apps {
+            if need == 0 {
+                break;
+            }
+            let label = if reference.trim().is_empty() {
+                format!("payment #{payment_id}")
+            } else {
+                format!("payment {reference}")
+            };
+            if iso(d.issued_on) < received_on {
+                return Err(invalid(format!(
+                    "the credit note's date {} is before {label} was received ({received_on}): its refund cannot be",
+                    iso(d.issued_on)
+                )));
+            }
+            let take = amount.min(need);
+            need -= take;
+            match p.refunds.iter_mut().find(|r| r.payment_id == payment_id) {
+                Some(r) => r.amount_minor += take,
+                None => p.refunds.push(NoteRefund { payment_id, label, amount_minor: take }),
+            }
+        }
+        p.to_credit_minor = 0;
+    }
+    Ok(p)
+}
+
+fn customer_currency_of(conn: &Connection, customer_id: i64) -> Result<Currency> {
+    let cur: Option<String> =
+        conn.query_row("SELECT currency FROM customers WHERE id = ?1", [customer_id], |r| r.get(0)).optional()?;
+    let cur = cur.ok_or_else(|| StoreError::NotFound(format!("customer {customer_id}")))?;
+    parse_currency(&cur, &format!("customer {customer_id}"))
+}
+
+/// Gives a credit just inserted its kind, number and invoice.
+fn mark(tx: &Transaction<'_>, id: i64, kind: &str, number: Option<&str>, invoice_id: Option<i64>) -> Result<()> {
+    tx.execute(
+        "UPDATE credits SET kind = ?2, number = ?3, invoice_id = ?4 WHERE id = ?1",
+        rusqlite::params![id, kind, number, invoice_id],
+    )?;
+    Ok(())
+}
+
+fn check_draft(d: &CreditNoteDraft) -> Result<&str> {
+    let reason = checked_reason(&d.reason, "credit note")?;
+    if d.amount_minor <= 0 {
+        return Err(invalid("the credit note must be more than zero"));
+    }
+    amount_in_bounds("amount", d.amount_minor, d.currency)?;
+    dates_in_bounds(&[("credit note date", Some(d.issued_on))])?;
+    Ok(reason)
+}
+
+/// The credit as voiding finds it.
+struct Held {
+    customer_id: i64,
+    kind: String,
+    number: Option<String>,
+    status: String,
+    voided_on: Option<String>,
+    granted_on: NaiveDate,
+    amount: i64,
+    applied: i64,
+    currency: String,
+    invoice: Option<String>,
+}
+
+fn held(conn: &Connection, credit_id: i64) -> Result<Held> {
+    conn.prepare_cached(
+        "SELECT c.customer_id, c.kind, c.number, c.status, c.voided_on, c.granted_on, c.amount_minor,
+                c.applied_minor, c.currency, i.number
+         FROM credits c LEFT JOIN invoices i ON i.id = c.invoice_id WHERE c.id = ?1",
+    )?
+    .query_row([credit_id], |r| {
+        Ok(Held {
+            customer_id: r.get(0)?,
+            kind: r.get(1)?,
+            number: r.get(2)?,
+            status: r.get(3)?,
+            voided_on: r.get(4)?,
+            granted_on: date(r, 5)?,
+            amount: r.get(6)?,
+            applied: r.get(7)?,
+            currency: r.get(8)?,
+            invoice: r.get(9)?,
+        })
+    })
+    .optional()?
+    .ok_or_else(|| StoreError::NotFound(format!("credit #{credit_id} (deleted elsewhere?)")))
+}
+
+fn held_label(h: &Held, id: i64) -> String {
+    match (h.kind.as_str(), &h.number, &h.invoice) {
+        ("credit_note", Some(n), _) => format!("credit note {n}"),
+        ("adjustment", _, Some(i)) => format!("adjustment on {i}"),
+        _ => format!("credit #{id}"),
+    }
+}
+
+/// Decides what voiding the credit on `on` does; refuses what cannot be
+/// voided. Reads only.
+fn void_plan(conn: &Connection, customer_id: i64, credit_id: i64, on: NaiveDate) -> Result<(Held, VoidPlan)> {
+    let h = held(conn, credit_id)?;
+    let what = held_label(&h, credit_id);
+    if h.customer_id != customer_id {
+        return Err(invalid(format!("{what} is another customer's")));
+    }
+    if h.kind == "credit" {
+        return Err(invalid(
+            "granted credit is not voided: unapply it from the invoices it went to; only credit notes and \
+             small-balance adjustments are voided",
+        ));
+    }
+    if h.status == "voided" {
+        let when = h.voided_on.as_deref().unwrap_or("an unknown date");
+        return Err(invalid(format!("{what} was already voided on {when}")));
+    }
+    if on < h.granted_on {
+        return Err(invalid(format!("the void date {} is before {what} was issued ({})", iso(on), iso(h.granted_on))));
+    }
+    let currency = parse_currency(&h.currency, &what)?;
+    let refunded: Option<i64> = conn
+        .query_row(
+            "SELECT json_extract(after_json, '$.refunded_minor') FROM audit_log
+             WHERE entity = 'credit' AND entity_id = ?1 AND action = 'issue_credit_note'
+               AND coalesce(json_extract(after_json, '$.refunded_minor'), 0) > 0",
+            [credit_id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if let Some(amount) = refunded {
+        return Err(invalid(format!(
+            "{what} refunded {} of the money paid: a void would leave that refund explaining nothing; bill what is \
+             owed again on a new invoice instead",
+            Money::new(amount, currency).display()
+        )));
+    }
+    let apps: Vec<(String, i64, NaiveDate)> = conn
+        .prepare_cached(
+            "SELECT i.number, a.amount_minor, a.applied_on FROM applications a JOIN invoices i ON i.id = a.invoice_id
+             WHERE a.credit_id = ?1 AND a.removed_on IS NULL ORDER BY a.id",
+        )?
+        .query_map([credit_id], |r| Ok((r.get(0)?, r.get(1)?, date(r, 2)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut unapplied: Vec<(String, i64)> = Vec::new();
+    for (number, amount, applied_on) in apps {
+        if on < applied_on {
+            return Err(invalid(format!(
+                "{what} was applied to {number} on {}, after the void date {}",
+                iso(applied_on),
+                iso(on)
+            )));
+        }
+        match unapplied.iter_mut().find(|u| u.0 == number) {
+            Some(u) => u.1 += amount,
+            None => unapplied.push((number, amount)),
+        }
+    }
+    let plan = VoidPlan { label: what, currency, unapplied, leaves_credit_minor: h.amount - h.applied };
+    Ok((h, plan))
+}
+
+/// Decides, inside the transaction, which of `ids` a small-balance
+/// write-off on `on` closes.
+fn classify_small(
+    conn: &Connection,
+    customer_id: i64,
+    ids: &[i64],
+    on: Option<NaiveDate>,
+    allow_over_limit: bool,
+) -> Result<SmallBalancePreview> {
+    let limit: i64 = conn.query_row("SELECT small_balance_limit_minor FROM organization", [], |r| r.get(0))?;
+    let mut out = SmallBalancePreview { limit_minor: limit, ..Default::default() };
+    let mut totals: BTreeMap<Currency, i64> = BTreeMap::new();
+    let mut stmt = conn.prepare_cached(
+        "SELECT number, status, total_minor - applied_minor, currency, issue_date
+         FROM invoices WHERE id = ?1 AND customer_id = ?2",
+    )?;
+    let mut seen = std::collections::BTreeSet::new();
+    for &id in ids {
+        if !seen.insert(id) {
+            continue;
+        }
+        let row = stmt
+            .query_row((id, customer_id), |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, i64>(2)?,
+                    r.get::<_, String>(3)?,
+                    date(r, 4)?,
+                ))
+            })
+            .optional()?;
+        let Some((number, status, balance, cur, issued)) = row else {
+            out.refused
+                .push((format!("#{id}"), format!("#{id} is not an invoice of this customer (deleted elsewhere?)")));
+            continue;
+        };
+        let currency = parse_currency(&cur, &number)?;
+        let money = |m| Money::new(m, currency);
+        let reason = match InvoiceStatus::from_db(&status) {
+            Some(InvoiceStatus::Open) if balance <= 0 => Some("owes nothing: there is no balance to close".to_string()),
+            Some(InvoiceStatus::Open) => match on {
+                Some(on) if on < issued => {
+                    Some(format!("was issued on {}, after the write-off date {}", iso(issued), iso(on)))
+                }
+                _ if balance > limit && !allow_over_limit => {
+                    out.over_limit.push((id, number.clone(), money(balance)));
+                    Some(format!(
+                        "owes {}, more than the small-balance limit of {}",
+                        money(balance).display(),
+                        money(limit).display()
+                    ))
+                }
+                _ => None,
+            },
+            Some(InvoiceStatus::Paid) => Some("is paid: there is no balance to close".to_string()),
+            Some(InvoiceStatus::Draft) => Some("is a draft: it was never issued, so nothing is owed".to_string()),
+            Some(InvoiceStatus::Cancelled) => Some("is cancelled: nothing is owed".to_string()),
+            Some(InvoiceStatus::Uncollectible) => {
+                Some("is written off as bad debt: reverse that first to close it as a small balance".to_string())
+            }
+            None => Some(format!("has an unknown status {status}")),
+        };
+        match reason {
+            Some(r) => out.refused.push((number.clone(), format!("{number} {r}"))),
+            None => {
+                *totals.entry(currency).or_default() += balance;
+                out.close.push((id, number, money(balance)));
+            }
+        }
+    }
+    out.currency_totals = totals.into_iter().collect();
+    Ok(out)
+}
+
+impl Store {
+    /// The credit-note sequence and the small-balance limit.
+    pub fn credit_settings(&self) -> Result<CreditSettings> {
+        Ok(self.conn().query_row(
+            "SELECT credit_note_prefix, credit_note_next_seq, small_balance_limit_minor, version FROM organization",
+            [],
+            |r| {
+                Ok(CreditSettings {
+                    credit_note_prefix: r.get(0)?,
+                    credit_note_next_seq: r.get(1)?,
+                    small_balance_limit_minor: r.get(2)?,
+                    version: r.get(3)?,
+                })
+            },
+        )?)
+    }
+
+    /// Saves the credit-note sequence and the small-balance limit at the
+    /// organization's version the user saw, with an audit row. A next
+    /// number whose credit note exists already is refused.
+    pub fn update_credit_settings(&mut self, e: &CreditSettings) -> Result<()> {
+        check_invoice_prefix(&e.credit_note_prefix).map_err(invalid)?;
+        if !(1..=MAX_CREDIT_NOTE_SEQ).contains(&e.credit_note_next_seq) {
+            return Err(invalid(format!("the next credit-note number must be from 1 to {MAX_CREDIT_NOTE_SEQ}")));
+        }
+        let most = crate::domain::bounds::MAX_AMOUNT_MINOR;
+        if !(0..=most).contains(&e.small_balance_limit_minor) {
+            return Err(invalid(format!("the small-balance limit must be from 0 to {most} minor units")));
+        }
+        let before = self.credit_settings()?;
+        let prefix = e.credit_note_prefix.trim().to_string();
+        let who = self.who().to_string();
+        self.write(|tx| {
+            let next = format!("{prefix}{:06}", e.credit_note_next_seq);
+            let taken: Option<i64> = tx
+                .query_row("SELECT id FROM credits WHERE kind = 'credit_note' AND number = ?1", [&next], |r| r.get(0))
+                .optional()?;
+            if taken.is_some() {
+                return Err(invalid(format!("credit note {next} exists already: choose a later next number")));
+            }
+            versioned(
+                tx,
+                "UPDATE organization SET credit_note_prefix = ?3, credit_note_next_seq = ?4,
+                        small_balance_limit_minor = ?5, version = version + 1
+                 WHERE id = ?1 AND version = ?2",
+                &[&1, &e.version, &prefix, &e.credit_note_next_seq, &e.small_balance_limit_minor],
+                "organization",
+                1,
+                "the organization's settings",
+            )?;
+            let as_json = |p: &str, n: i64, l: i64| {
+                json!({"credit_note_prefix": p, "credit_note_next_seq": n, "small_balance_limit_minor": l})
+            };
+            let before_json = as_json(
+                &before.credit_note_prefix,
+                before.credit_note_next_seq,
+                before.small_balance_limit_minor,
+            );
+            let after_json = as_json(&prefix, e.credit_note_next_seq, e.small_balance_limit_minor);
+            Audit {
+                customer_id: None,
+                entity: "organization",
+                entity_id: Some(1),
+                action: "update",
+                summary: crate::store::audit::edit_summary("settings", &before_json, &after_json),
+                before: Some(before_json),
+                after: Some(after_json),
+            }
+            .write(tx, &who)?;
+            Ok(())
+        })
+    }
+
+    /// What issuing the credit note would do; writes nothing.
+    pub fn credit_note_preview(&self, customer_id: i64, d: &CreditNoteDraft) -> Result<CreditNotePlan> {
+        check_draft(d)?;
+        plan(self.conn(), customer_id, d)
+    }
+
+    /// Issues a credit note (decided again inside the transaction): the next
+    /// number of the organization's sequence, applied to its invoice up to
+    /// the balance, the excess kept as customer credit or refunded; one
+    /// audit row for the note, and the refund path's own for each payment
+    /// refunded and each invoice that changes.
+    pub fn issue_credit_note(&mut self, customer_id: i64, d: &CreditNoteDraft) -> Result<CreditNotePlan> {
+        let reason = check_draft(d)?.to_string();
+        let who = self.who().to_string();
+        self.write(|tx| {
+            customer_currency(tx, customer_id)?;
+            let mut p = plan(tx, customer_id, d)?;
+            let (number, seq) = next_number(tx)?;
+            if seq >= MAX_CREDIT_NOTE_SEQ {
+                return Err(invalid("the credit-note sequence is used up: set a new prefix in the settings"));
+            }
+            tx.execute("UPDATE organization SET credit_note_next_seq = ?1", [seq + 1])?;
+            let at = now_utc();
+            let row = NewCreditRow {
+                id: None,
+                customer_id,
+                granted_on: d.issued_on,
+                amount_minor: d.amount_minor,
+                applied_minor: 0,
+                currency: d.currency,
+                reason: &reason,
+                source: None,
+                created_at: &at,
+            };
+            let id = inserts::insert_credit(tx, &row)?;
+            let taken: i64 = tx.query_row(
+                "SELECT count(*) FROM credits WHERE kind = 'credit_note' AND number = ?1",
+                [&number],
+                |r| r.get(0),
+            )?;
+            if taken > 0 {
+                return Err(invalid(format!(
+                    "credit note {number} exists already: set the next credit-note number past it in the settings"
+                )));
+            }
+            mark(tx, id, "credit_note", Some(&number), d.invoice_id)?;
+            p.number = number.clone();
+            p.credit_id = id;
+            let money = |m| Money::new(m, d.currency);
+            if let Some((invoice_id, _)) = &p.invoice {
+                // Money first taken off the invoice, then refunded from the
+                // payments' remainder it went back to.
+                for r in &p.refunds {
+                    reverse(tx, r.payment_id, *invoice_id, r.amount_minor, d.issued_on)?;
+                    let refund = RefundDraft {
+                        refunded_on: d.issued_on,
+                        amount_minor: r.amount_minor,
+                        reason: refund_reason(&number, &reason),
+                    };
+                    refund_in(tx, &who, r.payment_id, None, &refund)?;
+                }
+                let on_invoice = p.balance_falls_minor + p.refunded_minor();
+                if on_invoice > 0 {
+                    allocate::apply(tx, AppliedFrom::Credit(id), &[(*invoice_id, on_invoice)], d.issued_on)?;
+                }
+            }
+            let against = match &p.invoice {
+                Some((_, inv)) => format!(" against {inv}"),
+                None => String::new(),
+            };
+            let mut parts = Vec::new();
+            if p.balance_falls_minor > 0 {
+                parts.push(format!("its balance falls by {}", money(p.balance_falls_minor).display()));
+            }
+            if p.to_credit_minor > 0 {
+                parts.push(format!("{} becomes customer credit", money(p.to_credit_minor).display()));
+            }
+            if p.refunded_minor() > 0 {
+                parts.push(format!("{} is refunded", money(p.refunded_minor()).display()));
+            }
+            Audit {
+                customer_id: Some(customer_id),
+                entity: "credit",
+                entity_id: Some(id),
+                action: "issue_credit_note",
+                summary: format!(
+                    "issued credit note {number} of {}{against} on {}{}: {reason}",
+                    money(d.amount_minor).display(),
+                    iso(d.issued_on),
+                    if parts.is_empty() { String::new() } else { format!(" ({})", parts.join(", ")) }
+                ),
+                before: None,
+                after: Some(json!({
+                    "number": number, "issued_on": iso(d.issued_on), "amount": money(d.amount_minor).plain(),
+                    "invoice": p.invoice.as_ref().map(|i| i.1.clone()), "reason": reason,
+                    "applied": money(p.balance_falls_minor + p.refunded_minor()).plain(),
+                    "credit": money(p.to_credit_minor).plain(),
+                    "refunded": money(p.refunded_minor()).plain(), "refunded_minor": p.refunded_minor(),
+                })),
+            }
+            .write_at(tx, &who, &at)?;
+            Ok(p)
+        })
+    }
+
+    /// What voiding a credit note or an adjustment on `on` would do.
+    pub fn void_preview(&self, customer_id: i64, credit_id: i64, on: NaiveDate) -> Result<VoidPlan> {
+        Ok(void_plan(self.conn(), customer_id, credit_id, on)?.1)
+    }
+
+    /// Voids a credit note or a small-balance adjustment seen at `version`
+    /// on `on`: its live applications are reversed with that date (paid
+    /// invoices owe again), its unapplied part leaves the Credit Balance,
+    /// with an audit row for it and one for each invoice reopened.
+    pub fn void_credit(&mut self, customer_id: i64, credit_id: i64, version: i64, on: NaiveDate) -> Result<VoidPlan> {
+        dates_in_bounds(&[("void date", Some(on))])?;
+        let who = self.who().to_string();
+        self.write(|tx| {
+            let (h, plan) = void_plan(tx, customer_id, credit_id, on)?;
+            let at = now_utc();
+            let money = |m| Money::new(m, plan.currency);
+            let invoices: Vec<(i64, String, i64)> = tx
+                .prepare_cached(
+                    "SELECT a.invoice_id, i.number, sum(a.amount_minor) FROM applications a
+                     JOIN invoices i ON i.id = a.invoice_id
+                     WHERE a.credit_id = ?1 AND a.removed_on IS NULL GROUP BY a.invoice_id ORDER BY a.invoice_id",
+                )?
+                .query_map([credit_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+                .collect::<rusqlite::Result<_>>()?;
+            tx.execute(
+                "UPDATE applications SET removed_on = ?2 WHERE credit_id = ?1 AND removed_on IS NULL",
+                (credit_id, iso(on)),
+            )?;
+            for (invoice_id, number, amount) in &invoices {
+                tx.execute("UPDATE invoices SET version = version + 1 WHERE id = ?1", [invoice_id])?;
+                if reopen_if_owing(tx, *invoice_id)? {
+                    Audit {
+                        customer_id: Some(customer_id),
+                        entity: "invoice",
+                        entity_id: Some(*invoice_id),
+                        action: "reopen",
+                        summary: format!(
+                            "invoice {number} owes {} again: {} was voided",
+                            money(*amount).display(),
+                            plan.label
+                        ),
+                        before: Some(json!({"status": "paid"})),
+                        after: Some(json!({"status": "open", "reversed": money(*amount).plain()})),
+                    }
+                    .write_at(tx, &who, &at)?;
+                }
+            }
+            versioned(
+                tx,
+                "UPDATE credits SET status = 'voided', voided_on = ?3, version = version + 1
+                 WHERE id = ?1 AND version = ?2 AND status = 'issued'",
+                &[&credit_id, &version, &iso(on)],
+                "credits",
+                credit_id,
+                &plan.label,
+            )?;
+            let spread: Vec<String> =
+                plan.unapplied.iter().map(|(n, m)| format!("{n} {}", money(*m).display())).collect();
+            let mut parts = Vec::new();
+            if !spread.is_empty() {
+                parts.push(format!("taken off {}", spread.join(", ")));
+            }
+            if plan.leaves_credit_minor > 0 {
+                parts.push(format!("{} of credit withdrawn", money(plan.leaves_credit_minor).display()));
+            }
+            Audit {
+                customer_id: Some(customer_id),
+                entity: "credit",
+                entity_id: Some(credit_id),
+                action: "void",
+                summary: format!(
+                    "voided {} of {} on {}{}",
+                    plan.label,
+                    money(h.amount).display(),
+                    iso(on),
+                    if parts.is_empty() { String::new() } else { format!(": {}", parts.join("; ")) }
+                ),
+                before: Some(json!({"status": "issued", "applied": money(h.applied).plain()})),
+                after: Some(json!({"status": "voided", "voided_on": iso(on),
+                    "unapplied": plan.unapplied.iter().map(|(n, m)| json!({"invoice": n,
+                        "amount": money(*m).plain()})).collect::<Vec<_>>()})),
+            }
+            .write_at(tx, &who, &at)?;
+            Ok(plan)
+        })
+    }
+
+    /// What a small-balance write-off of these invoices on `on` would do.
+    pub fn small_balance_preview(
+        &self,
+        customer_id: i64,
+        ids: &[i64],
+        on: Option<NaiveDate>,
+        allow_over_limit: bool,
+    ) -> Result<SmallBalancePreview> {
+        classify_small(self.conn(), customer_id, ids, on, allow_over_limit)
+    }
+
+    /// Closes the balance of each invoice that can be (decided again inside
+    /// the transaction) with an adjustment credit of exactly that balance,
+    /// applied on `on`: the invoice is paid. Balances above the limit only
+    /// with `allow_over_limit`. Refuses the whole write when none can be.
+    pub fn small_balance_write_off(
+        &mut self,
+        customer_id: i64,
+        ids: &[i64],
+        on: NaiveDate,
+        reason: &str,
+        allow_over_limit: bool,
+    ) -> Result<SmallBalancePreview> {
+        dates_in_bounds(&[("write-off date", Some(on))])?;
+        let reason = checked_reason(reason, "small-balance write-off")?.to_string();
+        let who = self.who().to_string();
+        self.write(|tx| {
+            let plan = classify_small(tx, customer_id, ids, Some(on), allow_over_limit)?;
+            if plan.close.is_empty() {
+                let why: Vec<&str> = plan.refused.iter().map(|(_, r)| r.as_str()).collect();
+                return Err(invalid(match why.is_empty() {
+                    true => "no invoice to close".to_string(),
+                    false => why.join("; "),
+                }));
+            }
+            let at = now_utc();
+            for (invoice_id, number, balance) in &plan.close {
+                let row = NewCreditRow {
+                    id: None,
+                    customer_id,
+                    granted_on: on,
+                    amount_minor: balance.minor,
+                    applied_minor: 0,
+                    currency: balance.currency,
+                    reason: &reason,
+                    source: None,
+                    created_at: &at,
+                };
+                let id = inserts::insert_credit(tx, &row)?;
+                mark(tx, id, "adjustment", None, Some(*invoice_id))?;
+                let paid = allocate::apply(tx, AppliedFrom::Credit(id), &[(*invoice_id, balance.minor)], on)?;
+                if paid != [true] {
+                    return Err(StoreError::Conflict(format!("invoice {number} changed while closing it")));
+                }
+                Audit {
+                    customer_id: Some(customer_id),
+                    entity: "credit",
+                    entity_id: Some(id),
+                    action: "small_balance_write_off",
+                    summary: format!(
+                        "wrote off the small balance of {} on invoice {number} on {}: {reason}",
+                        balance.display(),
+                        iso(on)
+                    ),
+                    before: Some(json!({"invoice": number, "status": "open", "balance_minor": balance.minor})),
+                    after: Some(json!({"invoice": number, "status": "paid", "adjustment": balance.plain(),
+                        "on": iso(on), "reason": reason})),
+                }
+                .write_at(tx, &who, &at)?;
+            }
+            Ok(plan)
+        })
+    }
+}
+
+/// A refund's reason, naming the credit note, within the refunds' limit.
+fn refund_reason(number: &str, reason: &str) -> String {
+    let full = format!("credit note {number}: {reason}");
+    full.chars().take(crate::domain::detail::REFUND_REASON_MAX).collect()
+}
