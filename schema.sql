@@ -26,7 +26,11 @@
 -- issued invoices (`customer_summary.billed_credited_minor`), which Total
 -- Billed and Billed & Collected leave out, 9 the date and reason of an
 -- invoice's bad-debt write-off (`invoices.written_off_on`,
--- `invoices.write_off_reason`).
+-- `invoices.write_off_reason`), 10 credit notes and small-balance
+-- adjustments: each credit's kind, number, status and void date and the
+-- invoice it was issued against (`credits.kind`, `number`, `status`,
+-- `voided_on`, `invoice_id`; a voided credit counts nowhere), and the
+-- organization's credit-note sequence and small-balance limit.
 
 CREATE TABLE organization (
     id                  INTEGER PRIMARY KEY CHECK (id = 1),

@@ -33,9 +33,11 @@ const TO_V6: &str = include_str!("../src/store/migrations/0006_lines_memo_refund
 const TO_V7: &str = include_str!("../src/store/migrations/0007_reversed_applications.sql");
 /// What took version 7 to version 8.
 const TO_V8: &str = include_str!("../src/store/migrations/0008_credit_not_collected.sql");
+/// What took version 8 to version 9.
+const TO_V9: &str = include_str!("../src/store/migrations/0009_write_offs.sql");
 
 /// Every version before this one.
-const EARLIER: [i64; 8] = [1, 2, 3, 4, 5, 6, 7, 8];
+const EARLIER: [i64; 9] = [1, 2, 3, 4, 5, 6, 7, 8, 9];
 
 /// The demo database, made by this version.
 fn demo(p: &Path) -> Store {
@@ -147,6 +149,11 @@ fn as_version(version: i64, src: &Path, dst: &Path) {
     if version >= 8 {
         let c = Connection::open(dst).unwrap();
         c.execute_batch(&format!("BEGIN; {TO_V8} PRAGMA user_version = 8; COMMIT;")).unwrap();
+        c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).unwrap();
+    }
+    if version >= 9 {
+        let c = Connection::open(dst).unwrap();
+        c.execute_batch(&format!("BEGIN; {TO_V9} PRAGMA user_version = 9; COMMIT;")).unwrap();
         c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).unwrap();
     }
     assert_eq!(self::version(dst), version);
@@ -780,4 +787,67 @@ fn a_prepayment_counts_zero_days_after_the_upgrade() {
             assert_eq!(version(&old), 6);
         }
     }
+}
+
+/// Version 10's rules, as the schema itself keeps them whatever writes:
+/// a credit is granted credit unless said otherwise; a voided credit counts
+/// nowhere (its unapplied part leaves the Credit Balance, nothing of it can
+/// stay applied or be applied again); a void is final; a credit note needs
+/// a number, unique among credit notes; an adjustment needs its invoice.
+#[test]
+fn a_voided_credit_counts_nowhere_in_the_schema() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("v10.db");
+    let mut s = Store::open(&p, OpenMode::Create).unwrap();
+    let seed = s.seeder().unwrap();
+    let mut b = Books::new(&seed, "Voids", USD);
+    let i = b.invoice("2026-11-01", "2026-12-01", 10_000, USD);
+    let c = b.credit("2026-11-05", 1_000, USD);
+    b.apply_credit(i, c, 300, "2026-11-06");
+    let id = b.customer;
+    seed.commit().unwrap();
+    drop(s);
+    let conn = Connection::open(&p).unwrap();
+    let one = |sql: &str| -> i64 { conn.query_row(sql, [], |r| r.get(0)).unwrap() };
+    let open = "SELECT credit_open_minor FROM customer_summary WHERE currency = 'USD'";
+    assert_eq!(
+        conn.query_row("SELECT kind || ' ' || status FROM credits", [], |r| r.get::<_, String>(0)).unwrap(),
+        "credit issued"
+    );
+    assert_eq!(one(open), 700);
+    // Not while applied: the application is reversed first, dated the void.
+    let void = format!("UPDATE credits SET status = 'voided', voided_on = '2026-11-20' WHERE id = {c}");
+    assert!(conn.execute_batch(&void).is_err(), "a voided credit cannot stay applied");
+    conn.execute_batch(&format!("UPDATE applications SET removed_on = '2026-11-20' WHERE credit_id = {c}; {void}"))
+        .unwrap();
+    assert_eq!(one(open), 0, "its unapplied part left the Credit Balance");
+    assert_eq!(one(&format!("SELECT applied_minor FROM invoices WHERE id = {i}")), 0);
+    let again = format!(
+        "INSERT INTO applications(invoice_id, credit_id, amount_minor, applied_on, created_at)
+         VALUES ({i}, {c}, 100, '2026-11-21', 'x')"
+    );
+    assert!(conn.execute_batch(&again).is_err(), "a voided credit cannot be applied");
+    assert!(
+        conn.execute_batch(&format!("UPDATE credits SET status = 'issued', voided_on = NULL WHERE id = {c}")).is_err()
+    );
+    // The void's date: not before the credit's own, and only when voided.
+    let insert = |kind: &str, number: &str, status: &str, voided: &str, invoice: &str| {
+        conn.execute_batch(&format!(
+            "INSERT INTO credits(customer_id, granted_on, amount_minor, currency, created_at, kind, number, status,
+                                 voided_on, invoice_id)
+             VALUES ({id}, '2026-11-05', 100, 'USD', 'x', '{kind}', {number}, '{status}', {voided}, {invoice})"
+        ))
+    };
+    assert!(insert("credit", "NULL", "voided", "'2026-11-04'", "NULL").is_err(), "voided before its date");
+    assert!(insert("credit", "NULL", "issued", "'2026-11-06'", "NULL").is_err(), "a date without a void");
+    assert!(insert("credit_note", "NULL", "issued", "NULL", "NULL").is_err(), "a credit note without a number");
+    assert!(insert("credit", "'CN-9'", "issued", "NULL", "NULL").is_err(), "a number on granted credit");
+    assert!(insert("adjustment", "NULL", "issued", "NULL", "NULL").is_err(), "an adjustment without its invoice");
+    insert("credit_note", "'CN-1'", "issued", "NULL", &i.to_string()).unwrap();
+    assert!(insert("credit_note", "'CN-1'", "issued", "NULL", "NULL").is_err(), "numbers are unique");
+    insert("adjustment", "NULL", "issued", "NULL", &i.to_string()).unwrap();
+    assert_eq!(one(open), 200);
+    drop(conn);
+    let s = Store::open(&p, OpenMode::MustExist).unwrap();
+    assert_eq!(s.check(d("2026-12-05")).unwrap(), Vec::<String>::new());
 }

@@ -49,6 +49,7 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
     sql(include_str!("migrations/0007_reversed_applications.sql")),
     sql(include_str!("migrations/0008_credit_not_collected.sql")),
     sql(include_str!("migrations/0009_write_offs.sql")),
+    sql(include_str!("migrations/0010_credit_notes.sql")),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -149,6 +149,13 @@ fn bound_refused(msg: &str) -> Option<String> {
         "application_removed_after_applied" => {
             "an application cannot be reversed on a date before it was applied".to_string()
         }
+        "credit_voided_on_in_range" => {
+            "a credit is voided on a date from its own date to 2199-12-31, and only when voided".to_string()
+        }
+        "organization_small_balance_limit" => format!("the small-balance limit must be from 0 to {amount}"),
+        "organization_credit_note_next_seq" => {
+            "the next credit-note number must be from 1 to 999,999,999,999".to_string()
+        }
         "max_document_size_range" => "the largest document ardesk stores must be from 1 KiB to 1 TiB".to_string(),
         _ => return None,
     })

@@ -129,7 +129,8 @@ impl Store {
             }
         }
         let sql = format!(
-            "SELECT c.customer_id, c.currency, c.amount_minor, {} FROM credits c WHERE {}",
+            // A voided credit counts nowhere (schema 10).
+            "SELECT c.customer_id, c.currency, c.amount_minor, {} FROM credits c WHERE c.status = 'issued' AND {}",
             applied("credit_id", "c.id"),
             scope.filter("c.customer_id")
         );

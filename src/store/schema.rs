@@ -67,6 +67,7 @@ const FINGERPRINTS: &[&str] = &[
     "1abcc5df5a36309c0cb3fe81967f04fe58c395af1a65bce203ffa175bb3f5c4a",
     "4dac518768c8adb3023b102e27f86b032bd6cde8d9382ef89ee763c695688e96",
     "02537ad498507602338581c814d74290f48cecffaefba8fb3cee22f79bced2e1",
+    "1dc97f6002fd022f515b7509e5bd4efe632ba24b191d15a040ec5a46486e32c7",
 ];
 
 /// A digest of a database's schema as stored: every object's kind, name,
@@ -185,9 +186,9 @@ const ADAPTERS: &[&str] = &[
     // 1 → 2: the weighted-days sum was one column; `COLLECT_VIEW` reads
     // it from the rows (as for every version before 7).
     "",
-    // 2 → 3: no document size limit yet; the default stands for it.
-    "CREATE TEMP VIEW organization AS
-     SELECT *, 2147483648 AS max_document_size FROM main.organization;",
+    // 2 → 3: no document size limit yet; the default stands for it
+    // (`ORGANIZATION_COLUMNS`).
+    "",
     // 3 → 4: an index only; reads need nothing.
     "",
     // 4 → 5: the Invoices tab's sums, computed from the rows as the
@@ -213,6 +214,10 @@ const ADAPTERS: &[&str] = &[
     // `SUMMARY_COLUMNS`).
     "",
     // 8 → 9: no write-off dates or reasons yet (`INVOICE_COLUMNS`).
+    "",
+    // 9 → 10: every credit was granted credit, issued, against no invoice
+    // (`CREDIT_COLUMNS`); the organization's credit-note sequence and
+    // small-balance limit at their defaults (`ORGANIZATION_COLUMNS`).
     "",
 ];
 
@@ -270,6 +275,24 @@ const SUMMARY_COLUMNS: &[(i64, &str)] = &[
     ),
 ];
 
+/// Columns the credits table gained, the same way (the table is `c`).
+const CREDIT_COLUMNS: &[(i64, &str)] = &[
+    (10, "'credit' AS kind"),
+    (10, "NULL AS number"),
+    (10, "'issued' AS status"),
+    (10, "NULL AS voided_on"),
+    (10, "NULL AS invoice_id"),
+];
+
+/// Columns the organization gained, the same way, at their defaults (the
+/// table is `o`).
+const ORGANIZATION_COLUMNS: &[(i64, &str)] = &[
+    (3, "2147483648 AS max_document_size"),
+    (10, "'CN-' AS credit_note_prefix"),
+    (10, "1 AS credit_note_next_seq"),
+    (10, "500 AS small_balance_limit_minor"),
+];
+
 /// `CREATE TEMP VIEW {name} AS SELECT {alias}.*, …` with the columns of
 /// `added` that `version` lacks; nothing when it has them all.
 fn added_columns(conn: &Connection, version: i64, name: &str, alias: &str, added: &[(i64, &str)]) -> Result<()> {
@@ -292,6 +315,8 @@ pub(crate) fn adapt(conn: &Connection, version: i64) -> Result<()> {
         conn.execute_batch(COLLECT_VIEW)?;
     }
     added_columns(conn, version, "invoices", "i", INVOICE_COLUMNS)?;
+    added_columns(conn, version, "credits", "c", CREDIT_COLUMNS)?;
+    added_columns(conn, version, "organization", "o", ORGANIZATION_COLUMNS)?;
     added_columns(conn, version, "customer_summary", "s", SUMMARY_COLUMNS)
 }
 

@@ -98,7 +98,8 @@ pub fn rebuild(tx: &Transaction<'_>, customers: &[i64], suspended: Suspended) ->
                        0, 0, 0
                 FROM payments WHERE customer_id = ?1
                 UNION ALL
-                SELECT currency, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, amount_minor - applied_minor, 0, 0, 0
+                SELECT currency, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                       CASE WHEN status = 'issued' THEN amount_minor - applied_minor ELSE 0 END, 0, 0, 0
                 FROM credits WHERE customer_id = ?1)
              GROUP BY currency",
             [c],
