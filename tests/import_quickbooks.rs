@@ -583,7 +583,8 @@ fn hostile_credit_memos_and_links_are_refused_whole() {
             doc.to_string()
         }
     }
-    let cases: Vec<(&str, Box<dyn Fn(&mut serde_json::Value)>, &str)> = vec![
+    type Edit = Box<dyn Fn(&mut serde_json::Value)>;
+    let cases: Vec<(&str, Edit, &str)> = vec![
         (
             "unknown memo",
             Box::new(|q| q["Payment"][1]["Line"][0]["LinkedTxn"][0]["TxnId"] = "499".into()),
