@@ -15,10 +15,12 @@
 //! invoice (zeroed, "Voided" in `PrivateNote`) is cancelled; the payments
 //! its `LinkedTxn` names are its `payment_refs`; its lines are items and
 //! discounts (`invoice_lines`), its memo the customer's message and the
-//! private note (`memo`). Payments: what each line
-//! applies to each invoice becomes a split; `UnappliedAmt` stays unapplied
-//! (the customer's credit). Voided payments and payments of no money (a
-//! credit memo applied to an invoice) are skipped with the reason.
+//! private note (`memo`). Credit memos: credit notes (`credit_memo`).
+//! Payments: `TotalAmt` is the money; what each line applies to each
+//! invoice becomes a split of it, and what credit memos put on invoices
+//! is credit (`payment_lines`), never a payment; `UnappliedAmt` stays
+//! unapplied (the customer's credit). Voided payments are skipped with the
+//! reason; one of no money that applies a credit memo is credit only.
 
 use crate::domain::Currency;
 use crate::domain::lines::{Line, LineKind};
