@@ -484,3 +484,143 @@ fn the_real_api_samples_import_consistently() {
     let again = import_paths(&mut s, &files);
     assert_eq!(again.changes(), 0, "{again}");
 }
+
+const CREDIT_MEMOS: &str = "api_credit_memos.json";
+
+/// Credit memos applied with and without money: credit is not collection.
+/// Every figure below is computed by hand from api_credit_memos.json
+/// (today is 2026-03-01). Cedar Credit Co (USD):
+///   3001 500.00 issued 01-02: payment 601 (01-22, TotalAmt 380.00) whose
+///        lines put 500.00 on it and 120.00 of credit memo CM-1 beside:
+///        380.00 money + 120.00 credit;
+///   3002 200.00 issued 01-10: payment 602 of TotalAmt 0 links CM-2 to it:
+///        200.00 credit, no money; CM-2 is 300.00, RemainingCredit 100.00;
+///   3003 1000.00 issued 02-01, due 03-03: payment 603 (02-26) 600.00;
+///   CM-3 voided before ardesk saw it: skipped.
+///   Total Billed = 500 + 200 + 1000 − credit (120 + 200) = 1380.00.
+///   Billed & Collected = money applied = 380 + 600 = 980.00 (71%).
+///   Outstanding = 1380 − 980 = 400.00 (3003, current).
+///   Total Collected = 380 + 600 = 980.00 over 2 payments (not 1300.00).
+///   Credit Balance = what is left of CM-2 = 100.00.
+///   Avg. Days to Collect = (380 × 20 [01-02 → 01-22] + 600 × 25 [02-01 →
+///   02-26]) ÷ 980 = (7600 + 15000) ÷ 980 = 23.06; the credit's days
+///   (a payment dated on 3002's issue day before) count nowhere.
+#[test]
+fn credit_memos_applied_with_and_without_money_are_credit_not_collection() {
+    let mut s = store();
+    let r = import(&mut s, &[CREDIT_MEMOS]);
+    assert!(r.written && r.refused() == 0, "{r}");
+    let cn = r.count(Counted::CreditNotes);
+    assert_eq!((cn.created, cn.skipped), (2, 1), "{r}");
+    let p = r.count(Counted::Payments);
+    assert_eq!((p.created, p.skipped), (2, 1), "{r}");
+    assert!(r.issues.iter().any(|i| i.reason.contains("payment 602 moved no money")), "{r}");
+    assert_consistent(&s);
+
+    let m = figures(&s, "quickbooks:201").metrics;
+    assert_eq!((m.total_billed, m.billed_collected, m.collected_percent), (usd(138_000), usd(98_000), 71));
+    assert_eq!((m.outstanding, m.overdue), (usd(40_000), usd(0)));
+    assert_eq!((m.total_collected, m.collected_count, m.credit_balance), (usd(98_000), 2, usd(10_000)));
+    assert_eq!(m.avg_days_to_collect, Some(Decimal::new(2306, 2)));
+    // Only the money is a payment: no payment was made for the credit.
+    let p = payments(&s, "quickbooks:201");
+    let got: Vec<(String, Money, i64)> = p.iter().map(|x| (x.reference.clone(), x.amount, x.applied_minor)).collect();
+    assert_eq!(got, vec![("ACH-7003".into(), usd(60_000), 60_000), ("CHK-7001".into(), usd(38_000), 38_000)]);
+    let one = invoice(&s, "quickbooks:201", "3001");
+    assert_eq!((one.status, one.credited_minor, one.balance_minor), (InvoiceStatus::Paid, 12_000, 0));
+    let two = invoice(&s, "quickbooks:201", "3002");
+    assert_eq!((two.status, two.credited_minor, two.balance_minor), (InvoiceStatus::Paid, 20_000, 0));
+
+    // The same export again changes nothing.
+    let again = import(&mut s, &[CREDIT_MEMOS]);
+    assert_eq!(again.changes(), 0, "{again}");
+    assert_eq!(again.count(Counted::CreditNotes).unchanged, 2, "{again}");
+    assert_eq!(figures(&s, "quickbooks:201").metrics, m);
+    assert_consistent(&s);
+}
+
+/// A newer export voids CM-2 (and the payment that applied it is gone):
+/// its credit leaves 3002, which owes 200.00 again, and the Credit Balance.
+#[test]
+fn a_credit_memo_voided_in_a_newer_export_counts_nowhere() {
+    let mut s = store();
+    import(&mut s, &[CREDIT_MEMOS]);
+    let dir = tempfile::tempdir().unwrap();
+    let newer = variant(&dir, CREDIT_MEMOS, |t| {
+        let mut doc: serde_json::Value = serde_json::from_str(&t).unwrap();
+        let q = &mut doc["QueryResponse"];
+        let cm2 = &mut q["CreditMemo"][1];
+        cm2["TotalAmt"] = 0.into();
+        cm2["RemainingCredit"] = 0.into();
+        cm2["PrivateNote"] = "Voided".into();
+        cm2["MetaData"]["LastUpdatedTime"] = "2026-02-10T09:00:00-08:00".into();
+        q["Invoice"][1]["Balance"] = 200.0.into();
+        q["Payment"].as_array_mut().unwrap().retain(|p| p["Id"] != "602");
+        doc.to_string()
+    });
+    let r = import_paths(&mut s, &[newer]);
+    assert_eq!(r.count(Counted::CreditNotes).updated, 1, "{r}");
+    assert_consistent(&s);
+    let two = invoice(&s, "quickbooks:201", "3002");
+    assert_eq!((two.status, two.credited_minor, two.balance_minor), (InvoiceStatus::Open, 0, 20_000));
+    // Total Billed 1700 − 120 = 1580.00; Outstanding 200 + 400 = 600.00,
+    // 200.00 of it overdue (3002 was due 02-09); no credit left; the money
+    // figures do not move.
+    let m = figures(&s, "quickbooks:201").metrics;
+    assert_eq!((m.total_billed, m.outstanding, m.overdue), (usd(158_000), usd(60_000), usd(20_000)));
+    assert_eq!((m.total_collected, m.credit_balance), (usd(98_000), usd(0)));
+    assert_eq!(m.avg_days_to_collect, Some(Decimal::new(2306, 2)));
+}
+
+/// Hostile credit: each refused with its reason, and the run writes nothing.
+#[test]
+fn hostile_credit_memos_and_links_are_refused_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    fn edit(f: &dyn Fn(&mut serde_json::Value)) -> impl Fn(String) -> String + '_ {
+        move |t: String| {
+            let mut doc: serde_json::Value = serde_json::from_str(&t).unwrap();
+            f(&mut doc["QueryResponse"]);
+            doc.to_string()
+        }
+    }
+    type Edit = Box<dyn Fn(&mut serde_json::Value)>;
+    let cases: Vec<(&str, Edit, &str)> = vec![
+        (
+            "unknown memo",
+            Box::new(|q| q["Payment"][1]["Line"][0]["LinkedTxn"][0]["TxnId"] = "499".into()),
+            "credit memo 499, which is neither in this run nor in ardesk",
+        ),
+        ("negative", Box::new(|q| q["CreditMemo"][0]["TotalAmt"] = (-120.0).into()), "TotalAmt"),
+        ("past the bounds", Box::new(|q| q["CreditMemo"][0]["TotalAmt"] = 100000000000.01.into()), "too large"),
+        (
+            "negative line",
+            Box::new(|q| q["Payment"][0]["Line"][1]["Amount"] = (-120.0).into()),
+            "negative amount linked to credit memo 401",
+        ),
+        (
+            "unknown customer",
+            Box::new(|q| {
+                q["CreditMemo"][0]["CustomerRef"] = serde_json::json!({"value": "999"});
+            }),
+            "999",
+        ),
+    ];
+    for (name, f, says) in cases {
+        let mut s = store();
+        let path = variant(&dir, CREDIT_MEMOS, edit(&*f));
+        let err = run_import(&mut s, &[path], &ImportOptions::default(), false).unwrap_err();
+        let ImportError::Refused { report } = err else { panic!("{name}: {err}") };
+        assert!(report.issues.iter().any(|i| i.reason.contains(says)), "{name}: {report}");
+        assert!(!report.written, "{name}");
+        // Nothing of the run is there, not even its customer.
+        assert!(s.resolve_customer("quickbooks:201").is_err(), "{name}: half written");
+    }
+    // A link to an invoice that is not in ardesk: the credit stays the
+    // customer's, and the report says so.
+    let mut s = store();
+    let path =
+        variant(&dir, CREDIT_MEMOS, edit(&|q| q["Payment"][1]["Line"][0]["LinkedTxn"][1]["TxnId"] = "399".into()));
+    let r = import_paths(&mut s, &[path]);
+    assert!(r.notes.iter().any(|n| n.contains("invoice 399, which is not in ardesk")), "{r}");
+    assert_consistent(&s);
+}

@@ -46,7 +46,8 @@ impl Links {
     /// Remembers which invoice a payment of this run names, so that
     /// invoice is settled after the payments land.
     pub fn note_run(&mut self, p: &ImportedPayment) {
-        for r in p.invoice.iter().chain(p.splits.iter().map(|(r, _)| r)) {
+        let credited = p.credit_uses.iter().map(|u| &u.invoice);
+        for r in p.invoice.iter().chain(p.splits.iter().map(|(r, _)| r)).chain(credited) {
             self.run_links.insert(link_key(r));
         }
         self.run_payment_ids.insert(p.external_id.clone());

@@ -14,6 +14,8 @@
 //! - `invoices`, `bulk` (new invoices many to a statement), `payments`,
 //!   `settle`: money (`receivables`), which settles an invoice against the
 //!   payments that name it (`links`) once those are in;
+//! - `credit_notes`: credit notes, and the credit payments put on invoices
+//!   from them (credit, never money);
 //! - `totals`: what one run may bring a customer, checked as rows arrive;
 //! - `raw`: the `source_raw` every step keeps and compares.
 //!
@@ -22,6 +24,7 @@
 
 mod bulk;
 mod contacts;
+mod credit_notes;
 mod customers;
 mod invoices;
 mod links;
@@ -149,6 +152,10 @@ impl<'r, 'c> Merger<'r, 'c> {
                 self.totals.add(src, &c.external_id, cur, &[(Kind::Credits, c.credit_minor)])
             }
             Record::Contact(_) => Ok(()),
+            Record::CreditNote(c) => {
+                let amount = if c.voided_on.is_some() { 0 } else { c.amount_minor };
+                self.totals.add(src, &c.customer.external_id, c.currency, &[(Kind::Credits, amount)])
+            }
         }
     }
 
@@ -174,6 +181,11 @@ impl<'r, 'c> Merger<'r, 'c> {
         self.step(|cx, people, _| contacts::apply_contact(cx, people, src, c))
     }
 
+    pub fn credit_note(&mut self, file: usize, src: ImportSource, c: &ImportedCreditNote) -> Result<(), ImportError> {
+        self.at_file(file);
+        self.step(|cx, people, money| money.apply_credit_note(cx, people, src, c))
+    }
+
     pub fn payment(&mut self, file: usize, src: ImportSource, p: &ImportedPayment) -> Result<(), ImportError> {
         self.at_file(file);
         self.step(|cx, people, money| money.apply_payment(cx, people, src, p))
@@ -194,9 +206,13 @@ impl<'r, 'c> Merger<'r, 'c> {
         self.receivables.links.note_run(p);
     }
 
-    /// Settles the invoices that waited for this run's payments.
+    /// Settles the invoices that waited for this run's payments, then
+    /// compares the credit notes with what their source says is left.
     pub fn settle_pending(&mut self) -> Result<(), ImportError> {
-        self.step(|cx, _, money| money.settle_pending(cx))
+        self.step(|cx, _, money| {
+            money.settle_pending(cx)?;
+            money.check_remaining(cx)
+        })
     }
 
     /// The transaction, the book and the run's totals, for ardesk's own

@@ -103,6 +103,27 @@ impl Receivables {
     ) -> Result<(), ImportError> {
         let (what, ext) = (Counted::Payments, p.external_id.as_str());
         let Some(cust) = payer(cx, people, src, p)? else { return Ok(()) };
+        if !p.credit_uses.is_empty() {
+            if let Err(reason) = self.check_credit_uses(cx, src, cust.id, p)? {
+                cx.book.refuse(p.line, what, reason);
+                return Ok(());
+            }
+            // Credit first: the invoices are settled against it afterwards,
+            // so none of it is taken for a payment.
+            self.apply_credit_uses(cx, src, p)?;
+        }
+        if p.amount_minor == 0 {
+            let memos: Vec<&str> = p.credit_uses.iter().map(|u| u.credit_note.as_str()).collect();
+            cx.book.skip(
+                p.line,
+                what,
+                format!(
+                    "payment {ext} moved no money: it applies credit memo {} to invoices (credit, not a payment)",
+                    memos.join(", ")
+                ),
+            );
+            return Ok(());
+        }
         let (raw, splits) = payment_raw(p);
         let mut existing = cx.itx.find_payment(src, ext)?;
         for a in &p.aliases {

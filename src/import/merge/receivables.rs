@@ -14,6 +14,9 @@ pub(super) struct Receivables {
     pub links: Links,
     /// Invoices to settle once every payment is in.
     pub pending: BTreeMap<i64, ImportSource>,
+    /// Credit notes of this run with what their source says is left of
+    /// them, to compare once every payment is in.
+    pub remaining: Vec<(i64, ImportSource, String, Option<i64>)>,
     /// Per source: whether it had no invoices here when the run began.
     fresh: HashMap<ImportSource, bool>,
     pub said: Said,
@@ -30,6 +33,16 @@ pub(super) struct Said {
     pub mismatched: Vec<String>,
     /// Invoices paid beyond their total, and what became of the rest.
     pub overpaid: Vec<String>,
+    /// Credit notes given another number (theirs was taken).
+    pub renumbered: Vec<String>,
+    /// Credit notes voided in ardesk that the source still uses.
+    pub voided_here: Vec<String>,
+    /// Credit for invoices that are not in ardesk (or not issued).
+    pub credit_unlinked: Vec<String>,
+    /// Credit that found less room than the source put on an invoice.
+    pub credit_short: Vec<String>,
+    /// Credit notes whose unapplied credit differs from the source's.
+    pub remaining: Vec<String>,
 }
 
 impl Receivables {
@@ -66,7 +79,8 @@ impl Receivables {
                 s.unlinked
             ));
         }
-        for n in s.left_open.iter().chain(&s.mismatched).chain(&s.overpaid) {
+        let credit = s.renumbered.iter().chain(&s.voided_here).chain(&s.credit_unlinked).chain(&s.credit_short);
+        for n in s.left_open.iter().chain(&s.mismatched).chain(&s.overpaid).chain(credit).chain(&s.remaining) {
             notes.push(n.clone());
         }
     }

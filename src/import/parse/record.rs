@@ -17,6 +17,9 @@ pub enum ObjectKind {
     Companies,
     Invoices,
     Payments,
+    /// Credit notes (QuickBooks credit memos): credit given against
+    /// invoices or kept as the customer's credit, never money.
+    CreditNotes,
     Contacts,
     /// A JSON document with several kinds of objects (each says which).
     Mixed,
@@ -30,6 +33,8 @@ impl ObjectKind {
             "invoices" | "invoice" => ObjectKind::Invoices,
             "payments" | "payment" | "charges" => ObjectKind::Payments,
             "contacts" | "contact" => ObjectKind::Contacts,
+            "credit-notes" | "credit_notes" | "credit-note" | "credit_note" | "creditnotes" | "credit-memos"
+            | "credit_memos" | "creditmemos" => ObjectKind::CreditNotes,
             _ => return None,
         })
     }
@@ -41,18 +46,21 @@ impl ObjectKind {
             ObjectKind::Invoices => "invoices",
             ObjectKind::Payments => "payments",
             ObjectKind::Contacts => "contacts",
+            ObjectKind::CreditNotes => "credit notes",
             ObjectKind::Mixed => "objects",
         }
     }
 
-    /// The order files are applied in: who before what they own.
+    /// The order files are applied in: who before what they own; credit
+    /// notes before the payments that apply them.
     pub(crate) fn phase(self) -> u8 {
         match self {
             ObjectKind::Customers | ObjectKind::Companies => 0,
             ObjectKind::Contacts => 1,
             ObjectKind::Mixed => 2,
             ObjectKind::Invoices => 3,
-            ObjectKind::Payments => 4,
+            ObjectKind::CreditNotes => 4,
+            ObjectKind::Payments => 5,
         }
     }
 }
@@ -146,7 +154,49 @@ pub struct ImportedPayment {
     /// What the payment applies to each invoice when the source says so (a
     /// QuickBooks payment can pay several invoices), in minor units. When
     /// not empty it replaces `invoice`: each invoice gets at most its share.
+    /// Money only: what credit the payment puts on invoices is `credit_uses`.
     pub splits: Vec<(InvoiceRef, i64)>,
+    /// Credit notes the payment applies to invoices beside its money (a
+    /// QuickBooks payment linking a credit memo). A payment of no money
+    /// (`amount_minor` 0) is only these: it writes no payment.
+    pub credit_uses: Vec<CreditUse>,
+    pub test_mode: bool,
+    pub raw: Value,
+}
+
+/// Credit of a credit note put on an invoice, as a payment of the source
+/// records it: never money, never counted as collected.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CreditUse {
+    /// The credit note's external id.
+    pub credit_note: String,
+    pub invoice: InvoiceRef,
+    pub amount_minor: i64,
+}
+
+/// A credit note (QuickBooks `CreditMemo`): credit given to a customer,
+/// against an invoice or to be applied later. Its applications come from
+/// the source's payments (`ImportedPayment::credit_uses`) or, where the
+/// source says so itself, `applied`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImportedCreditNote {
+    pub line: usize,
+    pub external_id: String,
+    pub customer: CustomerRef,
+    /// The source's document number; the external id stands in without one.
+    pub number: String,
+    pub issued_on: NaiveDate,
+    pub currency: Currency,
+    /// What it credits, more than 0; a voided one keeps what ardesk has.
+    pub amount_minor: i64,
+    /// What the source says is still to be applied, when it says.
+    pub remaining_minor: Option<i64>,
+    /// Voided in the source, and from when.
+    pub voided_on: Option<NaiveDate>,
+    /// The invoice it was issued against, when the source says.
+    pub invoice: Option<InvoiceRef>,
+    /// Why it was given (the source's memo); '' for none.
+    pub reason: String,
     pub test_mode: bool,
     pub raw: Value,
 }
@@ -171,6 +221,7 @@ pub enum Record {
     Invoice(ImportedInvoice),
     Payment(ImportedPayment),
     Contact(ImportedContact),
+    CreditNote(ImportedCreditNote),
 }
 
 impl Record {
@@ -180,6 +231,7 @@ impl Record {
             Record::Invoice(r) => r.line,
             Record::Payment(r) => r.line,
             Record::Contact(r) => r.line,
+            Record::CreditNote(r) => r.line,
         }
     }
 
@@ -189,6 +241,7 @@ impl Record {
             Record::Invoice(r) => r.test_mode,
             Record::Payment(r) => r.test_mode,
             Record::Contact(r) => r.test_mode,
+            Record::CreditNote(r) => r.test_mode,
         }
     }
 
@@ -198,6 +251,7 @@ impl Record {
             Record::Invoice(_) => ObjectKind::Invoices,
             Record::Payment(_) => ObjectKind::Payments,
             Record::Contact(_) => ObjectKind::Contacts,
+            Record::CreditNote(_) => ObjectKind::CreditNotes,
         }
     }
 }

@@ -15,10 +15,12 @@
 //! invoice (zeroed, "Voided" in `PrivateNote`) is cancelled; the payments
 //! its `LinkedTxn` names are its `payment_refs`; its lines are items and
 //! discounts (`invoice_lines`), its memo the customer's message and the
-//! private note (`memo`). Payments: what each line
-//! applies to each invoice becomes a split; `UnappliedAmt` stays unapplied
-//! (the customer's credit). Voided payments and payments of no money (a
-//! credit memo applied to an invoice) are skipped with the reason.
+//! private note (`memo`). Credit memos: credit notes (`credit_memo`).
+//! Payments: `TotalAmt` is the money; what each line applies to each
+//! invoice becomes a split of it, and what credit memos put on invoices
+//! is credit (`payment_lines`), never a payment; `UnappliedAmt` stays
+//! unapplied (the customer's credit). Voided payments are skipped with the
+//! reason; one of no money that applies a credit memo is credit only.
 
 use crate::domain::Currency;
 use crate::domain::lines::{Line, LineKind};
@@ -37,13 +39,16 @@ use rust_decimal::prelude::ToPrimitive;
 use serde_json::Value;
 
 /// The entities ardesk reads, in the order a mixed document is applied.
-const KINDS: [(&str, ObjectKind); 3] =
-    [("Customer", ObjectKind::Customers), ("Invoice", ObjectKind::Invoices), ("Payment", ObjectKind::Payments)];
+const KINDS: [(&str, ObjectKind); 4] = [
+    ("Customer", ObjectKind::Customers),
+    ("Invoice", ObjectKind::Invoices),
+    ("CreditMemo", ObjectKind::CreditNotes),
+    ("Payment", ObjectKind::Payments),
+];
 
 /// Entities a QuickBooks response may carry that ardesk does not read.
 const OTHER: &[&str] = &[
     "CompanyInfo",
-    "CreditMemo",
     "Estimate",
     "SalesReceipt",
     "RefundReceipt",
@@ -122,12 +127,14 @@ pub(super) fn parse(object: ObjectKind, doc: Value, sink: &mut dyn Sink) -> Resu
         {
             return Err(ImportError::NotSupported {
                 path: Default::default(),
-                what: format!("QuickBooks {other} objects are not supported: export customers, invoices or payments"),
+                what: format!(
+                    "QuickBooks {other} objects are not supported: export customers, invoices, credit memos or payments"
+                ),
             });
         }
     }
     if entities.is_empty() {
-        sink.note("a QuickBooks response with no customers, invoices or payments in it".into());
+        sink.note("a QuickBooks response with no customers, invoices, credit memos or payments in it".into());
     }
     let home = sink.default_currency();
     let mut notes = Notes::default();
@@ -136,6 +143,7 @@ pub(super) fn parse(object: ObjectKind, doc: Value, sink: &mut dyn Sink) -> Resu
         let row = match kind {
             ObjectKind::Customers | ObjectKind::Companies => customer(line, v, &mut notes),
             ObjectKind::Invoices => invoice(line, v, home, &mut notes),
+            ObjectKind::CreditNotes => credit_memo(line, v, home),
             ObjectKind::Payments => payment(line, v, home, &mut notes),
             other => Row::Skip(format!("QuickBooks has no {} objects", other.label())),
         };
@@ -149,7 +157,9 @@ pub(super) fn parse(object: ObjectKind, doc: Value, sink: &mut dyn Sink) -> Resu
 #[derive(Default)]
 struct Notes {
     inactive: u64,
-    credit_memos: Vec<String>,
+    /// Payments whose credit memo lines credit more than their invoice
+    /// lines take: the rest is applied to no invoice.
+    credit_left: Vec<String>,
     /// Descriptions and memos cut to what ardesk keeps.
     cut: Vec<String>,
 }
@@ -165,12 +175,8 @@ impl Notes {
                 self.inactive
             ));
         }
-        if !self.credit_memos.is_empty() {
-            sink.note(format!(
-                "QuickBooks payment(s) {} also apply credit memos, which ardesk does not import: the credited part \
-                 of those invoices counts as paid by a payment made for it",
-                self.credit_memos.join(", ")
-            ));
+        for c in self.credit_left {
+            sink.note(c);
         }
     }
 }
@@ -408,32 +414,165 @@ fn invoice(line: usize, v: &Value, home: Currency, notes: &mut Notes) -> Row {
     })))
 }
 
-/// What a payment's lines apply to each invoice, and whether a line also
-/// applies a credit memo.
-fn splits(v: &Value, cur: Currency) -> Result<(Vec<(InvoiceRef, i64)>, bool), String> {
-    let mut out: Vec<(InvoiceRef, i64)> = Vec::new();
-    let mut credit_memo = false;
-    for (n, l) in v.get("Line").and_then(Value::as_array).into_iter().flatten().enumerate() {
-        let links = l.get("LinkedTxn").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
-        credit_memo |= links.iter().any(|t| s(t, "TxnType") == Some("CreditMemo"));
-        let Some(invoice) = links.iter().filter(|t| s(t, "TxnType") == Some("Invoice")).find_map(|t| s(t, "TxnId"))
-        else {
-            continue;
-        };
-        let amount = money(l, "Amount", cur).map_err(|e| format!("Line {}: {e}", n + 1))?.unwrap_or(0);
-        if amount < 0 {
-            return Err(format!("Line {}: a negative amount applied to invoice {invoice}", n + 1));
-        }
-        let key = InvoiceRef::External(invoice.to_string());
-        match out.iter_mut().find(|(r, _)| *r == key) {
-            Some((_, a)) => *a = add_line(*a, amount, cur)?,
-            None => out.push((key, amount)),
-        }
+/// A credit memo: a credit note of the customer's, for `TotalAmt`, dated
+/// `TxnDate`, numbered by `DocNumber`. `RemainingCredit` is what is still
+/// to be applied (the payments that applied the rest say where); an
+/// `InvoiceRef` (newer minor versions) names the invoice it was issued
+/// against. A voided one (zeroed, "Voided" in `PrivateNote`) is voided on
+/// the day it was last updated (`MetaData.LastUpdatedTime`), which is when
+/// QuickBooks voided it; its amount is no longer in the export, so ardesk
+/// keeps the one it has.
+fn credit_memo(line: usize, v: &Value, home: Currency) -> Row {
+    let Some(id) = s(v, "Id") else { return Row::Refuse("the credit memo has no Id".into()) };
+    let customer = customer_ref(v);
+    if customer.external_id.is_empty() {
+        return Row::Refuse(format!("credit memo {id} names no customer (CustomerRef)"));
     }
-    out.retain(|(_, a)| *a > 0);
-    Ok((out, credit_memo))
+    let cur = tri!(currency(v, home));
+    let Some(issued) = tri!(date(v, "TxnDate")) else { return Row::Refuse("the credit memo has no TxnDate".into()) };
+    let Some(total) = tri!(money(v, "TotalAmt", cur)) else {
+        return Row::Refuse("the credit memo has no TotalAmt".into());
+    };
+    if total < 0 {
+        return Row::Refuse(negative_total("TotalAmt", &v["TotalAmt"].to_string()));
+    }
+    let remaining = tri!(money(v, "RemainingCredit", cur));
+    if let Some(r) = remaining
+        && !(0..=total).contains(&r)
+    {
+        return Row::Refuse(format!("RemainingCredit {r} is not between 0 and TotalAmt {total} (minor units)"));
+    }
+    let voided_on = if voided(v) {
+        let updated = v.get("MetaData").and_then(|m| s(m, "LastUpdatedTime")).and_then(|t| t.get(..10));
+        Some(match updated.map(parse_date) {
+            Some(Ok(d)) if d >= issued => d,
+            _ => issued,
+        })
+    } else {
+        if total == 0 {
+            return Row::Skip(format!("credit memo {id} credits nothing (TotalAmt 0)"));
+        }
+        None
+    };
+    let number = s(v, "DocNumber").map_or_else(|| format!("QBO-CM-{id}"), str::to_string);
+    Row::Record(Box::new(Record::CreditNote(ImportedCreditNote {
+        line,
+        external_id: id.to_string(),
+        customer,
+        number,
+        issued_on: issued,
+        currency: cur,
+        amount_minor: total,
+        remaining_minor: if voided_on.is_some() { None } else { remaining },
+        voided_on,
+        invoice: ref_value(v, "InvoiceRef", "value").map(|i| InvoiceRef::External(i.to_string())),
+        reason: memo(v),
+        test_mode: false,
+        raw: v.clone(),
+    })))
 }
 
+/// A payment's lines read as QuickBooks writes them: what goes to each
+/// invoice (`money`, as a payment's splits) and what credit memos put on
+/// invoices (`credit`).
+#[derive(Debug, Default, PartialEq)]
+struct Lines {
+    money: Vec<(InvoiceRef, i64)>,
+    credit: Vec<CreditUse>,
+    /// Credit of credit memo lines that no invoice line took.
+    credit_left: i64,
+}
+
+/// Adds `amount` to `key`'s entry of a list, within the bound of one amount.
+fn add_to<K: PartialEq>(out: &mut Vec<(K, i64)>, key: K, amount: i64, cur: Currency) -> Result<(), String> {
+    match out.iter_mut().find(|(k, _)| *k == key) {
+        Some((_, a)) => *a = add_line(*a, amount, cur)?,
+        None => out.push((key, amount)),
+    }
+    Ok(())
+}
+
+/// Reads a payment's `Line` list. QuickBooks writes a credit memo used by
+/// a payment in one of two ways, and both are read:
+/// - a line of its own linking the `CreditMemo`, beside the lines linking
+///   invoices: each invoice line's `Amount` is all that the invoice gets
+///   (money and credit), the credit memo line's `Amount` the credit used,
+///   and `TotalAmt` the money (invoice lines − credit memo lines, less any
+///   unapplied rest). The credit is put on the invoice lines in their
+///   order (the first invoice takes it first), the rest of each invoice
+///   line is money;
+/// - one line linking both the `CreditMemo` and the `Invoice` (how a
+///   payment of `TotalAmt` 0 applying a credit memo is often written):
+///   its `Amount` is credit put on that invoice.
+///
+/// Lines linking anything else (a journal entry, a deposit) are left out.
+fn payment_lines(v: &Value, cur: Currency) -> Result<Lines, String> {
+    let mut invoice_lines: Vec<(InvoiceRef, i64)> = Vec::new();
+    let mut memo_lines: Vec<(String, i64)> = Vec::new();
+    let mut direct: Vec<((String, InvoiceRef), i64)> = Vec::new();
+    for (n, l) in v.get("Line").and_then(Value::as_array).into_iter().flatten().enumerate() {
+        let at = |e: String| format!("Line {}: {e}", n + 1);
+        let links = l.get("LinkedTxn").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
+        let of = |kind: &str| links.iter().filter(|t| s(t, "TxnType") == Some(kind)).find_map(|t| s(t, "TxnId"));
+        let (invoice, memo) = (of("Invoice"), of("CreditMemo"));
+        if invoice.is_none() && memo.is_none() {
+            continue;
+        }
+        let amount = money(l, "Amount", cur).map_err(at)?.unwrap_or(0);
+        if amount < 0 {
+            let what =
+                invoice.map_or_else(|| format!("credit memo {}", memo.unwrap_or_default()), |i| format!("invoice {i}"));
+            return Err(at(format!("a negative amount linked to {what}")));
+        }
+        let r = |i: &str| InvoiceRef::External(i.to_string());
+        match (invoice, memo) {
+            (Some(i), Some(m)) => add_to(&mut direct, (m.to_string(), r(i)), amount, cur).map_err(at)?,
+            (Some(i), None) => add_to(&mut invoice_lines, r(i), amount, cur).map_err(at)?,
+            (None, Some(m)) => add_to(&mut memo_lines, m.to_string(), amount, cur).map_err(at)?,
+            (None, None) => {}
+        }
+    }
+    let mut out = Lines::default();
+    let mut memos = memo_lines.into_iter().filter(|(_, a)| *a > 0).peekable();
+    let mut memo_left = memos.peek().map_or(0, |(_, a)| *a);
+    for (invoice, mut amount) in invoice_lines {
+        while amount > 0 {
+            let Some((memo, _)) = memos.peek() else { break };
+            let take = amount.min(memo_left);
+            if take > 0 {
+                out.credit.push(CreditUse { credit_note: memo.clone(), invoice: invoice.clone(), amount_minor: take });
+            }
+            amount -= take;
+            memo_left -= take;
+            if memo_left == 0 {
+                memos.next();
+                memo_left = memos.peek().map_or(0, |(_, a)| *a);
+            }
+        }
+        if amount > 0 {
+            add_to(&mut out.money, invoice, amount, cur)?;
+        }
+    }
+    out.credit_left = memo_left + memos.skip(1).map(|(_, a)| a).sum::<i64>();
+    for ((memo, invoice), amount) in direct.into_iter().filter(|(_, a)| *a > 0) {
+        out.credit.push(CreditUse { credit_note: memo, invoice, amount_minor: amount });
+    }
+    // The same credit memo on the same invoice in two ways: one use.
+    let mut merged: Vec<CreditUse> = Vec::new();
+    for u in out.credit {
+        match merged.iter_mut().find(|m| m.credit_note == u.credit_note && m.invoice == u.invoice) {
+            Some(m) => m.amount_minor = add_line(m.amount_minor, u.amount_minor, cur)?,
+            None => merged.push(u),
+        }
+    }
+    out.credit = merged;
+    Ok(out)
+}
+
+/// A payment: `TotalAmt` is the money, and the only money; what its lines
+/// put on invoices from credit memos is credit (`credit_uses`), never a
+/// payment. A payment of `TotalAmt` 0 that links a credit memo to an
+/// invoice applies credit and nothing else.
 fn payment(line: usize, v: &Value, home: Currency, notes: &mut Notes) -> Row {
     let Some(id) = s(v, "Id") else { return Row::Refuse("the payment has no Id".into()) };
     if voided(v) {
@@ -446,17 +585,24 @@ fn payment(line: usize, v: &Value, home: Currency, notes: &mut Notes) -> Row {
     if amount < 0 {
         return Row::Refuse(format!("TotalAmt is negative ({amount} minor units)"));
     }
-    if amount == 0 {
-        return Row::Skip(format!("payment {id} moved no money (it applies credit to invoices)"));
+    let lines = tri!(payment_lines(v, cur));
+    if amount == 0 && lines.credit.is_empty() {
+        return Row::Skip(format!("payment {id} moved no money and applies no credit memo"));
     }
     let Some(received) = tri!(date(v, "TxnDate")) else { return Row::Refuse("the payment has no TxnDate".into()) };
-    let (splits, credit_memo) = tri!(splits(v, cur));
-    if credit_memo {
-        notes.credit_memos.push(id.to_string());
+    let applied = tri!(lines.money.iter().try_fold(0, |sum, (_, a)| add_line(sum, *a, cur)));
+    if applied > amount {
+        return Row::Refuse(format!(
+            "its lines apply {applied} of money to invoices (credit memos left out), more than TotalAmt {amount} \
+             (minor units)"
+        ));
     }
-    let applied = tri!(splits.iter().try_fold(0, |sum, (_, a)| add_line(sum, *a, cur)));
-    if applied > amount && !credit_memo {
-        return Row::Refuse(format!("its lines apply {applied}, more than TotalAmt {amount} (minor units)"));
+    if lines.credit_left > 0 {
+        let m = crate::domain::Money::new(lines.credit_left, cur).display();
+        notes.credit_left.push(format!(
+            "QuickBooks payment {id}: {m} of the credit memos it links is put on no invoice it names: \
+             left as the credit memos' unapplied credit"
+        ));
     }
     let status = match s(v, "TxnStatus").map(str::to_ascii_lowercase).as_deref() {
         Some("pending") => PaymentStatus::Pending,
@@ -478,7 +624,8 @@ fn payment(line: usize, v: &Value, home: Currency, notes: &mut Notes) -> Row {
         method: if online { PaymentMethod::Automatic } else { PaymentMethod::Manual },
         reference: s(v, "PaymentRefNum").unwrap_or(id).to_string(),
         invoice: None,
-        splits,
+        splits: lines.money,
+        credit_uses: lines.credit,
         test_mode: false,
         raw: v.clone(),
     })))
@@ -555,5 +702,87 @@ mod tests {
         assert_eq!(p.method, PaymentMethod::Manual);
         let ext = |s: &str| InvoiceRef::External(s.into());
         assert_eq!(p.splits, vec![(ext("11"), 20_000), (ext("12"), 8_050)]);
+    }
+
+    fn read(p: &Value) -> Row {
+        payment(1, p, Currency::USD, &mut Notes::default())
+    }
+
+    fn uses(r: Row) -> (i64, Vec<(InvoiceRef, i64)>, Vec<CreditUse>) {
+        let Row::Record(r) = r else { panic!("not a record") };
+        let Record::Payment(p) = *r else { panic!() };
+        (p.amount_minor, p.splits, p.credit_uses)
+    }
+
+    #[test]
+    fn money_beside_a_credit_memo_is_the_money_only() {
+        // Invoice 21 of 500.00 settled by 380.00 of money and credit memo
+        // 31 of 120.00: the invoice line carries all 500.00, the credit
+        // memo line the 120.00, TotalAmt the money.
+        let p = json!({"Id": "8", "TxnDate": "2026-02-01", "TotalAmt": 380, "CustomerRef": {"value": "3"},
+            "Line": [{"Amount": 500, "LinkedTxn": [{"TxnId": "21", "TxnType": "Invoice"}]},
+                     {"Amount": 120, "LinkedTxn": [{"TxnId": "31", "TxnType": "CreditMemo"}]}]});
+        let ext = |s: &str| InvoiceRef::External(s.into());
+        let cu = |m: &str, i: &str, a| CreditUse { credit_note: m.into(), invoice: ext(i), amount_minor: a };
+        assert_eq!(uses(read(&p)), (38_000, vec![(ext("21"), 38_000)], vec![cu("31", "21", 12_000)]));
+        // Two invoices: the first takes the credit first.
+        let p = json!({"Id": "9", "TxnDate": "2026-02-01", "TotalAmt": 150, "CustomerRef": {"value": "3"},
+            "Line": [{"Amount": 100, "LinkedTxn": [{"TxnId": "21", "TxnType": "Invoice"}]},
+                     {"Amount": 200, "LinkedTxn": [{"TxnId": "22", "TxnType": "Invoice"}]},
+                     {"Amount": 150, "LinkedTxn": [{"TxnId": "31", "TxnType": "CreditMemo"}]}]});
+        assert_eq!(
+            uses(read(&p)),
+            (15_000, vec![(ext("22"), 15_000)], vec![cu("31", "21", 10_000), cu("31", "22", 5_000)])
+        );
+        // No money: credit only, in either way QuickBooks writes it.
+        let sep = json!({"Id": "10", "TxnDate": "2026-02-01", "TotalAmt": 0, "CustomerRef": {"value": "3"},
+            "Line": [{"Amount": 60, "LinkedTxn": [{"TxnId": "21", "TxnType": "Invoice"}]},
+                     {"Amount": 60, "LinkedTxn": [{"TxnId": "31", "TxnType": "CreditMemo"}]}]});
+        let one = json!({"Id": "10", "TxnDate": "2026-02-01", "TotalAmt": 0, "CustomerRef": {"value": "3"},
+            "Line": [{"Amount": 60, "LinkedTxn": [{"TxnId": "31", "TxnType": "CreditMemo"},
+                                                  {"TxnId": "21", "TxnType": "Invoice"}]}]});
+        assert_eq!(uses(read(&sep)), (0, vec![], vec![cu("31", "21", 6_000)]));
+        assert_eq!(uses(read(&one)), uses(read(&sep)));
+    }
+
+    #[test]
+    fn hostile_payment_lines_are_refused() {
+        let neg = json!({"Id": "8", "TxnDate": "2026-02-01", "TotalAmt": 0, "CustomerRef": {"value": "3"},
+            "Line": [{"Amount": -60, "LinkedTxn": [{"TxnId": "31", "TxnType": "CreditMemo"}]}]});
+        let Row::Refuse(why) = read(&neg) else { panic!() };
+        assert!(why.contains("negative amount linked to credit memo 31"), "{why}");
+        // Money lines past TotalAmt once the credit is taken out.
+        let over = json!({"Id": "8", "TxnDate": "2026-02-01", "TotalAmt": 100, "CustomerRef": {"value": "3"},
+            "Line": [{"Amount": 500, "LinkedTxn": [{"TxnId": "21", "TxnType": "Invoice"}]},
+                     {"Amount": 120, "LinkedTxn": [{"TxnId": "31", "TxnType": "CreditMemo"}]}]});
+        let Row::Refuse(why) = read(&over) else { panic!() };
+        assert!(why.contains("apply 38000 of money"), "{why}");
+        let nothing = json!({"Id": "8", "TxnDate": "2026-02-01", "TotalAmt": 0, "CustomerRef": {"value": "3"}});
+        assert!(matches!(read(&nothing), Row::Skip(_)));
+        let big = json!({"Id": "8", "TxnDate": "2026-02-01", "TotalAmt": 0, "CustomerRef": {"value": "3"},
+            "Line": [{"Amount": 100000000000.01, "LinkedTxn": [{"TxnId": "31", "TxnType": "CreditMemo"}]}]});
+        assert!(matches!(read(&big), Row::Refuse(_)));
+    }
+
+    #[test]
+    fn credit_memos_open_partly_used_and_voided() {
+        let cm = json!({"Id": "31", "DocNumber": "CM-7", "TxnDate": "2026-01-10", "TotalAmt": 120,
+            "RemainingCredit": 20, "CustomerRef": {"value": "3", "name": "Acme"}, "PrivateNote": "damaged goods"});
+        let Row::Record(r) = credit_memo(1, &cm, Currency::USD) else { panic!() };
+        let Record::CreditNote(c) = *r else { panic!() };
+        assert_eq!((c.number.as_str(), c.amount_minor, c.remaining_minor), ("CM-7", 12_000, Some(2_000)));
+        assert_eq!((c.voided_on, c.reason.as_str()), (None, "Private note: damaged goods"));
+        let void = json!({"Id": "32", "TxnDate": "2026-01-10", "TotalAmt": 0, "PrivateNote": "Voided",
+            "CustomerRef": {"value": "3"}, "MetaData": {"LastUpdatedTime": "2026-01-20T09:00:00-08:00"}});
+        let Row::Record(r) = credit_memo(1, &void, Currency::USD) else { panic!() };
+        let Record::CreditNote(c) = *r else { panic!() };
+        assert_eq!((c.number.as_str(), c.voided_on), ("QBO-CM-32", Some("2026-01-20".parse().unwrap())));
+        let no_customer = json!({"Id": "33", "TxnDate": "2026-01-10", "TotalAmt": 5});
+        assert!(matches!(credit_memo(1, &no_customer, Currency::USD), Row::Refuse(_)));
+        let negative = json!({"Id": "33", "TxnDate": "2026-01-10", "TotalAmt": -5, "CustomerRef": {"value": "3"}});
+        assert!(matches!(credit_memo(1, &negative, Currency::USD), Row::Refuse(_)));
+        let over = json!({"Id": "33", "TxnDate": "2026-01-10", "TotalAmt": 5, "RemainingCredit": 6,
+            "CustomerRef": {"value": "3"}});
+        assert!(matches!(credit_memo(1, &over, Currency::USD), Row::Refuse(_)));
     }
 }

@@ -1,6 +1,6 @@
 //! QuickBooks Online: the Customer Contact List report as CSV, and the
-//! Accounting API's JSON for customers, invoices and payments
-//! (`api`).
+//! Accounting API's JSON for customers, invoices, credit memos and
+//! payments (`api`).
 //!
 //! The report comes in two header generations: the older Title Case one
 //! (`Customer`, `Phone Numbers`, `Email`, `Full Name`, `Billing Address`,
@@ -70,7 +70,7 @@ impl Source for QuickBooks {
             || has(h, "Invoice No.");
         report.then(|| {
             "this looks like a QuickBooks report that ardesk does not import: import the Customer Contact List \
-             report, or the API's JSON for customers, invoices and payments"
+             report, or the API's JSON for customers, invoices, credit memos and payments"
                 .to_string()
         })
     }

@@ -63,6 +63,8 @@ pub enum Counted {
     Invoices,
     Payments,
     Credits,
+    /// Credit notes (QuickBooks credit memos), apart from granted credit.
+    CreditNotes,
     Conversations,
     Documents,
 }
@@ -76,6 +78,7 @@ impl Counted {
             Counted::Invoices => "invoices",
             Counted::Payments => "payments",
             Counted::Credits => "credits",
+            Counted::CreditNotes => "credit notes",
             Counted::Conversations => "conversations",
             Counted::Documents => "documents",
         }
@@ -87,6 +90,7 @@ impl Counted {
             ObjectKind::Invoices => Counted::Invoices,
             ObjectKind::Payments => Counted::Payments,
             ObjectKind::Contacts => Counted::Contacts,
+            ObjectKind::CreditNotes => Counted::CreditNotes,
         }
     }
 }

@@ -4,7 +4,7 @@
 //! Every file is recognised first (stage 2), so that a file no source
 //! takes stops the run before anything is written. Then the files are
 //! applied in phase order — customers, contacts, ardesk's own files,
-//! invoices, payments — each file's rows in their own order: a CSV file is
+//! invoices, credit notes, payments — each file's rows in their own order: a CSV file is
 //! parsed on a second thread (`beside`) and its records merged (stage 4)
 //! as they arrive (`sinks::Stream`); a JSON document is parsed whole and
 //! its records merged phase by phase with the others (`sinks::Collector`).
@@ -110,6 +110,7 @@ struct Buckets {
     contacts: Vec<(usize, ImportSource, ImportedContact)>,
     invoices: Vec<(usize, ImportSource, ImportedInvoice)>,
     payments: Vec<(usize, ImportSource, ImportedPayment)>,
+    credit_notes: Vec<(usize, ImportSource, ImportedCreditNote)>,
 }
 
 /// ardesk's own export: its file number, document, size and path.
@@ -225,7 +226,10 @@ impl<'r, 'c> Run<'r, 'c> {
                 }
                 Ok(())
             }
-            4 => std::mem::take(&mut b.payments).into_iter().try_for_each(|(f, s, p)| self.merger.payment(f, s, &p)),
+            4 => std::mem::take(&mut b.credit_notes)
+                .into_iter()
+                .try_for_each(|(f, s, c)| self.merger.credit_note(f, s, &c)),
+            5 => std::mem::take(&mut b.payments).into_iter().try_for_each(|(f, s, p)| self.merger.payment(f, s, &p)),
             _ => Ok(()),
         }
     }

@@ -35,6 +35,7 @@ impl Sink for Collector<'_, '_, '_> {
             Record::Contact(c) => b.contacts.push((f, s, c)),
             Record::Invoice(i) => b.invoices.push((f, s, i)),
             Record::Payment(p) => b.payments.push((f, s, p)),
+            Record::CreditNote(c) => b.credit_notes.push((f, s, c)),
         }
         Ok(())
     }
@@ -93,6 +94,7 @@ impl Stream<'_, '_, '_> {
             Record::Customer(c) => merger.customer(file, src, &c)?,
             Record::Contact(c) => merger.contact(file, src, &c)?,
             Record::Payment(p) => merger.payment(file, src, &p)?,
+            Record::CreditNote(c) => merger.credit_note(file, src, &c)?,
             Record::Invoice(inv) => {
                 let raw = raw.unwrap_or_else(|| invoice_raw(&inv));
                 self.batch.push(Queued { file, src, inv, raw });

@@ -363,6 +363,7 @@ fn charge(line: usize, v: &Value) -> Row {
         }
     }
     Row::Record(Box::new(Record::Payment(ImportedPayment {
+        credit_uses: Vec::new(),
         refunded_on,
         line,
         external_id: id.to_string(),
@@ -401,6 +402,7 @@ fn payment_intent(line: usize, v: &Value) -> Row {
     // are one payment.
     let charge = id_of(v, "latest_charge");
     Row::Record(Box::new(Record::Payment(ImportedPayment {
+        credit_uses: Vec::new(),
         refunded_on: None,
         line,
         external_id: charge.clone().unwrap_or_else(|| id.to_string()),

@@ -320,6 +320,7 @@ fn payment_row(input: &CsvInput, cols: &Cols, amounts: &AmountParser) -> Row {
     };
     let aliases = text(&input.get(cols.payment_intent)).into_iter().collect();
     Row::Record(Box::new(Record::Payment(ImportedPayment {
+        credit_uses: Vec::new(),
         refunded_on,
         line: input.line(),
         reference: id.clone(),

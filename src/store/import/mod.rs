@@ -7,6 +7,7 @@
 //! the load by `store::bulk`). Applied amounts are always read from the
 //! applications themselves, so they are right in bulk mode too.
 
+mod credit_notes;
 mod money;
 mod native;
 mod parties;

@@ -362,12 +362,22 @@ impl ImportTx<'_> {
     /// Reverses an application (re-settling an invoice): it stops counting
     /// on the import's date, or on the day it was applied if that is later.
     pub fn reverse_application(&self, id: i64) -> Result<()> {
+        let today = self.now.get(..10).unwrap_or(&self.now).to_string();
+        self.reverse_application_at(id, &today)
+    }
+
+    /// Reverses an application as of `on` (a void's date), or the day it
+    /// was applied if that is later.
+    pub fn reverse_application_on(&self, id: i64, on: NaiveDate) -> Result<()> {
+        self.reverse_application_at(id, &iso(on))
+    }
+
+    fn reverse_application_at(&self, id: i64, today: &str) -> Result<()> {
         let owners: Option<(i64, Option<i64>, Option<i64>)> = self
             .tx
             .prepare_cached("SELECT invoice_id, payment_id, credit_id FROM applications WHERE id = ?1")?
             .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
             .optional()?;
-        let today = self.now.get(..10).unwrap_or(&self.now);
         self.tx
             .prepare_cached(
                 "UPDATE applications SET removed_on = max(?2, applied_on) WHERE id = ?1 AND removed_on IS NULL",

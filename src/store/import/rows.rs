@@ -128,6 +128,37 @@ pub struct CreditState {
     pub reason: String,
 }
 
+/// An imported credit note as it stands (`credits`, schema 10).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CreditNoteState {
+    pub id: i64,
+    pub customer_id: i64,
+    pub issued_on: NaiveDate,
+    pub amount_minor: i64,
+    /// Live applications of it.
+    pub applied_minor: i64,
+    pub currency: Currency,
+    pub reason: String,
+    /// Whether the row is a credit note (an older import may have made
+    /// granted credit under the same key).
+    pub credit_note: bool,
+    pub number: Option<String>,
+    pub voided_on: Option<NaiveDate>,
+    pub invoice_id: Option<i64>,
+}
+
+/// What an import writes of a credit note.
+#[derive(Debug, Clone, Copy)]
+pub struct CreditNoteWrite<'a> {
+    pub customer_id: i64,
+    pub issued_on: NaiveDate,
+    pub amount_minor: i64,
+    pub currency: Currency,
+    pub reason: &'a str,
+    pub number: &'a str,
+    pub invoice_id: Option<i64>,
+}
+
 /// Whose applications `ImportTx::applications` lists.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AppsOf {

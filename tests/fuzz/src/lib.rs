@@ -49,7 +49,9 @@ pub fn check_record(r: &Record) {
         }
         Record::Payment(p) => {
             assert!(!p.external_id.trim().is_empty(), "payment without an id: {p:?}");
-            assert!(p.amount_minor > 0, "payment of nothing: {p:?}");
+            assert!(p.amount_minor > 0 || !p.credit_uses.is_empty(), "payment of nothing: {p:?}");
+            assert!(p.amount_minor >= 0, "negative payment: {p:?}");
+            assert!(p.credit_uses.iter().all(|u| u.amount_minor > 0), "credit of nothing: {p:?}");
             assert!((0..=p.amount_minor).contains(&p.refunded_minor), "refund out of range: {p:?}");
             if p.status == PaymentStatus::Refunded {
                 assert_eq!(p.refunded_minor, p.amount_minor, "refunded status with a partial refund: {p:?}");
@@ -61,6 +63,13 @@ pub fn check_record(r: &Record) {
         Record::Contact(c) => {
             assert!(!c.external_id.trim().is_empty(), "contact without an id: {c:?}");
             assert!(!c.name.trim().is_empty(), "contact without a name: {c:?}");
+        }
+        Record::CreditNote(c) => {
+            assert!(!c.external_id.trim().is_empty(), "credit note without an id: {c:?}");
+            assert!(!c.number.trim().is_empty(), "credit note without a number: {c:?}");
+            assert!(c.amount_minor > 0 || c.voided_on.is_some(), "credit note of nothing: {c:?}");
+            assert!(c.remaining_minor.is_none_or(|r| (0..=c.amount_minor).contains(&r)), "remaining out of range: {c:?}");
+            assert!(c.voided_on.is_none_or(|v| v >= c.issued_on), "voided before issued: {c:?}");
         }
     }
     assert!(r.line() >= 1, "a record without its line: {r:?}");
