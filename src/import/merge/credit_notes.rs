@@ -31,12 +31,16 @@ use crate::import::report::{Counted, Outcome};
 use crate::store::import::{AppsOf, CreditNoteWrite, InvoiceState};
 use chrono::NaiveDate;
 
+/// What the source calls a credit note.
+fn noun(src: ImportSource) -> &'static str {
+    if src == ImportSource::QuickBooks { "credit memo" } else { "credit note" }
+}
+
 /// The reason kept on an imported credit note: the source's memo, or what
 /// it is.
 fn reason_of(src: ImportSource, c: &ImportedCreditNote) -> String {
     let memo = c.reason.trim();
-    let what = if src == ImportSource::QuickBooks { "credit memo" } else { "credit note" };
-    let text = if memo.is_empty() { format!("{} {what} {}", src.label(), c.number) } else { memo.to_string() };
+    let text = if memo.is_empty() { format!("{} {} {}", src.label(), noun(src), c.number) } else { memo.to_string() };
     text.chars().take(1000).collect()
 }
 
@@ -51,7 +55,8 @@ impl Receivables {
         let (what, line, ext) = (Counted::CreditNotes, c.line, c.external_id.as_str());
         let Some(_) = people.resolve(cx, src, &c.customer, c.currency, "credit note")? else {
             let reason = format!(
-                "credit memo {ext} is for unknown customer {}: import the customers export in the same run or before",
+                "{} {ext} is for unknown customer {}: import the customers export in the same run or before",
+                noun(src),
                 c.customer.external_id
             );
             cx.book.refuse(line, what, reason);
@@ -87,7 +92,7 @@ impl Receivables {
             && (db.customer_id != cust.id || db.currency != c.currency || !db.credit_note)
         {
             let reason =
-                format!("credit memo {ext} is in ardesk for another customer or currency, or as granted credit");
+                format!("{} {ext} is in ardesk for another customer or currency, or as granted credit", noun(src));
             cx.book.refuse(line, what, reason);
             return Ok(());
         }
@@ -96,7 +101,7 @@ impl Receivables {
                 cx.book.skip(
                     line,
                     what,
-                    format!("credit memo {ext} was voided in {} before ardesk had it", src.label()),
+                    format!("{} {ext} was voided in {} before ardesk had it", noun(src), src.label()),
                 );
                 return Ok(());
             }
@@ -108,7 +113,8 @@ impl Receivables {
             cx.book.count(cust.id, what, Outcome::Unchanged, src.label());
             if c.voided_on.is_none() {
                 self.said.voided_here.push(format!(
-                    "credit memo {} is voided in ardesk but not in {}: it stays voided",
+                    "{} {} is voided in ardesk but not in {}: it stays voided",
+                    noun(src),
                     c.number,
                     src.label()
                 ));
