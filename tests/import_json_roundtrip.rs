@@ -1,6 +1,7 @@
 //! ardesk's own format: export a customer's whole record, import it into
 //! another database, and every figure is the same.
 
+mod common;
 #[path = "import_support.rs"]
 mod support;
 
@@ -128,4 +129,200 @@ fn every_demo_customer_survives_the_trip() {
     assert_eq!(again.changes(), 0, "{again}");
     assert_eq!(to.customer_list(today()).unwrap().len(), files.len());
     assert!(again.issues.iter().any(|i| i.reason.contains("imported from this export before")), "{again}");
+}
+
+/// Acme's books with every kind of credit (figures in cents):
+/// - I1 $100 (01-01): credit note CN-000001 of $40 against it (02-12),
+///   balance $60;
+/// - I2 $200 (02-01): $150 of the wire, $10 of granted credit, and credit
+///   note CN-000003 of $30 (02-14), voided 02-20: balance $40;
+/// - I3 $100 (02-01): $97 of the wire, its $3 closed by a small-balance
+///   adjustment (02-16): paid;
+/// - the wire $500 (02-10): $253 unapplied; CN-000002 $25 standalone (02-13).
+///
+/// Total Billed = 400 − 40 − 10 − 3 = 347; Billed & Collected = 247;
+/// Outstanding = 60 + 40 = 100; Credit Balance = 253 + 25 = 278 (the voided
+/// note counts nowhere); Total Collected = 500.
+fn acme_with_credit_notes() -> (Store, i64) {
+    use ardesk::domain::edit::CreditNoteDraft;
+    use common::{Books, USD};
+    let mut s = store();
+    let (acme, i1, i2, i3) = {
+        let seed = s.seeder().unwrap();
+        let mut b = Books::new(&seed, "Acme", USD);
+        let i1 = b.invoice("2026-01-01", "2026-01-31", 10_000, USD);
+        let i2 = b.invoice("2026-02-01", "2026-03-03", 20_000, USD);
+        let i3 = b.invoice("2026-02-01", "2026-03-03", 10_000, USD);
+        let wire = b.payment("2026-02-10", 50_000, USD);
+        b.apply(i2, wire, 15_000, "2026-02-10");
+        b.apply(i3, wire, 9_700, "2026-02-10");
+        let goodwill = b.credit("2026-02-11", 1_000, USD);
+        b.apply_credit(i2, goodwill, 1_000, "2026-02-11");
+        let acme = b.customer;
+        seed.commit().unwrap();
+        (acme, i1, i2, i3)
+    };
+    let note = |on: &str, amount, invoice| CreditNoteDraft {
+        issued_on: d(on),
+        amount_minor: amount,
+        currency: ardesk::domain::Currency::USD,
+        reason: "billed twice".into(),
+        invoice_id: invoice,
+        refund_excess: false,
+    };
+    s.issue_credit_note(acme, &note("2026-02-12", 4_000, Some(i1))).unwrap();
+    s.issue_credit_note(acme, &note("2026-02-13", 2_500, None)).unwrap();
+    let voided = s.issue_credit_note(acme, &note("2026-02-14", 3_000, Some(i2))).unwrap();
+    s.small_balance_write_off(acme, &[i3], d("2026-02-16"), "rounding", false).unwrap();
+    let version = rows::<ardesk::domain::model::PaymentRow>(&s, acme)
+        .into_iter()
+        .find(|r| r.id == -voided.credit_id)
+        .unwrap()
+        .version;
+    s.void_credit(acme, voided.credit_id, version, d("2026-02-20")).unwrap();
+    let m = s.figures(&s.customer(acme).unwrap(), today()).unwrap().metrics;
+    assert_eq!(
+        [m.total_billed, m.billed_collected, m.outstanding, m.credit_balance, m.total_collected].map(|x| x.minor),
+        [34_700, 24_700, 10_000, 27_800, 50_000]
+    );
+    assert_consistent(&s);
+    (s, acme)
+}
+
+/// Each credit as the export reads it, its invoice and applications by
+/// invoice number: (kind, number, status, voided_on, date, amount, reason,
+/// invoice, applications).
+fn credits(s: &Store, id: i64) -> Vec<serde_json::Value> {
+    let numbers: std::collections::HashMap<i64, String> =
+        rows::<ardesk::domain::model::InvoiceRow>(s, id).into_iter().map(|r| (r.id, r.number)).collect();
+    let number = |v: &serde_json::Value| v.as_i64().map(|i| numbers[&i].clone());
+    let mut out: Vec<serde_json::Value> = Vec::new();
+    s.export_section(id, ExportSection::Credits, |m| {
+        let app = number(&m["app_invoice"]).map(|n| (n, m["app_amount_minor"].clone(), m["app_applied_on"].clone()));
+        let head = serde_json::json!([
+            m["kind"],
+            m["number"],
+            m["status"],
+            m["voided_on"],
+            m["granted_on"],
+            m["amount_minor"],
+            m["reason"],
+            number(&m["invoice"])
+        ]);
+        if out.last().map(|l| &l[0]) != Some(&head) {
+            out.push(serde_json::json!([head, []]));
+        }
+        if let Some(a) = app {
+            out.last_mut().unwrap()[1].as_array_mut().unwrap().push(serde_json::json!(a));
+        }
+        Ok::<_, StoreError>(())
+    })
+    .unwrap();
+    out
+}
+
+#[test]
+fn credit_notes_adjustments_and_voids_survive_the_trip() {
+    let (from, acme) = acme_with_credit_notes();
+    let dir = tempfile::tempdir().unwrap();
+    let files = export_all(&from, &dir);
+    let doc: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&files[0].1).unwrap()).unwrap();
+    let kinds: Vec<_> = doc["credits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["kind"].as_str().unwrap(), c["number"].as_str(), c["status"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ("credit", None, "issued"),
+            ("credit_note", Some("CN-000001"), "issued"),
+            ("credit_note", Some("CN-000002"), "issued"),
+            ("credit_note", Some("CN-000003"), "voided"),
+            ("adjustment", None, "issued"),
+        ]
+    );
+    assert_eq!(doc["credits"][3]["voided_on"], "2026-02-20");
+    assert_eq!(doc["credits"][3]["applications"], serde_json::json!([]), "a voided credit has nothing applied");
+
+    let mut to = store();
+    let r = run_import(&mut to, &[files[0].1.clone()], &ImportOptions::default(), false).unwrap();
+    assert_eq!((r.count(Counted::Credits).created, r.count(Counted::Credits).refused), (5, 0), "{r}");
+    assert_consistent(&to);
+    let there = to.customer_ids().unwrap()[0];
+    assert_eq!(comparable(&to, there), comparable(&from, acme));
+    assert_eq!(credits(&to, there), credits(&from, acme));
+    // The imported numbers are taken: the next credit note here is CN-000004.
+    assert_eq!(to.credit_settings().unwrap().credit_note_next_seq, 4);
+    let again = run_import(&mut to, &[files[0].1.clone()], &ImportOptions::default(), false).unwrap();
+    assert_eq!(again.changes(), 0, "{again}");
+}
+
+#[test]
+fn an_export_from_before_credit_kinds_imports_its_credits_as_granted_credit() {
+    let (from, acme) = acme_with_credit_notes();
+    let dir = tempfile::tempdir().unwrap();
+    let files = export_all(&from, &dir);
+    let mut doc: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&files[0].1).unwrap()).unwrap();
+    // As an export before schema 10 wrote them: no kind, number, status,
+    // void date or invoice (and no voided credit, which did not exist).
+    let list = doc["credits"].as_array_mut().unwrap();
+    list.retain(|c| c["status"] != "voided");
+    for c in list.iter_mut() {
+        let c = c.as_object_mut().unwrap();
+        for k in ["kind", "number", "status", "voided_on", "invoice"] {
+            c.remove(k);
+        }
+    }
+    let old = dir.path().join("old.json");
+    std::fs::write(&old, doc.to_string()).unwrap();
+    let mut to = store();
+    let r = run_import(&mut to, &[old], &ImportOptions::default(), false).unwrap();
+    assert_eq!((r.count(Counted::Credits).created, r.count(Counted::Credits).refused), (4, 0), "{r}");
+    assert_consistent(&to);
+    let there = to.customer_ids().unwrap()[0];
+    let got = credits(&to, there);
+    assert!(got.iter().all(|c| c[0][0] == "credit" && c[0][2] == "issued" && c[0][1].is_null()), "{got:?}");
+    // The same money: only the kinds are lost.
+    let m = |s: &Store, id| s.figures(&s.customer(id).unwrap(), today()).unwrap().metrics;
+    assert_eq!(m(&to, there), m(&from, acme));
+}
+
+#[test]
+fn a_credit_an_export_gets_wrong_is_refused_by_name_and_nothing_of_it_written() {
+    let (from, _) = acme_with_credit_notes();
+    let dir = tempfile::tempdir().unwrap();
+    let files = export_all(&from, &dir);
+    let text = std::fs::read_to_string(&files[0].1).unwrap();
+    type Edit = fn(&mut serde_json::Value);
+    let cases: [(&str, Edit, &str); 4] = [
+        ("kind", |c| c["kind"] = "gift".into(), "unknown kind"),
+        ("number", |c| c["number"] = serde_json::Value::Null, "without its number"),
+        ("void", |c| c["voided_on"] = "2026-01-01".into(), "before it was issued"),
+        (
+            "applied",
+            |c| {
+                c["status"] = "voided".into();
+                c["voided_on"] = "2026-03-01".into();
+            },
+            "lists applications",
+        ),
+    ];
+    for (name, edit, says) in cases {
+        let mut doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+        // CN-000001 (applied to I1), or the voided CN-000003 for the dates.
+        let at = if name == "void" { 3 } else { 1 };
+        edit(&mut doc["credits"][at]);
+        let path = dir.path().join(format!("{name}.json"));
+        std::fs::write(&path, doc.to_string()).unwrap();
+        let mut to = store();
+        // A refused row refuses the run: all or nothing.
+        let r = run_import(&mut to, &[path], &ImportOptions::default(), false);
+        let Err(ardesk::import::ImportError::Refused { report: r }) = r else { panic!("{name}: {r:?}") };
+        assert_eq!(r.count(Counted::Credits).refused, 1, "{name}: {r}");
+        assert!(r.issues.iter().any(|i| i.reason.contains(says)), "{name}: {r}");
+        assert!(to.customer_ids().unwrap().is_empty(), "{name}: nothing written");
+        assert_consistent(&to);
+    }
 }

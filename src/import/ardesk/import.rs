@@ -143,6 +143,79 @@ fn refunds(
     Ok(Some(out))
 }
 
+/// What an exported credit is (schema 10): granted credit, a credit note
+/// (numbered, against an invoice or standalone) or a small-balance
+/// adjustment (of an invoice), issued or voided. An export made before
+/// credits had kinds has none of these fields: granted credit, issued.
+struct CreditKind {
+    kind: &'static str,
+    number: Option<String>,
+    /// The invoice here.
+    invoice: Option<i64>,
+    voided_on: Option<chrono::NaiveDate>,
+}
+
+impl CreditKind {
+    fn of(v: &Value, granted: chrono::NaiveDate, invoices: &HashMap<i64, i64>) -> Result<CreditKind, String> {
+        let kind = match opt(v, "kind").as_deref() {
+            None | Some("credit") => "credit",
+            Some("credit_note") => "credit_note",
+            Some("adjustment") => "adjustment",
+            Some(other) => return Err(format!("unknown kind {other:?} (credit, credit_note or adjustment)")),
+        };
+        let number = opt(v, "number").map(|n| n.trim().to_string());
+        match (kind, &number) {
+            ("credit_note", None) => return Err("a credit note without its number".into()),
+            ("credit_note", Some(n)) if n.is_empty() || n.chars().count() > 64 => {
+                return Err("a credit note's number is 1 to 64 characters".into());
+            }
+            ("credit" | "adjustment", Some(n)) => return Err(format!("a {kind} has no number, but it says {n:?}")),
+            _ => {}
+        }
+        let invoice = match v.get("invoice") {
+            None | Some(Value::Null) => None,
+            Some(x) => {
+                let old = x.as_i64().ok_or("invoice is not an exported invoice id")?;
+                let here =
+                    invoices.get(&old).ok_or_else(|| format!("it names invoice {old}, which is not in the export"))?;
+                Some(*here)
+            }
+        };
+        if kind == "adjustment" && invoice.is_none() {
+            return Err("an adjustment without the invoice it closed".into());
+        }
+        if kind == "credit" && invoice.is_some() {
+            return Err("granted credit is issued against no invoice".into());
+        }
+        let voided_on = match opt(v, "status").as_deref() {
+            None | Some("issued") => {
+                if opt(v, "voided_on").is_some() {
+                    return Err("issued, but it has a void date".into());
+                }
+                None
+            }
+            Some("voided") => {
+                let on = opt_day(v, "voided_on")?.ok_or("voided, without its void date")?;
+                if let Some(e) = date_error(on) {
+                    return Err(format!("voided_on: {e}"));
+                }
+                if on < granted {
+                    return Err(format!("voided on {on}, before it was issued ({granted})"));
+                }
+                if kind == "credit" {
+                    return Err("granted credit is never voided (it is unapplied instead)".into());
+                }
+                if v.get("applications").and_then(Value::as_array).is_some_and(|a| !a.is_empty()) {
+                    return Err("voided, yet it lists applications: a voided credit has nothing applied".into());
+                }
+                Some(on)
+            }
+            Some(other) => return Err(format!("unknown status {other:?} (issued or voided)")),
+        };
+        Ok(CreditKind { kind, number, invoice, voided_on })
+    }
+}
+
 /// Recreates the customer of an ardesk export inside the run.
 pub(crate) fn import(cx: &mut Cx<'_, '_>, totals: &mut RunTotals, doc: &Value) -> Result<(), ImportError> {
     let sections = ["contracts", "invoices", "payments", "credits", "contacts", "documents", "conversations"];
@@ -415,11 +488,22 @@ impl Rows<'_, '_, '_> {
         if found.is_none() {
             self.add_up(cur, if credit { Kind::Credits } else { Kind::Payments }, amount)?;
         }
+        let mut voided = None;
         let (id, outcome) = match found {
             Some(id) => (id, Outcome::Unchanged),
             None if credit => {
+                let kind = CreditKind::of(v, on, &self.invoices)?;
+                if let Some(n) = &kind.number
+                    && self.cx.itx.credit_note_number_taken(n).map_err(e)?.is_some()
+                {
+                    return Err(format!("credit note {n} exists already in this database"));
+                }
                 let id =
                     self.cx.itx.insert_credit(src_key, self.cid, on, amount, cur, &text(v, "reason")).map_err(e)?;
+                if kind.kind != "credit" {
+                    self.cx.itx.mark_native_credit(id, kind.kind, kind.number.as_deref(), kind.invoice).map_err(e)?;
+                }
+                voided = kind.voided_on;
                 (id, Outcome::Created)
             }
             None => {
@@ -457,6 +541,9 @@ impl Rows<'_, '_, '_> {
                 continue;
             }
             self.cx.itx.apply(invoice, id, credit, amt, on).map_err(e)?;
+        }
+        if let Some(on) = voided {
+            self.cx.itx.void_credit_note(id, on).map_err(e)?;
         }
         Ok(outcome)
     }

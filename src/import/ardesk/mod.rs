@@ -1,7 +1,11 @@
 //! ardesk's own format: one customer's whole record as JSON — the
 //! customer, contracts, invoices (with their memo and lines, in order),
 //! payments with their applications and refunds (date, amount, reason,
-//! where the date came from), credits with their applications, contacts
+//! where the date came from), credits with their applications and their
+//! kind (granted credit, credit note, small-balance adjustment), number,
+//! status, void date and invoice (its exported id, as applications name
+//! invoices; an export from before credit kinds imports its credits as
+//! granted credit, issued), contacts
 //! (with the primary flag), documents'
 //! metadata (name, kind, size, SHA-256; never the content) and
 //! conversations. Amounts are exact decimal strings in the row's currency.

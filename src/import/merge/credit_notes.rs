@@ -1,5 +1,7 @@
-//! Credit notes (a QuickBooks `CreditMemo`) and the credit a source's
-//! payments put on invoices from them (`ImportedPayment::credit_uses`).
+//! Credit notes (a QuickBooks `CreditMemo`, a Stripe `credit_note`) and the
+//! credit a source's payments put on invoices from them
+//! (`ImportedPayment::credit_uses`) or the credit note itself does
+//! (`ImportedCreditNote::applied`, a Stripe credit note's parts).
 //!
 //! A credit note is credit, never money: a `credits` row of kind
 //! 'credit_note' with the source's number, date, amount and status; what it
@@ -29,11 +31,16 @@ use crate::import::report::{Counted, Outcome};
 use crate::store::import::{AppsOf, CreditNoteWrite, InvoiceState};
 use chrono::NaiveDate;
 
+/// What the source calls a credit note.
+fn noun(src: ImportSource) -> &'static str {
+    if src == ImportSource::QuickBooks { "credit memo" } else { "credit note" }
+}
+
 /// The reason kept on an imported credit note: the source's memo, or what
 /// it is.
 fn reason_of(src: ImportSource, c: &ImportedCreditNote) -> String {
     let memo = c.reason.trim();
-    let text = if memo.is_empty() { format!("{} credit memo {}", src.label(), c.number) } else { memo.to_string() };
+    let text = if memo.is_empty() { format!("{} {} {}", src.label(), noun(src), c.number) } else { memo.to_string() };
     text.chars().take(1000).collect()
 }
 
@@ -48,19 +55,44 @@ impl Receivables {
         let (what, line, ext) = (Counted::CreditNotes, c.line, c.external_id.as_str());
         let Some(_) = people.resolve(cx, src, &c.customer, c.currency, "credit note")? else {
             let reason = format!(
-                "credit memo {ext} is for unknown customer {}: import the customers export in the same run or before",
+                "{} {ext} is for unknown customer {}: import the customers export in the same run or before",
+                noun(src),
                 c.customer.external_id
             );
             cx.book.refuse(line, what, reason);
             return Ok(());
         };
         let cust = people.adopt_currency(cx, src, &c.customer.external_id, c.currency)?;
+        // What the credit note puts on invoices needs them here, of its
+        // customer and currency: checked before anything of it is written.
+        let mut targets = Vec::with_capacity(c.applied.len());
+        for (r, amount) in c.applied.iter().filter(|_| c.voided_on.is_none()) {
+            let name = match r {
+                InvoiceRef::External(x) | InvoiceRef::Number(x) => x,
+            };
+            match find(cx, src, r)? {
+                Some(inv) if inv.customer_id == cust.id && inv.currency == c.currency => targets.push((inv, *amount)),
+                Some(_) => {
+                    let reason = format!("credit note {ext} credits invoice {name} of another customer or currency");
+                    cx.book.refuse(line, what, reason);
+                    return Ok(());
+                }
+                None => {
+                    let reason = format!(
+                        "credit note {ext} credits invoice {name}, which is neither in this run nor in ardesk: import \
+                         the invoices in the same run or before"
+                    );
+                    cx.book.refuse(line, what, reason);
+                    return Ok(());
+                }
+            }
+        }
         let existing = cx.itx.find_credit_note(src, ext)?;
         if let Some(db) = &existing
             && (db.customer_id != cust.id || db.currency != c.currency || !db.credit_note)
         {
             let reason =
-                format!("credit memo {ext} is in ardesk for another customer or currency, or as granted credit");
+                format!("{} {ext} is in ardesk for another customer or currency, or as granted credit", noun(src));
             cx.book.refuse(line, what, reason);
             return Ok(());
         }
@@ -69,18 +101,20 @@ impl Receivables {
                 cx.book.skip(
                     line,
                     what,
-                    format!("credit memo {ext} was voided in {} before ardesk had it", src.label()),
+                    format!("{} {ext} was voided in {} before ardesk had it", noun(src), src.label()),
                 );
                 return Ok(());
             }
-            return self.new_credit_note(cx, src, cust.id, c);
+            let id = self.new_credit_note(cx, src, cust.id, c)?;
+            return self.put_applied(cx, src, id, c, &targets);
         };
         if db.voided_on.is_some() {
             // A void is final, in ardesk as in the source.
             cx.book.count(cust.id, what, Outcome::Unchanged, src.label());
             if c.voided_on.is_none() {
                 self.said.voided_here.push(format!(
-                    "credit memo {} is voided in ardesk but not in {}: it stays voided",
+                    "{} {} is voided in ardesk but not in {}: it stays voided",
+                    noun(src),
                     c.number,
                     src.label()
                 ));
@@ -131,6 +165,22 @@ impl Receivables {
             cx.book.count(cust.id, what, Outcome::Updated, src.label());
         }
         self.remaining.push((db.id, src, c.number.clone(), c.remaining_minor));
+        self.put_applied(cx, src, db.id, c, &targets)
+    }
+
+    /// Puts what the credit note itself applies (`ImportedCreditNote::applied`)
+    /// on its invoices, on its date.
+    fn put_applied(
+        &mut self,
+        cx: &mut Cx<'_, '_>,
+        src: ImportSource,
+        id: i64,
+        c: &ImportedCreditNote,
+        targets: &[(InvoiceState, i64)],
+    ) -> Result<(), ImportError> {
+        for (inv, amount) in targets {
+            self.put_credit(cx, src, id, inv, *amount, c.issued_on)?;
+        }
         Ok(())
     }
 
@@ -140,7 +190,7 @@ impl Receivables {
         src: ImportSource,
         customer_id: i64,
         c: &ImportedCreditNote,
-    ) -> Result<(), ImportError> {
+    ) -> Result<i64, ImportError> {
         let reason = reason_of(src, c);
         let number = self.number_for(cx, src, c, None)?;
         let invoice_id = self.against(cx, src, customer_id, c)?;
@@ -157,7 +207,7 @@ impl Receivables {
         cx.book.touch(customer_id);
         cx.book.count(customer_id, Counted::CreditNotes, Outcome::Created, src.label());
         self.remaining.push((id, src, c.number.clone(), c.remaining_minor));
-        Ok(())
+        Ok(id)
     }
 
     /// The number a credit note takes: the source's, unless another credit

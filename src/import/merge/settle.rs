@@ -42,6 +42,9 @@ struct Applied {
     linked: Vec<i64>,
     /// Applied by anything else: people's payments and credits.
     people: i64,
+    /// Applied by the source's own credit notes (not the import's
+    /// stand-ins).
+    notes: i64,
 }
 
 /// The payments of the invoice's source that name it, as they stand.
@@ -81,7 +84,7 @@ impl Receivables {
         for &(pid, available, on) in &named.fresh {
             // A payment that names the invoice paid it, whatever an older
             // invoices export says; only the invoice's room limits it.
-            let amount = (inv.total_minor - at.real - at.people).min(available);
+            let amount = (inv.total_minor - at.real - at.people - at.notes).min(available);
             if amount > 0 {
                 cx.itx.apply(invoice_id, pid, false, amount, on)?;
                 cx.book.touch(inv.customer_id);
@@ -194,14 +197,21 @@ impl Receivables {
         at: &Applied,
         named: &Named,
     ) -> Result<i64, ImportError> {
-        let (total, real, people) = (inv.total_minor, at.real, at.people);
+        let (total, real) = (inv.total_minor, at.real);
         let paid_in_source = int(base, "amount_paid").max(0);
         let target_paid = paid_in_source.min(total);
-        let target_credit = int(base, "credit_applied").clamp(0, total - target_paid);
+        // The source's credit notes on the invoice cover the credit it says
+        // was applied first (a Stripe pre-payment credit note is part of
+        // `total − amount_due`), and what is left of them counts towards
+        // what it says was paid (a QuickBooks payment's credit memo, a
+        // Stripe post-payment credit note taking refunded money's place).
+        let notes_for_credit = at.notes.min(int(base, "credit_applied").max(0));
+        let people = at.people + at.notes - notes_for_credit;
+        let target_credit = (int(base, "credit_applied") - notes_for_credit).clamp(0, total - target_paid);
         let rest = (target_paid - real - people).max(0);
         let refund = rest.min(named.refunded);
         let made = rest - refund;
-        let room = (total - real - people - rest).max(0);
+        let room = (total - real - people - notes_for_credit - rest).max(0);
         let credit = target_credit.min(room);
         let on =
             last(base, "paid_on").filter(|s| !s.is_empty()).map(from_iso).or(named.latest).unwrap_or(inv.issue_date);
@@ -224,7 +234,7 @@ impl Receivables {
         for (key, credit, amount, on) in rows {
             self.own_row(cx, &of, key, credit, amount, on, at.own.get(key).copied())?;
         }
-        Ok(real + people + made + refund + credit)
+        Ok(real + people + notes_for_credit + made + refund + credit)
     }
 
     /// Paid when fully applied, open otherwise (uncollectible stays so).
@@ -259,7 +269,7 @@ fn applied_to(
     invoice_id: i64,
     keys: &[String; 3],
 ) -> Result<Applied, ImportError> {
-    let mut at = Applied { own: HashMap::new(), real: 0, linked: Vec::new(), people: 0 };
+    let mut at = Applied { own: HashMap::new(), real: 0, linked: Vec::new(), people: 0, notes: 0 };
     for a in cx.itx.applications(invoice_id, AppsOf::Invoice)? {
         let ext_of = a.from_external_id.clone().unwrap_or_default();
         if a.from_source == Some(src) && keys.contains(&ext_of) {
@@ -274,6 +284,8 @@ fn applied_to(
         } else if a.from_source == Some(src) && a.payment_id.is_some() {
             at.real += a.amount_minor;
             at.linked.extend(a.payment_id);
+        } else if a.from_source == Some(src) && a.credit_id.is_some() {
+            at.notes += a.amount_minor;
         } else {
             at.people += a.amount_minor;
         }

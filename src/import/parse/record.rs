@@ -195,6 +195,11 @@ pub struct ImportedCreditNote {
     pub voided_on: Option<NaiveDate>,
     /// The invoice it was issued against, when the source says.
     pub invoice: Option<InvoiceRef>,
+    /// What the credit note itself puts on invoices, on its date, where the
+    /// source says so (a Stripe credit note's pre-payment, refunded and
+    /// out-of-band parts); a QuickBooks credit memo's uses come from its
+    /// payments instead (`ImportedPayment::credit_uses`).
+    pub applied: Vec<(InvoiceRef, i64)>,
     /// Why it was given (the source's memo); '' for none.
     pub reason: String,
     pub test_mode: bool,

@@ -466,6 +466,7 @@ fn credit_memo(line: usize, v: &Value, home: Currency) -> Row {
         remaining_minor: if voided_on.is_some() { None } else { remaining },
         voided_on,
         invoice: ref_value(v, "InvoiceRef", "value").map(|i| InvoiceRef::External(i.to_string())),
+        applied: Vec::new(),
         reason: memo(v),
         test_mode: false,
         raw: v.clone(),

@@ -1,6 +1,7 @@
 //! Stripe API JSON: one object, an array of objects, or a list
 //! (`{"object": "list", "data": [...]}`, what `stripe customers list` and
 //! the API return) of customers, invoices, charges and payment intents.
+//! Credit notes (`credit_note`) too: see `credit_note`.
 //! Both invoice shapes: before 2025-03-31 (`charge`, `payment_intent`,
 //! `paid` on the invoice; `invoice` on the charge) and after (`payments`
 //! on the invoice, nothing on the charge). Amounts are integers in Stripe's
@@ -24,7 +25,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde_json::Value;
 
-const KNOWN: &[&str] = &["customer", "invoice", "charge", "payment_intent"];
+const KNOWN: &[&str] = &["customer", "invoice", "charge", "payment_intent", "credit_note"];
 const PREFIXES: &[&str] = &["cus_", "in_", "ch_", "py_", "pi_", "re_", "cn_", "sub_", "prod_", "price_", "txn_"];
 
 /// The objects of a document: a list's data, an array, or one object.
@@ -58,6 +59,7 @@ pub(super) fn detect(doc: &Value) -> Option<ObjectKind> {
         ["customer"] => ObjectKind::Customers,
         ["invoice"] => ObjectKind::Invoices,
         ["charge"] | ["payment_intent"] | ["charge", "payment_intent"] => ObjectKind::Payments,
+        ["credit_note"] => ObjectKind::CreditNotes,
         _ => ObjectKind::Mixed,
     })
 }
@@ -79,6 +81,7 @@ pub(super) fn parse(_object: ObjectKind, doc: Value, sink: &mut dyn Sink) -> Res
         let object = match kind {
             "customer" => ObjectKind::Customers,
             "invoice" => ObjectKind::Invoices,
+            "credit_note" => ObjectKind::CreditNotes,
             _ => ObjectKind::Payments,
         };
         let row = match kind {
@@ -86,6 +89,7 @@ pub(super) fn parse(_object: ObjectKind, doc: Value, sink: &mut dyn Sink) -> Res
             "invoice" => invoice(line, v, &mut notes),
             "charge" => charge(line, v),
             "payment_intent" => payment_intent(line, v),
+            "credit_note" => credit_note(line, v),
             other => Row::Skip(format!("Stripe {other} objects are not supported yet")),
         };
         row.send(line, object, sink)?;
@@ -417,6 +421,111 @@ fn payment_intent(line: usize, v: &Value) -> Row {
         reference: id.to_string(),
         invoice: id_of(v, "invoice").map(InvoiceRef::External),
         splits: Vec::new(),
+        test_mode: test(v),
+        raw: v.clone(),
+    })))
+}
+
+/// A part of a credit note in minor units: absent or null is 0, a
+/// negative one is refused.
+fn part(v: &Value, k: &str, cur: Currency) -> Result<i64, String> {
+    let m = money(v, k, cur)?.unwrap_or(0);
+    if m < 0 {
+        return Err(format!("{k}: {} is negative", v[k]));
+    }
+    Ok(m)
+}
+
+/// A credit note: credit against its invoice, never money. Its `amount` is
+/// its `pre_payment_amount` (credit that lowers what the open invoice
+/// owes) and its `post_payment_amount` (issued after the invoice was paid);
+/// when neither is given, its `type` says which the whole amount is. The
+/// post-payment part splits into what its `refunds` (or the older `refund`
+/// with `amount_refunded`) gave back, its `out_of_band_amount` (credited
+/// outside Stripe) and the rest, which went to the customer's balance.
+/// The pre-payment part, the refunded part and the out-of-band part are
+/// put on the invoice (`applied`), the customer-balance part stays
+/// unapplied: customer credit. The refunds themselves are money and come
+/// with the charge they refunded (its `refunds`). `status: void` voids it
+/// as of `voided_at`. Parts that are negative or do not add up to the
+/// amount are refused.
+fn credit_note(line: usize, v: &Value) -> Row {
+    let Some(id) = s(v, "id") else { return Row::Refuse("the credit note has no id".into()) };
+    let currency = tri!(parse_currency(s(v, "currency").unwrap_or("")));
+    let Some(amount) = tri!(money(v, "amount", currency)) else {
+        return Row::Refuse(format!("credit note {id} has no amount"));
+    };
+    if amount <= 0 {
+        return Row::Refuse(format!("credit note {id}: amount {} is not more than zero", v["amount"]));
+    }
+    let Some(invoice) = id_of(v, "invoice") else {
+        return Row::Refuse(format!("credit note {id} names no invoice (Stripe issues credit notes on invoices)"));
+    };
+    let on = tri!(date(v, "effective_at")).or(tri!(date(v, "created")));
+    let Some(issued_on) = on else { return Row::Refuse(format!("credit note {id} has no date")) };
+    let voided_on = match s(v, "status").unwrap_or("issued") {
+        "issued" => None,
+        "void" => Some(tri!(date(v, "voided_at")).unwrap_or(issued_on).max(issued_on)),
+        other => return Row::Refuse(format!("credit note {id}: \"{other}\" is not a credit note status")),
+    };
+    let (mut pre, mut post) =
+        (tri!(part(v, "pre_payment_amount", currency)), tri!(part(v, "post_payment_amount", currency)));
+    let given = |k: &str| v.get(k).is_some_and(|x| !x.is_null());
+    if !given("pre_payment_amount") && !given("post_payment_amount") {
+        match s(v, "type").unwrap_or("pre_payment") {
+            "pre_payment" => pre = amount,
+            "post_payment" => post = amount,
+            other => return Row::Refuse(format!("credit note {id}: \"{other}\" is not a credit note type")),
+        }
+    }
+    let m = |x: i64| crate::domain::Money::new(x, currency).plain();
+    if pre.checked_add(post) != Some(amount) {
+        return Row::Refuse(format!(
+            "credit note {id}: pre_payment_amount {} and post_payment_amount {} do not add up to its amount {}",
+            m(pre),
+            m(post),
+            m(amount)
+        ));
+    }
+    let mut refunded = 0_i64;
+    let listed = v.get("refunds").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
+    for (n, r) in listed.iter().enumerate() {
+        let a = tri!(part(r, "amount_refunded", currency).map_err(|e| format!("refunds[{n}]: {e}")));
+        refunded = tri!(refunded.checked_add(a).ok_or_else(|| format!("credit note {id}: its refunds are too large")));
+    }
+    if listed.is_empty() && id_of(v, "refund").is_some() {
+        // The older shape: one `refund`, expanded or not; its amount is
+        // the expanded refund's, else the whole post-payment part.
+        refunded = match v.get("refund").filter(|r| r.is_object()) {
+            Some(r) => tri!(part(r, "amount", currency)),
+            None => post,
+        };
+    }
+    let out_of_band = tri!(part(v, "out_of_band_amount", currency));
+    let to_balance = post - refunded - out_of_band;
+    if to_balance < 0 {
+        return Row::Refuse(format!(
+            "credit note {id}: refunded {} and out of band {} are more than its post-payment part {}",
+            m(refunded),
+            m(out_of_band),
+            m(post)
+        ));
+    }
+    let on_invoice = pre + refunded + out_of_band;
+    let reason = [s(v, "memo"), s(v, "reason")].into_iter().flatten().next().unwrap_or("").replace('_', " ");
+    Row::Record(Box::new(Record::CreditNote(ImportedCreditNote {
+        line,
+        external_id: id.to_string(),
+        customer: customer_ref(v),
+        number: s(v, "number").unwrap_or(id).to_string(),
+        issued_on,
+        currency,
+        amount_minor: amount,
+        remaining_minor: None,
+        voided_on,
+        invoice: Some(InvoiceRef::External(invoice.clone())),
+        applied: if on_invoice > 0 { vec![(InvoiceRef::External(invoice), on_invoice)] } else { Vec::new() },
+        reason,
         test_mode: test(v),
         raw: v.clone(),
     })))

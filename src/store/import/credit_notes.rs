@@ -108,4 +108,29 @@ impl ImportTx<'_> {
             .execute(params![id, iso(on)])?;
         Ok(invoices)
     }
+
+    /// Gives a credit an export recreated its kind ('credit_note' or
+    /// 'adjustment'; granted credit is what `insert_credit` makes), its
+    /// number and its invoice. A number of the organization's sequence
+    /// (its prefix and digits) moves the sequence past it, so that the
+    /// next credit note issued here does not take it again.
+    pub fn mark_native_credit(&self, id: i64, kind: &str, number: Option<&str>, invoice_id: Option<i64>) -> Result<()> {
+        self.touch_row("credits", id)?;
+        self.tx
+            .prepare_cached("UPDATE credits SET kind = ?2, number = ?3, invoice_id = ?4 WHERE id = ?1")?
+            .execute(params![id, kind, number, invoice_id])?;
+        let Some(number) = number else { return Ok(()) };
+        let (prefix, next): (String, i64) =
+            self.tx.query_row("SELECT credit_note_prefix, credit_note_next_seq FROM organization", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?;
+        let seq = number
+            .strip_prefix(prefix.as_str())
+            .filter(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()))
+            .and_then(|d| d.parse::<i64>().ok());
+        if let Some(seq) = seq.filter(|s| *s >= next && *s < crate::domain::edit::MAX_CREDIT_NOTE_SEQ) {
+            self.tx.execute("UPDATE organization SET credit_note_next_seq = ?1", [seq + 1])?;
+        }
+        Ok(())
+    }
 }

@@ -112,6 +112,7 @@ impl ExportSection {
             }
             ExportSection::Credits => {
                 "SELECT c.id, c.granted_on, c.amount_minor, c.currency, c.reason, c.import_source, c.external_id,
+                        c.kind, c.number, c.status, c.voided_on, c.invoice_id AS invoice,
                         a.invoice_id AS app_invoice, a.amount_minor AS app_amount_minor, a.applied_on AS app_applied_on
                  FROM credits c LEFT JOIN applications a ON a.credit_id = c.id AND a.removed_on IS NULL
                  WHERE c.customer_id = ?1 ORDER BY c.id, a.id"
