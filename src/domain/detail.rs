@@ -24,7 +24,25 @@ pub enum Source {
     Credit {
         id: i64,
         reason: String,
+        /// Granted credit, a credit note or a small-balance adjustment.
+        kind: super::status::PayKind,
+        /// A credit note's number; '' for the other kinds.
+        number: String,
     },
+}
+
+impl Source {
+    /// How the application's credit is named: "Credit note CN-000001",
+    /// "Small-balance write-off", "Credit"; a payment as "Payment".
+    pub fn credit_label(&self) -> String {
+        use super::status::PayKind;
+        match self {
+            Source::Payment { .. } => "Payment".into(),
+            Source::Credit { kind: PayKind::CreditNote, number, .. } => format!("Credit note {number}"),
+            Source::Credit { kind: PayKind::Adjustment, .. } => "Small-balance write-off".into(),
+            Source::Credit { .. } => "Credit".into(),
+        }
+    }
 }
 
 /// An application to the invoice shown: what reduced what it owes.
@@ -194,7 +212,7 @@ impl PaymentDetail {
         let p = &self.payment;
         let left = match p.status {
             PaymentStatus::Succeeded | PaymentStatus::Refunded => p.amount.minor - p.refunded_minor - p.applied_minor,
-            PaymentStatus::Pending | PaymentStatus::Failed => 0,
+            PaymentStatus::Pending | PaymentStatus::Failed | PaymentStatus::Voided => 0,
         };
         Money::new(left, p.amount.currency)
     }
@@ -283,7 +301,12 @@ mod tests {
                 id: 1,
                 applied_on: d("2026-01-10"),
                 amount: Money::new(applied.min(100), Currency::USD),
-                from: Source::Credit { id: 1, reason: "goodwill".into() },
+                from: Source::Credit {
+                    id: 1,
+                    reason: "goodwill".into(),
+                    kind: crate::domain::status::PayKind::Credit,
+                    number: String::new(),
+                },
             }],
             history: vec![],
             more_history: false,
