@@ -243,6 +243,30 @@ pub const INVOICE_FORMULAS: &[(&str, &str)] = &[
     ),
 ];
 
+/// What a credit note, a small-balance write-off and a void do to the
+/// figures (the help of the customer page and the invoice detail).
+pub const CREDIT_FORMULAS: &[(&str, &str)] = &[
+    (
+        "Credit note",
+        "numbered from its own sequence; against an invoice its balance falls by up to what it owes and Total \
+         Billed falls by the same (credit lowers Total Billed and is never collected money: Billed & Collected and \
+         Total Collected do not move); what goes past the balance is customer credit (Credit Balance), or, when \
+         asked, refunded from the money on the invoice (Total Collected falls by it). Standalone: all customer \
+         credit.",
+    ),
+    (
+        "Small-balance write-off",
+        "closes an open invoice's balance with adjustment credit of exactly that much: it is paid, Outstanding \
+         and Total Billed fall by it, nothing is collected. Above the organization's limit only when you say so.",
+    ),
+    (
+        "Void",
+        "a credit note or an adjustment stops counting on a date: the invoices it went to owe again (Outstanding \
+         and Total Billed rise back), what was unapplied leaves the Credit Balance. Final; a credit note that \
+         refunded money is not voided.",
+    ),
+];
+
 /// How a payment's detail computes its amounts.
 pub const PAYMENT_FORMULAS: &[(&str, &str)] = &[
     ("Applied", "Σ of it applied to invoices."),
