@@ -182,7 +182,13 @@ fn ardesk_config_lists_sets_and_refuses() {
     let db = db.to_str().unwrap();
     let (code, out, _) = support::run(&["--db", db, "config"]);
     assert_eq!(code, 0);
-    assert!(out.contains("hubspot-portal-id    (not set)"), "{out}");
+    assert!(out.contains("hubspot-portal-id          (not set)"), "{out}");
+    assert!(out.contains("credit-note-prefix         CN-") && out.contains("small-balance-limit-minor  500"), "{out}");
+    let (code, out, _) = support::run(&["--db", db, "config", "small-balance-limit-minor", "1000"]);
+    assert_eq!((code, out.trim()), (0, "small-balance-limit-minor = 1000 (was 500)"));
+    let (code, _, err) = support::run(&["--db", db, "config", "credit-note-next-number", "ten"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("is not a whole number"), "{err}");
     let (code, out, _) = support::run(&["--db", db, "config", "salesforce-domain", "acme.my.salesforce.com"]);
     assert_eq!((code, out.trim()), (0, "salesforce-domain = acme (was not set)"));
     let (code, _, err) = support::run(&["--db", db, "config", "hubspot-portal-id", "portal"]);
@@ -252,7 +258,7 @@ fn the_document_size_limit_is_a_setting() {
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["max-document-size"], 1 << 20, "JSON has the bytes");
     let (_, out, _) = support::run(&["--db", db, "config"]);
-    assert!(out.contains("max-document-size    1 MiB"), "{out}");
+    assert!(out.contains("max-document-size          1 MiB"), "{out}");
     let s = Store::open(std::path::Path::new(db), ardesk::store::OpenMode::MustExist).unwrap();
     let audit = audit_rows(&s);
     assert!(audit.last().unwrap().2.contains("max_document_size 524288000 → 1048576"), "{audit:?}");

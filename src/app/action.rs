@@ -61,6 +61,14 @@ pub enum Action {
     /// Invoices tab), or this invoice (its detail), or reverse this
     /// invoice's write-off.
     WriteOff,
+    /// Issue a credit note: against this invoice (its detail), or
+    /// standalone, as customer credit (the Payments tab).
+    CreditNote,
+    /// Close the small balance of the selected or highlighted invoices
+    /// (the Invoices tab), or of this invoice (its detail).
+    SmallBalance,
+    /// Void the highlighted credit note or adjustment (the Payments tab).
+    VoidCredit,
     // Contracts tab
     ContractMenu,
     // Payments tab
@@ -108,6 +116,9 @@ impl Action {
                 | Action::IssueInvoice
                 | Action::Unapply
                 | Action::WriteOff
+                | Action::CreditNote
+                | Action::SmallBalance
+                | Action::VoidCredit
                 | Action::ContractMenu
                 | Action::RecordPayment
                 | Action::RefundPayment

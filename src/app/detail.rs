@@ -11,7 +11,7 @@ use super::table::Scroll;
 use super::{App, Screen};
 use crate::domain::detail::{InvoiceDetail, PaymentDetail, Source};
 use crate::domain::model::{Customer, InvoiceRow, PaymentRow};
-use crate::domain::status::InvoiceStatus;
+use crate::domain::status::{InvoiceStatus, PayKind};
 use crate::store::{Result, Store};
 use crate::view::detail::{self as view, DetailLayout};
 use chrono::NaiveDate;
@@ -63,6 +63,8 @@ impl DetailScreen {
                 from: match &a.from {
                     Source::Payment { reference, .. } if !reference.trim().is_empty() => format!("payment {reference}"),
                     Source::Payment { .. } => "the payment".into(),
+                    Source::Credit { kind: PayKind::CreditNote, number, .. } => format!("credit note {number}"),
+                    Source::Credit { kind: PayKind::Adjustment, .. } => "the small-balance write-off".into(),
                     Source::Credit { reason, .. } if !reason.trim().is_empty() => format!("the credit ({reason})"),
                     Source::Credit { .. } => "the credit".into(),
                 },
@@ -156,7 +158,10 @@ impl DetailScreen {
         match &self.detail {
             Detail::Invoice(d) => d.applications.get(i).map(|a| match &a.from {
                 Source::Payment { id, .. } => Target::Payment(*id),
-                Source::Credit { reason, .. } => Target::Credit(reason.clone()),
+                Source::Credit { kind: PayKind::Credit, reason, .. } if !reason.trim().is_empty() => {
+                    Target::Credit(format!("Credit ({reason})"))
+                }
+                Source::Credit { .. } => Target::Credit(a.from.credit_label()),
             }),
             Detail::Payment(d) => d.applications.get(i).map(|a| Target::Invoice(a.invoice.id)),
         }
@@ -219,9 +224,8 @@ impl App {
                 let opened = match d.target() {
                     Some(Target::Payment(id)) => Some(DetailScreen::payment(&self.store, customer, id)),
                     Some(Target::Invoice(id)) => Some(DetailScreen::invoice(&self.store, customer, id)),
-                    Some(Target::Credit(reason)) => {
-                        let why = if reason.trim().is_empty() { String::new() } else { format!(" ({reason})") };
-                        self.say(format!("Credit{why}: credit has no detail view yet"));
+                    Some(Target::Credit(label)) => {
+                        self.say(format!("{label}: credit has no detail view yet"));
                         None
                     }
                     None => None,
@@ -244,6 +248,18 @@ impl App {
                 if let Detail::Invoice(i) = &d.detail {
                     let i = i.clone();
                     self.write_off_detail(&i);
+                }
+            }
+            Action::CreditNote => {
+                if let Detail::Invoice(i) = &d.detail {
+                    let i = i.clone();
+                    self.credit_note_detail(&i);
+                }
+            }
+            Action::SmallBalance => {
+                if let Detail::Invoice(i) = &d.detail {
+                    let i = i.clone();
+                    self.small_balance_detail(&i);
                 }
             }
             Action::Unapply => {

@@ -130,6 +130,36 @@ pub enum Effect {
         reason: String,
         confirmed: bool,
     },
+    /// Issue a credit note (against an invoice, or standalone);
+    /// unconfirmed, the app first says what it does to the balance and
+    /// the number it gets.
+    IssueCreditNote {
+        customer_id: i64,
+        draft: CreditNoteDraft,
+        confirmed: bool,
+    },
+    /// Close these open invoices' small balances with adjustment credit on
+    /// `on` (those over the organization's limit too when
+    /// `allow_over_limit`); unconfirmed, the app first names them.
+    SmallBalance {
+        customer_id: i64,
+        ids: Vec<i64>,
+        on: NaiveDate,
+        reason: String,
+        allow_over_limit: bool,
+        confirmed: bool,
+    },
+    /// Void a credit note or an adjustment (`label` names it) seen at
+    /// `version` on `on`; unconfirmed, the app first names the invoices
+    /// that owe again.
+    VoidCredit {
+        customer_id: i64,
+        credit_id: i64,
+        version: i64,
+        label: String,
+        on: NaiveDate,
+        confirmed: bool,
+    },
     CreateContact {
         customer_id: i64,
         draft: ContactDraft,
@@ -351,6 +381,47 @@ pub fn perform(store: &mut Store, effect: &Effect) -> Result<String, StoreError>
             } else {
                 format!("Reversed the write-off of {number}: it is paid")
             }
+        }
+        Effect::IssueCreditNote { customer_id, draft, .. } => {
+            let done = store.issue_credit_note(*customer_id, draft)?;
+            let money = |m| Money::new(m, done.currency).display();
+            let mut msg = format!("Issued credit note {} for {}", done.number, money(done.amount_minor));
+            if let Some((_, number)) = &done.invoice {
+                let closes = if done.closes { ", now paid" } else { "" };
+                msg.push_str(&format!(": {number} owes {} less{closes}", money(done.balance_falls_minor)));
+            }
+            if done.to_credit_minor > 0 {
+                msg.push_str(&format!("; {} customer credit", money(done.to_credit_minor)));
+            }
+            if done.refunded_minor() > 0 {
+                msg.push_str(&format!("; {} refunded", money(done.refunded_minor())));
+            }
+            msg
+        }
+        Effect::SmallBalance { customer_id, ids, on, reason, allow_over_limit, .. } => {
+            let done = store.small_balance_write_off(*customer_id, ids, *on, reason, *allow_over_limit)?;
+            let n = done.close.len();
+            let totals: Vec<String> = done.currency_totals.iter().map(|(c, m)| Money::new(*m, *c).display()).collect();
+            let mut msg = format!(
+                "Closed the small balance{} of {n} invoice{} ({}): paid",
+                if n == 1 { "" } else { "s" },
+                if n == 1 { "" } else { "s" },
+                totals.join(" + ")
+            );
+            if !done.refused.is_empty() {
+                msg.push_str(&format!("; {} left as they were", done.refused.len()));
+            }
+            msg
+        }
+        Effect::VoidCredit { customer_id, credit_id, version, on, .. } => {
+            let done = store.void_credit(*customer_id, *credit_id, *version, *on)?;
+            let mut msg = format!("Voided {}", done.label);
+            if !done.unapplied.is_empty() {
+                let numbers: Vec<&str> = done.unapplied.iter().map(|(n, _)| n.as_str()).collect();
+                let verb = if numbers.len() == 1 { "owes" } else { "owe" };
+                msg.push_str(&format!(": {} {verb} again", numbers.join(", ")));
+            }
+            msg
         }
         Effect::CreateContact { customer_id, draft } => {
             store.create_contact(*customer_id, draft)?;

@@ -59,6 +59,7 @@ pub fn lines(contexts: &[Context]) -> Vec<TextLine> {
             lines.push(TextLine(vec![(Look::Name, format!("  {}: ", t.name)), (Look::Plain, opens)]));
         }
         formulas(&|_| true, &mut lines);
+        credit(&mut lines);
     } else if contexts.contains(&Context::Customers) {
         // Outstanding's definition says what Overdue is too.
         formulas(&|n| LIST_FIGURES.contains(&n), &mut lines);
@@ -76,8 +77,20 @@ pub fn lines(contexts: &[Context]) -> Vec<TextLine> {
         for (name, formula) in detail {
             lines.push(TextLine(vec![(Look::Name, format!("  {name}: ")), (Look::Plain, formula.to_string())]));
         }
+        if contexts.contains(&Context::InvoiceDetail) {
+            credit(&mut lines);
+        }
     }
     lines
+}
+
+/// What credit notes, small-balance write-offs and voids do to the figures.
+fn credit(lines: &mut Vec<TextLine>) {
+    lines.push(TextLine::one(Look::Plain, ""));
+    lines.push(TextLine::one(Look::Title, "Credit notes, small balances, voids"));
+    for (name, formula) in crate::domain::detail::CREDIT_FORMULAS {
+        lines.push(TextLine(vec![(Look::Name, format!("  {name}: ")), (Look::Plain, formula.to_string())]));
+    }
 }
 
 /// The help laid out on a screen of `size`: a box 90 wide (less on a

@@ -19,12 +19,12 @@
 //! | Customers list | Enter, /, s S, n, I, O; while searched: Esc |
 //! | Customer page, any tab | /, s > < S, v, f, E, e, o, i, c, Tab S-Tab, 1–6 |
 //! | Figures (after `f`) | → l ↓ j Tab, ← h ↑ k S-Tab, Enter, Esc q f, ?, Ctrl-C |
-//! | Invoices | Enter, Space, a, x, w |
+//! | Invoices | Enter, Space, a, x, w, W |
 //! | Contracts | m Enter |
-//! | Payments | Enter, p, r, a, C |
+//! | Payments | Enter, p, r, a, C, n, V |
 //! | Contacts | n, Enter, P, D |
 //! | Documents | u, d, D |
-//! | Invoice detail | Enter, x, e, I, L, u, w |
+//! | Invoice detail | Enter, x, e, I, L, u, w, n, W |
 //! | Payment detail | Enter, r, a, u |
 //! | Forms, confirmations, menus, messages, help, popups | their own, below |
 //! | Help, an import's report (`Scroll`, under their own) | ↑↓ j k, PgUp PgDn Ctrl-U Ctrl-D, Home End g G |
@@ -51,7 +51,12 @@
 //!   write-off takes `w` on the Invoices tab (the selection, or the
 //!   highlighted invoice) and on the invoice detail (this invoice; on an
 //!   uncollectible one, reverse its write-off); `w` stays free on the
-//!   Payments tab and the payment detail;
+//!   Payments tab and the payment detail. Credit notes take `n` on the
+//!   invoice detail (against this invoice) and on the Payments tab
+//!   (standalone; `n` is "new" there as on Contacts and the customers
+//!   list), the small-balance write-off `W` beside the bad debt's `w` on
+//!   the Invoices tab and the invoice detail, and voiding a credit note or
+//!   an adjustment `V` on the Payments tab (`v` is the page's "row whole");
 //! - statements and as-of: the page's free letters (`t`, `T`, `Y`…), none
 //!   taken on the details;
 //! - collections (log a call or email, promise to pay, pause invoices,
@@ -234,6 +239,7 @@ pub static BINDINGS: &[Binding] = &[
     b(Invoices, &[k('a')], Action::SelectAll, "select all", true),
     b(Invoices, &[k('x')], Action::CancelSelected, "cancel selected", true).rank(3),
     b(Invoices, &[k('w')], Action::WriteOff, "write off as bad debt", true),
+    b(Invoices, &[k('W')], Action::SmallBalance, "write off a small balance", true).rank(6),
     // After Space and x at 80 columns (by rank, then by place here); from
     // about 94 columns on the footer has room for it too.
     b(Invoices, &[code(Enter)], Action::Open, "detail", true).rank(3),
@@ -246,6 +252,8 @@ pub static BINDINGS: &[Binding] = &[
     // After the detail when not all fit (from about 110 columns on, both).
     b(Payments, &[k('a')], Action::ApplyRemainder, "apply to invoices", true).rank(4),
     b(Payments, &[k('C')], Action::GrantCredit, "grant credit", true),
+    b(Payments, &[k('n')], Action::CreditNote, "credit note", true).rank(4),
+    b(Payments, &[k('V')], Action::VoidCredit, "void credit note or adjustment", true).rank(6),
     // Contacts tab.
     b(Contacts, &[k('n')], Action::NewContact, "new contact", true).rank(2),
     b(Contacts, &[code(Enter)], Action::EditContact, "edit", true).rank(2),
@@ -263,6 +271,8 @@ pub static BINDINGS: &[Binding] = &[
     b(InvoiceDetail, &[k('L')], Action::ShowLines, "every line", true).rank(3),
     b(InvoiceDetail, &[k('u')], Action::Unapply, "unapply", true).rank(2),
     b(InvoiceDetail, &[k('w')], Action::WriteOff, "write off, or reverse the write-off", true),
+    b(InvoiceDetail, &[k('n')], Action::CreditNote, "credit note", true).rank(3),
+    b(InvoiceDetail, &[k('W')], Action::SmallBalance, "write off a small balance", true).rank(6),
     // A payment's detail: the cursor is on the invoices it paid.
     b(PaymentDetail, &[code(Enter)], Action::Open, "open invoice", true).rank(1),
     b(PaymentDetail, &[k('r')], Action::RefundPayment, "refund", true).rank(2),

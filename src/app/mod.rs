@@ -5,6 +5,7 @@ pub mod action;
 pub mod collections;
 pub mod complete;
 mod conflict;
+mod credit_notes;
 pub mod customer;
 pub mod customers;
 pub mod detail;

@@ -159,6 +159,9 @@ impl App {
             Action::SelectAll => self.select_all(),
             Action::CancelSelected => self.confirm_cancel(),
             Action::WriteOff => self.open_write_off(),
+            Action::SmallBalance => self.open_small_balance(),
+            Action::CreditNote => self.open_credit_note(),
+            Action::VoidCredit => self.open_void(),
             Action::ContractMenu => {
                 if let Some(k) = p.selected::<ContractRow>() {
                     let id = k.id;

@@ -29,6 +29,12 @@ impl App {
         if let Effect::WriteOff { confirmed: false, .. } | Effect::ReverseWriteOff { confirmed: false, .. } = &effect {
             return self.confirm_write_off(effect);
         }
+        if let Effect::IssueCreditNote { confirmed: false, .. }
+        | Effect::SmallBalance { confirmed: false, .. }
+        | Effect::VoidCredit { confirmed: false, .. } = &effect
+        {
+            return self.confirm_credit(effect);
+        }
         if matches!(effect, Effect::Upload { .. } | Effect::Download { .. } | Effect::DeleteDocument { .. }) {
             return self.start_documents(effect);
         }
@@ -37,7 +43,10 @@ impl App {
                 if matches!(self.dialogs.last(), Some(Dialog::Form(_))) {
                     self.dialogs.pop();
                 }
-                if let Effect::CancelInvoices { ids, .. } | Effect::WriteOff { ids, .. } = &effect {
+                if let Effect::CancelInvoices { ids, .. }
+                | Effect::WriteOff { ids, .. }
+                | Effect::SmallBalance { ids, .. } = &effect
+                {
                     self.unselect_cancelled(ids);
                 }
                 self.say(msg);

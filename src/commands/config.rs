@@ -1,7 +1,9 @@
 //! `ardesk config`, the organization's settings from the command line, and
 //! `ardesk vacuum`, which gives the space of deleted documents back.
 
-use crate::domain::edit::{DEFAULT_MAX_DOCUMENT as DEFAULT_MAX, OrgEdit, parse_max_document_size, size_text};
+use crate::domain::edit::{
+    CreditSettings, DEFAULT_MAX_DOCUMENT as DEFAULT_MAX, OrgEdit, parse_max_document_size, size_text,
+};
 use crate::domain::links::{parse_portal_id, parse_salesforce_domain};
 use crate::domain::model::{Organization, size_label};
 use crate::domain::text::clean;
@@ -11,7 +13,7 @@ use serde_json::Value;
 use std::io::Write;
 
 /// The settings `ardesk config` knows, in the order it lists them.
-const CONFIG_KEYS: [&str; 7] = [
+const CONFIG_KEYS: [&str; 10] = [
     "name",
     "default-currency",
     "show-credit-balance",
@@ -19,12 +21,23 @@ const CONFIG_KEYS: [&str; 7] = [
     "hubspot-portal-id",
     "salesforce-domain",
     "max-document-size",
+    "credit-note-prefix",
+    "credit-note-next-number",
+    "small-balance-limit-minor",
 ];
+
+/// The settings kept by `Store::update_credit_settings` (the credit-note
+/// sequence and the small-balance limit, in minor units of each invoice's
+/// currency).
+const CREDIT_KEYS: [&str; 3] = ["credit-note-prefix", "credit-note-next-number", "small-balance-limit-minor"];
 
 /// A setting's value: in JSON as stored (the size in bytes), else as
 /// people read it (`shown`).
-fn config_value(org: &Organization, max_document: u64, key: &str) -> Value {
+fn config_value(org: &Organization, max_document: u64, credit: &CreditSettings, key: &str) -> Value {
     match key {
+        "credit-note-prefix" => credit.credit_note_prefix.clone().into(),
+        "credit-note-next-number" => credit.credit_note_next_seq.into(),
+        "small-balance-limit-minor" => credit.small_balance_limit_minor.into(),
         "max-document-size" => max_document.into(),
         "name" => org.name.clone().into(),
         "default-currency" => org.default_currency.code().into(),
@@ -56,7 +69,8 @@ pub fn config(
 ) -> Result<()> {
     let org = store.organization()?;
     let max_document = store.max_document_size()?;
-    let value_of = |org: &Organization, max_document: u64, k: &str| config_value(org, max_document, k);
+    let credit = store.credit_settings()?;
+    let value_of = |org: &Organization, max_document: u64, k: &str| config_value(org, max_document, &credit, k);
     let Some(key) = key else {
         if json_out {
             let m: serde_json::Map<String, Value> =
@@ -67,7 +81,7 @@ pub fn config(
             for k in CONFIG_KEYS {
                 let v = value_of(&org, max_document, k);
                 let v = if v.is_null() { "(not set)".to_string() } else { shown(k, &v) };
-                writeln!(out, "{k:<20} {v}")?;
+                writeln!(out, "{k:<26} {v}")?;
             }
         }
         return Ok(());
@@ -89,6 +103,9 @@ pub fn config(
         (_, true) => "",
         (Some(v), false) => v,
     };
+    if CREDIT_KEYS.contains(&key.as_str()) {
+        return set_credit(store, &key, value, unset, &before, out);
+    }
     let mut edit = OrgEdit {
         name: org.name.clone(),
         default_currency: org.default_currency,
@@ -125,6 +142,37 @@ pub fn config(
         writeln!(out, "{key} is already {}", shown(&key, &after))?;
     } else {
         writeln!(out, "{key} = {} (was {})", shown(&key, &after), shown(&key, &before))?;
+    }
+    Ok(())
+}
+
+/// A credit setting: one versioned, audited write of its own.
+fn set_credit(
+    store: &mut Store,
+    key: &str,
+    value: &str,
+    unset: bool,
+    before: &Value,
+    out: &mut impl Write,
+) -> Result<()> {
+    if unset {
+        bail!("{key} cannot be unset; give a value");
+    }
+    let bad = |e: String| color_eyre::eyre::eyre!("{key}: {e}");
+    let mut e = store.credit_settings()?;
+    let number = |v: &str| v.trim().parse::<i64>().map_err(|_| bad(format!("\"{v}\" is not a whole number")));
+    match key {
+        "credit-note-prefix" => e.credit_note_prefix = value.trim().to_string(),
+        "credit-note-next-number" => e.credit_note_next_seq = number(value)?,
+        _ => e.small_balance_limit_minor = number(value)?,
+    }
+    store.update_credit_settings(&e).map_err(|e| bad(e.to_string()))?;
+    let c = store.credit_settings()?;
+    let after = config_value(&store.organization()?, store.max_document_size()?, &c, key);
+    if *before == after {
+        writeln!(out, "{key} is already {}", shown(key, &after))?;
+    } else {
+        writeln!(out, "{key} = {} (was {})", shown(key, &after), shown(key, before))?;
     }
     Ok(())
 }

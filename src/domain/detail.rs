@@ -24,7 +24,25 @@ pub enum Source {
     Credit {
         id: i64,
         reason: String,
+        /// Granted credit, a credit note or a small-balance adjustment.
+        kind: super::status::PayKind,
+        /// A credit note's number; '' for the other kinds.
+        number: String,
     },
+}
+
+impl Source {
+    /// How the application's credit is named: "Credit note CN-000001",
+    /// "Small-balance write-off", "Credit"; a payment as "Payment".
+    pub fn credit_label(&self) -> String {
+        use super::status::PayKind;
+        match self {
+            Source::Payment { .. } => "Payment".into(),
+            Source::Credit { kind: PayKind::CreditNote, number, .. } => format!("Credit note {number}"),
+            Source::Credit { kind: PayKind::Adjustment, .. } => "Small-balance write-off".into(),
+            Source::Credit { .. } => "Credit".into(),
+        }
+    }
 }
 
 /// An application to the invoice shown: what reduced what it owes.
@@ -194,7 +212,7 @@ impl PaymentDetail {
         let p = &self.payment;
         let left = match p.status {
             PaymentStatus::Succeeded | PaymentStatus::Refunded => p.amount.minor - p.refunded_minor - p.applied_minor,
-            PaymentStatus::Pending | PaymentStatus::Failed => 0,
+            PaymentStatus::Pending | PaymentStatus::Failed | PaymentStatus::Voided => 0,
         };
         Money::new(left, p.amount.currency)
     }
@@ -222,6 +240,30 @@ pub const INVOICE_FORMULAS: &[(&str, &str)] = &[
         "a bad-debt write-off makes an open invoice uncollectible on a date, for a reason: its balance leaves \
          Outstanding and the aging, and it stays billed. Money goes only to open invoices: a payment that comes \
          later is applied after the write-off is reversed, so nothing reopens silently.",
+    ),
+];
+
+/// What a credit note, a small-balance write-off and a void do to the
+/// figures (the help of the customer page and the invoice detail).
+pub const CREDIT_FORMULAS: &[(&str, &str)] = &[
+    (
+        "Credit note",
+        "numbered from its own sequence; against an invoice its balance falls by up to what it owes and Total \
+         Billed falls by the same (credit lowers Total Billed and is never collected money: Billed & Collected and \
+         Total Collected do not move); what goes past the balance is customer credit (Credit Balance), or, when \
+         asked, refunded from the money on the invoice (Total Collected falls by it). Standalone: all customer \
+         credit.",
+    ),
+    (
+        "Small-balance write-off",
+        "closes an open invoice's balance with adjustment credit of exactly that much: it is paid, Outstanding \
+         and Total Billed fall by it, nothing is collected. Above the organization's limit only when you say so.",
+    ),
+    (
+        "Void",
+        "a credit note or an adjustment stops counting on a date: the invoices it went to owe again (Outstanding \
+         and Total Billed rise back), what was unapplied leaves the Credit Balance. Final; a credit note that \
+         refunded money is not voided.",
     ),
 ];
 
@@ -283,7 +325,12 @@ mod tests {
                 id: 1,
                 applied_on: d("2026-01-10"),
                 amount: Money::new(applied.min(100), Currency::USD),
-                from: Source::Credit { id: 1, reason: "goodwill".into() },
+                from: Source::Credit {
+                    id: 1,
+                    reason: "goodwill".into(),
+                    kind: crate::domain::status::PayKind::Credit,
+                    number: String::new(),
+                },
             }],
             history: vec![],
             more_history: false,

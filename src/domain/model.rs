@@ -148,8 +148,8 @@ impl PaymentRow {
     pub fn unapplied_minor(&self) -> i64 {
         use crate::domain::status::{PayKind, PaymentStatus};
         match (self.kind, self.status) {
-            // A voided credit (read as refunded) has nothing unapplied.
-            (PayKind::Credit, PaymentStatus::Succeeded) => self.amount.minor - self.applied_minor,
+            // A voided credit has nothing unapplied.
+            (k, PaymentStatus::Succeeded) if k.is_credit() => self.amount.minor - self.applied_minor,
             (PayKind::Payment, PaymentStatus::Succeeded) => {
                 self.amount.minor - self.refunded_minor - self.applied_minor
             }

@@ -55,20 +55,41 @@ impl InvoiceStatus {
     }
 }
 
-stored_enum!(PaymentStatus {
+stored_enum!(
+    /// A payment's status; `Voided` is a voided credit note or adjustment's
+    /// (schema 10), read on the Payments tab only: it counts nowhere, and a
+    /// payment is never voided.
+    PaymentStatus {
     Succeeded => "succeeded", "Succeeded";
     Pending => "pending", "Pending";
     Failed => "failed", "Failed";
     Refunded => "refunded", "Refunded";
+    Voided => "voided", "Voided";
 });
 
 stored_enum!(
     /// What a row of the Payments tab is: money received, or credit
-    /// granted to the customer (a goodwill credit; credit notes later).
+    /// (`credits.kind`, schema 10): granted to the customer (goodwill), a
+    /// numbered credit note, or the adjustment of a small-balance
+    /// write-off. Credit of any kind is never money collected.
     PayKind {
     Payment => "payment", "Payment";
     Credit => "credit", "Credit";
+    CreditNote => "credit_note", "Credit note";
+    Adjustment => "adjustment", "Adjustment";
 });
+
+impl PayKind {
+    /// Credit of some kind (a row of `credits`), not money received.
+    pub fn is_credit(self) -> bool {
+        self != PayKind::Payment
+    }
+
+    /// A credit note or an adjustment: what can be voided.
+    pub fn voidable(self) -> bool {
+        matches!(self, PayKind::CreditNote | PayKind::Adjustment)
+    }
+}
 
 stored_enum!(PaymentMethod {
     Manual => "manual", "Manual";

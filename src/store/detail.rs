@@ -9,7 +9,7 @@ use super::{Result, Store, StoreError};
 use crate::domain::Money;
 use crate::domain::detail::*;
 use crate::domain::model::{ActivityRow, InvoiceRow, PaymentRow};
-use crate::domain::status::{InvoiceStatus, PaymentMethod, PaymentStatus};
+use crate::domain::status::{InvoiceStatus, PayKind, PaymentMethod, PaymentStatus};
 use rusqlite::Row;
 
 /// An entity's audit rows, newest first (the Activity tab's order).
@@ -26,7 +26,12 @@ fn invoice_application(r: &Row<'_>) -> rusqlite::Result<InvoiceApplication> {
             method: stored(r, 6, PaymentMethod::from_db)?,
             status: stored(r, 7, PaymentStatus::from_db)?,
         },
-        None => Source::Credit { id: r.get(8)?, reason: r.get(9)? },
+        None => Source::Credit {
+            id: r.get(8)?,
+            reason: r.get(9)?,
+            kind: stored(r, 10, PayKind::from_db)?,
+            number: r.get::<_, Option<String>>(11)?.unwrap_or_default(),
+        },
     };
     Ok(InvoiceApplication { id: r.get(0)?, applied_on: date(r, 1)?, amount, from })
 }
@@ -58,7 +63,7 @@ impl Store {
             .conn()
             .prepare_cached(
                 "SELECT a.id, a.applied_on, a.amount_minor, i.currency,
-                        a.payment_id, p.reference, p.method, p.status, a.credit_id, c.reason
+                        a.payment_id, p.reference, p.method, p.status, a.credit_id, c.reason, c.kind, c.number
                  FROM applications a
                  JOIN invoices i ON i.id = a.invoice_id
                  LEFT JOIN payments p ON p.id = a.payment_id

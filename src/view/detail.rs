@@ -15,7 +15,7 @@ use crate::domain::detail::{
     InvoiceApplication, InvoiceDetail, PaymentApplication, PaymentDetail, Refund, RefundDate, Source, status_line,
 };
 use crate::domain::lines::{Line, LineKind, mismatch};
-use crate::domain::status::DisplayStatus;
+use crate::domain::status::{DisplayStatus, PayKind};
 use crate::domain::tabs::{CellText, Column};
 use crate::domain::{Currency, Money};
 use chrono::NaiveDate;
@@ -240,9 +240,9 @@ pub fn invoice_extra(d: &InvoiceDetail, area: Rect) -> Extra {
 pub const INVOICE_APPLICATIONS: &[Col<InvoiceApplication>] = &[
     Col::new("Date", 10, |a, _| iso(a.applied_on).into()),
     Col::new("Amount", 13, |a: &InvoiceApplication, _| a.amount.display().into()).right(),
-    Col::new("From", 7, |a, _| match a.from {
+    Col::new("From", 11, |a, _| match a.from {
         Source::Payment { .. } => "Payment".into(),
-        Source::Credit { .. } => "Credit".into(),
+        Source::Credit { kind, .. } => kind.label().into(),
     }),
     Col::new("Method", 9, |a, _| match a.from {
         Source::Payment { method, .. } => method.label().into(),
@@ -251,6 +251,12 @@ pub const INVOICE_APPLICATIONS: &[Col<InvoiceApplication>] = &[
     Col::new("Reference", 12, |a: &InvoiceApplication, _| match &a.from {
         Source::Payment { reference, id, .. } if reference.trim().is_empty() => format!("#{id}").into(),
         Source::Payment { reference, .. } => reference.as_str().into(),
+        // A credit note by its number, an adjustment as what it is; the
+        // reason beside them (cleaned where cells are drawn, as every cell).
+        Source::Credit { kind: PayKind::CreditNote, number, reason, .. } => format!("{number} · {reason}").into(),
+        Source::Credit { kind: PayKind::Adjustment, reason, .. } => {
+            format!("Small-balance write-off · {reason}").into()
+        }
         Source::Credit { reason, .. } => reason.as_str().into(),
     })
     .fill(),

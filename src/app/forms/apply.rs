@@ -51,6 +51,8 @@ fn name(p: &PaymentRow) -> String {
     match (p.kind, reference.is_empty()) {
         (PayKind::Credit, true) => format!("the credit of {}", p.received_on),
         (PayKind::Credit, false) => format!("the credit \"{reference}\""),
+        (PayKind::CreditNote, _) => format!("credit note {reference}"),
+        (PayKind::Adjustment, _) => format!("the adjustment of {}", p.received_on),
         (PayKind::Payment, true) => format!("the payment of {}", p.received_on),
         (PayKind::Payment, false) => reference.to_string(),
     }

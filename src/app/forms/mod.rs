@@ -73,6 +73,7 @@ mod read;
 pub mod apply;
 pub mod contact;
 pub mod contract;
+pub mod credit_note;
 pub mod customer;
 pub mod download;
 pub mod end_contract;
@@ -85,6 +86,7 @@ pub mod payment;
 pub mod refund;
 pub mod settings;
 pub mod upload;
+pub mod void_credit;
 pub mod write_off;
 
 pub use read::FormOf;

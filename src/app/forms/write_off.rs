@@ -3,12 +3,15 @@
 //! uncollectible invoice's detail, reverse its write-off. Both ask a date
 //! (today by default) and a reason; a valid form is shown as a
 //! confirmation naming the invoices and the money before the write.
+//!
+//! The small-balance write-off (`small_balance`) asks the same: it closes
+//! what is left with adjustment credit instead, and the invoices are paid.
 
 use super::{FormDialog, FormOf, Spec, build};
 use crate::app::effect::Effect;
 use crate::app::form::Field;
 use crate::domain::date::{iso, parse_date};
-use crate::domain::edit::check_required;
+use crate::domain::edit::{CREDIT_REASON_MAX, check_required};
 use crate::store::writes::MAX_WRITE_OFF_REASON;
 use chrono::NaiveDate;
 
@@ -22,6 +25,8 @@ use WriteOffField as F;
 pub enum WriteOffKind {
     /// Write off these invoices' balances.
     WriteOff { ids: Vec<i64> },
+    /// Close these invoices' small balances with adjustment credit.
+    SmallBalance { ids: Vec<i64> },
     /// Reverse one invoice's write-off, seen at `version`.
     Reverse { invoice_id: i64, version: i64, number: String },
 }
@@ -41,6 +46,15 @@ pub fn open(customer_id: i64, ids: Vec<i64>, what: &str, today: NaiveDate) -> Fo
     build(format!("Write off {what} as bad debt"), spec, |f| match f {
         F::Date => Field::text("Date", &iso(today)),
         F::Reason => Field::text("Reason", "").with_hint("e.g. customer insolvent, sent to collections"),
+    })
+}
+
+/// Closes the small balances of `ids` (`what` names them in the title).
+pub fn small_balance(customer_id: i64, ids: Vec<i64>, what: &str, today: NaiveDate) -> FormDialog {
+    let spec = WriteOff { customer_id, kind: WriteOffKind::SmallBalance { ids }, today };
+    build(format!("Write off the small balance of {what}"), spec, |f| match f {
+        F::Date => Field::text("Date", &iso(today)),
+        F::Reason => Field::text("Reason", "").with_hint("e.g. bank charges, rounding, short payment"),
     })
 }
 
@@ -65,10 +79,14 @@ impl Spec for WriteOff {
         let date = form.check(F::Date, date);
         let reason = form.text(F::Reason);
         let long = reason.trim().chars().count();
+        let most = match self.kind {
+            WriteOffKind::SmallBalance { .. } => CREDIT_REASON_MAX,
+            _ => MAX_WRITE_OFF_REASON,
+        };
         if check_required("Reason", &reason).is_err() {
             form.set_error(F::Reason, "say why (it is kept with the invoice and in the activity log)");
-        } else if long > MAX_WRITE_OFF_REASON {
-            form.set_error(F::Reason, format!("{long} characters: at most {MAX_WRITE_OFF_REASON}"));
+        } else if long > most {
+            form.set_error(F::Reason, format!("{long} characters: at most {most}"));
         }
         if form.has_errors() {
             return None;
@@ -78,6 +96,14 @@ impl Spec for WriteOff {
             WriteOffKind::WriteOff { ids } => {
                 Effect::WriteOff { customer_id, ids: ids.clone(), on, reason, confirmed: false }
             }
+            WriteOffKind::SmallBalance { ids } => Effect::SmallBalance {
+                customer_id,
+                ids: ids.clone(),
+                on,
+                reason,
+                allow_over_limit: false,
+                confirmed: false,
+            },
             WriteOffKind::Reverse { invoice_id, version, number } => Effect::ReverseWriteOff {
                 customer_id,
                 invoice_id: *invoice_id,
@@ -117,6 +143,21 @@ mod tests {
             ids: vec![1, 2],
             on: d("2026-02-27"),
             reason: "insolvent".into(),
+            confirmed: false,
+        };
+        assert_eq!(fd.validate(), Some(want));
+    }
+
+    #[test]
+    fn a_small_balance_write_off_asks_before_passing_the_limit() {
+        let mut fd = small_balance(7, vec![3], "INV-3", d("2026-03-01"));
+        typed(&mut fd, F::Reason, "bank charges");
+        let want = Effect::SmallBalance {
+            customer_id: 7,
+            ids: vec![3],
+            on: d("2026-03-01"),
+            reason: "bank charges".into(),
+            allow_over_limit: false,
             confirmed: false,
         };
         assert_eq!(fd.validate(), Some(want));

@@ -28,7 +28,7 @@ fn money(r: &PaymentRow, minor: i64) -> crate::domain::Money {
 fn db_word(r: &PaymentRow, payment: &str, credit: &str) -> String {
     match r.kind {
         PayKind::Payment => payment.to_string(),
-        PayKind::Credit => credit.to_string(),
+        _ => credit.to_string(),
     }
 }
 
@@ -70,8 +70,8 @@ impl Tabular for PaymentRow {
             .key(Col::PayAmount)
             .filter(&[Field::new("amount", Money)])
             .export(&[("amount", |r, _| r.amount.plain()), ("currency", |r, _| r.amount.currency.to_string())]),
-        // Money received, or credit granted (which collects nothing).
-        C::new("Kind", 7, |r, _| r.kind.label().into())
+        // Money received, or credit of some kind (which collects nothing).
+        C::new("Kind", 11, |r, _| r.kind.label().into())
             .priority(3)
             .key(Col::PayKind)
             .filter(&[Field::new("kind", Text)])
@@ -94,23 +94,23 @@ impl Tabular for PaymentRow {
         C::new("Status", 11, |r, _| {
             let partly = r.refunded_minor > 0 && r.refunded_minor < r.amount.minor;
             let text = match r.kind {
-                PayKind::Credit if r.status != PaymentStatus::Succeeded => "Voided",
-                PayKind::Credit => "Granted",
                 PayKind::Payment if partly => "Part refund",
                 PayKind::Payment => r.status.label(),
+                _ if r.status == PaymentStatus::Voided => "Voided",
+                PayKind::CreditNote => "Issued",
+                _ => "Granted",
             };
             CellText { text: text.to_string(), alert: r.status == PaymentStatus::Failed }
         })
         .key(Col::PayStatus)
         .filter(&[Field::new("status", Status(STATUSES))])
         .export(&[("status", |r, _| {
-            // A voided credit reads as refunded (`store::tabs::payments`).
-            let credit = if r.status == PaymentStatus::Succeeded { "granted" } else { "voided" };
+            let credit = if r.status == PaymentStatus::Voided { "voided" } else { "granted" };
             db_word(r, r.status.as_db(), credit)
         })]),
         C::new("Method", 9, |r, _| match r.kind {
             PayKind::Payment => r.method.label().into(),
-            PayKind::Credit => "".into(),
+            _ => "".into(),
         })
         .priority(3)
         .key(Col::PayMethod)

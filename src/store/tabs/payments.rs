@@ -14,9 +14,10 @@ use rusqlite::Row;
 /// a negative id, status 'granted' and method 'credit' (words no payment
 /// has), the reason as the reference. One index range per customer
 /// (`credits_customer`); a customer has few.
-/// A credit note's reference is its number; a voided credit (schema 10)
+/// A credit's kind is its own (`credit`, `credit_note`, `adjustment`); a
+/// credit note's reference is its number; a voided credit (schema 10)
 /// reads status 'voided', so nothing of it is unapplied.
-const CREDITS: &str = "(SELECT -id AS id, customer_id, 'credit' AS kind, granted_on AS received_on, amount_minor, \
+const CREDITS: &str = "(SELECT -id AS id, customer_id, kind, granted_on AS received_on, amount_minor, \
      currency, 0 AS refunded_minor, applied_minor, \
      CASE WHEN kind = 'credit_note' THEN number ELSE reason END AS reference, \
      CASE WHEN status = 'voided' THEN 'voided' ELSE 'granted' END AS status, 'credit' AS method, \
@@ -60,6 +61,9 @@ impl TabRow for PaymentRow {
         (Col::PayMethod, "p.method"),
         (Col::PayAppliedTo, "p.applied_minor"),
     ];
+    // `kind:credit-note` as the Kind column's words are typed (a hyphen
+    // for the stored underscore, which LIKE would read as any character).
+    const FILTER: &'static [(Col, &'static str)] = &[(Col::PayKind, "replace(p.kind, '_', '-')")];
     const TEXT_COLS: &'static [&'static str] = &["p.reference"];
     // The money kept: succeeded payments net of refunds (pending and
     // failed ones are no money; a refunded one nets to nothing; credit is
@@ -93,11 +97,10 @@ impl TabRow for PaymentRow {
         // money kept, applied by hand.
         let (status, method) = match kind {
             PayKind::Payment => (stored(r, 7, PaymentStatus::from_db)?, stored(r, 8, PaymentMethod::from_db)?),
-            // A voided credit (schema 10) counts nowhere: it reads as
-            // `Refunded`, the status of money that no longer counts, and
-            // shows as Voided with nothing unapplied.
-            PayKind::Credit => match r.get_ref(7)?.as_str()? {
-                "voided" => (PaymentStatus::Refunded, PaymentMethod::Manual),
+            // A voided credit (schema 10) counts nowhere: nothing of it
+            // is unapplied.
+            _ => match r.get_ref(7)?.as_str()? {
+                "voided" => (PaymentStatus::Voided, PaymentMethod::Manual),
                 _ => (PaymentStatus::Succeeded, PaymentMethod::Manual),
             },
         };
