@@ -68,7 +68,10 @@ pub fn check_record(r: &Record) {
             assert!(!c.external_id.trim().is_empty(), "credit note without an id: {c:?}");
             assert!(!c.number.trim().is_empty(), "credit note without a number: {c:?}");
             assert!(c.amount_minor > 0 || c.voided_on.is_some(), "credit note of nothing: {c:?}");
-            assert!(c.remaining_minor.is_none_or(|r| (0..=c.amount_minor).contains(&r)), "remaining out of range: {c:?}");
+            assert!(
+                c.remaining_minor.is_none_or(|r| (0..=c.amount_minor).contains(&r)),
+                "remaining out of range: {c:?}"
+            );
             assert!(c.voided_on.is_none_or(|v| v >= c.issued_on), "voided before issued: {c:?}");
         }
     }
