@@ -14,15 +14,17 @@ mod organization;
 mod payments;
 mod refunds;
 mod settle;
+mod small_balances;
 mod unapply;
 mod write_offs;
 
-pub use credit_notes::{CreditNotePlan, NoteRefund, SmallBalancePreview, VoidPlan};
+pub use credit_notes::{CreditNotePlan, NoteRefund, VoidPlan};
 pub use invoice_checks::MAX_MEMO;
 pub use invoices::CancelPreview;
 pub use payments::PaymentOutcome;
 pub use refunds::{RefundPlan, Reversal};
 pub use settle::{Applied, ApplyOutcome};
+pub use small_balances::SmallBalancePreview;
 pub use unapply::{ReturnedTo, UnapplyDone};
 pub use write_offs::{MAX_WRITE_OFF_REASON, WriteOffPreview};
 

@@ -1,0 +1,186 @@
+//! Small-balance write-offs: an open invoice left a little short is
+//! closed with an `adjustment` credit of exactly its balance, applied to
+//! it, and the invoice is paid. Balances above the organization's limit
+//! are refused unless the user said so. Voided like a credit note
+//! (`credit_notes`), which is how one is reversed.
+
+use super::credit_notes::{checked_reason, mark, parse_currency};
+use super::{allocate, dates_in_bounds, invalid};
+use crate::domain::date::iso;
+use crate::domain::status::InvoiceStatus;
+use crate::domain::{Currency, Money};
+use crate::store::inserts::{self, NewCreditRow};
+use crate::store::seed::AppliedFrom;
+use crate::store::tabs::date;
+use crate::store::{Audit, Result, Store, StoreError, now_utc};
+use chrono::NaiveDate;
+use rusqlite::{Connection, OptionalExtension};
+use serde_json::json;
+use std::collections::BTreeMap;
+
+/// What a small-balance write-off will do (or did).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SmallBalancePreview {
+    /// (id, number, balance closed) of the invoices it closes.
+    pub close: Vec<(i64, String, Money)>,
+    /// (number, reason) of those it leaves.
+    pub refused: Vec<(String, String)>,
+    /// (id, number, balance) of those refused only for owing more than the
+    /// limit: the user may say to close them anyway.
+    pub over_limit: Vec<(i64, String, Money)>,
+    /// The organization's limit, in minor units of each invoice's currency.
+    pub limit_minor: i64,
+    /// Σ closed per currency.
+    pub currency_totals: Vec<(Currency, i64)>,
+}
+
+/// Decides, inside the transaction, which of `ids` a small-balance
+/// write-off on `on` closes.
+fn classify_small(
+    conn: &Connection,
+    customer_id: i64,
+    ids: &[i64],
+    on: Option<NaiveDate>,
+    allow_over_limit: bool,
+) -> Result<SmallBalancePreview> {
+    let limit: i64 = conn.query_row("SELECT small_balance_limit_minor FROM organization", [], |r| r.get(0))?;
+    let mut out = SmallBalancePreview { limit_minor: limit, ..Default::default() };
+    let mut totals: BTreeMap<Currency, i64> = BTreeMap::new();
+    let mut stmt = conn.prepare_cached(
+        "SELECT number, status, total_minor - applied_minor, currency, issue_date
+         FROM invoices WHERE id = ?1 AND customer_id = ?2",
+    )?;
+    let mut seen = std::collections::BTreeSet::new();
+    for &id in ids {
+        if !seen.insert(id) {
+            continue;
+        }
+        let row = stmt
+            .query_row((id, customer_id), |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, i64>(2)?,
+                    r.get::<_, String>(3)?,
+                    date(r, 4)?,
+                ))
+            })
+            .optional()?;
+        let Some((number, status, balance, cur, issued)) = row else {
+            out.refused
+                .push((format!("#{id}"), format!("#{id} is not an invoice of this customer (deleted elsewhere?)")));
+            continue;
+        };
+        let currency = parse_currency(&cur, &number)?;
+        let money = |m| Money::new(m, currency);
+        let reason = match InvoiceStatus::from_db(&status) {
+            Some(InvoiceStatus::Open) if balance <= 0 => Some("owes nothing: there is no balance to close".to_string()),
+            Some(InvoiceStatus::Open) => match on {
+                Some(on) if on < issued => {
+                    Some(format!("was issued on {}, after the write-off date {}", iso(issued), iso(on)))
+                }
+                _ if balance > limit && !allow_over_limit => {
+                    out.over_limit.push((id, number.clone(), money(balance)));
+                    Some(format!(
+                        "owes {}, more than the small-balance limit of {}",
+                        money(balance).display(),
+                        money(limit).display()
+                    ))
+                }
+                _ => None,
+            },
+            Some(InvoiceStatus::Paid) => Some("is paid: there is no balance to close".to_string()),
+            Some(InvoiceStatus::Draft) => Some("is a draft: it was never issued, so nothing is owed".to_string()),
+            Some(InvoiceStatus::Cancelled) => Some("is cancelled: nothing is owed".to_string()),
+            Some(InvoiceStatus::Uncollectible) => {
+                Some("is written off as bad debt: reverse that first to close it as a small balance".to_string())
+            }
+            None => Some(format!("has an unknown status {status}")),
+        };
+        match reason {
+            Some(r) => out.refused.push((number.clone(), format!("{number} {r}"))),
+            None => {
+                *totals.entry(currency).or_default() += balance;
+                out.close.push((id, number, money(balance)));
+            }
+        }
+    }
+    out.currency_totals = totals.into_iter().collect();
+    Ok(out)
+}
+
+impl Store {
+    /// What a small-balance write-off of these invoices on `on` would do.
+    pub fn small_balance_preview(
+        &self,
+        customer_id: i64,
+        ids: &[i64],
+        on: Option<NaiveDate>,
+        allow_over_limit: bool,
+    ) -> Result<SmallBalancePreview> {
+        classify_small(self.conn(), customer_id, ids, on, allow_over_limit)
+    }
+
+    /// Closes the balance of each invoice that can be (decided again inside
+    /// the transaction) with an adjustment credit of exactly that balance,
+    /// applied on `on`: the invoice is paid. Balances above the limit only
+    /// with `allow_over_limit`. Refuses the whole write when none can be.
+    pub fn small_balance_write_off(
+        &mut self,
+        customer_id: i64,
+        ids: &[i64],
+        on: NaiveDate,
+        reason: &str,
+        allow_over_limit: bool,
+    ) -> Result<SmallBalancePreview> {
+        dates_in_bounds(&[("write-off date", Some(on))])?;
+        let reason = checked_reason(reason, "small-balance write-off")?.to_string();
+        let who = self.who().to_string();
+        self.write(|tx| {
+            let plan = classify_small(tx, customer_id, ids, Some(on), allow_over_limit)?;
+            if plan.close.is_empty() {
+                let why: Vec<&str> = plan.refused.iter().map(|(_, r)| r.as_str()).collect();
+                return Err(invalid(match why.is_empty() {
+                    true => "no invoice to close".to_string(),
+                    false => why.join("; "),
+                }));
+            }
+            let at = now_utc();
+            for (invoice_id, number, balance) in &plan.close {
+                let row = NewCreditRow {
+                    id: None,
+                    customer_id,
+                    granted_on: on,
+                    amount_minor: balance.minor,
+                    applied_minor: 0,
+                    currency: balance.currency,
+                    reason: &reason,
+                    source: None,
+                    created_at: &at,
+                };
+                let id = inserts::insert_credit(tx, &row)?;
+                mark(tx, id, "adjustment", None, Some(*invoice_id))?;
+                let paid = allocate::apply(tx, AppliedFrom::Credit(id), &[(*invoice_id, balance.minor)], on)?;
+                if paid != [true] {
+                    return Err(StoreError::Conflict(format!("invoice {number} changed while closing it")));
+                }
+                Audit {
+                    customer_id: Some(customer_id),
+                    entity: "credit",
+                    entity_id: Some(id),
+                    action: "small_balance_write_off",
+                    summary: format!(
+                        "wrote off the small balance of {} on invoice {number} on {}: {reason}",
+                        balance.display(),
+                        iso(on)
+                    ),
+                    before: Some(json!({"invoice": number, "status": "open", "balance_minor": balance.minor})),
+                    after: Some(json!({"invoice": number, "status": "paid", "adjustment": balance.plain(),
+                        "on": iso(on), "reason": reason})),
+                }
+                .write_at(tx, &who, &at)?;
+            }
+            Ok(plan)
+        })
+    }
+}
