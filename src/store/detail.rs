@@ -12,10 +12,20 @@ use crate::domain::model::{ActivityRow, InvoiceRow, PaymentRow};
 use crate::domain::status::{InvoiceStatus, PayKind, PaymentMethod, PaymentStatus};
 use rusqlite::Row;
 
-/// An entity's audit rows, newest first (the Activity tab's order).
-const HISTORY: &str = "SELECT id, at, who, summary FROM audit_log
-     WHERE customer_id = ?1 AND entity = ?2 AND entity_id = ?3
-     ORDER BY at DESC, id DESC LIMIT ?4";
+/// An invoice's history, newest first (the Activity tab's order): its own
+/// audit rows, and those of the credit notes and small-balance write-offs
+/// issued against it (`credits.invoice_id`: issued, voided), which are
+/// rows of the credit. Each arm is a range of the entity index (the `+`
+/// keeps the planner off the customer's whole log); the credits' arm is as
+/// long as the invoice has credit notes.
+const HISTORY: &str = "SELECT id, at, who, summary FROM (
+         SELECT id, at, who, summary FROM audit_log
+         WHERE customer_id = ?1 AND entity = 'invoice' AND entity_id = ?2
+         UNION ALL
+         SELECT id, at, who, summary FROM audit_log
+         WHERE entity = 'credit' AND entity_id IN (SELECT id FROM credits WHERE invoice_id = ?2)
+           AND +customer_id = ?1)
+     ORDER BY at DESC, id DESC LIMIT ?3";
 
 fn invoice_application(r: &Row<'_>) -> rusqlite::Result<InvoiceApplication> {
     let amount = Money::new(r.get(2)?, currency(r, 3)?);
@@ -73,7 +83,7 @@ impl Store {
             )?
             .query_map([invoice_id], invoice_application)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
-        let mut history = self.history(customer_id, "invoice", invoice_id, HISTORY_ROWS + 1)?;
+        let mut history = self.history(customer_id, invoice_id, HISTORY_ROWS + 1)?;
         let more_history = history.len() > HISTORY_ROWS;
         history.truncate(HISTORY_ROWS);
         let (version, contract_id, written_off_on, write_off_reason): (i64, Option<i64>, Option<String>, String) = self
@@ -119,13 +129,13 @@ impl Store {
         Ok(PaymentDetail { customer_id, payment, applications, refunds })
     }
 
-    /// An entity's audit rows, newest first, at most `limit`.
-    fn history(&self, customer_id: i64, entity: &str, id: i64, limit: usize) -> Result<Vec<ActivityRow>> {
+    /// An invoice's history (`HISTORY`), newest first, at most `limit`.
+    fn history(&self, customer_id: i64, id: i64, limit: usize) -> Result<Vec<ActivityRow>> {
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         Ok(self
             .conn()
             .prepare_cached(HISTORY)?
-            .query_map(rusqlite::params![customer_id, entity, id, limit], |r| {
+            .query_map(rusqlite::params![customer_id, id, limit], |r| {
                 Ok(ActivityRow { id: r.get(0)?, at: r.get(1)?, who: r.get(2)?, summary: r.get(3)? })
             })?
             .collect::<rusqlite::Result<_>>()?)
@@ -268,6 +278,34 @@ mod tests {
         assert!(store.invoice_detail(c, inv).unwrap().history.is_empty(), "another invoice's rows stay apart");
     }
 
+    /// A credit note against the invoice is part of its history: its
+    /// issue and its void are rows of the credit, read with the invoice's.
+    #[test]
+    fn an_invoice_history_has_its_credit_notes() {
+        let (mut store, c, inv, ..) = store();
+        let note = crate::domain::edit::CreditNoteDraft {
+            issued_on: d("2026-01-20"),
+            amount_minor: 1_000,
+            currency: Currency::USD,
+            reason: "short shipped".into(),
+            invoice_id: Some(inv),
+            refund_excess: false,
+        };
+        let done = store.issue_credit_note(c, &note).unwrap();
+        let standalone = crate::domain::edit::CreditNoteDraft { invoice_id: None, ..note };
+        store.issue_credit_note(c, &standalone).unwrap();
+        let version: i64 = store
+            .conn()
+            .query_row("SELECT version FROM credits WHERE id = ?1", [done.credit_id], |r| r.get(0))
+            .unwrap();
+        store.void_credit(c, done.credit_id, version, d("2026-01-21")).unwrap();
+        let dt = store.invoice_detail(c, inv).unwrap();
+        let what: Vec<&str> = dt.history.iter().map(|h| h.summary.as_str()).collect();
+        assert_eq!(what.len(), 2, "{what:?}: the standalone note is not this invoice's");
+        assert!(what[0].starts_with("voided credit note CN-000001 of $10.00 on 2026-01-21"), "{what:?}");
+        assert!(what[1].starts_with("issued credit note CN-000001 of $10.00 against INV-1 on 2026-01-20"), "{what:?}");
+    }
+
     #[test]
     fn a_missing_record_is_not_found() {
         let (store, c, ..) = store();
@@ -275,15 +313,17 @@ mod tests {
         assert!(matches!(store.payment_detail(c, 999), Err(crate::store::StoreError::NotFound(_))));
     }
 
-    /// The history is one range of the entity index (version 6), never
-    /// a walk of the customer's whole log or a sort.
+    /// The history is ranges of the entity index (version 6), never a
+    /// walk of the customer's whole log.
     #[test]
     fn the_history_query_takes_the_entity_index() {
         let (store, ..) = store();
         let sql = format!("EXPLAIN QUERY PLAN {}", super::HISTORY);
         let mut stmt = store.conn().prepare(&sql).unwrap();
-        let rows = stmt.query_map(rusqlite::params![1, "invoice", 1, 10], |r| r.get::<_, String>(3)).unwrap();
+        let rows = stmt.query_map(rusqlite::params![1, 1, 10], |r| r.get::<_, String>(3)).unwrap();
         let p = rows.map(|r| r.unwrap()).collect::<Vec<_>>().join("; ");
-        assert!(p.contains("audit_entity") && !p.contains("TEMP B-TREE"), "{p}");
+        assert!(!p.contains("SCAN audit_log") && !p.contains("SCAN l"), "{p}");
+        assert_eq!(p.matches("audit_entity").count(), 2, "{p}");
+        assert!(p.contains("credits_by_invoice"), "{p}");
     }
 }
