@@ -1,7 +1,8 @@
 //! Issue 16 §1: `u` on an invoice's or a payment's detail unapplies the
 //! highlighted application after saying what it does: the invoice owes
 //! again, the money goes back to the payment's remainder or to the credit,
-//! and the application stays in the records marked removed. Driven by keys
+//! and the application stays in the records marked removed, listed after
+//! the live ones as reversed on its date. Driven by keys
 //! on a copy of the demo database; the figures read back as
 //! `ardesk customer 1 --json` gives them.
 
@@ -50,7 +51,9 @@ fn unapplying_a_payment_from_an_invoice_moves_the_money_back_and_the_invoice_owe
     press(&mut app, &["y"]);
     let s = render(&app, 80, 24);
     assert!(s.contains(&format!("from {number}:")) && s.contains("it owes again"), "{s}");
-    assert!(s.contains("Applications: nothing paid or credited yet") || s.contains("Applications (0)"), "{s}");
+    // The application stays listed, reversed today, outside the sum.
+    assert!(s.contains("Applications: nothing paid or credited yet · 1 reversed"), "{s}");
+    assert!(s.contains(&format!("reversed {TODAY} · ")), "{s}");
     // The money is the customer's again: outstanding and credit rise by the
     // amount, collected money does not move.
     let after = metrics(&db);
@@ -78,8 +81,14 @@ fn unapplying_from_a_payments_detail_and_nothing_to_unapply_is_said() {
     press(&mut app, &["u", "y"]);
     let s = render(&app, 120, 40);
     assert!(s.contains("Unapplied ") && s.contains("unapplied"), "{s}");
+    let s = render(&app, 120, 40);
+    assert!(s.contains("Applied to: no invoice yet · 1 reversed"), "{s}");
+    assert!(s.contains(&format!("reversed {TODAY} · ")), "{s}");
+    // The reversed row cannot be unapplied again; it says when it was.
     press(&mut app, &["u"]);
-    assert!(render(&app, 120, 40).contains("Nothing is applied here to unapply"));
+    let s = render(&app, 120, 40);
+    assert!(s.contains(&format!("This application was reversed on {TODAY}: nothing to unapply")), "{s}");
+    assert!(!s.contains("Unapply "), "no confirmation:\n{s}");
     let store = Store::open(&db, OpenMode::MustExist).unwrap();
     assert_eq!(store.check(d(TODAY)).unwrap(), Vec::<String>::new());
 }

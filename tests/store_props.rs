@@ -846,7 +846,8 @@ fn apply(store: &mut Store, today: NaiveDate, n: &mut u32, x: &mut Exports, op: 
             let applied: Vec<i64> = invoices(store, c).iter().filter(|r| r.applied_minor > 0).map(|r| r.id).collect();
             let Some(&id) = applied.get(i % applied.len().max(1)) else { return false };
             let d = store.invoice_detail(c, id).unwrap();
-            let Some(a) = d.applications.get(app % d.applications.len().max(1)) else { return false };
+            let live: Vec<_> = d.applications.iter().filter(|a| a.removed_on.is_none()).collect();
+            let Some(&a) = live.get(app % live.len().max(1)) else { return false };
             let on = a.applied_on + Duration::days(*days);
             let as_who = if *foreign { (c % 3) + 1 } else { c };
             let done = store.unapply(as_who, a.id, on);
@@ -855,7 +856,11 @@ fn apply(store: &mut Store, today: NaiveDate, n: &mut u32, x: &mut Exports, op: 
                 assert_eq!((u.invoice_id, u.amount), (id, a.amount));
                 let after = store.invoice_detail(c, id).unwrap();
                 assert_eq!(after.invoice.applied_minor, d.invoice.applied_minor - a.amount.minor);
-                assert!(after.applications.iter().all(|b| b.id != a.id), "a removed application is not listed");
+                let listed = after.applications.iter().find(|b| b.id == a.id).map(|b| b.removed_on);
+                assert_eq!(listed, Some(Some(on)), "a removed application is listed, reversed on its date");
+                let first_reversed = after.applications.iter().position(|b| b.removed_on.is_some());
+                let last_live = after.applications.iter().rposition(|b| b.removed_on.is_none());
+                assert!(last_live < first_reversed, "the live ones come first");
                 assert!(after.version > d.version, "the invoice's version moves");
                 if d.invoice.status == InvoiceStatus::Paid {
                     assert_eq!(after.invoice.status, InvoiceStatus::Open, "a paid invoice owes again");

@@ -97,10 +97,14 @@ fn unapplying_a_payment_gives_the_money_back_and_the_invoice_owes_again() {
 
     let inv = fx.store.invoice_detail(fx.acme, fx.a1).unwrap();
     assert_eq!((inv.invoice.status, inv.invoice.applied_minor, inv.balance()), (InvoiceStatus::Open, 0, usd(10_000)));
-    assert!(inv.applications.is_empty(), "the detail lists live applications");
+    // The detail still lists it, reversed on the date given.
+    let listed: Vec<_> = inv.applications.iter().map(|a| (a.id, a.removed_on)).collect();
+    assert_eq!(listed, [(app, Some(d("2026-02-10")))]);
     assert!(inv.version > inv_v, "an open edit form of the invoice sees it changed");
     let pay = fx.store.payment_detail(fx.acme, fx.wire).unwrap();
-    assert_eq!((pay.unapplied(), pay.applications.len()), (usd(15_000), 0));
+    assert_eq!(pay.unapplied(), usd(15_000));
+    let listed: Vec<_> = pay.applications.iter().map(|a| (a.id, a.removed_on)).collect();
+    assert_eq!(listed, [(app, Some(d("2026-02-10")))]);
     assert!(pay.payment.version > pay_v, "an open edit form of the payment sees it changed");
     // Outstanding and Credit Balance each rise by $100; no days to collect
     // are left (no live application of money); Total Collected stays.

@@ -54,6 +54,7 @@ impl DetailScreen {
     /// The highlighted application, for `u`.
     fn unapply_target(&self) -> Option<UnapplyTarget> {
         let i = self.scroll.selected;
+
         match &self.detail {
             Detail::Invoice(d) => d.applications.get(i).map(|a| UnapplyTarget {
                 customer_id: d.customer_id,
@@ -108,6 +109,15 @@ impl DetailScreen {
         };
         self.scroll.set_total(self.rows());
         Ok(())
+    }
+
+    /// When the highlighted application was reversed, if it was.
+    fn reversed_on(&self) -> Option<chrono::NaiveDate> {
+        let i = self.scroll.selected;
+        match &self.detail {
+            Detail::Invoice(d) => d.applications.get(i).and_then(|a| a.removed_on),
+            Detail::Payment(d) => d.applications.get(i).and_then(|a| a.removed_on),
+        }
     }
 
     /// Rows the cursor moves over: the applications.
@@ -263,6 +273,9 @@ impl App {
                 }
             }
             Action::Unapply => {
+                if let Some(on) = d.reversed_on() {
+                    return self.say(format!("This application was reversed on {on}: nothing to unapply"));
+                }
                 let d = d.unapply_target();
                 self.ask_unapply(d);
             }

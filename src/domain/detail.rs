@@ -45,13 +45,17 @@ impl Source {
     }
 }
 
-/// An application to the invoice shown: what reduced what it owes.
+/// An application to the invoice shown: what reduced what it owes, or,
+/// reversed (unapplied, voided, refunded, re-settled by an import), what
+/// did until `removed_on`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InvoiceApplication {
     pub id: i64,
     pub applied_on: NaiveDate,
     pub amount: Money,
     pub from: Source,
+    /// When it stopped counting; `None` while it counts.
+    pub removed_on: Option<NaiveDate>,
 }
 
 /// The invoice an application of the payment shown went to, with what its
@@ -72,13 +76,43 @@ impl AppliedInvoice {
     }
 }
 
-/// An application of the payment shown: where its money went.
+/// An application of the payment shown: where its money went (or, once
+/// reversed, went until `removed_on`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PaymentApplication {
     pub id: i64,
     pub applied_on: NaiveDate,
     pub amount: Money,
     pub invoice: AppliedInvoice,
+    /// When it stopped counting; `None` while it counts.
+    pub removed_on: Option<NaiveDate>,
+}
+
+/// An application either way: whether it still counts, and how much.
+pub trait Applied {
+    fn removed_on(&self) -> Option<NaiveDate>;
+    fn amount(&self) -> Money;
+    fn live(&self) -> bool {
+        self.removed_on().is_none()
+    }
+}
+
+impl Applied for InvoiceApplication {
+    fn removed_on(&self) -> Option<NaiveDate> {
+        self.removed_on
+    }
+    fn amount(&self) -> Money {
+        self.amount
+    }
+}
+
+impl Applied for PaymentApplication {
+    fn removed_on(&self) -> Option<NaiveDate> {
+        self.removed_on
+    }
+    fn amount(&self) -> Money {
+        self.amount
+    }
 }
 
 /// The most characters a refund's reason keeps (`refunds.reason`).
@@ -144,7 +178,7 @@ pub struct InvoiceDetail {
     pub contract_id: Option<i64>,
     /// What it bills, in order (seq).
     pub lines: Vec<Line>,
-    /// Oldest first.
+    /// Those that count oldest first, then the reversed ones.
     pub applications: Vec<InvoiceApplication>,
     /// The invoice's own audit rows, newest first, at most `HISTORY_ROWS`.
     pub history: Vec<ActivityRow>,
@@ -183,8 +217,11 @@ impl InvoiceDetail {
 
     /// Σ of the credit applied to it (the rest of what is applied is paid).
     pub fn credited(&self) -> Money {
-        let minor =
-            self.applications.iter().filter(|a| matches!(a.from, Source::Credit { .. })).map(|a| a.amount.minor);
+        let minor = self
+            .applications
+            .iter()
+            .filter(|a| a.live() && matches!(a.from, Source::Credit { .. }))
+            .map(|a| a.amount.minor);
         Money::new(minor.sum(), self.invoice.total.currency)
     }
 
@@ -198,7 +235,7 @@ impl InvoiceDetail {
 pub struct PaymentDetail {
     pub customer_id: i64,
     pub payment: PaymentRow,
-    /// Oldest first.
+    /// Those that count oldest first, then the reversed ones.
     pub applications: Vec<PaymentApplication>,
     /// Oldest first (by date, then as written).
     pub refunds: Vec<Refund>,
@@ -331,6 +368,7 @@ mod tests {
                     kind: crate::domain::status::PayKind::Credit,
                     number: String::new(),
                 },
+                removed_on: None,
             }],
             history: vec![],
             more_history: false,

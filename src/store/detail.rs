@@ -43,7 +43,8 @@ fn invoice_application(r: &Row<'_>) -> rusqlite::Result<InvoiceApplication> {
             number: r.get::<_, Option<String>>(11)?.unwrap_or_default(),
         },
     };
-    Ok(InvoiceApplication { id: r.get(0)?, applied_on: date(r, 1)?, amount, from })
+    let removed_on = r.get::<_, Option<String>>(12)?.and_then(|s| s.parse().ok());
+    Ok(InvoiceApplication { id: r.get(0)?, applied_on: date(r, 1)?, amount, from, removed_on })
 }
 
 fn payment_application(r: &Row<'_>) -> rusqlite::Result<PaymentApplication> {
@@ -60,6 +61,7 @@ fn payment_application(r: &Row<'_>) -> rusqlite::Result<PaymentApplication> {
         applied_on: date(r, 1)?,
         amount: Money::new(r.get(2)?, currency(r, 3)?),
         invoice,
+        removed_on: r.get::<_, Option<String>>(10)?.and_then(|s| s.parse().ok()),
     })
 }
 
@@ -73,13 +75,14 @@ impl Store {
             .conn()
             .prepare_cached(
                 "SELECT a.id, a.applied_on, a.amount_minor, i.currency,
-                        a.payment_id, p.reference, p.method, p.status, a.credit_id, c.reason, c.kind, c.number
+                        a.payment_id, p.reference, p.method, p.status, a.credit_id, c.reason, c.kind, c.number,
+                        a.removed_on
                  FROM applications a
                  JOIN invoices i ON i.id = a.invoice_id
                  LEFT JOIN payments p ON p.id = a.payment_id
                  LEFT JOIN credits c ON c.id = a.credit_id
-                 WHERE a.invoice_id = ?1 AND a.removed_on IS NULL
-                 ORDER BY a.applied_on, a.id",
+                 WHERE a.invoice_id = ?1
+                 ORDER BY a.removed_on IS NOT NULL, a.applied_on, a.id",
             )?
             .query_map([invoice_id], invoice_application)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -118,10 +121,10 @@ impl Store {
             .conn()
             .prepare_cached(
                 "SELECT a.id, a.applied_on, a.amount_minor, i.currency,
-                        i.id, i.number, i.status, i.total_minor, i.applied_minor, i.due_date
+                        i.id, i.number, i.status, i.total_minor, i.applied_minor, i.due_date, a.removed_on
                  FROM applications a JOIN invoices i ON i.id = a.invoice_id
-                 WHERE a.payment_id = ?1 AND a.removed_on IS NULL
-                 ORDER BY a.applied_on, a.id",
+                 WHERE a.payment_id = ?1
+                 ORDER BY a.removed_on IS NOT NULL, a.applied_on, a.id",
             )?
             .query_map([payment_id], payment_application)?
             .collect::<rusqlite::Result<Vec<_>>>()?;

@@ -9,7 +9,7 @@ use super::theme::Theme;
 use crate::app::App;
 use crate::app::detail::{Detail, DetailScreen};
 use crate::domain::Money;
-use crate::domain::detail::InvoiceDetail;
+use crate::domain::detail::{Applied, InvoiceDetail};
 use crate::domain::model::ActivityRow;
 use crate::domain::money::group_thousands;
 use crate::domain::tabs::{CellCtx, Column, Tabular};
@@ -32,8 +32,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, d: &DetailScreen, theme: &
             memo(frame, l.memo, i, theme);
             lines(frame, &l, i, &ctx, theme);
             let cur = i.invoice.total.currency;
-            let title =
-                listed("Applications", &i.applications, |a| a.amount.minor, cur, "nothing paid or credited yet");
+            let title = applied_title("Applications", &i.applications, cur, "nothing paid or credited yet");
             section(frame, l.list_title, &title, theme);
             chosen(frame, l.list, view::INVOICE_APPLICATIONS, &i.applications, d, &ctx, theme);
             let shown = usize::from(l.more.height.saturating_sub(1));
@@ -43,7 +42,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, d: &DetailScreen, theme: &
         }
         Detail::Payment(p) => {
             let cur = p.payment.amount.currency;
-            let title = listed("Applied to", &p.applications, |a| a.amount.minor, cur, "no invoice yet");
+            let title = applied_title("Applied to", &p.applications, cur, "no invoice yet");
             section(frame, l.list_title, &title, theme);
             chosen(frame, l.list, view::PAYMENT_APPLICATIONS, &p.applications, d, &ctx, theme);
             let title = listed("Refunds", &p.refunds, |r| r.amount.minor, cur, "none");
@@ -207,6 +206,23 @@ fn listed<R>(name: &str, rows: &[R], minor: impl Fn(&R) -> i64, cur: crate::doma
     }
     let sum = Money::new(rows.iter().map(minor).sum(), cur);
     format!(" {name} ({}) · Σ {}", group_thousands(rows.len() as u64), sum.display())
+}
+
+/// " Applications (2) · Σ $300.00 · 1 reversed": the sum of those that
+/// count; the reversed ones are listed after them, each with its date.
+fn applied_title<A: Applied>(name: &str, rows: &[A], cur: crate::domain::Currency, none: &str) -> String {
+    let live: Vec<&A> = rows.iter().filter(|a| a.live()).collect();
+    let reversed = rows.len() - live.len();
+    let mut title = if live.is_empty() {
+        format!(" {name}: {none}")
+    } else {
+        let sum = Money::new(live.iter().map(|a| a.amount().minor).sum(), cur);
+        format!(" {name} ({}) · Σ {}", group_thousands(live.len() as u64), sum.display())
+    };
+    if reversed > 0 {
+        title.push_str(&format!(" · {} reversed", group_thousands(reversed as u64)));
+    }
+    title
 }
 
 fn history_title(rows: &[ActivityRow], more: bool, shown: usize) -> String {

@@ -12,7 +12,8 @@
 
 use crate::domain::date::{iso, period_label};
 use crate::domain::detail::{
-    InvoiceApplication, InvoiceDetail, PaymentApplication, PaymentDetail, Refund, RefundDate, Source, status_line,
+    Applied, InvoiceApplication, InvoiceDetail, PaymentApplication, PaymentDetail, Refund, RefundDate, Source,
+    status_line,
 };
 use crate::domain::lines::{Line, LineKind, mismatch};
 use crate::domain::status::{DisplayStatus, PayKind};
@@ -248,19 +249,34 @@ pub const INVOICE_APPLICATIONS: &[Col<InvoiceApplication>] = &[
         Source::Payment { method, .. } => method.label().into(),
         Source::Credit { .. } => "—".into(),
     }),
-    Col::new("Reference", 12, |a: &InvoiceApplication, _| match &a.from {
-        Source::Payment { reference, id, .. } if reference.trim().is_empty() => format!("#{id}").into(),
-        Source::Payment { reference, .. } => reference.as_str().into(),
-        // A credit note by its number, an adjustment as what it is; the
-        // reason beside them (cleaned where cells are drawn, as every cell).
-        Source::Credit { kind: PayKind::CreditNote, number, reason, .. } => format!("{number} · {reason}").into(),
-        Source::Credit { kind: PayKind::Adjustment, reason, .. } => {
-            format!("Small-balance write-off · {reason}").into()
-        }
-        Source::Credit { reason, .. } => reason.as_str().into(),
+    Col::new("Reference", 12, |a: &InvoiceApplication, _| {
+        reversed(
+            a,
+            match &a.from {
+                Source::Payment { reference, id, .. } if reference.trim().is_empty() => format!("#{id}").into(),
+                Source::Payment { reference, .. } => reference.as_str().into(),
+                // A credit note by its number, an adjustment as what it is; the
+                // reason beside them (cleaned where cells are drawn, as every cell).
+                Source::Credit { kind: PayKind::CreditNote, number, reason, .. } => {
+                    format!("{number} · {reason}").into()
+                }
+                Source::Credit { kind: PayKind::Adjustment, reason, .. } => {
+                    format!("Small-balance write-off · {reason}").into()
+                }
+                Source::Credit { reason, .. } => reason.as_str().into(),
+            },
+        )
     })
     .fill(),
 ];
+
+/// A reversed application's last cell says when it stopped counting.
+fn reversed<A: Applied>(a: &A, cell: CellText) -> CellText {
+    match a.removed_on() {
+        Some(on) => CellText { text: format!("reversed {} · {}", iso(on), cell.text).into(), alert: false },
+        None => cell,
+    }
+}
 
 /// A payment's applications.
 pub const PAYMENT_APPLICATIONS: &[Col<PaymentApplication>] = &[
@@ -269,7 +285,8 @@ pub const PAYMENT_APPLICATIONS: &[Col<PaymentApplication>] = &[
     Col::new("Amount", 13, |a: &PaymentApplication, _| a.amount.display().into()).right(),
     Col::new("Invoice status", 16, |a: &PaymentApplication, ctx| {
         let s = a.invoice.display_status(ctx.today);
-        CellText { text: s.label().into(), alert: matches!(s, DisplayStatus::Overdue | DisplayStatus::OverduePartial) }
+        let alert = matches!(s, DisplayStatus::Overdue | DisplayStatus::OverduePartial);
+        reversed(a, CellText { text: s.label().into(), alert })
     })
     .fill(),
 ];
