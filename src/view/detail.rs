@@ -273,7 +273,7 @@ pub const INVOICE_APPLICATIONS: &[Col<InvoiceApplication>] = &[
 /// A reversed application's last cell says when it stopped counting.
 fn reversed<A: Applied>(a: &A, cell: CellText) -> CellText {
     match a.removed_on() {
-        Some(on) => CellText { text: format!("reversed {} · {}", iso(on), cell.text).into(), alert: false },
+        Some(on) => CellText { text: format!("reversed {} · {}", iso(on), cell.text), alert: false },
         None => cell,
     }
 }
