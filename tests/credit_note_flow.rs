@@ -181,3 +181,46 @@ fn a_standalone_credit_note_is_customer_credit_and_its_reason_is_cleaned() {
     }
     check(&db);
 }
+
+/// From the invoice's own detail: Enter on the credit note's application
+/// shows the credit note whole (credit has no detail of its own), `V`
+/// voids it, and the application stays listed, reversed today; `V` on a
+/// payment's application says a payment is not voided.
+#[test]
+fn a_credit_note_is_opened_and_voided_from_the_invoice_detail() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = copy(&dir);
+    let before = metrics(&db);
+    let mut app = app(&db, 80, 24);
+    let number = open_partial(&mut app, 80, 24);
+    // Its first application is a payment's: not voided.
+    press(&mut app, &["V"]);
+    let s = flat(&render(&app, 80, 24));
+    assert!(s.contains("a payment is not voided"), "{s}");
+    press(&mut app, &["Esc", "n", "Tab", "Tab", "type:price adjustment", "C-s", "y"]);
+    assert_eq!(invoice(&db, &number).status, InvoiceStatus::Paid);
+    // The credit note is the last application.
+    press(&mut app, &["End", "Enter"]);
+    let s = flat(&render(&app, 80, 24));
+    assert!(s.contains("CN-000001") && s.contains("Credit note") && s.contains("Issued"), "its row, whole:\n{s}");
+    press(&mut app, &["Esc", "V"]);
+    let s = flat(&render(&app, 80, 24));
+    assert!(s.contains("Void credit note CN-000001") && s.contains(TODAY), "{s}");
+    press(&mut app, &["C-s"]);
+    assert!(flat(&render(&app, 80, 24)).contains("These invoices owe again"));
+    press(&mut app, &["y"]);
+    let s = render(&app, 80, 24);
+    assert!(flat(&s).contains(&format!("Voided credit note CN-000001: {number} owes again")), "{s}");
+    assert!(s.contains(&format!("reversed {TODAY} · CN-00000")), "listed, reversed:\n{s}");
+    assert!(s.contains("1 reversed"), "{s}");
+    assert_eq!(invoice(&db, &number).status, InvoiceStatus::Open);
+    // Voided already: said, nothing asked.
+    press(&mut app, &["V"]);
+    let s = flat(&render(&app, 80, 24));
+    assert!(s.contains("voided already"), "{s}");
+    let back = metrics(&db);
+    for k in ["outstanding", "total_billed", "billed_collected", "total_collected", "credit_balance"] {
+        assert_eq!(back[k], before[k], "{k}");
+    }
+    check(&db);
+}

@@ -112,8 +112,30 @@ impl App {
     /// adjustment.
     pub(super) fn open_void(&mut self) {
         let Some(p) = self.page() else { return };
-        let Some(row) = p.selected::<PaymentRow>() else { return };
+        let Some(row) = p.selected::<PaymentRow>().cloned() else { return };
         let customer_id = p.customer.id;
+        self.void_row(customer_id, &row);
+    }
+
+    /// `V` on an invoice's detail: void the credit note or adjustment of
+    /// the highlighted application.
+    pub(super) fn void_from_detail(&mut self, customer_id: i64, credit_id: Option<i64>) {
+        let Some(credit_id) = credit_id else {
+            return self.error(
+                "Nothing to void",
+                "This application is a payment's: a payment is not voided; refund it, or unapply it.",
+            );
+        };
+        match self.store.credit_row(customer_id, credit_id) {
+            Ok(Some(row)) => self.void_row(customer_id, &row),
+            Ok(None) => self.error("Cannot void", "The credit is gone (deleted elsewhere?)"),
+            Err(e) => self.error("Cannot void", &e.to_string()),
+        }
+    }
+
+    /// Asks for the void date of a credit note or adjustment row, or says
+    /// why it is not voided.
+    fn void_row(&mut self, customer_id: i64, row: &PaymentRow) {
         let Some(label) = void_label(row) else {
             let text = match row.kind {
                 PayKind::Payment => "A payment is not voided: refund it, or unapply it from its invoices.",

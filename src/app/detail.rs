@@ -27,8 +27,8 @@ pub enum Detail {
 enum Target {
     Invoice(i64),
     Payment(i64),
-    /// Credit has no detail of its own yet: say what it is instead.
-    Credit(String),
+    /// Credit has no detail of its own: its Payments row, whole.
+    Credit(i64),
 }
 
 pub struct DetailScreen {
@@ -168,10 +168,7 @@ impl DetailScreen {
         match &self.detail {
             Detail::Invoice(d) => d.applications.get(i).map(|a| match &a.from {
                 Source::Payment { id, .. } => Target::Payment(*id),
-                Source::Credit { kind: PayKind::Credit, reason, .. } if !reason.trim().is_empty() => {
-                    Target::Credit(format!("Credit ({reason})"))
-                }
-                Source::Credit { .. } => Target::Credit(a.from.credit_label()),
+                Source::Credit { id, .. } => Target::Credit(*id),
             }),
             Detail::Payment(d) => d.applications.get(i).map(|a| Target::Invoice(a.invoice.id)),
         }
@@ -234,8 +231,12 @@ impl App {
                 let opened = match d.target() {
                     Some(Target::Payment(id)) => Some(DetailScreen::payment(&self.store, customer, id)),
                     Some(Target::Invoice(id)) => Some(DetailScreen::invoice(&self.store, customer, id)),
-                    Some(Target::Credit(label)) => {
-                        self.say(format!("{label}: credit has no detail view yet"));
+                    Some(Target::Credit(id)) => {
+                        match self.store.credit_row(customer.id, id) {
+                            Ok(Some(row)) => self.dialogs.push(super::page_actions::row_view(&row, self.today)),
+                            Ok(None) => self.error("Cannot open the credit", "It is gone (deleted elsewhere?)"),
+                            Err(e) => self.error("Cannot open the credit", &e.to_string()),
+                        }
                         None
                     }
                     None => None,
@@ -264,6 +265,19 @@ impl App {
                 if let Detail::Invoice(i) = &d.detail {
                     let i = i.clone();
                     self.credit_note_detail(&i);
+                }
+            }
+            Action::VoidCredit => {
+                if let Detail::Invoice(i) = &d.detail {
+                    let customer_id = i.customer_id;
+                    let credit = i.applications.get(d.scroll.selected).map(|a| match a.from {
+                        Source::Credit { id, .. } => Some(id),
+                        Source::Payment { .. } => None,
+                    });
+                    match credit {
+                        Some(credit) => self.void_from_detail(customer_id, credit),
+                        None => self.say("Nothing is applied here to void"),
+                    }
                 }
             }
             Action::SmallBalance => {

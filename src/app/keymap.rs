@@ -264,7 +264,7 @@ pub static BINDINGS: &[Binding] = &[
     b(Documents, &[k('d')], Action::Download, "download", true).rank(2),
     b(Documents, &[k('D')], Action::DeleteDocument, "delete", true),
     // An invoice's detail: the cursor is on its applications.
-    b(InvoiceDetail, &[code(Enter)], Action::Open, "open payment", true).rank(1),
+    b(InvoiceDetail, &[code(Enter)], Action::Open, "open", true).rank(1),
     b(InvoiceDetail, &[k('x')], Action::CancelSelected, "cancel this invoice", true).rank(2),
     b(InvoiceDetail, &[k('e')], Action::EditInvoice, "edit", true).rank(2),
     b(InvoiceDetail, &[k('I')], Action::IssueInvoice, "issue draft", true).rank(3),
@@ -273,6 +273,7 @@ pub static BINDINGS: &[Binding] = &[
     b(InvoiceDetail, &[k('w')], Action::WriteOff, "write off, or reverse the write-off", true),
     b(InvoiceDetail, &[k('n')], Action::CreditNote, "credit note", true).rank(3),
     b(InvoiceDetail, &[k('W')], Action::SmallBalance, "write off a small balance", true).rank(6),
+    b(InvoiceDetail, &[k('V')], Action::VoidCredit, "void the credit note or adjustment", true).rank(6),
     // A payment's detail: the cursor is on the invoices it paid.
     b(PaymentDetail, &[code(Enter)], Action::Open, "open invoice", true).rank(1),
     b(PaymentDetail, &[k('r')], Action::RefundPayment, "refund", true).rank(2),

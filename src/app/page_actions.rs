@@ -429,17 +429,20 @@ impl App {
     /// the highlighted row with every column whole.
     pub(super) fn open_row_view(&mut self) {
         let Some(p) = self.page() else { return };
-        let ctx = crate::domain::tabs::CellCtx { today: self.today, selection: None };
-        let row = crate::per_tab!(p.tab, |R| p.selected::<R>().map(|r| {
-            let cols = <R as crate::domain::tabs::Tabular>::COLUMNS;
-            // The tick box says nothing about the row.
-            let fields: Vec<(&'static str, String)> =
-                cols.iter().filter(|c| c.key.is_some()).map(|c| (c.title, (c.cell)(r, &ctx).text)).collect();
-            let title = fields.first().map(|f| f.1.clone()).unwrap_or_default();
-            (format!("{} · {title}", <R as crate::domain::tabs::Tabular>::TITLE), fields)
-        }));
-        if let Some((title, fields)) = row {
-            self.dialogs.push(Dialog::Row { title, fields });
+        let today = self.today;
+        if let Some(d) = crate::per_tab!(p.tab, |R| p.selected::<R>().map(|r| row_view(r, today))) {
+            self.dialogs.push(d);
         }
     }
+}
+
+/// A row whole, as its tab's columns show it (`v`, and a credit opened
+/// from an invoice's detail).
+pub(super) fn row_view<R: crate::domain::tabs::Tabular>(r: &R, today: chrono::NaiveDate) -> Dialog {
+    let ctx = crate::domain::tabs::CellCtx { today, selection: None };
+    // The tick box says nothing about the row.
+    let fields: Vec<(&'static str, String)> =
+        R::COLUMNS.iter().filter(|c| c.key.is_some()).map(|c| (c.title, (c.cell)(r, &ctx).text)).collect();
+    let title = fields.first().map(|f| f.1.clone()).unwrap_or_default();
+    Dialog::Row { title: format!("{} · {title}", R::TITLE), fields }
 }

@@ -16,6 +16,7 @@ use super::{Result, Store};
 use crate::domain::Currency;
 use crate::domain::columns::Tab;
 use crate::domain::date::from_iso;
+use crate::domain::model::PaymentRow;
 use rusqlite::{OptionalExtension, Row};
 
 pub(crate) fn currency(row: &Row<'_>, idx: usize) -> rusqlite::Result<Currency> {
@@ -58,6 +59,15 @@ impl Store {
     pub fn tab_row<R: TabRow>(&self, id: i64) -> Result<Option<R>> {
         let sql = format!("SELECT {} FROM {} WHERE {} = ?1", R::SELECT, R::FROM, R::ID);
         Ok(self.conn().prepare_cached(&sql)?.query_row([id], R::map).optional()?)
+    }
+
+    /// A credit (granted credit, a credit note, an adjustment) of
+    /// `customer_id` as the Payments tab lists it (its row's id is the
+    /// credit's negated), or `None` when it is not the customer's.
+    pub fn credit_row(&self, customer_id: i64, credit_id: i64) -> Result<Option<PaymentRow>> {
+        let Some((select, from)) = PaymentRow::ALSO else { return Ok(None) };
+        let sql = format!("SELECT {select} FROM {from} WHERE p.id = ?1 AND p.customer_id = ?2");
+        Ok(self.conn().prepare_cached(&sql)?.query_row((-credit_id, customer_id), PaymentRow::map).optional()?)
     }
 
     /// The unfiltered count: the first kind of row from the summaries
