@@ -67,8 +67,9 @@ pub struct Worker {
 
 impl Worker {
     /// Starts the worker. It opens its own connection to `path` on its own
-    /// thread, off the way to the first frame; if it cannot, it ends, and
-    /// `ask` hands its jobs back to be run in line.
+    /// thread when the first job comes, off the way to the first frame; if
+    /// it cannot, it answers that job with why and ends, and `ask` hands
+    /// the later jobs back to be run in line.
     pub fn start(path: &Path) -> Option<Worker> {
         let path = path.to_path_buf();
         let (jobs, inbox) = channel::<Job>();
@@ -78,11 +79,24 @@ impl Worker {
         let thread = std::thread::Builder::new()
             .name("ardesk-reads".into())
             .spawn(move || {
-                let Ok(store) = Store::open(&path, OpenMode::MustExist) else { return };
+                // Opened with the first job, not at once: opening parses
+                // the schema, and on a small machine doing that beside the
+                // launch's own reads delays the first frame.
+                let Ok(first) = inbox.recv() else { return };
+                let store = match Store::open(&path, OpenMode::MustExist) {
+                    Ok(store) => store,
+                    Err(e) => {
+                        let (generation, customer_id, tab) = (first.generation, first.customer_id, first.tab);
+                        let result = Err(format!("the reading thread could not open the database: {e}"));
+                        let _ = outbox.send(Done { generation, customer_id, tab, result });
+                        return;
+                    }
+                };
                 if let Ok(mut h) = handle.lock() {
                     *h = Some(store.interrupt_handle());
                 }
-                while let Ok(first) = inbox.recv() {
+                let mut next = Some(first);
+                while let Some(first) = next.take().or_else(|| inbox.recv().ok()) {
                     let key = |j: &Job| (j.tab, matches!(j.kind, Kind::Totals));
                     let mut latest: HashMap<(Tab, bool), Job> = HashMap::from([(key(&first), first)]);
                     while let Ok(job) = inbox.try_recv() {
@@ -143,6 +157,46 @@ impl Drop for Worker {
         }
         if let Some(t) = self.thread.take() {
             let _ = t.join();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::columns::Sort;
+    use crate::domain::filter::Filter;
+    use std::time::{Duration, Instant};
+
+    fn job(generation: u64) -> Job {
+        let view =
+            View { sort: Sort::default_for(Tab::Invoices), filter: Filter::default(), today: Default::default() };
+        Job { generation, customer_id: 1, tab: Tab::Invoices, view, kind: Kind::Totals }
+    }
+
+    /// The connection opens with the first job: a database that cannot be
+    /// opened answers that job with why, and later jobs come back to be
+    /// run in line.
+    #[test]
+    fn a_worker_that_cannot_open_answers_its_first_job_and_hands_back_the_rest() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut w = Worker::start(&dir.path().join("missing.db")).expect("the thread starts");
+        assert!(w.ask(job(1)).is_none(), "taken: the thread is waiting for it");
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let done = loop {
+            if let Some(d) = w.answers().pop() {
+                break d;
+            }
+            assert!(Instant::now() < deadline, "no answer");
+            std::thread::sleep(Duration::from_millis(5));
+        };
+        assert_eq!(done.generation, 1);
+        let e = done.result.unwrap_err();
+        assert!(e.contains("could not open the database"), "{e}");
+        assert!(!w.busy());
+        while w.ask(job(2)).is_none() {
+            assert!(Instant::now() < deadline, "the thread never ended");
+            std::thread::sleep(Duration::from_millis(5));
         }
     }
 }
