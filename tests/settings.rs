@@ -37,6 +37,10 @@ fn audit_rows(store: &Store) -> Vec<(Option<i64>, String, String)> {
     stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).unwrap().map(Result::unwrap).collect()
 }
 
+fn app_on(dir: &tempfile::TempDir) -> App {
+    app(Store::open(&dir.path().join("a.db"), ardesk::store::OpenMode::MustExist).unwrap())
+}
+
 fn file_store(dir: &tempfile::TempDir) -> Store {
     let mut s = Store::open(&dir.path().join("a.db"), ardesk::store::OpenMode::Create).unwrap();
     s.set_who("tester");
@@ -277,7 +281,8 @@ fn the_settings_dialog_edits_the_document_size_limit() {
     press(&mut app, &["O"]);
     let screen = render(&app, 110, 40);
     assert!(screen.contains("Largest document") && screen.contains("2 GiB"), "{screen}");
-    press(&mut app, &["S-Tab", "C-u", "type:0", "C-s"]);
+    // From the name back round: the credit settings, then the limit.
+    press(&mut app, &["S-Tab", "S-Tab", "S-Tab", "S-Tab", "C-u", "type:0", "C-s"]);
     let screen = render(&app, 110, 40);
     assert!(screen.contains("0 would refuse every document"), "{screen}");
     assert_eq!(app.store().max_document_size().unwrap(), 2 << 30, "nothing written");
@@ -286,4 +291,66 @@ fn the_settings_dialog_edits_the_document_size_limit() {
     assert!(app.dialogs.is_empty(), "the form closed");
     press(&mut app, &["O"]);
     assert!(render(&app, 110, 40).contains("750 MiB"));
+}
+
+/// The credit-note sequence and the small-balance limit are in the form
+/// too, saved with the rest in one transaction: a next number whose credit
+/// note exists refuses the whole save, the name typed beside it included.
+#[test]
+fn the_settings_form_edits_the_credit_settings_all_or_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = file_store(&dir);
+    let acme = {
+        let s = store.seeder().unwrap();
+        let id = s
+            .customer(&NewCustomer {
+                name: "Acme",
+                legal_name: "",
+                billing_email: "",
+                currency: Currency::USD,
+                import: None,
+                invoices_paused: false,
+                portal: false,
+            })
+            .unwrap();
+        s.commit().unwrap();
+        id
+    };
+    let note = ardesk::domain::edit::CreditNoteDraft {
+        issued_on: d("2026-02-01"),
+        amount_minor: 1_000,
+        currency: Currency::USD,
+        reason: "goodwill".into(),
+        invoice_id: None,
+        refund_excess: false,
+    };
+    assert_eq!(store.issue_credit_note(acme, &note).unwrap().number, "CN-000001");
+    let name = store.organization().unwrap().name;
+    let mut app = app(store);
+    press(&mut app, &["O"]);
+    let screen = render(&app, 110, 40);
+    for want in ["Credit note prefix", "CN-", "Next credit note", "2", "Small-balance limit", "500"] {
+        assert!(screen.contains(want), "{want}:\n{screen}");
+    }
+    // The name, and a next number taken already: refused, nothing written.
+    press(&mut app, &["C-u", "type:Renamed Ltd", "S-Tab", "S-Tab", "C-u", "type:1", "C-s"]);
+    let screen = render(&app, 110, 40);
+    assert!(screen.contains("CN-000001 exists already"), "{screen}");
+    assert_eq!(app.store().organization().unwrap().name, name, "the name was not saved either");
+    assert_eq!(app.store().credit_settings().unwrap().credit_note_next_seq, 2);
+    // A bad limit is refused on its field (a new session, the form fresh).
+    drop(app);
+    let mut app = app_on(&dir);
+    press(&mut app, &["O", "C-u", "type:Renamed Ltd", "S-Tab", "C-u", "type:12.50", "S-Tab", "C-u", "type:40", "C-s"]);
+    let screen = render(&app, 110, 40);
+    assert!(screen.contains("the limit is a whole number"), "{screen}");
+    press(&mut app, &["Tab", "C-u", "type:1250", "C-s"]);
+    assert!(app.dialogs.is_empty(), "the form closed:\n{}", render(&app, 110, 40));
+    let c = app.store().credit_settings().unwrap();
+    assert_eq!((c.credit_note_next_seq, c.small_balance_limit_minor), (40, 1250));
+    assert_eq!(app.store().organization().unwrap().name, "Renamed Ltd");
+    let rows = audit_rows(app.store());
+    let last: Vec<&str> = rows.iter().rev().take(2).map(|r| r.2.as_str()).collect();
+    assert!(last[0].contains("credit_note_next_seq") && last[0].contains("small_balance_limit_minor"), "{last:?}");
+    assert!(last[1].contains("Renamed Ltd"), "{last:?}");
 }

@@ -17,6 +17,7 @@ pub enum Effect {
     UpdateOrganization {
         version: i64,
         edit: OrgEdit,
+        credit: crate::domain::edit::CreditSettings,
     },
     UpdateCustomer {
         id: i64,
@@ -237,8 +238,8 @@ pub fn perform(store: &mut Store, effect: &Effect) -> Result<String, StoreError>
             store.create_customer(edit)?;
             format!("Created {}", edit.name.trim())
         }
-        Effect::UpdateOrganization { version, edit } => {
-            store.update_organization(*version, edit)?;
+        Effect::UpdateOrganization { version, edit, credit } => {
+            store.update_settings(*version, edit, credit)?;
             "Saved the organization's settings".into()
         }
         Effect::UpdateCustomer { id, version, edit } => {

@@ -16,10 +16,12 @@ impl App {
         let form = match action {
             Action::Import => forms::import::open(),
             Action::NewCustomer => forms::customer::new(self.org.default_currency),
-            Action::Settings => match self.store.max_document_size() {
-                Ok(limit) => forms::settings::open(&self.org, limit),
-                Err(e) => return self.error("Cannot open the settings", &e.to_string()),
-            },
+            Action::Settings => {
+                match self.store.max_document_size().and_then(|l| Ok((l, self.store.credit_settings()?))) {
+                    Ok((limit, credit)) => forms::settings::open(&self.org, limit, &credit),
+                    Err(e) => return self.error("Cannot open the settings", &e.to_string()),
+                }
+            }
             _ => return,
         };
         self.dialogs.push(Dialog::Form(Box::new(form)));

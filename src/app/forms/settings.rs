@@ -1,11 +1,17 @@
 //! The organization-settings form (`O` on the customers list): name,
 //! default currency, the credit balance card, the invoice number prefix,
-//! what HubSpot and Salesforce links need, and the largest document.
+//! what HubSpot and Salesforce links need, the largest document, and the
+//! credit-note sequence and small-balance limit (saved with the rest, in
+//! one transaction).
 
 use super::{FormDialog, FormOf, Fresh, Spec, build};
 use crate::app::effect::Effect;
 use crate::app::form::Field;
-use crate::domain::edit::{OrgEdit, check_invoice_prefix, check_required, parse_max_document_size, size_text};
+use crate::domain::bounds::MAX_AMOUNT_MINOR;
+use crate::domain::edit::{
+    CreditSettings, MAX_CREDIT_NOTE_SEQ, OrgEdit, check_invoice_prefix, check_required, parse_max_document_size,
+    size_text,
+};
 use crate::domain::links::{parse_portal_id, parse_salesforce_domain};
 use crate::domain::model::Organization;
 use crate::domain::money::Currency;
@@ -19,6 +25,9 @@ field_ids! {
         HubspotPortalId,
         SalesforceDomain,
         LargestDocument,
+        CreditNotePrefix,
+        CreditNoteNext,
+        SmallBalanceLimit,
     }
 }
 use SettingsField as F;
@@ -29,9 +38,9 @@ pub struct Settings {
     pub version: i64,
 }
 
-/// The form, with the document size limit (`max_document` bytes), which is
-/// read apart from `Organization`.
-pub fn open(org: &Organization, max_document: u64) -> FormDialog {
+/// The form, with the document size limit (`max_document` bytes) and the
+/// credit settings, which are read apart from `Organization`.
+pub fn open(org: &Organization, max_document: u64, credit: &CreditSettings) -> FormDialog {
     build("Organization settings", Settings { version: org.version }, |f| match f {
         F::Name => Field::text("Name", &org.name),
         F::DefaultCurrency => Field::text("Default currency", org.default_currency.code())
@@ -48,16 +57,49 @@ pub fn open(org: &Organization, max_document: u64) -> FormDialog {
             .with_hint("e.g. acme for acme.my.salesforce.com, for links"),
         F::LargestDocument => Field::text("Largest document", &size_text(max_document))
             .with_hint("uploads above it are refused; bytes, KiB, MiB or GiB, e.g. 500MiB"),
+        F::CreditNotePrefix => Field::text("Credit note prefix", &credit.credit_note_prefix)
+            .with_hint("e.g. CN-; the number follows it, six digits"),
+        F::CreditNoteNext => Field::text("Next credit note", &credit.credit_note_next_seq.to_string())
+            .with_hint("the number the next credit note takes"),
+        F::SmallBalanceLimit => Field::text("Small-balance limit", &credit.small_balance_limit_minor.to_string())
+            .with_hint("largest write-off without asking, in minor units: 500 is $5.00 or ¥500"),
     })
-    .rereads(|s| Ok(Fresh::Form(Box::new(open(&s.organization()?, s.max_document_size()?)))))
+    .rereads(|s| Ok(Fresh::Form(Box::new(open(&s.organization()?, s.max_document_size()?, &s.credit_settings()?)))))
 }
 
 impl Spec for Settings {
     type Field = SettingsField;
 
     fn validate(&self, form: &mut FormOf<'_, F>) -> Option<Effect> {
-        org_edit(form).map(|edit| Effect::UpdateOrganization { version: self.version, edit })
+        let edit = org_edit(form);
+        let credit = credit_edit(form, self.version);
+        Some(Effect::UpdateOrganization { version: self.version, edit: edit?, credit: credit? })
     }
+}
+
+/// A whole number from `least` to `most`, said as `what`.
+fn whole(text: &str, what: &str, least: i64, most: i64) -> Result<i64, String> {
+    let t = text.trim().replace(['_', ','], "");
+    match t.parse::<i64>() {
+        Ok(n) if (least..=most).contains(&n) => Ok(n),
+        _ => Err(format!("{what} is a whole number from {least} to {most}")),
+    }
+}
+
+/// The credit settings the form holds, or `None` with the errors set.
+fn credit_edit(form: &mut FormOf<'_, F>, version: i64) -> Option<CreditSettings> {
+    let prefix = form.text(F::CreditNotePrefix);
+    let prefix = form.check(F::CreditNotePrefix, check_invoice_prefix(&prefix).map(|_| prefix.trim().to_string()));
+    let next = whole(&form.text(F::CreditNoteNext), "the next credit note", 1, MAX_CREDIT_NOTE_SEQ);
+    let next = form.check(F::CreditNoteNext, next);
+    let limit = whole(&form.text(F::SmallBalanceLimit), "the limit", 0, MAX_AMOUNT_MINOR);
+    let limit = form.check(F::SmallBalanceLimit, limit);
+    Some(CreditSettings {
+        credit_note_prefix: prefix?,
+        credit_note_next_seq: next?,
+        small_balance_limit_minor: limit?,
+        version,
+    })
 }
 
 /// The settings the form holds, or `None` with the errors set on the fields.
@@ -110,17 +152,53 @@ mod tests {
         }
     }
 
+    fn credit() -> CreditSettings {
+        CreditSettings {
+            credit_note_prefix: "CN-".into(),
+            credit_note_next_seq: 7,
+            small_balance_limit_minor: 500,
+            version: 3,
+        }
+    }
+
     /// What the form asks the store to save, or `None`.
-    fn edit(fd: &mut FormDialog) -> Option<OrgEdit> {
+    fn both(fd: &mut FormDialog) -> Option<(OrgEdit, CreditSettings)> {
         match fd.validate()? {
-            Effect::UpdateOrganization { version: 3, edit } => Some(edit),
+            Effect::UpdateOrganization { version: 3, edit, credit } => Some((edit, credit)),
             other => panic!("not the settings' effect: {other:?}"),
         }
     }
 
+    fn edit(fd: &mut FormDialog) -> Option<OrgEdit> {
+        both(fd).map(|b| b.0)
+    }
+
+    #[test]
+    fn the_credit_settings_are_checked_with_the_rest() {
+        let mut fd = open(&org(), 2 << 30, &credit());
+        assert_eq!(both(&mut fd).map(|b| b.1), Some(credit()), "unchanged, as read");
+        typed(&mut fd, F::CreditNoteNext, "0");
+        typed(&mut fd, F::SmallBalanceLimit, "-1");
+        typed(&mut fd, F::CreditNotePrefix, "C N");
+        assert_eq!(both(&mut fd), None);
+        assert!(error(&mut fd, F::CreditNoteNext).unwrap_or_default().contains("from 1 to"));
+        assert!(error(&mut fd, F::SmallBalanceLimit).unwrap_or_default().contains("from 0 to"));
+        assert!(error(&mut fd, F::CreditNotePrefix).is_some());
+        typed(&mut fd, F::SmallBalanceLimit, "99999999999999999999");
+        assert_eq!(both(&mut fd), None, "past i64 is refused, not wrapped");
+        typed(&mut fd, F::CreditNoteNext, " 1,200 ");
+        typed(&mut fd, F::SmallBalanceLimit, "2500");
+        typed(&mut fd, F::CreditNotePrefix, "CR-");
+        let (_, c) = both(&mut fd).unwrap();
+        assert_eq!(
+            (c.credit_note_prefix.as_str(), c.credit_note_next_seq, c.small_balance_limit_minor),
+            ("CR-", 1200, 2500)
+        );
+    }
+
     #[test]
     fn bad_settings_are_refused_field_by_field() {
-        let mut fd = open(&org(), 2 << 30);
+        let mut fd = open(&org(), 2 << 30, &credit());
         assert!(!fd.form.dirty(), "opening the form typed nothing");
         typed(&mut fd, F::DefaultCurrency, "dollars");
         typed(&mut fd, F::HubspotPortalId, "12ab");

@@ -2,9 +2,13 @@
 //! balance card shows, the invoice number prefix, what links to HubSpot
 //! and Salesforce need, and the largest document ardesk stores.
 
+use super::credit_notes::{check_credit_settings, write_credit_settings};
 use super::{invalid, versioned};
-use crate::domain::edit::{MAX_DOCUMENT_RANGE, OrgEdit, check_invoice_prefix, check_required, size_text};
+use crate::domain::edit::{
+    CreditSettings, MAX_DOCUMENT_RANGE, OrgEdit, check_invoice_prefix, check_required, size_text,
+};
 use crate::domain::links::{parse_portal_id, parse_salesforce_domain};
+use crate::domain::model::Organization;
 use crate::store::{Audit, Result, Store};
 use serde_json::{Value, json};
 
@@ -15,74 +19,108 @@ fn as_json(e: &OrgEdit) -> Value {
         "max_document_size": e.max_document_size})
 }
 
+/// The settings field by field, in the form they are stored in (the link
+/// settings normalized), before anything is written.
+fn checked(e: &OrgEdit) -> Result<OrgEdit> {
+    check_required("Name", &e.name).map_err(invalid)?;
+    check_invoice_prefix(&e.invoice_prefix).map_err(invalid)?;
+    // The link settings are stored in their normalized form only.
+    let portal = parse_portal_id(e.hubspot_portal_id.as_deref().unwrap_or("")).map_err(invalid)?;
+    let domain = parse_salesforce_domain(e.salesforce_domain.as_deref().unwrap_or("")).map_err(invalid)?;
+    let (least, most) = MAX_DOCUMENT_RANGE;
+    if !(least..=most).contains(&e.max_document_size) {
+        return Err(invalid(format!(
+            "the largest document must be between {} and {}",
+            size_text(least),
+            size_text(most)
+        )));
+    }
+    Ok(OrgEdit { hubspot_portal_id: portal, salesforce_domain: domain, ..e.clone() })
+}
+
+/// What the settings were, as the audit row shows them.
+fn before_edit(org: &Organization, max_document_size: u64) -> OrgEdit {
+    OrgEdit {
+        name: org.name.clone(),
+        default_currency: org.default_currency,
+        show_credit_balance: org.show_credit_balance,
+        invoice_prefix: org.invoice_prefix.clone(),
+        hubspot_portal_id: org.hubspot_portal_id.clone(),
+        salesforce_domain: org.salesforce_domain.clone(),
+        max_document_size,
+    }
+}
+
+/// Writes checked settings at `version` in `tx`, with an audit row of
+/// what changed.
+fn write(tx: &rusqlite::Transaction<'_>, who: &str, version: i64, e: &OrgEdit, before: &OrgEdit) -> Result<()> {
+    versioned(
+        tx,
+        "UPDATE organization SET name = ?3, default_currency = ?4, show_credit_balance = ?5,
+                invoice_prefix = ?6, hubspot_portal_id = ?7, salesforce_domain = ?8,
+                max_document_size = ?9, version = version + 1
+         WHERE id = ?1 AND version = ?2",
+        &[
+            &1,
+            &version,
+            &e.name.trim(),
+            &e.default_currency.code(),
+            &e.show_credit_balance,
+            &e.invoice_prefix.trim(),
+            &e.hubspot_portal_id,
+            &e.salesforce_domain,
+            &(e.max_document_size as i64),
+        ],
+        "organization",
+        1,
+        "the organization's settings",
+    )?;
+    let (before, after) = (as_json(before), as_json(e));
+    let summary = crate::store::audit::edit_summary("settings", &before, &after);
+    Audit {
+        customer_id: None,
+        entity: "organization",
+        entity_id: Some(1),
+        action: "update",
+        summary,
+        before: Some(before),
+        after: Some(after),
+    }
+    .write(tx, who)?;
+    Ok(())
+}
+
 impl Store {
     /// Saves the settings at the version the user saw ("changed elsewhere"
     /// otherwise), with an audit row of what changed.
     pub fn update_organization(&mut self, version: i64, e: &OrgEdit) -> Result<()> {
-        check_required("Name", &e.name).map_err(invalid)?;
-        check_invoice_prefix(&e.invoice_prefix).map_err(invalid)?;
-        // The link settings are stored in their normalized form only.
-        let portal = parse_portal_id(e.hubspot_portal_id.as_deref().unwrap_or("")).map_err(invalid)?;
-        let domain = parse_salesforce_domain(e.salesforce_domain.as_deref().unwrap_or("")).map_err(invalid)?;
-        let (least, most) = MAX_DOCUMENT_RANGE;
-        if !(least..=most).contains(&e.max_document_size) {
-            return Err(invalid(format!(
-                "the largest document must be between {} and {}",
-                size_text(least),
-                size_text(most)
-            )));
-        }
-        let e = OrgEdit { hubspot_portal_id: portal, salesforce_domain: domain, ..e.clone() };
+        let e = checked(e)?;
         let who = self.who().to_string();
-        let before = self.organization()?;
-        if e.default_currency != before.default_currency {
+        let org = self.organization()?;
+        if e.default_currency != org.default_currency {
             super::customer::known_currency(e.default_currency)?;
         }
-        let before_limit = self.max_document_size()?;
+        let before = before_edit(&org, self.max_document_size()?);
+        self.write(|tx| write(tx, &who, version, &e, &before))
+    }
+
+    /// Saves the settings and the credit-note settings together (the
+    /// settings form), in one transaction at the version the user saw:
+    /// both or neither.
+    pub fn update_settings(&mut self, version: i64, e: &OrgEdit, credit: &CreditSettings) -> Result<()> {
+        let e = checked(e)?;
+        check_credit_settings(credit)?;
+        let who = self.who().to_string();
+        let org = self.organization()?;
+        if e.default_currency != org.default_currency {
+            super::customer::known_currency(e.default_currency)?;
+        }
+        let before = before_edit(&org, self.max_document_size()?);
+        let credit_before = self.credit_settings()?;
         self.write(|tx| {
-            versioned(
-                tx,
-                "UPDATE organization SET name = ?3, default_currency = ?4, show_credit_balance = ?5,
-                        invoice_prefix = ?6, hubspot_portal_id = ?7, salesforce_domain = ?8,
-                        max_document_size = ?9, version = version + 1
-                 WHERE id = ?1 AND version = ?2",
-                &[
-                    &1,
-                    &version,
-                    &e.name.trim(),
-                    &e.default_currency.code(),
-                    &e.show_credit_balance,
-                    &e.invoice_prefix.trim(),
-                    &e.hubspot_portal_id,
-                    &e.salesforce_domain,
-                    &(e.max_document_size as i64),
-                ],
-                "organization",
-                1,
-                "the organization's settings",
-            )?;
-            let before = as_json(&OrgEdit {
-                name: before.name.clone(),
-                default_currency: before.default_currency,
-                show_credit_balance: before.show_credit_balance,
-                invoice_prefix: before.invoice_prefix.clone(),
-                hubspot_portal_id: before.hubspot_portal_id.clone(),
-                salesforce_domain: before.salesforce_domain.clone(),
-                max_document_size: before_limit,
-            });
-            let after = as_json(&e);
-            let summary = crate::store::audit::edit_summary("settings", &before, &after);
-            Audit {
-                customer_id: None,
-                entity: "organization",
-                entity_id: Some(1),
-                action: "update",
-                summary,
-                before: Some(before),
-                after: Some(after),
-            }
-            .write(tx, &who)?;
-            Ok(())
+            write(tx, &who, version, &e, &before)?;
+            // The first write moved the version on by one.
+            write_credit_settings(tx, &who, &CreditSettings { version: version + 1, ..credit.clone() }, &credit_before)
         })
     }
 }
