@@ -216,11 +216,14 @@ impl<'r, 'c> Merger<'r, 'c> {
     }
 
     /// Settles the invoices that waited for this run's payments, then
-    /// compares the credit notes with what their source says is left.
+    /// compares the credit notes with what their source says is left, then
+    /// settles the Stripe customers' balance credit against their credit
+    /// notes (`Customers::settle_balances`).
     pub fn settle_pending(&mut self) -> Result<(), ImportError> {
-        self.step(|cx, _, money| {
+        self.step(|cx, people, money| {
             money.settle_pending(cx)?;
-            money.check_remaining(cx)
+            money.check_remaining(cx)?;
+            people.settle_balances(cx, std::mem::take(&mut money.balance_dirty))
         })
     }
 
