@@ -71,7 +71,8 @@ pub enum Command {
         /// Read every file as this source's export (else detected from its header).
         #[arg(long, value_name = "SOURCE")]
         source: Option<String>,
-        /// Read every file as this kind of export: customers, invoices, payments, contacts, companies.
+        /// Read every file as this kind of export: customers, invoices, payments, contacts, companies,
+        /// credit-notes, refunds.
         #[arg(long, value_name = "OBJECT")]
         object: Option<String>,
         /// Do everything and print the report, but write nothing.

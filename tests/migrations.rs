@@ -35,9 +35,11 @@ const TO_V7: &str = include_str!("../src/store/migrations/0007_reversed_applicat
 const TO_V8: &str = include_str!("../src/store/migrations/0008_credit_not_collected.sql");
 /// What took version 8 to version 9.
 const TO_V9: &str = include_str!("../src/store/migrations/0009_write_offs.sql");
+/// What took version 9 to version 10.
+const TO_V10: &str = include_str!("../src/store/migrations/0010_credit_notes.sql");
 
 /// Every version before this one.
-const EARLIER: [i64; 9] = [1, 2, 3, 4, 5, 6, 7, 8, 9];
+const EARLIER: [i64; 10] = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
 
 /// The demo database, made by this version.
 fn demo(p: &Path) -> Store {
@@ -132,7 +134,8 @@ fn as_version(version: i64, src: &Path, dst: &Path) {
         c.execute_batch(&format!(
             "ATTACH '{}' AS n;
              BEGIN; {TO_V6}
-             INSERT INTO refunds SELECT * FROM n.refunds;
+             INSERT INTO refunds(id, payment_id, refunded_on, amount_minor, reason, dated_from, created_at)
+                 SELECT id, payment_id, refunded_on, amount_minor, reason, dated_from, created_at FROM n.refunds;
              INSERT INTO invoice_lines SELECT * FROM n.invoice_lines;
              UPDATE invoices SET memo = (SELECT memo FROM n.invoices i WHERE i.id = invoices.id);
              PRAGMA user_version = 6; COMMIT; DETACH n;",
@@ -154,6 +157,11 @@ fn as_version(version: i64, src: &Path, dst: &Path) {
     if version >= 9 {
         let c = Connection::open(dst).unwrap();
         c.execute_batch(&format!("BEGIN; {TO_V9} PRAGMA user_version = 9; COMMIT;")).unwrap();
+        c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).unwrap();
+    }
+    if version >= 10 {
+        let c = Connection::open(dst).unwrap();
+        c.execute_batch(&format!("BEGIN; {TO_V10} PRAGMA user_version = 10; COMMIT;")).unwrap();
         c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).unwrap();
     }
     assert_eq!(self::version(dst), version);

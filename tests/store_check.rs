@@ -464,6 +464,43 @@ fn refunds_that_drift_from_the_refunded_amount_are_reported() {
 }
 
 #[test]
+fn keyed_refunds_are_checked_like_the_others_and_the_schema_keeps_their_keys() {
+    let rule = "payment refunded amount differs from its refunds";
+    let fx = fixture();
+    let p = fx.ids.p_refunded;
+    // p_refunded: $100.00 with $60.00 refunded. Its row keyed by a source
+    // id, as a Stripe refund object makes it: still one refund of $60.
+    raw(&fx.path)
+        .execute_batch(&format!(
+            "UPDATE refunds SET external_id = 're_K1', dated_from = 'source' WHERE payment_id = {p}"
+        ))
+        .unwrap();
+    assert_eq!(fx.store.check(d(TODAY)).unwrap(), Vec::<String>::new());
+    // A second keyed row beside it makes the rows claim more.
+    let problems = problems_after(|ids| {
+        format!(
+            "UPDATE refunds SET external_id = 're_K1', dated_from = 'source' WHERE payment_id = {0};
+             INSERT INTO refunds(payment_id, refunded_on, amount_minor, reason, dated_from, created_at, external_id)
+             VALUES ({0}, '2026-02-22', 1000, '', 'source', 'x', 're_K2')",
+            ids.p_refunded
+        )
+    });
+    assert_eq!(problems, [format!("{rule}: payment {p}: refunded 6000, refunds 7000 (1 in all)")]);
+    // One id twice on a payment, or a key on a refund recorded in ardesk:
+    // refused by the database.
+    let dup = format!(
+        "INSERT INTO refunds(payment_id, refunded_on, amount_minor, reason, dated_from, created_at, external_id)
+         VALUES ({p}, '2026-02-22', 1, '', 'source', 'x', 're_K1')"
+    );
+    raw_refused(&fx, &dup, "UNIQUE constraint failed");
+    raw_refused(
+        &fx,
+        &format!("UPDATE refunds SET external_id = 're_K9', dated_from = 'recorded' WHERE payment_id = {p}"),
+        "refund_external_id",
+    );
+}
+
+#[test]
 fn broken_contacts_documents_and_keys_are_reported() {
     let problems = problems_after(|ids| {
         format!(

@@ -16,7 +16,7 @@
 //! | 6 report | `report` | every outcome, in the `Book` | the audit rows and the `ImportReport` |
 //!
 //! `run` is the loop around them: files in phase order (customers,
-//! contacts, ardesk's own, invoices, payments), a CSV file parsed on a
+//! contacts, ardesk's own, invoices, credit notes, payments, refunds), a CSV file parsed on a
 //! second thread beside the merge, JSON documents parsed whole, progress,
 //! cancelling, bulk mode for large files, commit or roll back. Any refused
 //! row fails the whole run (nothing written) unless `skip_bad_rows`;

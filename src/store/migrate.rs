@@ -50,6 +50,7 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
     sql(include_str!("migrations/0008_credit_not_collected.sql")),
     sql(include_str!("migrations/0009_write_offs.sql")),
     sql(include_str!("migrations/0010_credit_notes.sql")),
+    sql(include_str!("migrations/0011_refund_ids.sql")),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

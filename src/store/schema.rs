@@ -68,6 +68,7 @@ const FINGERPRINTS: &[&str] = &[
     "4dac518768c8adb3023b102e27f86b032bd6cde8d9382ef89ee763c695688e96",
     "02537ad498507602338581c814d74290f48cecffaefba8fb3cee22f79bced2e1",
     "1dc97f6002fd022f515b7509e5bd4efe632ba24b191d15a040ec5a46486e32c7",
+    "af4362c8734bda3fc646ef6515712ffd912c7bee92f0e2f9999d617221c70edd",
 ];
 
 /// A digest of a database's schema as stored: every object's kind, name,
@@ -218,6 +219,9 @@ const ADAPTERS: &[&str] = &[
     // 9 → 10: every credit was granted credit, issued, against no invoice
     // (`CREDIT_COLUMNS`); the organization's credit-note sequence and
     // small-balance limit at their defaults (`ORGANIZATION_COLUMNS`).
+    "",
+    // 10 → 11: no refund was keyed by its source's id yet; reads name
+    // no `refunds.external_id` (only an import, which upgrades first).
     "",
 ];
 

@@ -87,6 +87,9 @@ impl Receivables {
                 }
             }
         }
+        if src == ImportSource::Stripe {
+            self.balance_used(cx, src, cust.id, c)?;
+        }
         let existing = cx.itx.find_credit_note(src, ext)?;
         if let Some(db) = &existing
             && (db.customer_id != cust.id || db.currency != c.currency || !db.credit_note)
@@ -166,6 +169,26 @@ impl Receivables {
         }
         self.remaining.push((db.id, src, c.number.clone(), c.remaining_minor));
         self.put_applied(cx, src, db.id, c, &targets)
+    }
+
+    /// A Stripe credit note's customer-balance part is in the customer's
+    /// balance, which later invoices use (`total − amount_due`): the
+    /// customer's invoices dated from it on that hold the import's own
+    /// credit for what they used are settled again, to take it from the
+    /// credit notes instead (`settle`), and the customer's balance credit
+    /// is settled again at the end of the run.
+    fn balance_used(
+        &mut self,
+        cx: &mut Cx<'_, '_>,
+        src: ImportSource,
+        customer_id: i64,
+        c: &ImportedCreditNote,
+    ) -> Result<(), ImportError> {
+        self.balance_dirty.insert(customer_id);
+        for id in cx.itx.invoices_with_own_credit(customer_id, src, c.issued_on)? {
+            self.pending.insert(id, src);
+        }
+        Ok(())
     }
 
     /// Puts what the credit note itself applies (`ImportedCreditNote::applied`)

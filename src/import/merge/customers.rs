@@ -16,7 +16,7 @@ use crate::store::StoreError;
 use crate::store::import::{CustomerState, CustomerWrite};
 use chrono::NaiveDate;
 use serde_json::{Map, Value};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// A customer as the run knows it.
 #[derive(Debug, Clone, Copy)]
@@ -37,11 +37,22 @@ pub(super) struct Customers {
     today: NaiveDate,
     /// Customers made from what an invoice, payment or contact row says.
     from_rows: u64,
+    /// Stripe customers of this run, with their line: their credit
+    /// balance is settled once every credit note and invoice is in
+    /// (`settle_balances`).
+    balances: BTreeMap<i64, usize>,
 }
 
 impl Customers {
     pub fn new(default_currency: Currency, today: NaiveDate) -> Self {
-        Customers { known: HashMap::new(), keys: NameKeys::default(), default_currency, today, from_rows: 0 }
+        Customers {
+            known: HashMap::new(),
+            keys: NameKeys::default(),
+            default_currency,
+            today,
+            from_rows: 0,
+            balances: BTreeMap::new(),
+        }
     }
 
     pub fn default_currency(&self) -> Currency {
@@ -82,7 +93,48 @@ impl Customers {
             Found::None => self.insert(cx, src, c, &raw)?,
             Found::Keyed(db, rekeyed) => self.update(cx, src, c, db, rekeyed, &raw)?,
         };
-        self.balance_credit(cx, src, c, id, currency)
+        if src == ImportSource::Stripe {
+            // Stripe's balance holds its credit notes' credit too: settled
+            // at the end of the run, against them (`settle_balances`).
+            self.balances.insert(id, c.line);
+            return Ok(());
+        }
+        let cur = c.currency.unwrap_or(currency);
+        self.balance_credit(cx, src, (&c.external_id, c.line, false), id, c.credit_minor, cur)
+    }
+
+    /// The credit balances of this run's Stripe customers and of those
+    /// whose Stripe credit notes changed (`dirty`), once every record is
+    /// in. A Stripe customer's `balance` is one sum of what it was
+    /// credited and what its invoices used: the customer-balance part of
+    /// its post-payment credit notes is in it, and so is what its invoices
+    /// took (`total − amount_due`). Those credit notes are rows of their
+    /// own here, their unapplied credit the customer's credit already, and
+    /// what an invoice took is applied from them first (oldest first,
+    /// `settle`). So the balance's own credit row ("<customer>#balance") is
+    /// what the balance says less what is left of those credit notes, and
+    /// never less than zero: the Credit Balance is then the balance itself
+    /// (or what is left of the credit notes, if that is more: an invoice
+    /// that used it is not in ardesk, or the export is older than one of
+    /// them).
+    pub fn settle_balances(&mut self, cx: &mut Cx<'_, '_>, dirty: BTreeSet<i64>) -> Result<(), ImportError> {
+        let mut ids = std::mem::take(&mut self.balances);
+        for id in dirty {
+            ids.entry(id).or_insert(0);
+        }
+        for (id, line) in ids {
+            let Some(cs) = cx.itx.customer_source(id)? else { continue };
+            let (Some(src), ext, cur) = (cs.source, cs.external_id, cs.currency) else { continue };
+            let base = baseline(cs.source_raw.as_deref());
+            let Some(said) = last(&base, "credit").and_then(|v| v.parse::<i64>().ok()) else { continue };
+            if src != ImportSource::Stripe || ext.is_empty() {
+                continue;
+            }
+            let notes: i64 = cx.itx.credit_notes_left(id, src, cur, None)?.iter().map(|(_, left)| left).sum();
+            let covered = said > 0 && notes >= said;
+            self.balance_credit(cx, src, (&ext, line, covered), id, (said - notes).max(0), cur)?;
+        }
+        Ok(())
     }
 
     /// A customer new to ardesk; its id and currency.
@@ -165,38 +217,43 @@ impl Customers {
         Ok((id, currency))
     }
 
-    /// A credit the source holds for the customer becomes (or updates) one
-    /// `credits` row keyed "<customer id>#balance".
+    /// A credit the source holds for the customer (`credit`) becomes (or
+    /// updates) one `credits` row keyed "<customer id>#balance"; `covered`:
+    /// the source's balance is there but its credit notes hold all of it.
     fn balance_credit(
         &mut self,
         cx: &mut Cx<'_, '_>,
         src: ImportSource,
-        c: &ImportedCustomer,
+        (ext, line, covered): (&str, usize, bool),
         customer_id: i64,
-        currency: Currency,
+        credit: i64,
+        cur: Currency,
     ) -> Result<(), ImportError> {
-        let key = format!("{}#balance", c.external_id);
+        let key = format!("{ext}#balance");
         let what = Counted::Credits;
         let label = src.label();
-        match (cx.itx.find_credit(src, &key)?, c.credit_minor > 0) {
+        match (cx.itx.find_credit(src, &key)?, credit > 0) {
             (None, false) => {}
             (None, true) => {
-                let cur = c.currency.unwrap_or(currency);
                 let reason = format!("credit balance in {label}");
-                cx.itx.insert_credit(Some((src, &key)), customer_id, self.today, c.credit_minor, cur, &reason)?;
+                cx.itx.insert_credit(Some((src, &key)), customer_id, self.today, credit, cur, &reason)?;
                 cx.book.count(customer_id, what, Outcome::Created, label);
             }
-            (Some(cr), true) if cr.amount_minor == c.credit_minor => {
+            (Some(cr), true) if cr.amount_minor == credit => {
                 cx.book.count(customer_id, what, Outcome::Unchanged, label)
             }
             (Some(cr), want) => {
-                let amount = if want { c.credit_minor } else { 0 };
+                let amount = if want { credit } else { 0 };
                 if amount < cr.applied_minor {
                     let (local, incoming) = (cr.amount_minor.to_string(), amount.to_string());
-                    cx.book.conflict(customer_id, c.line, what, &key, "amount (applied in ardesk)", &local, &incoming);
+                    cx.book.conflict(customer_id, line, what, &key, "amount (applied in ardesk)", &local, &incoming);
                 } else if amount == 0 {
                     cx.itx.delete_credit(cr.id)?;
-                    cx.book.note(format!("{}: the credit balance is gone; its credit was removed", c.external_id));
+                    cx.book.note(if covered {
+                        format!("{ext}: its {label} credit balance is its credit notes' unapplied credit; the balance's own credit was removed")
+                    } else {
+                        format!("{ext}: the credit balance is gone; its credit was removed")
+                    });
                     cx.book.count(customer_id, what, Outcome::Updated, label);
                 } else {
                     cx.itx.update_credit_amount(cr.id, amount)?;

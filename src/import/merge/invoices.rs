@@ -74,7 +74,14 @@ impl Receivables {
             taken(cx.book, format!("#{other}"));
             return Ok(());
         }
-        let provisional = in_run || in_db;
+        // A Stripe invoice that used the customer's balance when the
+        // customer has credit notes it may have come from: settled, which
+        // takes it from them (`settle`), not made the import's own credit.
+        let from_notes = src == ImportSource::Stripe
+            && inv.credit_applied_minor > 0
+            && inv.status.is_issued()
+            && !cx.itx.credit_notes_left(cust.id, src, inv.currency, Some(inv.issue_date))?.is_empty();
+        let provisional = in_run || in_db || from_notes;
         let (status, paid, credit) = if provisional {
             (if inv.status == InvoiceStatus::Paid { InvoiceStatus::Open } else { inv.status }, 0, 0)
         } else {
@@ -96,7 +103,7 @@ impl Receivables {
         cx.book.count(cust.id, what, Outcome::Created, src.label());
         if in_run {
             self.pending.insert(id, src);
-        } else if in_db {
+        } else if in_db || from_notes {
             self.settle(cx, src, id)?;
         } else {
             let of = OwnFor { src, customer_id: cust.id, invoice_id: id, number: &inv.number, currency: inv.currency };

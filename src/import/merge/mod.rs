@@ -14,6 +14,8 @@
 //! - `invoices`, `bulk` (new invoices many to a statement), `payments`,
 //!   `settle`: money (`receivables`), which settles an invoice against the
 //!   payments that name it (`links`) once those are in;
+//! - `refunds`: refunds keyed by their own ids, against the payment
+//!   they refund (after every payment of the run);
 //! - `credit_notes`: credit notes, and the credit payments put on invoices
 //!   from them (credit, never money);
 //! - `totals`: what one run may bring a customer, checked as rows arrive;
@@ -33,6 +35,7 @@ mod own;
 mod payments;
 pub(crate) mod raw;
 mod receivables;
+mod refunds;
 mod settle;
 pub(crate) mod totals;
 
@@ -151,7 +154,8 @@ impl<'r, 'c> Merger<'r, 'c> {
                 let cur = c.currency.unwrap_or(self.default_currency());
                 self.totals.add(src, &c.external_id, cur, &[(Kind::Credits, c.credit_minor)])
             }
-            Record::Contact(_) => Ok(()),
+            // A refund takes money back from a payment already counted.
+            Record::Contact(_) | Record::Refund(_) => Ok(()),
             Record::CreditNote(c) => {
                 let amount = if c.voided_on.is_some() { 0 } else { c.amount_minor };
                 self.totals.add(src, &c.customer.external_id, c.currency, &[(Kind::Credits, amount)])
@@ -191,6 +195,11 @@ impl<'r, 'c> Merger<'r, 'c> {
         self.step(|cx, people, money| money.apply_payment(cx, people, src, p))
     }
 
+    pub fn refund(&mut self, file: usize, src: ImportSource, r: &ImportedRefund) -> Result<(), ImportError> {
+        self.at_file(file);
+        self.step(|cx, _, money| money.apply_refund(cx, src, r))
+    }
+
     /// A batch of invoices (each with its file), applied sorted by
     /// customer and number so that the indexes are written in order.
     pub fn invoices(&mut self, mut batch: Vec<Queued>) -> Result<(), ImportError> {
@@ -207,11 +216,14 @@ impl<'r, 'c> Merger<'r, 'c> {
     }
 
     /// Settles the invoices that waited for this run's payments, then
-    /// compares the credit notes with what their source says is left.
+    /// compares the credit notes with what their source says is left, then
+    /// settles the Stripe customers' balance credit against their credit
+    /// notes (`Customers::settle_balances`).
     pub fn settle_pending(&mut self) -> Result<(), ImportError> {
-        self.step(|cx, _, money| {
+        self.step(|cx, people, money| {
             money.settle_pending(cx)?;
-            money.check_remaining(cx)
+            money.check_remaining(cx)?;
+            people.settle_balances(cx, std::mem::take(&mut money.balance_dirty))
         })
     }
 

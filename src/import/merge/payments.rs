@@ -180,7 +180,18 @@ impl Receivables {
         let m = |book: &mut Book, f: &str, d: &str, n: &str| book.merge(cid, line, what, ext, f, d, last(&base, f), n);
         let on = m(cx.book, "received_on", &iso(db.received_on), &iso(p.received_on));
         let amount = m(cx.book, "amount", &db.amount_minor.to_string(), &p.amount_minor.to_string());
-        let refunded = m(cx.book, "refunded", &db.refunded_minor.to_string(), &p.refunded_minor.to_string());
+        // Refunds keyed by their own ids (refund objects) are counted in
+        // what the charge says was refunded: the payment keeps the larger.
+        // What the import itself made so reads as the charge's last value
+        // (no edit of the user's to keep).
+        let keyed: i64 = cx.itx.keyed_refunds(db.id)?.iter().map(|k| k.amount_minor).sum();
+        let at_least = if keyed > 0 { keyed + cx.itx.recorded_refunds_minor(db.id)? } else { 0 };
+        let said: Option<i64> = last(&base, "refunded").and_then(|s| s.parse().ok());
+        let db_refunded = match said {
+            Some(s) if keyed > 0 && db.refunded_minor == s.max(at_least) => s,
+            _ => db.refunded_minor,
+        };
+        let refunded = m(cx.book, "refunded", &db_refunded.to_string(), &p.refunded_minor.to_string());
         let status = m(cx.book, "status", db.status.as_db(), p.status.as_db());
         let reference = m(cx.book, "reference", &db.reference, &p.reference);
         let mut w = PaymentWrite {
@@ -195,6 +206,11 @@ impl Receivables {
         };
         if w.status != PaymentStatus::Refunded && w.status != PaymentStatus::Succeeded {
             w.refunded_minor = 0;
+        } else if at_least > w.refunded_minor && at_least <= w.amount_minor {
+            w.refunded_minor = at_least;
+            if w.refunded_minor == w.amount_minor {
+                w.status = PaymentStatus::Refunded;
+            }
         }
         if w.refunded_minor > w.amount_minor || w.amount_minor <= 0 {
             cx.book.refuse(line, what, format!("payment {ext}: the merged amounts do not add up; kept as it was"));

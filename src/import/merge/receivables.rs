@@ -7,7 +7,7 @@ use super::links::Links;
 use crate::domain::status::ImportSource;
 use crate::import::ImportError;
 use crate::store::import::ImportTx;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 #[derive(Default)]
 pub(super) struct Receivables {
@@ -17,6 +17,10 @@ pub(super) struct Receivables {
     /// Credit notes of this run with what their source says is left of
     /// them, to compare once every payment is in.
     pub remaining: Vec<(i64, ImportSource, String, Option<i64>)>,
+    /// Customers whose Stripe credit notes' unapplied credit changed in
+    /// this run: their balance credit is settled again at its end
+    /// (`Customers::settle_balances`).
+    pub balance_dirty: BTreeSet<i64>,
     /// Per source: whether it had no invoices here when the run began.
     fresh: HashMap<ImportSource, bool>,
     pub said: Said,

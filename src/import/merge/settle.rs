@@ -12,7 +12,12 @@
 //! payment made for the invoice ("<invoice id>#paid"), replaced as soon as
 //! a payments export links the real one. An invoice is `paid` only when
 //! fully applied. Applications made in ardesk by people are never touched
-//! and count towards what was paid.
+//! and count towards what was paid. The credit a Stripe invoice used
+//! (`total − amount_due`) beyond its own credit notes came from the
+//! customer's balance: it is taken from what is left of the customer's
+//! earlier Stripe credit notes (their customer-balance part), oldest
+//! first, and the import's own credit ("<invoice id>#credit") stands for
+//! the rest only, so the balance's credit is not counted twice.
 
 use super::Cx;
 use super::links::{number_key, payment_key};
@@ -213,6 +218,17 @@ impl Receivables {
         let made = rest - refund;
         let room = (total - real - people - notes_for_credit - rest).max(0);
         let credit = target_credit.min(room);
+        // Credit the invoice used that no credit note on it accounts for:
+        // for Stripe, the customer's balance, which holds the
+        // customer-balance part of its earlier credit notes. What is left
+        // of those is used first, oldest first; the import's own credit
+        // stands for the rest only (see `Customers::settle_balances`).
+        let notes_left = if src == ImportSource::Stripe && credit > 0 {
+            cx.itx.credit_notes_left(inv.customer_id, src, inv.currency, Some(inv.issue_date))?
+        } else {
+            Vec::new()
+        };
+        let from_notes = credit.min(notes_left.iter().map(|(_, left)| left).sum());
         let on =
             last(base, "paid_on").filter(|s| !s.is_empty()).map(from_iso).or(named.latest).unwrap_or(inv.issue_date);
         let of = OwnFor {
@@ -226,13 +242,26 @@ impl Receivables {
         let mut rows = [
             (k_paid, false, (made, extra), on),
             (k_refund, true, (refund, 0), on),
-            (k_credit, true, (credit, 0), inv.issue_date),
+            (k_credit, true, (credit - from_notes, 0), inv.issue_date),
         ];
         // Rows that shrink first, so the invoice is never applied beyond its
         // total on the way (a refund that became a payment, say).
         rows.sort_by_key(|(key, _, (amount, _), _)| *amount - at.own.get(*key).map_or(0, |o| o.applied));
         for (key, credit, amount, on) in rows {
             self.own_row(cx, &of, key, credit, amount, on, at.own.get(key).copied())?;
+        }
+        let mut need = from_notes;
+        for (note, left) in notes_left {
+            let take = left.min(need);
+            if take <= 0 {
+                break;
+            }
+            cx.itx.apply(inv.id, note, true, take, inv.issue_date)?;
+            need -= take;
+        }
+        if from_notes > 0 {
+            cx.book.touch(inv.customer_id);
+            self.balance_dirty.insert(inv.customer_id);
         }
         Ok(real + people + notes_for_credit + made + refund + credit)
     }

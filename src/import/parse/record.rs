@@ -21,6 +21,9 @@ pub enum ObjectKind {
     /// invoices or kept as the customer's credit, never money.
     CreditNotes,
     Contacts,
+    /// Refunds of payments, each keyed by its own id (Stripe `refund`
+    /// objects): money taken back from a payment already imported.
+    Refunds,
     /// A JSON document with several kinds of objects (each says which).
     Mixed,
 }
@@ -33,6 +36,7 @@ impl ObjectKind {
             "invoices" | "invoice" => ObjectKind::Invoices,
             "payments" | "payment" | "charges" => ObjectKind::Payments,
             "contacts" | "contact" => ObjectKind::Contacts,
+            "refunds" | "refund" => ObjectKind::Refunds,
             "credit-notes" | "credit_notes" | "credit-note" | "credit_note" | "creditnotes" | "credit-memos"
             | "credit_memos" | "creditmemos" => ObjectKind::CreditNotes,
             _ => return None,
@@ -47,12 +51,14 @@ impl ObjectKind {
             ObjectKind::Payments => "payments",
             ObjectKind::Contacts => "contacts",
             ObjectKind::CreditNotes => "credit notes",
+            ObjectKind::Refunds => "refunds",
             ObjectKind::Mixed => "objects",
         }
     }
 
     /// The order files are applied in: who before what they own; credit
-    /// notes before the payments that apply them.
+    /// notes before the payments that apply them; refunds after the
+    /// payments they refund.
     pub(crate) fn phase(self) -> u8 {
         match self {
             ObjectKind::Customers | ObjectKind::Companies => 0,
@@ -61,6 +67,7 @@ impl ObjectKind {
             ObjectKind::Invoices => 3,
             ObjectKind::CreditNotes => 4,
             ObjectKind::Payments => 5,
+            ObjectKind::Refunds => 6,
         }
     }
 }
@@ -206,6 +213,27 @@ pub struct ImportedCreditNote {
     pub raw: Value,
 }
 
+/// A refund of a payment, keyed by its own id (a Stripe `re_…`): found
+/// by the payment it refunds. Only refunds that moved money become
+/// records (a pending, failed or canceled one is skipped).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImportedRefund {
+    pub line: usize,
+    pub external_id: String,
+    /// The payment's external id (a Stripe charge), when it says.
+    pub payment: Option<String>,
+    /// Another id of the payment (a Stripe PaymentIntent), when it says.
+    pub payment_alias: Option<String>,
+    pub refunded_on: NaiveDate,
+    pub currency: Currency,
+    /// More than 0.
+    pub amount_minor: i64,
+    /// Why, as the source says ('' for none).
+    pub reason: String,
+    pub test_mode: bool,
+    pub raw: Value,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct ImportedContact {
     pub line: usize,
@@ -227,6 +255,7 @@ pub enum Record {
     Payment(ImportedPayment),
     Contact(ImportedContact),
     CreditNote(ImportedCreditNote),
+    Refund(ImportedRefund),
 }
 
 impl Record {
@@ -237,6 +266,7 @@ impl Record {
             Record::Payment(r) => r.line,
             Record::Contact(r) => r.line,
             Record::CreditNote(r) => r.line,
+            Record::Refund(r) => r.line,
         }
     }
 
@@ -247,6 +277,7 @@ impl Record {
             Record::Payment(r) => r.test_mode,
             Record::Contact(r) => r.test_mode,
             Record::CreditNote(r) => r.test_mode,
+            Record::Refund(r) => r.test_mode,
         }
     }
 
@@ -257,6 +288,7 @@ impl Record {
             Record::Payment(_) => ObjectKind::Payments,
             Record::Contact(_) => ObjectKind::Contacts,
             Record::CreditNote(_) => ObjectKind::CreditNotes,
+            Record::Refund(_) => ObjectKind::Refunds,
         }
     }
 }

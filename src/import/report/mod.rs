@@ -62,6 +62,8 @@ pub enum Counted {
     Contracts,
     Invoices,
     Payments,
+    /// Refunds keyed by their own ids (Stripe refund objects).
+    Refunds,
     Credits,
     /// Credit notes (QuickBooks credit memos), apart from granted credit.
     CreditNotes,
@@ -77,6 +79,7 @@ impl Counted {
             Counted::Contracts => "contracts",
             Counted::Invoices => "invoices",
             Counted::Payments => "payments",
+            Counted::Refunds => "refunds",
             Counted::Credits => "credits",
             Counted::CreditNotes => "credit notes",
             Counted::Conversations => "conversations",
@@ -89,6 +92,7 @@ impl Counted {
             ObjectKind::Customers | ObjectKind::Companies | ObjectKind::Mixed => Counted::Customers,
             ObjectKind::Invoices => Counted::Invoices,
             ObjectKind::Payments => Counted::Payments,
+            ObjectKind::Refunds => Counted::Refunds,
             ObjectKind::Contacts => Counted::Contacts,
             ObjectKind::CreditNotes => Counted::CreditNotes,
         }

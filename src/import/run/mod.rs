@@ -4,7 +4,7 @@
 //! Every file is recognised first (stage 2), so that a file no source
 //! takes stops the run before anything is written. Then the files are
 //! applied in phase order — customers, contacts, ardesk's own files,
-//! invoices, credit notes, payments — each file's rows in their own order: a CSV file is
+//! invoices, credit notes, payments, refunds — each file's rows in their own order: a CSV file is
 //! parsed on a second thread (`beside`) and its records merged (stage 4)
 //! as they arrive (`sinks::Stream`); a JSON document is parsed whole and
 //! its records merged phase by phase with the others (`sinks::Collector`).
@@ -111,6 +111,7 @@ struct Buckets {
     invoices: Vec<(usize, ImportSource, ImportedInvoice)>,
     payments: Vec<(usize, ImportSource, ImportedPayment)>,
     credit_notes: Vec<(usize, ImportSource, ImportedCreditNote)>,
+    refunds: Vec<(usize, ImportSource, ImportedRefund)>,
 }
 
 /// ardesk's own export: its file number, document, size and path.
@@ -158,7 +159,7 @@ impl<'r, 'c> Run<'r, 'c> {
             self.advance(size);
         }
         let payments_later = csv.iter().any(|c| c.2.phase() > ObjectKind::Invoices.phase());
-        for phase in 0..=ObjectKind::Payments.phase() {
+        for phase in 0..=ObjectKind::Refunds.phase() {
             self.check_cancelled()?;
             if phase == ObjectKind::Invoices.phase() {
                 let invoices: Vec<(ImportSource, u64)> =
@@ -230,6 +231,15 @@ impl<'r, 'c> Run<'r, 'c> {
                 .into_iter()
                 .try_for_each(|(f, s, c)| self.merger.credit_note(f, s, &c)),
             5 => std::mem::take(&mut b.payments).into_iter().try_for_each(|(f, s, p)| self.merger.payment(f, s, &p)),
+            // Refunds after every payment of the run: a refund finds the
+            // charge it refunds whichever file brought it. Oldest first
+            // (Stripe lists newest first), so a refund past what is left of
+            // its charge is the later one whatever the listing order.
+            6 => {
+                let mut refunds = std::mem::take(&mut b.refunds);
+                refunds.sort_by(|a, b| (a.2.refunded_on, &a.2.external_id).cmp(&(b.2.refunded_on, &b.2.external_id)));
+                refunds.into_iter().try_for_each(|(f, s, r)| self.merger.refund(f, s, &r))
+            }
             _ => Ok(()),
         }
     }

@@ -36,6 +36,7 @@ impl Sink for Collector<'_, '_, '_> {
             Record::Invoice(i) => b.invoices.push((f, s, i)),
             Record::Payment(p) => b.payments.push((f, s, p)),
             Record::CreditNote(c) => b.credit_notes.push((f, s, c)),
+            Record::Refund(r) => b.refunds.push((f, s, r)),
         }
         Ok(())
     }
@@ -95,6 +96,7 @@ impl Stream<'_, '_, '_> {
             Record::Contact(c) => merger.contact(file, src, &c)?,
             Record::Payment(p) => merger.payment(file, src, &p)?,
             Record::CreditNote(c) => merger.credit_note(file, src, &c)?,
+            Record::Refund(r) => merger.refund(file, src, &r)?,
             Record::Invoice(inv) => {
                 let raw = raw.unwrap_or_else(|| invoice_raw(&inv));
                 self.batch.push(Queued { file, src, inv, raw });

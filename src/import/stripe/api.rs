@@ -1,7 +1,8 @@
 //! Stripe API JSON: one object, an array of objects, or a list
 //! (`{"object": "list", "data": [...]}`, what `stripe customers list` and
 //! the API return) of customers, invoices, charges and payment intents.
-//! Credit notes (`credit_note`) too: see `credit_note`.
+//! Credit notes (`credit_note`) too: see `credit_note`; and refunds
+//! (`refund`, what `stripe refunds list` gives): see `refund`.
 //! Both invoice shapes: before 2025-03-31 (`charge`, `payment_intent`,
 //! `paid` on the invoice; `invoice` on the charge) and after (`payments`
 //! on the invoice, nothing on the charge). Amounts are integers in Stripe's
@@ -25,7 +26,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde_json::Value;
 
-const KNOWN: &[&str] = &["customer", "invoice", "charge", "payment_intent", "credit_note"];
+const KNOWN: &[&str] = &["customer", "invoice", "charge", "payment_intent", "credit_note", "refund"];
 const PREFIXES: &[&str] = &["cus_", "in_", "ch_", "py_", "pi_", "re_", "cn_", "sub_", "prod_", "price_", "txn_"];
 
 /// The objects of a document: a list's data, an array, or one object.
@@ -60,6 +61,7 @@ pub(super) fn detect(doc: &Value) -> Option<ObjectKind> {
         ["invoice"] => ObjectKind::Invoices,
         ["charge"] | ["payment_intent"] | ["charge", "payment_intent"] => ObjectKind::Payments,
         ["credit_note"] => ObjectKind::CreditNotes,
+        ["refund"] => ObjectKind::Refunds,
         _ => ObjectKind::Mixed,
     })
 }
@@ -82,6 +84,7 @@ pub(super) fn parse(_object: ObjectKind, doc: Value, sink: &mut dyn Sink) -> Res
             "customer" => ObjectKind::Customers,
             "invoice" => ObjectKind::Invoices,
             "credit_note" => ObjectKind::CreditNotes,
+            "refund" => ObjectKind::Refunds,
             _ => ObjectKind::Payments,
         };
         let row = match kind {
@@ -90,6 +93,7 @@ pub(super) fn parse(_object: ObjectKind, doc: Value, sink: &mut dyn Sink) -> Res
             "charge" => charge(line, v),
             "payment_intent" => payment_intent(line, v),
             "credit_note" => credit_note(line, v),
+            "refund" => refund(line, v),
             other => Row::Skip(format!("Stripe {other} objects are not supported yet")),
         };
         row.send(line, object, sink)?;
@@ -525,6 +529,49 @@ fn credit_note(line: usize, v: &Value) -> Row {
         voided_on,
         invoice: Some(InvoiceRef::External(invoice.clone())),
         applied: if on_invoice > 0 { vec![(InvoiceRef::External(invoice), on_invoice)] } else { Vec::new() },
+        reason,
+        test_mode: test(v),
+        raw: v.clone(),
+    })))
+}
+
+/// A refund object: money taken back from the charge (`charge`, or its
+/// `payment_intent`) it names, keyed by its own id, dated `created`, with
+/// its `reason`. Only a `succeeded` refund moved money: a `pending`,
+/// `requires_action`, `failed` or `canceled` one is skipped with why. The
+/// amount is a whole number of minor units, more than zero.
+fn refund(line: usize, v: &Value) -> Row {
+    let Some(id) = s(v, "id") else { return Row::Refuse("the refund has no id".into()) };
+    let currency = tri!(parse_currency(s(v, "currency").unwrap_or("")));
+    let Some(amount) = tri!(money(v, "amount", currency)) else {
+        return Row::Refuse(format!("refund {id} has no amount"));
+    };
+    if amount <= 0 {
+        return Row::Refuse(format!("refund {id}: amount {} is not more than zero", v["amount"]));
+    }
+    match s(v, "status").unwrap_or("succeeded") {
+        "succeeded" => {}
+        st @ ("pending" | "requires_action" | "failed" | "canceled") => {
+            return Row::Skip(format!("refund {id} moved no money (status {st})"));
+        }
+        other => return Row::Refuse(format!("refund {id}: \"{other}\" is not a refund status")),
+    }
+    let Some(on) = tri!(date(v, "created")) else { return Row::Refuse(format!("refund {id} has no date")) };
+    let (charge, intent) = (id_of(v, "charge"), id_of(v, "payment_intent"));
+    if charge.is_none() && intent.is_none() {
+        return Row::Refuse(format!(
+            "refund {id} names no charge or payment intent (a refund of customer balance is not a payment's)"
+        ));
+    }
+    let reason = [s(v, "description"), s(v, "reason")].into_iter().flatten().next().unwrap_or("").replace('_', " ");
+    Row::Record(Box::new(Record::Refund(ImportedRefund {
+        line,
+        external_id: id.to_string(),
+        payment: charge,
+        payment_alias: intent,
+        refunded_on: on,
+        currency,
+        amount_minor: amount,
         reason,
         test_mode: test(v),
         raw: v.clone(),

@@ -44,6 +44,49 @@ impl ImportTx<'_> {
 
     /// The credit note numbered `number`, if any (numbers are unique among
     /// credit notes, whatever their source).
+    /// What is left to apply of a customer's issued credit notes of
+    /// `source` in `cur` dated on or before `on` (all of them without it),
+    /// oldest first: (credit id, minor units left), those with something
+    /// left only. Applied amounts are read from the applications.
+    pub fn credit_notes_left(
+        &self,
+        customer_id: i64,
+        source: ImportSource,
+        cur: Currency,
+        on: Option<NaiveDate>,
+    ) -> Result<Vec<(i64, i64)>> {
+        let rows: Vec<(i64, i64)> = self
+            .tx
+            .prepare_cached(
+                "SELECT c.id, c.amount_minor - (SELECT coalesce(sum(a.amount_minor), 0) FROM applications a
+                                                WHERE a.credit_id = c.id AND a.removed_on IS NULL)
+                 FROM credits c
+                 WHERE c.customer_id = ?1 AND c.import_source = ?2 AND c.currency = ?3 AND c.kind = 'credit_note'
+                   AND c.status = 'issued' AND (?4 IS NULL OR c.granted_on <= ?4)
+                 ORDER BY c.granted_on, c.id",
+            )?
+            .query_map(params![customer_id, source.as_db(), cur.code(), on.map(iso)], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows.into_iter().filter(|(_, left)| *left > 0).collect())
+    }
+
+    /// A customer's invoices of `source` issued on or after `on` to which
+    /// the import's own credit ("<invoice id>#credit") is applied.
+    pub fn invoices_with_own_credit(&self, customer_id: i64, source: ImportSource, on: NaiveDate) -> Result<Vec<i64>> {
+        Ok(self
+            .tx
+            .prepare_cached(
+                "SELECT DISTINCT i.id FROM invoices i
+                 JOIN applications a ON a.invoice_id = i.id AND a.removed_on IS NULL
+                 JOIN credits c ON c.id = a.credit_id
+                 WHERE i.customer_id = ?1 AND i.import_source = ?2 AND i.issue_date >= ?3
+                   AND c.import_source = ?2 AND c.external_id = i.external_id || '#credit'
+                 ORDER BY i.id",
+            )?
+            .query_map(params![customer_id, source.as_db(), iso(on)], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?)
+    }
+
     pub fn credit_note_number_taken(&self, number: &str) -> Result<Option<i64>> {
         Ok(self
             .tx

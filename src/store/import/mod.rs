@@ -28,6 +28,7 @@ use std::collections::HashSet;
 
 mod rows;
 
+pub use super::refund_rows::KeyedRefund;
 pub use rows::*;
 
 /// While the external-id indexes are lifted: the indexes, and a hash of

@@ -231,6 +231,42 @@ impl ImportTx<'_> {
         refund_rows::settle(&self.tx, &refunded, &self.now)
     }
 
+    /// A payment's refunds keyed by their source's ids, oldest first.
+    pub fn keyed_refunds(&self, payment_id: i64) -> Result<Vec<KeyedRefund>> {
+        refund_rows::keyed(&self.tx, payment_id)
+    }
+
+    /// Σ a payment's refunds recorded in ardesk (not imported).
+    pub fn recorded_refunds_minor(&self, payment_id: i64) -> Result<i64> {
+        refund_rows::recorded_minor(&self.tx, payment_id)
+    }
+
+    /// Writes a refund keyed by its source's id (`k.id` 0 for a new one)
+    /// and makes the payment's refunded amount `total_minor` with `status`,
+    /// its other rows settled to it (`refund_rows::settle`). The caller has
+    /// taken back what the payment applies beyond what it keeps.
+    pub fn put_keyed_refund(
+        &self,
+        payment_id: i64,
+        k: &KeyedRefund,
+        total_minor: i64,
+        status: PaymentStatus,
+        source_on: Option<NaiveDate>,
+    ) -> Result<()> {
+        self.touch_row("payments", payment_id)?;
+        let p = self.payment(payment_id)?;
+        let reason: String = k.reason.chars().take(1000).collect();
+        refund_rows::put_keyed(&self.tx, payment_id, &KeyedRefund { reason, ..k.clone() }, &self.now)?;
+        self.tx
+            .prepare_cached(
+                "UPDATE payments SET refunded_minor = ?2, status = ?3, version = version + 1
+                 WHERE id = ?1 AND (refunded_minor <> ?2 OR status <> ?3)",
+            )?
+            .execute(params![payment_id, total_minor, status.as_db()])?;
+        let refunded = Refunded { payment_id, total_minor, received_on: p.received_on, source_on };
+        refund_rows::settle(&self.tx, &refunded, &self.now)
+    }
+
     /// Makes a payment's refunds these rows (ardesk's own export, which
     /// carries them); they must add up to what the payment says was
     /// refunded.

@@ -26,6 +26,24 @@ impl ImportTx<'_> {
             .optional()?)
     }
 
+    /// A customer's source, external id, currency and `source_raw`, by id.
+    pub fn customer_source(&self, id: i64) -> Result<Option<CustomerSource>> {
+        Ok(self
+            .tx
+            .prepare_cached(
+                "SELECT import_source, coalesce(external_id, ''), currency, source_raw FROM customers WHERE id = ?1",
+            )?
+            .query_row([id], |r| {
+                Ok(CustomerSource {
+                    source: source_of(r.get(0)?),
+                    external_id: r.get(1)?,
+                    currency: currency(r, 2)?,
+                    source_raw: r.get(3)?,
+                })
+            })
+            .optional()?)
+    }
+
     /// Gives a customer the external id its source now names it by (one
     /// first imported from a report, keyed on its name).
     pub fn set_customer_external_id(&self, id: i64, external_id: &str) -> Result<()> {

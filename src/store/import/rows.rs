@@ -6,6 +6,17 @@ use crate::domain::Currency;
 use crate::domain::status::*;
 use chrono::NaiveDate;
 
+/// Where a customer came from (`ImportTx::customer_source`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CustomerSource {
+    pub source: Option<ImportSource>,
+    /// '' for a customer made in ardesk.
+    pub external_id: String,
+    pub currency: Currency,
+    pub source_raw: Option<String>,
+}
+
+/// A customer as an import finds it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CustomerState {
     pub id: i64,

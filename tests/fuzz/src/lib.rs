@@ -74,6 +74,11 @@ pub fn check_record(r: &Record) {
             );
             assert!(c.voided_on.is_none_or(|v| v >= c.issued_on), "voided before issued: {c:?}");
         }
+        Record::Refund(r) => {
+            assert!(!r.external_id.trim().is_empty(), "refund without an id: {r:?}");
+            assert!(r.amount_minor > 0, "refund of nothing: {r:?}");
+            assert!(r.payment.is_some() || r.payment_alias.is_some(), "refund of no payment: {r:?}");
+        }
     }
     assert!(r.line() >= 1, "a record without its line: {r:?}");
 }
