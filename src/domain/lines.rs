@@ -92,7 +92,7 @@ pub fn entered_total(lines: &[Line], currency: Currency) -> Result<Option<i64>, 
         return Ok(None);
     }
     if lines.len() > MAX_LINES {
-        return Err(format!("an invoice has at most {MAX_LINES} lines; this one has {}", lines.len()));
+        return Err(format!("at most {MAX_LINES} lines are kept; these are {}", lines.len()));
     }
     for (i, l) in lines.iter().enumerate() {
         let n = i + 1;
@@ -123,12 +123,12 @@ pub fn entered_total(lines: &[Line], currency: Currency) -> Result<Option<i64>, 
     let total = sum(lines);
     if total < 0 {
         let t = Money::new(i64::try_from(total).unwrap_or(i64::MIN), currency);
-        return Err(format!("the lines add up to {}: an invoice's total cannot be negative", t.display()));
+        return Err(format!("the lines add up to {}: a total cannot be negative", t.display()));
     }
     match i64::try_from(total) {
         Ok(t) if t <= MAX_AMOUNT_MINOR => Ok(Some(t)),
         _ => Err(format!(
-            "the lines add up to more than the largest invoice total ({})",
+            "the lines add up to more than the largest amount ardesk keeps ({})",
             super::bounds::largest(currency)
         )),
     }

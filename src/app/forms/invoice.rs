@@ -4,14 +4,14 @@
 //! rows of text (`domain::lines::ENTRY_HELP`); with lines, the total is
 //! their sum and cannot be typed; without, the total stands alone.
 
-use super::{FormDialog, FormOf, Spec, build, build_stored, chosen_contract, contract_options, labels};
+use super::{FormDialog, FormOf, Spec, build, build_stored, chosen_contract, contract_options, labels, lines_field};
 use crate::app::effect::Effect;
 use crate::app::form::Field;
 use crate::app::keymap;
 use crate::domain::date::{add_months, iso, parse_date};
 use crate::domain::detail::InvoiceDetail;
 use crate::domain::edit::{InvoiceDraft, check_required, default_due};
-use crate::domain::lines::{self, ENTRY_HELP, Line};
+use crate::domain::lines::{self, ENTRY_HELP};
 use crate::domain::model::{ContractRow, Customer};
 use crate::domain::money::{Currency, Money};
 use crate::domain::status::{BillingFrequency, ContractKind, InvoiceStatus};
@@ -102,12 +102,8 @@ impl Spec for NewInvoice {
             form.set_error(F::DueDate, format!("{d} is before the issue date {i}"));
         }
         let period = period(form);
-        let lines = self.lines(form);
-        let total = if form.field(F::Lines).row_texts().is_empty() {
-            form.amount(F::Total, self.currency, true)
-        } else {
-            lines.as_deref().and_then(|l| self.lines_total(form, l))
-        };
+        let nothing = "the lines add up to nothing: an invoice must bill something";
+        let (lines, total) = lines_field::amount(form, F::Lines, F::Total, self.currency, nothing);
         let memo = form.text(F::Memo);
         if memo.chars().count() > MAX_MEMO {
             form.set_error(F::Memo, format!("at most {MAX_MEMO} characters ({} typed)", memo.chars().count()));
@@ -176,67 +172,8 @@ fn total_hint(currency: Currency) -> String {
 }
 
 impl NewInvoice {
-    /// With lines that all read, the total is their sum and cannot be
-    /// typed; the lines' hint counts them.
     fn follow_lines(&self, form: &mut FormOf<'_, F>) {
-        let rows = form.field(F::Lines).row_texts();
-        let read: Option<Vec<Line>> = rows.iter().map(|r| lines::parse_entered(r, self.currency).ok()).collect();
-        let sum = read.as_deref().and_then(|l| lines::entered_total(l, self.currency).ok().flatten());
-        match sum {
-            Some(sum) if !rows.is_empty() => {
-                let total = form.field_mut(F::Total);
-                total.set_text(&Money::new(sum, self.currency).plain());
-                total.enabled = false;
-                total.hint = Some("the sum of the lines".into());
-                let n = rows.len();
-                form.field_mut(F::Lines).hint = Some(format!(
-                    "{n} line{} · {}",
-                    if n == 1 { "" } else { "s" },
-                    Money::new(sum, self.currency).display()
-                ));
-            }
-            _ => {
-                let total = form.field_mut(F::Total);
-                if !total.enabled {
-                    total.enabled = true;
-                    total.set_text("");
-                }
-                total.hint = Some(total_hint(self.currency));
-                form.field_mut(F::Lines).hint = Some(ENTRY_HELP.into());
-            }
-        }
-    }
-
-    /// The lines typed, each read; the first that does not read is marked
-    /// with its row number.
-    fn lines(&self, form: &mut FormOf<'_, F>) -> Option<Vec<Line>> {
-        let rows = form.field(F::Lines).row_texts();
-        let mut out = Vec::with_capacity(rows.len());
-        for (i, row) in rows.iter().enumerate() {
-            match lines::parse_entered(row, self.currency) {
-                Ok(l) => out.push(l),
-                Err(e) => {
-                    form.set_error(F::Lines, format!("line {}: {e}", i + 1));
-                    return None;
-                }
-            }
-        }
-        Some(out)
-    }
-
-    /// The total the lines make, or why they cannot be an invoice's.
-    fn lines_total(&self, form: &mut FormOf<'_, F>, l: &[Line]) -> Option<i64> {
-        match lines::entered_total(l, self.currency) {
-            Ok(Some(t)) if t > 0 => Some(t),
-            Ok(_) => {
-                form.set_error(F::Lines, "the lines add up to nothing: an invoice must bill something");
-                None
-            }
-            Err(e) => {
-                form.set_error(F::Lines, e);
-                None
-            }
-        }
+        lines_field::follow(form, F::Lines, F::Total, self.currency, &total_hint(self.currency), "");
     }
 }
 

@@ -82,6 +82,7 @@ pub mod grant_credit;
 pub mod import;
 pub mod invoice;
 pub mod invoice_memo;
+pub mod lines_field;
 pub mod payment;
 pub mod refund;
 pub mod settings;
