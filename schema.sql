@@ -30,7 +30,9 @@
 -- adjustments: each credit's kind, number, status and void date and the
 -- invoice it was issued against (`credits.kind`, `number`, `status`,
 -- `voided_on`, `invoice_id`; a voided credit counts nowhere), and the
--- organization's credit-note sequence and small-balance limit.
+-- organization's credit-note sequence and small-balance limit, 11
+-- imported refunds keyed by their source's id (`refunds.external_id`), 12
+-- credit notes' lines (`credit_note_lines`).
 
 CREATE TABLE organization (
     id                  INTEGER PRIMARY KEY CHECK (id = 1),

@@ -224,3 +224,33 @@ fn a_credit_note_is_opened_and_voided_from_the_invoice_detail() {
     }
     check(&db);
 }
+
+/// A standalone credit note typed with lines (`n` on the Payments tab):
+/// the amount is their sum, the confirmation gives it, and `Enter` on the
+/// credit note shows it whole with its lines, at 80×24.
+#[test]
+fn a_credit_note_with_lines_shows_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = copy(&dir);
+    let before = metrics(&db);
+    let mut app = app(&db, 80, 24);
+    // Date, Amount, Currency, Reason, then Lines: two rows.
+    press(&mut app, &["3", "n", "Tab", "Tab", "Tab", "type:returned seats", "Tab"]);
+    press(&mut app, &["type:Seats returned; 2 x 45.50", "Enter", "type:Goodwill; 10"]);
+    let s = flat(&render(&app, 80, 24));
+    assert!(s.contains("101.00") && s.contains("the sum of the lines"), "{s}");
+    press(&mut app, &["C-s"]);
+    let s = flat(&render(&app, 80, 24));
+    assert!(s.contains("Issue credit note CN-000001 for $101.00"), "{s}");
+    press(&mut app, &["y"]);
+    assert!(flat(&render(&app, 80, 24)).contains("Issued credit note CN-000001"));
+    press(&mut app, &["/", "type:kind:credit-note", "Enter", "Enter"]);
+    let s = render(&app, 80, 24);
+    for want in ["Seats returned", "Goodwill", "45.50", "$91.00", "$10.00", "Σ lines $101.00 · credit note $101.00"] {
+        assert!(s.contains(want), "{want}:\n{s}");
+    }
+    let after = metrics(&db);
+    assert_eq!(dec(&after["credit_balance"]) - dec(&before["credit_balance"]), Decimal::new(10_100, 2));
+    assert_eq!(after["total_collected"], before["total_collected"]);
+    check(&db);
+}

@@ -169,9 +169,22 @@ fn acme_with_credit_notes() -> (Store, i64) {
         reason: "billed twice".into(),
         invoice_id: invoice,
         refund_excess: false,
+        lines: Vec::new(),
     };
     s.issue_credit_note(acme, &note("2026-02-12", 4_000, Some(i1))).unwrap();
-    s.issue_credit_note(acme, &note("2026-02-13", 2_500, None)).unwrap();
+    // The standalone one with lines (schema 12), which travel with it.
+    let lines = vec![
+        ardesk::domain::lines::Line {
+            kind: ardesk::domain::lines::LineKind::Item,
+            description: "Returned licences".into(),
+            quantity: Some(rust_decimal::Decimal::new(3, 0)),
+            unit_price: Some(rust_decimal::Decimal::new(500, 2)),
+            amount_minor: 1_500,
+            tax_minor: None,
+        },
+        ardesk::domain::lines::Line::item("Goodwill", 1_000),
+    ];
+    s.issue_credit_note(acme, &CreditNoteDraft { lines, ..note("2026-02-13", 2_500, None) }).unwrap();
     let voided = s.issue_credit_note(acme, &note("2026-02-14", 3_000, Some(i2))).unwrap();
     s.small_balance_write_off(acme, &[i3], d("2026-02-16"), "rounding", false).unwrap();
     let version = rows::<ardesk::domain::model::PaymentRow>(&s, acme)
@@ -207,7 +220,8 @@ fn credits(s: &Store, id: i64) -> Vec<serde_json::Value> {
             m["granted_on"],
             m["amount_minor"],
             m["reason"],
-            number(&m["invoice"])
+            number(&m["invoice"]),
+            m["lines"]
         ]);
         if out.last().map(|l| &l[0]) != Some(&head) {
             out.push(serde_json::json!([head, []]));
@@ -271,7 +285,7 @@ fn an_export_from_before_credit_kinds_imports_its_credits_as_granted_credit() {
     list.retain(|c| c["status"] != "voided");
     for c in list.iter_mut() {
         let c = c.as_object_mut().unwrap();
-        for k in ["kind", "number", "status", "voided_on", "invoice"] {
+        for k in ["kind", "number", "status", "voided_on", "invoice", "lines"] {
             c.remove(k);
         }
     }
@@ -296,7 +310,7 @@ fn a_credit_an_export_gets_wrong_is_refused_by_name_and_nothing_of_it_written() 
     let files = export_all(&from, &dir);
     let text = std::fs::read_to_string(&files[0].1).unwrap();
     type Edit = fn(&mut serde_json::Value);
-    let cases: [(&str, Edit, &str); 4] = [
+    let cases: [(&str, Edit, &str); 6] = [
         ("kind", |c| c["kind"] = "gift".into(), "unknown kind"),
         ("number", |c| c["number"] = serde_json::Value::Null, "without its number"),
         ("void", |c| c["voided_on"] = "2026-01-01".into(), "before it was issued"),
@@ -308,11 +322,27 @@ fn a_credit_an_export_gets_wrong_is_refused_by_name_and_nothing_of_it_written() 
             },
             "lists applications",
         ),
+        // Lines on granted credit (the first credit), and a line that is
+        // not one.
+        (
+            "lines",
+            |c| c["lines"] = serde_json::json!([{"kind": "item", "description": "x", "amount": "1.00"}]),
+            "only a credit note has lines",
+        ),
+        (
+            "bad line",
+            |c| c["lines"] = serde_json::json!([{"kind": "item", "description": "x", "amount": "lots"}]),
+            "lines[1]",
+        ),
     ];
     for (name, edit, says) in cases {
         let mut doc: serde_json::Value = serde_json::from_str(&text).unwrap();
         // CN-000001 (applied to I1), or the voided CN-000003 for the dates.
-        let at = if name == "void" { 3 } else { 1 };
+        let at = match name {
+            "void" => 3,
+            "lines" => 0,
+            _ => 1,
+        };
         edit(&mut doc["credits"][at]);
         let path = dir.path().join(format!("{name}.json"));
         std::fs::write(&path, doc.to_string()).unwrap();

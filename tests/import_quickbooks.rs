@@ -530,6 +530,11 @@ fn credit_memos_applied_with_and_without_money_are_credit_not_collection() {
     assert_eq!((one.status, one.credited_minor, one.balance_minor), (InvoiceStatus::Paid, 12_000, 0));
     let two = invoice(&s, "quickbooks:201", "3002");
     assert_eq!((two.status, two.credited_minor, two.balance_minor), (InvoiceStatus::Paid, 20_000, 0));
+    // A credit memo's lines are read as an invoice's.
+    let lines = credit_note_lines(&s, "quickbooks:201", "CM-1");
+    let got: Vec<_> =
+        lines.iter().map(|l| (l.description.as_str(), l.quantity, l.unit_price, l.amount_minor)).collect();
+    assert_eq!(got, [("Credit", Some(Decimal::ONE), Some(Decimal::new(120, 0)), 12_000)]);
 
     // The same export again changes nothing.
     let again = import(&mut s, &[CREDIT_MEMOS]);

@@ -66,6 +66,11 @@ fn pre_and_post_payment_credit_notes_are_credit_and_the_refund_does_not_reopen_t
     // One payment: the charge; the credit notes are not payments.
     let p = payments(&s, GLOBEX);
     assert_eq!(p.iter().map(|p| p.reference.as_str()).collect::<Vec<_>>(), ["ch_CN2"], "{p:?}");
+    // A credit note's lines, read as an invoice's.
+    let lines = credit_note_lines(&s, GLOBEX, "GLX-0001-CN-01");
+    let got: Vec<_> = lines.iter().map(|l| (l.quantity, l.unit_price, l.amount_minor)).collect();
+    assert_eq!(got, [(Some(2.into()), Some(150.into()), 30_000)], "{lines:?}");
+    assert_eq!(lines[0].description, "Seat — Pro plan (cancelled before payment)");
     // Idempotent: the same files again change nothing.
     let again = import(&mut s, &SET);
     assert_eq!(again.changes(), 0, "{again}");

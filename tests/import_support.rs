@@ -166,3 +166,14 @@ pub fn variant(dir: &tempfile::TempDir, name: &str, edit: impl Fn(String) -> Str
     std::fs::write(&path, edit(text)).unwrap();
     path
 }
+
+/// A credit note's lines, found by its number among the customer's rows of
+/// the Payments tab (credits are listed there with their ids negated).
+pub fn credit_note_lines(store: &Store, spec: &str, number: &str) -> Vec<ardesk::domain::lines::Line> {
+    let c = customer(store, spec);
+    let row = rows::<PaymentRow>(store, c.id)
+        .into_iter()
+        .find(|r| r.payment_id().is_none() && r.reference == number)
+        .unwrap_or_else(|| panic!("no credit note {number}"));
+    store.credit_note_lines(-row.id).unwrap()
+}

@@ -37,9 +37,11 @@ const TO_V8: &str = include_str!("../src/store/migrations/0008_credit_not_collec
 const TO_V9: &str = include_str!("../src/store/migrations/0009_write_offs.sql");
 /// What took version 9 to version 10.
 const TO_V10: &str = include_str!("../src/store/migrations/0010_credit_notes.sql");
+/// What took version 10 to version 11.
+const TO_V11: &str = include_str!("../src/store/migrations/0011_refund_ids.sql");
 
 /// Every version before this one.
-const EARLIER: [i64; 10] = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+const EARLIER: [i64; 11] = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
 
 /// The demo database, made by this version.
 fn demo(p: &Path) -> Store {
@@ -162,6 +164,11 @@ fn as_version(version: i64, src: &Path, dst: &Path) {
     if version >= 10 {
         let c = Connection::open(dst).unwrap();
         c.execute_batch(&format!("BEGIN; {TO_V10} PRAGMA user_version = 10; COMMIT;")).unwrap();
+        c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).unwrap();
+    }
+    if version >= 11 {
+        let c = Connection::open(dst).unwrap();
+        c.execute_batch(&format!("BEGIN; {TO_V11} PRAGMA user_version = 11; COMMIT;")).unwrap();
         c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).unwrap();
     }
     assert_eq!(self::version(dst), version);

@@ -323,6 +323,7 @@ fn the_settings_form_edits_the_credit_settings_all_or_nothing() {
         reason: "goodwill".into(),
         invoice_id: None,
         refund_excess: false,
+        lines: Vec::new(),
     };
     assert_eq!(store.issue_credit_note(acme, &note).unwrap().number, "CN-000001");
     let name = store.organization().unwrap().name;

@@ -90,6 +90,7 @@ fn note(on: &str, amount: i64, invoice: Option<i64>, refund: bool) -> CreditNote
         reason: "billed twice for March".into(),
         invoice_id: invoice,
         refund_excess: refund,
+        lines: Vec::new(),
     }
 }
 
@@ -344,4 +345,56 @@ fn the_credit_settings_are_kept_and_checked() {
         refused(store.update_credit_settings(&CreditSettings { credit_note_next_seq: 42, ..s.clone() }))
             .contains("CR/000042 exists already")
     );
+}
+
+/// A credit note's lines (schema 12): kept in order with their quantities
+/// and prices, in the audit row, and still there after a void; lines that
+/// do not make the amount, or that do not read as lines, refuse the whole
+/// credit note and nothing is written.
+#[test]
+fn a_credit_note_keeps_its_lines() {
+    use ardesk::domain::lines::{Line, LineKind};
+    use rust_decimal::Decimal;
+    let mut fx = fixture();
+    let seats = Line {
+        kind: LineKind::Item,
+        description: "Returned seats".into(),
+        quantity: Some(Decimal::new(2, 0)),
+        unit_price: Some(Decimal::new(4550, 2)),
+        amount_minor: 9_100,
+        tax_minor: None,
+    };
+    let goodwill = Line::item("Goodwill for the outage", 1_000);
+    let lines = vec![seats.clone(), goodwill.clone()];
+    let with = |amount, lines: Vec<Line>| CreditNoteDraft { lines, ..note("2026-02-20", amount, Some(fx.c2), false) };
+    // $101.00 of lines against a $100.00 note: refused, by both sums.
+    let e = refused(fx.store.issue_credit_note(fx.acme, &with(10_000, lines.clone())));
+    assert!(e.contains("the lines add up to $101.00, not the credit note's $100.00"), "{e}");
+    let backwards = Line { amount_minor: -500, ..goodwill.clone() };
+    let e = refused(fx.store.issue_credit_note(fx.acme, &with(8_600, vec![seats.clone(), backwards])));
+    assert!(e.contains("line 2 is an item: its amount cannot be negative"), "{e}");
+    let wrong = Line { amount_minor: 9_000, ..seats.clone() };
+    let e = refused(fx.store.issue_credit_note(fx.acme, &with(9_000, vec![wrong])));
+    assert!(e.contains("not its quantity × unit price"), "{e}");
+    assert_eq!(figures(&fx), BEFORE, "nothing was written");
+
+    let done = fx.store.issue_credit_note(fx.acme, &with(10_100, lines.clone())).unwrap();
+    assert_eq!(fx.store.credit_note_lines(done.credit_id).unwrap(), lines);
+    // Hand computed: C-2's balance $150 falls by $101; Total Billed too.
+    assert_eq!(figures(&fx), (59_900, 44_700, 15_200, 15_000, 59_700));
+    let after: String = Connection::open(&fx.path)
+        .unwrap()
+        .query_row("SELECT after_json FROM audit_log WHERE action = 'issue_credit_note'", [], |r| r.get(0))
+        .unwrap();
+    let after: serde_json::Value = serde_json::from_str(&after).unwrap();
+    assert_eq!(after["lines"][0]["quantity"], "2");
+    assert_eq!(after["lines"][0]["unit_price"], "45.50");
+    assert_eq!(after["lines"][1]["amount_minor"], 1_000);
+    let version = credit(&fx.path, done.credit_id).5;
+    fx.store.void_credit(fx.acme, done.credit_id, version, d("2026-02-21")).unwrap();
+    assert_eq!(fx.store.credit_note_lines(done.credit_id).unwrap(), lines, "a void keeps what it credited");
+    assert_eq!(figures(&fx), BEFORE);
+    // Without lines, none are kept.
+    let plain = fx.store.issue_credit_note(fx.acme, &note("2026-02-22", 100, None, false)).unwrap();
+    assert!(fx.store.credit_note_lines(plain.credit_id).unwrap().is_empty());
 }

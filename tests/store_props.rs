@@ -939,6 +939,7 @@ fn apply(store: &mut Store, today: NaiveDate, n: &mut u32, x: &mut Exports, op: 
                 reason: "credit note".into(),
                 invoice_id: invoice,
                 refund_excess: *refund && invoice.is_some(),
+                lines: Vec::new(),
             };
             let done = store.issue_credit_note(c, &draft);
             if let Ok(p) = &done {

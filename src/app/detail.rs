@@ -198,10 +198,16 @@ impl App {
             crate::domain::columns::Tab::Invoices => {
                 p.selected::<InvoiceRow>().map(|r| r.id).map(|id| DetailScreen::invoice(&self.store, customer, id))
             }
-            crate::domain::columns::Tab::Payments => match p.selected::<PaymentRow>().map(|r| r.payment_id()) {
-                Some(Some(id)) => Some(DetailScreen::payment(&self.store, customer, id)),
-                // A credit has no detail of its own: its row, whole.
-                Some(None) => return self.open_row_view(),
+            crate::domain::columns::Tab::Payments => match p.selected::<PaymentRow>() {
+                Some(r) => match r.payment_id() {
+                    Some(id) => Some(DetailScreen::payment(&self.store, customer, id)),
+                    // A credit has no detail of its own: its row, whole,
+                    // with a credit note's lines.
+                    None => {
+                        let r = r.clone();
+                        return self.open_credit_view(&r);
+                    }
+                },
                 None => None,
             },
             _ => None,
@@ -233,7 +239,7 @@ impl App {
                     Some(Target::Invoice(id)) => Some(DetailScreen::invoice(&self.store, customer, id)),
                     Some(Target::Credit(id)) => {
                         match self.store.credit_row(customer.id, id) {
-                            Ok(Some(row)) => self.dialogs.push(super::page_actions::row_view(&row, self.today)),
+                            Ok(Some(row)) => self.open_credit_view(&row),
                             Ok(None) => self.error("Cannot open the credit", "It is gone (deleted elsewhere?)"),
                             Err(e) => self.error("Cannot open the credit", &e.to_string()),
                         }

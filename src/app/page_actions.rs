@@ -7,7 +7,7 @@ use super::{App, Screen};
 use crate::app::action::Action;
 use crate::domain::Money;
 use crate::domain::columns::Tab;
-use crate::domain::model::{ContactRow, ContractRow, DocumentRow, InvoiceRow};
+use crate::domain::model::{ContactRow, ContractRow, DocumentRow, InvoiceRow, PaymentRow};
 use std::collections::BTreeMap;
 
 impl App {
@@ -432,6 +432,24 @@ impl App {
         let today = self.today;
         if let Some(d) = crate::per_tab!(p.tab, |R| p.selected::<R>().map(|r| row_view(r, today))) {
             self.dialogs.push(d);
+        }
+    }
+}
+
+impl App {
+    /// A credit (granted, a credit note, an adjustment) whole: its row, and
+    /// a credit note's lines when it has them.
+    pub(super) fn open_credit_view(&mut self, row: &PaymentRow) {
+        let Some(credit_id) = (row.id < 0).then_some(-row.id) else { return };
+        let d = row_view(row, self.today);
+        match self.store.credit_note_lines(credit_id) {
+            Ok(lines) if lines.is_empty() => self.dialogs.push(d),
+            Ok(lines) => {
+                let Dialog::Row { title, fields } = d else { return };
+                let report = super::invoice_lines::credit_note(title, &fields, &lines, row.amount);
+                self.dialogs.push(Dialog::Report(report));
+            }
+            Err(e) => self.error("Cannot open the credit", &e.to_string()),
         }
     }
 }

@@ -103,6 +103,9 @@ pub struct CreditNoteDraft {
     /// Refund what goes past the invoice's balance instead of keeping it as
     /// customer credit.
     pub refund_excess: bool,
+    /// What it credits, line by line (optional): with lines, the amount is
+    /// their sum.
+    pub lines: Vec<crate::domain::lines::Line>,
 }
 
 /// The organization's credit-note sequence and small-balance limit.

@@ -88,6 +88,11 @@ const INVARIANTS: &[(&str, &str)] = &[
         "SELECT 'credit ' || c.id FROM credits c WHERE (c.kind = 'credit_note') <> (c.number IS NOT NULL)",
     ),
     (
+        "lines on a credit that is not a credit note",
+        "SELECT DISTINCT 'credit ' || c.id FROM credit_note_lines l JOIN credits c ON c.id = l.credit_id
+         WHERE c.kind <> 'credit_note'",
+    ),
+    (
         "an adjustment without its invoice, or applied elsewhere",
         "SELECT 'credit ' || c.id FROM credits c WHERE c.kind = 'adjustment'
            AND (c.invoice_id IS NULL OR EXISTS (SELECT 1 FROM applications a

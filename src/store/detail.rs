@@ -293,6 +293,7 @@ mod tests {
             reason: "short shipped".into(),
             invoice_id: Some(inv),
             refund_excess: false,
+            lines: Vec::new(),
         };
         let done = store.issue_credit_note(c, &note).unwrap();
         let standalone = crate::domain::edit::CreditNoteDraft { invoice_id: None, ..note };

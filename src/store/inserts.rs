@@ -257,6 +257,30 @@ pub(super) fn insert_lines(conn: &Connection, rows: &[NewLineRow<'_>]) -> rusqli
     Ok(())
 }
 
+/// The credit-note line INSERT: the columns of `LINES`, its credit's id
+/// first (`NewLineRow::invoice_id` holds it).
+static CREDIT_LINES: Table = Table::new(
+    "credit_note_lines",
+    &["credit_id", "seq", "kind", "description", "quantity", "unit_price", "amount_minor", "tax_minor"],
+);
+
+/// A credit note's lines become `lines`: the ones it had are deleted first.
+pub(super) fn replace_credit_lines(conn: &Connection, credit_id: i64, lines: &[Line]) -> rusqlite::Result<()> {
+    conn.prepare_cached("DELETE FROM credit_note_lines WHERE credit_id = ?1")?.execute([credit_id])?;
+    let rows = lines_of(credit_id, lines);
+    let mut done = 0;
+    for size in parts(rows.len()) {
+        let mut stmt = conn.prepare_cached(CREDIT_LINES.sql(size))?;
+        let mut b = Binder::new(&mut stmt);
+        for r in &rows[done..done + size] {
+            bind_line(&mut b, r)?;
+        }
+        stmt.raw_execute()?;
+        done += size;
+    }
+    Ok(())
+}
+
 /// An invoice's lines become `lines`: the ones it had are deleted first.
 pub(super) fn replace_lines(conn: &Connection, invoice_id: i64, lines: &[Line]) -> rusqlite::Result<()> {
     conn.prepare_cached("DELETE FROM invoice_lines WHERE invoice_id = ?1")?.execute([invoice_id])?;

@@ -1,6 +1,7 @@
-//! An invoice's lines and memo as stored: read in seq order for the detail,
-//! the exports and the store's own comparisons. Writing them is
-//! `inserts::insert_lines` / `replace_lines`.
+//! An invoice's lines and memo as stored, and a credit note's lines (schema
+//! 12): read in seq order for the detail, the exports and the store's own
+//! comparisons. Writing them is `inserts::insert_lines` / `replace_lines`
+//! / `replace_credit_lines`.
 
 use super::Result;
 use super::tabs::stored;
@@ -37,6 +38,17 @@ pub(crate) fn invoice_lines(conn: &Connection, invoice_id: i64) -> Result<Vec<Li
              FROM invoice_lines WHERE invoice_id = ?1 ORDER BY seq",
         )?
         .query_map([invoice_id], line)?
+        .collect::<rusqlite::Result<_>>()?)
+}
+
+/// The lines of a credit note, in order (none for other credit).
+pub(crate) fn credit_note_lines(conn: &Connection, credit_id: i64) -> Result<Vec<Line>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT kind, description, quantity, unit_price, amount_minor, tax_minor
+             FROM credit_note_lines WHERE credit_id = ?1 ORDER BY seq",
+        )?
+        .query_map([credit_id], line)?
         .collect::<rusqlite::Result<_>>()?)
 }
 

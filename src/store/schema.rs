@@ -69,6 +69,7 @@ const FINGERPRINTS: &[&str] = &[
     "02537ad498507602338581c814d74290f48cecffaefba8fb3cee22f79bced2e1",
     "1dc97f6002fd022f515b7509e5bd4efe632ba24b191d15a040ec5a46486e32c7",
     "af4362c8734bda3fc646ef6515712ffd912c7bee92f0e2f9999d617221c70edd",
+    "45a8904362b4701c6ff479a212aa6a60ed75c2d22028484177595205c8fcc73b",
 ];
 
 /// A digest of a database's schema as stored: every object's kind, name,
@@ -223,6 +224,11 @@ const ADAPTERS: &[&str] = &[
     // 10 → 11: no refund was keyed by its source's id yet; reads name
     // no `refunds.external_id` (only an import, which upgrades first).
     "",
+    // 11 → 12: no credit note had lines yet.
+    "CREATE TEMP VIEW credit_note_lines AS
+     SELECT 0 AS credit_id, 0 AS seq, 'item' AS kind, '' AS description, NULL AS quantity,
+            NULL AS unit_price, 0 AS amount_minor, NULL AS tax_minor
+     WHERE 0;",
 ];
 
 /// Avg. Days to Collect's sums as version 7 keeps them, from the rows:

@@ -3,24 +3,27 @@
 //! or is refunded from the money paid on the invoice when the user says
 //! so), `n` on the Payments tab a standalone one (all customer credit, in
 //! the customer's currency). Both ask a date (today by default), an amount
-//! and a reason; a valid form is shown as a confirmation from the store's
-//! preview (what the balance falls by, the number it gets) before the write.
+//! and a reason, and take lines if the user gives them (rows of text as an
+//! invoice's, `domain::lines::ENTRY_HELP`; with lines the amount is their
+//! sum); a valid form is shown as a confirmation from the store's preview
+//! (what the balance falls by, the number it gets) before the write.
 
-use super::{FormDialog, FormOf, Spec, build};
+use super::{FormDialog, FormOf, Spec, build, lines_field};
 use crate::app::effect::Effect;
 use crate::app::form::Field;
 use crate::domain::date::{iso, parse_date};
 use crate::domain::edit::{CREDIT_REASON_MAX, CreditNoteDraft, check_required};
+use crate::domain::lines::ENTRY_HELP;
 use crate::domain::model::Customer;
 use crate::domain::money::{Currency, Money};
 use chrono::NaiveDate;
 
 field_ids! {
-    pub enum AgainstField { Date, Amount, Reason, RefundExcess }
+    pub enum AgainstField { Date, Amount, Reason, Lines, RefundExcess }
 }
 
 field_ids! {
-    pub enum StandaloneField { Date, Amount, Currency, Reason }
+    pub enum StandaloneField { Date, Amount, Currency, Reason, Lines }
 }
 
 /// A credit note against one invoice, which owes `balance_minor` now.
@@ -52,6 +55,7 @@ pub fn against(customer_id: i64, invoice_id: i64, number: &str, balance: Money, 
             Field::text("Amount", &default).with_hint(format!("in {}; it owes {}", balance.currency, balance.display()))
         }
         AgainstField::Reason => Field::text("Reason", "").with_hint("e.g. price adjustment, returned goods"),
+        AgainstField::Lines => Field::rows("Lines", &[]).with_hint(ENTRY_HELP),
         AgainstField::RefundExcess => Field::toggle("Refund the excess", false)
             .with_hint("what goes past the balance: refunded from the payments on it, not kept as credit"),
     })
@@ -65,8 +69,12 @@ pub fn standalone(c: &Customer, today: NaiveDate) -> FormDialog {
         StandaloneField::Amount => Field::text("Amount", ""),
         StandaloneField::Currency => Field::text("Currency", c.currency.code()).with_hint("the customer's"),
         StandaloneField::Reason => Field::text("Reason", "").with_hint("e.g. goodwill for an outage, a returned item"),
+        StandaloneField::Lines => Field::rows("Lines", &[]).with_hint(ENTRY_HELP),
     })
 }
+
+/// Why lines that add up to nothing are refused.
+const NOTHING: &str = "the lines add up to nothing: a credit note must credit something";
 
 /// The date: no later than today.
 fn date<F: super::FieldId>(form: &mut FormOf<'_, F>, f: F, today: NaiveDate) -> Option<NaiveDate> {
@@ -92,8 +100,12 @@ fn reason<F: super::FieldId>(form: &mut FormOf<'_, F>, f: F) -> String {
 impl Spec for AgainstInvoice {
     type Field = AgainstField;
 
-    /// The excess can be refunded only when there is one.
+    /// The amount is the lines' sum when there are lines; the excess can
+    /// be refunded only when there is one.
     fn follow(&self, form: &mut FormOf<'_, AgainstField>) {
+        let typed = Money::new(self.balance_minor.max(0), self.currency).plain();
+        let hint = format!("in {}; it owes {}", self.currency, Money::new(self.balance_minor, self.currency).display());
+        lines_field::follow(form, AgainstField::Lines, AgainstField::Amount, self.currency, &hint, &typed);
         let amount = crate::domain::money::parse_amount(&form.text(AgainstField::Amount), self.currency);
         let excess = amount.is_ok_and(|a| a > self.balance_minor);
         form.field_mut(AgainstField::RefundExcess).enabled = excess;
@@ -101,7 +113,8 @@ impl Spec for AgainstInvoice {
 
     fn validate(&self, form: &mut FormOf<'_, AgainstField>) -> Option<Effect> {
         let date = date(form, AgainstField::Date, self.today);
-        let amount = form.amount(AgainstField::Amount, self.currency, true);
+        let (lines, amount) =
+            lines_field::amount(form, AgainstField::Lines, AgainstField::Amount, self.currency, NOTHING);
         let reason = reason(form, AgainstField::Reason);
         if form.has_errors() {
             return None;
@@ -115,6 +128,7 @@ impl Spec for AgainstInvoice {
             reason,
             invoice_id: Some(self.invoice_id),
             refund_excess,
+            lines: lines?,
         };
         Some(Effect::IssueCreditNote { customer_id: self.customer_id, draft, confirmed: false })
     }
@@ -123,11 +137,23 @@ impl Spec for AgainstInvoice {
 impl Spec for Standalone {
     type Field = StandaloneField;
 
+    /// The amount is the lines' sum when there are lines that read in the
+    /// currency typed.
+    fn follow(&self, form: &mut FormOf<'_, StandaloneField>) {
+        if let Ok(c) = form.text(StandaloneField::Currency).parse::<Currency>() {
+            let hint = format!("in {c}");
+            lines_field::follow(form, StandaloneField::Lines, StandaloneField::Amount, c, &hint, "");
+        }
+    }
+
     fn validate(&self, form: &mut FormOf<'_, StandaloneField>) -> Option<Effect> {
         let date = date(form, StandaloneField::Date, self.today);
         let currency = form.text(StandaloneField::Currency).parse::<Currency>().map_err(|e| e.to_string());
         let currency = form.check(StandaloneField::Currency, currency);
-        let amount = currency.and_then(|c| form.amount(StandaloneField::Amount, c, true));
+        let (lines, amount) = match currency {
+            Some(c) => lines_field::amount(form, StandaloneField::Lines, StandaloneField::Amount, c, NOTHING),
+            None => (None, None),
+        };
         let reason = reason(form, StandaloneField::Reason);
         if form.has_errors() {
             return None;
@@ -139,6 +165,7 @@ impl Spec for Standalone {
             reason,
             invoice_id: None,
             refund_excess: false,
+            lines: lines?,
         };
         Some(Effect::IssueCreditNote { customer_id: self.customer_id, draft, confirmed: false })
     }
@@ -146,7 +173,7 @@ impl Spec for Standalone {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{customer, d, enabled, error, typed};
+    use super::super::testing::{customer, d, enabled, error, text, typed};
     use super::*;
 
     #[test]
@@ -170,6 +197,7 @@ mod tests {
                     reason: "price adjustment".into(),
                     invoice_id: Some(4),
                     refund_excess,
+                    lines: Vec::new(),
                 },
                 confirmed: false,
             })
@@ -187,6 +215,38 @@ mod tests {
         );
     }
 
+    /// Lines make the amount (and so whether there is an excess to
+    /// refund); a line that does not read is named; without lines the
+    /// amount is typed again from the balance.
+    #[test]
+    fn lines_make_the_amount() {
+        let balance = Money::new(12_500, Currency::USD);
+        let mut fd = against(7, 4, "INV-4", balance, d("2026-03-01"));
+        typed(&mut fd, AgainstField::Reason, "returned goods");
+        typed(&mut fd, AgainstField::Lines, "Returned seats; 2 x 45.50\nRestocking fee waived; 10");
+        assert_eq!(text(&mut fd, AgainstField::Amount), "101.00");
+        assert!(!enabled(&mut fd, AgainstField::Amount), "the amount is the lines' sum");
+        assert!(!enabled(&mut fd, AgainstField::RefundExcess), "within the balance");
+        let Some(Effect::IssueCreditNote { draft, .. }) = fd.validate() else {
+            panic!("{:?}", error(&mut fd, AgainstField::Lines))
+        };
+        assert_eq!((draft.amount_minor, draft.lines.len()), (10_100, 2));
+        assert_eq!(draft.lines[0].quantity, Some(rust_decimal::Decimal::new(2, 0)));
+        typed(&mut fd, AgainstField::Lines, "Returned seats; 3 x 45.50");
+        assert!(enabled(&mut fd, AgainstField::RefundExcess), "$136.50 is past the balance of $125.00");
+        typed(&mut fd, AgainstField::Lines, "Returned seats 3");
+        assert_eq!(fd.validate(), None);
+        assert!(error(&mut fd, AgainstField::Lines).unwrap().starts_with("line 1: "));
+        typed(&mut fd, AgainstField::Lines, "Seats; 10\nBack; -10");
+        assert_eq!(fd.validate(), None);
+        assert!(error(&mut fd, AgainstField::Lines).unwrap().contains("must credit something"));
+        typed(&mut fd, AgainstField::Lines, "");
+        assert!(enabled(&mut fd, AgainstField::Amount));
+        assert_eq!(text(&mut fd, AgainstField::Amount), "125.00", "back to the balance");
+        let Some(Effect::IssueCreditNote { draft, .. }) = fd.validate() else { panic!() };
+        assert_eq!((draft.amount_minor, draft.lines.len()), (12_500, 0));
+    }
+
     #[test]
     fn standalone_in_the_customers_currency_by_default() {
         let mut fd = standalone(&customer(), d("2026-03-01"));
@@ -199,6 +259,7 @@ mod tests {
             reason: "outage".into(),
             invoice_id: None,
             refund_excess: false,
+            lines: Vec::new(),
         };
         assert_eq!(fd.validate(), Some(Effect::IssueCreditNote { customer_id: 7, draft, confirmed: false }));
         typed(&mut fd, StandaloneField::Currency, "dollars");

@@ -77,6 +77,7 @@ pub fn export_customer_json(store: &Store, customer_id: i64, out: &mut impl Writ
         };
         store.export_section(customer_id, section, |mut m| {
             let app = (m.remove("app_invoice"), m.remove("app_amount_minor"), m.remove("app_applied_on"));
+            lines(&mut m, cur);
             amounts(&mut m, cur);
             unpack_raw(&mut m);
             if current.as_ref().map(|c| &c["id"]) != Some(&m["id"]) {

@@ -51,10 +51,10 @@ fn minor(v: &Value, k: &str, cur: Currency) -> Result<i64, String> {
     }
 }
 
-/// An exported invoice's lines (`export::lines`): amounts as decimal
+/// An exported invoice's or credit note's lines (`export::lines`): amounts as decimal
 /// text like the invoice's, quantity and unit price as their decimal text;
 /// bounded as a source's lines are (`read::lines`).
-fn invoice_lines(v: &Value, cur: Currency) -> Result<Vec<Line>, String> {
+fn exported_lines(v: &Value, cur: Currency) -> Result<Vec<Line>, String> {
     let mut out = Vec::new();
     for (n, l) in v.get("lines").and_then(Value::as_array).into_iter().flatten().enumerate() {
         let at = |e: String| format!("lines[{}]: {e}", n + 1);
@@ -431,7 +431,7 @@ impl Rows<'_, '_, '_> {
         let contract_id = v.get("contract_id").and_then(Value::as_i64).and_then(|k| self.contracts.get(&k).copied());
         let (issue, due) = (day(v, "issue_date")?, day(v, "due_date")?);
         due_not_before(issue, due, || (text(v, "issue_date"), text(v, "due_date")))?;
-        let (lines, memo) = (invoice_lines(v, cur)?, text(v, "memo"));
+        let (lines, memo) = (exported_lines(v, cur)?, text(v, "memo"));
         if memo.chars().count() > crate::store::writes::MAX_MEMO {
             return Err(format!("memo: longer than {} characters", crate::store::writes::MAX_MEMO));
         }
@@ -502,6 +502,17 @@ impl Rows<'_, '_, '_> {
                     self.cx.itx.insert_credit(src_key, self.cid, on, amount, cur, &text(v, "reason")).map_err(e)?;
                 if kind.kind != "credit" {
                     self.cx.itx.mark_native_credit(id, kind.kind, kind.number.as_deref(), kind.invoice).map_err(e)?;
+                }
+                let lines = exported_lines(v, cur)?;
+                if !lines.is_empty() {
+                    if kind.kind != "credit_note" {
+                        return Err(format!(
+                            "only a credit note has lines, but this {} has {}",
+                            kind.kind,
+                            lines.len()
+                        ));
+                    }
+                    self.cx.itx.set_credit_note_lines(id, &lines).map_err(e)?;
                 }
                 voided = kind.voided_on;
                 (id, Outcome::Created)

@@ -144,11 +144,16 @@ impl Receivables {
             number: &number,
             invoice_id,
         };
+        let lines_same = cx.itx.credit_note_lines(db.id)? == c.lines;
         let same = db.issued_on == w.issued_on
             && db.amount_minor == w.amount_minor
             && db.reason == reason
             && db.number.as_deref() == Some(number.as_str())
-            && db.invoice_id == invoice_id;
+            && db.invoice_id == invoice_id
+            && lines_same;
+        if !lines_same {
+            cx.itx.set_credit_note_lines(db.id, &c.lines)?;
+        }
         if same {
             cx.book.count(cust.id, what, Outcome::Unchanged, src.label());
         } else {
@@ -227,6 +232,9 @@ impl Receivables {
             invoice_id,
         };
         let id = cx.itx.insert_credit_note((src, &c.external_id), &w)?;
+        if !c.lines.is_empty() {
+            cx.itx.set_credit_note_lines(id, &c.lines)?;
+        }
         cx.book.touch(customer_id);
         cx.book.count(customer_id, Counted::CreditNotes, Outcome::Created, src.label());
         self.remaining.push((id, src, c.number.clone(), c.remaining_minor));

@@ -209,6 +209,9 @@ pub struct ImportedCreditNote {
     pub applied: Vec<(InvoiceRef, i64)>,
     /// Why it was given (the source's memo); '' for none.
     pub reason: String,
+    /// What it credits, line by line, as the source gives them (they need
+    /// not add up to the amount: tax and discounts may be apart).
+    pub lines: Vec<crate::domain::lines::Line>,
     pub test_mode: bool,
     pub raw: Value,
 }

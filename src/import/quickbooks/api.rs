@@ -143,7 +143,7 @@ pub(super) fn parse(object: ObjectKind, doc: Value, sink: &mut dyn Sink) -> Resu
         let row = match kind {
             ObjectKind::Customers | ObjectKind::Companies => customer(line, v, &mut notes),
             ObjectKind::Invoices => invoice(line, v, home, &mut notes),
-            ObjectKind::CreditNotes => credit_memo(line, v, home),
+            ObjectKind::CreditNotes => credit_memo(line, v, home, &mut notes),
             ObjectKind::Payments => payment(line, v, home, &mut notes),
             other => Row::Skip(format!("QuickBooks has no {} objects", other.label())),
         };
@@ -383,7 +383,7 @@ fn invoice(line: usize, v: &Value, home: Currency, notes: &mut Notes) -> Row {
     let number = s(v, "DocNumber").map_or_else(|| format!("QBO-{id}"), str::to_string);
     let mut lines = tri!(invoice_lines(v, cur));
     let mut memo = memo(v);
-    notes.cut.extend(tri!(from_source(&number, &mut lines, &mut memo, cur)));
+    notes.cut.extend(tri!(from_source(&format!("invoice {number}"), &mut lines, &mut memo, cur)));
     let payment_refs = v
         .get("LinkedTxn")
         .and_then(Value::as_array)
@@ -422,7 +422,7 @@ fn invoice(line: usize, v: &Value, home: Currency, notes: &mut Notes) -> Row {
 /// the day it was last updated (`MetaData.LastUpdatedTime`), which is when
 /// QuickBooks voided it; its amount is no longer in the export, so ardesk
 /// keeps the one it has.
-fn credit_memo(line: usize, v: &Value, home: Currency) -> Row {
+fn credit_memo(line: usize, v: &Value, home: Currency, notes: &mut Notes) -> Row {
     let Some(id) = s(v, "Id") else { return Row::Refuse("the credit memo has no Id".into()) };
     let customer = customer_ref(v);
     if customer.external_id.is_empty() {
@@ -455,7 +455,12 @@ fn credit_memo(line: usize, v: &Value, home: Currency) -> Row {
         None
     };
     let number = s(v, "DocNumber").map_or_else(|| format!("QBO-CM-{id}"), str::to_string);
+    // Its lines are read as an invoice's (the same `Line` shapes).
+    let mut lines = tri!(invoice_lines(v, cur));
+    // The reason is kept as credits keep it (cleaned where it is drawn).
+    notes.cut.extend(tri!(from_source(&format!("credit memo {number}"), &mut lines, &mut String::new(), cur)));
     Row::Record(Box::new(Record::CreditNote(ImportedCreditNote {
+        lines,
         line,
         external_id: id.to_string(),
         customer,
@@ -769,21 +774,21 @@ mod tests {
     fn credit_memos_open_partly_used_and_voided() {
         let cm = json!({"Id": "31", "DocNumber": "CM-7", "TxnDate": "2026-01-10", "TotalAmt": 120,
             "RemainingCredit": 20, "CustomerRef": {"value": "3", "name": "Acme"}, "PrivateNote": "damaged goods"});
-        let Row::Record(r) = credit_memo(1, &cm, Currency::USD) else { panic!() };
+        let Row::Record(r) = credit_memo(1, &cm, Currency::USD, &mut Notes::default()) else { panic!() };
         let Record::CreditNote(c) = *r else { panic!() };
         assert_eq!((c.number.as_str(), c.amount_minor, c.remaining_minor), ("CM-7", 12_000, Some(2_000)));
         assert_eq!((c.voided_on, c.reason.as_str()), (None, "Private note: damaged goods"));
         let void = json!({"Id": "32", "TxnDate": "2026-01-10", "TotalAmt": 0, "PrivateNote": "Voided",
             "CustomerRef": {"value": "3"}, "MetaData": {"LastUpdatedTime": "2026-01-20T09:00:00-08:00"}});
-        let Row::Record(r) = credit_memo(1, &void, Currency::USD) else { panic!() };
+        let Row::Record(r) = credit_memo(1, &void, Currency::USD, &mut Notes::default()) else { panic!() };
         let Record::CreditNote(c) = *r else { panic!() };
         assert_eq!((c.number.as_str(), c.voided_on), ("QBO-CM-32", Some("2026-01-20".parse().unwrap())));
         let no_customer = json!({"Id": "33", "TxnDate": "2026-01-10", "TotalAmt": 5});
-        assert!(matches!(credit_memo(1, &no_customer, Currency::USD), Row::Refuse(_)));
+        assert!(matches!(credit_memo(1, &no_customer, Currency::USD, &mut Notes::default()), Row::Refuse(_)));
         let negative = json!({"Id": "33", "TxnDate": "2026-01-10", "TotalAmt": -5, "CustomerRef": {"value": "3"}});
-        assert!(matches!(credit_memo(1, &negative, Currency::USD), Row::Refuse(_)));
+        assert!(matches!(credit_memo(1, &negative, Currency::USD, &mut Notes::default()), Row::Refuse(_)));
         let over = json!({"Id": "33", "TxnDate": "2026-01-10", "TotalAmt": 5, "RemainingCredit": 6,
             "CustomerRef": {"value": "3"}});
-        assert!(matches!(credit_memo(1, &over, Currency::USD), Row::Refuse(_)));
+        assert!(matches!(credit_memo(1, &over, Currency::USD, &mut Notes::default()), Row::Refuse(_)));
     }
 }

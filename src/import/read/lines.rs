@@ -81,10 +81,10 @@ pub(crate) fn inert_text(lines: &[Line], memo: &str) -> Result<(), String> {
 }
 
 /// A source's lines and memo as ardesk keeps them, or why the row is
-/// refused; what was cut, each said as "invoice <number>: …" for the
-/// report's notes.
+/// refused; what was cut, each said as "<what>: …" ("invoice INV-1",
+/// "credit note CN-1") for the report's notes.
 pub(crate) fn from_source(
-    number: &str,
+    what: &str,
     lines: &mut [Line],
     memo: &mut String,
     currency: Currency,
@@ -94,7 +94,7 @@ pub(crate) fn from_source(
     if bounded_memo(memo) {
         cut.push(format!("the memo was cut to {MAX_MEMO} characters"));
     }
-    Ok(cut.into_iter().map(|c| format!("invoice {number}: {c}")).collect())
+    Ok(cut.into_iter().map(|c| format!("{what}: {c}")).collect())
 }
 
 #[cfg(test)]

@@ -92,7 +92,7 @@ pub(super) fn parse(_object: ObjectKind, doc: Value, sink: &mut dyn Sink) -> Res
             "invoice" => invoice(line, v, &mut notes),
             "charge" => charge(line, v),
             "payment_intent" => payment_intent(line, v),
-            "credit_note" => credit_note(line, v),
+            "credit_note" => credit_note(line, v, &mut notes),
             "refund" => refund(line, v),
             other => Row::Skip(format!("Stripe {other} objects are not supported yet")),
         };
@@ -181,8 +181,9 @@ fn customer(line: usize, v: &Value) -> Row {
 
 /// A line's unit price in the currency's major units: Stripe gives it in
 /// its minor unit, as a decimal string (`unit_amount_excluding_tax`, a
-/// price's or the 2025 pricing's `unit_amount_decimal`) or an integer
-/// (`price.unit_amount`).
+/// price's or the 2025 pricing's `unit_amount_decimal`, a credit note
+/// line's own `unit_amount_decimal`) or an integer (`price.unit_amount`,
+/// a credit note line's `unit_amount`).
 fn unit_price(l: &Value, cur: Currency) -> Result<Option<Decimal>, String> {
     let price = l.get("price").unwrap_or(&Value::Null);
     let pricing = l.get("pricing").unwrap_or(&Value::Null);
@@ -191,6 +192,8 @@ fn unit_price(l: &Value, cur: Currency) -> Result<Option<Decimal>, String> {
         decimal(price, "unit_amount_decimal")?,
         decimal(pricing, "unit_amount_decimal")?,
         decimal(price, "unit_amount")?,
+        decimal(l, "unit_amount_decimal")?,
+        decimal(l, "unit_amount")?,
     ]
     .into_iter()
     .flatten()
@@ -290,7 +293,7 @@ fn invoice(line: usize, v: &Value, notes: &mut Vec<String>) -> Row {
     let number = s(v, "number").unwrap_or(id).to_string();
     let (mut lines, more) = tri!(invoice_lines(v, currency));
     let mut memo = s(v, "description").unwrap_or("").to_string();
-    notes.extend(tri!(from_source(&number, &mut lines, &mut memo, currency)));
+    notes.extend(tri!(from_source(&format!("invoice {number}"), &mut lines, &mut memo, currency)));
     if more {
         notes.push(format!(
             "invoice {number}: the export lists only the first {} of its lines (has_more): its detail says what \
@@ -453,7 +456,7 @@ fn part(v: &Value, k: &str, cur: Currency) -> Result<i64, String> {
 /// with the charge they refunded (its `refunds`). `status: void` voids it
 /// as of `voided_at`. Parts that are negative or do not add up to the
 /// amount are refused.
-fn credit_note(line: usize, v: &Value) -> Row {
+fn credit_note(line: usize, v: &Value, notes: &mut Vec<String>) -> Row {
     let Some(id) = s(v, "id") else { return Row::Refuse("the credit note has no id".into()) };
     let currency = tri!(parse_currency(s(v, "currency").unwrap_or("")));
     let Some(amount) = tri!(money(v, "amount", currency)) else {
@@ -517,11 +520,18 @@ fn credit_note(line: usize, v: &Value) -> Row {
     }
     let on_invoice = pre + refunded + out_of_band;
     let reason = [s(v, "memo"), s(v, "reason")].into_iter().flatten().next().unwrap_or("").replace('_', " ");
+    // Its `lines.data` are read as an invoice's; they are before tax and
+    // its discounts, so they need not add up to the amount.
+    let number = s(v, "number").unwrap_or(id).to_string();
+    let (mut lines, _) = tri!(invoice_lines(v, currency));
+    // The reason is kept as credits keep it (cleaned where it is drawn).
+    notes.extend(tri!(from_source(&format!("credit note {number}"), &mut lines, &mut String::new(), currency)));
     Row::Record(Box::new(Record::CreditNote(ImportedCreditNote {
+        lines,
         line,
         external_id: id.to_string(),
         customer: customer_ref(v),
-        number: s(v, "number").unwrap_or(id).to_string(),
+        number,
         issued_on,
         currency,
         amount_minor: amount,

@@ -176,4 +176,16 @@ impl ImportTx<'_> {
         }
         Ok(())
     }
+
+    /// A credit note's lines as stored, in order.
+    pub fn credit_note_lines(&self, id: i64) -> Result<Vec<crate::domain::lines::Line>> {
+        crate::store::lines::credit_note_lines(&self.tx, id)
+    }
+
+    /// A credit note's lines become `lines` (a source's or an export's, as
+    /// they are: an imported credit note need not add up to them).
+    pub fn set_credit_note_lines(&self, id: i64, lines: &[crate::domain::lines::Line]) -> Result<()> {
+        super::super::inserts::replace_credit_lines(&self.tx, id, lines)?;
+        Ok(())
+    }
 }

@@ -113,6 +113,10 @@ impl ExportSection {
             ExportSection::Credits => {
                 "SELECT c.id, c.granted_on, c.amount_minor, c.currency, c.reason, c.import_source, c.external_id,
                         c.kind, c.number, c.status, c.voided_on, c.invoice_id AS invoice,
+                        (SELECT json_group_array(json_object('kind', kind, 'description', description,
+                                    'quantity', quantity, 'unit_price', unit_price, 'amount_minor', amount_minor,
+                                    'tax_minor', tax_minor))
+                         FROM (SELECT * FROM credit_note_lines l WHERE l.credit_id = c.id ORDER BY l.seq)) AS lines,
                         a.invoice_id AS app_invoice, a.amount_minor AS app_amount_minor, a.applied_on AS app_applied_on
                  FROM credits c LEFT JOIN applications a ON a.credit_id = c.id AND a.removed_on IS NULL
                  WHERE c.customer_id = ?1 ORDER BY c.id, a.id"

@@ -70,6 +70,12 @@ impl Store {
         Ok(self.conn().prepare_cached(&sql)?.query_row((-credit_id, customer_id), PaymentRow::map).optional()?)
     }
 
+    /// A credit note's lines, in order (none for other credit, or a
+    /// credit note issued without lines).
+    pub fn credit_note_lines(&self, credit_id: i64) -> Result<Vec<crate::domain::lines::Line>> {
+        super::lines::credit_note_lines(self.conn(), credit_id)
+    }
+
     /// The unfiltered count: the first kind of row from the summaries
     /// where the tab has them, the second kind (`ALSO`, a customer's few
     /// credits) by its index.

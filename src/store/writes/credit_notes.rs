@@ -265,7 +265,14 @@ fn check_draft(d: &CreditNoteDraft) -> Result<&str> {
     }
     amount_in_bounds("amount", d.amount_minor, d.currency)?;
     dates_in_bounds(&[("credit note date", Some(d.issued_on))])?;
-    Ok(reason)
+    // Lines, when given, are checked as an invoice's and make the amount.
+    match crate::domain::lines::entered_total(&d.lines, d.currency).map_err(invalid)? {
+        Some(sum) if sum != d.amount_minor => {
+            let m = |x| Money::new(x, d.currency).display();
+            Err(invalid(format!("the lines add up to {}, not the credit note's {}", m(sum), m(d.amount_minor))))
+        }
+        _ => Ok(reason),
+    }
 }
 
 /// The credit as voiding finds it.
@@ -510,6 +517,7 @@ impl Store {
                 )));
             }
             mark(tx, id, "credit_note", Some(&number), d.invoice_id)?;
+            inserts::replace_credit_lines(tx, id, &d.lines)?;
             p.number = number.clone();
             p.credit_id = id;
             let money = |m| Money::new(m, d.currency);
@@ -562,6 +570,7 @@ impl Store {
                     "applied": money(p.balance_falls_minor + p.refunded_minor()).plain(),
                     "credit": money(p.to_credit_minor).plain(),
                     "refunded": money(p.refunded_minor()).plain(), "refunded_minor": p.refunded_minor(),
+                    "lines": d.lines.iter().map(crate::store::lines::line_json).collect::<Vec<_>>(),
                 })),
             }
             .write_at(tx, &who, &at)?;
