@@ -37,6 +37,23 @@ fn audit_rows(store: &Store) -> Vec<(Option<i64>, String, String)> {
     stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))).unwrap().map(Result::unwrap).collect()
 }
 
+/// A customer in US dollars, from `import` if given.
+fn seed_customer(store: &mut Store, name: &str, import: Option<(ImportSource, &str, Option<&str>)>) -> i64 {
+    let s = store.seeder().unwrap();
+    let c = NewCustomer {
+        name,
+        legal_name: "",
+        billing_email: "",
+        currency: Currency::USD,
+        import,
+        invoices_paused: false,
+        portal: false,
+    };
+    let id = s.customer(&c).unwrap();
+    s.commit().unwrap();
+    id
+}
+
 fn app_on(dir: &tempfile::TempDir) -> App {
     app(Store::open(&dir.path().join("a.db"), ardesk::store::OpenMode::MustExist).unwrap())
 }
@@ -91,22 +108,7 @@ fn settings_save_normalized_audited_and_versioned() {
 #[test]
 fn the_settings_form_saves_and_links_follow() {
     let mut store = fixture();
-    let hubspot = {
-        let s = store.seeder().unwrap();
-        let id = s
-            .customer(&NewCustomer {
-                name: "Hub Co",
-                legal_name: "",
-                billing_email: "",
-                currency: Currency::USD,
-                import: Some((ImportSource::HubSpot, "9988776655", None)),
-                invoices_paused: false,
-                portal: false,
-            })
-            .unwrap();
-        s.commit().unwrap();
-        id
-    };
+    let hubspot = seed_customer(&mut store, "Hub Co", Some((ImportSource::HubSpot, "9988776655", None)));
     let mut app = app(store);
     // Without a portal id, `o` says which setting would give the link.
     app.open_customer(hubspot);
@@ -300,22 +302,7 @@ fn the_settings_dialog_edits_the_document_size_limit() {
 fn the_settings_form_edits_the_credit_settings_all_or_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = file_store(&dir);
-    let acme = {
-        let s = store.seeder().unwrap();
-        let id = s
-            .customer(&NewCustomer {
-                name: "Acme",
-                legal_name: "",
-                billing_email: "",
-                currency: Currency::USD,
-                import: None,
-                invoices_paused: false,
-                portal: false,
-            })
-            .unwrap();
-        s.commit().unwrap();
-        id
-    };
+    let acme = seed_customer(&mut store, "Acme", None);
     let note = ardesk::domain::edit::CreditNoteDraft {
         issued_on: d("2026-02-01"),
         amount_minor: 1_000,

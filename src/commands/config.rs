@@ -106,15 +106,7 @@ pub fn config(
     if CREDIT_KEYS.contains(&key.as_str()) {
         return set_credit(store, &key, value, unset, &before, out);
     }
-    let mut edit = OrgEdit {
-        name: org.name.clone(),
-        default_currency: org.default_currency,
-        show_credit_balance: org.show_credit_balance,
-        invoice_prefix: org.invoice_prefix.clone(),
-        hubspot_portal_id: org.hubspot_portal_id.clone(),
-        salesforce_domain: org.salesforce_domain.clone(),
-        max_document_size: max_document,
-    };
+    let mut edit = OrgEdit::of(&org, max_document);
     let bad = |e: String| color_eyre::eyre::eyre!("{key}: {e}");
     match key.as_str() {
         "name" if unset => bail!("name cannot be unset: the organization needs a name"),

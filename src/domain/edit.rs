@@ -163,6 +163,22 @@ pub struct OrgEdit {
     pub max_document_size: u64,
 }
 
+impl OrgEdit {
+    /// The settings as stored, to be edited (the document size limit is
+    /// read apart from the organization's row).
+    pub fn of(org: &super::model::Organization, max_document_size: u64) -> OrgEdit {
+        OrgEdit {
+            name: org.name.clone(),
+            default_currency: org.default_currency,
+            show_credit_balance: org.show_credit_balance,
+            invoice_prefix: org.invoice_prefix.clone(),
+            hubspot_portal_id: org.hubspot_portal_id.clone(),
+            salesforce_domain: org.salesforce_domain.clone(),
+            max_document_size,
+        }
+    }
+}
+
 /// The largest document ardesk stores unless the organization says other.
 pub const DEFAULT_MAX_DOCUMENT: u64 = 2 << 30;
 /// The bounds of that setting (the CHECK of `migrations/0003`): below

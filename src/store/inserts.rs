@@ -244,9 +244,15 @@ pub(super) fn lines_of(invoice_id: i64, lines: &[Line]) -> Vec<NewLineRow<'_>> {
 /// Inserts lines (of one invoice or of many), as few statements as
 /// `parts` says.
 pub(super) fn insert_lines(conn: &Connection, rows: &[NewLineRow<'_>]) -> rusqlite::Result<()> {
+    insert_lines_into(conn, &LINES, rows)
+}
+
+/// Inserts lines into `table` (`LINES` or `CREDIT_LINES`, which bind
+/// alike), as few statements as `parts` says.
+fn insert_lines_into(conn: &Connection, table: &Table, rows: &[NewLineRow<'_>]) -> rusqlite::Result<()> {
     let mut done = 0;
     for size in parts(rows.len()) {
-        let mut stmt = conn.prepare_cached(LINES.sql(size))?;
+        let mut stmt = conn.prepare_cached(table.sql(size))?;
         let mut b = Binder::new(&mut stmt);
         for r in &rows[done..done + size] {
             bind_line(&mut b, r)?;
@@ -267,18 +273,7 @@ static CREDIT_LINES: Table = Table::new(
 /// A credit note's lines become `lines`: the ones it had are deleted first.
 pub(super) fn replace_credit_lines(conn: &Connection, credit_id: i64, lines: &[Line]) -> rusqlite::Result<()> {
     conn.prepare_cached("DELETE FROM credit_note_lines WHERE credit_id = ?1")?.execute([credit_id])?;
-    let rows = lines_of(credit_id, lines);
-    let mut done = 0;
-    for size in parts(rows.len()) {
-        let mut stmt = conn.prepare_cached(CREDIT_LINES.sql(size))?;
-        let mut b = Binder::new(&mut stmt);
-        for r in &rows[done..done + size] {
-            bind_line(&mut b, r)?;
-        }
-        stmt.raw_execute()?;
-        done += size;
-    }
-    Ok(())
+    insert_lines_into(conn, &CREDIT_LINES, &lines_of(credit_id, lines))
 }
 
 /// An invoice's lines become `lines`: the ones it had are deleted first.

@@ -30,26 +30,23 @@ fn line(r: &Row<'_>) -> rusqlite::Result<Line> {
     })
 }
 
+/// The lines of `sql`'s one record, in order.
+fn lines_of(conn: &Connection, sql: &str, id: i64) -> Result<Vec<Line>> {
+    Ok(conn.prepare_cached(sql)?.query_map([id], line)?.collect::<rusqlite::Result<_>>()?)
+}
+
 /// The lines of an invoice, in order.
 pub(crate) fn invoice_lines(conn: &Connection, invoice_id: i64) -> Result<Vec<Line>> {
-    Ok(conn
-        .prepare_cached(
-            "SELECT kind, description, quantity, unit_price, amount_minor, tax_minor
-             FROM invoice_lines WHERE invoice_id = ?1 ORDER BY seq",
-        )?
-        .query_map([invoice_id], line)?
-        .collect::<rusqlite::Result<_>>()?)
+    let sql = "SELECT kind, description, quantity, unit_price, amount_minor, tax_minor
+               FROM invoice_lines WHERE invoice_id = ?1 ORDER BY seq";
+    lines_of(conn, sql, invoice_id)
 }
 
 /// The lines of a credit note, in order (none for other credit).
 pub(crate) fn credit_note_lines(conn: &Connection, credit_id: i64) -> Result<Vec<Line>> {
-    Ok(conn
-        .prepare_cached(
-            "SELECT kind, description, quantity, unit_price, amount_minor, tax_minor
-             FROM credit_note_lines WHERE credit_id = ?1 ORDER BY seq",
-        )?
-        .query_map([credit_id], line)?
-        .collect::<rusqlite::Result<_>>()?)
+    let sql = "SELECT kind, description, quantity, unit_price, amount_minor, tax_minor
+               FROM credit_note_lines WHERE credit_id = ?1 ORDER BY seq";
+    lines_of(conn, sql, credit_id)
 }
 
 /// A line as JSON (the audit rows and the ardesk export): decimals as

@@ -8,7 +8,6 @@ use crate::domain::edit::{
     CreditSettings, MAX_DOCUMENT_RANGE, OrgEdit, check_invoice_prefix, check_required, size_text,
 };
 use crate::domain::links::{parse_portal_id, parse_salesforce_domain};
-use crate::domain::model::Organization;
 use crate::store::{Audit, Result, Store};
 use serde_json::{Value, json};
 
@@ -36,19 +35,6 @@ fn checked(e: &OrgEdit) -> Result<OrgEdit> {
         )));
     }
     Ok(OrgEdit { hubspot_portal_id: portal, salesforce_domain: domain, ..e.clone() })
-}
-
-/// What the settings were, as the audit row shows them.
-fn before_edit(org: &Organization, max_document_size: u64) -> OrgEdit {
-    OrgEdit {
-        name: org.name.clone(),
-        default_currency: org.default_currency,
-        show_credit_balance: org.show_credit_balance,
-        invoice_prefix: org.invoice_prefix.clone(),
-        hubspot_portal_id: org.hubspot_portal_id.clone(),
-        salesforce_domain: org.salesforce_domain.clone(),
-        max_document_size,
-    }
 }
 
 /// Writes checked settings at `version` in `tx`, with an audit row of
@@ -100,7 +86,7 @@ impl Store {
         if e.default_currency != org.default_currency {
             super::customer::known_currency(e.default_currency)?;
         }
-        let before = before_edit(&org, self.max_document_size()?);
+        let before = OrgEdit::of(&org, self.max_document_size()?);
         self.write(|tx| write(tx, &who, version, &e, &before))
     }
 
@@ -115,7 +101,7 @@ impl Store {
         if e.default_currency != org.default_currency {
             super::customer::known_currency(e.default_currency)?;
         }
-        let before = before_edit(&org, self.max_document_size()?);
+        let before = OrgEdit::of(&org, self.max_document_size()?);
         let credit_before = self.credit_settings()?;
         self.write(|tx| {
             write(tx, &who, version, &e, &before)?;
