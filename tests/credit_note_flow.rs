@@ -242,11 +242,22 @@ fn a_credit_note_with_lines_shows_them() {
     press(&mut app, &["C-s"]);
     let s = flat(&render(&app, 80, 24));
     assert!(s.contains("Issue credit note CN-000001 for $101.00"), "{s}");
+    assert!(s.contains("numbered CN-000001, crediting 2 lines:"), "{s}");
     press(&mut app, &["y"]);
     assert!(flat(&render(&app, 80, 24)).contains("Issued credit note CN-000001"));
     press(&mut app, &["/", "type:kind:credit-note", "Enter", "Enter"]);
     let s = render(&app, 80, 24);
-    for want in ["Seats returned", "Goodwill", "45.50", "$91.00", "$10.00", "Σ lines $101.00 · credit note $101.00"] {
+    let want_all = [
+        "Credit note CN-000001",
+        "returned seats",
+        "Seats returned",
+        "Goodwill",
+        "45.50",
+        "$91.00",
+        "$10.00",
+        "Σ lines $101.00 · credit note $101.00",
+    ];
+    for want in want_all {
         assert!(s.contains(want), "{want}:\n{s}");
     }
     let after = metrics(&db);

@@ -264,7 +264,7 @@ fn credit_applied_shows_apart_from_payments() {
     assert!(s.contains("Invoice INV-000002"), "still on the invoice:\n{s}");
     // Credit has no detail of its own: its Payments row, whole.
     let flat = s.split_whitespace().collect::<Vec<_>>().join(" ");
-    assert!(flat.contains("Payments · 2026-02-10") && flat.contains("goodwill: late delivery"), "{s}");
+    assert!(flat.contains("Credit · 2026-02-10") && flat.contains("goodwill: late delivery"), "{s}");
     assert!(flat.contains("Granted") && flat.contains("$1,500.00"), "{s}");
 }
 

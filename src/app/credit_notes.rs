@@ -180,7 +180,15 @@ impl App {
         let plan = self.store.credit_note_preview(customer_id, &draft).map_err(|e| e.to_string())?;
         let money = |m| Money::new(m, plan.currency).display();
         let title = format!("Issue credit note {} for {}?", plan.number, money(plan.amount_minor));
-        let mut lines = vec![format!("On {}, numbered {}:", draft.issued_on, plan.number)];
+        let mut lines = vec![match draft.lines.len() {
+            0 => format!("On {}, numbered {}:", draft.issued_on, plan.number),
+            n => format!(
+                "On {}, numbered {}, crediting {n} line{}:",
+                draft.issued_on,
+                plan.number,
+                if n == 1 { "" } else { "s" }
+            ),
+        }];
         if let Some((invoice_id, number)) = &plan.invoice {
             let before = self.store.invoice_detail(customer_id, *invoice_id).map_err(|e| e.to_string())?.balance();
             let left = before.minor - plan.balance_falls_minor;

@@ -441,13 +441,24 @@ impl App {
     /// a credit note's lines when it has them.
     pub(super) fn open_credit_view(&mut self, row: &PaymentRow) {
         let Some(credit_id) = (row.id < 0).then_some(-row.id) else { return };
-        let d = row_view(row, self.today);
-        match self.store.credit_note_lines(credit_id) {
-            Ok(lines) if lines.is_empty() => self.dialogs.push(d),
-            Ok(lines) => {
-                let Dialog::Row { title, fields } = d else { return };
-                let report = super::invoice_lines::credit_note(title, &fields, &lines, row.amount);
-                self.dialogs.push(Dialog::Report(report));
+        let Dialog::Row { mut fields, .. } = row_view(row, self.today) else { return };
+        // Named as what it is; a credit note's reason beside its number.
+        let title = match row.kind {
+            crate::domain::status::PayKind::CreditNote => format!("Credit note {}", row.reference),
+            kind => format!("{} · {}", kind.label(), row.received_on),
+        };
+        let read = self.store.credit_reason(credit_id).and_then(|r| Ok((r, self.store.credit_note_lines(credit_id)?)));
+        match read {
+            Ok((reason, lines)) => {
+                if row.kind == crate::domain::status::PayKind::CreditNote {
+                    fields.push(("Reason", reason));
+                }
+                if lines.is_empty() {
+                    self.dialogs.push(Dialog::Row { title, fields });
+                } else {
+                    let report = super::invoice_lines::credit_note(title, &fields, &lines, row.amount);
+                    self.dialogs.push(Dialog::Report(report));
+                }
             }
             Err(e) => self.error("Cannot open the credit", &e.to_string()),
         }

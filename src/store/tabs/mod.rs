@@ -76,6 +76,13 @@ impl Store {
         super::lines::credit_note_lines(self.conn(), credit_id)
     }
 
+    /// Why a credit was given ('' when it is gone): the Payments row shows
+    /// a credit note's number in its place.
+    pub fn credit_reason(&self, credit_id: i64) -> Result<String> {
+        let sql = "SELECT reason FROM credits WHERE id = ?1";
+        Ok(self.conn().prepare_cached(sql)?.query_row([credit_id], |r| r.get(0)).optional()?.unwrap_or_default())
+    }
+
     /// The unfiltered count: the first kind of row from the summaries
     /// where the tab has them, the second kind (`ALSO`, a customer's few
     /// credits) by its index.
