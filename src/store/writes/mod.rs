@@ -12,6 +12,7 @@ mod invoice_edits;
 mod invoices;
 mod organization;
 mod payments;
+mod picked;
 mod refunds;
 mod settle;
 mod small_balances;

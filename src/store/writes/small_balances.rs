@@ -4,19 +4,17 @@
 //! are refused unless the user said so. Voided like a credit note
 //! (`credit_notes`), which is how one is reversed.
 
-use super::credit_notes::{checked_reason, mark, parse_currency};
-use super::{allocate, dates_in_bounds, invalid};
+use super::credit_notes::{checked_reason, mark};
+use super::{allocate, dates_in_bounds, invalid, picked};
 use crate::domain::date::iso;
 use crate::domain::status::InvoiceStatus;
 use crate::domain::{Currency, Money};
 use crate::store::inserts::{self, NewCreditRow};
 use crate::store::seed::AppliedFrom;
-use crate::store::tabs::date;
 use crate::store::{Audit, Result, Store, StoreError, now_utc};
 use chrono::NaiveDate;
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::Connection;
 use serde_json::json;
-use std::collections::BTreeMap;
 
 /// What a small-balance write-off will do (or did).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -44,69 +42,34 @@ fn classify_small(
     allow_over_limit: bool,
 ) -> Result<SmallBalancePreview> {
     let limit: i64 = conn.query_row("SELECT small_balance_limit_minor FROM organization", [], |r| r.get(0))?;
-    let mut out = SmallBalancePreview { limit_minor: limit, ..Default::default() };
-    let mut totals: BTreeMap<Currency, i64> = BTreeMap::new();
-    let mut stmt = conn.prepare_cached(
-        "SELECT number, status, total_minor - applied_minor, currency, issue_date
-         FROM invoices WHERE id = ?1 AND customer_id = ?2",
-    )?;
-    let mut seen = std::collections::BTreeSet::new();
-    for &id in ids {
-        if !seen.insert(id) {
-            continue;
-        }
-        let row = stmt
-            .query_row((id, customer_id), |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, i64>(2)?,
-                    r.get::<_, String>(3)?,
-                    date(r, 4)?,
-                ))
+    let mut over_limit = Vec::new();
+    let sorted = picked::sort(conn, customer_id, ids, |p| match p.status {
+        Some(InvoiceStatus::Open) if p.balance <= 0 => Some("owes nothing: there is no balance to close".to_string()),
+        Some(InvoiceStatus::Open) => p.issued_after(on).or_else(|| {
+            (p.balance > limit && !allow_over_limit).then(|| {
+                over_limit.push((p.id, p.number.clone(), p.money(p.balance)));
+                format!(
+                    "owes {}, more than the small-balance limit of {}",
+                    p.money(p.balance).display(),
+                    p.money(limit).display()
+                )
             })
-            .optional()?;
-        let Some((number, status, balance, cur, issued)) = row else {
-            out.refused
-                .push((format!("#{id}"), format!("#{id} is not an invoice of this customer (deleted elsewhere?)")));
-            continue;
-        };
-        let currency = parse_currency(&cur, &number)?;
-        let money = |m| Money::new(m, currency);
-        let reason = match InvoiceStatus::from_db(&status) {
-            Some(InvoiceStatus::Open) if balance <= 0 => Some("owes nothing: there is no balance to close".to_string()),
-            Some(InvoiceStatus::Open) => match on {
-                Some(on) if on < issued => {
-                    Some(format!("was issued on {}, after the write-off date {}", iso(issued), iso(on)))
-                }
-                _ if balance > limit && !allow_over_limit => {
-                    out.over_limit.push((id, number.clone(), money(balance)));
-                    Some(format!(
-                        "owes {}, more than the small-balance limit of {}",
-                        money(balance).display(),
-                        money(limit).display()
-                    ))
-                }
-                _ => None,
-            },
-            Some(InvoiceStatus::Paid) => Some("is paid: there is no balance to close".to_string()),
-            Some(InvoiceStatus::Draft) => Some("is a draft: it was never issued, so nothing is owed".to_string()),
-            Some(InvoiceStatus::Cancelled) => Some("is cancelled: nothing is owed".to_string()),
-            Some(InvoiceStatus::Uncollectible) => {
-                Some("is written off as bad debt: reverse that first to close it as a small balance".to_string())
-            }
-            None => Some(format!("has an unknown status {status}")),
-        };
-        match reason {
-            Some(r) => out.refused.push((number.clone(), format!("{number} {r}"))),
-            None => {
-                *totals.entry(currency).or_default() += balance;
-                out.close.push((id, number, money(balance)));
-            }
+        }),
+        Some(InvoiceStatus::Paid) => Some("is paid: there is no balance to close".to_string()),
+        Some(InvoiceStatus::Draft) => Some("is a draft: it was never issued, so nothing is owed".to_string()),
+        Some(InvoiceStatus::Cancelled) => Some("is cancelled: nothing is owed".to_string()),
+        Some(InvoiceStatus::Uncollectible) => {
+            Some("is written off as bad debt: reverse that first to close it as a small balance".to_string())
         }
-    }
-    out.currency_totals = totals.into_iter().collect();
-    Ok(out)
+        None => Some(format!("has an unknown status {}", p.status_text)),
+    })?;
+    Ok(SmallBalancePreview {
+        close: sorted.taken,
+        refused: sorted.refused,
+        over_limit,
+        limit_minor: limit,
+        currency_totals: sorted.totals,
+    })
 }
 
 impl Store {

@@ -6,7 +6,7 @@
 //! invoices (`allocate`), so a recovery is booked by reversing the
 //! write-off, then applying the money.
 
-use super::{dates_in_bounds, invalid, versioned};
+use super::{dates_in_bounds, invalid, picked, versioned};
 use crate::domain::date::iso;
 use crate::domain::status::InvoiceStatus;
 use crate::domain::{Currency, Money};
@@ -15,7 +15,6 @@ use crate::store::{Audit, Result, Store, StoreError, now_utc};
 use chrono::NaiveDate;
 use rusqlite::OptionalExtension;
 use serde_json::json;
-use std::collections::BTreeMap;
 
 /// The longest reason kept, in characters (the schema's CHECK).
 pub const MAX_WRITE_OFF_REASON: usize = 1000;
@@ -55,62 +54,19 @@ fn classify(
     ids: &[i64],
     on: Option<NaiveDate>,
 ) -> Result<WriteOffPreview> {
-    let mut out = WriteOffPreview::default();
-    let mut totals: BTreeMap<Currency, i64> = BTreeMap::new();
-    let mut stmt = conn.prepare_cached(
-        "SELECT number, status, total_minor - applied_minor, currency, issue_date, written_off_on
-         FROM invoices WHERE id = ?1 AND customer_id = ?2",
-    )?;
-    let mut seen = std::collections::BTreeSet::new();
-    for &id in ids {
-        if !seen.insert(id) {
-            continue;
-        }
-        let row = stmt
-            .query_row((id, customer_id), |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, i64>(2)?,
-                    r.get::<_, String>(3)?,
-                    date(r, 4)?,
-                    r.get::<_, Option<String>>(5)?,
-                ))
-            })
-            .optional()?;
-        let Some((number, status, balance, cur, issued, written_off_on)) = row else {
-            out.refused
-                .push((format!("#{id}"), format!("#{id} is not an invoice of this customer (deleted elsewhere?)")));
-            continue;
-        };
-        let currency: Currency = cur.parse().map_err(|_| invalid(format!("{number} has a bad currency")))?;
-        let reason = match InvoiceStatus::from_db(&status) {
-            Some(InvoiceStatus::Paid) => Some("is paid: nothing is left to write off".to_string()),
-            Some(InvoiceStatus::Draft) => Some("is a draft: it was never issued, so nothing is owed".to_string()),
-            Some(InvoiceStatus::Cancelled) => Some("is cancelled: nothing is owed".to_string()),
-            Some(InvoiceStatus::Uncollectible) => Some(match written_off_on {
-                Some(d) => format!("was already written off on {d}"),
-                None => "is already written off (date unknown)".to_string(),
-            }),
-            Some(InvoiceStatus::Open) if balance <= 0 => Some("owes nothing: nothing is left to write off".to_string()),
-            Some(InvoiceStatus::Open) => match on {
-                Some(on) if on < issued => {
-                    Some(format!("was issued on {}, after the write-off date {}", iso(issued), iso(on)))
-                }
-                _ => None,
-            },
-            None => Some(format!("has an unknown status {status}")),
-        };
-        match reason {
-            Some(r) => out.refused.push((number.clone(), format!("{number} {r}"))),
-            None => {
-                *totals.entry(currency).or_default() += balance;
-                out.write_off.push((id, number, Money::new(balance, currency)));
-            }
-        }
-    }
-    out.currency_totals = totals.into_iter().collect();
-    Ok(out)
+    let sorted = picked::sort(conn, customer_id, ids, |p| match p.status {
+        Some(InvoiceStatus::Paid) => Some("is paid: nothing is left to write off".to_string()),
+        Some(InvoiceStatus::Draft) => Some("is a draft: it was never issued, so nothing is owed".to_string()),
+        Some(InvoiceStatus::Cancelled) => Some("is cancelled: nothing is owed".to_string()),
+        Some(InvoiceStatus::Uncollectible) => Some(match &p.written_off_on {
+            Some(d) => format!("was already written off on {d}"),
+            None => "is already written off (date unknown)".to_string(),
+        }),
+        Some(InvoiceStatus::Open) if p.balance <= 0 => Some("owes nothing: nothing is left to write off".to_string()),
+        Some(InvoiceStatus::Open) => p.issued_after(on),
+        None => Some(format!("has an unknown status {}", p.status_text)),
+    })?;
+    Ok(WriteOffPreview { write_off: sorted.taken, refused: sorted.refused, currency_totals: sorted.totals })
 }
 
 /// An invoice as a reversal finds it.
