@@ -265,3 +265,18 @@ fn a_credit_note_with_lines_shows_them() {
     assert_eq!(after["total_collected"], before["total_collected"]);
     check(&db);
 }
+
+/// `W` on a paid invoice says why it has no small balance, naming it once.
+#[test]
+fn a_small_balance_refusal_names_the_invoice_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = copy(&dir);
+    let mut app = app(&db, 120, 40);
+    press(&mut app, &["/", "type:status:paid", "Enter", "W"]);
+    let s = flat(&render(&app, 120, 40));
+    assert!(s.contains("This invoice has no small balance to close:"), "{s}");
+    let at = s.find("▶ ☐ ").unwrap_or_else(|| panic!("{s}"));
+    let number = s[at..].split_whitespace().nth(2).unwrap().to_string();
+    assert!(s.contains(&format!("{number} is paid: there is no balance to close")), "{s}");
+    assert!(!s.contains(&format!("{number} {number}")), "named once:\n{s}");
+}

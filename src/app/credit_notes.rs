@@ -12,22 +12,11 @@ use super::App;
 use super::dialog::{Confirm, Dialog, OnYes};
 use super::effect::Effect;
 use super::forms;
+use super::listing;
 use crate::domain::Money;
 use crate::domain::detail::InvoiceDetail;
 use crate::domain::model::{InvoiceRow, PaymentRow};
 use crate::domain::status::{InvoiceStatus, PayKind};
-
-/// How many invoices a confirmation lists before "… and N more".
-const LISTED: usize = 8;
-
-/// "  INV-000031 owes $12.00, more than …", the first few.
-fn listed(rows: &[(String, String)]) -> Vec<String> {
-    let mut lines: Vec<String> = rows.iter().take(LISTED).map(|(n, why)| format!("  {n} {why}")).collect();
-    if rows.len() > LISTED {
-        lines.push(format!("  … and {} more", rows.len() - LISTED));
-    }
-    lines
-}
 
 /// "credit note CN-000001", "the adjustment of 2026-03-01": a Payments
 /// row that can be voided.
@@ -93,17 +82,16 @@ impl App {
             Ok(p) => p,
             Err(e) => return self.error("Cannot write off", &e.to_string()),
         };
-        if preview.close.is_empty() {
-            let mut lines = vec![match ids.len() {
-                1 => "This invoice has no small balance to close:".to_string(),
-                _ => "None of the selected invoices has a small balance to close:".to_string(),
-            }];
-            lines.extend(listed(&preview.refused));
-            return self.error("Nothing to write off", &lines.join("\n"));
-        }
-        let what = match preview.close.as_slice() {
-            [(_, number, _)] if ids.len() == 1 => number.clone(),
-            _ => format!("{} invoices", ids.len()),
+        let what = listing::what_or_why(
+            ids.len(),
+            &preview.close,
+            &preview.refused,
+            "This invoice has no small balance to close:",
+            "None of the selected invoices has a small balance to close:",
+        );
+        let what = match what {
+            Ok(w) => w,
+            Err(why) => return self.error("Nothing to write off", &why),
         };
         self.open_form(forms::write_off::small_balance(customer_id, ids, &what, self.today));
     }
@@ -234,7 +222,7 @@ impl App {
             self.store.small_balance_preview(customer_id, &ids, Some(on), false).map_err(|e| e.to_string())?;
         if preview.close.is_empty() && preview.over_limit.is_empty() {
             let mut lines = vec![format!("Nothing can be closed on {on}:")];
-            lines.extend(listed(&preview.refused));
+            lines.extend(listing::reasons(&preview.refused));
             return Err(lines.join("\n"));
         }
         // Those over the limit are closed only when the user says so here.
@@ -249,29 +237,19 @@ impl App {
         let total = totals.join(" + ");
         let title = format!("Write off {total}, the small balance of {n} invoice{}?", if n == 1 { "" } else { "s" });
         let mut lines = vec![format!("On {on}, with adjustment credit of exactly each balance:")];
-        for (_, number, balance) in preview.close.iter().take(LISTED) {
-            lines.push(format!("  {number}  {}", balance.display()));
-        }
-        if preview.close.len() > LISTED {
-            lines.push(format!("  … and {} more", preview.close.len() - LISTED));
-        }
+        lines.extend(listing::amounts(&preview.close));
         if over {
             let limit = preview.over_limit.first().map(|o| Money::new(preview.limit_minor, o.2.currency).display());
             lines.push(format!(
                 "Over the organization's limit of {}, closed too only if you say yes:",
                 limit.unwrap_or_default()
             ));
-            for (_, number, balance) in preview.over_limit.iter().take(LISTED) {
-                lines.push(format!("  {number}  {}", balance.display()));
-            }
-            if preview.over_limit.len() > LISTED {
-                lines.push(format!("  … and {} more", preview.over_limit.len() - LISTED));
-            }
+            lines.extend(listing::amounts(&preview.over_limit));
         }
         let left: Vec<(String, String)> = all.refused.clone();
         if !left.is_empty() {
             lines.push(format!("{} of the selected invoices stay as they are:", left.len()));
-            lines.extend(listed(&left));
+            lines.extend(listing::reasons(&left));
         }
         lines.push(format!(
             "They become paid: Outstanding and Total Billed fall by {total}; Total Collected does not move."
@@ -298,12 +276,9 @@ impl App {
             lines.push("No invoice owes again: it was applied to none.".into());
         } else {
             lines.push("These invoices owe again:".into());
-            for (number, amount) in plan.unapplied.iter().take(LISTED) {
-                lines.push(format!("  {number}  {}", money(*amount)));
-            }
-            if plan.unapplied.len() > LISTED {
-                lines.push(format!("  … and {} more", plan.unapplied.len() - LISTED));
-            }
+            lines.extend(listing::first_few(&plan.unapplied, |(number, amount)| {
+                format!("  {number}  {}", money(*amount))
+            }));
             lines.push(format!("Outstanding and Total Billed rise by {}.", money(again)));
         }
         if plan.leaves_credit_minor > 0 {

@@ -21,6 +21,7 @@ pub mod import_report;
 pub mod invoice_lines;
 pub mod keymap;
 pub mod list_actions;
+mod listing;
 pub mod page_actions;
 mod run;
 pub mod scroll;

@@ -9,13 +9,11 @@ use super::App;
 use super::dialog::{Confirm, Dialog, OnYes};
 use super::effect::Effect;
 use super::forms;
+use super::listing;
 use crate::domain::Money;
 use crate::domain::detail::InvoiceDetail;
 use crate::domain::model::InvoiceRow;
 use crate::domain::status::InvoiceStatus;
-
-/// How many refused invoices a message lists before "… and N more".
-const LISTED: usize = 8;
 
 impl App {
     /// `w` on the Invoices tab: the selection, or the highlighted invoice.
@@ -48,17 +46,16 @@ impl App {
             Ok(p) => p,
             Err(e) => return self.error("Cannot write off", &e.to_string()),
         };
-        if preview.write_off.is_empty() {
-            let mut lines = vec![match ids.len() {
-                1 => "This invoice cannot be written off:".to_string(),
-                _ => "None of the selected invoices can be written off:".to_string(),
-            }];
-            lines.extend(refused(&preview.refused));
-            return self.error("Nothing to write off", &lines.join("\n"));
-        }
-        let what = match preview.write_off.as_slice() {
-            [(_, number, _)] if ids.len() == 1 => number.clone(),
-            _ => format!("{} invoices", ids.len()),
+        let what = listing::what_or_why(
+            ids.len(),
+            &preview.write_off,
+            &preview.refused,
+            "This invoice cannot be written off:",
+            "None of the selected invoices can be written off:",
+        );
+        let what = match what {
+            Ok(w) => w,
+            Err(why) => return self.error("Nothing to write off", &why),
         };
         self.open_form(forms::write_off::open(customer_id, ids, &what, self.today));
     }
@@ -74,7 +71,7 @@ impl App {
                 };
                 if preview.write_off.is_empty() {
                     let mut lines = vec![format!("Nothing can be written off on {on}:")];
-                    lines.extend(refused(&preview.refused));
+                    lines.extend(listing::reasons(&preview.refused));
                     return self.show_failure(lines.join("\n"));
                 }
                 let n = preview.write_off.len();
@@ -83,15 +80,10 @@ impl App {
                 let total = totals.join(" + ");
                 let title = format!("Write off {total} of {n} invoice{} as bad debt?", if n == 1 { "" } else { "s" });
                 let mut lines = vec![format!("On {on}:")];
-                for (_, number, balance) in preview.write_off.iter().take(LISTED) {
-                    lines.push(format!("  {number}  {}", balance.display()));
-                }
-                if n > LISTED {
-                    lines.push(format!("  … and {} more", n - LISTED));
-                }
+                lines.extend(listing::amounts(&preview.write_off));
                 if !preview.refused.is_empty() {
                     lines.push(format!("{} of the selected invoices stay as they are:", preview.refused.len()));
-                    lines.extend(refused(&preview.refused));
+                    lines.extend(listing::reasons(&preview.refused));
                 }
                 lines.push(format!(
                     "They become uncollectible: Outstanding and the aging fall by {total}; they stay billed."
@@ -125,13 +117,4 @@ impl App {
             _ => {}
         }
     }
-}
-
-/// "  INV-000031 is paid: nothing is left to write off", the first few.
-fn refused(refused: &[(String, String)]) -> Vec<String> {
-    let mut lines: Vec<String> = refused.iter().take(LISTED).map(|(_, why)| format!("  {why}")).collect();
-    if refused.len() > LISTED {
-        lines.push(format!("  … and {} more", refused.len() - LISTED));
-    }
-    lines
 }
