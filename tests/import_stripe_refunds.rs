@@ -267,3 +267,42 @@ fn a_refund_found_by_its_payment_intent_and_test_mode_refused() {
     assert!(err.to_string().contains("test-mode"), "{err}");
     assert_eq!(money(&s), A, "nothing written");
 }
+
+/// ardesk's own export carries each refund's source id: a customer moved to
+/// another database with it, then the same Stripe refunds imported there,
+/// changes nothing there either.
+#[test]
+fn keyed_refunds_survive_the_native_export() {
+    let mut s = store();
+    import(&mut s, &with(&["api/rf_charges.json", "api/rf_refunds.json"]));
+    assert_eq!(money(&s), A);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("initech.json");
+    let id = customer(&s, INITECH).id;
+    ardesk::import::export_customer_json(&s, id, &mut std::fs::File::create(&path).unwrap()).unwrap();
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains("\"external_id\":\"re_RF1a\""), "{text}");
+    let mut to = store();
+    let r = run_import(&mut to, &[path], &ImportOptions::default(), false).unwrap();
+    assert!(r.written && r.refused() == 0, "{r}");
+    assert_eq!(money(&to), A);
+    let again = import(&mut to, &["api/rf_refunds.json"]);
+    assert_eq!(again.count(Counted::Refunds).unchanged, 4, "{again}");
+    assert_eq!(money(&to), A, "no refund counted twice");
+    // A key on a refund recorded in ardesk is refused, the run with it.
+    let bad = dir.path().join("bad.json");
+    std::fs::write(
+        &bad,
+        text.replacen(
+            "\"external_id\":\"re_RF1a\",\"refunded_on\":\"2026-02-01\",\"dated_from\":\"source\"",
+            "\"external_id\":\"re_RF1a\",\"refunded_on\":\"2026-02-01\",\"dated_from\":\"recorded\"",
+            1,
+        ),
+    )
+    .unwrap();
+    let Err(ImportError::Refused { report }) = run_import(&mut store(), &[bad], &ImportOptions::default(), false)
+    else {
+        panic!("a key on a recorded refund is accepted")
+    };
+    assert!(report.to_string().contains("on a refund not dated by its source"), "{report}");
+}

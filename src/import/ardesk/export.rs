@@ -61,6 +61,9 @@ pub fn export_customer_json(store: &Store, customer_id: i64, out: &mut impl Writ
         m.remove("payment_id");
         amounts(&mut m, cur);
         m.remove("currency");
+        if m.get("external_id").is_some_and(Value::is_null) {
+            m.remove("external_id");
+        }
         refunds.entry(id).or_default().push(Value::Object(m));
         Ok::<_, ImportError>(())
     })?;

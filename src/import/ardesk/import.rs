@@ -131,7 +131,19 @@ fn refunds(
         }
         let dated = text(r, "dated_from");
         let dated_from = RefundDate::from_db(&dated).ok_or_else(|| at(format!("unknown dated_from {dated:?}")))?;
-        out.push(RefundWrite { refunded_on: on, amount_minor, reason, dated_from });
+        // The source's own id of an imported refund (schema 11); an export
+        // from before has none.
+        let external_id = opt(r, "external_id");
+        match &external_id {
+            Some(k) if dated_from != RefundDate::Source => {
+                return Err(at(format!("external_id {k:?} on a refund not dated by its source")));
+            }
+            Some(k) if k.is_empty() || k.chars().count() > 255 => {
+                return Err(at("external_id is 1 to 255 characters".into()));
+            }
+            _ => {}
+        }
+        out.push(RefundWrite { refunded_on: on, amount_minor, reason, dated_from, external_id });
     }
     // Each at most 10^13: summed wide, a long list cannot overflow.
     let sum: i128 = out.iter().map(|r| i128::from(r.amount_minor)).sum();

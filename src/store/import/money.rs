@@ -288,7 +288,12 @@ impl ImportTx<'_> {
                 dated_from: r.dated_from,
                 created_at: &self.now,
             };
-            inserts::insert_refund(&self.tx, &row)?;
+            let id = inserts::insert_refund(&self.tx, &row)?;
+            if let Some(key) = &r.external_id {
+                self.tx
+                    .prepare_cached("UPDATE refunds SET external_id = ?2 WHERE id = ?1")?
+                    .execute(params![id, key])?;
+            }
         }
         Ok(())
     }

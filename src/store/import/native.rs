@@ -106,7 +106,7 @@ impl ExportSection {
                  WHERE p.customer_id = ?1 ORDER BY p.id, a.id"
             }
             ExportSection::Refunds => {
-                "SELECT r.payment_id, r.refunded_on, r.amount_minor, p.currency, r.reason, r.dated_from
+                "SELECT r.payment_id, r.refunded_on, r.amount_minor, p.currency, r.reason, r.dated_from, r.external_id
                  FROM payments p JOIN refunds r ON r.payment_id = p.id
                  WHERE p.customer_id = ?1 ORDER BY p.id, r.refunded_on, r.id"
             }

@@ -126,6 +126,9 @@ pub struct RefundWrite {
     pub amount_minor: i64,
     pub reason: String,
     pub dated_from: crate::domain::detail::RefundDate,
+    /// The source's own id of the refund (schema 11), for an imported one
+    /// its source keyed.
+    pub external_id: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
