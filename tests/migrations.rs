@@ -899,6 +899,11 @@ fn a_voided_credit_counts_nowhere_in_the_schema() {
     assert_eq!(s.check(d("2026-12-05")).unwrap(), Vec::<String>::new());
 }
 
+/// One invoice planted in an older database: its number, status, `import_source, external_id` as
+/// SQL, `source_raw` ('' for none), the times of its audit rows cancelling it, and the date the
+/// upgrade should give it.
+struct Case<'a>(&'a str, &'a str, &'a str, String, Vec<&'a str>, Option<&'a str>);
+
 /// Version 13 dates the cancellations it can: from the latest audit row
 /// cancelling the invoice, else an imported invoice's own void date
 /// (Stripe's `status_transitions.voided_at`, QuickBooks' last update of a
@@ -929,82 +934,50 @@ fn cancellations_of_every_earlier_version_are_dated_from_what_they_kept() {
             r#"{{"imported":{{"status":"cancelled"}},"row":{{"Id":"9","PrivateNote":"Voided","MetaData":{{"LastUpdatedTime":"{updated}"}}}}}}"#
         )
     };
-    // (number, status, source, external id, raw, issue date, audit times, want)
-    let cases: Vec<(&str, &str, &str, &str, String, &str, Vec<&str>, Option<&str>)> = vec![
-        (
+    // Each issued on 2026-01-10.
+    let cases: Vec<Case<'_>> = vec![
+        Case(
             "X-AUDIT",
             "cancelled",
-            "NULL",
-            "NULL",
+            "NULL, NULL",
             String::new(),
-            "2026-01-10",
             vec!["2026-02-01T10:00:00Z", "2026-03-04T23:30:00Z", "2026-02-20T10:00:00Z"],
             Some("2026-03-04"),
         ),
-        (
-            "X-EARLY",
+        Case("X-EARLY", "cancelled", "NULL, NULL", String::new(), vec!["2026-01-02T10:00:00Z"], Some("2026-01-10")),
+        Case(
+            "X-BAD",
             "cancelled",
-            "NULL",
-            "NULL",
+            "NULL, NULL",
             String::new(),
-            "2026-01-10",
-            vec!["2026-01-02T10:00:00Z"],
-            Some("2026-01-10"),
+            vec!["2026-02-01T10:00:00Z", "garbled"],
+            Some("2026-02-01"),
         ),
-        ("X-BAD", "cancelled", "NULL", "NULL", String::new(), "2026-01-10", vec!["garbled"], None),
-        (
-            "X-STRIPE",
-            "cancelled",
-            "'stripe'",
-            "'in_void'",
-            stripe("1771891200"),
-            "2026-01-10",
-            vec![],
-            Some("2026-02-24"),
-        ),
-        (
+        Case("X-GARBLED", "cancelled", "NULL, NULL", String::new(), vec!["garbled"], None),
+        Case("X-STRIPE", "cancelled", "'stripe', 'in_void'", stripe("1771891200"), vec![], Some("2026-02-24")),
+        Case(
             "X-STRIPE-AUDIT",
             "cancelled",
-            "'stripe'",
-            "'in_void2'",
+            "'stripe', 'in_void2'",
             stripe("1771891200"),
-            "2026-01-10",
             vec!["2026-03-01T09:00:00Z"],
             Some("2026-03-01"),
         ),
-        ("X-STRIPE-NONE", "cancelled", "'stripe'", "'in_void3'", stripe("null"), "2026-01-10", vec![], None),
-        (
-            "X-QBO",
-            "cancelled",
-            "'quickbooks'",
-            "'9'",
-            qbo("2026-02-05T09:00:00-08:00"),
-            "2026-01-10",
-            vec![],
-            Some("2026-02-05"),
-        ),
-        ("X-QBO-BAD", "cancelled", "'quickbooks'", "'10'", qbo("yesterday"), "2026-01-10", vec![], None),
-        (
-            "X-OPEN",
-            "open",
-            "'stripe'",
-            "'in_open'",
-            stripe("1771891200"),
-            "2026-01-10",
-            vec!["2026-03-01T09:00:00Z"],
-            None,
-        ),
+        Case("X-STRIPE-NONE", "cancelled", "'stripe', 'in_void3'", stripe("null"), vec![], None),
+        Case("X-QBO", "cancelled", "'quickbooks', '9'", qbo("2026-02-05T09:00:00-08:00"), vec![], Some("2026-02-05")),
+        Case("X-QBO-BAD", "cancelled", "'quickbooks', '10'", qbo("yesterday"), vec![], None),
+        Case("X-OPEN", "open", "'stripe', 'in_open'", stripe("1771891200"), vec!["2026-03-01T09:00:00Z"], None),
     ];
     for v in EARLIER {
         let old = dir.path().join(format!("c{v}.db"));
         as_version(v, &made, &old);
         let c = Connection::open(&old).unwrap();
-        for (number, status, src, ext, raw, issue, audits, _) in &cases {
+        for Case(number, status, key, raw, audits, _) in &cases {
             let raw = if raw.is_empty() { "NULL".to_string() } else { format!("'{raw}'") };
             c.execute_batch(&format!(
                 "INSERT INTO invoices(customer_id, number, issue_date, due_date, currency, total_minor, status,
                                       import_source, external_id, source_raw, created_at)
-                 VALUES (1, '{number}', '{issue}', '{issue}', 'USD', 1000, '{status}', {src}, {ext}, {raw}, 'x')"
+                 VALUES (1, '{number}', '2026-01-10', '2026-01-10', 'USD', 1000, '{status}', {key}, {raw}, 'x')"
             ))
             .unwrap();
             for at in audits {
@@ -1018,7 +991,7 @@ fn cancellations_of_every_earlier_version_are_dated_from_what_they_kept() {
         // A contract's cancellation is no invoice's.
         c.execute_batch(
             "INSERT INTO audit_log(at, who, customer_id, entity, entity_id, action, summary)
-             SELECT '2026-05-05T10:00:00Z', 'me', 1, 'contract', id, 'cancel', 'x' FROM invoices WHERE number = 'X-BAD'",
+             SELECT '2026-05-05T10:00:00Z', 'me', 1, 'contract', id, 'cancel', 'x' FROM invoices WHERE number = 'X-STRIPE'",
         )
         .unwrap();
         c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).unwrap();
@@ -1028,7 +1001,7 @@ fn cancellations_of_every_earlier_version_are_dated_from_what_they_kept() {
         assert_eq!(s.check(d("2026-12-05")).unwrap(), Vec::<String>::new(), "version {v}");
         drop(s);
         let c = Connection::open(&old).unwrap();
-        for (number, .., want) in &cases {
+        for Case(number, .., want) in &cases {
             let got: Option<String> =
                 c.query_row("SELECT cancelled_on FROM invoices WHERE number = ?1", [number], |r| r.get(0)).unwrap();
             assert_eq!(got.as_deref(), *want, "version {v}: {number}");

@@ -212,7 +212,7 @@ fn the_native_export_carries_the_date_and_an_older_export_imports_it_unknown() {
     let read = |to: &Store| -> Vec<Option<Option<NaiveDate>>> {
         let cid = to.customer_ids().unwrap()[0];
         let mut rows = rows::<ardesk::domain::model::InvoiceRow>(to, cid);
-        rows.sort_by(|a, b| a.issue_date.cmp(&b.issue_date));
+        rows.sort_by_key(|r| r.issue_date);
         rows.iter().map(|r| cancelled(to, cid, r.id)).collect()
     };
     let mut to = store();

@@ -17,7 +17,7 @@
 --
 -- The upgrade dates what it can, the best evidence first:
 --   1. the latest audit row cancelling the invoice (entity 'invoice',
---      action 'cancel'): the UTC date of its time;
+--      action 'cancel') whose time reads as one: the UTC date of it;
 --   2. an invoice imported from Stripe as void: its
 --      `status_transitions.voided_at` (unix seconds, kept in source_raw's
 --      row);
@@ -39,9 +39,9 @@ ALTER TABLE invoices ADD COLUMN cancelled_on TEXT
 
 UPDATE invoices SET cancelled_on = max(issue_date, d)
 FROM (SELECT i.id AS iid, coalesce(
-        (SELECT CASE WHEN date(substr(max(a.at), 1, 10)) IS substr(max(a.at), 1, 10)
-                     THEN substr(max(a.at), 1, 10) END
-         FROM audit_log a WHERE a.entity = 'invoice' AND a.entity_id = i.id AND a.action = 'cancel'),
+        (SELECT max(substr(a.at, 1, 10)) FROM audit_log a
+         WHERE a.entity = 'invoice' AND a.entity_id = i.id AND a.action = 'cancel'
+           AND date(substr(a.at, 1, 10)) IS substr(a.at, 1, 10)),
         CASE WHEN i.import_source = 'stripe' AND json_valid(i.source_raw)
                   AND json_type(i.source_raw, '$.row.status_transitions.voided_at') = 'integer'
              THEN date(json_extract(i.source_raw, '$.row.status_transitions.voided_at'), 'unixepoch') END,
