@@ -32,7 +32,8 @@
 -- `voided_on`, `invoice_id`; a voided credit counts nowhere), and the
 -- organization's credit-note sequence and small-balance limit, 11
 -- imported refunds keyed by their source's id (`refunds.external_id`), 12
--- credit notes' lines (`credit_note_lines`).
+-- credit notes' lines (`credit_note_lines`), 13 the date a cancelled
+-- invoice was cancelled (`invoices.cancelled_on`).
 
 CREATE TABLE organization (
     id                  INTEGER PRIMARY KEY CHECK (id = 1),

@@ -101,7 +101,7 @@ fn writer(db: &Path, upload: &Path, seed: u64) -> ! {
                 .map(|_| ()),
             3 => {
                 let ids: Vec<i64> = (0..20).map(|_| 1 + rnd(400) as i64).collect();
-                store.cancel_invoices(1, &ids).map(|_| ())
+                store.cancel_invoices(1, &ids, today()).map(|_| ())
             }
             4 => {
                 // Part of the newest payment back: its credit, then invoices.

@@ -351,6 +351,7 @@ fn with_the_external_id_indexes_lifted_a_repeated_key_stops_a_load() {
                     source_raw: "{}",
                     memo: "",
                     lines: &lines,
+                    cancelled_on: None,
                 },
                 money: Vec::new(),
             };

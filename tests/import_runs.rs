@@ -317,7 +317,7 @@ fn a_local_cancellation_against_a_newer_paid_status_is_a_conflict() {
     import(&mut s, &FULL_SET[..2]);
     let acme = customer(&s, "stripe:cus_T001Acme");
     let a2 = invoice(&s, "stripe:cus_T001Acme", "ACME-0002");
-    s.cancel_invoices(acme.id, &[a2.id]).unwrap();
+    s.cancel_invoices(acme.id, &[a2.id], chrono::NaiveDate::from_ymd_opt(2026, 3, 1).unwrap()).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let newer = variant(&dir, "invoices_default_2023.csv", |t| {
         t.replace("false,,500.00,0.00,,,,500.00,0.00,open", "true,,500.00,0.00,,,,500.00,500.00,paid")

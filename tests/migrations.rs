@@ -39,9 +39,11 @@ const TO_V9: &str = include_str!("../src/store/migrations/0009_write_offs.sql");
 const TO_V10: &str = include_str!("../src/store/migrations/0010_credit_notes.sql");
 /// What took version 10 to version 11.
 const TO_V11: &str = include_str!("../src/store/migrations/0011_refund_ids.sql");
+/// What took version 11 to version 12.
+const TO_V12: &str = include_str!("../src/store/migrations/0012_credit_note_lines.sql");
 
 /// Every version before this one.
-const EARLIER: [i64; 11] = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
+const EARLIER: [i64; 12] = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
 
 /// The demo database, made by this version.
 fn demo(p: &Path) -> Store {
@@ -169,6 +171,11 @@ fn as_version(version: i64, src: &Path, dst: &Path) {
     if version >= 11 {
         let c = Connection::open(dst).unwrap();
         c.execute_batch(&format!("BEGIN; {TO_V11} PRAGMA user_version = 11; COMMIT;")).unwrap();
+        c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).unwrap();
+    }
+    if version >= 12 {
+        let c = Connection::open(dst).unwrap();
+        c.execute_batch(&format!("BEGIN; {TO_V12} PRAGMA user_version = 12; COMMIT;")).unwrap();
         c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).unwrap();
     }
     assert_eq!(self::version(dst), version);
@@ -353,6 +360,23 @@ fn every_earlier_version_upgrades_to_the_same_rows_and_figures() {
         })
         .unwrap();
     assert!(credited > 0, "the demo applies credit to invoices");
+    // Each cancellation as ardesk records one, in the audit log (an earlier
+    // row too: the latest dates it), so the upgrade (version 13) dates each
+    // cancelled invoice as this version did.
+    raw(
+        &made,
+        "INSERT INTO audit_log(at, who, customer_id, entity, entity_id, action, summary)
+         SELECT date(cancelled_on, '-3 days') || 'T08:00:00Z', 'demo', customer_id, 'invoice', id, 'cancel', 'earlier'
+         FROM invoices WHERE status = 'cancelled';
+         INSERT INTO audit_log(at, who, customer_id, entity, entity_id, action, summary)
+         SELECT cancelled_on || 'T23:59:59Z', 'demo', customer_id, 'invoice', id, 'cancel', 'cancelled invoice ' || number
+         FROM invoices WHERE status = 'cancelled';",
+    );
+    let dated: i64 = Connection::open(&made)
+        .unwrap()
+        .query_row("SELECT count(*) FROM invoices WHERE cancelled_on IS NOT NULL", [], |r| r.get(0))
+        .unwrap();
+    assert!(dated > 3, "the demo dates its cancellations: {dated}");
     for v in EARLIER {
         let old = dir.path().join(format!("v{v}.db"));
         as_version(v, &made, &old);
@@ -491,6 +515,14 @@ fn a_read_only_database_of_every_earlier_version_opens_read_only_and_reads() {
             .unwrap();
         let w = s.invoice_detail(customer, id).unwrap().write_off;
         assert_eq!(w.map(|w| (w.on, w.reason)), Some((None, String::new())), "version {v}");
+        // Version 13's cancellation date, through its adapter: unknown.
+        let (customer, id): (i64, i64) = Connection::open(&made)
+            .unwrap()
+            .query_row("SELECT customer_id, id FROM invoices WHERE status = 'cancelled' LIMIT 1", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .unwrap();
+        assert_eq!(s.invoice_detail(customer, id).unwrap().cancelled, Some(None), "version {v}");
         assert_eq!(s.check(today).unwrap(), Vec::<String>::new(), "a version-{v} database checks as version {v}");
         drop(s);
         assert!(std::fs::read(&old).unwrap() == before, "version {v}: not a byte changed");
@@ -865,4 +897,125 @@ fn a_voided_credit_counts_nowhere_in_the_schema() {
     drop(conn);
     let s = Store::open(&p, OpenMode::MustExist).unwrap();
     assert_eq!(s.check(d("2026-12-05")).unwrap(), Vec::<String>::new());
+}
+
+/// One invoice planted in an older database: its number, status, `import_source, external_id` as
+/// SQL, `source_raw` ('' for none), the times of its audit rows cancelling it, and the date the
+/// upgrade should give it.
+struct Case<'a>(&'a str, &'a str, &'a str, String, Vec<&'a str>, Option<&'a str>);
+
+/// Version 13 dates the cancellations it can: from the latest audit row
+/// cancelling the invoice, else an imported invoice's own void date
+/// (Stripe's `status_transitions.voided_at`, QuickBooks' last update of a
+/// voided invoice), never before the issue date; what says nothing stays
+/// undated, and what is not cancelled has no date whatever its row says.
+#[test]
+fn cancellations_of_every_earlier_version_are_dated_from_what_they_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let made = dir.path().join("made.db");
+    drop(demo(&made));
+    // Every invoice the demo cancelled: no audit row, no source, undated.
+    let demo_cancelled: Vec<i64> = Connection::open(&made)
+        .unwrap()
+        .prepare("SELECT id FROM invoices WHERE status = 'cancelled' ORDER BY id")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert!(!demo_cancelled.is_empty());
+    let stripe = |voided_at: &str| {
+        format!(
+            r#"{{"imported":{{"status":"cancelled"}},"row":{{"id":"in_x","status":"void","status_transitions":{{"voided_at":{voided_at}}}}}}}"#
+        )
+    };
+    let qbo = |updated: &str| {
+        format!(
+            r#"{{"imported":{{"status":"cancelled"}},"row":{{"Id":"9","PrivateNote":"Voided","MetaData":{{"LastUpdatedTime":"{updated}"}}}}}}"#
+        )
+    };
+    // Each issued on 2026-01-10.
+    let cases: Vec<Case<'_>> = vec![
+        Case(
+            "X-AUDIT",
+            "cancelled",
+            "NULL, NULL",
+            String::new(),
+            vec!["2026-02-01T10:00:00Z", "2026-03-04T23:30:00Z", "2026-02-20T10:00:00Z"],
+            Some("2026-03-04"),
+        ),
+        Case("X-EARLY", "cancelled", "NULL, NULL", String::new(), vec!["2026-01-02T10:00:00Z"], Some("2026-01-10")),
+        Case(
+            "X-BAD",
+            "cancelled",
+            "NULL, NULL",
+            String::new(),
+            vec!["2026-02-01T10:00:00Z", "garbled"],
+            Some("2026-02-01"),
+        ),
+        Case("X-GARBLED", "cancelled", "NULL, NULL", String::new(), vec!["garbled"], None),
+        Case("X-STRIPE", "cancelled", "'stripe', 'in_void'", stripe("1771891200"), vec![], Some("2026-02-24")),
+        Case(
+            "X-STRIPE-AUDIT",
+            "cancelled",
+            "'stripe', 'in_void2'",
+            stripe("1771891200"),
+            vec!["2026-03-01T09:00:00Z"],
+            Some("2026-03-01"),
+        ),
+        Case("X-STRIPE-NONE", "cancelled", "'stripe', 'in_void3'", stripe("null"), vec![], None),
+        Case("X-QBO", "cancelled", "'quickbooks', '9'", qbo("2026-02-05T09:00:00-08:00"), vec![], Some("2026-02-05")),
+        Case("X-QBO-BAD", "cancelled", "'quickbooks', '10'", qbo("yesterday"), vec![], None),
+        Case("X-OPEN", "open", "'stripe', 'in_open'", stripe("1771891200"), vec!["2026-03-01T09:00:00Z"], None),
+    ];
+    for v in EARLIER {
+        let old = dir.path().join(format!("c{v}.db"));
+        as_version(v, &made, &old);
+        let c = Connection::open(&old).unwrap();
+        for Case(number, status, key, raw, audits, _) in &cases {
+            let raw = if raw.is_empty() { "NULL".to_string() } else { format!("'{raw}'") };
+            c.execute_batch(&format!(
+                "INSERT INTO invoices(customer_id, number, issue_date, due_date, currency, total_minor, status,
+                                      import_source, external_id, source_raw, created_at)
+                 VALUES (1, '{number}', '2026-01-10', '2026-01-10', 'USD', 1000, '{status}', {key}, {raw}, 'x')"
+            ))
+            .unwrap();
+            for at in audits {
+                c.execute_batch(&format!(
+                    "INSERT INTO audit_log(at, who, customer_id, entity, entity_id, action, summary)
+                     VALUES ('{at}', 'me', 1, 'invoice', (SELECT id FROM invoices WHERE number = '{number}'), 'cancel', 'x')"
+                ))
+                .unwrap();
+            }
+        }
+        // A contract's cancellation is no invoice's.
+        c.execute_batch(
+            "INSERT INTO audit_log(at, who, customer_id, entity, entity_id, action, summary)
+             SELECT '2026-05-05T10:00:00Z', 'me', 1, 'contract', id, 'cancel', 'x' FROM invoices WHERE number = 'X-STRIPE'",
+        )
+        .unwrap();
+        c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).unwrap();
+        drop(c);
+        let s = Store::open(&old, OpenMode::MustExist).unwrap();
+        assert_eq!(s.read_only(), None, "version {v}");
+        assert_eq!(s.check(d("2026-12-05")).unwrap(), Vec::<String>::new(), "version {v}");
+        drop(s);
+        let c = Connection::open(&old).unwrap();
+        for Case(number, .., want) in &cases {
+            let got: Option<String> =
+                c.query_row("SELECT cancelled_on FROM invoices WHERE number = ?1", [number], |r| r.get(0)).unwrap();
+            assert_eq!(got.as_deref(), *want, "version {v}: {number}");
+        }
+        let undated: i64 = c
+            .query_row(
+                &format!(
+                    "SELECT count(*) FROM invoices WHERE cancelled_on IS NULL AND id IN ({})",
+                    demo_cancelled.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
+                ),
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(undated as usize, demo_cancelled.len(), "version {v}: no evidence, no date");
+    }
 }

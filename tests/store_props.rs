@@ -767,8 +767,15 @@ fn apply(store: &mut Store, today: NaiveDate, n: &mut u32, x: &mut Exports, op: 
                 .map_err(|e| e.to_string())
         }
         Op::Cancel { who, picks } => {
-            let chosen = pick(store, *who, picks);
-            store.cancel_invoices(*who as i64 + 1, &chosen).map(|_| ()).map_err(|e| e.to_string())
+            let (c, chosen) = (*who as i64 + 1, pick(store, *who, picks));
+            let done = store.cancel_invoices(c, &chosen, today).map_err(|e| e.to_string());
+            // Each is dated today, or its issue date when that is later.
+            for (id, number, _) in done.iter().flat_map(|p| &p.cancel) {
+                let d = store.invoice_detail(c, *id).unwrap();
+                let want = today.max(d.invoice.issue_date);
+                assert_eq!(d.cancelled, Some(Some(want)), "{number} cancelled on {today}");
+            }
+            done.map(|_| ())
         }
         Op::Refund { who, pick, amount, all, days, stale } => {
             let paid = payments(store, *who as i64 + 1);

@@ -254,7 +254,7 @@ fn money_goes_to_a_written_off_invoice_only_after_the_write_off_is_reversed() {
 fn cancelling_a_written_off_invoice_clears_its_date() {
     let mut fx = fixture();
     fx.store.write_off(fx.acme, &[fx.w1], d("2026-02-20"), "gone").unwrap();
-    let done = fx.store.cancel_invoices(fx.acme, &[fx.w1]).unwrap();
+    let done = fx.store.cancel_invoices(fx.acme, &[fx.w1], d("2026-02-21")).unwrap();
     assert_eq!(done.cancel.len(), 1);
     assert_eq!(row(&fx.path, fx.w1).0, "cancelled");
     assert_eq!(row(&fx.path, fx.w1).1, None);

@@ -216,7 +216,7 @@ fn cancel_selected_refuses_paid_and_partial_with_reasons() {
     );
     assert_eq!(preview.currency_totals, vec![(Currency::USD, 40_000)]);
     let before = figures(&store).metrics.outstanding.minor;
-    let done = store.cancel_invoices(1, &ids).unwrap();
+    let done = store.cancel_invoices(1, &ids, d("2026-03-01")).unwrap();
     assert_eq!(done.cancel.len(), 2);
     assert_eq!(figures(&store).metrics.outstanding.minor, before - 40_000);
     let rows = invoices(&store);

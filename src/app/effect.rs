@@ -80,9 +80,11 @@ pub enum Effect {
         id: i64,
         version: i64,
     },
+    /// Cancelled on `on`, the app's today.
     CancelInvoices {
         customer_id: i64,
         ids: Vec<i64>,
+        on: NaiveDate,
     },
     RecordPayment {
         customer_id: i64,
@@ -304,8 +306,8 @@ pub fn perform(store: &mut Store, effect: &Effect) -> Result<String, StoreError>
             store.delete_contract(*id, *version)?;
             "Contract deleted".into()
         }
-        Effect::CancelInvoices { customer_id, ids } => {
-            let done = store.cancel_invoices(*customer_id, ids)?;
+        Effect::CancelInvoices { customer_id, ids, on } => {
+            let done = store.cancel_invoices(*customer_id, ids, *on)?;
             let mut msg =
                 format!("Cancelled {} invoice{}", done.cancel.len(), if done.cancel.len() == 1 { "" } else { "s" });
             if !done.refused.is_empty() {

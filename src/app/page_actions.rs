@@ -368,7 +368,7 @@ impl App {
             );
         }
         let ids = preview.cancel.iter().map(|c| c.0).collect();
-        self.confirm(title, lines, Effect::CancelInvoices { customer_id, ids });
+        self.confirm(title, lines, Effect::CancelInvoices { customer_id, ids, on: self.today });
     }
 
     pub(super) fn menu_pick(&mut self, item: MenuItem) {

@@ -83,6 +83,9 @@ pub fn generate(
             total_minor: total,
             status,
         })?;
+        if status == InvoiceStatus::Cancelled {
+            s.invoice_cancelled_on(id, super::cancelled_on(issue, today))?;
+        }
         if paid {
             batch.push((id, total, pay_on.max(issue)));
             if batch.len() == BATCH {

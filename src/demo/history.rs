@@ -178,6 +178,9 @@ pub fn generate(
                 total_minor: total,
                 status,
             })?;
+            if status == InvoiceStatus::Cancelled {
+                s.invoice_cancelled_on(id, super::cancelled_on(issue, today))?;
+            }
             let (lines, memo) = super::lines::for_invoice(id, name, total, currency);
             s.invoice_lines(id, &lines)?;
             if !memo.is_empty() {

@@ -90,6 +90,13 @@ fn companies() -> Vec<Company<'static>> {
 }
 
 /// An external id and link as the integration would have them.
+/// When a demo invoice was cancelled: a week after it was issued, and not
+/// after `today` (nor, for one issued later, before its issue date:
+/// `cancel_date`).
+fn cancelled_on(issue: NaiveDate, today: NaiveDate) -> NaiveDate {
+    crate::domain::status::cancel_date((issue + chrono::Duration::days(7)).min(today), issue)
+}
+
 fn external(rng: &mut Rng, source: ImportSource) -> (String, String) {
     match source {
         ImportSource::Stripe => {

@@ -186,6 +186,10 @@ pub struct InvoiceDetail {
     pub more_history: bool,
     /// Its bad-debt write-off, while it is uncollectible.
     pub write_off: Option<WriteOff>,
+    /// While it is cancelled: `Some(the day)`, or `Some(None)` when the
+    /// date is unknown (cancelled before schema 13 with no record of when,
+    /// or imported so); `None` on every other status.
+    pub cancelled: Option<Option<NaiveDate>>,
 }
 
 /// When and why an invoice's balance was written off as bad debt.
@@ -373,6 +377,7 @@ mod tests {
             history: vec![],
             more_history: false,
             write_off: None,
+            cancelled: None,
         }
     }
 

@@ -55,6 +55,24 @@ impl InvoiceStatus {
     }
 }
 
+/// The date an invoice cancelled on `on` is written with: `on`, or its
+/// issue date when that is later (an invoice cancelled before it was
+/// issued never counted). Every path that cancels writes this (schema 13).
+pub fn cancel_date(on: NaiveDate, issue_date: NaiveDate) -> NaiveDate {
+    on.max(issue_date)
+}
+
+/// For a reading as of a past date: the first day a cancelled invoice no
+/// longer counts. An undated cancellation (`None`, from before schema 13 or
+/// a source that did not say) counts from the issue date: it never counted.
+/// `CANCELLED_AS_OF_SQL` is the same in SQL.
+pub fn cancelled_as_of(cancelled_on: Option<NaiveDate>, issue_date: NaiveDate) -> NaiveDate {
+    cancelled_on.map_or(issue_date, |on| cancel_date(on, issue_date))
+}
+
+/// `cancelled_as_of` over the invoices table aliased `i`.
+pub const CANCELLED_AS_OF_SQL: &str = "max(coalesce(i.cancelled_on, i.issue_date), i.issue_date)";
+
 stored_enum!(
     /// A payment's status; `Voided` is a voided credit note or adjustment's
     /// (schema 10), read on the Payments tab only: it counts nowhere, and a

@@ -117,6 +117,16 @@ const INVARIANTS: &[(&str, &str)] = &[
             OR (i.status IN ('draft', 'cancelled') AND s <> 0)",
     ),
     (
+        // Schema 13's CHECK ties the date to the status; the order of the
+        // dates is this rule's alone (a cancellation dates from the issue
+        // date at the earliest: `cancel_date`).
+        "cancellation date on an invoice that is not cancelled, or before its issue date",
+        "SELECT number || ' (' || status || ') cancelled on ' || cancelled_on
+                || CASE WHEN status = 'cancelled' THEN ', issued ' || issue_date ELSE '' END
+         FROM invoices
+         WHERE cancelled_on IS NOT NULL AND (status <> 'cancelled' OR cancelled_on < issue_date)",
+    ),
+    (
         "application across customers or currencies",
         "SELECT 'application ' || a.id FROM applications a
          JOIN invoices i ON i.id = a.invoice_id

@@ -89,12 +89,14 @@ impl Store {
         let mut history = self.history(customer_id, invoice_id, HISTORY_ROWS + 1)?;
         let more_history = history.len() > HISTORY_ROWS;
         history.truncate(HISTORY_ROWS);
-        let (version, contract_id, written_off_on, write_off_reason): (i64, Option<i64>, Option<String>, String) = self
+        type Dates = (i64, Option<i64>, Option<String>, String, Option<String>);
+        let (version, contract_id, written_off_on, write_off_reason, cancelled_on): Dates = self
             .conn()
             .prepare_cached(
-                "SELECT version, contract_id, written_off_on, write_off_reason FROM invoices WHERE id = ?1",
+                "SELECT version, contract_id, written_off_on, write_off_reason, cancelled_on FROM invoices WHERE id = ?1",
             )?
-            .query_row([invoice_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+            .query_row([invoice_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?;
+        let cancelled = (invoice.status == InvoiceStatus::Cancelled).then(|| cancelled_on.and_then(|d| d.parse().ok()));
         let write_off = (invoice.status == InvoiceStatus::Uncollectible)
             .then(|| WriteOff { on: written_off_on.and_then(|d| d.parse().ok()), reason: write_off_reason });
         let lines = super::lines::invoice_lines(self.conn(), invoice_id)?;
@@ -108,6 +110,7 @@ impl Store {
             history,
             more_history,
             write_off,
+            cancelled,
         })
     }
 
@@ -272,7 +275,8 @@ mod tests {
             status: InvoiceStatus::Open,
         };
         let id = store.create_invoice(c, &draft).unwrap();
-        store.cancel_invoices(c, &[id]).unwrap();
+        store.cancel_invoices(c, &[id], d("2026-02-10")).unwrap();
+        assert_eq!(store.invoice_detail(c, id).unwrap().cancelled, Some(Some(d("2026-02-10"))));
         let dt = store.invoice_detail(c, id).unwrap();
         let what: Vec<&str> = dt.history.iter().map(|h| h.summary.as_str()).collect();
         assert_eq!(what, ["cancelled invoice INV-2", "created open invoice INV-2 for $200.00"]);

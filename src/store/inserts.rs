@@ -166,6 +166,7 @@ pub(super) static INVOICES: Table = Table::new(
         "balance_minor",
         "memo",
         "credited_minor",
+        "cancelled_on",
     ],
 );
 
@@ -194,7 +195,8 @@ pub(super) fn bind_invoice(b: &mut Binder<'_, '_>, r: &NewInvoiceRow<'_>) -> rus
     // row a second time.
     b.put(i.status.balance_minor(i.total_minor, r.applied_minor))?;
     b.put(i.memo)?;
-    b.put(r.credited_minor)
+    b.put(r.credited_minor)?;
+    b.put(i.cancelled_on().map(iso))
 }
 
 /// Inserts one invoice and its lines and returns its id. The error of a

@@ -52,6 +52,7 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
     sql(include_str!("migrations/0010_credit_notes.sql")),
     sql(include_str!("migrations/0011_refund_ids.sql")),
     sql(include_str!("migrations/0012_credit_note_lines.sql")),
+    sql(include_str!("migrations/0013_cancel_dates.sql")),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

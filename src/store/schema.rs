@@ -70,6 +70,7 @@ const FINGERPRINTS: &[&str] = &[
     "1dc97f6002fd022f515b7509e5bd4efe632ba24b191d15a040ec5a46486e32c7",
     "af4362c8734bda3fc646ef6515712ffd912c7bee92f0e2f9999d617221c70edd",
     "45a8904362b4701c6ff479a212aa6a60ed75c2d22028484177595205c8fcc73b",
+    "b1da0f80b344c45cc48e1f702b96e0d8d36e9f47d860daed9e83ec1dc0e2b0d8",
 ];
 
 /// A digest of a database's schema as stored: every object's kind, name,
@@ -229,6 +230,10 @@ const ADAPTERS: &[&str] = &[
      SELECT 0 AS credit_id, 0 AS seq, 'item' AS kind, '' AS description, NULL AS quantity,
             NULL AS unit_price, 0 AS amount_minor, NULL AS tax_minor
      WHERE 0;",
+    // 12 → 13: no cancellation was dated yet (`INVOICE_COLUMNS`): every
+    // cancelled invoice reads as cancelled on a date unknown, which the
+    // upgrade would date from the audit log and the import's row.
+    "",
 ];
 
 /// Avg. Days to Collect's sums as version 7 keeps them, from the rows:
@@ -259,6 +264,7 @@ const INVOICE_COLUMNS: &[(i64, &str)] = &[
     ),
     (9, "NULL AS written_off_on"),
     (9, "'' AS write_off_reason"),
+    (13, "NULL AS cancelled_on"),
 ];
 
 /// Columns the customer summary gained, the same way: computed from the rows as the triggers of the

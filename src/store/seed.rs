@@ -5,7 +5,7 @@
 use super::audit::Audit;
 use super::import::{InvoiceWrite, PaymentWrite};
 use super::inserts::{self, NewApplicationRow, NewCreditRow, NewInvoiceRow, NewPaymentRow};
-use super::{Result, Store, now_utc};
+use super::{Result, Store, StoreError, now_utc};
 use crate::domain::Currency;
 use crate::domain::date::iso;
 use crate::domain::status::*;
@@ -224,6 +224,7 @@ impl Seeder<'_> {
             source_raw: "",
             memo: "",
             lines: &[],
+            cancelled_on: None,
         };
         let contract_name = inserts::contract_name(&self.tx, i.contract_id)?;
         let row = NewInvoiceRow {
@@ -243,6 +244,21 @@ impl Seeder<'_> {
         Ok(inserts::insert_lines(&self.tx, &inserts::lines_of(invoice_id, lines))?)
     }
 
+    /// Dates a cancelled invoice's cancellation (`cancel_date`: never
+    /// before its issue date); an invoice seeded cancelled has none yet.
+    pub fn invoice_cancelled_on(&self, invoice_id: i64, on: NaiveDate) -> Result<()> {
+        let n = self
+            .tx
+            .prepare_cached(
+                "UPDATE invoices SET cancelled_on = max(?2, issue_date) WHERE id = ?1 AND status = 'cancelled'",
+            )?
+            .execute(params![invoice_id, iso(on)])?;
+        match n {
+            1 => Ok(()),
+            _ => Err(StoreError::Invalid(format!("invoice #{invoice_id} is not a cancelled invoice"))),
+        }
+    }
+
     /// Gives an invoice its memo.
     pub fn invoice_memo(&self, invoice_id: i64, memo: &str) -> Result<()> {
         self.tx.prepare_cached("UPDATE invoices SET memo = ?2 WHERE id = ?1")?.execute(params![invoice_id, memo])?;
@@ -251,7 +267,10 @@ impl Seeder<'_> {
 
     pub fn set_invoice_status(&self, invoice_id: i64, status: InvoiceStatus) -> Result<()> {
         self.tx
-            .prepare_cached("UPDATE invoices SET status = ?2, version = version + 1 WHERE id = ?1")?
+            .prepare_cached(
+                "UPDATE invoices SET status = ?2, cancelled_on = CASE WHEN ?2 = 'cancelled' THEN cancelled_on END,
+                        version = version + 1 WHERE id = ?1",
+            )?
             .execute(params![invoice_id, status.as_db()])?;
         Ok(())
     }

@@ -82,6 +82,11 @@ pub fn invoice_facts(d: &InvoiceDetail, today: NaiveDate) -> Facts {
         let reason = one_row(w.reason.trim());
         left.push(fact("Reason", if reason.is_empty() { "—".to_string() } else { reason }));
     }
+    // When it was cancelled (one cancelled before ardesk kept the date,
+    // with no record of it, has none).
+    if let Some(on) = d.cancelled {
+        left.push(fact("Cancelled", on.map_or_else(|| "date unknown".to_string(), iso)));
+    }
     let mut right = vec![amount("Total", i.total), amount("Paid", d.paid())];
     let credited = d.credited();
     if credited.minor != 0 {

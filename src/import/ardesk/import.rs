@@ -460,6 +460,8 @@ impl Rows<'_, '_, '_> {
             source_raw: &raw,
             memo: &memo,
             lines: &lines,
+            // An export from before schema 13 says nothing: date unknown.
+            cancelled_on: opt_day(v, "cancelled_on")?,
         };
         self.add_up(cur, Kind::Invoices, w.total_minor)?;
         let key = keyed(v);

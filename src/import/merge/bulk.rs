@@ -92,7 +92,8 @@ impl Receivables {
         if group.is_empty() {
             return Ok(());
         }
-        let rows: Vec<LoadInvoice<'_>> = group.iter().map(|(q, p)| load_row(q, p)).collect();
+        let today = cx.itx.today();
+        let rows: Vec<LoadInvoice<'_>> = group.iter().map(|(q, p)| load_row(q, p, today)).collect();
         let written = cx.itx.load_invoices(&rows)?;
         drop(rows);
         let mut rest = group;
@@ -122,7 +123,7 @@ impl Receivables {
 
 /// What the bulk loader writes for a new invoice: the invoice, and the
 /// payment and credit made for it as `Receivables::own_row` would make them.
-fn load_row<'q>(q: &'q Queued, p: &Plan) -> LoadInvoice<'q> {
+fn load_row<'q>(q: &'q Queued, p: &Plan, today: chrono::NaiveDate) -> LoadInvoice<'q> {
     let (inv, ext, label) = (&q.inv, q.inv.external_id.as_str(), q.src.label());
     let mut money = Vec::new();
     if p.paid > 0 {
@@ -146,5 +147,5 @@ fn load_row<'q>(q: &'q Queued, p: &Plan) -> LoadInvoice<'q> {
             raw: None,
         });
     }
-    LoadInvoice { source: q.src, external_id: ext, invoice: write_of(p.cust, inv, p.status, &q.raw), money }
+    LoadInvoice { source: q.src, external_id: ext, invoice: write_of(p.cust, inv, p.status, &q.raw, today), money }
 }

@@ -87,7 +87,7 @@ impl Receivables {
         } else {
             plan_of(inv)
         };
-        let w = write_of(cust, inv, status, &raw);
+        let w = write_of(cust, inv, status, &raw, cx.itx.today());
         let id = match cx.itx.try_insert_invoice(Some((src, ext)), &w)? {
             Inserted::New(id) => id,
             Inserted::NumberTaken => {
@@ -168,7 +168,13 @@ impl Receivables {
             cx.book.conflict(cid, line, what, ext, field, db.status.as_db(), inv.status.as_db());
             status = db.status;
         }
-        let w = f.write(&db, status, &raw, &inv.lines);
+        // Cancelled by this import: on the source's date, else the run's;
+        // already cancelled: the date it has, or the source's if it had none.
+        let cancelled_on = match db.status {
+            InvoiceStatus::Cancelled => inv.voided_on,
+            _ => Some(inv.voided_on.unwrap_or(cx.itx.today())),
+        };
+        let w = f.write(&db, status, &raw, &inv.lines, cancelled_on);
         let lines_changed = cx.itx.update_invoice(db.id, &w)?;
         let changed = lines_changed
             || w.memo != db.memo
@@ -241,6 +247,7 @@ impl Merged {
         status: InvoiceStatus,
         raw: &'a str,
         lines: &'a [Line],
+        cancelled_on: Option<NaiveDate>,
     ) -> InvoiceWrite<'a> {
         let period = match (self.period.0.as_str(), self.period.1.as_str()) {
             ("", _) | (_, "") => None,
@@ -259,6 +266,7 @@ impl Merged {
             source_raw: raw,
             memo: &self.memo,
             lines,
+            cancelled_on,
         }
     }
 }
@@ -337,11 +345,14 @@ pub(super) fn plan_of(inv: &ImportedInvoice) -> (InvoiceStatus, i64, i64) {
     (status, paid, credit)
 }
 
+/// A new invoice as written; one that comes in cancelled is dated as its
+/// source says, else on the run's day, `today`.
 pub(super) fn write_of<'a>(
     cust: Cust,
     inv: &'a ImportedInvoice,
     status: InvoiceStatus,
     raw: &'a str,
+    today: NaiveDate,
 ) -> InvoiceWrite<'a> {
     InvoiceWrite {
         customer_id: cust.id,
@@ -356,5 +367,6 @@ pub(super) fn write_of<'a>(
         source_raw: raw,
         memo: &inv.memo,
         lines: &inv.lines,
+        cancelled_on: Some(inv.voided_on.unwrap_or(today)),
     }
 }

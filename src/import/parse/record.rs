@@ -122,6 +122,10 @@ pub struct ImportedInvoice {
     /// Credit (customer balance, credit notes) the source applied to it.
     pub credit_applied_minor: i64,
     pub paid_on: Option<NaiveDate>,
+    /// When the source says the invoice was voided (Stripe
+    /// `status_transitions.voided_at`, QuickBooks' last update of a voided
+    /// one); `None` when it does not, and on any other status.
+    pub voided_on: Option<NaiveDate>,
     /// Payment ids the invoice itself names (Stripe `charge`, `payment_intent`).
     pub payment_refs: Vec<String>,
     /// The lines the source carries, in its order (subtotals left out); the

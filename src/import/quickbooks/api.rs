@@ -408,6 +408,13 @@ fn invoice(line: usize, v: &Value, home: Currency, notes: &mut Notes) -> Row {
         amount_paid_minor: if status == InvoiceStatus::Cancelled { 0 } else { total - balance },
         credit_applied_minor: 0,
         paid_on: None,
+        // Voided: the day QuickBooks last updated it, which is when.
+        voided_on: match status {
+            InvoiceStatus::Cancelled => {
+                v.get("MetaData").and_then(|m| s(m, "LastUpdatedTime")).and_then(|t| parse_date(t.get(..10)?).ok())
+            }
+            _ => None,
+        },
         payment_refs,
         test_mode: false,
         raw: v.clone(),

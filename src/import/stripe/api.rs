@@ -321,6 +321,10 @@ fn invoice(line: usize, v: &Value, notes: &mut Vec<String>) -> Row {
         amount_paid_minor: paid,
         credit_applied_minor: if status.is_issued() { total - due_amount } else { 0 },
         paid_on: tri!(date(&transitions, "paid_at")),
+        voided_on: match status {
+            crate::domain::status::InvoiceStatus::Cancelled => tri!(date(&transitions, "voided_at")),
+            _ => None,
+        },
         payment_refs: refs,
         test_mode: test(v),
         raw: v.clone(),

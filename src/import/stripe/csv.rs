@@ -237,6 +237,8 @@ fn invoice_row(input: &CsvInput, cols: &Cols, amounts: &AmountParser) -> Row {
         amount_paid_minor: amount_paid,
         credit_applied_minor: if status.is_issued() { total - due_amount } else { 0 },
         paid_on,
+        // The invoices export has no void date: a void one is dated by the run.
+        voided_on: None,
         payment_refs,
         test_mode: test_mode(input, cols),
         raw: input.raw(),

@@ -266,6 +266,12 @@ impl ImportTx<'_> {
         Ok(())
     }
 
+    /// The run's day (UTC, as its audit rows' times): what an invoice
+    /// cancelled by the import without a date of its source's is dated.
+    pub fn today(&self) -> chrono::NaiveDate {
+        self.now.get(..10).and_then(|d| d.parse().ok()).unwrap_or_else(|| chrono::Utc::now().date_naive())
+    }
+
     pub fn default_currency(&self) -> Result<Currency> {
         Ok(self.tx.query_row("SELECT default_currency FROM organization", [], |r| currency(r, 0))?)
     }

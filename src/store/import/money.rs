@@ -116,6 +116,7 @@ impl ImportTx<'_> {
                 "UPDATE invoices SET number = ?2, issue_date = ?3, due_date = ?4, period_start = ?5, period_end = ?6,
                         currency = ?7, total_minor = ?8, status = ?9, source_raw = ?10, memo = ?11,
                         written_off_on = CASE WHEN ?9 = 'uncollectible' THEN written_off_on END,
+                        cancelled_on = CASE WHEN ?9 = 'cancelled' THEN max(coalesce(cancelled_on, ?12), ?3) END,
                         version = version + 1
                  WHERE id = ?1",
             )?
@@ -130,7 +131,8 @@ impl ImportTx<'_> {
                 i.total_minor,
                 i.status.as_db(),
                 i.source_raw,
-                i.memo
+                i.memo,
+                i.cancelled_on().map(iso)
             ])?;
         let changed = crate::store::lines::invoice_lines(&self.tx, id)? != i.lines;
         if changed {
@@ -143,6 +145,7 @@ impl ImportTx<'_> {
         self.touch_row("invoices", id)?;
         self.tx
             .prepare_cached("UPDATE invoices SET status = ?2, written_off_on = CASE WHEN ?2 = 'uncollectible' THEN written_off_on END,
+                 cancelled_on = CASE WHEN ?2 = 'cancelled' THEN cancelled_on END,
                  version = version + 1 WHERE id = ?1 AND status <> ?2")?
             .execute(params![id, status.as_db()])?;
         Ok(())

@@ -84,6 +84,23 @@ pub struct InvoiceWrite<'a> {
     /// Its lines, in order: written with the invoice, and on an update
     /// they replace the ones it had.
     pub lines: &'a [crate::domain::lines::Line],
+    /// When `status` is cancelled: the day it was (the source's void date,
+    /// else the day of the write); `None` for a date unknown. Ignored on
+    /// every other status (`cancelled_on`).
+    pub cancelled_on: Option<NaiveDate>,
+}
+
+impl InvoiceWrite<'_> {
+    /// The `cancelled_on` the row is written with: only when cancelled,
+    /// and never before the issue date (`cancel_date`).
+    pub fn cancelled_on(&self) -> Option<NaiveDate> {
+        match self.status {
+            InvoiceStatus::Cancelled => {
+                self.cancelled_on.map(|on| crate::domain::status::cancel_date(on, self.issue_date))
+            }
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,14 +1,16 @@
 //! Creating invoices and cancelling them in bulk (editing a draft, issuing
 //! it and its memo: `invoice_edits`).
 
-use super::invalid;
 use super::invoice_checks::{check_draft, check_owner, checked_memo, draft_json, number_free};
+use super::{dates_in_bounds, invalid};
+use crate::domain::date::iso;
 use crate::domain::edit::InvoiceDraft;
 use crate::domain::status::InvoiceStatus;
 use crate::domain::{Currency, Money};
 use crate::store::import::InvoiceWrite;
 use crate::store::inserts::{self, NewInvoiceRow};
 use crate::store::{Audit, Result, Store, StoreError, now_utc};
+use chrono::NaiveDate;
 use rusqlite::{OptionalExtension, Transaction};
 use serde_json::json;
 use std::collections::BTreeMap;
@@ -103,6 +105,7 @@ impl Store {
                 source_raw: "",
                 memo,
                 lines: &d.lines,
+                cancelled_on: None,
             };
             let contract_name = inserts::contract_name(tx, d.contract_id)?;
             let now = now_utc();
@@ -138,18 +141,22 @@ impl Store {
     }
 
     /// Cancels the invoices that can be (decided again inside the
-    /// transaction), in one transaction with an audit row each.
-    pub fn cancel_invoices(&mut self, customer_id: i64, ids: &[i64]) -> Result<CancelPreview> {
+    /// transaction) on `on` (the app's today), in one transaction with an
+    /// audit row each. Each is dated `on`, or its issue date when that is
+    /// later (`cancel_date`: it never counted).
+    pub fn cancel_invoices(&mut self, customer_id: i64, ids: &[i64], on: NaiveDate) -> Result<CancelPreview> {
+        dates_in_bounds(&[("cancel date", Some(on))])?;
         let who = self.who().to_string();
         self.write(|tx| {
             let plan = classify(tx, customer_id, ids)?;
             let mut update = tx.prepare_cached(
-                "UPDATE invoices SET status = 'cancelled', written_off_on = NULL, version = version + 1
+                "UPDATE invoices SET status = 'cancelled', written_off_on = NULL, cancelled_on = max(?2, issue_date),
+                        version = version + 1
                  WHERE id = ?1 AND status IN ('draft', 'open', 'uncollectible') AND applied_minor = 0",
             )?;
             let at = now_utc();
             for (id, number, total) in &plan.cancel {
-                if update.execute([id])? != 1 {
+                if update.execute((id, iso(on)))? != 1 {
                     return Err(StoreError::Conflict(format!("invoice {number} changed while cancelling")));
                 }
                 Audit {
@@ -159,7 +166,7 @@ impl Store {
                     action: "cancel",
                     summary: format!("cancelled invoice {number}"),
                     before: Some(json!({"status": "open or draft", "total_minor": total})),
-                    after: Some(json!({"status": "cancelled"})),
+                    after: Some(json!({"status": "cancelled", "on": iso(on)})),
                 }
                 .write_at(tx, &who, &at)?;
             }
