@@ -356,3 +356,44 @@ fn a_credit_an_export_gets_wrong_is_refused_by_name_and_nothing_of_it_written() 
         assert_consistent(&to);
     }
 }
+
+/// A bad-debt write-off's date and reason travel with the invoice; an
+/// export from before they were carried brings the invoice uncollectible
+/// with its date unknown.
+#[test]
+fn a_write_off_keeps_its_date_and_reason_on_the_trip() {
+    let (mut from, acme) = acme_with_credit_notes();
+    let i1 = rows::<ardesk::domain::model::InvoiceRow>(&from, acme)
+        .into_iter()
+        .find(|r| r.status == ardesk::domain::status::InvoiceStatus::Open && r.balance_minor > 0)
+        .unwrap();
+    from.write_off(acme, &[i1.id], d("2026-02-25"), "customer in liquidation").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let files = export_all(&from, &dir);
+    let mut to = store();
+    let r = run_import(&mut to, &[files[0].1.clone()], &ImportOptions::default(), false).unwrap();
+    assert!(r.written, "{r}");
+    assert_consistent(&to);
+    let there = to.customer_ids().unwrap()[0];
+    let moved =
+        rows::<ardesk::domain::model::InvoiceRow>(&to, there).into_iter().find(|r| r.number == i1.number).unwrap();
+    let w = to.invoice_detail(there, moved.id).unwrap().write_off.unwrap();
+    assert_eq!((w.on, w.reason.as_str()), (Some(d("2026-02-25")), "customer in liquidation"));
+    // Without them (an older export): uncollectible, date unknown.
+    let mut doc: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&files[0].1).unwrap()).unwrap();
+    for i in doc["invoices"].as_array_mut().unwrap() {
+        let i = i.as_object_mut().unwrap();
+        i.remove("written_off_on");
+        i.remove("write_off_reason");
+    }
+    let old = dir.path().join("old.json");
+    std::fs::write(&old, doc.to_string()).unwrap();
+    let mut to = store();
+    run_import(&mut to, &[old], &ImportOptions::default(), false).unwrap();
+    let there = to.customer_ids().unwrap()[0];
+    let moved =
+        rows::<ardesk::domain::model::InvoiceRow>(&to, there).into_iter().find(|r| r.number == i1.number).unwrap();
+    let w = to.invoice_detail(there, moved.id).unwrap().write_off.unwrap();
+    assert_eq!((w.on, w.reason.as_str()), (None, ""));
+    assert_consistent(&to);
+}

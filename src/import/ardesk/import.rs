@@ -466,6 +466,30 @@ impl Rows<'_, '_, '_> {
         self.add_up(cur, Kind::Invoices, w.total_minor)?;
         let key = keyed(v);
         let id = self.cx.itx.insert_invoice(key.as_ref().map(|(s, x)| (*s, x.as_str())), &w).map_err(e)?;
+        // A bad-debt write-off's date and reason (schema 9), kept while the
+        // invoice is uncollectible (a reversed one's reason is history: the
+        // log has it); an export from before says nothing: date unknown.
+        let (written_off_on, reason) = match status {
+            InvoiceStatus::Uncollectible => (opt_day(v, "written_off_on")?, text(v, "write_off_reason")),
+            _ => (None, String::new()),
+        };
+        if let Some(on) = written_off_on {
+            if let Some(err) = date_error(on) {
+                return Err(format!("written_off_on: {err}"));
+            }
+            if on < issue {
+                return Err(format!("written off on {on}, before it was issued ({issue})"));
+            }
+        }
+        if reason.chars().count() > crate::store::writes::MAX_WRITE_OFF_REASON {
+            return Err(format!(
+                "write_off_reason: longer than {} characters",
+                crate::store::writes::MAX_WRITE_OFF_REASON
+            ));
+        }
+        if written_off_on.is_some() || !reason.is_empty() {
+            self.cx.itx.set_write_off(id, written_off_on, &reason).map_err(e)?;
+        }
         self.invoices.insert(old, id);
         Ok(Outcome::Created)
     }

@@ -54,6 +54,17 @@ impl ImportTx<'_> {
             .optional()?)
     }
 
+    /// An uncollectible invoice's write-off date (`None`: unknown) and
+    /// reason, as ardesk's own export carries them.
+    pub fn set_write_off(&self, id: i64, on: Option<NaiveDate>, reason: &str) -> Result<()> {
+        self.tx
+            .prepare_cached(
+                "UPDATE invoices SET written_off_on = ?2, write_off_reason = ?3 WHERE id = ?1 AND status = 'uncollectible'",
+            )?
+            .execute(params![id, on.map(crate::domain::date::iso), reason])?;
+        Ok(())
+    }
+
     pub fn insert_invoice(&self, source: Option<(ImportSource, &str)>, i: &InvoiceWrite<'_>) -> Result<i64> {
         self.external_indexes()?;
         self.touch(i.customer_id);

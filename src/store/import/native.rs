@@ -91,7 +91,7 @@ impl ExportSection {
             }
             ExportSection::Invoices => {
                 "SELECT id, contract_id, number, issue_date, due_date, period_start, period_end, currency, total_minor,
-                        status, import_source, external_id, source_raw, memo, cancelled_on,
+                        status, import_source, external_id, source_raw, memo, cancelled_on, written_off_on, write_off_reason,
                         (SELECT json_group_array(json_object('kind', kind, 'description', description,
                                     'quantity', quantity, 'unit_price', unit_price, 'amount_minor', amount_minor,
                                     'tax_minor', tax_minor))
