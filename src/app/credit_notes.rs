@@ -15,7 +15,7 @@ use super::forms;
 use super::listing;
 use crate::domain::Money;
 use crate::domain::detail::InvoiceDetail;
-use crate::domain::model::{InvoiceRow, PaymentRow};
+use crate::domain::model::PaymentRow;
 use crate::domain::status::{InvoiceStatus, PayKind};
 
 /// "credit note CN-000001", "the adjustment of 2026-03-01": a Payments
@@ -57,13 +57,7 @@ impl App {
 
     /// `W` on the Invoices tab: the selection, or the highlighted invoice.
     pub(super) fn open_small_balance(&mut self) {
-        let Some(p) = self.page() else { return };
-        let customer_id = p.customer.id;
-        let ids: Vec<i64> = if p.selection.is_empty() {
-            p.selected::<InvoiceRow>().map(|i| i.id).into_iter().collect()
-        } else {
-            p.selection.keys().copied().collect()
-        };
+        let Some((customer_id, ids)) = self.picked_invoices() else { return };
         self.open_small_balance_of(customer_id, ids);
     }
 

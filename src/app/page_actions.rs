@@ -307,16 +307,22 @@ impl App {
         }
     }
 
-    /// `x`: asks "Cancel N invoices totalling X?", listing what cannot be
-    /// cancelled and why. Without a selection, the highlighted invoice.
-    fn confirm_cancel(&mut self) {
-        let Some(p) = self.page() else { return };
-        let customer_id = p.customer.id;
-        let ids: Vec<i64> = if p.selection.is_empty() {
+    /// The customer and the invoices an Invoices-tab action is about: the
+    /// selection, or without one the highlighted invoice.
+    pub(super) fn picked_invoices(&self) -> Option<(i64, Vec<i64>)> {
+        let p = self.page()?;
+        let ids = if p.selection.is_empty() {
             p.selected::<InvoiceRow>().map(|i| i.id).into_iter().collect()
         } else {
             p.selection.keys().copied().collect()
         };
+        Some((p.customer.id, ids))
+    }
+
+    /// `x`: asks "Cancel N invoices totalling X?", listing what cannot be
+    /// cancelled and why. Without a selection, the highlighted invoice.
+    fn confirm_cancel(&mut self) {
+        let Some((customer_id, ids)) = self.picked_invoices() else { return };
         self.ask_cancel(customer_id, ids);
     }
 

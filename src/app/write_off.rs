@@ -12,19 +12,12 @@ use super::forms;
 use super::listing;
 use crate::domain::Money;
 use crate::domain::detail::InvoiceDetail;
-use crate::domain::model::InvoiceRow;
 use crate::domain::status::InvoiceStatus;
 
 impl App {
     /// `w` on the Invoices tab: the selection, or the highlighted invoice.
     pub(super) fn open_write_off(&mut self) {
-        let Some(p) = self.page() else { return };
-        let customer_id = p.customer.id;
-        let ids: Vec<i64> = if p.selection.is_empty() {
-            p.selected::<InvoiceRow>().map(|i| i.id).into_iter().collect()
-        } else {
-            p.selection.keys().copied().collect()
-        };
+        let Some((customer_id, ids)) = self.picked_invoices() else { return };
         self.open_write_off_of(customer_id, ids);
     }
 

@@ -6,6 +6,7 @@ mod allocate;
 mod contacts;
 mod contracts;
 mod credit_notes;
+mod credit_settings;
 mod customer;
 mod invoice_checks;
 mod invoice_edits;

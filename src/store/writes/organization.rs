@@ -2,7 +2,7 @@
 //! balance card shows, the invoice number prefix, what links to HubSpot
 //! and Salesforce need, and the largest document ardesk stores.
 
-use super::credit_notes::{check_credit_settings, write_credit_settings};
+use super::credit_settings::{check_credit_settings, write_credit_settings};
 use super::{invalid, versioned};
 use crate::domain::edit::{
     CreditSettings, MAX_DOCUMENT_RANGE, OrgEdit, check_invoice_prefix, check_required, size_text,
