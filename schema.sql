@@ -33,7 +33,9 @@
 -- organization's credit-note sequence and small-balance limit, 11
 -- imported refunds keyed by their source's id (`refunds.external_id`), 12
 -- credit notes' lines (`credit_note_lines`), 13 the date a cancelled
--- invoice was cancelled (`invoices.cancelled_on`).
+-- invoice was cancelled (`invoices.cancelled_on`), 14 the dated events
+-- behind every figure (views `dated_*_events`) and their sums per day
+-- (`customer_dated_summary`), for the figures as of any date.
 
 CREATE TABLE organization (
     id                  INTEGER PRIMARY KEY CHECK (id = 1),

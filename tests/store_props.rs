@@ -1160,8 +1160,34 @@ proptest! {
                 .collect();
             kept.sort_by_key(|(m, _)| m.currency.code().to_string());
             prop_assert_eq!(got, kept);
+            as_of_agrees(&store, &c)?;
         }
     }
+}
+
+/// The page as of a date (issue 17): on the day before and the day of
+/// every event of the customer (every boundary its rows have), the dated
+/// summary's figures are the oracle's reading of the raw rows; as of its
+/// last event's day they are the live page's on that day (nothing is dated
+/// later), and as of the day before its first, nothing at all.
+fn as_of_agrees(store: &Store, c: &ardesk::domain::model::Customer) -> Result<(), TestCaseError> {
+    let days = store.event_days(c.id).unwrap();
+    let (Some(&first), Some(&last)) = (days.first(), days.last()) else { return Ok(()) };
+    for &d in &days {
+        for d in [d.pred_opt().unwrap_or(d), d] {
+            prop_assert_eq!(
+                store.figures_as_of(c, d).unwrap(),
+                store.figures_oracle_as_of(c, d).unwrap(),
+                "as of {}",
+                d
+            );
+        }
+    }
+    prop_assert_eq!(store.figures_as_of(c, last).unwrap(), store.figures(c, last).unwrap(), "as of the last day");
+    let before = store.figures_as_of(c, first.pred_opt().unwrap_or(first)).unwrap();
+    prop_assert_eq!(before.own, MetricParts::default());
+    prop_assert!(before.others.is_empty(), "before the first day: {:?}", before.others);
+    Ok(())
 }
 
 /// The property's shrunk failures, kept as plain tests (the generator's
@@ -1195,6 +1221,7 @@ mod found {
         assert_eq!(fast, store.figures_oracle(&c, today).unwrap());
         let books = ledger(&store, 1, today);
         assert_eq!(shown(&fast), books);
+        as_of_agrees(&store, &c).unwrap();
     }
 
     /// The settling operations the generator makes do go through when they

@@ -1,6 +1,7 @@
 //! The only place with SQL. Opens and migrates the database and returns
 //! domain types. Every write is one transaction with an audit row.
 
+mod as_of;
 mod audit;
 pub mod bulk;
 pub mod check;
@@ -17,6 +18,7 @@ pub mod load;
 mod metrics;
 mod migrate;
 mod oracle;
+mod oracle_as_of;
 mod refund_rows;
 mod schema;
 pub mod seed;

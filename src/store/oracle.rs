@@ -24,7 +24,7 @@ fn applied(column: &str, of: &str) -> String {
     )
 }
 
-fn day(s: &str) -> rusqlite::Result<NaiveDate> {
+pub(super) fn day(s: &str) -> rusqlite::Result<NaiveDate> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|e| {
         rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, format!("bad date {s}: {e}").into())
     })
@@ -32,7 +32,7 @@ fn day(s: &str) -> rusqlite::Result<NaiveDate> {
 
 /// Which of Current, 1–30, 31–60, 61–90, 90+ an open balance due on `due`
 /// falls in on `today`, by its days past due.
-fn bucket_of(due: NaiveDate, today: NaiveDate) -> usize {
+pub(super) fn bucket_of(due: NaiveDate, today: NaiveDate) -> usize {
     let late = today.signed_duration_since(due).num_days();
     if late < 1 {
         0
@@ -50,7 +50,7 @@ fn bucket_of(due: NaiveDate, today: NaiveDate) -> usize {
 /// Whether a payment received on `on` counts towards Avg. Days to Collect on
 /// `today`: it is at most 364 days old (the window is 365 days, today
 /// included) and not in the future.
-fn in_window(on: NaiveDate, today: NaiveDate) -> bool {
+pub(super) fn in_window(on: NaiveDate, today: NaiveDate) -> bool {
     (0..365).contains(&today.signed_duration_since(on).num_days())
 }
 

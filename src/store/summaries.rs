@@ -27,11 +27,43 @@ pub const KEEPERS: &[&str] = &[
     "applications_insert",
     "applications_remove",
     "applications_delete",
+    "invoices_dated_insert",
+    "invoices_dated_before",
+    "invoices_dated_after",
+    "invoices_dated_delete",
+    "applications_dated_insert",
+    "applications_dated_before",
+    "applications_dated_after",
+    "applications_dated_delete",
+    "payments_dated_insert",
+    "payments_dated_before",
+    "payments_dated_after",
+    "payments_dated_delete",
+    "refunds_dated_insert",
+    "refunds_dated_before",
+    "refunds_dated_after",
+    "refunds_dated_delete",
+    "credits_dated_insert",
+    "credits_dated_before",
+    "credits_dated_after",
+    "credits_dated_delete",
 ];
 
-/// Triggers lifted by `suspend`, to be put back by `rebuild`.
+/// Triggers lifted by `suspend`, to be put back by `rebuild`, and the
+/// largest row id of each table the dated events come from when they were
+/// lifted: the rows past those are the run's new ones (`add_new_dated`).
 #[must_use = "rebuild the summaries before committing"]
-pub struct Suspended(Vec<String>);
+pub struct Suspended(Vec<String>, [i64; DATED_SOURCES.len()]);
+
+/// The views of the dated events (version 14), each with the table and id
+/// it is keyed by.
+const DATED_SOURCES: [(&str, &str, &str); 5] = [
+    ("dated_invoice_events", "invoices", "invoice_id"),
+    ("dated_application_events", "applications", "application_id"),
+    ("dated_payment_events", "payments", "payment_id"),
+    ("dated_refund_events", "refunds", "refund_id"),
+    ("dated_credit_events", "credits", "credit_id"),
+];
 
 /// Drops the summary triggers inside `tx` (DDL is transactional in SQLite:
 /// a rollback puts them back too).
@@ -43,7 +75,32 @@ pub fn suspend(tx: &Transaction<'_>) -> Result<Suspended> {
         tx.execute_batch(&format!("DROP TRIGGER {name}"))?;
         saved.push(sql);
     }
-    Ok(Suspended(saved))
+    let mut marks = [0; DATED_SOURCES.len()];
+    for (mark, (_, table, _)) in marks.iter_mut().zip(DATED_SOURCES) {
+        *mark = tx.query_row(&format!("SELECT coalesce(max(id), 0) FROM {table}"), [], |r| r.get(0))?;
+    }
+    Ok(Suspended(saved, marks))
+}
+
+/// Adds the dated events of the rows made since `suspend` for customers
+/// whose other summaries were kept by `bulk::Deltas` (no row of theirs
+/// that was there before changed, or they would be rebuilt): what the
+/// triggers would have added, set-based.
+pub fn add_new_dated(tx: &Transaction<'_>, customers: &[i64], suspended: &Suspended) -> Result<()> {
+    for &c in customers {
+        for ((view, _, id), mark) in DATED_SOURCES.iter().zip(suspended.1) {
+            tx.execute(
+                &format!(
+                    "INSERT INTO customer_dated_summary(customer_id, day, currency, measure, on_date, delta)
+                     SELECT customer_id, day, currency, measure, on_date, sum(delta) FROM {view}
+                     WHERE customer_id = ?1 AND {id} > ?2 GROUP BY 1, 2, 3, 4, 5
+                     ON CONFLICT DO UPDATE SET delta = delta + excluded.delta"
+                ),
+                (c, mark),
+            )?;
+        }
+    }
+    Ok(())
 }
 
 /// Recomputes the cached applied (and credited) amounts and every summary of these
@@ -71,7 +128,8 @@ pub fn rebuild(tx: &Transaction<'_>, customers: &[i64], suspended: Suspended) ->
              WHERE customer_id = ?1",
             [c],
         )?;
-        for table in ["customer_summary", "customer_due_summary", "customer_collect_summary"] {
+        for table in ["customer_summary", "customer_due_summary", "customer_collect_summary", "customer_dated_summary"]
+        {
             tx.execute(&format!("DELETE FROM {table} WHERE customer_id = ?1"), [c])?;
         }
         tx.execute(
@@ -125,6 +183,16 @@ pub fn rebuild(tx: &Transaction<'_>, customers: &[i64], suspended: Suspended) ->
                    FROM applications a JOIN payments p ON p.id = a.payment_id JOIN invoices i ON i.id = a.invoice_id
                    WHERE p.customer_id = ?1 AND a.removed_on IS NULL)
              GROUP BY currency, received_on",
+            [c],
+        )?;
+    }
+    for &c in customers {
+        // The dated events of the customer's rows, through the views the
+        // triggers read (version 14).
+        tx.execute(
+            "INSERT INTO customer_dated_summary(customer_id, day, currency, measure, on_date, delta)
+             SELECT customer_id, day, currency, measure, on_date, sum(delta) FROM dated_events
+             WHERE customer_id = ?1 GROUP BY 1, 2, 3, 4, 5 HAVING sum(delta) <> 0",
             [c],
         )?;
     }

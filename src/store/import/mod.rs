@@ -261,6 +261,9 @@ impl ImportTx<'_> {
             deltas.apply(&self.tx)?;
             let kept = deltas.kept();
             let rebuild: Vec<i64> = customers.iter().copied().filter(|c| !kept.contains(c)).collect();
+            let mut kept: Vec<i64> = kept.into_iter().collect();
+            kept.sort_unstable();
+            summaries::add_new_dated(&self.tx, &kept, &s)?;
             summaries::rebuild(&self.tx, &rebuild, s)?;
         }
         Ok(())
