@@ -174,7 +174,11 @@ impl Store {
     }
 
     /// The whole page's figures: metrics, other currencies and tab counts.
+    /// As of the store's date when it reads as of one (`set_as_of`).
     pub fn figures(&self, customer: &Customer, today: NaiveDate) -> Result<CustomerFigures> {
+        if let Some(d) = self.as_of() {
+            return self.figures_as_of(customer, d);
+        }
         let parts = self.metric_parts(customer.id, today)?;
         self.figures_from(customer, parts, today)
     }

@@ -19,6 +19,7 @@ mod metrics;
 mod migrate;
 mod oracle;
 mod oracle_as_of;
+mod reading;
 mod refund_rows;
 mod schema;
 pub mod seed;
@@ -195,6 +196,10 @@ pub struct Store {
     /// Whether that reason is something wrong with the database itself
     /// (its schema, its rows, a failed upgrade) rather than permissions.
     troubled: bool,
+    /// The date the store reads as of (`reading`), if set.
+    as_of: Option<chrono::NaiveDate>,
+    /// The read-only reason before a date was set, put back after.
+    read_only_before: Option<String>,
 }
 
 /// Stops whatever statement a store's connection is running, from any
@@ -335,7 +340,17 @@ impl Store {
             drop(conn);
             conn = connect()?;
         }
-        let store = Store { conn, path: path.to_path_buf(), who, deadline, epoch, read_only, troubled };
+        let store = Store {
+            conn,
+            path: path.to_path_buf(),
+            who,
+            deadline,
+            epoch,
+            read_only,
+            troubled,
+            as_of: None,
+            read_only_before: None,
+        };
         store.conn.execute_batch(
             "PRAGMA foreign_keys = ON;
              PRAGMA synchronous = FULL;
@@ -360,6 +375,8 @@ impl Store {
             epoch,
             read_only: None,
             troubled: false,
+            as_of: None,
+            read_only_before: None,
         })
     }
 
