@@ -167,11 +167,11 @@ fn hostile() -> Statement {
     s
 }
 
-/// An open-item statement with enough invoices for two pages.
+/// An open-item statement in USD with enough invoices for two pages.
 fn long_statement() -> Statement {
     let mut s = statement(yamada());
     s.kind = Kind::OpenItem;
-    s.sections[1].activity = None;
+    s.sections.truncate(1);
     let sec = &mut s.sections[0];
     sec.activity = None;
     for n in 0..55 {
@@ -291,5 +291,98 @@ mod csv_out {
         let rows = super::csv_out::rows(&credit);
         let due = rows.iter().find(|r| &r[0] == "total_due" && &r[1] == "JPY").unwrap();
         assert_eq!(field(due, "amount"), "-500");
+    }
+}
+
+mod pdf {
+    use super::*;
+    use ardesk::statement::pdf::render;
+    use std::process::Command;
+
+    /// `pdftotext -layout` of the statement's PDF; `None` (said) when the
+    /// tool is missing outside CI; a failure when it is missing in CI,
+    /// which installs poppler-utils (`.ci/run`).
+    fn extracted(s: &Statement, name: &str) -> Option<String> {
+        let bytes = render(s).unwrap();
+        assert!(bytes.starts_with(b"%PDF-"));
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(format!("{name}.pdf"));
+        std::fs::write(&path, &bytes).unwrap();
+        // To look at the pages: ARDESK_STATEMENT_PDF=/tmp/stmt, then
+        // pdftoppm -png -r 80 /tmp/stmt/NAME.pdf /tmp/stmt/NAME
+        if let Some(out) = std::env::var_os("ARDESK_STATEMENT_PDF") {
+            std::fs::create_dir_all(&out).unwrap();
+            std::fs::write(std::path::Path::new(&out).join(format!("{name}.pdf")), &bytes).unwrap();
+        }
+        match Command::new("pdftotext").arg("-layout").arg(&path).arg("-").output() {
+            Ok(o) => {
+                assert!(o.status.success(), "pdftotext: {}", String::from_utf8_lossy(&o.stderr));
+                Some(String::from_utf8(o.stdout).unwrap())
+            }
+            Err(e) if std::env::var_os("CI").is_some() => panic!("pdftotext is needed in CI (poppler-utils): {e}"),
+            Err(e) => {
+                eprintln!("skipped: pdftotext is not on PATH ({e}); apt-get install poppler-utils");
+                None
+            }
+        }
+    }
+
+    #[test]
+    fn the_pdf_reads_back_as_its_statement() {
+        let Some(text) = extracted(&statement(yamada()), "activity") else { return };
+        for want in [
+            "Société Générale Supplies",
+            "100 Market Street",
+            "Statement of account",
+            "Activity statement",
+            "2026-12-06",
+            "山田商事",
+            "山田商事株式会社",
+            "翻訳サービス",
+            "INV-0001",
+            "INV-0002",
+            "INV-0003",
+            "INV-J001",
+            "PAY-7",
+            "CN-3",
+            "$1,234.50",
+            "$2,000.00",
+            "$750.00",
+            "-$150.00",
+            "$2,334.50",
+            "¥12,000",
+            "Balance brought forward",
+            "Closing balance",
+            "Total due (USD)",
+            "Total due (JPY)",
+            "Page 1 of 2",
+            "Page 2 of 2",
+        ] {
+            assert!(text.contains(want), "{want:?} not in:\n{text}");
+        }
+    }
+
+    #[test]
+    fn a_long_statement_runs_to_two_pages_with_headers_repeated() {
+        let Some(text) = extracted(&long_statement(), "long") else { return };
+        assert!(text.contains("Page 1 of 2") && text.contains("Page 2 of 2"), "{text}");
+        assert!(!text.contains("Page 3"), "{text}");
+        let pages: Vec<&str> = text.split('\u{c}').collect();
+        assert!(pages[1].contains("Open invoices (continued)"), "{}", pages[1]);
+        assert!(pages[1].contains("Days overdue"), "the header row again:\n{}", pages[1]);
+        assert!(text.contains("INV-1000") && text.contains("INV-1054"));
+        assert!(text.contains("Total due (USD)") && text.contains("$7,834.50"), "{text}");
+    }
+
+    #[test]
+    fn hostile_text_is_printed_not_interpreted() {
+        let bytes = render(&hostile()).unwrap();
+        assert!(bytes.starts_with(b"%PDF-"));
+        let Some(text) = extracted(&hostile(), "hostile") else { return };
+        assert!(!text.contains('\u{1b}') && !text.contains('\r') && !text.contains('\u{202e}'), "{text:?}");
+        assert!(text.contains("Evil"), "{text}");
+        assert!(text.contains("Corp"), "{text}");
+        assert!(text.contains("=cmd|' /C calc'!A0"), "{text}");
+        assert!(text.contains("=HYPERLINK(\"http://x\")"), "{text}");
     }
 }

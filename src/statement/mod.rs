@@ -5,6 +5,7 @@
 pub mod csv;
 pub mod layout;
 pub mod model;
+pub mod pdf;
 pub mod text;
 
 pub use model::Statement;

@@ -181,10 +181,10 @@ impl ActivityKind {
 /// renderers draw what they are given, so the producer (and its tests) can
 /// check before handing a statement out.
 pub fn inconsistencies(s: &Section) -> Vec<String> {
-    let mut out = Vec::new();
-    fn sum(it: impl Iterator<Item = i64>) -> Option<i64> {
-        it.fold(Some(0i64), |a, m| a.and_then(|a| a.checked_add(m)))
+    fn sum(mut it: impl Iterator<Item = i64>) -> Option<i64> {
+        it.try_fold(0i64, i64::checked_add)
     }
+    let mut out = Vec::new();
     let cur = s.currency;
     let mut check = |what: &str, got: Option<i64>, want: i64| {
         if got != Some(want) {
