@@ -183,6 +183,40 @@ fn long_statement() -> Statement {
     s
 }
 
+/// The edges: no sections; a customer in credit; amounts at ardesk's
+/// bound; long names and forty address lines.
+fn odd_statements() -> Vec<Statement> {
+    let mut empty = statement(yamada());
+    empty.sections.clear();
+    let mut credit = statement(yamada());
+    credit.kind = Kind::OpenItem;
+    credit.sections.truncate(1);
+    let sec = &mut credit.sections[0];
+    sec.activity = None;
+    sec.unapplied[0].amount = usd(300_000);
+    sec.unapplied[0].remaining = usd(300_000);
+    sec.unapplied_total = usd(305_000);
+    sec.total_due = usd(248_450 - 305_000);
+    let mut huge = statement(party(&"Very Long Customer Name Incorporated ".repeat(6), None, &[], None));
+    let big = 10_000_000_000_000;
+    let sec = &mut huge.sections[0];
+    for i in &mut sec.open_items {
+        i.number = "INV-".to_string() + &"9".repeat(60);
+    }
+    if let Some(a) = sec.activity.as_mut() {
+        for l in &mut a.lines {
+            l.charge = Some(usd(big));
+            l.payment = Some(usd(big));
+            l.balance = usd(big);
+            l.description = "A description that goes on and on ".repeat(5);
+        }
+    }
+    sec.aging = [usd(big); 5];
+    let mut tall = statement(party("Tall Address Co", None, &[], None));
+    tall.customer.address = (1..=40).map(|n| format!("Address line {n}")).collect();
+    vec![empty, credit, huge, tall]
+}
+
 #[test]
 fn the_fixtures_add_up() {
     for s in [statement(yamada()), hostile(), long_statement()] {
@@ -224,6 +258,23 @@ mod text {
             |c: char| c.is_control() && c != '\n' || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
         assert!(!text.chars().any(bad), "{text:?}");
         assert!(text.contains("Evil␛[2J\u{fffd}Corp␍␊=cmd|' /C calc'!A0"), "{text}");
+    }
+
+    #[test]
+    fn odd_statements_hold_their_width() {
+        for s in odd_statements() {
+            for w in [80, 120] {
+                let text = render(&s, w);
+                assert!(text.lines().all(|l| width(l) <= w), "{text}");
+            }
+        }
+        let [empty, credit, huge, _] = <[Statement; 4]>::try_from(odd_statements()).unwrap();
+        assert!(render(&empty, 80).contains("Nothing open"));
+        let credit = render(&credit, 80);
+        assert!(credit.contains("Total due (USD, in your favour)") && credit.contains("-$565.50"), "{credit}");
+        let huge = render(&huge, 80);
+        assert!(!huge.contains("$100,000,000,0…") && !huge.contains("$1…"), "amounts are never cut:\n{huge}");
+        assert!(huge.contains("  Balance      $100,000,000,000.00"), "{huge}");
     }
 
     #[test]
@@ -375,11 +426,20 @@ mod pdf {
     }
 
     #[test]
+    fn odd_statements_render() {
+        for (n, s) in odd_statements().iter().enumerate() {
+            let Some(text) = extracted(s, &format!("odd-{n}")) else { return };
+            assert!(text.contains("Page 1 of"), "{text}");
+        }
+    }
+
+    #[test]
     fn hostile_text_is_printed_not_interpreted() {
         let bytes = render(&hostile()).unwrap();
         assert!(bytes.starts_with(b"%PDF-"));
         let Some(text) = extracted(&hostile(), "hostile") else { return };
-        assert!(!text.contains('\u{1b}') && !text.contains('\r') && !text.contains('\u{202e}'), "{text:?}");
+        let acts = |c: char| c.is_control() && !matches!(c, '\n' | '\u{c}') || matches!(c, '\u{202a}'..='\u{202e}');
+        assert!(!text.chars().any(acts), "{text:?}");
         assert!(text.contains("Evil"), "{text}");
         assert!(text.contains("Corp"), "{text}");
         assert!(text.contains("=cmd|' /C calc'!A0"), "{text}");

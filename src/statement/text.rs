@@ -92,11 +92,18 @@ fn table(t: &Table, width: usize, out: &mut Vec<String>) {
     }
     let w = widths(t, width);
     let fits = w.iter().sum::<usize>() + GAP * w.len().saturating_sub(1) <= width;
-    if !fits && t.rows.len() == 1 {
-        // One row (the aging) that cannot stand in columns: a list.
+    if !fits {
+        // Columns that cannot stand side by side (amounts in the hundreds
+        // of billions at 80 columns): each row as a list, so no amount is
+        // cut. Empty cells are left out.
         let lw = t.cols.iter().map(|c| cols(c.title)).max().unwrap_or(0);
-        for (c, v) in t.cols.iter().zip(&t.rows[0].cells) {
-            out.push(format!("  {}{}{v}", pad(c.title, lw, false), " ".repeat(GAP)));
+        for (n, r) in t.rows.iter().enumerate() {
+            if n > 0 {
+                out.push(String::new());
+            }
+            for (c, v) in t.cols.iter().zip(&r.cells).filter(|(_, v)| !v.is_empty()) {
+                out.push(format!("  {}{}{v}", pad(c.title, lw, false), " ".repeat(GAP)));
+            }
         }
         return;
     }

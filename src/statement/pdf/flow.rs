@@ -53,7 +53,8 @@ pub fn pages(s: &Statement, fonts: &Fonts) -> Vec<Vec<Op>> {
     let mut f = Flow { fonts, pages: vec![Vec::new()], y: MARGIN, running_head };
     f.header(s);
     for section in &s.sections {
-        f.need(ROW * 5.0);
+        // The heading (23 pt) with what `table` keeps with its title.
+        f.need(ROW * 4.0 + 8.0 + 23.0);
         f.y += 10.0;
         f.text(MARGIN, 12.0, true, Ink::Black, &layout::section_heading(section));
         f.y += 5.0;
@@ -124,6 +125,7 @@ impl Flow<'_> {
         self.y += 14.0;
         let half = WIDTH / 2.0 - GAP;
         for i in 0..org.len().max(title.len()) {
+            self.need(18.0);
             let (size, bold) = if i == 0 { (14.0, true) } else { (BODY, false) };
             if let Some(l) = org.get(i) {
                 let l = self.fonts.fit(l, size, half);
@@ -140,6 +142,7 @@ impl Flow<'_> {
         self.text(MARGIN, 8.0, false, Ink::Grey, "Statement for");
         self.y += 15.0;
         for (i, l) in layout::party_lines(&s.customer).iter().enumerate() {
+            self.need(15.0);
             let size = if i == 0 { 12.0 } else { BODY };
             let l = self.fonts.fit(l, size, WIDTH);
             self.text(MARGIN, size, i == 0, Ink::Black, &l);
@@ -152,11 +155,11 @@ impl Flow<'_> {
     /// label aside, which runs on into empty cells); free-text columns give
     /// way when that is too wide, and take what is left when it is not, so
     /// amounts end at the right margin.
-    fn widths(&self, t: &Table) -> Vec<f32> {
-        let mut w: Vec<f32> = t.cols.iter().map(|c| self.fonts.width(c.title, 8.5)).collect();
+    fn widths(&self, t: &Table, size: f32) -> Vec<f32> {
+        let mut w: Vec<f32> = t.cols.iter().map(|c| self.fonts.width(c.title, size - 0.5)).collect();
         for r in t.rows.iter().filter(|r| !r.strong) {
             for (x, c) in w.iter_mut().zip(&r.cells) {
-                *x = x.max(self.fonts.width(c, BODY));
+                *x = x.max(self.fonts.width(c, size));
             }
         }
         let total = |w: &[f32]| w.iter().sum::<f32>() + GAP * w.len().saturating_sub(1) as f32;
@@ -181,6 +184,14 @@ impl Flow<'_> {
             let share = -over / w.len() as f32;
             w.iter_mut().for_each(|x| *x += share);
         }
+        // Amounts past all reason: every column narrows alike, and cells
+        // are cut with `…` rather than run off the page.
+        let now = total(&w);
+        if now > WIDTH {
+            let scale =
+                (WIDTH - GAP * w.len().saturating_sub(1) as f32) / (now - GAP * w.len().saturating_sub(1) as f32);
+            w.iter_mut().for_each(|x| *x *= scale.max(0.0));
+        }
         w
     }
 
@@ -195,16 +206,16 @@ impl Flow<'_> {
             self.y += ROW;
             return;
         }
-        let w = self.widths(t);
-        self.table_head(t, &w);
+        let (w, size) = self.fitted(t);
+        self.table_head(t, &w, size);
         for r in &t.rows {
             if self.need(ROW) {
                 self.y += 8.0;
                 self.text(MARGIN, 10.0, true, Ink::Black, &format!("{} (continued)", t.title));
                 self.y += ROW;
-                self.table_head(t, &w);
+                self.table_head(t, &w, size);
             }
-            self.cells(&r.cells, t, &w, BODY, r.strong, Ink::Black);
+            self.cells(&r.cells, t, &w, size, r.strong, Ink::Black);
             self.y += ROW;
         }
         self.y -= ROW - 4.0;
@@ -212,9 +223,23 @@ impl Flow<'_> {
         self.y += ROW - 4.0;
     }
 
-    fn table_head(&mut self, t: &Table, w: &[f32]) {
+    /// The table's widths and type size: the body size, or smaller when
+    /// its amounts would not fit side by side otherwise (before anything is
+    /// cut with `…`).
+    fn fitted(&self, t: &Table) -> (Vec<f32>, f32) {
+        let needs = |size: f32| {
+            let w = self.widths(t, size);
+            let fixed: f32 = w.iter().zip(&t.cols).filter(|(_, c)| !c.flex).map(|(x, _)| *x).sum();
+            let flex = t.cols.iter().filter(|c| c.flex).count() as f32;
+            fixed + flex * FLEX_MIN + GAP * w.len().saturating_sub(1) as f32
+        };
+        let size = [BODY, 8.0, 7.0, 6.0].into_iter().find(|&s| needs(s) <= WIDTH).unwrap_or(6.0);
+        (self.widths(t, size), size)
+    }
+
+    fn table_head(&mut self, t: &Table, w: &[f32], size: f32) {
         let titles: Vec<String> = t.cols.iter().map(|c| c.title.to_string()).collect();
-        self.cells(&titles, t, w, 8.5, true, Ink::Grey);
+        self.cells(&titles, t, w, size - 0.5, true, Ink::Grey);
         self.y += 4.0;
         self.rule(MARGIN, RIGHT, 0.6);
         self.y += ROW - 2.0;
