@@ -254,6 +254,8 @@ mod text {
     #[test]
     fn hostile_text_is_inert() {
         let text = render(&hostile(), 80);
+        let head: String = text.lines().take(30).map(|l| format!("{l}\n")).collect();
+        insta::assert_snapshot!(head);
         let bad =
             |c: char| c.is_control() && c != '\n' || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
         assert!(!text.chars().any(bad), "{text:?}");

@@ -1,7 +1,8 @@
 //! A statement as plain text, for the screen's preview and `--format txt`.
 //! Columns are measured in display columns (`domain::text::width`), so
 //! CJK names line up; no line is wider than `width` (the terminal minimum,
-//! 80, and wider; narrower widths are kept to as well, with less shown).
+//! 80, and wider; narrower ones down to 20 are kept to as well, with less
+//! shown, and below 20 the text is laid out for 20).
 
 use super::layout::{self, Table};
 use super::model::Statement;
