@@ -11,6 +11,7 @@ pub mod demo;
 pub mod domain;
 pub mod export;
 pub mod import;
+pub mod statement;
 pub mod store;
 pub mod tui;
 pub mod ui;

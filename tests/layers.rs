@@ -67,3 +67,22 @@ fn the_view_imports_no_store_and_no_app() {
 fn drawing_imports_no_store() {
     assert_eq!(reaching("ui", &["store", "import", "commands"]), Vec::<String>::new());
 }
+
+/// Statements are rendered from a value the store fills in: the renderers
+/// read no database and draw on no screen.
+#[test]
+fn statements_render_without_store_or_screen() {
+    assert_eq!(
+        reaching("statement", &["store", "app", "ui", "view", "import", "commands", "export", "tui"]),
+        Vec::<String>::new()
+    );
+    let crates: Vec<String> = sources("statement")
+        .into_iter()
+        .filter(|f| {
+            let text = std::fs::read_to_string(f).unwrap();
+            text.contains("rusqlite") || text.contains("ratatui")
+        })
+        .map(|f| f.display().to_string())
+        .collect();
+    assert_eq!(crates, Vec::<String>::new());
+}

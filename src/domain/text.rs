@@ -8,9 +8,11 @@
 //! what reaches the screen.
 
 mod cluster;
+mod formula;
 mod wrap;
 
 pub use cluster::{cluster_width, is_plain};
+pub use formula::defuse_formula;
 use std::borrow::Cow;
 use unicode_segmentation::UnicodeSegmentation;
 pub use wrap::{Row, rows, wrap};
