@@ -33,6 +33,14 @@ pub struct Global {
     #[arg(long, value_name = "DATE", global = true, value_parser = parse_date_arg)]
     pub today: Option<NaiveDate>,
 
+    /// Read the books as they stood at the end of this day (YYYY-MM-DD): the
+    /// figures, aging and the 365-day window as of it, and the invoices,
+    /// payments, credits and activity that existed then with their balances
+    /// and statuses then. Read-only: commands and keys that write are
+    /// refused. Contracts, contacts and documents are listed as they are.
+    #[arg(long, value_name = "DATE", global = true, value_parser = parse_date_arg)]
+    pub as_of: Option<NaiveDate>,
+
     /// Refuse to create a database that does not exist.
     #[arg(long, global = true)]
     pub no_create: bool,

@@ -103,12 +103,19 @@ pub fn customer(store: &Store, spec: &str, today: NaiveDate, json_out: bool, out
     let c = store.customer(id)?;
     let f = store.figures(&c, today)?;
     if json_out {
-        serde_json::to_writer_pretty(&mut *out, &customer_json(&c, &f, &store.organization()?))?;
+        let mut v = customer_json(&c, &f, &store.organization()?);
+        if let (Some(d), Value::Object(obj)) = (store.as_of(), &mut v) {
+            obj.insert("as_of".into(), Value::from(crate::domain::date::iso(d)));
+        }
+        serde_json::to_writer_pretty(&mut *out, &v)?;
         writeln!(out)?;
         return Ok(());
     }
     let m = &f.metrics;
     writeln!(out, "{} (#{})", clean(&c.name), c.id)?;
+    if let Some(d) = store.as_of() {
+        writeln!(out, "as of {}", crate::domain::date::iso(d))?;
+    }
     if !c.legal_name.is_empty() {
         writeln!(out, "{}", clean(&c.legal_name))?;
     }

@@ -55,7 +55,11 @@ fn run() -> Result<ExitCode> {
         Ok(cli) => cli,
         Err(e) => return Ok(out::usage(&e)),
     };
-    let today = resolve_today(cli.global.today).map_err(|e| eyre!(e))?;
+    // As of a day, that day is today for overdue, aging and the window.
+    let today = match cli.global.as_of {
+        Some(d) => d,
+        None => resolve_today(cli.global.today).map_err(|e| eyre!(e))?,
+    };
     let tty = std::io::stdout().is_terminal();
     let next = {
         let stdout = std::io::BufWriter::new(std::io::stdout().lock());
@@ -93,6 +97,16 @@ enum Next {
 }
 
 fn command(cli: &Cli, today: NaiveDate, tty: bool, mut out: &mut dyn Write) -> Result<Next> {
+    if let (Some(d), Some(what)) = (cli.global.as_of, writes(&cli.command)) {
+        return Err(eyre!(
+            "--as-of {d} reads the books as they stood that day and writes nothing; `ardesk {what}` {}: leave --as-of out",
+            match what {
+                "check" => "checks the database as it is",
+                "export" => "writes the customer's whole record as it is",
+                _ => "writes",
+            }
+        ));
+    }
     if let Some(Command::Demo { invoices, force }) = &cli.command {
         let path = cli.global.db.clone().unwrap_or_else(commands::demo_db_path);
         commands::demo(&path, *invoices, *force, today, &mut out)?;
@@ -133,6 +147,9 @@ fn command(cli: &Cli, today: NaiveDate, tty: bool, mut out: &mut dyn Write) -> R
         ));
     }
     let mut store = if preview_only { Store::open_in_memory()? } else { Store::open(&path, mode)? };
+    if let Some(d) = cli.global.as_of {
+        store.set_as_of(Some(d))?;
+    }
     if created && !preview_only {
         out::say(&format!("created a new, empty database at {}", clean(&path.display().to_string())));
     }
@@ -177,4 +194,19 @@ fn command(cli: &Cli, today: NaiveDate, tty: bool, mut out: &mut dyn Write) -> R
         None => return Ok(Next::Tui(Box::new(store))),
     }
     Ok(Next::Exit(ExitCode::SUCCESS))
+}
+
+/// The command's name when it writes (or, `check`, reads the file as it is
+/// rather than as of a day): `--as-of` is refused with it.
+fn writes(command: &Option<Command>) -> Option<&'static str> {
+    Some(match command {
+        Some(Command::Demo { .. }) => "demo",
+        Some(Command::Import { .. }) => "import",
+        Some(Command::Export { .. }) => "export",
+        Some(Command::Config { value: Some(_), .. } | Command::Config { unset: true, .. }) => "config",
+        Some(Command::Check) => "check",
+        Some(Command::Upgrade { .. }) => "upgrade",
+        Some(Command::Vacuum) => "vacuum",
+        _ => return None,
+    })
 }

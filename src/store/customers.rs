@@ -81,16 +81,10 @@ impl Store {
         today: NaiveDate,
         mut f: impl FnMut(Customer, Money, Money) -> std::result::Result<(), E>,
     ) -> std::result::Result<(), E> {
-        let sql = format!(
-            "SELECT {CUSTOMER_COLS},
-                    coalesce((SELECT outstanding_minor FROM customer_summary s
-                              WHERE s.customer_id = c.id AND s.currency = c.currency), 0),
-                    coalesce((SELECT sum(open_minor) FROM customer_due_summary d
-                              WHERE d.customer_id = c.id AND d.currency = c.currency AND d.due_date < ?1), 0)
-             FROM customers c ORDER BY c.name COLLATE NOCASE, c.id"
-        );
+        let (a, o) = (outstanding_sql(self.as_of()), overdue_sql(self.as_of()));
+        let sql = format!("SELECT {CUSTOMER_COLS}, {a}, {o} FROM customers c ORDER BY c.name COLLATE NOCASE, c.id");
         let mut stmt = self.conn().prepare_cached(&sql).map_err(StoreError::from)?;
-        let mut rows = stmt.query([iso(today)]).map_err(StoreError::from)?;
+        let mut rows = stmt.query([iso(self.as_of().unwrap_or(today))]).map_err(StoreError::from)?;
         while let Some(r) = rows.next().map_err(StoreError::from)? {
             let c = map_customer(r).map_err(StoreError::from)?;
             let outstanding = Money::new(r.get(11).map_err(StoreError::from)?, c.currency);
@@ -106,11 +100,22 @@ impl Store {
     /// first row is written.
     pub fn customer_list_extent(&self) -> Result<(i64, Vec<(Currency, i64)>)> {
         let max_id: i64 = self.conn().query_row("SELECT coalesce(max(id), 0) FROM customers", [], |r| r.get(0))?;
-        let mut stmt = self.conn().prepare_cached(
-            "SELECT s.currency, max(abs(s.outstanding_minor)) FROM customer_summary s
-             JOIN customers c ON c.id = s.customer_id AND c.currency = s.currency GROUP BY s.currency",
-        )?;
-        let most = stmt.query_map([], |r| Ok((currency(r, 0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+        let sql = match self.as_of() {
+            None => "SELECT s.currency, max(abs(s.outstanding_minor)) FROM customer_summary s
+                     JOIN customers c ON c.id = s.customer_id AND c.currency = s.currency
+                     WHERE ?1 IS NOT NULL GROUP BY s.currency"
+                .to_string(),
+            Some(d) => format!(
+                "SELECT currency, max(abs(o)) FROM (SELECT c.currency, {} AS o FROM customers c) GROUP BY currency",
+                outstanding_sql(Some(d))
+            ),
+        };
+        let day = iso(self.as_of().unwrap_or_default());
+        let most = self
+            .conn()
+            .prepare_cached(&sql)?
+            .query_map([day], |r| Ok((currency(r, 0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
         Ok((max_id, most))
     }
 
@@ -201,5 +206,35 @@ impl Store {
         let mut stmt = self.conn().prepare("SELECT id FROM customers ORDER BY id")?;
         let ids = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
         Ok(ids)
+    }
+}
+
+/// A customer's outstanding in its own currency (`c`): from the summary,
+/// or as of the store's date (`?1`) from the dated open balances
+/// (measure 7, `as_of`).
+fn outstanding_sql(as_of: Option<NaiveDate>) -> &'static str {
+    match as_of {
+        None => {
+            "coalesce((SELECT outstanding_minor FROM customer_summary s
+                       WHERE s.customer_id = c.id AND s.currency = c.currency), 0)"
+        }
+        Some(_) => {
+            "coalesce((SELECT sum(delta) FROM customer_dated_summary s WHERE s.customer_id = c.id AND s.day <= ?1
+                       AND s.currency = c.currency AND s.measure = 7), 0)"
+        }
+    }
+}
+
+/// The part of it due before `?1` (today, or the store's date).
+fn overdue_sql(as_of: Option<NaiveDate>) -> &'static str {
+    match as_of {
+        None => {
+            "coalesce((SELECT sum(open_minor) FROM customer_due_summary d
+                       WHERE d.customer_id = c.id AND d.currency = c.currency AND d.due_date < ?1), 0)"
+        }
+        Some(_) => {
+            "coalesce((SELECT sum(delta) FROM customer_dated_summary s WHERE s.customer_id = c.id AND s.day <= ?1
+                       AND s.currency = c.currency AND s.measure = 7 AND s.on_date < ?1), 0)"
+        }
     }
 }
