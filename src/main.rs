@@ -55,11 +55,9 @@ fn run() -> Result<ExitCode> {
         Ok(cli) => cli,
         Err(e) => return Ok(out::usage(&e)),
     };
+    let real_today = resolve_today(cli.global.today).map_err(|e| eyre!(e))?;
     // As of a day, that day is today for overdue, aging and the window.
-    let today = match cli.global.as_of {
-        Some(d) => d,
-        None => resolve_today(cli.global.today).map_err(|e| eyre!(e))?,
-    };
+    let today = cli.global.as_of.unwrap_or(real_today);
     let tty = std::io::stdout().is_terminal();
     let next = {
         let stdout = std::io::BufWriter::new(std::io::stdout().lock());
@@ -76,7 +74,9 @@ fn run() -> Result<ExitCode> {
         Next::Tui(store) => {
             ardesk::tui::check_terminal()?;
             let size = ratatui::layout::Rect::default();
-            let mut app = ardesk::app::App::new(*store, today, size)?;
+            // The store reads as of `--as-of` already; the app keeps the
+            // real today to return to.
+            let mut app = ardesk::app::App::new(*store, real_today, size)?;
             app.start_worker();
             if let Some(spec) = &cli.customer {
                 let id = app.store().resolve_customer(spec)?;

@@ -2,6 +2,8 @@
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
+    /// The books as of a date (`forms::as_of`).
+    AsOf,
     Quit,
     Back,
     Help,

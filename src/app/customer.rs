@@ -194,7 +194,10 @@ impl CustomerPage {
         for _ in 0..4 {
             let Some(f) = t.need() else { break };
             let read = |s: &Store| ops.read(s, customer_id, &view, &f.seek, f.limit);
-            if view.filter.is_empty() {
+            // As of a date a column such as the balance is worked out row
+            // by row: sorting on it reads them all, so that goes to the
+            // reading thread too when it is slow.
+            if view.filter.is_empty() && store.as_of().is_none() {
                 let rows = read(store)?;
                 t.fill(f, rows);
                 continue;
@@ -206,7 +209,8 @@ impl CustomerPage {
                 None => {
                     t.state_mut().pending = Some(f.clone());
                     let generation = t.state().generation;
-                    return Ok(Some(Job { generation, customer_id, tab, view, kind: Kind::Window(f) }));
+                    let as_of = store.as_of();
+                    return Ok(Some(Job { as_of, generation, customer_id, tab, view, kind: Kind::Window(f) }));
                 }
             }
         }

@@ -10,6 +10,11 @@ use std::path::PathBuf;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
+    /// Read the books as of the end of this day (read-only), or as they
+    /// are with `None` (`forms::as_of`); writes nothing.
+    SetAsOf {
+        day: Option<chrono::NaiveDate>,
+    },
     /// A customer typed in by hand; the app opens its page.
     CreateCustomer {
         edit: CustomerEdit,
@@ -446,6 +451,15 @@ pub fn perform(store: &mut Store, effect: &Effect) -> Result<String, StoreError>
         // with a progress popup.
         Effect::Upload { .. } | Effect::Download { .. } | Effect::DeleteDocument { .. } => {
             return Err(StoreError::Invalid("documents are transferred through the progress popup".into()));
+        }
+        // `App::run_effect` sets the date itself (`App::set_as_of`): the
+        // page and the reading thread follow it.
+        Effect::SetAsOf { day } => {
+            store.set_as_of(*day)?;
+            match day {
+                Some(d) => format!("The books as of {d}"),
+                None => "The books as they are today".into(),
+            }
         }
         // `App::run_effect` runs imports itself (`run.rs`): beside the
         // screen, with a preview first.

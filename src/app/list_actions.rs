@@ -8,12 +8,11 @@ use crate::domain::edit::CustomerEdit;
 
 impl App {
     pub(super) fn list_action(&mut self, action: Action) {
-        if let Some(why) = self.store.read_only().filter(|_| action.writes()) {
-            let text = format!("The database is open read-only: {why}. Viewing and exporting still work.");
-            self.error("Read-only", &text);
+        if self.refuse_read_only(action) {
             return;
         }
         let form = match action {
+            Action::AsOf => return self.open_as_of(),
             Action::Import => forms::import::open(),
             Action::NewCustomer => forms::customer::new(self.org.default_currency),
             Action::Settings => {

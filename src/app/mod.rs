@@ -2,6 +2,7 @@
 //! drawing here; the store is only reached through `Store` methods.
 
 pub mod action;
+mod as_of;
 pub mod collections;
 pub mod complete;
 mod conflict;
@@ -75,7 +76,11 @@ pub struct App {
     /// The app's connection: only the app reads and writes through it
     /// (drawing asks the app, e.g. `read_only`).
     store: Store,
+    /// The day overdue, aging and the window are counted on: today, or the
+    /// day the books are read as of (`as_of`).
     pub today: NaiveDate,
+    /// Today, whatever day the books are read as of.
+    live_today: NaiveDate,
     pub org: Organization,
     pub screens: Vec<Screen>,
     pub dialogs: Vec<Dialog>,
@@ -99,13 +104,18 @@ pub struct App {
 }
 
 impl App {
+    /// `today` is the real one; a store already reading as of a date (the
+    /// command line's `--as-of`) sets the page's day.
     pub fn new(store: Store, today: NaiveDate, size: Rect) -> crate::store::Result<App> {
+        let live_today = today;
+        let today = store.as_of().unwrap_or(today);
         let org = store.organization()?;
         let list = CustomersScreen::new(store.customer_list(today)?);
         let data_version = store.data_version()?;
         let mut app = App {
             store,
             today,
+            live_today,
             org,
             screens: vec![Screen::Customers(Box::new(list))],
             dialogs: Vec::new(),
@@ -189,12 +199,18 @@ impl App {
 
     /// Asks for the exact count and sums of a tab's filtered view.
     fn request_totals(&mut self, tab: Tab) {
-        let today = self.today;
+        let (today, as_of) = (self.today, self.store.as_of());
         let Some(Screen::Customer(p)) = self.screens.last_mut() else { return };
         let customer_id = p.customer.id;
         let t = p.state(tab);
-        let job =
-            worker::Job { generation: t.generation, customer_id, tab, view: t.view(today), kind: worker::Kind::Totals };
+        let job = worker::Job {
+            as_of,
+            generation: t.generation,
+            customer_id,
+            tab,
+            view: t.view(today),
+            kind: worker::Kind::Totals,
+        };
         self.ask(job);
     }
 

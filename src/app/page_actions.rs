@@ -26,6 +26,14 @@ impl App {
     /// saying why, before any form opens; true when it refused.
     pub(super) fn refuse_read_only(&mut self, action: Action) -> bool {
         let Some(why) = self.store.read_only().filter(|_| action.writes()) else { return false };
+        if let Some(d) = self.store.as_of() {
+            let text = format!(
+                "The page shows the books as of {d}: nothing can be changed while it does, so nothing meant for \
+                 today is booked into the past by mistake. Press t and leave the date empty to return to today."
+            );
+            self.error(&format!("As of {d}"), &text);
+            return true;
+        }
         let text =
             format!("The database is open read-only: {why}. Viewing, filtering, downloading and exporting still work.");
         self.error("Read-only", &text);
@@ -42,6 +50,7 @@ impl App {
         // The tables span the screen's width.
         let width = self.size.width;
         match action {
+            Action::AsOf => self.open_as_of(),
             Action::NextTab | Action::PrevTab | Action::GoTab => {
                 if let Some(p) = self.page_mut() {
                     p.tab = match (action, ch.and_then(|c| c.to_digit(10))) {

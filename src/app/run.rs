@@ -17,6 +17,9 @@ impl App {
         if let Effect::Import { files, opts } = &effect {
             return self.start_import(files.clone(), opts.clone());
         }
+        if let Effect::SetAsOf { day } = &effect {
+            return self.set_as_of(*day);
+        }
         if let Effect::CreateCustomer { edit } = &effect {
             return self.create_customer(edit);
         }

@@ -21,6 +21,8 @@ pub enum Kind {
 
 #[derive(Debug, Clone)]
 pub struct Job {
+    /// The day the store that asked reads as of (`Store::set_as_of`).
+    pub as_of: Option<chrono::NaiveDate>,
     pub generation: u64,
     pub customer_id: i64,
     pub tab: Tab,
@@ -83,7 +85,7 @@ impl Worker {
                 // the schema, and on a small machine doing that beside the
                 // launch's own reads delays the first frame.
                 let Ok(first) = inbox.recv() else { return };
-                let store = match Store::open(&path, OpenMode::MustExist) {
+                let mut store = match Store::open(&path, OpenMode::MustExist) {
                     Ok(store) => store,
                     Err(e) => {
                         let (generation, customer_id, tab) = (first.generation, first.customer_id, first.tab);
@@ -103,6 +105,12 @@ impl Worker {
                         latest.insert(key(&job), job);
                     }
                     for job in latest.values() {
+                        // As of the day the asking store reads as of.
+                        if let Err(e) = store.set_as_of(job.as_of) {
+                            let (generation, customer_id, tab) = (job.generation, job.customer_id, job.tab);
+                            let _ = outbox.send(Done { generation, customer_id, tab, result: Err(e.to_string()) });
+                            continue;
+                        }
                         if outbox.send(run(&store, job)).is_err() {
                             return;
                         }
@@ -171,7 +179,7 @@ mod tests {
     fn job(generation: u64) -> Job {
         let view =
             View { sort: Sort::default_for(Tab::Invoices), filter: Filter::default(), today: Default::default() };
-        Job { generation, customer_id: 1, tab: Tab::Invoices, view, kind: Kind::Totals }
+        Job { as_of: None, generation, customer_id: 1, tab: Tab::Invoices, view, kind: Kind::Totals }
     }
 
     /// The connection opens with the first job: a database that cannot be

@@ -19,7 +19,11 @@ use ratatui::widgets::Paragraph;
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, p: &CustomerPage, theme: &Theme) {
     let show_credit = app.org.show_credit_balance;
     let l = layout::customer_page(area, &crate::view::cards::Needs::of(&p.figures, show_credit));
-    header(frame, l.header, p, app.read_only().is_some(), theme);
+    let badge = match app.store().as_of() {
+        Some(d) => Some(format!("as of {d}")),
+        None => app.read_only().map(|_| String::new()),
+    };
+    header(frame, l.header, p, badge.as_deref(), theme);
     let focus = p.figures_focus.and_then(|i| crate::view::figures::targets(show_credit).get(i).map(|t| t.place));
     let c = cards::Cards { style: l.card_style, figures: &p.figures, show_credit, focus };
     cards::draw(frame, &l.cards, c, theme);
@@ -59,7 +63,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, p: &CustomerPage, theme: &
 /// keys together loses the badges.
 fn header_line(
     c: &crate::domain::model::Customer,
-    read_only: bool,
+    read_only: Option<&str>,
     w: usize,
     theme: &Theme,
 ) -> (Vec<Span<'static>>, Vec<Span<'static>>) {
@@ -81,8 +85,12 @@ fn header_line(
         if c.portal {
             out.push(("Portal".to_string(), theme.badge_portal));
         }
-        if read_only {
-            out.push((if short { "RO" } else { "Read-only" }.to_string(), theme.error));
+        // Read-only: why in a word, "as of 2026-11-30" whole (it is the
+        // page's date) or "Read-only".
+        match read_only {
+            Some(d) if !d.is_empty() => out.push((d.to_string(), theme.error)),
+            Some(_) => out.push((if short { "RO" } else { "Read-only" }.to_string(), theme.error)),
+            None => {}
         }
         out
     };
@@ -128,7 +136,7 @@ fn header_line(
     unreachable!("the last form always returns")
 }
 
-fn header(frame: &mut Frame, area: Rect, p: &CustomerPage, read_only: bool, theme: &Theme) {
+fn header(frame: &mut Frame, area: Rect, p: &CustomerPage, read_only: Option<&str>, theme: &Theme) {
     if area.height == 0 {
         return;
     }

@@ -71,6 +71,7 @@ macro_rules! field_ids {
 mod read;
 
 pub mod apply;
+pub mod as_of;
 pub mod contact;
 pub mod contract;
 pub mod credit_note;
