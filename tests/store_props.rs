@@ -1227,6 +1227,20 @@ fn as_of_agrees(store: &mut Store, c: &ardesk::domain::model::Customer) -> Resul
             .map(|m| m.minor)
             .sum();
         prop_assert_eq!(open, f.own.outstanding_minor, "open balances as of {}", d);
+        // Never more applied on a day than the invoice or the money held.
+        for i in invoices(store, c.id) {
+            prop_assert!(
+                i.applied_minor <= i.total.minor,
+                "{} as of {}: {} applied of {}",
+                i.number,
+                d,
+                i.applied_minor,
+                i.total.minor
+            );
+        }
+        for p in payments(store, c.id) {
+            prop_assert!(p.applied_minor + p.refunded_minor <= p.amount.minor, "payment {} as of {}", p.id, d);
+        }
         store.set_as_of(None).unwrap();
     }
     let before = store.figures_as_of(c, first.pred_opt().unwrap_or(first)).unwrap();
@@ -1352,6 +1366,38 @@ mod found {
     }
     // Cases the generator shrank to while the metric code was mutated (an
     // aging bound or the window moved by a day): each sits on a boundary.
+
+    /// A paid import, a cent of its payment refunded tomorrow: the rest of
+    /// the application counts from the refund, not beside the whole
+    /// before it (the books as of today held one or the other).
+    #[test]
+    fn a_refund_tomorrow_of_a_paid_import() {
+        let row = ImportRow { total: 12_555, credit: 0, paid: 12_555, days_ago: 0, eur: false, status: "paid" };
+        run(
+            date("2026-03-01"),
+            &[
+                Op::Import { balance: 0, rows: vec![row], again: 0, bulk: false },
+                Op::Refund { who: 0, pick: 0, amount: 1, all: false, days: 1, stale: false },
+            ],
+        );
+    }
+
+    /// Unapplied as of tomorrow, paid again today: the new money counts
+    /// from tomorrow, when the old stops (never both on one day).
+    #[test]
+    fn unapplied_tomorrow_paid_again_today() {
+        let row = ImportRow { total: 1, credit: 0, paid: 0, days_ago: 0, eur: false, status: "paid" };
+        run(
+            date("2026-03-01"),
+            &[
+                Op::Import { balance: 0, rows: vec![row], again: 0, bulk: false },
+                Op::Import { balance: 0, rows: vec![], again: 2, bulk: false },
+                Op::Unapply { who: 0, pick: 0, app: 0, days: 1, foreign: false, again: false },
+                Op::PayOldest { who: 0, amount: 1, days_ago: 0, other: false },
+                Op::Invoice { who: 0, total: 1, days_ago: -1, terms: 0, draft: false, other: false },
+            ],
+        );
+    }
 
     /// A paid import paid one cent of, a year before today.
     #[test]

@@ -464,9 +464,29 @@ pub(super) fn bind_application(b: &mut Binder<'_, '_>, r: &NewApplicationRow<'_>
     b.put(r.created_at)
 }
 
-/// Inserts one application.
+/// Inserts one application, dated no earlier than the last day an
+/// application of the same invoice, payment or credit was reversed on: as
+/// of any day, the books then never held both the reversed application and
+/// the one that took its place, so what counts on a day never exceeds the
+/// invoice or the money (issue 17). (Money re-applied after an unapply
+/// dated tomorrow counts from tomorrow; the rest of a partly refunded
+/// application from the refund's day.)
 pub(super) fn insert_application(conn: &Connection, r: &NewApplicationRow<'_>) -> rusqlite::Result<()> {
-    insert_row(conn, &APPLICATIONS, |b| bind_application(b, r)).map(drop)
+    let (payment, credit) = match r.from {
+        AppliedFrom::Payment(p) => (Some(p), None),
+        AppliedFrom::Credit(c) => (None, Some(c)),
+    };
+    let after: Option<String> = conn
+        .prepare_cached(
+            "SELECT max(m) FROM (
+                SELECT max(removed_on) AS m FROM applications WHERE invoice_id = ?1
+                UNION ALL SELECT max(removed_on) FROM applications WHERE payment_id = ?2
+                UNION ALL SELECT max(removed_on) FROM applications WHERE credit_id = ?3)",
+        )?
+        .query_row((r.invoice_id, payment, credit), |row| row.get(0))?;
+    let after = after.and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok());
+    let r = NewApplicationRow { applied_on: after.map_or(r.applied_on, |a| a.max(r.applied_on)), ..*r };
+    insert_row(conn, &APPLICATIONS, |b| bind_application(b, &r)).map(drop)
 }
 
 // Refunds -------------------------------------------------------------------
