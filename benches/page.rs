@@ -230,6 +230,38 @@ fn main() {
         }
     }
     rows.push(Stats(drill).row("figure drill-down: Enter to the first frame of its rows", "median ≤ 50"));
+
+    // Issue 17: the books as of a past date, `t`, the date, Ctrl-S to the
+    // full page (every figure, the first window of rows as of it); then
+    // moving on it, and back to today.
+    let (mut as_of, mut as_of_keys, mut back_today) = (Vec::new(), Vec::new(), Vec::new());
+    for (i, day) in
+        ["2025-12-31", "2024-06-30", "2020-01-31", "2026-02-27"].iter().cycle().take(runs.min(12)).enumerate()
+    {
+        key(&mut app, KeyCode::Char('t'));
+        app.handle_key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
+        for c in day.chars() {
+            key(&mut app, KeyCode::Char(c));
+        }
+        let t = Instant::now();
+        app.handle_key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL));
+        draw(&app, &mut term);
+        as_of.push(t.elapsed());
+        assert_eq!(app.store().as_of().map(ardesk::domain::date::iso).as_deref(), Some(*day));
+        as_of_keys.extend(step(&mut app, &mut term, &[KeyCode::Down, KeyCode::PageDown, KeyCode::Char('3')]).0);
+        key(&mut app, KeyCode::Char('1'));
+        if i % 3 == 2 {
+            key(&mut app, KeyCode::Char('t'));
+            app.handle_key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
+            let t = Instant::now();
+            app.handle_key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL));
+            draw(&app, &mut term);
+            back_today.push(t.elapsed());
+        }
+    }
+    rows.push(Stats(as_of).row("as of a past date: Ctrl-S to the full page (1M invoices)", "≤ 500"));
+    rows.push(Stats(as_of_keys).row("… keys on it (down, page down, tab)", "median ≤ 5"));
+    rows.push(Stats(back_today).row("… back to today: Ctrl-S to the full page", "median ≤ 20"));
     let rss = peak_rss_mib();
 
     // SQLite computing the page's metrics from the raw tables.
@@ -254,6 +286,19 @@ fn main() {
     };
     rows.push(p.row("page figures from the summaries", "≪ 1"));
     rows.push(o.row("same figures computed from the raw rows (SQLite)", "—"));
+    // As of a past date: from the dated summary, and from the raw rows.
+    let day = ardesk::domain::date::parse_date("2025-12-31").unwrap();
+    let c = probe.customer(id).unwrap();
+    let mut dated = Vec::new();
+    for _ in 0..runs {
+        let t = Instant::now();
+        probe.figures_as_of(&c, day).unwrap();
+        dated.push(t.elapsed());
+    }
+    rows.push(Stats(dated).row("figures as of 2025-12-31 from the dated summary", "≤ 500"));
+    let t = Instant::now();
+    probe.metric_parts_oracle_as_of(id, day).unwrap();
+    rows.push(Stats(vec![t.elapsed()]).row("same figures from the raw rows (the oracle)", "—"));
 
     println!("\n| step | runs | median ms | p95 ms | worst ms | target ms |\n|---|---|---|---|---|---|");
     for r in &rows {

@@ -124,7 +124,7 @@ impl App {
                     self.page_action(action, ch);
                 } else if matches!(self.screens.last(), Some(Screen::Detail(_))) {
                     self.detail_action(action);
-                } else if matches!(action, Action::Import | Action::NewCustomer | Action::Settings) {
+                } else if matches!(action, Action::Import | Action::NewCustomer | Action::Settings | Action::AsOf) {
                     self.list_action(action);
                 } else if let Some(Screen::Customers(s)) = self.screens.last_mut()
                     && let Some(id) = customers_action(s, action, self.size.width)

@@ -35,7 +35,13 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, s: &CustomersScreen, theme
         Span::styled(format!(" {} ", crate::domain::text::clean(&app.org.name)), theme.title),
         Span::styled(format!("· Customers ({})", s.all.len()), theme.subtitle),
         Span::styled(
-            app.read_only().map(|why| format!("  read-only: {}", crate::domain::text::clean(why))).unwrap_or_default(),
+            match app.store().as_of() {
+                Some(d) => format!("  as of {d} (read-only)"),
+                None => app
+                    .read_only()
+                    .map(|why| format!("  read-only: {}", crate::domain::text::clean(why)))
+                    .unwrap_or_default(),
+            },
             theme.error,
         ),
     ]);
