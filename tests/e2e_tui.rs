@@ -284,3 +284,34 @@ fn eighty_by_twenty_four_reaches_every_column() {
     tui.send("q");
     assert_eq!(tui.wait_exit(), 0);
 }
+
+/// Issue 17 in a real terminal: `t`, the end of last month, and the page
+/// says "as of" it with the figures of that day (as the command line gives
+/// them); a key that writes is refused; an empty date returns to today.
+#[test]
+fn the_books_as_of_last_month_end_in_a_terminal() {
+    let db = demo_db().to_str().unwrap().to_string();
+    let (code, out, err) = support::run(&["customer", "1", "--json", "--db", &db, "--as-of", "2026-02-28"]);
+    assert_eq!(code, 0, "{err}");
+    let then: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let outstanding = then["metrics"]["outstanding"].as_str().unwrap().to_string();
+    let mut tui = Tui::start(&["--db", &db, "--today", TODAY, "--customer", "1"], 80, 24);
+    tui.wait_page();
+    tui.send("t");
+    tui.wait_for("Books as of a date");
+    tui.send("\x13"); // Ctrl-S: the end of last month, offered
+    let s = tui.wait_for("as of 2026-02-28");
+    let (units, cents) = outstanding.split_once('.').unwrap();
+    let shown = format!("${}.{cents}", ardesk::domain::money::group_thousands(units.parse().unwrap()));
+    assert!(s.contains(&shown), "Outstanding {shown} as the command line says:\n{s}");
+    tui.send("i");
+    tui.wait_for("nothing can be changed");
+    tui.send("\x1b");
+    tui.wait("the refusal closed", |s| !s.contains("nothing can be changed"));
+    tui.send("t");
+    tui.wait_for("Books as of a date");
+    tui.send("\x15\x13"); // Ctrl-U, Ctrl-S: back to today
+    tui.wait_for("as they are today");
+    tui.send("q");
+    tui.send("q");
+}
