@@ -234,7 +234,7 @@ pub static BINDINGS: &[Binding] = &[
     b(Customers, &[k('I')], Action::Import, "import files", true).rank(3),
     b(Customers, &[k('O')], Action::Settings, "settings", true).rank(3),
     b(Customers, &[k('S')], Action::SortReverse, "reverse sort", false),
-    b(Customers, &[k('t')], Action::AsOf, "the books as of a date", false),
+    b(Customers, &[k('t')], Action::AsOf, "as of a date", false),
     // Invoices tab.
     b(Invoices, &[k(' ')], Action::ToggleSelect, "select", true).rank(3),
     b(Invoices, &[k('a')], Action::SelectAll, "select all", true),
@@ -295,7 +295,7 @@ pub static BINDINGS: &[Binding] = &[
     b(Customer, &[k('<')], Action::SortPrev, "sort by previous column", false),
     b(Customer, &[k('S')], Action::SortReverse, "reverse sort", false),
     b(Customer, &[k('E')], Action::Export, "export CSV", false),
-    b(Customer, &[k('t')], Action::AsOf, "the books as of a date", true).rank(5),
+    b(Customer, &[k('t')], Action::AsOf, "as of a date", true).rank(7),
     b(Customer, &[k('e')], Action::EditCustomer, "edit customer", true).rank(2),
     b(Customer, &[k('o')], Action::OpenLink, "link in source (copies it)", false),
     b(Customer, &[k('i')], Action::NewInvoice, "create invoice", false),

@@ -215,6 +215,13 @@ pub const FORMULAS: &[(&str, &str)] = &[
         "What an invoice still owes: total − applied; 0 for draft, paid and cancelled invoices. An uncollectible invoice shows the unpaid remainder that was written off (outside Outstanding and Aging).",
     ),
     (
+        "As of a date",
+        "t: the books as they stood at the end of a day, read-only (the header says \"as of\"): invoices issued by then, \
+         what each owed after the payments, credit and refunds dated by then, cancellations and write-offs from their \
+         dates (an undated one from the issue date), aging and the 365-day window counted to that day. \
+         An empty date returns to today.",
+    ),
+    (
         "Status line Σ",
         "Over the rows shown. Invoices: Σ total and Σ balance, cancelled invoices left out of both. Payments: Σ succeeded amounts, refunds subtracted (pending and failed ones left out, and credits, which are no money), and Σ unapplied: what of the rows shown is not applied to invoices (the Credit Balance of those rows).",
     ),
