@@ -245,6 +245,8 @@ fn main() {
         }
         let t = Instant::now();
         app.handle_key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL));
+        draw(&app, &mut term); // "Computing the books as of …"
+        app.tick();
         draw(&app, &mut term);
         as_of.push(t.elapsed());
         assert_eq!(app.store().as_of().map(ardesk::domain::date::iso).as_deref(), Some(*day));
@@ -255,6 +257,7 @@ fn main() {
             app.handle_key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
             let t = Instant::now();
             app.handle_key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL));
+            app.tick();
             draw(&app, &mut term);
             back_today.push(t.elapsed());
         }

@@ -43,6 +43,9 @@ fn the_books_as_of_last_month_end_and_back() {
         let s = flat(&render(&app, w, h));
         assert!(s.contains("Books as of a date") && s.contains("2026-02-28"), "{s}");
         press(&mut app, &["C-s"]);
+        // The screen says it is computing, and the next tick reads.
+        assert!(flat(&render(&app, w, h)).contains("Computing the books as of 2026-02-28"));
+        app.tick();
         let s = render(&app, w, h);
         let header = s.lines().next().unwrap();
         assert!(header.contains("as of 2026-02-28"), "{w}×{h}: the header says it:\n{s}");
@@ -56,6 +59,7 @@ fn the_books_as_of_last_month_end_and_back() {
         let s = flat(&render(&app, w, h));
         assert!(s.contains("shows the books as of 2026-02-28: nothing can be changed"), "{s}");
         press(&mut app, &["Esc", "t", "C-u", "C-s"]);
+        app.tick();
         let s = render(&app, w, h);
         assert!(!s.lines().next().unwrap().contains("as of"), "back to today:\n{s}");
         let now = figures(None);

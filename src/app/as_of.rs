@@ -15,15 +15,27 @@ impl App {
         self.dialogs.push(Dialog::Form(Box::new(form)));
     }
 
-    /// Reads as of the end of `day`, or as things are with `None`; the
-    /// screens follow. A detail open on a row that did not exist yet closes
-    /// back to its page.
+    /// Asks to read as of the end of `day`, or as things are with `None`:
+    /// the form closes and the screen says it is computing; the next tick
+    /// reads (`read_as_of`; on a million invoices it takes a fraction of a
+    /// second).
     pub fn set_as_of(&mut self, day: Option<NaiveDate>) {
-        if let Err(e) = self.store.set_as_of(day) {
-            return self.show_failure(e.to_string());
-        }
         if matches!(self.dialogs.last(), Some(Dialog::Form(_))) {
             self.dialogs.pop();
+        }
+        self.pending_as_of = Some(day);
+        self.say(match day {
+            Some(d) => format!("Computing the books as of {d}…"),
+            None => "Computing the books as they are today…".into(),
+        });
+    }
+
+    /// Reads as of the end of `day` (or as things are); the screens follow.
+    /// A detail open on a row that did not exist yet closes back to its
+    /// page.
+    pub(super) fn read_as_of(&mut self, day: Option<NaiveDate>) {
+        if let Err(e) = self.store.set_as_of(day) {
+            return self.show_failure(e.to_string());
         }
         self.today = day.unwrap_or(self.live_today);
         while matches!(self.screens.last(), Some(Screen::Detail(_))) {

@@ -81,6 +81,9 @@ pub struct App {
     pub today: NaiveDate,
     /// Today, whatever day the books are read as of.
     live_today: NaiveDate,
+    /// A date asked for (`as_of`), read on the next tick so that the screen
+    /// says "computing…" first.
+    pending_as_of: Option<Option<NaiveDate>>,
     pub org: Organization,
     pub screens: Vec<Screen>,
     pub dialogs: Vec<Dialog>,
@@ -116,6 +119,7 @@ impl App {
             store,
             today,
             live_today,
+            pending_as_of: None,
             org,
             screens: vec![Screen::Customers(Box::new(list))],
             dialogs: Vec::new(),
@@ -186,6 +190,9 @@ impl App {
     /// How long the event loop may wait for a key: briefly while a count
     /// is on its way, else long enough to stay idle.
     pub fn poll_interval(&self) -> std::time::Duration {
+        if self.pending_as_of.is_some() {
+            return std::time::Duration::ZERO;
+        }
         let waiting = self.counting();
         let importing = self.import.is_some() || self.documents.is_some();
         std::time::Duration::from_millis(if waiting {
@@ -374,6 +381,10 @@ impl App {
     pub fn tick(&mut self) -> bool {
         let answers = self.worker.as_mut().map(|w| w.answers()).unwrap_or_default();
         let mut changed = self.expire_message(Instant::now());
+        if let Some(day) = self.pending_as_of.take() {
+            self.read_as_of(day);
+            changed = true;
+        }
         for done in answers {
             changed |= self.apply_totals(done);
         }

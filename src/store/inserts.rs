@@ -464,13 +464,15 @@ pub(super) fn bind_application(b: &mut Binder<'_, '_>, r: &NewApplicationRow<'_>
     b.put(r.created_at)
 }
 
-/// Inserts one application, dated no earlier than the last day an
-/// application of the same invoice, payment or credit was reversed on: as
-/// of any day, the books then never held both the reversed application and
+/// Inserts one application, counting no earlier than the last day an
+/// application of the same invoice, payment or credit was reversed on
+/// (`counts_from`, schema 14; its `applied_on` stays the date given): as of
+/// any day, the books then never held both the reversed application and
 /// the one that took its place, so what counts on a day never exceeds the
-/// invoice or the money (issue 17). (Money re-applied after an unapply
+/// invoice or the money (issue 17). Money re-applied after an unapply
 /// dated tomorrow counts from tomorrow; the rest of a partly refunded
-/// application from the refund's day.)
+/// application from the refund's day; a payment an import moved to another
+/// day, from the day the import re-settled it.
 pub(super) fn insert_application(conn: &Connection, r: &NewApplicationRow<'_>) -> rusqlite::Result<()> {
     let (payment, credit) = match r.from {
         AppliedFrom::Payment(p) => (Some(p), None),
@@ -484,9 +486,13 @@ pub(super) fn insert_application(conn: &Connection, r: &NewApplicationRow<'_>) -
                 UNION ALL SELECT max(removed_on) FROM applications WHERE credit_id = ?3)",
         )?
         .query_row((r.invoice_id, payment, credit), |row| row.get(0))?;
-    let after = after.and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok());
-    let r = NewApplicationRow { applied_on: after.map_or(r.applied_on, |a| a.max(r.applied_on)), ..*r };
-    insert_row(conn, &APPLICATIONS, |b| bind_application(b, &r)).map(drop)
+    let counts_from = after.and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok()).filter(|a| *a > r.applied_on);
+    conn.prepare_cached(
+        "INSERT INTO applications(invoice_id, payment_id, credit_id, amount_minor, applied_on, created_at, counts_from)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?
+    .execute((r.invoice_id, payment, credit, r.amount_minor, iso(r.applied_on), r.created_at, counts_from.map(iso)))
+    .map(drop)
 }
 
 // Refunds -------------------------------------------------------------------

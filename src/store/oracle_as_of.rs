@@ -28,6 +28,8 @@ struct App {
     credit: Option<i64>,
     amount: i64,
     applied_on: NaiveDate,
+    /// When it counts from a later day than `applied_on` (schema 14).
+    counts_from: Option<NaiveDate>,
     removed_on: Option<NaiveDate>,
 }
 
@@ -101,7 +103,7 @@ impl Store {
         }
         let mut apps = Vec::new();
         let mut stmt = conn.prepare(
-            "SELECT a.invoice_id, a.payment_id, a.credit_id, a.amount_minor, a.applied_on, a.removed_on
+            "SELECT a.invoice_id, a.payment_id, a.credit_id, a.amount_minor, a.applied_on, a.removed_on, a.counts_from
              FROM applications a JOIN invoices i ON i.id = a.invoice_id WHERE i.customer_id = ?1",
         )?;
         let mut rows = stmt.query([customer_id])?;
@@ -113,6 +115,7 @@ impl Store {
                 amount: r.get(3)?,
                 applied_on: day(&r.get::<_, String>(4)?)?,
                 removed_on: opt_day(r.get(5)?)?,
+                counts_from: opt_day(r.get(6)?)?,
             });
         }
         // What counts on D of each application: by invoice, by payment, by
@@ -130,7 +133,7 @@ impl Store {
                     Some(Some(p)) => p.1 == "succeeded" || p.1 == "refunded",
                     Some(None) => false,
                 };
-            let start = a.applied_on.max(inv.issued);
+            let start = a.counts_from.unwrap_or(a.applied_on).max(inv.issued);
             if !counts || start > d || a.removed_on.is_some_and(|r| r <= d) {
                 continue;
             }

@@ -27,9 +27,9 @@ use chrono::NaiveDate;
 const VIEWS: &str = "
 CREATE TEMP VIEW applications AS
 SELECT a.id, a.invoice_id, a.payment_id, a.credit_id, a.amount_minor, a.applied_on, a.created_at,
-       CASE WHEN a.removed_on <= '{D}' THEN a.removed_on END AS removed_on
+       CASE WHEN a.removed_on <= '{D}' THEN a.removed_on END AS removed_on, a.counts_from
 FROM main.applications a
-WHERE a.applied_on <= '{D}'
+WHERE coalesce(a.counts_from, a.applied_on) <= '{D}'
   AND (SELECT i.issue_date FROM main.invoices i WHERE i.id = a.invoice_id) <= '{D}'
   AND (a.payment_id IS NULL
        OR (SELECT p.status FROM main.payments p WHERE p.id = a.payment_id) IN ('succeeded', 'refunded'));
@@ -123,7 +123,12 @@ impl Store {
             let next = d.succ_opt().map_or_else(|| "9999-12-31".to_string(), iso);
             // The dates are formatted here from a `NaiveDate`: nothing of
             // the user's text reaches the SQL.
-            self.conn.execute_batch(&VIEWS.replace("{D}", &iso(d)).replace("{NEXT}", &next))?;
+            let views = VIEWS.replace("{D}", &iso(d)).replace("{NEXT}", &next);
+            // All of them or none.
+            if let Err(e) = self.conn.execute_batch(&format!("SAVEPOINT as_of; {views} RELEASE as_of;")) {
+                let _ = self.conn.execute_batch("ROLLBACK TO as_of; RELEASE as_of;");
+                return Err(e.into());
+            }
             self.conn.execute_batch("PRAGMA query_only = ON")?;
             self.read_only_before = self.read_only.take();
             self.read_only = Some(format!("it shows the books as of {}; return to today to change anything", iso(d)));

@@ -71,7 +71,7 @@ const FINGERPRINTS: &[&str] = &[
     "af4362c8734bda3fc646ef6515712ffd912c7bee92f0e2f9999d617221c70edd",
     "45a8904362b4701c6ff479a212aa6a60ed75c2d22028484177595205c8fcc73b",
     "b1da0f80b344c45cc48e1f702b96e0d8d36e9f47d860daed9e83ec1dc0e2b0d8",
-    "6d281068ad41d2e6e87d76b24fc0ec4225aa0a80a2093b1f87ca85443489f3bd",
+    "d2ed9c589bd23c714a9c2f49c2f9d0f4a73113d5417099975fac4d17ecbe72a5",
 ];
 
 /// A digest of a database's schema as stored: every object's kind, name,
@@ -210,9 +210,9 @@ const ADAPTERS: &[&str] = &[
      SELECT id AS id, id AS payment_id, received_on AS refunded_on, refunded_minor AS amount_minor,
             '' AS reason, 'payment' AS dated_from, created_at
      FROM main.payments WHERE refunded_minor > 0;",
-    // 6 → 7: every application counted (none was reversed yet); the
-    // weighted days are `COLLECT_VIEW`'s.
-    "CREATE TEMP VIEW applications AS SELECT *, NULL AS removed_on FROM main.applications;",
+    // 6 → 7: every application counted (none was reversed yet:
+    // `APPLICATION_COLUMNS`); the weighted days are `COLLECT_VIEW`'s.
+    "",
     // 7 → 8: each invoice's credited part and its sum over issued invoices,
     // from the live applications of credit (`INVOICE_COLUMNS`,
     // `SUMMARY_COLUMNS`).
@@ -307,6 +307,9 @@ const SUMMARY_COLUMNS: &[(i64, &str)] = &[
     ),
 ];
 
+/// Columns the applications table gained, the same way (the table is `a`).
+const APPLICATION_COLUMNS: &[(i64, &str)] = &[(7, "NULL AS removed_on"), (14, "NULL AS counts_from")];
+
 /// Columns the credits table gained, the same way (the table is `c`).
 const CREDIT_COLUMNS: &[(i64, &str)] = &[
     (10, "'credit' AS kind"),
@@ -346,6 +349,7 @@ pub(crate) fn adapt(conn: &Connection, version: i64) -> Result<()> {
     if version < 7 {
         conn.execute_batch(COLLECT_VIEW)?;
     }
+    added_columns(conn, version, "applications", "a", APPLICATION_COLUMNS)?;
     added_columns(conn, version, "invoices", "i", INVOICE_COLUMNS)?;
     added_columns(conn, version, "credits", "c", CREDIT_COLUMNS)?;
     added_columns(conn, version, "organization", "o", ORGANIZATION_COLUMNS)?;

@@ -26,8 +26,8 @@
 --   max(cancelled_on, issue date), an undated one from the issue date (it
 --   never counted); a bad-debt write-off likewise from written_off_on, an
 --   undated one from the issue date (it was never open);
---   an application counts from max(applied_on, the invoice's issue date)
---   until removed_on, and towards what an invoice owes only while the
+--   an application counts from max(applied_on — or counts_from, when it
+--   replaced one reversed later —, the invoice's issue date) until removed_on, and towards what an invoice owes only while the
 --   invoice is neither cancelled nor written off; an application of a
 --   payment that did not succeed counts nowhere;
 --   a payment counts from received_on, a refund from max(refunded_on,
@@ -58,7 +58,7 @@ FROM (SELECT x.application_id, x.invoice_id, x.payment_id, x.customer_id, x.curr
              CASE m.column1 WHEN 7 THEN -x.v WHEN 17 THEN x.t / 1000000 WHEN 18 THEN x.t % 1000000 ELSE x.v END
                  AS value
       FROM (SELECT a.id AS application_id, a.invoice_id, a.payment_id, i.customer_id, i.currency, i.due_date,
-                   p.received_on, max(a.applied_on, i.issue_date) AS s, a.removed_on AS e,
+                   p.received_on, max(coalesce(a.counts_from, a.applied_on), i.issue_date) AS s, a.removed_on AS e,
                    CASE WHEN i.status = 'cancelled'
                         THEN max(coalesce(i.cancelled_on, i.issue_date), i.issue_date) END AS c,
                    CASE WHEN i.status IN ('cancelled', 'uncollectible')

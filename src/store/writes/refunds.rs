@@ -164,9 +164,9 @@ fn plan(conn: &Connection, payment_id: i64, p: &Paid, amount_minor: i64) -> Resu
 /// newest first: an application is reversed on the refund's date (on the
 /// day it was applied, if that is later: an application never stops
 /// counting before it began), and one that is only partly taken is made
-/// anew with the rest from that same day (applications never change): the
-/// whole counted until the refund, the rest counts from it, so the books
-/// as of any day between hold the one or the other, never both (issue 17).
+/// anew with the rest, as of its first date (applications never change);
+/// the rest counts from the refund (`insert_application`), so the books as
+/// of any day hold the whole or the rest, never both (issue 17).
 pub(super) fn reverse(
     tx: &rusqlite::Transaction<'_>,
     payment_id: i64,
@@ -195,7 +195,7 @@ pub(super) fn reverse(
                 invoice_id,
                 from: AppliedFrom::Payment(payment_id),
                 amount_minor: amount - part,
-                applied_on: until,
+                applied_on,
                 created_at: &now_utc(),
             };
             inserts::insert_application(tx, &rest)?;
