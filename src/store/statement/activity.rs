@@ -39,6 +39,7 @@ use std::collections::BTreeMap;
 const LINES: &str = "
 WITH inv AS (
     SELECT i.id, i.number, i.currency, i.issue_date, i.total_minor,
+           coalesce(nullif(trim(i.contract_name), ''), nullif(trim(i.memo), ''), '') AS what,
            CASE i.status WHEN 'uncollectible' THEN 'write_off' ELSE 'cancellation' END AS close_kind,
            CASE i.status WHEN 'uncollectible' THEN 3 ELSE 4 END AS close_ord,
            CASE WHEN i.status IN ('cancelled', 'uncollectible')
@@ -59,7 +60,7 @@ app AS (
     LEFT JOIN main.payments p ON p.id = a.payment_id LEFT JOIN main.credits c ON c.id = a.credit_id
     WHERE a.payment_id IS NULL OR p.status IN ('succeeded', 'refunded')),
 parts(day, ord, key, kind, reference, description, currency, delta) AS (
-    SELECT issue_date, 0, 'i' || id, 'invoice', number, 'Invoice', currency, total_minor FROM inv
+    SELECT issue_date, 0, 'i' || id, 'invoice', number, what, currency, total_minor FROM inv
     UNION ALL
     SELECT k, close_ord, 'x' || id, close_kind, number,
            CASE close_kind WHEN 'write_off' THEN 'Written off' ELSE 'Cancelled' END, currency, -total_minor
@@ -87,7 +88,8 @@ parts(day, ord, key, kind, reference, description, currency, delta) AS (
     FROM app WHERE e > s
     UNION ALL
     SELECT p.received_on, 1, 'p' || p.id, 'payment',
-           CASE WHEN trim(p.reference) = '' THEN 'Payment #' || p.id ELSE p.reference END, 'Payment received',
+           CASE WHEN trim(p.reference) = '' THEN 'Payment #' || p.id ELSE p.reference END,
+           CASE p.method WHEN 'automatic' THEN 'Automatic payment' ELSE '' END,
            p.currency, -p.amount_minor
     FROM main.payments p WHERE p.customer_id = ?1 AND p.status IN ('succeeded', 'refunded')
     UNION ALL
