@@ -134,14 +134,15 @@ pub enum Command {
     /// Show or change the organization's settings: `ardesk config` lists
     /// them, `ardesk config KEY` prints one, `ardesk config KEY VALUE` sets it.
     Config {
-        /// name, default-currency, show-credit-balance, invoice-prefix,
+        /// name, address (for statements: lines separated by ; or line breaks),
+        /// default-currency, show-credit-balance, invoice-prefix,
         /// hubspot-portal-id (for HubSpot links), salesforce-domain (My Domain, for Salesforce links)
         /// or max-document-size (the largest upload: bytes or whole KiB, MiB, GiB, e.g. 500MiB;
         /// 1 KiB to 1 TiB, default 2 GiB).
         key: Option<String>,
         /// The new value.
         value: Option<String>,
-        /// Clear the setting (hubspot-portal-id, salesforce-domain, invoice-prefix).
+        /// Clear the setting (address, hubspot-portal-id, salesforce-domain, invoice-prefix).
         #[arg(long, conflicts_with = "value", requires = "key")]
         unset: bool,
         /// Print the settings as JSON.

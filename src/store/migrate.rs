@@ -55,6 +55,7 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
     sql(include_str!("migrations/0013_cancel_dates.sql")),
     // The dated events as views, then the summary the triggers keep of them.
     sql(concat!(include_str!("migrations/0014_dated_events.sql"), include_str!("migrations/0014_dated_summary.sql"))),
+    sql(include_str!("migrations/0015_addresses.sql")),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -91,6 +91,9 @@ pub struct ImportedCustomer {
     pub name: String,
     pub legal_name: Option<String>,
     pub email: Option<String>,
+    /// The billing address, lines with '\n' between them (`domain::address::from_parts`);
+    /// `None` when the source gives none (what is stored is kept).
+    pub address: Option<String>,
     /// `None` when the source does not say (the organization's default is used).
     pub currency: Option<Currency>,
     /// Credit the source holds for the customer (a negative Stripe balance), minor units.

@@ -13,6 +13,7 @@ mod activity;
 mod open_items;
 
 use super::{Result, Store, StoreError};
+use crate::domain::address::lines;
 use crate::domain::money::{Currency, Money};
 use crate::statement::model::{Activity, Kind, Party, Section, Statement, inconsistencies};
 use chrono::NaiveDate;
@@ -63,11 +64,11 @@ impl Store {
             _ => String::new(),
         };
         Ok(Statement {
-            organization: Party { name: org.name, legal_name: None, address: Vec::new(), email: None },
+            organization: Party { name: org.name, legal_name: None, address: lines(&org.address), email: None },
             customer: Party {
                 name: customer.name.clone(),
                 legal_name: Some(customer.legal_name.clone()).filter(|l| !l.trim().is_empty()),
-                address: Vec::new(),
+                address: lines(&customer.billing_address),
                 email: Some(customer.billing_email.clone()).filter(|e| !e.trim().is_empty()),
             },
             customer_ref: format!("Customer #{customer_id}{imported}"),
