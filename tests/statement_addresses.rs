@@ -1,8 +1,9 @@
 //! Addresses for statements (schema 15): the organization's set with
 //! `ardesk config address`, a customer's billing address from the store's
 //! edit and from each source's export (Stripe API, QuickBooks API,
-//! Salesforce, HubSpot), a newer export updating it, ardesk's own export
-//! carrying it to another database; each shows on the statement.
+//! Salesforce, HubSpot), a newer export updating it and one without a
+//! street leaving it, ardesk's own export carrying it to another
+//! database; each shows on the statement.
 
 mod common;
 mod support;
@@ -129,6 +130,12 @@ fn imports_fill_the_billing_address_and_a_newer_export_updates_it() {
     )
     .unwrap();
     import(&db, &sf);
+    assert_eq!(address_of(&db, "salesforce:001Tx00000PetrlIAR"), "Hauptstr. 1\nHof 2\nZürich ZH 8001\nSwitzerland");
+    // A report of the same account carries no street: it fills an empty
+    // address only, so the full one stays (and importing again churns nothing).
+    let report = dir.path().join("report.csv");
+    std::fs::write(&report, "\"Account Name\",\"Account ID\",\"Billing City\",\"Billing Country\"\n\"Petrel AG\",\"001Tx00000Petrl\",\"Zurich\",\"CH\"\n").unwrap();
+    import(&db, &report);
     assert_eq!(address_of(&db, "salesforce:001Tx00000PetrlIAR"), "Hauptstr. 1\nHof 2\nZürich ZH 8001\nSwitzerland");
 
     let hs = dir.path().join("companies.csv");

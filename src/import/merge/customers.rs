@@ -151,7 +151,7 @@ impl Customers {
             name: &c.name,
             legal_name: c.legal_name.as_deref().unwrap_or(""),
             billing_email: c.email.as_deref().unwrap_or(""),
-            billing_address: c.address.as_deref().unwrap_or(""),
+            billing_address: c.address.as_ref().map_or("", |a| a.text.as_str()),
             currency,
             external_url: c.external_url.as_deref(),
             source_raw: raw,
@@ -190,10 +190,11 @@ impl Customers {
             m("legal_name", &db.legal_name, legal),
             m("billing_email", &db.billing_email, email),
         );
-        // A source that gives no address leaves the one here alone.
+        // An address with a street is merged like the other fields; one
+        // without (a report's city and state) fills an empty one only.
         let address = match &c.address {
-            Some(a) => m("billing_address", &db.billing_address, a),
-            None => db.billing_address.clone(),
+            Some(a) if a.street || db.billing_address.is_empty() => m("billing_address", &db.billing_address, &a.text),
+            _ => db.billing_address.clone(),
         };
         let currency = merge_currency(cx, c, &db, &base, never_said)?;
         let url = c.external_url.clone().or(db.external_url.clone());
@@ -381,8 +382,10 @@ fn customer_raw(c: &ImportedCustomer) -> String {
     put(&mut imported, "name", c.name.as_str());
     put(&mut imported, "legal_name", c.legal_name.clone().unwrap_or_default());
     put(&mut imported, "billing_email", c.email.clone().unwrap_or_default());
-    if let Some(a) = &c.address {
-        put(&mut imported, "billing_address", a.as_str());
+    // Only an address that replaces the one here is the baseline of the
+    // next merge (`ImportedAddress::street`).
+    if let Some(a) = c.address.as_ref().filter(|a| a.street) {
+        put(&mut imported, "billing_address", a.text.as_str());
     }
     put(&mut imported, "currency", c.currency.map_or(Value::Null, |x| x.code().into()));
     put(&mut imported, "credit", c.credit_minor.to_string());

@@ -4,6 +4,7 @@
 //! `None` when the source has no address at all (what is stored stays);
 //! `Some("")` when it has one, empty (a newer export that cleared it).
 
+use super::record::ImportedAddress;
 use crate::domain::address::from_parts;
 use serde_json::Value;
 
@@ -18,7 +19,7 @@ pub struct Keys {
 }
 
 /// From `obj`'s keys; `None` when `obj` is not an object or has none of them.
-pub fn from_json(obj: Option<&Value>, k: &Keys) -> Option<String> {
+pub fn from_json(obj: Option<&Value>, k: &Keys) -> Option<ImportedAddress> {
     let obj = obj?.as_object()?;
     let all = k.street.iter().chain([&k.city, &k.region, &k.postal, &k.country]);
     if !all.clone().any(|key| obj.contains_key(*key)) {
@@ -37,7 +38,7 @@ pub fn from_cells(
     region: Option<String>,
     postal: Option<String>,
     country: Option<String>,
-) -> Option<String> {
+) -> Option<ImportedAddress> {
     let any = street.iter().any(Option::is_some) || [&city, &region, &postal, &country].iter().any(|c| c.is_some());
     if !any {
         return None;
@@ -47,9 +48,10 @@ pub fn from_cells(
     Some(join(&street, &s(city), &s(region), &s(postal), &s(country)))
 }
 
-fn join(street: &[String], city: &str, region: &str, postal: &str, country: &str) -> String {
+fn join(street: &[String], city: &str, region: &str, postal: &str, country: &str) -> ImportedAddress {
     let lines: Vec<&str> = street.iter().flat_map(|s| s.lines()).collect();
-    from_parts(&lines, city, region, postal, country)
+    let has_street = lines.iter().any(|l| !l.trim().is_empty());
+    ImportedAddress { text: from_parts(&lines, city, region, postal, country), street: has_street }
 }
 
 #[cfg(test)]
@@ -62,10 +64,10 @@ mod tests {
     #[test]
     fn parts_in_order_and_absent_is_none() {
         let v = serde_json::json!({"line1": "1 Main St", "line2": null, "city": "Springfield", "state": "IL", "zip": "62701", "country": "US"});
-        assert_eq!(from_json(Some(&v), &K).as_deref(), Some("1 Main St\nSpringfield IL 62701\nUS"));
+        assert_eq!(from_json(Some(&v), &K).map(|a| a.text).as_deref(), Some("1 Main St\nSpringfield IL 62701\nUS"));
         assert_eq!(from_json(Some(&serde_json::json!({"other": 1})), &K), None);
         assert_eq!(from_json(Some(&Value::Null), &K), None);
         let street = serde_json::json!({"line1": "Suite 5\n2 Side Rd"});
-        assert_eq!(from_json(Some(&street), &K).as_deref(), Some("Suite 5\n2 Side Rd"));
+        assert_eq!(from_json(Some(&street), &K).map(|a| a.text).as_deref(), Some("Suite 5\n2 Side Rd"));
     }
 }
