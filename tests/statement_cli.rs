@@ -2,7 +2,8 @@
 //! the demo database: text to standard output, files never overwritten
 //! without --force, --from after the statement date refused, a batch of
 //! the 40 demo customers in seconds that a second run skips, and
-//! --only-overdue and --customers choosing whom.
+//! --only-overdue and --customers choosing whom, a PDF refused on a
+//! terminal.
 
 mod support;
 
@@ -145,4 +146,13 @@ fn only_overdue_and_customers_choose_whom() {
         run(&["--db", db(), "--as-of", "2026-02-28", "statements", "--out-dir", q, "--customers", "BOREALIS"]);
     assert_eq!(code, 0, "{err}");
     assert_eq!(files(Path::new(q)), ["statement-4-2026-02-28.pdf"]);
+}
+
+/// A PDF is not written to a terminal: the command asks for --out.
+#[test]
+fn a_pdf_on_a_terminal_is_refused() {
+    let mut t = support::Tui::start(&["--db", db(), "statement", "--customer", "4", "--format", "pdf"], 100, 24);
+    t.wait_for("a PDF is not for the terminal: write it to a file with --out FILE");
+    assert_eq!(t.wait_exit(), 2);
+    assert!(!t.screen().contains("%PDF"));
 }
