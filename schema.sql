@@ -35,7 +35,9 @@
 -- credit notes' lines (`credit_note_lines`), 13 the date a cancelled
 -- invoice was cancelled (`invoices.cancelled_on`), 14 the dated events
 -- behind every figure (views `dated_*_events`) and their sums per day
--- (`customer_dated_summary`), for the figures as of any date.
+-- (`customer_dated_summary`), for the figures as of any date, 15 postal
+-- addresses for statements (`organization.address`,
+-- `customers.billing_address`).
 
 CREATE TABLE organization (
     id                  INTEGER PRIMARY KEY CHECK (id = 1),

@@ -134,19 +134,69 @@ pub enum Command {
     /// Show or change the organization's settings: `ardesk config` lists
     /// them, `ardesk config KEY` prints one, `ardesk config KEY VALUE` sets it.
     Config {
-        /// name, default-currency, show-credit-balance, invoice-prefix,
+        /// name, address (for statements: lines separated by ; or line breaks),
+        /// default-currency, show-credit-balance, invoice-prefix,
         /// hubspot-portal-id (for HubSpot links), salesforce-domain (My Domain, for Salesforce links)
         /// or max-document-size (the largest upload: bytes or whole KiB, MiB, GiB, e.g. 500MiB;
         /// 1 KiB to 1 TiB, default 2 GiB).
         key: Option<String>,
         /// The new value.
         value: Option<String>,
-        /// Clear the setting (hubspot-portal-id, salesforce-domain, invoice-prefix).
+        /// Clear the setting (address, hubspot-portal-id, salesforce-domain, invoice-prefix).
         #[arg(long, conflicts_with = "value", requires = "key")]
         unset: bool,
         /// Print the settings as JSON.
         #[arg(long)]
         json: bool,
+    },
+    /// A customer's statement of account as of the end of a day (the global
+    /// --as-of, else today): the invoices open then, unapplied payments and
+    /// credit, aging and the total due, per currency; with --from also every
+    /// movement since that day with a running balance (an activity
+    /// statement).
+    Statement {
+        /// ardesk id, or SOURCE:EXTERNAL_ID.
+        #[arg(long, value_name = "ID")]
+        customer: String,
+        /// Make it an activity statement from this day (YYYY-MM-DD, on or
+        /// before the statement date): the balance brought forward, then
+        /// every invoice, payment, credit, refund, write-off, cancellation
+        /// and void.
+        #[arg(long, value_name = "DATE", value_parser = parse_date_arg)]
+        from: Option<NaiveDate>,
+        /// txt (to standard output by default), csv or pdf (pdf needs --out
+        /// or a pipe).
+        #[arg(long, value_enum, default_value = "txt")]
+        format: StatementFormat,
+        /// Write here (atomically: the whole file or none). An existing file
+        /// is refused without --force.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// Replace the --out file when it exists.
+        #[arg(long, requires = "out")]
+        force: bool,
+    },
+    /// Open-item statements of many customers as of a day (--as-of is
+    /// required), one file each in DIR named statement-<id>-<date>.<ext>.
+    /// Restartable: a file already there is kept (skipped) unless --force,
+    /// and each is written whole or not at all.
+    Statements {
+        /// The directory for the files (created if missing).
+        #[arg(long, value_name = "DIR")]
+        out_dir: PathBuf,
+        /// Only customers with something overdue as of the day (any currency).
+        #[arg(long)]
+        only_overdue: bool,
+        /// Which customers: a comma list of ardesk ids ("4,12,31"), or else
+        /// text found in the name (any case, e.g. "freight").
+        #[arg(long, value_name = "FILTER")]
+        customers: Option<String>,
+        /// pdf, txt or csv.
+        #[arg(long, value_enum, default_value = "pdf")]
+        format: StatementFormat,
+        /// Write over the files already there.
+        #[arg(long)]
+        force: bool,
     },
     /// Check the database as it is (never upgraded or written): SQLite
     /// integrity, the schema against this version's, bounds, money invariants
@@ -197,6 +247,25 @@ pub struct TabArgs {
 pub enum OutFormat {
     Csv,
     Json,
+}
+
+/// The formats of a statement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum StatementFormat {
+    Pdf,
+    Txt,
+    Csv,
+}
+
+impl StatementFormat {
+    /// The file name's extension.
+    pub fn ext(self) -> &'static str {
+        match self {
+            StatementFormat::Pdf => "pdf",
+            StatementFormat::Txt => "txt",
+            StatementFormat::Csv => "csv",
+        }
+    }
 }
 
 fn parse_date_arg(s: &str) -> Result<NaiveDate, String> {

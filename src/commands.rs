@@ -3,9 +3,12 @@
 mod config;
 mod list;
 pub mod out;
+mod statement;
+pub mod whole_file;
 
 pub use config::{config, vacuum};
 pub use list::customers;
+pub use statement::{Batch, One, statement, statements};
 
 /// The aging buckets' keys in JSON, in bucket order.
 const AGING_KEYS: [&str; 5] = ["current", "days_1_30", "days_31_60", "days_61_90", "days_90_plus"];

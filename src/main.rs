@@ -3,7 +3,7 @@
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 #![deny(clippy::unwrap_used, clippy::expect_used)]
 
-use ardesk::cli::{Cli, Command};
+use ardesk::cli::{Cli, Command, StatementFormat};
 use ardesk::commands;
 use ardesk::commands::out;
 use ardesk::domain::columns::Tab;
@@ -44,6 +44,8 @@ fn prints_data(command: &Option<Command>) -> bool {
             | Command::Activity(_)
             | Command::Export { .. },
         ) => true,
+        // A CSV or PDF statement to a pipe goes out as it is; text is text.
+        Some(Command::Statement { format, out: None, .. }) => *format != StatementFormat::Txt,
         _ => false,
     }
 }
@@ -189,6 +191,34 @@ fn command(cli: &Cli, today: NaiveDate, tty: bool, mut out: &mut dyn Write) -> R
         }
         Some(Command::Config { key, value, unset, json }) => {
             commands::config(&mut store, key.as_deref(), value.as_deref(), *unset, *json, &mut out)?
+        }
+        Some(Command::Statement { customer, from, format, out: file, force }) => {
+            let one = commands::One {
+                customer,
+                as_of: today,
+                from: *from,
+                format: *format,
+                file: file.as_deref(),
+                force: *force,
+            };
+            commands::statement(&mut store, &one, tty, &mut out)?
+        }
+        Some(Command::Statements { out_dir, only_overdue, customers, format, force }) => {
+            let Some(as_of) = cli.global.as_of else {
+                return Err(eyre!(
+                    "ardesk statements needs the statement date: --as-of DATE (e.g. --as-of {})",
+                    ardesk::domain::date::iso(today)
+                ));
+            };
+            let batch = commands::Batch {
+                as_of,
+                dir: out_dir,
+                only_overdue: *only_overdue,
+                customers: customers.as_deref(),
+                format: *format,
+                force: *force,
+            };
+            commands::statements(&mut store, &batch, &mut out)?
         }
         Some(Command::Check | Command::Demo { .. } | Command::Upgrade { .. } | Command::Vacuum) => {}
         None => return Ok(Next::Tui(Box::new(store))),

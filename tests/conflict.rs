@@ -54,6 +54,7 @@ fn a_conflict_keeps_the_typed_edits_over_the_fresh_row_and_marks_what_changed() 
         name: c.name.clone(),
         legal_name: "Acme Holdings plc".into(),
         billing_email: "billing@acme.example".into(),
+        billing_address: String::new(),
         currency: c.currency,
         invoices_paused: c.invoices_paused,
         portal: c.portal,

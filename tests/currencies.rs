@@ -16,6 +16,7 @@ fn edit(name: &str, currency: &str) -> CustomerEdit {
         name: name.into(),
         legal_name: String::new(),
         billing_email: String::new(),
+        billing_address: String::new(),
         currency: currency.parse().unwrap(),
         invoices_paused: false,
         portal: false,

@@ -258,6 +258,7 @@ fn set_limit(s: &mut Store, bytes: u64) {
         hubspot_portal_id: o.hubspot_portal_id,
         salesforce_domain: o.salesforce_domain,
         max_document_size: bytes,
+        address: o.address,
     };
     s.update_organization(o.version, &edit).unwrap();
 }

@@ -324,6 +324,7 @@ fn with_the_external_id_indexes_lifted_a_repeated_key_stops_a_load() {
                 name: "Lifted",
                 legal_name: "",
                 billing_email: "",
+                billing_address: "",
                 currency: Currency::USD,
                 external_url: None,
                 source_raw: "{}",

@@ -373,6 +373,7 @@ fn a_local_edit_is_kept_and_reported_as_a_conflict() {
         name: alder.name.clone(),
         legal_name: alder.legal_name.clone(),
         billing_email: "ap@alder.example.test".into(),
+        billing_address: String::new(),
         currency: Currency::USD,
         invoices_paused: false,
         portal: false,

@@ -132,6 +132,7 @@ fn after_the_run_the_report_stays_and_names_the_edit_kept() {
         name: "Acme (our name)".into(),
         legal_name: acme.legal_name.clone(),
         billing_email: acme.billing_email.clone(),
+        billing_address: String::new(),
         currency: acme.currency,
         invoices_paused: acme.invoices_paused,
         portal: acme.portal,

@@ -93,6 +93,7 @@ fn a_local_edit_is_kept_and_reported_when_the_file_changes_it_too() {
         name: "Acme (our name)".into(),
         legal_name: "Acme Company Ltd".into(),
         billing_email: acme.billing_email.clone(),
+        billing_address: String::new(),
         currency: Currency::USD,
         invoices_paused: false,
         portal: false,

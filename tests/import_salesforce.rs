@@ -185,6 +185,7 @@ fn a_newer_export_updates_what_changed_and_a_local_edit_is_a_conflict() {
         name: "Acme (ours)".into(),
         legal_name: acme.legal_name.clone(),
         billing_email: acme.billing_email.clone(),
+        billing_address: String::new(),
         currency: acme.currency,
         invoices_paused: false,
         portal: false,

@@ -42,6 +42,7 @@ fn another_process_commit_shows_without_a_keypress() {
         name: "Renamed Elsewhere".into(),
         legal_name: c.legal_name.clone(),
         billing_email: c.billing_email.clone(),
+        billing_address: String::new(),
         currency: Currency::USD,
         invoices_paused: c.invoices_paused,
         portal: c.portal,

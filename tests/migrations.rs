@@ -44,8 +44,15 @@ const TO_V12: &str = include_str!("../src/store/migrations/0012_credit_note_line
 /// What took version 12 to version 13.
 const TO_V13: &str = include_str!("../src/store/migrations/0013_cancel_dates.sql");
 
+/// What took version 13 to version 14 (as `migrate.rs` includes it).
+const TO_V14: &str = concat!(
+    include_str!("../src/store/migrations/0014_counts_from.sql"),
+    include_str!("../src/store/migrations/0014_dated_events.sql"),
+    include_str!("../src/store/migrations/0014_dated_summary.sql")
+);
+
 /// Every version before this one.
-const EARLIER: [i64; 13] = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13];
+const EARLIER: [i64; 14] = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14];
 
 /// The demo database, made by this version.
 fn demo(p: &Path) -> Store {
@@ -183,6 +190,11 @@ fn as_version(version: i64, src: &Path, dst: &Path) {
     if version >= 13 {
         let c = Connection::open(dst).unwrap();
         c.execute_batch(&format!("BEGIN; {TO_V13} PRAGMA user_version = 13; COMMIT;")).unwrap();
+        c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).unwrap();
+    }
+    if version >= 14 {
+        let c = Connection::open(dst).unwrap();
+        c.execute_batch(&format!("BEGIN; {TO_V14} PRAGMA user_version = 14; COMMIT;")).unwrap();
         c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).unwrap();
     }
     assert_eq!(self::version(dst), version);

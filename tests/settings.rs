@@ -28,6 +28,7 @@ fn edit_of(store: &Store) -> OrgEdit {
         hubspot_portal_id: o.hubspot_portal_id,
         salesforce_domain: o.salesforce_domain,
         max_document_size: store.max_document_size().unwrap(),
+        address: o.address,
     }
 }
 
@@ -167,6 +168,7 @@ fn create_customer_is_validated_and_audited() {
         name: " Umbra ".into(),
         legal_name: "Umbra SA".into(),
         billing_email: "billing@umbra.example".into(),
+        billing_address: String::new(),
         currency: Currency::GBP,
         invoices_paused: false,
         portal: true,

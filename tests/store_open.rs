@@ -307,6 +307,7 @@ fn a_read_only_file_opens_read_only_and_refuses_writes() {
         name: "Thawed".into(),
         legal_name: String::new(),
         billing_email: String::new(),
+        billing_address: String::new(),
         currency: c.currency,
         invoices_paused: false,
         portal: false,

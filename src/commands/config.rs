@@ -13,8 +13,9 @@ use serde_json::Value;
 use std::io::Write;
 
 /// The settings `ardesk config` knows, in the order it lists them.
-const CONFIG_KEYS: [&str; 10] = [
+const CONFIG_KEYS: [&str; 11] = [
     "name",
+    "address",
     "default-currency",
     "show-credit-balance",
     "invoice-prefix",
@@ -40,6 +41,7 @@ fn config_value(org: &Organization, max_document: u64, credit: &CreditSettings, 
         "small-balance-limit-minor" => credit.small_balance_limit_minor.into(),
         "max-document-size" => max_document.into(),
         "name" => org.name.clone().into(),
+        "address" => org.address.clone().into(),
         "default-currency" => org.default_currency.code().into(),
         "show-credit-balance" => org.show_credit_balance.into(),
         "invoice-prefix" => org.invoice_prefix.clone().into(),
@@ -52,6 +54,8 @@ fn shown(key: &str, v: &Value) -> String {
     match v {
         Value::Number(n) if key == "max-document-size" => n.as_u64().map_or_else(|| n.to_string(), size_text),
         Value::Null => "not set".into(),
+        Value::String(s) if key == "address" && s.is_empty() => "not set".into(),
+        Value::String(s) if key == "address" => clean(&crate::domain::address::one_line(s)).into_owned(),
         Value::String(s) => clean(s).into_owned(),
         other => other.to_string(),
     }
@@ -116,6 +120,8 @@ pub fn config(
         }
         "max-document-size" => edit.max_document_size = parse_max_document_size(value).map_err(bad)?,
         "name" => edit.name = value.to_string(),
+        // Lines separated by ';' or line breaks; --unset clears it.
+        "address" => edit.address = crate::domain::address::parse_address(value).map_err(bad)?,
         "default-currency" => edit.default_currency = value.trim().parse().map_err(|e| bad(format!("{e}")))?,
         "show-credit-balance" => {
             edit.show_credit_balance = match value.trim().to_ascii_lowercase().as_str() {

@@ -10,6 +10,8 @@ pub struct CustomerEdit {
     pub name: String,
     pub legal_name: String,
     pub billing_email: String,
+    /// Lines with '\n' between them (`domain::address`), '' for none.
+    pub billing_address: String,
     pub currency: Currency,
     pub invoices_paused: bool,
     pub portal: bool,
@@ -161,6 +163,8 @@ pub struct OrgEdit {
     pub salesforce_domain: Option<String>,
     /// The largest document ardesk stores, in bytes.
     pub max_document_size: u64,
+    /// Lines with '\n' between them (`domain::address`).
+    pub address: String,
 }
 
 impl OrgEdit {
@@ -175,6 +179,7 @@ impl OrgEdit {
             hubspot_portal_id: org.hubspot_portal_id.clone(),
             salesforce_domain: org.salesforce_domain.clone(),
             max_document_size,
+            address: org.address.clone(),
         }
     }
 }

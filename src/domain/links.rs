@@ -142,6 +142,7 @@ mod tests {
             invoice_next_seq: 1,
             hubspot_portal_id: portal.map(str::to_string),
             salesforce_domain: domain.map(str::to_string),
+            address: String::new(),
             version: 1,
         }
     }
@@ -152,6 +153,7 @@ mod tests {
             name: "Acme".into(),
             legal_name: String::new(),
             billing_email: String::new(),
+            billing_address: String::new(),
             currency: Currency::USD,
             import_source: src,
             external_id: id.map(str::to_string),

@@ -1,5 +1,6 @@
 //! Pure types and rules: money, dates, statuses, metric formulas. No I/O.
 
+pub mod address;
 pub mod bounds;
 pub mod columns;
 pub mod currency;

@@ -15,6 +15,8 @@ pub struct Organization {
     pub hubspot_portal_id: Option<String>,
     /// Salesforce My Domain (the part before `.my.salesforce.com`), for links.
     pub salesforce_domain: Option<String>,
+    /// Where it is, for statements: lines with '\n' between them ('' unknown).
+    pub address: String,
     pub version: i64,
 }
 
@@ -24,6 +26,8 @@ pub struct Customer {
     pub name: String,
     pub legal_name: String,
     pub billing_email: String,
+    /// Where its bills go, for statements: lines with '\n' between them.
+    pub billing_address: String,
     pub currency: Currency,
     pub import_source: Option<ImportSource>,
     pub external_id: Option<String>,

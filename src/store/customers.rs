@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use rusqlite::{OptionalExtension, Row};
 
 const CUSTOMER_COLS: &str = "id, name, coalesce(legal_name, ''), coalesce(billing_email, ''), currency, \
-     import_source, external_id, external_url, invoices_paused, portal, version";
+     import_source, external_id, external_url, invoices_paused, portal, version, billing_address";
 
 fn map_customer(r: &Row<'_>) -> rusqlite::Result<Customer> {
     Ok(Customer {
@@ -25,6 +25,7 @@ fn map_customer(r: &Row<'_>) -> rusqlite::Result<Customer> {
         invoices_paused: r.get(8)?,
         portal: r.get(9)?,
         version: r.get(10)?,
+        billing_address: r.get(11)?,
     })
 }
 
@@ -32,7 +33,7 @@ impl Store {
     pub fn organization(&self) -> Result<Organization> {
         Ok(self.conn().query_row(
             "SELECT name, default_currency, show_credit_balance, invoice_prefix, invoice_next_seq,
-                    hubspot_portal_id, salesforce_domain, version
+                    hubspot_portal_id, salesforce_domain, version, address
              FROM organization",
             [],
             |r| {
@@ -45,6 +46,7 @@ impl Store {
                     hubspot_portal_id: r.get(5)?,
                     salesforce_domain: r.get(6)?,
                     version: r.get(7)?,
+                    address: r.get(8)?,
                 })
             },
         )?)
@@ -87,8 +89,8 @@ impl Store {
         let mut rows = stmt.query([iso(self.as_of().unwrap_or(today))]).map_err(StoreError::from)?;
         while let Some(r) = rows.next().map_err(StoreError::from)? {
             let c = map_customer(r).map_err(StoreError::from)?;
-            let outstanding = Money::new(r.get(11).map_err(StoreError::from)?, c.currency);
-            let overdue = Money::new(r.get(12).map_err(StoreError::from)?, c.currency);
+            let outstanding = Money::new(r.get(12).map_err(StoreError::from)?, c.currency);
+            let overdue = Money::new(r.get(13).map_err(StoreError::from)?, c.currency);
             f(c, outstanding, overdue)?;
         }
         Ok(())

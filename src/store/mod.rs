@@ -25,6 +25,7 @@ mod schema;
 pub mod seed;
 mod selection;
 mod set_aside;
+mod statement;
 pub mod summaries;
 mod tabs;
 mod vacuum;

@@ -72,6 +72,7 @@ const FINGERPRINTS: &[&str] = &[
     "45a8904362b4701c6ff479a212aa6a60ed75c2d22028484177595205c8fcc73b",
     "b1da0f80b344c45cc48e1f702b96e0d8d36e9f47d860daed9e83ec1dc0e2b0d8",
     "d2ed9c589bd23c714a9c2f49c2f9d0f4a73113d5417099975fac4d17ecbe72a5",
+    "98e83a7209a879290c05d0f98731ce27223a9d35dde674cf86a028b4965256f6",
 ];
 
 /// A digest of a database's schema as stored: every object's kind, name,
@@ -238,6 +239,9 @@ const ADAPTERS: &[&str] = &[
     // 13 → 14: no dated summary yet: `DATED_VIEWS` sums the dated events
     // from the rows (slow on a large customer, exact).
     "",
+    // 14 → 15: no addresses yet: '' for the organization's and every
+    // customer's (`ORGANIZATION_COLUMNS`, `CUSTOMER_COLUMNS`).
+    "",
 ];
 
 /// The dated events (version 14) as temporary views over an older
@@ -326,7 +330,11 @@ const ORGANIZATION_COLUMNS: &[(i64, &str)] = &[
     (10, "'CN-' AS credit_note_prefix"),
     (10, "1 AS credit_note_next_seq"),
     (10, "500 AS small_balance_limit_minor"),
+    (15, "'' AS address"),
 ];
+
+/// Columns the customers table gained, the same way (the table is `c`).
+const CUSTOMER_COLUMNS: &[(i64, &str)] = &[(15, "'' AS billing_address")];
 
 /// `CREATE TEMP VIEW {name} AS SELECT {alias}.*, …` with the columns of
 /// `added` that `version` lacks; nothing when it has them all.
@@ -353,6 +361,7 @@ pub(crate) fn adapt(conn: &Connection, version: i64) -> Result<()> {
     added_columns(conn, version, "invoices", "i", INVOICE_COLUMNS)?;
     added_columns(conn, version, "credits", "c", CREDIT_COLUMNS)?;
     added_columns(conn, version, "organization", "o", ORGANIZATION_COLUMNS)?;
+    added_columns(conn, version, "customers", "c", CUSTOMER_COLUMNS)?;
     added_columns(conn, version, "customer_summary", "s", SUMMARY_COLUMNS)?;
     // Over the adapted tables, so after them.
     if version < 14 {

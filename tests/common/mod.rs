@@ -135,6 +135,7 @@ pub fn renamed(c: &Customer, name: &str) -> ardesk::domain::edit::CustomerEdit {
         name: name.into(),
         legal_name: String::new(),
         billing_email: String::new(),
+        billing_address: String::new(),
         currency: c.currency,
         invoices_paused: false,
         portal: false,

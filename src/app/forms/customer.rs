@@ -4,12 +4,13 @@
 use super::{FormDialog, FormOf, Spec, build, reread};
 use crate::app::effect::Effect;
 use crate::app::form::Field;
+use crate::domain::address::{one_line, parse_address};
 use crate::domain::edit::{CustomerEdit, check_email, check_required};
 use crate::domain::model::Customer;
 use crate::domain::money::Currency;
 
 field_ids! {
-    pub enum CustomerField { Name, LegalName, BillingEmail, Currency, InvoicesPaused, PortalDelivery }
+    pub enum CustomerField { Name, LegalName, BillingEmail, Currency, InvoicesPaused, PortalDelivery, BillingAddress }
 }
 use CustomerField as F;
 
@@ -26,6 +27,7 @@ pub fn new(currency: Currency) -> FormDialog {
         F::Name => Field::text("Name", ""),
         F::LegalName => Field::text("Legal name", ""),
         F::BillingEmail => Field::text("Billing email", ""),
+        F::BillingAddress => address_field(""),
         F::Currency => Field::text("Currency", currency.code()).with_hint("ISO 4217 code, e.g. USD, EUR, JPY"),
         F::InvoicesPaused => Field::toggle("Invoices paused", false),
         F::PortalDelivery => Field::toggle("Portal delivery", false),
@@ -45,6 +47,7 @@ fn form(c: &Customer, currency_locked: bool) -> FormDialog {
         F::Name => Field::text("Name", &c.name),
         F::LegalName => Field::text("Legal name", &c.legal_name),
         F::BillingEmail => Field::text("Billing email", &c.billing_email),
+        F::BillingAddress => address_field(&c.billing_address),
         F::Currency if currency_locked => {
             Field::text("Currency", c.currency.code()).disabled("fixed: the customer has issued invoices or payments")
         }
@@ -52,6 +55,12 @@ fn form(c: &Customer, currency_locked: bool) -> FormDialog {
         F::InvoicesPaused => Field::toggle("Invoices paused", c.invoices_paused),
         F::PortalDelivery => Field::toggle("Portal delivery", c.portal),
     })
+}
+
+/// The billing address on one line, `;` between its lines (the form's
+/// fields are single-line; the lines come back apart when saved).
+fn address_field(address: &str) -> Field {
+    Field::text("Billing address", &one_line(address)).with_hint("for statements; lines separated by ;")
 }
 
 impl Spec for CustomerForm {
@@ -71,12 +80,15 @@ fn customer_edit(form: &mut FormOf<'_, F>) -> Option<CustomerEdit> {
     form.check(F::Name, check_required("Name", &name));
     let email = form.text(F::BillingEmail);
     form.check(F::BillingEmail, check_email(&email));
+    let address = parse_address(&form.text(F::BillingAddress));
+    let address = form.check(F::BillingAddress, address);
     let cur = form.text(F::Currency).parse::<Currency>().map_err(|e| e.to_string());
     let currency = form.check(F::Currency, cur)?;
     Some(CustomerEdit {
         name,
         legal_name: form.text(F::LegalName),
         billing_email: email,
+        billing_address: address?,
         currency,
         invoices_paused: form.on(F::InvoicesPaused),
         portal: form.on(F::PortalDelivery),

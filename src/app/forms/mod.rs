@@ -324,6 +324,7 @@ mod testing {
             name: "Acme".into(),
             legal_name: String::new(),
             billing_email: String::new(),
+            billing_address: String::new(),
             currency: crate::domain::money::Currency::USD,
             import_source: None,
             external_id: None,

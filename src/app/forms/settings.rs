@@ -2,11 +2,13 @@
 //! default currency, the credit balance card, the invoice number prefix,
 //! what HubSpot and Salesforce links need, the largest document, and the
 //! credit-note sequence and small-balance limit (saved with the rest, in
-//! one transaction).
+//! one transaction), and the address statements carry (one line, `;`
+//! between its lines).
 
 use super::{FormDialog, FormOf, Fresh, Spec, build};
 use crate::app::effect::Effect;
 use crate::app::form::Field;
+use crate::domain::address::{one_line, parse_address};
 use crate::domain::bounds::MAX_AMOUNT_MINOR;
 use crate::domain::edit::{
     CreditSettings, MAX_CREDIT_NOTE_SEQ, OrgEdit, check_invoice_prefix, check_required, parse_max_document_size,
@@ -24,6 +26,7 @@ field_ids! {
         InvoicePrefix,
         HubspotPortalId,
         SalesforceDomain,
+        Address,
         LargestDocument,
         CreditNotePrefix,
         CreditNoteNext,
@@ -43,6 +46,7 @@ pub struct Settings {
 pub fn open(org: &Organization, max_document: u64, credit: &CreditSettings) -> FormDialog {
     build("Organization settings", Settings { version: org.version }, |f| match f {
         F::Name => Field::text("Name", &org.name),
+        F::Address => Field::text("Address", &one_line(&org.address)).with_hint("for statements; lines separated by ;"),
         F::DefaultCurrency => Field::text("Default currency", org.default_currency.code())
             .with_hint("for new customers and imports that name none"),
         F::ShowCreditBalance => {
@@ -120,6 +124,8 @@ fn org_edit(form: &mut FormOf<'_, F>) -> Option<OrgEdit> {
     let domain = form.check(F::SalesforceDomain, domain);
     let limit = parse_max_document_size(&form.text(F::LargestDocument));
     let limit = form.check(F::LargestDocument, limit);
+    let address = parse_address(&form.text(F::Address));
+    let address = form.check(F::Address, address);
     if form.has_errors() {
         return None;
     }
@@ -131,6 +137,7 @@ fn org_edit(form: &mut FormOf<'_, F>) -> Option<OrgEdit> {
         hubspot_portal_id: portal?,
         salesforce_domain: domain?,
         max_document_size: limit?,
+        address: address?,
     })
 }
 
@@ -148,6 +155,7 @@ mod tests {
             invoice_next_seq: 1,
             hubspot_portal_id: None,
             salesforce_domain: None,
+            address: String::new(),
             version: 3,
         }
     }

@@ -271,6 +271,8 @@ struct Head {
     name: String,
     legal: String,
     email: String,
+    /// `None` in an export made before addresses (what is stored stays).
+    address: Option<String>,
     url: Option<String>,
     raw: Option<String>,
 }
@@ -280,7 +282,12 @@ impl Head {
         let bad = |why: String| ImportError::File { path: Default::default(), reason: why };
         let cur = parse_currency(&text(c, "currency")).map_err(|e| bad(format!("customer currency: {e}")))?;
         let (name, legal, email) = (text(c, "name"), text(c, "legal_name"), text(c, "billing_email"));
-        Ok(Head { cur, name, legal, email, url: opt(c, "external_url"), raw: raw_of(c) })
+        // Its lines as stored, control characters out, within the bound.
+        let address = c.get("billing_address").and_then(Value::as_str).map(|a| {
+            let lines: Vec<&str> = a.lines().collect();
+            crate::domain::address::from_parts(&lines, "", "", "", "")
+        });
+        Ok(Head { cur, name, legal, email, address, url: opt(c, "external_url"), raw: raw_of(c) })
     }
 
     /// What a new customer is written as, with this `source_raw`.
@@ -289,6 +296,7 @@ impl Head {
             name: &self.name,
             legal_name: &self.legal,
             billing_email: &self.email,
+            billing_address: self.address.as_deref().unwrap_or(""),
             currency: self.cur,
             external_url: self.url.as_deref(),
             source_raw,
@@ -310,12 +318,19 @@ fn keyed_customer(cx: &mut Cx<'_, '_>, src: ImportSource, ext: &str, head: &Head
     let n = cx.book.merge(id, 0, what, ext, "name", &db.name, last_name, &head.name);
     let l = cx.book.merge(id, 0, what, ext, "legal_name", &db.legal_name, Some(&db.legal_name), &head.legal);
     let e = cx.book.merge(id, 0, what, ext, "billing_email", &db.billing_email, Some(&db.billing_email), &head.email);
-    let changed = n != db.name || l != db.legal_name || e != db.billing_email;
+    let a = match &head.address {
+        Some(a) => {
+            cx.book.merge(id, 0, what, ext, "billing_address", &db.billing_address, Some(&db.billing_address), a)
+        }
+        None => db.billing_address.clone(),
+    };
+    let changed = n != db.name || l != db.legal_name || e != db.billing_email || a != db.billing_address;
     if changed {
         let w = CustomerWrite {
             name: &n,
             legal_name: &l,
             billing_email: &e,
+            billing_address: &a,
             currency: db.currency,
             external_url: db.external_url.as_deref(),
             source_raw: db.source_raw.as_deref().unwrap_or(""),

@@ -3,6 +3,7 @@
 
 use super::labels::{self as hl, Labels};
 use crate::import::ImportError;
+use crate::import::parse::address::from_cells;
 use crate::import::parse::record::*;
 use crate::import::parse::{Row, Sink, each_row, tri};
 use crate::import::read::amount::parse_currency;
@@ -47,6 +48,12 @@ struct Cols {
     currency: Option<usize>,
     company_ids: Option<usize>,
     company_names: Option<usize>,
+    street: Option<usize>,
+    street2: Option<usize>,
+    city: Option<usize>,
+    state: Option<usize>,
+    zip: Option<usize>,
+    country: Option<usize>,
 }
 
 impl Cols {
@@ -69,6 +76,14 @@ impl Cols {
             currency: c(|l| l.currency),
             company_ids: list(hl::COMPANY_IDS),
             company_names: list(hl::COMPANY_NAMES),
+            // A company's address: the English export's labels, then the
+            // property names.
+            street: list(&["Street Address", "address"]),
+            street2: list(&["Street Address 2", "address2"]),
+            city: list(&["City", "city"]),
+            state: list(&["State/Region", "state"]),
+            zip: list(&["Postal Code", "zip"]),
+            country: list(&["Country/Region", "country"]),
         }
     }
 }
@@ -122,6 +137,13 @@ fn company_row(input: &CsvInput, cols: &Cols) -> Row {
         name,
         legal_name: None,
         email: None,
+        address: from_cells(
+            &[text(input, cols.street), text(input, cols.street2)],
+            text(input, cols.city),
+            text(input, cols.state),
+            text(input, cols.zip),
+            text(input, cols.country),
+        ),
         currency,
         credit_minor: 0,
         external_url: None,

@@ -151,6 +151,7 @@ impl Customers {
             name: &c.name,
             legal_name: c.legal_name.as_deref().unwrap_or(""),
             billing_email: c.email.as_deref().unwrap_or(""),
+            billing_address: c.address.as_ref().map_or("", |a| a.text.as_str()),
             currency,
             external_url: c.external_url.as_deref(),
             source_raw: raw,
@@ -189,18 +190,26 @@ impl Customers {
             m("legal_name", &db.legal_name, legal),
             m("billing_email", &db.billing_email, email),
         );
+        // An address with a street is merged like the other fields; one
+        // without (a report's city and state) fills an empty one only.
+        let address = match &c.address {
+            Some(a) if a.street || db.billing_address.is_empty() => m("billing_address", &db.billing_address, &a.text),
+            _ => db.billing_address.clone(),
+        };
         let currency = merge_currency(cx, c, &db, &base, never_said)?;
         let url = c.external_url.clone().or(db.external_url.clone());
         let changed = rekeyed
             || name != db.name
             || legal != db.legal_name
             || email != db.billing_email
+            || address != db.billing_address
             || currency != db.currency;
         if changed || url != db.external_url {
             let w = CustomerWrite {
                 name: &name,
                 legal_name: &legal,
                 billing_email: &email,
+                billing_address: &address,
                 currency,
                 external_url: url.as_deref(),
                 source_raw: raw,
@@ -326,6 +335,7 @@ impl Customers {
                 name: &name,
                 legal_name: "",
                 billing_email: r.email.as_deref().unwrap_or(""),
+                billing_address: "",
                 currency,
                 external_url: url.as_deref(),
                 source_raw: &raw,
@@ -372,6 +382,11 @@ fn customer_raw(c: &ImportedCustomer) -> String {
     put(&mut imported, "name", c.name.as_str());
     put(&mut imported, "legal_name", c.legal_name.clone().unwrap_or_default());
     put(&mut imported, "billing_email", c.email.clone().unwrap_or_default());
+    // Only an address that replaces the one here is the baseline of the
+    // next merge (`ImportedAddress::street`).
+    if let Some(a) = c.address.as_ref().filter(|a| a.street) {
+        put(&mut imported, "billing_address", a.text.as_str());
+    }
     put(&mut imported, "currency", c.currency.map_or(Value::Null, |x| x.code().into()));
     put(&mut imported, "credit", c.credit_minor.to_string());
     raw_text(&imported, &c.raw)

@@ -9,6 +9,7 @@
 //! after. What the sources share is here: the traits, `Row` and the loop
 //! every CSV parser runs (`each_row`), `tri!`, and header look-ups.
 
+pub mod address;
 pub mod record;
 
 use super::ImportError;

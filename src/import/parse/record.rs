@@ -91,6 +91,9 @@ pub struct ImportedCustomer {
     pub name: String,
     pub legal_name: Option<String>,
     pub email: Option<String>,
+    /// The billing address (`parse::address`); `None` when the source
+    /// gives none (what is stored is kept).
+    pub address: Option<ImportedAddress>,
     /// `None` when the source does not say (the organization's default is used).
     pub currency: Option<Currency>,
     /// Credit the source holds for the customer (a negative Stripe balance), minor units.
@@ -98,6 +101,19 @@ pub struct ImportedCustomer {
     pub external_url: Option<String>,
     pub test_mode: bool,
     pub raw: Value,
+}
+
+/// A billing address as a source gives it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportedAddress {
+    /// Lines with '\n' between them (`domain::address::from_parts`).
+    pub text: String,
+    /// Whether it has a street line. Exports of one record differ in how
+    /// much of the address they carry (a report's city and state beside a
+    /// data export's street): one without a street fills an empty address
+    /// only, so importing the same files again, in any order, changes
+    /// nothing, while a newer full export replaces what it said before.
+    pub street: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -27,6 +27,7 @@ use crate::domain::lines::{Line, LineKind};
 use crate::domain::links::quickbooks_customer_url;
 use crate::domain::status::{InvoiceStatus, PaymentMethod, PaymentStatus};
 use crate::import::ImportError;
+use crate::import::parse::address::{Keys, from_json};
 use crate::import::parse::record::*;
 use crate::import::parse::{Row, Sink, tri};
 use crate::import::read::amount::{bounded, parse_currency};
@@ -281,6 +282,16 @@ fn customer(line: usize, v: &Value, notes: &mut Notes) -> Row {
         name,
         legal_name: s(v, "CompanyName").map(str::to_string),
         email: ref_value(v, "PrimaryEmailAddr", "Address").map(str::to_string),
+        address: from_json(
+            v.get("BillAddr"),
+            &Keys {
+                street: &["Line1", "Line2", "Line3", "Line4", "Line5"],
+                city: "City",
+                region: "CountrySubDivisionCode",
+                postal: "PostalCode",
+                country: "Country",
+            },
+        ),
         currency,
         credit_minor: 0,
         external_url: quickbooks_customer_url(id),

@@ -148,6 +148,8 @@ fn customer_row(
         name,
         legal_name: text(&input.get(cols.company)),
         email: text(&input.get(cols.email)),
+        // No billing address columns in the exports seen.
+        address: None,
         currency,
         credit_minor: 0,
         external_url: None,

@@ -5,6 +5,7 @@
 use super::IMPORTS;
 use crate::domain::external_id::to_18;
 use crate::import::ImportError;
+use crate::import::parse::address::from_cells;
 use crate::import::parse::record::*;
 use crate::import::parse::{Row, Sink, each_row, tri};
 use crate::import::read::amount::parse_currency;
@@ -50,6 +51,11 @@ struct Cols {
     title: Option<usize>,
     currency: Option<usize>,
     deleted: Option<usize>,
+    street: Option<usize>,
+    city: Option<usize>,
+    state: Option<usize>,
+    postal: Option<usize>,
+    country: Option<usize>,
 }
 
 impl Cols {
@@ -68,6 +74,11 @@ impl Cols {
             mobile: c(&["MobilePhone", "Mobile"]),
             title: c(&["Title"]),
             currency: c(&["CurrencyIsoCode", "Account Currency", "Contact Currency", "Currency"]),
+            street: c(&["BillingStreet", "Billing Street"]),
+            city: c(&["BillingCity", "Billing City"]),
+            state: c(&["BillingState", "Billing State/Province"]),
+            postal: c(&["BillingPostalCode", "Billing Zip/Postal Code"]),
+            country: c(&["BillingCountry", "Billing Country"]),
             deleted: c(&["IsDeleted"]),
         }
     }
@@ -98,6 +109,13 @@ fn account_row(input: &CsvInput, cols: &Cols) -> Row {
         external_id: id,
         legal_name: None,
         email: None,
+        address: from_cells(
+            &[cell(input, cols.street)],
+            cell(input, cols.city),
+            cell(input, cols.state),
+            cell(input, cols.postal),
+            cell(input, cols.country),
+        ),
         currency,
         credit_minor: 0,
         external_url: None,

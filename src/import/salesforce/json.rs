@@ -13,6 +13,7 @@
 use super::csv::contact_name;
 use crate::domain::external_id::to_18;
 use crate::import::ImportError;
+use crate::import::parse::address::{Keys, from_json};
 use crate::import::parse::record::*;
 use crate::import::parse::{Row, Sink};
 use crate::import::read::amount::parse_currency;
@@ -131,6 +132,15 @@ fn no_id(kind: &str, r: &Value) -> String {
     )
 }
 
+/// An account's billing address fields.
+const SF_BILLING: Keys = Keys {
+    street: &["BillingStreet"],
+    city: "BillingCity",
+    region: "BillingState",
+    postal: "BillingPostalCode",
+    country: "BillingCountry",
+};
+
 fn deleted(r: &Value) -> bool {
     r.get("IsDeleted").and_then(Value::as_bool) == Some(true)
 }
@@ -152,6 +162,7 @@ fn account(line: usize, id: String, r: &Value) -> Row {
         external_id: id,
         legal_name: None,
         email: None,
+        address: from_json(Some(r), &SF_BILLING),
         currency,
         credit_minor: 0,
         external_url: None,

@@ -16,6 +16,7 @@ use crate::domain::lines::{Line, LineKind};
 use crate::domain::links::stripe_customer_url;
 use crate::domain::status::{PaymentMethod, PaymentStatus};
 use crate::import::ImportError;
+use crate::import::parse::address::{Keys, from_json};
 use crate::import::parse::record::*;
 use crate::import::parse::{Row, Sink, tri};
 use crate::import::read::amount::{parse_currency, stripe_exponent, stripe_minor_to_ardesk};
@@ -171,6 +172,16 @@ fn customer(line: usize, v: &Value) -> Row {
         name: name.to_string(),
         legal_name: None,
         email,
+        address: from_json(
+            v.get("address"),
+            &Keys {
+                street: &["line1", "line2"],
+                city: "city",
+                region: "state",
+                postal: "postal_code",
+                country: "country",
+            },
+        ),
         currency,
         credit_minor: (-balance).max(0),
         external_url: stripe_customer_url(id, test(v)),

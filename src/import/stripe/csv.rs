@@ -164,6 +164,9 @@ fn customer_row(input: &CsvInput, cols: &Cols, amounts: &AmountParser) -> Row {
         name,
         legal_name: text(&input.get(cols.business_name)),
         email,
+        // No billing address columns in the exports seen (a Stripe
+        // customer's "Card Address" is the card's).
+        address: None,
         currency,
         credit_minor: (-balance).max(0),
         external_url: stripe_customer_url(&id, test),

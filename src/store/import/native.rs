@@ -83,7 +83,7 @@ impl ExportSection {
         match self {
             ExportSection::Customer => {
                 "SELECT id, name, legal_name, billing_email, currency, import_source, external_id, external_url,
-                        source_raw, invoices_paused, portal FROM customers WHERE id = ?1"
+                        source_raw, invoices_paused, portal, billing_address FROM customers WHERE id = ?1"
             }
             ExportSection::Contracts => {
                 "SELECT id, name, kind, status, period_start, period_end, value_minor, currency, payment_terms_days,

@@ -8,7 +8,8 @@ impl ImportTx<'_> {
 
     pub fn find_customer(&self, source: ImportSource, external_id: &str) -> Result<Option<CustomerState>> {
         let mut stmt = self.tx.prepare_cached(
-            "SELECT id, name, coalesce(legal_name, ''), coalesce(billing_email, ''), currency, external_url, source_raw
+            "SELECT id, name, coalesce(legal_name, ''), coalesce(billing_email, ''), currency, external_url, source_raw,
+                    billing_address
              FROM customers WHERE import_source = ?1 AND external_id = ?2",
         )?;
         Ok(stmt
@@ -21,6 +22,7 @@ impl ImportTx<'_> {
                     currency: currency(r, 4)?,
                     external_url: r.get(5)?,
                     source_raw: r.get(6)?,
+                    billing_address: r.get(7)?,
                 })
             })
             .optional()?)
@@ -88,8 +90,8 @@ impl ImportTx<'_> {
         self.tx
             .prepare_cached(
                 "INSERT INTO customers(name, legal_name, billing_email, currency, import_source, external_id,
-                                       external_url, source_raw, created_at)
-                 VALUES (?1, nullif(?2, ''), nullif(?3, ''), ?4, ?5, ?6, ?7, ?8, ?9)",
+                                       external_url, source_raw, created_at, billing_address)
+                 VALUES (?1, nullif(?2, ''), nullif(?3, ''), ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
             )?
             .execute(params![
                 c.name,
@@ -100,7 +102,8 @@ impl ImportTx<'_> {
                 source.map(|s| s.1),
                 c.external_url,
                 c.source_raw,
-                self.now
+                self.now,
+                c.billing_address
             ])?;
         Ok(self.tx.last_insert_rowid())
     }
@@ -109,7 +112,8 @@ impl ImportTx<'_> {
         self.tx
             .prepare_cached(
                 "UPDATE customers SET name = ?2, legal_name = nullif(?3, ''), billing_email = nullif(?4, ''),
-                        currency = ?5, external_url = ?6, source_raw = ?7, version = version + 1 WHERE id = ?1",
+                        currency = ?5, external_url = ?6, source_raw = ?7, billing_address = ?8,
+                        version = version + 1 WHERE id = ?1",
             )?
             .execute(params![
                 id,
@@ -118,7 +122,8 @@ impl ImportTx<'_> {
                 c.billing_email,
                 c.currency.code(),
                 c.external_url,
-                c.source_raw
+                c.source_raw,
+                c.billing_address
             ])?;
         Ok(())
     }

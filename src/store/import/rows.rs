@@ -23,6 +23,7 @@ pub struct CustomerState {
     pub name: String,
     pub legal_name: String,
     pub billing_email: String,
+    pub billing_address: String,
     pub currency: Currency,
     pub external_url: Option<String>,
     pub source_raw: Option<String>,
@@ -44,6 +45,8 @@ pub struct CustomerWrite<'a> {
     pub name: &'a str,
     pub legal_name: &'a str,
     pub billing_email: &'a str,
+    /// Lines with '\n' between them (`domain::address`), '' for none.
+    pub billing_address: &'a str,
     pub currency: Currency,
     pub external_url: Option<&'a str>,
     pub source_raw: &'a str,

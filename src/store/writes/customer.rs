@@ -1,6 +1,7 @@
 //! Creating and editing a customer.
 
 use super::{invalid, versioned};
+use crate::domain::address::parse_address;
 use crate::domain::edit::{CustomerEdit, check_email, check_required};
 use crate::store::{Audit, Result, Store};
 use serde_json::json;
@@ -11,12 +12,14 @@ impl Store {
     pub fn create_customer(&mut self, e: &CustomerEdit) -> Result<i64> {
         check_required("Name", &e.name).map_err(invalid)?;
         check_email(&e.billing_email).map_err(invalid)?;
+        let address = parse_address(&e.billing_address).map_err(invalid)?;
         known_currency(e.currency)?;
         let who = self.who().to_string();
         self.write(|tx| {
             tx.execute(
-                "INSERT INTO customers(name, legal_name, billing_email, currency, invoices_paused, portal, created_at)
-                 VALUES (?1, nullif(?2, ''), nullif(?3, ''), ?4, ?5, ?6, ?7)",
+                "INSERT INTO customers(name, legal_name, billing_email, currency, invoices_paused, portal, created_at,
+                                       billing_address)
+                 VALUES (?1, nullif(?2, ''), nullif(?3, ''), ?4, ?5, ?6, ?7, ?8)",
                 rusqlite::params![
                     e.name.trim(),
                     e.legal_name.trim(),
@@ -24,12 +27,13 @@ impl Store {
                     e.currency.code(),
                     e.invoices_paused,
                     e.portal,
-                    crate::store::now_utc()
+                    crate::store::now_utc(),
+                    address
                 ],
             )?;
             let id = tx.last_insert_rowid();
             let after = json!({"name": e.name.trim(), "legal_name": e.legal_name.trim(),
-                "billing_email": e.billing_email.trim(), "currency": e.currency.code(),
+                "billing_email": e.billing_email.trim(), "billing_address": address, "currency": e.currency.code(),
                 "invoices_paused": e.invoices_paused, "portal": e.portal});
             Audit {
                 customer_id: Some(id),
@@ -50,15 +54,18 @@ impl Store {
     pub fn update_customer(&mut self, id: i64, version: i64, e: &CustomerEdit) -> Result<()> {
         check_required("Name", &e.name).map_err(invalid)?;
         check_email(&e.billing_email).map_err(invalid)?;
+        let address = parse_address(&e.billing_address).map_err(invalid)?;
         let who = self.who().to_string();
         self.write(|tx| {
             let before = tx.query_row(
-                "SELECT name, coalesce(legal_name, ''), coalesce(billing_email, ''), currency, invoices_paused, portal
+                "SELECT name, coalesce(legal_name, ''), coalesce(billing_email, ''), currency, invoices_paused, portal,
+                        billing_address
                  FROM customers WHERE id = ?1",
                 [id],
                 |r| {
                     Ok(json!({"name": r.get::<_, String>(0)?, "legal_name": r.get::<_, String>(1)?,
-                        "billing_email": r.get::<_, String>(2)?, "currency": r.get::<_, String>(3)?,
+                        "billing_email": r.get::<_, String>(2)?, "billing_address": r.get::<_, String>(6)?,
+                        "currency": r.get::<_, String>(3)?,
                         "invoices_paused": r.get::<_, bool>(4)?, "portal": r.get::<_, bool>(5)?}))
                 },
             );
@@ -87,7 +94,7 @@ impl Store {
             versioned(
                 tx,
                 "UPDATE customers SET name = ?3, legal_name = ?4, billing_email = ?5, currency = ?6,
-                        invoices_paused = ?7, portal = ?8, version = version + 1
+                        invoices_paused = ?7, portal = ?8, billing_address = ?9, version = version + 1
                  WHERE id = ?1 AND version = ?2",
                 &[
                     &id,
@@ -98,13 +105,14 @@ impl Store {
                     &e.currency.code(),
                     &e.invoices_paused,
                     &e.portal,
+                    &address,
                 ],
                 "customers",
                 id,
                 "this customer",
             )?;
             let after = json!({"name": e.name.trim(), "legal_name": e.legal_name.trim(),
-                "billing_email": e.billing_email.trim(), "currency": e.currency.code(),
+                "billing_email": e.billing_email.trim(), "billing_address": address, "currency": e.currency.code(),
                 "invoices_paused": e.invoices_paused, "portal": e.portal});
             let summary = crate::store::audit::edit_summary("customer", &before, &after);
             Audit {

@@ -15,7 +15,7 @@ fn as_json(e: &OrgEdit) -> Value {
     json!({"name": e.name.trim(), "default_currency": e.default_currency.code(),
         "show_credit_balance": e.show_credit_balance, "invoice_prefix": e.invoice_prefix.trim(),
         "hubspot_portal_id": e.hubspot_portal_id, "salesforce_domain": e.salesforce_domain,
-        "max_document_size": e.max_document_size})
+        "max_document_size": e.max_document_size, "address": e.address})
 }
 
 /// The settings field by field, in the form they are stored in (the link
@@ -34,7 +34,8 @@ fn checked(e: &OrgEdit) -> Result<OrgEdit> {
             size_text(most)
         )));
     }
-    Ok(OrgEdit { hubspot_portal_id: portal, salesforce_domain: domain, ..e.clone() })
+    let address = crate::domain::address::parse_address(&e.address).map_err(invalid)?;
+    Ok(OrgEdit { hubspot_portal_id: portal, salesforce_domain: domain, address, ..e.clone() })
 }
 
 /// Writes checked settings at `version` in `tx`, with an audit row of
@@ -44,7 +45,7 @@ fn write(tx: &rusqlite::Transaction<'_>, who: &str, version: i64, e: &OrgEdit, b
         tx,
         "UPDATE organization SET name = ?3, default_currency = ?4, show_credit_balance = ?5,
                 invoice_prefix = ?6, hubspot_portal_id = ?7, salesforce_domain = ?8,
-                max_document_size = ?9, version = version + 1
+                max_document_size = ?9, address = ?10, version = version + 1
          WHERE id = ?1 AND version = ?2",
         &[
             &1,
@@ -56,6 +57,7 @@ fn write(tx: &rusqlite::Transaction<'_>, who: &str, version: i64, e: &OrgEdit, b
             &e.hubspot_portal_id,
             &e.salesforce_domain,
             &(e.max_document_size as i64),
+            &e.address,
         ],
         "organization",
         1,
