@@ -4,7 +4,6 @@ mod config;
 mod list;
 pub mod out;
 mod statement;
-pub mod whole_file;
 
 pub use config::{config, vacuum};
 pub use list::customers;

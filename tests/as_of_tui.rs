@@ -66,3 +66,33 @@ fn the_books_as_of_last_month_end_and_back() {
         assert!(s.contains(&shown(&now["metrics"]["outstanding"])), "{s}");
     }
 }
+
+/// `A`: the statement of account on screen, as of the day the page reads,
+/// then written to the file the form named; an existing file is not
+/// replaced without asking.
+#[test]
+fn a_statement_previewed_then_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("acme.txt");
+    let store = Store::open(demo_db(), OpenMode::MustExist).unwrap();
+    let mut app = App::new(store, d(TODAY), Rect::new(0, 0, 80, 24)).unwrap();
+    app.open_customer(1);
+    press(&mut app, &["t", "C-s"]);
+    app.tick();
+    press(&mut app, &["A"]);
+    let s = flat(&render(&app, 80, 24));
+    assert!(s.contains("Statement of account") && s.contains("2026-02-28"), "dated as the page reads:\n{s}");
+    let path = file.to_str().unwrap();
+    press(&mut app, &["Tab", "Tab", "C-u", &format!("type:{path}"), "C-s"]);
+    let s = flat(&render(&app, 80, 24));
+    assert!(s.contains("Statement of Acme Corp as of 2026-02-28"), "{s}");
+    let then = figures(Some("2026-02-28"));
+    press(&mut app, &["y"]);
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(text.contains("Acme Corp"), "{text}");
+    assert!(text.contains(&shown(&then["metrics"]["outstanding"])), "the open items add up to Outstanding:\n{text}");
+    assert!(flat(&render(&app, 80, 24)).contains("Wrote the statement as of 2026-02-28"));
+    // Again: the file is there, so it asks.
+    press(&mut app, &["A", "Tab", "Tab", "C-u", &format!("type:{path}"), "C-s", "y"]);
+    assert!(flat(&render(&app, 80, 24)).contains("Replace the existing file?"));
+}

@@ -239,6 +239,28 @@ mod text {
         insta::assert_snapshot!(render(&statement(yamada()), 80));
     }
 
+    /// The brought-forward and closing figures are amounts like any
+    /// other: their column is as wide as they are (a balance brought
+    /// forward larger than every line's was cut "€31,80…"), and a period
+    /// with no movement still shows its dates whole.
+    #[test]
+    fn brought_forward_and_closing_amounts_are_never_cut() {
+        let mut s = statement(yamada());
+        let a = s.sections[0].activity.as_mut().unwrap();
+        a.brought_forward = usd(98_765_432);
+        let mut quiet = statement(yamada());
+        let q = quiet.sections[1].activity.as_mut().unwrap();
+        q.lines.clear();
+        q.brought_forward = jpy(12_000);
+        for w in [80, 100] {
+            let text = render(&s, w);
+            assert!(text.contains("$987,654.32"), "{w}:\n{text}");
+            let text = render(&quiet, w);
+            assert!(text.contains("2026-11-01  Balance brought forward"), "{w}:\n{text}");
+            assert!(text.contains("¥12,000"), "{w}:\n{text}");
+        }
+    }
+
     #[test]
     fn no_line_is_wider_than_asked() {
         for s in [statement(yamada()), hostile(), long_statement()] {

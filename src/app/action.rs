@@ -4,6 +4,8 @@
 pub enum Action {
     /// The books as of a date (`forms::as_of`).
     AsOf,
+    /// A statement of account (`forms::statement`).
+    Statement,
     Quit,
     Back,
     Help,

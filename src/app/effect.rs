@@ -10,6 +10,21 @@ use std::path::PathBuf;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
+    /// A statement of account shown on screen (`forms::statement`).
+    PreviewStatement {
+        customer_id: i64,
+        as_of: chrono::NaiveDate,
+        from: Option<chrono::NaiveDate>,
+        path: PathBuf,
+    },
+    /// The statement written to `path` in the format its name says.
+    WriteStatement {
+        customer_id: i64,
+        as_of: chrono::NaiveDate,
+        from: Option<chrono::NaiveDate>,
+        path: PathBuf,
+        overwrite: bool,
+    },
     /// Read the books as of the end of this day (read-only), or as they
     /// are with `None` (`forms::as_of`); writes nothing.
     SetAsOf {
@@ -451,6 +466,24 @@ pub fn perform(store: &mut Store, effect: &Effect) -> Result<String, StoreError>
         // with a progress popup.
         Effect::Upload { .. } | Effect::Download { .. } | Effect::DeleteDocument { .. } => {
             return Err(StoreError::Invalid("documents are transferred through the progress popup".into()));
+        }
+        // `App::run_effect` shows it itself.
+        Effect::PreviewStatement { .. } => {
+            return Err(StoreError::Invalid("a statement is shown through its preview".into()));
+        }
+        Effect::WriteStatement { customer_id, as_of, from, path, overwrite } => {
+            use crate::statement::model::Kind;
+            let kind = from.map_or(Kind::OpenItem, |from| Kind::Activity { from });
+            let s = store.statement(*customer_id, *as_of, kind)?;
+            let format = crate::app::forms::statement::format_of(path)
+                .ok_or_else(|| StoreError::Invalid(format!("{}: end it in .pdf, .txt or .csv", path.display())))?;
+            let bytes = crate::statement::output::render(&s, format).map_err(|e| StoreError::Invalid(e.to_string()))?;
+            use crate::statement::whole_file::{WriteError, write_whole};
+            write_whole(path, &bytes, *overwrite).map_err(|e| match e {
+                WriteError::Exists(p) => StoreError::Exists(p),
+                e => StoreError::Invalid(e.to_string()),
+            })?;
+            format!("Wrote the statement as of {as_of} to {}", path.display())
         }
         // `App::run_effect` sets the date itself (`App::set_as_of`): the
         // page and the reading thread follow it.

@@ -296,6 +296,7 @@ pub static BINDINGS: &[Binding] = &[
     b(Customer, &[k('S')], Action::SortReverse, "reverse sort", false),
     b(Customer, &[k('E')], Action::Export, "export CSV", false),
     b(Customer, &[k('t')], Action::AsOf, "as of a date", true).rank(7),
+    b(Customer, &[k('A')], Action::Statement, "statement of account", false),
     b(Customer, &[k('e')], Action::EditCustomer, "edit customer", true).rank(2),
     b(Customer, &[k('o')], Action::OpenLink, "link in source (copies it)", false),
     b(Customer, &[k('i')], Action::NewInvoice, "create invoice", false),

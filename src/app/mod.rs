@@ -27,6 +27,7 @@ pub mod page_actions;
 mod run;
 pub mod scroll;
 mod settle;
+mod statement;
 pub mod table;
 pub mod tabs;
 mod transfer;

@@ -51,6 +51,7 @@ impl App {
         let width = self.size.width;
         match action {
             Action::AsOf => self.open_as_of(),
+            Action::Statement => self.open_statement(),
             Action::NextTab | Action::PrevTab | Action::GoTab => {
                 if let Some(p) = self.page_mut() {
                     p.tab = match (action, ch.and_then(|c| c.to_digit(10))) {

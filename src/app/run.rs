@@ -17,6 +17,9 @@ impl App {
         if let Effect::Import { files, opts } = &effect {
             return self.start_import(files.clone(), opts.clone());
         }
+        if let Effect::PreviewStatement { customer_id, as_of, from, path } = effect {
+            return self.preview_statement(customer_id, as_of, from, path);
+        }
         if let Effect::SetAsOf { day } = &effect {
             return self.set_as_of(*day);
         }
@@ -101,6 +104,9 @@ impl App {
                     Effect::Download { id, dir, .. } => Some(Effect::Download { id, dir, overwrite: true }),
                     Effect::Export { customer_id, tab, view, path, .. } => {
                         Some(Effect::Export { customer_id, tab, view, path, overwrite: true })
+                    }
+                    Effect::WriteStatement { customer_id, as_of, from, path, .. } => {
+                        Some(Effect::WriteStatement { customer_id, as_of, from, path, overwrite: true })
                     }
                     _ => None,
                 };

@@ -1,22 +1,19 @@
 //! `ardesk statement` and `ardesk statements`: statements of account from
 //! the store (`Store::statement`), rendered by `crate::statement`, to
-//! standard output or written whole to files (`whole_file`).
+//! standard output or written whole to files (`statement::whole_file`).
 
 use super::out::say;
-use super::whole_file::{WriteError, write_whole};
 use crate::cli::StatementFormat;
 use crate::domain::date::iso;
 use crate::domain::text::clean;
 use crate::statement::model::{Kind, Statement};
+use crate::statement::whole_file::{WriteError, write_whole};
 use crate::store::Store;
 use chrono::NaiveDate;
 use color_eyre::eyre::{Result, bail, eyre};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
-
-/// The width of a text statement written to a file or a pipe.
-const TEXT_WIDTH: usize = 80;
 
 /// What `ardesk statement` was asked.
 pub struct One<'a> {
@@ -59,17 +56,13 @@ pub fn statement(store: &mut Store, a: &One<'_>, tty: bool, out: &mut dyn Write)
 }
 
 pub fn render(s: &Statement, format: StatementFormat) -> Result<Vec<u8>> {
-    Ok(match format {
-        StatementFormat::Txt => {
-            let mut t = crate::statement::text::render(s, TEXT_WIDTH);
-            if !t.ends_with('\n') {
-                t.push('\n');
-            }
-            t.into_bytes()
-        }
-        StatementFormat::Csv => crate::statement::csv::render(s)?,
-        StatementFormat::Pdf => crate::statement::pdf::render(s)?,
-    })
+    use crate::statement::output::Format;
+    let format = match format {
+        StatementFormat::Pdf => Format::Pdf,
+        StatementFormat::Txt => Format::Txt,
+        StatementFormat::Csv => Format::Csv,
+    };
+    Ok(crate::statement::output::render(s, format)?)
 }
 
 /// What `ardesk statements` was asked.

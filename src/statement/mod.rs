@@ -5,7 +5,9 @@
 pub mod csv;
 pub mod layout;
 pub mod model;
+pub mod output;
 pub mod pdf;
 pub mod text;
+pub mod whole_file;
 
 pub use model::Statement;

@@ -64,9 +64,13 @@ fn header(s: &Statement, width: usize, out: &mut Vec<String>) {
 /// then to one column).
 fn widths(t: &Table, width: usize) -> Vec<usize> {
     let mut w: Vec<usize> = t.cols.iter().map(|c| cols(c.title)).collect();
-    // A strong row's label runs on into the empty cells after it.
-    for r in t.rows.iter().filter(|r| !r.strong) {
+    // A strong row's label runs on into the empty cells after it; its
+    // amounts take their room like any other.
+    for r in &t.rows {
         for (i, c) in r.cells.iter().enumerate() {
+            if r.strong && runs_on(r, t, i) {
+                continue;
+            }
             if let Some(x) = w.get_mut(i) {
                 *x = (*x).max(cols(c));
             }
@@ -83,6 +87,12 @@ fn widths(t: &Table, width: usize) -> Vec<usize> {
         }
     }
     w
+}
+
+/// Whether cell `i` of a strong row is a label that runs on into the empty
+/// cell after it (and so asks its column for no room).
+fn runs_on(r: &crate::statement::layout::Row, t: &Table, i: usize) -> bool {
+    !t.cols.get(i).is_some_and(|c| c.right) && r.cells.get(i + 1).is_some_and(String::is_empty)
 }
 
 fn table(t: &Table, width: usize, out: &mut Vec<String>) {

@@ -87,6 +87,7 @@ pub mod lines_field;
 pub mod payment;
 pub mod refund;
 pub mod settings;
+pub mod statement;
 pub mod upload;
 pub mod void_credit;
 pub mod write_off;

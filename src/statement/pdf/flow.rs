@@ -157,8 +157,14 @@ impl Flow<'_> {
     /// amounts end at the right margin.
     fn widths(&self, t: &Table, size: f32) -> Vec<f32> {
         let mut w: Vec<f32> = t.cols.iter().map(|c| self.fonts.width(c.title, size - 0.5)).collect();
-        for r in t.rows.iter().filter(|r| !r.strong) {
-            for (x, c) in w.iter_mut().zip(&r.cells) {
+        for r in &t.rows {
+            for (i, (x, c)) in w.iter_mut().zip(&r.cells).enumerate() {
+                // A strong row's label runs on; its amounts take their room.
+                let runs_on =
+                    !t.cols.get(i).is_some_and(|c| c.right) && r.cells.get(i + 1).is_some_and(String::is_empty);
+                if r.strong && runs_on {
+                    continue;
+                }
                 *x = x.max(self.fonts.width(c, size));
             }
         }
