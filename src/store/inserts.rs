@@ -464,6 +464,12 @@ pub(super) fn bind_application(b: &mut Binder<'_, '_>, r: &NewApplicationRow<'_>
     b.put(r.created_at)
 }
 
+/// Inserts one application counting from its own date, for books that
+/// reverse nothing (the seeder's).
+pub(super) fn insert_application_as_given(conn: &Connection, r: &NewApplicationRow<'_>) -> rusqlite::Result<()> {
+    insert_row(conn, &APPLICATIONS, |b| bind_application(b, r)).map(drop)
+}
+
 /// Inserts one application, counting no earlier than the last day an
 /// application of the same invoice, payment or credit was reversed on
 /// (`counts_from`, schema 14; its `applied_on` stays the date given): as of
