@@ -37,7 +37,11 @@
 -- behind every figure (views `dated_*_events`) and their sums per day
 -- (`customer_dated_summary`), for the figures as of any date, 15 postal
 -- addresses for statements (`organization.address`,
--- `customers.billing_address`).
+-- `customers.billing_address`), 16 collections: conversations rebuilt
+-- with a channel, a 'waiting' status, who resolved them, an external id
+-- and a version, and their messages, linked invoices, promises to pay and
+-- invoice pauses (`conversation_messages`, `conversation_invoices`,
+-- `promises`, `promise_invoices`, `invoice_pauses`).
 
 CREATE TABLE organization (
     id                  INTEGER PRIMARY KEY CHECK (id = 1),

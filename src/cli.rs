@@ -131,6 +131,9 @@ pub enum Command {
     Documents(TabArgs),
     /// A customer's activity log.
     Activity(TabArgs),
+    /// A customer's collections conversations (filter: status:open|waiting|resolved,
+    /// resolved_by:agent|person, invoice:NUMBER, promise:kept|open|broken).
+    Conversations(TabArgs),
     /// Show or change the organization's settings: `ardesk config` lists
     /// them, `ardesk config KEY` prints one, `ardesk config KEY VALUE` sets it.
     Config {

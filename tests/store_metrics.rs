@@ -73,7 +73,7 @@ fn partial_payments_and_overdue() {
         ..zero_metrics(USD)
     };
     assert_eq!(f.metrics, expected);
-    assert_eq!(f.counts, [3, 0, 3, 0, 0, 0]);
+    assert_eq!(f.counts, [3, 0, 3, 0, 0, 0, 0]);
     assert!(f.others.is_empty());
 }
 
@@ -118,7 +118,7 @@ fn cancelled_uncollectible_and_draft() {
     };
     assert_eq!(f.metrics, expected);
     // The Invoices tab lists all four rows, and sums all four: 100 + 200 + 300 + 400.
-    assert_eq!(f.counts, [4, 0, 1, 0, 0, 0]);
+    assert_eq!(f.counts, [4, 0, 1, 0, 0, 0, 0]);
     assert_eq!(f.own.invoice_total_minor, 100_000);
 }
 
@@ -161,7 +161,7 @@ fn refunds_failed_and_pending_payments() {
     };
     assert_eq!(f.metrics, expected);
     // All four payments are rows of the Payments tab: 600 + 300 + 250 + 100.
-    assert_eq!(f.counts, [1, 0, 4, 0, 0, 0]);
+    assert_eq!(f.counts, [1, 0, 4, 0, 0, 0, 0]);
     assert_eq!(f.own.payment_total_minor, 125_000);
 }
 
@@ -214,7 +214,7 @@ fn overpayment_and_credit_make_the_credit_balance() {
     };
     assert_eq!(f.metrics, expected);
     // One payment and two credits on the Payments tab.
-    assert_eq!(f.counts, [3, 0, 3, 0, 0, 0]);
+    assert_eq!(f.counts, [3, 0, 3, 0, 0, 0, 0]);
     assert_eq!((f.own.unapplied_minor, f.own.credit_open_minor), (20_000, 5_000));
 }
 
@@ -275,7 +275,7 @@ fn credit_lowers_total_billed_and_is_not_collected() {
     };
     assert_eq!(f.metrics, expected);
     // Three invoices; two payments and three credits on the Payments tab.
-    assert_eq!(f.counts, [3, 0, 5, 0, 0, 0]);
+    assert_eq!(f.counts, [3, 0, 5, 0, 0, 0, 0]);
     assert_eq!(
         (f.own.billed_minor, f.own.billed_applied_minor, f.own.billed_credited_minor),
         (160_000, 125_000, 50_000)
@@ -321,7 +321,7 @@ fn another_currency_is_shown_apart_never_summed() {
     };
     assert_eq!(f.metrics, expected);
     // Tabs list every currency: 2 invoices, 2 payments.
-    assert_eq!(f.counts, [2, 0, 2, 0, 0, 0]);
+    assert_eq!(f.counts, [2, 0, 2, 0, 0, 0, 0]);
     let eur = MetricParts {
         invoice_count: 1,
         invoice_total_minor: 20_000,
@@ -386,7 +386,7 @@ fn no_paid_invoice_shows_a_dash() {
         ..zero_metrics(USD)
     };
     assert_eq!(f.metrics, expected);
-    assert_eq!(f.counts, [1, 0, 1, 0, 0, 0]);
+    assert_eq!(f.counts, [1, 0, 1, 0, 0, 0, 0]);
     let json = ardesk::commands::customer_json(&c, &f, &store.organization().unwrap());
     assert!(json["metrics"]["avg_days_to_collect"].is_null());
     assert_eq!(json["metrics"]["outstanding"], "123.00");
@@ -394,7 +394,7 @@ fn no_paid_invoice_shows_a_dash() {
     // A customer with no rows at all: every figure zero, in its own currency.
     let f = consistent_figures(&store, &store.customer(empty).unwrap(), d(TODAY));
     assert_eq!(f.metrics, zero_metrics(EUR));
-    assert_eq!(f.counts, [0; 6]);
+    assert_eq!(f.counts, [0; 7]);
     assert!(f.others.is_empty());
     assert_eq!(f.own, MetricParts::default());
 }
@@ -436,7 +436,7 @@ fn only_payments_of_the_last_365_days_count_towards_days_to_collect() {
         ..zero_metrics(USD)
     };
     assert_eq!(f.metrics, expected);
-    assert_eq!(f.counts, [4, 0, 4, 0, 0, 0]);
+    assert_eq!(f.counts, [4, 0, 4, 0, 0, 0, 0]);
 
     // On 2026-03-02 the window starts 2025-03-03: I2 drops out, I4 alone: 28.00.
     let f = consistent_figures(&store, &c, d("2026-03-02"));
@@ -548,7 +548,7 @@ fn aging_buckets_at_their_boundaries() {
         ..zero_metrics(USD)
     };
     assert_eq!(f.metrics, expected);
-    assert_eq!(f.counts, [9, 0, 1, 0, 0, 0]);
+    assert_eq!(f.counts, [9, 0, 1, 0, 0, 0, 0]);
 
     // One day later every boundary invoice moves up one bucket.
     let f = consistent_figures(&store, &c, d("2026-03-02"));
@@ -589,7 +589,7 @@ fn conversations_n_of_m() {
     let f = consistent_figures(&store, &store.customer(id).unwrap(), d(TODAY));
     let expected = Metrics { conversations: Conversations { auto_resolved: 3, total: 7 }, ..zero_metrics(USD) };
     assert_eq!(f.metrics, expected);
-    assert_eq!(f.counts, [0; 6]);
+    assert_eq!(f.counts, [0; 7]);
     let f = consistent_figures(&store, &store.customer(other_id).unwrap(), d(TODAY));
     assert_eq!(f.metrics.conversations, Conversations { auto_resolved: 1, total: 1 });
 }
@@ -661,7 +661,7 @@ fn tab_counts_cover_every_tab() {
 
     let f = consistent_figures(&store, &store.customer(id).unwrap(), d(TODAY));
     // Invoices 2 (the draft is a row too), contracts 2, payments 0, contacts 3, documents 2, activity 4.
-    assert_eq!(f.counts, [2, 2, 0, 3, 2, 4]);
+    assert_eq!(f.counts, [2, 2, 0, 3, 2, 4, 0]);
     // The draft is not billed: 100 open, current.
     let expected = Metrics {
         total_billed: usd(10_000),
@@ -770,7 +770,7 @@ mod every_case_at_month_end {
         assert_eq!(f.metrics, expected);
         // A–J and the euro invoice = 11 invoices; 5 payments and the
         // credit on the Payments tab.
-        assert_eq!(f.counts, [11, 0, 6, 0, 0, 0]);
+        assert_eq!(f.counts, [11, 0, 6, 0, 0, 0, 0]);
         // The status line's sums. Invoices: Σ total without the cancelled
         // H = 3,900 issued + I 888 draft = 4,788; Σ balance = outstanding
         // 1,370 + G's 700 written off = 2,070 (A, J paid, H, I owe nothing).

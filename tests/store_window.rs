@@ -488,6 +488,10 @@ fn a_customer_without_rows_has_empty_windows() {
                     Tab::Contacts => store.window::<ContactRow>(c, sort, &seek, PAGE).unwrap().len(),
                     Tab::Documents => store.window::<DocumentRow>(c, sort, &seek, PAGE).unwrap().len(),
                     Tab::Activity => store.window::<ActivityRow>(c, sort, &seek, PAGE).unwrap().len(),
+                    Tab::Conversations => store
+                        .window::<ardesk::domain::collections::ConversationRow>(c, sort, &seek, PAGE)
+                        .unwrap()
+                        .len(),
                 };
                 assert_eq!(n, 0, "{tab:?} {col:?} {seek:?}");
             }

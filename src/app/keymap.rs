@@ -82,12 +82,15 @@ pub enum Context {
     Payments,
     Contacts,
     Documents,
+    Conversations,
     /// The page's figures while they have the keys (`f`).
     Figures,
     /// An invoice's detail (over the customer page).
     InvoiceDetail,
     /// A payment's detail.
     PaymentDetail,
+    /// A conversation's thread.
+    ConversationDetail,
     /// The help overlay.
     Help,
     /// A dialog whose text can run past its bottom (the help, an import's
@@ -303,7 +306,7 @@ pub static BINDINGS: &[Binding] = &[
     b(Customer, &[k('c')], Action::NewContract, "create contract", false),
     b(Customer, &[code(Tab)], Action::NextTab, "next tab", false),
     b(Customer, &[code(BackTab)], Action::PrevTab, "previous tab", false),
-    b(Customer, &[k('1'), k('2'), k('3'), k('4'), k('5'), k('6')], Action::GoTab, "tab", false),
+    b(Customer, &[k('1'), k('2'), k('3'), k('4'), k('5'), k('6'), k('7')], Action::GoTab, "tab", false),
     // Movement, shared by the lists.
     b(Global, &[code(Down), k('j')], Action::Down, "move down", false),
     b(Global, &[code(Up), k('k')], Action::Up, "move up", false),
@@ -425,7 +428,7 @@ mod tests {
         // both go back.
         assert_eq!(label(Message, Action::Close), "Enter/Esc/q");
         assert_eq!(label(Global, Action::Back), "Esc/q");
-        assert_eq!(label(Customer, Action::GoTab), "1–6");
+        assert_eq!(label(Customer, Action::GoTab), "1–7");
         assert_eq!(label(Form, Action::FormSave), "Ctrl-S");
         assert_eq!(label(Invoices, Action::ToggleSelect), "Space");
         assert_eq!(label(Customer, Action::NewInvoice), "i");

@@ -309,6 +309,7 @@ impl App {
                     Tab::Documents => Some(Context::Documents),
                     // Activity has no keys of its own: the page's, once.
                     Tab::Activity => None,
+                    Tab::Conversations => Some(Context::Conversations),
                 };
                 tab.into_iter().chain([Context::Customer, Context::Global]).collect()
             }

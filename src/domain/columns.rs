@@ -12,6 +12,7 @@ pub enum Tab {
     Contacts,
     Documents,
     Activity,
+    Conversations,
 }
 
 /// The registry of tabs: each tab and the type of its rows, the one place
@@ -49,13 +50,24 @@ macro_rules! per_tab {
                 type $R = $crate::domain::model::ActivityRow;
                 $body
             }
+            $crate::domain::columns::Tab::Conversations => {
+                type $R = $crate::domain::collections::ConversationRow;
+                $body
+            }
         }
     };
 }
 
 impl Tab {
-    pub const ALL: [Tab; 6] =
-        [Tab::Invoices, Tab::Contracts, Tab::Payments, Tab::Contacts, Tab::Documents, Tab::Activity];
+    pub const ALL: [Tab; 7] = [
+        Tab::Invoices,
+        Tab::Contracts,
+        Tab::Payments,
+        Tab::Contacts,
+        Tab::Documents,
+        Tab::Activity,
+        Tab::Conversations,
+    ];
     pub const COUNT: usize = Tab::ALL.len();
 
     pub fn title(self) -> &'static str {
@@ -158,6 +170,16 @@ pub enum Col {
     ActWhen,
     ActWho,
     ActWhat,
+    // Conversations
+    CvSubject,
+    CvChannel,
+    CvOpened,
+    CvLast,
+    CvStatus,
+    CvResolvedBy,
+    CvInvoices,
+    CvPromise,
+    CvLatest,
 }
 
 impl Col {

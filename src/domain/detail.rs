@@ -190,6 +190,10 @@ pub struct InvoiceDetail {
     /// date is unknown (cancelled before schema 13 with no record of when,
     /// or imported so); `None` on every other status.
     pub cancelled: Option<Option<NaiveDate>>,
+    /// The promises to pay that name it, by their day.
+    pub promises: Vec<super::collections::Promise>,
+    /// Its collections pauses, the latest first.
+    pub pauses: Vec<super::collections::Pause>,
 }
 
 /// When and why an invoice's balance was written off as bad debt.
@@ -358,6 +362,7 @@ mod tests {
                 contract_name: None,
                 period: None,
                 memo: String::new(),
+                pause_end: None,
             },
             version: 1,
             contract_id: None,
@@ -378,6 +383,8 @@ mod tests {
             more_history: false,
             write_off: None,
             cancelled: None,
+            promises: Vec::new(),
+            pauses: Vec::new(),
         }
     }
 

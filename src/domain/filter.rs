@@ -43,6 +43,8 @@ pub enum StatusWord {
     Paid,
     Cancelled,
     Uncollectible,
+    /// Collections paused today (`domain::collections::Pause`).
+    Paused,
     /// An open invoice's aging bucket as of today (`domain::metrics::aging_bucket`).
     Aging(u8),
     // Payments
@@ -56,6 +58,16 @@ pub enum StatusWord {
     // Contracts
     Active,
     Ended,
+    // Conversations (`Open` too)
+    Waiting,
+    Resolved,
+    /// Resolved by the AI agent (`resolved_by:agent`), or by a person.
+    ByAgent,
+    ByPerson,
+    /// Holding a promise to pay in this state (`promise:broken` …).
+    PromiseKept,
+    PromiseOpen,
+    PromiseBroken,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -2,6 +2,7 @@
 
 pub mod address;
 pub mod bounds;
+pub mod collections;
 pub mod columns;
 pub mod currency;
 pub mod date;

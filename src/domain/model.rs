@@ -74,9 +74,18 @@ pub struct InvoiceRow {
     pub period: Option<(NaiveDate, NaiveDate)>,
     /// Its note ('' for none): exported, and shown on its detail.
     pub memo: String,
+    /// The day its latest collections pause ends (resumes by itself, or
+    /// was resumed early); `None` if it was never paused.
+    pub pause_end: Option<NaiveDate>,
 }
 
 impl InvoiceRow {
+    /// Its collections paused on `today` (`domain::collections::Pause`):
+    /// until the day its pause ends, that day not included.
+    pub fn paused(&self, today: NaiveDate) -> bool {
+        self.pause_end.is_some_and(|end| today < end)
+    }
+
     pub fn display_status(&self, today: NaiveDate) -> DisplayStatus {
         DisplayStatus::derive(self.status, self.total.minor, self.applied_minor, self.due_date, today)
     }

@@ -111,6 +111,8 @@ impl Store {
             more_history,
             write_off,
             cancelled,
+            promises: self.invoice_promises(invoice_id)?,
+            pauses: self.invoice_pauses(invoice_id)?,
         })
     }
 

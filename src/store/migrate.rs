@@ -60,6 +60,7 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         include_str!("migrations/0014_dated_summary.sql")
     )),
     sql(include_str!("migrations/0015_addresses.sql")),
+    sql(include_str!("migrations/0016_collections.sql")),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

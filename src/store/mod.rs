@@ -5,6 +5,7 @@ mod as_of;
 mod audit;
 pub mod bulk;
 pub mod check;
+pub mod collections;
 mod customers;
 mod detail;
 pub mod doc_files;

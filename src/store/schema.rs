@@ -73,6 +73,7 @@ const FINGERPRINTS: &[&str] = &[
     "b1da0f80b344c45cc48e1f702b96e0d8d36e9f47d860daed9e83ec1dc0e2b0d8",
     "d2ed9c589bd23c714a9c2f49c2f9d0f4a73113d5417099975fac4d17ecbe72a5",
     "98e83a7209a879290c05d0f98731ce27223a9d35dde674cf86a028b4965256f6",
+    "33931bc3cfc55f1886f89882c48b36c929e19c80b07ac3316a29286bd3954d18",
 ];
 
 /// A digest of a database's schema as stored: every object's kind, name,
@@ -242,6 +243,27 @@ const ADAPTERS: &[&str] = &[
     // 14 → 15: no addresses yet: '' for the organization's and every
     // customer's (`ORGANIZATION_COLUMNS`, `CUSTOMER_COLUMNS`).
     "",
+    // 15 → 16: conversations as the upgrade rebuilds them (by email, no
+    // resolver named, no external id), and no messages, linked invoices,
+    // promises or pauses yet.
+    "CREATE TEMP VIEW conversations AS
+     SELECT id, customer_id, subject, 'email' AS channel, opened_on, status, resolved_on, resolved_by,
+            '' AS resolver, NULL AS external_id, opened_on || 'T00:00:00Z' AS created_at, 1 AS version
+     FROM main.conversations;
+     CREATE TEMP VIEW conversation_messages AS
+     SELECT 0 AS id, 0 AS conversation_id, '' AS at, 'out' AS direction, 'email' AS kind, 'agent' AS author_kind,
+            '' AS author, '' AS body, '' AS outcome, NULL AS external_id, '' AS created_at, 1 AS version
+     WHERE 0;
+     CREATE TEMP VIEW conversation_invoices AS SELECT 0 AS conversation_id, 0 AS invoice_id WHERE 0;
+     CREATE TEMP VIEW promises AS
+     SELECT 0 AS id, 0 AS conversation_id, 0 AS customer_id, '' AS made_on, '' AS due_on, 0 AS amount_minor,
+            '' AS currency, NULL AS external_id, '' AS created_at, 1 AS version
+     WHERE 0;
+     CREATE TEMP VIEW promise_invoices AS SELECT 0 AS promise_id, 0 AS invoice_id WHERE 0;
+     CREATE TEMP VIEW invoice_pauses AS
+     SELECT 0 AS id, 0 AS invoice_id, 0 AS customer_id, '' AS paused_on, '' AS until_on, '' AS reason,
+            NULL AS ended_on, '' AS created_at, 1 AS version
+     WHERE 0;",
 ];
 
 /// The dated events (version 14) as temporary views over an older

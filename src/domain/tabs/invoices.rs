@@ -22,6 +22,7 @@ const STATUSES: &[(&str, StatusWord)] = &[
     ("canceled", Cancelled),
     ("void", Cancelled),
     ("uncollectible", Uncollectible),
+    ("paused", Paused),
 ];
 
 /// The aging buckets by days past due, as the strip shows them: open
@@ -76,10 +77,12 @@ impl Tabular for InvoiceRow {
             .key(Col::InvDue)
             .filter(&[Field::new("due", Date), Field::new("aging", Status(AGING))])
             .export(&[("due_date", |r, _| iso(r.due_date))]),
+        // A paused invoice says so first ("Paused · Overdue").
         C::new("Status", 16, |r, ctx| {
             let s = r.display_status(ctx.today);
+            let paused = if r.paused(ctx.today) { "Paused · " } else { "" };
             CellText {
-                text: s.label().to_string(),
+                text: format!("{paused}{}", s.label()),
                 alert: matches!(s, DisplayStatus::Overdue | DisplayStatus::OverduePartial),
             }
         })
@@ -113,6 +116,8 @@ impl Tabular for InvoiceRow {
                 // Billed is Σ total − credited of issued invoices. After
                 // the memo, for the same reason.
                 ("credited", |r, _| crate::domain::Money::new(r.credited_minor, r.total.currency).plain()),
+                // The day its collections resume while they are paused.
+                ("paused_until", |r, today| r.pause_end.filter(|_| r.paused(today)).map(iso).unwrap_or_default()),
             ]),
     ];
 }

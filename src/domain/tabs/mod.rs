@@ -21,6 +21,7 @@
 mod activity;
 mod contacts;
 mod contracts;
+pub mod conversations;
 mod documents;
 mod invoices;
 mod payments;

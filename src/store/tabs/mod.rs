@@ -6,6 +6,7 @@
 mod activity;
 mod contacts;
 mod contracts;
+mod conversations;
 mod documents;
 mod invoices;
 mod payments;
