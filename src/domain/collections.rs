@@ -317,11 +317,16 @@ pub struct LinkedInvoice {
     pub applied_minor: i64,
     pub balance: Money,
     pub due_date: NaiveDate,
-    /// While paused: the day collections resume.
-    pub paused_until: Option<NaiveDate>,
+    /// The day its latest collections pause ends (as `InvoiceRow::pause_end`).
+    pub pause_end: Option<NaiveDate>,
 }
 
 impl LinkedInvoice {
+    /// Its collections paused on `today`.
+    pub fn paused(&self, today: NaiveDate) -> bool {
+        self.pause_end.is_some_and(|end| today < end)
+    }
+
     pub fn display_status(&self, today: NaiveDate) -> super::status::DisplayStatus {
         super::status::DisplayStatus::derive(self.status, self.total_minor, self.applied_minor, self.due_date, today)
     }

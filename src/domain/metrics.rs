@@ -203,7 +203,10 @@ pub const FORMULAS: &[(&str, &str)] = &[
         "Credit Balance",
         "Unapplied remainder of succeeded payments (refunds subtracted) + credit granted and not applied.",
     ),
-    ("Auto-Resolved", "Collections conversations resolved by the AI agent, of all the customer's conversations."),
+    (
+        "Auto-Resolved",
+        "N of M: N the conversations resolved by the AI collections agent by itself (status resolved, resolved by the agent, not by a person), M all the customer's conversations whatever their status (the Conversations tab, 7).",
+    ),
     (
         "Avg. Days to Collect",
         "Σ(applied × (payment date − invoice issue date)) ÷ Σ applied, over payment applications dated in the 365 days to today; credit left out; money received before the invoice's issue date counts 0 days.",

@@ -75,7 +75,7 @@ const PAUSE: &str = "SELECT id, invoice_id, paused_on, until_on, reason, ended_o
 impl Store {
     /// A conversation of `customer_id` with its messages in order, the
     /// invoices it concerns (balances as they stand) and its promises.
-    pub fn conversation_detail(&self, customer_id: i64, id: i64, today: NaiveDate) -> Result<ConversationDetail> {
+    pub fn conversation_detail(&self, customer_id: i64, id: i64) -> Result<ConversationDetail> {
         let conversation = self
             .tab_row::<ConversationRow>(id)?
             .filter(|_| self.conversation_customer(id).ok().flatten() == Some(customer_id))
@@ -109,12 +109,11 @@ impl Store {
                 "SELECT i.id, i.number, i.status, i.total_minor, i.applied_minor, i.balance_minor, i.currency,
                         i.due_date,
                         (SELECT max(coalesce(ip.ended_on, ip.until_on)) FROM invoice_pauses ip
-                         WHERE ip.invoice_id = i.id AND ip.paused_on <= ?2)
+                         WHERE ip.invoice_id = i.id)
                  FROM conversation_invoices ci JOIN invoices i ON i.id = ci.invoice_id
                  WHERE ci.conversation_id = ?1 ORDER BY i.number, i.id",
             )?
-            .query_map((id, crate::domain::date::iso(today)), |r| {
-                let paused_until = opt_date(r, 8)?.filter(|end| *end > today);
+            .query_map([id], |r| {
                 Ok(LinkedInvoice {
                     id: r.get(0)?,
                     number: r.get(1)?,
@@ -123,7 +122,7 @@ impl Store {
                     applied_minor: r.get(4)?,
                     balance: Money::new(r.get(5)?, currency(r, 6)?),
                     due_date: date(r, 7)?,
-                    paused_until,
+                    pause_end: opt_date(r, 8)?,
                 })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -160,6 +159,24 @@ impl Store {
     /// The pause of `invoice_id` in force on `today`, if any.
     pub fn active_pause(&self, invoice_id: i64, today: NaiveDate) -> Result<Option<Pause>> {
         Ok(self.invoice_pauses(invoice_id)?.into_iter().find(|p| p.active_on(today)))
+    }
+
+    /// The ids of `numbers` among `customer_id`'s invoices, in the order
+    /// given (each once), or which number is not the customer's.
+    pub fn invoice_ids_by_number(&self, customer_id: i64, numbers: &[String]) -> Result<Vec<i64>> {
+        let mut stmt = self.conn().prepare_cached("SELECT id FROM invoices WHERE customer_id = ?1 AND number = ?2")?;
+        let mut ids = Vec::new();
+        for n in numbers {
+            let id: Option<i64> = stmt.query_row((customer_id, n.trim()), |r| r.get(0)).optional()?;
+            match id {
+                Some(id) if !ids.contains(&id) => ids.push(id),
+                Some(_) => {}
+                None => {
+                    return Err(StoreError::Invalid(format!("the customer has no invoice numbered {}", n.trim())));
+                }
+            }
+        }
+        Ok(ids)
     }
 
     /// Customers with a broken promise on `today` and how many they have.

@@ -63,13 +63,9 @@ pub fn targets(show_credit: bool) -> Vec<Target> {
         // status line's "unapplied" is the card.
         push(&mut out, "Credit Balance", Opens::Rows(Tab::Payments, "status:unapplied"));
     }
-    push(
-        &mut out,
-        "Auto-Resolved",
-        Opens::Nothing(
-            "Auto-Resolved opens nothing yet: the collections conversations behind it get a view of their own.",
-        ),
-    );
+    // The conversations the card counts, "N of M": M is every row of the
+    // tab, N these.
+    push(&mut out, "Auto-Resolved", Opens::Rows(Tab::Conversations, "status:resolved resolved_by:agent"));
     push(&mut out, "Avg. Days to Collect", Opens::Collections);
     push(&mut out, "Total Collected", Opens::Rows(Tab::Payments, "status:succeeded"));
     for (i, term) in AGING_TERMS.iter().enumerate() {
