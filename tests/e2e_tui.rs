@@ -315,3 +315,43 @@ fn the_books_as_of_last_month_end_in_a_terminal() {
     tui.send("q");
     tui.send("q");
 }
+
+/// Issue 18 in a real terminal at 80×24: the Conversations tab, a call
+/// logged with a promise to pay on a new conversation, its thread, an
+/// invoice of it paused for 30 days, and the invoice's detail saying both.
+#[test]
+fn a_call_with_a_promise_and_a_pause_in_a_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.db");
+    std::fs::copy(demo_db(), &db).unwrap();
+    let db = db.to_str().unwrap();
+    let (code, out, err) =
+        run(&["invoices", "--customer", "1", "--filter", "status:open", "--format", "json", "--db", db]);
+    assert_eq!(code, 0, "{err}");
+    let open: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let number = open[0]["number"].as_str().unwrap().to_string();
+    let mut tui = Tui::start(&["--db", db, "--today", TODAY, "--customer", "1"], 80, 24);
+    tui.wait_page();
+    tui.send("7");
+    tui.wait_for("Conversations");
+    tui.send("n");
+    tui.wait_for("Log on a new conversation");
+    tui.send("Promise call\t\t\t\tCalled Dana; she promised $50.\t\t");
+    tui.send(&format!("{number}\t\t50\t2026-03-06"));
+    tui.send("\x13"); // Ctrl-S
+    tui.wait_for("promise to pay $50.00 by 2026-03-06");
+    tui.send("g\r");
+    let s = tui.wait_for("Conversation: Promise call");
+    assert!(s.contains("Called Dana; she promised $50.") && s.contains("open · $50.00 by 2026-03-06"), "{s}");
+    tui.send("p");
+    tui.wait_for("Pause collections on");
+    tui.send("\t\t\tdisputed\x13");
+    tui.wait_for("Paused collections on");
+    tui.send("\r");
+    let s = tui.wait_for("until 2026-03-31");
+    assert!(s.contains(&format!("Invoice {number}")), "{s}");
+    let (code, out, _) = run(&["check", "--db", db, "--today", TODAY]);
+    assert_eq!(code, 0, "{out}");
+    tui.send("q");
+    tui.send("q");
+}

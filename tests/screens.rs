@@ -87,6 +87,7 @@ fn customers_that_tie_are_listed_by_name() {
         overdue: Money::new(0, Currency::USD),
         invoices_paused: false,
         portal: false,
+        broken_promises: 0,
     };
     let mut s = ardesk::app::customers::CustomersScreen::new(vec![row(1, "Zeta"), row(2, "alpha"), row(3, "Mid")]);
     s.sort = ardesk::app::customers::CustomerCol::Outstanding;

@@ -87,6 +87,19 @@ pub enum Action {
     EditContact,
     MakePrimary,
     DeleteContact,
+    // Collections (issue 18)
+    /// Log a call, an email or a note on the highlighted conversation or
+    /// the thread shown (with its outcome, and a promise to pay).
+    LogMessage,
+    /// Log one on a new conversation.
+    NewConversation,
+    /// Resolve the conversation (by a person), or reopen a resolved one.
+    ResolveConversation,
+    /// Pause the collections of the selected or highlighted invoices, or
+    /// of this invoice.
+    PauseCollections,
+    /// Resume them before the pause ends.
+    ResumeCollections,
     // Documents tab
     Upload,
     Download,
@@ -132,6 +145,11 @@ impl Action {
                 | Action::EditContact
                 | Action::MakePrimary
                 | Action::DeleteContact
+                | Action::LogMessage
+                | Action::NewConversation
+                | Action::ResolveConversation
+                | Action::PauseCollections
+                | Action::ResumeCollections
                 | Action::Upload
                 | Action::DeleteDocument
                 | Action::NewCustomer

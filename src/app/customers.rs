@@ -15,6 +15,7 @@ pub enum CustomerCol {
     Currency,
     Outstanding,
     Overdue,
+    Promises,
     Badges,
 }
 
@@ -60,6 +61,13 @@ pub const COLUMNS: &[C] = &[
         .right()
         .priority(1)
         .key(CustomerCol::Overdue),
+    // Broken promises to pay: a person chases those first.
+    C::new("Promises", 9, |r, _| CellText {
+        text: if r.broken_promises > 0 { format!("{} broken", r.broken_promises) } else { String::new() },
+        alert: r.broken_promises > 0,
+    })
+    .priority(4)
+    .key(CustomerCol::Promises),
     C::new("Badges", 14, |r, _| badges(r).into()).priority(5).key(CustomerCol::Badges),
 ];
 
@@ -121,8 +129,8 @@ impl CustomersScreen {
         let i = all.iter().position(|c| *c == self.sort).unwrap_or(0);
         self.sort = all[(i + 1) % all.len()];
         self.pan = crate::view::columns::reveal(COLUMNS, width, self.pan, self.sort.index());
-        // Money columns read best largest first.
-        self.desc = matches!(self.sort, CustomerCol::Outstanding | CustomerCol::Overdue);
+        // Money columns read best largest first, and broken promises most first.
+        self.desc = matches!(self.sort, CustomerCol::Outstanding | CustomerCol::Overdue | CustomerCol::Promises);
         self.refresh();
     }
 
@@ -167,6 +175,7 @@ impl CustomersScreen {
                 // currency first so the order is honest.
                 CustomerCol::Outstanding => (x.currency, x.outstanding.minor).cmp(&(y.currency, y.outstanding.minor)),
                 CustomerCol::Overdue => (x.currency, x.overdue.minor).cmp(&(y.currency, y.overdue.minor)),
+                CustomerCol::Promises => x.broken_promises.cmp(&y.broken_promises),
             };
             let ord = if self.desc { ord.reverse() } else { ord };
             // Ties read in name order (then id, for names alike), whatever

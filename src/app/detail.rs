@@ -9,6 +9,7 @@ use super::effect::Effect;
 use super::keymap::Context;
 use super::table::Scroll;
 use super::{App, Screen};
+use crate::domain::collections::ConversationDetail;
 use crate::domain::detail::{InvoiceDetail, PaymentDetail, Source};
 use crate::domain::model::{Customer, InvoiceRow, PaymentRow};
 use crate::domain::status::{InvoiceStatus, PayKind};
@@ -20,6 +21,8 @@ use ratatui::layout::Rect;
 pub enum Detail {
     Invoice(InvoiceDetail),
     Payment(PaymentDetail),
+    /// A conversation's thread: the cursor on the invoices it concerns.
+    Conversation(ConversationDetail),
 }
 
 /// What `Enter` on the highlighted application opens.
@@ -81,6 +84,7 @@ impl DetailScreen {
                     format!("payment {}", d.payment.reference)
                 },
             }),
+            Detail::Conversation(_) => None,
         }
     }
 
@@ -94,7 +98,7 @@ impl DetailScreen {
         Ok(Self::new(customer, Detail::Payment(d)))
     }
 
-    fn new(customer: Customer, detail: Detail) -> Self {
+    pub(super) fn new(customer: Customer, detail: Detail) -> Self {
         let mut s = DetailScreen { customer, detail, scroll: Scroll::default() };
         s.scroll.set_total(s.rows());
         s
@@ -106,6 +110,9 @@ impl DetailScreen {
         self.detail = match &self.detail {
             Detail::Invoice(d) => Detail::Invoice(store.invoice_detail(d.customer_id, d.invoice.id)?),
             Detail::Payment(d) => Detail::Payment(store.payment_detail(d.customer_id, d.payment.id)?),
+            Detail::Conversation(d) => {
+                Detail::Conversation(store.conversation_detail(d.customer_id, d.conversation.id)?)
+            }
         };
         self.scroll.set_total(self.rows());
         Ok(())
@@ -117,6 +124,7 @@ impl DetailScreen {
         match &self.detail {
             Detail::Invoice(d) => d.applications.get(i).and_then(|a| a.removed_on),
             Detail::Payment(d) => d.applications.get(i).and_then(|a| a.removed_on),
+            Detail::Conversation(_) => None,
         }
     }
 
@@ -125,14 +133,17 @@ impl DetailScreen {
         match &self.detail {
             Detail::Invoice(d) => d.applications.len(),
             Detail::Payment(d) => d.applications.len(),
+            Detail::Conversation(d) => d.invoices.len(),
         }
     }
 
-    /// Rows of the second list: the invoice's history, the refunds.
-    pub fn more_rows(&self) -> usize {
+    /// Rows of the second list: the invoice's history, the refunds, the
+    /// lines of a thread's transcript at `width`.
+    pub fn more_rows(&self, width: u16) -> usize {
         match &self.detail {
             Detail::Invoice(d) => d.history.len(),
             Detail::Payment(d) => d.refunds.len(),
+            Detail::Conversation(d) => crate::view::thread::transcript(&d.messages, usize::from(width)).len(),
         }
     }
 
@@ -140,6 +151,7 @@ impl DetailScreen {
         match self.detail {
             Detail::Invoice(_) => Context::InvoiceDetail,
             Detail::Payment(_) => Context::PaymentDetail,
+            Detail::Conversation(_) => Context::ConversationDetail,
         }
     }
 
@@ -147,6 +159,7 @@ impl DetailScreen {
         match &self.detail {
             Detail::Invoice(d) => view::invoice_facts(d, today),
             Detail::Payment(d) => view::payment_facts(d),
+            Detail::Conversation(d) => crate::view::thread::facts(d, today),
         }
     }
 
@@ -154,13 +167,13 @@ impl DetailScreen {
     pub fn extra(&self, area: Rect) -> view::Extra {
         match &self.detail {
             Detail::Invoice(d) => view::invoice_extra(d, area),
-            Detail::Payment(_) => view::Extra::default(),
+            Detail::Payment(_) | Detail::Conversation(_) => view::Extra::default(),
         }
     }
 
     pub fn layout(&self, area: Rect, today: NaiveDate) -> DetailLayout {
         let facts = self.facts(today).height(area.width);
-        view::layout(area, facts, self.extra(area), self.rows(), self.more_rows())
+        view::layout(area, facts, self.extra(area), self.rows(), self.more_rows(area.width))
     }
 
     fn target(&self) -> Option<Target> {
@@ -171,6 +184,7 @@ impl DetailScreen {
                 Source::Credit { id, .. } => Target::Credit(*id),
             }),
             Detail::Payment(d) => d.applications.get(i).map(|a| Target::Invoice(a.invoice.id)),
+            Detail::Conversation(d) => d.invoices.get(i).map(|a| Target::Invoice(a.id)),
         }
     }
 }
@@ -210,6 +224,9 @@ impl App {
                 },
                 None => None,
             },
+            crate::domain::columns::Tab::Conversations => p
+                .selected::<crate::domain::collections::ConversationRow>()
+                .map(|r| DetailScreen::conversation(&self.store, customer, r.id)),
             _ => None,
         };
         self.push_detail(opened);
@@ -321,6 +338,19 @@ impl App {
                 if let Detail::Payment(p) = &d.detail {
                     let (customer_id, payment) = (d.customer.id, p.payment.clone());
                     self.open_apply_of(customer_id, &payment);
+                }
+            }
+            Action::LogMessage => self.log_on_thread(),
+            Action::ResolveConversation => self.resolve_thread(),
+            Action::ViewRow => self.whole_thread(),
+            Action::PauseCollections => {
+                if let Some((customer_id, id)) = self.detail_invoice() {
+                    self.open_pause(customer_id, &[id]);
+                }
+            }
+            Action::ResumeCollections => {
+                if let Some((customer_id, id)) = self.detail_invoice() {
+                    self.ask_resume(customer_id, &[id]);
                 }
             }
             _ => {

@@ -200,6 +200,38 @@ pub enum Effect {
         customer_id: i64,
         contact_id: i64,
     },
+    /// A call, email, letter or note logged (`forms::log`): the invoices
+    /// by number, resolved to ids and linked when it is written, and a
+    /// promise to pay on them.
+    LogEntry {
+        customer_id: i64,
+        entry: Box<crate::domain::collections::LogEntry>,
+        invoices: Vec<String>,
+        promise: Option<(Money, chrono::NaiveDate)>,
+        today: chrono::NaiveDate,
+    },
+    /// A conversation resolved by a person, or reopened.
+    SetConversationStatus {
+        id: i64,
+        version: i64,
+        status: crate::domain::collections::ConvStatus,
+        subject: String,
+        today: chrono::NaiveDate,
+    },
+    /// Invoices' collections paused until a day (`forms::pause`).
+    PauseInvoices {
+        customer_id: i64,
+        draft: crate::domain::collections::PauseDraft,
+        numbers: Vec<String>,
+        today: chrono::NaiveDate,
+    },
+    /// Their pauses ended today.
+    ResumeInvoices {
+        customer_id: i64,
+        ids: Vec<i64>,
+        numbers: Vec<String>,
+        today: chrono::NaiveDate,
+    },
     Upload {
         customer_id: i64,
         paths: Vec<PathBuf>,
@@ -461,6 +493,41 @@ pub fn perform(store: &mut Store, effect: &Effect) -> Result<String, StoreError>
         Effect::MakePrimary { customer_id, contact_id } => {
             store.make_primary(*customer_id, *contact_id)?;
             "Primary contact changed".into()
+        }
+        Effect::LogEntry { customer_id, entry, invoices, promise, today } => {
+            let ids = store.invoice_ids_by_number(*customer_id, invoices)?;
+            let mut entry = (**entry).clone();
+            entry.invoice_ids.clone_from(&ids);
+            entry.promise = promise.map(|(amount, due_on)| crate::domain::collections::PromiseDraft {
+                amount,
+                due_on,
+                invoice_ids: ids.clone(),
+            });
+            store.log_entry(*customer_id, &entry, *today)?;
+            let what = entry.kind.label().to_lowercase();
+            match promise {
+                Some((amount, by)) => format!("Logged the {what} and a promise to pay {} by {by}", amount.display()),
+                None => format!("Logged the {what}"),
+            }
+        }
+        Effect::SetConversationStatus { id, version, status, subject, today } => {
+            store.set_conversation_status(*id, *version, *status, *today)?;
+            match status {
+                crate::domain::collections::ConvStatus::Resolved => format!("Resolved “{subject}”"),
+                crate::domain::collections::ConvStatus::Open => format!("Reopened “{subject}”"),
+                crate::domain::collections::ConvStatus::Waiting => format!("“{subject}” waits on the customer"),
+            }
+        }
+        Effect::PauseInvoices { customer_id, draft, numbers, today } => {
+            store.pause_invoices(*customer_id, draft, *today)?;
+            format!("Paused collections on {} until {}", numbers.join(", "), draft.until_on)
+        }
+        Effect::ResumeInvoices { customer_id, ids, numbers, today } => {
+            let n = store.resume_invoices(*customer_id, ids, *today)?;
+            if n == 0 {
+                return Err(StoreError::Invalid(format!("{} is not paused", numbers.join(", "))));
+            }
+            format!("Resumed collections on {}", numbers.join(", "))
         }
         // `App::run_effect` runs these beside the screen (`transfer.rs`),
         // with a progress popup.

@@ -59,9 +59,13 @@
 //!   an adjustment `V` on the Payments tab (`v` is the page's "row whole");
 //! - statements and as-of: the page's free letters (`t`, `T`, `Y`…), none
 //!   taken on the details;
-//! - collections (log a call or email, promise to pay, pause invoices,
-//!   conversations): the page's free letters (`L`, `R`, `H`…); a
-//!   Conversations tab takes digit 7.
+//! - collections (issue 18): the Conversations tab takes digit 7, `Enter`
+//!   (its thread), `L` (log a call, an email or a note, with a promise to
+//!   pay), `n` (a new conversation) and `R` (resolve or reopen); the thread
+//!   the same and `v` (the whole thread), `p`/`P` (pause or resume the
+//!   highlighted invoice); the Invoices tab and the invoice detail `p`
+//!   (pause collections) and `P` (resume them). `l` would have hidden the
+//!   columns' pan key, so logging is `L`.
 
 use super::action::Action;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -244,6 +248,8 @@ pub static BINDINGS: &[Binding] = &[
     b(Invoices, &[k('x')], Action::CancelSelected, "cancel selected", true).rank(3),
     b(Invoices, &[k('w')], Action::WriteOff, "write off as bad debt", true),
     b(Invoices, &[k('W')], Action::SmallBalance, "write off a small balance", true).rank(6),
+    b(Invoices, &[k('p')], Action::PauseCollections, "pause collections", true).rank(6),
+    b(Invoices, &[k('P')], Action::ResumeCollections, "resume collections", false),
     // After Space and x at 80 columns (by rank, then by place here); from
     // about 94 columns on the footer has room for it too.
     b(Invoices, &[code(Enter)], Action::Open, "detail", true).rank(3),
@@ -263,6 +269,11 @@ pub static BINDINGS: &[Binding] = &[
     b(Contacts, &[code(Enter)], Action::EditContact, "edit", true).rank(2),
     b(Contacts, &[k('P')], Action::MakePrimary, "make primary", true),
     b(Contacts, &[k('D')], Action::DeleteContact, "delete", true),
+    // Conversations tab.
+    b(Conversations, &[code(Enter)], Action::Open, "thread", true).rank(2),
+    b(Conversations, &[k('L')], Action::LogMessage, "log a call, email or note", true).rank(2),
+    b(Conversations, &[k('n')], Action::NewConversation, "new conversation", true).rank(3),
+    b(Conversations, &[k('R')], Action::ResolveConversation, "resolve / reopen", true).rank(3),
     // Documents tab.
     b(Documents, &[k('u')], Action::Upload, "upload", true).rank(2),
     b(Documents, &[k('d')], Action::Download, "download", true).rank(2),
@@ -278,6 +289,15 @@ pub static BINDINGS: &[Binding] = &[
     b(InvoiceDetail, &[k('n')], Action::CreditNote, "credit note", true).rank(3),
     b(InvoiceDetail, &[k('W')], Action::SmallBalance, "write off a small balance", true).rank(6),
     b(InvoiceDetail, &[k('V')], Action::VoidCredit, "void the credit note or adjustment", true).rank(6),
+    b(InvoiceDetail, &[k('p')], Action::PauseCollections, "pause collections", true).rank(6),
+    b(InvoiceDetail, &[k('P')], Action::ResumeCollections, "resume collections", false),
+    // A conversation's thread: the cursor is on the invoices it concerns.
+    b(ConversationDetail, &[code(Enter)], Action::Open, "open invoice", true).rank(1),
+    b(ConversationDetail, &[k('L')], Action::LogMessage, "log a call, email or note", true).rank(2),
+    b(ConversationDetail, &[k('R')], Action::ResolveConversation, "resolve / reopen", true).rank(2),
+    b(ConversationDetail, &[k('v')], Action::ViewRow, "the whole thread", true).rank(3),
+    b(ConversationDetail, &[k('p')], Action::PauseCollections, "pause the invoice", true).rank(4),
+    b(ConversationDetail, &[k('P')], Action::ResumeCollections, "resume the invoice", false),
     // A payment's detail: the cursor is on the invoices it paid.
     b(PaymentDetail, &[code(Enter)], Action::Open, "open invoice", true).rank(1),
     b(PaymentDetail, &[k('r')], Action::RefundPayment, "refund", true).rank(2),
@@ -464,10 +484,12 @@ mod tests {
         &[Payments, Customer, Global],
         &[Contacts, Customer, Global],
         &[Documents, Customer, Global],
+        &[Conversations, Customer, Global],
         &[Customer, Global],
         &[Figures],
         &[InvoiceDetail, Global],
         &[PaymentDetail, Global],
+        &[ConversationDetail, Global],
         &[Searched, Customers, Global],
         &[Customers, Global],
         &[Help, Scroll],

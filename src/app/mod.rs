@@ -6,6 +6,7 @@ mod as_of;
 pub mod collections;
 pub mod complete;
 mod conflict;
+mod conversations;
 mod credit_notes;
 pub mod customer;
 pub mod customers;

@@ -194,6 +194,19 @@ impl App {
             Action::ApplyRemainder => self.open_apply(),
             Action::GrantCredit => self.open_grant_credit(),
             Action::NewContact => self.open_form(forms::contact::new(customer.id)),
+            Action::LogMessage => self.log_on_selected(),
+            Action::NewConversation => self.new_conversation(),
+            Action::ResolveConversation => self.resolve_selected(),
+            Action::PauseCollections => {
+                if let Some((customer_id, ids)) = self.picked_invoices() {
+                    self.open_pause(customer_id, &ids);
+                }
+            }
+            Action::ResumeCollections => {
+                if let Some((customer_id, ids)) = self.picked_invoices() {
+                    self.ask_resume(customer_id, &ids);
+                }
+            }
             Action::EditContact => {
                 if let Some(c) = p.selected::<ContactRow>().cloned() {
                     self.open_form(forms::contact::edit(&c));

@@ -176,7 +176,8 @@ impl Promise {
         PromiseState::of(self.amount.minor, self.paid.minor, self.due_on, today)
     }
 
-    /// "$500.00 by 2026-12-15 (INV-000012) · open, $200.00 paid".
+    /// "open · $500.00 by 2026-12-15, $200.00 paid (INV-000012)": the
+    /// state first, so a narrow screen cuts the invoices rather than it.
     pub fn summary(&self, today: NaiveDate) -> String {
         let state = self.state(today);
         let invoices =
@@ -186,7 +187,7 @@ impl Promise {
         } else {
             String::new()
         };
-        format!("{} by {}{invoices} · {}{paid}", self.amount.display(), super::date::iso(self.due_on), state.label())
+        format!("{} · {} by {}{paid}{invoices}", state.label(), self.amount.display(), super::date::iso(self.due_on))
     }
 }
 

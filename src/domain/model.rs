@@ -53,6 +53,9 @@ pub struct CustomerListRow {
     pub overdue: Money,
     pub invoices_paused: bool,
     pub portal: bool,
+    /// Promises to pay it broke as of the day the list was read
+    /// (`domain::collections::PromiseState`).
+    pub broken_promises: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

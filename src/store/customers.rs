@@ -56,8 +56,10 @@ impl Store {
     /// read from the summaries (one index range per customer).
     pub fn customer_list(&self, today: NaiveDate) -> Result<Vec<CustomerListRow>> {
         let mut rows = Vec::new();
+        let broken = self.broken_promises(self.as_of().unwrap_or(today))?;
         self.each_customer(today, |c, outstanding, overdue| {
             rows.push(CustomerListRow {
+                broken_promises: broken.get(&c.id).copied().unwrap_or(0),
                 id: c.id,
                 name: c.name,
                 legal_name: c.legal_name,

@@ -15,6 +15,7 @@ use crate::domain::money::group_thousands;
 use crate::domain::tabs::{CellCtx, Column, Tabular};
 use crate::domain::text::{self as text, clean, ellipsize, pad, width, wrap};
 use crate::view::detail::{self as view, DetailLayout, Fact, Facts};
+use crate::view::thread;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -49,6 +50,15 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, d: &DetailScreen, theme: &
             section(frame, l.more_title, &title, theme);
             shown_only(frame, l.more, view::REFUNDS, &p.refunds, &ctx, theme);
         }
+        Detail::Conversation(c) => {
+            let title = match (c.invoices.len(), thread::owed(c)) {
+                (0, _) | (_, None) => " Invoices: none linked".to_string(),
+                (n, Some(owed)) => format!(" Invoices ({}) · Σ balance {}", group_thousands(n as u64), owed.display()),
+            };
+            section(frame, l.list_title, &title, theme);
+            chosen(frame, l.list, thread::LINKED_INVOICES, &c.invoices, d, &ctx, theme);
+            transcript(frame, &l, c, theme);
+        }
     }
     status(frame, &l, app, d, theme);
     super::footer::draw(frame, l.footer, &app.contexts(), theme);
@@ -68,6 +78,11 @@ fn header(frame: &mut Frame, area: Rect, d: &DetailScreen, today: chrono::NaiveD
         Detail::Payment(p) => {
             (format!(" Payment {}", clean(&view::payment_name(p))), p.payment.status.label().to_string(), false)
         }
+        Detail::Conversation(c) => (
+            format!(" Conversation: {}", clean(&c.conversation.subject)),
+            clean(&thread::status_line(c)).into_owned(),
+            c.promises.iter().any(|p| p.state(today) == crate::domain::collections::PromiseState::Broken),
+        ),
     };
     let w = usize::from(area.width);
     let title = ellipsize(&title, w).into_owned();
@@ -199,6 +214,36 @@ fn lines(frame: &mut Frame, l: &DetailLayout, d: &InvoiceDetail, ctx: &CellCtx<'
     }
 }
 
+/// A thread's messages in the room below its invoices: all of them when
+/// they fit, else the latest (the title says so and names the key that
+/// shows them all).
+fn transcript(frame: &mut Frame, l: &DetailLayout, c: &crate::domain::collections::ConversationDetail, theme: &Theme) {
+    let n = c.messages.len();
+    let lines = thread::transcript(&c.messages, usize::from(l.more.width));
+    let fit = usize::from(l.more.height);
+    let title = if n == 0 {
+        " Messages: none yet".to_string()
+    } else if lines.len() > fit {
+        let key = crate::app::keymap::label(
+            crate::app::keymap::Context::ConversationDetail,
+            crate::app::action::Action::ViewRow,
+        );
+        format!(" Messages ({}) · the latest shown, {key} reads them all", group_thousands(n as u64))
+    } else {
+        format!(" Messages ({}) · oldest first", group_thousands(n as u64))
+    };
+    section(frame, l.more_title, &title, theme);
+    if fit == 0 {
+        return;
+    }
+    let start = lines.len().saturating_sub(fit);
+    let shown: Vec<Line<'static>> = lines[start..]
+        .iter()
+        .map(|t| Span::styled(t.text.clone(), if t.heading { theme.figure } else { theme.muted }).into())
+        .collect();
+    frame.render_widget(Paragraph::new(shown), l.more);
+}
+
 /// "Applications (2) · Σ $4,000.00", or "Applications: none yet".
 fn listed<R>(name: &str, rows: &[R], minor: impl Fn(&R) -> i64, cur: crate::domain::Currency, none: &str) -> String {
     if rows.is_empty() {
@@ -285,6 +330,7 @@ fn status(frame: &mut Frame, l: &DetailLayout, app: &App, d: &DetailScreen, them
     let what = match d.detail {
         Detail::Invoice(_) => "Applications",
         Detail::Payment(_) => "Applied to",
+        Detail::Conversation(_) => "Invoices",
     };
     let range = d.scroll.visible();
     let text = if d.rows() == 0 {

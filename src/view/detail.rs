@@ -33,7 +33,7 @@ pub struct Fact {
     pub alert: bool,
 }
 
-fn fact(label: &'static str, value: impl Into<String>) -> Fact {
+pub(crate) fn fact(label: &'static str, value: impl Into<String>) -> Fact {
     Fact { label, value: value.into(), amount: false, alert: false }
 }
 
@@ -86,6 +86,28 @@ pub fn invoice_facts(d: &InvoiceDetail, today: NaiveDate) -> Facts {
     // with no record of it, has none).
     if let Some(on) = d.cancelled {
         left.push(fact("Cancelled", on.map_or_else(|| "date unknown".to_string(), iso)));
+    }
+    // Collections: the pause in force (or the latest one), and the
+    // promises to pay that name it.
+    match d.pauses.iter().find(|p| p.active_on(today)) {
+        Some(p) => left.push(fact("Paused", format!("until {} · {}", iso(p.ends_on()), one_row(p.reason.trim())))),
+        None => {
+            if let Some(p) = d.pauses.first() {
+                let ended = if p.ended_on.is_some() { "resumed" } else { "ended" };
+                left.push(fact("Was paused", format!("{} – {ended} {}", iso(p.paused_on), iso(p.ends_on()))));
+            }
+        }
+    }
+    for p in &d.promises {
+        let others = p.invoices.len().saturating_sub(1);
+        let with = match others {
+            0 => String::new(),
+            1 => " (with 1 other invoice)".to_string(),
+            n => format!(" (with {n} other invoices)"),
+        };
+        let state = p.state(today);
+        let text = format!("{} · {} by {}{with}", state.label(), p.amount.display(), iso(p.due_on));
+        left.push(Fact { alert: state == crate::domain::collections::PromiseState::Broken, ..fact("Promise", text) });
     }
     let mut right = vec![amount("Total", i.total), amount("Paid", d.paid())];
     let credited = d.credited();

@@ -9,3 +9,4 @@ pub mod columns;
 pub mod detail;
 pub mod figures;
 pub mod layout;
+pub mod thread;

@@ -84,6 +84,8 @@ pub mod import;
 pub mod invoice;
 pub mod invoice_memo;
 pub mod lines_field;
+pub mod log;
+pub mod pause;
 pub mod payment;
 pub mod refund;
 pub mod settings;
