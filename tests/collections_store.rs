@@ -397,6 +397,13 @@ fn logging_opens_links_resolves_and_audits() {
     let got: Vec<(&str, &str, &str)> = audit.iter().map(|(a, b, c)| (a.as_str(), b.as_str(), c.as_str())).collect();
     assert_eq!(got, want);
 
+    // Another call on it: a version further, nothing else changed.
+    let mut again = entry(Some(cv), "");
+    again.outcome = "left a voicemail".into();
+    again.version = Some(c.version);
+    fx.store.log_entry(fx.acme, &again, d("2026-12-02")).unwrap();
+    let c = fx.store.conversation_detail(fx.acme, cv, d("2026-12-02")).unwrap().conversation;
+    assert_eq!((c.status, c.version, c.latest.as_str()), (ConvStatus::Open, 2, ""));
     // A note on it, resolving it: a version further, resolved by mia.
     let v = c.version;
     let mut note = entry(Some(cv), "Paid in full, closing.");
@@ -438,6 +445,8 @@ fn logging_opens_links_resolves_and_audits() {
         .collect::<Result<_, _>>()
         .unwrap();
     assert_eq!(actions, ["create", "resolve", "reopen", "waiting"]);
+    let e = fx.store.set_conversation_status(999, 1, ConvStatus::Open, d("2026-12-04")).unwrap_err();
+    assert!(matches!(e, StoreError::NotFound(_)), "{e:?}");
     // Every row written has its audit row under the customer.
     let unowned = "SELECT count(*) FROM audit_log WHERE customer_id IS NOT 1
                    AND entity IN ('conversation', 'message', 'promise', 'invoice')";
@@ -478,7 +487,7 @@ fn add_promise_checks_amount_currency_day_and_invoices() {
         vec![fx.a, fx.other_inv],
         &format!("invoice #{} is not an invoice of this customer", fx.other_inv),
     );
-    refuse(usd(50_000), "2026-12-15", vec![fx.paid], "C1-3 is paid");
+    refuse(usd(50_000), "2026-12-15", vec![fx.paid], "a promise to pay is for open invoices: C1-3 is paid");
     assert_eq!(fx.counts(), before, "nothing half-written");
     // On the day itself, and at the largest amount: taken.
     let p = PromiseDraft { amount: usd(10_000_000_000_000), due_on: d("2026-12-01"), invoice_ids: vec![fx.a] };

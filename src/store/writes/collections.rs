@@ -261,7 +261,7 @@ fn insert_promise(
     who: &str,
 ) -> Result<i64> {
     if let Some(why) = invoices.iter().find_map(|i| not_open(&i.number, &i.status)) {
-        return Err(invalid(format!("no promise to pay on it: {why}")));
+        return Err(invalid(format!("a promise to pay is for open invoices: {why}")));
     }
     tx.execute(
         "INSERT INTO promises(conversation_id, customer_id, made_on, due_on, amount_minor, currency, created_at)
@@ -293,7 +293,7 @@ fn insert_promise(
 
 impl Store {
     /// Logs a call, email or note on conversation `entry.conversation_id`,
-    /// or on a new one (subject + channel) when it is None; links
+    /// or on a new one (subject + channel, used only then) when it is None; links
     /// `entry.invoice_ids`; sets `entry.status` if given (Resolved = by a
     /// person: resolved_by 'person', resolver = self.who(), resolved_on =
     /// today; the status it already has leaves it as it is); records
