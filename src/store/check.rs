@@ -134,6 +134,43 @@ const INVARIANTS: &[(&str, &str)] = &[
          WHERE i.customer_id <> coalesce(p.customer_id, c.customer_id) OR i.currency <> coalesce(p.currency, c.currency)",
     ),
     (
+        // Collections (schema 16): what a conversation, a promise or a
+        // pause names is its customer's. (A conversation resolved before
+        // it was opened is not listed: rows from before say nothing else.)
+        "a conversation's invoice is another customer's",
+        "SELECT 'conversation ' || cv.id || ' (customer ' || cv.customer_id || '): invoice ' || i.number
+                || ' is customer ' || i.customer_id || '''s'
+         FROM conversation_invoices ci JOIN conversations cv ON cv.id = ci.conversation_id
+         JOIN invoices i ON i.id = ci.invoice_id
+         WHERE i.customer_id <> cv.customer_id",
+    ),
+    (
+        "a promise's invoice is another customer's",
+        "SELECT 'promise ' || pr.id || ' (customer ' || pr.customer_id || '): invoice ' || i.number
+                || ' is customer ' || i.customer_id || '''s'
+         FROM promise_invoices pi JOIN promises pr ON pr.id = pi.promise_id
+         JOIN invoices i ON i.id = pi.invoice_id
+         WHERE i.customer_id <> pr.customer_id",
+    ),
+    (
+        "a promise's customer is not its conversation's, or its currency not the customer's",
+        "SELECT 'promise ' || pr.id || ': ' || CASE
+                    WHEN pr.customer_id <> cv.customer_id THEN 'customer ' || pr.customer_id
+                         || ', its conversation ' || cv.id || ' customer ' || cv.customer_id
+                    ELSE 'in ' || pr.currency || ', customer ' || pr.customer_id || ' in '
+                         || coalesce(cu.currency, '(no customer)') END
+         FROM promises pr JOIN conversations cv ON cv.id = pr.conversation_id
+         LEFT JOIN customers cu ON cu.id = pr.customer_id
+         WHERE pr.customer_id <> cv.customer_id OR pr.currency IS NOT cu.currency",
+    ),
+    (
+        "a pause's customer is not its invoice's",
+        "SELECT 'pause ' || ip.id || ' of invoice ' || i.number || ': customer ' || ip.customer_id
+                || ', the invoice is customer ' || i.customer_id || '''s'
+         FROM invoice_pauses ip JOIN invoices i ON i.id = ip.invoice_id
+         WHERE ip.customer_id <> i.customer_id",
+    ),
+    (
         "customer with contacts but no valid primary contact",
         "SELECT cu.name FROM customers cu
          WHERE EXISTS (SELECT 1 FROM contacts ct WHERE ct.customer_id = cu.id)

@@ -3,6 +3,7 @@
 //! `version`, and an audit row with the values before and after.
 
 mod allocate;
+mod collections;
 mod contacts;
 mod contracts;
 mod credit_notes;
