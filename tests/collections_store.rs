@@ -129,7 +129,7 @@ impl Fx {
     /// The promise's state on `today` by the thread and by the tab's
     /// filter, which must agree.
     fn state(&self, conversation: i64, today: &str) -> PromiseState {
-        let detail = self.store.conversation_detail(self.acme, conversation, d(today)).unwrap();
+        let detail = self.store.conversation_detail(self.acme, conversation).unwrap();
         let by_thread = detail.promises[0].state(d(today));
         let by_filter: Vec<PromiseState> = [PromiseState::Kept, PromiseState::Open, PromiseState::Broken]
             .into_iter()
@@ -222,7 +222,7 @@ fn a_payment_received_before_the_promise_was_made_does_not_count() {
     fx.pay("2026-11-30", "2026-12-02", 50_000, fx.a);
     assert_eq!(fx.state(cv, "2026-12-10"), Open);
     assert_eq!(fx.state(cv, "2026-12-16"), Broken);
-    assert_eq!(fx.store.conversation_detail(fx.acme, cv, d("2026-12-16")).unwrap().promises[0].paid, usd(0));
+    assert_eq!(fx.store.conversation_detail(fx.acme, cv).unwrap().promises[0].paid, usd(0));
 }
 
 #[test]
@@ -243,9 +243,9 @@ fn a_partial_payment_leaves_it_open_then_broken() {
     let cv = fx.promise("2026-12-01", 50_000, "2026-12-15", &[fx.a]);
     fx.pay("2026-12-10", "2026-12-10", 20_000, fx.a);
     assert_eq!(fx.state(cv, "2026-12-15"), Open);
-    let p = &fx.store.conversation_detail(fx.acme, cv, d("2026-12-15")).unwrap().promises[0];
+    let p = &fx.store.conversation_detail(fx.acme, cv).unwrap().promises[0];
     assert_eq!(p.paid, usd(20_000));
-    assert_eq!(p.summary(d("2026-12-15")), "$500.00 by 2026-12-15 (C1-1) · open, $200.00 paid");
+    assert_eq!(p.summary(d("2026-12-15")), "open · $500.00 by 2026-12-15, $200.00 paid (C1-1)");
     assert_eq!(fx.state(cv, "2026-12-16"), Broken);
 }
 
@@ -257,7 +257,7 @@ fn payments_to_two_invoices_add_up() {
     assert_eq!(fx.state(cv, "2026-12-16"), Broken);
     fx.pay("2026-12-06", "2026-12-06", 20_000, fx.b);
     assert_eq!(fx.state(cv, "2026-12-16"), Kept);
-    let detail = fx.store.conversation_detail(fx.acme, cv, d("2026-12-16")).unwrap();
+    let detail = fx.store.conversation_detail(fx.acme, cv).unwrap();
     assert_eq!(detail.promises[0].invoices, ["C1-1", "C1-2"]);
     // The promise's invoices are the conversation's too.
     let linked: Vec<i64> = detail.invoices.iter().map(|i| i.id).collect();
@@ -367,7 +367,7 @@ fn logging_opens_links_resolves_and_audits() {
     e.outcome = "promised".into();
     e.promise = Some(PromiseDraft { amount: usd(50_000), due_on: d("2026-12-15"), invoice_ids: vec![fx.a] });
     let (cv, msg) = fx.store.log_entry(fx.acme, &e, d("2026-12-01")).unwrap();
-    let detail = fx.store.conversation_detail(fx.acme, cv, d("2026-12-01")).unwrap();
+    let detail = fx.store.conversation_detail(fx.acme, cv).unwrap();
     let c = &detail.conversation;
     assert_eq!(
         (c.subject.as_str(), c.channel, c.status, c.opened_on),
@@ -402,8 +402,9 @@ fn logging_opens_links_resolves_and_audits() {
     again.outcome = "left a voicemail".into();
     again.version = Some(c.version);
     fx.store.log_entry(fx.acme, &again, d("2026-12-02")).unwrap();
-    let c = fx.store.conversation_detail(fx.acme, cv, d("2026-12-02")).unwrap().conversation;
-    assert_eq!((c.status, c.version, c.latest.as_str()), (ConvStatus::Open, 2, ""));
+    let c = fx.store.conversation_detail(fx.acme, cv).unwrap().conversation;
+    // A call logged by its outcome alone: the tab's latest message says it.
+    assert_eq!((c.status, c.version, c.latest.as_str()), (ConvStatus::Open, 2, "left a voicemail"));
     // A note on it, resolving it: a version further, resolved by mia.
     let v = c.version;
     let mut note = entry(Some(cv), "Paid in full, closing.");
@@ -413,7 +414,7 @@ fn logging_opens_links_resolves_and_audits() {
     note.version = Some(v);
     note.status = Some(ConvStatus::Resolved);
     fx.store.log_entry(fx.acme, &note, d("2026-12-03")).unwrap();
-    let c = fx.store.conversation_detail(fx.acme, cv, d("2026-12-03")).unwrap().conversation;
+    let c = fx.store.conversation_detail(fx.acme, cv).unwrap().conversation;
     assert_eq!(
         (c.status, c.resolved_label(), c.resolved_on),
         (ConvStatus::Resolved, "Person (mia)".to_string(), Some(d("2026-12-03")))
@@ -431,7 +432,7 @@ fn logging_opens_links_resolves_and_audits() {
     let e = fx.store.set_conversation_status(cv, c.version, ConvStatus::Resolved, d("2026-12-04")).unwrap_err();
     assert_eq!(e.to_string(), "\"November invoices\" is already resolved: reopen it to resolve it again");
     fx.store.set_conversation_status(cv, c.version, ConvStatus::Open, d("2026-12-04")).unwrap();
-    let c2 = fx.store.conversation_detail(fx.acme, cv, d("2026-12-04")).unwrap().conversation;
+    let c2 = fx.store.conversation_detail(fx.acme, cv).unwrap().conversation;
     assert_eq!((c2.status, c2.resolved_by, c2.resolver.as_str(), c2.resolved_on), (ConvStatus::Open, None, "", None));
     let e = fx.store.set_conversation_status(cv, c2.version, ConvStatus::Open, d("2026-12-04")).unwrap_err();
     assert_eq!(e.to_string(), "\"November invoices\" is already open");
@@ -552,7 +553,7 @@ fn hostile_text_is_refused_or_kept_inert_and_nothing_is_half_written() {
         fx.store.log_entry(fx.acme, &LogEntry { subject: esc.into(), ..entry(None, esc) }, d("2026-12-01")).unwrap();
     let long = "é".repeat(20_000);
     fx.store.log_entry(fx.acme, &entry(Some(cv), &long), d("2026-12-01")).unwrap();
-    let detail = fx.store.conversation_detail(fx.acme, cv, d("2026-12-01")).unwrap();
+    let detail = fx.store.conversation_detail(fx.acme, cv).unwrap();
     assert_eq!(detail.conversation.subject, esc);
     let bodies: Vec<&str> = detail.messages.iter().map(|m| m.body.as_str()).collect();
     assert!(bodies.contains(&esc) && bodies.contains(&long.as_str()));

@@ -109,13 +109,12 @@ fn a_call_with_a_promise_then_a_pause_seen_everywhere() {
                 |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
             )
             .unwrap();
-        assert_eq!((subject.as_str(), body.as_str(), outcome.as_str()), (
-            "Overdue invoice",
-            "Spoke to Dana in AP.",
-            "will pay by the 11th"
-        ));
-        let (amount, due): (i64, String) =
-            c.query_row("SELECT amount_minor, due_on FROM promises ORDER BY id DESC LIMIT 1", [], |r| {
+        assert_eq!(
+            (subject.as_str(), body.as_str(), outcome.as_str()),
+            ("Overdue invoice", "Spoke to Dana in AP.", "will pay by the 11th")
+        );
+        let (amount, due): (i64, String) = c
+            .query_row("SELECT amount_minor, due_on FROM promises ORDER BY id DESC LIMIT 1", [], |r| {
                 Ok((r.get(0)?, r.get(1)?))
             })
             .unwrap();
@@ -130,13 +129,12 @@ fn a_call_with_a_promise_then_a_pause_seen_everywhere() {
         // Pause the invoice for 30 days (the form's first choice).
         press(&mut app, &["p"]);
         assert!(flat(&render(&app, w, h)).contains(&format!("Pause collections on {number}")));
-        press(&mut app, &["Tab", "Tab", "Tab", "type:disputed", "C-s"]);
+        press(&mut app, &["Tab", "Tab", "type:disputed", "C-s"]);
         settle(&mut app);
         let s = render(&app, w, h);
         assert!(s.contains("Paused · "), "{w}×{h}: the thread marks it:\n{s}");
-        let until: String = c
-            .query_row("SELECT until_on FROM invoice_pauses ORDER BY id DESC LIMIT 1", [], |r| r.get(0))
-            .unwrap();
+        let until: String =
+            c.query_row("SELECT until_on FROM invoice_pauses ORDER BY id DESC LIMIT 1", [], |r| r.get(0)).unwrap();
         assert_eq!(until, "2026-03-31", "30 days from {TODAY}");
         // Its detail: the pause and the promise.
         press(&mut app, &["Enter"]);
@@ -227,7 +225,10 @@ fn hostile_conversation_text_is_inert() {
         assert!(screens[1].contains("Conversation: Subject"), "{}", screens[1]);
         assert!(screens[2].contains("Body"), "{}", screens[2]);
         for s in &screens {
-            assert!(!s.chars().any(|c| c.is_control() && c != '\n'), "{w}×{h}: a control character reached the screen:\n{s:?}");
+            assert!(
+                !s.chars().any(|c| c.is_control() && c != '\n'),
+                "{w}×{h}: a control character reached the screen:\n{s:?}"
+            );
         }
     }
 }

@@ -91,8 +91,13 @@ impl App {
                 ),
             ),
         };
-        let effect =
-            Effect::SetConversationStatus { id: c.id, version: c.version, status, subject: c.subject, today: self.today };
+        let effect = Effect::SetConversationStatus {
+            id: c.id,
+            version: c.version,
+            status,
+            subject: c.subject,
+            today: self.today,
+        };
         self.confirm(title, vec![line], effect);
     }
 
@@ -116,9 +121,11 @@ impl App {
             TextLine::one(Look::Name, crate::domain::text::clean(&crate::view::thread::status_line(d))),
             TextLine::one(Look::Plain, ""),
         ];
-        lines.extend(crate::view::thread::transcript(&d.messages, width).into_iter().map(|l| {
-            TextLine::one(if l.heading { Look::Title } else { Look::Plain }, l.text)
-        }));
+        lines.extend(
+            crate::view::thread::transcript(&d.messages, width)
+                .into_iter()
+                .map(|l| TextLine::one(if l.heading { Look::Title } else { Look::Plain }, l.text)),
+        );
         if d.messages.is_empty() {
             lines.push(TextLine::one(Look::Plain, "No messages yet: L logs a call, an email or a note."));
         }

@@ -318,14 +318,14 @@ pub struct LinkedInvoice {
     pub applied_minor: i64,
     pub balance: Money,
     pub due_date: NaiveDate,
-    /// The day its latest collections pause ends (as `InvoiceRow::pause_end`).
-    pub pause_end: Option<NaiveDate>,
+    /// Its latest collections pause, first day and end (as `InvoiceRow::pause`).
+    pub pause: Option<(NaiveDate, NaiveDate)>,
 }
 
 impl LinkedInvoice {
     /// Its collections paused on `today`.
     pub fn paused(&self, today: NaiveDate) -> bool {
-        self.pause_end.is_some_and(|end| today < end)
+        self.pause.is_some_and(|(from, end)| paused_on_day(from, end, today))
     }
 
     pub fn display_status(&self, today: NaiveDate) -> super::status::DisplayStatus {

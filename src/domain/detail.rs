@@ -362,7 +362,7 @@ mod tests {
                 contract_name: None,
                 period: None,
                 memo: String::new(),
-                pause_end: None,
+                pause: None,
             },
             version: 1,
             contract_id: None,

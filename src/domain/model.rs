@@ -77,16 +77,16 @@ pub struct InvoiceRow {
     pub period: Option<(NaiveDate, NaiveDate)>,
     /// Its note ('' for none): exported, and shown on its detail.
     pub memo: String,
-    /// The day its latest collections pause ends (resumes by itself, or
-    /// was resumed early); `None` if it was never paused.
-    pub pause_end: Option<NaiveDate>,
+    /// Its latest collections pause: the first day and the day it ends
+    /// (by itself, or resumed early); `None` if it was never paused.
+    pub pause: Option<(NaiveDate, NaiveDate)>,
 }
 
 impl InvoiceRow {
     /// Its collections paused on `today` (`domain::collections::Pause`):
     /// until the day its pause ends, that day not included.
     pub fn paused(&self, today: NaiveDate) -> bool {
-        self.pause_end.is_some_and(|end| today < end)
+        self.pause.is_some_and(|(from, end)| super::collections::paused_on_day(from, end, today))
     }
 
     pub fn display_status(&self, today: NaiveDate) -> DisplayStatus {

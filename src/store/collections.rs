@@ -108,8 +108,9 @@ impl Store {
             .prepare_cached(
                 "SELECT i.id, i.number, i.status, i.total_minor, i.applied_minor, i.balance_minor, i.currency,
                         i.due_date,
-                        (SELECT max(coalesce(ip.ended_on, ip.until_on)) FROM invoice_pauses ip
-                         WHERE ip.invoice_id = i.id)
+                        (SELECT ip.paused_on || ' ' || coalesce(ip.ended_on, ip.until_on) FROM invoice_pauses ip
+                         WHERE ip.invoice_id = i.id ORDER BY coalesce(ip.ended_on, ip.until_on) DESC, ip.id DESC
+                         LIMIT 1)
                  FROM conversation_invoices ci JOIN invoices i ON i.id = ci.invoice_id
                  WHERE ci.conversation_id = ?1 ORDER BY i.number, i.id",
             )?
@@ -122,7 +123,7 @@ impl Store {
                     applied_minor: r.get(4)?,
                     balance: Money::new(r.get(5)?, currency(r, 6)?),
                     due_date: date(r, 7)?,
-                    pause_end: opt_date(r, 8)?,
+                    pause: super::tabs::pause_window(r, 8)?,
                 })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;

@@ -139,7 +139,8 @@ mod tests {
 
     #[test]
     fn a_transcript_wraps_each_message_under_its_heading() {
-        let lines = transcript(&[msg("Called Dana about INV-000023.\nShe will pay Friday.", "promised"), msg("x", "")], 30);
+        let lines =
+            transcript(&[msg("Called Dana about INV-000023.\nShe will pay Friday.", "promised"), msg("x", "")], 30);
         let texts: Vec<&str> = lines.iter().map(|l| l.text.as_str()).collect();
         assert_eq!(texts[0], " 2026-12-01 09:14  → Call · m…");
         assert!(lines[0].heading && !lines[1].heading);

@@ -281,7 +281,7 @@ mod tests {
             contract_name: None,
             period: None,
             memo: String::new(),
-            pause_end: None,
+            pause: None,
         }
     }
 

@@ -70,7 +70,9 @@ pub fn open(
         F::Said => Field::rows("What was said", &[]).with_hint("Enter adds a line"),
         F::Outcome => Field::text("Outcome", "").with_hint("e.g. left a voicemail; will pay Friday"),
         F::Invoices => Field::text("Invoices", invoices).with_hint("numbers, comma-separated: linked to it"),
-        F::Status => Field::choice("Status after", labels(ConvStatus::ALL, status_label), position(ConvStatus::ALL, status)),
+        F::Status => {
+            Field::choice("Status after", labels(ConvStatus::ALL, status_label), position(ConvStatus::ALL, status))
+        }
         F::PromiseAmount => Field::text("Promise to pay", "").with_hint("an amount the customer promised; empty: none"),
         F::PromiseBy => Field::text("Promised by", "").with_hint("YYYY-MM-DD, the day they promised to pay by"),
     })

@@ -41,7 +41,7 @@ pub fn open(customer_id: i64, picked: &[(i64, String)], today: NaiveDate) -> For
     let shown = numbers.join(", ");
     let spec = PauseForm { customer_id, ids: picked.iter().map(|p| p.0).collect(), numbers, today };
     build(title, spec, |f| match f {
-        F::Invoices => Field::text("Invoices", &shown).disabled("the selected invoices (Space on the Invoices tab)"),
+        F::Invoices => Field::text("Invoices", &shown).disabled("each paused until the day below"),
         F::For => Field::choice("For", SPANS.iter().map(|s| s.0.to_string()).collect(), 0),
         F::Until => Field::text("Until", &iso(after(today, 30))).with_hint("collections resume on this day"),
         F::Reason => Field::text("Reason", "").with_hint("e.g. disputed, awaiting a purchase order"),

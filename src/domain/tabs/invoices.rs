@@ -117,7 +117,7 @@ impl Tabular for InvoiceRow {
                 // the memo, for the same reason.
                 ("credited", |r, _| crate::domain::Money::new(r.credited_minor, r.total.currency).plain()),
                 // The day its collections resume while they are paused.
-                ("paused_until", |r, today| r.pause_end.filter(|_| r.paused(today)).map(iso).unwrap_or_default()),
+                ("paused_until", |r, today| r.pause.filter(|_| r.paused(today)).map(|p| iso(p.1)).unwrap_or_default()),
             ]),
     ];
 }

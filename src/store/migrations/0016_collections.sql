@@ -36,8 +36,10 @@
 -- reason; `ended_on` when resumed early. An invoice is paused on a day d
 -- when paused_on <= d < coalesce(ended_on, until_on).
 --
--- Every row here is audited (entity 'conversation', 'message', 'promise',
--- 'pause') under its customer, so all of it shows in Activity.
+-- Every row here is audited under its customer, so all of it shows in
+-- Activity: entity 'conversation', 'message' and 'promise'; a pause and a
+-- resume as entity 'invoice' (actions 'pause', 'resume'), so that they
+-- also show in the invoice's history.
 
 CREATE TABLE new_conversations (
     id          INTEGER PRIMARY KEY,

@@ -25,11 +25,12 @@ macro_rules! invoice_numbers {
     };
 }
 
-/// The latest message's body.
+/// The latest message's body (its outcome when it has no body: a call
+/// logged by what came of it).
 macro_rules! latest_body {
     () => {
-        "coalesce((SELECT m.body FROM conversation_messages m WHERE m.conversation_id = cv.id \
-         ORDER BY m.at DESC, m.id DESC LIMIT 1), '')"
+        "coalesce((SELECT iif(trim(m.body) = '', m.outcome, m.body) FROM conversation_messages m \
+         WHERE m.conversation_id = cv.id ORDER BY m.at DESC, m.id DESC LIMIT 1), '')"
     };
 }
 

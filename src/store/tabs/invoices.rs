@@ -14,7 +14,8 @@ impl TabRow for InvoiceRow {
     const SELECT: &'static str = "i.id, i.number, i.total_minor, i.currency, i.applied_minor, i.issue_date, \
          i.due_date, i.status, nullif(i.contract_name, ''), i.period_start, i.period_end, i.balance_minor, i.memo, \
          i.credited_minor, \
-         (SELECT max(coalesce(ip.ended_on, ip.until_on)) FROM invoice_pauses ip WHERE ip.invoice_id = i.id)";
+         (SELECT ip.paused_on || ' ' || coalesce(ip.ended_on, ip.until_on) FROM invoice_pauses ip \
+          WHERE ip.invoice_id = i.id ORDER BY coalesce(ip.ended_on, ip.until_on) DESC, ip.id DESC LIMIT 1)";
     const FROM: &'static str = "invoices i";
     const WHERE: &'static str = "i.customer_id = ?1";
     const ID: &'static str = "i.id";
@@ -46,10 +47,10 @@ impl TabRow for InvoiceRow {
             Paid => StatusSql::Plain("i.status = 'paid'"),
             Cancelled => StatusSql::Plain("i.status = 'cancelled'"),
             Uncollectible => StatusSql::Plain("i.status = 'uncollectible'"),
-            // As `InvoiceRow::paused`: its latest pause ends after today.
+            // As `InvoiceRow::paused` (`domain::collections::paused_on_day`).
             Paused => StatusSql::BeforeToday(
-                "(SELECT max(coalesce(ip.ended_on, ip.until_on)) FROM invoice_pauses ip WHERE ip.invoice_id = i.id) \
-                 > ?today",
+                "EXISTS (SELECT 1 FROM invoice_pauses ip WHERE ip.invoice_id = i.id AND ip.paused_on <= ?today \
+                 AND coalesce(ip.ended_on, ip.until_on) > ?today)",
             ),
             // The buckets of `domain::metrics::aging_bucket`: current is
             // due today or later, then 1–30, 31–60, 61–90 and over 90 days
@@ -94,7 +95,7 @@ impl TabRow for InvoiceRow {
             period,
             memo: r.get(12)?,
             credited_minor: r.get(13)?,
-            pause_end: opt_date(r, 14)?,
+            pause: super::pause_window(r, 14)?,
         })
     }
 }

@@ -81,12 +81,15 @@ impl Store {
                 let used: i64 = tx.query_row(
                     "SELECT (SELECT count(*) FROM invoices WHERE customer_id = ?1 AND status IN ('open', 'paid', 'uncollectible'))
                           + (SELECT count(*) FROM payments WHERE customer_id = ?1)
-                          + (SELECT count(*) FROM credits WHERE customer_id = ?1)",
+                          + (SELECT count(*) FROM credits WHERE customer_id = ?1)
+                          + (SELECT count(*) FROM promises WHERE customer_id = ?1)",
                     [id],
                     |r| r.get(0),
                 )?;
                 if used > 0 {
-                    return Err(invalid("the currency cannot change: the customer has issued invoices or payments"));
+                    return Err(invalid(
+                        "the currency cannot change: the customer has issued invoices, payments or promises to pay",
+                    ));
                 }
                 tx.execute("UPDATE invoices SET currency = ?2 WHERE customer_id = ?1", (id, e.currency.code()))?;
                 tx.execute("UPDATE contracts SET currency = ?2 WHERE customer_id = ?1", (id, e.currency.code()))?;
