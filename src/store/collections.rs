@@ -108,9 +108,8 @@ impl Store {
             .prepare_cached(
                 "SELECT i.id, i.number, i.status, i.total_minor, i.applied_minor, i.balance_minor, i.currency,
                         i.due_date,
-                        (SELECT ip.paused_on || ' ' || coalesce(ip.ended_on, ip.until_on) FROM invoice_pauses ip
-                         WHERE ip.invoice_id = i.id ORDER BY coalesce(ip.ended_on, ip.until_on) DESC, ip.id DESC
-                         LIMIT 1)
+                        (SELECT max(coalesce(ip.ended_on, ip.until_on) || ' ' || ip.paused_on) FROM invoice_pauses ip
+                         WHERE ip.invoice_id = i.id)
                  FROM conversation_invoices ci JOIN invoices i ON i.id = ci.invoice_id
                  WHERE ci.conversation_id = ?1 ORDER BY i.number, i.id",
             )?

@@ -14,8 +14,8 @@ impl TabRow for InvoiceRow {
     const SELECT: &'static str = "i.id, i.number, i.total_minor, i.currency, i.applied_minor, i.issue_date, \
          i.due_date, i.status, nullif(i.contract_name, ''), i.period_start, i.period_end, i.balance_minor, i.memo, \
          i.credited_minor, \
-         (SELECT ip.paused_on || ' ' || coalesce(ip.ended_on, ip.until_on) FROM invoice_pauses ip \
-          WHERE ip.invoice_id = i.id ORDER BY coalesce(ip.ended_on, ip.until_on) DESC, ip.id DESC LIMIT 1)";
+         (SELECT max(coalesce(ip.ended_on, ip.until_on) || ' ' || ip.paused_on) FROM invoice_pauses ip \
+          WHERE ip.invoice_id = i.id)";
     const FROM: &'static str = "invoices i";
     const WHERE: &'static str = "i.customer_id = ?1";
     const ID: &'static str = "i.id";

@@ -35,16 +35,17 @@ pub(crate) fn opt_date(row: &Row<'_>, idx: usize) -> rusqlite::Result<Option<chr
     Ok(row.get::<_, Option<String>>(idx)?.map(|s| from_iso(&s)))
 }
 
-/// A pause's first day and the day it ends, read as "FROM END" (one
-/// subquery gives both), or `None` for an invoice never paused.
+/// The latest-ending pause's first day and the day it ends, read as "END
+/// FROM" (one `max` gives both, with no sort), or `None` for an invoice
+/// never paused.
 pub(crate) fn pause_window(
     row: &Row<'_>,
     idx: usize,
 ) -> rusqlite::Result<Option<(chrono::NaiveDate, chrono::NaiveDate)>> {
     let s: Option<String> = row.get(idx)?;
     Ok(s.and_then(|s| {
-        let (a, b) = s.split_once(' ')?;
-        Some((a.parse().ok()?, b.parse().ok()?))
+        let (end, from) = s.split_once(' ')?;
+        Some((from.parse().ok()?, end.parse().ok()?))
     }))
 }
 
