@@ -261,7 +261,9 @@ fn exports_carry_balance_and_display_status() {
             "memo",
             // Added at the end (credit is not collection: Total Billed is
             // net of it), so scripts reading by position keep working.
-            "credited"
+            "credited",
+            // The day collections resume, while they are paused (issue 18).
+            "paused_until",
         ]
     );
     let by_number: std::collections::BTreeMap<String, (String, String, String)> = r

@@ -153,8 +153,9 @@ impl App {
         self.open_form(forms::pause::open(customer_id, &picked, self.today));
     }
 
-    /// `P`: asks, then ends the pauses of `ids` today.
-    pub(super) fn ask_resume(&mut self, customer_id: i64, ids: &[i64]) {
+    /// `P`: ends the pauses of `ids` today, at once — one key, as a pause
+    /// is undone by pausing again (`p`).
+    pub(super) fn resume(&mut self, customer_id: i64, ids: &[i64]) {
         let today = self.today;
         let paused: Vec<(i64, String)> = ids
             .iter()
@@ -170,12 +171,7 @@ impl App {
             return self.error("Too many invoices", &format!("Resume at most {MOST_AT_ONCE} invoices at once."));
         }
         let (ids, numbers): (Vec<i64>, Vec<String>) = paused.into_iter().unzip();
-        let title = match numbers.as_slice() {
-            [one] => format!("Resume collections on {one} now?"),
-            many => format!("Resume collections on {} invoices now?", many.len()),
-        };
-        let lines = vec![format!("Their pauses end today, {today}, before the day they were to end.")];
-        self.confirm(title, lines, Effect::ResumeInvoices { customer_id, ids, numbers, today });
+        self.run_effect(Effect::ResumeInvoices { customer_id, ids, numbers, today });
     }
 
     /// The invoice a detail is on: the invoice itself, or a thread's

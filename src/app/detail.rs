@@ -350,7 +350,7 @@ impl App {
             }
             Action::ResumeCollections => {
                 if let Some((customer_id, id)) = self.detail_invoice() {
-                    self.ask_resume(customer_id, &[id]);
+                    self.resume(customer_id, &[id]);
                 }
             }
             _ => {

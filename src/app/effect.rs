@@ -527,7 +527,7 @@ pub fn perform(store: &mut Store, effect: &Effect) -> Result<String, StoreError>
             if n == 0 {
                 return Err(StoreError::Invalid(format!("{} is not paused", numbers.join(", "))));
             }
-            format!("Resumed collections on {}", numbers.join(", "))
+            format!("Resumed collections on {} today (p pauses again)", numbers.join(", "))
         }
         // `App::run_effect` runs these beside the screen (`transfer.rs`),
         // with a progress popup.

@@ -204,7 +204,7 @@ impl App {
             }
             Action::ResumeCollections => {
                 if let Some((customer_id, ids)) = self.picked_invoices() {
-                    self.ask_resume(customer_id, &ids);
+                    self.resume(customer_id, &ids);
                 }
             }
             Action::EditContact => {
