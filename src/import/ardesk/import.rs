@@ -795,18 +795,28 @@ impl Rows<'_, '_, '_> {
             }
         }
         let (itx, cid) = (self.cx.itx, self.cid);
+        // A customer this import created has only what the file brought:
+        // two threads of one subject and day without external ids are two.
+        let look = !self.fresh || c.external_id.is_some();
         let e = |e: StoreError| e.to_string();
         itx.whole(|| {
             let mut out = Vec::new();
-            let id = match itx.find_conversation(cid, &c).map_err(e)? {
+            let found = if look { itx.find_conversation(cid, &c).map_err(e)? } else { None };
+            let id = match found {
                 None => {
                     out.push((Counted::Conversations, Outcome::Created));
                     itx.insert_conversation(cid, &c).map_err(e)?
                 }
                 Some((id, was)) => {
                     // Found by its external id: where it stands now is the
-                    // file's; found by subject and day, so is the rest.
-                    let now = ConversationWrite { opened_on: was.opened_on.clone(), ..c.clone() };
+                    // file's. Found by subject and day (which two threads
+                    // may share), it is left as it is, like other rows of
+                    // ardesk's own without an id.
+                    let now = if c.external_id.is_some() {
+                        ConversationWrite { opened_on: was.opened_on.clone(), ..c.clone() }
+                    } else {
+                        was.clone()
+                    };
                     let linked = invoices.iter().any(|i| !itx.conversation_has_invoice(id, *i).unwrap_or(true));
                     if now != was || linked {
                         itx.update_conversation(id, &now).map_err(e)?;
