@@ -327,7 +327,7 @@ fn hostile_values_are_refused_per_row_and_nothing_is_half_written() {
         assert_eq!(counts(&path), before, "{name}: nothing written");
         // With --skip-bad-rows the rest goes in, the bad row not at all.
         let opts = ImportOptions { skip_bad_rows: true, ..ImportOptions::default() };
-        let r = run_import(&mut to, &[file.clone()], &opts, false).unwrap();
+        let r = run_import(&mut to, std::slice::from_ref(&file), &opts, false).unwrap();
         assert_eq!((r.refused(), r.changes()), (1, 0), "{name}: {r}");
         assert_eq!(counts(&path), before, "{name}: nothing of the bad row");
     }
