@@ -134,6 +134,22 @@ pub enum Command {
     /// A customer's collections conversations (filter: status:open|waiting|resolved,
     /// resolved_by:agent|person, invoice:NUMBER, promise:kept|open|broken).
     Conversations(TabArgs),
+    /// One collections conversation: its messages in order, the invoices it
+    /// concerns with their balances, and its promises with their state as
+    /// of today (or --as-of).
+    Conversation {
+        /// The conversation's id (the Conversations tab's and `ardesk
+        /// conversations` ids).
+        id: i64,
+        /// Print JSON (the only form for now): text exactly as stored to a
+        /// file or a pipe; on a terminal, control characters are shown as
+        /// on the screen (␛).
+        #[arg(long)]
+        json: bool,
+        /// The same as --json.
+        #[arg(long, value_parser = ["json"])]
+        format: Option<String>,
+    },
     /// Show or change the organization's settings: `ardesk config` lists
     /// them, `ardesk config KEY` prints one, `ardesk config KEY VALUE` sets it.
     Config {

@@ -146,6 +146,98 @@ pub fn customer(store: &Store, spec: &str, today: NaiveDate, json_out: bool, out
     Ok(())
 }
 
+/// `ardesk conversation ID --json`: the conversation, its messages in
+/// order, the invoices it concerns with their balances and its promises
+/// with their state on `today` (the day the books are read as of, under
+/// `--as-of`; then messages and promises made after it are left out). Text
+/// as stored: the caller shows control characters on a terminal.
+pub fn conversation(store: &Store, id: i64, today: NaiveDate, out: &mut impl Write) -> Result<()> {
+    use crate::domain::date::iso;
+    let Some(customer_id) = store.conversation_customer(id)? else {
+        bail!("no conversation #{id}: `ardesk conversations --customer ID` lists a customer's");
+    };
+    let customer = store.customer(customer_id)?;
+    let d = store.conversation_detail(customer_id, id, today)?;
+    let c = &d.conversation;
+    let as_of = store.as_of();
+    let until = as_of.map(|d| format!("{}T23:59:59Z", iso(d)));
+    let messages: Vec<Value> = d
+        .messages
+        .iter()
+        .filter(|m| until.as_ref().is_none_or(|u| m.at.as_str() <= u.as_str()))
+        .map(|m| {
+            json!({
+                "id": m.id,
+                "at": m.at,
+                "direction": m.direction.as_db(),
+                "kind": m.kind.as_db(),
+                "author_kind": m.author_kind.as_db(),
+                "author": m.author,
+                "body": m.body,
+                "outcome": m.outcome,
+            })
+        })
+        .collect();
+    let invoices: Vec<Value> = d
+        .invoices
+        .iter()
+        .map(|i| {
+            let cur = i.balance.currency;
+            json!({
+                "id": i.id,
+                "number": i.number,
+                "status": i.display_status(today).export(),
+                "currency": cur,
+                "total": crate::domain::Money::new(i.total_minor, cur).plain(),
+                "balance": i.balance.plain(),
+                "due_date": iso(i.due_date),
+                "paused_until": i.paused_until.map(iso),
+            })
+        })
+        .collect();
+    let promises: Vec<Value> = d
+        .promises
+        .iter()
+        .filter(|p| as_of.is_none_or(|a| p.made_on <= a))
+        .map(|p| {
+            json!({
+                "id": p.id,
+                "made_on": iso(p.made_on),
+                "due_on": iso(p.due_on),
+                "currency": p.amount.currency,
+                "amount": p.amount.plain(),
+                "paid": p.paid.plain(),
+                "state": p.state(today).label(),
+                "invoices": p.invoices,
+            })
+        })
+        .collect();
+    let mut v = json!({
+        "id": c.id,
+        "customer": {"id": customer.id, "name": customer.name},
+        "external_id": d.external_id,
+        "subject": c.subject,
+        "channel": c.channel.as_db(),
+        "opened_on": iso(c.opened_on),
+        "status": c.status.as_db(),
+        "resolved_on": c.resolved_on.map(iso),
+        "resolved_by": c.resolved_by.map(|b| b.as_db()),
+        "resolver": c.resolver,
+        "last_activity": c.last_activity,
+        "version": c.version,
+        "today": iso(today),
+        "messages": messages,
+        "invoices": invoices,
+        "promises": promises,
+    });
+    if let (Some(a), Value::Object(obj)) = (as_of, &mut v) {
+        obj.insert("as_of".into(), Value::from(iso(a)));
+    }
+    serde_json::to_writer_pretty(&mut *out, &v)?;
+    writeln!(out)?;
+    Ok(())
+}
+
 /// Streams one tab's rows for scripts: the TUI's filter language and sort.
 /// Text goes out exactly as stored, unless `terminal`: then its control
 /// characters are shown as the screen shows them.

@@ -43,6 +43,7 @@ fn prints_data(command: &Option<Command>) -> bool {
             | Command::Documents(_)
             | Command::Activity(_)
             | Command::Conversations(_)
+            | Command::Conversation { .. }
             | Command::Export { .. },
         ) => true,
         // A CSV or PDF statement to a pipe goes out as it is; text is text.
@@ -166,6 +167,7 @@ fn command(cli: &Cli, today: NaiveDate, tty: bool, mut out: &mut dyn Write) -> R
         Some(Command::Documents(a)) => commands::tab_rows(&store, Tab::Documents, a, today, tty, &mut out)?,
         Some(Command::Activity(a)) => commands::tab_rows(&store, Tab::Activity, a, today, tty, &mut out)?,
         Some(Command::Conversations(a)) => commands::tab_rows(&store, Tab::Conversations, a, today, tty, &mut out)?,
+        Some(Command::Conversation { id, .. }) => commands::conversation(&store, *id, today, &mut out)?,
         Some(Command::Import {
             source,
             object,

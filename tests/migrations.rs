@@ -102,7 +102,8 @@ fn as_version_1(src: &Path, dst: &Path) {
                 FROM n.applications WHERE removed_on IS NULL;
          INSERT INTO documents SELECT * FROM n.documents;
          INSERT INTO document_content SELECT * FROM n.document_content;
-         INSERT INTO conversations SELECT id, customer_id, subject, opened_on, status, resolved_on, resolved_by
+         INSERT INTO conversations SELECT id, customer_id, subject, opened_on,
+                iif(status = 'waiting', 'open', status), resolved_on, resolved_by
                 FROM n.conversations;
          INSERT INTO audit_log SELECT * FROM n.audit_log;
          DETACH n;

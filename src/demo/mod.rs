@@ -7,6 +7,7 @@ mod history;
 mod lines;
 mod people;
 mod rng;
+mod threads;
 
 use crate::domain::Currency;
 use crate::domain::status::{DocumentKind, ImportSource};
@@ -129,13 +130,16 @@ pub fn generate(store: &mut Store, opts: &DemoOptions) -> Result<DemoReport> {
     s.organization("Northwind Billing", Currency::USD, true, "INV-", Some(HUBSPOT_PORTAL), Some(SALESFORCE_DOMAIN))?;
     let mut numbers = history::Numbers::default();
     let mut report = DemoReport { customers: 0, invoices: 0, payments: 0, big_customer_id: None };
-    for (i, c) in companies().iter().enumerate() {
+    let companies = companies();
+    for (i, c) in companies.iter().enumerate() {
         let id = customer(&s, &mut rng, c, opts.today)?;
         let counts = history::generate(&s, &mut rng, &mut numbers, id, c.currency, i, opts.today)?;
         report.customers += 1;
         report.invoices += counts.0;
         report.payments += counts.1;
     }
+    let currencies: Vec<Currency> = companies.iter().map(|c| c.currency).collect();
+    threads::generate(&s, &currencies, opts.today)?;
     if let Some(n) = opts.big_invoices.filter(|n| *n > 0) {
         let id = s.customer(&NewCustomer {
             name: "Globex Megastore",

@@ -65,3 +65,50 @@ fn demo_is_deterministic() {
     let c = a.customer(1).unwrap();
     assert_eq!(a.figures(&c, today()).unwrap(), b.figures(&c, today()).unwrap());
 }
+
+#[test]
+fn demo_collections_tell_true_stories() {
+    use crate::domain::collections::PromiseState;
+    let today = NaiveDate::from_ymd_opt(2026, 12, 5).unwrap();
+    let mut store = Store::open_in_memory().unwrap();
+    generate(&mut store, &DemoOptions { today, big_invoices: None }).unwrap();
+    let c = store.conn();
+    let ids: Vec<i64> = c
+        .prepare("SELECT id FROM conversations WHERE customer_id = 1 AND external_id IS NOT NULL ORDER BY id")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    let mut states = Vec::new();
+    let mut channels = std::collections::BTreeSet::new();
+    let mut resolved = Vec::new();
+    for id in ids {
+        let d = store.conversation_detail(1, id, today).unwrap();
+        assert!(!d.messages.is_empty() && !d.invoices.is_empty(), "{d:?}");
+        assert!(d.messages.iter().any(|m| m.body.lines().count() > 1), "bodies run several lines");
+        states.extend(d.promises.iter().map(|p| p.state(today)));
+        channels.insert(d.conversation.channel.as_db());
+        resolved.push(d.conversation.resolved_by);
+        if d.conversation.subject.starts_with("Payment link") {
+            // The invoice the agent sent a link for is the one that got paid.
+            assert!(d.invoices.iter().all(|i| i.balance.minor == 0), "{d:?}");
+        }
+    }
+    states.sort();
+    assert_eq!(states, [PromiseState::Kept, PromiseState::Open, PromiseState::Broken]);
+    assert_eq!(channels.len(), 4, "every channel: {channels:?}");
+    use crate::domain::collections::ResolvedBy;
+    assert!(resolved.contains(&Some(ResolvedBy::Agent)) && resolved.contains(&Some(ResolvedBy::Person)));
+    let (active, ended): (i64, i64) = c
+        .query_row(
+            "SELECT sum(ended_on IS NULL AND until_on > '2026-12-05'), sum(ended_on IS NOT NULL AND ended_on <= '2026-12-05')
+             FROM invoice_pauses WHERE customer_id = 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!((active, ended), (1, 1));
+    assert_eq!(store.broken_promises(today).unwrap().get(&1), Some(&1));
+    assert_eq!(store.check(today).unwrap(), Vec::<String>::new());
+}

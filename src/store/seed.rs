@@ -7,10 +7,48 @@ use super::import::{InvoiceWrite, PaymentWrite};
 use super::inserts::{self, NewApplicationRow, NewCreditRow, NewInvoiceRow, NewPaymentRow};
 use super::{Result, Store, StoreError, now_utc};
 use crate::domain::Currency;
+use crate::domain::collections::{AuthorKind, Channel, ConvStatus, Direction, MessageKind, ResolvedBy};
 use crate::domain::date::iso;
 use crate::domain::status::*;
 use chrono::NaiveDate;
 use rusqlite::{Transaction, params};
+
+/// A conversation for `Seeder::thread`.
+#[derive(Debug, Clone)]
+pub struct NewThread<'a> {
+    pub subject: &'a str,
+    pub channel: Channel,
+    pub opened_on: NaiveDate,
+    /// Open or waiting (when not resolved).
+    pub status: ConvStatus,
+    /// Resolved on a day, by the agent or a person, and their name.
+    pub resolved: Option<(NaiveDate, ResolvedBy, &'a str)>,
+    pub external_id: Option<&'a str>,
+}
+
+/// A message for `Seeder::message`.
+#[derive(Debug, Clone)]
+pub struct NewMessage<'a> {
+    pub at: &'a str,
+    pub direction: Direction,
+    pub kind: MessageKind,
+    pub author_kind: AuthorKind,
+    pub author: &'a str,
+    pub body: &'a str,
+    pub outcome: &'a str,
+    pub external_id: Option<&'a str>,
+}
+
+/// An invoice as `Seeder::invoices_of` reads it.
+#[derive(Debug, Clone)]
+pub struct SeededInvoice {
+    pub id: i64,
+    pub number: String,
+    pub status: String,
+    pub balance_minor: i64,
+    pub due_date: String,
+    pub issue_date: String,
+}
 
 #[derive(Debug, Clone)]
 pub struct NewCustomer<'a> {
@@ -385,6 +423,152 @@ impl Seeder<'_> {
             )?
             .execute(params![customer_id, subject, iso(opened_on), status, on, by])?;
         Ok(self.tx.last_insert_rowid())
+    }
+
+    /// A conversation as collections hold it (schema 16): its channel,
+    /// status, who resolved it and their name, and an external id.
+    pub fn thread(&self, customer_id: i64, t: &NewThread<'_>) -> Result<i64> {
+        let (status, on, by, resolver) = match t.resolved {
+            Some((d, by, who)) => (ConvStatus::Resolved, Some(iso(d)), Some(by.as_db()), who),
+            None => (t.status, None, None, ""),
+        };
+        self.tx
+            .prepare_cached(
+                "INSERT INTO conversations(customer_id, subject, channel, opened_on, status, resolved_on, resolved_by,
+                                           resolver, external_id, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?4 || 'T08:00:00Z')",
+            )?
+            .execute(params![
+                customer_id,
+                t.subject,
+                t.channel.as_db(),
+                iso(t.opened_on),
+                status.as_db(),
+                on,
+                by,
+                resolver,
+                t.external_id
+            ])?;
+        Ok(self.tx.last_insert_rowid())
+    }
+
+    /// A message of a conversation; `at` is UTC, ISO 8601 to the second.
+    pub fn message(&self, conversation_id: i64, m: &NewMessage<'_>) -> Result<i64> {
+        self.tx
+            .prepare_cached(
+                "INSERT INTO conversation_messages(conversation_id, at, direction, kind, author_kind, author, body,
+                                                   outcome, external_id, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?2)",
+            )?
+            .execute(params![
+                conversation_id,
+                m.at,
+                m.direction.as_db(),
+                m.kind.as_db(),
+                m.author_kind.as_db(),
+                m.author,
+                m.body,
+                m.outcome,
+                m.external_id
+            ])?;
+        Ok(self.tx.last_insert_rowid())
+    }
+
+    /// Links an invoice to a conversation.
+    pub fn link_invoice(&self, conversation_id: i64, invoice_id: i64) -> Result<()> {
+        self.tx
+            .prepare_cached("INSERT OR IGNORE INTO conversation_invoices(conversation_id, invoice_id) VALUES (?1, ?2)")?
+            .execute([conversation_id, invoice_id])?;
+        Ok(())
+    }
+
+    /// A promise to pay `amount_minor` (the customer's currency) on
+    /// `invoices` by `due_on`, made in a conversation on `made_on`.
+    pub fn promise(
+        &self,
+        conversation_id: i64,
+        made_on: NaiveDate,
+        due_on: NaiveDate,
+        amount_minor: i64,
+        invoices: &[i64],
+        external_id: Option<&str>,
+    ) -> Result<i64> {
+        self.tx
+            .prepare_cached(
+                "INSERT INTO promises(conversation_id, customer_id, made_on, due_on, amount_minor, currency,
+                                      external_id, created_at)
+                 SELECT c.id, c.customer_id, ?2, ?3, ?4, cu.currency, ?5, ?2 || 'T12:00:00Z'
+                 FROM conversations c JOIN customers cu ON cu.id = c.customer_id WHERE c.id = ?1",
+            )?
+            .execute(params![conversation_id, iso(made_on), iso(due_on), amount_minor, external_id])?;
+        let id = self.tx.last_insert_rowid();
+        for inv in invoices {
+            self.tx
+                .prepare_cached("INSERT OR IGNORE INTO promise_invoices(promise_id, invoice_id) VALUES (?1, ?2)")?
+                .execute([id, *inv])?;
+        }
+        Ok(id)
+    }
+
+    /// Pauses an invoice's collections from `paused_on` until `until_on`,
+    /// resumed early on `ended_on`.
+    pub fn pause(
+        &self,
+        invoice_id: i64,
+        paused_on: NaiveDate,
+        until_on: NaiveDate,
+        reason: &str,
+        ended_on: Option<NaiveDate>,
+    ) -> Result<i64> {
+        self.tx
+            .prepare_cached(
+                "INSERT INTO invoice_pauses(invoice_id, customer_id, paused_on, until_on, reason, ended_on, created_at)
+                 SELECT id, customer_id, ?2, ?3, ?4, ?5, ?2 || 'T10:00:00Z' FROM invoices WHERE id = ?1",
+            )?
+            .execute(params![invoice_id, iso(paused_on), iso(until_on), reason, ended_on.map(iso)])?;
+        Ok(self.tx.last_insert_rowid())
+    }
+
+    /// A customer's invoices as collections pick them: id, number, status,
+    /// balance (minor units), due date, in number order.
+    pub fn invoices_of(&self, customer_id: i64) -> Result<Vec<SeededInvoice>> {
+        let mut stmt = self.tx.prepare_cached(
+            "SELECT id, number, status, balance_minor, due_date, issue_date FROM invoices
+             WHERE customer_id = ?1 ORDER BY number",
+        )?;
+        let rows = stmt.query_map([customer_id], |r| {
+            Ok(SeededInvoice {
+                id: r.get(0)?,
+                number: r.get(1)?,
+                status: r.get(2)?,
+                balance_minor: r.get(3)?,
+                due_date: r.get(4)?,
+                issue_date: r.get(5)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The payments applied to an invoice: the day each was received and
+    /// what it applied, oldest first (succeeded payments only).
+    pub fn payments_to(&self, invoice_id: i64) -> Result<Vec<(String, i64)>> {
+        let mut stmt = self.tx.prepare_cached(
+            "SELECT p.received_on, a.amount_minor FROM applications a JOIN payments p ON p.id = a.payment_id
+             WHERE a.invoice_id = ?1 AND a.removed_on IS NULL AND p.status = 'succeeded'
+             ORDER BY p.received_on, a.id",
+        )?;
+        let rows = stmt.query_map([invoice_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// A customer's first contact's name ('' without one).
+    pub fn first_contact(&self, customer_id: i64) -> Result<String> {
+        Ok(self
+            .tx
+            .prepare_cached(
+                "SELECT coalesce((SELECT name FROM contacts WHERE customer_id = ?1 ORDER BY id LIMIT 1), '')",
+            )?
+            .query_row([customer_id], |r| r.get(0))?)
     }
 
     /// An audit entry with an explicit time and author (demo history).

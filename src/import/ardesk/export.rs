@@ -44,6 +44,9 @@ pub fn export_customer_json(store: &Store, customer_id: i64, out: &mut impl Writ
             lines(&mut m, cur);
             amounts(&mut m, cur);
             unpack_raw(&mut m);
+            if matches!(section, ExportSection::Invoices | ExportSection::Conversations) {
+                collections(&mut m, cur);
+            }
             if let Some(p) = m.remove("is_primary") {
                 m.insert("primary".into(), Value::Bool(p.as_i64() == Some(1)));
             }
@@ -139,5 +142,21 @@ fn unpack_raw(m: &mut Map<String, Value>) {
         && let Ok(v) = serde_json::from_str::<Value>(s)
     {
         m.insert("source_raw".into(), v);
+    }
+}
+
+/// A conversation's `invoices`, `messages` and `promises` and an invoice's
+/// `pauses` (JSON text from the store) become arrays; a promise's amount an
+/// exact decimal string in its currency (which is the customer's, so it is
+/// not repeated).
+fn collections(m: &mut Map<String, Value>, cur: Currency) {
+    for key in ["invoices", "messages", "promises", "pauses"] {
+        let Some(Value::String(text)) = m.get(key) else { continue };
+        let mut list: Vec<Value> = serde_json::from_str(text).unwrap_or_default();
+        for o in list.iter_mut().filter_map(Value::as_object_mut) {
+            amounts(o, cur);
+            o.remove("currency");
+        }
+        m.insert(key.into(), Value::Array(list));
     }
 }

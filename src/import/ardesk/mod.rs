@@ -8,7 +8,10 @@
 //! granted credit, issued), contacts
 //! (with the primary flag), documents'
 //! metadata (name, kind, size, SHA-256; never the content) and
-//! conversations. Amounts are exact decimal strings in the row's currency.
+//! conversations (channel, status, resolver, external id, the invoices
+//! they concern by number, their messages in order and promises to pay);
+//! invoices carry their pauses. Amounts are exact decimal strings in the
+//! row's currency.
 //! `{"ardesk_export": 1, ...}` marks the file.
 //!
 //! Importing it recreates the customer in another database. A customer
@@ -17,7 +20,11 @@
 //! rows that exist already are left as they are. A native customer gets a
 //! new id; importing the same export again is refused for it (the
 //! customer remembers the export it came from) instead of duplicating it.
-//! Documents are not recreated: the export has no content.
+//! Documents are not recreated: the export has no content. Conversations
+//! and pauses merge even then, idempotent on their external ids, and a
+//! file holding only conversations (an agent's) adds them to the customer
+//! it names here, never creating one (README: "Conversations in ardesk's
+//! JSON").
 //!
 //! It is not a `Source`: exporting reads the store, and importing merges as
 //! it reads (`import`); recognising it is stage 2's (`ardesk_export`).

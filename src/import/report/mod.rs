@@ -68,6 +68,11 @@ pub enum Counted {
     /// Credit notes (QuickBooks credit memos), apart from granted credit.
     CreditNotes,
     Conversations,
+    /// A conversation's messages, promises to pay and invoices' pauses
+    /// (ardesk's own format).
+    Messages,
+    Promises,
+    Pauses,
     Documents,
 }
 
@@ -83,6 +88,9 @@ impl Counted {
             Counted::Credits => "credits",
             Counted::CreditNotes => "credit notes",
             Counted::Conversations => "conversations",
+            Counted::Messages => "messages",
+            Counted::Promises => "promises",
+            Counted::Pauses => "pauses",
             Counted::Documents => "documents",
         }
     }

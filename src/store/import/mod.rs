@@ -29,6 +29,7 @@ use std::collections::HashSet;
 mod rows;
 
 pub use super::refund_rows::KeyedRefund;
+pub use native::{ConversationWrite, MessageWrite, PauseWrite, PromiseWrite};
 pub use rows::*;
 
 /// While the external-id indexes are lifted: the indexes, and a hash of
