@@ -157,7 +157,7 @@ pub fn conversation(store: &Store, id: i64, today: NaiveDate, out: &mut impl Wri
         bail!("no conversation #{id}: `ardesk conversations --customer ID` lists a customer's");
     };
     let customer = store.customer(customer_id)?;
-    let d = store.conversation_detail(customer_id, id, today)?;
+    let d = store.conversation_detail(customer_id, id)?;
     let c = &d.conversation;
     let as_of = store.as_of();
     let until = as_of.map(|d| format!("{}T23:59:59Z", iso(d)));
@@ -191,7 +191,7 @@ pub fn conversation(store: &Store, id: i64, today: NaiveDate, out: &mut impl Wri
                 "total": crate::domain::Money::new(i.total_minor, cur).plain(),
                 "balance": i.balance.plain(),
                 "due_date": iso(i.due_date),
-                "paused_until": i.paused_until.map(iso),
+                "paused_until": i.pause.filter(|_| i.paused(today)).map(|p| iso(p.1)),
             })
         })
         .collect();

@@ -152,9 +152,8 @@ fn a_call_with_a_promise_then_a_pause_seen_everywhere() {
         settle(&mut app);
         let s = flat(&render(&app, w, h));
         assert!(s.contains(&format!("Resumed collections on {number} today")), "{w}×{h}:\n{s}");
-        let ended: Option<String> = c
-            .query_row("SELECT ended_on FROM invoice_pauses ORDER BY id DESC LIMIT 1", [], |r| r.get(0))
-            .unwrap();
+        let ended: Option<String> =
+            c.query_row("SELECT ended_on FROM invoice_pauses ORDER BY id DESC LIMIT 1", [], |r| r.get(0)).unwrap();
         assert_eq!(ended.as_deref(), Some(TODAY));
         // Activity: the call, the promise and the pause.
         press(&mut app, &["6"]);

@@ -73,7 +73,10 @@ fn the_rows_each_figure_opens_add_up_to_it() {
                 Place::Card(_) if t.name == "Auto-Resolved" => {
                     let args = ["conversations", "--customer", id, "--filter", filter, "--format", "json", "--db", db];
                     let rows = json(&[&args[..], &["--today", TODAY]].concat());
-                    (Decimal::from(rows.as_array().unwrap().len()), Decimal::from(m["auto_resolved"]["resolved"].as_i64().unwrap()))
+                    (
+                        Decimal::from(rows.as_array().unwrap().len()),
+                        Decimal::from(m["auto_resolved"]["resolved"].as_i64().unwrap()),
+                    )
                 }
                 other => panic!("{}: no check for {other:?}", t.name),
             };

@@ -189,7 +189,8 @@ fn no_panic_at_any_size_on_every_screen() {
     sweep(state("contacts tab", &["Enter", "4"], &["▶ Jane Doe", "n new contact", "? help"]));
     sweep(state("documents tab", &["Enter", "5"], &["5 Documents (0)", "No documents yet.", "u upload", "? help"]));
     sweep(state("activity tab", &["Enter", "6"], &["6 Activity (0)", "No activity recorded yet.", "? help"]));
-    sweep(state("help on the customer page", &["Enter", "?"], &["next tab", "Help — Esc/q/? closes"]));
+    sweep(state("help on the customer page", &["Enter", "?"], &["cancel selected", "Help — Esc/q/? closes"]));
+    sweep(state("help on the Conversations tab", &["Enter", "7", "?"], &["log a call", "Help — Esc/q/? closes"]));
     let mut filtered = state(
         "a filtered tab",
         &["Enter", "/", "type:status:open", "Enter"],
@@ -271,12 +272,14 @@ fn the_name_is_readable_at_20x5() {
 fn help_lists_keys_and_formulas() {
     let mut app = app(120, 40);
     press(&mut app, &["Enter", "?"]);
-    let s = render(&app, 120, 40);
-    assert!(s.contains("next tab"), "{s}");
-    // To the end of the text (Down stops there): the formulas come last.
-    for _ in 0..40 {
+    // Every screen of it on the way to the end (Down stops there): the
+    // page's keys, then the formulas last.
+    let mut seen = render(&app, 120, 40);
+    for _ in 0..80 {
         press(&mut app, &["Down"]);
+        seen.push_str(&render(&app, 120, 40));
     }
+    assert!(seen.contains("next tab") && seen.contains("pause collections"), "{seen}");
     let s = render(&app, 120, 40);
     assert!(s.contains("Avg. Days to Collect:"), "{s}");
     assert!(s.contains("payment date − invoice issue date"), "{s}");
@@ -290,7 +293,7 @@ fn help_scrolls_within_its_text_and_jumps_to_either_end() {
     let mut app = app(80, 24);
     press(&mut app, &["Enter", "?"]);
     let top = render(&app, 80, 24);
-    for _ in 0..100 {
+    for _ in 0..300 {
         press(&mut app, &["Down"]);
     }
     let bottom = render(&app, 80, 24);

@@ -589,7 +589,8 @@ fn conversations_n_of_m() {
     let f = consistent_figures(&store, &store.customer(id).unwrap(), d(TODAY));
     let expected = Metrics { conversations: Conversations { auto_resolved: 3, total: 7 }, ..zero_metrics(USD) };
     assert_eq!(f.metrics, expected);
-    assert_eq!(f.counts, [0; 7]);
+    // The Conversations tab lists every one of them: the card's M.
+    assert_eq!(f.counts, [0, 0, 0, 0, 0, 0, 7]);
     let f = consistent_figures(&store, &store.customer(other_id).unwrap(), d(TODAY));
     assert_eq!(f.metrics.conversations, Conversations { auto_resolved: 1, total: 1 });
 }
@@ -769,8 +770,8 @@ mod every_case_at_month_end {
         };
         assert_eq!(f.metrics, expected);
         // A–J and the euro invoice = 11 invoices; 5 payments and the
-        // credit on the Payments tab.
-        assert_eq!(f.counts, [11, 0, 6, 0, 0, 0, 0]);
+        // credit on the Payments tab; the 4 conversations.
+        assert_eq!(f.counts, [11, 0, 6, 0, 0, 0, 4]);
         // The status line's sums. Invoices: Σ total without the cancelled
         // H = 3,900 issued + I 888 draft = 4,788; Σ balance = outstanding
         // 1,370 + G's 700 written off = 2,070 (A, J paid, H, I owe nothing).

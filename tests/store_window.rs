@@ -7,6 +7,7 @@
 
 mod common;
 
+use ardesk::domain::collections::*;
 use ardesk::domain::columns::{Col, RowKey, Seek, Sort, SortValue, Tab};
 use ardesk::domain::date::iso;
 use ardesk::domain::model::*;
@@ -191,6 +192,52 @@ fn fixture(path: &Path) -> (Store, i64, i64) {
         let at = if i % 7 == 6 { "2026-07-01T09:30:00Z" } else { at };
         s.audit(&entry, at, ["alice", "Alice", "bob"][i % 3]).unwrap();
     }
+    // Conversations, with ties in every column: subjects alike but for
+    // case, channels, days, statuses, resolvers, linked invoices, promises
+    // (kept by nothing, so open or broken by their day) and latest messages.
+    let acme_invoices = s.invoices_of(a).unwrap();
+    for i in 0..26usize {
+        let owner = if i % 6 == 5 { b } else { a };
+        let resolved = match i % 4 {
+            0 => Some((base + Duration::days(3), ResolvedBy::Agent, "")),
+            1 => Some((base + Duration::days(3), ResolvedBy::Person, ["mia", "Mia", "bo"][i % 3])),
+            _ => None,
+        };
+        let c = s
+            .thread(
+                owner,
+                &NewThread {
+                    subject: ["Overdue", "overdue", "Card declined", "Élan", "Overdue"][i % 5],
+                    channel: Channel::ALL[i % 4],
+                    opened_on: base + Duration::days((i % 3) as i64),
+                    status: [ConvStatus::Open, ConvStatus::Waiting][(i / 2) % 2],
+                    resolved,
+                    external_id: None,
+                },
+            )
+            .unwrap();
+        if i % 3 != 2 {
+            let m = NewMessage {
+                at: ["2026-01-05T10:00:00Z", "2026-01-04T09:00:00Z"][i % 2],
+                direction: Direction::Out,
+                kind: MessageKind::Email,
+                author_kind: AuthorKind::Agent,
+                author: "Ava",
+                body: ["Pay here", "pay here", "Thanks"][i % 3],
+                outcome: "",
+                external_id: None,
+            };
+            s.message(c, &m).unwrap();
+        }
+        if owner == a && i % 2 == 0 {
+            let inv = acme_invoices[i % 5].id;
+            s.link_invoice(c, inv).unwrap();
+            if i % 4 == 0 {
+                let due = base + Duration::days([10, 40][(i / 4) % 2]);
+                s.promise(c, base, due, 500, &[inv], None).unwrap();
+            }
+        }
+    }
     // An audit row of no customer (organization settings).
     s.audit(
         &Audit { entity: "organization", action: "edit", summary: "x".into(), ..Audit::default() },
@@ -341,6 +388,37 @@ impl Probe for ActivityRow {
     }
 }
 
+impl Probe for ConversationRow {
+    fn id(&self) -> i64 {
+        self.id
+    }
+    fn sort_value(&self, col: Col) -> SortValue {
+        match col {
+            Col::CvSubject => lower(&self.subject),
+            Col::CvChannel => text(self.channel.as_db()),
+            Col::CvOpened => text(&iso(self.opened_on)),
+            Col::CvLast => text(&self.last_activity),
+            Col::CvStatus => SortValue::Int(match self.status {
+                ConvStatus::Open => 0,
+                ConvStatus::Waiting => 1,
+                ConvStatus::Resolved => 2,
+            }),
+            Col::CvResolvedBy => {
+                let by = self.resolved_by.map_or("", ResolvedBy::as_db);
+                SortValue::Text(format!("{by} {}", self.resolver.to_ascii_lowercase()))
+            }
+            Col::CvInvoices => text(&self.invoices),
+            Col::CvPromise => text(&match (self.unkept_due, self.promises) {
+                (Some(d), _) => iso(d),
+                (None, 0) => "9999-12-31".into(),
+                (None, _) => "9999-12-30".into(),
+            }),
+            Col::CvLatest => lower(&self.latest),
+            _ => unreachable!("{col:?}"),
+        }
+    }
+}
+
 fn window<R: Probe>(store: &Store, customer: i64, sort: Sort, seek: &Seek, limit: usize) -> Vec<Keyed<R>> {
     let rows = store.window::<R>(customer, sort, seek, limit).unwrap();
     assert!(rows.len() <= limit, "{sort:?} {seek:?}: {} rows for a limit of {limit}", rows.len());
@@ -439,13 +517,14 @@ fn every_tab_every_column_pages_exactly() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("window.db");
     let (store, a, b) = fixture(&path);
-    let tables: [(&str, &str); 6] = [
+    let tables: [(&str, &str); 7] = [
         ("invoices", "customer_id"),
         ("contracts", "customer_id"),
         ("payments", "customer_id"),
         ("contacts", "customer_id"),
         ("documents", "customer_id"),
         ("audit_log", "customer_id"),
+        ("conversations", "customer_id"),
     ];
     let ids = |t: usize, c: i64| {
         let (table, col) = tables[t];
@@ -463,6 +542,7 @@ fn every_tab_every_column_pages_exactly() {
     check_tab::<ContactRow>(&store, a, &ids(3, a), &ids(3, b));
     check_tab::<DocumentRow>(&store, a, &ids(4, a), &ids(4, b));
     check_tab::<ActivityRow>(&store, a, &ids(5, a), &ids(5, b));
+    check_tab::<ConversationRow>(&store, a, &ids(6, a), &ids(6, b));
     // And from the other customer's side.
     check_tab::<InvoiceRow>(&store, b, &ids(0, b), &ids(0, a));
     check_tab::<ActivityRow>(&store, b, &ids(5, b), &ids(5, a));
