@@ -151,11 +151,10 @@ fn export_then_import_brings_back_the_same_collections() {
         };
         let mut out = Vec::new();
         for conv in ids {
-            let d = s.conversation_detail(cid, conv, today()).unwrap();
+            let d = s.conversation_detail(cid, conv).unwrap();
             let ps: Vec<_> =
                 d.promises.iter().map(|p| (p.amount.plain(), p.paid.plain(), p.state(today()).label())).collect();
-            let inv: Vec<_> =
-                d.invoices.iter().map(|i| (i.number.clone(), i.balance.plain(), i.paused_until)).collect();
+            let inv: Vec<_> = d.invoices.iter().map(|i| (i.number.clone(), i.balance.plain(), i.pause)).collect();
             out.push((d.conversation.subject, ps, inv, d.messages.len()));
         }
         out

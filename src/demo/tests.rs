@@ -84,7 +84,7 @@ fn demo_collections_tell_true_stories() {
     let mut channels = std::collections::BTreeSet::new();
     let mut resolved = Vec::new();
     for id in ids {
-        let d = store.conversation_detail(1, id, today).unwrap();
+        let d = store.conversation_detail(1, id).unwrap();
         assert!(!d.messages.is_empty() && !d.invoices.is_empty(), "{d:?}");
         assert!(d.messages.iter().any(|m| m.body.lines().count() > 1), "bodies run several lines");
         states.extend(d.promises.iter().map(|p| p.state(today)));
