@@ -239,7 +239,11 @@ fn transcript(frame: &mut Frame, l: &DetailLayout, c: &crate::domain::collection
     let start = lines.len().saturating_sub(fit);
     let shown: Vec<Line<'static>> = lines[start..]
         .iter()
-        .map(|t| Span::styled(t.text.clone(), if t.heading { theme.figure } else { theme.muted }).into())
+        .map(|t| {
+            // The text plain, for reading; each message's heading stands out.
+            let style = if t.heading { theme.figure } else { ratatui::style::Style::default() };
+            Span::styled(t.text.clone(), style).into()
+        })
         .collect();
     frame.render_widget(Paragraph::new(shown), l.more);
 }
