@@ -58,6 +58,13 @@ fn the_auto_resolved_card_opens_the_conversations_it_counts() {
     };
     assert_eq!(rows("status:resolved resolved_by:agent"), n);
     assert_eq!(rows(""), total);
+    // Each row names its id, which `ardesk conversation ID` takes.
+    let listed = json(&["conversations", "--customer", "1", "--format", "json", "--db", db, "--today", TODAY]);
+    let first = &listed[0];
+    let id = first["id"].as_str().unwrap();
+    let one = json(&["conversation", id, "--json", "--db", db, "--today", TODAY]);
+    assert_eq!(one["subject"], first["subject"]);
+    assert_eq!(one["id"].to_string(), id);
     for (w, h) in [(80, 24), (120, 40)] {
         let store = Store::open(demo_db(), OpenMode::MustExist).unwrap();
         let mut app = App::new(store, d(TODAY), Rect::new(0, 0, w, h)).unwrap();

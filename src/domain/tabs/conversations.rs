@@ -31,7 +31,8 @@ impl Tabular for ConversationRow {
             .fill()
             .key(Col::CvSubject)
             .filter(&[Field::new("subject", Text)])
-            .export(&[("subject", |r, _| r.subject.clone())]),
+            // Its id first: what `ardesk conversation ID` takes.
+            .export(&[("id", |r, _| r.id.to_string()), ("subject", |r, _| r.subject.clone())]),
         C::new("Channel", 7, |r, _| r.channel.label().into())
             .priority(4)
             .key(Col::CvChannel)
