@@ -41,7 +41,10 @@
 -- with a channel, a 'waiting' status, who resolved them, an external id
 -- and a version, and their messages, linked invoices, promises to pay and
 -- invoice pauses (`conversation_messages`, `conversation_invoices`,
--- `promises`, `promise_invoices`, `invoice_pauses`).
+-- `promises`, `promise_invoices`, `invoice_pauses`), 17 the customers
+-- list by index: an index per column it sorts on (Outstanding on
+-- `customer_outstanding`, kept by triggers), and the trigram search index
+-- (`customer_search`, over the view `customer_search_text`).
 
 CREATE TABLE organization (
     id                  INTEGER PRIMARY KEY CHECK (id = 1),

@@ -70,30 +70,46 @@ fn the_empty_lists_hint_is_whole_at_80_columns() {
 }
 
 /// Issue 14 (day one): customers that tie on the sorted column were in id
-/// order; they read in name order.
+/// order; they read in name order. Since the list walks an index (issue
+/// 19), reversing it reverses the ties too: the list read backwards.
 #[test]
 fn customers_that_tie_are_listed_by_name() {
-    use ardesk::domain::model::CustomerListRow;
-    use ardesk::domain::{Currency, Money};
-    let row = |id: i64, name: &str| CustomerListRow {
-        id,
-        name: name.into(),
-        legal_name: String::new(),
-        import_source: None,
-        external_id: None,
-        billing_email: String::new(),
-        currency: Currency::USD,
-        outstanding: Money::new(0, Currency::USD),
-        overdue: Money::new(0, Currency::USD),
-        invoices_paused: false,
-        portal: false,
-        broken_promises: 0,
+    use ardesk::app::customers::CustomerCol;
+    let mut store = ardesk::store::Store::open_in_memory().unwrap();
+    for name in ["Zeta", "alpha", "Mid"] {
+        let edit = ardesk::domain::edit::CustomerEdit {
+            name: name.into(),
+            legal_name: String::new(),
+            billing_email: String::new(),
+            billing_address: String::new(),
+            currency: ardesk::domain::Currency::USD,
+            invoices_paused: false,
+            portal: false,
+        };
+        store.create_customer(&edit).unwrap();
+    }
+    let mut app = App::new(store, d("2026-03-01"), Rect::new(0, 0, 120, 30)).unwrap();
+    let names = |app: &App| -> Vec<String> {
+        let ardesk::app::Screen::Customers(s) = app.screen() else { panic!("the list") };
+        s.visible().into_iter().map(|(_, r)| r.name.clone()).collect()
     };
-    let mut s = ardesk::app::customers::CustomersScreen::new(vec![row(1, "Zeta"), row(2, "alpha"), row(3, "Mid")]);
-    s.sort = ardesk::app::customers::CustomerCol::Outstanding;
-    s.refresh();
-    let names: Vec<&str> = s.shown.iter().map(|&i| s.all[i].name.as_str()).collect();
-    assert_eq!(names, ["alpha", "Mid", "Zeta"]);
+    // s: Legal name, Source, Currency (every tie, ascending), then
+    // Outstanding, most first (the ties read backwards).
+    for (presses, sort) in [(2, CustomerCol::Source), (1, CustomerCol::Currency), (1, CustomerCol::Outstanding)] {
+        for _ in 0..presses {
+            press(&mut app, &["s"]);
+        }
+        let ardesk::app::Screen::Customers(s) = app.screen() else { panic!("the list") };
+        assert_eq!(s.sort, sort);
+        let mut want = vec!["alpha", "Mid", "Zeta"];
+        if s.desc {
+            want.reverse();
+        }
+        assert_eq!(names(&app), want, "{sort:?}");
+        press(&mut app, &["S"]);
+        want.reverse();
+        assert_eq!(names(&app), want, "{sort:?} reversed");
+    }
 }
 
 /// Issue 14 (day one): a Stripe id, an email or a legal name found nothing.

@@ -45,10 +45,7 @@ impl App {
         if self.screens.len() > 1
             && let Some(Screen::Customers(s)) = self.screens.first_mut()
         {
-            match self.store.customer_list(self.today) {
-                Ok(rows) => s.set_rows(rows),
-                Err(e) => self.say(format!("could not reload the customers: {e}")),
-            }
+            s.invalidate();
         }
         self.reload();
         self.say(match day {

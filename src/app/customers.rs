@@ -1,36 +1,38 @@
-//! The customers list: every customer in memory (thousands at most), with
-//! incremental search and sort.
+//! The customers list: a window of rows read by keyset from the store
+//! (`store::customer_list`), with search and sort on its indexes, so a
+//! million customers open as fast as forty.
 
-use super::table::Scroll;
+use super::table::DataTable;
+pub use crate::domain::customer_list::CustomerCol;
+use crate::domain::columns::{Sort, Tab};
+use crate::domain::customer_list::{ListKey, ListView};
 use crate::domain::model::CustomerListRow;
-use crate::domain::status::ImportSource;
 use crate::domain::tabs::{CellText, Column};
 use ratatui_textarea::TextArea;
+use std::sync::Arc;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CustomerCol {
-    Name,
-    LegalName,
-    Source,
-    Currency,
-    Outstanding,
-    Overdue,
-    Promises,
-    Badges,
+/// How long a read of the list may hold a keystroke before it goes to the
+/// reading thread (the screen says "Searching…" meanwhile).
+pub const LIST_BUDGET: std::time::Duration = std::time::Duration::from_millis(12);
+
+pub trait ColumnInfo {
+    fn all() -> impl Iterator<Item = CustomerCol>;
+    fn title(self) -> &'static str;
+    fn index(self) -> usize;
 }
 
-impl CustomerCol {
+impl ColumnInfo for CustomerCol {
     /// The sortable columns, in screen order (every column sorts).
-    pub fn all() -> impl Iterator<Item = CustomerCol> {
+    fn all() -> impl Iterator<Item = CustomerCol> {
         COLUMNS.iter().filter_map(|c| c.key)
     }
 
-    pub fn title(self) -> &'static str {
+    fn title(self) -> &'static str {
         COLUMNS.iter().find(|c| c.key == Some(self)).map_or("", |c| c.title)
     }
 
     /// The column's place in `COLUMNS`.
-    pub fn index(self) -> usize {
+    fn index(self) -> usize {
         COLUMNS.iter().position(|c| c.key == Some(self)).unwrap_or(0)
     }
 }
@@ -72,54 +74,85 @@ pub const COLUMNS: &[C] = &[
 ];
 
 pub struct CustomersScreen {
-    pub all: Vec<CustomerListRow>,
-    /// Indices into `all`, filtered and sorted.
-    pub shown: Vec<usize>,
+    /// The rows read so far around what is shown, the scroll, and whether
+    /// the count is known (`exact`; until then the total grows as rows
+    /// are read).
+    pub table: DataTable<CustomerListRow, ListKey>,
     pub query: String,
     /// The search field while it has focus.
     pub input: Option<TextArea<'static>>,
     pub sort: CustomerCol,
     pub desc: bool,
-    pub scroll: Scroll,
     /// How far the columns are panned (`view::columns`).
     pub pan: usize,
+    /// For an order no index holds (`Store::list_ranked`): the matching
+    /// ids in order, once the reading thread has ranked them.
+    pub ranking: Option<Arc<Vec<i64>>>,
+    /// Whether the order shown is such a ranking (the app asks the store).
+    pub ranked: bool,
+    /// How many customers there are in all, once counted.
+    pub all: Option<usize>,
+    /// A read too slow for the keystroke, on the reading thread.
+    pub pending: Option<super::table::Fetch<ListKey>>,
+    /// The view (`table.generation`) whose ranking and count were asked.
+    pub asked_rank: Option<u64>,
+    pub asked_count: Option<u64>,
+}
+
+impl Default for CustomersScreen {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
 impl CustomersScreen {
-    pub fn new(all: Vec<CustomerListRow>) -> Self {
-        let mut s = CustomersScreen {
-            all,
-            shown: Vec::new(),
+    pub fn new() -> Self {
+        let mut table = DataTable::new(Sort::default_for(Tab::Invoices));
+        table.reset_unknown();
+        CustomersScreen {
+            table,
             query: String::new(),
             input: None,
             sort: CustomerCol::Name,
             desc: false,
-            scroll: Scroll::default(),
             pan: 0,
-        };
-        s.refresh();
-        s
-    }
-
-    /// Replaces the rows (after a reload), keeping the selected customer.
-    pub fn set_rows(&mut self, all: Vec<CustomerListRow>) {
-        let keep = self.selected().map(|r| r.id);
-        self.all = all;
-        self.refresh();
-        if let Some(pos) = keep.and_then(|id| self.shown.iter().position(|&i| self.all[i].id == id)) {
-            self.scroll.selected = pos;
-            self.scroll.set_total(self.shown.len());
+            ranking: None,
+            ranked: false,
+            all: None,
+            pending: None,
+            asked_rank: None,
+            asked_count: None,
         }
     }
 
+    /// What the store reads for this list as of `today`.
+    pub fn view(&self, today: chrono::NaiveDate) -> ListView {
+        ListView { sort: self.sort, desc: self.desc, query: self.query.clone(), today }
+    }
+
     pub fn selected(&self) -> Option<&CustomerListRow> {
-        self.shown.get(self.scroll.selected).map(|&i| &self.all[i])
+        self.table.selected()
+    }
+
+    /// The data changed: read the shown rows again where they are, rank
+    /// again, count again.
+    pub fn invalidate(&mut self) {
+        self.ranking = None;
+        self.pending = None;
+        let total = self.table.scroll.total;
+        self.table.invalidate(total);
+        self.table.generation += 1;
+        self.table.exact = false;
     }
 
     pub fn set_query(&mut self, q: &str) {
+        if self.query == q {
+            return;
+        }
         self.query = q.to_string();
-        self.scroll.selected = 0;
-        self.refresh();
+        self.ranking = None;
+        self.pending = None;
+        self.table.reset_unknown();
     }
 
     /// Sorts by the next column, and pans so that it is on screen in a
@@ -130,59 +163,30 @@ impl CustomersScreen {
         self.sort = all[(i + 1) % all.len()];
         self.pan = crate::view::columns::reveal(COLUMNS, width, self.pan, self.sort.index());
         // Money columns read best largest first, and broken promises most first.
-        self.desc = matches!(self.sort, CustomerCol::Outstanding | CustomerCol::Overdue | CustomerCol::Promises);
-        self.refresh();
+        self.desc = self.sort.most_first();
+        self.resort();
     }
 
     pub fn reverse(&mut self) {
         self.desc = !self.desc;
-        self.refresh();
+        self.resort();
     }
 
-    /// Filters by the query (every word must appear in the name, legal name,
-    /// source, its id there, billing email or currency, ignoring case) and
-    /// sorts on typed values.
-    pub fn refresh(&mut self) {
-        let words: Vec<String> = self.query.split_whitespace().map(str::to_lowercase).collect();
-        let mut shown: Vec<usize> = (0..self.all.len())
-            .filter(|&i| {
-                let r = &self.all[i];
-                let hay = format!(
-                    "{} {} {} {} {} {}",
-                    r.name,
-                    r.legal_name,
-                    r.import_source.map_or("", ImportSource::label),
-                    r.external_id.as_deref().unwrap_or(""),
-                    r.billing_email,
-                    r.currency
-                )
-                .to_lowercase();
-                words.iter().all(|w| hay.contains(w.as_str()))
-            })
-            .collect();
-        let all = &self.all;
-        shown.sort_by(|&a, &b| {
-            let (x, y) = (&all[a], &all[b]);
-            let ord = match self.sort {
-                CustomerCol::Name => x.name.to_lowercase().cmp(&y.name.to_lowercase()),
-                CustomerCol::LegalName => x.legal_name.to_lowercase().cmp(&y.legal_name.to_lowercase()),
-                CustomerCol::Badges => badges(x).cmp(&badges(y)),
-                CustomerCol::Source => {
-                    x.import_source.map(ImportSource::label).cmp(&y.import_source.map(ImportSource::label))
-                }
-                CustomerCol::Currency => x.currency.cmp(&y.currency),
-                // Across currencies minor units are not comparable; group by
-                // currency first so the order is honest.
-                CustomerCol::Outstanding => (x.currency, x.outstanding.minor).cmp(&(y.currency, y.outstanding.minor)),
-                CustomerCol::Overdue => (x.currency, x.overdue.minor).cmp(&(y.currency, y.overdue.minor)),
-                CustomerCol::Promises => x.broken_promises.cmp(&y.broken_promises),
-            };
-            let ord = if self.desc { ord.reverse() } else { ord };
-            // Ties read in name order (then id, for names alike), whatever
-            // the direction: a person scans them by name.
-            ord.then_with(|| x.name.to_lowercase().cmp(&y.name.to_lowercase())).then(x.id.cmp(&y.id))
-        });
-        self.shown = shown;
-        self.scroll.set_total(self.shown.len());
+    /// A new order of the same rows: back to the top, the count stays.
+    fn resort(&mut self) {
+        self.ranking = None;
+        self.pending = None;
+        self.table.resort();
+    }
+
+    /// The rows on screen with their absolute places.
+    pub fn visible(&self) -> Vec<(usize, &CustomerListRow)> {
+        self.table.visible().map(|(i, k)| (i, &k.row)).collect()
+    }
+
+    /// Whether rows are on their way from the reading thread (a slow read
+    /// or a ranking).
+    pub fn searching(&self) -> bool {
+        self.pending.is_some() || (self.ranked && self.ranking.is_none())
     }
 }

@@ -38,6 +38,7 @@ impl App {
                     let q = input.lines().first().cloned().unwrap_or_default();
                     s.set_query(&q);
                 }
+                self.sync();
             }
             Some(Screen::Customer(p)) => {
                 if let Some(input) = p.filter_input.as_mut() {
@@ -111,6 +112,7 @@ impl App {
                     if action == Action::InputCancel {
                         s.set_query("");
                     }
+                    self.sync();
                 }
                 Some(Screen::Customer(p)) if action == Action::InputCancel => {
                     p.filter_input = None;
@@ -282,7 +284,7 @@ fn customers_action(s: &mut CustomersScreen, action: Action, width: u16) -> Opti
             s.pan = pan(crate::app::customers::COLUMNS, width, s.pan, action);
         }
 
-        _ => move_scroll(&mut s.scroll, action),
+        _ => move_scroll(&mut s.table.scroll, action),
     }
     None
 }

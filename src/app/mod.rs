@@ -23,6 +23,7 @@ pub mod import_report;
 pub mod invoice_lines;
 pub mod keymap;
 pub mod list_actions;
+mod list_reads;
 mod listing;
 pub mod page_actions;
 mod run;
@@ -115,7 +116,7 @@ impl App {
         let live_today = today;
         let today = store.as_of().unwrap_or(today);
         let org = store.organization()?;
-        let list = CustomersScreen::new(store.customer_list(today)?);
+        let list = CustomersScreen::new();
         let data_version = store.data_version()?;
         let mut app = App {
             store,
@@ -236,6 +237,9 @@ impl App {
     }
 
     fn apply_totals(&mut self, done: worker::Done) -> bool {
+        if matches!(done.slot, worker::Slot::List(_)) {
+            return self.apply_list(done);
+        }
         let Some(Screen::Customer(p)) = self.screens.last_mut() else { return false };
         if p.customer.id != done.customer_id {
             return false;
@@ -255,6 +259,7 @@ impl App {
                 current
             }
             Ok(worker::Answer::Window(fetch, rows)) => p.fill_from_worker(done.tab, done.generation, fetch, rows),
+            Ok(worker::Answer::ListCount(..) | worker::Answer::ListRank(_) | worker::Answer::ListWindow(..)) => false,
         };
         if applied {
             self.sync();
@@ -331,7 +336,7 @@ impl App {
         match self.screens.last_mut() {
             Some(Screen::Customers(s)) => {
                 s.input.iter_mut().for_each(form::unscroll);
-                s.scroll.set_height(layout::body_rows(layout::customers(size).table))
+                s.table.scroll.set_height(layout::body_rows(layout::customers(size).table))
             }
             Some(Screen::Customer(p)) => {
                 p.filter_input.iter_mut().for_each(form::unscroll);
@@ -346,6 +351,9 @@ impl App {
 
     /// Reads the rows the current view is missing.
     fn sync(&mut self) {
+        if matches!(self.screens.last(), Some(Screen::Customers(_))) {
+            return self.sync_list();
+        }
         let Some(Screen::Customer(p)) = self.screens.last_mut() else { return };
         match p.sync(&self.store) {
             Ok(Some(job)) => self.ask(job),
@@ -411,7 +419,10 @@ impl App {
             Err(e) => self.say(format!("could not read the settings: {e}")),
         }
         let result = match self.screens.last_mut() {
-            Some(Screen::Customers(s)) => self.store.customer_list(today).map(|rows| s.set_rows(rows)),
+            Some(Screen::Customers(s)) => {
+                s.invalidate();
+                Ok(())
+            }
             Some(Screen::Customer(p)) => p.reload(&self.store, today),
             Some(Screen::Detail(d)) => d.reload(&self.store),
             None => Ok(()),

@@ -5,7 +5,7 @@
 //! filter, scroll, counts — is `TableState`, which code for every tab sees
 //! alike (`app::tabs`).
 
-use crate::domain::columns::{RowKey, Seek, Sort};
+use crate::domain::columns::{RowKey, Seek, Sort, TableKey};
 use crate::domain::filter::Filter;
 use crate::store::window::{Keyed, View};
 
@@ -77,8 +77,8 @@ impl Scroll {
 
 /// A request for rows, answered with `DataTable::fill`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Fetch {
-    pub seek: Seek,
+pub struct Fetch<K = RowKey> {
+    pub seek: Seek<K>,
     pub limit: usize,
     place: Place,
 }
@@ -128,32 +128,32 @@ impl TableState {
 
 /// A table: its state and the window of rows it has read.
 #[derive(Debug, Clone)]
-pub struct DataTable<R> {
+pub struct DataTable<R, K = RowKey> {
     state: TableState,
-    rows: Vec<Keyed<R>>,
+    rows: Vec<Keyed<R, K>>,
     /// Absolute index of `rows[0]`.
     start: usize,
     /// After a reload: the key of the first visible row, to read from.
-    anchor: Option<RowKey>,
+    anchor: Option<K>,
     /// After a reload: the selected row, to select again where it now is.
     keep: Option<i64>,
 }
 
 /// A table is its state plus its rows: `t.scroll` reads the state.
-impl<R> std::ops::Deref for DataTable<R> {
+impl<R, K> std::ops::Deref for DataTable<R, K> {
     type Target = TableState;
     fn deref(&self) -> &TableState {
         &self.state
     }
 }
 
-impl<R> std::ops::DerefMut for DataTable<R> {
+impl<R, K> std::ops::DerefMut for DataTable<R, K> {
     fn deref_mut(&mut self) -> &mut TableState {
         &mut self.state
     }
 }
 
-impl<R> DataTable<R> {
+impl<R, K: TableKey> DataTable<R, K> {
     pub fn new(sort: Sort) -> Self {
         let state = TableState {
             sort,
@@ -174,7 +174,7 @@ impl<R> DataTable<R> {
     }
 
     /// The visible rows that are loaded, with their absolute indices.
-    pub fn visible(&self) -> impl Iterator<Item = (usize, &Keyed<R>)> {
+    pub fn visible(&self) -> impl Iterator<Item = (usize, &Keyed<R, K>)> {
         let range = self.state.scroll.visible();
         let start = self.start;
         self.rows.iter().enumerate().map(move |(i, r)| (start + i, r)).filter(move |(i, _)| range.contains(i))
@@ -184,7 +184,7 @@ impl<R> DataTable<R> {
         self.row_at(self.state.scroll.selected).map(|k| &k.row)
     }
 
-    fn row_at(&self, abs: usize) -> Option<&Keyed<R>> {
+    fn row_at(&self, abs: usize) -> Option<&Keyed<R, K>> {
         abs.checked_sub(self.start).and_then(|i| self.rows.get(i))
     }
 
@@ -192,7 +192,7 @@ impl<R> DataTable<R> {
     /// read starts from the same row (data changed, or the sort did).
     pub fn invalidate(&mut self, total: usize) {
         self.anchor = self.row_at(self.state.scroll.offset).map(|k| k.key.clone());
-        self.keep = self.row_at(self.state.scroll.selected).map(|k| k.key.id);
+        self.keep = self.row_at(self.state.scroll.selected).map(|k| k.key.id());
         self.rows.clear();
         self.state.pending = None;
         self.state.scroll.set_total(total);
@@ -228,7 +228,7 @@ impl<R> DataTable<R> {
     }
 
     /// What must be read to show the visible range; `None` when loaded.
-    pub fn need(&self) -> Option<Fetch> {
+    pub fn need(&self) -> Option<Fetch<K>> {
         if self.state.pending.is_some() {
             return None;
         }
@@ -271,7 +271,7 @@ impl<R> DataTable<R> {
     }
 
     /// Takes the rows a `Fetch` asked for.
-    pub fn fill(&mut self, fetch: Fetch, mut rows: Vec<Keyed<R>>) {
+    pub fn fill(&mut self, fetch: Fetch<K>, mut rows: Vec<Keyed<R, K>>) {
         let short = rows.len() < fetch.limit;
         match fetch.place {
             Place::At(s) => {
@@ -322,7 +322,7 @@ impl<R> DataTable<R> {
             self.extend_unknown();
         }
         if let Some(id) = self.keep.take()
-            && let Some(i) = self.rows.iter().position(|r| r.key.id == id)
+            && let Some(i) = self.rows.iter().position(|r| r.key.id() == id)
         {
             self.state.scroll.selected = self.start + i;
             self.state.scroll.move_by(0);

@@ -6,7 +6,9 @@ use super::table::Fetch;
 use super::tabs::TabRows;
 use crate::domain::columns::Tab;
 use crate::domain::tabs::ViewSums;
-use crate::store::window::View;
+use crate::domain::customer_list::{ListKey, ListView};
+use crate::domain::model::CustomerListRow;
+use crate::store::window::{Keyed, View};
 use crate::store::{OpenMode, Store};
 use std::collections::HashMap;
 use std::path::Path;
@@ -17,6 +19,33 @@ use std::sync::{Arc, Mutex};
 pub enum Kind {
     Totals,
     Window(Fetch),
+    /// The customers list (`tab` and `customer_id` unused): how many match
+    /// its search and how many there are in all.
+    ListCount(ListView),
+    /// The ids of the list's customers in an order no index holds.
+    ListRank(ListView),
+    /// A window of the list that took too long to read in line.
+    ListWindow(ListView, Option<Arc<Vec<i64>>>, Fetch<ListKey>),
+}
+
+/// What a newer job replaces an older one of: per tab, a count or a
+/// window; for the list, each kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Slot {
+    Tab(Tab, bool),
+    List(u8),
+}
+
+impl Kind {
+    fn slot(&self, tab: Tab) -> Slot {
+        match self {
+            Kind::Totals => Slot::Tab(tab, true),
+            Kind::Window(_) => Slot::Tab(tab, false),
+            Kind::ListCount(_) => Slot::List(0),
+            Kind::ListRank(_) => Slot::List(1),
+            Kind::ListWindow(..) => Slot::List(2),
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -30,14 +59,35 @@ pub struct Job {
     pub kind: Kind,
 }
 
+impl Job {
+    pub fn slot(&self) -> Slot {
+        self.kind.slot(self.tab)
+    }
+
+    /// A job of the customers list.
+    pub fn list(generation: u64, as_of: Option<chrono::NaiveDate>, kind: Kind) -> Job {
+        let view = View {
+            sort: crate::domain::columns::Sort::default_for(Tab::Invoices),
+            filter: Default::default(),
+            today: Default::default(),
+        };
+        Job { as_of, generation, customer_id: 0, tab: Tab::Invoices, view, kind }
+    }
+}
+
 #[derive(Debug)]
 pub enum Answer {
     Totals(usize, Option<ViewSums>),
     Window(Fetch, TabRows),
+    /// Matching, and in all.
+    ListCount(usize, usize),
+    ListRank(Arc<Vec<i64>>),
+    ListWindow(Fetch<ListKey>, Vec<Keyed<CustomerListRow, ListKey>>),
 }
 
 #[derive(Debug)]
 pub struct Done {
+    pub slot: Slot,
     pub generation: u64,
     pub customer_id: i64,
     pub tab: Tab,
@@ -51,8 +101,26 @@ pub fn run(store: &Store, job: &Job) -> Done {
     let result = match &job.kind {
         Kind::Totals => ops.totals(store, id, v).map(|(n, s)| Answer::Totals(usize::try_from(n).unwrap_or(0), s)),
         Kind::Window(f) => ops.read(store, id, v, &f.seek, f.limit).map(|rows| Answer::Window(f.clone(), rows)),
+        Kind::ListCount(lv) => store.list_count(lv).and_then(|matching| {
+            let all = if lv.query.trim().is_empty() {
+                matching
+            } else {
+                store.list_count(&ListView { query: String::new(), ..lv.clone() })?
+            };
+            Ok(Answer::ListCount(matching, all))
+        }),
+        Kind::ListRank(lv) => store.list_ranking(lv).map(|ids| Answer::ListRank(Arc::new(ids))),
+        Kind::ListWindow(lv, ranking, f) => store
+            .list_window(lv, ranking.as_deref().map(Vec::as_slice), &f.seek, f.limit)
+            .map(|rows| Answer::ListWindow(f.clone(), rows)),
     };
-    Done { generation: job.generation, customer_id: id, tab: job.tab, result: result.map_err(|e| e.to_string()) }
+    Done {
+        slot: job.slot(),
+        generation: job.generation,
+        customer_id: id,
+        tab: job.tab,
+        result: result.map_err(|e| e.to_string()),
+    }
 }
 
 pub struct Worker {
@@ -64,7 +132,7 @@ pub struct Worker {
     interrupt: Arc<Mutex<Option<crate::store::Interrupt>>>,
     /// (tab, is a count) of the jobs not yet answered; a newer job of the
     /// same key replaces an older one, so one answer settles the key.
-    waiting: std::collections::HashSet<(Tab, bool)>,
+    waiting: std::collections::HashSet<Slot>,
 }
 
 impl Worker {
@@ -90,7 +158,7 @@ impl Worker {
                     Err(e) => {
                         let (generation, customer_id, tab) = (first.generation, first.customer_id, first.tab);
                         let result = Err(format!("the reading thread could not open the database: {e}"));
-                        let _ = outbox.send(Done { generation, customer_id, tab, result });
+                        let _ = outbox.send(Done { slot: first.slot(), generation, customer_id, tab, result });
                         return;
                     }
                 };
@@ -99,16 +167,16 @@ impl Worker {
                 }
                 let mut next = Some(first);
                 while let Some(first) = next.take().or_else(|| inbox.recv().ok()) {
-                    let key = |j: &Job| (j.tab, matches!(j.kind, Kind::Totals));
-                    let mut latest: HashMap<(Tab, bool), Job> = HashMap::from([(key(&first), first)]);
+                    let mut latest: HashMap<Slot, Job> = HashMap::from([(first.slot(), first)]);
                     while let Ok(job) = inbox.try_recv() {
-                        latest.insert(key(&job), job);
+                        latest.insert(job.slot(), job);
                     }
                     for job in latest.values() {
                         // As of the day the asking store reads as of.
                         if let Err(e) = store.set_as_of(job.as_of) {
                             let (generation, customer_id, tab) = (job.generation, job.customer_id, job.tab);
-                            let _ = outbox.send(Done { generation, customer_id, tab, result: Err(e.to_string()) });
+                            let result = Err(e.to_string());
+                            let _ = outbox.send(Done { slot: job.slot(), generation, customer_id, tab, result });
                             continue;
                         }
                         if outbox.send(run(&store, job)).is_err() {
@@ -124,7 +192,7 @@ impl Worker {
     /// Sends a job to the thread; gives it back when the thread has ended
     /// (it could not open the database), to be run in line.
     pub fn ask(&mut self, job: Job) -> Option<Job> {
-        let key = (job.tab, matches!(job.kind, Kind::Totals));
+        let key = job.slot();
         let Some(jobs) = self.jobs.as_ref() else { return Some(job) };
         match jobs.send(job) {
             Ok(()) => {
@@ -142,10 +210,11 @@ impl Worker {
     pub fn answers(&mut self) -> Vec<Done> {
         let got: Vec<Done> = self.done.try_iter().collect();
         for d in &got {
-            let is_count = matches!(d.result, Ok(Answer::Totals(..)) | Err(_));
-            self.waiting.remove(&(d.tab, is_count));
-            if d.result.is_err() {
-                self.waiting.remove(&(d.tab, false));
+            self.waiting.remove(&d.slot);
+            // A thread that could not open the database answers only its
+            // first job: nothing else it was sent will come.
+            if d.result.as_ref().is_err_and(|e| e.contains("could not open")) {
+                self.waiting.clear();
             }
         }
         got

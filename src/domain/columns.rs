@@ -220,17 +220,29 @@ pub struct RowKey {
     pub id: i64,
 }
 
+/// A row's place in a keyed table's order: what a window seeks from. The
+/// table needs only its id (to find the row it kept selected).
+pub trait TableKey: Clone + std::fmt::Debug + PartialEq {
+    fn id(&self) -> i64;
+}
+
+impl TableKey for RowKey {
+    fn id(&self) -> i64 {
+        self.id
+    }
+}
+
 /// Which rows a window starts from.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Seek {
+pub enum Seek<K = RowKey> {
     /// From the first row in sort order.
     First,
     /// The last rows in sort order (returned in sort order).
     Last,
     /// Rows after this key.
-    After(RowKey),
+    After(K),
     /// Rows before this key (returned in sort order).
-    Before(RowKey),
+    Before(K),
     /// Rows from this key on, the key itself included.
-    From(RowKey),
+    From(K),
 }

@@ -5,6 +5,7 @@ pub mod bounds;
 pub mod collections;
 pub mod columns;
 pub mod currency;
+pub mod customer_list;
 pub mod date;
 pub mod detail;
 pub mod edit;

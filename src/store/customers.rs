@@ -216,7 +216,7 @@ impl Store {
 /// A customer's outstanding in its own currency (`c`): from the summary,
 /// or as of the store's date (`?1`) from the dated open balances
 /// (measure 7, `as_of`).
-fn outstanding_sql(as_of: Option<NaiveDate>) -> &'static str {
+pub(super) fn outstanding_sql(as_of: Option<NaiveDate>) -> &'static str {
     match as_of {
         None => {
             "coalesce((SELECT outstanding_minor FROM customer_summary s
@@ -230,7 +230,7 @@ fn outstanding_sql(as_of: Option<NaiveDate>) -> &'static str {
 }
 
 /// The part of it due before `?1` (today, or the store's date).
-fn overdue_sql(as_of: Option<NaiveDate>) -> &'static str {
+pub(super) fn overdue_sql(as_of: Option<NaiveDate>) -> &'static str {
     match as_of {
         None => {
             "coalesce((SELECT sum(open_minor) FROM customer_due_summary d

@@ -61,6 +61,7 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
     )),
     sql(include_str!("migrations/0015_addresses.sql")),
     sql(include_str!("migrations/0016_collections.sql")),
+    sql(include_str!("migrations/0017_customer_list.sql")),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -6,6 +6,7 @@ mod audit;
 pub mod bulk;
 pub mod check;
 pub mod collections;
+mod customer_list;
 mod customers;
 mod detail;
 pub mod doc_files;
@@ -202,6 +203,9 @@ pub struct Store {
     as_of: Option<chrono::NaiveDate>,
     /// The read-only reason before a date was set, put back after.
     read_only_before: Option<String>,
+    /// The schema version of the file as opened: an older one is read
+    /// through adapters (`schema::adapt`), without the newer indexes.
+    version: i64,
 }
 
 /// Stops whatever statement a store's connection is running, from any
@@ -342,7 +346,9 @@ impl Store {
             drop(conn);
             conn = connect()?;
         }
+        let version: i64 = conn.query_row("PRAGMA main.user_version", [], |r| r.get(0))?;
         let store = Store {
+            version,
             conn,
             path: path.to_path_buf(),
             who,
@@ -379,6 +385,7 @@ impl Store {
             troubled: false,
             as_of: None,
             read_only_before: None,
+            version: SCHEMA_VERSION,
         })
     }
 

@@ -74,6 +74,7 @@ const FINGERPRINTS: &[&str] = &[
     "d2ed9c589bd23c714a9c2f49c2f9d0f4a73113d5417099975fac4d17ecbe72a5",
     "98e83a7209a879290c05d0f98731ce27223a9d35dde674cf86a028b4965256f6",
     "33931bc3cfc55f1886f89882c48b36c929e19c80b07ac3316a29286bd3954d18",
+    "9d019659f8cbb3348cb453630a735da9119a7f25dcf77e1cc11aa7d16dd02054",
 ];
 
 /// A digest of a database's schema as stored: every object's kind, name,
@@ -264,6 +265,14 @@ const ADAPTERS: &[&str] = &[
      SELECT 0 AS id, 0 AS invoice_id, 0 AS customer_id, '' AS paused_on, '' AS until_on, '' AS reason,
             NULL AS ended_on, '' AS created_at, 1 AS version
      WHERE 0;",
+    // 16 → 17: no search index yet: the text the customers list searches,
+    // read row by row under the index's name; and no `customer_outstanding`,
+    // so the list ranks Outstanding itself (`Store::list_indexed`).
+    "CREATE TEMP VIEW customer_search_text AS
+     SELECT id, name || ' ' || coalesce(legal_name, '') || ' ' || coalesce(billing_email, '') || ' '
+                || coalesce(external_id, '') || ' ' || coalesce(import_source, '') || ' ' || currency AS hay
+     FROM customers;
+     CREATE TEMP VIEW customer_search AS SELECT id AS rowid, hay FROM temp.customer_search_text;",
 ];
 
 /// The dated events (version 14) as temporary views over an older

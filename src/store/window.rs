@@ -11,8 +11,8 @@ use rusqlite::{Row, ToSql};
 
 /// A row with its place in the sort order.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Keyed<R> {
-    pub key: RowKey,
+pub struct Keyed<R, K = RowKey> {
+    pub key: K,
     pub row: R,
 }
 

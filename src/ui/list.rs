@@ -3,7 +3,7 @@
 use super::grid::{self, Grid};
 use super::theme::Theme;
 use crate::app::App;
-use crate::app::customers::{COLUMNS, CustomersScreen};
+use crate::app::customers::{COLUMNS, ColumnInfo, CustomersScreen};
 use crate::domain::model::CustomerListRow;
 use crate::domain::tabs::CellCtx;
 use crate::view::layout;
@@ -16,7 +16,9 @@ use ratatui::widgets::Paragraph;
 fn empty_text(s: &CustomersScreen) -> String {
     use crate::app::action::Action;
     use crate::app::keymap::{Context, label};
-    if s.all.is_empty() {
+    if s.searching() || !s.table.exact {
+        "Searching…".to_string()
+    } else if s.all == Some(0) {
         format!(
             "No customers yet: {} creates one, {} imports Stripe, QuickBooks, HubSpot or Salesforce exports.",
             label(Context::Customers, Action::NewCustomer),
@@ -33,7 +35,13 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, s: &CustomersScreen, theme
     let l = layout::customers(area);
     let title = Line::from(vec![
         Span::styled(format!(" {} ", crate::domain::text::clean(&app.org.name)), theme.title),
-        Span::styled(format!("· Customers ({})", s.all.len()), theme.subtitle),
+        Span::styled(
+            match s.all {
+                Some(n) => format!("· Customers ({})", crate::domain::money::group_thousands(n as u64)),
+                None => "· Customers".to_string(),
+            },
+            theme.subtitle,
+        ),
         Span::styled(
             match app.store().as_of() {
                 Some(d) => format!("  as of {d} (read-only)"),
@@ -46,13 +54,13 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, s: &CustomersScreen, theme
         ),
     ]);
     frame.render_widget(Paragraph::new(title), l.title);
-    let rows: Vec<(usize, &CustomerListRow)> = s.scroll.visible().map(|i| (i, &s.all[s.shown[i]])).collect();
+    let rows: Vec<(usize, &CustomerListRow)> = s.visible();
     let empty = empty_text(s);
     let grid = Grid {
         columns: COLUMNS,
         sort: Some((s.sort, s.desc)),
         rows,
-        selected: s.scroll.selected,
+        selected: s.table.scroll.selected,
         empty: &empty,
         pan: s.pan,
     };
@@ -68,16 +76,18 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, s: &CustomersScreen, theme
             frame.render_widget(input, field);
         }
         None => {
-            let mut spans = vec![Span::styled(
-                format!(
-                    " {} of {} · sorted by {} {}",
-                    s.shown.len(),
-                    s.all.len(),
-                    s.sort.title(),
-                    if s.desc { "↓" } else { "↑" }
-                ),
-                theme.status,
-            )];
+            let count = match (s.table.exact, s.all) {
+                (true, Some(all)) => {
+                    format!("{} of {}", crate::domain::money::group_thousands(s.table.scroll.total as u64), crate::domain::money::group_thousands(all as u64))
+                }
+                _ => "counting…".to_string(),
+            };
+            let arrow = if s.desc { "↓" } else { "↑" };
+            let mut spans =
+                vec![Span::styled(format!(" {count} · sorted by {} {arrow}", s.sort.title()), theme.status)];
+            if s.searching() {
+                spans.push(Span::styled(" · Searching…", theme.key));
+            }
             if !s.query.is_empty() {
                 spans.push(Span::styled(format!(" · search \"{}\"", crate::domain::text::clean(&s.query)), theme.key));
             }
