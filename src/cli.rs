@@ -221,7 +221,14 @@ pub enum Command {
     /// integrity, the schema against this version's, bounds, money invariants
     /// and every summary against a recomputation. Exits 1 listing every
     /// problem, 2 only when the file could not be checked at all.
-    Check,
+    Check {
+        /// First make again what ardesk derives for the customers list (its
+        /// search index and its order by Outstanding) from the customers and
+        /// their summaries, in one transaction, when a check found them
+        /// drifted (another tool wrote the file); then check. This writes.
+        #[arg(long)]
+        repair: bool,
+    },
     /// Give the space of deleted documents back to the disk. This rewrites
     /// the whole database file (SQLite's VACUUM): it needs free disk space of
     /// about twice the file's size while it runs (a copy in the temporary

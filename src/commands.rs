@@ -345,6 +345,16 @@ pub fn export_json(store: &Store, spec: &str, file: Option<&Path>, out: &mut imp
 /// written). Returns whether it is consistent; a file that opens as
 /// damaged, or as not an ardesk database, is a problem found, listed like
 /// the others. An error means it could not be checked at all.
+/// `ardesk check --repair`: makes the customers list's derived tables
+/// again (the file is opened for work, so upgraded first if it is older).
+pub fn repair(path: &Path, out: &mut impl Write) -> Result<()> {
+    let mut store = Store::open(path, crate::store::OpenMode::MustExist)?;
+    for done in store.repair_list_index()? {
+        writeln!(out, "repaired: {done}")?;
+    }
+    Ok(())
+}
+
 pub fn check(path: &Path, today: NaiveDate, out: &mut impl Write) -> Result<bool> {
     use crate::store::StoreError;
     let problems = match Store::inspect(path) {

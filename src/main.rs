@@ -124,8 +124,12 @@ fn command(cli: &Cli, today: NaiveDate, tty: bool, mut out: &mut dyn Write) -> R
     if cli.demo && !path.exists() {
         commands::demo(&path, None, false, today, &mut out)?;
     }
-    if let Some(Command::Check) = &cli.command {
-        // As the file is: never created, upgraded or written.
+    if let Some(Command::Check { repair }) = &cli.command {
+        // As the file is: never created, upgraded or written, unless asked
+        // to repair what is derived first.
+        if *repair {
+            commands::repair(&path, &mut out)?;
+        }
         let ok = commands::check(&path, today, &mut out)?;
         return Ok(Next::Exit(if ok { ExitCode::SUCCESS } else { ExitCode::from(1) }));
     }
@@ -224,7 +228,7 @@ fn command(cli: &Cli, today: NaiveDate, tty: bool, mut out: &mut dyn Write) -> R
             };
             commands::statements(&mut store, &batch, &mut out)?
         }
-        Some(Command::Check | Command::Demo { .. } | Command::Upgrade { .. } | Command::Vacuum) => {}
+        Some(Command::Check { .. } | Command::Demo { .. } | Command::Upgrade { .. } | Command::Vacuum) => {}
         None => return Ok(Next::Tui(Box::new(store))),
     }
     Ok(Next::Exit(ExitCode::SUCCESS))
@@ -238,7 +242,7 @@ fn writes(command: &Option<Command>) -> Option<&'static str> {
         Some(Command::Import { .. }) => "import",
         Some(Command::Export { .. }) => "export",
         Some(Command::Config { value: Some(_), .. } | Command::Config { unset: true, .. }) => "config",
-        Some(Command::Check) => "check",
+        Some(Command::Check { .. }) => "check",
         Some(Command::Upgrade { .. }) => "upgrade",
         Some(Command::Vacuum) => "vacuum",
         _ => return None,

@@ -3,8 +3,8 @@
 //! million customers open as fast as forty.
 
 use super::table::DataTable;
-pub use crate::domain::customer_list::CustomerCol;
 use crate::domain::columns::{Sort, Tab};
+pub use crate::domain::customer_list::CustomerCol;
 use crate::domain::customer_list::{ListKey, ListView};
 use crate::domain::model::CustomerListRow;
 use crate::domain::tabs::{CellText, Column};

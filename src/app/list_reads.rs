@@ -12,6 +12,12 @@ impl App {
     pub(super) fn sync_list(&mut self) {
         let (today, as_of) = (self.today, self.store.as_of());
         let Some(Screen::Customers(s)) = self.screens.last_mut() else { return };
+        // Not before the screen has a size: the app is made before its
+        // reading thread starts, and a count run here would hold the
+        // first frame.
+        if s.table.scroll.height == 0 {
+            return;
+        }
         let view = s.view(today);
         s.ranked = self.store.list_ranked(&view);
         let generation = s.table.generation;
@@ -29,8 +35,9 @@ impl App {
             for _ in 0..4 {
                 let Some(f) = s.table.need() else { break };
                 let ranking = s.ranking.clone();
-                let read =
-                    |st: &crate::store::Store| st.list_window(&view, ranking.as_deref().map(Vec::as_slice), &f.seek, f.limit);
+                let read = |st: &crate::store::Store| {
+                    st.list_window(&view, ranking.as_deref().map(Vec::as_slice), &f.seek, f.limit)
+                };
                 match self.store.within(LIST_BUDGET, read) {
                     Ok(Some(rows)) => s.table.fill(f, rows),
                     Ok(None) => {

@@ -5,9 +5,9 @@
 use super::table::Fetch;
 use super::tabs::TabRows;
 use crate::domain::columns::Tab;
-use crate::domain::tabs::ViewSums;
 use crate::domain::customer_list::{ListKey, ListView};
 use crate::domain::model::CustomerListRow;
+use crate::domain::tabs::ViewSums;
 use crate::store::window::{Keyed, View};
 use crate::store::{OpenMode, Store};
 use std::collections::HashMap;
@@ -162,6 +162,7 @@ impl Worker {
                         return;
                     }
                 };
+                let _ = store.sort_on_disk();
                 if let Ok(mut h) = handle.lock() {
                     *h = Some(store.interrupt_handle());
                 }

@@ -335,6 +335,11 @@ impl Store {
             step(&format!("the money's rules ({} of {})", n + 1, INVARIANTS.len()));
             list(what, sql, &mut problems);
         }
+        step("the customers list's search index and order");
+        match self.list_index_problems() {
+            Ok(found) => problems.extend(found),
+            Err(e) => problems.push(format!("could not compare the customers list's indexes: {e}")),
+        }
         step("every customer's figures against its rows");
         match self.all_figures_compared(today) {
             Ok(found) => problems.extend(found),
@@ -373,7 +378,7 @@ impl Store {
     }
 
     /// One text per row of `sql`.
-    fn texts(&self, sql: &str) -> Result<Vec<String>> {
+    pub(super) fn texts(&self, sql: &str) -> Result<Vec<String>> {
         let mut stmt = self.conn().prepare(sql)?;
         let rows = stmt.query_map([], |r| lossy(r, 0))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)

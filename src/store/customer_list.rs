@@ -153,6 +153,17 @@ impl Store {
         self.version >= 17
     }
 
+    /// Lets big sorts (a ranking of a million customers) spill to a
+    /// temporary file instead of memory, for the reading thread. Only on a
+    /// current file: changing it drops the temporary views an older one is
+    /// read through.
+    pub fn sort_on_disk(&self) -> Result<()> {
+        if self.version == super::SCHEMA_VERSION {
+            self.conn().execute_batch("PRAGMA temp_store = FILE;")?;
+        }
+        Ok(())
+    }
+
     /// Whether `view`'s order comes from `list_ranking` rather than an
     /// index walk.
     pub fn list_ranked(&self, view: &ListView) -> bool {
@@ -197,9 +208,8 @@ impl Store {
         };
         let keys = w.keys.join(", ");
         let slots: Vec<String> = (0..w.keys.len()).map(|i| format!("?{}", i + 2)).collect();
-        let seek_sql = cmp.map_or(String::new(), |c| {
-            format!(" AND ({keys}, {id}) {c} ({}, ?5)", slots.join(", "), id = w.id)
-        });
+        let seek_sql =
+            cmp.map_or(String::new(), |c| format!(" AND ({keys}, {id}) {c} ({}, ?5)", slots.join(", "), id = w.id));
         let (search, words) = search_sql(&view.query);
         let order: Vec<String> = w.keys.iter().chain([&w.id]).map(|k| format!("{k} {dir}")).collect();
         let sql = format!(

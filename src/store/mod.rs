@@ -16,6 +16,7 @@ mod filter_sql;
 pub mod import;
 mod inserts;
 mod lines;
+mod list_index;
 pub mod load;
 mod metrics;
 mod migrate;

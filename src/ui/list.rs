@@ -78,7 +78,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, s: &CustomersScreen, theme
         None => {
             let count = match (s.table.exact, s.all) {
                 (true, Some(all)) => {
-                    format!("{} of {}", crate::domain::money::group_thousands(s.table.scroll.total as u64), crate::domain::money::group_thousands(all as u64))
+                    format!(
+                        "{} of {}",
+                        crate::domain::money::group_thousands(s.table.scroll.total as u64),
+                        crate::domain::money::group_thousands(all as u64)
+                    )
                 }
                 _ => "counting…".to_string(),
             };
