@@ -342,6 +342,24 @@ const SPANISH: &[(&str, &str)] = &[
     ("Transportes Muñoz", "transportes-munoz"),
 ];
 
+/// Branches that tell the firms of the lists above apart, now and then.
+const CITIES: &[&str] = &[
+    "Malmö",
+    "Göteborg",
+    "Århus",
+    "Zürich",
+    "Genève",
+    "Köln",
+    "Kraków",
+    "Sevilla",
+    "Málaga",
+    "Lyon",
+    "Besançon",
+    "Tromsø",
+    "Jyväskylä",
+    "A Coruña",
+];
+
 /// Local parts of billing addresses.
 const MAILBOXES: &[&str] = &["billing", "ap", "accounts", "invoices", "finance", "accounts.payable", "payables"];
 
@@ -427,11 +445,8 @@ fn slug(words: &str) -> String {
         };
         match folded {
             Some(c) => out.push(c),
-            None if ch == ' ' || ch == '-' => {
-                if !out.is_empty() && !out.ends_with('-') {
-                    out.push('-');
-                }
-            }
+            // Words part with one hyphen, none at the start.
+            None if (ch == ' ' || ch == '-') && !out.is_empty() && !out.ends_with('-') => out.push('-'),
             None => {}
         }
     }
@@ -479,17 +494,18 @@ fn generated(rng: &mut Rng) -> Generated {
                 let (b, db) = *rng.pick(JAPANESE_TRADE);
                 (format!("{a}{b}"), "株式会社", format!("{da}-{db}"), Some(Currency::JPY))
             }
-            3 => {
-                let (a, d) = *rng.pick(FRENCH);
-                (a.to_string(), " SARL", d.to_string(), Some(Currency::EUR))
-            }
-            4 => {
-                let (a, d) = *rng.pick(NORDIC);
-                (a.to_string(), " AB", d.to_string(), Some(Currency::EUR))
-            }
-            _ => {
-                let (a, d) = *rng.pick(SPANISH);
-                (a.to_string(), " S.L.", d.to_string(), Some(Currency::EUR))
+            k => {
+                let (list, legal) = match k {
+                    3 => (FRENCH, " SARL"),
+                    4 => (NORDIC, " AB"),
+                    _ => (SPANISH, " S.L."),
+                };
+                let (a, d) = *rng.pick(list);
+                let name = match rng.chance(60) {
+                    true => format!("{a} {}", rng.pick(CITIES)),
+                    false => a.to_string(),
+                };
+                (name, legal, d.to_string(), Some(Currency::EUR))
             }
         }
     } else {
@@ -595,7 +611,7 @@ fn billing(
         let total = money(rng.range(40, 25_000), currency) + if currency.exponent() > 0 { rng.range(0, 99) } else { 0 };
         let age = (today - issue).num_days();
         let paid_on = (due + Duration::days(rng.range(-10, 20))).clamp(issue, today);
-        let pay = if age > 20 && rng.chance(45) {
+        let pay = if age > 20 && rng.chance(30) {
             Some((paid_on, total))
         } else if age > 10 && rng.chance(10) {
             Some(((issue + Duration::days(rng.range(3, 10))).min(today), total / 2))
