@@ -53,6 +53,10 @@ pub enum Command {
         /// Give one extra customer this many invoices, for benchmarks.
         #[arg(long, value_name = "N")]
         invoices: Option<u64>,
+        /// Add this many generated customers beside the demo's own, for
+        /// benchmarks of the customers list.
+        #[arg(long, value_name = "N")]
+        customers: Option<u64>,
         /// Replace an existing file.
         #[arg(long)]
         force: bool,

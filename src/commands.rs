@@ -416,7 +416,16 @@ pub fn upgrade(path: &Path, set_aside: bool, out: &mut impl Write) -> Result<boo
 
 /// Generates a demo database at `path` through a temporary file and an
 /// atomic rename, so a crash never leaves half a demo behind.
-pub fn demo(path: &Path, invoices: Option<u64>, force: bool, today: NaiveDate, out: &mut impl Write) -> Result<()> {
+/// `invoices`: give one extra customer that many; `customers`: add that
+/// many generated customers.
+pub fn demo(
+    path: &Path,
+    invoices: Option<u64>,
+    customers: Option<u64>,
+    force: bool,
+    today: NaiveDate,
+    out: &mut impl Write,
+) -> Result<()> {
     if path.exists() && !force {
         bail!("{} already exists; pass --force to replace it, or --db to choose another file", path.display());
     }
@@ -433,7 +442,8 @@ pub fn demo(path: &Path, invoices: Option<u64>, force: bool, today: NaiveDate, o
         let mut store = Store::open(&tmp, OpenMode::Create)?;
         // A temporary file renamed only when complete: it needs no journal.
         store.scratch_mode()?;
-        let report = crate::demo::generate(&mut store, &crate::demo::DemoOptions { today, big_invoices: invoices })?;
+        let options = crate::demo::DemoOptions { today, big_invoices: invoices, extra_customers: customers };
+        let report = crate::demo::generate(&mut store, &options)?;
         store.normal_mode()?;
         store.checkpoint()?;
         Ok(report)
@@ -450,9 +460,13 @@ pub fn demo(path: &Path, invoices: Option<u64>, force: bool, today: NaiveDate, o
     remove_db_files(&tmp);
     writeln!(
         out,
-        "demo database {}: {} customers, {} invoices, {} payments in {:.1?}",
+        "demo database {}: {} customers{}, {} invoices, {} payments in {:.1?}",
         path.display(),
         report.customers,
+        match report.generated_customers {
+            0 => String::new(),
+            n => format!(" ({n} of them generated)"),
+        },
         report.invoices,
         report.payments,
         started.elapsed()

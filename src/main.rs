@@ -111,9 +111,9 @@ fn command(cli: &Cli, today: NaiveDate, tty: bool, mut out: &mut dyn Write) -> R
             }
         ));
     }
-    if let Some(Command::Demo { invoices, force }) = &cli.command {
+    if let Some(Command::Demo { invoices, customers, force }) = &cli.command {
         let path = cli.global.db.clone().unwrap_or_else(commands::demo_db_path);
-        commands::demo(&path, *invoices, *force, today, &mut out)?;
+        commands::demo(&path, *invoices, *customers, *force, today, &mut out)?;
         return Ok(Next::Exit(ExitCode::SUCCESS));
     }
     let path = match (&cli.global.db, cli.demo) {
@@ -122,7 +122,7 @@ fn command(cli: &Cli, today: NaiveDate, tty: bool, mut out: &mut dyn Write) -> R
         (None, false) => commands::default_db_path(),
     };
     if cli.demo && !path.exists() {
-        commands::demo(&path, None, false, today, &mut out)?;
+        commands::demo(&path, None, None, false, today, &mut out)?;
     }
     if let Some(Command::Check { repair }) = &cli.command {
         // As the file is: never created, upgraded or written, unless asked

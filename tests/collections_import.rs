@@ -20,7 +20,7 @@ fn today() -> NaiveDate {
 
 fn demo_at(path: &Path) -> Store {
     let mut s = Store::open(path, OpenMode::Create).unwrap();
-    generate(&mut s, &DemoOptions { today: today(), big_invoices: None }).unwrap();
+    generate(&mut s, &DemoOptions { today: today(), big_invoices: None, extra_customers: None }).unwrap();
     s
 }
 

@@ -102,7 +102,7 @@ fn stripe_customers_survive_the_trip_with_their_external_ids() {
 #[test]
 fn every_demo_customer_survives_the_trip() {
     let mut from = Store::open_in_memory().unwrap();
-    generate(&mut from, &DemoOptions { today: today(), big_invoices: None }).unwrap();
+    generate(&mut from, &DemoOptions { today: today(), big_invoices: None, extra_customers: None }).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let files = export_all(&from, &dir);
     let mut to = store();

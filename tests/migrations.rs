@@ -70,7 +70,11 @@ const WITHOUT_COLLECTIONS: &str = "
 /// The demo database, made by this version.
 fn demo(p: &Path) -> Store {
     let mut s = Store::open(p, OpenMode::Create).unwrap();
-    ardesk::demo::generate(&mut s, &ardesk::demo::DemoOptions { today: d("2026-12-05"), big_invoices: None }).unwrap();
+    ardesk::demo::generate(
+        &mut s,
+        &ardesk::demo::DemoOptions { today: d("2026-12-05"), big_invoices: None, extra_customers: None },
+    )
+    .unwrap();
     s.checkpoint().unwrap();
     s
 }

@@ -177,8 +177,11 @@ fn damaged_pages_are_listed_by_check_never_crashed_on() {
     let clean = dir.path().join("clean.db");
     {
         let mut s = Store::open(&clean, OpenMode::Create).unwrap();
-        ardesk::demo::generate(&mut s, &ardesk::demo::DemoOptions { today: d("2026-12-05"), big_invoices: None })
-            .unwrap();
+        ardesk::demo::generate(
+            &mut s,
+            &ardesk::demo::DemoOptions { today: d("2026-12-05"), big_invoices: None, extra_customers: None },
+        )
+        .unwrap();
         s.checkpoint().unwrap();
     }
     let original = std::fs::read(&clean).unwrap();

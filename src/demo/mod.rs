@@ -1,8 +1,10 @@
 //! The demo database: about forty plausible customers with two years of
 //! billing history, deterministic for a given "today", and optionally one
-//! customer with a very large number of invoices for benchmarks.
+//! customer with a very large number of invoices and many generated
+//! customers, for benchmarks.
 
 mod big;
+mod crowd;
 mod history;
 mod lines;
 mod people;
@@ -20,6 +22,9 @@ pub struct DemoOptions {
     pub today: NaiveDate,
     /// Give one extra customer this many invoices.
     pub big_invoices: Option<u64>,
+    /// Add this many generated customers beside the demo's own, for
+    /// benchmarks of the customers list.
+    pub extra_customers: Option<u64>,
 }
 
 pub struct DemoReport {
@@ -27,6 +32,8 @@ pub struct DemoReport {
     pub invoices: u64,
     pub payments: u64,
     pub big_customer_id: Option<i64>,
+    /// How many of `customers` were generated (`extra_customers`).
+    pub generated_customers: u64,
 }
 
 const COMPANIES: &str = include_str!("../../assets/demo/companies.tsv");
@@ -129,7 +136,8 @@ pub fn generate(store: &mut Store, opts: &DemoOptions) -> Result<DemoReport> {
     let s = store.seeder()?;
     s.organization("Northwind Billing", Currency::USD, true, "INV-", Some(HUBSPOT_PORTAL), Some(SALESFORCE_DOMAIN))?;
     let mut numbers = history::Numbers::default();
-    let mut report = DemoReport { customers: 0, invoices: 0, payments: 0, big_customer_id: None };
+    let mut report =
+        DemoReport { customers: 0, invoices: 0, payments: 0, big_customer_id: None, generated_customers: 0 };
     let companies = companies();
     for (i, c) in companies.iter().enumerate() {
         let id = customer(&s, &mut rng, c, opts.today)?;
@@ -155,6 +163,14 @@ pub fn generate(store: &mut Store, opts: &DemoOptions) -> Result<DemoReport> {
         report.invoices += n;
         report.payments += payments;
         report.big_customer_id = Some(id);
+    }
+    // Last, so the demo's own ids (the big customer's too) stay as they are.
+    if let Some(n) = opts.extra_customers.filter(|n| *n > 0) {
+        let counts = crowd::generate(&s, &mut numbers, n, opts.today)?;
+        report.customers += counts.customers as usize;
+        report.generated_customers = counts.customers;
+        report.invoices += counts.invoices;
+        report.payments += counts.payments;
     }
     s.set_invoice_next_seq(numbers.next)?;
     s.commit()?;

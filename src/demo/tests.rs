@@ -9,7 +9,7 @@ fn today() -> NaiveDate {
 
 fn demo(big: Option<u64>) -> Store {
     let mut store = Store::open_in_memory().unwrap();
-    generate(&mut store, &DemoOptions { today: today(), big_invoices: big }).unwrap();
+    generate(&mut store, &DemoOptions { today: today(), big_invoices: big, extra_customers: None }).unwrap();
     store
 }
 
@@ -71,7 +71,7 @@ fn demo_collections_tell_true_stories() {
     use crate::domain::collections::PromiseState;
     let today = NaiveDate::from_ymd_opt(2026, 12, 5).unwrap();
     let mut store = Store::open_in_memory().unwrap();
-    generate(&mut store, &DemoOptions { today, big_invoices: None }).unwrap();
+    generate(&mut store, &DemoOptions { today, big_invoices: None, extra_customers: None }).unwrap();
     let c = store.conn();
     let ids: Vec<i64> = c
         .prepare("SELECT id FROM conversations WHERE customer_id = 1 AND external_id IS NOT NULL ORDER BY id")
@@ -111,4 +111,60 @@ fn demo_collections_tell_true_stories() {
     assert_eq!((active, ended), (1, 1));
     assert_eq!(store.broken_promises(today).unwrap().get(&1), Some(&1));
     assert_eq!(store.check(today).unwrap(), Vec::<String>::new());
+}
+
+#[test]
+fn demo_crowd_adds_customers_with_varied_names_and_unique_ids() {
+    let plain = demo(None).customer_list(today()).unwrap().len() as i64;
+    let mut store = Store::open_in_memory().unwrap();
+    let opts = DemoOptions { today: today(), big_invoices: None, extra_customers: Some(2_000) };
+    let report = generate(&mut store, &opts).unwrap();
+    assert_eq!(report.generated_customers, 2_000);
+    assert_eq!(store.check(today()).unwrap(), Vec::<String>::new());
+    let list = store.customer_list(today()).unwrap();
+    assert_eq!(list.len() as i64, plain + 2_000);
+    assert_eq!(report.customers, list.len());
+    assert!(list.iter().all(|c| !c.name.trim().is_empty()));
+    let names: std::collections::HashSet<&str> = list.iter().map(|c| c.name.as_str()).collect();
+    assert!(names.len() > 1_500, "mostly distinct names: {}", names.len());
+    assert!(names.len() < list.len(), "and some repeated");
+    assert!(list.iter().any(|c| !c.name.is_ascii()), "some names not in ASCII");
+    let c = store.conn();
+    let (sources, distinct): (i64, i64) = c
+        .query_row(
+            "SELECT count(*), count(DISTINCT import_source || ':' || external_id) FROM customers
+             WHERE import_source IS NOT NULL",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(sources, distinct, "external ids unique per source");
+    for src in ImportSource::ALL {
+        let n: i64 = c
+            .query_row(
+                "SELECT count(*) FROM customers WHERE import_source = ?1 AND id > ?2",
+                (src.as_db(), plain),
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert!(n > 50, "{src:?}: {n}");
+    }
+    let (legal, currencies, owing, overdue): (i64, i64, i64, i64) = c
+        .query_row(
+            "SELECT (SELECT count(*) FROM customers WHERE id > ?1 AND legal_name <> ''),
+                    (SELECT count(DISTINCT currency) FROM customers WHERE id > ?1),
+                    (SELECT count(DISTINCT customer_id) FROM invoices WHERE customer_id > ?1 AND status = 'open'),
+                    (SELECT count(DISTINCT customer_id) FROM invoices
+                     WHERE customer_id > ?1 AND status = 'open' AND due_date < '2026-03-01')",
+            [plain],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .unwrap();
+    assert!((800..1_200).contains(&legal), "about half with legal names: {legal}");
+    assert_eq!(currencies, 5);
+    assert!(owing > 200 && overdue > 50 && owing < 700, "owing {owing}, overdue {overdue}");
+    // The same crowd every time.
+    let mut again = Store::open_in_memory().unwrap();
+    generate(&mut again, &opts).unwrap();
+    assert_eq!(again.customer_list(today()).unwrap(), list);
 }
