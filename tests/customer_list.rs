@@ -26,7 +26,11 @@ const ALL: [CustomerCol; 8] = [
 fn demo_file(dir: &std::path::Path) -> std::path::PathBuf {
     let path = dir.join("demo.db");
     let mut s = Store::open(&path, ardesk::store::OpenMode::Create).unwrap();
-    ardesk::demo::generate(&mut s, &ardesk::demo::DemoOptions { today: d("2026-12-05"), big_invoices: None }).unwrap();
+    ardesk::demo::generate(
+        &mut s,
+        &ardesk::demo::DemoOptions { today: d("2026-12-05"), big_invoices: None, extra_customers: None },
+    )
+    .unwrap();
     path
 }
 
