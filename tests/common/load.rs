@@ -534,8 +534,13 @@ pub fn run(cfg: &Config, bin: &Path, writer: impl Fn() -> Command) -> Report {
         let out = tmux(&sock).args(["list-panes", "-t", &format!("t{i}"), "-F", "#{pane_pid}"]).output().unwrap();
         let pid: u32 = String::from_utf8_lossy(&out.stdout).trim().parse().expect("the pane's pid");
         cleanup.tuis.push(pid);
-        let comm = std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default();
-        assert_eq!(comm.trim(), "ardesk", "the pane runs ardesk itself");
+        // The pane's process is tmux's until it has exec'd ardesk.
+        let until = Instant::now() + Duration::from_secs(10);
+        let comm = || std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default();
+        while comm().trim() != "ardesk" && Instant::now() < until {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        assert_eq!(comm().trim(), "ardesk", "the pane runs ardesk itself");
     }
     let all: Vec<usize> = (0..cfg.tuis).collect();
     let until = Instant::now() + Duration::from_secs(30);
