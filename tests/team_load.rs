@@ -41,7 +41,7 @@ fn a_team_on_one_host_loses_no_update() {
     // The writers did write, of every kind, at about their pace (a noisy
     // machine gets half of it).
     let expected = cfg.writers * cfg.writes_per_sec as usize * cfg.duration.as_secs() as usize;
-    assert!(report.committed() + report.stale.len() >= expected / 2, "{} writes of {expected}", report.committed());
+    assert!(report.committed() >= expected / 2, "{} writes of {expected}", report.committed());
     assert!(report.invoices > 0 && report.payments > 0 && report.cancel_calls > 0, "every kind of write ran");
     // Every TUI saw every probe; latencies are printed, bounded only loosely.
     assert!(report.probes >= 2, "{} probes", report.probes);
