@@ -217,7 +217,7 @@ fn env(key: &str) -> String {
 /// random one of the customers: 40 % a new invoice, 40 % a payment (half
 /// oldest due first, half to one or two open invoices it just looked at),
 /// 20 % cancelling one or two unpaid open invoices it just looked at.
-/// Invoices are $10–$2,010 and payments $5–$1,005, so unpaid invoices pile
+/// Invoices are $10–$2,010 and payments $5–$505, so unpaid invoices pile
 /// up and a cancel mostly finds one.
 pub fn writer_main() {
     let db = PathBuf::from(env("ARDESK_LOAD_DB"));
@@ -275,7 +275,7 @@ pub fn writer_main() {
             };
             let d = PaymentDraft {
                 received_on: today,
-                amount_minor: 500 + rng.below(100_000) as i64,
+                amount_minor: 500 + rng.below(50_000) as i64,
                 currency: cur,
                 reference: format!("LW{index:02}-P{k}"),
                 allocation,
