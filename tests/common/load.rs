@@ -408,6 +408,12 @@ impl Report {
         s += &format!("| failed writes | {} | 0 |\n", self.errors.len());
         s += &format!("| cancels not tried (nothing unpaid to cancel) | {} | |\n", self.skipped);
         s += &format!("| save latency median / p99 / max, ms | {} | p99 ≤ 100 |\n", q(&self.save));
+        let slow = self.save.iter().filter(|d| **d > Duration::from_millis(100)).count();
+        s += &format!(
+            "| saves over 100 ms | {slow} of {} ({:.1} %) | |\n",
+            self.save.len(),
+            slow as f64 * 100.0 / self.save.len().max(1) as f64
+        );
         s += &format!(
             "| reload latency seen by the TUIs median / p99 / max, ms ({} probes × {} TUIs, {} missed) | {} | ≤ 1000 |\n",
             self.probes,
