@@ -205,3 +205,77 @@ fn check_finds_a_drifted_list_index_and_repair_rebuilds_it() {
     assert!(out.status.success(), "{text}");
     assert!(text.contains("repaired: rebuilt the customers' search index") && text.contains("is consistent"), "{text}");
 }
+
+/// A search that matches thousands walks the order's own index and checks
+/// each row instead of gathering every match from the trigram index first
+/// (`Plan::Walk`): the same rows in the same order as the whole matching
+/// set sorted (`list_ranking` gathers them through the index), from either
+/// end.
+#[test]
+fn a_dense_search_walks_the_order_and_finds_the_same_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("crowd.db");
+    let today = d("2026-12-05");
+    {
+        let mut s = Store::open(&path, ardesk::store::OpenMode::Create).unwrap();
+        let opts = ardesk::demo::DemoOptions { today, big_invoices: None, extra_customers: Some(30_000) };
+        ardesk::demo::generate(&mut s, &opts).unwrap();
+    }
+    let store = Store::open(&path, ardesk::store::OpenMode::MustExist).unwrap();
+    for query in ["inc", "usd", "ample", "ing", "usd ing"] {
+        let everyone = store.list_count(&ListView { sort: CustomerCol::Name, desc: false, query: query.into(), today });
+        assert!(everyone.unwrap() > 4000, "{query:?} is dense");
+        for sort in [CustomerCol::Name, CustomerCol::LegalName, CustomerCol::Currency, CustomerCol::Outstanding] {
+            for desc in [false, true] {
+                let view = ListView { sort, desc, query: query.into(), today };
+                let all = store.list_ranking(&view).unwrap();
+                let what = format!("{query:?} {sort:?} desc={desc}");
+                let mut seek: Seek<ListKey> = Seek::First;
+                let mut got = Vec::new();
+                for _ in 0..3 {
+                    let rows = store.list_window(&view, None, &seek, 50).unwrap();
+                    seek = Seek::After(rows.last().unwrap().key.clone());
+                    got.extend(rows.iter().map(|k| k.row.id));
+                }
+                assert_eq!(got, all[..150], "{what} from the start");
+                let last = store.list_window(&view, None, &Seek::Last, 50).unwrap();
+                let ids: Vec<i64> = last.iter().map(|k| k.row.id).collect();
+                assert_eq!(ids, all[all.len() - 50..], "{what} from the end");
+            }
+        }
+    }
+}
+
+/// As of a date, Outstanding and Overdue come from the dated summary and
+/// are ranked on the reading thread: the same order as the whole list as
+/// of that date sorts, with and without a search.
+#[test]
+fn as_of_a_date_the_ranked_orders_are_the_whole_lists() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&demo_file(dir.path()), ardesk::store::OpenMode::MustExist).unwrap();
+    for day in [d("2026-06-30"), d("2025-12-31")] {
+        store.set_as_of(Some(day)).unwrap();
+        let everyone = store.customer_list(day).unwrap();
+        for query in ["", "co", "inc"] {
+            for sort in [CustomerCol::Outstanding, CustomerCol::Overdue, CustomerCol::Promises, CustomerCol::Name] {
+                for desc in [false, true] {
+                    let view = ListView { sort, desc, query: query.into(), today: day };
+                    let mut want: Vec<&CustomerListRow> = everyone.iter().filter(|r| matches(r, query)).collect();
+                    want.sort_by_key(|r| key(r, sort));
+                    if desc {
+                        want.reverse();
+                    }
+                    let want: Vec<i64> = want.iter().map(|r| r.id).collect();
+                    let ranking = store.list_ranked(&view).then(|| store.list_ranking(&view).unwrap());
+                    let what = format!("{day} {query:?} {sort:?} desc={desc}");
+                    assert_eq!(pages(&store, &view, ranking.as_deref(), 7, true), want, "{what}");
+                    let rows = store.list_window(&view, ranking.as_deref(), &Seek::First, 1000).unwrap();
+                    for k in rows {
+                        let whole = everyone.iter().find(|r| r.id == k.row.id).unwrap();
+                        assert_eq!(&k.row, whole, "{what}");
+                    }
+                }
+            }
+        }
+    }
+}

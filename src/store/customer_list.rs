@@ -14,8 +14,8 @@ use crate::domain::columns::{Seek, SortValue};
 use crate::domain::customer_list::{CustomerCol, ListKey, ListView, Search, anywhere};
 use crate::domain::model::CustomerListRow;
 use crate::domain::status::ImportSource;
-use rusqlite::Row;
 use rusqlite::types::Value;
+use rusqlite::{OptionalExtension, Row};
 
 /// The text the list searches, as the view `customer_search_text` makes
 /// it for the index (a test holds the two equal).
@@ -23,11 +23,11 @@ const HAY: &str = "(c.name || ' ' || coalesce(c.legal_name, '') || ' ' || coales
      || coalesce(c.external_id, '') || ' ' || coalesce(c.import_source, '') || ' ' || c.currency)";
 
 /// The row's columns; `?1` is the day Overdue and promises are read as of.
-const SELECT: &str = "c.id, c.name, coalesce(c.legal_name, ''), c.import_source, c.external_id, \
+pub(super) const SELECT: &str = "c.id, c.name, coalesce(c.legal_name, ''), c.import_source, c.external_id, \
      coalesce(c.billing_email, ''), c.currency, c.invoices_paused, c.portal";
 
 /// The promises to pay a customer broke as of `?1`.
-const BROKEN: &str = concat!(
+pub(super) const BROKEN: &str = concat!(
     "(SELECT count(*) FROM promises pr WHERE pr.customer_id = c.id AND pr.due_on < ?1 AND ",
     crate::paid_sql!(),
     " < pr.amount_minor)"
@@ -35,19 +35,19 @@ const BROKEN: &str = concat!(
 
 /// The first parameter of the search's words: `?1` is the day, `?2`–`?4`
 /// the values of the key sought from, `?5` its id, `?6` the limit.
-const FIRST_WORD: usize = 7;
+pub(super) const FIRST_WORD: usize = 7;
 
 /// How an order is walked on an index: its table, the values it sorts by
 /// (the column's, then those that break ties before the id), and the id.
-struct Walk {
+pub(super) struct Walk {
     from: &'static str,
-    keys: &'static [&'static str],
+    pub(super) keys: &'static [&'static str],
     id: &'static str,
 }
 
-const NAME: &str = "c.name COLLATE NOCASE";
+pub(super) const NAME: &str = "c.name COLLATE NOCASE";
 
-fn walk(sort: CustomerCol) -> Option<Walk> {
+pub(super) fn walk(sort: CustomerCol) -> Option<Walk> {
     let on_customers = |keys| Some(Walk { from: "customers c", keys, id: "c.id" });
     match sort {
         CustomerCol::Name => on_customers(&[NAME]),
@@ -67,10 +67,27 @@ fn walk(sort: CustomerCol) -> Option<Walk> {
     }
 }
 
+/// How a window finds the rows its search matches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Plan {
+    /// Through the trigram index: every match found, then put in order.
+    Index,
+    /// Along the order's own index, each row checked: when so many match
+    /// that a screenful is met within a few thousand rows.
+    Walk,
+}
+
+/// Above this many likely matches a window walks its order instead of
+/// gathering every match from the trigram index first.
+const DENSE: f64 = 4000.0;
+
 /// The search as SQL conditions on `c`, and their parameters from
 /// `?FIRST_WORD` on.
-fn search_sql(query: &str) -> (String, Vec<Value>) {
-    let s = Search::parse(query);
+pub(super) fn search_sql(query: &str, plan: Plan) -> (String, Vec<Value>) {
+    let mut s = Search::parse(query);
+    if plan == Plan::Walk {
+        s.short.append(&mut s.indexed);
+    }
     let mut sql = String::new();
     let mut params: Vec<Value> = Vec::new();
     let next = |params: &mut Vec<Value>, v: String| {
@@ -174,7 +191,46 @@ impl Store {
         }
     }
 
-    fn list_day(&self, view: &ListView) -> Value {
+    /// Whether a window should walk its order rather than gather every
+    /// match: when the customers likely to match, by the trigram index's
+    /// own counts (its rarest trigram of each word, the words taken as
+    /// independent), are more than `DENSE`. Either way the rows are the
+    /// same; only the time to the first screenful differs.
+    fn plan(&self, query: &str) -> Plan {
+        let s = Search::parse(query);
+        if s.indexed.is_empty() || !self.list_indexed() {
+            return Plan::Index;
+        }
+        self.likely_matches(&s.indexed).map_or(Plan::Index, |n| if n > DENSE { Plan::Walk } else { Plan::Index })
+    }
+
+    fn likely_matches(&self, words: &[String]) -> Result<f64> {
+        self.conn().execute_batch(
+            "CREATE VIRTUAL TABLE IF NOT EXISTS temp.customer_search_vocab
+                 USING fts5vocab(main, 'customer_search', 'row');",
+        )?;
+        let all: i64 = self.conn().query_row("SELECT coalesce(max(id), 0) FROM customers", [], |r| r.get(0))?;
+        let all = (all.max(1)) as f64;
+        let mut stmt = self.conn().prepare_cached("SELECT doc FROM temp.customer_search_vocab WHERE term = ?1")?;
+        let mut likely = all;
+        for w in words {
+            let chars: Vec<char> = w.to_lowercase().chars().collect();
+            let mut rarest = all;
+            for t in chars.windows(3) {
+                let term: String = t.iter().collect();
+                // `_` and `%` match any character: their trigrams say nothing.
+                if term.contains(['%', '_']) {
+                    continue;
+                }
+                let n: i64 = stmt.query_row([&term], |r| r.get(0)).optional()?.unwrap_or(0);
+                rarest = rarest.min(n as f64);
+            }
+            likely *= rarest / all;
+        }
+        Ok(likely)
+    }
+
+    pub(super) fn list_day(&self, view: &ListView) -> Value {
         crate::domain::date::iso(self.as_of().unwrap_or(view.today)).into()
     }
 
@@ -210,7 +266,7 @@ impl Store {
         let slots: Vec<String> = (0..w.keys.len()).map(|i| format!("?{}", i + 2)).collect();
         let seek_sql =
             cmp.map_or(String::new(), |c| format!(" AND ({keys}, {id}) {c} ({}, ?5)", slots.join(", "), id = w.id));
-        let (search, words) = search_sql(&view.query);
+        let (search, words) = search_sql(&view.query, self.plan(&view.query));
         let order: Vec<String> = w.keys.iter().chain([&w.id]).map(|k| format!("{k} {dir}")).collect();
         let sql = format!(
             "SELECT {cols}, {keys}, {id} FROM {from} WHERE 1{search}{seek_sql} ORDER BY {order} LIMIT ?6",
@@ -283,41 +339,10 @@ impl Store {
             .collect())
     }
 
-    /// The ids of the view's customers in its order, for an order no index
-    /// holds: every matching customer's figure worked out and sorted, on
-    /// the reading thread (about a second at a million customers).
-    pub fn list_ranking(&self, view: &ListView) -> Result<Vec<i64>> {
-        let dir = if view.desc { "DESC" } else { "ASC" };
-        let order = match view.sort {
-            CustomerCol::Overdue => {
-                format!("c.currency {dir}, {} {dir}, {NAME} {dir}, c.id {dir}", overdue_sql(self.as_of()))
-            }
-            CustomerCol::Promises => format!("{BROKEN} {dir}, {NAME} {dir}, c.id {dir}"),
-            CustomerCol::Outstanding => {
-                format!("c.currency {dir}, {} {dir}, {NAME} {dir}, c.id {dir}", outstanding_sql(self.as_of()))
-            }
-            // Orders an index holds, ranked all the same when asked.
-            other => {
-                let keys = walk(other).map_or(&[NAME][..], |w| w.keys);
-                let keys: Vec<String> = keys.iter().map(|k| format!("{k} {dir}")).collect();
-                format!("{}, c.id {dir}", keys.join(", "))
-            }
-        };
-        let (search, words) = search_sql(&view.query);
-        let sql = format!("SELECT c.id FROM customers c WHERE 1{search} ORDER BY {order}");
-        let mut params = vec![Value::Null; FIRST_WORD - 1];
-        params[0] = self.list_day(view);
-        params.extend(words);
-        let mut stmt = self.conn().prepare_cached(&sql)?;
-        params.truncate(stmt.parameter_count());
-        let ids = stmt.query_map(rusqlite::params_from_iter(params), |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
-        Ok(ids)
-    }
-
     /// How many customers the view's search matches (all of them without
     /// one).
     pub fn list_count(&self, view: &ListView) -> Result<usize> {
-        let (search, words) = search_sql(&view.query);
+        let (search, words) = search_sql(&view.query, Plan::Index);
         let sql = format!("SELECT count(*) FROM customers c WHERE 1{search}");
         let mut params = vec![Value::Null; FIRST_WORD - 1];
         params.extend(words);

@@ -17,6 +17,7 @@ pub mod import;
 mod inserts;
 mod lines;
 mod list_index;
+mod list_ranking;
 pub mod load;
 mod metrics;
 mod migrate;
