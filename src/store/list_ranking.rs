@@ -93,17 +93,24 @@ impl Store {
         );
         let day = self.list_day(view);
         let mut stmt = self.conn().prepare(&sql)?;
-        let nonzero: Vec<(String, i64, i64)> =
-            stmt.query_map([&day], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<rusqlite::Result<_>>()?;
+        // The group as its code's bytes: a String each would double the
+        // memory of a few hundred thousand rows.
+        let code = |v: rusqlite::types::ValueRef<'_>| -> [u8; 3] {
+            let b = v.as_bytes().unwrap_or_default();
+            std::array::from_fn(|i| b.get(i).copied().unwrap_or(0))
+        };
+        let nonzero: Vec<([u8; 3], i64, i64)> = stmt
+            .query_map([&day], |r| Ok((code(r.get_ref(0)?), r.get(1)?, r.get(2)?)))?
+            .collect::<rusqlite::Result<_>>()?;
         let taken: HashSet<i64> = nonzero.iter().map(|e| e.2).collect();
         // Which way round two groups come, and which side of the zeros a
         // figure goes.
-        let before = |a: &str, b: &str| if view.desc { a > b } else { a < b };
+        let before = |a: &[u8; 3], b: &[u8; 3]| if view.desc { a > b } else { a < b };
         let ahead_of_zeros = |f: i64| if view.desc { f > 0 } else { f < 0 };
         let mut out: Vec<i64> = Vec::with_capacity(self.customer_count_hint()?);
         let mut nz = nonzero.into_iter().peekable();
         let mut tail: Vec<i64> = Vec::new();
-        let mut current: Option<String> = None;
+        let mut current: Option<[u8; 3]> = None;
         let zeros = format!("SELECT c.id, {group} FROM customers c ORDER BY {group} {dir}, {NAME} {dir}, c.id {dir}");
         let mut stmt = self.conn().prepare(&zeros)?;
         let mut rows = stmt.query([])?;
@@ -112,16 +119,16 @@ impl Store {
             if taken.contains(&id) {
                 continue;
             }
-            let cur = r.get_ref(1)?.as_str().unwrap_or("");
-            if current.as_deref() != Some(cur) {
+            let cur = code(r.get_ref(1)?);
+            if current != Some(cur) {
                 out.append(&mut tail);
-                while let Some(e) = nz.next_if(|e| before(&e.0, cur)) {
+                while let Some(e) = nz.next_if(|e| before(&e.0, &cur)) {
                     out.push(e.2);
                 }
                 while let Some(e) = nz.next_if(|e| e.0 == cur) {
                     if ahead_of_zeros(e.1) { out.push(e.2) } else { tail.push(e.2) }
                 }
-                current = Some(cur.to_string());
+                current = Some(cur);
             }
             out.push(id);
         }
