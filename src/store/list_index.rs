@@ -47,18 +47,26 @@ impl Store {
     /// connection of its own, rolled back, when the file can be opened
     /// for writing at all.
     fn search_index_content_problems(&self) -> Vec<String> {
-        let Ok(conn) = Connection::open_with_flags(self.path(), OpenFlags::SQLITE_OPEN_READ_WRITE) else {
-            return Vec::new();
-        };
-        let _ = conn.busy_timeout(std::time::Duration::from_secs(5));
-        let run = || -> rusqlite::Result<()> {
-            conn.execute_batch("BEGIN")?;
+        let run = |conn: &Connection| -> rusqlite::Result<()> {
+            conn.execute_batch("SAVEPOINT search_check")?;
             let r =
                 conn.execute("INSERT INTO customer_search(customer_search, rank) VALUES ('integrity-check', 1)", []);
-            conn.execute_batch("ROLLBACK")?;
+            conn.execute_batch("ROLLBACK TO search_check; RELEASE search_check")?;
             r.map(|_| ())
         };
-        match run() {
+        // A store open for writing (an in-memory one among them) asks on
+        // its own connection; one open read-only, on a connection of its
+        // own to the same file.
+        let result = if self.read_only().is_none() {
+            run(self.conn())
+        } else {
+            let Ok(conn) = Connection::open_with_flags(self.path(), OpenFlags::SQLITE_OPEN_READ_WRITE) else {
+                return Vec::new();
+            };
+            let _ = conn.busy_timeout(std::time::Duration::from_secs(5));
+            run(&conn)
+        };
+        match result {
             Ok(()) => Vec::new(),
             Err(rusqlite::Error::SqliteFailure(e, msg)) if e.code == rusqlite::ErrorCode::DatabaseCorrupt => {
                 vec![format!(

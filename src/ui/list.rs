@@ -38,7 +38,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, s: &CustomersScreen, theme
         Span::styled(
             match s.all {
                 Some(n) => format!("· Customers ({})", crate::domain::money::group_thousands(n as u64)),
-                None => "· Customers".to_string(),
+                None => "· Customers (…)".to_string(),
             },
             theme.subtitle,
         ),
