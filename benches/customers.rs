@@ -187,6 +187,9 @@ fn main() {
             draw(&app, &mut term);
             keystroke.push(t.elapsed());
             settle(&mut app, &mut term, false);
+            if std::env::var_os("ARDESK_BENCH_VERBOSE").is_some() {
+                eprintln!("{q:?} at {c:?}: {:.1?}", t.elapsed());
+            }
             until_rows.push(t.elapsed());
         }
         key(&mut app, KeyCode::Enter);

@@ -162,7 +162,7 @@ impl Worker {
                         return;
                     }
                 };
-                let _ = store.sort_on_disk();
+                let _ = store.for_reading_thread();
                 if let Ok(mut h) = handle.lock() {
                     *h = Some(store.interrupt_handle());
                 }

@@ -14,8 +14,8 @@ use crate::domain::columns::{Seek, SortValue};
 use crate::domain::customer_list::{CustomerCol, ListKey, ListView, Search, anywhere};
 use crate::domain::model::CustomerListRow;
 use crate::domain::status::ImportSource;
+use rusqlite::Row;
 use rusqlite::types::Value;
-use rusqlite::{OptionalExtension, Row};
 
 /// The text the list searches, as the view `customer_search_text` makes
 /// it for the index (a test holds the two equal).
@@ -77,9 +77,10 @@ pub(super) enum Plan {
     Walk,
 }
 
-/// Above this many likely matches a window walks its order instead of
-/// gathering every match from the trigram index first.
-const DENSE: f64 = 4000.0;
+/// Above this many customers holding each trigram of every word, a window
+/// walks its order instead of gathering every match from the trigram index
+/// first.
+const DENSE: i64 = 4000;
 
 /// The search as SQL conditions on `c`, and their parameters from
 /// `?FIRST_WORD` on.
@@ -170,17 +171,18 @@ impl Store {
         self.version >= 17
     }
 
-    /// For the reading thread: big sorts (a ranking of a million
+    /// Makes this the reading thread's store: big sorts (a ranking of a million
     /// customers) spill to a temporary file instead of memory (only on a
     /// current file: changing it drops the temporary views an older one is
     /// read through), and a smaller page cache.
-    pub fn sort_on_disk(&self) -> Result<()> {
+    pub fn for_reading_thread(&mut self) -> Result<()> {
         if self.version == super::SCHEMA_VERSION {
             self.conn().execute_batch("PRAGMA temp_store = FILE;")?;
         }
         // Its reads are scans (counts, rankings) that a large page cache
         // would only fill: 2 MiB instead of 8.
         self.conn().execute_batch("PRAGMA cache_size = -2048;")?;
+        self.gather_only = true;
         Ok(())
     }
 
@@ -195,42 +197,44 @@ impl Store {
     }
 
     /// Whether a window should walk its order rather than gather every
-    /// match: when the customers likely to match, by the trigram index's
-    /// own counts (its rarest trigram of each word, the words taken as
-    /// independent), are more than `DENSE`. Either way the rows are the
-    /// same; only the time to the first screenful differs.
+    /// match: when every word is common (each of its trigrams is in more
+    /// than `DENSE` customers' text, counted in the index up to that), a
+    /// screenful is met within a few thousand rows of the walk; a rare word
+    /// has few matches to gather. Either way the rows are the same; only
+    /// the time to the first screenful differs. When common words are
+    /// rare together, the walk runs past the keystroke's budget and the
+    /// reading thread, which always gathers (`gather_only`), reads it.
     fn plan(&self, query: &str) -> Plan {
         let s = Search::parse(query);
-        if s.indexed.is_empty() || !self.list_indexed() {
+        if s.indexed.is_empty() || !self.list_indexed() || self.gather_only {
             return Plan::Index;
         }
-        self.likely_matches(&s.indexed).map_or(Plan::Index, |n| if n > DENSE { Plan::Walk } else { Plan::Index })
+        match self.all_common(&s.indexed) {
+            Ok(true) => Plan::Walk,
+            _ => Plan::Index,
+        }
     }
 
-    fn likely_matches(&self, words: &[String]) -> Result<f64> {
-        self.conn().execute_batch(
-            "CREATE VIRTUAL TABLE IF NOT EXISTS temp.customer_search_vocab
-                 USING fts5vocab(main, 'customer_search', 'row');",
+    fn all_common(&self, words: &[String]) -> Result<bool> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT count(*) FROM (SELECT 1 FROM customer_search WHERE customer_search MATCH ?1 LIMIT ?2)",
         )?;
-        let all: i64 = self.conn().query_row("SELECT coalesce(max(id), 0) FROM customers", [], |r| r.get(0))?;
-        let all = (all.max(1)) as f64;
-        let mut stmt = self.conn().prepare_cached("SELECT doc FROM temp.customer_search_vocab WHERE term = ?1")?;
-        let mut likely = all;
         for w in words {
-            let chars: Vec<char> = w.to_lowercase().chars().collect();
-            let mut rarest = all;
+            let chars: Vec<char> = w.chars().collect();
             for t in chars.windows(3) {
                 let term: String = t.iter().collect();
                 // `_` and `%` match any character: their trigrams say nothing.
                 if term.contains(['%', '_']) {
                     continue;
                 }
-                let n: i64 = stmt.query_row([&term], |r| r.get(0)).optional()?.unwrap_or(0);
-                rarest = rarest.min(n as f64);
+                let quoted = format!("\"{}\"", term.replace('"', "\"\""));
+                let n: i64 = stmt.query_row((&quoted, DENSE + 1), |r| r.get(0))?;
+                if n <= DENSE {
+                    return Ok(false);
+                }
             }
-            likely *= rarest / all;
         }
-        Ok(likely)
+        Ok(true)
     }
 
     pub(super) fn list_day(&self, view: &ListView) -> Value {
