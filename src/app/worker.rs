@@ -94,6 +94,10 @@ pub struct Done {
     pub result: Result<Answer, String>,
 }
 
+/// How long the reading thread walks the customers list's order for a
+/// search before it gathers the matches instead.
+const WALK_BUDGET: std::time::Duration = std::time::Duration::from_millis(100);
+
 /// Runs a job (the worker does this; so does the app when it has none).
 pub fn run(store: &Store, job: &Job) -> Done {
     let (id, v) = (job.customer_id, &job.view);
@@ -110,9 +114,17 @@ pub fn run(store: &Store, job: &Job) -> Done {
             Ok(Answer::ListCount(matching, all))
         }),
         Kind::ListRank(lv) => store.list_ranking(lv).map(|ids| Answer::ListRank(Arc::new(ids))),
-        Kind::ListWindow(lv, ranking, f) => store
-            .list_window(lv, ranking.as_deref().map(Vec::as_slice), &f.seek, f.limit)
-            .map(|rows| Answer::ListWindow(f.clone(), rows)),
+        Kind::ListWindow(lv, ranking, f) => {
+            // A walk of the order that runs long (common words rare
+            // together) gathers the matches through the index instead.
+            let ranking = ranking.as_deref().map(Vec::as_slice);
+            match store.within(WALK_BUDGET, |s| s.list_window(lv, ranking, &f.seek, f.limit)) {
+                Ok(Some(rows)) => Ok(rows),
+                Ok(None) => store.list_window_gathered(lv, ranking, &f.seek, f.limit),
+                Err(e) => Err(e),
+            }
+            .map(|rows| Answer::ListWindow(f.clone(), rows))
+        }
     };
     Done {
         slot: job.slot(),

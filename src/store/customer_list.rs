@@ -175,14 +175,13 @@ impl Store {
     /// customers) spill to a temporary file instead of memory (only on a
     /// current file: changing it drops the temporary views an older one is
     /// read through), and a smaller page cache.
-    pub fn for_reading_thread(&mut self) -> Result<()> {
+    pub fn for_reading_thread(&self) -> Result<()> {
         if self.version == super::SCHEMA_VERSION {
             self.conn().execute_batch("PRAGMA temp_store = FILE;")?;
         }
         // Its reads are scans (counts, rankings) that a large page cache
         // would only fill: 2 MiB instead of 8.
         self.conn().execute_batch("PRAGMA cache_size = -2048;")?;
-        self.gather_only = true;
         Ok(())
     }
 
@@ -202,11 +201,11 @@ impl Store {
     /// screenful is met within a few thousand rows of the walk; a rare word
     /// has few matches to gather. Either way the rows are the same; only
     /// the time to the first screenful differs. When common words are
-    /// rare together, the walk runs past the keystroke's budget and the
-    /// reading thread, which always gathers (`gather_only`), reads it.
+    /// rare together the walk runs long: the reading thread then gathers
+    /// instead (`list_window_gathered`).
     fn plan(&self, query: &str) -> Plan {
         let s = Search::parse(query);
-        if s.indexed.is_empty() || !self.list_indexed() || self.gather_only {
+        if s.indexed.is_empty() || !self.list_indexed() {
             return Plan::Index;
         }
         match self.all_common(&s.indexed) {
@@ -256,6 +255,30 @@ impl Store {
         seek: &Seek<ListKey>,
         limit: usize,
     ) -> Result<Vec<Keyed<CustomerListRow, ListKey>>> {
+        self.window_planned(view, ranking, seek, limit, self.plan(&view.query))
+    }
+
+    /// `list_window`, its search's matches gathered through the trigram
+    /// index whatever they are: for a walk that ran long (common words
+    /// that are rare together).
+    pub fn list_window_gathered(
+        &self,
+        view: &ListView,
+        ranking: Option<&[i64]>,
+        seek: &Seek<ListKey>,
+        limit: usize,
+    ) -> Result<Vec<Keyed<CustomerListRow, ListKey>>> {
+        self.window_planned(view, ranking, seek, limit, Plan::Index)
+    }
+
+    fn window_planned(
+        &self,
+        view: &ListView,
+        ranking: Option<&[i64]>,
+        seek: &Seek<ListKey>,
+        limit: usize,
+        plan: Plan,
+    ) -> Result<Vec<Keyed<CustomerListRow, ListKey>>> {
         let Some(w) = walk(view.sort).filter(|_| !self.list_ranked(view)) else {
             return self.ranked_window(view, ranking.unwrap_or(&[]), seek, limit);
         };
@@ -273,7 +296,7 @@ impl Store {
         let slots: Vec<String> = (0..w.keys.len()).map(|i| format!("?{}", i + 2)).collect();
         let seek_sql =
             cmp.map_or(String::new(), |c| format!(" AND ({keys}, {id}) {c} ({}, ?5)", slots.join(", "), id = w.id));
-        let (search, words) = search_sql(&view.query, self.plan(&view.query));
+        let (search, words) = search_sql(&view.query, plan);
         let order: Vec<String> = w.keys.iter().chain([&w.id]).map(|k| format!("{k} {dir}")).collect();
         let sql = format!(
             "SELECT {cols}, {keys}, {id} FROM {from} WHERE 1{search}{seek_sql} ORDER BY {order} LIMIT ?6",

@@ -208,9 +208,6 @@ pub struct Store {
     /// The schema version of the file as opened: an older one is read
     /// through adapters (`schema::adapt`), without the newer indexes.
     version: i64,
-    /// The reading thread's store: a search window always gathers its
-    /// matches through the index (`customer_list::plan`).
-    gather_only: bool,
 }
 
 /// Stops whatever statement a store's connection is running, from any
@@ -354,7 +351,6 @@ impl Store {
         let version: i64 = conn.query_row("PRAGMA main.user_version", [], |r| r.get(0))?;
         let store = Store {
             version,
-            gather_only: false,
             conn,
             path: path.to_path_buf(),
             who,
@@ -392,7 +388,6 @@ impl Store {
             as_of: None,
             read_only_before: None,
             version: SCHEMA_VERSION,
-            gather_only: false,
         })
     }
 
