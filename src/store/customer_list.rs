@@ -283,15 +283,7 @@ impl Store {
             return self.ranked_window(view, ranking.unwrap_or(&[]), seek, limit);
         };
         let backwards = matches!(seek, Seek::Last | Seek::Before(_));
-        let descending = view.desc != backwards;
-        let dir = if descending { "DESC" } else { "ASC" };
-        let cmp = match (seek, descending) {
-            (Seek::First | Seek::Last, _) => None,
-            (Seek::From(_), false) => Some(">="),
-            (Seek::From(_), true) => Some("<="),
-            (_, false) => Some(">"),
-            (_, true) => Some("<"),
-        };
+        let (dir, cmp) = super::window::direction(view.desc, seek);
         let keys = w.keys.join(", ");
         let slots: Vec<String> = (0..w.keys.len()).map(|i| format!("?{}", i + 2)).collect();
         let seek_sql =

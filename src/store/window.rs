@@ -96,15 +96,13 @@ fn read_sort_value(row: &Row<'_>, idx: usize) -> rusqlite::Result<SortValue> {
     })
 }
 
-/// Builds the SQL of one window query. Public to the crate for tests and
-/// the benchmark's query plans.
-pub(crate) fn window_sql<R: TabRow>(sort: Sort, seek: &Seek, filter_sql: &str) -> Option<String> {
-    let expr = R::sort_expr(sort.col)?;
-    // Walking backwards (Last, Before) reads in the opposite order and the
-    // caller reverses the rows.
+/// Which way a window of an order (`desc`) reads its index from `seek`,
+/// and how its key compares with the one sought from (`None`: from an
+/// end). Walking backwards (Last, Before) reads in the opposite order and
+/// the caller reverses the rows.
+pub(crate) fn direction<K>(desc: bool, seek: &Seek<K>) -> (&'static str, Option<&'static str>) {
     let backwards = matches!(seek, Seek::Last | Seek::Before(_));
-    let descending = sort.desc != backwards;
-    let dir = if descending { "DESC" } else { "ASC" };
+    let descending = desc != backwards;
     let cmp = match (seek, descending) {
         (Seek::First | Seek::Last, _) => None,
         (Seek::From(_), false) => Some(">="),
@@ -112,6 +110,14 @@ pub(crate) fn window_sql<R: TabRow>(sort: Sort, seek: &Seek, filter_sql: &str) -
         (_, false) => Some(">"),
         (_, true) => Some("<"),
     };
+    (if descending { "DESC" } else { "ASC" }, cmp)
+}
+
+/// Builds the SQL of one window query. Public to the crate for tests and
+/// the benchmark's query plans.
+pub(crate) fn window_sql<R: TabRow>(sort: Sort, seek: &Seek, filter_sql: &str) -> Option<String> {
+    let expr = R::sort_expr(sort.col)?;
+    let (dir, cmp) = direction(sort.desc, seek);
     let seek_clause = cmp.map_or(String::new(), |c| format!(" AND ({expr}, {id}) {c} (?2, ?3)", id = R::ID));
     if let Some((also_select, also_from)) = R::ALSO {
         let arm = |sel: &str, from: &str| {
