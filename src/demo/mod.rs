@@ -166,7 +166,9 @@ pub fn generate(store: &mut Store, opts: &DemoOptions) -> Result<DemoReport> {
     }
     // Last, so the demo's own ids (the big customer's too) stay as they are.
     if let Some(n) = opts.extra_customers.filter(|n| *n > 0) {
+        let search = s.suspend_search()?;
         let counts = crowd::generate(&s, &mut numbers, n, opts.today)?;
+        s.resume_search(search)?;
         report.customers += counts.customers as usize;
         report.generated_customers = counts.customers;
         report.invoices += counts.invoices;
