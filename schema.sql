@@ -44,7 +44,9 @@
 -- `promises`, `promise_invoices`, `invoice_pauses`), 17 the customers
 -- list by index: an index per column it sorts on (Outstanding on
 -- `customer_outstanding`, kept by triggers), and the trigram search index
--- (`customer_search`, over the view `customer_search_text`).
+-- (`customer_search`, over the view `customer_search_text`), 18 the
+-- invoices' trigram index for substring filters (`invoice_search`,
+-- contentless, kept by triggers).
 
 CREATE TABLE organization (
     id                  INTEGER PRIMARY KEY CHECK (id = 1),

@@ -7,8 +7,12 @@
 //! The app is driven without a terminal: each step is the real key
 //! handling plus a full draw into ratatui's TestBackend at 120×40.
 
+#[path = "common/mod.rs"]
+mod common;
+
 use ardesk::app::App;
 use ardesk::store::{OpenMode, Store};
+use common::{Stats, draw, key, peak_rss_mib};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -17,60 +21,9 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 const TODAY: &str = "2026-03-01";
-const N_INVOICES: u64 = 1_000_000;
-
-struct Stats(Vec<Duration>);
-
-impl Stats {
-    fn row(&self, what: &str, target: &str) -> String {
-        let mut v = self.0.clone();
-        v.sort();
-        let ms = |d: Duration| format!("{:.2}", d.as_secs_f64() * 1e3);
-        format!(
-            "| {what} | {} | {} | {} | {} | {target} |",
-            v.len(),
-            ms(v[v.len() / 2]),
-            ms(v[v.len() * 95 / 100]),
-            ms(v[v.len() - 1])
-        )
-    }
-}
 
 fn database() -> PathBuf {
-    let path = std::env::var_os("ARDESK_BENCH_DB")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench/1m.db"));
-    if !path.exists() {
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        eprintln!("generating {} with {N_INVOICES} invoices …", path.display());
-        let t = Instant::now();
-        let status = std::process::Command::new(env!("CARGO_BIN_EXE_ardesk"))
-            .args(["demo", "--today", TODAY, "--invoices", &N_INVOICES.to_string(), "--db"])
-            .arg(&path)
-            .status()
-            .unwrap();
-        assert!(status.success());
-        eprintln!("generated in {:.1?}", t.elapsed());
-    }
-    path
-}
-
-fn key(app: &mut App, code: KeyCode) {
-    app.handle_key(KeyEvent::new(code, KeyModifiers::NONE));
-}
-
-fn draw(app: &App, term: &mut Terminal<TestBackend>) {
-    term.draw(|f| ardesk::ui::draw(app, f)).unwrap();
-}
-
-fn peak_rss_mib() -> f64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    let kb: f64 = status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.split_whitespace().next()?.parse().ok())
-        .unwrap_or(0.0);
-    kb / 1024.0
+    common::database("ARDESK_BENCH_DB", "1m.db", TODAY, &["--invoices", "1000000"])
 }
 
 fn open(path: &Path, id: i64, today: chrono::NaiveDate) -> (App, Terminal<TestBackend>) {

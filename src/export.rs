@@ -63,7 +63,7 @@ fn write_rows<R: TabRow>(
     let mut seek = Seek::First;
     let mut n = 0usize;
     loop {
-        let rows: Vec<Keyed<R>> = store.window_view(customer_id, view, &seek, BATCH)?;
+        let rows: Vec<Keyed<R>> = store.window_view_gathering(customer_id, view, &seek, BATCH, Some(BATCH as i64))?;
         for k in &rows {
             let mut values: Vec<String> = fields.iter().map(|f| (f.1)(&k.row, view.today)).collect();
             if text == Text::Shown {

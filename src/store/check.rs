@@ -340,6 +340,11 @@ impl Store {
             Ok(found) => problems.extend(found),
             Err(e) => problems.push(format!("could not compare the customers list's indexes: {e}")),
         }
+        step("the invoices' search index");
+        match self.invoice_index_problems() {
+            Ok(found) => problems.extend(found),
+            Err(e) => problems.push(format!("could not compare the invoices' search index: {e}")),
+        }
         step("every customer's figures against its rows");
         match self.all_figures_compared(today) {
             Ok(found) => problems.extend(found),

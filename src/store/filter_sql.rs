@@ -7,29 +7,66 @@ use crate::domain::filter::{Cond, Filter, Op, Term, Value};
 use chrono::NaiveDate;
 use rusqlite::types::Value as Sql;
 
+/// How one filter term is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TermPlan {
+    /// Checked on each row the query reaches (the other terms' indexes or
+    /// the sort's).
+    Row,
+    /// Its candidates gathered from the tab's trigram index first
+    /// (`TabRow::SEARCH`), then checked on each as `Row` does.
+    Gathered,
+    /// A comparison kept off its column's index: so many rows pass it that
+    /// reading them in that index's order, all over the table, costs more
+    /// than reading the customer's rows in their own (`TabRow::SCATTERED`).
+    Unindexed,
+}
+
 /// The WHERE fragment (starting with " AND …", or empty) and its parameters,
-/// numbered from `first` on.
+/// numbered from `first` on; every term checked row by row.
 pub(crate) fn where_clause<R: TabRow>(filter: &Filter, today: NaiveDate, first: usize) -> (String, Vec<Sql>) {
+    where_planned::<R>(filter, today, first, &[])
+}
+
+/// `where_clause` with a plan for each term (`TermPlan::Row` for those
+/// `plans` does not reach).
+pub(crate) fn where_planned<R: TabRow>(
+    filter: &Filter,
+    today: NaiveDate,
+    first: usize,
+    plans: &[TermPlan],
+) -> (String, Vec<Sql>) {
     let mut sql = String::new();
     let mut params: Vec<Sql> = Vec::new();
     let param = |v: Sql, params: &mut Vec<Sql>| {
         params.push(v);
         format!("?{}", first + params.len() - 1)
     };
-    for term in &filter.terms {
+    for (i, term) in filter.terms.iter().enumerate() {
+        let plan = plans.get(i).copied().unwrap_or(TermPlan::Row);
+        // The candidates from the index, then the word checked on each.
+        let gathered = |word: &str, params: &mut Vec<Sql>| match (plan, R::SEARCH, trigram_match(word)) {
+            (TermPlan::Gathered, Some(s), Some(m)) => {
+                let p = param(Sql::Text(m), params);
+                format!("{} IN (SELECT rowid FROM {t} WHERE {t} MATCH {p}) AND ", R::ID, t = s.table)
+            }
+            _ => String::new(),
+        };
         let piece = match term {
             Term::Text(w) => {
+                let index = gathered(w, &mut params);
                 let p = param(Sql::Text(like_pattern(w)), &mut params);
                 let ors: Vec<String> =
                     R::TEXT_COLS.iter().map(|c| format!("coalesce({c}, '') LIKE {p} ESCAPE '\\'")).collect();
-                format!("({})", ors.join(" OR "))
+                format!("({index}({}))", ors.join(" OR "))
             }
             Term::Field(col, cond) => {
                 let Some(expr) = R::filter_expr(*col) else { continue };
                 match cond {
                     Cond::Contains(s) => {
+                        let index = gathered(s, &mut params);
                         let p = param(Sql::Text(like_pattern(s)), &mut params);
-                        format!("coalesce({expr}, '') LIKE {p} ESCAPE '\\'")
+                        format!("({index}coalesce({expr}, '') LIKE {p} ESCAPE '\\')")
                     }
                     Cond::Cmp(op, Value::Text(t)) => {
                         let p = param(Sql::Text(t.to_lowercase()), &mut params);
@@ -37,7 +74,8 @@ pub(crate) fn where_clause<R: TabRow>(filter: &Filter, today: NaiveDate, first: 
                     }
                     Cond::Cmp(op, v) => {
                         let p = param(value(v), &mut params);
-                        format!("{expr} {} {p}", op_sql(*op))
+                        let unary = if plan == TermPlan::Unindexed { "+" } else { "" };
+                        format!("{unary}{expr} {} {p}", op_sql(*op))
                     }
                     Cond::Within(lo, hi) => {
                         let a = param(Sql::Text(iso(*lo)), &mut params);
@@ -98,6 +136,43 @@ fn value(v: &Value) -> Sql {
         Value::Date(d) => Sql::Text(iso(*d)),
         Value::Text(t) => Sql::Text(t.clone()),
     }
+}
+
+/// The words a term looks for as text, if any: a bare word or a
+/// `field:text` term.
+pub(crate) fn searched_word<R: TabRow>(term: &Term) -> Option<&str> {
+    match term {
+        Term::Text(w) => Some(w),
+        Term::Field(col, Cond::Contains(s)) if R::filter_expr(*col).is_some() => Some(s),
+        _ => None,
+    }
+}
+
+/// Whether the tab's trigram index holds every column `term` looks in.
+pub(crate) fn indexable<R: TabRow>(term: &Term) -> bool {
+    let Some(search) = R::SEARCH else { return false };
+    match term {
+        Term::Text(_) => R::TEXT_COLS.iter().all(|c| search.cols.contains(c)),
+        Term::Field(col, Cond::Contains(_)) => R::filter_expr(*col).is_some_and(|e| search.cols.contains(&e)),
+        _ => false,
+    }
+}
+
+/// FTS5 `MATCH` of every trigram of `word` as `LIKE` compares it (lower
+/// case; the index folds case the same way or more), each quoted: the
+/// rows holding all of them are a superset of those holding the word.
+/// `None` for a word of fewer than three characters, which the index
+/// cannot narrow.
+pub(crate) fn trigram_match(word: &str) -> Option<String> {
+    let chars: Vec<char> = word.to_lowercase().chars().collect();
+    let mut seen = std::collections::BTreeSet::new();
+    let terms: Vec<String> = chars
+        .windows(3)
+        .map(|t| t.iter().collect::<String>())
+        .filter(|t| seen.insert(t.clone()))
+        .map(|t| format!("\"{}\"", t.replace('"', "\"\"")))
+        .collect();
+    (!terms.is_empty()).then(|| terms.join(" AND "))
 }
 
 /// `%word%` with LIKE's wildcards escaped, so "50%" means a literal 50%.

@@ -37,20 +37,20 @@ impl Store {
         }
         let mut out = self.texts(OUTSTANDING_DRIFT)?;
         out.extend(self.texts(SEARCH_ROWS)?);
-        out.extend(self.search_index_content_problems());
+        out.extend(self.fts_integrity_problems("customer_search", 1, "the customers"));
         Ok(out)
     }
 
-    /// FTS5's own comparison of the index with the text it indexes (each
-    /// customer's trigrams). It is asked for with an `INSERT` that writes
-    /// nothing, which a read-only connection refuses: it runs on a
-    /// connection of its own, rolled back, when the file can be opened
-    /// for writing at all.
-    fn search_index_content_problems(&self) -> Vec<String> {
+    /// FTS5's own check of a trigram index: with `rank` 1, against the
+    /// text it indexes (an index with content); with 0, of its structure
+    /// alone (a contentless one). It is asked for with an `INSERT` that
+    /// writes nothing, which a read-only connection refuses: it runs on a
+    /// connection of its own, rolled back, when the file can be opened for
+    /// writing at all.
+    pub(super) fn fts_integrity_problems(&self, table: &str, rank: i64, of: &str) -> Vec<String> {
         let run = |conn: &Connection| -> rusqlite::Result<()> {
             conn.execute_batch("SAVEPOINT search_check")?;
-            let r =
-                conn.execute("INSERT INTO customer_search(customer_search, rank) VALUES ('integrity-check', 1)", []);
+            let r = conn.execute(&format!("INSERT INTO {table}({table}, rank) VALUES ('integrity-check', ?1)"), [rank]);
             conn.execute_batch("ROLLBACK TO search_check; RELEASE search_check")?;
             r.map(|_| ())
         };
@@ -69,13 +69,15 @@ impl Store {
         match result {
             Ok(()) => Vec::new(),
             Err(rusqlite::Error::SqliteFailure(e, msg)) if e.code == rusqlite::ErrorCode::DatabaseCorrupt => {
-                vec![format!(
-                    "the search index does not match the customers ({}): `ardesk check --repair` rebuilds it",
-                    msg.unwrap_or_default()
-                )]
+                let what = if rank == 1 {
+                    format!("the search index does not match {of}")
+                } else {
+                    format!("the search index of {of} is damaged")
+                };
+                vec![format!("{what} ({}): `ardesk check --repair` rebuilds it", msg.unwrap_or_default())]
             }
             Err(e) if e.to_string().contains("readonly") => Vec::new(),
-            Err(e) => vec![format!("could not compare the search index with the customers: {e}")],
+            Err(e) => vec![format!("could not check the search index of {of}: {e}")],
         }
     }
 

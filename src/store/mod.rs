@@ -12,9 +12,11 @@ mod detail;
 pub mod doc_files;
 pub mod documents;
 mod files;
+mod filter_plan;
 mod filter_sql;
 pub mod import;
 mod inserts;
+mod invoice_index;
 mod lines;
 mod list_index;
 mod list_ranking;
@@ -208,6 +210,9 @@ pub struct Store {
     /// The schema version of the file as opened: an older one is read
     /// through adapters (`schema::adapt`), without the newer indexes.
     version: i64,
+    /// How many rows a trigram index holds for each word filtered on
+    /// (`filter_plan`), up to a cap.
+    candidates: filter_plan::Candidates,
 }
 
 /// Stops whatever statement a store's connection is running, from any
@@ -360,6 +365,7 @@ impl Store {
             troubled,
             as_of: None,
             read_only_before: None,
+            candidates: Default::default(),
         };
         store.conn.execute_batch(
             "PRAGMA foreign_keys = ON;
@@ -388,6 +394,7 @@ impl Store {
             as_of: None,
             read_only_before: None,
             version: SCHEMA_VERSION,
+            candidates: Default::default(),
         })
     }
 

@@ -10,9 +10,11 @@ impl Store {
     /// Every invoice of the view (its filter applied) with its total, for
     /// "select all shown".
     pub fn invoice_totals(&self, customer_id: i64, view: &View) -> Result<Vec<(i64, Money)>> {
-        let (filter_sql, params) = super::filter_sql::where_clause::<InvoiceRow>(&view.filter, view.today, 2);
+        let plans = self.count_plans::<InvoiceRow>(customer_id, view)?;
+        let (filter_sql, params) = super::filter_sql::where_planned::<InvoiceRow>(&view.filter, view.today, 2, &plans);
+        let unary = if plans.contains(&super::filter_sql::TermPlan::Gathered) { "+" } else { "" };
         let sql = format!(
-            "SELECT i.id, i.total_minor, i.currency FROM {} WHERE {}{filter_sql}",
+            "SELECT i.id, i.total_minor, i.currency FROM {} WHERE {unary}{}{filter_sql}",
             InvoiceRow::FROM,
             InvoiceRow::WHERE
         );

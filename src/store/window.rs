@@ -1,13 +1,21 @@
 //! Keyset windows: every tab reads only the rows it shows, walking an index
 //! that starts with the customer, `(sort, id) > (?, ?)`, never `OFFSET`.
 
-use super::filter_sql::StatusSql;
+use super::filter_sql::{StatusSql, TermPlan, where_planned};
 use super::{Result, Store};
 use crate::domain::columns::{Col, RowKey, Seek, Sort, SortValue};
 use crate::domain::filter::{Filter, StatusWord};
 use crate::domain::tabs::{Tabular, ViewSums};
 use rusqlite::types::{ToSqlOutput, Value};
 use rusqlite::{Row, ToSql};
+
+/// A tab's trigram index (FTS5, contentless, `detail=none`; its rowid is
+/// the row's id) and the columns it holds, as `TEXT_COLS` names them.
+#[derive(Debug, Clone, Copy)]
+pub struct Searched {
+    pub table: &'static str,
+    pub cols: &'static [&'static str],
+}
 
 /// A row with its place in the sort order.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,6 +48,13 @@ pub trait TabRow: Tabular {
     const PERIODS: &'static [(Col, &'static str, &'static str)] = &[];
     /// Columns a bare word in the filter bar searches.
     const TEXT_COLS: &'static [&'static str];
+    /// The trigram index over some of the tab's text columns, if it has
+    /// one (`filter_plan`).
+    const SEARCH: Option<Searched> = None;
+    /// Columns whose index orders the rows unlike where they lie: a
+    /// comparison on one that many rows pass is read off the index when
+    /// counting (`filter_plan`).
+    const SCATTERED: &'static [Col] = &[];
     /// What the status line sums (an expression of the tab's money
     /// column) and the currency column, if the tab has one; `Tabular::
     /// SUMMARY` keeps the same sum for the unfiltered tab.
@@ -115,8 +130,27 @@ pub(crate) fn direction<K>(desc: bool, seek: &Seek<K>) -> (&'static str, Option<
 
 /// Builds the SQL of one window query. Public to the crate for tests and
 /// the benchmark's query plans.
+#[cfg(test)]
 pub(crate) fn window_sql<R: TabRow>(sort: Sort, seek: &Seek, filter_sql: &str) -> Option<String> {
+    window_sql_planned::<R>(sort, seek, filter_sql, false)
+}
+
+/// The customer's condition: kept off its indexes (`+`) when a term's
+/// candidates are gathered from a trigram index, so the query starts from
+/// them and not from the customer's rows.
+fn customer_where<R: TabRow>(gathered: bool) -> String {
+    if gathered { format!("+{}", R::WHERE) } else { R::WHERE.to_string() }
+}
+
+/// `window_sql`, starting from gathered candidates when `gathered`.
+pub(crate) fn window_sql_planned<R: TabRow>(
+    sort: Sort,
+    seek: &Seek,
+    filter_sql: &str,
+    gathered: bool,
+) -> Option<String> {
     let expr = R::sort_expr(sort.col)?;
+    let wh = customer_where::<R>(gathered);
     let (dir, cmp) = direction(sort.desc, seek);
     let seek_clause = cmp.map_or(String::new(), |c| format!(" AND ({expr}, {id}) {c} (?2, ?3)", id = R::ID));
     if let Some((also_select, also_from)) = R::ALSO {
@@ -124,7 +158,6 @@ pub(crate) fn window_sql<R: TabRow>(sort: Sort, seek: &Seek, filter_sql: &str) -
             format!(
                 "SELECT {sel}, {expr} AS sort_key, {id} AS row_key FROM {from} WHERE {wh}{filter_sql}{seek_clause}",
                 id = R::ID,
-                wh = R::WHERE
             )
         };
         return Some(format!(
@@ -138,7 +171,6 @@ pub(crate) fn window_sql<R: TabRow>(sort: Sort, seek: &Seek, filter_sql: &str) -
         sel = R::SELECT,
         id = R::ID,
         from = R::FROM,
-        wh = R::WHERE,
     ))
 }
 
@@ -161,14 +193,15 @@ impl Store {
     /// scan of the customer's rows, so off the keystroke path on big
     /// tables.
     pub fn view_totals<R: TabRow>(&self, customer_id: i64, view: &View) -> Result<(i64, Option<ViewSums>)> {
-        let (filter_sql, filter_params) = super::filter_sql::where_clause::<R>(&view.filter, view.today, 2);
+        let plans = self.count_plans::<R>(customer_id, view)?;
+        let (filter_sql, filter_params) = where_planned::<R>(&view.filter, view.today, 2, &plans);
+        let wh = customer_where::<R>(plans.contains(&TermPlan::Gathered));
         let (sum, cur) = R::SUM.map_or(("0", "'XXX'"), |(s, c)| (s, c));
         let balance = R::BALANCE.unwrap_or("0");
         let arm = |from: &str| {
             format!(
                 "SELECT {cur} AS cur, count(*) AS n, coalesce(sum({sum}), 0) AS s, coalesce(sum({balance}), 0) AS b
-                 FROM {from} WHERE {}{filter_sql} GROUP BY 1",
-                R::WHERE
+                 FROM {from} WHERE {wh}{filter_sql} GROUP BY 1"
             )
         };
         let sql = match R::ALSO {
@@ -207,9 +240,26 @@ impl Store {
         seek: &Seek,
         limit: usize,
     ) -> Result<Vec<Keyed<R>>> {
+        self.window_view_gathering(customer_id, view, seek, limit, None)
+    }
+
+    /// `window_view`, gathering a word's candidates from the tab's trigram
+    /// index only when they are at most `cap` (`None`: as many as the
+    /// caller can afford, `filter_plan`). A reader that goes on to the
+    /// next window, and the next, until the end (an export) reads each
+    /// candidate once only when they fit one window.
+    pub fn window_view_gathering<R: TabRow>(
+        &self,
+        customer_id: i64,
+        view: &View,
+        seek: &Seek,
+        limit: usize,
+        cap: Option<i64>,
+    ) -> Result<Vec<Keyed<R>>> {
         let sort = if R::sort_expr(view.sort.col).is_some() { view.sort } else { R::DEFAULT_SORT };
-        let (filter_sql, filter_params) = super::filter_sql::where_clause::<R>(&view.filter, view.today, 5);
-        let Some(sql) = window_sql::<R>(sort, seek, &filter_sql) else {
+        let plans = self.window_plans::<R>(&view.filter, cap);
+        let (filter_sql, filter_params) = where_planned::<R>(&view.filter, view.today, 5, &plans);
+        let Some(sql) = window_sql_planned::<R>(sort, seek, &filter_sql, plans.contains(&TermPlan::Gathered)) else {
             return Ok(Vec::new());
         };
         let mut stmt = self.conn().prepare_cached(&sql)?;

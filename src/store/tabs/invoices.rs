@@ -7,7 +7,7 @@ use crate::domain::filter::StatusWord;
 use crate::domain::model::InvoiceRow;
 use crate::domain::status::InvoiceStatus;
 use crate::store::filter_sql::StatusSql;
-use crate::store::window::TabRow;
+use crate::store::window::{Searched, TabRow};
 use rusqlite::Row;
 
 impl TabRow for InvoiceRow {
@@ -32,6 +32,8 @@ impl TabRow for InvoiceRow {
     const FILTER: &'static [(Col, &'static str)] = &[(Col::InvPeriod, "i.period_start")];
     const PERIODS: &'static [(Col, &'static str, &'static str)] = &[(Col::InvPeriod, "i.period_start", "i.period_end")];
     const TEXT_COLS: &'static [&'static str] = &["i.number", "i.contract_name"];
+    const SEARCH: Option<Searched> = Some(Searched { table: "invoice_search", cols: &["i.number", "i.contract_name"] });
+    const SCATTERED: &'static [Col] = &[Col::InvTotal, Col::InvBalance];
     // Cancelled invoices are left out of Σ total (their balance is 0).
     const SUM: Option<(&'static str, &'static str)> =
         Some(("CASE WHEN i.status <> 'cancelled' THEN i.total_minor ELSE 0 END", "i.currency"));
