@@ -16,9 +16,11 @@ pub(crate) enum TermPlan {
     /// Its candidates gathered from the tab's trigram index first
     /// (`TabRow::SEARCH`), then checked on each as `Row` does.
     Gathered,
-    /// A comparison kept off its column's index: so many rows pass it that
-    /// reading them in that index's order, all over the table, costs more
-    /// than reading the customer's rows in their own (`TabRow::SCATTERED`).
+    /// Kept off its column's index (written so SQLite cannot use one): so
+    /// many rows pass it that reading them through that index costs more
+    /// than reading the customer's rows another way — a window in the
+    /// order of its sort, which finds a screenful at once, or a count in
+    /// the order the rows lie (`TabRow::SCATTERED`).
     Unindexed,
 }
 
@@ -74,8 +76,7 @@ pub(crate) fn where_planned<R: TabRow>(
                     }
                     Cond::Cmp(op, v) => {
                         let p = param(value(v), &mut params);
-                        let unary = if plan == TermPlan::Unindexed { "+" } else { "" };
-                        format!("{unary}{expr} {} {p}", op_sql(*op))
+                        format!("{expr} {} {p}", op_sql(*op))
                     }
                     Cond::Within(lo, hi) => {
                         let a = param(Sql::Text(iso(*lo)), &mut params);
@@ -108,7 +109,12 @@ pub(crate) fn where_planned<R: TabRow>(
             }
         };
         sql.push_str(" AND ");
-        sql.push_str(&piece);
+        if plan == TermPlan::Unindexed {
+            // The same truth (NULL and 0 both fail), in a form no index serves.
+            sql.push_str(&format!("coalesce({piece}, 0)"));
+        } else {
+            sql.push_str(&piece);
+        }
     }
     (sql, params)
 }

@@ -257,7 +257,7 @@ impl Store {
         cap: Option<i64>,
     ) -> Result<Vec<Keyed<R>>> {
         let sort = if R::sort_expr(view.sort.col).is_some() { view.sort } else { R::DEFAULT_SORT };
-        let plans = self.window_plans::<R>(&view.filter, cap);
+        let plans = self.window_plans::<R>(customer_id, view, sort.col, cap)?;
         let (filter_sql, filter_params) = where_planned::<R>(&view.filter, view.today, 5, &plans);
         let Some(sql) = window_sql_planned::<R>(sort, seek, &filter_sql, plans.contains(&TermPlan::Gathered)) else {
             return Ok(Vec::new());
