@@ -45,8 +45,9 @@
 -- list by index: an index per column it sorts on (Outstanding on
 -- `customer_outstanding`, kept by triggers), and the trigram search index
 -- (`customer_search`, over the view `customer_search_text`), 18 the
--- invoices' trigram index for substring filters (`invoice_search`,
--- contentless, kept by triggers).
+-- trigram indexes of the invoices' numbers and contracts and of the
+-- payments' and credits' references for substring filters
+-- (`invoice_search`, `payment_search`: contentless, kept by triggers).
 
 CREATE TABLE organization (
     id                  INTEGER PRIMARY KEY CHECK (id = 1),

@@ -346,11 +346,11 @@ pub fn export_json(store: &Store, spec: &str, file: Option<&Path>, out: &mut imp
 /// damaged, or as not an ardesk database, is a problem found, listed like
 /// the others. An error means it could not be checked at all.
 /// `ardesk check --repair`: makes the customers list's derived tables and
-/// the invoices' search index again (the file is opened for work, so upgraded first if it is older).
+/// the tabs' search indexes again (the file is opened for work, so upgraded first if it is older).
 pub fn repair(path: &Path, out: &mut impl Write) -> Result<()> {
     let mut store = Store::open(path, crate::store::OpenMode::MustExist)?;
     let mut done = store.repair_list_index()?;
-    done.extend(store.repair_invoice_index()?);
+    done.extend(store.repair_text_indexes()?);
     for done in done {
         writeln!(out, "repaired: {done}")?;
     }

@@ -340,10 +340,10 @@ impl Store {
             Ok(found) => problems.extend(found),
             Err(e) => problems.push(format!("could not compare the customers list's indexes: {e}")),
         }
-        step("the invoices' search index");
-        match self.invoice_index_problems() {
+        step("the search indexes of invoices and payments");
+        match self.text_index_problems() {
             Ok(found) => problems.extend(found),
-            Err(e) => problems.push(format!("could not compare the invoices' search index: {e}")),
+            Err(e) => problems.push(format!("could not compare the search indexes of invoices and payments: {e}")),
         }
         step("every customer's figures against its rows");
         match self.all_figures_compared(today) {

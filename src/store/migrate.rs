@@ -62,7 +62,7 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
     sql(include_str!("migrations/0015_addresses.sql")),
     sql(include_str!("migrations/0016_collections.sql")),
     sql(include_str!("migrations/0017_customer_list.sql")),
-    sql(include_str!("migrations/0018_invoice_search.sql")),
+    sql(include_str!("migrations/0018_tab_search.sql")),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -75,7 +75,7 @@ const FINGERPRINTS: &[&str] = &[
     "98e83a7209a879290c05d0f98731ce27223a9d35dde674cf86a028b4965256f6",
     "33931bc3cfc55f1886f89882c48b36c929e19c80b07ac3316a29286bd3954d18",
     "9d019659f8cbb3348cb453630a735da9119a7f25dcf77e1cc11aa7d16dd02054",
-    "4916f1eb2a53b4bf8acee29963363f155f62b2ea683298a2bbd974930cd1ebb5",
+    "0f6df3ca84f68033e84eff289a5f054a7022f9ca82fb626cd3666203ca8fd14a",
 ];
 
 /// A digest of a database's schema as stored: every object's kind, name,
@@ -274,8 +274,8 @@ const ADAPTERS: &[&str] = &[
                 || coalesce(external_id, '') || ' ' || coalesce(import_source, '') || ' ' || currency AS hay
      FROM customers;
      CREATE TEMP VIEW customer_search AS SELECT id AS rowid, hay FROM temp.customer_search_text;",
-    // 17 → 18: no invoice search index yet: filters read every row, as
-    // they did (`Store::text_index`).
+    // 17 → 18: no search index of invoices or payments yet: filters read
+    // every row, as they did (`Store::text_indexed`).
     "",
 ];
 

@@ -49,12 +49,21 @@ pub const KEEPERS: &[&str] = &[
     "credits_dated_delete",
 ];
 
-/// The trigger that indexes each new invoice for search (version 18),
-/// also lifted by `suspend`: `rebuild` indexes the run's new invoices at
-/// once (a million one by one would add seconds). Its update and delete
-/// triggers stay, since taking a row out by its id is right whether or not
-/// it was indexed yet.
-pub const SEARCH_KEEPER: &str = "invoices_search_insert";
+/// The triggers that index each new invoice and payment for search
+/// (version 18), also lifted by `suspend`: `rebuild` indexes the run's new
+/// rows at once (a million one by one would add seconds). Their update and
+/// delete triggers stay, since taking a row out by its id is right whether
+/// or not it was indexed yet. With each, the index, the SQL of what it
+/// indexes, and the table's place in `DATED_SOURCES` (its mark).
+pub const SEARCH_KEEPERS: [(&str, &str, &str, usize); 2] = [
+    (
+        "invoices_search_insert",
+        "invoice_search(rowid, number, contract_name)",
+        "SELECT id, number, contract_name FROM invoices",
+        0,
+    ),
+    ("payments_search_insert", "payment_search(rowid, reference)", "SELECT id, reference FROM payments", 2),
+];
 
 /// Triggers lifted by `suspend`, to be put back by `rebuild`, and the
 /// largest row id of each table the dated events come from when they were
@@ -76,7 +85,7 @@ const DATED_SOURCES: [(&str, &str, &str); 5] = [
 /// a rollback puts them back too).
 pub fn suspend(tx: &Transaction<'_>) -> Result<Suspended> {
     let mut saved = Vec::new();
-    for name in KEEPERS.iter().chain([&SEARCH_KEEPER]) {
+    for name in KEEPERS.iter().chain(SEARCH_KEEPERS.iter().map(|k| &k.0)) {
         let sql: String =
             tx.query_row("SELECT sql FROM sqlite_schema WHERE type = 'trigger' AND name = ?1", [name], |r| r.get(0))?;
         tx.execute_batch(&format!("DROP TRIGGER {name}"))?;
@@ -203,15 +212,16 @@ pub fn rebuild(tx: &Transaction<'_>, customers: &[i64], suspended: Suspended) ->
             [c],
         )?;
     }
-    // The run's new invoices, indexed for search at once. The few the run
-    // also renamed were indexed by the update trigger: out first, so none
-    // is in twice (one made and deleted in the run is gone from both).
-    tx.execute("DELETE FROM invoice_search WHERE rowid > ?1", [suspended.1[0]])?;
-    tx.execute(
-        "INSERT INTO invoice_search(rowid, number, contract_name)
-         SELECT id, number, contract_name FROM invoices WHERE id > ?1",
-        [suspended.1[0]],
-    )?;
+    // The run's new invoices and payments, indexed for search at once. The
+    // few the run also changed were indexed by the update triggers: out
+    // first, so none is in twice (one made and deleted in the run is gone
+    // from both).
+    for (_, index, rows, mark) in SEARCH_KEEPERS {
+        let table = index.split('(').next().unwrap_or(index);
+        let mark = suspended.1[mark];
+        tx.execute(&format!("DELETE FROM {table} WHERE rowid > ?1"), [mark])?;
+        tx.execute(&format!("INSERT INTO {index} {rows} WHERE id > ?1"), [mark])?;
+    }
     for sql in suspended.0 {
         tx.execute_batch(&sql)?;
     }

@@ -7,7 +7,7 @@ use crate::domain::filter::StatusWord;
 use crate::domain::model::PaymentRow;
 use crate::domain::status::{PayKind, PaymentMethod, PaymentStatus};
 use crate::store::filter_sql::StatusSql;
-use crate::store::window::TabRow;
+use crate::store::window::{Searched, TabRow};
 use rusqlite::Row;
 
 /// Credits read as payments: the same column names under the same alias,
@@ -65,6 +65,10 @@ impl TabRow for PaymentRow {
     // for the stored underscore, which LIKE would read as any character).
     const FILTER: &'static [(Col, &'static str)] = &[(Col::PayKind, "replace(p.kind, '_', '-')")];
     const TEXT_COLS: &'static [&'static str] = &["p.reference"];
+    // Payments by id, credits by their id negated (`CREDITS`), as listed.
+    const SEARCH: Option<Searched> =
+        Some(Searched { table: "payment_search", cols: &["p.reference", "lower(p.reference)"] });
+    const SCATTERED: &'static [Col] = &[Col::PayAmount];
     // The money kept: succeeded payments net of refunds (pending and
     // failed ones are no money; a refunded one nets to nothing; credit is
     // not money received).

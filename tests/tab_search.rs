@@ -12,10 +12,10 @@ use ardesk::domain::Currency;
 use ardesk::domain::columns::{Col, RowKey, Seek, Sort, Tab};
 use ardesk::domain::edit::{ContractDraft, InvoiceDraft};
 use ardesk::domain::filter::parse;
-use ardesk::domain::model::InvoiceRow;
+use ardesk::domain::model::{InvoiceRow, PaymentRow};
 use ardesk::domain::status::*;
 use ardesk::store::seed::*;
-use ardesk::store::window::View;
+use ardesk::store::window::{TabRow, View};
 use ardesk::store::{OpenMode, Store};
 use std::path::{Path, PathBuf};
 use support::fixture::d;
@@ -109,6 +109,26 @@ fn make(dir: &Path) -> PathBuf {
             })
             .unwrap();
         }
+        // Payments with references like Stripe's charge ids and the odd
+        // ones; credits, whose reason the tab shows as their reference.
+        let mut references: Vec<String> = (1..=2000).map(|i| format!("ch_{i:06}")).collect();
+        references.extend(ODD_NUMBERS.iter().map(|n| n.to_string()));
+        for (i, reference) in references.iter().enumerate() {
+            s.payment(&NewPayment {
+                customer_id: c,
+                received_on: d("2024-01-01") + chrono::Duration::days((i % 500) as i64),
+                amount_minor: 100 + (i as i64 * 6_007) % 900_000,
+                refunded_minor: 0,
+                currency: Currency::USD,
+                reference,
+                status: if i % 5 == 0 { PaymentStatus::Failed } else { PaymentStatus::Succeeded },
+                method: PaymentMethod::Manual,
+            })
+            .unwrap();
+        }
+        for (i, reason) in ["Goodwill 50%", "ch_000001 duplicate", "Ｗide reason", "x"].iter().enumerate() {
+            s.credit(c, d("2024-06-01") + chrono::Duration::days(i as i64), 5_000, Currency::USD, reason).unwrap();
+        }
     }
     s.commit().unwrap();
     path
@@ -117,16 +137,20 @@ fn make(dir: &Path) -> PathBuf {
 /// Every row of the filter, window by window of `step` from either end,
 /// gathering candidates up to `cap` (0: never).
 fn all_rows(store: &Store, view: &View, step: usize, cap: i64, backwards: bool) -> Vec<i64> {
+    all_rows_of::<InvoiceRow>(store, view, step, cap, backwards)
+}
+
+fn all_rows_of<R: TabRow>(store: &Store, view: &View, step: usize, cap: i64, backwards: bool) -> Vec<i64> {
     let mut out = Vec::new();
     let mut seek = if backwards { Seek::Last } else { Seek::First };
     loop {
-        let rows = store.window_view_gathering::<InvoiceRow>(1, view, &seek, step, Some(cap)).unwrap();
+        let rows = store.window_view_gathering::<R>(1, view, &seek, step, Some(cap)).unwrap();
         let n = rows.len();
         let edge: Option<RowKey> = if backwards { rows.first() } else { rows.last() }.map(|k| k.key.clone());
         if backwards {
-            out.splice(0..0, rows.into_iter().map(|k| k.row.id));
+            out.splice(0..0, rows.into_iter().map(|k| k.key.id));
         } else {
-            out.extend(rows.into_iter().map(|k| k.row.id));
+            out.extend(rows.into_iter().map(|k| k.key.id));
         }
         match edge {
             Some(k) if n == step => seek = if backwards { Seek::Before(k) } else { Seek::After(k) },
@@ -198,6 +222,51 @@ fn gathered_and_row_by_row_read_the_same_rows() {
         assert_eq!(sums.sum.iter().map(|m| m.minor).sum::<i64>(), shown, "{text:?}: Σ total");
     }
     assert!(nonempty >= 15, "most filters find something ({nonempty})");
+}
+
+/// The Payments tab the same way: payments and credits (listed by their
+/// id negated) found by reference, gathered or row by row alike.
+#[test]
+fn payments_and_credits_read_the_same_rows_either_way() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&make(dir.path()), OpenMode::MustExist).unwrap();
+    let mut found = Vec::new();
+    for text in [
+        "ch_0001",
+        "reference:50%",
+        "ref:goodwill",
+        "zzz",
+        "ch_000001",
+        "amount>100 ch_01",
+        "ÄPFEL",
+        "äpfel",
+        "ｗide",
+        "Ｗide",
+        "ab",
+        "status:failed ch_00",
+        "kind:credit 50",
+    ] {
+        let filter = parse(text, Tab::Payments, Currency::USD).unwrap_or_else(|e| panic!("{text}: {e:?}"));
+        for (col, desc) in [(Col::PayDate, true), (Col::PayAmount, false), (Col::PayReference, false)] {
+            let view = View { sort: Sort { col, desc }, filter: filter.clone(), today: today() };
+            let by_row = all_rows_of::<PaymentRow>(&store, &view, 1000, 0, false);
+            for (step, back) in [(1, true), (9, false), (1000, false)] {
+                let got = all_rows_of::<PaymentRow>(&store, &view, step, i64::MAX, back);
+                assert_eq!(got, by_row, "{text:?} by {col:?}, {step}, {back}");
+            }
+            let (count, _) = store.view_totals::<PaymentRow>(1, &view).unwrap();
+            assert_eq!(count as usize, by_row.len(), "{text:?}: the count");
+            if col == Col::PayDate {
+                found.push((text, by_row));
+            }
+        }
+    }
+    let n = |t: &str| found.iter().find(|(x, _)| *x == t).unwrap().1.len();
+    assert_eq!(n("ch_0001"), 100, "ch_000100 to ch_000199");
+    assert_eq!(n("reference:50%"), 2, "INV-50% and the credit Goodwill 50%");
+    assert!(found.iter().find(|(x, _)| *x == "ch_000001").unwrap().1.iter().any(|id| *id < 0), "a credit's reason");
+    assert_eq!(n("zzz"), 0);
+    assert_eq!(n("ÄPFEL"), 1, "lowered as the filter always did: äpfel-2, not ÄPFEL-ümlaut");
 }
 
 /// What the words find, by hand: LIKE's wildcards are literal, ASCII case
@@ -338,16 +407,18 @@ fn check_finds_a_drifted_index_and_repair_rebuilds_it() {
         c.execute_batch(
             "DROP TRIGGER invoices_search_update;
              UPDATE invoices SET number = 'BEHIND-THE-BACK' WHERE customer_id = 1 AND number = 'INV-00010';
-             DELETE FROM invoice_search WHERE rowid = (SELECT id FROM invoices WHERE number = 'INV-00011' AND customer_id = 1);",
+             DELETE FROM invoice_search WHERE rowid = (SELECT id FROM invoices WHERE number = 'INV-00011' AND customer_id = 1);
+             DELETE FROM payment_search WHERE rowid = -1;",
         )
         .unwrap();
-        let sql = include_str!("../src/store/migrations/0018_invoice_search.sql");
+        let sql = include_str!("../src/store/migrations/0018_tab_search.sql");
         let start = sql.find("CREATE TRIGGER invoices_search_update").unwrap();
         let end = start + sql[start..].find("END;").unwrap() + 4;
         c.execute_batch(&sql[start..end]).unwrap();
     }
     let found = Store::inspect(&path).unwrap().check(today()).unwrap().join("\n");
-    assert!(found.contains("1 invoices missing from the search index (first: "), "{found}");
+    assert!(found.contains("1 invoices missing from their search index (first ids: "), "{found}");
+    assert!(found.contains("1 payments and credits missing from their search index (first ids: -1)"), "{found}");
     assert_eq!(count(&Store::inspect(&path).unwrap(), "behind-the"), 0, "the drifted index misses it");
 
     // The rename alone (the missing row put back by hand): the trigrams differ.
@@ -360,7 +431,7 @@ fn check_finds_a_drifted_index_and_repair_rebuilds_it() {
         .unwrap();
     }
     let found = Store::inspect(&path).unwrap().check(today()).unwrap().join("\n");
-    assert!(found.contains("the invoices' search index does not match their numbers and contracts"), "{found}");
+    assert!(found.contains("the search index of invoices does not match their text"), "{found}");
 
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_ardesk"))
         .args(["--db", path.to_str().unwrap(), "check", "--repair"])
@@ -368,6 +439,9 @@ fn check_finds_a_drifted_index_and_repair_rebuilds_it() {
         .unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{text}");
-    assert!(text.contains("repaired: rebuilt the invoices' search index") && text.contains("is consistent"), "{text}");
+    assert!(
+        text.contains("repaired: rebuilt the search index of invoices") && text.contains("is consistent"),
+        "{text}"
+    );
     assert_eq!(count(&Store::inspect(&path).unwrap(), "behind-the"), 1, "found once rebuilt");
 }
