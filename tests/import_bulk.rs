@@ -91,13 +91,14 @@ fn files(dir: &Path) -> Vec<PathBuf> {
 fn dump(db: &Path) -> Vec<(String, Vec<Vec<Value>>)> {
     let conn = rusqlite::Connection::open(db).unwrap();
     let tables: Vec<String> = conn
-        // The search indexes are derived from the customers and the
-        // invoices (`check` compares them): their segments are laid out by
-        // how they were written. Which invoices are indexed is compared
-        // (`invoice_search_docsize`).
+        // The search indexes are derived from the customers, invoices and
+        // payments (`check` compares them): their segments are laid out by
+        // how they were written. Which rows are indexed is compared
+        // (`invoice_search_docsize`, `payment_search_docsize`).
         .prepare(
             "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'customer_search%'
-             AND name NOT IN ('invoice_search_data', 'invoice_search_idx') ORDER BY name",
+             AND name NOT IN ('invoice_search', 'invoice_search_data', 'invoice_search_idx', 'payment_search',
+                              'payment_search_data', 'payment_search_idx') ORDER BY name",
         )
         .unwrap()
         .query_map([], |r| r.get(0))

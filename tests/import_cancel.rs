@@ -20,7 +20,8 @@ fn dump(db: &Path) -> Vec<String> {
         // The search index is derived from the customers (`check` compares it).
         .prepare(
             "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite%'
-             AND name NOT LIKE 'customer_search%' AND name NOT IN ('invoice_search_data', 'invoice_search_idx')
+             AND name NOT LIKE 'customer_search%' AND name NOT IN ('invoice_search', 'invoice_search_data', 'invoice_search_idx', 'payment_search',
+                              'payment_search_data', 'payment_search_idx')
              ORDER BY 1",
         )
         .unwrap()

@@ -266,8 +266,15 @@ fn rows(p: &Path) -> Vec<String> {
     // The search index's segments are laid out by how it was built (row by
     // row, or rebuilt by the upgrade): `check` compares what they hold.
     let tables = tables.into_iter().filter(|t| {
-        !["customer_search_data", "customer_search_idx", "invoice_search_data", "invoice_search_idx"]
-            .contains(&t.as_str())
+        ![
+            "customer_search_data",
+            "customer_search_idx",
+            "invoice_search_data",
+            "invoice_search_idx",
+            "payment_search_data",
+            "payment_search_idx",
+        ]
+        .contains(&t.as_str())
     });
     for t in tables {
         let sql = if t == "customer_collect_summary" {
@@ -284,9 +291,12 @@ fn rows(p: &Path) -> Vec<String> {
             "SELECT * FROM customer_dated_summary WHERE delta <> 0 ORDER BY 1, 2, 3, 4, 5".to_string()
         } else if t == "customer_search" {
             "SELECT rowid, hay FROM customer_search ORDER BY 1".to_string()
-        } else if t == "invoice_search" {
-            // Contentless: it holds which invoices it indexed, not their text.
-            "SELECT rowid FROM invoice_search ORDER BY 1".to_string()
+        } else if t == "invoice_search" || t == "payment_search" {
+            // Contentless: it holds which rows it indexed, not their text.
+            format!("SELECT rowid FROM {t} ORDER BY 1")
+        } else if t == "invoice_search_docsize" || t == "payment_search_docsize" {
+            // Where an entry was written (`origin`) depends on how.
+            format!("SELECT id, sz FROM {t} ORDER BY 1")
         } else if t.ends_with("summary") {
             format!("SELECT * FROM {t} ORDER BY 1, 2, 3")
         } else {
