@@ -33,7 +33,7 @@ fn filters_find_numbers_and_references_in_a_terminal() {
 
     let mut tui = Tui::start(&["--db", db.to_str().unwrap(), "--today", TODAY, "--customer", &id.to_string()], 80, 24);
     tui.wait("the invoices", |s| status(s, "Invoices").contains(&ardesk::domain::money::group_thousands(INVOICES)));
-    let mut filter = |tui: &mut Tui, text: &str| {
+    let filter = |tui: &mut Tui, text: &str| {
         tui.send("/");
         tui.wait_for("Filter:");
         tui.send("\x15"); // Ctrl-U: the field emptied
