@@ -12,7 +12,7 @@ mod common;
 
 use ardesk::app::App;
 use ardesk::store::{OpenMode, Store};
-use common::{Stats, ctrl, database, draw, key};
+use common::{FILTERS, Stats, ctrl, database, draw, key};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::KeyCode;
@@ -20,16 +20,6 @@ use ratatui::layout::Rect;
 use std::time::{Duration, Instant};
 
 const TODAY: &str = "2026-03-01";
-
-pub const FILTERS: [&str; 7] = [
-    "status:overdue",
-    "total>1000",
-    "due<2020-01-01",
-    "status:paid total<500 date:2024",
-    "INV-99",
-    "contract:none-such",
-    "number:zzz",
-];
 
 fn main() {
     let runs = common::runs(10);

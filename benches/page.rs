@@ -123,15 +123,7 @@ fn main() {
 
     // Filter changes: time to the first frame of the new view (the count
     // and sums arrive from the worker afterwards).
-    let filters = [
-        "status:overdue",
-        "total>1000",
-        "due<2020-01-01",
-        "status:paid total<500 date:2024",
-        "INV-99",
-        "contract:none-such",
-        "number:zzz",
-    ];
+    let filters = common::FILTERS;
     let mut filter_times = Vec::new();
     let mut count_times = Vec::new();
     for f in filters.iter().cycle().take(filters.len() * 3) {

@@ -10,6 +10,18 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+/// README's filter set on the Invoices tab (the page bench cycles through
+/// it; the filters bench times each).
+pub const FILTERS: [&str; 7] = [
+    "status:overdue",
+    "total>1000",
+    "due<2020-01-01",
+    "status:paid total<500 date:2024",
+    "INV-99",
+    "contract:none-such",
+    "number:zzz",
+];
+
 /// Timings of one step, written as a README table row.
 pub struct Stats(pub Vec<Duration>);
 
