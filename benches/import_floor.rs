@@ -264,10 +264,12 @@ fn lifted_triggers() -> Vec<&'static str> {
 }
 
 /// The new invoices and payments into the trigram indexes at once, as
-/// `summaries::rebuild` does (the database was empty: the mark is 0).
+/// `summaries::rebuild` does.
 fn index_search(c: &Connection) {
-    for (_, index, rows, _) in SEARCH_KEEPERS {
-        c.execute(&format!("INSERT INTO {index} {rows} WHERE id > ?1"), [0]).unwrap();
+    for (_, index, rows) in SEARCH_KEEPERS {
+        let table = index.split('(').next().unwrap_or(index);
+        c.execute_batch(&format!("INSERT INTO {index} {rows} WHERE id NOT IN (SELECT id FROM {table}_docsize)"))
+            .unwrap();
     }
 }
 

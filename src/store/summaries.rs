@@ -53,16 +53,15 @@ pub const KEEPERS: &[&str] = &[
 /// (version 18), also lifted by `suspend`: `rebuild` indexes the run's new
 /// rows at once (a million one by one would add seconds). Their update and
 /// delete triggers stay, since taking a row out by its id is right whether
-/// or not it was indexed yet. With each, the index, the SQL of what it
-/// indexes, and the table's place in `DATED_SOURCES` (its mark).
-pub const SEARCH_KEEPERS: [(&str, &str, &str, usize); 2] = [
+/// or not it was indexed yet. With each, the index and the SQL of what it
+/// indexes.
+pub const SEARCH_KEEPERS: [(&str, &str, &str); 2] = [
     (
         "invoices_search_insert",
         "invoice_search(rowid, number, contract_name)",
         "SELECT id, number, contract_name FROM invoices",
-        0,
     ),
-    ("payments_search_insert", "payment_search(rowid, reference)", "SELECT id, reference FROM payments", 2),
+    ("payments_search_insert", "payment_search(rowid, reference)", "SELECT id, reference FROM payments"),
 ];
 
 /// Triggers lifted by `suspend`, to be put back by `rebuild`, and the
@@ -212,15 +211,15 @@ pub fn rebuild(tx: &Transaction<'_>, customers: &[i64], suspended: Suspended) ->
             [c],
         )?;
     }
-    // The run's new invoices and payments, indexed for search at once. The
-    // few the run also changed were indexed by the update triggers: out
-    // first, so none is in twice (one made and deleted in the run is gone
-    // from both).
-    for (_, index, rows, mark) in SEARCH_KEEPERS {
+    // The rows the run made, indexed for search at once: every row the index
+    // lacks. Not those past the largest id before the run: a row deleted
+    // and made again may take its old id (a table without AUTOINCREMENT
+    // gives the largest id again once it is free), and the delete trigger
+    // took it out. Rows the run changed were indexed by the update
+    // triggers with their new text; rows it deleted are out.
+    for (_, index, rows) in SEARCH_KEEPERS {
         let table = index.split('(').next().unwrap_or(index);
-        let mark = suspended.1[mark];
-        tx.execute(&format!("DELETE FROM {table} WHERE rowid > ?1"), [mark])?;
-        tx.execute(&format!("INSERT INTO {index} {rows} WHERE id > ?1"), [mark])?;
+        tx.execute_batch(&format!("INSERT INTO {index} {rows} WHERE id NOT IN (SELECT id FROM {table}_docsize)"))?;
     }
     for sql in suspended.0 {
         tx.execute_batch(&sql)?;
