@@ -12,12 +12,8 @@ impl Store {
     pub fn invoice_totals(&self, customer_id: i64, view: &View) -> Result<Vec<(i64, Money)>> {
         let plans = self.count_plans::<InvoiceRow>(customer_id, view)?;
         let (filter_sql, params) = super::filter_sql::where_planned::<InvoiceRow>(&view.filter, view.today, 2, &plans);
-        let unary = if plans.contains(&super::filter_sql::TermPlan::Gathered) { "+" } else { "" };
-        let sql = format!(
-            "SELECT i.id, i.total_minor, i.currency FROM {} WHERE {unary}{}{filter_sql}",
-            InvoiceRow::FROM,
-            InvoiceRow::WHERE
-        );
+        let wh = super::window::customer_where::<InvoiceRow>(plans.contains(&super::filter_sql::TermPlan::Gathered));
+        let sql = format!("SELECT i.id, i.total_minor, i.currency FROM {} WHERE {wh}{filter_sql}", InvoiceRow::FROM);
         let mut stmt = self.conn().prepare_cached(&sql)?;
         let mut all: Vec<rusqlite::types::Value> = vec![customer_id.into()];
         all.extend(params);

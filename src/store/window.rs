@@ -128,8 +128,8 @@ pub(crate) fn direction<K>(desc: bool, seek: &Seek<K>) -> (&'static str, Option<
     (if descending { "DESC" } else { "ASC" }, cmp)
 }
 
-/// Builds the SQL of one window query. Public to the crate for tests and
-/// the benchmark's query plans.
+/// Builds the SQL of one window query, every term checked row by row (for
+/// tests of the query plans).
 #[cfg(test)]
 pub(crate) fn window_sql<R: TabRow>(sort: Sort, seek: &Seek, filter_sql: &str) -> Option<String> {
     window_sql_planned::<R>(sort, seek, filter_sql, false)
@@ -138,7 +138,7 @@ pub(crate) fn window_sql<R: TabRow>(sort: Sort, seek: &Seek, filter_sql: &str) -
 /// The customer's condition: kept off its indexes (`+`) when a term's
 /// candidates are gathered from a trigram index, so the query starts from
 /// them and not from the customer's rows.
-fn customer_where<R: TabRow>(gathered: bool) -> String {
+pub(crate) fn customer_where<R: TabRow>(gathered: bool) -> String {
     if gathered { format!("+{}", R::WHERE) } else { R::WHERE.to_string() }
 }
 
