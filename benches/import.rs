@@ -129,5 +129,7 @@ fn main() {
             again.rss
         );
     }
-    remove_db(&db);
+    if std::env::var_os("ARDESK_BENCH_KEEP").is_none() {
+        remove_db(&db);
+    }
 }

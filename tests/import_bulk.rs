@@ -389,3 +389,90 @@ fn with_the_external_id_indexes_lifted_a_repeated_key_stops_a_load() {
     }
     assert_consistent(&s);
 }
+
+/// A bulk run that deletes the payment with the largest id gives that id
+/// back to the next payment: here a new invoice's payment of another
+/// customer, whose figures the run adds to rather than rebuilds. Its
+/// dated events (the figures as of past dates) must count that payment,
+/// though its id is not past the largest before the run.
+#[test]
+fn a_freed_largest_id_taken_by_another_customer_still_counts_as_of_past_dates() {
+    use ardesk::domain::Currency;
+    use ardesk::domain::status::{ImportSource, InvoiceStatus, PaymentMethod, PaymentStatus};
+    use ardesk::store::import::{CustomerWrite, InvoiceWrite, PaymentWrite};
+    use ardesk::store::load::{LoadInvoice, NewMoney};
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("freed.db");
+    let mut s = Store::open(&db, OpenMode::Create).unwrap();
+    let day = chrono::NaiveDate::from_ymd_opt(2025, 3, 1).unwrap();
+    let customer = |name: &'static str| CustomerWrite {
+        name,
+        legal_name: "",
+        billing_email: "",
+        billing_address: "",
+        currency: Currency::USD,
+        external_url: None,
+        source_raw: "{}",
+    };
+    let (a, b, paid) = s
+        .import_session(|itx| {
+            let a = itx.insert_customer(Some((ImportSource::Stripe, "cus_A")), &customer("Freeing"))?;
+            let b = itx.insert_customer(Some((ImportSource::Stripe, "cus_B")), &customer("Taking"))?;
+            let payment = PaymentWrite {
+                customer_id: a,
+                received_on: day,
+                amount_minor: 700,
+                refunded_minor: 0,
+                refunded_on: None,
+                currency: Currency::USD,
+                reference: "ch_A",
+                status: PaymentStatus::Succeeded,
+                method: PaymentMethod::Automatic,
+                source_raw: Some("{}"),
+            };
+            let paid = itx.insert_payment(Some((ImportSource::Stripe, "ch_A")), &payment)?;
+            Ok::<_, ardesk::store::StoreError>(((a, b, paid), true))
+        })
+        .unwrap();
+    s.import_session(|itx| {
+        itx.begin_bulk()?;
+        itx.delete_payment(paid)?;
+        let row = LoadInvoice {
+            source: ImportSource::Stripe,
+            external_id: "in_B",
+            invoice: InvoiceWrite {
+                customer_id: b,
+                contract_id: None,
+                number: "B-1",
+                issue_date: day,
+                due_date: day,
+                period: None,
+                currency: Currency::USD,
+                total_minor: 1000,
+                status: InvoiceStatus::Paid,
+                source_raw: "{}",
+                memo: "",
+                lines: &[],
+                cancelled_on: None,
+            },
+            money: vec![NewMoney {
+                credit: false,
+                key: "in_B#paid".into(),
+                amount_minor: 1000,
+                on: day,
+                text: "B-1".into(),
+                raw: None,
+            }],
+        };
+        assert_eq!(itx.load_invoices(&[row])?, 1);
+        itx.end_bulk(&[a, b])?;
+        Ok::<_, ardesk::store::StoreError>(((), true))
+    })
+    .unwrap();
+    let taken: i64 = rusqlite::Connection::open(&db)
+        .unwrap()
+        .query_row("SELECT id FROM payments WHERE customer_id = ?1", [b], |r| r.get(0))
+        .unwrap();
+    assert_eq!(taken, paid, "the new payment takes the freed id, the case under test");
+    assert_consistent(&s);
+}

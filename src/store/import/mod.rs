@@ -264,7 +264,7 @@ impl ImportTx<'_> {
             let rebuild: Vec<i64> = customers.iter().copied().filter(|c| !kept.contains(c)).collect();
             let mut kept: Vec<i64> = kept.into_iter().collect();
             kept.sort_unstable();
-            summaries::add_new_dated(&self.tx, &kept, &s)?;
+            summaries::add_new_dated(&self.tx, &kept)?;
             summaries::rebuild(&self.tx, &rebuild, s)?;
         }
         Ok(())
