@@ -8,8 +8,8 @@ mod support;
 use ardesk::domain::columns::Seek;
 use ardesk::domain::customer_list::{CustomerCol, ListKey, ListView};
 use ardesk::domain::model::CustomerListRow;
-use ardesk::store::Store;
 use ardesk::store::window::Keyed;
+use ardesk::store::{ListPlan, Store};
 use support::fixture::d;
 
 const ALL: [CustomerCol; 8] = [
@@ -206,11 +206,13 @@ fn check_finds_a_drifted_list_index_and_repair_rebuilds_it() {
     assert!(text.contains("repaired: rebuilt the customers' search index") && text.contains("is consistent"), "{text}");
 }
 
-/// A search that matches thousands walks the order's own index and checks
-/// each row instead of gathering every match from the trigram index first
-/// (`Plan::Walk`): the same rows in the same order as the whole matching
-/// set sorted (`list_ranking` gathers them through the index), from either
-/// end.
+/// A search that matches thousands walks the order's own index, checking
+/// each row (`ListPlan::Walk`) or only those the trigram index holds the
+/// words' trigrams for (`ListPlan::Sifted`), instead of gathering every
+/// match from the trigram index first (`ListPlan::Index`): every plan, and
+/// the one the index's counts choose, reads the same rows in the same
+/// order as the whole matching set sorted (`list_ranking` gathers them
+/// through the index), from either end.
 #[test]
 fn a_dense_search_walks_the_order_and_finds_the_same_rows() {
     let dir = tempfile::tempdir().unwrap();
@@ -222,25 +224,34 @@ fn a_dense_search_walks_the_order_and_finds_the_same_rows() {
         ardesk::demo::generate(&mut s, &opts).unwrap();
     }
     let store = Store::open(&path, ardesk::store::OpenMode::MustExist).unwrap();
-    for query in ["inc", "usd", "ample", "ing", "usd ing"] {
+    let plans = [None, Some(ListPlan::Index), Some(ListPlan::Sifted), Some(ListPlan::Walk)];
+    for query in ["inc", "usd", "ample", "ing", "usd ing", "ample 50%", "zzz"] {
         let everyone = store.list_count(&ListView { sort: CustomerCol::Name, desc: false, query: query.into(), today });
-        assert!(everyone.unwrap() > 4000, "{query:?} is dense");
+        let everyone = everyone.unwrap();
+        assert!(everyone > 4000 || query.contains(['%', 'z']), "{query:?} is dense");
         for sort in [CustomerCol::Name, CustomerCol::LegalName, CustomerCol::Currency, CustomerCol::Outstanding] {
             for desc in [false, true] {
                 let view = ListView { sort, desc, query: query.into(), today };
                 let all = store.list_ranking(&view).unwrap();
-                let what = format!("{query:?} {sort:?} desc={desc}");
-                let mut seek: Seek<ListKey> = Seek::First;
-                let mut got = Vec::new();
-                for _ in 0..3 {
-                    let rows = store.list_window(&view, None, &seek, 50).unwrap();
-                    seek = Seek::After(rows.last().unwrap().key.clone());
-                    got.extend(rows.iter().map(|k| k.row.id));
+                assert_eq!(all.len(), everyone);
+                for plan in plans {
+                    let read = |seek: &Seek<ListKey>| match plan {
+                        None => store.list_window(&view, None, seek, 50).unwrap(),
+                        Some(p) => store.list_window_planned(&view, None, seek, 50, p).unwrap(),
+                    };
+                    let what = format!("{query:?} {sort:?} desc={desc} {plan:?}");
+                    let mut seek: Seek<ListKey> = Seek::First;
+                    let mut got = Vec::new();
+                    for _ in 0..3 {
+                        let rows = read(&seek);
+                        let Some(last) = rows.last() else { break };
+                        seek = Seek::After(last.key.clone());
+                        got.extend(rows.iter().map(|k| k.row.id));
+                    }
+                    assert_eq!(got, all[..150.min(all.len())], "{what} from the start");
+                    let ids: Vec<i64> = read(&Seek::Last).iter().map(|k| k.row.id).collect();
+                    assert_eq!(ids, all[all.len().saturating_sub(50)..], "{what} from the end");
                 }
-                assert_eq!(got, all[..150], "{what} from the start");
-                let last = store.list_window(&view, None, &Seek::Last, 50).unwrap();
-                let ids: Vec<i64> = last.iter().map(|k| k.row.id).collect();
-                assert_eq!(ids, all[all.len() - 50..], "{what} from the end");
             }
         }
     }

@@ -22,9 +22,11 @@ impl App {
         s.ranked = self.store.list_ranked(&view);
         let generation = s.table.generation;
         let mut jobs = Vec::new();
+        // Asked last, so the reading thread takes the rows first.
+        let mut count = None;
         if !s.table.exact && s.asked_count != Some(generation) {
             s.asked_count = Some(generation);
-            jobs.push(Job::list(generation, as_of, Kind::ListCount(view.clone())));
+            count = Some(Job::list(generation, as_of, Kind::ListCount(view.clone())));
         }
         if s.ranked && s.ranking.is_none() {
             if s.asked_rank != Some(generation) {
@@ -53,7 +55,7 @@ impl App {
                 }
             }
         }
-        for job in jobs {
+        for job in jobs.into_iter().chain(count) {
             self.ask(job);
         }
     }

@@ -245,6 +245,8 @@ impl App {
             return false;
         }
         let applied = match done.result {
+            // A read for a view no longer shown (a newer one stopped it).
+            Err(_) if p.state(done.tab).generation != done.generation => false,
             Err(e) => {
                 p.state_mut(done.tab).pending = None;
                 self.say(format!("could not read: {e}"));

@@ -37,6 +37,16 @@ pub enum Slot {
 }
 
 impl Kind {
+    /// The order the reading thread runs a batch of jobs in: rows shown
+    /// first (0), then a ranking they wait for (1), then counts and sums (2).
+    fn urgency(&self) -> u8 {
+        match self {
+            Kind::Window(_) | Kind::ListWindow(..) => 0,
+            Kind::ListRank(_) => 1,
+            Kind::Totals | Kind::ListCount(_) => 2,
+        }
+    }
+
     fn slot(&self, tab: Tab) -> Slot {
         match self {
             Kind::Totals => Slot::Tab(tab, true),
@@ -64,6 +74,15 @@ impl Job {
         self.kind.slot(self.tab)
     }
 
+    /// What the job reads for: the customers list, or one customer's tab.
+    /// A job of a newer generation for the same replaces it.
+    fn reader(&self) -> Reader {
+        match self.slot() {
+            Slot::List(_) => Reader::List,
+            Slot::Tab(tab, _) => Reader::Tab(self.customer_id, tab),
+        }
+    }
+
     /// A job of the customers list.
     pub fn list(generation: u64, as_of: Option<chrono::NaiveDate>, kind: Kind) -> Job {
         let view = View {
@@ -72,6 +91,31 @@ impl Job {
             today: Default::default(),
         };
         Job { as_of, generation, customer_id: 0, tab: Tab::Invoices, view, kind }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Reader {
+    List,
+    Tab(i64, Tab),
+}
+
+/// The job the reading thread runs, so that a newer view's job stops it:
+/// a count still running for the last keystroke held up the next one's
+/// rows by up to its whole time (170 ms for a common word among a million
+/// customers).
+#[derive(Default)]
+struct Running {
+    job: Mutex<Option<(Reader, u64)>>,
+    /// Set when a newer view's job came while it ran.
+    superseded: std::sync::atomic::AtomicBool,
+}
+
+impl Running {
+    /// Whether `job` makes the running one useless: the same list or tab,
+    /// a newer view.
+    fn replaced_by(running: Option<(Reader, u64)>, job: &Job) -> bool {
+        running.is_some_and(|(reader, generation)| reader == job.reader() && job.generation > generation)
     }
 }
 
@@ -100,6 +144,12 @@ const WALK_BUDGET: std::time::Duration = std::time::Duration::from_millis(100);
 
 /// Runs a job (the worker does this; so does the app when it has none).
 pub fn run(store: &Store, job: &Job) -> Done {
+    run_unless(store, job, &|| false)
+}
+
+/// `run`, a walk that ran long not followed by a gathering once
+/// `superseded` says a newer view replaced the job.
+fn run_unless(store: &Store, job: &Job, superseded: &dyn Fn() -> bool) -> Done {
     let (id, v) = (job.customer_id, &job.view);
     let ops = super::tabs::ops(job.tab);
     let result = match &job.kind {
@@ -120,6 +170,7 @@ pub fn run(store: &Store, job: &Job) -> Done {
             let ranking = ranking.as_deref().map(Vec::as_slice);
             match store.within(WALK_BUDGET, |s| s.list_window(lv, ranking, &f.seek, f.limit)) {
                 Ok(Some(rows)) => Ok(rows),
+                Ok(None) if superseded() => Err(crate::store::StoreError::Interrupted),
                 Ok(None) => store.list_window_gathered(lv, ranking, &f.seek, f.limit),
                 Err(e) => Err(e),
             }
@@ -142,6 +193,7 @@ pub struct Worker {
     thread: Option<std::thread::JoinHandle<()>>,
     /// The thread's connection, once it has opened it.
     interrupt: Arc<Mutex<Option<crate::store::Interrupt>>>,
+    running: Arc<Running>,
     /// (tab, is a count) of the jobs not yet answered; a newer job of the
     /// same key replaces an older one, so one answer settles the key.
     waiting: std::collections::HashSet<Slot>,
@@ -158,6 +210,8 @@ impl Worker {
         let (outbox, done) = channel::<Done>();
         let interrupt: Arc<Mutex<Option<crate::store::Interrupt>>> = Arc::default();
         let handle = interrupt.clone();
+        let running = Arc::new(Running::default());
+        let now = running.clone();
         let thread = std::thread::Builder::new()
             .name("ardesk-reads".into())
             .spawn(move || {
@@ -184,7 +238,12 @@ impl Worker {
                     while let Ok(job) = inbox.try_recv() {
                         latest.insert(job.slot(), job);
                     }
-                    for job in latest.values() {
+                    // The rows a screen waits for first, then rankings,
+                    // then counts and sums: a count still running held up
+                    // the next keystroke's rows (a `HashMap`'s order).
+                    let mut batch: Vec<&Job> = latest.values().collect();
+                    batch.sort_by_key(|j| j.kind.urgency());
+                    for job in batch {
                         // As of the day the asking store reads as of.
                         if let Err(e) = store.set_as_of(job.as_of) {
                             let (generation, customer_id, tab) = (job.generation, job.customer_id, job.tab);
@@ -192,14 +251,23 @@ impl Worker {
                             let _ = outbox.send(Done { slot: job.slot(), generation, customer_id, tab, result });
                             continue;
                         }
-                        if outbox.send(run(&store, job)).is_err() {
+                        if let Ok(mut r) = now.job.lock() {
+                            *r = Some((job.reader(), job.generation));
+                            now.superseded.store(false, std::sync::atomic::Ordering::Relaxed);
+                        }
+                        let done =
+                            run_unless(&store, job, &|| now.superseded.load(std::sync::atomic::Ordering::Relaxed));
+                        if let Ok(mut r) = now.job.lock() {
+                            *r = None;
+                        }
+                        if outbox.send(done).is_err() {
                             return;
                         }
                     }
                 }
             })
             .ok()?;
-        Some(Worker { jobs: Some(jobs), done, thread: Some(thread), interrupt, waiting: Default::default() })
+        Some(Worker { jobs: Some(jobs), done, thread: Some(thread), interrupt, running, waiting: Default::default() })
     }
 
     /// Sends a job to the thread; gives it back when the thread has ended
@@ -207,6 +275,19 @@ impl Worker {
     pub fn ask(&mut self, job: Job) -> Option<Job> {
         let key = job.slot();
         let Some(jobs) = self.jobs.as_ref() else { return Some(job) };
+        // Held while interrupting, so the thread cannot move on to another
+        // job meanwhile. Its answer, an error for a view no longer shown,
+        // is dropped like any answer for one.
+        if let Ok(r) = self.running.job.lock()
+            && Running::replaced_by(*r, &job)
+        {
+            self.running.superseded.store(true, std::sync::atomic::Ordering::Relaxed);
+            if let Ok(h) = self.interrupt.lock()
+                && let Some(i) = h.as_ref()
+            {
+                i.interrupt();
+            }
+        }
         match jobs.send(job) {
             Ok(()) => {
                 self.waiting.insert(key);
@@ -262,6 +343,33 @@ mod tests {
         let view =
             View { sort: Sort::default_for(Tab::Invoices), filter: Filter::default(), today: Default::default() };
         Job { as_of: None, generation, customer_id: 1, tab: Tab::Invoices, view, kind: Kind::Totals }
+    }
+
+    /// A job stops the running one only when it reads for the same list or
+    /// tab (of the same customer) and a newer view: a count and a window of
+    /// one view run side by side, and another tab's or customer's count
+    /// still finishes.
+    #[test]
+    fn only_a_newer_view_of_the_same_list_or_tab_stops_a_running_job() {
+        let list = |generation, kind| Job::list(generation, None, kind);
+        let lv = ListView {
+            sort: crate::domain::customer_list::CustomerCol::Name,
+            desc: false,
+            query: "har".into(),
+            today: Default::default(),
+        };
+        let counting = Some((list(4, Kind::ListCount(lv.clone())).reader(), 4));
+        assert!(Running::replaced_by(counting, &list(5, Kind::ListRank(lv.clone()))));
+        assert!(!Running::replaced_by(counting, &list(4, Kind::ListRank(lv.clone()))), "the same view");
+        assert!(!Running::replaced_by(counting, &list(3, Kind::ListCount(lv))), "an older view");
+        assert!(!Running::replaced_by(counting, &job(9)), "a tab");
+        assert!(!Running::replaced_by(None, &job(9)), "nothing running");
+        let totals = Some((job(2).reader(), 2));
+        assert!(Running::replaced_by(totals, &job(3)));
+        let other_customer = Job { customer_id: 2, ..job(3) };
+        assert!(!Running::replaced_by(totals, &other_customer));
+        let other_tab = Job { tab: Tab::Payments, ..job(3) };
+        assert!(!Running::replaced_by(totals, &other_tab));
     }
 
     /// The connection opens with the first job: a database that cannot be

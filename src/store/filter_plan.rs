@@ -132,7 +132,7 @@ impl Store {
 
     /// How many rows of `table` hold every trigram of `m`, counted up to
     /// `WORKER_GATHER + 1` (the index's doclists only; no row is read).
-    fn candidates(&self, table: &'static str, m: String) -> Result<i64> {
+    pub(super) fn candidates(&self, table: &'static str, m: String) -> Result<i64> {
         let key = (table, m);
         if let Some(n) = self.candidates.0.borrow().get(&key) {
             return Ok(*n);

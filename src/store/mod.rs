@@ -39,6 +39,7 @@ pub mod window;
 pub mod writes;
 
 pub use audit::Audit;
+pub use customer_list::ListPlan;
 pub(crate) use files::special_kind;
 use files::{leave_wal_alone, read_only_reason, regular_or_absent};
 pub use metrics::CustomerFigures;
