@@ -162,7 +162,12 @@ fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App, stop: &Ato
     app.resize(ratatui::layout::Rect::new(0, 0, size.width, size.height));
     let mut dirty = true;
     while !app.quit && !stop.load(Ordering::Relaxed) {
-        if dirty {
+        // Keys typed ahead are all handled before a frame is drawn.
+        let ahead = dirty && event::poll(Duration::ZERO).unwrap_or(false);
+        if !ahead {
+            app.catch_up();
+        }
+        if dirty && !ahead {
             terminal.draw(|f| crate::ui::draw(app, f))?;
             dirty = false;
             if let Some(url) = app.osc_link.take() {
@@ -183,7 +188,8 @@ fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App, stop: &Ato
         if ready {
             match event::read()? {
                 Event::Key(key) => {
-                    app.handle_key(key);
+                    let more = event::poll(Duration::ZERO).unwrap_or(false);
+                    app.handle_key_ahead(key, more);
                     dirty = true;
                 }
                 Event::Resize(w, h) => {

@@ -94,6 +94,11 @@ pub struct App {
     /// Colours off (NO_COLOR).
     pub plain: bool,
     pub quit: bool,
+    /// Set by the event loop while more keys are already typed: reads for
+    /// the screen wait for the last of them (`catch_up`).
+    typing_ahead: bool,
+    /// A read `sync` put off while typing ahead.
+    deferred: bool,
     /// The last thing to tell the user, shown in the status line of the
     /// screen that said it (`say`, `message`).
     message: Option<Message>,
@@ -129,6 +134,8 @@ impl App {
             size,
             plain: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
             quit: false,
+            typing_ahead: false,
+            deferred: false,
             message: None,
             data_version,
             worker: None,
@@ -352,7 +359,30 @@ impl App {
     }
 
     /// Reads the rows the current view is missing.
+    /// Handles a key typed while more are already waiting (`ahead`): in a
+    /// search or filter line, the screen's reads then wait for the last
+    /// key. A fast typist's "harbor" otherwise read rows for h, ha, har…,
+    /// each up to the read budget. Other keys read as they go, so that a
+    /// key that acts on the selected row finds it read.
+    pub fn handle_key_ahead(&mut self, key: ratatui::crossterm::event::KeyEvent, ahead: bool) {
+        self.typing_ahead = ahead && self.contexts().first() == Some(&Context::Input);
+        self.handle_key(key);
+        self.typing_ahead = false;
+    }
+
+    /// Runs the reads put off while keys were typed ahead.
+    pub fn catch_up(&mut self) {
+        if std::mem::take(&mut self.deferred) {
+            self.sync();
+        }
+    }
+
     fn sync(&mut self) {
+        if self.typing_ahead {
+            self.deferred = true;
+            return;
+        }
+        self.deferred = false;
         if matches!(self.screens.last(), Some(Screen::Customers(_))) {
             return self.sync_list();
         }

@@ -94,7 +94,7 @@ impl Job {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum Reader {
     List,
     Tab(i64, Tab),
@@ -104,18 +104,28 @@ enum Reader {
 /// a count still running for the last keystroke held up the next one's
 /// rows by up to its whole time (170 ms for a common word among a million
 /// customers).
+/// Jobs waiting their turn are skipped the same way.
 #[derive(Default)]
 struct Running {
     job: Mutex<Option<(Reader, u64)>>,
     /// Set when a newer view's job came while it ran.
     superseded: std::sync::atomic::AtomicBool,
+    /// The view (generation) of each list or tab last asked for: the one
+    /// shown, since only the screen shown asks.
+    shown: Mutex<HashMap<Reader, u64>>,
 }
 
 impl Running {
     /// Whether `job` makes the running one useless: the same list or tab,
-    /// a newer view.
+    /// another view. Not "a newer": a customer's page opened again counts
+    /// its views from the start.
     fn replaced_by(running: Option<(Reader, u64)>, job: &Job) -> bool {
-        running.is_some_and(|(reader, generation)| reader == job.reader() && job.generation > generation)
+        running.is_some_and(|(reader, generation)| reader == job.reader() && job.generation != generation)
+    }
+
+    /// Whether another view of `job`'s list or tab was asked for since.
+    fn stale(&self, job: &Job) -> bool {
+        self.shown.lock().is_ok_and(|n| n.get(&job.reader()).is_some_and(|&g| g != job.generation))
     }
 }
 
@@ -194,9 +204,11 @@ pub struct Worker {
     /// The thread's connection, once it has opened it.
     interrupt: Arc<Mutex<Option<crate::store::Interrupt>>>,
     running: Arc<Running>,
-    /// (tab, is a count) of the jobs not yet answered; a newer job of the
-    /// same key replaces an older one, so one answer settles the key.
-    waiting: std::collections::HashSet<Slot>,
+    /// (tab, is a count) of the jobs not yet answered, with the view last
+    /// asked: a newer job of the same key replaces an older one, so the
+    /// answer for that view settles the key (not an older one's, which
+    /// left the app polling slowly while the newest was on its way).
+    waiting: HashMap<Slot, u64>,
 }
 
 impl Worker {
@@ -251,6 +263,14 @@ impl Worker {
                             let _ = outbox.send(Done { slot: job.slot(), generation, customer_id, tab, result });
                             continue;
                         }
+                        if now.stale(job) {
+                            let (generation, customer_id, tab) = (job.generation, job.customer_id, job.tab);
+                            let result = Err("a newer view replaced it".to_string());
+                            if outbox.send(Done { slot: job.slot(), generation, customer_id, tab, result }).is_err() {
+                                return;
+                            }
+                            continue;
+                        }
                         if let Ok(mut r) = now.job.lock() {
                             *r = Some((job.reader(), job.generation));
                             now.superseded.store(false, std::sync::atomic::Ordering::Relaxed);
@@ -275,6 +295,10 @@ impl Worker {
     pub fn ask(&mut self, job: Job) -> Option<Job> {
         let key = job.slot();
         let Some(jobs) = self.jobs.as_ref() else { return Some(job) };
+        let generation = job.generation;
+        if let Ok(mut n) = self.running.shown.lock() {
+            n.insert(job.reader(), generation);
+        }
         // Held while interrupting, so the thread cannot move on to another
         // job meanwhile. Its answer, an error for a view no longer shown,
         // is dropped like any answer for one.
@@ -290,7 +314,7 @@ impl Worker {
         }
         match jobs.send(job) {
             Ok(()) => {
-                self.waiting.insert(key);
+                self.waiting.insert(key, generation);
                 None
             }
             Err(std::sync::mpsc::SendError(job)) => Some(job),
@@ -304,7 +328,9 @@ impl Worker {
     pub fn answers(&mut self) -> Vec<Done> {
         let got: Vec<Done> = self.done.try_iter().collect();
         for d in &got {
-            self.waiting.remove(&d.slot);
+            if self.waiting.get(&d.slot) == Some(&d.generation) {
+                self.waiting.remove(&d.slot);
+            }
             // A thread that could not open the database answers only its
             // first job: nothing else it was sent will come.
             if d.result.as_ref().is_err_and(|e| e.contains("could not open")) {
@@ -346,7 +372,7 @@ mod tests {
     }
 
     /// A job stops the running one only when it reads for the same list or
-    /// tab (of the same customer) and a newer view: a count and a window of
+    /// tab (of the same customer) and another view: a count and a window of
     /// one view run side by side, and another tab's or customer's count
     /// still finishes.
     #[test]
@@ -361,7 +387,7 @@ mod tests {
         let counting = Some((list(4, Kind::ListCount(lv.clone())).reader(), 4));
         assert!(Running::replaced_by(counting, &list(5, Kind::ListRank(lv.clone()))));
         assert!(!Running::replaced_by(counting, &list(4, Kind::ListRank(lv.clone()))), "the same view");
-        assert!(!Running::replaced_by(counting, &list(3, Kind::ListCount(lv))), "an older view");
+        assert!(Running::replaced_by(counting, &list(1, Kind::ListCount(lv))), "the list opened again");
         assert!(!Running::replaced_by(counting, &job(9)), "a tab");
         assert!(!Running::replaced_by(None, &job(9)), "nothing running");
         let totals = Some((job(2).reader(), 2));
@@ -370,6 +396,11 @@ mod tests {
         assert!(!Running::replaced_by(totals, &other_customer));
         let other_tab = Job { tab: Tab::Payments, ..job(3) };
         assert!(!Running::replaced_by(totals, &other_tab));
+        // A job waiting its turn is skipped once another view was asked.
+        let r = Running::default();
+        r.shown.lock().unwrap().insert(job(3).reader(), 3);
+        assert!(r.stale(&job(2)) && !r.stale(&job(3)));
+        assert!(!r.stale(&Job { tab: Tab::Payments, ..job(1) }), "never asked for");
     }
 
     /// The connection opens with the first job: a database that cannot be
