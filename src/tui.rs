@@ -162,8 +162,9 @@ fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App, stop: &Ato
     app.resize(ratatui::layout::Rect::new(0, 0, size.width, size.height));
     let mut dirty = true;
     while !app.quit && !stop.load(Ordering::Relaxed) {
-        // Keys typed ahead are all handled before a frame is drawn.
-        let ahead = dirty && event::poll(Duration::ZERO).unwrap_or(false);
+        // Keys typed ahead into a search line are all handled before a
+        // frame is drawn (elsewhere, a key held down still shows each step).
+        let ahead = dirty && app.typing() && event::poll(Duration::ZERO).unwrap_or(false);
         if !ahead {
             app.catch_up();
         }

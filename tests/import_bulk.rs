@@ -176,6 +176,19 @@ fn comparable(mut r: ImportReport) -> ImportReport {
     r
 }
 
+/// A Stripe customer in dollars with nothing but its name.
+fn plain_customer(name: &str) -> ardesk::store::import::CustomerWrite<'_> {
+    ardesk::store::import::CustomerWrite {
+        name,
+        legal_name: "",
+        billing_email: "",
+        billing_address: "",
+        currency: ardesk::domain::Currency::USD,
+        external_url: None,
+        source_raw: "{}",
+    }
+}
+
 #[test]
 fn a_bulk_load_writes_what_row_by_row_writes() {
     let dir = tempfile::tempdir().unwrap();
@@ -322,23 +335,14 @@ fn a_load_with_the_external_id_indexes_lifted_writes_what_row_by_row_writes() {
 fn with_the_external_id_indexes_lifted_a_repeated_key_stops_a_load() {
     use ardesk::domain::Currency;
     use ardesk::domain::status::{ImportSource, InvoiceStatus};
-    use ardesk::store::import::{CustomerWrite, InvoiceWrite};
+    use ardesk::store::import::InvoiceWrite;
     use ardesk::store::load::LoadInvoice;
     let mut s = Store::open_in_memory().unwrap();
     let day = chrono::NaiveDate::from_ymd_opt(2025, 3, 1).unwrap();
     let cid = s
         .import_session(|itx| {
             itx.begin_bulk()?;
-            let customer = CustomerWrite {
-                name: "Lifted",
-                legal_name: "",
-                billing_email: "",
-                billing_address: "",
-                currency: Currency::USD,
-                external_url: None,
-                source_raw: "{}",
-            };
-            let cid = itx.insert_customer(Some((ImportSource::Stripe, "cus_L")), &customer)?;
+            let cid = itx.insert_customer(Some((ImportSource::Stripe, "cus_L")), &plain_customer("Lifted"))?;
             itx.lift_indexes(true)?;
             let numbers = ["L-1", "L-2", "L-3", "L-4"];
             let lines = [ardesk::domain::lines::Line {
@@ -399,25 +403,16 @@ fn with_the_external_id_indexes_lifted_a_repeated_key_stops_a_load() {
 fn a_freed_largest_id_taken_by_another_customer_still_counts_as_of_past_dates() {
     use ardesk::domain::Currency;
     use ardesk::domain::status::{ImportSource, InvoiceStatus, PaymentMethod, PaymentStatus};
-    use ardesk::store::import::{CustomerWrite, InvoiceWrite, PaymentWrite};
+    use ardesk::store::import::{InvoiceWrite, PaymentWrite};
     use ardesk::store::load::{LoadInvoice, NewMoney};
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("freed.db");
     let mut s = Store::open(&db, OpenMode::Create).unwrap();
     let day = chrono::NaiveDate::from_ymd_opt(2025, 3, 1).unwrap();
-    let customer = |name: &'static str| CustomerWrite {
-        name,
-        legal_name: "",
-        billing_email: "",
-        billing_address: "",
-        currency: Currency::USD,
-        external_url: None,
-        source_raw: "{}",
-    };
     let (a, b, paid) = s
         .import_session(|itx| {
-            let a = itx.insert_customer(Some((ImportSource::Stripe, "cus_A")), &customer("Freeing"))?;
-            let b = itx.insert_customer(Some((ImportSource::Stripe, "cus_B")), &customer("Taking"))?;
+            let a = itx.insert_customer(Some((ImportSource::Stripe, "cus_A")), &plain_customer("Freeing"))?;
+            let b = itx.insert_customer(Some((ImportSource::Stripe, "cus_B")), &plain_customer("Taking"))?;
             let payment = PaymentWrite {
                 customer_id: a,
                 received_on: day,

@@ -358,16 +358,28 @@ impl App {
         self.sync();
     }
 
-    /// Reads the rows the current view is missing.
+    /// Whether keys go to a search or filter line.
+    pub fn typing(&self) -> bool {
+        self.contexts().first() == Some(&Context::Input)
+    }
+
     /// Handles a key typed while more are already waiting (`ahead`): in a
-    /// search or filter line, the screen's reads then wait for the last
-    /// key. A fast typist's "harbor" otherwise read rows for h, ha, har…,
-    /// each up to the read budget. Other keys read as they go, so that a
-    /// key that acts on the selected row finds it read.
+    /// search line, the screen's reads then wait for the last key. A fast
+    /// typist's "harbor" otherwise read rows for h, ha, har…, each up to
+    /// the read budget. Other keys read as they go, and the reads put off
+    /// are made as soon as the line is left, so that a key that acts on the
+    /// selected row finds what was read for it.
     pub fn handle_key_ahead(&mut self, key: ratatui::crossterm::event::KeyEvent, ahead: bool) {
-        self.typing_ahead = ahead && self.contexts().first() == Some(&Context::Input);
+        let typing = self.typing();
+        if !typing {
+            self.catch_up();
+        }
+        self.typing_ahead = ahead && typing;
         self.handle_key(key);
         self.typing_ahead = false;
+        if !self.typing() {
+            self.catch_up();
+        }
     }
 
     /// Runs the reads put off while keys were typed ahead.
@@ -377,6 +389,7 @@ impl App {
         }
     }
 
+    /// Reads the rows the current view is missing.
     fn sync(&mut self) {
         if self.typing_ahead {
             self.deferred = true;

@@ -166,7 +166,10 @@ fn run_unless(store: &Store, job: &Job, superseded: &dyn Fn() -> bool) -> Done {
         Kind::Totals => ops.totals(store, id, v).map(|(n, s)| Answer::Totals(usize::try_from(n).unwrap_or(0), s)),
         Kind::Window(f) => ops.read(store, id, v, &f.seek, f.limit).map(|rows| Answer::Window(f.clone(), rows)),
         Kind::ListCount(lv) => store.list_count(lv).and_then(|matching| {
-            let all = if lv.query.trim().is_empty() {
+            let all = if superseded() {
+                // An interrupt between two statements is lost: look.
+                return Err(crate::store::StoreError::Interrupted);
+            } else if lv.query.trim().is_empty() {
                 matching
             } else {
                 store.list_count(&ListView { query: String::new(), ..lv.clone() })?
@@ -263,20 +266,21 @@ impl Worker {
                             let _ = outbox.send(Done { slot: job.slot(), generation, customer_id, tab, result });
                             continue;
                         }
-                        if now.stale(job) {
-                            let (generation, customer_id, tab) = (job.generation, job.customer_id, job.tab);
-                            let result = Err("a newer view replaced it".to_string());
-                            if outbox.send(Done { slot: job.slot(), generation, customer_id, tab, result }).is_err() {
-                                return;
-                            }
-                            continue;
-                        }
+                        // Noted as running first, then checked: a newer
+                        // view asked in between is seen by one or the other.
                         if let Ok(mut r) = now.job.lock() {
                             *r = Some((job.reader(), job.generation));
                             now.superseded.store(false, std::sync::atomic::Ordering::Relaxed);
                         }
-                        let done =
-                            run_unless(&store, job, &|| now.superseded.load(std::sync::atomic::Ordering::Relaxed));
+                        let done = if now.stale(job) {
+                            let (generation, customer_id, tab) = (job.generation, job.customer_id, job.tab);
+                            let result = Err("a newer view replaced it".to_string());
+                            Done { slot: job.slot(), generation, customer_id, tab, result }
+                        } else {
+                            run_unless(&store, job, &|| {
+                                now.superseded.load(std::sync::atomic::Ordering::Relaxed) || now.stale(job)
+                            })
+                        };
                         if let Ok(mut r) = now.job.lock() {
                             *r = None;
                         }

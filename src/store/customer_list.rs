@@ -6,7 +6,7 @@
 //! (`list_ranking`) and read by place in the ranking.
 
 use super::customers::{outstanding_sql, overdue_sql};
-use super::filter_sql::trigram_match;
+use super::filter_sql::trigrams;
 use super::tabs::currency;
 use super::window::Keyed;
 use super::{Result, Store};
@@ -103,13 +103,13 @@ const BROAD: i64 = 50_000;
 /// The trigram `MATCH` of every indexed word of a search: the customers it
 /// finds are a superset of those the words match.
 fn words_match(words: &[String]) -> Option<String> {
-    let parts: Vec<String> = words.iter().filter_map(|w| trigram_match(w)).collect();
+    let parts: Vec<String> = words.iter().filter_map(|w| trigrams(w)).collect();
     (!parts.is_empty()).then(|| parts.join(" AND "))
 }
 
 /// The search as SQL conditions on `c`, and their parameters from
 /// `?FIRST_WORD` on.
-pub(super) fn search_sql(query: &str, plan: Plan) -> (String, Vec<Value>) {
+pub(super) fn search_sql(query: &str, plan: Plan, id: &str) -> (String, Vec<Value>) {
     let mut s = Search::parse(query);
     let mut sql = String::new();
     let mut params: Vec<Value> = Vec::new();
@@ -120,9 +120,10 @@ pub(super) fn search_sql(query: &str, plan: Plan) -> (String, Vec<Value>) {
     if plan == Plan::Sifted
         && let Some(m) = words_match(&s.indexed)
     {
-        // `+`: a test on the ids the walk meets, not a list to read by.
+        // `+`: a test on the ids the walk meets, not a list to read by; on
+        // the walk's own id, so the others' rows are not read.
         let at = next(&mut params, m);
-        sql.push_str(&format!(" AND +c.id IN (SELECT rowid FROM customer_search WHERE customer_search MATCH ?{at})"));
+        sql.push_str(&format!(" AND +{id} IN (SELECT rowid FROM customer_search WHERE customer_search MATCH ?{at})"));
     }
     if plan != Plan::Index {
         s.short.append(&mut s.indexed);
@@ -296,7 +297,7 @@ impl Store {
         let slots: Vec<String> = (0..w.keys.len()).map(|i| format!("?{}", i + 2)).collect();
         let seek_sql =
             cmp.map_or(String::new(), |c| format!(" AND ({keys}, {id}) {c} ({}, ?5)", slots.join(", "), id = w.id));
-        let (search, words) = search_sql(&view.query, plan);
+        let (search, words) = search_sql(&view.query, plan, w.id);
         let order: Vec<String> = w.keys.iter().chain([&w.id]).map(|k| format!("{k} {dir}")).collect();
         let sql = format!(
             "SELECT {cols}, {keys}, {id} FROM {from} WHERE 1{search}{seek_sql} ORDER BY {order} LIMIT ?6",
@@ -372,7 +373,7 @@ impl Store {
     /// How many customers the view's search matches (all of them without
     /// one).
     pub fn list_count(&self, view: &ListView) -> Result<usize> {
-        let (search, words) = search_sql(&view.query, Plan::Index);
+        let (search, words) = search_sql(&view.query, Plan::Index, "c.id");
         let sql = format!("SELECT count(*) FROM customers c WHERE 1{search}");
         let mut params = vec![Value::Null; FIRST_WORD - 1];
         params.extend(words);
@@ -389,14 +390,22 @@ mod tests {
 
     #[test]
     fn a_sifted_walk_tests_ids_against_every_trigram_of_the_words() {
-        let (sql, params) = search_sql("Harbor ab 5%x", Plan::Sifted);
-        assert!(sql.starts_with(" AND +c.id IN (SELECT rowid FROM customer_search WHERE customer_search MATCH ?7)"));
-        assert_eq!(params[0], Value::from(r#""har" AND "arb" AND "rbo" AND "bor" AND "5%x""#.to_string()));
+        let (sql, params) = search_sql("Harbor ab 5%x", Plan::Sifted, "o.customer_id");
+        let sifted = " AND +o.customer_id IN (SELECT rowid FROM customer_search WHERE customer_search MATCH ?7)";
+        assert!(sql.starts_with(sifted), "{sql}");
+        assert_eq!(params[0], Value::from(r#""Har" AND "arb" AND "rbo" AND "bor" AND "5%x""#.to_string()));
         // Then every word is checked on the row, as the plain walk does.
-        let (walk, _) = search_sql("Harbor ab 5%x", Plan::Walk);
+        let (walk, _) = search_sql("Harbor ab 5%x", Plan::Walk, "o.customer_id");
         assert!(!walk.contains("MATCH"));
         assert_eq!(sql.matches(" LIKE ").count(), walk.matches(" LIKE ").count());
         assert_eq!(sql.matches(" LIKE ").count(), 3);
+    }
+
+    #[test]
+    fn the_words_trigrams_are_as_typed_for_the_index_to_fold() {
+        // Lower-cased in Rust, İ would be two characters (i and a dot).
+        assert_eq!(words_match(&["İst".into()]).as_deref(), Some(r#""İst""#));
+        assert_eq!(words_match(&["ab".into()]), None);
     }
 
     #[test]

@@ -170,7 +170,15 @@ pub(crate) fn indexable<R: TabRow>(term: &Term) -> bool {
 /// `None` for a word of fewer than three characters, which the index
 /// cannot narrow.
 pub(crate) fn trigram_match(word: &str) -> Option<String> {
-    let chars: Vec<char> = word.to_lowercase().chars().collect();
+    trigrams(&word.to_lowercase())
+}
+
+/// FTS5 `MATCH` of every trigram of `word` as it is, each quoted: FTS5
+/// folds their case as it folds the index's. For a search whose `LIKE`
+/// takes the word as typed (the customers list): lower-casing it first
+/// would turn İ into two characters, whose trigrams no row holds.
+pub(crate) fn trigrams(word: &str) -> Option<String> {
+    let chars: Vec<char> = word.chars().collect();
     let mut seen = std::collections::BTreeSet::new();
     let terms: Vec<String> = chars
         .windows(3)

@@ -69,7 +69,7 @@ impl Store {
                 format!("{}, c.id {dir}", keys.join(", "))
             }
         };
-        let (search, words) = search_sql(&view.query, Plan::Index);
+        let (search, words) = search_sql(&view.query, Plan::Index, "c.id");
         let sql = format!("SELECT c.id FROM customers c WHERE 1{search} ORDER BY {order}");
         let mut params = vec![Value::Null; FIRST_WORD - 1];
         params[0] = self.list_day(view);
@@ -111,7 +111,14 @@ impl Store {
         let mut nz = nonzero.into_iter().peekable();
         let mut tail: Vec<i64> = Vec::new();
         let mut current: Option<[u8; 3]> = None;
-        let zeros = format!("SELECT c.id, {group} FROM customers c ORDER BY {group} {dir}, {NAME} {dir}, c.id {dir}");
+        // Without a group, no constant in the ORDER BY: SQLite does not
+        // drop one, and sorted a million rows (1.2 s) instead of walking
+        // the name's index (0.4 s).
+        let order = match group {
+            "''" => format!("{NAME} {dir}, c.id {dir}"),
+            _ => format!("{group} {dir}, {NAME} {dir}, c.id {dir}"),
+        };
+        let zeros = format!("SELECT c.id, {group} FROM customers c ORDER BY {order}");
         let mut stmt = self.conn().prepare(&zeros)?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
