@@ -12,7 +12,6 @@ use super::customers::{outstanding_sql, overdue_sql};
 use super::{Result, Store};
 use crate::domain::customer_list::{CustomerCol, ListView};
 use rusqlite::types::Value;
-use std::collections::HashSet;
 
 /// Customers whose figure is not zero, with it, as `(id, f)`; `?1` the day.
 fn figures_sql(store: &Store, sort: CustomerCol) -> Option<String> {
@@ -99,14 +98,18 @@ impl Store {
             let b = v.as_bytes().unwrap_or_default();
             std::array::from_fn(|i| b.get(i).copied().unwrap_or(0))
         };
-        let nonzero: Vec<([u8; 3], i64, i64)> = stmt
-            .query_map([&day], |r| Ok((code(r.get_ref(0)?), r.get(1)?, r.get(2)?)))?
-            .collect::<rusqlite::Result<_>>()?;
-        let taken: HashSet<i64> = nonzero.iter().map(|e| e.2).collect();
-        // Which way round two groups come, and which side of the zeros a
-        // figure goes.
-        let before = |a: &[u8; 3], b: &[u8; 3]| if view.desc { a > b } else { a < b };
+        // Which side of the zeros a figure goes, kept instead of the
+        // figure (16 bytes a customer, not 24).
         let ahead_of_zeros = |f: i64| if view.desc { f > 0 } else { f < 0 };
+        let nonzero: Vec<([u8; 3], bool, i64)> = stmt
+            .query_map([&day], |r| Ok((code(r.get_ref(0)?), ahead_of_zeros(r.get(1)?), r.get(2)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        // Sorted, searched by halves: a quarter of a million overdue
+        // customers take 2 MB so, against about 6 MB in a hash set.
+        let mut taken: Vec<i64> = nonzero.iter().map(|e| e.2).collect();
+        taken.sort_unstable();
+        // Which way round two groups come.
+        let before = |a: &[u8; 3], b: &[u8; 3]| if view.desc { a > b } else { a < b };
         let mut out: Vec<i64> = Vec::with_capacity(self.customer_count_hint()?);
         let mut nz = nonzero.into_iter().peekable();
         let mut tail: Vec<i64> = Vec::new();
@@ -123,7 +126,7 @@ impl Store {
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
             let id: i64 = r.get(0)?;
-            if taken.contains(&id) {
+            if taken.binary_search(&id).is_ok() {
                 continue;
             }
             let cur = code(r.get_ref(1)?);
@@ -133,7 +136,7 @@ impl Store {
                     out.push(e.2);
                 }
                 while let Some(e) = nz.next_if(|e| e.0 == cur) {
-                    if ahead_of_zeros(e.1) { out.push(e.2) } else { tail.push(e.2) }
+                    if e.1 { out.push(e.2) } else { tail.push(e.2) }
                 }
                 current = Some(cur);
             }
