@@ -168,9 +168,10 @@ pub fn add_new_dated(tx: &Transaction<'_>, customers: &[i64]) -> Result<()> {
         &format!(
             "INSERT INTO customer_dated_summary(customer_id, day, currency, measure, on_date, delta)
              SELECT customer_id, day, currency, measure, on_date, sum(delta) FROM ({})
-             WHERE customer_id IN (SELECT value FROM json_each(?6)) GROUP BY 1, 2, 3, 4, 5 HAVING sum(delta) <> 0
+             WHERE customer_id IN (SELECT value FROM json_each(?{})) GROUP BY 1, 2, 3, 4, 5 HAVING sum(delta) <> 0
              ON CONFLICT DO UPDATE SET delta = delta + excluded.delta",
-            events.join(" UNION ALL ")
+            events.join(" UNION ALL "),
+            DATED_SOURCES.len() + 1
         ),
         rusqlite::params_from_iter(marks.into_iter().map(rusqlite::types::Value::from).chain([keep.into()])),
     )?;
