@@ -274,6 +274,24 @@ fn index_search(c: &Connection) {
 }
 
 /// Loads the rows in the shape given; the wall time from BEGIN to closed.
+/// The end every shape shares, each step timed into `phases`: the search
+/// index, the lifted indexes and triggers made again, the commit and close.
+fn finish(c: Connection, indexes: &[String], triggers: &[String], phases: &mut Vec<String>) {
+    let t = Instant::now();
+    index_search(&c);
+    phases.push(format!("search {:.1?}", t.elapsed()));
+    c.execute_batch("PRAGMA threads = 2").unwrap();
+    let t = Instant::now();
+    for sql in indexes.iter().chain(triggers) {
+        c.execute_batch(sql).unwrap();
+    }
+    phases.push(format!("indexes {:.1?}", t.elapsed()));
+    let t = Instant::now();
+    c.execute_batch("COMMIT").unwrap();
+    drop(c);
+    phases.push(format!("commit and close {:.1?}", t.elapsed()));
+}
+
 fn load(db: &Path, n: i64, shape: &Shape, per: usize) -> Duration {
     let c = prepare(db, n, shape.raw);
     let mut wall = Duration::ZERO;
@@ -290,19 +308,7 @@ fn load(db: &Path, n: i64, shape: &Shape, per: usize) -> Duration {
         phases.push(format!("{} {took:.1?}", into.split('(').next().unwrap_or(into)));
         lap = Instant::now();
     }
-    let t = Instant::now();
-    index_search(&c);
-    phases.push(format!("search {:.1?}", t.elapsed()));
-    c.execute_batch("PRAGMA threads = 2").unwrap();
-    let t = Instant::now();
-    for sql in indexes.iter().chain(&triggers) {
-        c.execute_batch(sql).unwrap();
-    }
-    phases.push(format!("indexes {:.1?}", t.elapsed()));
-    let t = Instant::now();
-    c.execute_batch("COMMIT").unwrap();
-    drop(c);
-    phases.push(format!("commit and close {:.1?}", t.elapsed()));
+    finish(c, &indexes, &triggers, &mut phases);
     wall += lap.elapsed();
     eprintln!("{}: {}", shape.label, phases.join(", "));
     wall
@@ -787,19 +793,7 @@ fn stream_load(db: &Path, csv: &Path, keep: Keep) -> (Duration, Stats) {
         c.execute_batch(&format!("INSERT INTO {into} SELECT {select} ORDER BY id")).unwrap();
     }
     phases.push(format!("payments, applications {:.1?}", lap.elapsed()));
-    let lap = Instant::now();
-    index_search(&c);
-    phases.push(format!("search {:.1?}", lap.elapsed()));
-    let lap = Instant::now();
-    c.execute_batch("PRAGMA threads = 2").unwrap();
-    for sql in indexes.iter().chain(&triggers) {
-        c.execute_batch(sql).unwrap();
-    }
-    phases.push(format!("indexes {:.1?}", lap.elapsed()));
-    let lap = Instant::now();
-    c.execute_batch("COMMIT").unwrap();
-    drop(c);
-    phases.push(format!("commit and close {:.1?}", lap.elapsed()));
+    finish(c, &indexes, &triggers, &mut phases);
     let wall = t.elapsed();
     eprintln!("phases: {}", phases.join(", "));
     (wall, stats)
