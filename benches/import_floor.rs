@@ -549,7 +549,6 @@ fn stream_load(db: &Path, csv: &Path, keep: Keep) -> (Duration, Stats) {
          PRAGMA temp_store = MEMORY;
          ALTER TABLE invoices ADD COLUMN import_file_id INTEGER;
          ALTER TABLE invoices ADD COLUMN import_line INTEGER;
-         ALTER TABLE invoices ADD COLUMN import_base BLOB;
          CREATE TABLE import_files(id INTEGER PRIMARY KEY, name TEXT NOT NULL, codec TEXT NOT NULL,
                                    size INTEGER NOT NULL, lines INTEGER NOT NULL);
          CREATE TABLE import_file_chunks(file_id INTEGER NOT NULL REFERENCES import_files(id), seq INTEGER NOT NULL,

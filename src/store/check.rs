@@ -345,6 +345,11 @@ impl Store {
             Ok(found) => problems.extend(found),
             Err(e) => problems.push(format!("could not compare the search indexes of invoices and payments: {e}")),
         }
+        step("the imported rows kept");
+        match super::kept::problems(self.conn()) {
+            Ok(found) => problems.extend(found),
+            Err(e) => problems.push(format!("could not check the imported rows kept: {e}")),
+        }
         step("every customer's figures against its rows");
         match self.all_figures_compared(today) {
             Ok(found) => problems.extend(found),

@@ -140,6 +140,9 @@ pub(super) struct NewInvoiceRow<'a> {
     pub credited_minor: i64,
     pub source: Option<(ImportSource, &'a str)>,
     pub created_at: &'a str,
+    /// The number of its kept source row (`store::kept`), with `kept`'s
+    /// baseline.
+    pub kept_row: Option<i64>,
 }
 
 /// The invoice INSERT, in the order `bind_invoice` binds.
@@ -167,6 +170,8 @@ pub(super) static INVOICES: Table = Table::new(
         "memo",
         "credited_minor",
         "cancelled_on",
+        "import_base",
+        "import_row",
     ],
 );
 
@@ -189,14 +194,16 @@ pub(super) fn bind_invoice(b: &mut Binder<'_, '_>, r: &NewInvoiceRow<'_>) -> rus
     b.put(i.status.as_db())?;
     b.put(r.source.map(|s| s.0.as_db()))?;
     b.put(r.source.map(|s| s.1))?;
-    b.put((!i.source_raw.is_empty()).then_some(i.source_raw))?;
+    b.put(i.kept.json())?;
     b.put(r.created_at)?;
     // What the balance triggers would make it, so they need not write the
     // row a second time.
     b.put(i.status.balance_minor(i.total_minor, r.applied_minor))?;
     b.put(i.memo)?;
     b.put(r.credited_minor)?;
-    b.put(i.cancelled_on().map(iso))
+    b.put(i.cancelled_on().map(iso))?;
+    b.put(i.kept.base())?;
+    b.put(r.kept_row)
 }
 
 /// Inserts one invoice and its lines and returns its id. The error of a

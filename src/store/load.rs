@@ -81,8 +81,14 @@ impl ImportTx<'_> {
         let mut written = 0;
         for size in parts(rows.len()) {
             let part = &rows[written..written + size];
-            match self.insert_invoices(part, first + written as i64) {
-                Ok(()) => written += size,
+            let kept_from = self.kept.borrow_mut().next_row(&self.tx)?;
+            match self.insert_invoices(part, first + written as i64, kept_from) {
+                Ok(()) => {
+                    for r in part {
+                        self.keep_row(Some(r.source), &r.invoice)?;
+                    }
+                    written += size
+                }
                 Err(e) if unique_violation(&e) => break,
                 Err(e) => return Err(e.into()),
             }
@@ -115,10 +121,12 @@ impl ImportTx<'_> {
         Ok(written)
     }
 
-    /// One statement of invoices, ids from `first`.
-    fn insert_invoices(&self, rows: &[LoadInvoice<'_>], first: i64) -> rusqlite::Result<()> {
+    /// One statement of invoices, ids from `first`, their kept rows
+    /// numbered from `kept_from`.
+    fn insert_invoices(&self, rows: &[LoadInvoice<'_>], first: i64, kept_from: i64) -> rusqlite::Result<()> {
         let mut stmt = self.tx.prepare_cached(INVOICES.sql(rows.len()))?;
         let mut b = Binder::new(&mut stmt);
+        let mut kept = kept_from..;
         for (r, id) in rows.iter().zip(first..) {
             let row = NewInvoiceRow {
                 id: Some(id),
@@ -128,6 +136,7 @@ impl ImportTx<'_> {
                 credited_minor: r.money.iter().filter(|m| m.credit).map(|m| m.amount_minor).sum(),
                 source: Some((r.source, r.external_id)),
                 created_at: &self.now,
+                kept_row: r.invoice.kept.base().and_then(|_| kept.next()),
             };
             bind_invoice(&mut b, &row)?;
         }

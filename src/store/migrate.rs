@@ -17,6 +17,7 @@
 //! an older version accepted. The tests in `tests/migrations.rs` upgrade a
 //! database of every earlier version.
 
+mod kept;
 mod refunds;
 
 use super::{Result, StoreError, schema, set_aside};
@@ -63,6 +64,8 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
     sql(include_str!("migrations/0016_collections.sql")),
     sql(include_str!("migrations/0017_customer_list.sql")),
     sql(include_str!("migrations/0018_tab_search.sql")),
+    // The invoices' `source_raw` becomes a baseline and a compressed kept row.
+    Migration { sql: include_str!("migrations/0019_kept_rows.sql"), after: Some(kept::from_source_raw) },
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -16,6 +16,7 @@ mod filter_plan;
 mod filter_sql;
 pub mod import;
 mod inserts;
+pub mod kept;
 mod lines;
 mod list_index;
 mod list_ranking;

@@ -76,6 +76,7 @@ const FINGERPRINTS: &[&str] = &[
     "33931bc3cfc55f1886f89882c48b36c929e19c80b07ac3316a29286bd3954d18",
     "9d019659f8cbb3348cb453630a735da9119a7f25dcf77e1cc11aa7d16dd02054",
     "0f6df3ca84f68033e84eff289a5f054a7022f9ca82fb626cd3666203ca8fd14a",
+    "ca748970ce3f6260ba066a91ce81702aeae9133ee097e45e35b2dd515c98ae23",
 ];
 
 /// A digest of a database's schema as stored: every object's kind, name,
@@ -277,6 +278,10 @@ const ADAPTERS: &[&str] = &[
     // 17 → 18: no search index of invoices or payments yet: filters read
     // every row, as they did (`Store::text_indexed`).
     "",
+    // 18 → 19: every imported row still in `source_raw`: no baseline and
+    // no kept row (`INVOICE_COLUMNS`), so `kept::KeptReader::source_raw`
+    // gives `source_raw` back as it is.
+    "",
 ];
 
 /// The dated events (version 14) as temporary views over an older
@@ -320,6 +325,8 @@ const INVOICE_COLUMNS: &[(i64, &str)] = &[
     (9, "NULL AS written_off_on"),
     (9, "'' AS write_off_reason"),
     (13, "NULL AS cancelled_on"),
+    (19, "NULL AS import_base"),
+    (19, "NULL AS import_row"),
 ];
 
 /// Columns the customer summary gained, the same way: computed from the rows as the triggers of the

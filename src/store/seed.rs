@@ -280,13 +280,14 @@ impl Seeder<'_> {
             currency: i.currency,
             total_minor: i.total_minor,
             status: i.status,
-            source_raw: "",
+            kept: crate::store::kept::Kept::Nothing,
             memo: "",
             lines: &[],
             cancelled_on: None,
         };
         let contract_name = inserts::contract_name(&self.tx, i.contract_id)?;
         let row = NewInvoiceRow {
+            kept_row: None,
             id: None,
             invoice: &invoice,
             contract_name: &contract_name,

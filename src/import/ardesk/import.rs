@@ -531,6 +531,13 @@ impl Rows<'_, '_, '_> {
         let status = InvoiceStatus::from_db(&text(v, "status")).ok_or("unknown status")?;
         let (start, end) = (opt_day(v, "period_start")?, opt_day(v, "period_end")?);
         let raw = raw_of(v).unwrap_or_default();
+        // What an import of another source kept is kept the same lean way
+        // here; anything else as it came.
+        let lean = crate::store::kept::KeptRow::from_json(&raw);
+        let kept = match &lean {
+            Some(k) => crate::store::kept::Kept::Row(k),
+            None => crate::store::kept::Kept::Json(&raw),
+        };
         let contract_id = v.get("contract_id").and_then(Value::as_i64).and_then(|k| self.contracts.get(&k).copied());
         let (issue, due) = (day(v, "issue_date")?, day(v, "due_date")?);
         due_not_before(issue, due, || (text(v, "issue_date"), text(v, "due_date")))?;
@@ -548,7 +555,7 @@ impl Rows<'_, '_, '_> {
             currency: cur,
             total_minor: minor(v, "total", cur)?,
             status,
-            source_raw: &raw,
+            kept,
             memo: &memo,
             lines: &lines,
             // An export from before schema 13 says nothing: date unknown.

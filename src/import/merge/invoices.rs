@@ -5,7 +5,7 @@
 use super::Cx;
 use super::customers::{Cust, Customers};
 use super::own::OwnFor;
-use super::raw::{baseline, last};
+use super::raw::{invoice_baseline, last};
 use super::receivables::Receivables;
 use crate::domain::date::{from_iso, iso};
 use crate::domain::lines::Line;
@@ -15,6 +15,7 @@ use crate::import::parse::record::ImportedInvoice;
 use crate::import::report::{Book, Counted, Outcome};
 use crate::store::StoreError;
 use crate::store::import::{Inserted, InvoiceState, InvoiceWrite};
+use crate::store::kept::{Kept, KeptRow};
 use chrono::NaiveDate;
 use serde_json::{Map, Value};
 
@@ -46,7 +47,7 @@ impl Receivables {
         people: &mut Customers,
         src: ImportSource,
         inv: &ImportedInvoice,
-        raw: String,
+        raw: KeptRow,
     ) -> Result<(), ImportError> {
         let (what, line, ext) = (Counted::Invoices, inv.line, inv.external_id.as_str());
         let Some(cust) = owner(cx, people, src, inv)? else { return Ok(()) };
@@ -54,7 +55,7 @@ impl Receivables {
         // A source with no invoices here yet: insert straight away and let
         // the unique indexes catch what exists (two lookups fewer a row).
         let fresh = self.fresh(cx.itx, src)?;
-        if !fresh && let Some((id, customer_id)) = cx.itx.invoice_if_unchanged(src, ext, &raw)? {
+        if !fresh && let Some((id, customer_id)) = cx.itx.invoice_if_unchanged(src, ext, &raw.base)? {
             // What `update_invoice` does for an unchanged row, without reading it.
             cx.book.count(customer_id, what, Outcome::Unchanged, src.label());
             if in_run {
@@ -144,18 +145,18 @@ impl Receivables {
         inv: &ImportedInvoice,
         cust: Cust,
         db: InvoiceState,
-        raw: String,
+        raw: KeptRow,
         in_run: bool,
     ) -> Result<(), ImportError> {
         let (what, line, ext) = (Counted::Invoices, inv.line, inv.external_id.as_str());
-        if db.source_raw.as_deref() == Some(raw.as_str()) {
+        if db.import_base.as_deref() == Some(raw.base.as_slice()) {
             cx.book.count(db.customer_id, what, Outcome::Unchanged, src.label());
             if in_run {
                 self.pending.insert(db.id, src);
             }
             return Ok(());
         }
-        let base = baseline(db.source_raw.as_deref());
+        let base = invoice_baseline(&db);
         let cid = db.customer_id;
         if cid != cust.id {
             let ours = "(the invoice's customer in ardesk)";
@@ -245,7 +246,7 @@ impl Merged {
         &'a self,
         db: &InvoiceState,
         status: InvoiceStatus,
-        raw: &'a str,
+        raw: &'a KeptRow,
         lines: &'a [Line],
         cancelled_on: Option<NaiveDate>,
     ) -> InvoiceWrite<'a> {
@@ -263,7 +264,7 @@ impl Merged {
             currency: self.currency.parse().unwrap_or(db.currency),
             total_minor: self.total.parse().unwrap_or(db.total_minor),
             status,
-            source_raw: raw,
+            kept: Kept::Row(raw),
             memo: &self.memo,
             lines,
             cancelled_on,
@@ -351,7 +352,7 @@ pub(super) fn write_of<'a>(
     cust: Cust,
     inv: &'a ImportedInvoice,
     status: InvoiceStatus,
-    raw: &'a str,
+    raw: &'a KeptRow,
     today: NaiveDate,
 ) -> InvoiceWrite<'a> {
     InvoiceWrite {
@@ -364,7 +365,7 @@ pub(super) fn write_of<'a>(
         currency: inv.currency,
         total_minor: inv.total_minor,
         status,
-        source_raw: raw,
+        kept: Kept::Row(raw),
         memo: &inv.memo,
         lines: &inv.lines,
         cancelled_on: Some(inv.voided_on.unwrap_or(today)),

@@ -49,6 +49,7 @@ use customers::Customers;
 use receivables::Receivables;
 use totals::{Kind, RunTotals};
 
+use crate::store::kept::KeptRow;
 pub(crate) use raw::invoice_raw;
 
 /// Bytes an invoice row takes at least in a CSV export, to reckon how many
@@ -62,12 +63,12 @@ pub(crate) struct Cx<'a, 'c> {
     pub book: &'a mut Book,
 }
 
-/// An invoice record waiting in a batch, with its `source_raw` text.
+/// An invoice record waiting in a batch, with what it keeps of its row.
 pub(crate) struct Queued {
     pub file: usize,
     pub src: ImportSource,
     pub inv: ImportedInvoice,
-    pub raw: String,
+    pub raw: KeptRow,
 }
 
 pub(crate) struct Merger<'r, 'c> {

@@ -8,6 +8,8 @@
 
 use crate::domain::date::iso;
 use crate::import::parse::record::ImportedInvoice;
+use crate::store::import::InvoiceState;
+use crate::store::kept::{self, KeptRow};
 use serde_json::{Map, Value};
 
 /// `source_raw`'s text: the imported values and the row.
@@ -90,26 +92,44 @@ pub(crate) fn put(m: &mut Map<String, Value>, k: &str, v: impl Into<Value>) {
     m.insert(k.to_string(), v.into());
 }
 
-/// An invoice's `source_raw` text: the values imported and the row. It
-/// depends on the record alone, so the parser's thread renders it
-/// (`run::beside`).
-pub(crate) fn invoice_raw(inv: &ImportedInvoice) -> String {
+/// What an invoice keeps of its source (`store::kept`): the values
+/// imported, in `kept::INVOICE_FIELDS`' order, and the row. It depends on
+/// the record alone, so the parser's thread renders it (`run::beside`).
+pub(crate) fn invoice_raw(inv: &ImportedInvoice) -> KeptRow {
     let (total, paid, credit) =
         (inv.total_minor.to_string(), inv.amount_paid_minor.to_string(), inv.credit_applied_minor.to_string());
-    let mut f = Fields::new();
-    f.str("number", &inv.number)
-        .str("issue_date", &iso(inv.issue_date))
-        .str("due_date", &iso(inv.due_date))
-        .opt("period_start", inv.period.map(|p| iso(p.0)).as_deref())
-        .opt("period_end", inv.period.map(|p| iso(p.1)).as_deref())
-        .str("currency", inv.currency.code())
-        .str("total", &total)
-        .str("status", inv.status.as_db())
-        .str("amount_paid", &paid)
-        .str("credit_applied", &credit)
-        .opt("paid_on", inv.paid_on.map(iso).as_deref())
-        .str("customer", &inv.customer.external_id)
-        .str("payment_refs", &inv.payment_refs.join(","))
-        .str("memo", &inv.memo);
-    f.finish(&inv.raw)
+    let (issue, due) = (iso(inv.issue_date), iso(inv.due_date));
+    let period = inv.period.map(|p| (iso(p.0), iso(p.1)));
+    let paid_on = inv.paid_on.map(iso);
+    let refs = inv.payment_refs.join(",");
+    let fields = [
+        Some(inv.number.as_str()),
+        Some(&issue),
+        Some(&due),
+        period.as_ref().map(|p| p.0.as_str()),
+        period.as_ref().map(|p| p.1.as_str()),
+        Some(inv.currency.code()),
+        Some(&total),
+        Some(inv.status.as_db()),
+        Some(&paid),
+        Some(&credit),
+        paid_on.as_deref(),
+        Some(inv.customer.external_id.as_str()),
+        Some(&refs),
+        Some(inv.memo.as_str()),
+    ];
+    KeptRow::invoice(fields, serde_json::to_string(&inv.raw).unwrap_or_default())
+}
+
+/// The values an invoice was last imported with: from its baseline, or
+/// from `source_raw` as an older import or ardesk's own format kept them.
+pub(crate) fn invoice_baseline(db: &InvoiceState) -> Map<String, Value> {
+    match db.import_base.as_deref().and_then(kept::fields) {
+        Some(fields) => kept::INVOICE_FIELDS
+            .iter()
+            .zip(fields)
+            .map(|(k, v)| (k.to_string(), v.map_or(Value::Null, Value::String)))
+            .collect(),
+        None => baseline(db.source_raw.as_deref()),
+    }
 }

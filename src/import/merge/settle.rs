@@ -23,7 +23,7 @@ use super::Cx;
 use super::links::{number_key, payment_key};
 use super::own::{Own, OwnFor};
 use super::payments::share_of;
-use super::raw::{baseline, last};
+use super::raw::{invoice_baseline, last};
 use super::receivables::Receivables;
 use crate::domain::date::from_iso;
 use crate::domain::status::*;
@@ -75,7 +75,7 @@ impl Receivables {
     pub fn settle(&mut self, cx: &mut Cx<'_, '_>, src: ImportSource, invoice_id: i64) -> Result<(), ImportError> {
         let inv = cx.itx.invoice(invoice_id)?;
         let Some(ext) = inv.external_id.clone() else { return Ok(()) };
-        let base = baseline(inv.source_raw.as_deref());
+        let base = invoice_baseline(&inv);
         if !inv.status.is_issued() {
             return Ok(());
         }

@@ -21,8 +21,8 @@ const IN_FLIGHT: usize = 8;
 /// boxing it would only add an allocation a row.
 #[allow(clippy::large_enum_variant)]
 pub(super) enum Item {
-    /// A record and, for invoices, its `source_raw` text.
-    Record(Record, Option<String>),
+    /// A record and, for invoices, what it keeps of its row.
+    Record(Record, Option<crate::store::kept::KeptRow>),
     Issue(usize, IssueKind, ObjectKind, String),
     Progress(u64),
     Note(String),
@@ -63,7 +63,7 @@ impl Sink for Forward {
         let raw = match &mut record {
             Record::Invoice(inv) => {
                 let raw = invoice_raw(inv);
-                // The row lives on in the text; the writer needs no copy.
+                // The row lives on in the kept text; the writer needs no copy.
                 inv.raw = serde_json::Value::Null;
                 Some(raw)
             }

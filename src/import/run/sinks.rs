@@ -84,8 +84,8 @@ impl Stream<'_, '_, '_> {
         Ok(())
     }
 
-    /// A record, with its invoice's `source_raw` text if already rendered.
-    fn apply(&mut self, record: Record, raw: Option<String>) -> Result<(), ImportError> {
+    /// A record, with what its invoice keeps of its row if already rendered.
+    fn apply(&mut self, record: Record, raw: Option<crate::store::kept::KeptRow>) -> Result<(), ImportError> {
         let (file, src, merger) = (self.file, self.source, &mut self.run.merger);
         if !merger.admit(file, src, &record) {
             return Ok(());

@@ -74,6 +74,8 @@ pub struct ImportTx<'c> {
     /// Bulk mode: the summaries of rows `load_invoices` wrote, and which
     /// customers other writes touched (`touch`).
     pub(super) deltas: RefCell<Deltas>,
+    /// The source rows the run keeps (`store::kept`).
+    pub(super) kept: RefCell<super::kept::KeptWriter>,
 }
 
 fn source_of(s: Option<String>) -> Option<ImportSource> {
@@ -82,7 +84,7 @@ fn source_of(s: Option<String>) -> Option<ImportSource> {
 
 const INVOICE_COLS: &str = "id, customer_id, number, issue_date, due_date, period_start, period_end, currency, \
      total_minor, (SELECT coalesce(sum(amount_minor), 0) FROM applications a WHERE a.removed_on IS NULL AND a.invoice_id = invoices.id), \
-     status, external_id, source_raw, memo";
+     status, external_id, source_raw, memo, import_base";
 
 fn map_invoice(r: &rusqlite::Row<'_>) -> rusqlite::Result<InvoiceState> {
     let period = match (opt_date(r, 5)?, opt_date(r, 6)?) {
@@ -103,6 +105,7 @@ fn map_invoice(r: &rusqlite::Row<'_>) -> rusqlite::Result<InvoiceState> {
         external_id: r.get(11)?,
         source_raw: r.get(12)?,
         memo: r.get(13)?,
+        import_base: r.get(14)?,
     })
 }
 
@@ -153,6 +156,7 @@ impl Store {
                 lifted: None,
                 unique: RefCell::new(None),
                 deltas: Default::default(),
+                kept: Default::default(),
             };
             let (value, commit) = f(&mut itx)?;
             // Without a commit the rollback ends bulk mode: DDL is transactional.
@@ -161,6 +165,7 @@ impl Store {
                 return Err(StoreError::Invalid("bulk mode was not ended before commit".into()).into());
             }
             if commit {
+                itx.kept.borrow_mut().finish(&itx.tx)?;
                 itx.tx.commit().map_err(StoreError::from)?;
             }
             Ok(value)

@@ -16,22 +16,39 @@ impl ImportTx<'_> {
     }
 
     /// The (id, customer) of the invoice of `source` with this external id
-    /// when its `source_raw` is `raw` (compared in SQLite: a re-import of
+    /// when its baseline is `base` (compared in SQLite: a re-import of
     /// unchanged rows reads nothing else).
     pub fn invoice_if_unchanged(
         &self,
         source: ImportSource,
         external_id: &str,
-        raw: &str,
+        base: &[u8],
     ) -> Result<Option<(i64, i64)>> {
         self.external_indexes()?;
         Ok(self
             .tx
             .prepare_cached(
-                "SELECT id, customer_id FROM invoices WHERE import_source = ?1 AND external_id = ?2 AND source_raw = ?3",
+                "SELECT id, customer_id FROM invoices WHERE import_source = ?1 AND external_id = ?2 AND import_base = ?3",
             )?
-            .query_row(params![source.as_db(), external_id, raw], |r| Ok((r.get(0)?, r.get(1)?)))
+            .query_row(params![source.as_db(), external_id, base], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?)
+    }
+
+    /// The number `i`'s kept row gets if `i` is written (`keep_row` once it is).
+    fn kept_row(&self, i: &InvoiceWrite<'_>) -> Result<Option<i64>> {
+        match i.kept {
+            crate::store::kept::Kept::Row(_) => Ok(Some(self.kept.borrow_mut().next_row(&self.tx)?)),
+            _ => Ok(None),
+        }
+    }
+
+    /// Keeps the source row of `i`, just written of `source`.
+    pub(crate) fn keep_row(&self, source: Option<ImportSource>, i: &InvoiceWrite<'_>) -> Result<()> {
+        if let crate::store::kept::Kept::Row(k) = i.kept {
+            let label = source.map_or("ardesk", |s| s.as_db());
+            self.kept.borrow_mut().push(&self.tx, label, &k.row)?;
+        }
+        Ok(())
     }
 
     pub fn invoice(&self, id: i64) -> Result<InvoiceState> {
@@ -77,8 +94,11 @@ impl ImportTx<'_> {
             credited_minor: 0,
             source,
             created_at: &self.now,
+            kept_row: self.kept_row(i)?,
         };
-        Ok(inserts::insert_invoice(&self.tx, &row)?)
+        let id = inserts::insert_invoice(&self.tx, &row)?;
+        self.keep_row(source.map(|s| s.0), i)?;
+        Ok(id)
     }
 
     /// Inserts an invoice unless its (source, external id) or its number
@@ -122,10 +142,12 @@ impl ImportTx<'_> {
     /// the lines changed.
     pub fn update_invoice(&self, id: i64, i: &InvoiceWrite<'_>) -> Result<bool> {
         self.touch(i.customer_id);
+        let kept_row = self.kept_row(i)?;
         self.tx
             .prepare_cached(
                 "UPDATE invoices SET number = ?2, issue_date = ?3, due_date = ?4, period_start = ?5, period_end = ?6,
                         currency = ?7, total_minor = ?8, status = ?9, source_raw = ?10, memo = ?11,
+                        import_base = ?13, import_row = ?14,
                         written_off_on = CASE WHEN ?9 = 'uncollectible' THEN written_off_on END,
                         cancelled_on = CASE WHEN ?9 = 'cancelled' THEN max(coalesce(cancelled_on, ?12), ?3) END,
                         version = version + 1
@@ -141,10 +163,21 @@ impl ImportTx<'_> {
                 i.currency.code(),
                 i.total_minor,
                 i.status.as_db(),
-                i.source_raw,
+                i.kept.json(),
                 i.memo,
-                i.cancelled_on().map(iso)
+                i.cancelled_on().map(iso),
+                i.kept.base(),
+                kept_row
             ])?;
+        if kept_row.is_some() {
+            let source: Option<String> = self
+                .tx
+                .prepare_cached("SELECT import_source FROM invoices WHERE id = ?1")?
+                .query_row([id], |r| r.get(0))?;
+            self.keep_row(source.as_deref().and_then(ImportSource::from_db), i)?;
+        }
+        // The row it kept before, if any, is kept for nothing now.
+        self.kept.borrow_mut().replaced = true;
         let changed = crate::store::lines::invoice_lines(&self.tx, id)? != i.lines;
         if changed {
             inserts::replace_lines(&self.tx, id, i.lines)?;

@@ -91,7 +91,8 @@ impl ExportSection {
             }
             ExportSection::Invoices => {
                 "SELECT id, contract_id, number, issue_date, due_date, period_start, period_end, currency, total_minor,
-                        status, import_source, external_id, source_raw, memo, cancelled_on, written_off_on, write_off_reason,
+                        status, import_source, external_id, source_raw, import_base, import_row, memo, cancelled_on,
+                        written_off_on, write_off_reason,
                         (SELECT json_group_array(json_object('kind', kind, 'description', description,
                                     'quantity', quantity, 'unit_price', unit_price, 'amount_minor', amount_minor,
                                     'tax_minor', tax_minor))
@@ -172,10 +173,31 @@ impl Store {
         use rusqlite::types::ValueRef;
         let mut stmt = self.conn.prepare_cached(section.sql()).map_err(StoreError::from)?;
         let names: Vec<String> = stmt.column_names().map(str::to_string).collect();
+        // An invoice's kept row and baseline go out as the `source_raw`
+        // they stand for (`store::kept`).
+        let at = |name: &str| names.iter().position(|n| n == name);
+        let kept_cols = at("source_raw").zip(at("import_base")).zip(at("import_row"));
+        let mut reader = super::super::kept::KeptReader::default();
         let mut rows = stmt.query([customer_id]).map_err(StoreError::from)?;
         while let Some(r) = rows.next().map_err(StoreError::from)? {
             let mut m = serde_json::Map::with_capacity(names.len());
+            let mut source_raw = None;
+            if let Some(((raw, base), row)) = kept_cols {
+                let base: Option<Vec<u8>> = r.get(base).map_err(StoreError::from)?;
+                let row: Option<i64> = r.get(row).map_err(StoreError::from)?;
+                let raw: Option<String> = r.get(raw).map_err(StoreError::from)?;
+                source_raw = Some(reader.source_raw(&self.conn, raw, base.as_deref(), row)?);
+            }
             for (i, n) in names.iter().enumerate() {
+                if source_raw.is_some() && matches!(n.as_str(), "import_base" | "import_row") {
+                    continue;
+                }
+                if n == "source_raw"
+                    && let Some(text) = &source_raw
+                {
+                    m.insert(n.clone(), text.clone().map_or(serde_json::Value::Null, serde_json::Value::String));
+                    continue;
+                }
                 let v = match r.get_ref(i).map_err(StoreError::from)? {
                     ValueRef::Null => serde_json::Value::Null,
                     ValueRef::Integer(x) => x.into(),

@@ -66,7 +66,10 @@ pub struct InvoiceState {
     pub applied_minor: i64,
     pub status: InvoiceStatus,
     pub external_id: Option<String>,
+    /// What an older import kept, or ardesk's own format carried, as JSON;
+    /// `None` when `import_base` keeps the baseline (`store::kept`).
     pub source_raw: Option<String>,
+    pub import_base: Option<Vec<u8>>,
     pub memo: String,
 }
 
@@ -81,7 +84,8 @@ pub struct InvoiceWrite<'a> {
     pub currency: Currency,
     pub total_minor: i64,
     pub status: InvoiceStatus,
-    pub source_raw: &'a str,
+    /// What it keeps of its source row.
+    pub kept: crate::store::kept::Kept<'a>,
     /// The invoice's note ('' for none).
     pub memo: &'a str,
     /// Its lines, in order: written with the invoice, and on an update

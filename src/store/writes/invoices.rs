@@ -102,7 +102,7 @@ impl Store {
                 currency: d.currency,
                 total_minor: d.total_minor,
                 status: d.status,
-                source_raw: "",
+                kept: crate::store::kept::Kept::Nothing,
                 memo,
                 lines: &d.lines,
                 cancelled_on: None,
@@ -110,6 +110,7 @@ impl Store {
             let contract_name = inserts::contract_name(tx, d.contract_id)?;
             let now = now_utc();
             let row = NewInvoiceRow {
+                kept_row: None,
                 id: None,
                 invoice: &invoice,
                 contract_name: &contract_name,
