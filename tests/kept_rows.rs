@@ -202,3 +202,88 @@ fn a_damaged_chunk_is_an_error_that_names_it() {
     let err = reader.row(&c, 999_999).unwrap_err().to_string();
     assert!(err.contains("imported row 999999 is not kept"), "{err}");
 }
+
+/// Rewrites the lines of a fixture whose first cell is one of `ids`.
+fn with_rows(dir: &tempfile::TempDir, ids: &[&str], edit: impl Fn(&str) -> String) -> PathBuf {
+    variant(dir, "invoices_default_2023.csv", |t| {
+        let mut out: String = t
+            .lines()
+            .map(|l| if ids.iter().any(|id| l.starts_with(&format!("{id},"))) { edit(l) } else { l.to_string() })
+            .collect::<Vec<_>>()
+            .join("\n");
+        out.push('\n');
+        out
+    })
+}
+
+#[test]
+fn a_chunk_mostly_replaced_is_compacted_and_one_mostly_read_stays() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("a.db");
+    let mut s = open(&db);
+    import(&mut s, &stripe(), false);
+    let chunk_starts = |p: &Path| -> Vec<i64> {
+        let c = Connection::open(p).unwrap();
+        let mut st = c.prepare("SELECT first_row FROM import_kept ORDER BY first_row").unwrap();
+        st.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect()
+    };
+    let first = chunk_starts(&db);
+    let customers = fixture("customers_all_columns_2025.csv");
+    let billing = |l: &str| l.replace("send_invoice", "charge_automatically");
+    // Four of ten rows changed: the first chunk is still mostly read.
+    let tmp = tempfile::tempdir().unwrap();
+    let four = with_rows(&tmp, &["in_T0A1", "in_T0A2", "in_T0A3", "in_T0A4"], billing);
+    import(&mut s, &[customers.clone(), four], false);
+    let now = chunk_starts(&db);
+    assert_eq!(now.len(), 2, "{now:?}");
+    assert_eq!(now[0], first[0], "kept: six of its ten rows are read");
+    // Three more: it holds three rows read of ten, and goes; they move.
+    let tmp2 = tempfile::tempdir().unwrap();
+    let seven =
+        with_rows(&tmp2, &["in_T0A1", "in_T0A2", "in_T0A3", "in_T0A4", "in_T0A5", "in_T0G1", "in_T0G2"], billing);
+    import(&mut s, &[customers, seven], false);
+    let last = chunk_starts(&db);
+    assert!(!last.contains(&first[0]), "{last:?}");
+    let t = texts(&db);
+    let changed = ["ACME-0001", "ACME-0002", "ACME-0003", "in_T0A4", "ACME-0004", "GLOB-0001", "GLOB-0002"];
+    for (n, text) in &t {
+        let want = if changed.contains(&n.as_str()) { "charge_automatically" } else { "send_invoice" };
+        assert!(text.contains(want), "{n}: {text}");
+    }
+    assert_eq!(t.len(), 10);
+    assert_consistent(&s);
+}
+
+#[test]
+fn a_row_past_a_mebibyte_stays_json_and_still_merges() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("a.db");
+    let mut s = open(&db);
+    let huge = "x".repeat(ardesk::store::kept::MAX_ROW + 10);
+    let tmp = tempfile::tempdir().unwrap();
+    let file = variant(&tmp, "invoices_default_2023.csv", |t| {
+        let mut out = String::new();
+        for (i, l) in t.lines().enumerate() {
+            let extra = match i {
+                0 => ",Notes".to_string(),
+                1 => format!(",{huge}"),
+                _ => ",".to_string(),
+            };
+            out.push_str(l);
+            out.push_str(&extra);
+            out.push('\n');
+        }
+        out
+    });
+    let files = vec![fixture("customers_all_columns_2025.csv"), file];
+    import(&mut s, &files, false);
+    let k = kept(&db);
+    let (_, raw, base, row) = k.iter().find(|(n, ..)| n == "ACME-0001").unwrap();
+    assert!(raw.as_deref().is_some_and(|r| r.contains(&huge)), "kept as JSON");
+    assert_eq!((base, row), (&None, &None));
+    assert!(k.iter().filter(|(n, ..)| n != "ACME-0001").all(|(_, raw, base, _)| raw.is_none() && base.is_some()));
+    let again = import(&mut s, &files, false);
+    let inv = again.count(Counted::Invoices);
+    assert_eq!((inv.created, inv.updated, inv.unchanged), (0, 0, 10), "{again}");
+    assert_consistent(&s);
+}

@@ -11,9 +11,9 @@
 //!   about 256 KiB, so one row decodes from one chunk.
 //!
 //! `source_json` puts the two back together into the very text
-//! `source_raw` held, so ardesk's export and the detail view read both
-//! forms alike; an invoice whose `source_raw` is not of the import's shape
-//! keeps it as it is.
+//! `source_raw` held, so ardesk's export reads both forms alike; an invoice
+//! whose `source_raw` is not of the import's shape, or whose row is larger
+//! than `MAX_ROW`, keeps it as JSON as before.
 
 use super::{Result, StoreError};
 use rusqlite::{Connection, OptionalExtension, params};
@@ -44,8 +44,14 @@ const FORMAT: u8 = 1;
 const CHUNK_BYTES: usize = 256 * 1024;
 /// zstd's level: 3 compresses the rows ~5× at ~1 s a million rows.
 const LEVEL: i32 = 3;
-/// No chunk decodes to more than this (a damaged or hostile chunk).
-const MAX_CHUNK: u64 = 16 * 1024 * 1024;
+/// A row longer than this (no real export's) stays JSON in `source_raw`.
+pub const MAX_ROW: usize = 1024 * 1024;
+/// No chunk decodes to more than this (a damaged or hostile chunk): a
+/// chunk is at most `CHUNK_BYTES` and one row.
+const MAX_CHUNK: u64 = 4 * 1024 * 1024;
+/// zstd's window when decoding, as a power of two: 8 MiB, past any
+/// chunk, so a hostile frame cannot ask for zstd's 128 MiB default.
+const WINDOW_LOG_MAX: u32 = 23;
 
 /// What an import keeps of one invoice row: its baseline and its row.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -67,18 +73,26 @@ pub enum Kept<'a> {
 }
 
 impl Kept<'_> {
-    pub fn json(&self) -> Option<&str> {
+    /// The row kept in `import_kept`, when it is.
+    pub fn lean(&self) -> Option<&KeptRow> {
         match self {
-            Kept::Json(s) if !s.is_empty() => Some(s),
+            Kept::Row(k) if k.row.len() <= MAX_ROW => Some(k),
             _ => None,
         }
     }
 
-    pub fn base(&self) -> Option<&[u8]> {
+    /// `source_raw`'s text, when it is kept as JSON.
+    pub fn json(&self) -> Option<std::borrow::Cow<'_, str>> {
         match self {
-            Kept::Row(k) => Some(&k.base),
+            Kept::Json(s) if !s.is_empty() => Some(std::borrow::Cow::Borrowed(s)),
+            Kept::Row(k) if k.row.len() > MAX_ROW => source_json(&k.base, &k.row).map(std::borrow::Cow::Owned),
             _ => None,
         }
+    }
+
+    /// The baseline, beside a row kept in `import_kept`.
+    pub fn base(&self) -> Option<&[u8]> {
+        self.lean().map(|k| k.base.as_slice())
     }
 }
 
@@ -239,7 +253,7 @@ impl KeptWriter {
                 *self.first.insert(f.unwrap_or(1))
             }
         };
-        Ok(first + self.rows)
+        first.checked_add(self.rows).ok_or_else(|| StoreError::Invalid("import_kept has no row numbers left".into()))
     }
 
     /// Keeps `row` (of `source`); returns its number.
@@ -288,31 +302,58 @@ impl KeptWriter {
     }
 }
 
-/// Drops the chunks of `import_kept` that no invoice points into; returns
-/// how many.
+/// Drops the chunks of `import_kept` that no invoice points into, and
+/// moves the rows still read out of chunks that hold fewer than half their
+/// rows for an invoice into new chunks (a re-import that changes the open
+/// invoices every day would otherwise keep every older copy of them, the
+/// paid ones beside them keeping each chunk alive). Returns how many
+/// chunks went.
 pub(crate) fn collect(conn: &Connection) -> Result<usize> {
-    let mut chunks: Vec<(i64, i64, bool)> = conn
-        .prepare("SELECT first_row, row_count FROM import_kept ORDER BY first_row")?
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, false)))?
+    // (first row, rows, source, rows read)
+    let chunks: Vec<(i64, i64, String, i64)> = conn
+        .prepare("SELECT first_row, row_count, import_source FROM import_kept ORDER BY first_row")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, 0)))?
         .collect::<rusqlite::Result<_>>()?;
+    let mut chunks = chunks;
     if chunks.is_empty() {
         return Ok(0);
     }
-    let mut stmt = conn.prepare("SELECT import_row FROM invoices WHERE import_row IS NOT NULL")?;
-    let mut rows = stmt.query([])?;
-    while let Some(r) = rows.next()? {
-        let n: i64 = r.get(0)?;
+    // (row, invoice)
+    let mut read: Vec<(i64, i64)> = conn
+        .prepare("SELECT import_row, id FROM invoices WHERE import_row IS NOT NULL")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    read.sort_unstable();
+    let chunk_of = |n: i64, chunks: &[(i64, i64, String, i64)]| {
         let at = chunks.partition_point(|c| c.0 <= n);
-        if at > 0 && n < chunks[at - 1].0 + chunks[at - 1].1 {
-            chunks[at - 1].2 = true;
+        (at > 0 && n < chunks[at - 1].0.saturating_add(chunks[at - 1].1)).then(|| at - 1)
+    };
+    for (n, _) in &read {
+        if let Some(c) = chunk_of(*n, &chunks) {
+            chunks[c].3 += 1;
         }
     }
+    let sparse: Vec<usize> = (0..chunks.len()).filter(|c| chunks[*c].3 * 2 < chunks[*c].1).collect();
+    if sparse.is_empty() {
+        return Ok(0);
+    }
+    let (mut writer, mut reader) = (KeptWriter::default(), KeptReader::default());
+    let mut moved = conn.prepare_cached("UPDATE invoices SET import_row = ?2 WHERE id = ?1")?;
+    for &c in &sparse {
+        let (first, count) = (chunks[c].0, chunks[c].1);
+        let from = read.partition_point(|(n, _)| *n < first);
+        let to = read.partition_point(|(n, _)| *n < first.saturating_add(count));
+        for &(n, id) in &read[from..to] {
+            let text = reader.row(conn, n)?;
+            let new = writer.push(conn, &chunks[c].2, &text)?;
+            moved.execute(params![id, new])?;
+        }
+    }
+    writer.flush(conn)?;
     let mut del = conn.prepare_cached("DELETE FROM import_kept WHERE first_row = ?1")?;
     let mut dropped = 0;
-    for (first, _, live) in chunks {
-        if !live {
-            dropped += del.execute([first])?;
-        }
+    for &c in &sparse {
+        dropped += del.execute([chunks[c].0])?;
     }
     Ok(dropped)
 }
@@ -340,7 +381,7 @@ pub(crate) fn problems(conn: &Connection) -> Result<Vec<String>> {
             }
             Some(_) => {}
         }
-        if chunks.last().is_some_and(|(f, c)| f + c > first) {
+        if chunks.last().is_some_and(|(f, c)| f.saturating_add(*c) > first) {
             found.push(format!("the chunk of imported rows from {first} overlaps the one before"));
         }
         chunks.push((first, count));
@@ -359,7 +400,7 @@ pub(crate) fn problems(conn: &Connection) -> Result<Vec<String>> {
         let row: Option<i64> = r.get(2)?;
         let held = row.is_some_and(|n| {
             let at = chunks.partition_point(|c| c.0 <= n);
-            at > 0 && n < chunks[at - 1].0 + chunks[at - 1].1
+            at > 0 && n < chunks[at - 1].0.saturating_add(chunks[at - 1].1)
         });
         match (base.map(fields), row) {
             (Some(Some(_)), Some(_)) if held => {}
@@ -383,6 +424,8 @@ impl KeptReader {
     /// does not decode.
     pub fn row(&mut self, conn: &Connection, n: i64) -> Result<String> {
         let hit = self.chunk.as_ref().is_some_and(|(first, _, ends)| n >= *first && n - first < ends.len() as i64);
+        // (A chunk's `first_row` and `row_count` are positive by the schema's
+        // CHECKs; sums saturate, so hostile values only miss.)
         if !hit {
             self.chunk = None;
             let found: Option<(i64, i64, Vec<u8>)> = conn
@@ -394,7 +437,7 @@ impl KeptReader {
                 .optional()?;
             let missing = || StoreError::Invalid(format!("the imported row {n} is not kept (import_kept)"));
             let (first, count, data) = found.ok_or_else(missing)?;
-            if n >= first + count {
+            if n >= first.saturating_add(count) {
                 return Err(missing());
             }
             let text = decode(&data).ok_or_else(|| {
@@ -435,7 +478,8 @@ impl KeptReader {
                     .ok_or_else(|| StoreError::Invalid(format!("the baseline of imported row {n} is damaged")))?;
                 Ok(Some(text))
             }
-            _ => Ok(source_raw),
+            (None, None) => Ok(source_raw),
+            _ => Err(StoreError::Invalid("an invoice has a baseline without its kept row, or the other way".into())),
         }
     }
 }
@@ -445,7 +489,8 @@ impl KeptReader {
 fn decode(data: &[u8]) -> Option<Vec<u8>> {
     use std::io::Read;
     let mut out = Vec::new();
-    let dec = zstd::stream::read::Decoder::new(data).ok()?;
+    let mut dec = zstd::stream::read::Decoder::new(data).ok()?;
+    dec.window_log_max(WINDOW_LOG_MAX).ok()?;
     dec.take(MAX_CHUNK + 1).read_to_end(&mut out).ok()?;
     (out.len() as u64 <= MAX_CHUNK).then_some(out)
 }

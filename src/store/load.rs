@@ -136,7 +136,7 @@ impl ImportTx<'_> {
                 credited_minor: r.money.iter().filter(|m| m.credit).map(|m| m.amount_minor).sum(),
                 source: Some((r.source, r.external_id)),
                 created_at: &self.now,
-                kept_row: r.invoice.kept.base().and_then(|_| kept.next()),
+                kept_row: r.invoice.kept.lean().and_then(|_| kept.next()),
             };
             bind_invoice(&mut b, &row)?;
         }

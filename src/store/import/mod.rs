@@ -139,6 +139,10 @@ impl Store {
         &mut self,
         f: impl FnOnce(&mut ImportTx<'_>) -> std::result::Result<(T, bool), E>,
     ) -> std::result::Result<T, E> {
+        let spill = self.version == super::SCHEMA_VERSION;
+        if spill {
+            self.conn.execute_batch("PRAGMA temp_store = FILE").map_err(StoreError::from)?;
+        }
         let cache: i64 = self.conn.query_row("PRAGMA cache_size", [], |r| r.get(0)).map_err(StoreError::from)?;
         // 64 MiB of page cache, and sorts past it (the dated summary's sums
         // of a million new invoices, the indexes built again) spilled to a
@@ -148,10 +152,6 @@ impl Store {
         // --bench import`). Only on a current file: changing `temp_store`
         // drops the temporary views an older one is read through.
         self.conn.execute_batch("PRAGMA cache_size = -65536").map_err(StoreError::from)?;
-        let spill = self.version == super::SCHEMA_VERSION;
-        if spill {
-            self.conn.execute_batch("PRAGMA temp_store = FILE").map_err(StoreError::from)?;
-        }
         // The bulk loader's statements of several sizes stay prepared.
         self.conn.set_prepared_statement_cache_capacity(64);
         let who = self.who().to_string();

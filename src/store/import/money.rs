@@ -34,21 +34,18 @@ impl ImportTx<'_> {
             .optional()?)
     }
 
-    /// The number `i`'s kept row gets if `i` is written (`keep_row` once it is).
-    fn kept_row(&self, i: &InvoiceWrite<'_>) -> Result<Option<i64>> {
-        match i.kept {
-            crate::store::kept::Kept::Row(_) => Ok(Some(self.kept.borrow_mut().next_row(&self.tx)?)),
-            _ => Ok(None),
+    /// Keeps the source row of `i`, about to be written, of `source`, and
+    /// returns its number (`None`: it keeps none, or keeps it as JSON). Kept
+    /// first, so no number is ever given twice: a write that then fails
+    /// leaves a row nothing reads, which `kept::collect` takes away.
+    pub(crate) fn keep_row(&self, source: Option<ImportSource>, i: &InvoiceWrite<'_>) -> Result<Option<i64>> {
+        match i.kept.lean() {
+            Some(k) => {
+                let label = source.map_or("ardesk", |s| s.as_db());
+                Ok(Some(self.kept.borrow_mut().push(&self.tx, label, &k.row)?))
+            }
+            None => Ok(None),
         }
-    }
-
-    /// Keeps the source row of `i`, just written of `source`.
-    pub(crate) fn keep_row(&self, source: Option<ImportSource>, i: &InvoiceWrite<'_>) -> Result<()> {
-        if let crate::store::kept::Kept::Row(k) = i.kept {
-            let label = source.map_or("ardesk", |s| s.as_db());
-            self.kept.borrow_mut().push(&self.tx, label, &k.row)?;
-        }
-        Ok(())
     }
 
     pub fn invoice(&self, id: i64) -> Result<InvoiceState> {
@@ -94,11 +91,9 @@ impl ImportTx<'_> {
             credited_minor: 0,
             source,
             created_at: &self.now,
-            kept_row: self.kept_row(i)?,
+            kept_row: self.keep_row(source.map(|s| s.0), i)?,
         };
-        let id = inserts::insert_invoice(&self.tx, &row)?;
-        self.keep_row(source.map(|s| s.0), i)?;
-        Ok(id)
+        Ok(inserts::insert_invoice(&self.tx, &row)?)
     }
 
     /// Inserts an invoice unless its (source, external id) or its number
@@ -142,7 +137,16 @@ impl ImportTx<'_> {
     /// the lines changed.
     pub fn update_invoice(&self, id: i64, i: &InvoiceWrite<'_>) -> Result<bool> {
         self.touch(i.customer_id);
-        let kept_row = self.kept_row(i)?;
+        let kept_row = match i.kept.lean() {
+            Some(_) => {
+                let source: Option<String> = self
+                    .tx
+                    .prepare_cached("SELECT import_source FROM invoices WHERE id = ?1")?
+                    .query_row([id], |r| r.get(0))?;
+                self.keep_row(source.as_deref().and_then(ImportSource::from_db), i)?
+            }
+            None => None,
+        };
         self.tx
             .prepare_cached(
                 "UPDATE invoices SET number = ?2, issue_date = ?3, due_date = ?4, period_start = ?5, period_end = ?6,
@@ -169,13 +173,6 @@ impl ImportTx<'_> {
                 i.kept.base(),
                 kept_row
             ])?;
-        if kept_row.is_some() {
-            let source: Option<String> = self
-                .tx
-                .prepare_cached("SELECT import_source FROM invoices WHERE id = ?1")?
-                .query_row([id], |r| r.get(0))?;
-            self.keep_row(source.as_deref().and_then(ImportSource::from_db), i)?;
-        }
         // The row it kept before, if any, is kept for nothing now.
         self.kept.borrow_mut().replaced = true;
         let changed = crate::store::lines::invoice_lines(&self.tx, id)? != i.lines;

@@ -183,9 +183,20 @@ impl Store {
             let mut m = serde_json::Map::with_capacity(names.len());
             let mut source_raw = None;
             if let Some(((raw, base), row)) = kept_cols {
-                let base: Option<Vec<u8>> = r.get(base).map_err(StoreError::from)?;
-                let row: Option<i64> = r.get(row).map_err(StoreError::from)?;
-                let raw: Option<String> = r.get(raw).map_err(StoreError::from)?;
+                let base = match r.get_ref(base).map_err(StoreError::from)? {
+                    ValueRef::Null => None,
+                    ValueRef::Blob(b) => Some(b.to_vec()),
+                    _ => Some(Vec::new()),
+                };
+                let row = match r.get_ref(row).map_err(StoreError::from)? {
+                    ValueRef::Integer(n) => Some(n),
+                    ValueRef::Null => None,
+                    _ => Some(0),
+                };
+                let raw = match r.get_ref(raw).map_err(StoreError::from)? {
+                    ValueRef::Text(t) | ValueRef::Blob(t) => Some(String::from_utf8_lossy(t).into_owned()),
+                    _ => None,
+                };
                 source_raw = Some(reader.source_raw(&self.conn, raw, base.as_deref(), row)?);
             }
             for (i, n) in names.iter().enumerate() {
