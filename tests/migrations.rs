@@ -1215,23 +1215,16 @@ fn imported_rows_kept_as_json_become_baselines_and_kept_rows() {
             assert_eq!(back.as_deref(), Some(text.as_str()), "version {v}: invoice {id}");
         }
         assert_eq!(export(&s), before, "version {v}: the invoices' source_raw in the export");
-        let rows_before: Vec<(Vec<u8>, i64)> = c
-            .prepare("SELECT import_base, import_row FROM invoices ORDER BY id")
-            .unwrap()
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-            .unwrap()
-            .filter_map(Result::ok)
-            .collect();
+        // Every invoice's baseline and kept row, as they stand.
+        let kept_now = || -> Vec<(Option<Vec<u8>>, Option<i64>)> {
+            let mut st = c.prepare("SELECT import_base, import_row FROM invoices ORDER BY id").unwrap();
+            st.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(Result::unwrap).collect()
+        };
+        let rows_before = kept_now();
         let again = run_import(&mut s, &files, &ImportOptions::default(), false).unwrap();
         let inv = again.count(Counted::Invoices);
         assert_eq!((inv.created, inv.updated, inv.unchanged), (0, 0, texts.len() as _), "version {v}: {again}");
-        let rows_after: Vec<(Vec<u8>, i64)> = c
-            .prepare("SELECT import_base, import_row FROM invoices ORDER BY id")
-            .unwrap()
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-            .unwrap()
-            .filter_map(Result::ok)
-            .collect();
+        let rows_after = kept_now();
         assert_eq!(rows_after, rows_before, "version {v}: nothing rewritten");
     }
 }
