@@ -288,6 +288,24 @@ impl Store {
     /// `check`, telling `step` what it checks as it goes (14 s on 800,000
     /// invoices: the command line shows it on a terminal).
     pub fn check_saying(&self, today: NaiveDate, step: &mut dyn FnMut(&str)) -> Result<Vec<String>> {
+        // Its sorts over every row (the search indexes compared, every
+        // customer's figures) spill to a temporary file rather than memory:
+        // on a million imported invoices peak RSS went from 894 MiB to 48 MiB,
+        // in the same 72 s (2026-12-07). Only on a current file read as things are:
+        // changing `temp_store` drops the temporary views an older file, or
+        // a reading as of a date, goes through.
+        let spill = self.version == super::SCHEMA_VERSION && self.as_of().is_none();
+        if spill {
+            self.conn().execute_batch("PRAGMA temp_store = FILE")?;
+        }
+        let found = self.check_each(today, step);
+        if spill {
+            self.conn().execute_batch("PRAGMA temp_store = MEMORY")?;
+        }
+        found
+    }
+
+    fn check_each(&self, today: NaiveDate, step: &mut dyn FnMut(&str)) -> Result<Vec<String>> {
         let mut problems = Vec::new();
         let list = |what: &str, sql: &str, problems: &mut Vec<String>| match self.texts(sql) {
             Ok(found) if found.is_empty() => {}
