@@ -37,7 +37,7 @@ WHERE coalesce(a.counts_from, a.applied_on) <= '{D}'
 CREATE TEMP VIEW invoices AS
 SELECT id, customer_id, contract_id, contract_name, number, issue_date, due_date, period_start, period_end, currency,
        total_minor, CASE WHEN st IN ('draft', 'cancelled') THEN 0 ELSE ap END AS applied_minor, st AS status,
-       import_source, external_id, source_raw, created_at, version,
+       import_source, external_id, source_raw, import_base, import_row, created_at, version,
        CASE WHEN st IN ('open', 'uncollectible') THEN total_minor - ap ELSE 0 END AS balance_minor, memo,
        CASE WHEN st IN ('draft', 'cancelled') THEN 0 ELSE cr END AS credited_minor,
        CASE WHEN st = 'uncollectible' THEN written_off_on END AS written_off_on,
@@ -52,7 +52,8 @@ FROM (SELECT q.*,
                   WHEN q.ap >= q.total_minor THEN 'paid' ELSE 'open' END AS st
       FROM (SELECT i.id, i.customer_id, i.contract_id, i.contract_name, i.number, i.issue_date, i.due_date,
                    i.period_start, i.period_end, i.currency, i.total_minor, i.status, i.import_source,
-                   i.external_id, i.source_raw, i.created_at, i.version, i.memo, i.written_off_on,
+                   i.external_id, i.source_raw, i.import_base, i.import_row, i.created_at, i.version, i.memo,
+                   i.written_off_on,
                    i.write_off_reason, i.cancelled_on,
                    (SELECT coalesce(sum(a.amount_minor), 0) FROM applications a
                     WHERE a.invoice_id = i.id AND a.removed_on IS NULL) AS ap,
