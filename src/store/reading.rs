@@ -39,6 +39,7 @@ SELECT id, customer_id, contract_id, contract_name, number, issue_date, due_date
        total_minor, CASE WHEN st IN ('draft', 'cancelled') THEN 0 ELSE ap END AS applied_minor, st AS status,
        import_source, external_id, source_raw, created_at, version,
        CASE WHEN st IN ('open', 'uncollectible') THEN total_minor - ap ELSE 0 END AS balance_minor, memo,
+       import_base, import_row,
        CASE WHEN st IN ('draft', 'cancelled') THEN 0 ELSE cr END AS credited_minor,
        CASE WHEN st = 'uncollectible' THEN written_off_on END AS written_off_on,
        CASE WHEN st = 'uncollectible' THEN write_off_reason ELSE '' END AS write_off_reason,
@@ -53,7 +54,7 @@ FROM (SELECT q.*,
       FROM (SELECT i.id, i.customer_id, i.contract_id, i.contract_name, i.number, i.issue_date, i.due_date,
                    i.period_start, i.period_end, i.currency, i.total_minor, i.status, i.import_source,
                    i.external_id, i.source_raw, i.created_at, i.version, i.memo, i.written_off_on,
-                   i.write_off_reason, i.cancelled_on,
+                   i.write_off_reason, i.cancelled_on, i.import_base, i.import_row,
                    (SELECT coalesce(sum(a.amount_minor), 0) FROM applications a
                     WHERE a.invoice_id = i.id AND a.removed_on IS NULL) AS ap,
                    (SELECT coalesce(sum(a.amount_minor), 0) FROM applications a
