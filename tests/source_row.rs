@@ -221,7 +221,7 @@ fn hostile_cells_reach_the_terminal_inert() {
                      "amount_paid": null, "credit_applied": null, "paid_on": null, "customer": "cus_T001Acme",
                      "payment_refs": null, "memo": "memo \u{1b}[31mred\u{7}"},
         "row": {"id": "in_T0A1", "Evil\u{1b}[2J": "x\u{1b}]52;c;aGk=\u{7}clip", "Note": "a\u{202e}b\tc\rd\ne",
-                "Count": 3}
+                "Count": 3, "Long": format!("{}END", "word ".repeat(40))}
     })
     .to_string();
     Connection::open(&db)
@@ -242,6 +242,9 @@ fn hostile_cells_reach_the_terminal_inert() {
         assert!(s.contains("x␛]52;c;aGk=␇clip"), "{s}");
         assert!(s.contains("a�b␉c␍d␊e"), "{s}");
         assert_eq!(value_of(&s, "│Count"), "3", "a number shows as its JSON text:\n{s}");
+        // A value longer than the popup is wrapped inside it, none of it lost.
+        assert!(value_of(&s, "│Long").starts_with("word word"), "{s}");
+        assert!(s.lines().any(|l| l.contains("│word") && l.contains("END")), "the value's last row:\n{s}");
         press(&mut app, &["End"]);
         let s = render(&app, w, h);
         assert!(s.contains("memo ␛[31mred␇"), "{s}");
