@@ -635,6 +635,56 @@ fn a_read_only_database_of_every_earlier_version_opens_read_only_and_reads() {
     }
 }
 
+/// An imported invoice's source row (`R` on its detail) reads through the
+/// adapter of every earlier version, where it is `source_raw`'s JSON and
+/// there is no baseline or kept row; an invoice made in ardesk has none.
+#[test]
+fn an_imported_invoices_source_row_reads_through_every_earlier_version() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let made = dir.path().join("made.db");
+    drop(demo(&made));
+    let row = r#"{"id":"in_OLD1","Amount Due":"12.00","Paid":true}"#;
+    let text = format!(
+        r#"{{"imported":{{"number":"OLD-1","issue_date":"2026-01-01","due_date":null,"period_start":null,"period_end":null,"currency":"USD","total":"12.00","status":"open","amount_paid":null,"credit_applied":null,"paid_on":null,"customer":"cus_1","payment_refs":null,"memo":null}},"row":{row}}}"#
+    );
+    let (imported, here): (i64, i64) = Connection::open(&made)
+        .unwrap()
+        .query_row("SELECT min(id), max(id) FROM invoices", [], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap();
+    raw(
+        &made,
+        &format!(
+            "UPDATE invoices SET import_source = 'stripe', external_id = 'in_OLD1', source_raw = '{text}'
+             WHERE id = {imported};
+             UPDATE invoices SET import_source = NULL, external_id = NULL, source_raw = NULL WHERE id = {here};"
+        ),
+    );
+    let cells = |s: &Store| s.invoice_source_row(imported).unwrap().map(|r| (r.source, r.external_id, r.cells));
+    let want = Some((
+        "Stripe".to_string(),
+        "in_OLD1".to_string(),
+        vec![
+            ("id".to_string(), "in_OLD1".to_string()),
+            ("Amount Due".to_string(), "12.00".to_string()),
+            ("Paid".to_string(), "true".to_string()),
+        ],
+    ));
+    assert_eq!(cells(&Store::open(&made, OpenMode::MustExist).unwrap()), want);
+    for v in EARLIER {
+        let old = dir.path().join(format!("v{v}.db"));
+        as_version(v, &made, &old);
+        std::fs::set_permissions(&old, std::fs::Permissions::from_mode(0o444)).unwrap();
+        let s = Store::open(&old, OpenMode::MustExist).unwrap();
+        assert!(s.read_only().is_some(), "version {v}");
+        assert_eq!(cells(&s), want, "version {v}");
+        let fields = s.invoice_source_row(imported).unwrap().unwrap().imported;
+        assert_eq!(fields[0], ("number", "OLD-1".to_string()), "version {v}");
+        assert_eq!(fields[2], ("due_date", "—".to_string()), "version {v}");
+        assert_eq!(s.invoice_source_row(here).unwrap(), None, "version {v}");
+    }
+}
+
 /// A version-1 database holding what version 1 let in and version 2 does
 /// not: the upgrade is refused whole, the rows are named, the file is left
 /// as it was, and the data can still be read.

@@ -59,6 +59,8 @@ pub enum Action {
     IssueInvoice,
     /// An invoice's memo and every line, whole, in a scrolling dialog.
     ShowLines,
+    /// An imported invoice's source row, decoded, in a scrolling dialog.
+    ShowSourceRow,
     /// The highlighted application of a detail stops counting today.
     Unapply,
     /// Write off the selected or highlighted invoices as bad debt (the

@@ -322,6 +322,18 @@ impl App {
                     self.dialogs.push(super::dialog::Dialog::Report(report));
                 }
             }
+            Action::ShowSourceRow => {
+                if let Detail::Invoice(i) = &d.detail {
+                    match self.store.invoice_source_row(i.invoice.id) {
+                        Ok(Some(row)) => {
+                            let report = super::source_row::dialog(&row);
+                            self.dialogs.push(super::dialog::Dialog::Report(report));
+                        }
+                        Ok(None) => self.say("Made in ardesk: no source row"),
+                        Err(e) => self.say(format!("Cannot read the source row: {e}")),
+                    }
+                }
+            }
             Action::IssueInvoice => {
                 if let Detail::Invoice(i) = &d.detail {
                     let i = i.clone();

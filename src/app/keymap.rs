@@ -24,7 +24,7 @@
 //! | Payments | Enter, p, r, a, C, n, V |
 //! | Contacts | n, Enter, P, D |
 //! | Documents | u, d, D |
-//! | Invoice detail | Enter, x, e, I, L, u, w, n, W |
+//! | Invoice detail | Enter, x, e, I, L, R, u, w, n, W, V, p, P |
 //! | Payment detail | Enter, r, a, u |
 //! | Forms, confirmations, menus, messages, help, popups | their own, below |
 //! | Help, an import's report (`Scroll`, under their own) | ↑↓ j k, PgUp PgDn Ctrl-U Ctrl-D, Home End g G |
@@ -65,7 +65,10 @@
 //!   the same and `v` (the whole thread), `p`/`P` (pause or resume the
 //!   highlighted invoice); the Invoices tab and the invoice detail `p`
 //!   (pause collections) and `P` (resume them). `l` would have hidden the
-//!   columns' pan key, so logging is `L`.
+//!   columns' pan key, so logging is `L`;
+//! - kept rows (schema 19): the invoice detail takes `R` (the imported
+//!   row, decoded on demand: its cells in order and the fields as last
+//!   imported); `R` on the Conversations tab and the thread is theirs.
 
 use super::action::Action;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -284,6 +287,7 @@ pub static BINDINGS: &[Binding] = &[
     b(InvoiceDetail, &[k('e')], Action::EditInvoice, "edit", true).rank(2),
     b(InvoiceDetail, &[k('I')], Action::IssueInvoice, "issue draft", true).rank(3),
     b(InvoiceDetail, &[k('L')], Action::ShowLines, "every line", true).rank(3),
+    b(InvoiceDetail, &[k('R')], Action::ShowSourceRow, "source row", true).rank(6),
     b(InvoiceDetail, &[k('u')], Action::Unapply, "unapply", true).rank(2),
     b(InvoiceDetail, &[k('w')], Action::WriteOff, "write off, or reverse the write-off", true),
     b(InvoiceDetail, &[k('n')], Action::CreditNote, "credit note", true).rank(3),

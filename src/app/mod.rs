@@ -29,6 +29,7 @@ pub mod page_actions;
 mod run;
 pub mod scroll;
 mod settle;
+pub mod source_row;
 mod statement;
 pub mod table;
 pub mod tabs;

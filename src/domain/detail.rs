@@ -413,3 +413,20 @@ mod tests {
         assert_eq!(status_line(DisplayStatus::Paid, due, today), "Paid");
     }
 }
+
+/// An imported invoice's source row, decoded on demand for its detail
+/// (`R`): the row's cells in the order its file had them, and the mapped
+/// fields as last imported (the baseline the next import merges against).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceRow {
+    /// The source's name: "Stripe", "QuickBooks"…
+    pub source: String,
+    /// The invoice's id in its source (Stripe's in_…).
+    pub external_id: String,
+    /// Each cell as (column, value); a value that is not text in the kept
+    /// JSON is shown as its JSON text. Empty when no row was kept.
+    pub cells: Vec<(String, String)>,
+    /// The mapped fields as last imported, in `store::kept::INVOICE_FIELDS`'
+    /// order, "—" for null; empty when the kept text has none.
+    pub imported: Vec<(&'static str, String)>,
+}

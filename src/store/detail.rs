@@ -9,8 +9,8 @@ use super::{Result, Store, StoreError};
 use crate::domain::Money;
 use crate::domain::detail::*;
 use crate::domain::model::{ActivityRow, InvoiceRow, PaymentRow};
-use crate::domain::status::{InvoiceStatus, PayKind, PaymentMethod, PaymentStatus};
-use rusqlite::Row;
+use crate::domain::status::{ImportSource, InvoiceStatus, PayKind, PaymentMethod, PaymentStatus};
+use rusqlite::{OptionalExtension, Row};
 
 /// An invoice's history, newest first (the Activity tab's order): its own
 /// audit rows, and those of the credit notes and small-balance write-offs
@@ -65,7 +65,79 @@ fn payment_application(r: &Row<'_>) -> rusqlite::Result<PaymentApplication> {
     })
 }
 
+/// A JSON value as a cell shows it: text as it is, anything else as its
+/// JSON text ("12", "true", "null" — never a missing cell).
+fn cell(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// An invoice's source row from the `source_raw` text it stands for
+/// (`{"imported":{…},"row":{…}}`, `store::kept`): the row's cells in order
+/// and the 14 mapped fields. A text of another shape shows what it has: a
+/// row that is not an object as one cell, no `imported` as no fields.
+fn source_row(source: String, external_id: String, text: Option<&str>) -> Result<SourceRow> {
+    let mut out = SourceRow { source, external_id, cells: Vec::new(), imported: Vec::new() };
+    let Some(text) = text.filter(|t| !t.is_empty()) else { return Ok(out) };
+    let v: serde_json::Value = serde_json::from_str(text)
+        .map_err(|e| StoreError::Invalid(format!("the invoice's source row is not JSON: {e}")))?;
+    let Some(o) = v.as_object() else {
+        out.cells.push(("row".into(), cell(&v)));
+        return Ok(out);
+    };
+    match o.get("row") {
+        Some(serde_json::Value::Object(row)) => out.cells = row.iter().map(|(k, v)| (k.clone(), cell(v))).collect(),
+        Some(other) => out.cells.push(("row".into(), cell(other))),
+        None => out.cells = o.iter().filter(|(k, _)| *k != "imported").map(|(k, v)| (k.clone(), cell(v))).collect(),
+    }
+    if let Some(imported) = o.get("imported").and_then(|i| i.as_object()) {
+        out.imported = super::kept::INVOICE_FIELDS
+            .iter()
+            .map(|f| {
+                let v = match imported.get(*f) {
+                    None | Some(serde_json::Value::Null) => "—".to_string(),
+                    Some(v) => cell(v),
+                };
+                (*f, v)
+            })
+            .collect();
+    }
+    Ok(out)
+}
+
 impl Store {
+    /// An invoice's source row, decoded from what the import kept (its
+    /// baseline and kept row, or `source_raw`'s JSON); `None` for an
+    /// invoice made in ardesk. Reads `invoices` alone, so an older
+    /// database's adapted view (no baseline, the JSON in `source_raw`) and
+    /// the books as of a date read it alike. A damaged kept row is the
+    /// store's error.
+    pub fn invoice_source_row(&self, invoice_id: i64) -> Result<Option<SourceRow>> {
+        type Cols = (Option<String>, Option<String>, Option<String>, Option<Vec<u8>>, Option<i64>);
+        let (source, external_id, raw, base, row): Cols = self
+            .conn()
+            .prepare_cached(
+                "SELECT import_source, external_id, source_raw, import_base, import_row FROM invoices WHERE id = ?1",
+            )?
+            .query_row([invoice_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
+            .optional()?
+            .ok_or_else(|| StoreError::NotFound(format!("invoice #{invoice_id} (deleted elsewhere?)")))?;
+        // Made in ardesk: no source. One that came in ardesk's own format
+        // without a source's key may still carry the row another import
+        // kept.
+        if source.is_none() && raw.is_none() && base.is_none() {
+            return Ok(None);
+        }
+        let text = super::kept::KeptReader::default().source_raw(self.conn(), raw, base.as_deref(), row)?;
+        let label = match source.as_deref() {
+            Some(s) => ImportSource::from_db(s).map_or_else(|| s.to_string(), |s| s.label().to_string()),
+            None => "ardesk".to_string(),
+        };
+        source_row(label, external_id.unwrap_or_default(), text.as_deref()).map(Some)
+    }
+
     /// An invoice of `customer_id` with its applications and history.
     pub fn invoice_detail(&self, customer_id: i64, invoice_id: i64) -> Result<InvoiceDetail> {
         let invoice = self
