@@ -341,23 +341,33 @@ impl fmt::Display for Worded<'_> {
                 g(file.rows)
             )?;
         }
-        writeln!(
-            f,
-            "  {:<14} {:>8} {:>8} {:>10} {:>8} {:>8} {:>10}",
-            "", "created", "updated", "unchanged", "skipped", "refused", "conflicts"
-        )?;
-        for (what, c) in &this.counts {
-            writeln!(
-                f,
-                "  {:<14} {:>8} {:>8} {:>10} {:>8} {:>8} {:>10}",
-                what.label(),
-                g(c.created),
-                g(c.updated),
-                g(c.unchanged),
-                g(c.skipped),
-                g(c.refused),
-                g(c.conflicts)
-            )?;
+        // Each column as wide as its title or its widest count (a million
+        // invoices created is "1,000,000", wider than "created").
+        let titles = ["created", "updated", "unchanged", "skipped", "refused", "conflicts"];
+        let rows: Vec<(&str, [String; 6])> = this
+            .counts
+            .iter()
+            .map(|(what, c)| {
+                let n = [c.created, c.updated, c.unchanged, c.skipped, c.refused, c.conflicts];
+                (what.label(), n.map(g))
+            })
+            .collect();
+        let mut widths = [8, 8, 10, 8, 8, 10];
+        for (_, cells) in &rows {
+            for (w, cell) in widths.iter_mut().zip(cells) {
+                *w = (*w).max(cell.chars().count());
+            }
+        }
+        let line = |f: &mut std::fmt::Formatter<'_>, label: &str, cells: [&str; 6]| {
+            write!(f, "  {label:<14}")?;
+            for (w, cell) in widths.iter().zip(cells) {
+                write!(f, " {cell:>w$}")?;
+            }
+            writeln!(f)
+        };
+        line(f, "", titles)?;
+        for (label, cells) in &rows {
+            line(f, label, cells.each_ref().map(String::as_str))?;
         }
         if !this.issues.is_empty() {
             writeln!(f, "Skipped or refused rows:")?;
@@ -537,6 +547,27 @@ mod summary_tests {
         r.tally(Counted::Invoices).created = 200_000;
         assert_eq!(r.summary(), "4 customers, 1 contact, 200,000 invoices and 2 credits created; 2 invoices updated");
         assert!(r.to_string().contains("  invoices        200,000"), "{r}");
+    }
+
+    /// A million invoices created ("1,000,000", nine characters) pushed its
+    /// row one character past the titles: each column is as wide as its
+    /// widest count.
+    #[test]
+    fn the_counts_table_stays_aligned_past_a_million() {
+        let mut r = ImportReport::default();
+        r.tally(Counted::Customers).created = 1_000;
+        r.tally(Counted::Invoices).created = 1_000_000;
+        r.tally(Counted::Payments).created = 799_980;
+        let text = r.to_string();
+        let lines: Vec<&str> = text.lines().skip_while(|l| !l.contains("created")).take(4).collect();
+        let ends: Vec<usize> = lines.iter().map(|l| l.chars().count()).collect();
+        assert!(ends.len() >= 4 && ends.iter().all(|e| *e == ends[0]), "{text}");
+        let title = lines[0];
+        let col = title.find("created").unwrap() + "created".len();
+        for l in &lines[1..] {
+            let digit = l[..col].chars().last().unwrap();
+            assert!(digit.is_ascii_digit(), "each count ends under the end of its title:\n{text}");
+        }
     }
 
     /// Issue 14 (day one): after a run with a conflict the status line said
