@@ -341,6 +341,11 @@ fn a_call_with_a_promise_and_a_pause_in_a_terminal() {
     tui.send("\x13"); // Ctrl-S
     tui.wait_for("promise to pay $50.00 by 2026-03-06");
     tui.send("g\r");
+    // The whole thread, not its title caught before the rest of the frame
+    // (seen once under load: the title over the list's old rows).
+    tui.wait("the thread", |s| {
+        s.contains("Conversation: Promise call") && s.contains("Called Dana; she promised $50.")
+    });
     let s = tui.wait_for("Conversation: Promise call");
     assert!(s.contains("Called Dana; she promised $50.") && s.contains("open · $50.00 by 2026-03-06"), "{s}");
     tui.send("p");
