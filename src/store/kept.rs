@@ -302,6 +302,14 @@ impl KeptWriter {
     }
 }
 
+/// Which of `chunks` (in order of their first row; `span` gives its first
+/// row and row count) holds row `n`.
+fn holding<T>(chunks: &[T], n: i64, span: impl Fn(&T) -> (i64, i64)) -> Option<usize> {
+    let at = chunks.partition_point(|c| span(c).0 <= n);
+    let (first, count) = span(chunks.get(at.checked_sub(1)?)?);
+    (n < first.saturating_add(count)).then(|| at - 1)
+}
+
 /// Drops the chunks of `import_kept` that no invoice points into, and
 /// moves the rows still read out of chunks that hold fewer than half their
 /// rows for an invoice into new chunks (a re-import that changes the open
@@ -324,12 +332,8 @@ pub(crate) fn collect(conn: &Connection) -> Result<usize> {
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?;
     read.sort_unstable();
-    let chunk_of = |n: i64, chunks: &[(i64, i64, String, i64)]| {
-        let at = chunks.partition_point(|c| c.0 <= n);
-        (at > 0 && n < chunks[at - 1].0.saturating_add(chunks[at - 1].1)).then(|| at - 1)
-    };
     for (n, _) in &read {
-        if let Some(c) = chunk_of(*n, &chunks) {
+        if let Some(c) = holding(&chunks, *n, |c| (c.0, c.1)) {
             chunks[c].3 += 1;
         }
     }
@@ -398,10 +402,7 @@ pub(crate) fn problems(conn: &Connection) -> Result<Vec<String>> {
             _ => Some(&[][..]),
         };
         let row: Option<i64> = r.get(2)?;
-        let held = row.is_some_and(|n| {
-            let at = chunks.partition_point(|c| c.0 <= n);
-            at > 0 && n < chunks[at - 1].0.saturating_add(chunks[at - 1].1)
-        });
+        let held = row.is_some_and(|n| holding(&chunks, n, |c| *c).is_some());
         match (base.map(fields), row) {
             (Some(Some(_)), Some(_)) if held => {}
             (Some(Some(_)), Some(n)) => found.push(format!("invoice {number}: its imported row {n} is not kept")),
