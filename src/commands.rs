@@ -1,11 +1,13 @@
 //! The non-interactive subcommands: their output for people and scripts.
 
 mod config;
+mod config_file;
 mod list;
 pub mod out;
 mod statement;
 
 pub use config::{config, vacuum};
+pub use config_file::config_file;
 pub use list::customers;
 pub use statement::{Batch, One, statement, statements};
 

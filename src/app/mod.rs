@@ -92,8 +92,12 @@ pub struct App {
     pub screens: Vec<Screen>,
     pub dialogs: Vec<Dialog>,
     pub size: Rect,
-    /// Colours off (NO_COLOR).
+    /// Colours off (NO_COLOR), whatever the theme.
     pub plain: bool,
+    /// The user's theme (`theme` in the configuration).
+    pub theme: crate::config::ThemeName,
+    /// How dates show on the screen (`dates` in the configuration).
+    pub dates: crate::domain::date::DateStyle,
     pub quit: bool,
     /// Set by the event loop while more keys are already typed: reads for
     /// the screen wait for the last of them (`catch_up`).
@@ -134,6 +138,8 @@ impl App {
             dialogs: Vec::new(),
             size,
             plain: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
+            theme: Default::default(),
+            dates: Default::default(),
             quit: false,
             typing_ahead: false,
             deferred: false,

@@ -23,11 +23,11 @@ use ratatui::widgets::Paragraph;
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, d: &DetailScreen, theme: &Theme) {
     let today = app.today;
-    let facts = d.facts(today);
+    let facts = d.facts(today, app.dates);
     let l = d.layout(area, today);
     header(frame, l.header, d, today, theme);
     draw_facts(frame, l.facts, &facts, theme);
-    let ctx = CellCtx { today, selection: None };
+    let ctx = CellCtx { today, selection: None, dates: app.dates };
     match &d.detail {
         Detail::Invoice(i) => {
             memo(frame, l.memo, i, theme);

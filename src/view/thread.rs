@@ -33,11 +33,11 @@ fn promise_fact(p: &crate::domain::collections::Promise, today: NaiveDate) -> Fa
     Fact { alert: p.state(today) == PromiseState::Broken, ..fact("Promise", p.summary(today)) }
 }
 
-pub fn facts(d: &ConversationDetail, today: NaiveDate) -> Facts {
+pub fn facts(d: &ConversationDetail, today: NaiveDate, dates: crate::domain::date::DateStyle) -> Facts {
     let c = &d.conversation;
     let left = vec![
         fact("Channel", c.channel.label()),
-        fact("Opened", iso(c.opened_on)),
+        fact("Opened", dates.show(c.opened_on)),
         fact("Last activity", minute(&c.last_activity)),
         fact("Messages", d.messages.len().to_string()),
     ];
@@ -56,7 +56,7 @@ pub fn facts(d: &ConversationDetail, today: NaiveDate) -> Facts {
 pub const LINKED_INVOICES: &[Col<LinkedInvoice>] = &[
     Col::new("Invoice", 14, |i: &LinkedInvoice, _| i.number.as_str().into()),
     Col::new("Balance", 13, |i: &LinkedInvoice, _| i.balance.display().into()).right(),
-    Col::new("Due", 10, |i: &LinkedInvoice, _| iso(i.due_date).into()),
+    Col::new("Due", 10, |i: &LinkedInvoice, ctx| ctx.dates.show(i.due_date).into()),
     Col::new("Status", 16, |i: &LinkedInvoice, ctx| {
         let s = i.display_status(ctx.today);
         let paused = if i.paused(ctx.today) { "Paused · " } else { "" };
