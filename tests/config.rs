@@ -259,4 +259,8 @@ fn the_invoices_tab_and_the_detail_show_the_locales_dates() {
     let s = render(&app, 120, 40);
     assert!(s.contains("INV-000005") && s.contains("Issued") && s.contains("20.02.2026"), "{s}");
     assert!(s.contains("22.03.2026"), "{s}");
+    // A conversation's thread: the day it was opened (2026-02-01 or -10).
+    press(&mut app, &["Esc", "7", "Enter"]);
+    let s = render(&app, 120, 40);
+    assert!(s.contains("Opened") && (s.contains("01.02.2026") || s.contains("10.02.2026")), "{s}");
 }
