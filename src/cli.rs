@@ -60,7 +60,9 @@ pub struct Global {
 }
 
 impl Global {
-    /// The mouse as the flags say, when they say (the last one given wins).
+    /// The mouse as the flags say, when they say: the last one given wins,
+    /// and `--mouse` when both are given on either side of a subcommand
+    /// (clap overrides only among the arguments of one level).
     pub fn mouse(&self) -> Option<bool> {
         match (self.mouse, self.no_mouse) {
             (true, _) => Some(true),

@@ -264,3 +264,23 @@ fn the_invoices_tab_and_the_detail_show_the_locales_dates() {
     let s = render(&app, 120, 40);
     assert!(s.contains("Opened") && (s.contains("01.02.2026") || s.contains("10.02.2026")), "{s}");
 }
+
+/// `--mouse` and `--no-mouse`: the last given wins (on one side of a
+/// subcommand: clap does not override across the two), and none leaves the
+/// file's `mouse` (start-up puts the flag over it).
+#[test]
+fn the_mouse_flags_say_when_they_are_given() {
+    use clap::FromArgMatches;
+    let mouse = |args: &[&str]| {
+        let m = ardesk::cli::command().try_get_matches_from(args).unwrap();
+        ardesk::cli::Cli::from_arg_matches(&m).unwrap().global.mouse()
+    };
+    assert_eq!(mouse(&["ardesk"]), None);
+    assert_eq!(mouse(&["ardesk", "--mouse"]), Some(true));
+    assert_eq!(mouse(&["ardesk", "--no-mouse"]), Some(false));
+    assert_eq!(mouse(&["ardesk", "--no-mouse", "--mouse"]), Some(true));
+    assert_eq!(mouse(&["ardesk", "customers", "--no-mouse"]), Some(false), "global");
+    let m = ardesk::cli::command().try_get_matches_from(["ardesk", "customers", "--config", "/x.toml"]).unwrap();
+    let cli = ardesk::cli::Cli::from_arg_matches(&m).unwrap();
+    assert_eq!(cli.global.config, Some(PathBuf::from("/x.toml")), "--config is global");
+}

@@ -3,6 +3,12 @@
 //! apart: a label is rendered from the keys bound, never written beside
 //! them, and remapping a key changes every place it is shown.
 //!
+//! `BINDINGS` is the default table; the one in force is `table()`, which a
+//! user's configuration (`[keys.<screen>]`, see `config`) may have remapped
+//! at start-up (`remap`, `install`): everything below reads `table()`, so a
+//! remapped key shows in every label, footer and help. Screens and actions
+//! have stable snake_case names for that file (`names`).
+//!
 //! Lookups fall from the most specific context to the least (`App::contexts`
 //! gives the order), so a key bound in a tab hides the same key bound on the
 //! page: `no_binding_hides_another` lists the few that do on purpose.
