@@ -89,8 +89,13 @@ pub fn remap(base: &[Binding], overrides: &[Override]) -> Result<Vec<Binding>, R
         let Some(i) = table.iter().position(|b| b.ctx == o.ctx && b.action == o.action) else {
             return Err(refuse(format!("{} is not an action on {}", action_name(o.action), o.ctx.name())));
         };
-        let mut keys = o.keys.clone();
-        keys.dedup();
+        // A key written twice in one list is one key.
+        let mut keys: Vec<Key> = Vec::with_capacity(o.keys.len());
+        for k in &o.keys {
+            if !keys.contains(k) {
+                keys.push(*k);
+            }
+        }
         table[i].keys = Cow::Owned(keys);
         by[i] = Some(index);
     }
