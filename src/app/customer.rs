@@ -115,7 +115,7 @@ impl CustomerPage {
                 // Recounted by the worker; keep the place meanwhile.
                 let shown = t.state().scroll.total;
                 t.invalidate(shown);
-                t.state_mut().generation += 1;
+                t.state_mut().generation = super::table::fresh_generation();
             }
         }
         Ok(())
@@ -171,7 +171,7 @@ impl CustomerPage {
         if empty {
             t.reset(total);
             t.state_mut().sum = sum;
-            t.state_mut().generation += 1;
+            t.state_mut().generation = super::table::fresh_generation();
         } else {
             t.reset_unknown();
         }

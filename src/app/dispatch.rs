@@ -271,6 +271,9 @@ impl App {
 
 /// Returns a customer id to open, if the action asks for one.
 fn customers_action(s: &mut CustomersScreen, action: Action, width: u16) -> Option<i64> {
+    if s.hold(action) {
+        return None;
+    }
     match action {
         Action::Open => return s.selected().map(|r| r.id),
         Action::Search => {

@@ -485,3 +485,48 @@ impl App {
         self.resize(self.size);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use action::Action;
+
+    /// A customer's page left and opened again makes new tables: an
+    /// answer still on its way for the page left (its read stopped when
+    /// the page closed) is not taken for the new page's own, which once
+    /// put a stray "could not read: interrupted" on the status line.
+    #[test]
+    fn an_answer_for_a_page_left_is_not_taken_by_the_page_opened_again() {
+        let today = NaiveDate::from_ymd_opt(2026, 12, 7).unwrap();
+        let mut store = Store::open_in_memory().unwrap();
+        let opts = crate::demo::DemoOptions { today, big_invoices: None, extra_customers: None };
+        crate::demo::generate(&mut store, &opts).unwrap();
+        let mut app = App::new(store, today, Rect::new(0, 0, 120, 40)).unwrap();
+        let tab = Tab::Invoices;
+        app.open_customer(1);
+        let first = app.page().unwrap().state(tab).generation;
+        app.update(Action::Back, None);
+        assert!(app.page().is_none());
+        app.open_customer(1);
+        let again = app.page().unwrap().state(tab).generation;
+        assert_ne!(first, again, "the page opened again numbers its views afresh");
+        let stopped = worker::Done {
+            slot: worker::Slot::Tab(tab, true),
+            generation: first,
+            customer_id: 1,
+            tab,
+            result: Err("interrupted".into()),
+        };
+        assert!(!app.apply_totals(stopped), "not the shown view's");
+        assert_eq!(app.message(), None);
+        let own = worker::Done {
+            slot: worker::Slot::Tab(tab, true),
+            generation: again,
+            customer_id: 1,
+            tab,
+            result: Err("disk I/O error".into()),
+        };
+        assert!(app.apply_totals(own));
+        assert_eq!(app.message(), Some("could not read: disk I/O error"));
+    }
+}
