@@ -169,7 +169,13 @@ impl CustomersScreen {
     pub fn next_sort(&mut self, width: u16) {
         let all: Vec<CustomerCol> = CustomerCol::all().collect();
         let i = all.iter().position(|c| *c == self.sort).unwrap_or(0);
-        self.sort = all[(i + 1) % all.len()];
+        self.sort_by(all[(i + 1) % all.len()], width);
+    }
+
+    /// Sorts by `col` in its natural direction, and pans so that it is on
+    /// screen in a table `width` wide.
+    pub fn sort_by(&mut self, col: CustomerCol, width: u16) {
+        self.sort = col;
         self.pan = crate::view::columns::reveal(COLUMNS, width, self.pan, self.sort.index());
         // Money columns read best largest first, and broken promises most first.
         self.desc = self.sort.most_first();

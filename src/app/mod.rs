@@ -25,6 +25,7 @@ pub mod keymap;
 pub mod list_actions;
 mod list_reads;
 mod listing;
+pub mod mouse;
 pub mod page_actions;
 mod run;
 pub mod scroll;
@@ -94,6 +95,9 @@ pub struct App {
     pub size: Rect,
     /// Colours off (NO_COLOR).
     pub plain: bool,
+    /// Whether the terminal reports the mouse to ardesk (`app::mouse`):
+    /// off unless asked for.
+    pub mouse: bool,
     pub quit: bool,
     /// Set by the event loop while more keys are already typed: reads for
     /// the screen wait for the last of them (`catch_up`).
@@ -134,6 +138,7 @@ impl App {
             dialogs: Vec::new(),
             size,
             plain: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
+            mouse: false,
             quit: false,
             typing_ahead: false,
             deferred: false,
