@@ -154,24 +154,14 @@ pub enum Command {
         #[arg(long, value_parser = ["json"])]
         format: Option<String>,
     },
-    /// Show or change the organization's settings: `ardesk config` lists
-    /// them, `ardesk config KEY` prints one, `ardesk config KEY VALUE` sets it.
-    Config {
-        /// name, address (for statements: lines separated by ; or line breaks),
-        /// default-currency, show-credit-balance, invoice-prefix,
-        /// hubspot-portal-id (for HubSpot links), salesforce-domain (My Domain, for Salesforce links)
-        /// or max-document-size (the largest upload: bytes or whole KiB, MiB, GiB, e.g. 500MiB;
-        /// 1 KiB to 1 TiB, default 2 GiB).
-        key: Option<String>,
-        /// The new value.
-        value: Option<String>,
-        /// Clear the setting (address, hubspot-portal-id, salesforce-domain, invoice-prefix).
-        #[arg(long, conflicts_with = "value", requires = "key")]
-        unset: bool,
-        /// Print the settings as JSON.
-        #[arg(long)]
-        json: bool,
-    },
+    /// Show or change the organization's settings (kept in the database):
+    /// `ardesk org` lists them, `ardesk org KEY` prints one, `ardesk org KEY
+    /// VALUE` sets it.
+    Org(OrgArgs),
+    /// The old name of `ardesk org`, kept working (with a note on standard
+    /// error) for scripts written before the rename.
+    #[command(hide = true)]
+    Config(OrgArgs),
     /// A customer's statement of account as of the end of a day (the global
     /// --as-of, else today): the invoices open then, unapplied payments and
     /// credit, aging and the total due, per currency; with --from also every
@@ -252,6 +242,25 @@ pub enum Command {
         #[arg(long)]
         set_aside: bool,
     },
+}
+
+/// `ardesk org`'s arguments (and its old name's, `ardesk config`).
+#[derive(Debug, Args)]
+pub struct OrgArgs {
+    /// name, address (for statements: lines separated by ; or line breaks),
+    /// default-currency, show-credit-balance, invoice-prefix,
+    /// hubspot-portal-id (for HubSpot links), salesforce-domain (My Domain, for Salesforce links)
+    /// or max-document-size (the largest upload: bytes or whole KiB, MiB, GiB, e.g. 500MiB;
+    /// 1 KiB to 1 TiB, default 2 GiB).
+    pub key: Option<String>,
+    /// The new value.
+    pub value: Option<String>,
+    /// Clear the setting (address, hubspot-portal-id, salesforce-domain, invoice-prefix).
+    #[arg(long, conflicts_with = "value", requires = "key")]
+    pub unset: bool,
+    /// Print the settings as JSON.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

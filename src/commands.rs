@@ -1,12 +1,12 @@
 //! The non-interactive subcommands: their output for people and scripts.
 
-mod config;
 mod list;
+mod org;
 pub mod out;
 mod statement;
 
-pub use config::{config, vacuum};
 pub use list::customers;
+pub use org::{org, vacuum};
 pub use statement::{Batch, One, statement, statements};
 
 /// The aging buckets' keys in JSON, in bucket order.

@@ -34,7 +34,8 @@ fn main() -> ExitCode {
 /// people, always cleaned.
 fn prints_data(command: &Option<Command>) -> bool {
     match command {
-        Some(Command::Customers { json } | Command::Customer { json, .. } | Command::Config { json, .. }) => *json,
+        Some(Command::Customers { json } | Command::Customer { json, .. }) => *json,
+        Some(Command::Org(a) | Command::Config(a)) => a.json,
         Some(
             Command::Invoices(_)
             | Command::Contracts(_)
@@ -110,6 +111,9 @@ fn command(cli: &Cli, today: NaiveDate, tty: bool, mut out: &mut dyn Write) -> R
                 _ => "writes",
             }
         ));
+    }
+    if let Some(Command::Config(_)) = &cli.command {
+        out::say("`ardesk config` is now `ardesk org` (the organization's settings)");
     }
     if let Some(Command::Demo { invoices, customers, force }) = &cli.command {
         let path = cli.global.db.clone().unwrap_or_else(commands::demo_db_path);
@@ -197,8 +201,8 @@ fn command(cli: &Cli, today: NaiveDate, tty: bool, mut out: &mut dyn Write) -> R
         Some(Command::Export { customer, out: file, .. }) => {
             commands::export_json(&store, customer, file.as_deref(), &mut out)?
         }
-        Some(Command::Config { key, value, unset, json }) => {
-            commands::config(&mut store, key.as_deref(), value.as_deref(), *unset, *json, &mut out)?
+        Some(Command::Org(a) | Command::Config(a)) => {
+            commands::org(&mut store, a.key.as_deref(), a.value.as_deref(), a.unset, a.json, &mut out)?
         }
         Some(Command::Statement { customer, from, format, out: file, force }) => {
             let one = commands::One {
@@ -241,7 +245,8 @@ fn writes(command: &Option<Command>) -> Option<&'static str> {
         Some(Command::Demo { .. }) => "demo",
         Some(Command::Import { .. }) => "import",
         Some(Command::Export { .. }) => "export",
-        Some(Command::Config { value: Some(_), .. } | Command::Config { unset: true, .. }) => "config",
+        Some(Command::Org(a)) if a.value.is_some() || a.unset => "org",
+        Some(Command::Config(a)) if a.value.is_some() || a.unset => "config",
         Some(Command::Check { .. }) => "check",
         Some(Command::Upgrade { .. }) => "upgrade",
         Some(Command::Vacuum) => "vacuum",
