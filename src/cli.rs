@@ -11,7 +11,7 @@ pub struct Cli {
     pub global: Global,
 
     /// Open this customer (ardesk id or SOURCE:EXTERNAL_ID, e.g. stripe:cus_123).
-    #[arg(long, value_name = "ID")]
+    #[arg(long, value_name = "ID", add = ids())]
     pub customer: Option<String>,
 
     /// Open the demo database, creating it first if needed.
@@ -71,6 +71,7 @@ pub enum Command {
     /// Show one customer with its metrics.
     Customer {
         /// ardesk id, or SOURCE:EXTERNAL_ID (e.g. stripe:cus_123).
+        #[arg(add = ids())]
         id: String,
         /// Print JSON: text exactly as stored to a file or a pipe; on a
         /// terminal, control characters are shown as on the screen (␛).
@@ -113,7 +114,7 @@ pub enum Command {
     /// into another database).
     Export {
         /// ardesk id, or SOURCE:EXTERNAL_ID.
-        #[arg(long, value_name = "ID")]
+        #[arg(long, value_name = "ID", add = ids())]
         customer: String,
         /// The only format: json.
         #[arg(long, default_value = "json", value_parser = ["json"])]
@@ -169,7 +170,7 @@ pub enum Command {
     /// statement).
     Statement {
         /// ardesk id, or SOURCE:EXTERNAL_ID.
-        #[arg(long, value_name = "ID")]
+        #[arg(long, value_name = "ID", add = ids())]
         customer: String,
         /// Make it an activity statement from this day (YYYY-MM-DD, on or
         /// before the statement date): the balance brought forward, then
@@ -242,6 +243,15 @@ pub enum Command {
         #[arg(long)]
         set_aside: bool,
     },
+    /// Print the shell completion script for bash, zsh or fish (README,
+    /// Installing, says where each goes).
+    Completions {
+        shell: Shell,
+        /// A script that never calls ardesk back: subcommands, flags and
+        /// their values, but no customer ids from the database.
+        #[arg(long = "static")]
+        fixed: bool,
+    },
 }
 
 /// `ardesk org`'s arguments (and its old name's, `ardesk config`).
@@ -263,10 +273,23 @@ pub struct OrgArgs {
     pub json: bool,
 }
 
+/// The shells `ardesk completions` writes for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Shell {
+    Bash,
+    Zsh,
+    Fish,
+}
+
+/// Customer ids complete from the database (`commands::completions`).
+fn ids() -> clap_complete::ArgValueCompleter {
+    clap_complete::ArgValueCompleter::new(crate::commands::completions::customer_ids)
+}
+
 #[derive(Debug, Args)]
 pub struct TabArgs {
     /// ardesk id, or SOURCE:EXTERNAL_ID.
-    #[arg(long, value_name = "ID")]
+    #[arg(long, value_name = "ID", add = ids())]
     pub customer: String,
     /// The filter bar's language: words and field terms, all of which must
     /// match (this tab's fields and an example are below).

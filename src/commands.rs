@@ -1,10 +1,12 @@
 //! The non-interactive subcommands: their output for people and scripts.
 
+pub mod completions;
 mod list;
 mod org;
 pub mod out;
 mod statement;
 
+pub use completions::completions;
 pub use list::customers;
 pub use org::{org, vacuum};
 pub use statement::{Batch, One, statement, statements};

@@ -16,6 +16,9 @@ use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    // The shell asking for completions (`ardesk completions`): answered and
+    // ended here, before anything else is written.
+    commands::completions::answer_if_asked();
     out::end_quietly_on_closed_pipe();
     if let Err(e) = color_eyre::install() {
         out::say(&e.to_string());
@@ -112,8 +115,13 @@ fn command(cli: &Cli, today: NaiveDate, tty: bool, mut out: &mut dyn Write) -> R
             }
         ));
     }
-    if let Some(Command::Config(_)) = &cli.command {
-        out::say("`ardesk config` is now `ardesk org` (the organization's settings)");
+    match &cli.command {
+        Some(Command::Completions { shell, fixed }) => commands::completions(*shell, *fixed, &mut out)?,
+        Some(Command::Config(_)) => out::say("`ardesk config` is now `ardesk org` (the organization's settings)"),
+        _ => {}
+    }
+    if matches!(cli.command, Some(Command::Completions { .. })) {
+        return Ok(Next::Exit(ExitCode::SUCCESS));
     }
     if let Some(Command::Demo { invoices, customers, force }) = &cli.command {
         let path = cli.global.db.clone().unwrap_or_else(commands::demo_db_path);
@@ -232,7 +240,13 @@ fn command(cli: &Cli, today: NaiveDate, tty: bool, mut out: &mut dyn Write) -> R
             };
             commands::statements(&mut store, &batch, &mut out)?
         }
-        Some(Command::Check { .. } | Command::Demo { .. } | Command::Upgrade { .. } | Command::Vacuum) => {}
+        Some(
+            Command::Check { .. }
+            | Command::Demo { .. }
+            | Command::Upgrade { .. }
+            | Command::Vacuum
+            | Command::Completions { .. },
+        ) => {}
         None => return Ok(Next::Tui(Box::new(store))),
     }
     Ok(Next::Exit(ExitCode::SUCCESS))

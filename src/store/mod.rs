@@ -25,6 +25,7 @@ mod metrics;
 mod migrate;
 mod oracle;
 mod oracle_as_of;
+pub mod peek;
 mod reading;
 mod refund_rows;
 mod schema;
