@@ -252,6 +252,8 @@ pub enum Command {
         #[arg(long = "static")]
         fixed: bool,
     },
+    /// Print this manual page as roff: `ardesk man | man -l -`.
+    Man,
 }
 
 /// `ardesk org`'s arguments (and its old name's, `ardesk config`).

@@ -2,12 +2,14 @@
 
 pub mod completions;
 mod list;
+pub mod man;
 mod org;
 pub mod out;
 mod statement;
 
 pub use completions::completions;
 pub use list::customers;
+pub use man::man;
 pub use org::{org, vacuum};
 pub use statement::{Batch, One, statement, statements};
 

@@ -117,10 +117,11 @@ fn command(cli: &Cli, today: NaiveDate, tty: bool, mut out: &mut dyn Write) -> R
     }
     match &cli.command {
         Some(Command::Completions { shell, fixed }) => commands::completions(*shell, *fixed, &mut out)?,
+        Some(Command::Man) => commands::man(&mut out)?,
         Some(Command::Config(_)) => out::say("`ardesk config` is now `ardesk org` (the organization's settings)"),
         _ => {}
     }
-    if matches!(cli.command, Some(Command::Completions { .. })) {
+    if matches!(cli.command, Some(Command::Completions { .. } | Command::Man)) {
         return Ok(Next::Exit(ExitCode::SUCCESS));
     }
     if let Some(Command::Demo { invoices, customers, force }) = &cli.command {
@@ -245,7 +246,8 @@ fn command(cli: &Cli, today: NaiveDate, tty: bool, mut out: &mut dyn Write) -> R
             | Command::Demo { .. }
             | Command::Upgrade { .. }
             | Command::Vacuum
-            | Command::Completions { .. },
+            | Command::Completions { .. }
+            | Command::Man,
         ) => {}
         None => return Ok(Next::Tui(Box::new(store))),
     }

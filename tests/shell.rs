@@ -1,7 +1,9 @@
-//! At home in the shell: completion scripts sourced in a real bash.
+//! At home in the shell: completion scripts sourced in a real bash, and
+//! the manual page.
 
 mod support;
 
+use ardesk::app::keymap::{self, BINDINGS};
 use support::{bin, demo_db, run};
 
 /// Sources `script` in a non-interactive bash, completes `words` (the last
@@ -102,4 +104,95 @@ fn zsh_and_fish_scripts_name_ardesk() {
     let (code, _, err) = run(&["completions", "tcsh"]);
     assert_eq!(code, 2);
     assert!(err.contains("possible values: bash, zsh, fish"), "{err}");
+}
+
+/// The manual as roff, with roff's escaped minus signs and quotes read as
+/// they are written.
+fn manual() -> String {
+    script(&["man"]).replace(r"\-", "-").replace(r"\*(Aq", "'")
+}
+
+#[test]
+fn the_manual_is_roff_with_every_command() {
+    let page = manual();
+    assert!(page.starts_with(".TH ARDESK 1 "), "{}", &page[..80]);
+    for section in [".SH NAME", ".SH SYNOPSIS", ".SH OPTIONS", ".SH COMMANDS", ".SH KEYS", ".SH FILTERS", ".SH FILES"] {
+        assert!(page.contains(section), "{section}");
+    }
+    for section in [".SH ENVIRONMENT", ".SH \"EXIT STATUS\""] {
+        assert!(page.contains(section), "{section}");
+    }
+    let cmd = ardesk::cli::command();
+    for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()) {
+        assert!(page.contains(&format!(".SS \"ardesk {}\"", sub.get_name())), "{}", sub.get_name());
+    }
+    assert!(!page.contains(".SS \"ardesk config\""), "the old name is not documented");
+    for var in ["ARDESK_TODAY", "NO_COLOR"] {
+        assert!(page.contains(&format!("\\fB{var}\\fR")), "{var}");
+    }
+    // Every line that is not text is a request roff knows.
+    for line in page.lines().filter(|l| l.starts_with('.')) {
+        let request = line.split_whitespace().next().unwrap();
+        assert!(
+            [".TH", ".SH", ".SS", ".TP", ".PP", ".IP", ".RS", ".RE", ".ie", ".el", ".br"].contains(&request),
+            "{line}"
+        );
+    }
+}
+
+#[test]
+fn the_manual_lists_the_keys_of_the_key_table() {
+    let page = manual();
+    // One binding of each context, and a few whole: their keys as labels
+    // write them, each followed by what it does.
+    let mut seen = Vec::new();
+    for b in BINDINGS {
+        if seen.contains(&b.ctx) {
+            continue;
+        }
+        seen.push(b.ctx);
+        let entry = format!(".TP\n\\fB{}\\fR\n{}\n", keymap::keys_label(b.keys), b.hint);
+        assert!(page.contains(&entry), "{:?}: {entry}", b.ctx);
+    }
+    assert!(seen.len() > 15, "{seen:?}");
+    for ctx in seen {
+        let title = ardesk::commands::man::screen_title(ctx);
+        assert!(page.contains(&format!(".SS \"{title}\"")) || page.contains(&format!(".SS {title}\n")), "{title}");
+    }
+}
+
+#[test]
+fn the_manual_has_the_filter_language() {
+    let page = manual();
+    let filters = &page[page.find(".SH FILTERS").unwrap()..page.find(".SH FILES").unwrap()];
+    assert!(filters.contains("field:value"), "{filters}");
+    for tab in ardesk::domain::columns::Tab::ALL {
+        for field in ardesk::domain::filter::field_names(tab) {
+            assert!(filters.contains(&format!(".TP\n\\fB{field}\\fR\n")), "{} {field}", tab.title());
+        }
+        assert!(filters.contains(&ardesk::domain::tabs::cli_example(tab)), "{}", tab.title());
+    }
+    assert!(filters.contains("draft, open, overdue"), "the status words");
+}
+
+#[test]
+fn man_shows_the_page_when_it_is_here() {
+    if std::process::Command::new("man").arg("--version").output().is_err() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("ardesk.1");
+    std::fs::write(&file, script(&["man"])).unwrap();
+    let out = std::process::Command::new("man")
+        .arg("-l")
+        .arg(&file)
+        .env("MANWIDTH", "100")
+        .env("MAN_KEEP_FORMATTING", "")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    for heading in ["NAME", "KEYS", "FILTERS", "EXIT STATUS"] {
+        assert!(text.lines().any(|l| l == heading), "{heading}:\n{text}");
+    }
 }
