@@ -243,6 +243,20 @@ pub enum Command {
         #[arg(long)]
         set_aside: bool,
     },
+    /// Copy the database to FILE while others keep working (SQLite's online
+    /// backup: a consistent copy, written beside FILE and renamed into place,
+    /// so FILE is the whole copy or is not touched), then check the copy as
+    /// `ardesk check` does. Exits 1 when the copy fails the check (it is
+    /// kept, and said so). A copy of the file by `cp` while ardesk runs is
+    /// not a backup.
+    Backup {
+        /// Where the copy goes (its directory must exist).
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// Replace FILE when it exists.
+        #[arg(long)]
+        force: bool,
+    },
     /// Print the shell completion script for bash, zsh or fish (README,
     /// Installing, says where each goes).
     Completions {

@@ -1,5 +1,6 @@
 //! The non-interactive subcommands: their output for people and scripts.
 
+mod backup;
 pub mod completions;
 mod list;
 pub mod man;
@@ -7,6 +8,7 @@ mod org;
 pub mod out;
 mod statement;
 
+pub use backup::backup;
 pub use completions::completions;
 pub use list::customers;
 pub use man::man;

@@ -110,6 +110,7 @@ fn command(cli: &Cli, today: NaiveDate, tty: bool, mut out: &mut dyn Write) -> R
             "--as-of {d} reads the books as they stood that day and writes nothing; `ardesk {what}` {}: leave --as-of out",
             match what {
                 "check" => "checks the database as it is",
+                "backup" => "copies the database as it is",
                 "export" => "writes the customer's whole record as it is",
                 _ => "writes",
             }
@@ -144,6 +145,11 @@ fn command(cli: &Cli, today: NaiveDate, tty: bool, mut out: &mut dyn Write) -> R
             commands::repair(&path, &mut out)?;
         }
         let ok = commands::check(&path, today, &mut out)?;
+        return Ok(Next::Exit(if ok { ExitCode::SUCCESS } else { ExitCode::from(1) }));
+    }
+    if let Some(Command::Backup { file, force }) = &cli.command {
+        // Never creates the database it copies.
+        let ok = commands::backup(&path, file, *force, today, &mut out)?;
         return Ok(Next::Exit(if ok { ExitCode::SUCCESS } else { ExitCode::from(1) }));
     }
     if let Some(Command::Upgrade { set_aside }) = &cli.command {
@@ -246,6 +252,7 @@ fn command(cli: &Cli, today: NaiveDate, tty: bool, mut out: &mut dyn Write) -> R
             | Command::Demo { .. }
             | Command::Upgrade { .. }
             | Command::Vacuum
+            | Command::Backup { .. }
             | Command::Completions { .. }
             | Command::Man,
         ) => {}
@@ -264,6 +271,7 @@ fn writes(command: &Option<Command>) -> Option<&'static str> {
         Some(Command::Org(a)) if a.value.is_some() || a.unset => "org",
         Some(Command::Config(a)) if a.value.is_some() || a.unset => "config",
         Some(Command::Check { .. }) => "check",
+        Some(Command::Backup { .. }) => "backup",
         Some(Command::Upgrade { .. }) => "upgrade",
         Some(Command::Vacuum) => "vacuum",
         _ => return None,

@@ -3,6 +3,7 @@
 
 mod as_of;
 mod audit;
+pub mod backup;
 pub mod bulk;
 pub mod check;
 pub mod collections;
