@@ -16,6 +16,9 @@ use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    // The shell asking for completions (`ardesk completions`): answered and
+    // ended here, before anything else is written.
+    commands::completions::answer_if_asked();
     out::end_quietly_on_closed_pipe();
     if let Err(e) = color_eyre::install() {
         out::say(&e.to_string());
@@ -34,7 +37,8 @@ fn main() -> ExitCode {
 /// people, always cleaned.
 fn prints_data(command: &Option<Command>) -> bool {
     match command {
-        Some(Command::Customers { json } | Command::Customer { json, .. } | Command::Config { json, .. }) => *json,
+        Some(Command::Customers { json } | Command::Customer { json, .. }) => *json,
+        Some(Command::Org(a) | Command::Config(a)) => a.json,
         Some(
             Command::Invoices(_)
             | Command::Contracts(_)
@@ -106,10 +110,20 @@ fn command(cli: &Cli, today: NaiveDate, tty: bool, mut out: &mut dyn Write) -> R
             "--as-of {d} reads the books as they stood that day and writes nothing; `ardesk {what}` {}: leave --as-of out",
             match what {
                 "check" => "checks the database as it is",
+                "backup" => "copies the database as it is",
                 "export" => "writes the customer's whole record as it is",
                 _ => "writes",
             }
         ));
+    }
+    match &cli.command {
+        Some(Command::Completions { shell, fixed }) => commands::completions(*shell, *fixed, &mut out)?,
+        Some(Command::Man) => commands::man(&mut out)?,
+        Some(Command::Config(_)) => out::say("`ardesk config` is now `ardesk org` (the organization's settings)"),
+        _ => {}
+    }
+    if matches!(cli.command, Some(Command::Completions { .. } | Command::Man)) {
+        return Ok(Next::Exit(ExitCode::SUCCESS));
     }
     if let Some(Command::Demo { invoices, customers, force }) = &cli.command {
         let path = cli.global.db.clone().unwrap_or_else(commands::demo_db_path);
@@ -131,6 +145,11 @@ fn command(cli: &Cli, today: NaiveDate, tty: bool, mut out: &mut dyn Write) -> R
             commands::repair(&path, &mut out)?;
         }
         let ok = commands::check(&path, today, &mut out)?;
+        return Ok(Next::Exit(if ok { ExitCode::SUCCESS } else { ExitCode::from(1) }));
+    }
+    if let Some(Command::Backup { file, force }) = &cli.command {
+        // Never creates the database it copies.
+        let ok = commands::backup(&path, file, *force, today, &mut out)?;
         return Ok(Next::Exit(if ok { ExitCode::SUCCESS } else { ExitCode::from(1) }));
     }
     if let Some(Command::Upgrade { set_aside }) = &cli.command {
@@ -197,8 +216,8 @@ fn command(cli: &Cli, today: NaiveDate, tty: bool, mut out: &mut dyn Write) -> R
         Some(Command::Export { customer, out: file, .. }) => {
             commands::export_json(&store, customer, file.as_deref(), &mut out)?
         }
-        Some(Command::Config { key, value, unset, json }) => {
-            commands::config(&mut store, key.as_deref(), value.as_deref(), *unset, *json, &mut out)?
+        Some(Command::Org(a) | Command::Config(a)) => {
+            commands::org(&mut store, a.key.as_deref(), a.value.as_deref(), a.unset, a.json, &mut out)?
         }
         Some(Command::Statement { customer, from, format, out: file, force }) => {
             let one = commands::One {
@@ -228,7 +247,15 @@ fn command(cli: &Cli, today: NaiveDate, tty: bool, mut out: &mut dyn Write) -> R
             };
             commands::statements(&mut store, &batch, &mut out)?
         }
-        Some(Command::Check { .. } | Command::Demo { .. } | Command::Upgrade { .. } | Command::Vacuum) => {}
+        Some(
+            Command::Check { .. }
+            | Command::Demo { .. }
+            | Command::Upgrade { .. }
+            | Command::Vacuum
+            | Command::Backup { .. }
+            | Command::Completions { .. }
+            | Command::Man,
+        ) => {}
         None => return Ok(Next::Tui(Box::new(store))),
     }
     Ok(Next::Exit(ExitCode::SUCCESS))
@@ -241,8 +268,10 @@ fn writes(command: &Option<Command>) -> Option<&'static str> {
         Some(Command::Demo { .. }) => "demo",
         Some(Command::Import { .. }) => "import",
         Some(Command::Export { .. }) => "export",
-        Some(Command::Config { value: Some(_), .. } | Command::Config { unset: true, .. }) => "config",
+        Some(Command::Org(a)) if a.value.is_some() || a.unset => "org",
+        Some(Command::Config(a)) if a.value.is_some() || a.unset => "config",
         Some(Command::Check { .. }) => "check",
+        Some(Command::Backup { .. }) => "backup",
         Some(Command::Upgrade { .. }) => "upgrade",
         Some(Command::Vacuum) => "vacuum",
         _ => return None,
