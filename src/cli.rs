@@ -11,7 +11,7 @@ pub struct Cli {
     pub global: Global,
 
     /// Open this customer (ardesk id or SOURCE:EXTERNAL_ID, e.g. stripe:cus_123).
-    #[arg(long, value_name = "ID")]
+    #[arg(long, value_name = "ID", add = ids())]
     pub customer: Option<String>,
 
     /// Open the demo database, creating it first if needed.
@@ -97,6 +97,7 @@ pub enum Command {
     /// Show one customer with its metrics.
     Customer {
         /// ardesk id, or SOURCE:EXTERNAL_ID (e.g. stripe:cus_123).
+        #[arg(add = ids())]
         id: String,
         /// Print JSON: text exactly as stored to a file or a pipe; on a
         /// terminal, control characters are shown as on the screen (␛).
@@ -139,7 +140,7 @@ pub enum Command {
     /// into another database).
     Export {
         /// ardesk id, or SOURCE:EXTERNAL_ID.
-        #[arg(long, value_name = "ID")]
+        #[arg(long, value_name = "ID", add = ids())]
         customer: String,
         /// The only format: json.
         #[arg(long, default_value = "json", value_parser = ["json"])]
@@ -180,24 +181,14 @@ pub enum Command {
         #[arg(long, value_parser = ["json"])]
         format: Option<String>,
     },
-    /// Show or change the organization's settings: `ardesk config` lists
-    /// them, `ardesk config KEY` prints one, `ardesk config KEY VALUE` sets it.
-    Config {
-        /// name, address (for statements: lines separated by ; or line breaks),
-        /// default-currency, show-credit-balance, invoice-prefix,
-        /// hubspot-portal-id (for HubSpot links), salesforce-domain (My Domain, for Salesforce links)
-        /// or max-document-size (the largest upload: bytes or whole KiB, MiB, GiB, e.g. 500MiB;
-        /// 1 KiB to 1 TiB, default 2 GiB).
-        key: Option<String>,
-        /// The new value.
-        value: Option<String>,
-        /// Clear the setting (address, hubspot-portal-id, salesforce-domain, invoice-prefix).
-        #[arg(long, conflicts_with = "value", requires = "key")]
-        unset: bool,
-        /// Print the settings as JSON.
-        #[arg(long)]
-        json: bool,
-    },
+    /// Show or change the organization's settings (kept in the database):
+    /// `ardesk org` lists them, `ardesk org KEY` prints one, `ardesk org KEY
+    /// VALUE` sets it.
+    Org(OrgArgs),
+    /// The old name of `ardesk org`, kept working (with a note on standard
+    /// error) for scripts written before the rename.
+    #[command(hide = true)]
+    Config(OrgArgs),
     /// A customer's statement of account as of the end of a day (the global
     /// --as-of, else today): the invoices open then, unapplied payments and
     /// credit, aging and the total due, per currency; with --from also every
@@ -205,7 +196,7 @@ pub enum Command {
     /// statement).
     Statement {
         /// ardesk id, or SOURCE:EXTERNAL_ID.
-        #[arg(long, value_name = "ID")]
+        #[arg(long, value_name = "ID", add = ids())]
         customer: String,
         /// Make it an activity statement from this day (YYYY-MM-DD, on or
         /// before the statement date): the balance brought forward, then
@@ -286,12 +277,69 @@ pub enum Command {
         #[arg(long)]
         set_aside: bool,
     },
+    /// Copy the database to FILE while others keep working (SQLite's online
+    /// backup: a consistent copy, written beside FILE and renamed into place,
+    /// so FILE is the whole copy or is not touched), then check the copy as
+    /// `ardesk check` does. Exits 1 when the copy fails the check (it is
+    /// kept, and said so). A copy of the file by `cp` while ardesk runs is
+    /// not a backup.
+    Backup {
+        /// Where the copy goes (its directory must exist).
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// Replace FILE when it exists.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Print the shell completion script for bash, zsh or fish (README,
+    /// Installing, says where each goes).
+    Completions {
+        shell: Shell,
+        /// A script that never calls ardesk back: subcommands, flags and
+        /// their values, but no customer ids from the database.
+        #[arg(long = "static")]
+        fixed: bool,
+    },
+    /// Print this manual page as roff: `ardesk man | man -l -`.
+    Man,
+}
+
+/// `ardesk org`'s arguments (and its old name's, `ardesk config`).
+#[derive(Debug, Args)]
+pub struct OrgArgs {
+    /// name, address (for statements: lines separated by ; or line breaks),
+    /// default-currency, show-credit-balance, invoice-prefix,
+    /// hubspot-portal-id (for HubSpot links), salesforce-domain (My Domain, for Salesforce links)
+    /// or max-document-size (the largest upload: bytes or whole KiB, MiB, GiB, e.g. 500MiB;
+    /// 1 KiB to 1 TiB, default 2 GiB).
+    pub key: Option<String>,
+    /// The new value.
+    pub value: Option<String>,
+    /// Clear the setting (address, hubspot-portal-id, salesforce-domain, invoice-prefix).
+    #[arg(long, conflicts_with = "value", requires = "key")]
+    pub unset: bool,
+    /// Print the settings as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// The shells `ardesk completions` writes for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Shell {
+    Bash,
+    Zsh,
+    Fish,
+}
+
+/// Customer ids complete from the database (`commands::completions`).
+fn ids() -> clap_complete::ArgValueCompleter {
+    clap_complete::ArgValueCompleter::new(crate::commands::completions::customer_ids)
 }
 
 #[derive(Debug, Args)]
 pub struct TabArgs {
     /// ardesk id, or SOURCE:EXTERNAL_ID.
-    #[arg(long, value_name = "ID")]
+    #[arg(long, value_name = "ID", add = ids())]
     pub customer: String,
     /// The filter bar's language: words and field terms, all of which must
     /// match (this tab's fields and an example are below).

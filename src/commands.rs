@@ -1,14 +1,20 @@
 //! The non-interactive subcommands: their output for people and scripts.
 
-mod config;
+mod backup;
+pub mod completions;
 mod config_file;
 mod list;
+pub mod man;
+mod org;
 pub mod out;
 mod statement;
 
-pub use config::{config, vacuum};
+pub use backup::backup;
+pub use completions::completions;
 pub use config_file::config_file;
 pub use list::customers;
+pub use man::man;
+pub use org::{org, vacuum};
 pub use statement::{Batch, One, statement, statements};
 
 /// The aging buckets' keys in JSON, in bucket order.

@@ -17,6 +17,9 @@ use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    // The shell asking for completions (`ardesk completions`): answered and
+    // ended here, before anything else is written.
+    commands::completions::answer_if_asked();
     out::end_quietly_on_closed_pipe();
     if let Err(e) = color_eyre::install() {
         out::say(&e.to_string());
@@ -35,7 +38,8 @@ fn main() -> ExitCode {
 /// people, always cleaned.
 fn prints_data(command: &Option<Command>) -> bool {
     match command {
-        Some(Command::Customers { json } | Command::Customer { json, .. } | Command::Config { json, .. }) => *json,
+        Some(Command::Customers { json } | Command::Customer { json, .. }) => *json,
+        Some(Command::Org(a) | Command::Config(a)) => a.json,
         Some(
             Command::Invoices(_)
             | Command::Contracts(_)
@@ -97,6 +101,8 @@ fn run() -> Result<ExitCode> {
             // real today to return to.
             let mut app = ardesk::app::App::new(*store, real_today, size)?;
             app.theme = settings.config.theme;
+            // The file's `mouse`, under --mouse/--no-mouse.
+            app.mouse = settings.config.mouse;
             let locale = DateStyle::locale_from(|v| std::env::var(v).ok());
             app.dates = settings.config.date_style(&locale);
             app.start_worker();
@@ -107,8 +113,6 @@ fn run() -> Result<ExitCode> {
             if let Some(why) = &settings.problem {
                 app.say(why.clone());
             }
-            // `settings.config.mouse` is the mouse setting (file, then
-            // --mouse/--no-mouse) for the TUI to take up.
             Ok(match ardesk::tui::run(&mut app)? {
                 ardesk::tui::Ended::Quit => ExitCode::SUCCESS,
                 ardesk::tui::Ended::HungUp => ExitCode::from(129),
@@ -129,10 +133,20 @@ fn command(cli: &Cli, settings: &config::Loaded, today: NaiveDate, tty: bool, mu
             "--as-of {d} reads the books as they stood that day and writes nothing; `ardesk {what}` {}: leave --as-of out",
             match what {
                 "check" => "checks the database as it is",
+                "backup" => "copies the database as it is",
                 "export" => "writes the customer's whole record as it is",
                 _ => "writes",
             }
         ));
+    }
+    match &cli.command {
+        Some(Command::Completions { shell, fixed }) => commands::completions(*shell, *fixed, &mut out)?,
+        Some(Command::Man) => commands::man(&mut out)?,
+        Some(Command::Config(_)) => out::say("`ardesk config` is now `ardesk org` (the organization's settings)"),
+        _ => {}
+    }
+    if matches!(cli.command, Some(Command::Completions { .. } | Command::Man)) {
+        return Ok(Next::Exit(ExitCode::SUCCESS));
     }
     if let Some(Command::Demo { invoices, customers, force }) = &cli.command {
         let path = cli.global.db.clone().unwrap_or_else(commands::demo_db_path);
@@ -159,6 +173,11 @@ fn command(cli: &Cli, settings: &config::Loaded, today: NaiveDate, tty: bool, mu
             commands::repair(&path, &mut out)?;
         }
         let ok = commands::check(&path, today, &mut out)?;
+        return Ok(Next::Exit(if ok { ExitCode::SUCCESS } else { ExitCode::from(1) }));
+    }
+    if let Some(Command::Backup { file, force }) = &cli.command {
+        // Never creates the database it copies.
+        let ok = commands::backup(&path, file, *force, today, &mut out)?;
         return Ok(Next::Exit(if ok { ExitCode::SUCCESS } else { ExitCode::from(1) }));
     }
     if let Some(Command::Upgrade { set_aside }) = &cli.command {
@@ -225,8 +244,8 @@ fn command(cli: &Cli, settings: &config::Loaded, today: NaiveDate, tty: bool, mu
         Some(Command::Export { customer, out: file, .. }) => {
             commands::export_json(&store, customer, file.as_deref(), &mut out)?
         }
-        Some(Command::Config { key, value, unset, json }) => {
-            commands::config(&mut store, key.as_deref(), value.as_deref(), *unset, *json, &mut out)?
+        Some(Command::Org(a) | Command::Config(a)) => {
+            commands::org(&mut store, a.key.as_deref(), a.value.as_deref(), a.unset, a.json, &mut out)?
         }
         Some(Command::Statement { customer, from, format, out: file, force }) => {
             let one = commands::One {
@@ -261,6 +280,9 @@ fn command(cli: &Cli, settings: &config::Loaded, today: NaiveDate, tty: bool, mu
             | Command::Demo { .. }
             | Command::Upgrade { .. }
             | Command::Vacuum
+            | Command::Backup { .. }
+            | Command::Completions { .. }
+            | Command::Man
             | Command::ConfigFile { .. },
         ) => {}
         None => return Ok(Next::Tui(Box::new(store))),
@@ -275,8 +297,10 @@ fn writes(command: &Option<Command>) -> Option<&'static str> {
         Some(Command::Demo { .. }) => "demo",
         Some(Command::Import { .. }) => "import",
         Some(Command::Export { .. }) => "export",
-        Some(Command::Config { value: Some(_), .. } | Command::Config { unset: true, .. }) => "config",
+        Some(Command::Org(a)) if a.value.is_some() || a.unset => "org",
+        Some(Command::Config(a)) if a.value.is_some() || a.unset => "config",
         Some(Command::Check { .. }) => "check",
+        Some(Command::Backup { .. }) => "backup",
         Some(Command::Upgrade { .. }) => "upgrade",
         Some(Command::Vacuum) => "vacuum",
         _ => return None,

@@ -80,11 +80,17 @@ pub fn run(app: &mut App) -> Result<Ended> {
     }
     // ratatui::init installs a panic hook that restores the terminal first.
     let mut terminal = ratatui::init();
+    if app.mouse {
+        capture_mouse()?;
+    }
     let done = Arc::new(AtomicBool::new(false));
-    watchdog(stop.clone(), done.clone());
+    watchdog(stop.clone(), done.clone(), app.mouse);
     let result = event_loop(&mut terminal, app, &stop);
     // ratatui::restore prints with eprintln!, which panics on a terminal
     // that has gone away (EIO), and a panic there aborted the process.
+    if app.mouse {
+        release_mouse();
+    }
     let restored = ratatui::try_restore();
     // Terminal's Drop shows the cursor, and when that fails (the terminal
     // is gone) says so with eprintln!, which panics on that same dead
@@ -103,6 +109,24 @@ pub fn run(app: &mut App) -> Result<Ended> {
     result.map(|()| Ended::Quit)
 }
 
+/// Asks the terminal to report the mouse, and makes every way out (a
+/// panic included: ratatui's hook restores the rest) ask it to stop, or
+/// the shell after ardesk would get escape codes for every click.
+fn capture_mouse() -> Result<()> {
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        release_mouse();
+        hook(info);
+    }));
+    ratatui::crossterm::execute!(std::io::stdout(), ratatui::crossterm::event::EnableMouseCapture)?;
+    Ok(())
+}
+
+/// Stops the mouse reports; quietly, as the terminal may be gone.
+fn release_mouse() {
+    let _ = ratatui::crossterm::execute!(std::io::stdout(), ratatui::crossterm::event::DisableMouseCapture);
+}
+
 /// How long the loop gets to end by itself once it should.
 const GRACE: Duration = Duration::from_millis(500);
 
@@ -113,7 +137,7 @@ const GRACE: Duration = Duration::from_millis(500);
 /// `GRACE` later it restores the terminal if there still is one and exits.
 /// Nothing is lost: every write is one transaction, and one cut short is
 /// rolled back as after a kill (tests/crash.rs).
-fn watchdog(stop: Arc<AtomicBool>, done: Arc<AtomicBool>) {
+fn watchdog(stop: Arc<AtomicBool>, done: Arc<AtomicBool>, mouse: bool) {
     std::thread::spawn(move || {
         loop {
             std::thread::sleep(Duration::from_millis(200));
@@ -141,6 +165,9 @@ fn watchdog(stop: Arc<AtomicBool>, done: Arc<AtomicBool>) {
             // panic hook and aborts. try_restore only reports.
             let hung_up = hung_up || terminal_hung_up();
             if !hung_up {
+                if mouse {
+                    release_mouse();
+                }
                 let _ = ratatui::try_restore();
             }
             std::process::exit(if hung_up { 129 } else { 143 });
@@ -193,6 +220,7 @@ fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App, stop: &Ato
                     app.handle_key_ahead(key, more);
                     dirty = true;
                 }
+                Event::Mouse(m) if app.mouse => dirty |= app.handle_mouse(m),
                 Event::Resize(w, h) => {
                     app.resize(ratatui::layout::Rect::new(0, 0, w, h));
                     dirty = true;

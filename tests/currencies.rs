@@ -69,7 +69,7 @@ fn a_stored_unknown_code_is_kept_and_reported() {
     drop(s);
     // The command line's setting refuses one too.
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_ardesk"))
-        .args(["config", "default-currency", "ABC", "--db"])
+        .args(["org", "default-currency", "ABC", "--db"])
         .arg(&p)
         .output()
         .unwrap();

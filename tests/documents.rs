@@ -275,7 +275,7 @@ fn files_past_the_size_limit_are_refused_up_front() {
     std::fs::File::create(&big).unwrap().set_len(2_576_980_378).unwrap();
     let started = std::time::Instant::now();
     let err = s.upload_document(1, &big, "report.pdf", DocumentKind::Other, None).unwrap_err().to_string();
-    assert_eq!(err, "report.pdf is 2.4 GiB; the most ardesk stores is 2 GiB (ardesk config max-document-size)");
+    assert_eq!(err, "report.pdf is 2.4 GiB; the most ardesk stores is 2 GiB (ardesk org max-document-size)");
     assert!(started.elapsed() < std::time::Duration::from_secs(1), "refused before reading");
     set_limit(&mut s, 1 << 20);
     let at = dir.path().join("at.bin");

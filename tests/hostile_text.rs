@@ -298,7 +298,7 @@ fn messages_that_quote_hostile_text_are_inert() {
         check(format!("customer id {i}"), base(&["customer", h]), true);
         check(format!("invoices --customer {i}"), base(&["invoices", "--customer", h]), true);
         check(format!("--filter {i}"), base(&["invoices", "--customer", "1", "--filter", h]), false);
-        check(format!("config key {i}"), base(&["config", h]), true);
+        check(format!("org key {i}"), base(&["org", h]), true);
         // clap quotes the bad value with escape sequences stripped.
         check(format!("--today {i}"), base(&["customers", "--today", h]), false);
         check(format!("export --out {i}"), base(&["export", "--customer", "1", "--out", &db]), false);

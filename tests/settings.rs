@@ -1,4 +1,4 @@
-//! The organization's settings (the `O` form, `ardesk config`) and customers
+//! The organization's settings (the `O` form, `ardesk org`) and customers
 //! created by hand (`n`): validated, versioned, audited writes, and the
 //! HubSpot and Salesforce links the settings make possible.
 
@@ -184,32 +184,32 @@ fn create_customer_is_validated_and_audited() {
 }
 
 #[test]
-fn ardesk_config_lists_sets_and_refuses() {
+fn ardesk_org_lists_sets_and_refuses() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("c.db");
     let db = db.to_str().unwrap();
-    let (code, out, _) = support::run(&["--db", db, "config"]);
+    let (code, out, _) = support::run(&["--db", db, "org"]);
     assert_eq!(code, 0);
     assert!(out.contains("hubspot-portal-id          (not set)"), "{out}");
     assert!(out.contains("credit-note-prefix         CN-") && out.contains("small-balance-limit-minor  500"), "{out}");
-    let (code, out, _) = support::run(&["--db", db, "config", "small-balance-limit-minor", "1000"]);
+    let (code, out, _) = support::run(&["--db", db, "org", "small-balance-limit-minor", "1000"]);
     assert_eq!((code, out.trim()), (0, "small-balance-limit-minor = 1000 (was 500)"));
-    let (code, _, err) = support::run(&["--db", db, "config", "credit-note-next-number", "ten"]);
+    let (code, _, err) = support::run(&["--db", db, "org", "credit-note-next-number", "ten"]);
     assert_eq!(code, 2);
     assert!(err.contains("is not a whole number"), "{err}");
-    let (code, out, _) = support::run(&["--db", db, "config", "salesforce-domain", "acme.my.salesforce.com"]);
+    let (code, out, _) = support::run(&["--db", db, "org", "salesforce-domain", "acme.my.salesforce.com"]);
     assert_eq!((code, out.trim()), (0, "salesforce-domain = acme (was not set)"));
-    let (code, _, err) = support::run(&["--db", db, "config", "hubspot-portal-id", "portal"]);
+    let (code, _, err) = support::run(&["--db", db, "org", "hubspot-portal-id", "portal"]);
     assert_eq!(code, 2);
     assert!(err.contains("is not a HubSpot portal id"), "{err}");
-    let (code, _, err) = support::run(&["--db", db, "config", "colour", "blue"]);
+    let (code, _, err) = support::run(&["--db", db, "org", "colour", "blue"]);
     assert_eq!(code, 2);
     assert!(err.contains("there is no setting \"colour\""), "{err}");
-    let (_, out, _) = support::run(&["--db", db, "config", "salesforce-domain"]);
+    let (_, out, _) = support::run(&["--db", db, "org", "salesforce-domain"]);
     assert_eq!(out.trim(), "acme");
-    let (code, out, _) = support::run(&["--db", db, "config", "salesforce-domain", "--unset"]);
+    let (code, out, _) = support::run(&["--db", db, "org", "salesforce-domain", "--unset"]);
     assert_eq!((code, out.trim()), (0, "salesforce-domain = not set (was acme)"));
-    let (_, out, _) = support::run(&["--db", db, "config", "--json"]);
+    let (_, out, _) = support::run(&["--db", db, "org", "--json"]);
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["salesforce-domain"], serde_json::Value::Null);
     assert_eq!(v["show-credit-balance"], true);
@@ -233,7 +233,7 @@ fn a_lock_held_past_the_busy_timeout_is_explained_not_a_crash() {
     assert_eq!(s.organization().unwrap().name, "Mine");
 }
 
-/// `ardesk config max-document-size`: plain bytes or KiB/MiB/GiB, shown in
+/// `ardesk org max-document-size`: plain bytes or KiB/MiB/GiB, shown in
 /// whole units, audited; zero, negative, tiny and absurd sizes refused with
 /// the reason, and the CHECK refuses what a caller let through.
 #[test]
@@ -241,11 +241,11 @@ fn the_document_size_limit_is_a_setting() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("c.db");
     let db = db.to_str().unwrap();
-    let (code, out, _) = support::run(&["--db", db, "config", "max-document-size"]);
+    let (code, out, _) = support::run(&["--db", db, "org", "max-document-size"]);
     assert_eq!((code, out.trim()), (0, "2 GiB"), "the default");
-    let (code, out, _) = support::run(&["--db", db, "config", "max-document-size", "500MiB"]);
+    let (code, out, _) = support::run(&["--db", db, "org", "max-document-size", "500MiB"]);
     assert_eq!((code, out.trim()), (0, "max-document-size = 500 MiB (was 2 GiB)"));
-    let (code, out, _) = support::run(&["--db", db, "config", "max_document_size", "1048576"]);
+    let (code, out, _) = support::run(&["--db", db, "org", "max_document_size", "1048576"]);
     assert_eq!((code, out.trim()), (0, "max-document-size = 1 MiB (was 500 MiB)"));
     for (value, why) in [
         ("0", "0 would refuse every document; the smallest limit is 1 KiB"),
@@ -255,17 +255,17 @@ fn the_document_size_limit_is_a_setting() {
         ("2GB", "say 2GiB: ardesk counts in 1024-based KiB, MiB and GiB"),
         ("lots", "is not a size"),
     ] {
-        let (code, _, err) = support::run(&["--db", db, "config", "max-document-size", "--", value]);
+        let (code, _, err) = support::run(&["--db", db, "org", "max-document-size", "--", value]);
         assert_eq!(code, 2, "{value}: {err}");
         assert!(err.contains(why), "{value}: {err}");
     }
-    let (code, _, err) = support::run(&["--db", db, "config", "max-document-size", "--unset"]);
+    let (code, _, err) = support::run(&["--db", db, "org", "max-document-size", "--unset"]);
     assert_eq!(code, 2);
     assert!(err.contains("the default is 2 GiB"), "{err}");
-    let (_, out, _) = support::run(&["--db", db, "config", "--json"]);
+    let (_, out, _) = support::run(&["--db", db, "org", "--json"]);
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["max-document-size"], 1 << 20, "JSON has the bytes");
-    let (_, out, _) = support::run(&["--db", db, "config"]);
+    let (_, out, _) = support::run(&["--db", db, "org"]);
     assert!(out.contains("max-document-size          1 MiB"), "{out}");
     let s = Store::open(std::path::Path::new(db), ardesk::store::OpenMode::MustExist).unwrap();
     let audit = audit_rows(&s);
@@ -343,4 +343,27 @@ fn the_settings_form_edits_the_credit_settings_all_or_nothing() {
     let last: Vec<&str> = rows.iter().rev().take(2).map(|r| r.2.as_str()).collect();
     assert!(last[0].contains("credit_note_next_seq") && last[0].contains("small_balance_limit_minor"), "{last:?}");
     assert!(last[1].contains("Renamed Ltd"), "{last:?}");
+}
+
+/// `ardesk org` is the organization's settings; `ardesk config`, its old
+/// name, still works and says the new one once on standard error.
+#[test]
+fn org_is_the_settings_and_config_still_works_with_a_note() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("a.db");
+    let db = db.to_str().unwrap();
+    let (code, out, err) = support::run(&["--db", db, "org", "name", "Acme Billing"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("name = Acme Billing"), "{out}");
+    assert!(!err.contains("now `ardesk org`"), "{err}");
+    let (code, out, err) = support::run(&["--db", db, "config", "name"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out, "Acme Billing\n");
+    assert_eq!(err.lines().filter(|l| l.contains("`ardesk config` is now `ardesk org`")).count(), 1, "{err}");
+    let (code, _, err) = support::run(&["--db", db, "--as-of", "2026-01-01", "config", "name", "X"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("`ardesk config` writes"), "{err}");
+    let (_, help, _) = support::run(&["--help"]);
+    assert!(help.contains("  org ") && !help.contains("  config "), "{help}");
+    assert!(std::path::Path::new(db).exists());
 }

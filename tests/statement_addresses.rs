@@ -1,5 +1,5 @@
 //! Addresses for statements (schema 15): the organization's set with
-//! `ardesk config address`, a customer's billing address from the store's
+//! `ardesk org address`, a customer's billing address from the store's
 //! edit and from each source's export (Stripe API, QuickBooks API,
 //! Salesforce, HubSpot), a newer export updating it and one without a
 //! street leaving it, ardesk's own export carrying it to another
@@ -33,16 +33,16 @@ fn address_of(db: &str, spec: &str) -> String {
 #[test]
 fn the_organization_address_is_set_shown_and_cleared() {
     let (_dir, db) = fresh();
-    let (code, out, err) = run(&["--db", &db, "config", "address", "1 Harbour Rd; Leith EH6 6JJ;Scotland"]);
+    let (code, out, err) = run(&["--db", &db, "org", "address", "1 Harbour Rd; Leith EH6 6JJ;Scotland"]);
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("address = 1 Harbour Rd; Leith EH6 6JJ; Scotland"), "{out}");
     let store = Store::open(Path::new(&db), OpenMode::MustExist).unwrap();
     assert_eq!(store.organization().unwrap().address, "1 Harbour Rd\nLeith EH6 6JJ\nScotland");
     drop(store);
-    let (code, _, err) = run(&["--db", &db, "config", "address", &"x".repeat(1001)]);
+    let (code, _, err) = run(&["--db", &db, "org", "address", &"x".repeat(1001)]);
     assert_eq!(code, 2);
     assert!(err.contains("at most 1000 characters"), "{err}");
-    let (code, _, err) = run(&["--db", &db, "config", "address", "a\u{1b}]52;c;x\u{7}"]);
+    let (code, _, err) = run(&["--db", &db, "org", "address", "a\u{1b}]52;c;x\u{7}"]);
     assert_eq!(code, 2);
     assert!(err.contains("control characters") && !err.contains('\u{1b}'), "{err}");
     // On a statement, under the organization's name.
@@ -55,9 +55,9 @@ fn the_organization_address_is_set_shown_and_cleared() {
     for line in ["1 Harbour Rd", "Leith EH6 6JJ", "Scotland", "Unit 4", "Dock Street"] {
         assert!(out.contains(line), "{line} missing:\n{out}");
     }
-    let (code, _, err) = run(&["--db", &db, "config", "address", "--unset"]);
+    let (code, _, err) = run(&["--db", &db, "org", "address", "--unset"]);
     assert_eq!(code, 0, "{err}");
-    let (_, out, _) = run(&["--db", &db, "config", "address"]);
+    let (_, out, _) = run(&["--db", &db, "org", "address"]);
     assert_eq!(out.trim(), "not set");
 }
 

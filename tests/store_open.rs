@@ -417,7 +417,7 @@ fn a_wal_owned_by_another_account_opens_read_only() {
     } else {
         std::process::Command::new(env!("CARGO_BIN_EXE_ardesk"))
     };
-    let out = cmd.args(["config", "name", "Renamed", "--db"]).arg(&p).output().unwrap();
+    let out = cmd.args(["org", "name", "Renamed", "--db"]).arg(&p).output().unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(err.contains("open read-only") && err.contains("-wal is not writable by you"), "{err}");

@@ -115,10 +115,25 @@ impl CustomerPage {
                 // Recounted by the worker; keep the place meanwhile.
                 let shown = t.state().scroll.total;
                 t.invalidate(shown);
-                t.state_mut().generation += 1;
+                t.state_mut().generation = super::table::fresh_generation();
             }
         }
         Ok(())
+    }
+
+    /// Sorts the shown tab by `col` (the order's direction kept), back at
+    /// the top, and brings the column into view in a table `width` wide,
+    /// its arrow with it.
+    pub fn sort_by(&mut self, col: crate::domain::columns::Col, width: u16) {
+        let tab = self.tab;
+        self.state_mut(tab).sort.col = col;
+        self.table_mut(tab).resort();
+        let state = self.state_mut(tab);
+        state.pan = crate::per_tab!(tab, |R| {
+            let cols = <R as crate::domain::tabs::Tabular>::COLUMNS;
+            let idx = cols.iter().position(|c| c.key == Some(col)).unwrap_or(0);
+            crate::view::columns::reveal(cols, width, state.pan, idx)
+        });
     }
 
     pub fn save_view(&self) -> SavedView {
@@ -171,7 +186,7 @@ impl CustomerPage {
         if empty {
             t.reset(total);
             t.state_mut().sum = sum;
-            t.state_mut().generation += 1;
+            t.state_mut().generation = super::table::fresh_generation();
         } else {
             t.reset_unknown();
         }

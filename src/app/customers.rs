@@ -97,6 +97,12 @@ pub struct CustomersScreen {
     /// The view (`table.generation`) whose ranking and count were asked.
     pub asked_rank: Option<u64>,
     pub asked_count: Option<u64>,
+    /// Moves (and an Enter) typed while the ranking was on its way: there
+    /// are no rows to move over yet, so they wait and are made on it in
+    /// order once it comes (`take_held`), as a user who typed ahead means.
+    pub held: Vec<super::action::Action>,
+    /// An Enter typed ahead waits for its row to be read.
+    pub open_held: bool,
 }
 
 impl Default for CustomersScreen {
@@ -122,6 +128,8 @@ impl CustomersScreen {
             pending: None,
             asked_rank: None,
             asked_count: None,
+            held: Vec::new(),
+            open_held: false,
         }
     }
 
@@ -141,7 +149,7 @@ impl CustomersScreen {
         self.pending = None;
         let total = self.table.scroll.total;
         self.table.invalidate(total);
-        self.table.generation += 1;
+        self.table.generation = super::table::fresh_generation();
         self.table.exact = false;
     }
 
@@ -152,6 +160,7 @@ impl CustomersScreen {
         self.query = q.to_string();
         self.ranking = None;
         self.pending = None;
+        self.drop_held();
         self.table.reset_unknown();
     }
 
@@ -160,7 +169,13 @@ impl CustomersScreen {
     pub fn next_sort(&mut self, width: u16) {
         let all: Vec<CustomerCol> = CustomerCol::all().collect();
         let i = all.iter().position(|c| *c == self.sort).unwrap_or(0);
-        self.sort = all[(i + 1) % all.len()];
+        self.sort_by(all[(i + 1) % all.len()], width);
+    }
+
+    /// Sorts by `col` in its natural direction, and pans so that it is on
+    /// screen in a table `width` wide.
+    pub fn sort_by(&mut self, col: CustomerCol, width: u16) {
+        self.sort = col;
         self.pan = crate::view::columns::reveal(COLUMNS, width, self.pan, self.sort.index());
         // Money columns read best largest first, and broken promises most first.
         self.desc = self.sort.most_first();
@@ -176,6 +191,7 @@ impl CustomersScreen {
     fn resort(&mut self) {
         self.ranking = None;
         self.pending = None;
+        self.drop_held();
         self.table.resort();
     }
 
@@ -184,9 +200,131 @@ impl CustomersScreen {
         self.table.visible().map(|(i, k)| (i, &k.row)).collect()
     }
 
+    /// Whether the order shown is a ranking still on its way: nothing to
+    /// move over yet.
+    pub fn awaiting_ranking(&self) -> bool {
+        self.ranked && self.ranking.is_none()
+    }
+
+    /// Keeps a move or an Enter typed before the ranking came, to make
+    /// once it does; false for any other action. After an Enter nothing
+    /// more is kept: what follows it was meant for the customer's page.
+    pub fn hold(&mut self, action: super::action::Action) -> bool {
+        use super::action::Action::*;
+        /// More than a held-down key sends before a slow ranking comes.
+        const MOST: usize = 256;
+        let kept = matches!(action, Down | Up | PageDown | PageUp | Home | End | Open);
+        if !kept || !self.awaiting_ranking() {
+            return false;
+        }
+        if self.held.last() != Some(&Open) && self.held.len() < MOST {
+            self.held.push(action);
+        }
+        true
+    }
+
+    /// The ranking came: makes the held moves; an Enter among them waits
+    /// for its row (`open_held`).
+    pub fn take_held(&mut self) {
+        for action in std::mem::take(&mut self.held) {
+            if action == super::action::Action::Open {
+                self.open_held = true;
+                break;
+            }
+            super::dispatch::move_scroll(&mut self.table.scroll, action);
+        }
+    }
+
+    /// The held Enter's customer, once its row is read.
+    pub fn held_open(&mut self) -> Option<i64> {
+        if !self.open_held {
+            return None;
+        }
+        let id = self.selected().map(|r| r.id)?;
+        self.open_held = false;
+        Some(id)
+    }
+
+    fn drop_held(&mut self) {
+        self.held.clear();
+        self.open_held = false;
+    }
+
     /// Whether rows are on their way from the reading thread (a slow read
     /// or a ranking).
     pub fn searching(&self) -> bool {
         self.pending.is_some() || (self.ranked && self.ranking.is_none())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::action::Action;
+
+    /// A list sorted by a ranking still on its way, `height` rows shown.
+    fn awaiting(height: usize) -> CustomersScreen {
+        let mut s = CustomersScreen::new();
+        s.table.scroll.height = height;
+        s.ranked = true;
+        s
+    }
+
+    fn rank(s: &mut CustomersScreen, n: usize) {
+        let ids: Vec<i64> = (1..=n as i64).collect();
+        s.table.set_exact(ids.len(), None);
+        s.ranking = Some(Arc::new(ids));
+        s.take_held();
+    }
+
+    #[test]
+    fn moves_typed_before_the_ranking_are_made_on_it_once_it_comes() {
+        let mut s = awaiting(10);
+        for a in [Action::End, Action::Up, Action::Up] {
+            assert!(s.hold(a), "{a:?} waits for the ranking");
+        }
+        assert!(!s.hold(Action::SortNext), "not a move: made at once");
+        assert_eq!(s.table.scroll.selected, 0, "nothing moved yet");
+        rank(&mut s, 1000);
+        assert_eq!(s.table.scroll.selected, 997, "End on the whole ranking, then two up");
+        assert!(s.held.is_empty() && !s.open_held);
+        assert!(!s.hold(Action::Down), "ranked: moves are made at once again");
+    }
+
+    #[test]
+    fn an_enter_typed_ahead_waits_for_its_row_and_nothing_after_it_is_kept() {
+        let mut s = awaiting(10);
+        for a in [Action::Down, Action::Down, Action::Open, Action::Down, Action::End] {
+            assert!(s.hold(a));
+        }
+        assert_eq!(s.held, [Action::Down, Action::Down, Action::Open], "keys after Enter were for the page");
+        rank(&mut s, 50);
+        assert_eq!(s.table.scroll.selected, 2);
+        assert!(s.open_held);
+        assert_eq!(s.held_open(), None, "its row is not read yet");
+        assert!(s.open_held, "still waiting");
+    }
+
+    #[test]
+    fn a_new_order_or_search_forgets_what_was_typed_for_the_old_one() {
+        let mut s = awaiting(10);
+        assert!(s.hold(Action::End) && s.hold(Action::Open));
+        s.reverse();
+        assert!(s.held.is_empty() && !s.open_held);
+        s.ranked = true;
+        assert!(s.hold(Action::PageDown));
+        s.set_query("har");
+        assert!(s.held.is_empty());
+    }
+
+    #[test]
+    fn a_held_down_key_is_kept_only_so_far() {
+        let mut s = awaiting(10);
+        for _ in 0..10_000 {
+            assert!(s.hold(Action::Down));
+        }
+        assert_eq!(s.held.len(), 256);
+        rank(&mut s, 100);
+        assert_eq!(s.table.scroll.selected, 99);
     }
 }

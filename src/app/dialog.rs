@@ -11,6 +11,8 @@ pub enum Dialog {
     Help {
         contexts: Vec<Context>,
         scroll: u16,
+        /// Whether the mouse is on (its section says what it does).
+        mouse: bool,
     },
     /// Something went wrong, or something to know. `reload` offers `r` to
     /// reload (after a conflict with another process).

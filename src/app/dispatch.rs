@@ -94,7 +94,7 @@ impl App {
             Action::Quit => self.quit = true,
             Action::Help => {
                 let contexts = self.contexts();
-                self.dialogs.push(Dialog::Help { contexts, scroll: 0 });
+                self.dialogs.push(Dialog::Help { contexts, scroll: 0, mouse: self.mouse });
             }
             Action::Back => {
                 if self.screens.len() > 1 {
@@ -143,8 +143,8 @@ impl App {
         match top {
             // Bounded by the text (`scroll::Pane`): past its end a key would
             // scroll nothing and the keys back would seem dead.
-            Dialog::Help { scroll, contexts } => {
-                let pane = super::help::pane(self.size, &super::help::lines(contexts));
+            Dialog::Help { scroll, contexts, mouse } => {
+                let pane = super::help::pane(self.size, &super::help::lines(contexts, *mouse));
                 if !pane.step(scroll, action) && action == Action::Back {
                     self.dialogs.pop();
                 }
@@ -271,6 +271,9 @@ impl App {
 
 /// Returns a customer id to open, if the action asks for one.
 fn customers_action(s: &mut CustomersScreen, action: Action, width: u16) -> Option<i64> {
+    if s.hold(action) {
+        return None;
+    }
     match action {
         Action::Open => return s.selected().map(|r| r.id),
         Action::Search => {

@@ -13,7 +13,7 @@ use ratatui::layout::Rect;
 /// The figures the customers list shows.
 const LIST_FIGURES: [&str; 1] = ["Outstanding"];
 
-pub fn lines(contexts: &[Context]) -> Vec<TextLine> {
+pub fn lines(contexts: &[Context], mouse: bool) -> Vec<TextLine> {
     let mut lines = vec![TextLine::one(Look::Title, "Keys")];
     let hints = keymap::help(contexts);
     // As wide as the widest keys ("PgDn/Ctrl-D" ran into "page down").
@@ -21,6 +21,12 @@ pub fn lines(contexts: &[Context]) -> Vec<TextLine> {
     for h in hints {
         let keys = crate::domain::text::pad(&h.keys, keys_w, false);
         lines.push(TextLine(vec![(Look::Key, format!("  {keys}")), (Look::Plain, h.hint.to_string())]));
+    }
+    lines.push(TextLine::one(Look::Plain, ""));
+    lines.push(TextLine::one(Look::Title, "Mouse"));
+    let text: &[&str] = if mouse { &MOUSE_ON } else { &MOUSE_OFF };
+    for line in text {
+        lines.push(TextLine::one(Look::Plain, format!("  {line}")));
     }
     let formulas = |names: &dyn Fn(&str) -> bool, lines: &mut Vec<TextLine>| {
         lines.push(TextLine::one(Look::Plain, ""));
@@ -83,6 +89,20 @@ pub fn lines(contexts: &[Context]) -> Vec<TextLine> {
     }
     lines
 }
+
+/// What the mouse does when it is on (`app::mouse`).
+pub const MOUSE_ON: [&str; 4] = [
+    "Click a tab, a card (its rows), a column's title (sort; again: reverse) or a row (select; again: as Enter).",
+    "The wheel scrolls three rows a notch. Everything the mouse does, a key does too.",
+    "Shift-drag still selects text to copy in most terminals (Option-drag in macOS Terminal and iTerm2).",
+    "On by --mouse or by mouse = true in the config file (`ardesk config-file` says where it is).",
+];
+
+/// Why the mouse is off, and how to turn it on.
+pub const MOUSE_OFF: [&str; 2] = [
+    "Off, so that the terminal selects and copies text (invoice numbers…) as usual.",
+    "ardesk --mouse, or mouse = true in the config file, turns it on: click tabs, cards, titles, rows; wheel scrolls.",
+];
 
 /// What credit notes, small-balance write-offs and voids do to the figures.
 fn credit(lines: &mut Vec<TextLine>) {

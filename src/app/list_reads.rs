@@ -79,6 +79,7 @@ impl App {
             Ok(Answer::ListRank(ids)) => {
                 s.table.set_exact(ids.len(), None);
                 s.ranking = Some(ids);
+                s.take_held();
             }
             Ok(Answer::ListWindow(fetch, rows)) => {
                 if s.pending.as_ref() != Some(&fetch) {
@@ -90,6 +91,16 @@ impl App {
             Ok(Answer::Totals(..) | Answer::Window(..)) => return false,
         }
         self.sync();
+        self.open_held();
         true
+    }
+
+    /// Opens the customer an Enter typed ahead of the ranking chose, once
+    /// its row is read and while the list is still the screen shown.
+    fn open_held(&mut self) {
+        let Some(Screen::Customers(s)) = self.screens.last_mut() else { return };
+        if let Some(id) = s.held_open() {
+            self.open_customer(id);
+        }
     }
 }

@@ -25,6 +25,7 @@ pub mod keymap;
 pub mod list_actions;
 mod list_reads;
 mod listing;
+pub mod mouse;
 pub mod page_actions;
 mod run;
 pub mod scroll;
@@ -98,6 +99,9 @@ pub struct App {
     pub theme: crate::config::ThemeName,
     /// How dates show on the screen (`dates` in the configuration).
     pub dates: crate::domain::date::DateStyle,
+    /// Whether the terminal reports the mouse to ardesk (`app::mouse`):
+    /// off unless asked for.
+    pub mouse: bool,
     pub quit: bool,
     /// Set by the event loop while more keys are already typed: reads for
     /// the screen wait for the last of them (`catch_up`).
@@ -140,6 +144,7 @@ impl App {
             plain: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
             theme: Default::default(),
             dates: Default::default(),
+            mouse: false,
             quit: false,
             typing_ahead: false,
             deferred: false,
@@ -489,5 +494,50 @@ impl App {
         }
         self.count_hidden();
         self.resize(self.size);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use action::Action;
+
+    /// A customer's page left and opened again makes new tables: an
+    /// answer still on its way for the page left (its read stopped when
+    /// the page closed) is not taken for the new page's own, which once
+    /// put a stray "could not read: interrupted" on the status line.
+    #[test]
+    fn an_answer_for_a_page_left_is_not_taken_by_the_page_opened_again() {
+        let today = NaiveDate::from_ymd_opt(2026, 12, 7).unwrap();
+        let mut store = Store::open_in_memory().unwrap();
+        let opts = crate::demo::DemoOptions { today, big_invoices: None, extra_customers: None };
+        crate::demo::generate(&mut store, &opts).unwrap();
+        let mut app = App::new(store, today, Rect::new(0, 0, 120, 40)).unwrap();
+        let tab = Tab::Invoices;
+        app.open_customer(1);
+        let first = app.page().unwrap().state(tab).generation;
+        app.update(Action::Back, None);
+        assert!(app.page().is_none());
+        app.open_customer(1);
+        let again = app.page().unwrap().state(tab).generation;
+        assert_ne!(first, again, "the page opened again numbers its views afresh");
+        let stopped = worker::Done {
+            slot: worker::Slot::Tab(tab, true),
+            generation: first,
+            customer_id: 1,
+            tab,
+            result: Err("interrupted".into()),
+        };
+        assert!(!app.apply_totals(stopped), "not the shown view's");
+        assert_eq!(app.message(), None);
+        let own = worker::Done {
+            slot: worker::Slot::Tab(tab, true),
+            generation: again,
+            customer_id: 1,
+            tab,
+            result: Err("disk I/O error".into()),
+        };
+        assert!(app.apply_totals(own));
+        assert_eq!(app.message(), Some("could not read: disk I/O error"));
     }
 }

@@ -74,24 +74,17 @@ impl App {
             Action::SortNext | Action::SortPrev | Action::SortReverse => {
                 if let Some(p) = self.page_mut() {
                     let cols = crate::domain::columns::Col::for_tab(p.tab);
-                    let t = p.table_mut(p.tab);
-                    let sort = &mut t.state_mut().sort;
+                    let tab = p.tab;
+                    let sort = p.state(tab).sort;
                     let i = cols.iter().position(|c| *c == sort.col).unwrap_or(0);
                     match action {
-                        Action::SortReverse => sort.desc = !sort.desc,
-                        Action::SortNext => sort.col = cols[(i + 1) % cols.len()],
-                        _ => sort.col = cols[(i + cols.len() - 1) % cols.len()],
+                        Action::SortReverse => {
+                            p.state_mut(tab).sort.desc = !sort.desc;
+                            p.table_mut(tab).resort();
+                        }
+                        Action::SortNext => p.sort_by(cols[(i + 1) % cols.len()], width),
+                        _ => p.sort_by(cols[(i + cols.len() - 1) % cols.len()], width),
                     }
-                    let col = sort.col;
-                    t.resort();
-                    // The sorted column comes into view, its arrow with it.
-                    let tab = p.tab;
-                    let state = p.state_mut(tab);
-                    state.pan = crate::per_tab!(tab, |R| {
-                        let cols = <R as crate::domain::tabs::Tabular>::COLUMNS;
-                        let idx = cols.iter().position(|c| c.key == Some(col)).unwrap_or(0);
-                        crate::view::columns::reveal(cols, width, state.pan, idx)
-                    });
                 }
             }
             Action::Figures => {

@@ -102,7 +102,8 @@ pub struct TableState {
     pub exact: bool,
     /// The status line's sums of the view per currency, when known.
     pub sum: Option<crate::domain::tabs::ViewSums>,
-    /// Bumped on every new view; a count for an older one is ignored.
+    /// A new number for every new view (`fresh_generation`); a count for
+    /// an older one is ignored.
     pub generation: u64,
     /// A read that was too slow for the keystroke and went to the worker.
     pub pending: Option<Fetch>,
@@ -110,6 +111,16 @@ pub struct TableState {
     /// How far the columns are panned (`view::columns`): kept per tab, and
     /// across a resort or a new filter.
     pub pan: usize,
+}
+
+/// A number no view of any table has had in this process. Views are told
+/// apart by these alone, and a page opened again starts new tables: were
+/// they numbered from 0 again, an answer still on its way for the page
+/// left (a read stopped as that page closed: "interrupted") would pass
+/// for the new page's own.
+pub fn fresh_generation() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
 
 impl TableState {
@@ -160,7 +171,7 @@ impl<R, K: TableKey> DataTable<R, K> {
             filter: Filter::default(),
             exact: true,
             sum: None,
-            generation: 0,
+            generation: fresh_generation(),
             pending: None,
             scroll: Scroll::default(),
             pan: 0,
@@ -213,7 +224,7 @@ impl<R, K: TableKey> DataTable<R, K> {
         self.rows.clear();
         self.anchor = None;
         self.state.pending = None;
-        self.state.generation += 1;
+        self.state.generation = fresh_generation();
         self.state.scroll.home();
     }
 
@@ -224,7 +235,7 @@ impl<R, K: TableKey> DataTable<R, K> {
         self.reset(guess);
         self.state.exact = false;
         self.state.sum = None;
-        self.state.generation += 1;
+        self.state.generation = fresh_generation();
     }
 
     /// What must be read to show the visible range; `None` when loaded.

@@ -268,7 +268,7 @@ pub fn too_big(name: &str, size: u64, limit: u64) -> String {
     if shown == super::model::size_label(limit as i64) {
         (shown, most) = (format!("{size} bytes"), format!("{limit} bytes ({most})"));
     }
-    format!("{name} is {shown}; the most ardesk stores is {most} (ardesk config max-document-size)")
+    format!("{name} is {shown}; the most ardesk stores is {most} (ardesk org max-document-size)")
 }
 
 /// An invoice number prefix: up to 12 letters, digits, `-`, `_`, `/` or
@@ -449,11 +449,11 @@ mod tests {
         let size = 2_576_980_378; // 2.4 GiB
         assert_eq!(
             too_big("report.pdf", size, 2 << 30),
-            "report.pdf is 2.4 GiB; the most ardesk stores is 2 GiB (ardesk config max-document-size)"
+            "report.pdf is 2.4 GiB; the most ardesk stores is 2 GiB (ardesk org max-document-size)"
         );
         assert_eq!(
             too_big("a.bin", (2 << 30) + 1, 2 << 30),
-            "a.bin is 2147483649 bytes; the most ardesk stores is 2147483648 bytes (2 GiB) (ardesk config \
+            "a.bin is 2147483649 bytes; the most ardesk stores is 2147483648 bytes (2 GiB) (ardesk org \
              max-document-size)"
         );
     }

@@ -114,6 +114,25 @@ pub fn field_names(tab: Tab) -> Vec<&'static str> {
     filter_fields(tab).iter().map(|f| f.1.name).collect()
 }
 
+/// Each field a tab's filter accepts with what it takes, in words: for the
+/// manual page and help (the same table the parser reads, so they agree).
+pub fn field_values(tab: Tab) -> Vec<(&'static str, String)> {
+    let takes = |kind: Kind| match kind {
+        Kind::Text => "text: field:value contains it, field=value is it".to_string(),
+        Kind::Money => "an amount in the customer's currency, compared with > >= < <= =".into(),
+        Kind::Int => "a whole number, compared with > >= < <= =".into(),
+        Kind::Days => "payment terms in days (30, \"net 30\", \"due on receipt\"), compared".into(),
+        Kind::Bytes => "a size (2000, 500KB, 1.5MiB), compared".into(),
+        Kind::Date => "a date: field:D within the day, month, quarter or year D; < > <= >= = compare".into(),
+        Kind::Period => "a period: field:D overlaps the day, month, quarter or year D".into(),
+        Kind::Status(words) => {
+            let words: Vec<&str> = words.iter().map(|w| w.0).collect();
+            format!("one or more (a comma list) of: {}", words.join(", "))
+        }
+    };
+    filter_fields(tab).into_iter().map(|(_, f)| (f.name, takes(f.kind))).collect()
+}
+
 fn field(tab: Tab, name: &str) -> Option<(Col, Field)> {
     filter_fields(tab).into_iter().find(|f| f.1.name.eq_ignore_ascii_case(name))
 }

@@ -61,10 +61,10 @@ pub fn quickbooks_customer_url(id: &str) -> Option<String> {
 pub fn missing_link_reason(c: &Customer) -> String {
     match c.import_source {
         Some(ImportSource::HubSpot) => "HubSpot links need the organization's HubSpot portal id: set it in the \
-             settings (O on the customers list) or with `ardesk config hubspot-portal-id 1234567`."
+             settings (O on the customers list) or with `ardesk org hubspot-portal-id 1234567`."
             .into(),
         Some(ImportSource::Salesforce) => "Salesforce links need the organization's My Domain: set it in the \
-             settings (O on the customers list) or with `ardesk config salesforce-domain acme`."
+             settings (O on the customers list) or with `ardesk org salesforce-domain acme`."
             .into(),
         Some(s) => format!("{} gave no link for this customer.", s.label()),
         None => "This customer was not imported from Stripe, QuickBooks, HubSpot or Salesforce.".into(),

@@ -94,3 +94,45 @@ pub(super) fn leave_wal_alone(conn: &Connection, path: &Path) {
         let _ = conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true);
     }
 }
+
+/// How a read-only connection opens `path` (with `SQLITE_OPEN_URI`) so that
+/// it creates nothing beside it: a read-only connection still makes the
+/// write-ahead log and its index beside a database that has none (no one
+/// works on it), and leaves them there; then the file is opened as it is,
+/// immutable. When both are there (someone works on it), as usual.
+pub(super) fn read_only_uri(path: &Path) -> String {
+    let side = |suffix: &str| {
+        let mut p = path.as_os_str().to_owned();
+        p.push(suffix);
+        PathBuf::from(p).exists()
+    };
+    let immutable = if side("-wal") && side("-shm") { "" } else { "?immutable=1" };
+    format!("file:{}{immutable}", uri_path(path))
+}
+
+/// A path as a `file:` URI's path: every byte but the unreserved ones and
+/// `/` percent-encoded (so `?`, `#` and `%` in a name stay the name's), made
+/// absolute first.
+fn uri_path(path: &Path) -> String {
+    use std::os::unix::ffi::OsStrExt;
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut out = String::new();
+    for &b in absolute.as_os_str().as_bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_path_becomes_a_uri_path() {
+        assert_eq!(uri_path(Path::new("/a b/c?d#e%f.db")), "/a%20b/c%3Fd%23e%25f.db");
+    }
+}

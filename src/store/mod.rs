@@ -3,6 +3,7 @@
 
 mod as_of;
 mod audit;
+pub mod backup;
 pub mod bulk;
 pub mod check;
 pub mod collections;
@@ -25,6 +26,7 @@ mod metrics;
 mod migrate;
 mod oracle;
 mod oracle_as_of;
+pub mod peek;
 mod reading;
 mod refund_rows;
 mod schema;

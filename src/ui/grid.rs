@@ -9,7 +9,7 @@ use crate::domain::tabs::{CellCtx, Column};
 use crate::domain::text::{clean, ellipsize};
 use crate::view::columns;
 use ratatui::Frame;
-use ratatui::layout::{Alignment, Constraint, Rect};
+use ratatui::layout::{Alignment, Rect};
 use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState, Wrap};
 
@@ -51,9 +51,9 @@ pub fn draw<R: 'static, K: PartialEq + Copy + 'static>(
     let marker = if fit.right { columns::MARKER } else { 0 };
     // The header lies where it lies over rows: after the cursor's gutter,
     // short of the marker's room.
-    let table_area = Rect { width: area.width.saturating_sub(marker), ..area };
+    let table_area = columns::table_area(area, &fit);
     if grid.rows.is_empty() {
-        let table = Table::new(Vec::<Row>::new(), widths(&cols))
+        let table = Table::new(Vec::<Row>::new(), columns::constraints(&cols))
             .header(header)
             .highlight_symbol(HIGHLIGHT)
             .highlight_spacing(ratatui::widgets::HighlightSpacing::Always)
@@ -97,7 +97,7 @@ pub fn draw<R: 'static, K: PartialEq + Copy + 'static>(
             }))
         })
         .collect();
-    let table = Table::new(rows, widths(&cols))
+    let table = Table::new(rows, columns::constraints(&cols))
         .header(header)
         .row_highlight_style(theme.selected)
         .highlight_symbol(HIGHLIGHT)
@@ -123,8 +123,61 @@ fn markers(frame: &mut Frame, area: Rect, fit: &columns::Fit, theme: &Theme) {
 /// (`columns::GUTTER`) is kept on every row.
 const HIGHLIGHT: &str = "▶ ";
 
-fn widths<R: 'static, K: 'static>(cols: &[&Column<R, K>]) -> Vec<Constraint> {
-    cols.iter()
-        .map(|c| if c.fill { Constraint::Min(columns::width(c)) } else { Constraint::Length(columns::width(c)) })
-        .collect()
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::tabs::Tabular;
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+
+    /// Every title drawn lies where `columns::spans` says its column is:
+    /// the start of a left-aligned title, the end of a right-aligned one.
+    fn titles_lie_where_the_spans_say<R: 'static, K: PartialEq + Copy + 'static>(cols: &[Column<R, K>], sort: K) {
+        for width in [40u16, 60, 80, 100, 120, 160, 220] {
+            for pan in 0..=columns::max_pan(cols, width) {
+                let mut t = Terminal::new(TestBackend::new(width, 3)).unwrap();
+                t.draw(|f| {
+                    let grid =
+                        Grid { columns: cols, sort: Some((sort, false)), rows: vec![], selected: 0, empty: "", pan };
+                    let ctx = CellCtx { today: Default::default(), selection: None, dates: Default::default() };
+                    draw(f, f.area(), grid, &ctx, &Theme::new(true));
+                })
+                .unwrap();
+                let buf = t.backend().buffer().clone();
+                let header: Vec<String> = (0..width).map(|x| buf[(x, 0)].symbol().to_string()).collect();
+                let fit = columns::fit_sorted(cols, width, pan, cols.iter().position(|c| c.key == Some(sort)));
+                let area = Rect::new(0, 0, width, 3);
+                for (i, x, w) in columns::spans(cols, &fit, area) {
+                    let title = cols[i].title;
+                    if title.is_empty() || w == 0 {
+                        continue;
+                    }
+                    let first = title.chars().next().unwrap().to_string();
+                    let drawn = &header[x as usize..(x + w) as usize];
+                    let at = if cols[i].right {
+                        drawn.iter().rposition(|s| s.trim() != "").map(|end| {
+                            // The sort arrow after a sorted title.
+                            let end = if cols[i].key == Some(sort) { end - 2 } else { end };
+                            end + 1 - crate::domain::text::width(title)
+                        })
+                    } else {
+                        Some(0)
+                    };
+                    let at = at.unwrap_or_else(|| panic!("{width}/{pan}: {title} not drawn in {drawn:?}"));
+                    assert_eq!(drawn[at], first, "{width}/{pan}: {title} at {x}+{at}: {drawn:?}");
+                    assert_eq!(columns::at(cols, &fit, area, x + w - 1), Some(i));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_click_on_a_title_finds_its_column_at_every_width_and_pan() {
+        titles_lie_where_the_spans_say(crate::app::customers::COLUMNS, crate::app::customers::CustomerCol::Name);
+        titles_lie_where_the_spans_say(
+            crate::domain::model::InvoiceRow::COLUMNS,
+            crate::domain::columns::Col::InvNumber,
+        );
+        titles_lie_where_the_spans_say(crate::domain::model::PaymentRow::COLUMNS, crate::domain::columns::Col::PayDate);
+    }
 }

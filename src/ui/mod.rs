@@ -36,7 +36,7 @@ pub fn draw(app: &App, frame: &mut ratatui::Frame) {
             continue;
         }
         match d {
-            Dialog::Help { contexts, scroll } => popup::help(frame, area, contexts, *scroll, &theme),
+            Dialog::Help { contexts, scroll, mouse } => popup::help(frame, area, contexts, *scroll, *mouse, &theme),
             Dialog::Message { title, text, reload } => popup::message(frame, area, title, text, *reload, &theme),
             Dialog::Form(fd) => form::draw(frame, area, fd, &theme),
             Dialog::Confirm(c) => popup::confirm(frame, area, c, &theme),

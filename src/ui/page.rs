@@ -7,7 +7,6 @@ use super::theme::Theme;
 use crate::app::App;
 use crate::app::customer::CustomerPage;
 use crate::domain::Money;
-use crate::domain::columns::Tab;
 use crate::domain::tabs::{CellCtx, Tabular};
 use crate::domain::text::{clean, ellipsize, width};
 use crate::view::{aging, layout};
@@ -195,53 +194,15 @@ fn aging(frame: &mut Frame, area: Rect, plan: &aging::Plan, focus: Option<usize>
     frame.render_widget(Paragraph::new(lines), area);
 }
 
-/// The tab bar: whole titles where they fit; then the selected tab in full
-/// and the others short (`Tabular::SHORT_TITLE`), then their counts
-/// rounded ("12k"), then without counts. The selected tab always reads in
-/// full with its exact count.
+/// The tab bar, as `view::tabs::titles` words it at this width.
 fn tab_bar(frame: &mut Frame, area: Rect, p: &CustomerPage, theme: &Theme) {
-    let render = |short: bool, counts: u8| {
-        let mut spans = vec![Span::raw(" ")];
-        for (i, tab) in Tab::ALL.iter().enumerate() {
-            let count = p.count(*tab);
-            let this = *tab == p.tab;
-            let title = if short && !this { tab.short_title() } else { tab.title() };
-            let text = match (this, counts) {
-                (true, _) | (false, 2) => format!("{} {title} ({})", i + 1, group(count)),
-                (false, 1) => format!("{} {title} ({})", i + 1, rounded(count)),
-                _ => format!("{} {title}", i + 1),
-            };
-            let style = if this { theme.tab_active } else { theme.tab };
-            spans.push(Span::styled(text, style));
-            spans.push(Span::raw("  "));
-        }
-        spans
-    };
-    let fits = |s: &Vec<Span>| s.iter().map(|s| width(&s.content)).sum::<usize>() <= area.width as usize + 2;
-    let spans = [(false, 2), (true, 2), (true, 1), (true, 0)]
-        .into_iter()
-        .map(|(short, counts)| render(short, counts))
-        .find(fits)
-        .unwrap_or_else(|| render(true, 0));
-    frame.render_widget(Paragraph::new(Line::from(spans)), area);
-}
-
-/// A count in at most four characters, rounded down so it never
-/// overstates: "999", "1.2k", "12k", "1.2M", "12M".
-fn rounded(n: usize) -> String {
-    let tenths = |unit: usize| match (n / unit, n / (unit / 10) % 10) {
-        (whole, 0) | (whole @ 10.., _) => whole.to_string(),
-        (whole, tenth) => format!("{whole}.{tenth}"),
-    };
-    match n {
-        0..=999 => n.to_string(),
-        1_000..=999_999 => format!("{}k", tenths(1_000)),
-        _ => format!("{}M", tenths(1_000_000)),
+    let mut spans = vec![Span::raw(crate::view::tabs::LEAD)];
+    for (tab, text) in crate::view::tabs::titles(p.tab, |t| p.count(t), area.width) {
+        let style = if tab == p.tab { theme.tab_active } else { theme.tab };
+        spans.push(Span::styled(text, style));
+        spans.push(Span::raw(crate::view::tabs::GAP));
     }
-}
-
-fn group(n: usize) -> String {
-    crate::domain::money::group_thousands(n as u64)
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
 /// The current tab's table: its rows of type `R`, drawn as its columns say.
@@ -333,13 +294,6 @@ fn status(frame: &mut Frame, area: Rect, table: Rect, app: &App, p: &CustomerPag
     super::status::draw(frame, area, table, spans, message.as_deref().map(|m| (m, theme.notice)), theme);
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn rounded_counts_are_short_and_never_overstate() {
-        let cases = [(0, "0"), (999, "999"), (1_000, "1k"), (1_999, "1.9k"), (12_345, "12k"), (999_999, "999k")];
-        for (n, want) in cases.into_iter().chain([(1_000_000, "1M"), (1_250_000, "1.2M"), (25_000_000, "25M")]) {
-            assert_eq!(super::rounded(n), want, "{n}");
-        }
-    }
+fn group(n: usize) -> String {
+    crate::domain::money::group_thousands(n as u64)
 }

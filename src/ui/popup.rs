@@ -106,8 +106,8 @@ fn pane_lines(rows: &[Row<Look>], theme: &Theme) -> Vec<Line<'static>> {
         .collect()
 }
 
-pub fn help(frame: &mut Frame, area: Rect, contexts: &[Context], scroll: u16, theme: &Theme) {
-    let pane = crate::app::help::pane(area, &crate::app::help::lines(contexts));
+pub fn help(frame: &mut Frame, area: Rect, contexts: &[Context], scroll: u16, mouse: bool, theme: &Theme) {
+    let pane = crate::app::help::pane(area, &crate::app::help::lines(contexts, mouse));
     let block = Block::bordered().border_type(BorderType::Rounded).border_style(theme.popup_border).title(format!(
         " Help — {} closes, {} {} scroll ",
         keymap::label(Context::Help, Action::Back),

@@ -12,6 +12,7 @@
 //! first unpinned one too, which pan 0 may have given up for its priority.
 
 use crate::domain::tabs::Column;
+use ratatui::layout::{Constraint, Flex, Layout, Rect};
 
 /// The cursor's mark before each row ("▶ "): its width is kept on every
 /// row, the header's included.
@@ -130,6 +131,42 @@ pub fn reveal<R: 'static, K: 'static>(cols: &[Column<R, K>], width: u16, pan: us
     let mut candidates: Vec<usize> = (0..=max).collect();
     candidates.sort_by_key(|&c| (c.abs_diff(pan), c));
     candidates.into_iter().find(|&c| fit(cols, width, c).shown.contains(&idx)).unwrap_or(pan.min(max))
+}
+
+/// The widths the table is laid out with: a filling column takes at
+/// least its width and shares what is left.
+pub fn constraints<R: 'static, K: 'static>(cols: &[&Column<R, K>]) -> Vec<Constraint> {
+    cols.iter().map(|c| if c.fill { Constraint::Min(width(c)) } else { Constraint::Length(width(c)) }).collect()
+}
+
+/// The room the table itself takes in `area`: short of the "more to the
+/// right" marker when there is one.
+pub fn table_area(area: Rect, fit: &Fit) -> Rect {
+    let marker = if fit.right { MARKER } else { 0 };
+    Rect { width: area.width.saturating_sub(marker), ..area }
+}
+
+/// Where each shown column lies across `area` (a table drawn there as
+/// `ui::grid` draws it): the index into `cols` and its first column and
+/// width, as ratatui's `Table` lays them out (the cursor's gutter, then the
+/// columns one apart from the left), so that a click on a title finds the
+/// column under it.
+pub fn spans<R: 'static, K: 'static>(cols: &[Column<R, K>], fit: &Fit, area: Rect) -> Vec<(usize, u16, u16)> {
+    let shown: Vec<&Column<R, K>> = fit.shown.iter().map(|&i| &cols[i]).collect();
+    let table = table_area(area, fit);
+    let [_, columns] = Layout::horizontal([Constraint::Length(GUTTER), Constraint::Fill(0)]).areas(Rect::new(
+        table.x,
+        0,
+        table.width,
+        1,
+    ));
+    let rects = Layout::horizontal(constraints(&shown)).flex(Flex::Start).spacing(1).split(columns);
+    fit.shown.iter().zip(rects.iter()).map(|(&i, r)| (i, r.x, r.width)).collect()
+}
+
+/// The column at screen column `x` of a table drawn across `area`.
+pub fn at<R: 'static, K: 'static>(cols: &[Column<R, K>], fit: &Fit, area: Rect, x: u16) -> Option<usize> {
+    spans(cols, fit, area).into_iter().find(|&(_, from, w)| x >= from && x < from.saturating_add(w)).map(|(i, _, _)| i)
 }
 
 #[cfg(test)]

@@ -9,4 +9,5 @@ pub mod columns;
 pub mod detail;
 pub mod figures;
 pub mod layout;
+pub mod tabs;
 pub mod thread;

@@ -1,7 +1,7 @@
 //! The organization's credit-note sequence (prefix and next number) and
 //! small-balance limit: read, checked field by field, and written at the
 //! organization's version with an audit row of what changed — alone
-//! (`ardesk config`) or with the other settings (`organization`).
+//! (`ardesk org`) or with the other settings (`organization`).
 
 use super::{invalid, versioned};
 use crate::domain::edit::{CreditSettings, MAX_CREDIT_NOTE_SEQ, check_invoice_prefix};

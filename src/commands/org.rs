@@ -1,4 +1,5 @@
-//! `ardesk config`, the organization's settings from the command line, and
+//! `ardesk org`, the organization's settings from the command line (once
+//! `ardesk config`, which still works), and
 //! `ardesk vacuum`, which gives the space of deleted documents back.
 
 use crate::domain::edit::{
@@ -12,8 +13,8 @@ use color_eyre::eyre::{Result, bail};
 use serde_json::Value;
 use std::io::Write;
 
-/// The settings `ardesk config` knows, in the order it lists them.
-const CONFIG_KEYS: [&str; 11] = [
+/// The settings `ardesk org` knows, in the order it lists them.
+const ORG_KEYS: [&str; 11] = [
     "name",
     "address",
     "default-currency",
@@ -34,7 +35,7 @@ const CREDIT_KEYS: [&str; 3] = ["credit-note-prefix", "credit-note-next-number",
 
 /// A setting's value: in JSON as stored (the size in bytes), else as
 /// people read it (`shown`).
-fn config_value(org: &Organization, max_document: u64, credit: &CreditSettings, key: &str) -> Value {
+fn setting_value(org: &Organization, max_document: u64, credit: &CreditSettings, key: &str) -> Value {
     match key {
         "credit-note-prefix" => credit.credit_note_prefix.clone().into(),
         "credit-note-next-number" => credit.credit_note_next_seq.into(),
@@ -61,9 +62,9 @@ fn shown(key: &str, v: &Value) -> String {
     }
 }
 
-/// `ardesk config [KEY [VALUE]] [--unset]`: lists, prints or changes the
+/// `ardesk org [KEY [VALUE]] [--unset]`: lists, prints or changes the
 /// organization's settings (one versioned, audited write).
-pub fn config(
+pub fn org(
     store: &mut Store,
     key: Option<&str>,
     value: Option<&str>,
@@ -74,15 +75,15 @@ pub fn config(
     let org = store.organization()?;
     let max_document = store.max_document_size()?;
     let credit = store.credit_settings()?;
-    let value_of = |org: &Organization, max_document: u64, k: &str| config_value(org, max_document, &credit, k);
+    let value_of = |org: &Organization, max_document: u64, k: &str| setting_value(org, max_document, &credit, k);
     let Some(key) = key else {
         if json_out {
             let m: serde_json::Map<String, Value> =
-                CONFIG_KEYS.iter().map(|k| ((*k).to_string(), value_of(&org, max_document, k))).collect();
+                ORG_KEYS.iter().map(|k| ((*k).to_string(), value_of(&org, max_document, k))).collect();
             serde_json::to_writer_pretty(&mut *out, &Value::Object(m))?;
             writeln!(out)?;
         } else {
-            for k in CONFIG_KEYS {
+            for k in ORG_KEYS {
                 let v = value_of(&org, max_document, k);
                 let v = if v.is_null() { "(not set)".to_string() } else { shown(k, &v) };
                 writeln!(out, "{k:<26} {v}")?;
@@ -91,8 +92,8 @@ pub fn config(
         return Ok(());
     };
     let key = key.trim().to_ascii_lowercase().replace('_', "-");
-    if !CONFIG_KEYS.contains(&key.as_str()) {
-        bail!("there is no setting \"{key}\": the settings are {}", CONFIG_KEYS.join(", "));
+    if !ORG_KEYS.contains(&key.as_str()) {
+        bail!("there is no setting \"{key}\": the settings are {}", ORG_KEYS.join(", "));
     }
     let before = value_of(&org, max_document, &key);
     let value = match (value, unset) {
@@ -166,7 +167,7 @@ fn set_credit(
     }
     store.update_credit_settings(&e).map_err(|e| bad(e.to_string()))?;
     let c = store.credit_settings()?;
-    let after = config_value(&store.organization()?, store.max_document_size()?, &c, key);
+    let after = setting_value(&store.organization()?, store.max_document_size()?, &c, key);
     if *before == after {
         writeln!(out, "{key} is already {}", shown(key, &after))?;
     } else {
