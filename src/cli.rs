@@ -44,6 +44,32 @@ pub struct Global {
     /// Refuse to create a database that does not exist.
     #[arg(long, global = true)]
     pub no_create: bool,
+
+    /// Read the configuration from FILE (default: config.toml in the user's
+    /// configuration directory; ARDESK_CONFIG does the same, this wins).
+    #[arg(long, value_name = "FILE", global = true)]
+    pub config: Option<PathBuf>,
+
+    /// Let the screen take the mouse (over the configuration's `mouse`).
+    #[arg(long, global = true, overrides_with = "no_mouse")]
+    pub mouse: bool,
+
+    /// Leave the mouse to the terminal (over the configuration's `mouse`).
+    #[arg(long, global = true, overrides_with = "mouse")]
+    pub no_mouse: bool,
+}
+
+impl Global {
+    /// The mouse as the flags say, when they say: the last one given wins,
+    /// and `--mouse` when both are given on either side of a subcommand
+    /// (clap overrides only among the arguments of one level).
+    pub fn mouse(&self) -> Option<bool> {
+        match (self.mouse, self.no_mouse) {
+            (true, _) => Some(true),
+            (_, true) => Some(false),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -233,6 +259,14 @@ pub enum Command {
     /// space back by itself (databases made by this ardesk do so from the
     /// start). Refused on a read-only database.
     Vacuum,
+    /// Say where the configuration is read from and whether it is there
+    /// (and whether it is taken); with --default, print a configuration
+    /// file with every setting, screen and key at its default.
+    ConfigFile {
+        /// Print the default configuration file.
+        #[arg(long)]
+        default: bool,
+    },
     /// Upgrade the database to this ardesk's schema (opening it for work does
     /// so too) and say what happened.
     Upgrade {

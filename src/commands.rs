@@ -2,6 +2,7 @@
 
 mod backup;
 pub mod completions;
+mod config_file;
 mod list;
 pub mod man;
 mod org;
@@ -10,6 +11,7 @@ mod statement;
 
 pub use backup::backup;
 pub use completions::completions;
+pub use config_file::config_file;
 pub use list::customers;
 pub use man::man;
 pub use org::{org, vacuum};

@@ -6,8 +6,9 @@
 use ardesk::cli::{Cli, Command, StatementFormat};
 use ardesk::commands;
 use ardesk::commands::out;
+use ardesk::config;
 use ardesk::domain::columns::Tab;
-use ardesk::domain::date::resolve_today;
+use ardesk::domain::date::{DateStyle, resolve_today};
 use ardesk::domain::text::clean;
 use ardesk::store::{OpenMode, Store};
 use chrono::NaiveDate;
@@ -64,6 +65,20 @@ fn run() -> Result<ExitCode> {
         Err(e) => return Ok(out::usage(&e)),
     };
     let real_today = resolve_today(cli.global.today).map_err(|e| eyre!(e))?;
+    // The user's configuration: a refused file leaves the defaults in
+    // force and says why (here for commands, in the status line for the
+    // TUI). The keys are installed before anything renders a label.
+    let source =
+        config::location(cli.global.config.as_deref(), std::env::var_os("ARDESK_CONFIG"), config::default_path());
+    let mut settings = config::load(source);
+    if let Some(on) = cli.global.mouse() {
+        settings.config.mouse = on;
+    }
+    ardesk::app::keymap::install(settings.config.keymap());
+    let tui = cli.command.is_none();
+    if let (Some(why), false) = (&settings.problem, tui || matches!(cli.command, Some(Command::ConfigFile { .. }))) {
+        out::say(why);
+    }
     // As of a day, that day is today for overdue, aging and the window.
     let today = cli.global.as_of.unwrap_or(real_today);
     let tty = std::io::stdout().is_terminal();
@@ -71,7 +86,7 @@ fn run() -> Result<ExitCode> {
         let stdout = std::io::BufWriter::new(std::io::stdout().lock());
         let mut out: Box<dyn Write> =
             if prints_data(&cli.command) && !tty { Box::new(stdout) } else { Box::new(out::Shown::new(stdout)) };
-        let next = command(&cli, today, tty, &mut out)?;
+        let next = command(&cli, &settings, today, tty, &mut out)?;
         out.flush()?;
         next
         // Standard output is unlocked here: the TUI (and its watchdog
@@ -85,10 +100,18 @@ fn run() -> Result<ExitCode> {
             // The store reads as of `--as-of` already; the app keeps the
             // real today to return to.
             let mut app = ardesk::app::App::new(*store, real_today, size)?;
+            app.theme = settings.config.theme;
+            // The file's `mouse`, under --mouse/--no-mouse.
+            app.mouse = settings.config.mouse;
+            let locale = DateStyle::locale_from(|v| std::env::var(v).ok());
+            app.dates = settings.config.date_style(&locale);
             app.start_worker();
             if let Some(spec) = &cli.customer {
                 let id = app.store().resolve_customer(spec)?;
                 app.open_customer(id);
+            }
+            if let Some(why) = &settings.problem {
+                app.say(why.clone());
             }
             Ok(match ardesk::tui::run(&mut app)? {
                 ardesk::tui::Ended::Quit => ExitCode::SUCCESS,
@@ -104,7 +127,7 @@ enum Next {
     Tui(Box<Store>),
 }
 
-fn command(cli: &Cli, today: NaiveDate, tty: bool, mut out: &mut dyn Write) -> Result<Next> {
+fn command(cli: &Cli, settings: &config::Loaded, today: NaiveDate, tty: bool, mut out: &mut dyn Write) -> Result<Next> {
     if let (Some(d), Some(what)) = (cli.global.as_of, writes(&cli.command)) {
         return Err(eyre!(
             "--as-of {d} reads the books as they stood that day and writes nothing; `ardesk {what}` {}: leave --as-of out",
@@ -130,10 +153,15 @@ fn command(cli: &Cli, today: NaiveDate, tty: bool, mut out: &mut dyn Write) -> R
         commands::demo(&path, *invoices, *customers, *force, today, &mut out)?;
         return Ok(Next::Exit(ExitCode::SUCCESS));
     }
-    let path = match (&cli.global.db, cli.demo) {
-        (Some(p), _) => p.clone(),
-        (None, true) => commands::demo_db_path(),
-        (None, false) => commands::default_db_path(),
+    if let Some(Command::ConfigFile { default }) = &cli.command {
+        commands::config_file(settings, *default, &mut out)?;
+        return Ok(Next::Exit(ExitCode::SUCCESS));
+    }
+    let path = match (&cli.global.db, cli.demo, &settings.config.database) {
+        (Some(p), _, _) => p.clone(),
+        (None, true, _) => commands::demo_db_path(),
+        (None, false, Some(p)) => p.clone(),
+        (None, false, None) => commands::default_db_path(),
     };
     if cli.demo && !path.exists() {
         commands::demo(&path, None, None, false, today, &mut out)?;
@@ -254,7 +282,8 @@ fn command(cli: &Cli, today: NaiveDate, tty: bool, mut out: &mut dyn Write) -> R
             | Command::Vacuum
             | Command::Backup { .. }
             | Command::Completions { .. }
-            | Command::Man,
+            | Command::Man
+            | Command::ConfigFile { .. },
         ) => {}
         None => return Ok(Next::Tui(Box::new(store))),
     }

@@ -151,7 +151,7 @@ fn the_manual_lists_the_keys_of_the_key_table() {
             continue;
         }
         seen.push(b.ctx);
-        let entry = format!(".TP\n\\fB{}\\fR\n{}\n", keymap::keys_label(b.keys), b.hint);
+        let entry = format!(".TP\n\\fB{}\\fR\n{}\n", keymap::keys_label(&b.keys), b.hint);
         assert!(page.contains(&entry), "{:?}: {entry}", b.ctx);
     }
     assert!(seen.len() > 15, "{seen:?}");

@@ -85,7 +85,7 @@ fn cancelling_dates_each_invoice_on_the_day_given_or_its_later_issue_date() {
     assert_eq!(again.refused.len(), 1);
     assert_eq!(cancelled(&s, c, ids[0]), Some(Some(d("2026-03-01"))));
     // The detail shows it.
-    let facts = ardesk::view::detail::invoice_facts(&dt, d("2026-03-02"));
+    let facts = ardesk::view::detail::invoice_facts(&dt, d("2026-03-02"), Default::default());
     let shown: Vec<(&str, &str)> = facts.left.iter().map(|f| (f.label, f.value.as_str())).collect();
     assert!(shown.contains(&("Cancelled", "2026-03-01")), "{shown:?}");
     assert_eq!(s.check(d("2026-03-02")).unwrap(), Vec::<String>::new());
@@ -102,7 +102,7 @@ fn an_undated_cancellation_shows_date_unknown() {
     let s = Store::open(&path, OpenMode::MustExist).unwrap();
     let dt = s.invoice_detail(c, ids[0]).unwrap();
     assert_eq!(dt.cancelled, Some(None));
-    let facts = ardesk::view::detail::invoice_facts(&dt, d("2026-03-02"));
+    let facts = ardesk::view::detail::invoice_facts(&dt, d("2026-03-02"), Default::default());
     assert!(facts.left.iter().any(|f| f.label == "Cancelled" && f.value == "date unknown"), "{facts:?}");
 }
 

@@ -118,7 +118,7 @@ impl App {
         let Some(d) = self.thread() else { return };
         let width = usize::from(self.size.width.clamp(40, 110).saturating_sub(4));
         let mut lines = vec![
-            TextLine::one(Look::Name, crate::domain::text::clean(&crate::view::thread::status_line(d))),
+            TextLine::one(Look::Name, crate::domain::text::clean(&crate::view::thread::status_line(d, self.dates))),
             TextLine::one(Look::Plain, ""),
         ];
         lines.extend(

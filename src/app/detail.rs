@@ -155,11 +155,11 @@ impl DetailScreen {
         }
     }
 
-    pub fn facts(&self, today: NaiveDate) -> view::Facts {
+    pub fn facts(&self, today: NaiveDate, dates: crate::domain::date::DateStyle) -> view::Facts {
         match &self.detail {
-            Detail::Invoice(d) => view::invoice_facts(d, today),
-            Detail::Payment(d) => view::payment_facts(d),
-            Detail::Conversation(d) => crate::view::thread::facts(d, today),
+            Detail::Invoice(d) => view::invoice_facts(d, today, dates),
+            Detail::Payment(d) => view::payment_facts(d, dates),
+            Detail::Conversation(d) => crate::view::thread::facts(d, today, dates),
         }
     }
 
@@ -172,7 +172,9 @@ impl DetailScreen {
     }
 
     pub fn layout(&self, area: Rect, today: NaiveDate) -> DetailLayout {
-        let facts = self.facts(today).height(area.width);
+        // Every date style writes ten characters: the facts take the same
+        // rows whatever the configuration says.
+        let facts = self.facts(today, crate::domain::date::DateStyle::Iso).height(area.width);
         view::layout(area, facts, self.extra(area), self.rows(), self.more_rows(area.width))
     }
 

@@ -3,6 +3,12 @@
 //! apart: a label is rendered from the keys bound, never written beside
 //! them, and remapping a key changes every place it is shown.
 //!
+//! `BINDINGS` is the default table; the one in force is `table()`, which a
+//! user's configuration (`[keys.<screen>]`, see `config`) may have remapped
+//! at start-up (`remap`, `install`): everything below reads `table()`, so a
+//! remapped key shows in every label, footer and help. Screens and actions
+//! have stable snake_case names for that file (`names`).
+//!
 //! Lookups fall from the most specific context to the least (`App::contexts`
 //! gives the order), so a key bound in a tab hides the same key bound on the
 //! page: `no_binding_hides_another` lists the few that do on purpose.
@@ -70,8 +76,15 @@
 //!   row, decoded on demand: its cells in order and the fields as last
 //!   imported); `R` on the Conversations tab and the thread is theirs.
 
+mod names;
+mod remap;
+
+pub use names::{action_name, parse_key};
+pub use remap::{Override, RemapError, action_names, clashes, find_action, install, remap, remappable, table};
+
 use super::action::Action;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use std::borrow::Cow;
 
 /// Where a key is pressed. Lookups fall through from the most specific
 /// context to `Global` (see `App::contexts`).
@@ -134,9 +147,12 @@ const fn ctrl(c: char) -> Key {
     Key { code: KeyCode::Char(c), mods: KeyModifiers::CONTROL }
 }
 
+/// One row of the table. `keys` borrows the defaults' constant slices and
+/// owns the keys a user's configuration put in their place (`remap`).
+#[derive(Debug, Clone)]
 pub struct Binding {
     pub ctx: Context,
-    pub keys: &'static [Key],
+    pub keys: Cow<'static, [Key]>,
     pub action: Action,
     /// What it does, in a few words.
     pub hint: &'static str,
@@ -151,17 +167,21 @@ pub struct Binding {
 const RANK: u8 = 5;
 
 const fn b(ctx: Context, keys: &'static [Key], action: Action, hint: &'static str, footer: bool) -> Binding {
-    Binding { ctx, keys, action, hint, footer, rank: RANK }
+    Binding { ctx, keys: Cow::Borrowed(keys), action, hint, footer, rank: RANK }
 }
 
 impl Binding {
     /// A footer key that stays before those of higher rank.
-    const fn rank(self, rank: u8) -> Binding {
-        Binding { rank, ..self }
+    const fn rank(mut self, rank: u8) -> Binding {
+        // In place: `..self` would drop the rest of `self`, which a const
+        // fn cannot (the keys are a `Cow`).
+        self.rank = rank;
+        self
     }
 }
 
-/// How one key is written: "Enter", "Ctrl-S", "Space", "x".
+/// How one key is written: "Enter", "Ctrl-S", "Space", "x", "F5";
+/// `parse_key` reads every name back.
 fn key_name(k: &Key) -> String {
     let base = match k.code {
         KeyCode::Char(' ') => "Space".to_string(),
@@ -179,8 +199,10 @@ fn key_name(k: &Key) -> String {
         KeyCode::PageDown => "PgDn".into(),
         KeyCode::Home => "Home".into(),
         KeyCode::End => "End".into(),
+        KeyCode::F(n) => format!("F{n}"),
         other => format!("{other:?}"),
     };
+    let base = if k.mods.contains(KeyModifiers::ALT) { format!("Alt-{base}") } else { base };
     if k.mods.contains(KeyModifiers::CONTROL) { format!("Ctrl-{base}") } else { base }
 }
 
@@ -204,6 +226,8 @@ pub fn keys_label(keys: &[Key]) -> String {
 use Context::*;
 use KeyCode::{BackTab, Down, End as EndKey, Enter, Esc, Home as HomeKey, Left, PageDown, PageUp, Right, Tab, Up};
 
+/// The default table. What is looked up, shown and helped with is
+/// `table()`: these, or the user's remapping of them installed at start-up.
 pub static BINDINGS: &[Binding] = &[
     // Search field.
     b(Input, &[code(Enter)], Action::InputAccept, "apply", true),
@@ -351,7 +375,7 @@ pub fn lookup(contexts: &[Context], key: &KeyEvent) -> Option<(Action, Option<ch
     // Shift is part of the character for letters and of BackTab; ignore it.
     let mods = key.modifiers - KeyModifiers::SHIFT;
     contexts.iter().find_map(|ctx| {
-        BINDINGS.iter().filter(|b| b.ctx == *ctx).find_map(|b| {
+        table().iter().filter(|b| b.ctx == *ctx).find_map(|b| {
             b.keys
                 .iter()
                 .find(|k| k.code == key.code && k.mods == mods)
@@ -370,7 +394,7 @@ pub struct Hint {
 }
 
 fn hint(b: &Binding) -> Hint {
-    Hint { keys: keys_label(b.keys), hint: b.hint, action: b.action }
+    Hint { keys: keys_label(&b.keys), hint: b.hint, action: b.action }
 }
 
 /// Footer hints: the footer keys of each context, most specific first.
@@ -382,7 +406,7 @@ pub fn footer(contexts: &[Context]) -> Vec<Hint> {
 pub fn footer_ranked(contexts: &[Context]) -> Vec<(Hint, u8)> {
     contexts
         .iter()
-        .flat_map(|ctx| BINDINGS.iter().filter(move |b| b.ctx == *ctx && b.footer))
+        .flat_map(|ctx| table().iter().filter(move |b| b.ctx == *ctx && b.footer))
         .map(|b| (hint(b), b.rank))
         .collect()
 }
@@ -403,13 +427,40 @@ pub fn name(key: Key) -> String {
 }
 
 pub fn label(ctx: Context, action: Action) -> String {
-    BINDINGS.iter().find(|b| b.ctx == ctx && b.action == action).map_or_else(|| "?".into(), |b| keys_label(b.keys))
+    table().iter().find(|b| b.ctx == ctx && b.action == action).map_or_else(|| "?".into(), |b| keys_label(&b.keys))
 }
 
 /// Every binding of the contexts, for the help overlay.
 pub fn help(contexts: &[Context]) -> Vec<Hint> {
-    contexts.iter().flat_map(|ctx| BINDINGS.iter().filter(move |b| b.ctx == *ctx)).map(hint).collect()
+    contexts.iter().flat_map(|ctx| table().iter().filter(move |b| b.ctx == *ctx)).map(hint).collect()
 }
+
+/// The context stacks `App::contexts` looks keys up in, most specific
+/// first.
+pub const STACKS: &[&[Context]] = &[
+    &[Invoices, Customer, Global],
+    &[Contracts, Customer, Global],
+    &[Payments, Customer, Global],
+    &[Contacts, Customer, Global],
+    &[Documents, Customer, Global],
+    &[Conversations, Customer, Global],
+    &[Customer, Global],
+    &[Figures],
+    &[InvoiceDetail, Global],
+    &[PaymentDetail, Global],
+    &[ConversationDetail, Global],
+    &[Searched, Customers, Global],
+    &[Customers, Global],
+    &[Help, Scroll],
+    // An import's report: its preview, and a report that only tells.
+    &[Scroll, Confirm],
+    &[Scroll, Message],
+];
+
+/// Keys a more specific context takes on purpose from a less specific
+/// one, and why; any other key bound twice in one stack is a binding
+/// that silently never fires.
+pub const MEANT: &[(Context, KeyCode, &str)] = &[(Searched, KeyCode::Esc, "Esc clears the search before it goes back")];
 
 #[cfg(test)]
 mod tests {
@@ -473,46 +524,19 @@ mod tests {
                 if std::ptr::eq(a, b) || a.ctx != b.ctx {
                     continue;
                 }
-                for k in a.keys {
+                for k in a.keys.iter() {
                     assert!(!b.keys.contains(k), "{:?} bound twice in {:?}", k, a.ctx);
                 }
             }
         }
     }
 
-    /// The context stacks `App::contexts` looks keys up in, most specific
-    /// first.
-    const STACKS: &[&[Context]] = &[
-        &[Invoices, Customer, Global],
-        &[Contracts, Customer, Global],
-        &[Payments, Customer, Global],
-        &[Contacts, Customer, Global],
-        &[Documents, Customer, Global],
-        &[Conversations, Customer, Global],
-        &[Customer, Global],
-        &[Figures],
-        &[InvoiceDetail, Global],
-        &[PaymentDetail, Global],
-        &[ConversationDetail, Global],
-        &[Searched, Customers, Global],
-        &[Customers, Global],
-        &[Help, Scroll],
-        // An import's report: its preview, and a report that only tells.
-        &[Scroll, Confirm],
-        &[Scroll, Message],
-    ];
-
-    /// Keys a more specific context takes on purpose from a less specific
-    /// one, and why; any other key bound twice in one stack is a binding
-    /// that silently never fires.
-    const MEANT: &[(Context, KeyCode, &str)] = &[(Searched, KeyCode::Esc, "Esc clears the search before it goes back")];
-
     #[test]
     fn no_binding_hides_another() {
         for stack in STACKS {
             for (i, ctx) in stack.iter().enumerate() {
                 for b in BINDINGS.iter().filter(|b| b.ctx == *ctx) {
-                    for key in b.keys {
+                    for key in b.keys.iter() {
                         for lower in &stack[i + 1..] {
                             let hidden = BINDINGS.iter().find(|o| o.ctx == *lower && o.keys.contains(key));
                             let meant = MEANT.iter().any(|(c, k, _)| c == ctx && *k == key.code);

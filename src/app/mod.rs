@@ -93,8 +93,12 @@ pub struct App {
     pub screens: Vec<Screen>,
     pub dialogs: Vec<Dialog>,
     pub size: Rect,
-    /// Colours off (NO_COLOR).
+    /// Colours off (NO_COLOR), whatever the theme.
     pub plain: bool,
+    /// The user's theme (`theme` in the configuration).
+    pub theme: crate::config::ThemeName,
+    /// How dates show on the screen (`dates` in the configuration).
+    pub dates: crate::domain::date::DateStyle,
     /// Whether the terminal reports the mouse to ardesk (`app::mouse`):
     /// off unless asked for.
     pub mouse: bool,
@@ -138,6 +142,8 @@ impl App {
             dialogs: Vec::new(),
             size,
             plain: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
+            theme: Default::default(),
+            dates: Default::default(),
             mouse: false,
             quit: false,
             typing_ahead: false,

@@ -451,8 +451,8 @@ impl App {
     /// the highlighted row with every column whole.
     pub(super) fn open_row_view(&mut self) {
         let Some(p) = self.page() else { return };
-        let today = self.today;
-        if let Some(d) = crate::per_tab!(p.tab, |R| p.selected::<R>().map(|r| row_view(r, today))) {
+        let (today, dates) = (self.today, self.dates);
+        if let Some(d) = crate::per_tab!(p.tab, |R| p.selected::<R>().map(|r| row_view(r, today, dates))) {
             self.dialogs.push(d);
         }
     }
@@ -463,11 +463,11 @@ impl App {
     /// a credit note's lines when it has them.
     pub(super) fn open_credit_view(&mut self, row: &PaymentRow) {
         let Some(credit_id) = (row.id < 0).then_some(-row.id) else { return };
-        let Dialog::Row { mut fields, .. } = row_view(row, self.today) else { return };
+        let Dialog::Row { mut fields, .. } = row_view(row, self.today, self.dates) else { return };
         // Named as what it is; a credit note's reason beside its number.
         let title = match row.kind {
             crate::domain::status::PayKind::CreditNote => format!("Credit note {}", row.reference),
-            kind => format!("{} · {}", kind.label(), row.received_on),
+            kind => format!("{} · {}", kind.label(), self.dates.show(row.received_on)),
         };
         let read = self.store.credit_reason(credit_id).and_then(|r| Ok((r, self.store.credit_note_lines(credit_id)?)));
         match read {
@@ -489,8 +489,12 @@ impl App {
 
 /// A row whole, as its tab's columns show it (`v`, and a credit opened
 /// from an invoice's detail).
-pub(super) fn row_view<R: crate::domain::tabs::Tabular>(r: &R, today: chrono::NaiveDate) -> Dialog {
-    let ctx = crate::domain::tabs::CellCtx { today, selection: None };
+pub(super) fn row_view<R: crate::domain::tabs::Tabular>(
+    r: &R,
+    today: chrono::NaiveDate,
+    dates: crate::domain::date::DateStyle,
+) -> Dialog {
+    let ctx = crate::domain::tabs::CellCtx { today, selection: None, dates };
     // The tick box says nothing about the row.
     let fields: Vec<(&'static str, String)> =
         R::COLUMNS.iter().filter(|c| c.key.is_some()).map(|c| (c.title, (c.cell)(r, &ctx).text)).collect();

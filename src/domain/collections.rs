@@ -179,6 +179,11 @@ impl Promise {
     /// "open · $500.00 by 2026-12-15, $200.00 paid (INV-000012)": the
     /// state first, so a narrow screen cuts the invoices rather than it.
     pub fn summary(&self, today: NaiveDate) -> String {
+        self.summary_shown(today, super::date::DateStyle::Iso)
+    }
+
+    /// `summary` with the due date as the screen shows dates.
+    pub fn summary_shown(&self, today: NaiveDate, dates: super::date::DateStyle) -> String {
         let state = self.state(today);
         let invoices =
             if self.invoices.is_empty() { String::new() } else { format!(" ({})", self.invoices.join(", ")) };
@@ -187,7 +192,7 @@ impl Promise {
         } else {
             String::new()
         };
-        format!("{} · {} by {}{paid}{invoices}", state.label(), self.amount.display(), super::date::iso(self.due_on))
+        format!("{} · {} by {}{paid}{invoices}", state.label(), self.amount.display(), dates.show(self.due_on))
     }
 }
 

@@ -72,6 +72,62 @@ pub fn iso(d: NaiveDate) -> String {
     s
 }
 
+/// How dates show on the screen (`dates` in the configuration): ISO, or
+/// the order the user's locale writes them in. Display only: files, CSV,
+/// JSON and typed dates are ISO whatever this says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DateStyle {
+    #[default]
+    Iso,
+    /// 12/07/2026 (month first, as in the US).
+    MonthDayYear,
+    /// 07/12/2026 or 07.12.2026: day first, with this separator.
+    DayMonthYear(char),
+}
+
+impl DateStyle {
+    /// The one way a date is written on the screen.
+    pub fn show(self, d: NaiveDate) -> String {
+        let (y, m, day) = (d.year(), d.month(), d.day());
+        match self {
+            DateStyle::Iso => iso(d),
+            DateStyle::MonthDayYear => format!("{m:02}/{day:02}/{y:04}"),
+            DateStyle::DayMonthYear(sep) => format!("{day:02}{sep}{m:02}{sep}{y:04}"),
+        }
+    }
+
+    /// The order a locale name ("en_US.UTF-8", "de_DE", "fr", "C") writes
+    /// dates in: month first in the US, day first with a dot in much of
+    /// central and eastern Europe, day first with a slash in the rest of
+    /// Europe and the Commonwealth, ISO elsewhere (ja, zh, ko, sv, lt, C,
+    /// POSIX, and any locale not listed).
+    pub fn of_locale(locale: &str) -> DateStyle {
+        let name = locale.split(['.', '@']).next().unwrap_or("");
+        let (lang, region) = name.split_once('_').unwrap_or((name, ""));
+        match (lang, region) {
+            (_, "US" | "PH") => DateStyle::MonthDayYear,
+            ("en", "CA") => DateStyle::Iso,
+            (
+                "de" | "ru" | "pl" | "cs" | "sk" | "fi" | "nb" | "nn" | "no" | "da" | "tr" | "uk" | "ro" | "bg" | "hr"
+                | "sl" | "sr" | "et" | "lv" | "is" | "be" | "kk",
+                _,
+            ) => DateStyle::DayMonthYear('.'),
+            (
+                "en" | "fr" | "es" | "it" | "pt" | "el" | "ga" | "cy" | "ca" | "gl" | "eu" | "vi" | "id" | "ms" | "he"
+                | "ar" | "hi",
+                _,
+            ) => DateStyle::DayMonthYear('/'),
+            _ => DateStyle::Iso,
+        }
+    }
+
+    /// The locale that governs dates, as the C library decides it: the
+    /// first set and non-empty of `LC_ALL`, `LC_TIME`, `LANG`.
+    pub fn locale_from(var: impl Fn(&str) -> Option<String>) -> String {
+        ["LC_ALL", "LC_TIME", "LANG"].iter().filter_map(|v| var(v)).find(|s| !s.is_empty()).unwrap_or_default()
+    }
+}
+
 /// Reads a stored ISO date; storage CHECKs guarantee the form.
 pub fn from_iso(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap_or_default()
@@ -149,6 +205,33 @@ pub fn period_label(start: NaiveDate, end: NaiveDate) -> String {
         format!("{} → {}", iso(start), end.format("%m-%d"))
     } else {
         format!("{} → {}", iso(start), iso(end))
+    }
+}
+
+#[cfg(test)]
+mod style_tests {
+    use super::*;
+
+    #[test]
+    fn locales_order_the_day_month_and_year() {
+        let d = NaiveDate::from_ymd_opt(2026, 12, 7).unwrap();
+        let show = |l: &str| DateStyle::of_locale(l).show(d);
+        assert_eq!(show("en_US.UTF-8"), "12/07/2026");
+        for l in ["en_GB.UTF-8", "fr_FR", "es_ES.utf8", "it_IT"] {
+            assert_eq!(show(l), "07/12/2026", "{l}");
+        }
+        for l in ["de_DE.UTF-8", "ru_RU", "pl_PL"] {
+            assert_eq!(show(l), "07.12.2026", "{l}");
+        }
+        for l in ["ja_JP.UTF-8", "zh_CN", "ko_KR", "sv_SE", "C", "POSIX", "C.UTF-8", ""] {
+            assert_eq!(show(l), "2026-12-07", "{l}");
+        }
+        let env = |v: &str| match v {
+            "LC_ALL" => Some(String::new()),
+            "LANG" => Some("de_DE".to_string()),
+            _ => None,
+        };
+        assert_eq!(DateStyle::locale_from(env), "de_DE");
     }
 }
 

@@ -9,6 +9,7 @@ use super::theme::Theme;
 use crate::app::App;
 use crate::app::detail::{Detail, DetailScreen};
 use crate::domain::Money;
+use crate::domain::date::DateStyle;
 use crate::domain::detail::{Applied, InvoiceDetail};
 use crate::domain::model::ActivityRow;
 use crate::domain::money::group_thousands;
@@ -23,11 +24,11 @@ use ratatui::widgets::Paragraph;
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, d: &DetailScreen, theme: &Theme) {
     let today = app.today;
-    let facts = d.facts(today);
+    let facts = d.facts(today, app.dates);
     let l = d.layout(area, today);
-    header(frame, l.header, d, today, theme);
+    header(frame, l.header, d, (today, app.dates), theme);
     draw_facts(frame, l.facts, &facts, theme);
-    let ctx = CellCtx { today, selection: None };
+    let ctx = CellCtx { today, selection: None, dates: app.dates };
     match &d.detail {
         Detail::Invoice(i) => {
             memo(frame, l.memo, i, theme);
@@ -66,7 +67,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, d: &DetailScreen, theme: &
 
 /// "Invoice INV-000002  Overdue, partial · 29 days overdue" over the
 /// customer's name.
-fn header(frame: &mut Frame, area: Rect, d: &DetailScreen, today: chrono::NaiveDate, theme: &Theme) {
+fn header(frame: &mut Frame, area: Rect, d: &DetailScreen, when: (chrono::NaiveDate, DateStyle), theme: &Theme) {
+    let (today, dates) = when;
     if area.height == 0 {
         return;
     }
@@ -80,7 +82,7 @@ fn header(frame: &mut Frame, area: Rect, d: &DetailScreen, today: chrono::NaiveD
         }
         Detail::Conversation(c) => (
             format!(" Conversation: {}", clean(&c.conversation.subject)),
-            clean(&thread::status_line(c)).into_owned(),
+            clean(&thread::status_line(c, dates)).into_owned(),
             c.promises.iter().any(|p| p.state(today) == crate::domain::collections::PromiseState::Broken),
         ),
     };

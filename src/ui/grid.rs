@@ -139,7 +139,7 @@ mod tests {
                 t.draw(|f| {
                     let grid =
                         Grid { columns: cols, sort: Some((sort, false)), rows: vec![], selected: 0, empty: "", pan };
-                    let ctx = CellCtx { today: Default::default(), selection: None };
+                    let ctx = CellCtx { today: Default::default(), selection: None, dates: Default::default() };
                     draw(f, f.area(), grid, &ctx, &Theme::new(true));
                 })
                 .unwrap();

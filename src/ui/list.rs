@@ -44,7 +44,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, s: &CustomersScreen, theme
         ),
         Span::styled(
             match app.store().as_of() {
-                Some(d) => format!("  as of {d} (read-only)"),
+                Some(d) => format!("  as of {} (read-only)", app.dates.show(d)),
                 None => app
                     .read_only()
                     .map(|why| format!("  read-only: {}", crate::domain::text::clean(why)))
@@ -64,7 +64,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, s: &CustomersScreen, theme
         empty: &empty,
         pan: s.pan,
     };
-    grid::draw(frame, l.table, grid, &CellCtx { today: app.today, selection: None }, theme);
+    grid::draw(frame, l.table, grid, &CellCtx { today: app.today, selection: None, dates: app.dates }, theme);
     match &s.input {
         Some(input) => {
             let [label, field] = ratatui::layout::Layout::horizontal([

@@ -18,7 +18,7 @@ use crate::app::{App, Screen};
 use theme::Theme;
 
 pub fn draw(app: &App, frame: &mut ratatui::Frame) {
-    let theme = Theme::new(app.plain);
+    let theme = Theme::named(app.theme, app.plain);
     let area = frame.area();
     match app.screen() {
         Screen::Customers(s) => list::draw(frame, area, app, s, &theme),

@@ -19,7 +19,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, p: &CustomerPage, theme: &
     let show_credit = app.org.show_credit_balance;
     let l = layout::customer_page(area, &crate::view::cards::Needs::of(&p.figures, show_credit));
     let badge = match app.store().as_of() {
-        Some(d) => Some(format!("as of {d}")),
+        Some(d) => Some(format!("as of {}", app.dates.show(d))),
         None => app.read_only().map(|_| String::new()),
     };
     header(frame, l.header, p, badge.as_deref(), theme);
@@ -34,7 +34,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, p: &CustomerPage, theme: &
         aging(frame, *area, plan, bucket, theme);
     }
     tab_bar(frame, l.tabs, p, theme);
-    let ctx = CellCtx { today: app.today, selection: Some(&p.selection) };
+    let ctx = CellCtx { today: app.today, selection: Some(&p.selection), dates: app.dates };
     let (filter, _, _) = p.view_state();
     let no_match = format!(
         "Nothing matches the filter ({} to change it).",

@@ -10,7 +10,7 @@
 //! second list (the invoice's history, the payment's refunds); status line
 //! and footer.
 
-use crate::domain::date::{iso, period_label};
+use crate::domain::date::{DateStyle, iso, period_label};
 use crate::domain::detail::{
     Applied, InvoiceApplication, InvoiceDetail, PaymentApplication, PaymentDetail, Refund, RefundDate, Source,
     status_line,
@@ -66,7 +66,8 @@ pub fn invoice_status(d: &InvoiceDetail, today: NaiveDate) -> (String, bool) {
     (status_line(s, d.invoice.due_date, today), overdue)
 }
 
-pub fn invoice_facts(d: &InvoiceDetail, today: NaiveDate) -> Facts {
+pub fn invoice_facts(d: &InvoiceDetail, today: NaiveDate, dates: DateStyle) -> Facts {
+    let iso = |d| dates.show(d);
     let i = &d.invoice;
     let mut left = vec![
         fact("Issued", iso(i.issue_date)),
@@ -126,7 +127,8 @@ pub fn payment_name(d: &PaymentDetail) -> String {
     if r.is_empty() { format!("#{}", d.payment.id) } else { r.to_string() }
 }
 
-pub fn payment_facts(d: &PaymentDetail) -> Facts {
+pub fn payment_facts(d: &PaymentDetail, dates: DateStyle) -> Facts {
+    let iso = |d| dates.show(d);
     let p = &d.payment;
     let left = vec![
         fact("Received", iso(p.received_on)),
@@ -266,7 +268,7 @@ pub fn invoice_extra(d: &InvoiceDetail, area: Rect) -> Extra {
 
 /// An invoice's applications.
 pub const INVOICE_APPLICATIONS: &[Col<InvoiceApplication>] = &[
-    Col::new("Date", 10, |a, _| iso(a.applied_on).into()),
+    Col::new("Date", 10, |a, ctx| ctx.dates.show(a.applied_on).into()),
     Col::new("Amount", 13, |a: &InvoiceApplication, _| a.amount.display().into()).right(),
     Col::new("From", 11, |a, _| match a.from {
         Source::Payment { .. } => "Payment".into(),
@@ -308,7 +310,7 @@ fn reversed<A: Applied>(a: &A, cell: CellText) -> CellText {
 /// A payment's applications.
 pub const PAYMENT_APPLICATIONS: &[Col<PaymentApplication>] = &[
     Col::new("Invoice", 14, |a, _| a.invoice.number.as_str().into()),
-    Col::new("Applied on", 10, |a, _| iso(a.applied_on).into()),
+    Col::new("Applied on", 10, |a, ctx| ctx.dates.show(a.applied_on).into()),
     Col::new("Amount", 13, |a: &PaymentApplication, _| a.amount.display().into()).right(),
     Col::new("Invoice status", 16, |a: &PaymentApplication, ctx| {
         let s = a.invoice.display_status(ctx.today);
@@ -320,7 +322,7 @@ pub const PAYMENT_APPLICATIONS: &[Col<PaymentApplication>] = &[
 
 /// A payment's refunds.
 pub const REFUNDS: &[Col<Refund>] = &[
-    Col::new("Date", 10, |r: &Refund, _| iso(r.on).into()),
+    Col::new("Date", 10, |r: &Refund, ctx| ctx.dates.show(r.on).into()),
     Col::new("Amount", 13, |r: &Refund, _| r.amount.display().into()).right(),
     Col::new("Reason", 20, |r: &Refund, _| refund_reason(r).into()).fill(),
 ];

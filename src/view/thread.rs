@@ -7,7 +7,7 @@
 use super::detail::{Col, Fact, Facts, fact};
 use crate::domain::Money;
 use crate::domain::collections::{ConvStatus, ConversationDetail, LinkedInvoice, Message, PromiseState};
-use crate::domain::date::iso;
+use crate::domain::date::DateStyle;
 use crate::domain::status::DisplayStatus;
 use crate::domain::tabs::CellText;
 use crate::domain::tabs::conversations::minute;
@@ -16,11 +16,11 @@ use chrono::NaiveDate;
 
 /// The title line's status: "Resolved by the agent", "Waiting on the
 /// customer", "Open".
-pub fn status_line(d: &ConversationDetail) -> String {
+pub fn status_line(d: &ConversationDetail, dates: DateStyle) -> String {
     let c = &d.conversation;
     match c.status {
         ConvStatus::Resolved => {
-            let on = c.resolved_on.map(|d| format!(" on {}", iso(d))).unwrap_or_default();
+            let on = c.resolved_on.map(|d| format!(" on {}", dates.show(d))).unwrap_or_default();
             format!("Resolved · {}{on}", c.resolved_label())
         }
         ConvStatus::Waiting => "Waiting on the customer".into(),
@@ -29,19 +29,19 @@ pub fn status_line(d: &ConversationDetail) -> String {
 }
 
 /// A promise's line: its summary, drawn as overdue when broken.
-fn promise_fact(p: &crate::domain::collections::Promise, today: NaiveDate) -> Fact {
-    Fact { alert: p.state(today) == PromiseState::Broken, ..fact("Promise", p.summary(today)) }
+fn promise_fact(p: &crate::domain::collections::Promise, today: NaiveDate, dates: DateStyle) -> Fact {
+    Fact { alert: p.state(today) == PromiseState::Broken, ..fact("Promise", p.summary_shown(today, dates)) }
 }
 
-pub fn facts(d: &ConversationDetail, today: NaiveDate) -> Facts {
+pub fn facts(d: &ConversationDetail, today: NaiveDate, dates: DateStyle) -> Facts {
     let c = &d.conversation;
     let left = vec![
         fact("Channel", c.channel.label()),
-        fact("Opened", iso(c.opened_on)),
+        fact("Opened", dates.show(c.opened_on)),
         fact("Last activity", minute(&c.last_activity)),
         fact("Messages", d.messages.len().to_string()),
     ];
-    let mut right: Vec<Fact> = d.promises.iter().map(|p| promise_fact(p, today)).collect();
+    let mut right: Vec<Fact> = d.promises.iter().map(|p| promise_fact(p, today, dates)).collect();
     if right.is_empty() {
         right.push(fact("Promise", "none"));
     }
@@ -56,7 +56,7 @@ pub fn facts(d: &ConversationDetail, today: NaiveDate) -> Facts {
 pub const LINKED_INVOICES: &[Col<LinkedInvoice>] = &[
     Col::new("Invoice", 14, |i: &LinkedInvoice, _| i.number.as_str().into()),
     Col::new("Balance", 13, |i: &LinkedInvoice, _| i.balance.display().into()).right(),
-    Col::new("Due", 10, |i: &LinkedInvoice, _| iso(i.due_date).into()),
+    Col::new("Due", 10, |i: &LinkedInvoice, ctx| ctx.dates.show(i.due_date).into()),
     Col::new("Status", 16, |i: &LinkedInvoice, ctx| {
         let s = i.display_status(ctx.today);
         let paused = if i.paused(ctx.today) { "Paused · " } else { "" };

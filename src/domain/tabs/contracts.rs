@@ -25,10 +25,11 @@ impl Tabular for ContractRow {
             .key(Col::ConName)
             .filter(&[Field::new("name", Text)])
             .export(&[("name", |r, _| r.name.clone())]),
-        C::new("Period", 23, |r, _| {
+        C::new("Period", 23, |r, ctx| {
+            let show = |d| ctx.dates.show(d);
             match r.period_end {
-                Some(e) => format!("{} – {}", iso(r.period_start), iso(e)),
-                None => format!("{} – open-ended", iso(r.period_start)),
+                Some(e) => format!("{} – {}", show(r.period_start), show(e)),
+                None => format!("{} – open-ended", show(r.period_start)),
             }
             .into()
         })

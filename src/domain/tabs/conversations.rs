@@ -38,7 +38,7 @@ impl Tabular for ConversationRow {
             .key(Col::CvChannel)
             .filter(&[Field::new("channel", Text)])
             .export(&[("channel", |r, _| r.channel.as_db().to_string())]),
-        C::new("Opened", 10, |r, _| iso(r.opened_on).into())
+        C::new("Opened", 10, |r, ctx| ctx.dates.show(r.opened_on).into())
             .priority(3)
             .key(Col::CvOpened)
             .filter(&[Field::new("opened", Date)])

@@ -67,12 +67,12 @@ impl Tabular for InvoiceRow {
             .key(Col::InvBalance)
             .filter(&[Field::new("balance", Money)])
             .export(&[("balance", |r, _| r.balance().plain())]),
-        C::new("Date", 10, |r, _| iso(r.issue_date).into())
+        C::new("Date", 10, |r, ctx| ctx.dates.show(r.issue_date).into())
             .priority(2)
             .key(Col::InvDate)
             .filter(&[Field::new("date", Date), Field::new("issued", Date)])
             .export(&[("issue_date", |r, _| iso(r.issue_date))]),
-        C::new("Due", 10, |r, _| iso(r.due_date).into())
+        C::new("Due", 10, |r, ctx| ctx.dates.show(r.due_date).into())
             .priority(1)
             .key(Col::InvDue)
             .filter(&[Field::new("due", Date), Field::new("aging", Status(AGING))])

@@ -183,6 +183,8 @@ pub struct CellCtx<'a> {
     pub today: chrono::NaiveDate,
     /// Ticked invoices (the invoices tab's checkbox column).
     pub selection: Option<&'a std::collections::BTreeMap<i64, crate::domain::Money>>,
+    /// How dates show on the screen (exports stay ISO).
+    pub dates: crate::domain::date::DateStyle,
 }
 
 /// A cell's text and whether it should draw attention (overdue).

@@ -61,7 +61,7 @@ impl Tabular for PaymentRow {
     });
     const BALANCE_WORDS: (&'static str, &'static str) = ("unapplied", "unapp.");
     const COLUMNS: &'static [C] = &[
-        C::new("Date", 10, |r, _| iso(r.received_on).into())
+        C::new("Date", 10, |r, ctx| ctx.dates.show(r.received_on).into())
             .key(Col::PayDate)
             .filter(&[Field::new("date", Date)])
             .export(&[("date", |r, _| iso(r.received_on))]),
