@@ -74,7 +74,11 @@ fn run() -> Result<ExitCode> {
     if let Some(on) = cli.global.mouse() {
         settings.config.mouse = on;
     }
-    ardesk::app::keymap::install(settings.config.keymap());
+    // The man page gives the default keys, whoever prints it: it is
+    // installed for every user of the machine.
+    if !matches!(cli.command, Some(Command::Man)) {
+        ardesk::app::keymap::install(settings.config.keymap());
+    }
     let tui = cli.command.is_none();
     if let (Some(why), false) = (&settings.problem, tui || matches!(cli.command, Some(Command::ConfigFile { .. }))) {
         out::say(why);

@@ -175,3 +175,43 @@ fn help_says_what_the_mouse_does_and_how_to_keep_selecting_text() {
     let s = support::keys::flat(&render(&off, 120, 40));
     assert!(s.contains("--mouse, or mouse = true"), "{s}");
 }
+
+/// A click as a terminal reports it (SGR: button 0 pressed, then released;
+/// columns and rows from 1).
+fn sgr_click(x: usize, y: usize) -> String {
+    format!("\x1b[<0;{};{}M\x1b[<0;{};{}m", x + 1, y + 1, x + 1, y + 1)
+}
+
+/// The real binary in a terminal: `--mouse` asks it for the mouse, a
+/// click on a tab's title goes there, a notch of the wheel moves three
+/// rows, and on the way out the terminal's mouse reports are turned off.
+/// Without `--mouse` nothing asks for them.
+#[test]
+fn the_real_binary_takes_clicks_with_mouse_and_gives_the_mouse_back() {
+    use support::{TODAY, Tui, demo_db};
+    let db = demo_db().to_str().unwrap().to_string();
+    let mut tui = Tui::start(&["--db", &db, "--today", TODAY, "--customer", "1", "--mouse"], 80, 24);
+    let screen = tui.wait_page();
+    assert!(tui.wait_raw("\x1b[?1000h").contains("\x1b[?1006h"), "SGR mouse reports asked for");
+    let (y, line) = screen.lines().enumerate().find(|(_, l)| l.contains(" 1 Invoices (")).expect("tab bar");
+    let x = line.find("4 ").map(|b| line[..b].chars().count()).expect("the fourth tab's title");
+    tui.send(&sgr_click(x + 2, y));
+    tui.wait("the Contacts tab", |s| s.contains("4 Contacts ("));
+    tui.send("1");
+    let s = tui.wait("the Invoices tab", |s| s.contains("1 Invoices ("));
+    let first = s.lines().position(|l| l.starts_with('▶')).expect("a selected row");
+    tui.send(&format!("\x1b[<65;10;{}M", first + 1));
+    tui.wait("three rows down", |s| s.lines().position(|l| l.starts_with('▶')) == Some(first + 3));
+    tui.send("q");
+    tui.send("q");
+    assert_eq!(tui.wait_exit(), 0);
+    let raw = tui.wait_raw("\x1b[?1000l");
+    assert!(raw.contains("\x1b[?1000l") && raw.contains("\x1b[?1006l"), "mouse reports turned off on the way out");
+
+    let mut plain = Tui::start(&["--db", &db, "--today", TODAY], 80, 24);
+    plain.wait_for("Customers (");
+    plain.send("q");
+    assert_eq!(plain.wait_exit(), 0);
+    let raw = plain.wait_raw("\x1b[?1049l");
+    assert!(!raw.contains("\x1b[?1000h"), "off by default: the terminal keeps selecting text");
+}

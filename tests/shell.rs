@@ -196,3 +196,21 @@ fn man_shows_the_page_when_it_is_here() {
         assert!(text.lines().any(|l| l == heading), "{heading}:\n{text}");
     }
 }
+
+/// The manual is installed for every user of the machine: it gives the
+/// default keys even when the one who prints it moved some.
+#[test]
+fn the_manual_gives_the_default_keys_whatever_the_configuration() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.toml");
+    std::fs::write(&config, "[keys.global]\ndown = \"k\"\nup = \"j\"\n").unwrap();
+    let out = std::process::Command::new(bin()).arg("man").env("ARDESK_CONFIG", &config).output().unwrap();
+    assert!(out.status.success());
+    let page = String::from_utf8(out.stdout).unwrap();
+    assert!(page.contains("↓/j") && page.contains("↑/k"), "{page}");
+    assert!(!page.contains("↓/k"), "the user's swap is not the manual's");
+    assert!(page.contains("[keys.SCREEN]"), "the manual says keys can move");
+    // The same file moves them where the user works.
+    let out = std::process::Command::new(bin()).args(["config-file"]).env("ARDESK_CONFIG", &config).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}

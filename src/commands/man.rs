@@ -148,7 +148,9 @@ fn keys() -> Roff {
     r.text([roman(
         "The keys of each screen, from the table that drives the screen, its footer and its help (?). \
          A screen's own keys come first; those of the customer page and those of every list work too \
-         unless the screen takes the same key.",
+         unless the screen takes the same key. These are the default keys: a configuration file's \
+         [keys.SCREEN] tables move them (ardesk config-file --default lists every screen and action), \
+         and then the footer and the help show the keys in force.",
     )]);
     for ctx in SCREENS {
         let hints = keymap::help(&[ctx]);
