@@ -11,36 +11,9 @@ use color_eyre::eyre::Result;
 use roff::{Roff, bold, italic, roman};
 use std::io::Write;
 
-/// The screens and dialogs, in the order the page lists their keys.
-pub const SCREENS: [Context; 24] = [
-    Context::Global,
-    Context::Customers,
-    Context::Searched,
-    Context::Customer,
-    Context::Figures,
-    Context::Invoices,
-    Context::Contracts,
-    Context::Payments,
-    Context::Contacts,
-    Context::Documents,
-    Context::Conversations,
-    Context::InvoiceDetail,
-    Context::PaymentDetail,
-    Context::ConversationDetail,
-    Context::Input,
-    Context::Form,
-    Context::Confirm,
-    Context::Menu,
-    Context::Message,
-    Context::Help,
-    Context::Scroll,
-    Context::Importing,
-    Context::Transfer,
-    Context::Waiting,
-];
-
 /// A screen's heading. Every context is named here (a new one does not
-/// compile until it is), and `SCREENS` lists them all (a test says so).
+/// compile until it is); the page lists them in `Context::ALL`'s order,
+/// the one the default configuration file uses.
 pub fn screen_title(ctx: Context) -> &'static str {
     match ctx {
         Context::Global => "Everywhere (every list and detail)",
@@ -152,7 +125,7 @@ fn keys() -> Roff {
          [keys.SCREEN] tables move them (ardesk config-file --default lists every screen and action), \
          and then the footer and the help show the keys in force.",
     )]);
-    for ctx in SCREENS {
+    for &ctx in Context::ALL {
         let hints = keymap::help(&[ctx]);
         if hints.is_empty() {
             continue;
@@ -263,7 +236,7 @@ mod tests {
     #[test]
     fn every_context_with_keys_has_a_screen() {
         for b in keymap::BINDINGS {
-            assert!(SCREENS.contains(&b.ctx), "{:?} is missing from the manual's screens", b.ctx);
+            assert!(Context::ALL.contains(&b.ctx), "{:?} is missing from the manual's screens", b.ctx);
         }
     }
 }
