@@ -263,6 +263,12 @@ fn the_invoices_tab_and_the_detail_show_the_locales_dates() {
     press(&mut app, &["Esc", "7", "Enter"]);
     let s = render(&app, 120, 40);
     assert!(s.contains("Opened") && (s.contains("01.02.2026") || s.contains("10.02.2026")), "{s}");
+    // Its last activity (a stored time; to the minute when it has one,
+    // `DateStyle::show_minute`), here and on the tab.
+    assert!(s.contains("Last activity  10.02.2026") && !s.contains("2026-02-"), "{s}");
+    press(&mut app, &["Esc"]);
+    let s = render(&app, 120, 40);
+    assert!(!s.contains("2026-02-"), "the Conversations tab:\n{s}");
 }
 
 /// `--mouse` and `--no-mouse`: the last given wins (on one side of a

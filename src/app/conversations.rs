@@ -122,7 +122,7 @@ impl App {
             TextLine::one(Look::Plain, ""),
         ];
         lines.extend(
-            crate::view::thread::transcript(&d.messages, width)
+            crate::view::thread::transcript(&d.messages, width, self.dates)
                 .into_iter()
                 .map(|l| TextLine::one(if l.heading { Look::Title } else { Look::Plain }, l.text)),
         );

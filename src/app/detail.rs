@@ -143,7 +143,10 @@ impl DetailScreen {
         match &self.detail {
             Detail::Invoice(d) => d.history.len(),
             Detail::Payment(d) => d.refunds.len(),
-            Detail::Conversation(d) => crate::view::thread::transcript(&d.messages, usize::from(width)).len(),
+            // A heading is one line in every date style.
+            Detail::Conversation(d) => {
+                crate::view::thread::transcript(&d.messages, usize::from(width), Default::default()).len()
+            }
         }
     }
 

@@ -96,6 +96,17 @@ impl DateStyle {
         }
     }
 
+    /// A stored time ("2026-12-07T09:14:03Z", "2026-12-07 09:14") to the
+    /// minute, its date as `show` writes it: "12/07/2026 09:14". Text
+    /// that does not start with a date is cut to the same length as is.
+    pub fn show_minute(self, at: &str) -> String {
+        let iso_minute: String = at.replace('T', " ").chars().take(16).collect();
+        match (at.get(..10).and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()), iso_minute.get(10..)) {
+            (Some(d), Some(rest)) => format!("{}{rest}", self.show(d)),
+            _ => iso_minute,
+        }
+    }
+
     /// The order a locale name ("en_US.UTF-8", "de_DE", "fr", "C") writes
     /// dates in: month first in the US, day first with a dot in much of
     /// central and eastern Europe, day first with a slash in the rest of
@@ -247,5 +258,25 @@ mod period_tests {
         assert_eq!(period_label(d("2026-01-01"), d("2026-12-31")), "2026");
         assert_eq!(period_label(d("2026-03-15"), d("2026-04-14")), "2026-03-15 → 04-14");
         assert_eq!(period_label(d("2025-12-15"), d("2026-01-14")), "2025-12-15 → 2026-01-14");
+    }
+}
+
+#[cfg(test)]
+mod minute_tests {
+    use super::*;
+
+    #[test]
+    fn a_stored_time_shows_to_the_minute_in_the_date_style() {
+        let at = "2026-12-07T09:14:03Z";
+        assert_eq!(DateStyle::Iso.show_minute(at), "2026-12-07 09:14");
+        assert_eq!(DateStyle::MonthDayYear.show_minute(at), "12/07/2026 09:14");
+        assert_eq!(DateStyle::DayMonthYear('.').show_minute("2026-12-07 09:14"), "07.12.2026 09:14");
+        assert_eq!(DateStyle::DayMonthYear('/').show_minute("2026-12-07"), "07/12/2026", "a day alone");
+        // Not a date: cut as it is, never a panic on a short or odd text.
+        for odd in ["", "x", "2026-13-40T00:00", "é2026-12-07T09:14", "2026-12-0é"] {
+            let shown = DateStyle::MonthDayYear.show_minute(odd);
+            assert!(shown.chars().count() <= 16, "{odd}: {shown}");
+        }
+        assert_eq!(DateStyle::MonthDayYear.show_minute("2026-13-40T00:00"), "2026-13-40 00:00");
     }
 }

@@ -58,7 +58,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, d: &DetailScreen, theme: &
             };
             section(frame, l.list_title, &title, theme);
             chosen(frame, l.list, thread::LINKED_INVOICES, &c.invoices, d, &ctx, theme);
-            transcript(frame, &l, c, theme);
+            transcript(frame, &l, c, app.dates, theme);
         }
     }
     status(frame, &l, app, d, theme);
@@ -219,9 +219,15 @@ fn lines(frame: &mut Frame, l: &DetailLayout, d: &InvoiceDetail, ctx: &CellCtx<'
 /// A thread's messages in the room below its invoices: all of them when
 /// they fit, else the latest (the title says so and names the key that
 /// shows them all).
-fn transcript(frame: &mut Frame, l: &DetailLayout, c: &crate::domain::collections::ConversationDetail, theme: &Theme) {
+fn transcript(
+    frame: &mut Frame,
+    l: &DetailLayout,
+    c: &crate::domain::collections::ConversationDetail,
+    dates: crate::domain::date::DateStyle,
+    theme: &Theme,
+) {
     let n = c.messages.len();
-    let lines = thread::transcript(&c.messages, usize::from(l.more.width));
+    let lines = thread::transcript(&c.messages, usize::from(l.more.width), dates);
     let fit = usize::from(l.more.height);
     let title = if n == 0 {
         " Messages: none yet".to_string()

@@ -10,7 +10,6 @@ use crate::domain::collections::{ConvStatus, ConversationDetail, LinkedInvoice, 
 use crate::domain::date::DateStyle;
 use crate::domain::status::DisplayStatus;
 use crate::domain::tabs::CellText;
-use crate::domain::tabs::conversations::minute;
 use crate::domain::text::{clean_lines, ellipsize, wrap};
 use chrono::NaiveDate;
 
@@ -38,7 +37,7 @@ pub fn facts(d: &ConversationDetail, today: NaiveDate, dates: DateStyle) -> Fact
     let left = vec![
         fact("Channel", c.channel.label()),
         fact("Opened", dates.show(c.opened_on)),
-        fact("Last activity", minute(&c.last_activity)),
+        fact("Last activity", dates.show_minute(&c.last_activity)),
         fact("Messages", d.messages.len().to_string()),
     ];
     let mut right: Vec<Fact> = d.promises.iter().map(|p| promise_fact(p, today, dates)).collect();
@@ -85,14 +84,14 @@ pub struct ThreadLine {
 const INDENT: usize = 3;
 
 /// "2026-12-01 09:14  → Email · Ava (agent)".
-pub fn heading(m: &Message) -> String {
-    format!("{}  {} {} · {}", minute(&m.at), m.direction.arrow(), m.kind.label(), m.author_label())
+pub fn heading(m: &Message, dates: DateStyle) -> String {
+    format!("{}  {} {} · {}", dates.show_minute(&m.at), m.direction.arrow(), m.kind.label(), m.author_label())
 }
 
 /// The messages in order, laid out `width` columns wide: each a heading,
 /// its text wrapped under it (line breaks kept), its outcome, and a blank
 /// line between messages.
-pub fn transcript(messages: &[Message], width: usize) -> Vec<ThreadLine> {
+pub fn transcript(messages: &[Message], width: usize, dates: DateStyle) -> Vec<ThreadLine> {
     let room = width.saturating_sub(INDENT + 1).max(8);
     let pad = " ".repeat(INDENT);
     let mut out = Vec::new();
@@ -100,7 +99,7 @@ pub fn transcript(messages: &[Message], width: usize) -> Vec<ThreadLine> {
         if i > 0 {
             out.push(ThreadLine { heading: false, text: String::new() });
         }
-        let head = format!(" {}", clean_lines(&heading(m)).replace('\n', " "));
+        let head = format!(" {}", clean_lines(&heading(m, dates)).replace('\n', " "));
         out.push(ThreadLine { heading: true, text: ellipsize(&head, width).into_owned() });
         let body = clean_lines(m.body.trim());
         let outcome = m.outcome.trim();
@@ -139,8 +138,11 @@ mod tests {
 
     #[test]
     fn a_transcript_wraps_each_message_under_its_heading() {
-        let lines =
-            transcript(&[msg("Called Dana about INV-000023.\nShe will pay Friday.", "promised"), msg("x", "")], 30);
+        let lines = transcript(
+            &[msg("Called Dana about INV-000023.\nShe will pay Friday.", "promised"), msg("x", "")],
+            30,
+            DateStyle::Iso,
+        );
         let texts: Vec<&str> = lines.iter().map(|l| l.text.as_str()).collect();
         assert_eq!(texts[0], " 2026-12-01 09:14  → Call · m…");
         assert!(lines[0].heading && !lines[1].heading);
@@ -155,7 +157,7 @@ mod tests {
 
     #[test]
     fn hostile_text_is_inert_in_the_transcript() {
-        let lines = transcript(&[msg("\u{1b}[2J\u{1b}]0;pwned\u{7}hi\r\nthere", "")], 60);
+        let lines = transcript(&[msg("\u{1b}[2J\u{1b}]0;pwned\u{7}hi\r\nthere", "")], 60, DateStyle::Iso);
         for l in &lines {
             assert!(!l.text.chars().any(|c| c.is_control()), "{:?}", l.text);
         }

@@ -15,7 +15,7 @@ impl Tabular for ActivityRow {
     const EXAMPLE: &'static str = "--filter 'what:cancelled' --sort=-when";
     const DEFAULT_SORT: Sort = Sort { col: Col::ActWhen, desc: true };
     const COLUMNS: &'static [C] = &[
-        C::new("When (UTC)", 16, |r, _| r.at.replace('T', " ").chars().take(16).collect::<String>().into())
+        C::new("When (UTC)", 16, |r, ctx| ctx.dates.show_minute(&r.at).into())
             .key(Col::ActWhen)
             .filter(&[Field::new("when", Date)])
             .export(&[("at", |r, _| r.at.clone())]),

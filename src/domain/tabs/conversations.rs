@@ -14,11 +14,6 @@ const STATUSES: &[(&str, StatusWord)] = &[("open", Open), ("waiting", Waiting), 
 const RESOLVERS: &[(&str, StatusWord)] = &[("agent", ByAgent), ("person", ByPerson)];
 const PROMISES: &[(&str, StatusWord)] = &[("kept", PromiseKept), ("open", PromiseOpen), ("broken", PromiseBroken)];
 
-/// "2026-12-05 14:03" from a stored time, or the day alone.
-pub fn minute(at: &str) -> String {
-    at.replace('T', " ").chars().take(16).collect()
-}
-
 impl Tabular for ConversationRow {
     const TAB: Tab = Tab::Conversations;
     const TITLE: &'static str = "Conversations";
@@ -43,7 +38,7 @@ impl Tabular for ConversationRow {
             .key(Col::CvOpened)
             .filter(&[Field::new("opened", Date)])
             .export(&[("opened_on", |r, _| iso(r.opened_on))]),
-        C::new("Last activity", 16, |r, _| minute(&r.last_activity).into())
+        C::new("Last activity", 16, |r, ctx| ctx.dates.show_minute(&r.last_activity).into())
             .priority(1)
             .key(Col::CvLast)
             .filter(&[Field::new("last", Date)])

@@ -20,7 +20,7 @@ impl Tabular for DocumentRow {
             .key(Col::DocName)
             .filter(&[Field::new("name", Text)])
             .export(&[("name", |r, _| r.name.clone())]),
-        C::new("Uploaded", 16, |r, _| r.uploaded_at.replace('T', " ").chars().take(16).collect::<String>().into())
+        C::new("Uploaded", 16, |r, ctx| ctx.dates.show_minute(&r.uploaded_at).into())
             .priority(1)
             .key(Col::DocUploaded)
             .filter(&[Field::new("uploaded", Date)])
