@@ -44,9 +44,17 @@ pub fn make_demo(path: &Path, invoices: Option<u64>) {
     assert!(out.status.success(), "ardesk demo failed: {}", String::from_utf8_lossy(&out.stderr));
 }
 
+/// A configuration directory with nothing in it: the binary under test
+/// reads the defaults, not the configuration of whoever runs the tests.
+/// (`ARDESK_CONFIG` still wins where a test sets it.)
+pub fn no_config() -> PathBuf {
+    std::env::temp_dir().join("ardesk-tests-no-config")
+}
+
 /// Runs the binary to completion and returns (exit code, stdout, stderr).
 pub fn run(args: &[&str]) -> (i32, String, String) {
-    let out = std::process::Command::new(bin()).args(args).output().expect("run ardesk");
+    let out =
+        std::process::Command::new(bin()).args(args).env("XDG_CONFIG_HOME", no_config()).output().expect("run ardesk");
     (
         out.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -75,6 +83,7 @@ impl Tui {
         let mut cmd = CommandBuilder::new(bin());
         cmd.args(args);
         cmd.env("TERM", "xterm-256color");
+        cmd.env("XDG_CONFIG_HOME", no_config());
         cmd.env_remove("NO_COLOR");
         for (k, v) in env {
             cmd.env(k, v);
