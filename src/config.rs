@@ -134,29 +134,85 @@ pub struct Loaded {
     pub source: Option<Source>,
     /// Set when the file was refused: the defaults are in force.
     pub problem: Option<String>,
+    /// A refused file that seems to name a database ardesk could not read
+    /// out of it: the default database would be the wrong books, so
+    /// commands that open one ask for `--db` instead (`main`).
+    pub database_unknown: bool,
 }
 
+/// The largest configuration file read: a key table is a few KiB, and a
+/// path named by mistake (`/dev/zero`, a log) must not be read whole.
+pub const MOST_BYTES: u64 = 1 << 20;
+
 /// Reads the configuration at `source`; never fails: a refused file gives
-/// the defaults and the reason (`problem`).
+/// the defaults and the reason (`problem`), keeping only the database it
+/// names when that much can be read, so the books opened stay the same.
 pub fn load(source: Option<Source>) -> Loaded {
-    let read = match &source {
-        None => Ok(Config::default()),
-        Some(s) => match std::fs::read_to_string(s.path()) {
-            Ok(text) => parse(&text, &file_name(s.path())),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound && matches!(s, Source::Default(_)) => {
-                Ok(Config::default())
-            }
+    let text = match &source {
+        None => Ok(None),
+        Some(s) => match read_text(s.path()) {
+            Ok(text) => Ok(Some(text)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && matches!(s, Source::Default(_)) => Ok(None),
             Err(e) => Err(format!("{} (named by {}): {e}", clean(&s.path().display().to_string()), s.origin())),
         },
     };
+    let read = match &text {
+        Ok(Some(t)) => source.as_ref().map_or(Ok(Config::default()), |s| parse(t, &file_name(s.path()))),
+        Ok(None) => Ok(Config::default()),
+        Err(why) => Err(why.clone()),
+    };
+    let beside = |mut config: Config| {
+        // A relative database is beside the file that names it, not
+        // wherever ardesk happens to be started.
+        if let (Some(db), Some(dir)) = (&config.database, source.as_ref().and_then(|s| s.path().parent()))
+            && db.is_relative()
+        {
+            config.database = Some(dir.join(db));
+        }
+        config
+    };
     match read {
-        Ok(config) => Loaded { config, source, problem: None },
-        Err(why) => Loaded {
-            config: Config::default(),
-            source,
-            problem: Some(format!("configuration ignored, defaults in force: {why}")),
-        },
+        Ok(config) => Loaded { config: beside(config), source, problem: None, database_unknown: false },
+        Err(why) => {
+            let text = text.ok().flatten().unwrap_or_default();
+            let database = salvage_database(&text);
+            let database_unknown = database.is_none() && text.lines().any(|l| l.trim_start().starts_with("database"));
+            let kept = database
+                .as_ref()
+                .map_or(String::new(), |d| format!(" (its database is kept: {})", clean(&d.display().to_string())));
+            let config = beside(Config { database, ..Config::default() });
+            Loaded {
+                config,
+                source,
+                problem: Some(format!("configuration ignored, defaults in force{kept}: {why}")),
+                database_unknown,
+            }
+        }
     }
+}
+
+/// A regular file's text, at most `MOST_BYTES`.
+fn read_text(path: &Path) -> std::io::Result<String> {
+    use std::io::Read;
+    let file = std::fs::File::open(path)?;
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Err(std::io::Error::other("not a regular file"));
+    }
+    let mut bytes = Vec::new();
+    file.take(MOST_BYTES + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MOST_BYTES {
+        return Err(std::io::Error::other("larger than 1 MiB; a configuration is a few KiB"));
+    }
+    String::from_utf8(bytes).map_err(|_| std::io::Error::other("not UTF-8 text"))
+}
+
+/// The `database` of a file refused for something else, when the file is
+/// TOML and the setting a path.
+fn salvage_database(text: &str) -> Option<PathBuf> {
+    let table: toml::Table = toml::from_str(text).ok()?;
+    let db = table.get("database")?.as_str()?.trim();
+    (!db.is_empty()).then(|| expand_home(db))
 }
 
 fn file_name(path: &Path) -> String {

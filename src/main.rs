@@ -165,6 +165,14 @@ fn command(cli: &Cli, settings: &config::Loaded, today: NaiveDate, tty: bool, mu
         (Some(p), _, _) => p.clone(),
         (None, true, _) => commands::demo_db_path(),
         (None, false, Some(p)) => p.clone(),
+        // The file names a database ardesk could not read out of it: the
+        // default one would be other books, so say which.
+        (None, false, None) if settings.database_unknown => {
+            return Err(eyre!(
+                "the configuration file names a database but was refused, so which books to open is not known; \
+                 fix the file (`ardesk config-file` says where it is), or name the database with --db"
+            ));
+        }
         (None, false, None) => commands::default_db_path(),
     };
     if cli.demo && !path.exists() {

@@ -80,8 +80,12 @@ pub fn run(app: &mut App) -> Result<Ended> {
     }
     // ratatui::init installs a panic hook that restores the terminal first.
     let mut terminal = ratatui::init();
-    if app.mouse {
-        capture_mouse()?;
+    if app.mouse
+        && let Err(e) = capture_mouse()
+    {
+        release_mouse();
+        let _ = ratatui::try_restore();
+        return Err(e);
     }
     let done = Arc::new(AtomicBool::new(false));
     watchdog(stop.clone(), done.clone(), app.mouse);
@@ -109,22 +113,35 @@ pub fn run(app: &mut App) -> Result<Ended> {
     result.map(|()| Ended::Quit)
 }
 
+/// Clicks, drags and the wheel, reported in SGR form. Not crossterm's
+/// `EnableMouseCapture`, which also asks for every movement (1003): each
+/// would wake the loop, and a pointer kept moving would hold off the
+/// answers, progress and reloads that come while no key is pressed.
+const MOUSE_ON: &str = "\x1b[?1000h\x1b[?1002h\x1b[?1006h";
+/// Every report mode off, 1003 and 1015 too, whoever turned them on.
+const MOUSE_OFF: &str = "\x1b[?1006l\x1b[?1015l\x1b[?1003l\x1b[?1002l\x1b[?1000l";
+
 /// Asks the terminal to report the mouse, and makes every way out (a
 /// panic included: ratatui's hook restores the rest) ask it to stop, or
 /// the shell after ardesk would get escape codes for every click.
 fn capture_mouse() -> Result<()> {
+    use std::io::Write;
     let hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
         release_mouse();
         hook(info);
     }));
-    ratatui::crossterm::execute!(std::io::stdout(), ratatui::crossterm::event::EnableMouseCapture)?;
+    let mut out = std::io::stdout();
+    out.write_all(MOUSE_ON.as_bytes())?;
+    out.flush()?;
     Ok(())
 }
 
 /// Stops the mouse reports; quietly, as the terminal may be gone.
 fn release_mouse() {
-    let _ = ratatui::crossterm::execute!(std::io::stdout(), ratatui::crossterm::event::DisableMouseCapture);
+    use std::io::Write;
+    let mut out = std::io::stdout();
+    let _ = out.write_all(MOUSE_OFF.as_bytes()).and_then(|()| out.flush());
 }
 
 /// How long the loop gets to end by itself once it should.

@@ -88,6 +88,12 @@ fn each_kind_of_bad_file_names_its_line_and_key() {
             "[keys.invoices]\n\nselect_all = \"/\"\n",
             "config.toml line 3: keys.invoices.select_all: / would be select_all on invoices and hide filter on customer",
         ),
+        // Keys a terminal sends as others.
+        (
+            "[keys.form]\nform_cancel = \"Ctrl-M\"\n",
+            "config.toml line 2: keys.form.form_cancel: Ctrl-M reaches a program as Enter, Tab, Esc or Backspace",
+        ),
+        ("[keys.global]\nback = [\"Esc\", \"Ctrl-[\"]\n", "config.toml line 2: keys.global.back: Ctrl-["),
     ];
     for (text, start) in cases {
         let e = bad(text);
@@ -141,6 +147,74 @@ fn where_the_file_is_looked_for() {
     let loaded = config::load(Some(Source::Default(missing)));
     assert_eq!(loaded.config, Config::default());
     assert!(loaded.problem.unwrap().contains("config.toml line 2: mouse:"));
+}
+
+/// A refused file keeps the database it names when that much reads, so
+/// the books opened stay the same; a relative database is beside the
+/// file; what cannot be a configuration (too large, not a file) is
+/// refused without being read whole.
+#[test]
+fn a_refused_file_still_opens_its_own_books_and_odd_files_are_not_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("config.toml");
+    let load = |text: &str| {
+        std::fs::write(&file, text).unwrap();
+        config::load(Some(Source::Flag(file.clone())))
+    };
+    // A bad key elsewhere: the database stays, said in the message.
+    let l = load("database = \"/books/ar.db\"\n[keys.global]\ndwn = \"k\"\n");
+    assert_eq!(l.config.database, Some(PathBuf::from("/books/ar.db")));
+    assert!(!l.database_unknown);
+    let why = l.problem.unwrap();
+    assert!(why.contains("its database is kept: /books/ar.db") && why.contains("keys.global.dwn"), "{why}");
+    assert_eq!(l.config.theme, Config::default().theme, "the rest is the defaults");
+    // Not TOML at all, but a database line: which books is not known.
+    let l = load("database = /books/ar.db\n");
+    assert_eq!(l.config.database, None);
+    assert!(l.database_unknown && l.problem.is_some());
+    // No database named: nothing unknown.
+    assert!(!load("theme = \n").database_unknown);
+    // Relative: beside the file, wherever ardesk is started.
+    let l = load("database = \"books/ar.db\"\n");
+    assert_eq!(l.config.database, Some(dir.path().join("books/ar.db")));
+    let l = load("database = \"books/ar.db\"\nmouse = 3\n");
+    assert_eq!(l.config.database, Some(dir.path().join("books/ar.db")), "kept from a refused file, beside it too");
+    // Too large, a directory, a device: refused, not read whole.
+    let big = format!("# {}\n", "x".repeat(2 << 20));
+    let why = load(&big).problem.unwrap();
+    assert!(why.contains("larger than 1 MiB"), "{why}");
+    for odd in [dir.path().to_path_buf(), PathBuf::from("/dev/zero")] {
+        let l = config::load(Some(Source::Flag(odd.clone())));
+        let why = l.problem.unwrap_or_else(|| panic!("{} taken", odd.display()));
+        assert!(why.contains("not a regular file"), "{why}");
+    }
+}
+
+/// The real binary refuses to guess the books when the file that names
+/// them is refused and the name cannot be read out of it.
+#[test]
+fn a_command_asks_for_the_database_when_a_refused_file_named_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("config.toml");
+    std::fs::write(&file, "database = ~/books/ar.db\n").unwrap();
+    let out = Command::new(support::bin())
+        .args(["customers"])
+        .env("ARDESK_CONFIG", &file)
+        .env("XDG_DATA_HOME", dir.path().join("data"))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("names a database but was refused") && err.contains("--db"), "{err}");
+    assert!(!dir.path().join("data").exists(), "no default database made");
+    // With --db it runs, on the books named.
+    let db = dir.path().join("x.db");
+    let out = Command::new(support::bin())
+        .args(["--db", db.to_str().unwrap(), "customers"])
+        .env("ARDESK_CONFIG", &file)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 }
 
 /// The real binary: --config over ARDESK_CONFIG over the default place

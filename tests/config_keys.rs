@@ -14,7 +14,7 @@ use ratatui::layout::Rect;
 use support::fixture::{d, fixture};
 use support::keys::{press, render};
 
-const SWAP: &str = "[keys.global]\ndown = \"k\"\nup = \"j\"\nhelp = [\"?\", \"F1\"]\n";
+const SWAP: &str = "[keys.global]\ndown = \"k\"\nup = \"j\"\nhelp = [\"?\", \"F1\"]\nquit = [\"F10\", \"Q\"]\n";
 
 /// The row the list's marker is on.
 fn selected(screen: &str) -> String {
@@ -50,4 +50,22 @@ fn a_swap_of_j_and_k_moves_the_footer_the_help_and_the_keys() {
     let keys = |l: &str| l.trim_start_matches('│').split_whitespace().next().unwrap_or_default().to_string();
     assert_eq!((keys(down), keys(up)), ("k".to_string(), "j".to_string()), "{help}");
     assert!(help.contains("?/F1"), "{help}");
+
+    // A quit key the user added is a lists' key: in the search line it is
+    // a letter typed, on the list it quits.
+    press(&mut app, &["Esc", "/", "type:Quincy"]);
+    assert!(!app.quit, "Q typed into the search");
+    assert!(render(&app, 80, 24).contains("Quincy"));
+    press(&mut app, &["Esc"]);
+    assert!(!app.quit && !render(&app, 80, 24).contains("Quincy"), "the search left and cleared");
+    press(&mut app, &["Q"]);
+    assert!(app.quit, "Q quits from the list");
+    // Ctrl-C quits from anywhere, a form too, though the file moved quit
+    // to F10 and Q: it cannot be remapped away.
+    let mut app = App::new(fixture(), d("2026-03-01"), Rect::new(0, 0, 80, 24)).unwrap();
+    press(&mut app, &["Enter", "i"]);
+    let form = render(&app, 80, 24);
+    assert!(form.contains("Ctrl-S save"), "a form is open:\n{form}");
+    press(&mut app, &["C-c"]);
+    assert!(app.quit);
 }

@@ -192,7 +192,9 @@ fn the_real_binary_takes_clicks_with_mouse_and_gives_the_mouse_back() {
     let db = demo_db().to_str().unwrap().to_string();
     let mut tui = Tui::start(&["--db", &db, "--today", TODAY, "--customer", "1", "--mouse"], 80, 24);
     let screen = tui.wait_page();
-    assert!(tui.wait_raw("\x1b[?1000h").contains("\x1b[?1006h"), "SGR mouse reports asked for");
+    let raw = tui.wait_raw("\x1b[?1000h");
+    assert!(raw.contains("\x1b[?1006h"), "SGR mouse reports asked for");
+    assert!(!raw.contains("\x1b[?1003h"), "not every movement: it would wake the loop for nothing");
     let (y, line) = screen.lines().enumerate().find(|(_, l)| l.contains(" 1 Invoices (")).expect("tab bar");
     let x = line.find("4 ").map(|b| line[..b].chars().count()).expect("the fourth tab's title");
     tui.send(&sgr_click(x + 2, y));

@@ -103,6 +103,9 @@ pub struct CustomersScreen {
     pub held: Vec<super::action::Action>,
     /// An Enter typed ahead waits for its row to be read.
     pub open_held: bool,
+    /// This view's ranking failed (said on the status line): nothing
+    /// waits for it.
+    pub rank_failed: bool,
 }
 
 impl Default for CustomersScreen {
@@ -130,6 +133,7 @@ impl CustomersScreen {
             asked_count: None,
             held: Vec::new(),
             open_held: false,
+            rank_failed: false,
         }
     }
 
@@ -145,8 +149,7 @@ impl CustomersScreen {
     /// The data changed: read the shown rows again where they are, rank
     /// again, count again.
     pub fn invalidate(&mut self) {
-        self.ranking = None;
-        self.pending = None;
+        self.new_view();
         let total = self.table.scroll.total;
         self.table.invalidate(total);
         self.table.generation = super::table::fresh_generation();
@@ -158,9 +161,7 @@ impl CustomersScreen {
             return;
         }
         self.query = q.to_string();
-        self.ranking = None;
-        self.pending = None;
-        self.drop_held();
+        self.new_view();
         self.table.reset_unknown();
     }
 
@@ -189,9 +190,7 @@ impl CustomersScreen {
 
     /// A new order of the same rows: back to the top, the count stays.
     fn resort(&mut self) {
-        self.ranking = None;
-        self.pending = None;
-        self.drop_held();
+        self.new_view();
         self.table.resort();
     }
 
@@ -203,7 +202,7 @@ impl CustomersScreen {
     /// Whether the order shown is a ranking still on its way: nothing to
     /// move over yet.
     pub fn awaiting_ranking(&self) -> bool {
-        self.ranked && self.ranking.is_none()
+        self.ranked && self.ranking.is_none() && !self.rank_failed
     }
 
     /// Keeps a move or an Enter typed before the ranking came, to make
@@ -213,8 +212,14 @@ impl CustomersScreen {
         use super::action::Action::*;
         /// More than a held-down key sends before a slow ranking comes.
         const MOST: usize = 256;
-        let kept = matches!(action, Down | Up | PageDown | PageUp | Home | End | Open);
-        if !kept || !self.awaiting_ranking() {
+        if !matches!(action, Down | Up | PageDown | PageUp | Home | End | Open) {
+            // Anything else (a search, help, a form…) ends the typing
+            // ahead: an Enter held from before must not open a customer
+            // behind it later.
+            self.drop_held();
+            return false;
+        }
+        if !self.awaiting_ranking() {
             return false;
         }
         if self.held.last() != Some(&Open) && self.held.len() < MOST {
@@ -245,15 +250,23 @@ impl CustomersScreen {
         Some(id)
     }
 
-    fn drop_held(&mut self) {
+    pub fn drop_held(&mut self) {
         self.held.clear();
         self.open_held = false;
+    }
+
+    /// A new view (order, search, data): its ranking is asked anew.
+    fn new_view(&mut self) {
+        self.ranking = None;
+        self.pending = None;
+        self.rank_failed = false;
+        self.drop_held();
     }
 
     /// Whether rows are on their way from the reading thread (a slow read
     /// or a ranking).
     pub fn searching(&self) -> bool {
-        self.pending.is_some() || (self.ranked && self.ranking.is_none())
+        self.pending.is_some() || self.awaiting_ranking()
     }
 }
 
@@ -283,7 +296,6 @@ mod tests {
         for a in [Action::End, Action::Up, Action::Up] {
             assert!(s.hold(a), "{a:?} waits for the ranking");
         }
-        assert!(!s.hold(Action::SortNext), "not a move: made at once");
         assert_eq!(s.table.scroll.selected, 0, "nothing moved yet");
         rank(&mut s, 1000);
         assert_eq!(s.table.scroll.selected, 997, "End on the whole ranking, then two up");
@@ -315,6 +327,24 @@ mod tests {
         assert!(s.hold(Action::PageDown));
         s.set_query("har");
         assert!(s.held.is_empty());
+    }
+
+    #[test]
+    fn another_action_new_data_or_a_failed_ranking_ends_the_typing_ahead() {
+        let mut s = awaiting(10);
+        assert!(s.hold(Action::Down) && s.hold(Action::Open));
+        assert!(!s.hold(Action::Help), "help is made at once");
+        assert!(s.held.is_empty() && !s.open_held, "and the Enter before it is forgotten");
+        assert!(s.hold(Action::Open));
+        s.invalidate();
+        assert!(s.held.is_empty(), "the data changed: a new ranking, nothing carried over");
+        s.ranked = true;
+        s.rank_failed = true;
+        assert!(!s.awaiting_ranking() && !s.searching());
+        assert!(!s.hold(Action::Down), "a failed ranking is not waited for");
+        s.reverse();
+        s.ranked = true;
+        assert!(s.awaiting_ranking(), "a new order asks again");
     }
 
     #[test]

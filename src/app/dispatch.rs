@@ -16,7 +16,14 @@ impl App {
         if key.kind == KeyEventKind::Release {
             return;
         }
-        if lookup(&[Context::Global], &key).is_some_and(|(a, _)| a == Action::Quit) {
+        // Ctrl-C quits from anywhere, a form or a dialog too, whatever
+        // the configuration moved: a way out that cannot be remapped away.
+        // A quit key the user added works where the lists' keys do (it is
+        // a `global` key), never in a text field or a dialog, where it
+        // could be a letter typed or a "yes".
+        if key.code == ratatui::crossterm::event::KeyCode::Char('c')
+            && key.modifiers.contains(ratatui::crossterm::event::KeyModifiers::CONTROL)
+        {
             self.quit = true;
             return;
         }
@@ -83,6 +90,21 @@ impl App {
     }
 
     pub fn update(&mut self, action: Action, ch: Option<char>) {
+        // What was typed ahead of a ranking waits only while moves follow.
+        if let Some(Screen::Customers(s)) = self.screens.last_mut()
+            && !matches!(
+                action,
+                Action::Down
+                    | Action::Up
+                    | Action::PageDown
+                    | Action::PageUp
+                    | Action::Home
+                    | Action::End
+                    | Action::Open
+            )
+        {
+            s.drop_held();
+        }
         if !self.dialogs.is_empty() {
             self.dialog_action(action);
             return;

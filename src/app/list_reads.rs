@@ -70,6 +70,12 @@ impl App {
         match done.result {
             Err(e) => {
                 s.pending = None;
+                // A ranking that failed is not waited for: keys move again
+                // (over nothing) until the next view asks anew.
+                if done.slot == super::worker::Slot::List(1) {
+                    s.rank_failed = true;
+                }
+                s.drop_held();
                 self.say(format!("could not read the customers: {e}"));
             }
             Ok(Answer::ListCount(matching, all)) => {
@@ -98,6 +104,9 @@ impl App {
     /// Opens the customer an Enter typed ahead of the ranking chose, once
     /// its row is read and while the list is still the screen shown.
     fn open_held(&mut self) {
+        if !self.dialogs.is_empty() {
+            return;
+        }
         let Some(Screen::Customers(s)) = self.screens.last_mut() else { return };
         if let Some(id) = s.held_open() {
             self.open_customer(id);

@@ -79,30 +79,44 @@ pub fn customer_ids(current: &OsStr) -> Vec<CompletionCandidate> {
         .collect()
 }
 
-/// The database a command line (the words being completed) works on:
-/// `--db PATH` or `--db=PATH`, else `--demo`'s, else the default. A path
-/// starting with `~/` is the home directory's, as the shell would expand it.
+/// The database a command line (the words being completed) works on, as
+/// `main` picks it: `--db PATH` or `--db=PATH`, else `--demo`'s, else the
+/// configuration's `database` (the file `--config`, `ARDESK_CONFIG` or the
+/// default place names; read silently), else the default. A path starting
+/// with `~/` is the home directory's, as the shell would expand it.
 pub fn database_named(words: impl IntoIterator<Item = OsString>) -> PathBuf {
     let mut words = words.into_iter().map(|w| w.to_string_lossy().into_owned());
-    let (mut db, mut demo) = (None, false);
+    let (mut db, mut demo, mut config) = (None, false, None);
     while let Some(w) = words.next() {
         match w.as_str() {
             "--db" => db = words.next(),
+            "--config" => config = words.next(),
             "--demo" => demo = true,
             _ => {
                 if let Some(p) = w.strip_prefix("--db=") {
                     db = Some(p.to_string());
+                } else if let Some(p) = w.strip_prefix("--config=") {
+                    config = Some(p.to_string());
                 }
             }
         }
     }
+    let home = |p: String| match (p.strip_prefix("~/"), std::env::var_os("HOME")) {
+        (Some(rest), Some(home)) => Path::new(&home).join(rest),
+        _ => PathBuf::from(p),
+    };
     match (db, demo) {
-        (Some(p), _) => match (p.strip_prefix("~/"), std::env::var_os("HOME")) {
-            (Some(rest), Some(home)) => Path::new(&home).join(rest),
-            _ => PathBuf::from(p),
-        },
+        (Some(p), _) => home(p),
         (None, true) => super::demo_db_path(),
-        (None, false) => super::default_db_path(),
+        (None, false) => {
+            let flag = config.map(home);
+            let source = crate::config::location(
+                flag.as_deref(),
+                std::env::var_os("ARDESK_CONFIG"),
+                crate::config::default_path(),
+            );
+            crate::config::load(source).config.database.unwrap_or_else(super::default_db_path)
+        }
     }
 }
 
@@ -123,5 +137,16 @@ mod tests {
         if let Some(home) = std::env::var_os("HOME") {
             assert_eq!(db(&["--", "ardesk", "--db", "~/x.db"]), Path::new(&home).join("x.db"));
         }
+    }
+
+    #[test]
+    fn a_configuration_named_on_the_line_gives_its_database() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("c.toml");
+        std::fs::write(&file, "database = \"/books/ar.db\"\n").unwrap();
+        let f = file.to_str().unwrap();
+        assert_eq!(db(&["--", "ardesk", "--config", f, "customer", ""]), PathBuf::from("/books/ar.db"));
+        assert_eq!(db(&["--", "ardesk", &format!("--config={f}"), "customer", ""]), PathBuf::from("/books/ar.db"));
+        assert_eq!(db(&["--", "ardesk", "--config", f, "--db", "a.db", ""]), PathBuf::from("a.db"), "--db wins");
     }
 }

@@ -86,6 +86,18 @@ pub fn remap(base: &[Binding], overrides: &[Override]) -> Result<Vec<Binding>, R
                 shown(k)
             )));
         }
+        // A terminal sends these as the keys they stand for: Ctrl-M is
+        // Enter, Ctrl-I Tab, Ctrl-[ Esc, Ctrl-H Backspace, Ctrl-J a line feed.
+        let alias = o
+            .keys
+            .iter()
+            .find(|k| k.mods == KeyModifiers::CONTROL && matches!(k.code, KeyCode::Char('m' | 'i' | '[' | 'h' | 'j')));
+        if let Some(k) = alias {
+            return Err(refuse(format!(
+                "{} reaches a program as Enter, Tab, Esc or Backspace in a terminal; choose another key",
+                shown(k)
+            )));
+        }
         let Some(i) = table.iter().position(|b| b.ctx == o.ctx && b.action == o.action) else {
             return Err(refuse(format!("{} is not an action on {}", action_name(o.action), o.ctx.name())));
         };
