@@ -207,3 +207,86 @@ fn a_backup_taken_while_payments_are_recorded_passes_check() {
     let (code, out, err) = run(&["--db", s(&db), "--today", TODAY, "check"]);
     assert_eq!(code, 0, "the database itself after: {out}{err}");
 }
+
+/// `--force` never pairs the new copy with a log or journal left beside
+/// FILE (a backup someone has open, or a crash): refused, nothing written.
+#[test]
+fn a_log_or_journal_beside_file_is_refused_even_with_force() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.db");
+    make_demo(&db, None);
+    let file = dir.path().join("old.db");
+    std::fs::write(&file, b"last week's backup").unwrap();
+    std::fs::write(dir.path().join("old.db-wal"), b"its log").unwrap();
+    std::fs::write(dir.path().join("old.db-journal"), b"its journal").unwrap();
+    let (code, out, err) = backup(&db, &file, &["--force"]);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(err.contains(&format!("{}-wal, {}-journal", s(&file), s(&file))), "{err}");
+    assert!(err.contains("someone may have that backup open in ardesk, or a crash left them"), "{err}");
+    assert!(err.contains("nothing was written"), "{err}");
+    assert_eq!(std::fs::read(&file).unwrap(), b"last week's backup");
+    assert_eq!(names(dir.path()), ["demo.db", "old.db", "old.db-journal", "old.db-wal"]);
+
+    let new = dir.path().join("new.db");
+    std::fs::write(dir.path().join("new.db-shm"), b"").unwrap();
+    let (code, out, err) = backup(&db, &new, &[]);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(err.contains(&format!("{}-shm", s(&new))), "{err}");
+    assert!(!new.exists());
+}
+
+/// The copy is written into a file made new, readable by this user only,
+/// never through a link planted at its name, and never over a stale one.
+#[test]
+fn the_temporary_file_is_new_private_and_never_a_planted_link() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("copy.db");
+    let victim = dir.path().join("victim");
+    std::fs::write(&victim, b"keep me").unwrap();
+    std::os::unix::fs::symlink(&victim, dir.path().join(".copy.db.backup-42")).unwrap();
+    std::fs::write(dir.path().join(".copy.db.backup-42-1"), b"stale").unwrap();
+    let (tmp, _) = ardesk::store::backup::temp_beside(&file, 42).unwrap();
+    assert_eq!(tmp, dir.path().join(".copy.db.backup-42-2"));
+    assert_eq!(std::fs::metadata(&tmp).unwrap().permissions().mode() & 0o777, 0o600);
+    assert_eq!(std::fs::metadata(&tmp).unwrap().len(), 0);
+    assert_eq!(std::fs::read(&victim).unwrap(), b"keep me");
+    assert_eq!(std::fs::read(dir.path().join(".copy.db.backup-42-1")).unwrap(), b"stale");
+
+    // SQLite writes the copy into such a file.
+    let db = dir.path().join("demo.db");
+    make_demo(&db, None);
+    ardesk::store::backup::backup(&db, &tmp, |_| {}).unwrap();
+    assert_eq!(std::fs::metadata(&tmp).unwrap().permissions().mode() & 0o777, 0o600);
+    let (code, out, err) = run(&["--db", s(&tmp), "--today", TODAY, "check"]);
+    assert_eq!(code, 0, "{out}{err}");
+}
+
+/// A read-only database no one works on is read immutable (no locks): so it
+/// is copied in one step, and a change to it meanwhile gives no copy.
+#[test]
+fn a_read_only_database_is_copied_in_one_step_and_a_change_meanwhile_fails() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("big.db");
+    make_demo(&db, Some(20_000));
+    std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o444)).unwrap();
+    let copy = dir.path().join("copy.db");
+    let mut steps = 0;
+    let done = ardesk::store::backup::backup(&db, &copy, |p| {
+        steps += 1;
+        assert!(p.total > 1024, "{p:?}");
+    })
+    .unwrap();
+    assert_eq!((steps, done.done), (1, done.total), "one step");
+    std::fs::remove_file(&copy).unwrap();
+
+    let err = ardesk::store::backup::backup(&db, &copy, |_| {
+        // Another account's writer, as far as the file shows.
+        let f = std::fs::File::open(&db).unwrap();
+        f.set_modified(std::time::SystemTime::now() + std::time::Duration::from_secs(5)).unwrap();
+    })
+    .unwrap_err()
+    .to_string();
+    assert!(err.contains("the database changed during the copy; run the backup again"), "{err}");
+}

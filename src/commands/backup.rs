@@ -18,7 +18,7 @@ pub fn backup(db: &Path, file: &Path, force: bool, today: chrono::NaiveDate, out
         bail!("{} is a directory: name the backup's file", shown(file));
     }
     let dir = file.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let name = file.file_name().ok_or_else(|| eyre!("{} names no file to write the backup to", shown(file)))?;
+    file.file_name().ok_or_else(|| eyre!("{} names no file to write the backup to", shown(file)))?;
     if !dir.is_dir() {
         bail!("cannot write the backup to {}: the directory {} does not exist", shown(file), shown(dir));
     }
@@ -31,8 +31,30 @@ pub fn backup(db: &Path, file: &Path, force: bool, today: chrono::NaiveDate, out
         Ok(m) if !m.is_file() => bail!("{} is not a regular file; it was left as it is", shown(file)),
         _ => {}
     }
-    let tmp = dir.join(format!(".{}.backup-{}", name.to_string_lossy(), std::process::id()));
-    remove_with_journal(&tmp);
+    // A log or journal beside FILE is an old copy's, or a backup someone
+    // has open: a new file there would be read with it, wrong.
+    let sides: Vec<String> = ["-wal", "-shm", "-journal"]
+        .iter()
+        .map(|suffix| {
+            let mut p = file.as_os_str().to_owned();
+            p.push(suffix);
+            PathBuf::from(p)
+        })
+        .filter(|p| std::fs::symlink_metadata(p).is_ok())
+        .map(|p| shown(&p))
+        .collect();
+    if !sides.is_empty() {
+        bail!(
+            "{} cannot be written: {} beside it would be read with the new copy (someone may have that backup \
+             open in ardesk, or a crash left them): close it, or remove them, first; nothing was written",
+            shown(file),
+            sides.join(", ")
+        );
+    }
+    // Made here, empty and readable by this user only, never through a
+    // link planted at its name; SQLite writes the copy into it.
+    let (tmp, _) = crate::store::backup::temp_beside(file, std::process::id())
+        .wrap_err_with(|| format!("cannot create a temporary file in {}; no backup was written", shown(dir)))?;
     let started = std::time::Instant::now();
     let terminal = std::io::stderr().is_terminal();
     let progress = |p: crate::store::backup::Progress| {
@@ -52,10 +74,20 @@ pub fn backup(db: &Path, file: &Path, force: bool, today: chrono::NaiveDate, out
     }
     let copied = match copied.map_err(color_eyre::Report::from).and_then(|p| {
         // Readable by no more people than the database is.
+        // Best effort: a file system without modes (vfat, SMB) keeps the
+        // copy as it made it.
         if let Ok(m) = std::fs::metadata(db) {
             use std::os::unix::fs::PermissionsExt;
             let mode = (m.permissions().mode() & 0o666) | 0o600;
-            std::fs::set_permissions(&tmp, std::fs::Permissions::from_mode(mode))?;
+            if let Err(e) = std::fs::set_permissions(&tmp, std::fs::Permissions::from_mode(mode)) {
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "ardesk: warning: could not give the backup {} the database's permissions ({}); check who can \
+                     read it",
+                    shown(file),
+                    clean(&e.to_string())
+                );
+            }
         }
         std::fs::rename(&tmp, file).wrap_err_with(|| format!("cannot move the backup into {}", shown(file)))?;
         sync_dir(dir);

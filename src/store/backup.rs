@@ -31,7 +31,8 @@ pub struct Progress {
 }
 
 /// Copies the database at `source` (which must exist: it is never created)
-/// into a new file at `dest` (which must not exist), calling `progress`
+/// into a new file at `dest` (which must not exist, or be an empty file the
+/// caller made: `temp_beside`), calling `progress`
 /// after each step. `dest` is whole when this returns `Ok`; on an error it
 /// may be partly written, and the caller removes it.
 pub fn backup(source: &Path, dest: &Path, mut progress: impl FnMut(Progress)) -> Result<Progress> {
@@ -41,9 +42,24 @@ pub fn backup(source: &Path, dest: &Path, mut progress: impl FnMut(Progress)) ->
     // Read-only when this user cannot write it (as `Store::open` does, but
     // leaving nothing beside it: `read_only_uri`); never with CREATE.
     let open_err = |e: rusqlite::Error| StoreError::Open { path: source.to_path_buf(), reason: e.to_string() };
+    // Immutable (no one works on it: `read_only_uri`), SQLite takes no
+    // locks: a writer that started during a copy of several steps could
+    // tear it. So then the copy is one step, and the file must be as it was
+    // (its size and time of change) once it is done.
+    let stamp = |p: &Path| std::fs::metadata(p).map(|m| (m.len(), m.modified().ok()));
+    let mut immutable = None;
     let src = match read_only_reason(source) {
         Some(_) => Connection::open_with_flags(
-            read_only_uri(source),
+            {
+                let uri = read_only_uri(source);
+                if uri.ends_with("?immutable=1") {
+                    immutable = Some(
+                        stamp(source)
+                            .map_err(|e| StoreError::Open { path: source.to_path_buf(), reason: e.to_string() })?,
+                    );
+                }
+                uri
+            },
             OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI,
         ),
         None => {
@@ -64,7 +80,7 @@ pub fn backup(source: &Path, dest: &Path, mut progress: impl FnMut(Progress)) ->
         let mut restarts = 0;
         let mut before = None;
         loop {
-            let pages = if restarts >= RESTARTS { -1 } else { PAGES_PER_STEP };
+            let pages = if restarts >= RESTARTS || immutable.is_some() { -1 } else { PAGES_PER_STEP };
             let step = copy.step(pages)?;
             let p = copy.progress();
             let now = Progress {
@@ -86,6 +102,16 @@ pub fn backup(source: &Path, dest: &Path, mut progress: impl FnMut(Progress)) ->
             }
         }
     };
+    drop(src);
+    if let Some(before) = immutable
+        && stamp(source).ok() != Some(before)
+    {
+        return Err(StoreError::Invalid(
+            "the database changed during the copy; run the backup again, or as a user who can write beside the \
+             database"
+                .into(),
+        ));
+    }
     // The copy is a database of its own: no write-ahead log beside it once
     // closed, everything in the one file, on the disk.
     dst.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")?;
@@ -94,4 +120,27 @@ pub fn backup(source: &Path, dest: &Path, mut progress: impl FnMut(Progress)) ->
         .and_then(|f| f.sync_all())
         .map_err(|e| StoreError::Open { path: dest.to_path_buf(), reason: e.to_string() })?;
     Ok(last)
+}
+
+/// A new, empty file beside `file` for the copy, readable by this user
+/// only: `.NAME.backup-PID`, or `.NAME.backup-PID-N` when that name is
+/// taken (a stale copy of an interrupted backup, or anything else: it is
+/// left alone). Never through a symbolic link planted at the name.
+pub fn temp_beside(file: &Path, pid: u32) -> std::io::Result<(std::path::PathBuf, std::fs::File)> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let dir = file.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = file.file_name().unwrap_or_default().to_string_lossy();
+    let mut last = None;
+    for n in 0..100 {
+        let tmp = match n {
+            0 => dir.join(format!(".{name}.backup-{pid}")),
+            n => dir.join(format!(".{name}.backup-{pid}-{n}")),
+        };
+        match std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(&tmp) {
+            Ok(f) => return Ok((tmp, f)),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => last = Some(e),
+            Err(e) => return Err(e),
+        }
+    }
+    Err(last.unwrap_or_else(|| std::io::Error::other("no free name")))
 }
