@@ -205,6 +205,13 @@ impl CustomersScreen {
         self.ranked && self.ranking.is_none() && !self.rank_failed
     }
 
+    /// Whether `action` is one typed ahead of a ranking is kept for: a
+    /// move or an Enter. Any other ends the typing ahead (`drop_held`).
+    pub fn holdable(action: super::action::Action) -> bool {
+        use super::action::Action::*;
+        matches!(action, Down | Up | PageDown | PageUp | Home | End | Open)
+    }
+
     /// Keeps a move or an Enter typed before the ranking came, to make
     /// once it does; false for any other action. After an Enter nothing
     /// more is kept: what follows it was meant for the customer's page.
@@ -212,7 +219,7 @@ impl CustomersScreen {
         use super::action::Action::*;
         /// More than a held-down key sends before a slow ranking comes.
         const MOST: usize = 256;
-        if !matches!(action, Down | Up | PageDown | PageUp | Home | End | Open) {
+        if !Self::holdable(action) {
             // Anything else (a search, help, a form…) ends the typing
             // ahead: an Enter held from before must not open a customer
             // behind it later.

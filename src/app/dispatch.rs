@@ -92,16 +92,7 @@ impl App {
     pub fn update(&mut self, action: Action, ch: Option<char>) {
         // What was typed ahead of a ranking waits only while moves follow.
         if let Some(Screen::Customers(s)) = self.screens.last_mut()
-            && !matches!(
-                action,
-                Action::Down
-                    | Action::Up
-                    | Action::PageDown
-                    | Action::PageUp
-                    | Action::Home
-                    | Action::End
-                    | Action::Open
-            )
+            && !CustomersScreen::holdable(action)
         {
             s.drop_held();
         }
