@@ -47,7 +47,11 @@
 -- (`customer_search`, over the view `customer_search_text`), 18 the
 -- trigram indexes of the invoices' numbers and contracts and of the
 -- payments' and credits' references for substring filters
--- (`invoice_search`, `payment_search`: contentless, kept by triggers).
+-- (`invoice_search`, `payment_search`: contentless, kept by triggers), 19
+-- the imported rows kept leanly (`invoices.import_base` and `import_row`,
+-- the compressed rows in `import_kept`), 20 the dated summary one row per
+-- customer, day, currency and date with a column per measure
+-- (`customer_day_summary`, from the views `dated_*_rows`).
 
 CREATE TABLE organization (
     id                  INTEGER PRIMARY KEY CHECK (id = 1),

@@ -1,13 +1,14 @@
 //! The page's figures as of a past date (issue 17), from the dated summary
-//! of schema version 14: the sums of every dated event on or before the
-//! date (`customer_dated_summary`, whose rows the migration's views define
-//! and the triggers keep). A handful of rows a day, however many invoices:
-//! on a million of them, about 80,000 rows for a date ten years on.
+//! (version 20: `customer_day_summary`, one row per day and date with a
+//! column per measure, whose rows the migration's views define and the
+//! triggers keep): the sums of every dated event on or before the date. A
+//! few rows a day, however many invoices.
 //!
 //! What counts on a date, and how an undated event counts, is written in
 //! `migrations/0014_dated_events.sql`; the oracle computes the same from
 //! the raw rows its own way (`oracle::parts_as_of`) for the tests.
 
+use super::day_summary::{COLUMNS, nonzero};
 use super::metrics::{PartsByCurrency, by_currency};
 use super::{CustomerFigures, Result, Store};
 use crate::domain::bounds::weighted;
@@ -16,7 +17,8 @@ use crate::domain::metrics::{Conversations, MetricParts, Metrics, aging_bounds, 
 use crate::domain::model::Customer;
 use chrono::NaiveDate;
 
-/// The measures of the dated events, as the migration numbers them.
+/// The measures of the dated events, as the migrations number them
+/// (measure `m` is the column `day_summary::COLUMNS[m - 1]`).
 pub(crate) mod measure {
     pub const INVOICES: i64 = 1;
     pub const INVOICE_TOTAL: i64 = 2;
@@ -39,17 +41,27 @@ pub(crate) mod measure {
     pub const CREDITS: i64 = 19;
 }
 
-/// Each currency's sums: the measure's total, and for the open balance its
-/// five aging buckets, for the window measures the part inside the window.
-const READ: &str = "
-    SELECT currency, measure,
-           CASE WHEN measure = 7 THEN CASE WHEN on_date >= ?3 THEN 0 WHEN on_date >= ?4 THEN 1
-                                           WHEN on_date >= ?5 THEN 2 WHEN on_date >= ?6 THEN 3 ELSE 4 END
-                WHEN measure >= 16 THEN on_date BETWEEN ?7 AND ?2
-                ELSE 0 END AS part,
-           sum(delta)
-    FROM customer_dated_summary WHERE customer_id = ?1 AND day <= ?2
-    GROUP BY currency, measure, part";
+/// Each currency's sums: every measure's total, then the open balance in
+/// its five aging buckets and the window measures' part inside the window.
+fn read_sql() -> &'static str {
+    static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    SQL.get_or_init(|| {
+        let totals = COLUMNS.iter().map(|c| format!("sum({c})")).collect::<Vec<_>>().join(", ");
+        format!(
+            "SELECT currency, {totals},
+                    coalesce(sum(open_by_due) FILTER (WHERE on_date >= ?3), 0),
+                    coalesce(sum(open_by_due) FILTER (WHERE on_date < ?3 AND on_date >= ?4), 0),
+                    coalesce(sum(open_by_due) FILTER (WHERE on_date < ?4 AND on_date >= ?5), 0),
+                    coalesce(sum(open_by_due) FILTER (WHERE on_date < ?5 AND on_date >= ?6), 0),
+                    coalesce(sum(open_by_due) FILTER (WHERE on_date < ?6), 0),
+                    coalesce(sum(window_applied) FILTER (WHERE on_date BETWEEN ?7 AND ?2), 0),
+                    coalesce(sum(window_hi) FILTER (WHERE on_date BETWEEN ?7 AND ?2), 0),
+                    coalesce(sum(window_lo) FILTER (WHERE on_date BETWEEN ?7 AND ?2), 0)
+             FROM customer_day_summary WHERE customer_id = ?1 AND day <= ?2
+             GROUP BY currency"
+        )
+    })
+}
 
 /// Payments that succeeded and were wholly refunded by the date: measure
 /// 15 counts them from the day they were received, and they stop counting
@@ -70,19 +82,27 @@ impl Store {
     fn dated_sums(&self, customer_id: i64, as_of: NaiveDate) -> Result<(PartsByCurrency, i64)> {
         let b = aging_bounds(as_of).map(iso);
         let mut out = super::metrics::AllParts::new();
-        let mut sums = std::collections::BTreeMap::<(String, i64, i64), i64>::new();
-        let mut stmt = self.conn().prepare_cached(READ)?;
+        let mut credits = 0;
+        let mut stmt = self.conn().prepare_cached(read_sql())?;
         let mut rows =
             stmt.query((customer_id, iso(as_of), &b[0], &b[1], &b[2], &b[3], iso(collect_window_start(as_of))))?;
+        let n = COLUMNS.len();
         while let Some(r) = rows.next()? {
-            sums.insert((r.get(0)?, r.get(1)?, r.get(2)?), r.get(3)?);
-        }
-        let mut credits = 0;
-        for ((currency, m, part), v) in sums {
-            if m == measure::CREDITS {
-                credits += v;
-            } else {
-                fill(out.entry((customer_id, currency)).or_default(), m, part, v);
+            let p = out.entry((customer_id, r.get(0)?)).or_default();
+            for m in 1..=n {
+                let v: i64 = r.get(m)?;
+                match m as i64 {
+                    measure::CREDITS => credits += v,
+                    // Read by bucket and inside the window below.
+                    measure::OPEN_BY_DUE | measure::WINDOW_APPLIED | measure::WINDOW_HI | measure::WINDOW_LO => {}
+                    m => fill(p, m, 0, v),
+                }
+            }
+            for bucket in 0..5 {
+                fill(p, measure::OPEN_BY_DUE, bucket as i64, r.get(n + 1 + bucket)?);
+            }
+            for (i, m) in [measure::WINDOW_APPLIED, measure::WINDOW_HI, measure::WINDOW_LO].into_iter().enumerate() {
+                fill(p, m, 1, r.get(n + 6 + i)?);
             }
         }
         let mut stmt = self.conn().prepare_cached(REFUNDED_AWAY)?;
@@ -97,9 +117,10 @@ impl Store {
     /// or holds (an invoice issued, money received, a credit granted, …),
     /// oldest first: the boundaries of the figures as of a date.
     pub fn event_days(&self, customer_id: i64) -> Result<Vec<NaiveDate>> {
-        let mut stmt = self.conn().prepare_cached(
-            "SELECT DISTINCT day FROM customer_dated_summary WHERE customer_id = ?1 AND delta <> 0 ORDER BY day",
-        )?;
+        let mut stmt = self.conn().prepare_cached(&format!(
+            "SELECT DISTINCT day FROM customer_day_summary WHERE customer_id = ?1 AND ({}) ORDER BY day",
+            nonzero("")
+        ))?;
         let rows = stmt.query_map([customer_id], |r| super::tabs::date(r, 0))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }

@@ -215,7 +215,7 @@ impl Store {
 
 /// A customer's outstanding in its own currency (`c`): from the summary,
 /// or as of the store's date (`?1`) from the dated open balances
-/// (measure 7, `as_of`).
+/// (`open_by_due`, `as_of`).
 pub(super) fn outstanding_sql(as_of: Option<NaiveDate>) -> &'static str {
     match as_of {
         None => {
@@ -223,8 +223,8 @@ pub(super) fn outstanding_sql(as_of: Option<NaiveDate>) -> &'static str {
                        WHERE s.customer_id = c.id AND s.currency = c.currency), 0)"
         }
         Some(_) => {
-            "coalesce((SELECT sum(delta) FROM customer_dated_summary s WHERE s.customer_id = c.id AND s.day <= ?1
-                       AND s.currency = c.currency AND s.measure = 7), 0)"
+            "coalesce((SELECT sum(open_by_due) FROM customer_day_summary s WHERE s.customer_id = c.id AND s.day <= ?1
+                       AND s.currency = c.currency AND s.on_date <> ''), 0)"
         }
     }
 }
@@ -237,8 +237,8 @@ pub(super) fn overdue_sql(as_of: Option<NaiveDate>) -> &'static str {
                        WHERE d.customer_id = c.id AND d.currency = c.currency AND d.due_date < ?1), 0)"
         }
         Some(_) => {
-            "coalesce((SELECT sum(delta) FROM customer_dated_summary s WHERE s.customer_id = c.id AND s.day <= ?1
-                       AND s.currency = c.currency AND s.measure = 7 AND s.on_date < ?1), 0)"
+            "coalesce((SELECT sum(open_by_due) FROM customer_day_summary s WHERE s.customer_id = c.id AND s.day <= ?1
+                       AND s.currency = c.currency AND s.on_date <> '' AND s.on_date < ?1), 0)"
         }
     }
 }

@@ -17,9 +17,9 @@ use rusqlite::types::Value;
 fn figures_sql(store: &Store, sort: CustomerCol) -> Option<String> {
     let dated = |on_date: &str| {
         format!(
-            "SELECT s.customer_id AS id, sum(s.delta) AS f FROM customer_dated_summary s
+            "SELECT s.customer_id AS id, sum(s.open_by_due) AS f FROM customer_day_summary s
              JOIN customers c2 ON c2.id = s.customer_id AND c2.currency = s.currency
-             WHERE s.day <= ?1 AND s.measure = 7{on_date} GROUP BY s.customer_id"
+             WHERE s.day <= ?1 AND s.on_date <> ''{on_date} GROUP BY s.customer_id"
         )
     };
     Some(match (sort, store.as_of()) {

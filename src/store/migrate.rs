@@ -66,6 +66,8 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
     sql(include_str!("migrations/0018_tab_search.sql")),
     // The invoices' `source_raw` becomes a baseline and a compressed kept row.
     Migration { sql: include_str!("migrations/0019_kept_rows.sql"), after: Some(kept::from_source_raw) },
+    // The dated summary one row a day, a column per measure.
+    sql(concat!(include_str!("migrations/0020_day_rows.sql"), include_str!("migrations/0020_day_summary.sql"))),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -9,6 +9,7 @@ pub mod check;
 pub mod collections;
 mod customer_list;
 mod customers;
+mod day_summary;
 mod detail;
 pub mod doc_files;
 pub mod documents;

@@ -77,6 +77,7 @@ const FINGERPRINTS: &[&str] = &[
     "9d019659f8cbb3348cb453630a735da9119a7f25dcf77e1cc11aa7d16dd02054",
     "0f6df3ca84f68033e84eff289a5f054a7022f9ca82fb626cd3666203ca8fd14a",
     "ca748970ce3f6260ba066a91ce81702aeae9133ee097e45e35b2dd515c98ae23",
+    "889cdecdb79b11e456cfd8e1667329c41dbf1454c74ae2bb1adc11fb2c8e1e40",
 ];
 
 /// A digest of a database's schema as stored: every object's kind, name,
@@ -282,6 +283,9 @@ const ADAPTERS: &[&str] = &[
     // no kept row (`INVOICE_COLUMNS`), so `kept::KeptReader::source_raw`
     // gives `source_raw` back as it is.
     "",
+    // 19 → 20: the dated summary one row per measure: read through
+    // `day_summary::legacy_view` (`adapt`, after the dated views).
+    "",
 ];
 
 /// The dated events (version 14) as temporary views over an older
@@ -408,6 +412,11 @@ pub(crate) fn adapt(conn: &Connection, version: i64) -> Result<()> {
     // Over the adapted tables, so after them.
     if version < 14 {
         conn.execute_batch(&dated_views())?;
+    }
+    if version < 20 {
+        let rows = include_str!("migrations/0020_day_rows.sql").replace("CREATE VIEW", "CREATE TEMP VIEW");
+        conn.execute_batch(&rows)?;
+        conn.execute_batch(&super::day_summary::legacy_view())?;
     }
     Ok(())
 }

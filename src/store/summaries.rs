@@ -8,6 +8,7 @@
 //! amounts recomputed here.
 
 use super::Result;
+use super::day_summary::{SOURCES, add_sql};
 use rusqlite::Transaction;
 
 /// The triggers that keep caches and summaries, and the per-row check of
@@ -68,16 +69,6 @@ pub const SEARCH_KEEPERS: [(&str, &str, &str); 2] = [
 #[must_use = "rebuild the summaries before committing"]
 pub struct Suspended(Vec<String>);
 
-/// The views of the dated events (version 14), each with the table and id
-/// it is keyed by.
-const DATED_SOURCES: [(&str, &str, &str); 5] = [
-    ("dated_invoice_events", "invoices", "invoice_id"),
-    ("dated_application_events", "applications", "application_id"),
-    ("dated_payment_events", "payments", "payment_id"),
-    ("dated_refund_events", "refunds", "refund_id"),
-    ("dated_credit_events", "credits", "credit_id"),
-];
-
 /// Drops the summary triggers inside `tx` (DDL is transactional in SQLite:
 /// a rollback puts them back too).
 pub fn suspend(tx: &Transaction<'_>) -> Result<Suspended> {
@@ -108,7 +99,7 @@ fn mark_new_rows(tx: &Transaction<'_>) -> Result<()> {
         "CREATE TABLE IF NOT EXISTS main.bulk_new_after(source TEXT PRIMARY KEY, after INTEGER NOT NULL);
          DELETE FROM main.bulk_new_after;",
     )?;
-    for (_, table, _) in DATED_SOURCES {
+    for table in SOURCES.iter().map(|s| s.table) {
         let largest = format!("coalesce((SELECT max(id) FROM main.{table}), 0)");
         tx.execute_batch(&format!(
             "INSERT INTO main.bulk_new_after VALUES ('{table}', {largest});
@@ -122,11 +113,11 @@ fn mark_new_rows(tx: &Transaction<'_>) -> Result<()> {
     Ok(())
 }
 
-/// The marks of `mark_new_rows`, in `DATED_SOURCES`' order, and its
+/// The marks of `mark_new_rows`, in `day_summary::SOURCES`' order, and its
 /// table and triggers gone.
 fn take_marks(tx: &Transaction<'_>) -> Result<Vec<i64>> {
-    let mut marks = Vec::with_capacity(DATED_SOURCES.len());
-    for (_, table, _) in DATED_SOURCES {
+    let mut marks = Vec::with_capacity(SOURCES.len());
+    for table in SOURCES.iter().map(|s| s.table) {
         marks.push(tx.query_row("SELECT after FROM main.bulk_new_after WHERE source = ?1", [table], |r| r.get(0))?);
     }
     forget_marks(tx)?;
@@ -135,7 +126,7 @@ fn take_marks(tx: &Transaction<'_>) -> Result<Vec<i64>> {
 
 /// Drops what `mark_new_rows` made, if it is still there.
 fn forget_marks(tx: &Transaction<'_>) -> Result<()> {
-    for (_, table, _) in DATED_SOURCES {
+    for table in SOURCES.iter().map(|s| s.table) {
         tx.execute_batch(&format!("DROP TRIGGER IF EXISTS main.bulk_new_after_{table}"))?;
     }
     Ok(tx.execute_batch("DROP TABLE IF EXISTS main.bulk_new_after")?)
@@ -151,30 +142,14 @@ pub fn add_new_dated(tx: &Transaction<'_>, customers: &[i64]) -> Result<()> {
         return Ok(());
     }
     let keep = serde_json::Value::from(customers.to_vec()).to_string();
-    // One statement over every table's new rows (id ranges), grouped once,
-    // so the sums go into the summary's primary key in its order. For
-    // 200,000 new invoices of 1,000 customers this takes 5.2–7.0 s; one
-    // statement per customer and table, which read each customer's rows
-    // through its index, took 7.4–8.3 s. The summary is most of the cost:
-    // about ten rows an invoice (its day, due day and payment day).
-    let events: Vec<String> = DATED_SOURCES
-        .iter()
-        .enumerate()
-        .map(|(i, (view, _, id))| {
-            format!("SELECT customer_id, day, currency, measure, on_date, delta FROM {view} WHERE {id} > ?{}", i + 1)
-        })
-        .collect();
-    tx.execute(
-        &format!(
-            "INSERT INTO customer_dated_summary(customer_id, day, currency, measure, on_date, delta)
-             SELECT customer_id, day, currency, measure, on_date, sum(delta) FROM ({})
-             WHERE customer_id IN (SELECT value FROM json_each(?{})) GROUP BY 1, 2, 3, 4, 5 HAVING sum(delta) <> 0
-             ON CONFLICT DO UPDATE SET delta = delta + excluded.delta",
-            events.join(" UNION ALL "),
-            DATED_SOURCES.len() + 1
-        ),
-        rusqlite::params_from_iter(marks.into_iter().map(rusqlite::types::Value::from).chain([keep.into()])),
-    )?;
+    // One statement a table over its new rows (an id range), grouped in the
+    // summary's key order; each sums only the measures its rows move. On a
+    // million new invoices of 1,000 customers the rows to group are about
+    // five million (two an invoice, three an application, one a payment).
+    for (source, after) in SOURCES.iter().zip(marks) {
+        let filter = format!("{} > ?1 AND customer_id IN (SELECT value FROM json_each(?2))", source.id);
+        tx.execute(&add_sql(source, &filter), rusqlite::params![after, keep])?;
+    }
     Ok(())
 }
 
@@ -203,8 +178,7 @@ pub fn rebuild(tx: &Transaction<'_>, customers: &[i64], suspended: Suspended) ->
              WHERE customer_id = ?1",
             [c],
         )?;
-        for table in ["customer_summary", "customer_due_summary", "customer_collect_summary", "customer_dated_summary"]
-        {
+        for table in ["customer_summary", "customer_due_summary", "customer_collect_summary", "customer_day_summary"] {
             tx.execute(&format!("DELETE FROM {table} WHERE customer_id = ?1"), [c])?;
         }
         tx.execute(
@@ -262,14 +236,11 @@ pub fn rebuild(tx: &Transaction<'_>, customers: &[i64], suspended: Suspended) ->
         )?;
     }
     for &c in customers {
-        // The dated events of the customer's rows, through the views the
-        // triggers read (version 14).
-        tx.execute(
-            "INSERT INTO customer_dated_summary(customer_id, day, currency, measure, on_date, delta)
-             SELECT customer_id, day, currency, measure, on_date, sum(delta) FROM dated_events
-             WHERE customer_id = ?1 GROUP BY 1, 2, 3, 4, 5 HAVING sum(delta) <> 0",
-            [c],
-        )?;
+        // The dated rows of the customer's rows, through the views the
+        // triggers read (version 20).
+        for source in &SOURCES {
+            tx.execute(&add_sql(source, "customer_id = ?1"), [c])?;
+        }
     }
     // The rows the run made, indexed for search at once: every row the index
     // lacks. Not those past the largest id before the run: a row deleted
