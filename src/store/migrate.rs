@@ -236,6 +236,18 @@ pub(crate) fn upgrade(conn: &Connection, version: i64, set_aside_as: Option<&str
         conn.execute_batch("PRAGMA auto_vacuum = INCREMENTAL")?;
     }
     let _mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+    // The upgrades' sorts over every row (version 20 groups the dated
+    // summary's rows anew: 8.7 million for a million invoices) spill to a
+    // temporary file, not memory: 568 MiB peak RSS on that file in memory.
+    // Set back before anything reads through temporary views (changing it
+    // drops them), whatever the upgrade's outcome.
+    conn.execute_batch("PRAGMA temp_store = FILE")?;
+    let done = upgrade_each(conn, version, set_aside_as);
+    conn.execute_batch("PRAGMA temp_store = MEMORY")?;
+    done
+}
+
+fn upgrade_each(conn: &Connection, version: i64, set_aside_as: Option<&str>) -> Result<Vec<String>> {
     let mut moved = Vec::new();
     for (from, m) in MIGRATIONS.iter().enumerate().skip(version as usize) {
         match set_aside_as {
