@@ -214,11 +214,14 @@ impl ImportTx<'_> {
         // makes one for each paid invoice (`{"imported":{"made_for":…}}`),
         // 0.8 million of them for a million invoices. Only a text holding one
         // of the keys, or an escape that could spell one, is parsed (JSON
-        // five times a row was 2 of the 12 s of an unchanged re-import).
+        // five times a row was 2 of the 12 s of an unchanged re-import). And
+        // the table is read in its order, not through the external-id index:
+        // that visits the rows in the order of their external ids, at random on disk, 2.6 s
+        // against 0.4 s for the whole table of 0.8 million payments.
         let mut stmt = self.tx.prepare(
             "SELECT id, json_extract(source_raw, '$.imported.invoice'), json_extract(source_raw, '$.imported.invoice_number'),
                     json_extract(source_raw, '$.imported.aliases'), json_extract(source_raw, '$.imported.splits')
-             FROM payments
+             FROM payments NOT INDEXED
              WHERE import_source = ?1
                AND (instr(source_raw, 'invoice') OR instr(source_raw, 'aliases') OR instr(source_raw, 'splits')
                     OR instr(source_raw, '\\'))
