@@ -70,20 +70,46 @@ pub(crate) const SOURCES: [Source; 5] = [
     Source { view: "dated_credit_rows", table: "credits", id: "credit_id", columns: &["granted", "credits"] },
 ];
 
-/// Adds the sums of `source`'s rows matching `filter` (SQL over the view's
-/// columns) to the summary, leaving out sums that are all zero: what the
-/// triggers would have added, set-based, grouped in the summary's key order.
-pub(crate) fn add_sql(source: &Source, filter: &str) -> String {
-    let cols = source.columns.join(", ");
-    let sums = source.columns.iter().map(|c| format!("sum({c})")).collect::<Vec<_>>().join(", ");
-    let any = source.columns.iter().map(|c| format!("sum({c}) <> 0")).collect::<Vec<_>>().join(" OR ");
-    let set = source.columns.iter().map(|c| format!("{c} = {c} + excluded.{c}")).collect::<Vec<_>>().join(", ");
+/// The sources summed in one statement: those that move a measure in
+/// common (an invoice's open balance and its applications' on the same day
+/// and due date) are grouped together, so sums that come back to zero
+/// across them are left out, as the triggers' views would; the others
+/// alone, each grouping only the measures it moves. Indexes into `SOURCES`.
+pub(crate) const FAMILIES: [&[usize]; 4] = [&[0, 1], &[2], &[3], &[4]];
+
+/// Adds the sums of a family's rows (each source's matching `filter`, SQL
+/// over the view's columns) to the summary, leaving out sums that are all
+/// zero: what the triggers would have added, set-based, grouped in the
+/// summary's key order.
+pub(crate) fn add_sql(family: &[usize], filter: &dyn Fn(&Source) -> String) -> String {
+    let cols: Vec<&str> =
+        COLUMNS.iter().copied().filter(|c| family.iter().any(|&i| SOURCES[i].columns.contains(c))).collect();
+    let rows: Vec<String> = family
+        .iter()
+        .map(|&i| {
+            let s = &SOURCES[i];
+            let padded: Vec<String> = cols
+                .iter()
+                .map(|c| if s.columns.contains(c) { (*c).to_string() } else { format!("0 AS {c}") })
+                .collect();
+            format!(
+                "SELECT customer_id, day, currency, on_date, {} FROM {} WHERE {}",
+                padded.join(", "),
+                s.view,
+                filter(s)
+            )
+        })
+        .collect();
+    let sums = cols.iter().map(|c| format!("sum({c})")).collect::<Vec<_>>().join(", ");
+    let any = cols.iter().map(|c| format!("sum({c}) <> 0")).collect::<Vec<_>>().join(" OR ");
+    let set = cols.iter().map(|c| format!("{c} = {c} + excluded.{c}")).collect::<Vec<_>>().join(", ");
     format!(
-        "INSERT INTO customer_day_summary(customer_id, day, currency, on_date, {cols})
-         SELECT customer_id, day, currency, on_date, {sums} FROM {} WHERE {filter}
+        "INSERT INTO customer_day_summary(customer_id, day, currency, on_date, {})
+         SELECT customer_id, day, currency, on_date, {sums} FROM ({})
          GROUP BY 1, 2, 3, 4 HAVING {any}
          ON CONFLICT DO UPDATE SET {set}",
-        source.view
+        cols.join(", "),
+        rows.join(" UNION ALL ")
     )
 }
 
@@ -115,17 +141,19 @@ pub(crate) fn nonzero(alias: &str) -> String {
 
 /// The summary over a database older than version 20, read without
 /// upgrading: version 14's rows (its table, or for an older one the
-/// temporary views `schema::adapt` makes) with each measure in its column.
+/// temporary views `schema::adapt` makes), each measure in its column and
+/// zero in the others. Not grouped, so that a reader's customer reaches
+/// version 14's primary key (every reader sums; `check` groups).
 pub(crate) fn legacy_view() -> String {
     let cols = COLUMNS
         .iter()
         .enumerate()
-        .map(|(i, c)| format!("sum(iif(measure = {}, delta, 0)) AS {c}", i + 1))
+        .map(|(i, c)| format!("iif(measure = {}, delta, 0) AS {c}", i + 1))
         .collect::<Vec<_>>()
         .join(", ");
     format!(
         "CREATE TEMP VIEW customer_day_summary AS
-         SELECT customer_id, day, currency, on_date, {cols} FROM customer_dated_summary GROUP BY 1, 2, 3, 4;"
+         SELECT customer_id, day, currency, on_date, {cols} FROM customer_dated_summary;"
     )
 }
 
@@ -144,6 +172,31 @@ mod tests {
         }
         for c in COLUMNS {
             assert!(SOURCES.iter().any(|s| s.columns.contains(&c)), "{c}");
+        }
+    }
+
+    /// Every source is in one family, and sources of different families
+    /// move no measure in common (their sums could not net to zero).
+    #[test]
+    fn families_share_no_measure() {
+        let mut seen: Vec<usize> = FAMILIES.iter().flat_map(|f| f.iter().copied()).collect();
+        seen.sort_unstable();
+        assert_eq!(seen, (0..SOURCES.len()).collect::<Vec<_>>());
+        for (a, fa) in FAMILIES.iter().enumerate() {
+            for fb in &FAMILIES[a + 1..] {
+                for &i in fa.iter() {
+                    for &j in fb.iter() {
+                        for c in SOURCES[i].columns {
+                            assert!(
+                                !SOURCES[j].columns.contains(c),
+                                "{c}: {} and {}",
+                                SOURCES[i].view,
+                                SOURCES[j].view
+                            );
+                        }
+                    }
+                }
+            }
         }
     }
 }

@@ -243,8 +243,11 @@ pub(crate) fn upgrade(conn: &Connection, version: i64, set_aside_as: Option<&str
     // drops them), whatever the upgrade's outcome.
     conn.execute_batch("PRAGMA temp_store = FILE")?;
     let done = upgrade_each(conn, version, set_aside_as);
-    conn.execute_batch("PRAGMA temp_store = MEMORY")?;
-    done
+    let reset = conn.execute_batch("PRAGMA temp_store = MEMORY");
+    // The upgrade's own error first: it says what went wrong.
+    let moved = done?;
+    reset?;
+    Ok(moved)
 }
 
 fn upgrade_each(conn: &Connection, version: i64, set_aside_as: Option<&str>) -> Result<Vec<String>> {

@@ -8,7 +8,7 @@
 //! amounts recomputed here.
 
 use super::Result;
-use super::day_summary::{SOURCES, add_sql};
+use super::day_summary::{FAMILIES, SOURCES, Source, add_sql};
 use rusqlite::Transaction;
 
 /// The triggers that keep caches and summaries, and the per-row check of
@@ -142,13 +142,19 @@ pub fn add_new_dated(tx: &Transaction<'_>, customers: &[i64]) -> Result<()> {
         return Ok(());
     }
     let keep = serde_json::Value::from(customers.to_vec()).to_string();
-    // One statement a table over its new rows (an id range), grouped in the
-    // summary's key order; each sums only the measures its rows move. On a
-    // million new invoices of 1,000 customers the rows to group are about
-    // five million (two an invoice, three an application, one a payment).
-    for (source, after) in SOURCES.iter().zip(marks) {
-        let filter = format!("{} > ?1 AND customer_id IN (SELECT value FROM json_each(?2))", source.id);
-        tx.execute(&add_sql(source, &filter), rusqlite::params![after, keep])?;
+    // One statement a family of tables over their new rows (id ranges),
+    // grouped in the summary's key order; each sums only the measures its
+    // rows move. On a million new invoices of 1,000 customers the rows to
+    // group are about five million (two an invoice, three an application,
+    // one a payment). Every mark is bound, then the customers (`?6`).
+    let n = SOURCES.len();
+    let position = |s: &Source| SOURCES.iter().position(|x| x.view == s.view).unwrap_or(0) + 1;
+    for family in FAMILIES {
+        let filter = |s: &Source| {
+            format!("{} > ?{} AND customer_id IN (SELECT value FROM json_each(?{}))", s.id, position(s), n + 1)
+        };
+        let params = marks.iter().map(|&m| rusqlite::types::Value::from(m)).chain([keep.clone().into()]);
+        tx.execute(&add_sql(family, &filter), rusqlite::params_from_iter(params))?;
     }
     Ok(())
 }
@@ -238,8 +244,8 @@ pub fn rebuild(tx: &Transaction<'_>, customers: &[i64], suspended: Suspended) ->
     for &c in customers {
         // The dated rows of the customer's rows, through the views the
         // triggers read (version 20).
-        for source in &SOURCES {
-            tx.execute(&add_sql(source, "customer_id = ?1"), [c])?;
+        for family in FAMILIES {
+            tx.execute(&add_sql(family, &|_| "customer_id = ?1".to_string()), [c])?;
         }
     }
     // The rows the run made, indexed for search at once: every row the index
