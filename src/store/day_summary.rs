@@ -77,11 +77,11 @@ pub(crate) const SOURCES: [Source; 5] = [
 /// alone, each grouping only the measures it moves. Indexes into `SOURCES`.
 pub(crate) const FAMILIES: [&[usize]; 4] = [&[0, 1], &[2], &[3], &[4]];
 
-/// Adds the sums of a family's rows (each source's matching `filter`, SQL
-/// over the view's columns) to the summary, leaving out sums that are all
+/// Adds the sums of a family's rows (each source's matching `filter` of its
+/// index in `SOURCES`: SQL over the view's columns) to the summary, leaving out sums that are all
 /// zero: what the triggers would have added, set-based, grouped in the
 /// summary's key order.
-pub(crate) fn add_sql(family: &[usize], filter: &dyn Fn(&Source) -> String) -> String {
+pub(crate) fn add_sql(family: &[usize], filter: &dyn Fn(usize) -> String) -> String {
     let cols: Vec<&str> =
         COLUMNS.iter().copied().filter(|c| family.iter().any(|&i| SOURCES[i].columns.contains(c))).collect();
     let rows: Vec<String> = family
@@ -96,7 +96,7 @@ pub(crate) fn add_sql(family: &[usize], filter: &dyn Fn(&Source) -> String) -> S
                 "SELECT customer_id, day, currency, on_date, {} FROM {} WHERE {}",
                 padded.join(", "),
                 s.view,
-                filter(s)
+                filter(i)
             )
         })
         .collect();

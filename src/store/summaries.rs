@@ -8,7 +8,7 @@
 //! amounts recomputed here.
 
 use super::Result;
-use super::day_summary::{FAMILIES, SOURCES, Source, add_sql};
+use super::day_summary::{FAMILIES, SOURCES, add_sql};
 use rusqlite::Transaction;
 
 /// The triggers that keep caches and summaries, and the per-row check of
@@ -148,10 +148,9 @@ pub fn add_new_dated(tx: &Transaction<'_>, customers: &[i64]) -> Result<()> {
     // group are about five million (two an invoice, three an application,
     // one a payment). Every mark is bound, then the customers (`?6`).
     let n = SOURCES.len();
-    let position = |s: &Source| SOURCES.iter().position(|x| x.view == s.view).unwrap_or(0) + 1;
     for family in FAMILIES {
-        let filter = |s: &Source| {
-            format!("{} > ?{} AND customer_id IN (SELECT value FROM json_each(?{}))", s.id, position(s), n + 1)
+        let filter = |i: usize| {
+            format!("{} > ?{} AND customer_id IN (SELECT value FROM json_each(?{}))", SOURCES[i].id, i + 1, n + 1)
         };
         let params = marks.iter().map(|&m| rusqlite::types::Value::from(m)).chain([keep.clone().into()]);
         tx.execute(&add_sql(family, &filter), rusqlite::params_from_iter(params))?;
