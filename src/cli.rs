@@ -24,7 +24,8 @@ pub struct Cli {
 
 #[derive(Debug, Args)]
 pub struct Global {
-    /// The database file (default: ardesk.db in the user's data directory).
+    /// The database file (default: ARDESK_DB, else the configuration's
+    /// database, else ardesk.db in the user's data directory).
     #[arg(long, value_name = "PATH", global = true)]
     pub db: Option<PathBuf>,
 

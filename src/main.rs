@@ -10,6 +10,7 @@ use ardesk::config;
 use ardesk::domain::columns::Tab;
 use ardesk::domain::date::{DateStyle, resolve_today};
 use ardesk::domain::text::clean;
+use ardesk::store::location::{self, Location};
 use ardesk::store::{OpenMode, Store};
 use chrono::NaiveDate;
 use color_eyre::eyre::{Result, eyre};
@@ -125,6 +126,20 @@ fn run() -> Result<ExitCode> {
     }
 }
 
+/// Refuses a PostgreSQL URL before anything is created: this build keeps
+/// its books in SQLite files, and would otherwise make directories named
+/// after the URL's parts.
+fn files_only(path: &std::path::Path) -> Result<()> {
+    match Location::parse(path) {
+        Location::File(_) => Ok(()),
+        Location::Postgres(_) => Err(eyre!(
+            "{}: this ardesk keeps its books in SQLite files only and cannot open a PostgreSQL server; \
+             nothing was created",
+            clean(&Location::parse(path).shown())
+        )),
+    }
+}
+
 enum Next {
     Exit(ExitCode),
     /// No subcommand: open the TUI on this store.
@@ -152,8 +167,12 @@ fn command(cli: &Cli, settings: &config::Loaded, today: NaiveDate, tty: bool, mu
     if matches!(cli.command, Some(Command::Completions { .. } | Command::Man)) {
         return Ok(Next::Exit(ExitCode::SUCCESS));
     }
+    // `--db`, else `ARDESK_DB`: the same, but for `--demo`, which is asked
+    // for on the line and so wins over the environment.
+    let named = cli.global.db.clone().or_else(|| location::from_env(std::env::var_os(location::DB_ENV)));
     if let Some(Command::Demo { invoices, customers, force }) = &cli.command {
-        let path = cli.global.db.clone().unwrap_or_else(commands::demo_db_path);
+        let path = named.clone().unwrap_or_else(commands::demo_db_path);
+        files_only(&path)?;
         commands::demo(&path, *invoices, *customers, *force, today, &mut out)?;
         return Ok(Next::Exit(ExitCode::SUCCESS));
     }
@@ -161,20 +180,22 @@ fn command(cli: &Cli, settings: &config::Loaded, today: NaiveDate, tty: bool, mu
         commands::config_file(settings, *default, &mut out)?;
         return Ok(Next::Exit(ExitCode::SUCCESS));
     }
-    let path = match (&cli.global.db, cli.demo, &settings.config.database) {
-        (Some(p), _, _) => p.clone(),
-        (None, true, _) => commands::demo_db_path(),
-        (None, false, Some(p)) => p.clone(),
+    let path = match (&cli.global.db, cli.demo, &named, &settings.config.database) {
+        (Some(p), _, _, _) => p.clone(),
+        (None, true, _, _) => commands::demo_db_path(),
+        (None, false, Some(p), _) => p.clone(),
+        (None, false, None, Some(p)) => p.clone(),
         // The file names a database ardesk could not read out of it: the
         // default one would be other books, so say which.
-        (None, false, None) if settings.database_unknown => {
+        (None, false, None, None) if settings.database_unknown => {
             return Err(eyre!(
                 "the configuration file names a database but was refused, so which books to open is not known; \
                  fix the file (`ardesk config-file` says where it is), or name the database with --db"
             ));
         }
-        (None, false, None) => commands::default_db_path(),
+        (None, false, None, None) => commands::default_db_path(),
     };
+    files_only(&path)?;
     if cli.demo && !path.exists() {
         commands::demo(&path, None, None, false, today, &mut out)?;
     }

@@ -364,3 +364,56 @@ fn the_mouse_flags_say_when_they_are_given() {
     let cli = ardesk::cli::Cli::from_arg_matches(&m).unwrap();
     assert_eq!(cli.global.config, Some(PathBuf::from("/x.toml")), "--config is global");
 }
+
+/// The real binary: `--db` over `--demo` over `ARDESK_DB` over the
+/// configuration's `database`; an empty variable names nothing; a
+/// PostgreSQL URL is refused before anything is created, its password
+/// never shown.
+#[test]
+fn the_database_is_the_flag_then_the_demo_then_the_variable_then_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let conf = dir.path().join("c.toml");
+    let (flag, env, file) = (dir.path().join("flag.db"), dir.path().join("env.db"), dir.path().join("file.db"));
+    std::fs::write(&conf, format!("database = \"{}\"\n", file.display())).unwrap();
+    let run = |args: &[&str], var: Option<&str>| {
+        let mut cmd = Command::new(support::bin());
+        cmd.args(args)
+            .current_dir(dir.path())
+            .env("ARDESK_CONFIG", &conf)
+            .env("XDG_DATA_HOME", dir.path().join("data"))
+            .env("HOME", dir.path())
+            .env_remove("ARDESK_DB");
+        if let Some(v) = var {
+            cmd.env("ARDESK_DB", v);
+        }
+        let out = cmd.output().unwrap();
+        (String::from_utf8_lossy(&out.stderr).into_owned(), out.status.code())
+    };
+    let env_s = env.to_str().unwrap();
+    let (err, code) = run(&["--db", flag.to_str().unwrap(), "customers"], Some(env_s));
+    assert_eq!(code, Some(0), "{err}");
+    assert!(flag.exists() && !env.exists() && !file.exists(), "--db wins: {err}");
+    let (err, code) = run(&["customers"], Some(env_s));
+    assert_eq!(code, Some(0), "{err}");
+    assert!(env.exists() && !file.exists(), "the variable over the file: {err}");
+    let (err, code) = run(&["--demo", "customers"], Some(env_s));
+    assert_eq!(code, Some(0), "{err}");
+    assert!(dir.path().join("data/ardesk/demo.db").exists(), "--demo over the variable: {err}");
+    let (err, code) = run(&["customers"], Some(""));
+    assert_eq!(code, Some(0), "{err}");
+    assert!(file.exists(), "an empty variable names nothing, so the file's database: {err}");
+    // A server's URL, from the flag or the variable: refused, nothing made.
+    let before: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    for (args, var) in [
+        (vec!["--db", "postgres://ann:s3cret@db.example/books", "customers"], None),
+        (vec!["customers"], Some("postgresql://ann:s3cret@db.example/books")),
+        (vec!["demo"], Some("postgres://db.example/books?password=s3cret")),
+    ] {
+        let (err, code) = run(&args, var);
+        assert_eq!(code, Some(2), "{err}");
+        assert!(err.contains("cannot open a PostgreSQL server; nothing was created"), "{err}");
+        assert!(err.contains("***") && !err.contains("s3cret"), "the password is not shown: {err}");
+    }
+    let after: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(before, after, "no file or directory named after the URL");
+}

@@ -80,7 +80,8 @@ pub fn customer_ids(current: &OsStr) -> Vec<CompletionCandidate> {
 }
 
 /// The database a command line (the words being completed) works on, as
-/// `main` picks it: `--db PATH` or `--db=PATH`, else `--demo`'s, else the
+/// `main` picks it: `--db PATH` or `--db=PATH`, else `--demo`'s, else
+/// `ARDESK_DB`, else the
 /// configuration's `database` (the file `--config`, `ARDESK_CONFIG` or the
 /// default place names; read silently), else the default. A path starting
 /// with `~/` is the home directory's, as the shell would expand it.
@@ -105,10 +106,12 @@ pub fn database_named(words: impl IntoIterator<Item = OsString>) -> PathBuf {
         (Some(rest), Some(home)) => Path::new(&home).join(rest),
         _ => PathBuf::from(p),
     };
-    match (db, demo) {
-        (Some(p), _) => home(p),
-        (None, true) => super::demo_db_path(),
-        (None, false) => {
+    let env = crate::store::location::from_env(std::env::var_os(crate::store::location::DB_ENV));
+    match (db, demo, env) {
+        (Some(p), _, _) => home(p),
+        (None, true, _) => super::demo_db_path(),
+        (None, false, Some(p)) => p,
+        (None, false, None) => {
             let flag = config.map(home);
             let source = crate::config::location(
                 flag.as_deref(),

@@ -190,6 +190,18 @@ fn rest() -> Roff {
     r.control("SH", ["ENVIRONMENT"]);
     item(
         &mut r,
+        crate::store::location::DB_ENV,
+        "The database, when --db does not name one; it wins over the configuration's database, and --demo \
+         wins over it.",
+    );
+    item(
+        &mut r,
+        "ARDESK_CONFIG",
+        "The configuration file, when --config does not name one (by default config.toml in the user's \
+         configuration directory; ardesk config-file says which file is read).",
+    );
+    item(
+        &mut r,
         crate::domain::date::TODAY_ENV,
         "Today's date (YYYY-MM-DD) for overdue, aging and the 365-day window, as --today (which wins).",
     );

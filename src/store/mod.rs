@@ -23,6 +23,7 @@ mod lines;
 mod list_index;
 mod list_ranking;
 pub mod load;
+pub mod location;
 mod metrics;
 mod migrate;
 mod oracle;
@@ -101,13 +102,54 @@ pub enum StoreError {
     #[error("cancelled; nothing was written")]
     Cancelled,
     #[error("database error: {0}")]
-    Sql(rusqlite::Error),
+    Sql(DbError),
+}
+
+/// An error of the database engine that ardesk has no words of its own
+/// for, whichever engine it came from: its text, and whether it was a
+/// uniqueness constraint (which some writes report as a finding).
+#[derive(Debug)]
+pub struct DbError {
+    message: String,
+    unique: bool,
+    source: Box<dyn std::error::Error + Send + Sync>,
+}
+
+impl DbError {
+    /// Whether a UNIQUE constraint refused the write.
+    pub fn unique_violation(&self) -> bool {
+        self.unique
+    }
+
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+impl std::fmt::Display for DbError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for DbError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(self.source.as_ref())
+    }
+}
+
+impl From<rusqlite::Error> for DbError {
+    fn from(e: rusqlite::Error) -> Self {
+        let unique = matches!(&e, rusqlite::Error::SqliteFailure(f, _)
+            if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE);
+        DbError { message: e.to_string(), unique, source: Box::new(e) }
+    }
 }
 
 impl From<rusqlite::Error> for StoreError {
     fn from(e: rusqlite::Error) -> Self {
         use rusqlite::{ErrorCode, ffi};
-        let rusqlite::Error::SqliteFailure(f, msg) = &e else { return StoreError::Sql(e) };
+        let rusqlite::Error::SqliteFailure(f, msg) = &e else { return StoreError::Sql(e.into()) };
         // Which constraint refused comes as SQLite's extended code; only the
         // CHECK's name, and the words of a trigger, come as text.
         match (f.code, f.extended_code, msg.as_deref()) {
@@ -122,9 +164,9 @@ impl From<rusqlite::Error> for StoreError {
             }
             (_, ffi::SQLITE_CONSTRAINT_CHECK, Some(msg)) => match bound_refused(msg) {
                 Some(why) => StoreError::OutOfRange(why),
-                None => StoreError::Sql(e),
+                None => StoreError::Sql(e.into()),
             },
-            _ => StoreError::Sql(e),
+            _ => StoreError::Sql(e.into()),
         }
     }
 }

@@ -101,15 +101,14 @@ impl ImportTx<'_> {
     pub fn try_insert_invoice(&self, source: Option<(ImportSource, &str)>, i: &InvoiceWrite<'_>) -> Result<Inserted> {
         match self.insert_invoice(source, i) {
             Ok(id) => Ok(Inserted::New(id)),
-            Err(StoreError::Sql(rusqlite::Error::SqliteFailure(e, Some(msg))))
-                if e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE =>
-            {
+            Err(StoreError::Sql(e)) if e.unique_violation() => {
+                let msg = e.message();
                 if msg.contains("invoices.number") {
                     Ok(Inserted::NumberTaken)
                 } else if msg.contains("invoices.external_id") {
                     Ok(Inserted::Exists)
                 } else {
-                    Err(StoreError::Invalid(msg))
+                    Err(StoreError::Invalid(msg.to_string()))
                 }
             }
             Err(e) => Err(e),
