@@ -29,6 +29,7 @@ mod migrate;
 mod oracle;
 mod oracle_as_of;
 pub mod peek;
+pub mod pg;
 mod reading;
 mod refund_rows;
 mod schema;
@@ -177,10 +178,15 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 /// other CHECKs. The names are those of the CHECKs in `migrations/0002`,
 /// `0005` and `0007`.
 fn bound_refused(msg: &str) -> Option<String> {
+    bound_named(msg.strip_prefix("CHECK constraint failed: ")?.trim())
+}
+
+/// The bound a CHECK constraint of this name keeps, in words; `None` for
+/// other constraints. Both engines give the constraint's name.
+fn bound_named(name: &str) -> Option<String> {
     let amount = "at most 10,000,000,000,000 minor units (100,000,000,000.00 in a currency with cents)";
     let total = "at most 10^17 minor units (1,000,000,000,000,000.00 in a currency with cents)";
     let dates = "dates must fall between 1900-01-01 and 2199-12-31";
-    let name = msg.strip_prefix("CHECK constraint failed: ")?.trim();
     Some(match name {
         "invoice_total_in_range" => format!("an invoice total must be {amount}"),
         "payment_amount_in_range" => format!("a payment must be more than zero and {amount}"),

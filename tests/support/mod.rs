@@ -4,6 +4,7 @@
 
 pub mod fixture;
 pub mod keys;
+pub mod pg;
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};

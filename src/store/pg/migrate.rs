@@ -1,0 +1,105 @@
+//! The PostgreSQL schema's versions, numbered like SQLite's and kept in a
+//! table of ardesk's own (`ardesk_schema`), forward only. Every migration
+//! a database lacks is applied in one transaction, under an advisory lock
+//! so that two ardesks starting together upgrade once: a database is at
+//! one version or another, never between.
+//!
+//! The versions are PostgreSQL's own: version 1 is the whole schema of
+//! SQLite version 20 (`SQLITE_EQUIVALENT`), translated. A later change to
+//! the books is a migration on both sides, each side numbered on its own.
+//!
+//! Adding a migration: write `migrations/NNNN_*.sql`, add it to
+//! `MIGRATIONS`, and the fingerprint the test in `schema` prints to
+//! `schema::FINGERPRINTS`.
+
+use super::super::{Result, StoreError};
+use postgres::{Client, GenericClient};
+use std::path::PathBuf;
+
+/// 'ARDS', as SQLite's application id: the key of the advisory lock an
+/// upgrade holds.
+const LOCK_KEY: i64 = 0x4152_4453;
+
+/// Migration `i` takes a database from version `i` to `i + 1`; its files
+/// run in the order given.
+pub(crate) const MIGRATIONS: &[&[&str]] = &[&[
+    include_str!("migrations/0001_1_tables.sql"),
+    include_str!("migrations/0001_2_views.sql"),
+    include_str!("migrations/0001_3_summaries.sql"),
+]];
+
+pub const PG_SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// The SQLite schema version each PostgreSQL version holds the same books
+/// as (index 0 is version 1): what `ardesk migrate` copies between.
+pub const SQLITE_EQUIVALENT: &[i64] = &[20];
+
+/// The table that marks a database as ardesk's and says its version.
+const MARK: &str = "CREATE TABLE ardesk_schema (
+    only_row    boolean PRIMARY KEY DEFAULT true CHECK (only_row),
+    version     integer NOT NULL CHECK (version > 0),
+    upgraded_at text    NOT NULL
+)";
+
+/// What an upgrade found and did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Upgraded {
+    pub from: i64,
+    pub to: i64,
+}
+
+/// The version of the database the client is connected to, in its
+/// current schema (`search_path`'s first): 0 when that schema is empty,
+/// refused when it holds tables that are not ardesk's or a newer ardesk's.
+pub fn version(client: &mut impl GenericClient, shown: &str) -> Result<i64> {
+    let row = client.query_one(
+        "SELECT to_regclass('ardesk_schema') IS NOT NULL,
+                (SELECT count(*) FROM pg_class c
+                  WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind IN ('r', 'v', 'p'))",
+        &[],
+    )?;
+    let (marked, objects): (bool, i64) = (row.get(0), row.get(1));
+    let version = if marked {
+        let v: i32 = client.query_one("SELECT version FROM ardesk_schema", &[])?.get(0);
+        i64::from(v)
+    } else if objects > 0 {
+        return Err(StoreError::NotArdesk {
+            path: PathBuf::from(shown),
+            reason: format!("its schema holds {objects} table(s) or view(s) but not ardesk's mark, ardesk_schema"),
+        });
+    } else {
+        0
+    };
+    if version > PG_SCHEMA_VERSION {
+        return Err(StoreError::Newer { path: PathBuf::from(shown), found: version, known: PG_SCHEMA_VERSION });
+    }
+    Ok(version)
+}
+
+/// Brings the database to `PG_SCHEMA_VERSION` in one transaction. Two
+/// ardesks upgrading at once: the second waits on the lock, then finds the
+/// work done.
+pub fn upgrade(client: &mut Client, shown: &str) -> Result<Upgraded> {
+    let mut tx = client.transaction()?;
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&LOCK_KEY])?;
+    let from = version(&mut tx, shown)?;
+    if from == PG_SCHEMA_VERSION {
+        return Ok(Upgraded { from, to: from });
+    }
+    for files in &MIGRATIONS[from as usize..] {
+        for sql in *files {
+            tx.batch_execute(sql)?;
+        }
+    }
+    if from == 0 {
+        tx.batch_execute(MARK)?;
+    }
+    tx.execute(
+        "INSERT INTO ardesk_schema (version, upgraded_at)
+         VALUES ($1, to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'))
+         ON CONFLICT (only_row) DO UPDATE SET version = excluded.version, upgraded_at = excluded.upgraded_at",
+        &[&(PG_SCHEMA_VERSION as i32)],
+    )?;
+    tx.commit()?;
+    Ok(Upgraded { from, to: PG_SCHEMA_VERSION })
+}

@@ -1,0 +1,46 @@
+//! The PostgreSQL backend (issue 21): the same books on a server, for a
+//! team that spans hosts. Here: connecting (a Unix socket on the same
+//! host, TLS to a remote one), its own numbered migrations, the schema it
+//! compares a live database with, and the words for the server's errors.
+//!
+//! Choices the rest of the backend builds on, written in the migrations'
+//! headers: money in `bigint` minor units with the SQLite schema's CHECKs
+//! and names; dates as `date`; timestamps as the same ISO text SQLite
+//! keeps; every text `COLLATE "C"`, so sorts are byte order as in SQLite
+//! and `lower()` folds ASCII only, as SQLite's does; substring search by
+//! `pg_trgm` indexes on the columns themselves; the summaries kept by
+//! PL/pgSQL triggers, so no write path can forget them.
+
+mod error;
+pub mod migrate;
+pub mod schema;
+
+use super::location::without_password;
+use super::{Result, StoreError};
+use postgres::Client;
+use std::path::PathBuf;
+use std::str::FromStr;
+use std::time::Duration;
+
+/// How long connecting may take when the URL does not say
+/// (`connect_timeout`): a server that does not answer is said, not waited
+/// on for ever.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Connects to the server a `postgres://` URL names. A Unix socket
+/// (`?host=/run/postgresql`, or a host that is a path) is used as is; a
+/// TCP host negotiates TLS when the server offers it (`sslmode=prefer`,
+/// libpq's default) or insists on it (`sslmode=require`), verifying the
+/// server's certificate against the system's roots.
+pub fn connect(url: &str) -> Result<Client> {
+    let refused = |reason: String| StoreError::Open { path: PathBuf::from(without_password(url)), reason };
+    let mut config = postgres::Config::from_str(url).map_err(|e| refused(format!("not a PostgreSQL URL: {e}")))?;
+    if config.get_connect_timeout().is_none() {
+        config.connect_timeout(CONNECT_TIMEOUT);
+    }
+    if config.get_application_name().is_none() {
+        config.application_name("ardesk");
+    }
+    let tls = native_tls::TlsConnector::new().map_err(|e| refused(format!("cannot set up TLS: {e}")))?;
+    config.connect(postgres_native_tls::MakeTlsConnector::new(tls)).map_err(|e| refused(error::words(&e)))
+}

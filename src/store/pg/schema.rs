@@ -1,0 +1,101 @@
+//! What the PostgreSQL schema of each version looks like, and how a live
+//! database differs from it, as `store::schema` is for SQLite: a database
+//! whose triggers, functions, indexes, columns or constraints are not what
+//! ardesk wrote cannot be trusted to keep its figures.
+//!
+//! The schema is read from the catalog as definitions the server itself
+//! prints (`pg_get_constraintdef`, `pg_get_indexdef`, `pg_get_triggerdef`,
+//! `pg_get_functiondef`, `pg_get_viewdef`), for the objects of the
+//! current schema only. A SHA-256 of them is compared with each version's
+//! fingerprint (`FINGERPRINTS`; a test rebuilds them on a fresh database
+//! and fails, printing the right value, when a migration changes), so
+//! opening costs one catalog read.
+
+use super::super::Result;
+use postgres::GenericClient;
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+
+/// An object's kind and definition, keyed by `kind name`.
+pub type Schema = BTreeMap<String, String>;
+
+/// SHA-256 of each version's schema (index 0 is version 1), as
+/// `fingerprint` gives it.
+pub const FINGERPRINTS: &[&str] = &["0cc9137ac5f8208ba53c3804693e2d12afb121363925f4b9e20fe5a5d16cb9e2"];
+
+/// The catalog's view of the current schema: tables' columns (type,
+/// nullability, default, collation, identity), constraints, indexes,
+/// triggers, functions and views. Names the server makes up for unnamed
+/// constraints are kept: they follow from the SQL, so equal SQL gives
+/// equal names.
+pub fn live(client: &mut impl GenericClient) -> Result<Schema> {
+    const QUERIES: &[&str] = &[
+        // Columns, in table order.
+        "SELECT 'column ' || c.relname || '.' || a.attname,
+                format_type(a.atttypid, a.atttypmod)
+                || CASE WHEN a.attnotnull THEN ' NOT NULL' ELSE '' END
+                || coalesce(' DEFAULT ' || pg_get_expr(d.adbin, d.adrelid), '')
+                || CASE a.attidentity WHEN 'd' THEN ' IDENTITY BY DEFAULT' WHEN 'a' THEN ' IDENTITY ALWAYS' ELSE '' END
+                || coalesce(' COLLATE ' || quote_ident(co.collname), '')
+                || ' #' || a.attnum
+           FROM pg_attribute a
+           JOIN pg_class c ON c.oid = a.attrelid
+           LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+           LEFT JOIN pg_collation co ON co.oid = a.attcollation AND a.attcollation <> 100
+          WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind IN ('r', 'p', 'v')
+            AND a.attnum > 0 AND NOT a.attisdropped",
+        "SELECT 'constraint ' || c.relname || '.' || k.conname, pg_get_constraintdef(k.oid)
+           FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid
+          WHERE c.relnamespace = current_schema()::regnamespace",
+        "SELECT 'index ' || indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema()",
+        "SELECT 'trigger ' || c.relname || '.' || t.tgname, pg_get_triggerdef(t.oid)
+           FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+          WHERE c.relnamespace = current_schema()::regnamespace AND NOT t.tgisinternal",
+        "SELECT 'function ' || p.oid::regprocedure::text, pg_get_functiondef(p.oid)
+           FROM pg_proc p
+          WHERE p.pronamespace = current_schema()::regnamespace
+            AND NOT EXISTS (SELECT 1 FROM pg_depend d
+                             WHERE d.objid = p.oid AND d.classid = 'pg_proc'::regclass AND d.deptype = 'e')",
+        "SELECT 'view ' || c.relname, pg_get_viewdef(c.oid)
+           FROM pg_class c WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind = 'v'",
+    ];
+    let mut schema = Schema::new();
+    for q in QUERIES {
+        for row in client.query(*q, &[])? {
+            let (name, def): (String, String) = (row.get(0), row.get(1));
+            schema.insert(name, normalise(&def));
+        }
+    }
+    Ok(schema)
+}
+
+fn normalise(sql: &str) -> String {
+    sql.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// SHA-256 of a schema: each object's key and definition, in key order.
+pub fn fingerprint(schema: &Schema) -> String {
+    let mut h = Sha256::new();
+    for (name, def) in schema {
+        h.update(name.as_bytes());
+        h.update(b"\t");
+        h.update(def.as_bytes());
+        h.update(b"\n");
+    }
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// How `live` differs from `expected`, one line each: what is missing,
+/// what is extra, what is defined otherwise.
+pub fn differences(expected: &Schema, live: &Schema) -> Vec<String> {
+    let mut out = Vec::new();
+    for (name, def) in expected {
+        match live.get(name) {
+            None => out.push(format!("missing: {name}")),
+            Some(d) if d != def => out.push(format!("changed: {name}: expected `{def}`, found `{d}`")),
+            Some(_) => {}
+        }
+    }
+    out.extend(live.keys().filter(|k| !expected.contains_key(*k)).map(|k| format!("extra: {k}")));
+    out
+}
