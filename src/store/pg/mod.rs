@@ -11,6 +11,7 @@
 //! `pg_trgm` indexes on the columns themselves; the summaries kept by
 //! PL/pgSQL triggers, so no write path can forget them.
 
+pub mod copy;
 mod error;
 pub mod migrate;
 pub mod schema;

@@ -1,0 +1,224 @@
+//! PostgreSQL's triggers keep what SQLite's keep (issue 21). The demo's
+//! rows are copied from SQLite into a fresh PostgreSQL database as the
+//! app's writes made them: invoices, payments and credits with nothing
+//! applied, paid and written-off invoices open, applications live, then
+//! the invoices closed and the applications reversed. Every derived
+//! column, every summary row and every view must then equal SQLite's,
+//! where the same triggers kept them; summary rows at zero are left out
+//! on both sides, since which of them exist depends on history (the bulk
+//! loader and `check --repair` leave them out too).
+
+mod support;
+
+use ardesk::store::pg::{self, copy, migrate};
+use rusqlite::{Connection, OpenFlags};
+use support::pg::fresh;
+
+/// The tables the app writes, in an order foreign keys allow.
+const RAW: &[&str] = &[
+    "organization",
+    "customers",
+    "contacts",
+    "contracts",
+    "invoices",
+    "invoice_lines",
+    "payments",
+    "refunds",
+    "credits",
+    "credit_note_lines",
+    "applications",
+    "audit_log",
+    "documents",
+    "document_content",
+    "conversations",
+    "conversation_messages",
+    "conversation_invoices",
+    "promises",
+    "promise_invoices",
+    "invoice_pauses",
+    "import_kept",
+];
+
+/// Each summary with the measures that make a row "at zero".
+const SUMMARIES: &[(&str, &[&str])] = &[
+    ("customer_summary", &[]),
+    ("customer_due_summary", &["open_minor"]),
+    ("customer_collect_summary", &["applied_minor", "weighted_hi", "weighted_lo"]),
+    (
+        "customer_day_summary",
+        &[
+            "invoices",
+            "invoice_total",
+            "shown_total",
+            "billed",
+            "billed_applied",
+            "billed_credited",
+            "open_by_due",
+            "payments",
+            "payment_total",
+            "received",
+            "refunded",
+            "payment_applied",
+            "granted",
+            "credit_applied",
+            "succeeded",
+            "window_applied",
+            "window_hi",
+            "window_lo",
+            "credits",
+        ],
+    ),
+    ("customer_outstanding", &[]),
+];
+
+const VIEWS: &[&str] = &[
+    "dated_invoice_rows",
+    "dated_application_rows",
+    "dated_payment_rows",
+    "dated_refund_rows",
+    "dated_credit_rows",
+    "customer_search_text",
+];
+
+fn columns(s: &Connection, table: &str) -> Vec<String> {
+    let mut stmt = s.prepare(&format!("SELECT name FROM pragma_table_info('{table}')")).unwrap();
+    stmt.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect()
+}
+
+/// What SQLite holds for a column as it is read, and what `copy` puts
+/// there at first: nothing applied, paid and written-off invoices open,
+/// applications live, no primary contact yet.
+fn as_first_written(table: &str, column: &str) -> String {
+    let open_then = "CASE WHEN status IN ('paid', 'uncollectible')";
+    match (table, column) {
+        ("invoices", "applied_minor" | "credited_minor" | "balance_minor") => "0".into(),
+        ("payments" | "credits", "applied_minor") => "0".into(),
+        ("invoices", "status") => format!("{open_then} THEN 'open' ELSE status END"),
+        ("invoices", "written_off_on") => format!("{open_then} THEN NULL ELSE written_off_on END"),
+        ("applications", "removed_on") => "NULL".into(),
+        ("customers", "primary_contact_id") => "NULL".into(),
+        _ => column.into(),
+    }
+}
+
+/// Every row as text, sorted: SQLite's side.
+fn sqlite_rows(s: &Connection, table: &str, cols: &[String], zero: &[&str]) -> Vec<String> {
+    let mut stmt = s.prepare(&format!("SELECT {} FROM {table}", cols.join(", "))).unwrap();
+    let mut out: Vec<Vec<String>> = stmt
+        .query_map([], |r| {
+            (0..cols.len())
+                .map(|i| {
+                    Ok(match r.get_ref(i)? {
+                        rusqlite::types::ValueRef::Null => "NULL".to_string(),
+                        rusqlite::types::ValueRef::Integer(n) => n.to_string(),
+                        rusqlite::types::ValueRef::Text(t) => String::from_utf8_lossy(t).into_owned(),
+                        rusqlite::types::ValueRef::Blob(b) => {
+                            format!("\\x{}", b.iter().map(|x| format!("{x:02x}")).collect::<String>())
+                        }
+                        rusqlite::types::ValueRef::Real(f) => panic!("{table}: a REAL {f}"),
+                    })
+                })
+                .collect()
+        })
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    out.retain(|r| !at_zero(cols, r, zero));
+    let mut rows: Vec<String> = out.into_iter().map(|r| r.join("|")).collect();
+    rows.sort();
+    rows
+}
+
+/// PostgreSQL's side, each value as SQLite would write it.
+fn pg_rows(pg: &mut postgres::Client, table: &str, cols: &[String], zero: &[&str]) -> Vec<String> {
+    let types = copy::types(pg, table, cols).unwrap();
+    let exprs: Vec<String> = cols
+        .iter()
+        .zip(&types)
+        .map(|(c, t)| match *t {
+            postgres::types::Type::BOOL => format!("coalesce({c}::integer::text, 'NULL')"),
+            postgres::types::Type::DATE => {
+                format!("coalesce(CASE WHEN {c} = '-infinity' THEN '' ELSE {c}::text END, 'NULL')")
+            }
+            _ => format!("coalesce({c}::text, 'NULL')"),
+        })
+        .collect();
+    let mut out: Vec<Vec<String>> = pg
+        .query(&format!("SELECT {} FROM {table}", exprs.join(", ")), &[])
+        .unwrap()
+        .iter()
+        .map(|r| (0..cols.len()).map(|i| r.get(i)).collect())
+        .collect();
+    out.retain(|r| !at_zero(cols, r, zero));
+    let mut rows: Vec<String> = out.into_iter().map(|r| r.join("|")).collect();
+    rows.sort();
+    rows
+}
+
+fn at_zero(cols: &[String], row: &[String], zero: &[&str]) -> bool {
+    !zero.is_empty() && zero.iter().all(|z| row[cols.iter().position(|c| c == z).unwrap()] == "0")
+}
+
+#[test]
+fn the_demo_copied_into_postgresql_has_sqlites_figures() {
+    let Some(db) = fresh() else { return };
+    let s = Connection::open_with_flags(support::demo_db(), OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
+    let mut pg = pg::connect(&db.url).unwrap();
+    migrate::upgrade(&mut pg, "t").unwrap();
+    let mut tx = pg.transaction().unwrap();
+    let mut copied = 0;
+    for table in RAW {
+        let cols = columns(&s, table);
+        let select: Vec<String> = cols.iter().map(|c| as_first_written(table, c)).collect();
+        let sql = format!("SELECT {} FROM {table} ORDER BY 1", select.join(", "));
+        copied += copy::rows(&s, &sql, &mut tx, table, &cols).unwrap();
+        // What the app did next, in the order it did it.
+        let later = match *table {
+            "contacts" => vec![
+                "SELECT 'UPDATE customers SET primary_contact_id = ' || primary_contact_id
+                                || ' WHERE id = ' || id FROM customers WHERE primary_contact_id IS NOT NULL",
+            ],
+            "applications" => vec![
+                "SELECT 'UPDATE invoices SET status = ''' || status || ''', written_off_on = '
+                        || coalesce('''' || written_off_on || '''', 'NULL') || ' WHERE id = ' || id
+                   FROM invoices WHERE status IN ('paid', 'uncollectible') ORDER BY id",
+                "SELECT 'UPDATE applications SET removed_on = ''' || removed_on || ''' WHERE id = ' || id
+                   FROM applications WHERE removed_on IS NOT NULL ORDER BY id",
+            ],
+            _ => vec![],
+        };
+        for q in later {
+            let mut stmt = s.prepare(q).unwrap();
+            let updates: Vec<String> = stmt.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect();
+            for u in updates {
+                tx.batch_execute(&u).unwrap_or_else(|e| panic!("{u}: {e}"));
+            }
+        }
+    }
+    tx.commit().unwrap();
+    assert!(copied > 3000, "the demo's rows were copied: {copied}");
+
+    let (mut differences, mut empty) = (Vec::new(), Vec::new());
+    let tables =
+        RAW.iter().map(|t| (*t, &[][..])).chain(SUMMARIES.iter().copied()).chain(VIEWS.iter().map(|v| (*v, &[][..])));
+    for (table, zero) in tables {
+        let cols = columns(&s, table);
+        let (a, b) = (sqlite_rows(&s, table, &cols, zero), pg_rows(&mut pg, table, &cols, zero));
+        if a.is_empty() {
+            empty.push(table);
+        }
+        let only_sqlite: Vec<_> = a.iter().filter(|r| b.binary_search(r).is_err()).take(3).collect();
+        let only_pg: Vec<_> = b.iter().filter(|r| a.binary_search(r).is_err()).take(3).collect();
+        if a.len() != b.len() || !only_sqlite.is_empty() || !only_pg.is_empty() {
+            differences.push(format!(
+                "{table}: {} rows in SQLite, {} in PostgreSQL; only in SQLite {only_sqlite:?}; only in PostgreSQL {only_pg:?}",
+                a.len(),
+                b.len()
+            ));
+        }
+    }
+    assert!(differences.is_empty(), "{}", differences.join("\n"));
+    // The comparison has something to compare everywhere but where the
+    // demo writes nothing.
+    assert_eq!(empty, ["credit_note_lines", "import_kept"], "tables empty on both sides");
+}
