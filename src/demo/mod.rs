@@ -123,7 +123,12 @@ fn external(rng: &mut Rng, source: ImportSource) -> (String, String) {
             (id, url)
         }
         ImportSource::Salesforce => {
-            let id = format!("001{}", rng.token(ALNUM, 15));
+            // A real 18-character id: 15 characters and the checksum of
+            // their case, so `salesforce:ID` finds the customer. (Fifteen
+            // are drawn, as ever, so the rest of the demo stays the same.)
+            let drawn = rng.token(ALNUM, 15);
+            let short = format!("001{}", &drawn[..12]);
+            let id = crate::domain::external_id::to_18(&short).unwrap_or(short);
             let url = format!("https://{SALESFORCE_DOMAIN}.lightning.force.com/lightning/r/Account/{id}/view");
             (id, url)
         }

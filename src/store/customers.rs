@@ -145,62 +145,31 @@ impl Store {
     /// Finds a customer by ardesk id ("42") or by `SOURCE:EXTERNAL_ID`
     /// ("stripe:cus_123").
     pub fn resolve_customer(&self, spec: &str) -> Result<i64> {
-        let spec = spec.trim();
-        if let Ok(id) = spec.parse::<i64>() {
-            return self.customer(id).map(|c| c.id);
-        }
-        let Some((source, ext)) = spec.split_once(':') else {
-            return self.by_bare_external_id(spec);
-        };
-        let source = ImportSource::from_db(&source.to_ascii_lowercase()).ok_or_else(|| {
-            StoreError::Invalid(format!("\"{source}\" is not a source: use stripe, quickbooks, hubspot or salesforce"))
-        })?;
-        // Salesforce ids are stored in their 18-character form; the UI shows 15.
-        let ext = match source {
-            ImportSource::Salesforce => crate::domain::external_id::to_18(ext).unwrap_or_else(|_| ext.to_string()),
-            _ => ext.to_string(),
-        };
-        self.conn()
-            .query_row(
-                "SELECT id FROM customers WHERE import_source = ?1 AND external_id = ?2",
-                (source.as_db(), &ext),
-                |r| r.get(0),
-            )
-            .optional()?
-            .ok_or_else(|| StoreError::NotFound(format!("customer {spec}")))
-    }
-
-    /// A customer by its id in a source without naming the source
-    /// (`cus_Ob4nJ7IIclbPdJ`), when exactly one customer has it.
-    fn by_bare_external_id(&self, ext: &str) -> Result<i64> {
-        let mut candidates = vec![ext.to_string()];
-        if let Ok(long) = crate::domain::external_id::to_18(ext)
-            && long != ext
-        {
-            candidates.push(long);
-        }
-        // Every source named, so the (source, external id) index is used.
-        let sources: Vec<String> = ImportSource::ALL.iter().map(|s| format!("'{}'", s.as_db())).collect();
-        let sql = format!(
-            "SELECT id, import_source FROM customers WHERE import_source IN ({}) AND external_id = ?1",
-            sources.join(",")
-        );
-        let mut found: Vec<(i64, String)> = Vec::new();
-        for c in &candidates {
-            let mut stmt = self.conn().prepare_cached(&sql)?;
-            found.extend(stmt.query_map([c], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<Vec<_>>>()?);
-        }
-        match found.as_slice() {
-            [(id, _)] => Ok(*id),
-            [] => Err(StoreError::Invalid(format!(
-                "\"{ext}\" is neither a customer id nor a source's id of a customer (SOURCE:EXTERNAL_ID, e.g. stripe:cus_123)"
-            ))),
-            many => {
-                let named: Vec<String> = many.iter().map(|(_, s)| format!("{s}:{ext}")).collect();
-                Err(StoreError::Invalid(format!(
-                    "\"{ext}\" is the id of customers in several sources; say which: {}",
-                    named.join(", ")
-                )))
+        match CustomerSpec::parse(spec)? {
+            CustomerSpec::Id(id) => self.customer(id).map(|c| c.id),
+            CustomerSpec::InSource(source, ext) => self
+                .conn()
+                .query_row(
+                    "SELECT id FROM customers WHERE import_source = ?1 AND external_id = ?2",
+                    (source.as_db(), &ext),
+                    |r| r.get(0),
+                )
+                .optional()?
+                .ok_or_else(|| StoreError::NotFound(format!("customer {}", spec.trim()))),
+            CustomerSpec::Bare(ext, candidates) => {
+                // Every source named, so the (source, external id) index is used.
+                let sql = format!(
+                    "SELECT id, import_source FROM customers WHERE import_source IN ({}) AND external_id = ?1",
+                    CustomerSpec::sources()
+                );
+                let mut found: Vec<(i64, String)> = Vec::new();
+                for c in &candidates {
+                    let mut stmt = self.conn().prepare_cached(&sql)?;
+                    found.extend(
+                        stmt.query_map([c], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<Vec<_>>>()?,
+                    );
+                }
+                CustomerSpec::one_of(&ext, &found)
             }
         }
     }
@@ -239,6 +208,65 @@ pub(super) fn overdue_sql(as_of: Option<NaiveDate>) -> &'static str {
         Some(_) => {
             "coalesce((SELECT sum(open_by_due) FROM customer_day_summary s WHERE s.customer_id = c.id AND s.day <= ?1
                        AND s.currency = c.currency AND s.on_date <> '' AND s.on_date < ?1), 0)"
+        }
+    }
+}
+
+/// What `resolve_customer` was given, for either backend: an ardesk id, a
+/// source's id in a named source, or a source's id alone (with its
+/// 18-character Salesforce form when it has one).
+pub(crate) enum CustomerSpec {
+    Id(i64),
+    InSource(ImportSource, String),
+    Bare(String, Vec<String>),
+}
+
+impl CustomerSpec {
+    pub(crate) fn parse(spec: &str) -> Result<CustomerSpec> {
+        let spec = spec.trim();
+        if let Ok(id) = spec.parse::<i64>() {
+            return Ok(CustomerSpec::Id(id));
+        }
+        let Some((source, ext)) = spec.split_once(':') else {
+            let mut candidates = vec![spec.to_string()];
+            if let Ok(long) = crate::domain::external_id::to_18(spec)
+                && long != spec
+            {
+                candidates.push(long);
+            }
+            return Ok(CustomerSpec::Bare(spec.to_string(), candidates));
+        };
+        let source = ImportSource::from_db(&source.to_ascii_lowercase()).ok_or_else(|| {
+            StoreError::Invalid(format!("\"{source}\" is not a source: use stripe, quickbooks, hubspot or salesforce"))
+        })?;
+        // Salesforce ids are stored in their 18-character form; the UI shows 15.
+        let ext = match source {
+            ImportSource::Salesforce => crate::domain::external_id::to_18(ext).unwrap_or_else(|_| ext.to_string()),
+            _ => ext.to_string(),
+        };
+        Ok(CustomerSpec::InSource(source, ext))
+    }
+
+    /// Every source, quoted, for `import_source IN (…)`.
+    pub(crate) fn sources() -> String {
+        let sources: Vec<String> = ImportSource::ALL.iter().map(|s| format!("'{}'", s.as_db())).collect();
+        sources.join(",")
+    }
+
+    /// The one customer a bare id found, or why there is not one.
+    pub(crate) fn one_of(ext: &str, found: &[(i64, String)]) -> Result<i64> {
+        match found {
+            [(id, _)] => Ok(*id),
+            [] => Err(StoreError::Invalid(format!(
+                "\"{ext}\" is neither a customer id nor a source's id of a customer (SOURCE:EXTERNAL_ID, e.g. stripe:cus_123)"
+            ))),
+            many => {
+                let named: Vec<String> = many.iter().map(|(_, s)| format!("{s}:{ext}")).collect();
+                Err(StoreError::Invalid(format!(
+                    "\"{ext}\" is the id of customers in several sources; say which: {}",
+                    named.join(", ")
+                )))
+            }
         }
     }
 }

@@ -186,13 +186,24 @@ impl Store {
     pub(crate) fn figures_from(
         &self,
         customer: &Customer,
-        mut parts: PartsByCurrency,
+        parts: PartsByCurrency,
         _today: NaiveDate,
     ) -> Result<CustomerFigures> {
         let counts = self.tab_counts(customer.id, &parts)?;
-        let own = parts.remove(&customer.currency).unwrap_or_default();
-        let others = parts.into_iter().filter(|(_, p)| *p != MetricParts::default()).collect();
-        let metrics = Metrics::from_parts(customer.currency, &own, self.conversations(customer.id)?);
-        Ok(CustomerFigures { metrics, others, counts, own })
+        Ok(compose(customer, parts, counts, self.conversations(customer.id)?))
     }
+}
+
+/// The page's figures from what either backend read: the sums per
+/// currency, the tabs' counts and the conversations.
+pub(crate) fn compose(
+    customer: &Customer,
+    mut parts: PartsByCurrency,
+    counts: [i64; crate::domain::columns::Tab::COUNT],
+    conversations: Conversations,
+) -> CustomerFigures {
+    let own = parts.remove(&customer.currency).unwrap_or_default();
+    let others = parts.into_iter().filter(|(_, p)| *p != MetricParts::default()).collect();
+    let metrics = Metrics::from_parts(customer.currency, &own, conversations);
+    CustomerFigures { metrics, others, counts, own }
 }

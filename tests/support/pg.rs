@@ -52,3 +52,89 @@ impl Drop for TestDb {
         }
     }
 }
+
+/// The tables the app writes, in an order foreign keys allow.
+pub const RAW: &[&str] = &[
+    "organization",
+    "customers",
+    "contacts",
+    "contracts",
+    "invoices",
+    "invoice_lines",
+    "payments",
+    "refunds",
+    "credits",
+    "credit_note_lines",
+    "applications",
+    "audit_log",
+    "documents",
+    "document_content",
+    "conversations",
+    "conversation_messages",
+    "conversation_invoices",
+    "promises",
+    "promise_invoices",
+    "invoice_pauses",
+    "import_kept",
+];
+
+pub fn columns(s: &rusqlite::Connection, table: &str) -> Vec<String> {
+    let mut stmt = s.prepare(&format!("SELECT name FROM pragma_table_info('{table}')")).unwrap();
+    stmt.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect()
+}
+
+/// What SQLite holds for a column as it is read, and what `copy` puts
+/// there at first: nothing applied, paid and written-off invoices open,
+/// applications live, no primary contact yet.
+pub fn as_first_written(table: &str, column: &str) -> String {
+    let open_then = "CASE WHEN status IN ('paid', 'uncollectible')";
+    match (table, column) {
+        ("invoices", "applied_minor" | "credited_minor" | "balance_minor") => "0".into(),
+        ("payments" | "credits", "applied_minor") => "0".into(),
+        ("invoices", "status") => format!("{open_then} THEN 'open' ELSE status END"),
+        ("invoices", "written_off_on") => format!("{open_then} THEN NULL ELSE written_off_on END"),
+        ("applications", "removed_on") => "NULL".into(),
+        ("customers", "primary_contact_id") => "NULL".into(),
+        _ => column.into(),
+    }
+}
+
+/// Copies every row the app writes from SQLite into a PostgreSQL database
+/// at the current schema, in one transaction, as the app's writes made
+/// them (`as_first_written`, then what the app did next), so that the
+/// triggers build every derived column and summary; returns the rows.
+pub fn copy_as_written(s: &rusqlite::Connection, pg: &mut postgres::Client) -> u64 {
+    use ardesk::store::pg::copy;
+    let mut tx = pg.transaction().unwrap();
+    let mut copied = 0;
+    for table in RAW {
+        let cols = columns(s, table);
+        let select: Vec<String> = cols.iter().map(|c| as_first_written(table, c)).collect();
+        let sql = format!("SELECT {} FROM {table} ORDER BY 1", select.join(", "));
+        copied += copy::rows(s, &sql, &mut tx, table, &cols).unwrap();
+        // What the app did next, in the order it did it.
+        let later = match *table {
+            "contacts" => vec![
+                "SELECT 'UPDATE customers SET primary_contact_id = ' || primary_contact_id
+                                || ' WHERE id = ' || id FROM customers WHERE primary_contact_id IS NOT NULL",
+            ],
+            "applications" => vec![
+                "SELECT 'UPDATE invoices SET status = ''' || status || ''', written_off_on = '
+                        || coalesce('''' || written_off_on || '''', 'NULL') || ' WHERE id = ' || id
+                   FROM invoices WHERE status IN ('paid', 'uncollectible') ORDER BY id",
+                "SELECT 'UPDATE applications SET removed_on = ''' || removed_on || ''' WHERE id = ' || id
+                   FROM applications WHERE removed_on IS NOT NULL ORDER BY id",
+            ],
+            _ => vec![],
+        };
+        for q in later {
+            let mut stmt = s.prepare(q).unwrap();
+            let updates: Vec<String> = stmt.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect();
+            for u in updates {
+                tx.batch_execute(&u).unwrap_or_else(|e| panic!("{u}: {e}"));
+            }
+        }
+    }
+    tx.commit().unwrap();
+    copied
+}

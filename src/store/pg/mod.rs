@@ -12,9 +12,14 @@
 //! PL/pgSQL triggers, so no write path can forget them.
 
 pub mod copy;
+mod customers;
 mod error;
+mod metrics;
 pub mod migrate;
 pub mod schema;
+mod store;
+
+pub use store::PgStore;
 
 use super::location::without_password;
 use super::{Result, StoreError};

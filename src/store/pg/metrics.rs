@@ -1,0 +1,120 @@
+//! The customer page's figures on PostgreSQL (`store/metrics.rs`): read
+//! from the summaries the triggers keep, and put together by the same
+//! `compose` as on SQLite.
+
+use super::super::Result;
+use super::super::metrics::{AllParts, PartsByCurrency, by_currency, compose};
+use super::store::PgStore;
+use crate::domain::bounds::weighted;
+use crate::domain::columns::Tab;
+use crate::domain::metrics::{Conversations, CustomerFigures, aging_bounds, collect_window_start};
+use crate::domain::model::Customer;
+use chrono::NaiveDate;
+
+impl PgStore {
+    /// Raw sums per currency from the summary tables.
+    pub fn metric_parts(&self, customer_id: i64, today: NaiveDate) -> Result<PartsByCurrency> {
+        let mut out = AllParts::new();
+        let mut c = self.client()?;
+        for r in c.query(
+            "SELECT customer_id, currency, invoice_count, billed_minor, billed_applied_minor, outstanding_minor,
+                    payment_count, collected_count, collected_minor, unapplied_minor, credit_open_minor,
+                    invoice_total_minor, payment_total_minor, invoice_shown_total_minor, invoice_balance_minor,
+                    billed_credited_minor
+             FROM customer_summary WHERE customer_id = $1",
+            &[&customer_id],
+        )? {
+            let p = out.entry((r.try_get(0)?, r.try_get(1)?)).or_default();
+            p.invoice_count = r.try_get(2)?;
+            p.billed_minor = r.try_get(3)?;
+            p.billed_applied_minor = r.try_get(4)?;
+            p.outstanding_minor = r.try_get(5)?;
+            p.payment_count = r.try_get(6)?;
+            p.collected_count = r.try_get(7)?;
+            p.collected_minor = r.try_get(8)?;
+            p.unapplied_minor = r.try_get(9)?;
+            p.credit_open_minor = r.try_get(10)?;
+            p.invoice_total_minor = r.try_get(11)?;
+            p.payment_total_minor = r.try_get(12)?;
+            p.invoice_shown_total_minor = r.try_get(13)?;
+            p.invoice_balance_minor = r.try_get(14)?;
+            p.billed_credited_minor = r.try_get(15)?;
+        }
+        let [b1, b2, b3, b4] = aging_bounds(today);
+        for r in c.query(
+            "SELECT customer_id, currency,
+                    coalesce(sum(open_minor) FILTER (WHERE due_date >= $2), 0)::bigint,
+                    coalesce(sum(open_minor) FILTER (WHERE due_date < $2 AND due_date >= $3), 0)::bigint,
+                    coalesce(sum(open_minor) FILTER (WHERE due_date < $3 AND due_date >= $4), 0)::bigint,
+                    coalesce(sum(open_minor) FILTER (WHERE due_date < $4 AND due_date >= $5), 0)::bigint,
+                    coalesce(sum(open_minor) FILTER (WHERE due_date < $5), 0)::bigint
+             FROM customer_due_summary WHERE customer_id = $1 GROUP BY customer_id, currency",
+            &[&customer_id, &b1, &b2, &b3, &b4],
+        )? {
+            let p = out.entry((r.try_get(0)?, r.try_get(1)?)).or_default();
+            for i in 0..5 {
+                p.aging_minor[i] = r.try_get(i + 2)?;
+            }
+            p.overdue_minor = p.aging_minor[1..].iter().sum();
+        }
+        // As on SQLite: each sum is safe in a bigint (at most 365 rows a
+        // customer and currency), joined in i128.
+        for r in c.query(
+            "SELECT customer_id, currency, sum(applied_minor)::bigint, sum(weighted_hi)::bigint,
+                    sum(weighted_lo)::bigint
+             FROM customer_collect_summary WHERE customer_id = $1 AND received_on BETWEEN $2 AND $3
+             GROUP BY customer_id, currency",
+            &[&customer_id, &collect_window_start(today), &today],
+        )? {
+            let p = out.entry((r.try_get(0)?, r.try_get(1)?)).or_default();
+            p.window_applied_minor = r.try_get(2)?;
+            p.window_weighted_minor = weighted(r.try_get(3)?, r.try_get(4)?);
+        }
+        by_currency(out)
+    }
+
+    pub fn conversations(&self, customer_id: i64) -> Result<Conversations> {
+        let r = self.client()?.query_one(
+            "SELECT count(*) FILTER (WHERE status = 'resolved' AND resolved_by = 'agent'), count(*)
+             FROM conversations WHERE customer_id = $1",
+            &[&customer_id],
+        )?;
+        Ok(Conversations { auto_resolved: r.try_get(0)?, total: r.try_get(1)? })
+    }
+
+    /// Each tab's unfiltered count: from the summaries where the tab has
+    /// them (`Tabular::SUMMARY`), with the Payments tab's credits counted
+    /// beside; the rest counted on their customer's index.
+    pub(crate) fn tab_counts(&self, customer_id: i64, parts: &PartsByCurrency) -> Result<[i64; Tab::COUNT]> {
+        let mut counts = [0; Tab::COUNT];
+        let mut c = self.client()?;
+        for tab in Tab::ALL {
+            let table = match tab {
+                Tab::Invoices => None,
+                Tab::Payments => Some("credits"),
+                Tab::Contracts => Some("contracts"),
+                Tab::Contacts => Some("contacts"),
+                Tab::Documents => Some("documents"),
+                Tab::Activity => Some("audit_log"),
+                Tab::Conversations => Some("conversations"),
+            };
+            let counted: i64 = match table {
+                Some(t) => {
+                    c.query_one(&format!("SELECT count(*) FROM {t} WHERE customer_id = $1"), &[&customer_id])?.get(0)
+                }
+                None => 0,
+            };
+            let kept = crate::per_tab!(tab, |R| <R as crate::domain::tabs::Tabular>::SUMMARY)
+                .map(|s| parts.values().map(s.count).sum::<i64>());
+            counts[tab.index()] = kept.unwrap_or(0) + counted;
+        }
+        Ok(counts)
+    }
+
+    /// The whole page's figures: metrics, other currencies and tab counts.
+    pub fn figures(&self, customer: &Customer, today: NaiveDate) -> Result<CustomerFigures> {
+        let parts = self.metric_parts(customer.id, today)?;
+        let counts = self.tab_counts(customer.id, &parts)?;
+        Ok(compose(customer, parts, counts, self.conversations(customer.id)?))
+    }
+}

@@ -1,0 +1,39 @@
+//! The store on PostgreSQL: one connection, upgraded on opening, and the
+//! operations ported so far. Each reads what the SQLite store reads, in
+//! PostgreSQL's own SQL, and gives the same domain values; the tests in
+//! `tests/pg_reads.rs` compare the two backends on the same books.
+
+use super::super::location::without_password;
+use super::super::{Result, StoreError};
+use super::migrate;
+use postgres::Client;
+use std::cell::{RefCell, RefMut};
+
+pub struct PgStore {
+    client: RefCell<Client>,
+    /// The URL without its password, for messages.
+    shown: String,
+}
+
+impl PgStore {
+    /// Connects and brings the schema to this ardesk's version.
+    pub fn open(url: &str) -> Result<PgStore> {
+        let shown = without_password(url);
+        let mut client = super::connect(url)?;
+        migrate::upgrade(&mut client, &shown)?;
+        Ok(PgStore { client: RefCell::new(client), shown })
+    }
+
+    /// Where the books are, without a password.
+    pub fn shown(&self) -> &str {
+        &self.shown
+    }
+
+    /// The connection, for one operation at a time: a store is used by one
+    /// thread, and no operation calls another while it holds it.
+    pub(super) fn client(&self) -> Result<RefMut<'_, Client>> {
+        self.client
+            .try_borrow_mut()
+            .map_err(|_| StoreError::Invalid("the PostgreSQL connection is in use by another operation".into()))
+    }
+}
