@@ -1,7 +1,8 @@
 //! The store's reads on PostgreSQL equal SQLite's on the same books
 //! (issue 21): the demo is copied into PostgreSQL as the app wrote it,
 //! and for every customer the record, the page's figures (on two dates,
-//! so every aging bucket and the 365-day window move) and the ways of
+//! so every aging bucket and the 365-day window move), the figures as of
+//! every day something changed and the day before it, and the ways of
 //! naming a customer give the same values on both backends, refusals in
 //! the same words.
 
@@ -51,6 +52,25 @@ fn every_customer_reads_the_same_on_both_backends() {
         }
     }
     assert_eq!(compared, ids.len() * days.len());
+    // As of a past date: the same days on which something changed, and the
+    // same figures as of each of them and the day before it.
+    let mut dated = 0;
+    for id in &ids {
+        let c = lite.customer(*id).unwrap();
+        let event_days = lite.event_days(*id).unwrap();
+        assert_eq!(pg.event_days(*id).unwrap(), event_days, "customer {id}");
+        for day in event_days.iter().flat_map(|d| [d.pred_opt().unwrap(), *d]) {
+            let (a, b) = (lite.figures_as_of(&c, day).unwrap(), pg.figures_as_of(&c, day).unwrap());
+            assert_eq!(b, a, "customer {id} ({}) as of {day}", c.name);
+            assert_eq!(
+                pg.metric_parts_as_of(*id, day).unwrap(),
+                lite.metric_parts_as_of(*id, day).unwrap(),
+                "customer {id} as of {day}"
+            );
+            dated += 1;
+        }
+    }
+    assert!(dated > 1000, "{dated} customer-days compared");
     // The figures are not all zero: the comparison compared something.
     let moving = ids.iter().filter(|id| {
         let c = lite.customer(**id).unwrap();

@@ -13,7 +13,7 @@ use super::metrics::{PartsByCurrency, by_currency};
 use super::{CustomerFigures, Result, Store};
 use crate::domain::bounds::weighted;
 use crate::domain::date::iso;
-use crate::domain::metrics::{Conversations, MetricParts, Metrics, aging_bounds, collect_window_start};
+use crate::domain::metrics::{Conversations, MetricParts, aging_bounds, collect_window_start};
 use crate::domain::model::Customer;
 use chrono::NaiveDate;
 
@@ -86,24 +86,9 @@ impl Store {
         let mut stmt = self.conn().prepare_cached(read_sql())?;
         let mut rows =
             stmt.query((customer_id, iso(as_of), &b[0], &b[1], &b[2], &b[3], iso(collect_window_start(as_of))))?;
-        let n = COLUMNS.len();
         while let Some(r) = rows.next()? {
-            let p = out.entry((customer_id, r.get(0)?)).or_default();
-            for m in 1..=n {
-                let v: i64 = r.get(m)?;
-                match m as i64 {
-                    measure::CREDITS => credits += v,
-                    // Read by bucket and inside the window below.
-                    measure::OPEN_BY_DUE | measure::WINDOW_APPLIED | measure::WINDOW_HI | measure::WINDOW_LO => {}
-                    m => fill(p, m, 0, v),
-                }
-            }
-            for bucket in 0..5 {
-                fill(p, measure::OPEN_BY_DUE, bucket as i64, r.get(n + 1 + bucket)?);
-            }
-            for (i, m) in [measure::WINDOW_APPLIED, measure::WINDOW_HI, measure::WINDOW_LO].into_iter().enumerate() {
-                fill(p, m, 1, r.get(n + 6 + i)?);
-            }
+            let values = (1..=DATED_VALUES).map(|i| r.get(i)).collect::<rusqlite::Result<Vec<i64>>>()?;
+            add_dated(out.entry((customer_id, r.get(0)?)).or_default(), &mut credits, &values);
         }
         let mut stmt = self.conn().prepare_cached(REFUNDED_AWAY)?;
         let mut rows = stmt.query((customer_id, iso(as_of)))?;
@@ -139,12 +124,9 @@ impl Store {
 
     /// The whole page's figures as of the end of `as_of`.
     pub fn figures_as_of(&self, customer: &Customer, as_of: NaiveDate) -> Result<CustomerFigures> {
-        let (mut parts, credits) = self.dated_sums(customer.id, as_of)?;
+        let (parts, credits) = self.dated_sums(customer.id, as_of)?;
         let counts = self.tab_counts_as_of(customer.id, &parts, credits)?;
-        let own = parts.remove(&customer.currency).unwrap_or_default();
-        let others = parts.into_iter().filter(|(_, p)| *p != MetricParts::default()).collect();
-        let metrics = Metrics::from_parts(customer.currency, &own, self.conversations_as_of(customer.id, as_of)?);
-        Ok(CustomerFigures { metrics, others, counts, own })
+        Ok(super::metrics::compose(customer, parts, counts, self.conversations_as_of(customer.id, as_of)?))
     }
 }
 
@@ -162,6 +144,32 @@ impl Store {
         let mut counts = self.tab_counts(customer_id, parts)?;
         counts[Tab::Payments.index()] = parts.values().map(|p| p.payment_count).sum::<i64>() + credits;
         Ok(counts)
+    }
+}
+
+/// How many sums a dated read gives after the currency: every measure's
+/// total, the open balance in five buckets, the three window measures.
+pub(crate) const DATED_VALUES: usize = COLUMNS.len() + 5 + 3;
+
+/// Puts one currency's dated sums (`DATED_VALUES` of them, in the order
+/// of `read_sql`) where `MetricParts` keeps them, and the credits granted
+/// by then in `credits`; for either backend.
+pub(crate) fn add_dated(p: &mut MetricParts, credits: &mut i64, values: &[i64]) {
+    let n = COLUMNS.len();
+    for m in 1..=n {
+        let v = values[m - 1];
+        match m as i64 {
+            measure::CREDITS => *credits += v,
+            // Read by bucket and inside the window below.
+            measure::OPEN_BY_DUE | measure::WINDOW_APPLIED | measure::WINDOW_HI | measure::WINDOW_LO => {}
+            m => fill(p, m, 0, v),
+        }
+    }
+    for bucket in 0..5 {
+        fill(p, measure::OPEN_BY_DUE, bucket as i64, values[n + bucket]);
+    }
+    for (i, m) in [measure::WINDOW_APPLIED, measure::WINDOW_HI, measure::WINDOW_LO].into_iter().enumerate() {
+        fill(p, m, 1, values[n + 5 + i]);
     }
 }
 

@@ -11,6 +11,7 @@
 //! `pg_trgm` indexes on the columns themselves; the summaries kept by
 //! PL/pgSQL triggers, so no write path can forget them.
 
+mod as_of;
 pub mod copy;
 mod customers;
 mod error;
