@@ -548,7 +548,7 @@ impl Store {
 
 /// Who is writing: `$USER`, else `$LOGNAME`, else the account of this
 /// process's user id in /etc/passwd.
-fn current_user() -> String {
+pub(crate) fn current_user() -> String {
     let env =
         ["USER", "LOGNAME", "USERNAME"].iter().find_map(|v| std::env::var(v).ok().filter(|u| !u.trim().is_empty()));
     env.or_else(passwd_name).unwrap_or_else(|| "unknown".into())

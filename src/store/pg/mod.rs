@@ -19,6 +19,7 @@ mod metrics;
 pub mod migrate;
 pub mod schema;
 mod store;
+mod writes;
 
 pub use store::PgStore;
 

@@ -13,6 +13,8 @@ pub struct PgStore {
     client: RefCell<Client>,
     /// The URL without its password, for messages.
     shown: String,
+    /// Who writes, recorded in the audit log.
+    who: String,
 }
 
 impl PgStore {
@@ -21,12 +23,21 @@ impl PgStore {
         let shown = without_password(url);
         let mut client = super::connect(url)?;
         migrate::upgrade(&mut client, &shown)?;
-        Ok(PgStore { client: RefCell::new(client), shown })
+        Ok(PgStore { client: RefCell::new(client), shown, who: super::super::current_user() })
     }
 
     /// Where the books are, without a password.
     pub fn shown(&self) -> &str {
         &self.shown
+    }
+
+    /// Who writes: `$USER`, as on SQLite.
+    pub fn who(&self) -> &str {
+        &self.who
+    }
+
+    pub fn set_who(&mut self, who: &str) {
+        self.who = who.to_string();
     }
 
     /// The connection, for one operation at a time: a store is used by one

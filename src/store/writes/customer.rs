@@ -10,9 +10,7 @@ impl Store {
     /// Creates a customer typed in by a person (not imported) and returns
     /// its id.
     pub fn create_customer(&mut self, e: &CustomerEdit) -> Result<i64> {
-        check_required("Name", &e.name).map_err(invalid)?;
-        check_email(&e.billing_email).map_err(invalid)?;
-        let address = parse_address(&e.billing_address).map_err(invalid)?;
+        let address = checked(e)?;
         known_currency(e.currency)?;
         let who = self.who().to_string();
         self.write(|tx| {
@@ -32,9 +30,7 @@ impl Store {
                 ],
             )?;
             let id = tx.last_insert_rowid();
-            let after = json!({"name": e.name.trim(), "legal_name": e.legal_name.trim(),
-                "billing_email": e.billing_email.trim(), "billing_address": address, "currency": e.currency.code(),
-                "invoices_paused": e.invoices_paused, "portal": e.portal});
+            let after = after_json(e, &address);
             Audit {
                 customer_id: Some(id),
                 entity: "customer",
@@ -52,9 +48,7 @@ impl Store {
     /// Saves the customer's fields; the currency may change only while
     /// nothing has been billed or paid in it.
     pub fn update_customer(&mut self, id: i64, version: i64, e: &CustomerEdit) -> Result<()> {
-        check_required("Name", &e.name).map_err(invalid)?;
-        check_email(&e.billing_email).map_err(invalid)?;
-        let address = parse_address(&e.billing_address).map_err(invalid)?;
+        let address = checked(e)?;
         let who = self.who().to_string();
         self.write(|tx| {
             let before = tx.query_row(
@@ -87,9 +81,7 @@ impl Store {
                     |r| r.get(0),
                 )?;
                 if used > 0 {
-                    return Err(invalid(
-                        "the currency cannot change: the customer has issued invoices, payments or promises to pay",
-                    ));
+                    return Err(invalid(CURRENCY_USED));
                 }
                 tx.execute("UPDATE invoices SET currency = ?2 WHERE customer_id = ?1", (id, e.currency.code()))?;
                 tx.execute("UPDATE contracts SET currency = ?2 WHERE customer_id = ?1", (id, e.currency.code()))?;
@@ -114,9 +106,7 @@ impl Store {
                 id,
                 "this customer",
             )?;
-            let after = json!({"name": e.name.trim(), "legal_name": e.legal_name.trim(),
-                "billing_email": e.billing_email.trim(), "billing_address": address, "currency": e.currency.code(),
-                "invoices_paused": e.invoices_paused, "portal": e.portal});
+            let after = after_json(e, &address);
             let summary = crate::store::audit::edit_summary("customer", &before, &after);
             Audit {
                 customer_id: Some(id),
@@ -133,10 +123,29 @@ impl Store {
     }
 }
 
+/// The edit's fields checked, for either backend: the address as stored.
+pub(crate) fn checked(e: &CustomerEdit) -> Result<String> {
+    check_required("Name", &e.name).map_err(invalid)?;
+    check_email(&e.billing_email).map_err(invalid)?;
+    parse_address(&e.billing_address).map_err(invalid)
+}
+
+/// The customer's fields as the audit log records them after a save.
+pub(crate) fn after_json(e: &CustomerEdit, address: &str) -> serde_json::Value {
+    json!({"name": e.name.trim(), "legal_name": e.legal_name.trim(),
+        "billing_email": e.billing_email.trim(), "billing_address": address, "currency": e.currency.code(),
+        "invoices_paused": e.invoices_paused, "portal": e.portal})
+}
+
+/// What makes a currency unchangeable: invoices issued, payments,
+/// credits or promises in it.
+pub(crate) const CURRENCY_USED: &str =
+    "the currency cannot change: the customer has issued invoices, payments or promises to pay";
+
 /// Refuses a currency ISO 4217 does not know (any three letters used to
 /// pass, and the cards then read "UDS 0.00"). Only where a currency is set:
 /// a code an older ardesk stored is kept and reported by `check`.
-pub(super) fn known_currency(c: crate::domain::Currency) -> Result<()> {
+pub(crate) fn known_currency(c: crate::domain::Currency) -> Result<()> {
     if c.is_known() {
         Ok(())
     } else {

@@ -8,7 +8,7 @@ mod contacts;
 mod contracts;
 mod credit_notes;
 mod credit_settings;
-mod customer;
+pub(crate) mod customer;
 mod invoice_checks;
 mod invoice_edits;
 mod invoices;
