@@ -24,8 +24,10 @@ fn edit(name: &str) -> CustomerEdit {
     }
 }
 
-/// The audit log's rows as (entity, action, summary, before, after).
-fn audit_pg(db: &support::pg::TestDb) -> Vec<(String, String, String, Option<String>, Option<String>)> {
+/// An audit log row: entity, action, summary, before, after.
+type Entry = (String, String, String, Option<String>, Option<String>);
+
+fn audit_pg(db: &support::pg::TestDb) -> Vec<Entry> {
     db.client()
         .query("SELECT entity, action, summary, before_json, after_json FROM audit_log ORDER BY id", &[])
         .unwrap()
@@ -34,7 +36,7 @@ fn audit_pg(db: &support::pg::TestDb) -> Vec<(String, String, String, Option<Str
         .collect()
 }
 
-fn audit_lite(store: &Store) -> Vec<(String, String, String, Option<String>, Option<String>)> {
+fn audit_lite(store: &Store) -> Vec<Entry> {
     let dir = tempfile::tempdir().unwrap();
     let copy = dir.path().join("copy.db");
     store.backup_to(&copy).unwrap();
