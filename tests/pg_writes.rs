@@ -126,3 +126,108 @@ fn many_writers_on_one_customer_lose_no_update() {
         db.client().query_one("SELECT count(*) FROM audit_log WHERE action = 'update'", &[]).unwrap().get(0);
     assert_eq!(updates, i64::from(landed), "one audit entry per save that landed, none for a refused one");
 }
+
+fn invoice(number: &str, issued: &str, due: &str, total: i64) -> ardesk::domain::edit::InvoiceDraft {
+    ardesk::domain::edit::InvoiceDraft {
+        contract_id: None,
+        number: number.into(),
+        issue_date: issued.parse().unwrap(),
+        due_date: due.parse().unwrap(),
+        period: None,
+        total_minor: total,
+        currency: "USD".parse().unwrap(),
+        status: ardesk::domain::status::InvoiceStatus::Open,
+        memo: "net 30".into(),
+        lines: Vec::new(),
+    }
+}
+
+fn payment(on: &str, amount: i64, allocation: ardesk::domain::edit::Allocation) -> ardesk::domain::edit::PaymentDraft {
+    ardesk::domain::edit::PaymentDraft {
+        received_on: on.parse().unwrap(),
+        amount_minor: amount,
+        currency: "USD".parse().unwrap(),
+        reference: " wire 42 ".into(),
+        allocation,
+    }
+}
+
+/// The load benchmark's writes (create an invoice, record a payment oldest
+/// due first or to chosen invoices, cancel invoices in bulk) on both
+/// backends: the same outcomes, refusals, open invoices, figures and
+/// audit log.
+#[test]
+fn invoices_payments_and_cancels_as_on_sqlite() {
+    use ardesk::domain::edit::Allocation;
+    let Some(db) = fresh() else { return };
+    let mut pg = PgStore::open(&db.url).unwrap();
+    let mut lite = Store::open_in_memory().unwrap();
+    pg.set_who("bo");
+    lite.set_who("bo");
+    let c = pg.create_customer(&edit("Acme")).unwrap();
+    assert_eq!(lite.create_customer(&edit("Acme")).unwrap(), c);
+    let mut ids = Vec::new();
+    for (n, issued, due, total) in [
+        ("", "2026-01-01", "2026-01-31", 10_000),
+        ("", "2026-02-01", "2026-03-03", 25_050),
+        ("X-7", "2026-02-10", "2026-02-20", 4_000),
+        ("", "2026-03-01", "2026-03-31", 99_999),
+    ] {
+        let number = if n.is_empty() { pg.next_invoice_number().unwrap() } else { n.to_string() };
+        let d = invoice(&number, issued, due, total);
+        let (a, b) = (pg.create_invoice(c, &d).unwrap(), lite.create_invoice(c, &d).unwrap());
+        assert_eq!(a, b);
+        ids.push(a);
+    }
+    assert_eq!(pg.next_invoice_number().unwrap(), lite.next_invoice_number().unwrap());
+    // Refusals in the same words.
+    for d in [invoice("X-7", "2026-01-01", "2026-01-02", 5), invoice("Y-1", "2026-01-05", "2026-01-01", 5)] {
+        let (a, b) = (pg.create_invoice(c, &d).unwrap_err(), lite.create_invoice(c, &d).unwrap_err());
+        assert_eq!(a.to_string(), b.to_string());
+    }
+    let cur = "USD".parse().unwrap();
+    assert_eq!(pg.open_invoices(c, cur, 10).unwrap(), lite.open_invoices(c, cur, 10).unwrap());
+    let pays = [
+        payment("2026-02-15", 12_000, Allocation::OldestFirst),
+        payment("2026-03-02", 4_000, Allocation::Invoices(vec![ids[2]])),
+        payment("2026-03-05", 500_000, Allocation::OldestFirst),
+    ];
+    for p in &pays {
+        assert_eq!(pg.record_payment(c, p).unwrap(), lite.record_payment(c, p).unwrap());
+    }
+    for p in [
+        payment("2026-03-06", 1, Allocation::Invoices(vec![ids[2]])),
+        payment("2026-03-06", 0, Allocation::OldestFirst),
+        payment("2026-03-06", 1, Allocation::Invoices(vec![999])),
+    ] {
+        let (a, b) = (pg.record_payment(c, &p).unwrap_err(), lite.record_payment(c, &p).unwrap_err());
+        assert_eq!(a.to_string(), b.to_string());
+    }
+    // Everything is paid now but for what the big payment left as credit:
+    // new invoices to cancel, one of them part paid by a chosen payment.
+    let more: Vec<i64> = (0..3)
+        .map(|k| {
+            let d = invoice(&pg.next_invoice_number().unwrap(), "2026-03-10", "2026-04-09", 1_000 + k);
+            let a = pg.create_invoice(c, &d).unwrap();
+            assert_eq!(lite.create_invoice(c, &d).unwrap(), a);
+            a
+        })
+        .collect();
+    let part = payment("2026-03-11", 300, Allocation::Invoices(vec![more[1]]));
+    assert_eq!(pg.record_payment(c, &part).unwrap(), lite.record_payment(c, &part).unwrap());
+    let on: chrono::NaiveDate = "2026-03-12".parse().unwrap();
+    let wanted = [more[0], more[1], more[2], ids[0], 999];
+    assert_eq!(pg.cancel_preview(c, &wanted).unwrap(), lite.cancel_preview(c, &wanted).unwrap());
+    let done = pg.cancel_invoices(c, &wanted, on).unwrap();
+    assert_eq!(done, lite.cancel_invoices(c, &wanted, on).unwrap());
+    assert_eq!(done.cancel.len(), 2, "{done:?}");
+    assert_eq!(done.refused.len(), 3, "part paid, paid, not the customer's: {done:?}");
+    // The same books.
+    let customer = lite.customer(c).unwrap();
+    for today in ["2026-03-12", "2026-06-30"] {
+        let today = today.parse().unwrap();
+        assert_eq!(pg.figures(&customer, today).unwrap(), lite.figures(&customer, today).unwrap());
+    }
+    assert_eq!(pg.open_invoices(c, cur, 10).unwrap(), lite.open_invoices(c, cur, 10).unwrap());
+    assert_eq!(audit_pg(&db), audit_lite(&lite));
+}

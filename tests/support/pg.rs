@@ -106,6 +106,8 @@ pub fn as_first_written(table: &str, column: &str) -> String {
 pub fn copy_as_written(s: &rusqlite::Connection, pg: &mut postgres::Client) -> u64 {
     use ardesk::store::pg::copy;
     let mut tx = pg.transaction().unwrap();
+    // The new database's own organization row gives way to the copy's.
+    tx.batch_execute("DELETE FROM organization").unwrap();
     let mut copied = 0;
     for table in RAW {
         let cols = columns(s, table);

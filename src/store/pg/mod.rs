@@ -15,10 +15,12 @@ mod as_of;
 pub mod copy;
 mod customers;
 mod error;
+mod inserts;
 mod metrics;
 pub mod migrate;
 pub mod schema;
 mod store;
+mod tabs;
 mod writes;
 
 pub use store::PgStore;
@@ -49,6 +51,10 @@ pub fn connect(url: &str) -> Result<Client> {
     if config.get_application_name().is_none() {
         config.application_name("ardesk");
     }
+    // Dates read as text are ISO whatever the server's default, and
+    // timestamps the server makes are in UTC, as ardesk writes them.
+    let options = format!("{} -c DateStyle=ISO,YMD -c TimeZone=UTC", config.get_options().unwrap_or_default());
+    config.options(options.trim());
     let tls = native_tls::TlsConnector::new().map_err(|e| refused(format!("cannot set up TLS: {e}")))?;
     config.connect(postgres_native_tls::MakeTlsConnector::new(tls)).map_err(|e| refused(error::words(&e)))
 }

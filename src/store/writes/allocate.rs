@@ -17,7 +17,7 @@ use rusqlite::{Connection, OptionalExtension};
 
 /// An open invoice money can go to.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) struct Target {
+pub(crate) struct Target {
     pub id: i64,
     pub number: String,
     /// What it still owes.
@@ -60,25 +60,7 @@ pub(super) fn targets(
         let Some((number, status, cur, owner, balance, written_off_on)) = row else {
             return Err(invalid(format!("invoice #{id} no longer exists")));
         };
-        if owner != customer_id {
-            return Err(invalid(format!("{number} is another customer's invoice")));
-        }
-        if cur != currency.code() {
-            return Err(invalid(format!("{number} is billed in {cur}: only {currency} can go to it from here")));
-        }
-        // A written-off invoice takes no money until the write-off is
-        // reversed: a recovery is booked by reversing, then applying, so
-        // the written-off figures never change silently.
-        if status == InvoiceStatus::Uncollectible.as_db() {
-            let when = written_off_on.map_or("(date unknown)".to_string(), |d| format!("on {d}"));
-            return Err(invalid(format!(
-                "{number} was written off {when}: reverse the write-off on its detail first, then apply the money"
-            )));
-        }
-        if status != InvoiceStatus::Open.as_db() {
-            let said = InvoiceStatus::from_db(&status).map_or(status.clone(), |s| s.label().to_lowercase());
-            return Err(invalid(format!("{number} is {said}: money goes only to open invoices")));
-        }
+        takes_money(customer_id, currency, &number, &status, &cur, owner, written_off_on.as_deref())?;
         if out.iter().any(|t| t.id == id) {
             return Err(invalid(format!("{number} is chosen twice")));
         }
@@ -87,9 +69,42 @@ pub(super) fn targets(
     Ok(out)
 }
 
+/// Refuses an invoice money cannot go to from `customer_id` in
+/// `currency`, saying which and why: for either backend.
+pub(crate) fn takes_money(
+    customer_id: i64,
+    currency: Currency,
+    number: &str,
+    status: &str,
+    cur: &str,
+    owner: i64,
+    written_off_on: Option<&str>,
+) -> Result<()> {
+    if owner != customer_id {
+        return Err(invalid(format!("{number} is another customer's invoice")));
+    }
+    if cur != currency.code() {
+        return Err(invalid(format!("{number} is billed in {cur}: only {currency} can go to it from here")));
+    }
+    // A written-off invoice takes no money until the write-off is
+    // reversed: a recovery is booked by reversing, then applying, so
+    // the written-off figures never change silently.
+    if status == InvoiceStatus::Uncollectible.as_db() {
+        let when = written_off_on.map_or("(date unknown)".to_string(), |d| format!("on {d}"));
+        return Err(invalid(format!(
+            "{number} was written off {when}: reverse the write-off on its detail first, then apply the money"
+        )));
+    }
+    if status != InvoiceStatus::Open.as_db() {
+        let said = InvoiceStatus::from_db(status).map_or(status.to_string(), |s| s.label().to_lowercase());
+        return Err(invalid(format!("{number} is {said}: money goes only to open invoices")));
+    }
+    Ok(())
+}
+
 /// `amount` over `targets` in their order, each up to its balance, until
 /// the money runs out; what is left over is `amount` less the parts.
-pub(super) fn spread(targets: Vec<Target>, amount: i64) -> Vec<(Target, i64)> {
+pub(crate) fn spread(targets: Vec<Target>, amount: i64) -> Vec<(Target, i64)> {
     let mut left = amount;
     let mut parts = Vec::new();
     for t in targets {

@@ -30,7 +30,7 @@ pub(crate) fn checked_memo(memo: &str) -> Result<&str> {
 
 /// Checks a draft's own fields and returns its number, trimmed: what needs
 /// no database.
-pub(super) fn check_draft(d: &InvoiceDraft) -> Result<String> {
+pub(crate) fn check_draft(d: &InvoiceDraft) -> Result<String> {
     let number = d.number.trim().to_string();
     if number.is_empty() {
         return Err(invalid("the invoice number is required"));
@@ -89,6 +89,12 @@ pub(super) fn check_owner(
             Ok((r.get(0)?, r.get(1)?, r.get(2)?))
         })
         .optional()?;
+    contract_takes(customer_id, found)
+}
+
+/// Refuses a contract (its customer, name and status, as found) that is
+/// not the customer's or no longer takes invoices: for either backend.
+pub(crate) fn contract_takes(customer_id: i64, found: Option<(i64, String, String)>) -> Result<()> {
     let Some((_, name, status)) = found.filter(|f| f.0 == customer_id) else {
         return Err(invalid("the contract belongs to another customer"));
     };
@@ -113,7 +119,7 @@ pub(super) fn number_free(tx: &Transaction<'_>, number: &str, except: Option<i64
 }
 
 /// A draft's values for the audit log.
-pub(super) fn draft_json(number: &str, d: &InvoiceDraft) -> serde_json::Value {
+pub(crate) fn draft_json(number: &str, d: &InvoiceDraft) -> serde_json::Value {
     json!({"number": number, "issue_date": iso(d.issue_date), "due_date": iso(d.due_date),
         "period_start": d.period.map(|p| iso(p.0)), "period_end": d.period.map(|p| iso(p.1)),
         "total": Money::new(d.total_minor, d.currency).plain(), "currency": d.currency.code(),

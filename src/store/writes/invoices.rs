@@ -27,7 +27,44 @@ pub struct CancelPreview {
     pub currency_totals: Vec<(Currency, i64)>,
 }
 
-fn format_number(prefix: &str, seq: i64) -> String {
+/// The audit entry of a new invoice.
+pub(crate) fn created(customer_id: i64, id: i64, number: &str, d: &InvoiceDraft) -> Audit<'static> {
+    let total = Money::new(d.total_minor, d.currency).display();
+    Audit {
+        customer_id: Some(customer_id),
+        entity: "invoice",
+        entity_id: Some(id),
+        action: "create",
+        summary: format!("created {} invoice {number} for {total}", d.status.label().to_lowercase()),
+        before: None,
+        after: Some(draft_json(number, d)),
+    }
+}
+
+/// The audit entry of one invoice of a bulk cancel.
+pub(crate) fn cancelled(customer_id: i64, id: i64, number: &str, total: i64, on: NaiveDate) -> Audit<'static> {
+    Audit {
+        customer_id: Some(customer_id),
+        entity: "invoice",
+        entity_id: Some(id),
+        action: "cancel",
+        summary: format!("cancelled invoice {number}"),
+        before: Some(json!({"status": "open or draft", "total_minor": total})),
+        after: Some(json!({"status": "cancelled", "on": iso(on)})),
+    }
+}
+
+/// Why an invoice cannot be cancelled, if it cannot: for either backend.
+pub(crate) fn cancel_refusal(status: &str, applied: i64, currency: Currency) -> Option<String> {
+    match InvoiceStatus::from_db(status) {
+        Some(InvoiceStatus::Paid) => Some("paid".to_string()),
+        Some(InvoiceStatus::Cancelled) => Some("already cancelled".to_string()),
+        _ if applied > 0 => Some(format!("partially paid: {} applied", Money::new(applied, currency).display())),
+        _ => None,
+    }
+}
+
+pub(crate) fn format_number(prefix: &str, seq: i64) -> String {
     format!("{prefix}{seq:06}")
 }
 
@@ -58,12 +95,7 @@ fn classify(tx: &rusqlite::Connection, customer_id: i64, ids: &[i64]) -> Result<
             continue;
         };
         let currency: Currency = cur.parse().map_err(|_| invalid(format!("{number} has a bad currency")))?;
-        let reason = match InvoiceStatus::from_db(&status) {
-            Some(InvoiceStatus::Paid) => Some("paid".to_string()),
-            Some(InvoiceStatus::Cancelled) => Some("already cancelled".to_string()),
-            _ if applied > 0 => Some(format!("partially paid: {} applied", Money::new(applied, currency).display())),
-            _ => None,
-        };
+        let reason = cancel_refusal(&status, applied, currency);
         match reason {
             Some(r) => out.refused.push((number, r)),
             None => {
@@ -121,17 +153,7 @@ impl Store {
             };
             let id = inserts::insert_invoice(tx, &row)?;
             advance_sequence(tx, &number)?;
-            let total = Money::new(d.total_minor, d.currency).display();
-            Audit {
-                customer_id: Some(customer_id),
-                entity: "invoice",
-                entity_id: Some(id),
-                action: "create",
-                summary: format!("created {} invoice {number} for {total}", d.status.label().to_lowercase()),
-                before: None,
-                after: Some(draft_json(&number, d)),
-            }
-            .write(tx, &who)?;
+            created(customer_id, id, &number, d).write(tx, &who)?;
             Ok(id)
         })
     }
@@ -160,16 +182,7 @@ impl Store {
                 if update.execute((id, iso(on)))? != 1 {
                     return Err(StoreError::Conflict(format!("invoice {number} changed while cancelling")));
                 }
-                Audit {
-                    customer_id: Some(customer_id),
-                    entity: "invoice",
-                    entity_id: Some(*id),
-                    action: "cancel",
-                    summary: format!("cancelled invoice {number}"),
-                    before: Some(json!({"status": "open or draft", "total_minor": total})),
-                    after: Some(json!({"status": "cancelled", "on": iso(on)})),
-                }
-                .write_at(tx, &who, &at)?;
+                cancelled(customer_id, *id, number, *total, on).write_at(tx, &who, &at)?;
             }
             Ok(plan)
         })

@@ -2,18 +2,18 @@
 //! again here (the store is the last line), optimistic concurrency on
 //! `version`, and an audit row with the values before and after.
 
-mod allocate;
+pub(crate) mod allocate;
 mod collections;
 mod contacts;
 mod contracts;
 mod credit_notes;
 mod credit_settings;
 pub(crate) mod customer;
-mod invoice_checks;
+pub(crate) mod invoice_checks;
 mod invoice_edits;
-mod invoices;
+pub(crate) mod invoices;
 mod organization;
-mod payments;
+pub(crate) mod payments;
 mod picked;
 mod refunds;
 mod settle;
@@ -70,12 +70,12 @@ pub(crate) fn customer_currency(tx: &Transaction<'_>, customer_id: i64) -> Resul
     cur.parse().map_err(|_| StoreError::Invalid(format!("customer {customer_id} has a bad currency {cur}")))
 }
 
-fn invalid(msg: impl Into<String>) -> StoreError {
+pub(crate) fn invalid(msg: impl Into<String>) -> StoreError {
     StoreError::Invalid(msg.into())
 }
 
 /// Refuses an amount past `bounds::MAX_AMOUNT_MINOR`, naming the field.
-fn amount_in_bounds(what: &str, minor: i64, currency: crate::domain::Currency) -> Result<()> {
+pub(crate) fn amount_in_bounds(what: &str, minor: i64, currency: crate::domain::Currency) -> Result<()> {
     match crate::domain::bounds::amount_error(minor, currency) {
         Some(e) => Err(StoreError::OutOfRange(format!("{what}: {e}"))),
         None => Ok(()),
@@ -83,7 +83,7 @@ fn amount_in_bounds(what: &str, minor: i64, currency: crate::domain::Currency) -
 }
 
 /// Refuses dates outside `bounds::MIN_DATE ..= MAX_DATE`, naming the field.
-fn dates_in_bounds(dates: &[(&str, Option<chrono::NaiveDate>)]) -> Result<()> {
+pub(crate) fn dates_in_bounds(dates: &[(&str, Option<chrono::NaiveDate>)]) -> Result<()> {
     for (what, d) in dates {
         if let Some(e) = d.and_then(crate::domain::bounds::date_error) {
             return Err(StoreError::OutOfRange(format!("{what}: {e}")));

@@ -68,35 +68,47 @@ impl Store {
                 method: PaymentMethod::Manual,
                 source_raw: None,
             };
-            let row = NewPaymentRow { id: None, payment: &payment, applied_minor: 0, source: None, created_at: &now_utc() };
+            let row =
+                NewPaymentRow { id: None, payment: &payment, applied_minor: 0, source: None, created_at: &now_utc() };
             let payment_id = inserts::insert_payment(tx, &row)?;
             let parts = allocate::spread(targets, d.amount_minor);
             let ids: Vec<(i64, i64)> = parts.iter().map(|(t, m)| (t.id, *m)).collect();
             allocate::apply(tx, AppliedFrom::Payment(payment_id), &ids, d.received_on)?;
             let applied: Vec<(String, i64)> = parts.into_iter().map(|(t, m)| (t.number, m)).collect();
             let left = d.amount_minor - applied.iter().map(|(_, m)| m).sum::<i64>();
-            let money = |m| Money::new(m, currency).display();
-            let spread: Vec<String> = applied.iter().map(|(n, m)| format!("{n} {}", money(*m))).collect();
-            let reference = if d.reference.trim().is_empty() { String::new() } else { format!(" {}", d.reference.trim()) };
-            Audit {
-                customer_id: Some(customer_id),
-                entity: "payment",
-                entity_id: Some(payment_id),
-                action: "record",
-                summary: format!(
-                    "recorded payment{reference} of {}: {}{} unapplied",
-                    money(d.amount_minor),
-                    if spread.is_empty() { String::new() } else { format!("{}, ", spread.join(", ")) },
-                    money(left)
-                ),
-                before: None,
-                after: Some(json!({"received_on": iso(d.received_on), "amount": Money::new(d.amount_minor, currency).plain(),
-                    "reference": d.reference.trim(),
-                    "applied": applied.iter().map(|(n, m)| json!({"invoice": n, "amount": Money::new(*m, currency).plain()})).collect::<Vec<_>>(),
-                    "unapplied": Money::new(left, currency).plain()})),
-            }
-            .write(tx, &who)?;
+            recorded(customer_id, payment_id, d, currency, &applied, left).write(tx, &who)?;
             Ok(PaymentOutcome { payment_id, applied, unapplied_minor: left })
         })
+    }
+}
+
+/// The audit entry of a recorded payment: what it was and where it went.
+pub(crate) fn recorded(
+    customer_id: i64,
+    payment_id: i64,
+    d: &PaymentDraft,
+    currency: Currency,
+    applied: &[(String, i64)],
+    left: i64,
+) -> Audit<'static> {
+    let money = |m| Money::new(m, currency).display();
+    let spread: Vec<String> = applied.iter().map(|(n, m)| format!("{n} {}", money(*m))).collect();
+    let reference = if d.reference.trim().is_empty() { String::new() } else { format!(" {}", d.reference.trim()) };
+    Audit {
+        customer_id: Some(customer_id),
+        entity: "payment",
+        entity_id: Some(payment_id),
+        action: "record",
+        summary: format!(
+            "recorded payment{reference} of {}: {}{} unapplied",
+            money(d.amount_minor),
+            if spread.is_empty() { String::new() } else { format!("{}, ", spread.join(", ")) },
+            money(left)
+        ),
+        before: None,
+        after: Some(json!({"received_on": iso(d.received_on), "amount": Money::new(d.amount_minor, currency).plain(),
+            "reference": d.reference.trim(),
+            "applied": applied.iter().map(|(n, m)| json!({"invoice": n, "amount": Money::new(*m, currency).plain()})).collect::<Vec<_>>(),
+            "unapplied": Money::new(left, currency).plain()})),
     }
 }

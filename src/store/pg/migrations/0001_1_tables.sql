@@ -666,3 +666,7 @@ CREATE INDEX invoice_search_contract ON invoices USING gin (lower(contract_name)
 CREATE INDEX payment_search ON payments USING gin (lower(reference) gin_trgm_ops);
 CREATE INDEX payment_search_credits ON credits
     USING gin (lower(CASE WHEN kind = 'credit_note' THEN number ELSE reason END) gin_trgm_ops);
+
+-- The organization's one row, as SQLite's schema.sql makes it (a copy of a
+-- SQLite database replaces it with its own).
+INSERT INTO organization(id, name, default_currency) VALUES (1, 'My Organization', 'USD');

@@ -24,6 +24,8 @@
 //! failure is retried a few times, then reported as "busy".
 
 pub(crate) mod customer;
+mod invoices;
+mod payments;
 
 use super::super::{Audit, Result, StoreError};
 use super::store::PgStore;
@@ -89,11 +91,16 @@ pub(crate) fn versioned(
 
 /// Writes one audit entry inside the transaction of the change it records.
 pub(crate) fn audit(tx: &mut Transaction<'_>, a: &Audit<'_>, who: &str) -> Result<()> {
+    audit_at(tx, a, who, &super::super::now_utc())
+}
+
+/// `audit`, at a time given (the entries of one bulk change share it).
+pub(crate) fn audit_at(tx: &mut Transaction<'_>, a: &Audit<'_>, who: &str, at: &str) -> Result<()> {
     tx.execute(
         "INSERT INTO audit_log(at, who, customer_id, entity, entity_id, action, summary, before_json, after_json)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         &[
-            &super::super::now_utc(),
+            &at,
             &who,
             &a.customer_id,
             &a.entity,

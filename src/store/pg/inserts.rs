@@ -1,0 +1,119 @@
+//! The INSERTs of the money tables on PostgreSQL (`store/inserts.rs`):
+//! the same columns, bound to their types here (dates as `date`). What a
+//! person's writes need so far: an invoice with its lines, a payment, an
+//! application.
+
+use super::super::Result;
+use super::super::import::{InvoiceWrite, PaymentWrite};
+use super::super::seed::AppliedFrom;
+use chrono::NaiveDate;
+use postgres::Transaction;
+
+/// Inserts a new invoice made in ardesk (no source, nothing applied yet:
+/// the triggers keep what is applied) and its lines; returns its id.
+pub(super) fn insert_invoice(
+    tx: &mut Transaction<'_>,
+    i: &InvoiceWrite<'_>,
+    contract_name: &str,
+    created_at: &str,
+) -> Result<i64> {
+    let id: i64 = tx
+        .query_one(
+            "INSERT INTO invoices(customer_id, contract_id, contract_name, number, issue_date, due_date, period_start,
+                                  period_end, currency, total_minor, applied_minor, status, created_at, balance_minor,
+                                  memo, credited_minor, cancelled_on)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 0, $11, $12, $13, $14, 0, $15)
+             RETURNING id",
+            &[
+                &i.customer_id,
+                &i.contract_id,
+                &contract_name,
+                &i.number,
+                &i.issue_date,
+                &i.due_date,
+                &i.period.map(|p| p.0),
+                &i.period.map(|p| p.1),
+                &i.currency.code(),
+                &i.total_minor,
+                &i.status.as_db(),
+                &created_at,
+                &i.status.balance_minor(i.total_minor, 0),
+                &i.memo,
+                &i.cancelled_on(),
+            ],
+        )?
+        .get(0);
+    for (seq, l) in i.lines.iter().enumerate() {
+        tx.execute(
+            "INSERT INTO invoice_lines(invoice_id, seq, kind, description, quantity, unit_price, amount_minor,
+                                       tax_minor)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            &[
+                &id,
+                &i64::try_from(seq).unwrap_or(i64::MAX),
+                &l.kind.as_db(),
+                &l.description.as_str(),
+                &l.quantity.map(|q| q.to_string()),
+                &l.unit_price.map(|p| p.to_string()),
+                &l.amount_minor,
+                &l.tax_minor,
+            ],
+        )?;
+    }
+    Ok(id)
+}
+
+/// Inserts a payment made in ardesk, nothing applied or refunded yet;
+/// returns its id.
+pub(super) fn insert_payment(tx: &mut Transaction<'_>, p: &PaymentWrite<'_>, created_at: &str) -> Result<i64> {
+    Ok(tx
+        .query_one(
+            "INSERT INTO payments(customer_id, received_on, amount_minor, refunded_minor, applied_minor, currency,
+                                  reference, status, method, source_raw, created_at)
+             VALUES ($1, $2, $3, 0, 0, $4, $5, $6, $7, $8, $9) RETURNING id",
+            &[
+                &p.customer_id,
+                &p.received_on,
+                &p.amount_minor,
+                &p.currency.code(),
+                &p.reference,
+                &p.status.as_db(),
+                &p.method.as_db(),
+                &p.source_raw,
+                &created_at,
+            ],
+        )?
+        .get(0))
+}
+
+/// Inserts one application, counting no earlier than the last day an
+/// application of the same invoice, payment or credit was reversed on, as
+/// `inserts::insert_application` says why.
+pub(super) fn insert_application(
+    tx: &mut Transaction<'_>,
+    invoice_id: i64,
+    from: AppliedFrom,
+    amount_minor: i64,
+    applied_on: NaiveDate,
+    created_at: &str,
+) -> Result<()> {
+    let (payment, credit) = match from {
+        AppliedFrom::Payment(p) => (Some(p), None),
+        AppliedFrom::Credit(c) => (None, Some(c)),
+    };
+    let after: Option<NaiveDate> = tx
+        .query_one(
+            "SELECT greatest((SELECT max(removed_on) FROM applications WHERE invoice_id = $1),
+                             (SELECT max(removed_on) FROM applications WHERE payment_id = $2),
+                             (SELECT max(removed_on) FROM applications WHERE credit_id = $3))",
+            &[&invoice_id, &payment, &credit],
+        )?
+        .get(0);
+    let counts_from = after.filter(|a| *a > applied_on);
+    tx.execute(
+        "INSERT INTO applications(invoice_id, payment_id, credit_id, amount_minor, applied_on, created_at, counts_from)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        &[&invoice_id, &payment, &credit, &amount_minor, &applied_on, &created_at, &counts_from],
+    )?;
+    Ok(())
+}

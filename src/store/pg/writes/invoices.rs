@@ -1,0 +1,158 @@
+//! Creating invoices and cancelling them in bulk on PostgreSQL
+//! (`store/writes/invoices.rs`): checked, numbered and audited by the same
+//! functions.
+
+use super::super::super::import::InvoiceWrite;
+use super::super::super::writes::invoice_checks::{check_draft, checked_memo, contract_takes};
+use super::super::super::writes::invoices::{CancelPreview, cancel_refusal, cancelled, created, format_number};
+use super::super::super::writes::{dates_in_bounds, invalid};
+use super::super::super::{Result, StoreError, now_utc};
+use super::super::inserts;
+use super::super::store::PgStore;
+use super::audit;
+use crate::domain::Currency;
+use crate::domain::edit::InvoiceDraft;
+use chrono::NaiveDate;
+use postgres::{GenericClient, Transaction};
+use std::collections::BTreeMap;
+
+/// The organization's next free number and its sequence value.
+fn next_number(c: &mut impl GenericClient) -> Result<(String, i64)> {
+    let r = c.query_one("SELECT invoice_prefix, invoice_next_seq FROM organization", &[])?;
+    let (prefix, mut seq): (String, i64) = (r.try_get(0)?, r.try_get(1)?);
+    while c.query_opt("SELECT 1 FROM invoices WHERE number = $1", &[&format_number(&prefix, seq)])?.is_some() {
+        seq += 1;
+    }
+    Ok((format_number(&prefix, seq), seq))
+}
+
+/// Decides, inside the transaction, which of `ids` can be cancelled.
+fn classify(c: &mut impl GenericClient, customer_id: i64, ids: &[i64]) -> Result<CancelPreview> {
+    let mut out = CancelPreview::default();
+    let mut totals: BTreeMap<Currency, i64> = BTreeMap::new();
+    for &id in ids {
+        let Some(r) = c.query_opt(
+            "SELECT number, status, total_minor, applied_minor, currency FROM invoices
+             WHERE id = $1 AND customer_id = $2",
+            &[&id, &customer_id],
+        )?
+        else {
+            out.refused.push((format!("#{id}"), "not an invoice of this customer (deleted elsewhere?)".into()));
+            continue;
+        };
+        let (number, status, total, applied, cur): (String, String, i64, i64, String) =
+            (r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?, r.try_get(4)?);
+        let currency: Currency = cur.parse().map_err(|_| invalid(format!("{number} has a bad currency")))?;
+        match cancel_refusal(&status, applied, currency) {
+            Some(r) => out.refused.push((number, r)),
+            None => {
+                *totals.entry(currency).or_default() += total;
+                out.cancel.push((id, number, total));
+            }
+        }
+    }
+    out.currency_totals = totals.into_iter().collect();
+    Ok(out)
+}
+
+/// The customer's currency, or NotFound.
+pub(super) fn customer_currency(tx: &mut Transaction<'_>, customer_id: i64) -> Result<Currency> {
+    let Some(r) = tx.query_opt("SELECT currency FROM customers WHERE id = $1", &[&customer_id])? else {
+        return Err(StoreError::NotFound(format!("customer {customer_id}")));
+    };
+    let cur: String = r.try_get(0)?;
+    cur.parse().map_err(|_| StoreError::Invalid(format!("customer {customer_id} has a bad currency {cur}")))
+}
+
+impl PgStore {
+    /// The next invoice number from the organization's sequence, skipping
+    /// numbers already in use.
+    pub fn next_invoice_number(&self) -> Result<String> {
+        Ok(next_number(&mut *self.client()?)?.0)
+    }
+
+    /// Creates an invoice with its lines and memo, in one transaction.
+    pub fn create_invoice(&mut self, customer_id: i64, d: &InvoiceDraft) -> Result<i64> {
+        let number = check_draft(d)?;
+        let memo = checked_memo(&d.memo)?;
+        let who = self.who().to_string();
+        self.write(Some(customer_id), |tx| {
+            let currency = customer_currency(tx, customer_id)?;
+            if currency != d.currency {
+                return Err(invalid(format!("invoices of this customer are in {currency}, not {}", d.currency)));
+            }
+            let contract_name = match d.contract_id {
+                None => String::new(),
+                Some(k) => {
+                    let found = tx.query_opt("SELECT customer_id, name, status FROM contracts WHERE id = $1", &[&k])?;
+                    let found = match found {
+                        Some(r) => Some((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)),
+                        None => None,
+                    };
+                    let name = found.as_ref().map(|f: &(i64, String, String)| f.1.clone()).unwrap_or_default();
+                    contract_takes(customer_id, found)?;
+                    name
+                }
+            };
+            if tx.query_opt("SELECT 1 FROM invoices WHERE number = $1", &[&number])?.is_some() {
+                return Err(invalid(format!("invoice number {number} is already used")));
+            }
+            let invoice = InvoiceWrite {
+                customer_id,
+                contract_id: d.contract_id,
+                number: &number,
+                issue_date: d.issue_date,
+                due_date: d.due_date,
+                period: d.period,
+                currency: d.currency,
+                total_minor: d.total_minor,
+                status: d.status,
+                kept: crate::store::kept::Kept::Nothing,
+                memo,
+                lines: &d.lines,
+                cancelled_on: None,
+            };
+            let id = inserts::insert_invoice(tx, &invoice, &contract_name, &now_utc())?;
+            // The sequence moves past a number it gave.
+            let r = tx.query_one("SELECT invoice_prefix, invoice_next_seq FROM organization", &[])?;
+            let (prefix, seq): (String, i64) = (r.try_get(0)?, r.try_get(1)?);
+            if let Some(n) = number.strip_prefix(&prefix).and_then(|rest| rest.parse::<i64>().ok())
+                && n >= seq
+            {
+                tx.execute("UPDATE organization SET invoice_next_seq = $1", &[&(n + 1)])?;
+            }
+            audit(tx, &created(customer_id, id, &number, d), &who)?;
+            Ok(id)
+        })
+    }
+
+    /// What cancelling these invoices would do; writes nothing.
+    pub fn cancel_preview(&self, customer_id: i64, ids: &[i64]) -> Result<CancelPreview> {
+        classify(&mut *self.client()?, customer_id, ids)
+    }
+
+    /// Cancels the invoices that can be (decided again inside the
+    /// transaction) on `on`, with an audit row each; each is dated `on`, or
+    /// its issue date when that is later.
+    pub fn cancel_invoices(&mut self, customer_id: i64, ids: &[i64], on: NaiveDate) -> Result<CancelPreview> {
+        dates_in_bounds(&[("cancel date", Some(on))])?;
+        let who = self.who().to_string();
+        self.write(Some(customer_id), |tx| {
+            let plan = classify(tx, customer_id, ids)?;
+            let at = now_utc();
+            for (id, number, total) in &plan.cancel {
+                let changed = tx.execute(
+                    "UPDATE invoices SET status = 'cancelled', written_off_on = NULL,
+                            cancelled_on = greatest($2, issue_date), version = version + 1
+                     WHERE id = $1 AND status IN ('draft', 'open', 'uncollectible') AND applied_minor = 0",
+                    &[id, &on],
+                )?;
+                if changed != 1 {
+                    return Err(StoreError::Conflict(format!("invoice {number} changed while cancelling")));
+                }
+                super::audit_at(tx, &cancelled(customer_id, *id, number, *total, on), &who, &at)?;
+            }
+            Ok(plan)
+        })
+    }
+}
