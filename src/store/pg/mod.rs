@@ -21,6 +21,7 @@ pub mod migrate;
 pub mod schema;
 mod store;
 mod tabs;
+pub mod window;
 mod writes;
 
 pub use store::PgStore;

@@ -1,0 +1,263 @@
+//! Keyset windows on PostgreSQL (`store/window.rs`): a tab reads only the
+//! rows it shows, walking an index that starts with the customer,
+//! `(sort, id) > ($3, $4)`, never `OFFSET`. Filter terms become SQL on the
+//! tab's whitelisted expressions with bound parameters, as on SQLite; a
+//! word is looked for with `lower(col) LIKE`, which the `pg_trgm` indexes
+//! serve (the planner gathers candidates itself, so there is no plan of
+//! our own as `filter_plan` makes for SQLite's FTS5 tables).
+
+use super::super::Result;
+use super::super::window::{Keyed, View, direction};
+use super::store::PgStore;
+use crate::domain::columns::{Col, RowKey, Seek, Sort, SortValue};
+use crate::domain::filter::{Cond, Filter, Op, StatusWord, Term, Value};
+use crate::domain::tabs::{Tabular, ViewSums};
+use chrono::NaiveDate;
+use postgres::Row;
+use postgres::types::ToSql;
+
+/// What a sort expression gives, so a seek binds its value in kind and a
+/// key reads back as SQLite's does (dates as ISO text, no date as '').
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Int,
+    Text,
+    /// A `date`; '-infinity' stands for none (SQLite's '').
+    Date,
+}
+
+/// A status word's SQL on a tab; `$today` is replaced by today's date.
+pub enum PgStatus {
+    Plain(&'static str),
+    BeforeToday(&'static str),
+}
+
+/// How one tab's rows are read on PostgreSQL: `window::TabRow`'s
+/// constants in PostgreSQL's SQL.
+pub trait PgTabRow: Tabular {
+    const SELECT: &'static str;
+    const FROM: &'static str;
+    /// `$1` is the customer.
+    const WHERE: &'static str;
+    const ID: &'static str;
+    /// Each column key's sort expression (non-NULL) and its kind.
+    const SORT: &'static [(Col, &'static str, Kind)];
+    const FILTER: &'static [(Col, &'static str)] = &[];
+    const PERIODS: &'static [(Col, &'static str, &'static str)] = &[];
+    /// Text expressions a bare word looks in, each as its trigram index
+    /// has it.
+    const TEXT_COLS: &'static [&'static str];
+    const SUM: Option<(&'static str, &'static str)> = None;
+    const BALANCE: Option<&'static str> = None;
+    fn status_sql(_word: StatusWord) -> Option<PgStatus> {
+        None
+    }
+    fn map(row: &Row) -> Result<Self>;
+
+    fn sort_of(col: Col) -> Option<(&'static str, Kind)> {
+        Self::SORT.iter().find(|(c, ..)| *c == col).map(|(_, e, k)| (*e, *k))
+    }
+
+    fn filter_expr(col: Col) -> Option<&'static str> {
+        Self::FILTER.iter().find(|(c, _)| *c == col).map(|(_, e)| *e).or_else(|| Self::sort_of(col).map(|s| s.0))
+    }
+}
+
+type Params = Vec<Box<dyn ToSql + Sync>>;
+
+/// The sort key as SQLite reads it: dates as ISO text, none as ''.
+fn key_expr(expr: &str, kind: Kind) -> String {
+    match kind {
+        Kind::Date => format!("CASE WHEN {expr} = '-infinity' THEN '' ELSE {expr}::text END"),
+        Kind::Int | Kind::Text => expr.to_string(),
+    }
+}
+
+/// The seek's value (`$3`, bound as text), read as the kind.
+fn seek_param(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Int => "$3::text::bigint",
+        Kind::Text => "$3::text",
+        Kind::Date => "coalesce(nullif($3::text, ''), '-infinity')::date",
+    }
+}
+
+/// `%word%`, lower-cased as `filter_sql::like_pattern` makes it, with
+/// LIKE's wildcards escaped.
+fn like_pattern(s: &str) -> String {
+    let mut out = String::from("%");
+    for c in s.to_lowercase().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('%');
+    out
+}
+
+fn op_sql(op: Op) -> &'static str {
+    match op {
+        Op::Lt => "<",
+        Op::Le => "<=",
+        Op::Gt => ">",
+        Op::Ge => ">=",
+        Op::Eq => "=",
+    }
+}
+
+/// The WHERE fragment (" AND …" or empty) of `filter`, its parameters
+/// pushed on `params` (numbered after those already there).
+fn where_clause<R: PgTabRow>(filter: &Filter, today: NaiveDate, params: &mut Params) -> String {
+    let mut sql = String::new();
+    let param = |v: Box<dyn ToSql + Sync>, params: &mut Params| {
+        params.push(v);
+        format!("${}", params.len())
+    };
+    for term in &filter.terms {
+        let piece = match term {
+            Term::Text(w) => {
+                let p = param(Box::new(like_pattern(w)), params);
+                let ors: Vec<String> = R::TEXT_COLS.iter().map(|c| format!("{c} LIKE {p} ESCAPE '\\'")).collect();
+                format!("({})", ors.join(" OR "))
+            }
+            Term::Field(col, cond) => {
+                let Some(expr) = R::filter_expr(*col) else { continue };
+                match cond {
+                    Cond::Contains(s) => {
+                        let p = param(Box::new(like_pattern(s)), params);
+                        format!("lower(coalesce({expr}, '')) LIKE {p} ESCAPE '\\'")
+                    }
+                    Cond::Cmp(op, Value::Text(t)) => {
+                        let p = param(Box::new(t.to_lowercase()), params);
+                        format!("lower(coalesce({expr}, '')) {} {p}", op_sql(*op))
+                    }
+                    Cond::Cmp(op, Value::Money(v) | Value::Int(v)) => {
+                        let p = param(Box::new(*v), params);
+                        format!("{expr} {} {p}", op_sql(*op))
+                    }
+                    Cond::Cmp(op, Value::Date(d)) => {
+                        let p = param(Box::new(*d), params);
+                        format!("{expr} {} {p}", op_sql(*op))
+                    }
+                    Cond::Within(lo, hi) => {
+                        let (a, b) = (param(Box::new(*lo), params), param(Box::new(*hi), params));
+                        format!("{expr} BETWEEN {a} AND {b}")
+                    }
+                    Cond::Overlaps(lo, hi) => {
+                        let (a, b) = (param(Box::new(*lo), params), param(Box::new(*hi), params));
+                        match R::PERIODS.iter().find(|(c, ..)| c == col) {
+                            Some((_, start, end)) => format!("({start} <= {b} AND {end} >= {a})"),
+                            None => format!("{expr} BETWEEN {a} AND {b}"),
+                        }
+                    }
+                    Cond::Status(words) => {
+                        let ors: Vec<String> = words
+                            .iter()
+                            .map(|w| match R::status_sql(*w) {
+                                Some(PgStatus::Plain(s)) => s.to_string(),
+                                Some(PgStatus::BeforeToday(s)) => {
+                                    let p = param(Box::new(today), params);
+                                    s.replace("$today", &format!("{p}::date"))
+                                }
+                                None => "false".to_string(),
+                            })
+                            .collect();
+                        format!("({})", ors.join(" OR "))
+                    }
+                }
+            }
+        };
+        sql.push_str(" AND ");
+        sql.push_str(&piece);
+    }
+    sql
+}
+
+impl PgStore {
+    /// Reads up to `limit` rows of a tab matching the view's filter, from
+    /// `seek` on, in the view's order, as `Store::window_view`.
+    pub fn window_view<R: PgTabRow>(
+        &self,
+        customer_id: i64,
+        view: &View,
+        seek: &Seek,
+        limit: usize,
+    ) -> Result<Vec<Keyed<R>>> {
+        let sort = if R::sort_of(view.sort.col).is_some() { view.sort } else { R::DEFAULT_SORT };
+        let Some((expr, kind)) = R::sort_of(sort.col) else { return Ok(Vec::new()) };
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let mut params: Params = vec![Box::new(customer_id), Box::new(limit)];
+        let (dir, cmp) = direction(sort.desc, seek);
+        let seek_clause = match (cmp, seek) {
+            (Some(c), Seek::After(k) | Seek::Before(k) | Seek::From(k)) => {
+                let text = match &k.value {
+                    SortValue::Text(t) => t.clone(),
+                    SortValue::Int(i) => i.to_string(),
+                };
+                params.push(Box::new(text));
+                params.push(Box::new(k.id));
+                format!(" AND ({expr}, {}) {c} ({}, $4)", R::ID, seek_param(kind))
+            }
+            _ => String::new(),
+        };
+        let filter_sql = where_clause::<R>(&view.filter, view.today, &mut params);
+        let sql = format!(
+            "SELECT {sel}, {key}, {id} FROM {from} WHERE {wh}{filter_sql}{seek_clause}
+             ORDER BY {expr} {dir}, {id} {dir} LIMIT $2",
+            sel = R::SELECT,
+            key = key_expr(expr, kind),
+            id = R::ID,
+            from = R::FROM,
+            wh = R::WHERE,
+        );
+        let refs: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| p.as_ref()).collect();
+        let found = self.client()?.query(&sql, &refs)?;
+        let mut rows = Vec::with_capacity(found.len());
+        for r in &found {
+            let n = r.len();
+            let value = match kind {
+                Kind::Int => SortValue::Int(r.try_get(n - 2)?),
+                Kind::Text | Kind::Date => SortValue::Text(r.try_get(n - 2)?),
+            };
+            rows.push(Keyed { key: RowKey { value, id: r.try_get(n - 1)? }, row: R::map(r)? });
+        }
+        if matches!(seek, Seek::Last | Seek::Before(_)) {
+            rows.reverse();
+        }
+        Ok(rows)
+    }
+
+    /// Rows matching `view.filter` and their sums, as `Store::view_totals`.
+    pub fn view_totals<R: PgTabRow>(&self, customer_id: i64, view: &View) -> Result<(i64, Option<ViewSums>)> {
+        let mut params: Params = vec![Box::new(customer_id)];
+        let filter_sql = where_clause::<R>(&view.filter, view.today, &mut params);
+        let (sum, cur) = R::SUM.map_or(("0", "'XXX'"), |(s, c)| (s, c));
+        let balance = R::BALANCE.unwrap_or("0");
+        let sql = format!(
+            "SELECT {cur}, count(*), coalesce(sum({sum}), 0)::bigint, coalesce(sum({balance}), 0)::bigint
+             FROM {from} WHERE {wh}{filter_sql} GROUP BY 1",
+            from = R::FROM,
+            wh = R::WHERE,
+        );
+        let refs: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| p.as_ref()).collect();
+        let mut count = 0i64;
+        let mut sums = ViewSums { sum: Vec::new(), balance: R::BALANCE.map(|_| Vec::new()) };
+        for r in self.client()?.query(&sql, &refs)? {
+            count += r.try_get::<_, i64>(1)?;
+            if R::SUM.is_some() {
+                let cur = super::customers::currency(r.try_get(0)?)?;
+                sums.sum.push(crate::domain::Money::new(r.try_get(2)?, cur));
+                if let Some(b) = &mut sums.balance {
+                    b.push(crate::domain::Money::new(r.try_get(3)?, cur));
+                }
+            }
+        }
+        Ok((count, R::SUM.map(|_| sums)))
+    }
+}
+
+/// Sorts compared by tests: every key of a tab, both ways.
+pub fn sorts<R: PgTabRow>() -> Vec<Sort> {
+    R::SORT.iter().flat_map(|(c, ..)| [Sort { col: *c, desc: false }, Sort { col: *c, desc: true }]).collect()
+}
