@@ -9,7 +9,7 @@ mod support;
 use ardesk::domain::Currency;
 use ardesk::domain::columns::{Seek, Sort, Tab};
 use ardesk::domain::filter::parse;
-use ardesk::domain::model::InvoiceRow;
+use ardesk::domain::model::{InvoiceRow, PaymentRow};
 use ardesk::store::pg::window::{PgTabRow, sorts};
 use ardesk::store::pg::{self, PgStore, migrate};
 use ardesk::store::window::{Keyed, TabRow, View};
@@ -135,4 +135,68 @@ fn the_invoices_tab_reads_the_same_on_both_backends() {
         }
     }
     assert!(matched > 100, "the filters matched something: {matched}");
+}
+
+#[test]
+fn the_payments_tab_with_its_credits_reads_the_same_on_both_backends() {
+    let Some(db) = fresh() else { return };
+    let lite = Store::open(support::demo_db(), OpenMode::MustExist).unwrap();
+    {
+        let s = rusqlite::Connection::open_with_flags(support::demo_db(), rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .unwrap();
+        let mut c = pg::connect(&db.url).unwrap();
+        migrate::upgrade(&mut c, "t").unwrap();
+        copy_as_written(&s, &mut c);
+    }
+    let pg = PgStore::open(&db.url).unwrap();
+    let today = support::TODAY.parse().unwrap();
+    let all = |id: i64| {
+        let view = View { sort: Sort::default_for(Tab::Payments), filter: Default::default(), today };
+        lite.window_view::<PaymentRow>(id, &view, &Seek::First, 1000).unwrap()
+    };
+    // Customers with payments and credits both, and the busiest.
+    let ids = lite.customer_ids().unwrap();
+    let mut chosen: Vec<i64> = ids.iter().copied().filter(|id| all(*id).iter().any(|r| r.row.id < 0)).take(3).collect();
+    chosen.extend(ids.iter().copied().max_by_key(|id| all(*id).len()));
+    assert!(chosen.len() >= 2, "the demo has customers with credits: {chosen:?}");
+    let mut rows = 0;
+    for &c in &chosen {
+        for sort in sorts::<PaymentRow>() {
+            rows += same::<PaymentRow>(&lite, &pg, c, &View { sort, filter: Default::default(), today });
+        }
+    }
+    assert!(rows > 200, "{rows} rows compared");
+    let filters = [
+        "wire",
+        "ach",
+        "goodwill",
+        "reference:cn-",
+        "status:succeeded",
+        "status:refunded",
+        "status:unapplied",
+        "status:pending,failed",
+        "amount>100",
+        "amount<=50",
+        "kind:credit-note",
+        "kind:credit",
+        "kind:payment",
+        "date:2025",
+        "date:2026-02",
+        "refunded>0",
+        "zzz",
+    ];
+    let mut matched = 0;
+    for &c in &chosen {
+        let currency: Currency = lite.customer(c).unwrap().currency;
+        for text in filters {
+            let filter = parse(text, Tab::Payments, currency).unwrap_or_else(|e| panic!("{text}: {e}"));
+            for sort in [
+                Sort::default_for(Tab::Payments),
+                Sort { col: ardesk::domain::columns::Col::PayReference, desc: false },
+            ] {
+                matched += same::<PaymentRow>(&lite, &pg, c, &View { sort, filter: filter.clone(), today });
+            }
+        }
+    }
+    assert!(matched > 50, "the filters matched something: {matched}");
 }

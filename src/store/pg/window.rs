@@ -49,6 +49,11 @@ pub trait PgTabRow: Tabular {
     const TEXT_COLS: &'static [&'static str];
     const SUM: Option<(&'static str, &'static str)> = None;
     const BALANCE: Option<&'static str> = None;
+    /// A second kind of row listed with the first (credits beside
+    /// payments), as `TabRow::ALSO`: its SELECT and FROM, the same alias
+    /// and column names; each kind walks its own index and the two are
+    /// merged in order.
+    const ALSO: Option<(&'static str, &'static str)> = None;
     fn status_sql(_word: StatusWord) -> Option<PgStatus> {
         None
     }
@@ -202,15 +207,22 @@ impl PgStore {
             _ => String::new(),
         };
         let filter_sql = where_clause::<R>(&view.filter, view.today, &mut params);
-        let sql = format!(
-            "SELECT {sel}, {key}, {id} FROM {from} WHERE {wh}{filter_sql}{seek_clause}
-             ORDER BY {expr} {dir}, {id} {dir} LIMIT $2",
-            sel = R::SELECT,
-            key = key_expr(expr, kind),
-            id = R::ID,
-            from = R::FROM,
-            wh = R::WHERE,
-        );
+        let arm = |sel: &str, from: &str| {
+            format!(
+                "SELECT {sel}, {expr} AS sort_key, {key} AS key_text, {id} AS row_key
+                 FROM {from} WHERE {wh}{filter_sql}{seek_clause}",
+                key = key_expr(expr, kind),
+                id = R::ID,
+                wh = R::WHERE,
+            )
+        };
+        let order = format!("ORDER BY sort_key {dir}, row_key {dir} LIMIT $2");
+        let sql = match R::ALSO {
+            None => format!("{} {order}", arm(R::SELECT, R::FROM)),
+            Some((sel, from)) => {
+                format!("({} {order}) UNION ALL ({} {order}) {order}", arm(R::SELECT, R::FROM), arm(sel, from))
+            }
+        };
         let refs: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| p.as_ref()).collect();
         let found = self.client()?.query(&sql, &refs)?;
         let mut rows = Vec::with_capacity(found.len());
@@ -234,11 +246,19 @@ impl PgStore {
         let filter_sql = where_clause::<R>(&view.filter, view.today, &mut params);
         let (sum, cur) = R::SUM.map_or(("0", "'XXX'"), |(s, c)| (s, c));
         let balance = R::BALANCE.unwrap_or("0");
+        let arm = |from: &str| {
+            format!(
+                "SELECT {cur} AS cur, count(*) AS n, coalesce(sum({sum}), 0) AS s, coalesce(sum({balance}), 0) AS b
+                 FROM {from} WHERE {wh}{filter_sql} GROUP BY 1",
+                wh = R::WHERE,
+            )
+        };
+        let inner = match R::ALSO {
+            None => arm(R::FROM),
+            Some((_, also)) => format!("{} UNION ALL {}", arm(R::FROM), arm(also)),
+        };
         let sql = format!(
-            "SELECT {cur}, count(*), coalesce(sum({sum}), 0)::bigint, coalesce(sum({balance}), 0)::bigint
-             FROM {from} WHERE {wh}{filter_sql} GROUP BY 1",
-            from = R::FROM,
-            wh = R::WHERE,
+            "SELECT cur, sum(n)::bigint, sum(s)::bigint, sum(b)::bigint FROM ({inner}) t GROUP BY cur ORDER BY cur"
         );
         let refs: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| p.as_ref()).collect();
         let mut count = 0i64;
