@@ -21,6 +21,7 @@ pub mod migrate;
 pub mod schema;
 mod store;
 mod tabs;
+mod tabs_more;
 pub mod window;
 mod writes;
 

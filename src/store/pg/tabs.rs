@@ -67,7 +67,7 @@ impl PgTabRow for InvoiceRow {
         // The key of `invoices_by_period`: no period sorts first.
         (Col::InvPeriod, "coalesce(i.period_start, '-infinity'::date)", Kind::Date),
     ];
-    const FILTER: &'static [(Col, &'static str)] = &[(Col::InvPeriod, "i.period_start")];
+    const FILTER: &'static [(Col, &'static str, Kind)] = &[(Col::InvPeriod, "i.period_start", Kind::Date)];
     const PERIODS: &'static [(Col, &'static str, &'static str)] = &[(Col::InvPeriod, "i.period_start", "i.period_end")];
     // As the trigram indexes have them (`invoice_search_number`, `_contract`).
     const TEXT_COLS: &'static [&'static str] = &["lower(i.number)", "lower(i.contract_name)"];
@@ -175,7 +175,7 @@ impl PgTabRow for PaymentRow {
         (Col::PayMethod, "p.method", Kind::Text),
         (Col::PayAppliedTo, "p.applied_minor", Kind::Int),
     ];
-    const FILTER: &'static [(Col, &'static str)] = &[(Col::PayKind, "replace(p.kind, '_', '-')")];
+    const FILTER: &'static [(Col, &'static str, Kind)] = &[(Col::PayKind, "replace(p.kind, '_', '-')", Kind::Text)];
     // As the trigram indexes have them (`payment_search`, and
     // `payment_search_credits` for the credits' arm).
     const TEXT_COLS: &'static [&'static str] = &["lower(p.reference)"];

@@ -42,7 +42,9 @@ pub trait PgTabRow: Tabular {
     const ID: &'static str;
     /// Each column key's sort expression (non-NULL) and its kind.
     const SORT: &'static [(Col, &'static str, Kind)];
-    const FILTER: &'static [(Col, &'static str)] = &[];
+    /// Keys whose filter terms compare another expression than they sort
+    /// by, with its kind (a day inside a timestamp is text).
+    const FILTER: &'static [(Col, &'static str, Kind)] = &[];
     const PERIODS: &'static [(Col, &'static str, &'static str)] = &[];
     /// Text expressions a bare word looks in, each as its trigram index
     /// has it.
@@ -63,8 +65,8 @@ pub trait PgTabRow: Tabular {
         Self::SORT.iter().find(|(c, ..)| *c == col).map(|(_, e, k)| (*e, *k))
     }
 
-    fn filter_expr(col: Col) -> Option<&'static str> {
-        Self::FILTER.iter().find(|(c, _)| *c == col).map(|(_, e)| *e).or_else(|| Self::sort_of(col).map(|s| s.0))
+    fn filter_expr(col: Col) -> Option<(&'static str, Kind)> {
+        Self::FILTER.iter().find(|(c, ..)| *c == col).map(|(_, e, k)| (*e, *k)).or_else(|| Self::sort_of(col))
     }
 }
 
@@ -127,7 +129,13 @@ fn where_clause<R: PgTabRow>(filter: &Filter, today: NaiveDate, params: &mut Par
                 format!("({})", ors.join(" OR "))
             }
             Term::Field(col, cond) => {
-                let Some(expr) = R::filter_expr(*col) else { continue };
+                let Some((expr, kind)) = R::filter_expr(*col) else { continue };
+                // A date is bound as a date where the expression is one, and
+                // as its ISO text where it is text (a day of a timestamp).
+                let day = |d: NaiveDate, params: &mut Params| match kind {
+                    Kind::Date => param(Box::new(d), params),
+                    Kind::Int | Kind::Text => param(Box::new(crate::domain::date::iso(d)), params),
+                };
                 match cond {
                     Cond::Contains(s) => {
                         let p = param(Box::new(like_pattern(s)), params);
@@ -142,15 +150,15 @@ fn where_clause<R: PgTabRow>(filter: &Filter, today: NaiveDate, params: &mut Par
                         format!("{expr} {} {p}", op_sql(*op))
                     }
                     Cond::Cmp(op, Value::Date(d)) => {
-                        let p = param(Box::new(*d), params);
+                        let p = day(*d, params);
                         format!("{expr} {} {p}", op_sql(*op))
                     }
                     Cond::Within(lo, hi) => {
-                        let (a, b) = (param(Box::new(*lo), params), param(Box::new(*hi), params));
+                        let (a, b) = (day(*lo, params), day(*hi, params));
                         format!("{expr} BETWEEN {a} AND {b}")
                     }
                     Cond::Overlaps(lo, hi) => {
-                        let (a, b) = (param(Box::new(*lo), params), param(Box::new(*hi), params));
+                        let (a, b) = (day(*lo, params), day(*hi, params));
                         match R::PERIODS.iter().find(|(c, ..)| c == col) {
                             Some((_, start, end)) => format!("({start} <= {b} AND {end} >= {a})"),
                             None => format!("{expr} BETWEEN {a} AND {b}"),
