@@ -7,6 +7,7 @@
 mod support;
 
 use ardesk::domain::Currency;
+use ardesk::domain::collections::ConversationRow;
 use ardesk::domain::columns::{Seek, Sort, Tab};
 use ardesk::domain::filter::parse;
 use ardesk::domain::model::{ActivityRow, ContactRow, ContractRow, DocumentRow, InvoiceRow, PaymentRow};
@@ -281,9 +282,33 @@ fn contracts_contacts_documents_and_activity_read_the_same_on_both_backends() {
         Tab::Activity,
         &["invoice", "who:ann", "what:cancelled", "when:2026", "when:2026-03-09", "when<2026-01-01", "50%"],
     );
-    for (what, (rows, matched)) in
-        [("contracts", contracts), ("contacts", contacts), ("documents", documents), ("activity", activity)]
-    {
+    let conversations = tab_same::<ConversationRow>(
+        &lite,
+        &pg,
+        Tab::Conversations,
+        &[
+            "pay",
+            "inv",
+            "subject:invoice",
+            "status:open,waiting",
+            "status:resolved",
+            "resolved_by:agent",
+            "promise:broken",
+            "promise:open,kept",
+            "channel:email",
+            "opened:2026",
+            "last:2026-02",
+            "message:pay",
+            "invoice:inv",
+        ],
+    );
+    for (what, (rows, matched)) in [
+        ("contracts", contracts),
+        ("contacts", contacts),
+        ("documents", documents),
+        ("activity", activity),
+        ("conversations", conversations),
+    ] {
         assert!(rows > 10 && matched > 3, "{what}: {rows} rows, {matched} matched by filters");
     }
 }

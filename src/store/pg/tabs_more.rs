@@ -1,4 +1,5 @@
-//! The Contracts, Contacts, Documents and Activity tabs on PostgreSQL, as
+//! The Contracts, Contacts, Documents, Activity and Conversations tabs on
+//! PostgreSQL, as
 //! their SQLite modules in `store/tabs/` read them. Their words are looked
 //! for with `lower(coalesce(col, ''))`, as SQLite's `LIKE` folds ASCII.
 
@@ -6,6 +7,7 @@ use super::super::{Result, StoreError};
 use super::customers::currency;
 use super::window::{Kind, PgStatus, PgTabRow};
 use crate::domain::Money;
+use crate::domain::collections::{Channel, ConvStatus, ConversationRow, ResolvedBy};
 use crate::domain::columns::Col;
 use crate::domain::filter::StatusWord;
 use crate::domain::model::{ActivityRow, ContactRow, ContractRow, DocumentRow};
@@ -146,5 +148,137 @@ impl PgTabRow for ActivityRow {
 
     fn map(r: &Row) -> Result<Self> {
         Ok(ActivityRow { id: r.try_get(0)?, at: r.try_get(1)?, who: r.try_get(2)?, summary: r.try_get(3)? })
+    }
+}
+
+/// The latest message's time, or the day the conversation was opened.
+macro_rules! last_activity {
+    () => {
+        "coalesce((SELECT max(m.at) FROM conversation_messages m WHERE m.conversation_id = cv.id), cv.opened_on::text)"
+    };
+}
+
+/// The numbers of the invoices it concerns, in order.
+macro_rules! invoice_numbers {
+    () => {
+        "coalesce((SELECT string_agg(i.number, ', ' ORDER BY i.number) FROM conversation_invoices ci \
+         JOIN invoices i ON i.id = ci.invoice_id WHERE ci.conversation_id = cv.id), '')"
+    };
+}
+
+/// The latest message's body (its outcome when it has no body).
+macro_rules! latest_body {
+    () => {
+        "coalesce((SELECT CASE WHEN trim(m.body) = '' THEN m.outcome ELSE m.body END FROM conversation_messages m \
+         WHERE m.conversation_id = cv.id ORDER BY m.at DESC, m.id DESC LIMIT 1), '')"
+    };
+}
+
+/// The earliest promised day of its promises not kept.
+macro_rules! unkept_due {
+    () => {
+        concat!(
+            "(SELECT min(pr.due_on) FROM promises pr WHERE pr.conversation_id = cv.id AND ",
+            crate::paid_sql!(),
+            " < pr.amount_minor)"
+        )
+    };
+}
+
+/// A promise of the conversation whose paid part is `$paid` of its amount,
+/// and `$cond`.
+macro_rules! has_promise {
+    ($paid:literal, $cond:literal) => {
+        concat!(
+            "EXISTS (SELECT 1 FROM promises pr WHERE pr.conversation_id = cv.id AND ",
+            crate::paid_sql!(),
+            $paid,
+            $cond,
+            ")"
+        )
+    };
+}
+
+impl PgTabRow for ConversationRow {
+    const SELECT: &'static str = concat!(
+        "cv.id, cv.subject, cv.channel, cv.opened_on, ",
+        last_activity!(),
+        ", cv.status, cv.resolved_by, cv.resolver, cv.resolved_on, ",
+        invoice_numbers!(),
+        ", ",
+        latest_body!(),
+        ", (SELECT count(*) FROM promises pr WHERE pr.conversation_id = cv.id), ",
+        unkept_due!(),
+        ", cv.version"
+    );
+    const FROM: &'static str = "conversations cv";
+    const WHERE: &'static str = "cv.customer_id = $1";
+    const ID: &'static str = "cv.id";
+    const SORT: &'static [(Col, &'static str, Kind)] = &[
+        (Col::CvSubject, "lower(cv.subject)", Kind::Text),
+        (Col::CvChannel, "cv.channel", Kind::Text),
+        (Col::CvOpened, "cv.opened_on", Kind::Date),
+        (Col::CvLast, last_activity!(), Kind::Text),
+        // Open, waiting, resolved: the order work takes.
+        (Col::CvStatus, "CASE cv.status WHEN 'open' THEN 0 WHEN 'waiting' THEN 1 ELSE 2 END::bigint", Kind::Int),
+        (Col::CvResolvedBy, "coalesce(cv.resolved_by, '') || ' ' || lower(cv.resolver)", Kind::Text),
+        (Col::CvInvoices, invoice_numbers!(), Kind::Text),
+        // Broken and open promises by their day, then those kept, then none.
+        (
+            Col::CvPromise,
+            concat!(
+                "coalesce(",
+                unkept_due!(),
+                ", CASE WHEN EXISTS (SELECT 1 FROM promises pr WHERE pr.conversation_id = cv.id) \
+                 THEN '9999-12-30'::date ELSE '9999-12-31'::date END)"
+            ),
+            Kind::Date,
+        ),
+        (Col::CvLatest, concat!("lower(", latest_body!(), ")"), Kind::Text),
+    ];
+    const FILTER: &'static [(Col, &'static str, Kind)] = &[
+        (Col::CvSubject, "cv.subject", Kind::Text),
+        (Col::CvLast, concat!("substr(", last_activity!(), ", 1, 10)"), Kind::Text),
+        (Col::CvLatest, latest_body!(), Kind::Text),
+    ];
+    const TEXT_COLS: &'static [&'static str] = &[
+        "lower(cv.subject)",
+        "lower(cv.resolver)",
+        concat!("lower(", invoice_numbers!(), ")"),
+        concat!("lower(", latest_body!(), ")"),
+    ];
+
+    fn status_sql(w: StatusWord) -> Option<PgStatus> {
+        use StatusWord::*;
+        Some(match w {
+            Open => PgStatus::Plain("cv.status = 'open'"),
+            Waiting => PgStatus::Plain("cv.status = 'waiting'"),
+            Resolved => PgStatus::Plain("cv.status = 'resolved'"),
+            ByAgent => PgStatus::Plain("cv.resolved_by = 'agent'"),
+            ByPerson => PgStatus::Plain("cv.resolved_by = 'person'"),
+            PromiseKept => PgStatus::Plain(has_promise!(" >= pr.amount_minor", "")),
+            PromiseOpen => PgStatus::BeforeToday(has_promise!(" < pr.amount_minor", " AND pr.due_on >= $today")),
+            PromiseBroken => PgStatus::BeforeToday(has_promise!(" < pr.amount_minor", " AND pr.due_on < $today")),
+            _ => return None,
+        })
+    }
+
+    fn map(r: &Row) -> Result<Self> {
+        Ok(ConversationRow {
+            id: r.try_get(0)?,
+            subject: r.try_get(1)?,
+            channel: stored(r.try_get(2)?, Channel::from_db)?,
+            opened_on: r.try_get(3)?,
+            last_activity: r.try_get(4)?,
+            status: stored(r.try_get(5)?, ConvStatus::from_db)?,
+            resolved_by: r.try_get::<_, Option<String>>(6)?.and_then(|s| ResolvedBy::from_db(&s)),
+            resolver: r.try_get(7)?,
+            resolved_on: r.try_get(8)?,
+            invoices: r.try_get(9)?,
+            latest: r.try_get(10)?,
+            promises: r.try_get(11)?,
+            unkept_due: r.try_get(12)?,
+            version: r.try_get(13)?,
+        })
     }
 }
