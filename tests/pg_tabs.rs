@@ -312,3 +312,52 @@ fn contracts_contacts_documents_and_activity_read_the_same_on_both_backends() {
         assert!(rows > 10 && matched > 3, "{what}: {rows} rows, {matched} matched by filters");
     }
 }
+
+/// As of a past date: every tab's rows, statuses and balances as they
+/// stood then, and the page's figures, on both backends; writes refused.
+#[test]
+fn the_books_as_of_a_date_read_the_same_on_both_backends() {
+    let Some(db) = fresh() else { return };
+    let mut lite = Store::open(support::demo_db(), OpenMode::MustExist).unwrap();
+    {
+        let s = rusqlite::Connection::open_with_flags(support::demo_db(), rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .unwrap();
+        let mut c = pg::connect(&db.url).unwrap();
+        migrate::upgrade(&mut c, "t").unwrap();
+        copy_as_written(&s, &mut c);
+    }
+    let mut pg = PgStore::open(&db.url).unwrap();
+    for day in ["2025-06-30", "2026-01-15"] {
+        let d: chrono::NaiveDate = day.parse().unwrap();
+        lite.set_as_of(Some(d)).unwrap();
+        pg.set_as_of(Some(d)).unwrap();
+        for id in lite.customer_ids().unwrap() {
+            let c = lite.customer(id).unwrap();
+            assert_eq!(pg.figures(&c, d).unwrap(), lite.figures(&c, d).unwrap(), "customer {id} as of {day}");
+        }
+        // The tabs on one of the dates: each walk is dozens of windows.
+        if day == "2026-01-15" {
+            let (invoices, _) =
+                tab_same::<InvoiceRow>(&lite, &pg, Tab::Invoices, &["status:paid", "status:open", "balance>0"]);
+            let (payments, _) =
+                tab_same::<PaymentRow>(&lite, &pg, Tab::Payments, &["status:refunded", "status:unapplied"]);
+            let (activity, _) = tab_same::<ActivityRow>(&lite, &pg, Tab::Activity, &["invoice"]);
+            assert!(invoices > 10 && payments > 10 && activity > 0, "{day}: {invoices} {payments} {activity}");
+        }
+        let e = pg.create_customer(&ardesk::domain::edit::CustomerEdit {
+            name: "Late".into(),
+            legal_name: String::new(),
+            billing_email: String::new(),
+            billing_address: String::new(),
+            currency: Currency::USD,
+            invoices_paused: false,
+            portal: false,
+        });
+        assert!(e.unwrap_err().to_string().contains(&format!("as of {day}; return to today")));
+    }
+    lite.set_as_of(None).unwrap();
+    pg.set_as_of(None).unwrap();
+    let today = support::TODAY.parse().unwrap();
+    let c = lite.customer(lite.customer_ids().unwrap()[0]).unwrap();
+    assert_eq!(pg.figures(&c, today).unwrap(), lite.figures(&c, today).unwrap(), "back to today");
+}

@@ -111,8 +111,12 @@ impl PgStore {
         Ok(counts)
     }
 
-    /// The whole page's figures: metrics, other currencies and tab counts.
+    /// The whole page's figures: metrics, other currencies and tab counts;
+    /// as of the store's date when it reads as of one (`set_as_of`).
     pub fn figures(&self, customer: &Customer, today: NaiveDate) -> Result<CustomerFigures> {
+        if let Some(d) = self.as_of {
+            return self.figures_as_of(customer, d);
+        }
         let parts = self.metric_parts(customer.id, today)?;
         let counts = self.tab_counts(customer.id, &parts)?;
         Ok(compose(customer, parts, counts, self.conversations(customer.id)?))

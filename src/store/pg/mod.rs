@@ -18,6 +18,7 @@ mod error;
 mod inserts;
 mod metrics;
 pub mod migrate;
+mod reading;
 pub mod schema;
 mod store;
 mod tabs;

@@ -15,6 +15,8 @@ pub struct PgStore {
     shown: String,
     /// Who writes, recorded in the audit log.
     who: String,
+    /// The date the store reads as of (`reading`), if set.
+    pub(super) as_of: Option<chrono::NaiveDate>,
 }
 
 impl PgStore {
@@ -23,7 +25,7 @@ impl PgStore {
         let shown = without_password(url);
         let mut client = super::connect(url)?;
         migrate::upgrade(&mut client, &shown)?;
-        Ok(PgStore { client: RefCell::new(client), shown, who: super::super::current_user() })
+        Ok(PgStore { client: RefCell::new(client), shown, who: super::super::current_user(), as_of: None })
     }
 
     /// Where the books are, without a password.

@@ -44,6 +44,7 @@ impl PgStore {
         customer: Option<i64>,
         mut f: impl FnMut(&mut Transaction<'_>) -> Result<T>,
     ) -> Result<T> {
+        self.writable()?;
         let mut client = self.client()?;
         let mut tried = 0;
         loop {
