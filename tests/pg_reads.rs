@@ -85,6 +85,19 @@ fn every_customer_reads_the_same_on_both_backends() {
             "{spec:?}"
         );
     }
+    // The customers list, today and as of past dates.
+    let today = support::TODAY.parse().unwrap();
+    assert_eq!(pg.customer_list(today).unwrap(), lite.customer_list(today).unwrap());
+    assert!(lite.customer_list(today).unwrap().iter().any(|r| r.broken_promises > 0 || r.overdue.minor > 0));
+    let (mut lite, mut pg) = (lite, pg);
+    for day in ["2025-06-30", "2026-01-15"] {
+        let d = day.parse().unwrap();
+        lite.set_as_of(Some(d)).unwrap();
+        pg.set_as_of(Some(d)).unwrap();
+        assert_eq!(pg.customer_list(today).unwrap(), lite.customer_list(today).unwrap(), "as of {day}");
+    }
+    lite.set_as_of(None).unwrap();
+    pg.set_as_of(None).unwrap();
     let e = pg.customer(999_999).unwrap_err().to_string();
     assert_eq!(e, lite.customer(999_999).unwrap_err().to_string());
 }

@@ -3,7 +3,8 @@
 use super::super::customers::CustomerSpec;
 use super::super::{Result, StoreError};
 use super::store::PgStore;
-use crate::domain::model::{Customer, Organization};
+use crate::domain::Money;
+use crate::domain::model::{Customer, CustomerListRow, Organization};
 use crate::domain::status::ImportSource;
 use postgres::Row;
 
@@ -94,5 +95,89 @@ impl PgStore {
     pub fn customer_ids(&self) -> Result<Vec<i64>> {
         let rows = self.client()?.query("SELECT id FROM customers ORDER BY id", &[])?;
         Ok(rows.iter().map(|r| r.get(0)).collect())
+    }
+}
+
+/// A customer's outstanding in its own currency (`c`): from the summary,
+/// or as of the store's date (`$1`) from the dated open balances, as
+/// `customers::outstanding_sql`.
+fn outstanding_sql(as_of: bool) -> &'static str {
+    if as_of {
+        "coalesce((SELECT sum(open_by_due) FROM customer_day_summary s WHERE s.customer_id = c.id AND s.day <= $1
+                   AND s.currency = c.currency AND s.on_date <> '-infinity'), 0)::bigint"
+    } else {
+        "coalesce((SELECT outstanding_minor FROM customer_summary s
+                   WHERE s.customer_id = c.id AND s.currency = c.currency), 0)"
+    }
+}
+
+/// The part of it due before `$1` (today, or the store's date).
+fn overdue_sql(as_of: bool) -> &'static str {
+    if as_of {
+        "coalesce((SELECT sum(open_by_due) FROM customer_day_summary s WHERE s.customer_id = c.id AND s.day <= $1
+                   AND s.currency = c.currency AND s.on_date <> '-infinity' AND s.on_date < $1), 0)::bigint"
+    } else {
+        "coalesce((SELECT sum(open_minor) FROM customer_due_summary d
+                   WHERE d.customer_id = c.id AND d.currency = c.currency AND d.due_date < $1), 0)::bigint"
+    }
+}
+
+impl PgStore {
+    /// Every customer with outstanding and overdue in their own currency,
+    /// in `customer_list`'s order (name case-folded as SQLite's NOCASE,
+    /// then id), handed to `f` one at a time.
+    pub fn each_customer<E: From<StoreError>>(
+        &self,
+        today: chrono::NaiveDate,
+        mut f: impl FnMut(Customer, Money, Money) -> std::result::Result<(), E>,
+    ) -> std::result::Result<(), E> {
+        let as_of = self.as_of;
+        let (a, o) = (outstanding_sql(as_of.is_some()), overdue_sql(as_of.is_some()));
+        let sql = format!("SELECT {CUSTOMER_COLS}, {a}, {o} FROM customers c ORDER BY lower(c.name), c.id");
+        let day = as_of.unwrap_or(today);
+        let rows = self.client().map_err(E::from)?.query(&sql, &[&day]).map_err(|e| E::from(e.into()))?;
+        for r in &rows {
+            let c = map_customer(r).map_err(E::from)?;
+            let outstanding = Money::new(r.try_get(12).map_err(|e| E::from(e.into()))?, c.currency);
+            let overdue = Money::new(r.try_get(13).map_err(|e| E::from(e.into()))?, c.currency);
+            f(c, outstanding, overdue)?;
+        }
+        Ok(())
+    }
+
+    /// Every customer's line of the customers list, as `Store::customer_list`.
+    pub fn customer_list(&self, today: chrono::NaiveDate) -> Result<Vec<CustomerListRow>> {
+        let broken = self.broken_promises(self.as_of.unwrap_or(today))?;
+        let mut rows = Vec::new();
+        self.each_customer(today, |c, outstanding, overdue| {
+            rows.push(CustomerListRow {
+                broken_promises: broken.get(&c.id).copied().unwrap_or(0),
+                id: c.id,
+                name: c.name,
+                legal_name: c.legal_name,
+                import_source: c.import_source,
+                external_id: c.external_id,
+                billing_email: c.billing_email,
+                currency: c.currency,
+                invoices_paused: c.invoices_paused,
+                portal: c.portal,
+                outstanding,
+                overdue,
+            });
+            Ok::<_, StoreError>(())
+        })?;
+        Ok(rows)
+    }
+
+    /// The number of broken promises of each customer that has any: due
+    /// before `today` and not paid in full.
+    pub fn broken_promises(&self, today: chrono::NaiveDate) -> Result<std::collections::BTreeMap<i64, i64>> {
+        let sql = concat!(
+            "SELECT pr.customer_id, count(*) FROM promises pr WHERE pr.due_on < $1 AND ",
+            crate::paid_sql!(),
+            " < pr.amount_minor GROUP BY pr.customer_id"
+        );
+        let rows = self.client()?.query(sql, &[&today])?;
+        rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect()
     }
 }
