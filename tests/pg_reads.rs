@@ -8,22 +8,15 @@
 
 mod support;
 
-use ardesk::store::pg::{self, PgStore, migrate};
+use ardesk::store::pg::PgStore;
 use ardesk::store::{OpenMode, Store};
 use chrono::NaiveDate;
-use support::pg::{copy_as_written, fresh};
+use support::pg::demo_copy;
 
 #[test]
 fn every_customer_reads_the_same_on_both_backends() {
-    let Some(db) = fresh() else { return };
+    let Some(db) = demo_copy() else { return };
     let lite = Store::open(support::demo_db(), OpenMode::MustExist).unwrap();
-    {
-        let s = rusqlite::Connection::open_with_flags(support::demo_db(), rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
-            .unwrap();
-        let mut c = pg::connect(&db.url).unwrap();
-        migrate::upgrade(&mut c, "t").unwrap();
-        copy_as_written(&s, &mut c);
-    }
     let pg = PgStore::open(&db.url).unwrap();
     assert_eq!(pg.organization().unwrap(), lite.organization().unwrap());
     let ids = lite.customer_ids().unwrap();

@@ -11,11 +11,11 @@ use ardesk::domain::collections::ConversationRow;
 use ardesk::domain::columns::{Seek, Sort, Tab};
 use ardesk::domain::filter::parse;
 use ardesk::domain::model::{ActivityRow, ContactRow, ContractRow, DocumentRow, InvoiceRow, PaymentRow};
+use ardesk::store::pg::PgStore;
 use ardesk::store::pg::window::{PgTabRow, sorts};
-use ardesk::store::pg::{self, PgStore, migrate};
 use ardesk::store::window::{Keyed, TabRow, View};
 use ardesk::store::{OpenMode, Store};
-use support::pg::{copy_as_written, fresh};
+use support::pg::demo_copy;
 
 /// Every row of a view, window by window from the first (and, to check
 /// the walk back, from the last).
@@ -61,15 +61,8 @@ fn same<R: TabRow + PgTabRow + PartialEq + Clone + std::fmt::Debug>(
 
 #[test]
 fn the_invoices_tab_reads_the_same_on_both_backends() {
-    let Some(db) = fresh() else { return };
+    let Some(db) = demo_copy() else { return };
     let lite = Store::open(support::demo_db(), OpenMode::MustExist).unwrap();
-    {
-        let s = rusqlite::Connection::open_with_flags(support::demo_db(), rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
-            .unwrap();
-        let mut c = pg::connect(&db.url).unwrap();
-        migrate::upgrade(&mut c, "t").unwrap();
-        copy_as_written(&s, &mut c);
-    }
     let pg = PgStore::open(&db.url).unwrap();
     let today = support::TODAY.parse().unwrap();
     // The customers with the most invoices, and one with none.
@@ -140,15 +133,8 @@ fn the_invoices_tab_reads_the_same_on_both_backends() {
 
 #[test]
 fn the_payments_tab_with_its_credits_reads_the_same_on_both_backends() {
-    let Some(db) = fresh() else { return };
+    let Some(db) = demo_copy() else { return };
     let lite = Store::open(support::demo_db(), OpenMode::MustExist).unwrap();
-    {
-        let s = rusqlite::Connection::open_with_flags(support::demo_db(), rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
-            .unwrap();
-        let mut c = pg::connect(&db.url).unwrap();
-        migrate::upgrade(&mut c, "t").unwrap();
-        copy_as_written(&s, &mut c);
-    }
     let pg = PgStore::open(&db.url).unwrap();
     let today = support::TODAY.parse().unwrap();
     let all = |id: i64| {
@@ -233,15 +219,8 @@ fn tab_same<R: TabRow + PgTabRow + PartialEq + Clone + std::fmt::Debug>(
 
 #[test]
 fn contracts_contacts_documents_and_activity_read_the_same_on_both_backends() {
-    let Some(db) = fresh() else { return };
+    let Some(db) = demo_copy() else { return };
     let lite = Store::open(support::demo_db(), OpenMode::MustExist).unwrap();
-    {
-        let s = rusqlite::Connection::open_with_flags(support::demo_db(), rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
-            .unwrap();
-        let mut c = pg::connect(&db.url).unwrap();
-        migrate::upgrade(&mut c, "t").unwrap();
-        copy_as_written(&s, &mut c);
-    }
     let pg = PgStore::open(&db.url).unwrap();
     let contracts = tab_same::<ContractRow>(
         &lite,
@@ -317,15 +296,8 @@ fn contracts_contacts_documents_and_activity_read_the_same_on_both_backends() {
 /// stood then, and the page's figures, on both backends; writes refused.
 #[test]
 fn the_books_as_of_a_date_read_the_same_on_both_backends() {
-    let Some(db) = fresh() else { return };
+    let Some(db) = demo_copy() else { return };
     let mut lite = Store::open(support::demo_db(), OpenMode::MustExist).unwrap();
-    {
-        let s = rusqlite::Connection::open_with_flags(support::demo_db(), rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
-            .unwrap();
-        let mut c = pg::connect(&db.url).unwrap();
-        migrate::upgrade(&mut c, "t").unwrap();
-        copy_as_written(&s, &mut c);
-    }
     let mut pg = PgStore::open(&db.url).unwrap();
     for day in ["2025-06-30", "2026-01-15"] {
         let d: chrono::NaiveDate = day.parse().unwrap();

@@ -58,20 +58,7 @@ impl Store {
         let mut rows = Vec::new();
         let broken = self.broken_promises(self.as_of().unwrap_or(today))?;
         self.each_customer(today, |c, outstanding, overdue| {
-            rows.push(CustomerListRow {
-                broken_promises: broken.get(&c.id).copied().unwrap_or(0),
-                id: c.id,
-                name: c.name,
-                legal_name: c.legal_name,
-                import_source: c.import_source,
-                external_id: c.external_id,
-                billing_email: c.billing_email,
-                currency: c.currency,
-                invoices_paused: c.invoices_paused,
-                portal: c.portal,
-                outstanding,
-                overdue,
-            });
+            rows.push(list_row(c, outstanding, overdue, &broken));
             Ok::<_, StoreError>(())
         })?;
         Ok(rows)
@@ -179,6 +166,29 @@ impl Store {
         let mut stmt = self.conn().prepare("SELECT id FROM customers ORDER BY id")?;
         let ids = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
         Ok(ids)
+    }
+}
+
+/// A customer's line of the customers list, for either backend.
+pub(crate) fn list_row(
+    c: Customer,
+    outstanding: Money,
+    overdue: Money,
+    broken: &std::collections::BTreeMap<i64, i64>,
+) -> CustomerListRow {
+    CustomerListRow {
+        broken_promises: broken.get(&c.id).copied().unwrap_or(0),
+        id: c.id,
+        name: c.name,
+        legal_name: c.legal_name,
+        import_source: c.import_source,
+        external_id: c.external_id,
+        billing_email: c.billing_email,
+        currency: c.currency,
+        invoices_paused: c.invoices_paused,
+        portal: c.portal,
+        outstanding,
+        overdue,
     }
 }
 

@@ -140,3 +140,15 @@ pub fn copy_as_written(s: &rusqlite::Connection, pg: &mut postgres::Client) -> u
     tx.commit().unwrap();
     copied
 }
+
+/// A fresh database holding the demo (`super::demo_db`) copied as the app
+/// wrote it; `None` when no cluster is configured (outside CI).
+pub fn demo_copy() -> Option<TestDb> {
+    let db = fresh()?;
+    let s = rusqlite::Connection::open_with_flags(super::demo_db(), rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .expect("the demo opens");
+    let mut c = ardesk::store::pg::connect(&db.url).expect("connect");
+    ardesk::store::pg::migrate::upgrade(&mut c, "test").expect("upgrade");
+    copy_as_written(&s, &mut c);
+    Some(db)
+}

@@ -1,6 +1,6 @@
 //! Customers and the organization on PostgreSQL (`store/customers.rs`).
 
-use super::super::customers::CustomerSpec;
+use super::super::customers::{CustomerSpec, list_row};
 use super::super::{Result, StoreError};
 use super::store::PgStore;
 use crate::domain::Money;
@@ -150,20 +150,7 @@ impl PgStore {
         let broken = self.broken_promises(self.as_of.unwrap_or(today))?;
         let mut rows = Vec::new();
         self.each_customer(today, |c, outstanding, overdue| {
-            rows.push(CustomerListRow {
-                broken_promises: broken.get(&c.id).copied().unwrap_or(0),
-                id: c.id,
-                name: c.name,
-                legal_name: c.legal_name,
-                import_source: c.import_source,
-                external_id: c.external_id,
-                billing_email: c.billing_email,
-                currency: c.currency,
-                invoices_paused: c.invoices_paused,
-                portal: c.portal,
-                outstanding,
-                overdue,
-            });
+            rows.push(list_row(c, outstanding, overdue, &broken));
             Ok::<_, StoreError>(())
         })?;
         Ok(rows)
