@@ -12,11 +12,13 @@
 //! PL/pgSQL triggers, so no write path can forget them.
 
 mod as_of;
+mod check;
 pub mod copy;
 mod customers;
 mod error;
 mod metrics;
 pub mod migrate;
+mod oracle;
 pub mod schema;
 mod store;
 
