@@ -136,6 +136,21 @@ fn a_dropped_trigger_and_an_added_index_are_named() {
     );
 }
 
+/// A trigger left off by `ALTER TABLE ... DISABLE TRIGGER` is as good as
+/// dropped: the summaries stop following the rows.
+#[test]
+fn a_disabled_trigger_is_named() {
+    let Some((db, store)) = migrated() else { return };
+    damage(&db, "ALTER TABLE invoices DISABLE TRIGGER invoices_summary_insert");
+    let found = store.check(today()).unwrap();
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(
+        found[0].starts_with("schema (version 1): changed: trigger invoices.invoices_summary_insert: expected `")
+            && found[0].ends_with("EXECUTE FUNCTION invoices_summary() -- disabled`"),
+        "{found:#?}"
+    );
+}
+
 #[test]
 fn a_dropped_check_is_named_and_the_rows_it_would_refuse_found() {
     let Some((db, store)) = demo() else { return };

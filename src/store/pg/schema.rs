@@ -49,7 +49,12 @@ pub fn live(client: &mut impl GenericClient) -> Result<Schema> {
            FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid
           WHERE c.relnamespace = current_schema()::regnamespace",
         "SELECT 'index ' || indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema()",
+        // A trigger's definition does not say whether it fires: one that
+        // `ALTER TABLE ... DISABLE TRIGGER` left off is told by a suffix
+        // (none when it fires as created, so the fingerprint is as before).
         "SELECT 'trigger ' || c.relname || '.' || t.tgname, pg_get_triggerdef(t.oid)
+                || CASE t.tgenabled WHEN 'D' THEN ' -- disabled' WHEN 'R' THEN ' -- enabled on replicas only'
+                                    WHEN 'A' THEN ' -- enabled always' ELSE '' END
            FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
           WHERE c.relnamespace = current_schema()::regnamespace AND NOT t.tgisinternal",
         "SELECT 'function ' || p.oid::regprocedure::text, pg_get_functiondef(p.oid)
