@@ -320,3 +320,90 @@ fn a_check_that_cannot_run_is_listed_and_the_rest_go_on() {
     );
     assert!(has(&found, "invoice applied amount differs from its applications: "), "{found:#?}");
 }
+
+/// Many rules broken at once, the same way on both backends (SQLite's
+/// triggers dropped, PostgreSQL's out of the way): each rule finds the
+/// same rows and says so in the same words, the rules PostgreSQL has its
+/// own text for among them; the summaries and figures too.
+#[test]
+fn many_rules_broken_alike_are_said_alike() {
+    let open_applied = "FROM invoices WHERE status = 'open' AND applied_minor > 0";
+    let (a, b) = (pick(&format!("SELECT min(id) {open_applied}")), pick(&format!("SELECT max(id) {open_applied}")));
+    assert_ne!(a, b);
+    let payment = pick(
+        "SELECT min(id) FROM payments WHERE status = 'succeeded' AND applied_minor + refunded_minor < amount_minor",
+    );
+    let unpaid = pick("SELECT min(id) FROM invoices WHERE status = 'open' AND applied_minor = 0");
+    let credit = pick("SELECT min(credit_id) FROM applications WHERE credit_id IS NOT NULL AND removed_on IS NULL");
+    let sql = format!(
+        "UPDATE invoices SET balance_minor = balance_minor + 3 WHERE id = {a};
+         UPDATE invoices SET status = 'paid' WHERE id = {b};
+         UPDATE payments SET refunded_minor = refunded_minor + 1 WHERE id = {payment};
+         UPDATE invoices SET status = 'cancelled', cancelled_on = '1999-01-01' WHERE id = {unpaid};
+         UPDATE customers SET primary_contact_id = NULL
+          WHERE id = (SELECT min(id) FROM customers WHERE primary_contact_id IS NOT NULL);
+         UPDATE documents SET size_bytes = size_bytes + 1 WHERE id = (SELECT min(id) FROM documents);
+         UPDATE promises SET currency = CASE WHEN currency = 'JPY' THEN 'CHF' ELSE 'JPY' END
+          WHERE id = (SELECT min(id) FROM promises);
+         UPDATE invoice_pauses SET customer_id = (SELECT min(id) FROM customers WHERE id <> invoice_pauses.customer_id)
+          WHERE id = (SELECT min(id) FROM invoice_pauses);
+         UPDATE credits SET kind = 'adjustment',
+                invoice_id = (SELECT min(i.id) FROM invoices i WHERE i.customer_id = credits.customer_id
+                                AND i.id NOT IN (SELECT a.invoice_id FROM applications a WHERE a.credit_id = credits.id))
+          WHERE id = {credit};
+         UPDATE conversation_invoices
+            SET invoice_id = (SELECT min(i.id) FROM invoices i JOIN conversations cv ON cv.id = conversation_invoices.conversation_id
+                              WHERE i.customer_id <> cv.customer_id)
+          WHERE conversation_id = (SELECT min(conversation_id) FROM conversation_invoices)"
+    );
+    let Some((db, store)) = demo() else { return };
+    damage(&db, &sql);
+    let on_pg = store.check(today()).unwrap();
+    let (_dir, path) = sqlite_demo();
+    {
+        let c = Connection::open(&path).unwrap();
+        let mut stmt = c.prepare("SELECT name FROM sqlite_schema WHERE type = 'trigger'").unwrap();
+        let triggers: Vec<String> = stmt.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect();
+        for t in triggers {
+            c.execute_batch(&format!("DROP TRIGGER {t}")).unwrap();
+        }
+        c.execute_batch(&sql).unwrap();
+    }
+    let on_sqlite: Vec<String> = Store::open(&path, OpenMode::MustExist)
+        .unwrap()
+        .check(today())
+        .unwrap()
+        .into_iter()
+        .filter(|p| !p.starts_with("schema ("))
+        .collect();
+    assert_eq!(on_pg, on_sqlite);
+    for rule in [
+        "invoice balance differs from its total less what was applied",
+        "paid status does not match applications",
+        "payment refunded amount differs from its refunds",
+        "cancellation date on an invoice that is not cancelled, or before its issue date",
+        "customer with contacts but no valid primary contact",
+        "document without content, or with content of another size",
+        "a promise's customer is not its conversation's, or its currency not the customer's",
+        "a pause's customer is not its invoice's",
+        "an adjustment without its invoice, or applied elsewhere",
+        "a conversation's invoice is another customer's",
+        "open balance by due date differs from the invoices",
+        "the figures as of past dates differ from the rows",
+    ] {
+        assert!(has(&on_pg, &format!("{rule}: ")), "{rule}: {on_pg:#?}");
+    }
+}
+
+/// Dates are said as ISO, as SQLite keeps them, whatever `DateStyle` the
+/// server or the URL sets.
+#[test]
+fn dates_are_iso_whatever_the_datestyle() {
+    let Some((db, store)) = demo() else { return };
+    let id = pick("SELECT min(id) FROM invoices WHERE status = 'open' AND applied_minor = 0");
+    damage(&db, &format!("UPDATE invoices SET status = 'cancelled', cancelled_on = '1999-01-31' WHERE id = {id}"));
+    let iso = store.check(today()).unwrap();
+    assert!(has(&iso, ") cancelled on 1999-01-31, issued "), "{iso:#?}");
+    let other = PgStore::open(&format!("{}&options=-c%20DateStyle%3DSQL%2CDMY", db.url)).unwrap();
+    assert_eq!(other.check(today()).unwrap(), iso);
+}

@@ -19,6 +19,7 @@ mod error;
 mod metrics;
 pub mod migrate;
 mod oracle;
+mod rules;
 pub mod schema;
 mod store;
 
