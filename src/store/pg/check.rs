@@ -13,7 +13,8 @@
 //! - `PRAGMA integrity_check`: a server keeps its own files; `amcheck`
 //!   (an extension, and a superuser's) is not used.
 //! - The types of the summaries (`SUMMARY_TYPES`): a `bigint` column holds
-//!   nothing else, and the columns' types are the schema's, checked above.
+//!   nothing else, and the columns' types are the schema's, which the
+//!   schema step compares.
 //! - The FTS5 search tables (`text_index_problems`, the search half of
 //!   `list_index_problems`): there are none; the `pg_trgm` indexes that
 //!   stand for them are kept by PostgreSQL itself, as every index is.
@@ -57,6 +58,7 @@ fn attempt<T>(tx: &mut Transaction<'_>, f: impl FnOnce(&mut Transaction<'_>) -> 
 /// Runs one listing check: its rows under `what` (at most `EXAMPLES`
 /// shown), each row its own problem when `what` is empty, or why it could
 /// not run, as SQLite's check lists them.
+///
 /// A query without an order of its own comes back in the order the server
 /// finds its rows, which moves as rows are updated; SQLite's comes in the
 /// order of its ids. Its rows are put in the order people count in
