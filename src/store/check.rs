@@ -7,7 +7,8 @@ use crate::domain::metrics::{Conversations, MetricParts, Metrics};
 use chrono::NaiveDate;
 
 /// Invariant queries: each returns one text column describing a violation.
-const INVARIANTS: &[(&str, &str)] = &[
+/// PostgreSQL's check runs the same, by title (`pg::check`).
+pub(super) const INVARIANTS: &[(&str, &str)] = &[
     (
         "invoice applied amount differs from its applications",
         "SELECT i.number || ': cached ' || i.applied_minor || ', applications ' || s
@@ -267,8 +268,25 @@ fn dated_differences() -> String {
     )
 }
 
+/// Each currency code stored, where, and how many times (PostgreSQL runs
+/// it too).
+pub(super) const CURRENCIES: &str = "
+    SELECT currency, 'customers', count(*) FROM customers GROUP BY 1
+    UNION ALL SELECT currency, 'invoices', count(*) FROM invoices GROUP BY 1
+    UNION ALL SELECT currency, 'payments', count(*) FROM payments GROUP BY 1
+    UNION ALL SELECT currency, 'credits', count(*) FROM credits GROUP BY 1
+    UNION ALL SELECT currency, 'contracts', count(*) FROM contracts GROUP BY 1
+    UNION ALL SELECT default_currency, 'the organization''s default', 1 FROM organization";
+
+/// A row of `CURRENCIES` whose code ISO 4217 does not know, said.
+pub(super) fn unknown_currency(code: &str, table: &str, n: i64) -> Option<String> {
+    crate::domain::currency::minor_units(code)
+        .is_none()
+        .then(|| format!("currency {code:?} is not one ISO 4217 knows: {n} row(s) of {table} (kept as they are)"))
+}
+
 /// How many examples of one violation are listed.
-const EXAMPLES: usize = 5;
+pub(super) const EXAMPLES: usize = 5;
 
 /// How many customers whose figures differ are listed one by one.
 const CUSTOMERS_LISTED: usize = 20;
@@ -395,22 +413,12 @@ impl Store {
     /// Currency codes stored that ISO 4217 does not know (an older ardesk
     /// took any three letters): kept, and listed with where they are.
     fn unknown_currencies(&self) -> Result<Vec<String>> {
-        let sql = "SELECT currency, 'customers', count(*) FROM customers GROUP BY 1
-                   UNION ALL SELECT currency, 'invoices', count(*) FROM invoices GROUP BY 1
-                   UNION ALL SELECT currency, 'payments', count(*) FROM payments GROUP BY 1
-                   UNION ALL SELECT currency, 'credits', count(*) FROM credits GROUP BY 1
-                   UNION ALL SELECT currency, 'contracts', count(*) FROM contracts GROUP BY 1
-                   UNION ALL SELECT default_currency, 'the organization''s default', 1 FROM organization";
-        let mut stmt = self.conn().prepare(sql)?;
+        let mut stmt = self.conn().prepare(CURRENCIES)?;
         let rows = stmt.query_map([], |r| Ok((lossy(r, 0)?, lossy(r, 1)?, r.get::<_, i64>(2)?)))?;
         let mut out = Vec::new();
         for row in rows {
             let (code, table, n) = row?;
-            if crate::domain::currency::minor_units(&code).is_none() {
-                out.push(format!(
-                    "currency {code:?} is not one ISO 4217 knows: {n} row(s) of {table} (kept as they are)"
-                ));
-            }
+            out.extend(unknown_currency(&code, &table, n));
         }
         Ok(out)
     }
@@ -437,36 +445,40 @@ impl Store {
     /// recomputed from the raw rows, all customers at once (a query per
     /// figure, not per customer: 100,000 customers in seconds).
     fn all_figures_compared(&self, today: NaiveDate) -> Result<Vec<String>> {
-        let strip = |m: AllParts| m.into_iter().filter(|(_, p)| *p != MetricParts::default()).collect::<AllParts>();
-        let fast = strip(self.all_parts(today)?);
-        let slow = strip(self.all_parts_oracle(today)?);
-        let mut keys: Vec<&(i64, String)> = fast.keys().chain(slow.keys()).collect();
-        keys.sort();
-        keys.dedup();
-        let differing: Vec<String> = keys
-            .into_iter()
-            .filter_map(|k| {
-                let (id, cur) = k;
-                let (f, s) = (fast.get(k), slow.get(k));
-                if f != s {
-                    return Some(format!("customer {id}: summaries in {cur} {f:?} differ from recomputation {s:?}"));
-                }
-                // The same sums: the cards must follow from them the same
-                // way by the formulas and by the oracle's own arithmetic.
-                let (p, currency) = (f?, cur.parse().ok()?);
-                let none = Conversations::default();
-                let (formula, plain) =
-                    (Metrics::from_parts(currency, p, none), super::oracle::cards(currency, p, none));
-                (formula != plain).then(|| {
-                    format!("customer {id}: the cards in {cur} {formula:?} differ from the oracle's {plain:?}")
-                })
-            })
-            .collect();
-        let more = differing.len().saturating_sub(CUSTOMERS_LISTED);
-        let mut out: Vec<String> = differing.into_iter().take(CUSTOMERS_LISTED).collect();
-        if more > 0 {
-            out.push(format!("and {more} more customers whose summaries differ from their rows"));
-        }
-        Ok(out)
+        Ok(figures_compared(self.all_parts(today)?, self.all_parts_oracle(today)?))
     }
+}
+
+/// Every customer's figures read from the summaries (`fast`) against the
+/// same recomputed from the raw rows (`slow`), on either backend: what
+/// differs, the first `CUSTOMERS_LISTED` customers one by one.
+pub(super) fn figures_compared(fast: AllParts, slow: AllParts) -> Vec<String> {
+    let strip = |m: AllParts| m.into_iter().filter(|(_, p)| *p != MetricParts::default()).collect::<AllParts>();
+    let (fast, slow) = (strip(fast), strip(slow));
+    let mut keys: Vec<&(i64, String)> = fast.keys().chain(slow.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    let differing: Vec<String> = keys
+        .into_iter()
+        .filter_map(|k| {
+            let (id, cur) = k;
+            let (f, s) = (fast.get(k), slow.get(k));
+            if f != s {
+                return Some(format!("customer {id}: summaries in {cur} {f:?} differ from recomputation {s:?}"));
+            }
+            // The same sums: the cards must follow from them the same
+            // way by the formulas and by the oracle's own arithmetic.
+            let (p, currency) = (f?, cur.parse().ok()?);
+            let none = Conversations::default();
+            let (formula, plain) = (Metrics::from_parts(currency, p, none), super::oracle::cards(currency, p, none));
+            (formula != plain)
+                .then(|| format!("customer {id}: the cards in {cur} {formula:?} differ from the oracle's {plain:?}"))
+        })
+        .collect();
+    let more = differing.len().saturating_sub(CUSTOMERS_LISTED);
+    let mut out: Vec<String> = differing.into_iter().take(CUSTOMERS_LISTED).collect();
+    if more > 0 {
+        out.push(format!("and {more} more customers whose summaries differ from their rows"));
+    }
+    out
 }

@@ -304,7 +304,7 @@ impl KeptWriter {
 
 /// Which of `chunks` (in order of their first row; `span` gives its first
 /// row and row count) holds row `n`.
-fn holding<T>(chunks: &[T], n: i64, span: impl Fn(&T) -> (i64, i64)) -> Option<usize> {
+pub(super) fn holding<T>(chunks: &[T], n: i64, span: impl Fn(&T) -> (i64, i64)) -> Option<usize> {
     let at = chunks.partition_point(|c| span(c).0 <= n);
     let (first, count) = span(chunks.get(at.checked_sub(1)?)?);
     (n < first.saturating_add(count)).then(|| at - 1)
@@ -487,7 +487,7 @@ impl KeptReader {
 
 /// A chunk's text, at most `MAX_CHUNK` bytes; `None` when it does not
 /// decode.
-fn decode(data: &[u8]) -> Option<Vec<u8>> {
+pub(super) fn decode(data: &[u8]) -> Option<Vec<u8>> {
     use std::io::Read;
     let mut out = Vec::new();
     let mut dec = zstd::stream::read::Decoder::new(data).ok()?;

@@ -10,67 +10,89 @@ use crate::domain::columns::Tab;
 use crate::domain::metrics::{Conversations, CustomerFigures, aging_bounds, collect_window_start};
 use crate::domain::model::Customer;
 use chrono::NaiveDate;
+use postgres::GenericClient;
 
-impl PgStore {
-    /// Raw sums per currency from the summary tables.
-    pub fn metric_parts(&self, customer_id: i64, today: NaiveDate) -> Result<PartsByCurrency> {
-        let mut out = AllParts::new();
-        let mut c = self.client()?;
-        for r in c.query(
+/// Which customers a read covers: one (`$1`), or all of them (`$1` is
+/// NULL), as `metrics::Scope` is on SQLite.
+fn scope(customer_id: Option<i64>) -> &'static str {
+    match customer_id {
+        Some(_) => "customer_id = $1",
+        None => "$1::bigint IS NULL",
+    }
+}
+
+/// Raw sums keyed by customer and currency from the summary tables: of one
+/// customer, or of every one at once (for `check`).
+pub(super) fn parts(c: &mut impl GenericClient, customer_id: Option<i64>, today: NaiveDate) -> Result<AllParts> {
+    let mut out = AllParts::new();
+    let filter = scope(customer_id);
+    for r in c.query(
+        &format!(
             "SELECT customer_id, currency, invoice_count, billed_minor, billed_applied_minor, outstanding_minor,
                     payment_count, collected_count, collected_minor, unapplied_minor, credit_open_minor,
                     invoice_total_minor, payment_total_minor, invoice_shown_total_minor, invoice_balance_minor,
                     billed_credited_minor
-             FROM customer_summary WHERE customer_id = $1",
-            &[&customer_id],
-        )? {
-            let p = out.entry((r.try_get(0)?, r.try_get(1)?)).or_default();
-            p.invoice_count = r.try_get(2)?;
-            p.billed_minor = r.try_get(3)?;
-            p.billed_applied_minor = r.try_get(4)?;
-            p.outstanding_minor = r.try_get(5)?;
-            p.payment_count = r.try_get(6)?;
-            p.collected_count = r.try_get(7)?;
-            p.collected_minor = r.try_get(8)?;
-            p.unapplied_minor = r.try_get(9)?;
-            p.credit_open_minor = r.try_get(10)?;
-            p.invoice_total_minor = r.try_get(11)?;
-            p.payment_total_minor = r.try_get(12)?;
-            p.invoice_shown_total_minor = r.try_get(13)?;
-            p.invoice_balance_minor = r.try_get(14)?;
-            p.billed_credited_minor = r.try_get(15)?;
-        }
-        let [b1, b2, b3, b4] = aging_bounds(today);
-        for r in c.query(
+             FROM customer_summary WHERE {filter}"
+        ),
+        &[&customer_id],
+    )? {
+        let p = out.entry((r.try_get(0)?, r.try_get(1)?)).or_default();
+        p.invoice_count = r.try_get(2)?;
+        p.billed_minor = r.try_get(3)?;
+        p.billed_applied_minor = r.try_get(4)?;
+        p.outstanding_minor = r.try_get(5)?;
+        p.payment_count = r.try_get(6)?;
+        p.collected_count = r.try_get(7)?;
+        p.collected_minor = r.try_get(8)?;
+        p.unapplied_minor = r.try_get(9)?;
+        p.credit_open_minor = r.try_get(10)?;
+        p.invoice_total_minor = r.try_get(11)?;
+        p.payment_total_minor = r.try_get(12)?;
+        p.invoice_shown_total_minor = r.try_get(13)?;
+        p.invoice_balance_minor = r.try_get(14)?;
+        p.billed_credited_minor = r.try_get(15)?;
+    }
+    let [b1, b2, b3, b4] = aging_bounds(today);
+    for r in c.query(
+        &format!(
             "SELECT customer_id, currency,
                     coalesce(sum(open_minor) FILTER (WHERE due_date >= $2), 0)::bigint,
                     coalesce(sum(open_minor) FILTER (WHERE due_date < $2 AND due_date >= $3), 0)::bigint,
                     coalesce(sum(open_minor) FILTER (WHERE due_date < $3 AND due_date >= $4), 0)::bigint,
                     coalesce(sum(open_minor) FILTER (WHERE due_date < $4 AND due_date >= $5), 0)::bigint,
                     coalesce(sum(open_minor) FILTER (WHERE due_date < $5), 0)::bigint
-             FROM customer_due_summary WHERE customer_id = $1 GROUP BY customer_id, currency",
-            &[&customer_id, &b1, &b2, &b3, &b4],
-        )? {
-            let p = out.entry((r.try_get(0)?, r.try_get(1)?)).or_default();
-            for i in 0..5 {
-                p.aging_minor[i] = r.try_get(i + 2)?;
-            }
-            p.overdue_minor = p.aging_minor[1..].iter().sum();
+             FROM customer_due_summary WHERE {filter} GROUP BY customer_id, currency"
+        ),
+        &[&customer_id, &b1, &b2, &b3, &b4],
+    )? {
+        let p = out.entry((r.try_get(0)?, r.try_get(1)?)).or_default();
+        for i in 0..5 {
+            p.aging_minor[i] = r.try_get(i + 2)?;
         }
-        // As on SQLite: each sum is safe in a bigint (at most 365 rows a
-        // customer and currency), joined in i128.
-        for r in c.query(
+        p.overdue_minor = p.aging_minor[1..].iter().sum();
+    }
+    // As on SQLite: each sum is safe in a bigint (at most 365 rows a
+    // customer and currency), joined in i128.
+    for r in c.query(
+        &format!(
             "SELECT customer_id, currency, sum(applied_minor)::bigint, sum(weighted_hi)::bigint,
                     sum(weighted_lo)::bigint
-             FROM customer_collect_summary WHERE customer_id = $1 AND received_on BETWEEN $2 AND $3
-             GROUP BY customer_id, currency",
-            &[&customer_id, &collect_window_start(today), &today],
-        )? {
-            let p = out.entry((r.try_get(0)?, r.try_get(1)?)).or_default();
-            p.window_applied_minor = r.try_get(2)?;
-            p.window_weighted_minor = weighted(r.try_get(3)?, r.try_get(4)?);
-        }
-        by_currency(out)
+             FROM customer_collect_summary WHERE {filter} AND received_on BETWEEN $2 AND $3
+             GROUP BY customer_id, currency"
+        ),
+        &[&customer_id, &collect_window_start(today), &today],
+    )? {
+        let p = out.entry((r.try_get(0)?, r.try_get(1)?)).or_default();
+        p.window_applied_minor = r.try_get(2)?;
+        p.window_weighted_minor = weighted(r.try_get(3)?, r.try_get(4)?);
+    }
+    Ok(out)
+}
+
+impl PgStore {
+    /// Raw sums per currency from the summary tables.
+    pub fn metric_parts(&self, customer_id: i64, today: NaiveDate) -> Result<PartsByCurrency> {
+        by_currency(parts(&mut *self.client()?, Some(customer_id), today)?)
     }
 
     pub fn conversations(&self, customer_id: i64) -> Result<Conversations> {

@@ -34,8 +34,9 @@ pub const PG_SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 /// as (index 0 is version 1): what `ardesk migrate` copies between.
 pub const SQLITE_EQUIVALENT: &[i64] = &[20];
 
-/// The table that marks a database as ardesk's and says its version.
-const MARK: &str = "CREATE TABLE ardesk_schema (
+/// The table that marks a database as ardesk's and says its version (in
+/// every version's schema: `schema::expected` makes it too).
+pub(super) const MARK: &str = "CREATE TABLE ardesk_schema (
     only_row    boolean PRIMARY KEY DEFAULT true CHECK (only_row),
     version     integer NOT NULL CHECK (version > 0),
     upgraded_at text    NOT NULL
@@ -53,7 +54,7 @@ pub struct Upgraded {
 /// refused when it holds tables that are not ardesk's or a newer ardesk's.
 pub fn version(client: &mut impl GenericClient, shown: &str) -> Result<i64> {
     let row = client.query_one(
-        "SELECT to_regclass('ardesk_schema') IS NOT NULL,
+        "SELECT coalesce(to_regclass(quote_ident(current_schema()) || '.ardesk_schema') IS NOT NULL, false),
                 (SELECT count(*) FROM pg_class c
                   WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind IN ('r', 'v', 'p'))",
         &[],

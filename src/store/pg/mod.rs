@@ -12,13 +12,16 @@
 //! PL/pgSQL triggers, so no write path can forget them.
 
 mod as_of;
+mod check;
 pub mod copy;
 mod customers;
 mod error;
 mod inserts;
 mod metrics;
 pub mod migrate;
+mod oracle;
 mod reading;
+mod rules;
 pub mod schema;
 mod store;
 mod tabs;

@@ -11,7 +11,8 @@
 //! and fails, printing the right value, when a migration changes), so
 //! opening costs one catalog read.
 
-use super::super::Result;
+use super::super::{Result, StoreError};
+use super::migrate::{MARK, MIGRATIONS};
 use postgres::GenericClient;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
@@ -48,7 +49,12 @@ pub fn live(client: &mut impl GenericClient) -> Result<Schema> {
            FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid
           WHERE c.relnamespace = current_schema()::regnamespace",
         "SELECT 'index ' || indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema()",
+        // A trigger's definition does not say whether it fires: one that
+        // `ALTER TABLE ... DISABLE TRIGGER` left off is told by a suffix
+        // (none when it fires as created, so the fingerprint is as before).
         "SELECT 'trigger ' || c.relname || '.' || t.tgname, pg_get_triggerdef(t.oid)
+                || CASE t.tgenabled WHEN 'D' THEN ' -- disabled' WHEN 'R' THEN ' -- enabled on replicas only'
+                                    WHEN 'A' THEN ' -- enabled always' ELSE '' END
            FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
           WHERE c.relnamespace = current_schema()::regnamespace AND NOT t.tgisinternal",
         "SELECT 'function ' || p.oid::regprocedure::text, pg_get_functiondef(p.oid)
@@ -67,6 +73,47 @@ pub fn live(client: &mut impl GenericClient) -> Result<Schema> {
         }
     }
     Ok(schema)
+}
+
+/// The scratch schema `expected` builds a version's schema in.
+const SCRATCH: &str = "ardesk_expected_schema";
+
+/// The schema of `version` as its migrations make it, read as `live`
+/// reads the current schema: built in a scratch schema of a transaction
+/// that is rolled back, so nothing of it stays and the books are not
+/// touched (it needs the right to create a schema, and a server that
+/// takes writes). `pg_trgm`'s schema is on the search path there, so
+/// `gin_trgm_ops` resolves and prints as it does in the books. The server
+/// qualifies an index's and a trigger's table and a function's name with
+/// their schema whatever the search path: the scratch schema's name is
+/// put back as the current schema's, so that the definitions compare.
+pub fn expected(client: &mut impl GenericClient, version: i64) -> Result<Schema> {
+    let migrations = usize::try_from(version)
+        .ok()
+        .filter(|v| *v > 0)
+        .and_then(|v| MIGRATIONS.get(..v))
+        .ok_or_else(|| StoreError::Invalid(format!("ardesk knows no PostgreSQL schema of version {version}")))?;
+    let mut tx = client.transaction()?;
+    let row = tx.query_one(
+        "SELECT quote_ident(current_schema()),
+                (SELECT quote_ident(n.nspname) FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
+                  WHERE e.extname = 'pg_trgm')",
+        &[],
+    )?;
+    let (current, trgm): (Option<String>, Option<String>) = (row.try_get(0)?, row.try_get(1)?);
+    let current = current.ok_or_else(|| StoreError::Invalid("no schema is current (search_path)".into()))?;
+    let path = trgm.map_or(String::new(), |s| format!(", {s}"));
+    tx.batch_execute(&format!("CREATE SCHEMA {SCRATCH}; SET LOCAL search_path = {SCRATCH}{path}"))?;
+    for files in migrations {
+        for sql in *files {
+            tx.batch_execute(sql)?;
+        }
+    }
+    tx.batch_execute(MARK)?;
+    let built = live(&mut tx)?;
+    tx.rollback()?;
+    let (scratch, books) = (format!("{SCRATCH}."), format!("{current}."));
+    Ok(built.into_iter().map(|(name, def)| (name, def.replace(&scratch, &books))).collect())
 }
 
 fn normalise(sql: &str) -> String {
