@@ -125,6 +125,8 @@ fn many_writers_on_one_customer_lose_no_update() {
     let updates: i64 =
         db.client().query_one("SELECT count(*) FROM audit_log WHERE action = 'update'", &[]).unwrap().get(0);
     assert_eq!(updates, i64::from(landed), "one audit entry per save that landed, none for a refused one");
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
+    assert_eq!(PgStore::open(&db.url).unwrap().check(today).unwrap(), Vec::<String>::new());
 }
 
 fn invoice(number: &str, issued: &str, due: &str, total: i64) -> ardesk::domain::edit::InvoiceDraft {
@@ -230,4 +232,7 @@ fn invoices_payments_and_cancels_as_on_sqlite() {
     }
     assert_eq!(pg.open_invoices(c, cur, 10).unwrap(), lite.open_invoices(c, cur, 10).unwrap());
     assert_eq!(audit_pg(&db), audit_lite(&lite));
+    // The summaries the triggers kept agree with the rows, as on SQLite.
+    assert_eq!(pg.check(on).unwrap(), Vec::<String>::new());
+    assert_eq!(lite.check(on).unwrap(), Vec::<String>::new());
 }
