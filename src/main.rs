@@ -168,10 +168,12 @@ fn command(cli: &Cli, settings: &config::Loaded, today: NaiveDate, tty: bool, mu
         return Ok(Next::Exit(ExitCode::SUCCESS));
     }
     // `--db`, else `ARDESK_DB`: the same, but for `--demo`, which is asked
-    // for on the line and so wins over the environment.
+    // for on the line and so wins over the environment. `ardesk demo` writes
+    // where `--db` says or to the demo's own place, never to the books the
+    // environment names, which `--force` would replace.
     let named = cli.global.db.clone().or_else(|| location::from_env(std::env::var_os(location::DB_ENV)));
     if let Some(Command::Demo { invoices, customers, force }) = &cli.command {
-        let path = named.clone().unwrap_or_else(commands::demo_db_path);
+        let path = cli.global.db.clone().unwrap_or_else(commands::demo_db_path);
         files_only(&path)?;
         commands::demo(&path, *invoices, *customers, *force, today, &mut out)?;
         return Ok(Next::Exit(ExitCode::SUCCESS));

@@ -396,9 +396,14 @@ fn the_database_is_the_flag_then_the_demo_then_the_variable_then_the_file() {
     let (err, code) = run(&["customers"], Some(env_s));
     assert_eq!(code, Some(0), "{err}");
     assert!(env.exists() && !file.exists(), "the variable over the file: {err}");
+    let env_len = std::fs::metadata(&env).unwrap().len();
     let (err, code) = run(&["--demo", "customers"], Some(env_s));
     assert_eq!(code, Some(0), "{err}");
     assert!(dir.path().join("data/ardesk/demo.db").exists(), "--demo over the variable: {err}");
+    // `ardesk demo` never writes to the books the variable names.
+    let (err, code) = run(&["demo", "--force"], Some(env_s));
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(std::fs::metadata(&env).unwrap().len(), env_len, "the variable's books are untouched");
     let (err, code) = run(&["customers"], Some(""));
     assert_eq!(code, Some(0), "{err}");
     assert!(file.exists(), "an empty variable names nothing, so the file's database: {err}");
@@ -407,7 +412,7 @@ fn the_database_is_the_flag_then_the_demo_then_the_variable_then_the_file() {
     for (args, var) in [
         (vec!["--db", "postgres://ann:s3cret@db.example/books", "customers"], None),
         (vec!["customers"], Some("postgresql://ann:s3cret@db.example/books")),
-        (vec!["demo"], Some("postgres://db.example/books?password=s3cret")),
+        (vec!["demo", "--db", "postgres://db.example/books?password=s3cret"], None),
     ] {
         let (err, code) = run(&args, var);
         assert_eq!(code, Some(2), "{err}");

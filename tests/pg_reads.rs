@@ -91,6 +91,19 @@ fn every_customer_reads_the_same_on_both_backends() {
     }
     lite.set_as_of(None).unwrap();
     pg.set_as_of(None).unwrap();
+    // A write after the copy takes a new id.
+    let new = pg
+        .create_customer(&ardesk::domain::edit::CustomerEdit {
+            name: "After the copy".into(),
+            legal_name: String::new(),
+            billing_email: String::new(),
+            billing_address: String::new(),
+            currency: ardesk::domain::Currency::USD,
+            invoices_paused: false,
+            portal: false,
+        })
+        .unwrap();
+    assert!(new > *ids.iter().max().unwrap());
     let e = pg.customer(999_999).unwrap_err().to_string();
     assert_eq!(e, lite.customer(999_999).unwrap_err().to_string());
 }

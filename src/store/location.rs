@@ -44,33 +44,36 @@ pub fn from_env(var: Option<OsString>) -> Option<PathBuf> {
 }
 
 /// The URL with the password of its user part replaced by `***`, so that
-/// no message, log or screen shows it.
+/// no message, log or screen shows it. The user part is taken to end at
+/// the last `@` after the scheme, wherever it is: a password may hold
+/// `/`, `?` or an `@` of its own. Where the URL is odd, more is hidden
+/// rather than less. A query's `password=` (or a percent-encoded key) is
+/// hidden too.
 pub fn without_password(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else { return url.to_string() };
-    let end = rest.find(['/', '?']).unwrap_or(rest.len());
-    let (authority, tail) = rest.split_at(end);
-    let authority = match authority.rsplit_once('@') {
-        Some((user, host)) if user.contains(':') => {
-            let name = user.split_once(':').map_or(user, |(n, _)| n);
-            format!("{name}:***@{host}")
-        }
-        _ => authority.to_string(),
+    let (user, rest) = match rest.rsplit_once('@') {
+        Some((user, host)) => match user.split_once(':') {
+            Some((name, _)) => (format!("{name}:***@"), host),
+            None => (format!("{user}@"), host),
+        },
+        None => (String::new(), rest),
     };
-    // libpq also takes the password as a parameter of the query.
-    let tail = match tail.split_once('?') {
+    let rest = match rest.split_once('?') {
         Some((path, query)) => {
             let params: Vec<String> = query
                 .split('&')
                 .map(|p| match p.split_once('=') {
-                    Some((k, _)) if k.eq_ignore_ascii_case("password") => format!("{k}=***"),
+                    Some((k, _)) if k.to_ascii_lowercase().contains("password") || k.contains('%') => {
+                        format!("{k}=***")
+                    }
                     _ => p.to_string(),
                 })
                 .collect();
             format!("{path}?{}", params.join("&"))
         }
-        None => tail.to_string(),
+        None => rest.to_string(),
     };
-    format!("{scheme}://{authority}{tail}")
+    format!("{scheme}://{user}{rest}")
 }
 
 #[cfg(test)]
@@ -98,6 +101,11 @@ mod tests {
         assert_eq!(without_password("postgresql:///books?host=/tmp"), "postgresql:///books?host=/tmp");
         assert_eq!(without_password("postgres://h/b?user=a&password=pw&x=1"), "postgres://h/b?user=a&password=***&x=1");
         assert_eq!(without_password("not a url"), "not a url");
+        // A password holding what ends a host elsewhere is still hidden.
+        assert_eq!(without_password("postgres://ann:pa/ss@db/books"), "postgres://ann:***@db/books");
+        assert_eq!(without_password("postgres://ann:p?w=1@h/b"), "postgres://ann:***@h/b");
+        assert_eq!(without_password("postgres://ann:p#w@h/b"), "postgres://ann:***@h/b");
+        assert_eq!(without_password("postgres://h/b?pass%77ord=pw"), "postgres://h/b?pass%77ord=***");
         assert_eq!(Location::parse(Path::new("postgres://a:b@h/d")).shown(), "postgres://a:***@h/d");
     }
 

@@ -137,6 +137,22 @@ pub fn copy_as_written(s: &rusqlite::Connection, pg: &mut postgres::Client) -> u
             }
         }
     }
+    // Each identity moves past the ids copied, so a write after the copy
+    // takes a new one (the schema's header says a copy must).
+    let moves: Vec<String> = tx
+        .query(
+            "SELECT format('SELECT setval(%L, coalesce((SELECT max(%I) FROM %I), 0) + 1, false)',
+                           pg_get_serial_sequence(table_name, column_name), column_name, table_name)
+             FROM information_schema.columns WHERE table_schema = current_schema() AND is_identity = 'YES'",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    for m in moves {
+        tx.batch_execute(&m).unwrap();
+    }
     tx.commit().unwrap();
     copied
 }

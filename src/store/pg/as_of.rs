@@ -71,7 +71,8 @@ impl PgStore {
             "SELECT DISTINCT day FROM customer_day_summary WHERE customer_id = $1 AND ({}) ORDER BY day",
             nonzero("")
         );
-        Ok(self.client()?.query(&sql, &[&customer_id])?.iter().map(|r| r.get(0)).collect())
+        let rows = self.client()?.query(&sql, &[&customer_id])?;
+        Ok(rows.iter().map(|r| r.try_get(0)).collect::<Result<_, _>>()?)
     }
 
     /// The customer's conversations opened by `as_of`, and those the agent

@@ -15,9 +15,19 @@ use postgres::binary_copy::BinaryCopyInWriter;
 use postgres::types::{Date, ToSql, Type};
 use rusqlite::types::ValueRef;
 
+/// A name as an identifier, quoted, whatever it holds.
+fn ident(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+/// The names, each quoted, with commas between.
+fn idents(names: &[String]) -> String {
+    names.iter().map(|n| ident(n)).collect::<Vec<_>>().join(", ")
+}
+
 /// The PostgreSQL types of `columns` of `table`, in that order.
 pub fn types(pg: &mut impl GenericClient, table: &str, columns: &[String]) -> Result<Vec<Type>> {
-    let stmt = pg.prepare(&format!("SELECT {} FROM {table} LIMIT 0", columns.join(", ")))?;
+    let stmt = pg.prepare(&format!("SELECT {} FROM {} LIMIT 0", idents(columns), ident(table)))?;
     Ok(stmt.columns().iter().map(|c| c.type_().clone()).collect())
 }
 
@@ -31,7 +41,7 @@ pub fn rows(
     columns: &[String],
 ) -> Result<u64> {
     let types = types(pg, table, columns)?;
-    let sink = pg.copy_in(&format!("COPY {table} ({}) FROM STDIN (FORMAT binary)", columns.join(", ")))?;
+    let sink = pg.copy_in(&format!("COPY {} ({}) FROM STDIN (FORMAT binary)", ident(table), idents(columns)))?;
     let mut writer = BinaryCopyInWriter::new(sink, &types);
     let mut stmt = sqlite.prepare(select)?;
     let mut found = stmt.query([])?;

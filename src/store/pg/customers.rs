@@ -73,7 +73,8 @@ impl PgStore {
                     "SELECT id FROM customers WHERE import_source = $1 AND external_id = $2",
                     &[&source.as_db(), &ext],
                 )?
-                .map(|r| r.get(0))
+                .map(|r| r.try_get(0))
+                .transpose()?
                 .ok_or_else(|| StoreError::NotFound(format!("customer {}", spec.trim()))),
             CustomerSpec::Bare(ext, candidates) => {
                 let sql = format!(
@@ -94,7 +95,7 @@ impl PgStore {
     /// Ids of all customers, in order.
     pub fn customer_ids(&self) -> Result<Vec<i64>> {
         let rows = self.client()?.query("SELECT id FROM customers ORDER BY id", &[])?;
-        Ok(rows.iter().map(|r| r.get(0)).collect())
+        Ok(rows.iter().map(|r| r.try_get(0)).collect::<Result<_, _>>()?)
     }
 }
 

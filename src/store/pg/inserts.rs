@@ -42,7 +42,7 @@ pub(super) fn insert_invoice(
                 &i.cancelled_on(),
             ],
         )?
-        .get(0);
+        .try_get(0)?;
     for (seq, l) in i.lines.iter().enumerate() {
         tx.execute(
             "INSERT INTO invoice_lines(invoice_id, seq, kind, description, quantity, unit_price, amount_minor,
@@ -83,7 +83,7 @@ pub(super) fn insert_payment(tx: &mut Transaction<'_>, p: &PaymentWrite<'_>, cre
                 &created_at,
             ],
         )?
-        .get(0))
+        .try_get(0)?)
 }
 
 /// Inserts one application, counting no earlier than the last day an
@@ -108,7 +108,7 @@ pub(super) fn insert_application(
                              (SELECT max(removed_on) FROM applications WHERE credit_id = $3))",
             &[&invoice_id, &payment, &credit],
         )?
-        .get(0);
+        .try_get(0)?;
     let counts_from = after.filter(|a| *a > applied_on);
     tx.execute(
         "INSERT INTO applications(invoice_id, payment_id, credit_id, amount_minor, applied_on, created_at, counts_from)

@@ -121,9 +121,9 @@ impl PgStore {
                 Tab::Conversations => Some("conversations"),
             };
             let counted: i64 = match table {
-                Some(t) => {
-                    c.query_one(&format!("SELECT count(*) FROM {t} WHERE customer_id = $1"), &[&customer_id])?.get(0)
-                }
+                Some(t) => c
+                    .query_one(&format!("SELECT count(*) FROM {t} WHERE customer_id = $1"), &[&customer_id])?
+                    .try_get(0)?,
                 None => 0,
             };
             let kept = crate::per_tab!(tab, |R| <R as crate::domain::tabs::Tabular>::SUMMARY)

@@ -59,9 +59,9 @@ pub fn version(client: &mut impl GenericClient, shown: &str) -> Result<i64> {
                   WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind IN ('r', 'v', 'p'))",
         &[],
     )?;
-    let (marked, objects): (bool, i64) = (row.get(0), row.get(1));
+    let (marked, objects): (bool, i64) = (row.try_get(0)?, row.try_get(1)?);
     let version = if marked {
-        let v: i32 = client.query_one("SELECT version FROM ardesk_schema", &[])?.get(0);
+        let v: i32 = client.query_one("SELECT version FROM ardesk_schema", &[])?.try_get(0)?;
         i64::from(v)
     } else if objects > 0 {
         return Err(StoreError::NotArdesk {

@@ -96,20 +96,22 @@ impl PgStore {
             return Ok(());
         }
         let mut c = self.client()?;
+        // The old date's views go and the new date's come in one
+        // transaction: a failure leaves the store as it was.
+        let mut sql = String::new();
         if self.as_of.is_some() {
-            let drop: String = SHADOWED.iter().map(|v| format!("DROP VIEW IF EXISTS pg_temp.{v};")).collect();
-            c.batch_execute(&drop)?;
+            sql.extend(SHADOWED.iter().map(|v| format!("DROP VIEW IF EXISTS pg_temp.{v};")));
         }
         if let Some(d) = day {
-            let schema: String = c.query_one("SELECT quote_ident(current_schema())", &[])?.get(0);
+            let schema: String = c.query_one("SELECT quote_ident(current_schema())", &[])?.try_get(0)?;
             let next = d.succ_opt().map_or_else(|| "9999-12-31".to_string(), iso);
             // The dates are formatted here from a `NaiveDate` and the schema
             // quoted by the server: nothing of the user's text reaches the SQL.
-            let views = VIEWS.replace("{D}", &iso(d)).replace("{NEXT}", &next).replace("{S}", &schema);
-            let mut tx = c.transaction()?;
-            tx.batch_execute(&views)?;
-            tx.commit()?;
+            sql.push_str(&VIEWS.replace("{D}", &iso(d)).replace("{NEXT}", &next).replace("{S}", &schema));
         }
+        let mut tx = c.transaction()?;
+        tx.batch_execute(&sql)?;
+        tx.commit()?;
         drop(c);
         self.as_of = day;
         Ok(())

@@ -9,7 +9,8 @@
 //! current schema only. A SHA-256 of them is compared with each version's
 //! fingerprint (`FINGERPRINTS`; a test rebuilds them on a fresh database
 //! and fails, printing the right value, when a migration changes), so
-//! opening costs one catalog read.
+//! the comparison costs one catalog read. (`check` makes it; opening will,
+//! as SQLite's does, once a PostgreSQL database can be opened for work.)
 
 use super::super::{Result, StoreError};
 use super::migrate::{MARK, MIGRATIONS};
@@ -68,7 +69,7 @@ pub fn live(client: &mut impl GenericClient) -> Result<Schema> {
     let mut schema = Schema::new();
     for q in QUERIES {
         for row in client.query(*q, &[])? {
-            let (name, def): (String, String) = (row.get(0), row.get(1));
+            let (name, def): (String, String) = (row.try_get(0)?, row.try_get(1)?);
             schema.insert(name, normalise(&def));
         }
     }

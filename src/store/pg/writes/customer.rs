@@ -32,7 +32,7 @@ impl PgStore {
                         &address,
                     ],
                 )?
-                .get(0);
+                .try_get(0)?;
             let a = Audit {
                 customer_id: Some(id),
                 entity: "customer",
@@ -74,7 +74,7 @@ impl PgStore {
                               + (SELECT count(*) FROM promises WHERE customer_id = $1)",
                         &[&id],
                     )?
-                    .get(0);
+                    .try_get(0)?;
                 if used > 0 {
                     return Err(StoreError::Invalid(CURRENCY_USED.into()));
                 }

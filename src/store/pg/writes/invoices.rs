@@ -77,6 +77,11 @@ impl PgStore {
         let memo = checked_memo(&d.memo)?;
         let who = self.who().to_string();
         self.write(Some(customer_id), |tx| {
+            // Numbers are the organization's, whichever customer: its row is
+            // held while a number is checked and the sequence moved, so two
+            // customers' invoices cannot take the same one (the customer's
+            // row first, then this one, in every write: no deadlock).
+            tx.execute("SELECT 1 FROM organization FOR UPDATE", &[])?;
             let currency = customer_currency(tx, customer_id)?;
             if currency != d.currency {
                 return Err(invalid(format!("invoices of this customer are in {currency}, not {}", d.currency)));
@@ -119,7 +124,7 @@ impl PgStore {
             if let Some(n) = number.strip_prefix(&prefix).and_then(|rest| rest.parse::<i64>().ok())
                 && n >= seq
             {
-                tx.execute("UPDATE organization SET invoice_next_seq = $1", &[&(n + 1)])?;
+                tx.execute("UPDATE organization SET invoice_next_seq = greatest(invoice_next_seq, $1)", &[&(n + 1)])?;
             }
             audit(tx, &created(customer_id, id, &number, d), &who)?;
             Ok(id)
