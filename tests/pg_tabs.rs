@@ -327,6 +327,8 @@ fn the_books_as_of_a_date_read_the_same_on_both_backends() {
         });
         assert!(e.unwrap_err().to_string().contains(&format!("as of {day}; return to today")));
     }
+    let refused = pg.check(support::TODAY.parse().unwrap()).unwrap_err().to_string();
+    assert!(refused.contains("return to today first"), "{refused}");
     lite.set_as_of(None).unwrap();
     pg.set_as_of(None).unwrap();
     let today = support::TODAY.parse().unwrap();

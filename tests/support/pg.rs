@@ -17,10 +17,8 @@ pub struct TestDb {
 /// configured outside CI.
 pub fn fresh() -> Option<TestDb> {
     let Some(admin) = std::env::var(ENV).ok().filter(|v| !v.is_empty()) else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI runs the PostgreSQL tests: {ENV} must name a cluster (`eval \"$(bash .ci/pg start)\"`)"
-        );
+        let in_ci = std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "0" && !v.eq_ignore_ascii_case("false"));
+        assert!(!in_ci, "CI runs the PostgreSQL tests: {ENV} must name a cluster (`eval \"$(bash .ci/pg start)\"`)");
         eprintln!("skipped: {ENV} is not set (`eval \"$(bash .ci/pg start)\"` starts a throwaway cluster)");
         return None;
     };

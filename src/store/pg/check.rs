@@ -272,6 +272,15 @@ impl PgStore {
 
     /// `check`, telling `step` what it checks as it goes.
     pub fn check_saying(&self, today: NaiveDate, step: &mut dyn FnMut(&str)) -> Result<Vec<String>> {
+        // As of a date the money tables are views of that day, which the
+        // summaries (kept for today) would be compared with: refused, as
+        // `ardesk check --as-of` is.
+        if let Some(d) = self.as_of {
+            return Err(crate::store::StoreError::Invalid(format!(
+                "the books are read as of {}; check the database as it is (return to today first)",
+                crate::domain::date::iso(d)
+            )));
+        }
         let mut c = self.client()?;
         step("the schema");
         // Outside the reading transaction: building the expected schema
