@@ -126,7 +126,7 @@ pub enum StatusSql {
     BeforeToday(&'static str),
 }
 
-fn op_sql(op: Op) -> &'static str {
+pub(crate) fn op_sql(op: Op) -> &'static str {
     match op {
         Op::Lt => "<",
         Op::Le => "<=",
@@ -190,7 +190,7 @@ pub(crate) fn trigrams(word: &str) -> Option<String> {
 }
 
 /// `%word%` with LIKE's wildcards escaped, so "50%" means a literal 50%.
-fn like_pattern(s: &str) -> String {
+pub(crate) fn like_pattern(s: &str) -> String {
     let mut out = String::from("%");
     for c in s.to_lowercase().chars() {
         if matches!(c, '%' | '_' | '\\') {

@@ -47,6 +47,65 @@ pub(super) fn bucket_of(due: NaiveDate, today: NaiveDate) -> usize {
     }
 }
 
+/// One invoice as the oracle reads it.
+pub(super) struct OracleInvoice<'a> {
+    pub status: &'a str,
+    pub total: i64,
+    /// Read for an open invoice only.
+    pub due: NaiveDate,
+    pub applied: i64,
+    pub credited: i64,
+}
+
+/// Adds one invoice to its customer's sums by the oracle's own reading of
+/// the rules (either backend's rows).
+pub(super) fn add_invoice(p: &mut MetricParts, i: &OracleInvoice<'_>, today: NaiveDate) {
+    p.invoice_count += 1;
+    p.invoice_total_minor += i.total;
+    if i.status != "cancelled" {
+        p.invoice_shown_total_minor += i.total;
+    }
+    if matches!(i.status, "open" | "uncollectible") {
+        p.invoice_balance_minor += i.total - i.applied;
+    }
+    if matches!(i.status, "open" | "paid" | "uncollectible") {
+        p.billed_minor += i.total;
+        p.billed_applied_minor += i.applied;
+        p.billed_credited_minor += i.credited;
+    }
+    if i.status == "open" {
+        let owed = i.total - i.applied;
+        p.outstanding_minor += owed;
+        let bucket = bucket_of(i.due, today);
+        p.aging_minor[bucket] += owed;
+        if bucket > 0 {
+            p.overdue_minor += owed;
+        }
+    }
+}
+
+/// Adds one payment (its status, amount, refunded and applied parts).
+pub(super) fn add_payment(p: &mut MetricParts, status: &str, amount: i64, refunded: i64, applied: i64) {
+    p.payment_count += 1;
+    p.payment_total_minor += amount;
+    if status == "succeeded" {
+        p.collected_count += 1;
+        p.unapplied_minor += amount - refunded - applied;
+    }
+    if status == "succeeded" || status == "refunded" {
+        p.collected_minor += amount - refunded;
+    }
+}
+
+/// Adds one live application of a succeeded payment inside the window,
+/// weighted by its days in i128 (a customer's sum may pass i64: see
+/// bounds.rs); money received before the invoice was issued counts 0 days.
+pub(super) fn add_collection(p: &mut MetricParts, amount: i64, received: NaiveDate, issued: NaiveDate) {
+    p.window_applied_minor += amount;
+    p.window_weighted_minor +=
+        i128::from(amount) * i128::from(received.signed_duration_since(issued).num_days().max(0));
+}
+
 /// Whether a payment received on `on` counts towards Avg. Days to Collect on
 /// `today`: it is at most 364 days old (the window is 365 days, today
 /// included) and not in the future.
@@ -81,30 +140,12 @@ impl Store {
         let mut rows = stmt.query([customer_id])?;
         while let Some(r) = rows.next()? {
             let p = out.entry((r.get(0)?, r.get(1)?)).or_default();
-            let (status, total, applied, credited): (String, i64, i64, i64) =
-                (r.get(2)?, r.get(3)?, r.get(5)?, r.get(6)?);
-            p.invoice_count += 1;
-            p.invoice_total_minor += total;
-            if status != "cancelled" {
-                p.invoice_shown_total_minor += total;
-            }
-            if matches!(status.as_str(), "open" | "uncollectible") {
-                p.invoice_balance_minor += total - applied;
-            }
-            if matches!(status.as_str(), "open" | "paid" | "uncollectible") {
-                p.billed_minor += total;
-                p.billed_applied_minor += applied;
-                p.billed_credited_minor += credited;
-            }
-            if status == "open" {
-                let owed = total - applied;
-                p.outstanding_minor += owed;
-                let bucket = bucket_of(day(&r.get::<_, String>(4)?)?, today);
-                p.aging_minor[bucket] += owed;
-                if bucket > 0 {
-                    p.overdue_minor += owed;
-                }
-            }
+            let status: String = r.get(2)?;
+            // Only an open invoice's due date is read (it ages).
+            let due = if status == "open" { day(&r.get::<_, String>(4)?)? } else { NaiveDate::MIN };
+            let invoice =
+                OracleInvoice { status: &status, total: r.get(3)?, due, applied: r.get(5)?, credited: r.get(6)? };
+            add_invoice(p, &invoice, today);
         }
         let sql = format!(
             "SELECT p.customer_id, p.currency, p.status, p.amount_minor, p.refunded_minor, {}
@@ -116,17 +157,7 @@ impl Store {
         let mut rows = stmt.query([customer_id])?;
         while let Some(r) = rows.next()? {
             let p = out.entry((r.get(0)?, r.get(1)?)).or_default();
-            let (status, amount, refunded, applied): (String, i64, i64, i64) =
-                (r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?);
-            p.payment_count += 1;
-            p.payment_total_minor += amount;
-            if status == "succeeded" {
-                p.collected_count += 1;
-                p.unapplied_minor += amount - refunded - applied;
-            }
-            if status == "succeeded" || status == "refunded" {
-                p.collected_minor += amount - refunded;
-            }
+            add_payment(p, &r.get::<_, String>(2)?, r.get(3)?, r.get(4)?, r.get(5)?);
         }
         let sql = format!(
             // A voided credit counts nowhere (schema 10).
@@ -157,11 +188,7 @@ impl Store {
                 continue;
             }
             let issued = day(&r.get::<_, String>(4)?)?;
-            let amount: i64 = r.get(2)?;
-            let p = out.entry((r.get(0)?, r.get(1)?)).or_default();
-            p.window_applied_minor += amount;
-            p.window_weighted_minor +=
-                i128::from(amount) * i128::from(received.signed_duration_since(issued).num_days().max(0));
+            add_collection(out.entry((r.get(0)?, r.get(1)?)).or_default(), r.get(2)?, received, issued);
         }
         Ok(out)
     }

@@ -9,7 +9,7 @@
 
 use super::super::Result;
 use super::super::metrics::AllParts;
-use super::super::oracle::{bucket_of, in_window};
+use super::super::oracle::{OracleInvoice, add_collection, add_invoice, add_payment, in_window};
 use chrono::NaiveDate;
 use postgres::GenericClient;
 use postgres::fallible_iterator::FallibleIterator;
@@ -67,45 +67,19 @@ pub(super) fn all_parts_oracle(c: &mut impl GenericClient, today: NaiveDate) -> 
     let mut out = AllParts::new();
     each_row(c, INVOICES, |r| {
         let p = out.entry((r.try_get(0)?, r.try_get(1)?)).or_default();
-        let (status, total, applied, credited): (String, i64, i64, i64) =
-            (r.try_get(2)?, r.try_get(3)?, r.try_get(5)?, r.try_get(6)?);
-        p.invoice_count += 1;
-        p.invoice_total_minor += total;
-        if status != "cancelled" {
-            p.invoice_shown_total_minor += total;
-        }
-        if matches!(status.as_str(), "open" | "uncollectible") {
-            p.invoice_balance_minor += total - applied;
-        }
-        if matches!(status.as_str(), "open" | "paid" | "uncollectible") {
-            p.billed_minor += total;
-            p.billed_applied_minor += applied;
-            p.billed_credited_minor += credited;
-        }
-        if status == "open" {
-            let owed = total - applied;
-            p.outstanding_minor += owed;
-            let bucket = bucket_of(r.try_get(4)?, today);
-            p.aging_minor[bucket] += owed;
-            if bucket > 0 {
-                p.overdue_minor += owed;
-            }
-        }
+        let invoice = OracleInvoice {
+            status: r.try_get(2)?,
+            total: r.try_get(3)?,
+            due: r.try_get(4)?,
+            applied: r.try_get(5)?,
+            credited: r.try_get(6)?,
+        };
+        add_invoice(p, &invoice, today);
         Ok(())
     })?;
     each_row(c, PAYMENTS, |r| {
         let p = out.entry((r.try_get(0)?, r.try_get(1)?)).or_default();
-        let (status, amount, refunded, applied): (String, i64, i64, i64) =
-            (r.try_get(2)?, r.try_get(3)?, r.try_get(4)?, r.try_get(5)?);
-        p.payment_count += 1;
-        p.payment_total_minor += amount;
-        if status == "succeeded" {
-            p.collected_count += 1;
-            p.unapplied_minor += amount - refunded - applied;
-        }
-        if status == "succeeded" || status == "refunded" {
-            p.collected_minor += amount - refunded;
-        }
+        add_payment(p, r.try_get(2)?, r.try_get(3)?, r.try_get(4)?, r.try_get(5)?);
         Ok(())
     })?;
     each_row(c, CREDITS, |r| {
@@ -113,18 +87,12 @@ pub(super) fn all_parts_oracle(c: &mut impl GenericClient, today: NaiveDate) -> 
         out.entry((r.try_get(0)?, r.try_get(1)?)).or_default().credit_open_minor += amount - applied;
         Ok(())
     })?;
-    // Weighted by its days in i128 (a customer's sum may pass i64); money
-    // received before the invoice was issued counts 0 days.
     each_row(c, COLLECTIONS, |r| {
         let (received, issued): (NaiveDate, NaiveDate) = (r.try_get(3)?, r.try_get(4)?);
         if !in_window(received, today) {
             return Ok(());
         }
-        let amount: i64 = r.try_get(2)?;
-        let p = out.entry((r.try_get(0)?, r.try_get(1)?)).or_default();
-        p.window_applied_minor += amount;
-        p.window_weighted_minor +=
-            i128::from(amount) * i128::from(received.signed_duration_since(issued).num_days().max(0));
+        add_collection(out.entry((r.try_get(0)?, r.try_get(1)?)).or_default(), r.try_get(2)?, received, issued);
         Ok(())
     })?;
     Ok(out)

@@ -7,10 +7,11 @@
 //! our own as `filter_plan` makes for SQLite's FTS5 tables).
 
 use super::super::Result;
+use super::super::filter_sql::{like_pattern, op_sql};
 use super::super::window::{Keyed, View, direction};
 use super::store::PgStore;
 use crate::domain::columns::{Col, RowKey, Seek, Sort, SortValue};
-use crate::domain::filter::{Cond, Filter, Op, StatusWord, Term, Value};
+use crate::domain::filter::{Cond, Filter, StatusWord, Term, Value};
 use crate::domain::tabs::{Tabular, ViewSums};
 use chrono::NaiveDate;
 use postgres::Row;
@@ -86,30 +87,6 @@ fn seek_param(kind: Kind) -> &'static str {
         Kind::Int => "$3::text::bigint",
         Kind::Text => "$3::text",
         Kind::Date => "coalesce(nullif($3::text, ''), '-infinity')::date",
-    }
-}
-
-/// `%word%`, lower-cased as `filter_sql::like_pattern` makes it, with
-/// LIKE's wildcards escaped.
-fn like_pattern(s: &str) -> String {
-    let mut out = String::from("%");
-    for c in s.to_lowercase().chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out.push('%');
-    out
-}
-
-fn op_sql(op: Op) -> &'static str {
-    match op {
-        Op::Lt => "<",
-        Op::Le => "<=",
-        Op::Gt => ">",
-        Op::Ge => ">=",
-        Op::Eq => "=",
     }
 }
 
