@@ -27,6 +27,7 @@ mod contacts;
 mod contracts;
 pub(crate) mod customer;
 mod invoices;
+mod organization;
 mod payments;
 
 use super::super::{Audit, Result, StoreError};
