@@ -26,6 +26,7 @@
 mod contacts;
 mod contracts;
 pub(crate) mod customer;
+mod invoice_edits;
 mod invoices;
 mod organization;
 mod payments;
