@@ -6,7 +6,7 @@ use super::store::PgStore;
 use crate::domain::Money;
 use crate::domain::model::{Customer, CustomerListRow, Organization};
 use crate::domain::status::ImportSource;
-use postgres::Row;
+use postgres::{GenericClient, Row};
 
 const CUSTOMER_COLS: &str = "id, name, coalesce(legal_name, ''), coalesce(billing_email, ''), currency, \
      import_source, external_id, external_url, invoices_paused, portal, version, billing_address";
@@ -33,25 +33,30 @@ fn map_customer(r: &Row) -> Result<Customer> {
     })
 }
 
+/// The organization's row, on a connection or in a transaction.
+pub(super) fn organization(c: &mut impl GenericClient) -> Result<Organization> {
+    let r = c.query_one(
+        "SELECT name, default_currency, show_credit_balance, invoice_prefix, invoice_next_seq,
+                hubspot_portal_id, salesforce_domain, version, address
+         FROM organization",
+        &[],
+    )?;
+    Ok(Organization {
+        name: r.try_get(0)?,
+        default_currency: currency(r.try_get(1)?)?,
+        show_credit_balance: r.try_get(2)?,
+        invoice_prefix: r.try_get(3)?,
+        invoice_next_seq: r.try_get(4)?,
+        hubspot_portal_id: r.try_get(5)?,
+        salesforce_domain: r.try_get(6)?,
+        version: r.try_get(7)?,
+        address: r.try_get(8)?,
+    })
+}
+
 impl PgStore {
     pub fn organization(&self) -> Result<Organization> {
-        let r = self.client()?.query_one(
-            "SELECT name, default_currency, show_credit_balance, invoice_prefix, invoice_next_seq,
-                    hubspot_portal_id, salesforce_domain, version, address
-             FROM organization",
-            &[],
-        )?;
-        Ok(Organization {
-            name: r.try_get(0)?,
-            default_currency: currency(r.try_get(1)?)?,
-            show_credit_balance: r.try_get(2)?,
-            invoice_prefix: r.try_get(3)?,
-            invoice_next_seq: r.try_get(4)?,
-            hubspot_portal_id: r.try_get(5)?,
-            salesforce_domain: r.try_get(6)?,
-            version: r.try_get(7)?,
-            address: r.try_get(8)?,
-        })
+        organization(&mut *self.client()?)
     }
 
     pub fn customer(&self, id: i64) -> Result<Customer> {

@@ -1,11 +1,15 @@
 //! The server's errors in ardesk's words, as `From<rusqlite::Error>` does
 //! for SQLite's: a CHECK on a bound names its constraint, a trigger's
 //! refusal (`RAISE EXCEPTION`, SQLSTATE P0001) is a sentence for people, a
-//! cancelled statement is an interruption, and a lock or a serialization
+//! NUL character in a text is said as such, a cancelled statement is an
+//! interruption, and a lock or a serialization
 //! failure that outlasted the retries is "busy".
 
 use super::super::{DbError, StoreError, bound_named};
 use postgres::error::SqlState;
+
+/// Why a text holding a NUL character is refused.
+const NUL_REFUSED: &str = "a text holds a NUL character, which PostgreSQL cannot store; nothing was saved";
 
 impl From<postgres::Error> for StoreError {
     fn from(e: postgres::Error) -> Self {
@@ -20,6 +24,11 @@ impl From<postgres::Error> for StoreError {
             StoreError::Invalid(db.message().to_string())
         } else if *code == SqlState::QUERY_CANCELED {
             StoreError::Interrupted
+        } else if *code == SqlState::CHARACTER_NOT_IN_REPERTOIRE {
+            // A NUL character, which SQLite keeps in a text and PostgreSQL
+            // cannot: the only text a Rust string holds that the server's
+            // UTF-8 refuses.
+            StoreError::Invalid(NUL_REFUSED.into())
         } else if *code == SqlState::NUMERIC_VALUE_OUT_OF_RANGE {
             StoreError::OutOfRange(format!("a value could not be stored exactly ({})", db.message()))
         } else if [SqlState::LOCK_NOT_AVAILABLE, SqlState::T_R_SERIALIZATION_FAILURE, SqlState::T_R_DEADLOCK_DETECTED]

@@ -1,11 +1,12 @@
 //! The INSERTs of the money tables on PostgreSQL (`store/inserts.rs`):
 //! the same columns, bound to their types here (dates as `date`). What a
-//! person's writes need so far: an invoice with its lines, a payment, an
-//! application.
+//! person's writes need so far: an invoice with its lines (and a draft's
+//! lines replaced), a payment, an application.
 
 use super::super::Result;
 use super::super::import::{InvoiceWrite, PaymentWrite};
 use super::super::seed::AppliedFrom;
+use crate::domain::lines::Line;
 use chrono::NaiveDate;
 use postgres::Transaction;
 
@@ -43,13 +44,19 @@ pub(super) fn insert_invoice(
             ],
         )?
         .try_get(0)?;
-    for (seq, l) in i.lines.iter().enumerate() {
+    insert_lines(tx, id, i.lines)?;
+    Ok(id)
+}
+
+/// Inserts an invoice's lines, numbered from 0 in order.
+fn insert_lines(tx: &mut Transaction<'_>, invoice_id: i64, lines: &[Line]) -> Result<()> {
+    for (seq, l) in lines.iter().enumerate() {
         tx.execute(
             "INSERT INTO invoice_lines(invoice_id, seq, kind, description, quantity, unit_price, amount_minor,
                                        tax_minor)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
             &[
-                &id,
+                &invoice_id,
                 &i64::try_from(seq).unwrap_or(i64::MAX),
                 &l.kind.as_db(),
                 &l.description.as_str(),
@@ -60,7 +67,22 @@ pub(super) fn insert_invoice(
             ],
         )?;
     }
-    Ok(id)
+    Ok(())
+}
+
+/// An invoice's lines become `lines`: the ones it had are deleted first.
+pub(super) fn replace_lines(tx: &mut Transaction<'_>, invoice_id: i64, lines: &[Line]) -> Result<()> {
+    tx.execute("DELETE FROM invoice_lines WHERE invoice_id = $1", &[&invoice_id])?;
+    insert_lines(tx, invoice_id, lines)
+}
+
+/// The name of the contract an invoice belongs to ("" without one).
+pub(super) fn contract_name(tx: &mut Transaction<'_>, contract_id: Option<i64>) -> Result<String> {
+    let Some(id) = contract_id else { return Ok(String::new()) };
+    match tx.query_opt("SELECT name FROM contracts WHERE id = $1", &[&id])? {
+        Some(r) => Ok(r.try_get(0)?),
+        None => Ok(String::new()),
+    }
 }
 
 /// Inserts a payment made in ardesk, nothing applied or refunded yet;

@@ -1,4 +1,6 @@
-//! Contacts: create, edit, delete, make primary.
+//! Contacts: create, edit, delete, make primary. The checks, the words
+//! and the audit entries are shared with PostgreSQL's
+//! (`store/pg/writes/contacts.rs`).
 
 use super::{invalid, versioned};
 use crate::domain::edit::{ContactDraft, check_email, check_phone, check_required};
@@ -6,7 +8,8 @@ use crate::store::{Audit, Result, Store, StoreError, now_utc};
 use rusqlite::OptionalExtension;
 use serde_json::json;
 
-fn check(d: &ContactDraft) -> Result<()> {
+/// A contact's fields checked, for either backend.
+pub(crate) fn check(d: &ContactDraft) -> Result<()> {
     check_required("Name", &d.name).map_err(invalid)?;
     check_email(&d.email).map_err(invalid)?;
     check_phone(&d.phone).map_err(invalid)?;
@@ -18,14 +21,90 @@ fn draft_json(d: &ContactDraft) -> serde_json::Value {
 }
 
 /// (customer id, name, email, phone, role) of a contact.
-type ContactParts = (i64, String, String, String, String);
+pub(crate) type ContactParts = (i64, String, String, String, String);
+
+fn parts_json(c: &ContactParts) -> serde_json::Value {
+    json!({"name": c.1, "email": c.2, "phone": c.3, "role": c.4})
+}
+
+/// A contact that is not there (any more).
+pub(crate) fn gone(id: i64) -> StoreError {
+    StoreError::NotFound(format!("contact {id} (it was deleted elsewhere)"))
+}
+
+/// What a stale save or delete of the contact names.
+pub(crate) fn what(c: &ContactParts) -> String {
+    format!("contact {}", c.1)
+}
+
+/// Why the primary contact stays while the customer has others.
+pub(crate) fn primary_stays(c: &ContactParts) -> StoreError {
+    invalid(format!("{} is the primary contact: make another contact primary first", c.1))
+}
+
+/// Why a contact of another customer cannot become this one's primary.
+pub(crate) fn not_the_customers() -> StoreError {
+    invalid("the contact belongs to another customer")
+}
+
+/// The audit entry of a new contact.
+pub(crate) fn created(customer_id: i64, id: i64, d: &ContactDraft) -> Audit<'static> {
+    Audit {
+        customer_id: Some(customer_id),
+        entity: "contact",
+        entity_id: Some(id),
+        action: "create",
+        summary: format!("added contact {}", d.name.trim()),
+        before: None,
+        after: Some(draft_json(d)),
+    }
+}
+
+/// The audit entry of a contact's edit (`old` as it was).
+pub(crate) fn edited(id: i64, old: &ContactParts, d: &ContactDraft) -> Audit<'static> {
+    Audit {
+        customer_id: Some(old.0),
+        entity: "contact",
+        entity_id: Some(id),
+        action: "update",
+        summary: format!("edited contact {}", d.name.trim()),
+        before: Some(parts_json(old)),
+        after: Some(draft_json(d)),
+    }
+}
+
+/// The audit entry of a deleted contact.
+pub(crate) fn deleted(id: i64, old: &ContactParts) -> Audit<'static> {
+    Audit {
+        customer_id: Some(old.0),
+        entity: "contact",
+        entity_id: Some(id),
+        action: "delete",
+        summary: format!("deleted contact {}", old.1),
+        before: Some(parts_json(old)),
+        after: None,
+    }
+}
+
+/// The audit entry of a new primary contact (`before`: the one it was).
+pub(crate) fn made_primary(customer_id: i64, contact_id: i64, before: Option<String>, name: &str) -> Audit<'static> {
+    Audit {
+        customer_id: Some(customer_id),
+        entity: "contact",
+        entity_id: Some(contact_id),
+        action: "make_primary",
+        summary: format!("made {name} the primary contact"),
+        before: Some(json!({"primary": before})),
+        after: Some(json!({"primary": name})),
+    }
+}
 
 fn load(tx: &rusqlite::Connection, id: i64) -> Result<ContactParts> {
     tx.query_row("SELECT customer_id, name, email, phone, role FROM contacts WHERE id = ?1", [id], |r| {
         Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
     })
     .optional()?
-    .ok_or_else(|| StoreError::NotFound(format!("contact {id} (it was deleted elsewhere)")))
+    .ok_or_else(|| gone(id))
 }
 
 impl Store {
@@ -39,16 +118,7 @@ impl Store {
                 (customer_id, d.name.trim(), d.email.trim(), d.phone.trim(), d.role.trim(), now_utc()),
             )?;
             let id = tx.last_insert_rowid();
-            Audit {
-                customer_id: Some(customer_id),
-                entity: "contact",
-                entity_id: Some(id),
-                action: "create",
-                summary: format!("added contact {}", d.name.trim()),
-                before: None,
-                after: Some(draft_json(d)),
-            }
-            .write(tx, &who)?;
+            created(customer_id, id, d).write(tx, &who)?;
             Ok(id)
         })
     }
@@ -57,7 +127,7 @@ impl Store {
         check(d)?;
         let who = self.who().to_string();
         self.write(|tx| {
-            let (customer_id, name, email, phone, role) = load(tx, id)?;
+            let old = load(tx, id)?;
             versioned(
                 tx,
                 "UPDATE contacts SET name = ?3, email = ?4, phone = ?5, role = ?6, version = version + 1
@@ -65,18 +135,9 @@ impl Store {
                 &[&id, &version, &d.name.trim(), &d.email.trim(), &d.phone.trim(), &d.role.trim()],
                 "contacts",
                 id,
-                &format!("contact {name}"),
+                &what(&old),
             )?;
-            Audit {
-                customer_id: Some(customer_id),
-                entity: "contact",
-                entity_id: Some(id),
-                action: "update",
-                summary: format!("edited contact {}", d.name.trim()),
-                before: Some(json!({"name": name, "email": email, "phone": phone, "role": role})),
-                after: Some(draft_json(d)),
-            }
-            .write(tx, &who)?;
+            edited(id, &old, d).write(tx, &who)?;
             Ok(())
         })
     }
@@ -84,15 +145,15 @@ impl Store {
     pub fn delete_contact(&mut self, id: i64, version: i64) -> Result<()> {
         let who = self.who().to_string();
         self.write(|tx| {
-            let (customer_id, name, email, phone, role) = load(tx, id)?;
+            let old = load(tx, id)?;
             let primary_with_others: bool = tx.query_row(
                 "SELECT (SELECT primary_contact_id FROM customers WHERE id = ?1) = ?2
                     AND EXISTS (SELECT 1 FROM contacts WHERE customer_id = ?1 AND id <> ?2)",
-                (customer_id, id),
+                (old.0, id),
                 |r| r.get(0),
             )?;
             if primary_with_others {
-                return Err(invalid(format!("{name} is the primary contact: make another contact primary first")));
+                return Err(primary_stays(&old));
             }
             versioned(
                 tx,
@@ -100,18 +161,9 @@ impl Store {
                 &[&id, &version],
                 "contacts",
                 id,
-                &format!("contact {name}"),
+                &what(&old),
             )?;
-            Audit {
-                customer_id: Some(customer_id),
-                entity: "contact",
-                entity_id: Some(id),
-                action: "delete",
-                summary: format!("deleted contact {name}"),
-                before: Some(json!({"name": name, "email": email, "phone": phone, "role": role})),
-                after: None,
-            }
-            .write(tx, &who)?;
+            deleted(id, &old).write(tx, &who)?;
             Ok(())
         })
     }
@@ -123,7 +175,7 @@ impl Store {
         self.write(|tx| {
             let (owner, name, ..) = load(tx, contact_id)?;
             if owner != customer_id {
-                return Err(invalid("the contact belongs to another customer"));
+                return Err(not_the_customers());
             }
             let before: Option<String> = tx
                 .query_row(
@@ -133,16 +185,7 @@ impl Store {
                 )
                 .optional()?;
             tx.execute("UPDATE customers SET primary_contact_id = ?2 WHERE id = ?1", (customer_id, contact_id))?;
-            Audit {
-                customer_id: Some(customer_id),
-                entity: "contact",
-                entity_id: Some(contact_id),
-                action: "make_primary",
-                summary: format!("made {name} the primary contact"),
-                before: Some(json!({"primary": before})),
-                after: Some(json!({"primary": name})),
-            }
-            .write(tx, &who)?;
+            made_primary(customer_id, contact_id, before, &name).write(tx, &who)?;
             Ok(())
         })
     }

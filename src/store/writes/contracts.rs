@@ -1,4 +1,6 @@
-//! Contracts: create, edit, end, cancel, delete.
+//! Contracts: create, edit, end, cancel, delete. The checks, the words
+//! and the audit entries are shared with PostgreSQL's
+//! (`store/pg/writes/contracts.rs`).
 
 use super::{amount_in_bounds, customer_currency, dates_in_bounds, invalid, versioned};
 use crate::domain::date::iso;
@@ -9,10 +11,11 @@ use crate::domain::{Currency, Money};
 use crate::store::window::TabRow;
 use crate::store::{Audit, Result, Store, StoreError, now_utc};
 use chrono::NaiveDate;
-use rusqlite::{OptionalExtension, Transaction};
+use rusqlite::OptionalExtension;
 use serde_json::{Value, json};
 
-fn check(d: &ContractDraft) -> Result<()> {
+/// A contract's fields checked, for either backend.
+pub(crate) fn check(d: &ContractDraft) -> Result<()> {
     check_required("Name", &d.name).map_err(invalid)?;
     if let Some(end) = d.period_end
         && end < d.period_start
@@ -46,29 +49,114 @@ fn draft_json(d: &ContractDraft) -> Value {
         "billing_frequency": d.billing_frequency.map(|f| f.as_db())})
 }
 
+/// A contract that is not there (any more).
+pub(crate) fn missing(id: i64) -> StoreError {
+    StoreError::NotFound(format!("contract {id}"))
+}
+
+/// What a stale save of the contract names.
+pub(crate) fn what(k: &ContractRow) -> String {
+    format!("contract {}", k.name)
+}
+
+/// The customer's contracts for pickers: active first, then the newest
+/// (the same on both backends: `false` sorts first).
+pub(crate) const PICKER_ORDER: &str = "status <> 'active', period_start DESC, id DESC";
+
 fn load(tx: &rusqlite::Connection, id: i64) -> Result<(i64, ContractRow)> {
     let customer: Option<i64> =
         tx.query_row("SELECT customer_id FROM contracts WHERE id = ?1", [id], |r| r.get(0)).optional()?;
-    let customer = customer.ok_or_else(|| StoreError::NotFound(format!("contract {id}")))?;
+    let customer = customer.ok_or_else(|| missing(id))?;
     let row =
         tx.query_row(&format!("SELECT {} FROM contracts WHERE id = ?1", ContractRow::SELECT), [id], ContractRow::map)?;
     Ok((customer, row))
 }
 
-#[allow(clippy::too_many_arguments)]
-fn audit(
-    tx: &Transaction<'_>,
-    who: &str,
+/// An audit entry of a contract.
+fn entry(
     customer_id: i64,
     id: i64,
-    action: &str,
+    action: &'static str,
     summary: String,
     before: Option<Value>,
     after: Option<Value>,
-) -> Result<()> {
+) -> Audit<'static> {
     Audit { customer_id: Some(customer_id), entity: "contract", entity_id: Some(id), action, summary, before, after }
-        .write(tx, who)?;
+}
+
+/// The audit entry of a new contract.
+pub(crate) fn created(customer_id: i64, id: i64, d: &ContractDraft) -> Audit<'static> {
+    let summary = format!("created contract {} ({})", d.name.trim(), d.kind.label());
+    entry(customer_id, id, "create", summary, None, Some(draft_json(d)))
+}
+
+/// The audit entry of a contract's edit (`old` as it was).
+pub(crate) fn edited(customer_id: i64, id: i64, old: &ContractRow, d: &ContractDraft) -> Audit<'static> {
+    let before = json!({"name": old.name, "status": old.status.as_db(), "period_start": iso(old.period_start),
+        "period_end": old.period_end.map(iso), "value": old.value.plain(),
+        "payment_terms_days": old.payment_terms_days});
+    entry(customer_id, id, "update", format!("edited contract {}", d.name.trim()), Some(before), Some(draft_json(d)))
+}
+
+/// The status a contract has once it ends on `end`: ended when that is
+/// `today` or earlier, else as it was until then; refused before it starts.
+pub(crate) fn ending(old: &ContractRow, end: NaiveDate, today: NaiveDate) -> Result<ContractStatus> {
+    if end < old.period_start {
+        return Err(invalid(format!("{end} is before the contract starts ({})", old.period_start)));
+    }
+    Ok(if end <= today { ContractStatus::Ended } else { old.status })
+}
+
+/// The audit entry of a contract's end (`status`: what `ending` gave).
+pub(crate) fn ended(
+    customer_id: i64,
+    id: i64,
+    old: &ContractRow,
+    end: NaiveDate,
+    today: NaiveDate,
+    status: ContractStatus,
+) -> Audit<'static> {
+    let said = if end <= today { "ended contract" } else { "set the end of contract" };
+    entry(
+        customer_id,
+        id,
+        "end",
+        format!("{said} {} on {end}", old.name),
+        Some(json!({"status": old.status.as_db(), "period_end": old.period_end.map(iso)})),
+        Some(json!({"status": status.as_db(), "period_end": iso(end)})),
+    )
+}
+
+/// Refuses to cancel a contract cancelled already.
+pub(crate) fn cancellable(old: &ContractRow) -> Result<()> {
+    if old.status == ContractStatus::Cancelled {
+        return Err(invalid(format!("contract {} is already cancelled", old.name)));
+    }
     Ok(())
+}
+
+/// The audit entry of a cancelled contract.
+pub(crate) fn cancelled(customer_id: i64, id: i64, old: &ContractRow) -> Audit<'static> {
+    entry(
+        customer_id,
+        id,
+        "cancel",
+        format!("cancelled contract {}", old.name),
+        Some(json!({"status": old.status.as_db()})),
+        Some(json!({"status": "cancelled"})),
+    )
+}
+
+/// The audit entry of a deleted contract.
+pub(crate) fn deleted(customer_id: i64, id: i64, old: &ContractRow) -> Audit<'static> {
+    entry(
+        customer_id,
+        id,
+        "delete",
+        format!("deleted contract {}", old.name),
+        Some(json!({"name": old.name, "status": old.status.as_db()})),
+        None,
+    )
 }
 
 impl Store {
@@ -79,8 +167,7 @@ impl Store {
     /// The customer's contracts for pickers: active first, then the newest.
     pub fn contracts_for(&self, customer_id: i64) -> Result<Vec<ContractRow>> {
         let mut stmt = self.conn().prepare_cached(&format!(
-            "SELECT {} FROM contracts WHERE customer_id = ?1
-             ORDER BY status <> 'active', period_start DESC, id DESC",
+            "SELECT {} FROM contracts WHERE customer_id = ?1 ORDER BY {PICKER_ORDER}",
             ContractRow::SELECT
         ))?;
         let rows = stmt.query_map([customer_id], ContractRow::map)?.collect::<rusqlite::Result<_>>()?;
@@ -92,9 +179,7 @@ impl Store {
         let who = self.who().to_string();
         self.write(|tx| {
             let currency: Currency = customer_currency(tx, customer_id)?;
-            if currency != d.currency {
-                return Err(invalid(format!("contracts of this customer are in {currency}")));
-            }
+            in_currency(currency, d)?;
             tx.execute(
                 "INSERT INTO contracts(customer_id, name, kind, status, period_start, period_end, value_minor, currency,
                                        payment_terms_days, billing_frequency, created_at)
@@ -114,8 +199,7 @@ impl Store {
                 ],
             )?;
             let id = tx.last_insert_rowid();
-            let summary = format!("created contract {} ({})", d.name.trim(), d.kind.label());
-            audit(tx, &who, customer_id, id, "create", summary, None, Some(draft_json(d)))?;
+            created(customer_id, id, d).write(tx, &who)?;
             Ok(id)
         })
     }
@@ -144,25 +228,13 @@ impl Store {
                 ],
                 "contracts",
                 id,
-                &format!("contract {}", old.name),
+                &what(&old),
             )?;
-            let before = json!({"name": old.name, "status": old.status.as_db(), "period_start": iso(old.period_start),
-                "period_end": old.period_end.map(iso), "value": old.value.plain(),
-                "payment_terms_days": old.payment_terms_days});
-            audit(
-                tx,
-                &who,
-                customer_id,
-                id,
-                "update",
-                format!("edited contract {}", d.name.trim()),
-                Some(before),
-                Some(draft_json(d)),
-            )
+            edited(customer_id, id, &old, d).write(tx, &who)?;
+            Ok(())
         })
     }
 
-    /// Ends a contract on `end` (status Ended).
     /// Ends a contract on `end`. On or before `today` it is ended now; a
     /// later end only sets the date, and the contract stays as it is (shown
     /// active) until then (`ContractRow::shown_status`).
@@ -170,29 +242,17 @@ impl Store {
         let who = self.who().to_string();
         self.write(|tx| {
             let (customer_id, old) = load(tx, id)?;
-            if end < old.period_start {
-                return Err(invalid(format!("{end} is before the contract starts ({})", old.period_start)));
-            }
-            let status = if end <= today { ContractStatus::Ended } else { old.status };
+            let status = ending(&old, end, today)?;
             versioned(
                 tx,
                 "UPDATE contracts SET period_end = ?3, status = ?4, version = version + 1 WHERE id = ?1 AND version = ?2",
                 &[&id, &version, &iso(end), &status.as_db()],
                 "contracts",
                 id,
-                &format!("contract {}", old.name),
+                &what(&old),
             )?;
-            let said = if end <= today { "ended contract" } else { "set the end of contract" };
-            audit(
-                tx,
-                &who,
-                customer_id,
-                id,
-                "end",
-                format!("{said} {} on {end}", old.name),
-                Some(json!({"status": old.status.as_db(), "period_end": old.period_end.map(iso)})),
-                Some(json!({"status": status.as_db(), "period_end": iso(end)})),
-            )
+            ended(customer_id, id, &old, end, today, status).write(tx, &who)?;
+            Ok(())
         })
     }
 
@@ -200,31 +260,20 @@ impl Store {
         let who = self.who().to_string();
         self.write(|tx| {
             let (customer_id, old) = load(tx, id)?;
-            if old.status == ContractStatus::Cancelled {
-                return Err(invalid(format!("contract {} is already cancelled", old.name)));
-            }
+            cancellable(&old)?;
             versioned(
                 tx,
                 "UPDATE contracts SET status = 'cancelled', version = version + 1 WHERE id = ?1 AND version = ?2",
                 &[&id, &version],
                 "contracts",
                 id,
-                &format!("contract {}", old.name),
+                &what(&old),
             )?;
-            audit(
-                tx,
-                &who,
-                customer_id,
-                id,
-                "cancel",
-                format!("cancelled contract {}", old.name),
-                Some(json!({"status": old.status.as_db()})),
-                Some(json!({"status": "cancelled"})),
-            )
+            cancelled(customer_id, id, &old).write(tx, &who)?;
+            Ok(())
         })
     }
 
-    /// Deletes a contract that has no invoices and no documents.
     /// Why a contract cannot be deleted (its invoices or documents), if it
     /// cannot: asked before the confirmation, checked again by the delete.
     pub fn contract_kept_by(&self, id: i64) -> Result<Option<String>> {
@@ -232,6 +281,7 @@ impl Store {
         kept_by(self.conn(), id, &k)
     }
 
+    /// Deletes a contract that has no invoices and no documents.
     pub fn delete_contract(&mut self, id: i64, version: i64) -> Result<()> {
         let who = self.who().to_string();
         self.write(|tx| {
@@ -245,39 +295,45 @@ impl Store {
                 &[&id, &version],
                 "contracts",
                 id,
-                &format!("contract {}", old.name),
+                &what(&old),
             )?;
-            audit(
-                tx,
-                &who,
-                customer_id,
-                id,
-                "delete",
-                format!("deleted contract {}", old.name),
-                Some(json!({"name": old.name, "status": old.status.as_db()})),
-                None,
-            )
+            deleted(customer_id, id, &old).write(tx, &who)?;
+            Ok(())
         })
     }
 }
 
+/// Refuses a contract in another currency than its customer's.
+pub(crate) fn in_currency(currency: Currency, d: &ContractDraft) -> Result<()> {
+    if currency != d.currency {
+        return Err(invalid(format!("contracts of this customer are in {currency}")));
+    }
+    Ok(())
+}
+
 /// What keeps a contract from being deleted, in words; `None` when nothing.
 fn kept_by(conn: &rusqlite::Connection, id: i64, k: &ContractRow) -> Result<Option<String>> {
-    let name = &k.name;
-    // What to do instead: stop a running contract; one that has stopped
-    // already stays as the record its invoices point to.
-    let instead = if k.status.takes_invoices() { "cancel or end it instead" } else { "it stays with them" };
     let (invoices, docs): (i64, i64) = conn.query_row(
         "SELECT (SELECT count(*) FROM invoices WHERE contract_id = ?1),
                 (SELECT count(*) FROM documents WHERE contract_id = ?1)",
         [id],
         |r| Ok((r.get(0)?, r.get(1)?)),
     )?;
-    Ok(if invoices > 0 {
+    Ok(kept_words(k, invoices, docs))
+}
+
+/// What keeps a contract with `invoices` invoices and `docs` documents
+/// from being deleted, in words; `None` when nothing: for either backend.
+pub(crate) fn kept_words(k: &ContractRow, invoices: i64, docs: i64) -> Option<String> {
+    let name = &k.name;
+    // What to do instead: stop a running contract; one that has stopped
+    // already stays as the record its invoices point to.
+    let instead = if k.status.takes_invoices() { "cancel or end it instead" } else { "it stays with them" };
+    if invoices > 0 {
         Some(format!("contract {name} has {invoices} invoice{}; {instead}", if invoices == 1 { "" } else { "s" }))
     } else if docs > 0 {
         Some(format!("contract {name} has {docs} linked document(s); unlink or delete them first"))
     } else {
         None
-    })
+    }
 }

@@ -5,7 +5,7 @@
 
 use super::{invalid, versioned};
 use crate::domain::edit::{CreditSettings, MAX_CREDIT_NOTE_SEQ, check_invoice_prefix};
-use crate::store::{Audit, Result, Store};
+use crate::store::{Audit, Result, Store, StoreError};
 use rusqlite::OptionalExtension;
 use serde_json::json;
 
@@ -22,6 +22,40 @@ pub(crate) fn check_credit_settings(e: &CreditSettings) -> Result<()> {
     Ok(())
 }
 
+/// The prefix as stored and the number the next credit note takes.
+pub(crate) fn next_note(e: &CreditSettings) -> (String, String) {
+    let prefix = e.credit_note_prefix.trim().to_string();
+    let next = format!("{prefix}{:06}", e.credit_note_next_seq);
+    (prefix, next)
+}
+
+/// Why a next number whose credit note exists is refused.
+pub(crate) fn note_taken(next: &str) -> StoreError {
+    invalid(format!("credit note {next} exists already: choose a later next number"))
+}
+
+/// The audit entry of a save of the credit-note settings (`before` as
+/// read before the transaction, `prefix` as stored); none when nothing
+/// changed.
+pub(crate) fn credit_updated(before: &CreditSettings, prefix: &str, e: &CreditSettings) -> Option<Audit<'static>> {
+    let as_json = |p: &str, n: i64, l: i64| json!({"credit_note_prefix": p, "credit_note_next_seq": n, "small_balance_limit_minor": l});
+    let before_json =
+        as_json(&before.credit_note_prefix, before.credit_note_next_seq, before.small_balance_limit_minor);
+    let after_json = as_json(prefix, e.credit_note_next_seq, e.small_balance_limit_minor);
+    if before_json == after_json {
+        return None;
+    }
+    Some(Audit {
+        customer_id: None,
+        entity: "organization",
+        entity_id: Some(1),
+        action: "update",
+        summary: crate::store::audit::edit_summary("settings", &before_json, &after_json),
+        before: Some(before_json),
+        after: Some(after_json),
+    })
+}
+
 /// Writes checked credit-note settings at `e.version` in `tx`, with an
 /// audit row of what changed (`before` as read before the transaction;
 /// none when nothing did).
@@ -31,13 +65,12 @@ pub(crate) fn write_credit_settings(
     e: &CreditSettings,
     before: &CreditSettings,
 ) -> Result<()> {
-    let prefix = e.credit_note_prefix.trim().to_string();
-    let next = format!("{prefix}{:06}", e.credit_note_next_seq);
+    let (prefix, next) = next_note(e);
     let taken: Option<i64> = tx
         .query_row("SELECT id FROM credits WHERE kind = 'credit_note' AND number = ?1", [&next], |r| r.get(0))
         .optional()?;
     if taken.is_some() {
-        return Err(invalid(format!("credit note {next} exists already: choose a later next number")));
+        return Err(note_taken(&next));
     }
     versioned(
         tx,
@@ -47,25 +80,11 @@ pub(crate) fn write_credit_settings(
         &[&1, &e.version, &prefix, &e.credit_note_next_seq, &e.small_balance_limit_minor],
         "organization",
         1,
-        "the organization's settings",
+        super::organization::WHAT,
     )?;
-    let as_json = |p: &str, n: i64, l: i64| json!({"credit_note_prefix": p, "credit_note_next_seq": n, "small_balance_limit_minor": l});
-    let before_json =
-        as_json(&before.credit_note_prefix, before.credit_note_next_seq, before.small_balance_limit_minor);
-    let after_json = as_json(&prefix, e.credit_note_next_seq, e.small_balance_limit_minor);
-    if before_json == after_json {
-        return Ok(());
+    if let Some(a) = credit_updated(before, &prefix, e) {
+        a.write(tx, who)?;
     }
-    Audit {
-        customer_id: None,
-        entity: "organization",
-        entity_id: Some(1),
-        action: "update",
-        summary: crate::store::audit::edit_summary("settings", &before_json, &after_json),
-        before: Some(before_json),
-        after: Some(after_json),
-    }
-    .write(tx, who)?;
     Ok(())
 }
 

@@ -80,9 +80,7 @@ pub(super) fn check_owner(
     kept: Option<Currency>,
 ) -> Result<()> {
     let currency: Currency = customer_currency(tx, customer_id)?;
-    if currency != d.currency && kept != Some(d.currency) {
-        return Err(invalid(format!("invoices of this customer are in {currency}, not {}", d.currency)));
-    }
+    in_currency(currency, d, kept)?;
     let Some(k) = d.contract_id else { return Ok(()) };
     let found: Option<(i64, String, String)> = tx
         .query_row("SELECT customer_id, name, status FROM contracts WHERE id = ?1", [k], |r| {
@@ -90,6 +88,15 @@ pub(super) fn check_owner(
         })
         .optional()?;
     contract_takes(customer_id, found)
+}
+
+/// Refuses a draft in another currency than the customer's (`currency`)
+/// or `kept`'s: for either backend.
+pub(crate) fn in_currency(currency: Currency, d: &InvoiceDraft, kept: Option<Currency>) -> Result<()> {
+    if currency != d.currency && kept != Some(d.currency) {
+        return Err(invalid(format!("invoices of this customer are in {currency}, not {}", d.currency)));
+    }
+    Ok(())
 }
 
 /// Refuses a contract (its customer, name and status, as found) that is
@@ -115,7 +122,12 @@ pub(super) fn number_free(tx: &Transaction<'_>, number: &str, except: Option<i64
     let taken = tx
         .prepare_cached("SELECT 1 FROM invoices WHERE number = ?1 AND id IS NOT ?2")?
         .exists(rusqlite::params![number, except])?;
-    if taken { Err(invalid(format!("invoice number {number} is already used"))) } else { Ok(()) }
+    if taken { Err(number_used(number)) } else { Ok(()) }
+}
+
+/// Why a number another invoice has is refused.
+pub(crate) fn number_used(number: &str) -> crate::store::StoreError {
+    invalid(format!("invoice number {number} is already used"))
 }
 
 /// A draft's values for the audit log.

@@ -194,10 +194,16 @@ impl Store {
 pub(super) fn advance_sequence(tx: &Transaction<'_>, number: &str) -> Result<()> {
     let (prefix, seq): (String, i64) =
         tx.query_row("SELECT invoice_prefix, invoice_next_seq FROM organization", [], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    if let Some(n) = number.strip_prefix(&prefix).and_then(|rest| rest.parse::<i64>().ok())
-        && n >= seq
-    {
-        tx.execute("UPDATE organization SET invoice_next_seq = ?1", [n + 1])?;
+    if let Some(next) = sequence_after(&prefix, seq, number) {
+        tx.execute("UPDATE organization SET invoice_next_seq = ?1", [next])?;
     }
     Ok(())
+}
+
+/// The sequence's next value once `number` is taken, when it is the
+/// organization's (`prefix` and digits) at `seq` or past it: for either
+/// backend.
+pub(crate) fn sequence_after(prefix: &str, seq: i64, number: &str) -> Option<i64> {
+    let n = number.strip_prefix(prefix).and_then(|rest| rest.parse::<i64>().ok())?;
+    (n >= seq).then_some(n + 1)
 }

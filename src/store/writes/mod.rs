@@ -4,15 +4,15 @@
 
 pub(crate) mod allocate;
 mod collections;
-mod contacts;
-mod contracts;
+pub(crate) mod contacts;
+pub(crate) mod contracts;
 mod credit_notes;
-mod credit_settings;
+pub(crate) mod credit_settings;
 pub(crate) mod customer;
 pub(crate) mod invoice_checks;
-mod invoice_edits;
+pub(crate) mod invoice_edits;
 pub(crate) mod invoices;
-mod organization;
+pub(crate) mod organization;
 pub(crate) mod payments;
 mod picked;
 mod refunds;

@@ -1,6 +1,8 @@
 //! The organization's settings: name, default currency, whether the credit
 //! balance card shows, the invoice number prefix, what links to HubSpot
-//! and Salesforce need, and the largest document ardesk stores.
+//! and Salesforce need, and the largest document ardesk stores. The checks
+//! and the audit entry are shared with PostgreSQL's
+//! (`store/pg/writes/organization.rs`).
 
 use super::credit_settings::{check_credit_settings, write_credit_settings};
 use super::{invalid, versioned};
@@ -8,6 +10,7 @@ use crate::domain::edit::{
     CreditSettings, MAX_DOCUMENT_RANGE, OrgEdit, check_invoice_prefix, check_required, size_text,
 };
 use crate::domain::links::{parse_portal_id, parse_salesforce_domain};
+use crate::domain::model::Organization;
 use crate::store::{Audit, Result, Store};
 use serde_json::{Value, json};
 
@@ -20,7 +23,7 @@ fn as_json(e: &OrgEdit) -> Value {
 
 /// The settings field by field, in the form they are stored in (the link
 /// settings normalized), before anything is written.
-fn checked(e: &OrgEdit) -> Result<OrgEdit> {
+pub(crate) fn checked(e: &OrgEdit) -> Result<OrgEdit> {
     check_required("Name", &e.name).map_err(invalid)?;
     check_invoice_prefix(&e.invoice_prefix).map_err(invalid)?;
     // The link settings are stored in their normalized form only.
@@ -36,6 +39,33 @@ fn checked(e: &OrgEdit) -> Result<OrgEdit> {
     }
     let address = crate::domain::address::parse_address(&e.address).map_err(invalid)?;
     Ok(OrgEdit { hubspot_portal_id: portal, salesforce_domain: domain, address, ..e.clone() })
+}
+
+/// What a stale save of the settings names.
+pub(crate) const WHAT: &str = "the organization's settings";
+
+/// A new default currency must be one ISO 4217 knows (a code an older
+/// ardesk stored is kept while it is not changed).
+pub(crate) fn currency_allowed(e: &OrgEdit, org: &Organization) -> Result<()> {
+    if e.default_currency != org.default_currency {
+        super::customer::known_currency(e.default_currency)?;
+    }
+    Ok(())
+}
+
+/// The audit entry of a save of the settings: what changed.
+pub(crate) fn updated(before: &OrgEdit, e: &OrgEdit) -> Audit<'static> {
+    let (before, after) = (as_json(before), as_json(e));
+    let summary = crate::store::audit::edit_summary("settings", &before, &after);
+    Audit {
+        customer_id: None,
+        entity: "organization",
+        entity_id: Some(1),
+        action: "update",
+        summary,
+        before: Some(before),
+        after: Some(after),
+    }
 }
 
 /// Writes checked settings at `version` in `tx`, with an audit row of
@@ -61,20 +91,9 @@ fn write(tx: &rusqlite::Transaction<'_>, who: &str, version: i64, e: &OrgEdit, b
         ],
         "organization",
         1,
-        "the organization's settings",
+        WHAT,
     )?;
-    let (before, after) = (as_json(before), as_json(e));
-    let summary = crate::store::audit::edit_summary("settings", &before, &after);
-    Audit {
-        customer_id: None,
-        entity: "organization",
-        entity_id: Some(1),
-        action: "update",
-        summary,
-        before: Some(before),
-        after: Some(after),
-    }
-    .write(tx, who)?;
+    updated(before, e).write(tx, who)?;
     Ok(())
 }
 
@@ -85,9 +104,7 @@ impl Store {
         let e = checked(e)?;
         let who = self.who().to_string();
         let org = self.organization()?;
-        if e.default_currency != org.default_currency {
-            super::customer::known_currency(e.default_currency)?;
-        }
+        currency_allowed(&e, &org)?;
         let before = OrgEdit::of(&org, self.max_document_size()?);
         self.write(|tx| write(tx, &who, version, &e, &before))
     }
@@ -100,9 +117,7 @@ impl Store {
         check_credit_settings(credit)?;
         let who = self.who().to_string();
         let org = self.organization()?;
-        if e.default_currency != org.default_currency {
-            super::customer::known_currency(e.default_currency)?;
-        }
+        currency_allowed(&e, &org)?;
         let before = OrgEdit::of(&org, self.max_document_size()?);
         let credit_before = self.credit_settings()?;
         self.write(|tx| {

@@ -3,8 +3,12 @@
 //! functions.
 
 use super::super::super::import::InvoiceWrite;
-use super::super::super::writes::invoice_checks::{check_draft, checked_memo, contract_takes};
-use super::super::super::writes::invoices::{CancelPreview, cancel_refusal, cancelled, created, format_number};
+use super::super::super::writes::invoice_checks::{
+    check_draft, checked_memo, contract_takes, in_currency, number_used,
+};
+use super::super::super::writes::invoices::{
+    CancelPreview, cancel_refusal, cancelled, created, format_number, sequence_after,
+};
 use super::super::super::writes::{dates_in_bounds, invalid};
 use super::super::super::{Result, StoreError, now_utc};
 use super::super::inserts;
@@ -64,6 +68,51 @@ pub(super) fn customer_currency(tx: &mut Transaction<'_>, customer_id: i64) -> R
     cur.parse().map_err(|_| StoreError::Invalid(format!("customer {customer_id} has a bad currency {cur}")))
 }
 
+/// Holds the organization's row, whose invoice numbers are everyone's:
+/// while a number is checked and the sequence moved, no other customer's
+/// invoice can take the same one (the customer's row first, then this
+/// one, in every write: no deadlock).
+pub(super) fn hold_numbers(tx: &mut Transaction<'_>) -> Result<()> {
+    tx.execute("SELECT 1 FROM organization FOR UPDATE", &[])?;
+    Ok(())
+}
+
+/// Inside the transaction: the draft is in the customer's currency (or in
+/// `kept`, an existing invoice's), and its contract (if any) is the
+/// customer's and still takes invoices, as `invoice_checks::check_owner`.
+pub(super) fn check_owner(
+    tx: &mut Transaction<'_>,
+    customer_id: i64,
+    d: &InvoiceDraft,
+    kept: Option<Currency>,
+) -> Result<()> {
+    in_currency(customer_currency(tx, customer_id)?, d, kept)?;
+    let Some(k) = d.contract_id else { return Ok(()) };
+    let found = match tx.query_opt("SELECT customer_id, name, status FROM contracts WHERE id = $1", &[&k])? {
+        Some(r) => Some((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)),
+        None => None,
+    };
+    contract_takes(customer_id, found)
+}
+
+/// Refuses a number another invoice (not `except`) has.
+pub(super) fn number_free(tx: &mut Transaction<'_>, number: &str, except: Option<i64>) -> Result<()> {
+    match tx.query_opt("SELECT 1 FROM invoices WHERE number = $1 AND id IS DISTINCT FROM $2", &[&number, &except])? {
+        Some(_) => Err(number_used(number)),
+        None => Ok(()),
+    }
+}
+
+/// When an invoice takes the organization's next number, the sequence
+/// moves past it.
+pub(super) fn advance_sequence(tx: &mut Transaction<'_>, number: &str) -> Result<()> {
+    let r = tx.query_one("SELECT invoice_prefix, invoice_next_seq FROM organization", &[])?;
+    if let Some(next) = sequence_after(&r.try_get::<_, String>(0)?, r.try_get(1)?, number) {
+        tx.execute("UPDATE organization SET invoice_next_seq = greatest(invoice_next_seq, $1)", &[&next])?;
+    }
+    Ok(())
+}
+
 impl PgStore {
     /// The next invoice number from the organization's sequence, skipping
     /// numbers already in use.
@@ -77,31 +126,10 @@ impl PgStore {
         let memo = checked_memo(&d.memo)?;
         let who = self.who().to_string();
         self.write(Some(customer_id), |tx| {
-            // Numbers are the organization's, whichever customer: its row is
-            // held while a number is checked and the sequence moved, so two
-            // customers' invoices cannot take the same one (the customer's
-            // row first, then this one, in every write: no deadlock).
-            tx.execute("SELECT 1 FROM organization FOR UPDATE", &[])?;
-            let currency = customer_currency(tx, customer_id)?;
-            if currency != d.currency {
-                return Err(invalid(format!("invoices of this customer are in {currency}, not {}", d.currency)));
-            }
-            let contract_name = match d.contract_id {
-                None => String::new(),
-                Some(k) => {
-                    let found = tx.query_opt("SELECT customer_id, name, status FROM contracts WHERE id = $1", &[&k])?;
-                    let found = match found {
-                        Some(r) => Some((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)),
-                        None => None,
-                    };
-                    let name = found.as_ref().map(|f: &(i64, String, String)| f.1.clone()).unwrap_or_default();
-                    contract_takes(customer_id, found)?;
-                    name
-                }
-            };
-            if tx.query_opt("SELECT 1 FROM invoices WHERE number = $1", &[&number])?.is_some() {
-                return Err(invalid(format!("invoice number {number} is already used")));
-            }
+            // Numbers are the organization's, whichever customer.
+            hold_numbers(tx)?;
+            check_owner(tx, customer_id, d, None)?;
+            number_free(tx, &number, None)?;
             let invoice = InvoiceWrite {
                 customer_id,
                 contract_id: d.contract_id,
@@ -117,15 +145,9 @@ impl PgStore {
                 lines: &d.lines,
                 cancelled_on: None,
             };
+            let contract_name = inserts::contract_name(tx, d.contract_id)?;
             let id = inserts::insert_invoice(tx, &invoice, &contract_name, &now_utc())?;
-            // The sequence moves past a number it gave.
-            let r = tx.query_one("SELECT invoice_prefix, invoice_next_seq FROM organization", &[])?;
-            let (prefix, seq): (String, i64) = (r.try_get(0)?, r.try_get(1)?);
-            if let Some(n) = number.strip_prefix(&prefix).and_then(|rest| rest.parse::<i64>().ok())
-                && n >= seq
-            {
-                tx.execute("UPDATE organization SET invoice_next_seq = greatest(invoice_next_seq, $1)", &[&(n + 1)])?;
-            }
+            advance_sequence(tx, &number)?;
             audit(tx, &created(customer_id, id, &number, d), &who)?;
             Ok(id)
         })

@@ -23,8 +23,12 @@
 //! locking rows of two customers in opposite orders) or a serialization
 //! failure is retried a few times, then reported as "busy".
 
+mod contacts;
+mod contracts;
 pub(crate) mod customer;
+mod invoice_edits;
 mod invoices;
+mod organization;
 mod payments;
 
 use super::super::{Audit, Result, StoreError};
@@ -52,7 +56,7 @@ impl PgStore {
             let attempt = (|| {
                 let mut tx = client.transaction()?;
                 if let Some(id) = customer
-                    && tx.query_opt("SELECT 1 FROM customers WHERE id = $1 FOR UPDATE", &[&id])?.is_none()
+                    && !hold(&mut tx, id)?
                 {
                     return Err(StoreError::NotFound(format!("customer {id}")));
                 }
@@ -66,6 +70,14 @@ impl PgStore {
             }
         }
     }
+}
+
+/// Locks `customer`'s row for the rest of the transaction, as `write`
+/// does; whether it exists. A write that names a row of a customer (a
+/// contact, a contract, an invoice) holds its customer this way and then
+/// says what SQLite says when the row is missing, not that the customer is.
+pub(crate) fn hold(tx: &mut Transaction<'_>, customer: i64) -> Result<bool> {
+    Ok(tx.query_opt("SELECT 1 FROM customers WHERE id = $1 FOR UPDATE", &[&customer])?.is_some())
 }
 
 /// Runs an `UPDATE … WHERE id = $1 AND version = $2` (which must also set
