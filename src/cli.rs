@@ -292,6 +292,24 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Move the whole books between a SQLite file and a PostgreSQL database:
+    /// every table (documents and the audit log included) in one
+    /// transaction on the side written, which must hold no books yet (a new
+    /// file, or a database with nothing in it but ardesk's schema). The
+    /// source is checked first and refused with its problems; the copy is
+    /// then verified — `check` on both sides, every table's rows, every
+    /// customer's record and figures equal — and taken out again when it
+    /// does not verify. Stop the other ardesks on the source first: what
+    /// they write meanwhile is not copied, and the verification then fails.
+    /// Exits 1 when the copy did not verify.
+    Migrate {
+        /// The books to copy: a SQLite file, or postgres://user@host/dbname.
+        #[arg(long, value_name = "FILE|URL")]
+        from: PathBuf,
+        /// Where to copy them: a new SQLite file, or postgres://user@host/dbname.
+        #[arg(long, value_name = "FILE|URL")]
+        to: PathBuf,
+    },
     /// Print the shell completion script for bash, zsh or fish (README,
     /// Installing, says where each goes).
     Completions {

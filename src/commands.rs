@@ -5,6 +5,7 @@ pub mod completions;
 mod config_file;
 mod list;
 pub mod man;
+mod migrate;
 mod org;
 pub mod out;
 mod statement;
@@ -14,6 +15,7 @@ pub use completions::completions;
 pub use config_file::config_file;
 pub use list::customers;
 pub use man::man;
+pub use migrate::migrate;
 pub use org::{org, vacuum};
 pub use statement::{Batch, One, statement, statements};
 

@@ -167,6 +167,11 @@ fn command(cli: &Cli, settings: &config::Loaded, today: NaiveDate, tty: bool, mu
     if matches!(cli.command, Some(Command::Completions { .. } | Command::Man)) {
         return Ok(Next::Exit(ExitCode::SUCCESS));
     }
+    if let Some(Command::Migrate { from, to }) = &cli.command {
+        // Its own two places; `--db` and the rest name neither.
+        let ok = commands::migrate(from, to, today, &mut out)?;
+        return Ok(Next::Exit(if ok { ExitCode::SUCCESS } else { ExitCode::from(1) }));
+    }
     // `--db`, else `ARDESK_DB`: the same, but for `--demo`, which is asked
     // for on the line and so wins over the environment. `ardesk demo` writes
     // where `--db` says or to the demo's own place, never to the books the
@@ -316,6 +321,7 @@ fn command(cli: &Cli, settings: &config::Loaded, today: NaiveDate, tty: bool, mu
             | Command::Upgrade { .. }
             | Command::Vacuum
             | Command::Backup { .. }
+            | Command::Migrate { .. }
             | Command::Completions { .. }
             | Command::Man
             | Command::ConfigFile { .. },
@@ -336,6 +342,7 @@ fn writes(command: &Option<Command>) -> Option<&'static str> {
         Some(Command::Config(a)) if a.value.is_some() || a.unset => "config",
         Some(Command::Check { .. }) => "check",
         Some(Command::Backup { .. }) => "backup",
+        Some(Command::Migrate { .. }) => "migrate",
         Some(Command::Upgrade { .. }) => "upgrade",
         Some(Command::Vacuum) => "vacuum",
         _ => return None,

@@ -39,7 +39,7 @@ mod set_aside;
 mod statement;
 pub mod summaries;
 mod tabs;
-mod text_index;
+pub(crate) mod text_index;
 mod vacuum;
 pub mod window;
 pub mod writes;

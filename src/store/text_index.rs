@@ -166,3 +166,14 @@ impl Store {
         Ok(INDEXES.iter().map(|i| format!("rebuilt the search index of {}", i.of)).collect())
     }
 }
+
+/// Makes every search index again from its rows, inside `tx`: the tabs'
+/// and the customers list's (a database filled by `copy_from_postgres`,
+/// whose rows went in with the triggers that keep them lifted).
+pub(crate) fn rebuild_search(tx: &rusqlite::Transaction<'_>) -> Result<()> {
+    for index in &INDEXES {
+        tx.execute_batch(&index.repair())?;
+    }
+    tx.execute_batch("INSERT INTO customer_search(customer_search) VALUES ('rebuild')")?;
+    Ok(())
+}

@@ -40,11 +40,24 @@ pub fn rows(
     table: &str,
     columns: &[String],
 ) -> Result<u64> {
+    rows_telling(sqlite, select, pg, table, columns, &mut |_| {})
+}
+
+/// `rows`, telling `tell` the count after each row.
+pub fn rows_telling(
+    sqlite: &rusqlite::Connection,
+    select: &str,
+    pg: &mut impl GenericClient,
+    table: &str,
+    columns: &[String],
+    tell: &mut dyn FnMut(u64),
+) -> Result<u64> {
     let types = types(pg, table, columns)?;
     let sink = pg.copy_in(&format!("COPY {} ({}) FROM STDIN (FORMAT binary)", ident(table), idents(columns)))?;
     let mut writer = BinaryCopyInWriter::new(sink, &types);
     let mut stmt = sqlite.prepare(select)?;
     let mut found = stmt.query([])?;
+    let mut written = 0;
     while let Some(row) = found.next()? {
         let mut values: Vec<Box<dyn ToSql + Sync>> = Vec::with_capacity(columns.len());
         for (i, ty) in types.iter().enumerate() {
@@ -55,6 +68,8 @@ pub fn rows(
         }
         let refs: Vec<&(dyn ToSql + Sync)> = values.iter().map(|v| v.as_ref()).collect();
         writer.write(&refs)?;
+        written += 1;
+        tell(written);
     }
     Ok(writer.finish()?)
 }

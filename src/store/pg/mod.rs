@@ -26,6 +26,7 @@ pub mod schema;
 mod store;
 mod tabs;
 mod tabs_more;
+pub mod transfer;
 pub mod window;
 mod writes;
 
