@@ -1,11 +1,13 @@
 //! The INSERTs of the money tables on PostgreSQL (`store/inserts.rs`):
 //! the same columns, bound to their types here (dates as `date`). What a
 //! person's writes need so far: an invoice with its lines (and a draft's
-//! lines replaced), a payment, an application.
+//! lines replaced), a payment, an application, a credit, a refund.
 
 use super::super::Result;
 use super::super::import::{InvoiceWrite, PaymentWrite};
 use super::super::seed::AppliedFrom;
+use crate::domain::Currency;
+use crate::domain::detail::RefundDate;
 use crate::domain::lines::Line;
 use chrono::NaiveDate;
 use postgres::Transaction;
@@ -138,4 +140,43 @@ pub(super) fn insert_application(
         &[&invoice_id, &payment, &credit, &amount_minor, &applied_on, &created_at, &counts_from],
     )?;
     Ok(())
+}
+
+/// Inserts a credit granted in ardesk (a plain credit, issued, nothing
+/// applied yet: the triggers keep what is); returns its id.
+pub(super) fn insert_credit(
+    tx: &mut Transaction<'_>,
+    customer_id: i64,
+    granted_on: NaiveDate,
+    amount_minor: i64,
+    currency: Currency,
+    reason: &str,
+    created_at: &str,
+) -> Result<i64> {
+    Ok(tx
+        .query_one(
+            "INSERT INTO credits(customer_id, granted_on, amount_minor, applied_minor, currency, reason, created_at)
+             VALUES ($1, $2, $3, 0, $4, $5, $6) RETURNING id",
+            &[&customer_id, &granted_on, &amount_minor, &currency.code(), &reason, &created_at],
+        )?
+        .try_get(0)?)
+}
+
+/// Inserts one refund of a payment.
+pub(super) fn insert_refund(
+    tx: &mut Transaction<'_>,
+    payment_id: i64,
+    refunded_on: NaiveDate,
+    amount_minor: i64,
+    reason: &str,
+    dated_from: RefundDate,
+    created_at: &str,
+) -> Result<i64> {
+    Ok(tx
+        .query_one(
+            "INSERT INTO refunds(payment_id, refunded_on, amount_minor, reason, dated_from, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+            &[&payment_id, &refunded_on, &amount_minor, &reason, &dated_from.as_db(), &created_at],
+        )?
+        .try_get(0)?)
 }

@@ -88,7 +88,7 @@ pub struct VoidPlan {
 
 /// A reason as stored: trimmed, required, at most `CREDIT_REASON_MAX`
 /// characters. Kept as typed; what reaches a terminal is cleaned there.
-pub(super) fn checked_reason<'a>(reason: &'a str, what: &str) -> Result<&'a str> {
+pub(crate) fn checked_reason<'a>(reason: &'a str, what: &str) -> Result<&'a str> {
     let reason = reason.trim();
     if reason.is_empty() {
         return Err(invalid(format!("say why the {what} is issued")));

@@ -15,7 +15,7 @@ use rusqlite::{Connection, OptionalExtension};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// An invoice as the decision reads it.
-pub(super) struct Picked {
+pub(crate) struct Picked {
     pub id: i64,
     pub number: String,
     /// `None` for a status this ardesk does not know (`status_text`).
@@ -42,7 +42,7 @@ impl Picked {
 
 /// What a decision made of the invoices picked.
 #[derive(Default)]
-pub(super) struct Sorted {
+pub(crate) struct Sorted {
     /// (id, number, balance) of those taken.
     pub taken: Vec<(i64, String, Money)>,
     /// (number, reason) of those left.
@@ -51,6 +51,10 @@ pub(super) struct Sorted {
     pub totals: Vec<(Currency, i64)>,
 }
 
+/// An invoice's columns as `sort` reads them: number, status, balance,
+/// currency, issue date, written off on (ISO).
+pub(crate) type PickedCols = (String, String, i64, String, NaiveDate, Option<String>);
+
 /// Reads each of `ids` once, in order, and sorts them by `decide`: `None`
 /// takes the invoice, `Some(reason)` leaves it ("INV-1 {reason}"). An id
 /// that is not an invoice of `customer_id` is left too, by its id.
@@ -58,19 +62,13 @@ pub(super) fn sort(
     conn: &Connection,
     customer_id: i64,
     ids: &[i64],
-    mut decide: impl FnMut(&Picked) -> Option<String>,
+    decide: impl FnMut(&Picked) -> Option<String>,
 ) -> Result<Sorted> {
-    let mut out = Sorted::default();
-    let mut totals: BTreeMap<Currency, i64> = BTreeMap::new();
     let mut stmt = conn.prepare_cached(
         "SELECT number, status, total_minor - applied_minor, currency, issue_date, written_off_on
          FROM invoices WHERE id = ?1 AND customer_id = ?2",
     )?;
-    let mut seen = BTreeSet::new();
-    for &id in ids {
-        if !seen.insert(id) {
-            continue;
-        }
+    let read = |id: i64| -> Result<Option<PickedCols>> {
         let row = stmt
             .query_row((id, customer_id), |r| {
                 Ok((
@@ -83,6 +81,26 @@ pub(super) fn sort(
                 ))
             })
             .optional()?;
+        Ok(row)
+    };
+    sort_with(ids, read, decide)
+}
+
+/// `sort` for either backend: `read` gives an id's columns when it is an
+/// invoice of the customer.
+pub(crate) fn sort_with(
+    ids: &[i64],
+    mut read: impl FnMut(i64) -> Result<Option<PickedCols>>,
+    mut decide: impl FnMut(&Picked) -> Option<String>,
+) -> Result<Sorted> {
+    let mut out = Sorted::default();
+    let mut totals: BTreeMap<Currency, i64> = BTreeMap::new();
+    let mut seen = BTreeSet::new();
+    for &id in ids {
+        if !seen.insert(id) {
+            continue;
+        }
+        let row = read(id)?;
         let Some((number, status_text, balance, cur, issued, written_off_on)) = row else {
             out.refused
                 .push((format!("#{id}"), format!("#{id} is not an invoice of this customer (deleted elsewhere?)")));
@@ -101,4 +119,14 @@ pub(super) fn sort(
     }
     out.totals = totals.into_iter().collect();
     Ok(out)
+}
+
+/// Refuses a write that takes none of the invoices picked: the reasons
+/// each was left, or `none` when none was picked.
+pub(crate) fn none_taken(refused: &[(String, String)], none: &str) -> crate::store::StoreError {
+    let why: Vec<&str> = refused.iter().map(|(_, r)| r.as_str()).collect();
+    super::invalid(match why.is_empty() {
+        true => none.to_string(),
+        false => why.join("; "),
+    })
 }

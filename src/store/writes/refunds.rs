@@ -47,17 +47,26 @@ pub struct RefundPlan {
 }
 
 /// The payment as the refund finds it.
-struct Paid {
-    customer_id: i64,
+pub(crate) struct Paid {
+    pub(crate) customer_id: i64,
     reference: String,
     amount: i64,
     refunded: i64,
     applied: i64,
     status: String,
-    currency: crate::domain::Currency,
+    pub(crate) currency: crate::domain::Currency,
+    /// ISO.
     received_on: String,
-    version: i64,
+    pub(crate) version: i64,
 }
+
+/// A payment's columns as `load` reads them: customer, reference, amount,
+/// refunded, applied, status, currency, received (ISO), version.
+pub(crate) type PaidCols = (i64, String, i64, i64, i64, String, String, String, i64);
+
+/// A live application of a payment as a refund plans over it: invoice id,
+/// number, amount, the invoice's status.
+pub(crate) type PaidApp = (i64, String, i64, String);
 
 fn load(conn: &Connection, payment_id: i64) -> Result<Paid> {
     let row = conn
@@ -81,6 +90,11 @@ fn load(conn: &Connection, payment_id: i64) -> Result<Paid> {
             },
         )
         .optional()?;
+    paid_from(payment_id, row)
+}
+
+/// The payment as the refund finds it, from its columns (`None`: gone).
+pub(crate) fn paid_from(payment_id: i64, row: Option<PaidCols>) -> Result<Paid> {
     let Some((customer_id, reference, amount, refunded, applied, status, cur, received_on, version)) = row else {
         return Err(StoreError::NotFound(format!("payment #{payment_id} (it was deleted elsewhere)")));
     };
@@ -88,13 +102,34 @@ fn load(conn: &Connection, payment_id: i64) -> Result<Paid> {
     Ok(Paid { customer_id, reference, amount, refunded, applied, status, currency, received_on, version })
 }
 
-fn label(p: &Paid, id: i64) -> String {
+pub(crate) fn label(p: &Paid, id: i64) -> String {
     if p.reference.trim().is_empty() { format!("payment #{id}") } else { format!("payment {}", p.reference) }
 }
 
 /// Decides what refunding `amount_minor` of the payment takes from where;
 /// refuses what cannot be refunded. Reads only.
 fn plan(conn: &Connection, payment_id: i64, p: &Paid, amount_minor: i64) -> Result<RefundPlan> {
+    plan_with(payment_id, p, amount_minor, || {
+        let mut stmt = conn.prepare_cached(
+            "SELECT i.id, i.number, a.amount_minor, i.status FROM applications a JOIN invoices i ON i.id = a.invoice_id
+             WHERE a.payment_id = ?1 AND a.removed_on IS NULL ORDER BY a.applied_on DESC, a.id DESC",
+        )?;
+        let apps: Vec<PaidApp> = stmt
+            .query_map([payment_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(apps)
+    })
+}
+
+/// `plan` for either backend: `apps` reads the payment's live
+/// applications, newest first, when the refund needs more than what is
+/// unapplied.
+pub(crate) fn plan_with(
+    payment_id: i64,
+    p: &Paid,
+    amount_minor: i64,
+    apps: impl FnOnce() -> Result<Vec<PaidApp>>,
+) -> Result<RefundPlan> {
     let money = |m| Money::new(m, p.currency).display();
     if p.status == PaymentStatus::Refunded.as_db() {
         return Err(invalid(format!("nothing is left to refund: {} was refunded in full", label(p, payment_id))));
@@ -124,14 +159,7 @@ fn plan(conn: &Connection, payment_id: i64, p: &Paid, amount_minor: i64) -> Resu
     let mut need = amount_minor - from_unapplied;
     let mut reversals = Vec::new();
     if need > 0 {
-        let mut stmt = conn.prepare_cached(
-            "SELECT i.id, i.number, a.amount_minor, i.status FROM applications a JOIN invoices i ON i.id = a.invoice_id
-             WHERE a.payment_id = ?1 AND a.removed_on IS NULL ORDER BY a.applied_on DESC, a.id DESC",
-        )?;
-        let apps: Vec<(i64, String, i64, String)> = stmt
-            .query_map([payment_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
-            .collect::<rusqlite::Result<_>>()?;
-        for (invoice_id, number, applied, status) in apps {
+        for (invoice_id, number, applied, status) in apps()? {
             if need == 0 {
                 break;
             }
@@ -171,7 +199,7 @@ pub(super) fn reverse(
     tx: &rusqlite::Transaction<'_>,
     payment_id: i64,
     invoice_id: i64,
-    mut take: i64,
+    take: i64,
     on: NaiveDate,
 ) -> Result<()> {
     let apps: Vec<(i64, i64, NaiveDate)> = tx
@@ -182,26 +210,45 @@ pub(super) fn reverse(
         )?
         .query_map((payment_id, invoice_id), |r| Ok((r.get(0)?, r.get(1)?, date(r, 2)?)))?
         .collect::<rusqlite::Result<_>>()?;
-    for (id, amount, applied_on) in apps {
-        if take == 0 {
-            break;
-        }
-        let until = on.max(applied_on);
-        tx.execute("UPDATE applications SET removed_on = ?2 WHERE id = ?1", (id, iso(until)))?;
-        let part = amount.min(take);
-        take -= part;
-        if part < amount {
+    for step in taken_back(&apps, take, on) {
+        tx.execute("UPDATE applications SET removed_on = ?2 WHERE id = ?1", (step.id, iso(step.until)))?;
+        if step.rest > 0 {
             let rest = NewApplicationRow {
                 invoice_id,
                 from: AppliedFrom::Payment(payment_id),
-                amount_minor: amount - part,
-                applied_on,
+                amount_minor: step.rest,
+                applied_on: step.applied_on,
                 created_at: &now_utc(),
             };
             inserts::insert_application(tx, &rest)?;
         }
     }
     Ok(())
+}
+
+/// One application a reversal stops: removed on `until`, and `rest` (when
+/// more than zero) made anew as of `applied_on`.
+pub(crate) struct TakeBack {
+    pub(crate) id: i64,
+    pub(crate) until: NaiveDate,
+    pub(crate) rest: i64,
+    pub(crate) applied_on: NaiveDate,
+}
+
+/// What `reverse` does to the live applications `apps` (id, amount,
+/// applied on; newest first) to take back `take` on `on`.
+pub(crate) fn taken_back(apps: &[(i64, i64, NaiveDate)], mut take: i64, on: NaiveDate) -> Vec<TakeBack> {
+    let mut steps = Vec::new();
+    for &(id, amount, applied_on) in apps {
+        if take == 0 {
+            break;
+        }
+        let until = on.max(applied_on);
+        let part = amount.min(take);
+        take -= part;
+        steps.push(TakeBack { id, until, rest: amount - part, applied_on });
+    }
+    steps
 }
 
 /// A paid invoice that money was taken back from owes again: it is open
@@ -229,17 +276,7 @@ impl Store {
     /// transaction with an audit row for the payment and one for each
     /// invoice that owes again.
     pub fn refund_payment(&mut self, payment_id: i64, version: i64, d: &RefundDraft) -> Result<RefundPlan> {
-        let reason = d.reason.trim();
-        if reason.is_empty() {
-            return Err(invalid("say why the money is refunded"));
-        }
-        let long = reason.chars().count();
-        if long > REFUND_REASON_MAX {
-            return Err(invalid(format!(
-                "the reason is {long} characters long; a refund keeps at most {REFUND_REASON_MAX}"
-            )));
-        }
-        dates_in_bounds(&[("refund date", Some(d.refunded_on))])?;
+        checked_refund(d)?;
         let who = self.who().to_string();
         self.write(|tx| refund_in(tx, &who, payment_id, Some(version), d))
     }
@@ -259,36 +296,13 @@ pub(super) fn refund_in(
     let p = load(tx, payment_id)?;
     let what = label(&p, payment_id);
     let version = version.unwrap_or(p.version);
-    if p.version != version {
-        return Err(StoreError::Conflict(format!("{what} was changed by someone else since you opened it")));
-    }
-    if iso(d.refunded_on) < p.received_on {
-        return Err(invalid(format!(
-            "the refund date {} is before the payment was received ({})",
-            iso(d.refunded_on),
-            p.received_on
-        )));
-    }
+    refundable_now(&p, payment_id, version, d)?;
     let plan = plan(tx, payment_id, &p, d.amount_minor)?;
     let at = now_utc();
-    let money = |m| Money::new(m, p.currency);
     for r in &plan.reversals {
         reverse(tx, payment_id, r.invoice_id, r.amount_minor, d.refunded_on)?;
         if r.reopens && reopen_if_owing(tx, r.invoice_id)? {
-            Audit {
-                customer_id: Some(p.customer_id),
-                entity: "invoice",
-                entity_id: Some(r.invoice_id),
-                action: "reopen",
-                summary: format!(
-                    "invoice {} owes {} again: {what} was refunded",
-                    r.number,
-                    money(r.amount_minor).display()
-                ),
-                before: Some(json!({"status": "paid"})),
-                after: Some(json!({"status": "open", "reversed": money(r.amount_minor).plain()})),
-            }
-            .write_at(tx, who, &at)?;
+            reopened(&p, &what, r).write_at(tx, who, &at)?;
         }
     }
     versioned(
@@ -300,6 +314,71 @@ pub(super) fn refund_in(
         payment_id,
         &what,
     )?;
+    refunded(&p, payment_id, &plan, d).write_at(tx, who, &at)?;
+    let row = NewRefundRow {
+        payment_id,
+        refunded_on: d.refunded_on,
+        amount_minor: d.amount_minor,
+        reason,
+        dated_from: RefundDate::Recorded,
+        created_at: &at,
+    };
+    inserts::insert_refund(tx, &row)?;
+    Ok(plan)
+}
+
+/// A refund as entered: a reason (trimmed, required, not too long) and a
+/// date within bounds.
+pub(crate) fn checked_refund(d: &RefundDraft) -> Result<()> {
+    let reason = d.reason.trim();
+    if reason.is_empty() {
+        return Err(invalid("say why the money is refunded"));
+    }
+    let long = reason.chars().count();
+    if long > REFUND_REASON_MAX {
+        return Err(invalid(format!(
+            "the reason is {long} characters long; a refund keeps at most {REFUND_REASON_MAX}"
+        )));
+    }
+    dates_in_bounds(&[("refund date", Some(d.refunded_on))])
+}
+
+/// Refuses refunding the payment seen at `version` as `d` says: someone
+/// changed it since, or the refund is dated before the money came.
+pub(crate) fn refundable_now(p: &Paid, payment_id: i64, version: i64, d: &RefundDraft) -> Result<()> {
+    if p.version != version {
+        let what = label(p, payment_id);
+        return Err(StoreError::Conflict(format!("{what} was changed by someone else since you opened it")));
+    }
+    if iso(d.refunded_on) < p.received_on {
+        return Err(invalid(format!(
+            "the refund date {} is before the payment was received ({})",
+            iso(d.refunded_on),
+            p.received_on
+        )));
+    }
+    Ok(())
+}
+
+/// The audit entry of an invoice that owes again after the refund `what`.
+pub(crate) fn reopened(p: &Paid, what: &str, r: &Reversal) -> Audit<'static> {
+    let money = |m| Money::new(m, p.currency);
+    Audit {
+        customer_id: Some(p.customer_id),
+        entity: "invoice",
+        entity_id: Some(r.invoice_id),
+        action: "reopen",
+        summary: format!("invoice {} owes {} again: {what} was refunded", r.number, money(r.amount_minor).display()),
+        before: Some(json!({"status": "paid"})),
+        after: Some(json!({"status": "open", "reversed": money(r.amount_minor).plain()})),
+    }
+}
+
+/// The audit entry of the refund itself.
+pub(crate) fn refunded(p: &Paid, payment_id: i64, plan: &RefundPlan, d: &RefundDraft) -> Audit<'static> {
+    let reason = d.reason.trim();
+    let what = label(p, payment_id);
+    let money = |m| Money::new(m, p.currency);
     let spread: Vec<String> =
         plan.reversals.iter().map(|r| format!("{} {}", r.number, money(r.amount_minor).display())).collect();
     let from = match (plan.from_unapplied_minor, spread.is_empty()) {
@@ -325,15 +404,4 @@ pub(super) fn refund_in(
                 "reversed": plan.reversals.iter().map(|r| json!({"invoice": r.number,
                     "amount": money(r.amount_minor).plain(), "reopened": r.reopens})).collect::<Vec<_>>()})),
     }
-    .write_at(tx, who, &at)?;
-    let row = NewRefundRow {
-        payment_id,
-        refunded_on: d.refunded_on,
-        amount_minor: d.amount_minor,
-        reason,
-        dated_from: RefundDate::Recorded,
-        created_at: &at,
-    };
-    inserts::insert_refund(tx, &row)?;
-    Ok(plan)
 }

@@ -5,7 +5,7 @@
 //! (`credit_notes`), which is how one is reversed.
 
 use super::credit_notes::{checked_reason, mark};
-use super::{allocate, dates_in_bounds, invalid, picked};
+use super::{allocate, dates_in_bounds, picked};
 use crate::domain::date::iso;
 use crate::domain::status::InvoiceStatus;
 use crate::domain::{Currency, Money};
@@ -43,7 +43,26 @@ fn classify_small(
 ) -> Result<SmallBalancePreview> {
     let limit: i64 = conn.query_row("SELECT small_balance_limit_minor FROM organization", [], |r| r.get(0))?;
     let mut over_limit = Vec::new();
-    let sorted = picked::sort(conn, customer_id, ids, |p| match p.status {
+    let sorted =
+        picked::sort(conn, customer_id, ids, |p| small_refusal(p, on, limit, allow_over_limit, &mut over_limit))?;
+    Ok(small_preview(sorted, over_limit, limit))
+}
+
+/// An invoice owing more than the limit, named in `over_limit` so the
+/// user may say to close it anyway.
+type OverLimit = Vec<(i64, String, Money)>;
+
+/// Why a small-balance write-off on `on` leaves an invoice (`None`: it
+/// closes it); one left only for owing more than `limit` is also put in
+/// `over_limit`.
+pub(crate) fn small_refusal(
+    p: &picked::Picked,
+    on: Option<NaiveDate>,
+    limit: i64,
+    allow_over_limit: bool,
+    over_limit: &mut OverLimit,
+) -> Option<String> {
+    match p.status {
         Some(InvoiceStatus::Open) if p.balance <= 0 => Some("owes nothing: there is no balance to close".to_string()),
         Some(InvoiceStatus::Open) => p.issued_after(on).or_else(|| {
             (p.balance > limit && !allow_over_limit).then(|| {
@@ -62,14 +81,48 @@ fn classify_small(
             Some("is written off as bad debt: reverse that first to close it as a small balance".to_string())
         }
         None => Some(format!("has an unknown status {}", p.status_text)),
-    })?;
-    Ok(SmallBalancePreview {
+    }
+}
+
+/// The preview of a small-balance write-off from the invoices sorted.
+pub(crate) fn small_preview(sorted: picked::Sorted, over_limit: OverLimit, limit: i64) -> SmallBalancePreview {
+    SmallBalancePreview {
         close: sorted.taken,
         refused: sorted.refused,
         over_limit,
         limit_minor: limit,
         currency_totals: sorted.totals,
-    })
+    }
+}
+
+/// Another writer changed an invoice between deciding and closing it.
+pub(crate) fn changed_while_closing(number: &str) -> StoreError {
+    StoreError::Conflict(format!("invoice {number} changed while closing it"))
+}
+
+/// The audit entry of the adjustment credit `id` closing an invoice.
+pub(crate) fn closed_small(
+    customer_id: i64,
+    id: i64,
+    number: &str,
+    balance: Money,
+    on: NaiveDate,
+    reason: &str,
+) -> Audit<'static> {
+    Audit {
+        customer_id: Some(customer_id),
+        entity: "credit",
+        entity_id: Some(id),
+        action: "small_balance_write_off",
+        summary: format!(
+            "wrote off the small balance of {} on invoice {number} on {}: {reason}",
+            balance.display(),
+            iso(on)
+        ),
+        before: Some(json!({"invoice": number, "status": "open", "balance_minor": balance.minor})),
+        after: Some(json!({"invoice": number, "status": "paid", "adjustment": balance.plain(),
+            "on": iso(on), "reason": reason})),
+    }
 }
 
 impl Store {
@@ -102,11 +155,7 @@ impl Store {
         self.write(|tx| {
             let plan = classify_small(tx, customer_id, ids, Some(on), allow_over_limit)?;
             if plan.close.is_empty() {
-                let why: Vec<&str> = plan.refused.iter().map(|(_, r)| r.as_str()).collect();
-                return Err(invalid(match why.is_empty() {
-                    true => "no invoice to close".to_string(),
-                    false => why.join("; "),
-                }));
+                return Err(picked::none_taken(&plan.refused, "no invoice to close"));
             }
             let at = now_utc();
             for (invoice_id, number, balance) in &plan.close {
@@ -125,23 +174,9 @@ impl Store {
                 mark(tx, id, "adjustment", None, Some(*invoice_id))?;
                 let paid = allocate::apply(tx, AppliedFrom::Credit(id), &[(*invoice_id, balance.minor)], on)?;
                 if paid != [true] {
-                    return Err(StoreError::Conflict(format!("invoice {number} changed while closing it")));
+                    return Err(changed_while_closing(number));
                 }
-                Audit {
-                    customer_id: Some(customer_id),
-                    entity: "credit",
-                    entity_id: Some(id),
-                    action: "small_balance_write_off",
-                    summary: format!(
-                        "wrote off the small balance of {} on invoice {number} on {}: {reason}",
-                        balance.display(),
-                        iso(on)
-                    ),
-                    before: Some(json!({"invoice": number, "status": "open", "balance_minor": balance.minor})),
-                    after: Some(json!({"invoice": number, "status": "paid", "adjustment": balance.plain(),
-                        "on": iso(on), "reason": reason})),
-                }
-                .write_at(tx, &who, &at)?;
+                closed_small(customer_id, id, number, *balance, on, &reason).write_at(tx, &who, &at)?;
             }
             Ok(plan)
         })

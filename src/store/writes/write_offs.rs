@@ -34,7 +34,7 @@ pub struct WriteOffPreview {
 /// A reason as stored: trimmed, required, at most `MAX_WRITE_OFF_REASON`
 /// characters. Its text is kept as typed; what reaches a terminal is
 /// cleaned there.
-fn checked_reason(reason: &str) -> Result<&str> {
+pub(crate) fn checked_reason(reason: &str) -> Result<&str> {
     let reason = reason.trim();
     if reason.is_empty() {
         return Err(invalid("a reason is required"));
@@ -54,7 +54,18 @@ fn classify(
     ids: &[i64],
     on: Option<NaiveDate>,
 ) -> Result<WriteOffPreview> {
-    let sorted = picked::sort(conn, customer_id, ids, |p| match p.status {
+    let sorted = picked::sort(conn, customer_id, ids, |p| write_off_refusal(p, on))?;
+    Ok(preview(sorted))
+}
+
+/// The preview of a write-off from the invoices sorted.
+pub(crate) fn preview(sorted: picked::Sorted) -> WriteOffPreview {
+    WriteOffPreview { write_off: sorted.taken, refused: sorted.refused, currency_totals: sorted.totals }
+}
+
+/// Why an invoice cannot be written off on `on` (`None`: it can).
+pub(crate) fn write_off_refusal(p: &picked::Picked, on: Option<NaiveDate>) -> Option<String> {
+    match p.status {
         Some(InvoiceStatus::Paid) => Some("is paid: nothing is left to write off".to_string()),
         Some(InvoiceStatus::Draft) => Some("is a draft: it was never issued, so nothing is owed".to_string()),
         Some(InvoiceStatus::Cancelled) => Some("is cancelled: nothing is owed".to_string()),
@@ -65,19 +76,111 @@ fn classify(
         Some(InvoiceStatus::Open) if p.balance <= 0 => Some("owes nothing: nothing is left to write off".to_string()),
         Some(InvoiceStatus::Open) => p.issued_after(on),
         None => Some(format!("has an unknown status {}", p.status_text)),
-    })?;
-    Ok(WriteOffPreview { write_off: sorted.taken, refused: sorted.refused, currency_totals: sorted.totals })
+    }
+}
+
+/// Another writer changed an invoice between deciding and writing off.
+pub(crate) fn changed_while_writing_off(number: &str) -> StoreError {
+    StoreError::Conflict(format!("invoice {number} changed while writing it off"))
+}
+
+/// The audit entry of an invoice's balance written off.
+pub(crate) fn written_off(
+    customer_id: i64,
+    id: i64,
+    number: &str,
+    balance: Money,
+    on: NaiveDate,
+    reason: &str,
+) -> Audit<'static> {
+    Audit {
+        customer_id: Some(customer_id),
+        entity: "invoice",
+        entity_id: Some(id),
+        action: "write_off",
+        summary: format!("wrote off {} of invoice {number} on {}: {reason}", balance.display(), iso(on)),
+        before: Some(json!({"status": "open", "balance_minor": balance.minor})),
+        after: Some(json!({"status": "uncollectible", "written_off_on": iso(on), "reason": reason})),
+    }
 }
 
 /// An invoice as a reversal finds it.
-struct Found {
-    number: String,
-    status: String,
-    balance: i64,
-    currency: String,
-    written_off_on: Option<String>,
-    owner: i64,
-    issued: NaiveDate,
+pub(crate) struct Found {
+    pub(crate) number: String,
+    pub(crate) status: String,
+    pub(crate) balance: i64,
+    pub(crate) currency: String,
+    /// ISO.
+    pub(crate) written_off_on: Option<String>,
+    pub(crate) owner: i64,
+    pub(crate) issued: NaiveDate,
+}
+
+/// An invoice whose write-off can be reversed.
+pub(crate) struct Reversible {
+    pub(crate) number: String,
+    /// What it owes again.
+    pub(crate) balance: Money,
+    /// ISO.
+    pub(crate) written_off_on: Option<String>,
+}
+
+/// Refuses reversing the write-off of invoice `invoice_id` (`row`, `None`
+/// when gone) for `customer_id` on `on`: another customer's, not written
+/// off, or a date before it was.
+pub(crate) fn reversible(invoice_id: i64, customer_id: i64, row: Option<Found>, on: NaiveDate) -> Result<Reversible> {
+    let Some(Found { number, status, balance, currency: cur, written_off_on, owner, issued }) = row else {
+        return Err(StoreError::NotFound(format!("invoice #{invoice_id} (deleted elsewhere?)")));
+    };
+    if owner != customer_id {
+        return Err(invalid(format!("invoice {number} is not this customer's")));
+    }
+    if status != InvoiceStatus::Uncollectible.as_db() {
+        let said = InvoiceStatus::from_db(&status).map_or(status.clone(), |s| s.label().to_lowercase());
+        return Err(invalid(format!("{number} is {said}, not written off: there is nothing to reverse")));
+    }
+    let since = match &written_off_on {
+        Some(d) => d.parse::<NaiveDate>().map_err(|_| invalid(format!("{number} has a bad write-off date")))?,
+        None => issued,
+    };
+    if on < since {
+        let what = if written_off_on.is_some() { "written off" } else { "issued" };
+        return Err(invalid(format!("the reversal date {} is before {number} was {what} ({})", iso(on), iso(since))));
+    }
+    let currency: Currency = cur.parse().map_err(|_| invalid(format!("{number} has a bad currency")))?;
+    Ok(Reversible { number, balance: Money::new(balance, currency), written_off_on })
+}
+
+/// The audit entry of a write-off reversed on `on`.
+pub(crate) fn reversed(
+    customer_id: i64,
+    invoice_id: i64,
+    r: &Reversible,
+    on: NaiveDate,
+    reason: &str,
+) -> Audit<'static> {
+    let (number, balance) = (&r.number, r.balance);
+    Audit {
+        customer_id: Some(customer_id),
+        entity: "invoice",
+        entity_id: Some(invoice_id),
+        action: "reverse_write_off",
+        summary: if balance.minor > 0 {
+            format!(
+                "reversed the write-off of invoice {number} on {}: {} owed again: {reason}",
+                iso(on),
+                balance.display()
+            )
+        } else {
+            format!("reversed the write-off of invoice {number} on {}: paid in full since: {reason}", iso(on))
+        },
+        before: Some(json!({"status": "uncollectible", "written_off_on": r.written_off_on})),
+        after: Some(json!({
+            "status": if balance.minor > 0 { "open" } else { "paid" },
+            "reversed_on": iso(on),
+            "reason": reason
+        })),
+    }
 }
 
 impl Store {
@@ -97,11 +200,7 @@ impl Store {
         self.write(|tx| {
             let plan = classify(tx, customer_id, ids, Some(on))?;
             if plan.write_off.is_empty() {
-                let why: Vec<&str> = plan.refused.iter().map(|(_, r)| r.as_str()).collect();
-                return Err(invalid(match why.is_empty() {
-                    true => "no invoice to write off".to_string(),
-                    false => why.join("; "),
-                }));
+                return Err(picked::none_taken(&plan.refused, "no invoice to write off"));
             }
             let mut update = tx.prepare_cached(
                 "UPDATE invoices SET status = 'uncollectible', written_off_on = ?2, write_off_reason = ?3,
@@ -111,18 +210,9 @@ impl Store {
             let at = now_utc();
             for (id, number, balance) in &plan.write_off {
                 if update.execute((id, iso(on), &reason))? != 1 {
-                    return Err(StoreError::Conflict(format!("invoice {number} changed while writing it off")));
+                    return Err(changed_while_writing_off(number));
                 }
-                Audit {
-                    customer_id: Some(customer_id),
-                    entity: "invoice",
-                    entity_id: Some(*id),
-                    action: "write_off",
-                    summary: format!("wrote off {} of invoice {number} on {}: {reason}", balance.display(), iso(on)),
-                    before: Some(json!({"status": "open", "balance_minor": balance.minor})),
-                    after: Some(json!({"status": "uncollectible", "written_off_on": iso(on), "reason": reason})),
-                }
-                .write_at(tx, &who, &at)?;
+                written_off(customer_id, *id, number, *balance, on, &reason).write_at(tx, &who, &at)?;
             }
             Ok(plan)
         })
@@ -162,30 +252,7 @@ impl Store {
                     })
                 })
                 .optional()?;
-            let Some(Found { number, status, balance, currency: cur, written_off_on, owner, issued }) = row else {
-                return Err(StoreError::NotFound(format!("invoice #{invoice_id} (deleted elsewhere?)")));
-            };
-            if owner != customer_id {
-                return Err(invalid(format!("invoice {number} is not this customer's")));
-            }
-            if status != InvoiceStatus::Uncollectible.as_db() {
-                let said = InvoiceStatus::from_db(&status).map_or(status.clone(), |s| s.label().to_lowercase());
-                return Err(invalid(format!("{number} is {said}, not written off: there is nothing to reverse")));
-            }
-            let since = match &written_off_on {
-                Some(d) => d.parse::<NaiveDate>().map_err(|_| invalid(format!("{number} has a bad write-off date")))?,
-                None => issued,
-            };
-            if on < since {
-                let what = if written_off_on.is_some() { "written off" } else { "issued" };
-                return Err(invalid(format!(
-                    "the reversal date {} is before {number} was {what} ({})",
-                    iso(on),
-                    iso(since)
-                )));
-            }
-            let currency: Currency = cur.parse().map_err(|_| invalid(format!("{number} has a bad currency")))?;
-            let balance = Money::new(balance, currency);
+            let r = reversible(invoice_id, customer_id, row, on)?;
             versioned(
                 tx,
                 // Open again, or paid when money an import applied since
@@ -196,31 +263,10 @@ impl Store {
                 &[&invoice_id, &version],
                 "invoices",
                 invoice_id,
-                &format!("invoice {number}"),
+                &format!("invoice {}", r.number),
             )?;
-            Audit {
-                customer_id: Some(customer_id),
-                entity: "invoice",
-                entity_id: Some(invoice_id),
-                action: "reverse_write_off",
-                summary: if balance.minor > 0 {
-                    format!(
-                        "reversed the write-off of invoice {number} on {}: {} owed again: {reason}",
-                        iso(on),
-                        balance.display()
-                    )
-                } else {
-                    format!("reversed the write-off of invoice {number} on {}: paid in full since: {reason}", iso(on))
-                },
-                before: Some(json!({"status": "uncollectible", "written_off_on": written_off_on})),
-                after: Some(json!({
-                    "status": if balance.minor > 0 { "open" } else { "paid" },
-                    "reversed_on": iso(on),
-                    "reason": reason
-                })),
-            }
-            .write(tx, &who)?;
-            Ok(balance)
+            reversed(customer_id, invoice_id, &r, on, &reason).write(tx, &who)?;
+            Ok(r.balance)
         })
     }
 }

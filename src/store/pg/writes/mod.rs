@@ -30,6 +30,11 @@ mod invoice_edits;
 mod invoices;
 mod organization;
 mod payments;
+mod refunds;
+mod settle;
+mod small_balances;
+mod unapply;
+mod write_offs;
 
 use super::super::{Audit, Result, StoreError};
 use super::store::PgStore;

@@ -15,12 +15,12 @@ use crate::domain::Currency;
 use crate::domain::edit::{Allocation, PaymentDraft};
 use crate::domain::model::InvoiceRow;
 use crate::domain::status::{InvoiceStatus, PaymentMethod, PaymentStatus};
-use postgres::Transaction;
+use postgres::GenericClient;
 
 /// The invoices `allocation` names, in the order they are paid, each
 /// checked by `takes_money`.
-fn targets(
-    tx: &mut Transaction<'_>,
+pub(super) fn targets(
+    tx: &mut impl GenericClient,
     customer_id: i64,
     currency: Currency,
     allocation: &Allocation,
