@@ -92,6 +92,12 @@ fn the_demo_moves_to_postgresql_and_back_unchanged() {
     let (code, out, err) = migrate(&db.url, &back.display().to_string());
     assert_eq!(code, 0, "{out}{err}");
     assert!(out.contains("ok: "), "{out}");
+    // No temporary file is left beside the copy (the books, still open
+    // here, have their log).
+    let mut names: Vec<String> =
+        std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    names.sort();
+    assert_eq!(names, ["back.db", "books.db", "books.db-shm", "books.db-wal"]);
     let (before, after) = (rows(std::path::Path::new(&books)), rows(&back));
     for ((table, a), (_, b)) in before.iter().zip(&after) {
         assert_eq!(a.len(), b.len(), "{table}");

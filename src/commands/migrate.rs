@@ -11,7 +11,7 @@ use crate::store::pg::transfer::{self, Moved};
 use crate::store::pg::{self, PgStore};
 use crate::store::{OpenMode, Store};
 use chrono::NaiveDate;
-use color_eyre::eyre::{Result, WrapErr, bail, eyre};
+use color_eyre::eyre::{Result, WrapErr, bail};
 use std::io::{IsTerminal, Write};
 use std::path::Path;
 
@@ -91,13 +91,30 @@ fn to_postgres(file: &Path, url: &str, today: NaiveDate, out: &mut impl Write) -
     writeln!(out, "copied {rows} rows from {src} to {dst} in {:.1?}; verifying…", started.elapsed())?;
     let pg = PgStore::open(url)?;
     let differences = verify(&store, &pg, &mut client, &copied, today)?;
-    finish(out, differences, &dst, || transfer::empty_pg(&mut client).map_err(Into::into), &src)
+    drop(pg);
+    if differences.is_empty() {
+        writeln!(
+            out,
+            "ok: {dst} holds the books of {src}: every table's rows, `check` clean on both sides, and every \
+             customer's record and figures equal"
+        )?;
+        return Ok(true);
+    }
+    say_differences(out, &differences)?;
+    transfer::empty_pg(&mut client)
+        .wrap_err_with(|| format!("the copy did not verify, and could not be taken out of {dst}"))?;
+    writeln!(out, "the copy did not verify (above), so it was taken out of {dst} again; {src} is as it was")?;
+    Ok(false)
 }
 
 fn to_sqlite(url: &str, file: &Path, today: NaiveDate, out: &mut impl Write) -> Result<bool> {
     let (src, dst) = (crate::store::location::without_password(url), clean(&file.display().to_string()).into_owned());
     if std::fs::symlink_metadata(file).is_ok() {
         bail!("{dst} already exists: ardesk migrate writes a new file, and leaves this one as it is");
+    }
+    let dir = file.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    if !dir.is_dir() {
+        bail!("cannot write {dst}: the directory {} does not exist", clean(&dir.display().to_string()));
     }
     let pg = PgStore::open(url).wrap_err_with(|| format!("{src}: nothing was copied"))?;
     writeln!(out, "checking {src}…")?;
@@ -112,47 +129,63 @@ fn to_sqlite(url: &str, file: &Path, today: NaiveDate, out: &mut impl Write) -> 
             problems.len()
         );
     }
+    // Made beside FILE, readable by this user only, and renamed into place
+    // once verified: FILE is the whole copy or is not there, whatever
+    // happens meanwhile.
+    let (tmp, made_file) =
+        crate::store::backup::temp_for(file, std::process::id(), "migrating").wrap_err_with(|| {
+            format!("cannot create a file in {}; nothing was copied", clean(&dir.display().to_string()))
+        })?;
+    drop(made_file);
+    let result = fill_and_verify(&pg, url, &tmp, &src, today, out);
+    match result {
+        Ok(true) => {
+            std::fs::rename(&tmp, file).wrap_err_with(|| format!("cannot move the copy into {dst}"))?;
+            writeln!(
+                out,
+                "ok: {dst} holds the books of {src}: every table's rows, `check` clean on both sides, and every \
+                 customer's record and figures equal"
+            )?;
+            Ok(true)
+        }
+        Ok(false) => {
+            remove_db(&tmp);
+            writeln!(out, "the copy did not verify (above), so no {dst} was written; {src} is as it was")?;
+            Ok(false)
+        }
+        Err(e) => {
+            remove_db(&tmp);
+            Err(e.wrap_err(format!("no {dst} was written")))
+        }
+    }
+}
+
+/// Copies `pg` into a new database at `tmp` and verifies it: false, with
+/// the differences said, when it does not verify.
+fn fill_and_verify(
+    pg: &PgStore,
+    url: &str,
+    tmp: &Path,
+    src: &str,
+    today: NaiveDate,
+    out: &mut impl Write,
+) -> Result<bool> {
     let started = std::time::Instant::now();
+    let mut made = Store::open(tmp, OpenMode::Create)?;
     let progress = bar(0, "copying");
-    let mut made = Store::open(file, OpenMode::Create).wrap_err_with(|| format!("cannot make {dst}"))?;
-    let copied = made.copy_from_postgres(&pg, &mut |table, m: Moved| {
+    let copied = made.copy_from_postgres(pg, &mut |table, m: Moved| {
         progress.set_length(m.total);
         progress.set_position(m.done);
         progress.set_message(table.to_string());
     });
     progress.finish_and_clear();
-    let copied = match copied {
-        Ok(c) => c,
-        Err(e) => {
-            drop(made);
-            remove_db(file);
-            return Err(eyre!(e).wrap_err(format!("the copy to {dst} was undone and the file removed")));
-        }
-    };
+    let copied = copied?;
     let rows: u64 = copied.iter().map(|(_, n)| n).sum();
-    writeln!(out, "copied {rows} rows from {src} to {dst} in {:.1?}; verifying…", started.elapsed())?;
+    writeln!(out, "copied {rows} rows from {src} in {:.1?}; verifying…", started.elapsed())?;
     let mut client = pg::connect(url)?;
-    let differences = verify(&made, &pg, &mut client, &copied, today)?;
-    drop(made);
-    finish(
-        out,
-        differences,
-        &dst,
-        || {
-            remove_db(file);
-            Ok(())
-        },
-        &src,
-    )
-}
-
-/// The first tables named, and "…" for the rest.
-fn shortened(tables: &[&str]) -> String {
-    let mut said = tables.iter().take(3).copied().collect::<Vec<_>>().join(", ");
-    if tables.len() > 3 {
-        said.push_str(", …");
-    }
-    said
+    let differences = verify(&made, pg, &mut client, &copied, today)?;
+    say_differences(out, &differences)?;
+    Ok(differences.is_empty())
 }
 
 /// Removes a SQLite file this command made, with its log.
@@ -162,6 +195,15 @@ fn remove_db(file: &Path) {
         p.push(suffix);
         let _ = std::fs::remove_file(p);
     }
+}
+
+/// The first tables named, and "…" for the rest.
+fn shortened(tables: &[&str]) -> String {
+    let mut said = tables.iter().take(3).copied().collect::<Vec<_>>().join(", ");
+    if tables.len() > 3 {
+        said.push_str(", …");
+    }
+    said
 }
 
 /// Everything that differs between the two sides, in words: the rows of a
@@ -203,29 +245,13 @@ fn verify(
     Ok(found)
 }
 
-/// Says how the copy verified; one that did not is taken out (`undo`).
-fn finish(
-    out: &mut impl Write,
-    differences: Vec<String>,
-    dst: &str,
-    undo: impl FnOnce() -> Result<()>,
-    src: &str,
-) -> Result<bool> {
-    if differences.is_empty() {
-        writeln!(
-            out,
-            "ok: {dst} holds the books of {src}: every table's rows, `check` clean on both sides, and every \
-             customer's record and figures equal"
-        )?;
-        return Ok(true);
-    }
+/// Lists what differs, the first `SHOWN` of it.
+fn say_differences(out: &mut impl Write, differences: &[String]) -> Result<()> {
     for d in differences.iter().take(SHOWN) {
         writeln!(out, "differs: {}", clean(d))?;
     }
     if differences.len() > SHOWN {
         writeln!(out, "and {} more", differences.len() - SHOWN)?;
     }
-    undo().wrap_err_with(|| format!("the copy did not verify, and could not be taken out of {dst}"))?;
-    writeln!(out, "the copy did not verify (above), so it was taken out of {dst} again; {src} is as it was")?;
-    Ok(false)
+    Ok(())
 }

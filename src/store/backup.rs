@@ -127,14 +127,20 @@ pub fn backup(source: &Path, dest: &Path, mut progress: impl FnMut(Progress)) ->
 /// taken (a stale copy of an interrupted backup, or anything else: it is
 /// left alone). Never through a symbolic link planted at the name.
 pub fn temp_beside(file: &Path, pid: u32) -> std::io::Result<(std::path::PathBuf, std::fs::File)> {
+    temp_for(file, pid, "backup")
+}
+
+/// `temp_beside` for another purpose, which names the file
+/// (`.NAME.PURPOSE-PID`), so one left by a crash says what made it.
+pub fn temp_for(file: &Path, pid: u32, purpose: &str) -> std::io::Result<(std::path::PathBuf, std::fs::File)> {
     use std::os::unix::fs::OpenOptionsExt;
     let dir = file.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let name = file.file_name().unwrap_or_default().to_string_lossy();
     let mut last = None;
     for n in 0..100 {
         let tmp = match n {
-            0 => dir.join(format!(".{name}.backup-{pid}")),
-            n => dir.join(format!(".{name}.backup-{pid}-{n}")),
+            0 => dir.join(format!(".{name}.{purpose}-{pid}")),
+            n => dir.join(format!(".{name}.{purpose}-{pid}-{n}")),
         };
         match std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(&tmp) {
             Ok(f) => return Ok((tmp, f)),
