@@ -49,6 +49,19 @@ fn bar(total: u64, what: &str) -> indicatif::ProgressBar {
     bar
 }
 
+/// A line that says which check runs, on a terminal's stderr.
+fn spinner() -> indicatif::ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let s = indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr());
+    if let Ok(style) = indicatif::ProgressStyle::with_template("checking {spinner} ({elapsed}) {wide_msg}") {
+        s.set_style(style);
+    }
+    s.enable_steady_tick(std::time::Duration::from_millis(200));
+    s
+}
+
 fn to_postgres(file: &Path, url: &str, today: NaiveDate, out: &mut impl Write) -> Result<bool> {
     let (src, dst) = (clean(&file.display().to_string()).into_owned(), crate::store::location::without_password(url));
     let store = Store::open(file, OpenMode::MustExist).wrap_err_with(|| format!("{src}: nothing was copied"))?;
@@ -56,7 +69,9 @@ fn to_postgres(file: &Path, url: &str, today: NaiveDate, out: &mut impl Write) -
         bail!("{src} opens for reading only: {}; nothing was copied", clean(why));
     }
     writeln!(out, "checking {src}…")?;
-    let problems = store.check(today)?;
+    let checking = spinner();
+    let problems = store.check_saying(today, &mut |what| checking.set_message(what.to_string()))?;
+    checking.finish_and_clear();
     if !problems.is_empty() {
         for p in &problems {
             writeln!(out, "problem: {}", clean(p))?;
@@ -118,7 +133,9 @@ fn to_sqlite(url: &str, file: &Path, today: NaiveDate, out: &mut impl Write) -> 
     }
     let pg = PgStore::open(url).wrap_err_with(|| format!("{src}: nothing was copied"))?;
     writeln!(out, "checking {src}…")?;
-    let problems = pg.check(today)?;
+    let checking = spinner();
+    let problems = pg.check_saying(today, &mut |what| checking.set_message(what.to_string()))?;
+    checking.finish_and_clear();
     if !problems.is_empty() {
         for p in &problems {
             writeln!(out, "problem: {}", clean(p))?;
@@ -223,8 +240,12 @@ fn verify(
             found.push(format!("{table}: {a} rows in SQLite, {b} in PostgreSQL, {said} copied"));
         }
     }
-    found.extend(lite.check(today)?.into_iter().map(|p| format!("SQLite: {p}")));
-    found.extend(pg.check(today)?.into_iter().map(|p| format!("PostgreSQL: {p}")));
+    let checking = spinner();
+    let lite_problems = lite.check_saying(today, &mut |what| checking.set_message(format!("SQLite: {what}")))?;
+    found.extend(lite_problems.into_iter().map(|p| format!("SQLite: {p}")));
+    let pg_problems = pg.check_saying(today, &mut |what| checking.set_message(format!("PostgreSQL: {what}")))?;
+    found.extend(pg_problems.into_iter().map(|p| format!("PostgreSQL: {p}")));
+    checking.finish_and_clear();
     let ids = lite.customer_ids()?;
     if ids != pg.customer_ids()? {
         found.push("the customers' ids differ".into());
