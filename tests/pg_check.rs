@@ -130,8 +130,11 @@ fn a_dropped_trigger_and_an_added_index_are_named() {
     assert_eq!(
         found,
         vec![
-            "schema (version 1): missing: trigger invoices.invoices_balance_insert".to_string(),
-            "schema (version 1): extra: index stray".to_string(),
+            format!(
+                "schema (version {}): missing: trigger invoices.invoices_balance_insert",
+                migrate::PG_SCHEMA_VERSION
+            ),
+            format!("schema (version {}): extra: index stray", migrate::PG_SCHEMA_VERSION),
         ]
     );
 }
@@ -145,8 +148,10 @@ fn a_disabled_trigger_is_named() {
     let found = store.check(today()).unwrap();
     assert_eq!(found.len(), 1, "{found:#?}");
     assert!(
-        found[0].starts_with("schema (version 1): changed: trigger invoices.invoices_summary_insert: expected `")
-            && found[0].ends_with("EXECUTE FUNCTION invoices_summary() -- disabled`"),
+        found[0].starts_with(&format!(
+            "schema (version {}): changed: trigger invoices.invoices_summary_insert: expected `",
+            migrate::PG_SCHEMA_VERSION
+        )) && found[0].ends_with("EXECUTE FUNCTION invoices_summary() -- disabled`"),
         "{found:#?}"
     );
 }
@@ -163,7 +168,16 @@ fn a_dropped_check_is_named_and_the_rows_it_would_refuse_found() {
         ),
     );
     let found = store.check(today()).unwrap();
-    assert!(has(&found, "schema (version 1): missing: constraint invoices.invoice_total_in_range"), "{found:#?}");
+    assert!(
+        has(
+            &found,
+            &format!(
+                "schema (version {}): missing: constraint invoices.invoice_total_in_range",
+                migrate::PG_SCHEMA_VERSION
+            )
+        ),
+        "{found:#?}"
+    );
     let range = format!(
         "out of range (an invoice total must be at most 10,000,000,000,000 minor units (100,000,000,000.00 in a \
          currency with cents); the CHECK invoice_total_in_range is missing): invoices {id} (1 in all)"
@@ -312,7 +326,10 @@ fn a_check_that_cannot_run_is_listed_and_the_rest_go_on() {
         ),
     );
     let found = store.check(today()).unwrap();
-    assert!(has(&found, "schema (version 1): missing: view dated_refund_rows"), "{found:#?}");
+    assert!(
+        has(&found, &format!("schema (version {}): missing: view dated_refund_rows", migrate::PG_SCHEMA_VERSION)),
+        "{found:#?}"
+    );
     assert!(
         has(&found, "could not check the figures as of past dates differ from the rows: ")
             && has(&found, "dated_refund_rows"),

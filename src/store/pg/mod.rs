@@ -17,6 +17,7 @@ pub mod copy;
 mod customers;
 mod error;
 mod inserts;
+pub mod live;
 mod metrics;
 pub mod migrate;
 mod oracle;

@@ -23,7 +23,10 @@ pub type Schema = BTreeMap<String, String>;
 
 /// SHA-256 of each version's schema (index 0 is version 1), as
 /// `fingerprint` gives it.
-pub const FINGERPRINTS: &[&str] = &["0cc9137ac5f8208ba53c3804693e2d12afb121363925f4b9e20fe5a5d16cb9e2"];
+pub const FINGERPRINTS: &[&str] = &[
+    "0cc9137ac5f8208ba53c3804693e2d12afb121363925f4b9e20fe5a5d16cb9e2",
+    "daa84516f5b67ae5d1f0a9bbcd1e0bdccb7add401f11c4a12259ed4c259a7461",
+];
 
 /// The catalog's view of the current schema: tables' columns (type,
 /// nullability, default, collation, identity), constraints, indexes,

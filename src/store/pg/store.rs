@@ -17,6 +17,11 @@ pub struct PgStore {
     who: String,
     /// The date the store reads as of (`reading`), if set.
     pub(super) as_of: Option<chrono::NaiveDate>,
+    /// What it listens for (`live`), the other sessions' changes told so
+    /// far, and this session's server process.
+    pub(super) watching: std::cell::Cell<Option<super::live::Watch>>,
+    pub(super) changes: std::cell::Cell<i64>,
+    pub(super) pid: std::cell::Cell<Option<i32>>,
 }
 
 impl PgStore {
@@ -25,7 +30,15 @@ impl PgStore {
         let shown = without_password(url);
         let mut client = super::connect(url)?;
         migrate::upgrade(&mut client, &shown)?;
-        Ok(PgStore { client: RefCell::new(client), shown, who: super::super::current_user(), as_of: None })
+        Ok(PgStore {
+            client: RefCell::new(client),
+            shown,
+            who: super::super::current_user(),
+            as_of: None,
+            watching: Default::default(),
+            changes: Default::default(),
+            pid: Default::default(),
+        })
     }
 
     /// Where the books are, without a password.
