@@ -1,6 +1,10 @@
 //! Documents stored in the database, streamed in and out in chunks with
 //! their SHA-256: one file is the whole backup, and no file is ever held in
 //! memory whole.
+//!
+//! The checks, the streaming (hashed, watched, chunk by chunk), the
+//! download's landing and the audit entries are shared with PostgreSQL's
+//! (`store/pg/documents.rs`); each backend only moves the chunks.
 
 use super::doc_files::{self, io_error};
 use super::{Audit, Result, Store, StoreError, now_utc};
@@ -18,7 +22,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Bytes per stored chunk (and per read or write).
-const CHUNK: usize = 1 << 20;
+pub(crate) const CHUNK: usize = 1 << 20;
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
@@ -100,7 +104,7 @@ impl Progress {
 
     /// The point of no return: a cancel asked for before it still stops
     /// the transfer, one asked for after it is too late.
-    fn finish(&self) -> Result<()> {
+    pub(crate) fn finish(&self) -> Result<()> {
         let mut s = self.state.lock().unwrap_or_else(|p| p.into_inner());
         if s.0 {
             return Err(StoreError::Cancelled);
@@ -121,6 +125,239 @@ fn temp_name(dir: &Path, name: &str) -> PathBuf {
     let short: String = safe_file_name(name).chars().take(80).collect();
     let n = N.fetch_add(1, Ordering::Relaxed);
     dir.join(format!(".{short}.ardesk-{}-{n}.part", std::process::id()))
+}
+
+/// The name a document is stored under: trimmed, not empty.
+pub(crate) fn checked_name(name: &str) -> Result<&str> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(StoreError::Invalid("the document needs a name".into()));
+    }
+    Ok(name)
+}
+
+/// A file of `size` bytes past `limit` is refused before a byte is read.
+pub(crate) fn within_limit(path: &Path, size: u64, limit: u64) -> Result<()> {
+    if size > limit {
+        return Err(StoreError::Invalid(too_big(&file_label(path), size, limit)));
+    }
+    Ok(())
+}
+
+/// A document of `customer_id` goes with a contract of that customer
+/// only; `owner` is the contract's customer (`None`: no such contract).
+pub(crate) fn contract_fits(customer_id: i64, owner: Option<i64>) -> Result<()> {
+    if owner != Some(customer_id) {
+        return Err(StoreError::Invalid("the contract belongs to another customer".into()));
+    }
+    Ok(())
+}
+
+/// A file being uploaded, its first chunk read and its format detected
+/// from it: the document's row is written with the format, then every
+/// chunk is `stream`ed.
+pub(crate) struct Upload<'a> {
+    file: &'a mut File,
+    path: &'a Path,
+    expected: u64,
+    buf: Vec<u8>,
+    first: usize,
+    pub(crate) format: &'static str,
+}
+
+impl<'a> Upload<'a> {
+    /// Reads the first chunk of `file` (`expected` bytes long, at `path`),
+    /// to be stored as `name`.
+    pub(crate) fn start(file: &'a mut File, path: &'a Path, expected: u64, name: &str) -> Result<Upload<'a>> {
+        let mut buf = vec![0u8; CHUNK];
+        let first = fill(file, &mut buf, path)?;
+        let format = filetype::detect(&buf[..first.min(4096)], name);
+        Ok(Upload { file, path, expected, buf, first, format })
+    }
+
+    /// Gives each chunk in turn to `put` (its number from 0, its bytes),
+    /// reporting to `progress` and stopping when it is cancelled; the file
+    /// must end at the size it had when opened. Returns (bytes, SHA-256).
+    pub(crate) fn stream(
+        self,
+        progress: &Progress,
+        mut put: impl FnMut(i64, &[u8]) -> Result<()>,
+    ) -> Result<(u64, String)> {
+        let Upload { file, path, expected, mut buf, first, .. } = self;
+        let mut hasher = Sha256::new();
+        let (mut total, mut seq, mut n) = (0u64, 0i64, first);
+        // A file that grows as it is read stops at once, not at its end.
+        while n > 0 && total <= expected {
+            progress.check()?;
+            hasher.update(&buf[..n]);
+            put(seq, &buf[..n])?;
+            total += n as u64;
+            progress.advance(n);
+            seq += 1;
+            n = fill(file, &mut buf, path)?;
+        }
+        if total != expected || n > 0 {
+            return Err(StoreError::Invalid(format!(
+                "{} changed while it was read ({expected} bytes expected, {} read); nothing was stored",
+                path.display(),
+                total + n as u64
+            )));
+        }
+        Ok((total, hex(&hasher.finalize())))
+    }
+}
+
+/// The audit entry of a document uploaded.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn uploaded(
+    customer_id: i64,
+    id: i64,
+    name: &str,
+    kind: DocumentKind,
+    format: &str,
+    total: u64,
+    sha: &str,
+    contract_id: Option<i64>,
+) -> Audit<'static> {
+    Audit {
+        customer_id: Some(customer_id),
+        entity: "document",
+        entity_id: Some(id),
+        action: "upload",
+        summary: format!("uploaded document {name} ({}, {format})", size_label(total as i64)),
+        before: None,
+        after: Some(json!({"name": name, "kind": kind.as_db(), "format": format, "size_bytes": total, "sha256": sha,
+            "contract_id": contract_id})),
+    }
+}
+
+/// A document that is not there, as a download or a version asks for it.
+pub(crate) fn missing(id: i64) -> StoreError {
+    StoreError::NotFound(format!("document {id}"))
+}
+
+/// A document that is not there (any more), as a name or a delete asks
+/// for it.
+pub(crate) fn gone(id: i64) -> StoreError {
+    StoreError::NotFound(format!("document {id} (it was deleted elsewhere)"))
+}
+
+/// A download goes into a directory only.
+pub(crate) fn check_dir(dir: &Path) -> Result<()> {
+    if !dir.is_dir() {
+        return Err(StoreError::Invalid(format!("{} is not a directory", dir.display())));
+    }
+    Ok(())
+}
+
+/// Where a document stored as `name` in `format`, its content beginning
+/// with `head`, lands in `dir`: (the name it is saved under, its path, a
+/// safe file name). Refused when a file is there and not `overwrite`, or
+/// anything but a regular file is there.
+pub(crate) fn target_for(
+    dir: &Path,
+    name: &str,
+    format: &str,
+    head: &[u8],
+    overwrite: bool,
+) -> Result<(String, PathBuf)> {
+    // A document renamed without its extension ("Big statement Q4") is
+    // saved with its kind's, so the file opens as what it is.
+    let name = filetype::file_name(name, format, head);
+    let target = dir.join(safe_file_name(&name));
+    if doc_files::target_exists(&target)? && !overwrite {
+        return Err(doc_files::already_exists(&target));
+    }
+    Ok((name, target))
+}
+
+/// Writes a download of `size` bytes with SHA-256 `sha` beside `target`
+/// (a temporary file in `dir`), its chunks given by `chunks` to a `Sink`,
+/// checked, then renamed into place (`doc_files::place`); on any error or
+/// cancel the temporary file is removed and the directory left as it was.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn deliver(
+    dir: &Path,
+    name: &str,
+    target: PathBuf,
+    size: i64,
+    sha: &str,
+    overwrite: bool,
+    progress: &Progress,
+    chunks: impl FnOnce(&mut Sink<'_>) -> Result<()>,
+) -> Result<PathBuf> {
+    progress.begin(size.max(0) as u64);
+    let temp = temp_name(dir, name);
+    let result = Sink::create(&temp, progress)
+        .and_then(|mut sink| {
+            chunks(&mut sink)?;
+            sink.done(size, sha)
+        })
+        .and_then(|()| progress.finish())
+        .and_then(|()| doc_files::place(&temp, &target, overwrite));
+    if let Err(e) = result {
+        let _ = std::fs::remove_file(&temp);
+        return Err(e);
+    }
+    Ok(target)
+}
+
+/// A download's temporary file as its chunks arrive, hashed as they are
+/// written.
+pub(crate) struct Sink<'a> {
+    out: File,
+    path: &'a Path,
+    hasher: Sha256,
+    total: i64,
+    progress: &'a Progress,
+}
+
+impl<'a> Sink<'a> {
+    fn create(path: &'a Path, progress: &'a Progress) -> Result<Sink<'a>> {
+        let out =
+            std::fs::OpenOptions::new().write(true).create_new(true).open(path).map_err(|e| io_error(path, &e))?;
+        Ok(Sink { out, path, hasher: Sha256::new(), total: 0, progress })
+    }
+
+    /// The next chunk, unless the download was cancelled.
+    pub(crate) fn put(&mut self, chunk: &[u8]) -> Result<()> {
+        self.progress.check()?;
+        self.hasher.update(chunk);
+        self.out.write_all(chunk).map_err(|e| io_error(self.path, &e))?;
+        self.total += chunk.len() as i64;
+        self.progress.advance(chunk.len());
+        Ok(())
+    }
+
+    /// On disk, and what was stored: `size` bytes hashing to `sha`.
+    fn done(self, size: i64, sha: &str) -> Result<()> {
+        self.out.sync_all().map_err(|e| io_error(self.path, &e))?;
+        let got = hex(&self.hasher.finalize());
+        if self.total != size || got != sha {
+            return Err(StoreError::Invalid(format!(
+                "checksum mismatch: the stored document is damaged (expected {sha}, read {got}); nothing was saved"
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// What a stale delete of document `name` names.
+pub(crate) fn what(name: &str) -> String {
+    format!("document {name}")
+}
+
+/// The audit entry of a document deleted.
+pub(crate) fn deleted(customer_id: i64, id: i64, name: &str, size: i64, sha: &str) -> Audit<'static> {
+    Audit {
+        customer_id: Some(customer_id),
+        entity: "document",
+        entity_id: Some(id),
+        action: "delete",
+        summary: format!("deleted document {name}"),
+        before: Some(json!({"name": name, "size_bytes": size, "sha256": sha})),
+        after: None,
+    }
 }
 
 impl Store {
@@ -155,15 +392,9 @@ impl Store {
         contract_id: Option<i64>,
         progress: &Progress,
     ) -> Result<i64> {
-        let name = name.trim();
-        if name.is_empty() {
-            return Err(StoreError::Invalid("the document needs a name".into()));
-        }
+        let name = checked_name(name)?;
         let (mut file, expected) = doc_files::open_upload(path)?;
-        let limit = self.max_document_size()?;
-        if expected > limit {
-            return Err(StoreError::Invalid(too_big(&file_label(path), expected, limit)));
-        }
+        within_limit(path, expected, self.max_document_size()?)?;
         progress.begin(expected);
         let who = self.who().to_string();
         self.write(|tx| {
@@ -174,13 +405,10 @@ impl Store {
             if let Some(k) = contract_id {
                 let c: Option<i64> =
                     tx.query_row("SELECT customer_id FROM contracts WHERE id = ?1", [k], |r| r.get(0)).optional()?;
-                if c != Some(customer_id) {
-                    return Err(StoreError::Invalid("the contract belongs to another customer".into()));
-                }
+                contract_fits(customer_id, c)?;
             }
-            let mut buf = vec![0u8; CHUNK];
-            let first = fill(&mut file, &mut buf, path)?;
-            let format = filetype::detect(&buf[..first.min(4096)], name);
+            let upload = Upload::start(&mut file, path, expected, name)?;
+            let format = upload.format;
             tx.execute(
                 "INSERT INTO documents(customer_id, contract_id, name, kind, format, size_bytes, sha256, uploaded_at, uploaded_by)
                  VALUES (?1, ?2, ?3, ?4, ?5, 0, ?6, ?7, ?8)",
@@ -188,41 +416,15 @@ impl Store {
             )?;
             let id = tx.last_insert_rowid();
             let mut insert = tx.prepare_cached("INSERT INTO document_content(document_id, seq, content) VALUES (?1, ?2, ?3)")?;
-            let mut hasher = Sha256::new();
-            let (mut total, mut seq, mut n) = (0u64, 0i64, first);
-            // A file that grows as it is read stops at once, not at its end.
-            while n > 0 && total <= expected {
-                progress.check()?;
-                hasher.update(&buf[..n]);
-                insert.execute(rusqlite::params![id, seq, &buf[..n]])?;
-                total += n as u64;
-                progress.advance(n);
-                seq += 1;
-                n = fill(&mut file, &mut buf, path)?;
-            }
-            if total != expected || n > 0 {
-                return Err(StoreError::Invalid(format!(
-                    "{} changed while it was read ({expected} bytes expected, {} read); nothing was stored",
-                    path.display(),
-                    total + n as u64
-                )));
-            }
-            let sha = hex(&hasher.finalize());
+            let (total, sha) = upload.stream(progress, |seq, chunk| {
+                insert.execute(rusqlite::params![id, seq, chunk])?;
+                Ok(())
+            })?;
             tx.execute(
                 "UPDATE documents SET size_bytes = ?2, sha256 = ?3 WHERE id = ?1",
                 rusqlite::params![id, total as i64, sha],
             )?;
-            Audit {
-                customer_id: Some(customer_id),
-                entity: "document",
-                entity_id: Some(id),
-                action: "upload",
-                summary: format!("uploaded document {name} ({}, {format})", size_label(total as i64)),
-                before: None,
-                after: Some(json!({"name": name, "kind": kind.as_db(), "format": format, "size_bytes": total, "sha256": sha,
-                    "contract_id": contract_id})),
-            }
-            .write(tx, &who)?;
+            uploaded(customer_id, id, name, kind, format, total, &sha, contract_id).write(tx, &who)?;
             progress.finish()?;
             Ok(id)
         })
@@ -245,12 +447,8 @@ impl Store {
                 Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
             })
             .optional()?
-            .ok_or_else(|| StoreError::NotFound(format!("document {id}")))?;
-        if !dir.is_dir() {
-            return Err(StoreError::Invalid(format!("{} is not a directory", dir.display())));
-        }
-        // A document renamed without its extension ("Big statement Q4") is
-        // saved with its kind's, so the file opens as what it is.
+            .ok_or_else(|| missing(id))?;
+        check_dir(dir)?;
         let head: Vec<u8> = self
             .conn()
             .query_row(
@@ -260,46 +458,17 @@ impl Store {
             )
             .optional()?
             .unwrap_or_default();
-        let name = filetype::file_name(&name, &format, &head);
-        let target = dir.join(safe_file_name(&name));
-        if doc_files::target_exists(&target)? && !overwrite {
-            return Err(doc_files::already_exists(&target));
-        }
-        progress.begin(size.max(0) as u64);
-        let temp = temp_name(dir, &name);
-        let result = self
-            .stream_out(id, &temp, size, &sha, progress)
-            .and_then(|()| progress.finish())
-            .and_then(|()| doc_files::place(&temp, &target, overwrite));
-        if let Err(e) = result {
-            let _ = std::fs::remove_file(&temp);
-            return Err(e);
-        }
-        Ok(target)
+        let (name, target) = target_for(dir, &name, &format, &head, overwrite)?;
+        deliver(dir, &name, target, size, &sha, overwrite, progress, |sink| self.stream_out(id, sink))
     }
 
-    fn stream_out(&self, id: i64, temp: &Path, size: i64, sha: &str, progress: &Progress) -> Result<()> {
-        let mut out =
-            std::fs::OpenOptions::new().write(true).create_new(true).open(temp).map_err(|e| io_error(temp, &e))?;
+    /// Gives the document's chunks, in order, to `sink`.
+    fn stream_out(&self, id: i64, sink: &mut Sink<'_>) -> Result<()> {
         let mut stmt =
             self.conn().prepare_cached("SELECT content FROM document_content WHERE document_id = ?1 ORDER BY seq")?;
         let mut rows = stmt.query([id])?;
-        let mut hasher = Sha256::new();
-        let mut total = 0i64;
         while let Some(r) = rows.next()? {
-            progress.check()?;
-            let chunk = r.get_ref(0)?.as_blob().map_err(rusqlite::Error::from)?;
-            hasher.update(chunk);
-            out.write_all(chunk).map_err(|e| io_error(temp, &e))?;
-            total += chunk.len() as i64;
-            progress.advance(chunk.len());
-        }
-        out.sync_all().map_err(|e| io_error(temp, &e))?;
-        let got = hex(&hasher.finalize());
-        if total != size || got != sha {
-            return Err(StoreError::Invalid(format!(
-                "checksum mismatch: the stored document is damaged (expected {sha}, read {got}); nothing was saved"
-            )));
+            sink.put(r.get_ref(0)?.as_blob().map_err(rusqlite::Error::from)?)?;
         }
         Ok(())
     }
@@ -308,14 +477,14 @@ impl Store {
         self.conn()
             .query_row("SELECT name FROM documents WHERE id = ?1", [id], |r| r.get(0))
             .optional()?
-            .ok_or_else(|| StoreError::NotFound(format!("document {id} (it was deleted elsewhere)")))
+            .ok_or_else(|| gone(id))
     }
 
     pub fn document_version(&self, id: i64) -> Result<i64> {
         self.conn()
             .query_row("SELECT version FROM documents WHERE id = ?1", [id], |r| r.get(0))
             .optional()?
-            .ok_or_else(|| StoreError::NotFound(format!("document {id}")))
+            .ok_or_else(|| missing(id))
     }
 
     /// Deletes a document (its chunks go with it), then gives their space
@@ -328,18 +497,9 @@ impl Store {
                     Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
                 })
                 .optional()?
-                .ok_or_else(|| StoreError::NotFound(format!("document {id} (it was deleted elsewhere)")))?;
-            super::writes::versioned_delete(tx, "documents", id, version, &format!("document {name}"))?;
-            Audit {
-                customer_id: Some(customer_id),
-                entity: "document",
-                entity_id: Some(id),
-                action: "delete",
-                summary: format!("deleted document {name}"),
-                before: Some(json!({"name": name, "size_bytes": size, "sha256": sha})),
-                after: None,
-            }
-            .write(tx, &who)?;
+                .ok_or_else(|| gone(id))?;
+            super::writes::versioned_delete(tx, "documents", id, version, &what(&name))?;
+            deleted(customer_id, id, &name, size, &sha).write(tx, &who)?;
             Ok(())
         })?;
         // After the commit, as a transaction of its own: the delete stands

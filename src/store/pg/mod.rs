@@ -15,6 +15,7 @@ mod as_of;
 mod check;
 pub mod copy;
 mod customers;
+mod documents;
 mod error;
 mod inserts;
 pub mod live;

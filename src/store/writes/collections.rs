@@ -7,6 +7,9 @@
 //! Text is stored as typed, trimmed (what reaches a terminal is cleaned
 //! when drawn); NUL is refused, and lengths are counted in characters
 //! against the limits of `domain::collections`.
+//!
+//! The checks, the refusals and the audit entries are shared with
+//! PostgreSQL's (`store/pg/writes/collections.rs`).
 
 use super::{customer_currency, dates_in_bounds, invalid, versioned};
 use crate::domain::bounds::MAX_AMOUNT_MINOR;
@@ -27,7 +30,7 @@ const QUOTED: usize = 80;
 
 /// `text` trimmed, at most `max` characters and without NUL; `required`
 /// refuses it empty. Errors name the field and the limit.
-fn checked<'a>(field: &str, text: &'a str, max: usize, required: bool) -> Result<&'a str> {
+pub(crate) fn checked<'a>(field: &str, text: &'a str, max: usize, required: bool) -> Result<&'a str> {
     let text = text.trim();
     if required && text.is_empty() {
         return Err(invalid(format!("the {field} is required")));
@@ -44,7 +47,7 @@ fn checked<'a>(field: &str, text: &'a str, max: usize, required: bool) -> Result
 
 /// A message's time as given: UTC, `YYYY-MM-DDTHH:MM:SSZ`, from 1900
 /// through 2199.
-fn checked_at(at: &str) -> Result<String> {
+pub(crate) fn checked_at(at: &str) -> Result<String> {
     let at = at.trim();
     let bad = || {
         invalid(format!(
@@ -64,7 +67,7 @@ fn checked_at(at: &str) -> Result<String> {
 }
 
 /// `text` cut to `QUOTED` characters, "…" when cut.
-fn quoted(text: &str) -> String {
+pub(crate) fn quoted(text: &str) -> String {
     let mut out: String = text.chars().take(QUOTED).collect();
     if text.chars().count() > QUOTED {
         out.push('…');
@@ -74,7 +77,7 @@ fn quoted(text: &str) -> String {
 
 /// The name a person's rows carry: `who`, trimmed, at most `NAME_MAX`
 /// characters (the schema's CHECK).
-fn author(who: &str) -> String {
+pub(crate) fn author(who: &str) -> String {
     who.trim().chars().take(NAME_MAX).collect()
 }
 
@@ -92,7 +95,7 @@ fn logged(kind: MessageKind) -> &'static str {
 /// A promise checked before the transaction: the amount in `currency`,
 /// more than nothing and within bounds, due from `today` through
 /// `MAX_DATE`, on at least one invoice.
-fn check_promise(d: &PromiseDraft, currency: Currency, today: NaiveDate) -> Result<()> {
+pub(crate) fn check_promise(d: &PromiseDraft, currency: Currency, today: NaiveDate) -> Result<()> {
     if d.amount.currency != currency {
         return Err(invalid(format!(
             "the promised amount is in {}, but the customer is billed in {}",
@@ -124,10 +127,15 @@ fn check_promise(d: &PromiseDraft, currency: Currency, today: NaiveDate) -> Resu
 }
 
 /// An invoice of the customer as these writes read it.
-struct Inv {
-    id: i64,
-    number: String,
-    status: String,
+pub(crate) struct Inv {
+    pub(crate) id: i64,
+    pub(crate) number: String,
+    pub(crate) status: String,
+}
+
+/// What `invoices_of` says of an id that is not an invoice of the customer.
+pub(crate) fn not_an_invoice(id: i64) -> StoreError {
+    invalid(format!("invoice #{id} is not an invoice of this customer (deleted elsewhere?)"))
 }
 
 /// Each of `ids` once, in order, read as an invoice of `customer_id`;
@@ -143,7 +151,7 @@ fn invoices_of(tx: &Transaction<'_>, customer_id: i64, ids: &[i64]) -> Result<Ve
         let (number, status) = stmt
             .query_row((id, customer_id), |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
             .optional()?
-            .ok_or_else(|| invalid(format!("invoice #{id} is not an invoice of this customer (deleted elsewhere?)")))?;
+            .ok_or_else(|| not_an_invoice(id))?;
         out.push(Inv { id, number, status });
     }
     Ok(out)
@@ -151,7 +159,7 @@ fn invoices_of(tx: &Transaction<'_>, customer_id: i64, ids: &[i64]) -> Result<Ve
 
 /// Why nothing can be collected on an invoice in `status`, or `None` when
 /// it is open.
-fn not_open(number: &str, status: &str) -> Option<String> {
+pub(crate) fn not_open(number: &str, status: &str) -> Option<String> {
     match status {
         "open" => None,
         "draft" => Some(format!("{number} is a draft: it was never issued, so nothing is owed")),
@@ -173,11 +181,28 @@ fn link(tx: &Transaction<'_>, id: i64, invoices: &[Inv]) -> Result<()> {
 }
 
 /// A conversation as these writes read it.
-struct Conv {
-    customer_id: i64,
-    subject: String,
-    status: ConvStatus,
-    version: i64,
+pub(crate) struct Conv {
+    pub(crate) customer_id: i64,
+    pub(crate) subject: String,
+    pub(crate) status: ConvStatus,
+    pub(crate) version: i64,
+}
+
+/// (customer id, subject, status, version) of a conversation as stored.
+pub(crate) type ConvCols = (i64, String, String, i64);
+
+/// Conversation `id` from its row, or why not: not there, or a status
+/// this ardesk does not know.
+pub(crate) fn conv(id: i64, row: Option<ConvCols>) -> Result<Conv> {
+    let (customer_id, subject, status, version) = row.ok_or_else(|| gone(id))?;
+    let status = ConvStatus::from_db(&status)
+        .ok_or_else(|| invalid(format!("conversation #{id} has an unknown status {status}")))?;
+    Ok(Conv { customer_id, subject, status, version })
+}
+
+/// A conversation that is not there (any more).
+pub(crate) fn gone(id: i64) -> StoreError {
+    StoreError::NotFound(format!("conversation #{id} (it was deleted elsewhere)"))
 }
 
 fn load(tx: &Transaction<'_>, id: i64) -> Result<Conv> {
@@ -185,12 +210,51 @@ fn load(tx: &Transaction<'_>, id: i64) -> Result<Conv> {
         .query_row("SELECT customer_id, subject, status, version FROM conversations WHERE id = ?1", [id], |r| {
             Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, i64>(3)?))
         })
-        .optional()?
-        .ok_or_else(|| StoreError::NotFound(format!("conversation #{id} (it was deleted elsewhere)")))?;
-    let (customer_id, subject, status, version) = row;
-    let status = ConvStatus::from_db(&status)
-        .ok_or_else(|| invalid(format!("conversation #{id} has an unknown status {status}")))?;
-    Ok(Conv { customer_id, subject, status, version })
+        .optional()?;
+    conv(id, row)
+}
+
+/// What a stale write of the conversation names.
+pub(crate) fn conv_what(c: &Conv) -> String {
+    format!("conversation \"{}\"", quoted(&c.subject))
+}
+
+/// The columns a conversation moved to `to` takes (resolved: by a person,
+/// `who`, on `today`): (resolved_on, resolved_by, resolver).
+pub(crate) fn resolution(
+    to: ConvStatus,
+    today: NaiveDate,
+    who: &str,
+) -> (Option<NaiveDate>, Option<&'static str>, String) {
+    match to {
+        ConvStatus::Resolved => (Some(today), Some("person"), author(who)),
+        ConvStatus::Open | ConvStatus::Waiting => (None, None, String::new()),
+    }
+}
+
+/// The audit entry of conversation `id` moved from `c.status` to `to`,
+/// with the columns `resolution` gave.
+pub(crate) fn status_changed(
+    id: i64,
+    c: &Conv,
+    to: ConvStatus,
+    resolved_on: Option<NaiveDate>,
+    resolver: &str,
+) -> Audit<'static> {
+    let (action, summary) = match to {
+        ConvStatus::Resolved => ("resolve", format!("resolved \"{}\"", quoted(&c.subject))),
+        ConvStatus::Open => ("reopen", format!("reopened \"{}\"", quoted(&c.subject))),
+        ConvStatus::Waiting => ("waiting", format!("marked \"{}\" waiting on the customer", quoted(&c.subject))),
+    };
+    Audit {
+        customer_id: Some(c.customer_id),
+        entity: "conversation",
+        entity_id: Some(id),
+        action,
+        summary,
+        before: Some(json!({"status": c.status.as_db()})),
+        after: Some(json!({"status": to.as_db(), "resolved_on": resolved_on.map(iso), "resolver": resolver})),
+    }
 }
 
 /// Moves a conversation to `to` (resolved: by a person, `who`, on
@@ -205,36 +269,33 @@ fn change_status(
     today: NaiveDate,
     who: &str,
 ) -> Result<()> {
-    let (resolved_on, resolved_by, resolver) = match to {
-        ConvStatus::Resolved => (Some(iso(today)), Some("person"), author(who)),
-        ConvStatus::Open | ConvStatus::Waiting => (None, None, String::new()),
-    };
-    let what = format!("conversation \"{}\"", quoted(&c.subject));
+    let (resolved_on, resolved_by, resolver) = resolution(to, today, who);
     versioned(
         tx,
         "UPDATE conversations SET status = ?3, resolved_on = ?4, resolved_by = ?5, resolver = ?6,
                 version = version + 1
          WHERE id = ?1 AND version = ?2",
-        &[&id, &version.unwrap_or(c.version), &to.as_db(), &resolved_on, &resolved_by, &resolver],
+        &[&id, &version.unwrap_or(c.version), &to.as_db(), &resolved_on.map(iso), &resolved_by, &resolver],
         "conversations",
         id,
-        &what,
+        &conv_what(c),
     )?;
-    let (action, summary) = match to {
-        ConvStatus::Resolved => ("resolve", format!("resolved \"{}\"", quoted(&c.subject))),
-        ConvStatus::Open => ("reopen", format!("reopened \"{}\"", quoted(&c.subject))),
-        ConvStatus::Waiting => ("waiting", format!("marked \"{}\" waiting on the customer", quoted(&c.subject))),
-    };
-    Audit {
-        customer_id: Some(c.customer_id),
-        entity: "conversation",
-        entity_id: Some(id),
-        action,
-        summary,
-        before: Some(json!({"status": c.status.as_db()})),
-        after: Some(json!({"status": to.as_db(), "resolved_on": resolved_on, "resolver": resolver})),
+    status_changed(id, c, to, resolved_on, &resolver).write(tx, who)?;
+    Ok(())
+}
+
+/// Whether conversation `c`, seen by the user at `version`, can be moved
+/// to `to`: not when it changed since, nor when it is there already.
+pub(crate) fn settable(c: &Conv, version: i64, to: ConvStatus) -> Result<()> {
+    if c.version != version {
+        return Err(StoreError::Conflict(format!(
+            "conversation \"{}\" was changed by someone else since you opened it",
+            quoted(&c.subject)
+        )));
     }
-    .write(tx, who)?;
+    if let Some(why) = already(&c.subject, c.status, to) {
+        return Err(invalid(why));
+    }
     Ok(())
 }
 
@@ -260,9 +321,7 @@ fn insert_promise(
     today: NaiveDate,
     who: &str,
 ) -> Result<i64> {
-    if let Some(why) = invoices.iter().find_map(|i| not_open(&i.number, &i.status)) {
-        return Err(invalid(format!("a promise to pay is for open invoices: {why}")));
-    }
+    promisable(invoices)?;
     tx.execute(
         "INSERT INTO promises(conversation_id, customer_id, made_on, due_on, amount_minor, currency, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -274,6 +333,27 @@ fn insert_promise(
         stmt.execute((promise_id, i.id))?;
     }
     link(tx, id, invoices)?;
+    promised(id, customer_id, promise_id, d, invoices, today).write(tx, who)?;
+    Ok(promise_id)
+}
+
+/// A promise to pay is for open invoices only.
+pub(crate) fn promisable(invoices: &[Inv]) -> Result<()> {
+    match invoices.iter().find_map(|i| not_open(&i.number, &i.status)) {
+        Some(why) => Err(invalid(format!("a promise to pay is for open invoices: {why}"))),
+        None => Ok(()),
+    }
+}
+
+/// The audit entry of promise `promise_id` on conversation `id`.
+pub(crate) fn promised(
+    id: i64,
+    customer_id: i64,
+    promise_id: i64,
+    d: &PromiseDraft,
+    invoices: &[Inv],
+    today: NaiveDate,
+) -> Audit<'static> {
     let numbers: Vec<&str> = invoices.iter().map(|i| i.number.as_str()).collect();
     Audit {
         customer_id: Some(customer_id),
@@ -287,8 +367,153 @@ fn insert_promise(
             "amount_minor": d.amount.minor, "currency": d.amount.currency.code(), "invoices": numbers,
         })),
     }
-    .write(tx, who)?;
-    Ok(promise_id)
+}
+
+/// An entry's text checked before its transaction: (body, outcome,
+/// subject of a new conversation, "" else; the message's time).
+pub(crate) fn checked_entry(entry: &LogEntry, today: NaiveDate) -> Result<(&str, &str, &str, String)> {
+    dates_in_bounds(&[("today", Some(today))])?;
+    let body = checked("body", &entry.body, BODY_MAX, false)?;
+    let outcome = checked("outcome", &entry.outcome, OUTCOME_MAX, false)?;
+    if body.is_empty() && outcome.is_empty() {
+        return Err(invalid("write what was said (the body) or what it came to (the outcome)"));
+    }
+    let subject = match entry.conversation_id {
+        None => checked("subject", &entry.subject, SUBJECT_MAX, true)?,
+        Some(_) => "",
+    };
+    let at = match &entry.at {
+        Some(at) => checked_at(at)?,
+        None => now_utc(),
+    };
+    Ok((body, outcome, subject, at))
+}
+
+/// Why an entry cannot go on conversation `id` of another customer.
+pub(crate) fn not_this_customers(id: i64) -> StoreError {
+    StoreError::NotFound(format!("conversation #{id} is not this customer's"))
+}
+
+/// The audit entry of conversation `id` opened by an entry.
+pub(crate) fn opened(
+    customer_id: i64,
+    id: i64,
+    subject: &str,
+    entry: &LogEntry,
+    status: ConvStatus,
+    today: NaiveDate,
+) -> Audit<'static> {
+    Audit {
+        customer_id: Some(customer_id),
+        entity: "conversation",
+        entity_id: Some(id),
+        action: "create",
+        summary: format!("opened the conversation \"{}\" ({})", quoted(subject), entry.channel.label().to_lowercase()),
+        before: None,
+        after: Some(json!({
+            "subject": subject, "channel": entry.channel.as_db(), "status": status.as_db(),
+            "opened_on": iso(today),
+        })),
+    }
+}
+
+/// The audit entry of message `message_id` on conversation `id`
+/// ("logged a call on \"subject\": first line").
+pub(crate) fn message_logged(
+    customer_id: i64,
+    id: i64,
+    message_id: i64,
+    subject: &str,
+    entry: &LogEntry,
+    (body, outcome, at): (&str, &str, &str),
+    invoices: &[Inv],
+) -> Audit<'static> {
+    let line = match first_line(body) {
+        "" => first_line(outcome),
+        l => l,
+    };
+    let numbers: Vec<&str> = invoices.iter().map(|i| i.number.as_str()).collect();
+    Audit {
+        customer_id: Some(customer_id),
+        entity: "message",
+        entity_id: Some(message_id),
+        action: "create",
+        summary: format!("{} on \"{}\": {}", logged(entry.kind), quoted(subject), quoted(line)),
+        before: None,
+        after: Some(json!({
+            "conversation_id": id, "at": at, "direction": entry.direction.as_db(),
+            "kind": entry.kind.as_db(), "body": body, "outcome": outcome, "invoices": numbers,
+        })),
+    }
+}
+
+/// A pause checked before its transaction: its reason, trimmed.
+pub(crate) fn checked_pause(d: &PauseDraft, today: NaiveDate) -> Result<&str> {
+    dates_in_bounds(&[("today", Some(today)), ("the day collections resume", Some(d.until_on))])?;
+    let reason = checked("reason", &d.reason, REASON_MAX, true)?;
+    if d.until_on <= today {
+        return Err(invalid(format!(
+            "the day collections resume ({}) must be after today ({})",
+            iso(d.until_on),
+            iso(today)
+        )));
+    }
+    if d.invoice_ids.is_empty() {
+        return Err(invalid("pick at least one invoice to pause"));
+    }
+    Ok(reason)
+}
+
+/// Collections are paused on open invoices only.
+pub(crate) fn pausable(invoices: &[Inv]) -> Result<()> {
+    match invoices.iter().find_map(|i| not_open(&i.number, &i.status)) {
+        Some(why) => Err(invalid(format!("cannot pause collections: {why}"))),
+        None => Ok(()),
+    }
+}
+
+/// The audit entry of invoice `i` paused from `today` until `until` (ISO
+/// days), its pauses `ended` (id, until_on) replaced.
+pub(crate) fn paused(
+    customer_id: i64,
+    i: &Inv,
+    today: &str,
+    until: &str,
+    reason: &str,
+    ended: &[(i64, String)],
+) -> Audit<'static> {
+    let replaced = match ended.iter().map(|(_, u)| u.as_str()).max() {
+        Some(u) => format!(" (was paused until {u})"),
+        None => String::new(),
+    };
+    Audit {
+        customer_id: Some(customer_id),
+        entity: "invoice",
+        entity_id: Some(i.id),
+        action: "pause",
+        summary: format!("paused collections on {} until {until}{replaced}: {reason}", i.number),
+        before: (!ended.is_empty()).then(|| json!({"paused_until": ended.iter().map(|(_, u)| u).collect::<Vec<_>>()})),
+        after: Some(json!({"paused_on": today, "until_on": until, "reason": reason})),
+    }
+}
+
+/// The audit entry of invoice `i`'s pauses `ended` (id, until_on) on
+/// `today` (ISO).
+pub(crate) fn resumed(customer_id: i64, i: &Inv, today: &str, ended: &[(i64, String)]) -> Audit<'static> {
+    let until: Vec<&str> = ended.iter().map(|(_, u)| u.as_str()).collect();
+    Audit {
+        customer_id: Some(customer_id),
+        entity: "invoice",
+        entity_id: Some(i.id),
+        action: "resume",
+        summary: format!(
+            "resumed collections on {} (paused until {})",
+            i.number,
+            until.iter().max().copied().unwrap_or_default()
+        ),
+        before: Some(json!({"paused_until": until})),
+        after: Some(json!({"ended_on": today})),
+    }
 }
 
 impl Store {
@@ -302,20 +527,7 @@ impl Store {
     /// further (checked against `entry.version` when given). Returns
     /// (conversation id, message id).
     pub fn log_entry(&mut self, customer_id: i64, entry: &LogEntry, today: NaiveDate) -> Result<(i64, i64)> {
-        dates_in_bounds(&[("today", Some(today))])?;
-        let body = checked("body", &entry.body, BODY_MAX, false)?;
-        let outcome = checked("outcome", &entry.outcome, OUTCOME_MAX, false)?;
-        if body.is_empty() && outcome.is_empty() {
-            return Err(invalid("write what was said (the body) or what it came to (the outcome)"));
-        }
-        let subject = match entry.conversation_id {
-            None => checked("subject", &entry.subject, SUBJECT_MAX, true)?,
-            Some(_) => "",
-        };
-        let at = match &entry.at {
-            Some(at) => checked_at(at)?,
-            None => now_utc(),
-        };
+        let (body, outcome, subject, at) = checked_entry(entry, today)?;
         let who = self.who().to_string();
         let name = author(&who);
         self.write(|tx| {
@@ -328,7 +540,7 @@ impl Store {
                 Some(id) => {
                     let c = load(tx, id)?;
                     if c.customer_id != customer_id {
-                        return Err(StoreError::NotFound(format!("conversation #{id} is not this customer's")));
+                        return Err(not_this_customers(id));
                     }
                     match entry.status.filter(|s| *s != c.status) {
                         Some(to) => change_status(tx, id, &c, entry.version, to, today, &who)?,
@@ -338,7 +550,7 @@ impl Store {
                             &[&id, &entry.version.unwrap_or(c.version)],
                             "conversations",
                             id,
-                            &format!("conversation \"{}\"", quoted(&c.subject)),
+                            &conv_what(&c),
                         )?,
                     }
                     (id, c.subject)
@@ -363,23 +575,7 @@ impl Store {
                         ],
                     )?;
                     let id = tx.last_insert_rowid();
-                    Audit {
-                        customer_id: Some(customer_id),
-                        entity: "conversation",
-                        entity_id: Some(id),
-                        action: "create",
-                        summary: format!(
-                            "opened the conversation \"{}\" ({})",
-                            quoted(subject),
-                            entry.channel.label().to_lowercase()
-                        ),
-                        before: None,
-                        after: Some(json!({
-                            "subject": subject, "channel": entry.channel.as_db(), "status": status.as_db(),
-                            "opened_on": iso(today),
-                        })),
-                    }
-                    .write(tx, &who)?;
+                    opened(customer_id, id, subject, entry, status, today).write(tx, &who)?;
                     (id, subject.to_string())
                 }
             };
@@ -391,24 +587,8 @@ impl Store {
                 rusqlite::params![id, at, entry.direction.as_db(), entry.kind.as_db(), name, body, outcome, now_utc()],
             )?;
             let message_id = tx.last_insert_rowid();
-            let line = match first_line(body) {
-                "" => first_line(outcome),
-                l => l,
-            };
-            let numbers: Vec<&str> = invoices.iter().map(|i| i.number.as_str()).collect();
-            Audit {
-                customer_id: Some(customer_id),
-                entity: "message",
-                entity_id: Some(message_id),
-                action: "create",
-                summary: format!("{} on \"{}\": {}", logged(entry.kind), quoted(&subject), quoted(line)),
-                before: None,
-                after: Some(json!({
-                    "conversation_id": id, "at": at, "direction": entry.direction.as_db(),
-                    "kind": entry.kind.as_db(), "body": body, "outcome": outcome, "invoices": numbers,
-                })),
-            }
-            .write(tx, &who)?;
+            message_logged(customer_id, id, message_id, &subject, entry, (body, outcome, &at), &invoices)
+                .write(tx, &who)?;
             if let Some(p) = &entry.promise {
                 let on = invoices_of(tx, customer_id, &p.invoice_ids)?;
                 insert_promise(tx, id, customer_id, p, &on, today, &who)?;
@@ -431,15 +611,7 @@ impl Store {
         let who = self.who().to_string();
         self.write(|tx| {
             let c = load(tx, id)?;
-            if c.version != version {
-                return Err(StoreError::Conflict(format!(
-                    "conversation \"{}\" was changed by someone else since you opened it",
-                    quoted(&c.subject)
-                )));
-            }
-            if let Some(why) = already(&c.subject, c.status, status) {
-                return Err(invalid(why));
-            }
+            settable(&c, version, status)?;
             change_status(tx, id, &c, Some(version), status, today, &who)
         })
     }
@@ -465,25 +637,12 @@ impl Store {
     /// or none: one invoice that cannot be paused refuses the write.
     /// Returns how many were paused.
     pub fn pause_invoices(&mut self, customer_id: i64, d: &PauseDraft, today: NaiveDate) -> Result<usize> {
-        dates_in_bounds(&[("today", Some(today)), ("the day collections resume", Some(d.until_on))])?;
-        let reason = checked("reason", &d.reason, REASON_MAX, true)?;
-        if d.until_on <= today {
-            return Err(invalid(format!(
-                "the day collections resume ({}) must be after today ({})",
-                iso(d.until_on),
-                iso(today)
-            )));
-        }
-        if d.invoice_ids.is_empty() {
-            return Err(invalid("pick at least one invoice to pause"));
-        }
+        let reason = checked_pause(d, today)?;
         let who = self.who().to_string();
         self.write(|tx| {
             customer_currency(tx, customer_id)?;
             let invoices = invoices_of(tx, customer_id, &d.invoice_ids)?;
-            if let Some(why) = invoices.iter().find_map(|i| not_open(&i.number, &i.status)) {
-                return Err(invalid(format!("cannot pause collections: {why}")));
-            }
+            pausable(&invoices)?;
             let at = now_utc();
             let (today_s, until) = (iso(today), iso(d.until_on));
             for i in &invoices {
@@ -493,21 +652,7 @@ impl Store {
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                     (i.id, customer_id, &today_s, &until, reason, &at),
                 )?;
-                let replaced = match ended.iter().map(|(_, u)| u.as_str()).max() {
-                    Some(u) => format!(" (was paused until {u})"),
-                    None => String::new(),
-                };
-                Audit {
-                    customer_id: Some(customer_id),
-                    entity: "invoice",
-                    entity_id: Some(i.id),
-                    action: "pause",
-                    summary: format!("paused collections on {} until {until}{replaced}: {reason}", i.number),
-                    before: (!ended.is_empty())
-                        .then(|| json!({"paused_until": ended.iter().map(|(_, u)| u).collect::<Vec<_>>()})),
-                    after: Some(json!({"paused_on": today_s, "until_on": until, "reason": reason})),
-                }
-                .write_at(tx, &who, &at)?;
+                paused(customer_id, i, &today_s, &until, reason, &ended).write_at(tx, &who, &at)?;
             }
             Ok(invoices.len())
         })
@@ -530,21 +675,7 @@ impl Store {
                     continue;
                 }
                 n += ended.len();
-                let until: Vec<&str> = ended.iter().map(|(_, u)| u.as_str()).collect();
-                Audit {
-                    customer_id: Some(customer_id),
-                    entity: "invoice",
-                    entity_id: Some(i.id),
-                    action: "resume",
-                    summary: format!(
-                        "resumed collections on {} (paused until {})",
-                        i.number,
-                        until.iter().max().copied().unwrap_or_default()
-                    ),
-                    before: Some(json!({"paused_until": until})),
-                    after: Some(json!({"ended_on": today_s})),
-                }
-                .write_at(tx, &who, &at)?;
+                resumed(customer_id, i, &today_s, &ended).write_at(tx, &who, &at)?;
             }
             Ok(n)
         })

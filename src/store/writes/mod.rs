@@ -3,7 +3,7 @@
 //! `version`, and an audit row with the values before and after.
 
 pub(crate) mod allocate;
-mod collections;
+pub(crate) mod collections;
 pub(crate) mod contacts;
 pub(crate) mod contracts;
 pub(crate) mod credit_notes;

@@ -23,6 +23,7 @@
 //! locking rows of two customers in opposite orders) or a serialization
 //! failure is retried a few times, then reported as "busy".
 
+mod collections;
 mod contacts;
 mod contracts;
 pub(crate) mod customer;
