@@ -25,6 +25,7 @@
 
 mod contacts;
 mod contracts;
+mod credit_notes;
 pub(crate) mod customer;
 mod invoice_edits;
 mod invoices;
