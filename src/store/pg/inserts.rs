@@ -1,7 +1,8 @@
 //! The INSERTs of the money tables on PostgreSQL (`store/inserts.rs`):
 //! the same columns, bound to their types here (dates as `date`). What a
 //! person's writes need so far: an invoice with its lines (and a draft's
-//! lines replaced), a payment, an application, a credit, a refund.
+//! lines replaced), a payment, an application, a credit (and a credit
+//! note's lines), a refund.
 
 use super::super::Result;
 use super::super::import::{InvoiceWrite, PaymentWrite};
@@ -46,19 +47,27 @@ pub(super) fn insert_invoice(
             ],
         )?
         .try_get(0)?;
-    insert_lines(tx, id, i.lines)?;
+    insert_lines(tx, INVOICE_LINES, id, i.lines)?;
     Ok(id)
 }
 
-/// Inserts an invoice's lines, numbered from 0 in order.
-fn insert_lines(tx: &mut Transaction<'_>, invoice_id: i64, lines: &[Line]) -> Result<()> {
+/// The lines of an invoice and of a credit note: (table, the column naming
+/// whose lines).
+type Lines = (&'static str, &'static str);
+const INVOICE_LINES: Lines = ("invoice_lines", "invoice_id");
+const CREDIT_LINES: Lines = ("credit_note_lines", "credit_id");
+
+/// Inserts an invoice's or a credit note's lines, numbered from 0 in order.
+fn insert_lines(tx: &mut Transaction<'_>, (table, of): Lines, id: i64, lines: &[Line]) -> Result<()> {
+    let sql = format!(
+        "INSERT INTO {table}({of}, seq, kind, description, quantity, unit_price, amount_minor, tax_minor)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+    );
     for (seq, l) in lines.iter().enumerate() {
         tx.execute(
-            "INSERT INTO invoice_lines(invoice_id, seq, kind, description, quantity, unit_price, amount_minor,
-                                       tax_minor)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            &sql,
             &[
-                &invoice_id,
+                &id,
                 &i64::try_from(seq).unwrap_or(i64::MAX),
                 &l.kind.as_db(),
                 &l.description.as_str(),
@@ -75,7 +84,13 @@ fn insert_lines(tx: &mut Transaction<'_>, invoice_id: i64, lines: &[Line]) -> Re
 /// An invoice's lines become `lines`: the ones it had are deleted first.
 pub(super) fn replace_lines(tx: &mut Transaction<'_>, invoice_id: i64, lines: &[Line]) -> Result<()> {
     tx.execute("DELETE FROM invoice_lines WHERE invoice_id = $1", &[&invoice_id])?;
-    insert_lines(tx, invoice_id, lines)
+    insert_lines(tx, INVOICE_LINES, invoice_id, lines)
+}
+
+/// A credit note's lines become `lines`: the ones it had are deleted first.
+pub(super) fn replace_credit_lines(tx: &mut Transaction<'_>, credit_id: i64, lines: &[Line]) -> Result<()> {
+    tx.execute("DELETE FROM credit_note_lines WHERE credit_id = $1", &[&credit_id])?;
+    insert_lines(tx, CREDIT_LINES, credit_id, lines)
 }
 
 /// The name of the contract an invoice belongs to ("" without one).

@@ -100,22 +100,96 @@ pub(crate) fn checked_reason<'a>(reason: &'a str, what: &str) -> Result<&'a str>
     Ok(reason)
 }
 
-pub(super) fn parse_currency(cur: &str, what: &str) -> Result<Currency> {
+pub(crate) fn parse_currency(cur: &str, what: &str) -> Result<Currency> {
     cur.parse().map_err(|_| invalid(format!("{what} has a bad currency {cur}")))
 }
 
-/// The next credit-note number and its sequence number.
-fn next_number(conn: &Connection) -> Result<(String, i64)> {
-    let (prefix, seq): (String, i64) =
-        conn.query_row("SELECT credit_note_prefix, credit_note_next_seq FROM organization", [], |r| {
+/// An invoice as a credit note finds it: number, status, currency,
+/// customer, total, applied, issue date.
+pub(crate) type NoteInvoice = (String, String, String, i64, i64, i64, NaiveDate);
+
+/// Money applied to an invoice, as a credit note refunds it: payment id,
+/// reference, received (ISO), amount.
+pub(crate) type NoteMoney = (i64, String, String, i64);
+
+/// What planning a credit note reads, from either backend.
+pub(crate) trait NoteReads {
+    /// The organization's credit-note prefix and next sequence number.
+    fn sequence(&mut self) -> Result<(String, i64)>;
+    /// The customer's currency as stored (`None`: no such customer).
+    fn customer_currency(&mut self, customer_id: i64) -> Result<Option<String>>;
+    fn invoice(&mut self, invoice_id: i64) -> Result<Option<NoteInvoice>>;
+    /// The live applications of money to the invoice, newest first.
+    fn money_on(&mut self, invoice_id: i64) -> Result<Vec<NoteMoney>>;
+}
+
+/// The credit-notes' reads on SQLite.
+struct Lite<'a>(&'a Connection);
+
+impl NoteReads for Lite<'_> {
+    fn sequence(&mut self) -> Result<(String, i64)> {
+        Ok(self.0.query_row("SELECT credit_note_prefix, credit_note_next_seq FROM organization", [], |r| {
             Ok((r.get(0)?, r.get(1)?))
-        })?;
+        })?)
+    }
+
+    fn customer_currency(&mut self, customer_id: i64) -> Result<Option<String>> {
+        Ok(self.0.query_row("SELECT currency FROM customers WHERE id = ?1", [customer_id], |r| r.get(0)).optional()?)
+    }
+
+    fn invoice(&mut self, invoice_id: i64) -> Result<Option<NoteInvoice>> {
+        Ok(self
+            .0
+            .prepare_cached(
+                "SELECT number, status, currency, customer_id, total_minor, applied_minor, issue_date
+                 FROM invoices WHERE id = ?1",
+            )?
+            .query_row([invoice_id], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, date(r, 6)?))
+            })
+            .optional()?)
+    }
+
+    fn money_on(&mut self, invoice_id: i64) -> Result<Vec<NoteMoney>> {
+        Ok(self
+            .0
+            .prepare_cached(
+                "SELECT p.id, p.reference, p.received_on, a.amount_minor FROM applications a
+                 JOIN payments p ON p.id = a.payment_id
+                 WHERE a.invoice_id = ?1 AND a.removed_on IS NULL ORDER BY a.applied_on DESC, a.id DESC",
+            )?
+            .query_map([invoice_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+            .collect::<rusqlite::Result<_>>()?)
+    }
+}
+
+/// The next credit-note number and its sequence number.
+pub(crate) fn next_number(r: &mut impl NoteReads) -> Result<(String, i64)> {
+    let (prefix, seq) = r.sequence()?;
     Ok((format!("{prefix}{seq:06}"), seq))
+}
+
+/// Refuses a sequence number past the last one.
+pub(crate) fn sequence_left(seq: i64) -> Result<()> {
+    if seq >= MAX_CREDIT_NOTE_SEQ {
+        return Err(invalid("the credit-note sequence is used up: set a new prefix in the settings"));
+    }
+    Ok(())
+}
+
+/// Another credit note has `number` already.
+pub(crate) fn number_taken(number: &str) -> StoreError {
+    invalid(format!("credit note {number} exists already: set the next credit-note number past it in the settings"))
 }
 
 /// Decides what issuing `d` does; refuses what cannot be issued. Reads only.
 fn plan(conn: &Connection, customer_id: i64, d: &CreditNoteDraft) -> Result<CreditNotePlan> {
-    let (number, _) = next_number(conn)?;
+    plan_with(&mut Lite(conn), customer_id, d)
+}
+
+/// `plan` for either backend, reading through `r`.
+pub(crate) fn plan_with(r: &mut impl NoteReads, customer_id: i64, d: &CreditNoteDraft) -> Result<CreditNotePlan> {
+    let (number, _) = next_number(r)?;
     let mut p = CreditNotePlan {
         number,
         credit_id: 0,
@@ -128,7 +202,9 @@ fn plan(conn: &Connection, customer_id: i64, d: &CreditNoteDraft) -> Result<Cred
         closes: false,
     };
     let Some(invoice_id) = d.invoice_id else {
-        let currency = customer_currency_of(conn, customer_id)?;
+        let cur = r.customer_currency(customer_id)?;
+        let cur = cur.ok_or_else(|| StoreError::NotFound(format!("customer {customer_id}")))?;
+        let currency = parse_currency(&cur, &format!("customer {customer_id}"))?;
         if currency != d.currency {
             return Err(invalid(format!(
                 "this customer's credit is in {currency}, not {}: a credit note in another currency goes against \
@@ -141,15 +217,7 @@ fn plan(conn: &Connection, customer_id: i64, d: &CreditNoteDraft) -> Result<Cred
         }
         return Ok(p);
     };
-    let row: Option<(String, String, String, i64, i64, i64, NaiveDate)> = conn
-        .prepare_cached(
-            "SELECT number, status, currency, customer_id, total_minor, applied_minor, issue_date
-             FROM invoices WHERE id = ?1",
-        )?
-        .query_row([invoice_id], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, date(r, 6)?))
-        })
-        .optional()?;
+    let row = r.invoice(invoice_id)?;
     let Some((inv, status, cur, owner, total, applied, issued)) = row else {
         return Err(StoreError::NotFound(format!("invoice #{invoice_id} (deleted elsewhere?)")));
     };
@@ -189,14 +257,7 @@ fn plan(conn: &Connection, customer_id: i64, d: &CreditNoteDraft) -> Result<Cred
     p.closes = falls == balance;
     if d.refund_excess && excess > 0 {
         // The money on the invoice, newest application first.
-        let apps: Vec<(i64, String, String, i64)> = conn
-            .prepare_cached(
-                "SELECT p.id, p.reference, p.received_on, a.amount_minor FROM applications a
-                 JOIN payments p ON p.id = a.payment_id
-                 WHERE a.invoice_id = ?1 AND a.removed_on IS NULL ORDER BY a.applied_on DESC, a.id DESC",
-            )?
-            .query_map([invoice_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
-            .collect::<rusqlite::Result<_>>()?;
+        let apps = r.money_on(invoice_id)?;
         let paid: i64 = apps.iter().map(|a| a.3).sum();
         if excess > paid {
             let money = |m| Money::new(m, currency).display();
@@ -235,13 +296,6 @@ fn plan(conn: &Connection, customer_id: i64, d: &CreditNoteDraft) -> Result<Cred
     Ok(p)
 }
 
-fn customer_currency_of(conn: &Connection, customer_id: i64) -> Result<Currency> {
-    let cur: Option<String> =
-        conn.query_row("SELECT currency FROM customers WHERE id = ?1", [customer_id], |r| r.get(0)).optional()?;
-    let cur = cur.ok_or_else(|| StoreError::NotFound(format!("customer {customer_id}")))?;
-    parse_currency(&cur, &format!("customer {customer_id}"))
-}
-
 /// Gives a credit just inserted its kind, number and invoice.
 pub(super) fn mark(
     tx: &Transaction<'_>,
@@ -257,7 +311,9 @@ pub(super) fn mark(
     Ok(())
 }
 
-fn check_draft(d: &CreditNoteDraft) -> Result<&str> {
+/// The draft as entered: its reason (returned, trimmed), amount, date and
+/// lines.
+pub(crate) fn check_draft(d: &CreditNoteDraft) -> Result<&str> {
     let reason = checked_reason(&d.reason, "credit note")?;
     if d.amount_minor <= 0 {
         return Err(invalid("the credit note must be more than zero"));
@@ -275,41 +331,84 @@ fn check_draft(d: &CreditNoteDraft) -> Result<&str> {
 }
 
 /// The credit as voiding finds it.
-struct Held {
-    customer_id: i64,
-    kind: String,
-    number: Option<String>,
-    status: String,
-    voided_on: Option<String>,
-    granted_on: NaiveDate,
-    amount: i64,
-    applied: i64,
-    currency: String,
-    invoice: Option<String>,
+pub(crate) struct Held {
+    pub(crate) customer_id: i64,
+    pub(crate) kind: String,
+    pub(crate) number: Option<String>,
+    pub(crate) status: String,
+    /// ISO.
+    pub(crate) voided_on: Option<String>,
+    pub(crate) granted_on: NaiveDate,
+    pub(crate) amount: i64,
+    pub(crate) applied: i64,
+    pub(crate) currency: String,
+    /// The number of the invoice it was issued against.
+    pub(crate) invoice: Option<String>,
 }
 
-fn held(conn: &Connection, credit_id: i64) -> Result<Held> {
-    conn.prepare_cached(
-        "SELECT c.customer_id, c.kind, c.number, c.status, c.voided_on, c.granted_on, c.amount_minor,
-                c.applied_minor, c.currency, i.number
-         FROM credits c LEFT JOIN invoices i ON i.id = c.invoice_id WHERE c.id = ?1",
-    )?
-    .query_row([credit_id], |r| {
-        Ok(Held {
-            customer_id: r.get(0)?,
-            kind: r.get(1)?,
-            number: r.get(2)?,
-            status: r.get(3)?,
-            voided_on: r.get(4)?,
-            granted_on: date(r, 5)?,
-            amount: r.get(6)?,
-            applied: r.get(7)?,
-            currency: r.get(8)?,
-            invoice: r.get(9)?,
-        })
-    })
-    .optional()?
-    .ok_or_else(|| StoreError::NotFound(format!("credit #{credit_id} (deleted elsewhere?)")))
+/// A live application of the credit: the invoice's number, the amount,
+/// the day applied.
+pub(crate) type VoidApp = (String, i64, NaiveDate);
+
+/// What planning a void reads, from either backend.
+pub(crate) trait VoidReads {
+    fn held(&mut self, credit_id: i64) -> Result<Option<Held>>;
+    /// What issuing the credit note refunded, per its audit entry, when
+    /// more than zero.
+    fn refunded(&mut self, credit_id: i64) -> Result<Option<i64>>;
+    /// The credit's live applications, in the order made.
+    fn applied(&mut self, credit_id: i64) -> Result<Vec<VoidApp>>;
+}
+
+impl VoidReads for Lite<'_> {
+    fn held(&mut self, credit_id: i64) -> Result<Option<Held>> {
+        Ok(self
+            .0
+            .prepare_cached(
+                "SELECT c.customer_id, c.kind, c.number, c.status, c.voided_on, c.granted_on, c.amount_minor,
+                        c.applied_minor, c.currency, i.number
+                 FROM credits c LEFT JOIN invoices i ON i.id = c.invoice_id WHERE c.id = ?1",
+            )?
+            .query_row([credit_id], |r| {
+                Ok(Held {
+                    customer_id: r.get(0)?,
+                    kind: r.get(1)?,
+                    number: r.get(2)?,
+                    status: r.get(3)?,
+                    voided_on: r.get(4)?,
+                    granted_on: date(r, 5)?,
+                    amount: r.get(6)?,
+                    applied: r.get(7)?,
+                    currency: r.get(8)?,
+                    invoice: r.get(9)?,
+                })
+            })
+            .optional()?)
+    }
+
+    fn refunded(&mut self, credit_id: i64) -> Result<Option<i64>> {
+        Ok(self
+            .0
+            .query_row(
+                "SELECT json_extract(after_json, '$.refunded_minor') FROM audit_log
+                 WHERE entity = 'credit' AND entity_id = ?1 AND action = 'issue_credit_note'
+                   AND coalesce(json_extract(after_json, '$.refunded_minor'), 0) > 0",
+                [credit_id],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    fn applied(&mut self, credit_id: i64) -> Result<Vec<VoidApp>> {
+        Ok(self
+            .0
+            .prepare_cached(
+                "SELECT i.number, a.amount_minor, a.applied_on FROM applications a JOIN invoices i ON i.id = a.invoice_id
+                 WHERE a.credit_id = ?1 AND a.removed_on IS NULL ORDER BY a.id",
+            )?
+            .query_map([credit_id], |r| Ok((r.get(0)?, r.get(1)?, date(r, 2)?)))?
+            .collect::<rusqlite::Result<_>>()?)
+    }
 }
 
 fn held_label(h: &Held, id: i64) -> String {
@@ -323,7 +422,18 @@ fn held_label(h: &Held, id: i64) -> String {
 /// Decides what voiding the credit on `on` does; refuses what cannot be
 /// voided. Reads only.
 fn void_plan(conn: &Connection, customer_id: i64, credit_id: i64, on: NaiveDate) -> Result<(Held, VoidPlan)> {
-    let h = held(conn, credit_id)?;
+    void_plan_with(&mut Lite(conn), customer_id, credit_id, on)
+}
+
+/// `void_plan` for either backend, reading through `r`.
+pub(crate) fn void_plan_with(
+    r: &mut impl VoidReads,
+    customer_id: i64,
+    credit_id: i64,
+    on: NaiveDate,
+) -> Result<(Held, VoidPlan)> {
+    let h =
+        r.held(credit_id)?.ok_or_else(|| StoreError::NotFound(format!("credit #{credit_id} (deleted elsewhere?)")))?;
     let what = held_label(&h, credit_id);
     if h.customer_id != customer_id {
         return Err(invalid(format!("{what} is another customer's")));
@@ -342,31 +452,15 @@ fn void_plan(conn: &Connection, customer_id: i64, credit_id: i64, on: NaiveDate)
         return Err(invalid(format!("the void date {} is before {what} was issued ({})", iso(on), iso(h.granted_on))));
     }
     let currency = parse_currency(&h.currency, &what)?;
-    let refunded: Option<i64> = conn
-        .query_row(
-            "SELECT json_extract(after_json, '$.refunded_minor') FROM audit_log
-             WHERE entity = 'credit' AND entity_id = ?1 AND action = 'issue_credit_note'
-               AND coalesce(json_extract(after_json, '$.refunded_minor'), 0) > 0",
-            [credit_id],
-            |r| r.get(0),
-        )
-        .optional()?;
-    if let Some(amount) = refunded {
+    if let Some(amount) = r.refunded(credit_id)? {
         return Err(invalid(format!(
             "{what} refunded {} of the money paid: a void would leave that refund explaining nothing; bill what is \
              owed again on a new invoice instead",
             Money::new(amount, currency).display()
         )));
     }
-    let apps: Vec<(String, i64, NaiveDate)> = conn
-        .prepare_cached(
-            "SELECT i.number, a.amount_minor, a.applied_on FROM applications a JOIN invoices i ON i.id = a.invoice_id
-             WHERE a.credit_id = ?1 AND a.removed_on IS NULL ORDER BY a.id",
-        )?
-        .query_map([credit_id], |r| Ok((r.get(0)?, r.get(1)?, date(r, 2)?)))?
-        .collect::<rusqlite::Result<_>>()?;
     let mut unapplied: Vec<(String, i64)> = Vec::new();
-    for (number, amount, applied_on) in apps {
+    for (number, amount, applied_on) in r.applied(credit_id)? {
         if on < applied_on {
             return Err(invalid(format!(
                 "{what} was applied to {number} on {}, after the void date {}",
@@ -381,6 +475,104 @@ fn void_plan(conn: &Connection, customer_id: i64, credit_id: i64, on: NaiveDate)
     }
     let plan = VoidPlan { label: what, currency, unapplied, leaves_credit_minor: h.amount - h.applied };
     Ok((h, plan))
+}
+
+/// The audit entry of the credit note `p` issued as credit `id`.
+pub(crate) fn issued(
+    customer_id: i64,
+    id: i64,
+    d: &CreditNoteDraft,
+    p: &CreditNotePlan,
+    reason: &str,
+) -> Audit<'static> {
+    let number = &p.number;
+    let money = |m| Money::new(m, d.currency);
+    let against = match &p.invoice {
+        Some((_, inv)) => format!(" against {inv}"),
+        None => String::new(),
+    };
+    let mut parts = Vec::new();
+    if p.balance_falls_minor > 0 {
+        parts.push(format!("its balance falls by {}", money(p.balance_falls_minor).display()));
+    }
+    if p.to_credit_minor > 0 {
+        parts.push(format!("{} becomes customer credit", money(p.to_credit_minor).display()));
+    }
+    if p.refunded_minor() > 0 {
+        parts.push(format!("{} is refunded", money(p.refunded_minor()).display()));
+    }
+    Audit {
+        customer_id: Some(customer_id),
+        entity: "credit",
+        entity_id: Some(id),
+        action: "issue_credit_note",
+        summary: format!(
+            "issued credit note {number} of {}{against} on {}{}: {reason}",
+            money(d.amount_minor).display(),
+            iso(d.issued_on),
+            if parts.is_empty() { String::new() } else { format!(" ({})", parts.join(", ")) }
+        ),
+        before: None,
+        after: Some(json!({
+            "number": number, "issued_on": iso(d.issued_on), "amount": money(d.amount_minor).plain(),
+            "invoice": p.invoice.as_ref().map(|i| i.1.clone()), "reason": reason,
+            "applied": money(p.balance_falls_minor + p.refunded_minor()).plain(),
+            "credit": money(p.to_credit_minor).plain(),
+            "refunded": money(p.refunded_minor()).plain(), "refunded_minor": p.refunded_minor(),
+            "lines": d.lines.iter().map(crate::store::lines::line_json).collect::<Vec<_>>(),
+        })),
+    }
+}
+
+/// The audit entry of invoice `invoice_id` owing `amount` again after the
+/// void `plan`.
+pub(crate) fn void_reopened(
+    customer_id: i64,
+    invoice_id: i64,
+    number: &str,
+    amount: i64,
+    plan: &VoidPlan,
+) -> Audit<'static> {
+    let money = |m| Money::new(m, plan.currency);
+    Audit {
+        customer_id: Some(customer_id),
+        entity: "invoice",
+        entity_id: Some(invoice_id),
+        action: "reopen",
+        summary: format!("invoice {number} owes {} again: {} was voided", money(amount).display(), plan.label),
+        before: Some(json!({"status": "paid"})),
+        after: Some(json!({"status": "open", "reversed": money(amount).plain()})),
+    }
+}
+
+/// The audit entry of the void of credit `credit_id` (`h`) on `on`.
+pub(crate) fn voided(customer_id: i64, credit_id: i64, h: &Held, plan: &VoidPlan, on: NaiveDate) -> Audit<'static> {
+    let money = |m| Money::new(m, plan.currency);
+    let spread: Vec<String> = plan.unapplied.iter().map(|(n, m)| format!("{n} {}", money(*m).display())).collect();
+    let mut parts = Vec::new();
+    if !spread.is_empty() {
+        parts.push(format!("taken off {}", spread.join(", ")));
+    }
+    if plan.leaves_credit_minor > 0 {
+        parts.push(format!("{} of credit withdrawn", money(plan.leaves_credit_minor).display()));
+    }
+    Audit {
+        customer_id: Some(customer_id),
+        entity: "credit",
+        entity_id: Some(credit_id),
+        action: "void",
+        summary: format!(
+            "voided {} of {} on {}{}",
+            plan.label,
+            money(h.amount).display(),
+            iso(on),
+            if parts.is_empty() { String::new() } else { format!(": {}", parts.join("; ")) }
+        ),
+        before: Some(json!({"status": "issued", "applied": money(h.applied).plain()})),
+        after: Some(json!({"status": "voided", "voided_on": iso(on),
+            "unapplied": plan.unapplied.iter().map(|(n, m)| json!({"invoice": n,
+                "amount": money(*m).plain()})).collect::<Vec<_>>()})),
+    }
 }
 
 impl Store {
@@ -401,10 +593,8 @@ impl Store {
         self.write(|tx| {
             customer_currency(tx, customer_id)?;
             let mut p = plan(tx, customer_id, d)?;
-            let (number, seq) = next_number(tx)?;
-            if seq >= MAX_CREDIT_NOTE_SEQ {
-                return Err(invalid("the credit-note sequence is used up: set a new prefix in the settings"));
-            }
+            let (number, seq) = next_number(&mut Lite(tx))?;
+            sequence_left(seq)?;
             tx.execute("UPDATE organization SET credit_note_next_seq = ?1", [seq + 1])?;
             let at = now_utc();
             let row = NewCreditRow {
@@ -425,15 +615,12 @@ impl Store {
                 |r| r.get(0),
             )?;
             if taken > 0 {
-                return Err(invalid(format!(
-                    "credit note {number} exists already: set the next credit-note number past it in the settings"
-                )));
+                return Err(number_taken(&number));
             }
             mark(tx, id, "credit_note", Some(&number), d.invoice_id)?;
             inserts::replace_credit_lines(tx, id, &d.lines)?;
             p.number = number.clone();
             p.credit_id = id;
-            let money = |m| Money::new(m, d.currency);
             if let Some((invoice_id, _)) = &p.invoice {
                 // Money first taken off the invoice, then refunded from the
                 // payments' remainder it went back to.
@@ -451,42 +638,7 @@ impl Store {
                     allocate::apply(tx, AppliedFrom::Credit(id), &[(*invoice_id, on_invoice)], d.issued_on)?;
                 }
             }
-            let against = match &p.invoice {
-                Some((_, inv)) => format!(" against {inv}"),
-                None => String::new(),
-            };
-            let mut parts = Vec::new();
-            if p.balance_falls_minor > 0 {
-                parts.push(format!("its balance falls by {}", money(p.balance_falls_minor).display()));
-            }
-            if p.to_credit_minor > 0 {
-                parts.push(format!("{} becomes customer credit", money(p.to_credit_minor).display()));
-            }
-            if p.refunded_minor() > 0 {
-                parts.push(format!("{} is refunded", money(p.refunded_minor()).display()));
-            }
-            Audit {
-                customer_id: Some(customer_id),
-                entity: "credit",
-                entity_id: Some(id),
-                action: "issue_credit_note",
-                summary: format!(
-                    "issued credit note {number} of {}{against} on {}{}: {reason}",
-                    money(d.amount_minor).display(),
-                    iso(d.issued_on),
-                    if parts.is_empty() { String::new() } else { format!(" ({})", parts.join(", ")) }
-                ),
-                before: None,
-                after: Some(json!({
-                    "number": number, "issued_on": iso(d.issued_on), "amount": money(d.amount_minor).plain(),
-                    "invoice": p.invoice.as_ref().map(|i| i.1.clone()), "reason": reason,
-                    "applied": money(p.balance_falls_minor + p.refunded_minor()).plain(),
-                    "credit": money(p.to_credit_minor).plain(),
-                    "refunded": money(p.refunded_minor()).plain(), "refunded_minor": p.refunded_minor(),
-                    "lines": d.lines.iter().map(crate::store::lines::line_json).collect::<Vec<_>>(),
-                })),
-            }
-            .write_at(tx, &who, &at)?;
+            issued(customer_id, id, d, &p, &reason).write_at(tx, &who, &at)?;
             Ok(p)
         })
     }
@@ -506,7 +658,6 @@ impl Store {
         self.write(|tx| {
             let (h, plan) = void_plan(tx, customer_id, credit_id, on)?;
             let at = now_utc();
-            let money = |m| Money::new(m, plan.currency);
             let invoices: Vec<(i64, String, i64)> = tx
                 .prepare_cached(
                     "SELECT a.invoice_id, i.number, sum(a.amount_minor) FROM applications a
@@ -522,20 +673,7 @@ impl Store {
             for (invoice_id, number, amount) in &invoices {
                 tx.execute("UPDATE invoices SET version = version + 1 WHERE id = ?1", [invoice_id])?;
                 if reopen_if_owing(tx, *invoice_id)? {
-                    Audit {
-                        customer_id: Some(customer_id),
-                        entity: "invoice",
-                        entity_id: Some(*invoice_id),
-                        action: "reopen",
-                        summary: format!(
-                            "invoice {number} owes {} again: {} was voided",
-                            money(*amount).display(),
-                            plan.label
-                        ),
-                        before: Some(json!({"status": "paid"})),
-                        after: Some(json!({"status": "open", "reversed": money(*amount).plain()})),
-                    }
-                    .write_at(tx, &who, &at)?;
+                    void_reopened(customer_id, *invoice_id, number, *amount, &plan).write_at(tx, &who, &at)?;
                 }
             }
             versioned(
@@ -547,40 +685,14 @@ impl Store {
                 credit_id,
                 &plan.label,
             )?;
-            let spread: Vec<String> =
-                plan.unapplied.iter().map(|(n, m)| format!("{n} {}", money(*m).display())).collect();
-            let mut parts = Vec::new();
-            if !spread.is_empty() {
-                parts.push(format!("taken off {}", spread.join(", ")));
-            }
-            if plan.leaves_credit_minor > 0 {
-                parts.push(format!("{} of credit withdrawn", money(plan.leaves_credit_minor).display()));
-            }
-            Audit {
-                customer_id: Some(customer_id),
-                entity: "credit",
-                entity_id: Some(credit_id),
-                action: "void",
-                summary: format!(
-                    "voided {} of {} on {}{}",
-                    plan.label,
-                    money(h.amount).display(),
-                    iso(on),
-                    if parts.is_empty() { String::new() } else { format!(": {}", parts.join("; ")) }
-                ),
-                before: Some(json!({"status": "issued", "applied": money(h.applied).plain()})),
-                after: Some(json!({"status": "voided", "voided_on": iso(on),
-                    "unapplied": plan.unapplied.iter().map(|(n, m)| json!({"invoice": n,
-                        "amount": money(*m).plain()})).collect::<Vec<_>>()})),
-            }
-            .write_at(tx, &who, &at)?;
+            voided(customer_id, credit_id, &h, &plan, on).write_at(tx, &who, &at)?;
             Ok(plan)
         })
     }
 }
 
 /// A refund's reason, naming the credit note, within the refunds' limit.
-fn refund_reason(number: &str, reason: &str) -> String {
+pub(crate) fn refund_reason(number: &str, reason: &str) -> String {
     let full = format!("credit note {number}: {reason}");
     full.chars().take(crate::domain::detail::REFUND_REASON_MAX).collect()
 }

@@ -17,7 +17,7 @@ use crate::domain::date::iso;
 use crate::domain::edit::InvoiceDraft;
 use crate::domain::lines::{Line, LineKind};
 use chrono::NaiveDate;
-use postgres::Transaction;
+use postgres::{GenericClient, Transaction};
 use rust_decimal::Decimal;
 use std::str::FromStr;
 
@@ -46,11 +46,14 @@ fn decimal(s: Option<String>) -> Result<Option<Decimal>> {
 
 /// The lines of an invoice, in order.
 fn invoice_lines(tx: &mut Transaction<'_>, invoice_id: i64) -> Result<Vec<Line>> {
-    let rows = tx.query(
-        "SELECT kind, description, quantity, unit_price, amount_minor, tax_minor
-         FROM invoice_lines WHERE invoice_id = $1 ORDER BY seq",
-        &[&invoice_id],
-    )?;
+    let sql = "SELECT kind, description, quantity, unit_price, amount_minor, tax_minor
+               FROM invoice_lines WHERE invoice_id = $1 ORDER BY seq";
+    lines_of(tx, sql, invoice_id)
+}
+
+/// The lines of `sql`'s one record (an invoice, a credit note), in order.
+pub(super) fn lines_of(c: &mut impl GenericClient, sql: &str, id: i64) -> Result<Vec<Line>> {
+    let rows = c.query(sql, &[&id])?;
     rows.iter()
         .map(|r| {
             let kind: String = r.try_get(0)?;

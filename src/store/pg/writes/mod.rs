@@ -26,6 +26,7 @@
 mod collections;
 mod contacts;
 mod contracts;
+mod credit_notes;
 pub(crate) mod customer;
 mod invoice_edits;
 mod invoices;

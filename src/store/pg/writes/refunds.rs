@@ -57,7 +57,13 @@ fn plan(c: &mut impl GenericClient, payment_id: i64, p: &Paid, amount_minor: i64
 
 /// Takes `take` back from the payment's live applications to one invoice,
 /// newest first, as `refunds::reverse` does (`refunds::taken_back`).
-fn reverse(tx: &mut Transaction<'_>, payment_id: i64, invoice_id: i64, take: i64, on: NaiveDate) -> Result<()> {
+pub(super) fn reverse(
+    tx: &mut Transaction<'_>,
+    payment_id: i64,
+    invoice_id: i64,
+    take: i64,
+    on: NaiveDate,
+) -> Result<()> {
     let rows = tx.query(
         "SELECT id, amount_minor, applied_on FROM applications
          WHERE payment_id = $1 AND invoice_id = $2 AND removed_on IS NULL
@@ -107,23 +113,26 @@ impl PgStore {
             if let Some(r) = tx.query_opt("SELECT customer_id FROM payments WHERE id = $1", &[&payment_id])? {
                 hold(tx, r.try_get(0)?)?;
             }
-            refund_in(tx, &who, payment_id, version, d)
+            refund_in(tx, &who, payment_id, Some(version), d)
         })
     }
 }
 
 /// The refund itself, inside the caller's transaction, as
-/// `refunds::refund_in`.
-fn refund_in(
+/// `refunds::refund_in`: the payment at `version` (any version when
+/// `None`: a credit note refunding its excess reads the payment in the
+/// same transaction).
+pub(super) fn refund_in(
     tx: &mut Transaction<'_>,
     who: &str,
     payment_id: i64,
-    version: i64,
+    version: Option<i64>,
     d: &RefundDraft,
 ) -> Result<RefundPlan> {
     let reason = d.reason.trim();
     let p = load(tx, payment_id)?;
     let what = label(&p, payment_id);
+    let version = version.unwrap_or(p.version);
     refundable_now(&p, payment_id, version, d)?;
     let plan = plan(tx, payment_id, &p, d.amount_minor)?;
     let at = now_utc();
