@@ -188,15 +188,15 @@ fn rows_lite(store: &Store, sql: &str) -> Vec<Row> {
 const TABLES: &[(&str, &str)] = &[
     (
         "SELECT id::text, customer_id::text, subject, channel, opened_on::text, status, resolved_on::text,
-                resolved_by, resolver, external_id, version::text FROM conversations ORDER BY id",
+                resolved_by, resolver, external_id, version::text FROM conversations ORDER BY conversations.id",
         "SELECT CAST(id AS TEXT), CAST(customer_id AS TEXT), subject, channel, opened_on, status, resolved_on,
-                resolved_by, resolver, external_id, CAST(version AS TEXT) FROM conversations ORDER BY id",
+                resolved_by, resolver, external_id, CAST(version AS TEXT) FROM conversations ORDER BY conversations.id",
     ),
     (
         "SELECT id::text, conversation_id::text, at, direction, kind, author_kind, author, body, outcome,
-                version::text FROM conversation_messages ORDER BY id",
+                version::text FROM conversation_messages ORDER BY conversation_messages.id",
         "SELECT CAST(id AS TEXT), CAST(conversation_id AS TEXT), at, direction, kind, author_kind, author, body,
-                outcome, CAST(version AS TEXT) FROM conversation_messages ORDER BY id",
+                outcome, CAST(version AS TEXT) FROM conversation_messages ORDER BY conversation_messages.id",
     ),
     (
         "SELECT conversation_id::text, invoice_id::text FROM conversation_invoices ORDER BY 1, 2",
@@ -205,9 +205,9 @@ const TABLES: &[(&str, &str)] = &[
     ),
     (
         "SELECT id::text, conversation_id::text, customer_id::text, made_on::text, due_on::text, amount_minor::text,
-                currency, version::text FROM promises ORDER BY id",
+                currency, version::text FROM promises ORDER BY promises.id",
         "SELECT CAST(id AS TEXT), CAST(conversation_id AS TEXT), CAST(customer_id AS TEXT), made_on, due_on,
-                CAST(amount_minor AS TEXT), currency, CAST(version AS TEXT) FROM promises ORDER BY id",
+                CAST(amount_minor AS TEXT), currency, CAST(version AS TEXT) FROM promises ORDER BY promises.id",
     ),
     (
         "SELECT promise_id::text, invoice_id::text FROM promise_invoices ORDER BY 1, 2",
@@ -216,19 +216,19 @@ const TABLES: &[(&str, &str)] = &[
     ),
     (
         "SELECT id::text, invoice_id::text, customer_id::text, paused_on::text, until_on::text, reason,
-                ended_on::text, version::text FROM invoice_pauses ORDER BY id",
+                ended_on::text, version::text FROM invoice_pauses ORDER BY invoice_pauses.id",
         "SELECT CAST(id AS TEXT), CAST(invoice_id AS TEXT), CAST(customer_id AS TEXT), paused_on, until_on, reason,
-                ended_on, CAST(version AS TEXT) FROM invoice_pauses ORDER BY id",
+                ended_on, CAST(version AS TEXT) FROM invoice_pauses ORDER BY invoice_pauses.id",
     ),
     (
-        "SELECT id::text, status, balance_minor::text, version::text FROM invoices ORDER BY id",
-        "SELECT CAST(id AS TEXT), status, CAST(balance_minor AS TEXT), CAST(version AS TEXT) FROM invoices ORDER BY id",
+        "SELECT id::text, status, balance_minor::text, version::text FROM invoices ORDER BY invoices.id",
+        "SELECT CAST(id AS TEXT), status, CAST(balance_minor AS TEXT), CAST(version AS TEXT) FROM invoices ORDER BY invoices.id",
     ),
     (
         "SELECT customer_id::text, entity, entity_id::text, action, summary, before_json, after_json, who
-         FROM audit_log ORDER BY id",
+         FROM audit_log ORDER BY audit_log.id",
         "SELECT CAST(customer_id AS TEXT), entity, CAST(entity_id AS TEXT), action, summary, before_json, after_json,
-                who FROM audit_log ORDER BY id",
+                who FROM audit_log ORDER BY audit_log.id",
     ),
 ];
 

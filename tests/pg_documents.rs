@@ -115,9 +115,9 @@ fn rows_lite(lite: &Store, sql: &str) -> Vec<Row> {
 const TABLES: &[(&str, &str)] = &[
     (
         "SELECT id::text, customer_id::text, contract_id::text, name, kind, format, size_bytes::text, sha256,
-                uploaded_by, version::text FROM documents ORDER BY id",
+                uploaded_by, version::text FROM documents ORDER BY documents.id",
         "SELECT CAST(id AS TEXT), CAST(customer_id AS TEXT), CAST(contract_id AS TEXT), name, kind, format,
-                CAST(size_bytes AS TEXT), sha256, uploaded_by, CAST(version AS TEXT) FROM documents ORDER BY id",
+                CAST(size_bytes AS TEXT), sha256, uploaded_by, CAST(version AS TEXT) FROM documents ORDER BY documents.id",
     ),
     (
         "SELECT document_id::text, seq::text, length(content)::text, md5(content) FROM document_content
@@ -128,9 +128,9 @@ const TABLES: &[(&str, &str)] = &[
     ),
     (
         "SELECT customer_id::text, entity, entity_id::text, action, summary, before_json, after_json, who
-         FROM audit_log ORDER BY id",
+         FROM audit_log ORDER BY audit_log.id",
         "SELECT CAST(customer_id AS TEXT), entity, CAST(entity_id AS TEXT), action, summary, before_json, after_json,
-                who FROM audit_log ORDER BY id",
+                who FROM audit_log ORDER BY audit_log.id",
     ),
 ];
 

@@ -201,39 +201,39 @@ fn rows_lite(store: &Store, sql: &str) -> Vec<Row> {
 const TABLES: &[(&str, &str)] = &[
     (
         "SELECT id::text, invoice_id::text, payment_id::text, credit_id::text, amount_minor::text, applied_on::text,
-                removed_on::text, counts_from::text FROM applications ORDER BY id",
+                removed_on::text, counts_from::text FROM applications ORDER BY applications.id",
         "SELECT CAST(id AS TEXT), CAST(invoice_id AS TEXT), CAST(payment_id AS TEXT), CAST(credit_id AS TEXT),
-                CAST(amount_minor AS TEXT), applied_on, removed_on, counts_from FROM applications ORDER BY id",
+                CAST(amount_minor AS TEXT), applied_on, removed_on, counts_from FROM applications ORDER BY applications.id",
     ),
     (
         "SELECT id::text, payment_id::text, refunded_on::text, amount_minor::text, reason, dated_from
-         FROM refunds ORDER BY id",
+         FROM refunds ORDER BY refunds.id",
         "SELECT CAST(id AS TEXT), CAST(payment_id AS TEXT), refunded_on, CAST(amount_minor AS TEXT), reason, dated_from
-         FROM refunds ORDER BY id",
+         FROM refunds ORDER BY refunds.id",
     ),
     (
         "SELECT id::text, customer_id::text, granted_on::text, amount_minor::text, applied_minor::text, reason, kind,
-                number, status, invoice_id::text, version::text FROM credits ORDER BY id",
+                number, status, invoice_id::text, version::text FROM credits ORDER BY credits.id",
         "SELECT CAST(id AS TEXT), CAST(customer_id AS TEXT), granted_on, CAST(amount_minor AS TEXT),
                 CAST(applied_minor AS TEXT), reason, kind, number, status, CAST(invoice_id AS TEXT),
-                CAST(version AS TEXT) FROM credits ORDER BY id",
+                CAST(version AS TEXT) FROM credits ORDER BY credits.id",
     ),
     (
-        "SELECT id::text, status, applied_minor::text, refunded_minor::text, version::text FROM payments ORDER BY id",
+        "SELECT id::text, status, applied_minor::text, refunded_minor::text, version::text FROM payments ORDER BY payments.id",
         "SELECT CAST(id AS TEXT), status, CAST(applied_minor AS TEXT), CAST(refunded_minor AS TEXT),
-                CAST(version AS TEXT) FROM payments ORDER BY id",
+                CAST(version AS TEXT) FROM payments ORDER BY payments.id",
     ),
     (
         "SELECT id::text, status, applied_minor::text, balance_minor::text, written_off_on::text, write_off_reason,
-                version::text FROM invoices ORDER BY id",
+                version::text FROM invoices ORDER BY invoices.id",
         "SELECT CAST(id AS TEXT), status, CAST(applied_minor AS TEXT), CAST(balance_minor AS TEXT), written_off_on,
-                write_off_reason, CAST(version AS TEXT) FROM invoices ORDER BY id",
+                write_off_reason, CAST(version AS TEXT) FROM invoices ORDER BY invoices.id",
     ),
     (
         "SELECT customer_id::text, entity, entity_id::text, action, summary, before_json, after_json, who
-         FROM audit_log ORDER BY id",
+         FROM audit_log ORDER BY audit_log.id",
         "SELECT CAST(customer_id AS TEXT), entity, CAST(entity_id AS TEXT), action, summary, before_json, after_json,
-                who FROM audit_log ORDER BY id",
+                who FROM audit_log ORDER BY audit_log.id",
     ),
 ];
 

@@ -29,7 +29,7 @@ type Entry = (String, String, String, Option<String>, Option<String>);
 
 fn audit_pg(db: &support::pg::TestDb) -> Vec<Entry> {
     db.client()
-        .query("SELECT entity, action, summary, before_json, after_json FROM audit_log ORDER BY id", &[])
+        .query("SELECT entity, action, summary, before_json, after_json FROM audit_log ORDER BY audit_log.id", &[])
         .unwrap()
         .iter()
         .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3), r.get(4)))
@@ -41,8 +41,9 @@ fn audit_lite(store: &Store) -> Vec<Entry> {
     let copy = dir.path().join("copy.db");
     store.backup_to(&copy).unwrap();
     let c = rusqlite::Connection::open(&copy).unwrap();
-    let mut stmt =
-        c.prepare("SELECT entity, action, summary, before_json, after_json FROM audit_log ORDER BY id").unwrap();
+    let mut stmt = c
+        .prepare("SELECT entity, action, summary, before_json, after_json FROM audit_log ORDER BY audit_log.id")
+        .unwrap();
     stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
         .unwrap()
         .map(Result::unwrap)

@@ -42,8 +42,7 @@ fn customer(name: &str) -> CustomerEdit {
 /// after.
 type Entry = (Option<i64>, String, Option<i64>, String, String, Option<String>, Option<String>);
 
-const AUDIT: &str =
-    "SELECT customer_id, entity, entity_id, action, summary, before_json, after_json FROM audit_log ORDER BY id";
+const AUDIT: &str = "SELECT customer_id, entity, entity_id, action, summary, before_json, after_json FROM audit_log ORDER BY audit_log.id";
 
 fn audit_pg(db: &TestDb) -> Vec<Entry> {
     db.client()
