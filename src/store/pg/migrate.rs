@@ -92,6 +92,15 @@ pub fn upgrade(client: &mut Client, shown: &str) -> Result<Upgraded> {
 /// that upgrade a database of every earlier version).
 pub fn upgrade_to(client: &mut Client, shown: &str, to: i64) -> Result<Upgraded> {
     let to = to.clamp(1, PG_SCHEMA_VERSION);
+    // Opening books already at this version, the common case, costs one
+    // plain read; anything else (no mark, another version, another
+    // program's tables) takes the locked path, which says what it found.
+    if let Ok(row) = client.query_one("SELECT version FROM ardesk_schema", &[])
+        && let Ok(at) = row.try_get::<_, i32>(0)
+        && i64::from(at) == to
+    {
+        return Ok(Upgraded { from: to, to });
+    }
     let mut tx = client.transaction()?;
     tx.execute("SELECT pg_advisory_xact_lock($1)", &[&LOCK_KEY])?;
     let from = version(&mut tx, shown)?;
