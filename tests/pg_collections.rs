@@ -7,6 +7,7 @@
 
 mod support;
 
+use ardesk::domain::Money;
 use ardesk::domain::collections::{
     Channel, ConvStatus, ConversationRow, Direction, LogEntry, MessageKind, PauseDraft, PromiseDraft,
 };
@@ -14,20 +15,11 @@ use ardesk::domain::columns::{Seek, Sort, Tab};
 use ardesk::domain::edit::{Allocation, CustomerEdit, InvoiceDraft, PaymentDraft};
 use ardesk::domain::model::InvoiceRow;
 use ardesk::domain::status::InvoiceStatus;
-use ardesk::domain::{Currency, Money};
 use ardesk::store::pg::PgStore;
 use ardesk::store::window::View;
 use ardesk::store::{Store, StoreError};
-use chrono::NaiveDate;
-use support::pg::{TestDb, fresh};
-
-fn d(s: &str) -> NaiveDate {
-    s.parse().unwrap()
-}
-
-fn usd() -> Currency {
-    "USD".parse().unwrap()
-}
+use support::both::*;
+use support::pg::TestDb;
 
 fn dollars(minor: i64) -> Money {
     Money::new(minor, usd())
@@ -45,35 +37,9 @@ fn customer(name: &str) -> CustomerEdit {
     }
 }
 
-/// Both backends, empty, the same person writing, and the same customers
-/// (ids 1, 2, …).
+/// Both backends with these customers, each with a billing email.
 fn both(names: &[&str]) -> Option<(TestDb, PgStore, Store)> {
-    let db = fresh()?;
-    let mut pg = PgStore::open(&db.url).unwrap();
-    let mut lite = Store::open_in_memory().unwrap();
-    pg.set_who("ann");
-    lite.set_who("ann");
-    for name in names {
-        assert_eq!(pg.create_customer(&customer(name)).unwrap(), lite.create_customer(&customer(name)).unwrap());
-    }
-    Some((db, pg, lite))
-}
-
-/// The same outcome on both backends: equal values, or errors in the same
-/// words; returns the words of an error ("" for a success).
-fn same<T: PartialEq + std::fmt::Debug>(pg: Result<T, StoreError>, lite: Result<T, StoreError>, what: &str) -> String {
-    match (pg, lite) {
-        (Ok(a), Ok(b)) => {
-            assert_eq!(a, b, "{what}");
-            String::new()
-        }
-        (Err(a), Err(b)) => {
-            assert_eq!(a.to_string(), b.to_string(), "{what}");
-            assert_eq!(std::mem::discriminant(&a), std::mem::discriminant(&b), "{what}: {a:?} / {b:?}");
-            a.to_string()
-        }
-        (a, b) => panic!("{what}: PostgreSQL gave {a:?}, SQLite {b:?}"),
-    }
+    both_with(names, customer)
 }
 
 /// The same success on both backends; its value.
@@ -81,17 +47,6 @@ fn ok<T: PartialEq + std::fmt::Debug>(pg: Result<T, StoreError>, lite: Result<T,
     let (a, b) = (pg.unwrap_or_else(|e| panic!("{what} on PostgreSQL: {e}")), lite.unwrap());
     assert_eq!(a, b, "{what}");
     a
-}
-
-/// A refusal in the same words on both backends, which contains `words`.
-fn refused<T: PartialEq + std::fmt::Debug>(
-    pg: Result<T, StoreError>,
-    lite: Result<T, StoreError>,
-    words: &str,
-) -> String {
-    let said = same(pg, lite, words);
-    assert!(said.contains(words), "expected a refusal with {words:?}, got {said:?}");
-    said
 }
 
 /// Creates the same invoice on both; its id.
@@ -155,31 +110,6 @@ fn entry(conversation_id: Option<i64>, body: &str) -> LogEntry {
         status: None,
         promise: None,
     }
-}
-
-/// One row of a table, every column as text.
-type Row = Vec<Option<String>>;
-
-fn rows_pg(db: &TestDb, sql: &str) -> Vec<Row> {
-    db.client()
-        .query(sql, &[])
-        .unwrap()
-        .iter()
-        .map(|r| (0..r.len()).map(|i| r.get::<_, Option<String>>(i)).collect())
-        .collect()
-}
-
-fn rows_lite(store: &Store, sql: &str) -> Vec<Row> {
-    let dir = tempfile::tempdir().unwrap();
-    let copy = dir.path().join("copy.db");
-    store.backup_to(&copy).unwrap();
-    let c = rusqlite::Connection::open(&copy).unwrap();
-    let mut stmt = c.prepare(sql).unwrap();
-    let n = stmt.column_count();
-    stmt.query_map([], |r| (0..n).map(|i| r.get::<_, Option<String>>(i)).collect::<rusqlite::Result<Row>>())
-        .unwrap()
-        .map(Result::unwrap)
-        .collect()
 }
 
 /// The rows collections write (all but the times they were written at),

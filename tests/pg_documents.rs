@@ -6,7 +6,6 @@
 
 mod support;
 
-use ardesk::domain::Currency;
 use ardesk::domain::columns::{Seek, Sort, Tab};
 use ardesk::domain::edit::{ContractDraft, CustomerEdit, OrgEdit};
 use ardesk::domain::model::DocumentRow;
@@ -15,17 +14,9 @@ use ardesk::store::documents::Progress;
 use ardesk::store::pg::PgStore;
 use ardesk::store::window::View;
 use ardesk::store::{OpenMode, Store, StoreError};
-use chrono::NaiveDate;
 use std::path::{Path, PathBuf};
+use support::both::*;
 use support::pg::{TestDb, fresh};
-
-fn d(s: &str) -> NaiveDate {
-    s.parse().unwrap()
-}
-
-fn usd() -> Currency {
-    "USD".parse().unwrap()
-}
 
 fn customer(name: &str) -> CustomerEdit {
     CustomerEdit {
@@ -53,52 +44,13 @@ fn both(dir: &Path) -> Option<(TestDb, PgStore, Store)> {
     Some((db, pg, lite))
 }
 
-/// The same outcome on both backends: equal values, or errors in the same
-/// words; returns the words of an error ("" for a success).
-fn same<T: PartialEq + std::fmt::Debug>(pg: Result<T, StoreError>, lite: Result<T, StoreError>, what: &str) -> String {
-    match (pg, lite) {
-        (Ok(a), Ok(b)) => {
-            assert_eq!(a, b, "{what}");
-            String::new()
-        }
-        (Err(a), Err(b)) => {
-            assert_eq!(a.to_string(), b.to_string(), "{what}");
-            assert_eq!(std::mem::discriminant(&a), std::mem::discriminant(&b), "{what}: {a:?} / {b:?}");
-            a.to_string()
-        }
-        (a, b) => panic!("{what}: PostgreSQL gave {a:?}, SQLite {b:?}"),
-    }
-}
-
 fn ok<T: PartialEq + std::fmt::Debug>(pg: Result<T, StoreError>, lite: Result<T, StoreError>, what: &str) -> T {
     let (a, b) = (pg.unwrap_or_else(|e| panic!("{what} on PostgreSQL: {e}")), lite.unwrap());
     assert_eq!(a, b, "{what}");
     a
 }
 
-/// A refusal in the same words on both backends, which contains `words`.
-fn refused<T: PartialEq + std::fmt::Debug>(
-    pg: Result<T, StoreError>,
-    lite: Result<T, StoreError>,
-    words: &str,
-) -> String {
-    let said = same(pg, lite, words);
-    assert!(said.contains(words), "expected a refusal with {words:?}, got {said:?}");
-    said
-}
-
-/// One row of a table, every column as text (bytes as hex).
-type Row = Vec<Option<String>>;
-
-fn rows_pg(db: &TestDb, sql: &str) -> Vec<Row> {
-    db.client()
-        .query(sql, &[])
-        .unwrap()
-        .iter()
-        .map(|r| (0..r.len()).map(|i| r.get::<_, Option<String>>(i)).collect())
-        .collect()
-}
-
+/// Every row `sql` gives, every column as text (bytes as hex).
 fn rows_lite(lite: &Store, sql: &str) -> Vec<Row> {
     let c = rusqlite::Connection::open(lite.path()).unwrap();
     let mut stmt = c.prepare(sql).unwrap();

@@ -11,189 +11,20 @@
 
 mod support;
 
-use ardesk::domain::Currency;
-use ardesk::domain::columns::{Seek, Sort, Tab};
-use ardesk::domain::edit::{Allocation, ApplyPlan, CreditDraft, CustomerEdit, InvoiceDraft, PaymentDraft, RefundDraft};
+use ardesk::domain::columns::{Seek, Tab};
+use ardesk::domain::edit::{Allocation, ApplyPlan, CreditDraft, PaymentDraft, RefundDraft};
 use ardesk::domain::model::{InvoiceRow, PaymentRow};
 use ardesk::domain::status::InvoiceStatus;
 use ardesk::store::pg::PgStore;
-use ardesk::store::window::{Keyed, View};
 use ardesk::store::{Store, StoreError};
-use chrono::NaiveDate;
+use support::both::*;
 use support::pg::{TestDb, fresh};
-
-fn d(s: &str) -> NaiveDate {
-    s.parse().unwrap()
-}
-
-fn usd() -> Currency {
-    "USD".parse().unwrap()
-}
-
-fn customer(name: &str) -> CustomerEdit {
-    CustomerEdit {
-        name: name.into(),
-        legal_name: String::new(),
-        billing_email: String::new(),
-        billing_address: String::new(),
-        currency: usd(),
-        invoices_paused: false,
-        portal: false,
-    }
-}
-
-/// Both backends, empty, the same person writing, and the same customers
-/// (ids 1, 2, …).
-fn both(names: &[&str]) -> Option<(TestDb, PgStore, Store)> {
-    let db = fresh()?;
-    let mut pg = PgStore::open(&db.url).unwrap();
-    let mut lite = Store::open_in_memory().unwrap();
-    pg.set_who("ann");
-    lite.set_who("ann");
-    for name in names {
-        assert_eq!(pg.create_customer(&customer(name)).unwrap(), lite.create_customer(&customer(name)).unwrap());
-    }
-    Some((db, pg, lite))
-}
-
-/// The same outcome on both backends: equal values, or errors in the same
-/// words; returns the words of an error ("" for a success).
-fn same<T: PartialEq + std::fmt::Debug>(pg: Result<T, StoreError>, lite: Result<T, StoreError>, what: &str) -> String {
-    match (pg, lite) {
-        (Ok(a), Ok(b)) => {
-            assert_eq!(a, b, "{what}");
-            String::new()
-        }
-        (Err(a), Err(b)) => {
-            assert_eq!(a.to_string(), b.to_string(), "{what}");
-            assert_eq!(std::mem::discriminant(&a), std::mem::discriminant(&b), "{what}: {a:?} / {b:?}");
-            a.to_string()
-        }
-        (a, b) => panic!("{what}: PostgreSQL gave {a:?}, SQLite {b:?}"),
-    }
-}
-
-/// The same success on both backends; its value.
-fn ok<T: PartialEq + std::fmt::Debug>(pg: Result<T, StoreError>, lite: Result<T, StoreError>, what: &str) -> T {
-    let a = pg.unwrap_or_else(|e| panic!("{what}: PostgreSQL refused: {e}"));
-    let b = lite.unwrap_or_else(|e| panic!("{what}: SQLite refused: {e}"));
-    assert_eq!(a, b, "{what}");
-    a
-}
-
-/// A refusal in the same words on both backends, which contains `words`.
-fn refused<T: PartialEq + std::fmt::Debug>(
-    pg: Result<T, StoreError>,
-    lite: Result<T, StoreError>,
-    words: &str,
-) -> String {
-    let said = same(pg, lite, words);
-    assert!(said.contains(words), "expected a refusal with {words:?}, got {said:?}");
-    said
-}
-
-/// An open USD invoice; the number is the organization's next.
-fn invoice(pg: &PgStore, issued: &str, due: &str, total: i64, status: InvoiceStatus) -> InvoiceDraft {
-    InvoiceDraft {
-        contract_id: None,
-        number: pg.next_invoice_number().unwrap(),
-        issue_date: d(issued),
-        due_date: d(due),
-        period: None,
-        total_minor: total,
-        currency: usd(),
-        status,
-        memo: String::new(),
-        lines: Vec::new(),
-    }
-}
-
-/// Creates the same invoice on both; its id.
-fn add_invoice(pg: &mut PgStore, lite: &mut Store, c: i64, issued: &str, due: &str, total: i64) -> i64 {
-    add_invoice_as(pg, lite, c, issued, due, total, InvoiceStatus::Open)
-}
-
-fn add_invoice_as(
-    pg: &mut PgStore,
-    lite: &mut Store,
-    c: i64,
-    issued: &str,
-    due: &str,
-    total: i64,
-    status: InvoiceStatus,
-) -> i64 {
-    let draft = invoice(pg, issued, due, total, status);
-    let id = pg.create_invoice(c, &draft).unwrap();
-    assert_eq!(lite.create_invoice(c, &draft).unwrap(), id);
-    id
-}
-
-/// Records the same payment on both; its id.
-fn add_payment(pg: &mut PgStore, lite: &mut Store, c: i64, on: &str, amount: i64, to: Allocation) -> i64 {
-    let p = PaymentDraft {
-        received_on: d(on),
-        amount_minor: amount,
-        currency: usd(),
-        reference: format!("WIRE-{amount}"),
-        allocation: to,
-    };
-    let (a, b) = (pg.record_payment(c, &p).unwrap(), lite.record_payment(c, &p).unwrap());
-    assert_eq!(a, b);
-    a.payment_id
-}
-
-fn credit(on: &str, amount: i64, reason: &str) -> CreditDraft {
-    CreditDraft { granted_on: d(on), amount_minor: amount, currency: usd(), reason: reason.into() }
-}
-
-fn view(tab: Tab, today: NaiveDate) -> View {
-    View { sort: Sort::default_for(tab), filter: Default::default(), today }
-}
-
-fn payments_lite(lite: &Store, c: i64) -> Vec<Keyed<PaymentRow>> {
-    lite.window_view::<PaymentRow>(c, &view(Tab::Payments, d("2026-03-15")), &Seek::First, 500).unwrap()
-}
-
-/// The version of payment `id` (a credit: minus its id) as its tab row
-/// shows it, the same on both backends.
-fn version(pg: &PgStore, lite: &Store, c: i64, id: i64) -> i64 {
-    let v = view(Tab::Payments, d("2026-03-15"));
-    let find = |rows: Vec<Keyed<PaymentRow>>| rows.into_iter().find(|k| k.row.id == id).unwrap().row.version;
-    let (a, b) = (find(pg.window_view::<PaymentRow>(c, &v, &Seek::First, 500).unwrap()), find(payments_lite(lite, c)));
-    assert_eq!(a, b, "version of {id}");
-    a
-}
 
 /// An invoice's version, the same on both backends.
 fn invoice_version(db: &TestDb, lite: &Store, c: i64, id: i64) -> i64 {
     let a: i64 = db.client().query_one("SELECT version FROM invoices WHERE id = $1", &[&id]).unwrap().get(0);
     assert_eq!(a, lite.invoice_detail(c, id).unwrap().version, "version of invoice {id}");
     a
-}
-
-/// One row of a table, every column as text.
-type Row = Vec<Option<String>>;
-
-fn rows_pg(db: &TestDb, sql: &str) -> Vec<Row> {
-    db.client()
-        .query(sql, &[])
-        .unwrap()
-        .iter()
-        .map(|r| (0..r.len()).map(|i| r.get::<_, Option<String>>(i)).collect())
-        .collect()
-}
-
-fn rows_lite(store: &Store, sql: &str) -> Vec<Row> {
-    let dir = tempfile::tempdir().unwrap();
-    let copy = dir.path().join("copy.db");
-    store.backup_to(&copy).unwrap();
-    let c = rusqlite::Connection::open(&copy).unwrap();
-    let mut stmt = c.prepare(sql).unwrap();
-    let n = stmt.column_count();
-    stmt.query_map([], |r| (0..n).map(|i| r.get::<_, Option<String>>(i)).collect::<rusqlite::Result<Row>>())
-        .unwrap()
-        .map(Result::unwrap)
-        .collect()
 }
 
 /// The rows the settling writes touch, and the audit log, as text on both

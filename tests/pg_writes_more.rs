@@ -6,7 +6,6 @@
 
 mod support;
 
-use ardesk::domain::Currency;
 use ardesk::domain::columns::{Seek, Sort, Tab};
 use ardesk::domain::edit::{ContactDraft, ContractDraft, CreditSettings, CustomerEdit, InvoiceDraft, OrgEdit};
 use ardesk::domain::lines::{Line, LineKind};
@@ -15,16 +14,8 @@ use ardesk::domain::status::{BillingFrequency, ContractKind, ContractStatus, Inv
 use ardesk::store::pg::PgStore;
 use ardesk::store::window::{Keyed, View};
 use ardesk::store::{Store, StoreError};
-use chrono::NaiveDate;
+use support::both::*;
 use support::pg::{TestDb, fresh};
-
-fn d(s: &str) -> NaiveDate {
-    s.parse().unwrap()
-}
-
-fn usd() -> Currency {
-    "USD".parse().unwrap()
-}
 
 fn customer(name: &str) -> CustomerEdit {
     CustomerEdit {
@@ -36,6 +27,11 @@ fn customer(name: &str) -> CustomerEdit {
         invoices_paused: false,
         portal: false,
     }
+}
+
+/// Both backends with these customers, each with a billing email.
+fn both(names: &[&str]) -> Option<(TestDb, PgStore, Store)> {
+    both_with(names, customer)
 }
 
 /// An audit log row: customer, entity, entity id, action, summary, before,
@@ -63,47 +59,6 @@ fn audit_lite(store: &Store) -> Vec<Entry> {
         .unwrap()
         .map(Result::unwrap)
         .collect()
-}
-
-/// Both backends, empty, the same person writing, and the same customers
-/// (ids 1, 2, …).
-fn both(names: &[&str]) -> Option<(TestDb, PgStore, Store)> {
-    let db = fresh()?;
-    let mut pg = PgStore::open(&db.url).unwrap();
-    let mut lite = Store::open_in_memory().unwrap();
-    pg.set_who("ann");
-    lite.set_who("ann");
-    for name in names {
-        assert_eq!(pg.create_customer(&customer(name)).unwrap(), lite.create_customer(&customer(name)).unwrap());
-    }
-    Some((db, pg, lite))
-}
-
-/// The same outcome on both backends: equal values, or errors in the same
-/// words; returns the words of an error ("" for a success).
-fn same<T: PartialEq + std::fmt::Debug>(pg: Result<T, StoreError>, lite: Result<T, StoreError>, what: &str) -> String {
-    match (pg, lite) {
-        (Ok(a), Ok(b)) => {
-            assert_eq!(a, b, "{what}");
-            String::new()
-        }
-        (Err(a), Err(b)) => {
-            assert_eq!(a.to_string(), b.to_string(), "{what}");
-            a.to_string()
-        }
-        (a, b) => panic!("{what}: PostgreSQL gave {a:?}, SQLite {b:?}"),
-    }
-}
-
-/// A refusal in the same words on both backends, which contains `words`.
-fn refused<T: PartialEq + std::fmt::Debug>(
-    pg: Result<T, StoreError>,
-    lite: Result<T, StoreError>,
-    words: &str,
-) -> String {
-    let said = same(pg, lite, words);
-    assert!(said.contains(words), "expected a refusal with {words:?}, got {said:?}");
-    said
 }
 
 fn view(tab: Tab) -> View {

@@ -95,8 +95,15 @@ pub fn upgrade_to(client: &mut Client, shown: &str, to: i64) -> Result<Upgraded>
     // Opening books already at this version, the common case, costs one
     // plain read; anything else (no mark, another version, another
     // program's tables) takes the locked path, which says what it found.
-    if let Ok(row) = client.query_one("SELECT version FROM ardesk_schema", &[])
-        && let Ok(at) = row.try_get::<_, i32>(0)
+    // The mark found must be the current schema's: with `search_path =
+    // books, public` an empty `books` would otherwise pass for public's.
+    if let Ok(row) = client.query_one(
+        "SELECT version, (SELECT relnamespace = current_schema()::regnamespace FROM pg_class
+                           WHERE oid = 'ardesk_schema'::regclass)
+         FROM ardesk_schema",
+        &[],
+    ) && let Ok(at) = row.try_get::<_, i32>(0)
+        && row.try_get::<_, Option<bool>>(1).ok().flatten() == Some(true)
         && i64::from(at) == to
     {
         return Ok(Upgraded { from: to, to });
