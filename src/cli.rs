@@ -299,7 +299,8 @@ pub enum Command {
     /// source is checked first and refused with its problems; the copy is
     /// then verified — `check` on both sides, every table's rows, every
     /// customer's record and figures equal — and taken out again when it
-    /// does not verify. Stop the other ardesks on the source first: what
+    /// does not verify. A SQLite file of an older ardesk is upgraded first,
+    /// as opening it for work does. Stop the other ardesks on the source first: what
     /// they write meanwhile is not copied, and the verification then fails.
     /// Exits 1 when the copy did not verify.
     Migrate {

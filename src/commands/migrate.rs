@@ -35,6 +35,11 @@ pub fn migrate(from: &Path, to: &Path, today: NaiveDate, out: &mut impl Write) -
     }
 }
 
+/// A URL as messages show it: no password, nothing a terminal obeys.
+fn shown_url(url: &str) -> String {
+    clean(&crate::store::location::without_password(url)).into_owned()
+}
+
 /// A progress bar on a terminal's stderr, nothing on a pipe.
 fn bar(total: u64, what: &str) -> indicatif::ProgressBar {
     if !std::io::stderr().is_terminal() {
@@ -63,7 +68,7 @@ fn spinner() -> indicatif::ProgressBar {
 }
 
 fn to_postgres(file: &Path, url: &str, today: NaiveDate, out: &mut impl Write) -> Result<bool> {
-    let (src, dst) = (clean(&file.display().to_string()).into_owned(), crate::store::location::without_password(url));
+    let (src, dst) = (clean(&file.display().to_string()).into_owned(), shown_url(url));
     let store = Store::open(file, OpenMode::MustExist).wrap_err_with(|| format!("{src}: nothing was copied"))?;
     if let Some(why) = store.trouble() {
         bail!("{src} opens for reading only: {}; nothing was copied", clean(why));
@@ -104,9 +109,23 @@ fn to_postgres(file: &Path, url: &str, today: NaiveDate, out: &mut impl Write) -
     progress.finish_and_clear();
     let rows: u64 = copied.iter().map(|(_, n)| n).sum();
     writeln!(out, "copied {rows} rows from {src} to {dst} in {:.1?}; verifying…", started.elapsed())?;
-    let pg = PgStore::open(url)?;
-    let differences = verify(&store, &pg, &mut client, &copied, today)?;
-    drop(pg);
+    // Whatever stops the verification, a copy not verified is taken out.
+    let verified =
+        PgStore::open(url).map_err(Into::into).and_then(|pg| verify(&store, &pg, &mut client, &copied, today));
+    let differences = match verified {
+        Ok(d) => d,
+        Err(e) => {
+            let undone = transfer::empty_pg(&mut client);
+            let e = e.wrap_err("the copy could not be verified");
+            return Err(match undone {
+                Ok(()) => e.wrap_err(format!("so it was taken out of {dst} again; {src} is as it was")),
+                Err(u) => e.wrap_err(format!(
+                    "and could not be taken out of {dst} either ({}): empty it by hand",
+                    clean(&u.to_string())
+                )),
+            });
+        }
+    };
     if differences.is_empty() {
         writeln!(
             out,
@@ -123,7 +142,7 @@ fn to_postgres(file: &Path, url: &str, today: NaiveDate, out: &mut impl Write) -
 }
 
 fn to_sqlite(url: &str, file: &Path, today: NaiveDate, out: &mut impl Write) -> Result<bool> {
-    let (src, dst) = (crate::store::location::without_password(url), clean(&file.display().to_string()).into_owned());
+    let (src, dst) = (shown_url(url), clean(&file.display().to_string()).into_owned());
     if std::fs::symlink_metadata(file).is_ok() {
         bail!("{dst} already exists: ardesk migrate writes a new file, and leaves this one as it is");
     }
