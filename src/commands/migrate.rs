@@ -107,11 +107,14 @@ fn to_postgres(file: &Path, url: &str, today: NaiveDate, out: &mut impl Write) -
         })
         .wrap_err_with(|| format!("the copy to {dst} was undone; nothing was copied"))?;
     progress.finish_and_clear();
-    let rows: u64 = copied.iter().map(|(_, n)| n).sum();
-    writeln!(out, "copied {rows} rows from {src} to {dst} in {:.1?}; verifying…", started.elapsed())?;
-    // Whatever stops the verification, a copy not verified is taken out.
-    let verified =
-        PgStore::open(url).map_err(Into::into).and_then(|pg| verify(&store, &pg, &mut client, &copied, today));
+    // From the commit on, whatever stops the verification (an error, a
+    // closed pipe) takes the copy out again: none stays unverified.
+    let verified = (|| -> Result<Vec<String>> {
+        let rows: u64 = copied.iter().map(|(_, n)| n).sum();
+        writeln!(out, "copied {rows} rows from {src} to {dst} in {:.1?}; verifying…", started.elapsed())?;
+        let pg = PgStore::open(url)?;
+        verify(&store, &pg, &mut client, &copied, today)
+    })();
     let differences = match verified {
         Ok(d) => d,
         Err(e) => {
@@ -134,9 +137,9 @@ fn to_postgres(file: &Path, url: &str, today: NaiveDate, out: &mut impl Write) -
         )?;
         return Ok(true);
     }
+    let undone = transfer::empty_pg(&mut client);
     say_differences(out, &differences)?;
-    transfer::empty_pg(&mut client)
-        .wrap_err_with(|| format!("the copy did not verify, and could not be taken out of {dst}"))?;
+    undone.wrap_err_with(|| format!("the copy did not verify, and could not be taken out of {dst}"))?;
     writeln!(out, "the copy did not verify (above), so it was taken out of {dst} again; {src} is as it was")?;
     Ok(false)
 }
@@ -176,7 +179,20 @@ fn to_sqlite(url: &str, file: &Path, today: NaiveDate, out: &mut impl Write) -> 
     let result = fill_and_verify(&pg, url, &tmp, &src, today, out);
     match result {
         Ok(true) => {
-            std::fs::rename(&tmp, file).wrap_err_with(|| format!("cannot move the copy into {dst}"))?;
+            // A link, not a rename, so a file made at the name meanwhile is
+            // never replaced; then the directory synced, so "ok" is durable.
+            let placed = match std::fs::hard_link(&tmp, file) {
+                // A file system without hard links: renamed, if still free.
+                Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists && std::fs::symlink_metadata(file).is_err() => {
+                    std::fs::rename(&tmp, file)
+                }
+                other => other,
+            };
+            remove_db(&tmp);
+            placed.wrap_err_with(|| format!("cannot put the copy at {dst}; it was removed"))?;
+            if let Ok(d) = std::fs::File::open(dir) {
+                let _ = d.sync_all();
+            }
             writeln!(
                 out,
                 "ok: {dst} holds the books of {src}: every table's rows, `check` clean on both sides, and every \

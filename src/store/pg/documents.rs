@@ -37,7 +37,8 @@ impl PgStore {
     /// file no larger than `max_document_size` is read.
     ///
     /// The customer's row is held `FOR KEY SHARE` (it cannot be deleted
-    /// meanwhile), not `FOR UPDATE` as other writes hold it: an upload
+    /// meanwhile), not `FOR NO KEY UPDATE` as other writes hold it, which
+    /// does not wait for it: an upload
     /// changes no sum or summary of the customer, and a large one would
     /// keep the customer's other writes waiting for as long as it reads.
     pub fn upload_watched(

@@ -37,10 +37,14 @@ impl PgStore {
         };
         // UNLISTEN * also drops the organization's channel, listened
         // again at once; all of it in one round trip.
-        self.client()?.batch_execute(&format!(
+        let mut client = self.client()?;
+        client.batch_execute(&format!(
             "UNLISTEN *; LISTEN ardesk_organization; LISTEN \"{}\"",
             listen.replace('"', "\"\"")
         ))?;
+        // What came for the screen left is not this one's to reload.
+        use postgres::fallible_iterator::FallibleIterator;
+        client.notifications().iter().count()?;
         self.watching.set(Some(what));
         Ok(())
     }

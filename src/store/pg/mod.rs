@@ -71,7 +71,7 @@ pub fn connect(url: &str) -> Result<Client> {
     // Over TCP the books travel encrypted unless the URL says otherwise:
     // libpq's default (`prefer`) would go on in plain text when the server,
     // or whoever answers for it, declines.
-    let tcp = config.get_hosts().iter().any(|h| matches!(h, postgres::config::Host::Tcp(_)));
+    let tcp = over_tcp(&config);
     if tcp && !url.to_ascii_lowercase().contains("sslmode=") {
         config.ssl_mode(postgres::config::SslMode::Require);
     }
@@ -82,4 +82,28 @@ pub fn connect(url: &str) -> Result<Client> {
     }
     let tls = native_tls::TlsConnector::new().map_err(|e| refused(format!("cannot set up TLS: {e}")))?;
     config.connect(postgres_native_tls::MakeTlsConnector::new(tls)).map_err(|e| refused(error::words(&e)))
+}
+
+/// Whether the connection goes over TCP (and so takes TLS): a host that is
+/// not a socket path, or any `hostaddr`, which is always an IP address
+/// reached over TCP whatever `host` says (a socket path there only names
+/// the server for messages).
+fn over_tcp(config: &postgres::Config) -> bool {
+    !config.get_hostaddrs().is_empty() || config.get_hosts().iter().any(|h| matches!(h, postgres::config::Host::Tcp(_)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::over_tcp;
+    use std::str::FromStr;
+
+    #[test]
+    fn tcp_is_told_from_the_url_hostaddr_included() {
+        let tcp = |url: &str| over_tcp(&postgres::Config::from_str(url).unwrap());
+        assert!(!tcp("postgresql:///books?host=/run/postgresql"));
+        assert!(!tcp("postgresql://ann@%2Frun%2Fpostgresql/books"));
+        assert!(tcp("postgresql://ann@db.example/books"));
+        assert!(tcp("postgresql://ann@/books?hostaddr=203.0.113.5"));
+        assert!(tcp("postgresql://ann@/books?host=/run/postgresql&hostaddr=203.0.113.5"));
+    }
 }

@@ -114,6 +114,15 @@ pub fn to_postgres(
     for t in TABLES {
         tx.batch_execute(&format!("ALTER TABLE \"{t}\" DISABLE TRIGGER USER"))?;
     }
+    // Asked again under the tables' locks: settings saved since the
+    // command looked would otherwise be replaced unseen.
+    let held = pg_holds(&mut tx)?;
+    if !held.is_empty() {
+        return Err(StoreError::Invalid(format!(
+            "the database now holds books ({}); nothing was copied",
+            held.join(", ")
+        )));
+    }
     tx.batch_execute("DELETE FROM organization")?;
     let mut copied = Vec::with_capacity(TABLES.len());
     for (table, _) in &sizes {

@@ -4,7 +4,7 @@
 //!
 //! Concurrency, the PostgreSQL way (issue 21). Transactions run at READ
 //! COMMITTED, and a write that concerns a customer first locks that
-//! customer's row (`SELECT … FOR UPDATE`), so the writes of one customer
+//! customer's row (`SELECT … FOR NO KEY UPDATE`), so the writes of one customer
 //! follow one another as on SQLite, where there is one writer, while
 //! different customers' writes go on side by side. Within that:
 //! - a form's save still carries the `version` it read, and a save that
@@ -84,7 +84,10 @@ impl PgStore {
 /// contact, a contract, an invoice) holds its customer this way and then
 /// says what SQLite says when the row is missing, not that the customer is.
 pub(crate) fn hold(tx: &mut Transaction<'_>, customer: i64) -> Result<bool> {
-    Ok(tx.query_opt("SELECT 1 FROM customers WHERE id = $1 FOR UPDATE", &[&customer])?.is_some())
+    // NO KEY UPDATE: writers of one customer queue behind one another, but
+    // not behind an upload's KEY SHARE (nor a child row's foreign key),
+    // which a plain FOR UPDATE would wait on.
+    Ok(tx.query_opt("SELECT 1 FROM customers WHERE id = $1 FOR NO KEY UPDATE", &[&customer])?.is_some())
 }
 
 /// Runs an `UPDATE … WHERE id = $1 AND version = $2` (which must also set
