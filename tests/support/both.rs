@@ -6,7 +6,7 @@ use super::pg::{TestDb, fresh};
 use ardesk::domain::Currency;
 use ardesk::domain::columns::{Seek, Sort, Tab};
 use ardesk::domain::edit::{Allocation, CreditDraft, CustomerEdit, InvoiceDraft, PaymentDraft};
-use ardesk::domain::model::PaymentRow;
+use ardesk::domain::model::{InvoiceRow, PaymentRow};
 use ardesk::domain::status::InvoiceStatus;
 use ardesk::store::pg::PgStore;
 use ardesk::store::window::{Keyed, View};
@@ -187,4 +187,35 @@ pub fn rows_lite(store: &Store, sql: &str) -> Vec<Row> {
         .unwrap()
         .map(Result::unwrap)
         .collect()
+}
+
+/// The same books on both backends: `tables` (each as (PostgreSQL's
+/// query, SQLite's)), each
+/// customer's figures on two days, the Invoices and Payments tabs; and
+/// `check` finds nothing wrong on either.
+pub fn same_books_in(tables: &[(&str, &str)], db: &TestDb, pg: &PgStore, lite: &Store, customers: &[i64]) {
+    for (on_pg, on_lite) in tables {
+        assert_eq!(rows_pg(db, on_pg), rows_lite(lite, on_lite), "{on_lite}");
+    }
+    for &c in customers {
+        let cust = lite.customer(c).unwrap();
+        for today in [d("2026-03-15"), d("2026-06-30")] {
+            assert_eq!(pg.figures(&cust, today).unwrap(), lite.figures(&cust, today).unwrap(), "figures of {c}");
+            let v = view(Tab::Invoices, today);
+            assert_eq!(
+                pg.window_view::<InvoiceRow>(c, &v, &Seek::First, 500).unwrap(),
+                lite.window_view::<InvoiceRow>(c, &v, &Seek::First, 500).unwrap(),
+                "invoices of {c}"
+            );
+            let v = view(Tab::Payments, today);
+            assert_eq!(
+                pg.window_view::<PaymentRow>(c, &v, &Seek::First, 500).unwrap(),
+                lite.window_view::<PaymentRow>(c, &v, &Seek::First, 500).unwrap(),
+                "payments of {c}"
+            );
+        }
+    }
+    let today = d("2026-03-15");
+    assert_eq!(pg.check(today).unwrap(), Vec::<String>::new(), "check on PostgreSQL");
+    assert_eq!(lite.check(today).unwrap(), Vec::<String>::new(), "check on SQLite");
 }

@@ -52,29 +52,7 @@ impl Drop for TestDb {
 }
 
 /// The tables the app writes, in an order foreign keys allow.
-pub const RAW: &[&str] = &[
-    "organization",
-    "customers",
-    "contacts",
-    "contracts",
-    "invoices",
-    "invoice_lines",
-    "payments",
-    "refunds",
-    "credits",
-    "credit_note_lines",
-    "applications",
-    "audit_log",
-    "documents",
-    "document_content",
-    "conversations",
-    "conversation_messages",
-    "conversation_invoices",
-    "promises",
-    "promise_invoices",
-    "invoice_pauses",
-    "import_kept",
-];
+pub use ardesk::store::pg::transfer::RAW;
 
 pub fn columns(s: &rusqlite::Connection, table: &str) -> Vec<String> {
     let mut stmt = s.prepare(&format!("SELECT name FROM pragma_table_info('{table}')")).unwrap();

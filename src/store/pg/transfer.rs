@@ -42,6 +42,10 @@ pub const TABLES: &[&str] = &[
     "customer_day_summary",
 ];
 
+/// The tables the app writes, in `TABLES`' order: all but the last five,
+/// the summaries the triggers keep.
+pub const RAW: &[&str] = TABLES.split_at(TABLES.len() - 5).0;
+
 /// Rows copied so far, of how many.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Moved {
