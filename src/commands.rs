@@ -24,7 +24,7 @@ const AGING_KEYS: [&str; 5] = ["current", "days_1_30", "days_31_60", "days_61_90
 use crate::domain::links::customer_link;
 use crate::domain::model::{Customer, Organization};
 use crate::domain::text::clean;
-use crate::store::{CustomerFigures, OpenMode, Store};
+use crate::store::{Books, CustomerFigures, OpenMode, Store};
 use chrono::NaiveDate;
 use color_eyre::eyre::{Result, WrapErr, bail};
 use serde_json::{Value, json};
@@ -110,7 +110,7 @@ pub fn customer_json(c: &Customer, f: &CustomerFigures, org: &Organization) -> V
     Value::Object(obj)
 }
 
-pub fn customer(store: &Store, spec: &str, today: NaiveDate, json_out: bool, out: &mut impl Write) -> Result<()> {
+pub fn customer(store: &Books, spec: &str, today: NaiveDate, json_out: bool, out: &mut impl Write) -> Result<()> {
     let id = store.resolve_customer(spec)?;
     let c = store.customer(id)?;
     let f = store.figures(&c, today)?;
@@ -161,7 +161,7 @@ pub fn customer(store: &Store, spec: &str, today: NaiveDate, json_out: bool, out
 /// with their state on `today` (the day the books are read as of, under
 /// `--as-of`; then messages and promises made after it are left out). Text
 /// as stored: the caller shows control characters on a terminal.
-pub fn conversation(store: &Store, id: i64, today: NaiveDate, out: &mut impl Write) -> Result<()> {
+pub fn conversation(store: &Books, id: i64, today: NaiveDate, out: &mut impl Write) -> Result<()> {
     use crate::domain::date::iso;
     let Some(customer_id) = store.conversation_customer(id)? else {
         bail!("no conversation #{id}: `ardesk conversations --customer ID` lists a customer's");
@@ -252,7 +252,7 @@ pub fn conversation(store: &Store, id: i64, today: NaiveDate, out: &mut impl Wri
 /// Text goes out exactly as stored, unless `terminal`: then its control
 /// characters are shown as the screen shows them.
 pub fn tab_rows(
-    store: &Store,
+    store: &Books,
     tab: crate::domain::columns::Tab,
     a: &crate::cli::TabArgs,
     today: NaiveDate,
@@ -284,7 +284,7 @@ pub fn tab_rows(
 /// (nothing written), 2 for other errors.
 #[allow(clippy::too_many_arguments)]
 pub fn import(
-    store: &mut Store,
+    store: &mut Books,
     source: Option<String>,
     object: Option<String>,
     dry_run: bool,
@@ -316,6 +316,9 @@ pub fn import(
         _ => None,
     };
     let opts = ImportOptions { source, object, dry_run, allow_test_mode, skip_bad_rows, decimal };
+    let Some(store) = store.lite_mut() else {
+        bail!("this ardesk imports into SQLite files only; nothing was written");
+    };
     match crate::import::run_import(store, files, &opts, true) {
         Ok(report) => {
             write!(out, "{report}")?;
@@ -332,8 +335,9 @@ pub fn import(
 }
 
 /// `ardesk export --customer ID --format json`.
-pub fn export_json(store: &Store, spec: &str, file: Option<&Path>, out: &mut impl Write) -> Result<()> {
+pub fn export_json(store: &Books, spec: &str, file: Option<&Path>, out: &mut impl Write) -> Result<()> {
     let id = store.resolve_customer(spec)?;
+    let store = store.file_only("exporting a customer")?;
     match file {
         Some(path) => {
             if path.exists() {

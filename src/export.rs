@@ -7,8 +7,8 @@
 
 use crate::domain::columns::{RowKey, Seek, Sort, Tab};
 use crate::domain::tabs::export_fields;
-use crate::store::window::{Keyed, TabRow, View};
-use crate::store::{Result, Store, StoreError};
+use crate::store::window::{Keyed, View};
+use crate::store::{Books, Result, StoreError};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -37,8 +37,8 @@ enum Sink<'a> {
 }
 
 /// Each row as its columns export it (`domain::tabs::Column::export`).
-fn write_rows<R: TabRow>(
-    store: &Store,
+fn write_rows<R: crate::store::books::Rows>(
+    store: &Books,
     customer_id: i64,
     view: &View,
     format: Format,
@@ -97,7 +97,7 @@ fn write_rows<R: TabRow>(
 
 /// Writes the rows of one tab's view; returns how many.
 pub fn write_tab(
-    store: &Store,
+    store: &Books,
     customer_id: i64,
     tab: Tab,
     view: &View,
@@ -110,7 +110,7 @@ pub fn write_tab(
 
 /// Writes a CSV file through a temporary file renamed into place, never
 /// replacing an existing file unless `overwrite`.
-pub fn to_file(store: &Store, customer_id: i64, tab: Tab, view: &View, path: &Path, overwrite: bool) -> Result<usize> {
+pub fn to_file(store: &Books, customer_id: i64, tab: Tab, view: &View, path: &Path, overwrite: bool) -> Result<usize> {
     if path.exists() && !overwrite {
         return Err(StoreError::Exists(path.to_path_buf()));
     }

@@ -11,7 +11,7 @@ use ardesk::domain::columns::Tab;
 use ardesk::domain::date::{DateStyle, resolve_today};
 use ardesk::domain::text::clean;
 use ardesk::store::location::{self, Location};
-use ardesk::store::{OpenMode, Store};
+use ardesk::store::{Books, OpenMode, Store};
 use chrono::NaiveDate;
 use color_eyre::eyre::{Result, eyre};
 use std::io::{IsTerminal, Write};
@@ -143,7 +143,7 @@ fn files_only(path: &std::path::Path) -> Result<()> {
 enum Next {
     Exit(ExitCode),
     /// No subcommand: open the TUI on this store.
-    Tui(Box<Store>),
+    Tui(Box<Books>),
 }
 
 fn command(cli: &Cli, settings: &config::Loaded, today: NaiveDate, tty: bool, mut out: &mut dyn Write) -> Result<Next> {
@@ -241,7 +241,7 @@ fn command(cli: &Cli, settings: &config::Loaded, today: NaiveDate, tty: bool, mu
             clean(&path.display().to_string())
         ));
     }
-    let mut store = if preview_only { Store::open_in_memory()? } else { Store::open(&path, mode)? };
+    let mut store = if preview_only { Books::open_in_memory()? } else { Books::open_named(&path, mode)? };
     if let Some(d) = cli.global.as_of {
         store.set_as_of(Some(d))?;
     }

@@ -32,7 +32,7 @@ const TO_INV2: [&str; 4] = ["Enter", "Down", "Down", "Down"];
 
 /// The customer's invoices as `ardesk invoices --customer 1 --format json`
 /// writes them, through the function the command runs.
-fn invoices_json(store: &Store) -> Vec<serde_json::Value> {
+fn invoices_json(store: &ardesk::store::Books) -> Vec<serde_json::Value> {
     let args = ardesk::cli::TabArgs {
         customer: "1".into(),
         filter: String::new(),

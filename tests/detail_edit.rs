@@ -9,7 +9,7 @@ mod support;
 use ardesk::app::App;
 use ardesk::domain::columns::Tab;
 use ardesk::domain::status::InvoiceStatus;
-use ardesk::store::{OpenMode, Store};
+use ardesk::store::{Books, OpenMode, Store};
 use ratatui::layout::Rect;
 use support::fixture::d;
 use support::keys::{flat, press, render};
@@ -17,18 +17,18 @@ use support::{TODAY, demo_db};
 
 /// The app on a copy of the demo (120×40), on Acme's drafts, and a
 /// second connection to the same file: another ardesk.
-fn on_drafts(dir: &tempfile::TempDir) -> (App, Store) {
+fn on_drafts(dir: &tempfile::TempDir) -> (App, Books) {
     let db = dir.path().join("demo.db");
     std::fs::copy(demo_db(), &db).unwrap();
     let store = Store::open(&db, OpenMode::MustExist).unwrap();
     let mut app = App::new(store, d(TODAY), Rect::new(0, 0, 120, 40)).unwrap();
     app.open_customer(1);
     press(&mut app, &["/", "type:status:draft", "Enter"]);
-    (app, Store::open(&db, OpenMode::MustExist).unwrap())
+    (app, Books::open_named(&db, OpenMode::MustExist).unwrap())
 }
 
 /// The invoice `number` of Acme as `ardesk invoices --format json` writes it.
-fn json(store: &Store, number: &str) -> serde_json::Value {
+fn json(store: &Books, number: &str) -> serde_json::Value {
     let args = ardesk::cli::TabArgs {
         customer: "1".into(),
         filter: format!("number:{number}"),
@@ -49,7 +49,7 @@ fn clear_lines(app: &mut App) {
     }
 }
 
-fn detail(store: &Store, number: &str) -> ardesk::domain::detail::InvoiceDetail {
+fn detail(store: &Books, number: &str) -> ardesk::domain::detail::InvoiceDetail {
     use ardesk::domain::columns::{Seek, Sort};
     use ardesk::domain::model::InvoiceRow;
     let rows = store.window::<InvoiceRow>(1, Sort::default_for(Tab::Invoices), &Seek::First, 100).unwrap();

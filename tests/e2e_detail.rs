@@ -44,7 +44,11 @@ fn enter_an_invoice_then_its_payment_and_back() {
     });
 
     tui.send("\r");
-    let s = tui.wait_for(&format!("Invoice {number}"));
+    // The whole frame: under load the screen was read between the
+    // header's bytes and the applications' (the tab still showing below).
+    let s = tui.wait(&format!("Invoice {number} and its applications"), |s| {
+        s.contains(&format!("Invoice {number}")) && s.contains("Applications (")
+    });
     assert!(s.contains("partial"), "its status:\n{s}");
     let balance_line = s.lines().find(|l| l.contains("Balance")).unwrap_or_default();
     assert!(balance_line.contains(&balance), "Balance {balance}, as the json has it:\n{s}");

@@ -146,7 +146,7 @@ fn hostile_text_reaches_the_terminal_inert() {
 
 #[test]
 fn hostile_text_is_stored_and_exported_exactly() {
-    let store = store();
+    let store = ardesk::store::Books::from(store());
     let c = store.window::<ContactRow>(1, Sort::default_for(Tab::Contacts), &Seek::First, 10).unwrap();
     assert_eq!(c[0].row.name, HOSTILE[0], "stored exactly");
     let mut out = Vec::new();

@@ -17,7 +17,7 @@ use ardesk::app::{App, Screen};
 use ardesk::domain::Money;
 use ardesk::domain::columns::{Col, Tab};
 use ardesk::domain::money::{Currency, parse_amount};
-use ardesk::store::{OpenMode, Store};
+use ardesk::store::{Books, OpenMode, Store};
 use chrono::NaiveDate;
 use ratatui::layout::Rect;
 use std::path::{Path, PathBuf};
@@ -372,7 +372,7 @@ fn money(v: &serde_json::Value, currency: Currency) -> Money {
 
 /// `ardesk customer ID --json`'s output, from the function the command
 /// runs.
-fn customer_json(store: &Store, id: i64, today: NaiveDate) -> serde_json::Value {
+fn customer_json(store: &Books, id: i64, today: NaiveDate) -> serde_json::Value {
     let mut out = Vec::new();
     ardesk::commands::customer(store, &id.to_string(), today, true, &mut out).unwrap();
     serde_json::from_slice(&out).unwrap()
@@ -421,7 +421,7 @@ fn aging(top: &[Vec<char>]) -> Vec<(String, String)> {
 /// The amounts on one demo customer's 80×24 page against its JSON: each
 /// card's figure and sub-figure, each aging bucket, the other currencies'
 /// outstanding, and both header actions by their keys.
-fn check_customer(app: &mut App, store: &Store, id: i64, today: NaiveDate) {
+fn check_customer(app: &mut App, store: &Books, id: i64, today: NaiveDate) {
     let json = customer_json(store, id, today);
     let cur: Currency = json["currency"].as_str().unwrap().parse().unwrap();
     let m = &json["metrics"];
@@ -503,7 +503,7 @@ fn every_demo_customers_amounts_equal_the_json_at_80x24() {
     for day in [support::TODAY, FILED] {
         let today = d(day);
         let mut app = demo_app(day);
-        let store = Store::open(demo_db(day), OpenMode::MustExist).unwrap();
+        let store = Books::open_named(demo_db(day), OpenMode::MustExist).unwrap();
         let ids: Vec<i64> = store.customer_list(today).unwrap().iter().map(|c| c.id).collect();
         assert_eq!(ids.len(), 40, "the demo has forty customers");
         for id in ids {
@@ -517,7 +517,7 @@ fn every_demo_customers_amounts_equal_the_json_at_80x24() {
 #[test]
 fn the_yen_customers_90_plus_bucket_is_whole() {
     let today = d(FILED);
-    let store = Store::open(demo_db(FILED), OpenMode::MustExist).unwrap();
+    let store = Books::open_named(demo_db(FILED), OpenMode::MustExist).unwrap();
     let json = customer_json(&store, 39, today);
     assert_eq!(json["name"], "山田商事");
     // The command itself prints the same figures.

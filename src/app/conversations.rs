@@ -12,13 +12,13 @@ use super::scroll::{Look, TextLine};
 use super::{App, Screen, forms};
 use crate::domain::collections::{ConvStatus, ConversationDetail, ConversationRow};
 use crate::domain::model::{Customer, InvoiceRow};
-use crate::store::{Result, Store};
+use crate::store::{Books, Result};
 
 /// The most invoices one pause or resume takes (their numbers are listed).
 const MOST_AT_ONCE: usize = 1_000;
 
 impl DetailScreen {
-    pub(super) fn conversation(store: &Store, customer: Customer, id: i64) -> Result<Self> {
+    pub(super) fn conversation(store: &Books, customer: Customer, id: i64) -> Result<Self> {
         let d = store.conversation_detail(customer.id, id)?;
         Ok(Self::new(customer, Detail::Conversation(d)))
     }

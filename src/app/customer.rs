@@ -9,7 +9,7 @@ use crate::domain::columns::{PerTab, Sort, Tab};
 use crate::domain::filter::Filter;
 use crate::domain::model::*;
 use crate::domain::tabs::{Tabular, ViewSums};
-use crate::store::{CustomerFigures, Result, Store};
+use crate::store::{Books, CustomerFigures, Result};
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
 
@@ -45,7 +45,7 @@ pub struct CustomerPage {
 }
 
 impl CustomerPage {
-    pub fn load(store: &Store, id: i64, today: NaiveDate) -> Result<Self> {
+    pub fn load(store: &Books, id: i64, today: NaiveDate) -> Result<Self> {
         let customer = store.customer(id)?;
         let figures = store.figures(&customer, today)?;
         let mut page = CustomerPage {
@@ -102,7 +102,7 @@ impl CustomerPage {
 
     /// Re-reads the customer and figures after a change, keeping each
     /// table's place.
-    pub fn reload(&mut self, store: &Store, today: NaiveDate) -> Result<()> {
+    pub fn reload(&mut self, store: &Books, today: NaiveDate) -> Result<()> {
         self.customer = store.customer(self.customer.id)?;
         self.figures = store.figures(&self.customer, today)?;
         for tab in Tab::ALL {
@@ -201,14 +201,14 @@ impl CustomerPage {
     /// Reads whatever rows the current tab's view is missing. A filtered
     /// read that cannot finish within `KEY_BUDGET` is stopped and returned
     /// as a job for the worker, so the screen never waits for it.
-    pub fn sync(&mut self, store: &Store) -> Result<Option<Job>> {
+    pub fn sync(&mut self, store: &Books) -> Result<Option<Job>> {
         let (customer_id, tab, today) = (self.customer.id, self.tab, self.today);
         let ops = ops(tab);
         let t = self.table_mut(tab);
         let view = t.state().view(today);
         for _ in 0..4 {
             let Some(f) = t.need() else { break };
-            let read = |s: &Store| ops.read(s, customer_id, &view, &f.seek, f.limit);
+            let read = |s: &Books| ops.read(s, customer_id, &view, &f.seek, f.limit);
             // As of a date a column such as the balance is worked out row
             // by row: sorting on it reads them all, so that goes to the
             // reading thread too when it is slow.

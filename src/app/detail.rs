@@ -13,7 +13,7 @@ use crate::domain::collections::ConversationDetail;
 use crate::domain::detail::{InvoiceDetail, PaymentDetail, Source};
 use crate::domain::model::{Customer, InvoiceRow, PaymentRow};
 use crate::domain::status::{InvoiceStatus, PayKind};
-use crate::store::{Result, Store};
+use crate::store::{Books, Result};
 use crate::view::detail::{self as view, DetailLayout};
 use chrono::NaiveDate;
 use ratatui::layout::Rect;
@@ -88,12 +88,12 @@ impl DetailScreen {
         }
     }
 
-    fn invoice(store: &Store, customer: Customer, id: i64) -> Result<Self> {
+    fn invoice(store: &Books, customer: Customer, id: i64) -> Result<Self> {
         let d = store.invoice_detail(customer.id, id)?;
         Ok(Self::new(customer, Detail::Invoice(d)))
     }
 
-    fn payment(store: &Store, customer: Customer, id: i64) -> Result<Self> {
+    fn payment(store: &Books, customer: Customer, id: i64) -> Result<Self> {
         let d = store.payment_detail(customer.id, id)?;
         Ok(Self::new(customer, Detail::Payment(d)))
     }
@@ -105,7 +105,7 @@ impl DetailScreen {
     }
 
     /// Reads the record again after a change, keeping the cursor's place.
-    pub fn reload(&mut self, store: &Store) -> Result<()> {
+    pub fn reload(&mut self, store: &Books) -> Result<()> {
         self.customer = store.customer(self.customer.id)?;
         self.detail = match &self.detail {
             Detail::Invoice(d) => Detail::Invoice(store.invoice_detail(d.customer_id, d.invoice.id)?),

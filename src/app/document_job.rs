@@ -9,8 +9,9 @@
 use super::effect::Effect;
 use crate::domain::status::DocumentKind;
 use crate::store::documents::Progress;
-use crate::store::{OpenMode, Space, Store, StoreError};
-use std::path::{Path, PathBuf};
+use crate::store::location::Location;
+use crate::store::{Books, OpenMode, Space, StoreError};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread::JoinHandle;
@@ -103,7 +104,7 @@ pub struct DocumentJob {
 }
 
 /// Runs a task on `store`, reporting to `progress` and `index`.
-pub fn run(store: &mut Store, task: &Task, progress: &Progress, index: &AtomicUsize) -> Outcome {
+pub fn run(store: &mut Books, task: &Task, progress: &Progress, index: &AtomicUsize) -> Outcome {
     match task {
         Task::Upload { customer_id, files, kind, contract_id } => {
             let mut done = Vec::new();
@@ -138,18 +139,18 @@ fn failed(task: &Task, e: StoreError) -> Outcome {
 }
 
 impl DocumentJob {
-    /// Starts the task on a new connection to the database at `path`, as
+    /// Starts the task on a new connection to the books at `location`, as
     /// `who`; `None` for a database only this connection can see (in
     /// memory, in tests): the caller runs it in line.
-    pub fn start(path: &Path, who: &str, task: Task) -> Option<DocumentJob> {
-        if path == Path::new(":memory:") {
+    pub fn start(location: &Location, who: &str, task: Task) -> Option<DocumentJob> {
+        if location.only_here() {
             return None;
         }
         let (progress, index) = (Arc::new(Progress::default()), Arc::new(AtomicUsize::new(0)));
-        let (path, who, t, p, i) = (path.to_path_buf(), who.to_string(), task.clone(), progress.clone(), index.clone());
+        let (path, who, t, p, i) = (location.clone(), who.to_string(), task.clone(), progress.clone(), index.clone());
         let handle = std::thread::Builder::new()
             .name("documents".into())
-            .spawn(move || match Store::open(&path, OpenMode::MustExist) {
+            .spawn(move || match Books::open(&path, OpenMode::MustExist) {
                 Ok(mut store) => {
                     store.set_who(&who);
                     run(&mut store, &t, &p, &i)

@@ -4,7 +4,7 @@
 use crate::domain::Money;
 use crate::domain::edit::*;
 use crate::domain::status::DocumentKind;
-use crate::store::{Store, StoreError};
+use crate::store::{Books, StoreError};
 use chrono::NaiveDate;
 use std::path::PathBuf;
 
@@ -274,7 +274,7 @@ impl Remainder {
     /// What applying it would do; writes nothing.
     pub fn preview(
         self,
-        store: &Store,
+        store: &Books,
         customer_id: i64,
         plan: &ApplyPlan,
     ) -> Result<crate::store::writes::ApplyOutcome, StoreError> {
@@ -286,7 +286,7 @@ impl Remainder {
 }
 
 /// Performs one effect; returns what to tell the user.
-pub fn perform(store: &mut Store, effect: &Effect) -> Result<String, StoreError> {
+pub fn perform(store: &mut Books, effect: &Effect) -> Result<String, StoreError> {
     Ok(match effect {
         Effect::CreateCustomer { edit } => {
             store.create_customer(edit)?;

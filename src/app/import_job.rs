@@ -5,8 +5,9 @@
 //! rolls back whole.
 
 use crate::import::{ImportError, ImportOptions, ImportReport, Watch, run_import_watched};
-use crate::store::{OpenMode, Store, StoreError};
-use std::path::{Path, PathBuf};
+use crate::store::location::Location;
+use crate::store::{Books, OpenMode, StoreError};
+use std::path::PathBuf;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
@@ -37,20 +38,23 @@ pub struct ImportStatus {
 }
 
 impl ImportJob {
-    /// Starts the run on a new connection to the database at `path`, as
+    /// Starts the run on a new connection to the books at `location`, as
     /// `who`; `None` for a database only this connection can see (in
     /// memory, in tests): the caller runs it in line.
-    pub fn start(path: &Path, who: &str, files: Vec<PathBuf>, opts: &ImportOptions) -> Option<ImportJob> {
-        if path == Path::new(":memory:") {
+    pub fn start(location: &Location, who: &str, files: Vec<PathBuf>, opts: &ImportOptions) -> Option<ImportJob> {
+        if location.only_here() {
             return None;
         }
         let watch = Watch::default();
-        let (path, who, run_files, run_watch) = (path.to_path_buf(), who.to_string(), files.clone(), watch.clone());
+        let (path, who, run_files, run_watch) = (location.clone(), who.to_string(), files.clone(), watch.clone());
         let (opts, run_opts) = (opts.clone(), opts.clone());
         let handle = std::thread::Builder::new()
             .name("import".into())
             .spawn(move || {
-                let mut store = Store::open(&path, OpenMode::MustExist)?;
+                let Books::Lite(mut store) = Books::open(&path, OpenMode::MustExist)? else {
+                    let why = "this ardesk imports into SQLite files only; nothing was written";
+                    return Err(StoreError::Invalid(why.into()).into());
+                };
                 store.set_who(&who);
                 run_watch.attach(store.interrupt_handle());
                 run_import_watched(&mut store, &run_files, &opts, &run_watch)

@@ -37,7 +37,7 @@ impl App {
             for _ in 0..4 {
                 let Some(f) = s.table.need() else { break };
                 let ranking = s.ranking.clone();
-                let read = |st: &crate::store::Store| {
+                let read = |st: &crate::store::Books| {
                     st.list_window(&view, ranking.as_deref().map(Vec::as_slice), &f.seek, f.limit)
                 };
                 match self.store.within(LIST_BUDGET, read) {

@@ -40,7 +40,7 @@ mod write_off;
 
 use crate::domain::columns::Tab;
 use crate::domain::model::Organization;
-use crate::store::Store;
+use crate::store::Books;
 use crate::view::layout;
 use chrono::NaiveDate;
 use customer::CustomerPage;
@@ -80,7 +80,7 @@ pub struct App {
     worker: Option<worker::Worker>,
     /// The app's connection: only the app reads and writes through it
     /// (drawing asks the app, e.g. `read_only`).
-    store: Store,
+    store: Books,
     /// The day overdue, aging and the window are counted on: today, or the
     /// day the books are read as of (`as_of`).
     pub today: NaiveDate,
@@ -126,7 +126,8 @@ pub struct App {
 impl App {
     /// `today` is the real one; a store already reading as of a date (the
     /// command line's `--as-of`) sets the page's day.
-    pub fn new(store: Store, today: NaiveDate, size: Rect) -> crate::store::Result<App> {
+    pub fn new(store: impl Into<Books>, today: NaiveDate, size: Rect) -> crate::store::Result<App> {
+        let store = store.into();
         let live_today = today;
         let today = store.as_of().unwrap_or(today);
         let org = store.organization()?;
@@ -169,11 +170,11 @@ impl App {
     }
 
     /// The store, for the command line and tests; drawing never needs it.
-    pub fn store(&self) -> &Store {
+    pub fn store(&self) -> &Books {
         &self.store
     }
 
-    pub fn store_mut(&mut self) -> &mut Store {
+    pub fn store_mut(&mut self) -> &mut Books {
         &mut self.store
     }
 
@@ -200,7 +201,7 @@ impl App {
 
     /// Counts filtered views on a thread of their own from now on.
     pub fn start_worker(&mut self) {
-        self.worker = worker::Worker::start(self.store.path());
+        self.worker = worker::Worker::start(&self.store.location());
     }
 
     /// Whether a filtered view's count or sum is still on its way from the
@@ -509,7 +510,7 @@ mod tests {
     #[test]
     fn an_answer_for_a_page_left_is_not_taken_by_the_page_opened_again() {
         let today = NaiveDate::from_ymd_opt(2026, 12, 7).unwrap();
-        let mut store = Store::open_in_memory().unwrap();
+        let mut store = crate::store::Store::open_in_memory().unwrap();
         let opts = crate::demo::DemoOptions { today, big_invoices: None, extra_customers: None };
         crate::demo::generate(&mut store, &opts).unwrap();
         let mut app = App::new(store, today, Rect::new(0, 0, 120, 40)).unwrap();

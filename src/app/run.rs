@@ -127,13 +127,19 @@ impl App {
     /// its own with a progress popup (in line when the database is in
     /// memory).
     fn start_import(&mut self, files: Vec<std::path::PathBuf>, opts: ImportOptions) {
-        match ImportJob::start(self.store.path(), self.store.who(), files.clone(), &opts) {
+        match ImportJob::start(&self.store.location(), self.store.who(), files.clone(), &opts) {
             Some(job) => {
                 self.import = Some(job);
                 self.dialogs.push(Dialog::Importing);
             }
             None => {
-                let result = crate::import::run_import(&mut self.store, &files, &opts, false);
+                let result = match self.store.lite_mut() {
+                    Some(store) => crate::import::run_import(store, &files, &opts, false),
+                    None => Err(crate::store::StoreError::Invalid(
+                        "this ardesk imports into SQLite files only; nothing was written".into(),
+                    )
+                    .into()),
+                };
                 self.import_finished(files, opts, result);
             }
         }

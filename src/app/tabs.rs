@@ -44,7 +44,7 @@ use super::table::{DataTable, Fetch, TableState};
 use crate::domain::columns::{Seek, Tab};
 use crate::domain::tabs::ViewSums;
 use crate::store::window::{Keyed, TabRow, View};
-use crate::store::{Result, Store};
+use crate::store::{Books, Result};
 use std::any::Any;
 
 /// One tab's table on a page, whatever its rows.
@@ -125,9 +125,9 @@ impl std::fmt::Debug for TabRows {
 /// window, count a view. The worker's thread reads through it.
 pub trait TabOps: Sync {
     fn new_table(&self) -> Box<dyn TabTable>;
-    fn read(&self, store: &Store, customer_id: i64, view: &View, seek: &Seek, limit: usize) -> Result<TabRows>;
+    fn read(&self, store: &Books, customer_id: i64, view: &View, seek: &Seek, limit: usize) -> Result<TabRows>;
     /// Rows of the view and their sums per currency (tabs with a money column).
-    fn totals(&self, store: &Store, customer_id: i64, view: &View) -> Result<(i64, Option<ViewSums>)>;
+    fn totals(&self, store: &Books, customer_id: i64, view: &View) -> Result<(i64, Option<ViewSums>)>;
 }
 
 struct Ops<R>(std::marker::PhantomData<fn() -> R>);
@@ -136,17 +136,17 @@ impl<R> Ops<R> {
     const NEW: Self = Ops(std::marker::PhantomData);
 }
 
-impl<R: TabRow + Send> TabOps for Ops<R> {
+impl<R: crate::store::books::Rows + Send> TabOps for Ops<R> {
     fn new_table(&self) -> Box<dyn TabTable> {
         Box::new(DataTable::<R>::new(R::DEFAULT_SORT))
     }
 
-    fn read(&self, store: &Store, customer_id: i64, view: &View, seek: &Seek, limit: usize) -> Result<TabRows> {
+    fn read(&self, store: &Books, customer_id: i64, view: &View, seek: &Seek, limit: usize) -> Result<TabRows> {
         let rows: Vec<Keyed<R>> = store.window_view(customer_id, view, seek, limit)?;
         Ok(TabRows(Box::new(rows)))
     }
 
-    fn totals(&self, store: &Store, customer_id: i64, view: &View) -> Result<(i64, Option<ViewSums>)> {
+    fn totals(&self, store: &Books, customer_id: i64, view: &View) -> Result<(i64, Option<ViewSums>)> {
         store.view_totals::<R>(customer_id, view)
     }
 }

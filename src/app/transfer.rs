@@ -25,7 +25,7 @@ impl App {
             _ => String::new(),
         };
         let Some(task) = Task::of(&effect, &name) else { return };
-        match DocumentJob::start(self.store.path(), self.store.who(), task.clone()) {
+        match DocumentJob::start(&self.store.location(), self.store.who(), task.clone()) {
             Some(job) => {
                 self.documents = Some(job);
                 self.dialogs.push(Dialog::Transferring);
@@ -120,7 +120,7 @@ impl App {
         self.done(format!("Deleted {name}"));
         let free = space.reclaimable();
         if free >= WORTH_VACUUM {
-            let db = self.store.path().display().to_string();
+            let db = self.store.shown();
             let text = format!(
                 "{name} is deleted, but the database file keeps its {} as free space: this database was made \
                  before ardesk gave space back by itself. Later uploads reuse it. To give it back to the disk, \

@@ -8,10 +8,10 @@ use crate::domain::columns::Tab;
 use crate::domain::customer_list::{ListKey, ListView};
 use crate::domain::model::CustomerListRow;
 use crate::domain::tabs::ViewSums;
+use crate::store::location::Location;
 use crate::store::window::{Keyed, View};
-use crate::store::{OpenMode, Store};
+use crate::store::{Books, OpenMode};
 use std::collections::HashMap;
-use std::path::Path;
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, Mutex};
 
@@ -153,13 +153,13 @@ pub struct Done {
 const WALK_BUDGET: std::time::Duration = std::time::Duration::from_millis(100);
 
 /// Runs a job (the worker does this; so does the app when it has none).
-pub fn run(store: &Store, job: &Job) -> Done {
+pub fn run(store: &Books, job: &Job) -> Done {
     run_unless(store, job, &|| false)
 }
 
 /// `run`, a walk that ran long not followed by a gathering once
 /// `superseded` says a newer view replaced the job.
-fn run_unless(store: &Store, job: &Job, superseded: &dyn Fn() -> bool) -> Done {
+fn run_unless(store: &Books, job: &Job, superseded: &dyn Fn() -> bool) -> Done {
     let (id, v) = (job.customer_id, &job.view);
     let ops = super::tabs::ops(job.tab);
     let result = match &job.kind {
@@ -215,12 +215,12 @@ pub struct Worker {
 }
 
 impl Worker {
-    /// Starts the worker. It opens its own connection to `path` on its own
+    /// Starts the worker. It opens its own connection to `location` on its own
     /// thread when the first job comes, off the way to the first frame; if
     /// it cannot, it answers that job with why and ends, and `ask` hands
     /// the later jobs back to be run in line.
-    pub fn start(path: &Path) -> Option<Worker> {
-        let path = path.to_path_buf();
+    pub fn start(location: &Location) -> Option<Worker> {
+        let path = location.clone();
         let (jobs, inbox) = channel::<Job>();
         let (outbox, done) = channel::<Done>();
         let interrupt: Arc<Mutex<Option<crate::store::Interrupt>>> = Arc::default();
@@ -234,7 +234,7 @@ impl Worker {
                 // the schema, and on a small machine doing that beside the
                 // launch's own reads delays the first frame.
                 let Ok(first) = inbox.recv() else { return };
-                let mut store = match Store::open(&path, OpenMode::MustExist) {
+                let mut store = match Books::open(&path, OpenMode::MustExist) {
                     Ok(store) => store,
                     Err(e) => {
                         let (generation, customer_id, tab) = (first.generation, first.customer_id, first.tab);
@@ -413,7 +413,7 @@ mod tests {
     #[test]
     fn a_worker_that_cannot_open_answers_its_first_job_and_hands_back_the_rest() {
         let dir = tempfile::tempdir().unwrap();
-        let mut w = Worker::start(&dir.path().join("missing.db")).expect("the thread starts");
+        let mut w = Worker::start(&Location::File(dir.path().join("missing.db"))).expect("the thread starts");
         assert!(w.ask(job(1)).is_none(), "taken: the thread is waiting for it");
         let deadline = Instant::now() + Duration::from_secs(10);
         let done = loop {

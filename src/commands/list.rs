@@ -6,7 +6,7 @@ use super::customer_base_json;
 use crate::domain::model::{Customer, Organization};
 use crate::domain::text::{clean, pad};
 use crate::domain::{Currency, Money};
-use crate::store::Store;
+use crate::store::Books;
 use chrono::NaiveDate;
 use color_eyre::eyre::Result;
 use serde_json::Value;
@@ -19,13 +19,13 @@ fn list_row_json(c: &Customer, outstanding: Money, overdue: Money, org: &Organiz
     Value::Object(obj)
 }
 
-pub fn customers(store: &Store, today: NaiveDate, json_out: bool, out: &mut impl Write) -> Result<()> {
+pub fn customers(store: &Books, today: NaiveDate, json_out: bool, out: &mut impl Write) -> Result<()> {
     if json_out { json(store, today, out) } else { table(store, today, out) }
 }
 
 /// A JSON array, byte for byte as `serde_json::to_writer_pretty` writes the
 /// whole list, one element at a time.
-fn json(store: &Store, today: NaiveDate, out: &mut impl Write) -> Result<()> {
+fn json(store: &Books, today: NaiveDate, out: &mut impl Write) -> Result<()> {
     let org = store.organization()?;
     let mut first = true;
     let mut item = Vec::new();
@@ -58,7 +58,7 @@ struct Widths {
     money: usize,
 }
 
-fn widths(store: &Store) -> Result<Widths> {
+fn widths(store: &Books) -> Result<Widths> {
     use crate::domain::text::width;
     let (max_id, most) = store.customer_list_extent()?;
     let money = most
@@ -70,7 +70,7 @@ fn widths(store: &Store) -> Result<Widths> {
     Ok(Widths { id: max_id.to_string().len().max(5), name, money })
 }
 
-fn table(store: &Store, today: NaiveDate, out: &mut impl Write) -> Result<()> {
+fn table(store: &Books, today: NaiveDate, out: &mut impl Write) -> Result<()> {
     let w = widths(store)?;
     let line = |id: &str, name: &str, source: &str, cur: &str, outstanding: &str, overdue: &str| {
         format!(

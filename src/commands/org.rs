@@ -8,7 +8,7 @@ use crate::domain::edit::{
 use crate::domain::links::{parse_portal_id, parse_salesforce_domain};
 use crate::domain::model::{Organization, size_label};
 use crate::domain::text::clean;
-use crate::store::Store;
+use crate::store::{Books, Store};
 use color_eyre::eyre::{Result, bail};
 use serde_json::Value;
 use std::io::Write;
@@ -65,7 +65,7 @@ fn shown(key: &str, v: &Value) -> String {
 /// `ardesk org [KEY [VALUE]] [--unset]`: lists, prints or changes the
 /// organization's settings (one versioned, audited write).
 pub fn org(
-    store: &mut Store,
+    store: &mut Books,
     key: Option<&str>,
     value: Option<&str>,
     unset: bool,
@@ -147,7 +147,7 @@ pub fn org(
 
 /// A credit setting: one versioned, audited write of its own.
 fn set_credit(
-    store: &mut Store,
+    store: &mut Books,
     key: &str,
     value: &str,
     unset: bool,

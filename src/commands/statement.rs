@@ -8,7 +8,7 @@ use crate::domain::date::iso;
 use crate::domain::text::clean;
 use crate::statement::model::{Kind, Statement};
 use crate::statement::whole_file::{WriteError, write_whole};
-use crate::store::Store;
+use crate::store::Books;
 use chrono::NaiveDate;
 use color_eyre::eyre::{Result, bail, eyre};
 use std::io::{IsTerminal, Write};
@@ -25,7 +25,7 @@ pub struct One<'a> {
     pub force: bool,
 }
 
-pub fn statement(store: &mut Store, a: &One<'_>, tty: bool, out: &mut dyn Write) -> Result<()> {
+pub fn statement(store: &mut Books, a: &One<'_>, tty: bool, out: &mut dyn Write) -> Result<()> {
     if let Some(from) = a.from
         && from > a.as_of
     {
@@ -83,7 +83,7 @@ struct Tally {
     nothing_owed: usize,
 }
 
-pub fn statements(store: &mut Store, b: &Batch<'_>, out: &mut dyn Write) -> Result<()> {
+pub fn statements(store: &mut Books, b: &Batch<'_>, out: &mut dyn Write) -> Result<()> {
     let started = Instant::now();
     std::fs::create_dir_all(b.dir).map_err(|e| eyre!("cannot create the directory {}: {e}", b.dir.display()))?;
     let ids = chosen(store, b)?;
@@ -139,7 +139,7 @@ fn file_for(dir: &Path, id: i64, as_of: NaiveDate, format: StatementFormat) -> P
 /// The customers the batch is for, by id: all, those named by `--customers`
 /// (ids, or text in the name), and of those the ones with something
 /// overdue with `--only-overdue`.
-fn chosen(store: &Store, b: &Batch<'_>) -> Result<Vec<i64>> {
+fn chosen(store: &Books, b: &Batch<'_>) -> Result<Vec<i64>> {
     let mut ids = store.customer_ids()?;
     if let Some(filter) = b.customers.map(str::trim).filter(|f| !f.is_empty()) {
         let listed: Option<Vec<i64>> = filter.split(',').map(|p| p.trim().parse::<i64>().ok()).collect();

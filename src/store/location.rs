@@ -28,6 +28,12 @@ impl Location {
         }
     }
 
+    /// Whether only the connection that made it can see it (a SQLite
+    /// database in memory, in tests): nothing else can open it again.
+    pub fn only_here(&self) -> bool {
+        matches!(self, Location::File(p) if p.as_os_str() == ":memory:")
+    }
+
     /// What to call it in messages: the file's path, or the URL with any
     /// password left out.
     pub fn shown(&self) -> String {

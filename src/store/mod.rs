@@ -4,6 +4,7 @@
 mod as_of;
 mod audit;
 pub mod backup;
+pub mod books;
 pub mod bulk;
 pub mod check;
 pub mod collections;
@@ -45,6 +46,7 @@ pub mod window;
 pub mod writes;
 
 pub use audit::Audit;
+pub use books::{Books, Interrupt};
 pub use customer_list::ListPlan;
 pub(crate) use files::special_kind;
 use files::{leave_wal_alone, read_only_reason, regular_or_absent};
@@ -268,17 +270,6 @@ pub struct Store {
     candidates: filter_plan::Candidates,
 }
 
-/// Stops whatever statement a store's connection is running, from any
-/// thread; the statement fails and its transaction rolls back (an import
-/// cancelled while it builds indexes or adds up figures).
-pub struct Interrupt(rusqlite::InterruptHandle);
-
-impl Interrupt {
-    pub fn interrupt(&self) {
-        self.0.interrupt();
-    }
-}
-
 /// SQLite VM steps between deadline checks.
 const PROGRESS_STEPS: i32 = 10_000;
 
@@ -452,8 +443,10 @@ impl Store {
     }
 
     /// A handle that interrupts this store's connection from another thread.
+    /// The statement it stops fails and its transaction rolls back (an
+    /// import cancelled while it builds indexes or adds up figures).
     pub fn interrupt_handle(&self) -> Interrupt {
-        Interrupt(self.conn.get_interrupt_handle())
+        Interrupt::Lite(self.conn.get_interrupt_handle())
     }
 
     /// Why nothing can be written, when the database is open read-only.

@@ -37,7 +37,7 @@
 use super::effect::Effect;
 use super::form::{Field, Form};
 use crate::domain::model::ContractRow;
-use crate::store::{Store, StoreError};
+use crate::store::{Books, StoreError};
 use std::path::PathBuf;
 
 /// A form's fields: an enum whose variants, in declaration order, are the
@@ -137,7 +137,7 @@ pub enum Fresh {
 }
 
 /// How an edit form reads its record again.
-type Reread = Box<dyn Fn(&Store) -> crate::store::Result<Fresh>>;
+type Reread = Box<dyn Fn(&Books) -> crate::store::Result<Fresh>>;
 
 /// A form on the dialog stack, with the spec that reads it.
 pub struct FormDialog {
@@ -153,13 +153,13 @@ pub struct FormDialog {
 impl FormDialog {
     /// Says how to read the record this edit form was filled from again
     /// (`Fresh::Form` being this same form filled from the record now).
-    pub fn rereads(mut self, reread: impl Fn(&Store) -> crate::store::Result<Fresh> + 'static) -> FormDialog {
+    pub fn rereads(mut self, reread: impl Fn(&Books) -> crate::store::Result<Fresh> + 'static) -> FormDialog {
         self.reread = Some(Box::new(reread));
         self
     }
 
     /// The record read again; `None` for a form that does not edit one.
-    pub fn reread(&self, store: &Store) -> Option<crate::store::Result<Fresh>> {
+    pub fn reread(&self, store: &Books) -> Option<crate::store::Result<Fresh>> {
         self.reread.as_ref().map(|r| r(store))
     }
 

@@ -12,6 +12,7 @@
 //! PL/pgSQL triggers, so no write path can forget them.
 
 mod as_of;
+mod cancel;
 mod check;
 pub mod copy;
 mod customers;
@@ -22,6 +23,7 @@ pub mod live;
 mod metrics;
 pub mod migrate;
 mod oracle;
+mod page_rows;
 mod reading;
 mod rules;
 pub mod schema;
@@ -32,6 +34,7 @@ pub mod transfer;
 pub mod window;
 mod writes;
 
+pub use cancel::Cancel;
 pub use store::PgStore;
 
 use super::location::without_password;
@@ -90,6 +93,12 @@ pub fn connect(url: &str) -> Result<Client> {
 /// the server for messages).
 fn over_tcp(config: &postgres::Config) -> bool {
     !config.get_hostaddrs().is_empty() || config.get_hosts().iter().any(|h| matches!(h, postgres::config::Host::Tcp(_)))
+}
+
+/// Whether a URL's connection goes over TCP (an unparsable URL never
+/// connected, so the answer does not matter).
+fn url_over_tcp(url: &str) -> bool {
+    postgres::Config::from_str(url).map(|c| over_tcp(&c)).unwrap_or(true)
 }
 
 #[cfg(test)]

@@ -11,7 +11,9 @@ use std::cell::{RefCell, RefMut};
 
 pub struct PgStore {
     client: RefCell<Client>,
-    /// The URL without its password, for messages.
+    /// The URL as given, to connect again (the reading thread), and
+    /// without its password, for messages.
+    url: String,
     shown: String,
     /// Who writes, recorded in the audit log.
     who: String,
@@ -22,6 +24,9 @@ pub struct PgStore {
     pub(super) watching: std::cell::Cell<Option<super::live::Watch>>,
     pub(super) changes: std::cell::Cell<i64>,
     pub(super) pid: std::cell::Cell<Option<i32>>,
+    /// What stops its running statement from another thread (`cancel`).
+    pub(super) cancel: postgres::CancelToken,
+    pub(super) tcp: bool,
 }
 
 impl PgStore {
@@ -30,20 +35,30 @@ impl PgStore {
         let shown = without_password(url);
         let mut client = super::connect(url)?;
         migrate::upgrade(&mut client, &shown)?;
+        let cancel = client.cancel_token();
         Ok(PgStore {
             client: RefCell::new(client),
+            url: url.to_string(),
             shown,
             who: super::super::current_user(),
             as_of: None,
             watching: Default::default(),
             changes: Default::default(),
             pid: Default::default(),
+            cancel,
+            tcp: super::url_over_tcp(url),
         })
     }
 
     /// Where the books are, without a password.
     pub fn shown(&self) -> &str {
         &self.shown
+    }
+
+    /// The URL as given, password and all: only to connect again, never
+    /// to show.
+    pub fn url(&self) -> &str {
+        &self.url
     }
 
     /// Who writes: `$USER`, as on SQLite.
