@@ -13,8 +13,10 @@
 
 mod as_of;
 mod check;
+mod collections;
 pub mod copy;
 mod customers;
+mod detail;
 mod documents;
 mod error;
 mod inserts;
@@ -25,6 +27,8 @@ mod oracle;
 mod reading;
 mod rules;
 pub mod schema;
+mod selection;
+mod statement;
 mod store;
 mod tabs;
 mod tabs_more;
