@@ -11,7 +11,7 @@ use super::super::filter_sql::{like_pattern, op_sql};
 use super::super::window::{Keyed, View, direction};
 use super::store::PgStore;
 use crate::domain::columns::{Col, RowKey, Seek, Sort, SortValue};
-use crate::domain::filter::{Cond, Filter, StatusWord, Term, Value};
+use crate::domain::filter::{Cond, Filter, Op, StatusWord, Term, Value};
 use crate::domain::tabs::{Tabular, ViewSums};
 use chrono::NaiveDate;
 use postgres::Row;
@@ -104,6 +104,9 @@ pub(super) fn where_clause<R: PgTabRow>(filter: &Filter, today: NaiveDate, param
     };
     for term in &filter.terms {
         let piece = match term {
+            // No text on PostgreSQL holds a NUL character (the server
+            // refuses one even as a parameter): a word with one is in none.
+            Term::Text(w) if w.contains('\0') => "false".to_string(),
             Term::Text(w) => {
                 let p = param(Box::new(like_pattern(w)), params);
                 let ors: Vec<String> = R::TEXT_COLS.iter().map(|c| format!("{c} LIKE {p} ESCAPE '\\'")).collect();
@@ -118,6 +121,22 @@ pub(super) fn where_clause<R: PgTabRow>(filter: &Filter, today: NaiveDate, param
                     Kind::Int | Kind::Text => param(Box::new(crate::domain::date::iso(d)), params),
                 };
                 match cond {
+                    Cond::Contains(s) if s.contains('\0') => "false".to_string(),
+                    // In byte order, a text with a NUL character comes right
+                    // after what precedes the NUL, which no stored text
+                    // equals or falls between.
+                    Cond::Cmp(op, Value::Text(t)) if t.contains('\0') => {
+                        let before = t.to_lowercase().split('\0').next().unwrap_or_default().to_string();
+                        let (cmp, p) = match op {
+                            Op::Eq => ("", String::new()),
+                            Op::Lt | Op::Le => ("<=", param(Box::new(before), params)),
+                            Op::Gt | Op::Ge => (">", param(Box::new(before), params)),
+                        };
+                        match cmp {
+                            "" => "false".to_string(),
+                            _ => format!("lower(coalesce({expr}, '')) {cmp} {p}"),
+                        }
+                    }
                     // `lower(col)` as the trigram indexes hold it, so they
                     // serve `number:zzz` as they serve a bare word: a value
                     // of one character or more never matches the '' that
