@@ -78,7 +78,7 @@ fn cell(v: &serde_json::Value) -> String {
 /// (`{"imported":{…},"row":{…}}`, `store::kept`): the row's cells in order
 /// and the 14 mapped fields. A text of another shape shows what it has: a
 /// row that is not an object as one cell, no `imported` as no fields.
-fn source_row(source: String, external_id: String, text: Option<&str>) -> Result<SourceRow> {
+pub(crate) fn source_row(source: String, external_id: String, text: Option<&str>) -> Result<SourceRow> {
     let mut out = SourceRow { source, external_id, cells: Vec::new(), imported: Vec::new() };
     let Some(text) = text.filter(|t| !t.is_empty()) else { return Ok(out) };
     let v: serde_json::Value = serde_json::from_str(text)

@@ -424,18 +424,31 @@ impl KeptReader {
     /// Row `n`'s JSON text; an error when no chunk holds it or its chunk
     /// does not decode.
     pub fn row(&mut self, conn: &Connection, n: i64) -> Result<String> {
-        let hit = self.chunk.as_ref().is_some_and(|(first, _, ends)| n >= *first && n - first < ends.len() as i64);
-        // (A chunk's `first_row` and `row_count` are positive by the schema's
-        // CHECKs; sums saturate, so hostile values only miss.)
-        if !hit {
-            self.chunk = None;
-            let found: Option<(i64, i64, Vec<u8>)> = conn
+        self.row_with(n, |n| {
+            Ok(conn
                 .prepare_cached(
                     "SELECT first_row, row_count, data FROM import_kept WHERE first_row <= ?1
                      ORDER BY first_row DESC LIMIT 1",
                 )?
                 .query_row([n], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-                .optional()?;
+                .optional()?)
+        })
+    }
+
+    /// `row`, the chunk that may hold row `n` (the last whose first row is
+    /// at most `n`: its first row, row count and data) read by `fetch`,
+    /// so PostgreSQL's books decode as SQLite's do.
+    pub(crate) fn row_with(
+        &mut self,
+        n: i64,
+        fetch: impl FnOnce(i64) -> Result<Option<(i64, i64, Vec<u8>)>>,
+    ) -> Result<String> {
+        let hit = self.chunk.as_ref().is_some_and(|(first, _, ends)| n >= *first && n - first < ends.len() as i64);
+        // (A chunk's `first_row` and `row_count` are positive by the schema's
+        // CHECKs; sums saturate, so hostile values only miss.)
+        if !hit {
+            self.chunk = None;
+            let found = fetch(n)?;
             let missing = || StoreError::Invalid(format!("the imported row {n} is not kept (import_kept)"));
             let (first, count, data) = found.ok_or_else(missing)?;
             if n >= first.saturating_add(count) {
@@ -472,9 +485,20 @@ impl KeptReader {
         base: Option<&[u8]>,
         row: Option<i64>,
     ) -> Result<Option<String>> {
+        self.source_raw_with(source_raw, base, row, |r, n| r.row(conn, n))
+    }
+
+    /// `source_raw`, the kept row read by `read` (`row` or `row_with`).
+    pub(crate) fn source_raw_with(
+        &mut self,
+        source_raw: Option<String>,
+        base: Option<&[u8]>,
+        row: Option<i64>,
+        read: impl FnOnce(&mut Self, i64) -> Result<String>,
+    ) -> Result<Option<String>> {
         match (base, row) {
             (Some(base), Some(n)) => {
-                let row = self.row(conn, n)?;
+                let row = read(self, n)?;
                 let text = source_json(base, &row)
                     .ok_or_else(|| StoreError::Invalid(format!("the baseline of imported row {n} is damaged")))?;
                 Ok(Some(text))

@@ -219,3 +219,15 @@ pub fn same_books_in(tables: &[(&str, &str)], db: &TestDb, pg: &PgStore, lite: &
     assert_eq!(pg.check(today).unwrap(), Vec::<String>::new(), "check on PostgreSQL");
     assert_eq!(lite.check(today).unwrap(), Vec::<String>::new(), "check on SQLite");
 }
+
+/// A fresh PostgreSQL database holding `lite`'s books as `ardesk migrate`
+/// copies them (every table as it is, the kept import rows too), and the
+/// store on it; `None` when no cluster is configured (outside CI).
+pub fn copy_of(lite: &Store) -> Option<(TestDb, PgStore)> {
+    let db = fresh()?;
+    let mut pg = PgStore::open(&db.url).unwrap();
+    pg.set_who("ann");
+    let mut c = ardesk::store::pg::connect(&db.url).unwrap();
+    lite.copy_to_postgres(&mut c, &mut |_, _| {}).unwrap();
+    Some((db, pg))
+}

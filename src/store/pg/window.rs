@@ -11,7 +11,7 @@ use super::super::filter_sql::{like_pattern, op_sql};
 use super::super::window::{Keyed, View, direction};
 use super::store::PgStore;
 use crate::domain::columns::{Col, RowKey, Seek, Sort, SortValue};
-use crate::domain::filter::{Cond, Filter, StatusWord, Term, Value};
+use crate::domain::filter::{Cond, Filter, Op, StatusWord, Term, Value};
 use crate::domain::tabs::{Tabular, ViewSums};
 use chrono::NaiveDate;
 use postgres::Row;
@@ -71,7 +71,7 @@ pub trait PgTabRow: Tabular {
     }
 }
 
-type Params = Vec<Box<dyn ToSql + Sync>>;
+pub(super) type Params = Vec<Box<dyn ToSql + Sync>>;
 
 /// A filter passing at most this many rows has them gathered and sorted
 /// (`window_view`), as SQLite's `filter_plan::KEYS_GATHER`.
@@ -96,7 +96,7 @@ fn seek_param(kind: Kind) -> &'static str {
 
 /// The WHERE fragment (" AND …" or empty) of `filter`, its parameters
 /// pushed on `params` (numbered after those already there).
-fn where_clause<R: PgTabRow>(filter: &Filter, today: NaiveDate, params: &mut Params) -> String {
+pub(super) fn where_clause<R: PgTabRow>(filter: &Filter, today: NaiveDate, params: &mut Params) -> String {
     let mut sql = String::new();
     let param = |v: Box<dyn ToSql + Sync>, params: &mut Params| {
         params.push(v);
@@ -104,6 +104,9 @@ fn where_clause<R: PgTabRow>(filter: &Filter, today: NaiveDate, params: &mut Par
     };
     for term in &filter.terms {
         let piece = match term {
+            // No text on PostgreSQL holds a NUL character (the server
+            // refuses one even as a parameter): a word with one is in none.
+            Term::Text(w) if w.contains('\0') => "false".to_string(),
             Term::Text(w) => {
                 let p = param(Box::new(like_pattern(w)), params);
                 let ors: Vec<String> = R::TEXT_COLS.iter().map(|c| format!("{c} LIKE {p} ESCAPE '\\'")).collect();
@@ -118,6 +121,22 @@ fn where_clause<R: PgTabRow>(filter: &Filter, today: NaiveDate, params: &mut Par
                     Kind::Int | Kind::Text => param(Box::new(crate::domain::date::iso(d)), params),
                 };
                 match cond {
+                    Cond::Contains(s) if s.contains('\0') => "false".to_string(),
+                    // In byte order, a text with a NUL character comes right
+                    // after what precedes the NUL, which no stored text
+                    // equals or falls between.
+                    Cond::Cmp(op, Value::Text(t)) if t.contains('\0') => {
+                        let before = t.to_lowercase().split('\0').next().unwrap_or_default().to_string();
+                        let (cmp, p) = match op {
+                            Op::Eq => ("", String::new()),
+                            Op::Lt | Op::Le => ("<=", param(Box::new(before), params)),
+                            Op::Gt | Op::Ge => (">", param(Box::new(before), params)),
+                        };
+                        match cmp {
+                            "" => "false".to_string(),
+                            _ => format!("lower(coalesce({expr}, '')) {cmp} {p}"),
+                        }
+                    }
                     // `lower(col)` as the trigram indexes hold it, so they
                     // serve `number:zzz` as they serve a bare word: a value
                     // of one character or more never matches the '' that
@@ -189,6 +208,23 @@ impl PgStore {
         seek: &Seek,
         limit: usize,
     ) -> Result<Vec<Keyed<R>>> {
+        self.window_view_gathering(customer_id, view, seek, limit, None)
+    }
+
+    /// `window_view`, gathering the rows that pass the filter only when
+    /// they are at most `cap` (`None`: `GATHER`), as
+    /// `Store::window_view_gathering`: an export, which reads window after
+    /// window to the end, gathers only when they fit one window, so it
+    /// never gathers the same rows again for every window.
+    pub fn window_view_gathering<R: PgTabRow>(
+        &self,
+        customer_id: i64,
+        view: &View,
+        seek: &Seek,
+        limit: usize,
+        cap: Option<i64>,
+    ) -> Result<Vec<Keyed<R>>> {
+        let cap = cap.unwrap_or(GATHER).max(0);
         let sort = if R::sort_of(view.sort.col).is_some() { view.sort } else { R::DEFAULT_SORT };
         let Some((expr, kind)) = R::sort_of(sort.col) else { return Ok(Vec::new()) };
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
@@ -221,7 +257,7 @@ impl PgStore {
         // index and sorted, in a CTE the planner cannot fold into a walk of
         // the sort's index (which, for a filter that passes none of a
         // million rows, reads all of them: `total>5000` took a second).
-        let gathered = !view.filter.terms.is_empty() && self.passing::<R>(customer_id, view)? <= GATHER;
+        let gathered = !view.filter.terms.is_empty() && self.passing::<R>(customer_id, view, cap)? <= cap;
         let ordered = |arm: String| match gathered {
             true => format!("WITH gathered AS MATERIALIZED ({arm}) SELECT * FROM gathered {order}"),
             false => format!("{arm} {order}"),
@@ -249,12 +285,14 @@ impl PgStore {
         Ok(rows)
     }
 
-    /// How many rows pass the view's filter, counted up to `GATHER + 1`
+    /// How many rows pass the view's filter, counted up to `cap + 1`
     /// only, by whatever index serves the filter best (no order asked).
-    fn passing<R: PgTabRow>(&self, customer_id: i64, view: &View) -> Result<i64> {
+    fn passing<R: PgTabRow>(&self, customer_id: i64, view: &View, cap: i64) -> Result<i64> {
         let mut params: Params = vec![Box::new(customer_id)];
         let filter_sql = where_clause::<R>(&view.filter, view.today, &mut params);
-        let arm = |from: &str| format!("(SELECT 1 FROM {from} WHERE {}{filter_sql} LIMIT {})", R::WHERE, GATHER + 1);
+        let arm = |from: &str| {
+            format!("(SELECT 1 FROM {from} WHERE {}{filter_sql} LIMIT {})", R::WHERE, cap.saturating_add(1))
+        };
         let sql = match R::ALSO {
             None => format!("SELECT count(*) FROM {} t", arm(R::FROM)),
             Some((_, from)) => format!("SELECT count(*) FROM ({} UNION ALL {}) t", arm(R::FROM), arm(from)),

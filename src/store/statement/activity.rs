@@ -119,12 +119,20 @@ ORDER BY day, ord, max(reference), key";
 
 /// One line before the running balance: its effect on the total due.
 #[derive(Debug, Clone)]
-pub(super) struct Movement {
+pub(crate) struct Movement {
     date: NaiveDate,
     kind: ActivityKind,
     reference: String,
     description: String,
     delta: i64,
+}
+
+impl Movement {
+    /// A line of `LINES` (or its PostgreSQL twin): `kind` is the query's
+    /// word for it.
+    pub(crate) fn new(date: NaiveDate, kind: &str, reference: String, description: String, delta: i64) -> Movement {
+        Movement { date, kind: kind_of(kind), reference, description, delta }
+    }
 }
 
 impl Store {
@@ -140,13 +148,13 @@ impl Store {
         let mut rows = stmt.query((customer_id, iso(from), iso(to)))?;
         while let Some(r) = rows.next()? {
             let kind: String = r.get(1)?;
-            out.entry(currency(r, 4)?).or_default().push(Movement {
-                date: date(r, 0)?,
-                kind: kind_of(&kind),
-                reference: r.get::<_, Option<String>>(2)?.unwrap_or_default(),
-                description: r.get::<_, Option<String>>(3)?.unwrap_or_default(),
-                delta: r.get(5)?,
-            });
+            out.entry(currency(r, 4)?).or_default().push(Movement::new(
+                date(r, 0)?,
+                &kind,
+                r.get::<_, Option<String>>(2)?.unwrap_or_default(),
+                r.get::<_, Option<String>>(3)?.unwrap_or_default(),
+                r.get(5)?,
+            ));
         }
         Ok(out)
     }

@@ -13,13 +13,13 @@ use chrono::NaiveDate;
 use std::collections::BTreeMap;
 
 /// Invoices open with something owed, oldest due first.
-const OPEN: &str = "
+pub(crate) const OPEN: &str = "
     SELECT number, issue_date, due_date, currency, total_minor, balance_minor FROM invoices
     WHERE customer_id = ?1 AND status = 'open' AND balance_minor > 0
     ORDER BY due_date, number, id";
 
 /// Payments that succeeded with money neither refunded nor applied.
-const PAYMENTS: &str = "
+pub(crate) const PAYMENTS: &str = "
     SELECT reference, id, received_on, currency, amount_minor, amount_minor - refunded_minor - applied_minor
     FROM payments
     WHERE customer_id = ?1 AND status = 'succeeded' AND amount_minor - refunded_minor - applied_minor > 0
@@ -27,7 +27,7 @@ const PAYMENTS: &str = "
 
 /// Credits not voided with some left to apply (an adjustment is applied
 /// to its invoice whole, so it has none, unless that was taken back).
-const CREDITS: &str = "
+pub(crate) const CREDITS: &str = "
     SELECT kind, coalesce(number, ''), id, granted_on, currency, amount_minor, amount_minor - applied_minor
     FROM credits
     WHERE customer_id = ?1 AND status = 'issued' AND amount_minor - applied_minor > 0
@@ -40,55 +40,83 @@ impl Store {
         let mut stmt = self.conn().prepare(OPEN)?;
         let mut rows = stmt.query([customer_id])?;
         while let Some(r) = rows.next()? {
-            let cur = currency(r, 3)?;
             let due = date(r, 2)?;
-            let balance: i64 = r.get(5)?;
-            let s = at(&mut sections, cur);
-            s.aging[aging_bucket(due, day)].minor += balance;
-            s.open_total.minor += balance;
-            s.open_items.push(OpenItem {
-                number: r.get(0)?,
-                issue_date: date(r, 1)?,
-                due_date: due,
-                total: Money::new(r.get(4)?, cur),
-                balance: Money::new(balance, cur),
-                days_overdue: (day - due).num_days().max(0),
-            });
+            let item = (r.get(0)?, date(r, 1)?, due, r.get(4)?, r.get(5)?);
+            add_open(&mut sections, currency(r, 3)?, item, day);
         }
         let mut stmt = self.conn().prepare(PAYMENTS)?;
         let mut rows = stmt.query([customer_id])?;
         while let Some(r) = rows.next()? {
-            let reference: String = r.get(0)?;
-            let id: i64 = r.get(1)?;
-            let reference = if reference.trim().is_empty() { format!("Payment #{id}") } else { reference };
-            push_unapplied(
-                at(&mut sections, currency(r, 3)?),
-                UnappliedKind::Payment,
-                reference,
-                date(r, 2)?,
-                r.get(4)?,
-                r.get(5)?,
-            );
+            add_payment(&mut sections, currency(r, 3)?, r.get(0)?, r.get(1)?, date(r, 2)?, (r.get(4)?, r.get(5)?));
         }
         let mut stmt = self.conn().prepare(CREDITS)?;
         let mut rows = stmt.query([customer_id])?;
         while let Some(r) = rows.next()? {
-            let kind: String = r.get(0)?;
-            let number: String = r.get(1)?;
-            let id: i64 = r.get(2)?;
-            let (kind, reference) = match kind.as_str() {
-                "credit_note" => (UnappliedKind::CreditNote, number),
-                "adjustment" => (UnappliedKind::Credit, format!("Adjustment #{id}")),
-                _ => (UnappliedKind::Credit, format!("Credit #{id}")),
-            };
-            push_unapplied(at(&mut sections, currency(r, 4)?), kind, reference, date(r, 3)?, r.get(5)?, r.get(6)?);
+            let (kind, number, id): (String, String, i64) = (r.get(0)?, r.get(1)?, r.get(2)?);
+            add_credit(&mut sections, currency(r, 4)?, (&kind, number, id), date(r, 3)?, (r.get(5)?, r.get(6)?));
         }
-        let mut out: Vec<Section> = sections.into_values().collect();
-        for s in &mut out {
-            s.total_due.minor = s.open_total.minor - s.unapplied_total.minor;
-        }
-        Ok(out)
+        Ok(finish(sections))
     }
+}
+
+/// An open invoice, (number, issued, due, total, balance), as a line of
+/// its currency's section as of `day`, aged and added to the totals.
+pub(crate) fn add_open(
+    sections: &mut BTreeMap<Currency, Section>,
+    cur: Currency,
+    (number, issue_date, due, total, balance): (String, NaiveDate, NaiveDate, i64, i64),
+    day: NaiveDate,
+) {
+    let s = at(sections, cur);
+    s.aging[aging_bucket(due, day)].minor += balance;
+    s.open_total.minor += balance;
+    s.open_items.push(OpenItem {
+        number,
+        issue_date,
+        due_date: due,
+        total: Money::new(total, cur),
+        balance: Money::new(balance, cur),
+        days_overdue: (day - due).num_days().max(0),
+    });
+}
+
+/// A payment's money left (amount, left), by its reference or else its id.
+pub(crate) fn add_payment(
+    sections: &mut BTreeMap<Currency, Section>,
+    cur: Currency,
+    reference: String,
+    id: i64,
+    on: NaiveDate,
+    (amount, left): (i64, i64),
+) {
+    let reference = if reference.trim().is_empty() { format!("Payment #{id}") } else { reference };
+    push_unapplied(at(sections, cur), UnappliedKind::Payment, reference, on, amount, left);
+}
+
+/// A credit's money left (amount, left), named by its kind (the stored
+/// word), its number and id.
+pub(crate) fn add_credit(
+    sections: &mut BTreeMap<Currency, Section>,
+    cur: Currency,
+    (kind, number, id): (&str, String, i64),
+    on: NaiveDate,
+    (amount, left): (i64, i64),
+) {
+    let (kind, reference) = match kind {
+        "credit_note" => (UnappliedKind::CreditNote, number),
+        "adjustment" => (UnappliedKind::Credit, format!("Adjustment #{id}")),
+        _ => (UnappliedKind::Credit, format!("Credit #{id}")),
+    };
+    push_unapplied(at(sections, cur), kind, reference, on, amount, left);
+}
+
+/// The sections in currency order, each with its total due.
+pub(crate) fn finish(sections: BTreeMap<Currency, Section>) -> Vec<Section> {
+    let mut out: Vec<Section> = sections.into_values().collect();
+    for s in &mut out {
+        s.total_due.minor = s.open_total.minor - s.unapplied_total.minor;
+    }
+    out
 }
 
 fn at(sections: &mut BTreeMap<Currency, Section>, cur: Currency) -> &mut Section {

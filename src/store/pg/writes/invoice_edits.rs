@@ -52,7 +52,7 @@ fn invoice_lines(tx: &mut Transaction<'_>, invoice_id: i64) -> Result<Vec<Line>>
 }
 
 /// The lines of `sql`'s one record (an invoice, a credit note), in order.
-pub(super) fn lines_of(c: &mut impl GenericClient, sql: &str, id: i64) -> Result<Vec<Line>> {
+pub(in crate::store::pg) fn lines_of(c: &mut impl GenericClient, sql: &str, id: i64) -> Result<Vec<Line>> {
     let rows = c.query(sql, &[&id])?;
     rows.iter()
         .map(|r| {

@@ -28,7 +28,7 @@ mod contacts;
 mod contracts;
 mod credit_notes;
 pub(crate) mod customer;
-mod invoice_edits;
+pub(super) mod invoice_edits;
 mod invoices;
 mod organization;
 mod payments;
