@@ -219,3 +219,15 @@ pub fn same_books_in(tables: &[(&str, &str)], db: &TestDb, pg: &PgStore, lite: &
     assert_eq!(pg.check(today).unwrap(), Vec::<String>::new(), "check on PostgreSQL");
     assert_eq!(lite.check(today).unwrap(), Vec::<String>::new(), "check on SQLite");
 }
+
+/// A fresh PostgreSQL database holding the SQLite file at `path` copied
+/// as the app wrote it (`pg::copy_as_written`); `None` when no cluster is
+/// configured (outside CI).
+pub fn copy_of(path: &std::path::Path) -> Option<TestDb> {
+    let db = fresh()?;
+    let s = rusqlite::Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
+    let mut c = ardesk::store::pg::connect(&db.url).unwrap();
+    ardesk::store::pg::migrate::upgrade(&mut c, "test").unwrap();
+    super::pg::copy_as_written(&s, &mut c);
+    Some(db)
+}

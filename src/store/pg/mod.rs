@@ -14,11 +14,13 @@
 mod as_of;
 mod check;
 pub mod copy;
+mod customer_list;
 mod customers;
 mod documents;
 mod error;
 mod inserts;
 pub mod live;
+mod list_ranking;
 mod metrics;
 pub mod migrate;
 mod oracle;
