@@ -231,3 +231,15 @@ pub fn copy_of(lite: &Store) -> Option<(TestDb, PgStore)> {
     lite.copy_to_postgres(&mut c, &mut |_, _| {}).unwrap();
     Some((db, pg))
 }
+
+/// A fresh PostgreSQL database holding the SQLite file at `path` copied
+/// as the app wrote it (`pg::copy_as_written`); `None` when no cluster is
+/// configured (outside CI).
+pub fn copy_file_of(path: &std::path::Path) -> Option<TestDb> {
+    let db = fresh()?;
+    let s = rusqlite::Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
+    let mut c = ardesk::store::pg::connect(&db.url).unwrap();
+    ardesk::store::pg::migrate::upgrade(&mut c, "test").unwrap();
+    super::pg::copy_as_written(&s, &mut c);
+    Some(db)
+}

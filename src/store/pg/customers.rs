@@ -107,7 +107,7 @@ impl PgStore {
 /// A customer's outstanding in its own currency (`c`): from the summary,
 /// or as of the store's date (`$1`) from the dated open balances, as
 /// `customers::outstanding_sql`.
-fn outstanding_sql(as_of: bool) -> &'static str {
+pub(super) fn outstanding_sql(as_of: bool) -> &'static str {
     if as_of {
         "coalesce((SELECT sum(open_by_due) FROM customer_day_summary s WHERE s.customer_id = c.id AND s.day <= $1
                    AND s.currency = c.currency AND s.on_date <> '-infinity'), 0)::bigint"
@@ -118,7 +118,7 @@ fn outstanding_sql(as_of: bool) -> &'static str {
 }
 
 /// The part of it due before `$1` (today, or the store's date).
-fn overdue_sql(as_of: bool) -> &'static str {
+pub(super) fn overdue_sql(as_of: bool) -> &'static str {
     if as_of {
         "coalesce((SELECT sum(open_by_due) FROM customer_day_summary s WHERE s.customer_id = c.id AND s.day <= $1
                    AND s.currency = c.currency AND s.on_date <> '-infinity' AND s.on_date < $1), 0)::bigint"
