@@ -17,6 +17,7 @@ pub mod copy;
 mod customers;
 mod documents;
 mod error;
+mod import;
 mod inserts;
 pub mod live;
 mod metrics;
@@ -32,6 +33,7 @@ pub mod transfer;
 pub mod window;
 mod writes;
 
+pub use import::PgImportTx;
 pub use store::PgStore;
 
 use super::location::without_password;
