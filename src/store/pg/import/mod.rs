@@ -18,6 +18,7 @@ mod money;
 mod native;
 mod parties;
 mod refunds;
+mod stage;
 
 use super::super::import::{ImportOps, ImportStore};
 use super::super::kept::{KeptStore, KeptWriter};
@@ -43,6 +44,8 @@ pub struct PgImportTx<'c> {
     kept: RefCell<KeptWriter>,
     /// Bulk mode (`begin_bulk`): new invoices go the set-based way.
     bulk: bool,
+    /// Whether the staging tables of `stage` are made.
+    staged: std::cell::Cell<bool>,
 }
 
 impl PgStore {
@@ -65,6 +68,7 @@ impl PgStore {
             now: now_utc(),
             kept: Default::default(),
             bulk: false,
+            staged: Default::default(),
         };
         let (value, commit) = f(&mut itx)?;
         if commit {
