@@ -274,8 +274,12 @@ fn hostile_text_in_a_file_lands_the_same_or_is_refused_in_the_same_words() {
     }
     let path = dir.path().join("customers_hostile.csv");
     std::fs::write(&path, &text).unwrap();
-    let report =
-        import_both(&mut pg, &mut lite, &[path.clone()], &ImportOptions { skip_bad_rows: true, ..Default::default() });
+    let report = import_both(
+        &mut pg,
+        &mut lite,
+        std::slice::from_ref(&path),
+        &ImportOptions { skip_bad_rows: true, ..Default::default() },
+    );
     assert!(report.changes() > 0, "{report}");
     same_books(&db, &pg, &lite);
     assert_eq!(import_both(&mut pg, &mut lite, &[path], &ImportOptions::default()).changes(), 0);

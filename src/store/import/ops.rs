@@ -22,6 +22,7 @@ macro_rules! import_ops {
         $(fn $mname:ident (&mut self $(, $marg:ident : $mty:ty)* $(,)?) -> $mret:ty;)*
     ) => {
         /// The operations of an import's transaction (see the module).
+        #[allow(clippy::too_many_arguments)]
         pub trait ImportOps {
             $(fn $name $(<$($g),*>)? (&self $(, $arg: $ty)*) -> $ret;)*
             $(fn $mname (&mut self $(, $marg: $mty)*) -> $mret;)*
@@ -35,6 +36,7 @@ macro_rules! import_ops {
         mut:
         $(fn $mname:ident (&mut self $(, $marg:ident : $mty:ty)*) -> $mret:ty;)*
     ) => {
+        #[allow(clippy::too_many_arguments)]
         impl ImportOps for $tx<'_> {
             $(
                 #[inline]
