@@ -71,7 +71,7 @@ pub use run::BATCH;
 pub use run::watch::{Cancel, StageHook, Watch};
 
 use crate::domain::status::ImportSource;
-use crate::store::Store;
+use crate::store::import::ImportStore;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
@@ -114,8 +114,8 @@ pub const BULK_BYTES: u64 = 4 << 20;
 /// Imports `files` in one transaction and returns what happened. Refused
 /// rows fail the run (`ImportError::Refused`, nothing written) unless
 /// `opts.skip_bad_rows`; `opts.dry_run` rolls everything back.
-pub fn run_import(
-    store: &mut Store,
+pub fn run_import<S: ImportStore>(
+    store: &mut S,
     files: &[PathBuf],
     opts: &ImportOptions,
     progress: bool,
@@ -124,8 +124,8 @@ pub fn run_import(
 }
 
 /// `run_import` reporting to `watch` instead of a terminal.
-pub fn run_import_watched(
-    store: &mut Store,
+pub fn run_import_watched<S: ImportStore>(
+    store: &mut S,
     files: &[PathBuf],
     opts: &ImportOptions,
     watch: &Watch,
@@ -134,8 +134,8 @@ pub fn run_import_watched(
 }
 
 /// `run_import_watched` with the bulk threshold of `run_import_tuned`.
-pub fn run_import_watched_tuned(
-    store: &mut Store,
+pub fn run_import_watched_tuned<S: ImportStore>(
+    store: &mut S,
     files: &[PathBuf],
     opts: &ImportOptions,
     watch: &Watch,
@@ -147,8 +147,8 @@ pub fn run_import_watched_tuned(
 /// `run_import` with the invoice CSV size from which the run loads in bulk
 /// mode (summary triggers lifted, summaries rebuilt once), for tests and
 /// tuning.
-pub fn run_import_tuned(
-    store: &mut Store,
+pub fn run_import_tuned<S: ImportStore>(
+    store: &mut S,
     files: &[PathBuf],
     opts: &ImportOptions,
     progress: bool,

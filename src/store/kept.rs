@@ -223,6 +223,34 @@ pub fn source_json(base: &[u8], row: &str) -> Option<String> {
     Some(out)
 }
 
+/// Where `KeptWriter` writes its chunks: SQLite's connection, or the
+/// PostgreSQL import's transaction.
+pub(crate) trait KeptStore {
+    /// The number after the last row kept, if any is.
+    fn next_kept(&self) -> Result<Option<i64>>;
+    /// Writes one chunk of `rows` rows from `first` on.
+    fn insert_chunk(&self, first: i64, rows: i64, source: &str, data: &[u8]) -> Result<()>;
+}
+
+impl KeptStore for Connection {
+    fn next_kept(&self) -> Result<Option<i64>> {
+        Ok(self
+            .query_row("SELECT first_row + row_count FROM import_kept ORDER BY first_row DESC LIMIT 1", [], |r| {
+                r.get(0)
+            })
+            .optional()?)
+    }
+
+    fn insert_chunk(&self, first: i64, rows: i64, source: &str, data: &[u8]) -> Result<()> {
+        self.prepare_cached(
+            "INSERT INTO import_kept(first_row, row_count, import_source, created_at, data)
+             VALUES (?1, ?2, ?3, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?4)",
+        )?
+        .execute(params![first, rows, source, data])?;
+        Ok(())
+    }
+}
+
 /// Gathers the rows one transaction keeps, numbered on from the last kept,
 /// and writes them a compressed chunk at a time.
 #[derive(Default)]
@@ -240,28 +268,34 @@ pub(crate) struct KeptWriter {
 impl KeptWriter {
     /// The number the next row `push`ed gets.
     pub fn next_row(&mut self, conn: &Connection) -> Result<i64> {
-        let first = match self.first {
-            Some(f) => f,
-            None => {
-                let f: Option<i64> = conn
-                    .query_row(
-                        "SELECT first_row + row_count FROM import_kept ORDER BY first_row DESC LIMIT 1",
-                        [],
-                        |r| r.get(0),
-                    )
-                    .optional()?;
-                *self.first.insert(f.unwrap_or(1))
-            }
-        };
-        first.checked_add(self.rows).ok_or_else(|| StoreError::Invalid("import_kept has no row numbers left".into()))
+        self.next_row_in(conn)
     }
 
     /// Keeps `row` (of `source`); returns its number.
     pub fn push(&mut self, conn: &Connection, source: &str, row: &str) -> Result<i64> {
+        self.push_in(conn, source, row)
+    }
+
+    /// Writes the rows gathered as one chunk.
+    pub fn flush(&mut self, conn: &Connection) -> Result<()> {
+        self.flush_in(conn)
+    }
+
+    /// `next_row` on either backend.
+    pub fn next_row_in<C: KeptStore + ?Sized>(&mut self, conn: &C) -> Result<i64> {
+        let first = match self.first {
+            Some(f) => f,
+            None => *self.first.insert(conn.next_kept()?.unwrap_or(1)),
+        };
+        first.checked_add(self.rows).ok_or_else(|| StoreError::Invalid("import_kept has no row numbers left".into()))
+    }
+
+    /// `push` on either backend.
+    pub fn push_in<C: KeptStore + ?Sized>(&mut self, conn: &C, source: &str, row: &str) -> Result<i64> {
         if self.rows > 0 && (self.source != source || self.buf.len() >= CHUNK_BYTES) {
-            self.flush(conn)?;
+            self.flush_in(conn)?;
         }
-        let n = self.next_row(conn)?;
+        let n = self.next_row_in(conn)?;
         if self.rows == 0 {
             self.source.clear();
             self.source.push_str(source);
@@ -273,18 +307,14 @@ impl KeptWriter {
         Ok(n)
     }
 
-    /// Writes the rows gathered as one chunk.
-    pub fn flush(&mut self, conn: &Connection) -> Result<()> {
+    /// `flush` on either backend.
+    pub fn flush_in<C: KeptStore + ?Sized>(&mut self, conn: &C) -> Result<()> {
         let Some(first) = self.first else { return Ok(()) };
         if self.rows == 0 {
             return Ok(());
         }
         let data = zstd::bulk::compress(&self.buf, LEVEL).map_err(|e| StoreError::Invalid(format!("zstd: {e}")))?;
-        conn.prepare_cached(
-            "INSERT INTO import_kept(first_row, row_count, import_source, created_at, data)
-             VALUES (?1, ?2, ?3, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?4)",
-        )?
-        .execute(params![first, self.rows, self.source, data])?;
+        conn.insert_chunk(first, self.rows, &self.source, &data)?;
         self.first = Some(first + self.rows);
         self.rows = 0;
         self.buf.clear();

@@ -19,6 +19,7 @@ use crate::import::read::fields::{due_not_before, parse_date};
 use crate::import::read::marks::Mark;
 use crate::import::report::{Counted, Outcome};
 use crate::store::StoreError;
+use crate::store::import::ImportOps;
 use crate::store::import::{AppsOf, CustomerWrite, InvoiceWrite, NativeTable, PaymentWrite, RefundWrite};
 use collections::pauses_of;
 use rusqlite::types::Value as Sql;
@@ -232,7 +233,7 @@ impl CreditKind {
 }
 
 /// Recreates the customer of an ardesk export inside the run.
-pub(crate) fn import(cx: &mut Cx<'_, '_>, totals: &mut RunTotals, doc: &Value) -> Result<(), ImportError> {
+pub(crate) fn import<X: ImportOps>(cx: &mut Cx<'_, X>, totals: &mut RunTotals, doc: &Value) -> Result<(), ImportError> {
     let sections = ["contracts", "invoices", "payments", "credits", "contacts", "documents", "conversations"];
     let items: usize = sections.iter().map(|k| list(doc, k).len()).sum();
     cx.book.rows_read(1 + items as u64);
@@ -325,7 +326,12 @@ impl Head {
 
 /// A customer imported from a source: created with its (source, external
 /// id), or the one here merged with the export's fields.
-fn keyed_customer(cx: &mut Cx<'_, '_>, src: ImportSource, ext: &str, head: &Head) -> Result<i64, ImportError> {
+fn keyed_customer<X: ImportOps>(
+    cx: &mut Cx<'_, X>,
+    src: ImportSource,
+    ext: &str,
+    head: &Head,
+) -> Result<i64, ImportError> {
     let Some(db) = cx.itx.find_customer(src, ext)? else {
         let id = cx.itx.insert_customer(Some((src, ext)), &head.write(head.raw.as_deref().unwrap_or("")))?;
         cx.book.count(id, Counted::Customers, Outcome::Created, LABEL);
@@ -363,7 +369,7 @@ fn keyed_customer(cx: &mut Cx<'_, '_>, src: ImportSource, ext: &str, head: &Head
 /// The customer a file of conversations only is for: by its (source,
 /// external id) when it gives them, else by its exact name; refused when
 /// there is none (such a file never creates a customer).
-fn existing_customer(cx: &mut Cx<'_, '_>, c: &Value, head: &Head) -> Result<Option<i64>, ImportError> {
+fn existing_customer<X: ImportOps>(cx: &mut Cx<'_, X>, c: &Value, head: &Head) -> Result<Option<i64>, ImportError> {
     let found = match keyed(c) {
         Some((src, ext)) => cx.itx.find_customer(src, &ext)?.map(|d| d.id),
         None => match cx.itx.customer_named(&head.name) {
@@ -401,7 +407,7 @@ enum Native {
 
 /// A customer made in ardesk: created anew, remembering the export it
 /// came from; when it was imported before, its other rows are skipped.
-fn native_customer(cx: &mut Cx<'_, '_>, doc: &Value, head: &Head) -> Result<Native, ImportError> {
+fn native_customer<X: ImportOps>(cx: &mut Cx<'_, X>, doc: &Value, head: &Head) -> Result<Native, ImportError> {
     let origin = text(doc, "origin");
     if let Some(id) = cx.itx.find_customer_by_origin(&origin)? {
         let name = &head.name;
@@ -418,8 +424,8 @@ fn native_customer(cx: &mut Cx<'_, '_>, doc: &Value, head: &Head) -> Result<Nati
     Ok(Native::New(id))
 }
 
-struct Rows<'a, 'b, 'c> {
-    cx: &'a mut Cx<'b, 'c>,
+struct Rows<'a, 'b, X> {
+    cx: &'a mut Cx<'b, X>,
     totals: &'a mut RunTotals,
     cid: i64,
     /// The customer's currency (a promise's).
@@ -431,7 +437,7 @@ struct Rows<'a, 'b, 'c> {
     invoices: HashMap<i64, i64>,
 }
 
-impl Rows<'_, '_, '_> {
+impl<X: ImportOps> Rows<'_, '_, X> {
     /// Adds a new row's amount to what the run brings the customer.
     fn add_up(&mut self, cur: Currency, kind: Kind, amount: i64) -> Result<(), String> {
         self.totals.add(None, &format!("#{}", self.cid), cur, &[(kind, amount)])

@@ -16,6 +16,7 @@ use crate::domain::status::{ImportSource, InvoiceStatus};
 use crate::import::ImportError;
 use crate::import::parse::record::ImportedInvoice;
 use crate::import::report::{Counted, Outcome};
+use crate::store::import::ImportOps;
 use crate::store::load::{LOAD_ROWS, LoadInvoice, NewMoney};
 
 /// An invoice the fast path takes: its customer, status and money.
@@ -29,9 +30,9 @@ struct Plan {
 impl Receivables {
     /// Applies a sorted batch: runs of new invoices in groups, the others
     /// one by one, in the batch's order.
-    pub fn apply_sorted(
+    pub fn apply_sorted<X: ImportOps>(
         &mut self,
-        cx: &mut Cx<'_, '_>,
+        cx: &mut Cx<'_, X>,
         people: &mut Customers,
         batch: Vec<Queued>,
     ) -> Result<(), ImportError> {
@@ -57,9 +58,9 @@ impl Receivables {
     /// The fast path's plan for an invoice, or `None` for the row path.
     /// Only what the row path would do first anyway happens here (the
     /// customer found, or made from the row, and its currency adopted).
-    fn plan_new(
+    fn plan_new<X: ImportOps>(
         &mut self,
-        cx: &mut Cx<'_, '_>,
+        cx: &mut Cx<'_, X>,
         people: &mut Customers,
         src: ImportSource,
         inv: &ImportedInvoice,
@@ -83,9 +84,9 @@ impl Receivables {
 
     /// Writes a group of new invoices; from one a unique index refuses (a
     /// number taken, an invoice repeated in the file) on, the row path.
-    fn load_group(
+    fn load_group<X: ImportOps>(
         &mut self,
-        cx: &mut Cx<'_, '_>,
+        cx: &mut Cx<'_, X>,
         people: &mut Customers,
         group: Vec<(Queued, Plan)>,
     ) -> Result<(), ImportError> {

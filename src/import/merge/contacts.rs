@@ -9,10 +9,11 @@ use crate::domain::status::ImportSource;
 use crate::import::ImportError;
 use crate::import::parse::record::ImportedContact;
 use crate::import::report::{Counted, Outcome};
+use crate::store::import::ImportOps;
 use serde_json::Map;
 
-pub(super) fn apply_contact(
-    cx: &mut Cx<'_, '_>,
+pub(super) fn apply_contact<X: ImportOps>(
+    cx: &mut Cx<'_, X>,
     people: &mut Customers,
     src: ImportSource,
     c: &ImportedContact,

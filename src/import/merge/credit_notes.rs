@@ -28,6 +28,7 @@ use crate::domain::status::*;
 use crate::import::ImportError;
 use crate::import::parse::record::*;
 use crate::import::report::{Counted, Outcome};
+use crate::store::import::ImportOps;
 use crate::store::import::{AppsOf, CreditNoteWrite, InvoiceState};
 use chrono::NaiveDate;
 
@@ -45,9 +46,9 @@ fn reason_of(src: ImportSource, c: &ImportedCreditNote) -> String {
 }
 
 impl Receivables {
-    pub fn apply_credit_note(
+    pub fn apply_credit_note<X: ImportOps>(
         &mut self,
-        cx: &mut Cx<'_, '_>,
+        cx: &mut Cx<'_, X>,
         people: &mut Customers,
         src: ImportSource,
         c: &ImportedCreditNote,
@@ -182,9 +183,9 @@ impl Receivables {
     /// credit for what they used are settled again, to take it from the
     /// credit notes instead (`settle`), and the customer's balance credit
     /// is settled again at the end of the run.
-    fn balance_used(
+    fn balance_used<X: ImportOps>(
         &mut self,
-        cx: &mut Cx<'_, '_>,
+        cx: &mut Cx<'_, X>,
         src: ImportSource,
         customer_id: i64,
         c: &ImportedCreditNote,
@@ -198,9 +199,9 @@ impl Receivables {
 
     /// Puts what the credit note itself applies (`ImportedCreditNote::applied`)
     /// on its invoices, on its date.
-    fn put_applied(
+    fn put_applied<X: ImportOps>(
         &mut self,
-        cx: &mut Cx<'_, '_>,
+        cx: &mut Cx<'_, X>,
         src: ImportSource,
         id: i64,
         c: &ImportedCreditNote,
@@ -212,9 +213,9 @@ impl Receivables {
         Ok(())
     }
 
-    fn new_credit_note(
+    fn new_credit_note<X: ImportOps>(
         &mut self,
-        cx: &mut Cx<'_, '_>,
+        cx: &mut Cx<'_, X>,
         src: ImportSource,
         customer_id: i64,
         c: &ImportedCreditNote,
@@ -244,9 +245,9 @@ impl Receivables {
     /// The number a credit note takes: the source's, unless another credit
     /// note has it (numbers are unique among credit notes, ardesk's own
     /// included), then the source's name before it, then its id too.
-    fn number_for(
+    fn number_for<X: ImportOps>(
         &mut self,
-        cx: &mut Cx<'_, '_>,
+        cx: &mut Cx<'_, X>,
         src: ImportSource,
         c: &ImportedCreditNote,
         this: Option<i64>,
@@ -279,9 +280,9 @@ impl Receivables {
 
     /// The invoice a credit note was issued against, when its source names
     /// one of the same customer that is in ardesk.
-    fn against(
+    fn against<X: ImportOps>(
         &mut self,
-        cx: &mut Cx<'_, '_>,
+        cx: &mut Cx<'_, X>,
         src: ImportSource,
         customer_id: i64,
         c: &ImportedCreditNote,
@@ -295,9 +296,9 @@ impl Receivables {
     /// `on`) applies from credit notes on its invoices. `Err` with the
     /// reason when a credit note it names is not there to use (the row is
     /// refused, before anything of it is written).
-    pub fn check_credit_uses(
+    pub fn check_credit_uses<X: ImportOps>(
         &mut self,
-        cx: &mut Cx<'_, '_>,
+        cx: &mut Cx<'_, X>,
         src: ImportSource,
         customer_id: i64,
         p: &ImportedPayment,
@@ -321,9 +322,9 @@ impl Receivables {
     }
 
     /// Applies a payment's credit uses (checked by `check_credit_uses`).
-    pub fn apply_credit_uses(
+    pub fn apply_credit_uses<X: ImportOps>(
         &mut self,
-        cx: &mut Cx<'_, '_>,
+        cx: &mut Cx<'_, X>,
         src: ImportSource,
         p: &ImportedPayment,
     ) -> Result<(), ImportError> {
@@ -362,9 +363,9 @@ impl Receivables {
     /// Makes credit note `credit`'s live applications to `inv` dated `on`
     /// add up to `amount`, within what the credit note and the invoice have
     /// room for (the import's own stand-in rows for the invoice make way).
-    fn put_credit(
+    fn put_credit<X: ImportOps>(
         &mut self,
-        cx: &mut Cx<'_, '_>,
+        cx: &mut Cx<'_, X>,
         src: ImportSource,
         credit: i64,
         inv: &InvoiceState,
@@ -412,9 +413,9 @@ impl Receivables {
     /// Removes the payment and credits the import made for an invoice
     /// ("…#paid", "…#refund", "…#credit"): settling it again makes what is
     /// still missing once the credit is on it.
-    fn release_stand_ins(
+    fn release_stand_ins<X: ImportOps>(
         &mut self,
-        cx: &mut Cx<'_, '_>,
+        cx: &mut Cx<'_, X>,
         src: ImportSource,
         invoice_id: i64,
     ) -> Result<(), ImportError> {
@@ -443,7 +444,7 @@ impl Receivables {
     /// Where the source's `RemainingCredit` and ardesk's unapplied credit
     /// differ once every payment is in: said, never forced (the payments
     /// that applied it say where, and they may not be in ardesk).
-    pub fn check_remaining(&mut self, cx: &mut Cx<'_, '_>) -> Result<(), ImportError> {
+    pub fn check_remaining<X: ImportOps>(&mut self, cx: &mut Cx<'_, X>) -> Result<(), ImportError> {
         for (id, src, number, remaining) in std::mem::take(&mut self.remaining) {
             let Some(remaining) = remaining else { continue };
             let Some(cn) = cx.itx.credit_note_by_id(id)? else { continue };
@@ -465,7 +466,11 @@ impl Receivables {
 }
 
 /// The invoice a reference names, of `src`.
-fn find(cx: &mut Cx<'_, '_>, src: ImportSource, r: &InvoiceRef) -> Result<Option<InvoiceState>, ImportError> {
+fn find<X: ImportOps>(
+    cx: &mut Cx<'_, X>,
+    src: ImportSource,
+    r: &InvoiceRef,
+) -> Result<Option<InvoiceState>, ImportError> {
     Ok(match r {
         InvoiceRef::External(x) => cx.itx.find_invoice(src, x)?,
         InvoiceRef::Number(n) => cx.itx.invoice_by_number(n)?,

@@ -13,6 +13,7 @@ use crate::import::ImportError;
 use crate::import::parse::record::{CustomerRef, ImportedCustomer};
 use crate::import::report::{Counted, Outcome};
 use crate::store::StoreError;
+use crate::store::import::ImportOps;
 use crate::store::import::{CustomerState, CustomerWrite};
 use chrono::NaiveDate;
 use serde_json::{Map, Value};
@@ -77,7 +78,12 @@ impl Customers {
         self.keys.notes(notes);
     }
 
-    pub fn apply(&mut self, cx: &mut Cx<'_, '_>, src: ImportSource, c: &ImportedCustomer) -> Result<(), ImportError> {
+    pub fn apply<X: ImportOps>(
+        &mut self,
+        cx: &mut Cx<'_, X>,
+        src: ImportSource,
+        c: &ImportedCustomer,
+    ) -> Result<(), ImportError> {
         let ext = c.external_id.as_str();
         let raw = customer_raw(c);
         let (id, currency) = match self.keys.find_row(cx.itx, src, ext, &c.name)? {
@@ -117,7 +123,11 @@ impl Customers {
     /// (or what is left of the credit notes, if that is more: an invoice
     /// that used it is not in ardesk, or the export is older than one of
     /// them).
-    pub fn settle_balances(&mut self, cx: &mut Cx<'_, '_>, dirty: BTreeSet<i64>) -> Result<(), ImportError> {
+    pub fn settle_balances<X: ImportOps>(
+        &mut self,
+        cx: &mut Cx<'_, X>,
+        dirty: BTreeSet<i64>,
+    ) -> Result<(), ImportError> {
         let mut ids = std::mem::take(&mut self.balances);
         for id in dirty {
             ids.entry(id).or_insert(0);
@@ -138,9 +148,9 @@ impl Customers {
     }
 
     /// A customer new to ardesk; its id and currency.
-    fn insert(
+    fn insert<X: ImportOps>(
         &mut self,
-        cx: &mut Cx<'_, '_>,
+        cx: &mut Cx<'_, X>,
         src: ImportSource,
         c: &ImportedCustomer,
         raw: &str,
@@ -165,9 +175,9 @@ impl Customers {
 
     /// A customer found under the row's key (`rekeyed`: it took the row's
     /// id just now), merged field by field; its id and currency.
-    fn update(
+    fn update<X: ImportOps>(
         &mut self,
-        cx: &mut Cx<'_, '_>,
+        cx: &mut Cx<'_, X>,
         src: ImportSource,
         c: &ImportedCustomer,
         db: CustomerState,
@@ -229,9 +239,9 @@ impl Customers {
     /// A credit the source holds for the customer (`credit`) becomes (or
     /// updates) one `credits` row keyed "<customer id>#balance"; `covered`:
     /// the source's balance is there but its credit notes hold all of it.
-    fn balance_credit(
+    fn balance_credit<X: ImportOps>(
         &mut self,
-        cx: &mut Cx<'_, '_>,
+        cx: &mut Cx<'_, X>,
         src: ImportSource,
         (ext, line, covered): (&str, usize, bool),
         customer_id: i64,
@@ -276,9 +286,9 @@ impl Customers {
     /// The customer a row belongs to: known to the run, in the database, or
     /// created from what the row says about it (name or email). `None` when
     /// none of these.
-    pub fn resolve(
+    pub fn resolve<X: ImportOps>(
         &mut self,
-        cx: &mut Cx<'_, '_>,
+        cx: &mut Cx<'_, X>,
         src: ImportSource,
         r: &CustomerRef,
         currency: Currency,
@@ -313,9 +323,9 @@ impl Customers {
 
     /// A customer made from what a row says about it (`from`: "invoice",
     /// "payment", "contact"): its name or email; `None` when it says neither.
-    fn made_from_row(
+    fn made_from_row<X: ImportOps>(
         &mut self,
-        cx: &mut Cx<'_, '_>,
+        cx: &mut Cx<'_, X>,
         src: ImportSource,
         r: &CustomerRef,
         currency: Currency,
@@ -351,9 +361,9 @@ impl Customers {
 
     /// A customer whose currency was only the default takes the currency
     /// of its first money row.
-    pub fn adopt_currency(
+    pub fn adopt_currency<X: ImportOps>(
         &mut self,
-        cx: &mut Cx<'_, '_>,
+        cx: &mut Cx<'_, X>,
         src: ImportSource,
         ext: &str,
         currency: Currency,
@@ -395,8 +405,8 @@ fn customer_raw(c: &ImportedCustomer) -> String {
 /// The currency a customer keeps after the merge. A currency the source
 /// never gave (`never_said`) was the default, not a choice: the first one
 /// the source gives replaces it. A customer with money keeps its own.
-fn merge_currency(
-    cx: &mut Cx<'_, '_>,
+fn merge_currency<X: ImportOps>(
+    cx: &mut Cx<'_, X>,
     c: &ImportedCustomer,
     db: &CustomerState,
     base: &Map<String, Value>,

@@ -14,6 +14,7 @@ use crate::import::ImportError;
 use crate::import::parse::record::ImportedInvoice;
 use crate::import::report::{Book, Counted, Outcome};
 use crate::store::StoreError;
+use crate::store::import::ImportOps;
 use crate::store::import::{Inserted, InvoiceState, InvoiceWrite};
 use crate::store::kept::{Kept, KeptRow};
 use chrono::NaiveDate;
@@ -41,9 +42,9 @@ fn from_class(c: &str) -> InvoiceStatus {
 
 impl Receivables {
     /// Applies one invoice record; `raw` is its `source_raw` text (`invoice_raw`).
-    pub fn apply_invoice(
+    pub fn apply_invoice<X: ImportOps>(
         &mut self,
-        cx: &mut Cx<'_, '_>,
+        cx: &mut Cx<'_, X>,
         people: &mut Customers,
         src: ImportSource,
         inv: &ImportedInvoice,
@@ -116,9 +117,9 @@ impl Receivables {
     /// The money of a new invoice that no payment names, as its source
     /// says: the payment and credit the import makes for it, and what was
     /// paid beyond its total.
-    fn own_money(
+    fn own_money<X: ImportOps>(
         &mut self,
-        cx: &mut Cx<'_, '_>,
+        cx: &mut Cx<'_, X>,
         of: &OwnFor<'_>,
         inv: &ImportedInvoice,
         (status, paid, credit): (InvoiceStatus, i64, i64),
@@ -138,9 +139,9 @@ impl Receivables {
 
     /// An invoice that exists: unchanged, or merged field by field.
     #[allow(clippy::too_many_arguments)]
-    fn update_invoice(
+    fn update_invoice<X: ImportOps>(
         &mut self,
-        cx: &mut Cx<'_, '_>,
+        cx: &mut Cx<'_, X>,
         src: ImportSource,
         inv: &ImportedInvoice,
         cust: Cust,
@@ -201,8 +202,8 @@ impl Receivables {
 /// The customer who owes an invoice, found or made from the row, with
 /// the invoice's currency if it had only the default; `None`, and the row
 /// refused, when the row names none.
-fn owner(
-    cx: &mut Cx<'_, '_>,
+fn owner<X: ImportOps>(
+    cx: &mut Cx<'_, X>,
     people: &mut Customers,
     src: ImportSource,
     inv: &ImportedInvoice,
@@ -276,8 +277,8 @@ impl Merged {
 /// changed them, the user's otherwise (a conflict when both did), and the
 /// number, issue date, currency and total as they are where another
 /// invoice has the number or payments are applied.
-fn merge_fields(
-    cx: &mut Cx<'_, '_>,
+fn merge_fields<X: ImportOps>(
+    cx: &mut Cx<'_, X>,
     inv: &ImportedInvoice,
     db: &InvoiceState,
     base: &Map<String, Value>,

@@ -10,7 +10,7 @@
 use crate::domain::status::ImportSource;
 use crate::import::ImportError;
 use crate::import::parse::record::{ImportedInvoice, ImportedPayment, InvoiceRef};
-use crate::store::import::ImportTx;
+use crate::store::import::ImportOps;
 use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
 
@@ -55,7 +55,11 @@ impl Links {
     }
 
     /// The payments of `src` in the database, by the link keys they name.
-    pub fn in_db(&mut self, itx: &ImportTx<'_>, src: ImportSource) -> Result<&HashMap<String, Vec<i64>>, ImportError> {
+    pub fn in_db<X: ImportOps>(
+        &mut self,
+        itx: &X,
+        src: ImportSource,
+    ) -> Result<&HashMap<String, Vec<i64>>, ImportError> {
         if let Entry::Vacant(e) = self.db_links.entry(src) {
             let mut m: HashMap<String, Vec<i64>> = HashMap::new();
             for (id, key) in itx.payment_links(src)? {
@@ -76,9 +80,9 @@ impl Links {
     }
 
     /// Whether payments name this invoice: in this run, in the database.
-    pub fn of(
+    pub fn of<X: ImportOps>(
         &mut self,
-        itx: &ImportTx<'_>,
+        itx: &X,
         src: ImportSource,
         inv: &ImportedInvoice,
     ) -> Result<(bool, bool), ImportError> {

@@ -44,7 +44,7 @@ use crate::domain::status::ImportSource;
 use crate::import::ImportError;
 use crate::import::parse::record::*;
 use crate::import::report::{Book, Counted, FileReport, ImportReport, Switch};
-use crate::store::import::ImportTx;
+use crate::store::import::ImportOps;
 use customers::Customers;
 use receivables::Receivables;
 use totals::{Kind, RunTotals};
@@ -58,8 +58,8 @@ const LOAD_ROW_BYTES: u64 = 200;
 
 /// What every step works with: the open transaction (the write stage) and
 /// the book (the report stage).
-pub(crate) struct Cx<'a, 'c> {
-    pub itx: &'a ImportTx<'c>,
+pub(crate) struct Cx<'a, X> {
+    pub itx: &'a X,
     pub book: &'a mut Book,
 }
 
@@ -71,8 +71,8 @@ pub(crate) struct Queued {
     pub raw: KeptRow,
 }
 
-pub(crate) struct Merger<'r, 'c> {
-    itx: &'r mut ImportTx<'c>,
+pub(crate) struct Merger<'r, X: ImportOps> {
+    itx: &'r mut X,
     book: Book,
     customers: Customers,
     receivables: Receivables,
@@ -80,8 +80,8 @@ pub(crate) struct Merger<'r, 'c> {
     allow_test_mode: bool,
 }
 
-impl<'r, 'c> Merger<'r, 'c> {
-    pub fn new(itx: &'r mut ImportTx<'c>, allow_test_mode: bool) -> Result<Self, ImportError> {
+impl<'r, X: ImportOps> Merger<'r, X> {
+    pub fn new(itx: &'r mut X, allow_test_mode: bool) -> Result<Self, ImportError> {
         let default_currency = itx.default_currency()?;
         let today = chrono::Utc::now().date_naive();
         Ok(Merger {
@@ -171,7 +171,7 @@ impl<'r, 'c> Merger<'r, 'c> {
     }
 
     /// Runs a step with the transaction and the book.
-    fn step<T>(&mut self, f: impl FnOnce(&mut Cx<'_, 'c>, &mut Customers, &mut Receivables) -> T) -> T {
+    fn step<T>(&mut self, f: impl FnOnce(&mut Cx<'_, X>, &mut Customers, &mut Receivables) -> T) -> T {
         let mut cx = Cx { itx: &*self.itx, book: &mut self.book };
         f(&mut cx, &mut self.customers, &mut self.receivables)
     }
@@ -230,7 +230,7 @@ impl<'r, 'c> Merger<'r, 'c> {
 
     /// The transaction, the book and the run's totals, for ardesk's own
     /// format, which merges as it reads (`ardesk::import`).
-    pub fn native<T>(&mut self, file: usize, f: impl FnOnce(&mut Cx<'_, 'c>, &mut RunTotals) -> T) -> T {
+    pub fn native<T>(&mut self, file: usize, f: impl FnOnce(&mut Cx<'_, X>, &mut RunTotals) -> T) -> T {
         self.at_file(file);
         let mut cx = Cx { itx: &*self.itx, book: &mut self.book };
         f(&mut cx, &mut self.totals)

@@ -8,7 +8,8 @@
 use crate::domain::external_id::{NAME_KEY, name_key};
 use crate::domain::status::ImportSource;
 use crate::import::ImportError;
-use crate::store::import::{CustomerState, ImportTx};
+use crate::store::import::CustomerState;
+use crate::store::import::ImportOps;
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 
@@ -67,9 +68,9 @@ impl NameKeys {
     /// for a name-keyed row, the id-keyed customer last imported under that
     /// name; for a row with an id, the name-keyed customer of that name,
     /// which takes the id.
-    pub fn find_row(
+    pub fn find_row<X: ImportOps>(
         &mut self,
-        itx: &ImportTx<'_>,
+        itx: &X,
         src: ImportSource,
         ext: &str,
         name: &str,
@@ -97,9 +98,9 @@ impl NameKeys {
     }
 
     /// The name-keyed customer called `name`, if any, re-keyed to `ext`.
-    pub fn adopt_id(
+    pub fn adopt_id<X: ImportOps>(
         &mut self,
-        itx: &ImportTx<'_>,
+        itx: &X,
         src: ImportSource,
         name: &str,
         ext: &str,

@@ -9,6 +9,7 @@ use crate::domain::status::*;
 use crate::domain::{Currency, Money};
 use crate::import::ImportError;
 use crate::import::report::{Counted, Outcome};
+use crate::store::import::ImportOps;
 use crate::store::import::{AppsOf, PaymentWrite};
 use chrono::NaiveDate;
 use serde_json::Value;
@@ -61,9 +62,9 @@ impl Receivables {
     /// payment and credits the import made for the invoice ("…#paid",
     /// "…#refund", "…#credit") go with them: they stood for what the source
     /// said was paid on it, and left behind they would be credit nobody gave.
-    pub fn release_own(
+    pub fn release_own<X: ImportOps>(
         &mut self,
-        cx: &mut Cx<'_, '_>,
+        cx: &mut Cx<'_, X>,
         src: ImportSource,
         invoice_id: i64,
     ) -> Result<bool, ImportError> {
@@ -114,9 +115,9 @@ impl Receivables {
     /// `amount` applied on `on`, a payment `extra` more left unapplied:
     /// created, replaced or removed as needed.
     #[allow(clippy::too_many_arguments)]
-    pub fn own_row(
+    pub fn own_row<X: ImportOps>(
         &mut self,
-        cx: &mut Cx<'_, '_>,
+        cx: &mut Cx<'_, X>,
         of: &OwnFor<'_>,
         key: &str,
         credit: bool,

@@ -12,6 +12,7 @@ use crate::domain::status::*;
 use crate::import::ImportError;
 use crate::import::parse::record::*;
 use crate::import::report::{Book, Counted, Outcome};
+use crate::store::import::ImportOps;
 use crate::store::import::{AppsOf, PaymentState, PaymentWrite};
 use serde_json::Value;
 
@@ -41,8 +42,8 @@ pub(super) fn share_of(source_raw: Option<&str>, keys: &[String]) -> Option<i64>
 /// with the payment's currency if it had only the default; `None` when the
 /// row names none (a guest payment is skipped, an unknown customer
 /// refused).
-fn payer(
-    cx: &mut Cx<'_, '_>,
+fn payer<X: ImportOps>(
+    cx: &mut Cx<'_, X>,
     people: &mut Customers,
     src: ImportSource,
     p: &ImportedPayment,
@@ -94,9 +95,9 @@ fn payment_raw(p: &ImportedPayment) -> (String, Value) {
 }
 
 impl Receivables {
-    pub fn apply_payment(
+    pub fn apply_payment<X: ImportOps>(
         &mut self,
-        cx: &mut Cx<'_, '_>,
+        cx: &mut Cx<'_, X>,
         people: &mut Customers,
         src: ImportSource,
         p: &ImportedPayment,
@@ -165,9 +166,9 @@ impl Receivables {
     /// applications are taken back (its invoices settled again) when it
     /// moved, failed, was split anew or keeps less than it applies. `None`
     /// when the merged amounts do not add up (the row is refused).
-    fn update_payment(
+    fn update_payment<X: ImportOps>(
         &mut self,
-        cx: &mut Cx<'_, '_>,
+        cx: &mut Cx<'_, X>,
         src: ImportSource,
         p: &ImportedPayment,
         db: PaymentState,
@@ -238,9 +239,9 @@ impl Receivables {
     }
 
     /// Records which invoice a payment names and queues that invoice.
-    fn link_payment(
+    fn link_payment<X: ImportOps>(
         &mut self,
-        cx: &mut Cx<'_, '_>,
+        cx: &mut Cx<'_, X>,
         src: ImportSource,
         payment_id: i64,
         p: &ImportedPayment,

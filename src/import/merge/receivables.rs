@@ -6,7 +6,7 @@
 use super::links::Links;
 use crate::domain::status::ImportSource;
 use crate::import::ImportError;
-use crate::store::import::ImportTx;
+use crate::store::import::ImportOps;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 #[derive(Default)]
@@ -51,7 +51,7 @@ pub(super) struct Said {
 
 impl Receivables {
     /// Whether `src` had no invoices here when its first invoice came.
-    pub fn fresh(&mut self, itx: &ImportTx<'_>, src: ImportSource) -> Result<bool, ImportError> {
+    pub fn fresh<X: ImportOps>(&mut self, itx: &X, src: ImportSource) -> Result<bool, ImportError> {
         if let Some(f) = self.fresh.get(&src) {
             return Ok(*f);
         }

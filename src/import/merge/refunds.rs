@@ -29,13 +29,14 @@ use crate::domain::status::*;
 use crate::import::ImportError;
 use crate::import::parse::record::ImportedRefund;
 use crate::import::report::{Counted, Outcome};
+use crate::store::import::ImportOps;
 use crate::store::import::{AppsOf, KeyedRefund, PaymentState};
 
 impl Receivables {
     /// The payment a refund names, if it is in the database.
-    fn refunded_payment(
+    fn refunded_payment<X: ImportOps>(
         &mut self,
-        cx: &mut Cx<'_, '_>,
+        cx: &mut Cx<'_, X>,
         src: ImportSource,
         r: &ImportedRefund,
     ) -> Result<Option<PaymentState>, ImportError> {
@@ -53,9 +54,9 @@ impl Receivables {
         Ok(None)
     }
 
-    pub fn apply_refund(
+    pub fn apply_refund<X: ImportOps>(
         &mut self,
-        cx: &mut Cx<'_, '_>,
+        cx: &mut Cx<'_, X>,
         src: ImportSource,
         r: &ImportedRefund,
     ) -> Result<(), ImportError> {

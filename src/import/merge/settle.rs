@@ -29,6 +29,7 @@ use crate::domain::date::from_iso;
 use crate::domain::status::*;
 use crate::import::ImportError;
 use crate::import::report::{Counted, Outcome};
+use crate::store::import::ImportOps;
 use crate::store::import::{AppsOf, InvoiceState};
 use chrono::NaiveDate;
 use serde_json::{Map, Value};
@@ -64,7 +65,7 @@ struct Named {
 }
 
 impl Receivables {
-    pub fn settle_pending(&mut self, cx: &mut Cx<'_, '_>) -> Result<(), ImportError> {
+    pub fn settle_pending<X: ImportOps>(&mut self, cx: &mut Cx<'_, X>) -> Result<(), ImportError> {
         for (id, src) in std::mem::take(&mut self.pending) {
             self.settle(cx, src, id)?;
         }
@@ -72,7 +73,12 @@ impl Receivables {
     }
 
     /// Makes an invoice's applications match what its source says was paid.
-    pub fn settle(&mut self, cx: &mut Cx<'_, '_>, src: ImportSource, invoice_id: i64) -> Result<(), ImportError> {
+    pub fn settle<X: ImportOps>(
+        &mut self,
+        cx: &mut Cx<'_, X>,
+        src: ImportSource,
+        invoice_id: i64,
+    ) -> Result<(), ImportError> {
         let inv = cx.itx.invoice(invoice_id)?;
         let Some(ext) = inv.external_id.clone() else { return Ok(()) };
         let base = invoice_baseline(&inv);
@@ -102,9 +108,9 @@ impl Receivables {
 
     /// Payments of `src` in the database that name the invoice (by id, by
     /// number, or by an id the invoice names), not yet applied to it.
-    fn candidates(
+    fn candidates<X: ImportOps>(
         &mut self,
-        cx: &mut Cx<'_, '_>,
+        cx: &mut Cx<'_, X>,
         src: ImportSource,
         inv: &InvoiceState,
         base: &Map<String, Value>,
@@ -128,9 +134,9 @@ impl Receivables {
     /// The payments already applied (`linked`) and those that name the
     /// invoice (`candidates`): what they hold for it. A payment of another
     /// customer or currency is not applied, and said so.
-    fn named(
+    fn named<X: ImportOps>(
         &mut self,
-        cx: &mut Cx<'_, '_>,
+        cx: &mut Cx<'_, X>,
         inv: &InvoiceState,
         linked: &[i64],
         candidates: &[i64],
@@ -167,9 +173,9 @@ impl Receivables {
 
     /// Real payments come in: the import's own rows make way, and are made
     /// again afterwards for whatever is still missing.
-    fn make_way(
+    fn make_way<X: ImportOps>(
         &mut self,
-        cx: &mut Cx<'_, '_>,
+        cx: &mut Cx<'_, X>,
         src: ImportSource,
         customer_id: i64,
         own: &mut HashMap<String, Own>,
@@ -192,9 +198,9 @@ impl Receivables {
     /// made to cover what the source says was paid and credited and no
     /// payment accounts for. Returns what is applied to it in all.
     #[allow(clippy::too_many_arguments)]
-    fn own_rows(
+    fn own_rows<X: ImportOps>(
         &mut self,
-        cx: &mut Cx<'_, '_>,
+        cx: &mut Cx<'_, X>,
         src: ImportSource,
         inv: &InvoiceState,
         base: &Map<String, Value>,
@@ -267,9 +273,9 @@ impl Receivables {
     }
 
     /// Paid when fully applied, open otherwise (uncollectible stays so).
-    fn set_status(
+    fn set_status<X: ImportOps>(
         &mut self,
-        cx: &mut Cx<'_, '_>,
+        cx: &mut Cx<'_, X>,
         inv: &InvoiceState,
         base: &Map<String, Value>,
         applied: i64,
@@ -292,8 +298,8 @@ impl Receivables {
 
 /// The invoice's applications, sorted by whose money they are; the
 /// import's own rows by `keys` ("#paid", "#refund", "#credit").
-fn applied_to(
-    cx: &mut Cx<'_, '_>,
+fn applied_to<X: ImportOps>(
+    cx: &mut Cx<'_, X>,
     src: ImportSource,
     invoice_id: i64,
     keys: &[String; 3],

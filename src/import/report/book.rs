@@ -8,7 +8,7 @@
 use super::{Conflict, Counted, Counts, FileReport, ImportReport, Switch};
 use crate::import::ImportError;
 use crate::import::parse::record::IssueKind;
-use crate::store::import::ImportTx;
+use crate::store::import::ImportOps;
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -182,7 +182,7 @@ impl Book {
     }
 
     /// Writes the run's one audit row per customer whose rows changed.
-    pub fn write_audit(&mut self, itx: &ImportTx<'_>) -> Result<(), ImportError> {
+    pub fn write_audit<X: ImportOps>(&mut self, itx: &X) -> Result<(), ImportError> {
         for (id, t) in std::mem::take(&mut self.tallies) {
             let (parts, after) = audit_of(&t);
             if parts.is_empty() {

@@ -26,7 +26,7 @@ use super::recognise::{self, Plan};
 use super::report::{FileReport, ImportReport};
 use super::{ImportError, ImportOptions};
 use crate::domain::status::ImportSource;
-use crate::store::Store;
+use crate::store::import::{ImportOps, ImportStore};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -38,8 +38,8 @@ pub use sinks::BATCH;
 type CsvPlan = (usize, &'static dyn Source, ObjectKind, Box<CsvInput>);
 
 /// Imports `files` in one transaction (see `import::run_import`).
-pub(super) fn run(
-    store: &mut Store,
+pub(super) fn run<S: ImportStore>(
+    store: &mut S,
     files: &[PathBuf],
     opts: &ImportOptions,
     watch: Option<Watch>,
@@ -118,8 +118,8 @@ struct Buckets {
 type NativePlan = (usize, Value, u64, PathBuf);
 
 /// One run: the merge stage, and what the loops around it keep.
-struct Run<'r, 'c> {
-    merger: Merger<'r, 'c>,
+struct Run<'r, X: ImportOps> {
+    merger: Merger<'r, X>,
     opts: ImportOptions,
     buckets: Buckets,
     progress: Option<indicatif::ProgressBar>,
@@ -129,8 +129,8 @@ struct Run<'r, 'c> {
     progress_base: u64,
 }
 
-impl<'r, 'c> Run<'r, 'c> {
-    fn new(merger: Merger<'r, 'c>, opts: ImportOptions, watch: Option<Watch>) -> Self {
+impl<'r, X: ImportOps> Run<'r, X> {
+    fn new(merger: Merger<'r, X>, opts: ImportOptions, watch: Option<Watch>) -> Self {
         let progress = watch.as_ref().map(|w| w.bar.clone());
         Run { merger, opts, buckets: Buckets::default(), progress, watch, progress_base: 0 }
     }

@@ -12,19 +12,20 @@ use crate::import::ImportError;
 use crate::import::merge::{Queued, invoice_raw};
 use crate::import::parse::Sink;
 use crate::import::parse::record::*;
+use crate::store::import::ImportOps;
 
 /// Invoice rows applied together, sorted by customer and number so that
 /// the indexes are written in order.
 pub const BATCH: usize = 20_000;
 
 /// Collects a document's records into the run's buckets.
-pub(super) struct Collector<'a, 'r, 'c> {
-    pub run: &'a mut Run<'r, 'c>,
+pub(super) struct Collector<'a, 'r, X: ImportOps> {
+    pub run: &'a mut Run<'r, X>,
     pub file: usize,
     pub source: ImportSource,
 }
 
-impl Sink for Collector<'_, '_, '_> {
+impl<X: ImportOps> Sink for Collector<'_, '_, X> {
     fn record(&mut self, record: Record) -> Result<(), ImportError> {
         if !self.run.merger.admit(self.file, self.source, &record) {
             return Ok(());
@@ -59,14 +60,14 @@ impl Sink for Collector<'_, '_, '_> {
 }
 
 /// Merges a file's records as they are read; invoices batch by batch.
-pub(super) struct Stream<'a, 'r, 'c> {
-    pub run: &'a mut Run<'r, 'c>,
+pub(super) struct Stream<'a, 'r, X: ImportOps> {
+    pub run: &'a mut Run<'r, X>,
     pub file: usize,
     pub source: ImportSource,
     pub batch: Vec<Queued>,
 }
 
-impl Stream<'_, '_, '_> {
+impl<X: ImportOps> Stream<'_, '_, X> {
     pub fn flush(&mut self) -> Result<(), ImportError> {
         let batch = std::mem::take(&mut self.batch);
         self.run.merger.invoices(batch)
@@ -109,7 +110,7 @@ impl Stream<'_, '_, '_> {
     }
 }
 
-impl Sink for Stream<'_, '_, '_> {
+impl<X: ImportOps> Sink for Stream<'_, '_, X> {
     fn record(&mut self, record: Record) -> Result<(), ImportError> {
         self.apply(record, None)
     }
@@ -132,11 +133,11 @@ impl Sink for Stream<'_, '_, '_> {
 }
 
 /// The first read of a payments file: only which invoices its rows name.
-pub(super) struct Links<'a, 'r, 'c> {
-    pub run: &'a mut Run<'r, 'c>,
+pub(super) struct Links<'a, 'r, X: ImportOps> {
+    pub run: &'a mut Run<'r, X>,
 }
 
-impl Sink for Links<'_, '_, '_> {
+impl<X: ImportOps> Sink for Links<'_, '_, X> {
     fn record(&mut self, record: Record) -> Result<(), ImportError> {
         if let Record::Payment(p) = record {
             self.run.merger.note_link(&p);

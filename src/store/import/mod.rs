@@ -10,6 +10,7 @@
 mod credit_notes;
 mod money;
 mod native;
+mod ops;
 mod parties;
 
 use super::audit::Audit;
@@ -30,6 +31,7 @@ mod rows;
 
 pub use super::refund_rows::KeyedRefund;
 pub use native::{ConversationWrite, MessageWrite, PauseWrite, PromiseWrite};
+pub use ops::{ImportOps, ImportStore};
 pub use rows::*;
 
 /// While the external-id indexes are lifted: the indexes, and a hash of

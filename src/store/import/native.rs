@@ -44,7 +44,7 @@ impl ImportTx<'_> {
 }
 
 impl NativeTable {
-    fn key(self) -> (&'static str, &'static [&'static str]) {
+    pub(crate) fn key(self) -> (&'static str, &'static [&'static str]) {
         match self {
             NativeTable::Contracts => ("contracts", &["name", "period_start"]),
             NativeTable::Payments => ("payments", &["received_on", "amount_minor", "currency", "reference"]),
@@ -54,7 +54,7 @@ impl NativeTable {
         }
     }
 
-    fn columns(self) -> (&'static str, &'static [&'static str]) {
+    pub(crate) fn columns(self) -> (&'static str, &'static [&'static str]) {
         match self {
             NativeTable::Contracts => (
                 "contracts",

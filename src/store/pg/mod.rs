@@ -21,6 +21,7 @@ mod customers;
 mod detail;
 mod documents;
 mod error;
+mod import;
 mod inserts;
 mod list_ranking;
 pub mod live;
@@ -41,6 +42,7 @@ pub mod window;
 mod writes;
 
 pub use cancel::Cancel;
+pub use import::PgImportTx;
 pub use store::PgStore;
 
 use super::location::without_password;

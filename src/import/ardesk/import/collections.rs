@@ -9,9 +9,10 @@ use crate::domain::collections::{
     AuthorKind, BODY_MAX, Channel, ConvStatus, Direction, MessageKind, NAME_MAX, OUTCOME_MAX, REASON_MAX, ResolvedBy,
     SUBJECT_MAX,
 };
+use crate::store::import::ImportOps;
 use crate::store::import::{ConversationWrite, MessageWrite, PauseWrite, PromiseWrite};
 
-impl Rows<'_, '_, '_> {
+impl<X: ImportOps> Rows<'_, '_, X> {
     pub(super) fn conversations(&mut self, doc: &Value) -> Result<(), ImportError> {
         for (i, k) in list(doc, "conversations").iter().enumerate() {
             let r = self.conversation(k);
