@@ -316,10 +316,7 @@ pub fn import(
         _ => None,
     };
     let opts = ImportOptions { source, object, dry_run, allow_test_mode, skip_bad_rows, decimal };
-    let Some(store) = store.lite_mut() else {
-        bail!("this ardesk imports into SQLite files only; nothing was written");
-    };
-    match crate::import::run_import(store, files, &opts, true) {
+    match crate::import::run_import_into(store, files, &opts, true) {
         Ok(report) => {
             write!(out, "{report}")?;
             Ok(std::process::ExitCode::SUCCESS)

@@ -114,6 +114,9 @@ impl App {
                     if let Some(Screen::Customer(p)) = self.screens.pop() {
                         self.saved_views.insert(p.customer.id, p.save_view());
                     }
+                    if let Some(Screen::Customers(_)) = self.screens.last() {
+                        self.watch(crate::store::pg::live::Watch::Customers);
+                    }
                     self.reload();
                 } else {
                     self.quit = true;

@@ -4,7 +4,7 @@
 //! its own (WAL lets the app's keep reading); a cancelled or failed run
 //! rolls back whole.
 
-use crate::import::{ImportError, ImportOptions, ImportReport, Watch, run_import_watched};
+use crate::import::{ImportError, ImportOptions, ImportReport, Watch, run_import_watched_into};
 use crate::store::location::Location;
 use crate::store::{Books, OpenMode, StoreError};
 use std::path::PathBuf;
@@ -51,13 +51,10 @@ impl ImportJob {
         let handle = std::thread::Builder::new()
             .name("import".into())
             .spawn(move || {
-                let Books::Lite(mut store) = Books::open(&path, OpenMode::MustExist)? else {
-                    let why = "this ardesk imports into SQLite files only; nothing was written";
-                    return Err(StoreError::Invalid(why.into()).into());
-                };
+                let mut store = Books::open(&path, OpenMode::MustExist)?;
                 store.set_who(&who);
                 run_watch.attach(store.interrupt_handle());
-                run_import_watched(&mut store, &run_files, &opts, &run_watch)
+                run_import_watched_into(&mut store, &run_files, &opts, &run_watch)
             })
             .ok()?;
         Some(ImportJob { files, opts: run_opts, watch, started: Instant::now(), handle })

@@ -41,6 +41,7 @@ mod write_off;
 use crate::domain::columns::Tab;
 use crate::domain::model::Organization;
 use crate::store::Books;
+use crate::store::pg::live::Watch;
 use crate::view::layout;
 use chrono::NaiveDate;
 use customer::CustomerPage;
@@ -132,6 +133,8 @@ impl App {
         let today = store.as_of().unwrap_or(today);
         let org = store.organization()?;
         let list = CustomersScreen::new();
+        // Listened for before the first read: a change after it is told.
+        store.watch(Watch::Customers)?;
         let data_version = store.data_version()?;
         let mut app = App {
             store,
@@ -185,6 +188,7 @@ impl App {
 
     /// Opens a customer's page on top of the list.
     pub fn open_customer(&mut self, id: i64) {
+        self.watch(Watch::Customer(id));
         match CustomerPage::load(&self.store, id, self.today) {
             Ok(mut page) => {
                 let recount = self.saved_views.remove(&id).map(|v| page.restore_view(v)).unwrap_or_default();
@@ -195,8 +199,19 @@ impl App {
                 self.count_hidden();
                 self.resize(self.size);
             }
-            Err(e) => self.error("Cannot open the customer", &e.to_string()),
+            Err(e) => {
+                self.watch(Watch::Customers);
+                self.error("Cannot open the customer", &e.to_string())
+            }
         }
+    }
+
+    /// Listens for changes to what the screen shows from now on, before it
+    /// is read (on PostgreSQL; a SQLite file's version moves for any
+    /// commit). A connection that cannot listen cannot read either: the
+    /// read that follows says why.
+    pub(super) fn watch(&self, what: Watch) {
+        let _ = self.store.watch(what);
     }
 
     /// Counts filtered views on a thread of their own from now on.

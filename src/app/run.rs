@@ -133,13 +133,7 @@ impl App {
                 self.dialogs.push(Dialog::Importing);
             }
             None => {
-                let result = match self.store.lite_mut() {
-                    Some(store) => crate::import::run_import(store, &files, &opts, false),
-                    None => Err(crate::store::StoreError::Invalid(
-                        "this ardesk imports into SQLite files only; nothing was written".into(),
-                    )
-                    .into()),
-                };
+                let result = crate::import::run_import_into(&mut self.store, &files, &opts, false);
                 self.import_finished(files, opts, result);
             }
         }

@@ -123,6 +123,32 @@ pub fn run_import<S: ImportStore>(
     run_import_tuned(store, files, opts, progress, BULK_BYTES)
 }
 
+/// `run_import` into the books on whichever backend holds them.
+pub fn run_import_into(
+    books: &mut crate::store::Books,
+    files: &[PathBuf],
+    opts: &ImportOptions,
+    progress: bool,
+) -> Result<ImportReport, ImportError> {
+    match books {
+        crate::store::Books::Lite(s) => run_import(s, files, opts, progress),
+        crate::store::Books::Pg(s) => run_import(s, files, opts, progress),
+    }
+}
+
+/// `run_import_watched` into the books on whichever backend holds them.
+pub fn run_import_watched_into(
+    books: &mut crate::store::Books,
+    files: &[PathBuf],
+    opts: &ImportOptions,
+    watch: &Watch,
+) -> Result<ImportReport, ImportError> {
+    match books {
+        crate::store::Books::Lite(s) => run_import_watched(s, files, opts, watch),
+        crate::store::Books::Pg(s) => run_import_watched(s, files, opts, watch),
+    }
+}
+
 /// `run_import` reporting to `watch` instead of a terminal.
 pub fn run_import_watched<S: ImportStore>(
     store: &mut S,

@@ -54,6 +54,22 @@ impl Books {
         self.window_view(customer_id, &view, seek, limit)
     }
 
+    /// Rows of a view for an export, gathered by the filter's index when
+    /// at most `cap` pass it.
+    pub fn window_view_gathering<R: Rows>(
+        &self,
+        customer_id: i64,
+        view: &View,
+        seek: &Seek,
+        limit: usize,
+        cap: Option<i64>,
+    ) -> Result<Vec<Keyed<R>>> {
+        match self {
+            Books::Lite(s) => s.window_view_gathering(customer_id, view, seek, limit, cap),
+            Books::Pg(s) => s.window_view_gathering(customer_id, view, seek, limit, cap),
+        }
+    }
+
     /// How many rows a view passes, and their sums.
     pub fn view_totals<R: Rows>(&self, customer_id: i64, view: &View) -> Result<(i64, Option<ViewSums>)> {
         match self {

@@ -3,7 +3,12 @@
 
 use super::Books;
 use crate::domain::Currency;
-use crate::domain::collections::{LogEntry, PauseDraft};
+use crate::domain::collections::{ConversationDetail, LogEntry, PauseDraft};
+use crate::domain::columns::Seek;
+use crate::domain::customer_list::{ListKey, ListView};
+use crate::domain::detail::*;
+use crate::statement::model::{Kind as StatementKind, Statement};
+use crate::store::window::{Keyed, View};
 use crate::domain::edit::*;
 use crate::domain::model::*;
 use crate::store::Result;
@@ -67,6 +72,47 @@ forward! {
     fn next_invoice_number(&self) -> Result<String>;
     fn check(&self, today: NaiveDate) -> Result<Vec<String>>;
     fn check_saying(&self, today: NaiveDate, step: &mut dyn FnMut(&str)) -> Result<Vec<String>>;
+}
+
+// The customers list, in keyset windows (`customer_list`).
+forward! {
+    fn list_ranked(&self, view: &ListView) -> bool;
+    fn list_ranking(&self, view: &ListView) -> Result<Vec<i64>>;
+    fn list_count(&self, view: &ListView) -> Result<usize>;
+    fn list_window(
+        &self,
+        view: &ListView,
+        ranking: Option<&[i64]>,
+        seek: &Seek<ListKey>,
+        limit: usize,
+    ) -> Result<Vec<Keyed<CustomerListRow, ListKey>>>;
+    fn list_window_gathered(
+        &self,
+        view: &ListView,
+        ranking: Option<&[i64]>,
+        seek: &Seek<ListKey>,
+        limit: usize,
+    ) -> Result<Vec<Keyed<CustomerListRow, ListKey>>>;
+    fn customer_list_extent(&self) -> Result<(i64, Vec<(Currency, i64)>)>;
+    fn each_customer_name(&self, f: impl FnMut(&str)) -> Result<()>;
+    fn for_reading_thread(&self) -> Result<()>;
+}
+
+// The detail views, selections and statements.
+forward! {
+    fn invoice_detail(&self, customer_id: i64, invoice_id: i64) -> Result<InvoiceDetail>;
+    fn payment_detail(&self, customer_id: i64, payment_id: i64) -> Result<PaymentDetail>;
+    fn invoice_source_row(&self, invoice_id: i64) -> Result<Option<SourceRow>>;
+    fn credit_row(&self, customer_id: i64, credit_id: i64) -> Result<Option<PaymentRow>>;
+    fn conversation_detail(&self, customer_id: i64, id: i64) -> Result<ConversationDetail>;
+    fn conversation_customer(&self, id: i64) -> Result<Option<i64>>;
+    fn invoice_ids_by_number(&self, customer_id: i64, numbers: &[String]) -> Result<Vec<i64>>;
+    fn invoice_totals(&self, customer_id: i64, view: &View) -> Result<Vec<(i64, crate::domain::Money)>>;
+    fn invoices_shown(&self, customer_id: i64, view: &View, ids: &[i64]) -> Result<usize>;
+}
+
+forward_mut! {
+    fn statement(&mut self, customer_id: i64, as_of: NaiveDate, kind: StatementKind) -> Result<Statement>;
 }
 
 // Rows the forms and previews read.

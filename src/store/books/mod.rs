@@ -12,7 +12,6 @@
 
 mod by_hand;
 mod forward;
-mod pending;
 
 pub use by_hand::Rows;
 
