@@ -112,3 +112,32 @@ fn what_only_a_file_has_is_said_on_a_server() {
     assert!(!out.contains("s3cret") && !err.contains("s3cret"), "{out}{err}");
     assert!(err.contains("postgres:***@"), "{err}");
 }
+
+/// A server whose schema was changed behind ardesk's back (a summary
+/// trigger switched off) opens for reading only: the TUI says why after
+/// its first frame, a write from the command line is refused in words with
+/// nothing changed, and `check` names the trigger.
+#[test]
+fn a_drifted_schema_opens_read_only() {
+    let Some(db) = fresh() else { return };
+    let (code, out, err) = run(&["--today", TODAY, "demo", "--db", &db.url]);
+    assert_eq!(code, 0, "{out}{err}");
+    db.client().batch_execute("ALTER TABLE payments DISABLE TRIGGER payments_summary_insert").unwrap();
+
+    let mut tui = Tui::start(&["--db", &db.url, "--today", TODAY], 80, 24);
+    let s = tui.wait_for("Opened read-only");
+    assert!(s.contains("Its schema is not the one ardesk made"), "{s}");
+    tui.send("q");
+    tui.send("q");
+    assert_eq!(tui.wait_exit(), 0);
+
+    let (code, _, err) = run(&["--db", &db.url, "org", "name", "Changed Ltd"]);
+    assert_ne!(code, 0);
+    assert!(err.contains("the database is open read-only (its schema is not the one ardesk made"), "{err}");
+    let name: String = db.client().query_one("SELECT name FROM organization", &[]).unwrap().get(0);
+    assert_ne!(name, "Changed Ltd");
+
+    let (code, out, _) = run(&["--today", TODAY, "--db", &db.url, "check"]);
+    assert_eq!(code, 1);
+    assert!(out.contains("payments_summary_insert"), "{out}");
+}

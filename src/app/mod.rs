@@ -113,6 +113,8 @@ pub struct App {
     /// screen that said it (`say`, `message`).
     message: Option<Message>,
     data_version: i64,
+    /// Whether the schema was compared with this ardesk's (`tick`).
+    schema_looked: bool,
     /// A link to copy (OSC 52) and underline (OSC 8) after the next draw.
     pub osc_link: Option<String>,
     /// The import running on its own thread, if any (`Dialog::Importing`).
@@ -159,17 +161,26 @@ impl App {
             osc_link: None,
             import: None,
             documents: None,
+            // A file's schema was looked at when it opened.
+            schema_looked: false,
         };
+        app.schema_looked = app.store.pg().is_none();
         app.resize(size);
         if let Some(why) = app.store.trouble() {
-            let mut chars = why.chars();
-            let why: String = chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default();
-            let text = format!(
-                "{why}.\n\nYou can look at everything; nothing can be changed. `ardesk check` lists every problem."
-            );
-            app.error("Opened read-only", &text);
+            let why = why.to_string();
+            app.opened_read_only(&why);
         }
         Ok(app)
+    }
+
+    /// Says, before anything else, why the books cannot be written.
+    fn opened_read_only(&mut self, why: &str) {
+        let mut chars = why.chars();
+        let why: String = chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default();
+        let text = format!(
+            "{why}.\n\nYou can look at everything; nothing can be changed. `ardesk check` lists every problem."
+        );
+        self.error("Opened read-only", &text);
     }
 
     /// The store, for the command line and tests; drawing never needs it.
@@ -465,6 +476,16 @@ impl App {
     pub fn tick(&mut self) -> bool {
         let answers = self.worker.as_mut().map(|w| w.answers()).unwrap_or_default();
         let mut changed = self.expire_message(Instant::now());
+        // A server's schema is compared with this ardesk's after the first
+        // frame, not before it (a catalog read of tens of milliseconds).
+        if !self.schema_looked {
+            self.schema_looked = true;
+            if let Ok(Some(why)) = self.store.check_schema() {
+                let why = why.to_string();
+                self.opened_read_only(&why);
+                changed = true;
+            }
+        }
         if let Some(day) = self.pending_as_of.take() {
             self.read_as_of(day);
             changed = true;

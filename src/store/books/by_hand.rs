@@ -112,6 +112,15 @@ impl Books {
         }
     }
 
+    /// Looks whether the schema is this ardesk's (a file's was looked at
+    /// when it opened; a server's is, once, now) and says why not.
+    pub fn check_schema(&self) -> Result<Option<&str>> {
+        match self {
+            Books::Lite(s) => Ok(s.trouble()),
+            Books::Pg(s) => s.check_schema(),
+        }
+    }
+
     /// The read-only reason when it is a problem of the books themselves.
     pub fn trouble(&self) -> Option<&str> {
         match self {

@@ -44,14 +44,16 @@ impl PgStore {
             .collect()
     }
 
-    /// Why nothing can be written: never, so far, on a server (its
-    /// permissions refuse a write in the server's words).
+    /// Why nothing can be written: a schema not this ardesk's (`trouble`),
+    /// or a date the books are read as of. (A role without the right to
+    /// write is refused by the server, in its words.)
     pub fn read_only(&self) -> Option<&str> {
-        None
+        self.trouble().or(self.as_of_reason.as_deref())
     }
 
-    /// The read-only reason when it is a problem of the books themselves.
+    /// The read-only reason when it is a problem of the books themselves,
+    /// which the user should read in full before anything else.
     pub fn trouble(&self) -> Option<&str> {
-        None
+        self.drift.get().and_then(|d| d.as_deref())
     }
 }

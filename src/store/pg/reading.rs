@@ -114,17 +114,18 @@ impl PgStore {
         tx.commit()?;
         drop(c);
         self.as_of = day;
+        self.as_of_reason =
+            day.map(|d| format!("it shows the books as of {}; return to today to change anything", iso(d)));
         Ok(())
     }
 
     /// The refusal of a write while the books are read as of a date.
     pub(super) fn writable(&self) -> Result<()> {
-        match self.as_of {
-            Some(d) => Err(StoreError::Invalid(format!(
-                "the database is open read-only (it shows the books as of {}; return to today to change anything); \
-                 nothing can be changed",
-                iso(d)
-            ))),
+        self.check_schema()?;
+        match self.read_only() {
+            Some(why) => {
+                Err(StoreError::Invalid(format!("the database is open read-only ({why}); nothing can be changed")))
+            }
             None => Ok(()),
         }
     }

@@ -28,6 +28,23 @@ pub const FINGERPRINTS: &[&str] = &[
     "daa84516f5b67ae5d1f0a9bbcd1e0bdccb7add401f11c4a12259ed4c259a7461",
 ];
 
+/// Why a database at `version` cannot be written: its schema is not that
+/// version's (a trigger dropped or disabled, an index or CHECK changed by
+/// hand), so its figures could drift from its rows unseen. `None` when
+/// its fingerprint is its version's: one catalog read.
+pub fn drift(client: &mut impl GenericClient, version: i64) -> Result<Option<String>> {
+    let known = usize::try_from(version).ok().and_then(|v| FINGERPRINTS.get(v.checked_sub(1)?));
+    let print = fingerprint(&live(client)?);
+    if known.is_some_and(|f| *f == print) {
+        return Ok(None);
+    }
+    Ok(Some(format!(
+        "its schema is not the one ardesk made for PostgreSQL schema version {version} (a trigger, index, \
+         constraint or function was changed outside ardesk), so its figures cannot be trusted to stay right; \
+         `ardesk check` lists the differences"
+    )))
+}
+
 /// The catalog's view of the current schema: tables' columns (type,
 /// nullability, default, collation, identity), constraints, indexes,
 /// triggers, functions and views. Names the server makes up for unnamed

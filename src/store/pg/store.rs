@@ -17,8 +17,16 @@ pub struct PgStore {
     shown: String,
     /// Who writes, recorded in the audit log.
     who: String,
-    /// The date the store reads as of (`reading`), if set.
+    /// The date the store reads as of (`reading`), if set, and why that
+    /// leaves it read-only.
     pub(super) as_of: Option<chrono::NaiveDate>,
+    pub(super) as_of_reason: Option<String>,
+    /// Why the schema cannot be trusted to keep the figures (it is not the
+    /// one this ardesk made), once looked at: before the first write (the
+    /// catalog read takes tens of milliseconds, which the open does not
+    /// pay), or by `check_schema`.
+    pub(super) drift: std::cell::OnceCell<Option<String>>,
+    pub(super) version: i64,
     /// What it listens for (`live`), the other sessions' changes told so
     /// far, and this session's server process.
     pub(super) watching: std::cell::Cell<Option<super::live::Watch>>,
@@ -50,7 +58,7 @@ impl PgStore {
                     .into(),
             });
         }
-        migrate::upgrade(&mut client, &shown)?;
+        let version = migrate::upgrade(&mut client, &shown)?.to;
         let cancel = client.cancel_token();
         Ok(PgStore {
             client: RefCell::new(client),
@@ -58,6 +66,9 @@ impl PgStore {
             shown,
             who: super::super::current_user(),
             as_of: None,
+            as_of_reason: None,
+            drift: Default::default(),
+            version,
             watching: Default::default(),
             changes: Default::default(),
             pid: Default::default(),
@@ -84,6 +95,18 @@ impl PgStore {
 
     pub fn set_who(&mut self, who: &str) {
         self.who = who.to_string();
+    }
+
+    /// Looks whether the schema is the one this ardesk made, once: a
+    /// database whose schema drifted is read-only from then on, with the
+    /// reason (`read_only`, `trouble`). The app asks at its start, on its
+    /// reading thread's connection; a write asks first on its own.
+    pub fn check_schema(&self) -> Result<Option<&str>> {
+        if self.drift.get().is_none() {
+            let found = super::schema::drift(&mut *self.client()?, self.version)?;
+            let _ = self.drift.set(found);
+        }
+        Ok(self.drift.get().and_then(|d| d.as_deref()))
     }
 
     /// The connection, for one operation at a time: a store is used by one
