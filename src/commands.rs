@@ -8,6 +8,7 @@ pub mod man;
 mod migrate;
 mod org;
 pub mod out;
+pub mod server;
 mod statement;
 
 pub use backup::backup;

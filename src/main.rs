@@ -126,18 +126,28 @@ fn run() -> Result<ExitCode> {
     }
 }
 
-/// Refuses a PostgreSQL URL before anything is created: this build keeps
-/// its books in SQLite files, and would otherwise make directories named
-/// after the URL's parts.
-fn files_only(path: &std::path::Path) -> Result<()> {
-    match Location::parse(path) {
-        Location::File(_) => Ok(()),
-        Location::Postgres(_) => Err(eyre!(
-            "{}: this ardesk keeps its books in SQLite files only and cannot open a PostgreSQL server; \
-             nothing was created",
-            clean(&Location::parse(path).shown())
-        )),
-    }
+/// The commands that look after the books themselves, on a server: what
+/// `check`, `backup`, `upgrade` and `vacuum` do to a file is done (or
+/// refused, in words) here; `--demo` makes the demo on a server that
+/// holds no books. `None`: go on as with a file.
+fn on_server(cli: &Cli, url: &str, today: NaiveDate, out: &mut impl Write) -> Result<Option<Next>> {
+    let exit = |ok: bool| Some(Next::Exit(if ok { ExitCode::SUCCESS } else { ExitCode::from(1) }));
+    Ok(match &cli.command {
+        Some(Command::Check { repair }) => {
+            if *repair {
+                out::say("nothing to repair on PostgreSQL: its search indexes are the server's, kept by itself");
+            }
+            exit(commands::server::check(url, today, out)?)
+        }
+        Some(Command::Backup { .. }) => return Err(commands::server::file_only("backup", url)),
+        Some(Command::Vacuum) => return Err(commands::server::file_only("vacuum", url)),
+        Some(Command::Upgrade { set_aside }) => exit(commands::server::upgrade(url, *set_aside, out)?),
+        _ if cli.demo && ardesk::store::pg::holds_no_books(url)? => {
+            let ok = commands::server::demo(url, None, None, false, today, out)?;
+            (!ok).then(|| Next::Exit(ExitCode::from(1)))
+        }
+        _ => None,
+    })
 }
 
 enum Next {
@@ -179,7 +189,10 @@ fn command(cli: &Cli, settings: &config::Loaded, today: NaiveDate, tty: bool, mu
     let named = cli.global.db.clone().or_else(|| location::from_env(std::env::var_os(location::DB_ENV)));
     if let Some(Command::Demo { invoices, customers, force }) = &cli.command {
         let path = cli.global.db.clone().unwrap_or_else(commands::demo_db_path);
-        files_only(&path)?;
+        if let Location::Postgres(url) = Location::parse(&path) {
+            let ok = commands::server::demo(&url, *invoices, *customers, *force, today, &mut out)?;
+            return Ok(Next::Exit(if ok { ExitCode::SUCCESS } else { ExitCode::from(1) }));
+        }
         commands::demo(&path, *invoices, *customers, *force, today, &mut out)?;
         return Ok(Next::Exit(ExitCode::SUCCESS));
     }
@@ -202,8 +215,15 @@ fn command(cli: &Cli, settings: &config::Loaded, today: NaiveDate, tty: bool, mu
         }
         (None, false, None, None) => commands::default_db_path(),
     };
-    files_only(&path)?;
-    if cli.demo && !path.exists() {
+    let server = match Location::parse(&path) {
+        Location::Postgres(url) => Some(url),
+        Location::File(_) => None,
+    };
+    if let Some(url) = &server {
+        if let Some(next) = on_server(cli, url, today, &mut out)? {
+            return Ok(next);
+        }
+    } else if cli.demo && !path.exists() {
         commands::demo(&path, None, None, false, today, &mut out)?;
     }
     if let Some(Command::Check { repair }) = &cli.command {
@@ -231,7 +251,9 @@ fn command(cli: &Cli, settings: &config::Loaded, today: NaiveDate, tty: bool, mu
         return Ok(Next::Exit(ExitCode::SUCCESS));
     }
     let mode = if cli.global.no_create { OpenMode::MustExist } else { OpenMode::Create };
-    let created = !path.exists();
+    // A server's empty database gets its schema when opened, but it is
+    // not a file made: nothing to say.
+    let created = server.is_none() && !path.exists();
     // A dry run writes nothing, so it does not create the database either:
     // it previews against an empty one in memory.
     let preview_only = created && matches!(cli.command, Some(Command::Import { dry_run: true, .. }));

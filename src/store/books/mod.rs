@@ -67,7 +67,7 @@ impl Books {
     pub fn open(location: &Location, mode: OpenMode) -> Result<Books> {
         Ok(match location {
             Location::File(path) => Books::Lite(Store::open(path, mode)?),
-            Location::Postgres(url) => Books::Pg(PgStore::open(url)?),
+            Location::Postgres(url) => Books::Pg(PgStore::open_as(url, mode == OpenMode::Create)?),
         })
     }
 

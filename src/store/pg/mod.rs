@@ -104,6 +104,13 @@ fn over_tcp(config: &postgres::Config) -> bool {
     !config.get_hostaddrs().is_empty() || config.get_hosts().iter().any(|h| matches!(h, postgres::config::Host::Tcp(_)))
 }
 
+/// Whether the database a URL names holds no ardesk books yet (its schema
+/// is empty): where `--demo` may make the demo.
+pub fn holds_no_books(url: &str) -> Result<bool> {
+    let mut client = connect(url)?;
+    Ok(migrate::version(&mut client, &without_password(url))? == 0)
+}
+
 /// Whether a URL's connection goes over TCP (an unparsable URL never
 /// connected, so the answer does not matter).
 fn url_over_tcp(url: &str) -> bool {

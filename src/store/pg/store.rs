@@ -30,10 +30,26 @@ pub struct PgStore {
 }
 
 impl PgStore {
-    /// Connects and brings the schema to this ardesk's version.
+    /// Connects and brings the schema to this ardesk's version (an empty
+    /// database gets the whole schema).
     pub fn open(url: &str) -> Result<PgStore> {
+        Self::open_as(url, true)
+    }
+
+    /// `open`, refusing a database that holds no ardesk books unless
+    /// `create` (`--no-create`; the reading thread and the jobs, which
+    /// open books the app already opened).
+    pub fn open_as(url: &str, create: bool) -> Result<PgStore> {
         let shown = without_password(url);
         let mut client = super::connect(url)?;
+        if !create && migrate::version(&mut client, &shown)? == 0 {
+            return Err(StoreError::Open {
+                path: shown.into(),
+                reason: "it holds no ardesk books (leave out --no-create to start empty books there, or \
+                         `ardesk demo --db URL` for the demo)"
+                    .into(),
+            });
+        }
         migrate::upgrade(&mut client, &shown)?;
         let cancel = client.cancel_token();
         Ok(PgStore {
