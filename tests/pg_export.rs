@@ -351,3 +351,27 @@ fn an_export_from_postgresql_imports_into_an_empty_postgresql_database_as_the_re
     assert_eq!(again.changes(), 0, "{again}");
     assert_eq!(to_pg.customer_ids().unwrap().len(), files.len());
 }
+
+#[test]
+fn the_command_exports_from_a_server_what_it_exports_from_the_file() {
+    let lite = Store::open(support::demo_db(), OpenMode::MustExist).unwrap();
+    let Some((db, _pg)) = copy_of(&lite) else { return };
+    let file = support::demo_db().display().to_string();
+    let dir = tempfile::tempdir().unwrap();
+    for id in ["1", "2", "17", "40"] {
+        let (code, on_lite, err) = support::run(&["--db", &file, "export", "--customer", id]);
+        assert_eq!(code, 0, "{err}");
+        let (code, on_pg, err) = support::run(&["--db", &db.url, "export", "--customer", id]);
+        assert_eq!(code, 0, "{err}");
+        assert_eq!(body(&on_pg), body(&on_lite), "customer {id}");
+        let out = dir.path().join(format!("customer-{id}.json"));
+        let (code, said, err) =
+            support::run(&["--db", &db.url, "export", "--customer", id, "--out", &out.display().to_string()]);
+        assert_eq!(code, 0, "{said}{err}");
+        assert_eq!(body(&std::fs::read_to_string(&out).unwrap()), body(&on_lite), "customer {id} to a file");
+    }
+    let (code_lite, _, on_lite) = support::run(&["--db", &file, "export", "--customer", "999"]);
+    let (code_pg, _, on_pg) = support::run(&["--db", &db.url, "export", "--customer", "999"]);
+    assert_ne!(code_pg, 0);
+    assert_eq!((code_pg, on_pg), (code_lite, on_lite));
+}
