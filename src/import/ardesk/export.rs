@@ -3,15 +3,20 @@
 
 use crate::domain::{Currency, Money};
 use crate::import::ImportError;
-use crate::store::import::ExportSection;
-use crate::store::{Store, StoreError};
+use crate::store::StoreError;
+use crate::store::import::{ExportRead, ExportSection};
 use serde_json::{Map, Value, json};
 use std::collections::HashMap;
 use std::io::Write;
 
-/// Writes one customer's complete record in ardesk's format.
-pub fn export_customer_json(store: &Store, customer_id: i64, out: &mut impl Write) -> Result<(), ImportError> {
-    let customer = store.customer(customer_id).map_err(|e| match e {
+/// Writes one customer's complete record in ardesk's format, from either
+/// backend (`ExportRead`: a SQLite `Store`, a `PgStore`, or `Books`).
+pub fn export_customer_json<S: ExportRead + ?Sized>(
+    store: &S,
+    customer_id: i64,
+    out: &mut impl Write,
+) -> Result<(), ImportError> {
+    let customer = store.export_customer(customer_id).map_err(|e| match e {
         StoreError::NotFound(_) => ImportError::NoCustomer(customer_id),
         e => e.into(),
     })?;
@@ -19,13 +24,13 @@ pub fn export_customer_json(store: &Store, customer_id: i64, out: &mut impl Writ
     let now = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
     // Where the customer came from, so that importing the same customer
     // twice does not make two; an in-memory database has no lasting name.
-    let origin = match store.path().to_str() {
-        Some(":memory:") | None => format!(":memory:#{customer_id}@{now}"),
+    let origin = match store.export_origin() {
+        None => format!(":memory:#{customer_id}@{now}"),
         Some(p) => format!("{p}#{customer_id}"),
     };
     write!(out, "{{\n\"ardesk_export\": 1,\n\"exported_at\": {},\n\"origin\": {}", json!(now), json!(origin))?;
     let mut head = Map::new();
-    store.export_section(customer_id, ExportSection::Customer, |m| {
+    store.read_section(customer_id, ExportSection::Customer, |m| {
         head = m;
         Ok::<_, ImportError>(())
     })?;
@@ -40,7 +45,7 @@ pub fn export_customer_json(store: &Store, customer_id: i64, out: &mut impl Writ
     ] {
         write!(out, ",\n\"{name}\": [")?;
         let mut first = true;
-        store.export_section(customer_id, section, |mut m| {
+        store.read_section(customer_id, section, |mut m| {
             lines(&mut m, cur);
             amounts(&mut m, cur);
             unpack_raw(&mut m);
@@ -59,7 +64,7 @@ pub fn export_customer_json(store: &Store, customer_id: i64, out: &mut impl Writ
     // Each payment's refunds, oldest first, as `refunds` beside its
     // applications (a payment without any has an empty list).
     let mut refunds: HashMap<i64, Vec<Value>> = HashMap::new();
-    store.export_section(customer_id, ExportSection::Refunds, |mut m| {
+    store.read_section(customer_id, ExportSection::Refunds, |mut m| {
         let id = m.get("payment_id").and_then(Value::as_i64).unwrap_or(0);
         m.remove("payment_id");
         amounts(&mut m, cur);
@@ -81,7 +86,7 @@ pub fn export_customer_json(store: &Store, customer_id: i64, out: &mut impl Writ
             }
             Ok(())
         };
-        store.export_section(customer_id, section, |mut m| {
+        store.read_section(customer_id, section, |mut m| {
             let app = (m.remove("app_invoice"), m.remove("app_amount_minor"), m.remove("app_applied_on"));
             lines(&mut m, cur);
             amounts(&mut m, cur);

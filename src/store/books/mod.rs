@@ -11,6 +11,7 @@
 //! other backend has no such thing, as each method says.
 
 mod by_hand;
+mod export;
 mod forward;
 
 pub use by_hand::Rows;

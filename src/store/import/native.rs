@@ -223,6 +223,28 @@ impl Store {
     }
 }
 
+impl ExportRead for Store {
+    fn export_customer(&self, customer_id: i64) -> Result<crate::domain::model::Customer> {
+        self.customer(customer_id)
+    }
+
+    fn export_origin(&self) -> Option<String> {
+        match self.path().to_str() {
+            Some(":memory:") | None => None,
+            Some(p) => Some(p.to_string()),
+        }
+    }
+
+    fn read_section<E: From<StoreError>>(
+        &self,
+        customer_id: i64,
+        section: ExportSection,
+        f: impl FnMut(serde_json::Map<String, serde_json::Value>) -> std::result::Result<(), E>,
+    ) -> std::result::Result<(), E> {
+        self.export_section(customer_id, section, f)
+    }
+}
+
 /// A conversation as ardesk's format carries it, checked (`ardesk::import`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConversationWrite {

@@ -4,6 +4,7 @@
 
 use crate::domain::Currency;
 use crate::domain::status::*;
+use crate::store::{Result, StoreError};
 use chrono::NaiveDate;
 
 /// Where a customer came from (`ImportTx::customer_source`).
@@ -255,4 +256,25 @@ pub enum ExportSection {
     Contacts,
     Documents,
     Conversations,
+}
+
+/// What exporting a customer reads (`import::export_customer_json`), the
+/// same on either backend: the customer, where the books are, and each
+/// section of its record.
+pub trait ExportRead {
+    /// The customer, or `StoreError::NotFound`.
+    fn export_customer(&self, customer_id: i64) -> Result<crate::domain::model::Customer>;
+
+    /// What names these books in an export's `origin`: a file's path or a
+    /// server's URL without its password; `None` for books with no lasting
+    /// name (a database in memory).
+    fn export_origin(&self) -> Option<String>;
+
+    /// `Store::export_section`.
+    fn read_section<E: From<StoreError>>(
+        &self,
+        customer_id: i64,
+        section: ExportSection,
+        f: impl FnMut(serde_json::Map<String, serde_json::Value>) -> std::result::Result<(), E>,
+    ) -> std::result::Result<(), E>;
 }

@@ -21,6 +21,7 @@ mod customers;
 mod detail;
 mod documents;
 mod error;
+mod export;
 mod import;
 mod inserts;
 mod list_ranking;
