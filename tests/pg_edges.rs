@@ -1,0 +1,124 @@
+//! Edge cases reviewers found, the same on both backends: a NUL character
+//! in a filter's word or value or in the list's search matches nothing (on
+//! SQLite `LIKE` stopped reading at it); a word folds only ASCII case, as
+//! `LIKE` and `lower` do, so a non-ASCII word finds the text it was typed
+//! from; the smallest id is no credit (its negation overflowed); a place
+//! and a limit at their largest read an empty window; a statement at
+//! chrono's first or last day is refused in the same words; another
+//! customer's invoice or payment is not found, as a missing one is.
+
+mod support;
+
+use ardesk::domain::columns::{Col, Seek, Sort, SortValue, Tab};
+use ardesk::domain::customer_list::{CustomerCol, ListKey, ListView};
+use ardesk::domain::edit::Allocation;
+use ardesk::domain::filter::parse;
+use ardesk::domain::model::{InvoiceRow, PaymentRow};
+use ardesk::domain::status::InvoiceStatus;
+use ardesk::statement::model::Kind;
+use ardesk::store::pg::PgStore;
+use ardesk::store::pg::window::PgTabRow;
+use ardesk::store::window::{TabRow, View};
+use ardesk::store::{Store, StoreError};
+use chrono::NaiveDate;
+use support::both::*;
+
+/// Acme (1) with invoices numbered as the organization numbers them and
+/// three non-ASCII ones, and a payment; Other (2) with an invoice and a
+/// payment of its own.
+fn books() -> Option<(support::pg::TestDb, PgStore, Store)> {
+    let (db, mut pg, mut lite) = both(&["Acme", "Other"])?;
+    for total in [10_000, 20_000, 30_000] {
+        add_invoice(&mut pg, &mut lite, 1, "2026-01-05", "2026-02-04", total);
+    }
+    for number in ["naïve-ÉCOLE", "İstanbul-7", "ÄPFEL-ümlaut"] {
+        let mut draft = invoice(&pg, "2026-01-06", "2026-02-05", 5_000, InvoiceStatus::Open);
+        draft.number = number.into();
+        let id = pg.create_invoice(1, &draft).unwrap();
+        assert_eq!(lite.create_invoice(1, &draft).unwrap(), id);
+    }
+    add_payment(&mut pg, &mut lite, 1, "2026-01-20", 4_000, Allocation::OldestFirst);
+    add_invoice(&mut pg, &mut lite, 2, "2026-01-07", "2026-02-06", 7_000);
+    add_payment(&mut pg, &mut lite, 2, "2026-01-21", 7_000, Allocation::OldestFirst);
+    Some((db, pg, lite))
+}
+
+/// The rows a filter finds on a tab of customer 1, the same on both
+/// backends (rows, keys and totals); the rows' ids.
+fn found<R: TabRow + PgTabRow + HasId + PartialEq + Clone + std::fmt::Debug>(
+    pg: &PgStore,
+    lite: &Store,
+    tab: Tab,
+    text: &str,
+) -> Vec<i64> {
+    let filter = parse(text, tab, usd()).unwrap_or_else(|e| panic!("{text:?}: {e}"));
+    let view = View { sort: Sort::default_for(tab), filter, today: d("2026-03-15") };
+    let rows = ok(
+        pg.window_view::<R>(1, &view, &Seek::First, 100),
+        lite.window_view::<R>(1, &view, &Seek::First, 100),
+        &format!("{text:?}"),
+    );
+    ok(pg.view_totals::<R>(1, &view), lite.view_totals::<R>(1, &view), &format!("{text:?}: totals"));
+    rows.iter().map(|k| k.row.id()).collect()
+}
+
+trait HasId {
+    fn id(&self) -> i64;
+}
+
+impl HasId for InvoiceRow {
+    fn id(&self) -> i64 {
+        self.id
+    }
+}
+
+impl HasId for PaymentRow {
+    fn id(&self) -> i64 {
+        self.id
+    }
+}
+
+fn numbers(pg: &PgStore, lite: &Store, text: &str) -> Vec<String> {
+    let ids = found::<InvoiceRow>(pg, lite, Tab::Invoices, text);
+    ids.iter().map(|id| lite.tab_row::<InvoiceRow>(*id).unwrap().unwrap().number).collect()
+}
+
+#[test]
+fn another_customers_invoice_or_payment_is_not_found_on_either_backend() {
+    let Some((_db, pg, lite)) = books() else { return };
+    let ids = |c: i64| {
+        let v = View {
+            sort: Sort { col: Col::InvNumber, desc: false },
+            filter: Default::default(),
+            today: d("2026-03-15"),
+        };
+        let invoices: Vec<i64> =
+            lite.window_view::<InvoiceRow>(c, &v, &Seek::First, 100).unwrap().iter().map(|k| k.row.id).collect();
+        let payments: Vec<i64> = payments_lite(&lite, c).iter().map(|k| k.row.id).filter(|id| *id > 0).collect();
+        (invoices, payments)
+    };
+    let (mine, my_payments) = ids(1);
+    let (theirs, their_payments) = ids(2);
+    assert_eq!((mine.len(), my_payments.len(), theirs.len(), their_payments.len()), (6, 1, 1, 1));
+    for (c, invoices, payments, others, other_payments) in
+        [(1, &mine, &my_payments, &theirs, &their_payments), (2, &theirs, &their_payments, &mine, &my_payments)]
+    {
+        for &id in invoices {
+            let dt =
+                ok(pg.invoice_detail(c, id).map(|d| d.invoice), lite.invoice_detail(c, id).map(|d| d.invoice), "own");
+            assert_eq!(dt.id, id);
+        }
+        for &id in payments {
+            ok(pg.payment_detail(c, id), lite.payment_detail(c, id), "own payment");
+        }
+        for &id in others {
+            let said = refused(pg.invoice_detail(c, id), lite.invoice_detail(c, id), "not found");
+            assert_eq!(said, format!("not found: invoice #{id} (deleted elsewhere?)"));
+            assert!(matches!(lite.invoice_detail(c, id), Err(StoreError::NotFound(_))));
+        }
+        for &id in other_payments {
+            let said = refused(pg.payment_detail(c, id), lite.payment_detail(c, id), "not found");
+            assert_eq!(said, format!("not found: payment #{id} (deleted elsewhere?)"));
+        }
+    }
+}
