@@ -84,6 +84,37 @@ fn numbers(pg: &PgStore, lite: &Store, text: &str) -> Vec<String> {
 }
 
 #[test]
+fn the_smallest_and_largest_ids_places_and_limits_read_nothing_on_either_backend() {
+    let Some((_db, pg, lite)) = books() else { return };
+    for id in [i64::MIN, i64::MIN + 1, i64::MAX, -1, 0] {
+        for c in [1, 2, i64::MIN, i64::MAX] {
+            assert_eq!(ok(pg.credit_row(c, id), lite.credit_row(c, id), &format!("credit {id} of {c}")), None);
+        }
+    }
+    // A ranked order read from a key at the last place there is, as many
+    // rows as there are.
+    let view = ListView { sort: CustomerCol::Overdue, desc: false, query: String::new(), today: d("2026-03-15") };
+    let ranking = ok(pg.list_ranking(&view), lite.list_ranking(&view), "ranking");
+    assert_eq!(ranking.len(), 2);
+    let far = ListKey { values: vec![SortValue::Int(i64::MAX)], id: 1 };
+    for seek in [Seek::After(far.clone()), Seek::From(far.clone()), Seek::Before(far)] {
+        let what = format!("{seek:?}");
+        let rows = ok(
+            pg.list_window(&view, Some(&ranking), &seek, usize::MAX),
+            lite.list_window(&view, Some(&ranking), &seek, usize::MAX),
+            &what,
+        );
+        assert_eq!(rows.len(), if matches!(seek, Seek::Before(_)) { 2 } else { 0 }, "{what}");
+    }
+    let all = ok(
+        pg.list_window(&view, Some(&ranking), &Seek::First, usize::MAX),
+        lite.list_window(&view, Some(&ranking), &Seek::First, usize::MAX),
+        "first",
+    );
+    assert_eq!(all.len(), 2);
+}
+
+#[test]
 fn another_customers_invoice_or_payment_is_not_found_on_either_backend() {
     let Some((_db, pg, lite)) = books() else { return };
     let ids = |c: i64| {

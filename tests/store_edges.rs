@@ -86,6 +86,13 @@ fn numbers(s: &Store, text: &str) -> Vec<String> {
 }
 
 #[test]
+fn the_smallest_id_is_no_credit() {
+    let (s, ..) = store();
+    assert_eq!(s.credit_row(1, i64::MIN).unwrap(), None);
+    assert_eq!(s.credit_row(1, i64::MAX).unwrap(), None);
+}
+
+#[test]
 fn another_customers_invoice_or_payment_is_not_found() {
     let (s, mine, theirs, p1, p2) = store();
     assert_eq!(s.invoice_detail(1, mine[0]).unwrap().invoice.id, mine[0]);
