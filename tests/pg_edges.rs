@@ -115,6 +115,33 @@ fn the_smallest_and_largest_ids_places_and_limits_read_nothing_on_either_backend
 }
 
 #[test]
+fn a_statement_at_the_first_or_last_day_there_is_reads_the_same_on_either_backend() {
+    let Some((_db, mut pg, mut lite)) = books() else { return };
+    for day in [NaiveDate::MIN, NaiveDate::MAX, d("1899-12-31"), d("2200-01-01")] {
+        let said =
+            same(pg.statement(1, day, Kind::OpenItem), lite.statement(1, day, Kind::OpenItem), &format!("{day}"));
+        assert!(said.contains("dates must fall between 1900-01-01 and 2199-12-31"), "{day}: {said}");
+        for from in [NaiveDate::MIN, d("2026-01-01")] {
+            let kind = Kind::Activity { from };
+            same(pg.statement(1, day, kind), lite.statement(1, day, kind), &format!("{from} to {day}"));
+        }
+    }
+    let kind = Kind::Activity { from: NaiveDate::MIN };
+    let said = same(pg.statement(1, d("2026-03-15"), kind), lite.statement(1, d("2026-03-15"), kind), "from MIN");
+    assert!(said.contains("dates must fall between"), "{said}");
+    // The bounds themselves are fine.
+    let s = ok(
+        pg.statement(1, d("2199-12-31"), Kind::Activity { from: d("1900-01-01") }),
+        lite.statement(1, d("2199-12-31"), Kind::Activity { from: d("1900-01-01") }),
+        "the bounds",
+    );
+    assert_eq!(s.sections.len(), 1);
+    // Both stores read today's books again after the refusals.
+    assert_eq!(pg.as_of(), None);
+    assert_eq!(lite.as_of(), None);
+}
+
+#[test]
 fn another_customers_invoice_or_payment_is_not_found_on_either_backend() {
     let Some((_db, pg, lite)) = books() else { return };
     let ids = |c: i64| {

@@ -93,6 +93,19 @@ fn the_smallest_id_is_no_credit() {
 }
 
 #[test]
+fn a_statement_at_chronos_ends_is_refused() {
+    let (mut s, ..) = store();
+    for day in [NaiveDate::MIN, NaiveDate::MAX] {
+        let e = s.statement(1, day, Kind::OpenItem).unwrap_err();
+        assert!(matches!(e, StoreError::Invalid(_)), "{e:?}");
+        assert!(e.to_string().contains("dates must fall between"), "{e}");
+    }
+    let e = s.statement(1, d("2026-03-15"), Kind::Activity { from: NaiveDate::MIN }).unwrap_err();
+    assert!(e.to_string().contains("dates must fall between"), "{e}");
+    assert!(s.statement(1, d("2026-03-15"), Kind::OpenItem).is_ok());
+}
+
+#[test]
 fn another_customers_invoice_or_payment_is_not_found() {
     let (s, mine, theirs, p1, p2) = store();
     assert_eq!(s.invoice_detail(1, mine[0]).unwrap().invoice.id, mine[0]);
