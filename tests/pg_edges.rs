@@ -84,6 +84,56 @@ fn numbers(pg: &PgStore, lite: &Store, text: &str) -> Vec<String> {
 }
 
 #[test]
+fn a_nul_in_a_word_or_a_value_matches_nothing_on_either_backend() {
+    let Some((_db, pg, lite)) = books() else { return };
+    let first = numbers(&pg, &lite, "number:inv-000001");
+    assert_eq!(first, ["INV-000001"], "the filter without the NUL finds the invoice");
+    for text in [
+        "number:\"INV-000001\0\"",
+        "number:\"\0INV\"",
+        "inv\0",
+        "\"inv\0\"",
+        "\0",
+        "\0inv",
+        "number:\"\0\"",
+        "contract:\"\0\"",
+        "number=\"INV-000001\0\"",
+        "number=\"\0\"",
+        "inv number:\"00\0\"",
+    ] {
+        assert_eq!(numbers(&pg, &lite, text), Vec::<String>::new(), "{text:?}");
+    }
+    assert!(found::<PaymentRow>(&pg, &lite, Tab::Payments, "wire\0").is_empty());
+    assert!(found::<PaymentRow>(&pg, &lite, Tab::Payments, "reference:\"\0wire\"").is_empty());
+    assert_eq!(found::<PaymentRow>(&pg, &lite, Tab::Payments, "wire").len(), 1);
+}
+
+#[test]
+fn a_nul_in_the_lists_search_matches_nothing_on_either_backend() {
+    let Some((_db, pg, lite)) = books() else { return };
+    let today = d("2026-03-15");
+    let everyone = ListView { sort: CustomerCol::Name, desc: false, query: "usd".into(), today };
+    assert_eq!(ok(pg.list_count(&everyone), lite.list_count(&everyone), "usd"), 2);
+    for query in ["\0usd", "usd\0", "\0", "a\0", "ac\0me", "acme \0", "\0 ac"] {
+        for sort in [CustomerCol::Name, CustomerCol::Overdue, CustomerCol::Outstanding] {
+            let view = ListView { sort, desc: false, query: query.into(), today };
+            let what = format!("{query:?} by {sort:?}");
+            assert_eq!(ok(pg.list_count(&view), lite.list_count(&view), &what), 0);
+            assert_eq!(ok(pg.list_ranking(&view), lite.list_ranking(&view), &what), Vec::<i64>::new());
+            let w =
+                ok(pg.list_window(&view, None, &Seek::First, 9), lite.list_window(&view, None, &Seek::First, 9), &what);
+            assert!(w.is_empty(), "{what}");
+            let g = ok(
+                pg.list_window_gathered(&view, None, &Seek::Last, 9),
+                lite.list_window_gathered(&view, None, &Seek::Last, 9),
+                &what,
+            );
+            assert!(g.is_empty(), "{what}");
+        }
+    }
+}
+
+#[test]
 fn the_smallest_and_largest_ids_places_and_limits_read_nothing_on_either_backend() {
     let Some((_db, pg, lite)) = books() else { return };
     for id in [i64::MIN, i64::MIN + 1, i64::MAX, -1, 0] {

@@ -86,6 +86,30 @@ fn numbers(s: &Store, text: &str) -> Vec<String> {
 }
 
 #[test]
+fn a_nul_in_a_filter_matches_nothing() {
+    let (s, ..) = store();
+    assert_eq!(numbers(&s, "number:inv-000001"), ["INV-000001"]);
+    for text in ["number:\"INV-000001\0\"", "inv\0", "\"inv\0\"", "\0", "number=\"INV-000001\0\"", "number:\"\0\""] {
+        assert_eq!(numbers(&s, text), Vec::<String>::new(), "{text:?}");
+    }
+}
+
+#[test]
+fn a_nul_in_the_lists_search_matches_nothing() {
+    let (s, ..) = store();
+    for query in ["\0usd", "usd\0", "\0", "a\0", "\0 ac"] {
+        for sort in [CustomerCol::Name, CustomerCol::Overdue] {
+            let view = ListView { sort, desc: false, query: query.into(), today: d("2026-03-15") };
+            assert_eq!(s.list_count(&view).unwrap(), 0, "{query:?}");
+            assert_eq!(s.list_ranking(&view).unwrap(), Vec::<i64>::new(), "{query:?}");
+            assert!(s.list_window(&view, None, &Seek::First, 9).unwrap().is_empty(), "{query:?}");
+        }
+    }
+    let view = ListView { sort: CustomerCol::Name, desc: false, query: "usd".into(), today: d("2026-03-15") };
+    assert_eq!(s.list_count(&view).unwrap(), 2);
+}
+
+#[test]
 fn the_smallest_id_is_no_credit() {
     let (s, ..) = store();
     assert_eq!(s.credit_row(1, i64::MIN).unwrap(), None);

@@ -55,6 +55,10 @@ pub(crate) fn where_planned<R: TabRow>(
             _ => String::new(),
         };
         let piece = match term {
+            // SQLite's `LIKE` reads its pattern only up to a NUL character,
+            // so "inv\0" would find whatever holds "inv": a word with one
+            // is in no text, as on PostgreSQL (whose text holds none).
+            Term::Text(w) if w.contains('\0') => "0".to_string(),
             Term::Text(w) => {
                 let index = gathered(w, &mut params);
                 let p = param(Sql::Text(like_pattern(w)), &mut params);
@@ -65,6 +69,24 @@ pub(crate) fn where_planned<R: TabRow>(
             Term::Field(col, cond) => {
                 let Some(expr) = R::filter_expr(*col) else { continue };
                 match cond {
+                    Cond::Contains(s) if s.contains('\0') => "0".to_string(),
+                    // In byte order, a text with a NUL character comes right
+                    // after what precedes the NUL, which no stored text
+                    // equals or falls between (PostgreSQL's `where_clause`).
+                    Cond::Cmp(op, Value::Text(t)) if t.contains('\0') => {
+                        let before = t.to_ascii_lowercase().split('\0').next().unwrap_or_default().to_string();
+                        match op {
+                            Op::Eq => "0".to_string(),
+                            Op::Lt | Op::Le => {
+                                let p = param(Sql::Text(before), &mut params);
+                                format!("lower(coalesce({expr}, '')) <= {p}")
+                            }
+                            Op::Gt | Op::Ge => {
+                                let p = param(Sql::Text(before), &mut params);
+                                format!("lower(coalesce({expr}, '')) > {p}")
+                            }
+                        }
+                    }
                     Cond::Contains(s) => {
                         let index = gathered(s, &mut params);
                         let p = param(Sql::Text(like_pattern(s)), &mut params);
@@ -168,8 +190,11 @@ pub(crate) fn indexable<R: TabRow>(term: &Term) -> bool {
 /// case; the index folds case the same way or more), each quoted: the
 /// rows holding all of them are a superset of those holding the word.
 /// `None` for a word of fewer than three characters, which the index
-/// cannot narrow.
+/// cannot narrow, or one holding a NUL character, which no text holds.
 pub(crate) fn trigram_match(word: &str) -> Option<String> {
+    if word.contains('\0') {
+        return None;
+    }
     trigrams(&word.to_lowercase())
 }
 
