@@ -110,6 +110,15 @@ fn a_nul_in_the_lists_search_matches_nothing() {
 }
 
 #[test]
+fn a_non_ascii_word_finds_its_own_text() {
+    let (s, ..) = store();
+    assert_eq!(numbers(&s, "ÉCOLE"), ["naïve-ÉCOLE"]);
+    assert_eq!(numbers(&s, "number:NAïVE-É"), ["naïve-ÉCOLE"]);
+    assert_eq!(numbers(&s, "number=NAïVE-ÉCOLE"), ["naïve-ÉCOLE"]);
+    assert_eq!(numbers(&s, "école"), Vec::<String>::new());
+}
+
+#[test]
 fn the_smallest_id_is_no_credit() {
     let (s, ..) = store();
     assert_eq!(s.credit_row(1, i64::MIN).unwrap(), None);
