@@ -238,11 +238,15 @@ fn every_detail_reads_the_same_on_both_backends_today_and_as_of() {
     let Some((_db, mut pg, mut lite)) = both_with(&["Acme", "Other"], hostile_customer) else { return };
     let b = books(&mut pg, &mut lite);
     let said = compare_all(&pg, &lite, &b);
-    // Not found in SQLite's words, and another customer's records as
-    // SQLite gives them (a detail names its customer; a thread and a
-    // credit are refused).
+    // Not found in SQLite's words, and another customer's records refused
+    // alike, as if missing (an invoice, a payment, a thread, a credit).
     assert!(said.iter().any(|s| s == "not found: invoice #999 (deleted elsewhere?)"), "{said:?}");
     assert!(said.iter().any(|s| s == "not found: payment #999 (deleted elsewhere?)"), "{said:?}");
+    let theirs = format!("not found: invoice #{} (deleted elsewhere?)", b.theirs);
+    assert!(said.contains(&theirs), "{said:?}");
+    let their_payment = *b.payments.last().unwrap();
+    let theirs = same(pg.payment_detail(1, their_payment), lite.payment_detail(1, their_payment), "their payment");
+    assert_eq!(theirs, format!("not found: payment #{their_payment} (deleted elsewhere?)"));
     assert!(said.iter().any(|s| s.contains(&format!("conversation #{} (deleted", b.conversations[1]))), "{said:?}");
     assert_eq!(pg.credit_row(2, b.credits[0]).unwrap(), None);
     assert!(pg.credit_row(1, b.credits[0]).unwrap().is_some());
@@ -266,8 +270,11 @@ fn every_detail_reads_the_same_on_both_backends_today_and_as_of() {
     assert_eq!((wire.applications.len(), wire.refunds.len(), wire.unapplied().minor), (2, 1, 20_000));
     let thread = pg.conversation_detail(1, b.conversations[0]).unwrap();
     assert_eq!((thread.messages.len(), thread.invoices.len(), thread.promises.len()), (2, 2, 1));
-    // Another customer's invoice reads with nothing of this customer's history.
-    assert!(pg.invoice_detail(1, b.theirs).unwrap().history.is_empty());
+    // Another customer's invoice is not found (it read as this customer's,
+    // with an empty history).
+    assert!(matches!(pg.invoice_detail(1, b.theirs), Err(StoreError::NotFound(_))));
+    assert!(matches!(lite.invoice_detail(1, b.theirs), Err(StoreError::NotFound(_))));
+    assert_eq!(pg.invoice_detail(2, b.theirs).unwrap().invoice.id, b.theirs);
 
     // As of past dates: before the write-off, the cancellation, the
     // credit note, the refund; before anything was issued.

@@ -157,7 +157,8 @@ pub fn parse(input: &str, tab: Tab, currency: Currency) -> Result<Filter, String
     let mut terms = Vec::new();
     for tok in super::text::split_words(input)? {
         let Some((name, op, value)) = split_term(&tok) else {
-            terms.push(Term::Text(tok.to_lowercase()));
+            // ASCII only, as the stores' `LIKE` and `lower` fold.
+            terms.push(Term::Text(tok.to_ascii_lowercase()));
             continue;
         };
         let Some((col, Field { kind, .. })) = field(tab, name) else {
@@ -174,7 +175,7 @@ pub fn parse(input: &str, tab: Tab, currency: Currency) -> Result<Filter, String
         let cond = match (kind, op) {
             (Kind::Status(known), ":" | "=") => Cond::Status(statuses(known, value).map_err(err)?),
             (Kind::Status(_), _) => return Err(format!("{tok}: statuses take \":\", e.g. status:overdue")),
-            (Kind::Text, ":") => Cond::Contains(value.to_lowercase()),
+            (Kind::Text, ":") => Cond::Contains(value.to_ascii_lowercase()),
             (Kind::Text, "=") => Cond::Cmp(Op::Eq, Value::Text(value.to_string())),
             (Kind::Text, _) => return Err(format!("{tok}: text fields take \":\" (contains) or \"=\"")),
             (Kind::Money, _) => {
@@ -350,6 +351,15 @@ mod tests {
                 Term::Field(Col::InvPeriod, Cond::Overlaps(d("2025-07-01"), d("2025-09-30"))),
                 Term::Text("acme".into()),
             ]
+        );
+    }
+
+    #[test]
+    fn words_fold_only_ascii_case() {
+        let f = inv("ÉCOLE contract:İSTANBUL").unwrap();
+        assert_eq!(
+            f.terms,
+            vec![Term::Text("École".into()), Term::Field(Col::InvContract, Cond::Contains("İstanbul".into()))]
         );
     }
 

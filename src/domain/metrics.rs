@@ -12,7 +12,13 @@ pub const COLLECT_WINDOW_DAYS: i64 = 365;
 
 /// The first payment date inside the Avg. Days to Collect window.
 pub fn collect_window_start(today: NaiveDate) -> NaiveDate {
-    today - chrono::Duration::days(COLLECT_WINDOW_DAYS - 1)
+    days_before(today, COLLECT_WINDOW_DAYS - 1)
+}
+
+/// The day `n` days before `day`, or the first day there is when that is
+/// earlier (a day near `NaiveDate::MIN`: no date falls before it anyway).
+fn days_before(day: NaiveDate, n: i64) -> NaiveDate {
+    day.checked_sub_signed(chrono::Duration::days(n)).unwrap_or(NaiveDate::MIN)
 }
 
 /// Raw sums for one customer in one currency, as of one day.
@@ -182,7 +188,7 @@ pub fn aging_bucket(due: NaiveDate, as_of: NaiveDate) -> usize {
 /// holds due dates in `(bounds[i+1], bounds[i]]`, newest first; bucket 0 is
 /// everything due on or after `as_of`.
 pub fn aging_bounds(as_of: NaiveDate) -> [NaiveDate; 4] {
-    let d = |n| as_of - chrono::Duration::days(n);
+    let d = |n| days_before(as_of, n);
     [d(0), d(30), d(60), d(90)]
 }
 
@@ -286,5 +292,25 @@ mod tests {
     #[test]
     fn window_covers_365_days_including_today() {
         assert_eq!(collect_window_start(d("2026-12-31")), d("2026-01-01"));
+    }
+}
+
+#[cfg(test)]
+mod extreme_days {
+    use super::*;
+
+    /// Days at chrono's ends: the bounds clamp to the first day there is
+    /// instead of overflowing (a panic before), and a bucket is still read.
+    #[test]
+    fn the_first_and_last_days_there_are_have_bounds_and_buckets() {
+        let (min, max) = (NaiveDate::MIN, NaiveDate::MAX);
+        assert_eq!(aging_bounds(min), [min; 4]);
+        assert_eq!(collect_window_start(min), min);
+        let near = min + chrono::Duration::days(45);
+        assert_eq!(aging_bounds(near), [near, near - chrono::Duration::days(30), min, min]);
+        assert_eq!(aging_bounds(max)[3], max - chrono::Duration::days(90));
+        assert_eq!(collect_window_start(max), max - chrono::Duration::days(364));
+        assert_eq!(aging_bucket(min, max), 4);
+        assert_eq!(aging_bucket(max, min), 0);
     }
 }

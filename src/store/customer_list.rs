@@ -110,6 +110,12 @@ fn words_match(words: &[String]) -> Option<String> {
 /// The search as SQL conditions on `c`, and their parameters from
 /// `?FIRST_WORD` on.
 pub(super) fn search_sql(query: &str, plan: Plan, id: &str) -> (String, Vec<Value>) {
+    // SQLite's `LIKE` reads its pattern only up to a NUL character ("\0usd"
+    // would find every customer): a search holding one finds none, as on
+    // PostgreSQL, whose text holds none.
+    if query.contains('\0') {
+        return (" AND 0".to_string(), Vec::new());
+    }
     let mut s = Search::parse(query);
     let mut sql = String::new();
     let mut params: Vec<Value> = Vec::new();
@@ -233,7 +239,8 @@ impl Store {
     /// lists up to 100,001, and kept for the next window).
     fn plan(&self, query: &str) -> Plan {
         let s = Search::parse(query);
-        let Some(m) = words_match(&s.indexed).filter(|_| self.list_indexed()) else {
+        let usable = self.list_indexed() && !query.contains('\0');
+        let Some(m) = words_match(&s.indexed).filter(|_| usable) else {
             return Plan::Index;
         };
         match self.candidates("customer_search", m) {
@@ -347,8 +354,11 @@ impl Store {
         let range = match seek {
             Seek::First => 0..limit.min(n),
             Seek::Last => n.saturating_sub(limit)..n,
-            Seek::After(k) => (place(k) + 1).min(n)..(place(k) + 1 + limit).min(n),
-            Seek::From(k) => place(k).min(n)..(place(k) + limit).min(n),
+            // Saturating: a key's place and a limit come from the caller.
+            Seek::After(k) => {
+                place(k).saturating_add(1).min(n)..place(k).saturating_add(1).saturating_add(limit).min(n)
+            }
+            Seek::From(k) => place(k).min(n)..place(k).saturating_add(limit).min(n),
             Seek::Before(k) => place(k).saturating_sub(limit).min(n)..place(k).min(n),
         };
         let ids = &ranking[range.clone()];

@@ -140,9 +140,12 @@ impl Store {
 
     /// An invoice of `customer_id` with its applications and history.
     pub fn invoice_detail(&self, customer_id: i64, invoice_id: i64) -> Result<InvoiceDetail> {
-        let invoice = self
-            .tab_row::<InvoiceRow>(invoice_id)?
-            .ok_or_else(|| StoreError::NotFound(format!("invoice #{invoice_id} (deleted elsewhere?)")))?;
+        let gone = || StoreError::NotFound(format!("invoice #{invoice_id} (deleted elsewhere?)"));
+        // Another customer's invoice is none of this one's: as if missing.
+        if !self.owned_by("invoices", customer_id, invoice_id)? {
+            return Err(gone());
+        }
+        let invoice = self.tab_row::<InvoiceRow>(invoice_id)?.ok_or_else(gone)?;
         let applications = self
             .conn()
             .prepare_cached(
@@ -191,9 +194,11 @@ impl Store {
     /// A payment of `customer_id` with where its money went and its
     /// refunds.
     pub fn payment_detail(&self, customer_id: i64, payment_id: i64) -> Result<PaymentDetail> {
-        let payment = self
-            .tab_row::<PaymentRow>(payment_id)?
-            .ok_or_else(|| StoreError::NotFound(format!("payment #{payment_id} (deleted elsewhere?)")))?;
+        let gone = || StoreError::NotFound(format!("payment #{payment_id} (deleted elsewhere?)"));
+        if !self.owned_by("payments", customer_id, payment_id)? {
+            return Err(gone());
+        }
+        let payment = self.tab_row::<PaymentRow>(payment_id)?.ok_or_else(gone)?;
         let applications = self
             .conn()
             .prepare_cached(
@@ -207,6 +212,13 @@ impl Store {
             .collect::<rusqlite::Result<Vec<_>>>()?;
         let refunds = super::refund_rows::read(self.conn(), payment_id, payment.amount.currency)?;
         Ok(PaymentDetail { customer_id, payment, applications, refunds })
+    }
+
+    /// Whether row `id` of `table` (invoices or payments) is there and
+    /// `customer_id`'s.
+    fn owned_by(&self, table: &'static str, customer_id: i64, id: i64) -> Result<bool> {
+        let sql = format!("SELECT 1 FROM {table} WHERE id = ?1 AND customer_id = ?2");
+        Ok(self.conn().prepare_cached(&sql)?.query_row([id, customer_id], |_| Ok(())).optional()?.is_some())
     }
 
     /// An invoice's history (`HISTORY`), newest first, at most `limit`.

@@ -55,6 +55,10 @@ pub(crate) fn where_planned<R: TabRow>(
             _ => String::new(),
         };
         let piece = match term {
+            // SQLite's `LIKE` reads its pattern only up to a NUL character,
+            // so "inv\0" would find whatever holds "inv": a word with one
+            // is in no text, as on PostgreSQL (whose text holds none).
+            Term::Text(w) if w.contains('\0') => "0".to_string(),
             Term::Text(w) => {
                 let index = gathered(w, &mut params);
                 let p = param(Sql::Text(like_pattern(w)), &mut params);
@@ -65,13 +69,32 @@ pub(crate) fn where_planned<R: TabRow>(
             Term::Field(col, cond) => {
                 let Some(expr) = R::filter_expr(*col) else { continue };
                 match cond {
+                    Cond::Contains(s) if s.contains('\0') => "0".to_string(),
+                    // In byte order, a text with a NUL character comes right
+                    // after what precedes the NUL, which no stored text
+                    // equals or falls between (PostgreSQL's `where_clause`).
+                    Cond::Cmp(op, Value::Text(t)) if t.contains('\0') => {
+                        let before = t.to_ascii_lowercase().split('\0').next().unwrap_or_default().to_string();
+                        match op {
+                            Op::Eq => "0".to_string(),
+                            Op::Lt | Op::Le => {
+                                let p = param(Sql::Text(before), &mut params);
+                                format!("lower(coalesce({expr}, '')) <= {p}")
+                            }
+                            Op::Gt | Op::Ge => {
+                                let p = param(Sql::Text(before), &mut params);
+                                format!("lower(coalesce({expr}, '')) > {p}")
+                            }
+                        }
+                    }
                     Cond::Contains(s) => {
                         let index = gathered(s, &mut params);
                         let p = param(Sql::Text(like_pattern(s)), &mut params);
                         format!("({index}coalesce({expr}, '') LIKE {p} ESCAPE '\\')")
                     }
+                    // ASCII folded, as SQLite's `lower` folds.
                     Cond::Cmp(op, Value::Text(t)) => {
-                        let p = param(Sql::Text(t.to_lowercase()), &mut params);
+                        let p = param(Sql::Text(t.to_ascii_lowercase()), &mut params);
                         format!("lower(coalesce({expr}, '')) {} {p}", op_sql(*op))
                     }
                     Cond::Cmp(op, v) => {
@@ -164,13 +187,16 @@ pub(crate) fn indexable<R: TabRow>(term: &Term) -> bool {
     }
 }
 
-/// FTS5 `MATCH` of every trigram of `word` as `LIKE` compares it (lower
-/// case; the index folds case the same way or more), each quoted: the
-/// rows holding all of them are a superset of those holding the word.
+/// FTS5 `MATCH` of every trigram of `word` as `LIKE` compares it (ASCII
+/// lower case; the index folds case the same way or more), each quoted:
+/// the rows holding all of them are a superset of those holding the word.
 /// `None` for a word of fewer than three characters, which the index
-/// cannot narrow.
+/// cannot narrow, or one holding a NUL character, which no text holds.
 pub(crate) fn trigram_match(word: &str) -> Option<String> {
-    trigrams(&word.to_lowercase())
+    if word.contains('\0') {
+        return None;
+    }
+    trigrams(&word.to_ascii_lowercase())
 }
 
 /// FTS5 `MATCH` of every trigram of `word` as it is, each quoted: FTS5
@@ -189,15 +215,31 @@ pub(crate) fn trigrams(word: &str) -> Option<String> {
     (!terms.is_empty()).then(|| terms.join(" AND "))
 }
 
-/// `%word%` with LIKE's wildcards escaped, so "50%" means a literal 50%.
+/// `%word%` with LIKE's wildcards escaped, so "50%" means a literal 50%,
+/// and ASCII lower case: SQLite's `LIKE` and `lower` and PostgreSQL's
+/// `lower` (COLLATE "C") fold only ASCII, so a word folded by Unicode's
+/// rules ("ÉCOLE" to "école", "İ" to two characters) would miss the very
+/// text it was typed from.
 pub(crate) fn like_pattern(s: &str) -> String {
     let mut out = String::from("%");
-    for c in s.to_lowercase().chars() {
+    for c in s.chars() {
         if matches!(c, '%' | '_' | '\\') {
             out.push('\\');
         }
-        out.push(c);
+        out.push(c.to_ascii_lowercase());
     }
     out.push('%');
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_fold_only_ascii_case_as_like_and_lower_do() {
+        assert_eq!(like_pattern("ÉCOLE_İst%"), "%École\\_İst\\%%");
+        assert_eq!(trigram_match("İST").as_deref(), Some(r#""İst""#));
+        assert_eq!(trigram_match("ab\0c"), None);
+    }
 }

@@ -80,6 +80,13 @@ impl PgStore {
         self.client()?.query_opt(&sql, &[&id])?.as_ref().map(R::map).transpose()
     }
 
+    /// Whether row `id` of `table` (invoices or payments) is there and
+    /// `customer_id`'s, as `Store::owned_by`.
+    fn owned_by(&self, table: &'static str, customer_id: i64, id: i64) -> Result<bool> {
+        let sql = format!("SELECT 1 FROM {table} WHERE id = $1 AND customer_id = $2");
+        Ok(self.client()?.query_opt(&sql, &[&id, &customer_id])?.is_some())
+    }
+
     /// A credit of `customer_id` as the Payments tab lists it (its row's id
     /// is the credit's negated), or `None` when it is not the customer's.
     pub fn credit_row(&self, customer_id: i64, credit_id: i64) -> Result<Option<PaymentRow>> {
@@ -131,9 +138,12 @@ impl PgStore {
     /// An invoice of `customer_id` with its applications and history, as
     /// `Store::invoice_detail`.
     pub fn invoice_detail(&self, customer_id: i64, invoice_id: i64) -> Result<InvoiceDetail> {
-        let invoice = self
-            .row_by_id::<InvoiceRow>(invoice_id)?
-            .ok_or_else(|| StoreError::NotFound(format!("invoice #{invoice_id} (deleted elsewhere?)")))?;
+        let gone = || StoreError::NotFound(format!("invoice #{invoice_id} (deleted elsewhere?)"));
+        // Another customer's invoice is none of this one's: as if missing.
+        if !self.owned_by("invoices", customer_id, invoice_id)? {
+            return Err(gone());
+        }
+        let invoice = self.row_by_id::<InvoiceRow>(invoice_id)?.ok_or_else(gone)?;
         let mut c = self.client()?;
         let applications = c
             .query(
@@ -199,9 +209,11 @@ impl PgStore {
     /// A payment of `customer_id` with where its money went and its
     /// refunds, as `Store::payment_detail`.
     pub fn payment_detail(&self, customer_id: i64, payment_id: i64) -> Result<PaymentDetail> {
-        let payment = self
-            .row_by_id::<PaymentRow>(payment_id)?
-            .ok_or_else(|| StoreError::NotFound(format!("payment #{payment_id} (deleted elsewhere?)")))?;
+        let gone = || StoreError::NotFound(format!("payment #{payment_id} (deleted elsewhere?)"));
+        if !self.owned_by("payments", customer_id, payment_id)? {
+            return Err(gone());
+        }
+        let payment = self.row_by_id::<PaymentRow>(payment_id)?.ok_or_else(gone)?;
         let mut c = self.client()?;
         let applications = c
             .query(

@@ -106,8 +106,11 @@ impl PgStore {
         let range = match seek {
             Seek::First => 0..limit.min(n),
             Seek::Last => n.saturating_sub(limit)..n,
-            Seek::After(k) => (place(k) + 1).min(n)..(place(k) + 1 + limit).min(n),
-            Seek::From(k) => place(k).min(n)..(place(k) + limit).min(n),
+            // Saturating: a key's place and a limit come from the caller.
+            Seek::After(k) => {
+                place(k).saturating_add(1).min(n)..place(k).saturating_add(1).saturating_add(limit).min(n)
+            }
+            Seek::From(k) => place(k).min(n)..place(k).saturating_add(limit).min(n),
             Seek::Before(k) => place(k).saturating_sub(limit).min(n)..place(k).min(n),
         };
         let ids = &ranking[range.clone()];

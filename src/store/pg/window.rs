@@ -126,7 +126,7 @@ pub(super) fn where_clause<R: PgTabRow>(filter: &Filter, today: NaiveDate, param
                     // after what precedes the NUL, which no stored text
                     // equals or falls between.
                     Cond::Cmp(op, Value::Text(t)) if t.contains('\0') => {
-                        let before = t.to_lowercase().split('\0').next().unwrap_or_default().to_string();
+                        let before = t.to_ascii_lowercase().split('\0').next().unwrap_or_default().to_string();
                         let (cmp, p) = match op {
                             Op::Eq => ("", String::new()),
                             Op::Lt | Op::Le => ("<=", param(Box::new(before), params)),
@@ -153,7 +153,7 @@ pub(super) fn where_clause<R: PgTabRow>(filter: &Filter, today: NaiveDate, param
                         format!("lower(coalesce({expr}, '')) LIKE {p} ESCAPE '\\'")
                     }
                     Cond::Cmp(op, Value::Text(t)) => {
-                        let p = param(Box::new(t.to_lowercase()), params);
+                        let p = param(Box::new(t.to_ascii_lowercase()), params);
                         format!("lower(coalesce({expr}, '')) {} {p}", op_sql(*op))
                     }
                     Cond::Cmp(op, Value::Money(v) | Value::Int(v)) => {

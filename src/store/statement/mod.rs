@@ -44,6 +44,16 @@ pub(crate) fn statement_of(
     as_of: NaiveDate,
     kind: Kind,
 ) -> Result<Statement> {
+    // No stored date falls outside the bounds, and dates far outside them
+    // neither compare as ISO text on SQLite nor fit PostgreSQL's `date`
+    // (chrono's first day): refused alike on both backends.
+    let from = match kind {
+        Kind::Activity { from } => Some(from),
+        Kind::OpenItem => None,
+    };
+    if let Some(e) = [Some(as_of), from].into_iter().flatten().find_map(crate::domain::bounds::date_error) {
+        return Err(StoreError::Invalid(format!("the statement's date {e}")));
+    }
     let customer = books.ledger_customer(customer_id)?;
     let org = books.ledger_organization()?;
     let mut sections = books.open_sections_on(customer_id, as_of)?;

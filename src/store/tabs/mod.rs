@@ -81,8 +81,10 @@ impl Store {
     /// credit's negated), or `None` when it is not the customer's.
     pub fn credit_row(&self, customer_id: i64, credit_id: i64) -> Result<Option<PaymentRow>> {
         let Some((select, from)) = PaymentRow::ALSO else { return Ok(None) };
+        // `-credit_id` of the smallest id would overflow: no credit has it.
+        let Some(id) = credit_id.checked_neg() else { return Ok(None) };
         let sql = format!("SELECT {select} FROM {from} WHERE p.id = ?1 AND p.customer_id = ?2");
-        Ok(self.conn().prepare_cached(&sql)?.query_row((-credit_id, customer_id), PaymentRow::map).optional()?)
+        Ok(self.conn().prepare_cached(&sql)?.query_row((id, customer_id), PaymentRow::map).optional()?)
     }
 
     /// A credit note's lines, in order (none for other credit, or a
