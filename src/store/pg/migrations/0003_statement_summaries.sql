@@ -3,31 +3,43 @@
 -- books as versions 1 and 2 (SQLite version 20); nothing stored changes.
 --
 -- Why: an import inserts its invoices, payments and applications many to
--- a statement (`INSERT … SELECT` from staging). Row by row, each
--- application ran its own statements: an UPDATE of its invoice, of its
--- payment and of its credit (each with its own FOR EACH ROW summary
--- trigger and the statement triggers of `0002_notify.sql`, even for the
+-- a statement (`INSERT … SELECT` from staging), in one transaction.
+-- Row by row, each application ran its own statements — an UPDATE of its
+-- invoice, of its payment and of its credit (each with its own row
+-- triggers and the statement triggers of `0002_notify.sql`, even for the
 -- credit update that touched no row), an upsert of the collections by
--- payment date and one of its dated rows: about 1.8 ms of an
--- application's 2.5 (auto_explain with log_triggers, 3,000 generated
--- Stripe rows; each statement used its index, nothing scanned: the cost
--- was the number of statements and trigger calls). Here the triggers below
--- are FOR EACH STATEMENT with transition tables, and each sums the
--- statement's rows grouped by the summary's key, in one statement per
--- summary:
--- * applications_insert: invoices', payments' and credits' applied amounts
---   (one UPDATE each, of the rows the statement applied to) and the
---   collections by payment date;
--- * applications_dated_insert, invoices_dated_insert, payments_dated_insert:
---   the dated summary, from the views of `0001_2_views.sql` filtered by
---   `= ANY(ids)`, which reaches each table's primary key;
--- * invoices_summary_insert / _update, payments_summary_insert / _update:
---   customer_summary and customer_due_summary. An UPDATE trigger with
---   transition tables cannot name columns (`UPDATE OF`), so these fire on
---   every update and take only what moved: the rows as they were, less
---   those as they are (`EXCEPT ALL` over the columns the sums read), are
---   subtracted, and the rows as they are, less those as they were, added.
---   The rows both sides hold would add and take away the same amounts.
+-- payment date and one of its dated rows — and each of these statements
+-- ran from PL/pgSQL's cached generic plan. That plan is made once a
+-- function has run five times, at the start of the import, when the
+-- tables are nearly empty: the planner then rightly prefers a sequential
+-- scan, and the plan is kept for the session (nothing invalidates it
+-- before an ANALYZE, which cannot see the import's rows before it
+-- commits). So the dated rows of each new invoice were found by a scan of
+-- every invoice (auto_explain, log_nested_statements, 20,000 generated
+-- Stripe rows: `Seq Scan on invoices … Filter: (id = ANY ($1)) Rows
+-- Removed by Filter: 18240`, 9 ms a loop): the import grew quadratic.
+--
+-- Here:
+-- * the functions below plan each statement for its arguments and the
+--   tables as they are now (`plan_cache_mode = force_custom_plan`: the
+--   planner reads a table's current size, so a grown table is searched
+--   by its index); they run once a statement, so planning costs little;
+-- * the triggers below are FOR EACH STATEMENT with transition tables, and
+--   each sums the statement's rows grouped by the summary's key, in one
+--   statement per summary:
+--   - applications_insert: invoices', payments' and credits' applied amounts
+--     (one UPDATE each, of the rows the statement applied to) and the
+--     collections by payment date;
+--   - applications_dated_insert, invoices_dated_insert, payments_dated_insert:
+--     the dated summary, from the views of `0001_2_views.sql` filtered by
+--     `= ANY(ids)`, which reaches each table's primary key;
+--   - invoices_summary_insert / _update, payments_summary_insert / _update:
+--     customer_summary and customer_due_summary. An UPDATE trigger with
+--     transition tables cannot name columns (`UPDATE OF`), so these fire on
+--     every update and take only what moved: the rows as they were, less
+--     those as they are (`EXCEPT ALL` over the columns the sums read), are
+--     subtracted, and the rows as they are, less those as they were, added.
+--     The rows both sides hold would add and take away the same amounts.
 --
 -- Same names as the row triggers they replace (the list of
 -- `0001_3_summaries.sql`), same sums: a sum over a statement's rows is the
@@ -43,7 +55,7 @@
 -- day_summary_*_rows with `= ANY(p_ids)` for `= p_id`.
 
 CREATE FUNCTION day_summary_invoice_ids(p_ids bigint[], p_sign bigint) RETURNS void
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SET plan_cache_mode = force_custom_plan AS $$
 BEGIN
     INSERT INTO customer_day_summary AS s (customer_id, day, currency, on_date, invoices, invoice_total,
         shown_total, billed, open_by_due)
@@ -59,7 +71,7 @@ END;
 $$;
 
 CREATE FUNCTION day_summary_application_ids(p_ids bigint[], p_sign bigint) RETURNS void
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SET plan_cache_mode = force_custom_plan AS $$
 BEGIN
     INSERT INTO customer_day_summary AS s (customer_id, day, currency, on_date, billed_applied, billed_credited,
         open_by_due, payment_applied, credit_applied, window_applied, window_hi, window_lo)
@@ -81,7 +93,7 @@ END;
 $$;
 
 CREATE FUNCTION day_summary_payment_ids(p_ids bigint[], p_sign bigint) RETURNS void
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SET plan_cache_mode = force_custom_plan AS $$
 BEGIN
     INSERT INTO customer_day_summary AS s (customer_id, day, currency, on_date, payments, payment_total, received,
         succeeded)
@@ -96,7 +108,7 @@ $$;
 
 -- Replaces the row function of invoices_dated_insert (its own rows).
 CREATE FUNCTION invoices_dated_inserted() RETURNS trigger
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SET plan_cache_mode = force_custom_plan AS $$
 BEGIN
     PERFORM day_summary_invoice_ids(ARRAY(SELECT id FROM new_rows), 1);
     RETURN NULL;
@@ -105,7 +117,7 @@ $$;
 
 -- Replaces the row function of payments_dated_insert (its own row).
 CREATE FUNCTION payments_dated_inserted() RETURNS trigger
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SET plan_cache_mode = force_custom_plan AS $$
 BEGIN
     PERFORM day_summary_payment_ids(ARRAY(SELECT id FROM new_rows), 1);
     RETURN NULL;
@@ -114,7 +126,7 @@ $$;
 
 -- Replaces the row function of applications_dated_insert.
 CREATE FUNCTION applications_dated_inserted() RETURNS trigger
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SET plan_cache_mode = force_custom_plan AS $$
 BEGIN
     PERFORM day_summary_application_ids(ARRAY(SELECT id FROM new_rows), 1);
     RETURN NULL;
@@ -125,7 +137,7 @@ $$;
 -- `removed_on IS NULL`, is each statement's filter): the statement's live
 -- applications summed per invoice, payment, credit and payment date.
 CREATE FUNCTION applications_counts_inserted() RETURNS trigger
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SET plan_cache_mode = force_custom_plan AS $$
 BEGIN
     UPDATE invoices AS i SET applied_minor = i.applied_minor + n.applied,
         credited_minor = i.credited_minor + n.credited
@@ -170,7 +182,7 @@ $$;
 
 -- Replaces invoices_summary() for invoices_summary_insert.
 CREATE FUNCTION invoices_summary_inserted() RETURNS trigger
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SET plan_cache_mode = force_custom_plan AS $$
 BEGIN
     INSERT INTO customer_summary AS s (customer_id, currency, invoice_count, invoice_total_minor, billed_minor,
         billed_applied_minor, billed_credited_minor, outstanding_minor, invoice_shown_total_minor,
@@ -206,7 +218,7 @@ $$;
 
 -- Replaces invoices_summary() for invoices_summary_update.
 CREATE FUNCTION invoices_summary_updated() RETURNS trigger
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SET plan_cache_mode = force_custom_plan AS $$
 BEGIN
     WITH gone AS (SELECT customer_id, currency, status, total_minor, applied_minor, credited_minor, due_date FROM old_rows
                   EXCEPT ALL SELECT customer_id, currency, status, total_minor, applied_minor, credited_minor, due_date FROM new_rows)
@@ -276,7 +288,7 @@ $$;
 
 -- Replaces payments_summary() for payments_summary_insert.
 CREATE FUNCTION payments_summary_inserted() RETURNS trigger
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SET plan_cache_mode = force_custom_plan AS $$
 BEGIN
     INSERT INTO customer_summary AS s (customer_id, currency, payment_count, payment_total_minor,
         collected_count, collected_minor, unapplied_minor)
@@ -299,7 +311,7 @@ $$;
 
 -- Replaces payments_summary() for payments_summary_update.
 CREATE FUNCTION payments_summary_updated() RETURNS trigger
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SET plan_cache_mode = force_custom_plan AS $$
 BEGIN
     WITH gone AS (SELECT customer_id, currency, status, amount_minor, refunded_minor, applied_minor FROM old_rows
                   EXCEPT ALL SELECT customer_id, currency, status, amount_minor, refunded_minor, applied_minor FROM new_rows)
