@@ -151,7 +151,7 @@ fn a_disabled_trigger_is_named() {
         found[0].starts_with(&format!(
             "schema (version {}): changed: trigger invoices.invoices_summary_insert: expected `",
             migrate::PG_SCHEMA_VERSION
-        )) && found[0].ends_with("EXECUTE FUNCTION invoices_summary() -- disabled`"),
+        )) && found[0].ends_with("EXECUTE FUNCTION invoices_summary_inserted() -- disabled`"),
         "{found:#?}"
     );
 }

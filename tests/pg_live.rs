@@ -130,13 +130,15 @@ fn the_customers_list_is_told_of_any_customer_and_of_money_moving() {
     assert!(told(&page, p, Duration::from_secs(5)).is_some());
 }
 
-#[test]
-fn a_database_of_version_1_upgrades_with_its_books() {
+/// A database of version `from` with the demo's books, written by the
+/// triggers of that version, upgraded by opening it: every row kept, the
+/// current schema, `check` clean, and its books notify.
+fn upgrades_with_its_books(from: i64) {
     let Some(db) = fresh() else { return };
     let mut c = pg::connect(&db.url).unwrap();
-    let up = migrate::upgrade_to(&mut c, "t", 1).unwrap();
-    assert_eq!((up.from, up.to), (0, 1));
-    assert_eq!(schema::fingerprint(&schema::live(&mut c).unwrap()), schema::FINGERPRINTS[0]);
+    let up = migrate::upgrade_to(&mut c, "t", from).unwrap();
+    assert_eq!((up.from, up.to), (0, from));
+    assert_eq!(schema::fingerprint(&schema::live(&mut c).unwrap()), schema::FINGERPRINTS[from as usize - 1]);
     let s =
         rusqlite::Connection::open_with_flags(support::demo_db(), rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
     support::pg::copy_as_written(&s, &mut c);
@@ -156,4 +158,40 @@ fn a_database_of_version_1_upgrades_with_its_books() {
     let v = store.data_version().unwrap();
     c.execute("UPDATE customers SET legal_name = 'X' WHERE id = 1", &[]).unwrap();
     assert!(told(&store, v, Duration::from_secs(5)).is_some());
+    // The triggers of the current version keep the summaries of what is
+    // written after the upgrade: an invoice, a payment applied to it and
+    // to an invoice the books held, reversed, in SQL as another tool would.
+    c.batch_execute(
+        "INSERT INTO invoices(customer_id, number, status, currency, issue_date, due_date, total_minor, created_at)
+         SELECT 1, 'UPG-1', 'open', currency, '2026-01-02', '2026-02-01', 5000, '2026-01-02T00:00:00Z'
+         FROM customers WHERE id = 1;
+         INSERT INTO payments(customer_id, amount_minor, currency, received_on, method, status, created_at)
+         SELECT 1, 900000000, currency, '2026-01-20', 'manual', 'succeeded', '2026-01-20T00:00:00Z'
+         FROM customers WHERE id = 1;
+         INSERT INTO applications(invoice_id, payment_id, amount_minor, applied_on, created_at)
+         SELECT i.id, (SELECT max(id) FROM payments), i.total_minor - i.applied_minor, '2026-01-20', '2026-01-20T00:00:00Z'
+         FROM invoices i JOIN customers c ON c.id = i.customer_id AND c.currency = i.currency
+         WHERE i.customer_id = 1 AND i.status = 'open' AND i.issue_date <= '2026-01-20';
+         UPDATE invoices SET status = 'paid' WHERE customer_id = 1 AND status = 'open' AND balance_minor = 0;
+         UPDATE applications SET removed_on = '2026-02-01'
+         WHERE payment_id = (SELECT max(id) FROM payments) AND invoice_id = (SELECT id FROM invoices WHERE number = 'UPG-1');
+         UPDATE invoices SET status = 'open' WHERE number = 'UPG-1';",
+    )
+    .unwrap();
+    let applied: i64 = c
+        .query_one("SELECT applied_minor FROM payments WHERE id = (SELECT max(id) FROM payments)", &[])
+        .unwrap()
+        .get(0);
+    assert!(applied > 0);
+    assert_eq!(store.check(today).unwrap(), Vec::<String>::new());
+}
+
+#[test]
+fn a_database_of_version_1_upgrades_with_its_books() {
+    upgrades_with_its_books(1);
+}
+
+#[test]
+fn a_database_of_version_2_upgrades_with_its_books() {
+    upgrades_with_its_books(2);
 }
