@@ -99,6 +99,7 @@ impl PgImportTx<'_> {
             })
             .collect();
         self.copy_applications(&apps)?;
+        self.grown(rows.len() as u64)?;
         Ok(rows.len())
     }
 }

@@ -157,6 +157,7 @@ impl PgImportTx<'_> {
             ],
         )?;
         inserts::replace_lines(&mut self.tx(), id, i.lines)?;
+        self.grown(1)?;
         Ok(id)
     }
 
