@@ -325,7 +325,8 @@ fn the_books_as_of_a_date_read_the_same_on_both_backends() {
             invoices_paused: false,
             portal: false,
         });
-        assert!(e.unwrap_err().to_string().contains(&format!("as of {day}; return to today")));
+        let e = e.unwrap_err().to_string();
+        assert!(e.contains(&format!("as of {day}; return to today")), "{e}");
     }
     let refused = pg.check(support::TODAY.parse().unwrap()).unwrap_err().to_string();
     assert!(refused.contains("return to today first"), "{refused}");

@@ -121,7 +121,9 @@ impl PgStore {
 
     /// The refusal of a write while the books are read as of a date.
     pub(super) fn writable(&self) -> Result<()> {
-        self.check_schema()?;
+        if self.as_of.is_none() {
+            self.check_schema()?;
+        }
         match self.read_only() {
             Some(why) => {
                 Err(StoreError::Invalid(format!("the database is open read-only ({why}); nothing can be changed")))

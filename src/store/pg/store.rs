@@ -102,7 +102,11 @@ impl PgStore {
     /// reason (`read_only`, `trouble`). The app asks at its start, on its
     /// reading thread's connection; a write asks first on its own.
     pub fn check_schema(&self) -> Result<Option<&str>> {
-        if self.drift.get().is_none() {
+        // As of a date the session's temporary views shadow the tables, and
+        // the server prints the functions' definitions with the names
+        // qualified: not the schema as ardesk made it. Looked at later (a
+        // write, which as of a date is refused anyway, looks first).
+        if self.drift.get().is_none() && self.as_of.is_none() {
             let found = super::schema::drift(&mut *self.client()?, self.version)?;
             let _ = self.drift.set(found);
         }
