@@ -487,7 +487,7 @@ fn two_processes_never_overwrite_each_other(books: &mut Books) {
     let row = |s: &Books| {
         s.window::<ContactRow>(1, Sort::default_for(Tab::Contacts), &Seek::First, 1).unwrap()[0].row.clone()
     };
-    let (ca, cb) = (row(&a), row(&b));
+    let (ca, cb) = (row(a), row(&b));
     let draft =
         |n: &str| ContactDraft { name: n.into(), email: String::new(), phone: String::new(), role: String::new() };
     a.update_contact(ca.id, ca.version, &draft("Jane A")).unwrap();

@@ -71,23 +71,46 @@ pub fn seed<T>(b: &mut Books, write: impl FnOnce(&mut Store) -> T) -> T {
     out
 }
 
-/// The rows a query returns, every column as text (`CAST(x AS TEXT)`
-/// where a column is not text already: both dialects spell it so).
+/// The rows a query returns, every value as text: numbers and dates as
+/// both dialects print them (a PostgreSQL `numeric`, such as a `sum` of
+/// `bigint`, is cast to text in the SQL).
 pub fn texts(b: &Books, sql: &str) -> Vec<Vec<Option<String>>> {
     match b.location() {
         Location::File(path) => {
+            use rusqlite::types::Value;
             let conn = rusqlite::Connection::open(path).unwrap();
             let mut stmt = conn.prepare(sql).unwrap_or_else(|e| panic!("{sql}: {e}"));
             let n = stmt.column_count();
-            stmt.query_map([], |r| (0..n).map(|i| r.get::<_, Option<String>>(i)).collect())
+            let text = |v: Value| match v {
+                Value::Null => None,
+                Value::Integer(i) => Some(i.to_string()),
+                Value::Real(f) => Some(f.to_string()),
+                Value::Text(t) => Some(t),
+                Value::Blob(b) => Some(String::from_utf8_lossy(&b).into_owned()),
+            };
+            stmt.query_map([], |r| (0..n).map(|i| r.get::<_, Value>(i).map(text)).collect())
                 .unwrap()
                 .collect::<rusqlite::Result<_>>()
                 .unwrap()
         }
         Location::Postgres(url) => {
+            use postgres::types::Type;
             let mut c = postgres::Client::connect(&url, postgres::NoTls).unwrap();
-            let rows = c.query(sql, &[]).unwrap_or_else(|e| panic!("{sql}: {e}"));
-            rows.iter().map(|r| (0..r.len()).map(|i| r.get::<_, Option<String>>(i)).collect()).collect()
+            let rows = c
+                .query(sql, &[])
+                .unwrap_or_else(|e| panic!("{sql}: {}", e.as_db_error().map_or(e.to_string(), |d| d.message().into())));
+            let text = |r: &postgres::Row, i: usize| -> Option<String> {
+                let t = r.columns()[i].type_().clone();
+                match t {
+                    Type::INT8 => r.get::<_, Option<i64>>(i).map(|v| v.to_string()),
+                    Type::INT4 => r.get::<_, Option<i32>>(i).map(|v| v.to_string()),
+                    Type::INT2 => r.get::<_, Option<i16>>(i).map(|v| v.to_string()),
+                    Type::BOOL => r.get::<_, Option<bool>>(i).map(|v| i32::from(v).to_string()),
+                    Type::DATE => r.get::<_, Option<NaiveDate>>(i).map(|v| v.to_string()),
+                    _ => r.try_get::<_, Option<String>>(i).unwrap_or_else(|e| panic!("{sql}: column {i} ({t}): {e}")),
+                }
+            };
+            rows.iter().map(|r| (0..r.len()).map(|i| text(r, i)).collect()).collect()
         }
     }
 }
