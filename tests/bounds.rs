@@ -6,6 +6,7 @@
 //! the customer (or the whole database) for good.
 
 mod common;
+mod support;
 
 use ardesk::domain::bounds::{MAX_AMOUNT_MINOR, MAX_CUSTOMER_TOTAL_MINOR};
 use ardesk::domain::edit::{Allocation, InvoiceDraft, PaymentDraft};
@@ -14,6 +15,8 @@ use ardesk::domain::{Currency, Money};
 use ardesk::store::{OpenMode, Store, StoreError};
 use common::*;
 use rusqlite::Connection;
+use support::backends::consistent_figures;
+use support::backends::seed;
 
 fn draft(total_minor: i64, issue: &str, due: &str, currency: Currency) -> InvoiceDraft {
     InvoiceDraft {
@@ -95,25 +98,22 @@ fn an_amount_past_the_bound_is_refused_by_the_write_path_and_by_the_table() {
     assert!(real.contains("cannot store REAL value in INTEGER column"), "{real}");
 }
 
+on_both! {
 /// Invoices each within the bound whose sum passes what one customer may
 /// hold: the last one is refused with the limit named, the customer's
 /// figures stay readable, and `check` finds nothing wrong. (Before: 110
 /// invoices of 922,337,203,685,477.58 stored the sum as a REAL and
 /// `customers`, `check` and the TUI all failed from then on.)
-#[test]
-fn a_customer_total_past_the_bound_is_refused_and_the_figures_stay_readable() {
-    let dir = tempfile::tempdir().unwrap();
-    let p = dir.path().join("t.db");
-    let mut s = Store::open(&p, OpenMode::Create).unwrap();
+fn a_customer_total_past_the_bound_is_refused_and_the_figures_stay_readable(s: &mut Books) {
     let n = MAX_CUSTOMER_TOTAL_MINOR / MAX_AMOUNT_MINOR;
-    {
+    seed(s, |s| {
         let seed = s.seeder().unwrap();
-        let mut b = Books::new(&seed, "Whale", USD);
+        let mut b = common::Books::new(&seed, "Whale", USD);
         for _ in 0..n {
             b.invoice("2026-01-01", "2026-02-01", MAX_AMOUNT_MINOR, USD);
         }
         seed.commit().unwrap();
-    }
+    });
     let mut one = draft(1, "2026-01-01", "2026-02-01", USD);
     one.number = "ONE-MORE".into();
     let err = s.create_invoice(1, &one).unwrap_err();
@@ -125,18 +125,18 @@ fn a_customer_total_past_the_bound_is_refused_and_the_figures_stay_readable() {
     );
     let today = d("2026-12-05");
     let c = s.customer(1).unwrap();
-    let f = consistent_figures(&s, &c, today);
+    let f = consistent_figures(s, &c, today);
     assert_eq!(f.metrics.outstanding, Money::new(MAX_CUSTOMER_TOTAL_MINOR, USD));
     assert_eq!(f.metrics.outstanding.display(), "$1,000,000,000,000,000.00");
     assert_eq!(f.metrics.aging[4], Money::new(MAX_CUSTOMER_TOTAL_MINOR, USD));
     assert_eq!(f.counts[0], n);
-    drop(s);
     // And the command line reads it.
+    let db = support::backends::db_arg(s);
     let bin = env!("CARGO_BIN_EXE_ardesk");
     for args in [vec!["customers"], vec!["customer", "1", "--json"], vec!["check"]] {
         let out = std::process::Command::new(bin)
             .args(&args)
-            .args(["--db", p.to_str().unwrap(), "--today", "2026-12-05"])
+            .args(["--db", &db, "--today", "2026-12-05"])
             .output()
             .unwrap();
         let text = String::from_utf8_lossy(&out.stdout);
@@ -152,13 +152,11 @@ fn a_customer_total_past_the_bound_is_refused_and_the_figures_stay_readable() {
 /// Σ applied × days = 100 × 10^13 × 109,572 ≈ 1.1 × 10^20. (Before, one
 /// VND invoice of 20,000,000,000,000 issued 0100-01-01 made the customer
 /// impossible to open.)
-#[test]
-fn the_weighted_days_sum_passes_i64_and_the_average_is_exact() {
-    let mut s = Store::open_in_memory().unwrap();
+fn the_weighted_days_sum_passes_i64_and_the_average_is_exact(s: &mut Books) {
     let vnd: Currency = "VND".parse().unwrap();
-    {
+    seed(s, |s| {
         let seed = s.seeder().unwrap();
-        let mut b = Books::new(&seed, "Saigon Trading", vnd);
+        let mut b = common::Books::new(&seed, "Saigon Trading", vnd);
         for _ in 0..100 {
             let i = b.invoice("1900-01-01", "1900-01-31", MAX_AMOUNT_MINOR, vnd);
             let p = b.payment("2199-12-31", MAX_AMOUNT_MINOR, vnd);
@@ -166,9 +164,9 @@ fn the_weighted_days_sum_passes_i64_and_the_average_is_exact() {
             b.paid(i);
         }
         seed.commit().unwrap();
-    }
+    });
     let c = s.customer(1).unwrap();
-    let f = consistent_figures(&s, &c, d("2199-12-31"));
+    let f = consistent_figures(s, &c, d("2199-12-31"));
     assert_eq!(f.own.window_weighted_minor, 100 * i128::from(MAX_AMOUNT_MINOR) * 109_572);
     assert!(f.own.window_weighted_minor > i128::from(i64::MAX));
     assert_eq!(f.metrics.avg_days_to_collect, Some(days("109572.00")));
@@ -183,7 +181,8 @@ fn the_weighted_days_sum_passes_i64_and_the_average_is_exact() {
         };
         s.refund_payment(payment, 1, &r).unwrap();
     }
-    let f = consistent_figures(&s, &c, d("2199-12-31"));
+    let f = consistent_figures(s, &c, d("2199-12-31"));
     assert_eq!(f.own.window_weighted_minor, 97 * i128::from(MAX_AMOUNT_MINOR) * 109_572);
     assert_eq!(f.metrics.avg_days_to_collect, Some(days("109572.00")));
+}
 }

@@ -4,6 +4,7 @@
 //! reported by `check`, never dropped.
 
 mod common;
+mod support;
 
 use ardesk::domain::Currency;
 use ardesk::domain::edit::CustomerEdit;
@@ -23,9 +24,8 @@ fn edit(name: &str, currency: &str) -> CustomerEdit {
     }
 }
 
-#[test]
-fn any_three_letters_are_not_a_currency() {
-    let mut s = Store::open_in_memory().unwrap();
+on_both! {
+fn any_three_letters_are_not_a_currency(s: &mut Books) {
     for code in ["XYZ", "UDS", "XAU"] {
         let err = s.create_customer(&edit("Typo Ltd", code)).unwrap_err().to_string();
         assert_eq!(err, format!("\"{code}\" is not a currency ISO 4217 knows (e.g. USD, EUR, JPY)"));
@@ -38,6 +38,7 @@ fn any_three_letters_are_not_a_currency() {
     // Minor units from the table: four for the Chilean UF.
     let clf: Currency = "CLF".parse().unwrap();
     assert_eq!(Money::new(12_345_678, clf).plain(), "1234.5678");
+}
 }
 
 #[test]

@@ -4,11 +4,19 @@
 use ardesk::domain::Currency;
 use ardesk::domain::status::DocumentKind;
 use ardesk::store::seed::NewCustomer;
-use ardesk::store::{OpenMode, Store, StoreError};
+use ardesk::store::{Books, OpenMode, Store, StoreError};
 use std::io::Write;
+
+mod support;
 
 fn store(dir: &std::path::Path) -> Store {
     let mut s = Store::open(&dir.join("t.db"), OpenMode::Create).unwrap();
+    customers(&mut s);
+    s
+}
+
+/// Customers 1 and 2, Acme and Other.
+fn customers(s: &mut Store) {
     let seed = s.seeder().unwrap();
     for name in ["Acme", "Other"] {
         seed.customer(&NewCustomer {
@@ -23,18 +31,63 @@ fn store(dir: &std::path::Path) -> Store {
         .unwrap();
     }
     seed.commit().unwrap();
-    s
 }
 
-fn count(dir: &std::path::Path, sql: &str) -> i64 {
-    let c = rusqlite::Connection::open(dir.join("t.db")).unwrap();
-    c.query_row(sql, [], |r| r.get(0)).unwrap()
+/// `store`'s customers in the books; a directory for the files to upload
+/// and download.
+fn books(b: &mut Books) -> tempfile::TempDir {
+    support::backends::seed(b, customers);
+    tempfile::tempdir().unwrap()
 }
 
-#[test]
-fn round_trip_keeps_every_byte() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut s = store(dir.path());
+fn rows(b: &Books, sql: &str) -> i64 {
+    support::backends::number(b, sql)
+}
+
+/// `download_document`, which `Books` reaches only as `download_watched`.
+fn download(b: &Books, id: i64, dir: &std::path::Path, overwrite: bool) -> Result<std::path::PathBuf, StoreError> {
+    match b {
+        Books::Lite(s) => s.download_document(id, dir, overwrite),
+        Books::Pg(s) => s.download_document(id, dir, overwrite),
+    }
+}
+
+fn mkfifo(path: &std::path::Path) {
+    let c = std::ffi::CString::new(path.to_str().unwrap()).unwrap();
+    // SAFETY: a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0, "mkfifo {}", path.display());
+}
+
+/// Runs `f` on a thread and gives its answer, failing (not hanging) when it
+/// takes longer than a few seconds: a device streams forever, a named pipe
+/// blocks its reader until someone writes.
+fn within<T: Send + 'static>(what: &str, f: impl FnOnce() -> T + Send + 'static) -> T {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || tx.send(f()));
+    rx.recv_timeout(std::time::Duration::from_secs(5)).unwrap_or_else(|_| panic!("{what} did not return"))
+}
+
+use std::os::unix::fs::FileTypeExt;
+
+/// Sets the organization's document size limit.
+fn set_limit(s: &mut Books, bytes: u64) {
+    let o = s.organization().unwrap();
+    let edit = ardesk::domain::edit::OrgEdit {
+        name: o.name,
+        default_currency: o.default_currency,
+        show_credit_balance: o.show_credit_balance,
+        invoice_prefix: o.invoice_prefix,
+        hubspot_portal_id: o.hubspot_portal_id,
+        salesforce_domain: o.salesforce_domain,
+        max_document_size: bytes,
+        address: o.address,
+    };
+    s.update_organization(o.version, &edit).unwrap();
+}
+
+on_both! {
+fn round_trip_keeps_every_byte(s: &mut Books) {
+    let dir = books(s);
     let out = dir.path().join("out");
     std::fs::create_dir(&out).unwrap();
     // Empty, small, and 24 MiB of a pattern that is not chunk-aligned.
@@ -43,7 +96,7 @@ fn round_trip_keeps_every_byte() {
         let src = dir.path().join(name);
         std::fs::write(&src, &bytes).unwrap();
         let id = s.upload_document(1, &src, name, DocumentKind::Other, None).unwrap();
-        let back = s.download_document(id, &out, false).unwrap();
+        let back = download(s, id, &out, false).unwrap();
         assert_eq!(back, out.join(name));
         assert!(std::fs::read(&back).unwrap() == bytes, "{name} differs after the round trip");
     }
@@ -52,30 +105,26 @@ fn round_trip_keeps_every_byte() {
 
 /// Issue 14 defect 12: a document named without its extension was saved
 /// without one, and did not open as the PDF it is.
-#[test]
-fn a_download_keeps_or_gains_the_files_extension() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut s = store(dir.path());
+fn a_download_keeps_or_gains_the_files_extension(s: &mut Books) {
+    let dir = books(s);
     let out = dir.path().join("out");
     std::fs::create_dir(&out).unwrap();
     let src = dir.path().join("statement.pdf");
     std::fs::write(&src, b"%PDF-1.7 statement").unwrap();
     let id = s.upload_document(1, &src, "Big statement Q4", DocumentKind::Other, None).unwrap();
-    assert_eq!(s.download_document(id, &out, false).unwrap(), out.join("Big statement Q4.pdf"));
+    assert_eq!(download(s, id, &out, false).unwrap(), out.join("Big statement Q4.pdf"));
     let id = s.upload_document(1, &src, "kept.PDF", DocumentKind::Other, None).unwrap();
-    assert_eq!(s.download_document(id, &out, false).unwrap(), out.join("kept.PDF"));
+    assert_eq!(download(s, id, &out, false).unwrap(), out.join("kept.PDF"));
     assert_eq!(std::fs::read(out.join("Big statement Q4.pdf")).unwrap(), b"%PDF-1.7 statement");
 }
 
 /// Issue 14 defect 11: `type:pdf` found nothing while the column said
 /// "PDF", and `size` took bytes only.
-#[test]
-fn documents_filter_by_format_and_by_size_with_units() {
+fn documents_filter_by_format_and_by_size_with_units(s: &mut Books) {
     use ardesk::domain::columns::{Seek, Sort, Tab};
     use ardesk::domain::model::DocumentRow;
     use ardesk::store::window::View;
-    let dir = tempfile::tempdir().unwrap();
-    let mut s = store(dir.path());
+    let dir = books(s);
     let pdf = dir.path().join("a.pdf");
     std::fs::write(&pdf, [b"%PDF-1.7 ".as_slice(), &[b'x'; 3000]].concat()).unwrap();
     let txt = dir.path().join("b.txt");
@@ -98,29 +147,25 @@ fn documents_filter_by_format_and_by_size_with_units() {
     assert_eq!(names("size<1KiB"), ["b.txt"]);
 }
 
-#[test]
-fn download_never_overwrites_silently() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut s = store(dir.path());
+fn download_never_overwrites_silently(s: &mut Books) {
+    let dir = books(s);
     let src = dir.path().join("a.txt");
     std::fs::write(&src, b"new").unwrap();
     let id = s.upload_document(1, &src, "a.txt", DocumentKind::Other, None).unwrap();
     let out = dir.path().join("out");
     std::fs::create_dir(&out).unwrap();
     std::fs::write(out.join("a.txt"), b"old").unwrap();
-    let err = s.download_document(id, &out, false).unwrap_err();
+    let err = download(s, id, &out, false).unwrap_err();
     assert!(err.to_string().ends_with("a.txt already exists"), "{err}");
     assert_eq!(std::fs::read(out.join("a.txt")).unwrap(), b"old");
-    s.download_document(id, &out, true).unwrap();
+    download(s, id, &out, true).unwrap();
     assert_eq!(std::fs::read(out.join("a.txt")).unwrap(), b"new");
     // No temporary files are left behind.
     assert_eq!(std::fs::read_dir(&out).unwrap().count(), 1);
 }
 
-#[test]
-fn bad_uploads_say_why_and_leave_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut s = store(dir.path());
+fn bad_uploads_say_why_and_leave_nothing(s: &mut Books) {
+    let dir = books(s);
     let missing = dir.path().join("nope.pdf");
     let err = s.upload_document(1, &missing, "nope.pdf", DocumentKind::Other, None).unwrap_err();
     assert!(err.to_string().ends_with("nope.pdf: no such file or directory"), "{err}");
@@ -129,63 +174,44 @@ fn bad_uploads_say_why_and_leave_nothing() {
     let src = dir.path().join("c.pdf");
     std::fs::File::create(&src).unwrap().write_all(&vec![7u8; 3 * 1024 * 1024]).unwrap();
     // A contract of another customer: refused after the content was read.
-    let seed = s.seeder().unwrap();
-    let other_contract = seed
-        .contract(&ardesk::store::seed::NewContract {
-            customer_id: 2,
-            name: "X",
-            kind: ardesk::domain::status::ContractKind::OneTime,
-            status: ardesk::domain::status::ContractStatus::Active,
-            period_start: chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
-            period_end: chrono::NaiveDate::from_ymd_opt(2026, 2, 1),
-            value_minor: 1,
-            currency: Currency::USD,
-            payment_terms_days: 0,
-            billing_frequency: None,
-        })
+    let other_contract = s
+        .create_contract(
+            2,
+            &ardesk::domain::edit::ContractDraft {
+                name: "X".into(),
+                kind: ardesk::domain::status::ContractKind::OneTime,
+                status: ardesk::domain::status::ContractStatus::Active,
+                period_start: chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+                period_end: chrono::NaiveDate::from_ymd_opt(2026, 2, 1),
+                value_minor: 1,
+                currency: Currency::USD,
+                payment_terms_days: 0,
+                billing_frequency: None,
+            },
+        )
         .unwrap();
-    seed.commit().unwrap();
     let err = s.upload_document(1, &src, "c.pdf", DocumentKind::Contract, Some(other_contract)).unwrap_err();
     assert!(err.to_string().contains("another customer"));
     assert!(matches!(s.upload_document(99, &src, "c.pdf", DocumentKind::Other, None), Err(StoreError::NotFound(_))));
-    assert_eq!(count(dir.path(), "SELECT count(*) FROM documents"), 0);
-    assert_eq!(count(dir.path(), "SELECT count(*) FROM document_content"), 0);
+    assert_eq!(rows(s, "SELECT count(*) FROM documents"), 0);
+    assert_eq!(rows(s, "SELECT count(*) FROM document_content"), 0);
 }
 
-#[test]
-fn delete_checks_the_version_and_removes_content() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut s = store(dir.path());
+fn delete_checks_the_version_and_removes_content(s: &mut Books) {
+    let dir = books(s);
     let src = dir.path().join("a.txt");
     std::fs::write(&src, b"x").unwrap();
     let id = s.upload_document(1, &src, "a.txt", DocumentKind::Other, None).unwrap();
     assert!(matches!(s.delete_document(id, 99), Err(StoreError::Conflict(_))));
     s.delete_document(id, s.document_version(id).unwrap()).unwrap();
-    assert_eq!(count(dir.path(), "SELECT count(*) FROM document_content"), 0);
-}
-
-fn mkfifo(path: &std::path::Path) {
-    let c = std::ffi::CString::new(path.to_str().unwrap()).unwrap();
-    // SAFETY: a valid NUL-terminated path.
-    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0, "mkfifo {}", path.display());
-}
-
-/// Runs `f` on a thread and gives its answer, failing (not hanging) when it
-/// takes longer than a few seconds: a device streams forever, a named pipe
-/// blocks its reader until someone writes.
-fn within<T: Send + 'static>(what: &str, f: impl FnOnce() -> T + Send + 'static) -> T {
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || tx.send(f()));
-    rx.recv_timeout(std::time::Duration::from_secs(5)).unwrap_or_else(|_| panic!("{what} did not return"))
+    assert_eq!(rows(s, "SELECT count(*) FROM document_content"), 0);
 }
 
 /// Only regular files upload: a device, a named pipe, a socket, a directory
 /// and a link to a device are each refused at once, named for what they
 /// are, and nothing is written.
-#[test]
-fn only_regular_files_upload() {
-    let dir = tempfile::tempdir().unwrap();
-    drop(store(dir.path()));
+fn only_regular_files_upload(s: &mut Books) {
+    let dir = books(s);
     let fifo = dir.path().join("pipe.pdf");
     mkfifo(&fifo);
     let sock = dir.path().join("sock.pdf");
@@ -201,29 +227,25 @@ fn only_regular_files_upload() {
         (link, "zero.pdf links to a character device; only regular files can be uploaded"),
         (sub, "folder is a directory; only regular files can be uploaded"),
     ];
-    let db = dir.path().join("t.db");
+    let db = s.location();
     for (path, want) in cases {
         let db = db.clone();
         let shown = path.display().to_string();
         let err = within(&format!("uploading {shown}"), move || {
-            let mut s = Store::open(&db, OpenMode::MustExist).unwrap();
+            let mut s = Books::open(&db, OpenMode::MustExist).unwrap();
             s.upload_document(1, &path, "x", DocumentKind::Other, None).map_err(|e| e.to_string())
         })
         .unwrap_err();
         assert!(err.ends_with(want), "{shown}: {err}");
     }
-    assert_eq!(count(dir.path(), "SELECT count(*) FROM documents"), 0);
+    assert_eq!(rows(s, "SELECT count(*) FROM documents"), 0);
     assert!(std::fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo(), "the pipe is left as it was");
 }
 
-use std::os::unix::fs::FileTypeExt;
-
 /// A download never writes into a named pipe or a device, nor replaces one
 /// (or a symbolic link), even when told to replace what is there.
-#[test]
-fn downloads_never_write_into_special_files() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut s = store(dir.path());
+fn downloads_never_write_into_special_files(s: &mut Books) {
+    let dir = books(s);
     let src = dir.path().join("a.txt");
     std::fs::write(&src, b"hello").unwrap();
     let id = s.upload_document(1, &src, "a.txt", DocumentKind::Other, None).unwrap();
@@ -231,7 +253,7 @@ fn downloads_never_write_into_special_files() {
     std::fs::create_dir(&out).unwrap();
     mkfifo(&out.join("a.txt"));
     for overwrite in [false, true] {
-        let err = s.download_document(id, &out, overwrite).unwrap_err().to_string();
+        let err = download(s, id, &out, overwrite).unwrap_err().to_string();
         assert!(
             err.ends_with("a.txt is a named pipe; ardesk saves documents only as regular files, so it was left alone"),
             "{err}"
@@ -240,35 +262,17 @@ fn downloads_never_write_into_special_files() {
     assert!(std::fs::symlink_metadata(out.join("a.txt")).unwrap().file_type().is_fifo());
     std::fs::remove_file(out.join("a.txt")).unwrap();
     std::os::unix::fs::symlink("/dev/null", out.join("a.txt")).unwrap();
-    let err = s.download_document(id, &out, true).unwrap_err().to_string();
+    let err = download(s, id, &out, true).unwrap_err().to_string();
     assert!(err.contains("a.txt is a symbolic link"), "{err}");
     assert!(std::fs::symlink_metadata(out.join("a.txt")).unwrap().file_type().is_symlink());
     // Nothing else was left in the directory.
     assert_eq!(std::fs::read_dir(&out).unwrap().count(), 1);
 }
 
-/// Sets the organization's document size limit.
-fn set_limit(s: &mut Store, bytes: u64) {
-    let o = s.organization().unwrap();
-    let edit = ardesk::domain::edit::OrgEdit {
-        name: o.name,
-        default_currency: o.default_currency,
-        show_credit_balance: o.show_credit_balance,
-        invoice_prefix: o.invoice_prefix,
-        hubspot_portal_id: o.hubspot_portal_id,
-        salesforce_domain: o.salesforce_domain,
-        max_document_size: bytes,
-        address: o.address,
-    };
-    s.update_organization(o.version, &edit).unwrap();
-}
-
 /// A file larger than the limit (2 GiB unless the organization says other)
 /// is refused before a byte of it is read, with its size and the limit.
-#[test]
-fn files_past_the_size_limit_are_refused_up_front() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut s = store(dir.path());
+fn files_past_the_size_limit_are_refused_up_front(s: &mut Books) {
+    let dir = books(s);
     assert_eq!(s.max_document_size().unwrap(), 2 << 30);
     // Sparse: 2.4 GiB of nothing, made in no time; reading it would take long.
     let big = dir.path().join("report.pdf");
@@ -277,30 +281,28 @@ fn files_past_the_size_limit_are_refused_up_front() {
     let err = s.upload_document(1, &big, "report.pdf", DocumentKind::Other, None).unwrap_err().to_string();
     assert_eq!(err, "report.pdf is 2.4 GiB; the most ardesk stores is 2 GiB (ardesk org max-document-size)");
     assert!(started.elapsed() < std::time::Duration::from_secs(1), "refused before reading");
-    set_limit(&mut s, 1 << 20);
+    set_limit(s, 1 << 20);
     let at = dir.path().join("at.bin");
     std::fs::write(&at, vec![1u8; 1 << 20]).unwrap();
     s.upload_document(1, &at, "at.bin", DocumentKind::Other, None).unwrap();
     std::fs::write(&at, vec![1u8; (1 << 20) + 1]).unwrap();
     let err = s.upload_document(1, &at, "at.bin", DocumentKind::Other, None).unwrap_err().to_string();
     assert!(err.starts_with("at.bin is 1048577 bytes; the most ardesk stores is 1048576 bytes (1 MiB)"), "{err}");
-    assert_eq!(count(dir.path(), "SELECT count(*) FROM documents"), 1);
+    assert_eq!(rows(s, "SELECT count(*) FROM documents"), 1);
 }
 
 /// A cancelled upload stores nothing; a cancelled download leaves nothing.
-#[test]
-fn cancelled_transfers_leave_nothing() {
+fn cancelled_transfers_leave_nothing(s: &mut Books) {
     use ardesk::store::documents::Progress;
     use std::sync::Arc;
-    let dir = tempfile::tempdir().unwrap();
-    drop(store(dir.path()));
-    let db = dir.path().join("t.db");
+    let dir = books(s);
+    let db = s.location();
     let big = dir.path().join("big.bin");
     std::fs::File::create(&big).unwrap().set_len(1 << 30).unwrap();
     let progress = Arc::new(Progress::default());
     let (p, d, b) = (progress.clone(), db.clone(), big.clone());
     let run = std::thread::spawn(move || {
-        let mut s = Store::open(&d, OpenMode::MustExist).unwrap();
+        let mut s = Books::open(&d, OpenMode::MustExist).unwrap();
         s.upload_watched(1, &b, "big.bin", DocumentKind::Other, None, &p)
     });
     while progress.bytes().0 == 0 {
@@ -308,10 +310,9 @@ fn cancelled_transfers_leave_nothing() {
     }
     assert!(progress.cancel(), "it stops before it finishes");
     assert!(matches!(run.join().unwrap(), Err(StoreError::Cancelled)));
-    assert_eq!(count(dir.path(), "SELECT count(*) FROM documents"), 0);
-    assert_eq!(count(dir.path(), "SELECT count(*) FROM document_content"), 0);
+    assert_eq!(rows(s, "SELECT count(*) FROM documents"), 0);
+    assert_eq!(rows(s, "SELECT count(*) FROM document_content"), 0);
 
-    let mut s = Store::open(&db, OpenMode::MustExist).unwrap();
     let src = dir.path().join("mid.bin");
     std::fs::write(&src, vec![9u8; 40 << 20]).unwrap();
     let id = s.upload_document(1, &src, "mid.bin", DocumentKind::Other, None).unwrap();
@@ -321,6 +322,7 @@ fn cancelled_transfers_leave_nothing() {
     progress.cancel();
     assert!(matches!(s.download_watched(id, &out, false, &progress), Err(StoreError::Cancelled)));
     assert_eq!(std::fs::read_dir(&out).unwrap().count(), 0, "no partial or temporary file");
+}
 }
 
 /// The file, checkpointed, as the disk holds it.

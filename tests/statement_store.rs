@@ -17,9 +17,10 @@ use ardesk::domain::status::InvoiceStatus;
 use ardesk::domain::status::{PaymentMethod, PaymentStatus};
 use ardesk::statement::model::{ActivityKind, Kind, Section, Statement, UnappliedKind, inconsistencies};
 use ardesk::store::seed::{AppliedFrom, NewPayment};
-use ardesk::store::{OpenMode, Store};
+use ardesk::store::{Books, OpenMode, Store};
 use chrono::NaiveDate;
 use common::*;
+use support::backends::{seed, version};
 
 /// A writable copy of the demo database.
 fn demo_copy() -> (tempfile::TempDir, Store) {
@@ -39,7 +40,7 @@ fn own(s: &Statement, currency: ardesk::domain::Currency) -> &Section {
 
 /// The statement's sections against the figures as of the date, and the
 /// activity's closing against the open-item total due.
-fn assert_agrees(store: &mut Store, customer: i64, as_of: NaiveDate, from: NaiveDate) {
+fn assert_agrees(store: &mut Books, customer: i64, as_of: NaiveDate, from: NaiveDate) {
     let c = store.customer(customer).unwrap();
     let open = store.statement(customer, as_of, Kind::OpenItem).unwrap();
     assert_eq!(open.sections[0].currency, c.currency, "the customer's own currency comes first");
@@ -69,7 +70,7 @@ fn assert_agrees(store: &mut Store, customer: i64, as_of: NaiveDate, from: Naive
 
 #[test]
 fn every_demo_customer_agrees_with_its_figures_on_every_date() {
-    let mut store = Store::open(support::demo_db(), OpenMode::MustExist).unwrap();
+    let mut store = Books::from(Store::open(support::demo_db(), OpenMode::MustExist).unwrap());
     let ids = store.customer_ids().unwrap();
     assert_eq!(ids.len(), 40);
     for id in ids {
@@ -157,7 +158,7 @@ fn borealis_in_two_currencies_matches_the_invoices_tab_and_its_pdf() {
         st.sections.iter().flat_map(|s| &s.open_items).any(|i| i.balance.minor < i.total.minor),
         "a partly paid invoice"
     );
-    assert_agrees(&mut store, 4, as_of, d("2025-11-01"));
+    assert_agrees(&mut Books::from(store), 4, as_of, d("2025-11-01"));
     pdf_shows(&st);
 }
 
@@ -187,36 +188,36 @@ fn pdf_shows(st: &Statement) {
     }
 }
 
+on_both! {
 /// One customer whose books cross every kind of event, in USD and EUR.
-#[test]
-fn activity_closes_on_the_total_due_across_every_kind_of_event() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("x.db");
-    let raw = rusqlite::Connection::open(&path).unwrap();
-    let mut store = Store::open(&path, OpenMode::Create).unwrap();
-    store.set_who("tester");
-    let s = store.seeder().unwrap();
-    let mut b = Books::new(&s, "Every Event", USD);
-    let cust = b.customer;
-    let a = b.invoice("2026-01-02", "2026-01-31", 10_000, USD);
-    let partly = b.invoice("2026-01-05", "2026-02-04", 20_000, USD);
-    let cancelled = b.invoice("2026-01-06", "2026-02-05", 5_000, USD);
-    let bad = b.invoice("2026-01-07", "2026-02-06", 8_000, USD);
-    let undated_bad = b.invoice("2026-01-08", "2026-02-07", 3_000, USD);
-    let eur = b.invoice("2026-01-10", "2026-02-09", 7_000, EUR);
-    let _draft = b.invoice_as("2026-01-11", "2026-02-10", 99_900, InvoiceStatus::Draft, USD);
-    let wire = b.payment("2026-01-20", 25_000, USD);
-    b.apply(a, wire, 10_000, "2026-01-20");
-    b.apply(partly, wire, 5_000, "2026-01-20");
-    b.apply(bad, wire, 2_000, "2026-01-21");
-    b.paid(a);
-    let eur_pay = b.payment("2026-01-25", 3_000, EUR);
-    b.apply(eur, eur_pay, 3_000, "2026-01-25");
-    let goodwill = b.credit("2026-01-26", 1_500, USD);
-    b.apply_credit(partly, goodwill, 500, "2026-01-26");
-    s.commit().unwrap();
-    // The undated write-off: marked uncollectible without a date.
-    raw.execute("UPDATE invoices SET status = 'uncollectible' WHERE id = ?1", [undated_bad]).unwrap();
+fn activity_closes_on_the_total_due_across_every_kind_of_event(store: &mut Books) {
+    let (cust, partly, cancelled, bad, wire) = seed(store, |store| {
+        let raw = rusqlite::Connection::open(store.path()).unwrap();
+        store.set_who("tester");
+        let s = store.seeder().unwrap();
+        let mut b = common::Books::new(&s, "Every Event", USD);
+        let cust = b.customer;
+        let a = b.invoice("2026-01-02", "2026-01-31", 10_000, USD);
+        let partly = b.invoice("2026-01-05", "2026-02-04", 20_000, USD);
+        let cancelled = b.invoice("2026-01-06", "2026-02-05", 5_000, USD);
+        let bad = b.invoice("2026-01-07", "2026-02-06", 8_000, USD);
+        let undated_bad = b.invoice("2026-01-08", "2026-02-07", 3_000, USD);
+        let eur = b.invoice("2026-01-10", "2026-02-09", 7_000, EUR);
+        let _draft = b.invoice_as("2026-01-11", "2026-02-10", 99_900, InvoiceStatus::Draft, USD);
+        let wire = b.payment("2026-01-20", 25_000, USD);
+        b.apply(a, wire, 10_000, "2026-01-20");
+        b.apply(partly, wire, 5_000, "2026-01-20");
+        b.apply(bad, wire, 2_000, "2026-01-21");
+        b.paid(a);
+        let eur_pay = b.payment("2026-01-25", 3_000, EUR);
+        b.apply(eur, eur_pay, 3_000, "2026-01-25");
+        let goodwill = b.credit("2026-01-26", 1_500, USD);
+        b.apply_credit(partly, goodwill, 500, "2026-01-26");
+        s.commit().unwrap();
+        // The undated write-off: marked uncollectible without a date.
+        raw.execute("UPDATE invoices SET status = 'uncollectible' WHERE id = ?1", [undated_bad]).unwrap();
+        (cust, partly, cancelled, bad, wire)
+    });
     store.cancel_invoices(cust, &[cancelled], d("2026-02-03")).unwrap();
     store.write_off(cust, &[bad], d("2026-02-05"), "went bust").unwrap();
     let note = |on: &str, amount, invoice| CreditNoteDraft {
@@ -230,10 +231,10 @@ fn activity_closes_on_the_total_due_across_every_kind_of_event() {
     };
     let kept = store.issue_credit_note(cust, &note("2026-02-06", 1_000, Some(partly))).unwrap();
     let voided = store.issue_credit_note(cust, &note("2026-02-07", 2_500, Some(partly))).unwrap();
-    let version = credit_version(&raw, voided.credit_id);
-    store.void_credit(cust, voided.credit_id, version, d("2026-02-12")).unwrap();
+    let credit_version = version(store, "credits", voided.credit_id);
+    store.void_credit(cust, voided.credit_id, credit_version, d("2026-02-12")).unwrap();
     let _ = kept;
-    let pay_version = payment_version(&raw, wire);
+    let pay_version = version(store, "payments", wire);
     let r = RefundDraft { refunded_on: d("2026-02-14"), amount_minor: 4_000, reason: "overpaid".into() };
     store.refund_payment(wire, pay_version, &r).unwrap();
     assert_eq!(store.check(d("2026-03-01")).unwrap(), Vec::<String>::new());
@@ -244,7 +245,7 @@ fn activity_closes_on_the_total_due_across_every_kind_of_event() {
             if d(from) > d(as_of) {
                 continue;
             }
-            assert_agrees(&mut store, cust, d(as_of), d(from));
+            assert_agrees(store, cust, d(as_of), d(from));
             let st = store.statement(cust, d(as_of), Kind::Activity { from: d(from) }).unwrap();
             for l in st.sections.iter().flat_map(|s| &s.activity.as_ref().unwrap().lines) {
                 kinds.insert(format!("{:?}", l.kind));
@@ -280,11 +281,4 @@ fn activity_closes_on_the_total_due_across_every_kind_of_event() {
     assert!(e.to_string().contains("after"), "{e}");
     assert_eq!(store.as_of(), None);
 }
-
-fn credit_version(conn: &rusqlite::Connection, id: i64) -> i64 {
-    conn.query_row("SELECT version FROM credits WHERE id = ?1", [id], |r| r.get(0)).unwrap()
-}
-
-fn payment_version(conn: &rusqlite::Connection, id: i64) -> i64 {
-    conn.query_row("SELECT version FROM payments WHERE id = ?1", [id], |r| r.get(0)).unwrap()
 }

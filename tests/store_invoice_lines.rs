@@ -4,6 +4,8 @@
 //! of any invoice changed; each at the version the person saw, with an
 //! audit row, and nothing half-written when refused.
 
+mod support;
+
 use ardesk::domain::Currency;
 use ardesk::domain::columns::{Seek, Sort, Tab};
 use ardesk::domain::date::parse_date;
@@ -12,10 +14,11 @@ use ardesk::domain::lines::{Line, LineKind};
 use ardesk::domain::model::ActivityRow;
 use ardesk::domain::status::*;
 use ardesk::store::seed::*;
-use ardesk::store::{OpenMode, Store, StoreError};
+use ardesk::store::{Books, Store, StoreError};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use std::str::FromStr;
+use support::backends::{number, seed, text, texts};
 
 fn d(s: &str) -> NaiveDate {
     parse_date(s).unwrap()
@@ -26,9 +29,12 @@ fn dec(s: &str) -> Decimal {
 }
 
 /// Acme (USD) with one paid invoice P-1 of $50.
-fn store() -> (tempfile::TempDir, Store, i64) {
-    let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(&dir.path().join("t.db"), OpenMode::Create).unwrap();
+fn books(books: &mut Books) -> (&mut Books, i64) {
+    let acme = seed(books, fixture);
+    (books, acme)
+}
+
+fn fixture(store: &mut Store) -> i64 {
     store.set_who("tester");
     let s = store.seeder().unwrap();
     let acme = s
@@ -70,7 +76,7 @@ fn store() -> (tempfile::TempDir, Store, i64) {
     s.apply(paid, AppliedFrom::Payment(p), 5_000, d("2026-01-10")).unwrap();
     s.set_invoice_status(paid, InvoiceStatus::Paid).unwrap();
     s.commit().unwrap();
-    (dir, store, acme)
+    acme
 }
 
 fn seats(qty: &str, price: &str, amount: i64) -> Line {
@@ -110,33 +116,28 @@ fn draft(number: &str, total: i64, lines: Vec<Line>) -> InvoiceDraft {
     }
 }
 
-/// A second connection to the store's file, for reading its rows.
-fn sql(store: &Store) -> rusqlite::Connection {
-    rusqlite::Connection::open(store.path()).unwrap()
-}
-
-fn id_of(store: &Store, number: &str) -> i64 {
-    sql(store).query_row("SELECT id FROM invoices WHERE number = ?1", [number], |r| r.get(0)).unwrap()
+fn id_of(store: &Books, n: &str) -> i64 {
+    number(store, &format!("SELECT CAST(id AS TEXT) FROM invoices WHERE number = '{n}'"))
 }
 
 /// A stored line: kind, description, quantity, unit price, amount.
 type Stored = (String, String, Option<String>, Option<String>, i64);
 
-fn rows(store: &Store, id: i64) -> Vec<Stored> {
-    let conn = sql(store);
-    let mut stmt = conn
-        .prepare(
-            "SELECT kind, description, quantity, unit_price, amount_minor FROM invoice_lines
-             WHERE invoice_id = ?1 ORDER BY seq",
-        )
-        .unwrap();
-    stmt.query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
-        .unwrap()
-        .map(Result::unwrap)
+fn rows(store: &Books, id: i64) -> Vec<Stored> {
+    let sql = format!(
+        "SELECT kind, description, CAST(quantity AS TEXT), CAST(unit_price AS TEXT), CAST(amount_minor AS TEXT) \
+         FROM invoice_lines WHERE invoice_id = {id} ORDER BY seq"
+    );
+    texts(store, &sql)
+        .into_iter()
+        .map(|r| {
+            let [k, d, q, u, a] = <[Option<String>; 5]>::try_from(r).unwrap();
+            (k.unwrap(), d.unwrap(), q, u, a.unwrap().parse().unwrap())
+        })
         .collect()
 }
 
-fn activity(store: &Store, c: i64) -> Vec<String> {
+fn activity(store: &Books, c: i64) -> Vec<String> {
     store
         .window::<ActivityRow>(c, Sort::default_for(Tab::Activity), &Seek::First, 100)
         .unwrap()
@@ -145,7 +146,7 @@ fn activity(store: &Store, c: i64) -> Vec<String> {
         .collect()
 }
 
-fn consistent(store: &Store) {
+fn consistent(store: &Books) {
     assert_eq!(store.check(d("2026-03-01")).unwrap(), Vec::<String>::new());
 }
 
@@ -156,13 +157,13 @@ fn invalid(r: Result<impl std::fmt::Debug, StoreError>) -> String {
     }
 }
 
-#[test]
-fn an_invoice_is_created_with_its_lines_and_memo() {
-    let (_dir, mut store, c) = store();
+on_both! {
+fn an_invoice_is_created_with_its_lines_and_memo(books: &mut Books) {
+    let (store, c) = self::books(books);
     let lines = vec![seats("3", "0.125", 38), seats("10", "45", 45_000), discount(-38)];
     let id = store.create_invoice(c, &draft("N-1", 45_000, lines.clone())).unwrap();
     assert_eq!(
-        rows(&store, id),
+        rows(store, id),
         vec![
             ("item".into(), "Seats".into(), Some("3".into()), Some("0.125".into()), 38),
             ("item".into(), "Seats".into(), Some("10".into()), Some("45".into()), 45_000),
@@ -172,16 +173,13 @@ fn an_invoice_is_created_with_its_lines_and_memo() {
     let detail = store.invoice_detail(c, id).unwrap();
     assert_eq!(detail.lines, lines);
     assert_eq!(detail.invoice.memo, "PO 4471");
-    let audit: String = sql(&store)
-        .query_row("SELECT after_json FROM audit_log WHERE entity = 'invoice' AND entity_id = ?1", [id], |r| r.get(0))
-        .unwrap();
+    let audit: String = text(store, &format!("SELECT after_json FROM audit_log WHERE entity = 'invoice' AND entity_id = {id}"));
     assert!(audit.contains("\"unit_price\":\"0.125\"") && audit.contains("PO 4471"), "{audit}");
-    consistent(&store);
+    consistent(store);
 }
 
-#[test]
-fn lines_that_do_not_make_the_total_are_refused_and_nothing_is_written() {
-    let (_dir, mut store, c) = store();
+fn lines_that_do_not_make_the_total_are_refused_and_nothing_is_written(books: &mut Books) {
+    let (store, c) = self::books(books);
     let e = invalid(store.create_invoice(c, &draft("N-1", 45_100, vec![seats("10", "45", 45_000)])));
     assert_eq!(e, "the lines add up to $450.00 but the total is $451.00");
     let e = invalid(store.create_invoice(c, &draft("N-1", 100, vec![seats("1", "1", 100), discount(5)])));
@@ -191,14 +189,13 @@ fn lines_that_do_not_make_the_total_are_refused_and_nothing_is_written() {
     let mut long = draft("N-1", 100, Vec::new());
     long.memo = "m".repeat(2001);
     assert_eq!(invalid(store.create_invoice(c, &long)), "the memo is 2001 characters long; at most 2000 are kept");
-    let n: i64 = sql(&store).query_row("SELECT count(*) FROM invoice_lines", [], |r| r.get(0)).unwrap();
-    let i: i64 = sql(&store).query_row("SELECT count(*) FROM invoices", [], |r| r.get(0)).unwrap();
+    let n: i64 = number(store, "SELECT CAST(count(*) AS TEXT) FROM invoice_lines");
+    let i: i64 = number(store, "SELECT CAST(count(*) AS TEXT) FROM invoices");
     assert_eq!((n, i), (0, 1), "nothing written");
 }
 
-#[test]
-fn a_draft_edit_replaces_every_field_and_its_lines() {
-    let (_dir, mut store, c) = store();
+fn a_draft_edit_replaces_every_field_and_its_lines(books: &mut Books) {
+    let (store, c) = self::books(books);
     let id = store.create_invoice(c, &draft("N-1", 45_000, vec![seats("10", "45", 45_000)])).unwrap();
     let v = store.invoice_detail(c, id).unwrap().version;
     let mut edit = draft("N-7", 9_500, vec![seats("2", "50", 10_000), discount(-500)]);
@@ -212,7 +209,7 @@ fn a_draft_edit_replaces_every_field_and_its_lines() {
     assert_eq!(after.invoice.status, InvoiceStatus::Draft);
     assert_eq!(after.lines, edit.lines);
     assert_eq!(after.version, v + 1);
-    let log = activity(&store, c);
+    let log = activity(store, c);
     assert!(log[0].starts_with("edited draft invoice N-7: number \"N-1\" → \"N-7\""), "{log:?}");
     // The old number is free again, the new one taken.
     assert!(store.create_invoice(c, &draft("N-1", 100, Vec::new())).is_ok());
@@ -220,13 +217,12 @@ fn a_draft_edit_replaces_every_field_and_its_lines() {
     assert_eq!(e, "invoice number N-1 is already used");
     // Saved without lines: it has none.
     store.update_draft_invoice(c, id, v + 1, &draft("N-7", 100, Vec::new())).unwrap();
-    assert!(rows(&store, id).is_empty());
-    consistent(&store);
+    assert!(rows(store, id).is_empty());
+    consistent(store);
 }
 
-#[test]
-fn issuing_a_draft_keeps_its_number_and_says_so() {
-    let (_dir, mut store, c) = store();
+fn issuing_a_draft_keeps_its_number_and_says_so(books: &mut Books) {
+    let (store, c) = self::books(books);
     let id = store.create_invoice(c, &draft("N-3", 45_000, vec![seats("10", "45", 45_000)])).unwrap();
     let v = store.invoice_detail(c, id).unwrap().version;
     store.issue_invoice(c, id, v).unwrap();
@@ -234,36 +230,34 @@ fn issuing_a_draft_keeps_its_number_and_says_so() {
     assert_eq!((after.invoice.number.as_str(), after.invoice.status), ("N-3", InvoiceStatus::Open));
     assert_eq!(after.invoice.balance_minor, 45_000);
     assert_eq!(after.lines.len(), 1);
-    assert_eq!(activity(&store, c)[0], "issued invoice N-3");
+    assert_eq!(activity(store, c)[0], "issued invoice N-3");
     // Issued: its fields stay, and it is not issued twice.
     let e = invalid(store.update_draft_invoice(c, id, v + 1, &draft("N-3", 100, Vec::new())));
     assert!(e.starts_with("invoice N-3 is open: only a draft's fields can be changed"), "{e}");
     assert!(e.contains("its memo can still be changed"), "{e}");
     assert!(invalid(store.issue_invoice(c, id, v + 1)).contains("only a draft is issued"));
-    consistent(&store);
+    consistent(store);
 }
 
-#[test]
-fn the_memo_of_a_paid_invoice_changes_and_nothing_else() {
-    let (_dir, mut store, c) = store();
-    let id = id_of(&store, "P-1");
+fn the_memo_of_a_paid_invoice_changes_and_nothing_else(books: &mut Books) {
+    let (store, c) = self::books(books);
+    let id = id_of(store, "P-1");
     let before = store.invoice_detail(c, id).unwrap();
     assert_eq!(before.invoice.status, InvoiceStatus::Paid);
     store.set_invoice_memo(c, id, before.version, "Paid by wire, see W-1").unwrap();
     let after = store.invoice_detail(c, id).unwrap();
     assert_eq!(after.invoice.memo, "Paid by wire, see W-1");
     assert_eq!((after.invoice.total, after.invoice.status), (before.invoice.total, InvoiceStatus::Paid));
-    assert_eq!(activity(&store, c)[0], "added a memo to invoice P-1");
+    assert_eq!(activity(store, c)[0], "added a memo to invoice P-1");
     store.set_invoice_memo(c, id, after.version, "").unwrap();
-    assert_eq!(activity(&store, c)[0], "removed the memo of invoice P-1");
+    assert_eq!(activity(store, c)[0], "removed the memo of invoice P-1");
     let e = invalid(store.set_invoice_memo(c, id, after.version + 1, &"x".repeat(2001)));
     assert!(e.contains("at most 2000"), "{e}");
-    consistent(&store);
+    consistent(store);
 }
 
-#[test]
-fn a_stale_version_is_refused_as_changed_elsewhere() {
-    let (_dir, mut store, c) = store();
+fn a_stale_version_is_refused_as_changed_elsewhere(books: &mut Books) {
+    let (store, c) = self::books(books);
     let id = store.create_invoice(c, &draft("N-1", 45_000, vec![seats("10", "45", 45_000)])).unwrap();
     let v = store.invoice_detail(c, id).unwrap().version;
     store.set_invoice_memo(c, id, v, "first").unwrap();
@@ -293,24 +287,26 @@ fn a_stale_version_is_refused_as_changed_elsewhere() {
 
 /// A draft an import made in the customer's second currency can be edited
 /// in that currency; another currency is refused.
-#[test]
-fn a_draft_in_a_second_currency_keeps_it() {
-    let (_dir, mut store, c) = store();
-    let s = store.seeder().unwrap();
-    let id = s
-        .invoice(&NewInvoice {
-            customer_id: c,
-            contract_id: None,
-            number: "EU-1",
-            issue_date: d("2026-03-01"),
-            due_date: d("2026-03-31"),
-            period: None,
-            currency: Currency::EUR,
-            total_minor: 1_000,
-            status: InvoiceStatus::Draft,
-        })
-        .unwrap();
-    s.commit().unwrap();
+fn a_draft_in_a_second_currency_keeps_it(store: &mut Books) {
+    let (c, id) = seed(store, |store| {
+        let c = fixture(store);
+        let s = store.seeder().unwrap();
+        let id = s
+            .invoice(&NewInvoice {
+                customer_id: c,
+                contract_id: None,
+                number: "EU-1",
+                issue_date: d("2026-03-01"),
+                due_date: d("2026-03-31"),
+                period: None,
+                currency: Currency::EUR,
+                total_minor: 1_000,
+                status: InvoiceStatus::Draft,
+            })
+            .unwrap();
+        s.commit().unwrap();
+        (c, id)
+    });
     let v = store.invoice_detail(c, id).unwrap().version;
     let mut edit = draft("EU-1", 2_000, vec![seats("2", "10", 2_000)]);
     edit.currency = Currency::EUR;
@@ -318,5 +314,6 @@ fn a_draft_in_a_second_currency_keeps_it() {
     edit.currency = "GBP".parse().unwrap();
     let e = invalid(store.update_draft_invoice(c, id, v + 1, &edit));
     assert_eq!(e, "invoices of this customer are in USD, not GBP");
-    consistent(&store);
+    consistent(store);
+}
 }

@@ -9,43 +9,46 @@
 //! activity.
 
 mod common;
+mod support;
 
 use ardesk::domain::date::iso;
 use ardesk::domain::metrics::{Conversations, MetricParts, Metrics};
 use ardesk::domain::status::*;
 use ardesk::store::seed::*;
-use ardesk::store::{Audit, Store};
+use ardesk::store::{Audit, Books};
 use chrono::Duration;
 use common::*;
+use support::backends::{consistent_figures, seed};
 
 const TODAY: &str = "2026-03-01";
 
-#[test]
-fn partial_payments_and_overdue() {
-    let mut store = Store::open_in_memory().unwrap();
-    let s = store.seeder().unwrap();
-    let mut b = Books::new(&s, "Partial", USD);
-    // A: $1,000 due 2026-01-31 (29 days past due on 03-01), $400 paid.
-    let a = b.invoice("2026-01-01", "2026-01-31", 100_000, USD);
-    // B: $500 due 2026-03-15 (current), $250 paid in two parts.
-    let inv_b = b.invoice("2026-02-01", "2026-03-15", 50_000, USD);
-    // C: $200 paid in full on 2026-01-10.
-    let c = b.invoice("2025-12-01", "2025-12-31", 20_000, USD);
-    // P1 $500 on 02-10 is split: $400 to A, $100 to B.
-    let p1 = b.payment("2026-02-10", 50_000, USD);
-    b.apply(a, p1, 40_000, "2026-02-10");
-    b.apply(inv_b, p1, 10_000, "2026-02-10");
-    // P2 $150 on 02-21 to B.
-    let p2 = b.payment("2026-02-21", 15_000, USD);
-    b.apply(inv_b, p2, 15_000, "2026-02-21");
-    // P3 $200 on 01-10 pays C.
-    let p3 = b.payment("2026-01-10", 20_000, USD);
-    b.apply(c, p3, 20_000, "2026-01-10");
-    b.paid(c);
-    let id = b.customer;
-    s.commit().unwrap();
-
-    let f = consistent_figures(&store, &store.customer(id).unwrap(), d(TODAY));
+on_both! {
+fn partial_payments_and_overdue(store: &mut Books) {
+    let id = seed(store, |store| {
+        let s = store.seeder().unwrap();
+        let mut b = common::Books::new(&s, "Partial", USD);
+        // A: $1,000 due 2026-01-31 (29 days past due on 03-01), $400 paid.
+        let a = b.invoice("2026-01-01", "2026-01-31", 100_000, USD);
+        // B: $500 due 2026-03-15 (current), $250 paid in two parts.
+        let inv_b = b.invoice("2026-02-01", "2026-03-15", 50_000, USD);
+        // C: $200 paid in full on 2026-01-10.
+        let c = b.invoice("2025-12-01", "2025-12-31", 20_000, USD);
+        // P1 $500 on 02-10 is split: $400 to A, $100 to B.
+        let p1 = b.payment("2026-02-10", 50_000, USD);
+        b.apply(a, p1, 40_000, "2026-02-10");
+        b.apply(inv_b, p1, 10_000, "2026-02-10");
+        // P2 $150 on 02-21 to B.
+        let p2 = b.payment("2026-02-21", 15_000, USD);
+        b.apply(inv_b, p2, 15_000, "2026-02-21");
+        // P3 $200 on 01-10 pays C.
+        let p3 = b.payment("2026-01-10", 20_000, USD);
+        b.apply(c, p3, 20_000, "2026-01-10");
+        b.paid(c);
+        let id = b.customer;
+        s.commit().unwrap();
+        id
+    });
+    let f = consistent_figures(store, &store.customer(id).unwrap(), d(TODAY));
     let expected = Metrics {
         // A 1,000 + B 500 + C 200 = 1,700.
         total_billed: usd(170_000),
@@ -77,26 +80,26 @@ fn partial_payments_and_overdue() {
     assert!(f.others.is_empty());
 }
 
-#[test]
-fn cancelled_uncollectible_and_draft() {
-    let mut store = Store::open_in_memory().unwrap();
-    let s = store.seeder().unwrap();
-    let mut b = Books::new(&s, "Statuses", USD);
-    // O: $100 open, due 2026-03-03: current.
-    b.invoice("2026-02-01", "2026-03-03", 10_000, USD);
-    // U: $200 issued 2025-10-01, $50 paid on 2025-11-20 (50 days), then
-    // written off as uncollectible.
-    let u = b.invoice("2025-10-01", "2025-10-31", 20_000, USD);
-    let p = b.payment("2025-11-20", 5_000, USD);
-    b.apply(u, p, 5_000, "2025-11-20");
-    b.status(u, InvoiceStatus::Uncollectible);
-    // A cancelled $300 and a draft $400, both with due dates in the past.
-    b.invoice_as("2026-01-05", "2026-02-04", 30_000, InvoiceStatus::Cancelled, USD);
-    b.invoice_as("2026-01-10", "2026-02-09", 40_000, InvoiceStatus::Draft, USD);
-    let id = b.customer;
-    s.commit().unwrap();
-
-    let f = consistent_figures(&store, &store.customer(id).unwrap(), d(TODAY));
+fn cancelled_uncollectible_and_draft(store: &mut Books) {
+    let id = seed(store, |store| {
+        let s = store.seeder().unwrap();
+        let mut b = common::Books::new(&s, "Statuses", USD);
+        // O: $100 open, due 2026-03-03: current.
+        b.invoice("2026-02-01", "2026-03-03", 10_000, USD);
+        // U: $200 issued 2025-10-01, $50 paid on 2025-11-20 (50 days), then
+        // written off as uncollectible.
+        let u = b.invoice("2025-10-01", "2025-10-31", 20_000, USD);
+        let p = b.payment("2025-11-20", 5_000, USD);
+        b.apply(u, p, 5_000, "2025-11-20");
+        b.status(u, InvoiceStatus::Uncollectible);
+        // A cancelled $300 and a draft $400, both with due dates in the past.
+        b.invoice_as("2026-01-05", "2026-02-04", 30_000, InvoiceStatus::Cancelled, USD);
+        b.invoice_as("2026-01-10", "2026-02-09", 40_000, InvoiceStatus::Draft, USD);
+        let id = b.customer;
+        s.commit().unwrap();
+        id
+    });
+    let f = consistent_figures(store, &store.customer(id).unwrap(), d(TODAY));
     let expected = Metrics {
         // Issued: O 100 + U 200 = 300 (uncollectible billed; cancelled and draft not).
         total_billed: usd(30_000),
@@ -122,24 +125,24 @@ fn cancelled_uncollectible_and_draft() {
     assert_eq!(f.own.invoice_total_minor, 100_000);
 }
 
-#[test]
-fn refunds_failed_and_pending_payments() {
-    let mut store = Store::open_in_memory().unwrap();
-    let s = store.seeder().unwrap();
-    let mut b = Books::new(&s, "Refunds", USD);
-    // X: $1,000 due 2026-02-14 (15 days past due).
-    let x = b.invoice("2026-01-15", "2026-02-14", 100_000, USD);
-    // P1: $600 received 02-04, $150 refunded, $400 applied to X (20 days).
-    let p1 = b.payment_as("2026-02-04", 60_000, 15_000, PaymentStatus::Succeeded, USD);
-    b.apply(x, p1, 40_000, "2026-02-04");
-    // P2: $300 fully refunded; P3: $250 failed; P4: $100 pending.
-    b.payment_as("2026-02-10", 30_000, 30_000, PaymentStatus::Refunded, USD);
-    b.payment_as("2026-02-20", 25_000, 0, PaymentStatus::Failed, USD);
-    b.payment_as("2026-02-25", 10_000, 0, PaymentStatus::Pending, USD);
-    let id = b.customer;
-    s.commit().unwrap();
-
-    let f = consistent_figures(&store, &store.customer(id).unwrap(), d(TODAY));
+fn refunds_failed_and_pending_payments(store: &mut Books) {
+    let id = seed(store, |store| {
+        let s = store.seeder().unwrap();
+        let mut b = common::Books::new(&s, "Refunds", USD);
+        // X: $1,000 due 2026-02-14 (15 days past due).
+        let x = b.invoice("2026-01-15", "2026-02-14", 100_000, USD);
+        // P1: $600 received 02-04, $150 refunded, $400 applied to X (20 days).
+        let p1 = b.payment_as("2026-02-04", 60_000, 15_000, PaymentStatus::Succeeded, USD);
+        b.apply(x, p1, 40_000, "2026-02-04");
+        // P2: $300 fully refunded; P3: $250 failed; P4: $100 pending.
+        b.payment_as("2026-02-10", 30_000, 30_000, PaymentStatus::Refunded, USD);
+        b.payment_as("2026-02-20", 25_000, 0, PaymentStatus::Failed, USD);
+        b.payment_as("2026-02-25", 10_000, 0, PaymentStatus::Pending, USD);
+        let id = b.customer;
+        s.commit().unwrap();
+        id
+    });
+    let f = consistent_figures(store, &store.customer(id).unwrap(), d(TODAY));
     let expected = Metrics {
         total_billed: usd(100_000),
         billed_collected: usd(40_000),
@@ -165,29 +168,29 @@ fn refunds_failed_and_pending_payments() {
     assert_eq!(f.own.payment_total_minor, 125_000);
 }
 
-#[test]
-fn overpayment_and_credit_make_the_credit_balance() {
-    let mut store = Store::open_in_memory().unwrap();
-    let s = store.seeder().unwrap();
-    let mut b = Books::new(&s, "Credit", USD);
-    // Y: $300 paid by a $500 payment on 02-11 (10 days): $200 overpaid.
-    let y = b.invoice("2026-02-01", "2026-03-03", 30_000, USD);
-    let p = b.payment("2026-02-11", 50_000, USD);
-    b.apply(y, p, 30_000, "2026-02-11");
-    b.paid(y);
-    // Z: $400; $150 credit granted 02-15, $100 of it applied to Z.
-    let z = b.invoice("2026-02-10", "2026-03-12", 40_000, USD);
-    let cr1 = b.credit("2026-02-15", 15_000, USD);
-    b.apply_credit(z, cr1, 10_000, "2026-02-15");
-    // W: $50 paid entirely by a $50 credit granted 02-01.
-    let w = b.invoice("2026-01-20", "2026-02-19", 5_000, USD);
-    let cr2 = b.credit("2026-02-01", 5_000, USD);
-    b.apply_credit(w, cr2, 5_000, "2026-02-01");
-    b.paid(w);
-    let id = b.customer;
-    s.commit().unwrap();
-
-    let f = consistent_figures(&store, &store.customer(id).unwrap(), d(TODAY));
+fn overpayment_and_credit_make_the_credit_balance(store: &mut Books) {
+    let id = seed(store, |store| {
+        let s = store.seeder().unwrap();
+        let mut b = common::Books::new(&s, "Credit", USD);
+        // Y: $300 paid by a $500 payment on 02-11 (10 days): $200 overpaid.
+        let y = b.invoice("2026-02-01", "2026-03-03", 30_000, USD);
+        let p = b.payment("2026-02-11", 50_000, USD);
+        b.apply(y, p, 30_000, "2026-02-11");
+        b.paid(y);
+        // Z: $400; $150 credit granted 02-15, $100 of it applied to Z.
+        let z = b.invoice("2026-02-10", "2026-03-12", 40_000, USD);
+        let cr1 = b.credit("2026-02-15", 15_000, USD);
+        b.apply_credit(z, cr1, 10_000, "2026-02-15");
+        // W: $50 paid entirely by a $50 credit granted 02-01.
+        let w = b.invoice("2026-01-20", "2026-02-19", 5_000, USD);
+        let cr2 = b.credit("2026-02-01", 5_000, USD);
+        b.apply_credit(w, cr2, 5_000, "2026-02-01");
+        b.paid(w);
+        let id = b.customer;
+        s.commit().unwrap();
+        id
+    });
+    let f = consistent_figures(store, &store.customer(id).unwrap(), d(TODAY));
     let expected = Metrics {
         // Credit is not collection (design §3, rule of 2026-12-05; this
         // test counted Z's and W's credit as collected before it): Total
@@ -221,34 +224,34 @@ fn overpayment_and_credit_make_the_credit_balance() {
 /// Credit is not collection (design §3, rule of 2026-12-05): an invoice
 /// settled partly by credit and partly by money bills its total less the
 /// credit, and collects the money only; Outstanding is what it always was.
-#[test]
-fn credit_lowers_total_billed_and_is_not_collected() {
-    let mut store = Store::open_in_memory().unwrap();
-    let s = store.seeder().unwrap();
-    let mut b = Books::new(&s, "Part Credit", USD);
-    // I1: $1,000 issued 01-01, due 01-31 (29 days past due on 03-01): $300
-    // of credit (granted 01-20) and $500 of money (02-10) applied; $200 owed.
-    let i1 = b.invoice("2026-01-01", "2026-01-31", 100_000, USD);
-    let cr1 = b.credit("2026-01-20", 30_000, USD);
-    b.apply_credit(i1, cr1, 30_000, "2026-01-20");
-    let p1 = b.payment("2026-02-10", 50_000, USD);
-    b.apply(i1, p1, 50_000, "2026-02-10");
-    // I2: $400 issued 02-01, paid by $150 of credit and $250 of money (02-11).
-    let i2 = b.invoice("2026-02-01", "2026-03-03", 40_000, USD);
-    let cr2 = b.credit("2026-02-05", 15_000, USD);
-    b.apply_credit(i2, cr2, 15_000, "2026-02-05");
-    let p2 = b.payment("2026-02-11", 25_000, USD);
-    b.apply(i2, p2, 25_000, "2026-02-11");
-    b.paid(i2);
-    // I3: $200, $50 of credit applied, then written off: $150 written off.
-    let i3 = b.invoice("2025-12-01", "2025-12-31", 20_000, USD);
-    let cr3 = b.credit("2026-01-05", 5_000, USD);
-    b.apply_credit(i3, cr3, 5_000, "2026-01-05");
-    b.status(i3, InvoiceStatus::Uncollectible);
-    let id = b.customer;
-    s.commit().unwrap();
-
-    let f = consistent_figures(&store, &store.customer(id).unwrap(), d(TODAY));
+fn credit_lowers_total_billed_and_is_not_collected(store: &mut Books) {
+    let id = seed(store, |store| {
+        let s = store.seeder().unwrap();
+        let mut b = common::Books::new(&s, "Part Credit", USD);
+        // I1: $1,000 issued 01-01, due 01-31 (29 days past due on 03-01): $300
+        // of credit (granted 01-20) and $500 of money (02-10) applied; $200 owed.
+        let i1 = b.invoice("2026-01-01", "2026-01-31", 100_000, USD);
+        let cr1 = b.credit("2026-01-20", 30_000, USD);
+        b.apply_credit(i1, cr1, 30_000, "2026-01-20");
+        let p1 = b.payment("2026-02-10", 50_000, USD);
+        b.apply(i1, p1, 50_000, "2026-02-10");
+        // I2: $400 issued 02-01, paid by $150 of credit and $250 of money (02-11).
+        let i2 = b.invoice("2026-02-01", "2026-03-03", 40_000, USD);
+        let cr2 = b.credit("2026-02-05", 15_000, USD);
+        b.apply_credit(i2, cr2, 15_000, "2026-02-05");
+        let p2 = b.payment("2026-02-11", 25_000, USD);
+        b.apply(i2, p2, 25_000, "2026-02-11");
+        b.paid(i2);
+        // I3: $200, $50 of credit applied, then written off: $150 written off.
+        let i3 = b.invoice("2025-12-01", "2025-12-31", 20_000, USD);
+        let cr3 = b.credit("2026-01-05", 5_000, USD);
+        b.apply_credit(i3, cr3, 5_000, "2026-01-05");
+        b.status(i3, InvoiceStatus::Uncollectible);
+        let id = b.customer;
+        s.commit().unwrap();
+        id
+    });
+    let f = consistent_figures(store, &store.customer(id).unwrap(), d(TODAY));
     let expected = Metrics {
         // Issued 1,000 + 400 + 200 = 1,600, less the credit applied to them
         // 300 + 150 + 50 = 500: net billed 1,100.
@@ -288,23 +291,23 @@ fn credit_lowers_total_billed_and_is_not_collected() {
     assert_eq!(m.total_billed.minor - m.billed_collected.minor - written_off, m.outstanding.minor);
 }
 
-#[test]
-fn another_currency_is_shown_apart_never_summed() {
-    let mut store = Store::open_in_memory().unwrap();
-    let s = store.seeder().unwrap();
-    let mut b = Books::new(&s, "Two Currencies", USD);
-    // $100 due 02-15: 14 days past due.
-    b.invoice("2026-02-01", "2026-02-15", 10_000, USD);
-    // €200 due 01-31 (29 days past due); a €80 payment on 01-11, €50 applied (10 days).
-    let e = b.invoice("2026-01-01", "2026-01-31", 20_000, EUR);
-    let pe = b.payment("2026-01-11", 8_000, EUR);
-    b.apply(e, pe, 5_000, "2026-01-11");
-    // £10 received and not applied.
-    b.payment("2026-02-01", 1_000, GBP);
-    let id = b.customer;
-    s.commit().unwrap();
-
-    let f = consistent_figures(&store, &store.customer(id).unwrap(), d(TODAY));
+fn another_currency_is_shown_apart_never_summed(store: &mut Books) {
+    let id = seed(store, |store| {
+        let s = store.seeder().unwrap();
+        let mut b = common::Books::new(&s, "Two Currencies", USD);
+        // $100 due 02-15: 14 days past due.
+        b.invoice("2026-02-01", "2026-02-15", 10_000, USD);
+        // €200 due 01-31 (29 days past due); a €80 payment on 01-11, €50 applied (10 days).
+        let e = b.invoice("2026-01-01", "2026-01-31", 20_000, EUR);
+        let pe = b.payment("2026-01-11", 8_000, EUR);
+        b.apply(e, pe, 5_000, "2026-01-11");
+        // £10 received and not applied.
+        b.payment("2026-02-01", 1_000, GBP);
+        let id = b.customer;
+        s.commit().unwrap();
+        id
+    });
+    let f = consistent_figures(store, &store.customer(id).unwrap(), d(TODAY));
     // The cards hold dollars only: no euro or pound leaks into them.
     let expected = Metrics {
         total_billed: usd(10_000),
@@ -358,20 +361,20 @@ fn another_currency_is_shown_apart_never_summed() {
     assert_eq!(f.others, vec![(EUR, eur), (GBP, gbp)]);
 }
 
-#[test]
-fn no_paid_invoice_shows_a_dash() {
-    let mut store = Store::open_in_memory().unwrap();
-    let s = store.seeder().unwrap();
-    let mut b = Books::new(&s, "Never Paid", USD);
-    // $123 open, current; $20 received on 02-20 but not applied to anything.
-    b.invoice("2026-02-01", "2026-03-03", 12_300, USD);
-    b.payment("2026-02-20", 2_000, USD);
-    let id = b.customer;
-    let empty = s.customer(&new_customer("Nothing Yet", EUR)).unwrap();
-    s.commit().unwrap();
-
+fn no_paid_invoice_shows_a_dash(store: &mut Books) {
+    let (id, empty) = seed(store, |store| {
+        let s = store.seeder().unwrap();
+        let mut b = common::Books::new(&s, "Never Paid", USD);
+        // $123 open, current; $20 received on 02-20 but not applied to anything.
+        b.invoice("2026-02-01", "2026-03-03", 12_300, USD);
+        b.payment("2026-02-20", 2_000, USD);
+        let id = b.customer;
+        let empty = s.customer(&new_customer("Nothing Yet", EUR)).unwrap();
+        s.commit().unwrap();
+        (id, empty)
+    });
     let c = store.customer(id).unwrap();
-    let f = consistent_figures(&store, &c, d(TODAY));
+    let f = consistent_figures(store, &c, d(TODAY));
     let expected = Metrics {
         total_billed: usd(12_300),
         outstanding: usd(12_300),
@@ -392,38 +395,39 @@ fn no_paid_invoice_shows_a_dash() {
     assert_eq!(json["metrics"]["outstanding"], "123.00");
 
     // A customer with no rows at all: every figure zero, in its own currency.
-    let f = consistent_figures(&store, &store.customer(empty).unwrap(), d(TODAY));
+    let f = consistent_figures(store, &store.customer(empty).unwrap(), d(TODAY));
     assert_eq!(f.metrics, zero_metrics(EUR));
     assert_eq!(f.counts, [0; 7]);
     assert!(f.others.is_empty());
     assert_eq!(f.own, MetricParts::default());
 }
 
-#[test]
-fn only_payments_of_the_last_365_days_count_towards_days_to_collect() {
-    let mut store = Store::open_in_memory().unwrap();
-    let s = store.seeder().unwrap();
-    let mut b = Books::new(&s, "Window", USD);
-    // The window on 2026-03-01 is 2025-03-02 ..= 2026-03-01 (365 days, today included).
-    let paid = |b: &mut Books<'_, '_>, issue: &str, on: &str, total: i64| {
-        let i = b.invoice(issue, issue, total, USD);
-        let p = b.payment(on, total, USD);
-        b.apply(i, p, total, on);
-        b.paid(i);
-    };
-    // I1: $400 paid 2025-03-01, 28 days after issue: 365 days ago, just outside.
-    paid(&mut b, "2025-02-01", "2025-03-01", 40_000);
-    // I2: $200 paid 2025-03-02, 29 days after issue: the first day inside.
-    paid(&mut b, "2025-02-01", "2025-03-02", 20_000);
-    // I3: $400 paid 2024-06-01, 31 days after issue: long outside.
-    paid(&mut b, "2024-05-01", "2024-06-01", 40_000);
-    // I4: $100 paid today, 28 days after issue.
-    paid(&mut b, "2026-02-01", "2026-03-01", 10_000);
-    let id = b.customer;
-    s.commit().unwrap();
+fn only_payments_of_the_last_365_days_count_towards_days_to_collect(store: &mut Books) {
+    let id = seed(store, |store| {
+        let s = store.seeder().unwrap();
+        let mut b = common::Books::new(&s, "Window", USD);
+        // The window on 2026-03-01 is 2025-03-02 ..= 2026-03-01 (365 days, today included).
+        let paid = |b: &mut common::Books<'_, '_>, issue: &str, on: &str, total: i64| {
+            let i = b.invoice(issue, issue, total, USD);
+            let p = b.payment(on, total, USD);
+            b.apply(i, p, total, on);
+            b.paid(i);
+        };
+        // I1: $400 paid 2025-03-01, 28 days after issue: 365 days ago, just outside.
+        paid(&mut b, "2025-02-01", "2025-03-01", 40_000);
+        // I2: $200 paid 2025-03-02, 29 days after issue: the first day inside.
+        paid(&mut b, "2025-02-01", "2025-03-02", 20_000);
+        // I3: $400 paid 2024-06-01, 31 days after issue: long outside.
+        paid(&mut b, "2024-05-01", "2024-06-01", 40_000);
+        // I4: $100 paid today, 28 days after issue.
+        paid(&mut b, "2026-02-01", "2026-03-01", 10_000);
+        let id = b.customer;
+        s.commit().unwrap();
+        id
+    });
     let c = store.customer(id).unwrap();
 
-    let f = consistent_figures(&store, &c, d(TODAY));
+    let f = consistent_figures(store, &c, d(TODAY));
     let expected = Metrics {
         // 400 + 200 + 400 + 100 = 1,100, all of it applied.
         total_billed: usd(110_000),
@@ -439,45 +443,46 @@ fn only_payments_of_the_last_365_days_count_towards_days_to_collect() {
     assert_eq!(f.counts, [4, 0, 4, 0, 0, 0, 0]);
 
     // On 2026-03-02 the window starts 2025-03-03: I2 drops out, I4 alone: 28.00.
-    let f = consistent_figures(&store, &c, d("2026-03-02"));
+    let f = consistent_figures(store, &c, d("2026-03-02"));
     assert_eq!(f.metrics.avg_days_to_collect, Some(days("28.00")));
     // On 2026-02-28 it is 2025-03-01 ..= 2026-02-28: I1 and I2 are in, I4
     // (dated after that day) is not: (400 × 28 + 200 × 29) / 600 = 17,000 / 600 = 28.333… → 28.33.
-    let f = consistent_figures(&store, &c, d("2026-02-28"));
+    let f = consistent_figures(store, &c, d("2026-02-28"));
     assert_eq!(f.metrics.avg_days_to_collect, Some(days("28.33")));
     // A year on, nothing is in the window.
-    let f = consistent_figures(&store, &c, d("2027-03-02"));
+    let f = consistent_figures(store, &c, d("2027-03-02"));
     assert_eq!(f.metrics.avg_days_to_collect, None);
 }
 
 /// Money received before its invoice was issued (a prepayment, or
 /// unapplied cash put against a later invoice) counts 0 days, never
 /// negative days that would pull the average below what any payment took.
-#[test]
-fn money_received_before_the_invoice_counts_zero_days() {
-    let mut store = Store::open_in_memory().unwrap();
-    let s = store.seeder().unwrap();
-    let mut b = Books::new(&s, "Prepaid", USD);
-    // P1: $300 received 2026-01-10 for I1, issued 2026-01-25 (15 days
-    // later): 0 days, not −15.
-    let i1 = b.invoice("2026-01-25", "2026-02-24", 30_000, USD);
-    let p1 = b.payment("2026-01-10", 30_000, USD);
-    b.apply(i1, p1, 30_000, "2026-01-25");
-    b.paid(i1);
-    // P2: $100 received 2026-02-20 for I2, issued 2026-02-01: 19 days.
-    let i2 = b.invoice("2026-02-01", "2026-03-03", 10_000, USD);
-    let p2 = b.payment("2026-02-20", 10_000, USD);
-    b.apply(i2, p2, 10_000, "2026-02-20");
-    b.paid(i2);
-    // P3: $200 received on I3's issue day: 0 days.
-    let i3 = b.invoice("2026-02-10", "2026-03-12", 20_000, USD);
-    let p3 = b.payment("2026-02-10", 20_000, USD);
-    b.apply(i3, p3, 20_000, "2026-02-10");
-    b.paid(i3);
-    let id = b.customer;
-    s.commit().unwrap();
+fn money_received_before_the_invoice_counts_zero_days(store: &mut Books) {
+    let id = seed(store, |store| {
+        let s = store.seeder().unwrap();
+        let mut b = common::Books::new(&s, "Prepaid", USD);
+        // P1: $300 received 2026-01-10 for I1, issued 2026-01-25 (15 days
+        // later): 0 days, not −15.
+        let i1 = b.invoice("2026-01-25", "2026-02-24", 30_000, USD);
+        let p1 = b.payment("2026-01-10", 30_000, USD);
+        b.apply(i1, p1, 30_000, "2026-01-25");
+        b.paid(i1);
+        // P2: $100 received 2026-02-20 for I2, issued 2026-02-01: 19 days.
+        let i2 = b.invoice("2026-02-01", "2026-03-03", 10_000, USD);
+        let p2 = b.payment("2026-02-20", 10_000, USD);
+        b.apply(i2, p2, 10_000, "2026-02-20");
+        b.paid(i2);
+        // P3: $200 received on I3's issue day: 0 days.
+        let i3 = b.invoice("2026-02-10", "2026-03-12", 20_000, USD);
+        let p3 = b.payment("2026-02-10", 20_000, USD);
+        b.apply(i3, p3, 20_000, "2026-02-10");
+        b.paid(i3);
+        let id = b.customer;
+        s.commit().unwrap();
+        id
+    });
     let c = store.customer(id).unwrap();
-    let f = consistent_figures(&store, &c, d(TODAY));
+    let f = consistent_figures(store, &c, d(TODAY));
     // (300 × 0 + 100 × 19 + 200 × 0) / 600 = 1,900 / 600 = 3.1666… → 3.17
     // (with −15 days it would have been −2,600 / 600 = −4.33).
     assert_eq!(f.metrics.avg_days_to_collect, Some(days("3.17")));
@@ -486,39 +491,40 @@ fn money_received_before_the_invoice_counts_zero_days() {
     assert_eq!(days_listed, [19, 0, 0]);
 }
 
-#[test]
-fn aging_buckets_at_their_boundaries() {
-    let mut store = Store::open_in_memory().unwrap();
-    let s = store.seeder().unwrap();
-    let mut b = Books::new(&s, "Aging", USD);
-    let today = d(TODAY);
-    // (due date, days past due on 2026-03-01, total).
-    let rows = [
-        ("2026-03-02", -1, 100),
-        ("2026-03-01", 0, 200),
-        ("2026-02-28", 1, 400),
-        ("2026-01-30", 30, 800),
-        ("2026-01-29", 31, 1_600),
-        ("2025-12-31", 60, 3_200),
-        ("2025-12-30", 61, 6_400),
-        ("2025-12-01", 90, 12_800),
-        ("2025-11-30", 91, 25_600),
-    ];
-    let mut last = 0;
-    for (due, past, total) in rows {
-        assert_eq!((today - d(due)).num_days(), past, "hand-computed days past due of {due}");
-        // Issued 30 days before the due date.
-        let issue = iso(d(due) - Duration::days(30));
-        last = b.invoice(&issue, due, total, USD);
-    }
-    // The 91-day invoice (issued 2025-10-31) is partly paid: $6 on 2026-02-01, 93 days later.
-    let p = b.payment("2026-02-01", 600, USD);
-    b.apply(last, p, 600, "2026-02-01");
-    let id = b.customer;
-    s.commit().unwrap();
+fn aging_buckets_at_their_boundaries(store: &mut Books) {
+    let (today, id) = seed(store, |store| {
+        let s = store.seeder().unwrap();
+        let mut b = common::Books::new(&s, "Aging", USD);
+        let today = d(TODAY);
+        // (due date, days past due on 2026-03-01, total).
+        let rows = [
+            ("2026-03-02", -1, 100),
+            ("2026-03-01", 0, 200),
+            ("2026-02-28", 1, 400),
+            ("2026-01-30", 30, 800),
+            ("2026-01-29", 31, 1_600),
+            ("2025-12-31", 60, 3_200),
+            ("2025-12-30", 61, 6_400),
+            ("2025-12-01", 90, 12_800),
+            ("2025-11-30", 91, 25_600),
+        ];
+        let mut last = 0;
+        for (due, past, total) in rows {
+            assert_eq!((today - d(due)).num_days(), past, "hand-computed days past due of {due}");
+            // Issued 30 days before the due date.
+            let issue = iso(d(due) - Duration::days(30));
+            last = b.invoice(&issue, due, total, USD);
+        }
+        // The 91-day invoice (issued 2025-10-31) is partly paid: $6 on 2026-02-01, 93 days later.
+        let p = b.payment("2026-02-01", 600, USD);
+        b.apply(last, p, 600, "2026-02-01");
+        let id = b.customer;
+        s.commit().unwrap();
+        (today, id)
+    });
     let c = store.customer(id).unwrap();
 
-    let f = consistent_figures(&store, &c, today);
+    let f = consistent_figures(store, &c, today);
     let expected = Metrics {
         // 100 + 200 + … + 25,600 = 51,100 cents.
         total_billed: usd(51_100),
@@ -551,7 +557,7 @@ fn aging_buckets_at_their_boundaries() {
     assert_eq!(f.counts, [9, 0, 1, 0, 0, 0, 0]);
 
     // One day later every boundary invoice moves up one bucket.
-    let f = consistent_figures(&store, &c, d("2026-03-02"));
+    let f = consistent_figures(store, &c, d("2026-03-02"));
     assert_eq!(
         f.metrics.aging,
         [
@@ -571,61 +577,60 @@ fn aging_buckets_at_their_boundaries() {
     assert_eq!(f.metrics.overdue, usd(50_400));
 }
 
-#[test]
-fn conversations_n_of_m() {
-    let mut store = Store::open_in_memory().unwrap();
-    let s = store.seeder().unwrap();
-    let b = Books::new(&s, "Talkative", USD);
-    // 3 resolved by the agent, 2 by a person, 2 still open: 3 of 7.
-    for r in [Some(true), Some(true), Some(true), Some(false), Some(false), None, None] {
-        b.conversation(r);
-    }
-    // Another customer's conversation is not counted here.
-    let other = Books::new(&s, "Other", USD);
-    other.conversation(Some(true));
-    let (id, other_id) = (b.customer, other.customer);
-    s.commit().unwrap();
-
-    let f = consistent_figures(&store, &store.customer(id).unwrap(), d(TODAY));
+fn conversations_n_of_m(store: &mut Books) {
+    let (id, other_id) = seed(store, |store| {
+        let s = store.seeder().unwrap();
+        let b = common::Books::new(&s, "Talkative", USD);
+        // 3 resolved by the agent, 2 by a person, 2 still open: 3 of 7.
+        for r in [Some(true), Some(true), Some(true), Some(false), Some(false), None, None] {
+            b.conversation(r);
+        }
+        // Another customer's conversation is not counted here.
+        let other = common::Books::new(&s, "Other", USD);
+        other.conversation(Some(true));
+        let (id, other_id) = (b.customer, other.customer);
+        s.commit().unwrap();
+        (id, other_id)
+    });
+    let f = consistent_figures(store, &store.customer(id).unwrap(), d(TODAY));
     let expected = Metrics { conversations: Conversations { auto_resolved: 3, total: 7 }, ..zero_metrics(USD) };
     assert_eq!(f.metrics, expected);
     // The Conversations tab lists every one of them: the card's M.
     assert_eq!(f.counts, [0, 0, 0, 0, 0, 0, 7]);
-    let f = consistent_figures(&store, &store.customer(other_id).unwrap(), d(TODAY));
+    let f = consistent_figures(store, &store.customer(other_id).unwrap(), d(TODAY));
     assert_eq!(f.metrics.conversations, Conversations { auto_resolved: 1, total: 1 });
 }
 
-#[test]
-fn tab_counts_cover_every_tab() {
-    let mut store = Store::open_in_memory().unwrap();
-    let s = store.seeder().unwrap();
-    let mut b = Books::new(&s, "Counted", USD);
-    let id = b.customer;
-    let k = s
-        .contract(&NewContract {
+fn tab_counts_cover_every_tab(store: &mut Books) {
+    let id = seed(store, |store| {
+        let s = store.seeder().unwrap();
+        let mut b = common::Books::new(&s, "Counted", USD);
+        let id = b.customer;
+        let k = s
+            .contract(&NewContract {
+                customer_id: id,
+                name: "Platform",
+                kind: ContractKind::Recurring,
+                status: ContractStatus::Active,
+                period_start: d("2025-01-01"),
+                period_end: None,
+                value_minor: 120_000,
+                currency: USD,
+                payment_terms_days: 30,
+                billing_frequency: Some(BillingFrequency::Monthly),
+            })
+            .unwrap();
+        s.contract(&NewContract {
             customer_id: id,
-            name: "Platform",
-            kind: ContractKind::Recurring,
-            status: ContractStatus::Active,
+            name: "Setup",
+            kind: ContractKind::OneTime,
+            status: ContractStatus::Ended,
             period_start: d("2025-01-01"),
-            period_end: None,
-            value_minor: 120_000,
+            period_end: Some(d("2025-02-01")),
+            value_minor: 5_000,
             currency: USD,
-            payment_terms_days: 30,
-            billing_frequency: Some(BillingFrequency::Monthly),
-        })
-        .unwrap();
-    s.contract(&NewContract {
-        customer_id: id,
-        name: "Setup",
-        kind: ContractKind::OneTime,
-        status: ContractStatus::Ended,
-        period_start: d("2025-01-01"),
-        period_end: Some(d("2025-02-01")),
-        value_minor: 5_000,
-        currency: USD,
-        payment_terms_days: 0,
-        billing_frequency: None,
+            payment_terms_days: 0,
+            billing_frequency: None,
     })
     .unwrap();
     b.invoice("2026-02-01", "2026-03-03", 10_000, USD);
@@ -656,11 +661,12 @@ fn tab_counts_cover_every_tab() {
         s.audit(&entry, "2026-01-01T00:00:00Z", "tester").unwrap();
     }
     // Rows of another customer are not counted.
-    let other = Books::new(&s, "Other", USD);
+    let other = common::Books::new(&s, "Other", USD);
     s.contact(&NewContact { customer_id: other.customer, name: "Zed", email: "", phone: "", role: "" }).unwrap();
     s.commit().unwrap();
-
-    let f = consistent_figures(&store, &store.customer(id).unwrap(), d(TODAY));
+    id
+    });
+    let f = consistent_figures(store, &store.customer(id).unwrap(), d(TODAY));
     // Invoices 2 (the draft is a row too), contracts 2, payments 0, contacts 3, documents 2, activity 4.
     assert_eq!(f.counts, [2, 2, 0, 3, 2, 4, 0]);
     // The draft is not billed: 100 open, current.
@@ -672,6 +678,7 @@ fn tab_counts_cover_every_tab() {
     };
     assert_eq!(f.metrics, expected);
 }
+}
 
 /// Every case at once on one customer, as of a month end (2026-03-31), and
 /// a customer with nothing paid beside it.
@@ -680,65 +687,66 @@ mod every_case_at_month_end {
 
     const MONTH_END: &str = "2026-03-31";
 
-    fn fixture() -> (Store, i64, i64) {
-        let mut store = Store::open_in_memory().unwrap();
-        let s = store.seeder().unwrap();
-        let mut f = Books::new(&s, "Every Case", USD);
-        let c = f.customer;
-        // A: $1,000 paid in full by P1 (2026-02-15), issued 2026-01-16 → 30 days.
-        let a = f.invoice("2026-01-16", "2026-02-15", 100_000, USD);
-        // B: $500 partly paid ($200 by P2 2026-03-11, issued 2026-03-01 → 10 days), due 2026-03-31: current.
-        let inv_b = f.invoice("2026-03-01", "2026-03-31", 50_000, USD);
-        // C: $300 open, due 2026-03-01 → 30 days past due (1–30).
-        let inv_c = f.invoice("2026-02-01", "2026-03-01", 30_000, USD);
-        // D: $400 open, due 2026-01-30 → 60 days past due (31–60).
-        f.invoice("2026-01-01", "2026-01-30", 40_000, USD);
-        // E: $250 open, due 2025-12-31 → 90 days past due (61–90).
-        f.invoice("2025-12-01", "2025-12-31", 25_000, USD);
-        // F: $150 open, due 2025-12-30 → 91 days past due (90+).
-        f.invoice("2025-11-30", "2025-12-30", 15_000, USD);
-        // G: $700 uncollectible: billed, not outstanding.
-        let g = f.invoice("2025-10-01", "2025-10-31", 70_000, USD);
-        f.status(g, InvoiceStatus::Uncollectible);
-        // H: cancelled $999 and I: draft $888 count nowhere.
-        f.invoice_as("2026-03-05", "2026-04-04", 99_900, InvoiceStatus::Cancelled, USD);
-        f.invoice_as("2026-03-20", "2026-04-19", 88_800, InvoiceStatus::Draft, USD);
-        // J: $600 paid by P3 on 2025-01-10, issued 2024-12-01: 40 days but outside the 365-day window.
-        let j = f.invoice("2024-12-01", "2024-12-31", 60_000, USD);
-        // P1: $1,100 for A → $100 unapplied (credit).
-        let p1 = f.payment("2026-02-15", 110_000, USD);
-        f.apply(a, p1, 100_000, "2026-02-15");
-        f.paid(a);
-        // P2: $300 with $100 refunded; $200 to B.
-        let p2 = f.payment_as("2026-03-11", 30_000, 10_000, PaymentStatus::Succeeded, USD);
-        f.apply(inv_b, p2, 20_000, "2026-03-11");
-        // P3: $600 for J, long ago.
-        let p3 = f.payment("2025-01-10", 60_000, USD);
-        f.apply(j, p3, 60_000, "2025-01-10");
-        f.paid(j);
-        // A failed payment and a fully refunded one collect nothing.
-        f.payment_as("2026-03-20", 12_345, 0, PaymentStatus::Failed, USD);
-        f.payment_as("2026-03-21", 5_000, 5_000, PaymentStatus::Refunded, USD);
-        // Credit of $80 granted, $30 applied to C: not in Avg. Days to Collect.
-        let cr = f.credit("2026-03-15", 8_000, USD);
-        f.apply_credit(inv_c, cr, 3_000, "2026-03-15");
-        // A second currency: €200 open, shown apart.
-        f.invoice("2026-03-10", "2026-04-09", 20_000, EUR);
-        // Conversations: 2 resolved by the agent, 1 by a person, 1 open.
-        for r in [Some(true), Some(true), Some(false), None] {
-            f.conversation(r);
-        }
-        let mut f2 = Books::new(&s, "Never Paid", USD);
-        f2.invoice("2026-03-01", "2026-03-31", 12_300, USD);
-        let c2 = f2.customer;
-        s.commit().unwrap();
-        (store, c, c2)
+    fn fixture(store: &mut Books) -> (i64, i64) {
+        seed(store, |store| {
+            let s = store.seeder().unwrap();
+            let mut f = common::Books::new(&s, "Every Case", USD);
+            let c = f.customer;
+            // A: $1,000 paid in full by P1 (2026-02-15), issued 2026-01-16 → 30 days.
+            let a = f.invoice("2026-01-16", "2026-02-15", 100_000, USD);
+            // B: $500 partly paid ($200 by P2 2026-03-11, issued 2026-03-01 → 10 days), due 2026-03-31: current.
+            let inv_b = f.invoice("2026-03-01", "2026-03-31", 50_000, USD);
+            // C: $300 open, due 2026-03-01 → 30 days past due (1–30).
+            let inv_c = f.invoice("2026-02-01", "2026-03-01", 30_000, USD);
+            // D: $400 open, due 2026-01-30 → 60 days past due (31–60).
+            f.invoice("2026-01-01", "2026-01-30", 40_000, USD);
+            // E: $250 open, due 2025-12-31 → 90 days past due (61–90).
+            f.invoice("2025-12-01", "2025-12-31", 25_000, USD);
+            // F: $150 open, due 2025-12-30 → 91 days past due (90+).
+            f.invoice("2025-11-30", "2025-12-30", 15_000, USD);
+            // G: $700 uncollectible: billed, not outstanding.
+            let g = f.invoice("2025-10-01", "2025-10-31", 70_000, USD);
+            f.status(g, InvoiceStatus::Uncollectible);
+            // H: cancelled $999 and I: draft $888 count nowhere.
+            f.invoice_as("2026-03-05", "2026-04-04", 99_900, InvoiceStatus::Cancelled, USD);
+            f.invoice_as("2026-03-20", "2026-04-19", 88_800, InvoiceStatus::Draft, USD);
+            // J: $600 paid by P3 on 2025-01-10, issued 2024-12-01: 40 days but outside the 365-day window.
+            let j = f.invoice("2024-12-01", "2024-12-31", 60_000, USD);
+            // P1: $1,100 for A → $100 unapplied (credit).
+            let p1 = f.payment("2026-02-15", 110_000, USD);
+            f.apply(a, p1, 100_000, "2026-02-15");
+            f.paid(a);
+            // P2: $300 with $100 refunded; $200 to B.
+            let p2 = f.payment_as("2026-03-11", 30_000, 10_000, PaymentStatus::Succeeded, USD);
+            f.apply(inv_b, p2, 20_000, "2026-03-11");
+            // P3: $600 for J, long ago.
+            let p3 = f.payment("2025-01-10", 60_000, USD);
+            f.apply(j, p3, 60_000, "2025-01-10");
+            f.paid(j);
+            // A failed payment and a fully refunded one collect nothing.
+            f.payment_as("2026-03-20", 12_345, 0, PaymentStatus::Failed, USD);
+            f.payment_as("2026-03-21", 5_000, 5_000, PaymentStatus::Refunded, USD);
+            // Credit of $80 granted, $30 applied to C: not in Avg. Days to Collect.
+            let cr = f.credit("2026-03-15", 8_000, USD);
+            f.apply_credit(inv_c, cr, 3_000, "2026-03-15");
+            // A second currency: €200 open, shown apart.
+            f.invoice("2026-03-10", "2026-04-09", 20_000, EUR);
+            // Conversations: 2 resolved by the agent, 1 by a person, 1 open.
+            for r in [Some(true), Some(true), Some(false), None] {
+                f.conversation(r);
+            }
+            let mut f2 = common::Books::new(&s, "Never Paid", USD);
+            f2.invoice("2026-03-01", "2026-03-31", 12_300, USD);
+            let c2 = f2.customer;
+            s.commit().unwrap();
+            (c, c2)
+        })
     }
 
-    #[test]
-    fn every_case_by_hand() {
-        let (store, c, c2) = fixture();
-        let f = consistent_figures(&store, &store.customer(c).unwrap(), d(MONTH_END));
+    crate::on_both! {
+    fn every_case_by_hand(store: &mut Books) {
+        let (c, c2) = fixture(store);
+        let f = consistent_figures(store, &store.customer(c).unwrap(), d(MONTH_END));
         let expected = Metrics {
             // Issued A 1000 + B 500 + C 300 + D 400 + E 250 + F 150 + G 700 + J 600 = 3,900,
             // less C's 30 of credit: net billed 3,870. (Before design's rule
@@ -793,20 +801,20 @@ mod every_case_at_month_end {
         };
         assert_eq!(f.others, vec![(EUR, eur)]);
 
-        let f2 = consistent_figures(&store, &store.customer(c2).unwrap(), d(MONTH_END));
+        let f2 = consistent_figures(store, &store.customer(c2).unwrap(), d(MONTH_END));
         assert_eq!(f2.metrics.avg_days_to_collect, None);
         assert_eq!(f2.metrics.outstanding, usd(12_300));
     }
 
-    #[test]
-    fn the_window_moves_with_today() {
-        let (store, c, _) = fixture();
+    fn the_window_moves_with_today(store: &mut Books) {
+        let (c, _) = fixture(store);
         let c = store.customer(c).unwrap();
         // A year later no payment is inside the 365-day window any more.
         let later = d(MONTH_END) + Duration::days(365);
-        let f = consistent_figures(&store, &c, later);
+        let f = consistent_figures(store, &c, later);
         assert_eq!(f.metrics.avg_days_to_collect, None);
         // Everything open is 90+ days past due by then.
         assert_eq!(f.metrics.aging, [usd(0), usd(0), usd(0), usd(0), usd(137_000)]);
+    }
     }
 }

@@ -2,6 +2,8 @@
 //! first (their invoices owe again); one transaction with audit rows; a
 //! refused refund changes nothing; a stale version is a conflict.
 
+mod support;
+
 use ardesk::domain::Currency;
 use ardesk::domain::columns::{Seek, Sort, Tab};
 use ardesk::domain::date::parse_date;
@@ -10,9 +12,9 @@ use ardesk::domain::model::*;
 use ardesk::domain::status::*;
 use ardesk::store::seed::*;
 use ardesk::store::writes::Reversal;
-use ardesk::store::{OpenMode, Store, StoreError};
+use ardesk::store::{Books, OpenMode, StoreError};
 use chrono::NaiveDate;
-use std::path::Path;
+use support::backends::{seed, texts};
 
 fn d(s: &str) -> NaiveDate {
     parse_date(s).unwrap()
@@ -24,47 +26,50 @@ fn today() -> NaiveDate {
 
 /// Acme (USD): A-1 $100 due 01-31 and A-2 $200 due 03-03, both paid by one
 /// $500 payment (A-1 first), $200 left unapplied; a failed $70 payment.
-fn fixture(path: &Path) -> Store {
-    let mut store = Store::open(path, OpenMode::Create).unwrap();
-    store.set_who("tester");
-    let s = store.seeder().unwrap();
-    let acme = s
-        .customer(&NewCustomer {
-            name: "Acme",
-            legal_name: "",
-            billing_email: "",
-            currency: Currency::USD,
-            import: None,
-            invoices_paused: false,
-            portal: false,
-        })
-        .unwrap();
-    for (n, issue, total) in [("A-1", "2026-01-01", 10_000), ("A-2", "2026-02-01", 20_000)] {
-        s.invoice(&NewInvoice {
+fn fixture(books: &mut Books) -> &mut Books {
+    let acme = seed(books, |store| {
+        store.set_who("tester");
+        let s = store.seeder().unwrap();
+        let acme = s
+            .customer(&NewCustomer {
+                name: "Acme",
+                legal_name: "",
+                billing_email: "",
+                currency: Currency::USD,
+                import: None,
+                invoices_paused: false,
+                portal: false,
+            })
+            .unwrap();
+        for (n, issue, total) in [("A-1", "2026-01-01", 10_000), ("A-2", "2026-02-01", 20_000)] {
+            s.invoice(&NewInvoice {
+                customer_id: acme,
+                contract_id: None,
+                number: n,
+                issue_date: d(issue),
+                due_date: d(issue) + chrono::Duration::days(30),
+                period: None,
+                currency: Currency::USD,
+                total_minor: total,
+                status: InvoiceStatus::Open,
+            })
+            .unwrap();
+        }
+        s.payment(&NewPayment {
             customer_id: acme,
-            contract_id: None,
-            number: n,
-            issue_date: d(issue),
-            due_date: d(issue) + chrono::Duration::days(30),
-            period: None,
+            received_on: d("2026-02-10"),
+            amount_minor: 7_000,
+            refunded_minor: 0,
             currency: Currency::USD,
-            total_minor: total,
-            status: InvoiceStatus::Open,
+            reference: "DECLINED",
+            status: PaymentStatus::Failed,
+            method: PaymentMethod::Automatic,
         })
         .unwrap();
-    }
-    s.payment(&NewPayment {
-        customer_id: acme,
-        received_on: d("2026-02-10"),
-        amount_minor: 7_000,
-        refunded_minor: 0,
-        currency: Currency::USD,
-        reference: "DECLINED",
-        status: PaymentStatus::Failed,
-        method: PaymentMethod::Automatic,
-    })
-    .unwrap();
-    s.commit().unwrap();
+        s.commit().unwrap();
+        acme
+    });
+    let store = books;
     let pay = PaymentDraft {
         received_on: d("2026-02-15"),
         amount_minor: 50_000,
@@ -77,12 +82,12 @@ fn fixture(path: &Path) -> Store {
     store
 }
 
-fn payment(store: &Store, reference: &str) -> PaymentRow {
+fn payment(store: &Books, reference: &str) -> PaymentRow {
     let rows = store.window::<PaymentRow>(1, Sort::default_for(Tab::Payments), &Seek::First, 50).unwrap();
     rows.into_iter().map(|k| k.row).find(|p| p.reference == reference).unwrap()
 }
 
-fn invoice(store: &Store, number: &str) -> InvoiceRow {
+fn invoice(store: &Books, number: &str) -> InvoiceRow {
     let rows = store.window::<InvoiceRow>(1, Sort::default_for(Tab::Invoices), &Seek::First, 50).unwrap();
     rows.into_iter().map(|k| k.row).find(|i| i.number == number).unwrap()
 }
@@ -92,43 +97,48 @@ fn refund(amount_minor: i64, on: &str, reason: &str) -> RefundDraft {
 }
 
 /// The audit rows about refunds, oldest first: (entity, action, summary, after).
-fn audit(path: &Path) -> Vec<(String, String, String, serde_json::Value)> {
-    let conn = rusqlite::Connection::open(path).unwrap();
-    let mut stmt = conn
-        .prepare("SELECT entity, action, summary, after_json FROM audit_log WHERE action IN ('refund', 'reopen') ORDER BY id")
-        .unwrap();
-    stmt.query_map([], |r| {
-        let after: String = r.get(3)?;
-        Ok((r.get(0)?, r.get(1)?, r.get(2)?, serde_json::from_str(&after).unwrap()))
-    })
-    .unwrap()
-    .collect::<rusqlite::Result<_>>()
-    .unwrap()
+fn audit(b: &Books) -> Vec<(String, String, String, serde_json::Value)> {
+    let sql =
+        "SELECT entity, action, summary, after_json FROM audit_log WHERE action IN ('refund', 'reopen') ORDER BY id";
+    let text = |c: &Option<String>| c.clone().unwrap();
+    texts(b, sql)
+        .iter()
+        .map(|r| (text(&r[0]), text(&r[1]), text(&r[2]), serde_json::from_str(&text(&r[3])).unwrap()))
+        .collect()
 }
 
-fn consistent(store: &Store) {
+fn consistent(store: &Books) {
     assert_eq!(store.check(today()).unwrap(), Vec::<String>::new());
     let c = store.customer(1).unwrap();
-    assert_eq!(store.figures(&c, today()).unwrap(), store.figures_oracle(&c, today()).unwrap());
+    support::backends::consistent_figures(store, &c, today());
 }
 
-#[test]
-fn the_unapplied_remainder_goes_first_then_the_newest_applications() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("r.db");
-    let mut store = fixture(&path);
+/// The refund rows, oldest first: (payment, date, amount, reason, dated_from).
+fn rows(b: &Books) -> Vec<(i64, String, i64, String, String)> {
+    let sql = "SELECT CAST(payment_id AS TEXT), CAST(refunded_on AS TEXT), CAST(amount_minor AS TEXT), reason, dated_from \
+               FROM refunds ORDER BY refunded_on, id";
+    let text = |c: &Option<String>| c.clone().unwrap();
+    texts(b, sql)
+        .iter()
+        .map(|r| (text(&r[0]).parse().unwrap(), text(&r[1]), text(&r[2]).parse().unwrap(), text(&r[3]), text(&r[4])))
+        .collect()
+}
+
+on_both! {
+fn the_unapplied_remainder_goes_first_then_the_newest_applications(books: &mut Books) {
+    let store = fixture(books);
     let c = store.customer(1).unwrap();
     let before = store.figures(&c, today()).unwrap().metrics;
     assert_eq!((before.total_collected.minor, before.credit_balance.minor), (50_000, 20_000));
 
     // $150 of the $200 unapplied: no invoice is touched.
-    let p = payment(&store, "WIRE-1");
+    let p = payment(store, "WIRE-1");
     let plan = store.refund_payment(p.id, p.version, &refund(15_000, "2026-02-20", "overpaid")).unwrap();
     assert_eq!((plan.from_unapplied_minor, plan.reversals.len(), plan.status), (15_000, 0, PaymentStatus::Succeeded));
-    let p = payment(&store, "WIRE-1");
+    let p = payment(store, "WIRE-1");
     assert_eq!((p.refunded_minor, p.applied_minor, p.status), (15_000, 30_000, PaymentStatus::Succeeded));
-    assert_eq!(invoice(&store, "A-2").status, InvoiceStatus::Paid);
-    consistent(&store);
+    assert_eq!(invoice(store, "A-2").status, InvoiceStatus::Paid);
+    consistent(store);
 
     // $150 more: the last $50 of credit, then $100 back from A-2, the newer
     // application, which owes again (partially paid, due in the future).
@@ -139,35 +149,35 @@ fn the_unapplied_remainder_goes_first_then_the_newest_applications() {
     assert_eq!(
         plan.reversals,
         vec![Reversal {
-            invoice_id: invoice(&store, "A-2").id,
+            invoice_id: invoice(store, "A-2").id,
             number: "A-2".into(),
             amount_minor: 10_000,
             reopens: true
         }]
     );
-    let a2 = invoice(&store, "A-2");
+    let a2 = invoice(store, "A-2");
     assert_eq!((a2.status, a2.applied_minor), (InvoiceStatus::Open, 10_000));
     assert_eq!(a2.display_status(today()), DisplayStatus::PartiallyPaid);
-    consistent(&store);
+    consistent(store);
 
     // The remaining $200: the rest of A-2, then A-1, now overdue; the
     // payment is refunded and counts for nothing.
-    let p = payment(&store, "WIRE-1");
+    let p = payment(store, "WIRE-1");
     let plan = store.refund_payment(p.id, p.version, &refund(20_000, "2026-03-01", "contract cancelled")).unwrap();
     assert_eq!(plan.status, PaymentStatus::Refunded);
     assert_eq!(
         plan.reversals.iter().map(|r| (r.number.as_str(), r.amount_minor)).collect::<Vec<_>>(),
         [("A-2", 10_000), ("A-1", 10_000)]
     );
-    let p = payment(&store, "WIRE-1");
+    let p = payment(store, "WIRE-1");
     assert_eq!((p.refunded_minor, p.applied_minor, p.status), (50_000, 0, PaymentStatus::Refunded));
-    assert_eq!(invoice(&store, "A-1").display_status(today()), DisplayStatus::Overdue);
+    assert_eq!(invoice(store, "A-1").display_status(today()), DisplayStatus::Overdue);
     let m = store.figures(&c, today()).unwrap().metrics;
     assert_eq!((m.total_collected.minor, m.collected_count, m.credit_balance.minor), (0, 0, 0));
     assert_eq!((m.outstanding.minor, m.billed_collected.minor), (30_000, 0));
-    consistent(&store);
+    consistent(store);
 
-    let rows = audit(&path);
+    let rows = audit(store);
     let summaries: Vec<&str> = rows.iter().map(|r| r.2.as_str()).collect();
     assert_eq!(
         summaries,
@@ -189,13 +199,10 @@ fn the_unapplied_remainder_goes_first_then_the_newest_applications() {
     );
 }
 
-#[test]
-fn a_refused_refund_changes_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("r.db");
-    let mut store = fixture(&path);
-    let p = payment(&store, "WIRE-1");
-    let failed = payment(&store, "DECLINED");
+fn a_refused_refund_changes_nothing(books: &mut Books) {
+    let store = fixture(books);
+    let p = payment(store, "WIRE-1");
+    let failed = payment(store, "DECLINED");
     let version = store.data_version().unwrap();
     let cases: Vec<(i64, i64, RefundDraft, &str)> = vec![
         (p.id, p.version, refund(0, "2026-02-20", "x"), "more than zero"),
@@ -209,76 +216,54 @@ fn a_refused_refund_changes_nothing() {
         let e = store.refund_payment(id, v, &draft).unwrap_err();
         assert!(e.to_string().contains(why), "{e} (expected {why})");
     }
-    assert_eq!(payment(&store, "WIRE-1"), p);
-    assert_eq!(invoice(&store, "A-2").status, InvoiceStatus::Paid);
-    assert!(audit(&path).is_empty());
+    assert_eq!(payment(store, "WIRE-1"), p);
+    assert_eq!(invoice(store, "A-2").status, InvoiceStatus::Paid);
+    assert!(audit(store).is_empty());
     assert_eq!(store.data_version().unwrap(), version);
-    consistent(&store);
+    consistent(store);
 
     // Fully refunded, nothing is left to refund.
     store.refund_payment(p.id, p.version, &refund(50_000, "2026-02-20", "all of it")).unwrap();
-    let p = payment(&store, "WIRE-1");
+    let p = payment(store, "WIRE-1");
     let e = store.refund_payment(p.id, p.version, &refund(1, "2026-02-20", "more")).unwrap_err();
     assert!(e.to_string().contains("refunded"), "{e}");
 }
 
-#[test]
-fn a_refund_of_a_payment_changed_elsewhere_is_a_conflict() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("r.db");
-    let mut a = fixture(&path);
-    let mut b = Store::open(&path, OpenMode::MustExist).unwrap();
-    let seen = payment(&a, "WIRE-1");
+fn a_refund_of_a_payment_changed_elsewhere_is_a_conflict(books: &mut Books) {
+    let a = fixture(books);
+    let mut b = Books::open(&a.location(), OpenMode::MustExist).unwrap();
+    let seen = payment(a, "WIRE-1");
     b.refund_payment(seen.id, seen.version, &refund(10_000, "2026-02-20", "first")).unwrap();
     let e = a.refund_payment(seen.id, seen.version, &refund(45_000, "2026-02-20", "second")).unwrap_err();
     assert!(matches!(e, StoreError::Conflict(_)), "{e:?}");
     assert!(e.to_string().starts_with("changed elsewhere — reload"), "{e}");
-    let now = payment(&a, "WIRE-1");
+    let now = payment(a, "WIRE-1");
     assert_eq!((now.refunded_minor, now.version), (10_000, seen.version + 1));
-    assert_eq!(audit(&path).len(), 1);
-    consistent(&a);
+    assert_eq!(audit(a).len(), 1);
+    consistent(a);
 }
 
-#[test]
-fn a_partial_application_is_made_anew_with_the_rest() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut store = fixture(&dir.path().join("r.db"));
-    let p = payment(&store, "WIRE-1");
+fn a_partial_application_is_made_anew_with_the_rest(books: &mut Books) {
+    let store = fixture(books);
+    let p = payment(store, "WIRE-1");
     // $200 of credit and $30 of A-2's $200.
     store.refund_payment(p.id, p.version, &refund(23_000, "2026-02-20", "partial")).unwrap();
-    let a2 = invoice(&store, "A-2");
+    let a2 = invoice(store, "A-2");
     assert_eq!((a2.applied_minor, a2.status), (17_000, InvoiceStatus::Open));
-    let p = payment(&store, "WIRE-1");
+    let p = payment(store, "WIRE-1");
     assert_eq!((p.applied_minor, p.applied_to.as_str()), (27_000, "A-1, A-2"));
-    consistent(&store);
+    consistent(store);
 }
 
-/// The refund rows, oldest first: (payment, date, amount, reason, dated_from).
-fn rows(path: &Path) -> Vec<(i64, String, i64, String, String)> {
-    let conn = rusqlite::Connection::open(path).unwrap();
-    let mut stmt = conn
-        .prepare(
-            "SELECT payment_id, refunded_on, amount_minor, reason, dated_from FROM refunds ORDER BY refunded_on, id",
-        )
-        .unwrap();
-    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
-        .unwrap()
-        .collect::<rusqlite::Result<_>>()
-        .unwrap()
-}
-
-#[test]
-fn each_refund_is_a_row_with_the_date_and_reason_entered() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("r.db");
-    let mut store = fixture(&path);
-    let p = payment(&store, "WIRE-1");
+fn each_refund_is_a_row_with_the_date_and_reason_entered(books: &mut Books) {
+    let store = fixture(books);
+    let p = payment(store, "WIRE-1");
     store.refund_payment(p.id, p.version, &refund(15_000, "2026-02-20", "overpaid")).unwrap();
-    let p = payment(&store, "WIRE-1");
+    let p = payment(store, "WIRE-1");
     store.refund_payment(p.id, p.version, &refund(5_000, "2026-02-15", "  duplicate  ")).unwrap();
     let id = p.id;
     assert_eq!(
-        rows(&path),
+        rows(store),
         [
             (id, "2026-02-15".into(), 5_000, "duplicate".into(), "recorded".into()),
             (id, "2026-02-20".into(), 15_000, "overpaid".into(), "recorded".into()),
@@ -292,35 +277,29 @@ fn each_refund_is_a_row_with_the_date_and_reason_entered() {
         shown,
         [("2026-02-15".into(), 5_000, "duplicate", true), ("2026-02-20".into(), 15_000, "overpaid", true)]
     );
-    consistent(&store);
+    consistent(store);
 }
 
-#[test]
-fn a_reason_is_kept_up_to_a_thousand_characters() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("r.db");
-    let mut store = fixture(&path);
-    let p = payment(&store, "WIRE-1");
+fn a_reason_is_kept_up_to_a_thousand_characters(books: &mut Books) {
+    let store = fixture(books);
+    let p = payment(store, "WIRE-1");
     // Characters, not bytes: 1,001 two-byte letters are refused whole.
     let e = store.refund_payment(p.id, p.version, &refund(100, "2026-02-20", &"é".repeat(1_001))).unwrap_err();
     assert!(matches!(e, StoreError::Invalid(_)), "{e:?}");
     assert!(e.to_string().contains("the reason is 1001 characters long; a refund keeps at most 1000"), "{e}");
-    assert_eq!(payment(&store, "WIRE-1"), p, "nothing written");
-    assert!(rows(&path).is_empty() && audit(&path).is_empty());
+    assert_eq!(payment(store, "WIRE-1"), p, "nothing written");
+    assert!(rows(store).is_empty() && audit(store).is_empty());
     store.refund_payment(p.id, p.version, &refund(100, "2026-02-20", &"é".repeat(1_000))).unwrap();
-    let kept = rows(&path);
+    let kept = rows(store);
     assert_eq!((kept.len(), kept[0].3.chars().count()), (1, 1_000));
-    consistent(&store);
+    consistent(store);
 }
 
 /// A refund gives back money that came: it cannot be dated before the
 /// payment, nor outside the dates ardesk keeps.
-#[test]
-fn a_refund_is_dated_within_the_bounds_and_not_before_its_payment() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("r.db");
-    let mut store = fixture(&path);
-    let p = payment(&store, "WIRE-1");
+fn a_refund_is_dated_within_the_bounds_and_not_before_its_payment(books: &mut Books) {
+    let store = fixture(books);
+    let p = payment(store, "WIRE-1");
     for (on, why) in [
         ("2026-02-14", "the refund date 2026-02-14 is before the payment was received (2026-02-15)"),
         ("1899-12-31", "refund date: 1899-12-31: dates must fall between 1900-01-01 and 2199-12-31"),
@@ -332,9 +311,10 @@ fn a_refund_is_dated_within_the_bounds_and_not_before_its_payment() {
         let e = store.refund_payment(p.id, p.version, &draft).unwrap_err();
         assert!(e.to_string().contains(why), "{e} (expected {why})");
     }
-    assert!(rows(&path).is_empty());
-    assert_eq!(payment(&store, "WIRE-1"), p);
+    assert!(rows(store).is_empty());
+    assert_eq!(payment(store, "WIRE-1"), p);
     store.refund_payment(p.id, p.version, &refund(100, "2199-12-31", "last day")).unwrap();
-    assert_eq!(rows(&path)[0].1, "2199-12-31");
-    consistent(&store);
+    assert_eq!(rows(store)[0].1, "2199-12-31");
+    consistent(store);
+}
 }

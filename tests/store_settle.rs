@@ -3,16 +3,17 @@
 //! versions, the audit, the figures; every refusal changes nothing.
 
 mod common;
+mod support;
 
 use ardesk::domain::edit::{ApplyPlan, CreditDraft};
 use ardesk::domain::model::PaymentRow;
 use ardesk::domain::status::{InvoiceStatus, PaymentStatus};
 use ardesk::store::writes::{Applied, ApplyOutcome};
-use ardesk::store::{CustomerFigures, OpenMode, Store, StoreError};
+use ardesk::store::{Books, CustomerFigures, StoreError};
 use chrono::NaiveDate;
 use common::*;
 use rust_decimal::Decimal;
-use std::path::{Path, PathBuf};
+use support::backends::{consistent_figures, seed, texts, version};
 
 fn today() -> NaiveDate {
     d("2026-03-15")
@@ -37,71 +38,61 @@ struct Ids {
     credit: i64,
 }
 
-fn fixture(dir: &Path) -> (PathBuf, Store, Ids) {
-    let path = dir.join("settle.db");
-    let mut store = Store::open(&path, OpenMode::Create).unwrap();
-    store.set_who("tester");
-    let s = store.seeder().unwrap();
-    let mut acme = Books::new(&s, "Acme", USD);
-    let i1 = acme.invoice("2026-01-01", "2026-01-31", 10_000, USD);
-    let i2 = acme.invoice("2026-01-29", "2026-02-28", 20_000, USD);
-    let i3 = acme.invoice("2026-03-01", "2026-03-31", 30_000, USD);
-    let eur = acme.invoice("2026-01-01", "2026-01-15", 5_000, EUR);
-    let draft = acme.invoice_as("2026-01-01", "2026-01-10", 4_000, InvoiceStatus::Draft, USD);
-    let paid = acme.invoice("2025-12-01", "2025-12-31", 3_000, USD);
-    let old = acme.payment("2025-12-20", 3_000, USD);
-    acme.apply(paid, old, 3_000, "2025-12-20");
-    acme.paid(paid);
-    let cancelled = acme.invoice_as("2026-01-01", "2026-01-05", 2_000, InvoiceStatus::Cancelled, USD);
-    let pay = acme.payment("2026-02-10", 50_000, USD);
-    let pending = acme.payment_as("2026-02-11", 7_000, 0, PaymentStatus::Pending, USD);
-    let credit = acme.credit("2026-02-01", 30_000, USD);
-    let mut other = Books::new(&s, "Other", USD);
-    let theirs = other.invoice("2026-01-01", "2026-01-31", 10_000, USD);
-    s.commit().unwrap();
-    (path, store, Ids { i1, i2, i3, eur, draft, paid, cancelled, theirs, pay, pending, credit })
+fn fixture(b: &mut Books) -> Ids {
+    seed(b, |store| {
+        store.set_who("tester");
+        let s = store.seeder().unwrap();
+        let mut acme = common::Books::new(&s, "Acme", USD);
+        let i1 = acme.invoice("2026-01-01", "2026-01-31", 10_000, USD);
+        let i2 = acme.invoice("2026-01-29", "2026-02-28", 20_000, USD);
+        let i3 = acme.invoice("2026-03-01", "2026-03-31", 30_000, USD);
+        let eur = acme.invoice("2026-01-01", "2026-01-15", 5_000, EUR);
+        let draft = acme.invoice_as("2026-01-01", "2026-01-10", 4_000, InvoiceStatus::Draft, USD);
+        let paid = acme.invoice("2025-12-01", "2025-12-31", 3_000, USD);
+        let old = acme.payment("2025-12-20", 3_000, USD);
+        acme.apply(paid, old, 3_000, "2025-12-20");
+        acme.paid(paid);
+        let cancelled = acme.invoice_as("2026-01-01", "2026-01-05", 2_000, InvoiceStatus::Cancelled, USD);
+        let pay = acme.payment("2026-02-10", 50_000, USD);
+        let pending = acme.payment_as("2026-02-11", 7_000, 0, PaymentStatus::Pending, USD);
+        let credit = acme.credit("2026-02-01", 30_000, USD);
+        let mut other = common::Books::new(&s, "Other", USD);
+        let theirs = other.invoice("2026-01-01", "2026-01-31", 10_000, USD);
+        s.commit().unwrap();
+        Ids { i1, i2, i3, eur, draft, paid, cancelled, theirs, pay, pending, credit }
+    })
 }
 
-fn figures(store: &Store) -> CustomerFigures {
+fn figures(store: &Books) -> CustomerFigures {
     let acme = store.customer(1).unwrap();
     consistent_figures(store, &acme, today())
 }
 
-fn version(path: &Path, table: &str, id: i64) -> i64 {
-    let conn = rusqlite::Connection::open(path).unwrap();
-    conn.query_row(&format!("SELECT version FROM {table} WHERE id = ?1"), [id], |r| r.get(0)).unwrap()
-}
-
-fn status(path: &Path, id: i64) -> String {
-    let conn = rusqlite::Connection::open(path).unwrap();
-    conn.query_row("SELECT status FROM invoices WHERE id = ?1", [id], |r| r.get(0)).unwrap()
+fn status(b: &Books, id: i64) -> String {
+    support::backends::text(b, &format!("SELECT status FROM invoices WHERE id = {id}"))
 }
 
 /// (entity, entity id, summary) of the audit rows written by applying.
-fn audit(path: &Path, action: &str) -> Vec<(String, i64, String)> {
-    let conn = rusqlite::Connection::open(path).unwrap();
-    let mut stmt =
-        conn.prepare("SELECT entity, entity_id, summary FROM audit_log WHERE action = ?1 ORDER BY id").unwrap();
-    stmt.query_map([action], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-        .unwrap()
-        .collect::<rusqlite::Result<_>>()
-        .unwrap()
+fn audit(b: &Books, action: &str) -> Vec<(String, i64, String)> {
+    let sql =
+        format!("SELECT entity, CAST(entity_id AS TEXT), summary FROM audit_log WHERE action = '{action}' ORDER BY id");
+    let text = |c: &Option<String>| c.clone().unwrap();
+    texts(b, &sql).iter().map(|r| (text(&r[0]), text(&r[1]).parse().unwrap(), text(&r[2]))).collect()
 }
 
 fn part(invoice_id: i64, number: &str, amount_minor: i64, pays_off: bool) -> Applied {
     Applied { invoice_id, number: number.into(), amount_minor, pays_off }
 }
 
-#[test]
-fn a_remainder_goes_to_the_oldest_open_invoices_first() {
-    let dir = tempfile::tempdir().unwrap();
-    let (path, mut store, ids) = fixture(dir.path());
-    let before = figures(&store);
+on_both! {
+fn a_remainder_goes_to_the_oldest_open_invoices_first(store: &mut Books) {
+    let ids = fixture(store);
+    let before = figures(store);
     assert_eq!(before.metrics.credit_balance, usd(80_000));
     let plan = ApplyPlan::OldestFirst { amount_minor: 40_000 };
     let preview = store.apply_payment_preview(1, ids.pay, &plan).unwrap();
-    let v = version(&path, "payments", ids.pay);
-    let (v3, vpaid) = (version(&path, "invoices", ids.i3), version(&path, "invoices", ids.paid));
+    let v = version(store, "payments", ids.pay);
+    let (v3, vpaid) = (version(store, "invoices", ids.i3), version(store, "invoices", ids.paid));
     let out = store.apply_payment(1, ids.pay, v, &plan, today()).unwrap();
     assert_eq!(out, preview, "the preview says what the write does");
     assert_eq!(
@@ -119,13 +110,13 @@ fn a_remainder_goes_to_the_oldest_open_invoices_first() {
         }
     );
     assert_eq!(
-        (status(&path, ids.i1), status(&path, ids.i2), status(&path, ids.i3)),
+        (status(store, ids.i1), status(store, ids.i2), status(store, ids.i3)),
         ("paid".into(), "paid".into(), "open".into())
     );
-    assert_eq!(version(&path, "payments", ids.pay), v + 1);
-    assert_eq!(version(&path, "invoices", ids.i3), v3 + 1, "a partly paid invoice's open forms see the change");
-    assert_eq!(version(&path, "invoices", ids.paid), vpaid, "untouched");
-    let after = figures(&store);
+    assert_eq!(version(store, "payments", ids.pay), v + 1);
+    assert_eq!(version(store, "invoices", ids.i3), v3 + 1, "a partly paid invoice's open forms see the change");
+    assert_eq!(version(store, "invoices", ids.paid), vpaid, "untouched");
+    let after = figures(store);
     assert_eq!(after.metrics.outstanding.minor, before.metrics.outstanding.minor - 40_000);
     assert_eq!(after.metrics.credit_balance.minor, before.metrics.credit_balance.minor - 40_000);
     assert_eq!(after.metrics.total_collected, before.metrics.total_collected, "no new money");
@@ -141,7 +132,7 @@ fn a_remainder_goes_to_the_oldest_open_invoices_first() {
     };
     let got = after.metrics.avg_days_to_collect.unwrap();
     assert!(got == weighted(-19) || got == weighted(0), "{got}: {} or {}", weighted(-19), weighted(0));
-    let rows = audit(&path, "apply");
+    let rows = audit(store, "apply");
     assert_eq!(rows.len(), 4, "one per invoice and one for the payment: {rows:?}");
     assert_eq!(
         rows[0],
@@ -162,33 +153,29 @@ fn a_remainder_goes_to_the_oldest_open_invoices_first() {
     assert_eq!(row.unapplied_minor(), 10_000);
 }
 
-#[test]
-fn chosen_invoices_take_chosen_amounts_partly() {
-    let dir = tempfile::tempdir().unwrap();
-    let (path, mut store, ids) = fixture(dir.path());
-    let before = figures(&store);
+fn chosen_invoices_take_chosen_amounts_partly(store: &mut Books) {
+    let ids = fixture(store);
+    let before = figures(store);
     let plan = ApplyPlan::Invoices(vec![(ids.i3, 15_000), (ids.i1, 5_000)]);
-    let v = version(&path, "payments", ids.pay);
+    let v = version(store, "payments", ids.pay);
     let out = store.apply_payment(1, ids.pay, v, &plan, today()).unwrap();
     assert_eq!(out.parts, vec![part(ids.i3, "C1-3", 15_000, false), part(ids.i1, "C1-1", 5_000, false)]);
     assert_eq!(out.left_minor, 30_000);
-    assert_eq!(status(&path, ids.i1), "open");
-    let after = figures(&store);
+    assert_eq!(status(store, ids.i1), "open");
+    let after = figures(store);
     assert_eq!(after.metrics.outstanding.minor, before.metrics.outstanding.minor - 20_000);
     // The rest of C1-1 exactly: it is paid.
     let out = store.apply_payment(1, ids.pay, v + 1, &ApplyPlan::Invoices(vec![(ids.i1, 5_000)]), today()).unwrap();
     assert_eq!(out.parts, vec![part(ids.i1, "C1-1", 5_000, true)]);
-    assert_eq!(status(&path, ids.i1), "paid");
-    figures(&store);
+    assert_eq!(status(store, ids.i1), "paid");
+    figures(store);
 }
 
-#[test]
-fn more_than_an_invoice_owes_or_than_is_left_is_refused() {
-    let dir = tempfile::tempdir().unwrap();
-    let (path, mut store, ids) = fixture(dir.path());
-    let before = figures(&store);
-    let v = version(&path, "payments", ids.pay);
-    let vc = version(&path, "credits", ids.credit);
+fn more_than_an_invoice_owes_or_than_is_left_is_refused(store: &mut Books) {
+    let ids = fixture(store);
+    let before = figures(store);
+    let v = version(store, "payments", ids.pay);
+    let vc = version(store, "credits", ids.credit);
     let cases: Vec<(Result<ApplyOutcome, StoreError>, String)> = vec![
         (
             store.apply_payment(1, ids.pay, v, &ApplyPlan::Invoices(vec![(ids.i1, 10_001)]), today()),
@@ -224,17 +211,15 @@ fn more_than_an_invoice_owes_or_than_is_left_is_refused() {
     for (got, want) in cases {
         assert_eq!(got.unwrap_err().to_string(), want);
     }
-    assert_eq!(figures(&store), before, "nothing changed");
-    assert_eq!(version(&path, "payments", ids.pay), v);
-    assert!(audit(&path, "apply").is_empty());
+    assert_eq!(figures(store), before, "nothing changed");
+    assert_eq!(version(store, "payments", ids.pay), v);
+    assert!(audit(store, "apply").is_empty());
 }
 
-#[test]
-fn only_open_invoices_of_the_customer_in_its_currency_take_money() {
-    let dir = tempfile::tempdir().unwrap();
-    let (path, mut store, ids) = fixture(dir.path());
-    let before = figures(&store);
-    let v = version(&path, "payments", ids.pay);
+fn only_open_invoices_of_the_customer_in_its_currency_take_money(store: &mut Books) {
+    let ids = fixture(store);
+    let before = figures(store);
+    let v = version(store, "payments", ids.pay);
     let one = |id| ApplyPlan::Invoices(vec![(ids.i1, 1_000), (id, 1_000)]);
     let cases = [
         (ids.theirs, "C2-1 is another customer's invoice".to_string()),
@@ -247,21 +232,19 @@ fn only_open_invoices_of_the_customer_in_its_currency_take_money() {
         let err = store.apply_payment(1, ids.pay, v, &one(id), today()).unwrap_err();
         assert_eq!(err.to_string(), want);
     }
-    assert_eq!(figures(&store), before, "C1-1 was not paid either: nothing is half-written");
+    assert_eq!(figures(store), before, "C1-1 was not paid either: nothing is half-written");
 }
 
-#[test]
-fn what_cannot_be_applied_is_named() {
-    let dir = tempfile::tempdir().unwrap();
-    let (path, mut store, ids) = fixture(dir.path());
+fn what_cannot_be_applied_is_named(store: &mut Books) {
+    let ids = fixture(store);
     let all = ApplyPlan::OldestFirst { amount_minor: 1_000 };
-    let vp = version(&path, "payments", ids.pending);
+    let vp = version(store, "payments", ids.pending);
     let err = store.apply_payment(1, ids.pending, vp, &all, today()).unwrap_err();
     assert_eq!(
         err.to_string(),
         format!("payment #{} is pending: only a succeeded payment's money can be applied", ids.pending)
     );
-    let v = version(&path, "payments", ids.pay);
+    let v = version(store, "payments", ids.pay);
     let err = store.apply_payment(2, ids.pay, v, &all, today()).unwrap_err();
     assert_eq!(err.to_string(), format!("payment #{} is another customer's", ids.pay));
     let err = store.apply_payment(1, ids.pay, v, &all, d("2026-02-09")).unwrap_err();
@@ -274,52 +257,46 @@ fn what_cannot_be_applied_is_named() {
     let err = store.apply_payment(1, ids.pay, v + 1, &all, today()).unwrap_err();
     assert_eq!(err.to_string(), format!("nothing is left to apply: payment #{} is applied in full", ids.pay));
     // Every open USD invoice is paid: nothing owes.
-    let vc = version(&path, "credits", ids.credit);
+    let vc = version(store, "credits", ids.credit);
     store.apply_credit(1, ids.credit, vc, &ApplyPlan::OldestFirst { amount_minor: 10_000 }, today()).unwrap();
     let err = store.apply_credit(1, ids.credit, vc + 1, &all, today()).unwrap_err();
     assert_eq!(err.to_string(), "no open USD invoice of this customer owes anything");
-    figures(&store);
+    figures(store);
 }
 
-#[test]
-fn a_stale_version_is_a_conflict() {
-    let dir = tempfile::tempdir().unwrap();
-    let (path, mut store, ids) = fixture(dir.path());
-    let v = version(&path, "credits", ids.credit);
+fn a_stale_version_is_a_conflict(store: &mut Books) {
+    let ids = fixture(store);
+    let v = version(store, "credits", ids.credit);
     let plan = ApplyPlan::OldestFirst { amount_minor: 1_000 };
     store.apply_credit(1, ids.credit, v, &plan, today()).unwrap();
-    let before = figures(&store);
+    let before = figures(store);
     let err = store.apply_credit(1, ids.credit, v, &plan, today()).unwrap_err();
     assert!(matches!(err, StoreError::Conflict(_)), "{err}");
     assert!(err.to_string().contains("changed by someone else"), "{err}");
-    assert_eq!(figures(&store), before);
+    assert_eq!(figures(store), before);
 }
 
-#[test]
-fn credit_applied_settles_invoices_but_collects_no_money() {
-    let dir = tempfile::tempdir().unwrap();
-    let (path, mut store, ids) = fixture(dir.path());
-    let before = figures(&store);
-    let v = version(&path, "credits", ids.credit);
+fn credit_applied_settles_invoices_but_collects_no_money(store: &mut Books) {
+    let ids = fixture(store);
+    let before = figures(store);
+    let v = version(store, "credits", ids.credit);
     let out = store.apply_credit(1, ids.credit, v, &ApplyPlan::OldestFirst { amount_minor: 30_000 }, today()).unwrap();
     assert_eq!(out.parts, vec![part(ids.i1, "C1-1", 10_000, true), part(ids.i2, "C1-2", 20_000, true)]);
     assert_eq!(out.left_minor, 0);
-    let after = figures(&store);
+    let after = figures(store);
     assert_eq!(after.metrics.outstanding.minor, before.metrics.outstanding.minor - 30_000);
     assert_eq!(after.metrics.credit_balance.minor, before.metrics.credit_balance.minor - 30_000);
     assert_eq!(after.metrics.total_collected, before.metrics.total_collected);
     assert_eq!(after.metrics.collected_count, before.metrics.collected_count);
     assert_eq!(after.metrics.avg_days_to_collect, before.metrics.avg_days_to_collect, "credit is not money received");
-    assert_eq!(version(&path, "credits", ids.credit), v + 1);
-    let rows = audit(&path, "apply");
+    assert_eq!(version(store, "credits", ids.credit), v + 1);
+    let rows = audit(store, "apply");
     assert_eq!(rows.last().map(|r| (r.0.as_str(), r.1)), Some(("credit", ids.credit)));
 }
 
-#[test]
-fn credit_is_granted_with_a_reason_in_the_customers_currency() {
-    let dir = tempfile::tempdir().unwrap();
-    let (path, mut store, _) = fixture(dir.path());
-    let before = figures(&store);
+fn credit_is_granted_with_a_reason_in_the_customers_currency(store: &mut Books) {
+    fixture(store);
+    let before = figures(store);
     let draft = |amount_minor, currency, reason: &str, on: &str| CreditDraft {
         granted_on: d(on),
         amount_minor,
@@ -349,20 +326,18 @@ fn credit_is_granted_with_a_reason_in_the_customers_currency() {
     let err = store.grant_credit(1, &early).unwrap_err();
     assert!(matches!(err, StoreError::OutOfRange(_)), "{err}");
     assert!(matches!(store.grant_credit(9, &draft(1_000, USD, "x", "2026-03-01")), Err(StoreError::NotFound(_))));
-    assert_eq!(figures(&store), before);
+    assert_eq!(figures(store), before);
     let id = store.grant_credit(1, &draft(2_500, USD, " late delivery ", "2026-03-02")).unwrap();
-    let after = figures(&store);
+    let after = figures(store);
     assert_eq!(after.metrics.credit_balance.minor, before.metrics.credit_balance.minor + 2_500);
     assert_eq!(after.metrics.total_collected, before.metrics.total_collected);
     assert_eq!(
-        audit(&path, "grant"),
+        audit(store, "grant"),
         vec![("credit".into(), id, "granted $25.00 of credit on 2026-03-02: late delivery".into())]
     );
-    let conn = rusqlite::Connection::open(&path).unwrap();
-    let row: (i64, String, String) = conn
-        .query_row("SELECT amount_minor, reason, granted_on FROM credits WHERE id = ?1", [id], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-        })
-        .unwrap();
+    let sql = format!("SELECT CAST(amount_minor AS TEXT), reason, CAST(granted_on AS TEXT) FROM credits WHERE id = {id}");
+    let r = texts(store, &sql).remove(0).into_iter().map(Option::unwrap).collect::<Vec<_>>();
+    let row: (i64, String, String) = (r[0].parse().unwrap(), r[1].clone(), r[2].clone());
     assert_eq!(row, (2_500, "late delivery".into(), "2026-03-02".into()));
+}
 }

@@ -2,6 +2,7 @@
 //! test binary, and the real binary driven in a pseudo-terminal.
 #![allow(dead_code)]
 
+pub mod backends;
 pub mod both;
 pub mod fixture;
 pub mod keys;

@@ -231,6 +231,20 @@ impl PgStore {
         let mut params: Params = vec![Box::new(customer_id), Box::new(limit)];
         let (dir, cmp) = direction(sort.desc, seek);
         let seek_clause = match (cmp, seek) {
+            // A key of another kind than the column's (a number seeking in
+            // dates): SQLite orders every integer before every text, so it
+            // is before every row of a text or date column and after every
+            // row of a number column; binding it as the column's kind would
+            // be refused as no date.
+            (Some(c), Seek::After(k) | Seek::Before(k) | Seek::From(k))
+                if matches!(
+                    (&k.value, kind),
+                    (SortValue::Int(_), Kind::Text | Kind::Date) | (SortValue::Text(_), Kind::Int)
+                ) =>
+            {
+                let rows_after_key = matches!(k.value, SortValue::Int(_));
+                if c.starts_with('>') == rows_after_key { String::new() } else { " AND FALSE".into() }
+            }
             (Some(c), Seek::After(k) | Seek::Before(k) | Seek::From(k)) => {
                 let text = match &k.value {
                     SortValue::Text(t) => t.clone(),
