@@ -92,6 +92,15 @@ pub fn demo(
             shown(url)
         );
     }
+    // The server first: one that cannot be reached, or already holds
+    // books, is said before a demo is made for nothing.
+    if !pg::holds_no_books(url)? {
+        bail!(
+            "{} already holds books; the demo goes only into an empty database (create one with \
+             PostgreSQL's createdb)",
+            shown(url)
+        );
+    }
     // A directory of this process's own, taken out whatever happens.
     let dir = std::env::temp_dir().join(format!("ardesk-demo-{}", std::process::id()));
     std::fs::create_dir(&dir)?;
