@@ -70,6 +70,16 @@ fn an_interrupt_from_another_thread_stops_a_running_read() {
     done.store(true, std::sync::atomic::Ordering::Relaxed);
     sender.join().unwrap();
     assert!(matches!(outcome, Err(StoreError::Interrupted)), "{outcome:?} after {:?}", started.elapsed());
-    // The connection is still good.
-    assert_eq!(books.list_ranking(&view).unwrap().len(), 60_000);
+    // The connection is still good. A cancel request travels on a
+    // connection of its own and lands on whatever runs when it arrives:
+    // one sent as the read ended may stop the next read, once.
+    let mut next = books.list_ranking(&view);
+    for _ in 0..5 {
+        if !matches!(next, Err(StoreError::Interrupted)) {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+        next = books.list_ranking(&view);
+    }
+    assert_eq!(next.unwrap().len(), 60_000);
 }
