@@ -352,6 +352,16 @@ impl Logged {
         }
     }
 
+    /// What kind of write, for the latencies by kind.
+    fn kind(&self) -> &'static str {
+        match self {
+            Logged::Invoice { .. } => "invoice",
+            Logged::Payment { .. } => "payment",
+            Logged::Cancel { .. } => "cancel",
+            _ => "refused",
+        }
+    }
+
     /// How long the store took, for a write that was tried.
     fn micros(&self) -> Option<u64> {
         match self {
@@ -519,6 +529,8 @@ pub struct Report {
     /// file that no write reported.
     pub lost: Vec<String>,
     pub save: Vec<Duration>,
+    /// The same by kind of write (invoice, payment, cancel, refused).
+    pub save_by_kind: BTreeMap<&'static str, Vec<Duration>>,
     pub reload: Vec<Duration>,
     /// Per TUI: probes seen, probes missed.
     pub seen: Vec<(usize, usize)>,
@@ -586,6 +598,15 @@ impl Report {
             ("failed writes".into(), self.errors.len().to_string(), "0"),
             ("cancels not tried (nothing unpaid to cancel)".into(), self.skipped.to_string(), ""),
             ("save latency median / p99 / max, ms".into(), q(&self.save), "p99 ≤ 100"),
+            (
+                "save p99 by kind, ms".into(),
+                self.save_by_kind
+                    .iter()
+                    .map(|(k, v)| format!("{k} {}", quantiles(v).map_or("–".into(), |(_, p, _)| ms(p))))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                "",
+            ),
             (
                 "saves over 100 ms".into(),
                 format!("{slow} of {} ({:.1} %)", self.save.len(), slow as f64 * 100.0 / self.save.len().max(1) as f64),
@@ -908,6 +929,11 @@ pub fn run(cfg: &Config, bin: &Path, writer: impl Fn() -> Command) -> Report {
         logged.extend(std::fs::read_to_string(l).unwrap().lines().map(Logged::parse));
     }
     report.save = logged.iter().filter_map(|l| l.micros().map(Duration::from_micros)).collect();
+    for l in &logged {
+        if let Some(m) = l.micros() {
+            report.save_by_kind.entry(l.kind()).or_default().push(Duration::from_micros(m));
+        }
+    }
     drop(probe_store);
     let mut conn = database.reader();
     verify(&mut conn, &logged, &before, &mut report);
