@@ -1,5 +1,6 @@
 //! "A team on one host" (issue 19): for a bounded time, on one database
-//! file, real `ardesk` TUIs in tmux with the live view on, and writer
+//! (a SQLite file, or a fresh database on a PostgreSQL cluster: `Backend`),
+//! real `ardesk` TUIs in tmux with the live view on, and writer
 //! processes that record payments, create invoices and cancel them through
 //! the store at a steady pace, all on the same few customers. At the end:
 //! every write a writer saw commit is in the file as written (a lost update
@@ -14,10 +15,14 @@
 //! A writer is this same test or bench binary run again with
 //! `ARDESK_LOAD_ROLE=writer` (see `writer_role` and `writer_main`); it logs
 //! each write it believes committed, one line each, to its own file.
+//!
+//! The checks read the database through `Db`: SQL written once, every
+//! column `CAST(… AS TEXT)` and `$1` for the one integer bound, which
+//! SQLite and PostgreSQL both accept.
 
 use ardesk::domain::edit::{Allocation, CustomerEdit, InvoiceDraft, PaymentDraft};
 use ardesk::domain::status::InvoiceStatus;
-use ardesk::store::{OpenMode, Store, StoreError};
+use ardesk::store::{Books, OpenMode, StoreError};
 use chrono::{Days, NaiveDate};
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
@@ -41,6 +46,167 @@ pub struct Config {
     /// The customers everything happens on (the first USD customers of the
     /// demo): writers pick among them at random, TUIs watch them in turn.
     pub customers: usize,
+    pub backend: Backend,
+}
+
+/// Where a run's books are.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Backend {
+    /// A SQLite file in the run's temporary directory.
+    Sqlite,
+    /// A fresh database made for the run on a PostgreSQL cluster, and
+    /// dropped after it: the URL is of a database there to connect to as
+    /// one who may create databases (`postgres`, say).
+    Postgres(String),
+}
+
+impl Backend {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Backend::Sqlite => "SQLite",
+            Backend::Postgres(_) => "PostgreSQL",
+        }
+    }
+
+    /// The tests' cluster (`ARDESK_TEST_PG`, from `bash .ci/pg start`), as
+    /// tests/support/pg.rs finds it: `None` (the test skips, said on
+    /// stderr) when it is not set outside CI; under CI that is a failure.
+    #[allow(dead_code)]
+    pub fn test_cluster() -> Option<Backend> {
+        const ENV: &str = "ARDESK_TEST_PG";
+        let Some(admin) = std::env::var(ENV).ok().filter(|v| !v.is_empty()) else {
+            let in_ci =
+                std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "0" && !v.eq_ignore_ascii_case("false"));
+            assert!(
+                !in_ci,
+                "CI runs the PostgreSQL tests: {ENV} must name a cluster (`eval \"$(bash .ci/pg start)\"`)"
+            );
+            eprintln!("skipped: {ENV} is not set (`eval \"$(bash .ci/pg start)\"` starts a throwaway cluster)");
+            return None;
+        };
+        Some(Backend::Postgres(admin))
+    }
+}
+
+/// The URL with its database name replaced (as tests/support/pg.rs does).
+fn with_dbname(url: &str, name: &str) -> String {
+    let (scheme, rest) = url.split_once("://").expect("a postgres:// URL");
+    let slash = rest.find('/').unwrap_or(rest.len());
+    let query = rest[slash..].find('?').map_or("", |q| &rest[slash + q..]);
+    format!("{scheme}://{}/{name}{query}", &rest[..slash])
+}
+
+/// The books a run (or a test) works on, empty until `demo`: a file in
+/// `dir`, or a new database on the cluster, dropped (its sessions ended)
+/// when this is.
+pub struct Database {
+    /// What `ardesk --db` and `Books::open_named` are given: a path or a URL.
+    pub named: String,
+    /// (admin URL, database name) on PostgreSQL.
+    pg: Option<(String, String)>,
+}
+
+impl Database {
+    pub fn new(backend: &Backend, dir: &Path) -> Database {
+        match backend {
+            Backend::Sqlite => Database { named: dir.join("team.db").to_str().expect("a UTF-8 path").into(), pg: None },
+            Backend::Postgres(admin) => {
+                use std::sync::atomic::{AtomicU32, Ordering};
+                static N: AtomicU32 = AtomicU32::new(0);
+                let name = format!("ardesk_load_{}_{}", std::process::id(), N.fetch_add(1, Ordering::Relaxed));
+                let mut c = postgres::Client::connect(admin, postgres::NoTls).expect("the cluster answers");
+                c.batch_execute(&format!("CREATE DATABASE {name} TEMPLATE template0")).expect("create the database");
+                Database { named: with_dbname(admin, &name), pg: Some((admin.clone(), name)) }
+            }
+        }
+    }
+
+    /// `ardesk demo` there.
+    pub fn demo(&self, bin: &Path) {
+        let out = Command::new(bin).args(["demo", "--today", TODAY, "--db", &self.named]).output().unwrap();
+        assert!(out.status.success(), "ardesk demo: {}", String::from_utf8_lossy(&out.stderr));
+    }
+
+    /// A connection for the checks.
+    pub fn reader(&self) -> Db {
+        match self.pg {
+            None => Db::Lite(
+                rusqlite::Connection::open_with_flags(&self.named, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap(),
+            ),
+            Some(_) => Db::Pg(Box::new(postgres::Client::connect(&self.named, postgres::NoTls).unwrap())),
+        }
+    }
+
+    /// The store, as a writer opens it.
+    pub fn books(&self) -> Books {
+        Books::open_named(&self.named, OpenMode::MustExist).unwrap()
+    }
+
+    /// Sessions connected to the run's database (`None` on SQLite); the
+    /// one asking is on the admin database, not counted.
+    fn sessions(&self) -> Option<usize> {
+        let (admin, name) = self.pg.as_ref()?;
+        let mut c = postgres::Client::connect(admin, postgres::NoTls).ok()?;
+        let n: i64 = c.query_one("SELECT count(*) FROM pg_stat_activity WHERE datname = $1", &[name]).ok()?.get(0);
+        Some(n as usize)
+    }
+}
+
+impl Drop for Database {
+    fn drop(&mut self) {
+        if let Some((admin, name)) = &self.pg
+            && let Ok(mut c) = postgres::Client::connect(admin, postgres::NoTls)
+        {
+            let _ = c.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+        }
+    }
+}
+
+/// A connection to either backend, for the checks' SQL: every column
+/// selected `CAST(… AS TEXT)` (NULL stays NULL), `$1` the one integer
+/// bound.
+pub enum Db {
+    Lite(rusqlite::Connection),
+    Pg(Box<postgres::Client>),
+}
+
+impl Db {
+    fn rows(&mut self, sql: &str, arg: Option<i64>) -> Vec<Vec<Option<String>>> {
+        match self {
+            Db::Lite(c) => {
+                let mut stmt = c.prepare(sql).unwrap_or_else(|e| panic!("{sql}: {e}"));
+                let n = stmt.column_count();
+                let args: Vec<i64> = arg.into_iter().collect();
+                stmt.query_map(rusqlite::params_from_iter(args), |r| (0..n).map(|i| r.get(i)).collect())
+                    .unwrap()
+                    .collect::<rusqlite::Result<_>>()
+                    .unwrap_or_else(|e| panic!("{sql}: {e}"))
+            }
+            Db::Pg(c) => {
+                let args: Vec<&(dyn postgres::types::ToSql + Sync)> =
+                    arg.iter().map(|a| a as &(dyn postgres::types::ToSql + Sync)).collect();
+                c.query(sql, &args)
+                    .unwrap_or_else(|e| panic!("{sql}: {e}"))
+                    .iter()
+                    .map(|r| (0..r.len()).map(|i| r.get(i)).collect())
+                    .collect()
+            }
+        }
+    }
+
+    /// The first row, if any.
+    fn row(&mut self, sql: &str, arg: i64) -> Option<Vec<Option<String>>> {
+        self.rows(sql, Some(arg)).into_iter().next()
+    }
+
+    /// A one-column query's integers.
+    fn ints(&mut self, sql: &str, arg: Option<i64>) -> Vec<i64> {
+        self.rows(sql, arg).into_iter().map(|r| int(&r[0])).collect()
+    }
+}
+
+fn int(v: &Option<String>) -> i64 {
+    v.as_deref().and_then(|s| s.parse().ok()).unwrap_or_else(|| panic!("not an integer: {v:?}"))
 }
 
 impl Config {
@@ -55,6 +221,7 @@ impl Config {
             writers: get("ARDESK_LOAD_WRITERS").map_or(default.writers, |v| v as usize),
             writes_per_sec: get("ARDESK_LOAD_RATE").map_or(default.writes_per_sec, |v| v as u32),
             customers: get("ARDESK_LOAD_CUSTOMERS").map_or(default.customers, |v| v as usize),
+            backend: default.backend,
         }
     }
 }
@@ -185,6 +352,16 @@ impl Logged {
         }
     }
 
+    /// What kind of write, for the latencies by kind.
+    fn kind(&self) -> &'static str {
+        match self {
+            Logged::Invoice { .. } => "invoice",
+            Logged::Payment { .. } => "payment",
+            Logged::Cancel { .. } => "cancel",
+            _ => "refused",
+        }
+    }
+
     /// How long the store took, for a write that was tried.
     fn micros(&self) -> Option<u64> {
         match self {
@@ -220,14 +397,14 @@ fn env(key: &str) -> String {
 /// Invoices are $10–$2,010 and payments $5–$505, so unpaid invoices pile
 /// up and a cancel mostly finds one.
 pub fn writer_main() {
-    let db = PathBuf::from(env("ARDESK_LOAD_DB"));
+    let db = env("ARDESK_LOAD_DB");
     let index: u64 = env("ARDESK_LOAD_INDEX").parse().unwrap();
     let customers: Vec<i64> = env("ARDESK_LOAD_ON").split(',').map(|c| c.parse().unwrap()).collect();
     let millis: u64 = env("ARDESK_LOAD_MILLIS").parse().unwrap();
     let rate: u32 = env("ARDESK_LOAD_RATE_EACH").parse().unwrap();
     let mut log = std::fs::File::create(env("ARDESK_LOAD_LOG")).unwrap();
     let today: NaiveDate = TODAY.parse().unwrap();
-    let mut store = Store::open(&db, OpenMode::MustExist).unwrap();
+    let mut store = Books::open_named(&db, OpenMode::MustExist).unwrap();
     store.set_who(&format!("load-writer-{index}"));
     let currency: BTreeMap<i64, _> = customers.iter().map(|&c| (c, store.customer(c).unwrap().currency)).collect();
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ (index + 1).wrapping_mul(0x2545_F491_4F6C_DD1D));
@@ -352,6 +529,8 @@ pub struct Report {
     /// file that no write reported.
     pub lost: Vec<String>,
     pub save: Vec<Duration>,
+    /// The same by kind of write (invoice, payment, cancel, refused).
+    pub save_by_kind: BTreeMap<&'static str, Vec<Duration>>,
     pub reload: Vec<Duration>,
     /// Per TUI: probes seen, probes missed.
     pub seen: Vec<(usize, usize)>,
@@ -359,6 +538,10 @@ pub struct Report {
     pub rss_kib: Vec<u64>,
     pub check_ok: bool,
     pub check_output: String,
+    /// "SQLite" or "PostgreSQL".
+    pub backend: String,
+    /// On PostgreSQL, the most sessions seen on the run's database.
+    pub sessions: Option<usize>,
 }
 
 fn ms(d: Duration) -> String {
@@ -378,57 +561,130 @@ impl Report {
         self.invoices + self.payments + self.cancel_calls
     }
 
-    /// The figures as a markdown table.
-    pub fn table(&self) -> String {
+    /// The figures: (figure, value, target) each.
+    pub fn rows(&self) -> Vec<(String, String, String)> {
         let q = |v: &[Duration]| {
             quantiles(v).map_or("–".into(), |(m, p, x)| format!("{} / {} / {}", ms(m), ms(p), ms(x)))
         };
         let rss = |f: fn(&[u64]) -> Option<u64>| {
             f(&self.rss_kib).map_or("–".into(), |k| format!("{:.1}", k as f64 / 1024.0))
         };
-        let mut s = String::new();
-        s += &format!("{}\n\n", self.config_line);
-        s += "| figure | value | target |\n|---|---|---|\n";
-        s += &format!(
-            "| writes committed | {} in {:.1} s ({:.1}/s): {} invoices, {} payments, {} cancels ({} invoices) | |\n",
-            self.committed(),
-            self.secs,
-            self.committed() as f64 / self.secs.max(1e-9),
-            self.invoices,
-            self.payments,
-            self.cancel_calls,
-            self.cancelled
-        );
-        s += &format!("| lost updates | {} | 0 |\n", self.lost.len());
-        s += &format!(
-            "| refused, not lost | {} changed elsewhere, {} chosen invoice paid or cancelled meanwhile | |\n",
-            self.conflicts,
-            self.stale.len()
-        );
-        s += &format!("| failed writes | {} | 0 |\n", self.errors.len());
-        s += &format!("| cancels not tried (nothing unpaid to cancel) | {} | |\n", self.skipped);
-        s += &format!("| save latency median / p99 / max, ms | {} | p99 ≤ 100 |\n", q(&self.save));
         let slow = self.save.iter().filter(|d| **d > Duration::from_millis(100)).count();
-        s += &format!(
-            "| saves over 100 ms | {slow} of {} ({:.1} %) | |\n",
-            self.save.len(),
-            slow as f64 * 100.0 / self.save.len().max(1) as f64
-        );
-        s += &format!(
-            "| reload latency seen by the TUIs median / p99 / max, ms ({} probes × {} TUIs, {} missed) | {} | ≤ 1000 |\n",
-            self.probes,
-            self.seen.len(),
-            self.seen.iter().map(|s| s.1).sum::<usize>(),
-            q(&self.reload)
-        );
-        s += &format!(
-            "| peak RSS per TUI min / max, MiB | {} / {} | |\n",
-            rss(|v| v.iter().min().copied()),
-            rss(|v| v.iter().max().copied())
-        );
-        s += &format!("| `ardesk check` at the end | {} | clean |\n", if self.check_ok { "clean" } else { "PROBLEMS" });
+        let mut rows: Vec<(String, String, &str)> = vec![
+            (
+                "writes committed".into(),
+                format!(
+                    "{} in {:.1} s ({:.1}/s): {} invoices, {} payments, {} cancels ({} invoices)",
+                    self.committed(),
+                    self.secs,
+                    self.committed() as f64 / self.secs.max(1e-9),
+                    self.invoices,
+                    self.payments,
+                    self.cancel_calls,
+                    self.cancelled
+                ),
+                "",
+            ),
+            ("lost updates".into(), self.lost.len().to_string(), "0"),
+            (
+                "refused, not lost".into(),
+                format!(
+                    "{} changed elsewhere, {} chosen invoice paid or cancelled meanwhile",
+                    self.conflicts,
+                    self.stale.len()
+                ),
+                "",
+            ),
+            ("failed writes".into(), self.errors.len().to_string(), "0"),
+            ("cancels not tried (nothing unpaid to cancel)".into(), self.skipped.to_string(), ""),
+            ("save latency median / p99 / max, ms".into(), q(&self.save), "p99 ≤ 100"),
+            (
+                "save p99 by kind, ms".into(),
+                self.save_by_kind
+                    .iter()
+                    .map(|(k, v)| format!("{k} {}", quantiles(v).map_or("–".into(), |(_, p, _)| ms(p))))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                "",
+            ),
+            (
+                "saves over 100 ms".into(),
+                format!("{slow} of {} ({:.1} %)", self.save.len(), slow as f64 * 100.0 / self.save.len().max(1) as f64),
+                "",
+            ),
+            ("reload latency seen by the TUIs median / p99 / max, ms".into(), q(&self.reload), "≤ 1000"),
+            (
+                "probes: renames each TUI had to show".into(),
+                format!(
+                    "{} × {} TUIs, {} missed",
+                    self.probes,
+                    self.seen.len(),
+                    self.seen.iter().map(|s| s.1).sum::<usize>()
+                ),
+                "0 missed",
+            ),
+            (
+                "peak RSS per TUI min / max, MiB".into(),
+                format!("{} / {}", rss(|v| v.iter().min().copied()), rss(|v| v.iter().max().copied())),
+                "",
+            ),
+        ];
+        if let Some(n) = self.sessions {
+            rows.push(("server sessions on the database at the busiest".into(), n.to_string(), ""));
+        }
+        rows.push((
+            "`ardesk check` at the end".into(),
+            if self.check_ok { "clean" } else { "PROBLEMS" }.into(),
+            "clean",
+        ));
+        rows.into_iter().map(|(f, v, t)| (f, v, t.to_string())).collect()
+    }
+
+    /// The figures as a markdown table.
+    pub fn table(&self) -> String {
+        let mut s = format!("{}\n\n| figure | value | target |\n|---|---|---|\n", self.config_line);
+        for (f, v, t) in self.rows() {
+            s += &format!("| {f} | {v} | {t} |\n");
+        }
         s
     }
+}
+
+/// Runs' figures side by side, one column per run (its backend), figure
+/// by figure; a figure only some runs have is "–" in the others.
+#[allow(dead_code)]
+pub fn side_by_side(reports: &[Report]) -> String {
+    let mut figures: Vec<(String, String)> = Vec::new();
+    let mut values: Vec<BTreeMap<String, String>> = Vec::new();
+    for r in reports {
+        let mut v = BTreeMap::new();
+        for (f, value, target) in r.rows() {
+            if !figures.iter().any(|(k, _)| *k == f) {
+                figures.push((f.clone(), target));
+            }
+            v.insert(f, value);
+        }
+        values.push(v);
+    }
+    let mut s = String::new();
+    for r in reports {
+        s += &format!("- {}\n", r.config_line);
+    }
+    s += "\n| figure |";
+    for r in reports {
+        s += &format!(" {} |", r.backend);
+    }
+    s += " target |\n|---|";
+    s += &"---|".repeat(reports.len() + 1);
+    s += "\n";
+    for (f, target) in &figures {
+        s += &format!("| {f} |");
+        for v in &values {
+            s += &format!(" {} |", v.get(f).map_or("–", String::as_str));
+        }
+        s += &format!(" {target} |\n");
+    }
+    s
 }
 
 fn tmux(sock: &Path) -> Command {
@@ -513,39 +769,33 @@ fn vm_hwm_kib(pid: u32) -> u64 {
 /// command that starts this binary again as a writer.
 pub fn run(cfg: &Config, bin: &Path, writer: impl Fn() -> Command) -> Report {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("team.db");
+    let database = Database::new(&cfg.backend, dir.path());
+    let db = database.named.as_str();
     let sock = dir.path().join("tmux.sock");
-    let status =
-        Command::new(bin).args(["demo", "--today", TODAY, "--db"]).arg(&db).stdout(Stdio::null()).status().unwrap();
-    assert!(status.success(), "ardesk demo");
+    database.demo(bin);
 
     // The customers, and what is there before the run.
-    let conn = rusqlite::Connection::open(&db).unwrap();
-    let customers: Vec<i64> = conn
-        .prepare("SELECT id FROM customers WHERE currency = 'USD' ORDER BY id LIMIT ?1")
-        .unwrap()
-        .query_map([cfg.customers as i64], |r| r.get(0))
-        .unwrap()
-        .collect::<rusqlite::Result<_>>()
-        .unwrap();
+    let mut conn = database.reader();
+    let customers: Vec<i64> = conn.ints(
+        "SELECT CAST(id AS TEXT) FROM customers WHERE currency = 'USD' ORDER BY id LIMIT $1",
+        Some(cfg.customers as i64),
+    );
     assert_eq!(customers.len(), cfg.customers, "the demo has that many USD customers");
-    let before = Before::read(&conn);
+    let before = Before::read(&mut conn);
     drop(conn);
 
     let mut cleanup = Cleanup { sock: sock.clone(), writers: Vec::new(), tuis: Vec::new() };
 
     // The TUIs, each on a customer page, in its own tmux session.
     let watch: Vec<i64> = (0..cfg.tuis).map(|i| customers[i % customers.len()]).collect();
-    let mut probe_store = Store::open(&db, OpenMode::MustExist).unwrap();
+    let mut probe_store = database.books();
     probe_store.set_who("load-probe");
     let base: BTreeMap<i64, String> = customers.iter().map(|&c| (c, probe_store.customer(c).unwrap().name)).collect();
     for (i, c) in watch.iter().enumerate() {
         let out = tmux(&sock)
             .args(["new-session", "-d", "-s", &format!("t{i}"), "-x", "120", "-y", "40", "--"])
             .arg(bin)
-            .arg("--db")
-            .arg(&db)
-            .args(["--today", TODAY, "--customer", &c.to_string()])
+            .args(["--db", db, "--today", TODAY, "--customer", &c.to_string()])
             .output()
             .unwrap();
         assert!(out.status.success(), "tmux new-session: {}", String::from_utf8_lossy(&out.stderr));
@@ -579,7 +829,7 @@ pub fn run(cfg: &Config, bin: &Path, writer: impl Fn() -> Command) -> Report {
     for w in 0..cfg.writers {
         let child = writer()
             .env(ROLE, "writer")
-            .env("ARDESK_LOAD_DB", &db)
+            .env("ARDESK_LOAD_DB", db)
             .env("ARDESK_LOAD_INDEX", w.to_string())
             .env("ARDESK_LOAD_ON", on.join(","))
             .env("ARDESK_LOAD_MILLIS", cfg.duration.as_millis().to_string())
@@ -605,6 +855,11 @@ pub fn run(cfg: &Config, bin: &Path, writer: impl Fn() -> Command) -> Report {
     let mut names: BTreeMap<i64, String> = base.clone();
     while started.elapsed() + Duration::from_millis(300) < cfg.duration {
         probe += 1;
+        // On a server, the sessions at the busiest (every TUI's and
+        // writer's, the probe's, this count's), once a few rounds in.
+        if probe % 4 == 2 {
+            report.sessions = report.sessions.max(database.sessions());
+        }
         let mut at = BTreeMap::new();
         for &c in &watched {
             let cur = probe_store.customer(c).unwrap();
@@ -674,22 +929,30 @@ pub fn run(cfg: &Config, bin: &Path, writer: impl Fn() -> Command) -> Report {
         logged.extend(std::fs::read_to_string(l).unwrap().lines().map(Logged::parse));
     }
     report.save = logged.iter().filter_map(|l| l.micros().map(Duration::from_micros)).collect();
-    let conn = rusqlite::Connection::open_with_flags(&db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
-    verify(&conn, &logged, &before, &mut report);
+    for l in &logged {
+        if let Some(m) = l.micros() {
+            report.save_by_kind.entry(l.kind()).or_default().push(Duration::from_micros(m));
+        }
+    }
+    drop(probe_store);
+    let mut conn = database.reader();
+    verify(&mut conn, &logged, &before, &mut report);
     // The harness's own writes: each watched customer has its last name.
     for &c in &watched {
-        let name: String = conn.query_row("SELECT name FROM customers WHERE id = ?1", [c], |r| r.get(0)).unwrap();
-        if name != names[&c] {
+        let name = conn.row("SELECT name FROM customers WHERE id = $1", c).and_then(|r| r[0].clone());
+        if name.as_ref() != Some(&names[&c]) {
             report.lost.push(format!("customer {c} is named {name:?}, not {:?}", names[&c]));
         }
     }
     drop(conn);
 
-    let out = Command::new(bin).args(["check", "--today", TODAY, "--db"]).arg(&db).output().unwrap();
+    let out = Command::new(bin).args(["check", "--today", TODAY, "--db", db]).output().unwrap();
     report.check_output = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
     report.check_ok = out.status.success();
+    report.backend = cfg.backend.name().into();
     report.config_line = format!(
-        "{} TUIs and {} writers × {}/s on {} customers for {:.0} s",
+        "{}: {} TUIs and {} writers × {}/s on {} customers for {:.0} s",
+        cfg.backend.name(),
         cfg.tuis,
         cfg.writers,
         cfg.writes_per_sec,
@@ -707,40 +970,30 @@ pub struct Before {
 }
 
 impl Before {
-    pub fn read(conn: &rusqlite::Connection) -> Before {
-        let max_id = |t: &str| -> i64 {
-            conn.query_row(&format!("SELECT coalesce(max(id), 0) FROM {t}"), [], |r| r.get(0)).unwrap()
-        };
-        Before { invoices: max_id("invoices"), payments: max_id("payments"), cancelled: cancelled_ids(conn) }
+    pub fn read(conn: &mut Db) -> Before {
+        let mut max_id =
+            |t: &str| -> i64 { conn.ints(&format!("SELECT CAST(coalesce(max(id), 0) AS TEXT) FROM {t}"), None)[0] };
+        let (invoices, payments) = (max_id("invoices"), max_id("payments"));
+        Before { invoices, payments, cancelled: cancelled_ids(conn) }
     }
 }
 
 /// The lost updates `verify` finds for these log lines (tests/team_load.rs
 /// proves with it that a lost or unreported write is noticed).
 #[allow(dead_code)]
-pub fn lost_in(conn: &rusqlite::Connection, log: &str, before: &Before) -> Vec<String> {
+pub fn lost_in(conn: &mut Db, log: &str, before: &Before) -> Vec<String> {
     let logged: Vec<Logged> = log.lines().map(Logged::parse).collect();
     let mut report = Report::default();
     verify(conn, &logged, before, &mut report);
     report.lost
 }
 
-fn cancelled_ids(conn: &rusqlite::Connection) -> BTreeSet<i64> {
-    conn.prepare("SELECT id FROM invoices WHERE status = 'cancelled'")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .collect::<rusqlite::Result<_>>()
-        .unwrap()
+fn cancelled_ids(conn: &mut Db) -> BTreeSet<i64> {
+    conn.ints("SELECT CAST(id AS TEXT) FROM invoices WHERE status = 'cancelled'", None).into_iter().collect()
 }
 
-fn ids_after(conn: &rusqlite::Connection, table: &str, after: i64) -> BTreeSet<i64> {
-    conn.prepare(&format!("SELECT id FROM {table} WHERE id > ?1"))
-        .unwrap()
-        .query_map([after], |r| r.get(0))
-        .unwrap()
-        .collect::<rusqlite::Result<_>>()
-        .unwrap()
+fn ids_after(conn: &mut Db, table: &str, after: i64) -> BTreeSet<i64> {
+    conn.ints(&format!("SELECT CAST(id AS TEXT) FROM {table} WHERE id > $1"), Some(after)).into_iter().collect()
 }
 
 /// Every committed write against the file: each invoice there with its
@@ -748,7 +1001,7 @@ fn ids_after(conn: &rusqlite::Connection, table: &str, after: i64) -> BTreeSet<i
 /// applied exactly as its outcome said; each cancelled invoice cancelled.
 /// Then the other way: no invoice, payment or cancellation the writers did
 /// not report.
-fn verify(conn: &rusqlite::Connection, logged: &[Logged], before: &Before, report: &mut Report) {
+fn verify(conn: &mut Db, logged: &[Logged], before: &Before, report: &mut Report) {
     let (mut invoices, mut payments, mut cancelled) = (BTreeSet::new(), BTreeSet::new(), BTreeSet::new());
     for l in logged {
         match l {
@@ -756,10 +1009,12 @@ fn verify(conn: &rusqlite::Connection, logged: &[Logged], before: &Before, repor
                 report.invoices += 1;
                 invoices.insert(*id);
                 let row: Option<(i64, String, i64)> = conn
-                    .query_row("SELECT customer_id, number, total_minor FROM invoices WHERE id = ?1", [id], |r| {
-                        Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-                    })
-                    .ok();
+                    .row(
+                        "SELECT CAST(customer_id AS TEXT), number, CAST(total_minor AS TEXT) FROM invoices
+                         WHERE id = $1",
+                        *id,
+                    )
+                    .map(|r| (int(&r[0]), r[1].clone().unwrap_or_default(), int(&r[2])));
                 if row.as_ref() != Some(&(*customer, number.clone(), *total)) {
                     report.lost.push(format!("invoice {id} {number} for {customer} of {total}: found {row:?}"));
                 }
@@ -768,22 +1023,22 @@ fn verify(conn: &rusqlite::Connection, logged: &[Logged], before: &Before, repor
                 report.payments += 1;
                 payments.insert(*id);
                 let row: Option<(i64, i64, i64)> = conn
-                    .query_row(
-                        "SELECT customer_id, amount_minor, applied_minor FROM payments WHERE id = ?1",
-                        [id],
-                        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                    .row(
+                        "SELECT CAST(customer_id AS TEXT), CAST(amount_minor AS TEXT), CAST(applied_minor AS TEXT)
+                         FROM payments WHERE id = $1",
+                        *id,
                     )
-                    .ok();
+                    .map(|r| (int(&r[0]), int(&r[1]), int(&r[2])));
                 let stored: Vec<(String, i64)> = conn
-                    .prepare(
-                        "SELECT i.number, a.amount_minor FROM applications a JOIN invoices i ON i.id = a.invoice_id
-                         WHERE a.payment_id = ?1 ORDER BY a.id",
+                    .rows(
+                        "SELECT i.number, CAST(a.amount_minor AS TEXT)
+                         FROM applications a JOIN invoices i ON i.id = a.invoice_id
+                         WHERE a.payment_id = $1 ORDER BY a.id",
+                        Some(*id),
                     )
-                    .unwrap()
-                    .query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))
-                    .unwrap()
-                    .collect::<rusqlite::Result<_>>()
-                    .unwrap();
+                    .into_iter()
+                    .map(|r| (r[0].clone().unwrap_or_default(), int(&r[1])))
+                    .collect();
                 if row != Some((*customer, *amount, amount - unapplied)) || &stored != applied {
                     report.lost.push(format!(
                         "payment {id} for {customer} of {amount} applied {applied:?}: found {row:?} applied {stored:?}"
@@ -799,7 +1054,7 @@ fn verify(conn: &rusqlite::Connection, logged: &[Logged], before: &Before, repor
                 for id in ids {
                     cancelled.insert(*id);
                     let status: Option<String> =
-                        conn.query_row("SELECT status FROM invoices WHERE id = ?1", [id], |r| r.get(0)).ok();
+                        conn.row("SELECT status FROM invoices WHERE id = $1", *id).and_then(|r| r[0].clone());
                     if status.as_deref() != Some("cancelled") {
                         report.lost.push(format!("invoice {id} was cancelled, but is {status:?}"));
                     }
