@@ -138,6 +138,9 @@ impl App {
         // Listened for before the first read: a change after it is told.
         store.watch(Watch::Customers)?;
         let data_version = store.data_version()?;
+        // A file's schema was looked at when it opened; a server's is
+        // looked at on the first tick.
+        let schema_looked = store.pg().is_none();
         let mut app = App {
             store,
             today,
@@ -161,10 +164,8 @@ impl App {
             osc_link: None,
             import: None,
             documents: None,
-            // A file's schema was looked at when it opened.
-            schema_looked: false,
+            schema_looked,
         };
-        app.schema_looked = app.store.pg().is_none();
         app.resize(size);
         if let Some(why) = app.store.trouble() {
             let why = why.to_string();
