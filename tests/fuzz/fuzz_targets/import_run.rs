@@ -20,7 +20,7 @@ fuzz_target!(|data: &[u8]| {
     let opts = ardesk_fuzz::options(*a, *b);
     STORE.with(|s| {
         let mut store = s.borrow_mut();
-        match run_import(&mut store, &[path], &opts, false) {
+        match run_import(&mut *store, &[path], &opts, false) {
             Ok(report) => assert!(!report.written, "a dry run wrote"),
             Err(ImportError::Store(StoreError::Sql(e))) => panic!("a database error instead of a reason: {e}"),
             Err(e) => ardesk_fuzz::check_error(&e),
