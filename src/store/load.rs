@@ -59,6 +59,12 @@ fn unique_violation(e: &rusqlite::Error) -> bool {
 }
 
 impl ImportTx<'_> {
+    /// How many new invoices `load_invoices` takes at once: the size of
+    /// its largest multi-row INSERT.
+    pub fn load_rows(&self) -> usize {
+        LOAD_ROWS
+    }
+
     /// Inserts new invoices (at most `LOAD_ROWS`) with their money, in a few
     /// statements, and returns how many of them, from the first, were
     /// written: fewer than all when a unique index refused one (its number

@@ -1,8 +1,8 @@
 //! The fast path for invoices that are new to ardesk, in a bulk run: a
 //! source with no invoices here yet, an invoice no payment names. Such an
 //! invoice needs no lookup and no merge: it lands with its status and the
-//! payment or credit made for what the source says was paid, sixty-four
-//! to a statement (`ImportTx::load_invoices`). Everything else, and any
+//! payment or credit made for what the source says was paid, a group to
+//! a statement (`ImportOps::load_invoices`; `load_rows` says how many). Everything else, and any
 //! group a unique index refuses, takes the row-by-row path
 //! (`Receivables::apply_invoice`), which decides the same way: the outcome is the
 //! one that path would give, row for row.
@@ -17,7 +17,7 @@ use crate::import::ImportError;
 use crate::import::parse::record::ImportedInvoice;
 use crate::import::report::{Counted, Outcome};
 use crate::store::import::ImportOps;
-use crate::store::load::{LOAD_ROWS, LoadInvoice, NewMoney};
+use crate::store::load::{LoadInvoice, NewMoney};
 
 /// An invoice the fast path takes: its customer, status and money.
 struct Plan {
@@ -36,13 +36,14 @@ impl Receivables {
         people: &mut Customers,
         batch: Vec<Queued>,
     ) -> Result<(), ImportError> {
-        let mut group: Vec<(Queued, Plan)> = Vec::with_capacity(LOAD_ROWS);
+        let size = cx.itx.load_rows();
+        let mut group: Vec<(Queued, Plan)> = Vec::with_capacity(size);
         for q in batch {
             cx.book.at_file(q.file);
             match self.plan_new(cx, people, q.src, &q.inv)? {
                 Some(plan) => {
                     group.push((q, plan));
-                    if group.len() == LOAD_ROWS {
+                    if group.len() == size {
                         self.load_group(cx, people, std::mem::take(&mut group))?;
                     }
                 }

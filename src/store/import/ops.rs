@@ -106,6 +106,7 @@ import_ops! {
     fn keyed_refunds(&self, payment_id: i64) -> Result<Vec<KeyedRefund>>;
     fn link_conversation_invoice(&self, conversation_id: i64, invoice_id: i64) -> Result<bool>;
     fn load_invoices(&self, rows: &[LoadInvoice<'_>]) -> Result<usize>;
+    fn load_rows(&self) -> usize;
     fn make_primary(&self, customer_id: i64, contact_id: i64) -> Result<()>;
     fn mark_native_credit(&self, id: i64, kind: &str, number: Option<&str>, invoice_id: Option<i64>) -> Result<()>;
     fn payment(&self, id: i64) -> Result<PaymentState>;
