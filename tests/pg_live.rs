@@ -195,3 +195,8 @@ fn a_database_of_version_1_upgrades_with_its_books() {
 fn a_database_of_version_2_upgrades_with_its_books() {
     upgrades_with_its_books(2);
 }
+
+#[test]
+fn a_database_of_version_3_upgrades_with_its_books() {
+    upgrades_with_its_books(3);
+}

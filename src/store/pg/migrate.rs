@@ -33,13 +33,16 @@ pub(crate) const MIGRATIONS: &[&[&str]] = &[
     // The summaries of new invoices, payments and applications, and of
     // invoices' and payments' updates, summed once per statement.
     &[include_str!("migrations/0003_statement_summaries.sql")],
+    // A bulk load's new rows written with their applied amounts set, not
+    // updated after their applications.
+    &[include_str!("migrations/0004_preset_applied.sql")],
 ];
 
 pub const PG_SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
 /// The SQLite schema version each PostgreSQL version holds the same books
 /// as (index 0 is version 1): what `ardesk migrate` copies between.
-pub const SQLITE_EQUIVALENT: &[i64] = &[20, 20, 20];
+pub const SQLITE_EQUIVALENT: &[i64] = &[20, 20, 20, 20];
 
 /// The table that marks a database as ardesk's and says its version (in
 /// every version's schema: `schema::expected` makes it too).

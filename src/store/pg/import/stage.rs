@@ -76,6 +76,7 @@ const PAYMENT_COLS: &[&str] = &[
     "external_id",
     "source_raw",
     "created_at",
+    "applied_minor",
 ];
 const PAYMENT_TYPES: &[Type] = &[
     Type::INT8,
@@ -90,6 +91,7 @@ const PAYMENT_TYPES: &[Type] = &[
     Type::TEXT,
     Type::TEXT,
     Type::TEXT,
+    Type::INT8,
 ];
 
 const CREDIT_COLS: &[&str] = &[
@@ -102,9 +104,20 @@ const CREDIT_COLS: &[&str] = &[
     "import_source",
     "external_id",
     "created_at",
+    "applied_minor",
 ];
-const CREDIT_TYPES: &[Type] =
-    &[Type::INT8, Type::INT8, Type::DATE, Type::INT8, Type::TEXT, Type::TEXT, Type::TEXT, Type::TEXT, Type::TEXT];
+const CREDIT_TYPES: &[Type] = &[
+    Type::INT8,
+    Type::INT8,
+    Type::DATE,
+    Type::INT8,
+    Type::TEXT,
+    Type::TEXT,
+    Type::TEXT,
+    Type::TEXT,
+    Type::TEXT,
+    Type::INT8,
+];
 
 const APPLICATION_COLS: &[&str] =
     &["invoice_id", "payment_id", "credit_id", "amount_minor", "applied_on", "created_at"];
@@ -187,6 +200,10 @@ impl PgImportTx<'_> {
             .zip(kept)
             .map(|((r, id), kept)| {
                 let i = &r.invoice;
+                // Written as applied: the applications that follow leave
+                // them so (`copy_applications`).
+                let applied: i64 = r.money.iter().map(|m| m.amount_minor).sum();
+                let credited: i64 = r.money.iter().filter(|m| m.credit).map(|m| m.amount_minor).sum();
                 let row: Vec<Box<dyn ToSql + Sync>> = vec![
                     Box::new(*id),
                     Box::new(i.customer_id),
@@ -198,15 +215,15 @@ impl PgImportTx<'_> {
                     Box::new(i.period.map(|p| p.1)),
                     Box::new(i.currency.code()),
                     Box::new(i.total_minor),
-                    Box::new(0i64),
+                    Box::new(applied),
                     Box::new(i.status.as_db()),
                     Box::new(r.source.as_db()),
                     Box::new(r.external_id),
                     Box::new(i.kept.json().map(|j| j.into_owned())),
                     Box::new(self.now.clone()),
-                    Box::new(i.status.balance_minor(i.total_minor, 0)),
+                    Box::new(i.status.balance_minor(i.total_minor, applied)),
                     Box::new(i.memo),
-                    Box::new(0i64),
+                    Box::new(credited),
                     Box::new(i.cancelled_on()),
                     Box::new(i.kept.base()),
                     Box::new(*kept),
@@ -235,6 +252,7 @@ impl PgImportTx<'_> {
                     Box::new(m.key.as_str()),
                     Box::new(m.raw.as_deref()),
                     Box::new(self.now.clone()),
+                    Box::new(m.amount_minor),
                 ];
                 row
             })
@@ -257,6 +275,7 @@ impl PgImportTx<'_> {
                     Box::new(r.source.as_db()),
                     Box::new(m.key.as_str()),
                     Box::new(self.now.clone()),
+                    Box::new(m.amount_minor),
                 ];
                 row
             })
@@ -265,7 +284,10 @@ impl PgImportTx<'_> {
     }
 
     /// The applications of new invoices, payments and credits: none was
-    /// ever reversed, so each counts from its own date.
+    /// ever reversed, so each counts from its own date. Their invoices,
+    /// payments and credits were written with these amounts applied, so
+    /// the applications' trigger is told to leave them (schema 4,
+    /// `0004_preset_applied.sql`), for this statement only.
     pub(super) fn copy_applications(&self, apps: &[(i64, AppliedFrom, i64, NaiveDate)]) -> Result<()> {
         let values: Vec<Vec<Box<dyn ToSql + Sync + '_>>> = apps
             .iter()
@@ -285,6 +307,9 @@ impl PgImportTx<'_> {
                 row
             })
             .collect();
-        self.copy_into("applications", APPLICATION_COLS, APPLICATION_TYPES, &values)
+        self.tx().batch_execute("SET LOCAL ardesk.applied_preset = on")?;
+        self.copy_into("applications", APPLICATION_COLS, APPLICATION_TYPES, &values)?;
+        self.tx().batch_execute("SET LOCAL ardesk.applied_preset = off")?;
+        Ok(())
     }
 }
