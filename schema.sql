@@ -51,7 +51,9 @@
 -- the imported rows kept leanly (`invoices.import_base` and `import_row`,
 -- the compressed rows in `import_kept`), 20 the dated summary one row per
 -- customer, day, currency and date with a column per measure
--- (`customer_day_summary`, from the views `dated_*_rows`).
+-- (`customer_day_summary`, from the views `dated_*_rows`), 21 each
+-- imported invoice row's print, to tell an unchanged row at sight
+-- (`invoices.import_line`).
 
 CREATE TABLE organization (
     id                  INTEGER PRIMARY KEY CHECK (id = 1),

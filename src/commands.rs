@@ -316,7 +316,7 @@ pub fn import(
         (_, true) => Some(Mark::Point),
         _ => None,
     };
-    let opts = ImportOptions { source, object, dry_run, allow_test_mode, skip_bad_rows, decimal };
+    let opts = ImportOptions { source, object, dry_run, allow_test_mode, skip_bad_rows, decimal, whole_way: false };
     match crate::import::run_import_into(store, files, &opts, true) {
         Ok(report) => {
             write!(out, "{report}")?;

@@ -60,9 +60,14 @@ const TO_V18: &str = include_str!("../src/store/migrations/0018_tab_search.sql")
 /// moves imported rows kept as JSON; the demo has none of the import's
 /// shape, and the test of that step makes its own).
 const TO_V19: &str = include_str!("../src/store/migrations/0019_kept_rows.sql");
+/// What took version 19 to version 20.
+const TO_V20: &str = concat!(
+    include_str!("../src/store/migrations/0020_day_rows.sql"),
+    include_str!("../src/store/migrations/0020_day_summary.sql")
+);
 
 /// Every version before this one.
-const EARLIER: [i64; 19] = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19];
+const EARLIER: [i64; 20] = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20];
 
 /// What version 16 added to conversations, taken out of a database this
 /// version made, so that it reads as the upgrade of an older one does:
@@ -257,6 +262,12 @@ fn as_version(version: i64, src: &Path, dst: &Path) {
     if version >= 19 {
         let c = Connection::open(dst).unwrap();
         c.execute_batch(&format!("PRAGMA foreign_keys = OFF; BEGIN; {TO_V19} PRAGMA user_version = 19; COMMIT;"))
+            .unwrap();
+        c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).unwrap();
+    }
+    if version >= 20 {
+        let c = Connection::open(dst).unwrap();
+        c.execute_batch(&format!("PRAGMA foreign_keys = OFF; BEGIN; {TO_V20} PRAGMA user_version = 20; COMMIT;"))
             .unwrap();
         c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).unwrap();
     }
@@ -1308,4 +1319,54 @@ fn imported_rows_kept_as_json_become_baselines_and_kept_rows() {
         let rows_after = kept_now();
         assert_eq!(rows_after, rows_before, "version {v}: nothing rewritten");
     }
+}
+
+#[test]
+fn invoices_imported_before_row_prints_go_the_whole_way_once_then_are_known_at_sight() {
+    use ardesk::import::{Counted, ImportOptions, rows_known_at_sight, run_import};
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("v20.db");
+    let stripe = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/import/stripe");
+    let files = [stripe.join("customers_all_columns_2025.csv"), stripe.join("invoices_default_2023.csv")];
+    let mut s = Store::open(&db, OpenMode::Create).unwrap();
+    let first = run_import(&mut s, &files, &ImportOptions::default(), false).unwrap();
+    let n = first.count(Counted::Invoices).created;
+    assert!(n >= 10, "{first}");
+    s.checkpoint().unwrap();
+    drop(s);
+    // As version 20 left it: no prints.
+    raw(&db, "ALTER TABLE invoices DROP COLUMN import_line; PRAGMA user_version = 20;");
+    // Every row but the new column's, which the upgrade adds empty.
+    let books = |p: &Path| -> Vec<String> {
+        rows(p)
+            .into_iter()
+            .map(|r| if r.starts_with("invoices: ") { r.trim_end_matches(" | Null").to_string() } else { r })
+            .collect()
+    };
+    let before = books(&db);
+    let mut s = Store::open(&db, OpenMode::MustExist).unwrap();
+    assert_eq!(s.read_only(), None);
+    assert_eq!(version(&db), SCHEMA_VERSION);
+    same_rows(before, books(&db));
+    let printed = |p: &Path| -> i64 {
+        Connection::open(p)
+            .unwrap()
+            .query_row("SELECT count(*) FROM invoices WHERE import_line IS NOT NULL", [], |r| r.get(0))
+            .unwrap()
+    };
+    assert_eq!(printed(&db), 0);
+    // The first import after the upgrade: every row the whole way, each
+    // unchanged, its print kept; the next knows them all at sight.
+    let known = rows_known_at_sight();
+    let again = run_import(&mut s, &files, &ImportOptions::default(), false).unwrap();
+    assert_eq!((again.count(Counted::Invoices).unchanged, again.changes()), (n, 0), "{again}");
+    assert_eq!(rows_known_at_sight(), known);
+    assert_eq!(printed(&db), n as i64);
+    let third = run_import(&mut s, &files, &ImportOptions::default(), false).unwrap();
+    assert_eq!(
+        third.to_string().lines().skip(1).collect::<Vec<_>>(),
+        again.to_string().lines().skip(1).collect::<Vec<_>>()
+    );
+    assert_eq!(rows_known_at_sight() - known, n);
+    assert_eq!(s.check(d("2026-12-05")).unwrap(), Vec::<String>::new());
 }

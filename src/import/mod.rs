@@ -91,6 +91,11 @@ pub struct ImportOptions {
     /// `--decimal-point` / `--decimal-comma`: read every CSV amount with
     /// this decimal mark instead of deciding it from each file's amounts.
     pub decimal: Option<marks::Mark>,
+    /// Every row the whole way: no invoice known unchanged at sight from
+    /// its row's print (`read::prints`). Not a user's option: the tests
+    /// that compare the two ways set it.
+    #[doc(hidden)]
+    pub whole_way: bool,
 }
 
 impl ImportOptions {
@@ -105,6 +110,23 @@ impl ImportOptions {
 /// recognise a file.
 pub fn sources() -> &'static [&'static dyn Source] {
     &[&stripe::Stripe, &quickbooks::QuickBooks, &hubspot::HubSpot, &salesforce::Salesforce]
+}
+
+thread_local! {
+    static KNOWN_AT_SIGHT: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// Rows the import runs of this thread took as unchanged at sight from
+/// their prints (`read::prints`), since the thread began: how the tests
+/// and the benchmark tell that the runs they compare with the whole way
+/// took the short one. Nothing in a run depends on it.
+#[doc(hidden)]
+pub fn rows_known_at_sight() -> u64 {
+    KNOWN_AT_SIGHT.with(std::cell::Cell::get)
+}
+
+pub(crate) fn note_known_at_sight() {
+    KNOWN_AT_SIGHT.with(|c| c.set(c.get() + 1));
 }
 
 /// Invoice CSV bytes from which a run is a bulk run: summary triggers

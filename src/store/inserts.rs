@@ -172,6 +172,7 @@ pub(super) static INVOICES: Table = Table::new(
         "cancelled_on",
         "import_base",
         "import_row",
+        "import_line",
     ],
 );
 
@@ -203,7 +204,8 @@ pub(super) fn bind_invoice(b: &mut Binder<'_, '_>, r: &NewInvoiceRow<'_>) -> rus
     b.put(r.credited_minor)?;
     b.put(i.cancelled_on().map(iso))?;
     b.put(i.kept.base())?;
-    b.put(r.kept_row)
+    b.put(r.kept_row)?;
+    b.put(i.kept.line())
 }
 
 /// Inserts one invoice and its lines and returns its id. The error of a

@@ -59,6 +59,9 @@ pub struct KeptRow {
     pub base: Vec<u8>,
     /// The row's cells as one line of JSON (no newline inside).
     pub row: String,
+    /// The row's print (`import::read::prints`), kept beside the baseline
+    /// in `invoices.import_line`, when its parser prints its rows.
+    pub line: Option<u64>,
 }
 
 /// What an invoice write keeps of its source.
@@ -93,6 +96,12 @@ impl Kept<'_> {
     /// The baseline, beside a row kept in `import_kept`.
     pub fn base(&self) -> Option<&[u8]> {
         self.lean().map(|k| k.base.as_slice())
+    }
+
+    /// The print of the row the baseline was written from, as SQLite
+    /// keeps it (`invoices.import_line`): only beside a baseline.
+    pub fn line(&self) -> Option<i64> {
+        self.lean().and_then(|k| k.line).map(|p| p as i64)
     }
 }
 
@@ -149,7 +158,7 @@ impl KeptRow {
             }
         }
         base.extend_from_slice(&fingerprint(&row));
-        KeptRow { base, row }
+        KeptRow { base, row, line: None }
     }
 
     /// The kept form of a `source_raw` text of the import's shape

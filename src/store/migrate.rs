@@ -68,6 +68,8 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
     Migration { sql: include_str!("migrations/0019_kept_rows.sql"), after: Some(kept::from_source_raw) },
     // The dated summary one row a day, a column per measure.
     sql(concat!(include_str!("migrations/0020_day_rows.sql"), include_str!("migrations/0020_day_summary.sql"))),
+    // Each imported invoice row's print, for telling an unchanged row at sight.
+    sql(include_str!("migrations/0021_line_prints.sql")),
 ];
 
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

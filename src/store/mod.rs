@@ -20,6 +20,7 @@ mod filter_sql;
 pub mod import;
 mod inserts;
 pub mod kept;
+pub mod known_lines;
 mod lines;
 mod list_index;
 mod list_ranking;

@@ -17,14 +17,17 @@ use crate::import::ImportError;
 use crate::import::parse::record::ImportedInvoice;
 use crate::import::report::{Counted, Outcome};
 use crate::store::import::ImportOps;
+use crate::store::kept::KeptRow;
 use crate::store::load::{LoadInvoice, NewMoney};
 
-/// An invoice the fast path takes: its customer, status and money.
+/// An invoice the fast path takes: its customer, status and money, and
+/// what it keeps of its row.
 struct Plan {
     cust: Cust,
     status: InvoiceStatus,
     paid: i64,
     credit: i64,
+    raw: KeptRow,
 }
 
 impl Receivables {
@@ -38,9 +41,9 @@ impl Receivables {
     ) -> Result<(), ImportError> {
         let size = cx.itx.load_rows();
         let mut group: Vec<(Queued, Plan)> = Vec::with_capacity(size);
-        for q in batch {
+        for mut q in batch {
             cx.book.at_file(q.file);
-            match self.plan_new(cx, people, q.src, &q.inv)? {
+            match self.plan_new(cx, people, q.src, &q.inv, &mut q.raw)? {
                 Some(plan) => {
                     group.push((q, plan));
                     if group.len() == size {
@@ -49,24 +52,27 @@ impl Receivables {
                 }
                 None => {
                     self.load_group(cx, people, std::mem::take(&mut group))?;
-                    self.apply_invoice(cx, people, q.src, &q.inv, q.raw)?;
+                    self.apply_invoice(cx, people, q.src, &q.inv, q.raw.take())?;
                 }
             }
         }
         self.load_group(cx, people, group)
     }
 
-    /// The fast path's plan for an invoice, or `None` for the row path.
-    /// Only what the row path would do first anyway happens here (the
-    /// customer found, or made from the row, and its currency adopted).
+    /// The fast path's plan for an invoice, or `None` for the row path;
+    /// the plan takes what the invoice keeps of its row from `raw`. Only
+    /// what the row path would do first anyway happens here (the customer
+    /// found, or made from the row, and its currency adopted). An invoice
+    /// known unchanged at sight (no `raw`) is of a source that is not fresh.
     fn plan_new<X: ImportOps>(
         &mut self,
         cx: &mut Cx<'_, X>,
         people: &mut Customers,
         src: ImportSource,
         inv: &ImportedInvoice,
+        raw: &mut Option<KeptRow>,
     ) -> Result<Option<Plan>, ImportError> {
-        if !cx.itx.is_bulk() || inv.customer.external_id.is_empty() || !self.fresh(cx.itx, src)? {
+        if !cx.itx.is_bulk() || inv.customer.external_id.is_empty() || !self.fresh(cx.itx, src)? || raw.is_none() {
             return Ok(None);
         }
         if people.resolve(cx, src, &inv.customer, inv.currency, "invoice")?.is_none() {
@@ -80,7 +86,7 @@ impl Receivables {
             return Ok(None);
         }
         let (status, paid, credit) = plan_of(inv);
-        Ok(Some(Plan { cust, status, paid, credit }))
+        Ok(raw.take().map(|raw| Plan { cust, status, paid, credit, raw }))
     }
 
     /// Writes a group of new invoices; from one a unique index refuses (a
@@ -115,9 +121,9 @@ impl Receivables {
             }
         }
         // From the invoice a unique index refused on, row by row.
-        for (q, _) in rest {
+        for (q, p) in rest {
             cx.book.at_file(q.file);
-            self.apply_invoice(cx, people, q.src, &q.inv, q.raw)?;
+            self.apply_invoice(cx, people, q.src, &q.inv, Some(p.raw))?;
         }
         Ok(())
     }
@@ -125,7 +131,7 @@ impl Receivables {
 
 /// What the bulk loader writes for a new invoice: the invoice, and the
 /// payment and credit made for it as `Receivables::own_row` would make them.
-fn load_row<'q>(q: &'q Queued, p: &Plan, today: chrono::NaiveDate) -> LoadInvoice<'q> {
+fn load_row<'q>(q: &'q Queued, p: &'q Plan, today: chrono::NaiveDate) -> LoadInvoice<'q> {
     let (inv, ext, label) = (&q.inv, q.inv.external_id.as_str(), q.src.label());
     let mut money = Vec::new();
     if p.paid > 0 {
@@ -149,5 +155,5 @@ fn load_row<'q>(q: &'q Queued, p: &Plan, today: chrono::NaiveDate) -> LoadInvoic
             raw: None,
         });
     }
-    LoadInvoice { source: q.src, external_id: ext, invoice: write_of(p.cust, inv, p.status, &q.raw, today), money }
+    LoadInvoice { source: q.src, external_id: ext, invoice: write_of(p.cust, inv, p.status, &p.raw, today), money }
 }

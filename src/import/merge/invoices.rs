@@ -41,14 +41,16 @@ fn from_class(c: &str) -> InvoiceStatus {
 }
 
 impl Receivables {
-    /// Applies one invoice record; `raw` is its `source_raw` text (`invoice_raw`).
+    /// Applies one invoice record; `raw` is what it keeps of its row
+    /// (`invoice_raw`), `None` for a row known at sight to leave its
+    /// invoice unchanged (`ImportedInvoice::known_unchanged`).
     pub fn apply_invoice<X: ImportOps>(
         &mut self,
         cx: &mut Cx<'_, X>,
         people: &mut Customers,
         src: ImportSource,
         inv: &ImportedInvoice,
-        raw: KeptRow,
+        raw: Option<KeptRow>,
     ) -> Result<(), ImportError> {
         let (what, line, ext) = (Counted::Invoices, inv.line, inv.external_id.as_str());
         let Some(cust) = owner(cx, people, src, inv)? else { return Ok(()) };
@@ -56,7 +58,24 @@ impl Receivables {
         // A source with no invoices here yet: insert straight away and let
         // the unique indexes catch what exists (two lookups fewer a row).
         let fresh = self.fresh(cx.itx, src)?;
-        if !fresh && let Some((id, customer_id)) = cx.itx.invoice_if_unchanged(src, ext, &raw.base)? {
+        // The invoice whose baseline is the row's: known at sight from the
+        // row's print (`read::prints`: the baseline kept with that print is
+        // the one this row maps to, and nothing of this run wrote it since,
+        // `KnownLines::take`), else looked up.
+        let unchanged = match (inv.known_unchanged(), &raw) {
+            _ if fresh => None,
+            (Some(known), _) => {
+                crate::import::note_known_at_sight();
+                Some(known)
+            }
+            (None, Some(raw)) => {
+                let found = cx.itx.invoice_if_unchanged(src, ext, &raw.base)?;
+                keep_print(cx, found.map(|f| f.0), raw)?;
+                found
+            }
+            (None, None) => None,
+        };
+        if let Some((id, customer_id)) = unchanged {
             // What `update_invoice` does for an unchanged row, without reading it.
             cx.book.count(customer_id, what, Outcome::Unchanged, src.label());
             if in_run {
@@ -64,6 +83,13 @@ impl Receivables {
             }
             return Ok(());
         }
+        // Only a source with invoices here knows rows at sight (`run`).
+        let Some(raw) = raw else {
+            return Err(ImportError::File {
+                path: Default::default(),
+                reason: format!("invoice {ext}: known unchanged at sight in a source new here"),
+            });
+        };
         let existing = if fresh { None } else { cx.itx.find_invoice(src, ext)? };
         if let Some(db) = existing {
             return self.update_invoice(cx, src, inv, cust, db, raw, in_run);
@@ -151,6 +177,7 @@ impl Receivables {
     ) -> Result<(), ImportError> {
         let (what, line, ext) = (Counted::Invoices, inv.line, inv.external_id.as_str());
         if db.import_base.as_deref() == Some(raw.base.as_slice()) {
+            keep_print(cx, Some(db.id), &raw)?;
             cx.book.count(db.customer_id, what, Outcome::Unchanged, src.label());
             if in_run {
                 self.pending.insert(db.id, src);
@@ -197,6 +224,15 @@ impl Receivables {
         }
         Ok(())
     }
+}
+
+/// Keeps the print of a row that left invoice `id` unchanged, so that the
+/// next import knows the row at sight (`ImportTx::keep_line`).
+fn keep_print<X: ImportOps>(cx: &mut Cx<'_, X>, id: Option<i64>, raw: &KeptRow) -> Result<(), ImportError> {
+    if let (Some(id), Some(line)) = (id, Kept::Row(raw).line()) {
+        cx.itx.keep_line(id, line)?;
+    }
+    Ok(())
 }
 
 /// The customer who owes an invoice, found or made from the row, with

@@ -50,11 +50,17 @@ use receivables::Receivables;
 use totals::{Kind, RunTotals};
 
 use crate::store::kept::KeptRow;
+use crate::store::known_lines::KnownLines;
 pub(crate) use raw::invoice_raw;
 
 /// Bytes an invoice row takes at least in a CSV export, to reckon how many
 /// rows a file holds.
 const LOAD_ROW_BYTES: u64 = 200;
+
+/// A file's prints are loaded when it may hold at least one row in this
+/// many of the invoices here: reading every print costs about a seventh of
+/// looking each row up.
+const KNOWN_LINES_RATIO: u64 = 5;
 
 /// What every step works with: the open transaction (the write stage) and
 /// the book (the report stage).
@@ -63,12 +69,14 @@ pub(crate) struct Cx<'a, X> {
     pub book: &'a mut Book,
 }
 
-/// An invoice record waiting in a batch, with what it keeps of its row.
+/// An invoice record waiting in a batch, with what it keeps of its row:
+/// `None` when the row is known at sight to leave its invoice unchanged
+/// (`ImportedInvoice::known_unchanged`), which keeps nothing new.
 pub(crate) struct Queued {
     pub file: usize,
     pub src: ImportSource,
     pub inv: ImportedInvoice,
-    pub raw: KeptRow,
+    pub raw: Option<KeptRow>,
 }
 
 pub(crate) struct Merger<'r, X: ImportOps> {
@@ -271,6 +279,22 @@ impl<'r, X: ImportOps> Merger<'r, X> {
             self.itx.lift_indexes(external)?;
         }
         Ok(())
+    }
+
+    /// The prints of `src`'s invoices here, for a file of about `bytes`
+    /// of its invoice rows whose parser asks after them: `None` when the
+    /// source is new here (no row can be known), when the store keeps no
+    /// prints, or when the file is small next to the invoices here (a
+    /// lookup per row costs less than reading them all).
+    pub fn known_lines(&mut self, src: ImportSource, bytes: u64) -> Result<Option<KnownLines>, ImportError> {
+        if self.receivables.fresh(self.itx, src)? {
+            return Ok(None);
+        }
+        let rows = bytes / LOAD_ROW_BYTES;
+        if rows.saturating_mul(KNOWN_LINES_RATIO) < self.itx.invoice_rows_at_most()?.max(0) as u64 {
+            return Ok(None);
+        }
+        Ok(self.itx.known_lines(src)?)
     }
 
     pub fn indexes_lifted(&self) -> bool {

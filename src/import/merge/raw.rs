@@ -118,7 +118,9 @@ pub(crate) fn invoice_raw(inv: &ImportedInvoice) -> KeptRow {
         Some(&refs),
         Some(inv.memo.as_str()),
     ];
-    KeptRow::invoice(fields, serde_json::to_string(&inv.raw).unwrap_or_default())
+    let mut kept = KeptRow::invoice(fields, serde_json::to_string(&inv.raw).unwrap_or_default());
+    kept.line = inv.print.map(|p| p.print);
+    kept
 }
 
 /// The values an invoice was last imported with: from its baseline, or

@@ -29,6 +29,12 @@ pub trait Source: Sync {
     fn detect_json(&self, doc: &Value) -> Option<ObjectKind>;
     fn parse_csv(&self, object: ObjectKind, input: &mut CsvInput, sink: &mut dyn Sink) -> Result<(), ImportError>;
     fn parse_json(&self, object: ObjectKind, doc: Value, sink: &mut dyn Sink) -> Result<(), ImportError>;
+    /// Whether its CSV rows of `object` are printed (`read::prints`) and
+    /// asked after with `Sink::known_line`: invoices whose rows may be
+    /// known unchanged at sight.
+    fn prints_csv(&self, _object: ObjectKind) -> bool {
+        false
+    }
     /// Why a CSV header row of this source's, of something it does not
     /// import (another object, an error file), is refused: the whole file
     /// is refused with this reason instead of "unknown format".
@@ -59,6 +65,13 @@ pub trait Sink {
     /// The organization's default currency, for rows of a source that
     /// leaves out its home currency (QuickBooks without multicurrency).
     fn default_currency(&self) -> Currency;
+    /// The invoice (id, customer) that a row with `external_id` and
+    /// `print` (`read::prints`) leaves unchanged, when the sink knows the
+    /// prints of the invoices here (`run::beside`); asked once per row of
+    /// a printed invoices file, before the row is mapped.
+    fn known_line(&mut self, _external_id: &str, _print: u64) -> Option<(i64, i64)> {
+        None
+    }
 }
 
 /// Whether a header row has a column of this name (any case).
@@ -117,6 +130,16 @@ pub(crate) fn each_row(
     sink: &mut dyn Sink,
     mut parse: impl FnMut(&CsvInput) -> Row,
 ) -> Result<(), ImportError> {
+    each_row_asking(input, object, sink, |input, _| parse(input))
+}
+
+/// `each_row`, with `parse` given the sink to ask (`Sink::known_line`).
+pub(crate) fn each_row_asking(
+    input: &mut CsvInput,
+    object: ObjectKind,
+    sink: &mut dyn Sink,
+    mut parse: impl FnMut(&CsvInput, &mut dyn Sink) -> Row,
+) -> Result<(), ImportError> {
     let mut n = 0u64;
     while let Some(line) = input.next_row()? {
         n += 1;
@@ -127,7 +150,7 @@ pub(crate) fn each_row(
             sink.issue(line.line, IssueKind::Refused, object, problem);
             continue;
         }
-        match parse(input) {
+        match parse(input, sink) {
             Row::NotData => input.trailer_rows += 1,
             row => row.send(line.line, object, sink)?,
         }

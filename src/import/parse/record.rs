@@ -150,7 +150,28 @@ pub struct ImportedInvoice {
     /// The source's note on the invoice; '' for none.
     pub memo: String,
     pub test_mode: bool,
+    /// The source's row; `Null` for a row whose invoice is known
+    /// unchanged (`print`), whose row is not kept again.
     pub raw: Value,
+    /// The row's print, for a source whose parser prints its rows
+    /// (`read::prints`), and the invoice it left unchanged if known.
+    pub print: Option<LinePrint>,
+}
+
+/// A row's print (`read::prints`) and, when the import knew it at sight,
+/// the invoice (id, customer) that the row leaves unchanged: the one whose
+/// baseline was written from a row with this print and external id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LinePrint {
+    pub print: u64,
+    pub unchanged: Option<(i64, i64)>,
+}
+
+impl ImportedInvoice {
+    /// The invoice (id, customer) this row is known at sight to leave unchanged.
+    pub fn known_unchanged(&self) -> Option<(i64, i64)> {
+        self.print.and_then(|p| p.unchanged)
+    }
 }
 
 /// How a payment names the invoice it paid.

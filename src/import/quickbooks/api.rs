@@ -429,6 +429,7 @@ fn invoice(line: usize, v: &Value, home: Currency, notes: &mut Notes) -> Row {
         payment_refs,
         test_mode: false,
         raw: v.clone(),
+        print: None,
     })))
 }
 

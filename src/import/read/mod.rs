@@ -10,7 +10,8 @@
 //!   file's one decimal mark, decided from all its amounts before any row
 //!   is read;
 //! - `fields`: dates, times and yes/no values as exports write them;
-//! - `lines`: an invoice's lines and memo within what ardesk keeps.
+//! - `lines`: an invoice's lines and memo within what ardesk keeps;
+//! - `prints`: a row's print, to tell an unchanged row before mapping it.
 //!
 //! Takes a path; gives a `CsvInput` (rows of cells) or a JSON `Value`, and
 //! the readers a parser turns cells into values with. Knows no source.
@@ -23,4 +24,5 @@ pub mod fields;
 pub(crate) mod json;
 pub(crate) mod lines;
 pub mod marks;
+pub mod prints;
 mod sniff;

@@ -11,6 +11,7 @@ use crate::import::merge::invoice_raw;
 use crate::import::parse::record::*;
 use crate::import::parse::{Sink, Source};
 use crate::import::read::csv_input::CsvInput;
+use crate::store::known_lines::KnownLines;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
 /// Sink calls per chunk, and chunks in flight.
@@ -33,6 +34,17 @@ struct Forward {
     tx: SyncSender<Vec<Item>>,
     chunk: Vec<Item>,
     default_currency: Currency,
+    /// The prints of the invoices here, for a file whose rows may be
+    /// known unchanged at sight (`read::prints`).
+    known: Known,
+}
+
+/// The prints of the invoices here, as the parser has them: on their way
+/// from the writer, which reads them while the parser decides the file's
+/// decimal mark, or here (`None`: none to know rows by).
+enum Known {
+    Coming(Receiver<Option<KnownLines>>),
+    Here(Option<KnownLines>),
 }
 
 /// The writer went away (it failed); its error is the one reported.
@@ -61,6 +73,8 @@ impl Forward {
 impl Sink for Forward {
     fn record(&mut self, mut record: Record) -> Result<(), ImportError> {
         let raw = match &mut record {
+            // Known unchanged at sight: nothing of its row is kept again.
+            Record::Invoice(inv) if inv.known_unchanged().is_some() => None,
             Record::Invoice(inv) => {
                 let raw = invoice_raw(inv);
                 // The row lives on in the kept text; the writer needs no copy.
@@ -88,31 +102,62 @@ impl Sink for Forward {
     fn default_currency(&self) -> Currency {
         self.default_currency
     }
+
+    fn known_line(&mut self, external_id: &str, print: u64) -> Option<(i64, i64)> {
+        if let Known::Coming(rx) = &self.known {
+            // A writer that stopped sends nothing: no row is known.
+            self.known = Known::Here(rx.recv().ok().flatten());
+        }
+        match &mut self.known {
+            Known::Here(Some(k)) => k.take(external_id, print),
+            _ => None,
+        }
+    }
+}
+
+/// The writer's side of `parse_beside`.
+pub(super) trait Writer {
+    /// The prints of the invoices here for this file, if its rows are to
+    /// be known at sight; read while the parser decides the mark.
+    fn known_lines(&mut self) -> Result<Option<KnownLines>, ImportError>;
+    /// One call the parser made on its thread.
+    fn take(&mut self, item: Item) -> Result<(), ImportError>;
 }
 
 /// Parses `input` with `source` on a second thread and gives every item to
-/// `take`, in order, on this one. The first error wins: the writer's (the
-/// parser then stops at its next record) or the parser's.
+/// `writer`, in order, on this one. Meanwhile, before the first item, the
+/// writer reads the prints of the invoices here (`Writer::known_lines`),
+/// which go to the parser (`Sink::known_line`): the two overlap the
+/// parser's first pass over the file. The first error wins: the writer's
+/// (the parser then stops at its next record) or the parser's.
 pub(super) fn parse_beside(
     source: &'static dyn Source,
     object: ObjectKind,
     input: &mut CsvInput,
     default_currency: Currency,
-    mut take: impl FnMut(Item) -> Result<(), ImportError>,
+    writer: &mut impl Writer,
 ) -> Result<(), ImportError> {
     let (tx, rx): (SyncSender<Vec<Item>>, Receiver<Vec<Item>>) = sync_channel(IN_FLIGHT);
+    let (known_tx, known_rx) = sync_channel(1);
     std::thread::scope(|scope| {
         let parser = scope.spawn(move || {
-            let mut sink = Forward { tx, chunk: Vec::with_capacity(CHUNK), default_currency };
+            let known = Known::Coming(known_rx);
+            let mut sink = Forward { tx, chunk: Vec::with_capacity(CHUNK), default_currency, known };
             source.parse_csv(object, input, &mut sink)?;
             sink.flush()
         });
-        let mut written = Ok(());
-        'chunks: for chunk in rx.iter() {
-            for item in chunk {
-                written = take(item);
-                if written.is_err() {
-                    break 'chunks;
+        let mut written = writer.known_lines().map(|known| {
+            // A parser that asks for none, or stopped, has left.
+            let _ = known_tx.send(known);
+        });
+        drop(known_tx);
+        if written.is_ok() {
+            'chunks: for chunk in rx.iter() {
+                for item in chunk {
+                    written = writer.take(item);
+                    if written.is_err() {
+                        break 'chunks;
+                    }
                 }
             }
         }

@@ -168,8 +168,11 @@ impl<'r, X: ImportOps> Run<'r, X> {
             }
             for (file, source, object, input) in csv.iter_mut().filter(|c| c.2.phase() == phase) {
                 let home = self.merger.default_currency();
-                let mut sink = sinks::Stream { run: self, file: *file, source: source.id(), batch: Vec::new() };
-                beside::parse_beside(*source, *object, input, home, |item| sink.take(item))?;
+                // The prints are read per file, once everything before it is written.
+                let printed = source.prints_csv(*object).then_some(input.size);
+                let mut sink =
+                    sinks::Stream { run: self, file: *file, source: source.id(), batch: Vec::new(), printed };
+                beside::parse_beside(*source, *object, input, home, &mut sink)?;
                 sink.flush()?;
                 self.advance(input.size);
             }
@@ -213,7 +216,7 @@ impl<'r, X: ImportOps> Run<'r, X> {
             1 => std::mem::take(&mut b.contacts).into_iter().try_for_each(|(f, s, c)| self.merger.contact(f, s, &c)),
             3 => {
                 let invoices = std::mem::take(&mut b.invoices).into_iter();
-                let queued = invoices.map(|(file, src, inv)| Queued { file, src, raw: invoice_raw(&inv), inv });
+                let queued = invoices.map(|(file, src, inv)| Queued { file, src, raw: Some(invoice_raw(&inv)), inv });
                 self.merger.invoices(queued.collect())?;
                 // A dry run rolls back, which puts the indexes back as
                 // they were: built again only for what comes after.

@@ -5,7 +5,7 @@
 //! files are read once beforehand for the invoices they name (`Links`).
 
 use super::Run;
-use super::beside::Item;
+use super::beside::{Item, Writer};
 use crate::domain::Currency;
 use crate::domain::status::ImportSource;
 use crate::import::ImportError;
@@ -13,6 +13,7 @@ use crate::import::merge::{Queued, invoice_raw};
 use crate::import::parse::Sink;
 use crate::import::parse::record::*;
 use crate::store::import::ImportOps;
+use crate::store::known_lines::KnownLines;
 
 /// Invoice rows applied together, sorted by customer and number so that
 /// the indexes are written in order.
@@ -65,6 +66,22 @@ pub(super) struct Stream<'a, 'r, X: ImportOps> {
     pub file: usize,
     pub source: ImportSource,
     pub batch: Vec<Queued>,
+    /// Whether the file's rows may be known unchanged at sight: the
+    /// bytes of the file, whose parser prints its rows.
+    pub printed: Option<u64>,
+}
+
+impl<X: ImportOps> Writer for Stream<'_, '_, X> {
+    fn known_lines(&mut self) -> Result<Option<KnownLines>, ImportError> {
+        match self.printed {
+            Some(bytes) if !self.run.opts.whole_way => self.run.merger.known_lines(self.source, bytes),
+            _ => Ok(None),
+        }
+    }
+
+    fn take(&mut self, item: Item) -> Result<(), ImportError> {
+        Stream::take(self, item)
+    }
 }
 
 impl<X: ImportOps> Stream<'_, '_, X> {
@@ -99,7 +116,11 @@ impl<X: ImportOps> Stream<'_, '_, X> {
             Record::CreditNote(c) => merger.credit_note(file, src, &c)?,
             Record::Refund(r) => merger.refund(file, src, &r)?,
             Record::Invoice(inv) => {
-                let raw = raw.unwrap_or_else(|| invoice_raw(&inv));
+                // A row known unchanged at sight keeps nothing new.
+                let raw = match inv.known_unchanged() {
+                    Some(_) => None,
+                    None => Some(raw.unwrap_or_else(|| invoice_raw(&inv))),
+                };
                 self.batch.push(Queued { file, src, inv, raw });
                 if self.batch.len() >= BATCH {
                     self.flush()?;

@@ -339,6 +339,7 @@ fn invoice(line: usize, v: &Value, notes: &mut Vec<String>) -> Row {
         payment_refs: refs,
         test_mode: test(v),
         raw: v.clone(),
+        print: None,
     })))
 }
 

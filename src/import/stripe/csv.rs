@@ -4,22 +4,24 @@
 use super::invoice_status;
 use crate::domain::Currency;
 use crate::domain::links::stripe_customer_url;
-use crate::domain::status::{PaymentMethod, PaymentStatus};
+use crate::domain::status::{ImportSource, PaymentMethod, PaymentStatus};
 use crate::import::ImportError;
 use crate::import::parse::record::*;
-use crate::import::parse::{Row, Sink, each_row, tri};
+use crate::import::parse::{Row, Sink, each_row, each_row_asking, tri};
 use crate::import::read::amount::{AmountParser, parse_currency};
 use crate::import::read::csv_input::CsvInput;
 use crate::import::read::decimals::decide;
 use crate::import::read::fields::{due_not_before, negative_total, parse_bool, parse_date, parse_opt_date, text};
+use crate::import::read::prints::Printer;
 use sha2::{Digest, Sha256};
 
 pub(super) fn parse(object: ObjectKind, input: &mut CsvInput, sink: &mut dyn Sink) -> Result<(), ImportError> {
     let cols = Cols::new(input);
-    let row: fn(&CsvInput, &Cols, &AmountParser) -> Row = match object {
-        ObjectKind::Customers | ObjectKind::Companies => customer_row,
-        ObjectKind::Invoices => invoice_row,
-        ObjectKind::Payments => payment_row,
+    // Invoice rows are printed (below): `None`.
+    let row: Option<fn(&CsvInput, &Cols, &AmountParser) -> Row> = match object {
+        ObjectKind::Customers | ObjectKind::Companies => Some(customer_row),
+        ObjectKind::Invoices => None,
+        ObjectKind::Payments => Some(payment_row),
         _ => {
             return Err(ImportError::NotSupported {
                 path: input.path.clone(),
@@ -44,7 +46,18 @@ pub(super) fn parse(object: ObjectKind, input: &mut CsvInput, sink: &mut dyn Sin
         }
         _ => decide(input, &[cols.balance], &|i| balance_currency(i, &cols).ok()),
     }?;
-    each_row(input, object, sink, |input| row(input, &cols, &amounts))
+    if let Some(row) = row {
+        return each_row(input, object, sink, |input| row(input, &cols, &amounts));
+    }
+    // Each invoice row printed, so that its invoice keeps the print and
+    // the next import can tell the row unchanged at sight (`read::prints`).
+    let mut printer = Printer::new(ImportSource::Stripe, object, &input.header, amounts.mark());
+    each_row_asking(input, object, sink, |input, sink| {
+        let print = printer.print(input);
+        let id = input.get(cols.id);
+        let unchanged = if id.is_empty() { None } else { sink.known_line(&id, print) };
+        invoice_row(input, &cols, &amounts, LinePrint { print, unchanged })
+    })
 }
 
 /// Column positions, by the names of every header generation.
@@ -175,7 +188,9 @@ fn customer_row(input: &CsvInput, cols: &Cols, amounts: &AmountParser) -> Row {
     })))
 }
 
-fn invoice_row(input: &CsvInput, cols: &Cols, amounts: &AmountParser) -> Row {
+/// An invoice row; `print` is its print and, when known, the invoice it
+/// leaves unchanged (its row is then not kept again: no `raw`).
+fn invoice_row(input: &CsvInput, cols: &Cols, amounts: &AmountParser, print: LinePrint) -> Row {
     let id = input.get(cols.id);
     if id.is_empty() {
         return Row::Refuse("the invoice has no id".into());
@@ -244,7 +259,8 @@ fn invoice_row(input: &CsvInput, cols: &Cols, amounts: &AmountParser) -> Row {
         voided_on: None,
         payment_refs,
         test_mode: test_mode(input, cols),
-        raw: input.raw(),
+        raw: if print.unchanged.is_some() { serde_json::Value::Null } else { input.raw() },
+        print: Some(print),
     })))
 }
 
@@ -347,4 +363,65 @@ fn payment_row(input: &CsvInput, cols: &Cols, amounts: &AmountParser) -> Row {
         test_mode: test_mode(input, cols),
         raw: input.raw(),
     })))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::merge::invoice_raw;
+    use crate::import::read::prints::PRINT_VERSION;
+    use std::io::Write;
+
+    /// Collects the invoices a parser gives.
+    struct Invoices(Vec<ImportedInvoice>);
+
+    impl Sink for Invoices {
+        fn record(&mut self, record: Record) -> Result<(), ImportError> {
+            if let Record::Invoice(i) = record {
+                self.0.push(i);
+            }
+            Ok(())
+        }
+
+        fn issue(&mut self, _: usize, _: IssueKind, _: ObjectKind, reason: String) {
+            panic!("{reason}");
+        }
+
+        fn default_currency(&self) -> Currency {
+            Currency::USD
+        }
+    }
+
+    /// What a printed row maps to is what its print stands for
+    /// (`read::prints`): a change here must come with a new
+    /// `PRINT_VERSION`, or rows printed before would be taken for
+    /// unchanged though they now map to another baseline.
+    #[test]
+    fn the_mapping_is_pinned() {
+        let mut f = tempfile::NamedTempFile::new().unwrap();
+        f.write_all(
+            b"id,Amount Due,Currency,Customer,Customer Name,Date (UTC),Due Date (UTC),Number,Paid,Total,Amount Paid,\
+              Status,Charge,Period Start (UTC),Period End (UTC),Paid At (UTC),Mode\n\
+              in_1, 1331.71 ,usd,cus_1,Acme,2016-01-02 10:00,2016-02-01 10:00,A-1,true,1331.71,1331.71,paid,ch_1,\
+              2016-01-01,2016-01-31,2016-01-05 09:00,live\n",
+        )
+        .unwrap();
+        let mut input = CsvInput::open(f.path(), &|h| h.first().is_some_and(|c| c == "id"), false).unwrap();
+        let mut sink = Invoices(Vec::new());
+        parse(ObjectKind::Invoices, &mut input, &mut sink).unwrap();
+        let inv = &sink.0[0];
+        let kept = invoice_raw(inv);
+        let base: String = kept.base.iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(
+            (PRINT_VERSION, base.as_str(), kept.line),
+            (
+                1,
+                "0104412d310b323031362d30312d30320b323031362d30322d30310b323031362d30312d30310b323031362d30312d33310455\
+                 53440731333331373105706169640731333331373102300b323031362d30312d3035066375735f310563685f31010c13c5adc3\
+                 94aa86",
+                Some(18144364886785199386)
+            ),
+            "the mapping of a Stripe invoice row changed: bump read::prints::PRINT_VERSION, then update this pin"
+        );
+    }
 }

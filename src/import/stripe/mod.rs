@@ -58,6 +58,10 @@ impl Source for Stripe {
     fn parse_json(&self, object: ObjectKind, doc: Value, sink: &mut dyn Sink) -> Result<(), ImportError> {
         api::parse(object, doc, sink)
     }
+
+    fn prints_csv(&self, object: ObjectKind) -> bool {
+        object == ObjectKind::Invoices
+    }
 }
 
 /// Stripe's invoice statuses: `void` is ardesk's cancelled.

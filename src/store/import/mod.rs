@@ -12,6 +12,7 @@ mod money;
 mod native;
 mod ops;
 mod parties;
+mod prints;
 
 use super::audit::Audit;
 use super::bulk::Deltas;

@@ -150,7 +150,7 @@ impl ImportTx<'_> {
             .prepare_cached(
                 "UPDATE invoices SET number = ?2, issue_date = ?3, due_date = ?4, period_start = ?5, period_end = ?6,
                         currency = ?7, total_minor = ?8, status = ?9, source_raw = ?10, memo = ?11,
-                        import_base = ?13, import_row = ?14,
+                        import_base = ?13, import_row = ?14, import_line = ?15,
                         written_off_on = CASE WHEN ?9 = 'uncollectible' THEN written_off_on END,
                         cancelled_on = CASE WHEN ?9 = 'cancelled' THEN max(coalesce(cancelled_on, ?12), ?3) END,
                         version = version + 1
@@ -170,7 +170,8 @@ impl ImportTx<'_> {
                 i.memo,
                 i.cancelled_on().map(iso),
                 i.kept.base(),
-                kept_row
+                kept_row,
+                i.kept.line()
             ])?;
         // The row it kept before, if any, is kept for nothing now.
         self.kept.borrow_mut().replaced = true;

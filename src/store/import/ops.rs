@@ -104,6 +104,8 @@ import_ops! {
     fn invoices_with_own_credit(&self, customer_id: i64, source: ImportSource, on: NaiveDate) -> Result<Vec<i64>>;
     fn is_bulk(&self) -> bool;
     fn keyed_refunds(&self, payment_id: i64) -> Result<Vec<KeyedRefund>>;
+    fn keep_line(&self, id: i64, line: i64) -> Result<()>;
+    fn known_lines(&self, source: ImportSource) -> Result<Option<crate::store::known_lines::KnownLines>>;
     fn link_conversation_invoice(&self, conversation_id: i64, invoice_id: i64) -> Result<bool>;
     fn load_invoices(&self, rows: &[LoadInvoice<'_>]) -> Result<usize>;
     fn load_rows(&self) -> usize;

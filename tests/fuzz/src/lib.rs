@@ -149,6 +149,7 @@ pub fn options(a: u8, b: u8) -> ardesk::import::ImportOptions {
         allow_test_mode: b & 0x40 != 0,
         skip_bad_rows: b & 0x80 != 0,
         decimal,
+        whole_way: false,
     }
 }
 

@@ -1,0 +1,14 @@
+-- Version 21: an unchanged re-import recognised from its rows (issue 19).
+-- Each invoice an import wrote from a Stripe CSV row keeps the row's
+-- print in `import_line`: a 64-bit xxh3 hash of the row's cells as the
+-- mapping reads them (trimmed, decoded), seeded with what else decides
+-- what the row maps to (the source, the header, the file's decimal mark,
+-- the version of the mapping; `import::read::prints`). It is written
+-- with `import_base`, from the same row, in the same statement, and is
+-- NULL wherever `import_base` came from anything else (ardesk's own
+-- format, the other sources, PostgreSQL, and every invoice written before
+-- this version): so a row whose print and external id match an invoice's
+-- maps to that invoice's baseline, and the next import may take it as
+-- unchanged without mapping it or looking it up (a NULL print never
+-- matches: that invoice goes the whole way, as before).
+ALTER TABLE invoices ADD COLUMN import_line INTEGER;
