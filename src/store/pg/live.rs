@@ -36,12 +36,21 @@ impl PgStore {
             Watch::Customer(id) => channel(id),
         };
         // UNLISTEN * also drops the organization's channel, listened
-        // again at once; all of it in one round trip.
+        // again at once; all of it, and this session's server process
+        // when not yet known (`data_version` needs it), in one round trip.
         let mut client = self.client()?;
-        client.batch_execute(&format!(
-            "UNLISTEN *; LISTEN ardesk_organization; LISTEN \"{}\"",
+        let pid = if self.pid.get().is_some() { "" } else { "; SELECT pg_backend_pid()" };
+        let said = client.simple_query(&format!(
+            "UNLISTEN *; LISTEN ardesk_organization; LISTEN \"{}\"{pid}",
             listen.replace('"', "\"\"")
         ))?;
+        for m in &said {
+            if let postgres::SimpleQueryMessage::Row(r) = m
+                && let Some(p) = r.get(0).and_then(|v| v.parse::<i32>().ok())
+            {
+                self.pid.set(Some(p));
+            }
+        }
         // What came for the screen left is not this one's to reload.
         use postgres::fallible_iterator::FallibleIterator;
         client.notifications().iter().count()?;
