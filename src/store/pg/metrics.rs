@@ -89,6 +89,9 @@ pub(super) fn parts(c: &mut impl GenericClient, customer_id: Option<i64>, today:
     Ok(out)
 }
 
+/// The conversations the Auto-Resolved card counts.
+const AUTO_RESOLVED: &str = "status = 'resolved' AND resolved_by = 'agent'";
+
 impl PgStore {
     /// Raw sums per currency from the summary tables.
     pub fn metric_parts(&self, customer_id: i64, today: NaiveDate) -> Result<PartsByCurrency> {
@@ -97,8 +100,9 @@ impl PgStore {
 
     pub fn conversations(&self, customer_id: i64) -> Result<Conversations> {
         let r = self.client()?.query_one(
-            "SELECT count(*) FILTER (WHERE status = 'resolved' AND resolved_by = 'agent'), count(*)
-             FROM conversations WHERE customer_id = $1",
+            &format!(
+                "SELECT count(*) FILTER (WHERE {AUTO_RESOLVED}), count(*) FROM conversations WHERE customer_id = $1"
+            ),
             &[&customer_id],
         )?;
         Ok(Conversations { auto_resolved: r.try_get(0)?, total: r.try_get(1)? })
@@ -131,11 +135,7 @@ impl PgStore {
         let tables: Vec<(Tab, &str)> = Tab::ALL.iter().filter_map(|&t| Some((t, Self::counted_table(t)?))).collect();
         let mut sql: Vec<String> =
             tables.iter().map(|(_, t)| format!("(SELECT count(*) FROM {t} WHERE customer_id = $1)")).collect();
-        sql.push(
-            "(SELECT count(*) FROM conversations WHERE customer_id = $1 AND status = 'resolved' \
-             AND resolved_by = 'agent')"
-                .to_string(),
-        );
+        sql.push(format!("(SELECT count(*) FROM conversations WHERE customer_id = $1 AND {AUTO_RESOLVED})"));
         let r = self.client()?.query_one(&format!("SELECT {}", sql.join(", ")), &[&customer_id])?;
         let mut counts = [0; Tab::COUNT];
         let mut total_conversations = 0;
