@@ -70,6 +70,30 @@ fn the_books_as_of_last_month_end_and_back() {
 /// `A`: the statement of account on screen, as of the day the page reads,
 /// then written to the file the form named; an existing file is not
 /// replaced without asking.
+/// A key typed before the tick that reads the date asked for (the race a
+/// terminal test once lost: `i` opened the invoice form on the books as of
+/// last month) waits for that date: a write is refused, a read shows it.
+#[test]
+fn a_key_typed_before_the_date_is_read_waits_for_it() {
+    let (w, h) = (80, 24);
+    let store = Store::open(demo_db(), OpenMode::MustExist).unwrap();
+    let mut app = App::new(store, d(TODAY), Rect::new(0, 0, w, h)).unwrap();
+    app.open_customer(1);
+    press(&mut app, &["t", "C-s"]);
+    assert!(flat(&render(&app, w, h)).contains("Computing the books as of 2026-02-28"));
+    // No tick: the key comes first.
+    press(&mut app, &["i"]);
+    let s = flat(&render(&app, w, h));
+    assert!(s.contains("shows the books as of 2026-02-28: nothing can be changed"), "{s}");
+    assert!(!s.contains("Create invoice"), "{s}");
+    press(&mut app, &["Esc", "t", "C-u", "C-s"]);
+    // Back to today, again without a tick: `i` opens the form.
+    press(&mut app, &["i"]);
+    let s = flat(&render(&app, w, h));
+    assert!(s.contains("Create invoice"), "{s}");
+    assert!(!render(&app, w, h).lines().next().unwrap().contains("as of"), "{s}");
+}
+
 #[test]
 fn a_statement_previewed_then_written() {
     let dir = tempfile::tempdir().unwrap();

@@ -300,7 +300,9 @@ fn the_books_as_of_last_month_end_in_a_terminal() {
     tui.send("t");
     tui.wait_for("Books as of a date");
     tui.send("\x13"); // Ctrl-S: the end of last month, offered
-    let s = tui.wait_for("as of 2026-02-28");
+    // The message that says it has read them, not the one that says it
+    // is computing them ("Computing the books as of …").
+    let s = tui.wait_for("The books as of 2026-02-28, read-only");
     let (units, cents) = outstanding.split_once('.').unwrap();
     let shown = format!("${}.{cents}", ardesk::domain::money::group_thousands(units.parse().unwrap()));
     assert!(s.contains(&shown), "Outstanding {shown} as the command line says:\n{s}");

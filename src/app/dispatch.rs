@@ -16,6 +16,12 @@ impl App {
         if key.kind == KeyEventKind::Release {
             return;
         }
+        // A date asked for with `t` is read before the next key acts: a
+        // key typed before the tick that reads it would otherwise act on
+        // today's books, and one that writes would open its form.
+        if let Some(day) = self.pending_as_of.take() {
+            self.read_as_of(day);
+        }
         // Ctrl-C quits from anywhere, a form or a dialog too, whatever
         // the configuration moved: a way out that cannot be remapped away.
         // A quit key the user added works where the lists' keys do (it is

@@ -356,11 +356,24 @@ impl Drop for Worker {
         {
             i.interrupt();
         }
-        if let Some(t) = self.thread.take() {
+        // Bounded: a read that does not stop (a server gone silent, whose
+        // cancel request cannot reach it either) must not keep the quit
+        // from ending. Left running, the thread ends with the process, its
+        // connection closed by the system; SQLite then checkpoints the
+        // write-ahead log at the next open instead.
+        let Some(t) = self.thread.take() else { return };
+        let deadline = std::time::Instant::now() + QUIT_WAIT;
+        while !t.is_finished() && std::time::Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        if t.is_finished() {
             let _ = t.join();
         }
     }
 }
+
+/// How long the quit waits for the reading thread to stop.
+const QUIT_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
 
 #[cfg(test)]
 mod tests {

@@ -182,6 +182,30 @@ impl Tui {
         assert!(ok.success());
     }
 
+    /// Each thread of the process, from /proc: its name, its state and
+    /// the kernel function it waits in (what a hang is diagnosed from).
+    pub fn threads(&self) -> String {
+        let Some(pid) = self.child.process_id() else { return "no process id".into() };
+        let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else { return "no /proc entry".into() };
+        let read = |p: std::path::PathBuf| std::fs::read_to_string(p).unwrap_or_default().trim().to_string();
+        let mut out = Vec::new();
+        for task in tasks.flatten() {
+            let dir = task.path();
+            let stat = read(dir.join("stat"));
+            let state = stat.rsplit_once(')').and_then(|(_, rest)| rest.split_whitespace().next()).unwrap_or("?");
+            let stack = read(dir.join("stack"));
+            let stack: Vec<&str> = stack.lines().take(6).collect();
+            out.push(format!(
+                "  {} {} {} {}",
+                read(dir.join("comm")),
+                state,
+                read(dir.join("wchan")),
+                stack.join(" < ")
+            ));
+        }
+        out.join("\n")
+    }
+
     /// Waits for the process to end and returns its exit code.
     pub fn wait_exit(&mut self) -> u32 {
         let deadline = Instant::now() + PATIENCE;
@@ -190,8 +214,15 @@ impl Tui {
                 return status.exit_code();
             }
             if Instant::now() > deadline {
+                let threads = self.threads();
+                let raw = self.raw.lock().unwrap().clone();
+                let tail = String::from_utf8_lossy(&raw[raw.len().saturating_sub(600)..]).escape_debug().to_string();
                 let _ = self.child.kill();
-                panic!("ardesk did not exit; screen:\n{}", self.screen());
+                panic!(
+                    "ardesk did not exit; its threads (name, state, where it waits):\n{threads}\n\
+                     the last it wrote: {tail}\nscreen:\n{}",
+                    self.screen()
+                );
             }
             std::thread::sleep(Duration::from_millis(20));
         }
