@@ -8,13 +8,15 @@ use ardesk::domain::Currency;
 use ardesk::domain::columns::{Seek, Sort, Tab};
 use ardesk::domain::filter::parse;
 use ardesk::domain::model::*;
-use ardesk::store::Store;
-use ardesk::store::window::{TabRow, View};
+use ardesk::store::books::Rows;
+use ardesk::store::window::View;
+use ardesk::store::{Books, Store};
 use ratatui::layout::Rect;
-use support::fixture::{d, fixture};
+use support::backends::seed;
+use support::fixture::{d, fill, fixture};
 use support::keys::{press, render};
 
-fn rows<R: TabRow>(store: &Store, tab: Tab, filter: &str) -> Vec<R> {
+fn rows<R: Rows>(store: &Books, tab: Tab, filter: &str) -> Vec<R> {
     let view = View {
         sort: Sort::default_for(tab),
         filter: parse(filter, tab, Currency::USD).unwrap(),
@@ -23,15 +25,16 @@ fn rows<R: TabRow>(store: &Store, tab: Tab, filter: &str) -> Vec<R> {
     store.window_view::<R>(1, &view, &Seek::First, 1000).unwrap().into_iter().map(|k| k.row).collect()
 }
 
-fn numbers(store: &Store, filter: &str) -> Vec<String> {
+fn numbers(store: &Books, filter: &str) -> Vec<String> {
     let mut v: Vec<String> = rows::<InvoiceRow>(store, Tab::Invoices, filter).into_iter().map(|r| r.number).collect();
     v.sort();
     v
 }
 
-#[test]
-fn every_invoice_field_filters() {
-    let s = fixture();
+on_both! {
+fn every_invoice_field_filters(s: &mut Books) {
+    seed(s, fill);
+    let s = &*s;
     // INV-1 paid (Dec), INV-2 open part-paid and overdue (Jan), INV-3 open (Feb 1),
     // INV-4 cancelled (Feb 15, $2,500), INV-5 draft (Feb 20, $5,000).
     assert_eq!(numbers(&s, "number:0003"), ["INV-000003"]);
@@ -56,12 +59,14 @@ fn every_invoice_field_filters() {
     assert_eq!(numbers(&s, "000001"), ["INV-000001"], "a bare word matches the number");
     assert_eq!(numbers(&s, "platform status:draft"), ["INV-000005"], "terms combine with AND");
 }
+}
 
+on_both! {
 /// Amounts and dates parse to their exact values: a bound moves a row in
 /// or out of the result at the cent and at the day.
-#[test]
-fn amounts_and_dates_filter_at_their_exact_values() {
-    let s = fixture();
+fn amounts_and_dates_filter_at_their_exact_values(s: &mut Books) {
+    seed(s, fill);
+    let s = &*s;
     // Totals: INV-1..3 $10,000.00, INV-4 $2,500.00, INV-5 $5,000.00.
     assert_eq!(numbers(&s, "total>=2500"), ["INV-000001", "INV-000002", "INV-000003", "INV-000004", "INV-000005"]);
     assert_eq!(numbers(&s, "total<=2,500.00"), ["INV-000004"]);
@@ -94,10 +99,12 @@ fn amounts_and_dates_filter_at_their_exact_values() {
     assert!(refs("amount>14000").is_empty());
     assert!(refs("amount<14,000.00").is_empty());
 }
+}
 
-#[test]
-fn other_tabs_filter_by_their_columns() {
-    let s = fixture();
+on_both! {
+fn other_tabs_filter_by_their_columns(s: &mut Books) {
+    seed(s, fill);
+    let s = &*s;
     let refs: Vec<String> =
         rows::<PaymentRow>(&s, Tab::Payments, "ref:7781 amount>10000").into_iter().map(|p| p.reference).collect();
     assert_eq!(refs, ["WIRE-7781"]);
@@ -123,18 +130,21 @@ fn other_tabs_filter_by_their_columns() {
     assert_eq!(k("start:2025"), ["Annual platform"]);
     assert!(k("start:2030").is_empty(), "start is a date, not a period");
 }
+}
 
+on_both! {
 /// Issue 14 defect 11: `period:2025-Q3` missed an invoice for Jun–Aug 2025
 /// because it matched the period's start only.
-#[test]
-fn a_period_term_finds_periods_that_overlap_it() {
-    let s = fixture();
+fn a_period_term_finds_periods_that_overlap_it(s: &mut Books) {
+    seed(s, fill);
+    let s = &*s;
     // INV-1's period is 2025-12-01 to 2025-12-28, INV-2's 2026-01-01 to -28.
     assert_eq!(numbers(&s, "period:2025-12-15"), ["INV-000001"], "a day inside the period");
     assert_eq!(numbers(&s, "period:2025-12"), ["INV-000001"]);
     assert_eq!(numbers(&s, "period:2025-12-28"), ["INV-000001"], "its last day");
     assert!(numbers(&s, "period:2025-12-29").is_empty(), "the day after");
     assert_eq!(numbers(&s, "period<2026"), ["INV-000001"], "comparisons still go by the start");
+}
 }
 
 /// Presses `/`, types a filter and applies it.

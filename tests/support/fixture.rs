@@ -14,6 +14,13 @@ pub fn d(s: &str) -> chrono::NaiveDate {
 /// every state, payments, contacts and a document; Borealis with nothing.
 pub fn fixture() -> Store {
     let mut store = Store::open_in_memory().unwrap();
+    fill(&mut store);
+    store
+}
+
+/// Writes `fixture`'s rows into empty books (through
+/// `support::backends::seed` on either backend).
+pub fn fill(store: &mut Store) {
     let s = store.seeder().unwrap();
     s.organization("Northwind Billing", Currency::USD, true, "INV-", None, None).unwrap();
     let acme = s
@@ -108,5 +115,4 @@ pub fn fixture() -> Store {
     s.conversation(acme, "Invoice INV-000002 reminder", d("2026-02-01"), Some((d("2026-02-03"), true))).unwrap();
     s.conversation(acme, "Dispute", d("2026-02-10"), None).unwrap();
     s.commit().unwrap();
-    store
 }

@@ -206,6 +206,31 @@ impl Tui {
         out.join("\n")
     }
 
+    /// What the process's terminal holds: its line mode, the bytes typed
+    /// and not yet read by it, and the size and screen the test's parser
+    /// keeps (what a hang is diagnosed from).
+    pub fn terminal_state(&self) -> String {
+        let pending = self
+            .child
+            .process_id()
+            .and_then(|pid| std::fs::File::open(format!("/proc/{pid}/fd/0")).ok())
+            .map(|f| {
+                use std::os::fd::AsRawFd;
+                let mut n: libc::c_int = 0;
+                // SAFETY: FIONREAD writes one int; the file is open.
+                let r = unsafe { libc::ioctl(f.as_raw_fd(), libc::FIONREAD, &mut n) };
+                if r == 0 { n.to_string() } else { "unknown".into() }
+            })
+            .unwrap_or_else(|| "unknown".into());
+        let p = self.parser.lock().unwrap();
+        format!(
+            "  line mode {}, {pending} typed bytes unread, parser {:?} alternate screen {}",
+            self.line_mode(),
+            p.screen().size(),
+            p.screen().alternate_screen()
+        )
+    }
+
     /// Waits for the process to end and returns its exit code.
     pub fn wait_exit(&mut self) -> u32 {
         let deadline = Instant::now() + PATIENCE;
@@ -214,7 +239,7 @@ impl Tui {
                 return status.exit_code();
             }
             if Instant::now() > deadline {
-                let threads = self.threads();
+                let threads = format!("{}\n{}", self.threads(), self.terminal_state());
                 let raw = self.raw.lock().unwrap().clone();
                 let tail = String::from_utf8_lossy(&raw[raw.len().saturating_sub(600)..]).escape_debug().to_string();
                 let _ = self.child.kill();
