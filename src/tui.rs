@@ -192,6 +192,33 @@ fn watchdog(stop: Arc<AtomicBool>, done: Arc<AtomicBool>, mouse: bool) {
     });
 }
 
+/// Keys typed and not read. crossterm waits on an edge-triggered epoll,
+/// and when a resize and keys are ready at once it returns the resize and
+/// forgets that the keys are ready (its `SIGNAL_TOKEN` arm returns before
+/// the terminal's; likewise past the first 1,024 bytes of a burst): the
+/// keys then sit unread until another is typed. Two `q`s typed just after
+/// a resize left ardesk running (e2e_tui's resize storm, one run in about
+/// forty); `tests/resize_keys.rs` loses one key in two without this. When
+/// bytes wait on standard input that crossterm does not report, setting
+/// the terminal's modes to what they are wakes its readers, which gives
+/// the epoll a new edge, and the next wait reads them.
+fn rearm_if_unread() {
+    let mut fd = libc::pollfd { fd: libc::STDIN_FILENO, events: libc::POLLIN, revents: 0 };
+    // SAFETY: one valid pollfd, a count of one, and no wait.
+    let waiting = unsafe { libc::poll(&mut fd, 1, 0) } > 0 && fd.revents & libc::POLLIN != 0;
+    if !waiting || event::poll(Duration::ZERO).unwrap_or(true) {
+        return;
+    }
+    // SAFETY: tcgetattr fills the termios it is given, which tcsetattr then
+    // sets unchanged on the same descriptor.
+    unsafe {
+        let mut t: libc::termios = std::mem::zeroed();
+        if libc::tcgetattr(libc::STDIN_FILENO, &mut t) == 0 {
+            libc::tcsetattr(libc::STDIN_FILENO, libc::TCSANOW, &t);
+        }
+    }
+}
+
 /// Whether the terminal on standard input has hung up (its other end, the
 /// SSH session or the terminal window, is gone).
 fn terminal_hung_up() -> bool {
@@ -212,6 +239,15 @@ fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App, stop: &Ato
         if !ahead {
             app.catch_up();
         }
+        // A resize crossterm did not report (its reader forgets a resize
+        // that comes with a key, as it forgets keys that come with one:
+        // `rearm_if_unread`) is seen here, at the next pass of the loop.
+        if let Ok(now) = terminal.size()
+            && (now.width, now.height) != (app.size.width, app.size.height)
+        {
+            app.resize(ratatui::layout::Rect::new(0, 0, now.width, now.height));
+            dirty = true;
+        }
         if dirty && !ahead {
             terminal.draw(|f| crate::ui::draw(app, f))?;
             dirty = false;
@@ -224,6 +260,7 @@ fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App, stop: &Ato
                 panic!("forced panic (ARDESK_FORCE_PANIC) to test terminal restore");
             }
         }
+        rearm_if_unread();
         let ready = match event::poll(app.poll_interval()) {
             Ok(r) => r,
             // A signal (see `run`) interrupted the wait: look at the flag.

@@ -37,27 +37,27 @@ fn every_invoice_field_filters(s: &mut Books) {
     let s = &*s;
     // INV-1 paid (Dec), INV-2 open part-paid and overdue (Jan), INV-3 open (Feb 1),
     // INV-4 cancelled (Feb 15, $2,500), INV-5 draft (Feb 20, $5,000).
-    assert_eq!(numbers(&s, "number:0003"), ["INV-000003"]);
-    assert_eq!(numbers(&s, "number=inv-000004"), ["INV-000004"]);
-    assert_eq!(numbers(&s, "total<5000"), ["INV-000004"]);
-    assert_eq!(numbers(&s, "total>=5,000.00 total<10000"), ["INV-000005"]);
-    assert_eq!(numbers(&s, "date:2026-02"), ["INV-000003", "INV-000004", "INV-000005"]);
-    assert_eq!(numbers(&s, "issued<2026"), ["INV-000001"]);
-    assert_eq!(numbers(&s, "due<2026-02-01"), ["INV-000001", "INV-000002"]);
-    assert_eq!(numbers(&s, "status:overdue"), ["INV-000002"]);
-    assert_eq!(numbers(&s, "status:partial"), ["INV-000002"]);
-    assert_eq!(numbers(&s, "status:open"), ["INV-000002", "INV-000003"]);
-    assert_eq!(numbers(&s, "status:paid,cancelled"), ["INV-000001", "INV-000004"]);
-    assert_eq!(numbers(&s, "status:draft"), ["INV-000005"]);
-    assert_eq!(numbers(&s, "status:uncollectible"), Vec::<String>::new());
+    assert_eq!(numbers(s, "number:0003"), ["INV-000003"]);
+    assert_eq!(numbers(s, "number=inv-000004"), ["INV-000004"]);
+    assert_eq!(numbers(s, "total<5000"), ["INV-000004"]);
+    assert_eq!(numbers(s, "total>=5,000.00 total<10000"), ["INV-000005"]);
+    assert_eq!(numbers(s, "date:2026-02"), ["INV-000003", "INV-000004", "INV-000005"]);
+    assert_eq!(numbers(s, "issued<2026"), ["INV-000001"]);
+    assert_eq!(numbers(s, "due<2026-02-01"), ["INV-000001", "INV-000002"]);
+    assert_eq!(numbers(s, "status:overdue"), ["INV-000002"]);
+    assert_eq!(numbers(s, "status:partial"), ["INV-000002"]);
+    assert_eq!(numbers(s, "status:open"), ["INV-000002", "INV-000003"]);
+    assert_eq!(numbers(s, "status:paid,cancelled"), ["INV-000001", "INV-000004"]);
+    assert_eq!(numbers(s, "status:draft"), ["INV-000005"]);
+    assert_eq!(numbers(s, "status:uncollectible"), Vec::<String>::new());
     assert_eq!(
-        numbers(&s, "contract:\"annual plat\""),
+        numbers(s, "contract:\"annual plat\""),
         ["INV-000001", "INV-000002", "INV-000003", "INV-000004", "INV-000005"]
     );
-    assert!(numbers(&s, "contract:nothing").is_empty());
-    assert_eq!(numbers(&s, "period:2026-Q1"), ["INV-000002", "INV-000003", "INV-000004", "INV-000005"]);
-    assert_eq!(numbers(&s, "000001"), ["INV-000001"], "a bare word matches the number");
-    assert_eq!(numbers(&s, "platform status:draft"), ["INV-000005"], "terms combine with AND");
+    assert!(numbers(s, "contract:nothing").is_empty());
+    assert_eq!(numbers(s, "period:2026-Q1"), ["INV-000002", "INV-000003", "INV-000004", "INV-000005"]);
+    assert_eq!(numbers(s, "000001"), ["INV-000001"], "a bare word matches the number");
+    assert_eq!(numbers(s, "platform status:draft"), ["INV-000005"], "terms combine with AND");
 }
 }
 
@@ -68,32 +68,32 @@ fn amounts_and_dates_filter_at_their_exact_values(s: &mut Books) {
     seed(s, fill);
     let s = &*s;
     // Totals: INV-1..3 $10,000.00, INV-4 $2,500.00, INV-5 $5,000.00.
-    assert_eq!(numbers(&s, "total>=2500"), ["INV-000001", "INV-000002", "INV-000003", "INV-000004", "INV-000005"]);
-    assert_eq!(numbers(&s, "total<=2,500.00"), ["INV-000004"]);
-    assert_eq!(numbers(&s, "total<2500"), Vec::<String>::new());
-    assert_eq!(numbers(&s, "total>2,499.99 total<2500.01"), ["INV-000004"]);
-    assert_eq!(numbers(&s, "total=5000"), ["INV-000005"]);
-    assert!(numbers(&s, "total=5000.01").is_empty());
-    assert!(numbers(&s, "total>100,000,000,000.00").is_empty(), "the largest amount parses, matches nothing");
+    assert_eq!(numbers(s, "total>=2500"), ["INV-000001", "INV-000002", "INV-000003", "INV-000004", "INV-000005"]);
+    assert_eq!(numbers(s, "total<=2,500.00"), ["INV-000004"]);
+    assert_eq!(numbers(s, "total<2500"), Vec::<String>::new());
+    assert_eq!(numbers(s, "total>2,499.99 total<2500.01"), ["INV-000004"]);
+    assert_eq!(numbers(s, "total=5000"), ["INV-000005"]);
+    assert!(numbers(s, "total=5000.01").is_empty());
+    assert!(numbers(s, "total>100,000,000,000.00").is_empty(), "the largest amount parses, matches nothing");
     // Due dates: INV-1 2025-12-31, INV-2 2026-01-31, INV-3 2026-03-03,
     // INV-4 2026-03-17, INV-5 2026-03-22.
-    assert_eq!(numbers(&s, "due<=2026-01-31"), ["INV-000001", "INV-000002"]);
-    assert_eq!(numbers(&s, "due<2026-01-31"), ["INV-000001"]);
-    assert_eq!(numbers(&s, "due<=2025-Q4"), ["INV-000001"], "a quarter ends on its last day");
-    assert_eq!(numbers(&s, "due>2025-Q4 due<2026-Q2"), ["INV-000002", "INV-000003", "INV-000004", "INV-000005"]);
-    assert_eq!(numbers(&s, "due:2026-03"), ["INV-000003", "INV-000004", "INV-000005"]);
-    assert_eq!(numbers(&s, "due:2026-03-17"), ["INV-000004"]);
-    assert_eq!(numbers(&s, "issued>=2026-02-15"), ["INV-000004", "INV-000005"]);
+    assert_eq!(numbers(s, "due<=2026-01-31"), ["INV-000001", "INV-000002"]);
+    assert_eq!(numbers(s, "due<2026-01-31"), ["INV-000001"]);
+    assert_eq!(numbers(s, "due<=2025-Q4"), ["INV-000001"], "a quarter ends on its last day");
+    assert_eq!(numbers(s, "due>2025-Q4 due<2026-Q2"), ["INV-000002", "INV-000003", "INV-000004", "INV-000005"]);
+    assert_eq!(numbers(s, "due:2026-03"), ["INV-000003", "INV-000004", "INV-000005"]);
+    assert_eq!(numbers(s, "due:2026-03-17"), ["INV-000004"]);
+    assert_eq!(numbers(s, "issued>=2026-02-15"), ["INV-000004", "INV-000005"]);
     assert_eq!(
-        numbers(&s, "issued>=2026-02"),
+        numbers(s, "issued>=2026-02"),
         ["INV-000003", "INV-000004", "INV-000005"],
         "from the month's first day"
     );
-    assert_eq!(numbers(&s, "issued<=2026-01"), ["INV-000001", "INV-000002"], "up to the month's last day");
-    assert_eq!(numbers(&s, "date:2025"), ["INV-000001"]);
+    assert_eq!(numbers(s, "issued<=2026-01"), ["INV-000001", "INV-000002"], "up to the month's last day");
+    assert_eq!(numbers(s, "date:2025"), ["INV-000001"]);
     // The one payment is $14,000.00.
     let refs = |f: &str| -> Vec<String> {
-        rows::<PaymentRow>(&s, Tab::Payments, f).into_iter().map(|p| p.reference).collect()
+        rows::<PaymentRow>(s, Tab::Payments, f).into_iter().map(|p| p.reference).collect()
     };
     assert_eq!(refs("amount=14000"), ["WIRE-7781"]);
     assert!(refs("amount>14000").is_empty());
@@ -106,18 +106,18 @@ fn other_tabs_filter_by_their_columns(s: &mut Books) {
     seed(s, fill);
     let s = &*s;
     let refs: Vec<String> =
-        rows::<PaymentRow>(&s, Tab::Payments, "ref:7781 amount>10000").into_iter().map(|p| p.reference).collect();
+        rows::<PaymentRow>(s, Tab::Payments, "ref:7781 amount>10000").into_iter().map(|p| p.reference).collect();
     assert_eq!(refs, ["WIRE-7781"]);
-    assert!(rows::<PaymentRow>(&s, Tab::Payments, "status:failed").is_empty());
-    let c: Vec<String> = rows::<ContactRow>(&s, Tab::Contacts, "role:controller").into_iter().map(|c| c.name).collect();
+    assert!(rows::<PaymentRow>(s, Tab::Payments, "status:failed").is_empty());
+    let c: Vec<String> = rows::<ContactRow>(s, Tab::Contacts, "role:controller").into_iter().map(|c| c.name).collect();
     assert_eq!(c, ["Sam Lee"]);
     let mut c: Vec<String> =
-        rows::<ContactRow>(&s, Tab::Contacts, "acme.example").into_iter().map(|c| c.name).collect();
+        rows::<ContactRow>(s, Tab::Contacts, "acme.example").into_iter().map(|c| c.name).collect();
     c.sort();
     assert_eq!(c, ["Jane Doe", "Sam Lee"]);
     // The contract's value is $120,000.00 and its terms 30 days.
     let k =
-        |f: &str| -> Vec<String> { rows::<ContractRow>(&s, Tab::Contracts, f).into_iter().map(|k| k.name).collect() };
+        |f: &str| -> Vec<String> { rows::<ContractRow>(s, Tab::Contracts, f).into_iter().map(|k| k.name).collect() };
     assert_eq!(k("status:active value>=120000"), ["Annual platform"]);
     assert!(k("value>120000").is_empty());
     assert_eq!(k("terms=30"), ["Annual platform"]);
@@ -139,11 +139,11 @@ fn a_period_term_finds_periods_that_overlap_it(s: &mut Books) {
     seed(s, fill);
     let s = &*s;
     // INV-1's period is 2025-12-01 to 2025-12-28, INV-2's 2026-01-01 to -28.
-    assert_eq!(numbers(&s, "period:2025-12-15"), ["INV-000001"], "a day inside the period");
-    assert_eq!(numbers(&s, "period:2025-12"), ["INV-000001"]);
-    assert_eq!(numbers(&s, "period:2025-12-28"), ["INV-000001"], "its last day");
-    assert!(numbers(&s, "period:2025-12-29").is_empty(), "the day after");
-    assert_eq!(numbers(&s, "period<2026"), ["INV-000001"], "comparisons still go by the start");
+    assert_eq!(numbers(s, "period:2025-12-15"), ["INV-000001"], "a day inside the period");
+    assert_eq!(numbers(s, "period:2025-12"), ["INV-000001"]);
+    assert_eq!(numbers(s, "period:2025-12-28"), ["INV-000001"], "its last day");
+    assert!(numbers(s, "period:2025-12-29").is_empty(), "the day after");
+    assert_eq!(numbers(s, "period<2026"), ["INV-000001"], "comparisons still go by the start");
 }
 }
 
