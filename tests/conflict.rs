@@ -9,19 +9,18 @@ mod support;
 use ardesk::app::App;
 use ardesk::domain::edit::{ContractDraft, CustomerEdit, RefundDraft};
 use ardesk::domain::model::{ContactRow, PaymentRow};
-use ardesk::store::{OpenMode, Store};
+use ardesk::store::{Books, OpenMode};
 use ratatui::layout::Rect;
-use support::fixture::{d, fixture};
+use support::backends::seed;
+use support::fixture::{d, fill};
 use support::keys::{press, render};
 
-/// The app on a database file (80×24) and a second connection to it: the
-/// other ardesk.
-fn two_processes(dir: &tempfile::TempDir) -> (App, Store) {
-    let db = dir.path().join("t.db");
-    fixture().backup_to(&db).unwrap();
-    let app =
-        App::new(Store::open(&db, OpenMode::MustExist).unwrap(), d("2026-03-01"), Rect::new(0, 0, 80, 24)).unwrap();
-    (app, Store::open(&db, OpenMode::MustExist).unwrap())
+/// The app (80×24) on its own connection to `other`'s books, which are
+/// the fixture's: `other` is the other ardesk.
+fn app_beside(other: &mut Books) -> App {
+    seed(other, fill);
+    let mine = Books::open(&other.location(), OpenMode::MustExist).unwrap();
+    App::new(mine, d("2026-03-01"), Rect::new(0, 0, 80, 24)).unwrap()
 }
 
 /// The form's box as drawn at 80 columns (it spans the width): from its
@@ -40,10 +39,9 @@ fn prose(form: &str) -> String {
     text.join(" ").split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-#[test]
-fn a_conflict_keeps_the_typed_edits_over_the_fresh_row_and_marks_what_changed() {
-    let dir = tempfile::tempdir().unwrap();
-    let (mut app, mut other) = two_processes(&dir);
+on_both! {
+fn a_conflict_keeps_the_typed_edits_over_the_fresh_row_and_marks_what_changed(other: &mut Books) {
+    let mut app = app_beside(other);
     press(&mut app, &["Enter", "e"]);
     assert!(render(&app, 80, 24).contains("Edit Acme Corp"));
 
@@ -76,7 +74,10 @@ fn a_conflict_keeps_the_typed_edits_over_the_fresh_row_and_marks_what_changed() 
         "{form}"
     );
     assert!(form.contains("your edits are kept") && form.contains("Ctrl-S saves them over the new version"), "{form}");
-    insta::assert_snapshot!("customer_rebased_80x24", boxed);
+    // One snapshot for both backends: the same form, word for word.
+    insta::with_settings!({ prepend_module_to_snapshot => false }, {
+        insta::assert_snapshot!("conflict__customer_rebased_80x24", boxed);
+    });
     assert_eq!(other.customer(1).unwrap().name, "Acme Corp", "nothing was saved");
 
     // The form now saves against the new version: both sides' changes land.
@@ -89,11 +90,11 @@ fn a_conflict_keeps_the_typed_edits_over_the_fresh_row_and_marks_what_changed() 
         ("Acme Corp West", "Acme Holdings plc", "ap-team@acme.example")
     );
 }
+}
 
-#[test]
-fn every_edit_form_with_a_version_takes_the_same_path_choices_included() {
-    let dir = tempfile::tempdir().unwrap();
-    let (mut app, mut other) = two_processes(&dir);
+on_both! {
+fn every_edit_form_with_a_version_takes_the_same_path_choices_included(other: &mut Books) {
+    let mut app = app_beside(other);
     // Contracts tab, the contract's menu, "Edit".
     press(&mut app, &["Enter", "2", "Enter", "Enter"]);
     assert!(render(&app, 80, 24).contains("Edit contract"));
@@ -124,11 +125,11 @@ fn every_edit_form_with_a_version_takes_the_same_path_choices_included() {
     assert_eq!((now.name.as_str(), now.payment_terms_days), ("Annual platform 2027", 45));
     assert_ne!(now.status, k.status, "the status chosen here was saved too");
 }
+}
 
-#[test]
-fn a_record_deleted_elsewhere_keeps_the_form_to_copy_from_and_refuses_to_save() {
-    let dir = tempfile::tempdir().unwrap();
-    let (mut app, mut other) = two_processes(&dir);
+on_both! {
+fn a_record_deleted_elsewhere_keeps_the_form_to_copy_from_and_refuses_to_save(other: &mut Books) {
+    let mut app = app_beside(other);
     press(&mut app, &["Enter", "4", "j", "Enter"]);
     assert!(render(&app, 80, 24).contains("Edit contact"));
     let sam = other.tab_row::<ContactRow>(2).unwrap().unwrap();
@@ -149,13 +150,13 @@ fn a_record_deleted_elsewhere_keeps_the_form_to_copy_from_and_refuses_to_save() 
     press(&mut app, &["Esc", "y"]);
     assert!(!render(&app, 80, 24).contains("Edit contact"));
 }
+}
 
+on_both! {
 /// The refund form proposes what is refundable: refunded in part
 /// elsewhere, it proposes what is left, the reason typed kept.
-#[test]
-fn a_refund_meets_its_conflict_before_the_preview_and_proposes_what_is_left() {
-    let dir = tempfile::tempdir().unwrap();
-    let (mut app, mut other) = two_processes(&dir);
+fn a_refund_meets_its_conflict_before_the_preview_and_proposes_what_is_left(other: &mut Books) {
+    let mut app = app_beside(other);
     press(&mut app, &["Enter", "3", "r"]);
     assert!(render(&app, 80, 24).contains("Refund WIRE-7781"));
     let p = other.tab_row::<PaymentRow>(1).unwrap().unwrap();
@@ -174,11 +175,11 @@ fn a_refund_meets_its_conflict_before_the_preview_and_proposes_what_is_left() {
     let now = other.tab_row::<PaymentRow>(1).unwrap().unwrap();
     assert_eq!(now.refunded_minor, 1_400_000, "both refunds: {now:?}");
 }
+}
 
-#[test]
-fn a_payment_refunded_in_full_elsewhere_leaves_nothing_to_save() {
-    let dir = tempfile::tempdir().unwrap();
-    let (mut app, mut other) = two_processes(&dir);
+on_both! {
+fn a_payment_refunded_in_full_elsewhere_leaves_nothing_to_save(other: &mut Books) {
+    let mut app = app_beside(other);
     press(&mut app, &["Enter", "3", "r"]);
     let p = other.tab_row::<PaymentRow>(1).unwrap().unwrap();
     let all = RefundDraft { refunded_on: d("2026-02-01"), amount_minor: 1_400_000, reason: "cancelled".into() };
@@ -191,4 +192,5 @@ fn a_payment_refunded_in_full_elsewhere_leaves_nothing_to_save() {
     press(&mut app, &["C-s"]);
     let form = prose(&form_box(&render(&app, 80, 24)));
     assert!(form.contains("It cannot be saved; Esc closes the form."), "{form}");
+}
 }
