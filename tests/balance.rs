@@ -13,10 +13,12 @@ use ardesk::app::App;
 use ardesk::domain::Money;
 use ardesk::domain::columns::{Col, Tab};
 use ardesk::domain::model::InvoiceRow;
-use ardesk::store::{OpenMode, Store};
+use ardesk::store::location::Location;
+use ardesk::store::{Books, OpenMode};
 use ratatui::layout::Rect;
-use std::path::{Path, PathBuf};
-use support::fixture::{d, fixture};
+use std::path::Path;
+use support::backends::{db_arg, seed};
+use support::fixture::{d, fill};
 use support::keys::{press, render};
 
 const W: u16 = 80;
@@ -29,22 +31,33 @@ const FILED: &str = "2026-12-05";
 /// The fixture (Acme, opened) at 80×24 on 2026-03-01: INV-000001 $10,000
 /// paid, INV-000002 $10,000 with $4,000 paid and overdue, INV-000003
 /// $10,000 open, INV-000004 $2,500 cancelled, INV-000005 $5,000 draft.
-fn fixture_app() -> App {
-    let mut app = App::new(fixture(), d("2026-03-01"), Rect::new(0, 0, W, H)).unwrap();
+fn fixture_app(b: &mut Books) -> App {
+    seed(b, fill);
+    let mine = Books::open(&b.location(), OpenMode::MustExist).unwrap();
+    let mut app = App::new(mine, d("2026-03-01"), Rect::new(0, 0, W, H)).unwrap();
     press(&mut app, &["Enter"]);
     app
 }
 
-/// A demo database made by the binary as of `day`, in `dir`.
-fn demo(dir: &Path, day: &str) -> PathBuf {
-    let path = dir.join("demo.db");
-    let (code, _, err) = support::run(&["demo", "--db", path.to_str().unwrap(), "--today", day]);
+/// A demo made by the binary as of `day`, on `b`'s backend: into a fresh
+/// database of the test cluster (kept while the first value lives), or a
+/// file in `dir`.
+fn demo(b: &Books, dir: &Path, day: &str) -> (Option<support::pg::TestDb>, Location) {
+    let (held, target) = match b.location() {
+        Location::Postgres(_) => {
+            let db = support::pg::fresh().expect("the test cluster");
+            let url = db.url.clone();
+            (Some(db), url)
+        }
+        Location::File(_) => (None, dir.join("demo.db").display().to_string()),
+    };
+    let (code, _, err) = support::run(&["demo", "--db", &target, "--today", day]);
     assert_eq!(code, 0, "ardesk demo: {err}");
-    path
+    (held, Location::parse(Path::new(&target)))
 }
 
-fn demo_app(path: &Path, day: &str, customer: i64) -> App {
-    let store = Store::open(path, OpenMode::MustExist).unwrap();
+fn demo_app(at: &Location, day: &str, customer: i64) -> App {
+    let store = Books::open(at, OpenMode::MustExist).unwrap();
     let mut app = App::new(store, d(day), Rect::new(0, 0, W, H)).unwrap();
     app.open_customer(customer);
     app
@@ -81,9 +94,9 @@ fn numbers(app: &App) -> Vec<String> {
     rows(app).into_iter().map(|r| r.number).collect()
 }
 
-#[test]
-fn the_home_view_shows_what_each_invoice_owes() {
-    let app = fixture_app();
+on_both! {
+fn the_home_view_shows_what_each_invoice_owes(b: &mut Books) {
+    let app = fixture_app(b);
     let s = render(&app, W, H);
     let header = s.lines().find(|l| l.contains("Number")).unwrap();
     // Date is the default order: its column stays, with its arrow, and Due
@@ -102,10 +115,11 @@ fn the_home_view_shows_what_each_invoice_owes() {
     // Σ total without the cancelled $2,500 ($37,500 before), Σ balance.
     assert_eq!(status(&app), " Invoices 1–5 of 5 · Σ $35,000.00 · balance $16,000.00");
 }
+}
 
-#[test]
-fn balance_sorts_on_its_column_and_filters() {
-    let mut app = fixture_app();
+on_both! {
+fn balance_sorts_on_its_column_and_filters(b: &mut Books) {
+    let mut app = fixture_app(b);
     // The tab opens sorted by Date; Balance is the column before it.
     press(&mut app, &["<"]);
     let sort = page(&app).state(Tab::Invoices).sort;
@@ -142,14 +156,15 @@ fn balance_sorts_on_its_column_and_filters() {
     filter(&mut app, "balance>1,5");
     assert!(render(&app, W, H).contains("commas must group thousands"), "money as the Total column reads it");
 }
+}
 
+on_both! {
 /// The demo Acme on the day the issue was filed: `status:overdue` sums
 /// $1,050.00 of totals of which $810.00 is overdue — the Outstanding card's
 /// overdue line — and `status:open` sums to Outstanding.
-#[test]
-fn the_demo_acmes_overdue_invoices_sum_to_what_is_overdue() {
+fn the_demo_acmes_overdue_invoices_sum_to_what_is_overdue(b: &mut Books) {
     let dir = tempfile::tempdir().unwrap();
-    let db = demo(dir.path(), FILED);
+    let (_held, db) = demo(b, dir.path(), FILED);
     let mut app = demo_app(&db, FILED, 1);
     let m = page(&app).figures.metrics.clone();
     assert_eq!(m.overdue.display(), "$810.00");
@@ -163,17 +178,18 @@ fn the_demo_acmes_overdue_invoices_sum_to_what_is_overdue() {
     let line = status(&app);
     assert!(line.contains(&format!("balance {}", m.outstanding.display())), "{line}\nOutstanding {:?}", m.outstanding);
     // Every balance the demo holds is what its rows say.
-    let store = Store::open(&db, OpenMode::MustExist).unwrap();
+    let store = Books::open(&db, OpenMode::MustExist).unwrap();
     assert_eq!(store.check(d(FILED)).unwrap(), Vec::<String>::new());
 }
+}
 
+on_both! {
 /// An uncollectible invoice shows what was written off; `balance>0` finds
 /// it, `status:open` leaves it out (it is not Outstanding).
-#[test]
-fn a_written_off_invoice_shows_its_remainder() {
+fn a_written_off_invoice_shows_its_remainder(b: &mut Books) {
     let dir = tempfile::tempdir().unwrap();
     let day = support::TODAY;
-    let db = demo(dir.path(), day);
+    let (_held, db) = demo(b, dir.path(), day);
     // Cedar & Pine (demo customer 6) has one uncollectible invoice.
     let mut app = demo_app(&db, day, 6);
     filter(&mut app, "status:uncollectible");
@@ -194,13 +210,14 @@ fn a_written_off_invoice_shows_its_remainder() {
     assert_eq!(shown_balance(&app), outstanding, "{}", status(&app));
     assert_eq!(with, Money::new(outstanding.minor + off, outstanding.currency), "written off beside Outstanding");
 }
+}
 
+on_both! {
 /// Payments sum what was kept: succeeded payments with refunds subtracted,
 /// failed and pending ones left out — Total Collected, unfiltered.
-#[test]
-fn the_payments_tab_sums_what_was_kept() {
+fn the_payments_tab_sums_what_was_kept(b: &mut Books) {
     let dir = tempfile::tempdir().unwrap();
-    let db = demo(dir.path(), support::TODAY);
+    let (_held, db) = demo(b, dir.path(), support::TODAY);
     let mut app = demo_app(&db, support::TODAY, 1);
     press(&mut app, &["3"]);
     let collected = page(&app).figures.metrics.total_collected;
@@ -213,12 +230,13 @@ fn the_payments_tab_sums_what_was_kept() {
     filter(&mut app, "status:failed");
     assert!(status(&app).contains("Σ $0.00"), "{}", status(&app));
 }
+}
 
+on_both! {
 /// At 80 columns a long line gives way in order: "balance" shortens, then,
 /// with invoices ticked, the sums go and the selection stays whole.
-#[test]
-fn a_long_status_line_keeps_the_selection() {
-    let mut app = fixture_app();
+fn a_long_status_line_keeps_the_selection(b: &mut Books) {
+    let mut app = fixture_app(b);
     filter(&mut app, "status:open,draft");
     let line = status(&app);
     assert_eq!(line, " Invoices 1–3 of 3 · Σ $25,000.00 · bal. $16,000.00 · filter: status:open,draft");
@@ -226,16 +244,17 @@ fn a_long_status_line_keeps_the_selection() {
     let line = status(&app);
     assert_eq!(line, " Invoices 1–3 of 3 · filter: status:open,draft · 1 selected, $5,000.00");
 }
+}
 
+on_both! {
 /// `ardesk invoices … --format csv|json` and `E`: `balance` after the
 /// currency, `display_status` after the stored `status`, as of `--today`.
-#[test]
-fn exports_carry_balance_and_display_status() {
+fn exports_carry_balance_and_display_status(b: &mut Books) {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("t.db");
-    fixture().backup_to(&db).unwrap();
+    seed(b, fill);
+    let db = db_arg(b);
     let invoices = |today: &str, format: &str| {
-        let args = ["invoices", "--customer", "1", "--db", db.to_str().unwrap(), "--today", today, "--format", format];
+        let args = ["invoices", "--customer", "1", "--db", &db, "--today", today, "--format", format];
         let (code, out, err) = support::run(&args);
         assert_eq!(code, 0, "{err}");
         out
@@ -288,7 +307,7 @@ fn exports_carry_balance_and_display_status() {
     );
 
     // `E` writes the same fields for the rows shown, as of the app's day.
-    let store = Store::open(&db, OpenMode::MustExist).unwrap();
+    let store = Books::open(&b.location(), OpenMode::MustExist).unwrap();
     let mut app = App::new(store, d("2026-03-01"), Rect::new(0, 0, W, H)).unwrap();
     press(&mut app, &["Enter"]);
     filter(&mut app, "balance>0");
@@ -300,4 +319,5 @@ fn exports_carry_balance_and_display_status() {
         r.records().map(|x| x.unwrap()).map(|x| (x[0].to_string(), x[3].to_string(), x[7].to_string())).collect();
     let owing = |n: &str, b: &str, ds: &str| (n.to_string(), b.to_string(), ds.to_string());
     assert_eq!(got, [owing("INV-000003", "10000.00", "open"), owing("INV-000002", "6000.00", "overdue, partial")]);
+}
 }
