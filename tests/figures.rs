@@ -6,12 +6,26 @@
 mod support;
 
 use ardesk::app::App;
-use ardesk::store::{OpenMode, Store};
+use ardesk::store::{Books, OpenMode};
 use ardesk::view::figures::{Opens, Place, targets};
 use ratatui::layout::Rect;
 use rust_decimal::Decimal;
 use support::keys::{press, render};
 use support::{TODAY, demo_db, run};
+
+/// The demo on each backend: SQLite's file (made once for this test
+/// binary) and, with a test cluster, the binary's demo in a fresh database
+/// of it (kept while its first value lives). Each test runs on both.
+fn demos() -> Vec<(Option<support::pg::TestDb>, String)> {
+    let mut all = vec![(None, demo_db().to_str().unwrap().to_string())];
+    if let Some(db) = support::pg::fresh() {
+        let url = db.url.clone();
+        let (code, _, err) = run(&["demo", "--db", &url, "--today", TODAY]);
+        assert_eq!(code, 0, "ardesk demo on the server: {err}");
+        all.push((Some(db), url));
+    }
+    all
+}
 
 fn json(args: &[&str]) -> serde_json::Value {
     let (code, out, err) = run(args);
@@ -38,7 +52,12 @@ fn sum(
 
 #[test]
 fn the_rows_each_figure_opens_add_up_to_it() {
-    let db = demo_db().to_str().unwrap();
+    for (_held, db) in demos() {
+        rows_add_up(&db);
+    }
+}
+
+fn rows_add_up(db: &str) {
     let customers = json(&["customers", "--json", "--db", db, "--today", TODAY]);
     let ids: Vec<String> = customers.as_array().unwrap().iter().map(|c| c["id"].to_string()).collect();
     assert!(ids.len() >= 40, "the demo's customers");
@@ -87,7 +106,13 @@ fn the_rows_each_figure_opens_add_up_to_it() {
 
 #[test]
 fn f_then_enter_opens_the_rows_as_a_filter_in_the_bar() {
-    let store = Store::open(demo_db(), OpenMode::MustExist).unwrap();
+    for (_held, db) in demos() {
+        figures_open(&db);
+    }
+}
+
+fn figures_open(db: &str) {
+    let store = Books::open_named(db, OpenMode::MustExist).unwrap();
     let mut app = App::new(store, support::fixture::d(TODAY), Rect::new(0, 0, 80, 24)).unwrap();
     app.open_customer(1);
     let all = targets(app.org.show_credit_balance);
@@ -140,9 +165,14 @@ fn f_then_enter_opens_the_rows_as_a_filter_in_the_bar() {
 /// mean is the card, for every demo customer, and the view says so.
 #[test]
 fn the_collections_behind_avg_days_make_the_card() {
-    let store = Store::open(demo_db(), OpenMode::MustExist).unwrap();
+    for (_held, db) in demos() {
+        collections_make_the_card(&db);
+    }
+}
+
+fn collections_make_the_card(db: &str) {
+    let store = Books::open_named(db, OpenMode::MustExist).unwrap();
     let today = support::fixture::d(TODAY);
-    let db = demo_db().to_str().unwrap();
     let customers = json(&["customers", "--json", "--db", db, "--today", TODAY]);
     let mut seen = 0;
     for c in customers.as_array().unwrap() {
@@ -158,7 +188,7 @@ fn the_collections_behind_avg_days_make_the_card() {
     assert!(seen > 10, "most demo customers collected something");
     // On the page: the view's title is the card's figure.
     let mut app =
-        App::new(Store::open(demo_db(), OpenMode::MustExist).unwrap(), today, Rect::new(0, 0, 80, 24)).unwrap();
+        App::new(Books::open_named(db, OpenMode::MustExist).unwrap(), today, Rect::new(0, 0, 80, 24)).unwrap();
     app.open_customer(1);
     let at = targets(app.org.show_credit_balance).iter().position(|t| t.opens == Opens::Collections).unwrap();
     press(&mut app, &["f"]);
