@@ -152,6 +152,11 @@ pub fn draw(frame: &mut Frame, area: Rect, fd: &FormDialog, theme: &Theme) {
 fn field(frame: &mut Frame, area: Rect, f: &Field, focused: bool, theme: &Theme) -> u16 {
     match &f.kind {
         FieldKind::Rows { rows, cursor } => {
+            // Nothing typed and not being typed in: blank, as an empty
+            // one-line field is (a lone muted "1" read as a value).
+            if !focused && rows.iter().all(|r| r.is_empty()) {
+                return 1;
+            }
             let shown = rows.len().min(CHECKLIST_ROWS);
             let first = cursor.saturating_sub(shown - 1);
             // Each row numbered, as errors name them ("line 2: …").
