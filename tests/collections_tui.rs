@@ -185,7 +185,8 @@ fn resolving_and_reopening_moves_nothing_on_the_card_but_the_agents(b: &mut Book
     settle(&mut app);
     let row = texts(
         b,
-        "SELECT resolved_by, resolver FROM conversations WHERE status = 'resolved' ORDER BY version DESC, id DESC LIMIT 1",
+        "SELECT resolved_by, resolver FROM conversations WHERE status = 'resolved'
+         ORDER BY version DESC, id DESC LIMIT 1",
     );
     let [by, resolver] = &row[0][..] else { panic!("{row:?}") };
     assert_eq!(by.as_deref(), Some("person"));

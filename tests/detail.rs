@@ -329,22 +329,22 @@ on_both! {
 /// sequence shows its ESC as ␛, on the payment and on the invoice it paid.
 fn references_are_shown_inert(b: &mut Books) {
     seed(b, |store| {
-    fill(store);
-    let s = store.seeder().unwrap();
-    let p = s
-        .payment(&NewPayment {
-            customer_id: 1,
-            received_on: d("2026-02-21"),
-            amount_minor: 1_000,
-            refunded_minor: 0,
-            currency: Currency::USD,
-            reference: "\x1b]52;c;aGk=\x07REF",
-            status: PaymentStatus::Succeeded,
-            method: PaymentMethod::Manual,
-        })
-        .unwrap();
-    s.apply(3, AppliedFrom::Payment(p), 1_000, d("2026-02-21")).unwrap();
-    s.commit().unwrap();
+        fill(store);
+        let s = store.seeder().unwrap();
+        let p = s
+            .payment(&NewPayment {
+                customer_id: 1,
+                received_on: d("2026-02-21"),
+                amount_minor: 1_000,
+                refunded_minor: 0,
+                currency: Currency::USD,
+                reference: "\x1b]52;c;aGk=\x07REF",
+                status: PaymentStatus::Succeeded,
+                method: PaymentMethod::Manual,
+            })
+            .unwrap();
+        s.apply(3, AppliedFrom::Payment(p), 1_000, d("2026-02-21")).unwrap();
+        s.commit().unwrap();
     });
     let mut app = app_on(b, 120, 40);
     press(&mut app, &["Enter", "Down", "Down", "Enter"]);

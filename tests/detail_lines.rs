@@ -185,22 +185,22 @@ fn narrow_screens_drop_columns_by_priority_keeping_description_and_amount(b: &mu
 on_both! {
 fn a_tax_column_shows_where_a_line_has_tax(b: &mut Books) {
     store_with(b, |store| {
-    let s = store.seeder().unwrap();
-    let id = s
-        .invoice(&NewInvoice {
-            customer_id: 1,
-            contract_id: None,
-            number: "in_TAX",
-            issue_date: d("2026-02-27"),
-            due_date: d("2026-03-29"),
-            period: None,
-            currency: Currency::USD,
-            total_minor: 1_080,
-            status: InvoiceStatus::Open,
-        })
-        .unwrap();
-    s.invoice_lines(id, &[line(LineKind::Item, "Widget", Some("2"), Some("5"), 1_000, Some(80))]).unwrap();
-    s.commit().unwrap();
+        let s = store.seeder().unwrap();
+        let id = s
+            .invoice(&NewInvoice {
+                customer_id: 1,
+                contract_id: None,
+                number: "in_TAX",
+                issue_date: d("2026-02-27"),
+                due_date: d("2026-03-29"),
+                period: None,
+                currency: Currency::USD,
+                total_minor: 1_080,
+                status: InvoiceStatus::Open,
+            })
+            .unwrap();
+        s.invoice_lines(id, &[line(LineKind::Item, "Widget", Some("2"), Some("5"), 1_000, Some(80))]).unwrap();
+        s.commit().unwrap();
     });
     let mut app = app_on(b, 80, 24);
     press(&mut app, &["Enter", "Enter"]);
