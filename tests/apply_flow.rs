@@ -9,23 +9,17 @@
 mod support;
 
 use ardesk::app::App;
-use ardesk::store::{OpenMode, Store};
+use ardesk::store::{Books, OpenMode, Store};
 use ratatui::layout::Rect;
 use rust_decimal::Decimal;
-use std::path::{Path, PathBuf};
+use support::backends::{db_arg, demo_into};
 use support::fixture::d;
 use support::keys::{flat, press, render};
 use support::{TODAY, demo_db};
 
-fn copy_demo(dir: &tempfile::TempDir) -> PathBuf {
-    let db = dir.path().join("demo.db");
-    std::fs::copy(demo_db(), &db).unwrap();
-    db
-}
-
-/// The app on `db`, on Acme's Payments tab.
-fn on_payments(db: &Path, w: u16, h: u16) -> App {
-    let store = Store::open(db, OpenMode::MustExist).unwrap();
+/// The app on its own connection to `b`'s books, on Acme's Payments tab.
+fn on_payments(b: &Books, w: u16, h: u16) -> App {
+    let store = Books::open(&b.location(), OpenMode::MustExist).unwrap();
     let mut app = App::new(store, d(TODAY), Rect::new(0, 0, w, h)).unwrap();
     app.open_customer(1);
     press(&mut app, &["3"]);
@@ -33,9 +27,8 @@ fn on_payments(db: &Path, w: u16, h: u16) -> App {
 }
 
 /// Acme's cards as `ardesk customer 1 --json` gives them.
-fn metrics(db: &Path) -> serde_json::Value {
-    let db = db.to_str().unwrap();
-    let (code, out, err) = support::run(&["--db", db, "--today", TODAY, "customer", "1", "--json"]);
+fn metrics(b: &Books) -> serde_json::Value {
+    let (code, out, err) = support::run(&["--db", &db_arg(b), "--today", TODAY, "customer", "1", "--json"]);
     assert_eq!(code, 0, "{err}");
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     v["metrics"].clone()
@@ -45,13 +38,12 @@ fn amount(m: &serde_json::Value, key: &str) -> Decimal {
     m[key].as_str().unwrap_or_else(|| panic!("{key} in {m}")).parse().unwrap()
 }
 
-#[test]
-fn acmes_remainder_and_credit_go_to_its_oldest_open_invoices() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = copy_demo(&dir);
-    let before = metrics(&db);
+on_both! {
+fn acmes_remainder_and_credit_go_to_its_oldest_open_invoices(b: &mut Books) {
+    demo_into(b);
+    let before = metrics(b);
     assert_eq!(amount(&before, "credit_balance"), Decimal::from(700), "the demo's $500 + $200: {before}");
-    let mut app = on_payments(&db, 120, 40);
+    let mut app = on_payments(b, 120, 40);
     press(&mut app, &["/", "type:status:unapplied", "Enter"]);
     let s = render(&app, 120, 40);
     assert!(s.contains("Service outage"), "the credit is listed:\n{s}");
@@ -70,21 +62,20 @@ fn acmes_remainder_and_credit_go_to_its_oldest_open_invoices() {
     }
     let s = render(&app, 120, 40);
     assert!(!s.contains("Service outage"), "nothing is unapplied any more:\n{s}");
-    let after = metrics(&db);
+    let after = metrics(b);
     let fell = |key| amount(&before, key) - amount(&after, key);
     assert_eq!(fell("outstanding"), Decimal::from(700), "{before} → {after}");
     assert_eq!(fell("credit_balance"), Decimal::from(700));
     assert_eq!(fell("total_collected"), Decimal::ZERO, "applying collects no new money");
     assert_eq!(after["payments_collected"], before["payments_collected"]);
-    let store = Store::open(&db, OpenMode::MustExist).unwrap();
-    assert_eq!(store.check(d(TODAY)).unwrap(), Vec::<String>::new());
+    assert_eq!(b.check(d(TODAY)).unwrap(), Vec::<String>::new());
+}
 }
 
-#[test]
-fn a_row_with_nothing_unapplied_says_why_and_a_detail_applies_its_remainder() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = copy_demo(&dir);
-    let mut app = on_payments(&db, 120, 40);
+on_both! {
+fn a_row_with_nothing_unapplied_says_why_and_a_detail_applies_its_remainder(b: &mut Books) {
+    demo_into(b);
+    let mut app = on_payments(b, 120, 40);
     press(&mut app, &["/", "type:ref:WIRE-PARTREFUND", "Enter", "a"]);
     let s = flat(&render(&app, 120, 40));
     assert!(s.contains("Nothing to apply"), "{s}");
@@ -101,13 +92,13 @@ fn a_row_with_nothing_unapplied_says_why_and_a_detail_applies_its_remainder() {
     let s = render(&app, 120, 40);
     assert!(s.contains("Applied $120.00 to 2 invoices (1 now paid); $380.00 left unapplied"), "{s}");
 }
+}
 
-#[test]
-fn credit_is_granted_from_the_payments_tab() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = copy_demo(&dir);
-    let before = metrics(&db);
-    let mut app = on_payments(&db, 80, 24);
+on_both! {
+fn credit_is_granted_from_the_payments_tab(b: &mut Books) {
+    demo_into(b);
+    let before = metrics(b);
+    let mut app = on_payments(b, 80, 24);
     press(&mut app, &["C"]);
     let s = flat(&render(&app, 80, 24));
     assert!(s.contains("Grant credit to Acme") && s.contains(TODAY), "{s}");
@@ -115,18 +106,24 @@ fn credit_is_granted_from_the_payments_tab() {
     assert!(flat(&render(&app, 80, 24)).contains("say why the credit is granted"), "a reason is required");
     press(&mut app, &["Tab", "type:late delivery", "C-s"]);
     assert!(render(&app, 80, 24).contains("Granted $25.00 of credit"));
-    let after = metrics(&db);
+    let after = metrics(b);
     assert_eq!(amount(&after, "credit_balance") - amount(&before, "credit_balance"), Decimal::from(25));
     assert_eq!(after["total_collected"], before["total_collected"]);
+}
 }
 
 #[test]
 fn a_read_only_database_refuses_before_any_form() {
     use std::os::unix::fs::PermissionsExt;
+    // About a file's permissions: SQLite's only.
     let dir = tempfile::tempdir().unwrap();
-    let db = copy_demo(&dir);
+    let db = dir.path().join("demo.db");
+    std::fs::copy(demo_db(), &db).unwrap();
     std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o444)).unwrap();
-    let mut app = on_payments(&db, 120, 40);
+    let store = Store::open(&db, OpenMode::MustExist).unwrap();
+    let mut app = App::new(store, d(TODAY), Rect::new(0, 0, 120, 40)).unwrap();
+    app.open_customer(1);
+    press(&mut app, &["3"]);
     for key in ["a", "C"] {
         press(&mut app, &[key]);
         let s = flat(&render(&app, 120, 40));
@@ -135,17 +132,23 @@ fn a_read_only_database_refuses_before_any_form() {
     }
 }
 
-#[test]
-fn the_apply_form_and_its_confirmation_fit_80x24_and_120x40() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = copy_demo(&dir);
+on_both! {
+fn the_apply_form_and_its_confirmation_fit_80x24_and_120x40(b: &mut Books) {
+    demo_into(b);
     for (w, h) in [(80, 24), (120, 40)] {
-        let mut app = on_payments(&db, w, h);
+        let mut app = on_payments(b, w, h);
         press(&mut app, &["/", "type:status:unapplied amount>=2000", "Enter", "a"]);
-        insta::assert_snapshot!(format!("apply_form_{w}x{h}"), render(&app, w, h));
+        insta::with_settings!({ prepend_module_to_snapshot => false }, {
+            insta::assert_snapshot!(format!("apply_flow__apply_form_{w}x{h}"), render(&app, w, h));
+        });
         press(&mut app, &["Right"]);
-        insta::assert_snapshot!(format!("apply_form_named_{w}x{h}"), render(&app, w, h));
+        insta::with_settings!({ prepend_module_to_snapshot => false }, {
+            insta::assert_snapshot!(format!("apply_flow__apply_form_named_{w}x{h}"), render(&app, w, h));
+        });
         press(&mut app, &["C-s"]);
-        insta::assert_snapshot!(format!("apply_confirm_{w}x{h}"), render(&app, w, h));
+        insta::with_settings!({ prepend_module_to_snapshot => false }, {
+            insta::assert_snapshot!(format!("apply_flow__apply_confirm_{w}x{h}"), render(&app, w, h));
+        });
     }
+}
 }

@@ -15,16 +15,19 @@ use ardesk::domain::columns::{Seek, Sort, Tab};
 use ardesk::domain::edit::RefundDraft;
 use ardesk::domain::model::{InvoiceRow, PaymentRow};
 use ardesk::domain::status::{PaymentMethod, PaymentStatus};
-use ardesk::store::Store;
 use ardesk::store::seed::{AppliedFrom, NewPayment};
+use ardesk::store::{Books, OpenMode};
 use ratatui::layout::Rect;
-use support::fixture::{d, fixture};
+use support::backends::{demo_into, seed};
+use support::fixture::{d, fill};
 use support::keys::{press, render};
 
 const TODAY: &str = "2026-03-01";
 
-fn app_on(store: Store, w: u16, h: u16) -> App {
-    App::new(store, d(TODAY), Rect::new(0, 0, w, h)).unwrap()
+/// The app on its own connection to `b`'s books.
+fn app_on(b: &Books, w: u16, h: u16) -> App {
+    let mine = Books::open(&b.location(), OpenMode::MustExist).unwrap();
+    App::new(mine, d(TODAY), Rect::new(0, 0, w, h)).unwrap()
 }
 
 /// The Invoices tab lists newest first: INV-000002 is the fourth row.
@@ -54,10 +57,11 @@ fn line_with<'a>(screen: &'a str, text: &str) -> &'a str {
     screen.lines().find(|l| l.contains(text)).unwrap_or_else(|| panic!("no line with {text:?}:\n{screen}"))
 }
 
-#[test]
-fn a_partly_paid_invoice_shows_its_applications_and_balance_as_the_json_has_them() {
+on_both! {
+fn a_partly_paid_invoice_shows_its_applications_and_balance_as_the_json_has_them(b: &mut Books) {
+    seed(b, fill);
     for (w, h) in [(80, 24), (120, 40)] {
-        let mut app = app_on(fixture(), w, h);
+        let mut app = app_on(b, w, h);
         press(&mut app, &TO_INV2);
         let tab = render(&app, w, h);
         assert!(line_with(&tab, "INV-000002").contains('▶'), "the cursor is on INV-000002:\n{tab}");
@@ -90,11 +94,13 @@ fn a_partly_paid_invoice_shows_its_applications_and_balance_as_the_json_has_them
         assert!(s.contains("Enter open") && s.contains("x cancel this invoice"), "{s}");
     }
 }
+}
 
-#[test]
-fn enter_follows_an_application_and_esc_walks_back_to_the_same_row() {
+on_both! {
+fn enter_follows_an_application_and_esc_walks_back_to_the_same_row(b: &mut Books) {
+    seed(b, fill);
     for (w, h) in [(80, 24), (120, 40)] {
-        let mut app = app_on(fixture(), w, h);
+        let mut app = app_on(b, w, h);
         press(&mut app, &TO_INV2);
         let tab = render(&app, w, h);
         press(&mut app, &["Enter", "Enter"]);
@@ -120,52 +126,57 @@ fn enter_follows_an_application_and_esc_walks_back_to_the_same_row() {
         assert_eq!(render(&app, w, h), tab, "back on the tab as it was, the cursor on INV-000002");
     }
 }
+}
 
 /// The fixture and two more payments: ACH-3391, partly applied to
 /// INV-000003 and partly refunded by ardesk (an audit row gives date and
 /// reason), and ch_Imported, which came in partly refunded (an import: the
-/// amount, no date or reason).
-fn with_refunds() -> Store {
-    let mut store = fixture();
-    let s = store.seeder().unwrap();
-    let inv3 = 3;
-    let p = s
-        .payment(&NewPayment {
+/// amount, no date or reason), in `b`; the refund is ardesk's write on
+/// `b` itself.
+fn with_refunds(b: &mut Books) {
+    let p = seed(b, |store| {
+        fill(store);
+        let s = store.seeder().unwrap();
+        let inv3 = 3;
+        let p = s
+            .payment(&NewPayment {
+                customer_id: 1,
+                received_on: d("2026-02-20"),
+                amount_minor: 500_000,
+                refunded_minor: 0,
+                currency: Currency::USD,
+                reference: "ACH-3391",
+                status: PaymentStatus::Succeeded,
+                method: PaymentMethod::Automatic,
+            })
+            .unwrap();
+        s.apply(inv3, AppliedFrom::Payment(p), 200_000, d("2026-02-20")).unwrap();
+        s.payment(&NewPayment {
             customer_id: 1,
-            received_on: d("2026-02-20"),
-            amount_minor: 500_000,
-            refunded_minor: 0,
+            received_on: d("2025-11-02"),
+            amount_minor: 90_000,
+            refunded_minor: 30_000,
             currency: Currency::USD,
-            reference: "ACH-3391",
+            reference: "ch_Imported",
             status: PaymentStatus::Succeeded,
             method: PaymentMethod::Automatic,
         })
         .unwrap();
-    s.apply(inv3, AppliedFrom::Payment(p), 200_000, d("2026-02-20")).unwrap();
-    s.payment(&NewPayment {
-        customer_id: 1,
-        received_on: d("2025-11-02"),
-        amount_minor: 90_000,
-        refunded_minor: 30_000,
-        currency: Currency::USD,
-        reference: "ch_Imported",
-        status: PaymentStatus::Succeeded,
-        method: PaymentMethod::Automatic,
-    })
-    .unwrap();
-    s.commit().unwrap();
-    let version = store.tab_row::<PaymentRow>(p).unwrap().unwrap().version;
+        s.commit().unwrap();
+        p
+    });
+    let version = b.tab_row::<PaymentRow>(p).unwrap().unwrap().version;
     let draft =
         RefundDraft { amount_minor: 100_000, refunded_on: d("2026-02-25"), reason: "overpaid by mistake".into() };
-    store.refund_payment(p, version, &draft).unwrap();
-    store
+    b.refund_payment(p, version, &draft).unwrap();
 }
 
+on_both! {
 /// The payment detail from the Payments tab: applications, remainder, and
 /// refunds with and without a record.
-#[test]
-fn a_payment_lists_its_applications_remainder_and_refunds() {
-    let mut app = app_on(with_refunds(), 120, 40);
+fn a_payment_lists_its_applications_remainder_and_refunds(b: &mut Books) {
+    with_refunds(b);
+    let mut app = app_on(b, 120, 40);
     // Payments newest first: ACH-3391, WIRE-7781, ch_Imported.
     press(&mut app, &["Enter", "3", "Enter"]);
     let s = render(&app, 120, 40);
@@ -190,13 +201,15 @@ fn a_payment_lists_its_applications_remainder_and_refunds() {
     assert!(refund.contains("2025-11-05") && refund.contains("$300.00"), "{refund}");
     assert!(line_with(&s, "Unapplied").contains("$600.00"), "{s}");
 }
+}
 
+on_both! {
 /// `x` on the detail asks as `x` on the tab does; yes cancels it, the
 /// detail shows it cancelled with the cancel in its history, and the tab
 /// below shows it too.
-#[test]
-fn x_cancels_the_invoice_shown_through_the_tabs_confirmation() {
-    let mut app = app_on(fixture(), 120, 40);
+fn x_cancels_the_invoice_shown_through_the_tabs_confirmation(b: &mut Books) {
+    seed(b, fill);
+    let mut app = app_on(b, 120, 40);
     // INV-000003: open, nothing applied; the third row.
     press(&mut app, &["Enter", "Down", "Down", "Enter", "x"]);
     let s = render(&app, 120, 40);
@@ -213,20 +226,23 @@ fn x_cancels_the_invoice_shown_through_the_tabs_confirmation() {
     assert!(line_with(&s, "INV-000003").contains("Cancelled"), "{s}");
     assert_eq!(invoice(&app, "INV-000003").status, ardesk::domain::status::InvoiceStatus::Cancelled);
 
-    // A paid invoice is refused with the tab's reason; nothing changes.
-    let mut app = app_on(fixture(), 120, 40);
+    // A paid invoice is refused with the tab's reason; nothing changes
+    // (the same books: INV-000001 is still the last row, paid).
+    let mut app = app_on(b, 120, 40);
     press(&mut app, &["Enter", "End", "Enter", "x"]);
     let s = render(&app, 120, 40);
     assert!(s.contains("Nothing to cancel") && s.contains("INV-000001: not cancelled, paid"), "{s}");
 }
+}
 
+on_both! {
 /// Scrolled down a long tab, the detail and back: the tab as it was, the
 /// same rows shown and the same one under the cursor (the demo's first
 /// customer, 41 invoices, at 80×24).
-#[test]
-fn back_from_a_detail_keeps_the_tabs_scroll() {
+fn back_from_a_detail_keeps_the_tabs_scroll(b: &mut Books) {
+    demo_into(b);
     for tab in ["1", "3"] {
-        let mut app = app_on(Store::open(support::demo_db(), ardesk::store::OpenMode::MustExist).unwrap(), 80, 24);
+        let mut app = app_on(b, 80, 24);
         app.open_customer(1);
         press(&mut app, &[tab, "PageDown", "PageDown", "Up", "Up"]);
         let before = render(&app, 80, 24);
@@ -238,18 +254,21 @@ fn back_from_a_detail_keeps_the_tabs_scroll() {
         assert_eq!(render(&app, 80, 24), before, "tab {tab}");
     }
 }
+}
 
+on_both! {
 /// Credit applied to an invoice is listed beside the payments and counted
 /// apart from what was paid; Enter on it says what it is (credit has no
 /// detail of its own yet).
-#[test]
-fn credit_applied_shows_apart_from_payments() {
-    let mut store = fixture();
-    let s = store.seeder().unwrap();
-    let credit = s.credit(1, d("2026-02-10"), 150_000, Currency::USD, "goodwill: late delivery").unwrap();
-    s.apply(2, AppliedFrom::Credit(credit), 150_000, d("2026-02-10")).unwrap();
-    s.commit().unwrap();
-    let mut app = app_on(store, 80, 24);
+fn credit_applied_shows_apart_from_payments(b: &mut Books) {
+    seed(b, |store| {
+        fill(store);
+        let s = store.seeder().unwrap();
+        let credit = s.credit(1, d("2026-02-10"), 150_000, Currency::USD, "goodwill: late delivery").unwrap();
+        s.apply(2, AppliedFrom::Credit(credit), 150_000, d("2026-02-10")).unwrap();
+        s.commit().unwrap();
+    });
+    let mut app = app_on(b, 80, 24);
     press(&mut app, &TO_INV2);
     press(&mut app, &["Enter"]);
     let s = render(&app, 80, 24);
@@ -267,11 +286,13 @@ fn credit_applied_shows_apart_from_payments() {
     assert!(flat.contains("Credit · 2026-02-10") && flat.contains("goodwill: late delivery"), "{s}");
     assert!(flat.contains("Granted") && flat.contains("$1,500.00"), "{s}");
 }
+}
 
+on_both! {
 /// `?` on a detail lists its keys and how its amounts are computed.
-#[test]
-fn help_on_a_detail_names_its_keys_and_amounts() {
-    let mut app = app_on(fixture(), 120, 40);
+fn help_on_a_detail_names_its_keys_and_amounts(b: &mut Books) {
+    seed(b, fill);
+    let mut app = app_on(b, 120, 40);
     press(&mut app, &TO_INV2);
     press(&mut app, &["Enter", "?"]);
     let s = render(&app, 120, 40);
@@ -288,45 +309,51 @@ fn help_on_a_detail_names_its_keys_and_amounts() {
     let s = render(&app, 120, 40);
     assert!(s.contains("Unapplied: amount − refunded − applied") && s.contains("refund"), "{s}");
 }
+}
 
+on_both! {
 /// `r` on a payment's detail opens the refund form the tab's `r` opens.
-#[test]
-fn r_refunds_the_payment_shown() {
-    let mut app = app_on(fixture(), 120, 40);
+fn r_refunds_the_payment_shown(b: &mut Books) {
+    seed(b, fill);
+    let mut app = app_on(b, 120, 40);
     press(&mut app, &["Enter", "3", "Enter", "r"]);
     let s = render(&app, 120, 40);
     assert!(s.contains("Refund WIRE-7781 ($14,000.00)"), "{s}");
     press(&mut app, &["Esc"]);
     assert!(render(&app, 120, 40).contains("Payment WIRE-7781  Succeeded"));
 }
+}
 
+on_both! {
 /// Text from data reaches the terminal inert: a reference with an escape
 /// sequence shows its ESC as ␛, on the payment and on the invoice it paid.
-#[test]
-fn references_are_shown_inert() {
-    let mut store = fixture();
-    let s = store.seeder().unwrap();
-    let p = s
-        .payment(&NewPayment {
-            customer_id: 1,
-            received_on: d("2026-02-21"),
-            amount_minor: 1_000,
-            refunded_minor: 0,
-            currency: Currency::USD,
-            reference: "\x1b]52;c;aGk=\x07REF",
-            status: PaymentStatus::Succeeded,
-            method: PaymentMethod::Manual,
-        })
-        .unwrap();
-    s.apply(3, AppliedFrom::Payment(p), 1_000, d("2026-02-21")).unwrap();
-    s.commit().unwrap();
-    let mut app = app_on(store, 120, 40);
+fn references_are_shown_inert(b: &mut Books) {
+    seed(b, |store| {
+        fill(store);
+        let s = store.seeder().unwrap();
+        let p = s
+            .payment(&NewPayment {
+                customer_id: 1,
+                received_on: d("2026-02-21"),
+                amount_minor: 1_000,
+                refunded_minor: 0,
+                currency: Currency::USD,
+                reference: "\x1b]52;c;aGk=\x07REF",
+                status: PaymentStatus::Succeeded,
+                method: PaymentMethod::Manual,
+            })
+            .unwrap();
+        s.apply(3, AppliedFrom::Payment(p), 1_000, d("2026-02-21")).unwrap();
+        s.commit().unwrap();
+    });
+    let mut app = app_on(b, 120, 40);
     press(&mut app, &["Enter", "Down", "Down", "Enter"]);
     let s = render(&app, 120, 40);
     assert!(s.contains("␛]52;c;aGk=␇REF") && !s.contains('\x1b'), "{s}");
     press(&mut app, &["Enter"]);
     let s = render(&app, 120, 40);
     assert!(s.contains("Payment ␛]52;c;aGk=␇REF") && !s.contains('\x1b'), "{s}");
+}
 }
 
 /// Each time of day the clock stamped ("2026-12-05 22:08") as a fixed
@@ -350,33 +377,56 @@ fn is_stamp(s: &str) -> bool {
         && "dddd-dd-dd dd:dd".bytes().zip(b).all(|(p, c)| if p == b'd' { c.is_ascii_digit() } else { p == *c })
 }
 
-/// Both views at the two sizes every screen is drawn at.
-#[test]
-fn snapshots() {
-    for (w, h) in [(80, 24), (200, 60)] {
-        let mut app = app_on(fixture(), w, h);
-        press(&mut app, &TO_INV2);
-        press(&mut app, &["Enter"]);
-        insta::assert_snapshot!(format!("invoice_detail_{w}x{h}"), render(&app, w, h));
-        press(&mut app, &["Enter"]);
-        insta::assert_snapshot!(format!("payment_detail_{w}x{h}"), render(&app, w, h));
-    }
-    // With more in them: a payment with refunds, an invoice with history.
-    let mut app = app_on(with_refunds(), 80, 24);
-    press(&mut app, &["Enter", "3", "Enter"]);
-    insta::assert_snapshot!("payment_detail_refunded_80x24", render(&app, 80, 24));
-    let mut store = fixture();
-    store.set_who("jane");
-    let mut app = app_on(store, 80, 24);
-    press(&mut app, &["Enter", "Down", "Down", "Enter", "x", "y"]);
-    insta::assert_snapshot!("invoice_detail_history_80x24", scrub_clock(&render(&app, 80, 24)));
+/// One snapshot file for both backends: the same screen, cell for cell.
+fn snapshot(name: &str, screen: String) {
+    insta::with_settings!({ prepend_module_to_snapshot => false }, {
+        insta::assert_snapshot!(format!("detail__{name}"), screen);
+    });
 }
 
+on_both! {
+/// Both views at the two sizes every screen is drawn at.
+fn snapshots(b: &mut Books) {
+    seed(b, fill);
+    for (w, h) in [(80, 24), (200, 60)] {
+        let mut app = app_on(b, w, h);
+        press(&mut app, &TO_INV2);
+        press(&mut app, &["Enter"]);
+        snapshot(&format!("invoice_detail_{w}x{h}"), render(&app, w, h));
+        press(&mut app, &["Enter"]);
+        snapshot(&format!("payment_detail_{w}x{h}"), render(&app, w, h));
+    }
+}
+}
+
+on_both! {
+/// With more in them: a payment with refunds.
+fn snapshot_of_a_payment_with_refunds(b: &mut Books) {
+    with_refunds(b);
+    let mut app = app_on(b, 80, 24);
+    press(&mut app, &["Enter", "3", "Enter"]);
+    snapshot("payment_detail_refunded_80x24", render(&app, 80, 24));
+}
+}
+
+on_both! {
+/// With more in them: an invoice with history, cancelled by jane.
+fn snapshot_of_an_invoice_with_history(b: &mut Books) {
+    seed(b, fill);
+    let mut mine = Books::open(&b.location(), OpenMode::MustExist).unwrap();
+    mine.set_who("jane");
+    let mut app = App::new(mine, d(TODAY), Rect::new(0, 0, 80, 24)).unwrap();
+    press(&mut app, &["Enter", "Down", "Down", "Enter", "x", "y"]);
+    snapshot("invoice_detail_history_80x24", scrub_clock(&render(&app, 80, 24)));
+}
+}
+
+on_both! {
 /// Down to tiny sizes and back, with the detail open: no panic, and the
 /// cursor stays on a row.
-#[test]
-fn tiny_screens_do_not_break_a_detail() {
-    let mut app = app_on(fixture(), 80, 24);
+fn tiny_screens_do_not_break_a_detail(b: &mut Books) {
+    seed(b, fill);
+    let mut app = app_on(b, 80, 24);
     press(&mut app, &TO_INV2);
     press(&mut app, &["Enter", "Enter"]);
     for (w, h) in [(0, 0), (1, 1), (20, 5), (40, 10), (59, 12), (80, 24)] {
@@ -385,4 +435,5 @@ fn tiny_screens_do_not_break_a_detail() {
         render(&app, w.max(1), h.max(1));
     }
     assert!(render(&app, 80, 24).contains("Payment WIRE-7781"));
+}
 }

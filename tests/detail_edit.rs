@@ -9,22 +9,22 @@ mod support;
 use ardesk::app::App;
 use ardesk::domain::columns::Tab;
 use ardesk::domain::status::InvoiceStatus;
-use ardesk::store::{Books, OpenMode, Store};
+use ardesk::store::{Books, OpenMode};
 use ratatui::layout::Rect;
+use support::TODAY;
+use support::backends::demo_into;
 use support::fixture::d;
 use support::keys::{flat, press, render};
-use support::{TODAY, demo_db};
 
-/// The app on a copy of the demo (120×40), on Acme's drafts, and a
-/// second connection to the same file: another ardesk.
-fn on_drafts(dir: &tempfile::TempDir) -> (App, Books) {
-    let db = dir.path().join("demo.db");
-    std::fs::copy(demo_db(), &db).unwrap();
-    let store = Store::open(&db, OpenMode::MustExist).unwrap();
+/// The demo in `other`, and the app (120×40) on its own connection to
+/// them, on Acme's drafts: `other` is another ardesk.
+fn on_drafts(other: &mut Books) -> App {
+    demo_into(other);
+    let store = Books::open(&other.location(), OpenMode::MustExist).unwrap();
     let mut app = App::new(store, d(TODAY), Rect::new(0, 0, 120, 40)).unwrap();
     app.open_customer(1);
     press(&mut app, &["/", "type:status:draft", "Enter"]);
-    (app, Books::open_named(&db, OpenMode::MustExist).unwrap())
+    app
 }
 
 /// The invoice `number` of Acme as `ardesk invoices --format json` writes it.
@@ -57,10 +57,9 @@ fn detail(store: &Books, number: &str) -> ardesk::domain::detail::InvoiceDetail 
     store.invoice_detail(1, id).unwrap()
 }
 
-#[test]
-fn a_draft_is_edited_then_issued_with_its_number_and_then_only_its_memo_changes() {
-    let dir = tempfile::tempdir().unwrap();
-    let (mut app, other) = on_drafts(&dir);
+on_both! {
+fn a_draft_is_edited_then_issued_with_its_number_and_then_only_its_memo_changes(other: &mut Books) {
+    let mut app = on_drafts(other);
     press(&mut app, &["Enter"]);
     let s = render(&app, 120, 40);
     assert!(s.contains("Invoice INV-000039") && s.contains("Draft"), "{s}");
@@ -84,7 +83,7 @@ fn a_draft_is_edited_then_issued_with_its_number_and_then_only_its_memo_changes(
     );
     assert!(s.contains("2,750.00"), "a unit price is grouped as amounts are:\n{s}");
     assert!(s.contains(r#"lines "2 lines" → "2 lines, changed""#), "the history counts the lines:\n{s}");
-    let dt = detail(&other, "INV-000039");
+    let dt = detail(other, "INV-000039");
     assert_eq!((dt.invoice.memo.as_str(), dt.lines.len(), dt.invoice.status), ("PO 7741", 2, InvoiceStatus::Draft));
     assert_eq!(dt.lines.iter().map(|l| l.amount_minor).collect::<Vec<_>>(), vec![825_000, 30_000]);
 
@@ -95,7 +94,7 @@ fn a_draft_is_edited_then_issued_with_its_number_and_then_only_its_memo_changes(
     press(&mut app, &["y"]);
     let s = render(&app, 120, 40);
     assert!(s.contains("Issued invoice INV-000039: it is open"), "{s}");
-    let j = json(&other, "INV-000039");
+    let j = json(other, "INV-000039");
     assert_eq!(
         (j["status"].as_str(), j["balance"].as_str(), j["memo"].as_str()),
         (Some("open"), Some("8550.00"), Some("PO 7741"))
@@ -107,20 +106,20 @@ fn a_draft_is_edited_then_issued_with_its_number_and_then_only_its_memo_changes(
     assert!(s.contains("Memo of invoice INV-000039") && !s.contains("Due date"), "{s}");
     press(&mut app, &["C-u", "type:PO 7741 (revised)", "C-s"]);
     assert!(render(&app, 120, 40).contains("Saved the memo of invoice INV-000039"));
-    assert_eq!(detail(&other, "INV-000039").invoice.memo, "PO 7741 (revised)");
+    assert_eq!(detail(other, "INV-000039").invoice.memo, "PO 7741 (revised)");
     press(&mut app, &["I"]);
     assert!(render(&app, 120, 40).contains("Invoice INV-000039 is open: only a draft is issued"));
     assert_eq!(other.check(d(TODAY)).unwrap(), Vec::<String>::new(), "the books still hold");
 }
+}
 
-#[test]
-fn a_draft_changed_elsewhere_keeps_the_typed_edits_and_saves_over_the_new_version() {
-    let dir = tempfile::tempdir().unwrap();
-    let (mut app, mut other) = on_drafts(&dir);
+on_both! {
+fn a_draft_changed_elsewhere_keeps_the_typed_edits_and_saves_over_the_new_version(other: &mut Books) {
+    let mut app = on_drafts(other);
     // To the memo: past the lines, and past the total, which the lines make.
     press(&mut app, &["Enter", "e", "Tab", "Tab", "Tab", "Tab", "Tab", "Tab", "Tab", "type:typed here"]);
     // Elsewhere, meanwhile: the memo of the same draft.
-    let dt = detail(&other, "INV-000039");
+    let dt = detail(other, "INV-000039");
     other.set_invoice_memo(1, dt.invoice.id, dt.version, "set elsewhere").unwrap();
     press(&mut app, &["C-s"]);
     let s = flat(&render(&app, 120, 40));
@@ -128,18 +127,19 @@ fn a_draft_changed_elsewhere_keeps_the_typed_edits_and_saves_over_the_new_versio
     assert!(s.contains("typed here"), "what was typed stays:\n{s}");
     press(&mut app, &["C-s"]);
     assert!(render(&app, 120, 40).contains("Saved draft INV-000039"));
-    assert_eq!(detail(&other, "INV-000039").invoice.memo, "typed here");
+    assert_eq!(detail(other, "INV-000039").invoice.memo, "typed here");
+}
 }
 
-#[test]
-fn a_bad_line_in_the_draft_form_is_named_and_nothing_is_written() {
-    let dir = tempfile::tempdir().unwrap();
-    let (mut app, other) = on_drafts(&dir);
-    let before = detail(&other, "INV-000039");
+on_both! {
+fn a_bad_line_in_the_draft_form_is_named_and_nothing_is_written(other: &mut Books) {
+    let mut app = on_drafts(other);
+    let before = detail(other, "INV-000039");
     press(&mut app, &["Enter", "e", "Tab", "Tab", "Tab", "Tab", "Tab", "Tab"]);
     clear_lines(&mut app);
     press(&mut app, &["type:Platform; 8550", "Enter", "type:Refund; -9000", "C-s"]);
     let s = flat(&render(&app, 120, 40));
     assert!(s.contains("a total cannot be negative"), "{s}");
-    assert_eq!(detail(&other, "INV-000039").version, before.version, "nothing written");
+    assert_eq!(detail(other, "INV-000039").version, before.version, "nothing written");
+}
 }

@@ -12,12 +12,13 @@ use ardesk::domain::Currency;
 use ardesk::domain::edit::InvoiceDraft;
 use ardesk::domain::lines::{Line, LineKind};
 use ardesk::domain::status::InvoiceStatus;
-use ardesk::store::Store;
 use ardesk::store::seed::NewInvoice;
+use ardesk::store::{Books, OpenMode, Store};
 use ratatui::layout::Rect;
 use rust_decimal::Decimal;
 use std::str::FromStr;
-use support::fixture::{d, fixture};
+use support::backends::seed;
+use support::fixture::{d, fill};
 use support::keys::{press, render};
 
 fn line(kind: LineKind, desc: &str, qty: Option<&str>, price: Option<&str>, amount: i64, tax: Option<i64>) -> Line {
@@ -35,64 +36,77 @@ fn line(kind: LineKind, desc: &str, qty: Option<&str>, price: Option<&str>, amou
 /// The fixture with INV-000010 (entered: seats, a support plan, a
 /// discount, a memo, one hostile description) and QB-1037 (as imported:
 /// its lines $26.82 short of its total, the tax being the invoice's), the
-/// newest two invoices.
-fn store() -> Store {
-    let mut store = fixture();
-    store.set_who("jane");
+/// newest two invoices, in `b`: the fixture and QB-1037 seeded (with
+/// what `more` adds), INV-000010 written by the books themselves, as jane.
+fn store_with(b: &mut Books, more: impl FnOnce(&mut Store)) {
+    seed(b, |store| {
+        fill(store);
+        let s = store.seeder().unwrap();
+        let id = s
+            .invoice(&NewInvoice {
+                customer_id: 1,
+                contract_id: None,
+                number: "QB-1037",
+                issue_date: d("2026-02-26"),
+                due_date: d("2026-03-28"),
+                period: None,
+                currency: Currency::USD,
+                total_minor: 36_207,
+                status: InvoiceStatus::Open,
+            })
+            .unwrap();
+        s.invoice_lines(
+            id,
+            &[
+                line(LineKind::Item, "Rock Fountain", Some("1"), Some("275"), 27_500, None),
+                line(LineKind::Item, "Fountain Pump", Some("1"), Some("12.75"), 1_275, None),
+                line(LineKind::Item, "Concrete for fountain installation", Some("5"), Some("9.5"), 4_750, None),
+            ],
+        )
+        .unwrap();
+        s.commit().unwrap();
+        more(store);
+    });
+    let who = b.who().to_string();
+    b.set_who("jane");
     let lines = vec![
         line(LineKind::Item, "Seats (Team plan), March", Some("10"), Some("45"), 45_000, None),
         line(LineKind::Item, "Support plan — business hours", Some("1"), Some("120.00"), 12_000, None),
         line(LineKind::Item, "\u{1b}]52;c;aGk=\u{7}Setup \u{202e}fee", None, None, 500, None),
         line(LineKind::Discount, "Loyalty discount", None, None, -2_500, None),
     ];
-    store
-        .create_invoice(
-            1,
-            &InvoiceDraft {
-                contract_id: None,
-                number: "INV-000010".into(),
-                issue_date: d("2026-02-25"),
-                due_date: d("2026-03-27"),
-                period: None,
-                total_minor: 55_000,
-                currency: Currency::USD,
-                status: InvoiceStatus::Open,
-                memo: "PO 4471 \u{1b}[2J\nShip to dock 3".into(),
-                lines,
-            },
-        )
-        .unwrap();
-    let s = store.seeder().unwrap();
-    let id = s
-        .invoice(&NewInvoice {
-            customer_id: 1,
+    b.create_invoice(
+        1,
+        &InvoiceDraft {
             contract_id: None,
-            number: "QB-1037",
-            issue_date: d("2026-02-26"),
-            due_date: d("2026-03-28"),
+            number: "INV-000010".into(),
+            issue_date: d("2026-02-25"),
+            due_date: d("2026-03-27"),
             period: None,
+            total_minor: 55_000,
             currency: Currency::USD,
-            total_minor: 36_207,
             status: InvoiceStatus::Open,
-        })
-        .unwrap();
-    s.invoice_lines(
-        id,
-        &[
-            line(LineKind::Item, "Rock Fountain", Some("1"), Some("275"), 27_500, None),
-            line(LineKind::Item, "Fountain Pump", Some("1"), Some("12.75"), 1_275, None),
-            line(LineKind::Item, "Concrete for fountain installation", Some("5"), Some("9.5"), 4_750, None),
-        ],
+            memo: "PO 4471 \u{1b}[2J\nShip to dock 3".into(),
+            lines,
+        },
     )
     .unwrap();
-    s.commit().unwrap();
-    store
+    b.set_who(&who);
 }
 
-fn open(w: u16, h: u16, keys: &[&str]) -> String {
-    let mut store = store();
-    store.set_who("jane");
-    let mut app = App::new(store, d("2026-03-01"), Rect::new(0, 0, w, h)).unwrap();
+fn store(b: &mut Books) {
+    store_with(b, |_| {});
+}
+
+/// The app on its own connection to `b`'s books (as jane).
+fn app_on(b: &Books, w: u16, h: u16) -> App {
+    let mut mine = Books::open(&b.location(), OpenMode::MustExist).unwrap();
+    mine.set_who("jane");
+    App::new(mine, d("2026-03-01"), Rect::new(0, 0, w, h)).unwrap()
+}
+
+fn open(b: &Books, w: u16, h: u16, keys: &[&str]) -> String {
+    let mut app = app_on(b, w, h);
     press(&mut app, keys);
     render(&app, w, h)
 }
@@ -104,10 +118,11 @@ fn line_with<'a>(screen: &'a str, text: &str) -> &'a str {
     screen.lines().find(|l| l.contains(text)).unwrap_or_else(|| panic!("no line with {text:?}:\n{screen}"))
 }
 
-#[test]
-fn the_lines_and_memo_stand_between_the_figures_and_the_applications() {
+on_both! {
+fn the_lines_and_memo_stand_between_the_figures_and_the_applications(b: &mut Books) {
+    store(b);
     for (w, h) in [(80, 24), (120, 40)] {
-        let s = open(w, h, &TO_INV10);
+        let s = open(b, w, h, &TO_INV10);
         assert!(s.contains("Invoice INV-000010"), "{w}×{h}:\n{s}");
         let memo = line_with(&s, "Memo");
         assert!(memo.contains("PO 4471 ␛[2J · Ship to dock 3"), "{memo}");
@@ -129,18 +144,20 @@ fn the_lines_and_memo_stand_between_the_figures_and_the_applications() {
         assert!(!s.contains('\u{1b}') && !s.contains('\u{202e}'), "{s}");
     }
     // 120×40: all four rows, the hostile one inert.
-    let s = open(120, 40, &TO_INV10);
+    let s = open(b, 120, 40, &TO_INV10);
     assert!(line_with(&s, "Loyalty discount").contains("-$25.00"), "{s}");
     assert!(line_with(&s, "Setup").contains("␛]52;c;aGk=␇Setup �fee"), "{s}");
     // 80×24: as many as fit, and the title says so.
-    let s = open(80, 24, &TO_INV10);
+    let s = open(b, 80, 24, &TO_INV10);
     assert!(s.contains("Lines (4) · Σ $550.00 · first "), "{s}");
 }
+}
 
-#[test]
-fn lines_that_do_not_make_the_total_say_by_how_much() {
+on_both! {
+fn lines_that_do_not_make_the_total_say_by_how_much(b: &mut Books) {
+    store(b);
     for (w, h) in [(80, 24), (120, 40), (44, 24)] {
-        let s = open(w, h, &TO_QB);
+        let s = open(b, w, h, &TO_QB);
         assert!(s.contains("Invoice QB-1037"), "{w}×{h}:\n{s}");
         assert!(
             s.contains("Lines add up to $335.25, $26.82 less than the total (as the source gave it)")
@@ -150,43 +167,48 @@ fn lines_that_do_not_make_the_total_say_by_how_much() {
         assert!(line_with(&s, "Total").contains("$362.07"), "the total stays the source's:\n{s}");
     }
 }
+}
 
-#[test]
-fn narrow_screens_drop_columns_by_priority_keeping_description_and_amount() {
-    let s = open(44, 24, &TO_QB);
+on_both! {
+fn narrow_screens_drop_columns_by_priority_keeping_description_and_amount(b: &mut Books) {
+    store(b);
+    let s = open(b, 44, 24, &TO_QB);
     let header = line_with(&s, "Description");
     assert!(header.contains("Amount") && !header.contains("Unit price"), "{header}");
     assert!(line_with(&s, "Rock Fountain").contains("$275.00"), "{s}");
     for (w, h) in [(0, 0), (1, 1), (20, 5), (30, 8), (59, 12)] {
-        open(w.max(1), h.max(1), &TO_INV10);
+        open(b, w.max(1), h.max(1), &TO_INV10);
     }
 }
+}
 
-#[test]
-fn a_tax_column_shows_where_a_line_has_tax() {
-    let mut store = store();
-    let s = store.seeder().unwrap();
-    let id = s
-        .invoice(&NewInvoice {
-            customer_id: 1,
-            contract_id: None,
-            number: "in_TAX",
-            issue_date: d("2026-02-27"),
-            due_date: d("2026-03-29"),
-            period: None,
-            currency: Currency::USD,
-            total_minor: 1_080,
-            status: InvoiceStatus::Open,
-        })
-        .unwrap();
-    s.invoice_lines(id, &[line(LineKind::Item, "Widget", Some("2"), Some("5"), 1_000, Some(80))]).unwrap();
-    s.commit().unwrap();
-    let mut app = App::new(store, d("2026-03-01"), Rect::new(0, 0, 80, 24)).unwrap();
+on_both! {
+fn a_tax_column_shows_where_a_line_has_tax(b: &mut Books) {
+    store_with(b, |store| {
+        let s = store.seeder().unwrap();
+        let id = s
+            .invoice(&NewInvoice {
+                customer_id: 1,
+                contract_id: None,
+                number: "in_TAX",
+                issue_date: d("2026-02-27"),
+                due_date: d("2026-03-29"),
+                period: None,
+                currency: Currency::USD,
+                total_minor: 1_080,
+                status: InvoiceStatus::Open,
+            })
+            .unwrap();
+        s.invoice_lines(id, &[line(LineKind::Item, "Widget", Some("2"), Some("5"), 1_000, Some(80))]).unwrap();
+        s.commit().unwrap();
+    });
+    let mut app = app_on(b, 80, 24);
     press(&mut app, &["Enter", "Enter"]);
     let screen = render(&app, 80, 24);
     assert!(line_with(&screen, "Description").contains("Tax"), "{screen}");
     assert!(line_with(&screen, "Widget").contains("$0.80"), "{screen}");
     assert!(!screen.contains("Lines add up"), "amount and tax make the total:\n{screen}");
+}
 }
 
 /// The history's times as a fixed text of the same width.
@@ -203,22 +225,27 @@ fn scrub_clock(screen: &str) -> String {
         .join("\n")
 }
 
-#[test]
-fn snapshots() {
-    for (w, h) in [(80, 24), (120, 40)] {
-        insta::assert_snapshot!(format!("invoice_lines_{w}x{h}"), scrub_clock(&open(w, h, &TO_INV10)));
-        insta::assert_snapshot!(format!("invoice_lines_mismatch_{w}x{h}"), open(w, h, &TO_QB));
-    }
+on_both! {
+fn snapshots(b: &mut Books) {
+    store(b);
+    // One snapshot file for both backends: the same screen, cell for cell.
+    insta::with_settings!({ prepend_module_to_snapshot => false }, {
+        for (w, h) in [(80, 24), (120, 40)] {
+            let lines = scrub_clock(&open(b, w, h, &TO_INV10));
+            insta::assert_snapshot!(format!("detail_lines__invoice_lines_{w}x{h}"), lines);
+            insta::assert_snapshot!(format!("detail_lines__invoice_lines_mismatch_{w}x{h}"), open(b, w, h, &TO_QB));
+        }
+    });
+}
 }
 
+on_both! {
 /// `L` on the detail: the memo and every line whole at 80×24, where the
 /// detail had room for the first few; the hostile description inert; the
 /// footer names the key; Esc back to the detail.
-#[test]
-fn l_shows_the_memo_and_every_line_whole() {
-    let mut store = store();
-    store.set_who("jane");
-    let mut app = App::new(store, d("2026-03-01"), Rect::new(0, 0, 80, 24)).unwrap();
+fn l_shows_the_memo_and_every_line_whole(b: &mut Books) {
+    store(b);
+    let mut app = app_on(b, 80, 24);
     press(&mut app, &TO_INV10);
     assert!(render(&app, 80, 24).contains("first 3 shown (L all)"), "the detail shows the first lines and the key");
     press(&mut app, &["L"]);
@@ -239,11 +266,10 @@ fn l_shows_the_memo_and_every_line_whole() {
     press(&mut app, &["Esc"]);
     assert!(render(&app, 80, 24).contains("Lines (4)"), "back on the detail");
     // An imported invoice whose lines do not make its total says so there too.
-    let mut store = self::store();
-    store.set_who("jane");
-    let mut app = App::new(store, d("2026-03-01"), Rect::new(0, 0, 120, 40)).unwrap();
+    let mut app = app_on(b, 120, 40);
     press(&mut app, &TO_QB);
     press(&mut app, &["L"]);
     let s = render(&app, 120, 40);
     assert!(s.contains("Lines add up to $335.25, $26.82 less than the total"), "{s}");
+}
 }

@@ -9,21 +9,16 @@
 mod support;
 
 use ardesk::app::App;
-use ardesk::store::{OpenMode, Store};
+use ardesk::store::{Books, OpenMode};
 use ratatui::layout::Rect;
 use rust_decimal::Decimal;
+use support::backends::{db_arg, demo_into};
 use support::fixture::d;
 use support::keys::{flat, press, render};
-use support::{TODAY, demo_db, run};
+use support::{TODAY, run};
 
-fn copy(dir: &tempfile::TempDir) -> std::path::PathBuf {
-    let db = dir.path().join("demo.db");
-    std::fs::copy(demo_db(), &db).unwrap();
-    db
-}
-
-fn metrics(db: &std::path::Path) -> serde_json::Value {
-    let (code, out, err) = run(&["customer", "1", "--json", "--db", db.to_str().unwrap(), "--today", TODAY]);
+fn metrics(b: &Books) -> serde_json::Value {
+    let (code, out, err) = run(&["customer", "1", "--json", "--db", &db_arg(b), "--today", TODAY]);
     assert_eq!(code, 0, "{err}");
     serde_json::from_str::<serde_json::Value>(&out).unwrap()["metrics"].clone()
 }
@@ -32,12 +27,11 @@ fn dec(v: &serde_json::Value) -> Decimal {
     v.as_str().unwrap().parse().unwrap()
 }
 
-#[test]
-fn unapplying_a_payment_from_an_invoice_moves_the_money_back_and_the_invoice_owes_again() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = copy(&dir);
-    let before = metrics(&db);
-    let store = Store::open(&db, OpenMode::MustExist).unwrap();
+on_both! {
+fn unapplying_a_payment_from_an_invoice_moves_the_money_back_and_the_invoice_owes_again(b: &mut Books) {
+    demo_into(b);
+    let before = metrics(b);
+    let store = Books::open(&b.location(), OpenMode::MustExist).unwrap();
     let mut app = App::new(store, d(TODAY), Rect::new(0, 0, 80, 24)).unwrap();
     app.open_customer(1);
     // A paid invoice: its one application is a payment's.
@@ -56,20 +50,20 @@ fn unapplying_a_payment_from_an_invoice_moves_the_money_back_and_the_invoice_owe
     assert!(s.contains(&format!("reversed {TODAY} · ")), "{s}");
     // The money is the customer's again: outstanding and credit rise by the
     // amount, collected money does not move.
-    let after = metrics(&db);
+    let after = metrics(b);
     let moved = dec(&after["outstanding"]) - dec(&before["outstanding"]);
     assert!(moved > Decimal::ZERO, "{before} → {after}");
     assert_eq!(dec(&after["credit_balance"]) - dec(&before["credit_balance"]), moved);
     assert_eq!(after["total_collected"], before["total_collected"]);
-    let store = Store::open(&db, OpenMode::MustExist).unwrap();
+    let store = &*b;
     assert_eq!(store.check(d(TODAY)).unwrap(), Vec::<String>::new());
 }
+}
 
-#[test]
-fn unapplying_from_a_payments_detail_and_nothing_to_unapply_is_said() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = copy(&dir);
-    let store = Store::open(&db, OpenMode::MustExist).unwrap();
+on_both! {
+fn unapplying_from_a_payments_detail_and_nothing_to_unapply_is_said(b: &mut Books) {
+    demo_into(b);
+    let store = Books::open(&b.location(), OpenMode::MustExist).unwrap();
     let mut app = App::new(store, d(TODAY), Rect::new(0, 0, 120, 40)).unwrap();
     app.open_customer(1);
     press(&mut app, &["3", "/", "type:status:succeeded", "Enter", "Enter"]);
@@ -89,6 +83,7 @@ fn unapplying_from_a_payments_detail_and_nothing_to_unapply_is_said() {
     let s = render(&app, 120, 40);
     assert!(s.contains(&format!("This application was reversed on {TODAY}: nothing to unapply")), "{s}");
     assert!(!s.contains("Unapply "), "no confirmation:\n{s}");
-    let store = Store::open(&db, OpenMode::MustExist).unwrap();
+    let store = &*b;
     assert_eq!(store.check(d(TODAY)).unwrap(), Vec::<String>::new());
+}
 }

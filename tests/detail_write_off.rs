@@ -10,22 +10,17 @@ use ardesk::app::App;
 use ardesk::domain::columns::{Seek, Sort, Tab};
 use ardesk::domain::model::InvoiceRow;
 use ardesk::domain::status::InvoiceStatus;
-use ardesk::store::{OpenMode, Store};
+use ardesk::store::{Books, OpenMode};
 use ratatui::layout::Rect;
 use rust_decimal::Decimal;
+use support::backends::{db_arg, demo_into};
 use support::fixture::d;
 use support::keys::{flat, press, render};
-use support::{TODAY, demo_db, run};
-
-fn copy(dir: &tempfile::TempDir) -> std::path::PathBuf {
-    let db = dir.path().join("demo.db");
-    std::fs::copy(demo_db(), &db).unwrap();
-    db
-}
+use support::{TODAY, run};
 
 /// The customer's cards, with its aging beside them under "aging".
-fn metrics(db: &std::path::Path) -> serde_json::Value {
-    let (code, out, err) = run(&["customer", "1", "--json", "--db", db.to_str().unwrap(), "--today", TODAY]);
+fn metrics(b: &Books) -> serde_json::Value {
+    let (code, out, err) = run(&["customer", "1", "--json", "--db", &db_arg(b), "--today", TODAY]);
     assert_eq!(code, 0, "{err}");
     let all = serde_json::from_str::<serde_json::Value>(&out).unwrap();
     let mut m = all["metrics"].clone();
@@ -42,29 +37,26 @@ fn aging(m: &serde_json::Value) -> Decimal {
     m["aging"].as_object().unwrap_or_else(|| panic!("no aging: {m}")).values().map(dec).sum()
 }
 
-fn invoice(db: &std::path::Path, number: &str) -> InvoiceRow {
-    let store = Store::open(db, OpenMode::MustExist).unwrap();
-    let rows = store.window::<InvoiceRow>(1, Sort::default_for(Tab::Invoices), &Seek::First, 1000).unwrap();
+fn invoice(b: &Books, number: &str) -> InvoiceRow {
+    let rows = b.window::<InvoiceRow>(1, Sort::default_for(Tab::Invoices), &Seek::First, 1000).unwrap();
     rows.into_iter().map(|k| k.row).find(|r| r.number == number).unwrap_or_else(|| panic!("no {number}"))
 }
 
-fn check(db: &std::path::Path) {
-    let store = Store::open(db, OpenMode::MustExist).unwrap();
-    assert_eq!(store.check(d(TODAY)).unwrap(), Vec::<String>::new());
+fn check(b: &Books) {
+    assert_eq!(b.check(d(TODAY)).unwrap(), Vec::<String>::new());
 }
 
-#[test]
-fn an_overdue_invoice_is_written_off_from_its_detail_and_the_write_off_reversed() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = copy(&dir);
-    let before = metrics(&db);
-    let store = Store::open(&db, OpenMode::MustExist).unwrap();
+on_both! {
+fn an_overdue_invoice_is_written_off_from_its_detail_and_the_write_off_reversed(b: &mut Books) {
+    demo_into(b);
+    let before = metrics(b);
+    let store = Books::open(&b.location(), OpenMode::MustExist).unwrap();
     let mut app = App::new(store, d(TODAY), Rect::new(0, 0, 80, 24)).unwrap();
     app.open_customer(1);
     press(&mut app, &["/", "type:status:overdue", "Enter", "Enter"]);
     let s = render(&app, 80, 24);
     let number = s.lines().next().unwrap().split_whitespace().nth(1).unwrap().to_string();
-    let inv = invoice(&db, &number);
+    let inv = invoice(b, &number);
     assert_eq!(inv.status, InvoiceStatus::Open, "{s}");
     let balance = Decimal::new(inv.balance_minor, 2);
     assert!(balance > Decimal::ZERO);
@@ -82,13 +74,13 @@ fn an_overdue_invoice_is_written_off_from_its_detail_and_the_write_off_reversed(
     let s = render(&app, 80, 24);
     assert!(flat(&s).contains("Wrote off"), "{s}");
     assert!(s.contains("Written off") && s.contains("customer insolvent"), "its facts say when and why:\n{s}");
-    assert_eq!(invoice(&db, &number).status, InvoiceStatus::Uncollectible);
-    let off = metrics(&db);
+    assert_eq!(invoice(b, &number).status, InvoiceStatus::Uncollectible);
+    let off = metrics(b);
     assert_eq!(dec(&before["outstanding"]) - dec(&off["outstanding"]), balance, "{before} → {off}");
     assert_eq!(aging(&before) - aging(&off), balance);
     assert_eq!(off["billed_collected"], before["billed_collected"], "it stays billed");
     assert_eq!(off["total_billed"], before["total_billed"]);
-    check(&db);
+    check(b);
 
     // `w` again reverses it.
     press(&mut app, &["w"]);
@@ -100,19 +92,19 @@ fn an_overdue_invoice_is_written_off_from_its_detail_and_the_write_off_reversed(
     press(&mut app, &["y"]);
     let s = flat(&render(&app, 80, 24));
     assert!(s.contains(&format!("Reversed the write-off of {number}")), "{s}");
-    assert_eq!(invoice(&db, &number).status, InvoiceStatus::Open);
-    let back = metrics(&db);
+    assert_eq!(invoice(b, &number).status, InvoiceStatus::Open);
+    let back = metrics(b);
     assert_eq!(back["outstanding"], before["outstanding"]);
     assert_eq!(back["aging"], before["aging"]);
-    check(&db);
+    check(b);
+}
 }
 
-#[test]
-fn two_selected_invoices_are_written_off_from_the_tab_and_a_paid_one_is_named_and_left() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = copy(&dir);
-    let before = metrics(&db);
-    let store = Store::open(&db, OpenMode::MustExist).unwrap();
+on_both! {
+fn two_selected_invoices_are_written_off_from_the_tab_and_a_paid_one_is_named_and_left(b: &mut Books) {
+    demo_into(b);
+    let before = metrics(b);
+    let store = Books::open(&b.location(), OpenMode::MustExist).unwrap();
     let mut app = App::new(store, d(TODAY), Rect::new(0, 0, 80, 24)).unwrap();
     app.open_customer(1);
     // A paid invoice alone: nothing to write off, said at once.
@@ -129,7 +121,7 @@ fn two_selected_invoices_are_written_off_from_the_tab_and_a_paid_one_is_named_an
     press(&mut app, &["y"]);
     let s = flat(&render(&app, 80, 24));
     assert!(s.contains("Wrote off") && s.contains("of 2 invoices"), "{s}");
-    let store = Store::open(&db, OpenMode::MustExist).unwrap();
+    let store = &*b;
     let rows = store.window::<InvoiceRow>(1, Sort::default_for(Tab::Invoices), &Seek::First, 1000).unwrap();
     let off: Vec<InvoiceRow> = rows
         .into_iter()
@@ -141,19 +133,19 @@ fn two_selected_invoices_are_written_off_from_the_tab_and_a_paid_one_is_named_an
         .collect();
     assert_eq!(off.len(), 2, "{off:?}");
     let written: Decimal = off.iter().map(|r| Decimal::new(r.balance_minor, 2)).sum();
-    let after = metrics(&db);
+    let after = metrics(b);
     assert_eq!(dec(&before["outstanding"]) - dec(&after["outstanding"]), written);
     assert_eq!(aging(&before) - aging(&after), written);
     assert_eq!(after["billed_collected"], before["billed_collected"]);
-    check(&db);
+    check(b);
+}
 }
 
-#[test]
-fn a_reason_from_the_data_reaches_the_terminal_cleaned() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = copy(&dir);
-    let mut store = Store::open(&db, OpenMode::MustExist).unwrap();
-    let open = invoice(&db, "INV-000001");
+on_both! {
+fn a_reason_from_the_data_reaches_the_terminal_cleaned(b: &mut Books) {
+    demo_into(b);
+    let mut store = Books::open(&b.location(), OpenMode::MustExist).unwrap();
+    let open = invoice(b, "INV-000001");
     let id = if open.status == InvoiceStatus::Open && open.balance_minor > 0 {
         open.id
     } else {
@@ -168,4 +160,5 @@ fn a_reason_from_the_data_reaches_the_terminal_cleaned() {
     let s = render(&app, 80, 24);
     assert!(s.contains("Written off") && s.contains("gone"), "{s}");
     assert!(!s.contains('\u{1b}') && !s.contains('\u{7}'), "no escape reaches the terminal:\n{s}");
+}
 }

@@ -6,21 +6,26 @@ mod support;
 use ardesk::app::App;
 use ardesk::domain::columns::{Seek, Sort, Tab};
 use ardesk::domain::model::{ActivityRow, ContactRow, InvoiceRow};
+use ardesk::store::{Books, OpenMode};
 use ratatui::layout::Rect;
-use support::fixture::{d, fixture};
+use support::backends::seed;
+use support::fixture::{d, fill};
 use support::keys::{press, render};
 
-fn app() -> App {
-    App::new(fixture(), d("2026-03-01"), Rect::new(0, 0, 100, 40)).unwrap()
+/// The fixture in `b`, and the app (100×40) on its own connection to it.
+fn app(b: &mut Books) -> App {
+    seed(b, fill);
+    let mine = Books::open(&b.location(), OpenMode::MustExist).unwrap();
+    App::new(mine, d("2026-03-01"), Rect::new(0, 0, 100, 40)).unwrap()
 }
 
 fn invoice_count(app: &App) -> i64 {
     app.page().unwrap().figures.counts[Tab::Invoices.index()]
 }
 
-#[test]
-fn create_invoice_refuses_bad_fields_then_saves() {
-    let mut app = app();
+on_both! {
+fn create_invoice_refuses_bad_fields_then_saves(b: &mut Books) {
+    let mut app = app(b);
     press(&mut app, &["Enter", "i"]);
     let before = invoice_count(&app);
     // Number, issue date, due date, period, (no lines), total.
@@ -50,10 +55,11 @@ fn create_invoice_refuses_bad_fields_then_saves() {
     let inv = rows.iter().find(|r| r.row.number == "INV-000100").unwrap();
     assert_eq!((inv.row.total.minor, inv.row.due_date), (123_450, d("2026-03-22")));
 }
+}
 
-#[test]
-fn amounts_and_dates_are_refused_with_reasons() {
-    let mut app = app();
+on_both! {
+fn amounts_and_dates_are_refused_with_reasons(b: &mut Books) {
+    let mut app = app(b);
     press(&mut app, &["Enter", "3", "p", "Tab", "type:-0", "C-s"]);
     assert!(render(&app, 100, 40).contains("the amount must not be negative"));
     press(&mut app, &["C-u", "type:10.123", "C-s"]);
@@ -71,10 +77,11 @@ fn amounts_and_dates_are_refused_with_reasons() {
     press(&mut app, &["y"]);
     assert!(!render(&app, 100, 40).contains("Record payment"));
 }
+}
 
-#[test]
-fn contact_validation_and_save() {
-    let mut app = app();
+on_both! {
+fn contact_validation_and_save(b: &mut Books) {
+    let mut app = app(b);
     press(&mut app, &["Enter", "4", "n", "Tab", "type:bob@", "Tab", "type:12ab", "C-s"]);
     let s = render(&app, 100, 40);
     assert!(s.contains("Name is required"), "{s}");
@@ -100,10 +107,11 @@ fn contact_validation_and_save() {
     let log = app.store().window::<ActivityRow>(1, Sort::default_for(Tab::Activity), &Seek::First, 1).unwrap();
     assert!(log[0].row.summary.contains("added contact Quinn Avery"));
 }
+}
 
-#[test]
-fn a_form_opened_with_defaults_closes_without_asking() {
-    let mut app = app();
+on_both! {
+fn a_form_opened_with_defaults_closes_without_asking(b: &mut Books) {
+    let mut app = app(b);
     // From a contract: due date and period are filled in from it.
     press(&mut app, &["Enter", "2", "m", "Down", "Enter"]);
     assert!(render(&app, 100, 40).contains("Create invoice"));
@@ -111,18 +119,20 @@ fn a_form_opened_with_defaults_closes_without_asking() {
     let s = render(&app, 100, 40);
     assert!(!s.contains("Discard changes?") && !s.contains("Create invoice"), "{s}");
 }
+}
 
-#[test]
-fn typing_q_in_a_form_types_it() {
-    let mut app = app();
+on_both! {
+fn typing_q_in_a_form_types_it(b: &mut Books) {
+    let mut app = app(b);
     press(&mut app, &["Enter", "e", "C-u", "type:quick q", "Enter"]);
     assert!(!app.quit);
     assert!(render(&app, 100, 40).contains("quick q"));
 }
+}
 
-#[test]
-fn edit_customer_updates_badges_at_once() {
-    let mut app = app();
+on_both! {
+fn edit_customer_updates_badges_at_once(b: &mut Books) {
+    let mut app = app(b);
     press(&mut app, &["Enter"]);
     assert!(render(&app, 100, 40).contains("Invoices Paused"));
     // Name, legal, email, currency (locked), paused, portal.
@@ -131,10 +141,11 @@ fn edit_customer_updates_badges_at_once() {
     assert!(!s.contains("Invoices Paused"), "{s}");
     assert!(s.contains("Portal"));
 }
+}
 
-#[test]
-fn cancel_selected_from_the_keyboard() {
-    let mut app = app();
+on_both! {
+fn cancel_selected_from_the_keyboard(b: &mut Books) {
+    let mut app = app(b);
     press(&mut app, &["Enter"]);
     let before = app.page().unwrap().figures.metrics.outstanding;
     // Select the first three rows (draft, cancelled, open), then cancel.
@@ -149,12 +160,13 @@ fn cancel_selected_from_the_keyboard() {
     assert_eq!(before.minor - after.minor, 1_000_000, "the open $10,000 invoice left Outstanding");
     assert!(render(&app, 100, 40).contains("Cancelled 2 invoices"));
 }
+}
 
+on_both! {
 /// Deleting a contract with invoices is refused before the question, not
 /// after a "yes" (issue 14 defect 7).
-#[test]
-fn deleting_a_contract_with_invoices_says_why_before_asking() {
-    let mut app = app();
+fn deleting_a_contract_with_invoices_says_why_before_asking(b: &mut Books) {
+    let mut app = app(b);
     press(&mut app, &["Enter", "2", "Enter", "Down", "Down", "Down", "Down"]);
     assert!(render(&app, 100, 40).contains("▶ Delete"), "{}", render(&app, 100, 40));
     press(&mut app, &["Enter"]);
@@ -163,12 +175,13 @@ fn deleting_a_contract_with_invoices_says_why_before_asking() {
     assert!(s.contains("contract Annual platform has 5 invoices; cancel or end it instead"), "{s}");
     assert!(!s.contains("Delete contract Annual platform?"), "{s}");
 }
+}
 
+on_both! {
 /// Issue 14 defect 13: a status message stayed on screens that had nothing
 /// to do with it. It belongs to the screen that said it, and expires.
-#[test]
-fn a_message_stays_on_its_screen_and_expires() {
-    let mut app = app();
+fn a_message_stays_on_its_screen_and_expires(b: &mut Books) {
+    let mut app = app(b);
     press(&mut app, &["Enter", "i", "Tab", "Tab", "Tab", "Tab", "Tab", "Tab", "Tab", "type:100", "C-s"]);
     assert!(render(&app, 100, 40).contains("Created invoice INV-"), "{}", render(&app, 100, 40));
     press(&mut app, &["q"]);
@@ -180,12 +193,13 @@ fn a_message_stays_on_its_screen_and_expires() {
     assert!(app.expire_message(std::time::Instant::now() + ardesk::app::Message::FOR));
     assert!(!render(&app, 100, 40).contains("Created invoice"));
 }
+}
 
+on_both! {
 /// Issue 14 defect 6: Tab kept completing in the upload form's Files field
 /// though the footer says "Tab next field". With nothing left to complete
 /// it moves on.
-#[test]
-fn tab_moves_on_from_a_path_with_nothing_left_to_complete() {
+fn tab_moves_on_from_a_path_with_nothing_left_to_complete(b: &mut Books) {
     use ardesk::app::dialog::Dialog;
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("order-form.pdf"), b"%PDF-1.4").unwrap();
@@ -193,7 +207,7 @@ fn tab_moves_on_from_a_path_with_nothing_left_to_complete() {
         Some(Dialog::Form(fd)) => fd.form.focus,
         _ => panic!("no form"),
     };
-    let mut app = app();
+    let mut app = app(b);
     press(&mut app, &["Enter", "5", "u"]);
     let typed = format!("type:{}/order-f", dir.path().display());
     press(&mut app, &[typed.as_str(), "Tab"]);
@@ -202,13 +216,14 @@ fn tab_moves_on_from_a_path_with_nothing_left_to_complete() {
     press(&mut app, &["Tab"]);
     assert_eq!(focus(&app), 1, "the next one moves to Name");
 }
+}
 
+on_both! {
 /// Issue 14 defect 1: a selection the filter hides was cancelled without
 /// being named. The status line says how many ticked invoices are not
 /// shown, and the confirmation names them.
-#[test]
-fn a_selection_hidden_by_the_filter_is_named_before_it_is_cancelled() {
-    let mut app = app();
+fn a_selection_hidden_by_the_filter_is_named_before_it_is_cancelled(b: &mut Books) {
+    let mut app = app(b);
     press(&mut app, &["Enter", "/", "C-u", "type:number:000003", "Enter", " "]);
     assert!(render(&app, 100, 40).contains("1 selected, $10,000.00"), "{}", render(&app, 100, 40));
     press(&mut app, &["q", "Enter", "/", "C-u", "type:number:000002", "Enter"]);
@@ -223,14 +238,15 @@ fn a_selection_hidden_by_the_filter_is_named_before_it_is_cancelled() {
     press(&mut app, &["n", "/", "C-u", "Enter"]);
     assert!(!render(&app, 100, 40).contains("not shown"), "all shown again");
 }
+}
 
+on_both! {
 /// Issue 14 (day one): a refused file's reason was one line cut at the
 /// form's edge, and path completion showed 5 of 11 candidates with no sign
 /// of more.
-#[test]
-fn a_forms_refusal_wraps_and_completion_says_how_many_more() {
+fn a_forms_refusal_wraps_and_completion_says_how_many_more(b: &mut Books) {
     use ardesk::app::dialog::Dialog;
-    let mut app = app();
+    let mut app = app(b);
     let mut fd = ardesk::app::forms::download::open(1, "x.pdf", "/tmp");
     let why = "/srv/exports/salesforce/2026-11/dataloader_success_Opportunity.csv: Salesforce Opportunity records are \
                not imported; ardesk imports Accounts and Contacts (export those with Data Loader)";
@@ -250,4 +266,5 @@ fn a_forms_refusal_wraps_and_completion_says_how_many_more() {
     let s = render(&app, 100, 40);
     assert!(s.contains("statement-04.pdf") && !s.contains("statement-05.pdf"), "{s}");
     assert!(s.contains("… and 6 more: type more of the name"), "{s}");
+}
 }

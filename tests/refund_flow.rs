@@ -9,12 +9,17 @@ use ardesk::app::App;
 use ardesk::domain::columns::{Seek, Sort, Tab};
 use ardesk::domain::model::{InvoiceRow, PaymentRow};
 use ardesk::domain::status::{InvoiceStatus, PaymentStatus};
+use ardesk::store::{Books, OpenMode};
 use ratatui::layout::Rect;
-use support::fixture::{d, fixture};
+use support::backends::seed;
+use support::fixture::{d, fill};
 use support::keys::{press, render};
 
-fn app(w: u16, h: u16) -> App {
-    App::new(fixture(), d("2026-03-01"), Rect::new(0, 0, w, h)).unwrap()
+/// The fixture in `b`, and the app on its own connection to it.
+fn app(b: &mut Books, w: u16, h: u16) -> App {
+    seed(b, fill);
+    let mine = Books::open(&b.location(), OpenMode::MustExist).unwrap();
+    App::new(mine, d("2026-03-01"), Rect::new(0, 0, w, h)).unwrap()
 }
 
 fn wire(app: &App) -> PaymentRow {
@@ -27,9 +32,9 @@ fn invoice(app: &App, number: &str) -> InvoiceRow {
     rows.into_iter().map(|k| k.row).find(|i| i.number == number).unwrap()
 }
 
-#[test]
-fn the_form_proposes_the_refundable_amount_and_closes_clean() {
-    let mut app = app(100, 40);
+on_both! {
+fn the_form_proposes_the_refundable_amount_and_closes_clean(b: &mut Books) {
+    let mut app = app(b, 100, 40);
     press(&mut app, &["Enter", "3"]);
     assert!(render(&app, 100, 40).contains("r refund"), "the footer names the key");
     press(&mut app, &["r"]);
@@ -41,10 +46,11 @@ fn the_form_proposes_the_refundable_amount_and_closes_clean() {
     let s = render(&app, 100, 40);
     assert!(!s.contains("Refund WIRE-7781") && !s.contains("Discard changes?"), "nothing typed, nothing asked:\n{s}");
 }
+}
 
-#[test]
-fn bad_input_is_refused_by_field_and_nothing_is_written() {
-    let mut app = app(100, 40);
+on_both! {
+fn bad_input_is_refused_by_field_and_nothing_is_written(b: &mut Books) {
+    let mut app = app(b, 100, 40);
     press(&mut app, &["Enter", "3", "r", "C-u", "type:14000.01", "Tab", "C-u", "type:2026-01-09", "C-s"]);
     let s = render(&app, 100, 40);
     assert!(s.contains("at most $14,000.00 can be refunded"), "{s}");
@@ -55,13 +61,16 @@ fn bad_input_is_refused_by_field_and_nothing_is_written() {
     let p = wire(&app);
     assert_eq!((p.refunded_minor, p.status), (0, PaymentStatus::Succeeded), "nothing written");
 }
+}
 
-#[test]
-fn a_refund_that_reopens_invoices_asks_first_and_lists_them() {
-    let mut app = app(100, 40);
+on_both! {
+fn a_refund_that_reopens_invoices_asks_first_and_lists_them(b: &mut Books) {
+    let mut app = app(b, 100, 40);
     press(&mut app, &["Enter", "3", "r", "C-u", "type:5,000", "Tab", "Tab", "type:duplicate wire", "C-s"]);
     let s = render(&app, 100, 40);
-    insta::assert_snapshot!("refund_confirm", s);
+    insta::with_settings!({ prepend_module_to_snapshot => false }, {
+        insta::assert_snapshot!("refund_flow__refund_confirm", s);
+    });
     assert_eq!(wire(&app).refunded_minor, 0, "nothing written before yes");
     // No: back at the form, still as typed.
     press(&mut app, &["n"]);
@@ -74,17 +83,20 @@ fn a_refund_that_reopens_invoices_asks_first_and_lists_them() {
     assert_eq!((p.refunded_minor, p.applied_minor, p.status), (500_000, 900_000, PaymentStatus::Succeeded));
     assert_eq!(invoice(&app, "INV-000001").status, InvoiceStatus::Open, "paid → open");
     assert_eq!(invoice(&app, "INV-000002").applied_minor, 0);
-    insta::assert_snapshot!("refund_done_payments_tab", render(&app, 100, 40));
+    insta::with_settings!({ prepend_module_to_snapshot => false }, {
+        insta::assert_snapshot!("refund_flow__refund_done_payments_tab", render(&app, 100, 40));
+    });
     assert_eq!(app.store().check(d("2026-03-01")).unwrap(), Vec::<String>::new());
     // The Activity tab tells what happened.
     press(&mut app, &["6"]);
     let s = render(&app, 100, 40);
     assert!(s.contains("refunded $5,000.00 of payment WIRE-7781 on 2026-03-01"), "{s}");
 }
+}
 
-#[test]
-fn a_refund_of_the_rest_needs_no_question_when_credit_covers_it() {
-    let mut app = app(100, 40);
+on_both! {
+fn a_refund_of_the_rest_needs_no_question_when_credit_covers_it(b: &mut Books) {
+    let mut app = app(b, 100, 40);
     // Refund everything, then nothing is refundable any more.
     press(&mut app, &["Enter", "3", "r", "Tab", "Tab", "type:contract ended", "C-s", "y"]);
     let p = wire(&app);
@@ -92,4 +104,5 @@ fn a_refund_of_the_rest_needs_no_question_when_credit_covers_it() {
     press(&mut app, &["r"]);
     let s = render(&app, 100, 40);
     assert!(s.contains("Nothing is left to refund: WIRE-7781 was refunded in full."), "{s}");
+}
 }

@@ -71,6 +71,30 @@ pub fn seed<T>(b: &mut Books, write: impl FnOnce(&mut Store) -> T) -> T {
     out
 }
 
+/// The demo (`super::demo_db`, made once per test binary by the binary)
+/// in `b`, which must be empty: on SQLite a copy of its file beside `b`'s
+/// (in the same temporary directory, which `Held` keeps), opened in `b`'s
+/// place; on PostgreSQL its rows copied into `b`'s database as the app
+/// wrote them (`pg::copy_as_written`), so that the server's triggers
+/// rebuild every summary.
+pub fn demo_into(b: &mut Books) {
+    match b.location() {
+        Location::File(path) => {
+            let copy = path.with_file_name("demo.db");
+            std::fs::copy(super::demo_db(), &copy).unwrap();
+            let who = b.who().to_string();
+            *b = Books::open(&Location::File(copy), OpenMode::MustExist).unwrap();
+            b.set_who(&who);
+        }
+        Location::Postgres(url) => {
+            let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY;
+            let lite = rusqlite::Connection::open_with_flags(super::demo_db(), flags).unwrap();
+            let mut pg = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+            copy_as_written(&lite, &mut pg);
+        }
+    }
+}
+
 /// The rows a query returns, every value as text: numbers and dates as
 /// both dialects print them (a PostgreSQL `numeric`, such as a `sum` of
 /// `bigint`, is cast to text in the SQL).
