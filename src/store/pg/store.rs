@@ -6,11 +6,14 @@
 use super::super::location::without_password;
 use super::super::{Result, StoreError};
 use super::migrate;
+use super::prepared::{Conn, Prepared};
 use postgres::Client;
-use std::cell::{RefCell, RefMut};
+use std::cell::RefCell;
 
 pub struct PgStore {
     client: RefCell<Client>,
+    /// The statements prepared on it (`prepared`).
+    pub(super) prepared: Prepared,
     /// The URL as given, to connect again (the reading thread), and
     /// without its password, for messages.
     url: String,
@@ -62,6 +65,7 @@ impl PgStore {
         let cancel = client.cancel_token();
         Ok(PgStore {
             client: RefCell::new(client),
+            prepared: Prepared::default(),
             url: url.to_string(),
             shown,
             who: super::super::current_user(),
@@ -108,6 +112,10 @@ impl PgStore {
         // write, which as of a date is refused anyway, looks first).
         if self.drift.get().is_none() && self.as_of.is_none() {
             let found = super::schema::drift(&mut *self.client()?, self.version)?;
+            // The comparison made a scratch schema under another search
+            // path in a transaction it rolled back: nothing the statements
+            // kept could have resolved against, but nothing is assumed.
+            self.prepared.forget();
             let _ = self.drift.set(found);
         }
         Ok(self.drift.get().and_then(|d| d.as_deref()))
@@ -115,9 +123,19 @@ impl PgStore {
 
     /// The connection, for one operation at a time: a store is used by one
     /// thread, and no operation calls another while it holds it.
-    pub(super) fn client(&self) -> Result<RefMut<'_, Client>> {
-        self.client
+    /// Its `query`, `execute` and the like run statements prepared once
+    /// on this connection (`prepared`).
+    pub(super) fn client(&self) -> Result<Conn<'_>> {
+        let client = self
+            .client
             .try_borrow_mut()
-            .map_err(|_| StoreError::Invalid("the PostgreSQL connection is in use by another operation".into()))
+            .map_err(|_| StoreError::Invalid("the PostgreSQL connection is in use by another operation".into()))?;
+        Ok(Conn::new(client, &self.prepared))
+    }
+
+    /// How many statements this connection keeps prepared (for the tests).
+    #[doc(hidden)]
+    pub fn prepared_statements(&self) -> usize {
+        self.prepared.len()
     }
 }

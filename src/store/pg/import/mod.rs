@@ -63,8 +63,12 @@ impl PgStore {
         self.writable()?;
         let who = self.who().to_string();
         let mut client = self.client()?;
-        let mut tx = client.transaction().map_err(StoreError::from)?;
-        tx.batch_execute("LOCK TABLE customers IN EXCLUSIVE MODE").map_err(StoreError::from)?;
+        let mut tx = (*client).transaction().map_err(StoreError::from)?;
+        // The run prepares its statements once and runs them thousands of
+        // times: the server's default, generic plans once they pay, as
+        // before the session's `force_custom_plan` (`connect`).
+        tx.batch_execute("LOCK TABLE customers IN EXCLUSIVE MODE; SET LOCAL plan_cache_mode = auto")
+            .map_err(StoreError::from)?;
         let mut itx = PgImportTx {
             tx: RefCell::new(tx),
             prepared: Default::default(),
@@ -252,7 +256,7 @@ impl<'c> PgImportTx<'c> {
             before: None,
             after: Some(after),
         };
-        super::writes::audit_at(&mut self.tx(), &a, &self.who, &self.now)
+        super::writes::audit_at(&mut *self.tx(), &a, &self.who, &self.now)
     }
 
     /// Runs `f` so that what it writes lands whole or not at all (a
