@@ -78,14 +78,8 @@ pub fn connect(url: &str) -> Result<Client> {
     // timestamps the server makes are in UTC, as ardesk writes them. A row
     // another writer holds is waited on a second at a time (`writes` tries
     // five times), about SQLite's `BUSY_TIMEOUT`, never for ever.
-    // Plans stay custom though statements are prepared once a connection
-    // (`prepared`): a generic plan, which the server may switch to after
-    // five runs, would read a customer with a million invoices as it reads
-    // one with ten.
-    let options = format!(
-        "{} -c DateStyle=ISO,YMD -c TimeZone=UTC -c lock_timeout=1s -c plan_cache_mode=force_custom_plan",
-        config.get_options().unwrap_or_default()
-    );
+    let options =
+        format!("{} -c DateStyle=ISO,YMD -c TimeZone=UTC -c lock_timeout=1s", config.get_options().unwrap_or_default());
     config.options(options.trim());
     // Over TCP the books travel encrypted unless the URL says otherwise:
     // libpq's default (`prefer`) would go on in plain text when the server,

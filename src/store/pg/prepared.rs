@@ -1,38 +1,38 @@
-//! Statements prepared once a connection. The driver's `query(&str, …)`
-//! prepares an unnamed statement and waits for its description before it
-//! binds and runs it: two round trips a statement, about ten statements a
-//! save. Here each connection keeps the statements it prepared, by their
-//! SQL, and runs a known one in a single round trip.
+//! Statements in one round trip. The driver's `query(&str, …)` prepares an
+//! unnamed statement and waits for its description before it binds and
+//! runs it: two round trips a statement, about ten statements a save,
+//! and under load each wait is a wait for a core.
 //!
-//! `Conn` (the store's connection, borrowed for one operation) and `Tx`
-//! (a transaction on it) have their own `query`, `query_one`, `query_opt`
-//! and `execute`, which go through the cache; everything else
+//! Here each connection keeps, by SQL, the parameter types the server
+//! gave the first time it prepared a statement; from then on the statement
+//! is sent with those types, parsed, bound and run in one round trip
+//! (`query_typed`: Parse, Bind, Describe, Execute, Sync, still the unnamed
+//! statement). `Conn` (the store's connection, borrowed for one operation)
+//! and `Tx` (a transaction on it) have their own `query`, `query_one`,
+//! `query_opt` and `execute`, which go this way; everything else
 //! (`batch_execute`, `simple_query`, `build_transaction`, …) is the
-//! driver's, through `Deref`, and prepares nothing.
+//! driver's, through `Deref`.
 //!
-//! What a cached statement must not outlive:
-//! - the names it was resolved against: the temporary views that read the
-//!   books as of a date shadow the tables, and a statement prepared before
-//!   them still reads the tables (the server re-resolves names when
-//!   `search_path` changes, not when a temporary object of the same name
-//!   appears). Whoever changes the session's temporary objects or search
-//!   path calls `forget` (`reading.rs`, `store.rs`);
-//! - a result type another session's DDL changed ("cached plan must not
-//!   change result type", SQLSTATE 0A000): the cache is dropped and the
-//!   statement prepared again, once, right away outside a transaction; in
-//!   a transaction, which the error aborted, `write` runs the transaction
-//!   again (`take_stale`).
-//!
-//! Plans stay custom (`plan_cache_mode = force_custom_plan`, set at
-//! connecting): a named statement would otherwise switch to a generic plan
-//! after five runs, which for a customer with a million invoices next to
-//! small ones can be far worse. Preparing once saves the round trip, not
-//! the planning.
+//! Why not named statements prepared once, which would also spare the
+//! server its parsing: a named statement keeps the names it resolved
+//! (the temporary views that read the books as of a date shadow the
+//! tables, and the server does not resolve a kept statement again when a
+//! temporary view of the same name appears), fails once another session
+//! alters its table's result type ("cached plan must not change result
+//! type"), and goes to a generic plan after five runs unless the session
+//! says `plan_cache_mode = force_custom_plan`, which the many trigger
+//! functions that do not set it themselves would then take too, planning
+//! each of their statements on every row. The unnamed statement is parsed,
+//! resolved and planned with its values each time, as before: only the
+//! round trips go. What is kept, parameter types, changes with none of
+//! that; the cache is still dropped whenever the session's temporary
+//! objects or search path change (`reading.rs`, `store.rs`), so nothing
+//! kept from before can apply after.
 
-use postgres::error::SqlState;
-use postgres::types::ToSql;
-use postgres::{Client, Error, Row, Statement, Transaction};
-use std::cell::{Cell, RefCell, RefMut};
+use postgres::fallible_iterator::FallibleIterator;
+use postgres::types::{ToSql, Type};
+use postgres::{Client, Error, GenericClient, Row, Statement, Transaction};
+use std::cell::{RefCell, RefMut};
 use std::collections::HashMap;
 use std::ops::{Deref, DerefMut};
 
@@ -44,56 +44,37 @@ const MOST: usize = 400;
 /// A parameter list, as the driver takes it.
 type Params<'p> = &'p [&'p (dyn ToSql + Sync)];
 
-/// One connection's prepared statements, by their SQL.
+/// A parameter list with its types, as `query_typed` takes it.
+type Typed<'p> = [(&'p (dyn ToSql + Sync), Type)];
+
+/// One connection's statements' parameter types, by their SQL.
 #[derive(Default)]
 pub(crate) struct Prepared {
-    statements: RefCell<HashMap<String, Statement>>,
-    /// A statement failed as stale inside a transaction since `take_stale`.
-    stale: Cell<bool>,
+    types: RefCell<HashMap<String, Vec<Type>>>,
 }
 
 impl Prepared {
-    /// Drops every statement (the server closes them as they go): the
-    /// session's names changed, or one of them went stale.
+    /// Drops what is kept: the session's names changed.
     pub(crate) fn forget(&self) {
-        self.statements.borrow_mut().clear();
+        self.types.borrow_mut().clear();
     }
 
     /// How many statements are kept (for the tests).
     pub(crate) fn len(&self) -> usize {
-        self.statements.borrow().len()
+        self.types.borrow().len()
     }
 
-    /// Whether a statement went stale in a transaction since last asked,
-    /// so the transaction is worth running again.
-    pub(crate) fn take_stale(&self) -> bool {
-        self.stale.replace(false)
-    }
-
-    fn statement(&self, prepare: impl FnOnce() -> Result<Statement, Error>, sql: &str) -> Result<Statement, Error> {
-        if let Some(s) = self.statements.borrow().get(sql) {
-            return Ok(s.clone());
-        }
-        let s = prepare()?;
-        let mut kept = self.statements.borrow_mut();
+    fn keep(&self, sql: &str, types: &[Type]) {
+        let mut kept = self.types.borrow_mut();
         if kept.len() >= MOST {
             kept.clear();
         }
-        kept.insert(sql.to_string(), s.clone());
-        Ok(s)
+        kept.insert(sql.to_string(), types.to_vec());
     }
 }
 
-/// Whether an error says a cached statement no longer fits the table it
-/// reads (another session altered it).
-fn stale(e: &Error) -> bool {
-    e.as_db_error().is_some_and(|db| {
-        *db.code() == SqlState::FEATURE_NOT_SUPPORTED && db.message().starts_with("cached plan must not change")
-    })
-}
-
-/// What the cached methods take: SQL, looked up or prepared, or a
-/// statement the caller prepared itself.
+/// What the cached methods take: SQL, or a statement the caller prepared
+/// itself (run as it is).
 pub(crate) trait Query {
     fn as_query(&self) -> Either<'_>;
 }
@@ -121,56 +102,90 @@ impl Query for Statement {
     }
 }
 
-/// Runs `run` on the statement for `q`, prepared through `c` when not
-/// kept. A stale statement outside a transaction is prepared again and run
-/// once more; inside one, the cache is dropped and the error returned.
-fn cached<C: postgres::GenericClient, T, Q: Query + ?Sized>(
+/// Runs `q`: SQL whose parameter types are known goes in one round trip
+/// (`typed`); other SQL is prepared (its types kept) and the statement run
+/// (`prepared`), the two round trips the driver takes anyway.
+fn run<C: GenericClient, T, Q: Query + ?Sized>(
     c: &mut C,
     cache: &Prepared,
     q: &Q,
-    in_transaction: bool,
-    run: impl Fn(&mut C, &Statement) -> Result<T, Error>,
+    params: Params<'_>,
+    prepared: impl FnOnce(&mut C, &Statement) -> Result<T, Error>,
+    typed: impl FnOnce(&mut C, &str, &Typed<'_>) -> Result<T, Error>,
 ) -> Result<T, Error> {
     let sql = match q.as_query() {
         Either::Sql(sql) => sql,
-        Either::Prepared(s) => return run(c, s),
+        Either::Prepared(s) => return prepared(c, s),
     };
-    let s = cache.statement(|| c.prepare(sql), sql)?;
-    match run(c, &s) {
-        Err(e) if stale(&e) => {
-            cache.forget();
-            if in_transaction {
-                cache.stale.set(true);
-                return Err(e);
-            }
-            let s = cache.statement(|| c.prepare(sql), sql)?;
-            run(c, &s)
+    let known = cache.types.borrow().get(sql).cloned();
+    match known {
+        // A count that does not match goes the driver's way, which says so.
+        Some(types) if types.len() == params.len() => {
+            let with: Vec<_> = params.iter().copied().zip(types).collect();
+            typed(c, sql, &with)
         }
-        other => other,
+        _ => {
+            let s = c.prepare(sql)?;
+            cache.keep(sql, s.params());
+            prepared(c, &s)
+        }
     }
 }
 
 /// The four ways a statement is run, on whatever holds a cache.
 macro_rules! cached_methods {
-    ($in_transaction:expr) => {
+    () => {
         pub(crate) fn query<Q: Query + ?Sized>(&mut self, q: &Q, params: Params<'_>) -> Result<Vec<Row>, Error> {
             let cache = self.cache;
-            cached(DerefMut::deref_mut(self), cache, q, $in_transaction, |c, s| c.query(s, params))
+            run(
+                DerefMut::deref_mut(self),
+                cache,
+                q,
+                params,
+                |c, s| c.query(s, params),
+                |c, sql, p| c.query_typed(sql, p),
+            )
         }
 
         pub(crate) fn query_one<Q: Query + ?Sized>(&mut self, q: &Q, params: Params<'_>) -> Result<Row, Error> {
             let cache = self.cache;
-            cached(DerefMut::deref_mut(self), cache, q, $in_transaction, |c, s| c.query_one(s, params))
+            run(
+                DerefMut::deref_mut(self),
+                cache,
+                q,
+                params,
+                |c, s| c.query_one(s, params),
+                |c, sql, p| c.query_typed_one(sql, p),
+            )
         }
 
         pub(crate) fn query_opt<Q: Query + ?Sized>(&mut self, q: &Q, params: Params<'_>) -> Result<Option<Row>, Error> {
             let cache = self.cache;
-            cached(DerefMut::deref_mut(self), cache, q, $in_transaction, |c, s| c.query_opt(s, params))
+            run(
+                DerefMut::deref_mut(self),
+                cache,
+                q,
+                params,
+                |c, s| c.query_opt(s, params),
+                |c, sql, p| c.query_typed_opt(sql, p),
+            )
         }
 
+        /// The rows it changed.
         pub(crate) fn execute<Q: Query + ?Sized>(&mut self, q: &Q, params: Params<'_>) -> Result<u64, Error> {
             let cache = self.cache;
-            cached(DerefMut::deref_mut(self), cache, q, $in_transaction, |c, s| c.execute(s, params))
+            run(
+                DerefMut::deref_mut(self),
+                cache,
+                q,
+                params,
+                |c, s| c.execute(s, params),
+                |c, sql, p| {
+                    let mut rows = c.query_typed_raw(sql, p.iter().cloned())?;
+                    while rows.next()?.is_some() {}
+                    Ok(rows.rows_affected().unwrap_or(0))
+                },
+            )
         }
     };
 }
@@ -186,14 +201,14 @@ impl<'a> Conn<'a> {
         Conn { inner, cache }
     }
 
-    cached_methods!(false);
+    cached_methods!();
 
     /// A transaction whose statements go through the same cache.
     pub(crate) fn transaction(&mut self) -> Result<Tx<'_>, Error> {
         Ok(Tx { inner: self.inner.transaction()?, cache: self.cache })
     }
 
-    /// The cache, to forget it after changing the session's names.
+    /// The cache, to drop it when the session's names change.
     pub(crate) fn prepared(&self) -> &'a Prepared {
         self.cache
     }
@@ -219,7 +234,7 @@ pub(crate) struct Tx<'a> {
 }
 
 impl Tx<'_> {
-    cached_methods!(true);
+    cached_methods!();
 
     pub(crate) fn commit(self) -> Result<(), Error> {
         self.inner.commit()

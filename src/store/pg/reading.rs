@@ -109,8 +109,9 @@ impl PgStore {
             // quoted by the server: nothing of the user's text reaches the SQL.
             sql.push_str(&VIEWS.replace("{D}", &iso(d)).replace("{NEXT}", &next).replace("{S}", &schema));
         }
-        // The statements kept so far name the tables, or the old date's
-        // views: gone whether the change lands or not.
+        // What the connection kept of its statements was learned against
+        // the tables, or the old date's views: dropped whether the change
+        // lands or not (`prepared`).
         c.prepared().forget();
         let mut tx = c.transaction()?;
         tx.batch_execute(&sql)?;

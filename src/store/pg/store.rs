@@ -12,7 +12,8 @@ use std::cell::RefCell;
 
 pub struct PgStore {
     client: RefCell<Client>,
-    /// The statements prepared on it (`prepared`).
+    /// Its statements' parameter types, by SQL, so a statement seen before
+    /// goes in one round trip (`prepared`).
     pub(super) prepared: Prepared,
     /// The URL as given, to connect again (the reading thread), and
     /// without its password, for messages.
@@ -113,8 +114,8 @@ impl PgStore {
         if self.drift.get().is_none() && self.as_of.is_none() {
             let found = super::schema::drift(&mut *self.client()?, self.version)?;
             // The comparison made a scratch schema under another search
-            // path in a transaction it rolled back: nothing the statements
-            // kept could have resolved against, but nothing is assumed.
+            // path, in a transaction it rolled back: nothing kept is
+            // assumed to hold after the session's names changed.
             self.prepared.forget();
             let _ = self.drift.set(found);
         }
@@ -123,8 +124,8 @@ impl PgStore {
 
     /// The connection, for one operation at a time: a store is used by one
     /// thread, and no operation calls another while it holds it.
-    /// Its `query`, `execute` and the like run statements prepared once
-    /// on this connection (`prepared`).
+    /// Its `query`, `execute` and the like send a statement seen before in
+    /// one round trip (`prepared`).
     pub(super) fn client(&self) -> Result<Conn<'_>> {
         let client = self
             .client
@@ -133,9 +134,24 @@ impl PgStore {
         Ok(Conn::new(client, &self.prepared))
     }
 
-    /// How many statements this connection keeps prepared (for the tests).
+    /// How many statements' types this connection keeps (for the tests).
     #[doc(hidden)]
-    pub fn prepared_statements(&self) -> usize {
+    pub fn kept_statements(&self) -> usize {
         self.prepared.len()
+    }
+
+    /// The named statements this session holds on the server, and how many
+    /// of them have run with a generic plan, the driver's own look-ups of
+    /// types in the catalog aside (for the tests).
+    #[doc(hidden)]
+    pub fn server_statements(&self) -> Result<(i64, i64)> {
+        let mut c = self.client()?;
+        let r = Client::query_one(
+            &mut c,
+            "SELECT count(*), count(*) FILTER (WHERE generic_plans > 0) FROM pg_prepared_statements
+             WHERE statement NOT LIKE '%FROM pg_catalog.pg_type t%'",
+            &[],
+        )?;
+        Ok((r.try_get(0)?, r.try_get(1)?))
     }
 }

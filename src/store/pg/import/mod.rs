@@ -64,11 +64,7 @@ impl PgStore {
         let who = self.who().to_string();
         let mut client = self.client()?;
         let mut tx = (*client).transaction().map_err(StoreError::from)?;
-        // The run prepares its statements once and runs them thousands of
-        // times: the server's default, generic plans once they pay, as
-        // before the session's `force_custom_plan` (`connect`).
-        tx.batch_execute("LOCK TABLE customers IN EXCLUSIVE MODE; SET LOCAL plan_cache_mode = auto")
-            .map_err(StoreError::from)?;
+        tx.batch_execute("LOCK TABLE customers IN EXCLUSIVE MODE").map_err(StoreError::from)?;
         let mut itx = PgImportTx {
             tx: RefCell::new(tx),
             prepared: Default::default(),

@@ -53,7 +53,6 @@ impl PgStore {
     pub(crate) fn write<T>(&self, customer: Option<i64>, mut f: impl FnMut(&mut Tx<'_>) -> Result<T>) -> Result<T> {
         self.writable()?;
         let mut client = self.client()?;
-        self.prepared.take_stale();
         let mut tried = 0;
         loop {
             tried += 1;
@@ -70,10 +69,6 @@ impl PgStore {
             })();
             match attempt {
                 Err(StoreError::Busy) if tried < TRIES => std::thread::sleep(Duration::from_millis(5 << tried)),
-                // A statement kept prepared went stale (another session
-                // altered its table): the cache is gone, the transaction
-                // undone; run it again with statements prepared afresh.
-                Err(_) if self.prepared.take_stale() && tried < TRIES => {}
                 other => return other,
             }
         }
