@@ -157,14 +157,14 @@ impl PgStore {
     /// `Store::invoice_ids_by_number`.
     pub fn invoice_ids_by_number(&self, customer_id: i64, numbers: &[String]) -> Result<Vec<i64>> {
         let mut c = self.client()?;
-        let stmt = c.prepare("SELECT id FROM invoices WHERE customer_id = $1 AND number = $2")?;
+        let sql = "SELECT id FROM invoices WHERE customer_id = $1 AND number = $2";
         let mut ids = Vec::new();
         for n in numbers {
             // A NUL character, which no text on PostgreSQL holds, names no
             // invoice (the server would refuse the text itself).
             let id: Option<i64> = match n.contains('\0') {
                 true => None,
-                false => c.query_opt(&stmt, &[&customer_id, &n.trim()])?.map(|r| r.try_get(0)).transpose()?,
+                false => c.query_opt(sql, &[&customer_id, &n.trim()])?.map(|r| r.try_get(0)).transpose()?,
             };
             match id {
                 Some(id) if !ids.contains(&id) => ids.push(id),

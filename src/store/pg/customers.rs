@@ -2,11 +2,12 @@
 
 use super::super::customers::{CustomerSpec, list_row};
 use super::super::{Result, StoreError};
+use super::prepared::Sql;
 use super::store::PgStore;
 use crate::domain::Money;
 use crate::domain::model::{Customer, CustomerListRow, Organization};
 use crate::domain::status::ImportSource;
-use postgres::{GenericClient, Row};
+use postgres::Row;
 
 const CUSTOMER_COLS: &str = "id, name, coalesce(legal_name, ''), coalesce(billing_email, ''), currency, \
      import_source, external_id, external_url, invoices_paused, portal, version, billing_address";
@@ -34,7 +35,7 @@ fn map_customer(r: &Row) -> Result<Customer> {
 }
 
 /// The organization's row, on a connection or in a transaction.
-pub(super) fn organization(c: &mut impl GenericClient) -> Result<Organization> {
+pub(super) fn organization(c: &mut impl Sql) -> Result<Organization> {
     let r = c.query_one(
         "SELECT name, default_currency, show_credit_balance, invoice_prefix, invoice_next_seq,
                 hubspot_portal_id, salesforce_domain, version, address
@@ -56,7 +57,7 @@ pub(super) fn organization(c: &mut impl GenericClient) -> Result<Organization> {
 
 impl PgStore {
     pub fn organization(&self) -> Result<Organization> {
-        organization(&mut *self.client()?)
+        organization(&mut self.client()?)
     }
 
     pub fn customer(&self, id: i64) -> Result<Customer> {

@@ -184,7 +184,7 @@ impl PgStore {
             _ => None,
         };
         let lines = lines_of(
-            &mut *c,
+            &mut c,
             "SELECT kind, description, quantity, unit_price, amount_minor, tax_minor
              FROM invoice_lines WHERE invoice_id = $1 ORDER BY seq",
             invoice_id,

@@ -10,13 +10,13 @@ use super::super::seed::AppliedFrom;
 use crate::domain::Currency;
 use crate::domain::detail::RefundDate;
 use crate::domain::lines::Line;
+use crate::store::pg::prepared::Sql;
 use chrono::NaiveDate;
-use postgres::Transaction;
 
 /// Inserts a new invoice made in ardesk (no source, nothing applied yet:
 /// the triggers keep what is applied) and its lines; returns its id.
 pub(super) fn insert_invoice(
-    tx: &mut Transaction<'_>,
+    tx: &mut impl Sql,
     i: &InvoiceWrite<'_>,
     contract_name: &str,
     created_at: &str,
@@ -58,7 +58,7 @@ const INVOICE_LINES: Lines = ("invoice_lines", "invoice_id");
 const CREDIT_LINES: Lines = ("credit_note_lines", "credit_id");
 
 /// Inserts an invoice's or a credit note's lines, numbered from 0 in order.
-fn insert_lines(tx: &mut Transaction<'_>, (table, of): Lines, id: i64, lines: &[Line]) -> Result<()> {
+fn insert_lines(tx: &mut impl Sql, (table, of): Lines, id: i64, lines: &[Line]) -> Result<()> {
     let sql = format!(
         "INSERT INTO {table}({of}, seq, kind, description, quantity, unit_price, amount_minor, tax_minor)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
@@ -82,19 +82,19 @@ fn insert_lines(tx: &mut Transaction<'_>, (table, of): Lines, id: i64, lines: &[
 }
 
 /// An invoice's lines become `lines`: the ones it had are deleted first.
-pub(super) fn replace_lines(tx: &mut Transaction<'_>, invoice_id: i64, lines: &[Line]) -> Result<()> {
+pub(super) fn replace_lines(tx: &mut impl Sql, invoice_id: i64, lines: &[Line]) -> Result<()> {
     tx.execute("DELETE FROM invoice_lines WHERE invoice_id = $1", &[&invoice_id])?;
     insert_lines(tx, INVOICE_LINES, invoice_id, lines)
 }
 
 /// A credit note's lines become `lines`: the ones it had are deleted first.
-pub(super) fn replace_credit_lines(tx: &mut Transaction<'_>, credit_id: i64, lines: &[Line]) -> Result<()> {
+pub(super) fn replace_credit_lines(tx: &mut impl Sql, credit_id: i64, lines: &[Line]) -> Result<()> {
     tx.execute("DELETE FROM credit_note_lines WHERE credit_id = $1", &[&credit_id])?;
     insert_lines(tx, CREDIT_LINES, credit_id, lines)
 }
 
 /// The name of the contract an invoice belongs to ("" without one).
-pub(super) fn contract_name(tx: &mut Transaction<'_>, contract_id: Option<i64>) -> Result<String> {
+pub(super) fn contract_name(tx: &mut impl Sql, contract_id: Option<i64>) -> Result<String> {
     let Some(id) = contract_id else { return Ok(String::new()) };
     match tx.query_opt("SELECT name FROM contracts WHERE id = $1", &[&id])? {
         Some(r) => Ok(r.try_get(0)?),
@@ -104,7 +104,7 @@ pub(super) fn contract_name(tx: &mut Transaction<'_>, contract_id: Option<i64>) 
 
 /// Inserts a payment made in ardesk, nothing applied or refunded yet;
 /// returns its id.
-pub(super) fn insert_payment(tx: &mut Transaction<'_>, p: &PaymentWrite<'_>, created_at: &str) -> Result<i64> {
+pub(super) fn insert_payment(tx: &mut impl Sql, p: &PaymentWrite<'_>, created_at: &str) -> Result<i64> {
     Ok(tx
         .query_one(
             "INSERT INTO payments(customer_id, received_on, amount_minor, refunded_minor, applied_minor, currency,
@@ -129,7 +129,7 @@ pub(super) fn insert_payment(tx: &mut Transaction<'_>, p: &PaymentWrite<'_>, cre
 /// application of the same invoice, payment or credit was reversed on, as
 /// `inserts::insert_application` says why.
 pub(super) fn insert_application(
-    tx: &mut Transaction<'_>,
+    tx: &mut impl Sql,
     invoice_id: i64,
     from: AppliedFrom,
     amount_minor: i64,
@@ -160,7 +160,7 @@ pub(super) fn insert_application(
 /// Inserts a credit granted in ardesk (a plain credit, issued, nothing
 /// applied yet: the triggers keep what is); returns its id.
 pub(super) fn insert_credit(
-    tx: &mut Transaction<'_>,
+    tx: &mut impl Sql,
     customer_id: i64,
     granted_on: NaiveDate,
     amount_minor: i64,
@@ -179,7 +179,7 @@ pub(super) fn insert_credit(
 
 /// Inserts one refund of a payment.
 pub(super) fn insert_refund(
-    tx: &mut Transaction<'_>,
+    tx: &mut impl Sql,
     payment_id: i64,
     refunded_on: NaiveDate,
     amount_minor: i64,

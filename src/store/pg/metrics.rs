@@ -4,13 +4,13 @@
 
 use super::super::Result;
 use super::super::metrics::{AllParts, PartsByCurrency, by_currency, compose};
+use super::prepared::Sql;
 use super::store::PgStore;
 use crate::domain::bounds::weighted;
 use crate::domain::columns::Tab;
 use crate::domain::metrics::{Conversations, CustomerFigures, aging_bounds, collect_window_start};
 use crate::domain::model::Customer;
 use chrono::NaiveDate;
-use postgres::GenericClient;
 
 /// Which customers a read covers: one (`$1`), or all of them (`$1` is
 /// NULL), as `metrics::Scope` is on SQLite.
@@ -23,7 +23,7 @@ fn scope(customer_id: Option<i64>) -> &'static str {
 
 /// Raw sums keyed by customer and currency from the summary tables: of one
 /// customer, or of every one at once (for `check`).
-pub(super) fn parts(c: &mut impl GenericClient, customer_id: Option<i64>, today: NaiveDate) -> Result<AllParts> {
+pub(super) fn parts(c: &mut impl Sql, customer_id: Option<i64>, today: NaiveDate) -> Result<AllParts> {
     let mut out = AllParts::new();
     let filter = scope(customer_id);
     for r in c.query(
@@ -95,7 +95,7 @@ const AUTO_RESOLVED: &str = "status = 'resolved' AND resolved_by = 'agent'";
 impl PgStore {
     /// Raw sums per currency from the summary tables.
     pub fn metric_parts(&self, customer_id: i64, today: NaiveDate) -> Result<PartsByCurrency> {
-        by_currency(parts(&mut *self.client()?, Some(customer_id), today)?)
+        by_currency(parts(&mut self.client()?, Some(customer_id), today)?)
     }
 
     pub fn conversations(&self, customer_id: i64) -> Result<Conversations> {

@@ -30,6 +30,7 @@ mod metrics;
 pub mod migrate;
 mod oracle;
 mod page_rows;
+mod prepared;
 mod reading;
 mod rules;
 pub mod schema;

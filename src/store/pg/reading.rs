@@ -109,6 +109,10 @@ impl PgStore {
             // quoted by the server: nothing of the user's text reaches the SQL.
             sql.push_str(&VIEWS.replace("{D}", &iso(d)).replace("{NEXT}", &next).replace("{S}", &schema));
         }
+        // What the connection kept of its statements was learned against
+        // the tables, or the old date's views: dropped whether the change
+        // lands or not (`prepared`).
+        c.prepared().forget();
         let mut tx = c.transaction()?;
         tx.batch_execute(&sql)?;
         tx.commit()?;

@@ -49,13 +49,12 @@ impl PgStore {
             params.len() + 1
         );
         let mut c = self.client()?;
-        let stmt = c.prepare(&sql)?;
         let mut shown = 0usize;
         for batch in ids.chunks(BATCH) {
             let batch = batch.to_vec();
             let mut refs: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| p.as_ref()).collect();
             refs.push(&batch);
-            let n: i64 = c.query_one(&stmt, &refs)?.try_get(0)?;
+            let n: i64 = c.query_one(&sql, &refs)?.try_get(0)?;
             shown += usize::try_from(n).unwrap_or(0);
         }
         Ok(shown)

@@ -6,11 +6,15 @@
 use super::super::location::without_password;
 use super::super::{Result, StoreError};
 use super::migrate;
+use super::prepared::{Conn, Prepared};
 use postgres::Client;
-use std::cell::{RefCell, RefMut};
+use std::cell::RefCell;
 
 pub struct PgStore {
     client: RefCell<Client>,
+    /// Its statements' parameter types, by SQL, so a statement seen before
+    /// goes in one round trip (`prepared`).
+    pub(super) prepared: Prepared,
     /// The URL as given, to connect again (the reading thread), and
     /// without its password, for messages.
     url: String,
@@ -62,6 +66,7 @@ impl PgStore {
         let cancel = client.cancel_token();
         Ok(PgStore {
             client: RefCell::new(client),
+            prepared: Prepared::default(),
             url: url.to_string(),
             shown,
             who: super::super::current_user(),
@@ -108,6 +113,10 @@ impl PgStore {
         // write, which as of a date is refused anyway, looks first).
         if self.drift.get().is_none() && self.as_of.is_none() {
             let found = super::schema::drift(&mut *self.client()?, self.version)?;
+            // The comparison made a scratch schema under another search
+            // path, in a transaction it rolled back: nothing kept is
+            // assumed to hold after the session's names changed.
+            self.prepared.forget();
             let _ = self.drift.set(found);
         }
         Ok(self.drift.get().and_then(|d| d.as_deref()))
@@ -115,9 +124,34 @@ impl PgStore {
 
     /// The connection, for one operation at a time: a store is used by one
     /// thread, and no operation calls another while it holds it.
-    pub(super) fn client(&self) -> Result<RefMut<'_, Client>> {
-        self.client
+    /// Its `query`, `execute` and the like send a statement seen before in
+    /// one round trip (`prepared`).
+    pub(super) fn client(&self) -> Result<Conn<'_>> {
+        let client = self
+            .client
             .try_borrow_mut()
-            .map_err(|_| StoreError::Invalid("the PostgreSQL connection is in use by another operation".into()))
+            .map_err(|_| StoreError::Invalid("the PostgreSQL connection is in use by another operation".into()))?;
+        Ok(Conn::new(client, &self.prepared))
+    }
+
+    /// How many statements' types this connection keeps (for the tests).
+    #[doc(hidden)]
+    pub fn kept_statements(&self) -> usize {
+        self.prepared.len()
+    }
+
+    /// The named statements this session holds on the server, and how many
+    /// of them have run with a generic plan, the driver's own look-ups of
+    /// types in the catalog aside (for the tests).
+    #[doc(hidden)]
+    pub fn server_statements(&self) -> Result<(i64, i64)> {
+        let mut c = self.client()?;
+        let r = Client::query_one(
+            &mut c,
+            "SELECT count(*), count(*) FILTER (WHERE generic_plans > 0) FROM pg_prepared_statements
+             WHERE statement NOT LIKE '%FROM pg_catalog.pg_type t%'",
+            &[],
+        )?;
+        Ok((r.try_get(0)?, r.try_get(1)?))
     }
 }

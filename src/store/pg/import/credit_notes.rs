@@ -153,7 +153,7 @@ impl PgImportTx<'_> {
     }
 
     pub fn set_credit_note_lines(&self, id: i64, lines: &[Line]) -> Result<()> {
-        inserts::replace_credit_lines(&mut self.tx(), id, lines)
+        inserts::replace_credit_lines(&mut *self.tx(), id, lines)
     }
 
     /// The lines of an invoice or a credit note, in order.

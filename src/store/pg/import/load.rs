@@ -87,7 +87,7 @@ impl PgImportTx<'_> {
         self.copy_invoices(rows, &ids, &kept)?;
         for (r, id) in rows.iter().zip(&ids) {
             if !r.invoice.lines.is_empty() {
-                inserts::replace_lines(&mut self.tx(), *id, r.invoice.lines)?;
+                inserts::replace_lines(&mut *self.tx(), *id, r.invoice.lines)?;
             }
         }
         let money: Vec<(&LoadInvoice<'_>, i64, &NewMoney)> =

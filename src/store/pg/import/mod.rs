@@ -63,7 +63,7 @@ impl PgStore {
         self.writable()?;
         let who = self.who().to_string();
         let mut client = self.client()?;
-        let mut tx = client.transaction().map_err(StoreError::from)?;
+        let mut tx = (*client).transaction().map_err(StoreError::from)?;
         tx.batch_execute("LOCK TABLE customers IN EXCLUSIVE MODE").map_err(StoreError::from)?;
         let mut itx = PgImportTx {
             tx: RefCell::new(tx),
@@ -252,7 +252,7 @@ impl<'c> PgImportTx<'c> {
             before: None,
             after: Some(after),
         };
-        super::writes::audit_at(&mut self.tx(), &a, &self.who, &self.now)
+        super::writes::audit_at(&mut *self.tx(), &a, &self.who, &self.now)
     }
 
     /// Runs `f` so that what it writes lands whole or not at all (a

@@ -124,7 +124,7 @@ impl PgImportTx<'_> {
     }
 
     pub fn insert_invoice(&self, source: Option<(ImportSource, &str)>, i: &InvoiceWrite<'_>) -> Result<i64> {
-        let contract_name = inserts::contract_name(&mut self.tx(), i.contract_id)?;
+        let contract_name = inserts::contract_name(&mut *self.tx(), i.contract_id)?;
         let kept_row = self.keep_row(source.map(|s| s.0), i)?;
         let id: i64 = self.one(
             "INSERT INTO invoices(customer_id, contract_id, contract_name, number, issue_date, due_date, period_start,
@@ -156,7 +156,7 @@ impl PgImportTx<'_> {
                 &kept_row,
             ],
         )?;
-        inserts::replace_lines(&mut self.tx(), id, i.lines)?;
+        inserts::replace_lines(&mut *self.tx(), id, i.lines)?;
         self.grown(1)?;
         Ok(id)
     }
@@ -231,7 +231,7 @@ impl PgImportTx<'_> {
         let had = self.lines_of("invoice_lines", "invoice_id", id)?;
         let changed = had != i.lines;
         if changed {
-            inserts::replace_lines(&mut self.tx(), id, i.lines)?;
+            inserts::replace_lines(&mut *self.tx(), id, i.lines)?;
         }
         Ok(changed)
     }
@@ -317,7 +317,7 @@ impl PgImportTx<'_> {
         )?;
         if p.refunded_minor > 0 {
             let (on, dated_from) = crate::store::inserts::imported_refund_date(p.received_on, p.refunded_on);
-            inserts::insert_refund(&mut self.tx(), id, on, p.refunded_minor, "", dated_from, &self.now)?;
+            inserts::insert_refund(&mut *self.tx(), id, on, p.refunded_minor, "", dated_from, &self.now)?;
         }
         Ok(id)
     }
@@ -430,7 +430,7 @@ impl PgImportTx<'_> {
 
     pub fn apply(&self, invoice_id: i64, from: i64, credit: bool, amount_minor: i64, on: NaiveDate) -> Result<()> {
         let from = if credit { AppliedFrom::Credit(from) } else { AppliedFrom::Payment(from) };
-        inserts::insert_application(&mut self.tx(), invoice_id, from, amount_minor, on, &self.now)
+        inserts::insert_application(&mut *self.tx(), invoice_id, from, amount_minor, on, &self.now)
     }
 
     pub fn reverse_application(&self, id: i64) -> Result<()> {

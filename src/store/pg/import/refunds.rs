@@ -52,7 +52,7 @@ impl PgImportTx<'_> {
             self.exec("DELETE FROM refunds WHERE id = $1", &[id])?;
         }
         for (on, amount, dated_from) in want {
-            inserts::insert_refund(&mut self.tx(), payment_id, on, amount, "", dated_from, &self.now)?;
+            inserts::insert_refund(&mut *self.tx(), payment_id, on, amount, "", dated_from, &self.now)?;
         }
         Ok(())
     }
@@ -142,7 +142,7 @@ impl PgImportTx<'_> {
         self.exec("DELETE FROM refunds WHERE payment_id = $1", &[&payment_id])?;
         for r in refunds {
             let id = inserts::insert_refund(
-                &mut self.tx(),
+                &mut *self.tx(),
                 payment_id,
                 r.refunded_on,
                 r.amount_minor,

@@ -16,13 +16,13 @@ use super::invoices::customer_currency;
 use super::{audit, audit_at, hold, versioned};
 use crate::domain::collections::{ConvStatus, LogEntry, PauseDraft, PromiseDraft};
 use crate::domain::date::iso;
+use crate::store::pg::prepared::Tx;
 use chrono::NaiveDate;
-use postgres::Transaction;
 use std::collections::BTreeSet;
 
 /// Each of `ids` once, in order, read as an invoice of `customer_id`;
 /// an id that is not one is refused by its id.
-fn invoices_of(tx: &mut Transaction<'_>, customer_id: i64, ids: &[i64]) -> Result<Vec<Inv>> {
+fn invoices_of(tx: &mut Tx<'_>, customer_id: i64, ids: &[i64]) -> Result<Vec<Inv>> {
     let mut seen = BTreeSet::new();
     let mut out = Vec::new();
     for &id in ids {
@@ -38,7 +38,7 @@ fn invoices_of(tx: &mut Transaction<'_>, customer_id: i64, ids: &[i64]) -> Resul
 }
 
 /// Links `invoices` to conversation `id` (those linked already stay).
-fn link(tx: &mut Transaction<'_>, id: i64, invoices: &[Inv]) -> Result<()> {
+fn link(tx: &mut Tx<'_>, id: i64, invoices: &[Inv]) -> Result<()> {
     for i in invoices {
         tx.execute(
             "INSERT INTO conversation_invoices(conversation_id, invoice_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
@@ -49,7 +49,7 @@ fn link(tx: &mut Transaction<'_>, id: i64, invoices: &[Inv]) -> Result<()> {
 }
 
 /// The conversation as it is, with no lock.
-fn load(tx: &mut Transaction<'_>, id: i64) -> Result<Conv> {
+fn load(tx: &mut Tx<'_>, id: i64) -> Result<Conv> {
     let row =
         match tx.query_opt("SELECT customer_id, subject, status, version FROM conversations WHERE id = $1", &[&id])? {
             Some(r) => Some((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?)),
@@ -59,7 +59,7 @@ fn load(tx: &mut Transaction<'_>, id: i64) -> Result<Conv> {
 }
 
 /// The conversation as it is, its customer's row held first.
-fn load_held(tx: &mut Transaction<'_>, id: i64) -> Result<Conv> {
+fn load_held(tx: &mut Tx<'_>, id: i64) -> Result<Conv> {
     let Some(r) = tx.query_opt("SELECT customer_id FROM conversations WHERE id = $1", &[&id])? else {
         return Err(gone(id));
     };
@@ -70,7 +70,7 @@ fn load_held(tx: &mut Transaction<'_>, id: i64) -> Result<Conv> {
 /// Moves a conversation to `to`, a version further (checked against
 /// `version` when given), with its audit row (`collections::change_status`).
 fn change_status(
-    tx: &mut Transaction<'_>,
+    tx: &mut Tx<'_>,
     id: i64,
     c: &Conv,
     version: Option<i64>,
@@ -96,7 +96,7 @@ fn change_status(
 /// `today`, on `invoices` (open ones), linked to the conversation too;
 /// with its audit row.
 fn insert_promise(
-    tx: &mut Transaction<'_>,
+    tx: &mut Tx<'_>,
     id: i64,
     customer_id: i64,
     d: &PromiseDraft,
@@ -123,7 +123,7 @@ fn insert_promise(
 /// Ends on `today` the pauses of `invoice_id` in force that day, each a
 /// version further; returns (id, until_on) of each, in the order of
 /// SQLite's index on (invoice_id, until_on).
-fn end_pauses(tx: &mut Transaction<'_>, invoice_id: i64, today: NaiveDate) -> Result<Vec<(i64, String)>> {
+fn end_pauses(tx: &mut Tx<'_>, invoice_id: i64, today: NaiveDate) -> Result<Vec<(i64, String)>> {
     let rows = tx.query(
         "WITH ended AS (
              UPDATE invoice_pauses SET ended_on = $2, version = version + 1

@@ -10,11 +10,11 @@ use super::super::store::PgStore;
 use super::invoices::customer_currency;
 use super::{audit, hold, versioned};
 use crate::domain::edit::ContactDraft;
-use postgres::Transaction;
+use crate::store::pg::prepared::Tx;
 
 /// The contact as it is, its customer's row held first (a contact stays
 /// with its customer: the trigger `contacts_stay_with_customer`).
-fn load(tx: &mut Transaction<'_>, id: i64) -> Result<ContactParts> {
+fn load(tx: &mut Tx<'_>, id: i64) -> Result<ContactParts> {
     let Some(r) = tx.query_opt("SELECT customer_id FROM contacts WHERE id = $1", &[&id])? else {
         return Err(gone(id));
     };
@@ -23,7 +23,7 @@ fn load(tx: &mut Transaction<'_>, id: i64) -> Result<ContactParts> {
 }
 
 /// The contact as it is, with no lock.
-fn read(tx: &mut Transaction<'_>, id: i64) -> Result<ContactParts> {
+fn read(tx: &mut Tx<'_>, id: i64) -> Result<ContactParts> {
     let Some(r) = tx.query_opt("SELECT customer_id, name, email, phone, role FROM contacts WHERE id = $1", &[&id])?
     else {
         return Err(gone(id));

@@ -14,11 +14,11 @@ use super::invoices::customer_currency;
 use super::{audit, hold, versioned};
 use crate::domain::edit::ContractDraft;
 use crate::domain::model::ContractRow;
+use crate::store::pg::prepared::{Sql, Tx};
 use chrono::NaiveDate;
-use postgres::{GenericClient, Transaction};
 
 /// The contract's customer.
-fn owner(c: &mut impl GenericClient, id: i64) -> Result<i64> {
+fn owner(c: &mut impl Sql, id: i64) -> Result<i64> {
     match c.query_opt("SELECT customer_id FROM contracts WHERE id = $1", &[&id])? {
         Some(r) => Ok(r.try_get(0)?),
         None => Err(missing(id)),
@@ -26,7 +26,7 @@ fn owner(c: &mut impl GenericClient, id: i64) -> Result<i64> {
 }
 
 /// The contract as it is.
-fn row(c: &mut impl GenericClient, id: i64) -> Result<ContractRow> {
+fn row(c: &mut impl Sql, id: i64) -> Result<ContractRow> {
     let sql = format!("SELECT {} FROM contracts WHERE id = $1", ContractRow::SELECT);
     match c.query_opt(&sql, &[&id])? {
         Some(r) => ContractRow::map(&r),
@@ -35,20 +35,20 @@ fn row(c: &mut impl GenericClient, id: i64) -> Result<ContractRow> {
 }
 
 /// The contract's customer and the contract as it is.
-fn load(c: &mut impl GenericClient, id: i64) -> Result<(i64, ContractRow)> {
+fn load(c: &mut impl Sql, id: i64) -> Result<(i64, ContractRow)> {
     Ok((owner(c, id)?, row(c, id)?))
 }
 
 /// `load`, its customer's row held before the contract is read (no write
 /// moves a contract to another customer).
-fn held(tx: &mut Transaction<'_>, id: i64) -> Result<(i64, ContractRow)> {
+fn held(tx: &mut Tx<'_>, id: i64) -> Result<(i64, ContractRow)> {
     let customer = owner(tx, id)?;
     hold(tx, customer)?;
     Ok((customer, row(tx, id)?))
 }
 
 /// What keeps a contract from being deleted, in words; `None` when nothing.
-fn kept_by(c: &mut impl GenericClient, id: i64, k: &ContractRow) -> Result<Option<String>> {
+fn kept_by(c: &mut impl Sql, id: i64, k: &ContractRow) -> Result<Option<String>> {
     let r = c.query_one(
         "SELECT (SELECT count(*) FROM invoices WHERE contract_id = $1),
                 (SELECT count(*) FROM documents WHERE contract_id = $1)",
@@ -59,7 +59,7 @@ fn kept_by(c: &mut impl GenericClient, id: i64, k: &ContractRow) -> Result<Optio
 
 impl PgStore {
     pub fn contract(&self, id: i64) -> Result<ContractRow> {
-        Ok(load(&mut *self.client()?, id)?.1)
+        Ok(load(&mut self.client()?, id)?.1)
     }
 
     /// The customer's contracts for pickers: active first, then the newest.
@@ -170,8 +170,8 @@ impl PgStore {
     /// cannot: asked before the confirmation, checked again by the delete.
     pub fn contract_kept_by(&self, id: i64) -> Result<Option<String>> {
         let mut client = self.client()?;
-        let (_, k) = load(&mut *client, id)?;
-        kept_by(&mut *client, id, &k)
+        let (_, k) = load(&mut client, id)?;
+        kept_by(&mut client, id, &k)
     }
 
     /// Deletes a contract that has no invoices and no documents.

@@ -23,14 +23,14 @@ use super::settle::apply;
 use super::{audit_at, hold, versioned};
 use crate::domain::edit::{CreditNoteDraft, RefundDraft};
 use crate::domain::lines::Line;
+use crate::store::pg::prepared::Sql;
 use chrono::NaiveDate;
-use postgres::GenericClient;
 
 /// The credit notes' reads on PostgreSQL: dates SQLite compares as text
 /// are read as text.
 struct Pg<'a, C>(&'a mut C);
 
-impl<C: GenericClient> NoteReads for Pg<'_, C> {
+impl<C: Sql> NoteReads for Pg<'_, C> {
     fn sequence(&mut self) -> Result<(String, i64)> {
         let r = self.0.query_one("SELECT credit_note_prefix, credit_note_next_seq FROM organization", &[])?;
         Ok((r.try_get(0)?, r.try_get(1)?))
@@ -73,7 +73,7 @@ impl<C: GenericClient> NoteReads for Pg<'_, C> {
     }
 }
 
-impl<C: GenericClient> VoidReads for Pg<'_, C> {
+impl<C: Sql> VoidReads for Pg<'_, C> {
     fn held(&mut self, credit_id: i64) -> Result<Option<Held>> {
         let Some(r) = self.0.query_opt(
             "SELECT c.customer_id, c.kind, c.number, c.status, c.voided_on::text, c.granted_on, c.amount_minor,
@@ -132,7 +132,7 @@ impl PgStore {
     pub fn credit_note_lines(&self, credit_id: i64) -> Result<Vec<Line>> {
         let sql = "SELECT kind, description, quantity, unit_price, amount_minor, tax_minor
                    FROM credit_note_lines WHERE credit_id = $1 ORDER BY seq";
-        lines_of(&mut *self.client()?, sql, credit_id)
+        lines_of(&mut self.client()?, sql, credit_id)
     }
 
     /// Why a credit was given ('' when it is gone): the Payments row shows
@@ -147,7 +147,7 @@ impl PgStore {
     /// What issuing the credit note would do; writes nothing.
     pub fn credit_note_preview(&self, customer_id: i64, d: &CreditNoteDraft) -> Result<CreditNotePlan> {
         check_draft(d)?;
-        plan_with(&mut Pg(&mut *self.client()?), customer_id, d)
+        plan_with(&mut Pg(&mut self.client()?), customer_id, d)
     }
 
     /// Issues a credit note (decided again inside the transaction, the
@@ -204,7 +204,7 @@ impl PgStore {
 
     /// What voiding a credit note or an adjustment on `on` would do.
     pub fn void_preview(&self, customer_id: i64, credit_id: i64, on: NaiveDate) -> Result<VoidPlan> {
-        Ok(void_plan_with(&mut Pg(&mut *self.client()?), customer_id, credit_id, on)?.1)
+        Ok(void_plan_with(&mut Pg(&mut self.client()?), customer_id, credit_id, on)?.1)
     }
 
     /// Voids a credit note or a small-balance adjustment seen at `version`

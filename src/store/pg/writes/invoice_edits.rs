@@ -16,15 +16,15 @@ use super::{audit, hold, versioned};
 use crate::domain::date::iso;
 use crate::domain::edit::InvoiceDraft;
 use crate::domain::lines::{Line, LineKind};
+use crate::store::pg::prepared::{Sql, Tx};
 use chrono::NaiveDate;
-use postgres::{GenericClient, Transaction};
 use rust_decimal::Decimal;
 use std::str::FromStr;
 
 /// The invoice of `customer_id` at `version` (`invoice_edits::current_of`
 /// says what is refused). The customer's row is held first: every write
 /// of an invoice holds its customer's.
-fn current(tx: &mut Transaction<'_>, customer_id: i64, invoice_id: i64, version: i64) -> Result<Current> {
+fn current(tx: &mut Tx<'_>, customer_id: i64, invoice_id: i64, version: i64) -> Result<Current> {
     hold(tx, customer_id)?;
     let found: Option<Found> = match tx.query_opt(
         "SELECT customer_id, number, status, memo, version, currency FROM invoices WHERE id = $1",
@@ -45,14 +45,14 @@ fn decimal(s: Option<String>) -> Result<Option<Decimal>> {
 }
 
 /// The lines of an invoice, in order.
-fn invoice_lines(tx: &mut Transaction<'_>, invoice_id: i64) -> Result<Vec<Line>> {
+fn invoice_lines(tx: &mut Tx<'_>, invoice_id: i64) -> Result<Vec<Line>> {
     let sql = "SELECT kind, description, quantity, unit_price, amount_minor, tax_minor
                FROM invoice_lines WHERE invoice_id = $1 ORDER BY seq";
     lines_of(tx, sql, invoice_id)
 }
 
 /// The lines of `sql`'s one record (an invoice, a credit note), in order.
-pub(in crate::store::pg) fn lines_of(c: &mut impl GenericClient, sql: &str, id: i64) -> Result<Vec<Line>> {
+pub(in crate::store::pg) fn lines_of(c: &mut impl Sql, sql: &str, id: i64) -> Result<Vec<Line>> {
     let rows = c.query(sql, &[&id])?;
     rows.iter()
         .map(|r| {
@@ -70,7 +70,7 @@ pub(in crate::store::pg) fn lines_of(c: &mut impl GenericClient, sql: &str, id: 
 }
 
 /// A draft's values as stored, for the audit row of its edit.
-fn before_json(tx: &mut Transaction<'_>, invoice_id: i64) -> Result<serde_json::Value> {
+fn before_json(tx: &mut Tx<'_>, invoice_id: i64) -> Result<serde_json::Value> {
     let r = tx.query_one(
         "SELECT number, issue_date, due_date, period_start, period_end, total_minor, currency, status, contract_id, memo
          FROM invoices WHERE id = $1",

@@ -16,12 +16,12 @@ use super::super::store::PgStore;
 use super::audit;
 use crate::domain::Currency;
 use crate::domain::edit::InvoiceDraft;
+use crate::store::pg::prepared::{Sql, Tx};
 use chrono::NaiveDate;
-use postgres::{GenericClient, Transaction};
 use std::collections::BTreeMap;
 
 /// The organization's next free number and its sequence value.
-fn next_number(c: &mut impl GenericClient) -> Result<(String, i64)> {
+fn next_number(c: &mut impl Sql) -> Result<(String, i64)> {
     let r = c.query_one("SELECT invoice_prefix, invoice_next_seq FROM organization", &[])?;
     let (prefix, mut seq): (String, i64) = (r.try_get(0)?, r.try_get(1)?);
     while c.query_opt("SELECT 1 FROM invoices WHERE number = $1", &[&format_number(&prefix, seq)])?.is_some() {
@@ -31,7 +31,7 @@ fn next_number(c: &mut impl GenericClient) -> Result<(String, i64)> {
 }
 
 /// Decides, inside the transaction, which of `ids` can be cancelled.
-fn classify(c: &mut impl GenericClient, customer_id: i64, ids: &[i64]) -> Result<CancelPreview> {
+fn classify(c: &mut impl Sql, customer_id: i64, ids: &[i64]) -> Result<CancelPreview> {
     let mut out = CancelPreview::default();
     let mut totals: BTreeMap<Currency, i64> = BTreeMap::new();
     for &id in ids {
@@ -60,7 +60,7 @@ fn classify(c: &mut impl GenericClient, customer_id: i64, ids: &[i64]) -> Result
 }
 
 /// The customer's currency, or NotFound.
-pub(super) fn customer_currency(tx: &mut Transaction<'_>, customer_id: i64) -> Result<Currency> {
+pub(super) fn customer_currency(tx: &mut Tx<'_>, customer_id: i64) -> Result<Currency> {
     let Some(r) = tx.query_opt("SELECT currency FROM customers WHERE id = $1", &[&customer_id])? else {
         return Err(StoreError::NotFound(format!("customer {customer_id}")));
     };
@@ -72,7 +72,7 @@ pub(super) fn customer_currency(tx: &mut Transaction<'_>, customer_id: i64) -> R
 /// while a number is checked and the sequence moved, no other customer's
 /// invoice can take the same one (the customer's row first, then this
 /// one, in every write: no deadlock).
-pub(super) fn hold_numbers(tx: &mut Transaction<'_>) -> Result<()> {
+pub(super) fn hold_numbers(tx: &mut Tx<'_>) -> Result<()> {
     tx.execute("SELECT 1 FROM organization FOR UPDATE", &[])?;
     Ok(())
 }
@@ -80,12 +80,7 @@ pub(super) fn hold_numbers(tx: &mut Transaction<'_>) -> Result<()> {
 /// Inside the transaction: the draft is in the customer's currency (or in
 /// `kept`, an existing invoice's), and its contract (if any) is the
 /// customer's and still takes invoices, as `invoice_checks::check_owner`.
-pub(super) fn check_owner(
-    tx: &mut Transaction<'_>,
-    customer_id: i64,
-    d: &InvoiceDraft,
-    kept: Option<Currency>,
-) -> Result<()> {
+pub(super) fn check_owner(tx: &mut Tx<'_>, customer_id: i64, d: &InvoiceDraft, kept: Option<Currency>) -> Result<()> {
     in_currency(customer_currency(tx, customer_id)?, d, kept)?;
     let Some(k) = d.contract_id else { return Ok(()) };
     let found = match tx.query_opt("SELECT customer_id, name, status FROM contracts WHERE id = $1", &[&k])? {
@@ -96,7 +91,7 @@ pub(super) fn check_owner(
 }
 
 /// Refuses a number another invoice (not `except`) has.
-pub(super) fn number_free(tx: &mut Transaction<'_>, number: &str, except: Option<i64>) -> Result<()> {
+pub(super) fn number_free(tx: &mut Tx<'_>, number: &str, except: Option<i64>) -> Result<()> {
     match tx.query_opt("SELECT 1 FROM invoices WHERE number = $1 AND id IS DISTINCT FROM $2", &[&number, &except])? {
         Some(_) => Err(number_used(number)),
         None => Ok(()),
@@ -105,7 +100,7 @@ pub(super) fn number_free(tx: &mut Transaction<'_>, number: &str, except: Option
 
 /// When an invoice takes the organization's next number, the sequence
 /// moves past it.
-pub(super) fn advance_sequence(tx: &mut Transaction<'_>, number: &str) -> Result<()> {
+pub(super) fn advance_sequence(tx: &mut Tx<'_>, number: &str) -> Result<()> {
     let r = tx.query_one("SELECT invoice_prefix, invoice_next_seq FROM organization", &[])?;
     if let Some(next) = sequence_after(&r.try_get::<_, String>(0)?, r.try_get(1)?, number) {
         tx.execute("UPDATE organization SET invoice_next_seq = greatest(invoice_next_seq, $1)", &[&next])?;
@@ -117,7 +112,7 @@ impl PgStore {
     /// The next invoice number from the organization's sequence, skipping
     /// numbers already in use.
     pub fn next_invoice_number(&self) -> Result<String> {
-        Ok(next_number(&mut *self.client()?)?.0)
+        Ok(next_number(&mut self.client()?)?.0)
     }
 
     /// Creates an invoice with its lines and memo, in one transaction.
@@ -155,7 +150,7 @@ impl PgStore {
 
     /// What cancelling these invoices would do; writes nothing.
     pub fn cancel_preview(&self, customer_id: i64, ids: &[i64]) -> Result<CancelPreview> {
-        classify(&mut *self.client()?, customer_id, ids)
+        classify(&mut self.client()?, customer_id, ids)
     }
 
     /// Cancels the invoices that can be (decided again inside the

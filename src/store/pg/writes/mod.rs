@@ -40,7 +40,7 @@ mod write_offs;
 
 use super::super::{Audit, Result, StoreError};
 use super::store::PgStore;
-use postgres::Transaction;
+use crate::store::pg::prepared::{Sql, Tx};
 use std::time::Duration;
 
 /// Tries of a write that a deadlock or a serialization failure undid.
@@ -50,11 +50,7 @@ impl PgStore {
     /// Runs `f` in one transaction, holding `customer`'s row when given:
     /// all of it lands or none. `f` may run more than once (a retry after
     /// a deadlock), so it must not keep state between runs.
-    pub(crate) fn write<T>(
-        &self,
-        customer: Option<i64>,
-        mut f: impl FnMut(&mut Transaction<'_>) -> Result<T>,
-    ) -> Result<T> {
+    pub(crate) fn write<T>(&self, customer: Option<i64>, mut f: impl FnMut(&mut Tx<'_>) -> Result<T>) -> Result<T> {
         self.writable()?;
         let mut client = self.client()?;
         let mut tried = 0;
@@ -83,7 +79,7 @@ impl PgStore {
 /// does; whether it exists. A write that names a row of a customer (a
 /// contact, a contract, an invoice) holds its customer this way and then
 /// says what SQLite says when the row is missing, not that the customer is.
-pub(crate) fn hold(tx: &mut Transaction<'_>, customer: i64) -> Result<bool> {
+pub(crate) fn hold(tx: &mut Tx<'_>, customer: i64) -> Result<bool> {
     // NO KEY UPDATE: writers of one customer queue behind one another, but
     // not behind an upload's KEY SHARE (nor a child row's foreign key),
     // which a plain FOR UPDATE would wait on.
@@ -94,7 +90,7 @@ pub(crate) fn hold(tx: &mut Transaction<'_>, customer: i64) -> Result<bool> {
 /// `version = version + 1`) and turns "no row changed" into a conflict
 /// (someone else saved first) or not-found, as on SQLite.
 pub(crate) fn versioned(
-    tx: &mut Transaction<'_>,
+    tx: &mut Tx<'_>,
     sql: &str,
     params: &[&(dyn postgres::types::ToSql + Sync)],
     table: &str,
@@ -113,12 +109,12 @@ pub(crate) fn versioned(
 }
 
 /// Writes one audit entry inside the transaction of the change it records.
-pub(crate) fn audit(tx: &mut Transaction<'_>, a: &Audit<'_>, who: &str) -> Result<()> {
+pub(crate) fn audit(tx: &mut Tx<'_>, a: &Audit<'_>, who: &str) -> Result<()> {
     audit_at(tx, a, who, &super::super::now_utc())
 }
 
 /// `audit`, at a time given (the entries of one bulk change share it).
-pub(crate) fn audit_at(tx: &mut Transaction<'_>, a: &Audit<'_>, who: &str, at: &str) -> Result<()> {
+pub(crate) fn audit_at(tx: &mut impl Sql, a: &Audit<'_>, who: &str, at: &str) -> Result<()> {
     tx.execute(
         "INSERT INTO audit_log(at, who, customer_id, entity, entity_id, action, summary, before_json, after_json)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",

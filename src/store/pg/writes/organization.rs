@@ -10,16 +10,16 @@ use super::super::customers::organization;
 use super::super::store::PgStore;
 use super::{audit, versioned};
 use crate::domain::edit::{CreditSettings, OrgEdit};
-use postgres::{GenericClient, Transaction};
+use crate::store::pg::prepared::{Sql, Tx};
 
 /// The largest document the organization lets ardesk store, in bytes.
-fn max_document_size(c: &mut impl GenericClient) -> Result<u64> {
+fn max_document_size(c: &mut impl Sql) -> Result<u64> {
     let n: i64 = c.query_one("SELECT max_document_size FROM organization", &[])?.try_get(0)?;
     Ok(n.max(0) as u64)
 }
 
 /// The credit-note sequence and the small-balance limit.
-fn credit_settings(c: &mut impl GenericClient) -> Result<CreditSettings> {
+fn credit_settings(c: &mut impl Sql) -> Result<CreditSettings> {
     let r = c.query_one(
         "SELECT credit_note_prefix, credit_note_next_seq, small_balance_limit_minor, version FROM organization",
         &[],
@@ -33,7 +33,7 @@ fn credit_settings(c: &mut impl GenericClient) -> Result<CreditSettings> {
 }
 
 /// The settings as they are, once a new default currency is found known.
-fn before(tx: &mut Transaction<'_>, e: &OrgEdit) -> Result<OrgEdit> {
+fn before(tx: &mut Tx<'_>, e: &OrgEdit) -> Result<OrgEdit> {
     let org = organization(tx)?;
     currency_allowed(e, &org)?;
     Ok(OrgEdit::of(&org, max_document_size(tx)?))
@@ -41,7 +41,7 @@ fn before(tx: &mut Transaction<'_>, e: &OrgEdit) -> Result<OrgEdit> {
 
 /// Writes checked settings at `version`, with an audit row of what
 /// changed.
-fn write(tx: &mut Transaction<'_>, who: &str, version: i64, e: &OrgEdit, before: &OrgEdit) -> Result<()> {
+fn write(tx: &mut Tx<'_>, who: &str, version: i64, e: &OrgEdit, before: &OrgEdit) -> Result<()> {
     let max_document_size = i64::try_from(e.max_document_size).unwrap_or(i64::MAX);
     versioned(
         tx,
@@ -70,7 +70,7 @@ fn write(tx: &mut Transaction<'_>, who: &str, version: i64, e: &OrgEdit, before:
 
 /// Writes checked credit-note settings at `e.version`, with an audit row
 /// of what changed (none when nothing did).
-fn write_credit(tx: &mut Transaction<'_>, who: &str, e: &CreditSettings, before: &CreditSettings) -> Result<()> {
+fn write_credit(tx: &mut Tx<'_>, who: &str, e: &CreditSettings, before: &CreditSettings) -> Result<()> {
     let (prefix, next) = next_note(e);
     if tx.query_opt("SELECT id FROM credits WHERE kind = 'credit_note' AND number = $1", &[&next])?.is_some() {
         return Err(note_taken(&next));
@@ -94,12 +94,12 @@ fn write_credit(tx: &mut Transaction<'_>, who: &str, e: &CreditSettings, before:
 impl PgStore {
     /// The largest document the organization lets ardesk store, in bytes.
     pub fn max_document_size(&self) -> Result<u64> {
-        max_document_size(&mut *self.client()?)
+        max_document_size(&mut self.client()?)
     }
 
     /// The credit-note sequence and the small-balance limit.
     pub fn credit_settings(&self) -> Result<CreditSettings> {
-        credit_settings(&mut *self.client()?)
+        credit_settings(&mut self.client()?)
     }
 
     /// Saves the settings at the version the user saw ("changed elsewhere"

@@ -15,12 +15,12 @@ use crate::domain::Currency;
 use crate::domain::edit::{Allocation, PaymentDraft};
 use crate::domain::model::InvoiceRow;
 use crate::domain::status::{InvoiceStatus, PaymentMethod, PaymentStatus};
-use postgres::GenericClient;
+use crate::store::pg::prepared::Sql;
 
 /// The invoices `allocation` names, in the order they are paid, each
 /// checked by `takes_money`.
 pub(super) fn targets(
-    tx: &mut impl GenericClient,
+    tx: &mut impl Sql,
     customer_id: i64,
     currency: Currency,
     allocation: &Allocation,

@@ -14,10 +14,10 @@ use super::super::store::PgStore;
 use super::{audit_at, hold, versioned};
 use crate::domain::detail::RefundDate;
 use crate::domain::edit::RefundDraft;
+use crate::store::pg::prepared::{Sql, Tx};
 use chrono::NaiveDate;
-use postgres::{GenericClient, Transaction};
 
-fn load(c: &mut impl GenericClient, payment_id: i64) -> Result<Paid> {
+fn load(c: &mut impl Sql, payment_id: i64) -> Result<Paid> {
     let row: Option<PaidCols> = match c.query_opt(
         "SELECT customer_id, reference, amount_minor, refunded_minor, applied_minor, status, currency,
                 received_on::text, version
@@ -42,7 +42,7 @@ fn load(c: &mut impl GenericClient, payment_id: i64) -> Result<Paid> {
 
 /// Decides what refunding `amount_minor` takes from where
 /// (`refunds::plan_with`). Reads only.
-fn plan(c: &mut impl GenericClient, payment_id: i64, p: &Paid, amount_minor: i64) -> Result<RefundPlan> {
+fn plan(c: &mut impl Sql, payment_id: i64, p: &Paid, amount_minor: i64) -> Result<RefundPlan> {
     plan_with(payment_id, p, amount_minor, || {
         let rows = c.query(
             "SELECT i.id, i.number, a.amount_minor, i.status FROM applications a JOIN invoices i ON i.id = a.invoice_id
@@ -57,13 +57,7 @@ fn plan(c: &mut impl GenericClient, payment_id: i64, p: &Paid, amount_minor: i64
 
 /// Takes `take` back from the payment's live applications to one invoice,
 /// newest first, as `refunds::reverse` does (`refunds::taken_back`).
-pub(super) fn reverse(
-    tx: &mut Transaction<'_>,
-    payment_id: i64,
-    invoice_id: i64,
-    take: i64,
-    on: NaiveDate,
-) -> Result<()> {
+pub(super) fn reverse(tx: &mut Tx<'_>, payment_id: i64, invoice_id: i64, take: i64, on: NaiveDate) -> Result<()> {
     let rows = tx.query(
         "SELECT id, amount_minor, applied_on FROM applications
          WHERE payment_id = $1 AND invoice_id = $2 AND removed_on IS NULL
@@ -86,7 +80,7 @@ pub(super) fn reverse(
 
 /// A paid invoice that money was taken back from owes again: open, a
 /// version further. False when it was not paid or is still paid in full.
-pub(super) fn reopen_if_owing(tx: &mut Transaction<'_>, invoice_id: i64) -> Result<bool> {
+pub(super) fn reopen_if_owing(tx: &mut Tx<'_>, invoice_id: i64) -> Result<bool> {
     let changed = tx.execute(
         "UPDATE invoices SET status = 'open', version = version + 1
          WHERE id = $1 AND status = 'paid' AND applied_minor < total_minor",
@@ -98,7 +92,7 @@ pub(super) fn reopen_if_owing(tx: &mut Transaction<'_>, invoice_id: i64) -> Resu
 impl PgStore {
     /// What refunding `amount_minor` of a payment would do; writes nothing.
     pub fn refund_preview(&self, payment_id: i64, amount_minor: i64) -> Result<RefundPlan> {
-        let c = &mut *self.client()?;
+        let c = &mut self.client()?;
         let p = load(c, payment_id)?;
         plan(c, payment_id, &p, amount_minor)
     }
@@ -123,7 +117,7 @@ impl PgStore {
 /// `None`: a credit note refunding its excess reads the payment in the
 /// same transaction).
 pub(super) fn refund_in(
-    tx: &mut Transaction<'_>,
+    tx: &mut Tx<'_>,
     who: &str,
     payment_id: i64,
     version: Option<i64>,

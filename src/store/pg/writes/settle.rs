@@ -17,10 +17,10 @@ use super::payments::targets;
 use super::{audit_at, hold, versioned};
 use crate::domain::edit::{ApplyPlan, CreditDraft};
 use crate::domain::status::InvoiceStatus;
+use crate::store::pg::prepared::{Sql, Tx};
 use chrono::NaiveDate;
-use postgres::{GenericClient, Transaction};
 
-fn load_payment(c: &mut impl GenericClient, id: i64) -> Result<Source> {
+fn load_payment(c: &mut impl Sql, id: i64) -> Result<Source> {
     let row: Option<PaymentCols> = match c.query_opt(
         "SELECT customer_id, currency, amount_minor, refunded_minor, applied_minor, status, received_on::text,
                 version, reference
@@ -43,7 +43,7 @@ fn load_payment(c: &mut impl GenericClient, id: i64) -> Result<Source> {
     payment_source(id, row)
 }
 
-fn load_credit(c: &mut impl GenericClient, id: i64) -> Result<Source> {
+fn load_credit(c: &mut impl Sql, id: i64) -> Result<Source> {
     let row: Option<CreditCols> = match c.query_opt(
         "SELECT customer_id, currency, amount_minor, applied_minor, granted_on::text, version, reason,
                 CASE WHEN kind = 'credit_note' THEN number END, voided_on::text
@@ -67,7 +67,7 @@ fn load_credit(c: &mut impl GenericClient, id: i64) -> Result<Source> {
 }
 
 /// Decides what goes where (`settle::plan_with`). Reads only.
-fn plan(c: &mut impl GenericClient, customer_id: i64, src: &Source, p: &ApplyPlan) -> Result<ApplyOutcome> {
+fn plan(c: &mut impl Sql, customer_id: i64, src: &Source, p: &ApplyPlan) -> Result<ApplyOutcome> {
     let currency = src.currency();
     plan_with(customer_id, src, p, |a| targets(c, customer_id, currency, a))
 }
@@ -76,7 +76,7 @@ fn plan(c: &mut impl GenericClient, customer_id: i64, src: &Source, p: &ApplyPla
 /// invoice's version; one paid in full becomes `paid`. Whether each is
 /// now paid (`allocate::apply`).
 pub(super) fn apply(
-    tx: &mut Transaction<'_>,
+    tx: &mut Tx<'_>,
     from: AppliedFrom,
     parts: &[(i64, i64)],
     applied_on: NaiveDate,
@@ -101,14 +101,14 @@ pub(super) fn apply(
 impl PgStore {
     /// What applying a payment's unapplied remainder would do; writes nothing.
     pub fn apply_payment_preview(&self, customer_id: i64, payment_id: i64, p: &ApplyPlan) -> Result<ApplyOutcome> {
-        let c = &mut *self.client()?;
+        let c = &mut self.client()?;
         let src = load_payment(c, payment_id)?;
         plan(c, customer_id, &src, p)
     }
 
     /// What applying a credit's remainder would do; writes nothing.
     pub fn apply_credit_preview(&self, customer_id: i64, credit_id: i64, p: &ApplyPlan) -> Result<ApplyOutcome> {
-        let c = &mut *self.client()?;
+        let c = &mut self.client()?;
         let src = load_credit(c, credit_id)?;
         plan(c, customer_id, &src, p)
     }
@@ -148,7 +148,7 @@ impl PgStore {
         version: i64,
         p: &ApplyPlan,
         on: NaiveDate,
-        load: impl Fn(&mut Transaction<'_>) -> Result<Source>,
+        load: impl Fn(&mut Tx<'_>) -> Result<Source>,
     ) -> Result<ApplyOutcome> {
         dates_in_bounds(&[("date applied", Some(on))])?;
         let who = self.who().to_string();

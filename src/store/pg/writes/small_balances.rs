@@ -16,12 +16,12 @@ use super::super::store::PgStore;
 use super::settle::apply;
 use super::write_offs::sort;
 use super::{audit_at, hold};
+use crate::store::pg::prepared::Sql;
 use chrono::NaiveDate;
-use postgres::GenericClient;
 
 /// Decides which of `ids` a small-balance write-off on `on` closes.
 fn classify_small(
-    c: &mut impl GenericClient,
+    c: &mut impl Sql,
     customer_id: i64,
     ids: &[i64],
     on: Option<NaiveDate>,
@@ -42,7 +42,7 @@ impl PgStore {
         on: Option<NaiveDate>,
         allow_over_limit: bool,
     ) -> Result<SmallBalancePreview> {
-        classify_small(&mut *self.client()?, customer_id, ids, on, allow_over_limit)
+        classify_small(&mut self.client()?, customer_id, ids, on, allow_over_limit)
     }
 
     /// Closes the balance of each invoice that can be (decided again inside

@@ -13,10 +13,10 @@ use super::super::store::PgStore;
 use super::refunds::reopen_if_owing;
 use super::{audit_at, hold};
 use crate::domain::Money;
+use crate::store::pg::prepared::Tx;
 use chrono::NaiveDate;
-use postgres::Transaction;
 
-fn find(tx: &mut Transaction<'_>, application_id: i64) -> Result<Found> {
+fn find(tx: &mut Tx<'_>, application_id: i64) -> Result<Found> {
     let Some(r) = tx.query_opt(
         "SELECT a.invoice_id, a.payment_id, a.credit_id, a.amount_minor, a.applied_on, a.removed_on::text,
                 i.customer_id, i.number, i.currency

@@ -13,13 +13,13 @@ use super::super::super::{Result, now_utc};
 use super::super::store::PgStore;
 use super::{audit, audit_at, hold, versioned};
 use crate::domain::Money;
+use crate::store::pg::prepared::Sql;
 use chrono::NaiveDate;
-use postgres::GenericClient;
 
 /// Reads each of `ids` once, as an invoice of `customer_id`, and sorts
 /// them by `decide` (`picked::sort`).
 pub(super) fn sort(
-    c: &mut impl GenericClient,
+    c: &mut impl Sql,
     customer_id: i64,
     ids: &[i64],
     decide: impl FnMut(&Picked) -> Option<String>,
@@ -40,19 +40,14 @@ pub(super) fn sort(
 }
 
 /// Decides which of `ids` can be written off on `on`.
-fn classify(
-    c: &mut impl GenericClient,
-    customer_id: i64,
-    ids: &[i64],
-    on: Option<NaiveDate>,
-) -> Result<WriteOffPreview> {
+fn classify(c: &mut impl Sql, customer_id: i64, ids: &[i64], on: Option<NaiveDate>) -> Result<WriteOffPreview> {
     Ok(preview(sort(c, customer_id, ids, |p| write_off_refusal(p, on))?))
 }
 
 impl PgStore {
     /// What writing off these invoices on `on` would do; writes nothing.
     pub fn write_off_preview(&self, customer_id: i64, ids: &[i64], on: Option<NaiveDate>) -> Result<WriteOffPreview> {
-        classify(&mut *self.client()?, customer_id, ids, on)
+        classify(&mut self.client()?, customer_id, ids, on)
     }
 
     /// Writes off the balance of the invoices that can be (decided again
