@@ -47,3 +47,19 @@ fn a_key_typed_during_a_resize_is_read() {
     tui.send("q");
     assert_eq!(tui.wait_exit(), 0);
 }
+
+/// More than crossterm reads at once (1,024 bytes) typed in one burst: a
+/// paste into the filter line. The rest, Enter included, is read without
+/// waiting for another key.
+#[test]
+fn a_burst_longer_than_one_read_is_read_whole() {
+    let db = demo_db().to_str().unwrap().to_string();
+    let mut tui = Tui::start(&["--db", &db, "--today", TODAY, "--customer", "1"], 100, 30);
+    tui.wait_page();
+    tui.send("/");
+    assert!(shows(&tui, Duration::from_secs(10), |s| s.contains("filter")), "{}", tui.screen());
+    let burst = format!("{}INV-000032\r", " ".repeat(3000));
+    tui.send(&burst);
+    let one = |s: &str| s.contains("Invoices 1–1 of 1") && s.contains("INV-000032");
+    assert!(shows(&tui, Duration::from_secs(10), one), "the end of the burst was not read:\n{}", tui.screen());
+}
