@@ -5,12 +5,35 @@
 //! path, so that no figure of a customer can overflow afterwards.
 
 #[path = "import_support.rs"]
+mod imp;
 mod support;
 
-use ardesk::import::{Counted, ImportError, ImportOptions, ImportReport, run_import, run_import_tuned};
+use ardesk::import::{Counted, ImportError, ImportOptions, ImportReport, run_import_into, run_import_tuned};
+use ardesk::store::Books;
+use imp::books::{assert_consistent, figures};
+use imp::{today, usd};
 use std::fmt::Write as _;
 use std::path::PathBuf;
-use support::*;
+use support::backends::{Held, on_postgres, postgres, sqlite};
+
+/// Empty books of another database on the same backend as `b`.
+fn another(b: &Books) -> (Held, Books) {
+    if on_postgres(b) { postgres().unwrap() } else { sqlite() }
+}
+
+/// Imports `files` into fresh books on `b`'s backend.
+fn run_fresh(b: &Books, files: &[PathBuf]) -> Result<ImportReport, ImportError> {
+    let (_held, mut fresh) = another(b);
+    run_import_into(&mut fresh, files, &ImportOptions::default(), false)
+}
+
+/// `run_import_tuned` into the books on either backend.
+fn tuned(b: &mut Books, files: &[PathBuf], bulk_bytes: u64) -> Result<ImportReport, ImportError> {
+    match b {
+        Books::Lite(s) => run_import_tuned(s, files, &ImportOptions::default(), false, bulk_bytes),
+        Books::Pg(s) => run_import_tuned(s, files, &ImportOptions::default(), false, bulk_bytes),
+    }
+}
 
 fn write(dir: &tempfile::TempDir, name: &str, text: &str) -> PathBuf {
     let path = dir.path().join(name);
@@ -43,24 +66,18 @@ fn lines(r: &ImportReport) -> String {
     r.to_string()
 }
 
+on_both! {
 /// 110 invoices of 922,337,203,685,477.58 USD for one customer were
 /// "written" with exit 0, and their sum was then stored as a REAL that
 /// broke every figure of the customer. Each is refused, by line and field,
 /// on the row path and on the bulk path alike (which said "database error:
 /// integer overflow" twice).
-#[test]
-fn invoices_past_the_largest_amount_are_refused_row_by_row_on_both_paths() {
+fn invoices_past_the_largest_amount_are_refused_row_by_row_on_both_paths(b: &mut Books) {
     let dir = tempfile::tempdir().unwrap();
     let path = write(&dir, "hostile.csv", &invoices(110, "922337203685477.58", "usd", "2026-01-05"));
     for bulk_bytes in [u64::MAX, 0] {
-        let mut s = store();
-        let r = refused(run_import_tuned(
-            &mut s,
-            std::slice::from_ref(&path),
-            &ImportOptions::default(),
-            false,
-            bulk_bytes,
-        ));
+        let (_held, mut s) = another(b);
+        let r = refused(tuned(&mut s, std::slice::from_ref(&path), bulk_bytes));
         assert_eq!(r.count(Counted::Invoices).refused, 110, "{r}");
         let text = lines(&r);
         assert!(
@@ -80,33 +97,35 @@ fn invoices_past_the_largest_amount_are_refused_row_by_row_on_both_paths() {
         assert_consistent(&s);
     }
 }
+}
 
+on_both! {
 /// Two invoices were enough: 92,233,720,368,547,758.07 and 1.00.
-#[test]
-fn two_invoices_that_would_overflow_are_refused_by_the_large_one() {
+fn two_invoices_that_would_overflow_are_refused_by_the_large_one(b: &mut Books) {
     let dir = tempfile::tempdir().unwrap();
     let mut text = invoices(1, "92233720368547758.07", "usd", "2026-01-05");
     text.push_str("in_H9,1.00,0,usd,cus_H1,Hostile Co,2026-01-05,2026-01-05,H-9,open,1.00\n");
     let path = write(&dir, "two.csv", &text);
-    let mut s = store();
+    let (_held, mut s) = another(b);
     let opts = ImportOptions { skip_bad_rows: true, ..Default::default() };
-    let r = run_import(&mut s, &[path], &opts, false).unwrap();
+    let r = run_import_into(&mut s, &[path], &opts, false).unwrap();
     assert_eq!((r.count(Counted::Invoices).created, r.count(Counted::Invoices).refused), (1, 1), "{r}");
     assert!(r.to_string().contains("two.csv:2 REFUSED (invoices): Total: \"92233720368547758.07\""), "{r}");
     assert_eq!(figures(&s, "stripe:cus_H1").metrics.outstanding, usd(100));
     assert_consistent(&s);
 }
+}
 
+on_both! {
 /// A VND invoice of 20,000,000,000,000 issued 0100-01-01 overflowed Avg.
 /// Days to Collect's weighted sum: the amount and the date are each
 /// refused, in CSV and in Stripe's API JSON.
-#[test]
-fn a_vnd_invoice_too_large_and_too_old_is_refused_for_each() {
+fn a_vnd_invoice_too_large_and_too_old_is_refused_for_each(b: &mut Books) {
     let dir = tempfile::tempdir().unwrap();
     let mut text = invoices(1, "20000000000000", "vnd", "2024-05-01");
     text.push_str("in_H8,1000,0,vnd,cus_H1,Hostile Co,0100-01-01,0100-01-01,H-8,open,1000\n");
     let path = write(&dir, "vnd.csv", &text);
-    let r = refused(run_import(&mut store(), &[path], &ImportOptions::default(), false));
+    let r = refused(run_fresh(b, &[path]));
     let text = lines(&r);
     assert!(
         text.contains(
@@ -131,7 +150,7 @@ fn a_vnd_invoice_too_large_and_too_old_is_refused_for_each() {
          "customer_name": "Json Co", "total": 1000, "amount_due": 1000, "amount_paid": 0,
          "created": -59011459200}]}"#;
     let path = write(&dir, "vnd.json", json);
-    let r = refused(run_import(&mut store(), &[path], &ImportOptions::default(), false));
+    let r = refused(run_fresh(b, &[path]));
     let text = lines(&r);
     assert!(
         text.contains("vnd.json#1 REFUSED (invoices): total: \"20000000000000\": the amount is too large"),
@@ -139,11 +158,12 @@ fn a_vnd_invoice_too_large_and_too_old_is_refused_for_each() {
     );
     assert!(text.contains("vnd.json#2 REFUSED (invoices): created: \"-59011459200\" is out of range"), "{text}");
 }
+}
 
+on_both! {
 /// JSON totals that are a float, a string or too large were all "the
 /// invoice has no total": each says what is wrong with the value.
-#[test]
-fn json_totals_say_what_is_wrong_with_the_value() {
+fn json_totals_say_what_is_wrong_with_the_value(b: &mut Books) {
     let dir = tempfile::tempdir().unwrap();
     let inv = |id: &str, total: &str| {
         format!(
@@ -160,7 +180,7 @@ fn json_totals_say_what_is_wrong_with_the_value() {
         inv("in_F6", "1050"),
     ];
     let path = write(&dir, "totals.json", &format!("[{}]", items.join(",")));
-    let r = refused(run_import(&mut store(), &[path], &ImportOptions::default(), false));
+    let r = refused(run_fresh(b, &[path]));
     let text = lines(&r);
     for want in [
         "totals.json#1 REFUSED (invoices): total: 1050.5 is not a whole number",
@@ -178,18 +198,19 @@ fn json_totals_say_what_is_wrong_with_the_value() {
     let qb = r#"{"Invoice": [{"Id": "1", "TxnDate": "2026-01-05", "TotalAmt": 922337203685477.58, "Balance": 0,
         "CustomerRef": {"value": "7", "name": "QB Co"}, "CurrencyRef": {"value": "USD"}}]}"#;
     let path = write(&dir, "qb.json", qb);
-    let r = refused(run_import(&mut store(), &[path], &ImportOptions::default(), false));
+    let r = refused(run_fresh(b, &[path]));
     assert!(
         lines(&r).contains("qb.json#1 REFUSED (invoices): TotalAmt: \"922337203685477.58\": the amount is too large"),
         "{r}"
     );
 }
+}
 
+on_both! {
 /// ardesk's own export, edited to hold an amount or a date past the
 /// bounds, is refused for that row (a contract's end date was stored as
 /// written).
-#[test]
-fn an_ardesk_export_with_an_amount_past_the_bound_is_refused() {
+fn an_ardesk_export_with_an_amount_past_the_bound_is_refused(b: &mut Books) {
     let dir = tempfile::tempdir().unwrap();
     let doc = serde_json::json!({
         "ardesk_export": 1, "origin": "elsewhere#1",
@@ -206,7 +227,7 @@ fn an_ardesk_export_with_an_amount_past_the_bound_is_refused() {
         ]
     });
     let path = write(&dir, "native.json", &doc.to_string());
-    let r = refused(run_import(&mut store(), &[path], &ImportOptions::default(), false));
+    let r = refused(run_fresh(b, &[path]));
     let text = lines(&r);
     assert!(
         text.contains(
@@ -223,25 +244,20 @@ fn an_ardesk_export_with_an_amount_past_the_bound_is_refused() {
         "{text}"
     );
 }
+}
 
+on_both! {
 /// One customer may hold at most 10^17 minor units of invoices in one
 /// currency: 10,000 invoices of the largest amount. The next one is
 /// refused with its line, so a file of a million such rows cannot make
 /// the customer's sums overflow (on the bulk path that surfaced as a raw
 /// "integer overflow" at the very end).
-#[test]
-fn what_one_run_brings_a_customer_is_bounded_row_by_row() {
+fn what_one_run_brings_a_customer_is_bounded_row_by_row(b: &mut Books) {
     let dir = tempfile::tempdir().unwrap();
     let path = write(&dir, "many.csv", &invoices(10_001, "100000000000.00", "usd", "2026-01-05"));
     for bulk_bytes in [u64::MAX, 0] {
-        let mut s = store();
-        let r = refused(run_import_tuned(
-            &mut s,
-            std::slice::from_ref(&path),
-            &ImportOptions::default(),
-            false,
-            bulk_bytes,
-        ));
+        let (_held, mut s) = another(b);
+        let r = refused(tuned(&mut s, std::slice::from_ref(&path), bulk_bytes));
         assert_eq!(r.count(Counted::Invoices).refused, 1, "{}", r.issues.len());
         let issue = &r.issues[0];
         assert_eq!(issue.line, 10_002);
@@ -254,4 +270,5 @@ fn what_one_run_brings_a_customer_is_bounded_row_by_row() {
         );
         assert!(s.customer_list(today()).unwrap().is_empty());
     }
+}
 }

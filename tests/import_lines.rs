@@ -7,18 +7,40 @@
 //! row by row, on the bulk path as on the row path.
 
 #[path = "import_support.rs"]
+mod imp;
 mod support;
 
 use ardesk::domain::detail::InvoiceDetail;
 use ardesk::domain::lines::{Line, LineKind};
-use ardesk::import::{Counted, ImportError, ImportOptions, ImportReport, run_import, run_import_tuned};
-use ardesk::store::Store;
+use ardesk::import::{Counted, ImportError, ImportOptions, ImportReport, run_import_into, run_import_tuned};
+use ardesk::store::Books;
 use ardesk::view::detail::mismatch_line;
+use imp::books::{assert_consistent, customer, invoice};
+use imp::{fixture_in, usd};
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
 use std::path::PathBuf;
 use std::str::FromStr;
-use support::*;
+use support::backends::{Held, on_postgres, postgres, sqlite};
+
+/// Empty books of another database on the same backend as `b`.
+fn another(b: &Books) -> (Held, Books) {
+    if on_postgres(b) { postgres().unwrap() } else { sqlite() }
+}
+
+/// Imports `files` into fresh books on `b`'s backend.
+fn run_fresh(b: &Books, files: &[PathBuf]) -> Result<ImportReport, ImportError> {
+    let (_held, mut fresh) = another(b);
+    run_import_into(&mut fresh, files, &ImportOptions::default(), false)
+}
+
+/// `run_import_tuned` into the books on either backend.
+fn tuned(b: &mut Books, files: &[PathBuf], bulk_bytes: u64) -> Result<ImportReport, ImportError> {
+    match b {
+        Books::Lite(s) => run_import_tuned(s, files, &ImportOptions::default(), false, bulk_bytes),
+        Books::Pg(s) => run_import_tuned(s, files, &ImportOptions::default(), false, bulk_bytes),
+    }
+}
 
 fn dec(s: &str) -> Option<Decimal> {
     Some(Decimal::from_str(s).unwrap())
@@ -46,11 +68,11 @@ fn discount(desc: &str, amount: i64) -> Line {
     }
 }
 
-fn run(store: &mut Store, files: &[PathBuf], bulk_bytes: u64) -> ImportReport {
-    run_import_tuned(store, files, &ImportOptions::default(), false, bulk_bytes).unwrap_or_else(|e| panic!("{e}"))
+fn run(store: &mut Books, files: &[PathBuf], bulk_bytes: u64) -> ImportReport {
+    tuned(store, files, bulk_bytes).unwrap_or_else(|e| panic!("{e}"))
 }
 
-fn detail(store: &Store, spec: &str, number: &str) -> InvoiceDetail {
+fn detail(store: &Books, spec: &str, number: &str) -> InvoiceDetail {
     let c = customer(store, spec);
     store.invoice_detail(c.id, invoice(store, spec, number).id).unwrap()
 }
@@ -76,10 +98,10 @@ fn stripe() -> PathBuf {
     fixture_in("stripe", "api/invoices_lines.json")
 }
 
-#[test]
-fn quickbooks_items_discounts_and_bundles_land_subtotals_and_headings_do_not() {
+on_both! {
+fn quickbooks_items_discounts_and_bundles_land_subtotals_and_headings_do_not(b: &mut Books) {
     for bulk_bytes in [u64::MAX, 0] {
-        let mut s = store();
+        let (_held, mut s) = another(b);
         let r = run(&mut s, &[qbo()], bulk_bytes);
         assert_eq!(r.count(Counted::Invoices).created, 2, "{r}");
         let d = detail(&s, "quickbooks:301", "2001");
@@ -105,11 +127,12 @@ fn quickbooks_items_discounts_and_bundles_land_subtotals_and_headings_do_not() {
         assert_consistent(&s);
     }
 }
+}
 
-#[test]
-fn stripe_lines_keep_their_tax_and_the_discounts_are_lines_of_their_own() {
+on_both! {
+fn stripe_lines_keep_their_tax_and_the_discounts_are_lines_of_their_own(b: &mut Books) {
     for bulk_bytes in [u64::MAX, 0] {
-        let mut s = store();
+        let (_held, mut s) = another(b);
         let r = run(&mut s, &[stripe()], bulk_bytes);
         assert_eq!(r.count(Counted::Invoices).created, 2, "{r}");
         let d = detail(&s, "stripe:cus_L1", "LL-0001");
@@ -135,11 +158,12 @@ fn stripe_lines_keep_their_tax_and_the_discounts_are_lines_of_their_own() {
         assert_consistent(&s);
     }
 }
+}
 
-#[test]
-fn a_reimport_replaces_the_lines_and_an_unchanged_one_changes_nothing() {
+on_both! {
+fn a_reimport_replaces_the_lines_and_an_unchanged_one_changes_nothing(b: &mut Books) {
     let dir = tempfile::tempdir().unwrap();
-    let mut s = store();
+    let (_held, mut s) = another(b);
     run(&mut s, &[qbo()], u64::MAX);
     let again = run(&mut s, &[qbo()], u64::MAX);
     assert_eq!(again.changes(), 0, "{again}");
@@ -160,13 +184,14 @@ fn a_reimport_replaces_the_lines_and_an_unchanged_one_changes_nothing() {
     assert_eq!(d.invoice.total, usd(33_088), "the total stays the source's");
     assert_consistent(&s);
 }
+}
 
+on_both! {
 /// A memo a person wrote in ardesk stays when the source's changes too:
 /// a conflict, as for any field both changed.
-#[test]
-fn a_memo_changed_in_ardesk_and_in_the_source_is_a_conflict() {
+fn a_memo_changed_in_ardesk_and_in_the_source_is_a_conflict(b: &mut Books) {
     let dir = tempfile::tempdir().unwrap();
-    let mut s = store();
+    let (_held, mut s) = another(b);
     run(&mut s, &[qbo()], u64::MAX);
     let d = detail(&s, "quickbooks:301", "2001");
     s.set_invoice_memo(d.customer_id, d.invoice.id, d.version, "Call Pat before chasing").unwrap();
@@ -175,6 +200,7 @@ fn a_memo_changed_in_ardesk_and_in_the_source_is_a_conflict() {
     let r = run(&mut s, &[write(&dir, "api_lines.json", &doc)], u64::MAX);
     assert!(r.to_string().contains("memo"), "{r}");
     assert_eq!(detail(&s, "quickbooks:301", "2001").invoice.memo, "Call Pat before chasing");
+}
 }
 
 /// A Stripe invoice of one customer with these lines.
@@ -191,8 +217,8 @@ fn stripe_line(desc: &str, amount: Value) -> Value {
     json!({"object": "line_item", "description": desc, "amount": amount, "quantity": 1})
 }
 
-#[test]
-fn every_bound_is_kept_row_by_row_on_both_paths() {
+on_both! {
+fn every_bound_is_kept_row_by_row_on_both_paths(b: &mut Books) {
     let dir = tempfile::tempdir().unwrap();
     let cases: Vec<(&str, Value, &str)> = vec![
         (
@@ -220,8 +246,8 @@ fn every_bound_is_kept_row_by_row_on_both_paths() {
     for (what, doc, want) in cases {
         for bulk_bytes in [u64::MAX, 0] {
             let path = write(&dir, "in.json", &doc);
-            let mut s = store();
-            let r = refused(run_import_tuned(&mut s, &[path], &ImportOptions::default(), false, bulk_bytes));
+            let (_held, mut s) = another(b);
+            let r = refused(tuned(&mut s, &[path], bulk_bytes));
             let text = r.to_string();
             assert!(text.contains(want), "{what}, bulk_bytes {bulk_bytes}:\n{text}");
             assert_eq!(r.count(Counted::Invoices).refused, 1, "{what}");
@@ -231,18 +257,19 @@ fn every_bound_is_kept_row_by_row_on_both_paths() {
     // QuickBooks' amounts are major units.
     let mut doc: Value = serde_json::from_str(&std::fs::read_to_string(qbo()).unwrap()).unwrap();
     doc["QueryResponse"]["Invoice"][1]["Line"][0]["Amount"] = json!(100000000000.01);
-    let r = refused(run_import(&mut store(), &[write(&dir, "qb.json", &doc)], &ImportOptions::default(), false));
+    let r = refused(run_fresh(b, &[write(&dir, "qb.json", &doc)]));
     assert!(r.to_string().contains("Line 1: Amount: \"100000000000.01\": the amount is too large"), "{r}");
 }
+}
 
-#[test]
-fn a_long_description_is_cut_and_the_report_says_so() {
+on_both! {
+fn a_long_description_is_cut_and_the_report_says_so(b: &mut Books) {
     let dir = tempfile::tempdir().unwrap();
     let long = "Implementation services, phase one ".repeat(40);
     let mut doc = stripe_with(vec![stripe_line(&long, json!(100))], 100);
     doc["data"][1]["description"] = json!("m".repeat(2100));
     for bulk_bytes in [u64::MAX, 0] {
-        let mut s = store();
+        let (_held, mut s) = another(b);
         let r = run(&mut s, &[write(&dir, "in.json", &doc)], bulk_bytes);
         let text = r.to_string();
         assert!(text.contains("invoice B-1: line 1's description was cut to 1000 characters"), "{text}");
@@ -253,4 +280,5 @@ fn a_long_description_is_cut_and_the_report_says_so() {
         assert_eq!(d.invoice.memo.chars().count(), 2000);
         assert_consistent(&s);
     }
+}
 }

@@ -3,14 +3,32 @@
 //! could name one are parsed; every way of naming one is still found,
 //! escaped keys included, and texts that name none give nothing.
 
-use ardesk::domain::status::ImportSource;
-use ardesk::store::{OpenMode, Store};
+mod support;
 
-#[test]
-fn payments_name_invoices_however_their_keys_are_written() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("links.db");
-    drop(Store::open(&db, OpenMode::Create).unwrap());
+use ardesk::domain::status::ImportSource;
+use ardesk::store::import::{ImportOps, ImportStore};
+use ardesk::store::location::Location;
+use ardesk::store::{Books, StoreError};
+
+/// Runs `sql` beneath the store, on either backend.
+fn execute(b: &Books, sql: &str) {
+    match b.location() {
+        Location::File(path) => {
+            rusqlite::Connection::open(path).unwrap().execute(sql, []).unwrap();
+        }
+        Location::Postgres(url) => {
+            postgres::Client::connect(&url, postgres::NoTls).unwrap().execute(sql, &[]).unwrap();
+        }
+    }
+}
+
+/// `payment_links` of Stripe, read in an import's transaction.
+fn stripe_links<S: ImportStore>(s: &mut S) -> Vec<(i64, String)> {
+    s.import_session(|itx| -> Result<_, StoreError> { Ok((itx.payment_links(ImportSource::Stripe)?, false)) }).unwrap()
+}
+
+on_both! {
+fn payments_name_invoices_however_their_keys_are_written(b: &mut Books) {
     let raws = [
         // Made for a paid invoice: names nothing this way.
         r#"{"imported":{"made_for":"in_1"}}"#,
@@ -26,30 +44,24 @@ fn payments_name_invoices_however_their_keys_are_written() {
         r#"{"imported":{"note":"invoice aliases splits"}}"#,
         "",
     ];
-    {
-        let c = rusqlite::Connection::open(&db).unwrap();
-        c.execute(
-            "INSERT INTO customers(id, name, currency, created_at) VALUES (1, 'Links', 'USD', '2026-01-01T00:00:00Z')",
-            [],
-        )
-        .unwrap();
-        for (i, raw) in raws.iter().enumerate() {
-            c.execute(
+    execute(b, "INSERT INTO customers(id, name, currency, created_at) VALUES (1, 'Links', 'USD', '2026-01-01T00:00:00Z')");
+    for (i, raw) in raws.iter().enumerate() {
+        let id = i + 1;
+        execute(
+            b,
+            &format!(
                 "INSERT INTO payments(id, customer_id, received_on, amount_minor, currency, reference, status, method,
                                       import_source, external_id, source_raw, created_at)
-                 VALUES (?1, 1, '2026-01-02', 100, 'USD', '', 'succeeded', 'automatic', 'stripe', 'py_' || ?1, ?2,
+                 VALUES ({id}, 1, '2026-01-02', 100, 'USD', '', 'succeeded', 'automatic', 'stripe', 'py_{id}', '{}',
                          '2026-01-02T00:00:00Z')",
-                rusqlite::params![i as i64 + 1, raw],
-            )
-            .unwrap();
-        }
+                raw.replace('\'', "''")
+            ),
+        );
     }
-    let mut s = Store::open(&db, OpenMode::MustExist).unwrap();
-    let mut links = s
-        .import_session(|itx| -> Result<_, ardesk::store::StoreError> {
-            Ok((itx.payment_links(ImportSource::Stripe)?, false))
-        })
-        .unwrap();
+    let mut links = match b {
+        Books::Lite(s) => stripe_links(s),
+        Books::Pg(s) => stripe_links(s),
+    };
     links.sort();
     let want: Vec<(i64, String)> = vec![
         (2, "in_2".into()),
@@ -62,4 +74,5 @@ fn payments_name_invoices_however_their_keys_are_written() {
         (7, "#payment:ch_8".into()),
     ];
     assert_eq!(links, want);
+}
 }

@@ -9,15 +9,23 @@ use ardesk::domain::model::*;
 use ardesk::domain::status::*;
 use ardesk::domain::{Currency, Money};
 use ardesk::import::marks::Mark;
-use ardesk::import::{Counted, ImportError, ImportOptions, ImportReport, run_import};
-use ardesk::store::Store;
+use ardesk::import::{Counted, ImportError, ImportOptions, ImportReport, run_import_into};
+use ardesk::store::Books;
 use rust_decimal::Decimal;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 #[path = "import_support.rs"]
+mod imp;
 mod support;
 
-use support::*;
+use imp::books::{assert_consistent, credit_note_lines, figures, invoice, payments, rows};
+use imp::*;
+use support::backends::{Held, on_postgres, postgres, sqlite, text};
+
+/// Empty books of another database on the same backend as `b`.
+fn another(b: &Books) -> (Held, Books) {
+    if on_postgres(b) { postgres().unwrap() } else { sqlite() }
+}
 
 // Helpers of tests/import_support.rs made for the QuickBooks fixtures
 // (these shadow the Stripe ones of the same name).
@@ -26,22 +34,22 @@ fn fixture(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/import/quickbooks").join(name)
 }
 
-fn import_paths(store: &mut Store, files: &[PathBuf]) -> ImportReport {
-    match run_import(store, files, &ImportOptions::default(), false) {
+fn import_paths(store: &mut Books, files: &[PathBuf]) -> ImportReport {
+    match run_import_into(store, files, &ImportOptions::default(), false) {
         Ok(r) => r,
         Err(e) => panic!("import failed: {e}"),
     }
 }
 
-fn import(store: &mut Store, names: &[&str]) -> ImportReport {
+fn import(store: &mut Books, names: &[&str]) -> ImportReport {
     import_paths(store, &names.iter().map(|n| fixture(n)).collect::<Vec<_>>())
 }
 
-fn customer(store: &Store, spec: &str) -> Customer {
+fn customer(store: &Books, spec: &str) -> Customer {
     store.customer(store.resolve_customer(spec).unwrap_or_else(|e| panic!("{spec}: {e}"))).unwrap()
 }
 
-fn names(store: &Store) -> Vec<String> {
+fn names(store: &Books) -> Vec<String> {
     store.customer_list(today()).unwrap().into_iter().map(|c| c.name).collect()
 }
 
@@ -53,11 +61,10 @@ fn variant(dir: &tempfile::TempDir, name: &str, edit: impl Fn(String) -> String)
     path
 }
 
-/// The raw source row kept beside a customer (a file database, read directly).
-fn raw_of(db: &Path, external_id: &str) -> serde_json::Value {
-    let conn = rusqlite::Connection::open(db).unwrap();
-    let raw: String =
-        conn.query_row("SELECT source_raw FROM customers WHERE external_id = ?1", [external_id], |r| r.get(0)).unwrap();
+/// The raw source row kept beside a customer (read beneath the store).
+fn raw_of(b: &Books, external_id: &str) -> serde_json::Value {
+    let id = external_id.replace('\'', "''");
+    let raw = text(b, &format!("SELECT CAST(source_raw AS TEXT) FROM customers WHERE external_id = '{id}'"));
     serde_json::from_str(&raw).unwrap()
 }
 
@@ -65,11 +72,9 @@ const REPORT: &str = "customer_contact_list_2024.csv";
 const REPORT_TITLE_CASE: &str = "customer_contact_list_title_case.csv";
 const API: [&str; 3] = ["api_customers.json", "api_invoices.json", "api_payments.json"];
 
-#[test]
-fn report_with_sentence_case_headers_preamble_totals_and_footer() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("q.db");
-    let mut s = Store::open(&db, ardesk::store::OpenMode::Create).unwrap();
+on_both! {
+fn report_with_sentence_case_headers_preamble_totals_and_footer(b: &mut Books) {
+    let (_held, mut s) = another(b);
     let r = import(&mut s, &[REPORT]);
     let c = r.count(Counted::Customers);
     // The three title rows, the TOTAL row, the blank rows and the timestamp
@@ -90,15 +95,16 @@ fn report_with_sentence_case_headers_preamble_totals_and_footer() {
     assert!(r.notes.iter().any(|n| n.contains("Open balance column ($1,550.00) was not imported")), "{r}");
     assert_eq!(figures(&s, "quickbooks:name:Alder Analytics").metrics.outstanding, usd(0));
     // The raw row is kept: phone numbers and the two-line address too.
-    let raw = raw_of(&db, "name:Birch Builders");
+    let raw = raw_of(&s, "name:Birch Builders");
     assert_eq!(raw["row"]["Phone numbers"], "Phone:(555) 010-2002 Mobile:(555) 010-2003");
-    assert_eq!(raw_of(&db, "name:Alder Analytics")["row"]["Bill address"], "1 Alder Way\nSpringfield IL 62701");
+    assert_eq!(raw_of(&s, "name:Alder Analytics")["row"]["Bill address"], "1 Alder Way\nSpringfield IL 62701");
     assert_eq!(raw["imported"]["name"], "Birch Builders");
 }
+}
 
-#[test]
-fn report_with_title_case_headers_currencies_and_crlf() {
-    let mut s = store();
+on_both! {
+fn report_with_title_case_headers_currencies_and_crlf(b: &mut Books) {
+    let (_held, mut s) = another(b);
     let r = import(&mut s, &[REPORT_TITLE_CASE]);
     assert_eq!(r.count(Counted::Customers).created, 3, "{r}");
     assert!(r.issues.is_empty(), "{r}");
@@ -113,35 +119,37 @@ fn report_with_title_case_headers_currencies_and_crlf() {
     let unquoted = variant(&dir, REPORT_TITLE_CASE, |t| {
         t.replace("\"Monday, March 02, 2026 10:00:00 AM GMT-8\",,,,,,,", "Monday, March 02, 2026 10:00:00 AM GMT-8")
     });
-    let mut s2 = store();
+    let (_held, mut s2) = another(b);
     let r = import_paths(&mut s2, &[unquoted]);
     assert_eq!((r.count(Counted::Customers).created, r.issues.len()), (3, 0), "{r}");
 }
+}
 
-#[test]
-fn a_report_resaved_with_semicolons_and_decimal_commas() {
+on_both! {
+fn a_report_resaved_with_semicolons_and_decimal_commas(b: &mut Books) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("contacts.csv");
     let text = "Customer Contact List;;;\nCustomer full name;Email;Open balance;Currency\n\
                 Kauri Kaffee;kaffee@example.test;399,00;EUR\nLinden Licht;licht@example.test;1.234,56;EUR\n";
     std::fs::write(&path, text).unwrap();
-    let mut s = store();
+    let (_held, mut s) = another(b);
     let r = import_paths(&mut s, &[path]);
     assert_eq!(r.count(Counted::Customers).created, 2, "{r}");
     // 399,00 + 1.234,56 = 1633.56.
     assert!(r.notes.iter().any(|n| n.contains("(€1,633.56)")), "{r}");
 }
+}
 
+on_both! {
 /// "1,000" on line 6 could be one thousand or one, and no other amount of
 /// the report shows its decimal mark: the whole file is refused, naming
 /// the line, even with --skip-bad-rows (it was one refused row, and which
 /// rows were refused depended on the rows before them); the flag says.
-#[test]
-fn an_ambiguous_amount_refuses_the_whole_report_until_the_mark_is_given() {
-    let mut s = store();
+fn an_ambiguous_amount_refuses_the_whole_report_until_the_mark_is_given(b: &mut Books) {
+    let (_held, mut s) = another(b);
     let files = [fixture("customer_contact_list_bad_amount.csv")];
     for opts in [ImportOptions::default(), ImportOptions { skip_bad_rows: true, ..Default::default() }] {
-        let err = run_import(&mut s, &files, &opts, false).unwrap_err();
+        let err = run_import_into(&mut s, &files, &opts, false).unwrap_err();
         let text = err.to_string();
         assert!(matches!(err, ImportError::File { .. }), "{text}");
         assert!(
@@ -152,17 +160,16 @@ fn an_ambiguous_amount_refuses_the_whole_report_until_the_mark_is_given() {
         assert!(s.customer_list(today()).unwrap().is_empty(), "nothing was written");
     }
     let opts = ImportOptions { decimal: Some(Mark::Point), ..Default::default() };
-    let r = run_import(&mut s, &files, &opts, false).unwrap();
+    let r = run_import_into(&mut s, &files, &opts, false).unwrap();
     assert_eq!(r.count(Counted::Customers).created, 3, "{r}");
     assert!(r.notes.iter().any(|n| n.contains("($1,000.00)")), "{r}");
     assert_eq!(names(&s), ["Hazel Hardware", "Ivy Interiors", "Juniper Joinery"]);
 }
+}
 
-#[test]
-fn api_customers_with_a_job_and_an_inactive_one() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("q.db");
-    let mut s = Store::open(&db, ardesk::store::OpenMode::Create).unwrap();
+on_both! {
+fn api_customers_with_a_job_and_an_inactive_one(b: &mut Books) {
+    let (_held, mut s) = another(b);
     let r = import(&mut s, &[API[0]]);
     assert_eq!(r.count(Counted::Customers).created, 6, "{r}");
     let alder = customer(&s, "quickbooks:101");
@@ -180,13 +187,14 @@ fn api_customers_with_a_job_and_an_inactive_one() {
     // Balance is not a free-floating figure: without invoices nothing is owed.
     let fir = figures(&s, "quickbooks:106").metrics;
     assert_eq!((fir.outstanding, fir.credit_balance), (Money::new(0, Currency::JPY), Money::new(0, Currency::JPY)));
-    assert_eq!(raw_of(&db, "101")["row"]["SyncToken"], "0");
+    assert_eq!(raw_of(&s, "101")["row"]["SyncToken"], "0");
     assert_consistent(&s);
 }
+}
 
-#[test]
-fn invoices_alone_make_their_customers_and_payments_for_what_was_paid() {
-    let mut s = store();
+on_both! {
+fn invoices_alone_make_their_customers_and_payments_for_what_was_paid(b: &mut Books) {
+    let (_held, mut s) = another(b);
     let r = import(&mut s, &[API[1]]);
     assert_eq!(r.count(Counted::Invoices).created, 9, "{r}");
     // Customers from CustomerRef (a job by its short DisplayName).
@@ -212,12 +220,13 @@ fn invoices_alone_make_their_customers_and_payments_for_what_was_paid() {
     assert_eq!(invoice(&s, "quickbooks:105", "1008").total, Money::new(39_900, Currency::EUR));
     assert_consistent(&s);
 }
+}
 
+on_both! {
 /// Customers, invoices and payments together; every figure below is
 /// computed by hand from the fixtures (today is 2026-03-01).
-#[test]
-fn customers_invoices_and_payments_land_with_hand_computed_figures() {
-    let mut s = store();
+fn customers_invoices_and_payments_land_with_hand_computed_figures(b: &mut Books) {
+    let (_held, mut s) = another(b);
     let r = import(&mut s, &API);
     assert!(r.written && r.refused() == 0, "{r}");
     // 6 customers; 9 invoices; payments 501, 502, 503 and one made for the
@@ -278,10 +287,11 @@ fn customers_invoices_and_payments_land_with_hand_computed_figures() {
     let p = payments(&s, "quickbooks:106");
     assert_eq!((p.len(), p[0].amount, p[0].received_on), (1, jpy(100_000), d("2026-02-01")));
 }
+}
 
-#[test]
-fn importing_the_same_files_twice_changes_nothing() {
-    let mut s = store();
+on_both! {
+fn importing_the_same_files_twice_changes_nothing(b: &mut Books) {
+    let (_held, mut s) = another(b);
     let mut all: Vec<&str> = vec![REPORT, REPORT_TITLE_CASE];
     all.extend(API);
     let first = import(&mut s, &all);
@@ -295,10 +305,11 @@ fn importing_the_same_files_twice_changes_nothing() {
     assert_eq!(names(&s).len(), 8, "{:?}", names(&s));
     assert_consistent(&s);
 }
+}
 
-#[test]
-fn a_newer_export_updates_what_changed_and_says_so() {
-    let mut s = store();
+on_both! {
+fn a_newer_export_updates_what_changed_and_says_so(b: &mut Books) {
+    let (_held, mut s) = another(b);
     import(&mut s, &API);
     let dir = tempfile::tempdir().unwrap();
     // Alder's email changed; 1005 got 250.00 from a new payment 506 (read
@@ -325,10 +336,11 @@ fn a_newer_export_updates_what_changed_and_says_so() {
     let again = import_paths(&mut s, &files);
     assert_eq!(again.changes(), 0, "{again}");
 }
+}
 
-#[test]
-fn a_payment_whose_shares_change_moves_its_money() {
-    let mut s = store();
+on_both! {
+fn a_payment_whose_shares_change_moves_its_money(b: &mut Books) {
+    let (_held, mut s) = another(b);
     import(&mut s, &API);
     // A newer export of 502: 350.00 to 1002 and 200.50 to 1003.
     let dir = tempfile::tempdir().unwrap();
@@ -346,27 +358,29 @@ fn a_payment_whose_shares_change_moves_its_money() {
     assert_eq!(two.applied_minor, 55_050);
     assert_consistent(&s);
 }
+}
 
-#[test]
-fn a_bare_array_read_with_source_and_object() {
+on_both! {
+fn a_bare_array_read_with_source_and_object(b: &mut Books) {
     let dir = tempfile::tempdir().unwrap();
     let text = std::fs::read_to_string(fixture(API[0])).unwrap();
     let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
     let path = dir.path().join("customers.json");
     std::fs::write(&path, doc["QueryResponse"]["Customer"].to_string()).unwrap();
-    let mut s = store();
+    let (_held, mut s) = another(b);
     let opts = ImportOptions {
         source: Some(ImportSource::QuickBooks),
         object: Some(ardesk::import::ObjectKind::Customers),
         ..Default::default()
     };
-    let r = run_import(&mut s, &[path], &opts, false).unwrap();
+    let r = run_import_into(&mut s, &[path], &opts, false).unwrap();
     assert_eq!(r.count(Counted::Customers).created, 6, "{r}");
 }
+}
 
-#[test]
-fn a_local_edit_is_kept_and_reported_as_a_conflict() {
-    let mut s = store();
+on_both! {
+fn a_local_edit_is_kept_and_reported_as_a_conflict(b: &mut Books) {
+    let (_held, mut s) = another(b);
     import(&mut s, &API);
     let alder = customer(&s, "quickbooks:101");
     let edit = CustomerEdit {
@@ -393,10 +407,11 @@ fn a_local_edit_is_kept_and_reported_as_a_conflict() {
     assert_eq!(r.count(Counted::Customers).conflicts, 1);
     assert_eq!(customer(&s, "quickbooks:101").billing_email, "ap@alder.example.test");
 }
+}
 
-#[test]
-fn report_first_then_the_api_rekeys_without_duplicates() {
-    let mut s = store();
+on_both! {
+fn report_first_then_the_api_rekeys_without_duplicates(b: &mut Books) {
+    let (_held, mut s) = another(b);
     import(&mut s, &[REPORT]);
     let alder_id = customer(&s, "quickbooks:name:Alder Analytics").id;
     let r = import(&mut s, &[API[0]]);
@@ -422,10 +437,11 @@ fn report_first_then_the_api_rekeys_without_duplicates() {
     assert_eq!(figures(&s, "quickbooks:101").metrics.outstanding, usd(60_000));
     assert_consistent(&s);
 }
+}
 
-#[test]
-fn the_api_first_then_the_report_adds_only_the_new_customers() {
-    let mut s = store();
+on_both! {
+fn the_api_first_then_the_report_adds_only_the_new_customers(b: &mut Books) {
+    let (_held, mut s) = another(b);
     import(&mut s, &[API[0]]);
     let r = import(&mut s, &[REPORT]);
     let c = r.count(Counted::Customers);
@@ -433,10 +449,11 @@ fn the_api_first_then_the_report_adds_only_the_new_customers() {
     assert_eq!(names(&s).len(), 7);
     assert_eq!(customer(&s, "quickbooks:101").billing_email, "billing@alder.example.test");
 }
+}
 
-#[test]
-fn invoice_rows_find_report_customers_by_name() {
-    let mut s = store();
+on_both! {
+fn invoice_rows_find_report_customers_by_name(b: &mut Books) {
+    let (_held, mut s) = another(b);
     import(&mut s, &[REPORT]);
     let birch_id = customer(&s, "quickbooks:name:Birch Builders").id;
     let r = import(&mut s, &[API[1]]);
@@ -447,27 +464,30 @@ fn invoice_rows_find_report_customers_by_name() {
     assert_eq!(names(&s).len(), 7);
     assert_consistent(&s);
 }
+}
 
-#[test]
-fn a_transaction_report_is_refused_with_what_to_import_instead() {
+on_both! {
+fn a_transaction_report_is_refused_with_what_to_import_instead(b: &mut Books) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("invoices.csv");
     let text = "\"Northwind Example Co, LLC\",,,,,\nInvoice List,,,,,\nAll Dates,,,,,\n,,,,,\n\
                 Date,Transaction type,Num,Name,Due date,Amount\n01/05/2026,Invoice,1001,Alder Analytics,02/04/2026,1000.00\n";
     std::fs::write(&path, text).unwrap();
-    let err = run_import(&mut store(), &[path], &ImportOptions::default(), false).unwrap_err();
+    let (_held, mut s) = another(b);
+    let err = run_import_into(&mut s, &[path], &ImportOptions::default(), false).unwrap_err();
     let text = err.to_string();
     assert!(text.contains("QuickBooks report that ardesk does not import"), "{text}");
     assert!(text.contains("Customer Contact List"), "{text}");
 }
+}
 
+on_both! {
 /// The real API responses in ../shared/samples: every customer's
 /// outstanding balance comes out as QuickBooks' own `Balance`.
-#[test]
-fn the_real_api_samples_import_consistently() {
-    let Some(dir) = support::samples_dir("quickbooks") else { return };
+fn the_real_api_samples_import_consistently(b: &mut Books) {
+    let Some(dir) = imp::samples_dir("quickbooks") else { return };
     let files = [dir.join("api_customers_query.json"), dir.join("api_invoices_query.json")];
-    let mut s = store();
+    let (_held, mut s) = another(b);
     let r = import_paths(&mut s, &files);
     println!("{r}");
     assert_eq!((r.count(Counted::Customers).created, r.count(Counted::Invoices).created), (30, 31), "{r}");
@@ -485,9 +505,11 @@ fn the_real_api_samples_import_consistently() {
     let again = import_paths(&mut s, &files);
     assert_eq!(again.changes(), 0, "{again}");
 }
+}
 
 const CREDIT_MEMOS: &str = "api_credit_memos.json";
 
+on_both! {
 /// Credit memos applied with and without money: credit is not collection.
 /// Every figure below is computed by hand from api_credit_memos.json
 /// (today is 2026-03-01). Cedar Credit Co (USD):
@@ -506,9 +528,8 @@ const CREDIT_MEMOS: &str = "api_credit_memos.json";
 ///   Avg. Days to Collect = (380 × 20 [01-02 → 01-22] + 600 × 25 [02-01 →
 ///   02-26]) ÷ 980 = (7600 + 15000) ÷ 980 = 23.06; the credit's days
 ///   (a payment dated on 3002's issue day before) count nowhere.
-#[test]
-fn credit_memos_applied_with_and_without_money_are_credit_not_collection() {
-    let mut s = store();
+fn credit_memos_applied_with_and_without_money_are_credit_not_collection(b: &mut Books) {
+    let (_held, mut s) = another(b);
     let r = import(&mut s, &[CREDIT_MEMOS]);
     assert!(r.written && r.refused() == 0, "{r}");
     let cn = r.count(Counted::CreditNotes);
@@ -544,12 +565,13 @@ fn credit_memos_applied_with_and_without_money_are_credit_not_collection() {
     assert_eq!(figures(&s, "quickbooks:201").metrics, m);
     assert_consistent(&s);
 }
+}
 
+on_both! {
 /// A newer export voids CM-2 (and the payment that applied it is gone):
 /// its credit leaves 3002, which owes 200.00 again, and the Credit Balance.
-#[test]
-fn a_credit_memo_voided_in_a_newer_export_counts_nowhere() {
-    let mut s = store();
+fn a_credit_memo_voided_in_a_newer_export_counts_nowhere(b: &mut Books) {
+    let (_held, mut s) = another(b);
     import(&mut s, &[CREDIT_MEMOS]);
     let dir = tempfile::tempdir().unwrap();
     let newer = variant(&dir, CREDIT_MEMOS, |t| {
@@ -577,10 +599,11 @@ fn a_credit_memo_voided_in_a_newer_export_counts_nowhere() {
     assert_eq!((m.total_collected, m.credit_balance), (usd(98_000), usd(0)));
     assert_eq!(m.avg_days_to_collect, Some(Decimal::new(2306, 2)));
 }
+}
 
+on_both! {
 /// Hostile credit: each refused with its reason, and the run writes nothing.
-#[test]
-fn hostile_credit_memos_and_links_are_refused_whole() {
+fn hostile_credit_memos_and_links_are_refused_whole(b: &mut Books) {
     let dir = tempfile::tempdir().unwrap();
     fn edit(f: &dyn Fn(&mut serde_json::Value)) -> impl Fn(String) -> String + '_ {
         move |t: String| {
@@ -612,9 +635,9 @@ fn hostile_credit_memos_and_links_are_refused_whole() {
         ),
     ];
     for (name, f, says) in cases {
-        let mut s = store();
+        let (_held, mut s) = another(b);
         let path = variant(&dir, CREDIT_MEMOS, edit(&*f));
-        let err = run_import(&mut s, &[path], &ImportOptions::default(), false).unwrap_err();
+        let err = run_import_into(&mut s, &[path], &ImportOptions::default(), false).unwrap_err();
         let ImportError::Refused { report } = err else { panic!("{name}: {err}") };
         assert!(report.issues.iter().any(|i| i.reason.contains(says)), "{name}: {report}");
         assert!(!report.written, "{name}");
@@ -623,10 +646,11 @@ fn hostile_credit_memos_and_links_are_refused_whole() {
     }
     // A link to an invoice that is not in ardesk: the credit stays the
     // customer's, and the report says so.
-    let mut s = store();
+    let (_held, mut s) = another(b);
     let path =
         variant(&dir, CREDIT_MEMOS, edit(&|q| q["Payment"][1]["Line"][0]["LinkedTxn"][1]["TxnId"] = "399".into()));
     let r = import_paths(&mut s, &[path]);
     assert!(r.notes.iter().any(|n| n.contains("invoice 399, which is not in ardesk")), "{r}");
     assert_consistent(&s);
+}
 }

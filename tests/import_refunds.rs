@@ -5,14 +5,22 @@
 //! recreates them.
 
 #[path = "import_support.rs"]
+mod imp;
 mod support;
 
 use ardesk::domain::detail::RefundDate;
 use ardesk::domain::edit::RefundDraft;
-use ardesk::import::{ImportOptions, ImportReport, export_customer_json, run_import};
-use ardesk::store::Store;
+use ardesk::import::{ImportOptions, ImportReport, export_customer_json, run_import_into};
+use ardesk::store::Books;
+use imp::books::{assert_consistent, customer, payments};
+use imp::{d, fixture, variant};
 use std::path::PathBuf;
-use support::*;
+use support::backends::{Held, on_postgres, postgres, sqlite};
+
+/// Empty books of another database on the same backend as `b`.
+fn another(b: &Books) -> (Held, Books) {
+    if on_postgres(b) { postgres().unwrap() } else { sqlite() }
+}
 
 const ACME: &str = "stripe:cus_T001Acme";
 
@@ -28,12 +36,12 @@ fn files(dir: &tempfile::TempDir, amount: &str, on: Option<&str>) -> Vec<PathBuf
     vec![fixture("customers_all_columns_2025.csv"), fixture("invoices_default_2023.csv"), payments]
 }
 
-fn run(store: &mut Store, files: &[PathBuf]) -> ImportReport {
-    run_import(store, files, &ImportOptions::default(), false).unwrap_or_else(|e| panic!("import failed: {e}"))
+fn run(store: &mut Books, files: &[PathBuf]) -> ImportReport {
+    run_import_into(store, files, &ImportOptions::default(), false).unwrap_or_else(|e| panic!("import failed: {e}"))
 }
 
 /// ch_T1P2's refunds as its detail lists them: (date, amount, reason, dated from).
-fn refunds(store: &Store) -> Vec<(String, i64, String, RefundDate)> {
+fn refunds(store: &Books) -> Vec<(String, i64, String, RefundDate)> {
     let c = customer(store, ACME);
     let p = payments(store, ACME).into_iter().find(|p| p.reference == "ch_T1P2").unwrap();
     let detail = store.payment_detail(c.id, p.id).unwrap();
@@ -45,31 +53,32 @@ fn row(on: &str, amount: i64, reason: &str, from: RefundDate) -> (String, i64, S
     (on.into(), amount, reason.into(), from)
 }
 
-#[test]
-fn an_imported_refund_is_dated_by_its_export_or_on_the_payment() {
+on_both! {
+fn an_imported_refund_is_dated_by_its_export_or_on_the_payment(b: &mut Books) {
     let dir = tempfile::tempdir().unwrap();
-    let mut s = store();
+    let (_held, mut s) = another(b);
     run(&mut s, &files(&dir, "120.00", Some("2026-02-09 08:00:00")));
     assert_eq!(refunds(&s), [row("2026-02-09", 12_000, "", RefundDate::Source)]);
     assert_consistent(&s);
     // A refund date before the money came is not a date a refund can have.
-    let mut s = store();
+    let (_held, mut s) = another(b);
     run(&mut s, &files(&dir, "120.00", Some("2026-02-01 08:00:00")));
     assert_eq!(refunds(&s), [row("2026-02-03", 12_000, "", RefundDate::Payment)]);
     // Without one: on the payment's date.
-    let mut s = store();
+    let (_held, mut s) = another(b);
     run(&mut s, &files(&dir, "120.00", None));
     assert_eq!(refunds(&s), [row("2026-02-03", 12_000, "", RefundDate::Payment)]);
     // A refund date that does not read refuses the row, saying why.
-    let mut s = store();
-    let e = run_import(&mut s, &files(&dir, "120.00", Some("someday")), &ImportOptions::default(), false).unwrap_err();
+    let (_held, mut s) = another(b);
+    let e = run_import_into(&mut s, &files(&dir, "120.00", Some("someday")), &ImportOptions::default(), false).unwrap_err();
     assert!(e.to_string().contains("refunded date"), "{e}");
 }
+}
 
-#[test]
-fn a_reimport_replaces_the_imported_refunds_and_keeps_those_recorded_here() {
+on_both! {
+fn a_reimport_replaces_the_imported_refunds_and_keeps_those_recorded_here(b: &mut Books) {
     let dir = tempfile::tempdir().unwrap();
-    let mut s = store();
+    let (_held, mut s) = another(b);
     run(&mut s, &files(&dir, "0.00", None));
     assert_eq!(refunds(&s), []);
     // Refunded in ardesk.
@@ -95,11 +104,12 @@ fn a_reimport_replaces_the_imported_refunds_and_keeps_those_recorded_here() {
     assert_eq!(refunds(&s), [row("2026-02-03", 3_000, "", RefundDate::Payment), recorded]);
     assert_consistent(&s);
 }
+}
 
+on_both! {
 /// A Stripe charge from the API lists its refunds: the sum is dated on the
 /// latest of them.
-#[test]
-fn a_stripe_charge_dates_its_refunds_by_the_latest_listed() {
+fn a_stripe_charge_dates_its_refunds_by_the_latest_listed(b: &mut Books) {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(dir.path().join("api")).unwrap();
     let charges = variant(&dir, "api/charges_list_2024.json", |t| {
@@ -113,10 +123,10 @@ fn a_stripe_charge_dates_its_refunds_by_the_latest_listed() {
         ]});
         doc.to_string()
     });
-    let mut s = store();
+    let (_held, mut s) = another(b);
     let files = vec![fixture("api/customers_list.json"), fixture("api/invoices_list_2024.json"), charges];
     let opts = ImportOptions { allow_test_mode: true, ..Default::default() };
-    run_import(&mut s, &files, &opts, false).unwrap_or_else(|e| panic!("{e}"));
+    run_import_into(&mut s, &files, &opts, false).unwrap_or_else(|e| panic!("{e}"));
     let c = customer(&s, "stripe:cus_TA01Hooli");
     let p = payments(&s, "stripe:cus_TA01Hooli").into_iter().find(|p| p.reference == "ch_TA01").unwrap();
     let got: Vec<(String, i64, RefundDate)> = s
@@ -129,15 +139,16 @@ fn a_stripe_charge_dates_its_refunds_by_the_latest_listed() {
     assert_eq!(got, [("2026-01-27".into(), 50_000, RefundDate::Source)]);
     assert_consistent(&s);
 }
+}
 
+on_both! {
 /// Export → import: each refund comes back with its date, amount, reason
 /// and where its date came from. An export from before refunds were rows
 /// (no `refunds` list) dates the sum on the payment; a list that does not
 /// add up to it is refused, saying so.
-#[test]
-fn refunds_survive_the_trip_through_ardesks_own_format() {
+fn refunds_survive_the_trip_through_ardesks_own_format(b: &mut Books) {
     let dir = tempfile::tempdir().unwrap();
-    let mut from = store();
+    let (_held, mut from) = another(b);
     run(&mut from, &files(&dir, "25.00", Some("2026-02-12 09:00:00")));
     let p = payments(&from, ACME).into_iter().find(|p| p.reference == "ch_T1P2").unwrap();
     let draft = RefundDraft { refunded_on: d("2026-02-20"), amount_minor: 2_000, reason: "late delivery".into() };
@@ -158,7 +169,7 @@ fn refunds_survive_the_trip_through_ardesks_own_format() {
         ])
     );
 
-    let mut to = store();
+    let (_held, mut to) = another(b);
     run(&mut to, std::slice::from_ref(&path));
     assert_eq!(refunds(&to), want);
     assert_consistent(&to);
@@ -177,7 +188,7 @@ fn refunds_survive_the_trip_through_ardesks_own_format() {
     let older = edited(&|p| {
         p.as_object_mut().unwrap().remove("refunds");
     });
-    let mut to = store();
+    let (_held, mut to) = another(b);
     run(&mut to, &[older]);
     assert_eq!(refunds(&to), [row("2026-02-03", 4_500, "", RefundDate::Payment)]);
     assert_consistent(&to);
@@ -198,8 +209,9 @@ fn refunds_survive_the_trip_through_ardesks_own_format() {
         ),
         (&|p: &mut serde_json::Value| p["refunds"][1]["dated_from"] = "guess".into(), "unknown dated_from"),
     ] {
-        let mut to = store();
-        let e = run_import(&mut to, &[edited(edit)], &ImportOptions::default(), false).unwrap_err();
+        let (_held, mut to) = another(b);
+        let e = run_import_into(&mut to, &[edited(edit)], &ImportOptions::default(), false).unwrap_err();
         assert!(e.to_string().contains(why), "{e} (expected {why})");
     }
+}
 }

@@ -30,12 +30,21 @@
 //! Outstanding $900, the rest unchanged (a voided note counts nowhere).
 
 #[path = "import_support.rs"]
+mod imp;
 mod support;
 
 use ardesk::domain::status::*;
-use ardesk::import::{Counted, ImportError, ImportOptions, run_import};
+use ardesk::import::{Counted, ImportError, ImportOptions, run_import_into};
+use ardesk::store::Books;
+use imp::books::{assert_consistent, credit_note_lines, figures, import, invoice, payments};
+use imp::*;
 use std::path::PathBuf;
-use support::*;
+use support::backends::{Held, on_postgres, postgres, sqlite};
+
+/// Empty books of another database on the same backend as `b`.
+fn another(b: &Books) -> (Held, Books) {
+    if on_postgres(b) { postgres().unwrap() } else { sqlite() }
+}
 
 const GLOBEX: &str = "stripe:cus_CN01Globex";
 const SET: [&str; 4] =
@@ -43,59 +52,59 @@ const SET: [&str; 4] =
 
 /// (Total Billed, Billed & Collected, Outstanding, Credit Balance, Total
 /// Collected) in cents, with `check` clean.
-fn money(s: &ardesk::store::Store) -> [i64; 5] {
+fn money(s: &Books) -> [i64; 5] {
     assert_consistent(s);
     let m = figures(s, GLOBEX).metrics;
     [m.total_billed, m.billed_collected, m.outstanding, m.credit_balance, m.total_collected].map(|x| x.minor)
 }
 
-#[test]
-fn pre_and_post_payment_credit_notes_are_credit_and_the_refund_does_not_reopen_the_invoice() {
-    let mut s = store();
-    let r = import(&mut s, &SET);
+on_both! {
+fn pre_and_post_payment_credit_notes_are_credit_and_the_refund_does_not_reopen_the_invoice(s: &mut Books) {
+    let r = import(s, &SET);
     assert_eq!(r.count(Counted::CreditNotes).created, 3, "{r}");
-    assert_eq!(money(&s), [110_000, 25_000, 85_000, 15_000, 30_000]);
-    let m = figures(&s, GLOBEX).metrics;
+    assert_eq!(money(s), [110_000, 25_000, 85_000, 15_000, 30_000]);
+    let m = figures(s, GLOBEX).metrics;
     assert_eq!(m.avg_days_to_collect.map(|d| d.to_string()), Some("5.00".into()), "money only");
-    let one = invoice(&s, GLOBEX, "GLX-0001");
+    let one = invoice(s, GLOBEX, "GLX-0001");
     assert_eq!((one.status, one.applied_minor), (InvoiceStatus::Open, 30_000));
-    let two = invoice(&s, GLOBEX, "GLX-0002");
+    let two = invoice(s, GLOBEX, "GLX-0002");
     assert_eq!((two.status, two.applied_minor), (InvoiceStatus::Paid, 50_000), "settled by money and the note");
-    let three = invoice(&s, GLOBEX, "GLX-0003");
+    let three = invoice(s, GLOBEX, "GLX-0003");
     assert_eq!((three.status, three.applied_minor), (InvoiceStatus::Open, 5_000));
     // One payment: the charge; the credit notes are not payments.
-    let p = payments(&s, GLOBEX);
+    let p = payments(s, GLOBEX);
     assert_eq!(p.iter().map(|p| p.reference.as_str()).collect::<Vec<_>>(), ["ch_CN2"], "{p:?}");
     // A credit note's lines, read as an invoice's.
-    let lines = credit_note_lines(&s, GLOBEX, "GLX-0001-CN-01");
+    let lines = credit_note_lines(s, GLOBEX, "GLX-0001-CN-01");
     let got: Vec<_> = lines.iter().map(|l| (l.quantity, l.unit_price, l.amount_minor)).collect();
     assert_eq!(got, [(Some(2.into()), Some(150.into()), 30_000)], "{lines:?}");
     assert_eq!(lines[0].description, "Seat — Pro plan (cancelled before payment)");
     // Idempotent: the same files again change nothing.
-    let again = import(&mut s, &SET);
+    let again = import(s, &SET);
     assert_eq!(again.changes(), 0, "{again}");
-    assert_eq!(money(&s), [110_000, 25_000, 85_000, 15_000, 30_000]);
+    assert_eq!(money(s), [110_000, 25_000, 85_000, 15_000, 30_000]);
+}
 }
 
-#[test]
-fn a_voided_credit_note_counts_nowhere_and_its_invoice_owes_again() {
-    let mut s = store();
-    import(&mut s, &SET);
-    let r = import(&mut s, &["api/cn_credit_notes_voided.json"]);
+on_both! {
+fn a_voided_credit_note_counts_nowhere_and_its_invoice_owes_again(s: &mut Books) {
+    import(s, &SET);
+    let r = import(s, &["api/cn_credit_notes_voided.json"]);
     assert_eq!(r.count(Counted::CreditNotes).updated, 1, "{r}");
-    assert_eq!(money(&s), [115_000, 25_000, 90_000, 15_000, 30_000]);
-    let three = invoice(&s, GLOBEX, "GLX-0003");
+    assert_eq!(money(s), [115_000, 25_000, 90_000, 15_000, 30_000]);
+    let three = invoice(s, GLOBEX, "GLX-0003");
     assert_eq!((three.status, three.applied_minor), (InvoiceStatus::Open, 0));
-    let again = import(&mut s, &["api/cn_credit_notes_voided.json"]);
+    let again = import(s, &["api/cn_credit_notes_voided.json"]);
     assert_eq!(again.changes(), 0, "{again}");
     // Never had: a void ardesk never saw is skipped, nothing written.
-    let mut fresh = store();
+    let (_held, mut fresh) = another(s);
     let r = import(&mut fresh, &["api/cn_customers.json", "api/cn_invoices.json", "api/cn_credit_notes_voided.json"]);
     assert_eq!(r.count(Counted::CreditNotes).skipped, 1, "{r}");
 }
+}
 
 /// Runs the set with the credit notes file edited; the refusal's report.
-fn refused(edit: impl Fn(&mut serde_json::Value)) -> (ardesk::store::Store, String) {
+fn refused(b: &Books, edit: impl Fn(&mut serde_json::Value)) -> String {
     let dir = tempfile::tempdir().unwrap();
     let text = std::fs::read_to_string(fixture("api/cn_credit_notes.json")).unwrap();
     let mut doc: serde_json::Value = serde_json::from_str(&text).unwrap();
@@ -103,15 +112,15 @@ fn refused(edit: impl Fn(&mut serde_json::Value)) -> (ardesk::store::Store, Stri
     let path = dir.path().join("cn_credit_notes.json");
     std::fs::write(&path, doc.to_string()).unwrap();
     let files: Vec<PathBuf> = vec![fixture("api/cn_customers.json"), fixture("api/cn_invoices.json"), path];
-    let mut s = store();
-    let err = run_import(&mut s, &files, &ImportOptions::default(), false).unwrap_err();
+    let (_held, mut s) = another(b);
+    let err = run_import_into(&mut s, &files, &ImportOptions::default(), false).unwrap_err();
     assert!(matches!(err, ImportError::Refused { .. }), "{err}");
     assert!(s.customer_list(today()).unwrap().is_empty(), "all or nothing: {err}");
-    (s, err.to_string())
+    err.to_string()
 }
 
-#[test]
-fn hostile_credit_notes_are_refused_by_name_and_nothing_is_written() {
+on_both! {
+fn hostile_credit_notes_are_refused_by_name_and_nothing_is_written(b: &mut Books) {
     type Edit = fn(&mut serde_json::Value);
     let cases: [(&str, Edit); 7] = [
         ("is not more than zero", |d| d["data"][0]["amount"] = (-30_000).into()),
@@ -123,7 +132,8 @@ fn hostile_credit_notes_are_refused_by_name_and_nothing_is_written() {
         ("too large", |d| d["data"][0]["amount"] = 100_000_000_000_000_i64.into()),
     ];
     for (says, edit) in cases {
-        let (_, err) = refused(edit);
+        let err = refused(b, edit);
         assert!(err.contains(says), "{says}: {err}");
     }
+}
 }

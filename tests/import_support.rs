@@ -177,3 +177,84 @@ pub fn credit_note_lines(store: &Store, spec: &str, number: &str) -> Vec<ardesk:
         .unwrap_or_else(|| panic!("no credit note {number}"));
     store.credit_note_lines(-row.id).unwrap()
 }
+
+/// The helpers above that read or import through a `Store`, taking the
+/// books on either backend instead (issue 21: one suite on both), under
+/// the same names.
+pub mod books {
+    use super::{fixture, fixture_in, today};
+    use ardesk::domain::columns::{Seek, Sort};
+    use ardesk::domain::model::*;
+    use ardesk::import::{ImportOptions, ImportReport, run_import_into};
+    use ardesk::store::{Books, CustomerFigures};
+    use std::path::PathBuf;
+
+    pub fn import_in(b: &mut Books, source: &str, names: &[&str]) -> ImportReport {
+        let files: Vec<PathBuf> = names.iter().map(|n| fixture_in(source, n)).collect();
+        run_import_into(b, &files, &ImportOptions::default(), false).unwrap_or_else(|e| panic!("import failed: {e}"))
+    }
+
+    pub fn import(b: &mut Books, names: &[&str]) -> ImportReport {
+        import_with(b, names, &ImportOptions::default())
+    }
+
+    pub fn import_with(b: &mut Books, names: &[&str], opts: &ImportOptions) -> ImportReport {
+        let files: Vec<PathBuf> = names.iter().map(|n| fixture(n)).collect();
+        run_import_into(b, &files, opts, false).unwrap_or_else(|e| panic!("import failed: {e}"))
+    }
+
+    pub fn contacts(b: &Books, spec: &str) -> Vec<ContactRow> {
+        let mut c = rows::<ContactRow>(b, customer(b, spec).id);
+        c.sort_by(|x, y| x.name.cmp(&y.name));
+        c
+    }
+
+    pub fn customer(b: &Books, spec: &str) -> Customer {
+        b.customer(b.resolve_customer(spec).unwrap()).unwrap()
+    }
+
+    pub fn figures(b: &Books, spec: &str) -> CustomerFigures {
+        let c = customer(b, spec);
+        b.figures(&c, today()).unwrap()
+    }
+
+    pub fn rows<R: ardesk::store::books::Rows>(b: &Books, customer_id: i64) -> Vec<R> {
+        b.window::<R>(customer_id, Sort::default_for(R::TAB), &Seek::First, 10_000)
+            .unwrap()
+            .into_iter()
+            .map(|k| k.row)
+            .collect()
+    }
+
+    pub fn invoice(b: &Books, spec: &str, number: &str) -> InvoiceRow {
+        let c = customer(b, spec);
+        rows::<InvoiceRow>(b, c.id).into_iter().find(|r| r.number == number).unwrap_or_else(|| panic!("no {number}"))
+    }
+
+    pub fn payments(b: &Books, spec: &str) -> Vec<PaymentRow> {
+        let c = customer(b, spec);
+        let mut p = rows::<PaymentRow>(b, c.id);
+        p.retain(|r| r.payment_id().is_some());
+        p.sort_by(|x, y| x.reference.cmp(&y.reference));
+        p
+    }
+
+    pub fn activity(b: &Books, spec: &str) -> Vec<String> {
+        let c = customer(b, spec);
+        rows::<ActivityRow>(b, c.id).into_iter().map(|r| r.summary).collect()
+    }
+
+    pub fn assert_consistent(b: &Books) {
+        let problems = b.check(today()).unwrap();
+        assert!(problems.is_empty(), "{problems:#?}");
+    }
+
+    pub fn credit_note_lines(b: &Books, spec: &str, number: &str) -> Vec<ardesk::domain::lines::Line> {
+        let c = customer(b, spec);
+        let row = rows::<PaymentRow>(b, c.id)
+            .into_iter()
+            .find(|r| r.payment_id().is_none() && r.reference == number)
+            .unwrap_or_else(|| panic!("no credit note {number}"));
+        b.credit_note_lines(-row.id).unwrap()
+    }
+}
