@@ -126,6 +126,19 @@ fn value(r: &Row, i: usize) -> Result<Value> {
     })
 }
 
+/// JSON text as SQLite writes it, without spaces: the server's `json`
+/// prints `{"kind" : "item", …}`. Keys keep their order and numbers their
+/// digits (`preserve_order`, `arbitrary_precision`).
+fn compact(v: Value) -> Value {
+    match &v {
+        Value::String(text) => match serde_json::from_str::<Value>(text) {
+            Ok(parsed) => Value::String(parsed.to_string()),
+            Err(_) => v,
+        },
+        _ => v,
+    }
+}
+
 impl PgStore {
     /// Streams one part of a customer's record as JSON objects keyed by
     /// column, as `Store::export_section`.
@@ -180,7 +193,8 @@ impl PgStore {
                         m.insert(n.clone(), text.clone().map_or(Value::Null, Value::String));
                         continue;
                     }
-                    m.insert(n.clone(), value(r, i)?);
+                    let v = value(r, i)?;
+                    m.insert(n.clone(), if n == "lines" { compact(v) } else { v });
                 }
                 f(m)?;
             }
