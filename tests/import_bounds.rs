@@ -8,32 +8,12 @@
 mod imp;
 mod support;
 
-use ardesk::import::{Counted, ImportError, ImportOptions, ImportReport, run_import_into, run_import_tuned};
-use ardesk::store::Books;
+use ardesk::import::{Counted, ImportError, ImportOptions, ImportReport, run_import_into};
 use imp::books::{assert_consistent, figures};
 use imp::{today, usd};
 use std::fmt::Write as _;
 use std::path::PathBuf;
-use support::backends::{Held, on_postgres, postgres, sqlite};
-
-/// Empty books of another database on the same backend as `b`.
-fn another(b: &Books) -> (Held, Books) {
-    if on_postgres(b) { postgres().unwrap() } else { sqlite() }
-}
-
-/// Imports `files` into fresh books on `b`'s backend.
-fn run_fresh(b: &Books, files: &[PathBuf]) -> Result<ImportReport, ImportError> {
-    let (_held, mut fresh) = another(b);
-    run_import_into(&mut fresh, files, &ImportOptions::default(), false)
-}
-
-/// `run_import_tuned` into the books on either backend.
-fn tuned(b: &mut Books, files: &[PathBuf], bulk_bytes: u64) -> Result<ImportReport, ImportError> {
-    match b {
-        Books::Lite(s) => run_import_tuned(s, files, &ImportOptions::default(), false, bulk_bytes),
-        Books::Pg(s) => run_import_tuned(s, files, &ImportOptions::default(), false, bulk_bytes),
-    }
-}
+use support::backends::{another, import_fresh, import_tuned};
 
 fn write(dir: &tempfile::TempDir, name: &str, text: &str) -> PathBuf {
     let path = dir.path().join(name);
@@ -77,7 +57,7 @@ fn invoices_past_the_largest_amount_are_refused_row_by_row_on_both_paths(b: &mut
     let path = write(&dir, "hostile.csv", &invoices(110, "922337203685477.58", "usd", "2026-01-05"));
     for bulk_bytes in [u64::MAX, 0] {
         let (_held, mut s) = another(b);
-        let r = refused(tuned(&mut s, std::slice::from_ref(&path), bulk_bytes));
+        let r = refused(import_tuned(&mut s, std::slice::from_ref(&path), &ImportOptions::default(), bulk_bytes));
         assert_eq!(r.count(Counted::Invoices).refused, 110, "{r}");
         let text = lines(&r);
         assert!(
@@ -125,7 +105,7 @@ fn a_vnd_invoice_too_large_and_too_old_is_refused_for_each(b: &mut Books) {
     let mut text = invoices(1, "20000000000000", "vnd", "2024-05-01");
     text.push_str("in_H8,1000,0,vnd,cus_H1,Hostile Co,0100-01-01,0100-01-01,H-8,open,1000\n");
     let path = write(&dir, "vnd.csv", &text);
-    let r = refused(run_fresh(b, &[path]));
+    let r = refused(import_fresh(b, &[path]));
     let text = lines(&r);
     assert!(
         text.contains(
@@ -150,7 +130,7 @@ fn a_vnd_invoice_too_large_and_too_old_is_refused_for_each(b: &mut Books) {
          "customer_name": "Json Co", "total": 1000, "amount_due": 1000, "amount_paid": 0,
          "created": -59011459200}]}"#;
     let path = write(&dir, "vnd.json", json);
-    let r = refused(run_fresh(b, &[path]));
+    let r = refused(import_fresh(b, &[path]));
     let text = lines(&r);
     assert!(
         text.contains("vnd.json#1 REFUSED (invoices): total: \"20000000000000\": the amount is too large"),
@@ -180,7 +160,7 @@ fn json_totals_say_what_is_wrong_with_the_value(b: &mut Books) {
         inv("in_F6", "1050"),
     ];
     let path = write(&dir, "totals.json", &format!("[{}]", items.join(",")));
-    let r = refused(run_fresh(b, &[path]));
+    let r = refused(import_fresh(b, &[path]));
     let text = lines(&r);
     for want in [
         "totals.json#1 REFUSED (invoices): total: 1050.5 is not a whole number",
@@ -198,7 +178,7 @@ fn json_totals_say_what_is_wrong_with_the_value(b: &mut Books) {
     let qb = r#"{"Invoice": [{"Id": "1", "TxnDate": "2026-01-05", "TotalAmt": 922337203685477.58, "Balance": 0,
         "CustomerRef": {"value": "7", "name": "QB Co"}, "CurrencyRef": {"value": "USD"}}]}"#;
     let path = write(&dir, "qb.json", qb);
-    let r = refused(run_fresh(b, &[path]));
+    let r = refused(import_fresh(b, &[path]));
     assert!(
         lines(&r).contains("qb.json#1 REFUSED (invoices): TotalAmt: \"922337203685477.58\": the amount is too large"),
         "{r}"
@@ -227,7 +207,7 @@ fn an_ardesk_export_with_an_amount_past_the_bound_is_refused(b: &mut Books) {
         ]
     });
     let path = write(&dir, "native.json", &doc.to_string());
-    let r = refused(run_fresh(b, &[path]));
+    let r = refused(import_fresh(b, &[path]));
     let text = lines(&r);
     assert!(
         text.contains(
@@ -257,7 +237,7 @@ fn what_one_run_brings_a_customer_is_bounded_row_by_row(b: &mut Books) {
     let path = write(&dir, "many.csv", &invoices(10_001, "100000000000.00", "usd", "2026-01-05"));
     for bulk_bytes in [u64::MAX, 0] {
         let (_held, mut s) = another(b);
-        let r = refused(tuned(&mut s, std::slice::from_ref(&path), bulk_bytes));
+        let r = refused(import_tuned(&mut s, std::slice::from_ref(&path), &ImportOptions::default(), bulk_bytes));
         assert_eq!(r.count(Counted::Invoices).refused, 1, "{}", r.issues.len());
         let issue = &r.issues[0];
         assert_eq!(issue.line, 10_002);

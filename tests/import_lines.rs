@@ -12,7 +12,7 @@ mod support;
 
 use ardesk::domain::detail::InvoiceDetail;
 use ardesk::domain::lines::{Line, LineKind};
-use ardesk::import::{Counted, ImportError, ImportOptions, ImportReport, run_import_into, run_import_tuned};
+use ardesk::import::{Counted, ImportError, ImportOptions, ImportReport};
 use ardesk::store::Books;
 use ardesk::view::detail::mismatch_line;
 use imp::books::{assert_consistent, customer, invoice};
@@ -21,26 +21,7 @@ use rust_decimal::Decimal;
 use serde_json::{Value, json};
 use std::path::PathBuf;
 use std::str::FromStr;
-use support::backends::{Held, on_postgres, postgres, sqlite};
-
-/// Empty books of another database on the same backend as `b`.
-fn another(b: &Books) -> (Held, Books) {
-    if on_postgres(b) { postgres().unwrap() } else { sqlite() }
-}
-
-/// Imports `files` into fresh books on `b`'s backend.
-fn run_fresh(b: &Books, files: &[PathBuf]) -> Result<ImportReport, ImportError> {
-    let (_held, mut fresh) = another(b);
-    run_import_into(&mut fresh, files, &ImportOptions::default(), false)
-}
-
-/// `run_import_tuned` into the books on either backend.
-fn tuned(b: &mut Books, files: &[PathBuf], bulk_bytes: u64) -> Result<ImportReport, ImportError> {
-    match b {
-        Books::Lite(s) => run_import_tuned(s, files, &ImportOptions::default(), false, bulk_bytes),
-        Books::Pg(s) => run_import_tuned(s, files, &ImportOptions::default(), false, bulk_bytes),
-    }
-}
+use support::backends::{another, import_fresh, import_tuned};
 
 fn dec(s: &str) -> Option<Decimal> {
     Some(Decimal::from_str(s).unwrap())
@@ -69,7 +50,7 @@ fn discount(desc: &str, amount: i64) -> Line {
 }
 
 fn run(store: &mut Books, files: &[PathBuf], bulk_bytes: u64) -> ImportReport {
-    tuned(store, files, bulk_bytes).unwrap_or_else(|e| panic!("{e}"))
+    import_tuned(store, files, &ImportOptions::default(), bulk_bytes).unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn detail(store: &Books, spec: &str, number: &str) -> InvoiceDetail {
@@ -247,7 +228,7 @@ fn every_bound_is_kept_row_by_row_on_both_paths(b: &mut Books) {
         for bulk_bytes in [u64::MAX, 0] {
             let path = write(&dir, "in.json", &doc);
             let (_held, mut s) = another(b);
-            let r = refused(tuned(&mut s, &[path], bulk_bytes));
+            let r = refused(import_tuned(&mut s, &[path], &ImportOptions::default(), bulk_bytes));
             let text = r.to_string();
             assert!(text.contains(want), "{what}, bulk_bytes {bulk_bytes}:\n{text}");
             assert_eq!(r.count(Counted::Invoices).refused, 1, "{what}");
@@ -257,7 +238,7 @@ fn every_bound_is_kept_row_by_row_on_both_paths(b: &mut Books) {
     // QuickBooks' amounts are major units.
     let mut doc: Value = serde_json::from_str(&std::fs::read_to_string(qbo()).unwrap()).unwrap();
     doc["QueryResponse"]["Invoice"][1]["Line"][0]["Amount"] = json!(100000000000.01);
-    let r = refused(run_fresh(b, &[write(&dir, "qb.json", &doc)]));
+    let r = refused(import_fresh(b, &[write(&dir, "qb.json", &doc)]));
     assert!(r.to_string().contains("Line 1: Amount: \"100000000000.01\": the amount is too large"), "{r}");
 }
 }

@@ -7,20 +7,8 @@ mod support;
 
 use ardesk::domain::status::ImportSource;
 use ardesk::store::import::{ImportOps, ImportStore};
-use ardesk::store::location::Location;
 use ardesk::store::{Books, StoreError};
-
-/// Runs `sql` beneath the store, on either backend.
-fn execute(b: &Books, sql: &str) {
-    match b.location() {
-        Location::File(path) => {
-            rusqlite::Connection::open(path).unwrap().execute(sql, []).unwrap();
-        }
-        Location::Postgres(url) => {
-            postgres::Client::connect(&url, postgres::NoTls).unwrap().execute(sql, &[]).unwrap();
-        }
-    }
-}
+use support::backends::execute;
 
 /// `payment_links` of Stripe, read in an import's transaction.
 fn stripe_links<S: ImportStore>(s: &mut S) -> Vec<(i64, String)> {

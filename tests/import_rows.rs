@@ -8,32 +8,12 @@
 mod imp;
 mod support;
 
-use ardesk::import::{Counted, ImportError, ImportOptions, ImportReport, run_import_into, run_import_tuned};
-use ardesk::store::Books;
+use ardesk::import::{Counted, ImportError, ImportOptions, ImportReport, run_import_into};
 use imp::books::{assert_consistent, figures, invoice, payments};
 use imp::{today, usd};
 use std::fmt::Write as _;
 use std::path::PathBuf;
-use support::backends::{Held, on_postgres, postgres, sqlite};
-
-/// Empty books of another database on the same backend as `b`.
-fn another(b: &Books) -> (Held, Books) {
-    if on_postgres(b) { postgres().unwrap() } else { sqlite() }
-}
-
-/// Imports `files` into fresh books on `b`'s backend.
-fn run_fresh(b: &Books, files: &[PathBuf]) -> Result<ImportReport, ImportError> {
-    let (_held, mut fresh) = another(b);
-    run_import_into(&mut fresh, files, &ImportOptions::default(), false)
-}
-
-/// `run_import_tuned` into the books on either backend.
-fn tuned(b: &mut Books, files: &[PathBuf], bulk_bytes: u64) -> Result<ImportReport, ImportError> {
-    match b {
-        Books::Lite(s) => run_import_tuned(s, files, &ImportOptions::default(), false, bulk_bytes),
-        Books::Pg(s) => run_import_tuned(s, files, &ImportOptions::default(), false, bulk_bytes),
-    }
-}
+use support::backends::{another, import_fresh, import_tuned};
 
 fn write(dir: &tempfile::TempDir, name: &str, text: &str) -> PathBuf {
     let path = dir.path().join(name);
@@ -151,7 +131,7 @@ fn four_digit_years_keep_their_century(b: &mut Books) {
         "{INVOICE_HEADER}\nin_Y1,10.00,0,usd,cus_Y,Year Co,0001-05-01,0001-06-01,Y-1,open,10.00\n\
          in_Y2,10.00,0,usd,cus_Y,Year Co,2026-05-01,0099-06-01,Y-2,open,10.00\n"
     );
-    let r = refused(run_fresh(b, &[write(&dir, "years.csv", &text)]));
+    let r = refused(import_fresh(b, &[write(&dir, "years.csv", &text)]));
     let text = r.to_string();
     assert!(text.contains("years.csv:2 REFUSED (invoices): date: \"0001-05-01\" is out of range"), "{text}");
     assert!(text.contains("years.csv:3 REFUSED (invoices): due date: \"0099-06-01\" is out of range"), "{text}");
@@ -165,7 +145,7 @@ fn a_due_date_before_the_issue_date_is_refused_not_moved(b: &mut Books) {
     let dir = tempfile::tempdir().unwrap();
     let text =
         format!("{INVOICE_HEADER}\nin_D1,10.00,0,usd,cus_D,Due Co,2026-02-05 10:00,2026-01-05 10:00,D-1,open,10.00\n");
-    let r = refused(run_fresh(b, &[write(&dir, "due.csv", &text)]));
+    let r = refused(import_fresh(b, &[write(&dir, "due.csv", &text)]));
     assert!(
         r.to_string().contains(
             "due.csv:2 REFUSED (invoices): the due date \"2026-01-05 10:00\" is before the issue date \"2026-02-05 10:00\""
@@ -175,7 +155,7 @@ fn a_due_date_before_the_issue_date_is_refused_not_moved(b: &mut Books) {
     // 2026-02-05 and a due date of 2026-01-05 in Stripe's API.
     let json = r#"[{"id": "in_D2", "object": "invoice", "status": "open", "currency": "usd", "customer": "cus_D",
         "customer_name": "Due Co", "total": 1000, "created": 1770285600, "due_date": 1767607200}]"#;
-    let r = refused(run_fresh(b, &[write(&dir, "due.json", json)]));
+    let r = refused(import_fresh(b, &[write(&dir, "due.json", json)]));
     assert!(
         r.to_string().contains(
             "due.json#1 REFUSED (invoices): the due date \"2026-01-05\" is before the issue date \"2026-02-05\""
@@ -184,7 +164,7 @@ fn a_due_date_before_the_issue_date_is_refused_not_moved(b: &mut Books) {
     );
     let qb = r#"{"Invoice": [{"Id": "1", "TxnDate": "2026-02-05", "DueDate": "2026-01-05", "TotalAmt": 10, "Balance": 10,
         "CustomerRef": {"value": "7", "name": "QB Co"}}]}"#;
-    let r = refused(run_fresh(b, &[write(&dir, "qb.json", qb)]));
+    let r = refused(import_fresh(b, &[write(&dir, "qb.json", qb)]));
     assert!(
         r.to_string().contains(
             "qb.json#1 REFUSED (invoices): the due date \"2026-01-05\" is before the issue date \"2026-02-05\""
@@ -210,7 +190,7 @@ fn an_overpaid_invoice_leaves_the_rest_as_credit(b: &mut Books) {
     for bulk_bytes in [u64::MAX, 0] {
         let (_held, mut s) = another(b);
         let files = std::slice::from_ref(&path);
-        let r = tuned(&mut s, files, bulk_bytes).unwrap();
+        let r = import_tuned(&mut s, files, &ImportOptions::default(), bulk_bytes).unwrap();
         assert!(
             r.to_string().contains(
                 "invoice O-1: $150.00 was paid on a total of $100.00: the $50.00 over is the customer's credit"
@@ -264,12 +244,12 @@ fn negative_money_and_unknown_customers_are_refused(b: &mut Books) {
         "total": -1000, "created": 1770285600},
         {"id": "in_N6", "object": "invoice", "status": "open", "currency": "usd", "customer": "cus_N",
         "total": 1000, "amount_paid": -1, "created": 1770285600}]"#;
-    let r = refused(run_fresh(b, &[write(&dir, "neg.json", json)]));
+    let r = refused(import_fresh(b, &[write(&dir, "neg.json", json)]));
     assert!(r.to_string().contains("neg.json#1 REFUSED (invoices): total: \"-1000\" is negative"), "{r}");
     assert!(r.to_string().contains("neg.json#2 REFUSED (invoices): amount_paid: -1 is negative"), "{r}");
     let qb = r#"{"Invoice": [{"Id": "1", "TxnDate": "2026-02-05", "TotalAmt": -10, "Balance": 0,
         "CustomerRef": {"value": "7", "name": "QB Co"}}]}"#;
-    let r = refused(run_fresh(b, &[write(&dir, "qb.json", qb)]));
+    let r = refused(import_fresh(b, &[write(&dir, "qb.json", qb)]));
     assert!(r.to_string().contains("qb.json#1 REFUSED (invoices): TotalAmt: \"-10\" is negative"), "{r}");
 }
 }

@@ -9,38 +9,12 @@ mod support;
 use ardesk::domain::Currency;
 use ardesk::domain::edit::CustomerEdit;
 use ardesk::domain::status::*;
-use ardesk::import::{Counted, ImportError, ImportOptions, ImportReport, run_import_into, run_import_tuned};
+use ardesk::import::{Counted, ImportError, ImportOptions, run_import_into};
 use ardesk::store::Books;
-use ardesk::store::location::Location;
 use imp::books::{activity, assert_consistent, customer, import, import_with, invoice};
 use imp::*;
 use std::path::PathBuf;
-use support::backends::{Held, on_postgres, postgres, sqlite};
-
-/// Empty books of another database on the same backend as `b`.
-fn another(b: &Books) -> (Held, Books) {
-    if on_postgres(b) { postgres().unwrap() } else { sqlite() }
-}
-
-/// `run_import_tuned` into the books on either backend.
-fn tuned(b: &mut Books, files: &[PathBuf], opts: &ImportOptions, bulk_bytes: u64) -> Result<ImportReport, ImportError> {
-    match b {
-        Books::Lite(s) => run_import_tuned(s, files, opts, false, bulk_bytes),
-        Books::Pg(s) => run_import_tuned(s, files, opts, false, bulk_bytes),
-    }
-}
-
-/// Runs `sql` beneath the store, as a person with a raw connection would.
-fn execute(b: &Books, sql: &str) {
-    match b.location() {
-        Location::File(path) => {
-            rusqlite::Connection::open(path).unwrap().execute(sql, []).unwrap();
-        }
-        Location::Postgres(url) => {
-            postgres::Client::connect(&url, postgres::NoTls).unwrap().execute(sql, &[]).unwrap();
-        }
-    }
-}
+use support::backends::{another, execute, import_tuned};
 
 fn all_figures(s: &Books) -> Vec<ardesk::store::CustomerFigures> {
     s.customer_list(today()).unwrap().iter().map(|c| s.figures(&s.customer(c.id).unwrap(), today()).unwrap()).collect()
@@ -271,8 +245,8 @@ fn the_bulk_path_gives_the_same_figures_as_row_by_row(b: &mut Books) {
     assert!(std::fs::metadata(&big_path).unwrap().len() > bulk_bytes);
     assert!(std::fs::metadata(&small_path).unwrap().len() < bulk_bytes);
     let (_held, mut bulk) = another(b);
-    tuned(&mut bulk, &[fixture(FULL_SET[0]), small_path.clone()], &opts, bulk_bytes).unwrap();
-    let r = tuned(&mut bulk, &[fixture(FULL_SET[0]), big_path.clone()], &opts, bulk_bytes).unwrap();
+    import_tuned(&mut bulk, &[fixture(FULL_SET[0]), small_path.clone()], &opts, bulk_bytes).unwrap();
+    let r = import_tuned(&mut bulk, &[fixture(FULL_SET[0]), big_path.clone()], &opts, bulk_bytes).unwrap();
     assert_eq!((r.count(Counted::Invoices).created, r.count(Counted::Invoices).unchanged), (2_600, 400), "{r}");
     assert_consistent(&bulk);
     // The same rows, the small file's first and then the rest, without bulk

@@ -198,6 +198,45 @@ macro_rules! on_both {
     )* };
 }
 
+/// Empty books of another database on the same backend as `b`.
+pub fn another(b: &Books) -> (Held, Books) {
+    if on_postgres(b) { postgres().unwrap() } else { sqlite() }
+}
+
+/// Runs `sql` beneath the store, as a person with a raw connection would.
+pub fn execute(b: &Books, sql: &str) {
+    match b.location() {
+        Location::File(path) => {
+            rusqlite::Connection::open(path).unwrap().execute(sql, []).unwrap();
+        }
+        Location::Postgres(url) => {
+            postgres::Client::connect(&url, postgres::NoTls).unwrap().execute(sql, &[]).unwrap();
+        }
+    }
+}
+
+/// `run_import_tuned` into the books on either backend.
+pub fn import_tuned(
+    b: &mut Books,
+    files: &[std::path::PathBuf],
+    opts: &ardesk::import::ImportOptions,
+    bulk_bytes: u64,
+) -> Result<ardesk::import::ImportReport, ardesk::import::ImportError> {
+    match b {
+        Books::Lite(s) => ardesk::import::run_import_tuned(s, files, opts, false, bulk_bytes),
+        Books::Pg(s) => ardesk::import::run_import_tuned(s, files, opts, false, bulk_bytes),
+    }
+}
+
+/// Imports `files` into fresh books on `b`'s backend.
+pub fn import_fresh(
+    b: &Books,
+    files: &[std::path::PathBuf],
+) -> Result<ardesk::import::ImportReport, ardesk::import::ImportError> {
+    let (_held, mut fresh) = another(b);
+    ardesk::import::run_import_into(&mut fresh, files, &ardesk::import::ImportOptions::default(), false)
+}
+
 /// What `--db` takes to reach these books: the file's path or the URL.
 pub fn db_arg(b: &Books) -> String {
     match b.location() {
