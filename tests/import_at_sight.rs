@@ -353,14 +353,21 @@ fn at_sight_and_the_whole_way_give_the_same_run_in_every_state() {
     assert_eq!(known("as imported", "amounts written both ways"), 0);
 }
 
-#[test]
-fn the_same_file_again_is_known_at_sight_and_writes_nothing() {
+/// The customers and invoices files in a new directory, imported once (the
+/// short way) into `a.db` there.
+fn imported_once() -> (tempfile::TempDir, PathBuf, [PathBuf; 2]) {
     let dir = tempfile::tempdir().unwrap();
     let customers = write(dir.path(), "customers.csv", CUSTOMERS);
     let first = write(dir.path(), "invoices.csv", &text(&rows()));
     let db = dir.path().join("a.db");
     let files = [customers, first];
     run(&db, &files, false, false);
+    (dir, db, files)
+}
+
+#[test]
+fn the_same_file_again_is_known_at_sight_and_writes_nothing() {
+    let (_dir, db, files) = imported_once();
     let before = dump(&db);
     let known = rows_known_at_sight();
     let r = run_import(&mut open(&db), &files, &ImportOptions::default(), false).unwrap();
@@ -375,12 +382,7 @@ fn the_same_file_again_is_known_at_sight_and_writes_nothing() {
 
 #[test]
 fn an_upgraded_database_goes_the_whole_way_once_and_keeps_the_prints() {
-    let dir = tempfile::tempdir().unwrap();
-    let customers = write(dir.path(), "customers.csv", CUSTOMERS);
-    let first = write(dir.path(), "invoices.csv", &text(&rows()));
-    let db = dir.path().join("a.db");
-    let files = [customers, first];
-    run(&db, &files, false, false);
+    let (dir, db, files) = imported_once();
     // As an invoice imported before schema 21 is: no print.
     Connection::open(&db).unwrap().execute("UPDATE invoices SET import_line = NULL", []).unwrap();
     let whole = dir.path().join("whole.db");
