@@ -200,3 +200,8 @@ fn a_database_of_version_2_upgrades_with_its_books() {
 fn a_database_of_version_3_upgrades_with_its_books() {
     upgrades_with_its_books(3);
 }
+
+#[test]
+fn a_database_of_version_4_upgrades_with_its_books() {
+    upgrades_with_its_books(4);
+}

@@ -28,6 +28,7 @@ pub const FINGERPRINTS: &[&str] = &[
     "daa84516f5b67ae5d1f0a9bbcd1e0bdccb7add401f11c4a12259ed4c259a7461",
     "ae4093dc81611af4c26555efdf4f6934e54367ff008b1f448063aea0b5054c7f",
     "d4f6c1985af87b1f4f99c08fc2315b046828b80d0342c71579d3db73b8a6cca4",
+    "8547a3460e7477b2d3aea92dda7782ec5251b4bc3a3288d9aba4dfd8d77d3191",
 ];
 
 /// Why a database at `version` cannot be written: its schema is not that
