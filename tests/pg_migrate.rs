@@ -112,6 +112,25 @@ fn the_demo_moves_to_postgresql_and_back_unchanged() {
     }
 }
 
+/// A source that is not there is said as such, not with the advice an
+/// open gives (a demo, or leaving out --no-create), and a server database
+/// that is not there with what makes it; nothing is written either way.
+#[test]
+fn a_source_or_a_database_not_there_is_said_plainly() {
+    let Some(db) = fresh() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let nowhere = dir.path().join("nowhere.db");
+    let (code, _, err) = migrate(&nowhere.display().to_string(), &db.url);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("nowhere.db does not exist: there are no books there to copy"), "{err}");
+    assert!(!err.contains("--no-create") && !nowhere.exists(), "{err}");
+    let books = demo_file(&dir);
+    let missing = support::pg::with_dbname(&db.url, "ardesk_nowhere");
+    let (code, _, err) = migrate(&books, &missing);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("database \"ardesk_nowhere\" does not exist; create it first (`createdb"), "{err}");
+}
+
 #[test]
 fn books_already_there_are_never_copied_over() {
     let Some(db) = fresh() else { return };

@@ -103,6 +103,22 @@ fn connecting_fails_with_words_and_never_shows_the_password() {
     assert!(err.contains("not a PostgreSQL URL") && !err.contains("s3cret"), "{err}");
 }
 
+/// A database the server does not have is named with what makes it:
+/// ardesk creates books on a server, not the database itself.
+#[test]
+fn a_database_not_there_is_said_with_what_makes_it() {
+    let Some(db) = fresh() else { return };
+    let missing = support::pg::with_dbname(&db.url, "ardesk_nowhere");
+    let err = pg::connect(&missing).err().expect("refused").to_string();
+    assert!(
+        err.ends_with(
+            "cannot open the database: database \"ardesk_nowhere\" does not exist; create it first (`createdb \
+             ardesk_nowhere`, or `CREATE DATABASE` as a user who may), then ardesk makes its books there"
+        ),
+        "{err}"
+    );
+}
+
 /// The server's refusals in ardesk's words, as SQLite's are: a bound's
 /// CHECK by its name, a trigger's guard as its sentence, a uniqueness
 /// clash marked as one, a sum past bigint as a value not stored exactly.

@@ -9,7 +9,7 @@ use crate::domain::text::clean;
 use crate::store::location::Location;
 use crate::store::pg::transfer::{self, Moved};
 use crate::store::pg::{self, PgStore};
-use crate::store::{OpenMode, Store};
+use crate::store::{OpenMode, Store, StoreError};
 use chrono::NaiveDate;
 use color_eyre::eyre::{Result, WrapErr, bail};
 use std::io::{IsTerminal, Write};
@@ -69,7 +69,12 @@ fn spinner() -> indicatif::ProgressBar {
 
 fn to_postgres(file: &Path, url: &str, today: NaiveDate, out: &mut impl Write) -> Result<bool> {
     let (src, dst) = (clean(&file.display().to_string()).into_owned(), shown_url(url));
-    let store = Store::open(file, OpenMode::MustExist).wrap_err_with(|| format!("{src}: nothing was copied"))?;
+    let store = match Store::open(file, OpenMode::MustExist) {
+        // Not the open's own advice (a demo, or leaving out --no-create):
+        // here there is nothing to copy.
+        Err(StoreError::Missing { .. }) => bail!("{src} does not exist: there are no books there to copy"),
+        other => other.wrap_err_with(|| format!("{src}: nothing was copied"))?,
+    };
     if let Some(why) = store.trouble() {
         bail!("{src} opens for reading only: {}; nothing was copied", clean(why));
     }

@@ -68,6 +68,23 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 pub fn connect(url: &str) -> Result<Client> {
     let refused = |reason: String| StoreError::Open { path: PathBuf::from(without_password(url)), reason };
     let mut config = postgres::Config::from_str(url).map_err(|e| refused(format!("not a PostgreSQL URL: {e}")))?;
+    // The server's words, and for a database that is not there yet what
+    // makes it: ardesk opens books on a server but creates no database
+    // (whoever runs the server decides who may, and with what owner).
+    let dbname = config.get_dbname().map(str::to_owned);
+    let said = |e: postgres::Error| {
+        let mut why = error::words(&e);
+        if e.code() == Some(&postgres::error::SqlState::INVALID_CATALOG_NAME)
+            && let Some(name) = &dbname
+        {
+            why.push_str(&format!(
+                "; create it first (`createdb {}`, or `CREATE DATABASE` as a user who may), then ardesk makes \
+                 its books there",
+                crate::domain::text::clean(name)
+            ));
+        }
+        refused(why)
+    };
     if config.get_connect_timeout().is_none() {
         config.connect_timeout(CONNECT_TIMEOUT);
     }
@@ -91,10 +108,10 @@ pub fn connect(url: &str) -> Result<Client> {
     // A Unix socket is this host's own: nothing to encrypt, and loading the
     // system's root certificates alone took most of a 100 ms open.
     if !tcp {
-        return config.connect(postgres::NoTls).map_err(|e| refused(error::words(&e)));
+        return config.connect(postgres::NoTls).map_err(said);
     }
     let tls = native_tls::TlsConnector::new().map_err(|e| refused(format!("cannot set up TLS: {e}")))?;
-    config.connect(postgres_native_tls::MakeTlsConnector::new(tls)).map_err(|e| refused(error::words(&e)))
+    config.connect(postgres_native_tls::MakeTlsConnector::new(tls)).map_err(said)
 }
 
 /// Whether the connection goes over TCP (and so takes TLS): a host that is
