@@ -2,20 +2,31 @@
 //! keys at 80×24 and 120×40 on the demo database. The header says "as of"
 //! the day, the cards and the Invoices tab are what `ardesk --as-of DAY
 //! customer 1 --json` says, keys that write are refused with the reason,
-//! and an empty date returns to today.
+//! and an empty date returns to today. On both backends: the demo's books
+//! in a SQLite file or a PostgreSQL database, the app on its own
+//! connection to them.
 
 mod support;
 
 use ardesk::app::App;
-use ardesk::store::{OpenMode, Store};
+use ardesk::store::{Books, OpenMode};
 use ratatui::layout::Rect;
+use support::backends::{db_arg, demo_into};
 use support::fixture::d;
 use support::keys::{flat, press, render};
-use support::{TODAY, demo_db, run};
+use support::{TODAY, run};
 
-fn figures(as_of: Option<&str>) -> serde_json::Value {
-    let db = demo_db().to_str().unwrap();
-    let mut args = vec!["customer", "1", "--json", "--db", db, "--today", TODAY];
+/// The app on its own connection to `b`'s books, on Acme's page.
+fn acme(b: &Books, w: u16, h: u16) -> App {
+    let store = Books::open(&b.location(), OpenMode::MustExist).unwrap();
+    let mut app = App::new(store, d(TODAY), Rect::new(0, 0, w, h)).unwrap();
+    app.open_customer(1);
+    app
+}
+
+fn figures(b: &Books, as_of: Option<&str>) -> serde_json::Value {
+    let db = db_arg(b);
+    let mut args = vec!["customer", "1", "--json", "--db", &db, "--today", TODAY];
     if let Some(day) = as_of {
         args.extend(["--as-of", day]);
     }
@@ -32,12 +43,11 @@ fn shown(v: &serde_json::Value) -> String {
     format!("${}.{cents}", ardesk::domain::money::group_thousands(n))
 }
 
-#[test]
-fn the_books_as_of_last_month_end_and_back() {
+on_both! {
+fn the_books_as_of_last_month_end_and_back(b: &mut Books) {
+    demo_into(b);
     for (w, h) in [(80, 24), (120, 40)] {
-        let store = Store::open(demo_db(), OpenMode::MustExist).unwrap();
-        let mut app = App::new(store, d(TODAY), Rect::new(0, 0, w, h)).unwrap();
-        app.open_customer(1);
+        let mut app = acme(b, w, h);
         // The form offers the end of last month.
         press(&mut app, &["t"]);
         let s = flat(&render(&app, w, h));
@@ -49,8 +59,8 @@ fn the_books_as_of_last_month_end_and_back() {
         let s = render(&app, w, h);
         let header = s.lines().next().unwrap();
         assert!(header.contains("as of 2026-02-28"), "{w}×{h}: the header says it:\n{s}");
-        let then = figures(Some("2026-02-28"));
-        assert_ne!(then["metrics"], figures(None)["metrics"], "the demo's books moved since");
+        let then = figures(b, Some("2026-02-28"));
+        assert_ne!(then["metrics"], figures(b, None)["metrics"], "the demo's books moved since");
         for card in ["outstanding", "overdue", "credit_balance", "total_collected"] {
             assert!(s.contains(&shown(&then["metrics"][card])), "{w}×{h}: {card} {}:\n{s}", then["metrics"][card]);
         }
@@ -62,23 +72,20 @@ fn the_books_as_of_last_month_end_and_back() {
         app.tick();
         let s = render(&app, w, h);
         assert!(!s.lines().next().unwrap().contains("as of"), "back to today:\n{s}");
-        let now = figures(None);
+        let now = figures(b, None);
         assert!(s.contains(&shown(&now["metrics"]["outstanding"])), "{s}");
     }
 }
+}
 
-/// `A`: the statement of account on screen, as of the day the page reads,
-/// then written to the file the form named; an existing file is not
-/// replaced without asking.
+on_both! {
 /// A key typed before the tick that reads the date asked for (the race a
 /// terminal test once lost: `i` opened the invoice form on the books as of
 /// last month) waits for that date: a write is refused, a read shows it.
-#[test]
-fn a_key_typed_before_the_date_is_read_waits_for_it() {
+fn a_key_typed_before_the_date_is_read_waits_for_it(b: &mut Books) {
+    demo_into(b);
     let (w, h) = (80, 24);
-    let store = Store::open(demo_db(), OpenMode::MustExist).unwrap();
-    let mut app = App::new(store, d(TODAY), Rect::new(0, 0, w, h)).unwrap();
-    app.open_customer(1);
+    let mut app = acme(b, w, h);
     press(&mut app, &["t", "C-s"]);
     assert!(flat(&render(&app, w, h)).contains("Computing the books as of 2026-02-28"));
     // No tick: the key comes first.
@@ -93,14 +100,17 @@ fn a_key_typed_before_the_date_is_read_waits_for_it() {
     assert!(s.contains("Create invoice"), "{s}");
     assert!(!render(&app, w, h).lines().next().unwrap().contains("as of"), "{s}");
 }
+}
 
-#[test]
-fn a_statement_previewed_then_written() {
+on_both! {
+/// `A`: the statement of account on screen, as of the day the page reads,
+/// then written to the file the form named; an existing file is not
+/// replaced without asking.
+fn a_statement_previewed_then_written(b: &mut Books) {
+    demo_into(b);
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("acme.txt");
-    let store = Store::open(demo_db(), OpenMode::MustExist).unwrap();
-    let mut app = App::new(store, d(TODAY), Rect::new(0, 0, 80, 24)).unwrap();
-    app.open_customer(1);
+    let mut app = acme(b, 80, 24);
     press(&mut app, &["t", "C-s"]);
     app.tick();
     press(&mut app, &["A"]);
@@ -110,7 +120,7 @@ fn a_statement_previewed_then_written() {
     press(&mut app, &["Tab", "Tab", "C-u", &format!("type:{path}"), "C-s"]);
     let s = flat(&render(&app, 80, 24));
     assert!(s.contains("Statement of Acme Corp as of 2026-02-28"), "{s}");
-    let then = figures(Some("2026-02-28"));
+    let then = figures(b, Some("2026-02-28"));
     press(&mut app, &["y"]);
     let text = std::fs::read_to_string(&file).unwrap();
     assert!(text.contains("Acme Corp"), "{text}");
@@ -119,4 +129,5 @@ fn a_statement_previewed_then_written() {
     // Again: the file is there, so it asks.
     press(&mut app, &["A", "Tab", "Tab", "C-u", &format!("type:{path}"), "C-s", "y"]);
     assert!(flat(&render(&app, 80, 24)).contains("Replace the existing file?"));
+}
 }

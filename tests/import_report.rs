@@ -2,23 +2,27 @@
 //! one): the preview keeps its keys on screen, a long report scrolls with
 //! the keys of the key table and says how much is out of sight, and after
 //! the run the whole report stays readable, saying which of the user's own
-//! edits were kept.
+//! edits were kept. On both backends, the app on its own connection to the
+//! books, the import on a connection of its own beside the screen
+//! (`app::import_job`) as it runs for a user.
 
 mod support;
 
 use ardesk::app::App;
-use ardesk::store::Store;
+use ardesk::store::{Books, OpenMode};
 use ratatui::layout::Rect;
 use std::path::{Path, PathBuf};
 use support::fixture::d;
-use support::keys::{press, render};
+use support::keys::{press, press_waiting, render};
 
 fn fixture(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/import").join(rel)
 }
 
-fn app(w: u16, h: u16) -> App {
-    App::new(Store::open_in_memory().unwrap(), d("2026-03-01"), Rect::new(0, 0, w, h)).unwrap()
+/// The app on its own connection to `b`'s books.
+fn app_on(b: &Books, w: u16, h: u16) -> App {
+    let mine = Books::open(&b.location(), OpenMode::MustExist).unwrap();
+    App::new(mine, d("2026-03-01"), Rect::new(0, 0, w, h)).unwrap()
 }
 
 /// A file of `dir`, made from a fixture's header row and `rows`.
@@ -57,10 +61,10 @@ fn in_popup(screen: &str, text: &str) -> bool {
     screen.lines().any(|l| l.contains('│') && l.contains(text))
 }
 
+on_both! {
 /// The header-only HubSpot file deep in a directory: its path wraps, and
 /// the popup was counted a row short, cutting its keys off.
-#[test]
-fn the_preview_keeps_its_keys_in_sight_at_80x24() {
+fn the_preview_keeps_its_keys_in_sight_at_80x24(b: &mut Books) {
     let tmp = tempfile::tempdir().unwrap();
     let deep = tmp.path().join("Downloads/exports/hubspot/2023-02");
     let header_only = file_like(
@@ -70,23 +74,24 @@ fn the_preview_keeps_its_keys_in_sight_at_80x24() {
         &[],
     );
     for (w, h) in [(80, 24), (120, 40)] {
-        let mut app = app(w, h);
-        press(&mut app, &["I", &typed(&[&header_only]), "C-s"]);
+        let mut app = app_on(b, w, h);
+        press_waiting(&mut app, &["I", &typed(&[&header_only]), "C-s"]);
         let s = render(&app, w, h);
         assert!(s.contains("Import these files?") && s.contains("Nothing has been written yet."), "{s}");
         assert!(in_popup(&s, "y/Enter yes") && in_popup(&s, "n/Esc no"), "the keys in the popup at {w}×{h}:\n{s}");
         assert!(s.contains("HEADER-ONLY.csv (0"), "{s}");
     }
 }
+}
 
+on_both! {
 /// A report longer than the screen: Down, j, PgDn, End scrolled nothing and
 /// it covered the footer.
-#[test]
-fn a_long_report_scrolls_and_says_how_much_is_out_of_sight() {
+fn a_long_report_scrolls_and_says_how_much_is_out_of_sight(b: &mut Books) {
     let tmp = tempfile::tempdir().unwrap();
     let payments = unknown_payments(tmp.path(), 40);
-    let mut app = app(80, 24);
-    press(&mut app, &["I", &typed(&[&payments]), "C-s"]);
+    let mut app = app_on(b, 80, 24);
+    press_waiting(&mut app, &["I", &typed(&[&payments]), "C-s"]);
     let top = render(&app, 80, 24);
     assert!(top.contains("╭ Import refused ─") && top.contains("cus_Unknown001"), "{top}");
     assert!(!top.contains("cus_Unknown040") && !top.contains("so nothing was written"), "{top}");
@@ -116,15 +121,16 @@ fn a_long_report_scrolls_and_says_how_much_is_out_of_sight() {
     let s = render(&app, 80, 24);
     assert!(s.contains("╭ Import ─") && s.contains("payments.csv"), "{s}");
 }
+}
 
+on_both! {
 /// After the run the report stays open, whole and scrollable, and says the
 /// user's edit was kept where the file changed it too.
-#[test]
-fn after_the_run_the_report_stays_and_names_the_edit_kept() {
+fn after_the_run_the_report_stays_and_names_the_edit_kept(b: &mut Books) {
     let tmp = tempfile::tempdir().unwrap();
     let customers = fixture("stripe/customers_all_columns_2025.csv");
-    let mut app = app(80, 24);
-    press(&mut app, &["I", &typed(&[&customers]), "C-s", "y", "Esc"]);
+    let mut app = app_on(b, 80, 24);
+    press_waiting(&mut app, &["I", &typed(&[&customers]), "C-s", "y", "Esc"]);
     let store = app.store_mut();
     let id = store.resolve_customer("stripe:cus_T001Acme").unwrap();
     let acme = store.customer(id).unwrap();
@@ -145,7 +151,7 @@ fn after_the_run_the_report_stays_and_names_the_edit_kept() {
     let newer = tmp.path().join("customers_all_columns_2025.csv");
     std::fs::write(&newer, text).unwrap();
 
-    press(&mut app, &["I", &typed(&[&newer]), "C-s", "y"]);
+    press_waiting(&mut app, &["I", &typed(&[&newer]), "C-s", "y"]);
     let s = render(&app, 80, 24);
     assert!(s.contains("╭ Imported 1 file(s) ─"), "{s}");
     let flat: String = s.lines().map(|l| l.trim_matches(|c| c == '│' || c == ' ')).collect::<Vec<_>>().join(" ");
@@ -167,4 +173,5 @@ fn after_the_run_the_report_stays_and_names_the_edit_kept() {
     press(&mut app, &["q"]);
     assert!(app.dialogs.is_empty(), "closed");
     assert!(render(&app, 80, 24).contains("Acme (our name)"), "the edit stays");
+}
 }

@@ -1,23 +1,27 @@
 //! The import form's two toggles (issue 14, day one): the TUI told the user
 //! to "pass --skip-bad-rows" or "--allow-test-mode", which only the command
 //! line has. The form offers both, its reports name the toggles, and a
-//! toggle turned on changes what the run writes.
+//! toggle turned on changes what the run writes. On both backends, the app
+//! on its own connection to the books, the import on a connection of its
+//! own beside the screen (`app::import_job`) as it runs for a user.
 
 mod support;
 
 use ardesk::app::App;
-use ardesk::store::Store;
+use ardesk::store::{Books, OpenMode};
 use ratatui::layout::Rect;
 use std::path::{Path, PathBuf};
 use support::fixture::d;
-use support::keys::{flat, press, render};
+use support::keys::{flat, press, press_waiting, render};
 
 fn fixture(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/import/stripe").join(rel)
 }
 
-fn app() -> App {
-    App::new(Store::open_in_memory().unwrap(), d("2026-03-01"), Rect::new(0, 0, 80, 24)).unwrap()
+/// The app on its own connection to `b`'s books.
+fn app_on(b: &Books) -> App {
+    let mine = Books::open(&b.location(), OpenMode::MustExist).unwrap();
+    App::new(mine, d("2026-03-01"), Rect::new(0, 0, 80, 24)).unwrap()
 }
 
 fn typed(names: &[&str]) -> String {
@@ -37,23 +41,24 @@ fn read_report(app: &mut App) -> String {
     all
 }
 
-#[test]
-fn the_form_offers_both_toggles() {
-    let mut app = app();
+on_both! {
+fn the_form_offers_both_toggles(b: &mut Books) {
+    let mut app = app_on(b);
     press(&mut app, &["I"]);
     let s = render(&app, 80, 24);
     assert!(s.contains("Skip bad rows") && s.contains("Allow test mode") && s.contains("[ ] no"), "{s}");
     press(&mut app, &["Down", "Space"]);
     assert!(render(&app, 80, 24).contains("[x] yes"));
 }
+}
 
+on_both! {
 /// One bad amount: refused whole, the report naming the toggle; with "Skip
 /// bad rows" on, the rest lands and the bad row is listed.
-#[test]
-fn skip_bad_rows_imports_the_good_rows() {
-    let mut app = app();
+fn skip_bad_rows_imports_the_good_rows(b: &mut Books) {
+    let mut app = app_on(b);
     let files = typed(&["customers_all_columns_2025.csv", "invoices_one_bad_row.csv"]);
-    press(&mut app, &["I", &files, "C-s"]);
+    press_waiting(&mut app, &["I", &files, "C-s"]);
     let refused = read_report(&mut app);
     assert!(refused.contains("Import refused"), "{refused}");
     assert!(
@@ -67,11 +72,11 @@ fn skip_bad_rows_imports_the_good_rows() {
     assert!(app.store().customer_list(d("2026-03-01")).unwrap().is_empty());
 
     // Closed, the form is as it was: turn the toggle on and go again.
-    press(&mut app, &["Esc", "Down", "Space", "C-s"]);
+    press_waiting(&mut app, &["Esc", "Down", "Space", "C-s"]);
     let preview = read_report(&mut app);
     assert!(preview.contains("Import these files?"), "{preview}");
     assert!(preview.contains("invoices_one_bad_row.csv:3 REFUSED (invoices): Total: \"5O0.00\" is not an amount"));
-    press(&mut app, &["y"]);
+    press_waiting(&mut app, &["y"]);
     let done = read_report(&mut app);
     assert!(done.contains("Imported 2 file(s)") && done.contains("(written)"), "{done}");
     assert!(done.contains("invoices_one_bad_row.csv:3 REFUSED"), "the bad row is listed:\n{done}");
@@ -83,15 +88,16 @@ fn skip_bad_rows_imports_the_good_rows() {
     assert!(page.contains("ACME-0001") && page.contains("ACME-0003"), "the good rows:\n{page}");
     assert!(!page.contains("ACME-0002"), "not the bad one:\n{page}");
 }
+}
 
+on_both! {
 /// A Stripe test-mode payment: refused, the report naming the toggle;
 /// with "Allow test mode" on, it is imported.
-#[test]
-fn allow_test_mode_imports_the_test_rows() {
-    let mut app = app();
+fn allow_test_mode_imports_the_test_rows(b: &mut Books) {
+    let mut app = app_on(b);
     let files =
         typed(&["customers_all_columns_2025.csv", "invoices_default_2023.csv", "payments_all_columns_2024.csv"]);
-    press(&mut app, &["I", &files, "C-s"]);
+    press_waiting(&mut app, &["I", &files, "C-s"]);
     let refused = read_report(&mut app);
     assert!(
         refused.contains(
@@ -102,13 +108,14 @@ fn allow_test_mode_imports_the_test_rows() {
     );
     assert!(!refused.contains("--allow-test-mode"), "{refused}");
 
-    press(&mut app, &["Esc", "Down", "Down", "Space", "C-s"]);
+    press_waiting(&mut app, &["Esc", "Down", "Down", "Space", "C-s"]);
     let preview = read_report(&mut app);
     assert!(preview.contains("Import these files?") && !preview.contains("test-mode"), "{preview}");
-    press(&mut app, &["y", "Esc"]);
+    press_waiting(&mut app, &["y", "Esc"]);
     let acme = app.store().resolve_customer("stripe:cus_T001Acme").unwrap();
     app.open_customer(acme);
     press(&mut app, &["3"]);
     let payments = render(&app, 120, 40);
     assert!(payments.contains("$42.00"), "the test-mode payment is in:\n{payments}");
+}
 }

@@ -65,6 +65,28 @@ pub fn press(app: &mut App, keys: &[&str]) {
     }
 }
 
+/// Presses keys as `press` does and, after each, lets an import it started
+/// on a thread of its own finish (ticking the app as its event loop does),
+/// as a user who waits for the report does: on a database file or a server
+/// the preview and the run go beside the screen (`app::import_job`), in
+/// memory they run in line and nothing is waited for.
+pub fn press_waiting(app: &mut App, keys: &[&str]) {
+    for k in keys {
+        press(app, std::slice::from_ref(k));
+        let deadline = std::time::Instant::now() + super::PATIENCE;
+        while app.import.is_some() {
+            app.tick();
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the import started by {k:?} still runs after {:?}:\n{}",
+                super::PATIENCE,
+                render(app, app.size.width, app.size.height)
+            );
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+    }
+}
+
 /// The character of a one-character key name ("j", "?", "é").
 fn single_char(name: &str) -> Option<char> {
     let mut chars = name.chars();
