@@ -232,6 +232,48 @@ fn cancel_selected_refuses_paid_and_partial_with_reasons(books: &mut Books) {
     consistent(store);
 }
 
+/// A bulk cancel and a bulk write-off of many invoices (one statement each
+/// on a server): every chosen invoice changed, an audit entry each, in the
+/// order of the plan and at one time, the figures moved by the sum, and
+/// the summaries still the rows' (`check`).
+fn bulk_cancel_and_write_off_audit_each_invoice_in_order(books: &mut Books) {
+    let store = fixture(books);
+    let ids: Vec<i64> = (1..=250).map(|n| store.create_invoice(1, &draft(&format!("B-{n:03}"), 100 + n)).unwrap()).collect();
+    let (cancel, write_off) = ids.split_at(150);
+    let before = figures(store).metrics.outstanding.minor;
+    let done = store.cancel_invoices(1, cancel, d("2026-03-01")).unwrap();
+    assert_eq!(done.cancel.len(), 150);
+    let off = store.write_off(1, write_off, d("2026-03-01"), "bulk test").unwrap();
+    assert_eq!(off.write_off.len(), 100);
+    let sum = |ns: std::ops::RangeInclusive<i64>| ns.map(|n| 100 + n).sum::<i64>();
+    assert_eq!(figures(store).metrics.outstanding.minor, before - sum(1..=250));
+    let statuses = support::backends::texts(
+        store,
+        "SELECT status, count(*) FROM invoices WHERE number LIKE 'B-%' GROUP BY status ORDER BY status",
+    );
+    assert_eq!(
+        statuses,
+        vec![
+            vec![Some("cancelled".to_string()), Some("150".to_string())],
+            vec![Some("uncollectible".to_string()), Some("100".to_string())]
+        ]
+    );
+    let logged = support::backends::texts(
+        store,
+        "SELECT summary, entity_id, at FROM audit_log WHERE action IN ('cancel', 'write_off') ORDER BY id",
+    );
+    let planned: Vec<i64> =
+        done.cancel.iter().map(|c| c.0).chain(off.write_off.iter().map(|w| w.0)).collect();
+    let ids_logged: Vec<i64> = logged.iter().map(|r| r[1].as_deref().unwrap().parse().unwrap()).collect();
+    assert_eq!(ids_logged, planned);
+    assert_eq!(logged[..150].iter().map(|r| r[2].clone()).collect::<std::collections::BTreeSet<_>>().len(), 1);
+    assert_eq!(logged[150..].iter().map(|r| r[2].clone()).collect::<std::collections::BTreeSet<_>>().len(), 1);
+    let said: Vec<String> = logged[..150].iter().map(|r| r[0].clone().unwrap()).collect();
+    let meant: Vec<String> = done.cancel.iter().map(|c| format!("cancelled invoice {}", c.1)).collect();
+    assert_eq!(said, meant);
+    consistent(store);
+}
+
 fn payment_oldest_first_with_overpayment_becomes_credit(books: &mut Books) {
     let store = fixture(books);
     let out = store

@@ -161,19 +161,28 @@ impl PgStore {
         let who = self.who().to_string();
         self.write(Some(customer_id), |tx| {
             let plan = classify(tx, customer_id, ids)?;
-            let at = now_utc();
-            for (id, number, total) in &plan.cancel {
-                let changed = tx.execute(
+            // One statement for them all: its statement triggers then sum
+            // the summaries once, not once an invoice (43,871 invoices of
+            // the 1M-invoice customer took minutes a statement each).
+            let chosen: Vec<i64> = plan.cancel.iter().map(|(id, _, _)| *id).collect();
+            let changed: Vec<i64> = tx
+                .query(
                     "UPDATE invoices SET status = 'cancelled', written_off_on = NULL,
                             cancelled_on = greatest($2, issue_date), version = version + 1
-                     WHERE id = $1 AND status IN ('draft', 'open', 'uncollectible') AND applied_minor = 0",
-                    &[id, &on],
-                )?;
-                if changed != 1 {
-                    return Err(StoreError::Conflict(format!("invoice {number} changed while cancelling")));
-                }
-                super::audit_at(tx, &cancelled(customer_id, *id, number, *total, on), &who, &at)?;
+                     WHERE id = ANY($1) AND status IN ('draft', 'open', 'uncollectible') AND applied_minor = 0
+                     RETURNING id",
+                    &[&chosen, &on],
+                )?
+                .iter()
+                .map(|r| r.try_get(0))
+                .collect::<std::result::Result<_, _>>()?;
+            let planned = plan.cancel.iter().map(|(id, number, _)| (*id, number.as_str()));
+            if let Some(number) = super::first_unchanged(planned, &changed) {
+                return Err(StoreError::Conflict(format!("invoice {number} changed while cancelling")));
             }
+            let entries: Vec<_> =
+                plan.cancel.iter().map(|(id, number, total)| cancelled(customer_id, *id, number, *total, on)).collect();
+            super::audit_many(tx, &entries, &who, &now_utc())?;
             Ok(plan)
         })
     }

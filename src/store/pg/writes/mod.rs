@@ -124,6 +124,43 @@ pub(crate) fn versioned(
     })
 }
 
+/// The entries of one bulk change (a cancel or write-off of many invoices),
+/// sharing `at`, in one statement and in their order: a statement each
+/// would also run the audit log's triggers once each.
+pub(crate) fn audit_many(tx: &mut impl Sql, entries: &[Audit<'_>], who: &str, at: &str) -> Result<()> {
+    if entries.is_empty() {
+        return Ok(());
+    }
+    let customers: Vec<Option<i64>> = entries.iter().map(|a| a.customer_id).collect();
+    let entities: Vec<&str> = entries.iter().map(|a| a.entity).collect();
+    let ids: Vec<Option<i64>> = entries.iter().map(|a| a.entity_id).collect();
+    let actions: Vec<&str> = entries.iter().map(|a| a.action).collect();
+    let summaries: Vec<&str> = entries.iter().map(|a| a.summary.as_str()).collect();
+    let json = |v: &Option<serde_json::Value>| v.as_ref().map(|v| v.to_string());
+    let before: Vec<Option<String>> = entries.iter().map(|a| json(&a.before)).collect();
+    let after: Vec<Option<String>> = entries.iter().map(|a| json(&a.after)).collect();
+    tx.execute(
+        "INSERT INTO audit_log(at, who, customer_id, entity, entity_id, action, summary, before_json, after_json)
+         SELECT $1, $2, c, e, i, a, s, b, f
+         FROM unnest($3::bigint[], $4::text[], $5::bigint[], $6::text[], $7::text[], $8::text[], $9::text[])
+              WITH ORDINALITY AS x(c, e, i, a, s, b, f, n)
+         ORDER BY n",
+        &[&at, &who, &customers, &entities, &ids, &actions, &summaries, &before, &after],
+    )?;
+    Ok(())
+}
+
+/// Of the rows a bulk UPDATE was to change (`planned`: id and what to call
+/// it), the first it did not (`changed`: the ids it returned): another
+/// session's change since the plan, which undoes the whole write.
+pub(crate) fn first_unchanged<'a>(
+    planned: impl IntoIterator<Item = (i64, &'a str)>,
+    changed: &[i64],
+) -> Option<&'a str> {
+    let changed: std::collections::HashSet<i64> = changed.iter().copied().collect();
+    planned.into_iter().find(|(id, _)| !changed.contains(id)).map(|(_, name)| name)
+}
+
 /// Writes one audit entry inside the transaction of the change it records.
 pub(crate) fn audit(tx: &mut Tx<'_>, a: &Audit<'_>, who: &str) -> Result<()> {
     audit_at(tx, a, who, &super::super::now_utc())
@@ -147,4 +184,18 @@ pub(crate) fn audit_at(tx: &mut impl Sql, a: &Audit<'_>, who: &str, at: &str) ->
         ],
     )?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::first_unchanged;
+
+    #[test]
+    fn the_first_planned_row_not_changed_is_named() {
+        let planned = [(3, "INV-3"), (1, "INV-1"), (2, "INV-2")];
+        assert_eq!(first_unchanged(planned, &[2, 3, 1]), None);
+        assert_eq!(first_unchanged(planned, &[3, 2]), Some("INV-1"));
+        assert_eq!(first_unchanged(planned, &[]), Some("INV-3"));
+        assert_eq!(first_unchanged([], &[7]), None);
+    }
 }

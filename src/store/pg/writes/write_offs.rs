@@ -11,7 +11,7 @@ use super::super::super::writes::write_offs::{
 };
 use super::super::super::{Result, now_utc};
 use super::super::store::PgStore;
-use super::{audit, audit_at, hold, versioned};
+use super::{audit, audit_many, first_unchanged, hold, versioned};
 use crate::domain::Money;
 use crate::store::pg::prepared::Sql;
 use chrono::NaiveDate;
@@ -65,19 +65,29 @@ impl PgStore {
             if plan.write_off.is_empty() {
                 return Err(none_taken(&plan.refused, "no invoice to write off"));
             }
-            let at = now_utc();
-            for (id, number, balance) in &plan.write_off {
-                let changed = tx.execute(
+            // One statement for them all, as a bulk cancel.
+            let chosen: Vec<i64> = plan.write_off.iter().map(|(id, _, _)| *id).collect();
+            let changed: Vec<i64> = tx
+                .query(
                     "UPDATE invoices SET status = 'uncollectible', written_off_on = $2, write_off_reason = $3,
                             version = version + 1
-                     WHERE id = $1 AND status = 'open' AND applied_minor < total_minor",
-                    &[id, &on, &reason],
-                )?;
-                if changed != 1 {
-                    return Err(changed_while_writing_off(number));
-                }
-                audit_at(tx, &written_off(customer_id, *id, number, *balance, on, &reason), &who, &at)?;
+                     WHERE id = ANY($1) AND status = 'open' AND applied_minor < total_minor
+                     RETURNING id",
+                    &[&chosen, &on, &reason],
+                )?
+                .iter()
+                .map(|r| r.try_get(0))
+                .collect::<std::result::Result<_, _>>()?;
+            let planned = plan.write_off.iter().map(|(id, number, _)| (*id, number.as_str()));
+            if let Some(number) = first_unchanged(planned, &changed) {
+                return Err(changed_while_writing_off(number));
             }
+            let entries: Vec<_> = plan
+                .write_off
+                .iter()
+                .map(|(id, number, balance)| written_off(customer_id, *id, number, *balance, on, &reason))
+                .collect();
+            audit_many(tx, &entries, &who, &now_utc())?;
             Ok(plan)
         })
     }
