@@ -64,11 +64,7 @@ impl PgStore {
         let who = self.who().to_string();
         let mut client = self.client()?;
         let mut tx = (*client).transaction().map_err(StoreError::from)?;
-        // Each statement planned for the tables as they are by now: they
-        // grow within this transaction, where no ANALYZE but the import's
-        // own makes the server plan again (`0005_plan_per_transaction.sql`).
-        tx.batch_execute("LOCK TABLE customers IN EXCLUSIVE MODE; SET LOCAL plan_cache_mode = force_custom_plan")
-            .map_err(StoreError::from)?;
+        tx.batch_execute("LOCK TABLE customers IN EXCLUSIVE MODE").map_err(StoreError::from)?;
         let mut itx = PgImportTx {
             tx: RefCell::new(tx),
             prepared: Default::default(),
