@@ -91,7 +91,19 @@ pub fn copy_as_written(s: &rusqlite::Connection, pg: &mut postgres::Client) -> u
     tx.batch_execute("DELETE FROM organization").unwrap();
     let mut copied = 0;
     for table in RAW {
-        let cols = columns(s, table);
+        // The columns both sides have: a database of an older version
+        // lacks those added since (`invoices.import_line`, version 6).
+        let there: Vec<String> = tx
+            .query(
+                "SELECT column_name::text FROM information_schema.columns
+                 WHERE table_schema = current_schema() AND table_name = $1",
+                &[table],
+            )
+            .unwrap()
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        let cols: Vec<String> = columns(s, table).into_iter().filter(|c| there.contains(c)).collect();
         let select: Vec<String> = cols.iter().map(|c| as_first_written(table, c)).collect();
         let sql = format!("SELECT {} FROM {table} ORDER BY 1", select.join(", "));
         copied += copy::rows(s, &sql, &mut tx, table, &cols).unwrap();
