@@ -17,6 +17,7 @@ mod load;
 mod money;
 mod native;
 mod parties;
+mod prints;
 mod refunds;
 mod stage;
 
