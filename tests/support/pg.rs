@@ -56,12 +56,7 @@ pub use ardesk::store::pg::transfer::RAW;
 
 pub fn columns(s: &rusqlite::Connection, table: &str) -> Vec<String> {
     let mut stmt = s.prepare(&format!("SELECT name FROM pragma_table_info('{table}')")).unwrap();
-    stmt.query_map([], |r| r.get(0))
-        .unwrap()
-        .map(Result::unwrap)
-        // SQLite's own (`invoices.import_line`): PostgreSQL has no such column.
-        .filter(|c: &String| !ardesk::store::pg::transfer::SQLITE_ONLY.contains(&(table, c.as_str())))
-        .collect()
+    stmt.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect()
 }
 
 /// What SQLite holds for a column as it is read, and what `copy` puts
