@@ -492,6 +492,23 @@ fn a_changed_row_goes_the_whole_way_on_both(b: &mut Books) {
     assert_eq!(rows_known_at_sight() - known, ROWS as u64);
 }
 
+fn a_repeated_line_leaves_the_print_of_the_last_row_that_wrote_on_both(b: &mut Books) {
+    let dir = tempfile::tempdir().unwrap();
+    let files = files_in(dir.path());
+    // SQLite, one statement a print, is the reference for what is left.
+    let (_held, mut lite) = support::backends::sqlite();
+    let (_, twice) = &second_files()[3];
+    let second = [files[0].clone(), write(dir.path(), "twice.csv", twice)];
+    for books in [&mut *b, &mut lite] {
+        import_books(books, &files, false);
+        // Without prints, each row goes the whole way: the first of a
+        // repeated line keeps its print, the second changes the invoice.
+        support::backends::execute(books, "UPDATE invoices SET import_line = NULL");
+        import_books(books, &second, false);
+    }
+    assert_eq!(prints_of(b), prints_of(&lite));
+}
+
 fn invoices_without_a_print_get_theirs_at_the_next_run_on_both(b: &mut Books) {
     let dir = tempfile::tempdir().unwrap();
     let files = files_in(dir.path());

@@ -197,6 +197,7 @@ impl PgImportTx<'_> {
     }
 
     pub fn update_invoice(&self, id: i64, i: &InvoiceWrite<'_>) -> Result<bool> {
+        self.forget_line(id);
         let kept_row = match i.kept.lean() {
             Some(_) => {
                 let source: Option<String> = self.one("SELECT import_source FROM invoices WHERE id = $1", &[&id])?;

@@ -35,15 +35,49 @@ impl PgImportTx<'_> {
     }
 
     /// Keeps `line` as the print of invoice `id`, whose baseline a row with
-    /// that print left unchanged (`ImportTx::keep_line`): nothing is written
-    /// when it has that print already, and the invoice's version stays
-    /// (nothing a person sees changed; the summaries' statement trigger
-    /// finds no row of theirs changed).
+    /// that print left unchanged (`ImportTx::keep_line`). Gathered and
+    /// written `LINES_AT_ONCE` at a time (`flush_lines`): books upgraded from
+    /// version 5 keep a print for every invoice at their first re-import,
+    /// and a statement each, with the invoices' statement triggers run for
+    /// each, made that run six times slower than it was. The last print
+    /// kept for an invoice is the one written, as one statement each would
+    /// leave it.
     pub fn keep_line(&self, id: i64, line: i64) -> Result<()> {
+        let full = {
+            let mut lines = self.lines.borrow_mut();
+            lines.insert(id, line);
+            lines.len() >= LINES_AT_ONCE
+        };
+        if full {
+            self.flush_lines()?;
+        }
+        Ok(())
+    }
+
+    /// Writes the prints `keep_line` gathered, in one statement: only those
+    /// that differ from the invoice's (IS DISTINCT FROM), the invoices'
+    /// versions as they are (nothing a person sees changed; the
+    /// summaries' statement trigger finds no row of theirs changed).
+    pub(super) fn flush_lines(&self) -> Result<()> {
+        let (ids, lines): (Vec<i64>, Vec<i64>) = self.lines.borrow_mut().drain().unzip();
+        if ids.is_empty() {
+            return Ok(());
+        }
         self.exec(
-            "UPDATE invoices SET import_line = $2 WHERE id = $1 AND import_line IS DISTINCT FROM $2",
-            &[&id, &line],
+            "UPDATE invoices AS i SET import_line = k.line
+             FROM unnest($1::bigint[], $2::bigint[]) AS k(id, line)
+             WHERE i.id = k.id AND i.import_line IS DISTINCT FROM k.line",
+            &[&ids, &lines],
         )?;
         Ok(())
     }
+
+    /// An invoice whose print is about to be written with its baseline: a
+    /// print gathered for it before is not written after.
+    pub(super) fn forget_line(&self, id: i64) {
+        self.lines.borrow_mut().remove(&id);
+    }
 }
+
+/// Prints gathered before `keep_line` writes them.
+const LINES_AT_ONCE: usize = 10_000;
