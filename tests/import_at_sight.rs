@@ -7,13 +7,22 @@
 //! line, a malformed line, another decimal mark, amounts written both
 //! ways), the two give the same report word for word, the same refusal,
 //! and the same rows in every table.
+//!
+//! On both backends (`on_both!`, PostgreSQL's schema 6): a fresh import
+//! keeps every row's print, the row-by-row way and the bulk way alike, and
+//! the same prints as SQLite; the same file again is known at sight and
+//! writes nothing; a changed row goes the whole way; invoices without a
+//! print (written before the schema kept them) get theirs at the next run.
 
 #[path = "import_support.rs"]
+mod imp;
 mod support;
 
 use ardesk::domain::edit::RefundDraft;
-use ardesk::import::{Counted, ImportError, ImportOptions, rows_known_at_sight, run_import};
-use ardesk::store::{OpenMode, Store};
+use ardesk::import::{
+    Counted, ImportError, ImportOptions, ImportReport, rows_known_at_sight, run_import, run_import_into,
+};
+use ardesk::store::{Books, OpenMode, Store};
 use rusqlite::Connection;
 use rusqlite::types::Value;
 use std::fmt::Write as _;
@@ -170,7 +179,7 @@ fn made_payment(c: &Connection, ext: &str) -> (i64, i64) {
 
 /// Puts the database in a state: what a person did since the import.
 fn local_state(db: &Path, state: &str) {
-    let on = support::d("2025-07-01");
+    let on = imp::d("2025-07-01");
     match state {
         "as imported" => {}
         "edited" => {
@@ -390,4 +399,131 @@ fn an_upgraded_database_goes_the_whole_way_once_and_keeps_the_prints() {
     assert_eq!(run(&db, &files, false, false), run(&whole, &files, true, false));
     assert_eq!(printed(&db), ROWS as i64, "the run kept the prints of the rows it found unchanged");
     assert_eq!(dump(&db), dump(&whole));
+}
+
+// Both backends ----------------------------------------------------------
+
+/// The customers and first invoices files, in `dir`.
+fn files_in(dir: &Path) -> [PathBuf; 2] {
+    [write(dir, "customers.csv", CUSTOMERS), write(dir, "invoices.csv", &text(&rows()))]
+}
+
+/// Imports `files` into `b` (the whole way, or at sight where it may).
+fn import_books(b: &mut Books, files: &[PathBuf], whole_way: bool) -> ImportReport {
+    let opts = ImportOptions { whole_way, ..Default::default() };
+    run_import_into(b, files, &opts, false).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Each invoice's external id, version and print, as text.
+fn prints_of(b: &Books) -> Vec<Vec<Option<String>>> {
+    support::backends::texts(
+        b,
+        "SELECT external_id, CAST(version AS TEXT), CAST(import_line AS TEXT) FROM invoices ORDER BY external_id",
+    )
+}
+
+/// What tells that a run wrote nothing: the rows of every table the app
+/// writes, every invoice's print and version and, on PostgreSQL, each
+/// invoice row's own version (`xmin`: any UPDATE, even of nothing, makes
+/// a new one).
+fn written(b: &Books) -> Vec<Vec<Option<String>>> {
+    let mut out = prints_of(b);
+    for t in ardesk::store::pg::transfer::RAW {
+        out.extend(support::backends::texts(b, &format!("SELECT '{t}', CAST(count(*) AS TEXT) FROM {t}")));
+    }
+    if support::backends::on_postgres(b) {
+        out.extend(support::backends::texts(b, "SELECT id::text, xmin::text FROM invoices ORDER BY id"));
+    }
+    out
+}
+
+on_both! {
+fn a_fresh_import_keeps_every_rows_print_the_same_on_both_backends(b: &mut Books) {
+    let dir = tempfile::tempdir().unwrap();
+    let files = files_in(dir.path());
+    // Row by row (a small file), and in bulk (staged and copied).
+    import_books(b, &files, false);
+    let (_bulk_held, mut bulk) = support::backends::another(b);
+    support::backends::import_tuned(&mut bulk, &files, &ImportOptions::default(), 0).unwrap();
+    let prints = prints_of(b);
+    assert_eq!(prints.len(), ROWS);
+    assert!(prints.iter().all(|r| r[2].is_some()), "every imported row keeps its print: {prints:?}");
+    assert_eq!(prints_of(&bulk), prints, "the bulk way keeps the same prints");
+    // The prints are the rows' own, whichever backend keeps them.
+    let (_lite_held, mut lite) = support::backends::sqlite();
+    import_books(&mut lite, &files, false);
+    assert_eq!(prints_of(&lite), prints);
+}
+
+fn the_same_file_again_is_known_at_sight_and_writes_nothing_on_both(b: &mut Books) {
+    let dir = tempfile::tempdir().unwrap();
+    let files = files_in(dir.path());
+    import_books(b, &files, false);
+    let before = written(b);
+    let known = rows_known_at_sight();
+    let r = import_books(b, &files, false);
+    assert_eq!(rows_known_at_sight() - known, ROWS as u64, "every row known at sight");
+    assert_eq!((r.count(Counted::Invoices).unchanged, r.changes()), (ROWS as u64, 0), "{r}");
+    assert_eq!(written(b), before, "nothing was written");
+}
+
+fn a_changed_row_goes_the_whole_way_on_both(b: &mut Books) {
+    let dir = tempfile::tempdir().unwrap();
+    let files = files_in(dir.path());
+    let (_held, mut whole) = support::backends::another(b);
+    import_books(b, &files, false);
+    import_books(&mut whole, &files, false);
+    let before = prints_of(b);
+    let (_, changed) = &second_files()[1];
+    let second = [files[0].clone(), write(dir.path(), "changed.csv", changed)];
+    let known = rows_known_at_sight();
+    let fast = outcome(Ok(import_books(b, &second, false)));
+    // Rows 3, 7, 8 and 11 changed; every other is known at sight.
+    assert_eq!(rows_known_at_sight() - known, ROWS as u64 - 4);
+    assert_eq!(fast, outcome(Ok(import_books(&mut whole, &second, true))), "at sight and the whole way differ");
+    let after = prints_of(b);
+    assert_eq!(after, prints_of(&whole));
+    let moved: Vec<&str> =
+        before.iter().zip(&after).filter(|(x, y)| x != y).map(|(x, _)| x[0].as_deref().unwrap()).collect();
+    assert_eq!(moved, ["in_S003", "in_S007", "in_S008", "in_S011"], "the changed rows' prints and versions");
+    // The changed file again: every row known by its new print.
+    let known = rows_known_at_sight();
+    import_books(b, &second, false);
+    assert_eq!(rows_known_at_sight() - known, ROWS as u64);
+}
+
+fn a_repeated_line_leaves_the_print_of_the_last_row_that_wrote_on_both(b: &mut Books) {
+    let dir = tempfile::tempdir().unwrap();
+    let files = files_in(dir.path());
+    // SQLite, one statement a print, is the reference for what is left.
+    let (_held, mut lite) = support::backends::sqlite();
+    let (_, twice) = &second_files()[3];
+    let second = [files[0].clone(), write(dir.path(), "twice.csv", twice)];
+    for books in [&mut *b, &mut lite] {
+        import_books(books, &files, false);
+        // Without prints, each row goes the whole way: the first of a
+        // repeated line keeps its print, the second changes the invoice.
+        support::backends::execute(books, "UPDATE invoices SET import_line = NULL");
+        import_books(books, &second, false);
+    }
+    assert_eq!(prints_of(b), prints_of(&lite));
+}
+
+fn invoices_without_a_print_get_theirs_at_the_next_run_on_both(b: &mut Books) {
+    let dir = tempfile::tempdir().unwrap();
+    let files = files_in(dir.path());
+    import_books(b, &files, false);
+    let prints = prints_of(b);
+    // As an invoice imported before the schema kept prints is.
+    support::backends::execute(b, "UPDATE invoices SET import_line = NULL");
+    let known = rows_known_at_sight();
+    let r = import_books(b, &files, false);
+    assert_eq!(rows_known_at_sight(), known, "no row is known without its print");
+    assert_eq!((r.count(Counted::Invoices).unchanged, r.changes()), (ROWS as u64, 0), "{r}");
+    // Each print kept again, the invoices' versions as they were.
+    assert_eq!(prints_of(b), prints);
+    let known = rows_known_at_sight();
+    import_books(b, &files, false);
+    assert_eq!(rows_known_at_sight() - known, ROWS as u64);
+}
 }

@@ -233,3 +233,49 @@ fn two_files_two_servers_and_passwords() {
     assert!(!err.contains("s3cret"), "{err}");
     assert!(!back.exists());
 }
+
+/// Each invoice's external id and row print (`invoices.import_line`).
+fn prints_lite(db: &std::path::Path) -> Vec<(String, Option<i64>)> {
+    let c = rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
+    let mut stmt = c.prepare("SELECT external_id, import_line FROM invoices ORDER BY external_id").unwrap();
+    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(Result::unwrap).collect()
+}
+
+#[test]
+fn the_row_prints_move_both_ways_and_the_server_knows_its_rows_by_them() {
+    use ardesk::import::{ImportOptions, rows_known_at_sight, run_import_into};
+    let Some(db) = fresh() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let books = dir.path().join("books.db");
+    let stripe =
+        |n: &str| std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/import/stripe").join(n);
+    let files = [stripe("customers_all_columns_2025.csv"), stripe("invoices_default_2023.csv")];
+    let names: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
+    let (code, out, err) = run(&["--db", &books.display().to_string(), "import", &names[0], &names[1]]);
+    assert_eq!(code, 0, "{out}{err}");
+    let prints = prints_lite(&books);
+    assert!(!prints.is_empty() && prints.iter().all(|p| p.1.is_some()), "{prints:?}");
+    let (code, out, err) = migrate(&books.display().to_string(), &db.url);
+    assert_eq!(code, 0, "{out}{err}");
+    let mut c = db.client();
+    let on_pg: Vec<(String, Option<i64>)> = c
+        .query("SELECT external_id, import_line FROM invoices ORDER BY external_id", &[])
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+    assert_eq!(on_pg, prints, "the prints crossed to the server");
+    // The server's next import of the same files knows every row by them.
+    let mut pg =
+        ardesk::store::Books::open(&ardesk::store::location::Location::Postgres(db.url.clone()), OpenMode::MustExist)
+            .unwrap();
+    let known = rows_known_at_sight();
+    let r = run_import_into(&mut pg, &files, &ImportOptions::default(), false).unwrap();
+    assert_eq!(rows_known_at_sight() - known, prints.len() as u64, "{r}");
+    assert_eq!(r.changes(), 0, "{r}");
+    drop(pg);
+    let back = dir.path().join("back.db");
+    let (code, out, err) = migrate(&db.url, &back.display().to_string());
+    assert_eq!(code, 0, "{out}{err}");
+    assert_eq!(prints_lite(&back), prints, "and back");
+}

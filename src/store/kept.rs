@@ -98,8 +98,9 @@ impl Kept<'_> {
         self.lean().map(|k| k.base.as_slice())
     }
 
-    /// The print of the row the baseline was written from, as SQLite
-    /// keeps it (`invoices.import_line`): only beside a baseline.
+    /// The print of the row the baseline was written from, as both
+    /// backends keep it (`invoices.import_line`, a signed 64-bit integer,
+    /// the hash's bits as they are): only beside a baseline.
     pub fn line(&self) -> Option<i64> {
         self.lean().and_then(|k| k.line).map(|p| p as i64)
     }

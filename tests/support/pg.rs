@@ -56,12 +56,7 @@ pub use ardesk::store::pg::transfer::RAW;
 
 pub fn columns(s: &rusqlite::Connection, table: &str) -> Vec<String> {
     let mut stmt = s.prepare(&format!("SELECT name FROM pragma_table_info('{table}')")).unwrap();
-    stmt.query_map([], |r| r.get(0))
-        .unwrap()
-        .map(Result::unwrap)
-        // SQLite's own (`invoices.import_line`): PostgreSQL has no such column.
-        .filter(|c: &String| !ardesk::store::pg::transfer::SQLITE_ONLY.contains(&(table, c.as_str())))
-        .collect()
+    stmt.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect()
 }
 
 /// What SQLite holds for a column as it is read, and what `copy` puts
@@ -91,7 +86,19 @@ pub fn copy_as_written(s: &rusqlite::Connection, pg: &mut postgres::Client) -> u
     tx.batch_execute("DELETE FROM organization").unwrap();
     let mut copied = 0;
     for table in RAW {
-        let cols = columns(s, table);
+        // The columns both sides have: a database of an older version
+        // lacks those added since (`invoices.import_line`, version 6).
+        let there: Vec<String> = tx
+            .query(
+                "SELECT column_name::text FROM information_schema.columns
+                 WHERE table_schema = current_schema() AND table_name = $1",
+                &[table],
+            )
+            .unwrap()
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        let cols: Vec<String> = columns(s, table).into_iter().filter(|c| there.contains(c)).collect();
         let select: Vec<String> = cols.iter().map(|c| as_first_written(table, c)).collect();
         let sql = format!("SELECT {} FROM {table} ORDER BY 1", select.join(", "));
         copied += copy::rows(s, &sql, &mut tx, table, &cols).unwrap();

@@ -5,7 +5,6 @@
 use super::{ImportTx, Result};
 use crate::domain::status::ImportSource;
 use crate::store::known_lines::KnownLines;
-use crate::store::pg::PgImportTx;
 use rusqlite::types::ValueRef;
 
 impl ImportTx<'_> {
@@ -49,19 +48,5 @@ impl ImportTx<'_> {
             .prepare_cached("UPDATE invoices SET import_line = ?2 WHERE id = ?1 AND import_line IS NOT ?2")?
             .execute(rusqlite::params![id, line])?;
         Ok(())
-    }
-}
-
-impl PgImportTx<'_> {
-    /// No prints here (`known_lines`).
-    pub fn keep_line(&self, _id: i64, _line: i64) -> Result<()> {
-        Ok(())
-    }
-
-    /// PostgreSQL keeps no prints: its imports take every row the whole
-    /// way (what a re-import costs there is the server's round trips,
-    /// which the set-based paths already batch; see README).
-    pub fn known_lines(&self, _source: ImportSource) -> Result<Option<KnownLines>> {
-        Ok(None)
     }
 }

@@ -39,13 +39,16 @@ pub(crate) const MIGRATIONS: &[&[&str]] = &[
     // The statement triggers' plans chosen by the transaction (a write's
     // kept, an import's made for each statement), not by the functions.
     &[include_str!("migrations/0005_plan_per_transaction.sql")],
+    // Each imported invoice row's print, for telling an unchanged row at
+    // sight (SQLite's version 21).
+    &[include_str!("migrations/0006_line_prints.sql")],
 ];
 
 pub const PG_SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
 /// The SQLite schema version each PostgreSQL version holds the same books
 /// as (index 0 is version 1): what `ardesk migrate` copies between.
-pub const SQLITE_EQUIVALENT: &[i64] = &[20, 20, 20, 20, 20];
+pub const SQLITE_EQUIVALENT: &[i64] = &[20, 20, 20, 20, 20, 21];
 
 /// The table that marks a database as ardesk's and says its version (in
 /// every version's schema: `schema::expected` makes it too).

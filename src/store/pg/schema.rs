@@ -29,6 +29,7 @@ pub const FINGERPRINTS: &[&str] = &[
     "ae4093dc81611af4c26555efdf4f6934e54367ff008b1f448063aea0b5054c7f",
     "d4f6c1985af87b1f4f99c08fc2315b046828b80d0342c71579d3db73b8a6cca4",
     "8547a3460e7477b2d3aea92dda7782ec5251b4bc3a3288d9aba4dfd8d77d3191",
+    "d5052345a4c2b765181c94ec676009c94b740cd1971db492169d1e9ee61830f5",
 ];
 
 /// Why a database at `version` cannot be written: its schema is not that

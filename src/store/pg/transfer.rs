@@ -56,18 +56,11 @@ pub struct Moved {
 /// How often the progress is told, in rows.
 const TELL_EVERY: u64 = 10_000;
 
-/// Columns SQLite keeps that PostgreSQL does not: an invoice's row print
-/// (`invoices.import_line`, schema 21) serves only SQLite's own imports,
-/// and PostgreSQL's imports, which write no prints, would leave one stale.
-pub const SQLITE_ONLY: &[(&str, &str)] = &[("invoices", "import_line")];
-
-/// A table's columns on SQLite that PostgreSQL has too, in order.
+/// A table's columns on SQLite, in order (PostgreSQL has the same ones:
+/// `invoices.import_line`, SQLite's schema 21, is PostgreSQL's schema 6).
 fn sqlite_columns(s: &rusqlite::Connection, table: &str) -> Result<Vec<String>> {
     let mut stmt = s.prepare("SELECT name FROM pragma_table_info(?1) ORDER BY cid")?;
-    let names = stmt
-        .query_map([table], |r| r.get::<_, String>(0))?
-        .filter(|n| !matches!(n, Ok(n) if SQLITE_ONLY.contains(&(table, n.as_str()))))
-        .collect::<rusqlite::Result<Vec<String>>>()?;
+    let names = stmt.query_map([table], |r| r.get(0))?.collect::<rusqlite::Result<Vec<String>>>()?;
     if names.is_empty() {
         return Err(StoreError::Invalid(format!("the SQLite books have no table {table}")));
     }

@@ -17,6 +17,7 @@ mod load;
 mod money;
 mod native;
 mod parties;
+mod prints;
 mod refunds;
 mod stage;
 
@@ -50,6 +51,9 @@ pub struct PgImportTx<'c> {
     /// `ANALYZE` (`grown`).
     added: std::cell::Cell<u64>,
     analyzed_at: std::cell::Cell<u64>,
+    /// Row prints kept for invoices found unchanged, not yet written, by
+    /// invoice id (`prints`).
+    lines: RefCell<HashMap<i64, i64>>,
 }
 
 impl PgStore {
@@ -75,9 +79,11 @@ impl PgStore {
             staged: Default::default(),
             added: Default::default(),
             analyzed_at: Default::default(),
+            lines: Default::default(),
         };
         let (value, commit) = f(&mut itx)?;
         if commit {
+            itx.flush_lines()?;
             itx.kept.borrow_mut().flush_in(&itx)?;
             itx.tx.into_inner().commit().map_err(StoreError::from)?;
         }
@@ -258,11 +264,17 @@ impl<'c> PgImportTx<'c> {
     /// Runs `f` so that what it writes lands whole or not at all (a
     /// savepoint inside the run's transaction).
     pub fn whole<T, E>(&self, f: impl FnOnce() -> std::result::Result<T, E>) -> Result<std::result::Result<T, E>> {
+        // The prints gathered so far are written before it, and those
+        // gathered inside it go with it.
+        self.flush_lines()?;
         self.tx().batch_execute("SAVEPOINT ardesk_row")?;
         let r = f();
         match &r {
             Ok(_) => self.tx().batch_execute("RELEASE ardesk_row")?,
-            Err(_) => self.tx().batch_execute("ROLLBACK TO ardesk_row; RELEASE ardesk_row")?,
+            Err(_) => {
+                self.lines.borrow_mut().clear();
+                self.tx().batch_execute("ROLLBACK TO ardesk_row; RELEASE ardesk_row")?
+            }
         }
         Ok(r)
     }

@@ -130,8 +130,9 @@ impl PgImportTx<'_> {
             "INSERT INTO invoices(customer_id, contract_id, contract_name, number, issue_date, due_date, period_start,
                                   period_end, currency, total_minor, applied_minor, status, import_source, external_id,
                                   source_raw, created_at, balance_minor, memo, credited_minor, cancelled_on,
-                                  import_base, import_row)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 0, $11, $12, $13, $14, $15, $16, $17, 0, $18, $19, $20)
+                                  import_base, import_row, import_line)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 0, $11, $12, $13, $14, $15, $16, $17, 0, $18, $19, $20,
+                     $21)
              RETURNING id",
             &[
                 &i.customer_id,
@@ -154,6 +155,7 @@ impl PgImportTx<'_> {
                 &i.cancelled_on(),
                 &i.kept.base(),
                 &kept_row,
+                &i.kept.line(),
             ],
         )?;
         inserts::replace_lines(&mut *self.tx(), id, i.lines)?;
@@ -195,6 +197,7 @@ impl PgImportTx<'_> {
     }
 
     pub fn update_invoice(&self, id: i64, i: &InvoiceWrite<'_>) -> Result<bool> {
+        self.forget_line(id);
         let kept_row = match i.kept.lean() {
             Some(_) => {
                 let source: Option<String> = self.one("SELECT import_source FROM invoices WHERE id = $1", &[&id])?;
@@ -205,7 +208,7 @@ impl PgImportTx<'_> {
         self.exec(
             "UPDATE invoices SET number = $2, issue_date = $3, due_date = $4, period_start = $5, period_end = $6,
                     currency = $7, total_minor = $8, status = $9, source_raw = $10, memo = $11,
-                    import_base = $13, import_row = $14,
+                    import_base = $13, import_row = $14, import_line = $15,
                     written_off_on = CASE WHEN $9 = 'uncollectible' THEN written_off_on END,
                     cancelled_on = CASE WHEN $9 = 'cancelled' THEN greatest(coalesce(cancelled_on, $12), $3) END,
                     version = version + 1
@@ -225,6 +228,7 @@ impl PgImportTx<'_> {
                 &i.cancelled_on(),
                 &i.kept.base(),
                 &kept_row,
+                &i.kept.line(),
             ],
         )?;
         self.kept.borrow_mut().replaced = true;

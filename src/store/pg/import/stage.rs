@@ -37,6 +37,7 @@ const INVOICE_COLS: &[&str] = &[
     "cancelled_on",
     "import_base",
     "import_row",
+    "import_line",
 ];
 const INVOICE_TYPES: &[Type] = &[
     Type::INT8,
@@ -60,6 +61,7 @@ const INVOICE_TYPES: &[Type] = &[
     Type::INT8,
     Type::DATE,
     Type::BYTEA,
+    Type::INT8,
     Type::INT8,
 ];
 
@@ -227,6 +229,7 @@ impl PgImportTx<'_> {
                     Box::new(i.cancelled_on()),
                     Box::new(i.kept.base()),
                     Box::new(*kept),
+                    Box::new(i.kept.line()),
                 ];
                 row
             })

@@ -1,0 +1,27 @@
+-- PostgreSQL schema, version 6: an unchanged re-import recognised from its
+-- rows, as on SQLite (schema 21, issue 19). The same books as SQLite
+-- version 21.
+--
+-- Each invoice an import wrote from a Stripe CSV row keeps the row's
+-- print in `import_line`: a 64-bit xxh3 hash of the row's cells as the
+-- mapping reads them, seeded with what else decides what the row maps to
+-- (`import::read::prints`), stored as a signed bigint, the hash's bits as
+-- they are (SQLite's INTEGER, the same value). It is written with
+-- `import_base`, from the same row, in the same statement, and is NULL
+-- wherever `import_base` came from anything else (ardesk's own format,
+-- the other sources, and every invoice written before this version). The
+-- next import of that source reads every print once
+-- (`PgImportTx::known_lines`), and a row whose external id and print match
+-- an invoice's is taken as unchanged without being mapped or looked up:
+-- the re-import of an unchanged file no longer asks the server about each
+-- of its rows. A NULL print never matches: that invoice goes the whole
+-- way, as before, and keeps its print then.
+--
+-- Why here too: `ardesk migrate` now copies the column both ways, so a
+-- database moved to the server knows its rows at sight there as well, and
+-- a print the server's imports leave stale beside a baseline they changed
+-- cannot happen, since they write both together.
+--
+-- No trigger reads the column; nothing else changes.
+
+ALTER TABLE invoices ADD COLUMN import_line bigint;
