@@ -9,6 +9,10 @@ use crate::domain::status::ImportSource;
 use crate::store::known_lines::KnownLines;
 use postgres::fallible_iterator::FallibleIterator;
 
+/// The most invoices the table of prints is made for before it has read
+/// any (64 MiB; `KnownLines` grows past it).
+const FIRST_CAPACITY: i64 = 1 << 20;
+
 impl PgImportTx<'_> {
     /// Every invoice of `source` with a print beside its baseline: its
     /// external id, print, id and customer. One pass over the table,
@@ -17,7 +21,9 @@ impl PgImportTx<'_> {
     pub fn known_lines(&self, source: ImportSource) -> Result<Option<KnownLines>> {
         // The largest id bounds how many there are, and costs one step
         // down the primary key (a count would read every row once more).
-        let at_most = self.invoice_rows_at_most()?;
+        // It counts every source's invoices, so the table starts at most a
+        // million long and grows past that only if this source has more.
+        let at_most = self.invoice_rows_at_most()?.min(FIRST_CAPACITY);
         let mut known = KnownLines::with_capacity(usize::try_from(at_most).unwrap_or(0));
         let mut tx = self.tx();
         let s = self.statement(
