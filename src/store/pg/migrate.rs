@@ -36,9 +36,9 @@ pub(crate) const MIGRATIONS: &[&[&str]] = &[
     // A bulk load's new rows written with their applied amounts set, not
     // updated after their applications.
     &[include_str!("migrations/0004_preset_applied.sql")],
-    // The statement triggers' plans chosen by the transaction (a write's
-    // kept, an import's made for each statement), not by the functions.
-    &[include_str!("migrations/0005_plan_per_transaction.sql")],
+    // The statement triggers' plans kept for the session (until an
+    // ANALYZE), not made again at every call.
+    &[include_str!("migrations/0005_plans_kept.sql")],
     // Each imported invoice row's print, for telling an unchanged row at
     // sight (SQLite's version 21).
     &[include_str!("migrations/0006_line_prints.sql")],

@@ -28,8 +28,8 @@ pub const FINGERPRINTS: &[&str] = &[
     "daa84516f5b67ae5d1f0a9bbcd1e0bdccb7add401f11c4a12259ed4c259a7461",
     "ae4093dc81611af4c26555efdf4f6934e54367ff008b1f448063aea0b5054c7f",
     "d4f6c1985af87b1f4f99c08fc2315b046828b80d0342c71579d3db73b8a6cca4",
-    "8547a3460e7477b2d3aea92dda7782ec5251b4bc3a3288d9aba4dfd8d77d3191",
-    "d5052345a4c2b765181c94ec676009c94b740cd1971db492169d1e9ee61830f5",
+    "c021fee22dc829ff46ae2261fe18a97c0008f0545e3d842d2c3fced594701807",
+    "1ab0cde2c1484e8f1516de5eff0f31f7fab206f3d5e56dc6874a6a7096dd0656",
 ];
 
 /// Why a database at `version` cannot be written: its schema is not that

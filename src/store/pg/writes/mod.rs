@@ -59,7 +59,7 @@ impl PgStore {
             let attempt = (|| {
                 let mut tx = client.transaction()?;
                 if let Some(id) = customer
-                    && !hold_planned(&mut tx, id)?
+                    && !hold(&mut tx, id)?
                 {
                     return Err(StoreError::NotFound(format!("customer {id}")));
                 }
@@ -84,22 +84,6 @@ pub(crate) fn hold(tx: &mut Tx<'_>, customer: i64) -> Result<bool> {
     // not behind an upload's KEY SHARE (nor a child row's foreign key),
     // which a plain FOR UPDATE would wait on.
     Ok(tx.query_opt("SELECT 1 FROM customers WHERE id = $1 FOR NO KEY UPDATE", &[&customer])?.is_some())
-}
-
-/// `hold`, and the statements of the rest of the transaction, the
-/// triggers' among them, planned once a session and kept
-/// (`force_generic_plan`, `migrations/0005_plan_per_transaction.sql`): a
-/// write of one customer touches a few rows, and planning the triggers'
-/// statements for them again at every write cost more than running them.
-/// In the same statement as the lock: no round trip more.
-fn hold_planned(tx: &mut Tx<'_>, customer: i64) -> Result<bool> {
-    Ok(tx
-        .query_opt(
-            "SELECT set_config('plan_cache_mode', 'force_generic_plan', true) FROM customers
-             WHERE id = $1 FOR NO KEY UPDATE",
-            &[&customer],
-        )?
-        .is_some())
 }
 
 /// Runs an `UPDATE … WHERE id = $1 AND version = $2` (which must also set
