@@ -165,19 +165,16 @@ impl PgStore {
             // the summaries once, not once an invoice (43,871 invoices of
             // the 1M-invoice customer took minutes a statement each).
             let chosen: Vec<i64> = plan.cancel.iter().map(|(id, _, _)| *id).collect();
-            let changed: Vec<i64> = tx
-                .query(
-                    "UPDATE invoices SET status = 'cancelled', written_off_on = NULL,
-                            cancelled_on = greatest($2, issue_date), version = version + 1
-                     WHERE id = ANY($1) AND status IN ('draft', 'open', 'uncollectible') AND applied_minor = 0
-                     RETURNING id",
-                    &[&chosen, &on],
-                )?
-                .iter()
-                .map(|r| r.try_get(0))
-                .collect::<std::result::Result<_, _>>()?;
-            let planned = plan.cancel.iter().map(|(id, number, _)| (*id, number.as_str()));
-            if let Some(number) = super::first_unchanged(planned, &changed) {
+            let unchanged = super::update_all(
+                tx,
+                "UPDATE invoices SET status = 'cancelled', written_off_on = NULL,
+                        cancelled_on = greatest($2, issue_date), version = version + 1
+                 WHERE id = ANY($1) AND status IN ('draft', 'open', 'uncollectible') AND applied_minor = 0
+                 RETURNING id",
+                &[&chosen, &on],
+                plan.cancel.iter().map(|(id, number, _)| (*id, number.as_str())),
+            )?;
+            if let Some(number) = unchanged {
                 return Err(StoreError::Conflict(format!("invoice {number} changed while cancelling")));
             }
             let entries: Vec<_> =

@@ -134,6 +134,19 @@ pub(crate) fn audit_many(tx: &mut impl Sql, entries: &[Audit<'_>], who: &str, at
     Ok(())
 }
 
+/// Runs a bulk `UPDATE … WHERE id = ANY(…) … RETURNING id` and names the
+/// first row of `planned` it did not change (`first_unchanged`), if any.
+pub(crate) fn update_all<'a>(
+    tx: &mut Tx<'_>,
+    sql: &str,
+    params: &[&(dyn postgres::types::ToSql + Sync)],
+    planned: impl IntoIterator<Item = (i64, &'a str)>,
+) -> Result<Option<&'a str>> {
+    let changed: Vec<i64> =
+        tx.query(sql, params)?.iter().map(|r| r.try_get(0)).collect::<std::result::Result<_, _>>()?;
+    Ok(first_unchanged(planned, &changed))
+}
+
 /// Of the rows a bulk UPDATE was to change (`planned`: id and what to call
 /// it), the first it did not (`changed`: the ids it returned): another
 /// session's change since the plan, which undoes the whole write.

@@ -11,7 +11,7 @@ use super::super::super::writes::write_offs::{
 };
 use super::super::super::{Result, now_utc};
 use super::super::store::PgStore;
-use super::{audit, audit_many, first_unchanged, hold, versioned};
+use super::{audit, audit_many, hold, update_all, versioned};
 use crate::domain::Money;
 use crate::store::pg::prepared::Sql;
 use chrono::NaiveDate;
@@ -67,19 +67,16 @@ impl PgStore {
             }
             // One statement for them all, as a bulk cancel.
             let chosen: Vec<i64> = plan.write_off.iter().map(|(id, _, _)| *id).collect();
-            let changed: Vec<i64> = tx
-                .query(
-                    "UPDATE invoices SET status = 'uncollectible', written_off_on = $2, write_off_reason = $3,
-                            version = version + 1
-                     WHERE id = ANY($1) AND status = 'open' AND applied_minor < total_minor
-                     RETURNING id",
-                    &[&chosen, &on, &reason],
-                )?
-                .iter()
-                .map(|r| r.try_get(0))
-                .collect::<std::result::Result<_, _>>()?;
-            let planned = plan.write_off.iter().map(|(id, number, _)| (*id, number.as_str()));
-            if let Some(number) = first_unchanged(planned, &changed) {
+            let unchanged = update_all(
+                tx,
+                "UPDATE invoices SET status = 'uncollectible', written_off_on = $2, write_off_reason = $3,
+                        version = version + 1
+                 WHERE id = ANY($1) AND status = 'open' AND applied_minor < total_minor
+                 RETURNING id",
+                &[&chosen, &on, &reason],
+                plan.write_off.iter().map(|(id, number, _)| (*id, number.as_str())),
+            )?;
+            if let Some(number) = unchanged {
                 return Err(changed_while_writing_off(number));
             }
             let entries: Vec<_> = plan
