@@ -274,6 +274,37 @@ fn bulk_cancel_and_write_off_audit_each_invoice_in_order(books: &mut Books) {
     consistent(store);
 }
 
+/// A selection that names an invoice more than once cancels (or writes
+/// off) it once, with one audit entry, on either backend: SQLite used to
+/// find it "changed while cancelling" by its own first update and refuse
+/// the whole write, while PostgreSQL's one statement went through.
+fn an_invoice_picked_twice_is_cancelled_once(books: &mut Books) {
+    let store = fixture(books);
+    let ids: Vec<i64> = (1..=3).map(|n| store.create_invoice(1, &draft(&format!("T-{n}"), 1_000 * n)).unwrap()).collect();
+    let before = figures(store).metrics.outstanding.minor;
+    let picked = [ids[0], ids[1], ids[0], ids[1], ids[0]];
+    let plan = store.cancel_preview(1, &picked).unwrap();
+    assert_eq!(plan.cancel.iter().map(|c| c.1.as_str()).collect::<Vec<_>>(), ["T-1", "T-2"]);
+    assert_eq!(plan.currency_totals, vec![(Currency::USD, 3_000)]);
+    let done = store.cancel_invoices(1, &picked, d("2026-03-01")).unwrap();
+    assert_eq!(done.cancel.len(), 2);
+    let off = store.write_off(1, &[ids[2], ids[2]], d("2026-03-01"), "twice").unwrap();
+    assert_eq!(off.write_off.len(), 1);
+    assert_eq!(figures(store).metrics.outstanding.minor, before - 6_000);
+    let logged = support::backends::texts(
+        store,
+        "SELECT action, count(*) FROM audit_log WHERE action IN ('cancel', 'write_off') GROUP BY action ORDER BY action",
+    );
+    assert_eq!(
+        logged,
+        vec![
+            vec![Some("cancel".to_string()), Some("2".to_string())],
+            vec![Some("write_off".to_string()), Some("1".to_string())]
+        ]
+    );
+    consistent(store);
+}
+
 fn payment_oldest_first_with_overpayment_becomes_credit(books: &mut Books) {
     let store = fixture(books);
     let out = store

@@ -11,6 +11,7 @@
 //! The checks, the refusals and the audit entries are shared with
 //! PostgreSQL's (`store/pg/writes/collections.rs`).
 
+use super::picked::each_once;
 use super::{customer_currency, dates_in_bounds, invalid, versioned};
 use crate::domain::bounds::MAX_AMOUNT_MINOR;
 use crate::domain::collections::{
@@ -23,7 +24,6 @@ use crate::store::{Audit, Result, Store, StoreError, now_utc};
 use chrono::NaiveDate;
 use rusqlite::{OptionalExtension, Transaction};
 use serde_json::json;
-use std::collections::BTreeSet;
 
 /// How much of a subject or a first line an Activity summary quotes.
 const QUOTED: usize = 80;
@@ -142,12 +142,8 @@ pub(crate) fn not_an_invoice(id: i64) -> StoreError {
 /// an id that is not one is refused by its id.
 fn invoices_of(tx: &Transaction<'_>, customer_id: i64, ids: &[i64]) -> Result<Vec<Inv>> {
     let mut stmt = tx.prepare_cached("SELECT number, status FROM invoices WHERE id = ?1 AND customer_id = ?2")?;
-    let mut seen = BTreeSet::new();
     let mut out = Vec::new();
-    for &id in ids {
-        if !seen.insert(id) {
-            continue;
-        }
+    for id in each_once(ids) {
         let (number, status) = stmt
             .query_row((id, customer_id), |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
             .optional()?

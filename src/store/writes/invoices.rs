@@ -2,6 +2,7 @@
 //! it and its memo: `invoice_edits`).
 
 use super::invoice_checks::{check_draft, check_owner, checked_memo, draft_json, number_free};
+use super::picked::each_once;
 use super::{dates_in_bounds, invalid};
 use crate::domain::date::iso;
 use crate::domain::edit::InvoiceDraft;
@@ -79,14 +80,15 @@ fn next_number(tx: &rusqlite::Connection) -> Result<(String, i64)> {
     Ok((format_number(&prefix, seq), seq))
 }
 
-/// Decides, inside the transaction, which of `ids` can be cancelled.
+/// Decides, inside the transaction, which of `ids` (each once) can be
+/// cancelled.
 fn classify(tx: &rusqlite::Connection, customer_id: i64, ids: &[i64]) -> Result<CancelPreview> {
     let mut out = CancelPreview::default();
     let mut totals: BTreeMap<Currency, i64> = BTreeMap::new();
     let mut stmt = tx.prepare_cached(
         "SELECT number, status, total_minor, applied_minor, currency FROM invoices WHERE id = ?1 AND customer_id = ?2",
     )?;
-    for &id in ids {
+    for id in each_once(ids) {
         let row: Option<(String, String, i64, i64, String)> = stmt
             .query_row((id, customer_id), |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
             .optional()?;

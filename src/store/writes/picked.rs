@@ -86,6 +86,14 @@ pub(super) fn sort(
     sort_with(ids, read, decide)
 }
 
+/// Each of `ids` once, in the order first given: a selection that names an
+/// invoice twice acts on it once (a bulk write would otherwise find it
+/// changed by its own first update), on either backend.
+pub(crate) fn each_once(ids: &[i64]) -> impl Iterator<Item = i64> + '_ {
+    let mut seen = BTreeSet::new();
+    ids.iter().copied().filter(move |id| seen.insert(*id))
+}
+
 /// `sort` for either backend: `read` gives an id's columns when it is an
 /// invoice of the customer.
 pub(crate) fn sort_with(
@@ -95,11 +103,7 @@ pub(crate) fn sort_with(
 ) -> Result<Sorted> {
     let mut out = Sorted::default();
     let mut totals: BTreeMap<Currency, i64> = BTreeMap::new();
-    let mut seen = BTreeSet::new();
-    for &id in ids {
-        if !seen.insert(id) {
-            continue;
-        }
+    for id in each_once(ids) {
         let row = read(id)?;
         let Some((number, status_text, balance, cur, issued, written_off_on)) = row else {
             out.refused

@@ -10,6 +10,7 @@ use super::super::super::writes::collections::{
     status_changed,
 };
 use super::super::super::writes::dates_in_bounds;
+use super::super::super::writes::picked::each_once;
 use super::super::super::{Result, now_utc};
 use super::super::store::PgStore;
 use super::invoices::customer_currency;
@@ -18,17 +19,12 @@ use crate::domain::collections::{ConvStatus, LogEntry, PauseDraft, PromiseDraft}
 use crate::domain::date::iso;
 use crate::store::pg::prepared::Tx;
 use chrono::NaiveDate;
-use std::collections::BTreeSet;
 
 /// Each of `ids` once, in order, read as an invoice of `customer_id`;
 /// an id that is not one is refused by its id.
 fn invoices_of(tx: &mut Tx<'_>, customer_id: i64, ids: &[i64]) -> Result<Vec<Inv>> {
-    let mut seen = BTreeSet::new();
     let mut out = Vec::new();
-    for &id in ids {
-        if !seen.insert(id) {
-            continue;
-        }
+    for id in each_once(ids) {
         let r = tx
             .query_opt("SELECT number, status FROM invoices WHERE id = $1 AND customer_id = $2", &[&id, &customer_id])?
             .ok_or_else(|| not_an_invoice(id))?;

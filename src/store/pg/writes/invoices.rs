@@ -9,6 +9,7 @@ use super::super::super::writes::invoice_checks::{
 use super::super::super::writes::invoices::{
     CancelPreview, cancel_refusal, cancelled, created, format_number, sequence_after,
 };
+use super::super::super::writes::picked::each_once;
 use super::super::super::writes::{dates_in_bounds, invalid};
 use super::super::super::{Result, StoreError, now_utc};
 use super::super::inserts;
@@ -30,11 +31,12 @@ fn next_number(c: &mut impl Sql) -> Result<(String, i64)> {
     Ok((format_number(&prefix, seq), seq))
 }
 
-/// Decides, inside the transaction, which of `ids` can be cancelled.
+/// Decides, inside the transaction, which of `ids` (each once) can be
+/// cancelled.
 fn classify(c: &mut impl Sql, customer_id: i64, ids: &[i64]) -> Result<CancelPreview> {
     let mut out = CancelPreview::default();
     let mut totals: BTreeMap<Currency, i64> = BTreeMap::new();
-    for &id in ids {
+    for id in each_once(ids) {
         let Some(r) = c.query_opt(
             "SELECT number, status, total_minor, applied_minor, currency FROM invoices
              WHERE id = $1 AND customer_id = $2",
