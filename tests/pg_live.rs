@@ -214,3 +214,8 @@ fn a_database_of_version_4_upgrades_with_its_books() {
 fn a_database_of_version_5_upgrades_with_its_books() {
     upgrades_with_its_books(5);
 }
+
+#[test]
+fn a_database_of_version_6_upgrades_with_its_books() {
+    upgrades_with_its_books(6);
+}

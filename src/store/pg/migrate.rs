@@ -42,13 +42,16 @@ pub(crate) const MIGRATIONS: &[&[&str]] = &[
     // Each imported invoice row's print, for telling an unchanged row at
     // sight (SQLite's version 21).
     &[include_str!("migrations/0006_line_prints.sql")],
+    // An invoice update's dated rows added once a statement (a bulk
+    // cancel's, on one day, had made each later update walk the earlier).
+    &[include_str!("migrations/0007_dated_updates.sql")],
 ];
 
 pub const PG_SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
 /// The SQLite schema version each PostgreSQL version holds the same books
 /// as (index 0 is version 1): what `ardesk migrate` copies between.
-pub const SQLITE_EQUIVALENT: &[i64] = &[20, 20, 20, 20, 20, 21];
+pub const SQLITE_EQUIVALENT: &[i64] = &[20, 20, 20, 20, 20, 21, 21];
 
 /// The table that marks a database as ardesk's and says its version (in
 /// every version's schema: `schema::expected` makes it too).

@@ -19,7 +19,7 @@ use crate::domain::Currency;
 use crate::domain::edit::InvoiceDraft;
 use crate::store::pg::prepared::{Sql, Tx};
 use chrono::NaiveDate;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// The organization's next free number and its sequence value.
 fn next_number(c: &mut impl Sql) -> Result<(String, i64)> {
@@ -32,22 +32,24 @@ fn next_number(c: &mut impl Sql) -> Result<(String, i64)> {
 }
 
 /// Decides, inside the transaction, which of `ids` (each once) can be
-/// cancelled.
+/// cancelled; reads them in one query (`write_offs::sort`).
 fn classify(c: &mut impl Sql, customer_id: i64, ids: &[i64]) -> Result<CancelPreview> {
     let mut out = CancelPreview::default();
     let mut totals: BTreeMap<Currency, i64> = BTreeMap::new();
+    let rows = c.query(
+        "SELECT id, number, status, total_minor, applied_minor, currency FROM invoices
+         WHERE id = ANY($1) AND customer_id = $2",
+        &[&ids, &customer_id],
+    )?;
+    let mut found: HashMap<i64, (String, String, i64, i64, String)> = HashMap::with_capacity(rows.len());
+    for r in rows {
+        found.insert(r.try_get(0)?, (r.try_get(1)?, r.try_get(2)?, r.try_get(3)?, r.try_get(4)?, r.try_get(5)?));
+    }
     for id in each_once(ids) {
-        let Some(r) = c.query_opt(
-            "SELECT number, status, total_minor, applied_minor, currency FROM invoices
-             WHERE id = $1 AND customer_id = $2",
-            &[&id, &customer_id],
-        )?
-        else {
+        let Some((number, status, total, applied, cur)) = found.remove(&id) else {
             out.refused.push((format!("#{id}"), "not an invoice of this customer (deleted elsewhere?)".into()));
             continue;
         };
-        let (number, status, total, applied, cur): (String, String, i64, i64, String) =
-            (r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?, r.try_get(4)?);
         let currency: Currency = cur.parse().map_err(|_| invalid(format!("{number} has a bad currency")))?;
         match cancel_refusal(&status, applied, currency) {
             Some(r) => out.refused.push((number, r)),
