@@ -30,7 +30,7 @@ pub const FINGERPRINTS: &[&str] = &[
     "d4f6c1985af87b1f4f99c08fc2315b046828b80d0342c71579d3db73b8a6cca4",
     "c021fee22dc829ff46ae2261fe18a97c0008f0545e3d842d2c3fced594701807",
     "1ab0cde2c1484e8f1516de5eff0f31f7fab206f3d5e56dc6874a6a7096dd0656",
-    "9287cb26dfb0952bfe3c55cdb105d236c3500a659f6771e0d65ddc690a6ad5b5",
+    "5c79895d0d6570fc44078d34a93f81eb168f8bff85549467ba8867bd1248c513",
 ];
 
 /// Why a database at `version` cannot be written: its schema is not that
