@@ -229,7 +229,10 @@ impl App {
         let n = all.close.len();
         let totals: Vec<String> = all.currency_totals.iter().map(|(c, m)| Money::new(*m, *c).display()).collect();
         let total = totals.join(" + ");
-        let title = format!("Write off {total}, the small balance of {n} invoice{}?", if n == 1 { "" } else { "s" });
+        let title = format!(
+            "Write off {total}, the small balance of {}?",
+            crate::domain::money::counted(n, "invoice", "invoices")
+        );
         let mut lines = vec![format!("On {on}, with adjustment credit of exactly each balance:")];
         lines.extend(listing::amounts(&preview.close));
         if over {
@@ -242,7 +245,10 @@ impl App {
         }
         let left: Vec<(String, String)> = all.refused.clone();
         if !left.is_empty() {
-            lines.push(format!("{} of the selected invoices stay as they are:", left.len()));
+            lines.push(format!(
+                "{} of the selected invoices stay as they are:",
+                crate::domain::money::group_thousands(left.len() as u64)
+            ));
             lines.extend(listing::reasons(&left));
         }
         lines.push(format!(

@@ -361,9 +361,12 @@ pub fn perform(store: &mut Books, effect: &Effect) -> Result<String, StoreError>
         Effect::CancelInvoices { customer_id, ids, on } => {
             let done = store.cancel_invoices(*customer_id, ids, *on)?;
             let mut msg =
-                format!("Cancelled {} invoice{}", done.cancel.len(), if done.cancel.len() == 1 { "" } else { "s" });
+                format!("Cancelled {}", crate::domain::money::counted(done.cancel.len(), "invoice", "invoices"));
             if !done.refused.is_empty() {
-                msg.push_str(&format!("; {} left as they were", done.refused.len()));
+                msg.push_str(&format!(
+                    "; {} left as they were",
+                    crate::domain::money::group_thousands(done.refused.len() as u64)
+                ));
             }
             msg
         }
@@ -403,11 +406,14 @@ pub fn perform(store: &mut Books, effect: &Effect) -> Result<String, StoreError>
             };
             let money = |m| Money::new(m, out.currency).display();
             let n = out.parts.len();
-            let mut msg =
-                format!("Applied {} to {n} invoice{}", money(out.applied_minor()), if n == 1 { "" } else { "s" });
+            let mut msg = format!(
+                "Applied {} to {}",
+                money(out.applied_minor()),
+                crate::domain::money::counted(n, "invoice", "invoices")
+            );
             let paid = out.parts.iter().filter(|a| a.pays_off).count();
             if paid > 0 {
-                msg.push_str(&format!(" ({paid} now paid)"));
+                msg.push_str(&format!(" ({} now paid)", crate::domain::money::group_thousands(paid as u64)));
             }
             if out.left_minor > 0 {
                 msg.push_str(&format!("; {} left unapplied", money(out.left_minor)));
@@ -422,10 +428,16 @@ pub fn perform(store: &mut Books, effect: &Effect) -> Result<String, StoreError>
             let done = store.write_off(*customer_id, ids, *on, reason)?;
             let n = done.write_off.len();
             let totals: Vec<String> = done.currency_totals.iter().map(|(c, m)| Money::new(*m, *c).display()).collect();
-            let mut msg =
-                format!("Wrote off {} of {n} invoice{} on {on}", totals.join(" + "), if n == 1 { "" } else { "s" });
+            let mut msg = format!(
+                "Wrote off {} of {} on {on}",
+                totals.join(" + "),
+                crate::domain::money::counted(n, "invoice", "invoices")
+            );
             if !done.refused.is_empty() {
-                msg.push_str(&format!("; {} left as they were", done.refused.len()));
+                msg.push_str(&format!(
+                    "; {} left as they were",
+                    crate::domain::money::group_thousands(done.refused.len() as u64)
+                ));
             }
             msg
         }
@@ -458,13 +470,16 @@ pub fn perform(store: &mut Books, effect: &Effect) -> Result<String, StoreError>
             let n = done.close.len();
             let totals: Vec<String> = done.currency_totals.iter().map(|(c, m)| Money::new(*m, *c).display()).collect();
             let mut msg = format!(
-                "Closed the small balance{} of {n} invoice{} ({}): paid",
+                "Closed the small balance{} of {} ({}): paid",
                 if n == 1 { "" } else { "s" },
-                if n == 1 { "" } else { "s" },
+                crate::domain::money::counted(n, "invoice", "invoices"),
                 totals.join(" + ")
             );
             if !done.refused.is_empty() {
-                msg.push_str(&format!("; {} left as they were", done.refused.len()));
+                msg.push_str(&format!(
+                    "; {} left as they were",
+                    crate::domain::money::group_thousands(done.refused.len() as u64)
+                ));
             }
             msg
         }

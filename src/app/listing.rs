@@ -11,7 +11,7 @@ pub const LISTED: usize = 8;
 pub fn first_few<T>(rows: &[T], line: impl Fn(&T) -> String) -> Vec<String> {
     let mut lines: Vec<String> = rows.iter().take(LISTED).map(line).collect();
     if rows.len() > LISTED {
-        lines.push(format!("  … and {} more", rows.len() - LISTED));
+        lines.push(format!("  … and {} more", crate::domain::money::group_thousands((rows.len() - LISTED) as u64)));
     }
     lines
 }
@@ -44,7 +44,7 @@ pub fn what_or_why(
     }
     Ok(match taken {
         [(_, number, _)] if ids == 1 => number.clone(),
-        _ => format!("{ids} invoices"),
+        _ => crate::domain::money::counted(ids, "invoice", "invoices"),
     })
 }
 
@@ -72,5 +72,6 @@ mod tests {
         let taken = vec![(7, "INV-7".to_string(), Money::new(300, Currency::USD))];
         assert_eq!(what_or_why(1, &taken, &[], "", "").unwrap(), "INV-7");
         assert_eq!(what_or_why(3, &taken, &refused, "", "").unwrap(), "3 invoices");
+        assert_eq!(what_or_why(43_961, &taken, &refused, "", "").unwrap(), "43,961 invoices");
     }
 }

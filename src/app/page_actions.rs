@@ -359,7 +359,10 @@ impl App {
             .map(|(number, reason)| format!("  {number}: not cancelled, {reason}"))
             .collect();
         if preview.refused.len() > 8 {
-            lines.push(format!("  … and {} more not cancelled", preview.refused.len() - 8));
+            lines.push(format!(
+                "  … and {} more not cancelled",
+                crate::domain::money::group_thousands((preview.refused.len() - 8) as u64)
+            ));
         }
         if preview.cancel.is_empty() {
             let which = if ids.len() == 1 { "This invoice cannot" } else { "None of the selected invoices can" };
@@ -369,10 +372,21 @@ impl App {
         }
         let totals: Vec<String> = preview.currency_totals.iter().map(|(c, m)| Money::new(*m, *c).display()).collect();
         let n = preview.cancel.len();
-        let title = format!("Cancel {n} invoice{} totalling {}?", if n == 1 { "" } else { "s" }, totals.join(" + "));
+        let title = format!(
+            "Cancel {} totalling {}?",
+            crate::domain::money::counted(n, "invoice", "invoices"),
+            totals.join(" + ")
+        );
         if !preview.refused.is_empty() {
-            lines.insert(0, format!("{} of the selected invoices stay as they are:", preview.refused.len()));
-            lines.push(format!("Only the other {n} will be cancelled."));
+            lines.insert(
+                0,
+                format!(
+                    "{} of the selected invoices stay as they are:",
+                    crate::domain::money::group_thousands(preview.refused.len() as u64)
+                ),
+            );
+            lines
+                .push(format!("Only the other {} will be cancelled.", crate::domain::money::group_thousands(n as u64)));
         }
         // The invoices by number, so none goes unseen: a selection may hold
         // invoices the filter hides.
@@ -442,7 +456,7 @@ fn named<'a>(numbers: impl Iterator<Item = &'a str>, n: usize) -> String {
     let first: Vec<&str> = numbers.take(FEW).collect();
     match n.saturating_sub(first.len()) {
         0 => first.join(", "),
-        more => format!("{} and {more} more", first.join(", ")),
+        more => format!("{} and {} more", first.join(", "), crate::domain::money::group_thousands(more as u64)),
     }
 }
 

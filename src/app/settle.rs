@@ -60,14 +60,21 @@ impl App {
             lines.push(format!("  {}  {}  ({then})", a.number, money(a.amount_minor)));
         }
         if out.parts.len() > LISTED {
-            lines.push(format!("  … and {} more", out.parts.len() - LISTED));
+            lines.push(format!(
+                "  … and {} more",
+                crate::domain::money::group_thousands((out.parts.len() - LISTED) as u64)
+            ));
         }
         lines.push(match out.left_minor {
             0 => "Nothing is left unapplied.".to_string(),
             left => format!("{} stays unapplied, as credit.", money(left)),
         });
         let n = out.parts.len();
-        let title = format!("Apply {} to {n} invoice{}?", money(out.applied_minor()), if n == 1 { "" } else { "s" });
+        let title = format!(
+            "Apply {} to {}?",
+            money(out.applied_minor()),
+            crate::domain::money::counted(n, "invoice", "invoices")
+        );
         let confirmed = Effect::Apply { customer_id, source, version, plan: plan.clone(), on, confirmed: true };
         self.dialogs.push(Dialog::Confirm(Confirm { title, lines, on_yes: OnYes::Run(confirmed) }));
     }

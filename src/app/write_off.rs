@@ -71,11 +71,17 @@ impl App {
                 let totals: Vec<String> =
                     preview.currency_totals.iter().map(|(c, m)| Money::new(*m, *c).display()).collect();
                 let total = totals.join(" + ");
-                let title = format!("Write off {total} of {n} invoice{} as bad debt?", if n == 1 { "" } else { "s" });
+                let title = format!(
+                    "Write off {total} of {} as bad debt?",
+                    crate::domain::money::counted(n, "invoice", "invoices")
+                );
                 let mut lines = vec![format!("On {on}:")];
                 lines.extend(listing::amounts(&preview.write_off));
                 if !preview.refused.is_empty() {
-                    lines.push(format!("{} of the selected invoices stay as they are:", preview.refused.len()));
+                    lines.push(format!(
+                        "{} of the selected invoices stay as they are:",
+                        crate::domain::money::group_thousands(preview.refused.len() as u64)
+                    ));
                     lines.extend(listing::reasons(&preview.refused));
                 }
                 lines.push(format!(

@@ -171,6 +171,12 @@ impl Money {
     }
 }
 
+/// "1 invoice", "43,961 invoices": a count as people read it, its digits
+/// grouped as money's are (a bulk action's dialogs and messages).
+pub fn counted(n: usize, one: &str, many: &str) -> String {
+    format!("{} {}", group_thousands(n as u64), if n == 1 { one } else { many })
+}
+
 /// 1204 → "1,204".
 pub fn group_thousands(n: u64) -> String {
     let digits = n.to_string();
@@ -243,6 +249,15 @@ pub fn parse_amount(input: &str, currency: Currency) -> Result<i64, MoneyError> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_are_grouped_and_named_as_one_or_many() {
+        assert_eq!(counted(0, "invoice", "invoices"), "0 invoices");
+        assert_eq!(counted(1, "invoice", "invoices"), "1 invoice");
+        assert_eq!(counted(999, "invoice", "invoices"), "999 invoices");
+        assert_eq!(counted(43_961, "invoice", "invoices"), "43,961 invoices");
+        assert_eq!(counted(1_000_000, "invoice", "invoices"), "1,000,000 invoices");
+    }
 
     fn usd(minor: i64) -> Money {
         Money::new(minor, Currency::USD)

@@ -263,9 +263,9 @@ fn status(frame: &mut Frame, area: Rect, table: Rect, app: &App, p: &CustomerPag
     let selected = (n > 0).then(|| {
         let hidden = match p.hidden_selected {
             0 => String::new(),
-            h => format!(", {h} not shown"),
+            h => format!(", {} not shown", crate::domain::money::group_thousands(h as u64)),
         };
-        format!(" · {n} selected, {}{hidden}", join(&totals))
+        format!(" · {} selected, {}{hidden}", crate::domain::money::group_thousands(n as u64), join(&totals))
     });
     let line = |short: bool, with_sums: bool| {
         let mut spans = vec![Span::styled(shown.clone(), theme.status)];

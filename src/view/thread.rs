@@ -46,7 +46,10 @@ pub fn facts(d: &ConversationDetail, today: NaiveDate, dates: DateStyle) -> Fact
     }
     let paused = d.invoices.iter().filter(|i| i.paused(today)).count();
     if paused > 0 {
-        right.push(fact("Paused", format!("{paused} of {} invoices", d.invoices.len())));
+        right.push(fact(
+            "Paused",
+            format!("{paused} of {}", crate::domain::money::counted(d.invoices.len(), "invoice", "invoices")),
+        ));
     }
     Facts { left, right }
 }

@@ -36,7 +36,7 @@ pub fn open(customer_id: i64, picked: &[(i64, String)], today: NaiveDate) -> For
     let numbers: Vec<String> = picked.iter().map(|p| p.1.clone()).collect();
     let title = match numbers.as_slice() {
         [one] => format!("Pause collections on {one}"),
-        many => format!("Pause collections on {} invoices", many.len()),
+        many => format!("Pause collections on {}", crate::domain::money::counted(many.len(), "invoice", "invoices")),
     };
     let shown = numbers.join(", ");
     let spec = PauseForm { customer_id, ids: picked.iter().map(|p| p.0).collect(), numbers, today };

@@ -175,14 +175,14 @@ impl App {
             lines.push(format!("  {}  {}  ({then})", r.number, money(r.amount_minor)));
         }
         if n > 10 {
-            lines.push(format!("  … and {} more", n - 10));
+            lines.push(format!("  … and {} more", crate::domain::money::group_thousands((n - 10) as u64)));
         }
         lines.push("These invoices are no longer paid by this payment.".into());
         let title = format!(
-            "Refund {}, taking {} back from {n} invoice{}?",
+            "Refund {}, taking {} back from {}?",
             money(draft.amount_minor),
             money(taken),
-            if n == 1 { "" } else { "s" }
+            crate::domain::money::counted(n, "invoice", "invoices")
         );
         self.dialogs.push(Dialog::Confirm(Confirm { title, lines, on_yes: OnYes::Run(confirmed) }));
     }
