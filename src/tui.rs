@@ -259,6 +259,11 @@ fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App, stop: &Ato
             if std::env::var_os("ARDESK_FORCE_PANIC").is_some() {
                 panic!("forced panic (ARDESK_FORCE_PANIC) to test terminal restore");
             }
+            // A large bulk write runs once the frame announcing it is up.
+            if app.run_bulk() {
+                dirty = true;
+                continue;
+            }
         }
         rearm_if_unread();
         let ready = match event::poll(app.poll_interval()) {

@@ -163,6 +163,53 @@ fn cancel_selected_from_the_keyboard(b: &mut Books) {
 }
 
 on_both! {
+/// A bulk cancel of a thousand invoices or more says it is under way in a
+/// frame of its own before it runs (the event loop draws it, then calls
+/// `run_bulk`): seconds of work must not look like a frozen page.
+fn a_large_bulk_cancel_is_announced_before_it_runs(b: &mut Books) {
+    seed(b, |store| {
+        fill(store);
+        let s = store.seeder().unwrap();
+        for n in 0..1_200 {
+            let number = format!("BULK-{n:05}");
+            s.invoice(&ardesk::store::seed::NewInvoice {
+                customer_id: 2,
+                contract_id: None,
+                number: &number,
+                issue_date: d("2026-01-05"),
+                due_date: d("2026-02-04"),
+                period: None,
+                currency: ardesk::domain::Currency::EUR,
+                total_minor: 10_000,
+                status: ardesk::domain::status::InvoiceStatus::Open,
+            })
+            .unwrap();
+        }
+        s.commit().unwrap();
+    });
+    let mine = Books::open(&b.location(), OpenMode::MustExist).unwrap();
+    let mut app = App::new(mine, d("2026-03-01"), Rect::new(0, 0, 100, 40)).unwrap();
+    press(&mut app, &["/", "type:Borealis", "Enter", "Enter"]);
+    assert!(render(&app, 100, 40).contains("Borealis Freight"), "{}", render(&app, 100, 40));
+    press(&mut app, &["a", "x"]);
+    let s = render(&app, 100, 40);
+    assert!(s.contains("Cancel 1,200 invoices totalling €120,000.00?"), "{s}");
+    // The yes, as the event loop handles it: the key, then a frame.
+    app.handle_key(ratatui::crossterm::event::KeyEvent::new(
+        ratatui::crossterm::event::KeyCode::Char('y'),
+        ratatui::crossterm::event::KeyModifiers::NONE,
+    ));
+    let s = render(&app, 100, 40);
+    assert!(s.contains("Cancelling 1,200 invoices… (keys wait until it is done)"), "{s}");
+    assert_eq!(app.page().unwrap().figures.metrics.outstanding.minor, 12_000_000, "nothing cancelled yet");
+    assert!(app.run_bulk());
+    assert_eq!(app.page().unwrap().figures.metrics.outstanding.minor, 0);
+    assert!(render(&app, 100, 40).contains("Cancelled 1,200 invoices"), "{}", render(&app, 100, 40));
+    assert!(!app.run_bulk(), "it runs once");
+}
+}
+
+on_both! {
 /// Deleting a contract with invoices is refused before the question, not
 /// after a "yes" (issue 14 defect 7).
 fn deleting_a_contract_with_invoices_says_why_before_asking(b: &mut Books) {

@@ -109,6 +109,10 @@ pub struct App {
     typing_ahead: bool,
     /// A read `sync` put off while typing ahead.
     deferred: bool,
+    /// A confirmed write of many invoices, run after the frame that says it
+    /// is under way (`run_bulk`): seconds of work on a large customer must
+    /// not look like a frozen page.
+    bulk: Option<effect::Effect>,
     /// The last thing to tell the user, shown in the status line of the
     /// screen that said it (`say`, `message`).
     message: Option<Message>,
@@ -157,6 +161,7 @@ impl App {
             quit: false,
             typing_ahead: false,
             deferred: false,
+            bulk: None,
             message: None,
             data_version,
             worker: None,

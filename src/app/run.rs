@@ -44,6 +44,27 @@ impl App {
         if matches!(effect, Effect::Upload { .. } | Effect::Download { .. } | Effect::DeleteDocument { .. }) {
             return self.start_documents(effect);
         }
+        if let Some(notice) = effect.bulk_notice() {
+            self.say(notice);
+            self.bulk = Some(effect);
+            return;
+        }
+        self.perform_now(effect);
+    }
+
+    /// Runs the large bulk write `run_effect` announced, once the frame
+    /// saying so is drawn; whether there was one.
+    pub fn run_bulk(&mut self) -> bool {
+        match self.bulk.take() {
+            Some(effect) => {
+                self.perform_now(effect);
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn perform_now(&mut self, effect: Effect) {
         match effect::perform(&mut self.store, &effect) {
             Ok(msg) => {
                 if matches!(self.dialogs.last(), Some(Dialog::Form(_))) {

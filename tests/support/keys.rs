@@ -62,6 +62,9 @@ pub fn press(app: &mut App, keys: &[&str]) {
             },
         };
         app.handle_key(KeyEvent::new(code, mods));
+        // As the event loop: a large bulk write the key confirmed runs
+        // after the frame that announces it.
+        app.run_bulk();
     }
 }
 
