@@ -259,6 +259,7 @@ fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App, stop: &Ato
             if std::env::var_os("ARDESK_FORCE_PANIC").is_some() {
                 panic!("forced panic (ARDESK_FORCE_PANIC) to test terminal restore");
             }
+            app.drawn(event::poll(Duration::ZERO).unwrap_or(false));
             // A large bulk write runs once the frame announcing it is up.
             if app.run_bulk() {
                 dirty = true;

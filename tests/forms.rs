@@ -210,6 +210,37 @@ fn a_large_bulk_cancel_is_announced_before_it_runs(b: &mut Books) {
 }
 
 on_both! {
+/// A "yes" typed before the confirmation was on the screen (keys already
+/// waiting when its first frame was drawn: the event loop tells the app
+/// with `drawn`) does not answer it; the question stays and says why, and
+/// the next "yes" answers.
+fn a_yes_typed_before_the_question_is_not_taken(b: &mut Books) {
+    let mut app = app(b);
+    press(&mut app, &["Enter"]);
+    let before = app.page().unwrap().figures.metrics.outstanding;
+    press(&mut app, &["Space", "Space", "Space", "x"]);
+    // A "no" typed ahead closes the question (it writes nothing).
+    assert!(render(&app, 100, 40).contains("Cancel 2 invoices totalling $15,000.00?"));
+    app.drawn(true);
+    press(&mut app, &["n"]);
+    assert!(!render(&app, 100, 40).contains("totalling"), "{}", render(&app, 100, 40));
+    // A "yes" typed ahead does not answer it.
+    press(&mut app, &["x"]);
+    app.drawn(true);
+    press(&mut app, &["y"]);
+    let s = render(&app, 100, 40);
+    assert!(s.contains("Cancel 2 invoices totalling $15,000.00?"), "the question stays:\n{s}");
+    assert!(s.contains("That key was typed before the question was shown: press it again to answer yes"), "{s}");
+    assert_eq!(app.page().unwrap().figures.metrics.outstanding, before, "nothing cancelled");
+    // The next "yes" does.
+    app.drawn(false);
+    press(&mut app, &["y"]);
+    assert!(render(&app, 100, 40).contains("Cancelled 2 invoices"));
+    assert_eq!(before.minor - app.page().unwrap().figures.metrics.outstanding.minor, 1_000_000);
+}
+}
+
+on_both! {
 /// Deleting a contract with invoices is refused before the question, not
 /// after a "yes" (issue 14 defect 7).
 fn deleting_a_contract_with_invoices_says_why_before_asking(b: &mut Books) {

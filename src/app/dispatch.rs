@@ -234,6 +234,10 @@ impl App {
                 _ => {}
             },
             Dialog::Confirm(_) => {
+                if self.answer_typed_ahead(action == Action::Yes) {
+                    return;
+                }
+                self.confirm_shown = false;
                 let Some(Dialog::Confirm(c)) = self.dialogs.pop() else { return };
                 if action == Action::Yes {
                     match c.on_yes {

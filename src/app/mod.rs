@@ -113,6 +113,11 @@ pub struct App {
     /// is under way (`run_bulk`): seconds of work on a large customer must
     /// not look like a frozen page.
     bulk: Option<effect::Effect>,
+    /// Whether the confirmation on top has been drawn (`drawn`), and
+    /// whether keys were already waiting when it first was: typed before
+    /// the question could be read, so a "yes" among them is not taken.
+    confirm_shown: bool,
+    confirm_typed_ahead: bool,
     /// The last thing to tell the user, shown in the status line of the
     /// screen that said it (`say`, `message`).
     message: Option<Message>,
@@ -162,6 +167,8 @@ impl App {
             typing_ahead: false,
             deferred: false,
             bulk: None,
+            confirm_shown: false,
+            confirm_typed_ahead: false,
             message: None,
             data_version,
             worker: None,

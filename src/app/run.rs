@@ -52,6 +52,29 @@ impl App {
         self.perform_now(effect);
     }
 
+    /// Called by the event loop after each frame, with whether keys are
+    /// already waiting: on a confirmation's first frame, those keys were
+    /// typed before its question could be read, and a "yes" among them
+    /// will not answer it (`answer_typed_ahead`).
+    pub fn drawn(&mut self, keys_waiting: bool) {
+        let confirm = matches!(self.dialogs.last(), Some(Dialog::Confirm(_)));
+        if confirm && !self.confirm_shown {
+            self.confirm_typed_ahead = keys_waiting;
+        }
+        self.confirm_shown = confirm;
+    }
+
+    /// Whether a "yes" now is one typed before its question was shown; the
+    /// question stays and says so. Any key ends the guard: the next is
+    /// read as an answer.
+    pub(super) fn answer_typed_ahead(&mut self, yes: bool) -> bool {
+        let early = std::mem::take(&mut self.confirm_typed_ahead) && yes;
+        if early {
+            self.say("That key was typed before the question was shown: press it again to answer yes");
+        }
+        early
+    }
+
     /// Runs the large bulk write `run_effect` announced, once the frame
     /// saying so is drawn; whether there was one.
     pub fn run_bulk(&mut self) -> bool {
