@@ -287,6 +287,10 @@ fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App, stop: &Ato
                 }
                 _ => {}
             }
+            // What waited after a question's first frame may have been a
+            // mouse move or a resize, not a key: it counts only while
+            // something still waits.
+            app.still_waiting(event::poll(Duration::ZERO).unwrap_or(false));
         } else {
             dirty = app.tick();
         }

@@ -241,6 +241,22 @@ fn a_yes_typed_before_the_question_is_not_taken(b: &mut Books) {
 }
 
 on_both! {
+/// What waited when a question was first drawn may be a mouse move or a
+/// resize: once it is read and nothing else waits (`still_waiting`), the
+/// first "yes" answers.
+fn a_question_after_a_mouse_move_takes_its_first_yes(b: &mut Books) {
+    let mut app = app(b);
+    press(&mut app, &["Enter"]);
+    press(&mut app, &["Space", "Space", "Space", "x"]);
+    assert!(render(&app, 100, 40).contains("Cancel 2 invoices totalling $15,000.00?"));
+    app.drawn(true);
+    app.still_waiting(false);
+    press(&mut app, &["y"]);
+    assert!(render(&app, 100, 40).contains("Cancelled 2 invoices"), "{}", render(&app, 100, 40));
+}
+}
+
+on_both! {
 /// Deleting a contract with invoices is refused before the question, not
 /// after a "yes" (issue 14 defect 7).
 fn deleting_a_contract_with_invoices_says_why_before_asking(b: &mut Books) {

@@ -64,6 +64,13 @@ impl App {
         self.confirm_shown = confirm;
     }
 
+    /// After an event was read: if nothing waits any more, what waited
+    /// after a question's first frame is gone (a key typed ahead would
+    /// have been that event, and has been answered by now).
+    pub fn still_waiting(&mut self, events_waiting: bool) {
+        self.confirm_typed_ahead &= events_waiting;
+    }
+
     /// Whether a "yes" now is one typed before its question was shown; the
     /// question stays and says so. Any key ends the guard: the next is
     /// read as an answer.
