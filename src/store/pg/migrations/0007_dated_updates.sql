@@ -1,5 +1,5 @@
--- PostgreSQL schema, version 7: an invoice update's dated rows added once
--- per statement, not once per row. The same books as version 6 (SQLite
+-- PostgreSQL schema, version 7: an invoice update's dated rows taken away and
+-- added once per statement, not once per row. The same books as version 6 (SQLite
 -- version 21); nothing stored changes.
 --
 -- Why: a bulk cancel is one UPDATE of many invoices, and each cancelled
