@@ -285,29 +285,6 @@ impl Remainder {
     }
 }
 
-/// From how many invoices a bulk write is announced before it runs
-/// (`App::run_bulk`): a few thousand take a noticeable moment.
-pub const BULK_NOTICE: usize = 1_000;
-
-impl Effect {
-    /// What a large bulk write says while it runs ("Cancelling 43,961
-    /// invoices…"), or `None` for one that takes no noticeable time.
-    pub fn bulk_notice(&self) -> Option<String> {
-        let (doing, ids) = match self {
-            Effect::CancelInvoices { ids, .. } => ("Cancelling", ids),
-            Effect::WriteOff { ids, confirmed: true, .. } => ("Writing off", ids),
-            Effect::SmallBalance { ids, confirmed: true, .. } => ("Closing the small balances of", ids),
-            _ => return None,
-        };
-        (ids.len() >= BULK_NOTICE).then(|| {
-            format!(
-                "{doing} {}… (keys wait until it is done)",
-                crate::domain::money::counted(ids.len(), "invoice", "invoices")
-            )
-        })
-    }
-}
-
 /// Performs one effect; returns what to tell the user.
 pub fn perform(store: &mut Books, effect: &Effect) -> Result<String, StoreError> {
     Ok(match effect {

@@ -9,6 +9,27 @@ use super::{App, Screen};
 use crate::import::{ImportError, ImportOptions};
 use crate::store::StoreError;
 
+/// From how many invoices a bulk write is announced before it runs
+/// (`App::run_bulk`): a few thousand take a noticeable moment.
+const BULK_NOTICE: usize = 1_000;
+
+/// What a large bulk write says while it runs ("Cancelling 43,961
+/// invoices…"), or `None` for one that takes no noticeable time.
+fn bulk_notice(effect: &Effect) -> Option<String> {
+    let (doing, ids) = match effect {
+        Effect::CancelInvoices { ids, .. } => ("Cancelling", ids),
+        Effect::WriteOff { ids, confirmed: true, .. } => ("Writing off", ids),
+        Effect::SmallBalance { ids, confirmed: true, .. } => ("Closing the small balances of", ids),
+        _ => return None,
+    };
+    (ids.len() >= BULK_NOTICE).then(|| {
+        format!(
+            "{doing} {}… (keys wait until it is done)",
+            crate::domain::money::counted(ids.len(), "invoice", "invoices")
+        )
+    })
+}
+
 impl App {
     /// Performs a write. On success the form or confirmation on top closes
     /// and the page reloads; on failure the reason is shown where the user
@@ -44,7 +65,7 @@ impl App {
         if matches!(effect, Effect::Upload { .. } | Effect::Download { .. } | Effect::DeleteDocument { .. }) {
             return self.start_documents(effect);
         }
-        if let Some(notice) = effect.bulk_notice() {
+        if let Some(notice) = bulk_notice(&effect) {
             self.say(notice);
             self.bulk = Some(effect);
             return;
